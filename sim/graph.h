@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * graph.h — the task graph: the one IR between the models and the engine.
+ *
+ * A graph has places, units and tasks. A *place* is where units run: a host
+ * whose cores are shared by its threads, or a device whose units are each
+ * exclusively owned. A *unit* does one thing at a time (a host thread, a
+ * device stream, a DMA engine) and runs its tasks in the order they were
+ * added. A *task* has a unit, an amount of work in seconds (at full speed of
+ * one core for a host thread), and dependency edges. An edge says that a task
+ * may not start before another task has started or ended, and carries a kind
+ * so that the metrics can say why a unit waited.
+ *
+ * Lifecycle: create, add places, units, labels, tasks and edges, finalize,
+ * then query. A finalized graph is read-only and may be shared. Models build
+ * graphs; nothing here knows which model did.
+ */
+#ifndef PL_GRAPH_H
+#define PL_GRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Edge kinds. X(NAME, name, cause column in reports, what a unit waiting on it waits for)
+ * A bubble's cause is the kind of the edge that released the task ending the bubble.
+ */
+#define PL_EDGE_KINDS(X)                                                               \
+    X(DATA, "data", "data", "waiting for data from an earlier stage")              \
+    X(ISSUE, "issue", "host", "starved by host: waiting for a launch")             \
+    X(SLOT, "slot", "slot", "back-pressure: no free queue or buffer slot")         \
+    X(SYNC, "sync", "sync", "waiting for the device to finish (host-device sync)") \
+    X(BARRIER, "barrier", "barrier", "waiting at a global barrier")
+
+typedef enum pl_edge_kind {
+#define PL_EDGE_ENUM(name, spelled, cause, help) PL_EDGE_##name,
+    PL_EDGE_KINDS(PL_EDGE_ENUM)
+#undef PL_EDGE_ENUM
+        PL_EDGE_KIND_COUNT
+} pl_edge_kind;
+
+const char *pl_edge_kind_name(pl_edge_kind k);  /* "issue" */
+const char *pl_edge_cause_name(pl_edge_kind k); /* "host" */
+const char *pl_edge_cause_help(pl_edge_kind k); /* "starved by host: waiting for a launch" */
+
+/* Which event of the source task an edge waits for. */
+typedef enum pl_edge_at { PL_AT_END = 0, PL_AT_START = 1 } pl_edge_at;
+
+typedef enum pl_place_kind {
+    PL_PLACE_HOST,   /* `cores` cores shared by the threads placed here */
+    PL_PLACE_DEVICE, /* each unit placed here is exclusively owned */
+} pl_place_kind;
+
+/* Sentinel for "no edge" in edge indices. */
+#define PL_NO_EDGE UINT32_MAX
+
+typedef struct pl_graph pl_graph;
+
+/* One dependency as stored: the source task, its kind, and whether the start or the end of
+ * the source releases it. */
+typedef struct pl_edge {
+    uint32_t src;
+    uint8_t kind; /* pl_edge_kind */
+    uint8_t at;   /* pl_edge_at */
+} pl_edge;
+
+/* ---- Building ---------------------------------------------------------------- */
+
+/* Creates an empty graph named `name` (copied), e.g. "pipelined" or "serial". Returns NULL
+ * when out of memory. Free with pl_graph_destroy. */
+pl_graph *pl_graph_create(const char *name);
+void pl_graph_destroy(pl_graph *g);
+
+/* Each add returns 0 or PL_ENOMEM; ids count from 0 in the order of adding. Strings are
+ * copied. The graph must not be finalized. */
+int pl_graph_add_place(pl_graph *g, const char *name, pl_place_kind kind, int cores,
+                       uint32_t *id);
+int pl_graph_add_unit(pl_graph *g, const char *name, uint32_t place, uint32_t *id);
+/* Interns a task label (an op name); the same text gives the same id. */
+int pl_graph_add_label(pl_graph *g, const char *text, uint32_t *id);
+/* Appends a task to `unit`'s in-order list. `item` is the workload item (op, tile, frame)
+ * the task belongs to, `work` its duration in seconds on an idle resource (>= 0). */
+int pl_graph_add_task(pl_graph *g, uint32_t unit, double work, uint32_t label, uint32_t item,
+                      uint32_t *id);
+/* Task `to` may not start before task `from` has reached `at`. Either task may have been
+ * added before or after the other; a graph whose edges and unit orders form a cycle is
+ * caught by pl_check_graph. */
+int pl_graph_add_edge(pl_graph *g, uint32_t from, uint32_t to, pl_edge_kind kind,
+                      pl_edge_at at);
+/* What the workload's items are called ("ops") and how many there are, for throughput. */
+int pl_graph_set_items(pl_graph *g, uint64_t count, const char *noun);
+/* Freezes the graph: groups edges by destination task (in the order they were added) and
+ * tasks by unit. Returns 0 or PL_ENOMEM. */
+int pl_graph_finalize(pl_graph *g);
+
+/* ---- Queries (finalized graph; ids must be in range) ------------------------- */
+
+const char *pl_graph_name(const pl_graph *g);
+uint32_t pl_graph_place_count(const pl_graph *g);
+const char *pl_graph_place_name(const pl_graph *g, uint32_t place);
+pl_place_kind pl_graph_place_kind(const pl_graph *g, uint32_t place);
+int pl_graph_place_cores(const pl_graph *g, uint32_t place);
+
+uint32_t pl_graph_unit_count(const pl_graph *g);
+const char *pl_graph_unit_name(const pl_graph *g, uint32_t unit);
+uint32_t pl_graph_unit_place(const pl_graph *g, uint32_t unit);
+/* The unit's tasks in run order: *n of them, borrowed. */
+const uint32_t *pl_graph_unit_tasks(const pl_graph *g, uint32_t unit, uint32_t *n);
+
+uint32_t pl_graph_task_count(const pl_graph *g);
+uint32_t pl_graph_task_unit(const pl_graph *g, uint32_t task);
+double pl_graph_task_work(const pl_graph *g, uint32_t task);
+uint32_t pl_graph_task_item(const pl_graph *g, uint32_t task);
+const char *pl_graph_task_label(const pl_graph *g, uint32_t task);
+/* The task before this one on its unit, or PL_NO_EDGE for the unit's first task. */
+uint32_t pl_graph_task_prev(const pl_graph *g, uint32_t task);
+
+/* The task's incoming edges: global edge indices [*first, *first + *n). */
+void pl_graph_task_edges(const pl_graph *g, uint32_t task, uint32_t *first, uint32_t *n);
+uint32_t pl_graph_edge_count(const pl_graph *g);
+const pl_edge *pl_graph_edge(const pl_graph *g, uint32_t edge);
+
+uint64_t pl_graph_items(const pl_graph *g);
+const char *pl_graph_item_noun(const pl_graph *g);
+
+#endif

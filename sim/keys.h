@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * keys.h — the schema of scenario and machine files: every key pipelab
+ * accepts, its type, unit, default and a line of help.
+ *
+ * Schemas are static tables. A table is an array of pl_key ending with an
+ * entry whose name is NULL. Mappings and lists point to the table of their
+ * keys; a table may point to itself, so that repeated groups nest
+ * (dispatch.ops[].ops[]...). The same tables drive validation, defaults,
+ * `pipelab keys` and the nearest-key suggestion, so a key is spelled once.
+ */
+#ifndef PL_KEYS_H
+#define PL_KEYS_H
+
+#include "units.h"
+
+#include <stdio.h>
+
+/* X(NAME, how `pipelab keys` prints the type) */
+#define PL_KEY_TYPES(X)                                                                \
+    X(MAP, "mapping")                                                              \
+    X(LIST, "list")                                                                \
+    X(INT, "integer")                                                              \
+    X(REAL, "number")                                                              \
+    X(BOOL, "boolean")                                                             \
+    X(STRING, "string")                                                            \
+    X(ENUM, "choice")                                                              \
+    X(QUANTITY, "quantity")                                                        \
+    X(RANDOM, "quantity or distribution")                                          \
+    X(INCLUDE, "file or mapping")
+
+typedef enum pl_key_type {
+#define PL_KEY_TYPE_ENUM(name, printed) PL_KEY_##name,
+    PL_KEY_TYPES(PL_KEY_TYPE_ENUM)
+#undef PL_KEY_TYPE_ENUM
+} pl_key_type;
+
+enum pl_key_flags {
+    PL_KEY_REQUIRED = 1 << 0,  /* absent is an error */
+    PL_KEY_POSITIVE = 1 << 1,  /* numbers must be > 0 */
+    PL_KEY_NONNEG = 1 << 2,    /* numbers must be >= 0 */
+    PL_KEY_UNBOUNDED = 1 << 3, /* INT may also be written `unbounded` */
+    PL_KEY_SECTION = 1 << 4,   /* a top-level MAP checked only when `model` equals its name;
+                                  present under another model it is an error */
+};
+
+typedef struct pl_key pl_key;
+struct pl_key {
+    const char *name;         /* NULL ends a table */
+    pl_key_type type;
+    pl_quantity quantity;     /* QUANTITY and RANDOM */
+    unsigned flags;           /* pl_key_flags */
+    const char *deflt;        /* the default as YAML text; NULL: none */
+    const char *choices;      /* ENUM: "serial|pipelined" */
+    const char *clock;        /* TIME: key path of the clock that `cycles` count, e.g.
+                                 "machine.device.clock"; NULL: cycles are not allowed */
+    const pl_key *children;   /* MAP, INCLUDE: its keys; LIST: the keys of each item */
+    const char *help;         /* one line */
+};
+
+/* The entry of `table` named `name`; NULL when there is none. */
+const pl_key *pl_keys_find(const pl_key *table, const char *name);
+
+/* The valid key nearest to `name` (a single path component written in a mapping whose
+ * keys are `table`), searching that table and, for a key that belongs elsewhere, every
+ * table reachable from `root`. Writes the suggestion as a full key path into buf
+ * ("dispatch.threads.launch") and returns buf, or returns NULL when nothing is near. */
+const char *pl_keys_nearest(const pl_key *root, const pl_key *table, const char *name,
+                            char *buf, size_t len);
+
+/* Prints every key reachable from root, one per line: path, type, unit, default, help.
+ * A table reached again through itself is printed once and referred to. */
+void pl_keys_print(const pl_key *root, FILE *out);
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * units.h — quantities with units: parsing what users write, formatting what
+ * reports print.
+ *
+ * Internally every quantity is a double in SI base units: seconds, bytes,
+ * bytes per second, hertz, floating-point operations per second. A number
+ * without a unit where a unit is needed is an error, never a guess.
+ */
+#ifndef PL_UNITS_H
+#define PL_UNITS_H
+
+#include <stddef.h>
+
+/* X(NAME, what it measures, the units a user may write) */
+#define PL_QUANTITIES(X)                                                               \
+    X(TIME, "time", "ns, us, ms, s, or cycles of a clock")                         \
+    X(SIZE, "size", "B, KiB, MiB, GiB, KB, MB, GB")                                \
+    X(BANDWIDTH, "bandwidth", "B/s, MB/s, GB/s, TB/s, MiB/s, GiB/s")               \
+    X(FREQUENCY, "frequency", "Hz, kHz, MHz, GHz")                                 \
+    X(RATE, "compute rate", "FLOPS, GFLOPS, TFLOPS")
+
+typedef enum pl_quantity {
+#define PL_QUANTITY_ENUM(name, what, units) PL_Q_##name,
+    PL_QUANTITIES(PL_QUANTITY_ENUM)
+#undef PL_QUANTITY_ENUM
+        PL_QUANTITY_COUNT
+} pl_quantity;
+
+/* "time", "size", ...; NULL out of range. */
+const char *pl_quantity_name(pl_quantity q);
+/* The units a user may write for q, as a phrase for error messages. */
+const char *pl_quantity_units(pl_quantity q);
+
+/*
+ * Parses "12us", "12 us", "1.5e3 ns", "2 GiB", "900 GB/s", "1.8 GHz", "40 TFLOPS".
+ * "µs" is accepted for "us". For TIME, "N cycles" is N / clock_hz seconds;
+ * clock_hz <= 0 means no clock is known, and cycles are an error.
+ * On success stores the SI value in *out and returns 0. On failure returns
+ * PL_ECONFIG and writes one phrase saying what was expected into why (for
+ * example "a time with a unit (ns, us, ms, s, or cycles of a clock), got '12'").
+ */
+int pl_units_parse(const char *text, pl_quantity q, double clock_hz, double *out, char *why,
+                   size_t why_len);
+
+/* Formats an SI value with the unit that keeps the number readable ("12 us",
+ * "1.224 ms", "64 KiB", "1.6 TB/s"), with at most `digits` significant digits.
+ * Writes at most len bytes including the terminator; returns buf. */
+char *pl_units_format(double value, pl_quantity q, int digits, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * support.c — test helpers: running the program with captured output and a time
+ * limit, files and scratch directories.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+char *mkdtemp(char *template);
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+struct buf {
+    char *data;
+    size_t len, cap;
+};
+
+static void buf_append(struct buf *b, const char *p, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->data = realloc(b->data, b->cap);
+        assert_non_null(b->data);
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+/* Reads from whichever pipe has data until both close or the limit passes. */
+static int drain(int fo, int fe, struct buf *out, struct buf *err, double deadline)
+{
+    struct pollfd p[2] = {{fo, POLLIN, 0}, {fe, POLLIN, 0}};
+    int open = 2;
+    char chunk[65536];
+    while (open > 0) {
+        int ms = (int)((deadline - now_s()) * 1000);
+        if (ms <= 0)
+            return -1;
+        if (poll(p, 2, ms) < 0 && errno != EINTR)
+            return -1;
+        for (int i = 0; i < 2; i++) {
+            if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP)))
+                continue;
+            ssize_t n = read(p[i].fd, chunk, sizeof chunk);
+            if (n > 0) {
+                buf_append(i == 0 ? out : err, chunk, (size_t)n);
+            } else {
+                close(p[i].fd);
+                p[i].fd = -1;
+                open--;
+            }
+        }
+    }
+    return 0;
+}
+
+pl_test_run pl_test_exec(double limit_s, const char *const *args)
+{
+    int po[2], pe[2];
+    assert_int_equal(pipe(po), 0);
+    assert_int_equal(pipe(pe), 0);
+    size_t n = 0;
+    while (args[n])
+        n++;
+    const char **argv = calloc(n + 2, sizeof *argv);
+    assert_non_null(argv);
+    argv[0] = PL_BINARY;
+    for (size_t i = 0; i < n; i++)
+        argv[i + 1] = args[i];
+    double t0 = now_s();
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(po[1], 1);
+        dup2(pe[1], 2);
+        close(po[0]);
+        close(pe[0]);
+        execv(PL_BINARY, (char *const *)argv);
+        _exit(127);
+    }
+    free(argv);
+    close(po[1]);
+    close(pe[1]);
+    struct buf out = {0}, err = {0};
+    buf_append(&out, "", 0);
+    buf_append(&err, "", 0);
+    if (drain(po[0], pe[0], &out, &err, t0 + limit_s) != 0) {
+        kill(pid, SIGKILL);
+        print_error("pipelab ran past its %.0f s limit\n", limit_s);
+    }
+    int ws = 0;
+    waitpid(pid, &ws, 0);
+    pl_test_run r = {0};
+    r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    r.out = out.data;
+    r.err = err.data;
+    r.wall_s = now_s() - t0;
+    return r;
+}
+
+void pl_test_run_free(pl_test_run *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+const char *pl_test_src(const char *rel)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/%s", PL_SOURCE_DIR, rel);
+    return path;
+}
+
+char *pl_test_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct buf b = {0};
+    buf_append(&b, "", 0);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&b, chunk, n);
+    fclose(f);
+    if (len)
+        *len = b.len;
+    return b.data;
+}
+
+void pl_test_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+char *pl_test_mkdtemp(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/pipelab-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(path));
+    char *dup = strdup(path);
+    assert_non_null(dup);
+    return dup;
+}
+
+void pl_test_rmtree(const char *dir)
+{
+    /* Scratch directories hold only plain files one level deep. */
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int pl_test_contains(const char *haystack, const char *needle)
+{
+    return haystack && needle && strstr(haystack, needle) != NULL;
+}

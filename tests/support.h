@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * support.h — helpers shared by the tests: run the pipelab program and capture
+ * what it prints, read and write files, make scratch directories.
+ *
+ * Include after <setjmp.h>, <stdarg.h>, <stddef.h> and <cmocka.h>.
+ */
+#ifndef PL_TEST_SUPPORT_H
+#define PL_TEST_SUPPORT_H
+
+#include <stddef.h>
+
+/* What one run of the program did. Free with pl_test_run_free. */
+typedef struct pl_test_run {
+    int status;   /* exit status, or 128 + signal number when killed */
+    char *out;    /* standard output, NUL-terminated */
+    char *err;    /* standard error, NUL-terminated */
+    double wall_s;
+} pl_test_run;
+
+/* Runs PL_BINARY with the NULL-terminated argument list (argv[0] excluded) in the
+ * current directory, with a time limit of limit_s seconds. Fails the test when the
+ * program cannot be started. */
+pl_test_run pl_test_exec(double limit_s, const char *const *args);
+void pl_test_run_free(pl_test_run *r);
+
+/* A path under the source tree: PL_SOURCE_DIR "/" rel. Returns a static buffer
+ * overwritten by the next call. */
+const char *pl_test_src(const char *rel);
+
+/* Reads a whole file into a NUL-terminated buffer the caller frees; NULL when unreadable.
+ * Stores the length in *len when len is not NULL. */
+char *pl_test_read_file(const char *path, size_t *len);
+/* Writes text to path, failing the test on error. */
+void pl_test_write_file(const char *path, const char *text);
+/* Creates a fresh scratch directory and returns its path (static storage per call site is
+ * not needed: the caller frees it). */
+char *pl_test_mkdtemp(void);
+/* Removes a directory tree made with pl_test_mkdtemp. */
+void pl_test_rmtree(const char *dir);
+
+/* Whether haystack contains needle. */
+int pl_test_contains(const char *haystack, const char *needle);
+
+#endif
