@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * engine.h — executes a task graph on SimGrid and records its timeline.
+ *
+ * Only sim/engine.c includes SimGrid. SimGrid allows one engine per process and
+ * never resets its clock, so pl_engine_run may be called once per process: use
+ * runner.h, which runs it in a forked child.
+ */
+#ifndef PL_ENGINE_H
+#define PL_ENGINE_H
+
+#include "error.h"
+#include "graph.h"
+#include "timeline.h"
+
+/*
+ * Executes the finalized graph g (borrowed) and fills tl, which must have been
+ * initialised for g's task count. Host places become SimGrid hosts with their cores,
+ * so threads outnumbering cores share them; device units hold for their work.
+ * Ties between events at the same instant are broken by SimGrid's deterministic
+ * order (actors in unit order), and a task's release edge on ties is the first listed.
+ * Fails with PL_EDEADLOCK when every unit left waits on another (the diagnostic names
+ * each waiting unit and the event it waits for; tl holds what did happen), PL_EIO when
+ * the platform file cannot be written, PL_ENOMEM.
+ */
+int pl_engine_run(const pl_graph *g, pl_timeline *tl, pl_diag *d);
+
+#endif

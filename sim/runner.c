@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * runner.c — one forked child per simulation.
+ *
+ * The child runs the engine and writes a fixed header (status, task count,
+ * message) followed by the start, end and release arrays to a pipe, then exits
+ * without running atexit handlers. The parent reads everything before it reaps
+ * the child, so a child never blocks on a full pipe. Invariant: each child
+ * writes exactly one result, and the parent accepts a timeline only when the
+ * header and all three arrays arrived whole.
+ */
+#define _DEFAULT_SOURCE /* strsignal */
+#include "runner.h"
+#include "check.h"
+#include "engine.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct header {
+    int32_t rc;
+    uint32_t ntasks;
+    char msg[PL_DIAG_MAX];
+};
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* A crash in the child must kill it, so that the parent sees the signal: handlers the
+ * parent installed (a test framework's, say) are dropped. */
+static void default_signals(void)
+{
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTERM, SIGINT, SIGPIPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], SIG_DFL);
+}
+
+static _Noreturn void child_main(const pl_graph *g, int fd)
+{
+    default_signals();
+    pl_timeline tl;
+    pl_diag d;
+    pl_diag_init(&d);
+    struct header h;
+    memset(&h, 0, sizeof h);
+    h.ntasks = pl_graph_task_count(g);
+    h.rc = pl_timeline_init(&tl, h.ntasks);
+    if (h.rc == 0)
+        h.rc = pl_engine_run(g, &tl, &d);
+    else
+        pl_diag_set(&d, h.rc, "out of memory for the timeline");
+    memcpy(h.msg, d.msg, sizeof h.msg);
+    size_t bytes = (size_t)h.ntasks;
+    int bad = write_all(fd, &h, sizeof h);
+    if (!bad && h.rc != PL_ENOMEM)
+        bad = write_all(fd, tl.start, bytes * sizeof *tl.start) ||
+              write_all(fd, tl.end, bytes * sizeof *tl.end) ||
+              write_all(fd, tl.release, bytes * sizeof *tl.release);
+    close(fd);
+    _exit(bad ? 3 : 0);
+}
+
+struct child {
+    pid_t pid;
+    int fd;
+};
+
+static int spawn(const pl_graph *g, struct child *c, pl_diag *d)
+{
+    int p[2];
+    if (pipe(p) != 0)
+        return pl_diag_set(d, PL_EIO, "cannot create a pipe: %s", strerror(errno));
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        return pl_diag_set(d, PL_ECHILD, "cannot fork a simulation: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        close(p[0]);
+        child_main(g, p[1]);
+    }
+    close(p[1]);
+    c->pid = pid;
+    c->fd = p[0];
+    return 0;
+}
+
+/* Reads the child's result into tl and reaps it. */
+static int collect(const pl_graph *g, struct child *c, pl_timeline *tl, pl_diag *d)
+{
+    struct header h;
+    int rc = 0;
+    bool whole = read_all(c->fd, &h, sizeof h) == 0 && h.ntasks == pl_graph_task_count(g);
+    if (whole && h.rc != PL_ENOMEM) {
+        size_t n = h.ntasks;
+        whole = read_all(c->fd, tl->start, n * sizeof *tl->start) == 0 &&
+                read_all(c->fd, tl->end, n * sizeof *tl->end) == 0 &&
+                read_all(c->fd, tl->release, n * sizeof *tl->release) == 0;
+    }
+    close(c->fd);
+    int ws = 0;
+    while (waitpid(c->pid, &ws, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFSIGNALED(ws))
+        return pl_diag_set(d, PL_ECHILD, "the simulation of the %s graph was killed by signal %s",
+                           pl_graph_name(g), strsignal(WTERMSIG(ws)));
+    if (!whole)
+        return pl_diag_set(d, PL_ECHILD,
+                           "the simulation of the %s graph ended without a result (exit %d)",
+                           pl_graph_name(g), WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
+    pl_timeline_seal(tl);
+    if (h.rc != 0) {
+        d->code = h.rc;
+        memcpy(d->msg, h.msg, sizeof d->msg);
+        d->msg[sizeof d->msg - 1] = '\0';
+        rc = h.rc;
+    }
+    return rc;
+}
+
+int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n, int jobs,
+                       pl_diag *d)
+{
+    for (size_t i = 0; i < n; i++)
+        if (pl_timeline_init(&tls[i], pl_graph_task_count(graphs[i])) != 0)
+            return pl_diag_set(d, PL_ENOMEM, "out of memory for a timeline");
+    for (size_t i = 0; i < n; i++) {
+        int rc = pl_check_graph(graphs[i], d);
+        if (rc != 0)
+            return rc;
+    }
+    size_t width = jobs < 1 ? n : (size_t)jobs;
+    struct child *kids = calloc(n + 1, sizeof *kids);
+    if (!kids)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    int first_rc = 0;
+    pl_diag tmp;
+    size_t started = 0, done = 0;
+    while (done < n) {
+        while (started < n && started - done < width && first_rc == 0) {
+            pl_diag_init(&tmp);
+            int rc = spawn(graphs[started], &kids[started], &tmp);
+            if (rc != 0) {
+                first_rc = rc;
+                *d = tmp;
+                break;
+            }
+            started++;
+        }
+        if (done == started)
+            break;
+        pl_diag_init(&tmp);
+        int rc = collect(graphs[done], &kids[done], &tls[done], &tmp);
+        if (rc != 0 && first_rc == 0) {
+            first_rc = rc;
+            *d = tmp;
+        }
+        done++;
+    }
+    free(kids);
+    return first_rc;
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_engine.c — the SimGrid engine and the runner, on graphs built by hand.
+ *
+ * Expected values come from closed forms computed here, independently of the
+ * engine: the blocking-after-service recurrence of ../shared/reference/README.md §1,
+ * and equal processor sharing for host threads on fewer cores.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "check.h"
+#include "graph.h"
+#include "runner.h"
+#include "support.h"
+
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAXS 8
+#define MAXN 64
+
+/* A line of m stations, N jobs, b[i] waiting places after station i (-1: unbounded),
+ * saturated source, blocking after service. */
+struct line {
+    int m, n;
+    double s[MAXS];
+    int b[MAXS];
+};
+
+/* The graph the models build for such a line: one unit per station, a data edge from
+ * the previous station's end, and for a finite buffer a slot edge: the producer's task
+ * for job k+1 waits for the start of the consumer's task for job k - b (that is when
+ * the consumer takes job k - b off the queue, making room for job k). */
+static pl_graph *line_graph(const struct line *L, uint32_t task[MAXS][MAXN])
+{
+    pl_graph *g = pl_graph_create("line");
+    uint32_t place, label, unit[MAXS];
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &place), 0);
+    assert_int_equal(pl_graph_add_label(g, "job", &label), 0);
+    for (int i = 0; i < L->m; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "st%d", i);
+        assert_int_equal(pl_graph_add_unit(g, name, place, &unit[i]), 0);
+    }
+    for (int k = 0; k < L->n; k++)
+        for (int i = 0; i < L->m; i++) {
+            assert_int_equal(pl_graph_add_task(g, unit[i], L->s[i], label, (uint32_t)k,
+                                               &task[i][k]),
+                             0);
+            if (i > 0)
+                assert_int_equal(pl_graph_add_edge(g, task[i - 1][k], task[i][k], PL_EDGE_DATA,
+                                                   PL_AT_END),
+                                 0);
+        }
+    for (int i = 0; i + 1 < L->m; i++)
+        for (int k = 0; L->b[i] >= 0 && k + 1 < L->n; k++)
+            if (k - L->b[i] >= 0)
+                assert_int_equal(pl_graph_add_edge(g, task[i + 1][k - L->b[i]], task[i][k + 1],
+                                                   PL_EDGE_SLOT, PL_AT_START),
+                                 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    return g;
+}
+
+/* Reference §1: S_i(k) = max(D_{i-1}(k), D_i(k-1)), D_i(k) = max(S_i(k) + s_i,
+ * D_{i+1}(k - b_i - 1)), D_0 = 0 (saturated source), indices from 0 here. Job k - b - 1
+ * comes before job k, so one sweep in job order computes it. */
+static void line_recurrence(const struct line *L, double S[MAXS][MAXN])
+{
+    double D[MAXS][MAXN];
+    for (int k = 0; k < L->n; k++)
+        for (int i = 0; i < L->m; i++) {
+            S[i][k] = fmax(i > 0 ? D[i - 1][k] : 0, k > 0 ? D[i][k - 1] : 0);
+            D[i][k] = S[i][k] + L->s[i];
+            int j = k - L->b[i] - 1;
+            if (i + 1 < L->m && L->b[i] >= 0 && j >= 0)
+                D[i][k] = fmax(D[i][k], D[i + 1][j]);
+        }
+}
+
+static double simulate_line(const struct line *L, double S[MAXS][MAXN])
+{
+    uint32_t task[MAXS][MAXN];
+    pl_graph *g = line_graph(L, task);
+    pl_timeline tl;
+    pl_diag d;
+    pl_diag_init(&d);
+    const pl_graph *gs[] = {g};
+    assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, &d), 0);
+    for (int i = 0; S && i < L->m; i++)
+        for (int k = 0; k < L->n; k++)
+            S[i][k] = tl.start[task[i][k]];
+    double makespan = tl.makespan;
+    pl_timeline_fini(&tl);
+    pl_graph_destroy(g);
+    return makespan;
+}
+
+/* Reference §1 table, exact to 1e-9 relative. */
+static void test_reference_lines(void **state)
+{
+    (void)state;
+    struct line a = {3, 5, {2, 3, 1}, {-1, -1}};
+    assert_float_equal(simulate_line(&a, NULL), 18, 18e-9);
+    struct line b = {3, 5, {2, 3, 1}, {0, 0}};
+    assert_float_equal(simulate_line(&b, NULL), 18, 18e-9);
+    struct line c = {4, 10, {4, 1, 1, 1}, {-1, -1, -1}};
+    assert_float_equal(simulate_line(&c, NULL), 43, 43e-9);
+}
+
+/* Random lines with finite buffers: every start time equals the §1 recurrence. */
+static void test_random_lines_match_recurrence(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 42);
+    for (int trial = 0; trial < 40; trial++) {
+        struct line L = {2 + (int)gsl_rng_uniform_int(r, 4), 1 + (int)gsl_rng_uniform_int(r, 30),
+                         {0}, {0}};
+        for (int i = 0; i < L.m; i++) {
+            L.s[i] = 1e-6 * (double)(1 + gsl_rng_uniform_int(r, 9));
+            L.b[i] = (int)gsl_rng_uniform_int(r, 4) - 1;
+        }
+        double want[MAXS][MAXN], got[MAXS][MAXN];
+        line_recurrence(&L, want);
+        simulate_line(&L, got);
+        for (int i = 0; i < L.m; i++)
+            for (int k = 0; k < L.n; k++)
+                assert_float_equal(got[i][k], want[i][k], 1e-9 * fmax(want[i][k], 1e-6));
+    }
+    gsl_rng_free(r);
+}
+
+/* Three threads with 3 tasks each (10, 8, 6 us) on a host with 2 cores. Equal sharing:
+ * with k threads running, each progresses at min(1, 2/k). Computed event by event. */
+static void test_threads_share_cores(void **state)
+{
+    (void)state;
+    const double w[3] = {10e-6, 8e-6, 6e-6};
+    pl_graph *g = pl_graph_create("sharing");
+    uint32_t place, label, unit[3], task[3][3];
+    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &place), 0);
+    assert_int_equal(pl_graph_add_label(g, "op", &label), 0);
+    for (int i = 0; i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "t%d", i);
+        assert_int_equal(pl_graph_add_unit(g, name, place, &unit[i]), 0);
+        for (int k = 0; k < 3; k++)
+            assert_int_equal(pl_graph_add_task(g, unit[i], w[i], label, (uint32_t)k, &task[i][k]),
+                             0);
+    }
+    assert_int_equal(pl_graph_finalize(g), 0);
+    pl_timeline tl;
+    pl_diag d;
+    pl_diag_init(&d);
+    const pl_graph *gs[] = {g};
+    assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, &d), 0);
+
+    double left[3], now = 0, end[3][3];
+    int next[3] = {0, 0, 0};
+    for (int i = 0; i < 3; i++)
+        left[i] = w[i];
+    for (;;) {
+        int running = 0;
+        for (int i = 0; i < 3; i++)
+            running += next[i] < 3;
+        if (!running)
+            break;
+        double rate = fmin(1.0, 2.0 / running), dt = INFINITY;
+        for (int i = 0; i < 3; i++)
+            if (next[i] < 3)
+                dt = fmin(dt, left[i] / rate);
+        now += dt;
+        for (int i = 0; i < 3; i++) {
+            if (next[i] >= 3)
+                continue;
+            left[i] -= dt * rate;
+            if (left[i] <= 1e-18) {
+                end[i][next[i]++] = now;
+                left[i] = w[i];
+            }
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++)
+            assert_float_equal(tl.end[task[i][k]], end[i][k], 1e-9 * end[i][k]);
+    /* From the run printed by hand: w3's first task ends at 9 us (6 us at 2/3 speed). */
+    assert_float_equal(tl.end[task[2][0]], 9e-6, 1e-15);
+    pl_timeline_fini(&tl);
+    pl_graph_destroy(g);
+}
+
+/* Two units each waiting for the other's second task: a cycle, named before simulating. */
+static void test_cycle_is_reported(void **state)
+{
+    (void)state;
+    pl_graph *g = pl_graph_create("cyclic");
+    uint32_t place, label, a, b, a0, a1, b0, b1;
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &place), 0);
+    assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
+    assert_int_equal(pl_graph_add_unit(g, "A", place, &a), 0);
+    assert_int_equal(pl_graph_add_unit(g, "B", place, &b), 0);
+    assert_int_equal(pl_graph_add_task(g, a, 1e-6, label, 0, &a0), 0);
+    assert_int_equal(pl_graph_add_task(g, a, 1e-6, label, 1, &a1), 0);
+    assert_int_equal(pl_graph_add_task(g, b, 1e-6, label, 0, &b0), 0);
+    assert_int_equal(pl_graph_add_task(g, b, 1e-6, label, 1, &b1), 0);
+    assert_int_equal(pl_graph_add_edge(g, b1, a0, PL_EDGE_SLOT, PL_AT_START), 0);
+    assert_int_equal(pl_graph_add_edge(g, a1, b0, PL_EDGE_DATA, PL_AT_END), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_check_graph(g, &d), PL_EDEADLOCK);
+    assert_true(pl_test_contains(d.msg, "A 'x' #0 waits (slot) for the start of B 'x' #1"));
+    assert_true(pl_test_contains(d.msg, "waits (data) for the end of A 'x' #1"));
+    pl_timeline tl;
+    const pl_graph *gs[] = {g};
+    assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, &d), PL_EDEADLOCK);
+    pl_timeline_fini(&tl);
+    pl_graph_destroy(g);
+}
+
+/* The release edge is the edge whose event came last; ties go to the first listed. */
+static void test_release_edge(void **state)
+{
+    (void)state;
+    pl_graph *g = pl_graph_create("release");
+    uint32_t place, label, u[3], t[3];
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &place), 0);
+    assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
+    for (int i = 0; i < 3; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "u%d", i);
+        assert_int_equal(pl_graph_add_unit(g, name, place, &u[i]), 0);
+    }
+    assert_int_equal(pl_graph_add_task(g, u[0], 2e-6, label, 0, &t[0]), 0);
+    assert_int_equal(pl_graph_add_task(g, u[1], 5e-6, label, 0, &t[1]), 0);
+    assert_int_equal(pl_graph_add_task(g, u[2], 1e-6, label, 0, &t[2]), 0);
+    assert_int_equal(pl_graph_add_edge(g, t[0], t[2], PL_EDGE_DATA, PL_AT_END), 0);
+    assert_int_equal(pl_graph_add_edge(g, t[1], t[2], PL_EDGE_SYNC, PL_AT_END), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    pl_timeline tl;
+    pl_diag d;
+    pl_diag_init(&d);
+    const pl_graph *gs[] = {g};
+    assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, &d), 0);
+    uint32_t first, n;
+    pl_graph_task_edges(g, t[2], &first, &n);
+    assert_int_equal(tl.release[t[2]], first + 1);
+    assert_int_equal(pl_graph_edge(g, tl.release[t[2]])->kind, PL_EDGE_SYNC);
+    assert_float_equal(tl.start[t[2]], 5e-6, 1e-18);
+    pl_timeline_fini(&tl);
+    pl_graph_destroy(g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reference_lines),
+        cmocka_unit_test(test_random_lines_match_recurrence),
+        cmocka_unit_test(test_threads_share_cores),
+        cmocka_unit_test(test_cycle_is_reported),
+        cmocka_unit_test(test_release_edge),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
