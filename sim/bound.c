@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * bound.c — lower bounds on the makespan from the graph's structure.
+ *
+ * Two passes over the tasks in a topological order of the edges (unit order left
+ * out, as the bound must hold whatever the units do): forward, est[t] is the
+ * earliest t can start; backward, after[t] is the longest chain that must follow
+ * t's end and q[t] the longest chain from t's start to the end of the graph.
+ * Each term is a time no schedule can beat, so their maximum is a lower bound.
+ */
+#include "bound.h"
+#include "error.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[] = {
+#define PL_BOUND_NAME(name, spelled) spelled,
+    PL_BOUND_KINDS(PL_BOUND_NAME)
+#undef PL_BOUND_NAME
+};
+
+const char *pl_bound_kind_name(pl_bound_kind k)
+{
+    return kind_names[k];
+}
+
+/* Task order that puts every edge's source first. Task ids already do when every edge
+ * points backward (the usual case); otherwise Kahn's algorithm over the edges. */
+static int topo_order(const pl_graph *g, uint32_t *order)
+{
+    uint32_t n = pl_graph_task_count(g), m = pl_graph_edge_count(g);
+    bool backward = true;
+    for (uint32_t t = 0; t < n && backward; t++) {
+        uint32_t first, cnt;
+        pl_graph_task_edges(g, t, &first, &cnt);
+        for (uint32_t e = first; e < first + cnt; e++)
+            backward = backward && pl_graph_edge(g, e)->src < t;
+    }
+    for (uint32_t t = 0; t < n; t++)
+        order[t] = t;
+    if (backward)
+        return 0;
+    uint32_t *indeg = calloc((size_t)n + 1, sizeof *indeg);
+    uint32_t *sfirst = calloc((size_t)n + 2, sizeof *sfirst);
+    uint32_t *succ = malloc(((size_t)m + 1) * sizeof *succ);
+    if (!indeg || !sfirst || !succ) {
+        free(indeg);
+        free(sfirst);
+        free(succ);
+        return PL_ENOMEM;
+    }
+    for (uint32_t e = 0; e < m; e++)
+        sfirst[pl_graph_edge(g, e)->src + 2]++;
+    for (uint32_t t = 0; t < n; t++)
+        sfirst[t + 2] += sfirst[t + 1];
+    for (uint32_t t = 0; t < n; t++) {
+        uint32_t first, cnt;
+        pl_graph_task_edges(g, t, &first, &cnt);
+        indeg[t] = cnt;
+        for (uint32_t e = first; e < first + cnt; e++)
+            succ[sfirst[pl_graph_edge(g, e)->src + 1]++] = t;
+    }
+    uint32_t head = 0, tail = 0;
+    for (uint32_t t = 0; t < n; t++)
+        if (indeg[t] == 0)
+            order[tail++] = t;
+    while (head < tail) {
+        uint32_t t = order[head++];
+        for (uint32_t i = sfirst[t]; i < sfirst[t + 1]; i++)
+            if (--indeg[succ[i]] == 0)
+                order[tail++] = succ[i];
+    }
+    free(indeg);
+    free(sfirst);
+    free(succ);
+    return 0;
+}
+
+struct chains {
+    double *est;   /* earliest start */
+    double *after; /* longest chain after the end */
+    double *q;     /* longest chain from the start to the end of the graph */
+};
+
+static void forward(const pl_graph *g, const uint32_t *order, struct chains *c)
+{
+    uint32_t n = pl_graph_task_count(g);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t t = order[i], first, cnt;
+        double est = 0;
+        pl_graph_task_edges(g, t, &first, &cnt);
+        for (uint32_t e = first; e < first + cnt; e++) {
+            const pl_edge *ed = pl_graph_edge(g, e);
+            double at = c->est[ed->src] + (ed->at == PL_AT_END ? pl_graph_task_work(g, ed->src) : 0);
+            est = fmax(est, at);
+        }
+        c->est[t] = est;
+    }
+}
+
+static void backward(const pl_graph *g, const uint32_t *order, struct chains *c)
+{
+    uint32_t n = pl_graph_task_count(g);
+    /* q starts as the chains through START edges; after as those through END edges. */
+    memset(c->after, 0, (size_t)n * sizeof *c->after);
+    memset(c->q, 0, (size_t)n * sizeof *c->q);
+    for (uint32_t i = n; i-- > 0;) {
+        uint32_t t = order[i], first, cnt;
+        c->q[t] = fmax(c->q[t], pl_graph_task_work(g, t) + c->after[t]);
+        pl_graph_task_edges(g, t, &first, &cnt);
+        for (uint32_t e = first; e < first + cnt; e++) {
+            const pl_edge *ed = pl_graph_edge(g, e);
+            double *into = ed->at == PL_AT_END ? &c->after[ed->src] : &c->q[ed->src];
+            *into = fmax(*into, c->q[t]);
+        }
+    }
+}
+
+static void consider(pl_bound *b, pl_bound_kind kind, uint32_t which, double head, double work,
+                     double tail)
+{
+    double total = head + work + tail;
+    if (total > b->makespan) {
+        *b = (pl_bound){total, kind, which, head, work, tail, b->critical_path};
+    }
+}
+
+static void unit_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
+{
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
+        uint32_t n;
+        const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+        if (n == 0)
+            continue;
+        double work = 0;
+        for (uint32_t i = 0; i < n; i++)
+            work += pl_graph_task_work(g, tasks[i]);
+        consider(b, PL_BOUND_UNIT, u, c->est[tasks[0]], work, c->after[tasks[n - 1]]);
+    }
+}
+
+static void place_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
+{
+    for (uint32_t p = 0; p < pl_graph_place_count(g); p++) {
+        if (pl_graph_place_kind(g, p) != PL_PLACE_HOST)
+            continue;
+        double work = 0, head = INFINITY, tail = INFINITY;
+        for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
+            uint32_t n;
+            const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+            if (pl_graph_unit_place(g, u) != p || n == 0)
+                continue;
+            for (uint32_t i = 0; i < n; i++)
+                work += pl_graph_task_work(g, tasks[i]);
+            head = fmin(head, c->est[tasks[0]]);
+            tail = fmin(tail, c->after[tasks[n - 1]]);
+        }
+        if (isfinite(head))
+            consider(b, PL_BOUND_PLACE, p, head, work / pl_graph_place_cores(g, p), tail);
+    }
+}
+
+int pl_bound_compute(const pl_graph *g, pl_bound *out)
+{
+    uint32_t n = pl_graph_task_count(g);
+    uint32_t *order = malloc(((size_t)n + 1) * sizeof *order);
+    struct chains c = {malloc(((size_t)n + 1) * sizeof(double)),
+                       malloc(((size_t)n + 1) * sizeof(double)),
+                       malloc(((size_t)n + 1) * sizeof(double))};
+    int rc = PL_ENOMEM;
+    if (order && c.est && c.after && c.q)
+        rc = topo_order(g, order);
+    if (rc == 0) {
+        forward(g, order, &c);
+        backward(g, order, &c);
+        memset(out, 0, sizeof *out);
+        for (uint32_t t = 0; t < n; t++)
+            out->critical_path = fmax(out->critical_path, c.q[t] + c.est[t]);
+        consider(out, PL_BOUND_CRITICAL_PATH, 0, 0, out->critical_path, 0);
+        unit_terms(g, &c, out);
+        place_terms(g, &c, out);
+    }
+    free(order);
+    free(c.est);
+    free(c.after);
+    free(c.q);
+    return rc;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * metrics.h — where the time went, read from a timeline.
+ *
+ * For every unit: busy time, fill (idle before its first task), bubbles (idle
+ * between two of its tasks, each charged to the kind of edge that released the
+ * task ending it), drain (idle after its last task), and for host threads the
+ * time lost to sharing cores. busy + fill + bubble + drain = makespan for every
+ * unit. Also the critical path: the chain of tasks and edges that set the
+ * makespan, as time per unit.
+ */
+#ifndef PL_METRICS_H
+#define PL_METRICS_H
+
+#include "graph.h"
+#include "timeline.h"
+
+#include <stdint.h>
+
+typedef struct pl_unit_metrics {
+    uint64_t tasks;
+    double busy;       /* time spent on tasks */
+    double work;       /* the tasks' work on an idle resource */
+    double contention; /* busy - work: slowed down by threads sharing cores */
+    double utilization; /* busy / makespan */
+    double fill, drain;
+    double bubble;      /* total idle time between tasks */
+    uint64_t bubbles;   /* idle intervals longer than the noise threshold */
+    double largest_bubble;
+    double cause[PL_EDGE_KIND_COUNT]; /* bubble time by the kind of edge that ended it */
+    int fill_cause;     /* the edge kind that ended the fill, or -1 */
+    double critical;    /* time this unit's tasks take on the critical path */
+} pl_unit_metrics;
+
+typedef struct pl_metrics {
+    double makespan;
+    double throughput; /* items per second */
+    uint32_t nunits;
+    pl_unit_metrics *units; /* by unit id */
+    uint32_t critical_tasks; /* tasks on the critical path */
+} pl_metrics;
+
+/* Idle intervals shorter than this fraction of the makespan (plus 1 fs) are rounding,
+ * not bubbles: they count in bubble time but not in the bubble count. */
+#define PL_BUBBLE_EPS 1e-9
+
+/* Computes the metrics of a complete timeline of graph g (both borrowed). The caller owns
+ * *m and frees it with pl_metrics_fini. Returns 0 or PL_ENOMEM. */
+int pl_metrics_compute(const pl_graph *g, const pl_timeline *tl, pl_metrics *m);
+void pl_metrics_fini(pl_metrics *m);
+
+/* Whether task t's start was set by its release edge rather than by the end of its
+ * unit's previous task: the edge's event came at the start, and later than the
+ * previous end. Ties go to the unit's previous task. */
+int pl_metrics_released_by_edge(const pl_graph *g, const pl_timeline *tl, uint32_t t);
+
+#endif
