@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * model.c — the list of models and the schema of a scenario file.
+ *
+ * A new model is a new entry in `models` and a section in pl_scenario_keys;
+ * nothing else in the front end changes.
+ */
+#include "model.h"
+#include "dispatch.h"
+#include "machine.h"
+
+#include <string.h>
+
+static const pl_model models[] = {
+    {"dispatch", "host operator dispatch (InferShape, Resize, Launch) feeding a device stream",
+     pl_dispatch_lower_scenario},
+};
+
+const pl_model *pl_model_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++)
+        if (strcmp(models[i].name, name) == 0)
+            return &models[i];
+    return NULL;
+}
+
+void pl_lowering_fini(pl_lowering *l)
+{
+    pl_graph_destroy(l->run);
+    pl_graph_destroy(l->baseline);
+    l->run = l->baseline = NULL;
+}
+
+const pl_key pl_scenario_keys[] = {
+    {.name = "name", .type = PL_KEY_STRING, .help = "a title for reports"},
+    {.name = "description", .type = PL_KEY_STRING, .help = "what the scenario teaches or asks"},
+    {.name = "model", .type = PL_KEY_ENUM, .flags = PL_KEY_REQUIRED, .choices = "dispatch",
+     .help = "which pipeline the scenario describes"},
+    {.name = "seed", .type = PL_KEY_INT, .flags = PL_KEY_NONNEG, .deflt = "1",
+     .help = "seed of the random durations; --seed overrides it"},
+    {.name = "machine", .type = PL_KEY_INCLUDE, .flags = PL_KEY_REQUIRED,
+     .children = pl_machine_keys,
+     .help = "the machine: a file (relative to the scenario) or a mapping"},
+    {.name = "dispatch", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION,
+     .children = pl_dispatch_keys, .help = "the dispatch model's workload and policy"},
+    {0},
+};

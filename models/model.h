@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * model.h — what every pipeline model gives the front end: its name, and a
+ * lowering of a loaded scenario into the task graph to simulate and the graph
+ * of its baseline (the non-pipelined way of doing the same work).
+ *
+ * Models see the config, GSL and the graph API; never SimGrid, never argv.
+ */
+#ifndef PL_MODEL_H
+#define PL_MODEL_H
+
+#include "config.h"
+#include "error.h"
+#include "graph.h"
+#include "keys.h"
+
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+
+/* A scenario lowered twice, from the same drawn durations. */
+typedef struct pl_lowering {
+    pl_graph *run;             /* the scenario as configured */
+    pl_graph *baseline;        /* the baseline; NULL when the run is the baseline */
+    const char *mode;          /* static: the run's variant, e.g. "pipelined" */
+    const char *baseline_mode; /* static: e.g. "serial" */
+    bool random;               /* whether any duration was drawn at random */
+} pl_lowering;
+
+/* Frees both graphs. */
+void pl_lowering_fini(pl_lowering *l);
+
+typedef struct pl_model {
+    const char *name;
+    const char *summary;
+    /* Lowers the scenario cfg (borrowed), drawing random durations from rng (borrowed),
+     * into *out (the caller calls pl_lowering_fini). Fails with PL_ECONFIG for what the
+     * schema cannot check (the diagnostic names file, line, column and key), PL_ENOMEM. */
+    int (*lower)(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d);
+} pl_model;
+
+/* The model named `name`; NULL when there is none. */
+const pl_model *pl_model_find(const char *name);
+
+/* The schema of a whole scenario file: common keys, the machine, and every model's
+ * section. */
+extern const pl_key pl_scenario_keys[];
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * output.c — atomic files and output directories.
+ *
+ * Invariant: the final path either keeps its old content or gets the complete new
+ * content; temporary files are removed on every failure path.
+ */
+#define _DEFAULT_SOURCE /* mkstemp's friends, fsync */
+#include "output.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int pl_output_file(const char *path, int (*write)(void *ctx, FILE *f, pl_diag *d), void *ctx,
+                   pl_diag *d)
+{
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 16);
+    if (!tmp)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    snprintf(tmp, len + 16, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int rc = pl_diag_set(d, PL_EIO, "cannot create %s: %s", path, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    FILE *f = fdopen(fd, "w");
+    int rc = f ? write(ctx, f, d) : pl_diag_set(d, PL_EIO, "cannot write %s", path);
+    if (f && rc == 0 && (fflush(f) != 0 || ferror(f) || fsync(fd) != 0))
+        rc = pl_diag_set(d, PL_EIO, "cannot write %s: %s", path, strerror(errno));
+    if (f && fclose(f) != 0 && rc == 0)
+        rc = pl_diag_set(d, PL_EIO, "cannot write %s: %s", path, strerror(errno));
+    if (!f)
+        close(fd);
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = pl_diag_set(d, PL_EIO, "cannot create %s: %s", path, strerror(errno));
+    if (rc != 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+static bool dir_is_empty(DIR *dir)
+{
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            return false;
+    return true;
+}
+
+int pl_output_dir(const char *dir, bool force, pl_diag *d)
+{
+    if (mkdir(dir, 0777) == 0)
+        return 0;
+    if (errno != EEXIST)
+        return pl_diag_set(d, PL_EIO, "cannot create the output directory %s: %s", dir,
+                           strerror(errno));
+    DIR *h = opendir(dir);
+    if (!h)
+        return pl_diag_set(d, PL_EIO, "%s exists and is not a directory I can read: %s", dir,
+                           strerror(errno));
+    bool empty = dir_is_empty(h);
+    closedir(h);
+    if (!empty && !force)
+        return pl_diag_set(d, PL_EUSAGE,
+                           "the output directory %s is not empty; use --force to write into it",
+                           dir);
+    return 0;
+}

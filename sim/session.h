@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * session.h — one scenario taken from file to report: load and validate the
+ * config, lower it with its model (the run and its baseline, from the same
+ * drawn durations), simulate both, and read metrics and bounds.
+ */
+#ifndef PL_SESSION_H
+#define PL_SESSION_H
+
+#include "config.h"
+#include "report.h"
+
+typedef struct pl_session pl_session;
+
+/* Loads the scenario (see pl_config_load for sets and failures). The caller frees
+ * *out with pl_session_destroy. */
+int pl_session_open(const char *scenario, const char *const *sets, size_t nsets,
+                    pl_session **out, pl_diag *d);
+void pl_session_destroy(pl_session *s);
+
+const pl_config *pl_session_config(const pl_session *s);
+
+/* Lowers, simulates (the run and its baseline at once, each in a child process),
+ * and measures. Fails with the model's PL_ECONFIG, PL_EDEADLOCK, PL_ECHILD, PL_ENOMEM. */
+int pl_session_run(pl_session *s, pl_diag *d);
+
+/* The report of a session that ran; borrowed from the session. */
+const pl_report *pl_session_report(const pl_session *s);
+
+/* Tasks simulated (run and baseline together). */
+uint64_t pl_session_tasks(const pl_session *s);
+
+#endif
