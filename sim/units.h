@@ -10,13 +10,14 @@
 #ifndef PL_UNITS_H
 #define PL_UNITS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* X(NAME, what it measures, the units a user may write) */
 #define PL_QUANTITIES(X)                                                               \
     X(TIME, "time", "ns, us, ms, s, or cycles of a clock")                         \
     X(SIZE, "size", "B, KiB, MiB, GiB, KB, MB, GB")                                \
-    X(BANDWIDTH, "bandwidth", "B/s, MB/s, GB/s, TB/s, MiB/s, GiB/s")               \
+    X(BANDWIDTH, "bandwidth", "B/s, KB/s, MB/s, GB/s, TB/s, KiB/s, MiB/s, GiB/s")   \
     X(FREQUENCY, "frequency", "Hz, kHz, MHz, GHz")                                 \
     X(RATE, "compute rate", "FLOPS, GFLOPS, TFLOPS")
 
@@ -42,6 +43,10 @@ const char *pl_quantity_units(pl_quantity q);
  */
 int pl_units_parse(const char *text, pl_quantity q, double clock_hz, double *out, char *why,
                    size_t why_len);
+
+/* Whether text is written in cycles ("100 cycles", "1e3cycles"), so that a caller can look
+ * up the clock before parsing, and say which clock is missing when there is none. */
+bool pl_units_is_cycles(const char *text);
 
 /* Formats an SI value with the unit that keeps the number readable ("12 us",
  * "1.224 ms", "64 KiB", "1.6 TB/s"), with at most `digits` significant digits.
