@@ -61,6 +61,18 @@ struct pl_key {
 /* The entry of `table` named `name`; NULL when there is none. */
 const pl_key *pl_keys_find(const pl_key *table, const char *name);
 
+/* The entry for a full key path such as "machine.device.clock" or "dispatch.ops[2].kernel";
+ * item numbers of lists, written "[2]", "[]" or ".2", are passed over. NULL when the
+ * schema has no such key. */
+const pl_key *pl_keys_at(const pl_key *root, const char *path);
+
+/* The entry of `table` nearest to `name`; NULL when none is near. Near means at most
+ * max(1, strlen(name) / 3) typing mistakes away (a letter added, dropped, changed, or two
+ * neighbours swapped). Callers that know the path of the mapping that
+ * `table` describes (with its list indices) use this to suggest "dispatch.ops[3].kernel"
+ * rather than the schema path that pl_keys_nearest writes. */
+const pl_key *pl_keys_nearest_in(const pl_key *table, const char *name);
+
 /* The valid key nearest to `name` (a single path component written in a mapping whose
  * keys are `table`), searching that table and, for a key that belongs elsewhere, every
  * table reachable from `root`. Writes the suggestion as a full key path into buf
@@ -68,8 +80,10 @@ const pl_key *pl_keys_find(const pl_key *table, const char *name);
 const char *pl_keys_nearest(const pl_key *root, const pl_key *table, const char *name,
                             char *buf, size_t len);
 
-/* Prints every key reachable from root, one per line: path, type, unit, default, help.
- * A table reached again through itself is printed once and referred to. */
+/* Prints every key reachable from root, one per line, in aligned columns: path (a list's
+ * items as "dispatch.ops[]"), type, unit (a quantity's units or an enumeration's choices),
+ * default ("required" or "-" when there is none), help. A table reached again through
+ * itself is printed once; its second appearance is one line saying "same keys as ...". */
 void pl_keys_print(const pl_key *root, FILE *out);
 
 #endif
