@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * report_parts.h — pieces that several report renderers share: the units' shares
+ * of the critical path in one order, the name of what binds the bound, and the
+ * check that everything was written.
+ */
+#ifndef PL_REPORT_PARTS_H
+#define PL_REPORT_PARTS_H
+
+#include "report.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+/* One unit's time on the critical path and its share of the makespan. */
+typedef struct pl_share {
+    uint32_t unit;
+    double time;  /* seconds */
+    double share; /* time / makespan; 0 when the makespan is 0 */
+} pl_share;
+
+/* The units of run with time on the critical path, largest first, ties by unit id.
+ * Stores a malloc'd array in *out (the caller frees it; NULL when there is none) and
+ * returns its length, or PL_ENOMEM. */
+int pl_report_critical_shares(const pl_run *run, pl_share **out);
+
+/* The name of the unit or place whose term binds the bound, or NULL for the critical
+ * path. Borrowed from the graph. */
+const char *pl_report_binds(const pl_run *run);
+
+/* bound / makespan: how close the simulation came to its lower bound; 1 when both are 0. */
+double pl_report_efficiency(const pl_run *run);
+
+/* An unsigned 64-bit number (a seed, a count) as a JSON value: an integer, or a decimal
+ * string when it is too large for jansson's signed integers, rather than a wrapped
+ * negative number. NULL when out of memory. */
+json_t *pl_report_json_unsigned(unsigned long long n);
+
+/* A real, or null when x is not finite (JSON has no NaN or infinity). NULL when out of
+ * memory. */
+json_t *pl_report_json_real(double x);
+
+/* Sets key in o, stealing value, and returns o. A NULL value (an allocation that failed)
+ * or a failed set frees o and returns NULL, and a NULL o stays NULL (value is freed): an
+ * object built by a chain of these is whole or NULL, never missing a key. */
+json_t *pl_report_json_with(json_t *o, const char *key, json_t *value);
+
+/* Flushes out and checks its error flag. Returns 0, or PL_EIO with d saying that the
+ * `what` could not be written. */
+int pl_report_flush(FILE *out, pl_diag *d, const char *what);
+
+#endif
