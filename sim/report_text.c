@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * report_text.c — the report for people: a summary, a table per graph, the
+ * critical path by unit and a few sentences on where the time went.
+ *
+ * Invariant: every number printed comes from the metrics and the bound of the run
+ * or its baseline, formatted with pl_units_format (4 significant digits) or as a
+ * percentage with one decimal, so the same report always prints the same bytes.
+ * Cause columns and sentences loop over PL_EDGE_KINDS; no cause is spelled here.
+ */
+#include "report.h"
+
+#include "report_parts.h"
+#include "table.h"
+#include "units.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Contention below this is rounding in the engine, not sharing of cores. */
+#define SHARED_NOISE 1e-12
+/* Where-the-time-went thresholds: contention as a share of busy time, slot bubbles as a
+ * share of the makespan, and the efficiency from which a run counts as at its bound. */
+#define SHARED_WORTH  0.01
+#define SLOT_WORTH    0.05
+#define AT_BOUND      0.995
+#define MAX_SENTENCES 5
+/* Units named in one sentence before the rest are only counted. */
+#define MAX_LISTED 3
+#define WRAP       78
+
+/* A formatted time; the compound literal lives until the end of the enclosing block,
+ * so several may appear in one call. */
+#define TIME(x) pl_units_format((x), PL_Q_TIME, 4, (char[32]){0}, 32)
+
+static double pct(double part, double whole)
+{
+    return whole > 0 ? 100.0 * part / whole : 0.0;
+}
+
+/* Idle time below the metrics' noise threshold is rounding, not a cause worth a column
+ * or a word. */
+static double noise(const pl_metrics *m)
+{
+    return PL_BUBBLE_EPS * m->makespan + 1e-15;
+}
+
+static int is_device(const char *unit)
+{
+    return strncmp(unit, "device", 6) == 0;
+}
+
+/* ---- Header and summary ----------------------------------------------------- */
+
+static void header(const pl_report *r, FILE *out)
+{
+    fprintf(out, "scenario %s", r->scenario ? r->scenario : "-");
+    if (r->name)
+        fprintf(out, " (\"%s\")", r->name);
+    fprintf(out, ": model %s, mode %s, seed %llu", r->model, r->mode, r->seed);
+    fputs(r->random ? ", durations drawn at random\n" : "\n", out);
+}
+
+/* Items per second with an SI prefix and 4 significant digits ("277.8 k ops/s"). */
+static void format_rate(double rate, const char *noun, char *buf, size_t len)
+{
+    static const char *const prefix[] = {"", " k", " M", " G", " T"};
+    const int top = (int)(sizeof prefix / sizeof prefix[0]) - 1;
+    int p = 0;
+    double scale = 1;
+    while (p < top && rate >= 1e3 * scale) {
+        p++;
+        scale *= 1e3;
+    }
+    char num[32];
+    snprintf(num, sizeof num, "%.4g", rate / scale);
+    /* 999.96 to 4 digits is 1000: say 1 k instead. */
+    if (p < top && strtod(num, NULL) >= 1e3) {
+        p++;
+        scale *= 1e3;
+        snprintf(num, sizeof num, "%.4g", rate / scale);
+    }
+    snprintf(buf, len, "%s%s %s/s", num, prefix[p], noun);
+}
+
+static void describe_bound(const pl_run *run, char *buf, size_t len)
+{
+    const pl_bound *b = run->bound;
+    const char *binds = pl_report_binds(run);
+    switch (b->kind) {
+    case PL_BOUND_UNIT:
+        snprintf(buf, len, "%s = %s before %s starts + %s of its work + %s after it",
+                 TIME(b->makespan), TIME(b->head), binds, TIME(b->work), TIME(b->tail));
+        return;
+    case PL_BOUND_PLACE:
+        snprintf(buf, len,
+                 "%s = %s before %s starts + %s of its threads' work over %d cores + %s"
+                 " after it",
+                 TIME(b->makespan), TIME(b->head), binds, TIME(b->work),
+                 pl_graph_place_cores(run->graph, b->which), TIME(b->tail));
+        return;
+    case PL_BOUND_CRITICAL_PATH:
+        break;
+    }
+    snprintf(buf, len, "%s, set by the %s", TIME(b->makespan), pl_bound_kind_name(b->kind));
+}
+
+/* One line of the summary: a label column as wide as the longest label. */
+static void line(FILE *out, const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void line(FILE *out, const char *label, const char *fmt, ...)
+{
+    fprintf(out, "%-15s", label);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(out, fmt, ap);
+    va_end(ap);
+    fputc('\n', out);
+}
+
+static void summary(const pl_report *r, FILE *out)
+{
+    const pl_run *run = &r->run;
+    char rate[64], bound[512];
+    format_rate(run->m->throughput, pl_graph_item_noun(run->graph), rate, sizeof rate);
+    describe_bound(run, bound, sizeof bound);
+    line(out, "makespan", "%s", TIME(run->m->makespan));
+    if (run->m->throughput > 0)
+        line(out, "throughput", "%s (one every %s)", rate, TIME(1.0 / run->m->throughput));
+    else
+        line(out, "throughput", "%s", rate);
+    line(out, "baseline", "%s, makespan %s", r->baseline_mode, TIME(r->baseline.m->makespan));
+    line(out, "speedup", "%.3gx over %s", r->speedup, r->baseline_mode);
+    line(out, "bound", "%s", bound);
+    line(out, "efficiency", "%.1f %% (bound / makespan)", 100.0 * pl_report_efficiency(run));
+    line(out, "critical path", "%s (the longest chain of dependent work)",
+         TIME(run->bound->critical_path));
+}
+
+/* ---- The unit table ----------------------------------------------------------- */
+
+struct columns {
+    int shared;
+    int cause[PL_EDGE_KIND_COUNT];
+    int n;
+};
+
+/* The optional columns are shown only where some unit has something in them. */
+static struct columns pick_columns(const pl_metrics *m)
+{
+    struct columns c = {0};
+    for (uint32_t u = 0; u < m->nunits; u++) {
+        c.shared |= m->units[u].contention > SHARED_NOISE;
+        for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
+            c.cause[k] |= m->units[u].cause[k] > noise(m);
+    }
+    c.n = 9 + c.shared;
+    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
+        c.n += c.cause[k];
+    return c;
+}
+
+static void header_row(pl_table *t, const struct columns *c, const char *title)
+{
+    static const char *const fixed[] = {"tasks",   "busy",   "util",    "fill",
+                                        "bubbles", "bubble", "largest", "drain"};
+    pl_table_addf(t, "%s", title);
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        pl_table_addf(t, "%s", fixed[i]);
+    if (c->shared)
+        pl_table_addf(t, "shared");
+    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
+        if (c->cause[k])
+            pl_table_addf(t, "%s", pl_edge_cause_name((pl_edge_kind)k));
+}
+
+static void unit_row(pl_table *t, const struct columns *c, const char *name,
+                     const pl_unit_metrics *um)
+{
+    pl_table_addf(t, "%s", name);
+    pl_table_addf(t, "%llu", (unsigned long long)um->tasks);
+    pl_table_addf(t, "%s", TIME(um->busy));
+    pl_table_addf(t, "%.1f %%", 100.0 * um->utilization);
+    pl_table_addf(t, "%s", TIME(um->fill));
+    pl_table_addf(t, "%llu", (unsigned long long)um->bubbles);
+    pl_table_addf(t, "%s", TIME(um->bubble));
+    pl_table_addf(t, "%s", TIME(um->largest_bubble));
+    pl_table_addf(t, "%s", TIME(um->drain));
+    if (c->shared)
+        pl_table_addf(t, "%s", TIME(um->contention));
+    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
+        if (c->cause[k])
+            pl_table_addf(t, "%s", TIME(um->cause[k]));
+}
+
+static int unit_table(const pl_run *run, const char *title, FILE *out)
+{
+    struct columns c = pick_columns(run->m);
+    pl_table *t = pl_table_create(c.n);
+    if (!t)
+        return PL_ENOMEM;
+    header_row(t, &c, title);
+    for (uint32_t u = 0; u < run->m->nunits; u++)
+        unit_row(t, &c, pl_graph_unit_name(run->graph, u), &run->m->units[u]);
+    int rc = pl_table_print(t, out, "");
+    pl_table_destroy(t);
+    return rc;
+}
+
+/* ---- The critical path -------------------------------------------------------- */
+
+static int critical_section(const pl_run *run, FILE *out)
+{
+    pl_share *shares;
+    int n = pl_report_critical_shares(run, &shares);
+    if (n < 0)
+        return n;
+    pl_table *t = pl_table_create(3);
+    if (!t) {
+        free(shares);
+        return PL_ENOMEM;
+    }
+    for (int i = 0; i < n; i++) {
+        if (shares[i].share < 0.001)
+            continue;
+        pl_table_addf(t, "%s", pl_graph_unit_name(run->graph, shares[i].unit));
+        pl_table_addf(t, "%s", TIME(shares[i].time));
+        pl_table_addf(t, "%.1f %%", 100.0 * shares[i].share);
+    }
+    free(shares);
+    fputs("critical path by unit (share of the makespan):\n", out);
+    int rc = pl_table_print(t, out, "  ");
+    pl_table_destroy(t);
+    return rc;
+}
+
+/* ---- Where the time went ------------------------------------------------------ */
+
+/* A sentence being written: appends are cut at the end of the buffer, never past it. */
+struct sentence {
+    char text[2048];
+    size_t len;
+};
+
+static void say(struct sentence *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(struct sentence *s, const char *fmt, ...)
+{
+    size_t room = sizeof s->text - s->len;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(s->text + s->len, room, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        s->len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
+/* Prints a sentence wrapped at WRAP columns, indented by two spaces. */
+static void put_wrapped(FILE *out, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        size_t len = strlen(p), cut = len;
+        if (len > WRAP - 2) {
+            cut = WRAP - 2;
+            while (cut > 0 && p[cut] != ' ')
+                cut--;
+            if (cut == 0) /* one word longer than a line: let it run over */
+                cut = strcspn(p, " ");
+        }
+        fprintf(out, "  %.*s\n", (int)cut, p);
+        p += cut;
+        while (*p == ' ')
+            p++;
+    }
+}
+
+static uint32_t busiest_unit(const pl_metrics *m)
+{
+    uint32_t best = 0;
+    for (uint32_t u = 1; u < m->nunits; u++)
+        if (m->units[u].busy > m->units[best].busy)
+            best = u;
+    return best;
+}
+
+static void bottleneck_sentence(const pl_run *run, struct sentence *s)
+{
+    if (run->m->nunits == 0) {
+        say(s, "The graph has no units.");
+        return;
+    }
+    uint32_t u = busiest_unit(run->m);
+    say(s, "%s is the busiest unit, busy %.1f %% of the makespan: it is the bottleneck.",
+        pl_graph_unit_name(run->graph, u), 100.0 * run->m->units[u].utilization);
+}
+
+static void bound_sentence(const pl_run *run, struct sentence *s)
+{
+    double eff = pl_report_efficiency(run);
+    if (eff < AT_BOUND) {
+        say(s,
+            "The run reaches %.1f %% of its bound: at most %s of the makespan could still be"
+            " saved by removing waits.",
+            100.0 * eff, TIME(run->m->makespan - run->bound->makespan));
+        return;
+    }
+    say(s, "The run is at its bound (%.1f %%): ", 100.0 * eff);
+    switch (run->bound->kind) {
+    case PL_BOUND_UNIT:
+        say(s, "only less work on %s can speed it up.", pl_report_binds(run));
+        return;
+    case PL_BOUND_PLACE:
+        say(s, "only less work on %s or more cores can speed it up.", pl_report_binds(run));
+        return;
+    case PL_BOUND_CRITICAL_PATH:
+        break;
+    }
+    say(s, "only a shorter chain of dependent work can speed it up.");
+}
+
+static int largest_cause(const pl_metrics *m, const pl_unit_metrics *um)
+{
+    int best = -1;
+    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
+        if (um->cause[k] > noise(m) && (best < 0 || um->cause[k] > um->cause[best]))
+            best = k;
+    return best;
+}
+
+static void device_sentence(const pl_run *run, uint32_t u, struct sentence *s)
+{
+    const pl_unit_metrics *um = &run->m->units[u];
+    const char *name = pl_graph_unit_name(run->graph, u);
+    double idle = um->fill + um->bubble + um->drain;
+    if (idle <= 0) {
+        say(s, "%s is never idle.", name);
+        return;
+    }
+    say(s, "%s idles %s (%.1f %% of the makespan): %s fill, %s drain", name, TIME(idle),
+        pct(idle, run->m->makespan), TIME(um->fill), TIME(um->drain));
+    int k = largest_cause(run->m, um);
+    if (k < 0) {
+        say(s, ", no bubbles.");
+        return;
+    }
+    say(s, " and %s in %llu bubbles, mostly %s (%s).", TIME(um->bubble),
+        (unsigned long long)um->bubbles, pl_edge_cause_name((pl_edge_kind)k),
+        pl_edge_cause_help((pl_edge_kind)k));
+}
+
+static int loses_to_sharing(const pl_run *run, uint32_t u)
+{
+    const pl_unit_metrics *um = &run->m->units[u];
+    uint32_t place = pl_graph_unit_place(run->graph, u);
+    return pl_graph_place_kind(run->graph, place) == PL_PLACE_HOST &&
+           um->contention > SHARED_WORTH * um->busy && um->contention > SHARED_NOISE;
+}
+
+static int held_by_slots(const pl_run *run, uint32_t u)
+{
+    return run->m->units[u].cause[PL_EDGE_SLOT] > SLOT_WORTH * run->m->makespan;
+}
+
+/* Names the units for which pick(u) holds, each with what describe() adds, at most
+ * MAX_LISTED of them, as an English list. Returns how many there were. */
+static uint32_t list_units(const pl_run *run, struct sentence *s,
+                           int (*pick)(const pl_run *, uint32_t),
+                           void (*describe)(const pl_run *, uint32_t, struct sentence *))
+{
+    uint32_t n = 0, listed = 0;
+    for (uint32_t u = 0; u < run->m->nunits; u++)
+        n += pick(run, u) != 0;
+    uint32_t shown = n > MAX_LISTED ? MAX_LISTED : n;
+    for (uint32_t u = 0; u < run->m->nunits && listed < shown; u++) {
+        if (!pick(run, u))
+            continue;
+        const char *sep = listed == 0 ? " " : listed + 1 == shown && n == shown ? " and " : ", ";
+        say(s, "%s%s", sep, pl_graph_unit_name(run->graph, u));
+        describe(run, u, s);
+        listed++;
+    }
+    if (n > shown)
+        say(s, " and %u more", (unsigned)(n - shown));
+    return n;
+}
+
+static void sharing_of(const pl_run *run, uint32_t u, struct sentence *s)
+{
+    const pl_unit_metrics *um = &run->m->units[u];
+    say(s, " by %s (%.1f %% of its busy time)", TIME(um->contention),
+        pct(um->contention, um->busy));
+}
+
+static void slots_of(const pl_run *run, uint32_t u, struct sentence *s)
+{
+    double t = run->m->units[u].cause[PL_EDGE_SLOT];
+    say(s, " for %s (%.1f %% of the makespan)", TIME(t), pct(t, run->m->makespan));
+}
+
+static int sharing_sentence(const pl_run *run, struct sentence *s)
+{
+    say(s, "Threads sharing host cores slow down");
+    int n = list_units(run, s, loses_to_sharing, sharing_of) > 0;
+    say(s, ".");
+    return n;
+}
+
+static int slot_sentence(const pl_run *run, struct sentence *s)
+{
+    say(s, "Slot bubbles (%s) hold", pl_edge_cause_help(PL_EDGE_SLOT));
+    uint32_t n = list_units(run, s, held_by_slots, slots_of);
+    say(s, ": deeper queues or more buffers would let %s run ahead.", n == 1 ? "it" : "them");
+    return n > 0;
+}
+
+/* The device units to describe: all of them when there is room, else those idle longest
+ * (ties by unit id), kept in unit order. Sets keep[u]. */
+static void pick_devices(const pl_run *run, int room, char *keep)
+{
+    const pl_metrics *m = run->m;
+    for (int taken = 0; taken < room; taken++) {
+        int best = -1;
+        double best_idle = -1;
+        for (uint32_t u = 0; u < m->nunits; u++) {
+            double idle = m->units[u].fill + m->units[u].bubble + m->units[u].drain;
+            if (!keep[u] && is_device(pl_graph_unit_name(run->graph, u)) && idle > best_idle) {
+                best = (int)u;
+                best_idle = idle;
+            }
+        }
+        if (best < 0)
+            return;
+        keep[best] = 1;
+    }
+}
+
+static int where_time_went(const pl_run *run, FILE *out)
+{
+    struct sentence first = {0}, second = {0}, sharing = {0}, slots = {0};
+    bottleneck_sentence(run, &first);
+    bound_sentence(run, &second);
+    int has_sharing = sharing_sentence(run, &sharing);
+    int has_slots = slot_sentence(run, &slots);
+    char *keep = calloc((size_t)run->m->nunits + 1, 1);
+    if (!keep)
+        return PL_ENOMEM;
+    pick_devices(run, MAX_SENTENCES - 2 - has_sharing - has_slots, keep);
+    fputs("where the time went:\n", out);
+    put_wrapped(out, first.text);
+    put_wrapped(out, second.text);
+    for (uint32_t u = 0; u < run->m->nunits; u++) {
+        struct sentence device = {0};
+        if (!keep[u])
+            continue;
+        device_sentence(run, u, &device);
+        put_wrapped(out, device.text);
+    }
+    free(keep);
+    if (has_sharing)
+        put_wrapped(out, sharing.text);
+    if (has_slots)
+        put_wrapped(out, slots.text);
+    return 0;
+}
+
+/* ---- The report --------------------------------------------------------------- */
+
+static int sections(const pl_report *r, FILE *out)
+{
+    header(r, out);
+    summary(r, out);
+    fputc('\n', out);
+    int rc = unit_table(&r->run, r->mode, out);
+    fputc('\n', out);
+    char title[256];
+    snprintf(title, sizeof title, "%s (baseline)", r->baseline_mode);
+    if (rc == 0)
+        rc = unit_table(&r->baseline, title, out);
+    fputc('\n', out);
+    if (rc == 0)
+        rc = critical_section(&r->run, out);
+    fputc('\n', out);
+    if (rc == 0)
+        rc = where_time_went(&r->run, out);
+    return rc;
+}
+
+int pl_report_text(const pl_report *r, FILE *out, pl_diag *d)
+{
+    int rc = sections(r, out);
+    if (rc == PL_ENOMEM)
+        return pl_diag_set(d, rc, "out of memory while writing the text report");
+    return pl_report_flush(out, d, "text report");
+}
