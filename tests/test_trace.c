@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_trace.c — the Chrome trace of a three-stage line and of small graphs built to
+ * check one property each: no overlap within a thread, one event per task, bubbles
+ * named by cause, counters of waiting tasks, escaping of names.
+ *
+ * The line is reference §1 (../shared/reference/README.md) with s = (2, 3, 1) us,
+ * N = 5, no waiting places: makespan 18 us. Times are checked as integer picoseconds
+ * parsed from the text, never through doubles.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "bound.h"
+#include "graph.h"
+#include "metrics.h"
+#include "report.h"
+#include "runner.h"
+#include "support.h"
+#include "trace.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ITEMS 5
+
+/* host.prep (2 us) launches device.stream (3 us), whose result host.post (1 us) reads;
+ * with no waiting places a stage starts item k + 1 only once the next stage has started
+ * item k (slot edges). */
+static pl_graph *line_graph(void)
+{
+    pl_graph *g = pl_graph_create("pipelined");
+    uint32_t host, dev, u[3], lab[3], t[3][ITEMS];
+    static const char *const units[] = {"host.prep", "device.stream", "host.post"};
+    static const char *const labels[] = {"prep", "compute", "post"};
+    static const double work[] = {2e-6, 3e-6, 1e-6};
+    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(pl_graph_add_unit(g, units[i], i == 1 ? dev : host, &u[i]), 0);
+        assert_int_equal(pl_graph_add_label(g, labels[i], &lab[i]), 0);
+    }
+    for (uint32_t k = 0; k < ITEMS; k++)
+        for (int i = 0; i < 3; i++)
+            assert_int_equal(pl_graph_add_task(g, u[i], work[i], lab[i], k, &t[i][k]), 0);
+    for (int k = 0; k < ITEMS; k++) {
+        assert_int_equal(pl_graph_add_edge(g, t[0][k], t[1][k], PL_EDGE_ISSUE, PL_AT_END), 0);
+        assert_int_equal(pl_graph_add_edge(g, t[1][k], t[2][k], PL_EDGE_DATA, PL_AT_END), 0);
+        for (int i = 0; i < 2 && k + 1 < ITEMS; i++)
+            assert_int_equal(
+                pl_graph_add_edge(g, t[i + 1][k], t[i][k + 1], PL_EDGE_SLOT, PL_AT_START), 0);
+    }
+    assert_int_equal(pl_graph_set_items(g, ITEMS, "items"), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    return g;
+}
+
+/* One simulated graph, and a report whose baseline is the run itself: the trace
+ * shows only the run. */
+struct sim {
+    pl_graph *g;
+    pl_timeline tl;
+    pl_metrics m;
+    pl_bound b;
+    pl_report r;
+};
+
+static void simulate(struct sim *s, pl_graph *g)
+{
+    pl_diag d;
+    pl_diag_init(&d);
+    s->g = g;
+    const pl_graph *gs[] = {g};
+    assert_int_equal(pl_runner_simulate(gs, &s->tl, 1, 1, &d), 0);
+    assert_int_equal(pl_metrics_compute(g, &s->tl, &s->m), 0);
+    assert_int_equal(pl_bound_compute(g, &s->b), 0);
+    pl_run run = {g, &s->tl, &s->m, &s->b};
+    s->r = (pl_report){.scenario = "line.yaml",
+                       .model = "line",
+                       .mode = "pipelined",
+                       .baseline_mode = "pipelined",
+                       .seed = 42,
+                       .run = run,
+                       .baseline = run,
+                       .speedup = 1};
+}
+
+static void release(struct sim *s)
+{
+    pl_metrics_fini(&s->m);
+    pl_timeline_fini(&s->tl);
+    pl_graph_destroy(s->g);
+}
+
+static char *trace_of(const struct sim *s)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_trace_write(&s->r, out, &d), 0);
+    assert_int_equal(fclose(out), 0);
+    return text;
+}
+
+static int setup(void **state)
+{
+    struct sim *s = calloc(1, sizeof *s);
+    simulate(s, line_graph());
+    *state = s;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    release(*state);
+    free(*state);
+    return 0;
+}
+
+/* ---- Reading events back ---------------------------------------------------------- */
+
+/* The trace puts one event on each line; these read a field of such a line. */
+static const char *after(const char *line, const char *key)
+{
+    const char *p = strstr(line, key);
+    assert_non_null(p);
+    return p + strlen(key);
+}
+
+static long integer(const char *line, const char *key)
+{
+    return strtol(after(line, key), NULL, 10);
+}
+
+/* A time in microseconds as written ("12", "3.25"), read as integer picoseconds. */
+static int64_t picoseconds(const char *line, const char *key)
+{
+    const char *p = after(line, key);
+    int64_t whole = 0, frac = 0;
+    int digits = 0;
+    for (; *p >= '0' && *p <= '9'; p++)
+        whole = whole * 10 + (*p - '0');
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+            frac = frac * 10 + (*p - '0');
+    assert_true(digits <= 6);
+    for (; digits < 6; digits++)
+        frac *= 10;
+    return whole * 1000000 + frac;
+}
+
+struct span {
+    long pid, tid;
+    int64_t ts, dur;
+};
+
+static int by_thread_then_time(const void *pa, const void *pb)
+{
+    const struct span *a = pa, *b = pb;
+    if (a->pid != b->pid)
+        return a->pid < b->pid ? -1 : 1;
+    if (a->tid != b->tid)
+        return a->tid < b->tid ? -1 : 1;
+    return (a->ts > b->ts) - (a->ts < b->ts);
+}
+
+/* Collects the X events of a trace (the text is cut into lines). */
+static size_t spans(char *text, struct span *out, size_t max, size_t *tasks, size_t *bubbles)
+{
+    size_t n = 0;
+    *tasks = *bubbles = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (!strstr(line, "\"ph\":\"X\""))
+            continue;
+        assert_true(n < max);
+        out[n++] = (struct span){integer(line, "\"pid\":"), integer(line, "\"tid\":"),
+                                 picoseconds(line, "\"ts\":"), picoseconds(line, "\"dur\":")};
+        *tasks += strstr(line, "\"cat\":\"task\"") != NULL;
+        *bubbles += strstr(line, "\"cat\":\"bubble\"") != NULL;
+    }
+    return n;
+}
+
+/* ---- Tests ------------------------------------------------------------------------ */
+
+static void test_valid_json(void **state)
+{
+    struct sim *s = *state;
+    char *text = trace_of(s);
+    json_error_t err;
+    json_t *doc = json_loads(text, 0, &err);
+    if (!doc)
+        fail_msg("invalid JSON at line %d: %s", err.line, err.text);
+    assert_string_equal(json_string_value(json_object_get(doc, "displayTimeUnit")), "ns");
+    json_t *other = json_object_get(doc, "otherData");
+    assert_int_equal(json_integer_value(json_object_get(other, "seed")), 42);
+    assert_string_equal(json_string_value(json_object_get(other, "mode")), "pipelined");
+    /* reference §1: 18 us, printed with 15 digits */
+    assert_true(json_real_value(json_object_get(other, "makespan_s")) == 18e-6);
+    assert_true(json_array_size(json_object_get(doc, "traceEvents")) > 15);
+    json_decref(doc);
+    free(text);
+}
+
+/* Sorted by start, each event of a thread ends at or before the next one starts; one
+ * event per task; one per counted bubble (3 slot waits + 4 data waits, see
+ * test_report.c). */
+static void test_no_overlap(void **state)
+{
+    struct sim *s = *state;
+    char *text = trace_of(s);
+    struct span sp[64];
+    size_t tasks, bubbles, n = spans(text, sp, 64, &tasks, &bubbles);
+    assert_int_equal(tasks, pl_graph_task_count(s->g));
+    assert_int_equal(bubbles, 7);
+    qsort(sp, n, sizeof *sp, by_thread_then_time);
+    for (size_t i = 0; i + 1 < n; i++)
+        if (sp[i].pid == sp[i + 1].pid && sp[i].tid == sp[i + 1].tid)
+            assert_true(sp[i].ts + sp[i].dur <= sp[i + 1].ts);
+    free(text);
+}
+
+/* Back-to-back tasks whose times are not whole picoseconds (k/7 us) still never
+ * overlap once printed: both ends go through the same rounding. */
+static void test_no_overlap_rounded(void **state)
+{
+    (void)state;
+    pl_graph *g = pl_graph_create("sevenths");
+    uint32_t dev, unit, label, t;
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
+    assert_int_equal(pl_graph_add_unit(g, "device.stream", dev, &unit), 0);
+    assert_int_equal(pl_graph_add_label(g, "op", &label), 0);
+    for (uint32_t k = 0; k < 50; k++)
+        assert_int_equal(pl_graph_add_task(g, unit, (k + 1) * 1e-6 / 7, label, k, &t), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    struct sim s;
+    simulate(&s, g);
+    char *text = trace_of(&s);
+    struct span sp[64];
+    size_t tasks, bubbles, n = spans(text, sp, 64, &tasks, &bubbles);
+    assert_int_equal(tasks, 50);
+    assert_int_equal(bubbles, 0);
+    for (size_t i = 0; i + 1 < n; i++)
+        assert_true(sp[i].ts + sp[i].dur <= sp[i + 1].ts);
+    /* the last ends at 1 + 2 + ... + 50 = 1275 sevenths of a us = 182.142857 us */
+    assert_int_equal(sp[n - 1].ts + sp[n - 1].dur, 182142857);
+    free(text);
+    release(&s);
+}
+
+/* Task events name their op and item and say what released them; bubbles their cause. */
+static void test_task_and_bubble_events(void **state)
+{
+    struct sim *s = *state;
+    char *text = trace_of(s);
+    /* prep #2 waits for compute #1 to start at 5 us (slot); post #0 for compute #0 to end
+     * at 5 us (data); prep #1 follows prep #0 at 2 us; compute #0 waits for its launch. */
+    assert_true(pl_test_contains(text, "{\"name\":\"prep #2\",\"cat\":\"task\",\"ph\":\"X\","
+                                       "\"pid\":1,\"tid\":1,\"ts\":5,\"dur\":2,\"args\":{\"op\":"
+                                       "\"prep\",\"item\":2,\"work_us\":2,\"released_by\":"
+                                       "\"slot\"}}"));
+    assert_true(pl_test_contains(text, "\"name\":\"post #0\",\"cat\":\"task\",\"ph\":\"X\","
+                                       "\"pid\":1,\"tid\":3,\"ts\":5,"));
+    assert_true(pl_test_contains(text, "\"item\":0,\"work_us\":1,\"released_by\":\"data\""));
+    assert_true(pl_test_contains(text, "\"item\":1,\"work_us\":2,\"released_by\":\"unit order\""));
+    assert_true(pl_test_contains(text, "\"item\":0,\"work_us\":2,\"released_by\":\"none\""));
+    assert_true(pl_test_contains(text, "\"item\":0,\"work_us\":3,\"released_by\":\"issue\""));
+    char slot[256], data[256];
+    snprintf(slot, sizeof slot,
+             "{\"name\":\"bubble: %s\",\"cat\":\"bubble\",\"ph\":\"X\",\"pid\":1,\"tid\":1,"
+             "\"ts\":4,\"dur\":1,\"args\":{\"cause\":\"%s\"}}",
+             pl_edge_cause_name(PL_EDGE_SLOT), pl_edge_cause_help(PL_EDGE_SLOT));
+    snprintf(data, sizeof data, "{\"name\":\"bubble: %s\",\"cat\":\"bubble\"",
+             pl_edge_cause_name(PL_EDGE_DATA));
+    assert_true(pl_test_contains(text, slot));
+    assert_true(pl_test_contains(text, data));
+    /* threads are named and keep graph order */
+    assert_true(pl_test_contains(text, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":2,"
+                                       "\"tid\":2,\"args\":{\"name\":\"device.stream\"}}"));
+    assert_true(pl_test_contains(text, "{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":2,"
+                                       "\"tid\":2,\"args\":{\"sort_index\":1}}"));
+    free(text);
+}
+
+/* Counter samples are never negative, and come in time order per counter. */
+static void test_counters_in_order(void **state)
+{
+    struct sim *s = *state;
+    char *text = trace_of(s);
+    char *save = NULL, last_name[64] = "";
+    int64_t last_ts = -1;
+    int samples = 0;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (!strstr(line, "\"ph\":\"C\""))
+            continue;
+        const char *name = after(line, "\"name\":\"");
+        size_t len = strcspn(name, "\"");
+        if (strlen(last_name) != len || strncmp(last_name, name, len) != 0)
+            last_ts = -1;
+        snprintf(last_name, sizeof last_name, "%.*s", (int)len, name);
+        int64_t ts = picoseconds(line, "\"ts\":");
+        assert_true(ts > last_ts);
+        last_ts = ts;
+        assert_true(integer(line, "\"tasks\":") >= 0);
+        samples++;
+    }
+    assert_true(samples >= 3); /* at least the time-0 sample of each unit */
+    free(text);
+}
+
+/* Three 1 us tasks without edges on one unit are all ready at 0 and start at 0, 1 and
+ * 2 us: 2, 1, then 0 wait. A task on a second unit waiting for the last of them is ready
+ * when it starts (3 us): its counter stays at 0, sampled once. */
+static void test_counter_values(void **state)
+{
+    (void)state;
+    pl_graph *g = pl_graph_create("waiting");
+    uint32_t dev, a, b, label, t[3], last;
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
+    assert_int_equal(pl_graph_add_unit(g, "device.a", dev, &a), 0);
+    assert_int_equal(pl_graph_add_unit(g, "device.b", dev, &b), 0);
+    assert_int_equal(pl_graph_add_label(g, "op", &label), 0);
+    for (uint32_t k = 0; k < 3; k++)
+        assert_int_equal(pl_graph_add_task(g, a, 1e-6, label, k, &t[k]), 0);
+    assert_int_equal(pl_graph_add_task(g, b, 1e-6, label, 3, &last), 0);
+    assert_int_equal(pl_graph_add_edge(g, t[2], last, PL_EDGE_DATA, PL_AT_END), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    struct sim s;
+    simulate(&s, g);
+    char *text = trace_of(&s);
+    static const char *const want[] = {
+        "{\"name\":\"waiting device.a\",\"ph\":\"C\",\"pid\":1,\"ts\":0,\"args\":{\"tasks\":2}}",
+        "{\"name\":\"waiting device.a\",\"ph\":\"C\",\"pid\":1,\"ts\":1,\"args\":{\"tasks\":1}}",
+        "{\"name\":\"waiting device.a\",\"ph\":\"C\",\"pid\":1,\"ts\":2,\"args\":{\"tasks\":0}}",
+        "{\"name\":\"waiting device.b\",\"ph\":\"C\",\"pid\":1,\"ts\":0,\"args\":{\"tasks\":0}}",
+    };
+    const char *from = text;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *at = strstr(from, want[i]);
+        if (!at)
+            fail_msg("missing, or out of order: %s", want[i]);
+        from = at + strlen(want[i]);
+    }
+    assert_int_equal(strstr(text, "\"name\":\"waiting device.b\",\"ph\":\"C\",\"pid\":1,\"ts\":3"),
+                     NULL);
+    free(text);
+    release(&s);
+}
+
+/* Names with quotes, backslashes, control characters and non-ASCII text come back
+ * intact through a JSON parser; bytes that are not UTF-8 become U+FFFD. */
+static void test_escaping(void **state)
+{
+    (void)state;
+    static const char odd[] = "say \"hi\"\\\n\t\xc2\xb5s";
+    pl_graph *g = pl_graph_create("odd");
+    uint32_t dev, unit, label, bad, t;
+    assert_int_equal(pl_graph_add_place(g, "dev\"ice", PL_PLACE_DEVICE, 1, &dev), 0);
+    assert_int_equal(pl_graph_add_unit(g, "device.\x01x", dev, &unit), 0);
+    assert_int_equal(pl_graph_add_label(g, odd, &label), 0);
+    assert_int_equal(pl_graph_add_label(g, "bad\xff", &bad), 0);
+    assert_int_equal(pl_graph_add_task(g, unit, 1e-6, label, 0, &t), 0);
+    assert_int_equal(pl_graph_add_task(g, unit, 1e-6, bad, 1, &t), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    struct sim s;
+    simulate(&s, g);
+    char *text = trace_of(&s);
+    json_error_t err;
+    json_t *doc = json_loads(text, 0, &err);
+    if (!doc)
+        fail_msg("invalid JSON at line %d: %s", err.line, err.text);
+    json_t *events = json_object_get(doc, "traceEvents");
+    int found = 0;
+    for (size_t i = 0; i < json_array_size(events); i++) {
+        json_t *e = json_array_get(events, i);
+        const char *op = json_string_value(json_object_get(json_object_get(e, "args"), "op"));
+        if (op && strcmp(op, odd) == 0)
+            found |= 1;
+        if (op && strcmp(op, "bad\xef\xbf\xbd") == 0)
+            found |= 2;
+        const char *name = json_string_value(json_object_get(json_object_get(e, "args"), "name"));
+        if (name && strcmp(name, "device.\x01x") == 0)
+            found |= 4;
+    }
+    assert_int_equal(found, 7);
+    json_decref(doc);
+    free(text);
+    release(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_json),         cmocka_unit_test(test_no_overlap),
+        cmocka_unit_test(test_no_overlap_rounded), cmocka_unit_test(test_task_and_bubble_events),
+        cmocka_unit_test(test_counters_in_order),  cmocka_unit_test(test_counter_values),
+        cmocka_unit_test(test_escaping),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
