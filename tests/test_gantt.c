@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_gantt.c — the ASCII Gantt chart of a three-stage line and its serial
+ * baseline: item numbers for a handful of items, a summary that fits the width for
+ * ten thousand, and the width taken from the environment.
+ *
+ * The line is reference §1 (../shared/reference/README.md) with s = (2, 3, 1) us and
+ * no waiting places: makespan 2 + 3 N + 1 us (18 us for N = 5); the baseline runs an
+ * item at a time, 6 N us.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "bound.h"
+#include "gantt.h"
+#include "graph.h"
+#include "metrics.h"
+#include "report.h"
+#include "runner.h"
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* host.prep (2 us) launches device.stream (3 us), whose result host.post (1 us) reads;
+ * a stage starts item k + 1 only once the next stage has started item k (slot edges). */
+static pl_graph *pipelined_line(uint32_t items)
+{
+    pl_graph *g = pl_graph_create("pipelined");
+    uint32_t host, dev, u[3], lab[3], prev[3] = {0};
+    static const char *const units[] = {"host.prep", "device.stream", "host.post"};
+    static const char *const labels[] = {"prep", "compute", "post"};
+    static const double work[] = {2e-6, 3e-6, 1e-6};
+    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(pl_graph_add_unit(g, units[i], i == 1 ? dev : host, &u[i]), 0);
+        assert_int_equal(pl_graph_add_label(g, labels[i], &lab[i]), 0);
+    }
+    for (uint32_t k = 0; k < items; k++) {
+        uint32_t t[3];
+        for (int i = 0; i < 3; i++)
+            assert_int_equal(pl_graph_add_task(g, u[i], work[i], lab[i], k, &t[i]), 0);
+        assert_int_equal(pl_graph_add_edge(g, t[0], t[1], PL_EDGE_ISSUE, PL_AT_END), 0);
+        assert_int_equal(pl_graph_add_edge(g, t[1], t[2], PL_EDGE_DATA, PL_AT_END), 0);
+        for (int i = 0; i < 2 && k > 0; i++)
+            assert_int_equal(pl_graph_add_edge(g, prev[i + 1], t[i], PL_EDGE_SLOT, PL_AT_START), 0);
+        memcpy(prev, t, sizeof prev);
+    }
+    assert_int_equal(pl_graph_set_items(g, items, "items"), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    return g;
+}
+
+/* One host thread prepares an item, launches it, waits for the device (sync) and
+ * post-processes it before taking the next. */
+static pl_graph *serial_line(uint32_t items)
+{
+    pl_graph *g = pl_graph_create("serial");
+    uint32_t host, dev, thread, stream, prep, compute, post;
+    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
+    assert_int_equal(pl_graph_add_unit(g, "host.dispatch", host, &thread), 0);
+    assert_int_equal(pl_graph_add_unit(g, "device.stream", dev, &stream), 0);
+    assert_int_equal(pl_graph_add_label(g, "prep", &prep), 0);
+    assert_int_equal(pl_graph_add_label(g, "compute", &compute), 0);
+    assert_int_equal(pl_graph_add_label(g, "post", &post), 0);
+    for (uint32_t k = 0; k < items; k++) {
+        uint32_t a, b, c;
+        assert_int_equal(pl_graph_add_task(g, thread, 2e-6, prep, k, &a), 0);
+        assert_int_equal(pl_graph_add_task(g, stream, 3e-6, compute, k, &b), 0);
+        assert_int_equal(pl_graph_add_task(g, thread, 1e-6, post, k, &c), 0);
+        assert_int_equal(pl_graph_add_edge(g, a, b, PL_EDGE_ISSUE, PL_AT_END), 0);
+        assert_int_equal(pl_graph_add_edge(g, b, c, PL_EDGE_SYNC, PL_AT_END), 0);
+    }
+    assert_int_equal(pl_graph_set_items(g, items, "items"), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    return g;
+}
+
+struct fixture {
+    pl_graph *g[2];
+    pl_timeline tl[2];
+    pl_metrics m[2];
+    pl_bound b[2];
+    pl_report r;
+};
+
+static struct fixture *simulate(uint32_t items)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    pl_diag d;
+    pl_diag_init(&d);
+    f->g[0] = pipelined_line(items);
+    f->g[1] = serial_line(items);
+    const pl_graph *gs[] = {f->g[0], f->g[1]};
+    assert_int_equal(pl_runner_simulate(gs, f->tl, 2, 2, &d), 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(pl_metrics_compute(f->g[i], &f->tl[i], &f->m[i]), 0);
+        assert_int_equal(pl_bound_compute(f->g[i], &f->b[i]), 0);
+    }
+    f->r = (pl_report){.scenario = "line.yaml",
+                       .model = "line",
+                       .mode = "pipelined",
+                       .baseline_mode = "serial",
+                       .seed = 1,
+                       .run = {f->g[0], &f->tl[0], &f->m[0], &f->b[0]},
+                       .baseline = {f->g[1], &f->tl[1], &f->m[1], &f->b[1]},
+                       .speedup = f->m[1].makespan / f->m[0].makespan};
+    return f;
+}
+
+static void release(struct fixture *f)
+{
+    for (int i = 0; i < 2; i++) {
+        pl_metrics_fini(&f->m[i]);
+        pl_timeline_fini(&f->tl[i]);
+        pl_graph_destroy(f->g[i]);
+    }
+    free(f);
+}
+
+static char *draw(const pl_report *r, int width)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_gantt_draw(r, out, width, &d), 0);
+    assert_int_equal(fclose(out), 0);
+    return text;
+}
+
+/* Counts the lines of text and checks that none is wider than width. */
+static int lines_within(const char *text, int width)
+{
+    int lines = 0;
+    for (const char *p = text; *p; lines++) {
+        size_t len = strcspn(p, "\n");
+        if ((int)len > width)
+            fail_msg("line %d is %zu wide: %.*s", lines + 1, len, (int)len, p);
+        p += len + (p[len] == '\n');
+    }
+    return lines;
+}
+
+/* ---- Tests ---------------------------------------------------------------------- */
+
+/* At 100 columns the 30 us of the baseline take 84 columns of 0.357 us; every task is
+ * at least 2.8 columns wide, so rows show item numbers. Checked against the start and
+ * end times worked out in test_report.c: host.prep waits 1 us for a free slot before
+ * items 2, 3 and 4 ("s"), host.post 2 us for data before items 1-4 ("d"); in the
+ * baseline the device starves for 3 us between items ("h") while the host thread waits
+ * for it ("y", sync: the second letter of "sync", since "s" is taken by slot). */
+static const char expected_chart[] =
+    "pipelined: makespan 18 us\n"
+    "host.prep     |00000011111sss222222ss333333sss44444...............                      "
+    "           |\n"
+    "device.stream |......000000001111111122222222233333333444444444...                      "
+    "           |\n"
+    "host.post     |..............000ddddd111dddddd222ddddd333dddddd444                      "
+    "           |\n"
+    "              +----------------------------+---------------------------+----------------"
+    "-----------+\n"
+    "              0 s                          10 us                       20 us            "
+    "       30 us\n"
+    "\n"
+    "serial: makespan 30 us\n"
+    "host.dispatch |000000yyyyyyyy00011111yyyyyyyyy11122222yyyyyyyyy22333333yyyyyyyy333444444"
+    "yyyyyyyy444|\n"
+    "device.stream |......00000000hhhhhhhh111111111hhhhhhhh222222222hhhhhhhh33333333hhhhhhhhh"
+    "44444444...|\n"
+    "              +----------------------------+---------------------------+----------------"
+    "-----------+\n"
+    "              0 s                          10 us                       20 us            "
+    "       30 us\n"
+    "\n"
+    "legend: 0-9 busy on an item (last digit of its number); d bubble, waiting for data from "
+    "an earlier\n"
+    "        stage; h bubble, starved by host: waiting for a launch; s bubble, back-pressure: "
+    "no free\n"
+    "        queue or buffer slot; y bubble, waiting for the device to finish (host-device "
+    "sync); . fill\n"
+    "        or drain (idle before the first or after the last task)\n";
+
+static void test_five_items(void **state)
+{
+    (void)state;
+    struct fixture *f = simulate(5);
+    char *chart = draw(&f->r, 100);
+    assert_string_equal(chart, expected_chart);
+    assert_int_equal(lines_within(chart, 100), 17);
+    free(chart);
+    release(f);
+}
+
+/* 10 000 items at 100 columns: 60 ms of baseline over 84 columns, 0.71 ms (about 120
+ * serial items) per column, so every row is summarised by how busy each column is, and
+ * no column is idle long enough to show a cause. The chart has a fixed number of lines
+ * whatever the count: the run's title, 3 rows and 2 axis lines, a blank, the baseline's
+ * title, 2 rows and 2 axis lines, a blank, and 2 lines of legend (#, =, - and .): 15. */
+static void test_ten_thousand_items(void **state)
+{
+    (void)state;
+    struct fixture *f = simulate(10000);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char *chart = draw(&f->r, 100);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double took = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    assert_true(took < 0.5); /* linear in tasks + columns: 2 ms here, 0.1 s under valgrind */
+    assert_int_equal(lines_within(chart, 100), 15);
+    /* makespans: 2 + 3 x 10000 + 1 us and 6 x 10000 us */
+    assert_true(pl_test_contains(chart, "pipelined: makespan 30 ms\n"));
+    assert_true(pl_test_contains(chart, "serial: makespan 60 ms\n"));
+    /* device.stream is busy 3 us of every 3 us in the run, half the time in the baseline;
+     * host.post 1 us in 3 */
+    assert_true(pl_test_contains(chart, "\ndevice.stream |"
+                                        "##########################################="));
+    assert_true(pl_test_contains(chart, "\nhost.post     |"
+                                        "-------------------------------------------"));
+    assert_true(pl_test_contains(chart, "\ndevice.stream |"
+                                        "========================================"));
+    free(chart);
+    release(f);
+}
+
+/* At the narrowest width every line fits, and a name longer than a third of the width
+ * keeps its end, where pools number their threads. */
+static void test_narrow(void **state)
+{
+    (void)state;
+    struct fixture *f = simulate(5);
+    char *chart = draw(&f->r, 10);
+    /* 10 is taken as 40: 13 columns of label, 24 of time; the legend wraps to 12 lines */
+    assert_int_equal(lines_within(chart, 40), 6 + 1 + 5 + 1 + 12);
+    assert_true(pl_test_contains(chart, "\ndevice.stream |..001122233444.         |\n"));
+    free(chart);
+    release(f);
+
+    pl_graph *g = pl_graph_create("long");
+    uint32_t dev, unit, label, t;
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
+    assert_int_equal(pl_graph_add_unit(g, "device.launch.pool.thread.12", dev, &unit), 0);
+    assert_int_equal(pl_graph_add_label(g, "op", &label), 0);
+    for (uint32_t k = 0; k < 3; k++)
+        assert_int_equal(pl_graph_add_task(g, unit, 1e-6, label, k, &t), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    pl_timeline tl;
+    pl_metrics m;
+    pl_bound b;
+    pl_diag d;
+    pl_diag_init(&d);
+    const pl_graph *gs[] = {g};
+    assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, &d), 0);
+    assert_int_equal(pl_metrics_compute(g, &tl, &m), 0);
+    assert_int_equal(pl_bound_compute(g, &b), 0);
+    pl_run run = {g, &tl, &m, &b};
+    pl_report r = {.mode = "pipelined", .baseline_mode = "serial", .run = run, .baseline = run};
+    chart = draw(&r, 40);
+    lines_within(chart, 40);
+    /* 40 / 3 = 13 columns of label: '~' and the last 12 characters */
+    assert_true(pl_test_contains(chart, "\n~ol.thread.12 |"));
+    free(chart);
+    pl_metrics_fini(&m);
+    pl_timeline_fini(&tl);
+    pl_graph_destroy(g);
+}
+
+static void test_width(void **state)
+{
+    (void)state;
+    FILE *out = tmpfile();
+    assert_non_null(out);
+    setenv("COLUMNS", "120", 1);
+    assert_int_equal(pl_gantt_width(out), 120);
+    setenv("COLUMNS", "12", 1);
+    assert_int_equal(pl_gantt_width(out), 40); /* never below 40 */
+    setenv("COLUMNS", "wide", 1);
+    assert_int_equal(pl_gantt_width(out), 100); /* not a number, not a terminal */
+    unsetenv("COLUMNS");
+    assert_int_equal(pl_gantt_width(out), 100);
+    fclose(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_five_items),
+        cmocka_unit_test(test_ten_thousand_items),
+        cmocka_unit_test(test_narrow),
+        cmocka_unit_test(test_width),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
