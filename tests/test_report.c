@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_report.c — the text, JSON and CSV reports of a three-stage line and its
+ * serial baseline, simulated once for all tests.
+ *
+ * The line is reference §1 (../shared/reference/README.md) with s = (2, 3, 1) us,
+ * N = 5 and no waiting places (b = 0, 0): makespan 18 us. Expected numbers are
+ * worked out by hand from the recurrence there, in the comments next to them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "bound.h"
+#include "gantt.h"
+#include "graph.h"
+#include "metrics.h"
+#include "report.h"
+#include "runner.h"
+#include "support.h"
+#include "trace.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ITEMS 5
+
+/* The pipelined line: host.prep (2 us) launches device.stream (3 us), whose result
+ * host.post (1 us) reads. With no waiting places, a stage may start item k + 1 only once
+ * the next stage has started item k (slot edges, as the models build bounded queues). */
+static pl_graph *pipelined_line(void)
+{
+    pl_graph *g = pl_graph_create("pipelined");
+    uint32_t host, dev, u[3], lab[3], t[3][ITEMS];
+    static const char *const units[] = {"host.prep", "device.stream", "host.post"};
+    static const char *const labels[] = {"prep", "compute", "post"};
+    static const double work[] = {2e-6, 3e-6, 1e-6};
+    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(pl_graph_add_unit(g, units[i], i == 1 ? dev : host, &u[i]), 0);
+        assert_int_equal(pl_graph_add_label(g, labels[i], &lab[i]), 0);
+    }
+    for (uint32_t k = 0; k < ITEMS; k++)
+        for (int i = 0; i < 3; i++)
+            assert_int_equal(pl_graph_add_task(g, u[i], work[i], lab[i], k, &t[i][k]), 0);
+    for (int k = 0; k < ITEMS; k++) {
+        assert_int_equal(pl_graph_add_edge(g, t[0][k], t[1][k], PL_EDGE_ISSUE, PL_AT_END), 0);
+        assert_int_equal(pl_graph_add_edge(g, t[1][k], t[2][k], PL_EDGE_DATA, PL_AT_END), 0);
+        for (int i = 0; i < 2 && k + 1 < ITEMS; i++)
+            assert_int_equal(
+                pl_graph_add_edge(g, t[i + 1][k], t[i][k + 1], PL_EDGE_SLOT, PL_AT_START), 0);
+    }
+    assert_int_equal(pl_graph_set_items(g, ITEMS, "items"), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    return g;
+}
+
+/* The serial baseline: one host thread prepares an item, launches it, waits for the
+ * device (sync) and post-processes it before taking the next: 5 x 6 us = 30 us. */
+static pl_graph *serial_line(void)
+{
+    pl_graph *g = pl_graph_create("serial");
+    uint32_t host, dev, thread, stream, prep, compute, post;
+    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
+    assert_int_equal(pl_graph_add_unit(g, "host.dispatch", host, &thread), 0);
+    assert_int_equal(pl_graph_add_unit(g, "device.stream", dev, &stream), 0);
+    assert_int_equal(pl_graph_add_label(g, "prep", &prep), 0);
+    assert_int_equal(pl_graph_add_label(g, "compute", &compute), 0);
+    assert_int_equal(pl_graph_add_label(g, "post", &post), 0);
+    for (uint32_t k = 0; k < ITEMS; k++) {
+        uint32_t a, b, c;
+        assert_int_equal(pl_graph_add_task(g, thread, 2e-6, prep, k, &a), 0);
+        assert_int_equal(pl_graph_add_task(g, stream, 3e-6, compute, k, &b), 0);
+        assert_int_equal(pl_graph_add_task(g, thread, 1e-6, post, k, &c), 0);
+        assert_int_equal(pl_graph_add_edge(g, a, b, PL_EDGE_ISSUE, PL_AT_END), 0);
+        assert_int_equal(pl_graph_add_edge(g, b, c, PL_EDGE_SYNC, PL_AT_END), 0);
+    }
+    assert_int_equal(pl_graph_set_items(g, ITEMS, "items"), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    return g;
+}
+
+/* Both graphs simulated, measured and bounded, and the report over them. */
+struct fixture {
+    pl_graph *g[2];
+    pl_timeline tl[2];
+    pl_metrics m[2];
+    pl_bound b[2];
+    pl_report r;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    pl_diag d;
+    pl_diag_init(&d);
+    f->g[0] = pipelined_line();
+    f->g[1] = serial_line();
+    const pl_graph *gs[] = {f->g[0], f->g[1]};
+    assert_int_equal(pl_runner_simulate(gs, f->tl, 2, 2, &d), 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(pl_metrics_compute(f->g[i], &f->tl[i], &f->m[i]), 0);
+        assert_int_equal(pl_bound_compute(f->g[i], &f->b[i]), 0);
+    }
+    f->r = (pl_report){.scenario = "line.yaml",
+                       .name = "three stages",
+                       .model = "line",
+                       .mode = "pipelined",
+                       .baseline_mode = "serial",
+                       .seed = 42,
+                       .run = {f->g[0], &f->tl[0], &f->m[0], &f->b[0]},
+                       .baseline = {f->g[1], &f->tl[1], &f->m[1], &f->b[1]},
+                       .speedup = f->m[1].makespan / f->m[0].makespan};
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    for (int i = 0; i < 2; i++) {
+        pl_metrics_fini(&f->m[i]);
+        pl_timeline_fini(&f->tl[i]);
+        pl_graph_destroy(f->g[i]);
+    }
+    free(f);
+    return 0;
+}
+
+/* ---- Rendering into memory ----------------------------------------------------- */
+
+static int gantt_100(const pl_report *r, FILE *out, pl_diag *d)
+{
+    return pl_gantt_draw(r, out, 100, d);
+}
+
+typedef int (*renderer)(const pl_report *, FILE *, pl_diag *);
+
+static char *render(renderer fn, const pl_report *r)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(fn(r, out, &d), 0);
+    assert_int_equal(fclose(out), 0);
+    return text;
+}
+
+/* The same graph pair with three equal host threads on two cores instead: each runs at
+ * 2/3 speed (equal sharing), so its 3 tasks of 10 us take 45 us, 15 us of which is
+ * contention; the host's work over its cores (90 us / 2) is the bound. The baseline
+ * runs the nine tasks on one thread: 90 us. */
+static pl_graph *sharing_graph(int threads)
+{
+    pl_graph *g = pl_graph_create(threads > 1 ? "threads" : "one thread");
+    uint32_t host, label, u[3], t;
+    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
+    assert_int_equal(pl_graph_add_label(g, "op", &label), 0);
+    for (int i = 0; i < threads; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "host.worker.%d", i);
+        assert_int_equal(pl_graph_add_unit(g, name, host, &u[i]), 0);
+    }
+    for (uint32_t k = 0; k < 9; k++)
+        assert_int_equal(pl_graph_add_task(g, u[k % (uint32_t)threads], 10e-6, label, k, &t), 0);
+    assert_int_equal(pl_graph_set_items(g, 9, "ops"), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    return g;
+}
+
+/* ---- The text report ------------------------------------------------------------ */
+
+/* Every number below is from the recurrence of reference §1, worked by hand:
+ * host.prep runs 0-2, 2-4, 5-7, 8-10, 11-13 us (slot waits of 1 us for device.stream to
+ * take the previous item), device.stream 2-5, 5-8, ..., 14-17, host.post 5-6, 8-9, ...,
+ * 17-18. Serial: host.dispatch prep 6k..6k+2, post 6k+5..6k+6; device 6k+2..6k+5. */
+static const char expected_text[] =
+    "scenario line.yaml (\"three stages\"): model line, mode pipelined, seed 42\n"
+    "makespan       18 us\n"
+    "throughput     277.8 k items/s (one every 3.6 us)\n"
+    "baseline       serial, makespan 30 us\n"
+    "speedup        1.67x over serial\n"
+    "bound          18 us, set by the critical path\n"
+    "efficiency     100.0 % (bound / makespan)\n"
+    "critical path  18 us (the longest chain of dependent work)\n"
+    "\n"
+    "pipelined      tasks   busy    util  fill  bubbles  bubble  largest  drain  data  slot\n"
+    "host.prep          5  10 us  55.6 %   0 s        3    3 us     1 us   5 us   0 s  3 us\n"
+    "device.stream      5  15 us  83.3 %  2 us        0     0 s      0 s   1 us   0 s   0 s\n"
+    "host.post          5   5 us  27.8 %  5 us        4    8 us     2 us    0 s  8 us   0 s\n"
+    "\n"
+    "serial (baseline)  tasks   busy    util  fill  bubbles  bubble  largest  drain   host   sync\n"
+    "host.dispatch         10  15 us  50.0 %   0 s        5   15 us     3 us    0 s    0 s  15 us\n"
+    "device.stream          5  15 us  50.0 %  2 us        4   12 us     3 us   1 us  12 us    0 s\n"
+    "\n"
+    "critical path by unit (share of the makespan):\n"
+    "  device.stream  15 us  83.3 %\n"
+    "  host.prep       2 us  11.1 %\n"
+    "  host.post       1 us   5.6 %\n"
+    "\n"
+    "where the time went:\n"
+    "  device.stream is the busiest unit, busy 83.3 % of the makespan: it is the\n"
+    "  bottleneck.\n"
+    "  The run is at its bound (100.0 %): only a shorter chain of dependent work\n"
+    "  can speed it up.\n"
+    "  device.stream idles 3 us (16.7 % of the makespan): 2 us fill, 1 us drain, no\n"
+    "  bubbles.\n"
+    "  Slot bubbles (back-pressure: no free queue or buffer slot) hold host.prep\n"
+    "  for 3 us (16.7 % of the makespan): deeper queues or more buffers would let\n"
+    "  it run ahead.\n";
+
+static void test_text_line(void **state)
+{
+    struct fixture *f = *state;
+    char *text = render(pl_report_text, &f->r);
+    assert_string_equal(text, expected_text);
+    free(text);
+}
+
+/* Contention shows as a `shared` column and a sentence, the bound as the host's cores. */
+static void test_text_sharing(void **state)
+{
+    (void)state;
+    pl_graph *g[2] = {sharing_graph(3), sharing_graph(1)};
+    pl_timeline tl[2];
+    pl_metrics m[2];
+    pl_bound b[2];
+    pl_diag d;
+    pl_diag_init(&d);
+    const pl_graph *gs[] = {g[0], g[1]};
+    assert_int_equal(pl_runner_simulate(gs, tl, 2, 2, &d), 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(pl_metrics_compute(g[i], &tl[i], &m[i]), 0);
+        assert_int_equal(pl_bound_compute(g[i], &b[i]), 0);
+    }
+    pl_report r = {.scenario = "share.yaml",
+                   .model = "stream",
+                   .mode = "threads",
+                   .baseline_mode = "one thread",
+                   .seed = 7,
+                   .random = true,
+                   .run = {g[0], &tl[0], &m[0], &b[0]},
+                   .baseline = {g[1], &tl[1], &m[1], &b[1]},
+                   .speedup = m[1].makespan / m[0].makespan};
+    char *text = render(pl_report_text, &r);
+    /* Equal sharing: 45 us per thread, 15 us of it contention (see sharing_graph). */
+    assert_true(pl_test_contains(text, "scenario share.yaml: model stream, mode threads, seed 7, "
+                                       "durations drawn at random\n"));
+    assert_true(pl_test_contains(text, "bound          45 us = 0 s before host starts + 45 us of "
+                                       "its threads' work over 2 cores + 0 s after it\n"));
+    assert_true(pl_test_contains(text, "threads        tasks   busy     util  fill  bubbles  "
+                                       "bubble  largest  drain  shared\n"));
+    assert_true(pl_test_contains(text, "host.worker.0      3  45 us  100.0 %   0 s        0     "
+                                       "0 s      0 s    0 s   15 us\n"));
+    /* the baseline's one thread shares nothing: no column */
+    assert_true(pl_test_contains(text, "one thread (baseline)  tasks   busy     util  fill  "
+                                       "bubbles  bubble  largest  drain\n"));
+    assert_true(pl_test_contains(
+        text,
+        "  Threads sharing host cores slow down host.worker.0 by 15 "
+        "us (33.3 % of its\n  busy time), host.worker.1 by 15 us "
+        "(33.3 % of its busy time) and\n  host.worker.2 by 15 us (33.3 % of its busy time).\n"));
+    assert_true(pl_test_contains(text, "speedup        2x over one thread\n"));
+    free(text);
+    for (int i = 0; i < 2; i++) {
+        pl_metrics_fini(&m[i]);
+        pl_timeline_fini(&tl[i]);
+        pl_graph_destroy(g[i]);
+    }
+}
+
+/* ---- JSON ----------------------------------------------------------------------- */
+
+static json_t *load(const char *text)
+{
+    json_error_t err;
+    json_t *doc = json_loads(text, 0, &err);
+    if (!doc)
+        fail_msg("invalid JSON at line %d: %s", err.line, err.text);
+    return doc;
+}
+
+static double number(json_t *o, const char *path)
+{
+    json_t *v = json_object_get(o, path);
+    assert_true(json_is_number(v));
+    return json_number_value(v);
+}
+
+/* The keys of the document, in the documented order. */
+static void test_json_key_order(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const keys[] = {"pipelab",
+                                       "scenario",
+                                       "name",
+                                       "model",
+                                       "mode",
+                                       "seed",
+                                       "random",
+                                       "items",
+                                       "item_noun",
+                                       "makespan_s",
+                                       "throughput_per_s",
+                                       "speedup",
+                                       "bound",
+                                       "critical_path",
+                                       "units",
+                                       "baseline"};
+    char *text = render(pl_report_json, &f->r);
+    json_t *doc = load(text);
+    void *it = json_object_iter(doc);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++, it = json_object_iter_next(doc, it))
+        assert_string_equal(json_object_iter_key(it), keys[i]);
+    assert_null(it);
+    json_decref(doc);
+    free(text);
+}
+
+/* Values are printed with 15 significant digits, which absorbs the engine's rounding
+ * (1e-20 s here): the numbers below come back exactly. */
+static void test_json_line(void **state)
+{
+    struct fixture *f = *state;
+    char *text = render(pl_report_json, &f->r);
+    json_t *doc = load(text);
+    assert_string_equal(json_string_value(json_object_get(doc, "model")), "line");
+    assert_int_equal(json_integer_value(json_object_get(doc, "seed")), 42);
+    assert_true(json_is_false(json_object_get(doc, "random")));
+    assert_true(number(doc, "makespan_s") == 18e-6); /* reference §1 */
+    /* 5 items in 18 us, to the 15 digits printed */
+    assert_float_equal(number(doc, "throughput_per_s"), 5 / 18e-6, 1e-14 * 5 / 18e-6);
+    /* 30 us serial / 18 us, to the 15 digits printed */
+    assert_float_equal(number(doc, "speedup"), 30.0 / 18.0, 1e-14);
+    json_t *bound = json_object_get(doc, "bound");
+    assert_true(number(bound, "makespan_s") == 18e-6);
+    assert_string_equal(json_string_value(json_object_get(bound, "kind")), "critical path");
+    assert_true(json_is_null(json_object_get(bound, "binds")));
+    json_t *units = json_object_get(doc, "units");
+    assert_int_equal(json_array_size(units), 3);
+    /* busy = 5 x (2, 3, 1) us; bubbles: 3 slot waits of 1 us, none, 4 data waits of 2 us */
+    static const double busy[] = {10e-6, 15e-6, 5e-6}, fill[] = {0, 2e-6, 5e-6},
+                        drain[] = {5e-6, 1e-6, 0}, bubble[] = {3e-6, 0, 8e-6},
+                        largest[] = {1e-6, 0, 2e-6};
+    static const int bubbles[] = {3, 0, 4};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *u = json_array_get(units, i);
+        assert_true(number(u, "busy_s") == busy[i]);
+        assert_true(number(u, "fill_s") == fill[i]);
+        assert_true(number(u, "drain_s") == drain[i]);
+        assert_true(number(u, "bubble_s") == bubble[i]);
+        assert_true(number(u, "largest_bubble_s") == largest[i]);
+        assert_int_equal(json_integer_value(json_object_get(u, "bubbles")), bubbles[i]);
+        assert_float_equal(number(u, "utilization"), busy[i] / 18e-6, 1e-14);
+        json_t *causes = json_object_get(u, "causes");
+        assert_int_equal(json_object_size(causes), PL_EDGE_KIND_COUNT);
+        for (int k = 0; k < PL_EDGE_KIND_COUNT; k++) {
+            double want = i == 0 && k == PL_EDGE_SLOT   ? 3e-6
+                          : i == 2 && k == PL_EDGE_DATA ? 8e-6
+                                                        : 0;
+            assert_true(number(causes, pl_edge_cause_name((pl_edge_kind)k)) == want);
+        }
+    }
+    json_t *base = json_object_get(doc, "baseline");
+    assert_string_equal(json_string_value(json_object_get(base, "mode")), "serial");
+    assert_true(number(base, "makespan_s") == 30e-6); /* 5 x (2 + 3 + 1) us */
+    json_t *bb = json_object_get(base, "bound");
+    /* device.stream: 2 us before it can start + 15 us of work + 1 us of post after it */
+    assert_string_equal(json_string_value(json_object_get(bb, "binds")), "device.stream");
+    assert_true(number(bb, "makespan_s") == 18e-6);
+    json_t *dev = json_array_get(json_object_get(base, "units"), 1);
+    assert_true(number(json_object_get(dev, "causes"), "host") == 12e-6); /* 4 waits of 3 us */
+    json_decref(doc);
+    free(text);
+}
+
+/* No name is null, a random run says so. */
+static void test_json_null_name(void **state)
+{
+    struct fixture *f = *state;
+    pl_report r = f->r;
+    r.name = NULL;
+    r.random = true;
+    char *text = render(pl_report_json, &r);
+    json_t *doc = load(text);
+    assert_true(json_is_null(json_object_get(doc, "name")));
+    assert_true(json_is_true(json_object_get(doc, "random")));
+    json_decref(doc);
+    free(text);
+}
+
+/* ---- CSV ------------------------------------------------------------------------ */
+
+/* Splits a CSV line without quoted fields into at most max fields, in place. */
+static int split(char *line, char **fields, int max)
+{
+    int n = 0;
+    for (char *p = line; n < max; p++) {
+        fields[n++] = p;
+        p += strcspn(p, ",");
+        if (*p == '\0')
+            break;
+        *p = '\0';
+    }
+    return n;
+}
+
+static void test_csv_line(void **state)
+{
+    struct fixture *f = *state;
+    char *text = render(pl_report_csv, &f->r);
+    char *save = NULL, *line = strtok_r(text, "\n", &save);
+    assert_string_equal(line, "run,unit,place,tasks,busy_s,work_s,contention_s,utilization,"
+                              "fill_s,bubble_s,drain_s,bubbles,largest_bubble_s,critical_s,"
+                              "cause_data_s,cause_host_s,cause_slot_s,cause_sync_s,"
+                              "cause_barrier_s");
+    static const char *const units[] = {"host.prep", "device.stream", "host.post", "host.dispatch",
+                                        "device.stream"};
+    int rows = 0;
+    while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+        char *field[32];
+        assert_int_equal(split(line, field, 32), 14 + PL_EDGE_KIND_COUNT);
+        int base = rows >= 3;
+        const pl_unit_metrics *um = &f->m[base].units[base ? rows - 3 : rows];
+        assert_string_equal(field[0], base ? "serial" : "pipelined");
+        assert_string_equal(field[1], units[rows]);
+        /* %.17g gives back the very doubles of the metrics */
+        assert_true(strtod(field[4], NULL) == um->busy);
+        assert_true(strtod(field[13], NULL) == um->critical);
+        /* busy + fill + bubble + drain = makespan (metrics.h), to rounding */
+        double sum = strtod(field[4], NULL) + strtod(field[8], NULL) + strtod(field[9], NULL) +
+                     strtod(field[10], NULL);
+        assert_float_equal(sum, f->m[base].makespan, 1e-12 * f->m[base].makespan);
+        rows++;
+    }
+    assert_int_equal(rows, 5);
+    free(text);
+}
+
+/* A field holding a comma or a quote is quoted, its quotes doubled (RFC 4180). */
+static void test_csv_quoting(void **state)
+{
+    struct fixture *f = *state;
+    pl_report r = f->r;
+    r.mode = "pipe,\"lined\"";
+    char *text = render(pl_report_csv, &r);
+    assert_true(pl_test_contains(text, "\n\"pipe,\"\"lined\"\"\",host.prep,host,5,"));
+    free(text);
+}
+
+/* ---- Every renderer ------------------------------------------------------------- */
+
+/* Same report, same bytes: no clock, no addresses, no hash order in any output. */
+static void test_same_twice(void **state)
+{
+    struct fixture *f = *state;
+    renderer fns[] = {pl_report_text, pl_report_json, pl_report_csv, pl_trace_write, gantt_100};
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        char *a = render(fns[i], &f->r), *b = render(fns[i], &f->r);
+        assert_true(strlen(a) > 100);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+}
+
+/* A stream that cannot be written makes every renderer return PL_EIO with a message. */
+static void test_write_failure(void **state)
+{
+    struct fixture *f = *state;
+    renderer fns[] = {pl_report_text, pl_report_json, pl_report_csv, pl_trace_write, gantt_100};
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        FILE *out = fopen("/dev/null", "r");
+        assert_non_null(out);
+        pl_diag d;
+        pl_diag_init(&d);
+        assert_int_equal(fns[i](&f->r, out, &d), PL_EIO);
+        assert_int_equal(d.code, PL_EIO);
+        assert_true(pl_test_contains(d.msg, "cannot write the "));
+        fclose(out);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_line),      cmocka_unit_test(test_text_sharing),
+        cmocka_unit_test(test_json_key_order), cmocka_unit_test(test_json_line),
+        cmocka_unit_test(test_json_null_name), cmocka_unit_test(test_csv_line),
+        cmocka_unit_test(test_csv_quoting),    cmocka_unit_test(test_same_twice),
+        cmocka_unit_test(test_write_failure),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
