@@ -97,7 +97,7 @@ struct chart {
     int label; /* width of the label column */
     char letters[PL_EDGE_KIND_COUNT];
     struct cell *row;
-    char *line; /* width + 1 bytes */
+    char *line; /* 2 x (width + 1) bytes: a row, or the two lines of the axis */
     struct used used;
 };
 

@@ -31,18 +31,13 @@ static json_t *append(json_t *a, json_t *item)
     return a;
 }
 
-static json_t *string_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 static json_t *bound_object(const pl_run *run)
 {
     const pl_bound *b = run->bound;
     json_t *o = json_object();
     o = pl_report_json_with(o, "makespan_s", pl_report_json_real(b->makespan));
     o = pl_report_json_with(o, "kind", json_string(pl_bound_kind_name(b->kind)));
-    o = pl_report_json_with(o, "binds", string_or_null(pl_report_binds(run)));
+    o = pl_report_json_with(o, "binds", pl_report_json_text(pl_report_binds(run)));
     o = pl_report_json_with(o, "head_s", pl_report_json_real(b->head));
     o = pl_report_json_with(o, "work_s", pl_report_json_real(b->work));
     o = pl_report_json_with(o, "tail_s", pl_report_json_real(b->tail));
@@ -114,7 +109,7 @@ static json_t *baseline_object(const pl_report *r)
 {
     const pl_run *b = &r->baseline;
     json_t *o = json_object();
-    o = pl_report_json_with(o, "mode", string_or_null(r->baseline_mode));
+    o = pl_report_json_with(o, "mode", pl_report_json_text(r->baseline_mode));
     o = pl_report_json_with(o, "makespan_s", pl_report_json_real(b->m->makespan));
     o = pl_report_json_with(o, "throughput_per_s", pl_report_json_real(b->m->throughput));
     o = pl_report_json_with(o, "bound", bound_object(b));
@@ -128,10 +123,10 @@ static json_t *document(const pl_report *r)
     const pl_run *run = &r->run;
     json_t *o = json_object();
     o = pl_report_json_with(o, "pipelab", json_string(PL_VERSION));
-    o = pl_report_json_with(o, "scenario", string_or_null(r->scenario));
-    o = pl_report_json_with(o, "name", string_or_null(r->name));
-    o = pl_report_json_with(o, "model", string_or_null(r->model));
-    o = pl_report_json_with(o, "mode", string_or_null(r->mode));
+    o = pl_report_json_with(o, "scenario", pl_report_json_text(r->scenario));
+    o = pl_report_json_with(o, "name", pl_report_json_text(r->name));
+    o = pl_report_json_with(o, "model", pl_report_json_text(r->model));
+    o = pl_report_json_with(o, "mode", pl_report_json_text(r->mode));
     o = pl_report_json_with(o, "seed", pl_report_json_unsigned(r->seed));
     o = pl_report_json_with(o, "random", json_boolean(r->random));
     o = pl_report_json_with(o, "items", pl_report_json_unsigned(pl_graph_items(run->graph)));

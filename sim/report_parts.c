@@ -80,6 +80,11 @@ json_t *pl_report_json_real(double x)
     return isfinite(x) ? json_real(x) : json_null();
 }
 
+json_t *pl_report_json_text(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
 json_t *pl_report_json_with(json_t *o, const char *key, json_t *value)
 {
     if (!o) {

@@ -40,6 +40,9 @@ json_t *pl_report_json_unsigned(unsigned long long n);
  * memory. */
 json_t *pl_report_json_real(double x);
 
+/* A string, or null for NULL. NULL when out of memory or s is not UTF-8. */
+json_t *pl_report_json_text(const char *s);
+
 /* Sets key in o, stealing value, and returns o. A NULL value (an allocation that failed)
  * or a failed set frees o and returns NULL, and a NULL o stays NULL (value is freed): an
  * object built by a chain of these is whole or NULL, never missing a key. */

@@ -286,9 +286,9 @@ static uint32_t most_tasks(const pl_graph *g)
 static json_t *other_data(const pl_report *r)
 {
     json_t *o = json_object();
-    o = pl_report_json_with(o, "scenario", r->scenario ? json_string(r->scenario) : json_null());
-    o = pl_report_json_with(o, "model", json_string(r->model));
-    o = pl_report_json_with(o, "mode", json_string(r->mode));
+    o = pl_report_json_with(o, "scenario", pl_report_json_text(r->scenario));
+    o = pl_report_json_with(o, "model", pl_report_json_text(r->model));
+    o = pl_report_json_with(o, "mode", pl_report_json_text(r->mode));
     o = pl_report_json_with(o, "seed", pl_report_json_unsigned(r->seed));
     o = pl_report_json_with(o, "makespan_s", pl_report_json_real(r->run.m->makespan));
     return o;
