@@ -1,9 +1,333 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* main.c — the command-line front (being written). */
-#include <stdio.h>
+/*
+ * main.c — the command-line front: parses and checks arguments, then hands
+ * typed values to the session and the renderers. Only main exits.
+ *
+ * Exit status: 0 success, 1 a model that cannot finish (deadlock), 2 bad input or
+ * usage, 3 an internal failure.
+ */
+#include "config.h"
+#include "gantt.h"
+#include "model.h"
+#include "output.h"
+#include "report.h"
+#include "session.h"
+#include "trace.h"
 
-int main(void)
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef PL_VERSION
+#define PL_VERSION "dev"
+#endif
+
+static const char usage[] =
+    "usage: pipelab run SCENARIO [options]    simulate a scenario and its baseline, report\n"
+    "       pipelab config SCENARIO [--set K=V]... [--seed N]\n"
+    "                                         print the effective configuration\n"
+    "       pipelab keys                      list every key with type, unit, default, help\n"
+    "       pipelab --help | --version\n"
+    "\n"
+    "options of run:\n"
+    "  --set KEY=VALUE   override a key (repeatable), e.g. --set dispatch.threads.launch=2\n"
+    "                    or --set dispatch.ops[0].kernel={dist: normal, mean: 12us, sd: 1us}\n"
+    "  --seed N          seed for random durations (default: the scenario's seed, else 1)\n"
+    "  --format F        text (default), json, or csv (the unit table)\n"
+    "  --gantt           draw an ASCII Gantt chart of the run and its baseline\n"
+    "  --trace FILE      write a Chrome trace (open it in https://ui.perfetto.dev)\n"
+    "  -o DIR            write every report format, the trace, the Gantt chart, the\n"
+    "                    effective config and the seed into DIR\n"
+    "  --force           write into a non-empty DIR\n"
+    "  --timing          print the simulation's wall time on standard error\n"
+    "\n"
+    "exit status: 0 ok, 1 the model cannot finish, 2 bad input, 3 internal error\n";
+
+struct options {
+    const char *command;
+    const char *scenario;
+    const char **sets;
+    size_t nsets;
+    const char *format;
+    const char *trace;
+    const char *outdir;
+    bool gantt, force, timing;
+    char seed_set[64];
+};
+
+static int fail(const pl_diag *d)
 {
-    fputs("pipelab: not built yet\n", stderr);
-    return 2;
+    fprintf(stderr, "pipelab: %s\n", d->msg);
+    return pl_exit_status(d->code);
+}
+
+static int usage_error(pl_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int usage_error(pl_diag *d, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return pl_diag_set(d, PL_EUSAGE, "%s (see pipelab --help)", what);
+}
+
+/* The value of an option written "--opt VALUE" or "--opt=VALUE"; NULL when it is not
+ * this option. *i moves past a separate value. */
+static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return NULL;
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (argv[*i][n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int parse_seed(struct options *o, const char *v, pl_diag *d)
+{
+    char *end;
+    errno = 0;
+    unsigned long long seed = strtoull(v, &end, 10);
+    if (*v == '\0' || *v == '-' || *end != '\0' || errno == ERANGE)
+        return usage_error(d, "--seed expects a non-negative integer, got '%s'", v);
+    snprintf(o->seed_set, sizeof o->seed_set, "seed=%llu", seed);
+    o->sets[o->nsets++] = o->seed_set;
+    return 0;
+}
+
+/* Options with a value; returns 1 when argv[*i] was one of them. */
+static int parse_valued(struct options *o, int argc, char **argv, int *i, pl_diag *d)
+{
+    static const char *const names[] = {"--set", "--seed", "--format", "--trace", "-o"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        bool missing = false;
+        const char *v = option_value(argc, argv, i, names[k], &missing);
+        if (missing)
+            return usage_error(d, "%s needs a value", names[k]);
+        if (!v)
+            continue;
+        int rc = 0;
+        if (k == 0)
+            o->sets[o->nsets++] = v;
+        else if (k == 1)
+            rc = parse_seed(o, v, d);
+        else if (k == 2)
+            o->format = v;
+        else if (k == 3)
+            o->trace = v;
+        else
+            o->outdir = v;
+        return rc ? rc : 1;
+    }
+    return 0;
+}
+
+static int parse_flag(struct options *o, const char *arg, pl_diag *d)
+{
+    if (strcmp(arg, "--gantt") == 0)
+        o->gantt = true;
+    else if (strcmp(arg, "--force") == 0)
+        o->force = true;
+    else if (strcmp(arg, "--timing") == 0)
+        o->timing = true;
+    else if (arg[0] == '-' && arg[1] != '\0')
+        return usage_error(d, "unknown option '%s'", arg);
+    else if (!o->scenario)
+        o->scenario = arg;
+    else
+        return usage_error(d, "more than one scenario given ('%s')", arg);
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, struct options *o, pl_diag *d)
+{
+    o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
+    if (!o->sets)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    o->format = "text";
+    o->command = argv[1];
+    for (int i = 2; i < argc; i++) {
+        int rc = parse_valued(o, argc, argv, &i, d);
+        if (rc < 0)
+            return rc;
+        if (rc == 0 && (rc = parse_flag(o, argv[i], d)) != 0)
+            return rc;
+    }
+    if (strcmp(o->format, "text") && strcmp(o->format, "json") && strcmp(o->format, "csv"))
+        return usage_error(d, "--format expects text, json or csv, got '%s'", o->format);
+    if (strcmp(o->command, "keys") != 0 && !o->scenario)
+        return usage_error(d, "%s needs a scenario file", o->command);
+    return 0;
+}
+
+/* ---- Writing ----------------------------------------------------------------- */
+
+typedef int (*render_fn)(const pl_report *r, FILE *out, pl_diag *d);
+
+struct render_ctx {
+    const pl_report *r;
+    render_fn fn;
+};
+
+static int render_into(void *ctx, FILE *f, pl_diag *d)
+{
+    const struct render_ctx *c = ctx;
+    return c->fn(c->r, f, d);
+}
+
+static int gantt_fixed(const pl_report *r, FILE *out, pl_diag *d)
+{
+    return pl_gantt_draw(r, out, 100, d);
+}
+
+static int config_into(void *ctx, FILE *f, pl_diag *d)
+{
+    return pl_config_print(ctx, f, d);
+}
+
+static int seed_into(void *ctx, FILE *f, pl_diag *d)
+{
+    const pl_report *r = ctx;
+    if (fprintf(f, "%llu\n", r->seed) < 0)
+        return pl_diag_set(d, PL_EIO, "cannot write the seed");
+    return 0;
+}
+
+static int write_dir(const struct options *o, const pl_session *s, pl_diag *d)
+{
+    static const struct {
+        const char *file;
+        render_fn fn;
+    } files[] = {
+        {"report.txt", pl_report_text}, {"report.json", pl_report_json},
+        {"units.csv", pl_report_csv},   {"trace.json", pl_trace_write},
+        {"gantt.txt", gantt_fixed},
+    };
+    const pl_report *r = pl_session_report(s);
+    char path[4096];
+    int rc = 0;
+    for (size_t i = 0; i < sizeof files / sizeof files[0] && rc == 0; i++) {
+        struct render_ctx c = {r, files[i].fn};
+        snprintf(path, sizeof path, "%s/%s", o->outdir, files[i].file);
+        rc = pl_output_file(path, render_into, &c, d);
+    }
+    snprintf(path, sizeof path, "%s/config.yaml", o->outdir);
+    if (rc == 0)
+        rc = pl_output_file(path, config_into, (void *)pl_session_config(s), d);
+    snprintf(path, sizeof path, "%s/seed", o->outdir);
+    if (rc == 0)
+        rc = pl_output_file(path, seed_into, (void *)r, d);
+    return rc;
+}
+
+static int print_report(const struct options *o, const pl_report *r, pl_diag *d)
+{
+    int rc;
+    if (strcmp(o->format, "json") == 0)
+        rc = pl_report_json(r, stdout, d);
+    else if (strcmp(o->format, "csv") == 0)
+        rc = pl_report_csv(r, stdout, d);
+    else
+        rc = pl_report_text(r, stdout, d);
+    /* The chart goes with a text report; with JSON or CSV on standard output it goes to
+     * standard error so that the data stays parseable. */
+    if (rc == 0 && o->gantt) {
+        FILE *to = strcmp(o->format, "text") == 0 ? stdout : stderr;
+        if (to == stdout)
+            fputc('\n', to);
+        rc = pl_gantt_draw(r, to, pl_gantt_width(to), d);
+    }
+    if (rc == 0 && fflush(stdout) != 0)
+        rc = pl_diag_set(d, PL_EIO, "cannot write to standard output");
+    return rc;
+}
+
+/* ---- Commands ---------------------------------------------------------------- */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmd_run(const struct options *o, pl_diag *d)
+{
+    pl_session *s = NULL;
+    int rc = pl_session_open(o->scenario, o->sets, o->nsets, &s, d);
+    if (rc == 0 && o->outdir)
+        rc = pl_output_dir_check(o->outdir, o->force, d);
+    double t0 = now_s();
+    if (rc == 0)
+        rc = pl_session_run(s, d);
+    if (rc == 0 && o->timing)
+        fprintf(stderr, "pipelab: simulated %llu tasks in %.3f s\n",
+                (unsigned long long)pl_session_tasks(s), now_s() - t0);
+    if (rc == 0 && o->trace) {
+        struct render_ctx c = {pl_session_report(s), pl_trace_write};
+        rc = pl_output_file(o->trace, render_into, &c, d);
+    }
+    if (rc == 0 && o->outdir)
+        rc = pl_output_dir(o->outdir, o->force, d);
+    if (rc == 0 && o->outdir)
+        rc = write_dir(o, s, d);
+    if (rc == 0)
+        rc = print_report(o, pl_session_report(s), d);
+    pl_session_destroy(s);
+    return rc;
+}
+
+static int cmd_config(const struct options *o, pl_diag *d)
+{
+    pl_config *c = NULL;
+    int rc = pl_config_load(o->scenario, o->sets, o->nsets, pl_scenario_keys, &c, d);
+    if (rc == 0)
+        rc = pl_config_print(c, stdout, d);
+    if (rc == 0 && fflush(stdout) != 0)
+        rc = pl_diag_set(d, PL_EIO, "cannot write to standard output");
+    pl_config_destroy(c);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    pl_diag d;
+    pl_diag_init(&d);
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("pipelab %s\n", PL_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "run") && strcmp(argv[1], "config") && strcmp(argv[1], "keys")) {
+        usage_error(&d, "unknown command '%s'", argv[1]);
+        return fail(&d);
+    }
+    struct options o;
+    memset(&o, 0, sizeof o);
+    int rc = parse_args(argc, argv, &o, &d);
+    if (rc == 0) {
+        if (strcmp(o.command, "keys") == 0)
+            pl_keys_print(pl_scenario_keys, stdout);
+        else if (strcmp(o.command, "config") == 0)
+            rc = cmd_config(&o, &d);
+        else
+            rc = cmd_run(&o, &d);
+    }
+    free(o.sets);
+    return rc == 0 ? 0 : fail(&d);
 }

@@ -54,16 +54,13 @@ static bool dir_is_empty(DIR *dir)
     return true;
 }
 
-int pl_output_dir(const char *dir, bool force, pl_diag *d)
+int pl_output_dir_check(const char *dir, bool force, pl_diag *d)
 {
-    if (mkdir(dir, 0777) == 0)
-        return 0;
-    if (errno != EEXIST)
-        return pl_diag_set(d, PL_EIO, "cannot create the output directory %s: %s", dir,
-                           strerror(errno));
     DIR *h = opendir(dir);
+    if (!h && errno == ENOENT)
+        return 0;
     if (!h)
-        return pl_diag_set(d, PL_EIO, "%s exists and is not a directory I can read: %s", dir,
+        return pl_diag_set(d, PL_EIO, "cannot use %s as the output directory: %s", dir,
                            strerror(errno));
     bool empty = dir_is_empty(h);
     closedir(h);
@@ -72,4 +69,13 @@ int pl_output_dir(const char *dir, bool force, pl_diag *d)
                            "the output directory %s is not empty; use --force to write into it",
                            dir);
     return 0;
+}
+
+int pl_output_dir(const char *dir, bool force, pl_diag *d)
+{
+    int rc = pl_output_dir_check(dir, force, d);
+    if (rc == 0 && mkdir(dir, 0777) != 0 && errno != EEXIST)
+        rc = pl_diag_set(d, PL_EIO, "cannot create the output directory %s: %s", dir,
+                         strerror(errno));
+    return rc;
 }

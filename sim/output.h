@@ -21,9 +21,13 @@
 int pl_output_file(const char *path, int (*write)(void *ctx, FILE *f, pl_diag *d), void *ctx,
                    pl_diag *d);
 
-/* Prepares `dir` for output: creates it (one level) when missing, accepts it when empty,
- * and refuses a non-empty one unless force. Fails with PL_EIO or PL_EUSAGE (non-empty
- * without force). */
+/* Checks that `dir` can take output without creating anything: it is missing, or an
+ * empty directory, or any directory when force. Fails with PL_EIO (not a directory, not
+ * readable) or PL_EUSAGE (non-empty without force). */
+int pl_output_dir_check(const char *dir, bool force, pl_diag *d);
+
+/* Checks `dir` as pl_output_dir_check does, then creates it (one level) when missing.
+ * Same failures, and PL_EIO when it cannot be created. */
 int pl_output_dir(const char *dir, bool force, pl_diag *d);
 
 #endif

@@ -83,7 +83,7 @@ static _Noreturn void child_main(const pl_graph *g, int fd)
         h.rc = pl_engine_run(g, &tl, &d);
     else
         pl_diag_set(&d, h.rc, "out of memory for the timeline");
-    memcpy(h.msg, d.msg, sizeof h.msg);
+    snprintf(h.msg, sizeof h.msg, "%s", d.msg);
     size_t bytes = (size_t)h.ntasks;
     int bad = write_all(fd, &h, sizeof h);
     if (!bad && h.rc != PL_ENOMEM)
