@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Sets pipelab up on Debian 12: installs the Debian packages it needs (only those
+# missing, so running it again changes nothing), then configures and builds into
+# build/. Works as root on a fresh machine, or as a user with sudo.
+#
+#   scripts/setup.sh                 install what is missing, build
+#   BUILD_DIR=out scripts/setup.sh   build elsewhere
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+
+packages=(
+  build-essential cmake pkg-config       # compiler and build
+  libsimgrid-dev                         # the simulation engine
+  libgsl-dev                             # random distributions, statistics
+  libyaml-dev libjansson-dev             # scenario files, JSON reports
+  libcmocka-dev                          # unit tests
+  gnuplot-nox                            # plots
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+  elif command -v sudo >/dev/null; then
+    as_root=(sudo)
+  else
+    echo "setup: run as root or install sudo to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${as_root[@]}" apt-get update -qq
+  "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPL_WERROR=ON >/dev/null
+cmake --build "$BUILD_DIR" -j "$(nproc)"
+echo "setup: built $BUILD_DIR/pipelab"

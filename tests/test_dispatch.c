@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_dispatch.c — the dispatch model end to end through the session: scenario
+ * file, lowering, SimGrid, metrics.
+ *
+ * Expected values: reference §3 and §1 of ../shared/reference/README.md, and the
+ * §1 blocking-after-service recurrence computed here for lines the dispatch model
+ * builds (InferShape, Resize, Launch, kernel are four stations).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "dispatch.h"
+#include "session.h"
+#include "support.h"
+
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static pl_session *run(const char *scenario, const char *const *sets, size_t nsets)
+{
+    pl_session *s = NULL;
+    pl_diag d;
+    pl_diag_init(&d);
+    int rc = pl_session_open(scenario, sets, nsets, &s, &d);
+    if (rc == 0)
+        rc = pl_session_run(s, &d);
+    if (rc != 0)
+        fail_msg("%s: %s", scenario, d.msg);
+    return s;
+}
+
+static int unit_id(const pl_run *r, const char *name)
+{
+    for (uint32_t u = 0; u < pl_graph_unit_count(r->graph); u++)
+        if (strcmp(pl_graph_unit_name(r->graph, u), name) == 0)
+            return (int)u;
+    fail_msg("no unit %s", name);
+    return -1;
+}
+
+static const pl_unit_metrics *unit(const pl_run *r, const char *name)
+{
+    return &r->m->units[unit_id(r, name)];
+}
+
+/* Reference §3: 2412 us serial, 1224 us pipelined, device utilization 49.75 % and
+ * 98.0 %, speedup 1.97x. Exact to 1e-9 relative. */
+static void test_reference_dispatch(void **state)
+{
+    (void)state;
+    pl_session *s = run(pl_test_src("workloads/dispatch_teaching.yaml"), NULL, 0);
+    const pl_report *r = pl_session_report(s);
+    assert_string_equal(r->mode, "pipelined");
+    assert_float_equal(r->run.m->makespan, 1224e-6, 1224e-15);
+    assert_float_equal(r->baseline.m->makespan, 2412e-6, 2412e-15);
+    assert_float_equal(unit(&r->run, "device.stream")->utilization, 1200.0 / 1224.0, 1e-9);
+    assert_float_equal(unit(&r->baseline, "device.stream")->utilization, 0.4975124378, 1e-9);
+    assert_float_equal(r->speedup, 2412.0 / 1224.0, 1e-9);
+    /* The serial device waits 12 us for each of 99 launches: all bubbles are `host`. */
+    const pl_unit_metrics *dev = unit(&r->baseline, "device.stream");
+    assert_int_equal(dev->bubbles, 99);
+    assert_float_equal(dev->cause[PL_EDGE_ISSUE], 99 * 12e-6, 1e-15);
+    assert_float_equal(dev->fill, 24e-6, 1e-15);
+    /* Pipelined: the device is the bottleneck and the bound is met exactly. */
+    assert_float_equal(r->run.bound->makespan, 1224e-6, 1224e-15);
+    assert_int_equal(r->run.bound->kind, PL_BOUND_UNIT);
+    assert_int_equal(r->run.bound->which, (uint32_t)unit_id(&r->run, "device.stream"));
+    assert_int_equal(unit(&r->run, "device.stream")->bubbles, 0);
+    pl_session_destroy(s);
+}
+
+/* Reference §1 lines as dispatch scenarios: stations InferShape, Resize, Launch, kernel. */
+static double line_makespan(const char *costs, const char *depth, int n)
+{
+    char ops[256], qd[64], sd[64];
+    snprintf(ops, sizeof ops, "dispatch.ops=[{%s, repeat: %d}]", costs, n);
+    snprintf(qd, sizeof qd, "dispatch.queue_depth=%s", depth);
+    snprintf(sd, sizeof sd, "dispatch.stream_depth=%s", depth);
+    const char *sets[] = {ops, qd, sd};
+    pl_session *s = run(pl_test_src("workloads/dispatch_teaching.yaml"), sets, 3);
+    double m = pl_session_report(s)->run.m->makespan;
+    pl_session_destroy(s);
+    return m;
+}
+
+static void test_reference_lines(void **state)
+{
+    (void)state;
+    /* (4, 1, 1, 1), N = 10, infinite buffers: 43. */
+    assert_float_equal(line_makespan("infer: 4us, resize: 1us, launch: 1us, kernel: 1us",
+                                     "unbounded", 10),
+                       43e-6, 43e-15);
+    /* (2, 3, 1) after a free first station, N = 5, no waiting places: 18. */
+    assert_float_equal(line_makespan("infer: 0us, resize: 2us, launch: 3us, kernel: 1us", "0", 5),
+                       18e-6, 18e-15);
+    assert_float_equal(line_makespan("infer: 0us, resize: 2us, launch: 3us, kernel: 1us",
+                                     "unbounded", 5),
+                       18e-6, 18e-15);
+}
+
+/* §1 recurrence for a line with waiting places b[i] after station i (-1: unbounded). */
+static double recurrence(const double *s, const int *b, int m, int n)
+{
+    double D[4][64];
+    for (int k = 0; k < n; k++)
+        for (int i = 0; i < m; i++) {
+            double S = fmax(i > 0 ? D[i - 1][k] : 0, k > 0 ? D[i][k - 1] : 0);
+            D[i][k] = S + s[i];
+            int j = k - b[i] - 1;
+            if (i + 1 < m && b[i] >= 0 && j >= 0)
+                D[i][k] = fmax(D[i][k], D[i + 1][j]);
+        }
+    return D[m - 1][n - 1];
+}
+
+/* Random per-station costs and depths: the dispatch lowering is the §1 line. */
+static void test_lines_match_recurrence(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    for (int trial = 0; trial < 12; trial++) {
+        double s[4];
+        int n = 2 + (int)gsl_rng_uniform_int(r, 20);
+        int q = (int)gsl_rng_uniform_int(r, 3), sd = (int)gsl_rng_uniform_int(r, 3);
+        for (int i = 0; i < 4; i++)
+            s[i] = (double)(1 + gsl_rng_uniform_int(r, 9));
+        char ops[256], qd[64], sdd[64];
+        snprintf(ops, sizeof ops,
+                 "dispatch.ops=[{infer: %gus, resize: %gus, launch: %gus, kernel: %gus, "
+                 "repeat: %d}]",
+                 s[0], s[1], s[2], s[3], n);
+        snprintf(qd, sizeof qd, "dispatch.queue_depth=%d", q);
+        snprintf(sdd, sizeof sdd, "dispatch.stream_depth=%d", sd);
+        const char *sets[] = {ops, qd, sdd};
+        pl_session *ss = run(pl_test_src("workloads/dispatch_teaching.yaml"), sets, 3);
+        int b[4] = {q, q, sd, -1};
+        double want = recurrence(s, b, 4, n) * 1e-6;
+        assert_float_equal(pl_session_report(ss)->run.m->makespan, want, 1e-9 * want);
+        pl_session_destroy(ss);
+    }
+    gsl_rng_free(r);
+}
+
+/* A sync op's InferShape starts only after the previous kernel ended, and the wait shows
+ * as a `sync` bubble on host.infer. */
+static void test_sync_waits_for_device(void **state)
+{
+    (void)state;
+    const char *sets[] = {"dispatch.ops=[{name: a, infer: 1us, resize: 1us, launch: 1us, "
+                          "kernel: 50us, repeat: 3}, {name: b, infer: 1us, resize: 1us, "
+                          "launch: 1us, kernel: 1us, sync: true}]"};
+    pl_session *s = run(pl_test_src("workloads/dispatch_teaching.yaml"), sets, 1);
+    const pl_report *r = pl_session_report(s);
+    /* Kernels of a: start at 3 us, back to back: end at 153 us. Then b's host steps
+     * (3 us) and kernel (1 us): 157 us. */
+    assert_float_equal(r->run.m->makespan, 157e-6, 157e-15);
+    const pl_unit_metrics *infer = unit(&r->run, "host.infer");
+    assert_float_equal(infer->cause[PL_EDGE_SYNC], 153e-6 - 3e-6, 1e-15);
+    pl_session_destroy(s);
+}
+
+/* Two Launch threads take ops round-robin; each gets half of them. */
+static void test_thread_pools(void **state)
+{
+    (void)state;
+    const char *sets[] = {"dispatch.threads.launch=2"};
+    pl_session *s = run(pl_test_src("workloads/dispatch_teaching.yaml"), sets, 1);
+    const pl_report *r = pl_session_report(s);
+    assert_int_equal(unit(&r->run, "host.launch.0")->tasks, 50);
+    assert_int_equal(unit(&r->run, "host.launch.1")->tasks, 50);
+    /* The device is still the bottleneck: 1224 us. */
+    assert_float_equal(r->run.m->makespan, 1224e-6, 1224e-15);
+    pl_session_destroy(s);
+}
+
+/* Three pipelined threads on one core share it: 2400 us of host work cannot finish in
+ * less than 2400 us, and the report shows time lost to sharing. */
+static void test_threads_share_one_core(void **state)
+{
+    (void)state;
+    const char *sets[] = {"machine.host.cores=1"};
+    pl_session *s = run(pl_test_src("workloads/dispatch_teaching.yaml"), sets, 1);
+    const pl_report *r = pl_session_report(s);
+    assert_true(r->run.m->makespan >= 2400e-6);
+    assert_true(unit(&r->run, "host.infer")->contention > 1e-6);
+    assert_int_equal(r->run.bound->kind, PL_BOUND_PLACE);
+    /* The serial baseline has one thread: no sharing, still 2412 us. */
+    assert_float_equal(r->baseline.m->makespan, 2412e-6, 2412e-15);
+    assert_float_equal(unit(&r->baseline, "host.dispatch")->contention, 0, 1e-12);
+    pl_session_destroy(s);
+}
+
+/* Nested groups expand in program order: 2 x (a, 3 x b) = a b b b a b b b. */
+static void test_nested_groups(void **state)
+{
+    (void)state;
+    const char *sets[] = {"dispatch.ops=[{repeat: 2, ops: [{name: a, infer: 1us, resize: 1us, "
+                          "launch: 1us, kernel: 1us}, {name: b, repeat: 3, infer: 1us, "
+                          "resize: 1us, launch: 1us, kernel: 2us}]}]"};
+    pl_session *s = run(pl_test_src("workloads/dispatch_teaching.yaml"), sets, 1);
+    const pl_report *r = pl_session_report(s);
+    assert_int_equal(pl_graph_items(r->run.graph), 8);
+    uint32_t n;
+    const uint32_t *k = pl_graph_unit_tasks(r->run.graph, (uint32_t)unit_id(&r->run, "device.stream"), &n);
+    const char *want = "abbbabbb";
+    for (uint32_t i = 0; i < n; i++)
+        assert_true(pl_graph_task_label(r->run.graph, k[i])[0] == want[i]);
+    pl_session_destroy(s);
+}
+
+/* busy + fill + bubble + drain = makespan for every unit (metrics.h). */
+static void test_time_accounts_for_makespan(void **state)
+{
+    (void)state;
+    pl_session *s = run(pl_test_src("workloads/dispatch_llm_decode.yaml"), NULL, 0);
+    const pl_report *r = pl_session_report(s);
+    const pl_run *runs[] = {&r->run, &r->baseline};
+    for (int i = 0; i < 2; i++)
+        for (uint32_t u = 0; u < runs[i]->m->nunits; u++) {
+            const pl_unit_metrics *um = &runs[i]->m->units[u];
+            double sum = um->busy + um->fill + um->bubble + um->drain;
+            assert_float_equal(sum, runs[i]->m->makespan, 1e-9 * runs[i]->m->makespan);
+            double causes = 0;
+            for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
+                causes += um->cause[k];
+            assert_float_equal(causes, um->bubble, 1e-12);
+        }
+    /* A plan never beats its bound. */
+    assert_true(r->run.bound->makespan <= r->run.m->makespan * (1 + 1e-12));
+    assert_true(r->baseline.bound->makespan <= r->baseline.m->makespan * (1 + 1e-12));
+    pl_session_destroy(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reference_dispatch),
+        cmocka_unit_test(test_reference_lines),
+        cmocka_unit_test(test_lines_match_recurrence),
+        cmocka_unit_test(test_sync_waits_for_device),
+        cmocka_unit_test(test_thread_pools),
+        cmocka_unit_test(test_threads_share_one_core),
+        cmocka_unit_test(test_nested_groups),
+        cmocka_unit_test(test_time_accounts_for_makespan),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
