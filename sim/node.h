@@ -32,8 +32,10 @@ int pl_node_parse_file(const char *path, bool want_map, pl_node **out, pl_diag *
 
 /* Parses YAML text (a scalar such as "12us" or a flow mapping such as
  * "{dist: normal, mean: 10us, sd: 1us}"). Locations use file name `origin` (copied),
- * line 1, and columns offset by col0 so that they point into the caller's text.
- * Same failures and ownership as pl_node_parse_file. */
+ * line 1, and columns offset by col0 so that they point into the caller's text: col0 is
+ * the number of characters that precede `text` there, so the first character of text is
+ * column col0 + 1. Empty text is an empty scalar. Same failures and ownership as
+ * pl_node_parse_file. */
 int pl_node_parse_string(const char *text, const char *origin, int col0, pl_node **out,
                          pl_diag *d);
 
@@ -55,6 +57,15 @@ const pl_node *pl_node_at(const pl_node *n, size_t i);
 const char *pl_node_key(const pl_node *n, size_t i);
 /* A mapping's value for key; NULL when absent or n is not a mapping. */
 const pl_node *pl_node_get(const pl_node *n, const char *key);
+/* The node at a key path below n: "machine.device.clock", "dispatch.ops[2].kernel" or
+ * "dispatch.ops.2.kernel"; NULL when absent or when the path is malformed. */
+const pl_node *pl_node_find(const pl_node *n, const char *path);
+/* Where the key that n is the value of was written; n's own location for the root and
+ * for sequence items. */
+const pl_loc *pl_node_key_loc(const pl_node *n);
+/* Whether two trees have the same shape, keys and scalar texts (locations, quoting and
+ * parsed values aside): what a tree printed and parsed again must satisfy. */
+bool pl_node_equal(const pl_node *a, const pl_node *b);
 
 /* ---- Values set by validation (config.h); asserting on a node of another type -- */
 
@@ -66,7 +77,8 @@ double pl_node_real(const pl_node *n);
 bool pl_node_bool(const pl_node *n);
 /* A string or an enumeration's choice. */
 const char *pl_node_str(const pl_node *n);
-/* A fixed or random quantity; a fixed one is a PL_DIST_FIXED dist. */
+/* A fixed or random quantity; a fixed one is a PL_DIST_FIXED dist. A QUANTITY key's node
+ * answers too, as a fixed dist, so a model may read either kind as a dist. */
 const pl_dist *pl_node_dist(const pl_node *n);
 
 /* ---- Writing ---------------------------------------------------------------- */
