@@ -22,7 +22,7 @@
 #include <stdio.h>
 
 #define SEED 42
-#define N 200000
+#define N    200000
 
 static gsl_rng *new_rng(void)
 {
@@ -200,11 +200,11 @@ static void test_deterministic(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names),       cmocka_unit_test(test_fixed),
-        cmocka_unit_test(test_no_spread),   cmocka_unit_test(test_means),
-        cmocka_unit_test(test_normal),      cmocka_unit_test(test_lognormal),
-        cmocka_unit_test(test_gamma),       cmocka_unit_test(test_exponential),
-        cmocka_unit_test(test_uniform),     cmocka_unit_test(test_truncation),
+        cmocka_unit_test(test_names),         cmocka_unit_test(test_fixed),
+        cmocka_unit_test(test_no_spread),     cmocka_unit_test(test_means),
+        cmocka_unit_test(test_normal),        cmocka_unit_test(test_lognormal),
+        cmocka_unit_test(test_gamma),         cmocka_unit_test(test_exponential),
+        cmocka_unit_test(test_uniform),       cmocka_unit_test(test_truncation),
         cmocka_unit_test(test_deterministic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

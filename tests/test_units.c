@@ -141,10 +141,10 @@ static void test_refused(void **state)
     (void)state;
     const char *time_units = "a time with a unit (ns, us, ms, s, or cycles of a clock), got ";
     char want[512];
-#define REFUSED(text, reason)                                                                  \
-    do {                                                                                       \
-        snprintf(want, sizeof want, "%s'%s' (%s)", time_units, text, reason);                  \
-        assert_refused(text, PL_Q_TIME, 1e9, want);                                            \
+#define REFUSED(text, reason)                                                                      \
+    do {                                                                                           \
+        snprintf(want, sizeof want, "%s'%s' (%s)", time_units, text, reason);                      \
+        assert_refused(text, PL_Q_TIME, 1e9, want);                                                \
     } while (0)
     REFUSED("12", "missing unit");
     REFUSED("12 ", "missing unit");
