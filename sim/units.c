@@ -160,15 +160,23 @@ bool pl_units_is_cycles(const char *text)
     return !s.problem && s.unit_len == 6 && memcmp(s.unit, "cycles", 6) == 0;
 }
 
-static int fail(char *why, size_t why_len, pl_quantity q, const char *text, const char *reason)
+/* The units a user may write for q; a value that can never be in cycles (clock_hz < 0)
+ * does not offer them. */
+static const char *units_phrase(pl_quantity q, double clock_hz)
+{
+    return q == PL_Q_TIME && clock_hz < 0 ? "ns, us, ms or s" : quantities[q].units;
+}
+
+static int fail(char *why, size_t why_len, pl_quantity q, double clock_hz, const char *text,
+                const char *reason)
 {
     snprintf(why, why_len, "a %s with a unit (%s), got '%s' (%s)", quantities[q].name,
-             quantities[q].units, text, reason);
+             units_phrase(q, clock_hz), text, reason);
     return PL_ECONFIG;
 }
 
 /* A unit written for the wrong quantity ("12 GB" for a time) deserves to be named. */
-static int fail_unit(char *why, size_t why_len, pl_quantity q, const char *text,
+static int fail_unit(char *why, size_t why_len, pl_quantity q, double clock_hz, const char *text,
                      const struct split *s)
 {
     char reason[128];
@@ -178,7 +186,7 @@ static int fail_unit(char *why, size_t why_len, pl_quantity q, const char *text,
                  quantities[other->q].name, quantities[q].name);
     else
         snprintf(reason, sizeof reason, "unknown unit '%.*s'", (int)s->unit_len, s->unit);
-    return fail(why, why_len, q, text, reason);
+    return fail(why, why_len, q, clock_hz, text, reason);
 }
 
 int pl_units_parse(const char *text, pl_quantity q, double clock_hz, double *out, char *why,
@@ -187,12 +195,12 @@ int pl_units_parse(const char *text, pl_quantity q, double clock_hz, double *out
     assert((int)q >= 0 && q < PL_QUANTITY_COUNT);
     struct split s = split_quantity(text);
     if (s.problem)
-        return fail(why, why_len, q, text, s.problem);
+        return fail(why, why_len, q, clock_hz, text, s.problem);
     if (s.unit_len == 0)
-        return fail(why, why_len, q, text, "missing unit");
+        return fail(why, why_len, q, clock_hz, text, "missing unit");
     const struct unit *u = find_unit(s.unit, s.unit_len, (int)q);
     if (!u)
-        return fail_unit(why, why_len, q, text, &s);
+        return fail_unit(why, why_len, q, clock_hz, text, &s);
     double scale = u->scale;
     if (u->scale == 0.0) {
         if (!(clock_hz > 0.0)) {
@@ -206,7 +214,7 @@ int pl_units_parse(const char *text, pl_quantity q, double clock_hz, double *out
     }
     double v = s.number * scale;
     if (!isfinite(v) || (v == 0.0 && s.number != 0.0))
-        return fail(why, why_len, q, text, "number out of range");
+        return fail(why, why_len, q, clock_hz, text, "number out of range");
     *out = v;
     return 0;
 }

@@ -36,7 +36,8 @@ const char *pl_quantity_units(pl_quantity q);
 /*
  * Parses "12us", "12 us", "1.5e3 ns", "2 GiB", "900 GB/s", "1.8 GHz", "40 TFLOPS".
  * "µs" is accepted for "us". For TIME, "N cycles" is N / clock_hz seconds;
- * clock_hz <= 0 means no clock is known, and cycles are an error.
+ * clock_hz <= 0 means no clock is known, and cycles are an error; < 0 says moreover that
+ * the value can never be in cycles, so the phrase below does not offer them.
  * On success stores the SI value in *out and returns 0. On failure returns
  * PL_ECONFIG and writes one phrase saying what was expected into why (for
  * example "a time with a unit (ns, us, ms, s, or cycles of a clock), got '12'").

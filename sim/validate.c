@@ -254,39 +254,53 @@ static int check_enum(struct ctx *c, pl_node *n, const pl_key *k)
 
 /* ---- Quantities and clocks -------------------------------------------------- */
 
-/* The frequency of the clock that key k counts cycles of, validating the clock where it
- * is written; its default when it is not. `n` is the node written in cycles. */
-static int clock_hz(struct ctx *c, const pl_node *n, const pl_key *k, double *hz)
+/* The schema entry of the clock that key k counts cycles of. A clock that is not a
+ * frequency key is a mistake in the schema, not in the input; it is still reported
+ * rather than followed into a crash. */
+static int clock_key(struct ctx *c, const pl_node *n, const pl_key *k, const pl_key **ck)
 {
-    const char *text = pl_node_text(n);
     if (!k->clock)
         return pl_diag_at(c->d, PL_ECONFIG, pl_node_loc(n), pl_node_path(n),
                           "expected a time in ns, us, ms or s, got '%s' (this key has no clock "
                           "to count cycles of)",
-                          text);
-    const pl_key *ck = pl_keys_at(c->schema, k->clock);
-    assert(ck && ck->type == PL_KEY_QUANTITY && ck->quantity == PL_Q_FREQUENCY);
+                          pl_node_text(n));
+    *ck = pl_keys_at(c->schema, k->clock);
+    if (!*ck || (*ck)->type != PL_KEY_QUANTITY || (*ck)->quantity != PL_Q_FREQUENCY)
+        return pl_diag_at(c->d, PL_ECONFIG, pl_node_loc(n), pl_node_path(n),
+                          "the schema says this key counts cycles of %s, which is not a "
+                          "frequency key",
+                          k->clock);
+    return 0;
+}
+
+/* The frequency of the clock that key k counts cycles of, validating the clock where it
+ * is written, or taking its default when it is not. `n` is the node written in cycles. */
+static int clock_hz(struct ctx *c, const pl_node *n, const pl_key *k, double *hz)
+{
+    const pl_key *ck = NULL;
+    int rc = clock_key(c, n, k, &ck);
+    if (rc)
+        return rc;
     pl_node *cn = pl_node_find_mut(c->root, k->clock);
-    if (cn) {
-        int rc = check_value(c, cn, ck);
-        if (rc)
-            return rc;
-        *hz = pl_node_real(cn);
-    } else if (ck->deflt) {
-        char why[PHRASE];
-        int rc = pl_units_parse(ck->deflt, PL_Q_FREQUENCY, 0, hz, why, sizeof why);
-        assert(rc == 0);
-        (void)rc;
-    } else {
+    char why[PHRASE];
+    *hz = 0;
+    if (cn)
+        rc = check_value(c, cn, ck);
+    else if (!ck->deflt)
         return pl_diag_at(c->d, PL_ECONFIG, pl_node_loc(n), pl_node_path(n),
                           "'%s' counts cycles of %s, which is not set; set %s (e.g. 1.5 GHz) "
                           "or write the time in ns, us, ms or s",
-                          text, k->clock, k->clock);
-    }
+                          pl_node_text(n), k->clock, k->clock);
+    if (rc)
+        return rc;
+    if (cn)
+        *hz = pl_node_real(cn);
+    else if (pl_units_parse(ck->deflt, PL_Q_FREQUENCY, 0, hz, why, sizeof why) != 0)
+        *hz = 0; /* a default that does not parse is refused just below */
     if (!(*hz > 0))
         return pl_diag_at(c->d, PL_ECONFIG, cn ? pl_node_loc(cn) : pl_node_loc(n), k->clock,
                           "expected a frequency > 0 to count the cycles of '%s' (%s), got '%s'",
-                          pl_node_path(n), text, cn ? pl_node_text(cn) : ck->deflt);
+                          pl_node_path(n), pl_node_text(n), cn ? pl_node_text(cn) : ck->deflt);
     return 0;
 }
 
@@ -294,7 +308,7 @@ static int clock_hz(struct ctx *c, const pl_node *n, const pl_key *k, double *hz
 static int parse_quantity(struct ctx *c, const pl_node *n, const pl_key *k, double *out)
 {
     const char *text = pl_node_text(n);
-    double hz = 0;
+    double hz = k->clock ? 0 : -1; /* -1: this key never counts cycles */
     if (k->quantity == PL_Q_TIME && pl_units_is_cycles(text)) {
         int rc = clock_hz(c, n, k, &hz);
         if (rc)

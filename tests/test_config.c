@@ -187,10 +187,10 @@ static void write_scratch(const char *name, const char *text)
         pl_test_write_file(path, text);
 }
 
-/* Loads scenario text (with machine text as m.yaml, when given) and checks that it fails
- * with code and exactly the message msg. */
-static void refused_with(const char *scenario, const char *machine, const char *const *sets,
-                         size_t nsets, int code, const char *msg)
+/* Loads scenario text (with machine text as m.yaml, when given) against schema `keys` and
+ * checks that it fails with code and exactly the message msg. */
+static void refused_in(const pl_key *keys, const char *scenario, const char *machine,
+                       const char *const *sets, size_t nsets, int code, const char *msg)
 {
     write_scratch("s.yaml", scenario);
     write_scratch("m.yaml", machine);
@@ -200,12 +200,18 @@ static void refused_with(const char *scenario, const char *machine, const char *
     pl_diag d;
     pl_diag_init(&d);
     pl_config *c = NULL;
-    int rc = pl_config_load(path, sets, nsets, schema, &c, &d);
+    int rc = pl_config_load(path, sets, nsets, keys, &c, &d);
     if (rc != code || strcmp(d.msg, want) != 0)
         print_error("got %d \"%s\"\nwant %d \"%s\"\n", rc, d.msg, code, want);
     assert_int_equal(rc, code);
     assert_string_equal(d.msg, want);
     assert_null(c);
+}
+
+static void refused_with(const char *scenario, const char *machine, const char *const *sets,
+                         size_t nsets, int code, const char *msg)
+{
+    refused_in(schema, scenario, machine, sets, nsets, code, msg);
 }
 
 #define REFUSED(scenario, code, msg) refused_with(scenario, NULL, NULL, 0, code, msg)
@@ -747,6 +753,46 @@ static void test_cycles_without_clock(void **state)
                  "kHz, MHz, GHz), got 'fast' (not a number)");
 }
 
+/* Clocks with a default, without a bound, missing from a key, or not a frequency: cases the
+ * test schema above has none of. */
+static const pl_key clock_schema[] = {
+    {.name = "clk", .type = PL_KEY_QUANTITY, .quantity = PL_Q_FREQUENCY, .deflt = "2 GHz"},
+    {.name = "t", .type = PL_KEY_QUANTITY, .quantity = PL_Q_TIME, .clock = "clk"},
+    {.name = "free", .type = PL_KEY_RANDOM, .quantity = PL_Q_TIME},
+    {.name = "odd", .type = PL_KEY_QUANTITY, .quantity = PL_Q_TIME, .clock = "t"},
+    {0},
+};
+
+static void test_clock_cases(void **state)
+{
+    (void)state;
+    /* clk is absent: its default, 2 GHz, counts the cycles; 500 / 2e9 s = 0.25 us. */
+    write_scratch("s.yaml", "t: 500 cycles\n");
+    char path[4200];
+    snprintf(path, sizeof path, "%s/s.yaml", scratch);
+    pl_diag d;
+    pl_diag_init(&d);
+    pl_config *c = NULL;
+    assert_int_equal(pl_config_load(path, NULL, 0, clock_schema, &c, &d), 0);
+    assert_close(pl_config_real(c, "t"), 0.25e-6);
+    assert_close(pl_config_real(c, "clk"), 2e9); /* and the default is filled in */
+    pl_config_destroy(c);
+    /* A clock of 0 Hz counts nothing: reported at the clock. */
+    refused_in(clock_schema, "clk: 0 Hz\nt: 5 cycles\n", NULL, NULL, 0, PL_ECONFIG,
+               "{S}:1:6: key 'clk': expected a frequency > 0 to count the cycles of 't' (5 "
+               "cycles), got '0 Hz'");
+    refused_in(clock_schema, "free: 5 cycles\n", NULL, NULL, 0, PL_ECONFIG,
+               "{S}:1:7: key 'free': expected a time in ns, us, ms or s, got '5 cycles' (this "
+               "key has no clock to count cycles of)");
+    refused_in(clock_schema, "odd: 5 cycles\n", NULL, NULL, 0, PL_ECONFIG,
+               "{S}:1:6: key 'odd': the schema says this key counts cycles of t, which is not a "
+               "frequency key");
+    /* Without a clock the units offered leave cycles out. */
+    refused_in(clock_schema, "free: 5\n", NULL, NULL, 0, PL_ECONFIG,
+               "{S}:1:7: key 'free': expected a time with a unit (ns, us, ms or s), got '5' "
+               "(missing unit)");
+}
+
 static void test_missing_required(void **state)
 {
     (void)state;
@@ -835,6 +881,7 @@ int main(void)
         cmocka_unit_test(test_bad_enum),
         cmocka_unit_test(test_bad_distribution),
         cmocka_unit_test(test_cycles_without_clock),
+        cmocka_unit_test(test_clock_cases),
         cmocka_unit_test(test_missing_required),
         cmocka_unit_test(test_section_of_other_model),
         cmocka_unit_test(test_files),

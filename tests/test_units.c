@@ -130,6 +130,9 @@ static void test_cycles(void **state)
     assert_refused("100 cycles", PL_Q_TIME, 0,
                    "a time in ns, us, ms or s, got '100 cycles' (cycles need a clock, and none "
                    "is known)");
+    /* A value that can never be in cycles (clock_hz < 0) does not offer them. */
+    assert_refused("100", PL_Q_TIME, -1,
+                   "a time with a unit (ns, us, ms or s), got '100' (missing unit)");
     /* Cycles measure time only. */
     assert_refused("100 cycles", PL_Q_SIZE, 1e9,
                    "a size with a unit (B, KiB, MiB, GiB, KB, MB, GB), got '100 cycles' (cycles "
