@@ -82,12 +82,15 @@ static void cause_letters(char *letters)
 
 /* ---- Rows ----------------------------------------------------------------------- */
 
-/* What one column of one row holds: busy time, the item with most time in it, and the
- * glyph of the longest idle piece. */
+/* Index of fill and drain in struct cell's idle times, after the bubble causes. */
+#define EDGE_IDLE PL_EDGE_KIND_COUNT
+
+/* What one column of one row holds: busy time, the item with most time in it, and idle
+ * time by bubble cause (fill and drain last). */
 struct cell {
-    double busy, item_time, idle_time;
+    double busy, item_time;
     uint32_t item;
-    char idle;
+    double idle[PL_EDGE_KIND_COUNT + 1];
 };
 
 struct chart {
@@ -130,23 +133,35 @@ static void add_busy(struct chart *c, double a, double b, uint32_t item)
     }
 }
 
-static void add_idle(struct chart *c, double a, double b, char glyph)
+static void add_idle(struct chart *c, double a, double b, int why)
 {
     int first, last;
     columns_of(c, a, b, &first, &last);
     for (int col = first; col <= last; col++) {
         double t = overlap(c, col, a, b);
-        if (t > c->row[col].idle_time) {
-            c->row[col].idle_time = t;
-            c->row[col].idle = glyph;
-        }
+        if (t > 0)
+            c->row[col].idle[why] += t;
     }
 }
 
-static char gap_glyph(const struct chart *c, uint32_t t)
+/* Why a unit idled before task t: the kind of the edge that released it. */
+static int gap_cause(const struct chart *c, uint32_t t)
 {
     uint32_t e = c->run->tl->release[t];
-    return e == PL_NO_EDGE ? '.' : c->letters[pl_graph_edge(c->run->graph, e)->kind];
+    return e == PL_NO_EDGE ? EDGE_IDLE : pl_graph_edge(c->run->graph, e)->kind;
+}
+
+/* The glyph of the reason a column was idle longest, or 0 when it never was; ties go to
+ * the cause listed first. */
+static char idle_glyph(const struct chart *c, const struct cell *cell)
+{
+    int best = -1;
+    for (int k = 0; k <= EDGE_IDLE; k++)
+        if (cell->idle[k] > 0 && (best < 0 || cell->idle[k] > cell->idle[best]))
+            best = k;
+    if (best < 0)
+        return 0;
+    return best == EDGE_IDLE ? '.' : c->letters[best];
 }
 
 /* Sweeps unit u's tasks and idle intervals into c->row. */
@@ -158,21 +173,23 @@ static void fill_row(struct chart *c, uint32_t u)
     const uint32_t *tasks = pl_graph_unit_tasks(c->run->graph, u, &n);
     memset(c->row, 0, (size_t)c->cells * sizeof *c->row);
     if (n == 0) {
-        add_idle(c, 0, makespan, '.');
+        add_idle(c, 0, makespan, EDGE_IDLE);
         return;
     }
-    add_idle(c, 0, tl->start[tasks[0]], '.');
+    add_idle(c, 0, tl->start[tasks[0]], EDGE_IDLE);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t t = tasks[i];
         if (i > 0)
-            add_idle(c, tl->end[tasks[i - 1]], tl->start[t], gap_glyph(c, t));
+            add_idle(c, tl->end[tasks[i - 1]], tl->start[t], gap_cause(c, t));
         add_busy(c, tl->start[t], tl->end[t], pl_graph_task_item(c->run->graph, t));
     }
-    add_idle(c, tl->end[tasks[n - 1]], makespan, '.');
+    add_idle(c, tl->end[tasks[n - 1]], makespan, EDGE_IDLE);
 }
 
-/* A column past the end of this graph's run is blank; otherwise it shows the item
- * (digits) or how busy it was, and an idle column why it was idle. */
+/* A column past the end of this graph's run is blank; otherwise a column busy half the
+ * time or more shows the item (digits) or how busy it was, and a column idle more than
+ * half the time shows why it was idle: the point of the chart is to show bubbles and
+ * their causes, also when tasks are narrower than a column. */
 static char glyph(const struct chart *c, int col, int digits)
 {
     double from = col * c->dt, to = fmin((col + 1) * c->dt, c->run->tl->makespan);
@@ -186,9 +203,10 @@ static char glyph(const struct chart *c, int col, int digits)
         return '#';
     if (!digits && busy >= 0.5 - SLACK)
         return '=';
-    if (!digits && busy > NOISE)
-        return '-';
-    return cell->idle ? cell->idle : '.';
+    char idle = idle_glyph(c, cell);
+    if (idle)
+        return idle;
+    return busy > NOISE ? '-' : '.';
 }
 
 static void note_used(struct used *used, char g, const char *letters)

@@ -182,7 +182,7 @@ static void unit_row(pl_table *t, const struct columns *c, const char *name,
     pl_table_addf(t, "%s", name);
     pl_table_addf(t, "%llu", (unsigned long long)um->tasks);
     pl_table_addf(t, "%s", TIME(um->busy));
-    pl_table_addf(t, "%.1f %%", 100.0 * um->utilization);
+    pl_table_addf(t, "%.2f %%", 100.0 * um->utilization);
     pl_table_addf(t, "%s", TIME(um->fill));
     pl_table_addf(t, "%llu", (unsigned long long)um->bubbles);
     pl_table_addf(t, "%s", TIME(um->bubble));

@@ -194,14 +194,14 @@ static const char expected_text[] =
     "efficiency     100.0 % (bound / makespan)\n"
     "critical path  18 us (the longest chain of dependent work)\n"
     "\n"
-    "pipelined      tasks   busy    util  fill  bubbles  bubble  largest  drain  data  slot\n"
-    "host.prep          5  10 us  55.6 %   0 s        3    3 us     1 us   5 us   0 s  3 us\n"
-    "device.stream      5  15 us  83.3 %  2 us        0     0 s      0 s   1 us   0 s   0 s\n"
-    "host.post          5   5 us  27.8 %  5 us        4    8 us     2 us    0 s  8 us   0 s\n"
+    "pipelined      tasks   busy     util  fill  bubbles  bubble  largest  drain  data  slot\n"
+    "host.prep          5  10 us  55.56 %   0 s        3    3 us     1 us   5 us   0 s  3 us\n"
+    "device.stream      5  15 us  83.33 %  2 us        0     0 s      0 s   1 us   0 s   0 s\n"
+    "host.post          5   5 us  27.78 %  5 us        4    8 us     2 us    0 s  8 us   0 s\n"
     "\n"
-    "serial (baseline)  tasks   busy    util  fill  bubbles  bubble  largest  drain   host   sync\n"
-    "host.dispatch         10  15 us  50.0 %   0 s        5   15 us     3 us    0 s    0 s  15 us\n"
-    "device.stream          5  15 us  50.0 %  2 us        4   12 us     3 us   1 us  12 us    0 s\n"
+    "serial (baseline)  tasks   busy     util  fill  bubbles  bubble  largest  drain   host   sync\n"
+    "host.dispatch         10  15 us  50.00 %   0 s        5   15 us     3 us    0 s    0 s  15 us\n"
+    "device.stream          5  15 us  50.00 %  2 us        4   12 us     3 us   1 us  12 us    0 s\n"
     "\n"
     "critical path by unit (share of the makespan):\n"
     "  device.stream  15 us  83.3 %\n"
@@ -258,12 +258,12 @@ static void test_text_sharing(void **state)
                                        "durations drawn at random\n"));
     assert_true(pl_test_contains(text, "bound          45 us = 0 s before host starts + 45 us of "
                                        "its threads' work over 2 cores + 0 s after it\n"));
-    assert_true(pl_test_contains(text, "threads        tasks   busy     util  fill  bubbles  "
+    assert_true(pl_test_contains(text, "threads        tasks   busy      util  fill  bubbles  "
                                        "bubble  largest  drain  shared\n"));
-    assert_true(pl_test_contains(text, "host.worker.0      3  45 us  100.0 %   0 s        0     "
+    assert_true(pl_test_contains(text, "host.worker.0      3  45 us  100.00 %   0 s        0     "
                                        "0 s      0 s    0 s   15 us\n"));
     /* the baseline's one thread shares nothing: no column */
-    assert_true(pl_test_contains(text, "one thread (baseline)  tasks   busy     util  fill  "
+    assert_true(pl_test_contains(text, "one thread (baseline)  tasks   busy      util  fill  "
                                        "bubbles  bubble  largest  drain\n"));
     assert_true(pl_test_contains(
         text,
