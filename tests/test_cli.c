@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_cli.c — the pipelab program as a user runs it: commands, formats, output
+ * files, determinism, seeds, exit statuses.
+ *
+ * Expected numbers come from reference §3 (../shared/reference/README.md): the
+ * teaching example's 1224 us pipelined and 2412 us serial makespans.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define TEACHING "workloads/dispatch_teaching.yaml"
+#define DECODE "workloads/dispatch_llm_decode.yaml"
+
+static pl_test_run pipelab(const char *const *args)
+{
+    return pl_test_exec(60, args);
+}
+
+static json_t *parse(const char *text)
+{
+    json_error_t err;
+    json_t *j = json_loads(text, 0, &err);
+    if (!j)
+        fail_msg("invalid JSON at line %d: %s", err.line, err.text);
+    return j;
+}
+
+static double get_real(const json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    assert_non_null(v);
+    return json_number_value(v);
+}
+
+static void test_run_json(void **state)
+{
+    (void)state;
+    const char *args[] = {"run", pl_test_src(TEACHING), "--format", "json", NULL};
+    pl_test_run r = pipelab(args);
+    assert_int_equal(r.status, 0);
+    json_t *j = parse(r.out);
+    assert_string_equal(json_string_value(json_object_get(j, "model")), "dispatch");
+    assert_int_equal(json_integer_value(json_object_get(j, "seed")), 1);
+    assert_float_equal(get_real(j, "makespan_s"), 1224e-6, 1224e-15);
+    assert_float_equal(get_real(json_object_get(j, "baseline"), "makespan_s"), 2412e-6, 2412e-15);
+    assert_float_equal(get_real(j, "speedup"), 2412.0 / 1224.0, 1e-9);
+    assert_float_equal(get_real(json_object_get(j, "bound"), "makespan_s"), 1224e-6, 1224e-15);
+    /* 100 ops in 1224 us */
+    assert_float_equal(get_real(j, "throughput_per_s"), 100 / 1224e-6, 1e-3);
+    json_t *units = json_object_get(j, "units");
+    assert_int_equal(json_array_size(units), 4);
+    json_t *dev = json_array_get(units, 3);
+    assert_string_equal(json_string_value(json_object_get(dev, "name")), "device.stream");
+    assert_float_equal(get_real(dev, "utilization"), 1200.0 / 1224.0, 1e-9);
+    json_t *causes = json_object_get(dev, "causes");
+    const char *required[] = {"host", "data", "slot", "sync"};
+    for (int i = 0; i < 4; i++)
+        assert_non_null(json_object_get(causes, required[i]));
+    json_decref(j);
+    pl_test_run_free(&r);
+}
+
+/* Same scenario and seed: byte-identical JSON. Another seed with random durations:
+ * different numbers. The decode workload draws Launch times from lognormals. */
+static void test_determinism_and_seeds(void **state)
+{
+    (void)state;
+    const char *a[] = {"run", pl_test_src(DECODE), "--format", "json", NULL};
+    pl_test_run r1 = pipelab(a), r2 = pipelab(a);
+    assert_int_equal(r1.status, 0);
+    assert_string_equal(r1.out, r2.out);
+    const char *b[] = {"run", pl_test_src(DECODE), "--format", "json", "--seed", "8", NULL};
+    pl_test_run r3 = pipelab(b);
+    assert_int_equal(r3.status, 0);
+    json_t *j1 = parse(r1.out), *j3 = parse(r3.out);
+    assert_int_equal(json_integer_value(json_object_get(j1, "seed")), 7);
+    assert_int_equal(json_integer_value(json_object_get(j3, "seed")), 8);
+    assert_true(json_is_true(json_object_get(j1, "random")));
+    assert_true(get_real(j1, "makespan_s") != get_real(j3, "makespan_s"));
+    json_decref(j1);
+    json_decref(j3);
+    pl_test_run_free(&r1);
+    pl_test_run_free(&r2);
+    pl_test_run_free(&r3);
+}
+
+/* The text report and the Gantt chart of the teaching example. */
+static void test_text_and_gantt(void **state)
+{
+    (void)state;
+    const char *args[] = {"run", pl_test_src(TEACHING), "--gantt", NULL};
+    pl_test_run r = pipelab(args);
+    assert_int_equal(r.status, 0);
+    assert_true(pl_test_contains(r.out, "makespan       1.224 ms\n"));
+    assert_true(pl_test_contains(r.out, "speedup        1.97x over serial\n"));
+    assert_true(pl_test_contains(r.out, "pipelined: makespan 1.224 ms\n"));
+    assert_true(pl_test_contains(r.out, "serial: makespan 2.412 ms\n"));
+    /* the serial device is idle half the time, starved by host */
+    assert_true(pl_test_contains(r.out, "h bubble, starved by host: waiting"));
+    pl_test_run_free(&r);
+}
+
+/* The trace of a real scenario is valid JSON with no overlapping events per thread. */
+static void test_trace_file(void **state)
+{
+    (void)state;
+    char *dir = pl_test_mkdtemp();
+    char path[4200];
+    snprintf(path, sizeof path, "%s/trace.json", dir);
+    const char *args[] = {"run", pl_test_src(DECODE), "--trace", path, "--format", "csv", NULL};
+    pl_test_run r = pipelab(args);
+    assert_int_equal(r.status, 0);
+    char *text = pl_test_read_file(path, NULL);
+    assert_non_null(text);
+    json_t *j = parse(text);
+    json_t *events = json_object_get(j, "traceEvents");
+    /* last end per (pid, tid), in ps, for X events in file order sorted per thread */
+    size_t n = json_array_size(events), tasks = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = json_array_get(events, i);
+        if (strcmp(json_string_value(json_object_get(e, "ph")), "X") != 0)
+            continue;
+        double ts = json_number_value(json_object_get(e, "ts"));
+        double dur = json_number_value(json_object_get(e, "dur"));
+        json_int_t tid = json_integer_value(json_object_get(e, "tid"));
+        json_int_t pid = json_integer_value(json_object_get(e, "pid"));
+        const char *cat = json_string_value(json_object_get(e, "cat"));
+        tasks += strcmp(cat, "task") == 0;
+        for (size_t k = i + 1; k < n; k++) {
+            json_t *f = json_array_get(events, k);
+            if (strcmp(json_string_value(json_object_get(f, "ph")), "X") != 0 ||
+                json_integer_value(json_object_get(f, "tid")) != tid ||
+                json_integer_value(json_object_get(f, "pid")) != pid)
+                continue;
+            double ts2 = json_number_value(json_object_get(f, "ts"));
+            double dur2 = json_number_value(json_object_get(f, "dur"));
+            /* no overlap, to the picosecond the trace is printed in */
+            assert_true(ts + dur <= ts2 + 1e-7 || ts2 + dur2 <= ts + 1e-7);
+        }
+    }
+    /* 390 ops x 4 tasks (reference: the workload's op list) */
+    assert_int_equal(tasks, 390 * 4);
+    json_decref(j);
+    free(text);
+    pl_test_run_free(&r);
+    pl_test_rmtree(dir);
+    free(dir);
+}
+
+static int exists(const char *dir, const char *file)
+{
+    char path[4400];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    return stat(path, &st) == 0 && st.st_size > 0;
+}
+
+/* -o DIR writes every format, the config and the seed; a non-empty DIR needs --force. */
+static void test_output_dir(void **state)
+{
+    (void)state;
+    char *dir = pl_test_mkdtemp();
+    char out[4200];
+    snprintf(out, sizeof out, "%s/run", dir);
+    const char *args[] = {"run", pl_test_src(TEACHING), "-o", out, NULL};
+    pl_test_run r = pipelab(args);
+    assert_int_equal(r.status, 0);
+    const char *files[] = {"report.txt", "report.json", "units.csv", "trace.json",
+                           "gantt.txt",  "config.yaml", "seed"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        assert_true(exists(out, files[i]));
+    char seedpath[4400];
+    snprintf(seedpath, sizeof seedpath, "%s/seed", out);
+    char *seed = pl_test_read_file(seedpath, NULL);
+    assert_string_equal(seed, "1\n");
+    free(seed);
+    pl_test_run_free(&r);
+
+    r = pipelab(args);
+    assert_int_equal(r.status, 2);
+    assert_true(pl_test_contains(r.err, "is not empty; use --force"));
+    pl_test_run_free(&r);
+
+    const char *forced[] = {"run", pl_test_src(TEACHING), "-o", out, "--force", NULL};
+    r = pipelab(forced);
+    assert_int_equal(r.status, 0);
+    pl_test_run_free(&r);
+
+    /* The written config runs again to the same report. */
+    char cfg[4400], again[4400];
+    snprintf(cfg, sizeof cfg, "%s/config.yaml", out);
+    snprintf(again, sizeof again, "%s/report.json", out);
+    char *first = pl_test_read_file(again, NULL);
+    const char *rerun[] = {"run", cfg, "--format", "json", NULL};
+    r = pipelab(rerun);
+    assert_int_equal(r.status, 0);
+    json_t *a = parse(first), *b = parse(r.out);
+    assert_float_equal(get_real(a, "makespan_s"), get_real(b, "makespan_s"), 0);
+    json_decref(a);
+    json_decref(b);
+    free(first);
+    pl_test_run_free(&r);
+    pl_test_rmtree(dir);
+    free(dir);
+}
+
+/* A bad key: exit 2, one line with file, line, column, key and the nearest key; no
+ * output directory created. */
+static void test_bad_input(void **state)
+{
+    (void)state;
+    char *dir = pl_test_mkdtemp();
+    char scenario[4200], out[4200];
+    snprintf(scenario, sizeof scenario, "%s/bad.yaml", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    char text[8192];
+    snprintf(text, sizeof text,
+             "model: dispatch\nmachine: %s\ndispatch:\n  threads:\n    lanch: 2\n"
+             "  ops:\n    - {infer: 1us, resize: 1us, launch: 1us, kernel: 1us}\n",
+             pl_test_src("configs/gpu_server.yaml"));
+    pl_test_write_file(scenario, text);
+    const char *args[] = {"run", scenario, "-o", out, NULL};
+    pl_test_run r = pipelab(args);
+    assert_int_equal(r.status, 2);
+    char want[4400];
+    snprintf(want, sizeof want, "pipelab: %s:5:5: key 'dispatch.threads.lanch': unknown key "
+                                "(did you mean 'dispatch.threads.launch'?)",
+             scenario);
+    assert_true(pl_test_contains(r.err, want));
+    assert_string_equal(r.out, "");
+    struct stat st;
+    assert_int_equal(stat(out, &st), -1);
+    pl_test_run_free(&r);
+
+    const char *set[] = {"run", pl_test_src(TEACHING), "--set", "dispatch.queue_depth=-1", NULL};
+    r = pipelab(set);
+    assert_int_equal(r.status, 2);
+    assert_true(pl_test_contains(r.err, "--set 'dispatch.queue_depth=-1':1:22: key "
+                                        "'dispatch.queue_depth'"));
+    pl_test_run_free(&r);
+
+    const char *usage[] = {"run", pl_test_src(TEACHING), "--format", "xml", NULL};
+    r = pipelab(usage);
+    assert_int_equal(r.status, 2);
+    assert_true(pl_test_contains(r.err, "--format expects text, json or csv, got 'xml'"));
+    pl_test_run_free(&r);
+
+    const char *missing[] = {"run", "no/such/file.yaml", NULL};
+    r = pipelab(missing);
+    assert_int_equal(r.status, 2);
+    assert_true(pl_test_contains(r.err, "no/such/file.yaml"));
+    pl_test_run_free(&r);
+    pl_test_rmtree(dir);
+    free(dir);
+}
+
+/* `config` prints the effective configuration: machine inlined, overrides and defaults. */
+static void test_config_and_keys(void **state)
+{
+    (void)state;
+    const char *args[] = {"config", pl_test_src(TEACHING), "--set", "dispatch.threads.launch=3",
+                          NULL};
+    pl_test_run r = pipelab(args);
+    assert_int_equal(r.status, 0);
+    assert_true(pl_test_contains(r.out, "launch: 3"));
+    assert_true(pl_test_contains(r.out, "queue_depth: unbounded"));
+    assert_true(pl_test_contains(r.out, "cores: 14"));
+    pl_test_run_free(&r);
+    const char *keys[] = {"keys", NULL};
+    r = pipelab(keys);
+    assert_int_equal(r.status, 0);
+    assert_true(pl_test_contains(r.out, "dispatch.threads.launch"));
+    assert_true(pl_test_contains(r.out, "dispatch.ops[].kernel"));
+    assert_true(pl_test_contains(r.out, "machine.host.cores"));
+    pl_test_run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_run_json),         cmocka_unit_test(test_determinism_and_seeds),
+        cmocka_unit_test(test_text_and_gantt),   cmocka_unit_test(test_trace_file),
+        cmocka_unit_test(test_output_dir),       cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_config_and_keys),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
