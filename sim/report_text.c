@@ -132,7 +132,7 @@ static void summary(const pl_report *r, FILE *out)
     else
         line(out, "throughput", "%s", rate);
     line(out, "baseline", "%s, makespan %s", r->baseline_mode, TIME(r->baseline.m->makespan));
-    line(out, "speedup", "%.3gx over %s", r->speedup, r->baseline_mode);
+    line(out, "speedup", "%.2fx over %s", r->speedup, r->baseline_mode);
     line(out, "bound", "%s", bound);
     line(out, "efficiency", "%.1f %% (bound / makespan)", 100.0 * pl_report_efficiency(run));
     line(out, "critical path", "%s (the longest chain of dependent work)",
