@@ -270,7 +270,7 @@ static void test_text_sharing(void **state)
         "  Threads sharing host cores slow down host.worker.0 by 15 "
         "us (33.3 % of its\n  busy time), host.worker.1 by 15 us "
         "(33.3 % of its busy time) and\n  host.worker.2 by 15 us (33.3 % of its busy time).\n"));
-    assert_true(pl_test_contains(text, "speedup        2x over one thread\n"));
+    assert_true(pl_test_contains(text, "speedup        2.00x over one thread\n"));
     free(text);
     for (int i = 0; i < 2; i++) {
         pl_metrics_fini(&m[i]);
