@@ -320,8 +320,12 @@ static void list_table(const pl_key *table, const char *prefix, struct stack *s,
 
 void pl_keys_print(const pl_key *root, FILE *out)
 {
-    struct widths w = {0};
+    struct widths w = {strlen("KEY"), strlen("TYPE"), strlen("UNIT"), strlen("DEFAULT")};
     struct stack s = {0};
     list_table(root, "", &s, &w, NULL);
+    struct row header = {.type = "TYPE", .deflt = "DEFAULT", .help = "HELP"};
+    snprintf(header.path, sizeof header.path, "KEY");
+    snprintf(header.unit, sizeof header.unit, "UNIT");
+    emit(&header, &w, out);
     list_table(root, "", &s, &w, out);
 }

@@ -173,10 +173,12 @@ static void test_print(void **state)
     /* Columns are as wide as their widest entry (23 for dispatch.threads.resize, 24 for
      * "quantity or distribution", 47 for kernel's units, 9 for "pipelined") and two
      * spaces apart; keys without help end at their default, with no trailing blanks;
-     * dispatch.ops[].ops[] is the table of dispatch.ops[] reached again, in one line. */
+     * dispatch.ops[].ops[] is the table of dispatch.ops[] reached again, in one line.
+     * A header row names the columns. */
     /* clang-format off */
     assert_string_equal(
         text,
+        "KEY                      TYPE                      UNIT                                              DEFAULT    HELP\n"
         "model                    choice                    dispatch|tile                                     required   which pipeline\n"
         "seed                     integer                   -                                                 1          random seed\n"
         "machine                  file or mapping           -                                                 -          the machine\n"
