@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "support.h"
+#include "trace_read.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -113,21 +114,6 @@ static void test_text_and_gantt(void **state)
     pl_test_run_free(&r);
 }
 
-struct span {
-    json_int_t pid, tid;
-    double ts, end;
-};
-
-static int by_thread_then_time(const void *pa, const void *pb)
-{
-    const struct span *a = pa, *b = pb;
-    if (a->pid != b->pid)
-        return a->pid < b->pid ? -1 : 1;
-    if (a->tid != b->tid)
-        return a->tid < b->tid ? -1 : 1;
-    return a->ts < b->ts ? -1 : a->ts > b->ts;
-}
-
 /* The trace of a real scenario is valid JSON with no overlapping events per thread. */
 static void test_trace_file(void **state)
 {
@@ -138,32 +124,19 @@ static void test_trace_file(void **state)
     const char *args[] = {"run", pl_test_src(DECODE), "--trace", path, "--format", "csv", NULL};
     pl_test_run r = pipelab(args);
     assert_int_equal(r.status, 0);
-    char *text = pl_test_read_file(path, NULL);
+    size_t len = 0;
+    char *text = pl_test_read_file(path, &len);
     assert_non_null(text);
-    json_t *j = parse(text);
-    json_t *events = json_object_get(j, "traceEvents");
-    size_t n = json_array_size(events), nspans = 0, tasks = 0;
-    struct span *spans = calloc(n + 1, sizeof *spans);
+    json_decref(parse(text));
+    size_t max = len / 32 + 1, tasks, bubbles;
+    pl_test_span *spans = calloc(max, sizeof *spans);
     assert_non_null(spans);
-    for (size_t i = 0; i < n; i++) {
-        json_t *e = json_array_get(events, i);
-        if (strcmp(json_string_value(json_object_get(e, "ph")), "X") != 0)
-            continue;
-        double ts = json_number_value(json_object_get(e, "ts"));
-        spans[nspans++] = (struct span){json_integer_value(json_object_get(e, "pid")),
-                                        json_integer_value(json_object_get(e, "tid")), ts,
-                                        ts + json_number_value(json_object_get(e, "dur"))};
-        tasks += strcmp(json_string_value(json_object_get(e, "cat")), "task") == 0;
-    }
-    qsort(spans, nspans, sizeof *spans, by_thread_then_time);
-    for (size_t i = 1; i < nspans; i++)
-        if (spans[i].pid == spans[i - 1].pid && spans[i].tid == spans[i - 1].tid)
-            /* times are printed to the picosecond: 1e-6 us */
-            assert_true(spans[i - 1].end <= spans[i].ts + 1e-7);
+    size_t n = pl_test_trace_spans(text, spans, max, &tasks, &bubbles);
+    pl_test_trace_no_overlap(spans, n);
     /* 1260 ops (the workload's comment) x 4 tasks: InferShape, Resize, Launch, kernel */
     assert_int_equal(tasks, 1260 * 4);
+    assert_true(bubbles > 0);
     free(spans);
-    json_decref(j);
     free(text);
     pl_test_run_free(&r);
     pl_test_rmtree(dir);

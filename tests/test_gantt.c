@@ -19,111 +19,13 @@
 #include "graph.h"
 #include "metrics.h"
 #include "report.h"
-#include "runner.h"
+#include "line.h"
 #include "support.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* host.prep (2 us) launches device.stream (3 us), whose result host.post (1 us) reads;
- * a stage starts item k + 1 only once the next stage has started item k (slot edges). */
-static pl_graph *pipelined_line(uint32_t items)
-{
-    pl_graph *g = pl_graph_create("pipelined");
-    uint32_t host, dev, u[3], lab[3], prev[3] = {0};
-    static const char *const units[] = {"host.prep", "device.stream", "host.post"};
-    static const char *const labels[] = {"prep", "compute", "post"};
-    static const double work[] = {2e-6, 3e-6, 1e-6};
-    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
-    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
-    for (int i = 0; i < 3; i++) {
-        assert_int_equal(pl_graph_add_unit(g, units[i], i == 1 ? dev : host, &u[i]), 0);
-        assert_int_equal(pl_graph_add_label(g, labels[i], &lab[i]), 0);
-    }
-    for (uint32_t k = 0; k < items; k++) {
-        uint32_t t[3];
-        for (int i = 0; i < 3; i++)
-            assert_int_equal(pl_graph_add_task(g, u[i], work[i], lab[i], k, &t[i]), 0);
-        assert_int_equal(pl_graph_add_edge(g, t[0], t[1], PL_EDGE_ISSUE, PL_AT_END), 0);
-        assert_int_equal(pl_graph_add_edge(g, t[1], t[2], PL_EDGE_DATA, PL_AT_END), 0);
-        for (int i = 0; i < 2 && k > 0; i++)
-            assert_int_equal(pl_graph_add_edge(g, prev[i + 1], t[i], PL_EDGE_SLOT, PL_AT_START), 0);
-        memcpy(prev, t, sizeof prev);
-    }
-    assert_int_equal(pl_graph_set_items(g, items, "items"), 0);
-    assert_int_equal(pl_graph_finalize(g), 0);
-    return g;
-}
-
-/* One host thread prepares an item, launches it, waits for the device (sync) and
- * post-processes it before taking the next. */
-static pl_graph *serial_line(uint32_t items)
-{
-    pl_graph *g = pl_graph_create("serial");
-    uint32_t host, dev, thread, stream, prep, compute, post;
-    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
-    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
-    assert_int_equal(pl_graph_add_unit(g, "host.dispatch", host, &thread), 0);
-    assert_int_equal(pl_graph_add_unit(g, "device.stream", dev, &stream), 0);
-    assert_int_equal(pl_graph_add_label(g, "prep", &prep), 0);
-    assert_int_equal(pl_graph_add_label(g, "compute", &compute), 0);
-    assert_int_equal(pl_graph_add_label(g, "post", &post), 0);
-    for (uint32_t k = 0; k < items; k++) {
-        uint32_t a, b, c;
-        assert_int_equal(pl_graph_add_task(g, thread, 2e-6, prep, k, &a), 0);
-        assert_int_equal(pl_graph_add_task(g, stream, 3e-6, compute, k, &b), 0);
-        assert_int_equal(pl_graph_add_task(g, thread, 1e-6, post, k, &c), 0);
-        assert_int_equal(pl_graph_add_edge(g, a, b, PL_EDGE_ISSUE, PL_AT_END), 0);
-        assert_int_equal(pl_graph_add_edge(g, b, c, PL_EDGE_SYNC, PL_AT_END), 0);
-    }
-    assert_int_equal(pl_graph_set_items(g, items, "items"), 0);
-    assert_int_equal(pl_graph_finalize(g), 0);
-    return g;
-}
-
-struct fixture {
-    pl_graph *g[2];
-    pl_timeline tl[2];
-    pl_metrics m[2];
-    pl_bound b[2];
-    pl_report r;
-};
-
-static struct fixture *simulate(uint32_t items)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    pl_diag d;
-    pl_diag_init(&d);
-    f->g[0] = pipelined_line(items);
-    f->g[1] = serial_line(items);
-    const pl_graph *gs[] = {f->g[0], f->g[1]};
-    assert_int_equal(pl_runner_simulate(gs, f->tl, 2, 2, &d), 0);
-    for (int i = 0; i < 2; i++) {
-        assert_int_equal(pl_metrics_compute(f->g[i], &f->tl[i], &f->m[i]), 0);
-        assert_int_equal(pl_bound_compute(f->g[i], &f->b[i]), 0);
-    }
-    f->r = (pl_report){.scenario = "line.yaml",
-                       .model = "line",
-                       .mode = "pipelined",
-                       .baseline_mode = "serial",
-                       .seed = 1,
-                       .run = {f->g[0], &f->tl[0], &f->m[0], &f->b[0]},
-                       .baseline = {f->g[1], &f->tl[1], &f->m[1], &f->b[1]},
-                       .speedup = f->m[1].makespan / f->m[0].makespan};
-    return f;
-}
-
-static void release(struct fixture *f)
-{
-    for (int i = 0; i < 2; i++) {
-        pl_metrics_fini(&f->m[i]);
-        pl_timeline_fini(&f->tl[i]);
-        pl_graph_destroy(f->g[i]);
-    }
-    free(f);
-}
 
 static char *draw(const pl_report *r, int width)
 {
@@ -193,12 +95,12 @@ static const char expected_chart[] =
 static void test_five_items(void **state)
 {
     (void)state;
-    struct fixture *f = simulate(5);
+    pl_test_line *f = pl_test_line_simulate(5, 1);
     char *chart = draw(&f->r, 100);
     assert_string_equal(chart, expected_chart);
     assert_int_equal(lines_within(chart, 100), 17);
     free(chart);
-    release(f);
+    pl_test_line_free(f);
 }
 
 /* 10 000 items at 100 columns: 60 ms of baseline over 84 columns, 0.71 ms (about 120
@@ -210,7 +112,7 @@ static void test_five_items(void **state)
 static void test_ten_thousand_items(void **state)
 {
     (void)state;
-    struct fixture *f = simulate(10000);
+    pl_test_line *f = pl_test_line_simulate(10000, 1);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char *chart = draw(&f->r, 100);
@@ -230,7 +132,7 @@ static void test_ten_thousand_items(void **state)
     assert_true(pl_test_contains(chart, "\ndevice.stream |"
                                         "========================================"));
     free(chart);
-    release(f);
+    pl_test_line_free(f);
 }
 
 /* At the narrowest width every line fits, and a name longer than a third of the width
@@ -238,13 +140,13 @@ static void test_ten_thousand_items(void **state)
 static void test_narrow(void **state)
 {
     (void)state;
-    struct fixture *f = simulate(5);
+    pl_test_line *f = pl_test_line_simulate(5, 1);
     char *chart = draw(&f->r, 10);
     /* 10 is taken as 40: 13 columns of label, 24 of time; the legend wraps to 13 lines */
     assert_int_equal(lines_within(chart, 40), 6 + 1 + 5 + 1 + 13);
     assert_true(pl_test_contains(chart, "\ndevice.stream |..001122233444.         |\n"));
     free(chart);
-    release(f);
+    pl_test_line_free(f);
 
     pl_graph *g = pl_graph_create("long");
     uint32_t dev, unit, label, t;
@@ -254,25 +156,16 @@ static void test_narrow(void **state)
     for (uint32_t k = 0; k < 3; k++)
         assert_int_equal(pl_graph_add_task(g, unit, 1e-6, label, k, &t), 0);
     assert_int_equal(pl_graph_finalize(g), 0);
-    pl_timeline tl;
-    pl_metrics m;
-    pl_bound b;
-    pl_diag d;
-    pl_diag_init(&d);
-    const pl_graph *gs[] = {g};
-    assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, &d), 0);
-    assert_int_equal(pl_metrics_compute(g, &tl, &m), 0);
-    assert_int_equal(pl_bound_compute(g, &b), 0);
-    pl_run run = {g, &tl, &m, &b};
+    pl_test_sim sim;
+    pl_test_sim_run(&sim, g);
+    pl_run run = pl_test_sim_view(&sim);
     pl_report r = {.mode = "pipelined", .baseline_mode = "serial", .run = run, .baseline = run};
     chart = draw(&r, 40);
     lines_within(chart, 40);
     /* 40 / 3 = 13 columns of label: '~' and the last 12 characters */
     assert_true(pl_test_contains(chart, "\n~ol.thread.12 |"));
     free(chart);
-    pl_metrics_fini(&m);
-    pl_timeline_fini(&tl);
-    pl_graph_destroy(g);
+    pl_test_sim_free(&sim);
 }
 
 static void test_width(void **state)

@@ -18,7 +18,7 @@
 #include "graph.h"
 #include "metrics.h"
 #include "report.h"
-#include "runner.h"
+#include "line.h"
 #include "support.h"
 #include "trace.h"
 
@@ -30,107 +30,18 @@
 
 #define ITEMS 5
 
-/* The pipelined line: host.prep (2 us) launches device.stream (3 us), whose result
- * host.post (1 us) reads. With no waiting places, a stage may start item k + 1 only once
- * the next stage has started item k (slot edges, as the models build bounded queues). */
-static pl_graph *pipelined_line(void)
-{
-    pl_graph *g = pl_graph_create("pipelined");
-    uint32_t host, dev, u[3], lab[3], t[3][ITEMS];
-    static const char *const units[] = {"host.prep", "device.stream", "host.post"};
-    static const char *const labels[] = {"prep", "compute", "post"};
-    static const double work[] = {2e-6, 3e-6, 1e-6};
-    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
-    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
-    for (int i = 0; i < 3; i++) {
-        assert_int_equal(pl_graph_add_unit(g, units[i], i == 1 ? dev : host, &u[i]), 0);
-        assert_int_equal(pl_graph_add_label(g, labels[i], &lab[i]), 0);
-    }
-    for (uint32_t k = 0; k < ITEMS; k++)
-        for (int i = 0; i < 3; i++)
-            assert_int_equal(pl_graph_add_task(g, u[i], work[i], lab[i], k, &t[i][k]), 0);
-    for (int k = 0; k < ITEMS; k++) {
-        assert_int_equal(pl_graph_add_edge(g, t[0][k], t[1][k], PL_EDGE_ISSUE, PL_AT_END), 0);
-        assert_int_equal(pl_graph_add_edge(g, t[1][k], t[2][k], PL_EDGE_DATA, PL_AT_END), 0);
-        for (int i = 0; i < 2 && k + 1 < ITEMS; i++)
-            assert_int_equal(
-                pl_graph_add_edge(g, t[i + 1][k], t[i][k + 1], PL_EDGE_SLOT, PL_AT_START), 0);
-    }
-    assert_int_equal(pl_graph_set_items(g, ITEMS, "items"), 0);
-    assert_int_equal(pl_graph_finalize(g), 0);
-    return g;
-}
-
-/* The serial baseline: one host thread prepares an item, launches it, waits for the
- * device (sync) and post-processes it before taking the next: 5 x 6 us = 30 us. */
-static pl_graph *serial_line(void)
-{
-    pl_graph *g = pl_graph_create("serial");
-    uint32_t host, dev, thread, stream, prep, compute, post;
-    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
-    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
-    assert_int_equal(pl_graph_add_unit(g, "host.dispatch", host, &thread), 0);
-    assert_int_equal(pl_graph_add_unit(g, "device.stream", dev, &stream), 0);
-    assert_int_equal(pl_graph_add_label(g, "prep", &prep), 0);
-    assert_int_equal(pl_graph_add_label(g, "compute", &compute), 0);
-    assert_int_equal(pl_graph_add_label(g, "post", &post), 0);
-    for (uint32_t k = 0; k < ITEMS; k++) {
-        uint32_t a, b, c;
-        assert_int_equal(pl_graph_add_task(g, thread, 2e-6, prep, k, &a), 0);
-        assert_int_equal(pl_graph_add_task(g, stream, 3e-6, compute, k, &b), 0);
-        assert_int_equal(pl_graph_add_task(g, thread, 1e-6, post, k, &c), 0);
-        assert_int_equal(pl_graph_add_edge(g, a, b, PL_EDGE_ISSUE, PL_AT_END), 0);
-        assert_int_equal(pl_graph_add_edge(g, b, c, PL_EDGE_SYNC, PL_AT_END), 0);
-    }
-    assert_int_equal(pl_graph_set_items(g, ITEMS, "items"), 0);
-    assert_int_equal(pl_graph_finalize(g), 0);
-    return g;
-}
-
-/* Both graphs simulated, measured and bounded, and the report over them. */
-struct fixture {
-    pl_graph *g[2];
-    pl_timeline tl[2];
-    pl_metrics m[2];
-    pl_bound b[2];
-    pl_report r;
-};
-
+/* The line of line.h and its serial baseline, and the report over them, named. */
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    pl_diag d;
-    pl_diag_init(&d);
-    f->g[0] = pipelined_line();
-    f->g[1] = serial_line();
-    const pl_graph *gs[] = {f->g[0], f->g[1]};
-    assert_int_equal(pl_runner_simulate(gs, f->tl, 2, 2, &d), 0);
-    for (int i = 0; i < 2; i++) {
-        assert_int_equal(pl_metrics_compute(f->g[i], &f->tl[i], &f->m[i]), 0);
-        assert_int_equal(pl_bound_compute(f->g[i], &f->b[i]), 0);
-    }
-    f->r = (pl_report){.scenario = "line.yaml",
-                       .name = "three stages",
-                       .model = "line",
-                       .mode = "pipelined",
-                       .baseline_mode = "serial",
-                       .seed = 42,
-                       .run = {f->g[0], &f->tl[0], &f->m[0], &f->b[0]},
-                       .baseline = {f->g[1], &f->tl[1], &f->m[1], &f->b[1]},
-                       .speedup = f->m[1].makespan / f->m[0].makespan};
+    pl_test_line *f = pl_test_line_simulate(ITEMS, 42);
+    f->r.name = "three stages";
     *state = f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-    for (int i = 0; i < 2; i++) {
-        pl_metrics_fini(&f->m[i]);
-        pl_timeline_fini(&f->tl[i]);
-        pl_graph_destroy(f->g[i]);
-    }
-    free(f);
+    pl_test_line_free(*state);
     return 0;
 }
 
@@ -221,7 +132,7 @@ static const char expected_text[] =
 
 static void test_text_line(void **state)
 {
-    struct fixture *f = *state;
+    pl_test_line *f = *state;
     char *text = render(pl_report_text, &f->r);
     assert_string_equal(text, expected_text);
     free(text);
@@ -231,27 +142,18 @@ static void test_text_line(void **state)
 static void test_text_sharing(void **state)
 {
     (void)state;
-    pl_graph *g[2] = {sharing_graph(3), sharing_graph(1)};
-    pl_timeline tl[2];
-    pl_metrics m[2];
-    pl_bound b[2];
-    pl_diag d;
-    pl_diag_init(&d);
-    const pl_graph *gs[] = {g[0], g[1]};
-    assert_int_equal(pl_runner_simulate(gs, tl, 2, 2, &d), 0);
-    for (int i = 0; i < 2; i++) {
-        assert_int_equal(pl_metrics_compute(g[i], &tl[i], &m[i]), 0);
-        assert_int_equal(pl_bound_compute(g[i], &b[i]), 0);
-    }
+    pl_test_sim sim[2];
+    pl_test_sim_run(&sim[0], sharing_graph(3));
+    pl_test_sim_run(&sim[1], sharing_graph(1));
     pl_report r = {.scenario = "share.yaml",
                    .model = "stream",
                    .mode = "threads",
                    .baseline_mode = "one thread",
                    .seed = 7,
                    .random = true,
-                   .run = {g[0], &tl[0], &m[0], &b[0]},
-                   .baseline = {g[1], &tl[1], &m[1], &b[1]},
-                   .speedup = m[1].makespan / m[0].makespan};
+                   .run = pl_test_sim_view(&sim[0]),
+                   .baseline = pl_test_sim_view(&sim[1]),
+                   .speedup = sim[1].m.makespan / sim[0].m.makespan};
     char *text = render(pl_report_text, &r);
     /* Equal sharing: 45 us per thread, 15 us of it contention (see sharing_graph). */
     assert_true(pl_test_contains(text, "scenario share.yaml: model stream, mode threads, seed 7, "
@@ -272,11 +174,8 @@ static void test_text_sharing(void **state)
         "(33.3 % of its busy time) and\n  host.worker.2 by 15 us (33.3 % of its busy time).\n"));
     assert_true(pl_test_contains(text, "speedup        2.00x over one thread\n"));
     free(text);
-    for (int i = 0; i < 2; i++) {
-        pl_metrics_fini(&m[i]);
-        pl_timeline_fini(&tl[i]);
-        pl_graph_destroy(g[i]);
-    }
+    for (int i = 0; i < 2; i++)
+        pl_test_sim_free(&sim[i]);
 }
 
 /* ---- JSON ----------------------------------------------------------------------- */
@@ -300,7 +199,7 @@ static double number(json_t *o, const char *path)
 /* The keys of the document, in the documented order. */
 static void test_json_key_order(void **state)
 {
-    struct fixture *f = *state;
+    pl_test_line *f = *state;
     static const char *const keys[] = {"pipelab",
                                        "scenario",
                                        "name",
@@ -331,7 +230,7 @@ static void test_json_key_order(void **state)
  * (1e-20 s here): the numbers below come back exactly. */
 static void test_json_line(void **state)
 {
-    struct fixture *f = *state;
+    pl_test_line *f = *state;
     char *text = render(pl_report_json, &f->r);
     json_t *doc = load(text);
     assert_string_equal(json_string_value(json_object_get(doc, "model")), "line");
@@ -387,7 +286,7 @@ static void test_json_line(void **state)
 /* No name is null, a random run says so. */
 static void test_json_null_name(void **state)
 {
-    struct fixture *f = *state;
+    pl_test_line *f = *state;
     pl_report r = f->r;
     r.name = NULL;
     r.random = true;
@@ -417,7 +316,7 @@ static int split(char *line, char **fields, int max)
 
 static void test_csv_line(void **state)
 {
-    struct fixture *f = *state;
+    pl_test_line *f = *state;
     char *text = render(pl_report_csv, &f->r);
     char *save = NULL, *line = strtok_r(text, "\n", &save);
     assert_string_equal(line, "run,unit,place,tasks,busy_s,work_s,contention_s,utilization,"
@@ -431,7 +330,7 @@ static void test_csv_line(void **state)
         char *field[32];
         assert_int_equal(split(line, field, 32), 14 + PL_EDGE_KIND_COUNT);
         int base = rows >= 3;
-        const pl_unit_metrics *um = &f->m[base].units[base ? rows - 3 : rows];
+        const pl_unit_metrics *um = &f->s[base].m.units[base ? rows - 3 : rows];
         assert_string_equal(field[0], base ? "serial" : "pipelined");
         assert_string_equal(field[1], units[rows]);
         /* %.17g gives back the very doubles of the metrics */
@@ -440,7 +339,7 @@ static void test_csv_line(void **state)
         /* busy + fill + bubble + drain = makespan (metrics.h), to rounding */
         double sum = strtod(field[4], NULL) + strtod(field[8], NULL) + strtod(field[9], NULL) +
                      strtod(field[10], NULL);
-        assert_float_equal(sum, f->m[base].makespan, 1e-12 * f->m[base].makespan);
+        assert_float_equal(sum, f->s[base].m.makespan, 1e-12 * f->s[base].m.makespan);
         rows++;
     }
     assert_int_equal(rows, 5);
@@ -450,7 +349,7 @@ static void test_csv_line(void **state)
 /* A field holding a comma or a quote is quoted, its quotes doubled (RFC 4180). */
 static void test_csv_quoting(void **state)
 {
-    struct fixture *f = *state;
+    pl_test_line *f = *state;
     pl_report r = f->r;
     r.mode = "pipe,\"lined\"";
     char *text = render(pl_report_csv, &r);
@@ -463,7 +362,7 @@ static void test_csv_quoting(void **state)
 /* Same report, same bytes: no clock, no addresses, no hash order in any output. */
 static void test_same_twice(void **state)
 {
-    struct fixture *f = *state;
+    pl_test_line *f = *state;
     renderer fns[] = {pl_report_text, pl_report_json, pl_report_csv, pl_trace_write, gantt_100};
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         char *a = render(fns[i], &f->r), *b = render(fns[i], &f->r);
@@ -477,7 +376,7 @@ static void test_same_twice(void **state)
 /* A stream that cannot be written makes every renderer return PL_EIO with a message. */
 static void test_write_failure(void **state)
 {
-    struct fixture *f = *state;
+    pl_test_line *f = *state;
     renderer fns[] = {pl_report_text, pl_report_json, pl_report_csv, pl_trace_write, gantt_100};
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         FILE *out = fopen("/dev/null", "r");

@@ -18,7 +18,8 @@
 #include "graph.h"
 #include "metrics.h"
 #include "report.h"
-#include "runner.h"
+#include "line.h"
+#include "trace_read.h"
 #include "support.h"
 #include "trace.h"
 
@@ -29,57 +30,17 @@
 
 #define ITEMS 5
 
-/* host.prep (2 us) launches device.stream (3 us), whose result host.post (1 us) reads;
- * with no waiting places a stage starts item k + 1 only once the next stage has started
- * item k (slot edges). */
-static pl_graph *line_graph(void)
-{
-    pl_graph *g = pl_graph_create("pipelined");
-    uint32_t host, dev, u[3], lab[3], t[3][ITEMS];
-    static const char *const units[] = {"host.prep", "device.stream", "host.post"};
-    static const char *const labels[] = {"prep", "compute", "post"};
-    static const double work[] = {2e-6, 3e-6, 1e-6};
-    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
-    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
-    for (int i = 0; i < 3; i++) {
-        assert_int_equal(pl_graph_add_unit(g, units[i], i == 1 ? dev : host, &u[i]), 0);
-        assert_int_equal(pl_graph_add_label(g, labels[i], &lab[i]), 0);
-    }
-    for (uint32_t k = 0; k < ITEMS; k++)
-        for (int i = 0; i < 3; i++)
-            assert_int_equal(pl_graph_add_task(g, u[i], work[i], lab[i], k, &t[i][k]), 0);
-    for (int k = 0; k < ITEMS; k++) {
-        assert_int_equal(pl_graph_add_edge(g, t[0][k], t[1][k], PL_EDGE_ISSUE, PL_AT_END), 0);
-        assert_int_equal(pl_graph_add_edge(g, t[1][k], t[2][k], PL_EDGE_DATA, PL_AT_END), 0);
-        for (int i = 0; i < 2 && k + 1 < ITEMS; i++)
-            assert_int_equal(
-                pl_graph_add_edge(g, t[i + 1][k], t[i][k + 1], PL_EDGE_SLOT, PL_AT_START), 0);
-    }
-    assert_int_equal(pl_graph_set_items(g, ITEMS, "items"), 0);
-    assert_int_equal(pl_graph_finalize(g), 0);
-    return g;
-}
-
 /* One simulated graph, and a report whose baseline is the run itself: the trace
  * shows only the run. */
 struct sim {
-    pl_graph *g;
-    pl_timeline tl;
-    pl_metrics m;
-    pl_bound b;
+    pl_test_sim s;
     pl_report r;
 };
 
 static void simulate(struct sim *s, pl_graph *g)
 {
-    pl_diag d;
-    pl_diag_init(&d);
-    s->g = g;
-    const pl_graph *gs[] = {g};
-    assert_int_equal(pl_runner_simulate(gs, &s->tl, 1, 1, &d), 0);
-    assert_int_equal(pl_metrics_compute(g, &s->tl, &s->m), 0);
-    assert_int_equal(pl_bound_compute(g, &s->b), 0);
-    pl_run run = {g, &s->tl, &s->m, &s->b};
+    pl_test_sim_run(&s->s, g);
+    pl_run run = pl_test_sim_view(&s->s);
     s->r = (pl_report){.scenario = "line.yaml",
                        .model = "line",
                        .mode = "pipelined",
@@ -92,9 +53,7 @@ static void simulate(struct sim *s, pl_graph *g)
 
 static void release(struct sim *s)
 {
-    pl_metrics_fini(&s->m);
-    pl_timeline_fini(&s->tl);
-    pl_graph_destroy(s->g);
+    pl_test_sim_free(&s->s);
 }
 
 static char *trace_of(const struct sim *s)
@@ -113,7 +72,7 @@ static char *trace_of(const struct sim *s)
 static int setup(void **state)
 {
     struct sim *s = calloc(1, sizeof *s);
-    simulate(s, line_graph());
+    simulate(s, pl_test_line_pipelined(ITEMS));
     *state = s;
     return 0;
 }
@@ -123,71 +82,6 @@ static int teardown(void **state)
     release(*state);
     free(*state);
     return 0;
-}
-
-/* ---- Reading events back ---------------------------------------------------------- */
-
-/* The trace puts one event on each line; these read a field of such a line. */
-static const char *after(const char *line, const char *key)
-{
-    const char *p = strstr(line, key);
-    assert_non_null(p);
-    return p + strlen(key);
-}
-
-static long integer(const char *line, const char *key)
-{
-    return strtol(after(line, key), NULL, 10);
-}
-
-/* A time in microseconds as written ("12", "3.25"), read as integer picoseconds. */
-static int64_t picoseconds(const char *line, const char *key)
-{
-    const char *p = after(line, key);
-    int64_t whole = 0, frac = 0;
-    int digits = 0;
-    for (; *p >= '0' && *p <= '9'; p++)
-        whole = whole * 10 + (*p - '0');
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++, digits++)
-            frac = frac * 10 + (*p - '0');
-    assert_true(digits <= 6);
-    for (; digits < 6; digits++)
-        frac *= 10;
-    return whole * 1000000 + frac;
-}
-
-struct span {
-    long pid, tid;
-    int64_t ts, dur;
-};
-
-static int by_thread_then_time(const void *pa, const void *pb)
-{
-    const struct span *a = pa, *b = pb;
-    if (a->pid != b->pid)
-        return a->pid < b->pid ? -1 : 1;
-    if (a->tid != b->tid)
-        return a->tid < b->tid ? -1 : 1;
-    return (a->ts > b->ts) - (a->ts < b->ts);
-}
-
-/* Collects the X events of a trace (the text is cut into lines). */
-static size_t spans(char *text, struct span *out, size_t max, size_t *tasks, size_t *bubbles)
-{
-    size_t n = 0;
-    *tasks = *bubbles = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (!strstr(line, "\"ph\":\"X\""))
-            continue;
-        assert_true(n < max);
-        out[n++] = (struct span){integer(line, "\"pid\":"), integer(line, "\"tid\":"),
-                                 picoseconds(line, "\"ts\":"), picoseconds(line, "\"dur\":")};
-        *tasks += strstr(line, "\"cat\":\"task\"") != NULL;
-        *bubbles += strstr(line, "\"cat\":\"bubble\"") != NULL;
-    }
-    return n;
 }
 
 /* ---- Tests ------------------------------------------------------------------------ */
@@ -218,14 +112,11 @@ static void test_no_overlap(void **state)
 {
     struct sim *s = *state;
     char *text = trace_of(s);
-    struct span sp[64];
-    size_t tasks, bubbles, n = spans(text, sp, 64, &tasks, &bubbles);
-    assert_int_equal(tasks, pl_graph_task_count(s->g));
+    pl_test_span sp[64];
+    size_t tasks, bubbles, n = pl_test_trace_spans(text, sp, 64, &tasks, &bubbles);
+    assert_int_equal(tasks, pl_graph_task_count(s->s.g));
     assert_int_equal(bubbles, 7);
-    qsort(sp, n, sizeof *sp, by_thread_then_time);
-    for (size_t i = 0; i + 1 < n; i++)
-        if (sp[i].pid == sp[i + 1].pid && sp[i].tid == sp[i + 1].tid)
-            assert_true(sp[i].ts + sp[i].dur <= sp[i + 1].ts);
+    pl_test_trace_no_overlap(sp, n);
     free(text);
 }
 
@@ -245,8 +136,8 @@ static void test_no_overlap_rounded(void **state)
     struct sim s;
     simulate(&s, g);
     char *text = trace_of(&s);
-    struct span sp[64];
-    size_t tasks, bubbles, n = spans(text, sp, 64, &tasks, &bubbles);
+    pl_test_span sp[64];
+    size_t tasks, bubbles, n = pl_test_trace_spans(text, sp, 64, &tasks, &bubbles);
     assert_int_equal(tasks, 50);
     assert_int_equal(bubbles, 0);
     for (size_t i = 0; i + 1 < n; i++)
@@ -302,15 +193,15 @@ static void test_counters_in_order(void **state)
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (!strstr(line, "\"ph\":\"C\""))
             continue;
-        const char *name = after(line, "\"name\":\"");
+        const char *name = pl_test_trace_after(line, "\"name\":\"");
         size_t len = strcspn(name, "\"");
         if (strlen(last_name) != len || strncmp(last_name, name, len) != 0)
             last_ts = -1;
         snprintf(last_name, sizeof last_name, "%.*s", (int)len, name);
-        int64_t ts = picoseconds(line, "\"ts\":");
+        int64_t ts = pl_test_trace_ps(line, "\"ts\":");
         assert_true(ts > last_ts);
         last_ts = ts;
-        assert_true(integer(line, "\"tasks\":") >= 0);
+        assert_true(pl_test_trace_int(line, "\"tasks\":") >= 0);
         samples++;
     }
     assert_true(samples >= 3); /* at least the time-0 sample of each unit */

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * line.h — the three-stage line the report tests render, and a graph simulated,
+ * measured and bounded in one call.
+ *
+ * The line: host.prep (2 us) launches device.stream (3 us), whose result host.post
+ * (1 us) reads; with no waiting places a stage starts item k + 1 only once the next
+ * stage has started item k (slot edges, as the models build bounded queues). It is
+ * reference §1's (2, 3, 1) line: 5 items take 18 us. Its serial baseline: one host
+ * thread prepares an item, launches it, waits for the device (sync) and
+ * post-processes it before taking the next: 6 us per item.
+ *
+ * Include after <setjmp.h>, <stdarg.h>, <stddef.h> and <cmocka.h>; failures fail the
+ * test.
+ */
+#ifndef PL_TEST_LINE_H
+#define PL_TEST_LINE_H
+
+#include "bound.h"
+#include "graph.h"
+#include "metrics.h"
+#include "report.h"
+#include "timeline.h"
+
+pl_graph *pl_test_line_pipelined(uint32_t items);
+pl_graph *pl_test_line_serial(uint32_t items);
+
+/* A graph with its timeline, metrics and bound. */
+typedef struct pl_test_sim {
+    pl_graph *g;
+    pl_timeline tl;
+    pl_metrics m;
+    pl_bound b;
+} pl_test_sim;
+
+/* Simulates g (taken: freed by pl_test_sim_free) and reads metrics and bound. */
+void pl_test_sim_run(pl_test_sim *s, pl_graph *g);
+void pl_test_sim_free(pl_test_sim *s);
+/* The pl_run a report shows for s; borrows s. */
+pl_run pl_test_sim_view(const pl_test_sim *s);
+
+/* The line (s[0]) and its serial baseline (s[1]) simulated, and a report over them:
+ * scenario "line.yaml", model "line", modes "pipelined" and "serial", the given seed. */
+typedef struct pl_test_line {
+    pl_test_sim s[2];
+    pl_report r;
+} pl_test_line;
+
+/* Returns a line the caller frees with pl_test_line_free. */
+pl_test_line *pl_test_line_simulate(uint32_t items, unsigned long long seed);
+void pl_test_line_free(pl_test_line *l);
+
+#endif
