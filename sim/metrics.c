@@ -68,7 +68,8 @@ static void unit_metrics(const pl_graph *g, const pl_timeline *tl, uint32_t u,
         }
     }
     um->drain = makespan - tl->end[tasks[n - 1]];
-    um->contention = fmax(0.0, um->busy - um->work);
+    /* Below the noise threshold a difference is the engine's rounding, not sharing. */
+    um->contention = um->busy - um->work > eps ? um->busy - um->work : 0;
     um->utilization = makespan > 0 ? um->busy / makespan : 0;
 }
 

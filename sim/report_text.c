@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Contention below this is rounding in the engine, not sharing of cores. */
-#define SHARED_NOISE 1e-12
 /* Where-the-time-went thresholds: contention as a share of busy time, slot bubbles as a
  * share of the makespan, and the efficiency from which a run counts as at its bound. */
 #define SHARED_WORTH  0.01
@@ -152,7 +150,7 @@ static struct columns pick_columns(const pl_metrics *m)
 {
     struct columns c = {0};
     for (uint32_t u = 0; u < m->nunits; u++) {
-        c.shared |= m->units[u].contention > SHARED_NOISE;
+        c.shared |= m->units[u].contention > 0;
         for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
             c.cause[k] |= m->units[u].cause[k] > noise(m);
     }
@@ -356,7 +354,7 @@ static int loses_to_sharing(const pl_run *run, uint32_t u)
     const pl_unit_metrics *um = &run->m->units[u];
     uint32_t place = pl_graph_unit_place(run->graph, u);
     return pl_graph_place_kind(run->graph, place) == PL_PLACE_HOST &&
-           um->contention > SHARED_WORTH * um->busy && um->contention > SHARED_NOISE;
+           um->contention > SHARED_WORTH * um->busy;
 }
 
 static int held_by_slots(const pl_run *run, uint32_t u)
