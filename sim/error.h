@@ -58,7 +58,8 @@ void pl_diag_init(pl_diag *d);
  * write `return pl_diag_set(d, PL_ECONFIG, "...")`. */
 int pl_diag_set(pl_diag *d, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int pl_diag_vset(pl_diag *d, int code, const char *fmt, va_list ap);
+int pl_diag_vset(pl_diag *d, int code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 /* The same, prefixed with "FILE:LINE:COL: key 'KEY': ". loc and key may be NULL. */
 int pl_diag_at(pl_diag *d, int code, const pl_loc *loc, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
