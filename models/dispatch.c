@@ -172,18 +172,24 @@ static void expand_list(struct loader *L, const pl_node *list)
     }
 }
 
-static void read_policy(const pl_config *cfg, pl_dispatch *w)
+static int read_policy(const pl_config *cfg, pl_dispatch *w, pl_diag *d)
 {
     w->mode = strcmp(pl_config_str(cfg, "dispatch.mode"), "serial") == 0 ? PL_DISPATCH_SERIAL
                                                                         : PL_DISPATCH_PIPELINED;
     for (int s = 0; s < PL_DISPATCH_HOST_STEPS; s++) {
         char path[64];
         snprintf(path, sizeof path, "dispatch.threads.%s", step_keys[s]);
-        w->threads[s] = (uint32_t)pl_config_int(cfg, path);
+        const pl_node *n = pl_config_get(cfg, path);
+        if (pl_node_int(n) > PL_DISPATCH_MAX_THREADS)
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), path,
+                              "expected at most %d threads, got %lld", PL_DISPATCH_MAX_THREADS,
+                              pl_node_int(n));
+        w->threads[s] = (uint32_t)pl_node_int(n);
     }
     w->queue_depth = pl_config_int(cfg, "dispatch.queue_depth");
     w->stream_depth = pl_config_int(cfg, "dispatch.stream_depth");
     w->cores = (int)pl_config_int(cfg, "machine.host.cores");
+    return 0;
 }
 
 int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_diag *d)
@@ -200,7 +206,11 @@ int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_d
     pl_dispatch *w = calloc(1, sizeof *w);
     if (!w)
         return pl_diag_set(d, PL_ENOMEM, "out of memory for the dispatch workload");
-    read_policy(cfg, w);
+    rc = read_policy(cfg, w, d);
+    if (rc != 0) {
+        pl_dispatch_destroy(w);
+        return rc;
+    }
     w->ntemplates = ntemplates;
     w->nops = nops;
     w->templates = calloc(ntemplates, sizeof *w->templates);

@@ -41,6 +41,9 @@ typedef enum pl_dispatch_mode { PL_DISPATCH_SERIAL, PL_DISPATCH_PIPELINED } pl_d
 
 /* The most ops a scenario may expand to: four tasks each must fit in memory. */
 #define PL_DISPATCH_MAX_OPS 25000000ULL
+/* The most threads one host step may have: each is a simulated actor, and a runtime's
+ * dispatch pools are a few threads. */
+#define PL_DISPATCH_MAX_THREADS 1024
 
 /* A dispatch workload with every op expanded (repeats unrolled) and every duration
  * drawn; the run and its baseline are lowered from the same one. */
@@ -48,7 +51,8 @@ typedef struct pl_dispatch pl_dispatch;
 
 /* Reads the `dispatch` section of a loaded scenario, expanding repeats in program order
  * and drawing each op's durations (infer, resize, launch, kernel, op after op) from rng.
- * Fails with PL_ECONFIG (an op with missing costs, a group with costs, too many ops),
+ * Fails with PL_ECONFIG (an op with missing costs, a group with costs, too many ops or
+ * threads),
  * PL_ENOMEM. The caller frees *out with pl_dispatch_destroy. */
 int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_diag *d);
 void pl_dispatch_destroy(pl_dispatch *w);

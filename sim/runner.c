@@ -157,6 +157,8 @@ static int collect(const pl_graph *g, struct child *c, pl_timeline *tl, pl_diag 
 int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n, int jobs,
                        pl_diag *d)
 {
+    /* Zeroed first, so that pl_timeline_fini is safe on all of them whatever fails. */
+    memset(tls, 0, n * sizeof *tls);
     for (size_t i = 0; i < n; i++)
         if (pl_timeline_init(&tls[i], pl_graph_task_count(graphs[i])) != 0)
             return pl_diag_set(d, PL_ENOMEM, "out of memory for a timeline");

@@ -238,6 +238,39 @@ static void test_time_accounts_for_makespan(void **state)
     pl_session_destroy(s);
 }
 
+/* What the schema cannot check, the model does, with the location of the entry. */
+static void expect_error(const char *set, const char *message)
+{
+    const char *sets[] = {set};
+    pl_session *s = NULL;
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_session_open(pl_test_src("workloads/dispatch_teaching.yaml"), sets, 1, &s,
+                                     &d),
+                     0);
+    assert_int_equal(pl_session_run(s, &d), PL_ECONFIG);
+    if (!pl_test_contains(d.msg, message))
+        fail_msg("expected '%s' in: %s", message, d.msg);
+    pl_session_destroy(s);
+}
+
+static void test_model_errors(void **state)
+{
+    (void)state;
+    expect_error("dispatch.ops=[{infer: 1us, resize: 1us, launch: 1us}]",
+                 ":1:15: key 'dispatch.ops[0]': an op needs infer, resize, launch and kernel; "
+                 "'kernel' is missing");
+    expect_error("dispatch.ops=[{repeat: 2, kernel: 1us, ops: [{infer: 1us, resize: 1us, "
+                 "launch: 1us, kernel: 1us}]}]",
+                 "key 'dispatch.ops[0].kernel': an entry with `ops` is a group");
+    expect_error("dispatch.ops=[{repeat: 2, ops: []}]",
+                 "key 'dispatch.ops[0].ops': a group needs at least one op");
+    expect_error("dispatch.ops=[{repeat: 100000, ops: [{repeat: 100000, infer: 1us, resize: 1us, "
+                 "launch: 1us, kernel: 1us}]}]",
+                 "expands to more than 25000000 ops");
+    expect_error("dispatch.threads.infer=1025", "expected at most 1024 threads, got 1025");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_threads_share_one_core),
         cmocka_unit_test(test_nested_groups),
         cmocka_unit_test(test_time_accounts_for_makespan),
+        cmocka_unit_test(test_model_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
