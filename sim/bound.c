@@ -32,16 +32,9 @@ const char *pl_bound_kind_name(pl_bound_kind k)
 static int topo_order(const pl_graph *g, uint32_t *order)
 {
     uint32_t n = pl_graph_task_count(g), m = pl_graph_edge_count(g);
-    bool backward = true;
-    for (uint32_t t = 0; t < n && backward; t++) {
-        uint32_t first, cnt;
-        pl_graph_task_edges(g, t, &first, &cnt);
-        for (uint32_t e = first; e < first + cnt; e++)
-            backward = backward && pl_graph_edge(g, e)->src < t;
-    }
     for (uint32_t t = 0; t < n; t++)
         order[t] = t;
-    if (backward)
+    if (pl_graph_edges_backward(g))
         return 0;
     uint32_t *indeg = calloc((size_t)n + 1, sizeof *indeg);
     uint32_t *sfirst = calloc((size_t)n + 2, sizeof *sfirst);

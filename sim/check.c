@@ -27,21 +27,6 @@ char *pl_check_task_name(const pl_graph *g, uint32_t task, char *buf, size_t len
     return buf;
 }
 
-static bool all_edges_backward(const pl_graph *g)
-{
-    uint32_t n = pl_graph_task_count(g);
-    for (uint32_t t = 0; t < n; t++) {
-        uint32_t first, count;
-        pl_graph_task_edges(g, t, &first, &count);
-        for (uint32_t e = first; e < first + count; e++) {
-            const pl_edge *ed = pl_graph_edge(g, e);
-            if (ed->src >= t)
-                return false;
-        }
-    }
-    return true;
-}
-
 /* Successor lists of the event graph in compressed rows. */
 struct succ {
     uint64_t *first; /* 2n + 1 */
@@ -200,7 +185,7 @@ static int describe_cycle(const pl_graph *g, const uint32_t *indeg, uint64_t nev
 
 int pl_check_graph(const pl_graph *g, pl_diag *d)
 {
-    if (all_edges_backward(g))
+    if (pl_graph_edges_backward(g))
         return 0;
     uint64_t nev = 2 * (uint64_t)pl_graph_task_count(g);
     uint32_t *indeg = calloc(nev + 1, sizeof *indeg);

@@ -60,6 +60,7 @@ struct pl_graph {
     uint32_t *unit_tasks; /* ntasks, grouped by unit */
     uint64_t items;
     char *item_noun;
+    bool backward; /* every edge's source comes before its destination */
     bool final;
 };
 
@@ -247,8 +248,11 @@ static int group_edges(pl_graph *g)
     if (!fill)
         return PL_ENOMEM;
     memcpy(fill, g->edge_first, ((size_t)g->ntasks + 1) * sizeof *fill);
-    for (uint32_t i = 0; i < g->npending; i++)
+    g->backward = true;
+    for (uint32_t i = 0; i < g->npending; i++) {
         g->edges[fill[g->pending[i].dst]++] = g->pending[i].edge;
+        g->backward = g->backward && g->pending[i].edge.src < g->pending[i].dst;
+    }
     free(fill);
     free(g->pending);
     g->pending = NULL;
@@ -390,6 +394,12 @@ const pl_edge *pl_graph_edge(const pl_graph *g, uint32_t edge)
 {
     assert(g->final && edge < g->edge_first[g->ntasks]);
     return &g->edges[edge];
+}
+
+bool pl_graph_edges_backward(const pl_graph *g)
+{
+    assert(g->final);
+    return g->backward;
 }
 
 uint64_t pl_graph_items(const pl_graph *g)

@@ -18,6 +18,7 @@
 #ifndef PL_GRAPH_H
 #define PL_GRAPH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -119,6 +120,10 @@ uint32_t pl_graph_task_prev(const pl_graph *g, uint32_t task);
 void pl_graph_task_edges(const pl_graph *g, uint32_t task, uint32_t *first, uint32_t *n);
 uint32_t pl_graph_edge_count(const pl_graph *g);
 const pl_edge *pl_graph_edge(const pl_graph *g, uint32_t edge);
+
+/* Whether every edge's source was added before its destination, so that task order is
+ * already a topological order of the edges (and, with unit order, of the whole graph). */
+bool pl_graph_edges_backward(const pl_graph *g);
 
 uint64_t pl_graph_items(const pl_graph *g);
 const char *pl_graph_item_noun(const pl_graph *g);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static double eps_of(double makespan)
+double pl_metrics_noise(double makespan)
 {
     return PL_BUBBLE_EPS * makespan + 1e-15;
 }
@@ -38,7 +38,7 @@ static void unit_metrics(const pl_graph *g, const pl_timeline *tl, uint32_t u,
 {
     uint32_t n;
     const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
-    double makespan = tl->makespan, eps = eps_of(makespan);
+    double makespan = tl->makespan, eps = pl_metrics_noise(makespan);
     memset(um, 0, sizeof *um);
     um->tasks = n;
     um->fill_cause = -1;

@@ -44,6 +44,10 @@ typedef struct pl_metrics {
  * not bubbles: they count in bubble time but not in the bubble count. */
 #define PL_BUBBLE_EPS 1e-9
 
+/* The noise threshold for a run of this makespan: PL_BUBBLE_EPS * makespan + 1 fs. Idle
+ * intervals and contention at or below it are rounding. */
+double pl_metrics_noise(double makespan);
+
 /* Computes the metrics of a complete timeline of graph g (both borrowed). The caller owns
  * *m and frees it with pl_metrics_fini. Returns 0 or PL_ENOMEM. */
 int pl_metrics_compute(const pl_graph *g, const pl_timeline *tl, pl_metrics *m);

@@ -915,8 +915,9 @@ static int slurp(const char *path, const pl_loc *from, const char *from_key, cha
     return rc;
 }
 
-int pl_node_parse_include(const char *path, const pl_loc *from, const char *from_key, pl_node **out,
-                          pl_diag *d)
+/* Reads and parses a file; `from` and `from_key` name the key that included it, if any. */
+static int parse_path(const char *path, const pl_loc *from, const char *from_key, bool want_map,
+                      pl_node **out, pl_diag *d)
 {
     char *text;
     size_t len;
@@ -924,22 +925,20 @@ int pl_node_parse_include(const char *path, const pl_loc *from, const char *from
     if (rc)
         return rc;
     struct name *file = new_name(path);
-    rc = file ? parse_text(text, len, file, 0, true, out, d) : nomem(d);
+    rc = file ? parse_text(text, len, file, 0, want_map, out, d) : nomem(d);
     free(text);
     return rc;
 }
 
+int pl_node_parse_include(const char *path, const pl_loc *from, const char *from_key, pl_node **out,
+                          pl_diag *d)
+{
+    return parse_path(path, from, from_key, true, out, d);
+}
+
 int pl_node_parse_file(const char *path, bool want_map, pl_node **out, pl_diag *d)
 {
-    char *text;
-    size_t len;
-    int rc = slurp(path, NULL, NULL, &text, &len, d);
-    if (rc)
-        return rc;
-    struct name *file = new_name(path);
-    rc = file ? parse_text(text, len, file, 0, want_map, out, d) : nomem(d);
-    free(text);
-    return rc;
+    return parse_path(path, NULL, NULL, want_map, out, d);
 }
 
 /* ---- Printing --------------------------------------------------------------- */

@@ -41,7 +41,7 @@ static double pct(double part, double whole)
  * or a word. */
 static double noise(const pl_metrics *m)
 {
-    return PL_BUBBLE_EPS * m->makespan + 1e-15;
+    return pl_metrics_noise(m->makespan);
 }
 
 static int is_device(const char *unit)

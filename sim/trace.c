@@ -180,7 +180,7 @@ static void bubble_event(struct writer *w, const pl_run *run, uint32_t u, uint32
     const pl_graph *g = run->graph;
     const pl_timeline *tl = run->tl;
     uint32_t prev = pl_graph_task_prev(g, t);
-    double eps = PL_BUBBLE_EPS * tl->makespan + 1e-15;
+    double eps = pl_metrics_noise(tl->makespan);
     if (prev == PL_NO_EDGE || tl->start[t] - tl->end[prev] <= eps)
         return;
     int64_t from = ps(tl->end[prev]), to = ps(tl->start[t]);
