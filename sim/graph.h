@@ -88,6 +88,16 @@ int pl_graph_add_task(pl_graph *g, uint32_t unit, double work, uint32_t label, u
  * caught by pl_check_graph. */
 int pl_graph_add_edge(pl_graph *g, uint32_t from, uint32_t to, pl_edge_kind kind,
                       pl_edge_at at);
+/* A link: bandwidth in bytes per second, shared fairly by the transfers crossing it at
+ * the same time (HBM shared by every core's DMA units). */
+int pl_graph_add_link(pl_graph *g, const char *name, double bandwidth, uint32_t *id);
+/* Makes `unit` a transfer unit: each of its tasks first spends its work (the transfer's
+ * fixed latency), then moves its bytes across these links, in order (copied). A unit has
+ * at most one route; setting it again replaces it. */
+int pl_graph_set_unit_route(pl_graph *g, uint32_t unit, const uint32_t *links, uint32_t n);
+/* Bytes task `task` moves over its unit's route after its work (>= 0; default 0). Only
+ * tasks of a unit with a route may carry bytes. */
+int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes);
 /* What the workload's items are called ("ops") and how many there are, for throughput. */
 int pl_graph_set_items(pl_graph *g, uint64_t count, const char *noun);
 /* Freezes the graph: groups edges by destination task (in the order they were added) and
@@ -124,6 +134,17 @@ const pl_edge *pl_graph_edge(const pl_graph *g, uint32_t edge);
 /* Whether every edge's source was added before its destination, so that task order is
  * already a topological order of the edges (and, with unit order, of the whole graph). */
 bool pl_graph_edges_backward(const pl_graph *g);
+
+uint32_t pl_graph_link_count(const pl_graph *g);
+const char *pl_graph_link_name(const pl_graph *g, uint32_t link);
+double pl_graph_link_bandwidth(const pl_graph *g, uint32_t link);
+/* The unit's route: *n link ids, borrowed; *n is 0 for a unit without one. */
+const uint32_t *pl_graph_unit_route(const pl_graph *g, uint32_t unit, uint32_t *n);
+double pl_graph_task_bytes(const pl_graph *g, uint32_t task);
+/* How long the task takes on an idle machine: its work, plus its bytes over the narrowest
+ * link of its unit's route. What a task takes beyond this was lost to sharing (cores or
+ * bandwidth). */
+double pl_graph_task_alone(const pl_graph *g, uint32_t task);
 
 uint64_t pl_graph_items(const pl_graph *g);
 const char *pl_graph_item_noun(const pl_graph *g);
