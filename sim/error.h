@@ -21,7 +21,8 @@
     X(USAGE, -5, "bad command line", 2)                                            \
     X(DEADLOCK, -6, "the model cannot finish: units wait on each other", 1)        \
     X(ENGINE, -7, "the simulation engine failed", 3)                               \
-    X(CHILD, -8, "the simulation process died", 3)
+    X(CHILD, -8, "the simulation process died", 3)                                 \
+    X(INVAL, -9, "invalid task graph", 3)
 
 enum pl_error {
 #define PL_ERROR_ENUM(name, value, msg, status) PL_E##name = (value),

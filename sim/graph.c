@@ -7,11 +7,17 @@
  * the order the model gave them) and groups tasks by unit in the order they were
  * added, which is the order each unit runs them. Invariant after finalize: for every
  * task t, edges [edge_first[t], edge_first[t+1]) are exactly the edges into t.
+ *
+ * Transfers cost nothing to graphs without them: a unit's route is its own small
+ * array, and bytes live in one array allocated at the first task that carries any,
+ * covering tasks [0, nbytes) (later tasks carry none). Invariant: a task carries bytes
+ * only if its unit has a route, so every task's time alone is defined.
  */
 #include "graph.h"
 #include "error.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +33,15 @@ struct unit {
     uint32_t place;
     uint32_t first; /* into unit_tasks, after finalize */
     uint32_t count;
+    uint32_t *route; /* link ids, or NULL */
+    uint32_t nroute;
+    uint32_t carrying; /* tasks with bytes > 0 */
+    double narrowest;  /* the smallest bandwidth on the route */
+};
+
+struct link {
+    char *name;
+    double bandwidth;
 };
 
 struct task {
@@ -55,6 +70,10 @@ struct pl_graph {
     uint32_t ntasks, cap_tasks;
     struct pending_edge *pending;
     uint32_t npending, cap_pending;
+    struct link *links;
+    uint32_t nlinks, cap_links;
+    double *bytes; /* tasks [0, nbytes); NULL until a task carries bytes */
+    uint32_t nbytes, cap_bytes;
     pl_edge *edges;       /* after finalize */
     uint32_t *edge_first; /* ntasks + 1 */
     uint32_t *unit_tasks; /* ntasks, grouped by unit */
@@ -127,8 +146,12 @@ void pl_graph_destroy(pl_graph *g)
         return;
     for (uint32_t i = 0; i < g->nplaces; i++)
         free(g->places[i].name);
-    for (uint32_t i = 0; i < g->nunits; i++)
+    for (uint32_t i = 0; i < g->nunits; i++) {
         free(g->units[i].name);
+        free(g->units[i].route);
+    }
+    for (uint32_t i = 0; i < g->nlinks; i++)
+        free(g->links[i].name);
     for (uint32_t i = 0; i < g->nlabels; i++)
         free(g->labels[i]);
     free(g->places);
@@ -137,6 +160,8 @@ void pl_graph_destroy(pl_graph *g)
     free(g->labels);
     free(g->tasks);
     free(g->pending);
+    free(g->links);
+    free(g->bytes);
     free(g->edges);
     free(g->edge_first);
     free(g->unit_tasks);
@@ -174,7 +199,7 @@ int pl_graph_add_unit(pl_graph *g, const char *name, uint32_t place, uint32_t *i
     char *copy = strdup(name);
     if (!copy)
         return PL_ENOMEM;
-    g->units[g->nunits] = (struct unit){copy, place, 0, 0};
+    g->units[g->nunits] = (struct unit){.name = copy, .place = place};
     g->last_task[g->nunits] = PL_NO_EDGE;
     *id = g->nunits++;
     return 0;
@@ -219,6 +244,70 @@ int pl_graph_add_edge(pl_graph *g, uint32_t from, uint32_t to, pl_edge_kind kind
     if (grow((void **)&g->pending, &g->cap_pending, g->npending + 1, sizeof *g->pending))
         return PL_ENOMEM;
     g->pending[g->npending++] = (struct pending_edge){to, {from, (uint8_t)kind, (uint8_t)at}};
+    return 0;
+}
+
+int pl_graph_add_link(pl_graph *g, const char *name, double bandwidth, uint32_t *id)
+{
+    assert(!g->final);
+    if (!(bandwidth > 0) || !isfinite(bandwidth))
+        return PL_EINVAL;
+    if (grow((void **)&g->links, &g->cap_links, g->nlinks + 1, sizeof *g->links))
+        return PL_ENOMEM;
+    char *copy = strdup(name);
+    if (!copy)
+        return PL_ENOMEM;
+    g->links[g->nlinks] = (struct link){copy, bandwidth};
+    *id = g->nlinks++;
+    return 0;
+}
+
+int pl_graph_set_unit_route(pl_graph *g, uint32_t unit, const uint32_t *links, uint32_t n)
+{
+    assert(!g->final && unit < g->nunits);
+    struct unit *u = &g->units[unit];
+    /* Tasks that already carry bytes must keep a route to carry them over. */
+    if (n == 0 && u->carrying > 0)
+        return PL_EINVAL;
+    double narrowest = INFINITY;
+    for (uint32_t i = 0; i < n; i++) {
+        assert(links[i] < g->nlinks);
+        for (uint32_t j = 0; j < i; j++)
+            if (links[j] == links[i])
+                return PL_EINVAL; /* a transfer would count twice against that link */
+        narrowest = fmin(narrowest, g->links[links[i]].bandwidth);
+    }
+    uint32_t *copy = NULL;
+    if (n > 0) {
+        copy = malloc((size_t)n * sizeof *copy);
+        if (!copy)
+            return PL_ENOMEM;
+        memcpy(copy, links, (size_t)n * sizeof *copy);
+    }
+    free(u->route);
+    u->route = copy;
+    u->nroute = n;
+    u->narrowest = narrowest;
+    return 0;
+}
+
+int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes)
+{
+    assert(!g->final && task < g->ntasks && bytes >= 0 && isfinite(bytes));
+    struct unit *u = &g->units[g->tasks[task].unit];
+    double old = task < g->nbytes ? g->bytes[task] : 0;
+    if (bytes > 0 && u->nroute == 0)
+        return PL_EINVAL;
+    if (bytes == old)
+        return 0;
+    if (task >= g->nbytes) {
+        if (grow((void **)&g->bytes, &g->cap_bytes, task + 1, sizeof *g->bytes))
+            return PL_ENOMEM;
+        memset(g->bytes + g->nbytes, 0, (size_t)(task + 1 - g->nbytes) * sizeof *g->bytes);
+        g->nbytes = task + 1;
+    }
+    g->bytes[task] = bytes;
+    u->carrying += (bytes > 0) - (old > 0);
     return 0;
 }
 
@@ -400,6 +489,46 @@ bool pl_graph_edges_backward(const pl_graph *g)
 {
     assert(g->final);
     return g->backward;
+}
+
+uint32_t pl_graph_link_count(const pl_graph *g)
+{
+    return g->nlinks;
+}
+
+const char *pl_graph_link_name(const pl_graph *g, uint32_t link)
+{
+    assert(link < g->nlinks);
+    return g->links[link].name;
+}
+
+double pl_graph_link_bandwidth(const pl_graph *g, uint32_t link)
+{
+    assert(link < g->nlinks);
+    return g->links[link].bandwidth;
+}
+
+const uint32_t *pl_graph_unit_route(const pl_graph *g, uint32_t unit, uint32_t *n)
+{
+    assert(unit < g->nunits);
+    *n = g->units[unit].nroute;
+    return g->units[unit].route;
+}
+
+double pl_graph_task_bytes(const pl_graph *g, uint32_t task)
+{
+    assert(task < g->ntasks);
+    return task < g->nbytes ? g->bytes[task] : 0;
+}
+
+double pl_graph_task_alone(const pl_graph *g, uint32_t task)
+{
+    assert(task < g->ntasks);
+    double work = g->tasks[task].work, bytes = pl_graph_task_bytes(g, task);
+    const struct unit *u = &g->units[g->tasks[task].unit];
+    if (bytes <= 0 || u->nroute == 0)
+        return work;
+    return work + bytes / u->narrowest;
 }
 
 uint64_t pl_graph_items(const pl_graph *g)

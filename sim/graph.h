@@ -9,7 +9,9 @@
  * added. A *task* has a unit, an amount of work in seconds (at full speed of
  * one core for a host thread), and dependency edges. An edge says that a task
  * may not start before another task has started or ended, and carries a kind
- * so that the metrics can say why a unit waited.
+ * so that the metrics can say why a unit waited. A *link* has a bandwidth that
+ * the transfers crossing it share; a unit with a *route* (a list of links) is a
+ * transfer unit, whose tasks move their bytes over the route after their work.
  *
  * Lifecycle: create, add places, units, labels, tasks and edges, finalize,
  * then query. A finalized graph is read-only and may be shared. Models build
@@ -89,14 +91,17 @@ int pl_graph_add_task(pl_graph *g, uint32_t unit, double work, uint32_t label, u
 int pl_graph_add_edge(pl_graph *g, uint32_t from, uint32_t to, pl_edge_kind kind,
                       pl_edge_at at);
 /* A link: bandwidth in bytes per second, shared fairly by the transfers crossing it at
- * the same time (HBM shared by every core's DMA units). */
+ * the same time (HBM shared by every core's DMA units). PL_EINVAL when the bandwidth is
+ * not a positive finite number. */
 int pl_graph_add_link(pl_graph *g, const char *name, double bandwidth, uint32_t *id);
 /* Makes `unit` a transfer unit: each of its tasks first spends its work (the transfer's
  * fixed latency), then moves its bytes across these links, in order (copied). A unit has
- * at most one route; setting it again replaces it. */
+ * at most one route; setting it again replaces it. PL_EINVAL when a link appears twice,
+ * or when n is 0 and some of the unit's tasks carry bytes. */
 int pl_graph_set_unit_route(pl_graph *g, uint32_t unit, const uint32_t *links, uint32_t n);
 /* Bytes task `task` moves over its unit's route after its work (>= 0; default 0). Only
- * tasks of a unit with a route may carry bytes. */
+ * tasks of a unit with a route may carry bytes: PL_EINVAL when bytes > 0 and the unit
+ * has none (yet). */
 int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes);
 /* What the workload's items are called ("ops") and how many there are, for throughput. */
 int pl_graph_set_items(pl_graph *g, uint64_t count, const char *noun);
