@@ -8,12 +8,15 @@
 #include "model.h"
 #include "dispatch.h"
 #include "machine.h"
+#include "tile.h"
 
 #include <string.h>
 
 static const pl_model models[] = {
     {"dispatch", "host operator dispatch (InferShape, Resize, Launch) feeding a device stream",
      pl_dispatch_lower_scenario},
+    {"tile", "a tiled kernel on accelerator cores (N-buffering, event or barrier sync, SPMD)",
+     pl_tile_lower_scenario},
 };
 
 const pl_model *pl_model_find(const char *name)
@@ -34,7 +37,7 @@ void pl_lowering_fini(pl_lowering *l)
 const pl_key pl_scenario_keys[] = {
     {.name = "name", .type = PL_KEY_STRING, .help = "a title for reports"},
     {.name = "description", .type = PL_KEY_STRING, .help = "what the scenario teaches or asks"},
-    {.name = "model", .type = PL_KEY_ENUM, .flags = PL_KEY_REQUIRED, .choices = "dispatch",
+    {.name = "model", .type = PL_KEY_ENUM, .flags = PL_KEY_REQUIRED, .choices = "dispatch|tile",
      .help = "which pipeline the scenario describes"},
     {.name = "seed", .type = PL_KEY_INT, .flags = PL_KEY_NONNEG, .deflt = "1",
      .help = "seed of the random durations; --seed overrides it"},
@@ -43,5 +46,7 @@ const pl_key pl_scenario_keys[] = {
      .help = "the machine: a file (relative to the scenario) or a mapping"},
     {.name = "dispatch", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION,
      .children = pl_dispatch_keys, .help = "the dispatch model's workload and policy"},
+    {.name = "tile", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION, .children = pl_tile_keys,
+     .help = "the tile model's kernel, buffers, sync policy and cores"},
     {0},
 };

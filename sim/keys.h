@@ -54,7 +54,8 @@ struct pl_key {
     const char *choices;      /* ENUM: "serial|pipelined" */
     const char *clock;        /* TIME: key path of the clock that `cycles` count, e.g.
                                  "machine.device.clock"; NULL: cycles are not allowed */
-    const pl_key *children;   /* MAP, INCLUDE: its keys; LIST: the keys of each item */
+    const pl_key *children;   /* MAP, INCLUDE: its keys; LIST: the keys of each item, or
+                                 NULL for a list of names (strings) */
     const char *help;         /* one line */
 };
 

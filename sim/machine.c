@@ -14,10 +14,57 @@ static const pl_key host_keys[] = {
     {0},
 };
 
+static const pl_key memory_keys[] = {
+    {.name = "L1", .type = PL_KEY_QUANTITY, .quantity = PL_Q_SIZE, .flags = PL_KEY_POSITIVE,
+     .help = "L1 buffer per core (TLOAD's destination)"},
+    {.name = "L0A", .type = PL_KEY_QUANTITY, .quantity = PL_Q_SIZE, .flags = PL_KEY_POSITIVE,
+     .help = "L0A per core (the cube's left operand)"},
+    {.name = "L0B", .type = PL_KEY_QUANTITY, .quantity = PL_Q_SIZE, .flags = PL_KEY_POSITIVE,
+     .help = "L0B per core (the cube's right operand)"},
+    {.name = "L0C", .type = PL_KEY_QUANTITY, .quantity = PL_Q_SIZE, .flags = PL_KEY_POSITIVE,
+     .help = "L0C per core (the cube's accumulator)"},
+    {.name = "UB", .type = PL_KEY_QUANTITY, .quantity = PL_Q_SIZE, .flags = PL_KEY_POSITIVE,
+     .help = "unified buffer per core (the vector unit's operands)"},
+    {0},
+};
+
+static const pl_key unit_keys[] = {
+    {.name = "name", .type = PL_KEY_STRING, .flags = PL_KEY_REQUIRED,
+     .help = "the pipe's name; MTE2, MTE1, CUBE, VECTOR, MTE3 and SCALAR exist by default"},
+    {.name = "kind", .type = PL_KEY_ENUM, .choices = "dma|compute", .flags = PL_KEY_REQUIRED,
+     .help = "dma moves bytes between memories; compute does flops"},
+    {.name = "bandwidth", .type = PL_KEY_QUANTITY, .quantity = PL_Q_BANDWIDTH,
+     .flags = PL_KEY_POSITIVE, .help = "dma: bytes per second of one transfer on an idle GM"},
+    {.name = "latency", .type = PL_KEY_QUANTITY, .quantity = PL_Q_TIME, .flags = PL_KEY_NONNEG,
+     .clock = "machine.device.clock", .deflt = "0 ns",
+     .help = "dma: fixed time of every transfer before its bytes move"},
+    {.name = "from", .type = PL_KEY_ENUM, .choices = PL_MEMORY_CHOICES,
+     .help = "dma: the memory it reads; GM shares the device's gm_bandwidth"},
+    {.name = "to", .type = PL_KEY_ENUM, .choices = PL_MEMORY_CHOICES,
+     .help = "dma: the memory it writes; GM shares the device's gm_bandwidth"},
+    {.name = "rate", .type = PL_KEY_QUANTITY, .quantity = PL_Q_RATE, .flags = PL_KEY_POSITIVE,
+     .help = "compute: peak flops per second of one core's unit"},
+    {.name = "per_cycle", .type = PL_KEY_REAL, .flags = PL_KEY_POSITIVE,
+     .help = "compute: peak flops per cycle of the device clock (instead of rate)"},
+    {.name = "overhead", .type = PL_KEY_QUANTITY, .quantity = PL_Q_TIME, .flags = PL_KEY_NONNEG,
+     .clock = "machine.device.clock", .deflt = "0 ns",
+     .help = "compute: fixed issue time of every instruction"},
+    {0},
+};
+
 static const pl_key device_keys[] = {
     {.name = "name", .type = PL_KEY_STRING, .help = "what the device is, for reports"},
     {.name = "clock", .type = PL_KEY_QUANTITY, .quantity = PL_Q_FREQUENCY,
      .flags = PL_KEY_POSITIVE, .help = "device clock, which kernel times written in cycles count"},
+    {.name = "cores", .type = PL_KEY_INT, .flags = PL_KEY_POSITIVE, .deflt = "1",
+     .help = "identical AI cores, each with its own pipes and on-chip memories"},
+    {.name = "gm_bandwidth", .type = PL_KEY_QUANTITY, .quantity = PL_Q_BANDWIDTH,
+     .flags = PL_KEY_POSITIVE,
+     .help = "global memory (HBM) bandwidth, shared fairly by every core's transfers to or from GM"},
+    {.name = "memories", .type = PL_KEY_MAP, .children = memory_keys,
+     .help = "capacity of each on-chip memory of one core"},
+    {.name = "units", .type = PL_KEY_LIST, .children = unit_keys,
+     .help = "the pipes of one core; an entry named like a default pipe gives its figures"},
     {0},
 };
 

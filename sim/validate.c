@@ -76,7 +76,7 @@ static void expected(const pl_key *k, char *out, size_t len)
         snprintf(out, len, "a mapping or the name of a YAML file");
         break;
     case PL_KEY_LIST:
-        snprintf(out, len, "a list of mappings");
+        snprintf(out, len, k->children ? "a list of mappings" : "a list of names");
         break;
     case PL_KEY_INT:
         snprintf(out, len, "an integer%s%s", bound_phrase(k->flags),
@@ -505,6 +505,17 @@ static int check_list(struct ctx *c, pl_node *n, const pl_key *k)
         return mismatch(c, n, k, "");
     for (size_t i = 0; i < pl_node_len(n); i++) {
         pl_node *item = pl_node_at_mut(n, i);
+        if (!k->children) { /* a list of names */
+            if (pl_node_type_of(item) != PL_NODE_SCALAR) {
+                char got[PHRASE];
+                found(item, got, sizeof got);
+                return pl_diag_at(c->d, PL_ECONFIG, pl_node_loc(item), pl_node_path(item),
+                                  "expected a name (an item of %s), got %s", pl_node_path(n),
+                                  got);
+            }
+            pl_node_set_str(item);
+            continue;
+        }
         if (pl_node_type_of(item) != PL_NODE_MAP) {
             char got[PHRASE];
             found(item, got, sizeof got);
@@ -629,6 +640,16 @@ static int insert_map(struct ctx *c, pl_node *map, const pl_key *k)
     return rc;
 }
 
+/* Whether a table has a required key: a mapping of such keys is optional as a whole
+ * (tile.gemm), so when it is absent no defaults are filled into it. */
+static bool has_required(const pl_key *table)
+{
+    for (const pl_key *k = table; k && k->name; k++)
+        if (k->flags & PL_KEY_REQUIRED)
+            return true;
+    return false;
+}
+
 static int absent(struct ctx *c, pl_node *map, const pl_key *k, int at_root)
 {
     if (at_root && (k->flags & PL_KEY_SECTION) && !selected(c, k))
@@ -637,7 +658,7 @@ static int absent(struct ctx *c, pl_node *map, const pl_key *k, int at_root)
         return missing(c, map, k);
     if (k->deflt)
         return insert_default(c, map, k);
-    if (k->type == PL_KEY_MAP || k->type == PL_KEY_INCLUDE)
+    if ((k->type == PL_KEY_MAP || k->type == PL_KEY_INCLUDE) && !has_required(k->children))
         return insert_map(c, map, k);
     return 0;
 }

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tile.c — lowering a tile kernel to the task graph.
+ *
+ * Each core is a device place with one unit per pipe its steps use; a dma pipe
+ * that moves bytes has its own link (its bandwidth) and, when it reads or writes
+ * GM, the device's one GM link after it, so concurrent transfers of all cores share
+ * GM fairly. A core's tiles are lowered tile by tile, step by step, so every pipe
+ * issues in program order. Edges come in a second pass over the core, because a
+ * barrier waits for a producer of a later tile:
+ *
+ *   data     a step that reads buffer X waits for the step that last wrote X
+ *            (same tile, or an earlier tile of the same slot when X spans tiles);
+ *            a step that writes X waits for earlier readers and writers of X in its
+ *            tile on other pipes;
+ *   barrier  with `barrier` sync that wait is for the producer of the tile
+ *            (depth - 1) x span ahead, which the loop issued before the TSYNC; with
+ *            `batch` sync, for the producer of the last tile of the consumer's batch;
+ *   slot     the step that takes a slot of X for tile i (its first writer) waits for
+ *            the step that freed the slot depth slots back.
+ *
+ * The naive variant has every buffer single and chains each task to the previous
+ * task of its core in program order (a `barrier` edge: the naive kernel waits for
+ * each op before issuing the next), so one core takes exactly N x a tile's steps.
+ */
+#include "tile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lower {
+    const pl_tile_program *p;
+    pl_tile_variant v;
+    pl_graph *g;
+    uint32_t labels[PL_TILE_MAX_STEPS];
+    uint32_t gm_link; /* PL_NO_EDGE when GM is not shared */
+    uint32_t units[PL_TILE_MAX_UNITS]; /* this core's graph unit per pipe; PL_NO_EDGE */
+    uint64_t first, n; /* this core's block of tiles */
+    uint32_t *task;    /* n x nsteps task ids of this core; PL_NO_EDGE where a step skips */
+};
+
+static uint32_t depth_of(const struct lower *lw, uint32_t b)
+{
+    return lw->v == PL_TILE_NAIVE ? 1 : lw->p->buffers[b].depth;
+}
+
+static uint32_t task_at(const struct lower *lw, uint64_t i, uint32_t s)
+{
+    return lw->task[i * lw->p->nsteps + s];
+}
+
+/* The task of step s in the latest tile <= i of this core where s runs. */
+static uint32_t latest_run(const struct lower *lw, uint64_t i, uint32_t s)
+{
+    for (;;) {
+        if (pl_tile_step_runs(lw->p, s, i))
+            return task_at(lw, i, s);
+        if (i == 0)
+            return PL_NO_EDGE;
+        i--;
+    }
+}
+
+/* ---- Places, units, links ------------------------------------------------------- */
+
+static bool moves_bytes(const pl_tile_program *p, uint32_t u)
+{
+    for (uint32_t s = 0; s < p->nsteps; s++)
+        if (p->steps[s].unit == u && p->steps[s].amount == PL_TILE_BYTES)
+            return true;
+    return false;
+}
+
+static bool used(const pl_tile_program *p, uint32_t u)
+{
+    for (uint32_t s = 0; s < p->nsteps; s++)
+        if (p->steps[s].unit == u)
+            return true;
+    return false;
+}
+
+static int add_core(struct lower *lw, uint32_t c)
+{
+    const pl_tile_program *p = lw->p;
+    char name[96];
+    uint32_t place;
+    snprintf(name, sizeof name, "core%u", c);
+    int rc = pl_graph_add_place(lw->g, name, PL_PLACE_DEVICE, 1, &place);
+    for (uint32_t u = 0; u < p->nunits && rc == 0; u++) {
+        lw->units[u] = PL_NO_EDGE;
+        if (!used(p, u))
+            continue;
+        snprintf(name, sizeof name, "core%u.%s", c, p->units[u].name);
+        rc = pl_graph_add_unit(lw->g, name, place, &lw->units[u]);
+        if (rc != 0 || !moves_bytes(p, u))
+            continue;
+        uint32_t route[2], n = 0;
+        rc = pl_graph_add_link(lw->g, name, p->units[u].bandwidth, &route[n++]);
+        if (p->units[u].gm && lw->gm_link != PL_NO_EDGE)
+            route[n++] = lw->gm_link;
+        if (rc == 0)
+            rc = pl_graph_set_unit_route(lw->g, lw->units[u], route, n);
+    }
+    return rc;
+}
+
+/* ---- Tasks ----------------------------------------------------------------------- */
+
+static int add_task(struct lower *lw, uint64_t i, uint32_t s)
+{
+    const pl_tile_program *p = lw->p;
+    const pl_tile_step *st = &p->steps[s];
+    const pl_tile_unit *u = &p->units[st->unit];
+    uint64_t k = lw->first + i;
+    uint32_t *t = &lw->task[i * p->nsteps + s];
+    *t = PL_NO_EDGE;
+    if (!pl_tile_step_runs(p, s, i))
+        return 0;
+    double work = st->amount == PL_TILE_BYTES ? u->latency : pl_tile_step_alone(p, s, k);
+    int rc = pl_graph_add_task(lw->g, lw->units[st->unit], work, lw->labels[s], (uint32_t)k, t);
+    if (rc == 0 && st->amount == PL_TILE_BYTES)
+        rc = pl_graph_set_task_bytes(lw->g, *t, st->bytes);
+    return rc;
+}
+
+/* ---- Edges ----------------------------------------------------------------------- */
+
+/* The step that last wrote buffer b before step s of tile i: earlier in the tile, or in
+ * an earlier tile of the same slot. Stores its tile and step; false when none did. */
+static bool last_writer(const struct lower *lw, uint32_t b, uint64_t i, uint32_t s,
+                        uint64_t *wi, uint32_t *ws)
+{
+    const pl_tile_program *p = lw->p;
+    uint32_t span = p->buffers[b].span;
+    for (;;) {
+        for (uint32_t w = s; w-- > 0;)
+            if (p->steps[w].writes == (int)b && pl_tile_step_runs(p, w, i)) {
+                *wi = i;
+                *ws = w;
+                return true;
+            }
+        if (i % span == 0)
+            return false;
+        i--;
+        s = p->nsteps;
+    }
+}
+
+/* The tile whose producer a consumer in tile i waits for, given the producer ran in tile
+ * wi, under the sync policy. */
+static uint64_t sync_tile(const struct lower *lw, uint32_t b, uint64_t i, uint64_t wi)
+{
+    const pl_tile_program *p = lw->p;
+    uint64_t last = lw->n - 1, t = wi;
+    if (lw->v == PL_TILE_NAIVE || p->sync == PL_TILE_EVENT)
+        return wi;
+    if (p->sync == PL_TILE_BARRIER)
+        t = wi + (uint64_t)(depth_of(lw, b) - 1) * p->buffers[b].span;
+    else
+        t = (i / p->batch + 1) * p->batch - 1;
+    t = t > last ? last : t;
+    return t > wi ? t : wi;
+}
+
+static int add_read_edges(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
+{
+    const pl_tile_program *p = lw->p;
+    const pl_tile_step *st = &p->steps[s];
+    int rc = 0;
+    for (uint32_t r = 0; r < st->nreads && rc == 0; r++) {
+        uint32_t b = st->reads[r], ws;
+        uint64_t wi;
+        if (!last_writer(lw, b, i, s, &wi, &ws) || p->steps[ws].unit == st->unit)
+            continue;
+        uint64_t at = sync_tile(lw, b, i, wi);
+        rc = pl_graph_add_edge(lw->g, latest_run(lw, at, ws), t,
+                               at > wi ? PL_EDGE_BARRIER : PL_EDGE_DATA, PL_AT_END);
+    }
+    return rc;
+}
+
+/* A step that writes b waits for the earlier readers and writers of b in its tile on
+ * other pipes: they must be done with the data it overwrites. */
+static int add_overwrite_edges(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
+{
+    const pl_tile_program *p = lw->p;
+    int b = p->steps[s].writes;
+    int rc = 0;
+    for (uint32_t e = 0; e < s && b >= 0 && rc == 0; e++) {
+        const pl_tile_step *o = &p->steps[e];
+        bool touches = o->writes == b;
+        for (uint32_t r = 0; r < o->nreads; r++)
+            touches = touches || o->reads[r] == (uint32_t)b;
+        if (touches && o->unit != p->steps[s].unit && pl_tile_step_runs(p, e, i))
+            rc = pl_graph_add_edge(lw->g, task_at(lw, i, e), t, PL_EDGE_DATA, PL_AT_END);
+    }
+    return rc;
+}
+
+/* The first writer of b in the first tile of a slot waits for the slot's previous user,
+ * depth slots back, to free it. */
+static int add_slot_edge(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
+{
+    const pl_tile_program *p = lw->p;
+    int b = p->steps[s].writes;
+    if (b < 0 || p->buffers[b].acquire != s)
+        return 0;
+    const pl_tile_buffer *buf = &p->buffers[b];
+    uint64_t depth = depth_of(lw, (uint32_t)b);
+    if (i % buf->span != 0 || i / buf->span < depth)
+        return 0;
+    uint64_t freed = (i / buf->span - depth + 1) * buf->span - 1; /* last tile of that slot */
+    return pl_graph_add_edge(lw->g, latest_run(lw, freed, buf->release), t, PL_EDGE_SLOT,
+                             PL_AT_END);
+}
+
+static int add_edges(struct lower *lw)
+{
+    const pl_tile_program *p = lw->p;
+    uint32_t prev = PL_NO_EDGE;
+    int rc = 0;
+    for (uint64_t i = 0; i < lw->n && rc == 0; i++)
+        for (uint32_t s = 0; s < p->nsteps && rc == 0; s++) {
+            uint32_t t = task_at(lw, i, s);
+            if (t == PL_NO_EDGE)
+                continue;
+            if (lw->v == PL_TILE_NAIVE && prev != PL_NO_EDGE &&
+                pl_graph_task_unit(lw->g, prev) != pl_graph_task_unit(lw->g, t))
+                rc = pl_graph_add_edge(lw->g, prev, t, PL_EDGE_BARRIER, PL_AT_END);
+            prev = t;
+            if (rc == 0)
+                rc = add_read_edges(lw, i, s, t);
+            if (rc == 0)
+                rc = add_overwrite_edges(lw, i, s, t);
+            if (rc == 0)
+                rc = add_slot_edge(lw, i, s, t);
+        }
+    return rc;
+}
+
+/* ---- The kernel ------------------------------------------------------------------- */
+
+static int lower_core(struct lower *lw, uint32_t c)
+{
+    const pl_tile_program *p = lw->p;
+    int rc = add_core(lw, c);
+    for (uint64_t i = 0; i < lw->n && rc == 0; i++)
+        for (uint32_t s = 0; s < p->nsteps && rc == 0; s++)
+            rc = add_task(lw, i, s);
+    return rc == 0 ? add_edges(lw) : rc;
+}
+
+static int lower_into(struct lower *lw)
+{
+    const pl_tile_program *p = lw->p;
+    int rc = 0;
+    lw->gm_link = PL_NO_EDGE;
+    if (p->gm_bandwidth > 0)
+        rc = pl_graph_add_link(lw->g, "GM", p->gm_bandwidth, &lw->gm_link);
+    for (uint32_t s = 0; s < p->nsteps && rc == 0; s++)
+        rc = pl_graph_add_label(lw->g, p->steps[s].op, &lw->labels[s]);
+    /* Whole groups per core, the first (groups mod cores) cores one more. */
+    uint64_t groups = p->tiles / p->group, base = groups / p->cores, extra = groups % p->cores;
+    lw->task = malloc((base + 1) * p->group * p->nsteps * sizeof *lw->task);
+    if (!lw->task)
+        return PL_ENOMEM;
+    lw->first = 0;
+    for (uint32_t c = 0; c < p->cores && rc == 0; c++) {
+        lw->n = (base + (c < extra)) * p->group;
+        rc = lower_core(lw, c);
+        lw->first += lw->n;
+    }
+    free(lw->task);
+    if (rc == 0)
+        rc = pl_graph_set_items(lw->g, p->tiles, "tiles");
+    return rc == 0 ? pl_graph_finalize(lw->g) : rc;
+}
+
+static const char *variant_name(const pl_tile_program *p, pl_tile_variant v)
+{
+    if (v == PL_TILE_NAIVE)
+        return "single-buffered";
+    return p->sync == PL_TILE_EVENT ? "event sync" : p->sync == PL_TILE_BARRIER ? "barrier sync"
+                                                                                : "batch sync";
+}
+
+int pl_tile_lower(const pl_tile_program *p, pl_tile_variant v, pl_graph **out)
+{
+    struct lower lw = {.p = p, .v = v};
+    lw.g = pl_graph_create(variant_name(p, v));
+    if (!lw.g)
+        return PL_ENOMEM;
+    int rc = lower_into(&lw);
+    if (rc != 0) {
+        pl_graph_destroy(lw.g);
+        return rc;
+    }
+    *out = lw.g;
+    return 0;
+}
+
+int pl_tile_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d)
+{
+    pl_tile_program *p = NULL;
+    int rc = pl_tile_program_load(cfg, rng, &p, d);
+    if (rc != 0)
+        return rc;
+    memset(out, 0, sizeof *out);
+    out->mode = variant_name(p, PL_TILE_PIPELINED);
+    out->baseline_mode = variant_name(p, PL_TILE_NAIVE);
+    out->random = p->random;
+    rc = pl_tile_lower(p, PL_TILE_PIPELINED, &out->run);
+    if (rc == 0)
+        rc = pl_tile_lower(p, PL_TILE_NAIVE, &out->baseline);
+    pl_tile_program_destroy(p);
+    if (rc != 0) {
+        pl_lowering_fini(out);
+        return pl_diag_set(d, rc, "out of memory lowering the tile kernel");
+    }
+    return 0;
+}
