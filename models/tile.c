@@ -13,9 +13,13 @@
  *            (same tile, or an earlier tile of the same slot when X spans tiles);
  *            a step that writes X waits for earlier readers and writers of X in its
  *            tile on other pipes;
- *   barrier  with `barrier` sync that wait is for the producer of the tile
- *            (depth - 1) x span ahead, which the loop issued before the TSYNC; with
- *            `batch` sync, for the producer of the last tile of the consumer's batch;
+ *   barrier  with `barrier` sync a TSYNC waits for every op issued so far on the
+ *            producer's pipe. The kernel is a software-pipelined loop: a step that takes
+ *            a slot of X runs ahead of the step that frees it by (depth - 1) x span
+ *            tiles, and any other step as far ahead as the furthest step that uses its
+ *            output. So the TSYNC before a consumer of tile k, issued ahead by a(c),
+ *            waits for its producer's tile k + a(p) - a(c). With `batch` sync the wait is
+ *            for the producer of the last tile of the consumer's batch;
  *   slot     the step that takes a slot of X for tile i (its first writer) waits for
  *            the step that freed the slot depth slots back.
  *
@@ -38,6 +42,7 @@ struct lower {
     uint32_t units[PL_TILE_MAX_UNITS]; /* this core's graph unit per pipe; PL_NO_EDGE */
     uint64_t first, n; /* this core's block of tiles */
     uint32_t *task;    /* n x nsteps task ids of this core; PL_NO_EDGE where a step skips */
+    uint64_t ahead[PL_TILE_MAX_STEPS]; /* tiles each step is issued ahead (barrier sync) */
 };
 
 static uint32_t depth_of(const struct lower *lw, uint32_t b)
@@ -126,6 +131,27 @@ static int add_task(struct lower *lw, uint64_t i, uint32_t s)
 
 /* ---- Edges ----------------------------------------------------------------------- */
 
+/* Whether later step s overwrites the buffer that step e reads or writes. */
+static bool overwrites(const pl_tile_program *p, uint32_t e, uint32_t s)
+{
+    const pl_tile_step *a = &p->steps[e];
+    int b = p->steps[s].writes;
+    bool touches = b >= 0 && a->writes == b;
+    for (uint32_t r = 0; r < a->nreads && b >= 0; r++)
+        touches = touches || a->reads[r] == (uint32_t)b;
+    return touches;
+}
+
+/* Whether later step s reads what step e wrote, or overwrites what e used. */
+static bool feeds(const pl_tile_program *p, uint32_t e, uint32_t s)
+{
+    const pl_tile_step *b = &p->steps[s];
+    for (uint32_t r = 0; r < b->nreads; r++)
+        if ((int)b->reads[r] == p->steps[e].writes)
+            return true;
+    return overwrites(p, e, s);
+}
+
 /* The step that last wrote buffer b before step s of tile i: earlier in the tile, or in
  * an earlier tile of the same slot. Stores its tile and step; false when none did. */
 static bool last_writer(const struct lower *lw, uint32_t b, uint64_t i, uint32_t s,
@@ -147,16 +173,17 @@ static bool last_writer(const struct lower *lw, uint32_t b, uint64_t i, uint32_t
     }
 }
 
-/* The tile whose producer a consumer in tile i waits for, given the producer ran in tile
- * wi, under the sync policy. */
-static uint64_t sync_tile(const struct lower *lw, uint32_t b, uint64_t i, uint64_t wi)
+/* The tile whose producer ws a consumer s in tile i waits for, given that the producer
+ * of its data ran in tile wi, under the sync policy. */
+static uint64_t sync_tile(const struct lower *lw, uint32_t ws, uint32_t s, uint64_t i,
+                          uint64_t wi)
 {
     const pl_tile_program *p = lw->p;
     uint64_t last = lw->n - 1, t = wi;
     if (lw->v == PL_TILE_NAIVE || p->sync == PL_TILE_EVENT)
         return wi;
     if (p->sync == PL_TILE_BARRIER)
-        t = wi + (uint64_t)(depth_of(lw, b) - 1) * p->buffers[b].span;
+        t = wi + lw->ahead[ws] - lw->ahead[s];
     else
         t = (i / p->batch + 1) * p->batch - 1;
     t = t > last ? last : t;
@@ -173,7 +200,7 @@ static int add_read_edges(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
         uint64_t wi;
         if (!last_writer(lw, b, i, s, &wi, &ws) || p->steps[ws].unit == st->unit)
             continue;
-        uint64_t at = sync_tile(lw, b, i, wi);
+        uint64_t at = sync_tile(lw, ws, s, i, wi);
         rc = pl_graph_add_edge(lw->g, latest_run(lw, at, ws), t,
                                at > wi ? PL_EDGE_BARRIER : PL_EDGE_DATA, PL_AT_END);
     }
@@ -185,16 +212,11 @@ static int add_read_edges(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
 static int add_overwrite_edges(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
 {
     const pl_tile_program *p = lw->p;
-    int b = p->steps[s].writes;
     int rc = 0;
-    for (uint32_t e = 0; e < s && b >= 0 && rc == 0; e++) {
-        const pl_tile_step *o = &p->steps[e];
-        bool touches = o->writes == b;
-        for (uint32_t r = 0; r < o->nreads; r++)
-            touches = touches || o->reads[r] == (uint32_t)b;
-        if (touches && o->unit != p->steps[s].unit && pl_tile_step_runs(p, e, i))
+    for (uint32_t e = 0; e < s && rc == 0; e++)
+        if (overwrites(p, e, s) && p->steps[e].unit != p->steps[s].unit &&
+            pl_tile_step_runs(p, e, i))
             rc = pl_graph_add_edge(lw->g, task_at(lw, i, e), t, PL_EDGE_DATA, PL_AT_END);
-    }
     return rc;
 }
 
@@ -241,6 +263,28 @@ static int add_edges(struct lower *lw)
 
 /* ---- The kernel ------------------------------------------------------------------- */
 
+/* How many tiles ahead the software-pipelined loop issues each step (see the top of the
+ * file), from the last step back: at least as far as any step it feeds, and a step that
+ * takes a slot as far as the slot allows past the step that frees it. Along every edge
+ * this keeps (tile - ahead, step) increasing, so barrier edges make no cycle. */
+static void issue_ahead(struct lower *lw)
+{
+    const pl_tile_program *p = lw->p;
+    for (uint32_t s = p->nsteps; s-- > 0;) {
+        uint64_t a = 0;
+        for (uint32_t c = s + 1; c < p->nsteps; c++)
+            if (feeds(p, s, c) && lw->ahead[c] > a)
+                a = lw->ahead[c];
+        for (uint32_t b = 0; b < p->nbuffers; b++) {
+            const pl_tile_buffer *buf = &p->buffers[b];
+            uint64_t slot = lw->ahead[buf->release] + (uint64_t)(depth_of(lw, b) - 1) * buf->span;
+            if (buf->acquire == s && buf->release > s && slot > a)
+                a = slot;
+        }
+        lw->ahead[s] = a;
+    }
+}
+
 static int lower_core(struct lower *lw, uint32_t c)
 {
     const pl_tile_program *p = lw->p;
@@ -260,6 +304,7 @@ static int lower_into(struct lower *lw)
         rc = pl_graph_add_link(lw->g, "GM", p->gm_bandwidth, &lw->gm_link);
     for (uint32_t s = 0; s < p->nsteps && rc == 0; s++)
         rc = pl_graph_add_label(lw->g, p->steps[s].op, &lw->labels[s]);
+    issue_ahead(lw);
     /* Whole groups per core, the first (groups mod cores) cores one more. */
     uint64_t groups = p->tiles / p->group, base = groups / p->cores, extra = groups % p->cores;
     lw->task = malloc((base + 1) * p->group * p->nsteps * sizeof *lw->task);

@@ -439,10 +439,14 @@ static int check_split(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(cores), "tile.cores",
                           "expected at most machine.device.cores = %lld cores, got %u", have,
                           p->cores);
+    if (p->cores > p->tiles / p->group && p->group == 1)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(cores), "tile.cores",
+                          "%u cores but only %llu tiles to split; lower tile.cores", p->cores,
+                          (unsigned long long)p->tiles);
     if (p->cores > p->tiles / p->group)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(cores), "tile.cores",
-                          "%u cores but only %llu blocks of %u tiles to split; lower "
-                          "tile.cores",
+                          "%u cores but only %llu groups of %u tiles (the largest `every` or "
+                          "`span`) to split; lower tile.cores",
                           p->cores, (unsigned long long)(p->tiles / p->group), p->group);
     return 0;
 }

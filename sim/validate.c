@@ -640,8 +640,8 @@ static int insert_map(struct ctx *c, pl_node *map, const pl_key *k)
     return rc;
 }
 
-/* Whether a table has a required key: a mapping of such keys is optional as a whole
- * (tile.gemm), so when it is absent no defaults are filled into it. */
+/* Whether a table has a required key: a mapping of such keys (tile.gemm) is optional as
+ * a whole, so when it is absent no defaults are filled into it. */
 static bool has_required(const pl_key *table)
 {
     for (const pl_key *k = table; k && k->name; k++)
@@ -658,7 +658,11 @@ static int absent(struct ctx *c, pl_node *map, const pl_key *k, int at_root)
         return missing(c, map, k);
     if (k->deflt)
         return insert_default(c, map, k);
-    if ((k->type == PL_KEY_MAP || k->type == PL_KEY_INCLUDE) && !has_required(k->children))
+    if (k->type != PL_KEY_MAP && k->type != PL_KEY_INCLUDE)
+        return 0;
+    /* The selected model's section is checked even when absent; another optional mapping
+     * with required keys is simply absent. */
+    if ((k->flags & PL_KEY_SECTION) || !has_required(k->children))
         return insert_map(c, map, k);
     return 0;
 }
