@@ -6,7 +6,12 @@
  * incoming edge's event (the start or end of the source task) has happened, then
  * records the start, does the work and records the end. Host threads execute
  * flops on a SimGrid host with the place's cores, so SimGrid shares cores when
- * threads outnumber them; device units sleep for their work.
+ * threads outnumber them; device units sleep for their work. A unit with a route
+ * then sends the task's bytes from its place's host to an endpoint host of its own
+ * over the route's links, whose bandwidth SimGrid shares between the flows crossing
+ * them. Links have latency 0 (a transfer's fixed latency is the task's work, slept
+ * before sending), because under CM02 flows on a shared link are weighted by their
+ * route's latency: with latency 0 the flows on a link share it equally.
  *
  * An actor that must wait registers with the unit that owns the awaited task and
  * blocks on its own semaphore; that unit wakes it when the event happens. The
@@ -44,6 +49,7 @@ struct unit_ctx {
     struct engine *e;
     uint32_t id;
     bool on_host;
+    sg_host_t from, to; /* a routed unit's place and endpoint; NULL without a route */
     sg_sem_t wake;
     bool waiting;
     uint32_t wait_task; /* while waiting: the task whose event it awaits */
@@ -158,6 +164,14 @@ static void do_work(const struct unit_ctx *u, double work)
         sg_actor_sleep_for(work);
 }
 
+/* Moves the task's bytes over the unit's route; the flow's rate is set by SimGrid's
+ * sharing of every link it crosses. */
+static void transfer(const struct unit_ctx *u, double bytes)
+{
+    if (bytes > 0 && u->to)
+        sg_host_sendto(u->from, u->to, bytes);
+}
+
 static void unit_actor(int argc, char **argv)
 {
     (void)argc;
@@ -173,6 +187,7 @@ static void unit_actor(int argc, char **argv)
         e->tl->start[t] = simgrid_get_clock();
         notify(e, u);
         do_work(u, pl_graph_task_work(e->g, t));
+        transfer(u, pl_graph_task_bytes(e->g, t));
         e->tl->end[t] = simgrid_get_clock();
         notify(e, u);
     }
@@ -180,8 +195,40 @@ static void unit_actor(int argc, char **argv)
     check_progress(e);
 }
 
-/* Writes the platform: one SimGrid host per place, named by index so that no user
- * text reaches the XML. */
+static bool routed(const pl_graph *g, uint32_t unit)
+{
+    uint32_t n;
+    pl_graph_unit_route(g, unit, &n);
+    return n > 0;
+}
+
+/* The zone's elements: hosts and links first, then routes, as SimGrid requires. A routed
+ * unit gets an endpoint host e<unit> and one route from its place's host to it. */
+static void write_zone(FILE *f, const pl_graph *g)
+{
+    for (uint32_t p = 0; p < pl_graph_place_count(g); p++)
+        fprintf(f, "  <host id=\"p%u\" speed=\"%.17gf\" core=\"%d\"/>\n", p, HOST_SPEED,
+                pl_graph_place_kind(g, p) == PL_PLACE_HOST ? pl_graph_place_cores(g, p) : 1);
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
+        if (routed(g, u))
+            fprintf(f, "  <host id=\"e%u\" speed=\"1f\"/>\n", u);
+    for (uint32_t l = 0; l < pl_graph_link_count(g); l++)
+        fprintf(f, "  <link id=\"l%u\" bandwidth=\"%.17gBps\" latency=\"0s\"/>\n", l,
+                pl_graph_link_bandwidth(g, l));
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
+        uint32_t n;
+        const uint32_t *route = pl_graph_unit_route(g, u, &n);
+        if (n == 0)
+            continue;
+        fprintf(f, "  <route src=\"p%u\" dst=\"e%u\">", pl_graph_unit_place(g, u), u);
+        for (uint32_t i = 0; i < n; i++)
+            fprintf(f, "<link_ctn id=\"l%u\"/>", route[i]);
+        fprintf(f, "</route>\n");
+    }
+}
+
+/* Writes the platform: one SimGrid host per place, one per routed unit's endpoint, one
+ * link per graph link, all named by index so that no user text reaches the XML. */
 static int write_platform(const pl_graph *g, char *path, size_t len, pl_diag *d)
 {
     const char *tmp = getenv("TMPDIR");
@@ -198,9 +245,7 @@ static int write_platform(const pl_graph *g, char *path, size_t len, pl_diag *d)
     fprintf(f, "<?xml version='1.0'?>\n"
                "<!DOCTYPE platform SYSTEM \"https://simgrid.org/simgrid.dtd\">\n"
                "<platform version=\"4.1\">\n<zone id=\"pipelab\" routing=\"Full\">\n");
-    for (uint32_t p = 0; p < pl_graph_place_count(g); p++)
-        fprintf(f, "  <host id=\"p%u\" speed=\"%.17gf\" core=\"%d\"/>\n", p, HOST_SPEED,
-                pl_graph_place_kind(g, p) == PL_PLACE_HOST ? pl_graph_place_cores(g, p) : 1);
+    write_zone(f, g);
     fprintf(f, "</zone>\n</platform>\n");
     if (fclose(f) != 0) {
         unlink(path);
@@ -239,7 +284,13 @@ static int start_actors(struct engine *e, pl_diag *d)
             return pl_diag_set(d, PL_ENOMEM, "out of memory starting the engine");
         char host[32];
         snprintf(host, sizeof host, "p%u", place);
-        sg_actor_t a = sg_actor_init(pl_graph_unit_name(e->g, u), sg_host_by_name(host));
+        sg_host_t here = sg_host_by_name(host);
+        if (routed(e->g, u)) {
+            snprintf(host, sizeof host, "e%u", u);
+            c->from = here;
+            c->to = sg_host_by_name(host);
+        }
+        sg_actor_t a = sg_actor_init(pl_graph_unit_name(e->g, u), here);
         sg_actor_set_data(a, c);
         sg_actor_start(a, unit_actor, 0, NULL);
         e->active++;

@@ -16,7 +16,9 @@
 /*
  * Executes the finalized graph g (borrowed) and fills tl, which must have been
  * initialised for g's task count. Host places become SimGrid hosts with their cores,
- * so threads outnumbering cores share them; device units hold for their work.
+ * so threads outnumbering cores share them; device units hold for their work. A
+ * routed unit's task then moves its bytes over its route's links, which the transfers
+ * crossing a link at the same time share equally.
  * Ties between events at the same instant are broken by SimGrid's deterministic
  * order (actors in unit order), and a task's release edge on ties is the first listed.
  * Fails with PL_EDEADLOCK when every unit left waits on another (the diagnostic names
