@@ -7,6 +7,8 @@
  * earliest t can start; backward, after[t] is the longest chain that must follow
  * t's end and q[t] the longest chain from t's start to the end of the graph.
  * Each term is a time no schedule can beat, so their maximum is a lower bound.
+ * Durations are times alone (work plus bytes over the narrowest link), except in
+ * the host term, where only work occupies cores.
  */
 #include "bound.h"
 #include "error.h"
@@ -87,8 +89,8 @@ static void forward(const pl_graph *g, const uint32_t *order, struct chains *c)
         pl_graph_task_edges(g, t, &first, &cnt);
         for (uint32_t e = first; e < first + cnt; e++) {
             const pl_edge *ed = pl_graph_edge(g, e);
-            double at = c->est[ed->src] + (ed->at == PL_AT_END ? pl_graph_task_work(g, ed->src) : 0);
-            est = fmax(est, at);
+            double took = ed->at == PL_AT_END ? pl_graph_task_alone(g, ed->src) : 0;
+            est = fmax(est, c->est[ed->src] + took);
         }
         c->est[t] = est;
     }
@@ -102,7 +104,7 @@ static void backward(const pl_graph *g, const uint32_t *order, struct chains *c)
     memset(c->q, 0, (size_t)n * sizeof *c->q);
     for (uint32_t i = n; i-- > 0;) {
         uint32_t t = order[i], first, cnt;
-        c->q[t] = fmax(c->q[t], pl_graph_task_work(g, t) + c->after[t]);
+        c->q[t] = fmax(c->q[t], pl_graph_task_alone(g, t) + c->after[t]);
         pl_graph_task_edges(g, t, &first, &cnt);
         for (uint32_t e = first; e < first + cnt; e++) {
             const pl_edge *ed = pl_graph_edge(g, e);
@@ -130,7 +132,7 @@ static void unit_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
             continue;
         double work = 0;
         for (uint32_t i = 0; i < n; i++)
-            work += pl_graph_task_work(g, tasks[i]);
+            work += pl_graph_task_alone(g, tasks[i]);
         consider(b, PL_BOUND_UNIT, u, c->est[tasks[0]], work, c->after[tasks[n - 1]]);
     }
 }
@@ -146,6 +148,7 @@ static void place_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
             const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
             if (pl_graph_unit_place(g, u) != p || n == 0)
                 continue;
+            /* Work, not time alone: moving bytes takes no core. */
             for (uint32_t i = 0; i < n; i++)
                 work += pl_graph_task_work(g, tasks[i]);
             head = fmin(head, c->est[tasks[0]]);
@@ -154,6 +157,54 @@ static void place_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
         if (isfinite(head))
             consider(b, PL_BOUND_PLACE, p, head, work / pl_graph_place_cores(g, p), tail);
     }
+}
+
+/* Per link, over the tasks that move bytes across it: all their bytes, the earliest any
+ * of them can begin moving bytes (after its earliest start and its latency), and the
+ * shortest chain that must follow one of them. The last of those transfers to finish
+ * ends no earlier than head + bytes / bandwidth, and one of them is the last. */
+struct link_load {
+    double bytes, head, tail;
+};
+
+static void load_unit(const pl_graph *g, const struct chains *c, uint32_t u,
+                      struct link_load *load)
+{
+    uint32_t n, nroute;
+    const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+    const uint32_t *route = pl_graph_unit_route(g, u, &nroute);
+    for (uint32_t i = 0; i < n && nroute > 0; i++) {
+        uint32_t t = tasks[i];
+        double bytes = pl_graph_task_bytes(g, t);
+        if (bytes <= 0)
+            continue;
+        for (uint32_t k = 0; k < nroute; k++) {
+            struct link_load *l = &load[route[k]];
+            l->bytes += bytes;
+            l->head = fmin(l->head, c->est[t] + pl_graph_task_work(g, t));
+            l->tail = fmin(l->tail, c->after[t]);
+        }
+    }
+}
+
+static int link_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
+{
+    uint32_t nlinks = pl_graph_link_count(g);
+    if (nlinks == 0)
+        return 0;
+    struct link_load *load = malloc((size_t)nlinks * sizeof *load);
+    if (!load)
+        return PL_ENOMEM;
+    for (uint32_t l = 0; l < nlinks; l++)
+        load[l] = (struct link_load){0, INFINITY, INFINITY};
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
+        load_unit(g, c, u, load);
+    for (uint32_t l = 0; l < nlinks; l++)
+        if (load[l].bytes > 0)
+            consider(b, PL_BOUND_LINK, l, load[l].head,
+                     load[l].bytes / pl_graph_link_bandwidth(g, l), load[l].tail);
+    free(load);
+    return 0;
 }
 
 int pl_bound_compute(const pl_graph *g, pl_bound *out)
@@ -175,6 +226,7 @@ int pl_bound_compute(const pl_graph *g, pl_bound *out)
         consider(out, PL_BOUND_CRITICAL_PATH, 0, 0, out->critical_path, 0);
         unit_terms(g, &c, out);
         place_terms(g, &c, out);
+        rc = link_terms(g, &c, out);
     }
     free(order);
     free(c.est);

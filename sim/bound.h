@@ -2,13 +2,18 @@
 /*
  * bound.h — an analytic lower bound on the makespan of a task graph.
  *
- * Read from the graph alone, before or without simulating. The bound is the
- * largest of: the critical path (longest chain of work through the edges,
- * ignoring that units do one thing at a time); for every unit, the earliest its
- * first task can start, plus all its work, plus the shortest chain that must
- * follow its last task (for a stage of a pipeline: fill + N x stage + drain,
- * which for equal items is the textbook fill + (N - 1) x bottleneck stage); and
- * for every host, its threads' work divided by its cores.
+ * Read from the graph alone, before or without simulating. A task's duration
+ * here is its time alone (pl_graph_task_alone: work plus bytes over the
+ * narrowest link of its route). The bound is the largest of: the critical path
+ * (longest chain of durations through the edges, ignoring that units do one
+ * thing at a time); for every unit, the earliest its first task can start, plus
+ * all its tasks' durations, plus the shortest chain that must follow its last
+ * task (for a stage of a pipeline: fill + N x stage + drain, which for equal
+ * items is the textbook fill + (N - 1) x bottleneck stage); for every host, its
+ * threads' work divided by its cores; and for every link, the earliest any
+ * transfer over it can begin moving bytes, plus all the bytes routed over it
+ * divided by its bandwidth, plus the shortest chain that must follow one of
+ * those transfers.
  */
 #ifndef PL_BOUND_H
 #define PL_BOUND_H
@@ -20,7 +25,8 @@
 #define PL_BOUND_KINDS(X)                                                              \
     X(CRITICAL_PATH, "critical path")                                              \
     X(UNIT, "unit")                                                                \
-    X(PLACE, "host cores")
+    X(PLACE, "host cores")                                                         \
+    X(LINK, "shared bandwidth")
 
 typedef enum pl_bound_kind {
 #define PL_BOUND_ENUM(name, spelled) PL_BOUND_##name,
@@ -33,9 +39,9 @@ const char *pl_bound_kind_name(pl_bound_kind k);
 typedef struct pl_bound {
     double makespan;       /* the bound: head + work + tail of the binding term */
     pl_bound_kind kind;    /* which term binds */
-    uint32_t which;        /* its unit or place id (unused for the critical path) */
+    uint32_t which;        /* its unit, place or link id (unused for the critical path) */
     double head;           /* earliest the binding resource can start */
-    double work;           /* its work (per core for a host) */
+    double work;           /* its work (per core for a host; bytes / bandwidth for a link) */
     double tail;           /* what must follow its last task */
     double critical_path;  /* the critical path, whatever binds */
 } pl_bound;

@@ -52,7 +52,7 @@ static void unit_metrics(const pl_graph *g, const pl_timeline *tl, uint32_t u,
     for (uint32_t i = 0; i < n; i++) {
         uint32_t t = tasks[i];
         um->busy += tl->end[t] - tl->start[t];
-        um->work += pl_graph_task_work(g, t);
+        um->work += pl_graph_task_alone(g, t);
         if (i == 0)
             continue;
         double gap = tl->start[t] - tl->end[tasks[i - 1]];
@@ -68,7 +68,9 @@ static void unit_metrics(const pl_graph *g, const pl_timeline *tl, uint32_t u,
         }
     }
     um->drain = makespan - tl->end[tasks[n - 1]];
-    /* Below the noise threshold a difference is the engine's rounding, not sharing. */
+    /* Time beyond what the tasks take alone was lost to sharing host cores with other
+     * threads or link bandwidth with other transfers. Below the noise threshold a
+     * difference is the engine's rounding, not sharing. */
     um->contention = um->busy - um->work > eps ? um->busy - um->work : 0;
     um->utilization = makespan > 0 ? um->busy / makespan : 0;
 }

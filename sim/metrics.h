@@ -4,8 +4,10 @@
  *
  * For every unit: busy time, fill (idle before its first task), bubbles (idle
  * between two of its tasks, each charged to the kind of edge that released the
- * task ending it), drain (idle after its last task), and for host threads the
- * time lost to sharing cores. busy + fill + bubble + drain = makespan for every
+ * task ending it), drain (idle after its last task), and the time lost to
+ * sharing: host threads slowed down by other threads on too few cores, transfers
+ * by other transfers on the links of their route (what a unit's tasks took beyond
+ * pl_graph_task_alone). busy + fill + bubble + drain = makespan for every
  * unit. Also the critical path: the chain of tasks and edges that set the
  * makespan, as time per unit.
  */
@@ -20,8 +22,8 @@
 typedef struct pl_unit_metrics {
     uint64_t tasks;
     double busy;       /* time spent on tasks */
-    double work;       /* the tasks' work on an idle resource */
-    double contention; /* busy - work: slowed down by threads sharing cores */
+    double work;       /* what the tasks take on an idle machine (pl_graph_task_alone) */
+    double contention; /* busy - work: time lost to sharing cores or bandwidth */
     double utilization; /* busy / makespan */
     double fill, drain;
     double bubble;      /* total idle time between tasks */

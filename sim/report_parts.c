@@ -49,6 +49,8 @@ const char *pl_report_binds(const pl_run *run)
         return pl_graph_unit_name(run->graph, run->bound->which);
     case PL_BOUND_PLACE:
         return pl_graph_place_name(run->graph, run->bound->which);
+    case PL_BOUND_LINK:
+        return pl_graph_link_name(run->graph, run->bound->which);
     case PL_BOUND_CRITICAL_PATH:
         break;
     }

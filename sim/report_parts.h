@@ -24,8 +24,8 @@ typedef struct pl_share {
  * returns its length, or PL_ENOMEM. */
 int pl_report_critical_shares(const pl_run *run, pl_share **out);
 
-/* The name of the unit or place whose term binds the bound, or NULL for the critical
- * path. Borrowed from the graph. */
+/* The name of the unit, place or link whose term binds the bound, or NULL for the
+ * critical path. Borrowed from the graph. */
 const char *pl_report_binds(const pl_run *run);
 
 /* bound / makespan: how close the simulation came to its lower bound; 1 when both are 0. */

@@ -18,8 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Where-the-time-went thresholds: contention as a share of busy time, slot bubbles as a
- * share of the makespan, and the efficiency from which a run counts as at its bound. */
+/* Where-the-time-went thresholds: time lost to sharing cores or bandwidth ("shared", the
+ * metrics' contention) as a share of busy time, slot bubbles as a share of the makespan,
+ * and the efficiency from which a run counts as at its bound. */
 #define SHARED_WORTH  0.01
 #define SLOT_WORTH    0.05
 #define AT_BOUND      0.995
@@ -31,6 +32,8 @@
 /* A formatted time; the compound literal lives until the end of the enclosing block,
  * so several may appear in one call. */
 #define TIME(x) pl_units_format((x), PL_Q_TIME, 4, (char[32]){0}, 32)
+#define SIZE(x) pl_units_format((x), PL_Q_SIZE, 4, (char[32]){0}, 32)
+#define RATE(x) pl_units_format((x), PL_Q_BANDWIDTH, 4, (char[32]){0}, 32)
 
 static double pct(double part, double whole)
 {
@@ -98,6 +101,14 @@ static void describe_bound(const pl_run *run, char *buf, size_t len)
                  TIME(b->makespan), TIME(b->head), binds, TIME(b->work),
                  pl_graph_place_cores(run->graph, b->which), TIME(b->tail));
         return;
+    case PL_BOUND_LINK: {
+        double bandwidth = pl_graph_link_bandwidth(run->graph, b->which);
+        snprintf(buf, len,
+                 "%s = %s before link %s carries a byte + %s to carry %s at %s + %s after it",
+                 TIME(b->makespan), TIME(b->head), binds, TIME(b->work),
+                 SIZE(b->work * bandwidth), RATE(bandwidth), TIME(b->tail));
+        return;
+    }
     case PL_BOUND_CRITICAL_PATH:
         break;
     }
@@ -313,6 +324,10 @@ static void bound_sentence(const pl_run *run, struct sentence *s)
     case PL_BOUND_PLACE:
         say(s, "only less work on %s or more cores can speed it up.", pl_report_binds(run));
         return;
+    case PL_BOUND_LINK:
+        say(s, "only fewer bytes over link %s or more bandwidth on it can speed it up.",
+            pl_report_binds(run));
+        return;
     case PL_BOUND_CRITICAL_PATH:
         break;
     }
@@ -349,12 +364,32 @@ static void device_sentence(const pl_run *run, uint32_t u, struct sentence *s)
         pl_edge_cause_help((pl_edge_kind)k));
 }
 
-static int loses_to_sharing(const pl_run *run, uint32_t u)
+static int loses_much(const pl_run *run, uint32_t u)
 {
     const pl_unit_metrics *um = &run->m->units[u];
+    return um->contention > SHARED_WORTH * um->busy;
+}
+
+static int is_transfer_unit(const pl_run *run, uint32_t u)
+{
+    uint32_t n;
+    pl_graph_unit_route(run->graph, u, &n);
+    return n > 0;
+}
+
+/* A host thread without a route can only lose time to other threads on its cores. */
+static int loses_to_cores(const pl_run *run, uint32_t u)
+{
     uint32_t place = pl_graph_unit_place(run->graph, u);
     return pl_graph_place_kind(run->graph, place) == PL_PLACE_HOST &&
-           um->contention > SHARED_WORTH * um->busy;
+           !is_transfer_unit(run, u) && loses_much(run, u);
+}
+
+/* A transfer unit loses time to other transfers on its route's links (and, on a host,
+ * possibly to threads on its cores too). */
+static int loses_to_bandwidth(const pl_run *run, uint32_t u)
+{
+    return is_transfer_unit(run, u) && loses_much(run, u);
 }
 
 static int held_by_slots(const pl_run *run, uint32_t u)
@@ -398,10 +433,18 @@ static void slots_of(const pl_run *run, uint32_t u, struct sentence *s)
     say(s, " for %s (%.1f %% of the makespan)", TIME(t), pct(t, run->m->makespan));
 }
 
-static int sharing_sentence(const pl_run *run, struct sentence *s)
+static int cores_sentence(const pl_run *run, struct sentence *s)
 {
     say(s, "Threads sharing host cores slow down");
-    int n = list_units(run, s, loses_to_sharing, sharing_of) > 0;
+    int n = list_units(run, s, loses_to_cores, sharing_of) > 0;
+    say(s, ".");
+    return n;
+}
+
+static int bandwidth_sentence(const pl_run *run, struct sentence *s)
+{
+    say(s, "Transfers sharing link bandwidth slow down");
+    int n = list_units(run, s, loses_to_bandwidth, sharing_of) > 0;
     say(s, ".");
     return n;
 }
@@ -437,15 +480,16 @@ static void pick_devices(const pl_run *run, int room, char *keep)
 
 static int where_time_went(const pl_run *run, FILE *out)
 {
-    struct sentence first = {0}, second = {0}, sharing = {0}, slots = {0};
+    struct sentence first = {0}, second = {0}, cores = {0}, bandwidth = {0}, slots = {0};
     bottleneck_sentence(run, &first);
     bound_sentence(run, &second);
-    int has_sharing = sharing_sentence(run, &sharing);
+    int has_cores = cores_sentence(run, &cores);
+    int has_bandwidth = bandwidth_sentence(run, &bandwidth);
     int has_slots = slot_sentence(run, &slots);
     char *keep = calloc((size_t)run->m->nunits + 1, 1);
     if (!keep)
         return PL_ENOMEM;
-    pick_devices(run, MAX_SENTENCES - 2 - has_sharing - has_slots, keep);
+    pick_devices(run, MAX_SENTENCES - 2 - has_cores - has_bandwidth - has_slots, keep);
     fputs("where the time went:\n", out);
     put_wrapped(out, first.text);
     put_wrapped(out, second.text);
@@ -457,8 +501,10 @@ static int where_time_went(const pl_run *run, FILE *out)
         put_wrapped(out, device.text);
     }
     free(keep);
-    if (has_sharing)
-        put_wrapped(out, sharing.text);
+    if (has_cores)
+        put_wrapped(out, cores.text);
+    if (has_bandwidth)
+        put_wrapped(out, bandwidth.text);
     if (has_slots)
         put_wrapped(out, slots.text);
     return 0;

@@ -167,7 +167,7 @@ static void task_event(struct writer *w, const pl_run *run, uint32_t u, uint32_t
     fputs(",\"args\":{\"op\":", out);
     put_string(out, label);
     fprintf(out, ",\"item\":%" PRIu32 ",\"work_us\":", item);
-    put_us(out, ps(pl_graph_task_work(g, t)));
+    put_us(out, ps(pl_graph_task_alone(g, t)));
     fputs(",\"released_by\":", out);
     put_string(out, released_by(run, t));
     fputs("}}", out);
