@@ -28,6 +28,7 @@
  * each op before issuing the next), so one core takes exactly N x a tile's steps.
  */
 #include "tile.h"
+#include "tile_site.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,10 +37,13 @@
 struct lower {
     const pl_tile_program *p;
     pl_tile_variant v;
+    pl_tile_site *site;
     pl_graph *g;
+    uint32_t item; /* every task's item, or PL_TILE_PER_TILE */
+    pl_tile_ends *ends; /* NULL when not wanted */
     uint32_t labels[PL_TILE_MAX_STEPS];
-    uint32_t gm_link; /* PL_NO_EDGE when GM is not shared */
     uint32_t units[PL_TILE_MAX_UNITS]; /* this core's graph unit per pipe; PL_NO_EDGE */
+    uint32_t first_task[PL_TILE_MAX_UNITS], last_task[PL_TILE_MAX_UNITS]; /* this core's */
     uint64_t first, n; /* this core's block of tiles */
     uint32_t *task;    /* n x nsteps task ids of this core; PL_NO_EDGE where a step skips */
     uint64_t ahead[PL_TILE_MAX_STEPS]; /* tiles each step is issued ahead (barrier sync) */
@@ -88,24 +92,11 @@ static bool used(const pl_tile_program *p, uint32_t u)
 static int add_core(struct lower *lw, uint32_t c)
 {
     const pl_tile_program *p = lw->p;
-    char name[96];
-    uint32_t place;
-    snprintf(name, sizeof name, "core%u", c);
-    int rc = pl_graph_add_place(lw->g, name, PL_PLACE_DEVICE, 1, &place);
+    int rc = 0;
     for (uint32_t u = 0; u < p->nunits && rc == 0; u++) {
-        lw->units[u] = PL_NO_EDGE;
-        if (!used(p, u))
-            continue;
-        snprintf(name, sizeof name, "core%u.%s", c, p->units[u].name);
-        rc = pl_graph_add_unit(lw->g, name, place, &lw->units[u]);
-        if (rc != 0 || !moves_bytes(p, u))
-            continue;
-        uint32_t route[2], n = 0;
-        rc = pl_graph_add_link(lw->g, name, p->units[u].bandwidth, &route[n++]);
-        if (p->units[u].gm && lw->gm_link != PL_NO_EDGE)
-            route[n++] = lw->gm_link;
-        if (rc == 0)
-            rc = pl_graph_set_unit_route(lw->g, lw->units[u], route, n);
+        lw->units[u] = lw->first_task[u] = lw->last_task[u] = PL_NO_EDGE;
+        if (used(p, u))
+            rc = pl_tile_site_unit(lw->site, c, &p->units[u], moves_bytes(p, u), &lw->units[u]);
     }
     return rc;
 }
@@ -123,9 +114,13 @@ static int add_task(struct lower *lw, uint64_t i, uint32_t s)
     if (!pl_tile_step_runs(p, s, i))
         return 0;
     double work = st->amount == PL_TILE_BYTES ? u->latency : pl_tile_step_alone(p, s, k);
-    int rc = pl_graph_add_task(lw->g, lw->units[st->unit], work, lw->labels[s], (uint32_t)k, t);
+    uint32_t item = lw->item == PL_TILE_PER_TILE ? (uint32_t)k : lw->item;
+    int rc = pl_graph_add_task(lw->g, lw->units[st->unit], work, lw->labels[s], item, t);
     if (rc == 0 && st->amount == PL_TILE_BYTES)
         rc = pl_graph_set_task_bytes(lw->g, *t, st->bytes);
+    if (lw->first_task[st->unit] == PL_NO_EDGE)
+        lw->first_task[st->unit] = *t;
+    lw->last_task[st->unit] = *t;
     return rc;
 }
 
@@ -285,6 +280,31 @@ static void issue_ahead(struct lower *lw)
     }
 }
 
+/* Records the core's first and last task on each of its pipes. */
+static int add_ends(struct lower *lw)
+{
+    pl_tile_ends *e = lw->ends;
+    for (uint32_t u = 0; e && u < lw->p->nunits; u++) {
+        if (lw->first_task[u] == PL_NO_EDGE)
+            continue;
+        if (e->n == e->cap) {
+            uint32_t cap = e->cap ? 2 * e->cap : 16;
+            uint32_t *first = realloc(e->first, cap * sizeof *first);
+            if (first)
+                e->first = first;
+            uint32_t *last = realloc(e->last, cap * sizeof *last);
+            if (last)
+                e->last = last;
+            if (!first || !last)
+                return PL_ENOMEM;
+            e->cap = cap;
+        }
+        e->first[e->n] = lw->first_task[u];
+        e->last[e->n++] = lw->last_task[u];
+    }
+    return 0;
+}
+
 static int lower_core(struct lower *lw, uint32_t c)
 {
     const pl_tile_program *p = lw->p;
@@ -292,37 +312,43 @@ static int lower_core(struct lower *lw, uint32_t c)
     for (uint64_t i = 0; i < lw->n && rc == 0; i++)
         for (uint32_t s = 0; s < p->nsteps && rc == 0; s++)
             rc = add_task(lw, i, s);
-    return rc == 0 ? add_edges(lw) : rc;
+    if (rc == 0)
+        rc = add_edges(lw);
+    return rc == 0 ? add_ends(lw) : rc;
 }
 
-static int lower_into(struct lower *lw)
+void pl_tile_ends_fini(pl_tile_ends *e)
 {
-    const pl_tile_program *p = lw->p;
+    free(e->first);
+    free(e->last);
+    *e = (pl_tile_ends){0};
+}
+
+int pl_tile_lower_kernel(pl_tile_site *site, const pl_tile_program *p, pl_tile_variant v,
+                         uint32_t item, pl_tile_ends *ends)
+{
+    struct lower lw = {.p = p, .v = v, .site = site, .g = pl_tile_site_graph(site),
+                       .item = item, .ends = ends};
     int rc = 0;
-    lw->gm_link = PL_NO_EDGE;
-    if (p->gm_bandwidth > 0)
-        rc = pl_graph_add_link(lw->g, "GM", p->gm_bandwidth, &lw->gm_link);
     for (uint32_t s = 0; s < p->nsteps && rc == 0; s++)
-        rc = pl_graph_add_label(lw->g, p->steps[s].op, &lw->labels[s]);
-    issue_ahead(lw);
+        rc = pl_graph_add_label(lw.g, p->steps[s].op, &lw.labels[s]);
+    issue_ahead(&lw);
     /* Whole groups per core, the first (groups mod cores) cores one more. */
     uint64_t groups = p->tiles / p->group, base = groups / p->cores, extra = groups % p->cores;
-    lw->task = malloc((base + 1) * p->group * p->nsteps * sizeof *lw->task);
-    if (!lw->task)
+    lw.task = malloc((base + 1) * p->group * p->nsteps * sizeof *lw.task);
+    if (!lw.task)
         return PL_ENOMEM;
-    lw->first = 0;
+    lw.first = 0;
     for (uint32_t c = 0; c < p->cores && rc == 0; c++) {
-        lw->n = (base + (c < extra)) * p->group;
-        rc = lower_core(lw, c);
-        lw->first += lw->n;
+        lw.n = (base + (c < extra)) * p->group;
+        rc = lower_core(&lw, c);
+        lw.first += lw.n;
     }
-    free(lw->task);
-    if (rc == 0)
-        rc = pl_graph_set_items(lw->g, p->tiles, "tiles");
-    return rc == 0 ? pl_graph_finalize(lw->g) : rc;
+    free(lw.task);
+    return rc;
 }
 
-static const char *variant_name(const pl_tile_program *p, pl_tile_variant v)
+const char *pl_tile_variant_name(const pl_tile_program *p, pl_tile_variant v)
 {
     if (v == PL_TILE_NAIVE)
         return "single-buffered";
@@ -332,28 +358,33 @@ static const char *variant_name(const pl_tile_program *p, pl_tile_variant v)
 
 int pl_tile_lower(const pl_tile_program *p, pl_tile_variant v, pl_graph **out)
 {
-    struct lower lw = {.p = p, .v = v};
-    lw.g = pl_graph_create(variant_name(p, v));
-    if (!lw.g)
-        return PL_ENOMEM;
-    int rc = lower_into(&lw);
+    pl_graph *g = pl_graph_create(pl_tile_variant_name(p, v));
+    pl_tile_site *site = NULL;
+    int rc = g ? pl_tile_site_create(g, p->gm_bandwidth, &site) : PL_ENOMEM;
+    if (rc == 0)
+        rc = pl_tile_lower_kernel(site, p, v, PL_TILE_PER_TILE, NULL);
+    pl_tile_site_destroy(site);
+    if (rc == 0)
+        rc = pl_graph_set_items(g, p->tiles, "tiles");
+    if (rc == 0)
+        rc = pl_graph_finalize(g);
     if (rc != 0) {
-        pl_graph_destroy(lw.g);
+        pl_graph_destroy(g);
         return rc;
     }
-    *out = lw.g;
+    *out = g;
     return 0;
 }
 
 int pl_tile_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d)
 {
     pl_tile_program *p = NULL;
-    int rc = pl_tile_program_load(cfg, rng, &p, d);
+    int rc = pl_tile_program_load(cfg, pl_config_get(cfg, "tile"), rng, &p, d);
     if (rc != 0)
         return rc;
     memset(out, 0, sizeof *out);
-    out->mode = variant_name(p, PL_TILE_PIPELINED);
-    out->baseline_mode = variant_name(p, PL_TILE_NAIVE);
+    out->mode = pl_tile_variant_name(p, PL_TILE_PIPELINED);
+    out->baseline_mode = pl_tile_variant_name(p, PL_TILE_NAIVE);
     out->random = p->random;
     rc = pl_tile_lower(p, PL_TILE_PIPELINED, &out->run);
     if (rc == 0)

@@ -24,6 +24,7 @@
 
 #include "model.h"
 #include "tile_program.h"
+#include "tile_site.h"
 
 /* The keys under `tile`. */
 extern const pl_key pl_tile_keys[];
@@ -31,9 +32,31 @@ extern const pl_key pl_tile_keys[];
 /* Which lowering: the kernel as configured, or the naive single-buffered one. */
 typedef enum pl_tile_variant { PL_TILE_PIPELINED, PL_TILE_NAIVE } pl_tile_variant;
 
-/* Lowers a loaded program into a finalized graph the caller destroys. Returns 0 or
- * PL_ENOMEM. */
+/* "event sync", "barrier sync", "batch sync" or "single-buffered": static. */
+const char *pl_tile_variant_name(const pl_tile_program *p, pl_tile_variant v);
+
+/* Lowers a loaded program (borrowed) into a finalized graph the caller destroys; its
+ * items are the tiles. Returns 0 or PL_ENOMEM. */
 int pl_tile_lower(const pl_tile_program *p, pl_tile_variant v, pl_graph **out);
+
+/* Where one kernel begins and ends: for every pipe of every core it used, its first and
+ * last task. A kernel has started once any first task has, and finished once every last
+ * task has. Free the arrays with pl_tile_ends_fini. */
+typedef struct pl_tile_ends {
+    uint32_t *first, *last;
+    uint32_t n, cap;
+} pl_tile_ends;
+void pl_tile_ends_fini(pl_tile_ends *e);
+
+/* Every task carries its tile's index as its item. */
+#define PL_TILE_PER_TILE UINT32_MAX
+
+/* Lowers program p into the graph of site (another kernel's tasks may come before or
+ * after it on the same pipes), every task carrying `item`, or its tile's index for
+ * PL_TILE_PER_TILE. Appends the kernel's first and last tasks per pipe to ends unless
+ * it is NULL. Returns 0 or PL_ENOMEM. */
+int pl_tile_lower_kernel(pl_tile_site *site, const pl_tile_program *p, pl_tile_variant v,
+                         uint32_t item, pl_tile_ends *ends);
 
 /* The model's entry (see pl_model.lower). */
 int pl_tile_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d);

@@ -85,9 +85,11 @@ static int blocks(const pl_node *gemm, const char *dim, const char *tile, long l
 
 enum { L1, L0A, L0B, L0C }; /* indices into PL_ONCHIP_CHOICES */
 
-int pl_tile_gemm_generate(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
+int pl_tile_gemm_generate(const pl_config *cfg, const pl_node *sec, pl_tile_program *p,
+                          pl_diag *d)
 {
-    const pl_node *gemm = pl_config_get(cfg, "tile.gemm");
+    (void)cfg;
+    const pl_node *gemm = pl_node_get(sec, "gemm");
     long long bm, bn, bk;
     int rc = blocks(gemm, "m", "tile_m", &bm, d);
     if (rc == 0)
@@ -101,7 +103,7 @@ int pl_tile_gemm_generate(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
     double tk = (double)pl_node_int(pl_node_get(gemm, "tile_k"));
     double in = element_bytes(pl_node_str(pl_node_get(gemm, "dtype")));
     double out = element_bytes(pl_node_str(pl_node_get(gemm, "out_dtype")));
-    uint32_t depth = (uint32_t)pl_config_int(cfg, "tile.depth"), kt = (uint32_t)bk;
+    uint32_t depth = (uint32_t)pl_node_int(pl_node_get(sec, "depth")), kt = (uint32_t)bk;
     double a = tm * tk * in, b = tk * tn * in;
     p->tiles = (uint64_t)bm * (uint64_t)bn * (uint64_t)bk;
     enum { A1, B1, A0, B0, C };
@@ -118,7 +120,7 @@ int pl_tile_gemm_generate(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
             : add_step(p, "TMATMUL", "CUBE", PL_TILE_FLOPS, 2 * tm * tn * tk, C, A0, B0, 1);
     rc = rc ? rc : add_step(p, "TSTORE C", "MTE3", PL_TILE_BYTES, tm * tn * out, -1, C, -1, kt);
     if (rc == PL_EINVAL)
-        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(gemm), "tile.gemm",
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(gemm), pl_node_path(gemm),
                           "the GEMM kernel runs on MTE2, MTE1, CUBE and MTE3; one of them is "
                           "missing");
     if (rc != 0)

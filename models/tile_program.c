@@ -152,10 +152,10 @@ static int read_machine(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
 
 /* ---- Buffers and steps as written -------------------------------------------------- */
 
-static int read_buffers(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
+static int read_buffers(const pl_node *sec, pl_tile_program *p, pl_diag *d)
 {
-    const pl_node *list = pl_config_get(cfg, "tile.buffers");
-    uint32_t deflt = (uint32_t)pl_config_int(cfg, "tile.depth");
+    const pl_node *list = pl_node_get(sec, "buffers");
+    uint32_t deflt = (uint32_t)pl_node_int(pl_node_get(sec, "depth"));
     for (size_t i = 0; i < pl_node_len(list); i++) {
         const pl_node *e = pl_node_at(list, i), *name = pl_node_get(e, "name");
         if (p->nbuffers == PL_TILE_MAX_BUFFERS)
@@ -250,9 +250,9 @@ static int read_step(pl_tile_program *p, const pl_node *e, pl_diag *d)
     return rc;
 }
 
-static int read_steps(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
+static int read_steps(const pl_node *sec, pl_tile_program *p, pl_diag *d)
 {
-    const pl_node *list = pl_config_get(cfg, "tile.steps");
+    const pl_node *list = pl_node_get(sec, "steps");
     for (size_t i = 0; i < pl_node_len(list); i++) {
         if (p->nsteps == PL_TILE_MAX_STEPS)
             return pl_diag_at(d, PL_ECONFIG, pl_node_loc(pl_node_at(list, i)),
@@ -265,56 +265,57 @@ static int read_steps(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
     return 0;
 }
 
-/* Either tile.gemm, or count, buffers and steps. */
-static int read_kernel(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
+/* Either gemm, or count, buffers and steps. */
+static int read_kernel(const pl_config *cfg, const pl_node *sec, pl_tile_program *p, pl_diag *d)
 {
-    const pl_node *gemm = pl_config_get(cfg, "tile.gemm");
-    static const char *const written[] = {"tile.count", "tile.buffers", "tile.steps"};
+    const pl_node *gemm = pl_node_get(sec, "gemm");
+    static const char *const written[] = {"count", "buffers", "steps"};
     for (int i = 0; i < 3; i++) {
-        const pl_node *n = pl_config_get(cfg, written[i]);
+        const pl_node *n = pl_node_get(sec, written[i]);
         if (gemm && n)
-            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), written[i],
-                              "tile.gemm derives the tiles, buffers and steps; remove %s or "
-                              "tile.gemm",
-                              written[i]);
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), pl_node_path(n),
+                              "%s derives the tiles, buffers and steps; remove %s or %s",
+                              pl_node_path(gemm), pl_node_path(n), pl_node_path(gemm));
         if (!gemm && !n)
-            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(pl_config_get(cfg, "tile")), "tile",
-                              "expected %s (or tile.gemm)", written[i]);
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(sec), pl_node_path(sec),
+                              "expected %s.%s (or %s.gemm)", pl_node_path(sec), written[i],
+                              pl_node_path(sec));
     }
     if (gemm)
-        return pl_tile_gemm_generate(cfg, p, d);
-    p->tiles = (uint64_t)pl_config_int(cfg, "tile.count");
-    int rc = read_buffers(cfg, p, d);
+        return pl_tile_gemm_generate(cfg, sec, p, d);
+    p->tiles = (uint64_t)pl_node_int(pl_node_get(sec, "count"));
+    int rc = read_buffers(sec, p, d);
     if (rc == 0)
-        rc = read_steps(cfg, p, d);
+        rc = read_steps(sec, p, d);
+    const pl_node *steps = pl_node_get(sec, "steps");
     if (rc == 0 && p->nsteps == 0)
-        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(pl_config_get(cfg, "tile.steps")),
-                          "tile.steps", "expected at least one step, got an empty list");
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(steps), pl_node_path(steps),
+                          "expected at least one step, got an empty list");
     return rc;
 }
 
 /* ---- Checks ------------------------------------------------------------------------ */
 
 /* Where to point for step s: its entry in tile.steps, or tile.gemm. */
-static const pl_node *step_node(const pl_config *cfg, uint32_t s)
+static const pl_node *step_node(const pl_node *sec, uint32_t s)
 {
-    const pl_node *steps = pl_config_get(cfg, "tile.steps");
-    return steps ? pl_node_at(steps, s) : pl_config_get(cfg, "tile.gemm");
+    const pl_node *steps = pl_node_get(sec, "steps");
+    return steps ? pl_node_at(steps, s) : pl_node_get(sec, "gemm");
 }
 
-static const pl_node *buffer_node(const pl_config *cfg, uint32_t b)
+static const pl_node *buffer_node(const pl_node *sec, uint32_t b)
 {
-    const pl_node *list = pl_config_get(cfg, "tile.buffers");
-    return list ? pl_node_at(list, b) : pl_config_get(cfg, "tile.gemm");
+    const pl_node *list = pl_node_get(sec, "buffers");
+    return list ? pl_node_at(list, b) : pl_node_get(sec, "gemm");
 }
 
 /* The unit has the figure the step's amount needs. */
-static int check_step_unit(const pl_config *cfg, const pl_tile_program *p, uint32_t s,
+static int check_step_unit(const pl_node *sec, const pl_tile_program *p, uint32_t s,
                            pl_diag *d)
 {
     const pl_tile_step *st = &p->steps[s];
     const pl_tile_unit *u = &p->units[st->unit];
-    const pl_node *at = step_node(cfg, s);
+    const pl_node *at = step_node(sec, s);
     if (st->amount == PL_TILE_BYTES && !u->dma)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(at), pl_node_path(at),
                           "step %s moves bytes, but %s is a compute unit; give it flops or "
@@ -339,7 +340,7 @@ static int check_step_unit(const pl_config *cfg, const pl_tile_program *p, uint3
 
 /* Derives each buffer's acquiring and releasing steps; a buffer read but never written
  * is an error. */
-static int derive_buffers(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
+static int derive_buffers(const pl_node *sec, pl_tile_program *p, pl_diag *d)
 {
     for (uint32_t b = 0; b < p->nbuffers; b++) {
         pl_tile_buffer *buf = &p->buffers[b];
@@ -354,7 +355,7 @@ static int derive_buffers(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
                 if (p->steps[s].reads[r] == b)
                     last_reader = (int)s;
         }
-        const pl_node *at = buffer_node(cfg, b);
+        const pl_node *at = buffer_node(sec, b);
         if (first_writer < 0)
             return pl_diag_at(d, PL_ECONFIG, pl_node_loc(at), pl_node_path(at),
                               "no step writes buffer '%s'; a step fills it with `writes: %s`",
@@ -368,7 +369,7 @@ static int derive_buffers(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
 }
 
 /* Every memory holds depth x size of each of its buffers. */
-static int check_capacity(const pl_config *cfg, const pl_tile_program *p, pl_diag *d)
+static int check_capacity(const pl_node *sec, const pl_tile_program *p, pl_diag *d)
 {
     for (int m = 0; m < PL_TILE_MEMORIES; m++) {
         double need = 0;
@@ -391,7 +392,7 @@ static int check_capacity(const pl_config *cfg, const pl_tile_program *p, pl_dia
         }
         if (largest < 0)
             continue;
-        const pl_node *at = buffer_node(cfg, (uint32_t)largest);
+        const pl_node *at = buffer_node(sec, (uint32_t)largest);
         if (p->capacity[m] <= 0)
             return pl_diag_at(d, PL_ECONFIG, pl_node_loc(at), pl_node_path(at),
                               "buffer '%s' lives in %s, whose capacity is not given; add "
@@ -410,7 +411,7 @@ static int check_capacity(const pl_config *cfg, const pl_tile_program *p, pl_dia
 }
 
 /* Tiles split over cores in whole groups: the largest `every` and `span`. */
-static int check_split(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
+static int check_split(const pl_config *cfg, const pl_node *sec, pl_tile_program *p, pl_diag *d)
 {
     p->group = 1;
     for (uint32_t s = 0; s < p->nsteps; s++)
@@ -419,8 +420,8 @@ static int check_split(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
     for (uint32_t b = 0; b < p->nbuffers; b++)
         if (p->buffers[b].span > p->group)
             p->group = p->buffers[b].span;
-    const pl_node *count = pl_config_get(cfg, "tile.count");
-    const pl_node *at = count ? count : pl_config_get(cfg, "tile");
+    const pl_node *count = pl_node_get(sec, "count");
+    const pl_node *at = count ? count : sec;
     if (p->tiles % p->group != 0)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(at), pl_node_path(at),
                           "%llu tiles do not make whole groups of %u (the largest `every` or "
@@ -432,21 +433,21 @@ static int check_split(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
                           "memory",
                           (unsigned long long)p->tiles, p->nsteps,
                           (unsigned long long)PL_TILE_MAX_TASKS);
-    const pl_node *cores = pl_config_get(cfg, "tile.cores");
+    const pl_node *cores = pl_node_get(sec, "cores");
     long long have = pl_config_int(cfg, "machine.device.cores");
     p->cores = (uint32_t)pl_node_int(cores);
     if (p->cores > have)
-        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(cores), "tile.cores",
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(cores), pl_node_path(cores),
                           "expected at most machine.device.cores = %lld cores, got %u", have,
                           p->cores);
     if (p->cores > p->tiles / p->group && p->group == 1)
-        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(cores), "tile.cores",
-                          "%u cores but only %llu tiles to split; lower tile.cores", p->cores,
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(cores), pl_node_path(cores),
+                          "%u cores but only %llu tiles to split; lower it", p->cores,
                           (unsigned long long)p->tiles);
     if (p->cores > p->tiles / p->group)
-        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(cores), "tile.cores",
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(cores), pl_node_path(cores),
                           "%u cores but only %llu groups of %u tiles (the largest `every` or "
-                          "`span`) to split; lower tile.cores",
+                          "`span`) to split; lower it",
                           p->cores, (unsigned long long)(p->tiles / p->group), p->group);
     return 0;
 }
@@ -454,50 +455,51 @@ static int check_split(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
 /* With batch sync a consumer waits for `batch` tiles of its producer at once, so every
  * buffer between two pipes must hold them all, or the producer would wait for a slot
  * the consumer frees only after the batch: a deadlock. */
-static int check_sync(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
+static int check_sync(const pl_node *sec, pl_tile_program *p, pl_diag *d)
 {
-    const char *sync = pl_config_str(cfg, "tile.sync");
-    const pl_node *batch = pl_config_get(cfg, "tile.batch");
+    const char *sync = pl_node_str(pl_node_get(sec, "sync"));
+    const pl_node *batch = pl_node_get(sec, "batch");
     p->sync = strcmp(sync, "event") == 0     ? PL_TILE_EVENT
               : strcmp(sync, "barrier") == 0 ? PL_TILE_BARRIER
                                              : PL_TILE_BATCH;
     if (p->sync != PL_TILE_BATCH) {
         if (batch)
-            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(batch), "tile.batch",
-                              "tile.batch applies only to `sync: batch` (sync is %s)", sync);
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(batch), pl_node_path(batch),
+                              "`batch` applies only to `sync: batch` (sync is %s)", sync);
         return 0;
     }
     if (!batch)
-        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(pl_config_get(cfg, "tile.sync")),
-                          "tile.sync", "`sync: batch` needs tile.batch, the tiles per wait");
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(pl_node_get(sec, "sync")),
+                          pl_node_path(pl_node_get(sec, "sync")),
+                          "`sync: batch` needs `batch`, the tiles per wait");
     p->batch = (uint32_t)pl_node_int(batch);
     for (uint32_t s = 0; s < p->nsteps; s++)
         for (uint32_t r = 0; r < p->steps[s].nreads; r++) {
             const pl_tile_buffer *b = &p->buffers[p->steps[s].reads[r]];
             bool across = p->steps[b->acquire].unit != p->steps[s].unit;
             if (across && (uint64_t)b->depth * b->span < p->batch)
-                return pl_diag_at(d, PL_ECONFIG, pl_node_loc(batch), "tile.batch",
+                return pl_diag_at(d, PL_ECONFIG, pl_node_loc(batch), pl_node_path(batch),
                                   "a wait per %u tiles needs buffer '%s' to hold %u tiles, but "
                                   "it has %u slot(s) of %u tile(s); raise its depth or lower "
-                                  "tile.batch",
+                                  "the batch",
                                   p->batch, b->name, p->batch, b->depth, b->span);
         }
     return 0;
 }
 
-static int check_program(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
+static int check_program(const pl_config *cfg, const pl_node *sec, pl_tile_program *p, pl_diag *d)
 {
     int rc = 0;
     for (uint32_t s = 0; s < p->nsteps && rc == 0; s++)
-        rc = check_step_unit(cfg, p, s, d);
+        rc = check_step_unit(sec, p, s, d);
     if (rc == 0)
-        rc = derive_buffers(cfg, p, d);
+        rc = derive_buffers(sec, p, d);
     if (rc == 0)
-        rc = check_capacity(cfg, p, d);
+        rc = check_capacity(sec, p, d);
     if (rc == 0)
-        rc = check_split(cfg, p, d);
+        rc = check_split(cfg, sec, p, d);
     if (rc == 0)
-        rc = check_sync(cfg, p, d);
+        rc = check_sync(sec, p, d);
     return rc;
 }
 
@@ -543,17 +545,17 @@ double pl_tile_step_alone(const pl_tile_program *p, uint32_t s, uint64_t k)
     return p->time ? p->time[k * p->nsteps + s] : st->time.a;
 }
 
-int pl_tile_program_load(const pl_config *cfg, gsl_rng *rng, pl_tile_program **out,
-                         pl_diag *d)
+int pl_tile_program_load(const pl_config *cfg, const pl_node *sec, gsl_rng *rng,
+                         pl_tile_program **out, pl_diag *d)
 {
     pl_tile_program *p = calloc(1, sizeof *p);
     if (!p)
         return pl_diag_set(d, PL_ENOMEM, "out of memory for the tile kernel");
     int rc = read_machine(cfg, p, d);
     if (rc == 0)
-        rc = read_kernel(cfg, p, d);
+        rc = read_kernel(cfg, sec, p, d);
     if (rc == 0)
-        rc = check_program(cfg, p, d);
+        rc = check_program(cfg, sec, p, d);
     if (rc == 0)
         rc = draw_times(p, rng, d);
     if (rc != 0) {

@@ -88,14 +88,15 @@ typedef struct pl_tile_program {
 /* The name of on-chip memory m ("UB"). */
 const char *pl_tile_memory_name(int m);
 
-/* Reads the `tile` section and the device of a loaded scenario, or generates the steps
- * from tile.gemm, checks what the schema cannot (one amount per step, names that exist,
- * units with the figures their steps need, buffers that fit their memory, cores), and
- * draws every random duration from rng, tile after tile. Fails with PL_ECONFIG, with the
- * file, line, column and key of the culprit, or PL_ENOMEM. The caller frees *out with
- * pl_tile_program_destroy. */
-int pl_tile_program_load(const pl_config *cfg, gsl_rng *rng, pl_tile_program **out,
-                         pl_diag *d);
+/* Reads a tile kernel: the section sec (the scenario's `tile`, or a dispatch op's
+ * `tile`) of the loaded scenario cfg and the device of its machine, or generates the
+ * steps from sec's gemm; checks what the schema cannot (one amount per step, names that
+ * exist, units with the figures their steps need, buffers that fit their memory, cores),
+ * and draws every random duration from rng, tile after tile. Both borrowed. Fails with
+ * PL_ECONFIG, with the file, line, column and key of the culprit, or PL_ENOMEM. The
+ * caller frees *out with pl_tile_program_destroy. */
+int pl_tile_program_load(const pl_config *cfg, const pl_node *sec, gsl_rng *rng,
+                         pl_tile_program **out, pl_diag *d);
 void pl_tile_program_destroy(pl_tile_program *p);
 
 /* Whether step s runs on tile i of its core's block. */

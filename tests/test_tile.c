@@ -250,13 +250,13 @@ static void test_model_errors(void **state)
     const char *g[] = {"tile.steps[0]={op: TLOAD, unit: MTE2, bytes: 4 KiB, writes: t}"};
     expect_error(g, 1, "step TLOAD moves bytes on MTE2, whose bandwidth is not given");
     const char *h[] = {"tile.sync=batch"};
-    expect_error(h, 1, "key 'tile.sync': `sync: batch` needs tile.batch");
+    expect_error(h, 1, "key 'tile.sync': `sync: batch` needs `batch`");
     const char *i[] = {"tile.sync=batch", "tile.batch=4"};
     expect_error(i, 2,
                  "key 'tile.batch': a wait per 4 tiles needs buffer 't' to hold 4 tiles, but it "
                  "has 2 slot(s)");
     const char *j[] = {"tile.batch=4"};
-    expect_error(j, 1, "tile.batch applies only to `sync: batch` (sync is event)");
+    expect_error(j, 1, "`batch` applies only to `sync: batch` (sync is event)");
     const char *k[] = {"tile.cores=5"};
     expect_error(k, 1, "key 'tile.cores': expected at most machine.device.cores = 4 cores, got 5");
     const char *l[] = {"tile.count=3", "tile.cores=4"};
