@@ -302,6 +302,33 @@ static void test_gemm_shape(void **state)
     pl_session_destroy(s);
 }
 
+/* Shared GM: 4 cores each load S = 1 MB at once through their own MTE2 link of 4W =
+ * 40 GB/s over a GM of W = 10 GB/s, after a latency of 1 us. GM is shared fairly, so
+ * each load gets W/4 and ends at 1 us + 4S/W = 401 us (the issue's requirement), while
+ * alone it would take 1 us + S/W = 101 us: 300 us stretched per load. */
+static void test_shared_gm(void **state)
+{
+    (void)state;
+    const char *sets[] = {
+        "tile.count=4", "tile.cores=4", "machine.device.gm_bandwidth=10 GB/s",
+        "machine.device.units=[{name: MTE2, kind: dma, bandwidth: 40 GB/s, latency: 1 us, "
+        "from: GM, to: UB}]",
+        "tile.steps=[{op: TLOAD, unit: MTE2, bytes: 1 MB, writes: t}]"};
+    pl_session *s = run(sets, 5);
+    const pl_report *r = pl_session_report(s);
+    for (int c = 0; c < 4; c++) {
+        char name[32];
+        snprintf(name, sizeof name, "core%d.MTE2", c);
+        uint32_t n;
+        const uint32_t *t = pipe_tasks(&r->run, name, &n);
+        assert_int_equal(n, 1);
+        assert_float_equal(r->run.tl->end[t[0]], 401e-6, 401e-15);
+        const pl_unit_metrics *um = &r->run.m->units[unit_id(r->run.graph, name)];
+        assert_float_equal(um->contention, 300e-6, 300e-15);
+    }
+    pl_session_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_capacity),
         cmocka_unit_test(test_model_errors),
         cmocka_unit_test(test_gemm_shape),
+        cmocka_unit_test(test_shared_gm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
