@@ -15,6 +15,7 @@
  * blocking after service (reference §1).
  */
 #include "dispatch.h"
+#include "tile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@ struct op_template {
     char fallback[32];
     pl_dist cost[PL_DISPATCH_STEP_COUNT];
     bool sync;
+    pl_tile_program *tile; /* the kernel as a tile program, or NULL */
 };
 
 struct pl_dispatch {
@@ -71,6 +73,11 @@ static int check_entry(const pl_node *entry, pl_diag *d)
                                   "and ops; move '%s' into one of its ops",
                                   step_keys[s]);
         }
+        const pl_node *tile = pl_node_get(entry, "tile");
+        if (tile)
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(tile), pl_node_path(tile),
+                              "an entry with `ops` is a group and takes only name, repeat "
+                              "and ops; move 'tile' into one of its ops");
         const pl_node *sync = pl_node_get(entry, "sync");
         if (sync && pl_node_bool(sync))
             return pl_diag_at(d, PL_ECONFIG, pl_node_loc(sync), pl_node_path(sync),
@@ -81,11 +88,20 @@ static int check_entry(const pl_node *entry, pl_diag *d)
                               "a group needs at least one op, got an empty list");
         return 0;
     }
-    for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++)
+    for (int s = 0; s < PL_DISPATCH_HOST_STEPS; s++)
         if (!pl_node_get(entry, step_keys[s]))
             return pl_diag_at(d, PL_ECONFIG, pl_node_loc(entry), pl_node_path(entry),
                               "an op needs infer, resize, launch and kernel; '%s' is missing",
                               step_keys[s]);
+    const pl_node *kernel = pl_node_get(entry, "kernel"), *tile = pl_node_get(entry, "tile");
+    if (kernel && tile)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(tile), pl_node_path(tile),
+                          "an op's kernel is a time or a tile program, not both; remove "
+                          "'kernel' or 'tile'");
+    if (!kernel && !tile)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(entry), pl_node_path(entry),
+                          "an op needs infer, resize, launch and kernel; 'kernel' is missing "
+                          "(a time, or `tile`: a tile program)");
     return 0;
 }
 
@@ -120,6 +136,8 @@ static int count_list(const pl_node *list, uint32_t *templates, uint64_t *ops, p
 }
 
 struct loader {
+    const pl_config *cfg;
+    pl_diag *d;
     pl_dispatch *w;
     gsl_rng *rng;
     uint32_t next_template;
@@ -135,41 +153,56 @@ static void draw_op(struct loader *L, uint32_t tpl)
     L->w->template_of[L->next_op++] = tpl;
 }
 
-static uint32_t add_template(struct loader *L, const pl_node *entry, size_t index)
+/* Makes the template of an op entry. A tile kernel is read (and its random durations
+ * drawn) once per template: every repetition of the op runs the same kernel. */
+static int add_template(struct loader *L, const pl_node *entry, size_t index, uint32_t *out)
 {
     uint32_t id = L->next_template++;
     struct op_template *t = &L->w->templates[id];
-    const pl_node *name = pl_node_get(entry, "name");
+    const pl_node *name = pl_node_get(entry, "name"), *tile = pl_node_get(entry, "tile");
     snprintf(t->fallback, sizeof t->fallback, "op%zu", index);
     t->name = name ? pl_node_str(name) : t->fallback;
     t->sync = pl_node_bool(pl_node_get(entry, "sync"));
     for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++) {
-        t->cost[s] = *pl_node_dist(pl_node_get(entry, step_keys[s]));
+        const pl_node *cost = pl_node_get(entry, step_keys[s]);
+        t->cost[s] = cost ? *pl_node_dist(cost) : pl_dist_fixed(0);
         L->w->random = L->w->random || pl_dist_is_random(&t->cost[s]);
     }
-    return id;
+    *out = id;
+    if (!tile)
+        return 0;
+    int rc = pl_tile_program_load(L->cfg, tile, L->rng, &t->tile, L->d);
+    if (rc == 0)
+        L->w->random = L->w->random || t->tile->random;
+    return rc;
 }
 
 /* Expands a list in program order. A group's templates are made on its first
  * repetition and reused by the next ones. */
-static void expand_list(struct loader *L, const pl_node *list)
+static int expand_list(struct loader *L, const pl_node *list)
 {
     for (size_t i = 0; i < pl_node_len(list); i++) {
         const pl_node *entry = pl_node_at(list, i);
         long long rep = pl_node_int(pl_node_get(entry, "repeat"));
         if (!is_group(entry)) {
-            uint32_t tpl = add_template(L, entry, i);
+            uint32_t tpl;
+            int rc = add_template(L, entry, i, &tpl);
+            if (rc != 0)
+                return rc;
             for (long long r = 0; r < rep; r++)
                 draw_op(L, tpl);
             continue;
         }
         uint64_t first_op = L->next_op;
-        expand_list(L, pl_node_get(entry, "ops"));
+        int rc = expand_list(L, pl_node_get(entry, "ops"));
+        if (rc != 0)
+            return rc;
         uint64_t len = L->next_op - first_op;
         for (long long r = 1; r < rep; r++)
             for (uint64_t k = 0; k < len; k++)
                 draw_op(L, L->w->template_of[first_op + k]);
     }
+    return 0;
 }
 
 static int read_policy(const pl_config *cfg, pl_dispatch *w, pl_diag *d)
@@ -221,8 +254,12 @@ int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_d
         return pl_diag_set(d, PL_ENOMEM, "out of memory for %llu ops",
                            (unsigned long long)nops);
     }
-    struct loader L = {w, rng, 0, 0};
-    expand_list(&L, ops);
+    struct loader L = {cfg, d, w, rng, 0, 0};
+    rc = expand_list(&L, ops);
+    if (rc != 0) {
+        pl_dispatch_destroy(w);
+        return rc;
+    }
     *out = w;
     return 0;
 }
@@ -231,6 +268,8 @@ void pl_dispatch_destroy(pl_dispatch *w)
 {
     if (!w)
         return;
+    for (uint32_t t = 0; w->templates && t < w->ntemplates; t++)
+        pl_tile_program_destroy(w->templates[t].tile);
     free(w->templates);
     free(w->template_of);
     free(w->cost);
@@ -256,6 +295,8 @@ struct lowering {
     uint32_t nthreads[PL_DISPATCH_STEP_COUNT];  /* units per step */
     uint32_t *units[PL_DISPATCH_STEP_COUNT];    /* unit ids per step */
     uint32_t *task[PL_DISPATCH_STEP_COUNT];     /* task id per op and step */
+    uint32_t *kernel_end; /* per op: the task whose end is the end of its kernel */
+    pl_tile_site *site;   /* the device's cores, when some kernel is a tile program */
 };
 
 static int add_pool(struct lowering *lw, int step, uint32_t place, const char *prefix)
@@ -320,6 +361,27 @@ static int add_labels(struct lowering *lw)
     return 0;
 }
 
+/* Op k's kernel is a tile program: its task on the device stream (no work) issues the
+ * program on the cores, and a second one (no work either) waits for every pipe to finish
+ * it, so that the stream runs the next kernel only after this one, in order. */
+static int add_tile_kernel(struct lowering *lw, uint64_t k)
+{
+    const pl_dispatch *w = lw->w;
+    uint32_t tpl = w->template_of[k], stream = lw->units[PL_DISPATCH_KERNEL][0];
+    pl_tile_ends ends = {0};
+    int rc = pl_tile_lower_kernel(lw->site, w->templates[tpl].tile, PL_TILE_PIPELINED,
+                                  (uint32_t)k, &ends);
+    for (uint32_t i = 0; i < ends.n && rc == 0; i++)
+        rc = pl_graph_add_edge(lw->g, lw->task[PL_DISPATCH_KERNEL][k], ends.first[i],
+                               PL_EDGE_ISSUE, PL_AT_END);
+    if (rc == 0)
+        rc = pl_graph_add_task(lw->g, stream, 0, lw->labels[tpl], (uint32_t)k, &lw->kernel_end[k]);
+    for (uint32_t i = 0; i < ends.n && rc == 0; i++)
+        rc = pl_graph_add_edge(lw->g, ends.last[i], lw->kernel_end[k], PL_EDGE_DATA, PL_AT_END);
+    pl_tile_ends_fini(&ends);
+    return rc;
+}
+
 static int add_op(struct lowering *lw, uint64_t k)
 {
     const pl_dispatch *w = lw->w;
@@ -335,9 +397,12 @@ static int add_op(struct lowering *lw, uint64_t k)
                                    s == PL_DISPATCH_KERNEL ? PL_EDGE_ISSUE : PL_EDGE_DATA,
                                    PL_AT_END);
     }
+    lw->kernel_end[k] = lw->task[PL_DISPATCH_KERNEL][k];
+    if (rc == 0 && w->templates[tpl].tile)
+        rc = add_tile_kernel(lw, k);
     if (rc == 0 && w->templates[tpl].sync && k > 0)
-        rc = pl_graph_add_edge(lw->g, lw->task[PL_DISPATCH_KERNEL][k - 1],
-                               lw->task[PL_DISPATCH_INFER][k], PL_EDGE_SYNC, PL_AT_END);
+        rc = pl_graph_add_edge(lw->g, lw->kernel_end[k - 1], lw->task[PL_DISPATCH_INFER][k],
+                               PL_EDGE_SYNC, PL_AT_END);
     return rc;
 }
 
@@ -374,6 +439,8 @@ static int add_queue_edges(struct lowering *lw, pl_dispatch_mode mode, uint64_t 
 static void free_lowering(struct lowering *lw)
 {
     free(lw->labels);
+    free(lw->kernel_end);
+    pl_tile_site_destroy(lw->site);
     for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++) {
         free(lw->units[s]);
         free(lw->task[s]);
@@ -391,6 +458,12 @@ static int lower_into(struct lowering *lw, pl_dispatch_mode mode)
         if (!lw->task[s])
             rc = PL_ENOMEM;
     }
+    lw->kernel_end = malloc(w->nops * sizeof *lw->kernel_end);
+    if (!lw->kernel_end)
+        rc = PL_ENOMEM;
+    for (uint32_t t = 0; t < w->ntemplates && rc == 0 && !lw->site; t++)
+        if (w->templates[t].tile)
+            rc = pl_tile_site_create(lw->g, w->templates[t].tile->gm_bandwidth, &lw->site);
     for (uint64_t j = 0; j < w->nops && rc == 0; j++) {
         rc = add_op(lw, j);
         if (rc == 0)

@@ -8,10 +8,11 @@
  * entry is.
  */
 #include "dispatch.h"
+#include "tile.h"
 
-extern const pl_key pl_dispatch_op_keys[9];
+extern const pl_key pl_dispatch_op_keys[10];
 
-const pl_key pl_dispatch_op_keys[9] = {
+const pl_key pl_dispatch_op_keys[10] = {
     {.name = "name", .type = PL_KEY_STRING, .help = "the op's name in reports and traces"},
     {.name = "infer", .type = PL_KEY_RANDOM, .quantity = PL_Q_TIME, .flags = PL_KEY_NONNEG,
      .clock = "machine.host.clock", .help = "host time of InferShape (shape inference)"},
@@ -21,6 +22,9 @@ const pl_key pl_dispatch_op_keys[9] = {
      .clock = "machine.host.clock", .help = "host time of Launch (memory, kernel launch)"},
     {.name = "kernel", .type = PL_KEY_RANDOM, .quantity = PL_Q_TIME, .flags = PL_KEY_NONNEG,
      .clock = "machine.device.clock", .help = "device time of the op's kernel"},
+    {.name = "tile", .type = PL_KEY_INCLUDE, .children = pl_tile_keys,
+     .help = "the kernel as a tile program on the device's cores (a file or a mapping), "
+             "instead of a kernel time"},
     {.name = "sync", .type = PL_KEY_BOOL, .deflt = "false",
      .help = "InferShape waits for the device to finish the previous kernel (dynamic shape)"},
     {.name = "repeat", .type = PL_KEY_INT, .flags = PL_KEY_POSITIVE, .deflt = "1",

@@ -658,7 +658,9 @@ static int absent(struct ctx *c, pl_node *map, const pl_key *k, int at_root)
         return missing(c, map, k);
     if (k->deflt)
         return insert_default(c, map, k);
-    if (k->type != PL_KEY_MAP && k->type != PL_KEY_INCLUDE)
+    /* An include is what the user names (a machine, a dispatch op's tile program): when
+     * it is absent there is nothing to fill in. */
+    if (k->type != PL_KEY_MAP)
         return 0;
     /* The selected model's section is checked even when absent; another optional mapping
      * with required keys is simply absent. */

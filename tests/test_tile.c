@@ -329,6 +329,51 @@ static void test_shared_gm(void **state)
     pl_session_destroy(s);
 }
 
+/* A dispatch op whose kernel is a tile program. Op 0's kernel runs 12..32 us on the
+ * stream; op 1 is launched at 24 us, so its program starts when op 0's kernel ends, at
+ * 32 us. Each core takes 4 tiles of three 1 us steps with 3 slots: 3 + 3 x 1 = 6 us, so
+ * the program ends at 38 us, and op 2's kernel (launched at 36 us) runs 38..40 us. */
+static void test_dispatch_runs_tile_kernel(void **state)
+{
+    (void)state;
+    pl_session *s = NULL;
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_session_open(pl_test_src("tests/data/tile/dispatch_with_tile.yaml"), NULL,
+                                     0, &s, &d),
+                     0);
+    if (pl_session_run(s, &d) != 0)
+        fail_msg("%s", d.msg);
+    const pl_report *r = pl_session_report(s);
+    assert_float_equal(r->run.m->makespan, 40e-6, 40e-15);
+    for (int c = 0; c < 2; c++) {
+        char load[32], store[32];
+        snprintf(load, sizeof load, "core%d.MTE2", c);
+        snprintf(store, sizeof store, "core%d.MTE3", c);
+        uint32_t n;
+        const uint32_t *l = pipe_tasks(&r->run, load, &n);
+        assert_int_equal(n, 4);
+        assert_float_equal(r->run.tl->start[l[0]], 32e-6, 32e-15);
+        const uint32_t *st = pipe_tasks(&r->run, store, &n);
+        assert_float_equal(r->run.tl->end[st[3]], 38e-6, 38e-15);
+        assert_int_equal(pl_graph_task_item(r->run.graph, l[0]), 1);
+    }
+    /* The trace's processes: host threads, the device stream, and both cores' pipes. */
+    assert_int_equal(pl_graph_place_count(r->run.graph), 4);
+    assert_string_equal(pl_graph_place_name(r->run.graph, 2), "core0");
+    pl_session_destroy(s);
+    const char *both[] = {"dispatch.ops[1].kernel=3us"};
+    s = NULL;
+    assert_int_equal(pl_session_open(pl_test_src("tests/data/tile/dispatch_with_tile.yaml"), both,
+                                     1, &s, &d),
+                     0);
+    assert_int_equal(pl_session_run(s, &d), PL_ECONFIG);
+    if (!pl_test_contains(d.msg, "key 'dispatch.ops[1].tile': an op's kernel is a time or a "
+                                 "tile program, not both"))
+        fail_msg("unexpected: %s", d.msg);
+    pl_session_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_model_errors),
         cmocka_unit_test(test_gemm_shape),
         cmocka_unit_test(test_shared_gm),
+        cmocka_unit_test(test_dispatch_runs_tile_kernel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
