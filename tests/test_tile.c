@@ -264,8 +264,8 @@ static void test_model_errors(void **state)
     const char *m[] = {"tile.steps[2].every=3"};
     expect_error(m, 1, "64 tiles do not make whole groups of 3");
     const char *n[] = {"tile.steps[0].writes=u", "tile.steps[1].writes=u",
-                       "tile.buffers=[{name: t, memory: UB, size: 1 KiB}, {name: u, memory: L1, "
-                       "size: 1 KiB}]"};
+                       ("tile.buffers=[{name: t, memory: UB, size: 1 KiB}, {name: u, memory: L1, "
+                        "size: 1 KiB}]")};
     expect_error(n, 3, "key 'tile.buffers[0]': no step writes buffer 't'");
     const char *o[] = {"tile.gemm={m: 100, n: 64, k: 64, tile_m: 64, tile_n: 64, tile_k: 64}"};
     expect_error(o, 1, "tile.gemm derives the tiles, buffers and steps; remove tile.count");
@@ -311,8 +311,8 @@ static void test_shared_gm(void **state)
     (void)state;
     const char *sets[] = {
         "tile.count=4", "tile.cores=4", "machine.device.gm_bandwidth=10 GB/s",
-        "machine.device.units=[{name: MTE2, kind: dma, bandwidth: 40 GB/s, latency: 1 us, "
-        "from: GM, to: UB}]",
+        ("machine.device.units=[{name: MTE2, kind: dma, bandwidth: 40 GB/s, latency: 1 us, "
+         "from: GM, to: UB}]"),
         "tile.steps=[{op: TLOAD, unit: MTE2, bytes: 1 MB, writes: t}]"};
     pl_session *s = run(sets, 5);
     const pl_report *r = pl_session_report(s);
