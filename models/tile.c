@@ -126,15 +126,20 @@ static int add_task(struct lower *lw, uint64_t i, uint32_t s)
 
 /* ---- Edges ----------------------------------------------------------------------- */
 
+/* Whether step s touches buffer b (reads or writes it). */
+static bool touches(const pl_tile_program *p, uint32_t s, int b)
+{
+    bool t = p->steps[s].writes == b;
+    for (uint32_t r = 0; r < p->steps[s].nreads; r++)
+        t = t || (int)p->steps[s].reads[r] == b;
+    return t;
+}
+
 /* Whether later step s overwrites the buffer that step e reads or writes. */
 static bool overwrites(const pl_tile_program *p, uint32_t e, uint32_t s)
 {
-    const pl_tile_step *a = &p->steps[e];
     int b = p->steps[s].writes;
-    bool touches = b >= 0 && a->writes == b;
-    for (uint32_t r = 0; r < a->nreads && b >= 0; r++)
-        touches = touches || a->reads[r] == (uint32_t)b;
-    return touches;
+    return b >= 0 && touches(p, e, b);
 }
 
 /* Whether later step s reads what step e wrote, or overwrites what e used. */
@@ -215,8 +220,26 @@ static int add_overwrite_edges(struct lower *lw, uint64_t i, uint32_t s, uint32_
     return rc;
 }
 
-/* The first writer of b in the first tile of a slot waits for the slot's previous user,
- * depth slots back, to free it. */
+/* The task that frees buffer b's slot used by tiles [from, to]: the buffer's release step
+ * in the latest of those tiles where it runs; failing that (a release step that runs on
+ * fewer tiles than the slot), the last task of those tiles that touches b, or any last
+ * task for `release: store`. PL_NO_EDGE when no task in the slot touches b. */
+static uint32_t slot_release(const struct lower *lw, uint32_t b, uint64_t from, uint64_t to)
+{
+    const pl_tile_program *p = lw->p;
+    const pl_tile_buffer *buf = &p->buffers[b];
+    for (uint64_t i = to + 1; i-- > from;)
+        if (pl_tile_step_runs(p, buf->release, i))
+            return task_at(lw, i, buf->release);
+    for (uint64_t i = to + 1; i-- > from;)
+        for (uint32_t s = p->nsteps; s-- > 0;)
+            if (pl_tile_step_runs(p, s, i) && (buf->release_store || touches(p, s, (int)b)))
+                return task_at(lw, i, s);
+    return PL_NO_EDGE;
+}
+
+/* The first writer of b, where it first runs in a slot's tiles, waits for the slot's
+ * previous user, depth slots back, to free it. */
 static int add_slot_edge(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
 {
     const pl_tile_program *p = lw->p;
@@ -224,12 +247,17 @@ static int add_slot_edge(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
     if (b < 0 || p->buffers[b].acquire != s)
         return 0;
     const pl_tile_buffer *buf = &p->buffers[b];
-    uint64_t depth = depth_of(lw, (uint32_t)b);
-    if (i % buf->span != 0 || i / buf->span < depth)
+    uint64_t depth = depth_of(lw, (uint32_t)b), item = i / buf->span;
+    for (uint64_t e = item * buf->span; e < i; e++)
+        if (pl_tile_step_runs(p, s, e))
+            return 0; /* the slot was taken earlier in its tiles */
+    if (item < depth)
         return 0;
-    uint64_t freed = (i / buf->span - depth + 1) * buf->span - 1; /* last tile of that slot */
-    return pl_graph_add_edge(lw->g, latest_run(lw, freed, buf->release), t, PL_EDGE_SLOT,
-                             PL_AT_END);
+    uint64_t from = (item - depth) * buf->span;
+    uint32_t freed = slot_release(lw, (uint32_t)b, from, from + buf->span - 1);
+    if (freed == PL_NO_EDGE)
+        return 0;
+    return pl_graph_add_edge(lw->g, freed, t, PL_EDGE_SLOT, PL_AT_END);
 }
 
 static int add_edges(struct lower *lw)

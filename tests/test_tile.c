@@ -374,6 +374,42 @@ static void test_dispatch_runs_tile_kernel(void **state)
     pl_session_destroy(s);
 }
 
+/* Steps that run once per K tiles. A buffer written every tile but read only every 2nd
+ * tile still frees its slots (the tile whose copy nobody reads frees it after its
+ * write), and a buffer whose first writer runs once per 2-tile slot takes its slot there:
+ * with one slot, the second block's TCOPY waits for the first block's TSTORE. */
+static void test_every_and_span(void **state)
+{
+    (void)state;
+    const char *odd[] = {
+        "tile.count=4",
+        ("tile.buffers=[{name: x, memory: UB, size: 1 KiB}, {name: y, memory: UB, size: "
+         "1 KiB}]"),
+        ("tile.steps=[{op: TLOAD, unit: MTE2, time: 1us, writes: x}, {op: TMOV, unit: VECTOR, "
+         "time: 1us, reads: [x], writes: y, every: 2}, {op: TSTORE, unit: MTE3, time: 1us, "
+         "reads: [y], every: 2}]")};
+    pl_session *s = run(odd, 3);
+    assert_true(pl_session_report(s)->run.m->makespan > 0);
+    pl_session_destroy(s);
+    const char *acc[] = {
+        "tile.count=4", "tile.depth=1",
+        ("tile.buffers=[{name: a, memory: UB, size: 1 KiB}, {name: acc, memory: UB, size: "
+         "1 KiB, span: 2}, {name: y, memory: UB, size: 1 KiB, span: 2}]"),
+        ("tile.steps=[{op: TLOAD, unit: MTE2, time: 1us, writes: a}, {op: TMUL, unit: CUBE, "
+         "time: 1us, reads: [a], writes: acc}, {op: TCOPY, unit: VECTOR, time: 1us, reads: "
+         "[acc], writes: y, every: 2}, {op: TSTORE, unit: MTE3, time: 10us, reads: [y], every: "
+         "2}]")};
+    s = run(acc, 4);
+    const pl_run *r = &pl_session_report(s)->run;
+    uint32_t n, m;
+    const uint32_t *copy = pipe_tasks(r, "core0.VECTOR", &n);
+    const uint32_t *store = pipe_tasks(r, "core0.MTE3", &m);
+    assert_int_equal(n, 2);
+    assert_int_equal(m, 2);
+    assert_true(r->tl->start[copy[1]] >= r->tl->end[store[0]]);
+    pl_session_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_gemm_shape),
         cmocka_unit_test(test_shared_gm),
         cmocka_unit_test(test_dispatch_runs_tile_kernel),
+        cmocka_unit_test(test_every_and_span),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
