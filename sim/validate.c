@@ -16,6 +16,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,18 @@ static void child_path(const pl_node *map, const char *name, char *out, size_t l
 
 /* ---- Scalars ---------------------------------------------------------------- */
 
+/* Whether text is [+-] digits and nothing else. */
+static int is_integer(const char *s)
+{
+    if (*s == '+' || *s == '-')
+        s++;
+    if (*s < '0' || *s > '9')
+        return 0;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    return *s == '\0';
+}
+
 /* Whether text is a decimal number and nothing else: [+-] digits [. digits] [e [+-] digits],
  * which excludes what strtod also takes (hexadecimal, nan, inf, leading blanks). */
 static int is_decimal(const char *s)
@@ -157,26 +170,8 @@ static int is_decimal(const char *s)
             digits++;
     if (digits == 0)
         return 0;
-    if (*s == 'e' || *s == 'E') {
-        s++;
-        if (*s == '+' || *s == '-')
-            s++;
-        if (*s < '0' || *s > '9')
-            return 0;
-        while (*s >= '0' && *s <= '9')
-            s++;
-    }
-    return *s == '\0';
-}
-
-static int is_integer(const char *s)
-{
-    if (*s == '+' || *s == '-')
-        s++;
-    if (*s < '0' || *s > '9')
-        return 0;
-    while (*s >= '0' && *s <= '9')
-        s++;
+    if (*s == 'e' || *s == 'E')
+        return is_integer(s + 1);
     return *s == '\0';
 }
 
@@ -505,22 +500,17 @@ static int check_list(struct ctx *c, pl_node *n, const pl_key *k)
         return mismatch(c, n, k, "");
     for (size_t i = 0; i < pl_node_len(n); i++) {
         pl_node *item = pl_node_at_mut(n, i);
-        if (!k->children) { /* a list of names */
-            if (pl_node_type_of(item) != PL_NODE_SCALAR) {
-                char got[PHRASE];
-                found(item, got, sizeof got);
-                return pl_diag_at(c->d, PL_ECONFIG, pl_node_loc(item), pl_node_path(item),
-                                  "expected a name (an item of %s), got %s", pl_node_path(n),
-                                  got);
-            }
-            pl_node_set_str(item);
-            continue;
-        }
-        if (pl_node_type_of(item) != PL_NODE_MAP) {
+        bool names = !k->children; /* a list of names, or of mappings */
+        if (pl_node_type_of(item) != (names ? PL_NODE_SCALAR : PL_NODE_MAP)) {
             char got[PHRASE];
             found(item, got, sizeof got);
             return pl_diag_at(c->d, PL_ECONFIG, pl_node_loc(item), pl_node_path(item),
-                              "expected a mapping (an item of %s), got %s", pl_node_path(n), got);
+                              "expected %s (an item of %s), got %s", names ? "a name" : "a mapping",
+                              pl_node_path(n), got);
+        }
+        if (names) {
+            pl_node_set_str(item);
+            continue;
         }
         int rc = check_map(c, item, k->children, 0);
         if (rc)
