@@ -39,7 +39,7 @@ struct lower {
     pl_tile_variant v;
     pl_tile_site *site;
     pl_graph *g;
-    uint32_t item; /* every task's item, or PL_TILE_PER_TILE */
+    uint32_t item;      /* every task's item, or PL_TILE_PER_TILE */
     pl_tile_ends *ends; /* NULL when not wanted */
     uint32_t labels[PL_TILE_MAX_STEPS];
     uint32_t units[PL_TILE_MAX_UNITS]; /* this core's graph unit per pipe; PL_NO_EDGE */
@@ -154,8 +154,8 @@ static bool feeds(const pl_tile_program *p, uint32_t e, uint32_t s)
 
 /* The step that last wrote buffer b before step s of tile i: earlier in the tile, or in
  * an earlier tile of the same slot. Stores its tile and step; false when none did. */
-static bool last_writer(const struct lower *lw, uint32_t b, uint64_t i, uint32_t s,
-                        uint64_t *wi, uint32_t *ws)
+static bool last_writer(const struct lower *lw, uint32_t b, uint64_t i, uint32_t s, uint64_t *wi,
+                        uint32_t *ws)
 {
     const pl_tile_program *p = lw->p;
     uint32_t span = p->buffers[b].span;
@@ -175,8 +175,7 @@ static bool last_writer(const struct lower *lw, uint32_t b, uint64_t i, uint32_t
 
 /* The tile whose producer ws a consumer s in tile i waits for, given that the producer
  * of its data ran in tile wi, under the sync policy. */
-static uint64_t sync_tile(const struct lower *lw, uint32_t ws, uint32_t s, uint64_t i,
-                          uint64_t wi)
+static uint64_t sync_tile(const struct lower *lw, uint32_t ws, uint32_t s, uint64_t i, uint64_t wi)
 {
     const pl_tile_program *p = lw->p;
     uint64_t last = lw->n - 1, t = wi;
@@ -355,8 +354,8 @@ void pl_tile_ends_fini(pl_tile_ends *e)
 int pl_tile_lower_kernel(pl_tile_site *site, const pl_tile_program *p, pl_tile_variant v,
                          uint32_t item, pl_tile_ends *ends)
 {
-    struct lower lw = {.p = p, .v = v, .site = site, .g = pl_tile_site_graph(site),
-                       .item = item, .ends = ends};
+    struct lower lw = {
+        .p = p, .v = v, .site = site, .g = pl_tile_site_graph(site), .item = item, .ends = ends};
     int rc = 0;
     for (uint32_t s = 0; s < p->nsteps && rc == 0; s++)
         rc = pl_graph_add_label(lw.g, p->steps[s].op, &lw.labels[s]);
@@ -380,8 +379,9 @@ const char *pl_tile_variant_name(const pl_tile_program *p, pl_tile_variant v)
 {
     if (v == PL_TILE_NAIVE)
         return "single-buffered";
-    return p->sync == PL_TILE_EVENT ? "event sync" : p->sync == PL_TILE_BARRIER ? "barrier sync"
-                                                                                : "batch sync";
+    return p->sync == PL_TILE_EVENT     ? "event sync"
+           : p->sync == PL_TILE_BARRIER ? "barrier sync"
+                                        : "batch sync";
 }
 
 int pl_tile_lower(const pl_tile_program *p, pl_tile_variant v, pl_graph **out)

@@ -11,6 +11,7 @@
  */
 #include "tile_gemm.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,17 +24,7 @@ static double element_bytes(const char *dtype)
     return 2; /* fp16, bf16 */
 }
 
-static int find_unit(const pl_tile_program *p, const char *name, uint32_t *out)
-{
-    for (uint32_t u = 0; u < p->nunits; u++)
-        if (strcmp(p->units[u].name, name) == 0) {
-            *out = u;
-            return 0;
-        }
-    return -1;
-}
-
-static int add_buffer(pl_tile_program *p, const char *name, int memory, double size,
+static int add_buffer(pl_tile_program *p, const char *name, pl_onchip_memory memory, double size,
                       uint32_t depth, uint32_t span)
 {
     pl_tile_buffer *b = &p->buffers[p->nbuffers++];
@@ -50,8 +41,9 @@ static int add_step(pl_tile_program *p, const char *op, const char *unit, pl_til
                     double amount_value, int writes, int read0, int read1, uint32_t every)
 {
     pl_tile_step *s = &p->steps[p->nsteps++];
-    if (find_unit(p, unit, &s->unit) != 0)
-        return PL_EINVAL;
+    int u = pl_tile_program_unit(p, unit);
+    assert(u >= 0);
+    s->unit = (uint32_t)u;
     s->op = strdup(op);
     s->amount = amount;
     if (amount == PL_TILE_BYTES)
@@ -83,10 +75,7 @@ static int blocks(const pl_node *gemm, const char *dim, const char *tile, long l
     return 0;
 }
 
-enum { L1, L0A, L0B, L0C }; /* indices into PL_ONCHIP_CHOICES */
-
-int pl_tile_gemm_generate(const pl_config *cfg, const pl_node *sec, pl_tile_program *p,
-                          pl_diag *d)
+int pl_tile_gemm_generate(const pl_config *cfg, const pl_node *sec, pl_tile_program *p, pl_diag *d)
 {
     (void)cfg;
     const pl_node *gemm = pl_node_get(sec, "gemm");
@@ -107,22 +96,17 @@ int pl_tile_gemm_generate(const pl_config *cfg, const pl_node *sec, pl_tile_prog
     double a = tm * tk * in, b = tk * tn * in;
     p->tiles = (uint64_t)bm * (uint64_t)bn * (uint64_t)bk;
     enum { A1, B1, A0, B0, C };
-    rc = add_buffer(p, "a_l1", L1, a, depth, 1);
-    rc = rc ? rc : add_buffer(p, "b_l1", L1, b, depth, 1);
-    rc = rc ? rc : add_buffer(p, "a_l0", L0A, a, depth, 1);
-    rc = rc ? rc : add_buffer(p, "b_l0", L0B, b, depth, 1);
-    rc = rc ? rc : add_buffer(p, "c_l0", L0C, tm * tn * 4, depth, kt);
+    rc = add_buffer(p, "a_l1", PL_MEM_L1, a, depth, 1);
+    rc = rc ? rc : add_buffer(p, "b_l1", PL_MEM_L1, b, depth, 1);
+    rc = rc ? rc : add_buffer(p, "a_l0", PL_MEM_L0A, a, depth, 1);
+    rc = rc ? rc : add_buffer(p, "b_l0", PL_MEM_L0B, b, depth, 1);
+    rc = rc ? rc : add_buffer(p, "c_l0", PL_MEM_L0C, tm * tn * 4, depth, kt);
     rc = rc ? rc : add_step(p, "TLOAD A", "MTE2", PL_TILE_BYTES, a, A1, -1, -1, 1);
     rc = rc ? rc : add_step(p, "TLOAD B", "MTE2", PL_TILE_BYTES, b, B1, -1, -1, 1);
     rc = rc ? rc : add_step(p, "TEXTRACT A", "MTE1", PL_TILE_BYTES, a, A0, A1, -1, 1);
     rc = rc ? rc : add_step(p, "TEXTRACT B", "MTE1", PL_TILE_BYTES, b, B0, B1, -1, 1);
-    rc = rc ? rc
-            : add_step(p, "TMATMUL", "CUBE", PL_TILE_FLOPS, 2 * tm * tn * tk, C, A0, B0, 1);
+    rc = rc ? rc : add_step(p, "TMATMUL", "CUBE", PL_TILE_FLOPS, 2 * tm * tn * tk, C, A0, B0, 1);
     rc = rc ? rc : add_step(p, "TSTORE C", "MTE3", PL_TILE_BYTES, tm * tn * out, -1, C, -1, kt);
-    if (rc == PL_EINVAL)
-        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(gemm), pl_node_path(gemm),
-                          "the GEMM kernel runs on MTE2, MTE1, CUBE and MTE3; one of them is "
-                          "missing");
     if (rc != 0)
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     return 0;

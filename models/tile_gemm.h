@@ -11,9 +11,8 @@
 #include "tile_program.h"
 
 /* Fills the tile count, steps and buffers of p from sec.gemm (sec is a tile section of
- * cfg); p's units must already be read. Every buffer has sec.depth slots. Fails with PL_ECONFIG (a tile size that does
- * not divide its dimension) or PL_ENOMEM. */
-int pl_tile_gemm_generate(const pl_config *cfg, const pl_node *sec, pl_tile_program *p,
-                          pl_diag *d);
+ * cfg); p's units must already be read. Every buffer has sec.depth slots. Fails with
+ * PL_ECONFIG (a tile size that does not divide its dimension) or PL_ENOMEM. */
+int pl_tile_gemm_generate(const pl_config *cfg, const pl_node *sec, pl_tile_program *p, pl_diag *d);
 
 #endif

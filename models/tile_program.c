@@ -16,31 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const memory_names[PL_TILE_MEMORIES] = {"L1", "L0A", "L0B", "L0C", "UB"};
-
-const char *pl_tile_memory_name(int m)
-{
-    return m >= 0 && m < PL_TILE_MEMORIES ? memory_names[m] : "?";
-}
-
-static int memory_index(const char *name)
-{
-    for (int m = 0; m < PL_TILE_MEMORIES; m++)
-        if (strcmp(memory_names[m], name) == 0)
-            return m;
-    return -1;
-}
-
 /* The pipes every core has unless the machine says otherwise (the PTO ISA's names). */
 static const struct {
     const char *name;
     bool dma, gm;
 } default_units[] = {
-    {"MTE2", true, true},  {"MTE1", true, false},    {"CUBE", false, false},
-    {"VECTOR", false, false}, {"MTE3", true, true}, {"SCALAR", false, false},
+    {"MTE2", true, true},     {"MTE1", true, false}, {"CUBE", false, false},
+    {"VECTOR", false, false}, {"MTE3", true, true},  {"SCALAR", false, false},
 };
 
-static int unit_index(const pl_tile_program *p, const char *name)
+int pl_tile_program_unit(const pl_tile_program *p, const char *name)
 {
     for (uint32_t u = 0; u < p->nunits; u++)
         if (strcmp(p->units[u].name, name) == 0)
@@ -58,7 +43,7 @@ static int buffer_index(const pl_tile_program *p, const char *name)
 
 static int add_unit(pl_tile_program *p, const char *name, bool dma, bool gm, uint32_t *id)
 {
-    int u = unit_index(p, name);
+    int u = pl_tile_program_unit(p, name);
     if (u < 0) {
         u = (int)p->nunits++;
         p->units[u].name = strdup(name);
@@ -87,12 +72,11 @@ static bool unit_touches_gm(const pl_node *entry, const char *name)
     return false;
 }
 
-static int read_unit(const pl_config *cfg, pl_tile_program *p, const pl_node *entry,
-                     pl_diag *d)
+static int read_unit(const pl_config *cfg, pl_tile_program *p, const pl_node *entry, pl_diag *d)
 {
     const char *name = pl_node_str(pl_node_get(entry, "name"));
     bool dma = strcmp(pl_node_str(pl_node_get(entry, "kind")), "dma") == 0;
-    if (unit_index(p, name) < 0 && p->nunits == PL_TILE_MAX_UNITS)
+    if (pl_tile_program_unit(p, name) < 0 && p->nunits == PL_TILE_MAX_UNITS)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(entry), pl_node_path(entry),
                           "a core has at most %d pipes", PL_TILE_MAX_UNITS);
     uint32_t u;
@@ -101,11 +85,14 @@ static int read_unit(const pl_config *cfg, pl_tile_program *p, const pl_node *en
     pl_tile_unit *unit = &p->units[u];
     const pl_node *bw = pl_node_get(entry, "bandwidth"), *rate = pl_node_get(entry, "rate"),
                   *per = pl_node_get(entry, "per_cycle");
-    const char *wrong = dma ? (rate ? "rate" : per ? "per_cycle" : NULL) : (bw ? "bandwidth" : NULL);
+    const char *wrong = dma ? (rate  ? "rate"
+                               : per ? "per_cycle"
+                                     : NULL)
+                            : (bw ? "bandwidth" : NULL);
     if (wrong) {
         const pl_node *n = pl_node_get(entry, wrong);
-        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), pl_node_path(n),
-                          "a %s unit has no %s; %s", dma ? "dma" : "compute", wrong,
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), pl_node_path(n), "a %s unit has no %s; %s",
+                          dma ? "dma" : "compute", wrong,
                           dma ? "give it a bandwidth" : "give it a rate or per_cycle");
     }
     if (rate && per)
@@ -141,9 +128,9 @@ static int read_machine(const pl_config *cfg, pl_tile_program *p, pl_diag *d)
     }
     const pl_node *gm = pl_config_get(cfg, "machine.device.gm_bandwidth");
     p->gm_bandwidth = gm ? pl_node_real(gm) : 0;
-    for (int m = 0; m < PL_TILE_MEMORIES; m++) {
+    for (pl_onchip_memory m = 0; m < PL_ONCHIP_COUNT; m++) {
         char path[64];
-        snprintf(path, sizeof path, "machine.device.memories.%s", memory_names[m]);
+        snprintf(path, sizeof path, "machine.device.memories.%s", pl_onchip_name(m));
         const pl_node *n = pl_config_get(cfg, path);
         p->capacity[m] = n ? pl_node_real(n) : 0;
     }
@@ -168,7 +155,8 @@ static int read_buffers(const pl_node *sec, pl_tile_program *p, pl_diag *d)
         b->name = strdup(pl_node_str(name));
         if (!b->name)
             return pl_diag_set(d, PL_ENOMEM, "out of memory");
-        b->memory = memory_index(pl_node_str(pl_node_get(e, "memory")));
+        /* The schema's choices are the on-chip memories' names. */
+        b->memory = (pl_onchip_memory)pl_onchip_from_name(pl_node_str(pl_node_get(e, "memory")));
         b->size = pl_node_real(pl_node_get(e, "size"));
         const pl_node *depth = pl_node_get(e, "depth");
         b->depth = depth ? (uint32_t)pl_node_int(depth) : deflt;
@@ -207,8 +195,7 @@ static int read_amount(pl_tile_step *s, const pl_node *e, pl_diag *d)
     return 0;
 }
 
-static int resolve_buffer(const pl_tile_program *p, const pl_node *n, uint32_t *out,
-                          pl_diag *d)
+static int resolve_buffer(const pl_tile_program *p, const pl_node *n, uint32_t *out, pl_diag *d)
 {
     int b = buffer_index(p, pl_node_str(n));
     if (b < 0)
@@ -222,7 +209,7 @@ static int read_step(pl_tile_program *p, const pl_node *e, pl_diag *d)
 {
     pl_tile_step *s = &p->steps[p->nsteps];
     const pl_node *unit = pl_node_get(e, "unit");
-    int u = unit_index(p, pl_node_str(unit));
+    int u = pl_tile_program_unit(p, pl_node_str(unit));
     if (u < 0)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(unit), pl_node_path(unit),
                           "no pipe named '%s' (the defaults are MTE2, MTE1, CUBE, VECTOR, "
@@ -310,8 +297,7 @@ static const pl_node *buffer_node(const pl_node *sec, uint32_t b)
 }
 
 /* The unit has the figure the step's amount needs. */
-static int check_step_unit(const pl_node *sec, const pl_tile_program *p, uint32_t s,
-                           pl_diag *d)
+static int check_step_unit(const pl_node *sec, const pl_tile_program *p, uint32_t s, pl_diag *d)
 {
     const pl_tile_step *st = &p->steps[s];
     const pl_tile_unit *u = &p->units[st->unit];
@@ -323,8 +309,8 @@ static int check_step_unit(const pl_node *sec, const pl_tile_program *p, uint32_
                           st->op, u->name);
     if (st->amount == PL_TILE_FLOPS && u->dma)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(at), pl_node_path(at),
-                          "step %s does flops, but %s is a dma unit; give it bytes or time",
-                          st->op, u->name);
+                          "step %s does flops, but %s is a dma unit; give it bytes or time", st->op,
+                          u->name);
     if (st->amount == PL_TILE_BYTES && u->bandwidth <= 0)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(at), pl_node_path(at),
                           "step %s moves bytes on %s, whose bandwidth is not given; add it "
@@ -371,7 +357,7 @@ static int derive_buffers(const pl_node *sec, pl_tile_program *p, pl_diag *d)
 /* Every memory holds depth x size of each of its buffers. */
 static int check_capacity(const pl_node *sec, const pl_tile_program *p, pl_diag *d)
 {
-    for (int m = 0; m < PL_TILE_MEMORIES; m++) {
+    for (pl_onchip_memory m = 0; m < PL_ONCHIP_COUNT; m++) {
         double need = 0;
         int largest = -1;
         char parts[512] = "";
@@ -382,13 +368,13 @@ static int check_capacity(const pl_node *sec, const pl_tile_program *p, pl_diag 
                 continue;
             char size[32];
             need += buf->depth * buf->size;
-            if (largest < 0 || buf->depth * buf->size > p->buffers[largest].depth * p->buffers[largest].size)
+            if (largest < 0 ||
+                buf->depth * buf->size > p->buffers[largest].depth * p->buffers[largest].size)
                 largest = (int)b;
             if (len < sizeof parts)
-                len += (size_t)snprintf(parts + len, sizeof parts - len, "%s%s %u x %s",
-                                        len ? " + " : "", buf->name, buf->depth,
-                                        pl_units_format(buf->size, PL_Q_SIZE, 4, size,
-                                                        sizeof size));
+                len += (size_t)snprintf(
+                    parts + len, sizeof parts - len, "%s%s %u x %s", len ? " + " : "", buf->name,
+                    buf->depth, pl_units_format(buf->size, PL_Q_SIZE, 4, size, sizeof size));
         }
         if (largest < 0)
             continue;
@@ -397,13 +383,14 @@ static int check_capacity(const pl_node *sec, const pl_tile_program *p, pl_diag 
             return pl_diag_at(d, PL_ECONFIG, pl_node_loc(at), pl_node_path(at),
                               "buffer '%s' lives in %s, whose capacity is not given; add "
                               "machine.device.memories.%s",
-                              p->buffers[largest].name, memory_names[m], memory_names[m]);
+                              p->buffers[largest].name, pl_onchip_name(m), pl_onchip_name(m));
         if (need > p->capacity[m]) {
             char a[32], b[32];
             return pl_diag_at(d, PL_ECONFIG, pl_node_loc(at), pl_node_path(at),
                               "the buffers in %s do not fit: %s = %s, more than its %s; "
                               "lower a depth or a size",
-                              memory_names[m], parts, pl_units_format(need, PL_Q_SIZE, 4, a, sizeof a),
+                              pl_onchip_name(m), parts,
+                              pl_units_format(need, PL_Q_SIZE, 4, a, sizeof a),
                               pl_units_format(p->capacity[m], PL_Q_SIZE, 4, b, sizeof b));
         }
     }

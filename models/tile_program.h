@@ -13,21 +13,19 @@
 #include "config.h"
 #include "dist.h"
 #include "error.h"
+#include "machine.h"
 
 #include <gsl/gsl_rng.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 /* Limits that keep a program small enough to check by hand. */
-#define PL_TILE_MAX_UNITS 32
+#define PL_TILE_MAX_UNITS   32
 #define PL_TILE_MAX_BUFFERS 64
-#define PL_TILE_MAX_STEPS 64
-#define PL_TILE_MAX_READS 8
+#define PL_TILE_MAX_STEPS   64
+#define PL_TILE_MAX_READS   8
 /* The most tasks (tiles x steps) a kernel may lower to. */
 #define PL_TILE_MAX_TASKS 25000000ULL
-
-/* On-chip memories, in the order of PL_ONCHIP_CHOICES (sim/machine.h). */
-#define PL_TILE_MEMORIES 5
 
 typedef enum pl_tile_sync { PL_TILE_EVENT, PL_TILE_BARRIER, PL_TILE_BATCH } pl_tile_sync;
 
@@ -46,10 +44,10 @@ typedef struct pl_tile_unit {
 
 typedef struct pl_tile_buffer {
     char *name;
-    int memory;    /* 0 .. PL_TILE_MEMORIES - 1 */
-    double size;   /* bytes of one slot */
+    pl_onchip_memory memory;
+    double size; /* bytes of one slot */
     uint32_t depth;
-    uint32_t span; /* consecutive tiles sharing one slot */
+    uint32_t span;      /* consecutive tiles sharing one slot */
     bool release_store; /* free after the tile's last step, not after its last reader */
     /* Derived: the step that takes a slot (the first writer), the step that frees it. */
     uint32_t acquire, release;
@@ -64,7 +62,7 @@ typedef struct pl_tile_step {
     int writes;          /* buffer index, or -1 */
     uint32_t reads[PL_TILE_MAX_READS];
     uint32_t nreads;
-    uint32_t every;      /* runs on tiles i with (i + 1) % every == 0 */
+    uint32_t every; /* runs on tiles i with (i + 1) % every == 0 */
 } pl_tile_step;
 
 typedef struct pl_tile_program {
@@ -79,14 +77,14 @@ typedef struct pl_tile_program {
     uint32_t group; /* tiles are split over cores in multiples of this (K loops stay whole) */
     pl_tile_sync sync;
     uint32_t batch;
-    double gm_bandwidth; /* 0: GM is not shared */
-    double capacity[PL_TILE_MEMORIES]; /* 0: not given */
+    double gm_bandwidth;              /* 0: GM is not shared */
+    double capacity[PL_ONCHIP_COUNT]; /* 0: not given */
     bool random;
     double *time; /* tiles x nsteps drawn durations of PL_TILE_TIME steps, tile-major */
 } pl_tile_program;
 
-/* The name of on-chip memory m ("UB"). */
-const char *pl_tile_memory_name(int m);
+/* The pipe named `name`, or -1 when the program has none. */
+int pl_tile_program_unit(const pl_tile_program *p, const char *name);
 
 /* Reads a tile kernel: the section sec (the scenario's `tile`, or a dispatch op's
  * `tile`) of the loaded scenario cfg and the device of its machine, or generates the

@@ -121,8 +121,8 @@ static int add_route(pl_tile_site *s, struct pipe *p, const pl_tile_unit *pipe)
     return rc;
 }
 
-int pl_tile_site_unit(pl_tile_site *s, uint32_t core, const pl_tile_unit *pipe,
-                      bool moves_bytes, uint32_t *unit)
+int pl_tile_site_unit(pl_tile_site *s, uint32_t core, const pl_tile_unit *pipe, bool moves_bytes,
+                      uint32_t *unit)
 {
     struct pipe *p = NULL;
     for (uint32_t i = 0; i < s->npipes && !p; i++)

@@ -25,7 +25,7 @@ pl_graph *pl_tile_site_graph(const pl_tile_site *s);
  * core's place the first time. A pipe that moves bytes gets a link of its bandwidth and
  * a route over it, then over GM when the pipe reads or writes GM. Returns 0 or
  * PL_ENOMEM. */
-int pl_tile_site_unit(pl_tile_site *s, uint32_t core, const pl_tile_unit *pipe,
-                      bool moves_bytes, uint32_t *unit);
+int pl_tile_site_unit(pl_tile_site *s, uint32_t core, const pl_tile_unit *pipe, bool moves_bytes,
+                      uint32_t *unit);
 
 #endif

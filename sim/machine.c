@@ -5,6 +5,8 @@
  */
 #include "machine.h"
 
+#include <string.h>
+
 static const pl_key host_keys[] = {
     {.name = "name", .type = PL_KEY_STRING, .help = "what the host is, for reports"},
     {.name = "cores", .type = PL_KEY_INT, .flags = PL_KEY_POSITIVE, .deflt = "1",
@@ -14,17 +16,31 @@ static const pl_key host_keys[] = {
     {0},
 };
 
+static const char *const onchip_names[] = {
+#define PL_ONCHIP_NAME(name, help) #name,
+    PL_ONCHIP_MEMORIES(PL_ONCHIP_NAME)
+#undef PL_ONCHIP_NAME
+};
+
+const char *pl_onchip_name(pl_onchip_memory m)
+{
+    return m >= 0 && m < PL_ONCHIP_COUNT ? onchip_names[m] : NULL;
+}
+
+int pl_onchip_from_name(const char *name)
+{
+    for (int m = 0; m < PL_ONCHIP_COUNT; m++)
+        if (strcmp(onchip_names[m], name) == 0)
+            return m;
+    return -1;
+}
+
 static const pl_key memory_keys[] = {
-    {.name = "L1", .type = PL_KEY_QUANTITY, .quantity = PL_Q_SIZE, .flags = PL_KEY_POSITIVE,
-     .help = "L1 buffer per core (TLOAD's destination)"},
-    {.name = "L0A", .type = PL_KEY_QUANTITY, .quantity = PL_Q_SIZE, .flags = PL_KEY_POSITIVE,
-     .help = "L0A per core (the cube's left operand)"},
-    {.name = "L0B", .type = PL_KEY_QUANTITY, .quantity = PL_Q_SIZE, .flags = PL_KEY_POSITIVE,
-     .help = "L0B per core (the cube's right operand)"},
-    {.name = "L0C", .type = PL_KEY_QUANTITY, .quantity = PL_Q_SIZE, .flags = PL_KEY_POSITIVE,
-     .help = "L0C per core (the cube's accumulator)"},
-    {.name = "UB", .type = PL_KEY_QUANTITY, .quantity = PL_Q_SIZE, .flags = PL_KEY_POSITIVE,
-     .help = "unified buffer per core (the vector unit's operands)"},
+#define PL_ONCHIP_KEY(mem, what)                                                       \
+    {.name = #mem, .type = PL_KEY_QUANTITY, .quantity = PL_Q_SIZE, .flags = PL_KEY_POSITIVE,   \
+     .help = what},
+    PL_ONCHIP_MEMORIES(PL_ONCHIP_KEY)
+#undef PL_ONCHIP_KEY
     {0},
 };
 

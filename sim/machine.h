@@ -8,9 +8,29 @@
 
 #include "keys.h"
 
-/* The memories of a device as an enumeration's choices: global memory (HBM), then the
- * on-chip memories of one core, whose capacities are machine.device.memories.<name>. */
-#define PL_ONCHIP_CHOICES "L1|L0A|L0B|L0C|UB"
+/* The on-chip memories of one core, whose capacities are machine.device.memories.<name>.
+ * X(NAME, what it holds) */
+#define PL_ONCHIP_MEMORIES(X)                                                          \
+    X(L1, "L1 buffer per core (TLOAD's destination)")                              \
+    X(L0A, "L0A per core (the cube's left operand)")                               \
+    X(L0B, "L0B per core (the cube's right operand)")                              \
+    X(L0C, "L0C per core (the cube's accumulator)")                                \
+    X(UB, "unified buffer per core (the vector unit's operands)")
+
+typedef enum pl_onchip_memory {
+#define PL_ONCHIP_ENUM(name, help) PL_MEM_##name,
+    PL_ONCHIP_MEMORIES(PL_ONCHIP_ENUM)
+#undef PL_ONCHIP_ENUM
+        PL_ONCHIP_COUNT
+} pl_onchip_memory;
+
+/* "UB"; NULL out of range. */
+const char *pl_onchip_name(pl_onchip_memory m);
+/* The memory spelled `name`; -1 when none is. */
+int pl_onchip_from_name(const char *name);
+
+/* The memories as an enumeration's choices: on chip, and with global memory (HBM). */
+#define PL_ONCHIP_CHOICES "L1|L0A|L0B|L0C|UB" /* PL_ONCHIP_MEMORIES' names, in order */
 #define PL_MEMORY_CHOICES "GM|" PL_ONCHIP_CHOICES
 
 /* The keys under `machine`, for the scenario schema. */
