@@ -111,12 +111,22 @@ int pl_metrics_compute(const pl_graph *g, const pl_timeline *tl, pl_metrics *m)
     for (uint32_t u = 0; u < m->nunits; u++)
         unit_metrics(g, tl, u, &m->units[u]);
     critical_path(g, tl, m);
-    return 0;
+    m->nplaces = pl_graph_place_count(g);
+    m->places = calloc((size_t)m->nplaces + 1, sizeof *m->places);
+    int rc = m->places ? pl_places_compute(g, tl, m->places) : PL_ENOMEM;
+    if (rc == 0)
+        rc = pl_phases_compute(g, tl, &m->phases);
+    if (rc != 0)
+        pl_metrics_fini(m);
+    return rc;
 }
 
 void pl_metrics_fini(pl_metrics *m)
 {
     free(m->units);
+    free(m->places);
     m->units = NULL;
+    m->places = NULL;
     m->nunits = 0;
+    m->nplaces = 0;
 }

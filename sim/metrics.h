@@ -9,12 +9,15 @@
  * by other transfers on the links of their route (what a unit's tasks took beyond
  * pl_graph_task_alone). busy + fill + bubble + drain = makespan for every
  * unit. Also the critical path: the chain of tasks and edges that set the
- * makespan, as time per unit.
+ * makespan, as time per unit. And per place and for the whole run, what
+ * places.h and phases.h compute.
  */
 #ifndef PL_METRICS_H
 #define PL_METRICS_H
 
 #include "graph.h"
+#include "phases.h"
+#include "places.h"
 #include "timeline.h"
 
 #include <stdint.h>
@@ -40,6 +43,9 @@ typedef struct pl_metrics {
     uint32_t nunits;
     pl_unit_metrics *units; /* by unit id */
     uint32_t critical_tasks; /* tasks on the critical path */
+    uint32_t nplaces;
+    pl_place_metrics *places; /* by place id: how busy each place is as a whole */
+    pl_phases phases;         /* warm-up, steady state and drain */
 } pl_metrics;
 
 /* Idle intervals shorter than this fraction of the makespan (plus 1 fs) are rounding,

@@ -105,6 +105,34 @@ static json_t *units_array(const pl_run *run)
     return a;
 }
 
+static json_t *phases_object(const pl_run *run)
+{
+    const pl_phases *ph = &run->m->phases;
+    json_t *o = json_object();
+    o = pl_report_json_with(o, "warmup_s", pl_report_json_real(ph->warmup));
+    o = pl_report_json_with(o, "steady_s", pl_report_json_real(ph->steady));
+    o = pl_report_json_with(o, "drain_s", pl_report_json_real(ph->drain));
+    o = pl_report_json_with(o, "steady_items", pl_report_json_unsigned(ph->steady_items));
+    o = pl_report_json_with(o, "steady_period_s", pl_report_json_real(ph->period));
+    return o;
+}
+
+static json_t *places_array(const pl_run *run)
+{
+    json_t *a = json_array();
+    for (uint32_t p = 0; p < run->m->nplaces; p++) {
+        const pl_place_metrics *pm = &run->m->places[p];
+        json_t *o = json_object();
+        o = pl_report_json_with(o, "name", json_string(pl_graph_place_name(run->graph, p)));
+        o = pl_report_json_with(o, "units", json_integer(pm->units));
+        o = pl_report_json_with(o, "active_s", pl_report_json_real(pm->active));
+        o = pl_report_json_with(o, "overlap_s", pl_report_json_real(pm->overlap));
+        o = pl_report_json_with(o, "idle_s", pl_report_json_real(pm->idle));
+        a = append(a, o);
+    }
+    return a;
+}
+
 static json_t *baseline_object(const pl_report *r)
 {
     const pl_run *b = &r->baseline;
@@ -113,6 +141,8 @@ static json_t *baseline_object(const pl_report *r)
     o = pl_report_json_with(o, "makespan_s", pl_report_json_real(b->m->makespan));
     o = pl_report_json_with(o, "throughput_per_s", pl_report_json_real(b->m->throughput));
     o = pl_report_json_with(o, "bound", bound_object(b));
+    o = pl_report_json_with(o, "phases", phases_object(b));
+    o = pl_report_json_with(o, "places", places_array(b));
     o = pl_report_json_with(o, "units", units_array(b));
     o = pl_report_json_with(o, "critical_path", critical_array(b));
     return o;
@@ -135,7 +165,9 @@ static json_t *document(const pl_report *r)
     o = pl_report_json_with(o, "throughput_per_s", pl_report_json_real(run->m->throughput));
     o = pl_report_json_with(o, "speedup", pl_report_json_real(r->speedup));
     o = pl_report_json_with(o, "bound", bound_object(run));
+    o = pl_report_json_with(o, "phases", phases_object(run));
     o = pl_report_json_with(o, "critical_path", critical_array(run));
+    o = pl_report_json_with(o, "places", places_array(run));
     o = pl_report_json_with(o, "units", units_array(run));
     o = pl_report_json_with(o, "baseline", baseline_object(r));
     return o;

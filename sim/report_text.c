@@ -27,6 +27,8 @@
 #define MAX_SENTENCES 5
 /* Units named in one sentence before the rest are only counted. */
 #define MAX_LISTED 3
+/* Units in a table before the units of one pipe on many places share a row. */
+#define MAX_UNIT_ROWS 32
 #define WRAP       78
 
 /* A formatted time; the compound literal lives until the end of the enclosing block,
@@ -47,9 +49,11 @@ static double noise(const pl_metrics *m)
     return pl_metrics_noise(m->makespan);
 }
 
-static int is_device(const char *unit)
+/* A unit of a device place: a device stream, a core's pipe. */
+static int is_device(const pl_run *run, uint32_t u)
 {
-    return strncmp(unit, "device", 6) == 0;
+    return pl_graph_place_kind(run->graph, pl_graph_unit_place(run->graph, u)) ==
+           PL_PLACE_DEVICE;
 }
 
 /* ---- Header and summary ----------------------------------------------------- */
@@ -129,6 +133,21 @@ static void line(FILE *out, const char *label, const char *fmt, ...)
     fputc('\n', out);
 }
 
+/* Warm-up, steady state and drain, with the steady period when two items complete in it. */
+static void phases_line(const pl_run *run, FILE *out)
+{
+    const pl_phases *ph = &run->m->phases;
+    char steady[256] = "no steady state";
+    if (ph->steady > 0 && ph->steady_items >= 2)
+        snprintf(steady, sizeof steady, "%s steady (%llu %s, one every %s)", TIME(ph->steady),
+                 (unsigned long long)ph->steady_items, pl_graph_item_noun(run->graph),
+                 TIME(ph->period));
+    else if (ph->steady > 0)
+        snprintf(steady, sizeof steady, "%s steady", TIME(ph->steady));
+    line(out, "phases", "%s warm-up, %s, %s drain", TIME(ph->warmup), steady,
+         TIME(ph->drain));
+}
+
 static void summary(const pl_report *r, FILE *out)
 {
     const pl_run *run = &r->run;
@@ -146,6 +165,7 @@ static void summary(const pl_report *r, FILE *out)
     line(out, "efficiency", "%.1f %% (bound / makespan)", 100.0 * pl_report_efficiency(run));
     line(out, "critical path", "%s (the longest chain of dependent work)",
          TIME(run->bound->critical_path));
+    phases_line(run, out);
 }
 
 /* ---- The unit table ----------------------------------------------------------- */
@@ -185,36 +205,216 @@ static void header_row(pl_table *t, const struct columns *c, const char *title)
             pl_table_addf(t, "%s", pl_edge_cause_name((pl_edge_kind)k));
 }
 
-static void unit_row(pl_table *t, const struct columns *c, const char *name,
-                     const pl_unit_metrics *um)
+/* A row of the unit table: one unit, or the units of one pipe on many places
+ * ("core*.MTE2") when there are too many units for a row each. `sum` adds the metrics
+ * of its n units, except largest_bubble, their maximum. */
+struct row {
+    char name[128];
+    uint32_t n;
+    pl_unit_metrics sum;
+};
+
+/* A unit named after its place ("core3.MTE2" on core3) joins the row of the same pipe on
+ * places named alike ("core*.MTE2"); any other unit has a row of its own. */
+static void group_name(const pl_graph *g, uint32_t u, char *buf, size_t len)
 {
-    pl_table_addf(t, "%s", name);
-    pl_table_addf(t, "%llu", (unsigned long long)um->tasks);
-    pl_table_addf(t, "%s", TIME(um->busy));
-    pl_table_addf(t, "%.2f %%", 100.0 * um->utilization);
-    pl_table_addf(t, "%s", TIME(um->fill));
-    pl_table_addf(t, "%llu", (unsigned long long)um->bubbles);
-    pl_table_addf(t, "%s", TIME(um->bubble));
-    pl_table_addf(t, "%s", TIME(um->largest_bubble));
-    pl_table_addf(t, "%s", TIME(um->drain));
+    const char *unit = pl_graph_unit_name(g, u);
+    const char *place = pl_graph_place_name(g, pl_graph_unit_place(g, u));
+    size_t plen = strlen(place), stem = plen;
+    while (stem > 0 && place[stem - 1] >= '0' && place[stem - 1] <= '9')
+        stem--;
+    if (stem == plen || strncmp(unit, place, plen) != 0 || unit[plen] != '.') {
+        snprintf(buf, len, "%s", unit);
+        return;
+    }
+    snprintf(buf, len, "%.*s*%s", (int)stem, place, unit + plen);
+}
+
+static void add_to_row(struct row *r, const pl_unit_metrics *um)
+{
+    pl_unit_metrics *s = &r->sum;
+    r->n++;
+    s->tasks += um->tasks;
+    s->busy += um->busy;
+    s->contention += um->contention;
+    s->utilization += um->utilization;
+    s->fill += um->fill;
+    s->drain += um->drain;
+    s->bubble += um->bubble;
+    s->bubbles += um->bubbles;
+    if (um->largest_bubble > s->largest_bubble)
+        s->largest_bubble = um->largest_bubble;
+    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
+        s->cause[k] += um->cause[k];
+}
+
+/* The rows of run's table: a row per unit, or with more than MAX_UNIT_ROWS units a row
+ * per group, in the order of their first unit. Returns how many, or PL_ENOMEM. */
+static int table_rows(const pl_run *run, struct row **out)
+{
+    uint32_t nu = run->m->nunits;
+    struct row *rows = calloc((size_t)nu + 1, sizeof *rows);
+    if (!rows)
+        return PL_ENOMEM;
+    int n = 0;
+    for (uint32_t u = 0; u < nu; u++) {
+        char name[128];
+        if (nu > MAX_UNIT_ROWS)
+            group_name(run->graph, u, name, sizeof name);
+        else
+            snprintf(name, sizeof name, "%s", pl_graph_unit_name(run->graph, u));
+        int r = 0;
+        while (r < n && strcmp(rows[r].name, name) != 0)
+            r++;
+        if (r == n)
+            snprintf(rows[n++].name, sizeof rows[r].name, "%s", name);
+        add_to_row(&rows[r], &run->m->units[u]);
+    }
+    *out = rows;
+    return n;
+}
+
+/* A row's figures: counts summed, the largest bubble the longest, times and utilization
+ * the mean per unit. */
+static void unit_row(pl_table *t, const struct columns *c, const struct row *r)
+{
+    const pl_unit_metrics *s = &r->sum;
+    double n = r->n;
+    if (r->n > 1)
+        pl_table_addf(t, "%s (%u)", r->name, (unsigned)r->n);
+    else
+        pl_table_addf(t, "%s", r->name);
+    pl_table_addf(t, "%llu", (unsigned long long)s->tasks);
+    pl_table_addf(t, "%s", TIME(s->busy / n));
+    pl_table_addf(t, "%.2f %%", 100.0 * s->utilization / n);
+    pl_table_addf(t, "%s", TIME(s->fill / n));
+    pl_table_addf(t, "%llu", (unsigned long long)s->bubbles);
+    pl_table_addf(t, "%s", TIME(s->bubble / n));
+    pl_table_addf(t, "%s", TIME(s->largest_bubble));
+    pl_table_addf(t, "%s", TIME(s->drain / n));
     if (c->shared)
-        pl_table_addf(t, "%s", TIME(um->contention));
+        pl_table_addf(t, "%s", TIME(s->contention / n));
     for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
         if (c->cause[k])
-            pl_table_addf(t, "%s", TIME(um->cause[k]));
+            pl_table_addf(t, "%s", TIME(s->cause[k] / n));
 }
 
 static int unit_table(const pl_run *run, const char *title, FILE *out)
 {
     struct columns c = pick_columns(run->m);
+    struct row *rows;
+    int n = table_rows(run, &rows);
+    if (n < 0)
+        return n;
     pl_table *t = pl_table_create(c.n);
-    if (!t)
+    if (!t) {
+        free(rows);
         return PL_ENOMEM;
+    }
     header_row(t, &c, title);
-    for (uint32_t u = 0; u < run->m->nunits; u++)
-        unit_row(t, &c, pl_graph_unit_name(run->graph, u), &run->m->units[u]);
+    for (int r = 0; r < n; r++)
+        unit_row(t, &c, &rows[r]);
     int rc = pl_table_print(t, out, "");
     pl_table_destroy(t);
+    if (rc == 0 && n < (int)run->m->nunits)
+        fputs("(a row \"x*.PIPE (n)\" stands for that pipe on n places: tasks and bubbles"
+              " summed,\n largest the longest, other times the mean per unit)\n",
+              out);
+    free(rows);
+    return rc;
+}
+
+/* ---- Per place: each pipe's share --------------------------------------------- */
+
+/* Device places with two or more units: cores whose pipes can overlap. */
+static int is_multi_pipe(const pl_run *run, uint32_t p)
+{
+    return pl_graph_place_kind(run->graph, p) == PL_PLACE_DEVICE && run->m->places[p].units >= 2;
+}
+
+/* The unit's name without its place's ("MTE2" for core0.MTE2). */
+static const char *pipe_name(const pl_graph *g, uint32_t u)
+{
+    const char *unit = pl_graph_unit_name(g, u);
+    const char *place = pl_graph_place_name(g, pl_graph_unit_place(g, u));
+    size_t plen = strlen(place);
+    return strncmp(unit, place, plen) == 0 && unit[plen] == '.' ? unit + plen + 1 : unit;
+}
+
+/* The pipes' names over all multi-pipe places, in order of first appearance. Returns
+ * how many, or PL_ENOMEM; *out (borrowed names) is freed by the caller. */
+static int pipe_columns(const pl_run *run, const char ***out)
+{
+    const pl_graph *g = run->graph;
+    const char **names = calloc((size_t)run->m->nunits + 1, sizeof *names);
+    if (!names)
+        return PL_ENOMEM;
+    int n = 0;
+    for (uint32_t u = 0; u < run->m->nunits; u++) {
+        if (!is_multi_pipe(run, pl_graph_unit_place(g, u)))
+            continue;
+        const char *name = pipe_name(g, u);
+        int i = 0;
+        while (i < n && strcmp(names[i], name) != 0)
+            i++;
+        if (i == n)
+            names[n++] = name;
+    }
+    *out = names;
+    return n;
+}
+
+static void place_row(const pl_run *run, uint32_t p, const char **pipes, int npipes,
+                      pl_table *t)
+{
+    const pl_graph *g = run->graph;
+    const pl_place_metrics *pm = &run->m->places[p];
+    double whole = run->m->makespan;
+    pl_table_addf(t, "%s", pl_graph_place_name(g, p));
+    for (int i = 0; i < npipes; i++) {
+        uint32_t u = 0;
+        while (u < run->m->nunits &&
+               (pl_graph_unit_place(g, u) != p || strcmp(pipe_name(g, u), pipes[i]) != 0))
+            u++;
+        if (u == run->m->nunits)
+            pl_table_addf(t, "-");
+        else
+            pl_table_addf(t, "%.1f %%", pct(run->m->units[u].busy, whole));
+    }
+    pl_table_addf(t, "%.1f %%", pct(pm->active, whole));
+    pl_table_addf(t, "%.1f %%", pct(pm->overlap, whole));
+    pl_table_addf(t, "%.1f %%", pct(pm->idle, whole));
+}
+
+/* For every core, each pipe's busy share of the makespan, then the share in which any
+ * pipe works, two or more at once, and none (the "load 40 %, compute 20 %, store 10 %,
+ * idle 30 %" view; with overlap the pipes' shares add up to more than the active one).
+ * Prints nothing when no place has two units. */
+static int places_section(const pl_run *run, FILE *out)
+{
+    const char **pipes;
+    int npipes = pipe_columns(run, &pipes);
+    if (npipes <= 0)
+        return npipes;
+    pl_table *t = pl_table_create(npipes + 4);
+    if (!t) {
+        free(pipes);
+        return PL_ENOMEM;
+    }
+    pl_table_addf(t, "place");
+    for (int i = 0; i < npipes; i++)
+        pl_table_addf(t, "%s", pipes[i]);
+    pl_table_addf(t, "any");
+    pl_table_addf(t, "2+ at once");
+    pl_table_addf(t, "all idle");
+    for (uint32_t p = 0; p < run->m->nplaces; p++)
+        if (is_multi_pipe(run, p))
+            place_row(run, p, pipes, npipes, t);
+    fputs("share of the makespan each pipe is busy, per place:\n", out);
+    int rc = pl_table_print(t, out, "  ");
+    pl_table_destroy(t);
+    free(pipes);
+    fputc('\n', out);
     return rc;
 }
 
@@ -295,6 +495,7 @@ static uint32_t busiest_unit(const pl_metrics *m)
     return best;
 }
 
+/* The bottleneck: the link whose bandwidth binds the bound, else the busiest unit. */
 static void bottleneck_sentence(const pl_run *run, struct sentence *s)
 {
     if (run->m->nunits == 0) {
@@ -302,8 +503,19 @@ static void bottleneck_sentence(const pl_run *run, struct sentence *s)
         return;
     }
     uint32_t u = busiest_unit(run->m);
+    const char *busiest = pl_graph_unit_name(run->graph, u);
+    double util = 100.0 * run->m->units[u].utilization;
+    const pl_bound *b = run->bound;
+    if (b->kind == PL_BOUND_LINK) {
+        say(s,
+            "Link %s is the bottleneck: its bytes alone take %s at its full bandwidth, "
+            "%.1f %% of the makespan. The busiest unit is %s, busy %.1f %%.",
+            pl_report_binds(run), TIME(b->work), pct(b->work, run->m->makespan), busiest,
+            util);
+        return;
+    }
     say(s, "%s is the busiest unit, busy %.1f %% of the makespan: it is the bottleneck.",
-        pl_graph_unit_name(run->graph, u), 100.0 * run->m->units[u].utilization);
+        busiest, util);
 }
 
 static void bound_sentence(const pl_run *run, struct sentence *s)
@@ -457,8 +669,25 @@ static int slot_sentence(const pl_run *run, struct sentence *s)
     return n > 0;
 }
 
+/* Whether a kept unit belongs to the same table row group as u (core3.MTE3 and
+ * core7.MTE3): one sentence speaks for both. */
+static int like_kept(const pl_run *run, const char *keep, uint32_t u)
+{
+    char mine[128], other[128];
+    group_name(run->graph, u, mine, sizeof mine);
+    for (uint32_t v = 0; v < run->m->nunits; v++) {
+        if (!keep[v])
+            continue;
+        group_name(run->graph, v, other, sizeof other);
+        if (strcmp(mine, other) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* The device units to describe: all of them when there is room, else those idle longest
- * (ties by unit id), kept in unit order. Sets keep[u]. */
+ * (ties by unit id) and one of each pipe on many places, kept in unit order. Sets
+ * keep[u]. */
 static void pick_devices(const pl_run *run, int room, char *keep)
 {
     const pl_metrics *m = run->m;
@@ -467,7 +696,7 @@ static void pick_devices(const pl_run *run, int room, char *keep)
         double best_idle = -1;
         for (uint32_t u = 0; u < m->nunits; u++) {
             double idle = m->units[u].fill + m->units[u].bubble + m->units[u].drain;
-            if (!keep[u] && is_device(pl_graph_unit_name(run->graph, u)) && idle > best_idle) {
+            if (!keep[u] && is_device(run, u) && idle > best_idle && !like_kept(run, keep, u)) {
                 best = (int)u;
                 best_idle = idle;
             }
@@ -524,6 +753,8 @@ static int sections(const pl_report *r, FILE *out)
     if (rc == 0)
         rc = unit_table(&r->baseline, title, out);
     fputc('\n', out);
+    if (rc == 0)
+        rc = places_section(&r->run, out);
     if (rc == 0)
         rc = critical_section(&r->run, out);
     fputc('\n', out);

@@ -94,7 +94,9 @@ static pl_graph *sharing_graph(int threads)
 /* Every number below is from the recurrence of reference §1, worked by hand:
  * host.prep runs 0-2, 2-4, 5-7, 8-10, 11-13 us (slot waits of 1 us for device.stream to
  * take the previous item), device.stream 2-5, 5-8, ..., 14-17, host.post 5-6, 8-9, ...,
- * 17-18. Serial: host.dispatch prep 6k..6k+2, post 6k+5..6k+6; device 6k+2..6k+5. */
+ * 17-18. Serial: host.dispatch prep 6k..6k+2, post 6k+5..6k+6; device 6k+2..6k+5.
+ * Phases: the last unit to start is host.post (5 us), the first to finish host.prep
+ * (13 us); items 0-2 complete in between, at 6, 9 and 12 us. */
 static const char expected_text[] =
     "scenario line.yaml (\"three stages\"): model line, mode pipelined, seed 42\n"
     "makespan       18 us\n"
@@ -104,6 +106,7 @@ static const char expected_text[] =
     "bound          18 us, set by the critical path\n"
     "efficiency     100.0 % (bound / makespan)\n"
     "critical path  18 us (the longest chain of dependent work)\n"
+    "phases         5 us warm-up, 8 us steady (3 items, one every 3 us), 5 us drain\n"
     "\n"
     "pipelined      tasks   busy     util  fill  bubbles  bubble  largest  drain  data  slot\n"
     "host.prep          5  10 us  55.56 %   0 s        3    3 us     1 us   5 us   0 s  3 us\n"
@@ -213,7 +216,9 @@ static void test_json_key_order(void **state)
                                        "throughput_per_s",
                                        "speedup",
                                        "bound",
+                                       "phases",
                                        "critical_path",
+                                       "places",
                                        "units",
                                        "baseline"};
     char *text = render(pl_report_json, &f->r);
@@ -270,6 +275,24 @@ static void test_json_line(void **state)
             assert_true(number(causes, pl_edge_cause_name((pl_edge_kind)k)) == want);
         }
     }
+    /* Phases as in expected_text: host.post starts at 5 us, host.prep ends at 13 us. */
+    json_t *phases = json_object_get(doc, "phases");
+    assert_true(number(phases, "warmup_s") == 5e-6);
+    assert_true(number(phases, "steady_s") == 8e-6);
+    assert_true(number(phases, "drain_s") == 5e-6);
+    assert_int_equal(json_integer_value(json_object_get(phases, "steady_items")), 3);
+    assert_true(number(phases, "steady_period_s") == 3e-6);
+    /* The host: prep covers 0-4, 5-7, 8-10, 11-13 us; post adds 14-15 and 17-18 and
+     * overlaps prep at 5-6, 8-9 and 11-12 us. The device is busy 15 us. */
+    json_t *places = json_object_get(doc, "places");
+    assert_int_equal(json_array_size(places), 2);
+    json_t *host = json_array_get(places, 0), *device = json_array_get(places, 1);
+    assert_int_equal(json_integer_value(json_object_get(host, "units")), 2);
+    assert_true(number(host, "active_s") == 12e-6);
+    assert_true(number(host, "overlap_s") == 3e-6);
+    assert_true(number(host, "idle_s") == 6e-6);
+    assert_true(number(device, "active_s") == 15e-6);
+    assert_true(number(device, "overlap_s") == 0);
     json_t *base = json_object_get(doc, "baseline");
     assert_string_equal(json_string_value(json_object_get(base, "mode")), "serial");
     assert_true(number(base, "makespan_s") == 30e-6); /* 5 x (2 + 3 + 1) us */
