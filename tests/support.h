@@ -8,7 +8,17 @@
 #ifndef PL_TEST_SUPPORT_H
 #define PL_TEST_SUPPORT_H
 
+#include <math.h>
 #include <stddef.h>
+
+/* Fails the test unless |a - b| <= tol, compared as doubles. (cmocka's
+ * assert_float_equal converts to float, which keeps only about 7 digits.) */
+#define pl_assert_near(a, b, tol)                                                         \
+    do {                                                                                 \
+        double pl_a_ = (a), pl_b_ = (b), pl_tol_ = (tol);                                \
+        if (!(fabs(pl_a_ - pl_b_) <= pl_tol_))                                           \
+            fail_msg("%s = %.17g, expected %.17g within %g", #a, pl_a_, pl_b_, pl_tol_); \
+    } while (0)
 
 /* What one run of the program did. Free with pl_test_run_free. */
 typedef struct pl_test_run {

@@ -57,18 +57,18 @@ static void test_reference_dispatch(void **state)
     pl_session *s = run(pl_test_src("workloads/dispatch_teaching.yaml"), NULL, 0);
     const pl_report *r = pl_session_report(s);
     assert_string_equal(r->mode, "pipelined");
-    assert_float_equal(r->run.m->makespan, 1224e-6, 1224e-15);
-    assert_float_equal(r->baseline.m->makespan, 2412e-6, 2412e-15);
-    assert_float_equal(unit(&r->run, "device.stream")->utilization, 1200.0 / 1224.0, 1e-9);
-    assert_float_equal(unit(&r->baseline, "device.stream")->utilization, 0.4975124378, 1e-9);
-    assert_float_equal(r->speedup, 2412.0 / 1224.0, 1e-9);
+    pl_assert_near(r->run.m->makespan, 1224e-6, 1224e-15);
+    pl_assert_near(r->baseline.m->makespan, 2412e-6, 2412e-15);
+    pl_assert_near(unit(&r->run, "device.stream")->utilization, 1200.0 / 1224.0, 1e-9);
+    pl_assert_near(unit(&r->baseline, "device.stream")->utilization, 0.4975124378, 1e-9);
+    pl_assert_near(r->speedup, 2412.0 / 1224.0, 1e-9);
     /* The serial device waits 12 us for each of 99 launches: all bubbles are `host`. */
     const pl_unit_metrics *dev = unit(&r->baseline, "device.stream");
     assert_int_equal(dev->bubbles, 99);
-    assert_float_equal(dev->cause[PL_EDGE_ISSUE], 99 * 12e-6, 1e-15);
-    assert_float_equal(dev->fill, 24e-6, 1e-15);
+    pl_assert_near(dev->cause[PL_EDGE_ISSUE], 99 * 12e-6, 1e-15);
+    pl_assert_near(dev->fill, 24e-6, 1e-15);
     /* Pipelined: the device is the bottleneck and the bound is met exactly. */
-    assert_float_equal(r->run.bound->makespan, 1224e-6, 1224e-15);
+    pl_assert_near(r->run.bound->makespan, 1224e-6, 1224e-15);
     assert_int_equal(r->run.bound->kind, PL_BOUND_UNIT);
     assert_int_equal(r->run.bound->which, (uint32_t)unit_id(&r->run, "device.stream"));
     assert_int_equal(unit(&r->run, "device.stream")->bubbles, 0);
@@ -93,13 +93,13 @@ static void test_reference_lines(void **state)
 {
     (void)state;
     /* (4, 1, 1, 1), N = 10, infinite buffers: 43. */
-    assert_float_equal(line_makespan("infer: 4us, resize: 1us, launch: 1us, kernel: 1us",
+    pl_assert_near(line_makespan("infer: 4us, resize: 1us, launch: 1us, kernel: 1us",
                                      "unbounded", 10),
                        43e-6, 43e-15);
     /* (2, 3, 1) after a free first station, N = 5, no waiting places: 18. */
-    assert_float_equal(line_makespan("infer: 0us, resize: 2us, launch: 3us, kernel: 1us", "0", 5),
+    pl_assert_near(line_makespan("infer: 0us, resize: 2us, launch: 3us, kernel: 1us", "0", 5),
                        18e-6, 18e-15);
-    assert_float_equal(line_makespan("infer: 0us, resize: 2us, launch: 3us, kernel: 1us",
+    pl_assert_near(line_makespan("infer: 0us, resize: 2us, launch: 3us, kernel: 1us",
                                      "unbounded", 5),
                        18e-6, 18e-15);
 }
@@ -142,7 +142,7 @@ static void test_lines_match_recurrence(void **state)
         pl_session *ss = run(pl_test_src("workloads/dispatch_teaching.yaml"), sets, 3);
         int b[4] = {q, q, sd, -1};
         double want = recurrence(s, b, 4, n) * 1e-6;
-        assert_float_equal(pl_session_report(ss)->run.m->makespan, want, 1e-9 * want);
+        pl_assert_near(pl_session_report(ss)->run.m->makespan, want, 1e-9 * want);
         pl_session_destroy(ss);
     }
     gsl_rng_free(r);
@@ -160,9 +160,9 @@ static void test_sync_waits_for_device(void **state)
     const pl_report *r = pl_session_report(s);
     /* Kernels of a: start at 3 us, back to back: end at 153 us. Then b's host steps
      * (3 us) and kernel (1 us): 157 us. */
-    assert_float_equal(r->run.m->makespan, 157e-6, 157e-15);
+    pl_assert_near(r->run.m->makespan, 157e-6, 157e-15);
     const pl_unit_metrics *infer = unit(&r->run, "host.infer");
-    assert_float_equal(infer->cause[PL_EDGE_SYNC], 153e-6 - 3e-6, 1e-15);
+    pl_assert_near(infer->cause[PL_EDGE_SYNC], 153e-6 - 3e-6, 1e-15);
     pl_session_destroy(s);
 }
 
@@ -176,7 +176,7 @@ static void test_thread_pools(void **state)
     assert_int_equal(unit(&r->run, "host.launch.0")->tasks, 50);
     assert_int_equal(unit(&r->run, "host.launch.1")->tasks, 50);
     /* The device is still the bottleneck: 1224 us. */
-    assert_float_equal(r->run.m->makespan, 1224e-6, 1224e-15);
+    pl_assert_near(r->run.m->makespan, 1224e-6, 1224e-15);
     pl_session_destroy(s);
 }
 
@@ -192,8 +192,8 @@ static void test_threads_share_one_core(void **state)
     assert_true(unit(&r->run, "host.infer")->contention > 1e-6);
     assert_int_equal(r->run.bound->kind, PL_BOUND_PLACE);
     /* The serial baseline has one thread: no sharing, still 2412 us. */
-    assert_float_equal(r->baseline.m->makespan, 2412e-6, 2412e-15);
-    assert_float_equal(unit(&r->baseline, "host.dispatch")->contention, 0, 1e-12);
+    pl_assert_near(r->baseline.m->makespan, 2412e-6, 2412e-15);
+    pl_assert_near(unit(&r->baseline, "host.dispatch")->contention, 0, 1e-12);
     pl_session_destroy(s);
 }
 
@@ -226,11 +226,11 @@ static void test_time_accounts_for_makespan(void **state)
         for (uint32_t u = 0; u < runs[i]->m->nunits; u++) {
             const pl_unit_metrics *um = &runs[i]->m->units[u];
             double sum = um->busy + um->fill + um->bubble + um->drain;
-            assert_float_equal(sum, runs[i]->m->makespan, 1e-9 * runs[i]->m->makespan);
+            pl_assert_near(sum, runs[i]->m->makespan, 1e-9 * runs[i]->m->makespan);
             double causes = 0;
             for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
                 causes += um->cause[k];
-            assert_float_equal(causes, um->bubble, 1e-12);
+            pl_assert_near(causes, um->bubble, 1e-12);
         }
     /* A plan never beats its bound. */
     assert_true(r->run.bound->makespan <= r->run.m->makespan * (1 + 1e-12));

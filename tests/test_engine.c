@@ -107,11 +107,11 @@ static void test_reference_lines(void **state)
 {
     (void)state;
     struct line a = {3, 5, {2, 3, 1}, {-1, -1}};
-    assert_float_equal(simulate_line(&a, NULL), 18, 18e-9);
+    pl_assert_near(simulate_line(&a, NULL), 18, 18e-9);
     struct line b = {3, 5, {2, 3, 1}, {0, 0}};
-    assert_float_equal(simulate_line(&b, NULL), 18, 18e-9);
+    pl_assert_near(simulate_line(&b, NULL), 18, 18e-9);
     struct line c = {4, 10, {4, 1, 1, 1}, {-1, -1, -1}};
-    assert_float_equal(simulate_line(&c, NULL), 43, 43e-9);
+    pl_assert_near(simulate_line(&c, NULL), 43, 43e-9);
 }
 
 /* Random lines with finite buffers: every start time equals the §1 recurrence. */
@@ -132,7 +132,7 @@ static void test_random_lines_match_recurrence(void **state)
         simulate_line(&L, got);
         for (int i = 0; i < L.m; i++)
             for (int k = 0; k < L.n; k++)
-                assert_float_equal(got[i][k], want[i][k], 1e-9 * fmax(want[i][k], 1e-6));
+                pl_assert_near(got[i][k], want[i][k], 1e-9 * fmax(want[i][k], 1e-6));
     }
     gsl_rng_free(r);
 }
@@ -189,9 +189,9 @@ static void test_threads_share_cores(void **state)
     }
     for (int i = 0; i < 3; i++)
         for (int k = 0; k < 3; k++)
-            assert_float_equal(tl.end[task[i][k]], end[i][k], 1e-9 * end[i][k]);
+            pl_assert_near(tl.end[task[i][k]], end[i][k], 1e-9 * end[i][k]);
     /* From the run printed by hand: w3's first task ends at 9 us (6 us at 2/3 speed). */
-    assert_float_equal(tl.end[task[2][0]], 9e-6, 1e-15);
+    pl_assert_near(tl.end[task[2][0]], 9e-6, 1e-15);
     pl_timeline_fini(&tl);
     pl_graph_destroy(g);
 }
@@ -253,7 +253,7 @@ static void test_release_edge(void **state)
     pl_graph_task_edges(g, t[2], &first, &n);
     assert_int_equal(tl.release[t[2]], first + 1);
     assert_int_equal(pl_graph_edge(g, tl.release[t[2]])->kind, PL_EDGE_SYNC);
-    assert_float_equal(tl.start[t[2]], 5e-6, 1e-18);
+    pl_assert_near(tl.start[t[2]], 5e-6, 1e-18);
     pl_timeline_fini(&tl);
     pl_graph_destroy(g);
 }

@@ -74,8 +74,8 @@ static void test_reference_buffering(void **state)
         const char *sets[] = {set};
         pl_session *s = run(sets, 1);
         const pl_report *r = pl_session_report(s);
-        assert_float_equal(r->run.m->makespan, expect[b - 1], expect[b - 1] * 1e-9);
-        assert_float_equal(r->baseline.m->makespan, 512e-6, 512e-15);
+        pl_assert_near(r->run.m->makespan, expect[b - 1], expect[b - 1] * 1e-9);
+        pl_assert_near(r->baseline.m->makespan, 512e-6, 512e-15);
         assert_string_equal(r->mode, "event sync");
         assert_string_equal(r->baseline_mode, "single-buffered");
         pl_session_destroy(s);
@@ -90,12 +90,12 @@ static void test_baseline_formula(void **state)
     const char *one[] = {"tile.count=10", "tile.depth=3", "tile.steps[0].time=3us",
                          "tile.steps[1].time=1us", "tile.steps[2].time=4us"};
     pl_session *s = run(one, 5);
-    assert_float_equal(pl_session_report(s)->baseline.m->makespan, 80e-6, 80e-15);
+    pl_assert_near(pl_session_report(s)->baseline.m->makespan, 80e-6, 80e-15);
     pl_session_destroy(s);
     const char *two[] = {"tile.count=10", "tile.depth=3", "tile.steps[0].time=3us",
                          "tile.steps[1].time=1us", "tile.steps[2].time=4us", "tile.cores=2"};
     s = run(two, 6);
-    assert_float_equal(pl_session_report(s)->baseline.m->makespan, 40e-6, 40e-15);
+    pl_assert_near(pl_session_report(s)->baseline.m->makespan, 40e-6, 40e-15);
     pl_session_destroy(s);
 }
 
@@ -119,17 +119,17 @@ static void check_recursion(const pl_run *r, int depth, int barrier)
             uint32_t j = loaded;
             double ls = fmax(j ? LE[j - 1] : 0, j >= (uint32_t)depth ? SE[j - depth] : 0);
             LE[j] = ls + pl_graph_task_work(r->graph, load[j]);
-            assert_float_equal(tl->start[load[j]], ls, 1e-12 * LE[j]);
+            pl_assert_near(tl->start[load[j]], ls, 1e-12 * LE[j]);
         }
         double cs = fmax(k ? CE[k - 1] : 0, LE[w]);
         CE[k] = cs + pl_graph_task_work(r->graph, comp[k]);
         double ss = fmax(k ? SE[k - 1] : 0, CE[k]);
         SE[k] = ss + pl_graph_task_work(r->graph, store[k]);
-        assert_float_equal(tl->start[comp[k]], cs, 1e-12 * CE[k]);
-        assert_float_equal(tl->start[store[k]], ss, 1e-12 * SE[k]);
-        assert_float_equal(tl->end[store[k]], SE[k], 1e-12 * SE[k]);
+        pl_assert_near(tl->start[comp[k]], cs, 1e-12 * CE[k]);
+        pl_assert_near(tl->start[store[k]], ss, 1e-12 * SE[k]);
+        pl_assert_near(tl->end[store[k]], SE[k], 1e-12 * SE[k]);
     }
-    assert_float_equal(r->m->makespan, SE[n - 1], 1e-12 * SE[n - 1]);
+    pl_assert_near(r->m->makespan, SE[n - 1], 1e-12 * SE[n - 1]);
 }
 
 /* B = 1, 2, 3 on a balanced kernel (L = C = S = 2 us), and on one whose L, C and S are
@@ -181,7 +181,7 @@ static void test_barrier_never_faster(void **state)
             if (b > 1)
                 assert_true(rb->run.m->makespan > re->run.m->makespan);
             else /* one slot: nothing is issued ahead, so the TSYNC waits for the same load */
-                assert_float_equal(rb->run.m->makespan, re->run.m->makespan, 1e-15);
+                pl_assert_near(rb->run.m->makespan, re->run.m->makespan, 1e-15);
             pl_session_destroy(ba);
             if (b >= 2) {
                 char batch[32];
@@ -291,10 +291,10 @@ static void test_gemm_shape(void **state)
     uint32_t n;
     const uint32_t *loads = pipe_tasks(&r->run, "core0.MTE2", &n);
     assert_int_equal(n, 64);
-    assert_float_equal(pl_graph_task_bytes(g, loads[0]), 16384, 0);
+    pl_assert_near(pl_graph_task_bytes(g, loads[0]), 16384, 0);
     const uint32_t *mm = pipe_tasks(&r->run, "core0.CUBE", &n);
     /* 2 x 128 x 128 x 64 flops at 8192 flops per cycle of 1 GHz: 256 ns. */
-    assert_float_equal(pl_graph_task_work(g, mm[0]), 256e-9, 1e-18);
+    pl_assert_near(pl_graph_task_work(g, mm[0]), 256e-9, 1e-18);
     const uint32_t *st = pipe_tasks(&r->run, "core0.MTE3", &n);
     assert_int_equal(n, 4);
     /* Each store follows the last TMATMUL of its block: block b's 8th tile. */
@@ -322,9 +322,9 @@ static void test_shared_gm(void **state)
         uint32_t n;
         const uint32_t *t = pipe_tasks(&r->run, name, &n);
         assert_int_equal(n, 1);
-        assert_float_equal(r->run.tl->end[t[0]], 401e-6, 401e-15);
+        pl_assert_near(r->run.tl->end[t[0]], 401e-6, 401e-15);
         const pl_unit_metrics *um = &r->run.m->units[unit_id(r->run.graph, name)];
-        assert_float_equal(um->contention, 300e-6, 300e-15);
+        pl_assert_near(um->contention, 300e-6, 300e-15);
     }
     pl_session_destroy(s);
 }
@@ -345,7 +345,7 @@ static void test_dispatch_runs_tile_kernel(void **state)
     if (pl_session_run(s, &d) != 0)
         fail_msg("%s", d.msg);
     const pl_report *r = pl_session_report(s);
-    assert_float_equal(r->run.m->makespan, 40e-6, 40e-15);
+    pl_assert_near(r->run.m->makespan, 40e-6, 40e-15);
     for (int c = 0; c < 2; c++) {
         char load[32], store[32];
         snprintf(load, sizeof load, "core%d.MTE2", c);
@@ -353,9 +353,9 @@ static void test_dispatch_runs_tile_kernel(void **state)
         uint32_t n;
         const uint32_t *l = pipe_tasks(&r->run, load, &n);
         assert_int_equal(n, 4);
-        assert_float_equal(r->run.tl->start[l[0]], 32e-6, 32e-15);
+        pl_assert_near(r->run.tl->start[l[0]], 32e-6, 32e-15);
         const uint32_t *st = pipe_tasks(&r->run, store, &n);
-        assert_float_equal(r->run.tl->end[st[3]], 38e-6, 38e-15);
+        pl_assert_near(r->run.tl->end[st[3]], 38e-6, 38e-15);
         assert_int_equal(pl_graph_task_item(r->run.graph, l[0]), 1);
     }
     /* The trace's processes: host threads, the device stream, and both cores' pipes. */

@@ -34,7 +34,7 @@
 
 static void assert_time(double got, double want)
 {
-    assert_float_equal(got, want, 1e-9 * fabs(want));
+    pl_assert_near(got, want, 1e-9 * fabs(want));
 }
 
 /* A device place with one unit, routed over links[0..n). */
