@@ -9,14 +9,15 @@
 #include "dispatch.h"
 #include "machine.h"
 #include "tile.h"
+#include "tile_depths.h"
 
 #include <string.h>
 
 static const pl_model models[] = {
     {"dispatch", "host operator dispatch (InferShape, Resize, Launch) feeding a device stream",
-     pl_dispatch_lower_scenario},
+     pl_dispatch_lower_scenario, NULL},
     {"tile", "a tiled kernel on accelerator cores (N-buffering, event or barrier sync, SPMD)",
-     pl_tile_lower_scenario},
+     pl_tile_lower_scenario, pl_tile_advise},
 };
 
 const pl_model *pl_model_find(const char *name)
@@ -32,6 +33,11 @@ void pl_lowering_fini(pl_lowering *l)
     pl_graph_destroy(l->run);
     pl_graph_destroy(l->baseline);
     l->run = l->baseline = NULL;
+    pl_figures_fini(&l->figures);
+    if (l->kept_free)
+        l->kept_free(l->kept);
+    l->kept = NULL;
+    l->kept_free = NULL;
 }
 
 const pl_key pl_scenario_keys[] = {

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "figure.h"
 #include "graph.h"
 #include "keys.h"
 
@@ -24,10 +25,29 @@ typedef struct pl_lowering {
     const char *mode;          /* static: the run's variant, e.g. "pipelined" */
     const char *baseline_mode; /* static: e.g. "serial" */
     bool random;               /* whether any duration was drawn at random */
+    pl_figures figures;        /* what the model works out analytically (may be empty) */
+    /* What the model keeps for its advice (its loaded workload), freed by kept_free. */
+    void *kept;
+    void (*kept_free)(void *kept);
 } pl_lowering;
 
-/* Frees both graphs. */
+/* Frees both graphs, the figures and what the model kept. */
 void pl_lowering_fini(pl_lowering *l);
+
+/* What simulating a trial graph gave: its makespan and its analytic bound. */
+typedef struct pl_trial {
+    double makespan;
+    double bound;
+} pl_trial;
+
+/* The front end's offer to a model that advises: simulate n finalized graphs (borrowed)
+ * and fill out[i] for each. Fails with the runner's errors (PL_EDEADLOCK, PL_ECHILD,
+ * PL_ENOMEM...). */
+typedef struct pl_trier {
+    int (*simulate)(void *ctx, const pl_graph *const *graphs, size_t n, pl_trial *out,
+                    pl_diag *d);
+    void *ctx;
+} pl_trier;
 
 typedef struct pl_model {
     const char *name;
@@ -36,6 +56,10 @@ typedef struct pl_model {
      * into *out (the caller calls pl_lowering_fini). Fails with PL_ECONFIG for what the
      * schema cannot check (the diagnostic names file, line, column and key), PL_ENOMEM. */
     int (*lower)(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d);
+    /* Optional (NULL when the model has none): works out advice that takes further
+     * simulations of variants of the lowered workload (l, with what it kept), run through
+     * t, and appends it to l->figures. Same failures as t. */
+    int (*advise)(pl_lowering *l, const pl_trier *t, pl_diag *d);
 } pl_model;
 
 /* The model named `name`; NULL when there is none. */

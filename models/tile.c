@@ -28,6 +28,7 @@
  * each op before issuing the next), so one core takes exactly N x a tile's steps.
  */
 #include "tile.h"
+#include "tile_period.h"
 #include "tile_site.h"
 
 #include <stdio.h>
@@ -126,32 +127,6 @@ static int add_task(struct lower *lw, uint64_t i, uint32_t s)
 
 /* ---- Edges ----------------------------------------------------------------------- */
 
-/* Whether step s touches buffer b (reads or writes it). */
-static bool touches(const pl_tile_program *p, uint32_t s, int b)
-{
-    bool t = p->steps[s].writes == b;
-    for (uint32_t r = 0; r < p->steps[s].nreads; r++)
-        t = t || (int)p->steps[s].reads[r] == b;
-    return t;
-}
-
-/* Whether later step s overwrites the buffer that step e reads or writes. */
-static bool overwrites(const pl_tile_program *p, uint32_t e, uint32_t s)
-{
-    int b = p->steps[s].writes;
-    return b >= 0 && touches(p, e, b);
-}
-
-/* Whether later step s reads what step e wrote, or overwrites what e used. */
-static bool feeds(const pl_tile_program *p, uint32_t e, uint32_t s)
-{
-    const pl_tile_step *b = &p->steps[s];
-    for (uint32_t r = 0; r < b->nreads; r++)
-        if ((int)b->reads[r] == p->steps[e].writes)
-            return true;
-    return overwrites(p, e, s);
-}
-
 /* The step that last wrote buffer b before step s of tile i: earlier in the tile, or in
  * an earlier tile of the same slot. Stores its tile and step; false when none did. */
 static bool last_writer(const struct lower *lw, uint32_t b, uint64_t i, uint32_t s, uint64_t *wi,
@@ -213,7 +188,7 @@ static int add_overwrite_edges(struct lower *lw, uint64_t i, uint32_t s, uint32_
     const pl_tile_program *p = lw->p;
     int rc = 0;
     for (uint32_t e = 0; e < s && rc == 0; e++)
-        if (overwrites(p, e, s) && p->steps[e].unit != p->steps[s].unit &&
+        if (pl_tile_step_overwrites(p, e, s) && p->steps[e].unit != p->steps[s].unit &&
             pl_tile_step_runs(p, e, i))
             rc = pl_graph_add_edge(lw->g, task_at(lw, i, e), t, PL_EDGE_DATA, PL_AT_END);
     return rc;
@@ -232,7 +207,8 @@ static uint32_t slot_release(const struct lower *lw, uint32_t b, uint64_t from, 
             return task_at(lw, i, buf->release);
     for (uint64_t i = to + 1; i-- > from;)
         for (uint32_t s = p->nsteps; s-- > 0;)
-            if (pl_tile_step_runs(p, s, i) && (buf->release_store || touches(p, s, (int)b)))
+            if (pl_tile_step_runs(p, s, i) &&
+                (buf->release_store || pl_tile_step_touches(p, s, (int)b)))
                 return task_at(lw, i, s);
     return PL_NO_EDGE;
 }
@@ -295,7 +271,7 @@ static void issue_ahead(struct lower *lw)
     for (uint32_t s = p->nsteps; s-- > 0;) {
         uint64_t a = 0;
         for (uint32_t c = s + 1; c < p->nsteps; c++)
-            if (feeds(p, s, c) && lw->ahead[c] > a)
+            if (pl_tile_step_feeds(p, s, c) && lw->ahead[c] > a)
                 a = lw->ahead[c];
         for (uint32_t b = 0; b < p->nbuffers; b++) {
             const pl_tile_buffer *buf = &p->buffers[b];
@@ -404,6 +380,23 @@ int pl_tile_lower(const pl_tile_program *p, pl_tile_variant v, pl_graph **out)
     return 0;
 }
 
+static void kept_free(void *p)
+{
+    pl_tile_program_destroy(p);
+}
+
+/* The period and what it predicts, from the program alone. */
+static int analysis(const pl_tile_program *p, pl_figures *f)
+{
+    pl_tile_period pr;
+    pl_tile_period_compute(p, &pr);
+    char title[128];
+    snprintf(title, sizeof title, "kernel analysis (%u %s, %llu tiles on the busiest)", pr.cores,
+             pr.cores == 1 ? "core" : "cores", (unsigned long long)pr.tiles);
+    int rc = pl_figures_title(f, title);
+    return rc == 0 ? pl_tile_period_figures(&pr, p, f) : rc;
+}
+
 int pl_tile_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d)
 {
     pl_tile_program *p = NULL;
@@ -414,10 +407,13 @@ int pl_tile_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
     out->mode = pl_tile_variant_name(p, PL_TILE_PIPELINED);
     out->baseline_mode = pl_tile_variant_name(p, PL_TILE_NAIVE);
     out->random = p->random;
+    out->kept = p;
+    out->kept_free = kept_free;
     rc = pl_tile_lower(p, PL_TILE_PIPELINED, &out->run);
     if (rc == 0)
         rc = pl_tile_lower(p, PL_TILE_NAIVE, &out->baseline);
-    pl_tile_program_destroy(p);
+    if (rc == 0)
+        rc = analysis(p, &out->figures);
     if (rc != 0) {
         pl_lowering_fini(out);
         return pl_diag_set(d, rc, "out of memory lowering the tile kernel");

@@ -512,6 +512,32 @@ static int draw_times(pl_tile_program *p, gsl_rng *rng, pl_diag *d)
     return 0;
 }
 
+/* Whether step s touches buffer b (reads or writes it). */
+bool pl_tile_step_touches(const pl_tile_program *p, uint32_t s, int b)
+{
+    bool t = p->steps[s].writes == b;
+    for (uint32_t r = 0; r < p->steps[s].nreads; r++)
+        t = t || (int)p->steps[s].reads[r] == b;
+    return t;
+}
+
+/* Whether later step s overwrites the buffer that step e reads or writes. */
+bool pl_tile_step_overwrites(const pl_tile_program *p, uint32_t e, uint32_t s)
+{
+    int b = p->steps[s].writes;
+    return b >= 0 && pl_tile_step_touches(p, e, b);
+}
+
+/* Whether later step s reads what step e wrote, or overwrites what e used. */
+bool pl_tile_step_feeds(const pl_tile_program *p, uint32_t e, uint32_t s)
+{
+    const pl_tile_step *b = &p->steps[s];
+    for (uint32_t r = 0; r < b->nreads; r++)
+        if ((int)b->reads[r] == p->steps[e].writes)
+            return true;
+    return pl_tile_step_overwrites(p, e, s);
+}
+
 bool pl_tile_step_runs(const pl_tile_program *p, uint32_t s, uint64_t i)
 {
     return (i + 1) % p->steps[s].every == 0;

@@ -97,6 +97,16 @@ int pl_tile_program_load(const pl_config *cfg, const pl_node *sec, gsl_rng *rng,
                          pl_tile_program **out, pl_diag *d);
 void pl_tile_program_destroy(pl_tile_program *p);
 
+/* Whether step s reads or writes buffer b. */
+bool pl_tile_step_touches(const pl_tile_program *p, uint32_t s, int b);
+
+/* Whether a later step s overwrites the buffer that step e reads or writes. */
+bool pl_tile_step_overwrites(const pl_tile_program *p, uint32_t e, uint32_t s);
+
+/* Whether a later step s of the same tile depends on step e: it reads what e wrote, or
+ * overwrites a buffer e used. */
+bool pl_tile_step_feeds(const pl_tile_program *p, uint32_t e, uint32_t s);
+
 /* Whether step s runs on tile i of its core's block. */
 bool pl_tile_step_runs(const pl_tile_program *p, uint32_t s, uint64_t i);
 

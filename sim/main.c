@@ -44,6 +44,8 @@ static const char usage[] =
     "                    effective config and the seed into DIR\n"
     "  --force           write into a non-empty DIR\n"
     "  --timing          print the simulation's wall time on standard error\n"
+    "  --no-advice       skip the extra simulations behind a model's advice (the tile\n"
+    "                    model's smallest buffer depths)\n"
     "\n"
     "exit status: 0 ok, 1 the model cannot finish, 2 bad input, 3 internal error\n";
 
@@ -55,7 +57,7 @@ struct options {
     const char *format;
     const char *trace;
     const char *outdir;
-    bool gantt, force, timing;
+    bool gantt, force, timing, no_advice;
     char seed_set[64];
 };
 
@@ -142,6 +144,8 @@ static int parse_flag(struct options *o, const char *arg, pl_diag *d)
         o->force = true;
     else if (strcmp(arg, "--timing") == 0)
         o->timing = true;
+    else if (strcmp(arg, "--no-advice") == 0)
+        o->no_advice = true;
     else if (arg[0] == '-' && arg[1] != '\0')
         return usage_error(d, "unknown option '%s'", arg);
     else if (!o->scenario)
@@ -269,6 +273,8 @@ static int cmd_run(const struct options *o, pl_diag *d)
     int rc = pl_session_open(o->scenario, o->sets, o->nsets, &s, d);
     if (rc == 0 && o->outdir)
         rc = pl_output_dir_check(o->outdir, o->force, d);
+    if (rc == 0 && o->no_advice)
+        pl_session_skip_advice(s);
     double t0 = now_s();
     if (rc == 0)
         rc = pl_session_run(s, d);

@@ -12,6 +12,7 @@
 
 #include "bound.h"
 #include "error.h"
+#include "figure.h"
 #include "graph.h"
 #include "metrics.h"
 #include "timeline.h"
@@ -40,6 +41,7 @@ typedef struct pl_report {
     pl_run run;
     pl_run baseline;
     double speedup;        /* baseline makespan / run makespan */
+    const pl_figures *figures; /* what the model worked out; NULL or empty when nothing */
 } pl_report;
 
 /* Renderers. Each returns 0 or PL_EIO (with d filled) when writing fails. */

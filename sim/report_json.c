@@ -133,6 +133,25 @@ static json_t *places_array(const pl_run *run)
     return a;
 }
 
+/* The model's figures, or null when it worked out none. */
+static json_t *figures_object(const pl_figures *f)
+{
+    if (!f || f->n == 0)
+        return json_null();
+    json_t *items = json_array();
+    for (size_t i = 0; i < f->n; i++) {
+        json_t *o = json_object();
+        o = pl_report_json_with(o, "name", pl_report_json_text(f->v[i].name));
+        o = pl_report_json_with(o, "value", pl_report_json_real(f->v[i].value));
+        o = pl_report_json_with(o, "unit", pl_report_json_text(f->v[i].unit));
+        o = pl_report_json_with(o, "text", pl_report_json_text(f->v[i].text));
+        items = append(items, o);
+    }
+    json_t *o = json_object();
+    o = pl_report_json_with(o, "title", pl_report_json_text(f->title));
+    return pl_report_json_with(o, "items", items);
+}
+
 static json_t *baseline_object(const pl_report *r)
 {
     const pl_run *b = &r->baseline;
@@ -169,6 +188,7 @@ static json_t *document(const pl_report *r)
     o = pl_report_json_with(o, "critical_path", critical_array(run));
     o = pl_report_json_with(o, "places", places_array(run));
     o = pl_report_json_with(o, "units", units_array(run));
+    o = pl_report_json_with(o, "analysis", figures_object(r->figures));
     o = pl_report_json_with(o, "baseline", baseline_object(r));
     return o;
 }

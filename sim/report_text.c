@@ -739,6 +739,46 @@ static int where_time_went(const pl_run *run, FILE *out)
     return 0;
 }
 
+/* ---- What the model worked out ------------------------------------------------- */
+
+/* "  label  text", the text wrapped at WRAP columns under itself. */
+static void put_hanging(FILE *out, const char *label, int width, const char *text)
+{
+    int indent = 2 + width + 2, room = WRAP - indent;
+    const char *p = text;
+    fprintf(out, "  %-*s  ", width, label);
+    while (*p) {
+        size_t len = strlen(p), cut = len;
+        if (len > (size_t)room) {
+            cut = (size_t)room;
+            while (cut > 0 && p[cut] != ' ')
+                cut--;
+            if (cut == 0)
+                cut = strcspn(p, " ");
+        }
+        fprintf(out, "%.*s\n", (int)cut, p);
+        p += cut;
+        while (*p == ' ')
+            p++;
+        if (*p)
+            fprintf(out, "%*s", indent, "");
+    }
+}
+
+static void figures_section(const pl_figures *f, FILE *out)
+{
+    if (!f || f->n == 0)
+        return;
+    int width = 0;
+    for (size_t i = 0; i < f->n; i++)
+        if ((int)strlen(f->v[i].name) > width)
+            width = (int)strlen(f->v[i].name);
+    fprintf(out, "%s:\n", f->title ? f->title : "analysis");
+    for (size_t i = 0; i < f->n; i++)
+        put_hanging(out, f->v[i].name, width, f->v[i].text);
+    fputc('\n', out);
+}
+
 /* ---- The report --------------------------------------------------------------- */
 
 static int sections(const pl_report *r, FILE *out)
@@ -755,6 +795,8 @@ static int sections(const pl_report *r, FILE *out)
     fputc('\n', out);
     if (rc == 0)
         rc = places_section(&r->run, out);
+    if (rc == 0)
+        figures_section(r->figures, out);
     if (rc == 0)
         rc = critical_section(&r->run, out);
     fputc('\n', out);

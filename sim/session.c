@@ -26,6 +26,7 @@ struct pl_session {
     struct measured run, base;
     pl_report report;
     bool ran;
+    bool no_advice;
 };
 
 int pl_session_open(const char *scenario, const char *const *sets, size_t nsets,
@@ -60,6 +61,11 @@ void pl_session_destroy(pl_session *s)
     pl_lowering_fini(&s->lowering);
     pl_config_destroy(s->cfg);
     free(s);
+}
+
+void pl_session_skip_advice(pl_session *s)
+{
+    s->no_advice = true;
 }
 
 const pl_config *pl_session_config(const pl_session *s)
@@ -110,6 +116,37 @@ static int measure(const pl_graph *g, struct measured *m, pl_diag *d)
     return 0;
 }
 
+/* The trier offered to a model's advice: each graph simulated in its own child, all at
+ * once, and its bound computed. */
+static int try_graphs(void *ctx, const pl_graph *const *graphs, size_t n, pl_trial *out,
+                      pl_diag *d)
+{
+    (void)ctx;
+    pl_timeline *tls = calloc(n + 1, sizeof *tls);
+    if (!tls)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    int rc = pl_runner_simulate(graphs, tls, n, 0, d);
+    for (size_t i = 0; i < n; i++) {
+        pl_bound b;
+        if (rc == 0 && pl_bound_compute(graphs[i], &b) != 0)
+            rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+        if (rc == 0)
+            out[i] = (pl_trial){tls[i].makespan, b.makespan};
+        pl_timeline_fini(&tls[i]);
+    }
+    free(tls);
+    return rc;
+}
+
+static int advise(pl_session *s, pl_diag *d)
+{
+    const pl_model *model = pl_model_find(pl_config_str(s->cfg, "model"));
+    if (s->no_advice || !model || !model->advise)
+        return 0;
+    pl_trier t = {try_graphs, s};
+    return model->advise(&s->lowering, &t, d);
+}
+
 static void fill_report(pl_session *s)
 {
     pl_report *r = &s->report;
@@ -126,6 +163,7 @@ static void fill_report(pl_session *s)
     if (s->lowering.baseline)
         r->baseline = (pl_run){s->lowering.baseline, &s->base.tl, &s->base.m, &s->base.bound};
     r->speedup = r->run.m->makespan > 0 ? r->baseline.m->makespan / r->run.m->makespan : 1;
+    r->figures = &s->lowering.figures;
 }
 
 int pl_session_run(pl_session *s, pl_diag *d)
@@ -137,6 +175,8 @@ int pl_session_run(pl_session *s, pl_diag *d)
         rc = measure(s->lowering.run, &s->run, d);
     if (rc == 0 && s->lowering.baseline)
         rc = measure(s->lowering.baseline, &s->base, d);
+    if (rc == 0)
+        rc = advise(s, d);
     if (rc == 0) {
         fill_report(s);
         s->ran = true;

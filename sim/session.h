@@ -2,7 +2,8 @@
 /*
  * session.h — one scenario taken from file to report: load and validate the
  * config, lower it with its model (the run and its baseline, from the same
- * drawn durations), simulate both, and read metrics and bounds.
+ * drawn durations), simulate both, read metrics and bounds, and let the model
+ * advise (simulating variants of the scenario when it asks).
  */
 #ifndef PL_SESSION_H
 #define PL_SESSION_H
@@ -19,6 +20,10 @@ int pl_session_open(const char *scenario, const char *const *sets, size_t nsets,
 void pl_session_destroy(pl_session *s);
 
 const pl_config *pl_session_config(const pl_session *s);
+
+/* Leaves out the advice a model works out by simulating variants of the scenario (the
+ * tile model's buffer depths): faster, for sweeps and tests. Call before pl_session_run. */
+void pl_session_skip_advice(pl_session *s);
 
 /* Lowers, simulates (the run and its baseline at once, each in a child process),
  * and measures. Fails with the model's PL_ECONFIG, PL_EDEADLOCK, PL_ECHILD, PL_ENOMEM. */
