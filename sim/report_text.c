@@ -394,8 +394,12 @@ static int places_section(const pl_run *run, FILE *out)
 {
     const char **pipes;
     int npipes = pipe_columns(run, &pipes);
-    if (npipes <= 0)
+    if (npipes < 0)
         return npipes;
+    if (npipes == 0) {
+        free(pipes);
+        return 0;
+    }
     pl_table *t = pl_table_create(npipes + 4);
     if (!t) {
         free(pipes);
