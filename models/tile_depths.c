@@ -12,9 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TIME(x) pl_units_format((x), PL_Q_TIME, 4, (char[32]){0}, 32)
-#define SIZE(x) pl_units_format((x), PL_Q_SIZE, 4, (char[32]){0}, 32)
-
 /* How close to the goal counts as reaching it, and how many rounds a search may take. */
 #define WITHIN     0.01
 #define MAX_ROUNDS 40
@@ -185,7 +182,7 @@ static bool fit(const struct advice *a, char *buf, size_t len)
         bool ok = need <= p->capacity[m];
         fits = fits && ok;
         at += (size_t)snprintf(buf + at, len - at, "%s%s %s of %s%s", at ? ", " : "",
-                               pl_onchip_name(m), SIZE(need), SIZE(p->capacity[m]),
+                               pl_onchip_name(m), PL_SIZE_TEXT(need), PL_SIZE_TEXT(p->capacity[m]),
                                ok ? "" : " (does not fit)");
     }
     return fits;
@@ -199,23 +196,26 @@ static int depth_figures(const struct advice *a, const pl_trial *ample, pl_figur
         rc = pl_figures_add(f, "goal", a->goal, "s",
                             "%s: within 1 %% of the bound %s of the kernel with every slot "
                             "free when needed, which takes %s",
-                            TIME(a->goal), TIME(ample->bound), TIME(ample->makespan));
+                            PL_TIME_TEXT(a->goal), PL_TIME_TEXT(ample->bound),
+                            PL_TIME_TEXT(ample->makespan));
     else
         rc = pl_figures_add(f, "goal", a->goal, "s",
                             "%s: within 1 %% of the %s the kernel takes with every slot free "
                             "when needed; its bound %s is out of reach by buffering alone",
-                            TIME(a->goal), TIME(ample->makespan), TIME(ample->bound));
+                            PL_TIME_TEXT(a->goal), PL_TIME_TEXT(ample->makespan),
+                            PL_TIME_TEXT(ample->bound));
     for (uint32_t b = 0; b < p->nbuffers && rc == 0; b++) {
         const struct search *s = &a->s[b];
         char name[128], below[128] = "";
         snprintf(name, sizeof name, "depth %s", p->buffers[b].name);
         if (s->lo > 0)
-            snprintf(below, sizeof below, ", %s with %u", TIME(s->at_lo), s->lo);
-        rc = pl_figures_add(
-            f, name, s->hi, "", "%u slot%s of %s in %s (configured %u): %s with %u%s%s", s->hi,
-            s->hi == 1 ? "" : "s", SIZE(p->buffers[b].size), pl_onchip_name(p->buffers[b].memory),
-            p->buffers[b].depth, TIME(s->hi_tried ? s->at_hi : ample->makespan), s->hi, below,
-            p->nbuffers > 1 ? " (the other buffers deep)" : "");
+            snprintf(below, sizeof below, ", %s with %u", PL_TIME_TEXT(s->at_lo), s->lo);
+        rc = pl_figures_add(f, name, s->hi, "",
+                            "%u slot%s of %s in %s (configured %u): %s with %u%s%s", s->hi,
+                            s->hi == 1 ? "" : "s", PL_SIZE_TEXT(p->buffers[b].size),
+                            pl_onchip_name(p->buffers[b].memory), p->buffers[b].depth,
+                            PL_TIME_TEXT(s->hi_tried ? s->at_hi : ample->makespan), s->hi, below,
+                            p->nbuffers > 1 ? " (the other buffers deep)" : "");
     }
     return rc;
 }
@@ -232,7 +232,7 @@ static int together(struct advice *a, pl_figures *f, pl_diag *d)
     bool fits = fit(a, room, sizeof room);
     double t = pb.result.makespan;
     rc = pl_figures_add(f, "depths together", t, "s",
-                        "%s with every buffer at its depth (%s the goal); %s: %s", TIME(t),
+                        "%s with every buffer at its depth (%s the goal); %s: %s", PL_TIME_TEXT(t),
                         t <= a->goal ? "within" : "beyond", room,
                         fits ? "they fit" : "they do not fit on chip");
     return rc == 0 ? 0 : pl_diag_set(d, rc, "out of memory");

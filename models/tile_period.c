@@ -9,8 +9,6 @@
 
 #include <string.h>
 
-#define TIME(x) pl_units_format((x), PL_Q_TIME, 4, (char[32]){0}, 32)
-
 /* The longest chain of dependent steps of one tile from step `from` to step `to`
  * (every step that runs in it taking its mean time), or -1 when `to` does not depend
  * on `from`. */
@@ -127,7 +125,7 @@ static void list_pipes(const pl_tile_period *pr, const pl_tile_program *p, char 
     for (uint32_t u = 0; u < p->nunits && at < len; u++)
         if (pr->pipe[u] > 0)
             at += (size_t)snprintf(buf + at, len - at, "%s%s %s", at ? ", " : "", p->units[u].name,
-                                   TIME(pr->pipe[u]));
+                                   PL_TIME_TEXT(pr->pipe[u]));
 }
 
 static void what_sets(const pl_tile_period *pr, const pl_tile_program *p, char *buf, size_t len)
@@ -143,7 +141,7 @@ static void what_sets(const pl_tile_period *pr, const pl_tile_program *p, char *
     const pl_tile_buffer *b = &p->buffers[pr->which];
     int at = snprintf(buf, len,
                       "set by buffer %s: a slot stays taken at least %s (%s to %s) and it has %u",
-                      b->name, TIME(pr->chain[pr->which]), p->steps[b->acquire].op,
+                      b->name, PL_TIME_TEXT(pr->chain[pr->which]), p->steps[b->acquire].op,
                       p->steps[b->release].op, b->depth);
     if (b->span > 1 && at > 0 && (size_t)at < len)
         snprintf(buf + at, len - (size_t)at, ", each for %u tiles", b->span);
@@ -154,16 +152,18 @@ int pl_tile_period_figures(const pl_tile_period *pr, const pl_tile_program *p, p
     char sets[256], pipes[512];
     what_sets(pr, p, sets, sizeof sets);
     list_pipes(pr, p, pipes, sizeof pipes);
-    int rc = pl_figures_add(out, "period", pr->period, "s",
-                            "%s per tile, %s (pipes per tile: %s%s%s)", TIME(pr->period), sets,
-                            pipes, pr->gm > 0 ? "; GM " : "", pr->gm > 0 ? TIME(pr->gm) : "");
+    int rc =
+        pl_figures_add(out, "period", pr->period, "s", "%s per tile, %s (pipes per tile: %s%s%s)",
+                       PL_TIME_TEXT(pr->period), sets, pipes, pr->gm > 0 ? "; GM " : "",
+                       pr->gm > 0 ? PL_TIME_TEXT(pr->gm) : "");
     if (rc == 0)
         rc = pl_figures_add(out, "period bound", pr->bound, "s",
-                            "%s = %llu tiles on the busiest core x %s", TIME(pr->bound),
-                            (unsigned long long)pr->tiles, TIME(pr->period));
+                            "%s = %llu tiles on the busiest core x %s", PL_TIME_TEXT(pr->bound),
+                            (unsigned long long)pr->tiles, PL_TIME_TEXT(pr->period));
     if (rc == 0)
         rc = pl_figures_add(out, "estimate", pr->estimate, "s",
-                            "%s = %s for the first tile alone + %llu x %s", TIME(pr->estimate),
-                            TIME(pr->first), (unsigned long long)(pr->tiles - 1), TIME(pr->period));
+                            "%s = %s for the first tile alone + %llu x %s",
+                            PL_TIME_TEXT(pr->estimate), PL_TIME_TEXT(pr->first),
+                            (unsigned long long)(pr->tiles - 1), PL_TIME_TEXT(pr->period));
     return rc;
 }

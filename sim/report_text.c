@@ -31,12 +31,6 @@
 #define MAX_UNIT_ROWS 32
 #define WRAP       78
 
-/* A formatted time; the compound literal lives until the end of the enclosing block,
- * so several may appear in one call. */
-#define TIME(x) pl_units_format((x), PL_Q_TIME, 4, (char[32]){0}, 32)
-#define SIZE(x) pl_units_format((x), PL_Q_SIZE, 4, (char[32]){0}, 32)
-#define RATE(x) pl_units_format((x), PL_Q_BANDWIDTH, 4, (char[32]){0}, 32)
-
 static double pct(double part, double whole)
 {
     return whole > 0 ? 100.0 * part / whole : 0.0;
@@ -96,27 +90,27 @@ static void describe_bound(const pl_run *run, char *buf, size_t len)
     switch (b->kind) {
     case PL_BOUND_UNIT:
         snprintf(buf, len, "%s = %s before %s starts + %s of its work + %s after it",
-                 TIME(b->makespan), TIME(b->head), binds, TIME(b->work), TIME(b->tail));
+                 PL_TIME_TEXT(b->makespan), PL_TIME_TEXT(b->head), binds, PL_TIME_TEXT(b->work), PL_TIME_TEXT(b->tail));
         return;
     case PL_BOUND_PLACE:
         snprintf(buf, len,
                  "%s = %s before %s starts + %s of its threads' work over %d cores + %s"
                  " after it",
-                 TIME(b->makespan), TIME(b->head), binds, TIME(b->work),
-                 pl_graph_place_cores(run->graph, b->which), TIME(b->tail));
+                 PL_TIME_TEXT(b->makespan), PL_TIME_TEXT(b->head), binds, PL_TIME_TEXT(b->work),
+                 pl_graph_place_cores(run->graph, b->which), PL_TIME_TEXT(b->tail));
         return;
     case PL_BOUND_LINK: {
         double bandwidth = pl_graph_link_bandwidth(run->graph, b->which);
         snprintf(buf, len,
                  "%s = %s before link %s carries a byte + %s to carry %s at %s + %s after it",
-                 TIME(b->makespan), TIME(b->head), binds, TIME(b->work),
-                 SIZE(b->work * bandwidth), RATE(bandwidth), TIME(b->tail));
+                 PL_TIME_TEXT(b->makespan), PL_TIME_TEXT(b->head), binds, PL_TIME_TEXT(b->work),
+                 PL_SIZE_TEXT(b->work * bandwidth), PL_RATE_TEXT(bandwidth), PL_TIME_TEXT(b->tail));
         return;
     }
     case PL_BOUND_CRITICAL_PATH:
         break;
     }
-    snprintf(buf, len, "%s, set by the %s", TIME(b->makespan), pl_bound_kind_name(b->kind));
+    snprintf(buf, len, "%s, set by the %s", PL_TIME_TEXT(b->makespan), pl_bound_kind_name(b->kind));
 }
 
 /* One line of the summary: a label column as wide as the longest label. */
@@ -139,13 +133,13 @@ static void phases_line(const pl_run *run, FILE *out)
     const pl_phases *ph = &run->m->phases;
     char steady[256] = "no steady state";
     if (ph->steady > 0 && ph->steady_items >= 2)
-        snprintf(steady, sizeof steady, "%s steady (%llu %s, one every %s)", TIME(ph->steady),
+        snprintf(steady, sizeof steady, "%s steady (%llu %s, one every %s)", PL_TIME_TEXT(ph->steady),
                  (unsigned long long)ph->steady_items, pl_graph_item_noun(run->graph),
-                 TIME(ph->period));
+                 PL_TIME_TEXT(ph->period));
     else if (ph->steady > 0)
-        snprintf(steady, sizeof steady, "%s steady", TIME(ph->steady));
-    line(out, "phases", "%s warm-up, %s, %s drain", TIME(ph->warmup), steady,
-         TIME(ph->drain));
+        snprintf(steady, sizeof steady, "%s steady", PL_TIME_TEXT(ph->steady));
+    line(out, "phases", "%s warm-up, %s, %s drain", PL_TIME_TEXT(ph->warmup), steady,
+         PL_TIME_TEXT(ph->drain));
 }
 
 static void summary(const pl_report *r, FILE *out)
@@ -154,17 +148,17 @@ static void summary(const pl_report *r, FILE *out)
     char rate[64], bound[512];
     format_rate(run->m->throughput, pl_graph_item_noun(run->graph), rate, sizeof rate);
     describe_bound(run, bound, sizeof bound);
-    line(out, "makespan", "%s", TIME(run->m->makespan));
+    line(out, "makespan", "%s", PL_TIME_TEXT(run->m->makespan));
     if (run->m->throughput > 0)
-        line(out, "throughput", "%s (one every %s)", rate, TIME(1.0 / run->m->throughput));
+        line(out, "throughput", "%s (one every %s)", rate, PL_TIME_TEXT(1.0 / run->m->throughput));
     else
         line(out, "throughput", "%s", rate);
-    line(out, "baseline", "%s, makespan %s", r->baseline_mode, TIME(r->baseline.m->makespan));
+    line(out, "baseline", "%s, makespan %s", r->baseline_mode, PL_TIME_TEXT(r->baseline.m->makespan));
     line(out, "speedup", "%.2fx over %s", r->speedup, r->baseline_mode);
     line(out, "bound", "%s", bound);
     line(out, "efficiency", "%.1f %% (bound / makespan)", 100.0 * pl_report_efficiency(run));
     line(out, "critical path", "%s (the longest chain of dependent work)",
-         TIME(run->bound->critical_path));
+         PL_TIME_TEXT(run->bound->critical_path));
     phases_line(run, out);
 }
 
@@ -214,20 +208,28 @@ struct row {
     pl_unit_metrics sum;
 };
 
+/* The unit's name without its place's ("MTE2" for core0.MTE2). */
+static const char *pipe_name(const pl_graph *g, uint32_t u)
+{
+    const char *unit = pl_graph_unit_name(g, u);
+    const char *place = pl_graph_place_name(g, pl_graph_unit_place(g, u));
+    size_t plen = strlen(place);
+    return strncmp(unit, place, plen) == 0 && unit[plen] == '.' ? unit + plen + 1 : unit;
+}
+
 /* A unit named after its place ("core3.MTE2" on core3) joins the row of the same pipe on
  * places named alike ("core*.MTE2"); any other unit has a row of its own. */
 static void group_name(const pl_graph *g, uint32_t u, char *buf, size_t len)
 {
-    const char *unit = pl_graph_unit_name(g, u);
+    const char *unit = pl_graph_unit_name(g, u), *pipe = pipe_name(g, u);
     const char *place = pl_graph_place_name(g, pl_graph_unit_place(g, u));
     size_t plen = strlen(place), stem = plen;
     while (stem > 0 && place[stem - 1] >= '0' && place[stem - 1] <= '9')
         stem--;
-    if (stem == plen || strncmp(unit, place, plen) != 0 || unit[plen] != '.') {
+    if (pipe == unit || stem == plen)
         snprintf(buf, len, "%s", unit);
-        return;
-    }
-    snprintf(buf, len, "%.*s*%s", (int)stem, place, unit + plen);
+    else
+        snprintf(buf, len, "%.*s*.%s", (int)stem, place, pipe);
 }
 
 static void add_to_row(struct row *r, const pl_unit_metrics *um)
@@ -285,18 +287,18 @@ static void unit_row(pl_table *t, const struct columns *c, const struct row *r)
     else
         pl_table_addf(t, "%s", r->name);
     pl_table_addf(t, "%llu", (unsigned long long)s->tasks);
-    pl_table_addf(t, "%s", TIME(s->busy / n));
+    pl_table_addf(t, "%s", PL_TIME_TEXT(s->busy / n));
     pl_table_addf(t, "%.2f %%", 100.0 * s->utilization / n);
-    pl_table_addf(t, "%s", TIME(s->fill / n));
+    pl_table_addf(t, "%s", PL_TIME_TEXT(s->fill / n));
     pl_table_addf(t, "%llu", (unsigned long long)s->bubbles);
-    pl_table_addf(t, "%s", TIME(s->bubble / n));
-    pl_table_addf(t, "%s", TIME(s->largest_bubble));
-    pl_table_addf(t, "%s", TIME(s->drain / n));
+    pl_table_addf(t, "%s", PL_TIME_TEXT(s->bubble / n));
+    pl_table_addf(t, "%s", PL_TIME_TEXT(s->largest_bubble));
+    pl_table_addf(t, "%s", PL_TIME_TEXT(s->drain / n));
     if (c->shared)
-        pl_table_addf(t, "%s", TIME(s->contention / n));
+        pl_table_addf(t, "%s", PL_TIME_TEXT(s->contention / n));
     for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
         if (c->cause[k])
-            pl_table_addf(t, "%s", TIME(s->cause[k] / n));
+            pl_table_addf(t, "%s", PL_TIME_TEXT(s->cause[k] / n));
 }
 
 static int unit_table(const pl_run *run, const char *title, FILE *out)
@@ -330,15 +332,6 @@ static int unit_table(const pl_run *run, const char *title, FILE *out)
 static int is_multi_pipe(const pl_run *run, uint32_t p)
 {
     return pl_graph_place_kind(run->graph, p) == PL_PLACE_DEVICE && run->m->places[p].units >= 2;
-}
-
-/* The unit's name without its place's ("MTE2" for core0.MTE2). */
-static const char *pipe_name(const pl_graph *g, uint32_t u)
-{
-    const char *unit = pl_graph_unit_name(g, u);
-    const char *place = pl_graph_place_name(g, pl_graph_unit_place(g, u));
-    size_t plen = strlen(place);
-    return strncmp(unit, place, plen) == 0 && unit[plen] == '.' ? unit + plen + 1 : unit;
 }
 
 /* The pipes' names over all multi-pipe places, in order of first appearance. Returns
@@ -439,7 +432,7 @@ static int critical_section(const pl_run *run, FILE *out)
         if (shares[i].share < 0.001)
             continue;
         pl_table_addf(t, "%s", pl_graph_unit_name(run->graph, shares[i].unit));
-        pl_table_addf(t, "%s", TIME(shares[i].time));
+        pl_table_addf(t, "%s", PL_TIME_TEXT(shares[i].time));
         pl_table_addf(t, "%.1f %%", 100.0 * shares[i].share);
     }
     free(shares);
@@ -514,7 +507,7 @@ static void bottleneck_sentence(const pl_run *run, struct sentence *s)
         say(s,
             "Link %s is the bottleneck: its bytes alone take %s at its full bandwidth, "
             "%.1f %% of the makespan. The busiest unit is %s, busy %.1f %%.",
-            pl_report_binds(run), TIME(b->work), pct(b->work, run->m->makespan), busiest,
+            pl_report_binds(run), PL_TIME_TEXT(b->work), pct(b->work, run->m->makespan), busiest,
             util);
         return;
     }
@@ -529,7 +522,7 @@ static void bound_sentence(const pl_run *run, struct sentence *s)
         say(s,
             "The run reaches %.1f %% of its bound: at most %s of the makespan could still be"
             " saved by removing waits.",
-            100.0 * eff, TIME(run->m->makespan - run->bound->makespan));
+            100.0 * eff, PL_TIME_TEXT(run->m->makespan - run->bound->makespan));
         return;
     }
     say(s, "The run is at its bound (%.1f %%): ", 100.0 * eff);
@@ -568,14 +561,14 @@ static void device_sentence(const pl_run *run, uint32_t u, struct sentence *s)
         say(s, "%s is never idle.", name);
         return;
     }
-    say(s, "%s idles %s (%.1f %% of the makespan): %s fill, %s drain", name, TIME(idle),
-        pct(idle, run->m->makespan), TIME(um->fill), TIME(um->drain));
+    say(s, "%s idles %s (%.1f %% of the makespan): %s fill, %s drain", name, PL_TIME_TEXT(idle),
+        pct(idle, run->m->makespan), PL_TIME_TEXT(um->fill), PL_TIME_TEXT(um->drain));
     int k = largest_cause(run->m, um);
     if (k < 0) {
         say(s, ", no bubbles.");
         return;
     }
-    say(s, " and %s in %llu bubbles, mostly %s (%s).", TIME(um->bubble),
+    say(s, " and %s in %llu bubbles, mostly %s (%s).", PL_TIME_TEXT(um->bubble),
         (unsigned long long)um->bubbles, pl_edge_cause_name((pl_edge_kind)k),
         pl_edge_cause_help((pl_edge_kind)k));
 }
@@ -639,14 +632,14 @@ static uint32_t list_units(const pl_run *run, struct sentence *s,
 static void sharing_of(const pl_run *run, uint32_t u, struct sentence *s)
 {
     const pl_unit_metrics *um = &run->m->units[u];
-    say(s, " by %s (%.1f %% of its busy time)", TIME(um->contention),
+    say(s, " by %s (%.1f %% of its busy time)", PL_TIME_TEXT(um->contention),
         pct(um->contention, um->busy));
 }
 
 static void slots_of(const pl_run *run, uint32_t u, struct sentence *s)
 {
     double t = run->m->units[u].cause[PL_EDGE_SLOT];
-    say(s, " for %s (%.1f %% of the makespan)", TIME(t), pct(t, run->m->makespan));
+    say(s, " for %s (%.1f %% of the makespan)", PL_TIME_TEXT(t), pct(t, run->m->makespan));
 }
 
 static int cores_sentence(const pl_run *run, struct sentence *s)

@@ -54,4 +54,11 @@ bool pl_units_is_cycles(const char *text);
  * Writes at most len bytes including the terminator; returns buf. */
 char *pl_units_format(double value, pl_quantity q, int digits, char *buf, size_t len);
 
+/* A time, size or bandwidth with 4 significant digits, for reports. The text lives in a
+ * compound literal until the end of the enclosing block, so several may appear in one
+ * call. */
+#define PL_TIME_TEXT(x) pl_units_format((x), PL_Q_TIME, 4, (char[32]){0}, 32)
+#define PL_SIZE_TEXT(x) pl_units_format((x), PL_Q_SIZE, 4, (char[32]){0}, 32)
+#define PL_RATE_TEXT(x) pl_units_format((x), PL_Q_BANDWIDTH, 4, (char[32]){0}, 32)
+
 #endif
