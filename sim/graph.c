@@ -37,6 +37,9 @@ struct unit {
     uint32_t nroute;
     uint32_t carrying; /* tasks with bytes > 0 */
     double narrowest;  /* the smallest bandwidth on the route */
+    uint32_t stage;    /* PL_NO_STAGE when it belongs to none */
+    uint8_t wait;      /* pl_wait_kind */
+    double wakeup;     /* seconds a passive waiter pays when woken */
 };
 
 struct link {
@@ -66,6 +69,8 @@ struct pl_graph {
     uint32_t *last_task; /* per unit while building: its latest task, or PL_NO_EDGE */
     char **labels;
     uint32_t nlabels, cap_labels;
+    char **stages;
+    uint32_t nstages, cap_stages;
     struct task *tasks;
     uint32_t ntasks, cap_tasks;
     struct pending_edge *pending;
@@ -154,6 +159,9 @@ void pl_graph_destroy(pl_graph *g)
         free(g->links[i].name);
     for (uint32_t i = 0; i < g->nlabels; i++)
         free(g->labels[i]);
+    for (uint32_t i = 0; i < g->nstages; i++)
+        free(g->stages[i]);
+    free(g->stages);
     free(g->places);
     free(g->units);
     free(g->last_task);
@@ -199,7 +207,7 @@ int pl_graph_add_unit(pl_graph *g, const char *name, uint32_t place, uint32_t *i
     char *copy = strdup(name);
     if (!copy)
         return PL_ENOMEM;
-    g->units[g->nunits] = (struct unit){.name = copy, .place = place};
+    g->units[g->nunits] = (struct unit){.name = copy, .place = place, .stage = PL_NO_STAGE};
     g->last_task[g->nunits] = PL_NO_EDGE;
     *id = g->nunits++;
     return 0;
@@ -221,6 +229,36 @@ int pl_graph_add_label(pl_graph *g, const char *text, uint32_t *id)
         return PL_ENOMEM;
     g->labels[g->nlabels] = copy;
     *id = g->nlabels++;
+    return 0;
+}
+
+int pl_graph_add_stage(pl_graph *g, const char *name, uint32_t *id)
+{
+    assert(!g->final);
+    if (grow((void **)&g->stages, &g->cap_stages, g->nstages + 1, sizeof *g->stages))
+        return PL_ENOMEM;
+    char *copy = strdup(name);
+    if (!copy)
+        return PL_ENOMEM;
+    g->stages[g->nstages] = copy;
+    *id = g->nstages++;
+    return 0;
+}
+
+void pl_graph_set_unit_stage(pl_graph *g, uint32_t unit, uint32_t stage)
+{
+    assert(!g->final && unit < g->nunits && stage < g->nstages);
+    g->units[unit].stage = stage;
+}
+
+int pl_graph_set_unit_wait(pl_graph *g, uint32_t unit, pl_wait_kind kind, double wakeup)
+{
+    assert(!g->final && unit < g->nunits);
+    if (!(wakeup >= 0 && wakeup < INFINITY) || (kind == PL_WAIT_ACTIVE && wakeup != 0) ||
+        (kind == PL_WAIT_ACTIVE && g->places[g->units[unit].place].kind != PL_PLACE_HOST))
+        return PL_EINVAL;
+    g->units[unit].wait = (uint8_t)kind;
+    g->units[unit].wakeup = wakeup;
     return 0;
 }
 
@@ -422,6 +460,35 @@ uint32_t pl_graph_unit_place(const pl_graph *g, uint32_t unit)
 {
     assert(unit < g->nunits);
     return g->units[unit].place;
+}
+
+uint32_t pl_graph_unit_stage(const pl_graph *g, uint32_t unit)
+{
+    assert(unit < g->nunits);
+    return g->units[unit].stage;
+}
+
+pl_wait_kind pl_graph_unit_wait(const pl_graph *g, uint32_t unit)
+{
+    assert(unit < g->nunits);
+    return (pl_wait_kind)g->units[unit].wait;
+}
+
+double pl_graph_unit_wakeup(const pl_graph *g, uint32_t unit)
+{
+    assert(unit < g->nunits);
+    return g->units[unit].wakeup;
+}
+
+uint32_t pl_graph_stage_count(const pl_graph *g)
+{
+    return g->nstages;
+}
+
+const char *pl_graph_stage_name(const pl_graph *g, uint32_t stage)
+{
+    assert(stage < g->nstages);
+    return g->stages[stage];
 }
 
 const uint32_t *pl_graph_unit_tasks(const pl_graph *g, uint32_t unit, uint32_t *n)

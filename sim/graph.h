@@ -54,8 +54,16 @@ typedef enum pl_place_kind {
     PL_PLACE_DEVICE, /* each unit placed here is exclusively owned */
 } pl_place_kind;
 
+/* How a host thread waits for an edge's event. */
+typedef enum pl_wait_kind {
+    PL_WAIT_PASSIVE = 0, /* it sleeps, and pays its wake-up latency when woken */
+    PL_WAIT_ACTIVE = 1,  /* it spins: one core's worth of its place stays busy while it waits */
+} pl_wait_kind;
+
 /* Sentinel for "no edge" in edge indices. */
 #define PL_NO_EDGE UINT32_MAX
+/* Sentinel for "no stage" in a unit's stage. */
+#define PL_NO_STAGE UINT32_MAX
 
 typedef struct pl_graph pl_graph;
 
@@ -79,6 +87,17 @@ void pl_graph_destroy(pl_graph *g);
 int pl_graph_add_place(pl_graph *g, const char *name, pl_place_kind kind, int cores,
                        uint32_t *id);
 int pl_graph_add_unit(pl_graph *g, const char *name, uint32_t place, uint32_t *id);
+/* A stage: the units that share one step of the work, each taking its items in turn
+ * (the threads of a stream stage). Stages only group units for the reports. */
+int pl_graph_add_stage(pl_graph *g, const char *name, uint32_t *id);
+void pl_graph_set_unit_stage(pl_graph *g, uint32_t unit, uint32_t stage);
+/* How `unit` waits when a task's edges have not all happened by the time its previous task
+ * ended (or, for its first task, by time 0). Passive (the default, with wakeup 0): the task
+ * starts `wakeup` seconds after the last of those events. Active: it starts at that event,
+ * and while it waits the unit keeps a core of its place busy, competing with the place's
+ * other threads. PL_EINVAL for a negative or infinite wakeup, or for active waiting with a
+ * wakeup or on a device place. */
+int pl_graph_set_unit_wait(pl_graph *g, uint32_t unit, pl_wait_kind kind, double wakeup);
 /* Interns a task label (an op name); the same text gives the same id. */
 int pl_graph_add_label(pl_graph *g, const char *text, uint32_t *id);
 /* Appends a task to `unit`'s in-order list. `item` is the workload item (op, tile, frame)
@@ -120,6 +139,11 @@ int pl_graph_place_cores(const pl_graph *g, uint32_t place);
 uint32_t pl_graph_unit_count(const pl_graph *g);
 const char *pl_graph_unit_name(const pl_graph *g, uint32_t unit);
 uint32_t pl_graph_unit_place(const pl_graph *g, uint32_t unit);
+uint32_t pl_graph_unit_stage(const pl_graph *g, uint32_t unit); /* or PL_NO_STAGE */
+pl_wait_kind pl_graph_unit_wait(const pl_graph *g, uint32_t unit);
+double pl_graph_unit_wakeup(const pl_graph *g, uint32_t unit);
+uint32_t pl_graph_stage_count(const pl_graph *g);
+const char *pl_graph_stage_name(const pl_graph *g, uint32_t stage);
 /* The unit's tasks in run order: *n of them, borrowed. */
 const uint32_t *pl_graph_unit_tasks(const pl_graph *g, uint32_t unit, uint32_t *n);
 
