@@ -15,6 +15,7 @@
  * blocking after service (reference §1).
  */
 #include "dispatch.h"
+#include "machine.h"
 #include "tile.h"
 
 #include <stdio.h>
@@ -221,7 +222,10 @@ static int read_policy(const pl_config *cfg, pl_dispatch *w, pl_diag *d)
     }
     w->queue_depth = pl_config_int(cfg, "dispatch.queue_depth");
     w->stream_depth = pl_config_int(cfg, "dispatch.stream_depth");
-    w->cores = (int)pl_config_int(cfg, "machine.host.cores");
+    /* Dispatch threads are not pinned: on a host with core types they share all cores. */
+    long long cores[PL_CORE_TYPES];
+    pl_machine_host_cores(cfg, cores);
+    w->cores = (int)(cores[PL_CORE_BIG] + cores[PL_CORE_LITTLE]);
     return 0;
 }
 

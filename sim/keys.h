@@ -42,7 +42,13 @@ enum pl_key_flags {
     PL_KEY_UNBOUNDED = 1 << 3, /* INT may also be written `unbounded` */
     PL_KEY_SECTION = 1 << 4,   /* a top-level MAP checked only when `model` equals its name;
                                   present under another model it is an error */
+    PL_KEY_PER_TYPE = 1 << 5,  /* the value may also be a mapping {big: V, little: V} of the
+                                  key's own type, one value per core type (PL_CORE_TYPES) */
+    PL_KEY_AUTO = 1 << 6,      /* LIST may also be written `auto` (pipelab works it out) */
 };
+
+/* The core types a PL_KEY_PER_TYPE mapping may name, in order. */
+#define PL_CORE_TYPE_NAMES "big|little"
 
 typedef struct pl_key pl_key;
 struct pl_key {

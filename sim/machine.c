@@ -7,10 +7,33 @@
 
 #include <string.h>
 
+const char *pl_core_type_name(pl_core_type t)
+{
+    static const char *const names[PL_CORE_TYPES] = {"big", "little"};
+    return t >= 0 && t < PL_CORE_TYPES ? names[t] : NULL;
+}
+
+bool pl_machine_host_cores(const pl_config *c, long long cores[PL_CORE_TYPES])
+{
+    const pl_node *n = pl_config_get(c, "machine.host.cores");
+    if (pl_node_type_of(n) != PL_NODE_MAP) {
+        cores[PL_CORE_BIG] = pl_node_int(n);
+        cores[PL_CORE_LITTLE] = 0;
+        return false;
+    }
+    for (int t = 0; t < PL_CORE_TYPES; t++) {
+        const pl_node *v = pl_node_get(n, pl_core_type_name((pl_core_type)t));
+        cores[t] = v ? pl_node_int(v) : 0;
+    }
+    return true;
+}
+
 static const pl_key host_keys[] = {
     {.name = "name", .type = PL_KEY_STRING, .help = "what the host is, for reports"},
-    {.name = "cores", .type = PL_KEY_INT, .flags = PL_KEY_POSITIVE, .deflt = "1",
-     .help = "cores available to the simulated host threads; more threads than cores share them"},
+    {.name = "cores", .type = PL_KEY_INT, .flags = PL_KEY_POSITIVE | PL_KEY_PER_TYPE,
+     .deflt = "1",
+     .help = "cores available to the simulated host threads, or per core type {big: 16, "
+             "little: 4}; more threads than cores share them"},
     {.name = "clock", .type = PL_KEY_QUANTITY, .quantity = PL_Q_FREQUENCY,
      .flags = PL_KEY_POSITIVE, .help = "core clock, which host costs written in cycles count"},
     {0},

@@ -6,7 +6,21 @@
 #ifndef PL_MACHINE_H
 #define PL_MACHINE_H
 
+#include "config.h"
 #include "keys.h"
+
+#include <stdbool.h>
+
+/* Host core types, as PL_CORE_TYPE_NAMES spells them. A host with identical cores has
+ * only big ones. */
+typedef enum pl_core_type { PL_CORE_BIG = 0, PL_CORE_LITTLE = 1, PL_CORE_TYPES = 2 } pl_core_type;
+
+/* "big", "little"; NULL out of range. */
+const char *pl_core_type_name(pl_core_type t);
+
+/* The host's cores of each type from machine.host.cores: a plain count is all big.
+ * Returns whether they were written per type. */
+bool pl_machine_host_cores(const pl_config *c, long long cores[PL_CORE_TYPES]);
 
 /* The on-chip memories of one core, whose capacities are machine.device.memories.<name>.
  * X(NAME, what it holds) */

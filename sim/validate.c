@@ -94,7 +94,7 @@ static void expected(const pl_key *k, char *out, size_t len)
         break;
     case PL_KEY_ENUM:
         list_choices(k->choices ? k->choices : "", buf, sizeof buf);
-        snprintf(out, len, "one of: %s", buf);
+        snprintf(out, len, "one of: %.400s", buf);
         break;
     case PL_KEY_QUANTITY:
         quantity_phrase(k, out, len);
@@ -105,6 +105,10 @@ static void expected(const pl_key *k, char *out, size_t len)
                 len - strlen(out) - 1);
         break;
     }
+    if (k->flags & PL_KEY_PER_TYPE)
+        strncat(out, ", or one per core type {big: ..., little: ...}", len - strlen(out) - 1);
+    if (k->flags & PL_KEY_AUTO)
+        strncat(out, ", or 'auto'", len - strlen(out) - 1);
 }
 
 /* What a node holds, as a phrase that follows "got". */
@@ -519,9 +523,38 @@ static int check_list(struct ctx *c, pl_node *n, const pl_key *k)
     return 0;
 }
 
+/* A mapping {big: V, little: V}: each value checked as key k without the flag. */
+static int check_per_type(struct ctx *c, pl_node *n, const pl_key *k)
+{
+    pl_key each = *k;
+    each.flags &= ~(unsigned)PL_KEY_PER_TYPE;
+    if (pl_node_len(n) == 0)
+        return mismatch(c, n, k, " (an empty mapping)");
+    for (size_t i = 0; i < pl_node_len(n); i++) {
+        pl_node *v = pl_node_at_mut(n, i);
+        if (!is_choice(PL_CORE_TYPE_NAMES, pl_node_key(n, i))) {
+            char names[PHRASE];
+            list_choices(PL_CORE_TYPE_NAMES, names, sizeof names);
+            return pl_diag_at(c->d, PL_ECONFIG, pl_node_key_loc(v), pl_node_path(v),
+                              "not a core type; expected %s (one value per core type)%s", names,
+                              k->type == PL_KEY_RANDOM ? ", or 'dist' for a distribution" : "");
+        }
+        int rc = check_value(c, v, &each);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int check_value(struct ctx *c, pl_node *n, const pl_key *k)
 {
     pl_node_type t = pl_node_type_of(n);
+    if ((k->flags & PL_KEY_PER_TYPE) && t == PL_NODE_MAP && !pl_node_get(n, "dist"))
+        return check_per_type(c, n, k);
+    if ((k->flags & PL_KEY_AUTO) && t == PL_NODE_SCALAR && strcmp(pl_node_text(n), "auto") == 0) {
+        pl_node_set_str(n);
+        return 0;
+    }
     switch (k->type) {
     case PL_KEY_MAP:
     case PL_KEY_INCLUDE:
