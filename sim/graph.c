@@ -603,6 +603,15 @@ uint64_t pl_graph_items(const pl_graph *g)
     return g->items;
 }
 
+uint64_t pl_graph_item_span(const pl_graph *g)
+{
+    uint64_t items = g->items;
+    for (uint32_t t = 0; t < g->ntasks; t++)
+        if (g->tasks[t].item >= items)
+            items = (uint64_t)g->tasks[t].item + 1;
+    return items;
+}
+
 const char *pl_graph_item_noun(const pl_graph *g)
 {
     return g->item_noun;

@@ -176,6 +176,9 @@ double pl_graph_task_bytes(const pl_graph *g, uint32_t task);
 double pl_graph_task_alone(const pl_graph *g, uint32_t task);
 
 uint64_t pl_graph_items(const pl_graph *g);
+/* One more than the largest item a task names, or pl_graph_items when that is larger:
+ * the size of an array indexed by item. */
+uint64_t pl_graph_item_span(const pl_graph *g);
 const char *pl_graph_item_noun(const pl_graph *g);
 
 #endif

@@ -99,6 +99,39 @@ static void critical_path(const pl_graph *g, const pl_timeline *tl, pl_metrics *
     }
 }
 
+/* Sums the units of each stage. */
+static int stage_metrics(const pl_graph *g, pl_metrics *m)
+{
+    m->nstages = pl_graph_stage_count(g);
+    if (m->nstages == 0)
+        return 0;
+    m->stages = calloc(m->nstages, sizeof *m->stages);
+    if (!m->stages)
+        return PL_ENOMEM;
+    for (uint32_t u = 0; u < m->nunits; u++) {
+        uint32_t s = pl_graph_unit_stage(g, u);
+        if (s == PL_NO_STAGE)
+            continue;
+        const pl_unit_metrics *um = &m->units[u];
+        pl_stage_metrics *sm = &m->stages[s];
+        sm->threads++;
+        sm->tasks += um->tasks;
+        sm->busy += um->busy;
+        sm->fill += um->fill;
+        sm->drain += um->drain;
+        sm->starved += um->cause[PL_EDGE_DATA] + um->cause[PL_EDGE_ISSUE];
+        sm->blocked += um->cause[PL_EDGE_SLOT];
+        sm->other += um->cause[PL_EDGE_SYNC] + um->cause[PL_EDGE_BARRIER];
+    }
+    for (uint32_t s = 0; s < m->nstages; s++) {
+        pl_stage_metrics *sm = &m->stages[s];
+        sm->utilization = sm->threads && m->makespan > 0 ? sm->busy / (sm->threads * m->makespan) : 0;
+        if (sm->utilization > m->stages[m->bottleneck].utilization)
+            m->bottleneck = s;
+    }
+    return 0;
+}
+
 int pl_metrics_compute(const pl_graph *g, const pl_timeline *tl, pl_metrics *m)
 {
     memset(m, 0, sizeof *m);
@@ -116,6 +149,10 @@ int pl_metrics_compute(const pl_graph *g, const pl_timeline *tl, pl_metrics *m)
     int rc = m->places ? pl_places_compute(g, tl, m->places) : PL_ENOMEM;
     if (rc == 0)
         rc = pl_phases_compute(g, tl, &m->phases);
+    if (rc == 0)
+        rc = pl_latency_compute(g, tl, &m->latency);
+    if (rc == 0)
+        rc = stage_metrics(g, m);
     if (rc != 0)
         pl_metrics_fini(m);
     return rc;
@@ -125,8 +162,11 @@ void pl_metrics_fini(pl_metrics *m)
 {
     free(m->units);
     free(m->places);
+    free(m->stages);
     m->units = NULL;
     m->places = NULL;
+    m->stages = NULL;
+    m->nstages = 0;
     m->nunits = 0;
     m->nplaces = 0;
 }

@@ -16,6 +16,7 @@
 #define PL_METRICS_H
 
 #include "graph.h"
+#include "latency.h"
 #include "phases.h"
 #include "places.h"
 #include "timeline.h"
@@ -37,6 +38,18 @@ typedef struct pl_unit_metrics {
     double critical;    /* time this unit's tasks take on the critical path */
 } pl_unit_metrics;
 
+/* A stage's threads together (graph stages: units that take its items in turn). */
+typedef struct pl_stage_metrics {
+    uint32_t threads;
+    uint64_t tasks;
+    double busy;        /* summed over its threads */
+    double utilization; /* busy / (threads x makespan) */
+    double fill, drain;
+    double starved;     /* bubbles ended by data or a launch: waiting for work */
+    double blocked;     /* bubbles ended by a slot: back-pressure from the next stage */
+    double other;       /* bubbles ended by a sync or a barrier */
+} pl_stage_metrics;
+
 typedef struct pl_metrics {
     double makespan;
     double throughput; /* items per second */
@@ -46,6 +59,10 @@ typedef struct pl_metrics {
     uint32_t nplaces;
     pl_place_metrics *places; /* by place id: how busy each place is as a whole */
     pl_phases phases;         /* warm-up, steady state and drain */
+    pl_latency latency;       /* per item, from its first start to its in-order departure */
+    uint32_t nstages;
+    pl_stage_metrics *stages; /* by graph stage id; NULL when the graph has none */
+    uint32_t bottleneck;      /* the stage with the highest utilization; 0 without stages */
 } pl_metrics;
 
 /* Idle intervals shorter than this fraction of the makespan (plus 1 fs) are rounding,

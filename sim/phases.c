@@ -41,11 +41,8 @@ static int fill_and_empty(const pl_graph *g, const pl_timeline *tl, double *full
 static int steady_completions(const pl_graph *g, const pl_timeline *tl, double from, double to,
                               pl_phases *out)
 {
-    uint64_t items = pl_graph_items(g);
+    uint64_t items = pl_graph_item_span(g);
     uint32_t ntasks = pl_graph_task_count(g);
-    for (uint32_t t = 0; t < ntasks; t++)
-        if (pl_graph_task_item(g, t) >= items)
-            items = (uint64_t)pl_graph_task_item(g, t) + 1;
     double *done = malloc(((size_t)items + 1) * sizeof *done);
     if (!done)
         return PL_ENOMEM;
