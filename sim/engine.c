@@ -20,12 +20,24 @@
  * still waits, nothing can ever happen again: that is a deadlock, and every waiter
  * is woken to stop. Invariant: a task starts at or after all its edges' events and
  * after its unit's previous task ended.
+ *
+ * A unit "waited" for a task when the latest of its edges' events came strictly
+ * after its previous task ended (or after 0, for its first task); this is decided
+ * on the recorded times, not on whether the actor happened to block, so the rule is
+ * the one an analytic engine would apply. A passive unit that waited sleeps its
+ * wake-up latency before the task starts (a sleep uses no core). An active unit
+ * spins instead: while it blocks, an exec too large to ever finish keeps one core of
+ * its host busy and shares the cores with the working threads; it is cancelled when
+ * the last edge's event happens, and the task starts at once. Neither changes the
+ * count of active actors: a spinning actor is blocked like any other waiter, and one
+ * sleeping its wake-up is active because its sleep will end.
  */
 #define _DEFAULT_SOURCE /* mkstemps */
 #include "engine.h"
 
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
+#include <simgrid/exec.h>
 #include <simgrid/host.h>
 #include <simgrid/semaphore.h>
 #include <xbt/config.h>
@@ -42,6 +54,9 @@
 /* Host cores run at this many flops per second, so a task of w seconds is w * HOST_SPEED
  * flops. Any speed gives the same times; this one keeps flop counts well scaled. */
 #define HOST_SPEED 1e9
+/* An active waiter's exec: at HOST_SPEED it would take 1e291 s, so it never finishes and
+ * only ever ends by being cancelled. */
+#define SPIN_FLOPS 1e300
 
 struct engine;
 
@@ -49,6 +64,9 @@ struct unit_ctx {
     struct engine *e;
     uint32_t id;
     bool on_host;
+    bool spins;         /* active waiting (host units only) */
+    double wakeup;      /* passive waiting: seconds slept after waiting */
+    sg_exec_t spin;     /* while an active waiter blocks: its busy-core exec, else NULL */
     sg_host_t from, to; /* a routed unit's place and endpoint; NULL without a route */
     sg_sem_t wake;
     bool waiting;
@@ -114,10 +132,31 @@ static void check_progress(struct engine *e)
     }
 }
 
+/* An active waiter starts spinning when it first blocks for a task, and keeps spinning
+ * across the task's edges until spin_stop. */
+static void spin_start(struct unit_ctx *u)
+{
+    if (!u->spins || u->spin)
+        return;
+    u->spin = sg_actor_exec_init(SPIN_FLOPS);
+    sg_exec_start(u->spin);
+}
+
+/* Frees the core the spinner held; sg_exec_cancel also drops the reference that
+ * sg_actor_exec_init gave us, which destroys the exec. */
+static void spin_stop(struct unit_ctx *u)
+{
+    if (!u->spin)
+        return;
+    sg_exec_cancel(u->spin);
+    u->spin = NULL;
+}
+
 /* Blocks until the edge's event has happened; false when the engine deadlocked. */
 static bool wait_for(struct unit_ctx *u, const pl_edge *ed)
 {
     struct engine *e = u->e;
+    spin_start(u);
     struct unit_ctx *owner = &e->units[pl_graph_task_unit(e->g, ed->src)];
     u->waiting = true;
     u->wait_task = ed->src;
@@ -131,8 +170,9 @@ static bool wait_for(struct unit_ctx *u, const pl_edge *ed)
     return !e->deadlock;
 }
 
-/* Waits for all of task t's edges; records the release edge. False on deadlock. */
-static bool await_edges(struct unit_ctx *u, uint32_t t)
+/* Waits for all of task t's edges; records the release edge and stores the latest edge
+ * event in *latest_out (-INFINITY without edges). False on deadlock. */
+static bool await_edges(struct unit_ctx *u, uint32_t t, double *latest_out)
 {
     struct engine *e = u->e;
     uint32_t first, n;
@@ -151,7 +191,21 @@ static bool await_edges(struct unit_ctx *u, uint32_t t)
         }
     }
     e->tl->release[t] = release;
+    *latest_out = latest;
     return true;
+}
+
+/* A passive unit that waited for task t (its latest edge event came strictly after its
+ * previous task's end, or after 0) pays its wake-up latency. With wakeup 0 there is no
+ * sleep at all, so that the default leaves SimGrid's schedule untouched. */
+static void pay_wakeup(const struct unit_ctx *u, uint32_t t, double latest)
+{
+    if (u->wakeup <= 0)
+        return;
+    uint32_t prev = pl_graph_task_prev(u->e->g, t);
+    double ended = prev == PL_NO_EDGE ? 0 : u->e->tl->end[prev];
+    if (latest > ended)
+        sg_actor_sleep_for(u->wakeup);
 }
 
 static void do_work(const struct unit_ctx *u, double work)
@@ -182,8 +236,12 @@ static void unit_actor(int argc, char **argv)
     const uint32_t *tasks = pl_graph_unit_tasks(e->g, u->id, &n);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t t = tasks[i];
-        if (!await_edges(u, t))
+        double latest;
+        bool ok = await_edges(u, t, &latest);
+        spin_stop(u);
+        if (!ok)
             return;
+        pay_wakeup(u, t, latest);
         e->tl->start[t] = simgrid_get_clock();
         notify(e, u);
         do_work(u, pl_graph_task_work(e->g, t));
@@ -278,6 +336,9 @@ static int start_actors(struct engine *e, pl_diag *d)
         c->e = e;
         c->id = u;
         c->on_host = pl_graph_place_kind(e->g, place) == PL_PLACE_HOST;
+        c->spins = c->on_host && pl_graph_unit_wait(e->g, u) == PL_WAIT_ACTIVE;
+        c->wakeup =
+            pl_graph_unit_wait(e->g, u) == PL_WAIT_PASSIVE ? pl_graph_unit_wakeup(e->g, u) : 0;
         c->wake = sg_sem_init(0);
         c->waiters = malloc(e->nunits * sizeof *c->waiters);
         if (!c->waiters)
