@@ -1,0 +1,664 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_stream_partition.c — the optimal cut of a task chain into pipeline stages.
+ *
+ * Expected values: reference §5 of ../shared/reference/README.md (StreamPU's
+ * ci/test-sched.sh) on identical cores; an exhaustive search written here, which tries
+ * every composition of the chain, every core type and every thread count per stage, on
+ * random small chains drawn from a fixed seed (printed); and small cases worked by hand
+ * in the comments. Periods are compared to 1e-9 relative: the partitioner takes periods
+ * within 1e-12 relative as equal, and the chains here have latencies that are small
+ * multiples of one unit (1, 0.1 or 1 us), whose distinct periods differ by far more.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include "error.h"
+#include "stream_partition.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define US(x)   ((x)*1e-6)
+#define REL     1e-9 /* relative tolerance on periods */
+#define SEED    20240611u
+#define MAXN    7 /* the longest chain the exhaustive search tries */
+#define MAXCORE 4 /* the most cores of a type it tries */
+
+/* A chain on identical cores: latency `lat` on big (and little, which has no cores),
+ * stateful where `stateful` has an 'S'. */
+static void identical(pl_chain_task *t, const double *lat, const char *stateful, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        t[i] = (pl_chain_task){{lat[i], lat[i]}, stateful[i] == 'S'};
+}
+
+/* The partition is well formed: contiguous stages covering the chain, loads equal to
+ * the work over the threads, one thread where a task is stateful, the cores counted
+ * and within the limits, the period the largest load. */
+static void check_well_formed(const pl_chain_task *t, uint32_t n, const uint32_t cores[2],
+                              const pl_partition *p)
+{
+    uint32_t at = 0, used[2] = {0, 0};
+    double period = 0;
+    assert_true(p->nstages >= 1);
+    for (uint32_t s = 0; s < p->nstages; s++) {
+        const pl_stage_plan *st = &p->stages[s];
+        assert_int_equal(st->first, at);
+        assert_true(st->tasks >= 1 && st->threads >= 1 && st->type < PL_CORE_TYPES);
+        double w = 0;
+        for (uint32_t i = at; i < at + st->tasks; i++) {
+            w += t[i].latency[st->type];
+            if (t[i].stateful)
+                assert_int_equal(st->threads, 1);
+        }
+        pl_assert_near(st->load, w / st->threads, REL * st->load);
+        used[st->type] += st->threads;
+        period = fmax(period, st->load);
+        at += st->tasks;
+    }
+    assert_int_equal(at, n);
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(p->used[k], used[k]);
+        assert_true(used[k] <= cores[k]);
+    }
+    pl_assert_near(p->period, period, 0);
+}
+
+/* Solves, checks the form, and compares the stages (tasks, threads), all on big cores,
+ * and the period. */
+static void expect(const pl_chain_task *t, uint32_t n, uint32_t big, const uint32_t *tasks,
+                   const uint32_t *threads, uint32_t nstages, double period)
+{
+    const uint32_t cores[2] = {big, 0};
+    pl_partition p;
+    assert_int_equal(pl_partition_find(t, n, cores, &p), 0);
+    check_well_formed(t, n, cores, &p);
+    assert_int_equal(p.nstages, nstages);
+    for (uint32_t s = 0; s < nstages; s++) {
+        assert_int_equal(p.stages[s].tasks, tasks[s]);
+        assert_int_equal(p.stages[s].threads, threads[s]);
+        assert_int_equal(p.stages[s].type, PL_CORE_BIG);
+    }
+    pl_assert_near(p.period, period, REL * period);
+    pl_partition_fini(&p);
+}
+
+/* Reference §5: 15, 150, 200S, 150, 15 on R = 1 -> {(5,1)}, period 530. */
+static void test_reference_one_core(void **state)
+{
+    (void)state;
+    const double lat[] = {US(15), US(150), US(200), US(150), US(15)};
+    pl_chain_task t[5];
+    identical(t, lat, "..S..", 5);
+    expect(t, 5, 1, (uint32_t[]){5}, (uint32_t[]){1}, 1, US(530));
+}
+
+/* Reference §5: 15, 150, 200, 150, 15 all replicable on R = t -> {(5,t)}, period 530/t,
+ * for t = 1..8. 530/t computed in floating point must give back t threads, not t + 1. */
+static void test_reference_replicable(void **state)
+{
+    (void)state;
+    const double lat[] = {US(15), US(150), US(200), US(150), US(15)};
+    pl_chain_task t[5];
+    identical(t, lat, ".....", 5);
+    for (uint32_t r = 1; r <= 8; r++)
+        expect(t, 5, r, (uint32_t[]){5}, (uint32_t[]){r}, 1, US(530) / r);
+}
+
+/* Reference §5: all stateful on R >= 3 (3, 4 and 10 here) -> {(2,1)(1,1)(2,1)}, period 200. */
+static void test_reference_all_stateful(void **state)
+{
+    (void)state;
+    const double lat[] = {US(15), US(150), US(200), US(150), US(15)};
+    pl_chain_task t[5];
+    identical(t, lat, "SSSSS", 5);
+    const uint32_t cores[] = {3, 4, 10};
+    for (int c = 0; c < 3; c++)
+        expect(t, 5, cores[c], (uint32_t[]){2, 1, 2}, (uint32_t[]){1, 1, 1}, 3, US(200));
+}
+
+/* Reference §5: 15S, 150S, 1200, 150S, 15S on R = 6 -> {(2,1)(1,4)(2,1)}, period 300. */
+static void test_reference_replicated_middle(void **state)
+{
+    (void)state;
+    const double lat[] = {US(15), US(150), US(1200), US(150), US(15)};
+    pl_chain_task t[5];
+    identical(t, lat, "SS.SS", 5);
+    expect(t, 5, 6, (uint32_t[]){2, 1, 2}, (uint32_t[]){1, 4, 1}, 3, US(300));
+}
+
+/* Reference §5: 15, 150, 600S, 150, 15 on R = 3 -> {(2,1)(1,1)(2,1)}, period 600. */
+static void test_reference_stateful_middle(void **state)
+{
+    (void)state;
+    const double lat[] = {US(15), US(150), US(600), US(150), US(15)};
+    pl_chain_task t[5];
+    identical(t, lat, "..S..", 5);
+    expect(t, 5, 3, (uint32_t[]){2, 1, 2}, (uint32_t[]){1, 1, 1}, 3, US(600));
+}
+
+/* ---- The exhaustive search ---- */
+
+/* A partition as the exhaustive search sees it. */
+struct candidate {
+    double period;
+    uint32_t used[2], nstages;
+    pl_stage_plan stages[MAXN];
+};
+
+struct exhaustive {
+    const pl_chain_task *t;
+    uint32_t n, cores[2];
+    struct candidate cur, best;
+    bool found;
+};
+
+/* Negative when a is better: smaller period (beyond REL), then fewer cores, fewer big
+ * cores, fewer stages, then stage by stage the shorter stage, then big before little. */
+static int compare(const struct candidate *a, const struct candidate *b)
+{
+    if (a->period < b->period * (1 - REL) || a->period > b->period * (1 + REL))
+        return a->period < b->period ? -1 : 1;
+    uint32_t ta = a->used[0] + a->used[1], tb = b->used[0] + b->used[1];
+    if (ta != tb)
+        return ta < tb ? -1 : 1;
+    if (a->used[0] != b->used[0])
+        return a->used[0] < b->used[0] ? -1 : 1;
+    if (a->nstages != b->nstages)
+        return a->nstages < b->nstages ? -1 : 1;
+    for (uint32_t s = 0; s < a->nstages; s++) {
+        const pl_stage_plan *x = &a->stages[s], *y = &b->stages[s];
+        if (x->tasks != y->tasks)
+            return x->tasks < y->tasks ? -1 : 1;
+        if (x->type != y->type)
+            return x->type < y->type ? -1 : 1;
+    }
+    return 0;
+}
+
+/* Every way to run tasks i..n-1 after the stages in e->cur. */
+static void enumerate(struct exhaustive *e, uint32_t i)
+{
+    if (i == e->n) {
+        if (!e->found || compare(&e->cur, &e->best) < 0)
+            e->best = e->cur;
+        e->found = true;
+        return;
+    }
+    struct candidate saved = e->cur;
+    for (uint32_t k = i + 1; k <= e->n; k++) {
+        bool stateful = false;
+        for (uint32_t j = i; j < k; j++)
+            stateful = stateful || e->t[j].stateful;
+        for (int type = 0; type < 2; type++) {
+            double w = 0;
+            for (uint32_t j = i; j < k; j++)
+                w += e->t[j].latency[type];
+            uint32_t most = stateful ? 1 : e->cores[type];
+            for (uint32_t r = 1; r <= most && isfinite(w); r++) {
+                if (e->cur.used[type] + r > e->cores[type])
+                    break;
+                e->cur.stages[e->cur.nstages++] =
+                    (pl_stage_plan){i, k - i, r, (pl_core_type)type, w / r};
+                e->cur.used[type] += r;
+                e->cur.period = fmax(e->cur.period, w / r);
+                enumerate(e, k);
+                e->cur = saved;
+            }
+        }
+    }
+}
+
+/* splitmix64: a small PRNG whose sequence is the same everywhere. */
+static uint64_t next_random(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static uint32_t below(uint64_t *s, uint32_t n)
+{
+    return (uint32_t)(next_random(s) % n);
+}
+
+/* A latency of 0..6 units (zero one time in 14, so that equal values are common), or
+ * INFINITY one time in 10 when `infinite`. */
+static double draw_latency(uint64_t *s, bool infinite, double unit)
+{
+    if (infinite && below(s, 10) == 0)
+        return INFINITY;
+    return below(s, 14) == 0 ? 0 : (1 + below(s, 6)) * unit;
+}
+
+/* One random chain against the exhaustive search: same period, cores, big cores and
+ * stages, and the same stages (the documented tie rule), or PL_EINVAL from both. */
+static void agree_once(uint64_t *rng, bool two_types, double unit)
+{
+    pl_chain_task t[MAXN];
+    uint32_t n = 1 + below(rng, MAXN);
+    uint32_t cores[2] = {1 + below(rng, MAXCORE), 0};
+    if (two_types) {
+        cores[0] = below(rng, MAXCORE + 1);
+        cores[1] = below(rng, MAXCORE + 1);
+        if (cores[0] + cores[1] == 0)
+            cores[1] = 1;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        t[i].latency[0] = draw_latency(rng, two_types, unit);
+        t[i].latency[1] = draw_latency(rng, two_types, unit);
+        t[i].stateful = below(rng, 3) == 0;
+    }
+    struct exhaustive e = {.t = t, .n = n, .cores = {cores[0], cores[1]}};
+    enumerate(&e, 0);
+    pl_partition p;
+    int rc = pl_partition_find(t, n, cores, &p);
+    if (!e.found) {
+        assert_int_equal(rc, PL_EINVAL);
+        return;
+    }
+    assert_int_equal(rc, 0);
+    check_well_formed(t, n, cores, &p);
+    pl_assert_near(p.period, e.best.period, REL * e.best.period);
+    assert_int_equal(p.used[0] + p.used[1], e.best.used[0] + e.best.used[1]);
+    assert_int_equal(p.used[0], e.best.used[0]);
+    assert_int_equal(p.nstages, e.best.nstages);
+    for (uint32_t s = 0; s < p.nstages; s++) {
+        assert_int_equal(p.stages[s].tasks, e.best.stages[s].tasks);
+        assert_int_equal(p.stages[s].type, e.best.stages[s].type);
+        assert_int_equal(p.stages[s].threads, e.best.stages[s].threads);
+    }
+    pl_partition_fini(&p);
+}
+
+/* 400 chains on identical cores and 400 on big and little cores, from SEED; every other
+ * chain counts its latencies in units of 0.1, which floating point does not hold
+ * exactly, so that equal periods reached by different sums differ in their last bits. */
+static void test_agrees_with_exhaustive_search(void **state)
+{
+    (void)state;
+    printf("seed %u\n", SEED);
+    uint64_t rng = SEED;
+    for (int c = 0; c < 400; c++)
+        agree_once(&rng, false, c % 2 ? 0.1 : 1);
+    for (int c = 0; c < 400; c++)
+        agree_once(&rng, true, c % 2 ? 0.1 : 1);
+}
+
+/* ---- Edge cases, worked by hand ---- */
+
+/* One task of 6 s: replicable on 4 big cores, 4 threads and period 6/4; stateful, one
+ * thread and period 6; on one big and one little core where little takes 2 s, little. */
+static void test_one_task(void **state)
+{
+    (void)state;
+    pl_chain_task t = {{6, 6}, false};
+    expect(&t, 1, 4, (uint32_t[]){1}, (uint32_t[]){4}, 1, 1.5);
+    t.stateful = true;
+    expect(&t, 1, 4, (uint32_t[]){1}, (uint32_t[]){1}, 1, 6);
+    t.latency[PL_CORE_LITTLE] = 2;
+    pl_partition p;
+    assert_int_equal(pl_partition_find(&t, 1, (uint32_t[]){1, 1}, &p), 0);
+    assert_int_equal(p.nstages, 1);
+    assert_int_equal(p.stages[0].type, PL_CORE_LITTLE);
+    pl_assert_near(p.period, 2, 0);
+    pl_partition_fini(&p);
+}
+
+/* A task that cannot run on big, with only big cores: nothing fits. Nor does a chain of
+ * big-only, little-only, big-only tasks on one core of each type: it needs two big
+ * stages. No cores at all fit nothing either. */
+static void test_nothing_fits(void **state)
+{
+    (void)state;
+    pl_chain_task t[3] = {{{1, 1}, false}, {{INFINITY, 1}, false}, {{1, 1}, false}};
+    pl_partition p;
+    assert_int_equal(pl_partition_find(t, 3, (uint32_t[]){2, 0}, &p), PL_EINVAL);
+    assert_int_equal(p.nstages, 0);
+    assert_null(p.stages);
+    pl_partition_fini(&p);
+    t[0].latency[1] = t[2].latency[1] = INFINITY;
+    assert_int_equal(pl_partition_find(t, 3, (uint32_t[]){1, 1}, &p), PL_EINVAL);
+    assert_int_equal(pl_partition_find(t, 3, (uint32_t[]){0, 0}, &p), PL_EINVAL);
+    /* With two big cores it fits: (1) big, (1) little, (1) big, period 1. */
+    assert_int_equal(pl_partition_find(t, 3, (uint32_t[]){2, 1}, &p), 0);
+    assert_int_equal(p.nstages, 3);
+    pl_assert_near(p.period, 1, 0);
+    pl_partition_fini(&p);
+}
+
+/* HeRAD's case, little cores faster for some tasks. Stateful tasks with big latencies
+ * 1, 10, 1 and little 10, 2, 10 on 2 big + 1 little cores: the middle task must go alone
+ * to little (10 on big, 12 with a neighbour on little), its neighbours alone to big, so
+ * {(1,big,1)(1,little,1)(1,big,1)} with period 2 (loads 1, 2, 1), 2 big + 1 little. */
+static void test_mixed_types(void **state)
+{
+    (void)state;
+    const pl_chain_task t[3] = {{{1, 10}, true}, {{10, 2}, true}, {{1, 10}, true}};
+    const uint32_t cores[2] = {2, 1};
+    pl_partition p;
+    assert_int_equal(pl_partition_find(t, 3, cores, &p), 0);
+    check_well_formed(t, 3, cores, &p);
+    assert_int_equal(p.nstages, 3);
+    const pl_core_type types[] = {PL_CORE_BIG, PL_CORE_LITTLE, PL_CORE_BIG};
+    for (int s = 0; s < 3; s++) {
+        assert_int_equal(p.stages[s].tasks, 1);
+        assert_int_equal(p.stages[s].threads, 1);
+        assert_int_equal(p.stages[s].type, types[s]);
+    }
+    pl_assert_near(p.period, 2, 0);
+    assert_int_equal(p.used[PL_CORE_BIG], 2);
+    assert_int_equal(p.used[PL_CORE_LITTLE], 1);
+    pl_partition_fini(&p);
+}
+
+/* No big cores, 3 little: reference §5's 15, 150, 200S, 150, 15 on little cores gives the
+ * same cut as on 3 identical cores, {(2,1)(1,1)(2,1)} with period 200 (200S alone bounds
+ * it; two more stages hold its neighbours); the big latencies, 1 us each, are unused. */
+static void test_little_only(void **state)
+{
+    (void)state;
+    const double lat[] = {US(15), US(150), US(200), US(150), US(15)};
+    pl_chain_task t[5];
+    identical(t, lat, "..S..", 5);
+    for (int i = 0; i < 5; i++)
+        t[i].latency[PL_CORE_BIG] = US(1);
+    const uint32_t cores[2] = {0, 3};
+    pl_partition p;
+    assert_int_equal(pl_partition_find(t, 5, cores, &p), 0);
+    check_well_formed(t, 5, cores, &p);
+    const uint32_t tasks[] = {2, 1, 2};
+    assert_int_equal(p.nstages, 3);
+    for (int s = 0; s < 3; s++) {
+        assert_int_equal(p.stages[s].tasks, tasks[s]);
+        assert_int_equal(p.stages[s].threads, 1);
+        assert_int_equal(p.stages[s].type, PL_CORE_LITTLE);
+    }
+    pl_assert_near(p.period, US(200), REL * US(200));
+    pl_partition_fini(&p);
+}
+
+/* 0.1 + 0.2 replicable on 3 cores: 0.1 | 0.2 on 1 + 2 threads and the whole chain on 3
+ * threads both have period 0.1 (in floating point 0.1 and 0.30000000000000004 / 3), so the
+ * tolerance makes them equal and the single stage wins on stages: {(2,3)}. */
+static void test_tolerance(void **state)
+{
+    (void)state;
+    const double lat[] = {0.1, 0.2};
+    pl_chain_task t[2];
+    identical(t, lat, "..", 2);
+    expect(t, 2, 3, (uint32_t[]){2}, (uint32_t[]){3}, 1, 0.1);
+}
+
+/* ---- Longer chains, where the partitioner narrows its window on the period first ---- */
+
+/* Reference §5's replicable case at length: 400 tasks of 1..9 (from SEED), all
+ * replicable, on 64 identical cores. No period is below the total work over all the
+ * cores, the whole chain on 64 threads reaches it, any partition at that period needs all
+ * 64 cores, and the fewest stages is one: {(400,64)} with period total / 64. */
+static void test_long_replicable(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    pl_chain_task t[N];
+    uint64_t rng = SEED;
+    double total = 0;
+    for (int i = 0; i < N; i++) {
+        double lat = 1 + below(&rng, 9);
+        t[i] = (pl_chain_task){{lat, lat}, false};
+        total += lat;
+    }
+    expect(t, N, 64, (uint32_t[]){N}, (uint32_t[]){64}, 1, total / 64);
+}
+
+/* 1000 stateful tasks of 1..100 (from SEED) on 1000 identical cores: each task can have a
+ * core of its own, so the period is the largest latency; the fewest stages at that period
+ * is what packing the chain from its start gives (a stage closes when the next task would
+ * take it past the period), one core each. Integer latencies: the sums are exact. */
+static void test_long_stateful(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    pl_chain_task t[N];
+    uint64_t rng = SEED;
+    double largest = 0;
+    for (int i = 0; i < N; i++) {
+        double lat = 1 + below(&rng, 100);
+        t[i] = (pl_chain_task){{lat, lat}, true};
+        largest = fmax(largest, lat);
+    }
+    uint32_t stages = 1;
+    double load = 0;
+    for (int i = 0; i < N; i++) {
+        stages += load + t[i].latency[0] > largest;
+        load = load + t[i].latency[0] > largest ? t[i].latency[0] : load + t[i].latency[0];
+    }
+    const uint32_t cores[2] = {N, 0};
+    pl_partition p;
+    assert_int_equal(pl_partition_find(t, N, cores, &p), 0);
+    check_well_formed(t, N, cores, &p);
+    pl_assert_near(p.period, largest, 0);
+    assert_int_equal(p.nstages, stages);
+    assert_int_equal(p.used[PL_CORE_BIG], stages);
+    pl_partition_fini(&p);
+}
+
+/* A plainer solver for chains too long to search exhaustively, written apart from the
+ * partitioner: every candidate sorted, bisection over them, and a forward table over
+ * (tasks done, big cores used) of (little cores, stages). It shares the partitioner's
+ * tolerance, W / r <= P (1 + 1e-12), without which two solvers could disagree on periods
+ * that differ only by rounding. */
+struct plain_cell {
+    uint32_t little, stages;
+    bool reached;
+};
+
+/* The fewest threads of type `type` (at most its cores, one when stateful) that bring
+ * tasks i..k-1 to period p, tried in turn; 0 when none does. */
+static uint32_t plain_threads(const pl_chain_task *t, uint32_t i, uint32_t k, int type,
+                              const uint32_t cores[2], double p)
+{
+    double w = 0;
+    bool stateful = false;
+    for (uint32_t j = i; j < k; j++) {
+        w += t[j].latency[type];
+        stateful = stateful || t[j].stateful;
+    }
+    uint32_t most = stateful ? 1 : cores[type];
+    for (uint32_t r = 1; r <= most; r++)
+        if (w / r <= p * (1 + 1e-12))
+            return r;
+    return 0;
+}
+
+static void plain_relax(struct plain_cell *to, uint32_t little, uint32_t stages)
+{
+    if (!to->reached || little < to->little || (little == to->little && stages < to->stages))
+        *to = (struct plain_cell){little, stages, true};
+}
+
+/* Fills cell[k * (cores[0] + 1) + b] for period p. */
+static void plain_table(const pl_chain_task *t, uint32_t n, const uint32_t cores[2], double p,
+                        struct plain_cell *cell)
+{
+    const uint32_t w = cores[0] + 1;
+    memset(cell, 0, sizeof *cell * (n + 1) * w);
+    cell[0].reached = true;
+    for (uint32_t j = 0; j < n; j++)
+        for (uint32_t k = j + 1; k <= n; k++)
+            for (int type = 0; type < 2; type++) {
+                uint32_t r = plain_threads(t, j, k, type, cores, p);
+                for (uint32_t b = 0; b < w && r > 0; b++) {
+                    const struct plain_cell *c = &cell[j * w + b];
+                    uint32_t big = b + (type == 0 ? r : 0);
+                    uint32_t little = c->little + (type == 1 ? r : 0);
+                    if (c->reached && big <= cores[0] && little <= cores[1])
+                        plain_relax(&cell[k * w + big], little, c->stages + 1);
+                }
+            }
+}
+
+static bool plain_fits(const pl_chain_task *t, uint32_t n, const uint32_t cores[2], double p,
+                       struct plain_cell *cell)
+{
+    plain_table(t, n, cores, p, cell);
+    for (uint32_t b = 0; b <= cores[0]; b++)
+        if (cell[n * (cores[0] + 1) + b].reached)
+            return true;
+    return false;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The plain solver's period, cores of each type and stages, into *out (stages not
+ * filled). */
+static void plain_solve(const pl_chain_task *t, uint32_t n, const uint32_t cores[2],
+                        pl_partition *out)
+{
+    size_t m = 0, most = (size_t)n * (n + 1) / 2 * (cores[0] + cores[1]);
+    double *c = malloc(most * sizeof *c);
+    struct plain_cell *cell = malloc(sizeof *cell * (n + 1) * (cores[0] + 1));
+    assert_true(c && cell);
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t k = i + 1; k <= n; k++)
+            for (int type = 0; type < 2; type++) {
+                double w = 0;
+                bool stateful = false;
+                for (uint32_t j = i; j < k; j++) {
+                    w += t[j].latency[type];
+                    stateful = stateful || t[j].stateful;
+                }
+                for (uint32_t r = 1; r <= (stateful ? 1 : cores[type]) && isfinite(w); r++)
+                    c[m++] = w / r;
+            }
+    qsort(c, m, sizeof *c, by_value);
+    size_t lo = 0, hi = m - 1; /* the whole chain on one thread fits: c[m - 1] at most */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (plain_fits(t, n, cores, c[mid], cell))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    assert_true(plain_fits(t, n, cores, c[lo], cell));
+    *out = (pl_partition){.period = c[lo]};
+    uint32_t best_total = UINT32_MAX;
+    for (uint32_t b = 0; b <= cores[0]; b++) {
+        const struct plain_cell *e = &cell[n * (cores[0] + 1) + b];
+        if (e->reached && b + e->little < best_total) {
+            best_total = b + e->little;
+            *out = (pl_partition){NULL, e->stages, c[lo], {b, e->little}};
+        }
+    }
+    free(cell);
+    free(c);
+}
+
+/* 150 tasks, latencies 1..50 on each type (from SEED), the first and the last stateful
+ * (a source and a sink, as in StreamPU's chains), on 48 + 16, 16 + 48, 64 + 0 and 0 + 64
+ * cores: the partitioner agrees with the plain solver on the period (1e-9 relative), the
+ * cores of each type and the stages. Long replicable stages give hundreds of thousands of
+ * candidates, so the partitioner narrows its window on the period before collecting. */
+static void test_agrees_with_plain_solver(void **state)
+{
+    (void)state;
+    enum { N = 150 };
+    const uint32_t cores[][2] = {{48, 16}, {16, 48}, {64, 0}, {0, 64}};
+    uint64_t rng = SEED;
+    for (int c = 0; c < 4; c++) {
+        pl_chain_task t[N];
+        for (int i = 0; i < N; i++) {
+            double big = 1 + below(&rng, 50), little = 1 + below(&rng, 50);
+            t[i] = (pl_chain_task){{big, little}, i == 0 || i == N - 1};
+        }
+        pl_partition p, q;
+        assert_int_equal(pl_partition_find(t, N, cores[c], &p), 0);
+        check_well_formed(t, N, cores[c], &p);
+        plain_solve(t, N, cores[c], &q);
+        pl_assert_near(p.period, q.period, REL * q.period);
+        assert_int_equal(p.used[PL_CORE_BIG], q.used[PL_CORE_BIG]);
+        assert_int_equal(p.used[PL_CORE_LITTLE], q.used[PL_CORE_LITTLE]);
+        assert_int_equal(p.nstages, q.nstages);
+        pl_partition_fini(&p);
+    }
+}
+
+/* A chain of n tasks from SEED: latencies 1..100 us on big and 0.5 to 3 times that on
+ * little; one task in `one_in` stateful (none when 0). */
+static void random_chain(pl_chain_task *t, int n, uint32_t one_in)
+{
+    uint64_t rng = SEED;
+    for (int i = 0; i < n; i++) {
+        double big = US(1 + below(&rng, 100)); /* one draw per statement: in order */
+        double little = big * (0.5 + 0.25 * below(&rng, 11));
+        bool stateful = one_in && below(&rng, one_in) == 0;
+        t[i] = (pl_chain_task){{big, little}, stateful};
+    }
+}
+
+/* 100 tasks on 64 big + 64 little cores, one task in five stateful, then none: solved,
+ * well formed, and no slower than the whole chain on one thread of its faster type.
+ * Prints the time each took (not asserted: the test must not depend on the machine). */
+static void test_long_chain(void **state)
+{
+    (void)state;
+    enum { N = 100 };
+    const uint32_t cores[2] = {64, 64}, stateful[] = {5, 0};
+    for (int c = 0; c < 2; c++) {
+        pl_chain_task t[N];
+        random_chain(t, N, stateful[c]);
+        double whole[2] = {0, 0};
+        for (int i = 0; i < N; i++)
+            for (int k = 0; k < 2; k++)
+                whole[k] += t[i].latency[k];
+        pl_partition p;
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        assert_int_equal(pl_partition_find(t, N, cores, &p), 0);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) * 1e-6;
+        printf("100 tasks (%s) on 64 + 64 cores: %.2f ms; period %.3f us, %u stages, "
+               "%u big + %u little\n",
+               c == 0 ? "1 in 5 stateful" : "all replicable", ms, p.period * 1e6, p.nstages,
+               p.used[0], p.used[1]);
+        check_well_formed(t, N, cores, &p);
+        assert_true(p.period <= fmin(whole[0], whole[1]));
+        pl_partition_fini(&p);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reference_one_core),
+        cmocka_unit_test(test_reference_replicable),
+        cmocka_unit_test(test_reference_all_stateful),
+        cmocka_unit_test(test_reference_replicated_middle),
+        cmocka_unit_test(test_reference_stateful_middle),
+        cmocka_unit_test(test_agrees_with_exhaustive_search),
+        cmocka_unit_test(test_one_task),
+        cmocka_unit_test(test_nothing_fits),
+        cmocka_unit_test(test_mixed_types),
+        cmocka_unit_test(test_little_only),
+        cmocka_unit_test(test_tolerance),
+        cmocka_unit_test(test_long_replicable),
+        cmocka_unit_test(test_long_stateful),
+        cmocka_unit_test(test_agrees_with_plain_solver),
+        cmocka_unit_test(test_long_chain),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
