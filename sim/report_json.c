@@ -161,6 +161,7 @@ static json_t *baseline_object(const pl_report *r)
     o = pl_report_json_with(o, "throughput_per_s", pl_report_json_real(b->m->throughput));
     o = pl_report_json_with(o, "bound", bound_object(b));
     o = pl_report_json_with(o, "phases", phases_object(b));
+    o = pl_report_json_with(o, "latency", pl_report_latency_json(b));
     o = pl_report_json_with(o, "places", places_array(b));
     o = pl_report_json_with(o, "units", units_array(b));
     o = pl_report_json_with(o, "critical_path", critical_array(b));
@@ -185,6 +186,8 @@ static json_t *document(const pl_report *r)
     o = pl_report_json_with(o, "speedup", pl_report_json_real(r->speedup));
     o = pl_report_json_with(o, "bound", bound_object(run));
     o = pl_report_json_with(o, "phases", phases_object(run));
+    o = pl_report_json_with(o, "latency", pl_report_latency_json(run));
+    o = pl_report_json_with(o, "stages", pl_report_stages_json(run));
     o = pl_report_json_with(o, "critical_path", critical_array(run));
     o = pl_report_json_with(o, "places", places_array(run));
     o = pl_report_json_with(o, "units", units_array(run));

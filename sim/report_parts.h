@@ -48,6 +48,19 @@ json_t *pl_report_json_text(const char *s);
  * object built by a chain of these is whole or NULL, never missing a key. */
 json_t *pl_report_json_with(json_t *o, const char *key, json_t *value);
 
+/* The run's item latency: "mean 65 us, p50 60 us, p99 150 us, max 170 us (...)". */
+void pl_report_latency_text(const pl_run *run, char *buf, size_t len);
+json_t *pl_report_latency_json(const pl_run *run); /* NULL when out of memory */
+
+/* The stage table (nothing when the graph has no stages): one row per stage with its
+ * threads' busy time, utilization, fill, starved, blocked and drain, the bottleneck
+ * marked. Returns 0, PL_ENOMEM or PL_EIO. */
+int pl_report_stage_table(const pl_run *run, FILE *out);
+/* A sentence on the bottleneck stage; the run must have stages. */
+void pl_report_stage_sentence(const pl_run *run, char *buf, size_t len);
+/* The stages as a JSON array (empty without stages); NULL when out of memory. */
+json_t *pl_report_stages_json(const pl_run *run);
+
 /* Flushes out and checks its error flag. Returns 0, or PL_EIO with d saying that the
  * `what` could not be written. */
 int pl_report_flush(FILE *out, pl_diag *d, const char *what);

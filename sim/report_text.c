@@ -160,6 +160,9 @@ static void summary(const pl_report *r, FILE *out)
     line(out, "critical path", "%s (the longest chain of dependent work)",
          PL_TIME_TEXT(run->bound->critical_path));
     phases_line(run, out);
+    char latency[256];
+    pl_report_latency_text(run, latency, sizeof latency);
+    line(out, "latency", "%s", latency);
 }
 
 /* ---- The unit table ----------------------------------------------------------- */
@@ -511,6 +514,12 @@ static void bottleneck_sentence(const pl_run *run, struct sentence *s)
             util);
         return;
     }
+    if (run->m->nstages > 0) {
+        char text[512];
+        pl_report_stage_sentence(run, text, sizeof text);
+        say(s, "%s", text);
+        return;
+    }
     say(s, "%s is the busiest unit, busy %.1f %% of the makespan: it is the bottleneck.",
         busiest, util);
 }
@@ -790,6 +799,8 @@ static int sections(const pl_report *r, FILE *out)
     if (rc == 0)
         rc = unit_table(&r->baseline, title, out);
     fputc('\n', out);
+    if (rc == 0)
+        rc = pl_report_stage_table(&r->run, out);
     if (rc == 0)
         rc = places_section(&r->run, out);
     if (rc == 0)

@@ -96,7 +96,9 @@ static pl_graph *sharing_graph(int threads)
  * take the previous item), device.stream 2-5, 5-8, ..., 14-17, host.post 5-6, 8-9, ...,
  * 17-18. Serial: host.dispatch prep 6k..6k+2, post 6k+5..6k+6; device 6k+2..6k+5.
  * Phases: the last unit to start is host.post (5 us), the first to finish host.prep
- * (13 us); items 0-2 complete in between, at 6, 9 and 12 us. */
+ * (13 us); items 0-2 complete in between, at 6, 9 and 12 us. Latency: item k enters when
+ * host.prep starts it (0, 2, 5, 8, 11) and leaves when host.post ends it (6, 9, 12, 15,
+ * 18): 6, 7, 7, 7, 7 us, mean 6.8, median and 99th percentile 7. */
 static const char expected_text[] =
     "scenario line.yaml (\"three stages\"): model line, mode pipelined, seed 42\n"
     "makespan       18 us\n"
@@ -107,6 +109,7 @@ static const char expected_text[] =
     "efficiency     100.0 % (bound / makespan)\n"
     "critical path  18 us (the longest chain of dependent work)\n"
     "phases         5 us warm-up, 8 us steady (3 items, one every 3 us), 5 us drain\n"
+    "latency        mean 6.8 us, p50 7 us, p99 7 us, max 7 us (first start to in-order exit)\n"
     "\n"
     "pipelined      tasks   busy     util  fill  bubbles  bubble  largest  drain  data  slot\n"
     "host.prep          5  10 us  55.56 %   0 s        3    3 us     1 us   5 us   0 s  3 us\n"
@@ -217,6 +220,8 @@ static void test_json_key_order(void **state)
                                        "speedup",
                                        "bound",
                                        "phases",
+                                       "latency",
+                                       "stages",
                                        "critical_path",
                                        "places",
                                        "units",
