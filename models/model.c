@@ -8,6 +8,7 @@
 #include "model.h"
 #include "dispatch.h"
 #include "machine.h"
+#include "stream.h"
 #include "tile.h"
 #include "tile_depths.h"
 
@@ -18,6 +19,8 @@ static const pl_model models[] = {
      pl_dispatch_lower_scenario, NULL},
     {"tile", "a tiled kernel on accelerator cores (N-buffering, event or barrier sync, SPMD)",
      pl_tile_lower_scenario, pl_tile_advise},
+    {"stream", "a chain of tasks cut into stages of host threads, frame after frame (StreamPU)",
+     pl_stream_lower_scenario, NULL},
 };
 
 const pl_model *pl_model_find(const char *name)
@@ -43,7 +46,7 @@ void pl_lowering_fini(pl_lowering *l)
 const pl_key pl_scenario_keys[] = {
     {.name = "name", .type = PL_KEY_STRING, .help = "a title for reports"},
     {.name = "description", .type = PL_KEY_STRING, .help = "what the scenario teaches or asks"},
-    {.name = "model", .type = PL_KEY_ENUM, .flags = PL_KEY_REQUIRED, .choices = "dispatch|tile",
+    {.name = "model", .type = PL_KEY_ENUM, .flags = PL_KEY_REQUIRED, .choices = "dispatch|tile|stream",
      .help = "which pipeline the scenario describes"},
     {.name = "seed", .type = PL_KEY_INT, .flags = PL_KEY_NONNEG, .deflt = "1",
      .help = "seed of the random durations; --seed overrides it"},
@@ -54,5 +57,7 @@ const pl_key pl_scenario_keys[] = {
      .children = pl_dispatch_keys, .help = "the dispatch model's workload and policy"},
     {.name = "tile", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION, .children = pl_tile_keys,
      .help = "the tile model's kernel, buffers, sync policy and cores"},
+    {.name = "stream", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION, .children = pl_stream_keys,
+     .help = "the stream model's chain, stages, pools, waiting and pinning"},
     {0},
 };

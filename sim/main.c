@@ -12,6 +12,7 @@
 #include "output.h"
 #include "report.h"
 #include "session.h"
+#include "stream.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -30,6 +31,9 @@ static const char usage[] =
     "usage: pipelab run SCENARIO [options]    simulate a scenario and its baseline, report\n"
     "       pipelab config SCENARIO [--set K=V]... [--seed N]\n"
     "                                         print the effective configuration\n"
+    "       pipelab partition SCENARIO [--cores R | --cores big=B,little=L] [--format json]\n"
+    "                                         the optimal stages of a stream scenario's chain\n"
+    "                                         (default: the machine's cores)\n"
     "       pipelab keys                      list every key with type, unit, default, help\n"
     "       pipelab --help | --version\n"
     "\n"
@@ -57,6 +61,7 @@ struct options {
     const char *format;
     const char *trace;
     const char *outdir;
+    const char *cores;
     bool gantt, force, timing, no_advice;
     char seed_set[64];
 };
@@ -112,7 +117,7 @@ static int parse_seed(struct options *o, const char *v, pl_diag *d)
 /* Options with a value; returns 1 when argv[*i] was one of them. */
 static int parse_valued(struct options *o, int argc, char **argv, int *i, pl_diag *d)
 {
-    static const char *const names[] = {"--set", "--seed", "--format", "--trace", "-o"};
+    static const char *const names[] = {"--set", "--seed", "--format", "--trace", "-o", "--cores"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         bool missing = false;
         const char *v = option_value(argc, argv, i, names[k], &missing);
@@ -129,8 +134,10 @@ static int parse_valued(struct options *o, int argc, char **argv, int *i, pl_dia
             o->format = v;
         else if (k == 3)
             o->trace = v;
-        else
+        else if (k == 4)
             o->outdir = v;
+        else
+            o->cores = v;
         return rc ? rc : 1;
     }
     return 0;
@@ -173,6 +180,10 @@ static int parse_args(int argc, char **argv, struct options *o, pl_diag *d)
         return usage_error(d, "--format expects text, json or csv, got '%s'", o->format);
     if (strcmp(o->command, "keys") != 0 && !o->scenario)
         return usage_error(d, "%s needs a scenario file", o->command);
+    if (o->cores && strcmp(o->command, "partition") != 0)
+        return usage_error(d, "--cores belongs to pipelab partition");
+    if (strcmp(o->command, "partition") == 0 && !strcmp(o->format, "csv"))
+        return usage_error(d, "pipelab partition writes text or json, not csv");
     return 0;
 }
 
@@ -307,6 +318,16 @@ static int cmd_config(const struct options *o, pl_diag *d)
     return rc;
 }
 
+static int cmd_partition(const struct options *o, pl_diag *d)
+{
+    pl_config *c = NULL;
+    int rc = pl_config_load(o->scenario, o->sets, o->nsets, pl_scenario_keys, &c, d);
+    if (rc == 0)
+        rc = pl_stream_partition_command(c, o->cores, strcmp(o->format, "json") == 0, stdout, d);
+    pl_config_destroy(c);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     pl_diag d;
@@ -319,7 +340,8 @@ int main(int argc, char **argv)
         printf("pipelab %s\n", PL_VERSION);
         return 0;
     }
-    if (strcmp(argv[1], "run") && strcmp(argv[1], "config") && strcmp(argv[1], "keys")) {
+    if (strcmp(argv[1], "run") && strcmp(argv[1], "config") && strcmp(argv[1], "keys") &&
+        strcmp(argv[1], "partition")) {
         usage_error(&d, "unknown command '%s'", argv[1]);
         return fail(&d);
     }
@@ -331,6 +353,8 @@ int main(int argc, char **argv)
             pl_keys_print(pl_scenario_keys, stdout);
         else if (strcmp(o.command, "config") == 0)
             rc = cmd_config(&o, &d);
+        else if (strcmp(o.command, "partition") == 0)
+            rc = cmd_partition(&o, &d);
         else
             rc = cmd_run(&o, &d);
     }

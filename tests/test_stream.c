@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_stream.c — the stream model against closed forms and hand-worked runs.
+ *
+ * Expected values: reference §1 and §4 of ../shared/reference/README.md
+ * (deterministic stations with finite or infinite buffers; two exponential
+ * stations with b waiting places, Buzacott & Shanthikumar 1993), and small
+ * pipelines worked out by hand in the comments.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "session.h"
+#include "support.h"
+
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Writes a scenario into a scratch directory, runs it with the overrides, and returns
+ * the session (the caller destroys it). The scratch directory is removed at once: the
+ * session has read everything it needs. */
+static pl_session *run_yaml(const char *yaml, const char *const *sets, size_t nsets)
+{
+    char *dir = pl_test_mkdtemp();
+    char path[512];
+    snprintf(path, sizeof path, "%s/scenario.yaml", dir);
+    pl_test_write_file(path, yaml);
+    pl_session *s = NULL;
+    pl_diag d;
+    pl_diag_init(&d);
+    int rc = pl_session_open(path, sets, nsets, &s, &d);
+    if (rc == 0)
+        rc = pl_session_run(s, &d);
+    pl_test_rmtree(dir);
+    free(dir);
+    if (rc != 0)
+        fail_msg("stream scenario: %s", d.msg);
+    return s;
+}
+
+/* A line of stations, one task per stage, one thread each; b[i] < 0 is unbounded. */
+static pl_session *run_line(const double *s_us, const int *b, int m, int frames)
+{
+    char yaml[4096];
+    size_t n = (size_t)snprintf(yaml, sizeof yaml,
+                                "model: stream\nmachine: {host: {cores: 8}}\nstream:\n"
+                                "  frames: %d\n  tasks:\n",
+                                frames);
+    for (int i = 0; i < m; i++)
+        n += (size_t)snprintf(yaml + n, sizeof yaml - n, "    - {name: s%d, latency: %.17gus}\n",
+                              i + 1, s_us[i]);
+    n += (size_t)snprintf(yaml + n, sizeof yaml - n, "  stages:\n");
+    for (int i = 0; i < m; i++) {
+        n += (size_t)snprintf(yaml + n, sizeof yaml - n, "    - {tasks: 1");
+        if (i + 1 < m && b[i] >= 0)
+            n += (size_t)snprintf(yaml + n, sizeof yaml - n, ", buffer: %d", b[i]);
+        else if (i + 1 < m)
+            n += (size_t)snprintf(yaml + n, sizeof yaml - n, ", buffer: unbounded");
+        n += (size_t)snprintf(yaml + n, sizeof yaml - n, "}\n");
+    }
+    return run_yaml(yaml, NULL, 0);
+}
+
+static double makespan(const pl_session *s)
+{
+    return pl_session_report(s)->run.m->makespan;
+}
+
+static const pl_figure *figure(const pl_report *r, const char *name)
+{
+    for (size_t i = 0; r->figures && i < r->figures->n; i++)
+        if (strcmp(r->figures->v[i].name, name) == 0)
+            return &r->figures->v[i];
+    fail_msg("no figure '%s'", name);
+    return NULL;
+}
+
+/* Reference §1's table. */
+static void reference_1_table(void **state)
+{
+    (void)state;
+    const double s1[] = {2, 3, 1}, s2[] = {4, 1, 1, 1};
+    const int unbounded[] = {-1, -1, -1}, zero[] = {0, 0};
+    pl_session *s = run_line(s1, unbounded, 3, 5);
+    pl_assert_near(makespan(s), 18e-6, 1e-15); /* 2 + 3 + 1 + 4 x 3 */
+    pl_session_destroy(s);
+    s = run_line(s1, zero, 3, 5);
+    pl_assert_near(makespan(s), 18e-6, 1e-15);
+    pl_session_destroy(s);
+    s = run_line(s2, unbounded, 4, 10);
+    pl_assert_near(makespan(s), 43e-6, 1e-15); /* 4 + 1 + 1 + 1 + 9 x 4 */
+    pl_session_destroy(s);
+}
+
+/* Reference §1's recursion, blocking after service: S_i(k) = max(D_{i-1}(k), D_i(k-1)),
+ * D_i(k) = max(S_i(k) + s_i, D_{i+1}(k - b_i - 1)); the last station leaves at once. */
+static double line_recursion(const double *s, const int *b, int m, int frames)
+{
+    double *D = calloc((size_t)m * (size_t)frames, sizeof *D);
+    for (int k = 0; k < frames; k++) {
+        for (int i = 0; i < m; i++) {
+            double start = 0;
+            if (i > 0)
+                start = D[k * m + i - 1];
+            if (k > 0 && D[(k - 1) * m + i] > start)
+                start = D[(k - 1) * m + i];
+            double leave = start + s[i];
+            int back = i + 1 < m && b[i] >= 0 ? k - b[i] - 1 : -1;
+            if (back >= 0 && D[back * m + i + 1] > leave)
+                leave = D[back * m + i + 1];
+            D[k * m + i] = leave;
+        }
+    }
+    double last = D[(frames - 1) * m + m - 1];
+    free(D);
+    return last;
+}
+
+/* Random lines (fixed seed) with buffers 0, 1, 2 or unbounded match the recursion. */
+static void reference_1_recursion(void **state)
+{
+    (void)state;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 20261121);
+    for (int c = 0; c < 40; c++) {
+        int m = 2 + (int)gsl_rng_uniform_int(rng, 4), frames = 5 + (int)gsl_rng_uniform_int(rng, 30);
+        double s[6];
+        int b[6];
+        for (int i = 0; i < m; i++) {
+            s[i] = 1 + (double)gsl_rng_uniform_int(rng, 6);
+            b[i] = (int)gsl_rng_uniform_int(rng, 4) - 1;
+        }
+        pl_session *ses = run_line(s, b, m, frames);
+        double want = line_recursion(s, b, m, frames) * 1e-6;
+        if (!(fabs(makespan(ses) - want) <= 1e-9 * want))
+            fail_msg("case %d (m %d, %d frames): makespan %.17g, recursion %.17g", c, m, frames,
+                     makespan(ses), want);
+        pl_session_destroy(ses);
+    }
+    gsl_rng_free(rng);
+}
+
+/* Reference §4: two stations, exponential service of mean 1 us each (rho = 1), b waiting
+ * places: throughput (b + 2) / (b + 3) frames per us; within 1 % with 200000 frames. */
+static void reference_4_exponential(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 2}}\nseed: 7\n"
+                               "stream:\n  frames: 200000\n  tasks:\n"
+                               "    - {name: one, latency: {dist: exponential, mean: 1us}}\n"
+                               "    - {name: two, latency: {dist: exponential, mean: 1us}}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1}]\n";
+    for (int b = 0; b <= 1; b++) {
+        char set[32];
+        snprintf(set, sizeof set, "stream.buffer=%d", b);
+        const char *sets[] = {set};
+        pl_session *s = run_yaml(yaml, sets, 1);
+        double per_us = pl_session_report(s)->run.m->throughput * 1e-6;
+        double want = (b + 2.0) / (b + 3.0);
+        print_message("b = %d: %.5f frames/us, formula %.5f\n", b, per_us, want);
+        pl_assert_near(per_us, want, 0.01 * want);
+        pl_session_destroy(s);
+    }
+}
+
+/* 1 -> 2 -> 1: source 1 us, work 4 us on two threads, sink 1 us, 10 frames, unbounded
+ * pools. Frame k leaves the source at k + 1; thread k mod 2 starts it at
+ * max(k + 1, its previous start + 4): 1, 2, 5, 6, 9, 10, ... ; frame 9 (odd, 2 x 4 + 1)
+ * starts at 2 + 16 = 18, ends at 22, and the sink ends it at 23 us. */
+static void one_two_one(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 8}}\n"
+                               "stream:\n  frames: 10\n  buffer: unbounded\n  tasks:\n"
+                               "    - {name: source, latency: 1us, stateful: true}\n"
+                               "    - {name: work, latency: 4us}\n"
+                               "    - {name: sink, latency: 1us, stateful: true}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1, threads: 2}, {tasks: 1}]\n";
+    pl_session *s = run_yaml(yaml, NULL, 0);
+    const pl_report *r = pl_session_report(s);
+    pl_assert_near(makespan(s), 23e-6, 1e-15);
+    pl_assert_near(figure(r, "period")->value, 2e-6, 1e-15); /* max(1, 4 / 2, 1) */
+    pl_assert_near(r->run.m->phases.period, 2e-6, 1e-12);
+    assert_int_equal(r->run.m->nstages, 3);
+    assert_int_equal(r->run.m->stages[1].threads, 2);
+    pl_assert_near(r->run.m->stages[1].busy, 40e-6, 1e-15); /* 10 frames x 4 us */
+    /* Frame 0 goes through in 1 + 4 + 1 = 6 us. */
+    pl_assert_near(r->run.m->latency.min, 6e-6, 1e-15);
+    pl_session_destroy(s);
+}
+
+/* Passive waiting with a wake-up: a 10 us producer and a 2 us consumer that sleeps
+ * before every frame and pays 3 us each time it is woken: frame k starts at
+ * 10 (k + 1) + 3 and the last (k = 9) ends at 100 + 3 + 2 = 105 us. */
+static void wakeup(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 8}}\n"
+                               "stream:\n  frames: 10\n  wakeup: 3us\n  tasks:\n"
+                               "    - {name: slow, latency: 10us}\n"
+                               "    - {name: fast, latency: 2us}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1}]\n";
+    pl_session *s = run_yaml(yaml, NULL, 0);
+    pl_assert_near(makespan(s), 105e-6, 1e-15);
+    pl_session_destroy(s);
+    const char *sets[] = {"stream.waiting=active"};
+    s = run_yaml(yaml, sets, 1);
+    pl_assert_near(makespan(s), 102e-6, 1e-15); /* active: no wake-up, 100 + 2 */
+    pl_session_destroy(s);
+}
+
+/* More threads than cores: 1 -> 4 -> 1 on 2 cores, 6 us of work per frame (1 + 4 + 1);
+ * two cores give at best 3 us per frame, so 200 frames take at least 600 us. Active
+ * waiting keeps waiting threads on the cores (the source spins whenever the pools are
+ * full), which takes core time from the working threads: slower than passive. */
+static void oversubscribed(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 2}}\n"
+                               "stream:\n  frames: 200\n  tasks:\n"
+                               "    - {name: source, latency: 1us, stateful: true}\n"
+                               "    - {name: work, latency: 4us}\n"
+                               "    - {name: sink, latency: 1us, stateful: true}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1, threads: 4}, {tasks: 1}]\n";
+    pl_session *s = run_yaml(yaml, NULL, 0);
+    double passive = makespan(s);
+    /* The analysis's period ignores the cores: max(1, 4 / 4, 1) = 1 us. */
+    pl_assert_near(figure(pl_session_report(s), "period")->value, 1e-6, 1e-15);
+    pl_session_destroy(s);
+    const char *sets[] = {"stream.waiting=active"};
+    s = run_yaml(yaml, sets, 1);
+    double active = makespan(s);
+    pl_session_destroy(s);
+    print_message("2 cores: passive %.6g us, active %.6g us\n", passive * 1e6, active * 1e6);
+    assert_true(passive >= 600e-6 * (1 - 1e-9));
+    assert_true(active > passive * 1.01);
+}
+
+/* Counts lines of text containing needle. */
+static int count_lines(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* The trace has one thread per stage thread, and shows each unit's bubbles with their
+ * cause: as many as the metrics count (bubbles above the noise threshold). */
+static void trace_threads_and_bubbles(void **state)
+{
+    (void)state;
+    char *dir = pl_test_mkdtemp();
+    char trace[512];
+    snprintf(trace, sizeof trace, "%s/trace.json", dir);
+    const char *args[] = {"run", pl_test_src("workloads/stream_teaching.yaml"), "--trace", trace,
+                          "--format", "json", NULL};
+    pl_test_run r = pl_test_exec(60, args);
+    assert_int_equal(r.status, 0);
+    char *text = pl_test_read_file(trace, NULL);
+    assert_non_null(text);
+    const char *threads[] = {"source", "filter.0", "filter.1", "filter.2", "filter.3", "sink"};
+    for (size_t i = 0; i < sizeof threads / sizeof threads[0]; i++) {
+        char want[128];
+        snprintf(want, sizeof want, "\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%zu,"
+                 "\"args\":{\"name\":\"%s\"}", i + 1, threads[i]);
+        if (!pl_test_contains(text, want))
+            fail_msg("no thread %s in the trace", threads[i]);
+    }
+    /* The same run in process: the source is only ever blocked and the other threads
+     * only starved, so the trace's slot bubbles are the source's bubbles and its data
+     * bubbles all the others'. */
+    const char *path = pl_test_src("workloads/stream_teaching.yaml");
+    pl_session *s = NULL;
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_session_open(path, NULL, 0, &s, &d), 0);
+    assert_int_equal(pl_session_run(s, &d), 0);
+    const pl_metrics *m = pl_session_report(s)->run.m;
+    uint64_t starved = 0;
+    for (uint32_t u = 1; u < m->nunits; u++)
+        starved += m->units[u].bubbles;
+    int slot = count_lines(text, "\"bubble: slot\""), data = count_lines(text, "\"bubble: data\"");
+    print_message("trace: %d slot bubbles, %d data bubbles\n", slot, data);
+    assert_int_equal(slot, m->units[0].bubbles);
+    assert_int_equal(data, starved);
+    assert_true(slot > 0 && data > 0);
+    pl_session_destroy(s);
+    assert_true(pl_test_contains(r.out, "\"stages\""));
+    pl_test_run_free(&r);
+    free(text);
+    pl_test_rmtree(dir);
+    free(dir);
+}
+
+/* pipelab partition on the receiver chain (workloads/stream_sdr_receiver.yaml): on its
+ * 16 big + 4 little cores the period is gardner_syn_synchronize's 950.59 us (stateful,
+ * alone in its stage, the largest task: no partition can beat it), and it takes 10 big +
+ * 1 little cores; on 8 identical (big) cores the demodulator and the BCH decoder need
+ * replicas. JSON gives the same partition. */
+static void partition_command(void **state)
+{
+    (void)state;
+    char scenario[1024], dispatch[1024]; /* pl_test_src's buffer is reused */
+    snprintf(scenario, sizeof scenario, "%s", pl_test_src("workloads/stream_sdr_receiver.yaml"));
+    snprintf(dispatch, sizeof dispatch, "%s", pl_test_src("workloads/dispatch_teaching.yaml"));
+    const char *text_args[] = {"partition", scenario, NULL};
+    pl_test_run r = pl_test_exec(30, text_args);
+    assert_int_equal(r.status, 0);
+    assert_true(pl_test_contains(r.out, "period     950.6 us per frame"));
+    assert_true(pl_test_contains(r.out, "uses       10 big + 1 little cores in 5 stages"));
+    pl_test_run_free(&r);
+    const char *json_args[] = {"partition", scenario, "--cores", "big=16,little=4", "--format",
+                               "json", NULL};
+    r = pl_test_exec(30, json_args);
+    assert_int_equal(r.status, 0);
+    assert_true(pl_test_contains(r.out, "\"period\": 0.00095059"));
+    assert_true(pl_test_contains(r.out, "\"decomposition\": \"{(5,1)(1,1)(6,1)(7,7)(4,1)}\""));
+    pl_test_run_free(&r);
+    const char *bad[][6] = {
+        {"partition", scenario, "--cores", "big=16,medium=4", NULL},
+        {"partition", scenario, "--cores", "0", NULL},
+        {"partition", dispatch, NULL},
+        {"run", scenario, "--cores", "4", NULL},
+    };
+    const char *says[] = {"--cores expects", "--cores expects", "this scenario says model: dispatch",
+                          "--cores belongs to pipelab partition"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = pl_test_exec(30, bad[i]);
+        assert_int_equal(r.status, 2);
+        if (!pl_test_contains(r.err, says[i]))
+            fail_msg("case %zu: expected '%s' in: %s", i, says[i], r.err);
+        pl_test_run_free(&r);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reference_1_table),
+        cmocka_unit_test(reference_1_recursion),
+        cmocka_unit_test(reference_4_exponential),
+        cmocka_unit_test(one_two_one),
+        cmocka_unit_test(wakeup),
+        cmocka_unit_test(oversubscribed),
+        cmocka_unit_test(trace_threads_and_bubbles),
+        cmocka_unit_test(partition_command),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
