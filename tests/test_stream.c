@@ -242,6 +242,83 @@ static void oversubscribed(void **state)
     assert_true(active > passive * 1.01);
 }
 
+/* Core types: a 1 us / 3 us (big / little) task on a big thread, then one on a little
+ * thread: the little stage sets the period, 3 us; 10 frames end at 1 + 10 x 3 = 31 us.
+ * The baseline runs both tasks on one big core: 10 x (1 + 1) = 20 us. */
+static void core_types(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: {big: 1, little: 1}}}\n"
+                               "stream:\n  frames: 10\n  tasks:\n"
+                               "    - {name: a, latency: {big: 1us, little: 3us}}\n"
+                               "    - {name: b, latency: {big: 1us, little: 3us}}\n"
+                               "  stages: [{tasks: 1, core: big}, {tasks: 1, core: little}]\n";
+    pl_session *s = run_yaml(yaml, NULL, 0);
+    const pl_report *r = pl_session_report(s);
+    pl_assert_near(makespan(s), 31e-6, 1e-15);
+    pl_assert_near(r->baseline.m->makespan, 20e-6, 1e-15);
+    pl_assert_near(figure(r, "period")->value, 3e-6, 1e-15);
+    assert_string_equal(pl_graph_place_name(r->run.graph, pl_graph_unit_place(r->run.graph, 1)),
+                        "little");
+    pl_session_destroy(s);
+}
+
+/* Packed pinning puts thread i on core i mod cores: on 2 cores, source, filter.1 and
+ * filter.3 on core0, the others on core1. Pinning by stage puts them where it says. */
+static void pinning(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 2}}\n"
+                               "stream:\n  frames: 8\n  pinning: packed\n  tasks:\n"
+                               "    - {name: source, latency: 1us, stateful: true}\n"
+                               "    - {name: work, latency: 4us}\n"
+                               "    - {name: sink, latency: 1us, stateful: true}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1, threads: 4}, {tasks: 1}]\n";
+    static const char *const packed[] = {"core0", "core1", "core0", "core1", "core0", "core1"};
+    pl_session *s = run_yaml(yaml, NULL, 0);
+    const pl_graph *g = pl_session_report(s)->run.graph;
+    for (uint32_t u = 0; u < 6; u++)
+        assert_string_equal(pl_graph_place_name(g, pl_graph_unit_place(g, u)), packed[u]);
+    pl_session_destroy(s);
+    const char *sets[] = {"stream.pinning=stages", "stream.stages[0].cores=[1]",
+                          "stream.stages[1].cores=[0]", "stream.stages[2].cores=[1]"};
+    s = run_yaml(yaml, sets, 4);
+    g = pl_session_report(s)->run.graph;
+    /* All four workers share core 0: 8 frames x 4 us of their work take 32 us there. */
+    for (uint32_t u = 1; u < 5; u++)
+        assert_string_equal(pl_graph_place_name(g, pl_graph_unit_place(g, u)), "core0");
+    assert_true(makespan(s) >= 32e-6);
+    pl_session_destroy(s);
+}
+
+/* What the model refuses, with exit status 2 and the key at fault. */
+static void bad_input(void **state)
+{
+    (void)state;
+    char teaching[1024];
+    snprintf(teaching, sizeof teaching, "%s", pl_test_src("workloads/stream_teaching.yaml"));
+    static const char *const cases[][2] = {
+        {"stream.stages[0].threads=2", "stateful task 'source', which cannot be replicated"},
+        {"stream.stages[1].tasks=3", "the chain has 3"},
+        {"stream.stages[1].core=little", "the host has no little cores"},
+        {"stream.pinning=stages", "every stage needs `cores`"},
+        {"stream.stages[2].buffer=1", "the last stage has no pool after it"},
+        {"stream.tasks[1].latency={bgi: 3us}", "not a core type; expected big, little"},
+        {"stream.tasks[1].latency={little: 3us}", "has no latency for the host's cores"},
+        {"stream.tasks[1].latency=40", "got '40' (missing unit)"},
+        {"stream.stages=[]", "expected at least one stage, or auto"},
+        {"stream.frames=100000000", "expected at most 50000000 frames"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *args[] = {"run", teaching, "--set", cases[i][0], NULL};
+        pl_test_run r = pl_test_exec(30, args);
+        if (r.status != 2 || !pl_test_contains(r.err, cases[i][1]))
+            fail_msg("--set %s: status %d, expected 2 and '%s' in: %s", cases[i][0], r.status,
+                     cases[i][1], r.err);
+        pl_test_run_free(&r);
+    }
+}
+
 /* Counts lines of text containing needle. */
 static int count_lines(const char *text, const char *needle)
 {
@@ -351,6 +428,9 @@ int main(void)
         cmocka_unit_test(oversubscribed),
         cmocka_unit_test(trace_threads_and_bubbles),
         cmocka_unit_test(partition_command),
+        cmocka_unit_test(core_types),
+        cmocka_unit_test(pinning),
+        cmocka_unit_test(bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
