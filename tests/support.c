@@ -11,6 +11,8 @@
 
 #include "support.h"
 
+#include "report.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -183,4 +185,13 @@ void pl_test_rmtree(const char *dir)
 int pl_test_contains(const char *haystack, const char *needle)
 {
     return haystack && needle && strstr(haystack, needle) != NULL;
+}
+
+const pl_figure *pl_test_figure(const pl_report *r, const char *name)
+{
+    for (size_t i = 0; r->figures && i < r->figures->n; i++)
+        if (strcmp(r->figures->v[i].name, name) == 0)
+            return &r->figures->v[i];
+    fail_msg("no figure '%s'", name);
+    return NULL;
 }

@@ -49,6 +49,11 @@ char *pl_test_mkdtemp(void);
 /* Removes a directory tree made with pl_test_mkdtemp. */
 void pl_test_rmtree(const char *dir);
 
+/* The report's model figure named `name`; fails the test when there is none. */
+struct pl_report;
+struct pl_figure;
+const struct pl_figure *pl_test_figure(const struct pl_report *r, const char *name);
+
 /* Whether haystack contains needle. */
 int pl_test_contains(const char *haystack, const char *needle);
 

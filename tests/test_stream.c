@@ -72,15 +72,6 @@ static double makespan(const pl_session *s)
     return pl_session_report(s)->run.m->makespan;
 }
 
-static const pl_figure *figure(const pl_report *r, const char *name)
-{
-    for (size_t i = 0; r->figures && i < r->figures->n; i++)
-        if (strcmp(r->figures->v[i].name, name) == 0)
-            return &r->figures->v[i];
-    fail_msg("no figure '%s'", name);
-    return NULL;
-}
-
 /* Reference §1's table. */
 static void reference_1_table(void **state)
 {
@@ -185,7 +176,7 @@ static void one_two_one(void **state)
     pl_session *s = run_yaml(yaml, NULL, 0);
     const pl_report *r = pl_session_report(s);
     pl_assert_near(makespan(s), 23e-6, 1e-15);
-    pl_assert_near(figure(r, "period")->value, 2e-6, 1e-15); /* max(1, 4 / 2, 1) */
+    pl_assert_near(pl_test_figure(r, "period")->value, 2e-6, 1e-15); /* max(1, 4 / 2, 1) */
     pl_assert_near(r->run.m->phases.period, 2e-6, 1e-12);
     assert_int_equal(r->run.m->nstages, 3);
     assert_int_equal(r->run.m->stages[1].threads, 2);
@@ -231,7 +222,7 @@ static void oversubscribed(void **state)
     pl_session *s = run_yaml(yaml, NULL, 0);
     double passive = makespan(s);
     /* The analysis's period ignores the cores: max(1, 4 / 4, 1) = 1 us. */
-    pl_assert_near(figure(pl_session_report(s), "period")->value, 1e-6, 1e-15);
+    pl_assert_near(pl_test_figure(pl_session_report(s), "period")->value, 1e-6, 1e-15);
     pl_session_destroy(s);
     const char *sets[] = {"stream.waiting=active"};
     s = run_yaml(yaml, sets, 1);
@@ -257,7 +248,7 @@ static void core_types(void **state)
     const pl_report *r = pl_session_report(s);
     pl_assert_near(makespan(s), 31e-6, 1e-15);
     pl_assert_near(r->baseline.m->makespan, 20e-6, 1e-15);
-    pl_assert_near(figure(r, "period")->value, 3e-6, 1e-15);
+    pl_assert_near(pl_test_figure(r, "period")->value, 3e-6, 1e-15);
     assert_string_equal(pl_graph_place_name(r->run.graph, pl_graph_unit_place(r->run.graph, 1)),
                         "little");
     pl_session_destroy(s);

@@ -41,15 +41,6 @@ static pl_session *run_depth(int depth, bool advice)
     return s;
 }
 
-static const pl_figure *figure(const pl_report *r, const char *name)
-{
-    for (size_t i = 0; r->figures && i < r->figures->n; i++)
-        if (strcmp(r->figures->v[i].name, name) == 0)
-            return &r->figures->v[i];
-    fail_msg("no figure '%s'", name);
-    return NULL;
-}
-
 static bool has_figure(const pl_report *r, const char *name)
 {
     for (size_t i = 0; r->figures && i < r->figures->n; i++)
@@ -69,12 +60,12 @@ static void test_period_reference(void **state)
     for (int b = 1; b <= 2; b++) {
         pl_session *s = run_depth(b, false);
         const pl_report *r = pl_session_report(s);
-        pl_assert_near(figure(r, "period")->value, period[b - 1], 1e-15);
-        pl_assert_near(figure(r, "estimate")->value, estimate[b - 1], 1e-15);
+        pl_assert_near(pl_test_figure(r, "period")->value, period[b - 1], 1e-15);
+        pl_assert_near(pl_test_figure(r, "estimate")->value, estimate[b - 1], 1e-15);
         pl_assert_near(r->run.m->makespan, estimate[b - 1], 1e-15);
-        pl_assert_near(figure(r, "period bound")->value, 64 * period[b - 1], 1e-15);
-        assert_true(figure(r, "period bound")->value <= r->run.m->makespan + 1e-15);
-        assert_non_null(strstr(figure(r, "period")->text,
+        pl_assert_near(pl_test_figure(r, "period bound")->value, 64 * period[b - 1], 1e-15);
+        assert_true(pl_test_figure(r, "period bound")->value <= r->run.m->makespan + 1e-15);
+        assert_non_null(strstr(pl_test_figure(r, "period")->text,
                                b == 1 ? "set by buffer t" : "set by pipe VECTOR"));
         assert_false(has_figure(r, "depth t")); /* advice skipped */
         pl_session_destroy(s);
@@ -90,10 +81,10 @@ static void test_depth_reference(void **state)
     for (int b = 1; b <= 3; b += 2) {
         pl_session *s = run_depth(b, true);
         const pl_report *r = pl_session_report(s);
-        pl_assert_near(figure(r, "goal")->value, 323e-6 * 1.01, 1e-15);
-        assert_int_equal((int)figure(r, "depth t")->value, 2);
-        pl_assert_near(figure(r, "depths together")->value, 323e-6, 1e-15);
-        assert_non_null(strstr(figure(r, "depths together")->text, "they fit"));
+        pl_assert_near(pl_test_figure(r, "goal")->value, 323e-6 * 1.01, 1e-15);
+        assert_int_equal((int)pl_test_figure(r, "depth t")->value, 2);
+        pl_assert_near(pl_test_figure(r, "depths together")->value, 323e-6, 1e-15);
+        assert_non_null(strstr(pl_test_figure(r, "depths together")->text, "they fit"));
         pl_session_destroy(s);
     }
 }
@@ -150,7 +141,7 @@ static void test_no_depths_with_barrier(void **state)
     assert_int_equal(pl_session_open(pl_test_src(KERNEL), sets, 2, &s, &d), 0);
     assert_int_equal(pl_session_run(s, &d), 0);
     const pl_report *r = pl_session_report(s);
-    assert_non_null(strstr(figure(r, "depths")->text, "set tile.sync=event to search"));
+    assert_non_null(strstr(pl_test_figure(r, "depths")->text, "set tile.sync=event to search"));
     assert_false(has_figure(r, "depth t"));
     pl_session_destroy(s);
 }
