@@ -182,8 +182,14 @@ static int add_frame_stage(struct lowering *lw, uint64_t k, uint32_t s)
         rc = pl_graph_add_task(lw->g, unit, w->work[at], lw->labels[s], item, &lw->comp[at]);
     if (rc == 0 && w->adaptor == 0 && s > 0)
         rc = pl_graph_add_edge(lw->g, lw->comp[at - 1], lw->comp[at], PL_EDGE_DATA, PL_AT_END);
+    /* A frame's pull, work and push follow each other on their thread anyway; the data
+     * edges between them say so to the bound, whose critical path follows edges only. */
+    if (rc == 0 && w->adaptor > 0 && s > 0)
+        rc = pl_graph_add_edge(lw->g, lw->pull[at], lw->comp[at], PL_EDGE_DATA, PL_AT_END);
     if (rc == 0 && w->adaptor > 0 && s + 1 < ns)
         rc = pl_graph_add_task(lw->g, unit, w->adaptor, lw->label_push, item, &lw->push[at]);
+    if (rc == 0 && w->adaptor > 0 && s + 1 < ns)
+        rc = pl_graph_add_edge(lw->g, lw->comp[at], lw->push[at], PL_EDGE_DATA, PL_AT_END);
     return rc;
 }
 
