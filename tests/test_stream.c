@@ -186,6 +186,28 @@ static void one_two_one(void **state)
     pl_session_destroy(s);
 }
 
+/* Adaptor costs of 0.5 us per push and per pull on reference §1's line (2, 3, 1 us, no
+ * pool: direct hand-over, 5 frames). The middle thread's cycle per frame is the first
+ * stage's push (which waits for it to finish its previous push) 0.5, its pull 0.5, its
+ * work 3 and its push 0.5: 4.5 us. Its pushes end at 6.5, 11, 15.5, 20, 24.5 us; the
+ * last stage then pulls (0.5) and works (1): 26 us. The bound's critical path sees the
+ * same chain: 26 us. */
+static void adaptor_costs(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 8}}\n"
+                               "stream:\n  frames: 5\n  buffer: 0\n  adaptor_cost: 0.5us\n"
+                               "  tasks:\n    - {name: a, latency: 2us}\n"
+                               "    - {name: b, latency: 3us}\n    - {name: c, latency: 1us}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1}, {tasks: 1}]\n";
+    pl_session *s = run_yaml(yaml, NULL, 0);
+    const pl_report *r = pl_session_report(s);
+    pl_assert_near(makespan(s), 26e-6, 1e-15);
+    pl_assert_near(r->run.bound->critical_path, 26e-6, 1e-15);
+    pl_assert_near(r->run.m->phases.period, 4.5e-6, 1e-15);
+    pl_session_destroy(s);
+}
+
 /* Passive waiting with a wake-up: a 10 us producer and a 2 us consumer that sleeps
  * before every frame and pays 3 us each time it is woken: frame k starts at
  * 10 (k + 1) + 3 and the last (k = 9) ends at 100 + 3 + 2 = 105 us. */
@@ -415,6 +437,7 @@ int main(void)
         cmocka_unit_test(reference_1_recursion),
         cmocka_unit_test(reference_4_exponential),
         cmocka_unit_test(one_two_one),
+        cmocka_unit_test(adaptor_costs),
         cmocka_unit_test(wakeup),
         cmocka_unit_test(oversubscribed),
         cmocka_unit_test(trace_threads_and_bubbles),
