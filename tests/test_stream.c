@@ -208,6 +208,32 @@ static void adaptor_costs(void **state)
     pl_session_destroy(s);
 }
 
+/* Consecutive multi-threaded stages (2 -> 3 threads, an m-to-n adaptor): source 1 us,
+ * a 4 us on 2 threads, b 6 us on 3, sink 1 us. The stage loads are 1, 4 / 2, 6 / 3 and
+ * 1 us, so the period is 2 us; the first frame
+ * takes 1 + 4 + 6 + 1 = 12 us and 600 frames 12 + 599 x 2 = 1210 us, with pools of 0, 1
+ * or unbounded buffers per thread pair alike. */
+static void m_to_n(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 16}}\n"
+                               "stream:\n  frames: 600\n  tasks:\n"
+                               "    - {name: source, latency: 1us, stateful: true}\n"
+                               "    - {name: a, latency: 4us}\n    - {name: b, latency: 6us}\n"
+                               "    - {name: sink, latency: 1us, stateful: true}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1, threads: 2}, {tasks: 1, threads: 3},"
+                               " {tasks: 1}]\n";
+    const char *buffers[] = {"stream.buffer=0", "stream.buffer=1", "stream.buffer=unbounded"};
+    for (size_t i = 0; i < 3; i++) {
+        pl_session *s = run_yaml(yaml, &buffers[i], 1);
+        const pl_report *r = pl_session_report(s);
+        pl_assert_near(makespan(s), 1210e-6, 1e-12);
+        pl_assert_near(r->run.m->phases.period, 2e-6, 1e-12);
+        pl_assert_near(pl_test_figure(r, "period")->value, 2e-6, 1e-15);
+        pl_session_destroy(s);
+    }
+}
+
 /* Passive waiting with a wake-up: a 10 us producer and a 2 us consumer that sleeps
  * before every frame and pays 3 us each time it is woken: frame k starts at
  * 10 (k + 1) + 3 and the last (k = 9) ends at 100 + 3 + 2 = 105 us. */
@@ -438,6 +464,7 @@ int main(void)
         cmocka_unit_test(reference_4_exponential),
         cmocka_unit_test(one_two_one),
         cmocka_unit_test(adaptor_costs),
+        cmocka_unit_test(m_to_n),
         cmocka_unit_test(wakeup),
         cmocka_unit_test(oversubscribed),
         cmocka_unit_test(trace_threads_and_bubbles),
