@@ -18,7 +18,9 @@
  * initialised for g's task count. Host places become SimGrid hosts with their cores,
  * so threads outnumbering cores share them; device units hold for their work. A
  * routed unit's task then moves its bytes over its route's links, which the transfers
- * crossing a link at the same time share equally.
+ * crossing a link at the same time share equally. A unit that waited for a task (its
+ * last edge event came after its previous task ended) pays its wake-up latency when
+ * passive, or, when active, kept a core of its host busy while it waited.
  * Ties between events at the same instant are broken by SimGrid's deterministic
  * order (actors in unit order), and a task's release edge on ties is the first listed.
  * Fails with PL_EDEADLOCK when every unit left waits on another (the diagnostic names
