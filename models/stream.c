@@ -207,9 +207,6 @@ static int check_stage(pl_stream *w, pl_stream_stage *s, const pl_node *item, bo
                               "expected 1 thread, got %u",
                               w->chain.names[i], s->threads);
     }
-    if (s->threads > PL_STREAM_MAX_THREADS)
-        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(threads), pl_node_path(threads),
-                          "expected at most %d threads, got %u", PL_STREAM_MAX_THREADS, s->threads);
     if (last && buffer)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(buffer), pl_node_path(buffer),
                           "the last stage has no pool after it; remove `buffer`");
@@ -245,9 +242,12 @@ static int stages_from_config(const pl_config *cfg, const pl_node *list, pl_stre
                               (unsigned long long)next, pl_node_int(tasks), w->chain.n);
         st->first = (uint32_t)next;
         st->tasks = (uint32_t)pl_node_int(tasks);
-        long long threads = pl_node_int(pl_node_get(item, "threads"));
-        st->threads =
-            threads > PL_STREAM_MAX_THREADS ? PL_STREAM_MAX_THREADS + 1 : (uint32_t)threads;
+        const pl_node *threads = pl_node_get(item, "threads");
+        if (pl_node_int(threads) > PL_STREAM_MAX_THREADS)
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(threads), pl_node_path(threads),
+                              "expected at most %d threads, got %lld", PL_STREAM_MAX_THREADS,
+                              pl_node_int(threads));
+        st->threads = (uint32_t)pl_node_int(threads);
         st->type = strcmp(pl_node_str(pl_node_get(item, "core")), "little") == 0 ? PL_CORE_LITTLE
                                                                                  : PL_CORE_BIG;
         st->buffer = buffer ? pl_node_int(buffer) : pl_config_int(cfg, "stream.buffer");

@@ -193,18 +193,22 @@ static int add_frame_stage(struct lowering *lw, uint64_t k, uint32_t s)
     return rc;
 }
 
-/* The slot edges that frame k's tasks can get now: with adaptor costs into its own
- * pushes; without, into the producer tasks of frame k's pool partners that come later
- * (frame k - m + ... is added before), so they are added once the consumer task exists. */
+/* Frame k's tasks and the slot edges into them. With adaptor costs those go into its own
+ * pushes; without, into the producer's task of frame k itself, standing for the push of
+ * the frame before it on the same thread (k - m). */
 static int add_frame(struct lowering *lw, uint64_t k)
 {
     const pl_stream *w = lw->w;
     int rc = 0;
     for (uint32_t s = 0; s < w->nstages && rc == 0; s++)
         rc = add_frame_stage(lw, k, s);
-    for (uint32_t s = 0; s + 1 < w->nstages && rc == 0; s++)
+    for (uint32_t s = 0; s + 1 < w->nstages && rc == 0; s++) {
+        uint64_t m = w->stages[s].threads;
         if (w->adaptor > 0)
             rc = add_slot(lw, s, k);
+        else if (k >= m)
+            rc = add_slot(lw, s, k - m);
+    }
     return rc;
 }
 
@@ -240,16 +244,8 @@ static int lower_stages(struct lowering *lw)
     int rc = add_labels(lw);
     for (uint32_t s = 0; s < w->nstages && rc == 0; s++)
         rc = add_threads(lw, s);
-    for (uint64_t k = 0; k < w->frames && rc == 0; k++) {
+    for (uint64_t k = 0; k < w->frames && rc == 0; k++)
         rc = add_frame(lw, k);
-        /* Without adaptor costs the slot edge goes into the producer's task of frame
-         * k + m, which does not exist yet: add it when that frame is added, looking back. */
-        for (uint32_t s = 0; s + 1 < w->nstages && rc == 0 && w->adaptor == 0; s++) {
-            uint64_t m = w->stages[s].threads;
-            if (k >= m)
-                rc = add_slot(lw, s, k - m);
-        }
-    }
     return rc;
 }
 

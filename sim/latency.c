@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * latency.c — per item: the earliest start and the latest end of its tasks;
- * departures in item order; statistics with GSL.
+ * latency.c — departures in item order, then statistics with GSL.
  */
 #include "latency.h"
 
@@ -12,45 +11,30 @@
 #include <math.h>
 #include <stdlib.h>
 
-int pl_latency_compute(const pl_graph *g, const pl_timeline *tl, pl_latency *out)
+int pl_latency_compute(const pl_items *items, pl_latency *out)
 {
     *out = (pl_latency){0};
-    uint64_t items = pl_graph_item_span(g);
-    double *enter = malloc(((size_t)items + 1) * sizeof *enter);
-    double *leave = malloc(((size_t)items + 1) * sizeof *leave);
-    if (!enter || !leave) {
-        free(enter);
-        free(leave);
+    double *lat = malloc(((size_t)items->n + 1) * sizeof *lat);
+    if (!lat)
         return PL_ENOMEM;
-    }
-    for (uint64_t i = 0; i < items; i++) {
-        enter[i] = INFINITY;
-        leave[i] = -INFINITY;
-    }
-    for (uint32_t t = 0; t < pl_graph_task_count(g); t++) {
-        uint32_t i = pl_graph_task_item(g, t);
-        enter[i] = fmin(enter[i], tl->start[t]);
-        leave[i] = fmax(leave[i], tl->end[t]);
-    }
-    /* Items that left, in order, with their latencies packed at the front of enter. */
+    /* Items that left, in order: each leaves once it and every earlier item are done. */
     double out_so_far = -INFINITY;
     uint64_t n = 0;
-    for (uint64_t i = 0; i < items; i++) {
-        if (!(leave[i] >= enter[i]))
+    for (uint64_t i = 0; i < items->n; i++) {
+        if (!(items->leave[i] >= items->enter[i]))
             continue;
-        out_so_far = fmax(out_so_far, leave[i]);
-        enter[n++] = out_so_far - enter[i];
+        out_so_far = fmax(out_so_far, items->leave[i]);
+        lat[n++] = out_so_far - items->enter[i];
     }
     out->items = n;
     if (n > 0) {
-        gsl_sort(enter, 1, n);
-        out->mean = gsl_stats_mean(enter, 1, n);
-        out->min = enter[0];
-        out->max = enter[n - 1];
-        out->p50 = gsl_stats_quantile_from_sorted_data(enter, 1, n, 0.5);
-        out->p99 = gsl_stats_quantile_from_sorted_data(enter, 1, n, 0.99);
+        gsl_sort(lat, 1, n);
+        out->mean = gsl_stats_mean(lat, 1, n);
+        out->min = lat[0];
+        out->max = lat[n - 1];
+        out->p50 = gsl_stats_quantile_from_sorted_data(lat, 1, n, 0.5);
+        out->p99 = gsl_stats_quantile_from_sorted_data(lat, 1, n, 0.99);
     }
-    free(enter);
-    free(leave);
+    free(lat);
     return 0;
 }

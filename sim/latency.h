@@ -11,8 +11,7 @@
 #ifndef PL_LATENCY_H
 #define PL_LATENCY_H
 
-#include "graph.h"
-#include "timeline.h"
+#include "items.h"
 
 #include <stdint.h>
 
@@ -21,9 +20,9 @@ typedef struct pl_latency {
     double mean, min, p50, p99, max;
 } pl_latency;
 
-/* Computes the latency statistics of the complete timeline tl of graph g (both borrowed).
+/* Computes the latency statistics from each item's entry and exit (borrowed).
  * Percentiles interpolate between sorted latencies (GSL's quantile). Returns 0 or
  * PL_ENOMEM. */
-int pl_latency_compute(const pl_graph *g, const pl_timeline *tl, pl_latency *out);
+int pl_latency_compute(const pl_items *items, pl_latency *out);
 
 #endif

@@ -147,10 +147,14 @@ int pl_metrics_compute(const pl_graph *g, const pl_timeline *tl, pl_metrics *m)
     m->nplaces = pl_graph_place_count(g);
     m->places = calloc((size_t)m->nplaces + 1, sizeof *m->places);
     int rc = m->places ? pl_places_compute(g, tl, m->places) : PL_ENOMEM;
+    pl_items items = {0};
     if (rc == 0)
-        rc = pl_phases_compute(g, tl, &m->phases);
-    if (rc == 0)
-        rc = pl_latency_compute(g, tl, &m->latency);
+        rc = pl_items_init(&items, g, tl);
+    if (rc == 0) {
+        pl_phases_compute(g, tl, &items, &m->phases);
+        rc = pl_latency_compute(&items, &m->latency);
+    }
+    pl_items_fini(&items);
     if (rc == 0)
         rc = stage_metrics(g, m);
     if (rc != 0)

@@ -4,10 +4,7 @@
  */
 #include "phases.h"
 
-#include "error.h"
-
 #include <math.h>
-#include <stdlib.h>
 
 /* The latest first start and the earliest last end over units that do some work. Returns
  * 0 when no unit does. */
@@ -38,50 +35,37 @@ static int fill_and_empty(const pl_graph *g, const pl_timeline *tl, double *full
 
 /* Counts the items completing in (from, to] and the time between the first and last of
  * those completions. */
-static int steady_completions(const pl_graph *g, const pl_timeline *tl, double from, double to,
-                              pl_phases *out)
+static void steady_completions(const pl_items *items, double from, double to, pl_phases *out)
 {
-    uint64_t items = pl_graph_item_span(g);
-    uint32_t ntasks = pl_graph_task_count(g);
-    double *done = malloc(((size_t)items + 1) * sizeof *done);
-    if (!done)
-        return PL_ENOMEM;
-    for (uint64_t i = 0; i < items; i++)
-        done[i] = -INFINITY;
-    for (uint32_t t = 0; t < ntasks; t++) {
-        uint32_t i = pl_graph_task_item(g, t);
-        if (tl->end[t] > done[i])
-            done[i] = tl->end[t];
-    }
     double first = INFINITY, last = -INFINITY;
-    for (uint64_t i = 0; i < items; i++) {
-        if (!(done[i] > from && done[i] <= to))
+    for (uint64_t i = 0; i < items->n; i++) {
+        double done = items->leave[i];
+        if (!(done > from && done <= to))
             continue;
         out->steady_items++;
-        first = fmin(first, done[i]);
-        last = fmax(last, done[i]);
+        first = fmin(first, done);
+        last = fmax(last, done);
     }
-    free(done);
     if (out->steady_items >= 2)
         out->period = (last - first) / (double)(out->steady_items - 1);
-    return 0;
 }
 
-int pl_phases_compute(const pl_graph *g, const pl_timeline *tl, pl_phases *out)
+void pl_phases_compute(const pl_graph *g, const pl_timeline *tl, const pl_items *items,
+                       pl_phases *out)
 {
     *out = (pl_phases){0};
     double full = 0, emptying = 0;
     if (!fill_and_empty(g, tl, &full, &emptying)) {
         out->drain = tl->makespan;
-        return 0;
+        return;
     }
     if (emptying <= full) {
         out->warmup = emptying;
         out->drain = tl->makespan - emptying;
-        return 0;
+        return;
     }
     out->warmup = full;
     out->steady = emptying - full;
     out->drain = tl->makespan - emptying;
-    return steady_completions(g, tl, full, emptying, out);
+    steady_completions(items, full, emptying, out);
 }

@@ -13,6 +13,7 @@
 #define PL_PHASES_H
 
 #include "graph.h"
+#include "items.h"
 #include "timeline.h"
 
 #include <stdint.h>
@@ -25,9 +26,10 @@ typedef struct pl_phases {
     double period;        /* time between those completions; 0 with fewer than two */
 } pl_phases;
 
-/* Computes the phases of the complete timeline tl of graph g (both borrowed). When the
- * first unit finishes before the last one starts there is no steady state: warm-up ends
- * where drain begins, at the earlier of the two. Returns 0 or PL_ENOMEM. */
-int pl_phases_compute(const pl_graph *g, const pl_timeline *tl, pl_phases *out);
+/* Computes the phases of the complete timeline tl of graph g, whose items entered and left
+ * as `items` says (all borrowed). When the first unit finishes before the last one starts
+ * there is no steady state: warm-up ends where drain begins, at the earlier of the two. */
+void pl_phases_compute(const pl_graph *g, const pl_timeline *tl, const pl_items *items,
+                       pl_phases *out);
 
 #endif
