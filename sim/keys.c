@@ -45,7 +45,10 @@ const pl_key *pl_keys_at(const pl_key *root, const char *path)
     for (;;) {
         size_t len = strcspn(p, ".[");
         int item = k && k->type == PL_KEY_LIST && all_digits(p, len);
-        if (!item) {
+        if (k && (k->flags & PL_KEY_NAMED) && len > 0) {
+            k = table; /* any name: the one entry that says what each value is */
+            table = k->children;
+        } else if (!item) {
             k = find_n(table, p, len);
             if (!k)
                 return NULL;

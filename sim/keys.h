@@ -45,6 +45,12 @@ enum pl_key_flags {
     PL_KEY_PER_TYPE = 1 << 5,  /* the value may also be a mapping {big: V, little: V} of the
                                   key's own type, one value per core type (PL_CORE_TYPES) */
     PL_KEY_AUTO = 1 << 6,      /* LIST may also be written `auto` (pipelab works it out) */
+    PL_KEY_NAMED = 1 << 7,     /* MAP whose keys are names the user chooses (plan.units.dma);
+                                  `children` has one entry, whose name is how `pipelab keys`
+                                  writes such a name ("<class>") and whose type is every
+                                  value's */
+    PL_KEY_SHORT = 1 << 8,     /* LIST of mappings whose items may also be a bare name, short
+                                  for a mapping of the children's first key to that name */
 };
 
 /* The core types a PL_KEY_PER_TYPE mapping may name, in order. */

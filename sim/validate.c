@@ -10,10 +10,13 @@
  */
 #include "validate.h"
 
+#include <ctype.h>
+
 #include "keypath.h"
 #include "node_edit.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -71,7 +74,13 @@ static void expected(const pl_key *k, char *out, size_t len)
     char buf[PHRASE];
     switch (k->type) {
     case PL_KEY_MAP:
-        snprintf(out, len, "a mapping");
+        if (k->flags & PL_KEY_NAMED) {
+            char each[PHRASE / 2];
+            expected(&k->children[0], each, sizeof each);
+            snprintf(out, len, "a mapping of names, each to %s", each);
+        } else {
+            snprintf(out, len, "a mapping");
+        }
         break;
     case PL_KEY_INCLUDE:
         snprintf(out, len, "a mapping or the name of a YAML file");
@@ -505,11 +514,18 @@ static int check_list(struct ctx *c, pl_node *n, const pl_key *k)
     for (size_t i = 0; i < pl_node_len(n); i++) {
         pl_node *item = pl_node_at_mut(n, i);
         bool names = !k->children; /* a list of names, or of mappings */
+        if ((k->flags & PL_KEY_SHORT) && pl_node_type_of(item) == PL_NODE_SCALAR) {
+            pl_node_set_str(item); /* the name of a mapping's first key */
+            continue;
+        }
         if (pl_node_type_of(item) != (names ? PL_NODE_SCALAR : PL_NODE_MAP)) {
             char got[PHRASE];
             found(item, got, sizeof got);
             return pl_diag_at(c->d, PL_ECONFIG, pl_node_loc(item), pl_node_path(item),
-                              "expected %s (an item of %s), got %s", names ? "a name" : "a mapping",
+                              "expected %s (an item of %s), got %s",
+                              names                        ? "a name"
+                              : (k->flags & PL_KEY_SHORT) ? "a name or a mapping"
+                                                           : "a mapping",
                               pl_node_path(n), got);
         }
         if (names) {
@@ -546,9 +562,42 @@ static int check_per_type(struct ctx *c, pl_node *n, const pl_key *k)
     return 0;
 }
 
+/* Whether text is a name: a letter or '_', then letters, digits, '_' and '-'. */
+static bool is_name(const char *text)
+{
+    if (!(isalpha((unsigned char)text[0]) || text[0] == '_'))
+        return false;
+    for (const char *p = text; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '-'))
+            return false;
+    return true;
+}
+
+/* A mapping of names the user chooses, each value checked as the table's one entry. */
+static int check_named(struct ctx *c, pl_node *n, const pl_key *k)
+{
+    if (pl_node_type_of(n) != PL_NODE_MAP)
+        return mismatch(c, n, k, "");
+    if (pl_node_len(n) == 0)
+        return mismatch(c, n, k, " (an empty mapping)");
+    for (size_t i = 0; i < pl_node_len(n); i++) {
+        pl_node *v = pl_node_at_mut(n, i);
+        if (!is_name(pl_node_key(n, i)))
+            return pl_diag_at(c->d, PL_ECONFIG, pl_node_key_loc(v), pl_node_path(v),
+                              "not a name; expected a letter or '_', then letters, digits, '_' "
+                              "or '-'");
+        int rc = check_value(c, v, &k->children[0]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int check_value(struct ctx *c, pl_node *n, const pl_key *k)
 {
     pl_node_type t = pl_node_type_of(n);
+    if (k->flags & PL_KEY_NAMED)
+        return check_named(c, n, k);
     if ((k->flags & PL_KEY_PER_TYPE) && t == PL_NODE_MAP && !pl_node_get(n, "dist"))
         return check_per_type(c, n, k);
     if ((k->flags & PL_KEY_AUTO) && t == PL_NODE_SCALAR && strcmp(pl_node_text(n), "auto") == 0) {
