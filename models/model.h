@@ -26,6 +26,9 @@ typedef struct pl_lowering {
     const char *baseline_mode; /* static: e.g. "serial" */
     bool random;               /* whether any duration was drawn at random */
     pl_figures figures;        /* what the model works out analytically (may be empty) */
+    pl_attachments files;      /* tables the model writes beside the reports in -o DIR */
+    double predicted;          /* the makespan the model predicts for the run (the plan's);
+                                  0 when it predicts none */
     /* What the model keeps for its advice (its loaded workload), freed by kept_free. */
     void *kept;
     void (*kept_free)(void *kept);

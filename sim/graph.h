@@ -33,7 +33,8 @@
     X(ISSUE, "issue", "host", "starved by host: waiting for a launch")             \
     X(SLOT, "slot", "slot", "back-pressure: no free queue or buffer slot")         \
     X(SYNC, "sync", "sync", "waiting for the device to finish (host-device sync)") \
-    X(BARRIER, "barrier", "barrier", "waiting at a global barrier")
+    X(BARRIER, "barrier", "barrier", "waiting at a global barrier")                    \
+    X(ORDER, "order", "order", "waiting for the op it must follow (program order)")
 
 typedef enum pl_edge_kind {
 #define PL_EDGE_ENUM(name, spelled, cause, help) PL_EDGE_##name,

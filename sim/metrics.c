@@ -121,7 +121,7 @@ static int stage_metrics(const pl_graph *g, pl_metrics *m)
         sm->drain += um->drain;
         sm->starved += um->cause[PL_EDGE_DATA] + um->cause[PL_EDGE_ISSUE];
         sm->blocked += um->cause[PL_EDGE_SLOT];
-        sm->other += um->cause[PL_EDGE_SYNC] + um->cause[PL_EDGE_BARRIER];
+        sm->other += um->cause[PL_EDGE_SYNC] + um->cause[PL_EDGE_BARRIER] + um->cause[PL_EDGE_ORDER];
     }
     for (uint32_t s = 0; s < m->nstages; s++) {
         pl_stage_metrics *sm = &m->stages[s];

@@ -42,6 +42,8 @@ typedef struct pl_report {
     pl_run baseline;
     double speedup;        /* baseline makespan / run makespan */
     const pl_figures *figures; /* what the model worked out; NULL or empty when nothing */
+    const pl_attachments *files; /* the model's tables for -o DIR; NULL or empty */
+    double predicted;      /* the run's makespan as the model predicted it; 0: none */
 } pl_report;
 
 /* Renderers. Each returns 0 or PL_EIO (with d filled) when writing fails. */

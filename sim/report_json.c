@@ -182,6 +182,8 @@ static json_t *document(const pl_report *r)
     o = pl_report_json_with(o, "items", pl_report_json_unsigned(pl_graph_items(run->graph)));
     o = pl_report_json_with(o, "item_noun", json_string(pl_graph_item_noun(run->graph)));
     o = pl_report_json_with(o, "makespan_s", pl_report_json_real(run->m->makespan));
+    o = pl_report_json_with(o, "predicted_makespan_s",
+                            r->predicted > 0 ? pl_report_json_real(r->predicted) : json_null());
     o = pl_report_json_with(o, "throughput_per_s", pl_report_json_real(run->m->throughput));
     o = pl_report_json_with(o, "speedup", pl_report_json_real(r->speedup));
     o = pl_report_json_with(o, "bound", bound_object(run));

@@ -14,6 +14,7 @@
 #include "table.h"
 #include "units.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,11 @@ static void summary(const pl_report *r, FILE *out)
     format_rate(run->m->throughput, pl_graph_item_noun(run->graph), rate, sizeof rate);
     describe_bound(run, bound, sizeof bound);
     line(out, "makespan", "%s", PL_TIME_TEXT(run->m->makespan));
+    if (r->predicted > 0)
+        line(out, "predicted", "%s by the model (simulated %s it)", PL_TIME_TEXT(r->predicted),
+             fabs(run->m->makespan - r->predicted) <= 1e-9 * r->predicted ? "matches"
+             : run->m->makespan > r->predicted                            ? "takes longer than"
+                                                                          : "is shorter than");
     if (run->m->throughput > 0)
         line(out, "throughput", "%s (one every %s)", rate, PL_TIME_TEXT(1.0 / run->m->throughput));
     else

@@ -216,6 +216,7 @@ static void test_json_key_order(void **state)
                                        "items",
                                        "item_noun",
                                        "makespan_s",
+                                       "predicted_makespan_s",
                                        "throughput_per_s",
                                        "speedup",
                                        "bound",
@@ -351,7 +352,7 @@ static void test_csv_line(void **state)
     assert_string_equal(line, "run,unit,place,tasks,busy_s,work_s,contention_s,utilization,"
                               "fill_s,bubble_s,drain_s,bubbles,largest_bubble_s,critical_s,"
                               "cause_data_s,cause_host_s,cause_slot_s,cause_sync_s,"
-                              "cause_barrier_s");
+                              "cause_barrier_s,cause_order_s");
     static const char *const units[] = {"host.prep", "device.stream", "host.post", "host.dispatch",
                                         "device.stream"};
     int rows = 0;
