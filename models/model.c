@@ -8,6 +8,7 @@
 #include "model.h"
 #include "dispatch.h"
 #include "machine.h"
+#include "plan.h"
 #include "stream.h"
 #include "tile.h"
 #include "tile_depths.h"
@@ -21,6 +22,8 @@ static const pl_model models[] = {
      pl_tile_lower_scenario, pl_tile_advise},
     {"stream", "a chain of tasks cut into stages of host threads, frame after frame (StreamPU)",
      pl_stream_lower_scenario, NULL},
+    {"plan", "a loop of ops on tensor, vector and DMA units, list-scheduled over iterations",
+     pl_plan_lower_scenario, NULL},
 };
 
 const pl_model *pl_model_find(const char *name)
@@ -37,6 +40,7 @@ void pl_lowering_fini(pl_lowering *l)
     pl_graph_destroy(l->baseline);
     l->run = l->baseline = NULL;
     pl_figures_fini(&l->figures);
+    pl_attachments_fini(&l->files);
     if (l->kept_free)
         l->kept_free(l->kept);
     l->kept = NULL;
@@ -46,7 +50,7 @@ void pl_lowering_fini(pl_lowering *l)
 const pl_key pl_scenario_keys[] = {
     {.name = "name", .type = PL_KEY_STRING, .help = "a title for reports"},
     {.name = "description", .type = PL_KEY_STRING, .help = "what the scenario teaches or asks"},
-    {.name = "model", .type = PL_KEY_ENUM, .flags = PL_KEY_REQUIRED, .choices = "dispatch|tile|stream",
+    {.name = "model", .type = PL_KEY_ENUM, .flags = PL_KEY_REQUIRED, .choices = "dispatch|tile|stream|plan",
      .help = "which pipeline the scenario describes"},
     {.name = "seed", .type = PL_KEY_INT, .flags = PL_KEY_NONNEG, .deflt = "1",
      .help = "seed of the random durations; --seed overrides it"},
@@ -59,5 +63,7 @@ const pl_key pl_scenario_keys[] = {
      .help = "the tile model's kernel, buffers, sync policy and cores"},
     {.name = "stream", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION, .children = pl_stream_keys,
      .help = "the stream model's chain, stages, pools, waiting and pinning"},
+    {.name = "plan", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION, .children = pl_plan_keys,
+     .help = "the plan model's units, buffers, loop body and iterations"},
     {0},
 };

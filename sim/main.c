@@ -10,6 +10,7 @@
 #include "gantt.h"
 #include "model.h"
 #include "output.h"
+#include "plan.h"
 #include "report.h"
 #include "session.h"
 #include "stream.h"
@@ -34,6 +35,12 @@ static const char usage[] =
     "       pipelab partition SCENARIO [--cores R | --cores big=B,little=L] [--format json]\n"
     "                                         the optimal stages of a stream scenario's chain\n"
     "                                         (default: the machine's cores)\n"
+    "       pipelab plan SCENARIO [--format json]\n"
+    "                                         a plan scenario's schedule, bounds and buffer\n"
+    "                                         map, without simulating it\n"
+    "       pipelab plan --stg FILE --units P [--format json]\n"
+    "                                         list-schedule a Standard Task Graph file on P\n"
+    "                                         identical units, beside its lower bound\n"
     "       pipelab keys                      list every key with type, unit, default, help\n"
     "       pipelab --help | --version\n"
     "\n"
@@ -62,6 +69,8 @@ struct options {
     const char *trace;
     const char *outdir;
     const char *cores;
+    const char *stg;
+    unsigned units;
     bool gantt, force, timing, no_advice;
     char seed_set[64];
 };
@@ -114,10 +123,22 @@ static int parse_seed(struct options *o, const char *v, pl_diag *d)
     return 0;
 }
 
+static int parse_units(struct options *o, const char *v, pl_diag *d)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*v < '1' || *v > '9' || *end != '\0' || errno == ERANGE || n > 1024)
+        return usage_error(d, "--units expects a number of units from 1 to 1024, got '%s'", v);
+    o->units = (unsigned)n;
+    return 0;
+}
+
 /* Options with a value; returns 1 when argv[*i] was one of them. */
 static int parse_valued(struct options *o, int argc, char **argv, int *i, pl_diag *d)
 {
-    static const char *const names[] = {"--set", "--seed", "--format", "--trace", "-o", "--cores"};
+    static const char *const names[] = {"--set",  "--seed",  "--format", "--trace",
+                                        "-o",     "--cores", "--stg",    "--units"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         bool missing = false;
         const char *v = option_value(argc, argv, i, names[k], &missing);
@@ -136,8 +157,12 @@ static int parse_valued(struct options *o, int argc, char **argv, int *i, pl_dia
             o->trace = v;
         else if (k == 4)
             o->outdir = v;
-        else
+        else if (k == 5)
             o->cores = v;
+        else if (k == 6)
+            o->stg = v;
+        else
+            rc = parse_units(o, v, d);
         return rc ? rc : 1;
     }
     return 0;
@@ -178,7 +203,16 @@ static int parse_args(int argc, char **argv, struct options *o, pl_diag *d)
     }
     if (strcmp(o->format, "text") && strcmp(o->format, "json") && strcmp(o->format, "csv"))
         return usage_error(d, "--format expects text, json or csv, got '%s'", o->format);
-    if (strcmp(o->command, "keys") != 0 && !o->scenario)
+    bool plan = strcmp(o->command, "plan") == 0;
+    if ((o->stg || o->units) && !plan)
+        return usage_error(d, "--stg and --units belong to pipelab plan");
+    if (plan && o->stg && (o->scenario || !o->units))
+        return usage_error(d, "pipelab plan --stg FILE takes --units P and no scenario");
+    if (plan && !o->stg && o->units)
+        return usage_error(d, "--units goes with --stg FILE");
+    if (plan && !strcmp(o->format, "csv"))
+        return usage_error(d, "pipelab plan writes text or json, not csv");
+    if (strcmp(o->command, "keys") != 0 && !o->scenario && !o->stg)
         return usage_error(d, "%s needs a scenario file", o->command);
     if (o->cores && strcmp(o->command, "partition") != 0)
         return usage_error(d, "--cores belongs to pipelab partition");
@@ -212,6 +246,13 @@ static int config_into(void *ctx, FILE *f, pl_diag *d)
     return pl_config_print(ctx, f, d);
 }
 
+static int text_into(void *ctx, FILE *f, pl_diag *d)
+{
+    if (fputs(ctx, f) < 0)
+        return pl_diag_set(d, PL_EIO, "cannot write a model's table");
+    return 0;
+}
+
 static int seed_into(void *ctx, FILE *f, pl_diag *d)
 {
     const pl_report *r = ctx;
@@ -237,6 +278,10 @@ static int write_dir(const struct options *o, const pl_session *s, pl_diag *d)
         struct render_ctx c = {r, files[i].fn};
         snprintf(path, sizeof path, "%s/%s", o->outdir, files[i].file);
         rc = pl_output_file(path, render_into, &c, d);
+    }
+    for (size_t i = 0; r->files && i < r->files->n && rc == 0; i++) {
+        snprintf(path, sizeof path, "%s/%s", o->outdir, r->files->v[i].file);
+        rc = pl_output_file(path, text_into, r->files->v[i].text, d);
     }
     snprintf(path, sizeof path, "%s/config.yaml", o->outdir);
     if (rc == 0)
@@ -328,6 +373,22 @@ static int cmd_partition(const struct options *o, pl_diag *d)
     return rc;
 }
 
+static int cmd_plan(const struct options *o, pl_diag *d)
+{
+    bool json = strcmp(o->format, "json") == 0;
+    if (o->stg)
+        return pl_plan_stg_command(o->stg, o->units, json, stdout, d);
+    pl_config *c = NULL;
+    int rc = pl_config_load(o->scenario, o->sets, o->nsets, pl_scenario_keys, &c, d);
+    if (rc == 0 && strcmp(pl_config_str(c, "model"), "plan") != 0)
+        rc = usage_error(d, "pipelab plan needs a plan scenario; %s is model: %s", o->scenario,
+                         pl_config_str(c, "model"));
+    if (rc == 0)
+        rc = pl_plan_command(c, json, stdout, d);
+    pl_config_destroy(c);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     pl_diag d;
@@ -341,7 +402,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "run") && strcmp(argv[1], "config") && strcmp(argv[1], "keys") &&
-        strcmp(argv[1], "partition")) {
+        strcmp(argv[1], "partition") && strcmp(argv[1], "plan")) {
         usage_error(&d, "unknown command '%s'", argv[1]);
         return fail(&d);
     }
@@ -355,6 +416,8 @@ int main(int argc, char **argv)
             rc = cmd_config(&o, &d);
         else if (strcmp(o.command, "partition") == 0)
             rc = cmd_partition(&o, &d);
+        else if (strcmp(o.command, "plan") == 0)
+            rc = cmd_plan(&o, &d);
         else
             rc = cmd_run(&o, &d);
     }
