@@ -213,7 +213,7 @@ int pl_plan_make(const pl_plan_loop *l, bool plain, pl_plan *out, pl_diag *d)
         out->deps = best.deps;
         out->ndeps = best.ndeps;
         best = (struct trial){0};
-        pl_plan_steady_find(l, &out->sched, &out->steady);
+        pl_plan_steady_find(l, &out->sched, out->bounds.mii, &out->steady);
     }
     trial_fini(&best);
     if (rc)

@@ -10,8 +10,8 @@
  * a topological order of the distance-0 dependencies is a topological order of
  * that graph, since every other edge comes from an earlier iteration.
  *
- * One pass of a rule keeps, for each unit, the intervals placed on it sorted by
- * start (they never overlap), and a ready heap of the tasks whose predecessors
+ * One pass of a rule keeps, for each unit, the gaps between the tasks placed on it,
+ * sorted by start (they never overlap), and a ready heap of the tasks whose predecessors
  * are all placed, best priority on top. Invariant: a task is in the heap exactly
  * when its count of unplaced predecessors is zero and it is not placed.
  *
@@ -27,6 +27,7 @@
 #include <string.h>
 
 #define PLACEMENT_BUDGET 2000000.0 /* task placements the random attempts may cost in all */
+#define STEP_BUDGET      8000000   /* placements plus gaps looked at, for the same attempts */
 #define MAX_ATTEMPTS     64
 #define PERTURB          0.15  /* random attempts scale b-levels by 1 + PERTURB * U[0, 1) */
 #define SEARCH_SEED      20021 /* any fixed value: the search must not depend on the run */
@@ -65,9 +66,12 @@ struct interval {
     double start, end;
 };
 
+/* A unit's free time: the gaps between the tasks placed on it, sorted (they never
+ * overlap, and none is empty), and all time from `tail`, the end of its last task. */
 struct unit_line {
-    struct interval *v;
+    struct interval *gap;
     uint32_t n, cap;
+    double tail;
 };
 
 struct pass {
@@ -83,6 +87,7 @@ struct pass {
     uint32_t nheap;
     struct unit_line *units;
     const struct rule *rule;
+    uint64_t steps; /* placements and gaps looked at so far: what a pass costs */
 };
 
 /* ---- The unrolled graph ---------------------------------------------------------- */
@@ -245,49 +250,63 @@ static uint32_t heap_pop(struct pass *p)
 
 /* ---- Placing ----------------------------------------------------------------------- */
 
-/* The earliest start at or after `ready` where `length` fits on the unit, and the index at
- * which its interval goes. */
+/* The earliest start at or after `ready` where `length` fits on the unit, and the gap it
+ * goes in (n: after the last task). Only the gaps that end after `ready` are looked at. */
 static double earliest(const struct unit_line *u, enum placement how, double ready, double length,
-                       uint32_t *at)
+                       uint32_t *at, uint64_t *steps)
 {
-    if (how == APPEND || u->n == 0) {
-        *at = u->n;
-        return u->n ? fmax(ready, u->v[u->n - 1].end) : ready;
-    }
-    /* The first interval that ends after `ready`: ends are sorted, as intervals are. */
+    *at = u->n;
+    if (how == APPEND)
+        return fmax(ready, u->tail);
     uint32_t lo = 0, hi = u->n;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (u->v[mid].end <= ready)
+        if (u->gap[mid].end <= ready)
             lo = mid + 1;
         else
             hi = mid;
     }
-    double start = ready;
     for (uint32_t k = lo; k < u->n; k++) {
-        if (start + length <= u->v[k].start) {
+        ++*steps;
+        double start = fmax(ready, u->gap[k].start);
+        if (start + length <= u->gap[k].end) {
             *at = k;
             return start;
         }
-        start = fmax(start, u->v[k].end);
     }
-    *at = u->n;
-    return start;
+    return fmax(ready, u->tail);
 }
 
-static int insert_interval(struct unit_line *u, uint32_t at, double start, double end)
+/* Takes [start, end) out of gap `at` (or from the tail when at is n): what is left of the
+ * gap on either side stays a gap. */
+static int take(struct unit_line *u, uint32_t at, double start, double end)
 {
-    if (u->n == u->cap) {
+    struct interval left, right;
+    if (at == u->n) {
+        left = (struct interval){u->tail, start};
+        right = (struct interval){end, end}; /* the new tail, not a gap */
+        u->tail = end;
+    } else {
+        left = (struct interval){u->gap[at].start, start};
+        right = (struct interval){end, u->gap[at].end};
+    }
+    struct interval keep[2];
+    uint32_t nkeep = 0, removed = at == u->n ? 0 : 1;
+    if (left.end > left.start)
+        keep[nkeep++] = left;
+    if (right.end > right.start)
+        keep[nkeep++] = right;
+    if (u->n - removed + nkeep > u->cap) {
         uint32_t cap = u->cap ? 2 * u->cap : 16;
-        struct interval *v = realloc(u->v, cap * sizeof *v);
+        struct interval *v = realloc(u->gap, cap * sizeof *v);
         if (!v)
             return PL_ENOMEM;
-        u->v = v;
+        u->gap = v;
         u->cap = cap;
     }
-    memmove(&u->v[at + 1], &u->v[at], (u->n - at) * sizeof *u->v);
-    u->v[at] = (struct interval){start, end};
-    u->n++;
+    memmove(&u->gap[at + nkeep], &u->gap[at + removed], (u->n - at - removed) * sizeof *u->gap);
+    memcpy(&u->gap[at], keep, nkeep * sizeof *keep);
+    u->n = u->n - removed + nkeep;
     return 0;
 }
 
@@ -300,15 +319,17 @@ static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
     double best_start = INFINITY;
     for (uint32_t u = first; u < first + p->l->classes[op->cls].units; u++) {
         uint32_t at;
-        double s = earliest(&p->units[u], p->rule->place, p->ready_at[t], op->latency, &at);
+        double s =
+            earliest(&p->units[u], p->rule->place, p->ready_at[t], op->latency, &at, &p->steps);
         if (s < best_start) {
             best_start = s;
             best = u;
             best_at = at;
         }
     }
+    p->steps++;
     *slot = (pl_plan_slot){best, best_start, best_start + op->latency};
-    return insert_interval(&p->units[best], best_at, slot->start, slot->end);
+    return take(&p->units[best], best_at, slot->start, slot->end);
 }
 
 /* One list-scheduling pass with p->prio set; fills slots and returns the makespan, or a
@@ -316,8 +337,10 @@ static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
 static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
 {
     uint32_t nunits = pl_plan_unit_count(p->l);
-    for (uint32_t u = 0; u < nunits; u++)
+    for (uint32_t u = 0; u < nunits; u++) {
         p->units[u].n = 0;
+        p->units[u].tail = 0;
+    }
     p->nheap = 0;
     for (uint32_t t = 0; t < p->ntasks; t++) {
         p->waiting[t] = p->npred[t];
@@ -357,7 +380,7 @@ static void pass_fini(struct pass *p)
     free(p->heap);
     if (p->units)
         for (uint32_t u = 0; u < pl_plan_unit_count(p->l); u++)
-            free(p->units[u].v);
+            free(p->units[u].gap);
     free(p->units);
 }
 
@@ -437,8 +460,11 @@ static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot *scratc
     if (!rng)
         return PL_ENOMEM;
     gsl_rng_set(rng, SEARCH_SEED);
+    /* Unless the count was asked for, the attempts also stop when they have cost
+     * STEP_BUDGET steps: a big loop whose units have many gaps costs more per placement. */
     int rc = 0;
-    for (uint32_t k = 0; k < n && !rc; k++)
+    uint64_t from = p->steps;
+    for (uint32_t k = 0; k < n && !rc && (o->attempts || p->steps - from < STEP_BUDGET); k++)
         rc = try_rule(p, &perturbed, rng, scratch, out);
     gsl_rng_free(rng);
     return rc;

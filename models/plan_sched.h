@@ -51,7 +51,8 @@ typedef struct pl_plan_options {
     bool plain;        /* only the plain b-level rule, no search */
     bool quick;        /* the fixed rules only, no random perturbations */
     uint32_t attempts; /* randomly perturbed rules to try; 0: as many as keep the search
-                          within about two million task placements, at most 64 */
+                          within about two million task placements (and eight million
+                          placements and gaps looked at), at most 64 */
 } pl_plan_options;
 
 /* Schedules every task of l (borrowed) into *out. Fails with PL_EINVAL when the

@@ -42,7 +42,8 @@ struct run {
 };
 
 /* The longest run for period k. */
-static struct run longest(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t k, double tol)
+static struct run longest(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t k, double mii,
+                          double tol)
 {
     struct run best = {0}, cur = {0};
     bool open = false;
@@ -52,7 +53,7 @@ static struct run longest(const pl_plan_loop *l, const pl_plan_schedule *s, uint
         if (same) {
             cur.i1 = i;
         } else {
-            open = !isnan(d) && d > 0;
+            open = !isnan(d) && d > 0 && d / k >= mii - tol;
             cur = (struct run){k, i, i, d, 0};
         }
         if (open) {
@@ -65,13 +66,14 @@ static struct run longest(const pl_plan_loop *l, const pl_plan_schedule *s, uint
     return best;
 }
 
-void pl_plan_steady_find(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_steady *out)
+void pl_plan_steady_find(const pl_plan_loop *l, const pl_plan_schedule *s, double mii,
+                         pl_plan_steady *out)
 {
     uint32_t n = l->iterations;
     double tol = 1e-9 * s->makespan;
     struct run best = {0};
     for (uint32_t k = 1; k <= MAX_PERIOD && k < n; k++) {
-        struct run r = longest(l, s, k, tol);
+        struct run r = longest(l, s, k, mii, tol);
         if (r.cover > best.cover)
             best = r;
     }

@@ -7,7 +7,10 @@
  * for every i in i0 .. i1: the body of k iterations repeats every D, and the
  * initiation interval is II = D / k. pipelab looks for the k (1 to 16) whose
  * repetition covers the most iterations, the smallest k on a tie, and needs at
- * least two repetitions. Iteration i starts at t_i, its first op's start: the
+ * least two repetitions. A repetition faster than the MII (max of ResMII and
+ * RecMII) cannot last: it is a transient of a short loop (ops queueing up for a
+ * unit while others start every D), not a steady state, and is passed over.
+ * Iteration i starts at t_i, its first op's start: the
  * prologue is [0, t_i0), the steady state [t_i0, t_(i1+k)), the epilogue the rest.
  * A schedule that never repeats exactly gets the average II, (t_(N-1) - t_0) / (N - 1).
  */
@@ -29,9 +32,10 @@ typedef struct pl_plan_steady {
     double start, end; /* the steady state [t_i0, t_(i1+k)) */
 } pl_plan_steady;
 
-/* The steady state of schedule s (borrowed) of loop l (borrowed). Two starts within 1e-9
- * of the makespan of each other count as equal. */
-void pl_plan_steady_find(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_steady *out);
+/* The steady state of schedule s (borrowed) of loop l (borrowed) whose MII is mii. Two
+ * starts within 1e-9 of the makespan of each other count as equal. */
+void pl_plan_steady_find(const pl_plan_loop *l, const pl_plan_schedule *s, double mii,
+                         pl_plan_steady *out);
 
 /* When iteration i of schedule s starts: its first op's start. */
 double pl_plan_iteration_start(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t i);
