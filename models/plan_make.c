@@ -205,7 +205,8 @@ int pl_plan_make(const pl_plan_loop *l, bool plain, pl_plan *out, pl_diag *d)
         rc = search(l, plain, out, &best);
     if (!rc && best.m.footprint > l->memory)
         rc = pl_diag_set(d, PL_ECONFIG,
-                         "one version of every buffer needs %s, more than the memory's %s",
+                         "even one iteration at a time does not fit: one version of every buffer "
+                         "needs %s, more than the memory's %s",
                          PL_SIZE_TEXT(best.m.footprint), PL_SIZE_TEXT(l->memory));
     if (!rc) {
         out->sched = best.s;

@@ -293,6 +293,27 @@ static void simulated_equals_planned(void **state)
     gsl_rng_free(rng);
 }
 
+/* Random latencies: the plan uses the means (matmul 4 us: still 68 us planned), the
+ * simulation the draws; the same seed gives the same bytes. */
+static void random_latencies(void **state)
+{
+    (void)state;
+    const char *args[] = {"run",      pl_test_src("workloads/plan_teaching.yaml"),
+                          "--format", "json",
+                          "--set",    "plan.ops[2].latency={dist: normal, mean: 4us, sd: 0.4us}",
+                          "--seed",   "7",
+                          NULL};
+    pl_test_run a = pl_test_exec(60, args), b = pl_test_exec(60, args);
+    assert_int_equal(a.status, 0);
+    assert_int_equal(b.status, 0);
+    assert_string_equal(a.out, b.out);
+    assert_true(pl_test_contains(a.out, "\"random\": true"));
+    assert_true(pl_test_contains(a.out, "\"predicted_makespan_s\": 6.8e-5"));
+    assert_false(pl_test_contains(a.out, "\"makespan_s\": 6.8e-5,\n  \"predicted"));
+    pl_test_run_free(&a);
+    pl_test_run_free(&b);
+}
+
 /* ---- Commands and outputs ----------------------------------------------------------------- */
 
 static void plan_command(void **state)
@@ -426,6 +447,7 @@ int main(void)
         cmocka_unit_test(recurrence),
         cmocka_unit_test(accumulator),
         cmocka_unit_test(simulated_equals_planned),
+        cmocka_unit_test(random_latencies),
         cmocka_unit_test(plan_command),
         cmocka_unit_test(output_tables),
         cmocka_unit_test(stg_command),
