@@ -296,6 +296,8 @@ static int take(struct unit_line *u, uint32_t at, double start, double end)
         keep[nkeep++] = left;
     if (right.end > right.start)
         keep[nkeep++] = right;
+    if (nkeep == 0 && removed == 0)
+        return 0; /* appended right at the tail */
     if (u->n - removed + nkeep > u->cap) {
         uint32_t cap = u->cap ? 2 * u->cap : 16;
         struct interval *v = realloc(u->gap, cap * sizeof *v);
