@@ -167,6 +167,23 @@ static int add_reuse(struct lowering *lw)
     return rc;
 }
 
+/* Names the items, finalizes the graph into *out (NULL on failure) and frees the
+ * lowering's arrays; returns rc, or the first failure of those steps. */
+static int finish(struct lowering *lw, int rc, pl_graph **out)
+{
+    if (!rc)
+        rc = pl_graph_set_items(lw->g, lw->w->loop.iterations, "iterations");
+    if (!rc)
+        rc = pl_graph_finalize(lw->g);
+    free(lw->unit_of);
+    free(lw->labels);
+    free(lw->task_of);
+    if (rc)
+        pl_graph_destroy(lw->g);
+    *out = rc ? NULL : lw->g;
+    return rc;
+}
+
 static int lower_planned(const pl_plan_workload *w, const pl_plan *plan, pl_graph **out)
 {
     const pl_plan_loop *l = &w->loop;
@@ -183,17 +200,7 @@ static int lower_planned(const pl_plan_workload *w, const pl_plan *plan, pl_grap
         rc = add_window(&lw);
     if (!rc)
         rc = add_reuse(&lw);
-    if (!rc)
-        rc = pl_graph_set_items(lw.g, l->iterations, "iterations");
-    if (!rc)
-        rc = pl_graph_finalize(lw.g);
-    free(lw.unit_of);
-    free(lw.labels);
-    free(lw.task_of);
-    if (rc)
-        pl_graph_destroy(lw.g);
-    *out = rc ? NULL : lw.g;
-    return rc;
+    return finish(&lw, rc, out);
 }
 
 /* The baseline: every op after the one before it in program order, iteration after
@@ -214,16 +221,7 @@ static int lower_serial(const pl_plan_workload *w, pl_graph **out)
             rc = pl_graph_add_edge(lw.g, prev, id, PL_EDGE_ORDER, PL_AT_END);
         prev = id;
     }
-    if (!rc)
-        rc = pl_graph_set_items(lw.g, l->iterations, "iterations");
-    if (!rc)
-        rc = pl_graph_finalize(lw.g);
-    free(lw.unit_of);
-    free(lw.labels);
-    if (rc)
-        pl_graph_destroy(lw.g);
-    *out = rc ? NULL : lw.g;
-    return rc;
+    return finish(&lw, rc, out);
 }
 
 int pl_plan_make_for(const pl_plan_workload *w, pl_plan *plan, pl_diag *d)

@@ -195,3 +195,16 @@ const pl_figure *pl_test_figure(const pl_report *r, const char *name)
     fail_msg("no figure '%s'", name);
     return NULL;
 }
+
+uint64_t pl_test_random(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+uint32_t pl_test_below(uint64_t *state, uint32_t n)
+{
+    return (uint32_t)(pl_test_random(state) % n);
+}

@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Fails the test unless |a - b| <= tol, compared as doubles. (cmocka's
  * assert_float_equal converts to float, which keeps only about 7 digits.) */
@@ -53,6 +54,12 @@ void pl_test_rmtree(const char *dir);
 struct pl_report;
 struct pl_figure;
 const struct pl_figure *pl_test_figure(const struct pl_report *r, const char *name);
+
+/* splitmix64: a small generator whose sequence is the same everywhere, for tests that
+ * draw random cases from a seed they print. */
+uint64_t pl_test_random(uint64_t *state);
+/* A draw in [0, n), n > 0. */
+uint32_t pl_test_below(uint64_t *state, uint32_t n);
 
 /* Whether haystack contains needle. */
 int pl_test_contains(const char *haystack, const char *needle);

@@ -406,19 +406,6 @@ static void test_empty(void **state)
 
 /* ---- Random cases against brute force ---- */
 
-static uint64_t next_random(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-static uint32_t below(uint64_t *s, uint32_t n)
-{
-    return (uint32_t)(next_random(s) % n);
-}
-
 static bool overlap(double a0, double a1, double b0, double b1)
 {
     return a0 < b1 && b0 < a1;
@@ -633,33 +620,34 @@ static void check_reuse(const struct plan *p, const pl_plan_memmap *m)
  * whole bytes from 1 to 16, or all 8. */
 static struct plan random_plan(uint64_t *rng)
 {
-    uint32_t nbuf = below(rng, 3) == 0 ? 1 : 1 + below(rng, MAXBUF);
-    uint32_t nops = 1 + below(rng, MAXOPS);
-    uint32_t iters = below(rng, 3) == 0 ? 1 : 1 + below(rng, MAXIT); /* one: a plain DAG */
-    bool one_size = below(rng, 2) == 0;
+    uint32_t nbuf = pl_test_below(rng, 3) == 0 ? 1 : 1 + pl_test_below(rng, MAXBUF);
+    uint32_t nops = 1 + pl_test_below(rng, MAXOPS);
+    uint32_t iters =
+        pl_test_below(rng, 3) == 0 ? 1 : 1 + pl_test_below(rng, MAXIT); /* one: a plain DAG */
+    bool one_size = pl_test_below(rng, 2) == 0;
     double sizes[MAXBUF];
     for (uint32_t b = 0; b < nbuf; b++)
-        sizes[b] = one_size ? 8 : 1 + below(rng, 16);
+        sizes[b] = one_size ? 8 : 1 + pl_test_below(rng, 16);
     pl_plan_access acc[MAXACC];
     uint32_t na = 0;
     for (uint32_t o = 0; o < nops; o++) {
         for (uint32_t b = 0; b < nbuf; b++) {
-            if (below(rng, 3) == 0)
+            if (pl_test_below(rng, 3) == 0)
                 acc[na++] = (pl_plan_access){o, b, false};
-            if (below(rng, 4) == 0)
+            if (pl_test_below(rng, 4) == 0)
                 acc[na++] = (pl_plan_access){o, b, true};
-            if (na > 0 && below(rng, 10) == 0)
+            if (na > 0 && pl_test_below(rng, 10) == 0)
                 acc[na] = acc[na - 1], na++;
         }
     }
     struct plan p = plan_new(nops, sizes, nbuf, acc, na, iters);
-    uint32_t order = below(rng, 3);
+    uint32_t order = pl_test_below(rng, 3);
     for (uint32_t i = 0; i < iters; i++) {
         for (uint32_t o = 0; o < nops; o++) {
-            uint32_t start = order == 0   ? below(rng, 16)
-                             : order == 1 ? 3 * i + below(rng, 6)
-                                          : 2 * (i * nops + o) + below(rng, 3);
-            set_task(&p, o, i, start, start + 1 + below(rng, 4));
+            uint32_t start = order == 0   ? pl_test_below(rng, 16)
+                             : order == 1 ? 3 * i + pl_test_below(rng, 6)
+                                          : 2 * (i * nops + o) + pl_test_below(rng, 3);
+            set_task(&p, o, i, start, start + 1 + pl_test_below(rng, 4));
         }
     }
     return p;

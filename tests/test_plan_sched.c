@@ -202,20 +202,14 @@ static uint32_t layers(gsl_rng *r, uint32_t lo, uint32_t hi, uint32_t *layer, ui
     return k + 1;
 }
 
-/* Layered: each task of layer k > 0 is joined to each of layer k - 1 with the same
- * probability, avg / (size of layer k - 1), and to at least one. */
-static void gen_layrprob(struct build *b, gsl_rng *r, uint32_t lo, uint32_t hi, double avg)
+/* Layered: each task j of layer k > 0 takes predecessors in layer k - 1 = [from, to).
+ * layrprob joins it to each with the same probability, avg / (to - from), and to at
+ * least one; layrpred draws 1 .. 2 avg of them. */
+static void join_layer(struct build *b, gsl_rng *r, bool prob, uint32_t j, uint32_t from,
+                       uint32_t to, double avg)
 {
-    uint32_t *layer = malloc((hi - lo + 1) * sizeof *layer),
-             *start = malloc((hi - lo + 2) * sizeof *start);
-    assert_non_null(layer);
-    assert_non_null(start);
-    layers(r, lo, hi, layer, start);
-    for (uint32_t j = lo; j < hi; j++) {
-        uint32_t k = layer[j - lo];
-        if (k == 0)
-            continue;
-        uint32_t from = start[k - 1], to = start[k], n = 0;
+    uint32_t n = 0;
+    if (prob) {
         for (uint32_t i = from; i < to; i++)
             if (chance(r, avg / (to - from))) {
                 add_dep(b, i, j, 0);
@@ -223,13 +217,22 @@ static void gen_layrprob(struct build *b, gsl_rng *r, uint32_t lo, uint32_t hi, 
             }
         if (n == 0)
             add_dep(b, draw(r, from, to - 1), j, 0);
+        return;
     }
-    free(layer);
-    free(start);
+    uint32_t want = draw(r, 1, (uint32_t)(2 * avg));
+    if (want > to - from)
+        want = to - from;
+    while (n < want) {
+        uint32_t i = draw(r, from, to - 1);
+        if (!has_dep(b, i, j)) {
+            add_dep(b, i, j, 0);
+            n++;
+        }
+    }
 }
 
-/* Layered: each task of layer k > 0 draws 1 .. 2 avg predecessors among layer k - 1. */
-static void gen_layrpred(struct build *b, gsl_rng *r, uint32_t lo, uint32_t hi, double avg)
+static void gen_layered(struct build *b, gsl_rng *r, bool prob, uint32_t lo, uint32_t hi,
+                        double avg)
 {
     uint32_t *layer = malloc((hi - lo + 1) * sizeof *layer),
              *start = malloc((hi - lo + 2) * sizeof *start);
@@ -238,18 +241,8 @@ static void gen_layrpred(struct build *b, gsl_rng *r, uint32_t lo, uint32_t hi, 
     layers(r, lo, hi, layer, start);
     for (uint32_t j = lo; j < hi; j++) {
         uint32_t k = layer[j - lo];
-        if (k == 0)
-            continue;
-        uint32_t from = start[k - 1], to = start[k], want = draw(r, 1, (uint32_t)(2 * avg)), n = 0;
-        if (want > to - from)
-            want = to - from;
-        while (n < want) {
-            uint32_t i = draw(r, from, to - 1);
-            if (!has_dep(b, i, j)) {
-                add_dep(b, i, j, 0);
-                n++;
-            }
-        }
+        if (k > 0)
+            join_layer(b, r, prob, j, start[k - 1], start[k], avg);
     }
     free(layer);
     free(start);
@@ -266,10 +259,10 @@ static void gen_edges(struct build *b, gsl_rng *r, enum shape s, uint32_t lo, ui
         gen_samepred(b, r, lo, hi, avg);
         break;
     case LAYRPROB:
-        gen_layrprob(b, r, lo, hi, avg);
+        gen_layered(b, r, true, lo, hi, avg);
         break;
     default:
-        gen_layrpred(b, r, lo, hi, avg);
+        gen_layered(b, r, false, lo, hi, avg);
         break;
     }
 }

@@ -218,27 +218,13 @@ static void enumerate(struct exhaustive *e, uint32_t i)
     }
 }
 
-/* splitmix64: a small PRNG whose sequence is the same everywhere. */
-static uint64_t next_random(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-static uint32_t below(uint64_t *s, uint32_t n)
-{
-    return (uint32_t)(next_random(s) % n);
-}
-
 /* A latency of 0..6 units (zero one time in 14, so that equal values are common), or
  * INFINITY one time in 10 when `infinite`. */
 static double draw_latency(uint64_t *s, bool infinite, double unit)
 {
-    if (infinite && below(s, 10) == 0)
+    if (infinite && pl_test_below(s, 10) == 0)
         return INFINITY;
-    return below(s, 14) == 0 ? 0 : (1 + below(s, 6)) * unit;
+    return pl_test_below(s, 14) == 0 ? 0 : (1 + pl_test_below(s, 6)) * unit;
 }
 
 /* One random chain against the exhaustive search: same period, cores, big cores and
@@ -246,18 +232,18 @@ static double draw_latency(uint64_t *s, bool infinite, double unit)
 static void agree_once(uint64_t *rng, bool two_types, double unit)
 {
     pl_chain_task t[MAXN];
-    uint32_t n = 1 + below(rng, MAXN);
-    uint32_t cores[2] = {1 + below(rng, MAXCORE), 0};
+    uint32_t n = 1 + pl_test_below(rng, MAXN);
+    uint32_t cores[2] = {1 + pl_test_below(rng, MAXCORE), 0};
     if (two_types) {
-        cores[0] = below(rng, MAXCORE + 1);
-        cores[1] = below(rng, MAXCORE + 1);
+        cores[0] = pl_test_below(rng, MAXCORE + 1);
+        cores[1] = pl_test_below(rng, MAXCORE + 1);
         if (cores[0] + cores[1] == 0)
             cores[1] = 1;
     }
     for (uint32_t i = 0; i < n; i++) {
         t[i].latency[0] = draw_latency(rng, two_types, unit);
         t[i].latency[1] = draw_latency(rng, two_types, unit);
-        t[i].stateful = below(rng, 3) == 0;
+        t[i].stateful = pl_test_below(rng, 3) == 0;
     }
     struct exhaustive e = {.t = t, .n = n, .cores = {cores[0], cores[1]}};
     enumerate(&e, 0);
@@ -414,7 +400,7 @@ static void test_long_replicable(void **state)
     uint64_t rng = SEED;
     double total = 0;
     for (int i = 0; i < N; i++) {
-        double lat = 1 + below(&rng, 9);
+        double lat = 1 + pl_test_below(&rng, 9);
         t[i] = (pl_chain_task){{lat, lat}, false};
         total += lat;
     }
@@ -433,7 +419,7 @@ static void test_long_stateful(void **state)
     uint64_t rng = SEED;
     double largest = 0;
     for (int i = 0; i < N; i++) {
-        double lat = 1 + below(&rng, 100);
+        double lat = 1 + pl_test_below(&rng, 100);
         t[i] = (pl_chain_task){{lat, lat}, true};
         largest = fmax(largest, lat);
     }
@@ -582,7 +568,7 @@ static void test_agrees_with_plain_solver(void **state)
     for (int c = 0; c < 4; c++) {
         pl_chain_task t[N];
         for (int i = 0; i < N; i++) {
-            double big = 1 + below(&rng, 50), little = 1 + below(&rng, 50);
+            double big = 1 + pl_test_below(&rng, 50), little = 1 + pl_test_below(&rng, 50);
             t[i] = (pl_chain_task){{big, little}, i == 0 || i == N - 1};
         }
         pl_partition p, q;
@@ -603,9 +589,9 @@ static void random_chain(pl_chain_task *t, int n, uint32_t one_in)
 {
     uint64_t rng = SEED;
     for (int i = 0; i < n; i++) {
-        double big = US(1 + below(&rng, 100)); /* one draw per statement: in order */
-        double little = big * (0.5 + 0.25 * below(&rng, 11));
-        bool stateful = one_in && below(&rng, one_in) == 0;
+        double big = US(1 + pl_test_below(&rng, 100)); /* one draw per statement: in order */
+        double little = big * (0.5 + 0.25 * pl_test_below(&rng, 11));
+        bool stateful = one_in && pl_test_below(&rng, one_in) == 0;
         t[i] = (pl_chain_task){{big, little}, stateful};
     }
 }
