@@ -122,7 +122,7 @@ static int makespan_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures 
     return rc;
 }
 
-static int search_figure(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
+static int search_figure(const pl_plan *p, pl_figures *f)
 {
     char window[96] = "";
     if (p->window)
@@ -133,7 +133,6 @@ static int search_figure(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
                           "plan takes %s using %s of buffers%s",
                           p->sched.rule, p->schedules, PL_TIME_TEXT(p->free_makespan),
                           PL_SIZE_TEXT(p->free_footprint), window);
-    (void)l;
 }
 
 static int memory_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
@@ -234,7 +233,7 @@ int pl_plan_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *out)
     if (!rc)
         rc = makespan_figures(l, p, out);
     if (!rc)
-        rc = search_figure(l, p, out);
+        rc = search_figure(p, out);
     if (!rc && l->nbuffers)
         rc = memory_figures(l, p, out);
     if (!rc)
