@@ -12,6 +12,7 @@
 #include "support.h"
 
 #include "report.h"
+#include "session.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -207,4 +208,29 @@ uint64_t pl_test_random(uint64_t *state)
 uint32_t pl_test_below(uint64_t *state, uint32_t n)
 {
     return (uint32_t)(pl_test_random(state) % n);
+}
+
+char *pl_test_render(int (*render)(const struct pl_report *r, FILE *out, struct pl_diag *d),
+                     const struct pl_report *r)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(render(r, out, &d), 0);
+    assert_int_equal(fclose(out), 0);
+    return text;
+}
+
+int pl_test_session(const char *path, const char *const *sets, size_t nsets, pl_session **out,
+                    pl_diag *d)
+{
+    *out = NULL;
+    pl_diag_init(d);
+    int rc = pl_session_open(path, sets, nsets, out, d);
+    if (rc == 0)
+        rc = pl_session_run(*out, d);
+    return rc;
 }

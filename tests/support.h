@@ -8,24 +8,27 @@
 #ifndef PL_TEST_SUPPORT_H
 #define PL_TEST_SUPPORT_H
 
+#include "error.h"
+
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Fails the test unless |a - b| <= tol, compared as doubles. (cmocka's
  * assert_float_equal converts to float, which keeps only about 7 digits.) */
-#define pl_assert_near(a, b, tol)                                                         \
-    do {                                                                                 \
-        double pl_a_ = (a), pl_b_ = (b), pl_tol_ = (tol);                                \
-        if (!(fabs(pl_a_ - pl_b_) <= pl_tol_))                                           \
-            fail_msg("%s = %.17g, expected %.17g within %g", #a, pl_a_, pl_b_, pl_tol_); \
+#define pl_assert_near(a, b, tol)                                                                  \
+    do {                                                                                           \
+        double pl_a_ = (a), pl_b_ = (b), pl_tol_ = (tol);                                          \
+        if (!(fabs(pl_a_ - pl_b_) <= pl_tol_))                                                     \
+            fail_msg("%s = %.17g, expected %.17g within %g", #a, pl_a_, pl_b_, pl_tol_);           \
     } while (0)
 
 /* What one run of the program did. Free with pl_test_run_free. */
 typedef struct pl_test_run {
-    int status;   /* exit status, or 128 + signal number when killed */
-    char *out;    /* standard output, NUL-terminated */
-    char *err;    /* standard error, NUL-terminated */
+    int status; /* exit status, or 128 + signal number when killed */
+    char *out;  /* standard output, NUL-terminated */
+    char *err;  /* standard error, NUL-terminated */
     double wall_s;
 } pl_test_run;
 
@@ -60,6 +63,17 @@ const struct pl_figure *pl_test_figure(const struct pl_report *r, const char *na
 uint64_t pl_test_random(uint64_t *state);
 /* A draw in [0, n), n > 0. */
 uint32_t pl_test_below(uint64_t *state, uint32_t n);
+
+/* What a report renderer (pl_report_text, pl_trace_write...) writes for r, as a string the
+ * caller frees; fails the test when rendering fails. */
+char *pl_test_render(int (*render)(const struct pl_report *r, FILE *out, pl_diag *d),
+                     const struct pl_report *r);
+
+/* Opens the scenario at path with the overrides and simulates it into *out (the caller
+ * destroys it, also on failure). Returns 0 or the session's error, with d filled. */
+struct pl_session;
+int pl_test_session(const char *path, const char *const *sets, size_t nsets,
+                    struct pl_session **out, pl_diag *d);
 
 /* Whether haystack contains needle. */
 int pl_test_contains(const char *haystack, const char *needle);

@@ -28,13 +28,9 @@
 /* Runs a scenario file with overrides; fails the test when it does not run. */
 static pl_session *run_file(const char *path, const char *const *sets, size_t nsets)
 {
-    pl_session *s = NULL;
+    pl_session *s;
     pl_diag d;
-    pl_diag_init(&d);
-    int rc = pl_session_open(path, sets, nsets, &s, &d);
-    if (rc == 0)
-        rc = pl_session_run(s, &d);
-    if (rc != 0)
+    if (pl_test_session(path, sets, nsets, &s, &d) != 0)
         fail_msg("plan scenario %s: %s", path, d.msg);
     return s;
 }
@@ -47,11 +43,8 @@ static pl_session *try_yaml(const char *yaml, pl_diag *d)
     char path[512];
     snprintf(path, sizeof path, "%s/scenario.yaml", dir);
     pl_test_write_file(path, yaml);
-    pl_session *s = NULL;
-    pl_diag_init(d);
-    int rc = pl_session_open(path, NULL, 0, &s, d);
-    if (rc == 0)
-        rc = pl_session_run(s, d);
+    pl_session *s;
+    int rc = pl_test_session(path, NULL, 0, &s, d);
     pl_test_rmtree(dir);
     free(dir);
     if (rc != 0) {

@@ -54,19 +54,6 @@ static int gantt_100(const pl_report *r, FILE *out, pl_diag *d)
 
 typedef int (*renderer)(const pl_report *, FILE *, pl_diag *);
 
-static char *render(renderer fn, const pl_report *r)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    assert_non_null(out);
-    pl_diag d;
-    pl_diag_init(&d);
-    assert_int_equal(fn(r, out, &d), 0);
-    assert_int_equal(fclose(out), 0);
-    return text;
-}
-
 /* The same graph pair with three equal host threads on two cores instead: each runs at
  * 2/3 speed (equal sharing), so its 3 tasks of 10 us take 45 us, 15 us of which is
  * contention; the host's work over its cores (90 us / 2) is the bound. The baseline
@@ -139,7 +126,7 @@ static const char expected_text[] =
 static void test_text_line(void **state)
 {
     pl_test_line *f = *state;
-    char *text = render(pl_report_text, &f->r);
+    char *text = pl_test_render(pl_report_text, &f->r);
     assert_string_equal(text, expected_text);
     free(text);
 }
@@ -160,7 +147,7 @@ static void test_text_sharing(void **state)
                    .run = pl_test_sim_view(&sim[0]),
                    .baseline = pl_test_sim_view(&sim[1]),
                    .speedup = sim[1].m.makespan / sim[0].m.makespan};
-    char *text = render(pl_report_text, &r);
+    char *text = pl_test_render(pl_report_text, &r);
     /* Equal sharing: 45 us per thread, 15 us of it contention (see sharing_graph). */
     assert_true(pl_test_contains(text, "scenario share.yaml: model stream, mode threads, seed 7, "
                                        "durations drawn at random\n"));
@@ -228,7 +215,7 @@ static void test_json_key_order(void **state)
                                        "units",
                                        "analysis",
                                        "baseline"};
-    char *text = render(pl_report_json, &f->r);
+    char *text = pl_test_render(pl_report_json, &f->r);
     json_t *doc = load(text);
     void *it = json_object_iter(doc);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++, it = json_object_iter_next(doc, it))
@@ -243,7 +230,7 @@ static void test_json_key_order(void **state)
 static void test_json_line(void **state)
 {
     pl_test_line *f = *state;
-    char *text = render(pl_report_json, &f->r);
+    char *text = pl_test_render(pl_report_json, &f->r);
     json_t *doc = load(text);
     assert_string_equal(json_string_value(json_object_get(doc, "model")), "line");
     assert_int_equal(json_integer_value(json_object_get(doc, "seed")), 42);
@@ -320,7 +307,7 @@ static void test_json_null_name(void **state)
     pl_report r = f->r;
     r.name = NULL;
     r.random = true;
-    char *text = render(pl_report_json, &r);
+    char *text = pl_test_render(pl_report_json, &r);
     json_t *doc = load(text);
     assert_true(json_is_null(json_object_get(doc, "name")));
     assert_true(json_is_true(json_object_get(doc, "random")));
@@ -347,7 +334,7 @@ static int split(char *line, char **fields, int max)
 static void test_csv_line(void **state)
 {
     pl_test_line *f = *state;
-    char *text = render(pl_report_csv, &f->r);
+    char *text = pl_test_render(pl_report_csv, &f->r);
     char *save = NULL, *line = strtok_r(text, "\n", &save);
     assert_string_equal(line, "run,unit,place,tasks,busy_s,work_s,contention_s,utilization,"
                               "fill_s,bubble_s,drain_s,bubbles,largest_bubble_s,critical_s,"
@@ -382,7 +369,7 @@ static void test_csv_quoting(void **state)
     pl_test_line *f = *state;
     pl_report r = f->r;
     r.mode = "pipe,\"lined\"";
-    char *text = render(pl_report_csv, &r);
+    char *text = pl_test_render(pl_report_csv, &r);
     assert_true(pl_test_contains(text, "\n\"pipe,\"\"lined\"\"\",host.prep,host,5,"));
     free(text);
 }
@@ -395,7 +382,7 @@ static void test_same_twice(void **state)
     pl_test_line *f = *state;
     renderer fns[] = {pl_report_text, pl_report_json, pl_report_csv, pl_trace_write, gantt_100};
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-        char *a = render(fns[i], &f->r), *b = render(fns[i], &f->r);
+        char *a = pl_test_render(fns[i], &f->r), *b = pl_test_render(fns[i], &f->r);
         assert_true(strlen(a) > 100);
         assert_string_equal(a, b);
         free(a);

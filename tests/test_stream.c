@@ -31,12 +31,9 @@ static pl_session *run_yaml(const char *yaml, const char *const *sets, size_t ns
     char path[512];
     snprintf(path, sizeof path, "%s/scenario.yaml", dir);
     pl_test_write_file(path, yaml);
-    pl_session *s = NULL;
+    pl_session *s;
     pl_diag d;
-    pl_diag_init(&d);
-    int rc = pl_session_open(path, sets, nsets, &s, &d);
-    if (rc == 0)
-        rc = pl_session_run(s, &d);
+    int rc = pl_test_session(path, sets, nsets, &s, &d);
     pl_test_rmtree(dir);
     free(dir);
     if (rc != 0)

@@ -56,19 +56,6 @@ static void release(struct sim *s)
     pl_test_sim_free(&s->s);
 }
 
-static char *trace_of(const struct sim *s)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    assert_non_null(out);
-    pl_diag d;
-    pl_diag_init(&d);
-    assert_int_equal(pl_trace_write(&s->r, out, &d), 0);
-    assert_int_equal(fclose(out), 0);
-    return text;
-}
-
 static int setup(void **state)
 {
     struct sim *s = calloc(1, sizeof *s);
@@ -89,7 +76,7 @@ static int teardown(void **state)
 static void test_valid_json(void **state)
 {
     struct sim *s = *state;
-    char *text = trace_of(s);
+    char *text = pl_test_render(pl_trace_write, &s->r);
     json_error_t err;
     json_t *doc = json_loads(text, 0, &err);
     if (!doc)
@@ -111,7 +98,7 @@ static void test_valid_json(void **state)
 static void test_no_overlap(void **state)
 {
     struct sim *s = *state;
-    char *text = trace_of(s);
+    char *text = pl_test_render(pl_trace_write, &s->r);
     pl_test_span sp[64];
     size_t tasks, bubbles, n = pl_test_trace_spans(text, sp, 64, &tasks, &bubbles);
     assert_int_equal(tasks, pl_graph_task_count(s->s.g));
@@ -135,7 +122,7 @@ static void test_no_overlap_rounded(void **state)
     assert_int_equal(pl_graph_finalize(g), 0);
     struct sim s;
     simulate(&s, g);
-    char *text = trace_of(&s);
+    char *text = pl_test_render(pl_trace_write, &s.r);
     pl_test_span sp[64];
     size_t tasks, bubbles, n = pl_test_trace_spans(text, sp, 64, &tasks, &bubbles);
     assert_int_equal(tasks, 50);
@@ -152,7 +139,7 @@ static void test_no_overlap_rounded(void **state)
 static void test_task_and_bubble_events(void **state)
 {
     struct sim *s = *state;
-    char *text = trace_of(s);
+    char *text = pl_test_render(pl_trace_write, &s->r);
     /* prep #2 waits for compute #1 to start at 5 us (slot); post #0 for compute #0 to end
      * at 5 us (data); prep #1 follows prep #0 at 2 us; compute #0 waits for its launch. */
     assert_true(pl_test_contains(text, "{\"name\":\"prep #2\",\"cat\":\"task\",\"ph\":\"X\","
@@ -186,7 +173,7 @@ static void test_task_and_bubble_events(void **state)
 static void test_counters_in_order(void **state)
 {
     struct sim *s = *state;
-    char *text = trace_of(s);
+    char *text = pl_test_render(pl_trace_write, &s->r);
     char *save = NULL, last_name[64] = "";
     int64_t last_ts = -1;
     int samples = 0;
@@ -227,7 +214,7 @@ static void test_counter_values(void **state)
     assert_int_equal(pl_graph_finalize(g), 0);
     struct sim s;
     simulate(&s, g);
-    char *text = trace_of(&s);
+    char *text = pl_test_render(pl_trace_write, &s.r);
     static const char *const want[] = {
         "{\"name\":\"waiting device.a\",\"ph\":\"C\",\"pid\":1,\"ts\":0,\"args\":{\"tasks\":2}}",
         "{\"name\":\"waiting device.a\",\"ph\":\"C\",\"pid\":1,\"ts\":1,\"args\":{\"tasks\":1}}",
@@ -264,7 +251,7 @@ static void test_escaping(void **state)
     assert_int_equal(pl_graph_finalize(g), 0);
     struct sim s;
     simulate(&s, g);
-    char *text = trace_of(&s);
+    char *text = pl_test_render(pl_trace_write, &s.r);
     json_error_t err;
     json_t *doc = json_loads(text, 0, &err);
     if (!doc)
