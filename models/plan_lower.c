@@ -11,6 +11,7 @@
 #include "plan.h"
 #include "plan_report.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,25 +138,17 @@ static int add_reuse(struct lowering *lw)
 {
     const pl_plan_loop *l = &lw->w->loop;
     const pl_plan_memmap *m = &lw->plan->mem;
-    uint32_t cap = 64, *from = malloc(cap * sizeof *from), *to = malloc(cap * sizeof *to);
+    /* An instance that is ever reused is written in the loop: its accesses are the ops of
+     * its iteration and the loop-carried reads of the next, at most two per op. (Only a
+     * resident buffer's instance has more, and it lives to the end: never reused.) */
+    uint32_t cap = 2 * l->nops + 1, *from = malloc(cap * sizeof *from),
+             *to = malloc(cap * sizeof *to);
     int rc = from && to ? 0 : PL_ENOMEM;
     for (uint32_t r = 0; r < m->nreuse && !rc; r++) {
         const pl_plan_instance *a = &m->inst[m->reuse[r].from], *b = &m->inst[m->reuse[r].to];
         uint32_t na = pl_plan_instance_tasks(l, a, true, from, cap);
         uint32_t nb = pl_plan_instance_tasks(l, b, false, to, cap);
-        if (na > cap || nb > cap) {
-            cap = (na > nb ? na : nb) * 2;
-            uint32_t *f = realloc(from, cap * sizeof *f),
-                     *t2 = f ? realloc(to, cap * sizeof *t2) : NULL;
-            from = f ? f : from;
-            to = t2 ? t2 : to;
-            if (!f || !t2) {
-                rc = PL_ENOMEM;
-                break;
-            }
-            r--; /* again, with room */
-            continue;
-        }
+        assert(na <= cap && nb <= cap);
         for (uint32_t x = 0; x < na && !rc; x++)
             for (uint32_t y = 0; y < nb && !rc; y++)
                 if (from[x] != to[y])
