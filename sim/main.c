@@ -14,6 +14,7 @@
 #include "report.h"
 #include "session.h"
 #include "stream.h"
+#include "sweep.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef PL_VERSION
 #define PL_VERSION "dev"
@@ -71,8 +73,14 @@ struct options {
     const char *cores;
     const char *stg;
     unsigned units;
-    bool gantt, force, timing, no_advice;
+    bool gantt, force, timing, no_advice, resume;
     char seed_set[64];
+    unsigned long long seed;
+    bool seed_given;
+    pl_sweep_points points; /* --vary */
+    unsigned reps;          /* --reps; 0 when not given */
+    int jobs;               /* -j; 0 when not given */
+    size_t shard, nshards;  /* --shard I/N */
 };
 
 static int fail(const pl_diag *d)
@@ -120,6 +128,37 @@ static int parse_seed(struct options *o, const char *v, pl_diag *d)
         return usage_error(d, "--seed expects a non-negative integer, got '%s'", v);
     snprintf(o->seed_set, sizeof o->seed_set, "seed=%llu", seed);
     o->sets[o->nsets++] = o->seed_set;
+    o->seed = seed;
+    o->seed_given = true;
+    return 0;
+}
+
+/* A count from 1 to max for option `name`. */
+static int parse_count(const char *name, const char *v, unsigned long max, unsigned long *out,
+                       pl_diag *d)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*v < '1' || *v > '9' || *end != '\0' || errno == ERANGE || n > max)
+        return usage_error(d, "%s expects a whole number from 1 to %lu, got '%s'", name, max, v);
+    *out = n;
+    return 0;
+}
+
+/* --shard I/N: shard I (0-based) of N. */
+static int parse_shard(struct options *o, const char *v, pl_diag *d)
+{
+    unsigned long i, n;
+    char *end;
+    errno = 0;
+    i = strtoul(v, &end, 10);
+    bool ok = end != v && *v != '-' && *end == '/' && errno == 0;
+    const char *nv = ok ? end + 1 : "";
+    if (!ok || parse_count("--shard N", nv, 1000000, &n, d) != 0 || i >= n)
+        return usage_error(d, "--shard expects I/N with 0 <= I < N, such as 0/4, got '%s'", v);
+    o->shard = i;
+    o->nshards = n;
     return 0;
 }
 
@@ -134,11 +173,26 @@ static int parse_units(struct options *o, const char *v, pl_diag *d)
     return 0;
 }
 
+/* --reps, -j and --shard. */
+static int parse_numbers(struct options *o, size_t k, const char *v, pl_diag *d)
+{
+    unsigned long n;
+    int rc = 0;
+    if (k == 9 && (rc = parse_count("--reps", v, 1000000, &n, d)) == 0)
+        o->reps = (unsigned)n;
+    else if (k == 10 && (rc = parse_count("-j", v, 1024, &n, d)) == 0)
+        o->jobs = (int)n;
+    else if (k == 11)
+        rc = parse_shard(o, v, d);
+    return rc;
+}
+
 /* Options with a value; returns 1 when argv[*i] was one of them. */
 static int parse_valued(struct options *o, int argc, char **argv, int *i, pl_diag *d)
 {
-    static const char *const names[] = {"--set",  "--seed",  "--format", "--trace",
-                                        "-o",     "--cores", "--stg",    "--units"};
+    static const char *const names[] = {"--set",   "--seed", "--format", "--trace",
+                                        "-o",      "--cores", "--stg",   "--units",
+                                        "--vary",  "--reps", "-j",       "--shard"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         bool missing = false;
         const char *v = option_value(argc, argv, i, names[k], &missing);
@@ -161,8 +215,12 @@ static int parse_valued(struct options *o, int argc, char **argv, int *i, pl_dia
             o->cores = v;
         else if (k == 6)
             o->stg = v;
-        else
+        else if (k == 7)
             rc = parse_units(o, v, d);
+        else if (k == 8)
+            rc = pl_sweep_points_add(&o->points, v, d);
+        else
+            rc = parse_numbers(o, k, v, d);
         return rc ? rc : 1;
     }
     return 0;
@@ -178,12 +236,36 @@ static int parse_flag(struct options *o, const char *arg, pl_diag *d)
         o->timing = true;
     else if (strcmp(arg, "--no-advice") == 0)
         o->no_advice = true;
+    else if (strcmp(arg, "--resume") == 0)
+        o->resume = true;
     else if (arg[0] == '-' && arg[1] != '\0')
         return usage_error(d, "unknown option '%s'", arg);
     else if (!o->scenario)
         o->scenario = arg;
     else
         return usage_error(d, "more than one scenario given ('%s')", arg);
+    return 0;
+}
+
+/* The options of sweeps and replications belong to the commands that take them. */
+static int check_sweep_args(const struct options *o, pl_diag *d)
+{
+    bool sweep = strcmp(o->command, "sweep") == 0, run = strcmp(o->command, "run") == 0;
+    if (!sweep && (o->points.naxes || o->nshards || o->resume))
+        return usage_error(d, "--vary, --shard and --resume belong to pipelab sweep");
+    if (!sweep && !run && (o->reps || o->jobs))
+        return usage_error(d, "--reps and -j belong to pipelab run and pipelab sweep");
+    if (run && o->jobs && !o->reps)
+        return usage_error(d, "-j goes with --reps R in pipelab run");
+    if (run && o->reps && (o->outdir || o->trace || o->gantt || !strcmp(o->format, "csv")))
+        return usage_error(d, "pipelab run --reps prints a replication table as text or json; "
+                              "-o, --trace, --gantt and csv show one run");
+    if (sweep && !o->outdir)
+        return usage_error(d, "pipelab sweep needs -o RESULTS.csv");
+    if (sweep && (o->trace || o->gantt || strcmp(o->format, "text") != 0))
+        return usage_error(d, "pipelab sweep writes its results to -o RESULTS.csv");
+    if (sweep && o->resume && o->force)
+        return usage_error(d, "--resume continues a sweep and --force starts it again: not both");
     return 0;
 }
 
@@ -218,7 +300,7 @@ static int parse_args(int argc, char **argv, struct options *o, pl_diag *d)
         return usage_error(d, "--cores belongs to pipelab partition");
     if (strcmp(o->command, "partition") == 0 && !strcmp(o->format, "csv"))
         return usage_error(d, "pipelab partition writes text or json, not csv");
-    return 0;
+    return check_sweep_args(o, d);
 }
 
 /* ---- Writing ----------------------------------------------------------------- */
@@ -351,6 +433,39 @@ static int cmd_run(const struct options *o, pl_diag *d)
     return rc;
 }
 
+static int cmd_sweep(const struct options *o, pl_diag *d)
+{
+    pl_sweep_options so = {
+        .scenario = o->scenario,
+        .sets = o->sets,
+        .nsets = o->nsets,
+        .points = &o->points,
+        .reps = o->reps ? o->reps : 1,
+        .seed = o->seed,
+        .seed_given = o->seed_given,
+        .shard = o->shard,
+        .nshards = o->nshards ? o->nshards : 1,
+        .jobs = o->jobs ? o->jobs : 1,
+        .out = o->outdir,
+        .resume = o->resume,
+        .force = o->force,
+        .progress = isatty(STDERR_FILENO),
+    };
+    pl_sweep_tally t;
+    int rc = pl_sweep_run(&so, &t, d);
+    if (rc != 0)
+        return rc;
+    printf("sweep: %zu rows in %s (%zu run now, %zu resumed), %zu failed\n", t.total, o->outdir,
+           t.ran, t.resumed, t.failed);
+    if (t.summary[0])
+        printf("summary of the replications: %s\n", t.summary);
+    if (t.failed)
+        return pl_diag_set(d, PL_EDEADLOCK,
+                           "%zu of %zu rows failed; their status and message say why",
+                           t.failed, t.total);
+    return 0;
+}
+
 static int cmd_config(const struct options *o, pl_diag *d)
 {
     pl_config *c = NULL;
@@ -402,12 +517,13 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "run") && strcmp(argv[1], "config") && strcmp(argv[1], "keys") &&
-        strcmp(argv[1], "partition") && strcmp(argv[1], "plan")) {
+        strcmp(argv[1], "partition") && strcmp(argv[1], "plan") && strcmp(argv[1], "sweep")) {
         usage_error(&d, "unknown command '%s'", argv[1]);
         return fail(&d);
     }
     struct options o;
     memset(&o, 0, sizeof o);
+    pl_sweep_points_init(&o.points);
     int rc = parse_args(argc, argv, &o, &d);
     if (rc == 0) {
         if (strcmp(o.command, "keys") == 0)
@@ -418,9 +534,12 @@ int main(int argc, char **argv)
             rc = cmd_partition(&o, &d);
         else if (strcmp(o.command, "plan") == 0)
             rc = cmd_plan(&o, &d);
+        else if (strcmp(o.command, "sweep") == 0)
+            rc = cmd_sweep(&o, &d);
         else
             rc = cmd_run(&o, &d);
     }
     free(o.sets);
+    pl_sweep_points_fini(&o.points);
     return rc == 0 ? 0 : fail(&d);
 }

@@ -13,6 +13,7 @@
 #include "runner.h"
 #include "check.h"
 #include "engine.h"
+#include "pool.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -60,18 +61,9 @@ static int read_all(int fd, void *buf, size_t len)
     return 0;
 }
 
-/* A crash in the child must kill it, so that the parent sees the signal: handlers the
- * parent installed (a test framework's, say) are dropped. */
-static void default_signals(void)
-{
-    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTERM, SIGINT, SIGPIPE};
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        signal(sigs[i], SIG_DFL);
-}
-
 static _Noreturn void child_main(const pl_graph *g, int fd)
 {
-    default_signals();
+    pl_pool_child_signals();
     pl_timeline tl;
     pl_diag d;
     pl_diag_init(&d);
@@ -137,9 +129,12 @@ static int collect(const pl_graph *g, struct child *c, pl_timeline *tl, pl_diag 
     int ws = 0;
     while (waitpid(c->pid, &ws, 0) < 0 && errno == EINTR)
         ;
-    if (WIFSIGNALED(ws))
-        return pl_diag_set(d, PL_ECHILD, "the simulation of the %s graph was killed by signal %s",
-                           pl_graph_name(g), strsignal(WTERMSIG(ws)));
+    if (WIFSIGNALED(ws)) {
+        char sig[32];
+        return pl_diag_set(d, PL_ECHILD, "the simulation of the %s graph was killed by %s (%s)",
+                           pl_graph_name(g), pl_pool_signal_name(WTERMSIG(ws), sig, sizeof sig),
+                           strsignal(WTERMSIG(ws)));
+    }
     if (!whole)
         return pl_diag_set(d, PL_ECHILD,
                            "the simulation of the %s graph ended without a result (exit %d)",

@@ -25,8 +25,9 @@ struct pl_session {
     pl_lowering lowering;
     struct measured run, base;
     pl_report report;
-    bool ran;
+    bool lowered, ran;
     bool no_advice;
+    bool one_at_a_time;
 };
 
 int pl_session_open(const char *scenario, const char *const *sets, size_t nsets,
@@ -68,6 +69,11 @@ void pl_session_skip_advice(pl_session *s)
     s->no_advice = true;
 }
 
+void pl_session_one_at_a_time(pl_session *s)
+{
+    s->one_at_a_time = true;
+}
+
 const pl_config *pl_session_config(const pl_session *s)
 {
     return s->cfg;
@@ -95,7 +101,7 @@ static int simulate(pl_session *s, pl_diag *d)
     const pl_graph *graphs[2] = {s->lowering.run, s->lowering.baseline};
     pl_timeline tls[2];
     size_t n = s->lowering.baseline ? 2 : 1;
-    int rc = pl_runner_simulate(graphs, tls, n, (int)n, d);
+    int rc = pl_runner_simulate(graphs, tls, n, s->one_at_a_time ? 1 : (int)n, d);
     s->run.tl = tls[0];
     s->run.have_tl = true;
     if (n == 2) {
@@ -168,9 +174,23 @@ static void fill_report(pl_session *s)
     r->predicted = s->lowering.predicted;
 }
 
+int pl_session_lower(pl_session *s, pl_diag *d)
+{
+    if (s->lowered)
+        return 0;
+    int rc = lower(s, d);
+    s->lowered = rc == 0;
+    return rc;
+}
+
+const pl_graph *pl_session_graph(const pl_session *s)
+{
+    return s->lowered ? s->lowering.run : NULL;
+}
+
 int pl_session_run(pl_session *s, pl_diag *d)
 {
-    int rc = lower(s, d);
+    int rc = pl_session_lower(s, d);
     if (rc == 0)
         rc = simulate(s, d);
     if (rc == 0)

@@ -25,7 +25,19 @@ const pl_config *pl_session_config(const pl_session *s);
  * tile model's buffer depths): faster, for sweeps and tests. Call before pl_session_run. */
 void pl_session_skip_advice(pl_session *s);
 
-/* Lowers, simulates (the run and its baseline at once, each in a child process),
+/* Simulates the run and its baseline one after the other rather than at once: for callers
+ * that already run several sessions side by side (sweeps). Call before pl_session_run. */
+void pl_session_one_at_a_time(pl_session *s);
+
+/* Lowers the scenario with its model without simulating it, so that its task graph can be
+ * read (pl_session_graph); pl_session_run then goes on from there. Fails with the model's
+ * PL_ECONFIG or PL_ENOMEM. */
+int pl_session_lower(pl_session *s, pl_diag *d);
+
+/* The run's task graph once the session is lowered, else NULL; borrowed. */
+const pl_graph *pl_session_graph(const pl_session *s);
+
+/* Lowers (unless pl_session_lower did), simulates (the run and its baseline at once, each in a child process),
  * and measures. Fails with the model's PL_ECONFIG, PL_EDEADLOCK, PL_ECHILD, PL_ENOMEM. */
 int pl_session_run(pl_session *s, pl_diag *d);
 

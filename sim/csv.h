@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * csv.h — the CSV that pipelab writes and reads back: RFC 4180 quoting, LF line
+ * ends.
+ *
+ * A field is quoted exactly when it holds a comma, a quote or a line break, and a
+ * quote inside it is doubled. Lines end in LF, not the RFC's CRLF, so that awk, cut
+ * and gnuplot read the last column without a stray carriage return.
+ */
+#ifndef PL_CSV_H
+#define PL_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Writes s as one field (no separator). */
+void pl_csv_put(FILE *out, const char *s);
+
+/* Splits one line (NUL-terminated, without its line break) into fields, in place: the
+ * fields point into `line`, unquoted. Returns the number of fields, or -1 when the line
+ * is malformed (a quote that does not close, text after a closing quote) or has more than
+ * `max` fields. */
+int pl_csv_split(char *line, char **fields, size_t max);
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * pool.h — independent jobs, each in its own forked child, several at a time.
+ *
+ * A sweep, a set of replications or a sensitivity study is many scenarios that
+ * do not depend on each other. Each job runs in a child process (SimGrid allows
+ * one engine per process, and a crash must not take the caller with it); what
+ * the child writes to its stream reaches the parent as bytes, and the parent
+ * hears of every job as it finishes, in the order they finish.
+ */
+#ifndef PL_POOL_H
+#define PL_POOL_H
+
+#include "error.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* How one job ended, as the parent saw it. */
+typedef struct pl_pool_result {
+    int status;      /* the child's exit status; -1 when it was killed by a signal */
+    int signal;      /* the signal that killed it, or 0 */
+    const char *out; /* what it wrote, NUL-terminated; borrowed for the call */
+    size_t len;
+} pl_pool_result;
+
+/* Runs in the child: does job `job` and writes its result to `out`. Its return value is
+ * the child's exit status. */
+typedef int (*pl_pool_work)(void *ctx, size_t job, FILE *out);
+
+/* Runs in the parent when a job has finished. Returning non-zero (with d filled) stops the
+ * pool: no new job starts, running ones are waited for and their results dropped. */
+typedef int (*pl_pool_done)(void *ctx, size_t job, const pl_pool_result *res, pl_diag *d);
+
+/*
+ * Runs jobs 0 .. n-1 in order of their numbers, at most `width` at a time (width < 1
+ * means 1), each in a forked child that calls work(ctx, job, stream), and calls
+ * done(ctx, job, result) in the parent as each one finishes. Standard output and error
+ * are flushed before each fork. Fails with PL_ECHILD (cannot fork), PL_EIO (cannot create
+ * a pipe), PL_ENOMEM, or what done returned.
+ */
+int pl_pool_run(size_t n, int width, pl_pool_work work, pl_pool_done done, void *ctx, pl_diag *d);
+
+/* In a freshly forked child: restores the default action of the signals that a crash or
+ * a kill raises, so that the parent sees the child die of them (a handler the parent
+ * installed, a test framework's say, must not run in the child). */
+void pl_pool_child_signals(void);
+
+/* A short name for a signal, such as "SIGSEGV"; "signal N" for one without a name here.
+ * Returns buf. */
+const char *pl_pool_signal_name(int sig, char *buf, size_t len);
+
+#endif
