@@ -12,6 +12,7 @@
 #include "output.h"
 #include "plan.h"
 #include "report.h"
+#include "reps.h"
 #include "session.h"
 #include "stream.h"
 #include "sweep.h"
@@ -405,8 +406,24 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static int cmd_reps(const struct options *o, pl_diag *d)
+{
+    pl_reps_options ro = {
+        .scenario = o->scenario,
+        .sets = o->sets,
+        .nsets = o->nsets,
+        .reps = o->reps,
+        .seed = o->seed,
+        .seed_given = o->seed_given,
+        .jobs = o->jobs ? o->jobs : 1,
+    };
+    return pl_reps_run(&ro, strcmp(o->format, "json") == 0, stdout, d);
+}
+
 static int cmd_run(const struct options *o, pl_diag *d)
 {
+    if (o->reps)
+        return cmd_reps(o, d);
     pl_session *s = NULL;
     int rc = pl_session_open(o->scenario, o->sets, o->nsets, &s, d);
     if (rc == 0 && o->outdir)

@@ -9,6 +9,7 @@
  * its message line, so a child that died half-way is never taken for a result.
  */
 #include "outcome.h"
+#include "model.h"
 #include "report_parts.h"
 #include "session.h"
 
@@ -99,6 +100,17 @@ static int figures(pl_outcome *o, const pl_report *r)
                      m->units[u].bubble) != 0)
             return PL_ENOMEM;
     return 0;
+}
+
+int pl_outcome_check(const char *scenario, const char *const *sets, size_t nsets,
+                     unsigned long long *seed, pl_diag *d)
+{
+    pl_config *c = NULL;
+    int rc = pl_config_load(scenario, sets, nsets, pl_scenario_keys, &c, d);
+    if (rc == 0)
+        *seed = (unsigned long long)pl_config_int(c, "seed");
+    pl_config_destroy(c);
+    return rc;
 }
 
 /* Opens the session and lowers or runs it; the outcome says how far it got. */

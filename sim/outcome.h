@@ -56,6 +56,11 @@ typedef struct pl_outcome {
 void pl_outcome_init(pl_outcome *o);
 void pl_outcome_fini(pl_outcome *o);
 
+/* Loads the scenario once, to check it before any child runs it, and reads its seed into
+ * *seed. Fails as pl_config_load does. */
+int pl_outcome_check(const char *scenario, const char *const *sets, size_t nsets,
+                     unsigned long long *seed, pl_diag *d);
+
 /* Loads `scenario` with `sets` (borrowed, see pl_config_load), simulates it and its
  * baseline one after the other, without a model's advice, and fills o. A failure is an
  * outcome, not an error: o->status and o->message say what went wrong. Returns 0, or

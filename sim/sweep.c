@@ -11,7 +11,6 @@
  * reads it back and takes up the jobs it does not hold.
  */
 #include "sweep.h"
-#include "config.h"
 #include "csv.h"
 #include "model.h"
 #include "outcome.h"
@@ -430,11 +429,9 @@ static int check_keys(const pl_sweep_options *o, pl_diag *d)
 /* The seed of replication 0; also checks the scenario once, before any point. */
 static int first_seed(const pl_sweep_options *o, unsigned long long *seed, pl_diag *d)
 {
-    pl_config *c = NULL;
-    int rc = pl_config_load(o->scenario, o->sets, o->nsets, pl_scenario_keys, &c, d);
-    if (rc == 0)
-        *seed = o->seed_given ? o->seed : (unsigned long long)pl_config_int(c, "seed");
-    pl_config_destroy(c);
+    int rc = pl_outcome_check(o->scenario, o->sets, o->nsets, seed, d);
+    if (rc == 0 && o->seed_given)
+        *seed = o->seed;
     return rc;
 }
 
