@@ -219,6 +219,11 @@ static const char *const type_names[] = {
 #undef PL_KEY_TYPE_NAME
 };
 
+const char *pl_keys_type_name(pl_key_type t)
+{
+    return type_names[t];
+}
+
 /* One printed line. `help` and `same_as` are borrowed; the rest is built here. */
 struct row {
     char path[PATH_LEN];

@@ -71,6 +71,9 @@ struct pl_key {
     const char *help;         /* one line */
 };
 
+/* How `pipelab keys` names a type ("integer", "quantity or distribution"). */
+const char *pl_keys_type_name(pl_key_type t);
+
 /* The entry of `table` named `name`; NULL when there is none. */
 const pl_key *pl_keys_find(const pl_key *table, const char *name);
 

@@ -13,6 +13,7 @@
 #include "plan.h"
 #include "report.h"
 #include "reps.h"
+#include "sensitivity.h"
 #include "session.h"
 #include "stream.h"
 #include "sweep.h"
@@ -82,6 +83,10 @@ struct options {
     unsigned reps;          /* --reps; 0 when not given */
     int jobs;               /* -j; 0 when not given */
     size_t shard, nshards;  /* --shard I/N */
+    char *keys;             /* --keys a,b,c, split in place into key_list */
+    const char **key_list;
+    size_t nkeys;
+    double delta;           /* --delta; 0 when not given */
 };
 
 static int fail(const pl_diag *d)
@@ -174,6 +179,45 @@ static int parse_units(struct options *o, const char *v, pl_diag *d)
     return 0;
 }
 
+/* --keys a,b,c: key paths, which hold no commas. */
+static int parse_keys(struct options *o, const char *v, pl_diag *d)
+{
+    free(o->keys);
+    free(o->key_list);
+    o->keys = strdup(v);
+    o->key_list = calloc(strlen(v) + 2, sizeof *o->key_list);
+    if (!o->keys || !o->key_list)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    o->nkeys = 0;
+    for (char *k = o->keys, *next; k; k = next) {
+        next = strchr(k, ',');
+        if (next)
+            *next++ = '\0';
+        if (*k == '\0')
+            return usage_error(d, "--keys expects key paths separated by commas, got '%s'", v);
+        o->key_list[o->nkeys++] = k;
+    }
+    return 0;
+}
+
+/* --delta 10% or --delta 0.1. */
+static int parse_delta(struct options *o, const char *v, pl_diag *d)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (end != v && *end == '%' && end[1] == '\0')
+        x /= 100;
+    else if (end == v || *end != '\0')
+        x = -1;
+    if (errno != 0 || !(x > 0 && x < 1))
+        return usage_error(d, "--delta expects a change between 0 and 100 %%, such as 10%% or "
+                              "0.1, got '%s'",
+                           v);
+    o->delta = x;
+    return 0;
+}
+
 /* --reps, -j and --shard. */
 static int parse_numbers(struct options *o, size_t k, const char *v, pl_diag *d)
 {
@@ -193,7 +237,8 @@ static int parse_valued(struct options *o, int argc, char **argv, int *i, pl_dia
 {
     static const char *const names[] = {"--set",   "--seed", "--format", "--trace",
                                         "-o",      "--cores", "--stg",   "--units",
-                                        "--vary",  "--reps", "-j",       "--shard"};
+                                        "--vary",  "--reps", "-j",       "--shard",
+                                        "--keys",  "--delta"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         bool missing = false;
         const char *v = option_value(argc, argv, i, names[k], &missing);
@@ -220,8 +265,12 @@ static int parse_valued(struct options *o, int argc, char **argv, int *i, pl_dia
             rc = parse_units(o, v, d);
         else if (k == 8)
             rc = pl_sweep_points_add(&o->points, v, d);
-        else
+        else if (k <= 11)
             rc = parse_numbers(o, k, v, d);
+        else if (k == 12)
+            rc = parse_keys(o, v, d);
+        else
+            rc = parse_delta(o, v, d);
         return rc ? rc : 1;
     }
     return 0;
@@ -252,10 +301,20 @@ static int parse_flag(struct options *o, const char *arg, pl_diag *d)
 static int check_sweep_args(const struct options *o, pl_diag *d)
 {
     bool sweep = strcmp(o->command, "sweep") == 0, run = strcmp(o->command, "run") == 0;
+    bool sens = strcmp(o->command, "sensitivity") == 0;
+    if (!sens && (o->nkeys || o->delta))
+        return usage_error(d, "--keys and --delta belong to pipelab sensitivity");
+    if (sens && !o->nkeys)
+        return usage_error(d, "pipelab sensitivity needs --keys KEY,KEY,...");
+    if (sens && (o->reps || o->outdir || o->trace || o->gantt || !strcmp(o->format, "csv")))
+        return usage_error(d, "pipelab sensitivity prints a table as text or json; it takes "
+                              "--keys, --delta, --set, --seed and -j");
     if (!sweep && (o->points.naxes || o->nshards || o->resume))
         return usage_error(d, "--vary, --shard and --resume belong to pipelab sweep");
-    if (!sweep && !run && (o->reps || o->jobs))
-        return usage_error(d, "--reps and -j belong to pipelab run and pipelab sweep");
+    if (!sweep && !run && o->reps)
+        return usage_error(d, "--reps belongs to pipelab run and pipelab sweep");
+    if (!sweep && !run && !sens && o->jobs)
+        return usage_error(d, "-j belongs to pipelab run --reps, sweep and sensitivity");
     if (run && o->jobs && !o->reps)
         return usage_error(d, "-j goes with --reps R in pipelab run");
     if (run && o->reps && (o->outdir || o->trace || o->gantt || !strcmp(o->format, "csv")))
@@ -483,6 +542,20 @@ static int cmd_sweep(const struct options *o, pl_diag *d)
     return 0;
 }
 
+static int cmd_sensitivity(const struct options *o, pl_diag *d)
+{
+    pl_sensitivity_options so = {
+        .scenario = o->scenario,
+        .sets = o->sets,
+        .nsets = o->nsets,
+        .keys = o->key_list,
+        .nkeys = o->nkeys,
+        .delta = o->delta ? o->delta : 0.1,
+        .jobs = o->jobs ? o->jobs : 1,
+    };
+    return pl_sensitivity_run(&so, strcmp(o->format, "json") == 0, stdout, d);
+}
+
 static int cmd_config(const struct options *o, pl_diag *d)
 {
     pl_config *c = NULL;
@@ -534,7 +607,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "run") && strcmp(argv[1], "config") && strcmp(argv[1], "keys") &&
-        strcmp(argv[1], "partition") && strcmp(argv[1], "plan") && strcmp(argv[1], "sweep")) {
+        strcmp(argv[1], "partition") && strcmp(argv[1], "plan") && strcmp(argv[1], "sweep") &&
+        strcmp(argv[1], "sensitivity")) {
         usage_error(&d, "unknown command '%s'", argv[1]);
         return fail(&d);
     }
@@ -553,10 +627,14 @@ int main(int argc, char **argv)
             rc = cmd_plan(&o, &d);
         else if (strcmp(o.command, "sweep") == 0)
             rc = cmd_sweep(&o, &d);
+        else if (strcmp(o.command, "sensitivity") == 0)
+            rc = cmd_sensitivity(&o, &d);
         else
             rc = cmd_run(&o, &d);
     }
     free(o.sets);
     pl_sweep_points_fini(&o.points);
+    free(o.keys);
+    free(o.key_list);
     return rc == 0 ? 0 : fail(&d);
 }

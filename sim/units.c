@@ -62,6 +62,14 @@ static const struct unit units[] = {
 };
 #define NUNITS (sizeof units / sizeof units[0])
 
+const char *pl_units_si(pl_quantity q)
+{
+    for (size_t i = 0; i < NUNITS; i++)
+        if (units[i].q == q && units[i].scale == 1.0)
+            return units[i].name;
+    return "";
+}
+
 struct quantity_info {
     const char *name;
     const char *units;

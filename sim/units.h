@@ -45,6 +45,10 @@ const char *pl_quantity_units(pl_quantity q);
 int pl_units_parse(const char *text, pl_quantity q, double clock_hz, double *out, char *why,
                    size_t why_len);
 
+/* The SI unit of q, the one whose factor is 1 ("s", "B", "B/s", "Hz", "FLOPS"): a value
+ * printed with it reads back exactly as written. "" for a quantity out of range. */
+const char *pl_units_si(pl_quantity q);
+
 /* Whether text is written in cycles ("100 cycles", "1e3cycles"), so that a caller can look
  * up the clock before parsing, and say which clock is missing when there is none. */
 bool pl_units_is_cycles(const char *text);
