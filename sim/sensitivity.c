@@ -214,8 +214,10 @@ static int print_text(const struct study *st, const pl_config *c, const size_t *
                 scale = fabs(m - base);
         }
     fprintf(out,
-            "scenario %s: makespan %s as given; each key changed by -%g %% and +%g %%, one "
-            "at a time, ranked by swing (makespan at high - at low)\n\n",
+            "scenario %s: makespan %s as given\n"
+            "each key at -%g %% (low) and +%g %% (high), one at a time, ranked by swing: the "
+            "makespan at high minus at low;\nthe bar shows the makespan getting shorter (left "
+            "of |) or longer (right), 20 # for the largest change\n\n",
             o->scenario, PL_TIME_TEXT(base), 100 * o->delta, 100 * o->delta);
     pl_table *t = pl_table_create(7);
     if (!t)
