@@ -13,6 +13,7 @@
 #include "plan.h"
 #include "report.h"
 #include "reps.h"
+#include "results.h"
 #include "sensitivity.h"
 #include "session.h"
 #include "stream.h"
@@ -556,6 +557,20 @@ static int cmd_sensitivity(const struct options *o, pl_diag *d)
     return pl_sensitivity_run(&so, strcmp(o->format, "json") == 0, stdout, d);
 }
 
+static int cmd_summary(const struct options *o, pl_diag *d)
+{
+    pl_results r;
+    int rc = pl_results_load(o->scenario, &r, d);
+    if (rc == 0)
+        rc = pl_results_sort(&r, o->scenario, d);
+    if (rc == 0)
+        rc = pl_results_summary(&r, o->scenario, stdout, d);
+    if (rc == 0 && fflush(stdout) != 0)
+        rc = pl_diag_set(d, PL_EIO, "cannot write to standard output");
+    pl_results_fini(&r);
+    return rc;
+}
+
 static int cmd_config(const struct options *o, pl_diag *d)
 {
     pl_config *c = NULL;
@@ -608,7 +623,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "run") && strcmp(argv[1], "config") && strcmp(argv[1], "keys") &&
         strcmp(argv[1], "partition") && strcmp(argv[1], "plan") && strcmp(argv[1], "sweep") &&
-        strcmp(argv[1], "sensitivity")) {
+        strcmp(argv[1], "sensitivity") && strcmp(argv[1], "summary")) {
         usage_error(&d, "unknown command '%s'", argv[1]);
         return fail(&d);
     }
@@ -629,6 +644,8 @@ int main(int argc, char **argv)
             rc = cmd_sweep(&o, &d);
         else if (strcmp(o.command, "sensitivity") == 0)
             rc = cmd_sensitivity(&o, &d);
+        else if (strcmp(o.command, "summary") == 0)
+            rc = cmd_summary(&o, &d);
         else
             rc = cmd_run(&o, &d);
     }
