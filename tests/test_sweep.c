@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_sweep.c — the pieces of sweeps and replications: --vary values and the
+ * order of points, CSV fields, statistics, outcomes sent from a child, the pool
+ * of children (a crashing one included), results files read back and
+ * summarised, and the replication and sensitivity tables of the program.
+ * tests/test_sweep.sh runs whole sweeps (-j, --resume after kills, shards).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include "csv.h"
+#include "outcome.h"
+#include "pool.h"
+#include "results.h"
+#include "stats.h"
+#include "sweep_points.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- --vary ------------------------------------------------------------------- */
+
+static void test_points_lists_and_ranges(void **state)
+{
+    (void)state;
+    pl_sweep_points p;
+    pl_diag d;
+    pl_diag_init(&d);
+    pl_sweep_points_init(&p);
+    assert_int_equal(pl_sweep_points_add(&p, "dispatch.threads.launch=1,2,4", &d), 0);
+    assert_int_equal(pl_sweep_points_add(&p, "dispatch.ops[0].launch=2us:10us:4us", &d), 0);
+    assert_int_equal(p.count, 9);
+    /* The last key varies fastest: point 4 is launch threads 2, launch 6us. */
+    assert_string_equal(pl_sweep_points_value(&p, 4, 0), "2");
+    assert_string_equal(pl_sweep_points_value(&p, 4, 1), "6us");
+    assert_string_equal(pl_sweep_points_value(&p, 8, 0), "4");
+    assert_string_equal(pl_sweep_points_value(&p, 8, 1), "10us");
+    /* A range whose steps do not reach stop ends before it; decimals print without
+     * rounding noise (0.1 * 3 is 0.30000000000000004 as a double). */
+    assert_int_equal(pl_sweep_points_add(&p, "x=0:0.35:0.1", &d), 0);
+    assert_int_equal(p.axes[2].n, 4);
+    assert_string_equal(p.axes[2].values[3], "0.3");
+    /* Commas inside braces do not split a value. */
+    assert_int_equal(pl_sweep_points_add(&p, "k={dist: normal, mean: 1us, sd: 0.1us},2us", &d), 0);
+    assert_int_equal(p.axes[3].n, 2);
+    assert_string_equal(p.axes[3].values[0], "{dist: normal, mean: 1us, sd: 0.1us}");
+    assert_int_equal(p.count, 9 * 4 * 2);
+    pl_sweep_points_fini(&p);
+}
+
+static void test_points_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *arg, *says;
+    } bad[] = {
+        {"novalue", "expected key=v1,v2"},
+        {"k=1,,2", "an empty value"},
+        {"k=1us:2ms:1us", "take the same unit"},
+        {"k=1:5:0", "step must be non-zero"},
+        {"k=5:1:1", "step must be non-zero"},
+        {"k=a:b:c", "must be numbers"},
+        {"k=1:2", "start:stop:step"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        pl_sweep_points p;
+        pl_diag d;
+        pl_diag_init(&d);
+        pl_sweep_points_init(&p);
+        assert_int_equal(pl_sweep_points_add(&p, bad[i].arg, &d), PL_EUSAGE);
+        if (!pl_test_contains(d.msg, bad[i].says))
+            fail_msg("--vary %s: '%s' does not say '%s'", bad[i].arg, d.msg, bad[i].says);
+        pl_sweep_points_fini(&p);
+    }
+    pl_sweep_points p;
+    pl_diag d;
+    pl_diag_init(&d);
+    pl_sweep_points_init(&p);
+    assert_int_equal(pl_sweep_points_add(&p, "k=1,2", &d), 0);
+    assert_int_equal(pl_sweep_points_add(&p, "k=3", &d), PL_EUSAGE);
+    assert_true(pl_test_contains(d.msg, "varied twice"));
+    pl_sweep_points_fini(&p);
+}
+
+/* ---- CSV ------------------------------------------------------------------------ */
+
+static void test_csv_round_trip(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    const char *fields[] = {"plain", "a,b", "say \"hi\"", "", "{dist: x, mean: 1}"};
+    for (size_t i = 0; i < 5; i++) {
+        if (i)
+            fputc(',', f);
+        pl_csv_put(f, fields[i]);
+    }
+    fclose(f);
+    assert_string_equal(buf, "plain,\"a,b\",\"say \"\"hi\"\"\",,\"{dist: x, mean: 1}\"");
+    char *out[8];
+    assert_int_equal(pl_csv_split(buf, out, 8), 5);
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(out[i], fields[i]);
+    free(buf);
+    char open_quote[] = "a,\"b", after[] = "\"a\"b,c", many[] = "a,b,c";
+    assert_int_equal(pl_csv_split(open_quote, out, 8), -1);
+    assert_int_equal(pl_csv_split(after, out, 8), -1);
+    assert_int_equal(pl_csv_split(many, out, 2), -1);
+}
+
+/* ---- Statistics ----------------------------------------------------------------- */
+
+static void test_stats_student_t(void **state)
+{
+    (void)state;
+    /* Mean 5, sample variance 32/7; t(0.975, 7) = 2.364624 (any table of Student's t),
+     * so the half-width is 2.364624 * sqrt(32/7) / sqrt(8) = 2.364624 * 0.755929 = 1.787488. */
+    const double x[] = {2, 4, 4, 4, 5, 5, 7, 9};
+    pl_stats s;
+    pl_stats_of(x, 8, &s);
+    pl_assert_near(s.mean, 5, 1e-15);
+    pl_assert_near(s.sd, sqrt(32.0 / 7), 1e-12);
+    pl_assert_near(s.ci_low, 5 - 1.787488, 1e-6);
+    pl_assert_near(s.ci_high, 5 + 1.787488, 1e-6);
+    pl_assert_near(s.min, 2, 0);
+    pl_assert_near(s.max, 9, 0);
+    pl_stats_of(x, 1, &s);
+    pl_assert_near(s.mean, 2, 0);
+    assert_true(isnan(s.sd) && isnan(s.ci_low) && isnan(s.ci_high));
+    pl_stats_of(x, 0, &s);
+    assert_true(isnan(s.mean));
+}
+
+/* ---- Outcomes ------------------------------------------------------------------- */
+
+static void test_outcome_text_is_exact(void **state)
+{
+    (void)state;
+    pl_outcome a, b;
+    pl_outcome_init(&a);
+    pl_outcome_init(&b);
+    a.seed = 18446744073709551615ull;
+    a.makespan = 0.1 + 0.2; /* not a short decimal: %a must keep every bit */
+    a.throughput = 1.0 / 3;
+    a.speedup = 1.97;
+    a.bound = 1224e-6;
+    a.efficiency = 1;
+    a.nunits = 1;
+    a.units = calloc(1, sizeof *a.units);
+    a.units[0] = (pl_outcome_unit){strdup("host.launch 0"), 0.25, 1e-300};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(pl_outcome_write(&a, f), 0);
+    fclose(f);
+    pl_pool_result res = {.status = 0, .out = buf, .len = len};
+    assert_int_equal(pl_outcome_from_child(&res, "job", &b), 0);
+    assert_int_equal(b.status, PL_OUTCOME_OK);
+    assert_true(b.seed == a.seed);
+    assert_true(b.makespan == a.makespan && b.throughput == a.throughput);
+    assert_true(b.bound == a.bound && b.speedup == a.speedup && b.efficiency == 1);
+    assert_int_equal(b.nunits, 1);
+    assert_string_equal(b.units[0].name, "host.launch 0");
+    assert_true(b.units[0].bubble == 1e-300);
+    pl_outcome_fini(&b);
+    /* Cut short (a child killed while writing), it is not taken for a result. */
+    pl_outcome_init(&b);
+    res.len = len - 3;
+    assert_int_equal(pl_outcome_from_child(&res, "point 7", &b), 0);
+    assert_int_equal(b.status, PL_OUTCOME_FAILED);
+    assert_true(pl_test_contains(b.message, "point 7 ended without a whole result"));
+    pl_outcome_fini(&b);
+    pl_outcome_fini(&a);
+    free(buf);
+}
+
+/* ---- The pool ------------------------------------------------------------------- */
+
+struct heard {
+    size_t n, order[16];
+    pl_pool_result res[16];
+    char out[16][32];
+};
+
+/* Job 3 dies of SIGSEGV and job 4 exits with status 5; the others write a line. */
+static int work(void *ctx, size_t job, FILE *out)
+{
+    (void)ctx;
+    if (job == 3)
+        raise(SIGSEGV);
+    fprintf(out, "job %zu", job);
+    return job == 4 ? 5 : 0;
+}
+
+static int heard(void *ctx, size_t job, const pl_pool_result *res, pl_diag *d)
+{
+    (void)d;
+    struct heard *h = ctx;
+    h->order[h->n++] = job;
+    h->res[job] = *res;
+    snprintf(h->out[job], sizeof h->out[job], "%s", res->out);
+    return 0;
+}
+
+static void test_pool_reports_every_job(void **state)
+{
+    (void)state;
+    struct heard h = {0};
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_pool_run(6, 3, work, heard, &h, &d), 0);
+    assert_int_equal(h.n, 6);
+    bool seen[6] = {0};
+    for (size_t i = 0; i < 6; i++)
+        seen[h.order[i]] = true;
+    for (size_t i = 0; i < 6; i++)
+        assert_true(seen[i]);
+    assert_string_equal(h.out[0], "job 0");
+    assert_int_equal(h.res[0].status, 0);
+    assert_int_equal(h.res[3].status, -1);
+    assert_int_equal(h.res[3].signal, SIGSEGV);
+    assert_int_equal(h.res[4].status, 5);
+    char name[32];
+    assert_string_equal(pl_pool_signal_name(SIGSEGV, name, sizeof name), "SIGSEGV");
+    /* A crash is an outcome that names the signal. */
+    pl_outcome o;
+    pl_outcome_init(&o);
+    pl_pool_result crash = {.status = -1, .signal = SIGSEGV, .out = "", .len = 0};
+    assert_int_equal(pl_outcome_from_child(&crash, "point 3", &o), 0);
+    assert_int_equal(o.status, PL_OUTCOME_CRASHED);
+    assert_string_equal(o.message, "the process of point 3 was killed by SIGSEGV");
+    pl_outcome_fini(&o);
+}
+
+static int stop_at_one(void *ctx, size_t job, const pl_pool_result *res, pl_diag *d)
+{
+    (void)res;
+    size_t *n = ctx;
+    ++*n;
+    return job == 1 ? pl_diag_set(d, PL_EIO, "stop") : 0;
+}
+
+static int quick(void *ctx, size_t job, FILE *out)
+{
+    (void)ctx;
+    fprintf(out, "%zu", job);
+    return 0;
+}
+
+static void test_pool_stops_when_told(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_pool_run(50, 1, quick, stop_at_one, &n, &d), PL_EIO);
+    assert_int_equal(n, 2); /* one at a time: jobs 0 and 1, then no more */
+    assert_string_equal(d.msg, "stop");
+}
+
+/* ---- Results files -------------------------------------------------------------- */
+
+static const char results_text[] =
+    "point,rep,k,seed,status,makespan_s,speedup,a.util,a.bubble_s,message\n"
+    "1,1,\"x,y\",2,ok,4,1.5,0.5,1,\n"
+    "0,0,2us,1,ok,1,2,0.25,,\n"
+    "1,0,\"x,y\",1,ok,2,1.5,0.75,3,\n"
+    "0,1,2us,2,deadlock,,,,,\"units wait, on each other\"\n"
+    "1,2,\"x,y\",3,ok,9,1.5,1,5,\n"
+    "2,0,9us,1,ok,1,1"; /* killed while writing this row */
+
+static void test_results_read_back_and_summarised(void **state)
+{
+    (void)state;
+    char *dir = pl_test_mkdtemp(), path[512];
+    snprintf(path, sizeof path, "%s/r.csv", dir);
+    pl_test_write_file(path, results_text);
+    pl_results r;
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_results_load(path, &r, &d), 0);
+    assert_int_equal(r.nrows, 5);
+    assert_int_equal(r.unfinished, strlen("2,0,9us,1,ok,1,1"));
+    assert_int_equal(r.whole + r.unfinished, strlen(results_text));
+    assert_int_equal(pl_results_sort(&r, path, &d), 0);
+    assert_int_equal(r.rows[0].point, 0);
+    assert_int_equal(r.rows[1].rep, 1);
+    assert_int_equal(r.rows[4].rep, 2);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(pl_results_summary(&r, path, f, &d), 0);
+    fclose(f);
+    /* Point 0: one replication ran (makespan 1, speedup 2): no spread. Point 1: makespans
+     * 2, 4, 9 have mean 5, sd sqrt(13) = 3.6055512754639891, and half-width
+     * t(0.975, 2) * sd / sqrt(3) = 4.302653 * 2.0816660 = 8.956686; speedup 1.5 thrice;
+     * a.bubble_s 3, 1, 5 (rep order) have mean 3 and sd 2. */
+    char *lines[4];
+    lines[0] = strtok(buf, "\n");
+    for (int i = 1; i < 4; i++)
+        lines[i] = strtok(NULL, "\n");
+    assert_null(lines[3]);
+    assert_string_equal(lines[0], "point,k,reps,ok,makespan_s_mean,makespan_s_sd,makespan_s_ci_low,"
+                                  "makespan_s_ci_high,speedup_mean,speedup_sd,speedup_ci_low,"
+                                  "speedup_ci_high,a.util_mean,a.util_sd,a.util_ci_low,"
+                                  "a.util_ci_high,a.bubble_s_mean,a.bubble_s_sd,"
+                                  "a.bubble_s_ci_low,a.bubble_s_ci_high");
+    assert_string_equal(lines[1], "0,2us,2,1,1,,,,2,,,,0.25,,,,,,,");
+    char *fields[32];
+    assert_int_equal(pl_csv_split(lines[2], fields, 32), 20);
+    assert_string_equal(fields[1], "x,y");
+    assert_string_equal(fields[2], "3");
+    assert_string_equal(fields[3], "3");
+    pl_assert_near(strtod(fields[4], NULL), 5, 1e-15);
+    pl_assert_near(strtod(fields[5], NULL), sqrt(13), 1e-14);
+    pl_assert_near(strtod(fields[6], NULL), 5 - 8.956686, 1e-5);
+    pl_assert_near(strtod(fields[7], NULL), 5 + 8.956686, 1e-5);
+    pl_assert_near(strtod(fields[9], NULL), 0, 1e-15);
+    pl_assert_near(strtod(fields[16], NULL), 3, 1e-15);
+    pl_assert_near(strtod(fields[17], NULL), 2, 1e-15);
+    free(buf);
+    /* A point and replication twice is refused. */
+    pl_results_fini(&r);
+    pl_test_write_file(path, "point,rep,seed,status,message\n0,0,1,ok,\n0,0,1,ok,\n");
+    assert_int_equal(pl_results_load(path, &r, &d), 0);
+    assert_int_equal(pl_results_sort(&r, path, &d), PL_EPARSE);
+    assert_true(pl_test_contains(d.msg, "holds point 0 rep 0 twice"));
+    pl_results_fini(&r);
+    pl_test_rmtree(dir);
+    free(dir);
+}
+
+/* ---- The program ---------------------------------------------------------------- */
+
+static void test_reps_table(void **state)
+{
+    (void)state;
+    /* Fixed durations: every replication gives the reference makespan, 1224 us
+     * (reference §3), so the spread is 0 and the interval is the mean itself. */
+    const char *fixed[] = {
+        "run", pl_test_src("workloads/dispatch_teaching.yaml"), "--reps", "3", "-j", "2", NULL};
+    pl_test_run r = pl_test_exec(120, fixed);
+    assert_int_equal(r.status, 0);
+    assert_true(pl_test_contains(r.out, "3 replications, seeds 1 to 3"));
+    assert_true(pl_test_contains(r.out,
+                                 "\nmakespan                   1.224 ms     0 s  1.224 ms to "
+                                 "1.224 ms  1.224 ms  1.224 ms\n"));
+    assert_true(pl_test_contains(r.out, "device.stream utilization"));
+    pl_test_run_free(&r);
+    /* Random kernels: five seeds from 11, the same table with 1 or 2 jobs at a time. */
+    const char *one[] = {"run",      pl_test_src("workloads/dispatch_teaching.yaml"),
+                         "--set",    "dispatch.ops[0].kernel={dist: normal, mean: 12us, sd: 3us}",
+                         "--reps",   "5",
+                         "--seed",   "11",
+                         "--format", "json",
+                         NULL};
+    const char *two[] = {"run",      pl_test_src("workloads/dispatch_teaching.yaml"),
+                         "--set",    "dispatch.ops[0].kernel={dist: normal, mean: 12us, sd: 3us}",
+                         "--reps",   "5",
+                         "--seed",   "11",
+                         "--format", "json",
+                         "-j",       "2",
+                         NULL};
+    pl_test_run a = pl_test_exec(120, one), b = pl_test_exec(120, two);
+    assert_int_equal(a.status, 0);
+    assert_string_equal(a.out, b.out);
+    assert_true(pl_test_contains(a.out, "\"first_seed\": 11"));
+    assert_true(pl_test_contains(a.out, "\"n\": 5"));
+    pl_test_run_free(&a);
+    pl_test_run_free(&b);
+}
+
+static void test_sensitivity_ranks_the_kernel_first(void **state)
+{
+    (void)state;
+    /* The teaching run is device-bound: makespan = 24 us + 100 x kernel (reference §3), so
+     * the kernel at 10.8 us and 13.2 us gives 1104 us and 1344 us, a swing of 240 us; the
+     * host steps move it by one op's share only (the first op's fill). */
+    const char *args[] = {"sensitivity",
+                          pl_test_src("workloads/dispatch_teaching.yaml"),
+                          "--keys",
+                          "dispatch.ops[0].infer,dispatch.ops[0].kernel,"
+                          "dispatch.threads.launch",
+                          "-j",
+                          "2",
+                          NULL};
+    pl_test_run r = pl_test_exec(120, args);
+    assert_int_equal(r.status, 0);
+    const char *kernel = strstr(r.out, "dispatch.ops[0].kernel   ####################|####"),
+               *infer = strstr(r.out, "dispatch.ops[0].infer");
+    assert_non_null(kernel);
+    assert_non_null(infer);
+    assert_true(kernel < infer);
+    assert_true(pl_test_contains(kernel, "10.8 us  13.2 us   1.104 ms  1.344 ms  240 us (19.6 %)"));
+    /* One launch thread cannot lose 10 %: 0 threads is refused and said so. */
+    assert_true(pl_test_contains(r.out, "dispatch.threads.launch=0: bad-input:"));
+    pl_test_run_free(&r);
+    const char *text[] = {"sensitivity", pl_test_src("workloads/dispatch_teaching.yaml"), "--keys",
+                          "dispatch.mode", NULL};
+    r = pl_test_exec(60, text);
+    assert_int_equal(r.status, 2);
+    assert_true(pl_test_contains(r.err, "--keys dispatch.mode: expected a key holding one "
+                                        "number, quantity or duration, got choice"));
+    pl_test_run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_points_lists_and_ranges),
+        cmocka_unit_test(test_points_errors),
+        cmocka_unit_test(test_csv_round_trip),
+        cmocka_unit_test(test_stats_student_t),
+        cmocka_unit_test(test_outcome_text_is_exact),
+        cmocka_unit_test(test_pool_reports_every_job),
+        cmocka_unit_test(test_pool_stops_when_told),
+        cmocka_unit_test(test_results_read_back_and_summarised),
+        cmocka_unit_test(test_reps_table),
+        cmocka_unit_test(test_sensitivity_ranks_the_kernel_first),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
