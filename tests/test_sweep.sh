@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Whole sweeps of the dispatch teaching example (reference §3): the results do not
+# depend on -j; a point that cannot run is a row and makes the exit status 1; a sweep
+# killed with SIGKILL at random moments and resumed ends with the same bytes, no row
+# lost or doubled; shards merged by scripts/merge_results.sh equal the whole sweep;
+# a results file is never overwritten or resumed by another sweep.
+set -euo pipefail
+
+bin=${PL_BINARY:?PL_BINARY names the pipelab program}
+src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+scenario=$src/workloads/dispatch_teaching.yaml
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# 4 x 6 = 24 points: launch threads 1..4, launch cost 2..12 us.
+vary=(--vary dispatch.threads.launch=1:4:1 --vary 'dispatch.ops[0].launch=2us:12us:2us')
+
+"$bin" sweep "$scenario" "${vary[@]}" -o one.csv -j 1 >/dev/null
+"$bin" sweep "$scenario" "${vary[@]}" -o two.csv -j 2 >/dev/null
+cmp one.csv two.csv || fail "-j 1 and -j 2 gave different results"
+[ "$(wc -l < one.csv)" -eq 25 ] || fail "expected a header and 24 rows"
+
+# Point 2 is 1 launch thread at 6 us: the three host steps (10 + 8 + 6 us) feed the
+# 12 us kernels faster than they run, so the makespan is the reference's 1224 us and
+# the speedup over the serial 2412 us is 1.97.
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+         $1 == 2 {
+           m = $col["makespan_s"]; s = $col["speedup"]
+           if ($col["dispatch.threads.launch"] != 1 || $col["dispatch.ops[0].launch"] != "6us") exit 1
+           if (m < 1224e-6 * (1 - 1e-9) || m > 1224e-6 * (1 + 1e-9)) exit 2
+           if (s < 2412 / 1224 - 1e-9 || s > 2412 / 1224 + 1e-9) exit 3
+           found = 1 }
+         END { exit found ? 0 : 4 }' one.csv || fail "point 2 is not 1 thread at 6us with makespan 1224 us (awk status $?)"
+
+# A value the scenario refuses is a row with its status and message; the others run,
+# and the exit status says that something failed.
+set +e
+"$bin" sweep "$scenario" --vary dispatch.threads.launch=0,1 -o bad.csv >out.txt 2>err.txt
+status=$?
+set -e
+[ $status -eq 1 ] || fail "a failed point should exit 1, got $status"
+grep -q '^0,0,0,1,bad-input,.*expected an integer > 0' bad.csv || fail "no bad-input row for 0 threads"
+grep -q '^1,0,1,1,ok,' bad.csv || fail "the good point did not run"
+grep -q '1 of 2 rows failed' err.txt || fail "the exit message does not count the failure"
+
+# An existing file is not overwritten, nor resumed by a different sweep.
+if "$bin" sweep "$scenario" "${vary[@]}" -o one.csv 2>err.txt; then fail "overwrote one.csv"; fi
+grep -q 'one.csv exists: --resume continues that sweep, --force starts it again' err.txt ||
+  fail "no clear message for an existing file"
+if "$bin" sweep "$scenario" --vary dispatch.threads.launch=1:5:1 -o one.csv --resume 2>err.txt; then
+  fail "resumed another sweep's file"
+fi
+grep -q 'written by another sweep' err.txt || fail "no clear message for another sweep's file"
+
+# Killed at random moments (fixed seeds, so the test is the same every time), resumed,
+# and finished: the same bytes as the sweep run in one go.
+RANDOM=20261121
+rm -f killed.csv
+for i in 1 2 3 4 5 6 7 8; do
+  "$bin" sweep "$scenario" "${vary[@]}" -o killed.csv -j 2 --resume >/dev/null 2>&1 &
+  pid=$!
+  sleep "0.0$((RANDOM % 9 + 1))"
+  kill -9 $pid 2>/dev/null || true
+  wait $pid 2>/dev/null || true
+  if [ -f killed.csv ]; then
+    # Every line but the last is whole: a header and rows of the full width.
+    awk -F, 'NR == 1 { n = NF } NF < n - 0 && !/"/ { bad = 1 } END { exit bad }' killed.csv ||
+      fail "a row was cut short after kill $i"
+  fi
+done
+"$bin" sweep "$scenario" "${vary[@]}" -o killed.csv -j 2 --resume >resumed.txt
+cmp one.csv killed.csv || fail "resuming after kills did not give the whole sweep"
+grep -q 'resumed' resumed.txt || fail "no resume count"
+
+# Shards: three machines' worth, merged, equal the whole sweep.
+for i in 0 1 2; do
+  "$bin" sweep "$scenario" "${vary[@]}" -o "shard$i.csv" --shard "$i/3" >/dev/null
+done
+"$src/scripts/merge_results.sh" -o merged.csv shard0.csv shard1.csv shard2.csv >/dev/null
+cmp one.csv merged.csv || fail "the merged shards differ from the whole sweep"
+if "$src/scripts/merge_results.sh" -o twice.csv shard0.csv shard0.csv 2>err.txt; then
+  fail "merged a shard with itself"
+fi
+grep -q 'appears more than once' err.txt || fail "no message for a doubled row"
+
+echo "test_sweep.sh: all checks passed"
