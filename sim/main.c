@@ -6,6 +6,7 @@
  * Exit status: 0 success, 1 a model that cannot finish (deadlock), 2 bad input or
  * usage, 3 an internal failure.
  */
+#include "compare.h"
 #include "config.h"
 #include "gantt.h"
 #include "model.h"
@@ -68,8 +69,11 @@ static const char usage[] =
 struct options {
     const char *command;
     const char *scenario;
+    const char *scenario2; /* compare's B */
     const char **sets;
     size_t nsets;
+    const char **side_sets[2]; /* compare's --a and --b */
+    size_t nside[2];
     const char *format;
     const char *trace;
     const char *outdir;
@@ -239,7 +243,7 @@ static int parse_valued(struct options *o, int argc, char **argv, int *i, pl_dia
     static const char *const names[] = {"--set",   "--seed", "--format", "--trace",
                                         "-o",      "--cores", "--stg",   "--units",
                                         "--vary",  "--reps", "-j",       "--shard",
-                                        "--keys",  "--delta"};
+                                        "--keys",  "--delta", "--a",     "--b"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         bool missing = false;
         const char *v = option_value(argc, argv, i, names[k], &missing);
@@ -270,8 +274,10 @@ static int parse_valued(struct options *o, int argc, char **argv, int *i, pl_dia
             rc = parse_numbers(o, k, v, d);
         else if (k == 12)
             rc = parse_keys(o, v, d);
-        else
+        else if (k == 13)
             rc = parse_delta(o, v, d);
+        else
+            o->side_sets[k - 14][o->nside[k - 14]++] = v;
         return rc ? rc : 1;
     }
     return 0;
@@ -293,6 +299,8 @@ static int parse_flag(struct options *o, const char *arg, pl_diag *d)
         return usage_error(d, "unknown option '%s'", arg);
     else if (!o->scenario)
         o->scenario = arg;
+    else if (!o->scenario2 && strcmp(o->command, "compare") == 0)
+        o->scenario2 = arg;
     else
         return usage_error(d, "more than one scenario given ('%s')", arg);
     return 0;
@@ -303,6 +311,14 @@ static int check_sweep_args(const struct options *o, pl_diag *d)
 {
     bool sweep = strcmp(o->command, "sweep") == 0, run = strcmp(o->command, "run") == 0;
     bool sens = strcmp(o->command, "sensitivity") == 0;
+    bool compare = strcmp(o->command, "compare") == 0;
+    if (!compare && (o->nside[0] || o->nside[1]))
+        return usage_error(d, "--a and --b belong to pipelab compare");
+    if (compare && !o->scenario2 && !o->nside[0] && !o->nside[1])
+        return usage_error(d, "pipelab compare needs two scenarios, or one with --a K=V and "
+                              "--b K=V overrides for its two sides");
+    if (compare && (o->outdir || o->trace || o->gantt || !strcmp(o->format, "csv")))
+        return usage_error(d, "pipelab compare prints text or json");
     if (!sens && (o->nkeys || o->delta))
         return usage_error(d, "--keys and --delta belong to pipelab sensitivity");
     if (sens && !o->nkeys)
@@ -333,7 +349,9 @@ static int check_sweep_args(const struct options *o, pl_diag *d)
 static int parse_args(int argc, char **argv, struct options *o, pl_diag *d)
 {
     o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
-    if (!o->sets)
+    o->side_sets[0] = calloc((size_t)argc + 1, sizeof *o->sets);
+    o->side_sets[1] = calloc((size_t)argc + 1, sizeof *o->sets);
+    if (!o->sets || !o->side_sets[0] || !o->side_sets[1])
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     o->format = "text";
     o->command = argv[1];
@@ -571,6 +589,55 @@ static int cmd_summary(const struct options *o, pl_diag *d)
     return rc;
 }
 
+/* One side of a comparison: its scenario with the common overrides and its own. */
+static int compare_side(const struct options *o, int side, pl_session **s, char **label,
+                        pl_diag *d)
+{
+    const char *path = side == 1 && o->scenario2 ? o->scenario2 : o->scenario;
+    size_t n = o->nsets + o->nside[side], len = 1;
+    const char **sets = calloc(n + 1, sizeof *sets);
+    if (!sets)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    memcpy(sets, o->sets, o->nsets * sizeof *sets);
+    memcpy(sets + o->nsets, o->side_sets[side], o->nside[side] * sizeof *sets);
+    for (size_t i = 0; i < o->nside[side]; i++)
+        len += strlen(o->side_sets[side][i]) + 1;
+    *label = calloc(len, 1);
+    for (size_t i = 0; *label && i < o->nside[side]; i++)
+        strcat(strcat(*label, i ? " " : ""), o->side_sets[side][i]);
+    int rc = *label ? pl_session_open(path, sets, n, s, d)
+                    : pl_diag_set(d, PL_ENOMEM, "out of memory");
+    /* The comparison shows no model figures: the advice's extra simulations would be lost. */
+    if (rc == 0)
+        pl_session_skip_advice(*s);
+    if (rc == 0)
+        rc = pl_session_run(*s, d);
+    free(sets);
+    return rc;
+}
+
+static int cmd_compare(const struct options *o, pl_diag *d)
+{
+    pl_session *s[2] = {NULL, NULL};
+    char *label[2] = {NULL, NULL};
+    int rc = compare_side(o, 0, &s[0], &label[0], d);
+    if (rc == 0)
+        rc = compare_side(o, 1, &s[1], &label[1], d);
+    if (rc == 0) {
+        pl_compare_side a = {pl_session_report(s[0]), label[0][0] ? label[0] : NULL};
+        pl_compare_side b = {pl_session_report(s[1]), label[1][0] ? label[1] : NULL};
+        rc = strcmp(o->format, "json") == 0 ? pl_compare_json(&a, &b, stdout, d)
+                                            : pl_compare_text(&a, &b, stdout, d);
+    }
+    if (rc == 0 && fflush(stdout) != 0)
+        rc = pl_diag_set(d, PL_EIO, "cannot write to standard output");
+    for (int i = 0; i < 2; i++) {
+        pl_session_destroy(s[i]);
+        free(label[i]);
+    }
+    return rc;
+}
+
 static int cmd_config(const struct options *o, pl_diag *d)
 {
     pl_config *c = NULL;
@@ -623,7 +690,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "run") && strcmp(argv[1], "config") && strcmp(argv[1], "keys") &&
         strcmp(argv[1], "partition") && strcmp(argv[1], "plan") && strcmp(argv[1], "sweep") &&
-        strcmp(argv[1], "sensitivity") && strcmp(argv[1], "summary")) {
+        strcmp(argv[1], "sensitivity") && strcmp(argv[1], "summary") &&
+        strcmp(argv[1], "compare")) {
         usage_error(&d, "unknown command '%s'", argv[1]);
         return fail(&d);
     }
@@ -646,10 +714,14 @@ int main(int argc, char **argv)
             rc = cmd_sensitivity(&o, &d);
         else if (strcmp(o.command, "summary") == 0)
             rc = cmd_summary(&o, &d);
+        else if (strcmp(o.command, "compare") == 0)
+            rc = cmd_compare(&o, &d);
         else
             rc = cmd_run(&o, &d);
     }
     free(o.sets);
+    free(o.side_sets[0]);
+    free(o.side_sets[1]);
     pl_sweep_points_fini(&o.points);
     free(o.keys);
     free(o.key_list);
