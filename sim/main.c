@@ -47,6 +47,19 @@ static const char usage[] =
     "       pipelab plan --stg FILE --units P [--format json]\n"
     "                                         list-schedule a Standard Task Graph file on P\n"
     "                                         identical units, beside its lower bound\n"
+    "       pipelab run SCENARIO --reps R [-j N] [--seed S] [--set K=V]... [--format json]\n"
+    "                                         R seeds: mean, sd and 95 % confidence interval\n"
+    "       pipelab sweep SCENARIO --vary KEY=V1,V2,... --vary KEY=START:STOP:STEP ...\n"
+    "                     -o RESULTS.csv [-j N] [--reps R] [--seed S] [--shard I/N]\n"
+    "                     [--resume | --force] [--set K=V]...\n"
+    "                                         every combination of the values, one CSV row\n"
+    "                                         per point and replication (docs/sweeps.md)\n"
+    "       pipelab summary RESULTS.csv       mean, sd and 95 % interval per sweep point\n"
+    "       pipelab sensitivity SCENARIO --keys K1,K2,... [--delta 10%] [-j N]\n"
+    "                                         each key at -delta and +delta, ranked by the\n"
+    "                                         makespan's swing\n"
+    "       pipelab compare A.yaml [B.yaml] [--a K=V]... [--b K=V]... [--format json]\n"
+    "                                         two runs side by side, with deltas\n"
     "       pipelab keys                      list every key with type, unit, default, help\n"
     "       pipelab --help | --version\n"
     "\n"
@@ -64,7 +77,10 @@ static const char usage[] =
     "  --no-advice       skip the extra simulations behind a model's advice (the tile\n"
     "                    model's smallest buffer depths)\n"
     "\n"
-    "exit status: 0 ok, 1 the model cannot finish, 2 bad input, 3 internal error\n";
+    "\n"
+    "exit status: 0 ok, 1 the model cannot finish (or, for sweep, run --reps and\n"
+    "sensitivity, some point or replication failed: its row or line says why),\n"
+    "2 bad input, 3 internal error\n";
 
 struct options {
     const char *command;
