@@ -43,7 +43,8 @@ struct sweep {
     size_t njobs, done;
     int fd; /* the results file, for appending */
     pl_sweep_tally *t;
-    double t0;
+    double t0;    /* when the sweep began */
+    double t_sim; /* when the simulations began: the pace the time to go is worked out from */
 };
 
 static double now_s(void)
@@ -267,10 +268,13 @@ static void progress(const struct sweep *s, bool last)
     size_t done = s->done, todo = s->njobs;
     fprintf(stderr, "\rsweep: %zu/%zu done, %zu failed, %.1f s elapsed", done + s->t->resumed,
             s->t->total, s->t->failed, el);
-    if (done > 0 && done < todo)
-        fprintf(stderr, ", about %.0f s to go   ", el / (double)done * (double)(todo - done));
+    double left = done > 0 ? (now_s() - s->t_sim) / (double)done * (double)(todo - done) : 0;
+    if (done > 0 && done < todo && left >= 1)
+        fprintf(stderr, ", about %.0f s to go   ", left);
+    else if (done > 0 && done < todo)
+        fputs(", under a second to go", stderr);
     else
-        fputs("                  ", stderr);
+        fputs("                      ", stderr);
     if (last)
         fputc('\n', stderr);
     fflush(stderr);
@@ -506,6 +510,7 @@ int pl_sweep_run(const pl_sweep_options *o, pl_sweep_tally *t, pl_diag *d)
     if (rc == 0)
         rc = list_jobs(&s, done, d);
     if (rc == 0) {
+        s.t_sim = now_s();
         progress(&s, false);
         rc = pl_pool_run(s.njobs, o->jobs, work_simulate, heard_simulated, &s, d);
         progress(&s, true);
