@@ -70,8 +70,10 @@ static const char usage[] =
     "  --format F        text (default), json, or csv (the unit table)\n"
     "  --gantt           draw an ASCII Gantt chart of the run and its baseline\n"
     "  --trace FILE      write a Chrome trace (open it in https://ui.perfetto.dev)\n"
-    "  -o DIR            write every report format, the trace, the Gantt chart, the\n"
-    "                    effective config and the seed into DIR\n"
+    "  -o DIR            write every report format (units.csv: the unit table,\n"
+    "                    intervals.csv: every unit's tasks and idle intervals), the\n"
+    "                    trace, the Gantt chart, the effective config and the seed\n"
+    "                    into DIR (scripts/plot_gantt.sh DIR draws it)\n"
     "  --force           write into a non-empty DIR\n"
     "  --timing          print the simulation's wall time on standard error\n"
     "  --no-advice       skip the extra simulations behind a model's advice (the tile\n"
@@ -445,7 +447,8 @@ static int write_dir(const struct options *o, const pl_session *s, pl_diag *d)
         render_fn fn;
     } files[] = {
         {"report.txt", pl_report_text}, {"report.json", pl_report_json},
-        {"units.csv", pl_report_csv},   {"trace.json", pl_trace_write},
+        {"units.csv", pl_report_csv},   {"intervals.csv", pl_report_intervals},
+        {"trace.json", pl_trace_write},
         {"gantt.txt", gantt_fixed},
     };
     const pl_report *r = pl_session_report(s);

@@ -61,4 +61,11 @@ int pl_report_json(const pl_report *r, FILE *out, pl_diag *d);
  * of the baseline, the first column saying which. */
 int pl_report_csv(const pl_report *r, FILE *out, pl_diag *d);
 
+/* Every unit's timeline as CSV intervals with a header row, for the run and then the
+ * baseline (when it is another graph): its tasks, and its fill, bubbles and drain longer
+ * than pl_metrics_noise, each idle interval with the task that ends it and the cause of
+ * that task's wait (see docs/reports.md). Per unit the intervals add up to the metrics'
+ * busy, fill, bubble and drain times. */
+int pl_report_intervals(const pl_report *r, FILE *out, pl_diag *d);
+
 #endif

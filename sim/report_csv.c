@@ -3,31 +3,13 @@
  * report_csv.c — the unit tables of the run and its baseline as one CSV file.
  *
  * Invariant: every row has as many fields as the header, reals are printed with
- * %.17g so that reading them back gives the same doubles, and a field is quoted
- * (RFC 4180) exactly when it holds a comma, a quote or a line break. Lines end in
- * LF, not the CRLF of the RFC, so that awk, cut and gnuplot read the last column
- * without a stray carriage return.
+ * %.17g so that reading them back gives the same doubles, and fields are quoted as
+ * csv.h says (RFC 4180, lines ending in LF).
  */
 #include "report.h"
 
+#include "csv.h"
 #include "report_parts.h"
-
-#include <string.h>
-
-static void put_field(FILE *out, const char *s)
-{
-    if (!s[strcspn(s, ",\"\r\n")]) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
 
 static void put_real(FILE *out, double x)
 {
@@ -41,7 +23,7 @@ static void header(FILE *out)
           out);
     for (int k = 0; k < PL_EDGE_KIND_COUNT; k++) {
         fputs(",cause_", out);
-        put_field(out, pl_edge_cause_name((pl_edge_kind)k));
+        pl_csv_put(out, pl_edge_cause_name((pl_edge_kind)k));
         fputs("_s", out);
     }
     fputc('\n', out);
@@ -51,11 +33,11 @@ static void unit_row(FILE *out, const char *mode, const pl_run *run, uint32_t u)
 {
     const pl_unit_metrics *um = &run->m->units[u];
     const pl_graph *g = run->graph;
-    put_field(out, mode);
+    pl_csv_put(out, mode);
     fputc(',', out);
-    put_field(out, pl_graph_unit_name(g, u));
+    pl_csv_put(out, pl_graph_unit_name(g, u));
     fputc(',', out);
-    put_field(out, pl_graph_place_name(g, pl_graph_unit_place(g, u)));
+    pl_csv_put(out, pl_graph_place_name(g, pl_graph_unit_place(g, u)));
     fprintf(out, ",%llu", (unsigned long long)um->tasks);
     put_real(out, um->busy);
     put_real(out, um->work);
