@@ -325,8 +325,12 @@ END {
         gi = order[o]
         dodge = step * (o - (ngroups + 1) / 2)
         t = G != "" ? G " = " group_text[gi] : ""
+        # gnuplot has 8 line colours: past 8 groups, other marks and dashes tell them apart.
+        split("7 5 9 11 13", marks, " ")
+        pt = marks[(o - 1) % 5 + 1]
+        dt = int((o - 1) / 8) + 1
         if (replicated) line = line (line != "" ? ", " : "") sprintf("\"%s\" index %d using ($1+%.17g):($4 > 1 ? $2 : NaN):3 with yerrorbars lt %d lw 1.5 ps 0 notitle", data, o - 1, dodge, o)
-        line = line (line != "" ? ", " : "") sprintf("\"%s\" index %d using ($1+%.17g):2 with linespoints lt %d lw 2 pt 7 ps 1.1 title %s", data, o - 1, dodge, o, G != "" ? gq(t) : "\"\"")
+        line = line (line != "" ? ", " : "") sprintf("\"%s\" index %d using ($1+%.17g):2 with linespoints lt %d dt %d lw 2 pt %d ps 1.1 title %s", data, o - 1, dodge, o, dt, pt, G != "" ? gq(t) : "\"\"")
     }
     print "plot " line > gp
     close(gp)
