@@ -32,7 +32,7 @@
 #define RELATIVE_NOISE 1e-9
 /* A ratio of makespans below this reads 1.00x: say "slightly" instead. */
 #define SLIGHTLY 1.005
-#define WRAP     78
+#define WRAP     PL_REPORT_WRAP
 
 static const char *const letter[2] = {"A", "B"};
 
@@ -275,28 +275,6 @@ static int faster_side(const struct compare *c, double *ratio)
 
 /* ---- Text: formatting ------------------------------------------------------------ */
 
-/* Items per second with an SI prefix and 4 significant digits ("81.7 k ops/s"), as the
- * text report writes them. */
-static void format_rate(double rate, const char *what, char *buf, size_t len)
-{
-    static const char *const prefix[] = {"", " k", " M", " G", " T"};
-    const int top = (int)(sizeof prefix / sizeof prefix[0]) - 1;
-    int p = 0;
-    double scale = 1;
-    while (p < top && rate >= 1e3 * scale) {
-        p++;
-        scale *= 1e3;
-    }
-    char num[32];
-    snprintf(num, sizeof num, "%.4g", rate / scale);
-    if (p < top && strtod(num, NULL) >= 1e3) { /* 999.96 to 4 digits is 1000: 1 k */
-        p++;
-        scale *= 1e3;
-        snprintf(num, sizeof num, "%.4g", rate / scale);
-    }
-    snprintf(buf, len, "%s%s %s/s", num, prefix[p], what);
-}
-
 /* x with `decimals` decimals and a suffix, signed unless it reads as zero; "-" when x is
  * not a number. */
 static void signed_fixed(double x, int decimals, const char *suffix, char *buf, size_t len)
@@ -332,7 +310,7 @@ static void value_text(const struct compare *c, const struct figure *f, int side
         snprintf(buf, len, "%s", PL_TIME_TEXT(v));
         return;
     case RATE:
-        format_rate(v, noun(c, side), buf, len);
+        pl_report_rate(v, noun(c, side), buf, len);
         return;
     case SPEEDUP:
         snprintf(buf, len, "%.2fx", v);
@@ -356,7 +334,7 @@ static void delta_text(const struct compare *c, const struct figure *f, char *bu
             snprintf(buf, len, "-");
             return;
         }
-        format_rate(fabs(d), noun(c, 0), rate, sizeof rate);
+        pl_report_rate(fabs(d), noun(c, 0), rate, sizeof rate);
         snprintf(buf, len, "%s%s", d > 0 ? "+" : d < 0 ? "-" : "", rate);
         return;
     case SPEEDUP:
@@ -365,46 +343,6 @@ static void delta_text(const struct compare *c, const struct figure *f, char *bu
     case FRACTION:
         signed_fixed(100.0 * d, 1, " pp", buf, len);
         return;
-    }
-}
-
-/* A sentence being written: appends are cut at the end of the buffer, never past it. */
-struct sentence {
-    char text[2048];
-    size_t len;
-};
-
-static void say(struct sentence *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void say(struct sentence *s, const char *fmt, ...)
-{
-    size_t room = sizeof s->text - s->len;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(s->text + s->len, room, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        s->len += (size_t)n < room ? (size_t)n : room - 1;
-}
-
-/* Prints a sentence wrapped at WRAP columns, each line after `indent` spaces. */
-static void put_wrapped(FILE *out, int indent, const char *text)
-{
-    const size_t room = (size_t)(WRAP - indent);
-    const char *p = text;
-    while (*p) {
-        size_t len = strlen(p), cut = len;
-        if (len > room) {
-            cut = room;
-            while (cut > 0 && p[cut] != ' ')
-                cut--;
-            if (cut == 0) /* one word longer than a line: let it run over */
-                cut = strcspn(p, " ");
-        }
-        fprintf(out, "%*s%.*s\n", indent, "", (int)cut, p);
-        p += cut;
-        while (*p == ' ')
-            p++;
     }
 }
 
@@ -427,22 +365,22 @@ static void header(const struct compare *c, int side, FILE *out)
 
 static void verdict(const struct compare *c, FILE *out)
 {
-    struct sentence s = {0};
+    pl_sentence s = {0};
     double a = c->run[0]->m->makespan, b = c->run[1]->m->makespan, ratio;
     int faster = faster_side(c, &ratio);
     if (faster < 0) {
-        say(&s, "A and B take the same time: makespan %s.", PL_TIME_TEXT(a));
+        pl_say(&s, "A and B take the same time: makespan %s.", PL_TIME_TEXT(a));
     } else {
         const char *how = faster ? "faster" : "slower";
         if (!isfinite(ratio))
-            say(&s, "B is %s than A", how);
+            pl_say(&s, "B is %s than A", how);
         else if (ratio < SLIGHTLY)
-            say(&s, "B is slightly %s than A", how);
+            pl_say(&s, "B is slightly %s than A", how);
         else
-            say(&s, "B is %.2fx %s than A", ratio, how);
-        say(&s, ": makespan %s against %s.", PL_TIME_TEXT(b), PL_TIME_TEXT(a));
+            pl_say(&s, "B is %.2fx %s than A", ratio, how);
+        pl_say(&s, ": makespan %s against %s.", PL_TIME_TEXT(b), PL_TIME_TEXT(a));
     }
-    put_wrapped(out, 0, s.text);
+    pl_report_wrapped(out, 0, s.text);
 }
 
 static int summary(const struct compare *c, FILE *out)
@@ -523,36 +461,36 @@ static int unit_table(const struct compare *c, FILE *out)
 
 static void share_sentence(const struct compare *c, const struct row *row, FILE *out)
 {
-    struct sentence s = {0};
+    pl_sentence s = {0};
     double a = unit_value(c, row, 0, SHARE), b = unit_value(c, row, 1, SHARE);
     if (isnan(b))
-        say(&s, "%s, only in A, took %.1f %% of the critical path.", row->name, 100.0 * a);
+        pl_say(&s, "%s, only in A, took %.1f %% of the critical path.", row->name, 100.0 * a);
     else if (isnan(a))
-        say(&s, "%s, only in B, takes %.1f %% of the critical path.", row->name, 100.0 * b);
+        pl_say(&s, "%s, only in B, takes %.1f %% of the critical path.", row->name, 100.0 * b);
     else
-        say(&s, "%s's share of the critical path %s from %.1f %% to %.1f %%.", row->name,
+        pl_say(&s, "%s's share of the critical path %s from %.1f %% to %.1f %%.", row->name,
             b > a ? "rose" : "fell", 100.0 * a, 100.0 * b);
-    put_wrapped(out, 2, s.text);
+    pl_report_wrapped(out, 2, s.text);
 }
 
 static void bottleneck_sentence(const struct compare *c, FILE *out)
 {
-    struct sentence s = {0};
+    pl_sentence s = {0};
     double ua = 0, ub = 0;
     const char *a = busiest(c, 0, &ua), *b = busiest(c, 1, &ub);
     if (!a || !b)
-        say(&s, "%s has no units: there is no bottleneck to compare.", a ? "B" : "A");
+        pl_say(&s, "%s has no units: there is no bottleneck to compare.", a ? "B" : "A");
     else if (strcmp(a, b) == 0)
-        say(&s,
+        pl_say(&s,
             "The bottleneck (the busiest unit) stays %s: busy %.1f %% of the makespan in A,"
             " %.1f %% in B.",
             a, 100.0 * ua, 100.0 * ub);
     else
-        say(&s,
+        pl_say(&s,
             "The bottleneck (the busiest unit) moved from %s (busy %.1f %% of the makespan"
             " in A) to %s (busy %.1f %% in B).",
             a, 100.0 * ua, b, 100.0 * ub);
-    put_wrapped(out, 2, s.text);
+    pl_report_wrapped(out, 2, s.text);
 }
 
 static int critical_section(const struct compare *c, FILE *out)
@@ -563,7 +501,7 @@ static int critical_section(const struct compare *c, FILE *out)
         return n;
     fputs("critical path:\n", out);
     if (n == 0)
-        put_wrapped(out, 2,
+        pl_report_wrapped(out, 2,
                     "No unit's share of the critical path changed by more than 1 percentage"
                     " point.");
     for (int i = 0; i < n; i++)
@@ -659,19 +597,6 @@ int pl_compare_text(const pl_compare_side *a, const pl_compare_side *b, FILE *ou
 
 /* ---- JSON ---------------------------------------------------------------------------- */
 
-/* Appends item to a, stealing it, with the all-or-nothing rule of pl_report_json_with. */
-static json_t *append(json_t *a, json_t *item)
-{
-    if (!a) {
-        json_decref(item);
-        return NULL;
-    }
-    if (json_array_append_new(a, item) != 0) {
-        json_decref(a);
-        return NULL;
-    }
-    return a;
-}
 
 /* {"a", "b", "delta"}: null for a side without the figure and for its difference. */
 static json_t *pair_object(double a, double b, double delta)
@@ -739,7 +664,7 @@ static json_t *units_array(const struct compare *c)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < c->nrows; i++)
-        a = append(a, unit_object(c, &c->rows[i]));
+        a = pl_report_json_append(a, unit_object(c, &c->rows[i]));
     return a;
 }
 
@@ -757,7 +682,7 @@ static json_t *critical_array(const struct compare *c)
         o = pl_report_json_with(o, "a", pl_report_json_real(unit_value(c, row, 0, SHARE)));
         o = pl_report_json_with(o, "b", pl_report_json_real(unit_value(c, row, 1, SHARE)));
         o = pl_report_json_with(o, "delta", pl_report_json_real(share_moved(c, row)));
-        a = append(a, o);
+        a = pl_report_json_append(a, o);
     }
     free(moved);
     return a;

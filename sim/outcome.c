@@ -136,14 +136,23 @@ static int outcome_of(const char *scenario, const char *const *sets, size_t nset
     return out;
 }
 
-int pl_outcome_simulate(const char *scenario, const char *const *sets, size_t nsets, pl_outcome *o)
+int pl_outcome_job(const char *scenario, const char *const *sets, size_t nsets,
+                   const char *const *more, size_t nmore, bool simulate, FILE *out)
 {
-    return outcome_of(scenario, sets, nsets, true, o);
-}
-
-int pl_outcome_lower(const char *scenario, const char *const *sets, size_t nsets, pl_outcome *o)
-{
-    return outcome_of(scenario, sets, nsets, false, o);
+    const char **all = calloc(nsets + nmore + 1, sizeof *all);
+    pl_outcome o;
+    pl_outcome_init(&o);
+    int rc = all ? 0 : PL_ENOMEM;
+    if (rc == 0) {
+        memcpy(all, sets, nsets * sizeof *all);
+        memcpy(all + nsets, more, nmore * sizeof *all);
+        rc = outcome_of(scenario, all, nsets + nmore, simulate, &o);
+    }
+    if (rc == 0)
+        rc = pl_outcome_write(&o, out);
+    pl_outcome_fini(&o);
+    free(all);
+    return rc == 0 ? 0 : 3;
 }
 
 /* ---- Text form ----------------------------------------------------------------- */

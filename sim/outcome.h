@@ -46,7 +46,7 @@ typedef struct pl_outcome_unit {
  * pl_outcome_fini. Only status, seed and message are set when status is not OK. */
 typedef struct pl_outcome {
     pl_outcome_status status;
-    unsigned long long seed; /* as loaded; left as the caller set it when loading failed */
+    unsigned long long seed; /* as loaded; 0 when the scenario could not be loaded */
     double makespan, throughput, speedup, bound, efficiency;
     size_t nunits;
     pl_outcome_unit *units; /* the run's units in graph order; owned */
@@ -61,15 +61,14 @@ void pl_outcome_fini(pl_outcome *o);
 int pl_outcome_check(const char *scenario, const char *const *sets, size_t nsets,
                      unsigned long long *seed, pl_diag *d);
 
-/* Loads `scenario` with `sets` (borrowed, see pl_config_load), simulates it and its
- * baseline one after the other, without a model's advice, and fills o. A failure is an
- * outcome, not an error: o->status and o->message say what went wrong. Returns 0, or
- * PL_ENOMEM when o itself could not be filled. */
-int pl_outcome_simulate(const char *scenario, const char *const *sets, size_t nsets, pl_outcome *o);
-
-/* Loads and lowers the scenario without simulating it and fills only o's status, seed,
- * message and unit names: the units a simulation would report. Same returns. */
-int pl_outcome_lower(const char *scenario, const char *const *sets, size_t nsets, pl_outcome *o);
+/* The whole of a pool job (pool.h) that runs one scenario: loads it with `sets` followed
+ * by `more` (both borrowed), simulates it and its baseline one after the other,
+ * without a model's advice (or, when !simulate, only lowers it, and the outcome holds just
+ * the unit names: the units a simulation would report), and writes the outcome to out. A
+ * scenario that cannot run is an outcome, not an error: its status and message say why. Returns the
+ * child's exit status: 0, or 3 when out of memory or the outcome could not be written. */
+int pl_outcome_job(const char *scenario, const char *const *sets, size_t nsets,
+                   const char *const *more, size_t nmore, bool simulate, FILE *out);
 
 /* Writes o as text that pl_outcome_read reads back exactly. Returns 0 or PL_EIO. */
 int pl_outcome_write(const pl_outcome *o, FILE *out);

@@ -67,25 +67,34 @@ static _Noreturn void child(struct slot *slots, size_t nslots, int fd, size_t jo
     _exit(status);
 }
 
-static int spawn(struct slot *slots, size_t nslots, struct slot *s, size_t job, pl_pool_work work,
-                 void *ctx, pl_diag *d)
+int pl_pool_fork(pid_t *pid, int *fd, pl_diag *d)
 {
     int p[2];
     if (pipe(p) != 0)
         return pl_diag_set(d, PL_EIO, "cannot create a pipe: %s", strerror(errno));
     fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
+    *pid = fork();
+    if (*pid < 0) {
         close(p[0]);
         close(p[1]);
         return pl_diag_set(d, PL_ECHILD, "cannot fork: %s", strerror(errno));
     }
-    if (pid == 0) {
-        close(p[0]);
-        child(slots, nslots, p[1], job, work, ctx);
-    }
-    close(p[1]);
-    *s = (struct slot){.pid = pid, .fd = p[0], .job = job};
+    close(*pid == 0 ? p[0] : p[1]);
+    *fd = *pid == 0 ? p[1] : p[0];
+    return 0;
+}
+
+static int spawn(struct slot *slots, size_t nslots, struct slot *s, size_t job, pl_pool_work work,
+                 void *ctx, pl_diag *d)
+{
+    pid_t pid;
+    int fd;
+    int rc = pl_pool_fork(&pid, &fd, d);
+    if (rc != 0)
+        return rc;
+    if (pid == 0)
+        child(slots, nslots, fd, job, work, ctx);
+    *s = (struct slot){.pid = pid, .fd = fd, .job = job};
     return 0;
 }
 

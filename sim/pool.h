@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* How one job ended, as the parent saw it. */
 typedef struct pl_pool_result {
@@ -40,6 +41,11 @@ typedef int (*pl_pool_done)(void *ctx, size_t job, const pl_pool_result *res, pl
  * a pipe), PL_ENOMEM, or what done returned.
  */
 int pl_pool_run(size_t n, int width, pl_pool_work work, pl_pool_done done, void *ctx, pl_diag *d);
+
+/* Creates a pipe and forks, standard streams flushed first. In the child *pid is 0 and *fd
+ * the pipe's write end; in the parent *pid is the child's and *fd the read end. Fails, in
+ * the parent and with no child, with PL_EIO (no pipe) or PL_ECHILD (no fork). */
+int pl_pool_fork(pid_t *pid, int *fd, pl_diag *d);
 
 /* In a freshly forked child: restores the default action of the signals that a crash or
  * a kill raises, so that the parent sees the child die of them (a handler the parent

@@ -17,19 +17,6 @@
 #define PL_VERSION "dev"
 #endif
 
-/* Appends item to a, stealing it, with the all-or-nothing rule of pl_report_json_with. */
-static json_t *append(json_t *a, json_t *item)
-{
-    if (!a) {
-        json_decref(item);
-        return NULL;
-    }
-    if (json_array_append_new(a, item) != 0) {
-        json_decref(a);
-        return NULL;
-    }
-    return a;
-}
 
 static json_t *bound_object(const pl_run *run)
 {
@@ -59,7 +46,7 @@ static json_t *critical_array(const pl_run *run)
                                 json_string(pl_graph_unit_name(run->graph, shares[i].unit)));
         o = pl_report_json_with(o, "time_s", pl_report_json_real(shares[i].time));
         o = pl_report_json_with(o, "share", pl_report_json_real(shares[i].share));
-        a = append(a, o);
+        a = pl_report_json_append(a, o);
     }
     free(shares);
     return a;
@@ -101,7 +88,7 @@ static json_t *units_array(const pl_run *run)
 {
     json_t *a = json_array();
     for (uint32_t u = 0; u < run->m->nunits; u++)
-        a = append(a, unit_object(run, u));
+        a = pl_report_json_append(a, unit_object(run, u));
     return a;
 }
 
@@ -128,7 +115,7 @@ static json_t *places_array(const pl_run *run)
         o = pl_report_json_with(o, "active_s", pl_report_json_real(pm->active));
         o = pl_report_json_with(o, "overlap_s", pl_report_json_real(pm->overlap));
         o = pl_report_json_with(o, "idle_s", pl_report_json_real(pm->idle));
-        a = append(a, o);
+        a = pl_report_json_append(a, o);
     }
     return a;
 }
@@ -145,7 +132,7 @@ static json_t *figures_object(const pl_figures *f)
         o = pl_report_json_with(o, "value", pl_report_json_real(f->v[i].value));
         o = pl_report_json_with(o, "unit", pl_report_json_text(f->v[i].unit));
         o = pl_report_json_with(o, "text", pl_report_json_text(f->v[i].text));
-        items = append(items, o);
+        items = pl_report_json_append(items, o);
     }
     json_t *o = json_object();
     o = pl_report_json_with(o, "title", pl_report_json_text(f->title));

@@ -8,6 +8,7 @@
 #include "report_parts.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -108,4 +109,70 @@ int pl_report_flush(FILE *out, pl_diag *d, const char *what)
         return 0;
     const char *why = !flushed && errno ? strerror(errno) : "write error";
     return pl_diag_set(d, PL_EIO, "cannot write the %s: %s", what, why);
+}
+
+json_t *pl_report_json_append(json_t *a, json_t *item)
+{
+    if (!a || !item) {
+        json_decref(a);
+        json_decref(item);
+        return NULL;
+    }
+    if (json_array_append_new(a, item) != 0) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+void pl_report_rate(double rate, const char *noun, char *buf, size_t len)
+{
+    static const char *const prefix[] = {"", " k", " M", " G", " T"};
+    const int top = (int)(sizeof prefix / sizeof prefix[0]) - 1;
+    int p = 0;
+    double scale = 1;
+    while (p < top && rate >= 1e3 * scale) {
+        p++;
+        scale *= 1e3;
+    }
+    char num[32];
+    snprintf(num, sizeof num, "%.4g", rate / scale);
+    /* 999.96 to 4 digits is 1000: say 1 k instead. */
+    if (p < top && strtod(num, NULL) >= 1e3) {
+        p++;
+        scale *= 1e3;
+        snprintf(num, sizeof num, "%.4g", rate / scale);
+    }
+    snprintf(buf, len, "%s%s %s/s", num, prefix[p], noun);
+}
+
+void pl_say(pl_sentence *s, const char *fmt, ...)
+{
+    size_t room = sizeof s->text - s->len;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(s->text + s->len, room, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        s->len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
+void pl_report_wrapped(FILE *out, int indent, const char *text)
+{
+    const size_t room = (size_t)(PL_REPORT_WRAP - indent);
+    const char *p = text;
+    while (*p) {
+        size_t len = strlen(p), cut = len;
+        if (len > room) {
+            cut = room;
+            while (cut > 0 && p[cut] != ' ')
+                cut--;
+            if (cut == 0) /* one word longer than a line: let it run over */
+                cut = strcspn(p, " ");
+        }
+        fprintf(out, "%*s%.*s\n", indent, "", (int)cut, p);
+        p += cut;
+        while (*p == ' ')
+            p++;
+    }
 }

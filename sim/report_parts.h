@@ -48,6 +48,26 @@ json_t *pl_report_json_text(const char *s);
  * object built by a chain of these is whole or NULL, never missing a key. */
 json_t *pl_report_json_with(json_t *o, const char *key, json_t *value);
 
+/* Appends item to the array a, stealing it, with the all-or-nothing rule of
+ * pl_report_json_with: a NULL a or item, or a failed append, frees both and gives NULL. */
+json_t *pl_report_json_append(json_t *a, json_t *item);
+
+/* Items per second with an SI prefix and 4 significant digits ("277.8 k ops/s"). */
+void pl_report_rate(double rate, const char *noun, char *buf, size_t len);
+
+/* A sentence being written: appends are cut at the end of the buffer, never past it. */
+typedef struct pl_sentence {
+    char text[2048];
+    size_t len;
+} pl_sentence;
+
+void pl_say(pl_sentence *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints text wrapped at PL_REPORT_WRAP columns, each line after `indent` spaces; a word
+ * longer than a line runs over. */
+#define PL_REPORT_WRAP 78
+void pl_report_wrapped(FILE *out, int indent, const char *text);
+
 /* The run's item latency: "mean 65 us, p50 60 us, p99 150 us, max 170 us (...)". */
 void pl_report_latency_text(const pl_run *run, char *buf, size_t len);
 json_t *pl_report_latency_json(const pl_run *run); /* NULL when out of memory */

@@ -30,7 +30,7 @@
 #define MAX_LISTED 3
 /* Units in a table before the units of one pipe on many places share a row. */
 #define MAX_UNIT_ROWS 32
-#define WRAP       78
+#define WRAP       PL_REPORT_WRAP
 
 static double pct(double part, double whole)
 {
@@ -60,28 +60,6 @@ static void header(const pl_report *r, FILE *out)
         fprintf(out, " (\"%s\")", r->name);
     fprintf(out, ": model %s, mode %s, seed %llu", r->model, r->mode, r->seed);
     fputs(r->random ? ", durations drawn at random\n" : "\n", out);
-}
-
-/* Items per second with an SI prefix and 4 significant digits ("277.8 k ops/s"). */
-static void format_rate(double rate, const char *noun, char *buf, size_t len)
-{
-    static const char *const prefix[] = {"", " k", " M", " G", " T"};
-    const int top = (int)(sizeof prefix / sizeof prefix[0]) - 1;
-    int p = 0;
-    double scale = 1;
-    while (p < top && rate >= 1e3 * scale) {
-        p++;
-        scale *= 1e3;
-    }
-    char num[32];
-    snprintf(num, sizeof num, "%.4g", rate / scale);
-    /* 999.96 to 4 digits is 1000: say 1 k instead. */
-    if (p < top && strtod(num, NULL) >= 1e3) {
-        p++;
-        scale *= 1e3;
-        snprintf(num, sizeof num, "%.4g", rate / scale);
-    }
-    snprintf(buf, len, "%s%s %s/s", num, prefix[p], noun);
 }
 
 static void describe_bound(const pl_run *run, char *buf, size_t len)
@@ -147,7 +125,7 @@ static void summary(const pl_report *r, FILE *out)
 {
     const pl_run *run = &r->run;
     char rate[64], bound[512];
-    format_rate(run->m->throughput, pl_graph_item_noun(run->graph), rate, sizeof rate);
+    pl_report_rate(run->m->throughput, pl_graph_item_noun(run->graph), rate, sizeof rate);
     describe_bound(run, bound, sizeof bound);
     line(out, "makespan", "%s", PL_TIME_TEXT(run->m->makespan));
     if (r->predicted > 0)
@@ -453,45 +431,6 @@ static int critical_section(const pl_run *run, FILE *out)
 
 /* ---- Where the time went ------------------------------------------------------ */
 
-/* A sentence being written: appends are cut at the end of the buffer, never past it. */
-struct sentence {
-    char text[2048];
-    size_t len;
-};
-
-static void say(struct sentence *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void say(struct sentence *s, const char *fmt, ...)
-{
-    size_t room = sizeof s->text - s->len;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(s->text + s->len, room, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        s->len += (size_t)n < room ? (size_t)n : room - 1;
-}
-
-/* Prints a sentence wrapped at WRAP columns, indented by two spaces. */
-static void put_wrapped(FILE *out, const char *text)
-{
-    const char *p = text;
-    while (*p) {
-        size_t len = strlen(p), cut = len;
-        if (len > WRAP - 2) {
-            cut = WRAP - 2;
-            while (cut > 0 && p[cut] != ' ')
-                cut--;
-            if (cut == 0) /* one word longer than a line: let it run over */
-                cut = strcspn(p, " ");
-        }
-        fprintf(out, "  %.*s\n", (int)cut, p);
-        p += cut;
-        while (*p == ' ')
-            p++;
-    }
-}
-
 static uint32_t busiest_unit(const pl_metrics *m)
 {
     uint32_t best = 0;
@@ -502,10 +441,10 @@ static uint32_t busiest_unit(const pl_metrics *m)
 }
 
 /* The bottleneck: the link whose bandwidth binds the bound, else the busiest unit. */
-static void bottleneck_sentence(const pl_run *run, struct sentence *s)
+static void bottleneck_sentence(const pl_run *run, pl_sentence *s)
 {
     if (run->m->nunits == 0) {
-        say(s, "The graph has no units.");
+        pl_say(s, "The graph has no units.");
         return;
     }
     uint32_t u = busiest_unit(run->m);
@@ -513,7 +452,7 @@ static void bottleneck_sentence(const pl_run *run, struct sentence *s)
     double util = 100.0 * run->m->units[u].utilization;
     const pl_bound *b = run->bound;
     if (b->kind == PL_BOUND_LINK) {
-        say(s,
+        pl_say(s,
             "Link %s is the bottleneck: its bytes alone take %s at its full bandwidth, "
             "%.1f %% of the makespan. The busiest unit is %s, busy %.1f %%.",
             pl_report_binds(run), PL_TIME_TEXT(b->work), pct(b->work, run->m->makespan), busiest,
@@ -523,39 +462,39 @@ static void bottleneck_sentence(const pl_run *run, struct sentence *s)
     if (run->m->nstages > 0) {
         char text[512];
         pl_report_stage_sentence(run, text, sizeof text);
-        say(s, "%s", text);
+        pl_say(s, "%s", text);
         return;
     }
-    say(s, "%s is the busiest unit, busy %.1f %% of the makespan: it is the bottleneck.",
+    pl_say(s, "%s is the busiest unit, busy %.1f %% of the makespan: it is the bottleneck.",
         busiest, util);
 }
 
-static void bound_sentence(const pl_run *run, struct sentence *s)
+static void bound_sentence(const pl_run *run, pl_sentence *s)
 {
     double eff = pl_report_efficiency(run);
     if (eff < AT_BOUND) {
-        say(s,
+        pl_say(s,
             "The run reaches %.1f %% of its bound: at most %s of the makespan could still be"
             " saved by removing waits.",
             100.0 * eff, PL_TIME_TEXT(run->m->makespan - run->bound->makespan));
         return;
     }
-    say(s, "The run is at its bound (%.1f %%): ", 100.0 * eff);
+    pl_say(s, "The run is at its bound (%.1f %%): ", 100.0 * eff);
     switch (run->bound->kind) {
     case PL_BOUND_UNIT:
-        say(s, "only less work on %s can speed it up.", pl_report_binds(run));
+        pl_say(s, "only less work on %s can speed it up.", pl_report_binds(run));
         return;
     case PL_BOUND_PLACE:
-        say(s, "only less work on %s or more cores can speed it up.", pl_report_binds(run));
+        pl_say(s, "only less work on %s or more cores can speed it up.", pl_report_binds(run));
         return;
     case PL_BOUND_LINK:
-        say(s, "only fewer bytes over link %s or more bandwidth on it can speed it up.",
+        pl_say(s, "only fewer bytes over link %s or more bandwidth on it can speed it up.",
             pl_report_binds(run));
         return;
     case PL_BOUND_CRITICAL_PATH:
         break;
     }
-    say(s, "only a shorter chain of dependent work can speed it up.");
+    pl_say(s, "only a shorter chain of dependent work can speed it up.");
 }
 
 static int largest_cause(const pl_metrics *m, const pl_unit_metrics *um)
@@ -567,23 +506,23 @@ static int largest_cause(const pl_metrics *m, const pl_unit_metrics *um)
     return best;
 }
 
-static void device_sentence(const pl_run *run, uint32_t u, struct sentence *s)
+static void device_sentence(const pl_run *run, uint32_t u, pl_sentence *s)
 {
     const pl_unit_metrics *um = &run->m->units[u];
     const char *name = pl_graph_unit_name(run->graph, u);
     double idle = um->fill + um->bubble + um->drain;
     if (idle <= 0) {
-        say(s, "%s is never idle.", name);
+        pl_say(s, "%s is never idle.", name);
         return;
     }
-    say(s, "%s idles %s (%.1f %% of the makespan): %s fill, %s drain", name, PL_TIME_TEXT(idle),
+    pl_say(s, "%s idles %s (%.1f %% of the makespan): %s fill, %s drain", name, PL_TIME_TEXT(idle),
         pct(idle, run->m->makespan), PL_TIME_TEXT(um->fill), PL_TIME_TEXT(um->drain));
     int k = largest_cause(run->m, um);
     if (k < 0) {
-        say(s, ", no bubbles.");
+        pl_say(s, ", no bubbles.");
         return;
     }
-    say(s, " and %s in %llu bubbles, mostly %s (%s).", PL_TIME_TEXT(um->bubble),
+    pl_say(s, " and %s in %llu bubbles, mostly %s (%s).", PL_TIME_TEXT(um->bubble),
         (unsigned long long)um->bubbles, pl_edge_cause_name((pl_edge_kind)k),
         pl_edge_cause_help((pl_edge_kind)k));
 }
@@ -623,9 +562,9 @@ static int held_by_slots(const pl_run *run, uint32_t u)
 
 /* Names the units for which pick(u) holds, each with what describe() adds, at most
  * MAX_LISTED of them, as an English list. Returns how many there were. */
-static uint32_t list_units(const pl_run *run, struct sentence *s,
+static uint32_t list_units(const pl_run *run, pl_sentence *s,
                            int (*pick)(const pl_run *, uint32_t),
-                           void (*describe)(const pl_run *, uint32_t, struct sentence *))
+                           void (*describe)(const pl_run *, uint32_t, pl_sentence *))
 {
     uint32_t n = 0, listed = 0;
     for (uint32_t u = 0; u < run->m->nunits; u++)
@@ -635,49 +574,49 @@ static uint32_t list_units(const pl_run *run, struct sentence *s,
         if (!pick(run, u))
             continue;
         const char *sep = listed == 0 ? " " : listed + 1 == shown && n == shown ? " and " : ", ";
-        say(s, "%s%s", sep, pl_graph_unit_name(run->graph, u));
+        pl_say(s, "%s%s", sep, pl_graph_unit_name(run->graph, u));
         describe(run, u, s);
         listed++;
     }
     if (n > shown)
-        say(s, " and %u more", (unsigned)(n - shown));
+        pl_say(s, " and %u more", (unsigned)(n - shown));
     return n;
 }
 
-static void sharing_of(const pl_run *run, uint32_t u, struct sentence *s)
+static void sharing_of(const pl_run *run, uint32_t u, pl_sentence *s)
 {
     const pl_unit_metrics *um = &run->m->units[u];
-    say(s, " by %s (%.1f %% of its busy time)", PL_TIME_TEXT(um->contention),
+    pl_say(s, " by %s (%.1f %% of its busy time)", PL_TIME_TEXT(um->contention),
         pct(um->contention, um->busy));
 }
 
-static void slots_of(const pl_run *run, uint32_t u, struct sentence *s)
+static void slots_of(const pl_run *run, uint32_t u, pl_sentence *s)
 {
     double t = run->m->units[u].cause[PL_EDGE_SLOT];
-    say(s, " for %s (%.1f %% of the makespan)", PL_TIME_TEXT(t), pct(t, run->m->makespan));
+    pl_say(s, " for %s (%.1f %% of the makespan)", PL_TIME_TEXT(t), pct(t, run->m->makespan));
 }
 
-static int cores_sentence(const pl_run *run, struct sentence *s)
+static int cores_sentence(const pl_run *run, pl_sentence *s)
 {
-    say(s, "Threads sharing host cores slow down");
+    pl_say(s, "Threads sharing host cores slow down");
     int n = list_units(run, s, loses_to_cores, sharing_of) > 0;
-    say(s, ".");
+    pl_say(s, ".");
     return n;
 }
 
-static int bandwidth_sentence(const pl_run *run, struct sentence *s)
+static int bandwidth_sentence(const pl_run *run, pl_sentence *s)
 {
-    say(s, "Transfers sharing link bandwidth slow down");
+    pl_say(s, "Transfers sharing link bandwidth slow down");
     int n = list_units(run, s, loses_to_bandwidth, sharing_of) > 0;
-    say(s, ".");
+    pl_say(s, ".");
     return n;
 }
 
-static int slot_sentence(const pl_run *run, struct sentence *s)
+static int slot_sentence(const pl_run *run, pl_sentence *s)
 {
-    say(s, "Slot bubbles (%s) hold", pl_edge_cause_help(PL_EDGE_SLOT));
+    pl_say(s, "Slot bubbles (%s) hold", pl_edge_cause_help(PL_EDGE_SLOT));
     uint32_t n = list_units(run, s, held_by_slots, slots_of);
-    say(s, ": deeper queues or more buffers would let %s run ahead.", n == 1 ? "it" : "them");
+    pl_say(s, ": deeper queues or more buffers would let %s run ahead.", n == 1 ? "it" : "them");
     return n > 0;
 }
 
@@ -721,7 +660,7 @@ static void pick_devices(const pl_run *run, int room, char *keep)
 
 static int where_time_went(const pl_run *run, FILE *out)
 {
-    struct sentence first = {0}, second = {0}, cores = {0}, bandwidth = {0}, slots = {0};
+    pl_sentence first = {0}, second = {0}, cores = {0}, bandwidth = {0}, slots = {0};
     bottleneck_sentence(run, &first);
     bound_sentence(run, &second);
     int has_cores = cores_sentence(run, &cores);
@@ -732,22 +671,22 @@ static int where_time_went(const pl_run *run, FILE *out)
         return PL_ENOMEM;
     pick_devices(run, MAX_SENTENCES - 2 - has_cores - has_bandwidth - has_slots, keep);
     fputs("where the time went:\n", out);
-    put_wrapped(out, first.text);
-    put_wrapped(out, second.text);
+    pl_report_wrapped(out, 2, first.text);
+    pl_report_wrapped(out, 2, second.text);
     for (uint32_t u = 0; u < run->m->nunits; u++) {
-        struct sentence device = {0};
+        pl_sentence device = {0};
         if (!keep[u])
             continue;
         device_sentence(run, u, &device);
-        put_wrapped(out, device.text);
+        pl_report_wrapped(out, 2, device.text);
     }
     free(keep);
     if (has_cores)
-        put_wrapped(out, cores.text);
+        pl_report_wrapped(out, 2, cores.text);
     if (has_bandwidth)
-        put_wrapped(out, bandwidth.text);
+        pl_report_wrapped(out, 2, bandwidth.text);
     if (has_slots)
-        put_wrapped(out, slots.text);
+        pl_report_wrapped(out, 2, slots.text);
     return 0;
 }
 

@@ -28,23 +28,10 @@ struct reps {
 static int work(void *ctx, size_t job, FILE *out)
 {
     const struct reps *r = ctx;
-    const pl_reps_options *o = r->o;
-    const char **sets = calloc(o->nsets + 1, sizeof *sets);
     char seed[64];
-    pl_outcome oc;
-    pl_outcome_init(&oc);
-    int rc = sets ? 0 : PL_ENOMEM;
-    if (rc == 0) {
-        memcpy(sets, o->sets, o->nsets * sizeof *sets);
-        snprintf(seed, sizeof seed, "seed=%llu", r->seed + job);
-        sets[o->nsets] = seed;
-        rc = pl_outcome_simulate(o->scenario, sets, o->nsets + 1, &oc);
-    }
-    if (rc == 0)
-        rc = pl_outcome_write(&oc, out);
-    pl_outcome_fini(&oc);
-    free(sets);
-    return rc == 0 ? 0 : 3;
+    snprintf(seed, sizeof seed, "seed=%llu", r->seed + job);
+    const char *more[] = {seed};
+    return pl_outcome_job(r->o->scenario, r->o->sets, r->o->nsets, more, 1, true, out);
 }
 
 static int heard(void *ctx, size_t job, const pl_pool_result *res, pl_diag *d)
@@ -52,9 +39,9 @@ static int heard(void *ctx, size_t job, const pl_pool_result *res, pl_diag *d)
     struct reps *r = ctx;
     char what[64];
     snprintf(what, sizeof what, "replication %zu", job);
-    r->out[job].seed = r->seed + job;
     if (pl_outcome_from_child(res, what, &r->out[job]) != 0)
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    r->out[job].seed = r->seed + job; /* the seed it was given, also when it could not load */
     return 0;
 }
 
@@ -199,10 +186,7 @@ static json_t *units_json(const struct reps *r, const pl_outcome *ref, double *x
         o = pl_report_json_with(o, "utilization", stats_json(&s));
         stats_of(r, ref, &bubble, x, &s);
         o = pl_report_json_with(o, "bubble_s", stats_json(&s));
-        if (!o || json_array_append_new(a, o) != 0) {
-            json_decref(a);
-            a = NULL;
-        }
+        a = pl_report_json_append(a, o);
     }
     return a;
 }
@@ -219,10 +203,7 @@ static json_t *failures_json(const struct reps *r)
         o = pl_report_json_with(o, "status",
                                 pl_report_json_text(pl_outcome_status_word(oc->status)));
         o = pl_report_json_with(o, "message", pl_report_json_text(oc->message));
-        if (!o || json_array_append_new(a, o) != 0) {
-            json_decref(a);
-            a = NULL;
-        }
+        a = pl_report_json_append(a, o);
     }
     return a;
 }

@@ -93,23 +93,15 @@ struct child {
 
 static int spawn(const pl_graph *g, struct child *c, pl_diag *d)
 {
-    int p[2];
-    if (pipe(p) != 0)
-        return pl_diag_set(d, PL_EIO, "cannot create a pipe: %s", strerror(errno));
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(p[0]);
-        close(p[1]);
-        return pl_diag_set(d, PL_ECHILD, "cannot fork a simulation: %s", strerror(errno));
-    }
-    if (pid == 0) {
-        close(p[0]);
-        child_main(g, p[1]);
-    }
-    close(p[1]);
+    pid_t pid;
+    int fd;
+    int rc = pl_pool_fork(&pid, &fd, d);
+    if (rc != 0)
+        return rc;
+    if (pid == 0)
+        child_main(g, fd);
     c->pid = pid;
-    c->fd = p[0];
+    c->fd = fd;
     return 0;
 }
 

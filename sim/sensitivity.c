@@ -108,30 +108,17 @@ static void shown(const pl_config *c, const char *key, double f, const char *set
         snprintf(buf, len, "x%.4g", f);
 }
 
+/* Job 0 runs the scenario as given; job 1 + 2i key i at its low value, 2 + 2i at its high. */
 static int work(void *ctx, size_t job, FILE *out)
 {
     const struct study *st = ctx;
-    const pl_sensitivity_options *o = st->o;
-    const char **sets = calloc(o->nsets + 1, sizeof *sets);
     char set[600];
-    pl_outcome oc;
-    pl_outcome_init(&oc);
-    int rc = sets ? 0 : PL_ENOMEM;
-    size_t n = o->nsets;
-    if (rc == 0) {
-        memcpy(sets, o->sets, o->nsets * sizeof *sets);
-        if (job > 0) {
-            const struct change *ch = &st->ch[(job - 1) / 2];
-            snprintf(set, sizeof set, "%s=%s", ch->key, job % 2 ? ch->low : ch->high);
-            sets[n++] = set;
-        }
-        rc = pl_outcome_simulate(o->scenario, sets, n, &oc);
+    const char *more[] = {set};
+    if (job > 0) {
+        const struct change *ch = &st->ch[(job - 1) / 2];
+        snprintf(set, sizeof set, "%s=%s", ch->key, job % 2 ? ch->low : ch->high);
     }
-    if (rc == 0)
-        rc = pl_outcome_write(&oc, out);
-    pl_outcome_fini(&oc);
-    free(sets);
-    return rc == 0 ? 0 : 3;
+    return pl_outcome_job(st->o->scenario, st->o->sets, st->o->nsets, more, job > 0, true, out);
 }
 
 static int heard(void *ctx, size_t job, const pl_pool_result *res, pl_diag *d)
@@ -285,10 +272,7 @@ static int print_json(const struct study *st, const size_t *order, FILE *out)
         k = pl_report_json_with(k, "low", side_json(ch->low, lo));
         k = pl_report_json_with(k, "high", side_json(ch->high, lo + 1));
         k = pl_report_json_with(k, "swing_s", pl_report_json_real(ch->swing));
-        if (!k || json_array_append_new(keys, k) != 0) {
-            json_decref(keys);
-            keys = NULL;
-        }
+        keys = pl_report_json_append(keys, k);
     }
     doc = pl_report_json_with(doc, "keys", keys);
     if (!doc)

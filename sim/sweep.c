@@ -56,66 +56,49 @@ static double now_s(void)
 
 /* ---- One job's scenario ------------------------------------------------------- */
 
-/* The overrides of a point's replication: the sweep's sets, one per key, the seed. The
- * strings of the keys and seed are allocated into *own (freed by the caller). */
-static int job_sets(const struct sweep *s, size_t point, size_t rep, const char ***sets, char **own)
+/* The overrides of a point's replication, after the sweep's own: one per key, then the
+ * seed. The strings are allocated into *own, the array into *more (the caller frees both). */
+static int job_sets(const struct sweep *s, size_t point, size_t rep, const char ***more, char **own)
 {
-    const pl_sweep_options *o = s->o;
     size_t naxes = s->p->naxes, size = 64;
     for (size_t a = 0; a < naxes; a++)
         size += strlen(s->p->axes[a].key) + strlen(pl_sweep_points_value(s->p, point, a)) + 2;
-    *sets = calloc(o->nsets + naxes + 1, sizeof **sets);
+    *more = calloc(naxes + 1, sizeof **more);
     *own = malloc(size);
-    if (!*sets || !*own)
+    if (!*more || !*own)
         return PL_ENOMEM;
-    memcpy(*sets, o->sets, o->nsets * sizeof **sets);
     char *w = *own;
     for (size_t a = 0; a < naxes; a++) {
-        (*sets)[o->nsets + a] = w;
+        (*more)[a] = w;
         w += sprintf(w, "%s=%s", s->p->axes[a].key, pl_sweep_points_value(s->p, point, a)) + 1;
     }
-    (*sets)[o->nsets + naxes] = w;
+    (*more)[naxes] = w;
     sprintf(w, "seed=%llu", s->seed + rep);
     return 0;
 }
 
-static int job_outcome(const struct sweep *s, size_t point, size_t rep, bool simulate,
-                       pl_outcome *out)
+static int job(const struct sweep *s, size_t point, size_t rep, bool simulate, FILE *out)
 {
-    const char **sets = NULL;
+    const char **more = NULL;
     char *own = NULL;
-    int rc = job_sets(s, point, rep, &sets, &own);
-    size_t n = s->o->nsets + s->p->naxes + 1;
-    out->seed = s->seed + rep;
-    if (rc == 0)
-        rc = simulate ? pl_outcome_simulate(s->o->scenario, sets, n, out)
-                      : pl_outcome_lower(s->o->scenario, sets, n, out);
-    free(sets);
+    int status = job_sets(s, point, rep, &more, &own) == 0
+                     ? pl_outcome_job(s->o->scenario, s->o->sets, s->o->nsets, more,
+                                      s->p->naxes + 1, simulate, out)
+                     : 3;
+    free(more);
     free(own);
-    return rc;
+    return status;
 }
 
-static int work_lower(void *ctx, size_t job, FILE *out)
+static int work_lower(void *ctx, size_t point, FILE *out)
 {
-    pl_outcome o;
-    pl_outcome_init(&o);
-    int rc = job_outcome(ctx, job, 0, false, &o);
-    if (rc == 0)
-        rc = pl_outcome_write(&o, out);
-    pl_outcome_fini(&o);
-    return rc == 0 ? 0 : 3;
+    return job(ctx, point, 0, false, out);
 }
 
-static int work_simulate(void *ctx, size_t job, FILE *out)
+static int work_simulate(void *ctx, size_t j, FILE *out)
 {
     const struct sweep *s = ctx;
-    pl_outcome o;
-    pl_outcome_init(&o);
-    int rc = job_outcome(s, s->jobs[job].point, s->jobs[job].rep, true, &o);
-    if (rc == 0)
-        rc = pl_outcome_write(&o, out);
-    pl_outcome_fini(&o);
-    return rc == 0 ? 0 : 3;
+    return job(s, s->jobs[j].point, s->jobs[j].rep, true, out);
 }
 
 /* ---- The first pass: which units the points have -------------------------------- */
@@ -288,11 +271,11 @@ static int heard_simulated(void *ctx, size_t job, const pl_pool_result *res, pl_
     snprintf(what, sizeof what, "point %zu rep %zu", j->point, j->rep);
     pl_outcome o;
     pl_outcome_init(&o);
-    o.seed = s->seed + j->rep;
     char *buf = NULL;
     size_t len = 0;
     FILE *f = NULL;
     int rc = pl_outcome_from_child(res, what, &o);
+    o.seed = s->seed + j->rep; /* the seed it was given, also when it could not load */
     if (rc == 0 && !(f = open_memstream(&buf, &len)))
         rc = PL_ENOMEM;
     if (rc == 0) {
