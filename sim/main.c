@@ -41,7 +41,7 @@ static const char usage[] =
     "       pipelab partition SCENARIO [--cores R | --cores big=B,little=L] [--format json]\n"
     "                                         the optimal stages of a stream scenario's chain\n"
     "                                         (default: the machine's cores)\n"
-    "       pipelab plan SCENARIO [--format json]\n"
+    "       pipelab plan SCENARIO [--set K=V]... [--format json]\n"
     "                                         a plan scenario's schedule, bounds and buffer\n"
     "                                         map, without simulating it\n"
     "       pipelab plan --stg FILE --units P [--format json]\n"
