@@ -248,13 +248,13 @@ static void progress(const struct sweep *s, bool last)
     if (!s->o->progress)
         return;
     double el = now_s() - s->t0;
-    size_t done = s->done, todo = s->njobs;
+    size_t done = s->done, njobs = s->njobs;
     fprintf(stderr, "\rsweep: %zu/%zu done, %zu failed, %.1f s elapsed", done + s->t->resumed,
             s->t->total, s->t->failed, el);
-    double left = done > 0 ? (now_s() - s->t_sim) / (double)done * (double)(todo - done) : 0;
-    if (done > 0 && done < todo && left >= 1)
+    double left = done > 0 ? (now_s() - s->t_sim) / (double)done * (double)(njobs - done) : 0;
+    if (done > 0 && done < njobs && left >= 1)
         fprintf(stderr, ", about %.0f s to go   ", left);
-    else if (done > 0 && done < todo)
+    else if (done > 0 && done < njobs)
         fputs(", under a second to go", stderr);
     else
         fputs("                      ", stderr);
