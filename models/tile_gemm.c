@@ -79,7 +79,7 @@ int pl_tile_gemm_generate(const pl_config *cfg, const pl_node *sec, pl_tile_prog
 {
     (void)cfg;
     const pl_node *gemm = pl_node_get(sec, "gemm");
-    long long bm, bn, bk;
+    long long bm = 0, bn = 0, bk = 0;
     int rc = blocks(gemm, "m", "tile_m", &bm, d);
     if (rc == 0)
         rc = blocks(gemm, "n", "tile_n", &bn, d);

@@ -224,7 +224,7 @@ static int read_step(pl_tile_program *p, const pl_node *e, pl_diag *d)
     int rc = read_amount(s, e, d);
     s->writes = -1;
     const pl_node *writes = pl_node_get(e, "writes"), *reads = pl_node_get(e, "reads");
-    uint32_t b;
+    uint32_t b = 0;
     if (rc == 0 && writes && (rc = resolve_buffer(p, writes, &b, d)) == 0)
         s->writes = (int)b;
     for (size_t i = 0; rc == 0 && reads && i < pl_node_len(reads); i++) {

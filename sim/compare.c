@@ -276,7 +276,7 @@ static int faster_side(const struct compare *c, double *ratio)
 /* ---- Text: formatting ------------------------------------------------------------ */
 
 /* x with `decimals` decimals and a suffix, signed unless it reads as zero; "-" when x is
- * not a number. */
+ * not a number or too wide for buf. */
 static void signed_fixed(double x, int decimals, const char *suffix, char *buf, size_t len)
 {
     if (!isfinite(x)) {
@@ -286,7 +286,8 @@ static void signed_fixed(double x, int decimals, const char *suffix, char *buf, 
     char num[64];
     snprintf(num, sizeof num, "%.*f", decimals, fabs(x));
     const char *sign = strtod(num, NULL) == 0 ? "" : x < 0 ? "-" : "+";
-    snprintf(buf, len, "%s%s%s", sign, num, suffix);
+    if (snprintf(buf, len, "%s%s%s", sign, num, suffix) >= (int)len)
+        snprintf(buf, len, "-");
 }
 
 static void signed_time(double x, char *buf, size_t len)

@@ -178,7 +178,7 @@ static int parse_count(const char *name, const char *v, unsigned long max, unsig
 /* --shard I/N: shard I (0-based) of N. */
 static int parse_shard(struct options *o, const char *v, pl_diag *d)
 {
-    unsigned long i, n;
+    unsigned long i, n = 0;
     char *end;
     errno = 0;
     i = strtoul(v, &end, 10);
@@ -244,7 +244,7 @@ static int parse_delta(struct options *o, const char *v, pl_diag *d)
 /* --reps, -j and --shard. */
 static int parse_numbers(struct options *o, size_t k, const char *v, pl_diag *d)
 {
-    unsigned long n;
+    unsigned long n = 0;
     int rc = 0;
     if (k == 9 && (rc = parse_count("--reps", v, 1000000, &n, d)) == 0)
         o->reps = (unsigned)n;

@@ -919,8 +919,8 @@ static int slurp(const char *path, const pl_loc *from, const char *from_key, cha
 static int parse_path(const char *path, const pl_loc *from, const char *from_key, bool want_map,
                       pl_node **out, pl_diag *d)
 {
-    char *text;
-    size_t len;
+    char *text = NULL;
+    size_t len = 0;
     int rc = slurp(path, from, from_key, &text, &len, d);
     if (rc)
         return rc;

@@ -73,7 +73,7 @@ static pl_graph *line_graph(const struct line *L, uint32_t task[MAXS][MAXN])
  * comes before job k, so one sweep in job order computes it. */
 static void line_recurrence(const struct line *L, double S[MAXS][MAXN])
 {
-    double D[MAXS][MAXN];
+    double D[MAXS][MAXN] = {{0}};
     for (int k = 0; k < L->n; k++)
         for (int i = 0; i < L->m; i++) {
             S[i][k] = fmax(i > 0 ? D[i - 1][k] : 0, k > 0 ? D[i][k - 1] : 0);

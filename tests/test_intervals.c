@@ -332,7 +332,7 @@ static void line_rows(void **state)
     char *csv = pl_test_render(pl_report_intervals, &l->r);
     table t = parse(csv);
     check_report(&l->r, &t);
-    const row *prep[16];
+    const row *prep[16] = {NULL};
     size_t n = rows_of(&t, "pipelined", "host.prep", prep, 16);
     assert_int_equal(n, 5 + 3 + 1);
     static const char *const kinds[] = {"task", "task",   "bubble", "task", "bubble",
