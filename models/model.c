@@ -54,6 +54,10 @@ const pl_key pl_scenario_keys[] = {
      .help = "which pipeline the scenario describes"},
     {.name = "seed", .type = PL_KEY_INT, .flags = PL_KEY_NONNEG, .deflt = "1",
      .help = "seed of the random durations; --seed overrides it"},
+    {.name = "engine", .type = PL_KEY_ENUM, .choices = "auto|simgrid|analytic", .deflt = "auto",
+     .help = "what executes the task graphs: the analytic engine (one pass, exact when no core "
+             "or link is shared at once), SimGrid (models the sharing), or auto: the analytic "
+             "one where it is exact; --engine overrides it"},
     {.name = "machine", .type = PL_KEY_INCLUDE, .flags = PL_KEY_REQUIRED,
      .children = pl_machine_keys,
      .help = "the machine: a file (relative to the scenario) or a mapping"},

@@ -322,7 +322,7 @@ static void init_simgrid(void)
     sg_cfg_set_string("network/model", "CM02");
     sg_cfg_set_boolean("network/crosstraffic", "no");
     sg_cfg_set_double("network/TCP-gamma", 0);
-    sg_cfg_set_double("surf/precision", 1e-12);
+    sg_cfg_set_double("surf/precision", PL_ENGINE_PRECISION);
 }
 
 static int start_actors(struct engine *e, pl_diag *d)

@@ -13,6 +13,11 @@
 #include "graph.h"
 #include "timeline.h"
 
+/* SimGrid's timing precision as the engine sets it, in seconds: an action due to end
+ * within it of the current event ends with that event, so events this close together
+ * become ties. The analytic engine treats them the same way. */
+#define PL_ENGINE_PRECISION 1e-12
+
 /*
  * Executes the finalized graph g (borrowed) and fills tl, which must have been
  * initialised for g's task count. Host places become SimGrid hosts with their cores,

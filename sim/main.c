@@ -100,6 +100,7 @@ struct options {
     unsigned units;
     bool gantt, force, timing, no_advice, resume;
     char seed_set[64];
+    char engine_set[64]; /* --engine E, as the override engine=E */
     unsigned long long seed;
     bool seed_given;
     pl_sweep_points points; /* --vary */
@@ -159,6 +160,16 @@ static int parse_seed(struct options *o, const char *v, pl_diag *d)
     o->sets[o->nsets++] = o->seed_set;
     o->seed = seed;
     o->seed_given = true;
+    return 0;
+}
+
+/* --engine E: the scenario key engine, which every command that simulates reads. */
+static int parse_engine(struct options *o, const char *v, pl_diag *d)
+{
+    if (pl_engine_named(v) == PL_ENGINE_KIND_COUNT)
+        return usage_error(d, "--engine expects auto, simgrid or analytic, got '%s'", v);
+    snprintf(o->engine_set, sizeof o->engine_set, "engine=%s", v);
+    o->sets[o->nsets++] = o->engine_set;
     return 0;
 }
 
@@ -261,7 +272,8 @@ static int parse_valued(struct options *o, int argc, char **argv, int *i, pl_dia
     static const char *const names[] = {"--set",   "--seed", "--format", "--trace",
                                         "-o",      "--cores", "--stg",   "--units",
                                         "--vary",  "--reps", "-j",       "--shard",
-                                        "--keys",  "--delta", "--a",     "--b"};
+                                        "--keys",  "--delta", "--a",     "--b",
+                                        "--engine"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         bool missing = false;
         const char *v = option_value(argc, argv, i, names[k], &missing);
@@ -294,8 +306,10 @@ static int parse_valued(struct options *o, int argc, char **argv, int *i, pl_dia
             rc = parse_keys(o, v, d);
         else if (k == 13)
             rc = parse_delta(o, v, d);
-        else
+        else if (k <= 15)
             o->side_sets[k - 14][o->nside[k - 14]++] = v;
+        else
+            rc = parse_engine(o, v, d);
         return rc ? rc : 1;
     }
     return 0;

@@ -139,6 +139,14 @@ static json_t *figures_object(const pl_figures *f)
     return pl_report_json_with(o, "items", items);
 }
 
+/* Which engine computed the run's timeline, and why. */
+static json_t *engine_object(const pl_run *run)
+{
+    json_t *o = json_object();
+    o = pl_report_json_with(o, "name", json_string(pl_engine_name(run->tl->engine)));
+    return pl_report_json_with(o, "why", pl_report_json_text(run->tl->engine_why));
+}
+
 static json_t *baseline_object(const pl_report *r)
 {
     const pl_run *b = &r->baseline;
@@ -152,6 +160,7 @@ static json_t *baseline_object(const pl_report *r)
     o = pl_report_json_with(o, "places", places_array(b));
     o = pl_report_json_with(o, "units", units_array(b));
     o = pl_report_json_with(o, "critical_path", critical_array(b));
+    o = pl_report_json_with(o, "engine", engine_object(b));
     return o;
 }
 
@@ -181,6 +190,7 @@ static json_t *document(const pl_report *r)
     o = pl_report_json_with(o, "places", places_array(run));
     o = pl_report_json_with(o, "units", units_array(run));
     o = pl_report_json_with(o, "analysis", figures_object(r->figures));
+    o = pl_report_json_with(o, "engine", engine_object(run));
     o = pl_report_json_with(o, "baseline", baseline_object(r));
     return o;
 }

@@ -121,6 +121,18 @@ static void phases_line(const pl_run *run, FILE *out)
          PL_TIME_TEXT(ph->drain));
 }
 
+/* Which engine computed each timeline, and why: once when both runs agree. */
+static void engine_line(const pl_report *r, FILE *out)
+{
+    const pl_timeline *a = r->run.tl, *b = r->baseline.tl;
+    if (a == b || (a->engine == b->engine && strcmp(a->engine_why, b->engine_why) == 0))
+        line(out, "engine", "%s: %s", pl_engine_name(a->engine), a->engine_why);
+    else
+        line(out, "engine", "%s for %s (%s), %s for %s (%s)", pl_engine_name(a->engine),
+             pl_graph_name(r->run.graph), a->engine_why, pl_engine_name(b->engine),
+             pl_graph_name(r->baseline.graph), b->engine_why);
+}
+
 static void summary(const pl_report *r, FILE *out)
 {
     const pl_run *run = &r->run;
@@ -147,6 +159,7 @@ static void summary(const pl_report *r, FILE *out)
     char latency[256];
     pl_report_latency_text(run, latency, sizeof latency);
     line(out, "latency", "%s", latency);
+    engine_line(r, out);
 }
 
 /* ---- The unit table ----------------------------------------------------------- */

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * runner.c — one forked child per simulation.
+ * runner.c — the analytic engine in process, and one forked child per SimGrid
+ * simulation.
  *
- * The child runs the engine and writes a fixed header (status, task count,
+ * A graph goes to the analytic engine unless SimGrid is asked for. When the graph
+ * could share a core or a link, the analytic timeline is searched for a moment
+ * where it does; if there is one, the timeline is not what SimGrid would give, and
+ * the graph goes to SimGrid after all (or fails, when the analytic engine was asked
+ * for by name). A SimGrid child runs the engine and writes a fixed header (status, task count,
  * message) followed by the start, end and release arrays to a pipe, then exits
  * without running atexit handlers. The parent reads everything before it reaps
  * the child, so a child never blocks on a full pipe. Invariant: each child
@@ -11,9 +16,11 @@
  */
 #define _DEFAULT_SOURCE /* strsignal */
 #include "runner.h"
+#include "analytic.h"
 #include "check.h"
 #include "engine.h"
 #include "pool.h"
+#include "sharing.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -132,6 +139,7 @@ static int collect(const pl_graph *g, struct child *c, pl_timeline *tl, pl_diag 
                            "the simulation of the %s graph ended without a result (exit %d)",
                            pl_graph_name(g), WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
     pl_timeline_seal(tl);
+    tl->engine = PL_ENGINE_SIMGRID;
     if (h.rc != 0) {
         d->code = h.rc;
         memcpy(d->msg, h.msg, sizeof d->msg);
@@ -141,8 +149,75 @@ static int collect(const pl_graph *g, struct child *c, pl_timeline *tl, pl_diag 
     return rc;
 }
 
+/* Tries the analytic engine on g; *exact says whether its timeline stands. When it does
+ * not, tl->engine_why says why SimGrid must run it. */
+static int try_analytic(const pl_graph *g, pl_timeline *tl, pl_engine_kind engine, bool *exact,
+                        pl_diag *d)
+{
+    char why[PL_ENGINE_WHY_MAX];
+    bool possible = pl_sharing_possible(g, why, sizeof why), found = false;
+    int rc = pl_analytic_run(g, tl, d);
+    if (rc == 0 && possible && pl_sharing_found(g, tl, &found, why, sizeof why) != 0)
+        rc = pl_diag_set(d, PL_ENOMEM, "out of memory looking for shared resources");
+    if (rc != 0)
+        return rc;
+    *exact = !found;
+    snprintf(tl->engine_why, sizeof tl->engine_why, "%s", why);
+    tl->engine = found ? PL_ENGINE_SIMGRID : PL_ENGINE_ANALYTIC;
+    if (found && engine == PL_ENGINE_ANALYTIC)
+        return pl_diag_set(d, PL_ECONFIG,
+                           "the analytic engine is not exact for the %s graph: %s, which only "
+                           "SimGrid models (engine: simgrid or auto)",
+                           pl_graph_name(g), why);
+    return 0;
+}
+
+/* Runs the graphs marked in `simgrid`, each in its own child, at most `width` at once. */
+static int run_children(const pl_graph *const *graphs, pl_timeline *tls, const bool *simgrid,
+                        size_t n, size_t width, pl_diag *d)
+{
+    struct child *kids = calloc(n + 1, sizeof *kids);
+    size_t *which = calloc(n + 1, sizeof *which);
+    if (!kids || !which) {
+        free(kids);
+        free(which);
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (simgrid[i])
+            which[m++] = i;
+    int first_rc = 0;
+    pl_diag tmp;
+    size_t started = 0, done = 0;
+    while (done < m) {
+        while (started < m && started - done < width && first_rc == 0) {
+            pl_diag_init(&tmp);
+            int rc = spawn(graphs[which[started]], &kids[started], &tmp);
+            if (rc != 0) {
+                first_rc = rc;
+                *d = tmp;
+                break;
+            }
+            started++;
+        }
+        if (done == started)
+            break;
+        pl_diag_init(&tmp);
+        int rc = collect(graphs[which[done]], &kids[done], &tls[which[done]], &tmp);
+        if (rc != 0 && first_rc == 0) {
+            first_rc = rc;
+            *d = tmp;
+        }
+        done++;
+    }
+    free(kids);
+    free(which);
+    return first_rc;
+}
+
 int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n, int jobs,
-                       pl_diag *d)
+                       pl_engine_kind engine, pl_diag *d)
 {
     /* Zeroed first, so that pl_timeline_fini is safe on all of them whatever fails. */
     memset(tls, 0, n * sizeof *tls);
@@ -154,34 +229,20 @@ int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n
         if (rc != 0)
             return rc;
     }
-    size_t width = jobs < 1 ? n : (size_t)jobs;
-    struct child *kids = calloc(n + 1, sizeof *kids);
-    if (!kids)
+    bool *simgrid = calloc(n + 1, sizeof *simgrid);
+    if (!simgrid)
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
-    int first_rc = 0;
-    pl_diag tmp;
-    size_t started = 0, done = 0;
-    while (done < n) {
-        while (started < n && started - done < width && first_rc == 0) {
-            pl_diag_init(&tmp);
-            int rc = spawn(graphs[started], &kids[started], &tmp);
-            if (rc != 0) {
-                first_rc = rc;
-                *d = tmp;
-                break;
-            }
-            started++;
-        }
-        if (done == started)
-            break;
-        pl_diag_init(&tmp);
-        int rc = collect(graphs[done], &kids[done], &tls[done], &tmp);
-        if (rc != 0 && first_rc == 0) {
-            first_rc = rc;
-            *d = tmp;
-        }
-        done++;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        bool exact = false;
+        if (engine != PL_ENGINE_SIMGRID)
+            rc = try_analytic(graphs[i], &tls[i], engine, &exact, d);
+        else
+            snprintf(tls[i].engine_why, sizeof tls[i].engine_why, "as asked (engine: simgrid)");
+        simgrid[i] = !exact;
     }
-    free(kids);
-    return first_rc;
+    if (rc == 0)
+        rc = run_children(graphs, tls, simgrid, n, jobs < 1 ? n : (size_t)jobs, d);
+    free(simgrid);
+    return rc;
 }

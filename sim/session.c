@@ -96,12 +96,17 @@ static int lower(pl_session *s, pl_diag *d)
     return rc;
 }
 
+static pl_engine_kind engine_of(const pl_session *s)
+{
+    return pl_engine_named(pl_config_str(s->cfg, "engine"));
+}
+
 static int simulate(pl_session *s, pl_diag *d)
 {
     const pl_graph *graphs[2] = {s->lowering.run, s->lowering.baseline};
     pl_timeline tls[2];
     size_t n = s->lowering.baseline ? 2 : 1;
-    int rc = pl_runner_simulate(graphs, tls, n, s->one_at_a_time ? 1 : (int)n, d);
+    int rc = pl_runner_simulate(graphs, tls, n, s->one_at_a_time ? 1 : (int)n, engine_of(s), d);
     s->run.tl = tls[0];
     s->run.have_tl = true;
     if (n == 2) {
@@ -122,16 +127,16 @@ static int measure(const pl_graph *g, struct measured *m, pl_diag *d)
     return 0;
 }
 
-/* The trier offered to a model's advice: each graph simulated in its own child, all at
- * once, and its bound computed. */
+/* The trier offered to a model's advice: each graph executed by the session's engine
+ * (SimGrid graphs in their own children, all at once), and its bound computed. */
 static int try_graphs(void *ctx, const pl_graph *const *graphs, size_t n, pl_trial *out,
                       pl_diag *d)
 {
-    (void)ctx;
+    const pl_session *s = ctx;
     pl_timeline *tls = calloc(n + 1, sizeof *tls);
     if (!tls)
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
-    int rc = pl_runner_simulate(graphs, tls, n, 0, d);
+    int rc = pl_runner_simulate(graphs, tls, n, 0, engine_of(s), d);
     for (size_t i = 0; i < n; i++) {
         pl_bound b;
         if (rc == 0 && pl_bound_compute(graphs[i], &b) != 0)
@@ -186,6 +191,11 @@ int pl_session_lower(pl_session *s, pl_diag *d)
 const pl_graph *pl_session_graph(const pl_session *s)
 {
     return s->lowered ? s->lowering.run : NULL;
+}
+
+const pl_graph *pl_session_baseline_graph(const pl_session *s)
+{
+    return s->lowered ? s->lowering.baseline : NULL;
 }
 
 int pl_session_run(pl_session *s, pl_diag *d)

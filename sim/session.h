@@ -36,6 +36,9 @@ int pl_session_lower(pl_session *s, pl_diag *d);
 
 /* The run's task graph once the session is lowered, else NULL; borrowed. */
 const pl_graph *pl_session_graph(const pl_session *s);
+/* The baseline's task graph once lowered; NULL before, or when the run is its own
+ * baseline. Borrowed. */
+const pl_graph *pl_session_baseline_graph(const pl_session *s);
 
 /* Lowers (unless pl_session_lower did), simulates (the run and its baseline at once, each in a child process),
  * and measures. Fails with the model's PL_ECONFIG, PL_EDEADLOCK, PL_ECHILD, PL_ENOMEM. */

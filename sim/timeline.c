@@ -10,11 +10,33 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+static const char *const engine_names[] = {
+#define PL_ENGINE_NAME(name, spelled, help) spelled,
+    PL_ENGINES(PL_ENGINE_NAME)
+#undef PL_ENGINE_NAME
+};
+
+const char *pl_engine_name(pl_engine_kind k)
+{
+    return k < PL_ENGINE_KIND_COUNT ? engine_names[k] : "?";
+}
+
+pl_engine_kind pl_engine_named(const char *name)
+{
+    for (int k = 0; k < PL_ENGINE_KIND_COUNT; k++)
+        if (strcmp(engine_names[k], name) == 0)
+            return (pl_engine_kind)k;
+    return PL_ENGINE_KIND_COUNT;
+}
 
 int pl_timeline_init(pl_timeline *tl, uint32_t ntasks)
 {
     tl->ntasks = ntasks;
     tl->makespan = 0;
+    tl->engine = PL_ENGINE_AUTO;
+    tl->engine_why[0] = '\0';
     size_t n = (size_t)ntasks + 1;
     tl->start = malloc(n * sizeof *tl->start);
     tl->end = malloc(n * sizeof *tl->end);

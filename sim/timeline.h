@@ -12,6 +12,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The engines that execute a task graph. X(NAME, name, what it does) */
+#define PL_ENGINES(X)                                                                       \
+    X(AUTO, "auto", "the analytic engine where it is exact, else the SimGrid engine")     \
+    X(SIMGRID, "simgrid", "SimGrid: shares cores and link bandwidth between tasks")       \
+    X(ANALYTIC, "analytic", "one pass of the max-plus recursion; exact without sharing")
+
+typedef enum pl_engine_kind {
+#define PL_ENGINE_ENUM(name, spelled, help) PL_ENGINE_##name,
+    PL_ENGINES(PL_ENGINE_ENUM)
+#undef PL_ENGINE_ENUM
+        PL_ENGINE_KIND_COUNT
+} pl_engine_kind;
+
+/* "analytic"; "?" out of range. */
+const char *pl_engine_name(pl_engine_kind k);
+/* The engine spelled `name` ("auto", "simgrid", "analytic"); PL_ENGINE_KIND_COUNT when
+ * none is. */
+pl_engine_kind pl_engine_named(const char *name);
+
+/* How long the reason an engine was chosen may be. */
+#define PL_ENGINE_WHY_MAX 384
+
 typedef struct pl_timeline {
     uint32_t ntasks;
     double *start;     /* seconds; NaN for a task that never started */
@@ -22,9 +44,11 @@ typedef struct pl_timeline {
      * for the metrics to tell: compare the edge's time with the previous task's end. */
     uint32_t *release;
     double makespan; /* the latest end */
+    uint8_t engine;  /* the pl_engine_kind that computed it; AUTO until one has */
+    char engine_why[PL_ENGINE_WHY_MAX]; /* why that engine ran: "no core or link is shared" */
 } pl_timeline;
 
-/* Allocates arrays for ntasks tasks, all unset (NaN, PL_NO_EDGE). Returns 0 or PL_ENOMEM.
+/* Allocates arrays for ntasks tasks, all unset (NaN, PL_NO_EDGE), no engine yet. Returns 0 or PL_ENOMEM.
  * Free with pl_timeline_fini, also after a failed init. */
 int pl_timeline_init(pl_timeline *tl, uint32_t ntasks);
 void pl_timeline_fini(pl_timeline *tl);

@@ -10,6 +10,7 @@
 
 #include "line.h"
 #include "runner.h"
+#include "support.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -68,12 +69,8 @@ pl_graph *pl_test_line_serial(uint32_t items)
 
 void pl_test_sim_run(pl_test_sim *s, pl_graph *g)
 {
-    pl_diag d;
-    pl_diag_init(&d);
     s->g = g;
-    const pl_graph *gs[] = {g};
-    if (pl_runner_simulate(gs, &s->tl, 1, 1, &d) != 0)
-        fail_msg("simulation failed: %s", d.msg);
+    pl_test_simulate(g, &s->tl);
     assert_int_equal(pl_metrics_compute(g, &s->tl, &s->m), 0);
     assert_int_equal(pl_bound_compute(g, &s->b), 0);
 }

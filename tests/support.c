@@ -12,6 +12,7 @@
 #include "support.h"
 
 #include "report.h"
+#include "runner.h"
 #include "session.h"
 
 #include <errno.h>
@@ -233,4 +234,32 @@ int pl_test_session(const char *path, const char *const *sets, size_t nsets, pl_
     if (rc == 0)
         rc = pl_session_run(*out, d);
     return rc;
+}
+
+/* |a - b| within 1e-9 of the larger, or both NaN. */
+static int same_time(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) && isnan(b);
+    return fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b));
+}
+
+void pl_test_simulate(const pl_graph *g, pl_timeline *tl)
+{
+    pl_diag d;
+    pl_diag_init(&d);
+    const pl_graph *gs[] = {g};
+    if (pl_runner_simulate(gs, tl, 1, 1, PL_ENGINE_SIMGRID, &d) != 0)
+        fail_msg("simulation failed: %s", d.msg);
+    pl_timeline other;
+    if (pl_runner_simulate(gs, &other, 1, 1, PL_ENGINE_AUTO, &d) != 0)
+        fail_msg("engine auto failed: %s", d.msg);
+    for (uint32_t t = 0; t < tl->ntasks; t++)
+        if (!same_time(tl->start[t], other.start[t]) || !same_time(tl->end[t], other.end[t]) ||
+            tl->release[t] != other.release[t])
+            fail_msg("task %u: SimGrid %.17g-%.17g released by edge %u, %s engine %.17g-%.17g "
+                     "released by edge %u (%s)",
+                     t, tl->start[t], tl->end[t], tl->release[t], pl_engine_name(other.engine),
+                     other.start[t], other.end[t], other.release[t], other.engine_why);
+    pl_timeline_fini(&other);
 }

@@ -75,6 +75,15 @@ struct pl_session;
 int pl_test_session(const char *path, const char *const *sets, size_t nsets,
                     struct pl_session **out, pl_diag *d);
 
+/* Executes the finalized graph g with the SimGrid engine into *tl (initialised here; the
+ * caller calls pl_timeline_fini), failing the test when it fails. Then executes it again
+ * with engine auto and fails the test unless that timeline is the same: every start and
+ * end within 1e-9 relative and the same release edges (test_analytic.c says why). So
+ * every hand-worked graph checks both engines. */
+struct pl_graph;
+struct pl_timeline;
+void pl_test_simulate(const struct pl_graph *g, struct pl_timeline *tl);
+
 /* Whether haystack contains needle. */
 int pl_test_contains(const char *haystack, const char *needle);
 

@@ -89,10 +89,7 @@ static double simulate_line(const struct line *L, double S[MAXS][MAXN])
     uint32_t task[MAXS][MAXN];
     pl_graph *g = line_graph(L, task);
     pl_timeline tl;
-    pl_diag d;
-    pl_diag_init(&d);
-    const pl_graph *gs[] = {g};
-    assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, &d), 0);
+    pl_test_simulate(g, &tl);
     for (int i = 0; S && i < L->m; i++)
         for (int k = 0; k < L->n; k++)
             S[i][k] = tl.start[task[i][k]];
@@ -157,10 +154,7 @@ static void test_threads_share_cores(void **state)
     }
     assert_int_equal(pl_graph_finalize(g), 0);
     pl_timeline tl;
-    pl_diag d;
-    pl_diag_init(&d);
-    const pl_graph *gs[] = {g};
-    assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, &d), 0);
+    pl_test_simulate(g, &tl);
 
     double left[3], now = 0, end[3][3];
     int next[3] = {0, 0, 0};
@@ -220,7 +214,7 @@ static void test_cycle_is_reported(void **state)
     assert_true(pl_test_contains(d.msg, "waits (data) for the end of A 'x' #1"));
     pl_timeline tl;
     const pl_graph *gs[] = {g};
-    assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, &d), PL_EDEADLOCK);
+    assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, PL_ENGINE_SIMGRID, &d), PL_EDEADLOCK);
     pl_timeline_fini(&tl);
     pl_graph_destroy(g);
 }
@@ -245,10 +239,7 @@ static void test_release_edge(void **state)
     assert_int_equal(pl_graph_add_edge(g, t[1], t[2], PL_EDGE_SYNC, PL_AT_END), 0);
     assert_int_equal(pl_graph_finalize(g), 0);
     pl_timeline tl;
-    pl_diag d;
-    pl_diag_init(&d);
-    const pl_graph *gs[] = {g};
-    assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, &d), 0);
+    pl_test_simulate(g, &tl);
     uint32_t first, n;
     pl_graph_task_edges(g, t[2], &first, &n);
     assert_int_equal(tl.release[t[2]], first + 1);

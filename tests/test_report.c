@@ -97,6 +97,7 @@ static const char expected_text[] =
     "critical path  18 us (the longest chain of dependent work)\n"
     "phases         5 us warm-up, 8 us steady (3 items, one every 3 us), 5 us drain\n"
     "latency        mean 6.8 us, p50 7 us, p99 7 us, max 7 us (first start to in-order exit)\n"
+    "engine         simgrid: as asked (engine: simgrid)\n"
     "\n"
     "pipelined      tasks   busy     util  fill  bubbles  bubble  largest  drain  data  slot\n"
     "host.prep          5  10 us  55.56 %   0 s        3    3 us     1 us   5 us   0 s  3 us\n"
@@ -214,6 +215,7 @@ static void test_json_key_order(void **state)
                                        "places",
                                        "units",
                                        "analysis",
+                                       "engine",
                                        "baseline"};
     char *text = pl_test_render(pl_report_json, &f->r);
     json_t *doc = load(text);

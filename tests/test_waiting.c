@@ -64,12 +64,7 @@ static void add_edge(pl_graph *g, uint32_t from, uint32_t to, pl_edge_kind kind,
 static void simulate(pl_graph *g, pl_timeline *tl)
 {
     assert_int_equal(pl_graph_finalize(g), 0);
-    pl_diag d;
-    pl_diag_init(&d);
-    const pl_graph *gs[] = {g};
-    int rc = pl_runner_simulate(gs, tl, 1, 1, &d);
-    if (rc != 0)
-        fail_msg("simulation failed: %s", d.msg);
+    pl_test_simulate(g, tl);
 }
 
 /* A producer P and a consumer C on a device, N tasks each, a data edge from the end of

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * analytic.c — the max-plus recursion over a topological order of the tasks.
+ *
+ * A task's start depends only on events that come before it in a topological order
+ * of the task graph (its unit's previous task, its edges' sources), and its end only
+ * on its start, so one pass over such an order computes every time. A unit's previous
+ * task always has a smaller id (tasks are appended to their unit), so when every edge
+ * also points backward, task order is that order and no other is built; otherwise
+ * Kahn's algorithm over the tasks finds one. Invariant of the pass: when a task is
+ * reached, the start and end of every task it depends on are set.
+ */
+#include "analytic.h"
+#include "check.h"
+#include "engine.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Per unit, what the recursion needs beyond the graph's getters. */
+struct unit_rule {
+    double wakeup;    /* paid after waiting (passive units); 0 otherwise */
+    double narrowest; /* the narrowest link of the route; 0 without a route */
+};
+
+static int unit_rules(const pl_graph *g, struct unit_rule **out)
+{
+    uint32_t n = pl_graph_unit_count(g);
+    struct unit_rule *r = calloc((size_t)n + 1, sizeof *r);
+    if (!r)
+        return PL_ENOMEM;
+    for (uint32_t u = 0; u < n; u++) {
+        if (pl_graph_unit_wait(g, u) == PL_WAIT_PASSIVE)
+            r[u].wakeup = pl_graph_unit_wakeup(g, u);
+        uint32_t nlinks;
+        const uint32_t *route = pl_graph_unit_route(g, u, &nlinks);
+        for (uint32_t i = 0; i < nlinks; i++) {
+            double bw = pl_graph_link_bandwidth(g, route[i]);
+            if (i == 0 || bw < r[u].narrowest)
+                r[u].narrowest = bw;
+        }
+    }
+    *out = r;
+    return 0;
+}
+
+/* Kahn's algorithm over tasks: a task follows its unit's previous task and its edges'
+ * sources. Writes a topological order into order (ntasks entries); PL_EDEADLOCK when
+ * a cycle leaves some task out. */
+static int kahn(const pl_graph *g, uint32_t *order)
+{
+    uint32_t n = pl_graph_task_count(g), ne = pl_graph_edge_count(g);
+    uint32_t *indeg = calloc((size_t)n + 1, sizeof *indeg);
+    uint32_t *first = calloc((size_t)n + 2, sizeof *first);
+    uint32_t *succ = malloc(((size_t)ne + n + 1) * sizeof *succ);
+    int rc = PL_ENOMEM;
+    if (indeg && first && succ) {
+        /* Successor lists in compressed rows: first[s + 1] counts s's successors. */
+        for (uint32_t t = 0; t < n; t++) {
+            uint32_t prev = pl_graph_task_prev(g, t), e0, k;
+            if (prev != PL_NO_EDGE)
+                first[prev + 1]++, indeg[t]++;
+            pl_graph_task_edges(g, t, &e0, &k);
+            for (uint32_t e = e0; e < e0 + k; e++)
+                first[pl_graph_edge(g, e)->src + 1]++, indeg[t]++;
+        }
+        for (uint32_t t = 0; t < n; t++)
+            first[t + 1] += first[t];
+        for (uint32_t t = 0; t < n; t++) {
+            uint32_t prev = pl_graph_task_prev(g, t), e0, k;
+            if (prev != PL_NO_EDGE)
+                succ[first[prev]++] = t;
+            pl_graph_task_edges(g, t, &e0, &k);
+            for (uint32_t e = e0; e < e0 + k; e++)
+                succ[first[pl_graph_edge(g, e)->src]++] = t;
+        }
+        /* The fill moved each first[s] to the end of s's row, which is where s + 1's
+         * row starts: shift back by one. */
+        for (uint32_t t = n; t > 0; t--)
+            first[t] = first[t - 1];
+        first[0] = 0;
+        uint32_t head = 0, tail = 0;
+        for (uint32_t t = 0; t < n; t++)
+            if (indeg[t] == 0)
+                order[tail++] = t;
+        while (head < tail) {
+            uint32_t t = order[head++];
+            for (uint32_t i = first[t]; i < first[t + 1]; i++)
+                if (--indeg[succ[i]] == 0)
+                    order[tail++] = succ[i];
+        }
+        rc = tail == n ? 0 : PL_EDEADLOCK;
+    }
+    free(indeg);
+    free(first);
+    free(succ);
+    return rc;
+}
+
+static double event_time(const pl_timeline *tl, const pl_edge *e)
+{
+    return e->at == PL_AT_START ? tl->start[e->src] : tl->end[e->src];
+}
+
+/* The recursion for one task, whose predecessors are all set. */
+static void place_task(const pl_graph *g, const struct unit_rule *rules, pl_timeline *tl,
+                       uint32_t t)
+{
+    uint32_t prev = pl_graph_task_prev(g, t), e0, k, release = PL_NO_EDGE;
+    double ended = prev == PL_NO_EDGE ? 0 : tl->end[prev], latest = -INFINITY;
+    pl_graph_task_edges(g, t, &e0, &k);
+    for (uint32_t e = e0; e < e0 + k; e++)
+        latest = fmax(latest, event_time(tl, pl_graph_edge(g, e)));
+    /* The release is the first listed of the latest events, counting events within
+     * SimGrid's precision of each other as the tie they are there. */
+    for (uint32_t e = e0; e < e0 + k && release == PL_NO_EDGE; e++)
+        if (event_time(tl, pl_graph_edge(g, e)) >= latest - PL_ENGINE_PRECISION)
+            release = e;
+    const struct unit_rule *r = &rules[pl_graph_task_unit(g, t)];
+    /* An event within SimGrid's precision of the previous end is a tie there: the unit
+     * goes on at once, without waiting and without paying its wake-up. */
+    double start = latest > ended + PL_ENGINE_PRECISION ? latest + r->wakeup : ended;
+    /* Work, then the transfer, each added on its own as the SimGrid engine's clock does. */
+    double end = start + pl_graph_task_work(g, t);
+    double bytes = r->narrowest > 0 ? pl_graph_task_bytes(g, t) : 0;
+    if (bytes > 0)
+        end += bytes / r->narrowest;
+    tl->start[t] = start;
+    tl->end[t] = end;
+    tl->release[t] = release;
+}
+
+int pl_analytic_run(const pl_graph *g, pl_timeline *tl, pl_diag *d)
+{
+    uint32_t n = pl_graph_task_count(g);
+    uint32_t *order = NULL;
+    struct unit_rule *rules = NULL;
+    int rc = unit_rules(g, &rules);
+    if (rc == 0 && !pl_graph_edges_backward(g)) {
+        order = malloc(((size_t)n + 1) * sizeof *order);
+        rc = order ? kahn(g, order) : PL_ENOMEM;
+    }
+    /* Tasks are cyclic exactly when their start and end events are, so the check finds
+     * the cycle and names it. */
+    if (rc == PL_EDEADLOCK && (rc = pl_check_graph(g, d)) == 0)
+        rc = pl_diag_set(d, PL_EDEADLOCK, "the model cannot finish: its tasks form a cycle");
+    if (rc == 0) {
+        for (uint32_t i = 0; i < n; i++)
+            place_task(g, rules, tl, order ? order[i] : i);
+        pl_timeline_seal(tl);
+    } else if (rc == PL_ENOMEM) {
+        pl_diag_set(d, rc, "out of memory in the analytic engine");
+    }
+    free(order);
+    free(rules);
+    return rc;
+}
