@@ -517,6 +517,22 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* --timing: where the wall time went, and the engines' pace. */
+static void print_timing(const pl_session *s, double total)
+{
+    const pl_report *r = pl_session_report(s);
+    pl_session_times t = pl_session_timing(s);
+    unsigned long long n = (unsigned long long)pl_session_tasks(s);
+    const char *engine = pl_engine_name(r->run.tl->engine);
+    if (r->baseline.tl->engine != r->run.tl->engine)
+        engine = "both engines";
+    fprintf(stderr,
+            "pipelab: simulated %llu tasks in %.3f s: lowering %.3f s, executing %.3f s (%s, "
+            "%.3g tasks/s), measuring %.3f s\n",
+            n, total, t.lower, t.execute, engine, t.execute > 0 ? (double)n / t.execute : 0,
+            t.measure);
+}
+
 static int cmd_reps(const struct options *o, pl_diag *d)
 {
     pl_reps_options ro = {
@@ -545,8 +561,7 @@ static int cmd_run(const struct options *o, pl_diag *d)
     if (rc == 0)
         rc = pl_session_run(s, d);
     if (rc == 0 && o->timing)
-        fprintf(stderr, "pipelab: simulated %llu tasks in %.3f s\n",
-                (unsigned long long)pl_session_tasks(s), now_s() - t0);
+        print_timing(s, now_s() - t0);
     if (rc == 0 && o->trace) {
         struct render_ctx c = {pl_session_report(s), pl_trace_write};
         rc = pl_output_file(o->trace, render_into, &c, d);

@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct measured {
     pl_timeline tl;
@@ -28,7 +29,15 @@ struct pl_session {
     bool lowered, ran;
     bool no_advice;
     bool one_at_a_time;
+    pl_session_times times;
 };
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 int pl_session_open(const char *scenario, const char *const *sets, size_t nsets,
                     pl_session **out, pl_diag *d)
@@ -183,7 +192,9 @@ int pl_session_lower(pl_session *s, pl_diag *d)
 {
     if (s->lowered)
         return 0;
+    double t0 = now_s();
     int rc = lower(s, d);
+    s->times.lower = now_s() - t0;
     s->lowered = rc == 0;
     return rc;
 }
@@ -201,8 +212,10 @@ const pl_graph *pl_session_baseline_graph(const pl_session *s)
 int pl_session_run(pl_session *s, pl_diag *d)
 {
     int rc = pl_session_lower(s, d);
+    double t0 = now_s();
     if (rc == 0)
         rc = simulate(s, d);
+    double t1 = now_s();
     if (rc == 0)
         rc = measure(s->lowering.run, &s->run, d);
     if (rc == 0 && s->lowering.baseline)
@@ -213,6 +226,8 @@ int pl_session_run(pl_session *s, pl_diag *d)
         fill_report(s);
         s->ran = true;
     }
+    s->times.execute = t1 - t0;
+    s->times.measure = now_s() - t1;
     return rc;
 }
 
@@ -227,4 +242,9 @@ uint64_t pl_session_tasks(const pl_session *s)
     if (s->lowering.baseline)
         n += pl_graph_task_count(s->lowering.baseline);
     return n;
+}
+
+pl_session_times pl_session_timing(const pl_session *s)
+{
+    return s->times;
 }

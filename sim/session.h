@@ -50,4 +50,14 @@ const pl_report *pl_session_report(const pl_session *s);
 /* Tasks simulated (run and baseline together). */
 uint64_t pl_session_tasks(const pl_session *s);
 
+/* Wall-clock seconds a session that ran spent in each step, for --timing and the
+ * benchmarks (never in a report). */
+typedef struct pl_session_times {
+    double lower;    /* the model's lowering: drawing durations, building both graphs */
+    double execute;  /* the engines: checks, the analytic pass or SimGrid children */
+    double measure;  /* metrics and bounds of both runs, and the model's advice */
+} pl_session_times;
+
+pl_session_times pl_session_timing(const pl_session *s);
+
 #endif
