@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -67,6 +68,10 @@ static const char usage[] =
     "  --set KEY=VALUE   override a key (repeatable), e.g. --set dispatch.threads.launch=2\n"
     "                    or --set dispatch.ops[0].kernel={dist: normal, mean: 12us, sd: 1us}\n"
     "  --seed N          seed for random durations (default: the scenario's seed, else 1)\n"
+    "  --engine E        auto (default): the analytic engine where no core or link is\n"
+    "                    shared at once, which is exact and much faster, else SimGrid;\n"
+    "                    or simgrid, or analytic (which fails where it is not exact).\n"
+    "                    sweep, sensitivity, compare and run --reps take it too\n"
     "  --format F        text (default), json, or csv (the unit table)\n"
     "  --gantt           draw an ASCII Gantt chart of the run and its baseline\n"
     "  --trace FILE      write a Chrome trace (open it in https://ui.perfetto.dev)\n"
@@ -75,7 +80,9 @@ static const char usage[] =
     "                    trace, the Gantt chart, the effective config and the seed\n"
     "                    into DIR (scripts/plot_gantt.sh DIR draws it)\n"
     "  --force           write into a non-empty DIR\n"
-    "  --timing          print the simulation's wall time on standard error\n"
+    "  --timing          print on standard error where the wall time went (lowering,\n"
+    "                    executing, measuring), the engine's tasks per second and the\n"
+    "                    peak memory\n"
     "  --no-advice       skip the extra simulations behind a model's advice (the tile\n"
     "                    model's smallest buffer depths)\n"
     "\n"
@@ -526,11 +533,15 @@ static void print_timing(const pl_session *s, double total)
     const char *engine = pl_engine_name(r->run.tl->engine);
     if (r->baseline.tl->engine != r->run.tl->engine)
         engine = "both engines";
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    long peak = self.ru_maxrss > kids.ru_maxrss ? self.ru_maxrss : kids.ru_maxrss;
     fprintf(stderr,
             "pipelab: simulated %llu tasks in %.3f s: lowering %.3f s, executing %.3f s (%s, "
-            "%.3g tasks/s), measuring %.3f s\n",
+            "%.3g tasks/s), measuring %.3f s; peak memory %.1f MiB (%.0f bytes per task)\n",
             n, total, t.lower, t.execute, engine, t.execute > 0 ? (double)n / t.execute : 0,
-            t.measure);
+            t.measure, peak / 1024.0, n ? peak * 1024.0 / (double)n : 0);
 }
 
 static int cmd_reps(const struct options *o, pl_diag *d)

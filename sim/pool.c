@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * pool.c — forked children, several at a time, heard of as they finish.
+ * pool.c — long-lived forked workers, each doing one job after another.
  *
- * Invariant: every running job has one slot holding its child's pid, the read end
- * of its pipe and what has arrived so far. The parent holds no write end of any
- * pipe, so a job's end of file comes exactly when its child (and whatever the
- * child forked) has exited; only then is the child reaped and done() called.
+ * A worker is forked once and reads job numbers from a pipe; for each it runs the
+ * job into a memory stream and writes back one frame: a header with the job's status
+ * and length, then the bytes. Forking once per worker rather than once per job keeps
+ * the parent, which forks, out of the way of small jobs. A worker that dies mid-job
+ * (a crash, a kill) leaves a frame unfinished: its job is reported with the signal,
+ * and a fresh worker takes the jobs left. Closing a worker's job pipe tells it to exit.
+ *
+ * Invariant: every worker has one slot holding its pid, the write end of its job pipe
+ * (or -1 once closed), the read end of its result pipe and what has arrived of the
+ * current frame; a worker is busy exactly while a job of its has no whole frame yet.
+ * Each worker closes the other workers' pipe ends, so a result pipe reaches end of file
+ * when its own worker (and whatever it forked) has exited.
  */
 #include "pool.h"
 
@@ -13,6 +21,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -20,11 +29,19 @@
 #include <unistd.h>
 
 struct slot {
-    pid_t pid;
-    int fd;
+    pid_t pid; /* 0 for an empty slot */
+    int jobs;  /* write end of the job pipe; -1 once closed */
+    int fd;    /* read end of the result pipe */
+    bool busy; /* a job was sent and its frame has not all arrived */
     size_t job;
     char *buf;
     size_t len, cap;
+};
+
+/* What precedes a job's bytes on the result pipe (no padding: every byte is written). */
+struct frame {
+    uint64_t len;
+    int64_t status;
 };
 
 void pl_pool_child_signals(void)
@@ -53,18 +70,69 @@ const char *pl_pool_signal_name(int sig, char *buf, size_t len)
     return buf;
 }
 
-static _Noreturn void child(struct slot *slots, size_t nslots, int fd, size_t job,
-                            pl_pool_work work, void *ctx)
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += (size_t)n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += (size_t)n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* One job in the worker: its result gathered in memory, then sent as one frame. */
+static int run_job(int fd, size_t job, pl_pool_work work, void *ctx)
+{
+    char *bytes = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&bytes, &len);
+    struct frame f = {0, 3};
+    if (out) {
+        f.status = work(ctx, job, out);
+        if (fclose(out) != 0)
+            f.status = 3;
+    }
+    f.len = bytes ? len : 0;
+    int rc = write_all(fd, &f, sizeof f) || write_all(fd, bytes, (size_t)f.len) ? -1 : 0;
+    free(bytes);
+    return rc;
+}
+
+static _Noreturn void worker(struct slot *slots, size_t nslots, int jobs, int fd, pl_pool_work work,
+                             void *ctx)
 {
     pl_pool_child_signals();
     for (size_t i = 0; i < nslots; i++)
-        if (slots[i].pid > 0)
+        if (slots[i].pid > 0) {
+            if (slots[i].jobs >= 0)
+                close(slots[i].jobs);
             close(slots[i].fd);
-    FILE *out = fdopen(fd, "w");
-    int status = out ? work(ctx, job, out) : 3;
-    if (out && fclose(out) != 0)
-        status = 3;
-    _exit(status);
+        }
+    uint64_t job;
+    while (read_all(jobs, &job, sizeof job) == 0)
+        if (run_job(fd, (size_t)job, work, ctx) != 0)
+            _exit(3);
+    _exit(0);
 }
 
 int pl_pool_fork(pid_t *pid, int *fd, pl_diag *d)
@@ -84,73 +152,153 @@ int pl_pool_fork(pid_t *pid, int *fd, pl_diag *d)
     return 0;
 }
 
-static int spawn(struct slot *slots, size_t nslots, struct slot *s, size_t job, pl_pool_work work,
-                 void *ctx, pl_diag *d)
+/* Starts a worker in the empty slot s: a job pipe to it, a result pipe from it. */
+static int spawn(struct slot *slots, size_t nslots, struct slot *s, pl_pool_work work, void *ctx,
+                 pl_diag *d)
 {
+    int jp[2];
+    if (pipe(jp) != 0)
+        return pl_diag_set(d, PL_EIO, "cannot create a pipe: %s", strerror(errno));
     pid_t pid;
     int fd;
     int rc = pl_pool_fork(&pid, &fd, d);
-    if (rc != 0)
+    if (rc != 0) {
+        close(jp[0]);
+        close(jp[1]);
         return rc;
-    if (pid == 0)
-        child(slots, nslots, fd, job, work, ctx);
-    *s = (struct slot){.pid = pid, .fd = fd, .job = job};
+    }
+    if (pid == 0) {
+        close(jp[1]);
+        worker(slots, nslots, jp[0], fd, work, ctx);
+    }
+    close(jp[0]);
+    *s = (struct slot){.pid = pid, .jobs = jp[1], .fd = fd};
+    return 0;
+}
+
+/* Sends job to the idle worker in s. */
+static int give(struct slot *s, size_t job, pl_diag *d)
+{
+    uint64_t j = job;
+    if (write_all(s->jobs, &j, sizeof j) != 0)
+        return pl_diag_set(d, PL_EIO, "cannot hand a job to a worker: %s", strerror(errno));
+    s->busy = true;
+    s->job = job;
+    s->len = 0;
     return 0;
 }
 
 /* Reads what is there; returns 1 at end of file, 0 when more may come, or PL_ENOMEM. */
 static int drain(struct slot *s)
 {
-    for (;;) {
-        if (s->cap - s->len < 4096) {
-            size_t cap = s->cap ? 2 * s->cap : 8192;
-            char *b = realloc(s->buf, cap);
-            if (!b)
-                return PL_ENOMEM;
-            s->buf = b;
-            s->cap = cap;
-        }
-        ssize_t n = read(s->fd, s->buf + s->len, s->cap - s->len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && errno == EAGAIN)
-            return 0;
-        if (n <= 0)
-            return 1;
-        s->len += (size_t)n;
-        /* One read per wake-up keeps the other children's pipes moving. */
-        return 0;
+    if (s->cap - s->len < 4096) {
+        size_t cap = s->cap ? 2 * s->cap : 8192;
+        char *b = realloc(s->buf, cap);
+        if (!b)
+            return PL_ENOMEM;
+        s->buf = b;
+        s->cap = cap;
     }
+    ssize_t n;
+    while ((n = read(s->fd, s->buf + s->len, s->cap - s->len - 1)) < 0 && errno == EINTR)
+        ;
+    if (n <= 0)
+        return 1;
+    s->len += (size_t)n;
+    return 0;
 }
 
-/* Reaps a finished child and describes how it ended. */
-static pl_pool_result finish(struct slot *s)
+/* Whether the current frame has arrived whole; *f is its header. */
+static bool whole_frame(const struct slot *s, struct frame *f)
+{
+    if (s->len < sizeof *f)
+        return false;
+    memcpy(f, s->buf, sizeof *f);
+    return s->len - sizeof *f >= f->len;
+}
+
+/* Reaps a worker whose result pipe ended and describes how it ended. */
+static pl_pool_result reap(struct slot *s)
 {
     close(s->fd);
+    if (s->jobs >= 0)
+        close(s->jobs);
     int ws = 0;
     while (waitpid(s->pid, &ws, 0) < 0 && errno == EINTR)
         ;
-    s->buf[s->len] = '\0';
-    pl_pool_result r = {.out = s->buf, .len = s->len};
-    if (WIFSIGNALED(ws)) {
-        r.status = -1;
+    pl_pool_result r = {.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1, .out = "", .len = 0};
+    if (WIFSIGNALED(ws))
         r.signal = WTERMSIG(ws);
-    } else {
-        r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
-    }
+    /* A worker that exits without being told to has failed its job. */
+    if (r.status == 0)
+        r.status = 3;
     return r;
 }
 
-/* Waits until some running child has more to say, and handles what arrived. A job whose
- * child has ended is passed to done (unless the pool is stopping) and its slot freed. */
-static int step(struct slot *slots, size_t width, pl_pool_done done, void *ctx, int *first_rc,
-                pl_diag *d)
+struct pool {
+    struct slot *slots;
+    size_t width, n, next;
+    pl_pool_work work;
+    pl_pool_done done;
+    void *ctx;
+    int first_rc;
+};
+
+/* Gives a worker its next job, or tells it to exit when there is none (or the pool
+ * stops). */
+static void feed(struct pool *p, struct slot *s, pl_diag *d)
 {
-    struct pollfd pf[width];
-    size_t map[width], np = 0;
-    for (size_t i = 0; i < width; i++)
-        if (slots[i].pid > 0) {
-            pf[np] = (struct pollfd){.fd = slots[i].fd, .events = POLLIN};
+    if (p->next < p->n && p->first_rc == 0) {
+        p->first_rc = give(s, p->next++, d);
+        if (p->first_rc == 0)
+            return;
+    }
+    if (s->jobs >= 0) {
+        close(s->jobs);
+        s->jobs = -1;
+    }
+}
+
+/* Handles what arrived from the worker in s. */
+static void hear(struct pool *p, struct slot *s, pl_diag *d)
+{
+    int eof = drain(s);
+    if (eof < 0 && p->first_rc == 0)
+        p->first_rc = pl_diag_set(d, PL_ENOMEM, "out of memory reading a job's result");
+    struct frame f;
+    while (s->busy && whole_frame(s, &f)) {
+        size_t total = sizeof f + (size_t)f.len;
+        char keep = s->buf[total];
+        s->buf[total] = '\0';
+        pl_pool_result r = {
+            .status = (int)f.status, .out = s->buf + sizeof f, .len = (size_t)f.len};
+        s->busy = false;
+        if (p->first_rc == 0)
+            p->first_rc = p->done(p->ctx, s->job, &r, d);
+        s->buf[total] = keep;
+        memmove(s->buf, s->buf + total, s->len - total);
+        s->len -= total;
+        feed(p, s, d);
+    }
+    if (eof == 0)
+        return;
+    bool busy = s->busy;
+    size_t job = s->job;
+    pl_pool_result r = reap(s);
+    if (busy && p->first_rc == 0)
+        p->first_rc = p->done(p->ctx, job, &r, d);
+    free(s->buf);
+    *s = (struct slot){.pid = 0, .jobs = -1, .fd = -1};
+}
+
+/* Waits until some worker has more to say, and handles what arrived. */
+static int step(struct pool *p, pl_diag *d)
+{
+    struct pollfd pf[p->width];
+    size_t map[p->width], np = 0;
+    for (size_t i = 0; i < p->width; i++)
+        if (p->slots[i].pid > 0) {
+            pf[np] = (struct pollfd){.fd = p->slots[i].fd, .events = POLLIN};
             map[np++] = i;
         }
     if (np == 0)
@@ -160,21 +308,9 @@ static int step(struct slot *slots, size_t width, pl_pool_done done, void *ctx, 
             return 0;
         return pl_diag_set(d, PL_EIO, "cannot wait for the jobs: %s", strerror(errno));
     }
-    for (size_t k = 0; k < np; k++) {
-        if (!(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
-            continue;
-        struct slot *s = &slots[map[k]];
-        int eof = drain(s);
-        if (eof == 0)
-            continue;
-        if (eof < 0 && *first_rc == 0)
-            *first_rc = pl_diag_set(d, PL_ENOMEM, "out of memory reading a job's result");
-        pl_pool_result r = finish(s);
-        if (eof > 0 && *first_rc == 0)
-            *first_rc = done(ctx, s->job, &r, d);
-        free(s->buf);
-        *s = (struct slot){.pid = 0, .fd = -1};
-    }
+    for (size_t k = 0; k < np; k++)
+        if (pf[k].revents & (POLLIN | POLLHUP | POLLERR))
+            hear(p, &p->slots[map[k]], d);
     return 0;
 }
 
@@ -183,32 +319,34 @@ int pl_pool_run(size_t n, int width_in, pl_pool_work work, pl_pool_done done, vo
     size_t width = width_in < 1 ? 1 : (size_t)width_in;
     if (width > n)
         width = n ? n : 1;
-    struct slot *slots = calloc(width, sizeof *slots);
-    if (!slots)
+    struct pool p = {calloc(width, sizeof *p.slots), width, n, 0, work, done, ctx, 0};
+    if (!p.slots)
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
-    int first_rc = 0;
-    size_t next = 0, running = 0;
-    while (next < n || running > 0) {
-        for (size_t i = 0; i < width && next < n && first_rc == 0; i++) {
-            if (slots[i].pid > 0)
-                continue;
-            first_rc = spawn(slots, width, &slots[i], next, work, ctx, d);
-            if (first_rc == 0) {
-                next++;
-                running++;
-            }
+    /* A job pipe nobody reads (a worker that died) must not kill the parent. */
+    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+    for (;;) {
+        for (size_t i = 0; i < width && p.next < n && p.first_rc == 0; i++) {
+            struct slot *s = &p.slots[i];
+            if (s->pid == 0 && (p.first_rc = spawn(p.slots, width, s, work, ctx, d)) == 0)
+                feed(&p, s, d);
         }
-        if (first_rc != 0)
-            next = n;
-        int rc = step(slots, width, done, ctx, &first_rc, d);
-        if (rc != 0 && first_rc == 0)
-            first_rc = rc;
-        running = 0;
+        bool alive = false;
         for (size_t i = 0; i < width; i++)
-            running += slots[i].pid > 0;
+            alive |= p.slots[i].pid > 0;
+        if (!alive)
+            break;
+        int rc = step(&p, d);
+        if (rc != 0 && p.first_rc == 0)
+            p.first_rc = rc;
         if (rc != 0)
             break;
     }
-    free(slots);
-    return first_rc;
+    for (size_t i = 0; i < width; i++)
+        if (p.slots[i].pid > 0) {
+            reap(&p.slots[i]);
+            free(p.slots[i].buf);
+        }
+    signal(SIGPIPE, old);
+    free(p.slots);
+    return p.first_rc;
 }

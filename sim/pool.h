@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * pool.h — independent jobs, each in its own forked child, several at a time.
+ * pool.h — independent jobs in forked worker processes, several at a time.
  *
  * A sweep, a set of replications or a sensitivity study is many scenarios that
- * do not depend on each other. Each job runs in a child process (SimGrid allows
- * one engine per process, and a crash must not take the caller with it); what
- * the child writes to its stream reaches the parent as bytes, and the parent
- * hears of every job as it finishes, in the order they finish.
+ * do not depend on each other. Jobs run in worker processes, forked once each and
+ * given one job after another (a crash must not take the caller with it, and the
+ * SimGrid engine, one per process, runs in a child of the worker); what a job
+ * writes to its stream reaches the parent as bytes, and the parent hears of every
+ * job as it finishes, in the order they finish. A worker that dies takes only the
+ * job it was doing with it: a new worker takes the jobs left.
  */
 #ifndef PL_POOL_H
 #define PL_POOL_H
@@ -19,14 +21,16 @@
 
 /* How one job ended, as the parent saw it. */
 typedef struct pl_pool_result {
-    int status;      /* the child's exit status; -1 when it was killed by a signal */
-    int signal;      /* the signal that killed it, or 0 */
+    int status;      /* what work returned; when the worker died during the job, its exit
+                      * status (3 for 0), or -1 when a signal killed it */
+    int signal;      /* the signal that killed the worker during the job, or 0 */
     const char *out; /* what it wrote, NUL-terminated; borrowed for the call */
     size_t len;
 } pl_pool_result;
 
-/* Runs in the child: does job `job` and writes its result to `out`. Its return value is
- * the child's exit status. */
+/* Runs in a worker: does job `job` and writes its result to `out` (a memory stream the
+ * parent receives whole when the job returns). Returns the job's status, 0 for success.
+ * Everything it allocates it must free: the worker goes on to other jobs. */
 typedef int (*pl_pool_work)(void *ctx, size_t job, FILE *out);
 
 /* Runs in the parent when a job has finished. Returning non-zero (with d filled) stops the
@@ -34,11 +38,11 @@ typedef int (*pl_pool_work)(void *ctx, size_t job, FILE *out);
 typedef int (*pl_pool_done)(void *ctx, size_t job, const pl_pool_result *res, pl_diag *d);
 
 /*
- * Runs jobs 0 .. n-1 in order of their numbers, at most `width` at a time (width < 1
- * means 1), each in a forked child that calls work(ctx, job, stream), and calls
- * done(ctx, job, result) in the parent as each one finishes. Standard output and error
- * are flushed before each fork. Fails with PL_ECHILD (cannot fork), PL_EIO (cannot create
- * a pipe), PL_ENOMEM, or what done returned.
+ * Runs jobs 0 .. n-1 in order of their numbers on at most `width` workers (width < 1
+ * means 1), each a forked child that calls work(ctx, job, stream) for the jobs it is
+ * given, and calls done(ctx, job, result) in the parent as each one finishes. Standard
+ * output and error are flushed before each fork. Fails with PL_ECHILD (cannot fork),
+ * PL_EIO (cannot create or write a pipe), PL_ENOMEM, or what done returned.
  */
 int pl_pool_run(size_t n, int width, pl_pool_work work, pl_pool_done done, void *ctx, pl_diag *d);
 
