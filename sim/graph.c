@@ -406,15 +406,59 @@ static int group_tasks(pl_graph *g)
     return 0;
 }
 
+/* Gives back what growing by doubling left unused: a finalized graph does not grow. */
+static void shrink(pl_graph *g)
+{
+    struct task *t = realloc(g->tasks, ((size_t)g->ntasks + 1) * sizeof *t);
+    if (t) {
+        g->tasks = t;
+        g->cap_tasks = g->ntasks + 1;
+    }
+    double *b = g->bytes ? realloc(g->bytes, ((size_t)g->nbytes + 1) * sizeof *b) : NULL;
+    if (b) {
+        g->bytes = b;
+        g->cap_bytes = g->nbytes + 1;
+    }
+}
+
 int pl_graph_finalize(pl_graph *g)
 {
     assert(!g->final);
     int rc = group_edges(g);
     if (rc == 0)
         rc = group_tasks(g);
-    if (rc == 0)
+    if (rc == 0) {
+        shrink(g);
         g->final = true;
+    }
     return rc;
+}
+
+static size_t text_bytes(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+size_t pl_graph_bytes(const pl_graph *g)
+{
+    size_t n = sizeof *g + text_bytes(g->name) + text_bytes(g->item_noun);
+    n += (size_t)g->cap_places * sizeof *g->places + (size_t)g->cap_units * (sizeof *g->units + 4);
+    n += (size_t)g->cap_labels * sizeof *g->labels + (size_t)g->cap_stages * sizeof *g->stages;
+    n += (size_t)g->cap_links * sizeof *g->links + (size_t)g->cap_bytes * sizeof *g->bytes;
+    for (uint32_t i = 0; i < g->nplaces; i++)
+        n += text_bytes(g->places[i].name);
+    for (uint32_t i = 0; i < g->nunits; i++)
+        n += text_bytes(g->units[i].name) + g->units[i].nroute * sizeof *g->units[i].route;
+    for (uint32_t i = 0; i < g->nlabels; i++)
+        n += text_bytes(g->labels[i]);
+    for (uint32_t i = 0; i < g->nstages; i++)
+        n += text_bytes(g->stages[i]);
+    for (uint32_t i = 0; i < g->nlinks; i++)
+        n += text_bytes(g->links[i].name);
+    n += (size_t)g->cap_tasks * sizeof *g->tasks;
+    n += (size_t)g->edge_first[g->ntasks] * sizeof *g->edges;
+    n += ((size_t)g->ntasks + 1) * (sizeof *g->edge_first + sizeof *g->unit_tasks);
+    return n;
 }
 
 const char *pl_graph_name(const pl_graph *g)

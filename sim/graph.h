@@ -176,6 +176,9 @@ double pl_graph_task_bytes(const pl_graph *g, uint32_t task);
  * bandwidth). */
 double pl_graph_task_alone(const pl_graph *g, uint32_t task);
 
+/* The memory the finalized graph holds, in bytes: every array and string it allocated. */
+size_t pl_graph_bytes(const pl_graph *g);
+
 uint64_t pl_graph_items(const pl_graph *g);
 /* One more than the largest item a task names, or pl_graph_items when that is larger:
  * the size of an array indexed by item. */

@@ -11,7 +11,9 @@
  *
  * Invariant: every worker has one slot holding its pid, the write end of its job pipe
  * (or -1 once closed), the read end of its result pipe and what has arrived of the
- * current frame; a worker is busy exactly while a job of its has no whole frame yet.
+ * current frame, and the jobs sent to it whose frames have not all arrived, at most
+ * AHEAD of them; a job whose worker dies is the crashed one if it was the oldest, and
+ * is sent again to another worker otherwise.
  * Each worker closes the other workers' pipe ends, so a result pipe reaches end of file
  * when its own worker (and whatever it forked) has exited.
  */
@@ -28,12 +30,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Jobs handed to a worker ahead of the one it is doing, so that it never waits for the
+ * parent between jobs. */
+#define AHEAD 2
+
 struct slot {
-    pid_t pid; /* 0 for an empty slot */
-    int jobs;  /* write end of the job pipe; -1 once closed */
-    int fd;    /* read end of the result pipe */
-    bool busy; /* a job was sent and its frame has not all arrived */
-    size_t job;
+    pid_t pid;           /* 0 for an empty slot */
+    int jobs;            /* write end of the job pipe; -1 once closed */
+    int fd;              /* read end of the result pipe */
+    size_t queue[AHEAD]; /* jobs sent whose frames have not all arrived, oldest first */
+    int nq;
     char *buf;
     size_t len, cap;
 };
@@ -182,9 +188,7 @@ static int give(struct slot *s, size_t job, pl_diag *d)
     uint64_t j = job;
     if (write_all(s->jobs, &j, sizeof j) != 0)
         return pl_diag_set(d, PL_EIO, "cannot hand a job to a worker: %s", strerror(errno));
-    s->busy = true;
-    s->job = job;
-    s->len = 0;
+    s->queue[s->nq++] = job;
     return 0;
 }
 
@@ -238,6 +242,8 @@ static pl_pool_result reap(struct slot *s)
 struct pool {
     struct slot *slots;
     size_t width, n, next;
+    size_t *retry; /* jobs sent to a worker that died before it began them */
+    size_t nretry;
     pl_pool_work work;
     pl_pool_done done;
     void *ctx;
@@ -248,12 +254,10 @@ struct pool {
  * stops). */
 static void feed(struct pool *p, struct slot *s, pl_diag *d)
 {
-    if (p->next < p->n && p->first_rc == 0) {
-        p->first_rc = give(s, p->next++, d);
-        if (p->first_rc == 0)
-            return;
-    }
-    if (s->jobs >= 0) {
+    while (s->nq < AHEAD && (p->nretry > 0 || p->next < p->n) && p->first_rc == 0)
+        p->first_rc = give(s, p->nretry > 0 ? p->retry[--p->nretry] : p->next++, d);
+    bool more = p->nretry > 0 || p->next < p->n;
+    if ((!more || p->first_rc != 0) && s->jobs >= 0) {
         close(s->jobs);
         s->jobs = -1;
     }
@@ -266,15 +270,16 @@ static void hear(struct pool *p, struct slot *s, pl_diag *d)
     if (eof < 0 && p->first_rc == 0)
         p->first_rc = pl_diag_set(d, PL_ENOMEM, "out of memory reading a job's result");
     struct frame f;
-    while (s->busy && whole_frame(s, &f)) {
+    while (s->nq > 0 && whole_frame(s, &f)) {
         size_t total = sizeof f + (size_t)f.len;
         char keep = s->buf[total];
         s->buf[total] = '\0';
         pl_pool_result r = {
             .status = (int)f.status, .out = s->buf + sizeof f, .len = (size_t)f.len};
-        s->busy = false;
+        size_t job = s->queue[0];
+        memmove(s->queue, s->queue + 1, (size_t)--s->nq * sizeof *s->queue);
         if (p->first_rc == 0)
-            p->first_rc = p->done(p->ctx, s->job, &r, d);
+            p->first_rc = p->done(p->ctx, job, &r, d);
         s->buf[total] = keep;
         memmove(s->buf, s->buf + total, s->len - total);
         s->len -= total;
@@ -282,10 +287,12 @@ static void hear(struct pool *p, struct slot *s, pl_diag *d)
     }
     if (eof == 0)
         return;
-    bool busy = s->busy;
-    size_t job = s->job;
+    int nq = s->nq;
+    size_t job = s->queue[0];
+    for (int i = 1; i < nq; i++)
+        p->retry[p->nretry++] = s->queue[i];
     pl_pool_result r = reap(s);
-    if (busy && p->first_rc == 0)
+    if (nq > 0 && p->first_rc == 0)
         p->first_rc = p->done(p->ctx, job, &r, d);
     free(s->buf);
     *s = (struct slot){.pid = 0, .jobs = -1, .fd = -1};
@@ -319,13 +326,25 @@ int pl_pool_run(size_t n, int width_in, pl_pool_work work, pl_pool_done done, vo
     size_t width = width_in < 1 ? 1 : (size_t)width_in;
     if (width > n)
         width = n ? n : 1;
-    struct pool p = {calloc(width, sizeof *p.slots), width, n, 0, work, done, ctx, 0};
-    if (!p.slots)
+    struct pool p = {calloc(width, sizeof *p.slots),
+                     width,
+                     n,
+                     0,
+                     calloc(width * AHEAD, sizeof *p.retry),
+                     0,
+                     work,
+                     done,
+                     ctx,
+                     0};
+    if (!p.slots || !p.retry) {
+        free(p.slots);
+        free(p.retry);
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    }
     /* A job pipe nobody reads (a worker that died) must not kill the parent. */
     void (*old)(int) = signal(SIGPIPE, SIG_IGN);
     for (;;) {
-        for (size_t i = 0; i < width && p.next < n && p.first_rc == 0; i++) {
+        for (size_t i = 0; i < width && (p.next < n || p.nretry > 0) && p.first_rc == 0; i++) {
             struct slot *s = &p.slots[i];
             if (s->pid == 0 && (p.first_rc = spawn(p.slots, width, s, work, ctx, d)) == 0)
                 feed(&p, s, d);
@@ -348,5 +367,6 @@ int pl_pool_run(size_t n, int width_in, pl_pool_work work, pl_pool_done done, vo
         }
     signal(SIGPIPE, old);
     free(p.slots);
+    free(p.retry);
     return p.first_rc;
 }

@@ -6,8 +6,9 @@
  * graph (not the baseline) through the runner with the engine asked for, as pipelab
  * run does: for SimGrid that includes the fork, the platform file and the timeline's
  * trip over the pipe. Prints one line: tasks, the engine that ran, wall seconds of the
- * execution, tasks per second, the makespan, and peak resident memory of this process
- * and of its children in KiB.
+ * execution, tasks per second, the makespan, the bytes per task of the task graph plus
+ * its timeline (what pl_graph_bytes counts, and the timeline's three arrays), and the
+ * peak resident memory of this process and of its children in KiB.
  *
  * usage: engine_time SCENARIO auto|simgrid|analytic [KEY=VALUE]...
  * exit status: 0, or 2 when the scenario or the engine fails (the message says why).
@@ -56,10 +57,12 @@ int main(int argc, char **argv)
     struct rusage self, kids;
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &kids);
-    printf("tasks %u engine %s wall_s %.4f tasks_per_s %.4g makespan_s %.9g rss_kib %ld "
-           "child_rss_kib %ld\n",
+    size_t bytes = pl_graph_bytes(pl_session_graph(s)) + sizeof tl +
+                   ((size_t)tl.ntasks + 1) * (2 * sizeof *tl.start + sizeof *tl.release);
+    printf("tasks %u engine %s wall_s %.4f tasks_per_s %.4g makespan_s %.9g "
+           "graph_timeline_bytes_per_task %.1f rss_kib %ld child_rss_kib %ld\n",
            tl.ntasks, pl_engine_name(tl.engine), t1 - t0, tl.ntasks / (t1 - t0), tl.makespan,
-           self.ru_maxrss, kids.ru_maxrss);
+           (double)bytes / tl.ntasks, self.ru_maxrss, kids.ru_maxrss);
     pl_timeline_fini(&tl);
     pl_session_destroy(s);
     return 0;
