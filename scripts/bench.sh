@@ -109,13 +109,13 @@ if [ "${QUICK:-}" != 1 ]; then
 fi
 
 echo
-echo "a sweep of 400 points of 4000 tasks (auto: the analytic engine at every point):"
+echo "a sweep of 400 points of 40000 tasks (auto: the analytic engine at every point):"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 for j in 1 2; do
     t0=$(date +%s.%N)
     "$pipelab" sweep workloads/dispatch_teaching.yaml --vary dispatch.threads.launch=1:10:1 \
-        --vary 'dispatch.ops[0].launch=1us:40us:1us' --set 'dispatch.ops[0].repeat=1000' \
+        --vary 'dispatch.ops[0].launch=1us:40us:1us' --set 'dispatch.ops[0].repeat=10000' \
         -j "$j" -o "$dir/j$j.csv" >/dev/null
     t1=$(date +%s.%N)
     rate[$j]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", 400 / (b - a) }')
