@@ -7,7 +7,7 @@
  * on its start, so one pass over such an order computes every time. A unit's previous
  * task always has a smaller id (tasks are appended to their unit), so when every edge
  * also points backward, task order is that order and no other is built; otherwise
- * Kahn's algorithm over the tasks finds one. Invariant of the pass: when a task is
+ * pl_check_order finds one. Invariant of the pass: when a task is
  * reached, the start and end of every task it depends on are set.
  */
 #include "analytic.h"
@@ -42,59 +42,6 @@ static int unit_rules(const pl_graph *g, struct unit_rule **out)
     }
     *out = r;
     return 0;
-}
-
-/* Kahn's algorithm over tasks: a task follows its unit's previous task and its edges'
- * sources. Writes a topological order into order (ntasks entries); PL_EDEADLOCK when
- * a cycle leaves some task out. */
-static int kahn(const pl_graph *g, uint32_t *order)
-{
-    uint32_t n = pl_graph_task_count(g), ne = pl_graph_edge_count(g);
-    uint32_t *indeg = calloc((size_t)n + 1, sizeof *indeg);
-    uint32_t *first = calloc((size_t)n + 2, sizeof *first);
-    uint32_t *succ = malloc(((size_t)ne + n + 1) * sizeof *succ);
-    int rc = PL_ENOMEM;
-    if (indeg && first && succ) {
-        /* Successor lists in compressed rows: first[s + 1] counts s's successors. */
-        for (uint32_t t = 0; t < n; t++) {
-            uint32_t prev = pl_graph_task_prev(g, t), e0, k;
-            if (prev != PL_NO_EDGE)
-                first[prev + 1]++, indeg[t]++;
-            pl_graph_task_edges(g, t, &e0, &k);
-            for (uint32_t e = e0; e < e0 + k; e++)
-                first[pl_graph_edge(g, e)->src + 1]++, indeg[t]++;
-        }
-        for (uint32_t t = 0; t < n; t++)
-            first[t + 1] += first[t];
-        for (uint32_t t = 0; t < n; t++) {
-            uint32_t prev = pl_graph_task_prev(g, t), e0, k;
-            if (prev != PL_NO_EDGE)
-                succ[first[prev]++] = t;
-            pl_graph_task_edges(g, t, &e0, &k);
-            for (uint32_t e = e0; e < e0 + k; e++)
-                succ[first[pl_graph_edge(g, e)->src]++] = t;
-        }
-        /* The fill moved each first[s] to the end of s's row, which is where s + 1's
-         * row starts: shift back by one. */
-        for (uint32_t t = n; t > 0; t--)
-            first[t] = first[t - 1];
-        first[0] = 0;
-        uint32_t head = 0, tail = 0;
-        for (uint32_t t = 0; t < n; t++)
-            if (indeg[t] == 0)
-                order[tail++] = t;
-        while (head < tail) {
-            uint32_t t = order[head++];
-            for (uint32_t i = first[t]; i < first[t + 1]; i++)
-                if (--indeg[succ[i]] == 0)
-                    order[tail++] = succ[i];
-        }
-        rc = tail == n ? 0 : PL_EDEADLOCK;
-    }
-    free(indeg);
-    free(first);
-    free(succ);
-    return rc;
 }
 
 static double event_time(const pl_timeline *tl, const pl_edge *e)
@@ -138,7 +85,7 @@ int pl_analytic_run(const pl_graph *g, pl_timeline *tl, pl_diag *d)
     int rc = unit_rules(g, &rules);
     if (rc == 0 && !pl_graph_edges_backward(g)) {
         order = malloc(((size_t)n + 1) * sizeof *order);
-        rc = order ? kahn(g, order) : PL_ENOMEM;
+        rc = order ? pl_check_order(g, order) : PL_ENOMEM;
     }
     /* Tasks are cyclic exactly when their start and end events are, so the check finds
      * the cycle and names it. */

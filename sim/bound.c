@@ -11,6 +11,7 @@
  * the host term, where only work occupies cores.
  */
 #include "bound.h"
+#include "check.h"
 #include "error.h"
 
 #include <math.h>
@@ -30,48 +31,14 @@ const char *pl_bound_kind_name(pl_bound_kind k)
 }
 
 /* Task order that puts every edge's source first. Task ids already do when every edge
- * points backward (the usual case); otherwise Kahn's algorithm over the edges. */
+ * points backward (the usual case); otherwise the check's order, which also keeps each
+ * unit's tasks in order. */
 static int topo_order(const pl_graph *g, uint32_t *order)
 {
-    uint32_t n = pl_graph_task_count(g), m = pl_graph_edge_count(g);
+    uint32_t n = pl_graph_task_count(g);
     for (uint32_t t = 0; t < n; t++)
         order[t] = t;
-    if (pl_graph_edges_backward(g))
-        return 0;
-    uint32_t *indeg = calloc((size_t)n + 1, sizeof *indeg);
-    uint32_t *sfirst = calloc((size_t)n + 2, sizeof *sfirst);
-    uint32_t *succ = malloc(((size_t)m + 1) * sizeof *succ);
-    if (!indeg || !sfirst || !succ) {
-        free(indeg);
-        free(sfirst);
-        free(succ);
-        return PL_ENOMEM;
-    }
-    for (uint32_t e = 0; e < m; e++)
-        sfirst[pl_graph_edge(g, e)->src + 2]++;
-    for (uint32_t t = 0; t < n; t++)
-        sfirst[t + 2] += sfirst[t + 1];
-    for (uint32_t t = 0; t < n; t++) {
-        uint32_t first, cnt;
-        pl_graph_task_edges(g, t, &first, &cnt);
-        indeg[t] = cnt;
-        for (uint32_t e = first; e < first + cnt; e++)
-            succ[sfirst[pl_graph_edge(g, e)->src + 1]++] = t;
-    }
-    uint32_t head = 0, tail = 0;
-    for (uint32_t t = 0; t < n; t++)
-        if (indeg[t] == 0)
-            order[tail++] = t;
-    while (head < tail) {
-        uint32_t t = order[head++];
-        for (uint32_t i = sfirst[t]; i < sfirst[t + 1]; i++)
-            if (--indeg[succ[i]] == 0)
-                order[tail++] = succ[i];
-    }
-    free(indeg);
-    free(sfirst);
-    free(succ);
-    return 0;
+    return pl_graph_edges_backward(g) ? 0 : pl_check_order(g, order);
 }
 
 struct chains {
@@ -167,8 +134,7 @@ struct link_load {
     double bytes, head, tail;
 };
 
-static void load_unit(const pl_graph *g, const struct chains *c, uint32_t u,
-                      struct link_load *load)
+static void load_unit(const pl_graph *g, const struct chains *c, uint32_t u, struct link_load *load)
 {
     uint32_t n, nroute;
     const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);

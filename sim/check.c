@@ -18,7 +18,7 @@
 
 /* Event ids: 2t is the start of task t, 2t+1 its end. */
 #define EV_START(t) (2 * (uint64_t)(t))
-#define EV_END(t) (2 * (uint64_t)(t) + 1)
+#define EV_END(t)   (2 * (uint64_t)(t) + 1)
 
 char *pl_check_task_name(const pl_graph *g, uint32_t task, char *buf, size_t len)
 {
@@ -181,6 +181,58 @@ static int describe_cycle(const pl_graph *g, const uint32_t *indeg, uint64_t nev
     }
     return pl_diag_set(d, PL_EDEADLOCK,
                        "the model cannot finish: tasks wait on each other in a cycle: %s", msg);
+}
+
+/* Kahn's algorithm over tasks: a task follows its unit's previous task and its edges'
+ * sources. */
+int pl_check_order(const pl_graph *g, uint32_t *order)
+{
+    uint32_t n = pl_graph_task_count(g), ne = pl_graph_edge_count(g);
+    uint32_t *indeg = calloc((size_t)n + 1, sizeof *indeg);
+    uint32_t *first = calloc((size_t)n + 2, sizeof *first);
+    uint32_t *succ = malloc(((size_t)ne + n + 1) * sizeof *succ);
+    int rc = PL_ENOMEM;
+    if (indeg && first && succ) {
+        /* Successor lists in compressed rows: first[s + 1] counts s's successors. */
+        for (uint32_t t = 0; t < n; t++) {
+            uint32_t prev = pl_graph_task_prev(g, t), e0, k;
+            if (prev != PL_NO_EDGE)
+                first[prev + 1]++, indeg[t]++;
+            pl_graph_task_edges(g, t, &e0, &k);
+            for (uint32_t e = e0; e < e0 + k; e++)
+                first[pl_graph_edge(g, e)->src + 1]++, indeg[t]++;
+        }
+        for (uint32_t t = 0; t < n; t++)
+            first[t + 1] += first[t];
+        for (uint32_t t = 0; t < n; t++) {
+            uint32_t prev = pl_graph_task_prev(g, t), e0, k;
+            if (prev != PL_NO_EDGE)
+                succ[first[prev]++] = t;
+            pl_graph_task_edges(g, t, &e0, &k);
+            for (uint32_t e = e0; e < e0 + k; e++)
+                succ[first[pl_graph_edge(g, e)->src]++] = t;
+        }
+        /* The fill moved each first[s] to the end of s's row, which is where s + 1's
+         * row starts: shift back by one. */
+        for (uint32_t t = n; t > 0; t--)
+            first[t] = first[t - 1];
+        first[0] = 0;
+        uint32_t head = 0, tail = 0;
+        for (uint32_t t = 0; t < n; t++)
+            if (indeg[t] == 0)
+                order[tail++] = t;
+        while (head < tail) {
+            uint32_t t = order[head++];
+            for (uint32_t i = first[t]; i < first[t + 1]; i++)
+                if (--indeg[succ[i]] == 0)
+                    order[tail++] = succ[i];
+        }
+        rc = tail == n ? 0 : PL_EDEADLOCK;
+    }
+    free(indeg);
+    free(first);
+    free(succ);
+    return rc;
 }
 
 int pl_check_graph(const pl_graph *g, pl_diag *d)

@@ -17,6 +17,12 @@
  */
 int pl_check_graph(const pl_graph *g, pl_diag *d);
 
+/* Writes into order (pl_graph_task_count(g) entries) a topological order of the tasks:
+ * each after its unit's previous task and after the sources of its edges. Returns 0,
+ * PL_EDEADLOCK when they form a cycle (order is then incomplete; pl_check_graph names
+ * the cycle), or PL_ENOMEM. */
+int pl_check_order(const pl_graph *g, uint32_t *order);
+
 /* Writes "host.infer 'matmul' #3" for a task into buf; returns buf. */
 char *pl_check_task_name(const pl_graph *g, uint32_t task, char *buf, size_t len);
 

@@ -76,7 +76,7 @@ const char *pl_pool_signal_name(int sig, char *buf, size_t len)
     return buf;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+int pl_pool_write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
     while (len > 0) {
@@ -91,7 +91,7 @@ static int write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
-static int read_all(int fd, void *buf, size_t len)
+int pl_pool_read_all(int fd, void *buf, size_t len)
 {
     char *p = buf;
     while (len > 0) {
@@ -119,7 +119,8 @@ static int run_job(int fd, size_t job, pl_pool_work work, void *ctx)
             f.status = 3;
     }
     f.len = bytes ? len : 0;
-    int rc = write_all(fd, &f, sizeof f) || write_all(fd, bytes, (size_t)f.len) ? -1 : 0;
+    int rc =
+        pl_pool_write_all(fd, &f, sizeof f) || pl_pool_write_all(fd, bytes, (size_t)f.len) ? -1 : 0;
     free(bytes);
     return rc;
 }
@@ -135,7 +136,7 @@ static _Noreturn void worker(struct slot *slots, size_t nslots, int jobs, int fd
             close(slots[i].fd);
         }
     uint64_t job;
-    while (read_all(jobs, &job, sizeof job) == 0)
+    while (pl_pool_read_all(jobs, &job, sizeof job) == 0)
         if (run_job(fd, (size_t)job, work, ctx) != 0)
             _exit(3);
     _exit(0);
@@ -186,7 +187,7 @@ static int spawn(struct slot *slots, size_t nslots, struct slot *s, pl_pool_work
 static int give(struct slot *s, size_t job, pl_diag *d)
 {
     uint64_t j = job;
-    if (write_all(s->jobs, &j, sizeof j) != 0)
+    if (pl_pool_write_all(s->jobs, &j, sizeof j) != 0)
         return pl_diag_set(d, PL_EIO, "cannot hand a job to a worker: %s", strerror(errno));
     s->queue[s->nq++] = job;
     return 0;

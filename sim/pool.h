@@ -51,6 +51,11 @@ int pl_pool_run(size_t n, int width, pl_pool_work work, pl_pool_done done, void 
  * the parent and with no child, with PL_EIO (no pipe) or PL_ECHILD (no fork). */
 int pl_pool_fork(pid_t *pid, int *fd, pl_diag *d);
 
+/* Write or read all len bytes on a pipe, going on after EINTR and short transfers.
+ * Return 0, or -1 on an error or (reading) an end of file first. */
+int pl_pool_write_all(int fd, const void *buf, size_t len);
+int pl_pool_read_all(int fd, void *buf, size_t len);
+
 /* In a freshly forked child: restores the default action of the signals that a crash or
  * a kill raises, so that the parent sees the child die of them (a handler the parent
  * installed, a test framework's say, must not run in the child). */

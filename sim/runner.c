@@ -38,36 +38,6 @@ struct header {
     char msg[PL_DIAG_MAX];
 };
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-static int read_all(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-    while (len > 0) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 static _Noreturn void child_main(const pl_graph *g, int fd)
 {
     pl_pool_child_signals();
@@ -84,11 +54,11 @@ static _Noreturn void child_main(const pl_graph *g, int fd)
         pl_diag_set(&d, h.rc, "out of memory for the timeline");
     snprintf(h.msg, sizeof h.msg, "%s", d.msg);
     size_t bytes = (size_t)h.ntasks;
-    int bad = write_all(fd, &h, sizeof h);
+    int bad = pl_pool_write_all(fd, &h, sizeof h);
     if (!bad && h.rc != PL_ENOMEM)
-        bad = write_all(fd, tl.start, bytes * sizeof *tl.start) ||
-              write_all(fd, tl.end, bytes * sizeof *tl.end) ||
-              write_all(fd, tl.release, bytes * sizeof *tl.release);
+        bad = pl_pool_write_all(fd, tl.start, bytes * sizeof *tl.start) ||
+              pl_pool_write_all(fd, tl.end, bytes * sizeof *tl.end) ||
+              pl_pool_write_all(fd, tl.release, bytes * sizeof *tl.release);
     close(fd);
     _exit(bad ? 3 : 0);
 }
@@ -117,12 +87,12 @@ static int collect(const pl_graph *g, struct child *c, pl_timeline *tl, pl_diag 
 {
     struct header h;
     int rc = 0;
-    bool whole = read_all(c->fd, &h, sizeof h) == 0 && h.ntasks == pl_graph_task_count(g);
+    bool whole = pl_pool_read_all(c->fd, &h, sizeof h) == 0 && h.ntasks == pl_graph_task_count(g);
     if (whole && h.rc != PL_ENOMEM) {
         size_t n = h.ntasks;
-        whole = read_all(c->fd, tl->start, n * sizeof *tl->start) == 0 &&
-                read_all(c->fd, tl->end, n * sizeof *tl->end) == 0 &&
-                read_all(c->fd, tl->release, n * sizeof *tl->release) == 0;
+        whole = pl_pool_read_all(c->fd, tl->start, n * sizeof *tl->start) == 0 &&
+                pl_pool_read_all(c->fd, tl->end, n * sizeof *tl->end) == 0 &&
+                pl_pool_read_all(c->fd, tl->release, n * sizeof *tl->release) == 0;
     }
     close(c->fd);
     int ws = 0;
