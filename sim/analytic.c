@@ -32,13 +32,7 @@ static int unit_rules(const pl_graph *g, struct unit_rule **out)
     for (uint32_t u = 0; u < n; u++) {
         if (pl_graph_unit_wait(g, u) == PL_WAIT_PASSIVE)
             r[u].wakeup = pl_graph_unit_wakeup(g, u);
-        uint32_t nlinks;
-        const uint32_t *route = pl_graph_unit_route(g, u, &nlinks);
-        for (uint32_t i = 0; i < nlinks; i++) {
-            double bw = pl_graph_link_bandwidth(g, route[i]);
-            if (i == 0 || bw < r[u].narrowest)
-                r[u].narrowest = bw;
-        }
+        r[u].narrowest = pl_graph_unit_narrowest(g, u);
     }
     *out = r;
     return 0;

@@ -632,6 +632,12 @@ double pl_graph_task_bytes(const pl_graph *g, uint32_t task)
     return task < g->nbytes ? g->bytes[task] : 0;
 }
 
+double pl_graph_unit_narrowest(const pl_graph *g, uint32_t unit)
+{
+    assert(unit < g->nunits);
+    return g->units[unit].nroute > 0 ? g->units[unit].narrowest : 0;
+}
+
 double pl_graph_task_alone(const pl_graph *g, uint32_t task)
 {
     assert(task < g->ntasks);

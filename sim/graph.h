@@ -171,6 +171,9 @@ double pl_graph_link_bandwidth(const pl_graph *g, uint32_t link);
 /* The unit's route: *n link ids, borrowed; *n is 0 for a unit without one. */
 const uint32_t *pl_graph_unit_route(const pl_graph *g, uint32_t unit, uint32_t *n);
 double pl_graph_task_bytes(const pl_graph *g, uint32_t task);
+/* The bandwidth of the narrowest link of the unit's route, the rate at which its
+ * transfers move bytes alone; 0 for a unit without a route. */
+double pl_graph_unit_narrowest(const pl_graph *g, uint32_t unit);
 /* How long the task takes on an idle machine: its work, plus its bytes over the narrowest
  * link of its unit's route. What a task takes beyond this was lost to sharing (cores or
  * bandwidth). */

@@ -74,17 +74,11 @@ static int unit_rates(const pl_graph *g, double **out)
     double *rate = calloc((size_t)nu + 1, sizeof *rate);
     if (!rate)
         return PL_ENOMEM;
-    for (uint32_t t = 0; t < pl_graph_task_count(g); t++) {
-        uint32_t u = pl_graph_task_unit(g, t), n;
-        if (rate[u] > 0 || pl_graph_task_bytes(g, t) <= 0)
-            continue;
-        const uint32_t *route = pl_graph_unit_route(g, u, &n);
-        for (uint32_t i = 0; i < n; i++) {
-            double bw = pl_graph_link_bandwidth(g, route[i]);
-            if (i == 0 || bw < rate[u])
-                rate[u] = bw;
+    for (uint32_t t = 0; t < pl_graph_task_count(g); t++)
+        if (pl_graph_task_bytes(g, t) > 0) {
+            uint32_t u = pl_graph_task_unit(g, t);
+            rate[u] = pl_graph_unit_narrowest(g, u);
         }
-    }
     *out = rate;
     return 0;
 }
