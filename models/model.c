@@ -50,6 +50,9 @@ void pl_lowering_fini(pl_lowering *l)
 const pl_key pl_scenario_keys[] = {
     {.name = "name", .type = PL_KEY_STRING, .help = "a title for reports"},
     {.name = "description", .type = PL_KEY_STRING, .help = "what the scenario teaches or asks"},
+    {.name = "base", .type = PL_KEY_BASE,
+     .help = "a scenario file this one starts from (relative to this one): its keys, with "
+             "those written here in their place; mappings merge key by key, lists do not"},
     {.name = "model", .type = PL_KEY_ENUM, .flags = PL_KEY_REQUIRED, .choices = "dispatch|tile|stream|plan",
      .help = "which pipeline the scenario describes"},
     {.name = "seed", .type = PL_KEY_INT, .flags = PL_KEY_NONNEG, .deflt = "1",

@@ -8,6 +8,7 @@
  * with a default has a node. Nothing here prints or exits; every failure is
  * one diagnostic and every path frees what it built.
  */
+#define _DEFAULT_SOURCE /* realpath */
 #include "config.h"
 
 #include "keypath.h"
@@ -24,8 +25,13 @@ struct pl_config {
     const pl_key *schema;
 };
 
-/* A file that includes another which includes the first would never end. */
-#define MAX_INCLUDE_DEPTH 8
+/* The files being read, innermost first: a file that includes (or starts from) one of
+ * them would never end. `path` as it was opened, `real` its canonical name. */
+struct chain {
+    const char *path;
+    char *real; /* NULL when the file cannot be found (reading it will say so) */
+    const struct chain *up;
+};
 
 static int nomem(pl_diag *d)
 {
@@ -59,60 +65,123 @@ static char *dir_of(const char *path)
     return dir;
 }
 
-static int resolve(pl_node *map, const pl_key *table, const char *dir, int depth, pl_diag *d);
-
-/* Replaces the i-th value of map, a file name written for an INCLUDE key, by the mapping
- * in that file (relative to dir), then resolves the includes inside it. */
-static int include(pl_node *map, size_t i, const pl_key *k, const char *dir, int depth, pl_diag *d)
+/* Appends the paths of the chain from `from` (outermost) down to c, each followed by
+ * " -> ", to out of capacity len holding *used characters. */
+static void print_chain(const struct chain *c, const struct chain *from, char *out, size_t len,
+                        size_t *used)
 {
-    const pl_node *n = pl_node_at(map, i);
-    if (depth >= MAX_INCLUDE_DEPTH)
-        return pl_diag_at(d, PL_ECONFIG, pl_node_key_loc(n), pl_node_path(n),
-                          "files include each other more than %d deep (does one include "
-                          "itself?)",
-                          MAX_INCLUDE_DEPTH);
+    if (c != from)
+        print_chain(c->up, from, out, len, used);
+    if (*used < len)
+        *used += (size_t)snprintf(out + *used, len - *used, "%s -> ", c->path);
+}
+
+/* Refuses to read the file `real` (canonical) named by node n when the chain already
+ * reads it, naming the files around the cycle in the order they name each other. */
+static int check_cycle(const struct chain *chain, const char *real, const pl_node *n, pl_diag *d)
+{
+    const struct chain *again = chain;
+    while (again && (!real || !again->real || strcmp(again->real, real) != 0))
+        again = again->up;
+    if (!again)
+        return 0;
+    char around[PL_DIAG_MAX / 2] = "";
+    size_t used = 0;
+    print_chain(chain, again, around, sizeof around, &used);
+    return pl_diag_at(d, PL_ECONFIG, pl_node_key_loc(n), pl_node_path(n),
+                      "the files name each other in a cycle: %s%s", around, again->path);
+}
+
+static int resolve(pl_node *map, const pl_key *table, const char *dir, const struct chain *chain,
+                   pl_diag *d);
+
+/* Reads the mapping in the file named by node n (relative to dir), whose keys are
+ * table's, and resolves the includes in it; *out is the result. */
+static int read_included(const pl_node *n, const pl_key *table, const char *dir,
+                         const struct chain *chain, pl_node **out, pl_diag *d)
+{
     char *path = join_path(dir, pl_node_text(n));
     char *sub_dir = path ? dir_of(path) : NULL;
-    pl_node *sub = NULL;
-    int rc = sub_dir ? pl_node_parse_include(path, pl_node_key_loc(n), pl_node_path(n), &sub, d)
-                     : nomem(d);
+    struct chain link = {path, path ? realpath(path, NULL) : NULL, chain};
+    int rc = sub_dir ? check_cycle(chain, link.real, n, d) : nomem(d);
+    *out = NULL;
     if (!rc)
-        rc = pl_node_replace(map, i, sub, d);
+        rc = pl_node_parse_include(path, pl_node_key_loc(n), pl_node_path(n), out, d);
     if (!rc)
-        rc = resolve(pl_node_at_mut(map, i), k->children, sub_dir, depth + 1, d);
+        rc = resolve(*out, table, sub_dir, &link, d);
+    if (rc) {
+        pl_node_destroy(*out);
+        *out = NULL;
+    }
+    free(link.real);
     free(path);
     free(sub_dir);
     return rc;
 }
+/* Replaces the i-th value of map, a file name written for an INCLUDE key k, by the
+ * mapping in that file. */
+static int include(pl_node *map, size_t i, const pl_key *k, const char *dir,
+                   const struct chain *chain, pl_diag *d)
+{
+    pl_node *sub;
+    int rc = read_included(pl_node_at(map, i), k->children, dir, chain, &sub, d);
+    return rc ? rc : pl_node_replace(map, i, sub, d);
+}
 
-static int resolve_value(pl_node *map, size_t i, const pl_key *k, const char *dir, int depth,
-                         pl_diag *d)
+/* Replaces the i-th entry of map, a file name written for a BASE key, by the entries of
+ * the mapping in that file (of the same table) that map does not set itself. */
+static int start_from(pl_node *map, size_t i, const pl_key *table, const char *dir,
+                      const struct chain *chain, pl_diag *d)
+{
+    const pl_node *n = pl_node_at(map, i);
+    if (pl_node_type_of(n) != PL_NODE_SCALAR || !*pl_node_text(n))
+        return pl_diag_at(d, PL_ECONFIG, pl_node_key_loc(n), pl_node_path(n),
+                          "expected the name of a YAML file to start from");
+    pl_node *base;
+    int rc = read_included(n, table, dir, chain, &base, d);
+    return rc ? rc : pl_node_merge_base(map, i, base, d);
+}
+
+static int resolve_value(pl_node *map, size_t i, const pl_key *k, const char *dir,
+                         const struct chain *chain, pl_diag *d)
 {
     pl_node *n = pl_node_at_mut(map, i);
     pl_node_type t = pl_node_type_of(n);
     if (k->type == PL_KEY_INCLUDE && t == PL_NODE_SCALAR && *pl_node_text(n))
-        return include(map, i, k, dir, depth, d);
+        return include(map, i, k, dir, chain, d);
     if ((k->type == PL_KEY_MAP || k->type == PL_KEY_INCLUDE) && t == PL_NODE_MAP)
-        return resolve(n, k->children, dir, depth, d);
+        return resolve(n, k->children, dir, chain, d);
     if (k->type != PL_KEY_LIST || t != PL_NODE_SEQ)
         return 0;
     for (size_t j = 0; j < pl_node_len(n); j++) {
         pl_node *item = pl_node_at_mut(n, j);
-        int rc =
-            pl_node_type_of(item) == PL_NODE_MAP ? resolve(item, k->children, dir, depth, d) : 0;
+        int rc = pl_node_type_of(item) == PL_NODE_MAP ? resolve(item, k->children, dir, chain, d)
+                                                      : 0;
         if (rc)
             return rc;
     }
     return 0;
 }
 
-/* Replaces every file name written for an INCLUDE key below map by the file's mapping.
- * Keys the schema does not know are left for validation to report. */
-static int resolve(pl_node *map, const pl_key *table, const char *dir, int depth, pl_diag *d)
+/* Replaces every file name written for an INCLUDE key below map by the file's mapping,
+ * and makes a mapping whose BASE key names a file start from it (first, so that the
+ * file names map itself gives replace the base's). Keys the schema does not know are
+ * left for validation to report. */
+static int resolve(pl_node *map, const pl_key *table, const char *dir, const struct chain *chain,
+                   pl_diag *d)
 {
     for (size_t i = 0; i < pl_node_len(map); i++) {
         const pl_key *k = pl_keys_find(table, pl_node_key(map, i));
-        int rc = k ? resolve_value(map, i, k, dir, depth, d) : 0;
+        if (k && k->type == PL_KEY_BASE) {
+            int rc = start_from(map, i, table, dir, chain, d);
+            if (rc)
+                return rc;
+            break; /* one base: a second `base` key is a duplicate the parser refused */
+        }
+    }
+    for (size_t i = 0; i < pl_node_len(map); i++) {
+        const pl_key *k = pl_keys_find(table, pl_node_key(map, i));
+        int rc = k ? resolve_value(map, i, k, dir, chain, d) : 0;
         if (rc)
             return rc;
     }
@@ -305,7 +374,7 @@ static int parse_set_path(struct set *s, size_t key_len)
 
 /* Applies one "key.path=value" to the tree. Values are YAML, validated later with the
  * rest; a file named for an include is read relative to the working directory. */
-static int apply_set(pl_config *c, const char *arg, pl_diag *d)
+static int apply_set(pl_config *c, const char *arg, const struct chain *chain, pl_diag *d)
 {
     size_t len = strlen(arg) + 16;
     char *origin = malloc(len);
@@ -334,7 +403,7 @@ static int apply_set(pl_config *c, const char *arg, pl_diag *d)
     }
     pl_node_destroy(value);
     free(origin);
-    return rc ? rc : resolve(c->root, c->schema, "", 0, d);
+    return rc ? rc : resolve(c->root, c->schema, "", chain, d);
 }
 
 /* ---- Loading ----------------------------------------------------------------- */
@@ -351,13 +420,15 @@ int pl_config_load(const char *path, const char *const *sets, size_t nsets, cons
     }
     memcpy(c->file, path, strlen(path) + 1);
     c->schema = root;
+    struct chain top = {path, realpath(path, NULL), NULL};
     int rc = pl_node_parse_file(path, true, &c->root, d);
     if (!rc)
-        rc = resolve(c->root, root, dir, 0, d);
+        rc = resolve(c->root, root, dir, &top, d);
     for (size_t i = 0; !rc && i < nsets; i++)
-        rc = apply_set(c, sets[i], d);
+        rc = apply_set(c, sets[i], &top, d);
     if (!rc)
         rc = pl_validate(c->root, root, d);
+    free(top.real);
     free(dir);
     if (rc) {
         pl_config_destroy(c);

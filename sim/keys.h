@@ -27,7 +27,8 @@
     X(ENUM, "choice")                                                              \
     X(QUANTITY, "quantity")                                                        \
     X(RANDOM, "quantity or distribution")                                          \
-    X(INCLUDE, "file or mapping")
+    X(INCLUDE, "file or mapping")                                                  \
+    X(BASE, "file")
 
 typedef enum pl_key_type {
 #define PL_KEY_TYPE_ENUM(name, printed) PL_KEY_##name,

@@ -436,6 +436,58 @@ int pl_node_replace(pl_node *n, size_t i, pl_node *value, pl_diag *d)
     return fix_paths(value) == 0 ? 0 : nomem(d);
 }
 
+/* Inserts child (taken, with its key and key location) into mapping n at position at. */
+static int insert_at(pl_node *n, size_t at, pl_node *child)
+{
+    if (grow(n) != 0) {
+        pl_node_destroy(child);
+        return PL_ENOMEM;
+    }
+    memmove(n->items + at + 1, n->items + at, (n->len - at) * sizeof *n->items);
+    n->items[at] = child;
+    n->len++;
+    for (size_t i = at; i < n->len; i++)
+        n->items[i]->index = i;
+    child->parent = n;
+    return fix_paths(child);
+}
+
+/* Gives map, at position at, the entries of base it lacks, taking them out of base;
+ * where both hold a mapping under one key, those merge the same way. */
+static int merge_into(pl_node *map, size_t at, pl_node *base)
+{
+    for (size_t j = 0; j < base->len; j++) {
+        pl_node *b = base->items[j];
+        pl_node *mine = NULL;
+        for (size_t i = 0; i < map->len && !mine; i++)
+            if (strcmp(map->items[i]->key, b->key) == 0)
+                mine = map->items[i];
+        if (mine && mine->type == PL_NODE_MAP && b->type == PL_NODE_MAP) {
+            if (merge_into(mine, mine->len, b) != 0)
+                return PL_ENOMEM;
+        } else if (!mine) {
+            base->items[j] = NULL;
+            if (insert_at(map, at++, b) != 0)
+                return PL_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+int pl_node_merge_base(pl_node *map, size_t i, pl_node *base, pl_diag *d)
+{
+    assert(map->type == PL_NODE_MAP && base->type == PL_NODE_MAP && i < map->len);
+    pl_node_destroy(map->items[i]);
+    memmove(map->items + i, map->items + i + 1, (map->len - i - 1) * sizeof *map->items);
+    map->len--;
+    for (size_t j = i; j < map->len; j++)
+        map->items[j]->index = j;
+    move_names(map, base);
+    int rc = merge_into(map, i, base);
+    pl_node_destroy(base);
+    return rc == 0 ? 0 : nomem(d);
+}
+
 void pl_node_drop_last(pl_node *n)
 {
     assert(n->type != PL_NODE_SCALAR && n->len > 0);

@@ -46,6 +46,13 @@ int pl_node_put(pl_node *map, const char *key, const pl_loc *key_loc, pl_node *v
  * destroying the old one. Takes value, also on failure. Fails with PL_ENOMEM. */
 int pl_node_replace(pl_node *n, size_t i, pl_node *value, pl_diag *d);
 
+/* Replaces the i-th entry of mapping map (the key that named base's file) by the entries
+ * of base (a mapping, taken, also on failure) that map does not have, in base's order;
+ * where both hold a mapping under one key, the two merge the same way, recursively
+ * (base's entries go after map's there). Values of map win; lists are not merged.
+ * Fails with PL_ENOMEM. */
+int pl_node_merge_base(pl_node *map, size_t i, pl_node *base, pl_diag *d);
+
 /* Removes and destroys the last entry of a mapping or sequence. */
 void pl_node_drop_last(pl_node *n);
 

@@ -85,6 +85,9 @@ static void expected(const pl_key *k, char *out, size_t len)
     case PL_KEY_INCLUDE:
         snprintf(out, len, "a mapping or the name of a YAML file");
         break;
+    case PL_KEY_BASE:
+        snprintf(out, len, "the name of a YAML file");
+        break;
     case PL_KEY_LIST:
         snprintf(out, len, k->children ? "a list of mappings" : "a list of names");
         break;

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- The test schema ----------------------------------------------------------- */
 
@@ -105,6 +106,7 @@ static const pl_key device_keys[] = {
 };
 
 static const pl_key machine_keys[] = {
+    {.name = "base", .type = PL_KEY_BASE},
     {.name = "host", .type = PL_KEY_MAP, .children = host_keys},
     {.name = "device", .type = PL_KEY_MAP, .children = device_keys},
     {0},
@@ -121,6 +123,7 @@ static const pl_key schema[] = {
     {.name = "machine", .type = PL_KEY_INCLUDE, .children = machine_keys},
     {.name = "dispatch", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION, .children = dispatch_keys},
     {.name = "tile", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION, .children = tile_keys},
+    {.name = "base", .type = PL_KEY_BASE},
     {0},
 };
 
@@ -565,7 +568,7 @@ static void test_unknown_key(void **state)
             "ops: []\n",
             PL_ECONFIG,
             "{S}:2:1: key 'ops': unknown key (did you mean 'dispatch.ops'?); expected one of: "
-            "model, seed, machine, dispatch, tile");
+            "model, seed, machine, dispatch, tile, base");
     /* In a list item the suggestion keeps the item number. */
     REFUSED("model: dispatch\n"
             "dispatch:\n"
@@ -581,7 +584,7 @@ static void test_unknown_key(void **state)
             "bogus_thing: 1\n",
             PL_ECONFIG,
             "{S}:2:1: key 'bogus_thing': unknown key; expected one of: model, seed, machine, "
-            "dispatch, tile");
+            "dispatch, tile, base");
     /* In the machine file, at its location there. */
     refused_with(base_scenario, "host:\n  cors: 4\n", NULL, 0, PL_ECONFIG,
                  "{M}:2:3: key 'machine.host.cors': unknown key (did you mean "
@@ -842,6 +845,61 @@ static void test_files(void **state)
                  "flow node (which started at line 2, column 1)");
 }
 
+/* A file that starts from another (`base`) has the other's keys, with its own in their
+ * place: mappings merge key by key, lists and values are replaced whole, and the base's
+ * own file names are read relative to the base. */
+static void test_base(void **state)
+{
+    (void)state;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/sub", scratch);
+    assert_int_equal(mkdir(path, 0700), 0);
+    write_scratch("sub/m.yaml", "host: {cores: 4, clock: 2 GHz}\ndevice: {clock: 1 GHz}\n");
+    write_scratch("sub/base.yaml", "model: dispatch\nseed: 7\nmachine: m.yaml\ndispatch:\n"
+                                   "  mode: serial\n  threads: {infer: 2, launch: 3}\n"
+                                   "  ops: [{kernel: 1us}, {kernel: 2us}]\n");
+    write_scratch("m2.yaml", "base: sub/m.yaml\nhost: {cores: 2}\n");
+    write_scratch("s.yaml", "base: sub/base.yaml\nmachine: m2.yaml\ndispatch:\n"
+                            "  threads: {launch: 1}\n  ops: [{kernel: 5us}]\n");
+    snprintf(path, sizeof path, "%s/s.yaml", scratch);
+    pl_config *c = load_ok(path, NULL, 0);
+    assert_int_equal(pl_config_int(c, "seed"), 7);                     /* from the base */
+    assert_string_equal(pl_config_str(c, "dispatch.mode"), "serial");  /* from the base */
+    assert_int_equal(pl_config_int(c, "dispatch.threads.infer"), 2);   /* merged mapping */
+    assert_int_equal(pl_config_int(c, "dispatch.threads.launch"), 1);  /* written here */
+    assert_int_equal(pl_node_len(pl_config_get(c, "dispatch.ops")), 1); /* a list: replaced */
+    assert_close(dist_at(c, "dispatch.ops[0].kernel")->a, 5e-6);
+    assert_int_equal(pl_config_int(c, "machine.host.cores"), 2);       /* m2 over sub/m */
+    assert_close(pl_config_real(c, "machine.host.clock"), 2e9);        /* from sub/m */
+    assert_close(pl_config_real(c, "machine.device.clock"), 1e9);
+    assert_null(pl_config_get(c, "base"));
+    assert_null(pl_config_get(c, "machine.base"));
+    pl_config_destroy(c);
+    /* A --set may name a base too; what the tree already says wins. */
+    const char *sets[] = {"machine.base=" PL_SOURCE_DIR "/tests/data/config/machines/two-ghz.yaml"};
+    write_scratch("s.yaml", "model: dispatch\nmachine: {host: {cores: 3}}\ndispatch: {ops: []}\n");
+    c = load_ok(path, sets, 1);
+    assert_int_equal(pl_config_int(c, "machine.host.cores"), 3);
+    assert_close(pl_config_real(c, "machine.device.bandwidth"), 9e11);
+    pl_config_destroy(c);
+}
+
+/* Files that name each other in a cycle, through `base` or an include, are refused with
+ * the files of the cycle in order; so is a base that is not a file name. */
+static void test_base_cycle(void **state)
+{
+    (void)state;
+    write_scratch("a.yaml", "base: b.yaml\nhost: {cores: 2}\n");
+    write_scratch("b.yaml", "base: a.yaml\n");
+    REFUSED("model: dispatch\nmachine: a.yaml\ndispatch: {ops: []}\n", PL_ECONFIG,
+            "{D}/b.yaml:1:1: key 'base': the files name each other in a cycle: {D}/a.yaml -> "
+            "{D}/b.yaml -> {D}/a.yaml");
+    REFUSED("base: s.yaml\nmodel: dispatch\n", PL_ECONFIG,
+            "{S}:1:1: key 'base': the files name each other in a cycle: {S} -> {S}");
+    REFUSED("model: dispatch\nmachine: {base: [a.yaml]}\n", PL_ECONFIG,
+            "{S}:2:11: key 'machine.base': expected the name of a YAML file to start from");
+}
+
 static void test_malformed(void **state)
 {
     (void)state;
@@ -885,6 +943,8 @@ int main(void)
         cmocka_unit_test(test_missing_required),
         cmocka_unit_test(test_section_of_other_model),
         cmocka_unit_test(test_files),
+        cmocka_unit_test(test_base),
+        cmocka_unit_test(test_base_cycle),
         cmocka_unit_test(test_malformed),
     };
     return cmocka_run_group_tests(tests, make_scratch, remove_scratch);
