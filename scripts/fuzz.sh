@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Fuzzes pipelab's readers with libFuzzer: builds the targets of tests/fuzz/ with
+# clang, AddressSanitizer and UndefinedBehaviorSanitizer into build-fuzz/, then runs
+# each for SECONDS seconds, one after the other.
+#
+#   scripts/fuzz.sh                   every target, 60 s each
+#   SECONDS_EACH=3600 scripts/fuzz.sh scenario     one target, an hour
+#
+# Targets: scenario (the scenario parser, includes, --set and the key table) and stg
+# (the Standard Task Graph reader and `plan --stg`). Each starts from its seeds (the
+# workloads, tests/fuzz/seeds/) and from what earlier runs found interesting, kept in
+# build-fuzz/corpus/<target>/. A crash, leak, hang (over 10 s) or sanitizer report
+# stops the run: the input is saved in build-fuzz/found/<target>/ and the script
+# exits non-zero. Fix the bug, then keep the input as tests/fuzz/found/<target>/NAME:
+# the test suite replays every input there.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
+SECONDS_EACH=${SECONDS_EACH:-60}
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(scenario stg)
+
+if ! command -v clang >/dev/null; then
+  echo "fuzz: clang is needed (scripts/setup.sh --checks installs it)" >&2
+  exit 1
+fi
+CC=clang cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPL_FUZZ=ON \
+  -DPL_SANITIZE=address,undefined -DPL_TESTS=OFF -DPL_WERROR=ON >/dev/null
+cmake --build "$BUILD_DIR" -j "$(nproc)" --target "${targets[@]/#/fuzz_}" >/dev/null
+
+# A dictionary of every key name and the words values use, so that mutations speak YAML.
+dict="$BUILD_DIR/scenario.dict"
+cmake --build "$BUILD_DIR" --target pipelab >/dev/null
+{
+  "$BUILD_DIR/pipelab" keys | awk 'NR > 1 { n = split($1, p, "."); print p[n] }' | sort -u
+  printf '%s\n' ns us ms s cycles B KiB MiB GB/s TB/s GHz GFLOPS dist normal exponential \
+    uniform mean sd true false auto unbounded '{' '}' '[' ']' ': ' '- ' '#set ' '&a' '*a' '!!' \
+    '---' '..' nan inf -1 0 1e15
+} | sed 's/["\\]/\\&/g; s/.*/"&"/' | sort -u >"$dict"
+
+status=0
+for t in "${targets[@]}"; do
+  corpus="$BUILD_DIR/corpus/$t"
+  found="$BUILD_DIR/found/$t"
+  mkdir -p "$corpus" "$found"
+  case $t in
+    scenario) seeds=(workloads tests/data/tile tests/fuzz/seeds/scenario) opts=(-dict="$dict") ;;
+    stg) seeds=(tests/fuzz/seeds/stg) opts=() ;;
+    *) echo "fuzz: no target '$t' (scenario or stg)" >&2; exit 2 ;;
+  esac
+  [ -d "tests/fuzz/found/$t" ] && seeds+=("tests/fuzz/found/$t")
+  echo "fuzz: $t for ${SECONDS_EACH} s"
+  if ! "$BUILD_DIR/tests/fuzz/fuzz_$t" "$corpus" "${seeds[@]}" "${opts[@]}" -max_total_time="$SECONDS_EACH" \
+    -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+    -artifact_prefix="$found/" -print_final_stats=1 >"$BUILD_DIR/fuzz_$t.log" 2>&1; then
+    echo "fuzz: $t FOUND a problem; the input is in $found/ (log: $BUILD_DIR/fuzz_$t.log)" >&2
+    tail -40 "$BUILD_DIR/fuzz_$t.log" >&2
+    status=1
+  else
+    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$BUILD_DIR/fuzz_$t.log" |
+      sed "s/^/fuzz: $t /" || true
+    echo "fuzz: $t: no crash, $(ls "$corpus" | wc -l) inputs in the corpus"
+  fi
+done
+exit $status

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * fuzz_scenario.c — a libFuzzer target for the scenario parser and the key table.
+ *
+ * The input is a scenario file. Its lines that start with "#set " (YAML comments, so
+ * the document stays what it was) become --set arguments, in order, as the command
+ * line would give them. The file is loaded against the whole scenario schema: parsed,
+ * its includes read, the --set paths walked and applied, every key looked up and
+ * validated. When it loads, its effective configuration is printed (to nowhere) and
+ * every --set key path is looked up in the key table as `pipelab keys` would.
+ *
+ * The file is written to workloads/input.yaml of a scratch folder that also holds
+ * configs/, a link to the source tree's machines, so that the seeds' `machine:
+ * ../configs/...` resolve as they do in the tree, and examples/, a link to its
+ * workloads, for scenarios that start from one (`base: ../examples/...`). Any failure must be a
+ * diagnostic; a crash, a leak or a sanitizer report is a finding.
+ */
+#include "fuzz_scratch.h"
+
+#include "config.h"
+#include "keys.h"
+#include "model.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SETS 16
+
+/* Copies the arguments of the input's "#set " lines into sets (each malloc'd). */
+static size_t find_sets(const uint8_t *data, size_t size, char *sets[MAX_SETS])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < size && n < MAX_SETS;) {
+        size_t end = i;
+        while (end < size && data[end] != '\n')
+            end++;
+        if (end - i > 5 && memcmp(data + i, "#set ", 5) == 0 && !memchr(data + i, 0, end - i)) {
+            size_t len = end - i - 5;
+            if ((sets[n] = malloc(len + 1)) != NULL) {
+                memcpy(sets[n], data + i + 5, len);
+                sets[n++][len] = '\0';
+            }
+        }
+        i = end + 1;
+    }
+    return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *path = pl_fuzz_write("workloads/input.yaml", data, size);
+    if (!path)
+        return 0;
+    char *sets[MAX_SETS];
+    size_t nsets = find_sets(data, size, sets);
+    pl_config *cfg = NULL;
+    pl_diag d;
+    pl_diag_init(&d);
+    if (pl_config_load(path, (const char *const *)sets, nsets, pl_scenario_keys, &cfg, &d) == 0) {
+        FILE *null = fopen("/dev/null", "w");
+        if (null) {
+            pl_config_print(cfg, null, &d);
+            fclose(null);
+        }
+        pl_config_destroy(cfg);
+    }
+    for (size_t i = 0; i < nsets; i++) {
+        char *eq = strchr(sets[i], '=');
+        if (eq)
+            *eq = '\0';
+        (void)pl_keys_at(pl_scenario_keys, sets[i]);
+        free(sets[i]);
+    }
+    return 0;
+}
