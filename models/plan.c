@@ -250,24 +250,29 @@ static int read_loop(const pl_config *cfg, pl_plan_workload *w, pl_dist **dist, 
 {
     const pl_node *sec = pl_config_get(cfg, "plan"), *ops = pl_node_get(sec, "ops");
     pl_plan_loop *l = &w->loop;
-    l->nops = (uint32_t)pl_node_len(ops);
-    l->iterations = (uint32_t)pl_node_int(pl_node_get(sec, "iterations"));
-    unsigned long long tasks = (unsigned long long)l->nops *
-                               (unsigned long long)pl_node_int(pl_node_get(sec, "iterations"));
-    if (l->nops == 0 || l->nops > PL_PLAN_MAX_OPS || tasks > PL_PLAN_MAX_TASKS)
+    /* l->nops stays 0 until l->ops exists: pl_plan_loop_fini frees that many names. */
+    size_t nops = pl_node_len(ops);
+    const pl_node *iter = pl_node_get(sec, "iterations");
+    unsigned long long tasks = (unsigned long long)nops * (unsigned long long)pl_node_int(iter);
+    if (nops == 0 || nops > PL_PLAN_MAX_OPS)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(ops), pl_node_path(ops),
-                          "a loop has 1 to %d ops and at most %llu ops times iterations; got %u "
-                          "ops and %llu",
-                          PL_PLAN_MAX_OPS, PL_PLAN_MAX_TASKS, l->nops, tasks);
+                          "a loop has 1 to %d ops; got %zu", PL_PLAN_MAX_OPS, nops);
+    if (tasks > PL_PLAN_MAX_TASKS)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(iter), pl_node_path(iter),
+                          "%zu ops times %lld iterations are %llu tasks, more than the %llu a "
+                          "plan may have; lower `iterations`",
+                          nops, pl_node_int(iter), tasks, PL_PLAN_MAX_TASKS);
+    l->iterations = (uint32_t)pl_node_int(iter);
     const pl_node *mem = pl_node_get(sec, "memory"), *win = pl_node_get(sec, "window");
     l->memory = mem ? pl_node_real(mem) : INFINITY;
     w->memory_loc = *pl_node_loc(mem ? mem : sec);
     l->window = win ? (uint32_t)fmin((double)pl_node_int(win), (double)UINT32_MAX) : 0;
     w->plain = strcmp(pl_node_str(pl_node_get(sec, "scheduler")), "plain") == 0;
-    l->ops = calloc(l->nops + 1, sizeof *l->ops);
-    *dist = calloc(l->nops + 1, sizeof **dist);
+    l->ops = calloc(nops + 1, sizeof *l->ops);
+    *dist = calloc(nops + 1, sizeof **dist);
     if (!l->ops || !*dist)
         return nomem(d);
+    l->nops = (uint32_t)nops;
     int rc = read_classes(sec, l, d);
     if (!rc)
         rc = read_buffers(sec, l, d);
