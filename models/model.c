@@ -55,7 +55,7 @@ const pl_key pl_scenario_keys[] = {
              "those written here in their place; mappings merge key by key, lists do not"},
     {.name = "model", .type = PL_KEY_ENUM, .flags = PL_KEY_REQUIRED, .choices = "dispatch|tile|stream|plan",
      .help = "which pipeline the scenario describes"},
-    {.name = "seed", .type = PL_KEY_INT, .flags = PL_KEY_NONNEG, .deflt = "1",
+    {.name = "seed", .type = PL_KEY_INT, .flags = PL_KEY_NONNEG | PL_KEY_WIDE, .deflt = "1",
      .help = "seed of the random durations; --seed overrides it"},
     {.name = "engine", .type = PL_KEY_ENUM, .choices = "auto|simgrid|analytic", .deflt = "auto",
      .help = "what executes the task graphs: the analytic engine (one pass, exact when no core "

@@ -52,7 +52,12 @@ enum pl_key_flags {
                                   value's */
     PL_KEY_SHORT = 1 << 8,     /* LIST of mappings whose items may also be a bare name, short
                                   for a mapping of the children's first key to that name */
+    PL_KEY_WIDE = 1 << 9,      /* INT may exceed PL_KEY_INT_MAX (a seed, not a count) */
 };
+
+/* The largest INT a key takes unless it is PL_KEY_WIDE: every count (ops, threads,
+ * cores, iterations, depths) fits in 32 bits, whatever a model does with it. */
+#define PL_KEY_INT_MAX 2147483647LL
 
 /* The core types a PL_KEY_PER_TYPE mapping may name, in order. */
 #define PL_CORE_TYPE_NAMES "big|little"

@@ -215,6 +215,8 @@ static int check_int(struct ctx *c, pl_node *n, const pl_key *k)
         return mismatch(c, n, k, " (out of range)");
     if (!in_bounds((double)v, k->flags))
         return mismatch(c, n, k, "");
+    if (v > PL_KEY_INT_MAX && !(k->flags & PL_KEY_WIDE))
+        return mismatch(c, n, k, " (more than 2147483647, the largest count pipelab takes)");
     pl_node_set_int(n, v);
     return 0;
 }

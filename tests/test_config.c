@@ -119,7 +119,7 @@ static const pl_key tile_keys[] = {
 
 static const pl_key schema[] = {
     {.name = "model", .type = PL_KEY_ENUM, .flags = PL_KEY_REQUIRED, .choices = "dispatch|tile"},
-    {.name = "seed", .type = PL_KEY_INT, .deflt = "1"},
+    {.name = "seed", .type = PL_KEY_INT, .flags = PL_KEY_WIDE, .deflt = "1"},
     {.name = "machine", .type = PL_KEY_INCLUDE, .children = machine_keys},
     {.name = "dispatch", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION, .children = dispatch_keys},
     {.name = "tile", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION, .children = tile_keys},
@@ -665,6 +665,17 @@ static void test_out_of_range(void **state)
     refused_with(base_scenario, "device:\n  clock: 0 GHz\n", NULL, 0, PL_ECONFIG,
                  "{M}:2:10: key 'machine.device.clock': expected a frequency > 0 with a unit (Hz, "
                  "kHz, MHz, GHz), got '0 GHz'");
+    /* A count over 2^31 - 1 (PL_KEY_INT_MAX), unless the key is PL_KEY_WIDE like a seed. */
+    REFUSED("model: dispatch\ndispatch:\n  threads:\n    launch: 2147483648\n  ops: []\n",
+            PL_ECONFIG,
+            "{S}:4:13: key 'dispatch.threads.launch': expected an integer > 0, got '2147483648' "
+            "(more than 2147483647, the largest count pipelab takes)");
+    write_scratch("s.yaml", "model: dispatch\nseed: 9223372036854775807\ndispatch: {ops: []}\n");
+    char path[4200];
+    snprintf(path, sizeof path, "%s/s.yaml", scratch);
+    pl_config *c = load_ok(path, NULL, 0);
+    assert_true(pl_config_int(c, "seed") == 9223372036854775807LL);
+    pl_config_destroy(c);
     /* Too large for a long long, or for a double. */
     REFUSED("model: dispatch\nseed: 99999999999999999999\n", PL_ECONFIG,
             "{S}:2:7: key 'seed': expected an integer, got '99999999999999999999' (out of "
