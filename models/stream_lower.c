@@ -27,11 +27,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* A pinned host core and its place. The host may have billions of cores; only those
+ * that threads are pinned to get one, so they are kept by core number in a table. */
+struct pinned {
+    uint32_t core; /* NO_CORE: a free slot */
+    uint32_t place;
+};
+#define NO_CORE UINT32_MAX
+
 struct lowering {
     const pl_stream *w;
     pl_graph *g;
-    uint32_t **units;   /* per stage: its threads' unit ids */
-    uint32_t *place_of; /* per host core when pinned: its place, or PL_NO_EDGE */
+    uint32_t **units;      /* per stage: its threads' unit ids */
+    struct pinned *pinned; /* pinned cores and their places: an open-addressed table */
+    size_t pinned_cap;     /* a power of two, over twice the threads; 0 when not pinned */
     uint32_t type_place[PL_CORE_TYPES];
     uint32_t next_core[PL_CORE_TYPES]; /* packed pinning: the next core of each type */
     uint32_t *comp, *pull, *push;      /* frames x stages task ids */
@@ -51,9 +60,24 @@ static uint64_t gcd(uint64_t a, uint64_t b)
 
 /* ---- Places and threads -------------------------------------------------------- */
 
-static long long total_cores(const pl_stream *w)
+/* A table for every thread's core, when threads are pinned; PL_ENOMEM. */
+static int make_pinned(struct lowering *lw)
 {
-    return w->chain.cores[PL_CORE_BIG] + w->chain.cores[PL_CORE_LITTLE];
+    const pl_stream *w = lw->w;
+    if (w->pinning == PL_PIN_NONE)
+        return 0;
+    size_t threads = 0;
+    for (uint32_t s = 0; s < w->nstages; s++)
+        threads += w->stages[s].threads;
+    lw->pinned_cap = 4;
+    while (lw->pinned_cap < 2 * threads + 2)
+        lw->pinned_cap *= 2;
+    lw->pinned = malloc(lw->pinned_cap * sizeof *lw->pinned);
+    if (!lw->pinned)
+        return PL_ENOMEM;
+    for (size_t i = 0; i < lw->pinned_cap; i++)
+        lw->pinned[i] = (struct pinned){NO_CORE, PL_NO_EDGE};
+    return 0;
 }
 
 /* The place of unpinned threads of type t: the host, or the cores of that type. */
@@ -73,14 +97,18 @@ static int type_place(struct lowering *lw, pl_core_type t, uint32_t *place)
 /* The place of one core, for pinned threads: "core<i>" with one core. */
 static int core_place(struct lowering *lw, uint32_t core, uint32_t *place)
 {
-    if (lw->place_of[core] == PL_NO_EDGE) {
+    size_t i = (core * 2654435761u) & (lw->pinned_cap - 1);
+    while (lw->pinned[i].core != NO_CORE && lw->pinned[i].core != core)
+        i = (i + 1) & (lw->pinned_cap - 1);
+    if (lw->pinned[i].core == NO_CORE) {
         char name[32];
         snprintf(name, sizeof name, "core%u", core);
-        int rc = pl_graph_add_place(lw->g, name, PL_PLACE_HOST, 1, &lw->place_of[core]);
+        int rc = pl_graph_add_place(lw->g, name, PL_PLACE_HOST, 1, &lw->pinned[i].place);
         if (rc != 0)
             return rc;
+        lw->pinned[i].core = core;
     }
-    *place = lw->place_of[core];
+    *place = lw->pinned[i].place;
     return 0;
 }
 
@@ -231,16 +259,14 @@ static int lower_stages(struct lowering *lw)
     const pl_stream *w = lw->w;
     size_t cells = (size_t)w->frames * w->nstages;
     lw->units = calloc(w->nstages, sizeof *lw->units);
-    lw->place_of = malloc((size_t)total_cores(w) * sizeof *lw->place_of);
     lw->comp = malloc(cells * sizeof *lw->comp);
     if (w->adaptor > 0) {
         lw->pull = malloc(cells * sizeof *lw->pull);
         lw->push = malloc(cells * sizeof *lw->push);
     }
-    if (!lw->units || !lw->place_of || !lw->comp || (w->adaptor > 0 && (!lw->pull || !lw->push)))
+    if (!lw->units || !lw->comp || (w->adaptor > 0 && (!lw->pull || !lw->push)) ||
+        make_pinned(lw) != 0)
         return PL_ENOMEM;
-    for (long long c = 0; c < total_cores(w); c++)
-        lw->place_of[c] = PL_NO_EDGE;
     int rc = add_labels(lw);
     for (uint32_t s = 0; s < w->nstages && rc == 0; s++)
         rc = add_threads(lw, s);
@@ -271,7 +297,7 @@ static void free_lowering(struct lowering *lw)
     for (uint32_t s = 0; lw->units && s < lw->w->nstages; s++)
         free(lw->units[s]);
     free(lw->units);
-    free(lw->place_of);
+    free(lw->pinned);
     free(lw->comp);
     free(lw->pull);
     free(lw->push);

@@ -55,11 +55,12 @@
 struct search {
     const pl_chain_task *tasks;
     size_t n;
-    uint32_t cores[PL_CORE_TYPES];
-    pl_core_type column, keyed; /* whose cores index the table, whose the key counts */
-    size_t width;               /* cores[column] + 1 */
-    uint64_t cap;               /* cores[keyed] (n + 1) + n */
-    uint64_t *table;            /* (n + 1) x width keys; row n is the empty tail */
+    uint32_t cores[PL_CORE_TYPES]; /* those the chain can use: at most n stages' worth */
+    uint32_t most[PL_CORE_TYPES];  /* threads of one stage: min(cores, the stage limit) */
+    pl_core_type column, keyed;    /* whose cores index the table, whose the key counts */
+    size_t width;                  /* cores[column] + 1 */
+    uint64_t cap;                  /* cores[keyed] (n + 1) + n */
+    uint64_t *table;               /* (n + 1) x width keys; row n is the empty tail */
 };
 
 /* The tasks of one stage so far: their work on each type and whether one is stateful. */
@@ -76,7 +77,7 @@ static void span_add(struct span *sp, const pl_chain_task *task)
 }
 
 /* The fewest threads of type t that bring the stage to `period`, or NEVER when none
- * up to cores[t] do. Nondecreasing as the stage grows, which lets the checks stop. */
+ * up to most[t] do. Nondecreasing as the stage grows, which lets the checks stop. */
 static uint32_t threads(const struct search *s, const struct span *sp, pl_core_type t,
                         double period)
 {
@@ -88,7 +89,7 @@ static uint32_t threads(const struct search *s, const struct span *sp, pl_core_t
     if (sp->stateful || !(period > 0))
         return NEVER;
     double q = w / period;
-    if (!(q * (1 - TOL) <= (double)s->cores[t])) /* also an infinite w */
+    if (!(q * (1 - TOL) <= (double)s->most[t])) /* also an infinite w */
         return NEVER;
     double r = ceil(q * (1 - TOL));
     return r < 2 ? 2 : (uint32_t)r;
@@ -180,7 +181,7 @@ static double lower_bound(const struct search *s)
             if (s->cores[t] == 0)
                 continue;
             fastest = fmin(fastest, task->latency[t]);
-            spread = fmin(spread, task->latency[t] / (task->stateful ? 1 : s->cores[t]));
+            spread = fmin(spread, task->latency[t] / (task->stateful ? 1 : s->most[t]));
         }
         most = fmax(most, spread);
         total += fastest;
@@ -211,7 +212,7 @@ static size_t stage_candidates(const struct search *s, const struct span *sp, pl
     double w = sp->work[t];
     if (s->cores[t] == 0 || !isfinite(w) || w < lo)
         return 0;
-    uint64_t most = sp->stateful || w == 0 ? 1 : s->cores[t];
+    uint64_t most = sp->stateful || w == 0 ? 1 : s->most[t];
     double skip = floor(w / hi) - 1; /* NaN when w = hi = 0 */
     uint64_t r = skip > 1 ? (skip < (double)most ? (uint64_t)skip : most) : 1;
     size_t m = 0;
@@ -251,7 +252,7 @@ static double stage_count(const struct search *s, const struct span *sp, pl_core
         return 0;
     if (sp->stateful || w == 0)
         return w <= hi;
-    double most = fmin(s->cores[t], lo > 0 ? floor(w / lo) : INFINITY);
+    double most = fmin(s->most[t], lo > 0 ? floor(w / lo) : INFINITY);
     double least = fmax(1, ceil(w / hi));
     return most >= least ? most - least + 1 : 0;
 }
@@ -448,17 +449,21 @@ static int check_tasks(const struct search *s)
 static int search_init(struct search *s, const pl_chain_task *tasks, uint32_t n,
                        const uint32_t cores[PL_CORE_TYPES])
 {
-    bool big_column = cores[PL_CORE_BIG] <= cores[PL_CORE_LITTLE];
-    *s = (struct search){.tasks = tasks,
-                         .n = n,
-                         .column = big_column ? PL_CORE_BIG : PL_CORE_LITTLE,
-                         .keyed = big_column ? PL_CORE_LITTLE : PL_CORE_BIG};
-    memcpy(s->cores, cores, sizeof s->cores);
-    s->width = (size_t)cores[s->column] + 1;
+    *s = (struct search){.tasks = tasks, .n = n};
+    uint64_t usable = (uint64_t)n * PL_PARTITION_MAX_THREADS;
+    for (int t = 0; t < PL_CORE_TYPES; t++) {
+        s->cores[t] = cores[t] < usable ? cores[t] : (uint32_t)usable;
+        s->most[t] =
+            s->cores[t] < PL_PARTITION_MAX_THREADS ? s->cores[t] : PL_PARTITION_MAX_THREADS;
+    }
+    bool big_column = s->cores[PL_CORE_BIG] <= s->cores[PL_CORE_LITTLE];
+    s->column = big_column ? PL_CORE_BIG : PL_CORE_LITTLE;
+    s->keyed = big_column ? PL_CORE_LITTLE : PL_CORE_BIG;
+    s->width = (size_t)s->cores[s->column] + 1;
     uint64_t rows = (uint64_t)n + 1;
-    if (cores[s->keyed] > (UINT64_MAX - 1 - n) / rows)
+    if (s->cores[s->keyed] > (UINT64_MAX - 1 - n) / rows)
         return PL_ENOMEM;
-    s->cap = cores[s->keyed] * rows + n;
+    s->cap = s->cores[s->keyed] * rows + n;
     if (rows > SIZE_MAX / sizeof *s->table / s->width)
         return PL_ENOMEM;
     s->table = malloc((size_t)rows * s->width * sizeof *s->table);

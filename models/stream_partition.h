@@ -11,6 +11,9 @@
  * (at most cores[t] threads of type t in all), and among those the fewest
  * cores, then the fewest big cores, then the fewest stages. With one core type
  * this is what StreamPU's OTAC scheduler solves; with two, HeRAD's problem.
+ * A stage runs on at most PL_PARTITION_MAX_THREADS threads, as a stage written by
+ * hand does (PL_STREAM_MAX_THREADS), so no more than that many cores per task of the
+ * chain are ever used, however many the host has.
  * The answer is exact: the optimal period is one of the finitely many values
  * (sum over a stage) / r, and the partitioner bisects over them, checking each
  * with a dynamic program over the chain and the cores of one type used.
@@ -30,6 +33,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+/* The most threads one stage runs on. */
+#define PL_PARTITION_MAX_THREADS 1024u
 
 /* One task of the chain. latency[t] is its time on a core of type t, in seconds (>= 0);
  * INFINITY when it cannot run on that type. */

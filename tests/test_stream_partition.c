@@ -301,6 +301,26 @@ static void test_one_task(void **state)
     pl_partition_fini(&p);
 }
 
+/* A stage runs on at most 1024 threads (PL_PARTITION_MAX_THREADS), as a written one:
+ * one stateless task of 2048 s on two billion cores gets 1024 threads, period 2 s; two
+ * such tasks in a chain, 1024 threads each in two stages, period 2 s; on both types of
+ * two billion cores each, the same, in bounded time and memory. */
+static void test_stage_thread_limit(void **state)
+{
+    (void)state;
+    pl_chain_task t[2] = {{{2048, 2048}, false}, {{2048, 2048}, false}};
+    expect(t, 1, 2000000000u, (uint32_t[]){1}, (uint32_t[]){1024}, 1, 2);
+    expect(t, 2, 2000000000u, (uint32_t[]){1, 1}, (uint32_t[]){1024, 1024}, 2, 2);
+    pl_partition p;
+    assert_int_equal(pl_partition_find(t, 2, (uint32_t[]){2000000000u, 2000000000u}, &p), 0);
+    assert_int_equal(p.nstages, 2);
+    assert_int_equal(p.stages[0].threads, 1024);
+    assert_int_equal(p.stages[1].threads, 1024);
+    assert_int_equal(p.used[PL_CORE_BIG] + p.used[PL_CORE_LITTLE], 2048);
+    pl_assert_near(p.period, 2, 0);
+    pl_partition_fini(&p);
+}
+
 /* A task that cannot run on big, with only big cores: nothing fits. Nor does a chain of
  * big-only, little-only, big-only tasks on one core of each type: it needs two big
  * stages. No cores at all fit nothing either. */
@@ -637,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_reference_stateful_middle),
         cmocka_unit_test(test_agrees_with_exhaustive_search),
         cmocka_unit_test(test_one_task),
+        cmocka_unit_test(test_stage_thread_limit),
         cmocka_unit_test(test_nothing_fits),
         cmocka_unit_test(test_mixed_types),
         cmocka_unit_test(test_little_only),
