@@ -15,6 +15,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The mode a new file gets from open(2) under the process's umask, or the mode of the
+ * file it replaces: mkstemp makes its files 0600. */
+static mode_t output_mode(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        return st.st_mode & 07777;
+    mode_t mask = umask(0);
+    umask(mask);
+    return 0666 & ~mask;
+}
+
 int pl_output_file(const char *path, int (*write)(void *ctx, FILE *f, pl_diag *d), void *ctx,
                    pl_diag *d)
 {
@@ -29,7 +41,7 @@ int pl_output_file(const char *path, int (*write)(void *ctx, FILE *f, pl_diag *d
         free(tmp);
         return rc;
     }
-    FILE *f = fdopen(fd, "w");
+    FILE *f = fchmod(fd, output_mode(path)) == 0 ? fdopen(fd, "w") : NULL;
     int rc = f ? write(ctx, f, d) : pl_diag_set(d, PL_EIO, "cannot write %s", path);
     if (f && rc == 0 && (fflush(f) != 0 || ferror(f) || fsync(fd) != 0))
         rc = pl_diag_set(d, PL_EIO, "cannot write %s: %s", path, strerror(errno));

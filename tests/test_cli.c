@@ -167,6 +167,13 @@ static void test_output_dir(void **state)
         assert_true(exists(out, files[i]));
     char seedpath[4400];
     snprintf(seedpath, sizeof seedpath, "%s/seed", out);
+    /* Files are written to a temporary name and renamed, but get the mode open(2) would
+     * give them (0666 less the umask), not the temporary's 0600. */
+    mode_t mask = umask(0);
+    umask(mask);
+    struct stat st;
+    assert_int_equal(stat(seedpath, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0666 & ~mask);
     char *seed = pl_test_read_file(seedpath, NULL);
     assert_string_equal(seed, "1\n");
     free(seed);
