@@ -68,15 +68,21 @@ struct child {
     int fd;
 };
 
-static int spawn(const pl_graph *g, struct child *c, pl_diag *d)
+/* Forks a child that simulates g into c. The child first frees the parent's lists of
+ * children (kids, which), which it inherited and will never use. */
+static int spawn(const pl_graph *g, struct child *kids, size_t *which, struct child *c,
+                 pl_diag *d)
 {
     pid_t pid;
     int fd;
     int rc = pl_pool_fork(&pid, &fd, d);
     if (rc != 0)
         return rc;
-    if (pid == 0)
+    if (pid == 0) {
+        free(kids);
+        free(which);
         child_main(g, fd);
+    }
     c->pid = pid;
     c->fd = fd;
     return 0;
@@ -163,7 +169,7 @@ static int run_children(const pl_graph *const *graphs, pl_timeline *tls, const b
     while (done < m) {
         while (started < m && started - done < width && first_rc == 0) {
             pl_diag_init(&tmp);
-            int rc = spawn(graphs[which[started]], &kids[started], &tmp);
+            int rc = spawn(graphs[which[started]], kids, which, &kids[started], &tmp);
             if (rc != 0) {
                 first_rc = rc;
                 *d = tmp;
