@@ -6,6 +6,8 @@
 # build/. Works as root on a fresh machine, or as a user with sudo.
 #
 #   scripts/setup.sh                 install what is missing, build
+#   scripts/setup.sh --checks        also what scripts/test.sh checks with: clang and
+#                                    libFuzzer, valgrind
 #   BUILD_DIR=out scripts/setup.sh   build elsewhere
 set -euo pipefail
 
@@ -17,9 +19,14 @@ packages=(
   libsimgrid-dev                         # the simulation engine
   libgsl-dev                             # random distributions, statistics
   libyaml-dev libjansson-dev             # scenario files, JSON reports
-  libcmocka-dev                          # unit tests
+  libcmocka-dev time                     # unit tests; time and memory of a run
   gnuplot-nox                            # plots
 )
+case "${1:-}" in
+  --checks) packages+=(clang libclang-rt-14-dev valgrind) ;; # fuzzing, memcheck
+  "") ;;
+  *) echo "usage: scripts/setup.sh [--checks]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,12 +1,41 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Runs every test: sets up and builds first (scripts/setup.sh, which does nothing
-# it has done before), then the whole CTest suite. Exits non-zero when any test
-# fails.
+# Runs every test and check; exits non-zero when any fails. In order:
+#   1. sets up and builds (scripts/setup.sh --checks, which does nothing it has done
+#      before), then runs the whole CTest suite;
+#   2. builds again with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)
+#      and runs the suite there;
+#   3. runs one scenario of every model under valgrind (scripts/memcheck.sh);
+#   4. fuzzes the scenario loader and the STG reader for FUZZ_SECONDS each (30 s;
+#      scripts/fuzz.sh).
+# PL_QUICK=1 stops after step 1.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
-scripts/setup.sh
-ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
+ASAN_DIR=${ASAN_DIR:-build-asan}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+jobs=$(nproc)
+
+step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
+
+step "build and test"
+if [ -n "${PL_QUICK:-}" ]; then scripts/setup.sh; else scripts/setup.sh --checks; fi
+ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$jobs"
+[ -z "${PL_QUICK:-}" ] || exit 0
+
+step "AddressSanitizer and UndefinedBehaviorSanitizer"
+cmake -S . -B "$ASAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPL_WERROR=ON \
+  -DPL_SANITIZE=address,undefined >/dev/null
+cmake --build "$ASAN_DIR" -j "$jobs" >/dev/null
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$ASAN_DIR" --output-on-failure -j "$jobs"
+
+step "valgrind memcheck"
+BUILD_DIR=$BUILD_DIR scripts/memcheck.sh
+
+step "fuzzing, ${FUZZ_SECONDS} s a target"
+SECONDS_EACH=$FUZZ_SECONDS scripts/fuzz.sh
+
+step "all passed"
