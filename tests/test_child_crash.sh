@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# A process that dies of a signal never takes pipelab with it. `run` with the SimGrid
+# engine simulates in a child: when that child is killed by SIGSEGV the run fails with
+# exit status 3 and names the graph and the signal. In a sweep, a worker killed by
+# SIGSEGV while it runs a point makes that point a failed row naming the signal; every
+# other point still runs and the sweep exits with status 1.
+set -euo pipefail
+
+bin=${PL_BINARY:?PL_BINARY names the pipelab program}
+src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+scenario=$src/workloads/dispatch_teaching.yaml
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Waits (up to 20 s) for a child of process $1 that lives on for 0.3 s and kills it
+# with SIGSEGV.
+kill_a_child() {
+  local parent=$1 kid
+  for _ in $(seq 100); do
+    kid=$(pgrep -P "$parent" | head -n 1 || true)
+    if [ -n "$kid" ] && sleep 0.3 && kill -SEGV "$kid" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail "process $parent started no child that lived long enough to be killed"
+}
+
+# 50,000 ops on SimGrid take about a second: long enough to be killed in the middle.
+status=0
+"$bin" run "$scenario" --engine simgrid --set 'dispatch.ops[0].repeat=50000' \
+  >out.txt 2>err.txt &
+pid=$!
+kill_a_child $pid
+wait $pid || status=$?
+[ "$status" -eq 3 ] || fail "run: exit status $status, expected 3"
+grep -q '^pipelab: the simulation of the pipelined graph was killed by SIGSEGV' err.txt ||
+  grep -q '^pipelab: the simulation of the serial graph was killed by SIGSEGV' err.txt ||
+  fail "run: no message naming the signal: $(cat err.txt)"
+[ ! -s out.txt ] || fail "run: printed a report after its simulation died"
+
+# Four points of half a second or more each on one worker: the first is killed.
+status=0
+"$bin" sweep "$scenario" --engine simgrid --set 'dispatch.ops[0].repeat=50000' \
+  --vary dispatch.threads.launch=1:4:1 -o r.csv -j 1 >out.txt 2>err.txt &
+pid=$!
+kill_a_child $pid
+wait $pid || status=$?
+[ "$status" -eq 1 ] || fail "sweep: exit status $status, expected 1"
+[ "$(wc -l <r.csv)" -eq 5 ] || fail "sweep: expected a header and 4 rows, got $(wc -l <r.csv) lines"
+[ "$(grep -c 'killed by SIGSEGV' r.csv)" -eq 1 ] || fail "sweep: expected one row killed by SIGSEGV"
+[ "$(grep -c ',ok,' r.csv)" -eq 3 ] || fail "sweep: expected 3 rows ok: $(cat r.csv)"
+echo "a crashed run and a crashed sweep point are reported with their signal"
