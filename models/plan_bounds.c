@@ -73,6 +73,23 @@ static uint32_t walk_cycle(const pl_plan_loop *l, const bool *left, uint32_t v, 
     return len;
 }
 
+/* How op a waits for op b in the same iteration, for a cycle's description: "data A"
+ * (the buffer it reads), "after" or "memory". */
+static const char *dep_kind(const pl_plan_loop *l, uint32_t a, uint32_t b, char *out, size_t len)
+{
+    for (uint32_t k = 0; k < l->ndeps; k++) {
+        const pl_plan_dep *dep = &l->deps[k];
+        if (dep->distance != 0 || dep->src != a || dep->dst != b)
+            continue;
+        if (dep->kind == PL_PLAN_DEP_DATA && dep->buffer >= 0)
+            snprintf(out, len, "data %s", l->buffers[dep->buffer].name);
+        else
+            snprintf(out, len, "%s", dep->kind == PL_PLAN_DEP_AFTER ? "after" : "memory");
+        return out;
+    }
+    return "?";
+}
+
 uint32_t pl_plan_check_cycles(const pl_plan_loop *l, char *buf, size_t len)
 {
     size_t n1 = (size_t)l->nops + 1;
@@ -92,9 +109,14 @@ uint32_t pl_plan_check_cycles(const pl_plan_loop *l, char *buf, size_t len)
         ncyc = walk_cycle(l, left, v, cyc, seen);
         size_t at = 0;
         buf[0] = '\0';
-        for (uint32_t i = 0; i <= ncyc && at < len; i++)
-            at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? " -> " : "",
-                                   l->ops[cyc[i % ncyc]].name);
+        for (uint32_t i = 0; i <= ncyc && at < len; i++) {
+            char kind[160];
+            if (i > 0)
+                at += (size_t)snprintf(buf + at, len - at, " -(%s)-> ",
+                                       dep_kind(l, cyc[i - 1], cyc[i % ncyc], kind, sizeof kind));
+            if (at < len)
+                at += (size_t)snprintf(buf + at, len - at, "%s", l->ops[cyc[i % ncyc]].name);
+        }
     }
     free(order);
     free(cyc);

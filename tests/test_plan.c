@@ -404,7 +404,7 @@ static void bad_input(void **state)
         {"    - {name: a, unit: dma, bytes: 1KiB}\n", "needs a rate: set plan.rates.dma"},
         {"    - {name: a, unit: dma, latency: 1us, after: [b]}\n"
          "    - {name: b, unit: vector, latency: 1us, after: [a]}\n",
-         "cycle within one iteration (a -> b -> a)"},
+         "cycle within one iteration (a -(after)-> b -(after)-> a)"},
         {"    - {name: a, unit: dma, latency: 1us, after: [{op: c}]}\n", "no op named 'c'"},
         {"    - {name: a, unit: dma, latency: 1us}\n    - {name: a, unit: dma, latency: 1us}\n",
          "an op named 'a' comes earlier"},
