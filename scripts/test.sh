@@ -7,7 +7,8 @@
 #   2. builds again with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)
 #      and runs the suite there;
 #   3. runs one scenario of every model under valgrind (scripts/memcheck.sh);
-#   4. fuzzes the scenario loader and the STG reader for FUZZ_SECONDS each (30 s;
+#   4. fuzzes the scenario loader, the models and engine behind it, and the STG
+#      reader for FUZZ_SECONDS each (20 s;
 #      scripts/fuzz.sh).
 # PL_QUICK=1 stops after step 1.
 set -euo pipefail
@@ -15,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 ASAN_DIR=${ASAN_DIR:-build-asan}
-FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 jobs=$(nproc)
 
 step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }

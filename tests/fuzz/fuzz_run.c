@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * fuzz_run.c — a libFuzzer target for everything after the scenario loader: the
+ * models' own checks and lowerings, the task graph's cycle check, the analytic engine,
+ * metrics, bounds and every report format.
+ *
+ * The input is a scenario file as for fuzz_scenario (its "#set " lines are --set
+ * arguments), run as `pipelab run` would, with the analytic engine (engine=analytic,
+ * set last, so no SimGrid child is forked: a graph that would share a core or a link
+ * is refused instead) and without the advice that simulates variants. Inputs with an
+ * integer of more than four digits are only loaded: the models accept up to tens of
+ * millions of tasks, which take seconds and gigabytes to lower by design, and would
+ * drown the fuzzer in slow inputs that are not bugs. Any failure must be a
+ * diagnostic; a crash, a leak or a sanitizer report is a finding.
+ */
+#include "fuzz_scratch.h"
+
+#include "report.h"
+#include "session.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SETS 16
+
+/* Whether the input holds a run of more than four digits. */
+static bool has_big_number(const uint8_t *data, size_t size)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < size; i++) {
+        run = isdigit(data[i]) ? run + 1 : 0;
+        if (run > 4)
+            return true;
+    }
+    return false;
+}
+
+/* Copies the arguments of the input's "#set " lines into sets (each malloc'd), leaving
+ * room for one more. */
+static size_t find_sets(const uint8_t *data, size_t size, char *sets[MAX_SETS])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < size && n + 1 < MAX_SETS;) {
+        size_t end = i;
+        while (end < size && data[end] != '\n')
+            end++;
+        if (end - i > 5 && memcmp(data + i, "#set ", 5) == 0 && !memchr(data + i, 0, end - i)) {
+            size_t len = end - i - 5;
+            if ((sets[n] = malloc(len + 1)) != NULL) {
+                memcpy(sets[n], data + i + 5, len);
+                sets[n++][len] = '\0';
+            }
+        }
+        i = end + 1;
+    }
+    return n;
+}
+
+static void write_reports(const pl_report *r)
+{
+    FILE *null = fopen("/dev/null", "w");
+    if (!null)
+        return;
+    pl_diag d;
+    pl_diag_init(&d);
+    pl_report_text(r, null, &d);
+    pl_report_json(r, null, &d);
+    pl_report_csv(r, null, &d);
+    pl_report_intervals(r, null, &d);
+    fclose(null);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (has_big_number(data, size))
+        return 0;
+    const char *path = pl_fuzz_write("workloads/input.yaml", data, size);
+    if (!path)
+        return 0;
+    char *sets[MAX_SETS];
+    size_t nsets = find_sets(data, size, sets);
+    char analytic[] = "engine=analytic";
+    sets[nsets] = analytic;
+    pl_session *s = NULL;
+    pl_diag d;
+    pl_diag_init(&d);
+    if (pl_session_open(path, (const char *const *)sets, nsets + 1, &s, &d) == 0) {
+        pl_session_skip_advice(s);
+        pl_session_one_at_a_time(s);
+        if (pl_session_run(s, &d) == 0)
+            write_reports(pl_session_report(s));
+        pl_session_destroy(s);
+    }
+    for (size_t i = 0; i < nsets; i++)
+        free(sets[i]);
+    return 0;
+}
