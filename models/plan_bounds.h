@@ -44,10 +44,11 @@ typedef struct pl_plan_bounds {
 } pl_plan_bounds;
 
 /*
- * Writes into buf (len bytes) the ops of a dependence cycle of distance 0, if the loop (borrowed)
- * has one, with how each waits for the one before it, as "a -(data A)-> b -(after)-> a"
- * (data through a buffer, after, or memory); returns how many ops the cycle holds, or 0 when there is none.
- * Such a loop cannot run: each op of the cycle waits for another of the same iteration.
+ * Writes into buf (len bytes) the ops of a dependence cycle of distance 0, if the loop
+ * (borrowed) has one, with how each waits for the one before it, as
+ * "a -(data A)-> b -(after)-> a" (data through a buffer, after, or memory); returns how
+ * many ops the cycle holds, or 0 when there is none. Such a loop cannot run: each op of
+ * the cycle waits for another of the same iteration.
  */
 uint32_t pl_plan_check_cycles(const pl_plan_loop *l, char *buf, size_t len);
 
