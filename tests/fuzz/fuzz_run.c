@@ -39,27 +39,6 @@ static bool has_big_number(const uint8_t *data, size_t size)
     return false;
 }
 
-/* Copies the arguments of the input's "#set " lines into sets (each malloc'd), leaving
- * room for one more. */
-static size_t find_sets(const uint8_t *data, size_t size, char *sets[MAX_SETS])
-{
-    size_t n = 0;
-    for (size_t i = 0; i < size && n + 1 < MAX_SETS;) {
-        size_t end = i;
-        while (end < size && data[end] != '\n')
-            end++;
-        if (end - i > 5 && memcmp(data + i, "#set ", 5) == 0 && !memchr(data + i, 0, end - i)) {
-            size_t len = end - i - 5;
-            if ((sets[n] = malloc(len + 1)) != NULL) {
-                memcpy(sets[n], data + i + 5, len);
-                sets[n++][len] = '\0';
-            }
-        }
-        i = end + 1;
-    }
-    return n;
-}
-
 static void write_reports(const pl_report *r)
 {
     FILE *null = fopen("/dev/null", "w");
@@ -82,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!path)
         return 0;
     char *sets[MAX_SETS];
-    size_t nsets = find_sets(data, size, sets);
+    size_t nsets = pl_fuzz_sets(data, size, sets, MAX_SETS - 1);
     char analytic[] = "engine=analytic";
     sets[nsets] = analytic;
     pl_session *s = NULL;

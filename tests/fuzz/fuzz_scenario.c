@@ -28,33 +28,13 @@
 
 #define MAX_SETS 16
 
-/* Copies the arguments of the input's "#set " lines into sets (each malloc'd). */
-static size_t find_sets(const uint8_t *data, size_t size, char *sets[MAX_SETS])
-{
-    size_t n = 0;
-    for (size_t i = 0; i < size && n < MAX_SETS;) {
-        size_t end = i;
-        while (end < size && data[end] != '\n')
-            end++;
-        if (end - i > 5 && memcmp(data + i, "#set ", 5) == 0 && !memchr(data + i, 0, end - i)) {
-            size_t len = end - i - 5;
-            if ((sets[n] = malloc(len + 1)) != NULL) {
-                memcpy(sets[n], data + i + 5, len);
-                sets[n++][len] = '\0';
-            }
-        }
-        i = end + 1;
-    }
-    return n;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *path = pl_fuzz_write("workloads/input.yaml", data, size);
     if (!path)
         return 0;
     char *sets[MAX_SETS];
-    size_t nsets = find_sets(data, size, sets);
+    size_t nsets = pl_fuzz_sets(data, size, sets, MAX_SETS);
     pl_config *cfg = NULL;
     pl_diag d;
     pl_diag_init(&d);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * fuzz_scratch.c — the scratch folder of a fuzz target.
+ * fuzz_scratch.c — the scratch folder of a fuzz target and the --set arguments of
+ * an input.
  */
 #include "fuzz_scratch.h"
 
@@ -52,4 +53,23 @@ const char *pl_fuzz_write(const char *name, const uint8_t *data, size_t size)
     if (fclose(f) != 0 || wrote != size)
         return NULL;
     return path;
+}
+
+size_t pl_fuzz_sets(const uint8_t *data, size_t size, char **sets, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < size && n < max;) {
+        size_t end = i;
+        while (end < size && data[end] != '\n')
+            end++;
+        if (end - i > 5 && memcmp(data + i, "#set ", 5) == 0 && !memchr(data + i, 0, end - i)) {
+            size_t len = end - i - 5;
+            if ((sets[n] = malloc(len + 1)) != NULL) {
+                memcpy(sets[n], data + i + 5, len);
+                sets[n++][len] = '\0';
+            }
+        }
+        i = end + 1;
+    }
+    return n;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * fuzz_scratch.h — the scratch folder of a fuzz target: where each input is written
- * as a file, since the readers under test read files.
+ * fuzz_scratch.h — what the fuzz targets share: the scratch folder where each input
+ * is written as a file, since the readers under test read files, and the --set
+ * arguments an input carries.
  */
 #ifndef PL_FUZZ_SCRATCH_H
 #define PL_FUZZ_SCRATCH_H
@@ -16,6 +17,11 @@
  * process exits. NULL when
  * something cannot be written. */
 const char *pl_fuzz_write(const char *name, const uint8_t *data, size_t size);
+
+/* Copies the arguments of the input's lines that start with "#set " (YAML comments)
+ * into sets, each malloc'd (the caller frees them), at most max of them; returns how
+ * many. */
+size_t pl_fuzz_sets(const uint8_t *data, size_t size, char **sets, size_t max);
 
 /* The entry point every target defines, as libFuzzer calls it. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
