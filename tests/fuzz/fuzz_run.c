@@ -8,7 +8,7 @@
  * arguments), run as `pipelab run` would, with the analytic engine (engine=analytic,
  * set last, so no SimGrid child is forked: a graph that would share a core or a link
  * is refused instead) and without the advice that simulates variants. Inputs with an
- * integer of more than four digits are only loaded: the models accept up to tens of
+ * integer of more than five digits are only loaded: the models accept up to tens of
  * millions of tasks, which take seconds and gigabytes to lower by design, and would
  * drown the fuzzer in slow inputs that are not bugs. Any failure must be a
  * diagnostic; a crash, a leak or a sanitizer report is a finding.
@@ -27,13 +27,13 @@
 
 #define MAX_SETS 16
 
-/* Whether the input holds a run of more than four digits. */
+/* Whether the input holds a run of more than five digits. */
 static bool has_big_number(const uint8_t *data, size_t size)
 {
     size_t run = 0;
     for (size_t i = 0; i < size; i++) {
         run = isdigit(data[i]) ? run + 1 : 0;
-        if (run > 4)
+        if (run > 5)
             return true;
     }
     return false;
