@@ -235,7 +235,8 @@ int pl_plan_version_deps(const pl_plan_loop *l, const uint32_t *versions, pl_pla
     tmp.deps = malloc(cap * sizeof *tmp.deps);
     if (!tmp.deps)
         return PL_ENOMEM;
-    memcpy(tmp.deps, l->deps, l->ndeps * sizeof *tmp.deps);
+    if (l->ndeps > 0) /* a loop without dependencies may have no array at all */
+        memcpy(tmp.deps, l->deps, l->ndeps * sizeof *tmp.deps);
     for (uint32_t b = 0; b < l->nbuffers; b++)
         if (versions && versions[b] && version_deps(&tmp, b, versions[b], &cap)) {
             free(tmp.deps);
