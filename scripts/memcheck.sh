@@ -46,6 +46,9 @@ check() {
 
 # A diamond of 3 tasks in the Standard Task Graph format.
 printf '3\n0 0 0\n1 2 1 0\n2 3 1 0\n3 4 2 1 2\n4 0 1 3\n' >"$tmp/diamond.stg"
+# A scenario that starts from a workload, on a machine that starts from a machine file.
+printf 'base: %s/workloads/stream_teaching.yaml\nmachine:\n  base: %s/configs/gpu_server.yaml\n  host: {cores: 2}\nstream: {frames: 50}\n' \
+  "$PWD" "$PWD" >"$tmp/base.yaml"
 
 check dispatch 0 run workloads/dispatch_teaching.yaml --gantt -o "$tmp/dispatch"
 check dispatch-simgrid 0 run workloads/dispatch_teaching.yaml --engine simgrid --format json
@@ -55,5 +58,6 @@ check plan 0 run workloads/plan_teaching.yaml --format json
 check plan-stg 0 plan --stg "$tmp/diamond.stg" --units 2
 check sweep 0 sweep workloads/dispatch_teaching.yaml --vary dispatch.threads.launch=1,2,3 \
   --reps 2 -j 2 -o "$tmp/sweep.csv"
+check base 0 run "$tmp/base.yaml" --set stream.waiting=active
 check bad-input 2 run tests/bad_inputs/cyclic_include.yaml
 exit $status
