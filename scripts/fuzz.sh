@@ -10,7 +10,8 @@
 #
 # Targets: scenario (the scenario parser, includes, --set and the key table), run (the
 # models' checks and lowerings, the cycle check, the analytic engine, metrics and
-# reports) and stg (the Standard Task Graph reader and `plan --stg`). Each starts from its seeds (the
+# reports), stg (the Standard Task Graph reader and `plan --stg`) and results (a sweep's
+# results file as summary, --resume and merging read it, and --vary arguments). Each starts from its seeds (the
 # workloads, tests/fuzz/seeds/) and from what earlier runs found interesting, kept in
 # build-fuzz/corpus/<target>/. A crash, leak, hang (over 10 s) or sanitizer report
 # stops the run: the input is saved in build-fuzz/found/<target>/ and the script
@@ -22,7 +23,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
 SECONDS_EACH=${SECONDS_EACH:-60}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scenario run stg)
+[ ${#targets[@]} -gt 0 ] || targets=(scenario run stg results)
 
 if ! command -v clang >/dev/null; then
   echo "fuzz: clang is needed (scripts/setup.sh --checks installs it)" >&2
@@ -50,7 +51,8 @@ for t in "${targets[@]}"; do
   case $t in
     scenario | run) seeds=(workloads tests/data/tile tests/fuzz/seeds/scenario) opts=(-dict="$dict") ;;
     stg) seeds=(tests/fuzz/seeds/stg) opts=() ;;
-    *) echo "fuzz: no target '$t' (scenario, run or stg)" >&2; exit 2 ;;
+    results) seeds=(tests/data/sweep tests/fuzz/seeds/results) opts=() ;;
+    *) echo "fuzz: no target '$t' (scenario, run, stg or results)" >&2; exit 2 ;;
   esac
   [ -d "tests/fuzz/found/$t" ] && seeds+=("tests/fuzz/found/$t")
   echo "fuzz: $t for ${SECONDS_EACH} s"

@@ -7,8 +7,8 @@
 #   2. builds again with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)
 #      and runs the suite there;
 #   3. runs one scenario of every model under valgrind (scripts/memcheck.sh);
-#   4. fuzzes the scenario loader, the models and engine behind it, and the STG
-#      reader for FUZZ_SECONDS each (20 s; scripts/fuzz.sh).
+#   4. fuzzes the scenario loader, the models and engine behind it, the STG reader
+#      and the results reader for FUZZ_SECONDS each (20 s; scripts/fuzz.sh).
 # PL_QUICK=1 stops after step 1.
 set -euo pipefail
 

@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!path)
         return 0;
     char *sets[MAX_SETS];
-    size_t nsets = pl_fuzz_sets(data, size, sets, MAX_SETS - 1);
+    size_t nsets = pl_fuzz_lines(data, size, "#set ", sets, MAX_SETS - 1);
     char analytic[] = "engine=analytic";
     sets[nsets] = analytic;
     pl_session *s = NULL;

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!path)
         return 0;
     char *sets[MAX_SETS];
-    size_t nsets = pl_fuzz_sets(data, size, sets, MAX_SETS);
+    size_t nsets = pl_fuzz_lines(data, size, "#set ", sets, MAX_SETS);
     pl_config *cfg = NULL;
     pl_diag d;
     pl_diag_init(&d);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * fuzz_scratch.c — the scratch folder of a fuzz target and the --set arguments of
- * an input.
+ * fuzz_scratch.c — the scratch folder of a fuzz target and the arguments an input
+ * carries.
  */
 #include "fuzz_scratch.h"
 
@@ -55,18 +55,19 @@ const char *pl_fuzz_write(const char *name, const uint8_t *data, size_t size)
     return path;
 }
 
-size_t pl_fuzz_sets(const uint8_t *data, size_t size, char **sets, size_t max)
+size_t pl_fuzz_lines(const uint8_t *data, size_t size, const char *prefix, char **args, size_t max)
 {
-    size_t n = 0;
+    size_t n = 0, skip = strlen(prefix);
     for (size_t i = 0; i < size && n < max;) {
         size_t end = i;
         while (end < size && data[end] != '\n')
             end++;
-        if (end - i > 5 && memcmp(data + i, "#set ", 5) == 0 && !memchr(data + i, 0, end - i)) {
-            size_t len = end - i - 5;
-            if ((sets[n] = malloc(len + 1)) != NULL) {
-                memcpy(sets[n], data + i + 5, len);
-                sets[n++][len] = '\0';
+        if (end - i > skip && memcmp(data + i, prefix, skip) == 0 &&
+            !memchr(data + i, 0, end - i)) {
+            size_t len = end - i - skip;
+            if ((args[n] = malloc(len + 1)) != NULL) {
+                memcpy(args[n], data + i + skip, len);
+                args[n++][len] = '\0';
             }
         }
         i = end + 1;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_scratch.h — what the fuzz targets share: the scratch folder where each input
- * is written as a file, since the readers under test read files, and the --set
- * arguments an input carries.
+ * is written as a file, since the readers under test read files, and the arguments
+ * (--set, --vary) an input carries on lines of its own.
  */
 #ifndef PL_FUZZ_SCRATCH_H
 #define PL_FUZZ_SCRATCH_H
@@ -18,10 +18,10 @@
  * something cannot be written. */
 const char *pl_fuzz_write(const char *name, const uint8_t *data, size_t size);
 
-/* Copies the arguments of the input's lines that start with "#set " (YAML comments)
- * into sets, each malloc'd (the caller frees them), at most max of them; returns how
- * many. */
-size_t pl_fuzz_sets(const uint8_t *data, size_t size, char **sets, size_t max);
+/* Copies what follows `prefix` on the input's lines that start with it (e.g. "#set ",
+ * YAML comments) into args, each malloc'd (the caller frees them), at most max of them;
+ * returns how many. */
+size_t pl_fuzz_lines(const uint8_t *data, size_t size, const char *prefix, char **args, size_t max);
 
 /* The entry point every target defines, as libFuzzer calls it. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
