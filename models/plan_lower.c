@@ -11,7 +11,6 @@
 #include "plan.h"
 #include "plan_report.h"
 
-#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,23 +131,40 @@ static int add_window(struct lowering *lw)
     return rc;
 }
 
+/* The tasks that access instance k (its writers only unless `readers`) into *ids, of
+ * *cap entries, grown when they do not fit; *n says how many. PL_ENOMEM. */
+static int instance_tasks(const pl_plan_loop *l, const pl_plan_instance *k, bool readers,
+                          uint32_t **ids, uint32_t *cap, uint32_t *n)
+{
+    *n = pl_plan_instance_tasks(l, k, readers, *ids, *cap);
+    if (*n <= *cap)
+        return 0;
+    uint32_t *bigger = realloc(*ids, (size_t)*n * sizeof *bigger);
+    if (!bigger)
+        return PL_ENOMEM;
+    *ids = bigger;
+    *cap = *n;
+    *n = pl_plan_instance_tasks(l, k, readers, *ids, *cap);
+    return 0;
+}
+
 /* Where an instance takes memory another held: its writers wait for every access to the
  * other. */
 static int add_reuse(struct lowering *lw)
 {
     const pl_plan_loop *l = &lw->w->loop;
     const pl_plan_memmap *m = &lw->plan->mem;
-    /* An instance that is ever reused is written in the loop: its accesses are the ops of
-     * its iteration and the loop-carried reads of the next, at most two per op. (Only a
-     * resident buffer's instance has more, and it lives to the end: never reused.) */
-    uint32_t cap = 2 * l->nops + 1, *from = malloc(cap * sizeof *from),
-             *to = malloc(cap * sizeof *to);
+    /* An instance written in the loop is accessed by the ops of its iteration and the
+     * loop-carried reads of the next, at most two per op; a resident buffer's instance,
+     * which the last iteration's reads may free, by every iteration's reads. */
+    uint32_t cap_from = 2 * l->nops + 1, cap_to = cap_from, na, nb;
+    uint32_t *from = malloc(cap_from * sizeof *from), *to = malloc(cap_to * sizeof *to);
     int rc = from && to ? 0 : PL_ENOMEM;
     for (uint32_t r = 0; r < m->nreuse && !rc; r++) {
         const pl_plan_instance *a = &m->inst[m->reuse[r].from], *b = &m->inst[m->reuse[r].to];
-        uint32_t na = pl_plan_instance_tasks(l, a, true, from, cap);
-        uint32_t nb = pl_plan_instance_tasks(l, b, false, to, cap);
-        assert(na <= cap && nb <= cap);
+        rc = instance_tasks(l, a, true, &from, &cap_from, &na);
+        if (!rc)
+            rc = instance_tasks(l, b, false, &to, &cap_to, &nb);
         for (uint32_t x = 0; x < na && !rc; x++)
             for (uint32_t y = 0; y < nb && !rc; y++)
                 if (from[x] != to[y])
