@@ -44,18 +44,24 @@ const char *pl_sweep_points_value(const pl_sweep_points *p, size_t k, size_t a)
     return p->axes[a].values[k % p->axes[a].n];
 }
 
+/* Appends a copy of text to the axis's values, which grow by doubling: a range may have
+ * millions. */
 static int push(pl_sweep_axis *a, const char *text, size_t len)
 {
-    char **v = realloc(a->values, (a->n + 1) * sizeof *v);
-    if (!v)
-        return PL_ENOMEM;
-    a->values = v;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 8;
+        char **v = realloc(a->values, cap * sizeof *v);
+        if (!v)
+            return PL_ENOMEM;
+        a->values = v;
+        a->cap = cap;
+    }
     char *copy = malloc(len + 1);
     if (!copy)
         return PL_ENOMEM;
     memcpy(copy, text, len);
     copy[len] = '\0';
-    v[a->n++] = copy;
+    a->values[a->n++] = copy;
     return 0;
 }
 

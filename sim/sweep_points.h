@@ -19,6 +19,7 @@ typedef struct pl_sweep_axis {
     char *key; /* owned */
     size_t n;
     char **values; /* n owned strings */
+    size_t cap;    /* entries values has room for */
 } pl_sweep_axis;
 
 typedef struct pl_sweep_points {
@@ -27,8 +28,10 @@ typedef struct pl_sweep_points {
     size_t count;        /* the number of points: the product of the axes' sizes */
 } pl_sweep_points;
 
-/* The most points one sweep may have. */
-#define PL_SWEEP_MAX_POINTS 100000000u
+/* The most points one sweep may have. Every shard lowers every point once to learn the
+ * units, and a range's values are kept as text: a million points already take minutes
+ * of that per shard and some 40 MB. */
+#define PL_SWEEP_MAX_POINTS 1000000u
 
 void pl_sweep_points_init(pl_sweep_points *p);
 void pl_sweep_points_fini(pl_sweep_points *p);
