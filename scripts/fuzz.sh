@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Fuzzes pipelab's readers with libFuzzer: builds the targets of tests/fuzz/ with
-# clang, AddressSanitizer and UndefinedBehaviorSanitizer into build-fuzz/, then runs
-# each for SECONDS seconds, one after the other.
+# Fuzzes pipelab with libFuzzer: builds the targets of tests/fuzz/ with clang,
+# AddressSanitizer and UndefinedBehaviorSanitizer into build-fuzz/, then runs each for
+# SECONDS_EACH seconds, one after the other.
 #
-#   scripts/fuzz.sh                   every target, 60 s each
+#   scripts/fuzz.sh                                every target, 60 s each
 #   SECONDS_EACH=3600 scripts/fuzz.sh scenario     one target, an hour
 #
 # Targets: scenario (the scenario parser, includes, --set and the key table), run (the
 # models' checks and lowerings, the cycle check, the analytic engine, metrics and
-# reports), stg (the Standard Task Graph reader and `plan --stg`) and results (a sweep's
-# results file as summary, --resume and merging read it, and --vary arguments). Each starts from its seeds (the
-# workloads, tests/fuzz/seeds/) and from what earlier runs found interesting, kept in
-# build-fuzz/corpus/<target>/. A crash, leak, hang (over 10 s) or sanitizer report
-# stops the run: the input is saved in build-fuzz/found/<target>/ and the script
-# exits non-zero. Fix the bug, then keep the input as tests/fuzz/found/<target>/NAME:
-# the test suite replays every input there.
+# reports), stg (the Standard Task Graph reader and `plan --stg`) and results (a
+# sweep's results file as summary, --resume and merging read it, and --vary
+# arguments). Each starts from its seeds (the workloads, tests/fuzz/seeds/) and from
+# what earlier runs found interesting, kept in build-fuzz/corpus/<target>/. A crash, a
+# leak, a sanitizer report or an input that runs too long (10 s; 60 s for run, whose
+# seeds include whole workloads, slow under the sanitizers) stops the run: the input is
+# saved in build-fuzz/found/<target>/ and the script exits non-zero. Fix the bug, then
+# keep the input as tests/fuzz/found/<target>/NAME: the test suite replays every input
+# there.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -49,15 +51,17 @@ for t in "${targets[@]}"; do
   found="$BUILD_DIR/found/$t"
   mkdir -p "$corpus" "$found"
   case $t in
-    scenario | run) seeds=(workloads tests/data/tile tests/fuzz/seeds/scenario) opts=(-dict="$dict") ;;
+    scenario) seeds=(workloads tests/data/tile tests/fuzz/seeds/scenario) opts=(-dict="$dict") ;;
+    run) seeds=(workloads tests/data/tile tests/fuzz/seeds/scenario)
+      opts=(-dict="$dict" -timeout=60) ;;
     stg) seeds=(tests/fuzz/seeds/stg) opts=() ;;
     results) seeds=(tests/data/sweep tests/fuzz/seeds/results) opts=() ;;
     *) echo "fuzz: no target '$t' (scenario, run, stg or results)" >&2; exit 2 ;;
   esac
   [ -d "tests/fuzz/found/$t" ] && seeds+=("tests/fuzz/found/$t")
   echo "fuzz: $t for ${SECONDS_EACH} s"
-  if ! "$BUILD_DIR/tests/fuzz/fuzz_$t" "$corpus" "${seeds[@]}" "${opts[@]}" -max_total_time="$SECONDS_EACH" \
-    -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+  if ! "$BUILD_DIR/tests/fuzz/fuzz_$t" "$corpus" "${seeds[@]}" -max_total_time="$SECONDS_EACH" \
+    -timeout=10 "${opts[@]}" -rss_limit_mb=2048 -max_len=16384 \
     -artifact_prefix="$found/" -print_final_stats=1 >"$BUILD_DIR/fuzz_$t.log" 2>&1; then
     echo "fuzz: $t FOUND a problem; the input is in $found/ (log: $BUILD_DIR/fuzz_$t.log)" >&2
     tail -40 "$BUILD_DIR/fuzz_$t.log" >&2
