@@ -54,6 +54,9 @@
 /* Host cores run at this many flops per second, so a task of w seconds is w * HOST_SPEED
  * flops. Any speed gives the same times; this one keeps flop counts well scaled. */
 #define HOST_SPEED 1e9
+
+/* The stack of each actor, in KiB (see init_simgrid). */
+#define ACTOR_STACK_KIB 256
 /* An active waiter's exec: at HOST_SPEED it would take 1e291 s, so it never finishes and
  * only ever ends by being cancelled. */
 #define SPIN_FLOPS 1e300
@@ -323,6 +326,10 @@ static void init_simgrid(void)
     sg_cfg_set_boolean("network/crosstraffic", "no");
     sg_cfg_set_double("network/TCP-gamma", 0);
     sg_cfg_set_double("surf/precision", PL_ENGINE_PRECISION);
+    /* One actor per unit, each with a stack of its own: SimGrid's default of 8 MiB each
+     * would reserve 8 GiB of address space for a thousand units, which a memory limit
+     * (ulimit -v) refuses; a unit's loop needs a few KiB. */
+    sg_cfg_set_int("contexts/stack-size", ACTOR_STACK_KIB);
 }
 
 static int start_actors(struct engine *e, pl_diag *d)
