@@ -39,6 +39,7 @@ struct sweep {
     size_t nunits;
     char **units;        /* the unit columns, in order; owned */
     pl_outcome *lowered; /* the first pass: one outcome per point */
+    size_t *relower;     /* the points it lowers again, by job; NULL: job k is point k */
     struct job *jobs;    /* the second pass */
     size_t njobs, done;
     int fd; /* the results file, for appending */
@@ -90,9 +91,15 @@ static int job(const struct sweep *s, size_t point, size_t rep, bool simulate, F
     return status;
 }
 
-static int work_lower(void *ctx, size_t point, FILE *out)
+/* The point the first pass's job lowers. */
+static size_t lowered_point(const struct sweep *s, size_t job)
 {
-    return job(ctx, point, 0, false, out);
+    return s->relower ? s->relower[job] : job;
+}
+
+static int work_lower(void *ctx, size_t j, FILE *out)
+{
+    return job(ctx, lowered_point(ctx, j), 0, false, out);
 }
 
 static int work_simulate(void *ctx, size_t j, FILE *out)
@@ -106,11 +113,37 @@ static int work_simulate(void *ctx, size_t j, FILE *out)
 static int heard_lowered(void *ctx, size_t job, const pl_pool_result *res, pl_diag *d)
 {
     struct sweep *s = ctx;
+    size_t k = lowered_point(s, job);
     char what[64];
-    snprintf(what, sizeof what, "point %zu", job);
-    if (pl_outcome_from_child(res, what, &s->lowered[job]) != 0)
+    snprintf(what, sizeof what, "point %zu", k);
+    pl_outcome_fini(&s->lowered[k]);
+    pl_outcome_init(&s->lowered[k]);
+    if (pl_outcome_from_child(res, what, &s->lowered[k]) != 0)
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     return 0;
+}
+
+/* Lowers once more the points whose lowering process died of a signal (killed from
+ * outside, say): their units would be missing from the header, and their rows would
+ * silently lose those columns. A point that crashes again crashes when simulated too,
+ * and its row has no unit figures. */
+static int relower_crashed(struct sweep *s, pl_diag *d)
+{
+    size_t n = s->p->count, m = 0;
+    for (size_t k = 0; k < n; k++)
+        m += s->lowered[k].status == PL_OUTCOME_CRASHED;
+    if (m == 0)
+        return 0;
+    if (!(s->relower = malloc(m * sizeof *s->relower)))
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (s->lowered[k].status == PL_OUTCOME_CRASHED)
+            s->relower[m++] = k;
+    int rc = pl_pool_run(m, s->o->jobs, work_lower, heard_lowered, s, d);
+    free(s->relower);
+    s->relower = NULL;
+    return rc;
 }
 
 static bool has_unit(const struct sweep *s, const char *name)
@@ -146,6 +179,8 @@ static int learn_units(struct sweep *s, pl_diag *d)
     for (size_t k = 0; k < n; k++)
         pl_outcome_init(&s->lowered[k]);
     int rc = pl_pool_run(n, s->o->jobs, work_lower, heard_lowered, s, d);
+    if (rc == 0)
+        rc = relower_crashed(s, d);
     for (size_t k = 0; k < n && rc == 0; k++)
         for (size_t u = 0; u < s->lowered[k].nunits && rc == 0; u++)
             if (add_unit(s, s->lowered[k].units[u].name) != 0)

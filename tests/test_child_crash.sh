@@ -5,7 +5,8 @@
 # engine simulates in a child: when that child is killed by SIGSEGV the run fails with
 # exit status 3 and names the graph and the signal. In a sweep, a worker killed by
 # SIGSEGV while it runs a point makes that point a failed row naming the signal; every
-# other point still runs and the sweep exits with status 1.
+# other point still runs and the sweep exits with status 1. A worker killed while it
+# lowers a point to learn the sweep's units only makes the point be lowered again.
 set -euo pipefail
 
 bin=${PL_BINARY:?PL_BINARY names the pipelab program}
@@ -62,4 +63,17 @@ wait $pid || status=$?
 [ "$(wc -l <r.csv)" -eq 5 ] || fail "sweep: expected a header and 4 rows, got $(wc -l <r.csv) lines"
 [ "$(grep -c 'killed by SIGSEGV' r.csv)" -eq 1 ] || fail "sweep: expected one row killed by SIGSEGV"
 [ "$(grep -c ',ok,' r.csv)" -eq 3 ] || fail "sweep: expected 3 rows ok: $(cat r.csv)"
-echo "a crashed run and a crashed sweep point are reported with their signal"
+# The sweep's first pass lowers every point in a worker to learn the units for its
+# header. Point 0 (two vector units) takes a second or so to lower; its worker is
+# killed meanwhile: the point is lowered again, so the header still has vector1.
+status=0
+"$bin" sweep "$src/workloads/plan_teaching.yaml" --set plan.iterations=20000 \
+  --vary plan.units.vector=2,1 -o p.csv -j 1 >out.txt 2>err.txt &
+pid=$!
+kill_a_child $pid
+wait $pid || status=$?
+[ "$status" -eq 0 ] || fail "plan sweep: exit status $status: $(cat err.txt)"
+head -n 1 p.csv | grep -q ',vector1.util,' || fail "plan sweep: the header lost vector1"
+[ "$(grep -c ',ok,' p.csv)" -eq 2 ] || fail "plan sweep: expected 2 rows ok: $(cat p.csv)"
+echo "a crashed run and a crashed sweep point are reported with their signal; a point"
+echo "whose lowering was killed is lowered again"
