@@ -43,7 +43,7 @@ static const char *key_list(const pl_node *map, char *buf, size_t len)
     buf[0] = '\0';
     for (size_t i = 0; map && i < pl_node_len(map) && at < len; i++)
         at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? ", " : "", pl_node_key(map, i));
-    return pl_node_len(map) ? buf : "none";
+    return map && pl_node_len(map) ? buf : "none";
 }
 
 /* ---- Classes and buffers ---------------------------------------------------------- */
@@ -70,8 +70,8 @@ static int read_classes(const pl_node *sec, pl_plan_loop *l, pl_diag *d)
 
 static int read_buffers(const pl_node *sec, pl_plan_loop *l, pl_diag *d)
 {
-    const pl_node *bufs = pl_node_get(sec, "buffers");
-    l->nbuffers = (uint32_t)pl_node_len(bufs);
+    const pl_node *bufs = pl_node_get(sec, "buffers"); /* absent: a loop without buffers */
+    l->nbuffers = bufs ? (uint32_t)pl_node_len(bufs) : 0;
     l->buffers = calloc(l->nbuffers + 1, sizeof *l->buffers);
     if (!l->buffers)
         return nomem(d);
