@@ -241,7 +241,7 @@ const char *pl_node_text(const pl_node *n)
 
 size_t pl_node_len(const pl_node *n)
 {
-    return n->type == PL_NODE_SCALAR ? 0 : n->len;
+    return !n || n->type == PL_NODE_SCALAR ? 0 : n->len;
 }
 
 const pl_node *pl_node_at(const pl_node *n, size_t i)

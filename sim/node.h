@@ -49,7 +49,8 @@ const pl_loc *pl_node_loc(const pl_node *n);
 const char *pl_node_path(const pl_node *n);
 /* A scalar's text as written; NULL for a mapping or sequence. */
 const char *pl_node_text(const pl_node *n);
-/* Entries of a mapping or items of a sequence; 0 for a scalar. */
+/* Entries of a mapping or items of a sequence; 0 for a scalar, and for NULL (an absent
+ * optional key, as pl_node_get returns it). */
 size_t pl_node_len(const pl_node *n);
 /* The i-th item of a sequence or value of a mapping, in document order. */
 const pl_node *pl_node_at(const pl_node *n, size_t i);
