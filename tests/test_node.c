@@ -106,6 +106,8 @@ static void test_queries(void **state)
     assert_string_equal(pl_node_text(at(root, "dispatch.ops[1].name")), "b c");
     assert_string_equal(pl_node_text(at(root, "dispatch.empty")), "");
     assert_int_equal(pl_node_len(at(root, "dispatch.mode")), 0);
+    /* An absent key, as pl_node_get returns it, has no entries either. */
+    assert_int_equal(pl_node_len(pl_node_get(root, "no_such_key")), 0);
     /* Paths use [i] for items, whichever way the lookup was written. */
     assert_string_equal(pl_node_path(root), "");
     assert_string_equal(pl_node_path(at(root, "dispatch.ops.0.kernel.sd")),
