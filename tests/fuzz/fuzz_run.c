@@ -2,7 +2,7 @@
 /*
  * fuzz_run.c — a libFuzzer target for everything after the scenario loader: the
  * models' own checks and lowerings, the task graph's cycle check, the analytic engine,
- * metrics, bounds and every report format.
+ * metrics, bounds and every report format, the Gantt chart and the trace.
  *
  * The input is a scenario file as for fuzz_scenario (its "#set " lines are --set
  * arguments), run as `pipelab run` would, with the analytic engine (engine=analytic,
@@ -15,8 +15,10 @@
  */
 #include "fuzz_scratch.h"
 
+#include "gantt.h"
 #include "report.h"
 #include "session.h"
+#include "trace.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -50,6 +52,8 @@ static void write_reports(const pl_report *r)
     pl_report_json(r, null, &d);
     pl_report_csv(r, null, &d);
     pl_report_intervals(r, null, &d);
+    pl_gantt_draw(r, null, 100, &d);
+    pl_trace_write(r, null, &d);
     fclose(null);
 }
 
