@@ -54,12 +54,11 @@
 /* Host cores run at this many flops per second, so a task of w seconds is w * HOST_SPEED
  * flops. Any speed gives the same times; this one keeps flop counts well scaled. */
 #define HOST_SPEED 1e9
-
-/* The stack of each actor, in KiB (see init_simgrid). */
-#define ACTOR_STACK_KIB 256
 /* An active waiter's exec: at HOST_SPEED it would take 1e291 s, so it never finishes and
  * only ever ends by being cancelled. */
 #define SPIN_FLOPS 1e300
+/* The stack of each actor, in KiB (see init_simgrid). */
+#define ACTOR_STACK_KIB 256
 
 struct engine;
 
