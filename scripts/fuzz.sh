@@ -7,6 +7,11 @@
 #
 #   scripts/fuzz.sh                                every target, 60 s each
 #   SECONDS_EACH=3600 scripts/fuzz.sh scenario     one target, an hour
+#   SMALL_SEEDS=1 scripts/fuzz.sh                  run starts from the small seeds only
+#                                                  (the test command's short runs: the
+#                                                  whole workloads, slow under the
+#                                                  sanitizers, would take all their time;
+#                                                  the suite replays them anyway)
 #
 # Targets: scenario (the scenario parser, includes, --set and the key table), run (the
 # models' checks and lowerings, the cycle check, the analytic engine, metrics and
@@ -52,7 +57,9 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "$found"
   case $t in
     scenario) seeds=(workloads tests/data/tile tests/fuzz/seeds/scenario) opts=(-dict="$dict") ;;
-    run) seeds=(workloads tests/data/tile tests/fuzz/seeds/scenario)
+    run)
+      seeds=(tests/fuzz/seeds/scenario)
+      [ -n "${SMALL_SEEDS:-}" ] || seeds+=(workloads tests/data/tile)
       opts=(-dict="$dict" -timeout=60) ;;
     stg) seeds=(tests/fuzz/seeds/stg) opts=() ;;
     results) seeds=(tests/data/sweep tests/fuzz/seeds/results) opts=() ;;

@@ -36,6 +36,6 @@ step "valgrind memcheck"
 BUILD_DIR=$BUILD_DIR scripts/memcheck.sh
 
 step "fuzzing, ${FUZZ_SECONDS} s a target"
-SECONDS_EACH=$FUZZ_SECONDS scripts/fuzz.sh
+SECONDS_EACH=$FUZZ_SECONDS SMALL_SEEDS=1 scripts/fuzz.sh
 
 step "all passed"
