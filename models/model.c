@@ -5,13 +5,13 @@
  * A new model is a new entry in `models` and a section in pl_scenario_keys;
  * nothing else in the front end changes.
  */
-#include "model.h"
-#include "dispatch.h"
-#include "machine.h"
-#include "plan.h"
-#include "stream.h"
-#include "tile.h"
-#include "tile_depths.h"
+#include "models/model.h"
+#include "models/dispatch/dispatch.h"
+#include "sim/config/machine.h"
+#include "models/plan/plan.h"
+#include "models/stream/stream.h"
+#include "models/tile/tile.h"
+#include "models/tile/depths.h"
 
 #include <string.h>
 

@@ -9,11 +9,11 @@
 #ifndef PL_MODEL_H
 #define PL_MODEL_H
 
-#include "config.h"
-#include "error.h"
-#include "figure.h"
-#include "graph.h"
-#include "keys.h"
+#include "sim/config/config.h"
+#include "sim/common/error.h"
+#include "sim/measure/figure.h"
+#include "sim/graph/graph.h"
+#include "sim/config/keys.h"
 
 #include <gsl/gsl_rng.h>
 #include <stdbool.h>

@@ -43,7 +43,7 @@ esac
 
 # The explanation of each cause, read from the list that defines them, so that a cause
 # is spelled in one place; a cause without one is shown by its name alone.
-graph_h=$(dirname "$0")/../sim/graph.h
+graph_h=$(dirname "$0")/../sim/graph/graph.h
 causes=$(mktemp)
 work=$(mktemp -d)
 trap 'rm -rf "$work" "$causes"' EXIT

@@ -57,7 +57,7 @@ function fail(msg) {
     exit 2
 }
 
-# ---- Values with units: the units pipelab reads (sim/units.c), by dimension. ------
+# ---- Values with units: the units pipelab reads (sim/common/units.c), by dimension. ------
 function units_table(    spec, n, i, p) {
     spec = "ns time 1e-9;us time 1e-6;\302\265s time 1e-6;\316\274s time 1e-6;ms time 1e-3;s time 1;" \
            "cycles cycles 1;" \

@@ -6,20 +6,20 @@
  * Exit status: 0 success, 1 a model that cannot finish (deadlock), 2 bad input or
  * usage, 3 an internal failure.
  */
-#include "compare.h"
-#include "config.h"
-#include "gantt.h"
-#include "model.h"
-#include "output.h"
-#include "plan.h"
-#include "report.h"
-#include "reps.h"
-#include "results.h"
-#include "sensitivity.h"
-#include "session.h"
-#include "stream.h"
-#include "sweep.h"
-#include "trace.h"
+#include "sim/report/compare.h"
+#include "sim/config/config.h"
+#include "sim/report/gantt.h"
+#include "models/model.h"
+#include "sim/common/output.h"
+#include "models/plan/plan.h"
+#include "sim/report/report.h"
+#include "sim/study/reps.h"
+#include "sim/study/results.h"
+#include "sim/study/sensitivity.h"
+#include "sim/study/session.h"
+#include "models/stream/stream.h"
+#include "sim/study/sweep.h"
+#include "sim/report/trace.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "line.h"
-#include "runner.h"
+#include "sim/engine/runner.h"
 #include "support.h"
 
 #include <stdlib.h>

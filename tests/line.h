@@ -16,11 +16,11 @@
 #ifndef PL_TEST_LINE_H
 #define PL_TEST_LINE_H
 
-#include "bound.h"
-#include "graph.h"
-#include "metrics.h"
-#include "report.h"
-#include "timeline.h"
+#include "sim/measure/bound.h"
+#include "sim/graph/graph.h"
+#include "sim/measure/metrics.h"
+#include "sim/report/report.h"
+#include "sim/graph/timeline.h"
 
 pl_graph *pl_test_line_pipelined(uint32_t items);
 pl_graph *pl_test_line_serial(uint32_t items);

@@ -11,9 +11,9 @@
 
 #include "support.h"
 
-#include "report.h"
-#include "runner.h"
-#include "session.h"
+#include "sim/report/report.h"
+#include "sim/engine/runner.h"
+#include "sim/study/session.h"
 
 #include <errno.h>
 #include <fcntl.h>

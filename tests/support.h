@@ -8,7 +8,7 @@
 #ifndef PL_TEST_SUPPORT_H
 #define PL_TEST_SUPPORT_H
 
-#include "error.h"
+#include "sim/common/error.h"
 
 #include <math.h>
 #include <stddef.h>

@@ -19,10 +19,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "analytic.h"
-#include "runner.h"
-#include "session.h"
-#include "sharing.h"
+#include "sim/engine/analytic.h"
+#include "sim/engine/runner.h"
+#include "sim/study/session.h"
+#include "sim/engine/sharing.h"
 #include "support.h"
 
 #include <glob.h>

@@ -17,8 +17,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "compare.h"
-#include "session.h"
+#include "sim/report/compare.h"
+#include "sim/study/session.h"
 #include "support.h"
 
 #include <jansson.h>

@@ -18,7 +18,7 @@
 
 #include "support.h"
 
-#include "config.h"
+#include "sim/config/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "dispatch.h"
-#include "session.h"
+#include "models/dispatch/dispatch.h"
+#include "sim/study/session.h"
 #include "support.h"
 
 #include <gsl/gsl_rng.h>

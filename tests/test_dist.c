@@ -15,7 +15,7 @@
 
 #include "support.h"
 
-#include "dist.h"
+#include "sim/config/dist.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>

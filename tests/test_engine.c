@@ -12,9 +12,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "check.h"
-#include "graph.h"
-#include "runner.h"
+#include "sim/graph/check.h"
+#include "sim/graph/graph.h"
+#include "sim/engine/runner.h"
 #include "support.h"
 
 #include <gsl/gsl_rng.h>

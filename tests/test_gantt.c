@@ -14,11 +14,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "bound.h"
-#include "gantt.h"
-#include "graph.h"
-#include "metrics.h"
-#include "report.h"
+#include "sim/measure/bound.h"
+#include "sim/report/gantt.h"
+#include "sim/graph/graph.h"
+#include "sim/measure/metrics.h"
+#include "sim/report/report.h"
 #include "line.h"
 #include "support.h"
 

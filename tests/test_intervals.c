@@ -15,11 +15,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "graph.h"
+#include "sim/graph/graph.h"
 #include "line.h"
-#include "metrics.h"
-#include "report.h"
-#include "session.h"
+#include "sim/measure/metrics.h"
+#include "sim/report/report.h"
+#include "sim/study/session.h"
 #include "support.h"
 
 #include <math.h>

@@ -16,7 +16,7 @@
 
 #include "support.h"
 
-#include "keys.h"
+#include "sim/config/keys.h"
 
 #include <stdio.h>
 #include <stdlib.h>

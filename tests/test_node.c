@@ -16,7 +16,7 @@
 
 #include "support.h"
 
-#include "node.h"
+#include "sim/config/node.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "figure.h"
-#include "session.h"
+#include "sim/measure/figure.h"
+#include "sim/study/session.h"
 #include "support.h"
 
 #include <gsl/gsl_rng.h>

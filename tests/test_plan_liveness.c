@@ -6,7 +6,7 @@
  * Loops and schedules are written by hand here (no scheduler): small cases worked by hand
  * in the comments, with times in whole seconds and sizes in whole bytes, so that every
  * expected value is exact and compared exactly; and random cases from a fixed seed
- * (printed), checked against the rules of plan_liveness.h computed again here by brute
+ * (printed), checked against the rules of models/plan/liveness.h computed again here by brute
  * force, in a different way from the module (per op flags instead of sorted accesses,
  * every candidate offset tried instead of a sweep).
  */
@@ -18,8 +18,8 @@
 
 #include "support.h"
 
-#include "error.h"
-#include "plan_liveness.h"
+#include "sim/common/error.h"
+#include "models/plan/liveness.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -441,7 +441,7 @@ static double reads_end(const struct plan *p, uint32_t b, uint32_t lo, uint32_t 
     return end;
 }
 
-/* Buffer b's instances by the rules of plan_liveness.h, appended to want[*n]. */
+/* Buffer b's instances by the rules of models/plan/liveness.h, appended to want[*n]. */
 static void brute_instances(const struct plan *p, uint32_t b, pl_plan_instance *want, uint32_t *n)
 {
     const pl_plan_loop *l = &p->l;

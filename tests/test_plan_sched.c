@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * test_plan_sched.c — the plan model's list scheduler, checked by a validator written
- * here from the rules of plan_loop.h and plan_sched.h, not from the scheduler's code.
+ * test_plan_sched.c — the plan model's list scheduler, checked by a validator written here
+ * from the rules of models/plan/loop.h and models/plan/sched.h, not from the scheduler's
+ * code.
  *
  * The validator checks a schedule against its loop: every task on a unit of its op's
  * class, ending exactly its latency after it starts, at or after 0; every dependency
  * {src, dst, d} kept for every iteration i >= d; no two tasks overlapping on a unit (a
- * zero-length task may touch another); the makespan the latest end; and with a window
- * of w iterations, the rule plan_sched.h states: iteration i's first ops (no dependency
+ * zero-length task may touch another); the makespan the latest end; and with a window of w
+ * iterations, the rule models/plan/sched.h states: iteration i's first ops (no dependency
  * of distance 0 into them) start after iteration i - w's last ops (none of distance 0 out
  * of them) end — which, with the dependencies, means after all of iteration i - w ends.
  * All times here are sums of the same whole numbers, so every comparison is exact.
@@ -15,11 +16,11 @@
  * The loops are random, from gsl's mt19937 with fixed seeds (printed): DAGs drawn as the
  * Standard Task Graph set draws them (Tobita & Kasahara, J. Scheduling 5(5), 2002: edges
  * of equal probability or a number of predecessors per task, over all tasks or layer to
- * layer), with its dummy entry and exit tasks of time 0; and loops of several classes
- * with loop-carried dependencies, windows and buffers with version limits. On each, the
- * properties the headers promise: the best schedule is never longer than the plain
- * b-level one (plan_sched.h) nor shorter than pl_plan_bounds' bound (plan_bounds.h), a
- * recurrence's II never beats RecMII, and a buffer limited to v versions by
+ * layer), with its dummy entry and exit tasks of time 0; and loops of several classes with
+ * loop-carried dependencies, windows and buffers with version limits. On each, the
+ * properties the headers promise: the best schedule is never longer than the plain b-level
+ * one (models/plan/sched.h) nor shorter than pl_plan_bounds' bound (models/plan/bounds.h),
+ * a recurrence's II never beats RecMII, and a buffer limited to v versions by
  * pl_plan_version_deps never takes more than v in pl_plan_liveness.
  */
 #include <setjmp.h>
@@ -30,13 +31,13 @@
 
 #include "support.h"
 
-#include "error.h"
-#include "plan_bounds.h"
-#include "plan_liveness.h"
-#include "plan_loop.h"
-#include "plan_sched.h"
-#include "plan_steady.h"
-#include "plan_stg.h"
+#include "sim/common/error.h"
+#include "models/plan/bounds.h"
+#include "models/plan/liveness.h"
+#include "models/plan/loop.h"
+#include "models/plan/sched.h"
+#include "models/plan/steady.h"
+#include "models/plan/stg.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -383,7 +384,7 @@ static bool has_zero_dep(const pl_plan_loop *l, uint32_t o, bool into)
     return false;
 }
 
-/* With a window of w: plan_sched.h's rule (first ops of i after last ops of i - w), and
+/* With a window of w: models/plan/sched.h's rule (first ops of i after last ops of i - w), and
  * its consequence (all of i after all of i - w). */
 static bool window_ok(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t w, char *why)
 {
@@ -565,7 +566,7 @@ static void test_validator(void **state)
 /* ---- Bounds computed here ---------------------------------------------------------- */
 
 /* max(the critical path through the unrolled iterations, the largest ceil(N W_c / P_c)):
- * a bound every schedule obeys, computed here independently of plan_bounds.c. Ops in index
+ * a bound every schedule obeys, computed here independently of models/plan/bounds.c. Ops in index
  * order are topologically ordered (add_dep), so iteration-major order is too. */
 static double simple_bound(const pl_plan_loop *l, double *cp)
 {
@@ -615,7 +616,7 @@ static struct outcome check_loop(const pl_plan_loop *l, uint32_t w, bool again)
     validate(l, &best, w);
     validate(l, &plain, w);
 
-    /* plan_sched.h: "The shortest schedule wins; among equal ones the first tried, so the
+    /* models/plan/sched.h: "The shortest schedule wins; among equal ones the first tried, so the
      * result is never longer than the plain rule's", the plain rule being tried first. */
     check(best.makespan <= plain.makespan, "best %g > plain %g", best.makespan, plain.makespan);
     check(plain.tried == 1 && strcmp(plain.rule, "b-level") == 0, "plain: %u tried, rule %s",
@@ -627,7 +628,7 @@ static struct outcome check_loop(const pl_plan_loop *l, uint32_t w, bool again)
               "best ties plain at %g but is not the plain schedule (rule %s)", best.makespan,
               best.rule);
 
-    /* plan_bounds.h: no schedule beats the bound; here 1e-9 relative, though with whole
+    /* models/plan/bounds.h: no schedule beats the bound; here 1e-9 relative, though with whole
      * latencies both are whole numbers. The bound is at least the simple one computed
      * here, and its critical path is the same chain. */
     double cp, simple = simple_bound(l, &cp);
@@ -688,7 +689,7 @@ static void gap_add(struct gaps *g, double makespan, double bound)
 
 /* 400 STG-like DAGs of 10-150 tasks (plus the dummies), 100 on each of 2, 4, 8 and 16
  * units, the four edge generators in turn. Besides the checks of check_loop, the mean gap
- * to the bound of the best schedule must be strictly below the plain rule's: plan_sched.h
+ * to the bound of the best schedule must be strictly below the plain rule's: models/plan/sched.h
  * tries more rules so as to do better than plain b-level, and over 400 graphs it must
  * improve at least one (the gaps are printed; no threshold on them beyond that). */
 static void test_random_dags(void **state)
@@ -725,12 +726,12 @@ static void test_random_dags(void **state)
     print_message("best at the bound (so optimal) on %u of %u; %.2f s\n", at_bound, NDAGS,
                   seconds() - t0);
     assert_int_equal(best[4].n, NDAGS);
-    /* plan_sched.h's search: strictly better on average than plain b-level. */
+    /* models/plan/sched.h's search: strictly better on average than plain b-level. */
     assert_true(best[4].sum / best[4].n < plain[4].sum / plain[4].n);
     gsl_rng_free(r);
 }
 
-/* The options on 40 DAGs (50-150 tasks, 4 units): plan_sched.h's `quick` tries the 4 fixed
+/* The options on 40 DAGs (50-150 tasks, 4 units): models/plan/sched.h's `quick` tries the 4 fixed
  * rules only, `attempts` = 5 adds 5 perturbed ones, the default as many as keep the search
  * within about two million placements, at most 64 (64 here: 2e6 / 152 tasks > 64), and
  * `plain` 1. Each search holds the fixed rules, plain first, so none is longer than quick
@@ -914,7 +915,7 @@ static void test_fill_pattern(void **state)
 }
 
 /* Ops 0 -> 1 -> 2 -> 1, all at distance 0: a cycle within one iteration, which
- * plan_sched.h says fails with PL_EINVAL, leaving the schedule empty (its fini frees it
+ * models/plan/sched.h says fails with PL_EINVAL, leaving the schedule empty (its fini frees it
  * on failure). The same cycle with 2 -> 1 at distance 1 schedules: 0, 1, 2 of latency 1
  * on one unit, 2 iterations, back to back, makespan 6. */
 static void test_cycle(void **state)
@@ -1010,7 +1011,7 @@ static bool carried_read(const pl_plan_loop *l, uint32_t k)
  * (the value before the loop counting as iteration -1), and those do not overlap, so at
  * most v are live at once; colouring intervals in order of their start takes no more
  * colours than that. An accumulator (a first writer that reads the value it replaces)
- * waits for nothing of its own: the old value ends as it starts (plan_liveness.h).
+ * waits for nothing of its own: the old value ends as it starts (models/plan/liveness.h).
  *
  * At most w versions with a window of w, w + 1 when b has a loop-carried read: iteration i
  * begins after i - w has ended, so at any time at most w consecutive iterations have begun

@@ -16,9 +16,9 @@
 
 #include "support.h"
 
-#include "error.h"
-#include "plan_loop.h"
-#include "plan_stg.h"
+#include "sim/common/error.h"
+#include "models/plan/loop.h"
+#include "models/plan/stg.h"
 
 #include <math.h>
 #include <stdbool.h>

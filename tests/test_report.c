@@ -13,14 +13,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "bound.h"
-#include "gantt.h"
-#include "graph.h"
-#include "metrics.h"
-#include "report.h"
+#include "sim/measure/bound.h"
+#include "sim/report/gantt.h"
+#include "sim/graph/graph.h"
+#include "sim/measure/metrics.h"
+#include "sim/report/report.h"
 #include "line.h"
 #include "support.h"
-#include "trace.h"
+#include "sim/report/trace.h"
 
 #include <jansson.h>
 #include <math.h>

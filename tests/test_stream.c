@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "session.h"
+#include "sim/study/session.h"
 #include "support.h"
 
 #include <gsl/gsl_rng.h>

@@ -18,8 +18,8 @@
 
 #include "support.h"
 
-#include "error.h"
-#include "stream_partition.h"
+#include "sim/common/error.h"
+#include "models/stream/partition.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -14,12 +14,12 @@
 
 #include "support.h"
 
-#include "csv.h"
-#include "outcome.h"
-#include "pool.h"
-#include "results.h"
-#include "stats.h"
-#include "sweep_points.h"
+#include "sim/common/csv.h"
+#include "sim/study/outcome.h"
+#include "sim/common/pool.h"
+#include "sim/study/results.h"
+#include "sim/measure/stats.h"
+#include "sim/study/sweep_points.h"
 
 #include <math.h>
 #include <signal.h>

@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "session.h"
+#include "sim/study/session.h"
 #include "support.h"
 
 #include <math.h>

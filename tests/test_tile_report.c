@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "session.h"
+#include "sim/study/session.h"
 #include "support.h"
 
 #include <stdio.h>

@@ -14,14 +14,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "bound.h"
-#include "graph.h"
-#include "metrics.h"
-#include "report.h"
+#include "sim/measure/bound.h"
+#include "sim/graph/graph.h"
+#include "sim/measure/metrics.h"
+#include "sim/report/report.h"
 #include "line.h"
 #include "trace_read.h"
 #include "support.h"
-#include "trace.h"
+#include "sim/report/trace.h"
 
 #include <jansson.h>
 #include <stdio.h>

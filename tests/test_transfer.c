@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "line.h"
-#include "report_parts.h"
+#include "sim/report/parts.h"
 #include "support.h"
 
 #include <math.h>

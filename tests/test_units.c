@@ -15,8 +15,8 @@
 
 #include "support.h"
 
-#include "error.h"
-#include "units.h"
+#include "sim/common/error.h"
+#include "sim/common/units.h"
 
 #include <math.h>
 #include <stdio.h>

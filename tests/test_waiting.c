@@ -15,9 +15,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "engine.h"
-#include "graph.h"
-#include "runner.h"
+#include "sim/engine/simgrid.h"
+#include "sim/graph/graph.h"
+#include "sim/engine/runner.h"
 #include "support.h"
 
 #include <math.h>
@@ -259,7 +259,7 @@ static void test_set_unit_wait_rejects(void **state)
     pl_graph_destroy(g);
 }
 
-/* What a forked pl_engine_run reports back through shared memory. */
+/* What a forked pl_simgrid_run reports back through shared memory. */
 struct engine_result {
     int rc;
     double end_b0;
@@ -280,7 +280,7 @@ static void run_engine_in_child(const pl_graph *g, struct engine_result *r)
         pl_diag_init(&d);
         if (pl_timeline_init(&tl, pl_graph_task_count(g)) != 0)
             _exit(2);
-        r->rc = pl_engine_run(g, &tl, &d);
+        r->rc = pl_simgrid_run(g, &tl, &d);
         r->end_b0 = tl.end[1];
         snprintf(r->msg, sizeof r->msg, "%s", d.msg);
         pl_timeline_fini(&tl);

@@ -11,8 +11,8 @@
  */
 #include "fuzz_scratch.h"
 
-#include "results.h"
-#include "sweep_points.h"
+#include "sim/study/results.h"
+#include "sim/study/sweep_points.h"
 
 #include <stdint.h>
 #include <stdio.h>

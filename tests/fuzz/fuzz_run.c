@@ -15,10 +15,10 @@
  */
 #include "fuzz_scratch.h"
 
-#include "gantt.h"
-#include "report.h"
-#include "session.h"
-#include "trace.h"
+#include "sim/report/gantt.h"
+#include "sim/report/report.h"
+#include "sim/study/session.h"
+#include "sim/report/trace.h"
 
 #include <ctype.h>
 #include <stdbool.h>

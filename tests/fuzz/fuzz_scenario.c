@@ -17,9 +17,9 @@
  */
 #include "fuzz_scratch.h"
 
-#include "config.h"
-#include "keys.h"
-#include "model.h"
+#include "sim/config/config.h"
+#include "sim/config/keys.h"
+#include "models/model.h"
 
 #include <stdint.h>
 #include <stdio.h>

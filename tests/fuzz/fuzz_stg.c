@@ -10,7 +10,7 @@
  */
 #include "fuzz_scratch.h"
 
-#include "plan.h"
+#include "models/plan/plan.h"
 
 #include <stdint.h>
 #include <stdio.h>

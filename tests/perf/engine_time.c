@@ -13,8 +13,8 @@
  * usage: engine_time SCENARIO auto|simgrid|analytic [KEY=VALUE]...
  * exit status: 0, or 2 when the scenario or the engine fails (the message says why).
  */
-#include "runner.h"
-#include "session.h"
+#include "sim/engine/runner.h"
+#include "sim/study/session.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -8,7 +8,7 @@
  * steps as flops on a 14-core host at 1 Gflop/s and hand each op to the next step
  * through an unbounded queue, a counting semaphore; a device actor takes each launched
  * op and sleeps for its 12 us kernel. Nothing is recorded but the last kernel's end.
- * The SimGrid options are pipelab's (engine.c), so both do the same simulation.
+ * The SimGrid options are pipelab's (sim/engine/simgrid.c), so both do the same simulation.
  *
  * usage: raw_dispatch PLATFORM.xml OPS
  * prints: ops, the makespan (36 us + (OPS - 1) x 12 us, reference §3), and the wall

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * bounds.c — ResMII, RecMII, the critical path and the resource bounds of a
+ * loop.
+ *
+ * RecMII is the maximum cycle ratio of the op graph, where a dependency src -> dst
+ * of distance d weighs lat(src) and d. It is found exactly by cycle improvement:
+ * with lambda the best ratio found so far (0 at first), Bellman-Ford on the weights
+ * lat(src) - lambda d looks for a cycle of positive weight; one exists exactly when
+ * some cycle's ratio exceeds lambda, and its own ratio, computed from its ops,
+ * becomes the new lambda. Each round strictly raises lambda to the ratio of a real
+ * cycle, so the rounds end, and the last cycle found is the one reported.
+ *
+ * The critical path is computed over the unrolled iterations, keeping for each op
+ * only the finish times of the last (largest distance + 1) iterations.
+ */
+#include "models/plan/bounds.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pl_plan_bounds_fini(pl_plan_bounds *b)
+{
+    free(b->cycle);
+    b->cycle = NULL;
+    b->ncycle = 0;
+}
+
+/* ---- Cycles of distance 0 ----------------------------------------------------------- */
+
+/* Rotates a cycle of ops so that it starts at its first op in program order. */
+static void rotate_to_first(uint32_t *cyc, uint32_t n)
+{
+    uint32_t low = 0;
+    for (uint32_t i = 1; i < n; i++)
+        low = cyc[i] < cyc[low] ? i : low;
+    for (uint32_t r = 0; r < low; r++) {
+        uint32_t first = cyc[0];
+        memmove(cyc, cyc + 1, (n - 1) * sizeof *cyc);
+        cyc[n - 1] = first;
+    }
+}
+
+/* Walks back from op v along distance-0 dependencies whose source is `left` (not
+ * ordered) until an op repeats; writes the cycle in dependency order into cyc. Every op
+ * left has such a dependency, so the walk never stops short. */
+static uint32_t walk_cycle(const pl_plan_loop *l, const bool *left, uint32_t v, uint32_t *cyc,
+                           uint32_t *seen_at)
+{
+    uint32_t n = 0;
+    for (uint32_t o = 0; o < l->nops; o++)
+        seen_at[o] = UINT32_MAX;
+    while (seen_at[v] == UINT32_MAX) {
+        seen_at[v] = n;
+        cyc[n++] = v;
+        for (uint32_t k = 0; k < l->ndeps; k++)
+            if (l->deps[k].distance == 0 && l->deps[k].dst == v && left[l->deps[k].src]) {
+                v = l->deps[k].src;
+                break;
+            }
+    }
+    /* cyc[seen_at[v] ..] walked backwards from v: reverse it into dependency order. */
+    uint32_t from = seen_at[v], len = n - from;
+    for (uint32_t i = 0; i < len / 2; i++) {
+        uint32_t t = cyc[from + i];
+        cyc[from + i] = cyc[n - 1 - i];
+        cyc[n - 1 - i] = t;
+    }
+    memmove(cyc, cyc + from, len * sizeof *cyc);
+    rotate_to_first(cyc, len);
+    return len;
+}
+
+/* How op a waits for op b in the same iteration, for a cycle's description: "data A"
+ * (the buffer it reads), "after" or "memory". */
+static const char *dep_kind(const pl_plan_loop *l, uint32_t a, uint32_t b, char *out, size_t len)
+{
+    for (uint32_t k = 0; k < l->ndeps; k++) {
+        const pl_plan_dep *dep = &l->deps[k];
+        if (dep->distance != 0 || dep->src != a || dep->dst != b)
+            continue;
+        if (dep->kind == PL_PLAN_DEP_DATA && dep->buffer >= 0)
+            snprintf(out, len, "data %s", l->buffers[dep->buffer].name);
+        else
+            snprintf(out, len, "%s", dep->kind == PL_PLAN_DEP_AFTER ? "after" : "memory");
+        return out;
+    }
+    return "?";
+}
+
+uint32_t pl_plan_check_cycles(const pl_plan_loop *l, char *buf, size_t len)
+{
+    size_t n1 = (size_t)l->nops + 1;
+    uint32_t *order = malloc(n1 * sizeof *order), *cyc = malloc(n1 * sizeof *cyc),
+             *seen = malloc(n1 * sizeof *seen);
+    bool *left = malloc(n1 * sizeof *left);
+    uint32_t ncyc = 0;
+    int n = order && cyc && seen && left ? pl_plan_topo_order(l, order) : PL_ENOMEM;
+    if (n >= 0 && (uint32_t)n < l->nops) {
+        for (uint32_t o = 0; o < l->nops; o++)
+            left[o] = true;
+        for (int i = 0; i < n; i++)
+            left[order[i]] = false;
+        uint32_t v = 0;
+        while (!left[v])
+            v++;
+        ncyc = walk_cycle(l, left, v, cyc, seen);
+        size_t at = 0;
+        buf[0] = '\0';
+        for (uint32_t i = 0; i <= ncyc && at < len; i++) {
+            char kind[160];
+            if (i > 0)
+                at += (size_t)snprintf(buf + at, len - at, " -(%s)-> ",
+                                       dep_kind(l, cyc[i - 1], cyc[i % ncyc], kind, sizeof kind));
+            if (at < len)
+                at += (size_t)snprintf(buf + at, len - at, "%s", l->ops[cyc[i % ncyc]].name);
+        }
+    }
+    free(order);
+    free(cyc);
+    free(seen);
+    free(left);
+    return ncyc;
+}
+
+/* ---- RecMII ----------------------------------------------------------------------- */
+
+struct ratio_search {
+    const pl_plan_loop *l;
+    double *dist;
+    uint32_t *pred; /* the dependency that last raised dist[op] */
+    uint32_t *cyc;
+    double eps;
+};
+
+/* Bellman-Ford for the longest paths under weights lat(src) - lambda d, from every op at
+ * once. Returns an op on a cycle of positive weight, or UINT32_MAX when there is none. */
+static uint32_t positive_cycle(struct ratio_search *s, double lambda)
+{
+    const pl_plan_loop *l = s->l;
+    uint32_t last = UINT32_MAX;
+    for (uint32_t o = 0; o < l->nops; o++) {
+        s->dist[o] = 0;
+        s->pred[o] = UINT32_MAX;
+    }
+    for (uint32_t round = 0; round <= l->nops; round++) {
+        last = UINT32_MAX;
+        for (uint32_t k = 0; k < l->ndeps; k++) {
+            const pl_plan_dep *e = &l->deps[k];
+            double w = l->ops[e->src].latency - lambda * e->distance;
+            if (s->dist[e->src] + w > s->dist[e->dst] + s->eps) {
+                s->dist[e->dst] = s->dist[e->src] + w;
+                s->pred[e->dst] = k;
+                last = e->dst;
+            }
+        }
+        if (last == UINT32_MAX)
+            return UINT32_MAX;
+    }
+    /* Still raising after nops rounds: nops steps back along pred land on the cycle. */
+    for (uint32_t i = 0; i < l->nops; i++)
+        last = l->deps[s->pred[last]].src;
+    return last;
+}
+
+/* The cycle through op v along pred, in dependency order, into s->cyc; its latency and
+ * distance. */
+static uint32_t trace_cycle(struct ratio_search *s, uint32_t v, double *lat, uint32_t *dist)
+{
+    uint32_t n = 0, o = v;
+    *lat = 0;
+    *dist = 0;
+    do {
+        const pl_plan_dep *e = &s->l->deps[s->pred[o]];
+        s->cyc[n++] = e->src;
+        *lat += s->l->ops[e->src].latency;
+        *dist += e->distance;
+        o = e->src;
+    } while (o != v && n <= s->l->nops);
+    for (uint32_t i = 0; i < n / 2; i++) {
+        uint32_t t = s->cyc[i];
+        s->cyc[i] = s->cyc[n - 1 - i];
+        s->cyc[n - 1 - i] = t;
+    }
+    rotate_to_first(s->cyc, n);
+    return n;
+}
+
+static int rec_mii(const pl_plan_loop *l, pl_plan_bounds *b)
+{
+    size_t n1 = (size_t)l->nops + 1;
+    struct ratio_search s = {l, malloc(n1 * sizeof(double)), malloc(n1 * sizeof(uint32_t)),
+                             malloc(n1 * sizeof(uint32_t)), 0};
+    int rc = s.dist && s.pred && s.cyc ? 0 : PL_ENOMEM;
+    double total = 0;
+    for (uint32_t o = 0; o < l->nops; o++)
+        total += l->ops[o].latency;
+    s.eps = 1e-12 * fmax(total, 1e-300);
+    double lambda = 0;
+    for (uint32_t v; !rc && (v = positive_cycle(&s, lambda)) != UINT32_MAX;) {
+        double lat;
+        uint32_t dist, n = trace_cycle(&s, v, &lat, &dist);
+        if (dist == 0 || !(lat / dist > lambda))
+            break; /* rounding: no cycle is measurably better */
+        lambda = lat / dist;
+        free(b->cycle);
+        b->cycle = malloc(n * sizeof *b->cycle);
+        if (!b->cycle) {
+            rc = PL_ENOMEM;
+            break;
+        }
+        memcpy(b->cycle, s.cyc, n * sizeof *b->cycle);
+        b->ncycle = n;
+        b->cycle_latency = lat;
+        b->cycle_distance = dist;
+    }
+    b->rec_mii = lambda;
+    free(s.dist);
+    free(s.pred);
+    free(s.cyc);
+    return rc;
+}
+
+/* ---- Makespan bounds ---------------------------------------------------------------- */
+
+/* The longest chain through all iterations; head[o] (t-level in iteration 0) and tail[o]
+ * (what follows o in the last iteration) from the distance-0 dependencies. */
+static int chains(const pl_plan_loop *l, const uint32_t *order, double *head, double *tail,
+                  double *cp)
+{
+    uint32_t span = 1, *in_first = NULL, *in = NULL;
+    for (uint32_t k = 0; k < l->ndeps; k++)
+        span = l->deps[k].distance + 1 > span ? l->deps[k].distance + 1 : span;
+    if (span > l->iterations)
+        span = l->iterations;
+    /* ring[(i % span) * nops + o]: when task (o, i) ends at the earliest. */
+    double *ring = malloc((size_t)span * l->nops * sizeof *ring + 1);
+    int rc = ring ? pl_plan_dep_index(l, true, &in_first, &in) : PL_ENOMEM;
+    *cp = 0;
+    for (uint32_t i = 0; !rc && i < l->iterations; i++)
+        for (uint32_t j = 0; j < l->nops; j++) {
+            uint32_t o = order[j];
+            double start = 0;
+            for (uint32_t k = in_first[o]; k < in_first[o + 1]; k++) {
+                const pl_plan_dep *e = &l->deps[in[k]];
+                if (e->distance <= i)
+                    start = fmax(start, ring[((i - e->distance) % span) * l->nops + e->src]);
+            }
+            if (i == 0)
+                head[o] = start;
+            ring[(i % span) * l->nops + o] = start + l->ops[o].latency;
+            *cp = fmax(*cp, start + l->ops[o].latency);
+        }
+    for (uint32_t j = l->nops; !rc && j-- > 0;)
+        tail[order[j]] = 0;
+    for (uint32_t j = l->nops; !rc && j-- > 0;) {
+        /* Every op after order[j] has its tail: push it to order[j]'s sources. */
+        uint32_t o = order[j];
+        for (uint32_t k = in_first[o]; k < in_first[o + 1]; k++) {
+            const pl_plan_dep *e = &l->deps[in[k]];
+            if (e->distance == 0)
+                tail[e->src] = fmax(tail[e->src], l->ops[o].latency + tail[o]);
+        }
+    }
+    free(ring);
+    free(in_first);
+    free(in);
+    return rc;
+}
+
+static double round_up(double x)
+{
+    return ceil(x - 1e-9 * fmax(1, fabs(x)));
+}
+
+static void resource_bounds(const pl_plan_loop *l, const double *head, const double *tail,
+                            pl_plan_bounds *b)
+{
+    b->res_mii = b->resource = b->work = 0;
+    for (uint32_t c = 0; c < l->nclasses; c++) {
+        double w = 0, h = INFINITY, t = INFINITY;
+        for (uint32_t o = 0; o < l->nops; o++)
+            if (l->ops[o].cls == c) {
+                w += l->ops[o].latency;
+                h = fmin(h, head[o]);
+                t = fmin(t, tail[o]);
+            }
+        b->work += w * l->iterations;
+        if (!isfinite(h))
+            continue; /* a class no op uses */
+        double per = w / l->classes[c].units;
+        double bound = h + l->iterations * per + t;
+        if (per > b->res_mii || c == 0) {
+            b->res_mii = per;
+            b->res_class = c;
+        }
+        if (bound > b->resource) {
+            b->resource = bound;
+            b->resource_class = c;
+        }
+    }
+}
+
+int pl_plan_bounds_compute(const pl_plan_loop *l, pl_plan_bounds *out)
+{
+    *out = (pl_plan_bounds){0};
+    size_t n1 = (size_t)l->nops + 1;
+    uint32_t *order = malloc(n1 * sizeof *order);
+    double *head = malloc(n1 * sizeof *head), *tail = malloc(n1 * sizeof *tail);
+    int rc = order && head && tail ? pl_plan_topo_order(l, order) : PL_ENOMEM;
+    if (rc >= 0)
+        rc = (uint32_t)rc == l->nops ? 0 : PL_EINVAL;
+    if (!rc)
+        rc = chains(l, order, head, tail, &out->critical_path);
+    if (!rc)
+        rc = rec_mii(l, out);
+    if (!rc) {
+        resource_bounds(l, head, tail, out);
+        out->integral = true;
+        for (uint32_t o = 0; o < l->nops; o++)
+            out->integral = out->integral && l->ops[o].latency == floor(l->ops[o].latency);
+        if (out->integral)
+            out->resource = round_up(out->resource);
+        out->mii = fmax(out->res_mii, out->rec_mii);
+        out->makespan = fmax(out->critical_path, out->resource);
+    }
+    free(order);
+    free(head);
+    free(tail);
+    if (rc)
+        pl_plan_bounds_fini(out);
+    return rc;
+}

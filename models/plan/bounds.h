@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * bounds.h — lower bounds on what any schedule of a loop can reach.
+ *
+ * On the initiation interval II (the time between consecutive iterations in the
+ * steady state): ResMII, the busiest class's work per iteration over its units,
+ * and RecMII, the largest ratio latency / distance over the dependence cycles
+ * (a recurrence of latency L spanning d iterations cannot start iterations
+ * faster than every L / d). MII = max(ResMII, RecMII).
+ *
+ * On the makespan of all iterations: the critical path (the longest chain of
+ * dependencies through the unrolled iterations), and for each class c
+ * head_c + N W_c / P_c + tail_c, where head_c is the earliest any op of c can
+ * start, tail_c the least time after any op of c ends (both along
+ * dependencies), W_c its work per iteration and P_c its units. For a DAG on P
+ * identical units this is at least max(CP, W / P). When every latency is a
+ * whole number the makespan is too, and the bounds are rounded up.
+ */
+#ifndef PL_PLAN_BOUNDS_H
+#define PL_PLAN_BOUNDS_H
+
+#include "models/plan/loop.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct pl_plan_bounds {
+    double res_mii;
+    uint32_t res_class; /* the class that sets ResMII (the first on a tie) */
+    double rec_mii;     /* 0 when no dependence forms a cycle */
+    uint32_t *cycle;    /* the ops of the cycle that sets RecMII, each depending on the one
+                           before it and the first on the last; owned */
+    uint32_t ncycle;
+    double cycle_latency;
+    uint32_t cycle_distance;
+    double mii; /* max(res_mii, rec_mii) */
+
+    double critical_path; /* the longest chain through all iterations */
+    double resource;      /* the largest head_c + N W_c / P_c + tail_c */
+    uint32_t resource_class;
+    double work;     /* N times the sum of every op's latency */
+    bool integral;   /* every latency is a whole number */
+    double makespan; /* max(critical_path, resource) */
+} pl_plan_bounds;
+
+/*
+ * Writes into buf (len bytes) the ops of a dependence cycle of distance 0, if the loop
+ * (borrowed) has one, with how each waits for the one before it, as
+ * "a -(data A)-> b -(after)-> a" (data through a buffer, after, or memory); returns how
+ * many ops the cycle holds, or 0 when there is none. Such a loop cannot run: each op of
+ * the cycle waits for another of the same iteration.
+ */
+uint32_t pl_plan_check_cycles(const pl_plan_loop *l, char *buf, size_t len);
+
+/* The bounds of loop l (borrowed; no cycle of distance 0) into *out. Fails with PL_EINVAL
+ * for a cycle of distance 0, PL_ENOMEM. pl_plan_bounds_fini frees the cycle. */
+int pl_plan_bounds_compute(const pl_plan_loop *l, pl_plan_bounds *out);
+void pl_plan_bounds_fini(pl_plan_bounds *b);
+
+#endif

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * keys.c — the schema of the `plan` section: the units, the buffers, the
+ * loop body's ops and how many iterations to plan. plan.c checks what a schema
+ * cannot: that every op's class, buffer and `after` op exists, that an op's
+ * time is given exactly one way, that no dependency cycle lies within one
+ * iteration.
+ */
+#include "models/plan/plan.h"
+
+static const pl_key class_count[] = {
+    {.name = "<class>",
+     .type = PL_KEY_INT,
+     .flags = PL_KEY_POSITIVE,
+     .help = "identical units of this class (dma, tensor, vector...)"},
+    {0},
+};
+
+static const pl_key class_rate[] = {
+    {.name = "<class>",
+     .type = PL_KEY_STRING,
+     .help = "the machine.device.units entry that times the class's ops given in bytes or "
+             "flops"},
+    {0},
+};
+
+static const pl_key buffer_size[] = {
+    {.name = "<buffer>",
+     .type = PL_KEY_QUANTITY,
+     .quantity = PL_Q_SIZE,
+     .flags = PL_KEY_POSITIVE,
+     .help = "bytes of one iteration's copy of the buffer"},
+    {0},
+};
+
+static const pl_key after_keys[] = {
+    {.name = "op",
+     .type = PL_KEY_STRING,
+     .flags = PL_KEY_REQUIRED,
+     .help = "the op this one waits for"},
+    {.name = "distance",
+     .type = PL_KEY_INT,
+     .flags = PL_KEY_NONNEG,
+     .deflt = "0",
+     .help = "iterations back: 1 waits for the op of the previous iteration"},
+    {0},
+};
+
+static const pl_key op_keys[] = {
+    {.name = "name",
+     .type = PL_KEY_STRING,
+     .flags = PL_KEY_REQUIRED,
+     .help = "the op's name in reports"},
+    {.name = "unit",
+     .type = PL_KEY_STRING,
+     .flags = PL_KEY_REQUIRED,
+     .help = "the class of unit that runs it (a key of plan.units)"},
+    {.name = "latency",
+     .type = PL_KEY_RANDOM,
+     .quantity = PL_Q_TIME,
+     .flags = PL_KEY_NONNEG,
+     .clock = "machine.device.clock",
+     .help = "its time on one unit; or give bytes or flops and plan.rates; may be a "
+             "distribution (planned with its mean)"},
+    {.name = "bytes",
+     .type = PL_KEY_QUANTITY,
+     .quantity = PL_Q_SIZE,
+     .flags = PL_KEY_NONNEG,
+     .help = "bytes it moves, timed by its class's rate: the unit's latency plus bytes over "
+             "its bandwidth"},
+    {.name = "flops",
+     .type = PL_KEY_REAL,
+     .flags = PL_KEY_NONNEG,
+     .help = "operations it does, timed by its class's rate: the unit's overhead plus flops "
+             "over its rate"},
+    {.name = "reads", .type = PL_KEY_LIST, .help = "the buffers it reads, e.g. [A, B]"},
+    {.name = "writes", .type = PL_KEY_LIST, .help = "the buffers it writes, e.g. [C]"},
+    {.name = "after",
+     .type = PL_KEY_LIST,
+     .flags = PL_KEY_SHORT,
+     .children = after_keys,
+     .help = "ops it waits for besides its buffers: names, or {op: x, distance: 1} for an op "
+             "of an earlier iteration"},
+    {0},
+};
+
+const pl_key pl_plan_keys[] = {
+    {.name = "iterations",
+     .type = PL_KEY_INT,
+     .flags = PL_KEY_REQUIRED | PL_KEY_POSITIVE,
+     .help = "how many times the loop body runs"},
+    {.name = "units",
+     .type = PL_KEY_MAP,
+     .flags = PL_KEY_REQUIRED | PL_KEY_NAMED,
+     .children = class_count,
+     .help = "the units per class, e.g. {dma: 2, tensor: 1, vector: 1}"},
+    {.name = "rates",
+     .type = PL_KEY_MAP,
+     .flags = PL_KEY_NAMED,
+     .children = class_rate,
+     .help = "for ops given in bytes or flops: the machine unit that times each class, e.g. "
+             "{dma: MTE2, tensor: CUBE}"},
+    {.name = "buffers",
+     .type = PL_KEY_MAP,
+     .flags = PL_KEY_NAMED,
+     .children = buffer_size,
+     .help = "the buffers the ops read and write, with the size of one iteration's copy"},
+    {.name = "memory",
+     .type = PL_KEY_QUANTITY,
+     .quantity = PL_Q_SIZE,
+     .flags = PL_KEY_POSITIVE,
+     .help = "on-chip bytes the buffers may take at once; absent: no limit"},
+    {.name = "window",
+     .type = PL_KEY_INT,
+     .flags = PL_KEY_POSITIVE,
+     .help = "the most iterations in flight; absent: the planner picks the best that fits the "
+             "memory"},
+    {.name = "scheduler",
+     .type = PL_KEY_ENUM,
+     .choices = "best|plain",
+     .deflt = "best",
+     .help = "best: the shortest of several priority rules; plain: critical-path b-level only"},
+    {.name = "ops",
+     .type = PL_KEY_LIST,
+     .flags = PL_KEY_REQUIRED,
+     .children = op_keys,
+     .help = "the loop body's ops, in program order"},
+    {0},
+};

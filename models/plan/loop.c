@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * loop.c — the loop's units and the dependencies its buffers imply.
+ */
+#include "models/plan/loop.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void pl_plan_loop_fini(pl_plan_loop *l)
+{
+    for (uint32_t i = 0; i < l->nops; i++)
+        free(l->ops[i].name);
+    for (uint32_t i = 0; i < l->nclasses; i++)
+        free(l->classes[i].name);
+    for (uint32_t i = 0; i < l->nbuffers; i++)
+        free(l->buffers[i].name);
+    free(l->ops);
+    free(l->classes);
+    free(l->deps);
+    free(l->buffers);
+    free(l->access);
+    *l = (pl_plan_loop){0};
+}
+
+uint32_t pl_plan_unit_first(const pl_plan_loop *l, uint32_t cls)
+{
+    uint32_t first = 0;
+    for (uint32_t c = 0; c < cls; c++)
+        first += l->classes[c].units;
+    return first;
+}
+
+uint32_t pl_plan_unit_count(const pl_plan_loop *l)
+{
+    return pl_plan_unit_first(l, l->nclasses);
+}
+
+bool pl_plan_buffer_resident(const pl_plan_loop *l, uint32_t b)
+{
+    for (uint32_t a = 0; a < l->naccess; a++)
+        if (l->access[a].buffer == b && l->access[a].write)
+            return false;
+    return true;
+}
+
+int pl_plan_dep_index(const pl_plan_loop *l, bool by_dst, uint32_t **first, uint32_t **list)
+{
+    *first = calloc((size_t)l->nops + 1, sizeof **first);
+    *list = malloc(((size_t)l->ndeps + 1) * sizeof **list);
+    if (!*first || !*list)
+        return PL_ENOMEM;
+    for (uint32_t k = 0; k < l->ndeps; k++)
+        (*first)[(by_dst ? l->deps[k].dst : l->deps[k].src) + 1]++;
+    for (uint32_t o = 0; o < l->nops; o++)
+        (*first)[o + 1] += (*first)[o];
+    uint32_t *fill = malloc(((size_t)l->nops + 1) * sizeof *fill);
+    if (!fill)
+        return PL_ENOMEM;
+    memcpy(fill, *first, ((size_t)l->nops + 1) * sizeof *fill);
+    for (uint32_t k = 0; k < l->ndeps; k++)
+        (*list)[fill[by_dst ? l->deps[k].dst : l->deps[k].src]++] = k;
+    free(fill);
+    return 0;
+}
+
+static int push_dep(pl_plan_loop *l, uint32_t *cap, pl_plan_dep dep)
+{
+    if (l->ndeps == *cap) {
+        uint32_t ncap = *cap ? 2 * *cap : 16;
+        pl_plan_dep *v = realloc(l->deps, ncap * sizeof *v);
+        if (!v)
+            return PL_ENOMEM;
+        l->deps = v;
+        *cap = ncap;
+    }
+    l->deps[l->ndeps++] = dep;
+    return 0;
+}
+
+/* Whether op o writes buffer b. */
+static bool writes(const pl_plan_loop *l, uint32_t o, uint32_t b)
+{
+    for (uint32_t a = 0; a < l->naccess; a++)
+        if (l->access[a].op == o && l->access[a].buffer == b && l->access[a].write)
+            return true;
+    return false;
+}
+
+/* Whether op o reads buffer b. */
+static bool reads(const pl_plan_loop *l, uint32_t o, uint32_t b)
+{
+    for (uint32_t a = 0; a < l->naccess; a++)
+        if (l->access[a].op == o && l->access[a].buffer == b && !l->access[a].write)
+            return true;
+    return false;
+}
+
+static int buffer_deps(pl_plan_loop *l, uint32_t b, uint32_t *cap)
+{
+    uint32_t prev_writer = UINT32_MAX;
+    for (uint32_t o = 0; o < l->nops; o++) {
+        if (reads(l, o, b)) {
+            /* Writers before o in program order give this iteration's value; with none,
+             * o reads what the previous iteration left. */
+            bool before = prev_writer != UINT32_MAX;
+            for (uint32_t w = 0; w < (before ? o : l->nops); w++) {
+                if (!writes(l, w, b))
+                    continue;
+                pl_plan_dep dep = {w, o, before ? 0 : 1, PL_PLAN_DEP_DATA, (int32_t)b};
+                if (push_dep(l, cap, dep))
+                    return PL_ENOMEM;
+            }
+        }
+        if (writes(l, o, b)) {
+            if (prev_writer != UINT32_MAX) {
+                pl_plan_dep dep = {prev_writer, o, 0, PL_PLAN_DEP_DATA, (int32_t)b};
+                if (push_dep(l, cap, dep))
+                    return PL_ENOMEM;
+            }
+            prev_writer = o;
+        }
+    }
+    return 0;
+}
+
+int pl_plan_loop_add_buffer_deps(pl_plan_loop *l)
+{
+    uint32_t cap = l->ndeps;
+    for (uint32_t b = 0; b < l->nbuffers; b++) {
+        int rc = buffer_deps(l, b, &cap);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* A min-heap of op indices: the smallest ready op comes out first. */
+static void heap_push(uint32_t *h, uint32_t *n, uint32_t v)
+{
+    uint32_t i = (*n)++;
+    for (; i > 0 && h[(i - 1) / 2] > v; i = (i - 1) / 2)
+        h[i] = h[(i - 1) / 2];
+    h[i] = v;
+}
+
+static uint32_t heap_pop(uint32_t *h, uint32_t *n)
+{
+    uint32_t top = h[0], last = h[--*n], i = 0;
+    for (uint32_t c; (c = 2 * i + 1) < *n; i = c) {
+        if (c + 1 < *n && h[c + 1] < h[c])
+            c++;
+        if (h[c] >= last)
+            break;
+        h[i] = h[c];
+    }
+    h[i] = last;
+    return top;
+}
+
+int pl_plan_topo_order(const pl_plan_loop *l, uint32_t *order)
+{
+    size_t n1 = (size_t)l->nops + 1;
+    uint32_t *indeg = calloc(n1, sizeof *indeg), *heap = malloc(n1 * sizeof *heap);
+    uint32_t *first = NULL, *out = NULL;
+    int n = indeg && heap ? pl_plan_dep_index(l, false, &first, &out) : PL_ENOMEM;
+    if (n == 0) {
+        for (uint32_t k = 0; k < l->ndeps; k++)
+            indeg[l->deps[k].dst] += l->deps[k].distance == 0;
+        uint32_t nheap = 0;
+        for (uint32_t o = 0; o < l->nops; o++)
+            if (indeg[o] == 0)
+                heap_push(heap, &nheap, o);
+        while (nheap) {
+            uint32_t o = heap_pop(heap, &nheap);
+            order[n++] = (uint32_t)o;
+            for (uint32_t j = first[o]; j < first[o + 1]; j++) {
+                const pl_plan_dep *e = &l->deps[out[j]];
+                if (e->distance == 0 && --indeg[e->dst] == 0)
+                    heap_push(heap, &nheap, e->dst);
+            }
+        }
+    }
+    free(indeg);
+    free(heap);
+    free(first);
+    free(out);
+    return n;
+}
+
+/* Whether op o reads b's value of the previous iteration: it reads b and no writer of b
+ * comes before it in program order. */
+static bool carried_read(const pl_plan_loop *l, uint32_t o, uint32_t b)
+{
+    if (!reads(l, o, b))
+        return false;
+    for (uint32_t w = 0; w < o; w++)
+        if (writes(l, w, b))
+            return false;
+    return true;
+}
+
+static int version_deps(pl_plan_loop *l, uint32_t b, uint32_t v, uint32_t *cap)
+{
+    uint32_t first = 0;
+    while (first < l->nops && !writes(l, first, b))
+        first++;
+    if (first == l->nops)
+        return 0; /* resident: never rewritten */
+    for (uint32_t x = 0; x < l->nops; x++) {
+        bool carried = carried_read(l, x, b);
+        bool same = writes(l, x, b) || (reads(l, x, b) && !carried);
+        /* Iteration i's first writer reuses the copy of iteration i - v: it waits for that
+         * copy's writers and readers (of iteration i - v), and its carried readers (of
+         * iteration i - v + 1). */
+        if (same && !(v == 0 && x == first)) {
+            pl_plan_dep dep = {x, first, v, PL_PLAN_DEP_MEMORY, (int32_t)b};
+            if (push_dep(l, cap, dep))
+                return PL_ENOMEM;
+        }
+        if (carried && !(v == 1 && x == first)) {
+            pl_plan_dep dep = {x, first, v - 1, PL_PLAN_DEP_MEMORY, (int32_t)b};
+            if (push_dep(l, cap, dep))
+                return PL_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+int pl_plan_version_deps(const pl_plan_loop *l, const uint32_t *versions, pl_plan_dep **deps,
+                         uint32_t *ndeps)
+{
+    pl_plan_loop tmp = *l;
+    uint32_t cap = l->ndeps + 1;
+    tmp.deps = malloc(cap * sizeof *tmp.deps);
+    if (!tmp.deps)
+        return PL_ENOMEM;
+    if (l->ndeps > 0) /* a loop without dependencies may have no array at all */
+        memcpy(tmp.deps, l->deps, l->ndeps * sizeof *tmp.deps);
+    for (uint32_t b = 0; b < l->nbuffers; b++)
+        if (versions && versions[b] && version_deps(&tmp, b, versions[b], &cap)) {
+            free(tmp.deps);
+            return PL_ENOMEM;
+        }
+    *deps = tmp.deps;
+    *ndeps = tmp.ndeps;
+    return 0;
+}

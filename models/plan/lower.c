@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * lower.c — a plan as a task graph, and its baseline.
+ *
+ * Tasks are added in the planned order of their starts (then ends, then task id),
+ * so that each unit runs them in that order and, with fixed latencies, every edge
+ * points from a task added earlier: a task starts when its unit is free and its
+ * edges have arrived, which in the plan is exactly its planned start, because the
+ * list scheduler only ever places a task at the later of the two.
+ */
+#include "models/plan/plan.h"
+#include "models/plan/figures.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lowering {
+    const pl_plan_workload *w;
+    const pl_plan *plan;
+    pl_graph *g;
+    uint32_t *unit_of; /* graph unit per plan unit */
+    uint32_t *labels;  /* per op */
+    uint32_t *task_of; /* graph task per plan task */
+};
+
+static int add_units(struct lowering *lw)
+{
+    const pl_plan_loop *l = &lw->w->loop;
+    uint32_t place;
+    int rc = pl_graph_add_place(lw->g, "device", PL_PLACE_DEVICE, 1, &place);
+    for (uint32_t c = 0; !rc && c < l->nclasses; c++)
+        for (uint32_t k = 0; !rc && k < l->classes[c].units; k++) {
+            char name[160];
+            uint32_t u = pl_plan_unit_first(l, c) + k;
+            rc = pl_graph_add_unit(lw->g, pl_plan_unit_name(l, u, name, sizeof name), place,
+                                   &lw->unit_of[u]);
+        }
+    for (uint32_t o = 0; !rc && o < l->nops; o++)
+        rc = pl_graph_add_label(lw->g, l->ops[o].name, &lw->labels[o]);
+    return rc;
+}
+
+/* A task with what orders it: its planned start, then end, then id. */
+struct planned {
+    double start, end;
+    uint32_t task;
+};
+
+static int by_start(const void *a, const void *b)
+{
+    const struct planned *p = a, *q = b;
+    if (p->start != q->start)
+        return p->start < q->start ? -1 : 1;
+    if (p->end != q->end)
+        return p->end < q->end ? -1 : 1;
+    return p->task < q->task ? -1 : p->task > q->task;
+}
+
+/* The planned tasks on their units, in planned order. */
+static int add_planned_tasks(struct lowering *lw)
+{
+    const pl_plan_loop *l = &lw->w->loop;
+    uint32_t n = lw->plan->sched.ntasks;
+    struct planned *order = malloc(((size_t)n + 1) * sizeof *order);
+    if (!order)
+        return PL_ENOMEM;
+    for (uint32_t t = 0; t < n; t++)
+        order[t] =
+            (struct planned){lw->plan->sched.tasks[t].start, lw->plan->sched.tasks[t].end, t};
+    qsort(order, n, sizeof *order, by_start);
+    int rc = 0;
+    for (uint32_t k = 0; k < n && !rc; k++) {
+        uint32_t t = order[k].task;
+        rc = pl_graph_add_task(lw->g, lw->unit_of[lw->plan->sched.tasks[t].unit], lw->w->draws[t],
+                               lw->labels[t % l->nops], t / l->nops, &lw->task_of[t]);
+    }
+    free(order);
+    return rc;
+}
+
+static pl_edge_kind edge_kind(uint8_t kind)
+{
+    return kind == PL_PLAN_DEP_DATA    ? PL_EDGE_DATA
+           : kind == PL_PLAN_DEP_AFTER ? PL_EDGE_ORDER
+                                       : PL_EDGE_SLOT;
+}
+
+/* The plan's dependencies between tasks (the loop's and the version limits'): data for
+ * buffers, order for `after`, slot for a buffer copy that waits to be reused. */
+static int add_dependencies(struct lowering *lw)
+{
+    const pl_plan_loop *l = &lw->w->loop;
+    int rc = 0;
+    for (uint32_t i = 0; i < l->iterations && !rc; i++)
+        for (uint32_t k = 0; k < lw->plan->ndeps && !rc; k++) {
+            const pl_plan_dep *e = &lw->plan->deps[k];
+            if (e->distance > i)
+                continue;
+            uint32_t from = (i - e->distance) * l->nops + e->src, to = i * l->nops + e->dst;
+            rc = pl_graph_add_edge(lw->g, lw->task_of[from], lw->task_of[to], edge_kind(e->kind),
+                                   PL_AT_END);
+        }
+    return rc;
+}
+
+/* With plan.window w: iteration i's first ops (no dependency of distance 0 into them)
+ * wait for the last ops of iteration i - w, as the plan did. */
+static int add_window(struct lowering *lw)
+{
+    const pl_plan_loop *l = &lw->w->loop;
+    uint32_t w = lw->plan->window;
+    bool *first = malloc(((size_t)l->nops + 1) * sizeof *first),
+         *last = malloc(((size_t)l->nops + 1) * sizeof *last);
+    int rc = first && last ? 0 : PL_ENOMEM;
+    for (uint32_t o = 0; !rc && o < l->nops; o++)
+        first[o] = last[o] = true;
+    for (uint32_t k = 0; !rc && k < lw->plan->ndeps; k++)
+        if (lw->plan->deps[k].distance == 0) {
+            first[lw->plan->deps[k].dst] = false;
+            last[lw->plan->deps[k].src] = false;
+        }
+    for (uint32_t i = w; !rc && w && i < l->iterations; i++)
+        for (uint32_t a = 0; !rc && a < l->nops; a++)
+            for (uint32_t b = 0; !rc && b < l->nops; b++)
+                if (last[a] && first[b])
+                    rc = pl_graph_add_edge(lw->g, lw->task_of[(i - w) * l->nops + a],
+                                           lw->task_of[i * l->nops + b], PL_EDGE_SLOT, PL_AT_END);
+    free(first);
+    free(last);
+    return rc;
+}
+
+/* The tasks that access instance k (its writers only unless `readers`) into *ids, of
+ * *cap entries, grown when they do not fit; *n says how many. PL_ENOMEM. */
+static int instance_tasks(const pl_plan_loop *l, const pl_plan_instance *k, bool readers,
+                          uint32_t **ids, uint32_t *cap, uint32_t *n)
+{
+    *n = pl_plan_instance_tasks(l, k, readers, *ids, *cap);
+    if (*n <= *cap)
+        return 0;
+    uint32_t *bigger = realloc(*ids, (size_t)*n * sizeof *bigger);
+    if (!bigger)
+        return PL_ENOMEM;
+    *ids = bigger;
+    *cap = *n;
+    *n = pl_plan_instance_tasks(l, k, readers, *ids, *cap);
+    return 0;
+}
+
+/* Where an instance takes memory another held: its writers wait for every access to the
+ * other. */
+static int add_reuse(struct lowering *lw)
+{
+    const pl_plan_loop *l = &lw->w->loop;
+    const pl_plan_memmap *m = &lw->plan->mem;
+    /* An instance written in the loop is accessed by the ops of its iteration and the
+     * loop-carried reads of the next, at most two per op; a resident buffer's instance,
+     * which the last iteration's reads may free, by every iteration's reads. */
+    uint32_t cap_from = 2 * l->nops + 1, cap_to = cap_from, na, nb;
+    uint32_t *from = malloc(cap_from * sizeof *from), *to = malloc(cap_to * sizeof *to);
+    int rc = from && to ? 0 : PL_ENOMEM;
+    for (uint32_t r = 0; r < m->nreuse && !rc; r++) {
+        const pl_plan_instance *a = &m->inst[m->reuse[r].from], *b = &m->inst[m->reuse[r].to];
+        rc = instance_tasks(l, a, true, &from, &cap_from, &na);
+        if (!rc)
+            rc = instance_tasks(l, b, false, &to, &cap_to, &nb);
+        for (uint32_t x = 0; x < na && !rc; x++)
+            for (uint32_t y = 0; y < nb && !rc; y++)
+                if (from[x] != to[y])
+                    rc = pl_graph_add_edge(lw->g, lw->task_of[from[x]], lw->task_of[to[y]],
+                                           PL_EDGE_SLOT, PL_AT_END);
+    }
+    free(from);
+    free(to);
+    return rc;
+}
+
+/* Names the items, finalizes the graph into *out (NULL on failure) and frees the
+ * lowering's arrays; returns rc, or the first failure of those steps. */
+static int finish(struct lowering *lw, int rc, pl_graph **out)
+{
+    if (!rc)
+        rc = pl_graph_set_items(lw->g, lw->w->loop.iterations, "iterations");
+    if (!rc)
+        rc = pl_graph_finalize(lw->g);
+    free(lw->unit_of);
+    free(lw->labels);
+    free(lw->task_of);
+    if (rc)
+        pl_graph_destroy(lw->g);
+    *out = rc ? NULL : lw->g;
+    return rc;
+}
+
+static int lower_planned(const pl_plan_workload *w, const pl_plan *plan, pl_graph **out)
+{
+    const pl_plan_loop *l = &w->loop;
+    struct lowering lw = {w, plan, pl_graph_create("planned"), NULL, NULL, NULL};
+    lw.unit_of = malloc(((size_t)pl_plan_unit_count(l) + 1) * sizeof *lw.unit_of);
+    lw.labels = malloc(((size_t)l->nops + 1) * sizeof *lw.labels);
+    lw.task_of = malloc(((size_t)plan->sched.ntasks + 1) * sizeof *lw.task_of);
+    int rc = lw.g && lw.unit_of && lw.labels && lw.task_of ? add_units(&lw) : PL_ENOMEM;
+    if (!rc)
+        rc = add_planned_tasks(&lw);
+    if (!rc)
+        rc = add_dependencies(&lw);
+    if (!rc)
+        rc = add_window(&lw);
+    if (!rc)
+        rc = add_reuse(&lw);
+    return finish(&lw, rc, out);
+}
+
+/* The baseline: every op after the one before it in program order, iteration after
+ * iteration, each on the first unit of its class. */
+static int lower_serial(const pl_plan_workload *w, pl_graph **out)
+{
+    const pl_plan_loop *l = &w->loop;
+    struct lowering lw = {w, NULL, pl_graph_create("serial"), NULL, NULL, NULL};
+    lw.unit_of = malloc(((size_t)pl_plan_unit_count(l) + 1) * sizeof *lw.unit_of);
+    lw.labels = malloc(((size_t)l->nops + 1) * sizeof *lw.labels);
+    int rc = lw.g && lw.unit_of && lw.labels ? add_units(&lw) : PL_ENOMEM;
+    uint32_t prev = UINT32_MAX;
+    for (uint32_t t = 0; !rc && t < l->nops * l->iterations; t++) {
+        uint32_t o = t % l->nops, id;
+        rc = pl_graph_add_task(lw.g, lw.unit_of[pl_plan_unit_first(l, l->ops[o].cls)], w->draws[t],
+                               lw.labels[o], t / l->nops, &id);
+        if (!rc && prev != UINT32_MAX)
+            rc = pl_graph_add_edge(lw.g, prev, id, PL_EDGE_ORDER, PL_AT_END);
+        prev = id;
+    }
+    return finish(&lw, rc, out);
+}
+
+int pl_plan_make_for(const pl_plan_workload *w, pl_plan *plan, pl_diag *d)
+{
+    int rc = pl_plan_make(&w->loop, w->plain, plan, d);
+    if (rc == PL_ECONFIG) {
+        char msg[PL_DIAG_MAX];
+        snprintf(msg, sizeof msg, "%s", d->msg);
+        return pl_diag_at(d, rc, &w->memory_loc, "plan.memory", "%s", msg);
+    }
+    return rc;
+}
+
+int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d)
+{
+    *out = (pl_lowering){.mode = "planned", .baseline_mode = "serial"};
+    pl_plan_workload w;
+    pl_plan plan;
+    int rc = pl_plan_workload_load(cfg, rng, &w, d);
+    if (rc)
+        return rc;
+    rc = pl_plan_make_for(&w, &plan, d);
+    if (rc) {
+        pl_plan_workload_fini(&w);
+        return rc;
+    }
+    out->random = w.random;
+    rc = lower_planned(&w, &plan, &out->run);
+    if (!rc)
+        rc = lower_serial(&w, &out->baseline);
+    if (!rc)
+        rc = pl_plan_figures(&w.loop, &plan, &out->figures);
+    if (!rc)
+        rc = pl_plan_attach(&w.loop, &plan, &out->files);
+    if (!rc)
+        out->predicted = plan.sched.makespan;
+    pl_plan_fini(&plan);
+    pl_plan_workload_fini(&w);
+    if (rc) {
+        pl_lowering_fini(out);
+        return pl_diag_set(
+            d, rc, "%s", rc == PL_ENOMEM ? "out of memory" : "cannot build the plan's task graph");
+    }
+    return 0;
+}

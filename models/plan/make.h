@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * make.h — a loop's plan: its bounds, the schedule the list scheduler finds
+ * under the memory limit, the buffers' memory map, and the steady state.
+ *
+ * Memory is shared out as versions: buffer b may have at most v_b copies live,
+ * so the first writer of b in iteration i waits until b's copy of iteration
+ * i - v_b is no longer used (a dependency of distance v_b; pl_plan_version_deps).
+ * The planner first schedules with no memory limit, holding back only whole
+ * iterations (trying 1, 2, 3... in flight, until more gain nothing), and takes
+ * the versions that schedule uses. Then, one buffer at a time, it takes a version
+ * away: while the buffers do not fit the memory, from the buffer whose loss costs
+ * the least time (holding back that buffer's writers rather than failing); once
+ * they fit, from any buffer whose loss costs no time, so that memory is not spent
+ * for nothing. If one version of every buffer does not fit, the loop cannot run in
+ * that memory. `plan.window` set by the user holds back whole iterations throughout.
+ */
+#ifndef PL_PLAN_MAKE_H
+#define PL_PLAN_MAKE_H
+
+#include "models/plan/bounds.h"
+#include "models/plan/liveness.h"
+#include "models/plan/sched.h"
+#include "models/plan/steady.h"
+
+typedef struct pl_plan {
+    pl_plan_bounds bounds;
+    pl_plan_schedule sched;
+    pl_plan_memmap mem;
+    pl_plan_steady steady;
+    pl_plan_dep *deps; /* the loop's dependencies and the version limits' (owned) */
+    uint32_t ndeps;
+    uint32_t *limits;      /* per buffer: the versions allowed; 0 where not limited (owned) */
+    uint32_t window;       /* iterations in flight at most (plan.window); 0: no limit */
+    double free_makespan;  /* the schedule with no memory limit ... */
+    double free_footprint; /* ... and the memory it took */
+    uint32_t schedules;    /* schedules tried in all */
+} pl_plan;
+
+/* Plans loop l (borrowed) into *out (pl_plan_fini frees it). `plain`: the plain b-level
+ * rule only. Fails with PL_ECONFIG when the dependencies form a cycle of distance 0 or
+ * one version of every buffer does not fit l->memory (the message says which and by how
+ * much, without a location), PL_ENOMEM. */
+int pl_plan_make(const pl_plan_loop *l, bool plain, pl_plan *out, pl_diag *d);
+void pl_plan_fini(pl_plan *p);
+
+#endif

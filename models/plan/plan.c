@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * plan.c — reading a plan scenario into a loop: classes, buffers, ops with their
+ * times, and the dependencies written and implied.
+ *
+ * The schema has checked types and ranges; what is checked here is that names
+ * refer to something, that each op's time is given exactly one way, and that the
+ * dependencies within one iteration form no cycle. Every message names the key
+ * where the mistake was written.
+ */
+#include "models/plan/plan.h"
+#include "sim/config/dist.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pl_plan_workload_fini(pl_plan_workload *w)
+{
+    pl_plan_loop_fini(&w->loop);
+    free(w->draws);
+    *w = (pl_plan_workload){0};
+}
+
+static int nomem(pl_diag *d)
+{
+    return pl_diag_set(d, PL_ENOMEM, "out of memory");
+}
+
+/* The index of the mapping key `name` in a plan.units or plan.buffers node; -1. */
+static int key_index(const pl_node *map, const char *name)
+{
+    for (size_t i = 0; map && i < pl_node_len(map); i++)
+        if (strcmp(pl_node_key(map, i), name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* "dma, tensor, vector": the keys of a mapping, for messages. */
+static const char *key_list(const pl_node *map, char *buf, size_t len)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; map && i < pl_node_len(map) && at < len; i++)
+        at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? ", " : "", pl_node_key(map, i));
+    return map && pl_node_len(map) ? buf : "none";
+}
+
+/* ---- Classes and buffers ---------------------------------------------------------- */
+
+static int read_classes(const pl_node *sec, pl_plan_loop *l, pl_diag *d)
+{
+    const pl_node *units = pl_node_get(sec, "units");
+    l->nclasses = (uint32_t)pl_node_len(units);
+    l->classes = calloc(l->nclasses + 1, sizeof *l->classes);
+    if (!l->classes)
+        return nomem(d);
+    for (uint32_t c = 0; c < l->nclasses; c++) {
+        l->classes[c].name = strdup(pl_node_key(units, c));
+        l->classes[c].units = (uint32_t)pl_node_int(pl_node_at(units, c));
+        if (!l->classes[c].name)
+            return nomem(d);
+        if (l->classes[c].units > 1024)
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(pl_node_at(units, c)),
+                              pl_node_path(pl_node_at(units, c)),
+                              "at most 1024 units per class, got %u", l->classes[c].units);
+    }
+    return 0;
+}
+
+static int read_buffers(const pl_node *sec, pl_plan_loop *l, pl_diag *d)
+{
+    const pl_node *bufs = pl_node_get(sec, "buffers"); /* absent: a loop without buffers */
+    l->nbuffers = bufs ? (uint32_t)pl_node_len(bufs) : 0;
+    l->buffers = calloc(l->nbuffers + 1, sizeof *l->buffers);
+    if (!l->buffers)
+        return nomem(d);
+    for (uint32_t b = 0; b < l->nbuffers; b++) {
+        l->buffers[b].name = strdup(pl_node_key(bufs, b));
+        l->buffers[b].size = pl_node_real(pl_node_at(bufs, b));
+        if (!l->buffers[b].name)
+            return nomem(d);
+    }
+    return 0;
+}
+
+/* ---- An op's time ------------------------------------------------------------------- */
+
+/* What a machine unit gives a class: fixed time plus amount over rate. */
+struct rate {
+    double fixed, per_second;
+};
+
+/* The machine unit that plan.rates names for the op's class, read for bytes (a dma
+ * unit's latency and bandwidth) or flops (a compute unit's overhead and rate). */
+static int class_rate(const pl_config *cfg, const pl_node *op, const char *cls, bool bytes,
+                      struct rate *r, pl_diag *d)
+{
+    const pl_node *amount = pl_node_get(op, bytes ? "bytes" : "flops");
+    const pl_node *name = pl_node_get(pl_config_get(cfg, "plan.rates"), cls);
+    if (!name)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(amount), pl_node_path(amount),
+                          "an op given in %s needs a rate: set plan.rates.%s to the machine unit "
+                          "that times class %s",
+                          bytes ? "bytes" : "flops", cls, cls);
+    const pl_node *units = pl_config_get(cfg, "machine.device.units"), *entry = NULL;
+    for (size_t i = 0; units && i < pl_node_len(units) && !entry; i++)
+        if (strcmp(pl_node_str(pl_node_get(pl_node_at(units, i), "name")), pl_node_str(name)) == 0)
+            entry = pl_node_at(units, i);
+    if (!entry)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(name), pl_node_path(name),
+                          "no unit named '%s' in machine.device.units", pl_node_str(name));
+    const pl_node *bw = pl_node_get(entry, "bandwidth"), *rate = pl_node_get(entry, "rate"),
+                  *per = pl_node_get(entry, "per_cycle"),
+                  *clock = pl_config_get(cfg, "machine.device.clock");
+    if (bytes ? !bw : !(rate || (per && clock)))
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(amount), pl_node_path(amount),
+                          "machine unit '%s' has no %s to time %s; give the op a latency instead",
+                          pl_node_str(name),
+                          bytes ? "bandwidth" : "rate (or per_cycle and a clock)",
+                          bytes ? "bytes" : "flops");
+    const pl_node *fixed = pl_node_get(entry, bytes ? "latency" : "overhead");
+    r->fixed = fixed ? pl_node_real(fixed) : 0;
+    r->per_second = bytes  ? pl_node_real(bw)
+                    : rate ? pl_node_real(rate)
+                           : pl_node_real(per) * pl_node_real(clock);
+    return 0;
+}
+
+/* The op's latency distribution from exactly one of latency, bytes and flops. */
+static int op_time(const pl_config *cfg, const pl_node *op, const char *cls, pl_dist *out,
+                   pl_diag *d)
+{
+    static const char *const ways[] = {"latency", "bytes", "flops"};
+    int given = -1;
+    for (int k = 0; k < 3; k++) {
+        const pl_node *n = pl_node_get(op, ways[k]);
+        if (n && given >= 0)
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), pl_node_path(n),
+                              "the op's time is given twice (%s and %s); give one", ways[given],
+                              ways[k]);
+        if (n)
+            given = k;
+    }
+    if (given < 0)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(op), pl_node_path(op),
+                          "the op has no time; give latency, or bytes or flops with plan.rates");
+    if (given == 0) {
+        *out = *pl_node_dist(pl_node_get(op, "latency"));
+        return 0;
+    }
+    struct rate r = {0, 1};
+    int rc = class_rate(cfg, op, cls, given == 1, &r, d);
+    if (!rc)
+        *out = pl_dist_fixed(r.fixed + pl_node_real(pl_node_get(op, ways[given])) / r.per_second);
+    return rc;
+}
+
+/* ---- Ops ---------------------------------------------------------------------------- */
+
+static int find_op(const pl_node *ops, const char *name)
+{
+    for (size_t i = 0; i < pl_node_len(ops); i++)
+        if (strcmp(pl_node_str(pl_node_get(pl_node_at(ops, i), "name")), name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int read_access(const pl_node *sec, const pl_node *op, uint32_t o, bool write,
+                       pl_plan_loop *l, pl_diag *d)
+{
+    const pl_node *list = pl_node_get(op, write ? "writes" : "reads"),
+                  *bufs = pl_node_get(sec, "buffers");
+    for (size_t i = 0; list && i < pl_node_len(list); i++) {
+        const pl_node *n = pl_node_at(list, i);
+        int b = key_index(bufs, pl_node_str(n));
+        char names[512];
+        if (b < 0)
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), pl_node_path(n),
+                              "no buffer named '%s' in plan.buffers (it has: %s)", pl_node_str(n),
+                              key_list(bufs, names, sizeof names));
+        pl_plan_access *a = realloc(l->access, (l->naccess + 1) * sizeof *a);
+        if (!a)
+            return nomem(d);
+        l->access = a;
+        l->access[l->naccess++] = (pl_plan_access){o, (uint32_t)b, write};
+    }
+    return 0;
+}
+
+static int read_after(const pl_node *ops, const pl_node *op, uint32_t o, pl_plan_loop *l,
+                      pl_diag *d)
+{
+    const pl_node *list = pl_node_get(op, "after");
+    for (size_t i = 0; list && i < pl_node_len(list); i++) {
+        const pl_node *n = pl_node_at(list, i);
+        bool bare = pl_node_type_of(n) == PL_NODE_SCALAR;
+        const pl_node *name = bare ? n : pl_node_get(n, "op");
+        int src = find_op(ops, pl_node_str(name));
+        if (src < 0)
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(name), pl_node_path(name),
+                              "no op named '%s' in plan.ops", pl_node_str(name));
+        long long dist = bare ? 0 : pl_node_int(pl_node_get(n, "distance"));
+        if (dist > 1000000)
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), pl_node_path(n),
+                              "a distance of at most 1000000 iterations, got %lld", dist);
+        pl_plan_dep *v = realloc(l->deps, (l->ndeps + 1) * sizeof *v);
+        if (!v)
+            return nomem(d);
+        l->deps = v;
+        l->deps[l->ndeps++] =
+            (pl_plan_dep){(uint32_t)src, o, (uint32_t)dist, PL_PLAN_DEP_AFTER, -1};
+    }
+    return 0;
+}
+
+static int read_op(const pl_config *cfg, const pl_node *sec, uint32_t o, pl_plan_loop *l,
+                   pl_dist *dist, pl_diag *d)
+{
+    const pl_node *ops = pl_node_get(sec, "ops"), *op = pl_node_at(ops, o);
+    const pl_node *name = pl_node_get(op, "name"), *unit = pl_node_get(op, "unit");
+    if (find_op(ops, pl_node_str(name)) != (int)o)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(name), pl_node_path(name),
+                          "an op named '%s' comes earlier in plan.ops; names must differ",
+                          pl_node_str(name));
+    int cls = key_index(pl_node_get(sec, "units"), pl_node_str(unit));
+    char names[512];
+    if (cls < 0)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(unit), pl_node_path(unit),
+                          "no unit class named '%s' in plan.units (it has: %s)", pl_node_str(unit),
+                          key_list(pl_node_get(sec, "units"), names, sizeof names));
+    l->ops[o].name = strdup(pl_node_str(name));
+    l->ops[o].cls = (uint32_t)cls;
+    if (!l->ops[o].name)
+        return nomem(d);
+    int rc = op_time(cfg, op, pl_node_str(unit), dist, d);
+    if (!rc)
+        rc = read_access(sec, op, o, false, l, d);
+    if (!rc)
+        rc = read_access(sec, op, o, true, l, d);
+    if (!rc)
+        rc = read_after(ops, op, o, l, d);
+    l->ops[o].latency = pl_dist_mean(dist);
+    return rc;
+}
+
+/* ---- The loop ------------------------------------------------------------------------ */
+
+static int read_loop(const pl_config *cfg, pl_plan_workload *w, pl_dist **dist, pl_diag *d)
+{
+    const pl_node *sec = pl_config_get(cfg, "plan"), *ops = pl_node_get(sec, "ops");
+    pl_plan_loop *l = &w->loop;
+    /* l->nops stays 0 until l->ops exists: pl_plan_loop_fini frees that many names. */
+    size_t nops = pl_node_len(ops);
+    const pl_node *iter = pl_node_get(sec, "iterations");
+    unsigned long long tasks = (unsigned long long)nops * (unsigned long long)pl_node_int(iter);
+    if (nops == 0 || nops > PL_PLAN_MAX_OPS)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(ops), pl_node_path(ops),
+                          "a loop has 1 to %d ops; got %zu", PL_PLAN_MAX_OPS, nops);
+    if (tasks > PL_PLAN_MAX_TASKS)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(iter), pl_node_path(iter),
+                          "%zu ops times %lld iterations are %llu tasks, more than the %llu a "
+                          "plan may have; lower `iterations`",
+                          nops, pl_node_int(iter), tasks, PL_PLAN_MAX_TASKS);
+    l->iterations = (uint32_t)pl_node_int(iter);
+    const pl_node *mem = pl_node_get(sec, "memory"), *win = pl_node_get(sec, "window");
+    l->memory = mem ? pl_node_real(mem) : INFINITY;
+    w->memory_loc = *pl_node_loc(mem ? mem : sec);
+    l->window = win ? (uint32_t)fmin((double)pl_node_int(win), (double)UINT32_MAX) : 0;
+    w->plain = strcmp(pl_node_str(pl_node_get(sec, "scheduler")), "plain") == 0;
+    l->ops = calloc(nops + 1, sizeof *l->ops);
+    *dist = calloc(nops + 1, sizeof **dist);
+    if (!l->ops || !*dist)
+        return nomem(d);
+    l->nops = (uint32_t)nops;
+    int rc = read_classes(sec, l, d);
+    if (!rc)
+        rc = read_buffers(sec, l, d);
+    for (uint32_t o = 0; !rc && o < l->nops; o++)
+        rc = read_op(cfg, sec, o, l, &(*dist)[o], d);
+    if (!rc && pl_plan_loop_add_buffer_deps(l))
+        rc = nomem(d);
+    return rc;
+}
+
+/* Every task's latency, drawn iteration after iteration in program order. */
+static int draw(pl_plan_workload *w, const pl_dist *dist, gsl_rng *rng, pl_diag *d)
+{
+    const pl_plan_loop *l = &w->loop;
+    for (uint32_t o = 0; o < l->nops; o++)
+        w->random = w->random || pl_dist_is_random(&dist[o]);
+    if (!rng)
+        return 0;
+    size_t n = (size_t)l->nops * l->iterations;
+    w->draws = malloc((n + 1) * sizeof *w->draws);
+    if (!w->draws)
+        return nomem(d);
+    for (size_t t = 0; t < n; t++)
+        w->draws[t] = pl_dist_draw(&dist[t % l->nops], rng);
+    return 0;
+}
+
+int pl_plan_workload_load(const pl_config *cfg, gsl_rng *rng, pl_plan_workload *out, pl_diag *d)
+{
+    *out = (pl_plan_workload){0};
+    pl_dist *dist = NULL;
+    int rc = read_loop(cfg, out, &dist, d);
+    char cycle[512];
+    if (!rc && pl_plan_check_cycles(&out->loop, cycle, sizeof cycle)) {
+        const pl_node *ops = pl_config_get(cfg, "plan.ops");
+        rc = pl_diag_at(d, PL_ECONFIG, pl_node_loc(ops), pl_node_path(ops),
+                        "the dependencies form a cycle within one iteration (%s): each op of it "
+                        "waits for another; give one of them a distance",
+                        cycle);
+    }
+    if (!rc)
+        rc = draw(out, dist, rng, d);
+    free(dist);
+    if (rc)
+        pl_plan_workload_fini(out);
+    return rc;
+}

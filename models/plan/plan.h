@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * plan.h — the plan model: a loop body of ops on classes of units (DMA, tensor,
+ * vector), planned by a list scheduler over unrolled iterations under an
+ * on-chip memory limit, then simulated.
+ *
+ * The plan becomes a task graph: one device unit per physical unit, each running
+ * its tasks in the planned order; data dependencies as `data` edges, and where a
+ * buffer instance takes memory that another held, `slot` edges from every access
+ * of the old instance to the writers of the new. With fixed latencies the
+ * simulation reproduces the plan to the nanosecond; with random ones it shows
+ * what the plan's order and memory map do when ops run long or short. The
+ * baseline runs the iterations one after another in program order, each op after
+ * the one before it.
+ */
+#ifndef PL_PLAN_H
+#define PL_PLAN_H
+
+#include "models/model.h"
+#include "models/plan/loop.h"
+#include "models/plan/make.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* The keys under `plan`. */
+extern const pl_key pl_plan_keys[];
+
+/* Limits that keep a plan's search within seconds. */
+#define PL_PLAN_MAX_OPS   4096
+#define PL_PLAN_MAX_TASKS 2000000ULL
+
+/* A scenario's loop, with each task's drawn latency for the simulation. Owned;
+ * pl_plan_workload_fini frees it. */
+typedef struct pl_plan_workload {
+    pl_plan_loop loop; /* op latencies are the distributions' means */
+    double *draws;     /* per task (iteration * nops + op); NULL when not drawn */
+    bool random;       /* whether any latency is a distribution */
+    bool plain;        /* plan.scheduler: plain (the b-level rule only) */
+    pl_loc memory_loc; /* where plan.memory was written (the plan section if it was not) */
+} pl_plan_workload;
+
+/* Reads the `plan` section of cfg (borrowed; must outlive *out for the locations). With
+ * rng, draws every task's latency (in task order). Fails with PL_ECONFIG (a class, buffer
+ * or op that does not exist, a time given twice or not at all, a cycle of distance 0,
+ * too many tasks) or PL_ENOMEM. */
+int pl_plan_workload_load(const pl_config *cfg, gsl_rng *rng, pl_plan_workload *out, pl_diag *d);
+void pl_plan_workload_fini(pl_plan_workload *w);
+
+/* Plans the workload (borrowed) into *plan (see pl_plan_make); a loop whose buffers do not
+ * fit is reported at plan.memory. */
+int pl_plan_make_for(const pl_plan_workload *w, pl_plan *plan, pl_diag *d);
+
+/* The model's entry (see pl_model.lower). */
+int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d);
+
+/* `pipelab plan SCENARIO`: the plan of the scenario (cfg borrowed) without simulating it:
+ * bounds, II, the schedule and the buffer map, as text or one JSON document. Fails with
+ * the loading errors, PL_EIO. */
+int pl_plan_command(const pl_config *cfg, bool json, FILE *out, pl_diag *d);
+
+/* `pipelab plan --stg FILE --units P`: schedules the STG graph in `path` on P identical
+ * units and prints the schedule beside its bounds. Fails with the reader's errors, PL_EIO. */
+int pl_plan_stg_command(const char *path, uint32_t units, bool json, FILE *out, pl_diag *d);
+
+#endif

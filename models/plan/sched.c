@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * sched.c — list scheduling of an unrolled loop, with a small search over
+ * priority rules.
+ *
+ * The unrolled graph is never stored: task (o, i)'s predecessors are the
+ * sources of o's dependencies in iterations i - d, and with a window w, when o
+ * is a first op (no dependency of distance 0 into it), the last ops (none of
+ * distance 0 out of them) of iteration i - w. Iteration-major order with ops in
+ * a topological order of the distance-0 dependencies is a topological order of
+ * that graph, since every other edge comes from an earlier iteration.
+ *
+ * One pass of a rule keeps, for each unit, the gaps between the tasks placed on it,
+ * sorted by start (they never overlap), and a ready heap of the tasks whose predecessors
+ * are all placed, best priority on top. Invariant: a task is in the heap exactly
+ * when its count of unplaced predecessors is zero and it is not placed.
+ *
+ * The search tries the rules in a fixed order and keeps the first shortest
+ * schedule; the random perturbations come from a generator with a fixed seed, so
+ * the same loop always gives the same schedule.
+ */
+#include "models/plan/sched.h"
+
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PLACEMENT_BUDGET 2000000.0 /* task placements the random attempts may cost in all */
+#define STEP_BUDGET      8000000   /* placements plus gaps looked at, for the same attempts */
+#define MAX_ATTEMPTS     64
+#define PERTURB          0.15  /* random attempts scale b-levels by 1 + PERTURB * U[0, 1) */
+#define SEARCH_SEED      20021 /* any fixed value: the search must not depend on the run */
+
+/* How a rule places a task on a unit. */
+enum placement { INSERT, APPEND };
+
+/* What breaks ties between equal priorities after the priority itself. */
+enum tiebreak { PROGRAM, SUCCESSORS };
+
+struct rule {
+    const char *name;
+    bool tlevel; /* add the t-level: the longest path through the task */
+    enum tiebreak tie;
+    enum placement place;
+};
+
+/* Deterministic rules, the plain one first. */
+static const struct rule rules[] = {
+    {"b-level", false, PROGRAM, INSERT},
+    {"b-level, no insertion", false, PROGRAM, APPEND},
+    {"b-level + t-level", true, PROGRAM, INSERT},
+    {"b-level, most successors first", false, SUCCESSORS, INSERT},
+};
+static const struct rule perturbed = {"perturbed b-level", false, PROGRAM, INSERT};
+
+/* Dependencies of each op, by destination and by source (CSR over l->deps). */
+struct adjacency {
+    uint32_t *in_first, *in; /* deps into op o: in[in_first[o] .. in_first[o + 1]) */
+    uint32_t *out_first, *out;
+    bool *first_op, *last_op; /* no distance-0 dependency into / out of the op */
+    uint32_t *topo;           /* ops in a topological order of the distance-0 deps */
+};
+
+struct interval {
+    double start, end;
+};
+
+/* A unit's free time: the gaps between the tasks placed on it, sorted (they never
+ * overlap, and none is empty), and all time from `tail`, the end of its last task. */
+struct unit_line {
+    struct interval *gap;
+    uint32_t n, cap;
+    double tail;
+};
+
+struct pass {
+    const pl_plan_loop *l;
+    const struct adjacency *adj;
+    uint32_t window;
+    uint32_t ntasks;
+    double *blevel, *tlevel, *prio;
+    uint32_t *nsucc, *npred;
+    uint32_t *waiting; /* unplaced predecessors */
+    double *ready_at;  /* the latest end among placed predecessors */
+    uint32_t *heap;
+    uint32_t nheap;
+    struct unit_line *units;
+    const struct rule *rule;
+    uint64_t steps; /* placements and gaps looked at so far: what a pass costs */
+};
+
+/* ---- The unrolled graph ---------------------------------------------------------- */
+
+static void adjacency_fini(struct adjacency *a)
+{
+    free(a->in_first);
+    free(a->in);
+    free(a->out_first);
+    free(a->out);
+    free(a->first_op);
+    free(a->last_op);
+    free(a->topo);
+}
+
+static int topo_order(const pl_plan_loop *l, struct adjacency *a)
+{
+    a->topo = malloc(((size_t)l->nops + 1) * sizeof *a->topo);
+    if (!a->topo)
+        return PL_ENOMEM;
+    int n = pl_plan_topo_order(l, a->topo);
+    return n < 0 ? n : (uint32_t)n == l->nops ? 0 : PL_EINVAL;
+}
+
+static int adjacency_init(const pl_plan_loop *l, struct adjacency *a)
+{
+    *a = (struct adjacency){0};
+    int rc = pl_plan_dep_index(l, true, &a->in_first, &a->in);
+    if (!rc)
+        rc = pl_plan_dep_index(l, false, &a->out_first, &a->out);
+    a->first_op = malloc(((size_t)l->nops + 1) * sizeof *a->first_op);
+    a->last_op = malloc(((size_t)l->nops + 1) * sizeof *a->last_op);
+    if (rc || !a->first_op || !a->last_op)
+        return PL_ENOMEM;
+    for (uint32_t o = 0; o < l->nops; o++)
+        a->first_op[o] = a->last_op[o] = true;
+    for (uint32_t k = 0; k < l->ndeps; k++)
+        if (l->deps[k].distance == 0) {
+            a->first_op[l->deps[k].dst] = false;
+            a->last_op[l->deps[k].src] = false;
+        }
+    return topo_order(l, a);
+}
+
+/* Calls fn(ctx, pred) for every predecessor of task t. */
+#define FOR_PREDS(p, t, body)                                                                      \
+    do {                                                                                           \
+        uint32_t op_ = (t) % (p)->l->nops, it_ = (t) / (p)->l->nops;                               \
+        for (uint32_t j_ = (p)->adj->in_first[op_]; j_ < (p)->adj->in_first[op_ + 1]; j_++) {      \
+            const pl_plan_dep *d_ = &(p)->l->deps[(p)->adj->in[j_]];                               \
+            if (d_->distance > it_)                                                                \
+                continue;                                                                          \
+            uint32_t pred = (it_ - d_->distance) * (p)->l->nops + d_->src;                         \
+            body;                                                                                  \
+        }                                                                                          \
+        if ((p)->window && it_ >= (p)->window && (p)->adj->first_op[op_])                          \
+            for (uint32_t o_ = 0; o_ < (p)->l->nops; o_++) {                                       \
+                if (!(p)->adj->last_op[o_])                                                        \
+                    continue;                                                                      \
+                uint32_t pred = (it_ - (p)->window) * (p)->l->nops + o_;                           \
+                body;                                                                              \
+            }                                                                                      \
+    } while (0)
+
+#define FOR_SUCCS(p, t, body)                                                                      \
+    do {                                                                                           \
+        uint32_t op_ = (t) % (p)->l->nops, it_ = (t) / (p)->l->nops;                               \
+        for (uint32_t j_ = (p)->adj->out_first[op_]; j_ < (p)->adj->out_first[op_ + 1]; j_++) {    \
+            const pl_plan_dep *d_ = &(p)->l->deps[(p)->adj->out[j_]];                              \
+            if ((uint64_t)it_ + d_->distance >= (p)->l->iterations)                                \
+                continue;                                                                          \
+            uint32_t succ = (it_ + d_->distance) * (p)->l->nops + d_->dst;                         \
+            body;                                                                                  \
+        }                                                                                          \
+        if ((p)->window && (uint64_t)it_ + (p)->window < (p)->l->iterations &&                     \
+            (p)->adj->last_op[op_])                                                                \
+            for (uint32_t o_ = 0; o_ < (p)->l->nops; o_++) {                                       \
+                if (!(p)->adj->first_op[o_])                                                       \
+                    continue;                                                                      \
+                uint32_t succ = (it_ + (p)->window) * (p)->l->nops + o_;                           \
+                body;                                                                              \
+            }                                                                                      \
+    } while (0)
+
+/* The k-th task in topological order. */
+static uint32_t topo_task(const struct pass *p, uint32_t k)
+{
+    uint32_t nops = p->l->nops;
+    return (k / nops) * nops + p->adj->topo[k % nops];
+}
+
+/* b-levels (latency plus the longest chain after), t-levels (the longest chain before)
+ * and the counts of successors and predecessors, from the topological order. */
+static void levels(struct pass *p)
+{
+    for (uint32_t k = p->ntasks; k-- > 0;) {
+        uint32_t t = topo_task(p, k), n = 0;
+        double after = 0;
+        FOR_SUCCS(p, t, {
+            after = fmax(after, p->blevel[succ]);
+            n++;
+        });
+        p->blevel[t] = p->l->ops[t % p->l->nops].latency + after;
+        p->nsucc[t] = n;
+    }
+    for (uint32_t k = 0; k < p->ntasks; k++) {
+        uint32_t t = topo_task(p, k);
+        double before = 0;
+        uint32_t n = 0;
+        FOR_PREDS(p, t, {
+            before = fmax(before, p->tlevel[pred] + p->l->ops[pred % p->l->nops].latency);
+            n++;
+        });
+        p->tlevel[t] = before;
+        p->npred[t] = n;
+    }
+}
+
+/* ---- The ready heap -------------------------------------------------------------- */
+
+/* Whether task a goes before task b: higher priority, then the rule's tie-break, then the
+ * earlier task (iteration, then program order). */
+static bool before(const struct pass *p, uint32_t a, uint32_t b)
+{
+    if (p->prio[a] != p->prio[b])
+        return p->prio[a] > p->prio[b];
+    if (p->rule->tie == SUCCESSORS && p->nsucc[a] != p->nsucc[b])
+        return p->nsucc[a] > p->nsucc[b];
+    return a < b;
+}
+
+static void heap_push(struct pass *p, uint32_t t)
+{
+    uint32_t i = p->nheap++;
+    while (i > 0 && before(p, t, p->heap[(i - 1) / 2])) {
+        p->heap[i] = p->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    p->heap[i] = t;
+}
+
+static uint32_t heap_pop(struct pass *p)
+{
+    uint32_t top = p->heap[0], last = p->heap[--p->nheap], i = 0;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= p->nheap)
+            break;
+        if (c + 1 < p->nheap && before(p, p->heap[c + 1], p->heap[c]))
+            c++;
+        if (!before(p, p->heap[c], last))
+            break;
+        p->heap[i] = p->heap[c];
+        i = c;
+    }
+    if (p->nheap)
+        p->heap[i] = last;
+    return top;
+}
+
+/* ---- Placing ----------------------------------------------------------------------- */
+
+/* The earliest start at or after `ready` where `length` fits on the unit, and the gap it
+ * goes in (n: after the last task). Only the gaps that end after `ready` are looked at. */
+static double earliest(const struct unit_line *u, enum placement how, double ready, double length,
+                       uint32_t *at, uint64_t *steps)
+{
+    *at = u->n;
+    if (how == APPEND)
+        return fmax(ready, u->tail);
+    uint32_t lo = 0, hi = u->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (u->gap[mid].end <= ready)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (uint32_t k = lo; k < u->n; k++) {
+        ++*steps;
+        double start = fmax(ready, u->gap[k].start);
+        if (start + length <= u->gap[k].end) {
+            *at = k;
+            return start;
+        }
+    }
+    return fmax(ready, u->tail);
+}
+
+/* Takes [start, end) out of gap `at` (or from the tail when at is n): what is left of the
+ * gap on either side stays a gap. */
+static int take(struct unit_line *u, uint32_t at, double start, double end)
+{
+    struct interval left, right;
+    if (at == u->n) {
+        left = (struct interval){u->tail, start};
+        right = (struct interval){end, end}; /* the new tail, not a gap */
+        u->tail = end;
+    } else {
+        left = (struct interval){u->gap[at].start, start};
+        right = (struct interval){end, u->gap[at].end};
+    }
+    struct interval keep[2];
+    uint32_t nkeep = 0, removed = at == u->n ? 0 : 1;
+    if (left.end > left.start)
+        keep[nkeep++] = left;
+    if (right.end > right.start)
+        keep[nkeep++] = right;
+    if (nkeep == 0 && removed == 0)
+        return 0; /* appended right at the tail */
+    if (u->n - removed + nkeep > u->cap) {
+        uint32_t cap = u->cap ? 2 * u->cap : 16;
+        struct interval *v = realloc(u->gap, cap * sizeof *v);
+        if (!v)
+            return PL_ENOMEM;
+        u->gap = v;
+        u->cap = cap;
+    }
+    memmove(&u->gap[at + nkeep], &u->gap[at + removed], (u->n - at - removed) * sizeof *u->gap);
+    memcpy(&u->gap[at], keep, nkeep * sizeof *keep);
+    u->n = u->n - removed + nkeep;
+    return 0;
+}
+
+/* Places task t on the unit of its class where it starts earliest (the lowest unit on a
+ * tie). */
+static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
+{
+    const pl_plan_op *op = &p->l->ops[t % p->l->nops];
+    uint32_t first = pl_plan_unit_first(p->l, op->cls), best = first, best_at = 0;
+    double best_start = INFINITY;
+    for (uint32_t u = first; u < first + p->l->classes[op->cls].units; u++) {
+        uint32_t at;
+        double s =
+            earliest(&p->units[u], p->rule->place, p->ready_at[t], op->latency, &at, &p->steps);
+        if (s < best_start) {
+            best_start = s;
+            best = u;
+            best_at = at;
+        }
+    }
+    p->steps++;
+    *slot = (pl_plan_slot){best, best_start, best_start + op->latency};
+    return take(&p->units[best], best_at, slot->start, slot->end);
+}
+
+/* One list-scheduling pass with p->prio set; fills slots and returns the makespan, or a
+ * negative error. */
+static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
+{
+    uint32_t nunits = pl_plan_unit_count(p->l);
+    for (uint32_t u = 0; u < nunits; u++) {
+        p->units[u].n = 0;
+        p->units[u].tail = 0;
+    }
+    p->nheap = 0;
+    for (uint32_t t = 0; t < p->ntasks; t++) {
+        p->waiting[t] = p->npred[t];
+        p->ready_at[t] = 0;
+        if (p->npred[t] == 0)
+            heap_push(p, t);
+    }
+    *makespan = 0;
+    for (uint32_t placed = 0; placed < p->ntasks; placed++) {
+        if (p->nheap == 0)
+            return PL_EINVAL; /* a cycle: pl_plan_bounds reports it before scheduling */
+        uint32_t t = heap_pop(p);
+        int rc = place(p, t, &slots[t]);
+        if (rc)
+            return rc;
+        *makespan = fmax(*makespan, slots[t].end);
+        FOR_SUCCS(p, t, {
+            p->ready_at[succ] = fmax(p->ready_at[succ], slots[t].end);
+            if (--p->waiting[succ] == 0)
+                heap_push(p, succ);
+        });
+    }
+    return 0;
+}
+
+/* ---- The search ------------------------------------------------------------------- */
+
+static void pass_fini(struct pass *p)
+{
+    free(p->blevel);
+    free(p->tlevel);
+    free(p->prio);
+    free(p->nsucc);
+    free(p->npred);
+    free(p->waiting);
+    free(p->ready_at);
+    free(p->heap);
+    if (p->units)
+        for (uint32_t u = 0; u < pl_plan_unit_count(p->l); u++)
+            free(p->units[u].gap);
+    free(p->units);
+}
+
+static int pass_init(struct pass *p, const pl_plan_loop *l, const struct adjacency *a,
+                     uint32_t window)
+{
+    size_t n = (size_t)l->nops * l->iterations + 1;
+    *p = (struct pass){.l = l, .adj = a, .window = window, .ntasks = l->nops * l->iterations};
+    p->blevel = malloc(n * sizeof *p->blevel);
+    p->tlevel = malloc(n * sizeof *p->tlevel);
+    p->prio = malloc(n * sizeof *p->prio);
+    p->nsucc = malloc(n * sizeof *p->nsucc);
+    p->npred = malloc(n * sizeof *p->npred);
+    p->waiting = malloc(n * sizeof *p->waiting);
+    p->ready_at = malloc(n * sizeof *p->ready_at);
+    p->heap = malloc(n * sizeof *p->heap);
+    p->units = calloc((size_t)pl_plan_unit_count(l) + 1, sizeof *p->units);
+    if (!p->blevel || !p->tlevel || !p->prio || !p->nsucc || !p->npred || !p->waiting ||
+        !p->ready_at || !p->heap || !p->units)
+        return PL_ENOMEM;
+    levels(p);
+    return 0;
+}
+
+static void set_priorities(struct pass *p, const struct rule *r, gsl_rng *rng)
+{
+    p->rule = r;
+    for (uint32_t t = 0; t < p->ntasks; t++) {
+        p->prio[t] = p->blevel[t] + (r->tlevel ? p->tlevel[t] : 0);
+        if (rng)
+            p->prio[t] *= 1 + PERTURB * gsl_rng_uniform(rng);
+    }
+}
+
+static uint32_t attempts(const pl_plan_options *o, uint32_t ntasks)
+{
+    if (o->plain || o->quick)
+        return 0;
+    if (o->attempts)
+        return o->attempts;
+    double n = floor(PLACEMENT_BUDGET / fmax(1.0, (double)ntasks));
+    return n >= MAX_ATTEMPTS ? MAX_ATTEMPTS : (uint32_t)n;
+}
+
+/* Runs rule r (perturbed when rng is given) and keeps its schedule in out when it is
+ * strictly shorter than what out holds. */
+static int try_rule(struct pass *p, const struct rule *r, gsl_rng *rng, pl_plan_slot *scratch,
+                    pl_plan_schedule *out)
+{
+    double makespan;
+    set_priorities(p, r, rng);
+    int rc = run_pass(p, scratch, &makespan);
+    if (rc)
+        return rc;
+    out->tried++;
+    if (out->rule && !(makespan < out->makespan))
+        return 0;
+    memcpy(out->tasks, scratch, (size_t)p->ntasks * sizeof *scratch);
+    out->makespan = makespan;
+    out->rule = r->name;
+    return 0;
+}
+
+static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot *scratch,
+                  pl_plan_schedule *out)
+{
+    size_t nrules = o->plain ? 1 : sizeof rules / sizeof rules[0];
+    for (size_t r = 0; r < nrules; r++) {
+        int rc = try_rule(p, &rules[r], NULL, scratch, out);
+        if (rc)
+            return rc;
+    }
+    uint32_t n = attempts(o, p->ntasks);
+    if (n == 0)
+        return 0;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!rng)
+        return PL_ENOMEM;
+    gsl_rng_set(rng, SEARCH_SEED);
+    /* Unless the count was asked for, the attempts also stop when they have cost
+     * STEP_BUDGET steps: a big loop whose units have many gaps costs more per placement. */
+    int rc = 0;
+    uint64_t from = p->steps;
+    for (uint32_t k = 0; k < n && !rc && (o->attempts || p->steps - from < STEP_BUDGET); k++)
+        rc = try_rule(p, &perturbed, rng, scratch, out);
+    gsl_rng_free(rng);
+    return rc;
+}
+
+int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_plan_schedule *out)
+{
+    *out = (pl_plan_schedule){.window = o->window};
+    struct adjacency a;
+    struct pass p = {0};
+    pl_plan_slot *scratch = NULL;
+    int rc = adjacency_init(l, &a);
+    if (!rc)
+        rc = pass_init(&p, l, &a, o->window);
+    if (!rc) {
+        out->ntasks = p.ntasks;
+        out->tasks = malloc(((size_t)p.ntasks + 1) * sizeof *out->tasks);
+        scratch = malloc(((size_t)p.ntasks + 1) * sizeof *scratch);
+        rc = out->tasks && scratch ? search(&p, o, scratch, out) : PL_ENOMEM;
+    }
+    free(scratch);
+    pass_fini(&p);
+    adjacency_fini(&a);
+    if (rc)
+        pl_plan_schedule_fini(out);
+    return rc;
+}
+
+void pl_plan_schedule_fini(pl_plan_schedule *s)
+{
+    free(s->tasks);
+    *s = (pl_plan_schedule){0};
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * sched.h — list scheduling of a loop's iterations on its units.
+ *
+ * The loop is unrolled: every task (op, iteration) is placed on one unit of its
+ * op's class, at a start time no earlier than the end of each task it depends
+ * on, without overlapping another task on that unit. Tasks are taken from the
+ * ready list (those whose predecessors are all placed) by priority, and each is
+ * put at the earliest time any unit of its class can take it, in a gap between
+ * tasks already placed if one is long enough (insertion), so that ops of later
+ * iterations fill the gaps that earlier ones leave.
+ *
+ * The priority is the task's b-level (upward rank): its latency plus the longest
+ * chain of latencies after it in the unrolled graph, so that the longest
+ * dependency chain goes first. Ties go to the earlier iteration, then the earlier
+ * op in program order. That plain rule is tried first; then other rules (b-level
+ * plus t-level, b-level with most successors first, b-level with slack) and a
+ * bounded number of randomly perturbed b-levels, drawn from a fixed seed. The
+ * shortest schedule wins; among equal ones the first tried, so the result is never
+ * longer than the plain rule's.
+ *
+ * With a window of w iterations, iteration i's first ops wait until iteration
+ * i - w has ended: at most w iterations are in flight, which bounds how many
+ * copies of each buffer are live at once.
+ */
+#ifndef PL_PLAN_SCHED_H
+#define PL_PLAN_SCHED_H
+
+#include "models/plan/loop.h"
+
+#include <stdint.h>
+
+/* Where and when one task runs. */
+typedef struct pl_plan_slot {
+    uint32_t unit; /* a unit of the op's class (pl_plan_unit_first) */
+    double start, end;
+} pl_plan_slot;
+
+/* A schedule of every task of a loop. Owned; pl_plan_schedule_fini frees it. */
+typedef struct pl_plan_schedule {
+    pl_plan_slot *tasks; /* indexed by task: iteration * nops + op */
+    uint32_t ntasks;
+    double makespan;  /* the latest end */
+    uint32_t window;  /* the window it was planned with; 0: none */
+    const char *rule; /* static: the priority rule that gave it, e.g. "b-level" */
+    uint32_t tried;   /* how many rules and perturbations were tried */
+} pl_plan_schedule;
+
+typedef struct pl_plan_options {
+    uint32_t window;   /* iterations in flight at most; 0: no limit */
+    bool plain;        /* only the plain b-level rule, no search */
+    bool quick;        /* the fixed rules only, no random perturbations */
+    uint32_t attempts; /* randomly perturbed rules to try; 0: as many as keep the search
+                          within about two million task placements (and eight million
+                          placements and gaps looked at), at most 64 */
+} pl_plan_options;
+
+/* Schedules every task of l (borrowed) into *out. Fails with PL_EINVAL when the
+ * dependencies form a cycle of distance 0 (pl_plan_check_cycles names it), PL_ENOMEM. */
+int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_plan_schedule *out);
+void pl_plan_schedule_fini(pl_plan_schedule *s);
+
+#endif

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * steady.c — finding the repetition in a schedule.
+ *
+ * For each k, one scan over i compares iteration i + k with iteration i op by op;
+ * consecutive i with the same shift D form a run, and the longest run over all k
+ * wins. O(16 N nops).
+ */
+#include "models/plan/steady.h"
+
+#include <math.h>
+#include <stddef.h>
+
+#define MAX_PERIOD 16
+
+double pl_plan_iteration_start(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t i)
+{
+    double t = INFINITY;
+    for (uint32_t o = 0; o < l->nops; o++)
+        t = fmin(t, s->tasks[(size_t)i * l->nops + o].start);
+    return t;
+}
+
+/* The shift D when every op of iteration i + k starts D after its copy in iteration i;
+ * NAN when they do not all shift alike. */
+static double shift(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t i, uint32_t k,
+                    double tol)
+{
+    const pl_plan_slot *a = &s->tasks[(size_t)i * l->nops],
+                       *b = &s->tasks[(size_t)(i + k) * l->nops];
+    double d = b[0].start - a[0].start;
+    for (uint32_t o = 1; o < l->nops; o++)
+        if (fabs(b[o].start - a[o].start - d) > tol)
+            return NAN;
+    return d;
+}
+
+struct run {
+    uint32_t k, i0, i1; /* iterations i0 .. i1 + k repeat with period k */
+    double d;
+    uint32_t cover; /* i1 + k - i0 + 1 */
+};
+
+/* The longest run for period k. */
+static struct run longest(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t k, double mii,
+                          double tol)
+{
+    struct run best = {0}, cur = {0};
+    bool open = false;
+    for (uint32_t i = 0; i + k < l->iterations; i++) {
+        double d = shift(l, s, i, k, tol);
+        bool same = open && !isnan(d) && fabs(d - cur.d) <= tol;
+        if (same) {
+            cur.i1 = i;
+        } else {
+            open = !isnan(d) && d > 0 && d / k >= mii - tol;
+            cur = (struct run){k, i, i, d, 0};
+        }
+        if (open) {
+            cur.cover = cur.i1 + k - cur.i0 + 1;
+            /* At least two repetitions of the body. */
+            if (cur.cover >= 2 * k + 1 && cur.cover > best.cover)
+                best = cur;
+        }
+    }
+    return best;
+}
+
+void pl_plan_steady_find(const pl_plan_loop *l, const pl_plan_schedule *s, double mii,
+                         pl_plan_steady *out)
+{
+    uint32_t n = l->iterations;
+    double tol = 1e-9 * s->makespan;
+    struct run best = {0};
+    for (uint32_t k = 1; k <= MAX_PERIOD && k < n; k++) {
+        struct run r = longest(l, s, k, mii, tol);
+        if (r.cover > best.cover)
+            best = r;
+    }
+    if (best.cover) {
+        *out = (pl_plan_steady){true, best.d / best.k, best.k, best.i0, best.i1 + best.k, 0, 0};
+        out->start = pl_plan_iteration_start(l, s, best.i0);
+        out->end = pl_plan_iteration_start(l, s, best.i1 + best.k);
+        return;
+    }
+    double t0 = pl_plan_iteration_start(l, s, 0);
+    double ii = n > 1 ? (pl_plan_iteration_start(l, s, n - 1) - t0) / (n - 1) : s->makespan;
+    *out = (pl_plan_steady){false, ii, 1, 0, n - 1, t0, t0};
+}

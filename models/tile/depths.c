@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * depths.c — rounds of trial kernels, each round simulated at once.
+ */
+#include "models/tile/depths.h"
+
+#include "models/tile/tile.h"
+#include "models/tile/period.h"
+#include "sim/common/units.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How close to the goal counts as reaching it, and how many rounds a search may take. */
+#define WITHIN     0.01
+#define MAX_ROUNDS 40
+
+/* One buffer's search: depth lo misses the goal (0: none tried), hi reaches it. */
+struct search {
+    uint32_t lo, hi;
+    bool hi_tried; /* hi was simulated, not only known to be deep enough */
+    double at_lo, at_hi;
+};
+
+/* A trial: every buffer's depth, and which buffer's search it answers (-1: none). */
+struct probe {
+    uint32_t depth[PL_TILE_MAX_BUFFERS];
+    int buffer;
+    pl_trial result;
+};
+
+struct advice {
+    const pl_tile_program *p;
+    const pl_trier *t;
+    uint32_t ample[PL_TILE_MAX_BUFFERS]; /* deep enough that no slot is ever waited for */
+    struct search s[PL_TILE_MAX_BUFFERS];
+    double goal;
+};
+
+/* Lowers p with the probe's depths. */
+static int lower_probe(const pl_tile_program *p, const struct probe *pb, pl_graph **out)
+{
+    pl_tile_program *q = malloc(sizeof *q);
+    if (!q)
+        return PL_ENOMEM;
+    *q = *p; /* shares p's strings and drawn times, read-only */
+    for (uint32_t b = 0; b < p->nbuffers; b++)
+        q->buffers[b].depth = pb->depth[b];
+    int rc = pl_tile_lower(q, PL_TILE_PIPELINED, out);
+    free(q);
+    return rc;
+}
+
+/* Simulates n probes at once. */
+static int try_all(const struct advice *a, struct probe *pb, size_t n, pl_diag *d)
+{
+    pl_graph **g = calloc(n + 1, sizeof *g);
+    pl_trial *res = calloc(n + 1, sizeof *res);
+    int rc = g && res ? 0 : PL_ENOMEM;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = lower_probe(a->p, &pb[i], &g[i]);
+    if (rc == PL_ENOMEM)
+        rc = pl_diag_set(d, rc, "out of memory lowering a trial kernel");
+    if (rc == 0)
+        rc = a->t->simulate(a->t->ctx, (const pl_graph *const *)g, n, res, d);
+    for (size_t i = 0; i < n; i++) {
+        if (rc == 0)
+            pb[i].result = res[i];
+        if (g)
+            pl_graph_destroy(g[i]);
+    }
+    free(g);
+    free(res);
+    return rc;
+}
+
+/* A probe with every buffer at its ample depth but b at depth. */
+static struct probe probe_of(const struct advice *a, int b, uint32_t depth)
+{
+    struct probe pb = {.buffer = b};
+    for (uint32_t i = 0; i < a->p->nbuffers; i++)
+        pb.depth[i] = a->ample[i];
+    if (b >= 0)
+        pb.depth[b] = depth;
+    return pb;
+}
+
+static void record(struct advice *a, const struct probe *pb)
+{
+    if (pb->buffer < 0)
+        return;
+    struct search *s = &a->s[pb->buffer];
+    uint32_t depth = pb->depth[pb->buffer];
+    double t = pb->result.makespan;
+    if (t <= a->goal && depth <= s->hi) {
+        s->hi = depth;
+        s->hi_tried = true;
+        s->at_hi = t;
+    } else if (t > a->goal && depth > s->lo) {
+        s->lo = depth;
+        s->at_lo = t;
+    }
+}
+
+/* The next depth to try for a search not yet settled: bisect, but gallop up from lo
+ * while hi is only the ample depth. */
+static uint32_t next_depth(const struct search *s)
+{
+    uint32_t mid = s->lo + (s->hi - s->lo) / 2;
+    uint32_t gallop = s->lo ? 2 * s->lo : 1;
+    return s->hi_tried || gallop >= mid ? mid : gallop;
+}
+
+/* Round 0: every buffer ample (it sets the goal), and for each buffer the depth the
+ * period predicts and the one below it. */
+static int first_round(struct advice *a, const pl_tile_period *pr, pl_trial *ample, pl_diag *d)
+{
+    const pl_tile_program *p = a->p;
+    struct probe *pb = calloc(2 * (size_t)p->nbuffers + 1, sizeof *pb);
+    if (!pb)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    size_t n = 0;
+    pb[n++] = probe_of(a, -1, 0);
+    double period = pl_tile_period_unbuffered(pr, p);
+    for (uint32_t b = 0; b < p->nbuffers; b++) {
+        uint32_t guess = pl_tile_period_depth_for(pr, p, b, period);
+        guess = guess < a->ample[b] ? guess : a->ample[b];
+        pb[n++] = probe_of(a, (int)b, guess);
+        if (guess > 1)
+            pb[n++] = probe_of(a, (int)b, guess - 1);
+    }
+    int rc = try_all(a, pb, n, d);
+    if (rc == 0) {
+        *ample = pb[0].result;
+        double reach = ample->bound * (1 + WITHIN);
+        a->goal = ample->makespan <= reach ? reach : ample->makespan * (1 + WITHIN);
+        for (size_t i = 1; i < n; i++)
+            record(a, &pb[i]);
+    }
+    free(pb);
+    return rc;
+}
+
+static int search_rounds(struct advice *a, pl_diag *d)
+{
+    const pl_tile_program *p = a->p;
+    struct probe *pb = calloc((size_t)p->nbuffers + 1, sizeof *pb);
+    if (!pb)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    int rc = 0;
+    for (int round = 0; round < MAX_ROUNDS && rc == 0; round++) {
+        size_t n = 0;
+        for (uint32_t b = 0; b < p->nbuffers; b++)
+            if (a->s[b].hi - a->s[b].lo > 1)
+                pb[n++] = probe_of(a, (int)b, next_depth(&a->s[b]));
+        if (n == 0)
+            break;
+        rc = try_all(a, pb, n, d);
+        for (size_t i = 0; i < n && rc == 0; i++)
+            record(a, &pb[i]);
+    }
+    free(pb);
+    return rc;
+}
+
+/* "UB 96 KiB of 188 KiB" for every memory used, or what does not fit. Returns whether
+ * all fit. */
+static bool fit(const struct advice *a, char *buf, size_t len)
+{
+    const pl_tile_program *p = a->p;
+    bool fits = true;
+    size_t at = 0;
+    buf[0] = '\0';
+    for (pl_onchip_memory m = 0; m < PL_ONCHIP_COUNT; m++) {
+        double need = 0;
+        for (uint32_t b = 0; b < p->nbuffers; b++)
+            if (p->buffers[b].memory == m)
+                need += a->s[b].hi * p->buffers[b].size;
+        if (need <= 0 || at >= len)
+            continue;
+        bool ok = need <= p->capacity[m];
+        fits = fits && ok;
+        at += (size_t)snprintf(buf + at, len - at, "%s%s %s of %s%s", at ? ", " : "",
+                               pl_onchip_name(m), PL_SIZE_TEXT(need), PL_SIZE_TEXT(p->capacity[m]),
+                               ok ? "" : " (does not fit)");
+    }
+    return fits;
+}
+
+static int depth_figures(const struct advice *a, const pl_trial *ample, pl_figures *f)
+{
+    const pl_tile_program *p = a->p;
+    int rc;
+    if (ample->makespan <= ample->bound * (1 + WITHIN))
+        rc = pl_figures_add(f, "goal", a->goal, "s",
+                            "%s: within 1 %% of the bound %s of the kernel with every slot "
+                            "free when needed, which takes %s",
+                            PL_TIME_TEXT(a->goal), PL_TIME_TEXT(ample->bound),
+                            PL_TIME_TEXT(ample->makespan));
+    else
+        rc = pl_figures_add(f, "goal", a->goal, "s",
+                            "%s: within 1 %% of the %s the kernel takes with every slot free "
+                            "when needed; its bound %s is out of reach by buffering alone",
+                            PL_TIME_TEXT(a->goal), PL_TIME_TEXT(ample->makespan),
+                            PL_TIME_TEXT(ample->bound));
+    for (uint32_t b = 0; b < p->nbuffers && rc == 0; b++) {
+        const struct search *s = &a->s[b];
+        char name[128], below[128] = "";
+        snprintf(name, sizeof name, "depth %s", p->buffers[b].name);
+        if (s->lo > 0)
+            snprintf(below, sizeof below, ", %s with %u", PL_TIME_TEXT(s->at_lo), s->lo);
+        rc = pl_figures_add(f, name, s->hi, "",
+                            "%u slot%s of %s in %s (configured %u): %s with %u%s%s", s->hi,
+                            s->hi == 1 ? "" : "s", PL_SIZE_TEXT(p->buffers[b].size),
+                            pl_onchip_name(p->buffers[b].memory), p->buffers[b].depth,
+                            PL_TIME_TEXT(s->hi_tried ? s->at_hi : ample->makespan), s->hi, below,
+                            p->nbuffers > 1 ? " (the other buffers deep)" : "");
+    }
+    return rc;
+}
+
+static int together(struct advice *a, pl_figures *f, pl_diag *d)
+{
+    struct probe pb = {.buffer = -1};
+    for (uint32_t b = 0; b < a->p->nbuffers; b++)
+        pb.depth[b] = a->s[b].hi;
+    int rc = try_all(a, &pb, 1, d);
+    if (rc != 0)
+        return rc;
+    char room[512];
+    bool fits = fit(a, room, sizeof room);
+    double t = pb.result.makespan;
+    rc = pl_figures_add(f, "depths together", t, "s",
+                        "%s with every buffer at its depth (%s the goal); %s: %s", PL_TIME_TEXT(t),
+                        t <= a->goal ? "within" : "beyond", room,
+                        fits ? "they fit" : "they do not fit on chip");
+    return rc == 0 ? 0 : pl_diag_set(d, rc, "out of memory");
+}
+
+int pl_tile_advise(pl_lowering *l, const pl_trier *t, pl_diag *d)
+{
+    const pl_tile_program *p = l->kept;
+    if (!p || p->nbuffers == 0)
+        return 0;
+    if (p->sync != PL_TILE_EVENT) {
+        int rc = pl_figures_add(&l->figures, "depths", 0, "",
+                                "not searched with %s, where a deeper buffer also changes "
+                                "what a consumer waits for; set tile.sync=event to search",
+                                pl_tile_variant_name(p, PL_TILE_PIPELINED));
+        return rc == 0 ? 0 : pl_diag_set(d, rc, "out of memory");
+    }
+    struct advice a = {.p = p, .t = t};
+    pl_tile_period pr;
+    pl_tile_period_compute(p, &pr);
+    for (uint32_t b = 0; b < p->nbuffers; b++) {
+        uint64_t need = (pr.tiles + p->buffers[b].span - 1) / p->buffers[b].span;
+        a.ample[b] = need < 1 ? 1 : need > UINT32_MAX / 4 ? UINT32_MAX / 4 : (uint32_t)need;
+        a.s[b] = (struct search){.lo = 0, .hi = a.ample[b], .at_lo = NAN, .at_hi = NAN};
+    }
+    pl_trial ample = {0};
+    int rc = first_round(&a, &pr, &ample, d);
+    if (rc == 0)
+        rc = search_rounds(&a, d);
+    if (rc == 0)
+        rc = depth_figures(&a, &ample, &l->figures);
+    if (rc == PL_ENOMEM)
+        return pl_diag_set(d, rc, "out of memory");
+    return rc == 0 ? together(&a, &l->figures, d) : rc;
+}

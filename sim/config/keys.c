@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * keys.c — looking keys up in the schema tables, suggesting the nearest valid
+ * key for a misspelt one, and listing every key for `pipelab keys`.
+ *
+ * Tables are static and may refer to themselves, so every walk here keeps a
+ * record of the tables it has entered and never enters one twice: a walk ends
+ * on any schema, however its tables point at each other.
+ */
+#include "sim/config/keys.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const pl_key *pl_keys_find(const pl_key *table, const char *name)
+{
+    for (const pl_key *k = table; k && k->name; k++)
+        if (strcmp(k->name, name) == 0)
+            return k;
+    return NULL;
+}
+
+/* Whether the len bytes at s are all digits: an item number written ".2". */
+static int all_digits(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return len > 0;
+}
+
+/* The entry named by the len bytes at name, which need not be NUL-terminated. */
+static const pl_key *find_n(const pl_key *table, const char *name, size_t len)
+{
+    for (const pl_key *k = table; k && k->name; k++)
+        if (strlen(k->name) == len && memcmp(k->name, name, len) == 0)
+            return k;
+    return NULL;
+}
+
+const pl_key *pl_keys_at(const pl_key *root, const char *path)
+{
+    const pl_key *table = root, *k = NULL;
+    const char *p = path;
+    for (;;) {
+        size_t len = strcspn(p, ".[");
+        int item = k && k->type == PL_KEY_LIST && all_digits(p, len);
+        if (k && (k->flags & PL_KEY_NAMED) && len > 0) {
+            k = table; /* any name: the one entry that says what each value is */
+            table = k->children;
+        } else if (!item) {
+            k = find_n(table, p, len);
+            if (!k)
+                return NULL;
+            table = k->children;
+        }
+        p += len;
+        while (*p == '[') {
+            p = strchr(p, ']');
+            if (!p)
+                return NULL;
+            p++;
+        }
+        if (*p == '\0')
+            return k;
+        if (*p != '.')
+            return NULL;
+        p++;
+    }
+}
+
+/* ---- Nearest key ------------------------------------------------------------ */
+
+/* Names longer than this are not compared: no key is that long, so none is near. */
+#define NAME_MAX_LEN 64
+
+static size_t min3(size_t a, size_t b, size_t c)
+{
+    size_t m = a < b ? a : b;
+    return m < c ? m : c;
+}
+
+/* Edit distance counting insertions, deletions, substitutions and swaps of two adjacent
+ * letters (optimal string alignment), the usual typing mistakes. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > NAME_MAX_LEN || m > NAME_MAX_LEN)
+        return (size_t)-1;
+    /* Three rolling rows of the usual table: i-2, i-1 and i. */
+    size_t rows[3][NAME_MAX_LEN + 1];
+    for (size_t j = 0; j <= m; j++)
+        rows[0][j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t *cur = rows[i % 3], *up = rows[(i - 1) % 3], *up2 = rows[(i + 1) % 3];
+        cur[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            cur[j] = min3(up[j] + 1, cur[j - 1] + 1, up[j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                up2[j - 2] + 1 < cur[j])
+                cur[j] = up2[j - 2] + 1;
+        }
+    }
+    return rows[n % 3][m];
+}
+
+/* How many mistakes still make a name "near": one for short names, a third of the
+ * letters for longer ones, so that `ops` finds `ops` elsewhere but not `dma`. */
+static size_t tolerance(const char *name)
+{
+    size_t t = strlen(name) / 3;
+    return t < 1 ? 1 : t;
+}
+
+/* The entry of table nearest to name and its distance; NULL when the table is empty. */
+static const pl_key *closest(const pl_key *table, const char *name, size_t *dist)
+{
+    const pl_key *best = NULL;
+    *dist = (size_t)-1;
+    for (const pl_key *k = table; k && k->name; k++) {
+        size_t e = distance(name, k->name);
+        if (e < *dist) {
+            *dist = e;
+            best = k;
+        }
+    }
+    return best;
+}
+
+const pl_key *pl_keys_nearest_in(const pl_key *table, const char *name)
+{
+    size_t e;
+    const pl_key *k = closest(table, name, &e);
+    return k && e <= tolerance(name) ? k : NULL;
+}
+
+/* Every table reachable from a root, each once, breadth first, with the path of the
+ * mapping it describes ("" for the root, "dispatch.ops[]" for a list's items). Breadth
+ * first gives each table its shortest path and makes suggestions prefer shallow keys. */
+#define MAX_TABLES 64
+#define PATH_LEN   256
+
+struct reach {
+    size_t n;
+    const pl_key *table[MAX_TABLES];
+    char path[MAX_TABLES][PATH_LEN];
+};
+
+static int reached(const struct reach *r, const pl_key *table)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->table[i] == table)
+            return 1;
+    return 0;
+}
+
+static void join(char *out, size_t len, const char *prefix, const char *name, const char *suffix)
+{
+    snprintf(out, len, "%s%s%s%s", prefix, *prefix ? "." : "", name, suffix);
+}
+
+static void reach_all(const pl_key *root, struct reach *r)
+{
+    r->n = 0;
+    r->table[r->n] = root;
+    r->path[r->n++][0] = '\0';
+    for (size_t i = 0; i < r->n; i++) {
+        for (const pl_key *k = r->table[i]; k->name; k++) {
+            if (!k->children || reached(r, k->children) || r->n == MAX_TABLES)
+                continue;
+            r->table[r->n] = k->children;
+            join(r->path[r->n++], PATH_LEN, r->path[i], k->name,
+                 k->type == PL_KEY_LIST ? "[]" : "");
+        }
+    }
+}
+
+static const char *table_path(const struct reach *r, const pl_key *table)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->table[i] == table)
+            return r->path[i];
+    return "";
+}
+
+const char *pl_keys_nearest(const pl_key *root, const pl_key *table, const char *name, char *buf,
+                            size_t len)
+{
+    static const size_t none = (size_t)-1;
+    struct reach r;
+    reach_all(root, &r);
+    const pl_key *k = pl_keys_nearest_in(table, name);
+    if (k) {
+        join(buf, len, table_path(&r, table), k->name, "");
+        return buf;
+    }
+    size_t best = none, where = 0;
+    for (size_t i = 0; i < r.n; i++) {
+        size_t e;
+        const pl_key *c = r.table[i] == table ? NULL : closest(r.table[i], name, &e);
+        if (c && e < best && e <= tolerance(name)) {
+            best = e;
+            where = i;
+            k = c;
+        }
+    }
+    if (!k)
+        return NULL;
+    join(buf, len, r.path[where], k->name, "");
+    return buf;
+}
+
+/* ---- Listing ---------------------------------------------------------------- */
+
+static const char *const type_names[] = {
+#define PL_KEY_TYPE_NAME(name, printed) printed,
+    PL_KEY_TYPES(PL_KEY_TYPE_NAME)
+#undef PL_KEY_TYPE_NAME
+};
+
+const char *pl_keys_type_name(pl_key_type t)
+{
+    return type_names[t];
+}
+
+/* One printed line. `help` and `same_as` are borrowed; the rest is built here. */
+struct row {
+    char path[PATH_LEN];
+    const char *type;
+    char unit[256];
+    const char *deflt;
+    const char *help;
+    const char *same_as;
+};
+
+/* The tables being listed, outermost first, with the path each was listed under. */
+struct stack {
+    size_t n;
+    const pl_key *table[MAX_TABLES];
+    const char *path[MAX_TABLES];
+};
+
+struct widths {
+    size_t path, type, unit, deflt;
+};
+
+static void unit_of(const pl_key *k, char *out, size_t len)
+{
+    if (k->type == PL_KEY_ENUM && k->choices)
+        snprintf(out, len, "%s", k->choices);
+    else if ((k->type == PL_KEY_QUANTITY || k->type == PL_KEY_RANDOM) && k->quantity == PL_Q_TIME)
+        snprintf(out, len, "ns, us, ms, s%s%s", k->clock ? ", or cycles of " : "",
+                 k->clock ? k->clock : "");
+    else if (k->type == PL_KEY_QUANTITY || k->type == PL_KEY_RANDOM)
+        snprintf(out, len, "%s", pl_quantity_units(k->quantity));
+    else
+        snprintf(out, len, "-");
+}
+
+static void fill_row(struct row *row, const char *prefix, const pl_key *k)
+{
+    join(row->path, sizeof row->path, prefix, k->name, k->type == PL_KEY_LIST ? "[]" : "");
+    row->type = type_names[k->type];
+    unit_of(k, row->unit, sizeof row->unit);
+    row->deflt = k->deflt ? k->deflt : (k->flags & PL_KEY_REQUIRED) ? "required" : "-";
+    row->help = k->help ? k->help : "";
+    row->same_as = NULL;
+}
+
+static size_t max_size(size_t a, size_t b)
+{
+    return a > b ? a : b;
+}
+
+static void emit(const struct row *row, const struct widths *w, FILE *out)
+{
+    char line[2 * PATH_LEN + 1024];
+    int n = snprintf(line, sizeof line, "%-*s  %-*s  %-*s  %-*s  %s", (int)w->path, row->path,
+                     (int)w->type, row->type, (int)w->unit, row->unit, (int)w->deflt, row->deflt,
+                     row->help);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+    if (row->same_as)
+        len +=
+            (size_t)snprintf(line + len, sizeof line - len, "%s(same keys as %s)",
+                             *row->help ? " " : "", *row->same_as ? row->same_as : "the top level");
+    len = len < sizeof line ? len : sizeof line - 1;
+    /* A key without help would end in the padding of the columns before it. */
+    while (len > 0 && line[len - 1] == ' ')
+        len--;
+    line[len] = '\0';
+    fprintf(out, "%s\n", line);
+}
+
+static const char *on_stack(const struct stack *s, const pl_key *table)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->table[i] == table)
+            return s->path[i];
+    return NULL;
+}
+
+/* Lists one table. With out NULL it only measures the columns into w, so that one walk
+ * sizes the columns and a second prints them. */
+static void list_table(const pl_key *table, const char *prefix, struct stack *s, struct widths *w,
+                       FILE *out)
+{
+    if (s->n == MAX_TABLES)
+        return;
+    s->table[s->n] = table;
+    s->path[s->n++] = prefix;
+    for (const pl_key *k = table; k->name; k++) {
+        struct row row;
+        fill_row(&row, prefix, k);
+        const char *seen = k->children ? on_stack(s, k->children) : NULL;
+        row.same_as = seen;
+        w->path = max_size(w->path, strlen(row.path));
+        w->type = max_size(w->type, strlen(row.type));
+        w->unit = max_size(w->unit, strlen(row.unit));
+        w->deflt = max_size(w->deflt, strlen(row.deflt));
+        if (out)
+            emit(&row, w, out);
+        if (k->children && !seen)
+            list_table(k->children, row.path, s, w, out);
+    }
+    s->n--;
+}
+
+void pl_keys_print(const pl_key *root, FILE *out)
+{
+    struct widths w = {strlen("KEY"), strlen("TYPE"), strlen("UNIT"), strlen("DEFAULT")};
+    struct stack s = {0};
+    list_table(root, "", &s, &w, NULL);
+    struct row header = {.type = "TYPE", .deflt = "DEFAULT", .help = "HELP"};
+    snprintf(header.path, sizeof header.path, "KEY");
+    snprintf(header.unit, sizeof header.unit, "UNIT");
+    emit(&header, &w, out);
+    list_table(root, "", &s, &w, out);
+}

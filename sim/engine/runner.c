@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * runner.c — the analytic engine in process, and one forked child per SimGrid
+ * simulation.
+ *
+ * A graph goes to the analytic engine unless SimGrid is asked for. When the graph
+ * could share a core or a link, the analytic timeline is searched for a moment
+ * where it does; if there is one, the timeline is not what SimGrid would give, and
+ * the graph goes to SimGrid after all (or fails, when the analytic engine was asked
+ * for by name). A SimGrid child runs the engine and writes a fixed header (status, task count,
+ * message) followed by the start, end and release arrays to a pipe, then exits
+ * without running atexit handlers. The parent reads everything before it reaps
+ * the child, so a child never blocks on a full pipe. Invariant: each child
+ * writes exactly one result, and the parent accepts a timeline only when the
+ * header and all three arrays arrived whole.
+ */
+#define _DEFAULT_SOURCE /* strsignal */
+#include "sim/engine/runner.h"
+#include "sim/engine/analytic.h"
+#include "sim/graph/check.h"
+#include "sim/engine/simgrid.h"
+#include "sim/common/pool.h"
+#include "sim/engine/sharing.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct header {
+    int32_t rc;
+    uint32_t ntasks;
+    char msg[PL_DIAG_MAX];
+};
+
+static _Noreturn void child_main(const pl_graph *g, int fd)
+{
+    pl_pool_child_signals();
+    pl_timeline tl;
+    pl_diag d;
+    pl_diag_init(&d);
+    struct header h;
+    memset(&h, 0, sizeof h);
+    h.ntasks = pl_graph_task_count(g);
+    h.rc = pl_timeline_init(&tl, h.ntasks);
+    if (h.rc == 0)
+        h.rc = pl_simgrid_run(g, &tl, &d);
+    else
+        pl_diag_set(&d, h.rc, "out of memory for the timeline");
+    snprintf(h.msg, sizeof h.msg, "%s", d.msg);
+    size_t bytes = (size_t)h.ntasks;
+    int bad = pl_pool_write_all(fd, &h, sizeof h);
+    if (!bad && h.rc != PL_ENOMEM)
+        bad = pl_pool_write_all(fd, tl.start, bytes * sizeof *tl.start) ||
+              pl_pool_write_all(fd, tl.end, bytes * sizeof *tl.end) ||
+              pl_pool_write_all(fd, tl.release, bytes * sizeof *tl.release);
+    close(fd);
+    _exit(bad ? 3 : 0);
+}
+
+struct child {
+    pid_t pid;
+    int fd;
+};
+
+/* Forks a child that simulates g into c. The child first frees the parent's lists of
+ * children (kids, which), which it inherited and will never use. */
+static int spawn(const pl_graph *g, struct child *kids, size_t *which, struct child *c,
+                 pl_diag *d)
+{
+    pid_t pid;
+    int fd;
+    int rc = pl_pool_fork(&pid, &fd, d);
+    if (rc != 0)
+        return rc;
+    if (pid == 0) {
+        free(kids);
+        free(which);
+        child_main(g, fd);
+    }
+    c->pid = pid;
+    c->fd = fd;
+    return 0;
+}
+
+/* Reads the child's result into tl and reaps it. */
+static int collect(const pl_graph *g, struct child *c, pl_timeline *tl, pl_diag *d)
+{
+    struct header h;
+    int rc = 0;
+    bool whole = pl_pool_read_all(c->fd, &h, sizeof h) == 0 && h.ntasks == pl_graph_task_count(g);
+    if (whole && h.rc != PL_ENOMEM) {
+        size_t n = h.ntasks;
+        whole = pl_pool_read_all(c->fd, tl->start, n * sizeof *tl->start) == 0 &&
+                pl_pool_read_all(c->fd, tl->end, n * sizeof *tl->end) == 0 &&
+                pl_pool_read_all(c->fd, tl->release, n * sizeof *tl->release) == 0;
+    }
+    close(c->fd);
+    int ws = 0;
+    while (waitpid(c->pid, &ws, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFSIGNALED(ws)) {
+        char sig[32];
+        return pl_diag_set(d, PL_ECHILD, "the simulation of the %s graph was killed by %s (%s)",
+                           pl_graph_name(g), pl_pool_signal_name(WTERMSIG(ws), sig, sizeof sig),
+                           strsignal(WTERMSIG(ws)));
+    }
+    if (!whole)
+        return pl_diag_set(d, PL_ECHILD,
+                           "the simulation of the %s graph ended without a result (exit %d)",
+                           pl_graph_name(g), WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
+    pl_timeline_seal(tl);
+    tl->engine = PL_ENGINE_SIMGRID;
+    if (h.rc != 0) {
+        d->code = h.rc;
+        memcpy(d->msg, h.msg, sizeof d->msg);
+        d->msg[sizeof d->msg - 1] = '\0';
+        rc = h.rc;
+    }
+    return rc;
+}
+
+/* Tries the analytic engine on g; *exact says whether its timeline stands. When it does
+ * not, tl->engine_why says why SimGrid must run it. */
+static int try_analytic(const pl_graph *g, pl_timeline *tl, pl_engine_kind engine, bool *exact,
+                        pl_diag *d)
+{
+    char why[PL_ENGINE_WHY_MAX];
+    bool possible = pl_sharing_possible(g, why, sizeof why), found = false;
+    int rc = pl_analytic_run(g, tl, d);
+    if (rc == 0 && possible && pl_sharing_found(g, tl, &found, why, sizeof why) != 0)
+        rc = pl_diag_set(d, PL_ENOMEM, "out of memory looking for shared resources");
+    if (rc != 0)
+        return rc;
+    *exact = !found;
+    snprintf(tl->engine_why, sizeof tl->engine_why, "%s", why);
+    tl->engine = found ? PL_ENGINE_SIMGRID : PL_ENGINE_ANALYTIC;
+    if (found && engine == PL_ENGINE_ANALYTIC)
+        return pl_diag_set(d, PL_ECONFIG,
+                           "the analytic engine is not exact for the %s graph: %s, which only "
+                           "SimGrid models (engine: simgrid or auto)",
+                           pl_graph_name(g), why);
+    return 0;
+}
+
+/* Runs the graphs marked in `simgrid`, each in its own child, at most `width` at once. */
+static int run_children(const pl_graph *const *graphs, pl_timeline *tls, const bool *simgrid,
+                        size_t n, size_t width, pl_diag *d)
+{
+    struct child *kids = calloc(n + 1, sizeof *kids);
+    size_t *which = calloc(n + 1, sizeof *which);
+    if (!kids || !which) {
+        free(kids);
+        free(which);
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (simgrid[i])
+            which[m++] = i;
+    int first_rc = 0;
+    pl_diag tmp;
+    size_t started = 0, done = 0;
+    while (done < m) {
+        while (started < m && started - done < width && first_rc == 0) {
+            pl_diag_init(&tmp);
+            int rc = spawn(graphs[which[started]], kids, which, &kids[started], &tmp);
+            if (rc != 0) {
+                first_rc = rc;
+                *d = tmp;
+                break;
+            }
+            started++;
+        }
+        if (done == started)
+            break;
+        pl_diag_init(&tmp);
+        int rc = collect(graphs[which[done]], &kids[done], &tls[which[done]], &tmp);
+        if (rc != 0 && first_rc == 0) {
+            first_rc = rc;
+            *d = tmp;
+        }
+        done++;
+    }
+    free(kids);
+    free(which);
+    return first_rc;
+}
+
+int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n, int jobs,
+                       pl_engine_kind engine, pl_diag *d)
+{
+    /* Zeroed first, so that pl_timeline_fini is safe on all of them whatever fails. */
+    memset(tls, 0, n * sizeof *tls);
+    for (size_t i = 0; i < n; i++)
+        if (pl_timeline_init(&tls[i], pl_graph_task_count(graphs[i])) != 0)
+            return pl_diag_set(d, PL_ENOMEM, "out of memory for a timeline");
+    for (size_t i = 0; i < n; i++) {
+        int rc = pl_check_graph(graphs[i], d);
+        if (rc != 0)
+            return rc;
+    }
+    bool *simgrid = calloc(n + 1, sizeof *simgrid);
+    if (!simgrid)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        bool exact = false;
+        if (engine != PL_ENGINE_SIMGRID)
+            rc = try_analytic(graphs[i], &tls[i], engine, &exact, d);
+        else
+            snprintf(tls[i].engine_why, sizeof tls[i].engine_why, "as asked (engine: simgrid)");
+        simgrid[i] = !exact;
+    }
+    if (rc == 0)
+        rc = run_children(graphs, tls, simgrid, n, jobs < 1 ? n : (size_t)jobs, d);
+    free(simgrid);
+    return rc;
+}

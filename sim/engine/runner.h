@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * runner.h — picks an engine for each graph and runs it.
+ *
+ * The analytic engine runs in the calling process. SimGrid allows one engine per
+ * process, so every SimGrid simulation runs in a child process that sends its
+ * timeline back over a pipe; several graphs may run at once, one child each.
+ */
+#ifndef PL_RUNNER_H
+#define PL_RUNNER_H
+
+#include "sim/common/error.h"
+#include "sim/graph/graph.h"
+#include "sim/graph/timeline.h"
+
+/*
+ * Checks and executes n finalized graphs (borrowed) and fills tls[i] (initialised here;
+ * the caller calls pl_timeline_fini on each, also on failure), with each timeline's
+ * engine and why it ran. `engine` says which engine: SIMGRID always; ANALYTIC where it
+ * is exact (sharing.h), and a failure elsewhere; AUTO the analytic engine where it is
+ * exact and SimGrid elsewhere. SimGrid runs each graph in its own child process, at most
+ * `jobs` at a time (jobs < 1 means n). Returns 0, or the first failure in graph order:
+ * PL_EDEADLOCK (a cycle found before simulating, or a deadlock while simulating; the
+ * diagnostic names the waiting units), PL_ECONFIG (the analytic engine was asked for
+ * and is not exact: the diagnostic says which resource is shared), PL_ECHILD (a child
+ * died; the diagnostic names the signal), PL_EIO, PL_ENOMEM.
+ */
+int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n, int jobs,
+                       pl_engine_kind engine, pl_diag *d);
+
+#endif

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * bound.c — lower bounds on the makespan from the graph's structure.
+ *
+ * Two passes over the tasks in a topological order of the edges (unit order left
+ * out, as the bound must hold whatever the units do): forward, est[t] is the
+ * earliest t can start; backward, after[t] is the longest chain that must follow
+ * t's end and q[t] the longest chain from t's start to the end of the graph.
+ * Each term is a time no schedule can beat, so their maximum is a lower bound.
+ * Durations are times alone (work plus bytes over the narrowest link), except in
+ * the host term, where only work occupies cores.
+ */
+#include "sim/measure/bound.h"
+#include "sim/graph/check.h"
+#include "sim/common/error.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[] = {
+#define PL_BOUND_NAME(name, spelled) spelled,
+    PL_BOUND_KINDS(PL_BOUND_NAME)
+#undef PL_BOUND_NAME
+};
+
+const char *pl_bound_kind_name(pl_bound_kind k)
+{
+    return kind_names[k];
+}
+
+/* Task order that puts every edge's source first. Task ids already do when every edge
+ * points backward (the usual case); otherwise the check's order, which also keeps each
+ * unit's tasks in order. */
+static int topo_order(const pl_graph *g, uint32_t *order)
+{
+    uint32_t n = pl_graph_task_count(g);
+    for (uint32_t t = 0; t < n; t++)
+        order[t] = t;
+    return pl_graph_edges_backward(g) ? 0 : pl_check_order(g, order);
+}
+
+struct chains {
+    double *est;   /* earliest start */
+    double *after; /* longest chain after the end */
+    double *q;     /* longest chain from the start to the end of the graph */
+};
+
+static void forward(const pl_graph *g, const uint32_t *order, struct chains *c)
+{
+    uint32_t n = pl_graph_task_count(g);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t t = order[i], first, cnt;
+        double est = 0;
+        pl_graph_task_edges(g, t, &first, &cnt);
+        for (uint32_t e = first; e < first + cnt; e++) {
+            const pl_edge *ed = pl_graph_edge(g, e);
+            double took = ed->at == PL_AT_END ? pl_graph_task_alone(g, ed->src) : 0;
+            est = fmax(est, c->est[ed->src] + took);
+        }
+        c->est[t] = est;
+    }
+}
+
+static void backward(const pl_graph *g, const uint32_t *order, struct chains *c)
+{
+    uint32_t n = pl_graph_task_count(g);
+    /* q starts as the chains through START edges; after as those through END edges. */
+    memset(c->after, 0, (size_t)n * sizeof *c->after);
+    memset(c->q, 0, (size_t)n * sizeof *c->q);
+    for (uint32_t i = n; i-- > 0;) {
+        uint32_t t = order[i], first, cnt;
+        c->q[t] = fmax(c->q[t], pl_graph_task_alone(g, t) + c->after[t]);
+        pl_graph_task_edges(g, t, &first, &cnt);
+        for (uint32_t e = first; e < first + cnt; e++) {
+            const pl_edge *ed = pl_graph_edge(g, e);
+            double *into = ed->at == PL_AT_END ? &c->after[ed->src] : &c->q[ed->src];
+            *into = fmax(*into, c->q[t]);
+        }
+    }
+}
+
+static void consider(pl_bound *b, pl_bound_kind kind, uint32_t which, double head, double work,
+                     double tail)
+{
+    double total = head + work + tail;
+    if (total > b->makespan) {
+        *b = (pl_bound){total, kind, which, head, work, tail, b->critical_path};
+    }
+}
+
+static void unit_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
+{
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
+        uint32_t n;
+        const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+        if (n == 0)
+            continue;
+        double work = 0;
+        for (uint32_t i = 0; i < n; i++)
+            work += pl_graph_task_alone(g, tasks[i]);
+        consider(b, PL_BOUND_UNIT, u, c->est[tasks[0]], work, c->after[tasks[n - 1]]);
+    }
+}
+
+static void place_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
+{
+    for (uint32_t p = 0; p < pl_graph_place_count(g); p++) {
+        if (pl_graph_place_kind(g, p) != PL_PLACE_HOST)
+            continue;
+        double work = 0, head = INFINITY, tail = INFINITY;
+        for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
+            uint32_t n;
+            const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+            if (pl_graph_unit_place(g, u) != p || n == 0)
+                continue;
+            /* Work, not time alone: moving bytes takes no core. */
+            for (uint32_t i = 0; i < n; i++)
+                work += pl_graph_task_work(g, tasks[i]);
+            head = fmin(head, c->est[tasks[0]]);
+            tail = fmin(tail, c->after[tasks[n - 1]]);
+        }
+        if (isfinite(head))
+            consider(b, PL_BOUND_PLACE, p, head, work / pl_graph_place_cores(g, p), tail);
+    }
+}
+
+/* Per link, over the tasks that move bytes across it: all their bytes, the earliest any
+ * of them can begin moving bytes (after its earliest start and its latency), and the
+ * shortest chain that must follow one of them. The last of those transfers to finish
+ * ends no earlier than head + bytes / bandwidth, and one of them is the last. */
+struct link_load {
+    double bytes, head, tail;
+};
+
+static void load_unit(const pl_graph *g, const struct chains *c, uint32_t u, struct link_load *load)
+{
+    uint32_t n, nroute;
+    const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+    const uint32_t *route = pl_graph_unit_route(g, u, &nroute);
+    for (uint32_t i = 0; i < n && nroute > 0; i++) {
+        uint32_t t = tasks[i];
+        double bytes = pl_graph_task_bytes(g, t);
+        if (bytes <= 0)
+            continue;
+        for (uint32_t k = 0; k < nroute; k++) {
+            struct link_load *l = &load[route[k]];
+            l->bytes += bytes;
+            l->head = fmin(l->head, c->est[t] + pl_graph_task_work(g, t));
+            l->tail = fmin(l->tail, c->after[t]);
+        }
+    }
+}
+
+static int link_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
+{
+    uint32_t nlinks = pl_graph_link_count(g);
+    if (nlinks == 0)
+        return 0;
+    struct link_load *load = malloc((size_t)nlinks * sizeof *load);
+    if (!load)
+        return PL_ENOMEM;
+    for (uint32_t l = 0; l < nlinks; l++)
+        load[l] = (struct link_load){0, INFINITY, INFINITY};
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
+        load_unit(g, c, u, load);
+    for (uint32_t l = 0; l < nlinks; l++)
+        if (load[l].bytes > 0)
+            consider(b, PL_BOUND_LINK, l, load[l].head,
+                     load[l].bytes / pl_graph_link_bandwidth(g, l), load[l].tail);
+    free(load);
+    return 0;
+}
+
+int pl_bound_compute(const pl_graph *g, pl_bound *out)
+{
+    uint32_t n = pl_graph_task_count(g);
+    uint32_t *order = malloc(((size_t)n + 1) * sizeof *order);
+    struct chains c = {malloc(((size_t)n + 1) * sizeof(double)),
+                       malloc(((size_t)n + 1) * sizeof(double)),
+                       malloc(((size_t)n + 1) * sizeof(double))};
+    int rc = PL_ENOMEM;
+    if (order && c.est && c.after && c.q)
+        rc = topo_order(g, order);
+    if (rc == 0) {
+        forward(g, order, &c);
+        backward(g, order, &c);
+        memset(out, 0, sizeof *out);
+        for (uint32_t t = 0; t < n; t++)
+            out->critical_path = fmax(out->critical_path, c.q[t] + c.est[t]);
+        consider(out, PL_BOUND_CRITICAL_PATH, 0, 0, out->critical_path, 0);
+        unit_terms(g, &c, out);
+        place_terms(g, &c, out);
+        rc = link_terms(g, &c, out);
+    }
+    free(order);
+    free(c.est);
+    free(c.after);
+    free(c.q);
+    return rc;
+}

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * trace.c — the run's timeline as a Chrome trace, streamed one event per line.
+ *
+ * A trace can hold millions of events, so it is never built in memory: events are
+ * printed as they are found, unit by unit in graph order, and within a unit in time
+ * order. Invariant: every time is rounded once to integer picoseconds and printed
+ * from that integer in exact decimal microseconds, and a duration is the difference
+ * of two rounded times, so an event of a thread ends at or before the next one
+ * begins, as the tasks of a unit do. Strings are escaped here (put_escaped), the
+ * closing metadata is built with jansson.
+ */
+#include "sim/report/trace.h"
+
+#include "sim/report/parts.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* Seconds to picoseconds, the one rounding every time in the trace goes through. */
+static int64_t ps(double seconds)
+{
+    return (int64_t)llround(seconds * 1e12);
+}
+
+/* Picoseconds as microseconds in exact decimal, without trailing zeros: "2", "3.5". */
+static void put_us(FILE *out, int64_t t)
+{
+    assert(t >= 0);
+    int64_t whole = t / 1000000, frac = t % 1000000;
+    if (frac == 0) {
+        fprintf(out, "%" PRId64, whole);
+        return;
+    }
+    int digits = 6;
+    while (frac % 10 == 0) {
+        frac /= 10;
+        digits--;
+    }
+    fprintf(out, "%" PRId64 ".%0*" PRId64, whole, digits, frac);
+}
+
+/* ---- Strings ------------------------------------------------------------------ */
+
+/* The length of the well-formed UTF-8 sequence at s (RFC 3629), or 0 when there is
+ * none. The second byte's range rules out overlong forms, surrogates and code points
+ * past U+10FFFF; the terminating NUL fails every continuation test, so s is never read
+ * past its end. */
+static int utf8_length(const unsigned char *s)
+{
+    unsigned c = s[0];
+    int n = c < 0x80 ? 1 : c < 0xc2 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;
+    unsigned lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+    unsigned hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+    for (int i = 1; i < n; i++) {
+        unsigned b = s[i];
+        if (b < (i == 1 ? lo : 0x80) || b > (i == 1 ? hi : 0xbf))
+            return 0;
+    }
+    return n;
+}
+
+/* The inside of a JSON string: quote, backslash and control characters escaped, bytes
+ * that are not UTF-8 replaced by U+FFFD, so that the trace stays valid JSON whatever a
+ * scenario calls its ops. */
+static void put_escaped(FILE *out, const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    while (*s) {
+        int n = utf8_length(s);
+        if (n == 0) {
+            fputs("\\ufffd", out);
+            n = 1;
+        } else if (*s == '"' || *s == '\\') {
+            fprintf(out, "\\%c", *s);
+        } else if (*s < 0x20) {
+            fprintf(out, "\\u%04x", *s);
+        } else {
+            fwrite(s, 1, (size_t)n, out);
+        }
+        s += n;
+    }
+}
+
+static void put_string(FILE *out, const char *text)
+{
+    fputc('"', out);
+    put_escaped(out, text);
+    fputc('"', out);
+}
+
+/* ---- Events ------------------------------------------------------------------- */
+
+/* Starts the next event on a line of its own, after a comma for all but the first. */
+struct writer {
+    FILE *out;
+    int events;
+};
+
+static FILE *next_event(struct writer *w)
+{
+    fputs(w->events++ ? ",\n{" : "\n{", w->out);
+    return w->out;
+}
+
+static void metadata(struct writer *w, const char *what, uint32_t pid, uint32_t tid,
+                     const char *name, uint32_t sort_index)
+{
+    FILE *out = next_event(w);
+    fprintf(out,
+            "\"name\":\"%s_name\",\"ph\":\"M\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32
+            ",\"args\":{\"name\":",
+            what, pid, tid);
+    put_string(out, name);
+    fputs("}}", out);
+    out = next_event(w);
+    fprintf(out,
+            "\"name\":\"%s_sort_index\",\"ph\":\"M\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32
+            ",\"args\":{\"sort_index\":%" PRIu32 "}}",
+            what, pid, tid, sort_index);
+}
+
+/* Processes are places and threads are units, both numbered from 1 (Perfetto treats
+ * pid 0 specially) and sorted in graph order. */
+static void names(struct writer *w, const pl_graph *g)
+{
+    for (uint32_t p = 0; p < pl_graph_place_count(g); p++)
+        metadata(w, "process", p + 1, 0, pl_graph_place_name(g, p), p);
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
+        metadata(w, "thread", pl_graph_unit_place(g, u) + 1, u + 1, pl_graph_unit_name(g, u), u);
+}
+
+/* The fields every X event of unit u has, up to its args. */
+static void span(FILE *out, const char *cat, const pl_graph *g, uint32_t u, int64_t from,
+                 int64_t to)
+{
+    fprintf(out,
+            ",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":", cat,
+            pl_graph_unit_place(g, u) + 1, u + 1);
+    put_us(out, from);
+    fputs(",\"dur\":", out);
+    put_us(out, to - from);
+}
+
+/* What set the task's start: the kind of its release edge when that edge came after the
+ * unit's previous task ended, else the unit's order, or nothing for a first task without
+ * edges. */
+static const char *released_by(const pl_run *run, uint32_t t)
+{
+    if (pl_metrics_released_by_edge(run->graph, run->tl, t))
+        return pl_edge_kind_name(pl_graph_edge(run->graph, run->tl->release[t])->kind);
+    return pl_graph_task_prev(run->graph, t) != PL_NO_EDGE ? "unit order" : "none";
+}
+
+static void task_event(struct writer *w, const pl_run *run, uint32_t u, uint32_t t)
+{
+    const pl_graph *g = run->graph;
+    FILE *out = next_event(w);
+    const char *label = pl_graph_task_label(g, t);
+    uint32_t item = pl_graph_task_item(g, t);
+    fputs("\"name\":\"", out);
+    put_escaped(out, label);
+    fprintf(out, " #%" PRIu32 "\"", item);
+    span(out, "task", g, u, ps(run->tl->start[t]), ps(run->tl->end[t]));
+    fputs(",\"args\":{\"op\":", out);
+    put_string(out, label);
+    fprintf(out, ",\"item\":%" PRIu32 ",\"work_us\":", item);
+    put_us(out, ps(pl_graph_task_alone(g, t)));
+    fputs(",\"released_by\":", out);
+    put_string(out, released_by(run, t));
+    fputs("}}", out);
+}
+
+/* The gap before task t, when it is longer than the noise threshold of the metrics and
+ * at least a picosecond, named by the cause that ended it. */
+static void bubble_event(struct writer *w, const pl_run *run, uint32_t u, uint32_t t)
+{
+    const pl_graph *g = run->graph;
+    const pl_timeline *tl = run->tl;
+    uint32_t prev = pl_graph_task_prev(g, t);
+    double eps = pl_metrics_noise(tl->makespan);
+    if (prev == PL_NO_EDGE || tl->start[t] - tl->end[prev] <= eps)
+        return;
+    int64_t from = ps(tl->end[prev]), to = ps(tl->start[t]);
+    if (to <= from)
+        return;
+    uint32_t e = tl->release[t];
+    pl_edge_kind k = e == PL_NO_EDGE ? PL_EDGE_KIND_COUNT : (pl_edge_kind)pl_graph_edge(g, e)->kind;
+    FILE *out = next_event(w);
+    fputs("\"name\":\"bubble: ", out);
+    put_escaped(out, e == PL_NO_EDGE ? "none" : pl_edge_cause_name(k));
+    fputc('"', out);
+    span(out, "bubble", g, u, from, to);
+    fputs(",\"args\":{\"cause\":", out);
+    put_string(out, e == PL_NO_EDGE ? "no edge released the task" : pl_edge_cause_help(k));
+    fputs("}}", out);
+}
+
+/* ---- Counters ----------------------------------------------------------------- */
+
+/* When task t became ready: the event of its release edge (the last of its edges), 0
+ * with no edges; never after its start, which rounding could otherwise suggest. */
+static int64_t ready_ps(const pl_run *run, uint32_t t)
+{
+    uint32_t e = run->tl->release[t];
+    int64_t start = ps(run->tl->start[t]), ready = 0;
+    if (e != PL_NO_EDGE) {
+        const pl_edge *ed = pl_graph_edge(run->graph, e);
+        ready = ps(ed->at == PL_AT_START ? run->tl->start[ed->src] : run->tl->end[ed->src]);
+    }
+    return ready < start ? ready : start;
+}
+
+static int by_value(const void *pa, const void *pb)
+{
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+static void counter_event(struct writer *w, const pl_graph *g, uint32_t u, int64_t when,
+                          uint32_t waiting)
+{
+    FILE *out = next_event(w);
+    fputs("\"name\":\"waiting ", out);
+    put_escaped(out, pl_graph_unit_name(g, u));
+    fprintf(out, "\",\"ph\":\"C\",\"pid\":%" PRIu32 ",\"ts\":", pl_graph_unit_place(g, u) + 1);
+    put_us(out, when);
+    fprintf(out, ",\"args\":{\"tasks\":%" PRIu32 "}}", waiting);
+}
+
+/* The number of u's tasks that are ready but not started: a sample at time 0, then one
+ * at every event time where the number changes. Ready times are sorted into `ready`
+ * (room for the unit's tasks); start times are already in order, since a unit runs its
+ * tasks in order. */
+static void waiting_counter(struct writer *w, const pl_run *run, uint32_t u, int64_t *ready)
+{
+    uint32_t n;
+    const uint32_t *tasks = pl_graph_unit_tasks(run->graph, u, &n);
+    for (uint32_t i = 0; i < n; i++)
+        ready[i] = ready_ps(run, tasks[i]);
+    qsort(ready, n, sizeof *ready, by_value);
+    int sampled = n == 0 || ready[0] > 0;
+    if (sampled)
+        counter_event(w, run->graph, u, 0, 0);
+    uint32_t r = 0, s = 0, last = 0;
+    while (s < n) {
+        int64_t start = ps(run->tl->start[tasks[s]]);
+        int64_t now = r < n && ready[r] < start ? ready[r] : start;
+        while (r < n && ready[r] == now)
+            r++;
+        while (s < n && ps(run->tl->start[tasks[s]]) == now)
+            s++;
+        if (!sampled || r - s != last)
+            counter_event(w, run->graph, u, now, r - s);
+        sampled = 1;
+        last = r - s;
+    }
+}
+
+/* ---- The trace ---------------------------------------------------------------- */
+
+static void unit_events(struct writer *w, const pl_run *run, uint32_t u, int64_t *ready)
+{
+    uint32_t n;
+    const uint32_t *tasks = pl_graph_unit_tasks(run->graph, u, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        bubble_event(w, run, u, tasks[i]);
+        task_event(w, run, u, tasks[i]);
+    }
+    waiting_counter(w, run, u, ready);
+}
+
+static uint32_t most_tasks(const pl_graph *g)
+{
+    uint32_t most = 0;
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
+        uint32_t n;
+        pl_graph_unit_tasks(g, u, &n);
+        most = n > most ? n : most;
+    }
+    return most;
+}
+
+static json_t *other_data(const pl_report *r)
+{
+    json_t *o = json_object();
+    o = pl_report_json_with(o, "scenario", pl_report_json_text(r->scenario));
+    o = pl_report_json_with(o, "model", pl_report_json_text(r->model));
+    o = pl_report_json_with(o, "mode", pl_report_json_text(r->mode));
+    o = pl_report_json_with(o, "seed", pl_report_json_unsigned(r->seed));
+    o = pl_report_json_with(o, "makespan_s", pl_report_json_real(r->run.m->makespan));
+    return o;
+}
+
+int pl_trace_write(const pl_report *r, FILE *out, pl_diag *d)
+{
+    const pl_run *run = &r->run;
+    int64_t *ready = malloc(((size_t)most_tasks(run->graph) + 1) * sizeof *ready);
+    json_t *other = other_data(r);
+    if (!ready || !other) {
+        free(ready);
+        json_decref(other);
+        return pl_diag_set(d, PL_ENOMEM, "out of memory while writing the trace");
+    }
+    struct writer w = {out, 0};
+    fputs("{\"traceEvents\":[", out);
+    names(&w, run->graph);
+    for (uint32_t u = 0; u < pl_graph_unit_count(run->graph); u++)
+        unit_events(&w, run, u, ready);
+    fputs("\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":", out);
+    json_dumpf(other, out, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    fputs("}\n", out);
+    free(ready);
+    json_decref(other);
+    return pl_report_flush(out, d, "trace");
+}

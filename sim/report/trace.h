@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * trace.h — the timeline as a Chrome trace (JSON), which Perfetto and
+ * chrome://tracing open.
+ */
+#ifndef PL_TRACE_H
+#define PL_TRACE_H
+
+#include "sim/report/report.h"
+
+/* Writes the run of r as a Chrome trace: one process per place (host or device), one
+ * thread per unit, an X event per task (name "OP #ITEM", args with op, item, work and
+ * the edge that released it), bubbles as X events in category "bubble" named by their
+ * cause, counters of tasks waiting to start on each unit, and metadata with the seed.
+ * Times in microseconds printed from integer picoseconds, so that events of one thread
+ * never overlap. Returns 0 or PL_EIO. */
+int pl_trace_write(const pl_report *r, FILE *out, pl_diag *d);
+
+#endif

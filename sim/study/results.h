@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * results.h — a sweep's results file read back: its header and its rows, each
+ * row known by its point and replication.
+ *
+ * A results file (written by sweep.c, described in docs/sweeps.md) is CSV whose
+ * first two columns are `point` and `rep`, whose swept keys sit between `rep` and
+ * `seed`, whose figures sit between `status` and the last column, `message`. A
+ * row is one line. A sweep killed while it ran leaves whole rows in the order
+ * they finished, and possibly an unfinished last line with no line break; reading
+ * keeps the whole rows and says how many bytes the unfinished line took.
+ */
+#ifndef PL_RESULTS_H
+#define PL_RESULTS_H
+
+#include "sim/common/error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct pl_results_row {
+    size_t point, rep;
+    char *line; /* the row as written, without its line break; owned */
+} pl_results_row;
+
+typedef struct pl_results {
+    char *header; /* the header line, without its line break; owned */
+    size_t nrows;
+    pl_results_row *rows; /* owned */
+    size_t whole;         /* bytes of the file up to the end of its last whole line */
+    size_t unfinished;    /* bytes after it: an unfinished last line, or 0 */
+} pl_results;
+
+/* Reads the results file at path. Fails with PL_EIO (cannot read it), PL_EPARSE (no
+ * header, or a row whose point and rep are not numbers; the diagnostic names file and
+ * line) or PL_ENOMEM. The caller frees r with pl_results_fini, also after a failure. */
+int pl_results_load(const char *path, pl_results *r, pl_diag *d);
+void pl_results_fini(pl_results *r);
+
+/* Sorts the rows by point, then replication. Fails with PL_EPARSE when two rows have the
+ * same point and replication (the diagnostic names them and `path`). */
+int pl_results_sort(pl_results *r, const char *path, pl_diag *d);
+
+/* Writes header and rows to path, whole or not at all (output.h). */
+int pl_results_write(const pl_results *r, const char *path, pl_diag *d);
+
+/*
+ * Writes the summary of sorted results as CSV: one row per point with its swept keys, the
+ * replications it has (`reps`) and how many ran (`ok`), then for every figure F the mean,
+ * sample standard deviation and 95 % Student-t confidence interval of the rows that ran:
+ * F_mean, F_sd, F_ci_low, F_ci_high (stats.h; empty where no row has a value, sd and
+ * interval empty with one value). Fails with PL_EPARSE (a header without the columns
+ * rep, seed, status and message, or a row with fewer fields; naming `path`), PL_ENOMEM or
+ * PL_EIO.
+ */
+int pl_results_summary(const pl_results *r, const char *path, FILE *out, pl_diag *d);
+
+#endif

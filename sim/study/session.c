@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * session.c — a scenario from file to report.
+ *
+ * The session owns everything the report points to: config, graphs, timelines,
+ * metrics and bounds. When the scenario's mode is its own baseline, the baseline
+ * is the same run, simulated once.
+ */
+#include "sim/study/session.h"
+#include "models/model.h"
+#include "sim/engine/runner.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct measured {
+    pl_timeline tl;
+    pl_metrics m;
+    pl_bound bound;
+    bool have_tl, have_m;
+};
+
+struct pl_session {
+    pl_config *cfg;
+    pl_lowering lowering;
+    struct measured run, base;
+    pl_report report;
+    bool lowered, ran;
+    bool no_advice;
+    bool one_at_a_time;
+    pl_session_times times;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int pl_session_open(const char *scenario, const char *const *sets, size_t nsets,
+                    pl_session **out, pl_diag *d)
+{
+    pl_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    int rc = pl_config_load(scenario, sets, nsets, pl_scenario_keys, &s->cfg, d);
+    if (rc != 0) {
+        free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+static void measured_fini(struct measured *m)
+{
+    if (m->have_tl)
+        pl_timeline_fini(&m->tl);
+    if (m->have_m)
+        pl_metrics_fini(&m->m);
+}
+
+void pl_session_destroy(pl_session *s)
+{
+    if (!s)
+        return;
+    measured_fini(&s->run);
+    measured_fini(&s->base);
+    pl_lowering_fini(&s->lowering);
+    pl_config_destroy(s->cfg);
+    free(s);
+}
+
+void pl_session_skip_advice(pl_session *s)
+{
+    s->no_advice = true;
+}
+
+void pl_session_one_at_a_time(pl_session *s)
+{
+    s->one_at_a_time = true;
+}
+
+const pl_config *pl_session_config(const pl_session *s)
+{
+    return s->cfg;
+}
+
+static int lower(pl_session *s, pl_diag *d)
+{
+    const char *name = pl_config_str(s->cfg, "model");
+    const pl_model *model = pl_model_find(name);
+    if (!model) {
+        const pl_node *n = pl_config_get(s->cfg, "model");
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), "model", "no model named '%s'", name);
+    }
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!rng)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    gsl_rng_set(rng, (unsigned long)pl_config_int(s->cfg, "seed"));
+    int rc = model->lower(s->cfg, rng, &s->lowering, d);
+    gsl_rng_free(rng);
+    return rc;
+}
+
+static pl_engine_kind engine_of(const pl_session *s)
+{
+    return pl_engine_named(pl_config_str(s->cfg, "engine"));
+}
+
+static int simulate(pl_session *s, pl_diag *d)
+{
+    const pl_graph *graphs[2] = {s->lowering.run, s->lowering.baseline};
+    pl_timeline tls[2];
+    size_t n = s->lowering.baseline ? 2 : 1;
+    int rc = pl_runner_simulate(graphs, tls, n, s->one_at_a_time ? 1 : (int)n, engine_of(s), d);
+    s->run.tl = tls[0];
+    s->run.have_tl = true;
+    if (n == 2) {
+        s->base.tl = tls[1];
+        s->base.have_tl = true;
+    }
+    return rc;
+}
+
+static int measure(const pl_graph *g, struct measured *m, pl_diag *d)
+{
+    int rc = pl_metrics_compute(g, &m->tl, &m->m);
+    m->have_m = rc == 0;
+    if (rc == 0)
+        rc = pl_bound_compute(g, &m->bound);
+    if (rc != 0)
+        return pl_diag_set(d, rc, "out of memory measuring the %s run", pl_graph_name(g));
+    return 0;
+}
+
+/* The trier offered to a model's advice: each graph executed by the session's engine
+ * (SimGrid graphs in their own children, all at once), and its bound computed. */
+static int try_graphs(void *ctx, const pl_graph *const *graphs, size_t n, pl_trial *out,
+                      pl_diag *d)
+{
+    const pl_session *s = ctx;
+    pl_timeline *tls = calloc(n + 1, sizeof *tls);
+    if (!tls)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    int rc = pl_runner_simulate(graphs, tls, n, 0, engine_of(s), d);
+    for (size_t i = 0; i < n; i++) {
+        pl_bound b;
+        if (rc == 0 && pl_bound_compute(graphs[i], &b) != 0)
+            rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+        if (rc == 0)
+            out[i] = (pl_trial){tls[i].makespan, b.makespan};
+        pl_timeline_fini(&tls[i]);
+    }
+    free(tls);
+    return rc;
+}
+
+static int advise(pl_session *s, pl_diag *d)
+{
+    const pl_model *model = pl_model_find(pl_config_str(s->cfg, "model"));
+    if (s->no_advice || !model || !model->advise)
+        return 0;
+    pl_trier t = {try_graphs, s};
+    return model->advise(&s->lowering, &t, d);
+}
+
+static void fill_report(pl_session *s)
+{
+    pl_report *r = &s->report;
+    const pl_node *name = pl_config_get(s->cfg, "name");
+    r->scenario = pl_config_file(s->cfg);
+    r->name = name ? pl_node_str(name) : NULL;
+    r->model = pl_config_str(s->cfg, "model");
+    r->mode = s->lowering.mode;
+    r->baseline_mode = s->lowering.baseline_mode;
+    r->seed = (unsigned long long)pl_config_int(s->cfg, "seed");
+    r->random = s->lowering.random;
+    r->run = (pl_run){s->lowering.run, &s->run.tl, &s->run.m, &s->run.bound};
+    r->baseline = r->run;
+    if (s->lowering.baseline)
+        r->baseline = (pl_run){s->lowering.baseline, &s->base.tl, &s->base.m, &s->base.bound};
+    r->speedup = r->run.m->makespan > 0 ? r->baseline.m->makespan / r->run.m->makespan : 1;
+    r->figures = &s->lowering.figures;
+    r->files = &s->lowering.files;
+    r->predicted = s->lowering.predicted;
+}
+
+int pl_session_lower(pl_session *s, pl_diag *d)
+{
+    if (s->lowered)
+        return 0;
+    double t0 = now_s();
+    int rc = lower(s, d);
+    s->times.lower = now_s() - t0;
+    s->lowered = rc == 0;
+    return rc;
+}
+
+const pl_graph *pl_session_graph(const pl_session *s)
+{
+    return s->lowered ? s->lowering.run : NULL;
+}
+
+const pl_graph *pl_session_baseline_graph(const pl_session *s)
+{
+    return s->lowered ? s->lowering.baseline : NULL;
+}
+
+int pl_session_run(pl_session *s, pl_diag *d)
+{
+    int rc = pl_session_lower(s, d);
+    double t0 = now_s();
+    if (rc == 0)
+        rc = simulate(s, d);
+    double t1 = now_s();
+    if (rc == 0)
+        rc = measure(s->lowering.run, &s->run, d);
+    if (rc == 0 && s->lowering.baseline)
+        rc = measure(s->lowering.baseline, &s->base, d);
+    if (rc == 0)
+        rc = advise(s, d);
+    if (rc == 0) {
+        fill_report(s);
+        s->ran = true;
+    }
+    s->times.execute = t1 - t0;
+    s->times.measure = now_s() - t1;
+    return rc;
+}
+
+const pl_report *pl_session_report(const pl_session *s)
+{
+    return s->ran ? &s->report : NULL;
+}
+
+uint64_t pl_session_tasks(const pl_session *s)
+{
+    uint64_t n = s->lowering.run ? pl_graph_task_count(s->lowering.run) : 0;
+    if (s->lowering.baseline)
+        n += pl_graph_task_count(s->lowering.baseline);
+    return n;
+}
+
+pl_session_times pl_session_timing(const pl_session *s)
+{
+    return s->times;
+}
