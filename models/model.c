@@ -1,36 +1,56 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * model.c — the list of models and the schema of a scenario file.
+ * model.c — the table of models and the schema of a scenario file.
  *
- * A new model is a new entry in `models` and a section in pl_scenario_keys;
- * nothing else in the front end changes.
+ * PL_MODELS lists the models, one line each: its name, by which its folder
+ * (models/NAME/) defines `pl_model_NAME` and its section's keys `pl_NAME_keys`, and
+ * the help of its section. The table, the choices of the `model` key and the
+ * sections of the schema are all made from that list, so adding a model is a
+ * folder and a line here; the layers above find it, its keys and its commands
+ * through the table.
  */
 #include "models/model.h"
-#include "models/dispatch/dispatch.h"
 #include "sim/config/machine.h"
-#include "models/plan/plan.h"
-#include "models/stream/stream.h"
-#include "models/tile/tile.h"
-#include "models/tile/depths.h"
 
 #include <string.h>
 
-static const pl_model models[] = {
-    {"dispatch", "host operator dispatch (InferShape, Resize, Launch) feeding a device stream",
-     pl_dispatch_lower_scenario, NULL},
-    {"tile", "a tiled kernel on accelerator cores (N-buffering, event or barrier sync, SPMD)",
-     pl_tile_lower_scenario, pl_tile_advise},
-    {"stream", "a chain of tasks cut into stages of host threads, frame after frame (StreamPU)",
-     pl_stream_lower_scenario, NULL},
-    {"plan", "a loop of ops on tensor, vector and DMA units, list-scheduled over iterations",
-     pl_plan_lower_scenario, NULL},
+#define PL_MODELS(X)                                                                        \
+    X(dispatch, "the dispatch model's workload and policy")                                 \
+    X(tile, "the tile model's kernel, buffers, sync policy and cores")                      \
+    X(stream, "the stream model's chain, stages, pools, waiting and pinning")               \
+    X(plan, "the plan model's units, buffers, loop body and iterations")
+
+#define DECLARE(name, help)                                                                 \
+    extern const pl_model pl_model_##name;                                                  \
+    extern const pl_key pl_##name##_keys[];
+PL_MODELS(DECLARE)
+#undef DECLARE
+
+static const pl_model *const models[] = {
+#define ENTRY(name, help) &pl_model_##name,
+    PL_MODELS(ENTRY)
+#undef ENTRY
 };
 
 const pl_model *pl_model_find(const char *name)
 {
     for (size_t i = 0; i < sizeof models / sizeof models[0]; i++)
-        if (strcmp(models[i].name, name) == 0)
-            return &models[i];
+        if (strcmp(models[i]->name, name) == 0)
+            return models[i];
+    return NULL;
+}
+
+const pl_model *pl_model_at(size_t i)
+{
+    return i < sizeof models / sizeof models[0] ? models[i] : NULL;
+}
+
+const pl_model_command *pl_model_command_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++)
+        for (const pl_model_command *c = models[i]->commands; c && c->name; c++)
+            if (strcmp(c->name, name) == 0)
+                return c;
     return NULL;
 }
 
@@ -40,12 +60,17 @@ void pl_lowering_fini(pl_lowering *l)
     pl_graph_destroy(l->baseline);
     l->run = l->baseline = NULL;
     pl_figures_fini(&l->figures);
-    pl_attachments_fini(&l->files);
+    pl_tables_fini(&l->tables);
     if (l->kept_free)
         l->kept_free(l->kept);
     l->kept = NULL;
     l->kept_free = NULL;
 }
+
+/* "dispatch|tile|stream|plan": every name after a bar, then the first bar skipped. */
+#define CHOICE(name, help) "|" #name
+static const char model_choices[] = PL_MODELS(CHOICE);
+#undef CHOICE
 
 const pl_key pl_scenario_keys[] = {
     {.name = "name", .type = PL_KEY_STRING, .help = "a title for reports"},
@@ -53,7 +78,7 @@ const pl_key pl_scenario_keys[] = {
     {.name = "base", .type = PL_KEY_BASE,
      .help = "a scenario file this one starts from (relative to this one): its keys, with "
              "those written here in their place; mappings merge key by key, lists do not"},
-    {.name = "model", .type = PL_KEY_ENUM, .flags = PL_KEY_REQUIRED, .choices = "dispatch|tile|stream|plan",
+    {.name = "model", .type = PL_KEY_ENUM, .flags = PL_KEY_REQUIRED, .choices = model_choices + 1,
      .help = "which pipeline the scenario describes"},
     {.name = "seed", .type = PL_KEY_INT, .flags = PL_KEY_NONNEG | PL_KEY_WIDE, .deflt = "1",
      .help = "seed of the random durations; --seed overrides it"},
@@ -64,13 +89,10 @@ const pl_key pl_scenario_keys[] = {
     {.name = "machine", .type = PL_KEY_INCLUDE, .flags = PL_KEY_REQUIRED,
      .children = pl_machine_keys,
      .help = "the machine: a file (relative to the scenario) or a mapping"},
-    {.name = "dispatch", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION,
-     .children = pl_dispatch_keys, .help = "the dispatch model's workload and policy"},
-    {.name = "tile", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION, .children = pl_tile_keys,
-     .help = "the tile model's kernel, buffers, sync policy and cores"},
-    {.name = "stream", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION, .children = pl_stream_keys,
-     .help = "the stream model's chain, stages, pools, waiting and pinning"},
-    {.name = "plan", .type = PL_KEY_MAP, .flags = PL_KEY_SECTION, .children = pl_plan_keys,
-     .help = "the plan model's units, buffers, loop body and iterations"},
+#define SECTION(model, section_help)                                                        \
+    {.name = #model, .type = PL_KEY_MAP, .flags = PL_KEY_SECTION,                           \
+     .children = pl_##model##_keys, .help = section_help},
+    PL_MODELS(SECTION)
+#undef SECTION
     {0},
 };

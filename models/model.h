@@ -1,19 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * model.h — what every pipeline model gives the front end: its name, and a
- * lowering of a loaded scenario into the task graph to simulate and the graph
- * of its baseline (the non-pipelined way of doing the same work).
+ * model.h — the table of models: what every pipeline model gives the layers above
+ * it. A model has a name, a lowering of a loaded scenario into the task graph to
+ * simulate and the graph of its baseline (the non-pipelined way of doing the same
+ * work), optional advice, the keys of its section of a scenario, and optional
+ * commands of its own (`pipelab partition`, `pipelab plan`) that work something out
+ * without simulating.
  *
- * Models see the config, GSL and the graph API; never SimGrid, never argv.
+ * Models see the config, the graph and the measure layers; never SimGrid, never argv,
+ * never a report. What they work out they hand over as data: figures, tables of
+ * values, findings (sim/measure/).
  */
 #ifndef PL_MODEL_H
 #define PL_MODEL_H
 
-#include "sim/config/config.h"
 #include "sim/common/error.h"
-#include "sim/measure/figure.h"
-#include "sim/graph/graph.h"
+#include "sim/config/config.h"
 #include "sim/config/keys.h"
+#include "sim/graph/graph.h"
+#include "sim/measure/figure.h"
+#include "sim/measure/findings.h"
+#include "sim/measure/rows.h"
 
 #include <gsl/gsl_rng.h>
 #include <stdbool.h>
@@ -26,7 +33,7 @@ typedef struct pl_lowering {
     const char *baseline_mode; /* static: e.g. "serial" */
     bool random;               /* whether any duration was drawn at random */
     pl_figures figures;        /* what the model works out analytically (may be empty) */
-    pl_attachments files;      /* tables the model writes beside the reports in -o DIR */
+    pl_tables tables;          /* tables written beside the reports in -o DIR, NAME.csv */
     double predicted;          /* the makespan the model predicts for the run (the plan's);
                                   0 when it predicts none */
     /* What the model keeps for its advice (its loaded workload), freed by kept_free. */
@@ -34,7 +41,7 @@ typedef struct pl_lowering {
     void (*kept_free)(void *kept);
 } pl_lowering;
 
-/* Frees both graphs, the figures and what the model kept. */
+/* Frees both graphs, the figures, the tables and what the model kept. */
 void pl_lowering_fini(pl_lowering *l);
 
 /* What simulating a trial graph gave: its makespan and its analytic bound. */
@@ -43,14 +50,36 @@ typedef struct pl_trial {
     double bound;
 } pl_trial;
 
-/* The front end's offer to a model that advises: simulate n finalized graphs (borrowed)
- * and fill out[i] for each. Fails with the runner's errors (PL_EDEADLOCK, PL_ECHILD,
- * PL_ENOMEM...). */
+/* The offer of the layer above to a model that advises: simulate n finalized graphs
+ * (borrowed) and fill out[i] for each. Fails with the runner's errors (PL_EDEADLOCK,
+ * PL_ECHILD, PL_ENOMEM...). */
 typedef struct pl_trier {
     int (*simulate)(void *ctx, const pl_graph *const *graphs, size_t n, pl_trial *out,
                     pl_diag *d);
     void *ctx;
 } pl_trier;
+
+/* A command of a model's own: pipelab NAME [SCENARIO] [OPTION VALUE]... [--set K=V]...
+ * [--seed N] [--format text|json]. The front parses the command line and hands the
+ * command the values of its options, never argv; the command hands back findings, which
+ * the report layer prints. */
+typedef struct pl_model_command {
+    const char *name;           /* "partition" */
+    const char *usage;          /* its lines of pipelab --help, each ending in a newline */
+    const char *const *options; /* the options of its own, each taking a value ("--cores"),
+                                   ending with NULL */
+    bool scenario_optional;     /* false: the front refuses a command line without a
+                                   scenario; true: check says (pipelab plan --stg FILE) */
+    /* Optional (NULL: anything goes): checks the command line, whether a scenario was
+     * given and the value of each option (values[i] for options[i], NULL when absent).
+     * Fails with PL_EUSAGE (d filled). */
+    int (*check)(bool scenario, const char *const *values, pl_diag *d);
+    /* Works out the findings into out (initialised by the caller, who calls
+     * pl_findings_fini) from the loaded scenario cfg (borrowed; NULL when none was
+     * given) and the option values. Fails with PL_EUSAGE, PL_EPARSE, PL_ECONFIG, PL_EIO
+     * (a file of its own it cannot read), PL_ENOMEM. */
+    int (*run)(const pl_config *cfg, const char *const *values, pl_findings *out, pl_diag *d);
+} pl_model_command;
 
 typedef struct pl_model {
     const char *name;
@@ -63,10 +92,18 @@ typedef struct pl_model {
      * simulations of variants of the lowered workload (l, with what it kept), run through
      * t, and appends it to l->figures. Same failures as t. */
     int (*advise)(pl_lowering *l, const pl_trier *t, pl_diag *d);
+    /* Its own commands, ending with one whose name is NULL; NULL when it has none. */
+    const pl_model_command *commands;
 } pl_model;
 
 /* The model named `name`; NULL when there is none. */
 const pl_model *pl_model_find(const char *name);
+
+/* The i-th model of the table, in the table's order; NULL past the last. */
+const pl_model *pl_model_at(size_t i);
+
+/* The command named `name` of any model; NULL when there is none. */
+const pl_model_command *pl_model_command_find(const char *name);
 
 /* The schema of a whole scenario file: common keys, the machine, and every model's
  * section. */

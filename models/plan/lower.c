@@ -9,7 +9,7 @@
  * list scheduler only ever places a task at the later of the two.
  */
 #include "models/plan/plan.h"
-#include "models/plan/figures.h"
+#include "models/plan/findings.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -264,7 +264,7 @@ int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
     if (!rc)
         rc = pl_plan_figures(&w.loop, &plan, &out->figures);
     if (!rc)
-        rc = pl_plan_attach(&w.loop, &plan, &out->files);
+        rc = pl_plan_tables(&w.loop, &plan, &out->tables);
     if (!rc)
         out->predicted = plan.sched.makespan;
     pl_plan_fini(&plan);

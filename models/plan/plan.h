@@ -21,7 +21,6 @@
 #include "models/plan/make.h"
 
 #include <stdint.h>
-#include <stdio.h>
 
 /* The keys under `plan`. */
 extern const pl_key pl_plan_keys[];
@@ -54,13 +53,9 @@ int pl_plan_make_for(const pl_plan_workload *w, pl_plan *plan, pl_diag *d);
 /* The model's entry (see pl_model.lower). */
 int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d);
 
-/* `pipelab plan SCENARIO`: the plan of the scenario (cfg borrowed) without simulating it:
- * bounds, II, the schedule and the buffer map, as text or one JSON document. Fails with
- * the loading errors, PL_EIO. */
-int pl_plan_command(const pl_config *cfg, bool json, FILE *out, pl_diag *d);
-
-/* `pipelab plan --stg FILE --units P`: schedules the STG graph in `path` on P identical
- * units and prints the schedule beside its bounds. Fails with the reader's errors, PL_EIO. */
-int pl_plan_stg_command(const char *path, uint32_t units, bool json, FILE *out, pl_diag *d);
+/* `pipelab plan SCENARIO` (the plan without simulating it: bounds, II, the schedule and
+ * the buffer map) and `pipelab plan --stg FILE --units P` (a Standard Task Graph
+ * list-scheduled on P identical units beside its bounds), as findings. */
+extern const pl_model_command pl_plan_commands[];
 
 #endif

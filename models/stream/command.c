@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * command.c — `pipelab partition`: the optimal stages of a stream
- * scenario's chain for a number of cores, as text or JSON, without simulating.
+ * scenario's chain for a number of cores, without simulating, as findings for the
+ * report layer to print.
  */
 #include "models/stream/stream.h"
 
-#include "sim/report/table.h"
 #include "sim/common/units.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,92 +112,71 @@ static void cores_text(const uint32_t cores[PL_CORE_TYPES], bool typed, char *ou
         snprintf(out, len, "%u identical cores", cores[PL_CORE_BIG]);
 }
 
-static int print_text(const pl_config *cfg, const pl_stream_chain *c, const pl_partition *p,
-                      const uint32_t cores[PL_CORE_TYPES], bool typed, FILE *out, pl_diag *d)
+/* The stages: in text numbered with their tasks' names, in JSON by name and first task. */
+static const pl_column stage_cols[] = {
+    {NULL, "stage", PL_VALUE_TEXT, 0, true, 2},
+    {"name", NULL, PL_VALUE_TEXT, 0, false, 0},
+    {"first", NULL, PL_VALUE_INT, 0, false, 0},
+    {"tasks", "tasks", PL_VALUE_INT, 0, false, 2},
+    {"threads", "threads", PL_VALUE_INT, 0, false, 2},
+    {"core", "core", PL_VALUE_TEXT, 0, false, 2},
+    {"load", "load", PL_VALUE_TIME, 0, false, 2},
+    {"stateful", "stateful", PL_VALUE_BOOL, 0, false, 2},
+};
+
+static int stage_table(const pl_stream_chain *c, const pl_partition *p, pl_findings *out)
+{
+    pl_rows *r;
+    int rc = pl_tables_add(&out->tables, "stages", NULL, stage_cols,
+                           sizeof stage_cols / sizeof stage_cols[0], &r);
+    for (uint32_t s = 0; !rc && s < p->nstages; s++) {
+        const pl_stage_plan *sp = &p->stages[s];
+        char name[256];
+        stage_name(c, sp, name, sizeof name);
+        pl_rows_text(r, "%u %s", s + 1, name);
+        pl_rows_text(r, "%s", name);
+        pl_rows_int(r, sp->first);
+        pl_rows_int(r, sp->tasks);
+        pl_rows_int(r, sp->threads);
+        pl_rows_text(r, "%s", pl_core_type_name(sp->type));
+        pl_rows_real(r, sp->load);
+        pl_rows_bool(r, stage_stateful(c, sp));
+    }
+    return rc;
+}
+
+static int findings(const pl_config *cfg, const pl_stream_chain *c, const pl_partition *p,
+                    const uint32_t cores[PL_CORE_TYPES], bool typed, pl_findings *out)
 {
     char have[96], used[96], dec[1024];
     cores_text(cores, typed, have, sizeof have);
     cores_text(p->used, typed, used, sizeof used);
     decomposition(p, dec, sizeof dec);
-    fprintf(out, "partition of %s (%u tasks) on %s\n", pl_config_file(cfg), c->n, have);
-    fprintf(out, "period     %s per frame (%.6g frames/s)\n", PL_TIME_TEXT(p->period),
-            1 / p->period);
-    fprintf(out, "uses       %s in %u stages: %s\n\n", used, p->nstages, dec);
-    pl_table *t = pl_table_create(6);
-    if (!t)
-        return pl_diag_set(d, PL_ENOMEM, "out of memory");
-    static const char *const head[] = {"stage", "tasks", "threads", "core", "load", "stateful"};
-    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
-        pl_table_addf(t, "%s", head[i]);
-    for (uint32_t s = 0; s < p->nstages; s++) {
-        const pl_stage_plan *sp = &p->stages[s];
-        char name[256];
-        stage_name(c, sp, name, sizeof name);
-        pl_table_addf(t, "%u %s", s + 1, name);
-        pl_table_addf(t, "%u", sp->tasks);
-        pl_table_addf(t, "%u", sp->threads);
-        pl_table_addf(t, "%s", pl_core_type_name(sp->type));
-        pl_table_addf(t, "%s", PL_TIME_TEXT(sp->load));
-        pl_table_addf(t, "%s", stage_stateful(c, sp) ? "yes" : "no");
-    }
-    int rc = pl_table_print(t, out, "  ");
-    pl_table_destroy(t);
-    if (rc == PL_ENOMEM)
-        return pl_diag_set(d, rc, "out of memory");
-    if (rc != 0 || fflush(out) != 0)
-        return pl_diag_set(d, PL_EIO, "cannot write the partition");
-    return 0;
+    out->label_width = 10;
+    out->json_digits = 15;
+    pl_findings_heading(out, "partition of %s (%u tasks) on %s", pl_config_file(cfg), c->n, have);
+    int rc = pl_figures_add(&out->figures, "period", p->period, "s", "%s per frame (%.6g frames/s)",
+                            PL_TIME_TEXT(p->period), 1 / p->period);
+    if (!rc)
+        rc = pl_figures_add(&out->figures, "uses", p->used[PL_CORE_BIG] + p->used[PL_CORE_LITTLE],
+                            "", "%s in %u stages: %s", used, p->nstages, dec);
+    pl_findings_text(out, "scenario", pl_config_file(cfg));
+    pl_findings_int(out, "tasks", c->n);
+    pl_findings_int(out, "cores.big", cores[PL_CORE_BIG]);
+    pl_findings_int(out, "cores.little", cores[PL_CORE_LITTLE]);
+    pl_findings_real(out, "period", p->period);
+    pl_findings_real(out, "throughput", 1 / p->period);
+    pl_findings_int(out, "used.big", p->used[PL_CORE_BIG]);
+    pl_findings_int(out, "used.little", p->used[PL_CORE_LITTLE]);
+    pl_findings_text(out, "decomposition", dec);
+    if (!rc)
+        rc = stage_table(c, p, out);
+    return rc ? rc : pl_findings_status(out);
 }
 
-static json_t *cores_object(const uint32_t cores[PL_CORE_TYPES])
+static int run(const pl_config *cfg, const char *const *values, pl_findings *out, pl_diag *d)
 {
-    return json_pack("{s:I,s:I}", "big", (json_int_t)cores[PL_CORE_BIG], "little",
-                     (json_int_t)cores[PL_CORE_LITTLE]);
-}
-
-static json_t *stages_array(const pl_stream_chain *c, const pl_partition *p)
-{
-    json_t *a = json_array();
-    for (uint32_t s = 0; a && s < p->nstages; s++) {
-        const pl_stage_plan *sp = &p->stages[s];
-        char name[256];
-        stage_name(c, sp, name, sizeof name);
-        json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:s,s:f,s:b}", "name", name, "first",
-                              (json_int_t)sp->first, "tasks", (json_int_t)sp->tasks, "threads",
-                              (json_int_t)sp->threads, "core", pl_core_type_name(sp->type), "load",
-                              sp->load, "stateful", stage_stateful(c, sp));
-        if (!o || json_array_append_new(a, o) != 0) {
-            json_decref(a);
-            return NULL;
-        }
-    }
-    return a;
-}
-
-static int print_json(const pl_config *cfg, const pl_stream_chain *c, const pl_partition *p,
-                      const uint32_t cores[PL_CORE_TYPES], FILE *out, pl_diag *d)
-{
-    char dec[1024];
-    decomposition(p, dec, sizeof dec);
-    json_t *doc = json_pack("{s:s,s:I,s:o,s:f,s:f,s:o,s:s,s:o}", "scenario", pl_config_file(cfg),
-                            "tasks", (json_int_t)c->n, "cores", cores_object(cores), "period",
-                            p->period, "throughput", 1 / p->period, "used", cores_object(p->used),
-                            "decomposition", dec, "stages", stages_array(c, p));
-    if (!doc)
-        return pl_diag_set(d, PL_ENOMEM,
-                           "cannot build the JSON partition: out of memory, or a "
-                           "name that is not UTF-8");
-    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-    json_decref(doc);
-    fputc('\n', out);
-    if (rc != 0 || fflush(out) != 0)
-        return pl_diag_set(d, PL_EIO, "cannot write the partition");
-    return 0;
-}
-
-int pl_stream_partition_command(const pl_config *cfg, const char *cores_arg, bool json, FILE *out,
-                                pl_diag *d)
-{
+    const char *cores_arg = values[0];
     if (strcmp(pl_config_str(cfg, "model"), "stream") != 0) {
         const pl_node *n = pl_config_get(cfg, "model");
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), "model",
@@ -225,10 +203,23 @@ int pl_stream_partition_command(const pl_config *cfg, const char *cores_arg, boo
         rc = pl_diag_set(d, rc,
                          rc == PL_ENOMEM ? "out of memory partitioning the chain"
                                          : "no partition of the chain fits the cores");
-    if (rc == 0)
-        rc = json ? print_json(cfg, &c, &p, cores, out, d)
-                  : print_text(cfg, &c, &p, cores, typed, out, d);
+    if (rc == 0 && (rc = findings(cfg, &c, &p, cores, typed, out)) != 0)
+        rc = pl_diag_set(d, rc, "out of memory");
     pl_partition_fini(&p);
     pl_stream_chain_fini(&c);
     return rc;
 }
+
+const pl_model_command pl_stream_commands[] = {
+    {
+        .name = "partition",
+        .usage = "       pipelab partition SCENARIO [--cores R | --cores big=B,little=L] "
+                 "[--format json]\n"
+                 "                                         the optimal stages of a stream "
+                 "scenario's chain\n"
+                 "                                         (default: the machine's cores)\n",
+        .options = (const char *const[]){"--cores", NULL},
+        .run = run,
+    },
+    {0},
+};

@@ -52,12 +52,9 @@ typedef struct pl_stream_chain {
 int pl_stream_chain_load(const pl_config *cfg, pl_stream_chain *out, pl_diag *d);
 void pl_stream_chain_fini(pl_stream_chain *c);
 
-/* `pipelab partition`: the optimal partition of the scenario's chain (cfg borrowed) for
- * the cores `cores_arg` names ("R" identical cores, "big=B,little=L"; NULL: the machine's),
- * printed to out as text or as one JSON document. Fails with PL_EUSAGE (a malformed
- * --cores), PL_ECONFIG (a task that runs on none of those cores), PL_EIO, PL_ENOMEM. */
-int pl_stream_partition_command(const pl_config *cfg, const char *cores_arg, bool json, FILE *out,
-                                pl_diag *d);
+/* `pipelab partition [--cores R | --cores big=B,little=L]`: the optimal partition of a
+ * scenario's chain for those cores (default: the machine's), as findings. */
+extern const pl_model_command pl_stream_commands[];
 
 /* The model's entry (see pl_model.lower). */
 int pl_stream_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d);

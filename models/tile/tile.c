@@ -28,6 +28,7 @@
  * each op before issuing the next), so one core takes exactly N x a tile's steps.
  */
 #include "models/tile/tile.h"
+#include "models/tile/depths.h"
 #include "models/tile/period.h"
 #include "models/tile/site.h"
 
@@ -420,3 +421,10 @@ int pl_tile_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
     }
     return 0;
 }
+
+const pl_model pl_model_tile = {
+    .name = "tile",
+    .summary = "a tiled kernel on accelerator cores (N-buffering, event or barrier sync, SPMD)",
+    .lower = pl_tile_lower_scenario,
+    .advise = pl_tile_advise,
+};

@@ -64,29 +64,3 @@ void pl_figures_fini(pl_figures *f)
     free(f->title);
     *f = (pl_figures){0};
 }
-
-int pl_attachments_add(pl_attachments *a, const char *file, char *text)
-{
-    pl_attachment *v = realloc(a->v, (a->n + 1) * sizeof *v);
-    char *name = strdup(file);
-    if (!v || !name) {
-        free(name);
-        free(text);
-        if (v)
-            a->v = v;
-        return PL_ENOMEM;
-    }
-    a->v = v;
-    a->v[a->n++] = (pl_attachment){name, text};
-    return 0;
-}
-
-void pl_attachments_fini(pl_attachments *a)
-{
-    for (size_t i = 0; i < a->n; i++) {
-        free(a->v[i].file);
-        free(a->v[i].text);
-    }
-    free(a->v);
-    *a = (pl_attachments){0};
-}

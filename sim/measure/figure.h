@@ -36,21 +36,4 @@ int pl_figures_add(pl_figures *f, const char *name, double value, const char *un
 
 void pl_figures_fini(pl_figures *f);
 
-/* A table a model writes beside the reports in `-o DIR` (the plan's schedule.csv). */
-typedef struct pl_attachment {
-    char *file; /* a plain file name, no directory */
-    char *text;
-} pl_attachment;
-
-/* A list of attachments; owns everything it holds. Zero-initialised is empty. */
-typedef struct pl_attachments {
-    pl_attachment *v;
-    size_t n;
-} pl_attachments;
-
-/* Appends an attachment: file is copied, text taken (freed on failure too). Returns 0 or
- * PL_ENOMEM. */
-int pl_attachments_add(pl_attachments *a, const char *file, char *text);
-void pl_attachments_fini(pl_attachments *a);
-
 #endif

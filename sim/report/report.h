@@ -15,6 +15,7 @@
 #include "sim/measure/figure.h"
 #include "sim/graph/graph.h"
 #include "sim/measure/metrics.h"
+#include "sim/measure/rows.h"
 #include "sim/graph/timeline.h"
 
 #include <stdbool.h>
@@ -42,7 +43,7 @@ typedef struct pl_report {
     pl_run baseline;
     double speedup;        /* baseline makespan / run makespan */
     const pl_figures *figures; /* what the model worked out; NULL or empty when nothing */
-    const pl_attachments *files; /* the model's tables for -o DIR; NULL or empty */
+    const pl_tables *tables;   /* the model's tables for -o DIR (NAME.csv); NULL or empty */
     double predicted;      /* the run's makespan as the model predicted it; 0: none */
 } pl_report;
 

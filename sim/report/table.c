@@ -9,6 +9,7 @@
 #include "sim/report/table.h"
 
 #include "sim/common/error.h"
+#include "sim/common/text.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -56,17 +57,13 @@ void pl_table_addf(pl_table *t, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int len = vsnprintf(NULL, 0, fmt, ap);
+    char *text = pl_text_vprintf(fmt, ap);
     va_end(ap);
-    char *text = len < 0 ? NULL : malloc((size_t)len + 1);
     if (!text || grow(t)) {
         free(text);
         t->failed = 1;
         return;
     }
-    va_start(ap, fmt);
-    vsnprintf(text, (size_t)len + 1, fmt, ap);
-    va_end(ap);
     t->cells[t->ncells++] = text;
 }
 

@@ -184,7 +184,7 @@ static void fill_report(pl_session *s)
         r->baseline = (pl_run){s->lowering.baseline, &s->base.tl, &s->base.m, &s->base.bound};
     r->speedup = r->run.m->makespan > 0 ? r->baseline.m->makespan / r->run.m->makespan : 1;
     r->figures = &s->lowering.figures;
-    r->files = &s->lowering.files;
+    r->tables = &s->lowering.tables;
     r->predicted = s->lowering.predicted;
 }
 

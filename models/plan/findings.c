@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * figures.c — the plan's figures, tables and printed form.
+ * findings.c — the plan's figures, tables and the findings of `pipelab plan`.
  *
- * Every number here is read from the plan; nothing is recomputed. Times print
- * with pipelab's units (PL_TIME_TEXT), the CSV tables in seconds and bytes with
- * enough digits to give the doubles back.
+ * Every number here is read from the plan; nothing is recomputed. The figures'
+ * sentences print times with pipelab's units (PL_TIME_TEXT); the tables hold values,
+ * which the report layer prints.
  */
-#include "models/plan/figures.h"
+#include "models/plan/findings.h"
 #include "sim/common/units.h"
 
-#include <jansson.h>
 #include <math.h>
-#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,37 +31,6 @@ const char *pl_plan_unit_name(const pl_plan_loop *l, uint32_t u, char *buf, size
 static double pct(double part, double whole)
 {
     return whole > 0 && fabs(part) > 1e-9 * whole ? 100.0 * part / whole : 0;
-}
-
-/* A growing string. */
-struct text {
-    char *s;
-    size_t n, cap;
-    bool failed;
-};
-
-static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add(struct text *t, const char *fmt, ...)
-{
-    for (int pass = 0; pass < 2 && !t->failed; pass++) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(t->s ? t->s + t->n : NULL, t->s ? t->cap - t->n : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            t->failed = true;
-        } else if (t->s && (size_t)n < t->cap - t->n) {
-            t->n += (size_t)n;
-            return;
-        } else {
-            size_t cap = (t->cap + (size_t)n + 1) * 2;
-            char *s = realloc(t->s, cap);
-            t->failed = !s;
-            t->s = s ? s : t->s;
-            t->cap = s ? cap : t->cap;
-        }
-    }
 }
 
 /* ---- Figures -------------------------------------------------------------------------- */
@@ -205,22 +173,28 @@ static int body_figure(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
     if (!st->periodic)
         return 0;
     struct in_body *v = malloc(((size_t)p->sched.ntasks + 1) * sizeof *v);
-    struct text t = {0};
-    if (!v)
+    char *text = NULL;
+    size_t len = 0;
+    FILE *t = v ? open_memstream(&text, &len) : NULL;
+    if (!t) {
+        free(v);
         return PL_ENOMEM;
+    }
     uint32_t n = body_tasks(l, p, v), mid = body_iteration(st);
     for (uint32_t k = 0; k < n; k++) {
         uint32_t task = v[k].task;
         char unit[160];
         long long back = (long long)(task / l->nops) - mid;
-        add(&t, "%s+%s %s[i%+lld] on %s", k ? ", " : "", PL_TIME_TEXT(v[k].at),
-            l->ops[task % l->nops].name, back,
-            pl_plan_unit_name(l, p->sched.tasks[task].unit, unit, sizeof unit));
+        fprintf(t, "%s+%s %s[i%+lld] on %s", k ? ", " : "", PL_TIME_TEXT(v[k].at),
+                l->ops[task % l->nops].name, back,
+                pl_plan_unit_name(l, p->sched.tasks[task].unit, unit, sizeof unit));
     }
-    int rc = t.failed ? PL_ENOMEM
-                      : pl_figures_add(f, "body", st->ii * st->period, "s",
-                                       "one repetition, i = iteration %u: %s", mid, t.s ? t.s : "");
-    free(t.s);
+    int failed = ferror(t);
+    int rc = fclose(t) != 0 || failed
+                 ? PL_ENOMEM
+                 : pl_figures_add(f, "body", st->ii * st->period, "s",
+                                  "one repetition, i = iteration %u: %s", mid, text);
+    free(text);
     free(v);
     return rc;
 }
@@ -243,137 +217,93 @@ int pl_plan_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *out)
 
 /* ---- Tables ---------------------------------------------------------------------------- */
 
-static char *schedule_csv(const pl_plan_loop *l, const pl_plan *p)
+/* The schedule: text as `pipelab plan` prints it, keys as schedule.csv and JSON name them. */
+static const pl_column schedule_cols[] = {
+    {"op", "op", PL_VALUE_TEXT, 16, true, 2},
+    {"iteration", "iteration", PL_VALUE_INT, 9, false, 1},
+    {"unit", "unit", PL_VALUE_TEXT, 10, true, 2},
+    {"start_s", "start", PL_VALUE_TIME, 12, false, 1},
+    {"end_s", "end", PL_VALUE_TIME, 12, false, 1},
+};
+
+/* The buffer map; its size column is not printed in text. */
+static const pl_column buffer_cols[] = {
+    {"buffer", "buffer", PL_VALUE_TEXT, 12, true, 2},
+    {"iteration", "iteration", PL_VALUE_INT, 9, false, 1},
+    {"version", "version", PL_VALUE_INT, 8, false, 1},
+    {"offset_B", "offset", PL_VALUE_SIZE, 12, false, 1},
+    {"size_B", NULL, PL_VALUE_SIZE, 0, false, 0},
+    {"start_s", "from", PL_VALUE_TIME, 12, false, 1},
+    {"end_s", "to", PL_VALUE_TIME, 12, false, 1},
+};
+
+#define NCOLS(cols) (sizeof cols / sizeof cols[0])
+
+static int schedule_table(const pl_plan_loop *l, const pl_plan *p, pl_tables *out)
 {
-    struct text t = {0};
-    add(&t, "op,iteration,unit,start_s,end_s\n");
-    for (uint32_t k = 0; k < p->sched.ntasks; k++) {
+    pl_rows *r;
+    int rc = pl_tables_add(out, "schedule", "schedule", schedule_cols, NCOLS(schedule_cols), &r);
+    for (uint32_t k = 0; !rc && k < p->sched.ntasks; k++) {
         const pl_plan_slot *s = &p->sched.tasks[k];
         char unit[160];
-        add(&t, "%s,%u,%s,%.12g,%.12g\n", l->ops[k % l->nops].name, k / l->nops,
-            pl_plan_unit_name(l, s->unit, unit, sizeof unit), s->start, s->end);
-    }
-    if (t.failed)
-        free(t.s);
-    return t.failed ? NULL : t.s;
-}
-
-static char *buffers_csv(const pl_plan_loop *l, const pl_plan *p)
-{
-    struct text t = {0};
-    add(&t, "buffer,iteration,version,offset_B,size_B,start_s,end_s\n");
-    for (uint32_t k = 0; k < p->mem.ninst; k++) {
-        const pl_plan_instance *x = &p->mem.inst[k];
-        add(&t, "%s,%d,%u,%.12g,%.12g,%.12g,%.12g\n", l->buffers[x->buffer].name, x->iter,
-            x->version, x->offset, l->buffers[x->buffer].size, x->start, x->end);
-    }
-    if (t.failed)
-        free(t.s);
-    return t.failed ? NULL : t.s;
-}
-
-int pl_plan_attach(const pl_plan_loop *l, const pl_plan *p, pl_attachments *out)
-{
-    char *s = schedule_csv(l, p);
-    int rc = s ? pl_attachments_add(out, "schedule.csv", s) : PL_ENOMEM;
-    if (!rc && l->nbuffers) {
-        char *b = buffers_csv(l, p);
-        rc = b ? pl_attachments_add(out, "buffers.csv", b) : PL_ENOMEM;
+        pl_rows_text(r, "%s", l->ops[k % l->nops].name);
+        pl_rows_int(r, k / l->nops);
+        pl_rows_text(r, "%s", pl_plan_unit_name(l, s->unit, unit, sizeof unit));
+        pl_rows_real(r, s->start);
+        pl_rows_real(r, s->end);
     }
     return rc;
+}
+
+static int buffer_table(const pl_plan_loop *l, const pl_plan *p, pl_tables *out)
+{
+    pl_rows *r;
+    int rc = pl_tables_add(out, "buffers", "buffer map", buffer_cols, NCOLS(buffer_cols), &r);
+    for (uint32_t k = 0; !rc && k < p->mem.ninst; k++) {
+        const pl_plan_instance *x = &p->mem.inst[k];
+        pl_rows_text(r, "%s", l->buffers[x->buffer].name);
+        pl_rows_int(r, x->iter);
+        pl_rows_int(r, x->version);
+        pl_rows_real(r, x->offset);
+        pl_rows_real(r, l->buffers[x->buffer].size);
+        pl_rows_real(r, x->start);
+        pl_rows_real(r, x->end);
+    }
+    return rc;
+}
+
+int pl_plan_tables(const pl_plan_loop *l, const pl_plan *p, pl_tables *out)
+{
+    int rc = schedule_table(l, p, out);
+    if (!rc && l->nbuffers)
+        rc = buffer_table(l, p, out);
+    return rc ? rc : pl_tables_status(out);
 }
 
 /* ---- pipelab plan ------------------------------------------------------------------------ */
 
-static int print_text(const pl_plan_loop *l, const pl_plan *p, FILE *out)
-{
-    pl_figures f = {0};
-    int rc = pl_plan_figures(l, p, &f);
-    for (size_t i = 0; !rc && i < f.n; i++)
-        fprintf(out, "%-18s %s\n", f.v[i].name, f.v[i].text);
-    pl_figures_fini(&f);
-    fputs("\nschedule:\n", out);
-    fprintf(out, "  %-16s %9s  %-10s %12s %12s\n", "op", "iteration", "unit", "start", "end");
-    for (uint32_t k = 0; !rc && k < p->sched.ntasks; k++) {
-        const pl_plan_slot *s = &p->sched.tasks[k];
-        char unit[160];
-        fprintf(out, "  %-16s %9u  %-10s %12s %12s\n", l->ops[k % l->nops].name, k / l->nops,
-                pl_plan_unit_name(l, s->unit, unit, sizeof unit), PL_TIME_TEXT(s->start),
-                PL_TIME_TEXT(s->end));
-    }
-    if (!rc && p->mem.ninst) {
-        fputs("\nbuffer map:\n", out);
-        fprintf(out, "  %-12s %9s %8s %12s %12s %12s\n", "buffer", "iteration", "version", "offset",
-                "from", "to");
-        for (uint32_t k = 0; k < p->mem.ninst; k++) {
-            const pl_plan_instance *x = &p->mem.inst[k];
-            fprintf(out, "  %-12s %9d %8u %12s %12s %12s\n", l->buffers[x->buffer].name, x->iter,
-                    x->version, PL_SIZE_TEXT(x->offset), PL_TIME_TEXT(x->start),
-                    PL_TIME_TEXT(x->end));
-        }
-    }
-    return rc;
-}
-
-static json_t *schedule_json(const pl_plan_loop *l, const pl_plan *p)
-{
-    json_t *a = json_array();
-    for (uint32_t k = 0; a && k < p->sched.ntasks; k++) {
-        const pl_plan_slot *s = &p->sched.tasks[k];
-        char unit[160];
-        json_array_append_new(a,
-                              json_pack("{s:s, s:I, s:s, s:f, s:f}", "op", l->ops[k % l->nops].name,
-                                        "iteration", (json_int_t)(k / l->nops), "unit",
-                                        pl_plan_unit_name(l, s->unit, unit, sizeof unit), "start_s",
-                                        s->start, "end_s", s->end));
-    }
-    return a;
-}
-
-static json_t *buffers_json(const pl_plan_loop *l, const pl_plan *p)
-{
-    json_t *a = json_array();
-    for (uint32_t k = 0; a && k < p->mem.ninst; k++) {
-        const pl_plan_instance *x = &p->mem.inst[k];
-        json_array_append_new(
-            a, json_pack("{s:s, s:I, s:I, s:f, s:f, s:f, s:f}", "buffer",
-                         l->buffers[x->buffer].name, "iteration", (json_int_t)x->iter, "version",
-                         (json_int_t)x->version, "offset_B", x->offset, "size_B",
-                         l->buffers[x->buffer].size, "start_s", x->start, "end_s", x->end));
-    }
-    return a;
-}
-
-static json_t *plan_json(const pl_plan_loop *l, const pl_plan *p)
+int pl_plan_findings(const pl_plan_loop *l, const pl_plan *p, pl_findings *out)
 {
     const pl_plan_bounds *b = &p->bounds;
-    json_t *bounds =
-        json_pack("{s:f, s:f, s:f, s:f, s:f}", "res_mii_s", b->res_mii, "rec_mii_s", b->rec_mii,
-                  "mii_s", b->mii, "critical_path_s", b->critical_path, "makespan_s", b->makespan);
-    json_t *memory = json_pack("{s:f, s:f, s:f}", "footprint_B", p->mem.footprint, "max_live_B",
-                               p->mem.max_live, "no_reuse_B", p->mem.no_reuse);
-    return json_pack("{s:f, s:b, s:I, s:f, s:I, s:s, s:o, s:o, s:o, s:o}", "ii_s", p->steady.ii,
-                     "periodic", p->steady.periodic, "period", (json_int_t)p->steady.period,
-                     "makespan_s", p->sched.makespan, "schedules", (json_int_t)p->schedules, "rule",
-                     p->sched.rule, "bounds", bounds, "memory", memory, "schedule",
-                     schedule_json(l, p), "buffers", buffers_json(l, p));
-}
-
-int pl_plan_print(const pl_plan_loop *l, const pl_plan *p, bool json, FILE *out, pl_diag *d)
-{
-    int rc = 0;
-    if (json) {
-        json_t *doc = plan_json(l, p);
-        rc = doc ? json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) : PL_ENOMEM;
-        json_decref(doc);
-        if (rc == 0)
-            fputc('\n', out);
-    } else {
-        rc = print_text(l, p, out);
-    }
-    if (rc == PL_ENOMEM)
-        return pl_diag_set(d, rc, "out of memory");
-    if (rc || fflush(out) != 0 || ferror(out))
-        return pl_diag_set(d, PL_EIO, "cannot write the plan");
-    return 0;
+    out->label_width = 18;
+    int rc = pl_plan_figures(l, p, &out->figures);
+    pl_findings_real(out, "ii_s", p->steady.ii);
+    pl_findings_bool(out, "periodic", p->steady.periodic);
+    pl_findings_int(out, "period", p->steady.period);
+    pl_findings_real(out, "makespan_s", p->sched.makespan);
+    pl_findings_int(out, "schedules", p->schedules);
+    pl_findings_text(out, "rule", p->sched.rule);
+    pl_findings_real(out, "bounds.res_mii_s", b->res_mii);
+    pl_findings_real(out, "bounds.rec_mii_s", b->rec_mii);
+    pl_findings_real(out, "bounds.mii_s", b->mii);
+    pl_findings_real(out, "bounds.critical_path_s", b->critical_path);
+    pl_findings_real(out, "bounds.makespan_s", b->makespan);
+    pl_findings_real(out, "memory.footprint_B", p->mem.footprint);
+    pl_findings_real(out, "memory.max_live_B", p->mem.max_live);
+    pl_findings_real(out, "memory.no_reuse_B", p->mem.no_reuse);
+    if (!rc)
+        rc = schedule_table(l, p, &out->tables);
+    if (!rc)
+        rc = buffer_table(l, p, &out->tables);
+    return rc ? rc : pl_findings_status(out);
 }

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * text.c — formatting into a string of exactly the length needed: measured once,
+ * then written.
+ */
+#include "sim/common/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+char *pl_text_vprintf(const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (s)
+        vsnprintf(s, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return s;
+}
+
+char *pl_text_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = pl_text_vprintf(fmt, ap);
+    va_end(ap);
+    return s;
+}
