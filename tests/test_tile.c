@@ -71,7 +71,7 @@ static const uint32_t *pipe_tasks(const pl_run *r, const char *name, uint32_t *n
 
 /* L, C, S = 2, 5, 1, N = 64 (worked out in the header): B = 1 takes 512, B = 2 takes 323;
  * the single-buffered baseline takes N x (L + C + S) = 512 either way. Exact to 1e-9. */
-static void test_reference_buffering(void **state)
+static void test_buffering_makespans(void **state)
 {
     (void)state;
     const double expect[] = {512e-6, 323e-6, 323e-6};
@@ -420,7 +420,7 @@ static void test_every_and_span(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reference_buffering),
+        cmocka_unit_test(test_buffering_makespans),
         cmocka_unit_test(test_baseline_formula),
         cmocka_unit_test(test_recursion),
         cmocka_unit_test(test_barrier_never_faster),

@@ -58,7 +58,7 @@ static bool has_figure(const pl_report *r, const char *name)
  * 63 periods = 8 + 63 x 8 = 512 us; with B = 2 VECTOR's C = 5 us does (8 / 2 = 4 is
  * less): 8 + 63 x 5 = 323 us, both what the simulation gives. The period bound N x
  * period (512, 320 us) never exceeds it. */
-static void test_period_reference(void **state)
+static void test_period_three_stage(void **state)
 {
     (void)state;
     const double period[] = {8e-6, 5e-6}, estimate[] = {512e-6, 323e-6};
@@ -80,7 +80,7 @@ static void test_period_reference(void **state)
 /* Every slot free, the kernel takes 8 + 63 x 5 = 323 us, its bound; B = 1 takes
  * 512 us, more than 1 % above, and B = 2 reaches it: the smallest depth is 2, found from
  * B = 1 as well as from B = 3. */
-static void test_depth_reference(void **state)
+static void test_depth_three_stage(void **state)
 {
     (void)state;
     for (int b = 1; b <= 3; b += 2) {
@@ -154,8 +154,8 @@ static void test_no_depths_with_barrier(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_period_reference),
-        cmocka_unit_test(test_depth_reference),
+        cmocka_unit_test(test_period_three_stage),
+        cmocka_unit_test(test_depth_three_stage),
         cmocka_unit_test(test_pipe_shares),
         cmocka_unit_test(test_phases),
         cmocka_unit_test(test_no_depths_with_barrier),
