@@ -5,8 +5,14 @@
  *
  * The line: host.prep (2 us) launches device.stream (3 us), whose result host.post
  * (1 us) reads; with no waiting places a stage starts item k + 1 only once the next
- * stage has started item k (slot edges, as the models build bounded queues). It is
- * reference §1's (2, 3, 1) line: 5 items take 18 us. Its serial baseline: one host
+ * stage has started item k (slot edges, as the models build bounded queues): a flow line
+ * with blocking after service and no buffers (Y. Dallery and S. B. Gershwin,
+ * "Manufacturing flow line systems: a review of models and analytical results",
+ * Queueing Systems 12, 1992). 5 items take 2 + 3 + 1 + 4 x 3 = 18 us, worked out: the
+ * first item passes every stage, then one more leaves per 3 us of the slowest stage,
+ * the cycle time of the line as a marked graph (C. V. Ramamoorthy and G. S. Ho,
+ * "Performance Evaluation of Asynchronous Concurrent Systems Using Petri Nets", IEEE
+ * Transactions on Software Engineering SE-6(5), 1980). Its serial baseline: one host
  * thread prepares an item, launches it, waits for the device (sync) and
  * post-processes it before taking the next: 6 us per item.
  *

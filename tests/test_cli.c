@@ -3,8 +3,9 @@
  * test_cli.c — the pipelab program as a user runs it: commands, formats, output
  * files, determinism, seeds, exit statuses.
  *
- * Expected numbers come from reference §3 (../shared/reference/README.md): the
- * teaching example's 1224 us pipelined and 2412 us serial makespans.
+ * Expected numbers are the teaching example's 1224 us pipelined and 2412 us serial
+ * makespans, worked out in workloads/dispatch_teaching.yaml from the makespan of a flow
+ * line, sum s_i + (N - 1) x max s_i, whose sources that file cites.
  */
 #include <setjmp.h>
 #include <stdarg.h>

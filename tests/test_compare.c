@@ -4,9 +4,10 @@
  * and as JSON: dispatch.mode=serial against the default pipelined mode, and the
  * pipelined mode against itself with two Launch threads.
  *
- * Expected values: the workload's comment and reference §3 (../shared/reference):
- * 100 ops of InferShape 10 us, Resize 8 us, Launch 6 us and a 12 us kernel. Serial:
- * makespan (24 + 12) + 99 x 24 = 2412 us, device.stream busy 1200 / 2412 = 49.75 %.
+ * Expected values: worked out in the workload's comment from the makespan of a flow line,
+ * sum s_i + (N - 1) x max s_i (it cites the sources): 100 ops of InferShape 10 us,
+ * Resize 8 us, Launch 6 us and a 12 us kernel. Serial: makespan (24 + 12) + 99 x 24 =
+ * 2412 us, device.stream busy 1200 / 2412 = 49.75 %.
  * Pipelined: makespan (10 + 8 + 6 + 12) + 99 x 12 = 1224 us, device.stream busy
  * 1200 / 1224 = 98.04 %. The other figures are worked out in the comments next to
  * them and agree with what `pipelab run` prints for the same scenario and overrides.
@@ -151,9 +152,9 @@ static const json_t *unit_named(const json_t *doc, const char *name, size_t *ind
  *   device's 1200 us (98.0 %). The busiest unit moves from host.dispatch to the stream. */
 static const char expected_serial_pipelined[] =
     "A: dispatch.mode=serial; scenario workloads/dispatch_teaching.yaml (\"dispatch teaching"
-    " example (reference §3)\"), model dispatch, mode serial, baseline serial, seed 1\n"
-    "B: scenario workloads/dispatch_teaching.yaml (\"dispatch teaching example (reference"
-    " §3)\"), model dispatch, mode pipelined, baseline serial, seed 1\n"
+    " example\"), model dispatch, mode serial, baseline serial, seed 1\n"
+    "B: scenario workloads/dispatch_teaching.yaml (\"dispatch teaching example\"), model"
+    " dispatch, mode pipelined, baseline serial, seed 1\n"
     "\n"
     "                        A             B             B-A   change\n"
     "makespan         2.412 ms      1.224 ms       -1.188 ms  -49.3 %\n"
@@ -217,7 +218,7 @@ static void test_json_serial_pipelined(void **state)
     assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "b"), "mode")),
                         "pipelined");
 
-    /* 2412 and 1224 us (reference §3); the change is 1224 / 2412 - 1. */
+    /* 2412 and 1224 us (worked out in the header); the change is 1224 / 2412 - 1. */
     pl_assert_near(real_at(doc, "summary", "makespan_s", "a"), 2412e-6, 1e-12);
     pl_assert_near(real_at(doc, "summary", "makespan_s", "b"), 1224e-6, 1e-12);
     pl_assert_near(real_at(doc, "summary", "makespan_s", "delta"), -1188e-6, 1e-12);
@@ -287,10 +288,10 @@ static void test_json_serial_pipelined(void **state)
  * never sets the critical path (0.0 %), which is still op 0's host steps and then the
  * device, so the makespan stays 1224 us and no share moves. */
 static const char expected_launch2[] =
-    "A: scenario workloads/dispatch_teaching.yaml (\"dispatch teaching example (reference"
-    " §3)\"), model dispatch, mode pipelined, baseline serial, seed 1\n"
-    "B: launch=2; scenario workloads/dispatch_teaching.yaml (\"dispatch teaching example"
-    " (reference §3)\"), model dispatch, mode pipelined, baseline serial, seed 1\n"
+    "A: scenario workloads/dispatch_teaching.yaml (\"dispatch teaching example\"), model"
+    " dispatch, mode pipelined, baseline serial, seed 1\n"
+    "B: launch=2; scenario workloads/dispatch_teaching.yaml (\"dispatch teaching example\"),"
+    " model dispatch, mode pipelined, baseline serial, seed 1\n"
     "\n"
     "                       A             B      B-A  change\n"
     "makespan        1.224 ms      1.224 ms      0 s   0.0 %\n"

@@ -3,8 +3,17 @@
  * test_engine.c — the SimGrid engine and the runner, on graphs built by hand.
  *
  * Expected values come from closed forms computed here, independently of the
- * engine: the blocking-after-service recurrence of ../shared/reference/README.md §1,
- * and equal processor sharing for host threads on fewer cores.
+ * engine: the start and leave times of a flow line whose stations block after service
+ * (Y. Dallery and S. B. Gershwin, "Manufacturing flow line systems: a review of models
+ * and analytical results", Queueing Systems 12, 1992), as a (max, +) recurrence (F.
+ * Baccelli, G. Cohen, G. J. Olsder and J.-P. Quadrat, "Synchronization and Linearity: An
+ * Algebra for Discrete Event Systems", Wiley, 1992); the makespans of three lines worked
+ * out from sum s_i + (N - 1) x max s_i (unbounded buffers): the first job's way through
+ * every station, then one job per cycle of the slowest station, the cycle time of the
+ * line as a marked graph (C. V. Ramamoorthy and G. S. Ho, "Performance Evaluation of
+ * Asynchronous Concurrent Systems Using Petri Nets", IEEE Transactions on Software
+ * Engineering SE-6(5), 1980); and equal processor sharing for host threads on fewer
+ * cores.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -68,8 +77,9 @@ static pl_graph *line_graph(const struct line *L, uint32_t task[MAXS][MAXN])
     return g;
 }
 
-/* Reference §1: S_i(k) = max(D_{i-1}(k), D_i(k-1)), D_i(k) = max(S_i(k) + s_i,
- * D_{i+1}(k - b_i - 1)), D_0 = 0 (saturated source), indices from 0 here. Job k - b - 1
+/* Blocking after service with b_i waiting places after station i (see the header):
+ * S_i(k) = max(D_{i-1}(k), D_i(k-1)), D_i(k) = max(S_i(k) + s_i, D_{i+1}(k - b_i - 1)),
+ * D_0 = 0 (saturated source), indices from 0 here. Job k - b - 1
  * comes before job k, so one sweep in job order computes it. */
 static void line_recurrence(const struct line *L, double S[MAXS][MAXN])
 {
@@ -99,8 +109,10 @@ static double simulate_line(const struct line *L, double S[MAXS][MAXN])
     return makespan;
 }
 
-/* Reference §1 table, exact to 1e-9 relative. */
-static void test_reference_lines(void **state)
+/* Makespans worked out from sum s_i + (N - 1) x max s_i: (2, 3, 1) us, 5 jobs,
+ * 2 + 3 + 1 + 4 x 3 = 18 with unbounded buffers, and the recurrence gives 18 with none
+ * too; (4, 1, 1, 1) us, 10 jobs, 4 + 1 + 1 + 1 + 9 x 4 = 43. Exact to 1e-9 relative. */
+static void test_flow_line_table(void **state)
 {
     (void)state;
     struct line a = {3, 5, {2, 3, 1}, {-1, -1}};
@@ -111,7 +123,7 @@ static void test_reference_lines(void **state)
     pl_assert_near(simulate_line(&c, NULL), 43, 43e-9);
 }
 
-/* Random lines with finite buffers: every start time equals the §1 recurrence. */
+/* Random lines with finite buffers: every start time equals the recurrence above. */
 static void test_random_lines_match_recurrence(void **state)
 {
     (void)state;
@@ -252,7 +264,7 @@ static void test_release_edge(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reference_lines),
+        cmocka_unit_test(test_flow_line_table),
         cmocka_unit_test(test_random_lines_match_recurrence),
         cmocka_unit_test(test_threads_share_cores),
         cmocka_unit_test(test_cycle_is_reported),

@@ -4,9 +4,10 @@
  * baseline: item numbers for a handful of items, a summary that fits the width for
  * ten thousand, and the width taken from the environment.
  *
- * The line is reference §1 (../shared/reference/README.md) with s = (2, 3, 1) us and
- * no waiting places: makespan 2 + 3 N + 1 us (18 us for N = 5); the baseline runs an
- * item at a time, 6 N us.
+ * The line is the flow line of tests/line.h, which gives the sources: s = (2, 3, 1) us
+ * and no waiting places, makespan 2 + 3 + 1 + (N - 1) x 3 = 2 + 3 N + 1 us, worked out
+ * from the sum of the stage times plus (N - 1) times the slowest (18 us for N = 5); the
+ * baseline runs an item at a time, 6 N us.
  */
 #include <setjmp.h>
 #include <stdarg.h>

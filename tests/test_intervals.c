@@ -6,8 +6,8 @@
  * The invariant checked on three workloads: a unit's rows tile [0, makespan] in
  * order, and add up, kind by kind and cause by cause, to what the metrics say of
  * that unit. Exact rows are checked on the dispatch teaching example, whose
- * numbers are reference §3 (../shared/reference/README.md, and the comment at
- * the top of workloads/dispatch_teaching.yaml), and on hand-made graphs.
+ * numbers are worked out, with their sources, in the comment of
+ * workloads/dispatch_teaching.yaml, and on hand-made graphs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -278,8 +278,8 @@ static size_t rows_of(const table *t, const char *mode, const char *unit, const 
     return n;
 }
 
-/* Reference §3, as the text report prints it: the serial device.stream waits 24 us for
- * the first op's three host steps (fill, ended by its launch: cause host), then runs 100
+/* The teaching example, as the text report prints it: the serial device.stream waits 24 us
+ * for the first op's three host steps (fill, ended by its launch: cause host), then runs 100
  * kernels of 12 us with a 12 us bubble before each later one, also ended by a launch:
  * 99 bubbles, 1.188 ms, all `host`; the makespan 2.412 ms is its last kernel's end, so
  * no drain. The pipelined device.stream waits 24 us (10 + 8 + 6) and then runs its

@@ -3,9 +3,11 @@
  * test_report.c — the text, JSON and CSV reports of a three-stage line and its
  * serial baseline, simulated once for all tests.
  *
- * The line is reference §1 (../shared/reference/README.md) with s = (2, 3, 1) us,
- * N = 5 and no waiting places (b = 0, 0): makespan 18 us. Expected numbers are
- * worked out by hand from the recurrence there, in the comments next to them.
+ * The line is the flow line of tests/line.h, which gives the sources: s = (2, 3, 1) us,
+ * N = 5 and no waiting places (b = 0, 0), makespan 2 + 3 + 1 + 4 x 3 = 18 us. Expected
+ * numbers are worked out by hand, in the comments next to them, from the start and leave
+ * times of its stations blocking after service (Dallery and Gershwin, Queueing Systems
+ * 12, 1992): S_i(k) = max(D_{i-1}(k), D_i(k-1)), D_i(k) = max(S_i(k) + s_i, D_{i+1}(k-1)).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -78,7 +80,7 @@ static pl_graph *sharing_graph(int threads)
 
 /* ---- The text report ------------------------------------------------------------ */
 
-/* Every number below is from the recurrence of reference §1, worked by hand:
+/* Every number below is from the recurrence in the header, worked by hand:
  * host.prep runs 0-2, 2-4, 5-7, 8-10, 11-13 us (slot waits of 1 us for device.stream to
  * take the previous item), device.stream 2-5, 5-8, ..., 14-17, host.post 5-6, 8-9, ...,
  * 17-18. Serial: host.dispatch prep 6k..6k+2, post 6k+5..6k+6; device 6k+2..6k+5.
@@ -237,7 +239,7 @@ static void test_json_line(void **state)
     assert_string_equal(json_string_value(json_object_get(doc, "model")), "line");
     assert_int_equal(json_integer_value(json_object_get(doc, "seed")), 42);
     assert_true(json_is_false(json_object_get(doc, "random")));
-    assert_true(number(doc, "makespan_s") == 18e-6); /* reference §1 */
+    assert_true(number(doc, "makespan_s") == 18e-6); /* 2 + 3 + 1 + 4 x 3 */
     /* 5 items in 18 us, to the 15 digits printed */
     pl_assert_near(number(doc, "throughput_per_s"), 5 / 18e-6, 1e-14 * 5 / 18e-6);
     /* 30 us serial / 18 us, to the 15 digits printed */

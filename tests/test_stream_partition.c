@@ -2,11 +2,15 @@
 /*
  * test_stream_partition.c — the optimal cut of a task chain into pipeline stages.
  *
- * Expected values: reference §5 of ../shared/reference/README.md (StreamPU's
- * ci/test-sched.sh) on identical cores; an exhaustive search written here, which tries
- * every composition of the chain, every core type and every thread count per stage, on
- * random small chains drawn from a fixed seed (printed); and small cases worked by hand
- * in the comments. Periods are compared to 1e-9 relative: the partitioner takes periods
+ * Expected values: the optimal decompositions {(tasks, threads)} that StreamPU's
+ * scheduler tests expect of its OTAC scheduler on identical cores (ci/test-sched.sh in
+ * github.com/aff3ct/streampu). Its five-task chains have latencies 1.5, 15, 20, 15 and
+ * 1.5 as the script prints them, 120 or 60 in the middle in two tests; the chains here
+ * are ten times those, which scales every period and leaves the cuts alone, and the
+ * periods are worked out from the cuts (the largest stage latency sum over its threads).
+ * Also: an exhaustive search written here, which tries every composition of the chain,
+ * every core type and every thread count per stage, on random small chains drawn from a
+ * fixed seed (printed); and small cases worked by hand in the comments. Periods are compared to 1e-9 relative: the partitioner takes periods
  * within 1e-12 relative as equal, and the chains here have latencies that are small
  * multiples of one unit (1, 0.1 or 1 us), whose distinct periods differ by far more.
  */
@@ -92,8 +96,9 @@ static void expect(const pl_chain_task *t, uint32_t n, uint32_t big, const uint3
     pl_partition_fini(&p);
 }
 
-/* Reference §5: 15, 150, 200S, 150, 15 on R = 1 -> {(5,1)}, period 530. */
-static void test_reference_one_core(void **state)
+/* test-sched.sh, "one resource": 15, 150, 200S, 150, 15 on R = 1 -> {(5,1)}, period
+ * 15 + 150 + 200 + 150 + 15 = 530. */
+static void test_sched_one_core(void **state)
 {
     (void)state;
     const double lat[] = {US(15), US(150), US(200), US(150), US(15)};
@@ -102,9 +107,10 @@ static void test_reference_one_core(void **state)
     expect(t, 5, 1, (uint32_t[]){5}, (uint32_t[]){1}, 1, US(530));
 }
 
-/* Reference §5: 15, 150, 200, 150, 15 all replicable on R = t -> {(5,t)}, period 530/t,
- * for t = 1..8. 530/t computed in floating point must give back t threads, not t + 1. */
-static void test_reference_replicable(void **state)
+/* test-sched.sh, "stateless chain": 15, 150, 200, 150, 15 all replicable on R = t ->
+ * {(5,t)}, period 530/t, for t = 1..8. 530/t computed in floating point must give back t
+ * threads, not t + 1. */
+static void test_sched_replicable(void **state)
 {
     (void)state;
     const double lat[] = {US(15), US(150), US(200), US(150), US(15)};
@@ -114,8 +120,9 @@ static void test_reference_replicable(void **state)
         expect(t, 5, r, (uint32_t[]){5}, (uint32_t[]){r}, 1, US(530) / r);
 }
 
-/* Reference §5: all stateful on R >= 3 (3, 4 and 10 here) -> {(2,1)(1,1)(2,1)}, period 200. */
-static void test_reference_all_stateful(void **state)
+/* test-sched.sh, "stateful chain": all stateful on R >= 3 (3, 4 and 10 here) ->
+ * {(2,1)(1,1)(2,1)}, period max(15 + 150, 200, 150 + 15) = 200. */
+static void test_sched_all_stateful(void **state)
 {
     (void)state;
     const double lat[] = {US(15), US(150), US(200), US(150), US(15)};
@@ -126,8 +133,9 @@ static void test_reference_all_stateful(void **state)
         expect(t, 5, cores[c], (uint32_t[]){2, 1, 2}, (uint32_t[]){1, 1, 1}, 3, US(200));
 }
 
-/* Reference §5: 15S, 150S, 1200, 150S, 15S on R = 6 -> {(2,1)(1,4)(2,1)}, period 300. */
-static void test_reference_replicated_middle(void **state)
+/* test-sched.sh, "one stateless task": 15S, 150S, 1200, 150S, 15S on R = 6 ->
+ * {(2,1)(1,4)(2,1)}, period max(165, 1200 / 4, 165) = 300. */
+static void test_sched_replicated_middle(void **state)
 {
     (void)state;
     const double lat[] = {US(15), US(150), US(1200), US(150), US(15)};
@@ -136,8 +144,9 @@ static void test_reference_replicated_middle(void **state)
     expect(t, 5, 6, (uint32_t[]){2, 1, 2}, (uint32_t[]){1, 4, 1}, 3, US(300));
 }
 
-/* Reference §5: 15, 150, 600S, 150, 15 on R = 3 -> {(2,1)(1,1)(2,1)}, period 600. */
-static void test_reference_stateful_middle(void **state)
+/* test-sched.sh, "one stateful task": 15, 150, 600S, 150, 15 on R = 3 ->
+ * {(2,1)(1,1)(2,1)}, period max(165, 600, 165) = 600. */
+static void test_sched_stateful_middle(void **state)
 {
     (void)state;
     const double lat[] = {US(15), US(150), US(600), US(150), US(15)};
@@ -368,7 +377,7 @@ static void test_mixed_types(void **state)
     pl_partition_fini(&p);
 }
 
-/* No big cores, 3 little: reference §5's 15, 150, 200S, 150, 15 on little cores gives the
+/* No big cores, 3 little: test-sched.sh's 15, 150, 200S, 150, 15 on little cores gives the
  * same cut as on 3 identical cores, {(2,1)(1,1)(2,1)} with period 200 (200S alone bounds
  * it; two more stages hold its neighbours); the big latencies, 1 us each, are unused. */
 static void test_little_only(void **state)
@@ -408,7 +417,7 @@ static void test_tolerance(void **state)
 
 /* ---- Longer chains, where the partitioner narrows its window on the period first ---- */
 
-/* Reference §5's replicable case at length: 400 tasks of 1..9 (from SEED), all
+/* test-sched.sh's stateless chain at length: 400 tasks of 1..9 (from SEED), all
  * replicable, on 64 identical cores. No period is below the total work over all the
  * cores, the whole chain on 64 threads reaches it, any partition at that period needs all
  * 64 cores, and the fewest stages is one: {(400,64)} with period total / 64. */
@@ -650,11 +659,11 @@ static void test_long_chain(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reference_one_core),
-        cmocka_unit_test(test_reference_replicable),
-        cmocka_unit_test(test_reference_all_stateful),
-        cmocka_unit_test(test_reference_replicated_middle),
-        cmocka_unit_test(test_reference_stateful_middle),
+        cmocka_unit_test(test_sched_one_core),
+        cmocka_unit_test(test_sched_replicable),
+        cmocka_unit_test(test_sched_all_stateful),
+        cmocka_unit_test(test_sched_replicated_middle),
+        cmocka_unit_test(test_sched_stateful_middle),
         cmocka_unit_test(test_agrees_with_exhaustive_search),
         cmocka_unit_test(test_one_task),
         cmocka_unit_test(test_stage_thread_limit),

@@ -344,8 +344,9 @@ static void test_results_read_back_and_summarised(void **state)
 static void test_reps_table(void **state)
 {
     (void)state;
-    /* Fixed durations: every replication gives the reference makespan, 1224 us
-     * (reference §3), so the spread is 0 and the interval is the mean itself. */
+    /* Fixed durations: every replication gives the same makespan, 1224 us =
+     * (10 + 8 + 6 + 12) + 99 x 12 (worked out, with its sources, in the workload's
+     * comment), so the spread is 0 and the interval is the mean itself. */
     const char *fixed[] = {
         "run", pl_test_src("workloads/dispatch_teaching.yaml"), "--reps", "3", "-j", "2", NULL};
     pl_test_run r = pl_test_exec(120, fixed);
@@ -382,7 +383,8 @@ static void test_reps_table(void **state)
 static void test_sensitivity_ranks_the_kernel_first(void **state)
 {
     (void)state;
-    /* The teaching run is device-bound: makespan = 24 us + 100 x kernel (reference §3), so
+    /* The teaching run is device-bound: makespan = 24 us + 100 x kernel (the first op's
+     * host steps, then the kernels back to back, as the workload's comment works out), so
      * the kernel at 10.8 us and 13.2 us gives 1104 us and 1344 us, a swing of 240 us; the
      * host steps move it by one op's share only (the first op's fill). */
     const char *args[] = {"sensitivity",

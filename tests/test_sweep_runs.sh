@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Whole sweeps of the dispatch teaching example (reference §3): the results do not
-# depend on -j; a point that cannot run is a row and makes the exit status 1; a sweep
-# killed with SIGKILL at random moments and resumed ends with the same bytes, no row
-# lost or doubled; shards merged by scripts/merge_results.sh equal the whole sweep;
-# a results file is never overwritten or resumed by another sweep.
+# Whole sweeps of the dispatch teaching example (workloads/dispatch_teaching.yaml, whose
+# comment works out its makespans and cites their sources): the results do not depend on
+# -j; a point that cannot run is a row and makes the exit status 1; a sweep killed with
+# SIGKILL at random moments and resumed ends with the same bytes, no row lost or doubled;
+# shards merged by scripts/merge_results.sh equal the whole sweep; a results file is never
+# overwritten or resumed by another sweep.
 set -euo pipefail
 
 bin=${PL_BINARY:?PL_BINARY names the pipelab program}
@@ -26,8 +27,8 @@ cmp one.csv two.csv || fail "-j 1 and -j 2 gave different results"
 [ "$(wc -l < one.csv)" -eq 25 ] || fail "expected a header and 24 rows"
 
 # Point 2 is 1 launch thread at 6 us: the three host steps (10 + 8 + 6 us) feed the
-# 12 us kernels faster than they run, so the makespan is the reference's 1224 us and
-# the speedup over the serial 2412 us is 1.97.
+# 12 us kernels faster than they run, so the makespan is the workload's pipelined
+# 1224 us and the speedup over the serial 2412 us is 1.97.
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
          $1 == 2 {
            m = $col["makespan_s"]; s = $col["speedup"]

@@ -3,9 +3,16 @@
  * test_tile.c — the tile model end to end through the session: scenario file,
  * lowering, SimGrid, timeline.
  *
- * Expected values: reference §2 of ../shared/reference/README.md (512 and 323),
- * its baseline formula T = N x (L + C + S), and the max-plus recursion of a
- * three-engine line with B in-place slots, computed here tile by tile:
+ * Expected values: the makespans of load, compute and store engines with B in-place
+ * slots, worked out from the steady period max(L, C, S, (L + C + S) / B), the cycle time
+ * of the kernel as a marked graph, the largest delay over tokens of its circuits (C. V.
+ * Ramamoorthy and G. S. Ho, "Performance Evaluation of Asynchronous Concurrent Systems
+ * Using Petri Nets", IEEE Transactions on Software Engineering SE-6(5), 1980): for
+ * L, C, S = 2, 5, 1 and N = 64, 64 x 8 = 512 with B = 1 and 8 + 63 x 5 = 323 with B = 2;
+ * the single-buffered baseline's T = N x (L + C + S) (section 3.1 of the PTO ISA guide
+ * "Pipeline and Parallel Execution", docs/coding/pipeline-parallel.md of PTO Tile Lib,
+ * gitcode.com/cann/pto-isa); and the max-plus recursion of a three-engine line with B
+ * in-place slots, computed here tile by tile:
  *   load    LS(k) = max(LE(k-1), SE(k-B))     LE(k) = LS(k) + L(k)
  *   compute CS(k) = max(CE(k-1), LE(w(k)))    CE(k) = CS(k) + C(k)
  *   store   SS(k) = max(SE(k-1), CE(k))       SE(k) = SS(k) + S(k)
@@ -62,9 +69,9 @@ static const uint32_t *pipe_tasks(const pl_run *r, const char *name, uint32_t *n
     return pl_graph_unit_tasks(r->graph, (uint32_t)unit_id(r->graph, name), n);
 }
 
-/* Reference §2: L, C, S = 2, 5, 1, N = 64: B = 1 takes 512, B = 2 takes 323; the
- * single-buffered baseline takes N x (L + C + S) = 512 either way. Exact to 1e-9. */
-static void test_reference_buffering(void **state)
+/* L, C, S = 2, 5, 1, N = 64 (worked out in the header): B = 1 takes 512, B = 2 takes 323;
+ * the single-buffered baseline takes N x (L + C + S) = 512 either way. Exact to 1e-9. */
+static void test_buffering_makespans(void **state)
 {
     (void)state;
     const double expect[] = {512e-6, 323e-6, 323e-6};
@@ -413,7 +420,7 @@ static void test_every_and_span(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reference_buffering),
+        cmocka_unit_test(test_buffering_makespans),
         cmocka_unit_test(test_baseline_formula),
         cmocka_unit_test(test_recursion),
         cmocka_unit_test(test_barrier_never_faster),

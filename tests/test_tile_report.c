@@ -4,9 +4,14 @@
  * its estimate, the smallest buffer depths, each pipe's share of a core, and the
  * phases.
  *
- * Expected values: reference §2 of ../shared/reference/README.md (steady period
- * max(L, C, S, (L + C + S) / B); 512 and 323 for L, C, S = 2, 5, 1, N = 64), and
- * the single-buffered baseline's T = N x (L + C + S), in which one op runs at a time.
+ * Expected values: the steady period max(L, C, S, (L + C + S) / B) of load, compute and
+ * store engines with B in-place slots, the cycle time of the kernel as a marked graph
+ * (C. V. Ramamoorthy and G. S. Ho, "Performance Evaluation of Asynchronous Concurrent
+ * Systems Using Petri Nets", IEEE Transactions on Software Engineering SE-6(5), 1980),
+ * and the makespans worked out from it, 512 and 323 for L, C, S = 2, 5, 1, N = 64; and
+ * the single-buffered baseline's T = N x (L + C + S), in which one op runs at a time
+ * (section 3.1 of the PTO ISA guide "Pipeline and Parallel Execution",
+ * docs/coding/pipeline-parallel.md of PTO Tile Lib, gitcode.com/cann/pto-isa).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +27,7 @@
 
 #define KERNEL "tests/data/tile/three_stage.yaml"
 
-/* Runs the §2 kernel (one core) with depth B, with or without the advice. */
+/* Runs the three-stage kernel (one core) with depth B, with or without the advice. */
 static pl_session *run_depth(int depth, bool advice)
 {
     char set[32];
@@ -49,11 +54,11 @@ static bool has_figure(const pl_report *r, const char *name)
     return false;
 }
 
-/* §2: with B = 1 the slot's chain L + C + S = 8 us sets the period and first tile +
+/* With B = 1 the slot's chain L + C + S = 8 us sets the period and first tile +
  * 63 periods = 8 + 63 x 8 = 512 us; with B = 2 VECTOR's C = 5 us does (8 / 2 = 4 is
  * less): 8 + 63 x 5 = 323 us, both what the simulation gives. The period bound N x
  * period (512, 320 us) never exceeds it. */
-static void test_period_reference(void **state)
+static void test_period_three_stage(void **state)
 {
     (void)state;
     const double period[] = {8e-6, 5e-6}, estimate[] = {512e-6, 323e-6};
@@ -72,10 +77,10 @@ static void test_period_reference(void **state)
     }
 }
 
-/* §2: every slot free, the kernel takes 8 + 63 x 5 = 323 us, its bound; B = 1 takes
+/* Every slot free, the kernel takes 8 + 63 x 5 = 323 us, its bound; B = 1 takes
  * 512 us, more than 1 % above, and B = 2 reaches it: the smallest depth is 2, found from
  * B = 1 as well as from B = 3. */
-static void test_depth_reference(void **state)
+static void test_depth_three_stage(void **state)
 {
     (void)state;
     for (int b = 1; b <= 3; b += 2) {
@@ -149,8 +154,8 @@ static void test_no_depths_with_barrier(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_period_reference),
-        cmocka_unit_test(test_depth_reference),
+        cmocka_unit_test(test_period_three_stage),
+        cmocka_unit_test(test_depth_three_stage),
         cmocka_unit_test(test_pipe_shares),
         cmocka_unit_test(test_phases),
         cmocka_unit_test(test_no_depths_with_barrier),

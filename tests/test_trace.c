@@ -4,9 +4,9 @@
  * check one property each: no overlap within a thread, one event per task, bubbles
  * named by cause, counters of waiting tasks, escaping of names.
  *
- * The line is reference §1 (../shared/reference/README.md) with s = (2, 3, 1) us,
- * N = 5, no waiting places: makespan 18 us. Times are checked as integer picoseconds
- * parsed from the text, never through doubles.
+ * The line is the flow line of tests/line.h, which gives the sources: s = (2, 3, 1) us,
+ * N = 5, no waiting places, makespan 2 + 3 + 1 + 4 x 3 = 18 us. Times are checked as
+ * integer picoseconds parsed from the text, never through doubles.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -85,7 +85,7 @@ static void test_valid_json(void **state)
     json_t *other = json_object_get(doc, "otherData");
     assert_int_equal(json_integer_value(json_object_get(other, "seed")), 42);
     assert_string_equal(json_string_value(json_object_get(other, "mode")), "pipelined");
-    /* reference §1: 18 us, printed with 15 digits */
+    /* 2 + 3 + 1 + 4 x 3 = 18 us, printed with 15 digits */
     assert_true(json_real_value(json_object_get(other, "makespan_s")) == 18e-6);
     assert_true(json_array_size(json_object_get(doc, "traceEvents")) > 15);
     json_decref(doc);

@@ -11,8 +11,9 @@
  * The SimGrid options are pipelab's (sim/engine/simgrid.c), so both do the same simulation.
  *
  * usage: raw_dispatch PLATFORM.xml OPS
- * prints: ops, the makespan (36 us + (OPS - 1) x 12 us, reference §3), and the wall
- * time from SimGrid's start to the end of the run.
+ * prints: ops, the makespan (36 us + (OPS - 1) x 12 us: the first op's 10 + 8 + 6 + 12 us,
+ * then one 12 us kernel after another, as the workload's comment works out, with its
+ * sources), and the wall time from SimGrid's start to the end of the run.
  */
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
