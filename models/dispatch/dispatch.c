@@ -12,7 +12,8 @@
  * and its consumer is a slot edge: the producer thread's next task (op k + p)
  * waits until the consumer has taken op k - b off the queue (the start of that
  * consumer task), which is when op k could be pushed. With p = 1 this is exactly
- * blocking after service (reference §1).
+ * blocking after service (Y. Dallery and S. B. Gershwin, "Manufacturing flow line
+ * systems: a review of models and analytical results", Queueing Systems 12, 1992).
  */
 #include "models/dispatch/dispatch.h"
 #include "sim/config/machine.h"

@@ -16,11 +16,12 @@
  * per thread of the wider side). Without adaptor costs a push and a pull take no
  * time and need no task of their own: the producer's next frame (k + m) waits,
  * with a slot edge, for the start of the consumer's frame k - L*b (b = 0: frame k
- * itself, a direct hand-over), which is blocking after service exactly
- * (reference §1), and the consumer's frame k waits for the end of the producer's
- * with a data edge. With adaptor costs, the push of frame k waits for the end of
- * the pull of frame k - L*b (b = 0: for the consumer's thread to finish its
- * previous frame), then the pull waits for the end of the push.
+ * itself, a direct hand-over), which is blocking after service exactly (as in the
+ * flow lines of Dallery and Gershwin, Queueing Systems 12, 1992), and the consumer's
+ * frame k waits for the end of the producer's with a data edge. With adaptor costs,
+ * the push of frame k waits for the end of the pull of frame k - L*b (b = 0: for the
+ * consumer's thread to finish its previous frame), then the pull waits for the end of
+ * the push.
  */
 #include "models/stream/workload.h"
 

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * period.h — the steady period of a tile kernel, worked out from its program
- * alone (reference §2's max(L, C, S, (L + C + S) / B), for any steps and buffers).
+ * alone: max(L, C, S, (L + C + S) / B) for load, compute and store with B buffers,
+ * generalised to any steps and buffers. That is the cycle time of the kernel as a
+ * marked graph, the largest delay over tokens of its circuits (C. V. Ramamoorthy and
+ * G. S. Ho, "Performance Evaluation of Asynchronous Concurrent Systems Using Petri
+ * Nets", IEEE Transactions on Software Engineering SE-6(5), 1980).
  *
  * A core issues one tile per period at best, where the period is the largest of:
  * every pipe's time per tile (its steps' times alone, a step with `every: K`
@@ -11,7 +15,7 @@
  * share, all cores' bytes per tile of the busiest core over the GM bandwidth.
  * Each term bounds the throughput, so tiles x period bounds the makespan from
  * below; the first tile alone + (tiles - 1) x period estimates it (exact when a
- * pipe sets the period and every tile is the same, as in §2).
+ * pipe sets the period and every tile is the same, as in workloads/tile_buffering.yaml).
  */
 #ifndef PL_TILE_PERIOD_H
 #define PL_TILE_PERIOD_H
