@@ -18,6 +18,7 @@
 #include "models/dispatch/dispatch.h"
 #include "sim/config/machine.h"
 #include "models/tile/tile.h"
+#include "models/tile/kernel.h"
 
 #include <stdio.h>
 #include <stdlib.h>

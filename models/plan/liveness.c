@@ -1,35 +1,25 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * liveness.c — when each buffer instance of a scheduled loop is live, which physical
- * copy of its buffer holds it, and at which offset of the memory.
+ * liveness.c — when each buffer instance of a scheduled loop is live, and which tasks
+ * access it. pl_plan_liveness runs the whole computation; its second half, which physical
+ * copy of its buffer holds each instance and at which offset of the memory, is in
+ * placement.c. The two files are one module behind liveness.h and share the working state
+ * in liveness_work.h.
  *
  * An instance lives from its first writer's start to its last access's end, except that an
  * op that reads the previous iteration's value and writes the buffer (an accumulator) is
  * done with the old value when it starts: it updates the buffer in place, so an
  * accumulator needs one version, not two.
  *
- * Invariant: two instances whose lifetimes overlap never share an address. Within a
- * buffer, instances are taken in order of (start, iteration) and each gets the lowest
- * version whose last instance has ended by its start (a heap of free versions and one of
- * busy versions by end); this greedy colouring of an interval graph uses exactly as many
- * versions as the most instances of the buffer live at once. (An empty instance [t, t)
- * takes a version too. With tasks of nonzero latency the only one is a value before the
- * loop that an update at 0 takes in place; it comes first and frees its version at once.)
- * Across buffers, physical buffers (buffer, version) are placed first fit in order of
- * (span start, buffer, version): at the lowest offset where they overlap no placed one
- * whose span overlaps theirs. The placed ones are kept sorted by offset, so that one sweep
- * finds that offset.
- *
- * The reuse list names, for every instance that takes memory another held, the instance it
- * must wait for: the previous instance of its physical buffer, and for the first instance
- * of a physical buffer the last instance of each earlier placed one whose addresses it
- * shares. It is sorted by (to, from).
+ * Invariant: buffer b's instances are out->inst[first[b], first[b + 1]), iteration -1
+ * first, and its accessors are ops[at, at + nw + nc + ns) of its roles: writers, then
+ * loop-carried readers, then readers of their own iteration, each group in program order.
  *
  * Cost: O(A log A) for the A accesses, O(I log I) for the I instances (their order, the
  * colouring, the sweep for max_live), O(P^2) for the P physical buffers (placement and the
  * reuse between them), plus sorting the reuse list.
  */
-#include "models/plan/liveness.h"
+#include "models/plan/liveness_work.h"
 #include "sim/common/error.h"
 
 #include <assert.h>
@@ -37,101 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NONE UINT32_MAX
-
 /* Buffer b's accessors, distinct ops in program order: ops[at .. at + nw) write it; the
  * next nc read the previous iteration's value (no writer comes before them, see
  * pl_plan_loop_add_buffer_deps); the next ns read the value of their own iteration. */
 struct roles {
     uint32_t at, nw, nc, ns;
 };
-
-/* One physical buffer: a version of a buffer. */
-struct phys {
-    double start, end; /* span: its first start, its last end */
-    double size, offset;
-    uint32_t first, last; /* its instances with the earliest and the latest start */
-};
-
-/* What the sorts and the heaps hold: a key, ties broken by v. */
-struct entry {
-    double key;
-    uint32_t v;
-};
-
-/* A binary min-heap of entries. */
-struct heap {
-    struct entry *e;
-    uint32_t n;
-};
-
-struct work {
-    const pl_plan_loop *l;
-    const pl_plan_schedule *s;
-    pl_plan_memmap *out;
-    struct roles *roles; /* per buffer */
-    uint32_t *ops;       /* what roles index */
-    uint32_t *first;     /* per buffer: its first instance in out->inst */
-    struct entry *order; /* instances by buffer, then (start, index) */
-    struct heap busy;    /* versions in use, by the end of their last instance */
-    struct heap idle;    /* versions free, by number */
-    uint32_t *pbase;     /* per buffer: its version 0's physical buffer */
-    struct phys *phys;
-    uint32_t nphys;
-    uint32_t reuse_cap;
-};
-
-/* ---- Sorting and heaps ---- */
-
-static int cmp_entry(const void *a, const void *b)
-{
-    const struct entry *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return (x->v > y->v) - (x->v < y->v);
-}
-
-static bool entry_less(struct entry a, struct entry b)
-{
-    return a.key < b.key || (a.key == b.key && a.v < b.v);
-}
-
-static void heap_push(struct heap *h, struct entry x)
-{
-    uint32_t i = h->n++;
-    while (i > 0 && entry_less(x, h->e[(i - 1) / 2])) {
-        h->e[i] = h->e[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    h->e[i] = x;
-}
-
-static struct entry heap_pop(struct heap *h)
-{
-    assert(h->n > 0);
-    struct entry top = h->e[0], x = h->e[--h->n];
-    uint32_t i = 0;
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= h->n)
-            break;
-        if (c + 1 < h->n && entry_less(h->e[c + 1], h->e[c]))
-            c++;
-        if (!entry_less(h->e[c], x))
-            break;
-        h->e[i] = h->e[c];
-        i = c;
-    }
-    if (h->n > 0)
-        h->e[i] = x;
-    return top;
-}
-
-/* calloc of at least one element, so that NULL always means out of memory. */
-static void *zalloc(size_t n, size_t size)
-{
-    return calloc(n ? n : 1, size);
-}
 
 /* ---- Who accesses each buffer ---- */
 
@@ -308,206 +209,7 @@ static int fill_instances(struct work *w)
     return 0;
 }
 
-/* ---- Versions ---- */
-
-/* Sorts buffer b's instances by (start, iteration) into w->order and gives each the lowest
- * version whose previous instance has ended by its start. */
-static void colour_buffer(struct work *w, uint32_t b)
-{
-    pl_plan_instance *inst = w->out->inst;
-    uint32_t lo = w->first[b], hi = w->first[b + 1], used = 0;
-    for (uint32_t k = lo; k < hi; k++)
-        w->order[k] = (struct entry){inst[k].start, k};
-    qsort(w->order + lo, hi - lo, sizeof *w->order, cmp_entry);
-    w->busy.n = w->idle.n = 0;
-    for (uint32_t j = lo; j < hi; j++) {
-        pl_plan_instance *k = &inst[w->order[j].v];
-        while (w->busy.n > 0 && w->busy.e[0].key <= k->start) {
-            uint32_t v = heap_pop(&w->busy).v;
-            heap_push(&w->idle, (struct entry){v, v});
-        }
-        k->version = w->idle.n > 0 ? heap_pop(&w->idle).v : used++;
-        heap_push(&w->busy, (struct entry){k->end, k->version});
-    }
-    w->out->versions[b] = used;
-}
-
-/* ---- Physical buffers ---- */
-
-static int push_reuse(struct work *w, uint32_t from, uint32_t to)
-{
-    pl_plan_memmap *m = w->out;
-    if (m->nreuse == w->reuse_cap) {
-        if (w->reuse_cap == UINT32_MAX)
-            return PL_ENOMEM;
-        uint32_t cap = w->reuse_cap > UINT32_MAX / 2 ? UINT32_MAX
-                       : w->reuse_cap                ? 2 * w->reuse_cap
-                                                     : 16;
-        pl_plan_reuse *v = realloc(m->reuse, (size_t)cap * sizeof *v);
-        if (!v)
-            return PL_ENOMEM;
-        m->reuse = v;
-        w->reuse_cap = cap;
-    }
-    m->reuse[m->nreuse++] = (pl_plan_reuse){from, to};
-    return 0;
-}
-
-static uint32_t phys_of(const struct work *w, const pl_plan_instance *k)
-{
-    return w->pbase[k->buffer] + k->version;
-}
-
-/* The physical buffers' spans, first and last instances, and the reuse between
- * consecutive instances of each. */
-static int find_phys(struct work *w)
-{
-    const pl_plan_loop *l = w->l;
-    const pl_plan_memmap *m = w->out;
-    w->pbase = zalloc(l->nbuffers, sizeof *w->pbase);
-    if (!w->pbase)
-        return PL_ENOMEM;
-    for (uint32_t b = 0; b < l->nbuffers; b++) {
-        w->pbase[b] = w->nphys;
-        w->nphys += m->versions[b];
-    }
-    w->phys = zalloc(w->nphys, sizeof *w->phys);
-    if (!w->phys)
-        return PL_ENOMEM;
-    for (uint32_t p = 0; p < w->nphys; p++)
-        w->phys[p].first = NONE;
-    for (uint32_t j = 0; j < m->ninst; j++) {
-        uint32_t k = w->order[j].v;
-        const pl_plan_instance *in = &m->inst[k];
-        struct phys *p = &w->phys[phys_of(w, in)];
-        if (p->first == NONE)
-            *p = (struct phys){in->start, in->end, l->buffers[in->buffer].size, 0, k, k};
-        else if (push_reuse(w, p->last, k))
-            return PL_ENOMEM;
-        p->end = fmax(p->end, in->end);
-        p->last = k;
-    }
-    return 0;
-}
-
-/* Whether two half-open intervals [a0, a1) and [b0, b1) overlap. */
-static bool overlap(double a0, double a1, double b0, double b1)
-{
-    return a0 < b1 && b0 < a1;
-}
-
-/* The lowest offset for p that overlaps no physical buffer of byoff[0 .. n) (sorted by
- * offset) whose span overlaps p's. It is 0 or the end of one of them: each step moves x
- * past a buffer that every lower offset would overlap. */
-static double lowest_fit(const struct work *w, const uint32_t *byoff, uint32_t n,
-                         const struct phys *p)
-{
-    double x = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        const struct phys *q = &w->phys[byoff[i]];
-        if (!overlap(p->start, p->end, q->start, q->end))
-            continue;
-        if (q->offset >= x + p->size)
-            break;
-        x = fmax(x, q->offset + q->size);
-    }
-    return x;
-}
-
-/* Records that p takes the addresses of each physical buffer in byoff[0 .. n) it overlaps:
- * p's first instance waits for that one's last. */
-static int reuse_placed(struct work *w, const uint32_t *byoff, uint32_t n, const struct phys *p)
-{
-    for (uint32_t i = 0; i < n; i++) {
-        const struct phys *q = &w->phys[byoff[i]];
-        if (!overlap(p->offset, p->offset + p->size, q->offset, q->offset + q->size))
-            continue;
-        assert(!overlap(p->start, p->end, q->start, q->end));
-        if (push_reuse(w, q->last, p->first))
-            return PL_ENOMEM;
-    }
-    return 0;
-}
-
-/* Places the physical buffers first fit in order of (span start, buffer, version). */
-static int place(struct work *w)
-{
-    struct entry *byspan = zalloc(w->nphys, sizeof *byspan);
-    uint32_t *byoff = zalloc(w->nphys, sizeof *byoff);
-    if (!byspan || !byoff) {
-        free(byspan);
-        free(byoff);
-        return PL_ENOMEM;
-    }
-    for (uint32_t p = 0; p < w->nphys; p++)
-        byspan[p] = (struct entry){w->phys[p].start, p};
-    qsort(byspan, w->nphys, sizeof *byspan, cmp_entry);
-    int rc = 0;
-    for (uint32_t n = 0; n < w->nphys && rc == 0; n++) {
-        struct phys *p = &w->phys[byspan[n].v];
-        p->offset = lowest_fit(w, byoff, n, p);
-        rc = reuse_placed(w, byoff, n, p);
-        uint32_t at = n;
-        while (at > 0 && w->phys[byoff[at - 1]].offset > p->offset) {
-            byoff[at] = byoff[at - 1];
-            at--;
-        }
-        byoff[at] = byspan[n].v;
-    }
-    free(byspan);
-    free(byoff);
-    return rc;
-}
-
-/* ---- Totals ---- */
-
-/* The most bytes live at once: a sweep over the non-empty lifetimes that, at equal times,
- * takes ends before starts (lifetimes are half open). */
-static int sweep_live(struct work *w)
-{
-    pl_plan_memmap *m = w->out;
-    struct entry *starts = zalloc(m->ninst, sizeof *starts);
-    struct entry *ends = zalloc(m->ninst, sizeof *ends);
-    if (!starts || !ends) {
-        free(starts);
-        free(ends);
-        return PL_ENOMEM;
-    }
-    uint32_t n = 0;
-    for (uint32_t k = 0; k < m->ninst; k++) {
-        if (!(m->inst[k].start < m->inst[k].end))
-            continue;
-        starts[n] = (struct entry){m->inst[k].start, k};
-        ends[n++] = (struct entry){m->inst[k].end, k};
-    }
-    qsort(starts, n, sizeof *starts, cmp_entry);
-    qsort(ends, n, sizeof *ends, cmp_entry);
-    double live = 0;
-    for (uint32_t i = 0, j = 0; i < n;) {
-        if (ends[j].key <= starts[i].key) {
-            live -= w->l->buffers[m->inst[ends[j++].v].buffer].size;
-            continue;
-        }
-        live += w->l->buffers[m->inst[starts[i++].v].buffer].size;
-        m->max_live = fmax(m->max_live, live);
-    }
-    free(starts);
-    free(ends);
-    return 0;
-}
-
-/* Gives each instance its physical buffer's offset; sums the sizes and the footprint. */
-static void totals(struct work *w)
-{
-    pl_plan_memmap *m = w->out;
-    for (uint32_t k = 0; k < m->ninst; k++) {
-        pl_plan_instance *in = &m->inst[k];
-        double size = w->l->buffers[in->buffer].size;
-        in->offset = w->phys[phys_of(w, in)].offset;
-        m->no_reuse += size;
-        m->footprint = fmax(m->footprint, in->offset + size);
-    }
-}
+/* ---- The whole computation ---- */
 
 static int cmp_reuse(const void *a, const void *b)
 {
@@ -538,15 +240,15 @@ int pl_plan_liveness(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_m
     if (rc == 0)
         rc = fill_instances(&w);
     for (uint32_t b = 0; rc == 0 && b < l->nbuffers; b++)
-        colour_buffer(&w, b);
+        pl_plan_colour_buffer(&w, b);
     if (rc == 0)
-        rc = find_phys(&w);
+        rc = pl_plan_find_phys(&w);
     if (rc == 0)
-        rc = place(&w);
+        rc = pl_plan_place(&w);
     if (rc == 0)
-        rc = sweep_live(&w);
+        rc = pl_plan_sweep_live(&w);
     if (rc == 0) {
-        totals(&w);
+        pl_plan_totals(&w);
         if (out->nreuse > 0) /* reuse is NULL until the first pair */
             qsort(out->reuse, out->nreuse, sizeof *out->reuse, cmp_reuse);
     }

@@ -22,6 +22,9 @@
  * version of a buffer is one physical buffer; physical buffers are given offsets
  * first-fit, in order of their first start, so that two whose spans (first start
  * to last end) are disjoint may share addresses too.
+ *
+ * One module in two files behind this header: models/plan/liveness.c (the lifetimes, and
+ * pl_plan_liveness, which runs the whole) and models/plan/placement.c (versions and offsets).
  */
 #ifndef PL_PLAN_LIVENESS_H
 #define PL_PLAN_LIVENESS_H

@@ -6,6 +6,8 @@
  *
  * The structure is transparent because the lowering and the tests walk it. A
  * program owns all its strings and arrays; it is read-only once loaded.
+ * models/tile/kernel.h reads one from a scenario (pl_tile_program_load), from steps and
+ * buffers as written or from a GEMM shape (models/tile/gemm.h).
  */
 #ifndef PL_TILE_PROGRAM_H
 #define PL_TILE_PROGRAM_H
@@ -86,15 +88,7 @@ typedef struct pl_tile_program {
 /* The pipe named `name`, or -1 when the program has none. */
 int pl_tile_program_unit(const pl_tile_program *p, const char *name);
 
-/* Reads a tile kernel: the section sec (the scenario's `tile`, or a dispatch op's
- * `tile`) of the loaded scenario cfg and the device of its machine, or generates the
- * steps from sec's gemm; checks what the schema cannot (one amount per step, names that
- * exist, units with the figures their steps need, buffers that fit their memory, cores),
- * and draws every random duration from rng, tile after tile. Both borrowed. Fails with
- * PL_ECONFIG, with the file, line, column and key of the culprit, or PL_ENOMEM. The
- * caller frees *out with pl_tile_program_destroy. */
-int pl_tile_program_load(const pl_config *cfg, const pl_node *sec, gsl_rng *rng,
-                         pl_tile_program **out, pl_diag *d);
+/* Frees a program that pl_tile_program_load (models/tile/kernel.h) made; NULL is a no-op. */
 void pl_tile_program_destroy(pl_tile_program *p);
 
 /* Whether step s reads or writes buffer b. */

@@ -28,6 +28,7 @@
  * each op before issuing the next), so one core takes exactly N x a tile's steps.
  */
 #include "models/tile/tile.h"
+#include "models/tile/kernel.h"
 #include "models/tile/depths.h"
 #include "models/tile/period.h"
 #include "models/tile/site.h"

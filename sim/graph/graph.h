@@ -16,6 +16,9 @@
  * Lifecycle: create, add places, units, labels, tasks and edges, finalize,
  * then query. A finalized graph is read-only and may be shared. Models build
  * graphs; nothing here knows which model did.
+ *
+ * One module in two files behind this header: sim/graph/graph.c builds a graph and
+ * sim/graph/graph_query.c answers the queries.
  */
 #ifndef PL_GRAPH_H
 #define PL_GRAPH_H

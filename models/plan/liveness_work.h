@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * liveness_work.h — the working state of one pl_plan_liveness, which its two files share:
+ * liveness.c finds who accesses each buffer and when each instance is live, placement.c
+ * gives each instance its version and offset. Only models/plan/liveness.c and
+ * models/plan/placement.c include this header. struct roles is defined in liveness.c and
+ * struct phys in placement.c, the only files that look inside them.
+ */
+#ifndef PL_PLAN_LIVENESS_WORK_H
+#define PL_PLAN_LIVENESS_WORK_H
+
+#include "models/plan/liveness.h"
+
+#include <stdlib.h>
+
+/* An index that names nothing: no writer, or no instance yet. */
+#define NONE UINT32_MAX
+
+/* What the sorts and the heaps hold: a key, ties broken by v. */
+struct entry {
+    double key;
+    uint32_t v;
+};
+
+/* A binary min-heap of entries. */
+struct heap {
+    struct entry *e;
+    uint32_t n;
+};
+
+struct work {
+    const pl_plan_loop *l;
+    const pl_plan_schedule *s;
+    pl_plan_memmap *out;
+    struct roles *roles; /* per buffer */
+    uint32_t *ops;       /* what roles index */
+    uint32_t *first;     /* per buffer: its first instance in out->inst */
+    struct entry *order; /* instances by buffer, then (start, index) */
+    struct heap busy;    /* versions in use, by the end of their last instance */
+    struct heap idle;    /* versions free, by number */
+    uint32_t *pbase;     /* per buffer: its version 0's physical buffer */
+    struct phys *phys;
+    uint32_t nphys;
+    uint32_t reuse_cap;
+};
+
+/* calloc of at least one element, so that NULL always means out of memory. */
+static inline void *zalloc(size_t n, size_t size)
+{
+    return calloc(n ? n : 1, size);
+}
+
+/* ---- The steps of placement.c, in the order pl_plan_liveness takes them ---- */
+
+/* Each is described where it is defined; those that return int fail with PL_ENOMEM only
+ * (pl_plan_liveness then frees what was made). */
+void pl_plan_colour_buffer(struct work *w, uint32_t b);
+int pl_plan_find_phys(struct work *w);
+int pl_plan_place(struct work *w);
+int pl_plan_sweep_live(struct work *w);
+void pl_plan_totals(struct work *w);
+
+#endif

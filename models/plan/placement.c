@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * placement.c — where each buffer instance of a scheduled loop lives: which version
+ * (physical copy) of its buffer holds it, at which offset of the memory, which instance it
+ * must wait for to take that memory, and the totals (the most bytes live at once, the
+ * footprint). The second half of pl_plan_liveness (liveness.c), on the lifetimes that
+ * liveness.c found, through the working state in liveness_work.h.
+ *
+ * Invariant: two instances whose lifetimes overlap never share an address. Within a
+ * buffer, instances are taken in order of (start, iteration) and each gets the lowest
+ * version whose last instance has ended by its start (a heap of free versions and one of
+ * busy versions by end); this greedy colouring of an interval graph uses exactly as many
+ * versions as the most instances of the buffer live at once. (An empty instance [t, t)
+ * takes a version too. With tasks of nonzero latency the only one is a value before the
+ * loop that an update at 0 takes in place; it comes first and frees its version at once.)
+ * Across buffers, physical buffers (buffer, version) are placed first fit in order of
+ * (span start, buffer, version): at the lowest offset where they overlap no placed one
+ * whose span overlaps theirs. The placed ones are kept sorted by offset, so that one sweep
+ * finds that offset.
+ *
+ * The reuse list names, for every instance that takes memory another held, the instance it
+ * must wait for: the previous instance of its physical buffer, and for the first instance
+ * of a physical buffer the last instance of each earlier placed one whose addresses it
+ * shares. It is sorted by (to, from).
+ */
+#include "models/plan/liveness_work.h"
+#include "sim/common/error.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* One physical buffer: a version of a buffer. */
+struct phys {
+    double start, end; /* span: its first start, its last end */
+    double size, offset;
+    uint32_t first, last; /* its instances with the earliest and the latest start */
+};
+
+/* ---- Sorting and heaps ---- */
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const struct entry *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->v > y->v) - (x->v < y->v);
+}
+
+static bool entry_less(struct entry a, struct entry b)
+{
+    return a.key < b.key || (a.key == b.key && a.v < b.v);
+}
+
+static void heap_push(struct heap *h, struct entry x)
+{
+    uint32_t i = h->n++;
+    while (i > 0 && entry_less(x, h->e[(i - 1) / 2])) {
+        h->e[i] = h->e[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h->e[i] = x;
+}
+
+static struct entry heap_pop(struct heap *h)
+{
+    assert(h->n > 0);
+    struct entry top = h->e[0], x = h->e[--h->n];
+    uint32_t i = 0;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && entry_less(h->e[c + 1], h->e[c]))
+            c++;
+        if (!entry_less(h->e[c], x))
+            break;
+        h->e[i] = h->e[c];
+        i = c;
+    }
+    if (h->n > 0)
+        h->e[i] = x;
+    return top;
+}
+
+/* ---- Versions ---- */
+
+/* Sorts buffer b's instances by (start, iteration) into w->order and gives each the lowest
+ * version whose previous instance has ended by its start. */
+void pl_plan_colour_buffer(struct work *w, uint32_t b)
+{
+    pl_plan_instance *inst = w->out->inst;
+    uint32_t lo = w->first[b], hi = w->first[b + 1], used = 0;
+    for (uint32_t k = lo; k < hi; k++)
+        w->order[k] = (struct entry){inst[k].start, k};
+    qsort(w->order + lo, hi - lo, sizeof *w->order, cmp_entry);
+    w->busy.n = w->idle.n = 0;
+    for (uint32_t j = lo; j < hi; j++) {
+        pl_plan_instance *k = &inst[w->order[j].v];
+        while (w->busy.n > 0 && w->busy.e[0].key <= k->start) {
+            uint32_t v = heap_pop(&w->busy).v;
+            heap_push(&w->idle, (struct entry){v, v});
+        }
+        k->version = w->idle.n > 0 ? heap_pop(&w->idle).v : used++;
+        heap_push(&w->busy, (struct entry){k->end, k->version});
+    }
+    w->out->versions[b] = used;
+}
+
+/* ---- Physical buffers ---- */
+
+static int push_reuse(struct work *w, uint32_t from, uint32_t to)
+{
+    pl_plan_memmap *m = w->out;
+    if (m->nreuse == w->reuse_cap) {
+        if (w->reuse_cap == UINT32_MAX)
+            return PL_ENOMEM;
+        uint32_t cap = w->reuse_cap > UINT32_MAX / 2 ? UINT32_MAX
+                       : w->reuse_cap                ? 2 * w->reuse_cap
+                                                     : 16;
+        pl_plan_reuse *v = realloc(m->reuse, (size_t)cap * sizeof *v);
+        if (!v)
+            return PL_ENOMEM;
+        m->reuse = v;
+        w->reuse_cap = cap;
+    }
+    m->reuse[m->nreuse++] = (pl_plan_reuse){from, to};
+    return 0;
+}
+
+static uint32_t phys_of(const struct work *w, const pl_plan_instance *k)
+{
+    return w->pbase[k->buffer] + k->version;
+}
+
+/* The physical buffers' spans, first and last instances, and the reuse between
+ * consecutive instances of each. */
+int pl_plan_find_phys(struct work *w)
+{
+    const pl_plan_loop *l = w->l;
+    const pl_plan_memmap *m = w->out;
+    w->pbase = zalloc(l->nbuffers, sizeof *w->pbase);
+    if (!w->pbase)
+        return PL_ENOMEM;
+    for (uint32_t b = 0; b < l->nbuffers; b++) {
+        w->pbase[b] = w->nphys;
+        w->nphys += m->versions[b];
+    }
+    w->phys = zalloc(w->nphys, sizeof *w->phys);
+    if (!w->phys)
+        return PL_ENOMEM;
+    for (uint32_t p = 0; p < w->nphys; p++)
+        w->phys[p].first = NONE;
+    for (uint32_t j = 0; j < m->ninst; j++) {
+        uint32_t k = w->order[j].v;
+        const pl_plan_instance *in = &m->inst[k];
+        struct phys *p = &w->phys[phys_of(w, in)];
+        if (p->first == NONE)
+            *p = (struct phys){in->start, in->end, l->buffers[in->buffer].size, 0, k, k};
+        else if (push_reuse(w, p->last, k))
+            return PL_ENOMEM;
+        p->end = fmax(p->end, in->end);
+        p->last = k;
+    }
+    return 0;
+}
+
+/* Whether two half-open intervals [a0, a1) and [b0, b1) overlap. */
+static bool overlap(double a0, double a1, double b0, double b1)
+{
+    return a0 < b1 && b0 < a1;
+}
+
+/* The lowest offset for p that overlaps no physical buffer of byoff[0 .. n) (sorted by
+ * offset) whose span overlaps p's. It is 0 or the end of one of them: each step moves x
+ * past a buffer that every lower offset would overlap. */
+static double lowest_fit(const struct work *w, const uint32_t *byoff, uint32_t n,
+                         const struct phys *p)
+{
+    double x = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const struct phys *q = &w->phys[byoff[i]];
+        if (!overlap(p->start, p->end, q->start, q->end))
+            continue;
+        if (q->offset >= x + p->size)
+            break;
+        x = fmax(x, q->offset + q->size);
+    }
+    return x;
+}
+
+/* Records that p takes the addresses of each physical buffer in byoff[0 .. n) it overlaps:
+ * p's first instance waits for that one's last. */
+static int reuse_placed(struct work *w, const uint32_t *byoff, uint32_t n, const struct phys *p)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        const struct phys *q = &w->phys[byoff[i]];
+        if (!overlap(p->offset, p->offset + p->size, q->offset, q->offset + q->size))
+            continue;
+        assert(!overlap(p->start, p->end, q->start, q->end));
+        if (push_reuse(w, q->last, p->first))
+            return PL_ENOMEM;
+    }
+    return 0;
+}
+
+/* Places the physical buffers first fit in order of (span start, buffer, version). */
+int pl_plan_place(struct work *w)
+{
+    struct entry *byspan = zalloc(w->nphys, sizeof *byspan);
+    uint32_t *byoff = zalloc(w->nphys, sizeof *byoff);
+    if (!byspan || !byoff) {
+        free(byspan);
+        free(byoff);
+        return PL_ENOMEM;
+    }
+    for (uint32_t p = 0; p < w->nphys; p++)
+        byspan[p] = (struct entry){w->phys[p].start, p};
+    qsort(byspan, w->nphys, sizeof *byspan, cmp_entry);
+    int rc = 0;
+    for (uint32_t n = 0; n < w->nphys && rc == 0; n++) {
+        struct phys *p = &w->phys[byspan[n].v];
+        p->offset = lowest_fit(w, byoff, n, p);
+        rc = reuse_placed(w, byoff, n, p);
+        uint32_t at = n;
+        while (at > 0 && w->phys[byoff[at - 1]].offset > p->offset) {
+            byoff[at] = byoff[at - 1];
+            at--;
+        }
+        byoff[at] = byspan[n].v;
+    }
+    free(byspan);
+    free(byoff);
+    return rc;
+}
+
+/* ---- Totals ---- */
+
+/* The most bytes live at once: a sweep over the non-empty lifetimes that, at equal times,
+ * takes ends before starts (lifetimes are half open). */
+int pl_plan_sweep_live(struct work *w)
+{
+    pl_plan_memmap *m = w->out;
+    struct entry *starts = zalloc(m->ninst, sizeof *starts);
+    struct entry *ends = zalloc(m->ninst, sizeof *ends);
+    if (!starts || !ends) {
+        free(starts);
+        free(ends);
+        return PL_ENOMEM;
+    }
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < m->ninst; k++) {
+        if (!(m->inst[k].start < m->inst[k].end))
+            continue;
+        starts[n] = (struct entry){m->inst[k].start, k};
+        ends[n++] = (struct entry){m->inst[k].end, k};
+    }
+    qsort(starts, n, sizeof *starts, cmp_entry);
+    qsort(ends, n, sizeof *ends, cmp_entry);
+    double live = 0;
+    for (uint32_t i = 0, j = 0; i < n;) {
+        if (ends[j].key <= starts[i].key) {
+            live -= w->l->buffers[m->inst[ends[j++].v].buffer].size;
+            continue;
+        }
+        live += w->l->buffers[m->inst[starts[i++].v].buffer].size;
+        m->max_live = fmax(m->max_live, live);
+    }
+    free(starts);
+    free(ends);
+    return 0;
+}
+
+/* Gives each instance its physical buffer's offset; sums the sizes and the footprint. */
+void pl_plan_totals(struct work *w)
+{
+    pl_plan_memmap *m = w->out;
+    for (uint32_t k = 0; k < m->ninst; k++) {
+        pl_plan_instance *in = &m->inst[k];
+        double size = w->l->buffers[in->buffer].size;
+        in->offset = w->phys[phys_of(w, in)].offset;
+        m->no_reuse += size;
+        m->footprint = fmax(m->footprint, in->offset + size);
+    }
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * graph_impl.h — the representation of the task graph, which the two files of the graph
+ * module share: graph.c builds it and graph_query.c reads it. Only sim/graph/graph*.c
+ * include this header; everyone else sees the opaque pl_graph of sim/graph/graph.h.
+ *
+ * The invariants of these arrays (edges grouped by destination after finalize, bytes
+ * covering tasks [0, nbytes) only) are written at the top of graph.c, which keeps them.
+ */
+#ifndef PL_GRAPH_IMPL_H
+#define PL_GRAPH_IMPL_H
+
+#include "sim/graph/graph.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct place {
+    char *name;
+    pl_place_kind kind;
+    int cores;
+};
+
+struct unit {
+    char *name;
+    uint32_t place;
+    uint32_t first; /* into unit_tasks, after finalize */
+    uint32_t count;
+    uint32_t *route; /* link ids, or NULL */
+    uint32_t nroute;
+    uint32_t carrying; /* tasks with bytes > 0 */
+    double narrowest;  /* the smallest bandwidth on the route */
+    uint32_t stage;    /* PL_NO_STAGE when it belongs to none */
+    uint8_t wait;      /* pl_wait_kind */
+    double wakeup;     /* seconds a passive waiter pays when woken */
+};
+
+struct link {
+    char *name;
+    double bandwidth;
+};
+
+struct task {
+    double work;
+    uint32_t unit;
+    uint32_t label;
+    uint32_t item;
+    uint32_t prev; /* previous task on the same unit, or PL_NO_EDGE */
+};
+
+struct pending_edge {
+    uint32_t dst;
+    pl_edge edge;
+};
+
+struct pl_graph {
+    char *name;
+    struct place *places;
+    uint32_t nplaces, cap_places;
+    struct unit *units;
+    uint32_t nunits, cap_units;
+    uint32_t *last_task; /* per unit while building: its latest task, or PL_NO_EDGE */
+    char **labels;
+    uint32_t nlabels, cap_labels;
+    char **stages;
+    uint32_t nstages, cap_stages;
+    struct task *tasks;
+    uint32_t ntasks, cap_tasks;
+    struct pending_edge *pending;
+    uint32_t npending, cap_pending;
+    struct link *links;
+    uint32_t nlinks, cap_links;
+    double *bytes; /* tasks [0, nbytes); NULL until a task carries bytes */
+    uint32_t nbytes, cap_bytes;
+    pl_edge *edges;       /* after finalize */
+    uint32_t *edge_first; /* ntasks + 1 */
+    uint32_t *unit_tasks; /* ntasks, grouped by unit */
+    uint64_t items;
+    char *item_noun;
+    bool backward; /* every edge's source comes before its destination */
+    bool final;
+};
+
+#endif

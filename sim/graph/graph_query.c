@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * graph_query.c — reading the task graph: the names of the edge kinds, the accessors of
+ * places, units, stages, tasks, edges and links, a task's time alone, the items, and the
+ * memory a graph holds.
+ *
+ * The graph module is one module in two files behind one header, sim/graph/graph.h:
+ * graph.c creates, builds and finalizes a graph, this file answers questions about it,
+ * and both read the representation in sim/graph/graph_impl.h. Invariant this file reads
+ * by, kept by graph.c: after finalize, edges [edge_first[t], edge_first[t+1]) are exactly
+ * the edges into task t and unit_tasks[first, first + count) are a unit's tasks in run
+ * order; bytes cover tasks [0, nbytes) and later tasks carry none.
+ */
+#include "sim/graph/graph_impl.h"
+
+#include <assert.h>
+#include <string.h>
+
+static const struct {
+    const char *name, *cause, *help;
+} edge_kinds[] = {
+#define PL_EDGE_INFO(name, spelled, cause, help) {spelled, cause, help},
+    PL_EDGE_KINDS(PL_EDGE_INFO)
+#undef PL_EDGE_INFO
+};
+
+const char *pl_edge_kind_name(pl_edge_kind k)
+{
+    return k < PL_EDGE_KIND_COUNT ? edge_kinds[k].name : "?";
+}
+
+const char *pl_edge_cause_name(pl_edge_kind k)
+{
+    return k < PL_EDGE_KIND_COUNT ? edge_kinds[k].cause : "?";
+}
+
+const char *pl_edge_cause_help(pl_edge_kind k)
+{
+    return k < PL_EDGE_KIND_COUNT ? edge_kinds[k].help : "?";
+}
+
+static size_t text_bytes(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+size_t pl_graph_bytes(const pl_graph *g)
+{
+    size_t n = sizeof *g + text_bytes(g->name) + text_bytes(g->item_noun);
+    n += (size_t)g->cap_places * sizeof *g->places + (size_t)g->cap_units * (sizeof *g->units + 4);
+    n += (size_t)g->cap_labels * sizeof *g->labels + (size_t)g->cap_stages * sizeof *g->stages;
+    n += (size_t)g->cap_links * sizeof *g->links + (size_t)g->cap_bytes * sizeof *g->bytes;
+    for (uint32_t i = 0; i < g->nplaces; i++)
+        n += text_bytes(g->places[i].name);
+    for (uint32_t i = 0; i < g->nunits; i++)
+        n += text_bytes(g->units[i].name) + g->units[i].nroute * sizeof *g->units[i].route;
+    for (uint32_t i = 0; i < g->nlabels; i++)
+        n += text_bytes(g->labels[i]);
+    for (uint32_t i = 0; i < g->nstages; i++)
+        n += text_bytes(g->stages[i]);
+    for (uint32_t i = 0; i < g->nlinks; i++)
+        n += text_bytes(g->links[i].name);
+    n += (size_t)g->cap_tasks * sizeof *g->tasks;
+    n += (size_t)g->edge_first[g->ntasks] * sizeof *g->edges;
+    n += ((size_t)g->ntasks + 1) * (sizeof *g->edge_first + sizeof *g->unit_tasks);
+    return n;
+}
+
+const char *pl_graph_name(const pl_graph *g)
+{
+    return g->name;
+}
+
+uint32_t pl_graph_place_count(const pl_graph *g)
+{
+    return g->nplaces;
+}
+
+const char *pl_graph_place_name(const pl_graph *g, uint32_t place)
+{
+    assert(place < g->nplaces);
+    return g->places[place].name;
+}
+
+pl_place_kind pl_graph_place_kind(const pl_graph *g, uint32_t place)
+{
+    assert(place < g->nplaces);
+    return g->places[place].kind;
+}
+
+int pl_graph_place_cores(const pl_graph *g, uint32_t place)
+{
+    assert(place < g->nplaces);
+    return g->places[place].cores;
+}
+
+uint32_t pl_graph_unit_count(const pl_graph *g)
+{
+    return g->nunits;
+}
+
+const char *pl_graph_unit_name(const pl_graph *g, uint32_t unit)
+{
+    assert(unit < g->nunits);
+    return g->units[unit].name;
+}
+
+uint32_t pl_graph_unit_place(const pl_graph *g, uint32_t unit)
+{
+    assert(unit < g->nunits);
+    return g->units[unit].place;
+}
+
+uint32_t pl_graph_unit_stage(const pl_graph *g, uint32_t unit)
+{
+    assert(unit < g->nunits);
+    return g->units[unit].stage;
+}
+
+pl_wait_kind pl_graph_unit_wait(const pl_graph *g, uint32_t unit)
+{
+    assert(unit < g->nunits);
+    return (pl_wait_kind)g->units[unit].wait;
+}
+
+double pl_graph_unit_wakeup(const pl_graph *g, uint32_t unit)
+{
+    assert(unit < g->nunits);
+    return g->units[unit].wakeup;
+}
+
+uint32_t pl_graph_stage_count(const pl_graph *g)
+{
+    return g->nstages;
+}
+
+const char *pl_graph_stage_name(const pl_graph *g, uint32_t stage)
+{
+    assert(stage < g->nstages);
+    return g->stages[stage];
+}
+
+const uint32_t *pl_graph_unit_tasks(const pl_graph *g, uint32_t unit, uint32_t *n)
+{
+    assert(g->final && unit < g->nunits);
+    *n = g->units[unit].count;
+    return g->unit_tasks + g->units[unit].first;
+}
+
+uint32_t pl_graph_task_count(const pl_graph *g)
+{
+    return g->ntasks;
+}
+
+uint32_t pl_graph_task_unit(const pl_graph *g, uint32_t task)
+{
+    assert(task < g->ntasks);
+    return g->tasks[task].unit;
+}
+
+double pl_graph_task_work(const pl_graph *g, uint32_t task)
+{
+    assert(task < g->ntasks);
+    return g->tasks[task].work;
+}
+
+uint32_t pl_graph_task_item(const pl_graph *g, uint32_t task)
+{
+    assert(task < g->ntasks);
+    return g->tasks[task].item;
+}
+
+const char *pl_graph_task_label(const pl_graph *g, uint32_t task)
+{
+    assert(task < g->ntasks);
+    return g->labels[g->tasks[task].label];
+}
+
+uint32_t pl_graph_task_prev(const pl_graph *g, uint32_t task)
+{
+    assert(task < g->ntasks);
+    return g->tasks[task].prev;
+}
+
+void pl_graph_task_edges(const pl_graph *g, uint32_t task, uint32_t *first, uint32_t *n)
+{
+    assert(g->final && task < g->ntasks);
+    *first = g->edge_first[task];
+    *n = g->edge_first[task + 1] - g->edge_first[task];
+}
+
+uint32_t pl_graph_edge_count(const pl_graph *g)
+{
+    assert(g->final);
+    return g->edge_first[g->ntasks];
+}
+
+const pl_edge *pl_graph_edge(const pl_graph *g, uint32_t edge)
+{
+    assert(g->final && edge < g->edge_first[g->ntasks]);
+    return &g->edges[edge];
+}
+
+bool pl_graph_edges_backward(const pl_graph *g)
+{
+    assert(g->final);
+    return g->backward;
+}
+
+uint32_t pl_graph_link_count(const pl_graph *g)
+{
+    return g->nlinks;
+}
+
+const char *pl_graph_link_name(const pl_graph *g, uint32_t link)
+{
+    assert(link < g->nlinks);
+    return g->links[link].name;
+}
+
+double pl_graph_link_bandwidth(const pl_graph *g, uint32_t link)
+{
+    assert(link < g->nlinks);
+    return g->links[link].bandwidth;
+}
+
+const uint32_t *pl_graph_unit_route(const pl_graph *g, uint32_t unit, uint32_t *n)
+{
+    assert(unit < g->nunits);
+    *n = g->units[unit].nroute;
+    return g->units[unit].route;
+}
+
+double pl_graph_task_bytes(const pl_graph *g, uint32_t task)
+{
+    assert(task < g->ntasks);
+    return task < g->nbytes ? g->bytes[task] : 0;
+}
+
+double pl_graph_unit_narrowest(const pl_graph *g, uint32_t unit)
+{
+    assert(unit < g->nunits);
+    return g->units[unit].nroute > 0 ? g->units[unit].narrowest : 0;
+}
+
+double pl_graph_task_alone(const pl_graph *g, uint32_t task)
+{
+    assert(task < g->ntasks);
+    double work = g->tasks[task].work, bytes = pl_graph_task_bytes(g, task);
+    const struct unit *u = &g->units[g->tasks[task].unit];
+    if (bytes <= 0 || u->nroute == 0)
+        return work;
+    return work + bytes / u->narrowest;
+}
+
+uint64_t pl_graph_items(const pl_graph *g)
+{
+    return g->items;
+}
+
+uint64_t pl_graph_item_span(const pl_graph *g)
+{
+    uint64_t items = g->items;
+    for (uint32_t t = 0; t < g->ntasks; t++)
+        if (g->tasks[t].item >= items)
+            items = (uint64_t)g->tasks[t].item + 1;
+    return items;
+}
+
+const char *pl_graph_item_noun(const pl_graph *g)
+{
+    return g->item_noun;
+}
