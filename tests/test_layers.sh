@@ -24,7 +24,7 @@
 # jansson (<jansson.h>): models hand figures and tables to the reports as data.
 #
 # Then it shows that it can fail: it copies the tree, adds includes that break each
-# kind of rule, and checks that every one is reported.
+# kind of rule, and checks that every one is reported; and again with a circle.
 #
 # Environment: PL_SOURCE_DIR (the source root). With PL_LAYERS_ONLY=DIR it checks DIR
 # alone and exits 1 on a violation (to try a change by hand).
@@ -106,9 +106,60 @@ check() {
   )
 }
 
+# circles ROOT: prints one line per circle of includes between modules (a .c file and
+# its .h), "circle: A <-> B ...", and exits 1 on any. A header without a .c of its own
+# (a module's private header, node_edit.h) counts as part of each module that includes
+# it. A circle means neither module can be understood, or moved, without the other.
+circles() {
+  local root=$1 loops
+  loops=$(
+    cd "$root"
+    find sim models -name '*.[ch]' | sort | awk '
+    function module(path) { sub(/\.[ch]$/, "", path); return path }
+    {
+      file = $0; from = module(file)
+      if (file ~ /\.c$/) hasc[from] = 1
+      while ((getline text < file) > 0)
+        if (text ~ /^[ \t]*#[ \t]*include[ \t]*"/) {
+          h = text; sub(/^[^"]*"/, "", h); sub(/".*$/, "", h)
+          to = module(h)
+          if (to != from) edge[from SUBSEP to] = 1
+        }
+      close(file)
+    }
+    END {
+      # Fold each header-only file into whoever includes it, round by round.
+      for (round = 0; round < 50; round++) {
+        n = 0
+        for (e in edge) list[++n] = e
+        changed = 0
+        for (i = 1; i <= n; i++) {
+          split(list[i], p, SUBSEP)
+          if (hasc[p[2]] || !((list[i]) in edge)) continue
+          delete edge[list[i]]
+          for (j = 1; j <= n; j++) {
+            split(list[j], q, SUBSEP)
+            if (q[1] == p[2] && q[2] != p[1]) { edge[p[1] SUBSEP q[2]] = 1; changed = 1 }
+          }
+        }
+        if (!changed) break
+      }
+      for (e in edge) {
+        split(e, p, SUBSEP)
+        if (hasc[p[1]] && hasc[p[2]]) print p[1], p[2]
+      }
+    }' | sort | tsort 2>&1 >/dev/null | sed -n 's/^tsort: \([^-].*\)/\1/p'
+  )
+  [ -z "$loops" ] && return 0
+  echo "circle: $(tr '\n' ' ' <<<"$loops")(these modules include each other's headers)"
+  return 1
+}
+
 if [ -n "${PL_LAYERS_ONLY:-}" ]; then
-  check "$PL_LAYERS_ONLY"
-  exit
+  status=0
+  check "$PL_LAYERS_ONLY" || status=1
+  circles "$PL_LAYERS_ONLY" || status=1
+  exit $status
 fi
 
 echo "== the source tree"
@@ -117,6 +168,11 @@ if ! check "$PL_SOURCE_DIR"; then
   exit 1
 fi
 echo "ok: every include points down"
+if ! circles "$PL_SOURCE_DIR"; then
+  echo "FAIL: a circle of includes (above)"
+  exit 1
+fi
+echo "ok: no two modules include each other"
 
 # The test must be able to fail: a copy of the tree with one wrong include of each kind.
 work=$(mktemp -d "${TMPDIR:-/tmp}/pl_layers.XXXXXX")
@@ -168,3 +224,16 @@ done
 [ $missed -eq 0 ] || exit 1
 [ "$(wc -l <<<"$found")" -eq ${#expected[@]} ] || { echo "FAIL: more was reported than was broken"; exit 1; }
 echo "ok: each wrong include was reported, with its file and line"
+
+echo "== a copy with a circle: sim/graph/graph.c includes sim/graph/check.h"
+rm -rf "$work/sim" "$work/models"
+cp -r "$PL_SOURCE_DIR/sim" "$PL_SOURCE_DIR/models" "$work"/
+echo '#include "sim/graph/check.h"' >>"$work/sim/graph/graph.c"
+status=0
+found=$(circles "$work") || status=$?
+echo "$found"
+if [ $status -eq 0 ] || ! grep -q "sim/graph/check" <<<"$found" || ! grep -q "sim/graph/graph " <<<"$found"; then
+  echo "FAIL: the circle between sim/graph/graph and sim/graph/check was not reported"
+  exit 1
+fi
+echo "ok: the circle was reported"

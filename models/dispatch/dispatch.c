@@ -518,9 +518,3 @@ int pl_dispatch_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *
     }
     return 0;
 }
-
-const pl_model pl_model_dispatch = {
-    .name = "dispatch",
-    .summary = "host operator dispatch (InferShape, Resize, Launch) feeding a device stream",
-    .lower = pl_dispatch_lower_scenario,
-};

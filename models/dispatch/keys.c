@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * keys.c — the schema of the `dispatch` section.
+ * keys.c — the dispatch model's entry in the model table (at the end) and the schema
+ * of the `dispatch` section.
  *
- * An entry of `ops` is either an op (name, the four costs, sync, repeat) or a
- * group {repeat: N, ops: [...]} whose ops run N times in order; groups nest, so
- * the table of an entry refers to itself. dispatch.c checks which of the two an
- * entry is.
+ * An entry of `ops` is either an op (name, the four costs, sync, repeat) or a group
+ * {repeat: N, ops: [...]} whose ops run N times in order; groups nest, so the table of
+ * an entry refers to itself. dispatch.c checks which of the two an entry is.
  */
 #include "models/dispatch/dispatch.h"
 #include "models/tile/tile.h"
@@ -58,4 +58,10 @@ const pl_key pl_dispatch_keys[] = {
     {.name = "ops", .type = PL_KEY_LIST, .flags = PL_KEY_REQUIRED,
      .children = pl_dispatch_op_keys, .help = "the ops in launch order; an entry may be a group"},
     {0},
+};
+
+const pl_model pl_model_dispatch = {
+    .name = "dispatch",
+    .summary = "host operator dispatch (InferShape, Resize, Launch) feeding a device stream",
+    .lower = pl_dispatch_lower_scenario,
 };

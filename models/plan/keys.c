@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * keys.c — the schema of the `plan` section: the units, the buffers, the
- * loop body's ops and how many iterations to plan. plan.c checks what a schema
- * cannot: that every op's class, buffer and `after` op exists, that an op's
- * time is given exactly one way, that no dependency cycle lies within one
- * iteration.
+ * keys.c — the plan model's entry in the model table (at the end) and the schema of
+ * the `plan` section: the units, the buffers, the loop body's ops and how many
+ * iterations to plan. plan.c checks what a schema cannot: that every op's class,
+ * buffer and `after` op exists, that an op's time is given exactly one way, that no
+ * dependency cycle lies within one iteration.
  */
 #include "models/plan/plan.h"
 
@@ -126,4 +126,11 @@ const pl_key pl_plan_keys[] = {
      .children = op_keys,
      .help = "the loop body's ops, in program order"},
     {0},
+};
+
+const pl_model pl_model_plan = {
+    .name = "plan",
+    .summary = "a loop of ops on tensor, vector and DMA units, list-scheduled over iterations",
+    .lower = pl_plan_lower_scenario,
+    .commands = pl_plan_commands,
 };

@@ -320,10 +320,3 @@ int pl_plan_workload_load(const pl_config *cfg, gsl_rng *rng, pl_plan_workload *
         pl_plan_workload_fini(out);
     return rc;
 }
-
-const pl_model pl_model_plan = {
-    .name = "plan",
-    .summary = "a loop of ops on tensor, vector and DMA units, list-scheduled over iterations",
-    .lower = pl_plan_lower_scenario,
-    .commands = pl_plan_commands,
-};

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * keys.c — the schema of the `stream` section: the chain of tasks, how
- * it is cut into stages (or `auto`), the pools between stages, how threads wait
- * and where they run. stream.c checks what a schema cannot: that the stages
- * cover the chain, that a stage with a stateful task has one thread, that pinned
- * cores exist and are of the stage's type.
+ * keys.c — the stream model's entry in the model table (at the end) and the schema of
+ * the `stream` section: the chain of tasks, how it is cut into stages (or `auto`), the
+ * pools between stages, how threads wait and where they run. stream.c checks what a
+ * schema cannot: that the stages cover the chain, that a stage with a stateful task
+ * has one thread, that pinned cores exist and are of the stage's type.
  */
 #include "models/stream/stream.h"
 
@@ -103,4 +103,11 @@ const pl_key pl_stream_keys[] = {
      .help = "none: threads share their type's cores; packed: thread i on core i; stages: "
              "each stage's cores"},
     {0},
+};
+
+const pl_model pl_model_stream = {
+    .name = "stream",
+    .summary = "a chain of tasks cut into stages of host threads, frame after frame (StreamPU)",
+    .lower = pl_stream_lower_scenario,
+    .commands = pl_stream_commands,
 };

@@ -423,10 +423,3 @@ int pl_stream_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *ou
     }
     return 0;
 }
-
-const pl_model pl_model_stream = {
-    .name = "stream",
-    .summary = "a chain of tasks cut into stages of host threads, frame after frame (StreamPU)",
-    .lower = pl_stream_lower_scenario,
-    .commands = pl_stream_commands,
-};

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * keys.c — the schema of the `tile` section: the ops of one tile, the on-chip
- * buffers they fill and read, how many tiles there are (or the GEMM they come
- * from), the sync policy and the cores. tile.c checks what a schema cannot: that
- * exactly one amount is given per step, that names refer to something, that the
- * buffers fit.
+ * keys.c — the tile model's entry in the model table (at the end) and the schema of
+ * the `tile` section: the ops of one tile, the on-chip buffers they fill and read, how
+ * many tiles there are (or the GEMM they come from), the sync policy and the cores.
+ * tile.c checks what a schema cannot: that exactly one amount is given per step, that
+ * names refer to something, that the buffers fit.
  */
+#include "models/tile/depths.h"
 #include "models/tile/tile.h"
 
 #include "sim/config/machine.h"
@@ -85,4 +86,11 @@ const pl_key pl_tile_keys[] = {
     {.name = "steps", .type = PL_KEY_LIST, .children = step_keys,
      .help = "the ops of one tile in program order"},
     {0},
+};
+
+const pl_model pl_model_tile = {
+    .name = "tile",
+    .summary = "a tiled kernel on accelerator cores (N-buffering, event or barrier sync, SPMD)",
+    .lower = pl_tile_lower_scenario,
+    .advise = pl_tile_advise,
 };

@@ -29,7 +29,6 @@
  */
 #include "models/tile/tile.h"
 #include "models/tile/kernel.h"
-#include "models/tile/depths.h"
 #include "models/tile/period.h"
 #include "models/tile/site.h"
 
@@ -422,10 +421,3 @@ int pl_tile_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
     }
     return 0;
 }
-
-const pl_model pl_model_tile = {
-    .name = "tile",
-    .summary = "a tiled kernel on accelerator cores (N-buffering, event or barrier sync, SPMD)",
-    .lower = pl_tile_lower_scenario,
-    .advise = pl_tile_advise,
-};
