@@ -3,11 +3,11 @@
  * node_edit.h — changing a document tree: grafting included files and --set
  * values, inserting defaults, and storing the values validation parsed.
  *
- * Only the configuration layer (config.c, validate.c) includes this: a
- * loaded pl_config is read-only, and models see node.h alone. A tree owns the
- * file names its locations point to; attaching a parsed tree to another moves
- * its names along, so that every location stays valid until the root is
- * destroyed.
+ * Only the configuration layer (config.c, validate*.c, and the node*.c files
+ * that implement it) includes this: a loaded pl_config is read-only, and models
+ * see node.h alone. A tree owns the file names its locations point to; attaching
+ * a parsed tree to another moves its names along, so that every location stays
+ * valid until the root is destroyed.
  */
 #ifndef PL_NODE_EDIT_H
 #define PL_NODE_EDIT_H
