@@ -2,7 +2,7 @@
 /*
  * text_sections.h — the sections of the text report that text.c assembles but does not
  * hold, and the helpers their files share. Private to the text report: included only by
- * text.c and unit_table.c.
+ * text.c, unit_table.c and where_time_went.c.
  *
  * Every pointer is borrowed for the call; buffers belong to the caller.
  */
@@ -39,5 +39,12 @@ int pl_report_unit_table(const pl_run *run, const char *title, FILE *out);
  * the shares in which any, two or more and no pipe works; nothing without such a
  * place. Returns 0, PL_ENOMEM or PL_EIO. */
 int pl_report_places_section(const pl_run *run, FILE *out);
+
+/* ---- Where the time went (where_time_went.c) ------------------------------------- */
+
+/* A few sentences on run: its bottleneck, its distance from its bound, the device units
+ * idle longest and the units that lose time to sharing or to slots. Returns 0 or
+ * PL_ENOMEM. */
+int pl_report_where_time_went(const pl_run *run, FILE *out);
 
 #endif
