@@ -4,7 +4,7 @@
  * matched by name, the summary figures of both sides and their differences, the moves
  * of the units' shares of the critical path, the busiest unit and the faster side.
  * Private to `pipelab compare`: included only by comparison.c, which holds it, and by
- * compare.c, which renders it.
+ * compare_text.c and compare_json.c, which render it.
  *
  * Every pointer parameter is borrowed for the call unless said otherwise.
  */
