@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * text.c — the report for people: a summary, a table per graph, the
- * critical path by unit and a few sentences on where the time went.
+ * critical path by unit and a few sentences on where the time went. This file
+ * writes the header, the summary, the critical path and the model's figures, and
+ * puts the page together; the tables of units are in unit_table.c and the sentences
+ * in where_time_went.c (both through text_sections.h).
  *
  * Invariant: every number printed comes from the metrics and the bound of the run
  * or its baseline, formatted with pl_units_format (4 significant digits) or as a
  * percentage with one decimal, so the same report always prints the same bytes.
- * Cause columns and sentences loop over PL_EDGE_KINDS; no cause is spelled here.
+ * Cause columns and sentences loop over PL_EDGE_KINDS; no cause is spelled in the
+ * text report.
  */
 #include "sim/report/report.h"
 
 #include "sim/report/parts.h"
+#include "sim/report/text_sections.h"
 #include "sim/report/table.h"
 #include "sim/common/units.h"
 
@@ -19,36 +24,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Where-the-time-went thresholds: time lost to sharing cores or bandwidth ("shared", the
- * metrics' contention) as a share of busy time, slot bubbles as a share of the makespan,
- * and the efficiency from which a run counts as at its bound. */
-#define SHARED_WORTH  0.01
-#define SLOT_WORTH    0.05
-#define AT_BOUND      0.995
-#define MAX_SENTENCES 5
-/* Units named in one sentence before the rest are only counted. */
-#define MAX_LISTED 3
-/* Units in a table before the units of one pipe on many places share a row. */
-#define MAX_UNIT_ROWS 32
 #define WRAP       PL_REPORT_WRAP
 
-static double pct(double part, double whole)
+double pl_report_pct(double part, double whole)
 {
     return whole > 0 ? 100.0 * part / whole : 0.0;
 }
 
 /* Idle time below the metrics' noise threshold is rounding, not a cause worth a column
  * or a word. */
-static double noise(const pl_metrics *m)
+double pl_report_noise(const pl_metrics *m)
 {
     return pl_metrics_noise(m->makespan);
-}
-
-/* A unit of a device place: a device stream, a core's pipe. */
-static int is_device(const pl_run *run, uint32_t u)
-{
-    return pl_graph_place_kind(run->graph, pl_graph_unit_place(run->graph, u)) ==
-           PL_PLACE_DEVICE;
 }
 
 /* ---- Header and summary ----------------------------------------------------- */
@@ -162,259 +149,6 @@ static void summary(const pl_report *r, FILE *out)
     engine_line(r, out);
 }
 
-/* ---- The unit table ----------------------------------------------------------- */
-
-struct columns {
-    int shared;
-    int cause[PL_EDGE_KIND_COUNT];
-    int n;
-};
-
-/* The optional columns are shown only where some unit has something in them. */
-static struct columns pick_columns(const pl_metrics *m)
-{
-    struct columns c = {0};
-    for (uint32_t u = 0; u < m->nunits; u++) {
-        c.shared |= m->units[u].contention > 0;
-        for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
-            c.cause[k] |= m->units[u].cause[k] > noise(m);
-    }
-    c.n = 9 + c.shared;
-    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
-        c.n += c.cause[k];
-    return c;
-}
-
-static void header_row(pl_table *t, const struct columns *c, const char *title)
-{
-    static const char *const fixed[] = {"tasks",   "busy",   "util",    "fill",
-                                        "bubbles", "bubble", "largest", "drain"};
-    pl_table_addf(t, "%s", title);
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        pl_table_addf(t, "%s", fixed[i]);
-    if (c->shared)
-        pl_table_addf(t, "shared");
-    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
-        if (c->cause[k])
-            pl_table_addf(t, "%s", pl_edge_cause_name((pl_edge_kind)k));
-}
-
-/* A row of the unit table: one unit, or the units of one pipe on many places
- * ("core*.MTE2") when there are too many units for a row each. `sum` adds the metrics
- * of its n units, except largest_bubble, their maximum. */
-struct row {
-    char name[128];
-    uint32_t n;
-    pl_unit_metrics sum;
-};
-
-/* The unit's name without its place's ("MTE2" for core0.MTE2). */
-static const char *pipe_name(const pl_graph *g, uint32_t u)
-{
-    const char *unit = pl_graph_unit_name(g, u);
-    const char *place = pl_graph_place_name(g, pl_graph_unit_place(g, u));
-    size_t plen = strlen(place);
-    return strncmp(unit, place, plen) == 0 && unit[plen] == '.' ? unit + plen + 1 : unit;
-}
-
-/* A unit named after its place ("core3.MTE2" on core3) joins the row of the same pipe on
- * places named alike ("core*.MTE2"); any other unit has a row of its own. */
-static void group_name(const pl_graph *g, uint32_t u, char *buf, size_t len)
-{
-    const char *unit = pl_graph_unit_name(g, u), *pipe = pipe_name(g, u);
-    const char *place = pl_graph_place_name(g, pl_graph_unit_place(g, u));
-    size_t plen = strlen(place), stem = plen;
-    while (stem > 0 && place[stem - 1] >= '0' && place[stem - 1] <= '9')
-        stem--;
-    if (pipe == unit || stem == plen)
-        snprintf(buf, len, "%s", unit);
-    else
-        snprintf(buf, len, "%.*s*.%s", (int)stem, place, pipe);
-}
-
-static void add_to_row(struct row *r, const pl_unit_metrics *um)
-{
-    pl_unit_metrics *s = &r->sum;
-    r->n++;
-    s->tasks += um->tasks;
-    s->busy += um->busy;
-    s->contention += um->contention;
-    s->utilization += um->utilization;
-    s->fill += um->fill;
-    s->drain += um->drain;
-    s->bubble += um->bubble;
-    s->bubbles += um->bubbles;
-    if (um->largest_bubble > s->largest_bubble)
-        s->largest_bubble = um->largest_bubble;
-    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
-        s->cause[k] += um->cause[k];
-}
-
-/* The rows of run's table: a row per unit, or with more than MAX_UNIT_ROWS units a row
- * per group, in the order of their first unit. Returns how many, or PL_ENOMEM. */
-static int table_rows(const pl_run *run, struct row **out)
-{
-    uint32_t nu = run->m->nunits;
-    struct row *rows = calloc((size_t)nu + 1, sizeof *rows);
-    if (!rows)
-        return PL_ENOMEM;
-    int n = 0;
-    for (uint32_t u = 0; u < nu; u++) {
-        char name[128];
-        if (nu > MAX_UNIT_ROWS)
-            group_name(run->graph, u, name, sizeof name);
-        else
-            snprintf(name, sizeof name, "%s", pl_graph_unit_name(run->graph, u));
-        int r = 0;
-        while (r < n && strcmp(rows[r].name, name) != 0)
-            r++;
-        if (r == n)
-            snprintf(rows[n++].name, sizeof rows[r].name, "%s", name);
-        add_to_row(&rows[r], &run->m->units[u]);
-    }
-    *out = rows;
-    return n;
-}
-
-/* A row's figures: counts summed, the largest bubble the longest, times and utilization
- * the mean per unit. */
-static void unit_row(pl_table *t, const struct columns *c, const struct row *r)
-{
-    const pl_unit_metrics *s = &r->sum;
-    double n = r->n;
-    if (r->n > 1)
-        pl_table_addf(t, "%s (%u)", r->name, (unsigned)r->n);
-    else
-        pl_table_addf(t, "%s", r->name);
-    pl_table_addf(t, "%llu", (unsigned long long)s->tasks);
-    pl_table_addf(t, "%s", PL_TIME_TEXT(s->busy / n));
-    pl_table_addf(t, "%.2f %%", 100.0 * s->utilization / n);
-    pl_table_addf(t, "%s", PL_TIME_TEXT(s->fill / n));
-    pl_table_addf(t, "%llu", (unsigned long long)s->bubbles);
-    pl_table_addf(t, "%s", PL_TIME_TEXT(s->bubble / n));
-    pl_table_addf(t, "%s", PL_TIME_TEXT(s->largest_bubble));
-    pl_table_addf(t, "%s", PL_TIME_TEXT(s->drain / n));
-    if (c->shared)
-        pl_table_addf(t, "%s", PL_TIME_TEXT(s->contention / n));
-    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
-        if (c->cause[k])
-            pl_table_addf(t, "%s", PL_TIME_TEXT(s->cause[k] / n));
-}
-
-static int unit_table(const pl_run *run, const char *title, FILE *out)
-{
-    struct columns c = pick_columns(run->m);
-    struct row *rows;
-    int n = table_rows(run, &rows);
-    if (n < 0)
-        return n;
-    pl_table *t = pl_table_create(c.n);
-    if (!t) {
-        free(rows);
-        return PL_ENOMEM;
-    }
-    header_row(t, &c, title);
-    for (int r = 0; r < n; r++)
-        unit_row(t, &c, &rows[r]);
-    int rc = pl_table_print(t, out, "");
-    pl_table_destroy(t);
-    if (rc == 0 && n < (int)run->m->nunits)
-        fputs("(a row \"x*.PIPE (n)\" stands for that pipe on n places: tasks and bubbles"
-              " summed,\n largest the longest, other times the mean per unit)\n",
-              out);
-    free(rows);
-    return rc;
-}
-
-/* ---- Per place: each pipe's share --------------------------------------------- */
-
-/* Device places with two or more units: cores whose pipes can overlap. */
-static int is_multi_pipe(const pl_run *run, uint32_t p)
-{
-    return pl_graph_place_kind(run->graph, p) == PL_PLACE_DEVICE && run->m->places[p].units >= 2;
-}
-
-/* The pipes' names over all multi-pipe places, in order of first appearance. Returns
- * how many, or PL_ENOMEM; *out (borrowed names) is freed by the caller. */
-static int pipe_columns(const pl_run *run, const char ***out)
-{
-    const pl_graph *g = run->graph;
-    const char **names = calloc((size_t)run->m->nunits + 1, sizeof *names);
-    if (!names)
-        return PL_ENOMEM;
-    int n = 0;
-    for (uint32_t u = 0; u < run->m->nunits; u++) {
-        if (!is_multi_pipe(run, pl_graph_unit_place(g, u)))
-            continue;
-        const char *name = pipe_name(g, u);
-        int i = 0;
-        while (i < n && strcmp(names[i], name) != 0)
-            i++;
-        if (i == n)
-            names[n++] = name;
-    }
-    *out = names;
-    return n;
-}
-
-static void place_row(const pl_run *run, uint32_t p, const char **pipes, int npipes,
-                      pl_table *t)
-{
-    const pl_graph *g = run->graph;
-    const pl_place_metrics *pm = &run->m->places[p];
-    double whole = run->m->makespan;
-    pl_table_addf(t, "%s", pl_graph_place_name(g, p));
-    for (int i = 0; i < npipes; i++) {
-        uint32_t u = 0;
-        while (u < run->m->nunits &&
-               (pl_graph_unit_place(g, u) != p || strcmp(pipe_name(g, u), pipes[i]) != 0))
-            u++;
-        if (u == run->m->nunits)
-            pl_table_addf(t, "-");
-        else
-            pl_table_addf(t, "%.1f %%", pct(run->m->units[u].busy, whole));
-    }
-    pl_table_addf(t, "%.1f %%", pct(pm->active, whole));
-    pl_table_addf(t, "%.1f %%", pct(pm->overlap, whole));
-    pl_table_addf(t, "%.1f %%", pct(pm->idle, whole));
-}
-
-/* For every core, each pipe's busy share of the makespan, then the share in which any
- * pipe works, two or more at once, and none (the "load 40 %, compute 20 %, store 10 %,
- * idle 30 %" view; with overlap the pipes' shares add up to more than the active one).
- * Prints nothing when no place has two units. */
-static int places_section(const pl_run *run, FILE *out)
-{
-    const char **pipes;
-    int npipes = pipe_columns(run, &pipes);
-    if (npipes < 0)
-        return npipes;
-    if (npipes == 0) {
-        free(pipes);
-        return 0;
-    }
-    pl_table *t = pl_table_create(npipes + 4);
-    if (!t) {
-        free(pipes);
-        return PL_ENOMEM;
-    }
-    pl_table_addf(t, "place");
-    for (int i = 0; i < npipes; i++)
-        pl_table_addf(t, "%s", pipes[i]);
-    pl_table_addf(t, "any");
-    pl_table_addf(t, "2+ at once");
-    pl_table_addf(t, "all idle");
-    for (uint32_t p = 0; p < run->m->nplaces; p++)
-        if (is_multi_pipe(run, p))
-            place_row(run, p, pipes, npipes, t);
-    fputs("share of the makespan each pipe is busy, per place:\n", out);
-    int rc = pl_table_print(t, out, "  ");
-    pl_table_destroy(t);
-    free(pipes);
-    fputc('\n', out);
-    return rc;
-}
-
 /* ---- The critical path -------------------------------------------------------- */
 
 static int critical_section(const pl_run *run, FILE *out)
@@ -440,267 +174,6 @@ static int critical_section(const pl_run *run, FILE *out)
     int rc = pl_table_print(t, out, "  ");
     pl_table_destroy(t);
     return rc;
-}
-
-/* ---- Where the time went ------------------------------------------------------ */
-
-static uint32_t busiest_unit(const pl_metrics *m)
-{
-    uint32_t best = 0;
-    for (uint32_t u = 1; u < m->nunits; u++)
-        if (m->units[u].busy > m->units[best].busy)
-            best = u;
-    return best;
-}
-
-/* The bottleneck: the link whose bandwidth binds the bound, else the busiest unit. */
-static void bottleneck_sentence(const pl_run *run, pl_sentence *s)
-{
-    if (run->m->nunits == 0) {
-        pl_say(s, "The graph has no units.");
-        return;
-    }
-    uint32_t u = busiest_unit(run->m);
-    const char *busiest = pl_graph_unit_name(run->graph, u);
-    double util = 100.0 * run->m->units[u].utilization;
-    const pl_bound *b = run->bound;
-    if (b->kind == PL_BOUND_LINK) {
-        pl_say(s,
-            "Link %s is the bottleneck: its bytes alone take %s at its full bandwidth, "
-            "%.1f %% of the makespan. The busiest unit is %s, busy %.1f %%.",
-            pl_report_binds(run), PL_TIME_TEXT(b->work), pct(b->work, run->m->makespan), busiest,
-            util);
-        return;
-    }
-    if (run->m->nstages > 0) {
-        char text[512];
-        pl_report_stage_sentence(run, text, sizeof text);
-        pl_say(s, "%s", text);
-        return;
-    }
-    pl_say(s, "%s is the busiest unit, busy %.1f %% of the makespan: it is the bottleneck.",
-        busiest, util);
-}
-
-static void bound_sentence(const pl_run *run, pl_sentence *s)
-{
-    double eff = pl_report_efficiency(run);
-    if (eff < AT_BOUND) {
-        pl_say(s,
-            "The run reaches %.1f %% of its bound: at most %s of the makespan could still be"
-            " saved by removing waits.",
-            100.0 * eff, PL_TIME_TEXT(run->m->makespan - run->bound->makespan));
-        return;
-    }
-    pl_say(s, "The run is at its bound (%.1f %%): ", 100.0 * eff);
-    switch (run->bound->kind) {
-    case PL_BOUND_UNIT:
-        pl_say(s, "only less work on %s can speed it up.", pl_report_binds(run));
-        return;
-    case PL_BOUND_PLACE:
-        pl_say(s, "only less work on %s or more cores can speed it up.", pl_report_binds(run));
-        return;
-    case PL_BOUND_LINK:
-        pl_say(s, "only fewer bytes over link %s or more bandwidth on it can speed it up.",
-            pl_report_binds(run));
-        return;
-    case PL_BOUND_CRITICAL_PATH:
-        break;
-    }
-    pl_say(s, "only a shorter chain of dependent work can speed it up.");
-}
-
-static int largest_cause(const pl_metrics *m, const pl_unit_metrics *um)
-{
-    int best = -1;
-    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
-        if (um->cause[k] > noise(m) && (best < 0 || um->cause[k] > um->cause[best]))
-            best = k;
-    return best;
-}
-
-static void device_sentence(const pl_run *run, uint32_t u, pl_sentence *s)
-{
-    const pl_unit_metrics *um = &run->m->units[u];
-    const char *name = pl_graph_unit_name(run->graph, u);
-    double idle = um->fill + um->bubble + um->drain;
-    if (idle <= 0) {
-        pl_say(s, "%s is never idle.", name);
-        return;
-    }
-    pl_say(s, "%s idles %s (%.1f %% of the makespan): %s fill, %s drain", name, PL_TIME_TEXT(idle),
-        pct(idle, run->m->makespan), PL_TIME_TEXT(um->fill), PL_TIME_TEXT(um->drain));
-    int k = largest_cause(run->m, um);
-    if (k < 0) {
-        pl_say(s, ", no bubbles.");
-        return;
-    }
-    pl_say(s, " and %s in %llu bubbles, mostly %s (%s).", PL_TIME_TEXT(um->bubble),
-        (unsigned long long)um->bubbles, pl_edge_cause_name((pl_edge_kind)k),
-        pl_edge_cause_help((pl_edge_kind)k));
-}
-
-static int loses_much(const pl_run *run, uint32_t u)
-{
-    const pl_unit_metrics *um = &run->m->units[u];
-    return um->contention > SHARED_WORTH * um->busy;
-}
-
-static int is_transfer_unit(const pl_run *run, uint32_t u)
-{
-    uint32_t n;
-    pl_graph_unit_route(run->graph, u, &n);
-    return n > 0;
-}
-
-/* A host thread without a route can only lose time to other threads on its cores. */
-static int loses_to_cores(const pl_run *run, uint32_t u)
-{
-    uint32_t place = pl_graph_unit_place(run->graph, u);
-    return pl_graph_place_kind(run->graph, place) == PL_PLACE_HOST &&
-           !is_transfer_unit(run, u) && loses_much(run, u);
-}
-
-/* A transfer unit loses time to other transfers on its route's links (and, on a host,
- * possibly to threads on its cores too). */
-static int loses_to_bandwidth(const pl_run *run, uint32_t u)
-{
-    return is_transfer_unit(run, u) && loses_much(run, u);
-}
-
-static int held_by_slots(const pl_run *run, uint32_t u)
-{
-    return run->m->units[u].cause[PL_EDGE_SLOT] > SLOT_WORTH * run->m->makespan;
-}
-
-/* Names the units for which pick(u) holds, each with what describe() adds, at most
- * MAX_LISTED of them, as an English list. Returns how many there were. */
-static uint32_t list_units(const pl_run *run, pl_sentence *s,
-                           int (*pick)(const pl_run *, uint32_t),
-                           void (*describe)(const pl_run *, uint32_t, pl_sentence *))
-{
-    uint32_t n = 0, listed = 0;
-    for (uint32_t u = 0; u < run->m->nunits; u++)
-        n += pick(run, u) != 0;
-    uint32_t shown = n > MAX_LISTED ? MAX_LISTED : n;
-    for (uint32_t u = 0; u < run->m->nunits && listed < shown; u++) {
-        if (!pick(run, u))
-            continue;
-        const char *sep = listed == 0 ? " " : listed + 1 == shown && n == shown ? " and " : ", ";
-        pl_say(s, "%s%s", sep, pl_graph_unit_name(run->graph, u));
-        describe(run, u, s);
-        listed++;
-    }
-    if (n > shown)
-        pl_say(s, " and %u more", (unsigned)(n - shown));
-    return n;
-}
-
-static void sharing_of(const pl_run *run, uint32_t u, pl_sentence *s)
-{
-    const pl_unit_metrics *um = &run->m->units[u];
-    pl_say(s, " by %s (%.1f %% of its busy time)", PL_TIME_TEXT(um->contention),
-        pct(um->contention, um->busy));
-}
-
-static void slots_of(const pl_run *run, uint32_t u, pl_sentence *s)
-{
-    double t = run->m->units[u].cause[PL_EDGE_SLOT];
-    pl_say(s, " for %s (%.1f %% of the makespan)", PL_TIME_TEXT(t), pct(t, run->m->makespan));
-}
-
-static int cores_sentence(const pl_run *run, pl_sentence *s)
-{
-    pl_say(s, "Threads sharing host cores slow down");
-    int n = list_units(run, s, loses_to_cores, sharing_of) > 0;
-    pl_say(s, ".");
-    return n;
-}
-
-static int bandwidth_sentence(const pl_run *run, pl_sentence *s)
-{
-    pl_say(s, "Transfers sharing link bandwidth slow down");
-    int n = list_units(run, s, loses_to_bandwidth, sharing_of) > 0;
-    pl_say(s, ".");
-    return n;
-}
-
-static int slot_sentence(const pl_run *run, pl_sentence *s)
-{
-    pl_say(s, "Slot bubbles (%s) hold", pl_edge_cause_help(PL_EDGE_SLOT));
-    uint32_t n = list_units(run, s, held_by_slots, slots_of);
-    pl_say(s, ": deeper queues or more buffers would let %s run ahead.", n == 1 ? "it" : "them");
-    return n > 0;
-}
-
-/* Whether a kept unit belongs to the same table row group as u (core3.MTE3 and
- * core7.MTE3): one sentence speaks for both. */
-static int like_kept(const pl_run *run, const char *keep, uint32_t u)
-{
-    char mine[128], other[128];
-    group_name(run->graph, u, mine, sizeof mine);
-    for (uint32_t v = 0; v < run->m->nunits; v++) {
-        if (!keep[v])
-            continue;
-        group_name(run->graph, v, other, sizeof other);
-        if (strcmp(mine, other) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* The device units to describe: all of them when there is room, else those idle longest
- * (ties by unit id) and one of each pipe on many places, kept in unit order. Sets
- * keep[u]. */
-static void pick_devices(const pl_run *run, int room, char *keep)
-{
-    const pl_metrics *m = run->m;
-    for (int taken = 0; taken < room; taken++) {
-        int best = -1;
-        double best_idle = -1;
-        for (uint32_t u = 0; u < m->nunits; u++) {
-            double idle = m->units[u].fill + m->units[u].bubble + m->units[u].drain;
-            if (!keep[u] && is_device(run, u) && idle > best_idle && !like_kept(run, keep, u)) {
-                best = (int)u;
-                best_idle = idle;
-            }
-        }
-        if (best < 0)
-            return;
-        keep[best] = 1;
-    }
-}
-
-static int where_time_went(const pl_run *run, FILE *out)
-{
-    pl_sentence first = {0}, second = {0}, cores = {0}, bandwidth = {0}, slots = {0};
-    bottleneck_sentence(run, &first);
-    bound_sentence(run, &second);
-    int has_cores = cores_sentence(run, &cores);
-    int has_bandwidth = bandwidth_sentence(run, &bandwidth);
-    int has_slots = slot_sentence(run, &slots);
-    char *keep = calloc((size_t)run->m->nunits + 1, 1);
-    if (!keep)
-        return PL_ENOMEM;
-    pick_devices(run, MAX_SENTENCES - 2 - has_cores - has_bandwidth - has_slots, keep);
-    fputs("where the time went:\n", out);
-    pl_report_wrapped(out, 2, first.text);
-    pl_report_wrapped(out, 2, second.text);
-    for (uint32_t u = 0; u < run->m->nunits; u++) {
-        pl_sentence device = {0};
-        if (!keep[u])
-            continue;
-        device_sentence(run, u, &device);
-        pl_report_wrapped(out, 2, device.text);
-    }
-    free(keep);
-    if (has_cores)
-        pl_report_wrapped(out, 2, cores.text);
-    if (has_bandwidth)
-        pl_report_wrapped(out, 2, bandwidth.text);
-    if (has_slots)
-        pl_report_wrapped(out, 2, slots.text);
-    return 0;
 }
 
 /* ---- What the model worked out ------------------------------------------------- */
@@ -750,24 +223,24 @@ static int sections(const pl_report *r, FILE *out)
     header(r, out);
     summary(r, out);
     fputc('\n', out);
-    int rc = unit_table(&r->run, r->mode, out);
+    int rc = pl_report_unit_table(&r->run, r->mode, out);
     fputc('\n', out);
     char title[256];
     snprintf(title, sizeof title, "%s (baseline)", r->baseline_mode);
     if (rc == 0)
-        rc = unit_table(&r->baseline, title, out);
+        rc = pl_report_unit_table(&r->baseline, title, out);
     fputc('\n', out);
     if (rc == 0)
         rc = pl_report_stage_table(&r->run, out);
     if (rc == 0)
-        rc = places_section(&r->run, out);
+        rc = pl_report_places_section(&r->run, out);
     if (rc == 0)
         figures_section(r->figures, out);
     if (rc == 0)
         rc = critical_section(&r->run, out);
     fputc('\n', out);
     if (rc == 0)
-        rc = where_time_went(&r->run, out);
+        rc = pl_report_where_time_went(&r->run, out);
     return rc;
 }
 

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * where_time_went.c — the sentences that close the text report: what the bottleneck
+ * is, how far the run is from its bound, how long the device units idle and why, and
+ * which units lose time to shared cores, shared bandwidth or full slots.
+ *
+ * Invariant: at most MAX_SENTENCES sentences, always in the same order (bottleneck,
+ * bound, device units in unit order, cores, bandwidth, slots); a sentence that lists
+ * units names at most MAX_LISTED of them and only counts the rest, so that the same
+ * run always reads the same. Causes loop over PL_EDGE_KINDS; no cause is spelled here.
+ */
+#include "sim/report/text_sections.h"
+
+#include "sim/report/parts.h"
+#include "sim/common/units.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Where-the-time-went thresholds: time lost to sharing cores or bandwidth ("shared", the
+ * metrics' contention) as a share of busy time, slot bubbles as a share of the makespan,
+ * and the efficiency from which a run counts as at its bound. */
+#define SHARED_WORTH  0.01
+#define SLOT_WORTH    0.05
+#define AT_BOUND      0.995
+#define MAX_SENTENCES 5
+/* Units named in one sentence before the rest are only counted. */
+#define MAX_LISTED 3
+
+/* A unit of a device place: a device stream, a core's pipe. */
+static int is_device(const pl_run *run, uint32_t u)
+{
+    return pl_graph_place_kind(run->graph, pl_graph_unit_place(run->graph, u)) == PL_PLACE_DEVICE;
+}
+
+/* ---- Where the time went ------------------------------------------------------ */
+
+static uint32_t busiest_unit(const pl_metrics *m)
+{
+    uint32_t best = 0;
+    for (uint32_t u = 1; u < m->nunits; u++)
+        if (m->units[u].busy > m->units[best].busy)
+            best = u;
+    return best;
+}
+
+/* The bottleneck: the link whose bandwidth binds the bound, else the busiest unit. */
+static void bottleneck_sentence(const pl_run *run, pl_sentence *s)
+{
+    if (run->m->nunits == 0) {
+        pl_say(s, "The graph has no units.");
+        return;
+    }
+    uint32_t u = busiest_unit(run->m);
+    const char *busiest = pl_graph_unit_name(run->graph, u);
+    double util = 100.0 * run->m->units[u].utilization;
+    const pl_bound *b = run->bound;
+    if (b->kind == PL_BOUND_LINK) {
+        pl_say(s,
+               "Link %s is the bottleneck: its bytes alone take %s at its full bandwidth, "
+               "%.1f %% of the makespan. The busiest unit is %s, busy %.1f %%.",
+               pl_report_binds(run), PL_TIME_TEXT(b->work),
+               pl_report_pct(b->work, run->m->makespan), busiest, util);
+        return;
+    }
+    if (run->m->nstages > 0) {
+        char text[512];
+        pl_report_stage_sentence(run, text, sizeof text);
+        pl_say(s, "%s", text);
+        return;
+    }
+    pl_say(s, "%s is the busiest unit, busy %.1f %% of the makespan: it is the bottleneck.",
+           busiest, util);
+}
+
+static void bound_sentence(const pl_run *run, pl_sentence *s)
+{
+    double eff = pl_report_efficiency(run);
+    if (eff < AT_BOUND) {
+        pl_say(s,
+               "The run reaches %.1f %% of its bound: at most %s of the makespan could still be"
+               " saved by removing waits.",
+               100.0 * eff, PL_TIME_TEXT(run->m->makespan - run->bound->makespan));
+        return;
+    }
+    pl_say(s, "The run is at its bound (%.1f %%): ", 100.0 * eff);
+    switch (run->bound->kind) {
+    case PL_BOUND_UNIT:
+        pl_say(s, "only less work on %s can speed it up.", pl_report_binds(run));
+        return;
+    case PL_BOUND_PLACE:
+        pl_say(s, "only less work on %s or more cores can speed it up.", pl_report_binds(run));
+        return;
+    case PL_BOUND_LINK:
+        pl_say(s, "only fewer bytes over link %s or more bandwidth on it can speed it up.",
+               pl_report_binds(run));
+        return;
+    case PL_BOUND_CRITICAL_PATH:
+        break;
+    }
+    pl_say(s, "only a shorter chain of dependent work can speed it up.");
+}
+
+static int largest_cause(const pl_metrics *m, const pl_unit_metrics *um)
+{
+    int best = -1;
+    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
+        if (um->cause[k] > pl_report_noise(m) && (best < 0 || um->cause[k] > um->cause[best]))
+            best = k;
+    return best;
+}
+
+static void device_sentence(const pl_run *run, uint32_t u, pl_sentence *s)
+{
+    const pl_unit_metrics *um = &run->m->units[u];
+    const char *name = pl_graph_unit_name(run->graph, u);
+    double idle = um->fill + um->bubble + um->drain;
+    if (idle <= 0) {
+        pl_say(s, "%s is never idle.", name);
+        return;
+    }
+    pl_say(s, "%s idles %s (%.1f %% of the makespan): %s fill, %s drain", name, PL_TIME_TEXT(idle),
+           pl_report_pct(idle, run->m->makespan), PL_TIME_TEXT(um->fill), PL_TIME_TEXT(um->drain));
+    int k = largest_cause(run->m, um);
+    if (k < 0) {
+        pl_say(s, ", no bubbles.");
+        return;
+    }
+    pl_say(s, " and %s in %llu bubbles, mostly %s (%s).", PL_TIME_TEXT(um->bubble),
+           (unsigned long long)um->bubbles, pl_edge_cause_name((pl_edge_kind)k),
+           pl_edge_cause_help((pl_edge_kind)k));
+}
+
+static int loses_much(const pl_run *run, uint32_t u)
+{
+    const pl_unit_metrics *um = &run->m->units[u];
+    return um->contention > SHARED_WORTH * um->busy;
+}
+
+static int is_transfer_unit(const pl_run *run, uint32_t u)
+{
+    uint32_t n;
+    pl_graph_unit_route(run->graph, u, &n);
+    return n > 0;
+}
+
+/* A host thread without a route can only lose time to other threads on its cores. */
+static int loses_to_cores(const pl_run *run, uint32_t u)
+{
+    uint32_t place = pl_graph_unit_place(run->graph, u);
+    return pl_graph_place_kind(run->graph, place) == PL_PLACE_HOST && !is_transfer_unit(run, u) &&
+           loses_much(run, u);
+}
+
+/* A transfer unit loses time to other transfers on its route's links (and, on a host,
+ * possibly to threads on its cores too). */
+static int loses_to_bandwidth(const pl_run *run, uint32_t u)
+{
+    return is_transfer_unit(run, u) && loses_much(run, u);
+}
+
+static int held_by_slots(const pl_run *run, uint32_t u)
+{
+    return run->m->units[u].cause[PL_EDGE_SLOT] > SLOT_WORTH * run->m->makespan;
+}
+
+/* Names the units for which pick(u) holds, each with what describe() adds, at most
+ * MAX_LISTED of them, as an English list. Returns how many there were. */
+static uint32_t list_units(const pl_run *run, pl_sentence *s, int (*pick)(const pl_run *, uint32_t),
+                           void (*describe)(const pl_run *, uint32_t, pl_sentence *))
+{
+    uint32_t n = 0, listed = 0;
+    for (uint32_t u = 0; u < run->m->nunits; u++)
+        n += pick(run, u) != 0;
+    uint32_t shown = n > MAX_LISTED ? MAX_LISTED : n;
+    for (uint32_t u = 0; u < run->m->nunits && listed < shown; u++) {
+        if (!pick(run, u))
+            continue;
+        const char *sep = listed == 0 ? " " : listed + 1 == shown && n == shown ? " and " : ", ";
+        pl_say(s, "%s%s", sep, pl_graph_unit_name(run->graph, u));
+        describe(run, u, s);
+        listed++;
+    }
+    if (n > shown)
+        pl_say(s, " and %u more", (unsigned)(n - shown));
+    return n;
+}
+
+static void sharing_of(const pl_run *run, uint32_t u, pl_sentence *s)
+{
+    const pl_unit_metrics *um = &run->m->units[u];
+    pl_say(s, " by %s (%.1f %% of its busy time)", PL_TIME_TEXT(um->contention),
+           pl_report_pct(um->contention, um->busy));
+}
+
+static void slots_of(const pl_run *run, uint32_t u, pl_sentence *s)
+{
+    double t = run->m->units[u].cause[PL_EDGE_SLOT];
+    pl_say(s, " for %s (%.1f %% of the makespan)", PL_TIME_TEXT(t),
+           pl_report_pct(t, run->m->makespan));
+}
+
+static int cores_sentence(const pl_run *run, pl_sentence *s)
+{
+    pl_say(s, "Threads sharing host cores slow down");
+    int n = list_units(run, s, loses_to_cores, sharing_of) > 0;
+    pl_say(s, ".");
+    return n;
+}
+
+static int bandwidth_sentence(const pl_run *run, pl_sentence *s)
+{
+    pl_say(s, "Transfers sharing link bandwidth slow down");
+    int n = list_units(run, s, loses_to_bandwidth, sharing_of) > 0;
+    pl_say(s, ".");
+    return n;
+}
+
+static int slot_sentence(const pl_run *run, pl_sentence *s)
+{
+    pl_say(s, "Slot bubbles (%s) hold", pl_edge_cause_help(PL_EDGE_SLOT));
+    uint32_t n = list_units(run, s, held_by_slots, slots_of);
+    pl_say(s, ": deeper queues or more buffers would let %s run ahead.", n == 1 ? "it" : "them");
+    return n > 0;
+}
+
+/* Whether a kept unit belongs to the same table row group as u (core3.MTE3 and
+ * core7.MTE3): one sentence speaks for both. */
+static int like_kept(const pl_run *run, const char *keep, uint32_t u)
+{
+    char mine[128], other[128];
+    pl_report_group_name(run->graph, u, mine, sizeof mine);
+    for (uint32_t v = 0; v < run->m->nunits; v++) {
+        if (!keep[v])
+            continue;
+        pl_report_group_name(run->graph, v, other, sizeof other);
+        if (strcmp(mine, other) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The device units to describe: all of them when there is room, else those idle longest
+ * (ties by unit id) and one of each pipe on many places, kept in unit order. Sets
+ * keep[u]. */
+static void pick_devices(const pl_run *run, int room, char *keep)
+{
+    const pl_metrics *m = run->m;
+    for (int taken = 0; taken < room; taken++) {
+        int best = -1;
+        double best_idle = -1;
+        for (uint32_t u = 0; u < m->nunits; u++) {
+            double idle = m->units[u].fill + m->units[u].bubble + m->units[u].drain;
+            if (!keep[u] && is_device(run, u) && idle > best_idle && !like_kept(run, keep, u)) {
+                best = (int)u;
+                best_idle = idle;
+            }
+        }
+        if (best < 0)
+            return;
+        keep[best] = 1;
+    }
+}
+
+int pl_report_where_time_went(const pl_run *run, FILE *out)
+{
+    pl_sentence first = {0}, second = {0}, cores = {0}, bandwidth = {0}, slots = {0};
+    bottleneck_sentence(run, &first);
+    bound_sentence(run, &second);
+    int has_cores = cores_sentence(run, &cores);
+    int has_bandwidth = bandwidth_sentence(run, &bandwidth);
+    int has_slots = slot_sentence(run, &slots);
+    char *keep = calloc((size_t)run->m->nunits + 1, 1);
+    if (!keep)
+        return PL_ENOMEM;
+    pick_devices(run, MAX_SENTENCES - 2 - has_cores - has_bandwidth - has_slots, keep);
+    fputs("where the time went:\n", out);
+    pl_report_wrapped(out, 2, first.text);
+    pl_report_wrapped(out, 2, second.text);
+    for (uint32_t u = 0; u < run->m->nunits; u++) {
+        pl_sentence device = {0};
+        if (!keep[u])
+            continue;
+        device_sentence(run, u, &device);
+        pl_report_wrapped(out, 2, device.text);
+    }
+    free(keep);
+    if (has_cores)
+        pl_report_wrapped(out, 2, cores.text);
+    if (has_bandwidth)
+        pl_report_wrapped(out, 2, bandwidth.text);
+    if (has_slots)
+        pl_report_wrapped(out, 2, slots.text);
+    return 0;
+}
