@@ -226,12 +226,8 @@ const char *pl_node_key(const pl_node *n, size_t i)
 
 const pl_node *pl_node_get(const pl_node *n, const char *key)
 {
-    if (!n || n->type != PL_NODE_MAP)
-        return NULL;
-    for (size_t i = 0; i < n->len; i++)
-        if (strcmp(n->items[i]->key, key) == 0)
-            return n->items[i];
-    return NULL;
+    /* The search only reads; sharing the mutable version keeps one copy of it. */
+    return pl_node_get_mut((pl_node *)n, key);
 }
 
 pl_node *pl_node_at_mut(pl_node *n, size_t i)

@@ -9,6 +9,7 @@
 #include "sim/measure/metrics.h"
 #include "sim/common/error.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,4 +174,14 @@ void pl_metrics_fini(pl_metrics *m)
     m->nstages = 0;
     m->nunits = 0;
     m->nplaces = 0;
+}
+
+uint32_t pl_metrics_busiest(const pl_metrics *m)
+{
+    assert(m->nunits > 0);
+    uint32_t best = 0;
+    for (uint32_t u = 1; u < m->nunits; u++)
+        if (m->units[u].busy > m->units[best].busy)
+            best = u;
+    return best;
 }

@@ -78,6 +78,9 @@ double pl_metrics_noise(double makespan);
 int pl_metrics_compute(const pl_graph *g, const pl_timeline *tl, pl_metrics *m);
 void pl_metrics_fini(pl_metrics *m);
 
+/* The unit with the most busy time, the first of those tied; m must have units. */
+uint32_t pl_metrics_busiest(const pl_metrics *m);
+
 /* Whether task t's start was set by its release edge rather than by the end of its
  * unit's previous task: the edge's event came at the start, and later than the
  * previous end. Ties go to the unit's previous task. */

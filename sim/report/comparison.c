@@ -202,10 +202,7 @@ const char *pl_compare_busiest(const struct compare *c, int side, double *utiliz
     const pl_metrics *m = c->run[side]->m;
     if (m->nunits == 0)
         return NULL;
-    uint32_t best = 0;
-    for (uint32_t u = 1; u < m->nunits; u++)
-        if (m->units[u].busy > m->units[best].busy)
-            best = u;
+    uint32_t best = pl_metrics_busiest(m);
     *utilization = m->units[best].utilization;
     return pl_graph_unit_name(c->run[side]->graph, best);
 }

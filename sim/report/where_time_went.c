@@ -35,15 +35,6 @@ static int is_device(const pl_run *run, uint32_t u)
 
 /* ---- Where the time went ------------------------------------------------------ */
 
-static uint32_t busiest_unit(const pl_metrics *m)
-{
-    uint32_t best = 0;
-    for (uint32_t u = 1; u < m->nunits; u++)
-        if (m->units[u].busy > m->units[best].busy)
-            best = u;
-    return best;
-}
-
 /* The bottleneck: the link whose bandwidth binds the bound, else the busiest unit. */
 static void bottleneck_sentence(const pl_run *run, pl_sentence *s)
 {
@@ -51,7 +42,7 @@ static void bottleneck_sentence(const pl_run *run, pl_sentence *s)
         pl_say(s, "The graph has no units.");
         return;
     }
-    uint32_t u = busiest_unit(run->m);
+    uint32_t u = pl_metrics_busiest(run->m);
     const char *busiest = pl_graph_unit_name(run->graph, u);
     double util = 100.0 * run->m->units[u].utilization;
     const pl_bound *b = run->bound;
