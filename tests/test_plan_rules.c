@@ -109,6 +109,8 @@ static void test_validator(void **state)
     pl_plan_loop_fini(&l);
 }
 
+/* ---- A window and a cycle, worked by hand ---------------------------------------------- */
+
 /* A window of 1 on two independent ops, a (latency 1, class 0) and b (latency 2, class 1), 3
  * iterations. Both are first and last ops, so each iteration waits for all of the one
  * before: a and b of iteration i start at 2i (when b of i - 1 ends), makespan 6. Without
@@ -155,7 +157,7 @@ static void test_cycle(void **state)
     pl_test_add_dep(&b, 1, 2, 0);
     pl_test_add_dep(&b, 2, 1, 1);
     b.l.iterations = 2;
-    b.l.deps[2].distance = 0; /* past add_dep's guard: the cycle */
+    b.l.deps[2].distance = 0; /* past pl_test_add_dep's guard: the cycle */
     pl_plan_schedule s;
     pl_plan_options o = {0};
     assert_int_equal(pl_plan_schedule_loop(&b.l, &o, &s), PL_EINVAL);

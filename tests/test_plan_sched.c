@@ -50,7 +50,7 @@ static const uint32_t unit_counts[] = {2, 4, 8, 16};
 
 /* max(the critical path through the unrolled iterations, the largest ceil(N W_c / P_c)):
  * a bound every schedule obeys, computed here independently of models/plan/bounds.c. Ops in index
- * order are topologically ordered (add_dep), so iteration-major order is too. */
+ * order are topologically ordered (pl_test_add_dep), so iteration-major order is too. */
 static double simple_bound(const pl_plan_loop *l, double *cp)
 {
     size_t n = (size_t)l->nops * l->iterations;
