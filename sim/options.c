@@ -395,14 +395,17 @@ static bool front_command(const char *name)
     return false;
 }
 
+/* Room for every argument in each list, and a value for each of the command's options. */
 static int allocate(int argc, pl_options *o, pl_diag *d)
 {
-    size_t n = (size_t)argc + 1;
+    size_t n = (size_t)argc + 1, nvalues = 1;
+    for (const pl_model_command *c = o->model_command; c && c->options[nvalues - 1];)
+        nvalues++;
     o->sets = calloc(n, sizeof *o->sets);
     o->side_sets[0] = calloc(n, sizeof *o->sets);
     o->side_sets[1] = calloc(n, sizeof *o->sets);
     o->model_opts = calloc(n, sizeof *o->model_opts);
-    o->values = calloc(n, sizeof *o->values);
+    o->values = calloc(nvalues, sizeof *o->values);
     if (!o->sets || !o->side_sets[0] || !o->side_sets[1] || !o->model_opts || !o->values)
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     return 0;
