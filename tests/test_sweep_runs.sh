@@ -60,8 +60,8 @@ grep -q 'written by another sweep' err.txt || fail "no clear message for another
 
 # Killed at random moments, resumed, and finished: the same bytes as the sweep run in
 # one go. On SimGrid, 44 points take about half a second at -j 2. Each run is killed
-# a random 0 to 30 ms after it wrote a row of its own, so every kill lands in the
-# middle of the sweep until it is nearly done, whatever the build's speed.
+# a random 0 to 30 ms after it wrote a row of its own, and before its second more, so
+# every kill lands in the middle of the sweep, whatever the build's speed.
 slow=(--engine simgrid --vary dispatch.threads.launch=1:4:1
       --vary 'dispatch.ops[0].launch=2us:12us:1us')
 "$bin" sweep "$scenario" "${slow[@]}" -o whole.csv -j 2 >/dev/null
@@ -74,12 +74,17 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
   [ "$before" -gt 1 ] || before=1 # the header alone is no row
   "$bin" sweep "$scenario" "${slow[@]}" -o killed.csv -j 2 --resume >/dev/null 2>&1 &
   pid=$!
-  for _ in $(seq 3000); do # 30 s at most
+  for _ in $(seq 15000); do # 30 s at most
     [ "$(rows)" -le "$before" ] || break
     kill -0 $pid 2>/dev/null || break
-    sleep 0.01
+    sleep 0.002
   done
-  sleep "0.0$(printf '%02d' $((RANDOM % 31)))"
+  # A random 0 to 30 ms more, but no later than the run's second row of its own: on a
+  # fast machine 30 ms is several rows, and the sweep would end before the tenth kill.
+  for _ in $(seq $((RANDOM % 31))); do
+    [ "$(rows)" -le $((before + 1)) ] || break
+    sleep 0.001
+  done
   kill -9 $pid 2>/dev/null || true
   wait $pid 2>/dev/null || true
   if [ -f killed.csv ]; then
