@@ -32,9 +32,11 @@ kill_a_child() {
   fail "process $parent started no child that lived long enough to be killed"
 }
 
-# 50,000 ops on SimGrid take about a second: long enough to be killed in the middle.
+# 200,000 ops on SimGrid take about two seconds here, each graph in its own child:
+# long enough to be killed in the middle (50,000 ops ran for under 0.4 s a child, too
+# short for the 0.3 s the kill waits on a fast machine).
 status=0
-"$bin" run "$scenario" --engine simgrid --set 'dispatch.ops[0].repeat=50000' \
+"$bin" run "$scenario" --engine simgrid --set 'dispatch.ops[0].repeat=200000' \
   >out.txt 2>err.txt &
 pid=$!
 kill_a_child $pid
