@@ -23,6 +23,8 @@
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,9 +69,12 @@ struct interval {
 };
 
 /* A unit's free time: the gaps between the tasks placed on it, sorted (they never
- * overlap, and none is empty), and all time from `tail`, the end of its last task. */
+ * overlap, and none is empty), and all time from `tail`, the end of its last task. The
+ * gaps are gap[0..n), which lies in buf[0..cap) at offset gap - buf, with room on both
+ * sides: taking a gap near the front moves the gaps before it, not the many after it,
+ * so that filling early gaps one by one costs no more than filling late ones. */
 struct unit_line {
-    struct interval *gap;
+    struct interval *buf, *gap;
     uint32_t n, cap;
     double tail;
 };
@@ -277,6 +282,51 @@ static double earliest(const struct unit_line *u, enum placement how, double rea
     return fmax(ready, u->tail);
 }
 
+/* Moves the whole line to the middle of a buffer of at least `want` gaps (bigger when it
+ * must grow), so that both sides have room again. */
+static int recentre(struct unit_line *u, uint32_t want)
+{
+    uint32_t cap = u->cap;
+    while (cap < 2 * want + 16)
+        cap = cap ? 2 * cap : 32;
+    struct interval *buf = cap == u->cap ? u->buf : malloc(cap * sizeof *buf);
+    if (!buf)
+        return PL_ENOMEM;
+    struct interval *gap = buf + (cap - u->n) / 2;
+    if (u->n)
+        memmove(gap, u->gap, u->n * sizeof *gap);
+    if (buf != u->buf)
+        free(u->buf);
+    u->buf = buf;
+    u->gap = gap;
+    u->cap = cap;
+    return 0;
+}
+
+/* Replaces `removed` gaps (0 or 1) at `at` by `nkeep` slots (0 to 2, filled by the
+ * caller), moving whichever side of `at` is shorter. */
+static int make_room(struct unit_line *u, uint32_t at, uint32_t removed, uint32_t nkeep)
+{
+    uint32_t n = u->n - removed + nkeep;
+    bool front = at < u->n - at - removed;
+    size_t before = u->buf ? (size_t)(u->gap - u->buf) : 0;
+    size_t after = u->buf ? u->cap - before - u->n : 0;
+    if (!u->buf || (front && before + removed < nkeep) || (!front && after + removed < nkeep)) {
+        int rc = recentre(u, n);
+        if (rc)
+            return rc;
+    }
+    if (front) {
+        struct interval *gap = u->gap + (ptrdiff_t)removed - (ptrdiff_t)nkeep;
+        memmove(gap, u->gap, at * sizeof *gap);
+        u->gap = gap;
+    } else {
+        memmove(&u->gap[at + nkeep], &u->gap[at + removed], (u->n - at - removed) * sizeof *u->gap);
+    }
+    u->n = n;
+    return 0;
+}
+
 /* Takes [start, end) out of gap `at` (or from the tail when at is n): what is left of the
  * gap on either side stays a gap. */
 static int take(struct unit_line *u, uint32_t at, double start, double end)
@@ -298,17 +348,10 @@ static int take(struct unit_line *u, uint32_t at, double start, double end)
         keep[nkeep++] = right;
     if (nkeep == 0 && removed == 0)
         return 0; /* appended right at the tail */
-    if (u->n - removed + nkeep > u->cap) {
-        uint32_t cap = u->cap ? 2 * u->cap : 16;
-        struct interval *v = realloc(u->gap, cap * sizeof *v);
-        if (!v)
-            return PL_ENOMEM;
-        u->gap = v;
-        u->cap = cap;
-    }
-    memmove(&u->gap[at + nkeep], &u->gap[at + removed], (u->n - at - removed) * sizeof *u->gap);
+    int rc = make_room(u, at, removed, nkeep);
+    if (rc)
+        return rc;
     memcpy(&u->gap[at], keep, nkeep * sizeof *keep);
-    u->n = u->n - removed + nkeep;
     return 0;
 }
 
@@ -341,6 +384,7 @@ static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
     uint32_t nunits = pl_plan_unit_count(p->l);
     for (uint32_t u = 0; u < nunits; u++) {
         p->units[u].n = 0;
+        p->units[u].gap = p->units[u].buf ? p->units[u].buf + p->units[u].cap / 2 : NULL;
         p->units[u].tail = 0;
     }
     p->nheap = 0;
@@ -382,7 +426,7 @@ static void pass_fini(struct pass *p)
     free(p->heap);
     if (p->units)
         for (uint32_t u = 0; u < pl_plan_unit_count(p->l); u++)
-            free(p->units[u].gap);
+            free(p->units[u].buf);
     free(p->units);
 }
 
