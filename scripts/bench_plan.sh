@@ -19,6 +19,11 @@
 # predecessors on average; times are whole numbers 1 .. 20; the dummy entry 0 and exit
 # n + 1, of time 0, join the tasks with no predecessor and those with no successor.
 #
+# Last, the scheduler's cost as a loop grows: a chain of 21 ops alternating between one
+# DMA and one vector unit (the loop fuzzing once found slow) at 12,500, 25,000 and
+# 50,000 iterations, planned with `pipelab plan`, with the ratio of each time to the one
+# before: about 2 where planning is linear in the tasks, 4 where it is quadratic.
+#
 # Columns: runs; seconds per run; mean and worst gap of the best schedule, then of the plain
 # rule's; impr, the runs where the best is shorter than plain; at lb (= upr), the runs where
 # the best reaches the bound (the published length).
@@ -206,3 +211,29 @@ if [ -n "${STG_SET:-}" ] && [ -f "$csv" ]; then
     done <"$dir/csv"
     sort -s -t/ -k2,2n "$dir/rows" | awk "$summary"
 fi
+
+# chain N > file: the 21-op chain over two units, N iterations.
+chain() {
+    printf 'model: plan\nmachine: %s\nplan:\n  iterations: %d\n  units: {dma: 1, vector: 1}\n  ops:\n' \
+        "$(cd "$(dirname "$0")/.." && pwd)/configs/ascend_910b.yaml" "$1"
+    for k in $(seq 0 20); do
+        unit=dma
+        [ $((k % 2)) -eq 0 ] || unit=vector
+        after=""
+        [ "$k" -eq 0 ] || after=", after: [op$((k - 1))]"
+        printf '    - {name: op%d, unit: %s, latency: 1us%s}\n' "$k" "$unit" "$after"
+    done
+}
+echo
+echo "a chain of 21 ops on two units: planning time as the iterations double"
+printf '%-12s %10s %10s %8s\n' iterations tasks seconds ratio
+last=""
+for n in 12500 25000 50000; do
+    chain "$n" >"$dir/chain.yaml"
+    t0=$(date +%s.%N)
+    "$build/pipelab" plan "$dir/chain.yaml" --format json >/dev/null
+    t=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+    awk -v n="$n" -v t="$t" -v last="$last" 'BEGIN {
+        printf "%-12d %10d %10.3f %8s\n", n, 21 * n, t, last == "" ? "-" : sprintf("%.2f", t / last) }'
+    last=$t
+done

@@ -10,8 +10,8 @@
  * a topological order of the distance-0 dependencies is a topological order of
  * that graph, since every other edge comes from an earlier iteration.
  *
- * One pass of a rule keeps, for each unit, the gaps between the tasks placed on it,
- * sorted by start (they never overlap), and a ready heap of the tasks whose predecessors
+ * One pass of a rule keeps, for each unit, the gaps between the tasks placed on it
+ * (gaps.h), and a ready heap of the tasks whose predecessors
  * are all placed, best priority on top. Invariant: a task is in the heap exactly
  * when its count of unplaced predecessors is zero and it is not placed.
  *
@@ -20,11 +20,10 @@
  * the same loop always gives the same schedule.
  */
 #include "models/plan/sched.h"
+#include "models/plan/gaps.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
-#include <stdbool.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,21 +63,6 @@ struct adjacency {
     uint32_t *topo;           /* ops in a topological order of the distance-0 deps */
 };
 
-struct interval {
-    double start, end;
-};
-
-/* A unit's free time: the gaps between the tasks placed on it, sorted (they never
- * overlap, and none is empty), and all time from `tail`, the end of its last task. The
- * gaps are gap[0..n), which lies in buf[0..cap) at offset gap - buf, with room on both
- * sides: taking a gap near the front moves the gaps before it, not the many after it,
- * so that filling early gaps one by one costs no more than filling late ones. */
-struct unit_line {
-    struct interval *buf, *gap;
-    uint32_t n, cap;
-    double tail;
-};
-
 struct pass {
     const pl_plan_loop *l;
     const struct adjacency *adj;
@@ -90,7 +74,7 @@ struct pass {
     double *ready_at;  /* the latest end among placed predecessors */
     uint32_t *heap;
     uint32_t nheap;
-    struct unit_line *units;
+    pl_gaps *units; /* each unit's free time */
     const struct rule *rule;
     uint64_t steps; /* placements and gaps looked at so far: what a pass costs */
 };
@@ -255,104 +239,16 @@ static uint32_t heap_pop(struct pass *p)
 
 /* ---- Placing ----------------------------------------------------------------------- */
 
-/* The earliest start at or after `ready` where `length` fits on the unit, and the gap it
- * goes in (n: after the last task). Only the gaps that end after `ready` are looked at. */
-static double earliest(const struct unit_line *u, enum placement how, double ready, double length,
-                       uint32_t *at, uint64_t *steps)
+/* The earliest start at or after `ready` where `length` fits on the unit, and where it
+ * goes: in a gap, or (always, when the rule appends) after the unit's last task. */
+static double earliest(const pl_gaps *g, enum placement how, double ready, double length,
+                       pl_gap_at *at, uint64_t *steps)
 {
-    *at = u->n;
-    if (how == APPEND)
-        return fmax(ready, u->tail);
-    uint32_t lo = 0, hi = u->n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (u->gap[mid].end <= ready)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (how == APPEND) {
+        *at = pl_gaps_tail(g);
+        return fmax(ready, g->tail);
     }
-    for (uint32_t k = lo; k < u->n; k++) {
-        ++*steps;
-        double start = fmax(ready, u->gap[k].start);
-        if (start + length <= u->gap[k].end) {
-            *at = k;
-            return start;
-        }
-    }
-    return fmax(ready, u->tail);
-}
-
-/* Moves the whole line to the middle of a buffer of at least `want` gaps (bigger when it
- * must grow), so that both sides have room again. */
-static int recentre(struct unit_line *u, uint32_t want)
-{
-    uint32_t cap = u->cap;
-    while (cap < 2 * want + 16)
-        cap = cap ? 2 * cap : 32;
-    struct interval *buf = cap == u->cap ? u->buf : malloc(cap * sizeof *buf);
-    if (!buf)
-        return PL_ENOMEM;
-    struct interval *gap = buf + (cap - u->n) / 2;
-    if (u->n)
-        memmove(gap, u->gap, u->n * sizeof *gap);
-    if (buf != u->buf)
-        free(u->buf);
-    u->buf = buf;
-    u->gap = gap;
-    u->cap = cap;
-    return 0;
-}
-
-/* Replaces `removed` gaps (0 or 1) at `at` by `nkeep` slots (0 to 2, filled by the
- * caller), moving whichever side of `at` is shorter. */
-static int make_room(struct unit_line *u, uint32_t at, uint32_t removed, uint32_t nkeep)
-{
-    uint32_t n = u->n - removed + nkeep;
-    bool front = at < u->n - at - removed;
-    size_t before = u->buf ? (size_t)(u->gap - u->buf) : 0;
-    size_t after = u->buf ? u->cap - before - u->n : 0;
-    if (!u->buf || (front && before + removed < nkeep) || (!front && after + removed < nkeep)) {
-        int rc = recentre(u, n);
-        if (rc)
-            return rc;
-    }
-    if (front) {
-        struct interval *gap = u->gap + (ptrdiff_t)removed - (ptrdiff_t)nkeep;
-        memmove(gap, u->gap, at * sizeof *gap);
-        u->gap = gap;
-    } else {
-        memmove(&u->gap[at + nkeep], &u->gap[at + removed], (u->n - at - removed) * sizeof *u->gap);
-    }
-    u->n = n;
-    return 0;
-}
-
-/* Takes [start, end) out of gap `at` (or from the tail when at is n): what is left of the
- * gap on either side stays a gap. */
-static int take(struct unit_line *u, uint32_t at, double start, double end)
-{
-    struct interval left, right;
-    if (at == u->n) {
-        left = (struct interval){u->tail, start};
-        right = (struct interval){end, end}; /* the new tail, not a gap */
-        u->tail = end;
-    } else {
-        left = (struct interval){u->gap[at].start, start};
-        right = (struct interval){end, u->gap[at].end};
-    }
-    struct interval keep[2];
-    uint32_t nkeep = 0, removed = at == u->n ? 0 : 1;
-    if (left.end > left.start)
-        keep[nkeep++] = left;
-    if (right.end > right.start)
-        keep[nkeep++] = right;
-    if (nkeep == 0 && removed == 0)
-        return 0; /* appended right at the tail */
-    int rc = make_room(u, at, removed, nkeep);
-    if (rc)
-        return rc;
-    memcpy(&u->gap[at], keep, nkeep * sizeof *keep);
-    return 0;
+    return pl_gaps_earliest(g, ready, length, at, steps);
 }
 
 /* Places task t on the unit of its class where it starts earliest (the lowest unit on a
@@ -360,10 +256,11 @@ static int take(struct unit_line *u, uint32_t at, double start, double end)
 static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
 {
     const pl_plan_op *op = &p->l->ops[t % p->l->nops];
-    uint32_t first = pl_plan_unit_first(p->l, op->cls), best = first, best_at = 0;
+    uint32_t first = pl_plan_unit_first(p->l, op->cls), best = first;
+    pl_gap_at best_at = {0, 0};
     double best_start = INFINITY;
     for (uint32_t u = first; u < first + p->l->classes[op->cls].units; u++) {
-        uint32_t at;
+        pl_gap_at at;
         double s =
             earliest(&p->units[u], p->rule->place, p->ready_at[t], op->latency, &at, &p->steps);
         if (s < best_start) {
@@ -374,7 +271,7 @@ static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
     }
     p->steps++;
     *slot = (pl_plan_slot){best, best_start, best_start + op->latency};
-    return take(&p->units[best], best_at, slot->start, slot->end);
+    return pl_gaps_take(&p->units[best], best_at, slot->start, slot->end);
 }
 
 /* One list-scheduling pass with p->prio set; fills slots and returns the makespan, or a
@@ -382,11 +279,8 @@ static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
 static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
 {
     uint32_t nunits = pl_plan_unit_count(p->l);
-    for (uint32_t u = 0; u < nunits; u++) {
-        p->units[u].n = 0;
-        p->units[u].gap = p->units[u].buf ? p->units[u].buf + p->units[u].cap / 2 : NULL;
-        p->units[u].tail = 0;
-    }
+    for (uint32_t u = 0; u < nunits; u++)
+        pl_gaps_reset(&p->units[u]);
     p->nheap = 0;
     for (uint32_t t = 0; t < p->ntasks; t++) {
         p->waiting[t] = p->npred[t];
@@ -426,7 +320,7 @@ static void pass_fini(struct pass *p)
     free(p->heap);
     if (p->units)
         for (uint32_t u = 0; u < pl_plan_unit_count(p->l); u++)
-            free(p->units[u].buf);
+            pl_gaps_fini(&p->units[u]);
     free(p->units);
 }
 
