@@ -214,8 +214,9 @@ fi
 
 # chain N > file: the 21-op chain over two units, N iterations.
 chain() {
-    printf 'model: plan\nmachine: %s\nplan:\n  iterations: %d\n  units: {dma: 1, vector: 1}\n  ops:\n' \
+    printf 'model: plan\nmachine: %s\nplan:\n  iterations: %d\n' \
         "$(cd "$(dirname "$0")/.." && pwd)/configs/ascend_910b.yaml" "$1"
+    printf '  units: {dma: 1, vector: 1}\n  ops:\n'
     for k in $(seq 0 20); do
         unit=dma
         [ $((k % 2)) -eq 0 ] || unit=vector
@@ -234,6 +235,7 @@ for n in 12500 25000 50000; do
     "$build/pipelab" plan "$dir/chain.yaml" --format json >/dev/null
     t=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
     awk -v n="$n" -v t="$t" -v last="$last" 'BEGIN {
-        printf "%-12d %10d %10.3f %8s\n", n, 21 * n, t, last == "" ? "-" : sprintf("%.2f", t / last) }'
+        ratio = last == "" ? "-" : sprintf("%.2f", t / last)
+        printf "%-12d %10d %10.3f %8s\n", n, 21 * n, t, ratio }'
     last=$t
 done

@@ -62,7 +62,6 @@ static const char usage_rest[] =
     "sensitivity, some point or replication failed: its row or line says why),\n"
     "2 bad input, 3 internal error\n";
 
-
 void pl_options_usage(FILE *out)
 {
     fputs(usage_front, out);
@@ -195,8 +194,10 @@ static int parse_delta(pl_options *o, const char *v, pl_diag *d)
 }
 
 /* The options with a value that the front itself takes. */
-enum valued { SET, SEED, FORMAT, TRACE, OUTDIR, VARY, REPS, JOBS, SHARD, KEYS, DELTA, SIDE_A, SIDE_B,
-              ENGINE, NVALUED };
+enum valued {
+    SET, SEED, FORMAT, TRACE, OUTDIR, VARY, REPS, JOBS, SHARD, KEYS, DELTA, SIDE_A, SIDE_B, ENGINE,
+    NVALUED
+};
 static const char *const valued_names[NVALUED] = {
     [SET] = "--set",     [SEED] = "--seed",   [FORMAT] = "--format", [TRACE] = "--trace",
     [OUTDIR] = "-o",     [VARY] = "--vary",   [REPS] = "--reps",     [JOBS] = "-j",

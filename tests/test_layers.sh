@@ -71,7 +71,8 @@ check() {
       file = $0
       from = layer_of(file)
       if (!(from in allowed)) {
-        report(file, 1, "sim/" from "/ is no layer of docs/architecture.md (add it there and to tests/test_layers.sh)")
+        report(file, 1, "sim/" from "/ is no layer of docs/architecture.md " \
+               "(add it there and to tests/test_layers.sh)")
         next
       }
       line = 0
@@ -81,7 +82,8 @@ check() {
         if (match(text, /"[^"]*"/)) {
           header = substr(text, RSTART + 1, RLENGTH - 2)
           if (header !~ /^(sim|models)\//) {
-            report(file, line, "#include \"" header "\" does not name its header by the path from the source root (sim/... or models/...)")
+            report(file, line, "#include \"" header "\" does not name its header by the path " \
+                   "from the source root (sim/... or models/...)")
             continue
           }
           if ((getline probe < header) < 0) {
@@ -91,9 +93,12 @@ check() {
           close(header)
           to = layer_of(header)
           if (to == "models" && from != "models" && header != "models/model.h")
-            report(file, line, "#include \"" header "\": only models/ includes a particular model; the " from " layer reaches models through models/model.h")
+            report(file, line, "#include \"" header "\": only models/ includes a particular " \
+                   "model; the " from " layer reaches models through models/model.h")
           else if (!may(from, to))
-            report(file, line, "#include \"" header "\": the " from " layer may not include the " to " layer (it may include: " (allowed[from] == "" ? "nothing but its own folder" : allowed[from]) ")")
+            report(file, line, "#include \"" header "\": the " from " layer may not include " \
+                   "the " to " layer (it may include: " \
+                   (allowed[from] == "" ? "nothing but its own folder" : allowed[from]) ")")
         } else if (text ~ /<simgrid[\/.]/ && from != "engine") {
           report(file, line, "includes SimGrid, which only the engine layer may")
         } else if (text ~ /<jansson\.h>/ && from != "report" && from != "study" && from != "front") {
