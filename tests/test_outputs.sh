@@ -151,6 +151,10 @@ mkdir "$d/dir"
 run run "$w" --trace "$d/dir"
 expect "--trace to a directory" 2 "pipelab: cannot write $d/dir: Is a directory" &&
   [ -z "$(ls -A "$d/dir")" ] && ok "--trace to a directory"
+# -o DIR/ (a trailing slash) for a new folder: built beside it and renamed into place.
+run run "$w" -o "$d/new/"
+expect "-o DIR/" 0 "" && cmp -s "$tmp/ref.json" "$d/new/trace.json" && ok "-o DIR/" ||
+  fail "-o DIR/" "no $d/new/trace.json equal to the reference trace"
 no_temporaries "$d" "special outputs"
 
 # ---- -o DIR on a full disk -----------------------------------------------------------

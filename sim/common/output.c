@@ -319,10 +319,14 @@ int pl_output_set_create(const char *dir, bool force, pl_output_set **out, pl_di
         return nomem(d);
     s->dir = dir;
     if (stat(dir, &st) != 0) {
-        size_t len = strlen(dir) + 16;
+        /* "out/" is built as "out.tmp-XXXXXX", beside it, not in it. */
+        int name = (int)strlen(dir);
+        while (name > 1 && dir[name - 1] == '/')
+            name--;
+        size_t len = (size_t)name + 16;
         s->tmpdir = malloc(len);
         if (s->tmpdir)
-            snprintf(s->tmpdir, len, "%s.tmp-XXXXXX", dir);
+            snprintf(s->tmpdir, len, "%.*s.tmp-XXXXXX", name, dir);
         mode_t mask = umask(0);
         umask(mask);
         if (!s->tmpdir)
