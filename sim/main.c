@@ -78,6 +78,7 @@ static int seed_into(void *ctx, FILE *f, pl_diag *d)
     return 0;
 }
 
+/* Writes every file of -o DIR, all or none: a failure (a full disk) leaves DIR as it was. */
 static int write_dir(const pl_options *o, const pl_session *s, pl_diag *d)
 {
     static const struct {
@@ -90,23 +91,24 @@ static int write_dir(const pl_options *o, const pl_session *s, pl_diag *d)
         {"gantt.txt", gantt_fixed},
     };
     const pl_report *r = pl_session_report(s);
-    char path[4096];
-    int rc = 0;
+    char name[4096];
+    pl_output_set *set = NULL;
+    int rc = pl_output_set_create(o->outdir, o->force, &set, d);
     for (size_t i = 0; i < sizeof files / sizeof files[0] && rc == 0; i++) {
         struct render_ctx c = {r, files[i].fn};
-        snprintf(path, sizeof path, "%s/%s", o->outdir, files[i].file);
-        rc = pl_output_file(path, render_into, &c, d);
+        rc = pl_output_set_file(set, files[i].file, render_into, &c, d);
     }
     for (size_t i = 0; r->tables && i < r->tables->n && rc == 0; i++) {
-        snprintf(path, sizeof path, "%s/%s.csv", o->outdir, r->tables->v[i]->name);
-        rc = pl_output_file(path, table_into, r->tables->v[i], d);
+        snprintf(name, sizeof name, "%s.csv", r->tables->v[i]->name);
+        rc = pl_output_set_file(set, name, table_into, r->tables->v[i], d);
     }
-    snprintf(path, sizeof path, "%s/config.yaml", o->outdir);
     if (rc == 0)
-        rc = pl_output_file(path, config_into, (void *)pl_session_config(s), d);
-    snprintf(path, sizeof path, "%s/seed", o->outdir);
+        rc = pl_output_set_file(set, "config.yaml", config_into, (void *)pl_session_config(s), d);
     if (rc == 0)
-        rc = pl_output_file(path, seed_into, (void *)r, d);
+        rc = pl_output_set_file(set, "seed", seed_into, (void *)r, d);
+    if (rc == 0)
+        rc = pl_output_set_commit(set, d);
+    pl_output_set_destroy(set);
     return rc;
 }
 
@@ -187,8 +189,6 @@ static int cmd_run(const pl_options *o, pl_diag *d)
         struct render_ctx c = {pl_session_report(s), pl_trace_write};
         rc = pl_output_file(o->trace, render_into, &c, d);
     }
-    if (rc == 0 && o->outdir)
-        rc = pl_output_dir(o->outdir, o->force, d);
     if (rc == 0 && o->outdir)
         rc = write_dir(o, s, d);
     if (rc == 0)

@@ -12,10 +12,10 @@
  */
 #include "sim/config/node.h"
 
+#include "sim/common/input.h"
 #include "sim/config/node_edit.h"
 #include "sim/config/node_tree.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +152,7 @@ struct builder {
     const unsigned char *text;
     size_t len;
     int col0;
+    bool from_file; /* keys are checked for the look of a line of plain text */
     pl_node *root;
     pl_node *open[MAX_DEPTH]; /* the collections not yet ended, outermost first */
     size_t depth;
@@ -200,9 +201,26 @@ static int fail_at(struct builder *b, yaml_mark_t m, const char *msg)
     return pl_diag_at(b->d, PL_EPARSE, &loc, *path ? path : NULL, "%s", msg);
 }
 
+/* A file of text lines that is not YAML (a password file, say) still parses when a line
+ * holds ':' followed by a space or the end of the line: the line before that becomes a
+ * key. A key written without quotes that holds a ':' itself is such a line, and it must
+ * not be echoed in a message, since the file may hold a secret. */
+static int check_key_text(struct builder *b, const yaml_event_t *ev)
+{
+    if (!b->from_file || ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+        !memchr(ev->data.scalar.value, ':', ev->data.scalar.length))
+        return 0;
+    return fail_at(b, ev->start_mark,
+                   "a line of plain text, not a mapping (a key holding ':' with no space after "
+                   "it); expected 'key: value' lines of YAML");
+}
+
 /* A scalar in key position: remembered until its value arrives. */
 static int take_key(struct builder *b, const yaml_event_t *ev)
 {
+    int rc = check_key_text(b, ev);
+    if (rc)
+        return rc;
     const pl_node *map = b->open[b->depth - 1];
     char *key = pl_node_dup_n((const char *)ev->data.scalar.value, ev->data.scalar.length);
     if (!key)
@@ -381,11 +399,12 @@ static const char *shape(const pl_node *n)
                                     : "a single value";
 }
 
-/* Parses text into a tree that owns `file` (a name list entry, taken). */
+/* Parses text into a tree that owns `file` (a name list entry, taken); from_file when the
+ * text is a file's. */
 static int parse_text(const char *text, size_t len, struct name *file, int col0, bool want_map,
-                      pl_node **out, pl_diag *d)
+                      bool from_file, pl_node **out, pl_diag *d)
 {
-    struct builder b = {.file = file->text, .col0 = col0, .d = d};
+    struct builder b = {.file = file->text, .col0 = col0, .from_file = from_file, .d = d};
     int rc = check_text(file->text, text, len, col0, d);
     if (!rc)
         rc = build(&b, text, len);
@@ -419,7 +438,7 @@ int pl_node_parse_string(const char *text, const char *origin, int col0, pl_node
     struct name *file = pl_node_new_name(origin);
     if (!file)
         return pl_node_nomem(d);
-    return parse_text(text, strlen(text), file, col0, false, out, d);
+    return parse_text(text, strlen(text), file, col0, false, false, out, d);
 }
 
 int pl_node_parse_at(const char *text, const pl_loc *loc, pl_node **out, pl_diag *d)
@@ -450,52 +469,19 @@ static int file_error(pl_diag *d, int code, const char *path, const pl_loc *from
     return pl_diag_set(d, code, "%s: cannot read: %s", path, what);
 }
 
-/* Reads at most max + 1 bytes of f into a NUL-terminated buffer, so that *len > max
- * tells a file too large without reading all of it. */
-static int read_all(FILE *f, size_t max, char **text, size_t *len)
-{
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        size_t want = cap - n, got = fread(buf + n, 1, want, f);
-        n += got;
-        if (got < want || n > max)
-            break;
-        cap = 2 * cap < max + 1 ? 2 * cap : max + 1;
-        char *bigger = realloc(buf, cap + 1);
-        if (!bigger)
-            free(buf);
-        buf = bigger;
-    }
-    if (!buf)
-        return PL_ENOMEM;
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return 0;
-}
-
-/* Reads a whole file of at most MAX_FILE_SIZE bytes into a NUL-terminated buffer. */
+/* Reads a whole regular file of at most MAX_FILE_SIZE bytes into a NUL-terminated buffer. */
 static int slurp(const char *path, const pl_loc *from, const char *from_key, char **text,
                  size_t *len, pl_diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return file_error(d, PL_EIO, path, from, from_key, strerror(errno));
-    int rc = read_all(f, MAX_FILE_SIZE, text, len);
-    int err = ferror(f) ? errno : 0;
-    fclose(f);
-    if (rc)
+    pl_diag why;
+    pl_diag_init(&why);
+    int rc = pl_input_read(path, MAX_FILE_SIZE,
+                           "larger than 16 MiB; a scenario or machine file is a few KiB, so this "
+                           "is not one",
+                           text, len, &why);
+    if (rc == PL_ENOMEM)
         return pl_node_nomem(d);
-    if (err)
-        rc = file_error(d, PL_EIO, path, from, from_key, strerror(err));
-    else if (*len > MAX_FILE_SIZE)
-        rc = file_error(d, PL_EIO, path, from, from_key,
-                        "larger than 16 MiB; a scenario or machine file is a few KiB, so this "
-                        "is not one");
-    if (rc)
-        free(*text);
-    return rc;
+    return rc ? file_error(d, rc, path, from, from_key, why.msg) : 0;
 }
 
 /* Reads and parses a file; `from` and `from_key` name the key that included it, if any. */
@@ -507,8 +493,12 @@ static int parse_path(const char *path, const pl_loc *from, const char *from_key
     int rc = slurp(path, from, from_key, &text, &len, d);
     if (rc)
         return rc;
+    /* A byte order mark may start a UTF-8 stream (YAML 1.2, 5.2); libyaml, told the
+     * encoding, would take it for a character and the first line for an indented one. */
+    size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     struct name *file = pl_node_new_name(path);
-    rc = file ? parse_text(text, len, file, 0, want_map, out, d) : pl_node_nomem(d);
+    rc = file ? parse_text(text + bom, len - bom, file, 0, want_map, true, out, d)
+              : pl_node_nomem(d);
     free(text);
     return rc;
 }
