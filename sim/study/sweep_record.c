@@ -425,6 +425,12 @@ int pl_sweep_record_verify(const char *results, const char *record, const pl_res
 int pl_sweep_lock_take(const char *results, pl_sweep_lock *l, pl_diag *d)
 {
     l->fd = -1;
+    struct stat st;
+    if (lstat(results, &st) == 0 && !S_ISREG(st.st_mode))
+        return pl_diag_set(d, PL_EUSAGE,
+                           "%s is not a regular file: a sweep writes its results, their record "
+                           "and their lock beside it, and replaces it by rename",
+                           results);
     if (!(l->path = record_path(results, ".lock")))
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     /* The lock file may be removed by the sweep that held it between our open and our

@@ -90,8 +90,9 @@ typedef struct pl_sweep_lock {
 } pl_sweep_lock;
 
 /* Takes the lock of `results` without waiting. Fails with PL_EUSAGE when another process
- * holds it (naming the file and the process), PL_EIO when it cannot be created, or
- * PL_ENOMEM. Release it with pl_sweep_lock_release, also after a failure. */
+ * holds it (naming the file and the process) or when `results` exists and is not a
+ * regular file (a device, a FIFO, a symbolic link), PL_EIO when the lock cannot be
+ * created, or PL_ENOMEM. Release it with pl_sweep_lock_release, also after a failure. */
 int pl_sweep_lock_take(const char *results, pl_sweep_lock *l, pl_diag *d);
 
 /* Removes the lock file and releases the lock. */
