@@ -48,8 +48,10 @@ int pl_results_read_text(const char *path, size_t max, char **text, size_t *len,
                          : S_ISBLK(st.st_mode) ? "block device"
                                                : "socket");
     else if ((uintmax_t)st.st_size > max)
-        rc = pl_diag_set(d, PL_EIO, "cannot read %s: it has %jd bytes, more than the %zu a "
-                         "results file may have", path, (intmax_t)st.st_size, max);
+        rc = pl_diag_set(d, PL_EIO,
+                         "cannot read %s: it has %jd bytes, more than the %zu a "
+                         "results file may have",
+                         path, (intmax_t)st.st_size, max);
     size_t cap = rc == 0 ? (size_t)st.st_size + 1 : 0, n = 0;
     char *buf = rc == 0 ? malloc(cap) : NULL;
     if (rc == 0 && !buf)
@@ -254,8 +256,10 @@ static int row_fields(const pl_results *r, size_t i, const struct layout *l, cha
     if (!*buf)
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     if (pl_csv_split(*buf, f, (size_t)l->ncols) != l->ncols)
-        return pl_diag_set(d, PL_EPARSE, "%s: point %zu rep %zu: expected %d fields, as the "
-                           "header has", path, r->rows[i].point, r->rows[i].rep, l->ncols);
+        return pl_diag_set(d, PL_EPARSE,
+                           "%s: point %zu rep %zu: expected %d fields, as the "
+                           "header has",
+                           path, r->rows[i].point, r->rows[i].rep, l->ncols);
     return 0;
 }
 
@@ -362,4 +366,20 @@ int pl_results_summary(const pl_results *r, const char *path, FILE *out, pl_diag
     if (rc == 0 && ferror(out))
         rc = pl_diag_set(d, PL_EIO, "cannot write the summary");
     return rc;
+}
+
+static int write_summary(void *ctx, FILE *f, pl_diag *d)
+{
+    const pl_results *r = ctx;
+    return pl_results_summary(r, "the results", f, d);
+}
+
+int pl_results_write_summary(const pl_results *r, const char *path, char *name, size_t n,
+                             pl_diag *d)
+{
+    size_t len = strlen(path);
+    if (len > 4 && strcmp(path + len - 4, ".csv") == 0)
+        len -= 4;
+    snprintf(name, n, "%.*s.summary.csv", (int)len, path);
+    return pl_output_file(name, write_summary, (void *)r, d);
 }

@@ -23,7 +23,7 @@
 typedef struct pl_results_row {
     size_t point, rep;
     size_t lineno; /* its line number in the file, from 1 (the header's) */
-    char *line; /* the row as written, without its line break; owned */
+    char *line;    /* the row as written, without its line break; owned */
 } pl_results_row;
 
 typedef struct pl_results {
@@ -73,5 +73,11 @@ int pl_results_write(const pl_results *r, const char *path, pl_diag *d);
  * number of fields; naming `path`), PL_ENOMEM or PL_EIO.
  */
 int pl_results_summary(const pl_results *r, const char *path, FILE *out, pl_diag *d);
+
+/* Writes the summary of sorted results read from `path` beside it, whole or not at all:
+ * PATH without its .csv, then .summary.csv; that name goes into name (of size n). Fails as
+ * pl_results_summary and pl_output_file do. */
+int pl_results_write_summary(const pl_results *r, const char *path, char *name, size_t n,
+                             pl_diag *d);
 
 #endif

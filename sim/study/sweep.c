@@ -17,6 +17,7 @@
 #include "models/model.h"
 #include "sim/study/outcome.h"
 #include "sim/common/output.h"
+#include "sim/common/pool.h"
 #include "sim/study/results.h"
 #include "sim/study/sweep_record.h"
 
@@ -272,21 +273,6 @@ static void row(const struct sweep *s, size_t point, size_t rep, const pl_outcom
     pl_csv_put(f, o->message);
 }
 
-/* Appends bytes with as few writes as the system takes: one, for a row. */
-static int append(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 static void progress(const struct sweep *s, bool last)
 {
     if (!s->o->progress)
@@ -330,7 +316,7 @@ static int heard_simulated(void *ctx, size_t job, const pl_pool_result *res, pl_
         fprintf(f, "%s\n", check);
         rc = fclose(f) == 0 ? 0 : PL_ENOMEM;
     }
-    if (rc == 0 && append(s->fd, buf, len) != 0)
+    if (rc == 0 && pl_pool_write_all(s->fd, buf, len) != 0)
         rc = pl_diag_set(d, PL_EIO, "cannot append to %s: %s", s->o->out, strerror(errno));
     else if (rc != 0)
         rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
@@ -361,6 +347,23 @@ static char *text_of(void (*put)(const struct sweep *, FILE *), const struct swe
     if (len > 0 && buf[len - 1] == '\n')
         buf[len - 1] = '\0';
     return buf;
+}
+
+static int record_of(const struct sweep *s, const char *header, char **record, pl_diag *d)
+{
+    const pl_sweep_options *o = s->o;
+    pl_sweep_record_of r = {.scenario = o->scenario,
+                            .sets = o->sets,
+                            .nsets = o->nsets,
+                            .points = o->points,
+                            .reps = o->reps,
+                            .seed = s->seed,
+                            .seed_given = o->seed_given,
+                            .shard = o->shard,
+                            .nshards = o->nshards,
+                            .config = s->config,
+                            .header = header};
+    return pl_sweep_record_text(&r, record, d);
 }
 
 /* Takes the unit columns from the header of the file being resumed: they were learnt
@@ -433,7 +436,7 @@ static int resume(struct sweep *s, bool *done, pl_diag *d)
     int rc = head ? pl_sweep_record_read(s->o->out, &found, d)
                   : pl_diag_set(d, PL_ENOMEM, "out of memory");
     if (rc == 0)
-        rc = pl_sweep_record_text(s->o, s->seed, s->config, "", &want, d);
+        rc = record_of(s, "", &want, d);
     if (rc == 0)
         rc = pl_sweep_record_compare(s->o->out, found, want, d);
     if (rc == 0)
@@ -497,7 +500,7 @@ static int new_file(struct sweep *s, pl_diag *d)
     if (rc == 0 && !(hdr = text_of(header, s)))
         rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
     if (rc == 0)
-        rc = pl_sweep_record_text(s->o, s->seed, s->config, hdr, &record, d);
+        rc = record_of(s, hdr, &record, d);
     if (rc == 0) {
         s->binding = pl_sweep_record_binding(record);
         rc = pl_sweep_record_write(s->o->out, record, d);
@@ -536,12 +539,6 @@ static int list_jobs(struct sweep *s, const bool *done, pl_diag *d)
     return 0;
 }
 
-static int write_summary(void *ctx, FILE *f, pl_diag *d)
-{
-    const pl_results *r = ctx;
-    return pl_results_summary(r, "the results", f, d);
-}
-
 /* Rewrites the file sorted, and its summary beside it when there are replications. */
 static int finish_file(struct sweep *s, pl_diag *d)
 {
@@ -552,13 +549,8 @@ static int finish_file(struct sweep *s, pl_diag *d)
         rc = pl_results_sort(&r, o->out, d);
     if (rc == 0)
         rc = pl_results_write(&r, o->out, d);
-    if (rc == 0 && o->reps > 1) {
-        size_t len = strlen(o->out);
-        if (len > 4 && strcmp(o->out + len - 4, ".csv") == 0)
-            len -= 4;
-        snprintf(s->t->summary, sizeof s->t->summary, "%.*s.summary.csv", (int)len, o->out);
-        rc = pl_output_file(s->t->summary, write_summary, &r, d);
-    }
+    if (rc == 0 && o->reps > 1)
+        rc = pl_results_write_summary(&r, o->out, s->t->summary, sizeof s->t->summary, d);
     pl_results_fini(&r);
     return rc;
 }
@@ -571,7 +563,9 @@ int pl_sweep_run(const pl_sweep_options *o, pl_sweep_tally *t, pl_diag *d)
     bool *done = calloc(o->points->count * o->reps + 1, sizeof *done);
     int rc = done ? check_keys(o, d) : pl_diag_set(d, PL_ENOMEM, "out of memory");
     if (rc == 0)
-        rc = pl_sweep_record_config(o, &s.seed, &s.config, d);
+        rc = pl_sweep_record_config(o->scenario, o->sets, o->nsets, &s.seed, &s.config, d);
+    if (o->seed_given)
+        s.seed = o->seed;
     /* Held to the end: the rows, the sorted rewrite and the summary are this sweep's. */
     if (rc == 0)
         rc = pl_sweep_lock_take(o->out, &lock, d);

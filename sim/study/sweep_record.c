@@ -105,18 +105,18 @@ bool pl_sweep_record_escape(char *buf, size_t n, const char *s)
 #define PL_VERSION "dev"
 #endif
 
-int pl_sweep_record_config(const pl_sweep_options *o, unsigned long long *seed,
-                           uint64_t *config, pl_diag *d)
+int pl_sweep_record_config(const char *scenario, const char *const *sets, size_t nsets,
+                           unsigned long long *seed, uint64_t *config, pl_diag *d)
 {
     pl_config *c = NULL;
     char *text = NULL;
     size_t len = 0;
-    int rc = pl_config_load(o->scenario, o->sets, o->nsets, pl_scenario_keys, &c, d);
+    int rc = pl_config_load(scenario, sets, nsets, pl_scenario_keys, &c, d);
     FILE *f = rc == 0 ? open_memstream(&text, &len) : NULL;
     if (rc == 0 && !f)
         rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
     if (rc == 0) {
-        *seed = o->seed_given ? o->seed : (unsigned long long)pl_config_int(c, "seed");
+        *seed = (unsigned long long)pl_config_int(c, "seed");
         rc = pl_config_print(c, f, d);
     }
     if (f && fclose(f) != 0 && rc == 0)
@@ -178,8 +178,7 @@ static void vary_line(FILE *f, const pl_sweep_axis *a)
     free(buf);
 }
 
-int pl_sweep_record_text(const pl_sweep_options *o, unsigned long long seed, uint64_t config,
-                         const char *header, char **record, pl_diag *d)
+int pl_sweep_record_text(const pl_sweep_record_of *o, char **record, pl_diag *d)
 {
     size_t len = 0;
     *record = NULL;
@@ -191,18 +190,18 @@ int pl_sweep_record_text(const pl_sweep_options *o, unsigned long long seed, uin
           f);
     /* In the order merge_results.sh names a difference in: the first line that differs. */
     fprintf(f, "pipelab: %s\n", PL_VERSION);
-    fprintf(f, "seed: %llu\n", seed);
+    fprintf(f, "seed: %llu\n", o->seed);
     fprintf(f, "seed from: %s; replication r of every point has seed %llu + r\n",
-            o->seed_given ? "--seed" : "the scenario", seed);
+            o->seed_given ? "--seed" : "the scenario", o->seed);
     fprintf(f, "reps: %u\npoints: %zu\n", o->reps, o->points->count);
     for (size_t i = 0; i < o->nsets; i++)
         line(f, "set", o->sets[i]);
     for (size_t a = 0; a < o->points->naxes; a++)
         vary_line(f, &o->points->axes[a]);
     line(f, "scenario", o->scenario);
-    fprintf(f, "config: fnv1a64:%016" PRIx64 "\n", config);
+    fprintf(f, "config: fnv1a64:%016" PRIx64 "\n", o->config);
     fprintf(f, "shard: %zu/%zu\n", o->shard, o->nshards);
-    line(f, "columns", header);
+    line(f, "columns", o->header);
     bool bad = fclose(f) != 0 || strlen(*record) != len;
     if (bad) {
         free(*record);
@@ -283,15 +282,15 @@ static char *values_of(const char *record, const char *name, const char *what, b
     return buf;
 }
 
-int pl_sweep_record_compare(const char *results, const char *found, const char *want,
-                            pl_diag *d)
+int pl_sweep_record_compare(const char *results, const char *found, const char *want, pl_diag *d)
 {
     static const struct {
         const char *name, *what;
         bool quote;
     } compared[] = {
-        {"pipelab", "pipelab", false}, {"seed", "seed", false},     {"set", "--set", true},
-        {"vary", "--vary", true},      {"reps", "--reps", false},   {"shard", "--shard", false},
+        {"pipelab", "pipelab", false}, {"seed", "seed", false},
+        {"set", "--set", true},        {"vary", "--vary", true},
+        {"reps", "--reps", false},     {"shard", "--shard", false},
         {"points", "points", false},   {"config", "configuration", false},
     };
     int rc = 0;
@@ -334,28 +333,33 @@ static int header_differs(const char *results, char *hdr, char *rec, pl_diag *d)
     if (rc != 0)
         ;
     else if (nh < 0 || nc < 0)
-        rc = pl_diag_set(d, PL_EPARSE, "%s:1:1: the header is not the one its sweep wrote "
-                         "(%s.sweep records its columns)", results, results);
+        rc = pl_diag_set(d, PL_EPARSE,
+                         "%s:1:1: the header is not the one its sweep wrote "
+                         "(%s.sweep records its columns)",
+                         results, results);
     else if (i < nc && (i == nh || (nh < nc && strcmp(h[i], c[i + 1]) == 0)))
-        rc = pl_diag_set(d, PL_EPARSE, "%s:1:1: the header lacks column %d, '%s', which its "
-                         "sweep wrote (%s.sweep records its columns)", results, i + 1, c[i],
-                         results);
+        rc = pl_diag_set(d, PL_EPARSE,
+                         "%s:1:1: the header lacks column %d, '%s', which its "
+                         "sweep wrote (%s.sweep records its columns)",
+                         results, i + 1, c[i], results);
     else if (i < nh && (i == nc || (nh > nc && strcmp(h[i + 1], c[i]) == 0)))
-        rc = pl_diag_set(d, PL_EPARSE, "%s:1:1: the header has column %d, '%s', which its "
-                         "sweep did not write (%s.sweep records its columns)", results, i + 1,
-                         h[i], results);
+        rc = pl_diag_set(d, PL_EPARSE,
+                         "%s:1:1: the header has column %d, '%s', which its "
+                         "sweep did not write (%s.sweep records its columns)",
+                         results, i + 1, h[i], results);
     else
-        rc = pl_diag_set(d, PL_EPARSE, "%s:1:1: the header's column %d is '%s', its sweep "
-                         "wrote '%s' (%s.sweep records its columns)", results, i + 1, h[i],
-                         c[i], results);
+        rc = pl_diag_set(d, PL_EPARSE,
+                         "%s:1:1: the header's column %d is '%s', its sweep "
+                         "wrote '%s' (%s.sweep records its columns)",
+                         results, i + 1, h[i], c[i], results);
     free(h);
     free(c);
     return rc;
 }
 
 /* Checks the header against the record's columns; *ncols is the number of columns. */
-static int check_header(const char *results, const char *record, const char *header,
-                        int *ncols, pl_diag *d)
+static int check_header(const char *results, const char *record, const char *header, int *ncols,
+                        pl_diag *d)
 {
     const char *col = strstr(record, "\ncolumns: ");
     col = col ? col + strlen("\ncolumns: ") : NULL;
@@ -391,22 +395,24 @@ static int check_row(const char *results, uint64_t binding, int ncols, const pl_
     int nf = pl_csv_split(copy, f, (size_t)ncols + 1);
     free(copy);
     if (nf != ncols)
-        return pl_diag_set(d, PL_EPARSE, "%s:%zu:1: the row of point %zu rep %zu has %s fields, "
-                           "the header %d", results, r->lineno, r->point, r->rep,
+        return pl_diag_set(d, PL_EPARSE,
+                           "%s:%zu:1: the row of point %zu rep %zu has %s fields, "
+                           "the header %d",
+                           results, r->lineno, r->point, r->rep,
                            nf < 0 ? "malformed or too many" : "another number of", ncols);
     const char *comma = strrchr(r->line, ',');
     char want[24];
     pl_sweep_record_check(binding, r->line, comma ? (size_t)(comma - r->line) : len, want);
     if (!comma || strcmp(comma, want) != 0)
-        return pl_diag_set(d, PL_EPARSE, "%s:%zu:1: the row of point %zu rep %zu does not match "
+        return pl_diag_set(d, PL_EPARSE,
+                           "%s:%zu:1: the row of point %zu rep %zu does not match "
                            "its check (the last field): it was edited or damaged, or written by "
                            "another sweep; delete the line and --resume runs it again",
                            results, r->lineno, r->point, r->rep);
     return 0;
 }
 
-int pl_sweep_record_verify(const char *results, const char *record, const pl_results *r,
-                           pl_diag *d)
+int pl_sweep_record_verify(const char *results, const char *record, const pl_results *r, pl_diag *d)
 {
     int ncols = 0;
     int rc = check_header(results, record, r->header, &ncols, d);

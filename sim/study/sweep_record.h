@@ -22,7 +22,7 @@
 
 #include "sim/common/error.h"
 #include "sim/study/results.h"
-#include "sim/study/sweep.h"
+#include "sim/study/sweep_points.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -45,16 +45,29 @@ uint64_t pl_sweep_record_binding(const char *record);
  * false when it does not fit. */
 bool pl_sweep_record_escape(char *buf, size_t n, const char *s);
 
-/* Loads the sweep's scenario once (checking it before any point runs): *seed is the seed
- * of replication 0 (--seed, else the scenario's), *config the hash of its effective
+/* Loads a sweep's scenario with its --set arguments once (checking it before any point
+ * runs): *seed is the scenario's seed, *config the FNV-1a hash of its effective
  * configuration as `pipelab config` prints it. Fails as pl_config_load does. */
-int pl_sweep_record_config(const pl_sweep_options *o, unsigned long long *seed,
-                           uint64_t *config, pl_diag *d);
+int pl_sweep_record_config(const char *scenario, const char *const *sets, size_t nsets,
+                           unsigned long long *seed, uint64_t *config, pl_diag *d);
 
-/* The record of the sweep o (seed: of replication 0; config: its hash; header: the
- * results' header line) into *record, which the caller frees. Fails with PL_ENOMEM. */
-int pl_sweep_record_text(const pl_sweep_options *o, unsigned long long seed, uint64_t config,
-                         const char *header, char **record, pl_diag *d);
+/* What a record says: the sweep's arguments (borrowed), the seed of replication 0 and
+ * whether it was given, the configuration's hash and the results' header. */
+typedef struct pl_sweep_record_of {
+    const char *scenario;
+    const char *const *sets;
+    size_t nsets;
+    const pl_sweep_points *points;
+    unsigned reps;
+    unsigned long long seed;
+    bool seed_given;
+    size_t shard, nshards;
+    uint64_t config;
+    const char *header;
+} pl_sweep_record_of;
+
+/* The record text into *record, which the caller frees. Fails with PL_ENOMEM. */
+int pl_sweep_record_text(const pl_sweep_record_of *o, char **record, pl_diag *d);
 
 /* Writes the record of the results file `results` to `results`.sweep, whole or not at
  * all. Fails as pl_output_file does. */
@@ -69,8 +82,7 @@ int pl_sweep_record_read(const char *results, char **record, pl_diag *d);
  * Fails with PL_EUSAGE naming the first difference: the version, the seed, the --set or
  * --vary arguments, the replications, the shard, the points, the configuration (with
  * both scenarios) or the columns. */
-int pl_sweep_record_compare(const char *results, const char *found, const char *want,
-                            pl_diag *d);
+int pl_sweep_record_compare(const char *results, const char *found, const char *want, pl_diag *d);
 
 /* Checks the results r, read from `results` in file order, against their record: the
  * header is the record's `columns`, every row has as many fields as the header and its

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_VARY 8
+#define MAX_VARY   8
 #define MAX_RECORD 64
 
 /* Parses the input's #vary lines into sweep points and reads every value. */
