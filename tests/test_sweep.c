@@ -20,11 +20,14 @@
 #include "sim/study/results.h"
 #include "sim/measure/stats.h"
 #include "sim/study/sweep_points.h"
+#include "sim/study/sweep_record.h"
 
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 /* ---- --vary ------------------------------------------------------------------- */
 
@@ -415,6 +418,142 @@ static void test_sensitivity_ranks_the_kernel_first(void **state)
     pl_test_run_free(&r);
 }
 
+/* ---- Records, checks and locks (sweep_record.h) ----------------------------------- */
+
+static void test_record_hashes(void **state)
+{
+    (void)state;
+    /* FNV-1a 64 test vectors (Fowler, Noll, Vo: isthe.com/chongo/tech/comp/fnv). */
+    assert_true(pl_sweep_fnv1a("", 0) == 0xcbf29ce484222325ull);
+    assert_true(pl_sweep_fnv1a("a", 1) == 0xaf63dc4c8601ec8cull);
+    /* The check is h * 256 + byte mod 2^45 - 55: "ab" is 97 * 256 + 98 = 24930, and
+     * 2^45 - 55 itself (bytes 0x1f 0xff 0xff 0xff 0xff 0xc9) is 0. */
+    assert_true(pl_sweep_check_more(0, "ab", 2) == 24930);
+    assert_true(pl_sweep_check_more(0, "\x1f\xff\xff\xff\xff\xc9", 6) == 0);
+    char buf[24];
+    pl_sweep_record_check(1, "x", 1, buf);
+    assert_string_equal(buf, ",376"); /* 1 * 256 + 'x' (120) */
+    /* Unbound lines (scenario, seed from, shard, comments) do not change the binding. */
+    assert_true(pl_sweep_record_binding("# c\nseed: 1\nscenario: a\nshard: 0/2\n") ==
+                pl_sweep_record_binding("seed: 1\nscenario: b\nshard: 1/2\n"));
+    assert_true(pl_sweep_record_binding("seed: 1\n") != pl_sweep_record_binding("seed: 2\n"));
+    char e[64] = "";
+    assert_true(pl_sweep_record_escape(e, sizeof e, "a\\b\nc\x01"));
+    assert_string_equal(e, "a\\\\b\\nc\\x01");
+}
+
+/* A results file's header and rows against a record: which difference is named. */
+static void test_record_verify(void **state)
+{
+    (void)state;
+    static const char record[] = "seed: 1\ncolumns: point,rep,seed,status,message,check\n";
+    uint64_t b = pl_sweep_record_binding(record);
+    char c0[24], c1[24];
+    pl_sweep_record_check(b, "0,0,1,ok,", 9, c0);
+    pl_sweep_record_check(b, "1,0,1,ok,", 9, c1);
+    static const struct {
+        const char *header, *row, *says;
+    } cases[] = {
+        {"point,rep,seed,status,message,check", "0,0,1,ok,", NULL},
+        {"point,rep,status,message,check", "0,0,1,ok,",
+         "r.csv:1:1: the header lacks column 3, 'seed', which its sweep wrote"},
+        {"point,rep,seed,status,x,message,check", "0,0,1,ok,",
+         "r.csv:1:1: the header has column 5, 'x', which its sweep did not write"},
+        {"point,rep,seed,state,message,check", "0,0,1,ok,",
+         "r.csv:1:1: the header's column 4 is 'state', its sweep wrote 'status'"},
+        {"point,rep,seed,status,message,check", "0,0,1,ok",
+         "r.csv:2:1: the row of point 0 rep 0 has another number of fields, the header 6"},
+        {"point,rep,seed,status,message,check", "0,0,2,ok,",
+         "r.csv:2:1: the row of point 0 rep 0 does not match its check"},
+    };
+    char *dir = pl_test_mkdtemp(), path[512], text[512];
+    snprintf(path, sizeof path, "%s/r.csv", dir);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        /* Every row carries the check of "0,0,1,ok,"; case 5 changed its seed. */
+        snprintf(text, sizeof text, "%s\n%s%s\n1,0,1,ok,%s\n", cases[i].header, cases[i].row, c0,
+                 c1);
+        pl_test_write_file(path, text);
+        pl_results r;
+        pl_diag d;
+        pl_diag_init(&d);
+        assert_int_equal(pl_results_load(path, &r, &d), 0);
+        int rc = pl_sweep_record_verify("r.csv", record, &r, &d);
+        pl_results_fini(&r);
+        if (!cases[i].says) {
+            assert_int_equal(rc, 0);
+        } else if (rc == 0 || !pl_test_contains(d.msg, cases[i].says)) {
+            fail_msg("case %zu: '%s' does not say '%s'", i, d.msg, cases[i].says);
+        }
+    }
+    pl_test_rmtree(dir);
+    free(dir);
+}
+
+/* A second lock on one results file is refused, naming the file and the holder. */
+static void test_lock_refuses_a_second_writer(void **state)
+{
+    (void)state;
+    char *dir = pl_test_mkdtemp(), path[512], lockpath[600], want[2048];
+    snprintf(path, sizeof path, "%s/r.csv", dir);
+    snprintf(lockpath, sizeof lockpath, "%s.lock", path);
+    pl_sweep_lock a, b;
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_sweep_lock_take(path, &a, &d), 0);
+    assert_int_equal(pl_sweep_lock_take(path, &b, &d), PL_EUSAGE);
+    snprintf(want, sizeof want,
+             "%s is being written by another sweep (process %ld, which holds %s): wait for "
+             "it to end, or stop it and run --resume",
+             path, (long)getpid(), lockpath);
+    assert_string_equal(d.msg, want);
+    pl_sweep_lock_release(&b);
+    pl_sweep_lock_release(&a);
+    assert_int_equal(access(lockpath, F_OK), -1); /* removed at the end */
+    assert_int_equal(pl_sweep_lock_take(path, &b, &d), 0);
+    pl_sweep_lock_release(&b);
+    pl_test_rmtree(dir);
+    free(dir);
+}
+
+/* Reading is bounded, and a write that fails says why (here EFBIG: a file size limit
+ * stands in for a full disk, whose ENOSPC takes the same path). */
+static void test_results_limits_and_write_errors(void **state)
+{
+    (void)state;
+    char *dir = pl_test_mkdtemp(), path[512], *text = NULL, want[1024];
+    size_t len;
+    snprintf(path, sizeof path, "%s/r.csv", dir);
+    pl_test_write_file(path, "point,rep,seed,status,message\n0,0,1,ok,\n"); /* 30 + 10 bytes */
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_results_read_text(path, 10, &text, &len, &d), PL_EIO);
+    snprintf(want, sizeof want,
+             "cannot read %s: it has 40 bytes, more than the 10 a results file may have", path);
+    assert_string_equal(d.msg, want);
+    pl_results r;
+    assert_int_equal(pl_results_load(path, &r, &d), 0);
+    free(r.rows[0].line);
+    r.rows[0].line = calloc(70000, 1);
+    memset(r.rows[0].line, 'x', 69999);
+    struct rlimit old, small;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    small = old;
+    small.rlim_cur = 4096;
+    void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    snprintf(want, sizeof want, "%s/w.csv", dir);
+    int rc = pl_results_write(&r, want, &d);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, was);
+    assert_int_equal(rc, PL_EIO);
+    char says[2048];
+    snprintf(says, sizeof says, "cannot write %s: File too large", want);
+    assert_string_equal(d.msg, says);
+    pl_results_fini(&r);
+    pl_test_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -426,6 +565,10 @@ int main(void)
         cmocka_unit_test(test_pool_reports_every_job),
         cmocka_unit_test(test_pool_stops_when_told),
         cmocka_unit_test(test_results_read_back_and_summarised),
+        cmocka_unit_test(test_record_hashes),
+        cmocka_unit_test(test_record_verify),
+        cmocka_unit_test(test_lock_refuses_a_second_writer),
+        cmocka_unit_test(test_results_limits_and_write_errors),
         cmocka_unit_test(test_reps_table),
         cmocka_unit_test(test_sensitivity_ranks_the_kernel_first),
     };

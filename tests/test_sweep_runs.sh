@@ -56,7 +56,7 @@ grep -q 'one.csv exists: --resume continues that sweep, --force starts it again'
 if "$bin" sweep "$scenario" --vary dispatch.threads.launch=1:5:1 -o one.csv --resume 2>err.txt; then
   fail "resumed another sweep's file"
 fi
-grep -q 'written by another sweep' err.txt || fail "no clear message for another sweep's file"
+grep -q "cannot resume one.csv: it was written with --vary 'dispatch.threads.launch=1,2,3,4'" err.txt || fail "no clear message for another sweep's file: $(cat err.txt)"
 
 # Killed at random moments, resumed, and finished: the same bytes as the sweep run in
 # one go. On SimGrid, 44 points take about half a second at -j 2. Each run is killed
@@ -110,6 +110,7 @@ cmp one.csv merged.csv || fail "the merged shards differ from the whole sweep"
 if "$src/scripts/merge_results.sh" -o twice.csv shard0.csv shard0.csv 2>err.txt; then
   fail "merged a shard with itself"
 fi
-grep -q 'appears more than once' err.txt || fail "no message for a doubled row"
+grep -qx 'merge_results: shard0.csv is shard 0/3, and so is another file given' err.txt ||
+  fail "no message for a doubled shard: $(cat err.txt)"
 
 echo "test_sweep.sh: all checks passed"

@@ -12,9 +12,14 @@
 #include "sim/measure/stats.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void pl_results_fini(pl_results *r)
 {
@@ -25,29 +30,47 @@ void pl_results_fini(pl_results *r)
     memset(r, 0, sizeof *r);
 }
 
-static int slurp(const char *path, char **text, size_t *len, pl_diag *d)
+int pl_results_read_text(const char *path, size_t max, char **text, size_t *len, pl_diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* O_NONBLOCK: opening a FIFO with no writer must not wait for one. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return pl_diag_set(d, PL_EIO, "cannot read %s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n - 1, f);
-        if (n < cap - 1)
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) != 0)
+        rc = pl_diag_set(d, PL_EIO, "cannot read %s: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        rc = pl_diag_set(d, PL_EIO, "cannot read %s: not a regular file (a %s)", path,
+                         S_ISFIFO(st.st_mode)  ? "FIFO"
+                         : S_ISDIR(st.st_mode) ? "directory"
+                         : S_ISCHR(st.st_mode) ? "character device"
+                         : S_ISBLK(st.st_mode) ? "block device"
+                                               : "socket");
+    else if ((uintmax_t)st.st_size > max)
+        rc = pl_diag_set(d, PL_EIO,
+                         "cannot read %s: it has %jd bytes, more than the %zu a "
+                         "results file may have",
+                         path, (intmax_t)st.st_size, max);
+    size_t cap = rc == 0 ? (size_t)st.st_size + 1 : 0, n = 0;
+    char *buf = rc == 0 ? malloc(cap) : NULL;
+    if (rc == 0 && !buf)
+        rc = pl_diag_set(d, PL_ENOMEM, "out of memory reading %s", path);
+    /* The file may grow while it is read (a sweep appending): read what st_size said. */
+    while (rc == 0 && n + 1 < cap) {
+        ssize_t got = read(fd, buf + n, cap - 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            rc = pl_diag_set(d, PL_EIO, "cannot read %s: %s", path, strerror(errno));
+        if (got <= 0)
             break;
-        char *b = realloc(buf, cap *= 2);
-        if (!b)
-            free(buf);
-        buf = b;
+        n += (size_t)got;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return pl_diag_set(d, PL_ENOMEM, "out of memory reading %s", path);
-    if (bad) {
+    close(fd);
+    if (rc != 0) {
         free(buf);
-        return pl_diag_set(d, PL_EIO, "cannot read %s", path);
+        return rc;
     }
     buf[n] = '\0';
     *text = buf;
@@ -70,7 +93,7 @@ static bool leading_number(const char **p, size_t *out)
 static int add_row(pl_results *r, const char *line, size_t len, const char *path, size_t lineno,
                    pl_diag *d)
 {
-    pl_results_row row = {0};
+    pl_results_row row = {.lineno = lineno};
     const char *p = line;
     if (!leading_number(&p, &row.point) || !leading_number(&p, &row.rep))
         return pl_diag_set(d, PL_EPARSE,
@@ -94,7 +117,7 @@ int pl_results_load(const char *path, pl_results *r, pl_diag *d)
     memset(r, 0, sizeof *r);
     char *text = NULL;
     size_t len = 0;
-    int rc = slurp(path, &text, &len, d);
+    int rc = pl_results_read_text(path, PL_RESULTS_MAX_BYTES, &text, &len, d);
     if (rc != 0)
         return rc;
     const char *p = text, *stop = text + len;
@@ -105,7 +128,12 @@ int pl_results_load(const char *path, pl_results *r, pl_diag *d)
             break;
         size_t n = (size_t)(nl - p);
         lineno++;
-        if (lineno == 1) {
+        if (lineno == 1 && n > 0 && p[n - 1] == '\r') {
+            rc = pl_diag_set(d, PL_EPARSE,
+                             "%s:1:%zu: the file has CRLF (Windows) line ends; pipelab writes and "
+                             "reads LF ends: convert it with dos2unix or sed -i 's/\\r$//'",
+                             path, n);
+        } else if (lineno == 1) {
             r->header = strndup(p, n);
             if (!r->header)
                 rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
@@ -141,18 +169,42 @@ int pl_results_sort(pl_results *r, const char *path, pl_diag *d)
     return 0;
 }
 
+bool pl_results_drop(pl_results *r, const bool *drop)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < r->nrows; i++) {
+        if (drop[i])
+            free(r->rows[i].line);
+        else
+            r->rows[kept++] = r->rows[i];
+    }
+    bool any = kept < r->nrows;
+    r->nrows = kept;
+    return any;
+}
+
+struct written {
+    const pl_results *r;
+    const char *path;
+};
+
+/* Says why a write failed: the errno of the first fprintf that failed, not ferror's
+ * bare flag (a full disk is ENOSPC, a file size limit EFBIG). */
 static int write_rows(void *ctx, FILE *f, pl_diag *d)
 {
-    const pl_results *r = ctx;
-    fprintf(f, "%s\n", r->header);
-    for (size_t i = 0; i < r->nrows; i++)
-        fprintf(f, "%s\n", r->rows[i].line);
-    return ferror(f) ? pl_diag_set(d, PL_EIO, "cannot write the results") : 0;
+    const struct written *w = ctx;
+    int bad = fprintf(f, "%s\n", w->r->header) < 0;
+    for (size_t i = 0; i < w->r->nrows && !bad; i++)
+        bad = fprintf(f, "%s\n", w->r->rows[i].line) < 0;
+    if (!bad && fflush(f) != 0)
+        bad = 1;
+    return bad ? pl_diag_set(d, PL_EIO, "cannot write %s: %s", w->path, strerror(errno)) : 0;
 }
 
 int pl_results_write(const pl_results *r, const char *path, pl_diag *d)
 {
-    return pl_output_file(path, write_rows, (void *)r, d);
+    struct written w = {r, path};
+    return pl_output_file(path, write_rows, &w, d);
 }
 
 /* ---- Summary --------------------------------------------------------------------- */
@@ -181,8 +233,12 @@ static int layout_of(const pl_results *r, const char *path, struct layout *l, pl
         else if (!strcmp(l->cols[i], "status") && l->status < 0)
             l->status = i;
     }
-    if (l->ncols > 0 && !strcmp(l->cols[l->ncols - 1], "message"))
-        l->message = l->ncols - 1;
+    /* A sweep's rows end with their check (sweep_record.h), which is no figure. */
+    int last = l->ncols - 1;
+    if (last > 0 && !strcmp(l->cols[last], "check") && !strcmp(l->cols[last - 1], "message"))
+        last--;
+    if (last >= 0 && !strcmp(l->cols[last], "message"))
+        l->message = last;
     if (l->rep != 1 || l->seed < l->rep || l->status < l->seed || l->message < l->status)
         return pl_diag_set(d, PL_EPARSE,
                            "%s:1:1: not a results file: expected columns point, rep, the swept "
@@ -200,8 +256,10 @@ static int row_fields(const pl_results *r, size_t i, const struct layout *l, cha
     if (!*buf)
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     if (pl_csv_split(*buf, f, (size_t)l->ncols) != l->ncols)
-        return pl_diag_set(d, PL_EPARSE, "%s: point %zu rep %zu: expected %d fields", path,
-                           r->rows[i].point, r->rows[i].rep, l->ncols);
+        return pl_diag_set(d, PL_EPARSE,
+                           "%s: point %zu rep %zu: expected %d fields, as the "
+                           "header has",
+                           path, r->rows[i].point, r->rows[i].rep, l->ncols);
     return 0;
 }
 
@@ -308,4 +366,20 @@ int pl_results_summary(const pl_results *r, const char *path, FILE *out, pl_diag
     if (rc == 0 && ferror(out))
         rc = pl_diag_set(d, PL_EIO, "cannot write the summary");
     return rc;
+}
+
+static int write_summary(void *ctx, FILE *f, pl_diag *d)
+{
+    const pl_results *r = ctx;
+    return pl_results_summary(r, "the results", f, d);
+}
+
+int pl_results_write_summary(const pl_results *r, const char *path, char *name, size_t n,
+                             pl_diag *d)
+{
+    size_t len = strlen(path);
+    if (len > 4 && strcmp(path + len - 4, ".csv") == 0)
+        len -= 4;
+    snprintf(name, n, "%.*s.summary.csv", (int)len, path);
+    return pl_output_file(name, write_summary, (void *)r, d);
 }

@@ -5,8 +5,9 @@
  *
  * A results file (written by sweep.c, described in docs/sweeps.md) is CSV whose
  * first two columns are `point` and `rep`, whose swept keys sit between `rep` and
- * `seed`, whose figures sit between `status` and the last column, `message`. A
- * row is one line. A sweep killed while it ran leaves whole rows in the order
+ * `seed`, whose figures sit between `status` and `message`, which is the last column
+ * or followed by `check` alone (sweep_record.h). A row is one line. A sweep killed
+ * while it ran leaves whole rows in the order
  * they finished, and possibly an unfinished last line with no line break; reading
  * keeps the whole rows and says how many bytes the unfinished line took.
  */
@@ -21,7 +22,8 @@
 
 typedef struct pl_results_row {
     size_t point, rep;
-    char *line; /* the row as written, without its line break; owned */
+    size_t lineno; /* its line number in the file, from 1 (the header's) */
+    char *line;    /* the row as written, without its line break; owned */
 } pl_results_row;
 
 typedef struct pl_results {
@@ -32,9 +34,20 @@ typedef struct pl_results {
     size_t unfinished;    /* bytes after it: an unfinished last line, or 0 */
 } pl_results;
 
-/* Reads the results file at path. Fails with PL_EIO (cannot read it), PL_EPARSE (no
- * header, or a row whose point and rep are not numbers; the diagnostic names file and
- * line) or PL_ENOMEM. The caller frees r with pl_results_fini, also after a failure. */
+/* The largest results file read: a million points (PL_SWEEP_MAX_POINTS) of rows up to
+ * 4 KiB long, which is some 80 units a point. */
+#define PL_RESULTS_MAX_BYTES ((size_t)4 << 30)
+
+/* Reads the whole of the regular file at path, at most max bytes, into *text (owned by the
+ * caller, NUL-terminated; *len bytes before the NUL). Never blocks on a FIFO or reads a
+ * device: fails with PL_EIO when path is not a regular file, larger than max, or cannot
+ * be read (each naming the file and why), or PL_ENOMEM. */
+int pl_results_read_text(const char *path, size_t max, char **text, size_t *len, pl_diag *d);
+
+/* Reads the results file at path (pl_results_read_text, at most PL_RESULTS_MAX_BYTES).
+ * Fails with PL_EIO (cannot read it), PL_EPARSE (no header, CRLF line ends, or a row whose
+ * point and rep are not numbers; the diagnostic names file and line) or PL_ENOMEM. The
+ * caller frees r with pl_results_fini, also after a failure. */
 int pl_results_load(const char *path, pl_results *r, pl_diag *d);
 void pl_results_fini(pl_results *r);
 
@@ -42,7 +55,12 @@ void pl_results_fini(pl_results *r);
  * same point and replication (the diagnostic names them and `path`). */
 int pl_results_sort(pl_results *r, const char *path, pl_diag *d);
 
-/* Writes header and rows to path, whole or not at all (output.h). */
+/* Removes the rows i with drop[i] (freeing them), keeping the others in order. Returns
+ * whether it removed any. */
+bool pl_results_drop(pl_results *r, const bool *drop);
+
+/* Writes header and rows to path, whole or not at all (output.h). Fails with PL_EIO
+ * naming path and the system's reason, or PL_ENOMEM. */
 int pl_results_write(const pl_results *r, const char *path, pl_diag *d);
 
 /*
@@ -50,10 +68,16 @@ int pl_results_write(const pl_results *r, const char *path, pl_diag *d);
  * replications it has (`reps`) and how many ran (`ok`), then for every figure F the mean,
  * sample standard deviation and 95 % Student-t confidence interval of the rows that ran:
  * F_mean, F_sd, F_ci_low, F_ci_high (stats.h; empty where no row has a value, sd and
- * interval empty with one value). Fails with PL_EPARSE (a header without the columns
- * rep, seed, status and message, or a row with fewer fields; naming `path`), PL_ENOMEM or
- * PL_EIO.
+ * interval empty with one value). A last column `check` is left out. Fails with PL_EPARSE
+ * (a header without the columns rep, seed, status and message, or a row with another
+ * number of fields; naming `path`), PL_ENOMEM or PL_EIO.
  */
 int pl_results_summary(const pl_results *r, const char *path, FILE *out, pl_diag *d);
+
+/* Writes the summary of sorted results read from `path` beside it, whole or not at all:
+ * PATH without its .csv, then .summary.csv; that name goes into name (of size n). Fails as
+ * pl_results_summary and pl_output_file do. */
+int pl_results_write_summary(const pl_results *r, const char *path, char *name, size_t n,
+                             pl_diag *d);
 
 #endif

@@ -7,18 +7,23 @@
  * unit, and the union of every point's units, in point order, is the same whatever
  * finishes first. The second simulates every (point, replication) job not already
  * in the file. Invariant: the file always holds the header and whole rows, one per
- * job heard of, each appended with a single write as its job finishes; resuming
- * reads it back and takes up the jobs it does not hold.
+ * job heard of, each appended with a single write as its job finishes and ending with its
+ * check (sweep_record.h); its record beside it says what made it, and the sweep holds its
+ * lock from start to end; resuming checks the record and every row, reads the rows back
+ * and takes up the jobs it does not hold, and those that failed or crashed.
  */
 #include "sim/study/sweep.h"
 #include "sim/common/csv.h"
 #include "models/model.h"
 #include "sim/study/outcome.h"
 #include "sim/common/output.h"
+#include "sim/common/pool.h"
 #include "sim/study/results.h"
+#include "sim/study/sweep_record.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,10 +37,16 @@ struct job {
     size_t point, rep;
 };
 
+#ifndef PL_VERSION
+#define PL_VERSION "dev"
+#endif
+
 struct sweep {
     const pl_sweep_options *o;
     const pl_sweep_points *p;
     unsigned long long seed; /* of replication 0 */
+    uint64_t config;         /* the FNV-1a hash of the effective configuration */
+    uint64_t binding;        /* of the record: where each row's check starts */
     size_t nunits;
     char **units;        /* the unit columns, in order; owned */
     pl_outcome *lowered; /* the first pass: one outcome per point */
@@ -217,7 +228,7 @@ static void header(const struct sweep *s, FILE *f)
         snprintf(col, sizeof col, "%s.bubble_s", s->units[u]);
         pl_csv_put(f, col);
     }
-    fputs(",message\n", f);
+    fputs(",message,check\n", f);
 }
 
 static int write_header(void *ctx, FILE *f, pl_diag *d)
@@ -260,22 +271,6 @@ static void row(const struct sweep *s, size_t point, size_t rep, const pl_outcom
     }
     fputc(',', f);
     pl_csv_put(f, o->message);
-    fputc('\n', f);
-}
-
-/* Appends bytes with as few writes as the system takes: one, for a row. */
-static int append(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 static void progress(const struct sweep *s, bool last)
@@ -314,10 +309,14 @@ static int heard_simulated(void *ctx, size_t job, const pl_pool_result *res, pl_
     if (rc == 0 && !(f = open_memstream(&buf, &len)))
         rc = PL_ENOMEM;
     if (rc == 0) {
+        char check[24] = "";
         row(s, j->point, j->rep, &o, f);
+        if (fflush(f) == 0)
+            pl_sweep_record_check(s->binding, buf, len, check);
+        fprintf(f, "%s\n", check);
         rc = fclose(f) == 0 ? 0 : PL_ENOMEM;
     }
-    if (rc == 0 && append(s->fd, buf, len) != 0)
+    if (rc == 0 && pl_pool_write_all(s->fd, buf, len) != 0)
         rc = pl_diag_set(d, PL_EIO, "cannot append to %s: %s", s->o->out, strerror(errno));
     else if (rc != 0)
         rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
@@ -332,19 +331,39 @@ static int heard_simulated(void *ctx, size_t job, const pl_pool_result *res, pl_
 
 /* ---- Resuming ------------------------------------------------------------------ */
 
-static char *head_text(const struct sweep *s)
+/* What put writes, as a string without its line break; NULL when out of memory. */
+static char *text_of(void (*put)(const struct sweep *, FILE *), const struct sweep *s)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         return NULL;
-    header_head(s, f);
+    put(s, f);
     if (fclose(f) != 0) {
         free(buf);
         return NULL;
     }
+    if (len > 0 && buf[len - 1] == '\n')
+        buf[len - 1] = '\0';
     return buf;
+}
+
+static int record_of(const struct sweep *s, const char *header, char **record, pl_diag *d)
+{
+    const pl_sweep_options *o = s->o;
+    pl_sweep_record_of r = {.scenario = o->scenario,
+                            .sets = o->sets,
+                            .nsets = o->nsets,
+                            .points = o->points,
+                            .reps = o->reps,
+                            .seed = s->seed,
+                            .seed_given = o->seed_given,
+                            .shard = o->shard,
+                            .nshards = o->nshards,
+                            .config = s->config,
+                            .header = header};
+    return pl_sweep_record_text(&r, record, d);
 }
 
 /* Takes the unit columns from the header of the file being resumed: they were learnt
@@ -352,19 +371,19 @@ static char *head_text(const struct sweep *s)
 static int units_from_header(struct sweep *s, const char *header, const char *head, pl_diag *d)
 {
     size_t hl = strlen(head), len = strlen(header);
-    const char *tail = ",message";
+    const char *tail = ",message,check";
     if (strncmp(header, head, hl) != 0 || len < hl + strlen(tail) ||
         strcmp(header + len - strlen(tail), tail) != 0)
         return pl_diag_set(d, PL_EUSAGE,
                            "%s was written by another sweep: its header does not start with "
-                           "'%s' (the keys of this sweep) or does not end with ',message'",
+                           "'%s' (the keys of this sweep) or does not end with ',message,check'",
                            s->o->out, head);
     char *copy = strdup(header + hl);
     char **cols = calloc(len + 1, sizeof *cols);
     int rc = copy && cols ? 0 : pl_diag_set(d, PL_ENOMEM, "out of memory");
     int n = rc == 0 ? pl_csv_split(copy, cols, len + 1) : 0;
-    /* cols[0] is empty (the comma after the head), the last is "message". */
-    for (int i = 1; rc == 0 && i + 1 < n; i += 2) {
+    /* cols[0] is empty (the comma after the head), the last two are message and check. */
+    for (int i = 1; rc == 0 && i + 2 < n; i += 2) {
         size_t cl = strlen(cols[i]);
         if (cl <= 5 || strcmp(cols[i] + cl - 5, ".util") != 0) {
             rc = pl_diag_set(d, PL_EUSAGE, "%s: the header's column '%s' is not a unit's",
@@ -380,13 +399,14 @@ static int units_from_header(struct sweep *s, const char *header, const char *he
     return rc;
 }
 
-/* Checks that a row of the file is one of this sweep's jobs, and marks it done. */
+/* Checks that a row of the file is one of this sweep's jobs, and marks it done unless it
+ * failed or crashed (*again: then it runs again). */
 static int resumed_row(struct sweep *s, const pl_results_row *r, char **f, int nf, bool *done,
-                       pl_diag *d)
+                       bool *again, pl_diag *d)
 {
     const pl_sweep_options *o = s->o;
     size_t naxes = s->p->naxes;
-    int expect = (int)(naxes + 2 * s->nunits) + 10;
+    int expect = (int)(naxes + 2 * s->nunits) + 11;
     bool same = nf == expect && r->point < s->p->count && r->rep < o->reps &&
                 r->point % o->nshards == o->shard;
     for (size_t a = 0; same && a < naxes; a++)
@@ -402,31 +422,54 @@ static int resumed_row(struct sweep *s, const pl_results_row *r, char **f, int n
         return pl_diag_set(d, PL_EUSAGE, "%s holds point %zu rep %zu twice", o->out, r->point,
                            r->rep);
     done[i] = true;
-    s->t->resumed++;
-    s->t->failed += strcmp(f[naxes + 3], "ok") != 0;
+    *again = !strcmp(f[naxes + 3], pl_outcome_status_word(PL_OUTCOME_FAILED)) ||
+             !strcmp(f[naxes + 3], pl_outcome_status_word(PL_OUTCOME_CRASHED));
+    s->t->resumed += !*again;
+    s->t->failed += !*again && strcmp(f[naxes + 3], "ok") != 0;
     return 0;
 }
 
 static int resume(struct sweep *s, bool *done, pl_diag *d)
 {
-    pl_results r;
-    char *head = head_text(s);
-    int rc = head ? pl_results_load(s->o->out, &r, d) : pl_diag_set(d, PL_ENOMEM, "out of memory");
+    pl_results r = {0};
+    char *head = text_of(header_head, s), *found = NULL, *want = NULL;
+    int rc = head ? pl_sweep_record_read(s->o->out, &found, d)
+                  : pl_diag_set(d, PL_ENOMEM, "out of memory");
+    if (rc == 0)
+        rc = record_of(s, "", &want, d);
+    if (rc == 0)
+        rc = pl_sweep_record_compare(s->o->out, found, want, d);
+    if (rc == 0)
+        rc = pl_results_load(s->o->out, &r, d);
+    if (rc == 0)
+        rc = pl_sweep_record_verify(s->o->out, found, &r, d);
     if (rc == 0)
         rc = units_from_header(s, r.header, head, d);
+    s->binding = found ? pl_sweep_record_binding(found) : 0;
     size_t max = rc == 0 ? strlen(r.header) + 16 : 0;
     char **f = rc == 0 ? calloc(max, sizeof *f) : NULL;
-    if (rc == 0 && !f)
+    bool *again = rc == 0 ? calloc(r.nrows + 1, sizeof *again) : NULL;
+    if (rc == 0 && (!f || !again))
         rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
     for (size_t i = 0; i < r.nrows && rc == 0; i++) {
-        int nf = pl_csv_split(r.rows[i].line, f, max);
-        rc = resumed_row(s, &r.rows[i], f, nf, done, d);
+        char *copy = strdup(r.rows[i].line);
+        int nf = copy ? pl_csv_split(copy, f, max) : 0;
+        rc = copy ? resumed_row(s, &r.rows[i], f, nf, done, &again[i], d)
+                  : pl_diag_set(d, PL_ENOMEM, "out of memory");
+        free(copy);
     }
-    /* A row the sweep was writing when it was killed is dropped: its job runs again. */
-    if (rc == 0 && r.unfinished > 0 && truncate(s->o->out, (off_t)r.whole) != 0)
-        rc = pl_diag_set(d, PL_EIO, "cannot truncate %s: %s", s->o->out, strerror(errno));
+    /* Failed and crashed rows, and a row the sweep was writing when it was killed, are
+     * dropped from the file: their jobs run again. */
+    for (size_t i = 0; i < r.nrows && rc == 0; i++)
+        if (again[i])
+            done[r.rows[i].point * s->o->reps + r.rows[i].rep] = false;
+    if (rc == 0 && (pl_results_drop(&r, again) || r.unfinished > 0))
+        rc = pl_results_write(&r, s->o->out, d);
+    free(again);
     free(f);
     free(head);
+    free(found);
+    free(want);
     pl_results_fini(&r);
     return rc;
 }
@@ -448,13 +491,23 @@ static int check_keys(const pl_sweep_options *o, pl_diag *d)
     return 0;
 }
 
-/* The seed of replication 0; also checks the scenario once, before any point. */
-static int first_seed(const pl_sweep_options *o, unsigned long long *seed, pl_diag *d)
+/* A new sweep: its record first, then the header; a sweep killed between the two leaves
+ * a header that its record does not match, and --resume says so. */
+static int new_file(struct sweep *s, pl_diag *d)
 {
-    int rc = pl_outcome_check(o->scenario, o->sets, o->nsets, seed, d);
-    if (rc == 0 && o->seed_given)
-        *seed = o->seed;
-    return rc;
+    char *hdr = NULL, *record = NULL;
+    int rc = learn_units(s, d);
+    if (rc == 0 && !(hdr = text_of(header, s)))
+        rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+    if (rc == 0)
+        rc = record_of(s, hdr, &record, d);
+    if (rc == 0) {
+        s->binding = pl_sweep_record_binding(record);
+        rc = pl_sweep_record_write(s->o->out, record, d);
+    }
+    free(hdr);
+    free(record);
+    return rc == 0 ? pl_output_file(s->o->out, write_header, s, d) : rc;
 }
 
 static int start_file(struct sweep *s, bool *done, pl_diag *d)
@@ -465,10 +518,8 @@ static int start_file(struct sweep *s, bool *done, pl_diag *d)
         return pl_diag_set(d, PL_EUSAGE,
                            "%s exists: --resume continues that sweep, --force starts it again",
                            o->out);
-    int rc = exists && o->resume ? resume(s, done, d) : learn_units(s, d);
-    if (rc == 0 && !(exists && o->resume))
-        rc = pl_output_file(o->out, write_header, s, d);
-    if (rc == 0 && (s->fd = open(o->out, O_WRONLY | O_APPEND)) < 0)
+    int rc = exists && o->resume ? resume(s, done, d) : new_file(s, d);
+    if (rc == 0 && (s->fd = open(o->out, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0)
         rc = pl_diag_set(d, PL_EIO, "cannot open %s: %s", o->out, strerror(errno));
     return rc;
 }
@@ -488,12 +539,6 @@ static int list_jobs(struct sweep *s, const bool *done, pl_diag *d)
     return 0;
 }
 
-static int write_summary(void *ctx, FILE *f, pl_diag *d)
-{
-    const pl_results *r = ctx;
-    return pl_results_summary(r, "the results", f, d);
-}
-
 /* Rewrites the file sorted, and its summary beside it when there are replications. */
 static int finish_file(struct sweep *s, pl_diag *d)
 {
@@ -504,13 +549,8 @@ static int finish_file(struct sweep *s, pl_diag *d)
         rc = pl_results_sort(&r, o->out, d);
     if (rc == 0)
         rc = pl_results_write(&r, o->out, d);
-    if (rc == 0 && o->reps > 1) {
-        size_t len = strlen(o->out);
-        if (len > 4 && strcmp(o->out + len - 4, ".csv") == 0)
-            len -= 4;
-        snprintf(s->t->summary, sizeof s->t->summary, "%.*s.summary.csv", (int)len, o->out);
-        rc = pl_output_file(s->t->summary, write_summary, &r, d);
-    }
+    if (rc == 0 && o->reps > 1)
+        rc = pl_results_write_summary(&r, o->out, s->t->summary, sizeof s->t->summary, d);
     pl_results_fini(&r);
     return rc;
 }
@@ -519,10 +559,16 @@ int pl_sweep_run(const pl_sweep_options *o, pl_sweep_tally *t, pl_diag *d)
 {
     memset(t, 0, sizeof *t);
     struct sweep s = {.o = o, .p = o->points, .fd = -1, .t = t, .t0 = now_s()};
+    pl_sweep_lock lock = {.fd = -1};
     bool *done = calloc(o->points->count * o->reps + 1, sizeof *done);
     int rc = done ? check_keys(o, d) : pl_diag_set(d, PL_ENOMEM, "out of memory");
     if (rc == 0)
-        rc = first_seed(o, &s.seed, d);
+        rc = pl_sweep_record_config(o->scenario, o->sets, o->nsets, &s.seed, &s.config, d);
+    if (o->seed_given)
+        s.seed = o->seed;
+    /* Held to the end: the rows, the sorted rewrite and the summary are this sweep's. */
+    if (rc == 0)
+        rc = pl_sweep_lock_take(o->out, &lock, d);
     if (rc == 0)
         rc = start_file(&s, done, d);
     if (rc == 0)
@@ -537,6 +583,7 @@ int pl_sweep_run(const pl_sweep_options *o, pl_sweep_tally *t, pl_diag *d)
         rc = pl_diag_set(d, PL_EIO, "cannot write %s: %s", o->out, strerror(errno));
     if (rc == 0)
         rc = finish_file(&s, d);
+    pl_sweep_lock_release(&lock);
     for (size_t u = 0; u < s.nunits; u++)
         free(s.units[u]);
     free(s.units);
