@@ -23,6 +23,7 @@
 #include "sim/study/session.h"
 #include "sim/study/sweep.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,12 @@ static int cmd_run(const pl_options *o, pl_diag *d)
 
 static int cmd_sweep(const pl_options *o, pl_diag *d)
 {
+    /* A results file behind a link is written where the link leads, with its record and
+     * lock beside it there, and the link stays. */
+    char *out = pl_output_resolve(o->outdir);
+    if (!out)
+        return pl_diag_set(d, PL_EIO, "cannot use %s as the results file: %s", o->outdir,
+                           strerror(errno));
     pl_sweep_options so = {
         .scenario = o->scenario,
         .sets = o->sets,
@@ -210,13 +217,14 @@ static int cmd_sweep(const pl_options *o, pl_diag *d)
         .shard = o->shard,
         .nshards = o->nshards ? o->nshards : 1,
         .jobs = o->jobs ? o->jobs : 1,
-        .out = o->outdir,
+        .out = out,
         .resume = o->resume,
         .force = o->force,
         .progress = isatty(STDERR_FILENO),
     };
     pl_sweep_tally t;
     int rc = pl_sweep_run(&so, &t, d);
+    free(out);
     if (rc != 0)
         return rc;
     printf("sweep: %zu rows in %s (%zu run now, %zu resumed), %zu failed\n", t.total, o->outdir,

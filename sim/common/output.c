@@ -87,6 +87,15 @@ static char *dangling_target(const char *path)
     return NULL;
 }
 
+char *pl_output_resolve(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+        return strdup(path);
+    char *real = realpath(path, NULL);
+    return real ? real : dangling_target(path);
+}
+
 /* Opens a character device or a FIFO for writing where it is. A FIFO with no reader
  * would block the open forever: opened without blocking, it fails with ENXIO instead.
  * Blocking is turned back on for the writes, which a slow reader may hold up. */

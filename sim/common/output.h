@@ -21,6 +21,11 @@
  * filled. */
 typedef int (*pl_output_writer)(void *ctx, FILE *f, pl_diag *d);
 
+/* The file a write to `path` reaches: `path` itself, or where the symbolic links it
+ * names lead (the file that will be created there when they dangle). A new string the
+ * caller frees, or NULL with errno set (ENOMEM, ELOOP, or the system's reason). */
+char *pl_output_resolve(const char *path);
+
 /* Writes what `write` produces into `path` (borrowed), as the top of this header says. A
  * file that is replaced keeps its permission bits, except set-user-ID and set-group-ID,
  * and its owner where the process may give it. Fails with PL_EIO, the diagnostic naming
