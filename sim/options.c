@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,8 +107,11 @@ static int parse_seed(pl_options *o, const char *v, pl_diag *d)
     char *end;
     errno = 0;
     unsigned long long seed = strtoull(v, &end, 10);
-    if (*v == '\0' || *v == '-' || *end != '\0' || errno == ERANGE)
-        return usage_error(d, "--seed expects a non-negative integer, got '%s'", v);
+    /* The scenario's key seed is a signed 64-bit integer: a larger one is refused here, with
+     * the range, rather than by the key's check after the option check passed. */
+    if (*v < '0' || *v > '9' || *end != '\0' || errno == ERANGE || seed > INT64_MAX)
+        return usage_error(d, "--seed expects a whole number from 0 to %lld, got '%s'",
+                           (long long)INT64_MAX, v);
     snprintf(o->seed_set, sizeof o->seed_set, "seed=%llu", seed);
     o->sets[o->nsets++] = o->seed_set;
     o->seed = seed;
@@ -345,6 +349,16 @@ static int check_sweep_args(const pl_options *o, pl_diag *d)
         return usage_error(d, "pipelab sweep needs -o RESULTS.csv");
     if (sweep && (o->trace || o->gantt || strcmp(o->format, "text") != 0))
         return usage_error(d, "pipelab sweep writes its results to -o RESULTS.csv");
+    if (sweep && (double)o->points.count * (o->reps ? o->reps : 1) > PL_SWEEP_MAX_ROWS)
+        return usage_error(d,
+                           "a sweep of %zu points times %u replications has more than the "
+                           "%u rows a sweep may have; lower --reps or the number of values",
+                           o->points.count, o->reps, PL_SWEEP_MAX_ROWS);
+    if (o->reps > 1 && o->seed_given && o->seed > (unsigned long long)INT64_MAX - (o->reps - 1))
+        return usage_error(d,
+                           "--seed %llu with --reps %u runs seeds up to %llu, past "
+                           "9223372036854775807, the largest seed",
+                           o->seed, o->reps, o->seed + (o->reps - 1));
     if (sweep && o->resume && o->force)
         return usage_error(d, "--resume continues a sweep and --force starts it again: not both");
     return 0;
@@ -439,7 +453,11 @@ int pl_options_parse(int argc, char **argv, pl_options *o, pl_diag *d)
         return rc;
     if (!o->model_command && strcmp(o->command, "keys") != 0 && !o->scenario)
         return usage_error(d, "%s needs a scenario file", o->command);
-    return check_sweep_args(o, d);
+    if ((rc = check_sweep_args(o, d)) != 0)
+        return rc;
+    return strcmp(o->command, "sweep") == 0
+               ? pl_sweep_points_check(&o->points, o->scenario, o->sets, o->nsets, d)
+               : 0;
 }
 
 void pl_options_fini(pl_options *o)
