@@ -245,8 +245,7 @@ int pl_units_parse(const char *text, pl_quantity q, double clock_hz, double *out
     const struct limit *l = &limits[q];
     if (v != 0.0 && !(fabs(v) >= l->min && fabs(v) <= l->max)) {
         char reason[128];
-        snprintf(reason, sizeof reason, "out of range: a %s is %s", quantities[q].name,
-                 l->phrase);
+        snprintf(reason, sizeof reason, "out of range: a %s is %s", quantities[q].name, l->phrase);
         return fail(why, why_len, q, clock_hz, text, reason);
     }
     *out = v;

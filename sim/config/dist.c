@@ -134,5 +134,7 @@ int pl_dist_draw_checked(const pl_dist *d, gsl_rng *rng, const char *key, double
     return pl_diag_set(diag, PL_ECONFIG,
                        "key '%s': a draw from %s (%s) is %s, not a finite time >= 0", key,
                        pl_dist_name(d->kind) ? pl_dist_name(d->kind) : "?", what,
-                       isnan(x) ? "nan" : x < 0 ? "negative" : "inf");
+                       isnan(x) ? "nan"
+                       : x < 0  ? "negative"
+                                : "inf");
 }

@@ -270,8 +270,8 @@ int pl_validate_no_control(struct ctx *c, const pl_loc *loc, const char *path, c
 
 int pl_validate_check_string(struct ctx *c, pl_node *n)
 {
-    int rc = pl_validate_no_control(c, pl_node_loc(n), pl_node_path(n), pl_node_text(n),
-                                    "a string");
+    int rc =
+        pl_validate_no_control(c, pl_node_loc(n), pl_node_path(n), pl_node_text(n), "a string");
     if (rc == 0)
         pl_node_set_str(n);
     return rc;
