@@ -53,6 +53,9 @@ enum pl_key_flags {
     PL_KEY_SHORT = 1 << 8,     /* LIST of mappings whose items may also be a bare name, short
                                   for a mapping of the children's first key to that name */
     PL_KEY_WIDE = 1 << 9,      /* INT may exceed PL_KEY_INT_MAX (a seed, not a count) */
+    PL_KEY_TEXT = 1 << 10,     /* STRING of free text (a description): it may hold line
+                                  breaks and tabs; any other STRING, a name, holds no byte
+                                  below 0x20 and no 0x7f */
 };
 
 /* The largest INT a key takes unless it is PL_KEY_WIDE: every count (ops, threads,

@@ -41,7 +41,8 @@ static int check_list(struct ctx *c, pl_node *n, const pl_key *k)
         pl_node *item = pl_node_at_mut(n, i);
         bool names = !k->children; /* a list of names, or of mappings */
         if ((k->flags & PL_KEY_SHORT) && pl_node_type_of(item) == PL_NODE_SCALAR) {
-            int rc = pl_validate_check_string(c, item); /* the name of a mapping's first key */
+            /* the name of a mapping's first key */
+            int rc = pl_validate_check_string(c, item, NULL);
             if (rc)
                 return rc;
             continue;
@@ -57,7 +58,7 @@ static int check_list(struct ctx *c, pl_node *n, const pl_key *k)
                               pl_node_path(n), got);
         }
         if (names) {
-            int rc = pl_validate_check_string(c, item);
+            int rc = pl_validate_check_string(c, item, NULL);
             if (rc)
                 return rc;
             continue;
@@ -164,7 +165,7 @@ int pl_validate_check_value(struct ctx *c, pl_node *n, const pl_key *k)
     case PL_KEY_QUANTITY:
         return pl_validate_check_quantity(c, n, k);
     default:
-        return pl_validate_check_string(c, n);
+        return pl_validate_check_string(c, n, k);
     }
 }
 

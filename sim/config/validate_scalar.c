@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,11 +230,12 @@ int pl_validate_check_bool(struct ctx *c, pl_node *n, const pl_key *k)
     return 0;
 }
 
-/* The first control character of text (a byte below 0x20, or 0x7f), or NULL. */
-static const char *control_char(const char *text)
+/* The first control character of text (a byte below 0x20, or 0x7f), or NULL; line breaks
+ * and tabs are not counted in free text. */
+static const char *control_char(const char *text, bool free_text)
 {
     for (const char *p = text; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+        if (((unsigned char)*p < 0x20 || *p == 0x7f) && !(free_text && (*p == '\n' || *p == '\t')))
             return p;
     return NULL;
 }
@@ -257,7 +259,7 @@ void pl_validate_escaped(const char *text, char *out, size_t len)
 int pl_validate_no_control(struct ctx *c, const pl_loc *loc, const char *path, const char *text,
                            const char *what)
 {
-    const char *bad = control_char(text);
+    const char *bad = control_char(text, strcmp(what, "text") == 0);
     if (!bad)
         return 0;
     char shown[PHRASE];
@@ -268,10 +270,10 @@ int pl_validate_no_control(struct ctx *c, const pl_loc *loc, const char *path, c
                       what, shown, (size_t)(bad - text) + 1, (unsigned char)*bad);
 }
 
-int pl_validate_check_string(struct ctx *c, pl_node *n)
+int pl_validate_check_string(struct ctx *c, pl_node *n, const pl_key *k)
 {
-    int rc =
-        pl_validate_no_control(c, pl_node_loc(n), pl_node_path(n), pl_node_text(n), "a string");
+    const char *what = k && (k->flags & PL_KEY_TEXT) ? "text" : "a string";
+    int rc = pl_validate_no_control(c, pl_node_loc(n), pl_node_path(n), pl_node_text(n), what);
     if (rc == 0)
         pl_node_set_str(n);
     return rc;
