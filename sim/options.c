@@ -6,6 +6,7 @@
  * than the first one that looked odd.
  */
 #include "sim/options.h"
+#include "sim/config/keypath.h"
 #include "sim/graph/timeline.h"
 
 #include <errno.h>
@@ -158,25 +159,46 @@ static int parse_shard(pl_options *o, const char *v, pl_diag *d)
     return 0;
 }
 
-/* --keys a,b,c: key paths, which hold no commas. */
+/* --keys a,b,c: key paths, which hold no commas, each kept in its canonical spelling
+ * (keypath.h) so that one key named twice, in whatever spellings, is refused. */
 static int parse_keys(pl_options *o, const char *v, pl_diag *d)
 {
     free(o->keys);
     free(o->key_list);
-    o->keys = strdup(v);
-    o->key_list = calloc(strlen(v) + 2, sizeof *o->key_list);
-    if (!o->keys || !o->key_list)
+    size_t len = strlen(v);
+    char *copy = strdup(v), **spelled = calloc(len + 2, sizeof *spelled);
+    o->keys = malloc(2 * len + 2);
+    o->key_list = calloc(len + 2, sizeof *o->key_list);
+    if (!copy || !spelled || !o->keys || !o->key_list) {
+        free(copy);
+        free(spelled);
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    }
     o->nkeys = 0;
-    for (char *k = o->keys, *next; k; k = next) {
+    int rc = 0;
+    char *w = o->keys;
+    for (char *k = copy, *next; k && rc == 0; k = next) {
         next = strchr(k, ',');
         if (next)
             *next++ = '\0';
+        size_t bad = 0;
+        char why[128];
         if (*k == '\0')
-            return usage_error(d, "--keys expects key paths separated by commas, got '%s'", v);
-        o->key_list[o->nkeys++] = k;
+            rc = usage_error(d, "--keys expects key paths separated by commas, got '%s'", v);
+        else if (pl_keypath_canonical(k, w, 2 * strlen(k) + 1, &bad, why, sizeof why) != 0)
+            rc = usage_error(d, "--keys '%s': %s at byte %zu of '%s'", v, why, bad + 1, k);
+        for (size_t i = 0; i < o->nkeys && rc == 0; i++)
+            if (strcmp(o->key_list[i], w) == 0)
+                rc = usage_error(d, "--keys names %s twice, as '%s' and as '%s'", w, spelled[i], k);
+        if (rc)
+            break;
+        spelled[o->nkeys] = k;
+        o->key_list[o->nkeys++] = w;
+        w += strlen(w) + 1;
     }
-    return 0;
+    free(copy);
+    free(spelled);
+    return rc;
 }
 
 /* --delta 10% or --delta 0.1. */
