@@ -74,7 +74,8 @@ static const char model_choices[] = PL_MODELS(CHOICE);
 
 const pl_key pl_scenario_keys[] = {
     {.name = "name", .type = PL_KEY_STRING, .help = "a title for reports"},
-    {.name = "description", .type = PL_KEY_STRING, .help = "what the scenario teaches or asks"},
+    {.name = "description", .type = PL_KEY_STRING, .flags = PL_KEY_TEXT,
+     .help = "what the scenario teaches or asks"},
     {.name = "base", .type = PL_KEY_BASE,
      .help = "a scenario file this one starts from (relative to this one): its keys, with "
              "those written here in their place; mappings merge key by key, lists do not"},

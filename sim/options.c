@@ -6,10 +6,12 @@
  * than the first one that looked odd.
  */
 #include "sim/options.h"
+#include "sim/config/keypath.h"
 #include "sim/graph/timeline.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,8 +108,11 @@ static int parse_seed(pl_options *o, const char *v, pl_diag *d)
     char *end;
     errno = 0;
     unsigned long long seed = strtoull(v, &end, 10);
-    if (*v == '\0' || *v == '-' || *end != '\0' || errno == ERANGE)
-        return usage_error(d, "--seed expects a non-negative integer, got '%s'", v);
+    /* The scenario's key seed is a signed 64-bit integer: a larger one is refused here, with
+     * the range, rather than by the key's check after the option check passed. */
+    if (*v < '0' || *v > '9' || *end != '\0' || errno == ERANGE || seed > INT64_MAX)
+        return usage_error(d, "--seed expects a whole number from 0 to %lld, got '%s'",
+                           (long long)INT64_MAX, v);
     snprintf(o->seed_set, sizeof o->seed_set, "seed=%llu", seed);
     o->sets[o->nsets++] = o->seed_set;
     o->seed = seed;
@@ -154,25 +159,46 @@ static int parse_shard(pl_options *o, const char *v, pl_diag *d)
     return 0;
 }
 
-/* --keys a,b,c: key paths, which hold no commas. */
+/* --keys a,b,c: key paths, which hold no commas, each kept in its canonical spelling
+ * (keypath.h) so that one key named twice, in whatever spellings, is refused. */
 static int parse_keys(pl_options *o, const char *v, pl_diag *d)
 {
     free(o->keys);
     free(o->key_list);
-    o->keys = strdup(v);
-    o->key_list = calloc(strlen(v) + 2, sizeof *o->key_list);
-    if (!o->keys || !o->key_list)
+    size_t len = strlen(v);
+    char *copy = strdup(v), **spelled = calloc(len + 2, sizeof *spelled);
+    o->keys = malloc(2 * len + 2);
+    o->key_list = calloc(len + 2, sizeof *o->key_list);
+    if (!copy || !spelled || !o->keys || !o->key_list) {
+        free(copy);
+        free(spelled);
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    }
     o->nkeys = 0;
-    for (char *k = o->keys, *next; k; k = next) {
+    int rc = 0;
+    char *w = o->keys;
+    for (char *k = copy, *next; k && rc == 0; k = next) {
         next = strchr(k, ',');
         if (next)
             *next++ = '\0';
+        size_t bad = 0;
+        char why[128];
         if (*k == '\0')
-            return usage_error(d, "--keys expects key paths separated by commas, got '%s'", v);
-        o->key_list[o->nkeys++] = k;
+            rc = usage_error(d, "--keys expects key paths separated by commas, got '%s'", v);
+        else if (pl_keypath_canonical(k, w, 2 * strlen(k) + 1, &bad, why, sizeof why) != 0)
+            rc = usage_error(d, "--keys '%s': %s at byte %zu of '%s'", v, why, bad + 1, k);
+        for (size_t i = 0; i < o->nkeys && rc == 0; i++)
+            if (strcmp(o->key_list[i], w) == 0)
+                rc = usage_error(d, "--keys names %s twice, as '%s' and as '%s'", w, spelled[i], k);
+        if (rc)
+            break;
+        spelled[o->nkeys] = k;
+        o->key_list[o->nkeys++] = w;
+        w += strlen(w) + 1;
     }
-    return 0;
+    free(copy);
+    free(spelled);
+    return rc;
 }
 
 /* --delta 10% or --delta 0.1. */
@@ -345,6 +371,16 @@ static int check_sweep_args(const pl_options *o, pl_diag *d)
         return usage_error(d, "pipelab sweep needs -o RESULTS.csv");
     if (sweep && (o->trace || o->gantt || strcmp(o->format, "text") != 0))
         return usage_error(d, "pipelab sweep writes its results to -o RESULTS.csv");
+    if (sweep && (double)o->points.count * (o->reps ? o->reps : 1) > PL_SWEEP_MAX_ROWS)
+        return usage_error(d,
+                           "a sweep of %zu points times %u replications has more than the "
+                           "%u rows a sweep may have; lower --reps or the number of values",
+                           o->points.count, o->reps, PL_SWEEP_MAX_ROWS);
+    if (o->reps > 1 && o->seed_given && o->seed > (unsigned long long)INT64_MAX - (o->reps - 1))
+        return usage_error(d,
+                           "--seed %llu with --reps %u runs seeds up to %llu, past "
+                           "9223372036854775807, the largest seed",
+                           o->seed, o->reps, o->seed + (o->reps - 1));
     if (sweep && o->resume && o->force)
         return usage_error(d, "--resume continues a sweep and --force starts it again: not both");
     return 0;
@@ -439,7 +475,11 @@ int pl_options_parse(int argc, char **argv, pl_options *o, pl_diag *d)
         return rc;
     if (!o->model_command && strcmp(o->command, "keys") != 0 && !o->scenario)
         return usage_error(d, "%s needs a scenario file", o->command);
-    return check_sweep_args(o, d);
+    if ((rc = check_sweep_args(o, d)) != 0)
+        return rc;
+    return strcmp(o->command, "sweep") == 0
+               ? pl_sweep_points_check(&o->points, o->scenario, o->sets, o->nsets, d)
+               : 0;
 }
 
 void pl_options_fini(pl_options *o)

@@ -279,13 +279,94 @@ static void test_config_and_keys(void **state)
     pl_test_run_free(&r);
 }
 
+/* Two spellings of one key (issue 19): a sweep's CSV names the key in its canonical
+ * spelling, whichever the --vary used, and rows simulate the value their row names (the
+ * teaching example's kernel at 7 us: 10 + 8 + 6 + 7 + 99 x 10 = 1021 us, the host's 10 us
+ * InferShape being the slowest step); and of two --set of one key, the last wins, as it
+ * does for one spelling. */
+static void test_key_spellings(void **state)
+{
+    (void)state;
+    char *dir = pl_test_mkdtemp();
+    char csv[4200];
+    snprintf(csv, sizeof csv, "%s/r.csv", dir);
+    const char *sweep[] = {
+        "sweep", pl_test_src(TEACHING), "--vary", "dispatch.ops.00.kernel=7us", "-o", csv, NULL};
+    pl_test_run r = pipelab(sweep);
+    assert_int_equal(r.status, 0);
+    char *text = pl_test_read_file(csv, NULL);
+    assert_true(strncmp(text, "point,rep,dispatch.ops[0].kernel,seed,status,makespan_s,", 56) == 0);
+    assert_true(strncmp(strchr(text, '\n') + 1, "0,0,7us,1,ok,0.00102", 20) == 0);
+    free(text);
+    pl_test_run_free(&r);
+    const char *sets[][4] = {{"dispatch.ops[0].kernel=1us", "dispatch.ops.0.kernel=7us"},
+                             {"dispatch.ops.0.kernel=1us", "dispatch.ops[00].kernel=7us"}};
+    for (size_t i = 0; i < 2; i++) {
+        const char *args[] = {"run",      pl_test_src(TEACHING),
+                              "--set",    sets[i][0],
+                              "--set",    sets[i][1],
+                              "--format", "json",
+                              NULL};
+        r = pipelab(args);
+        assert_int_equal(r.status, 0);
+        json_t *j = parse(r.out);
+        pl_assert_near(get_real(j, "makespan_s"), 1021e-6, 1021e-15);
+        json_decref(j);
+        pl_test_run_free(&r);
+    }
+    pl_test_rmtree(dir);
+    free(dir);
+}
+
+/* A description is free text: a line break or a tab in it is taken (the schema marks it
+ * PL_KEY_TEXT); an escape character is not, nor a line break in a name (issue 19). */
+static void test_free_text(void **state)
+{
+    (void)state;
+    char *dir = pl_test_mkdtemp();
+    char path[4200], text[8600];
+    snprintf(path, sizeof path, "%s/s.yaml", dir);
+#define BODY                                                                                       \
+    "machine: %s\nmodel: dispatch\n%s\ndispatch:\n"                                                \
+    "  ops: [{name: op, infer: 1us, resize: 1us, launch: 1us, kernel: 2us}]\n"
+    const char *good = "description: |\n  two lines,\n  \tthe second with a tab";
+    snprintf(text, sizeof text, BODY, pl_test_src("configs/gpu_server.yaml"), good);
+    pl_test_write_file(path, text);
+    const char *args[] = {"config", path, NULL};
+    pl_test_run r = pipelab(args);
+    assert_int_equal(r.status, 0);
+    pl_test_run_free(&r);
+    const char *bad[][2] = {
+        {"description: \"an \\e[2J escape\"",
+         "s.yaml:3:14: key 'description': expected text without control characters (bytes "
+         "below 0x20, or 0x7f), got 'an \\x1b[2J escape' (byte 4 is 0x1b)"},
+        {"name: \"two\\nlines\"",
+         "s.yaml:3:7: key 'name': expected a string without control characters (bytes below "
+         "0x20, or 0x7f), got 'two\\nlines' (byte 4 is 0x0a)"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(text, sizeof text, BODY, pl_test_src("configs/gpu_server.yaml"), bad[i][0]);
+        pl_test_write_file(path, text);
+        r = pipelab(args);
+        assert_int_equal(r.status, 2);
+        char want[8600];
+        snprintf(want, sizeof want, "pipelab: %s/%s\n", dir, bad[i][1]);
+        assert_string_equal(r.err, want);
+        pl_test_run_free(&r);
+    }
+    pl_test_rmtree(dir);
+    free(dir);
+#undef BODY
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_run_json),         cmocka_unit_test(test_determinism_and_seeds),
-        cmocka_unit_test(test_text_and_gantt),   cmocka_unit_test(test_trace_file),
-        cmocka_unit_test(test_output_dir),       cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_config_and_keys),
+        cmocka_unit_test(test_run_json),        cmocka_unit_test(test_determinism_and_seeds),
+        cmocka_unit_test(test_text_and_gantt),  cmocka_unit_test(test_trace_file),
+        cmocka_unit_test(test_output_dir),      cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_config_and_keys), cmocka_unit_test(test_key_spellings),
+        cmocka_unit_test(test_free_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

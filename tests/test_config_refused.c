@@ -68,6 +68,25 @@ static void test_unknown_key(void **state)
                          "'machine.host.cores'?); expected one of: cores, clock, efficiency");
 }
 
+/* A key that is not ASCII says so, with the letter it looks like; at the top, an unknown key
+ * is reported before the model it may be a misspelling of is found missing (issue 19:
+ * "mоdel" with a Cyrillic о, U+043E, said "required key is missing"). */
+static void test_unknown_key_not_ascii(void **state)
+{
+    (void)state;
+    PL_TEST_REFUSED("m\xd0\xbe"
+                    "del: dispatch\ndispatch: {ops: []}\n",
+                    PL_ECONFIG,
+                    "{S}:1:1: key 'm\xd0\xbe"
+                    "del': unknown key (not ASCII: U+043E at byte 2 "
+                    "looks like 'o'; did you mean 'model'?); expected one of: model, seed, "
+                    "machine, dispatch, tile, base");
+    PL_TEST_REFUSED("model: dispatch\ndispatch:\n  ops:\n    - \xc3\xa9: 1\n", PL_ECONFIG,
+                    "{S}:4:7: key 'dispatch.ops[0].\xc3\xa9': unknown key (not ASCII: U+00E9 at "
+                    "byte 1); expected one of: name, infer, resize, launch, kernel, sync, repeat, "
+                    "ops");
+}
+
 static void test_missing_unit(void **state)
 {
     (void)state;
@@ -198,6 +217,69 @@ static void test_not_finite(void **state)
         "{M}:2:15: key 'machine.host.efficiency': expected a number >= 0, got '.inf'");
     PL_TEST_REFUSED("model: dispatch\nseed: .nan\n", PL_ECONFIG,
                     "{S}:2:7: key 'seed': expected an integer, got '.nan'");
+}
+
+/* Finite but absurd values, which made makespans inf and speedups nan (issue 19): the limits
+ * are those of units.h (a time 0 or 1e-15 s to 1e6 s, a frequency 1 Hz to 1e15 Hz) and of
+ * validate_scalar.c (a number 0 or 1e-15 to 1e18). */
+static void test_absurd(void **state)
+{
+    (void)state;
+    PL_TEST_REFUSED(
+        "model: dispatch\ndispatch:\n  ops:\n    - kernel: 1e308s\n", PL_ECONFIG,
+        "{S}:4:15: key 'dispatch.ops[0].kernel': expected a time with a unit (ns, us, ms, s, "
+        "or cycles of a clock), got '1e308s' (out of range: a time is 0 or from 1e-15 s to "
+        "1e6 s)");
+    /* Past the limit by a little: 1e6 s is taken, 1000001 s is not. */
+    PL_TEST_REFUSED(
+        "model: dispatch\ndispatch:\n  ops:\n    - kernel: 1000001 s\n", PL_ECONFIG,
+        "{S}:4:15: key 'dispatch.ops[0].kernel': expected a time with a unit (ns, us, ms, s, "
+        "or cycles of a clock), got '1000001 s' (out of range: a time is 0 or from 1e-15 s to "
+        "1e6 s)");
+    PL_TEST_REFUSED(
+        "model: dispatch\ndispatch:\n  ops:\n    - kernel: 1e-300 s\n", PL_ECONFIG,
+        "{S}:4:15: key 'dispatch.ops[0].kernel': expected a time with a unit (ns, us, ms, s, "
+        "or cycles of a clock), got '1e-300 s' (out of range: a time is 0 or from 1e-15 s to "
+        "1e6 s)");
+    pl_test_refused_with(
+        pl_test_base_scenario, "device:\n  clock: 1e-300 GHz\n", NULL, 0, PL_ECONFIG,
+        "{M}:2:10: key 'machine.device.clock': expected a frequency with a unit (Hz, kHz, MHz, "
+        "GHz), got '1e-300 GHz' (out of range: a frequency is from 1 Hz to 1e15 Hz)");
+    pl_test_refused_with(
+        pl_test_base_scenario, "host:\n  efficiency: 1e300\n", NULL, 0, PL_ECONFIG,
+        "{M}:2:15: key 'machine.host.efficiency': expected a number >= 0, got '1e300' "
+        "(out of range: a number is 0 or from 1e-15 to 1e18)");
+    /* A distribution's parameters are times like any other. */
+    PL_TEST_REFUSED(
+        "model: dispatch\ndispatch:\n  ops:\n    - kernel: {dist: gamma, mean: 1ns, sd: "
+        "1e200 s}\n",
+        PL_ECONFIG,
+        "{S}:4:44: key 'dispatch.ops[0].kernel.sd': expected a time with a unit (ns, us, ms, "
+        "s, or cycles of a clock), got '1e200 s' (out of range: a time is 0 or from 1e-15 s to "
+        "1e6 s)");
+}
+
+/* Control characters in a string or a key, which forged lines of a child's report or
+ * reached the terminal raw (issue 19): refused where they are written, shown escaped. */
+static void test_control_characters(void **state)
+{
+    (void)state;
+    PL_TEST_REFUSED(
+        "model: dispatch\ndispatch:\n  ops:\n    - name: \"a\\nb\"\n", PL_ECONFIG,
+        "{S}:4:13: key 'dispatch.ops[0].name': expected a string without control characters "
+        "(bytes below 0x20, or 0x7f), got 'a\\nb' (byte 2 is 0x0a)");
+    PL_TEST_REFUSED(
+        "model: dispatch\ndispatch:\n  ops:\n    - name: \"\\e[2J\\x7f\"\n", PL_ECONFIG,
+        "{S}:4:13: key 'dispatch.ops[0].name': expected a string without control characters "
+        "(bytes below 0x20, or 0x7f), got '\\x1b[2J\\x7f' (byte 1 is 0x1b)");
+    /* A key: at the top the message names no key path, since the key is what is wrong. */
+    PL_TEST_REFUSED("model: dispatch\n\"x\\ty\": 1\n", PL_ECONFIG,
+                    "{S}:2:1: expected a key without control characters (bytes below 0x20, or "
+                    "0x7f), got 'x\\ty' (byte 2 is 0x09)");
+    /* A tab inside a value is a control character; around it YAML takes it as a blank. */
+    PL_TEST_REFUSED("model: dispatch\ndispatch:\n  ops:\n    - kernel: \"1\\tus\"\n", PL_ECONFIG,
+                    "{S}:4:15: key 'dispatch.ops[0].kernel': expected a quantity without control "
+                    "characters (bytes below 0x20, or 0x7f), got '1\\tus' (byte 2 is 0x09)");
 }
 
 static void test_bad_enum(void **state)
@@ -366,10 +448,13 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_unknown_key_not_ascii),
         cmocka_unit_test(test_missing_unit),
         cmocka_unit_test(test_wrong_type),
         cmocka_unit_test(test_out_of_range),
         cmocka_unit_test(test_not_finite),
+        cmocka_unit_test(test_absurd),
+        cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_bad_enum),
         cmocka_unit_test(test_bad_distribution),
         cmocka_unit_test(test_cycles_without_clock),

@@ -197,6 +197,64 @@ static void test_deterministic(void **state)
     gsl_rng_free(b);
 }
 
+/* Parameters beyond the limits of a time, which validation refuses, draw NaN or inf (the
+ * scenarios of issue 19): the checked draw says so, naming the key, and keeps *out. gamma
+ * mean 1 ns, sd 1e200 s: sd^2 overflows, so shape = 0 and scale = inf, and GSL draws
+ * 0 * inf = nan; lognormal sd 1e300 s: sigma^2 = log1p(inf) = inf. */
+static void test_draw_checked(void **state)
+{
+    (void)state;
+    gsl_rng *rng = new_rng();
+    pl_diag d = {0};
+    double x = 7;
+    pl_dist gamma = {PL_DIST_GAMMA, 1e-9, 1e200};
+    assert_int_equal(pl_dist_draw_checked(&gamma, rng, "dispatch.ops[0].kernel", &x, &d),
+                     PL_ECONFIG);
+    assert_string_equal(d.msg, "key 'dispatch.ops[0].kernel': a draw from gamma (mean 1e-09 s, "
+                               "sd 1e+200 s) is nan, not a finite time >= 0");
+    assert_true(x == 7);
+    /* Half the draws of this lognormal are exp(-inf) = 0, the other half exp(nan). */
+    pl_dist lognormal = {PL_DIST_LOGNORMAL, 1e-9, 1e300};
+    int refused = 0;
+    for (int i = 0; i < 100; i++)
+        refused += pl_dist_draw_checked(&lognormal, rng, "k", &x, &d) == PL_ECONFIG;
+    assert_true(refused > 0);
+    assert_string_equal(d.msg, "key 'k': a draw from lognormal (mean 1e-09 s, sd 1e+300 s) is "
+                               "nan, not a finite time >= 0");
+    /* normal sd 1e308 s: a draw is inf as soon as the standard normal is above 1.8. */
+    pl_dist normal = {PL_DIST_NORMAL, 1e-9, 1e308};
+    refused = 0;
+    for (int i = 0; i < 100; i++)
+        refused += pl_dist_draw_checked(&normal, rng, "k", &x, &d) == PL_ECONFIG;
+    assert_true(refused > 0);
+    assert_string_equal(d.msg, "key 'k': a draw from normal (mean 1e-09 s, sd 1e+308 s) is inf, "
+                               "not a finite time >= 0");
+    pl_dist ok = {PL_DIST_UNIFORM, 1, 2};
+    assert_int_equal(pl_dist_draw_checked(&ok, rng, "k", &x, &d), 0);
+    assert_true(x >= 1 && x <= 2);
+    gsl_rng_free(rng);
+}
+
+/* At the corners of what validation takes (every parameter 0 or from 1e-15 s to 1e6 s,
+ * units.h), every draw is finite, >= 0 and below 1e45 s, the bound the notes of dist.h
+ * work out (lognormal: at most mean * exp(z^2 / 2) with |z| < 14.) */
+static void test_draw_limits(void **state)
+{
+    (void)state;
+    const pl_dist corners[] = {
+        {PL_DIST_NORMAL, 1e-15, 1e6},    {PL_DIST_NORMAL, 1e6, 1e6},
+        {PL_DIST_LOGNORMAL, 1e-15, 1e6}, {PL_DIST_LOGNORMAL, 1e6, 1e6},
+        {PL_DIST_LOGNORMAL, 1e6, 1e-15}, {PL_DIST_GAMMA, 1e-15, 1e6},
+        {PL_DIST_GAMMA, 1e6, 1e-15},     {PL_DIST_GAMMA, 1e6, 1e6},
+        {PL_DIST_EXPONENTIAL, 1e6, 0},   {PL_DIST_UNIFORM, 0, 1e6},
+    };
+    for (size_t c = 0; c < sizeof corners / sizeof corners[0]; c++) {
+        struct stats s = sample(&corners[c]);
+        if (!(s.min >= 0 && s.max < 1e45 && isfinite(s.mean)))
+            fail_msg("corner %zu: min %g, max %g, mean %g", c, s.min, s.max, s.mean);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,7 +263,8 @@ int main(void)
         cmocka_unit_test(test_normal),        cmocka_unit_test(test_lognormal),
         cmocka_unit_test(test_gamma),         cmocka_unit_test(test_exponential),
         cmocka_unit_test(test_uniform),       cmocka_unit_test(test_truncation),
-        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_deterministic), cmocka_unit_test(test_draw_checked),
+        cmocka_unit_test(test_draw_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

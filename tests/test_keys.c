@@ -124,6 +124,43 @@ static void test_nearest_in(void **state)
     assert_null(pl_keys_nearest_in(thread_keys, "workers"));
 }
 
+/* Letters of other scripts that look like ASCII ones (issue 19: "mоdel" with a Cyrillic о,
+ * U+043E, bytes D0 BE). The code points are Unicode's. */
+static void test_lookalikes(void **state)
+{
+    (void)state;
+    char out[64];
+    pl_keys_fold("m\xd0\xbe"
+                 "del",
+                 out, sizeof out);
+    assert_string_equal(out, "model");
+    /* Greek omicron U+03BF, Cyrillic a U+0430 and a Unicode hyphen U+2010. */
+    pl_keys_fold("\xce\xbf\xd0\xb0\xe2\x80\x90x", out, sizeof out);
+    assert_string_equal(out, "oa-x");
+    /* A letter that looks like no ASCII one is kept; a cut buffer holds whole bytes. */
+    pl_keys_fold("\xc3\xa9t\xc3\xa9", out, sizeof out);
+    assert_string_equal(out, "\xc3\xa9t\xc3\xa9");
+    pl_keys_fold("launch", out, 4);
+    assert_string_equal(out, "lau");
+    unsigned cp = 0;
+    char like = '?';
+    assert_int_equal(pl_keys_first_non_ascii("m\xd0\xbe"
+                                             "del",
+                                             &cp, &like),
+                     2);
+    assert_int_equal(cp, 0x043E);
+    assert_int_equal(like, 'o');
+    assert_int_equal(pl_keys_first_non_ascii("\xc3\xa9x", &cp, &like), 1);
+    assert_int_equal(cp, 0x00E9);
+    assert_int_equal(like, '\0');
+    assert_int_equal(pl_keys_first_non_ascii("launch", &cp, &like), 0);
+    /* Bytes that are not UTF-8 are code points of their own. */
+    assert_int_equal(pl_keys_first_non_ascii("a\xff", &cp, &like), 2);
+    assert_int_equal(cp, 0xFF);
+    /* A suggestion looks through them: "lаunch" with a Cyrillic а is "launch" exactly. */
+    assert_ptr_equal(pl_keys_nearest_in(thread_keys, "l\xd0\xb0unch"), &thread_keys[2]);
+}
+
 static const char *nearest(const pl_key *table, const char *name)
 {
     static char buf[256];
@@ -201,11 +238,9 @@ static void test_print(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_find),
-        cmocka_unit_test(test_at),
-        cmocka_unit_test(test_nearest_in),
-        cmocka_unit_test(test_nearest),
-        cmocka_unit_test(test_nearest_short_buffer),
+        cmocka_unit_test(test_find),       cmocka_unit_test(test_at),
+        cmocka_unit_test(test_nearest_in), cmocka_unit_test(test_lookalikes),
+        cmocka_unit_test(test_nearest),    cmocka_unit_test(test_nearest_short_buffer),
         cmocka_unit_test(test_print),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

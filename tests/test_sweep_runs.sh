@@ -38,14 +38,26 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
            found = 1 }
          END { exit found ? 0 : 4 }' one.csv || fail "point 2 is not 1 thread at 6us with makespan 1224 us (awk status $?)"
 
-# A value the scenario refuses is a row with its status and message; the others run,
-# and the exit status says that something failed.
+# A value the key does not take is refused before the sweep starts (exit 2, nothing
+# written), naming the value.
 set +e
-"$bin" sweep "$scenario" --vary dispatch.threads.launch=0,1 -o bad.csv >out.txt 2>err.txt
+"$bin" sweep "$scenario" --vary dispatch.threads.launch=1,0 -o bad.csv >out.txt 2>err.txt
+status=$?
+set -e
+[ $status -eq 2 ] || fail "a value the key does not take should exit 2, got $status"
+[ ! -e bad.csv ] || fail "a sweep refused up front wrote bad.csv"
+grep -qF "pipelab: --vary 'dispatch.threads.launch': value '0': expected an integer > 0, got '0'" \
+  err.txt || fail "no up-front message for 0 threads: $(cat err.txt)"
+
+# A value the model refuses is a row with its status and message; the others run, and
+# the exit status says that something failed.
+set +e
+"$bin" sweep "$scenario" --vary 'dispatch.ops[0].repeat=1000000000,1' -o bad.csv >out.txt 2>err.txt
 status=$?
 set -e
 [ $status -eq 1 ] || fail "a failed point should exit 1, got $status"
-grep -q '^0,0,0,1,bad-input,.*expected an integer > 0' bad.csv || fail "no bad-input row for 0 threads"
+grep -q '^0,0,1000000000,1,bad-input,.*more than 25000000 ops' bad.csv ||
+  fail "no bad-input row for a billion repeats"
 grep -q '^1,0,1,1,ok,' bad.csv || fail "the good point did not run"
 grep -q '1 of 2 rows failed' err.txt || fail "the exit message does not count the failure"
 

@@ -139,6 +139,56 @@ static void test_cycles(void **state)
                    "is a time, not a size)");
 }
 
+/* The limits of units.h, at and just past each end (issue 19: 1e308 s made a makespan inf,
+ * 1e-300 B/s a transfer time inf). 0 is always taken; a key's own bound refuses it where it
+ * must be > 0. */
+static void test_limits(void **state)
+{
+    (void)state;
+    assert_true(parse_ok("1e6 s", PL_Q_TIME, -1) == 1e6);
+    assert_true(parse_ok("1e-6 ns", PL_Q_TIME, -1) > 0);
+    assert_true(parse_ok("0 s", PL_Q_TIME, -1) == 0);
+    assert_close(parse_ok("-5 us", PL_Q_TIME, -1), -5e-6); /* a key's bound refuses it */
+    assert_true(parse_ok("0 B/s", PL_Q_BANDWIDTH, -1) == 0);
+    assert_true(parse_ok("8388608 GiB", PL_Q_SIZE, -1) == 0x1p53);
+    assert_true(parse_ok("1e6 TB/s", PL_Q_BANDWIDTH, -1) == 1e18);
+    /* 1e9 cycles at 1 kHz are 1e6 s; one more cycle is past the limit. */
+    assert_close(parse_ok("1e9 cycles", PL_Q_TIME, 1e3), 1e6);
+    const char *time = "out of range: a time is 0 or from 1e-15 s to 1e6 s";
+    struct {
+        const char *text;
+        pl_quantity q;
+        const char *want;
+    } past[] = {
+        {"1000001 s", PL_Q_TIME, time},
+        {"1e308s", PL_Q_TIME, time},
+        {"-1e7 s", PL_Q_TIME, time},
+        {"1e-7 ns", PL_Q_TIME, time},
+        {"1000000001 cycles", PL_Q_TIME, time},
+        {"8388609 GiB", PL_Q_SIZE, "out of range: a size is 0 or from 1 B to 2^53 B (8 PiB)"},
+        {"0.5 B", PL_Q_SIZE, "out of range: a size is 0 or from 1 B to 2^53 B (8 PiB)"},
+        {"1e-300 B/s", PL_Q_BANDWIDTH, "out of range: a bandwidth is from 1 B/s to 1e18 B/s"},
+        {"2e6 TB/s", PL_Q_BANDWIDTH, "out of range: a bandwidth is from 1 B/s to 1e18 B/s"},
+        {"0.5 Hz", PL_Q_FREQUENCY, "out of range: a frequency is from 1 Hz to 1e15 Hz"},
+        {"2e6 GHz", PL_Q_FREQUENCY, "out of range: a frequency is from 1 Hz to 1e15 Hz"},
+        {"1e7 TFLOPS", PL_Q_RATE, "out of range: a compute rate is from 1 FLOPS to 1e18 FLOPS"},
+    };
+    for (size_t i = 0; i < sizeof past / sizeof past[0]; i++) {
+        double v = 12345;
+        char got[512] = "";
+        assert_int_equal(pl_units_parse(past[i].text, past[i].q, 1e3, &v, got, sizeof got),
+                         PL_ECONFIG);
+        if (!strstr(got, past[i].want))
+            fail_msg("'%s': got '%s', expected it to say '%s'", past[i].text, got, past[i].want);
+        assert_true(v == 12345);
+    }
+    double min, max;
+    pl_units_limits(PL_Q_TIME, &min, &max);
+    assert_true(min == 1e-15 && max == 1e6);
+    pl_units_limits(PL_Q_BANDWIDTH, &min, &max);
+    assert_true(min == 1 && max == 1e18);
+}
+
 static void test_refused(void **state)
 {
     (void)state;
@@ -241,7 +291,7 @@ int main(void)
         cmocka_unit_test(test_every_unit), cmocka_unit_test(test_spellings),
         cmocka_unit_test(test_cycles),     cmocka_unit_test(test_refused),
         cmocka_unit_test(test_names),      cmocka_unit_test(test_format),
-        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,7 +36,7 @@ static int parse_cores(const char *arg, uint32_t cores[PL_CORE_TYPES], pl_diag *
     cores[PL_CORE_BIG] = cores[PL_CORE_LITTLE] = 0;
     if (parse_count(arg, strlen(arg), &cores[PL_CORE_BIG]) && cores[PL_CORE_BIG] > 0)
         return 0;
-    bool ok = *arg != '\0';
+    bool ok = *arg != '\0', seen[PL_CORE_TYPES] = {false};
     for (const char *p = arg; *p && ok;) {
         size_t len = strcspn(p, ",");
         const char *eq = memchr(p, '=', len);
@@ -45,7 +45,14 @@ static int parse_cores(const char *arg, uint32_t cores[PL_CORE_TYPES], pl_diag *
             if (strlen(pl_core_type_name((pl_core_type)k)) == (size_t)(eq - p) &&
                 strncmp(p, pl_core_type_name((pl_core_type)k), (size_t)(eq - p)) == 0)
                 t = k;
+        if (t >= 0 && seen[t])
+            return pl_diag_set(d, PL_EUSAGE,
+                               "--cores names %s twice in '%s'; give each core type once (see "
+                               "pipelab --help)",
+                               pl_core_type_name((pl_core_type)t), arg);
         ok = t >= 0 && parse_count(eq + 1, len - (size_t)(eq + 1 - p), &cores[t]);
+        if (t >= 0)
+            seen[t] = true;
         p += len + (p[len] == ',');
     }
     if (!ok || cores[PL_CORE_BIG] + cores[PL_CORE_LITTLE] == 0)

@@ -95,6 +95,25 @@ const char *pl_quantity_units(pl_quantity q)
     return quantities[q].units;
 }
 
+/* ---- Limits ----------------------------------------------------------------- */
+
+/* The magnitudes a value of each quantity may have besides 0, in SI units. They keep every
+ * value that reaches a model finite, and every value a model derives from them: a transfer
+ * time (2^53 B at 1 B/s is 9e15 s), flops over a rate, cycles at a clock, a
+ * throughput (a count over a time of at least 1e-15 s), a sum of 2^31 tasks' times. */
+struct limit {
+    double min, max;
+    const char *phrase;
+};
+
+static const struct limit limits[PL_QUANTITY_COUNT] = {
+    [PL_Q_TIME] = {1e-15, 1e6, "0 or from 1e-15 s to 1e6 s"},
+    [PL_Q_SIZE] = {1.0, 0x1p53, "0 or from 1 B to 2^53 B (8 PiB)"},
+    [PL_Q_BANDWIDTH] = {1.0, 1e18, "from 1 B/s to 1e18 B/s"},
+    [PL_Q_FREQUENCY] = {1.0, 1e15, "from 1 Hz to 1e15 Hz"},
+    [PL_Q_RATE] = {1.0, 1e18, "from 1 FLOPS to 1e18 FLOPS"},
+};
+
 /* ---- Parsing ---------------------------------------------------------------- */
 
 /* What "number [space] unit" split into: the number, and the unit as a span of the
@@ -223,8 +242,21 @@ int pl_units_parse(const char *text, pl_quantity q, double clock_hz, double *out
     double v = s.number * scale;
     if (!isfinite(v) || (v == 0.0 && s.number != 0.0))
         return fail(why, why_len, q, clock_hz, text, "number out of range");
+    const struct limit *l = &limits[q];
+    if (v != 0.0 && !(fabs(v) >= l->min && fabs(v) <= l->max)) {
+        char reason[128];
+        snprintf(reason, sizeof reason, "out of range: a %s is %s", quantities[q].name, l->phrase);
+        return fail(why, why_len, q, clock_hz, text, reason);
+    }
     *out = v;
     return 0;
+}
+
+void pl_units_limits(pl_quantity q, double *min, double *max)
+{
+    assert((int)q >= 0 && q < PL_QUANTITY_COUNT);
+    *min = limits[q].min;
+    *max = limits[q].max;
 }
 
 /* ---- Formatting ------------------------------------------------------------- */

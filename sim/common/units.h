@@ -45,6 +45,12 @@ const char *pl_quantity_units(pl_quantity q);
 int pl_units_parse(const char *text, pl_quantity q, double clock_hz, double *out, char *why,
                    size_t why_len);
 
+/* The magnitudes other than 0 that pl_units_parse accepts for q, in SI units: a time 1e-15 s
+ * to 1e6 s, a size 1 B to 2^53 B, a bandwidth 1 B/s to 1e18 B/s, a frequency 1 Hz to 1e15 Hz,
+ * a compute rate 1 FLOPS to 1e18 FLOPS. Outside them a value is refused with the reason
+ * "out of range: a time is 0 or from 1e-15 s to 1e6 s". */
+void pl_units_limits(pl_quantity q, double *min, double *max);
+
 /* The SI unit of q, the one whose factor is 1 ("s", "B", "B/s", "Hz", "FLOPS"): a value
  * printed with it reads back exactly as written. "" for a quantity out of range. */
 const char *pl_units_si(pl_quantity q);

@@ -12,6 +12,7 @@
 #include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const names[] = {
@@ -113,4 +114,27 @@ double pl_dist_draw(const pl_dist *d, gsl_rng *rng)
         x = draw_once(d, rng);
     while (x < 0.0);
     return x;
+}
+
+int pl_dist_draw_checked(const pl_dist *d, gsl_rng *rng, const char *key, double *out,
+                         pl_diag *diag)
+{
+    double x = pl_dist_draw(d, rng);
+    if (isfinite(x) && x >= 0.0) {
+        *out = x;
+        return 0;
+    }
+    char what[128];
+    if (d->kind == PL_DIST_UNIFORM)
+        snprintf(what, sizeof what, "min %g s, max %g s", d->a, d->b);
+    else if (d->kind == PL_DIST_EXPONENTIAL || d->kind == PL_DIST_FIXED)
+        snprintf(what, sizeof what, "mean %g s", d->a);
+    else
+        snprintf(what, sizeof what, "mean %g s, sd %g s", d->a, d->b);
+    return pl_diag_set(diag, PL_ECONFIG,
+                       "key '%s': a draw from %s (%s) is %s, not a finite time >= 0", key,
+                       pl_dist_name(d->kind) ? pl_dist_name(d->kind) : "?", what,
+                       isnan(x) ? "nan"
+                       : x < 0  ? "negative"
+                                : "inf");
 }

@@ -9,6 +9,8 @@
 #ifndef PL_DIST_H
 #define PL_DIST_H
 
+#include "sim/common/error.h"
+
 #include <gsl/gsl_rng.h>
 #include <stdbool.h>
 
@@ -52,5 +54,14 @@ double pl_dist_mean(const pl_dist *d);
 /* One draw, never negative. A FIXED dist returns its value and consumes no random number.
  * rng is borrowed and may be NULL only for FIXED. */
 double pl_dist_draw(const pl_dist *d, gsl_rng *rng);
+
+/* One draw as pl_dist_draw, checked: a draw that is not a finite number >= 0 fails with
+ * PL_ECONFIG and the diagnostic "key 'KEY': a draw from gamma (mean 1e-09 s, sd 1e+200 s)
+ * is nan, not a finite time >= 0", and leaves *out alone. `key` (borrowed) is the path of
+ * the key the dist was read from. Validation keeps every parameter within the limits of
+ * a time (units.h: 1e-15 s to 1e6 s), under which every draw is below 1e45 s; this check
+ * is what a model relies on when it draws. */
+int pl_dist_draw_checked(const pl_dist *d, gsl_rng *rng, const char *key, double *out,
+                         pl_diag *diag);
 
 #endif

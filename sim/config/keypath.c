@@ -98,3 +98,23 @@ int pl_keypath_is(const pl_keypath_part *p, const char *name)
 {
     return !p->bracket && strlen(name) == p->len && memcmp(p->name, name, p->len) == 0;
 }
+
+int pl_keypath_canonical(const char *text, char *out, size_t len, size_t *bad, char *why,
+                         size_t why_len)
+{
+    pl_keypath path;
+    int rc = pl_keypath_parse(text, strlen(text), &path, bad, why, why_len);
+    if (rc)
+        return rc;
+    size_t n = 0;
+    for (size_t i = 0; i < path.n && n < len; i++) {
+        const pl_keypath_part *p = &path.part[i];
+        if (p->index >= 0 && i > 0) /* the first part names a key of the top mapping */
+            n += (size_t)snprintf(out + n, len - n, "[%lld]", p->index);
+        else
+            n += (size_t)snprintf(out + n, len - n, "%s%.*s", i ? "." : "", (int)p->len, p->name);
+    }
+    if (n >= len)
+        return fail(0, "key path too long", bad, why, why_len);
+    return 0;
+}

@@ -33,6 +33,16 @@ typedef struct pl_keypath {
 int pl_keypath_parse(const char *text, size_t len, pl_keypath *out, size_t *bad, char *why,
                      size_t why_len);
 
+/* The canonical spelling of the key path in text, so that two spellings of one key compare
+ * equal: names joined by '.', item numbers as "[N]" in decimal without leading zeros,
+ * whichever way they were written ("ops.0", "ops[0]" and "ops[00]" are all "ops[0]"; a part
+ * of digits only is always an item number, since no key of the schema or name a user
+ * chooses is all digits). Writes it into out (len bytes; 2 * strlen(text) + 1 always
+ * suffice) and returns 0; fails as pl_keypath_parse does, or with PL_EUSAGE and the phrase
+ * "key path too long" when out is too small. */
+int pl_keypath_canonical(const char *text, char *out, size_t len, size_t *bad, char *why,
+                         size_t why_len);
+
 /* Whether the part is the name `name`. */
 int pl_keypath_is(const pl_keypath_part *p, const char *name);
 

@@ -128,11 +128,87 @@ static const pl_key *closest(const pl_key *table, const char *name, size_t *dist
     return best;
 }
 
+/* ---- Letters of other scripts -------------------------------------------------- */
+
+/* Letters of other scripts that look like ASCII ones: what a keyboard layout or a copy from
+ * a document slips into a key ("mоdel" with a Cyrillic о). */
+static const struct lookalike {
+    unsigned cp;
+    char ascii;
+} lookalikes[] = {
+    {0x0430, 'a'}, {0x0435, 'e'}, {0x043E, 'o'}, {0x0440, 'p'}, {0x0441, 'c'}, {0x0443, 'y'},
+    {0x0445, 'x'}, {0x0455, 's'}, {0x0456, 'i'}, {0x0458, 'j'}, {0x04BB, 'h'}, {0x0410, 'A'},
+    {0x0412, 'B'}, {0x0415, 'E'}, {0x041A, 'K'}, {0x041C, 'M'}, {0x041D, 'H'}, {0x041E, 'O'},
+    {0x0420, 'P'}, {0x0421, 'C'}, {0x0422, 'T'}, {0x0425, 'X'}, {0x03B1, 'a'}, {0x03B9, 'i'},
+    {0x03BA, 'k'}, {0x03BD, 'v'}, {0x03BF, 'o'}, {0x03C1, 'p'}, {0x039F, 'O'}, {0x0391, 'A'},
+    {0x0392, 'B'}, {0x0395, 'E'}, {0x0397, 'H'}, {0x0399, 'I'}, {0x039A, 'K'}, {0x039C, 'M'},
+    {0x039D, 'N'}, {0x03A1, 'P'}, {0x03A4, 'T'}, {0x03A7, 'X'}, {0x2010, '-'}, {0x2011, '-'},
+    {0x2212, '-'}, {0xFF3F, '_'},
+};
+
+/* The code point of the UTF-8 sequence at s and its length in bytes; a byte that starts no
+ * valid sequence is its own code point, one byte long. */
+static unsigned decode(const unsigned char *s, size_t *len)
+{
+    size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
+    unsigned cp = n == 1 ? s[0] : s[0] & (0x3F >> (n - 1));
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *len = 1;
+            return s[0];
+        }
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    *len = n;
+    return cp;
+}
+
+static char lookalike_of(unsigned cp)
+{
+    for (size_t i = 0; i < sizeof lookalikes / sizeof lookalikes[0]; i++)
+        if (lookalikes[i].cp == cp)
+            return lookalikes[i].ascii;
+    return '\0';
+}
+
+size_t pl_keys_first_non_ascii(const char *name, unsigned *cp, char *looks_like)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p >= 0x80) {
+            size_t len;
+            *cp = decode(p, &len);
+            *looks_like = lookalike_of(*cp);
+            return (size_t)(p - (const unsigned char *)name) + 1;
+        }
+    return 0;
+}
+
+void pl_keys_fold(const char *name, char *out, size_t len)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p && n + 1 < len;) {
+        size_t k = 1;
+        char ascii = *p >= 0x80 ? lookalike_of(decode(p, &k)) : '\0';
+        if (ascii) {
+            out[n++] = ascii;
+        } else {
+            for (size_t i = 0; i < k && n + 1 < len; i++)
+                out[n++] = (char)p[i];
+        }
+        p += k;
+    }
+    out[n] = '\0';
+}
+
+/* ---- Suggestions -------------------------------------------------------------- */
+
 const pl_key *pl_keys_nearest_in(const pl_key *table, const char *name)
 {
+    char folded[256];
+    pl_keys_fold(name, folded, sizeof folded);
     size_t e;
-    const pl_key *k = closest(table, name, &e);
-    return k && e <= tolerance(name) ? k : NULL;
+    const pl_key *k = closest(table, folded, &e);
+    return k && e <= tolerance(folded) ? k : NULL;
 }
 
 /* Every table reachable from a root, each once, breadth first, with the path of the
@@ -196,10 +272,12 @@ const char *pl_keys_nearest(const pl_key *root, const pl_key *table, const char 
         return buf;
     }
     size_t best = none, where = 0;
+    char folded[256];
+    pl_keys_fold(name, folded, sizeof folded);
     for (size_t i = 0; i < r.n; i++) {
         size_t e;
-        const pl_key *c = r.table[i] == table ? NULL : closest(r.table[i], name, &e);
-        if (c && e < best && e <= tolerance(name)) {
+        const pl_key *c = r.table[i] == table ? NULL : closest(r.table[i], folded, &e);
+        if (c && e < best && e <= tolerance(folded)) {
             best = e;
             where = i;
             k = c;

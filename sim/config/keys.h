@@ -53,6 +53,9 @@ enum pl_key_flags {
     PL_KEY_SHORT = 1 << 8,     /* LIST of mappings whose items may also be a bare name, short
                                   for a mapping of the children's first key to that name */
     PL_KEY_WIDE = 1 << 9,      /* INT may exceed PL_KEY_INT_MAX (a seed, not a count) */
+    PL_KEY_TEXT = 1 << 10,     /* STRING of free text (a description): it may hold line
+                                  breaks and tabs; any other STRING, a name, holds no byte
+                                  below 0x20 and no 0x7f */
 };
 
 /* The largest INT a key takes unless it is PL_KEY_WIDE: every count (ops, threads,
@@ -88,10 +91,19 @@ const pl_key *pl_keys_find(const pl_key *table, const char *name);
  * schema has no such key. */
 const pl_key *pl_keys_at(const pl_key *root, const char *path);
 
-/* The entry of `table` nearest to `name`; NULL when none is near. Near means at most
- * max(1, strlen(name) / 3) typing mistakes away (a letter added, dropped, changed, or two
- * neighbours swapped). Callers that know the path of the mapping that
- * `table` describes (with its list indices) use this to suggest "dispatch.ops[3].kernel"
+/* Where name stops being ASCII: the 1-based byte offset of its first character that is not
+ * (0 when it is all ASCII), with that character's code point in *cp and the ASCII letter it
+ * looks like in *looks_like ('o' for a Cyrillic or Greek o; '\0' when it looks like none). */
+size_t pl_keys_first_non_ascii(const char *name, unsigned *cp, char *looks_like);
+
+/* name with every letter of another script that looks like an ASCII one (Cyrillic and
+ * Greek look-alikes, Unicode hyphens) written as that ASCII letter, into out (len bytes). */
+void pl_keys_fold(const char *name, char *out, size_t len);
+
+/* The entry of `table` nearest to `name` once folded (pl_keys_fold); NULL when none is
+ * near. Near means at most max(1, strlen(name) / 3) typing mistakes away (a letter added,
+ * dropped, changed, or two neighbours swapped). Callers that know the path of the mapping
+ * that `table` describes (with its list indices) use this to suggest "dispatch.ops[3].kernel"
  * rather than the schema path that pl_keys_nearest writes. */
 const pl_key *pl_keys_nearest_in(const pl_key *table, const char *name);
 

@@ -109,7 +109,8 @@ static const pl_key device_keys[] = {
 
 const pl_key pl_machine_keys[] = {
     {.name = "name", .type = PL_KEY_STRING, .help = "the machine's name, for reports"},
-    {.name = "description", .type = PL_KEY_STRING, .help = "where its figures come from"},
+    {.name = "description", .type = PL_KEY_STRING, .flags = PL_KEY_TEXT,
+     .help = "where its figures come from"},
     {.name = "base", .type = PL_KEY_BASE,
      .help = "a machine file this one starts from (relative to this one): its keys, with "
              "those written here in their place; mappings merge key by key, lists do not"},

@@ -41,7 +41,10 @@ static int check_list(struct ctx *c, pl_node *n, const pl_key *k)
         pl_node *item = pl_node_at_mut(n, i);
         bool names = !k->children; /* a list of names, or of mappings */
         if ((k->flags & PL_KEY_SHORT) && pl_node_type_of(item) == PL_NODE_SCALAR) {
-            pl_node_set_str(item); /* the name of a mapping's first key */
+            /* the name of a mapping's first key */
+            int rc = pl_validate_check_string(c, item, NULL);
+            if (rc)
+                return rc;
             continue;
         }
         if (pl_node_type_of(item) != (names ? PL_NODE_SCALAR : PL_NODE_MAP)) {
@@ -55,7 +58,9 @@ static int check_list(struct ctx *c, pl_node *n, const pl_key *k)
                               pl_node_path(n), got);
         }
         if (names) {
-            pl_node_set_str(item);
+            int rc = pl_validate_check_string(c, item, NULL);
+            if (rc)
+                return rc;
             continue;
         }
         int rc = check_map(c, item, k->children, 0);
@@ -108,11 +113,15 @@ static int check_named(struct ctx *c, pl_node *n, const pl_key *k)
         return pl_validate_mismatch(c, n, k, " (an empty mapping)");
     for (size_t i = 0; i < pl_node_len(n); i++) {
         pl_node *v = pl_node_at_mut(n, i);
+        int rc = pl_validate_no_control(c, pl_node_key_loc(v), pl_node_path(n), pl_node_key(n, i),
+                                        "a name");
+        if (rc)
+            return rc;
         if (!is_name(pl_node_key(n, i)))
             return pl_diag_at(c->d, PL_ECONFIG, pl_node_key_loc(v), pl_node_path(v),
                               "not a name; expected a letter or '_', then letters, digits, '_' "
                               "or '-'");
-        int rc = pl_validate_check_value(c, v, &k->children[0]);
+        rc = pl_validate_check_value(c, v, &k->children[0]);
         if (rc)
             return rc;
     }
@@ -156,8 +165,7 @@ int pl_validate_check_value(struct ctx *c, pl_node *n, const pl_key *k)
     case PL_KEY_QUANTITY:
         return pl_validate_check_quantity(c, n, k);
     default:
-        pl_node_set_str(n);
-        return 0;
+        return pl_validate_check_string(c, n, k);
     }
 }
 
@@ -173,12 +181,23 @@ static int unknown_key(struct ctx *c, const pl_node *map, const pl_key *table, s
 {
     const char *name = pl_node_key(map, i);
     const pl_node *n = pl_node_at(map, i);
-    char near[PHRASE], all[PHRASE], hint[PHRASE + 32] = "";
+    char near[PHRASE], all[PHRASE], hint[PHRASE + 32] = "", script[96] = "";
     const pl_key *k = pl_keys_nearest_in(table, name);
     if (k)
         child_path(map, k->name, near, sizeof near);
+    /* A letter of another script that looks like an ASCII one is invisible in the key. */
+    unsigned cp = 0;
+    char like = '\0';
+    size_t at = pl_keys_first_non_ascii(name, &cp, &like);
+    if (at && like)
+        snprintf(script, sizeof script, "not ASCII: U+%04X at byte %zu looks like '%c'; ", cp, at,
+                 like);
+    else if (at)
+        snprintf(script, sizeof script, "not ASCII: U+%04X at byte %zu; ", cp, at);
     if (k || pl_keys_nearest(c->schema, table, name, near, sizeof near))
-        snprintf(hint, sizeof hint, " (did you mean '%s'?)", near);
+        snprintf(hint, sizeof hint, " (%sdid you mean '%s'?)", script, near);
+    else if (at)
+        snprintf(hint, sizeof hint, " (%.*s)", (int)strlen(script) - 2, script);
     names_of(table, all, sizeof all);
     return pl_diag_at(c->d, PL_ECONFIG, pl_node_key_loc(n), pl_node_path(n),
                       "unknown key%s; expected one of: %s", hint, all);
@@ -273,12 +292,16 @@ static int check_map(struct ctx *c, pl_node *map, const pl_key *table, int at_ro
     size_t written = pl_node_len(map);
     for (size_t i = 0; i < written; i++) {
         pl_node *n = pl_node_at_mut(map, i);
+        int rc = pl_validate_no_control(c, pl_node_key_loc(n), pl_node_path(map),
+                                        pl_node_key(map, i), "a key");
+        if (rc)
+            return rc;
         const pl_key *k = pl_keys_find(table, pl_node_key(map, i));
         if (!k)
             return unknown_key(c, map, table, i);
         if (at_root && (k->flags & PL_KEY_SECTION) && !selected(c, k))
             return other_section(c, n, k);
-        int rc = pl_validate_check_value(c, n, k);
+        rc = pl_validate_check_value(c, n, k);
         if (rc)
             return rc;
     }
@@ -301,6 +324,16 @@ static int find_model(struct ctx *c)
         return 0;
     pl_node *n = pl_node_get_mut(c->root, "model");
     if (!n) {
+        /* A misspelt model ("mоdel" with a Cyrillic о) is an unknown key first. */
+        for (size_t i = 0; i < pl_node_len(c->root); i++) {
+            const char *name = pl_node_key(c->root, i);
+            int rc = pl_validate_no_control(c, pl_node_key_loc(pl_node_at(c->root, i)), "", name,
+                                            "a key");
+            if (rc)
+                return rc;
+            if (!pl_keys_find(c->schema, name))
+                return unknown_key(c, c->root, c->schema, i);
+        }
         if (k->flags & PL_KEY_REQUIRED)
             return missing(c, c->root, k);
         c->model = k->deflt;

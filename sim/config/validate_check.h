@@ -60,6 +60,17 @@ int pl_validate_mismatch(struct ctx *c, const pl_node *n, const pl_key *k, const
 int pl_validate_in_bounds(double v, unsigned flags);
 /* Whether text is one of the '|'-separated choices. */
 int pl_validate_is_choice(const char *choices, const char *text);
+/* text with each control character written as an escape ("\n", "\x1b"), cut to len. */
+void pl_validate_escaped(const char *text, char *out, size_t len);
+/* Refuses text (a scalar's, or a key's) when it holds a control character, a byte below
+ * 0x20 or 0x7f (but a line break or a tab when `what` is "text"), which would reach a
+ * terminal, a report or a child's message raw: "expected <what> without control characters
+ * ..., got 'a\nb' (byte 2 is 0x0a)", at loc and path. */
+int pl_validate_no_control(struct ctx *c, const pl_loc *loc, const char *path, const char *text,
+                           const char *what);
+/* A string scalar under key k (NULL: an item of a list of names): a name or a title holds
+ * no control character; free text (PL_KEY_TEXT) may hold line breaks and tabs. */
+int pl_validate_check_string(struct ctx *c, pl_node *n, const pl_key *k);
 /* Checks of a scalar n under key k of the type they are named after. */
 int pl_validate_check_int(struct ctx *c, pl_node *n, const pl_key *k);
 int pl_validate_check_real(struct ctx *c, pl_node *n, const pl_key *k);

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,9 +113,12 @@ void pl_validate_found(const pl_node *n, char *out, size_t len)
     case PL_NODE_SEQ:
         snprintf(out, len, "a list");
         break;
-    default:
-        snprintf(out, len, "'%s'", pl_node_text(n));
+    default: {
+        char shown[PHRASE];
+        pl_validate_escaped(pl_node_text(n), shown, sizeof shown);
+        snprintf(out, len, "'%s'", shown);
         break;
+    }
     }
 }
 
@@ -130,6 +134,10 @@ int pl_validate_mismatch(struct ctx *c, const pl_node *n, const pl_key *k, const
 }
 
 /* ---- Scalars ---------------------------------------------------------------- */
+
+/* The magnitudes other than 0 that a number (PL_KEY_REAL) may have. */
+#define PL_REAL_MIN 1e-15
+#define PL_REAL_MAX 1e18
 
 /* Whether text is [+-] digits and nothing else. */
 static int is_integer(const char *s)
@@ -204,6 +212,11 @@ int pl_validate_check_real(struct ctx *c, pl_node *n, const pl_key *k)
         return pl_validate_mismatch(c, n, k, " (out of range)");
     if (!pl_validate_in_bounds(v, k->flags))
         return pl_validate_mismatch(c, n, k, "");
+    /* Numbers count flops or flops per cycle: with a quantity's limits (units.h), a count
+     * over a rate or a clock stays finite. */
+    if (v != 0 && !(fabs(v) >= PL_REAL_MIN && fabs(v) <= PL_REAL_MAX))
+        return pl_validate_mismatch(c, n, k,
+                                    " (out of range: a number is 0 or from 1e-15 to 1e18)");
     pl_node_set_real(n, v);
     return 0;
 }
@@ -215,6 +228,55 @@ int pl_validate_check_bool(struct ctx *c, pl_node *n, const pl_key *k)
         return pl_validate_mismatch(c, n, k, "");
     pl_node_set_bool(n, text[0] == 't');
     return 0;
+}
+
+/* The first control character of text (a byte below 0x20, or 0x7f), or NULL; line breaks
+ * and tabs are not counted in free text. */
+static const char *control_char(const char *text, bool free_text)
+{
+    for (const char *p = text; *p; p++)
+        if (((unsigned char)*p < 0x20 || *p == 0x7f) && !(free_text && (*p == '\n' || *p == '\t')))
+            return p;
+    return NULL;
+}
+
+void pl_validate_escaped(const char *text, char *out, size_t len)
+{
+    size_t n = 0;
+    for (const char *p = text; *p && n + 5 < len; p++) {
+        unsigned char ch = (unsigned char)*p;
+        const char *named = ch == '\n' ? "\\n" : ch == '\t' ? "\\t" : ch == '\r' ? "\\r" : NULL;
+        if (named)
+            n += (size_t)snprintf(out + n, len - n, "%s", named);
+        else if (ch < 0x20 || ch == 0x7f)
+            n += (size_t)snprintf(out + n, len - n, "\\x%02x", ch);
+        else
+            out[n++] = (char)ch;
+    }
+    out[n] = '\0';
+}
+
+int pl_validate_no_control(struct ctx *c, const pl_loc *loc, const char *path, const char *text,
+                           const char *what)
+{
+    const char *bad = control_char(text, strcmp(what, "text") == 0);
+    if (!bad)
+        return 0;
+    char shown[PHRASE];
+    pl_validate_escaped(text, shown, sizeof shown);
+    return pl_diag_at(c->d, PL_ECONFIG, loc, *path ? path : NULL,
+                      "expected %s without control characters (bytes below 0x20, or 0x7f), "
+                      "got '%s' (byte %zu is 0x%02x)",
+                      what, shown, (size_t)(bad - text) + 1, (unsigned char)*bad);
+}
+
+int pl_validate_check_string(struct ctx *c, pl_node *n, const pl_key *k)
+{
+    const char *what = k && (k->flags & PL_KEY_TEXT) ? "text" : "a string";
+    int rc = pl_validate_no_control(c, pl_node_loc(n), pl_node_path(n), pl_node_text(n), what);
+    if (rc == 0)
+        pl_node_set_str(n);
+    return rc;
 }
 
 int pl_validate_is_choice(const char *choices, const char *text)
@@ -293,8 +355,11 @@ int pl_validate_parse_quantity(struct ctx *c, const pl_node *n, const pl_key *k,
 {
     const char *text = pl_node_text(n);
     double hz = k->clock ? 0 : -1; /* -1: this key never counts cycles */
+    int rc = pl_validate_no_control(c, pl_node_loc(n), pl_node_path(n), text, "a quantity");
+    if (rc)
+        return rc;
     if (k->quantity == PL_Q_TIME && pl_units_is_cycles(text)) {
-        int rc = clock_hz(c, n, k, &hz);
+        rc = clock_hz(c, n, k, &hz);
         if (rc)
             return rc;
     }

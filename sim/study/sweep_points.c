@@ -8,6 +8,10 @@
  */
 #include "sim/study/sweep_points.h"
 
+#include "models/model.h"
+#include "sim/config/config.h"
+#include "sim/config/keypath.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdbool.h>
@@ -27,6 +31,7 @@ static void axis_fini(pl_sweep_axis *a)
         free(a->values[i]);
     free(a->values);
     free(a->key);
+    free(a->spelled);
 }
 
 void pl_sweep_points_fini(pl_sweep_points *p)
@@ -155,6 +160,23 @@ static bool is_range(const char *v)
     return strchr(v, ':') && !strpbrk(v, "{[");
 }
 
+/* The axis's key, the len bytes of vary: as spelled, and in its canonical spelling. */
+static int axis_key(pl_sweep_axis *a, const char *vary, size_t len, pl_diag *d)
+{
+    a->spelled = malloc(len + 1);
+    a->key = malloc(2 * len + 1);
+    if (!a->spelled || !a->key)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    memcpy(a->spelled, vary, len);
+    a->spelled[len] = '\0';
+    size_t bad = 0;
+    char why[128];
+    if (pl_keypath_canonical(a->spelled, a->key, 2 * len + 1, &bad, why, sizeof why) != 0)
+        return pl_diag_set(d, PL_EUSAGE, "--vary '%s': %s at byte %zu of the key", vary, why,
+                           bad + 1);
+    return 0;
+}
+
 int pl_sweep_points_add(pl_sweep_points *p, const char *vary, pl_diag *d)
 {
     const char *eq = strchr(vary, '=');
@@ -162,17 +184,18 @@ int pl_sweep_points_add(pl_sweep_points *p, const char *vary, pl_diag *d)
         return pl_diag_set(d, PL_EUSAGE,
                            "--vary '%s': expected key=v1,v2,... or key=start:stop:step", vary);
     pl_sweep_axis a = {0};
-    a.key = malloc((size_t)(eq - vary) + 1);
-    if (!a.key)
-        return pl_diag_set(d, PL_ENOMEM, "out of memory");
-    memcpy(a.key, vary, (size_t)(eq - vary));
-    a.key[eq - vary] = '\0';
-    int rc = 0;
+    int rc = axis_key(&a, vary, (size_t)(eq - vary), d);
     for (size_t i = 0; i < p->naxes && rc == 0; i++)
-        if (strcmp(p->axes[i].key, a.key) == 0)
+        if (strcmp(p->axes[i].key, a.key) == 0 && strcmp(p->axes[i].spelled, a.spelled) == 0)
             rc = pl_diag_set(d, PL_EUSAGE, "--vary '%s': %s is varied twice", vary, a.key);
+        else if (strcmp(p->axes[i].key, a.key) == 0)
+            rc = pl_diag_set(d, PL_EUSAGE,
+                             "--vary '%s': %s is varied twice, as '%s' and as '%s', which name "
+                             "one key",
+                             vary, a.key, p->axes[i].spelled, a.spelled);
+    a.range = is_range(eq + 1);
     if (rc == 0)
-        rc = is_range(eq + 1) ? parse_range(&a, vary, eq + 1, d) : parse_list(&a, vary, eq + 1, d);
+        rc = a.range ? parse_range(&a, vary, eq + 1, d) : parse_list(&a, vary, eq + 1, d);
     if (rc == 0 && (double)p->count * (double)a.n > PL_SWEEP_MAX_POINTS)
         rc = pl_diag_set(d, PL_EUSAGE, "the sweep would have more than %u points",
                          PL_SWEEP_MAX_POINTS);
@@ -187,4 +210,70 @@ int pl_sweep_points_add(pl_sweep_points *p, const char *vary, pl_diag *d)
     p->axes[p->naxes++] = a;
     p->count *= a.n;
     return 0;
+}
+
+/* ---- Checking the values up front ------------------------------------------------ */
+
+/* Loads the scenario with sets and `extra`; 0 or the load's error in d. */
+static int try_load(const char *path, const char **sets, size_t nsets, const char *extra,
+                    pl_diag *d)
+{
+    sets[nsets] = extra;
+    pl_config *c = NULL;
+    int rc = pl_config_load(path, sets, nsets + (extra != NULL), pl_scenario_keys, &c, d);
+    pl_config_destroy(c);
+    return rc;
+}
+
+/* Value v of axis a, loaded as one more override. */
+static int check_value(const pl_sweep_axis *a, const char *v, const char *path, const char **sets,
+                       size_t nsets, pl_diag *d)
+{
+    char *set = malloc(strlen(a->key) + strlen(v) + 2);
+    if (!set)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    sprintf(set, "%s=%s", a->key, v);
+    pl_diag why;
+    pl_diag_init(&why);
+    int rc = try_load(path, sets, nsets, set, &why);
+    if (rc == PL_ENOMEM) {
+        rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+    } else if (rc != 0) {
+        /* "--set 'K=V':1:24: key 'K': ..." says where in K=V; the --vary names the value. */
+        const char *msg = why.msg;
+        size_t n = strlen("--set '") + strlen(set) + strlen("':");
+        if (strncmp(msg, "--set '", 7) == 0 && strncmp(msg + 7, set, strlen(set)) == 0 &&
+            strstr(msg + n, ": "))
+            msg = strstr(msg + n, ": ") + 2;
+        size_t k = strlen(a->key);
+        if (strncmp(msg, "key '", 5) == 0 && strncmp(msg + 5, a->key, k) == 0 &&
+            strncmp(msg + 5 + k, "': ", 3) == 0)
+            msg += 5 + k + 3;
+        rc = pl_diag_set(d, PL_EUSAGE, "--vary '%s': value '%s': %s", a->spelled, v, msg);
+    }
+    free(set);
+    return rc;
+}
+
+int pl_sweep_points_check(const pl_sweep_points *p, const char *path, const char *const *sets,
+                          size_t nsets, pl_diag *d)
+{
+    if (p->naxes == 0)
+        return 0;
+    const char **all = calloc(nsets + 1, sizeof *all);
+    if (!all)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    memcpy(all, sets, nsets * sizeof *all);
+    pl_diag ignored;
+    pl_diag_init(&ignored);
+    int rc = 0;
+    if (try_load(path, all, nsets, NULL, &ignored) == 0)
+        for (size_t i = 0; i < p->naxes && rc == 0; i++) {
+            const pl_sweep_axis *a = &p->axes[i];
+            for (size_t k = 0; k < a->n && rc == 0; k++)
+                if (!a->range || k == 0 || k + 1 == a->n)
+                    rc = check_value(a, a->values[k], path, all, nsets, d);
+        }
+    free(all);
+    return rc;
 }
