@@ -139,7 +139,8 @@ static void test_malformed_texts_are_refused(void **state)
     refused(HEAD "message 0:\nx", "more after the message at byte 71");
     refused(HEAD "message 0:", "no message at byte 70");
     refused(HEAD "message 99999999999:\n", "no message at byte 77");
-    refused(HEAD "figures 0x1p+0 0x1p+0 0x1p+0 0x1p+0 0x1p+0\nmessage 0:\n", "no message at byte 60");
+    refused(HEAD "figures 0x1p+0 0x1p+0 0x1p+0 0x1p+0 0x1p+0\nmessage 0:\n",
+            "no message at byte 60");
     refused("status fine\nseed 1\n", "an unknown status at byte 11");
     refused("status ok\nseed 18446744073709551616\n",
             "a seed that is not a 64-bit number at byte 35");
