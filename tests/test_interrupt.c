@@ -65,6 +65,36 @@ static int wait_a_second(pid_t pid)
     return -1;
 }
 
+/* Forks a process that registers `tracked` and registers then forgets `kept` (when not
+ * NULL), forks a sleeper, says its pid (*kid), then raises sig (or, for 0, waits). */
+static pid_t parent_of_sleeper(const char *tracked, const char *kept, int sig, pid_t *kid)
+{
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        if (tracked &&
+            (pl_interrupt_track_file(tracked) != 0 || pl_interrupt_track_file(kept) != 0))
+            _exit(11);
+        if (tracked)
+            pl_interrupt_untrack_file(kept);
+        pid_t k = sleeper();
+        if (pl_pool_write_all(p[1], &k, sizeof k) != 0)
+            _exit(12);
+        if (sig)
+            raise(sig); /* the handler re-raises it with the default action */
+        for (;;)
+            pause();
+    }
+    close(p[1]);
+    *kid = 0;
+    assert_int_equal(pl_pool_read_all(p[0], kid, sizeof *kid), 0);
+    close(p[0]);
+    return pid;
+}
+
 /* A process with a registered file, a file registered then forgotten and a registered
  * child receives `sig`: the first file is gone, the second is kept, the child is reaped
  * (no such process after) and the process dies of sig. */
@@ -76,25 +106,8 @@ static void interrupted_by(int sig)
     snprintf(kept, sizeof kept, "%s/out.csv", dir);
     pl_test_write_file(tracked, "half a row");
     pl_test_write_file(kept, "a whole file\n");
-    int p[2];
-    assert_int_equal(pipe(p), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(p[0]);
-        if (pl_interrupt_track_file(tracked) != 0 || pl_interrupt_track_file(kept) != 0)
-            _exit(11);
-        pl_interrupt_untrack_file(kept);
-        pid_t kid = sleeper();
-        if (pl_pool_write_all(p[1], &kid, sizeof kid) != 0)
-            _exit(12);
-        raise(sig);
-        _exit(13); /* not reached: the handler re-raises with the default action */
-    }
-    close(p[1]);
-    pid_t kid = 0;
-    assert_int_equal(pl_pool_read_all(p[0], &kid, sizeof kid), 0);
-    close(p[0]);
+    pid_t kid;
+    pid_t pid = parent_of_sleeper(tracked, kept, sig, &kid);
     int ws = wait_a_second(pid);
     assert_true(ws != -1 && WIFSIGNALED(ws));
     assert_int_equal(WTERMSIG(ws), sig);
@@ -126,22 +139,8 @@ static void test_child_dies_with_its_killed_parent(void **state)
 {
     (void)state;
     assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
-    int p[2];
-    assert_int_equal(pipe(p), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(p[0]);
-        pid_t kid = sleeper();
-        if (pl_pool_write_all(p[1], &kid, sizeof kid) != 0)
-            _exit(12);
-        for (;;)
-            pause();
-    }
-    close(p[1]);
-    pid_t kid = 0;
-    assert_int_equal(pl_pool_read_all(p[0], &kid, sizeof kid), 0);
-    close(p[0]);
+    pid_t kid;
+    pid_t pid = parent_of_sleeper(NULL, NULL, 0, &kid);
     assert_int_equal(kill(pid, SIGKILL), 0);
     int ws = wait_a_second(pid);
     assert_true(ws != -1 && WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL);
