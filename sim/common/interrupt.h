@@ -21,7 +21,7 @@
 
 /* How many children and files can be registered at once. */
 #define PL_INTERRUPT_MAX_CHILDREN 1024
-#define PL_INTERRUPT_MAX_FILES 32
+#define PL_INTERRUPT_MAX_FILES    32
 
 /* Registers a child to end when this process is interrupted. Returns 0, or PL_ENOMEM when
  * PL_INTERRUPT_MAX_CHILDREN are registered already (the child still dies with this

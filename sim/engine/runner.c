@@ -146,7 +146,8 @@ static int collect(const pl_graph *g, struct child *c, pl_timeline *tl, pl_diag 
                            "the simulation of the %s graph ended without a result (exit %d)",
                            pl_graph_name(g), status);
     if (bad)
-        return pl_diag_set(d, PL_ECHILD, "the simulation of the %s graph sent a malformed result: %s",
+        return pl_diag_set(d, PL_ECHILD,
+                           "the simulation of the %s graph sent a malformed result: %s",
                            pl_graph_name(g), why.msg);
     pl_timeline_seal(tl);
     tl->engine = PL_ENGINE_SIMGRID;
