@@ -72,7 +72,6 @@ static bool reap_children(void)
 
 static void on_signal(int sig)
 {
-    int saved = errno;
     if (atomic_load(&owner) != getpid())
         die_of(sig);
     for (size_t i = 0; i < PL_INTERRUPT_MAX_CHILDREN; i++) {
@@ -96,7 +95,6 @@ static void on_signal(int sig)
                 ;
         }
     }
-    errno = saved;
     die_of(sig);
 }
 
