@@ -167,10 +167,15 @@ int pl_pool_fork(pid_t *pid, int *fd, pl_diag *d)
 
 int pl_pool_wait(pid_t pid)
 {
+    /* Forgotten while still a zombie, so that the interrupt handler never signals its pid
+     * once reaped (and perhaps reused). */
+    siginfo_t info;
+    while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+        ;
+    pl_interrupt_untrack_child(pid);
     int ws = 0;
     while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
         ;
-    pl_interrupt_untrack_child(pid);
     return ws;
 }
 
