@@ -17,8 +17,10 @@
 # models' checks and lowerings, the cycle check, the analytic engine, metrics and
 # reports), stg (the Standard Task Graph reader and `plan --stg`) and results (a
 # sweep's results file as summary, --resume and merging read it, and --vary
-# arguments). Each starts from its seeds (the workloads, tests/fuzz/seeds/) and from
-# what earlier runs found interesting, kept in build-fuzz/corpus/<target>/. A crash, a
+# arguments) and protocol (what a sweep's workers and SimGrid children send their parent:
+# outcome texts, with a write-then-read round trip, and SimGrid reports). Each starts
+# from its seeds (the workloads, tests/fuzz/seeds/) and from what earlier runs found
+# interesting, kept in build-fuzz/corpus/<target>/. A crash, a
 # leak, a sanitizer report or an input that runs too long (10 s; 60 s for run, whose
 # seeds include whole workloads, slow under the sanitizers) stops the run: the input is
 # saved in build-fuzz/found/<target>/ and the script exits non-zero. Fix the bug, then
@@ -30,7 +32,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
 SECONDS_EACH=${SECONDS_EACH:-60}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scenario run stg results)
+[ ${#targets[@]} -gt 0 ] || targets=(scenario run stg results protocol)
 
 if ! command -v clang >/dev/null; then
   echo "fuzz: clang is needed (scripts/setup.sh --checks installs it)" >&2
@@ -63,7 +65,8 @@ for t in "${targets[@]}"; do
       opts=(-dict="$dict" -timeout=60) ;;
     stg) seeds=(tests/fuzz/seeds/stg) opts=() ;;
     results) seeds=(tests/data/sweep tests/fuzz/seeds/results) opts=() ;;
-    *) echo "fuzz: no target '$t' (scenario, run, stg or results)" >&2; exit 2 ;;
+    protocol) seeds=(tests/fuzz/seeds/protocol) opts=() ;;
+    *) echo "fuzz: no target '$t' (scenario, run, stg, results or protocol)" >&2; exit 2 ;;
   esac
   [ -d "tests/fuzz/found/$t" ] && seeds+=("tests/fuzz/found/$t")
   echo "fuzz: $t for ${SECONDS_EACH} s"

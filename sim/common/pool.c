@@ -18,6 +18,7 @@
  * when its own worker (and whatever it forked) has exited.
  */
 #include "sim/common/pool.h"
+#include "sim/common/interrupt.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -148,15 +149,34 @@ int pl_pool_fork(pid_t *pid, int *fd, pl_diag *d)
     if (pipe(p) != 0)
         return pl_diag_set(d, PL_EIO, "cannot create a pipe: %s", strerror(errno));
     fflush(NULL);
+    pid_t parent = getpid();
     *pid = fork();
     if (*pid < 0) {
         close(p[0]);
         close(p[1]);
         return pl_diag_set(d, PL_ECHILD, "cannot fork: %s", strerror(errno));
     }
+    if (*pid == 0)
+        pl_interrupt_forked(parent);
+    else
+        pl_interrupt_track_child(*pid); /* when the table is full, it dies with us anyway */
     close(*pid == 0 ? p[0] : p[1]);
     *fd = *pid == 0 ? p[1] : p[0];
     return 0;
+}
+
+int pl_pool_wait(pid_t pid)
+{
+    /* Forgotten while still a zombie, so that the interrupt handler never signals its pid
+     * once reaped (and perhaps reused). */
+    siginfo_t info;
+    while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+        ;
+    pl_interrupt_untrack_child(pid);
+    int ws = 0;
+    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+        ;
+    return ws;
 }
 
 /* Starts a worker in the empty slot s: a job pipe to it, a result pipe from it. */
@@ -228,9 +248,7 @@ static pl_pool_result reap(struct slot *s)
     close(s->fd);
     if (s->jobs >= 0)
         close(s->jobs);
-    int ws = 0;
-    while (waitpid(s->pid, &ws, 0) < 0 && errno == EINTR)
-        ;
+    int ws = pl_pool_wait(s->pid);
     pl_pool_result r = {.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1, .out = "", .len = 0};
     if (WIFSIGNALED(ws))
         r.signal = WTERMSIG(ws);

@@ -47,9 +47,15 @@ typedef int (*pl_pool_done)(void *ctx, size_t job, const pl_pool_result *res, pl
 int pl_pool_run(size_t n, int width, pl_pool_work work, pl_pool_done done, void *ctx, pl_diag *d);
 
 /* Creates a pipe and forks, standard streams flushed first. In the child *pid is 0 and *fd
- * the pipe's write end; in the parent *pid is the child's and *fd the read end. Fails, in
- * the parent and with no child, with PL_EIO (no pipe) or PL_ECHILD (no fork). */
+ * the pipe's write end; in the parent *pid is the child's and *fd the read end. The child
+ * is registered to end when the parent is interrupted, and dies when the parent dies
+ * (interrupt.h); reap it with pl_pool_wait. Fails, in the parent and with no child, with
+ * PL_EIO (no pipe) or PL_ECHILD (no fork). */
 int pl_pool_fork(pid_t *pid, int *fd, pl_diag *d);
+
+/* Waits for a child from pl_pool_fork to end (going on after EINTR) and forgets it;
+ * returns its wait status as waitpid gives it. */
+int pl_pool_wait(pid_t pid);
 
 /* Write or read all len bytes on a pipe, going on after EINTR and short transfers.
  * Return 0, or -1 on an error or (reading) an end of file first. */

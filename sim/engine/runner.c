@@ -12,7 +12,9 @@
  * without running atexit handlers. The parent reads everything before it reaps
  * the child, so a child never blocks on a full pipe. Invariant: each child
  * writes exactly one result, and the parent accepts a timeline only when the
- * header and all three arrays arrived whole.
+ * header is well-formed (its task count the graph's, its status an error code, its
+ * message ended within its array), all three arrays arrived whole, every release names
+ * an edge of the graph, and nothing followed.
  */
 #define _DEFAULT_SOURCE /* strsignal */
 #include "sim/engine/runner.h"
@@ -88,41 +90,70 @@ static int spawn(const pl_graph *g, struct child *kids, size_t *which, struct ch
     return 0;
 }
 
+int pl_runner_read_report(int fd, uint32_t ntasks, uint32_t nedges, pl_timeline *tl,
+                          pl_diag *child, pl_diag *d)
+{
+    struct header h;
+    if (pl_pool_read_all(fd, &h, sizeof h) != 0)
+        return pl_diag_set(d, PL_EPARSE, "the report ends within its header");
+    if (h.ntasks != ntasks)
+        return pl_diag_set(d, PL_EPARSE, "the report is for %u tasks, not %u", h.ntasks, ntasks);
+    if (h.rc > 0 || strcmp(pl_errname(h.rc), "UNKNOWN") == 0)
+        return pl_diag_set(d, PL_EPARSE, "the report's status %d is no error code", h.rc);
+    if (!memchr(h.msg, '\0', sizeof h.msg))
+        return pl_diag_set(d, PL_EPARSE, "the report's message has no end");
+    if (h.rc != PL_ENOMEM) {
+        size_t n = ntasks;
+        if (pl_pool_read_all(fd, tl->start, n * sizeof *tl->start) != 0 ||
+            pl_pool_read_all(fd, tl->end, n * sizeof *tl->end) != 0 ||
+            pl_pool_read_all(fd, tl->release, n * sizeof *tl->release) != 0)
+            return pl_diag_set(d, PL_EPARSE, "the report ends within its timeline");
+        for (size_t i = 0; i < n; i++)
+            if (tl->release[i] != PL_NO_EDGE && tl->release[i] >= nedges)
+                return pl_diag_set(d, PL_EPARSE, "task %zu of the report names edge %u of %u", i,
+                                   tl->release[i], nedges);
+    }
+    char more;
+    ssize_t extra;
+    while ((extra = read(fd, &more, 1)) < 0 && errno == EINTR)
+        ;
+    if (extra != 0)
+        return pl_diag_set(d, PL_EPARSE, "the report goes on after its timeline");
+    child->code = h.rc;
+    memcpy(child->msg, h.msg, sizeof child->msg);
+    return 0;
+}
+
 /* Reads the child's result into tl and reaps it. */
 static int collect(const pl_graph *g, struct child *c, pl_timeline *tl, pl_diag *d)
 {
-    struct header h;
-    int rc = 0;
-    bool whole = pl_pool_read_all(c->fd, &h, sizeof h) == 0 && h.ntasks == pl_graph_task_count(g);
-    if (whole && h.rc != PL_ENOMEM) {
-        size_t n = h.ntasks;
-        whole = pl_pool_read_all(c->fd, tl->start, n * sizeof *tl->start) == 0 &&
-                pl_pool_read_all(c->fd, tl->end, n * sizeof *tl->end) == 0 &&
-                pl_pool_read_all(c->fd, tl->release, n * sizeof *tl->release) == 0;
-    }
+    pl_diag child, why;
+    pl_diag_init(&child);
+    pl_diag_init(&why);
+    int bad = pl_runner_read_report(c->fd, pl_graph_task_count(g), pl_graph_edge_count(g), tl,
+                                    &child, &why);
     close(c->fd);
-    int ws = 0;
-    while (waitpid(c->pid, &ws, 0) < 0 && errno == EINTR)
-        ;
+    int ws = pl_pool_wait(c->pid);
     if (WIFSIGNALED(ws)) {
         char sig[32];
         return pl_diag_set(d, PL_ECHILD, "the simulation of the %s graph was killed by %s (%s)",
                            pl_graph_name(g), pl_pool_signal_name(WTERMSIG(ws), sig, sizeof sig),
                            strsignal(WTERMSIG(ws)));
     }
-    if (!whole)
+    int status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+    if (bad && status != 0)
         return pl_diag_set(d, PL_ECHILD,
                            "the simulation of the %s graph ended without a result (exit %d)",
-                           pl_graph_name(g), WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
+                           pl_graph_name(g), status);
+    if (bad)
+        return pl_diag_set(d, PL_ECHILD,
+                           "the simulation of the %s graph sent a malformed result: %s",
+                           pl_graph_name(g), why.msg);
     pl_timeline_seal(tl);
     tl->engine = PL_ENGINE_SIMGRID;
-    if (h.rc != 0) {
-        d->code = h.rc;
-        memcpy(d->msg, h.msg, sizeof d->msg);
-        d->msg[sizeof d->msg - 1] = '\0';
-        rc = h.rc;
-    }
-    return rc;
+    if (child.code != 0)
+        *d = child;
+    return child.code;
 }
 
 /* Tries the analytic engine on g; *exact says whether its timeline stands. When it does

@@ -28,4 +28,15 @@
 int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n, int jobs,
                        pl_engine_kind engine, pl_diag *d);
 
+/*
+ * Reads what a SimGrid child wrote on its pipe (fd, borrowed, read to its end) about a graph
+ * of ntasks tasks and nedges edges: the timeline into tl (initialised for ntasks tasks;
+ * each release must be PL_NO_EDGE or below nedges), and the child's
+ * status and message into *child (code 0 when it simulated). Returns 0, or PL_EPARSE with d
+ * saying how the report is malformed or cut short; then *child is unchanged and tl may
+ * hold part of a timeline, which is no result.
+ */
+int pl_runner_read_report(int fd, uint32_t ntasks, uint32_t nedges, pl_timeline *tl,
+                          pl_diag *child, pl_diag *d);
+
 #endif

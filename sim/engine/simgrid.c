@@ -49,6 +49,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/common/interrupt.h"
 #include "sim/graph/check.h"
 
 /* Host cores run at this many flops per second, so a task of w seconds is w * HOST_SPEED
@@ -296,6 +297,8 @@ static int write_platform(const pl_graph *g, char *path, size_t len, pl_diag *d)
     int fd = mkstemps(path, 4);
     if (fd < 0)
         return pl_diag_set(d, PL_EIO, "cannot create the platform file %s", path);
+    /* Removed if this process is interrupted before it removes the file itself. */
+    pl_interrupt_track_file(path);
     FILE *f = fdopen(fd, "w");
     if (!f) {
         close(fd);
@@ -412,10 +415,13 @@ int pl_simgrid_run(const pl_graph *g, pl_timeline *tl, pl_diag *d)
     char platform[4096];
     init_simgrid();
     int rc = write_platform(g, platform, sizeof platform, d);
-    if (rc != 0)
+    if (rc != 0) {
+        pl_interrupt_untrack_file(platform);
         return rc;
+    }
     simgrid_load_platform(platform);
     unlink(platform);
+    pl_interrupt_untrack_file(platform);
     struct engine e = {.g = g, .tl = tl, .nunits = pl_graph_unit_count(g)};
     rc = start_actors(&e, d);
     if (rc == 0) {

@@ -2,17 +2,20 @@
 /*
  * outcome.c — one scenario's figures, and their exact text form.
  *
- * The text form is one line per fact: "status WORD", "seed N", "figures" with the
- * five run figures, "unit UTIL BUBBLE NAME" per unit (the name last, so that it may
- * hold spaces), and "message TEXT" last. Reals are written with %a, which strtod
- * reads back to the same double. Invariant: a text is accepted only when it ends with
- * its message line, so a child that died half-way is never taken for a result.
+ * The text form is one line per fact, in this order: "status WORD", "seed N", "figures"
+ * with the five run figures, "unit UTIL BUBBLE LEN:NAME" per unit, and "message LEN:TEXT"
+ * last. A name or message is its length in bytes, a colon and the bytes themselves, so no
+ * name, whatever it holds (line breaks, "figures ..."), can be read as another item.
+ * Reals are written with %a, which strtod reads back to the same double. Invariant: a
+ * text is accepted only when every item is whole and in its place and the message line
+ * ends the text exactly, so a child that died half-way is never taken for a result.
  */
 #include "sim/study/outcome.h"
 #include "models/model.h"
 #include "sim/report/parts.h"
 #include "sim/study/session.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,97 +160,169 @@ int pl_outcome_job(const char *scenario, const char *const *sets, size_t nsets,
 
 /* ---- Text form ----------------------------------------------------------------- */
 
+/* Writes LEN:BYTES, the length first, so that no byte of a name or message is read as
+ * anything but part of it. */
+static void counted(FILE *out, const char *text)
+{
+    size_t n = strlen(text);
+    fprintf(out, "%zu:", n);
+    fwrite(text, 1, n, out);
+}
+
 int pl_outcome_write(const pl_outcome *o, FILE *out)
 {
     fprintf(out, "status %s\nseed %llu\nfigures %a %a %a %a %a\n",
             pl_outcome_status_word(o->status), o->seed, o->makespan, o->throughput, o->speedup,
             o->bound, o->efficiency);
-    for (size_t i = 0; i < o->nunits; i++)
-        fprintf(out, "unit %a %a %s\n", o->units[i].util, o->units[i].bubble, o->units[i].name);
-    /* One line: a message never holds a line break, but make sure. */
+    for (size_t i = 0; i < o->nunits; i++) {
+        fprintf(out, "unit %a %a ", o->units[i].util, o->units[i].bubble);
+        counted(out, o->units[i].name);
+        fputc('\n', out);
+    }
     fputs("message ", out);
-    for (const char *c = o->message; *c; c++)
-        fputc(*c == '\n' || *c == '\r' ? ' ' : *c, out);
+    counted(out, o->message);
     fputc('\n', out);
     return ferror(out) ? PL_EIO : 0;
 }
 
-static bool parse_status(const char *w, size_t len, pl_outcome_status *s)
+/* A cursor over the text; every read checks the bytes left, so the text needs no NUL. */
+struct text {
+    const char *p, *start, *stop;
+    pl_diag *d;
+};
+
+static int malformed(struct text *t, const char *what)
 {
-    for (size_t i = 0; i < sizeof status_words / sizeof status_words[0]; i++)
-        if (strlen(status_words[i]) == len && strncmp(w, status_words[i], len) == 0) {
-            *s = (pl_outcome_status)i;
-            return true;
-        }
-    return false;
+    return pl_diag_set(t->d, PL_EPARSE, "%s at byte %zu", what, (size_t)(t->p - t->start));
 }
 
-static bool parse_unit(pl_outcome *o, const char *line, int *rc)
+static bool literal(struct text *t, const char *lit)
 {
-    char *end;
-    double util = strtod(line, &end);
-    if (*end != ' ')
+    size_t n = strlen(lit);
+    if ((size_t)(t->stop - t->p) < n || memcmp(t->p, lit, n) != 0)
         return false;
-    double bubble = strtod(end + 1, &end);
-    if (*end != ' ')
-        return false;
-    *rc = add_unit(o, end + 1, util, bubble);
+    t->p += n;
     return true;
 }
 
-/* Parses one line (NUL-terminated, without its line break); false when malformed. */
-static bool parse_line(pl_outcome *o, const char *line, bool *last, int *rc)
+/* Copies the token up to the next space or line break (not taken) into buf. */
+static bool token(struct text *t, char *buf, size_t cap)
 {
-    if (strncmp(line, "status ", 7) == 0)
-        return parse_status(line + 7, strlen(line + 7), &o->status);
-    if (strncmp(line, "seed ", 5) == 0) {
-        o->seed = strtoull(line + 5, NULL, 10);
-        return true;
-    }
-    if (strncmp(line, "figures ", 8) == 0)
-        return sscanf(line + 8, "%la %la %la %la %la", &o->makespan, &o->throughput, &o->speedup,
-                      &o->bound, &o->efficiency) == 5;
-    if (strncmp(line, "unit ", 5) == 0)
-        return parse_unit(o, line + 5, rc);
-    if (strncmp(line, "message ", 8) == 0) {
-        size_t n = strlen(line + 8);
-        if (n >= sizeof o->message)
-            n = sizeof o->message - 1;
-        memcpy(o->message, line + 8, n);
-        o->message[n] = '\0';
-        *last = true;
-        return true;
-    }
-    return false;
+    size_t n = 0;
+    while (t->p + n < t->stop && t->p[n] != ' ' && t->p[n] != '\n')
+        n++;
+    if (n == 0 || n >= cap)
+        return false;
+    memcpy(buf, t->p, n);
+    buf[n] = '\0';
+    t->p += n;
+    return true;
 }
 
-static bool parse_text(pl_outcome *o, const char *text, size_t len, int *rc)
+static bool real(struct text *t, double *x)
 {
-    bool last = false;
-    const char *p = text, *stop = text + len;
-    while (p < stop && !last && *rc == 0) {
-        const char *nl = memchr(p, '\n', (size_t)(stop - p));
-        if (!nl)
+    char buf[64], *end;
+    if (!token(t, buf, sizeof buf))
+        return false;
+    *x = strtod(buf, &end);
+    return *end == '\0';
+}
+
+/* Reads n reals separated by single spaces into *x[0] .. *x[n-1]. */
+static bool reals(struct text *t, double *const *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((i > 0 && !literal(t, " ")) || !real(t, x[i]))
             return false;
-        char line[PL_DIAG_MAX + 64];
-        size_t n = (size_t)(nl - p);
-        if (n >= sizeof line)
-            return false;
-        memcpy(line, p, n);
-        line[n] = '\0';
-        if (!parse_line(o, line, &last, rc))
-            return false;
-        p = nl + 1;
+    return true;
+}
+
+/* Reads LEN:BYTES into a malloc'd string (*s); false when malformed or cut short. */
+static bool counted_text(struct text *t, char **s)
+{
+    size_t n = 0, digits = 0;
+    while (t->p < t->stop && *t->p >= '0' && *t->p <= '9' && digits < 9) {
+        n = 10 * n + (size_t)(*t->p++ - '0');
+        digits++;
     }
-    return last && p == stop;
+    if (digits == 0 || !literal(t, ":") || (size_t)(t->stop - t->p) < n || memchr(t->p, 0, n))
+        return false;
+    *s = malloc(n + 1);
+    if (*s) {
+        memcpy(*s, t->p, n);
+        (*s)[n] = '\0';
+    }
+    t->p += n;
+    return true;
+}
+
+static int read_head(struct text *t, pl_outcome *o)
+{
+    char buf[32];
+    if (!literal(t, "status ") || !token(t, buf, sizeof buf))
+        return malformed(t, "no status");
+    size_t i = 0, n = sizeof status_words / sizeof status_words[0];
+    while (i < n && strcmp(buf, status_words[i]) != 0)
+        i++;
+    if (i == n)
+        return malformed(t, "an unknown status");
+    o->status = (pl_outcome_status)i;
+    char *end;
+    if (!literal(t, "\nseed ") || !token(t, buf, sizeof buf) || buf[0] < '0' || buf[0] > '9')
+        return malformed(t, "no seed");
+    errno = 0;
+    o->seed = strtoull(buf, &end, 10);
+    if (*end != '\0' || errno != 0)
+        return malformed(t, "a seed that is not a 64-bit number");
+    double *const f[] = {&o->makespan, &o->throughput, &o->speedup, &o->bound, &o->efficiency};
+    if (!literal(t, "\nfigures ") || !reals(t, f, 5) || !literal(t, "\n"))
+        return malformed(t, "no five figures");
+    return 0;
+}
+
+int pl_outcome_read(const char *text, size_t len, pl_outcome *o, pl_diag *d)
+{
+    struct text t = {text, text, text + len, d};
+    int rc = read_head(&t, o);
+    while (rc == 0 && literal(&t, "unit ")) {
+        double util, bubble;
+        char *name = NULL;
+        if (!reals(&t, (double *const[]){&util, &bubble}, 2) || !literal(&t, " ") ||
+            !counted_text(&t, &name) || !literal(&t, "\n")) {
+            free(name);
+            return malformed(&t, "a malformed unit");
+        }
+        rc = name ? add_unit(o, name, util, bubble) : PL_ENOMEM;
+        free(name);
+        if (rc != 0)
+            return pl_diag_set(d, rc, "out of memory reading an outcome");
+    }
+    if (rc != 0)
+        return rc;
+    char *msg = NULL;
+    if (!literal(&t, "message ") || !counted_text(&t, &msg) || !literal(&t, "\n")) {
+        free(msg);
+        return malformed(&t, "no message");
+    }
+    if (!msg)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory reading an outcome");
+    size_t n = strlen(msg);
+    if (n >= sizeof o->message)
+        rc = malformed(&t, "a message too long");
+    else
+        memcpy(o->message, msg, n + 1);
+    free(msg);
+    if (rc == 0 && t.p != t.stop)
+        rc = malformed(&t, "more after the message");
+    return rc;
 }
 
 int pl_outcome_from_child(const pl_pool_result *res, const char *what, pl_outcome *o)
 {
-    int rc = 0;
-    if (res->status == 0 && parse_text(o, res->out, res->len, &rc))
-        return 0;
-    if (rc != 0)
+    pl_diag d;
+    pl_diag_init(&d);
+    int rc = res->status == 0 ? pl_outcome_read(res->out, res->len, o, &d) : PL_EPARSE;
+    if (rc == 0 || rc == PL_ENOMEM)
         return rc;
     unsigned long long seed = o->seed;
     pl_outcome_fini(o);
@@ -258,10 +333,14 @@ int pl_outcome_from_child(const pl_pool_result *res, const char *what, pl_outcom
         o->status = PL_OUTCOME_CRASHED;
         snprintf(o->message, sizeof o->message, "the process of %s was killed by %s", what,
                  pl_pool_signal_name(res->signal, sig, sizeof sig));
-    } else {
+    } else if (res->status != 0) {
         o->status = PL_OUTCOME_FAILED;
         snprintf(o->message, sizeof o->message,
                  "the process of %s ended without a whole result (exit %d)", what, res->status);
+    } else {
+        o->status = PL_OUTCOME_FAILED;
+        snprintf(o->message, sizeof o->message,
+                 "the process of %s ended without a whole result (exit 0): %.200s", what, d.msg);
     }
     return 0;
 }

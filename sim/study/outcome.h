@@ -6,7 +6,7 @@
  * run, why.
  *
  * An outcome is worked out in a child process (pool.h) and sent to the parent as
- * a few lines of text that keep every double exact, so that collecting results
+ * a few lines of text that keep every double exact and every name whole, so that collecting results
  * in any order, from any number of children, gives the same numbers.
  */
 #ifndef PL_OUTCOME_H
@@ -72,6 +72,11 @@ int pl_outcome_job(const char *scenario, const char *const *sets, size_t nsets,
 
 /* Writes o as text that pl_outcome_read reads back exactly. Returns 0 or PL_EIO. */
 int pl_outcome_write(const pl_outcome *o, FILE *out);
+
+/* Reads text from pl_outcome_write into o (initialised, with no units). Returns 0, PL_EPARSE
+ * when the text is malformed, cut short or followed by more (d names the byte; o may then
+ * hold part of it, which pl_outcome_fini frees), or PL_ENOMEM. */
+int pl_outcome_read(const char *text, size_t len, pl_outcome *o, pl_diag *d);
 
 /* Reads what a child wrote about its job: text from pl_outcome_write, or, when the child
  * died or wrote nothing whole, a CRASHED or FAILED outcome saying so (`what` names the
