@@ -82,6 +82,10 @@ static void on_signal(int sig)
     for (size_t i = 0; i < PL_INTERRUPT_MAX_FILES; i++)
         if (atomic_load(&file_used[i]))
             unlink(files[i]);
+    /* Then the directories, emptied of the files registered in them. */
+    for (size_t i = 0; i < PL_INTERRUPT_MAX_FILES; i++)
+        if (atomic_load(&file_used[i]))
+            rmdir(files[i]);
     /* Half a second for the children to die of SIGTERM (a child removes its own files),
      * then SIGKILL: the caller was promised they end within a second. */
     struct timespec tick = {0, 10 * 1000 * 1000};

@@ -31,7 +31,8 @@ int pl_interrupt_track_child(pid_t pid);
 /* Forgets a child (call it once the child is reaped); nothing when it is not registered. */
 void pl_interrupt_untrack_child(pid_t pid);
 
-/* Registers a file to remove when this process is interrupted; path is borrowed (copied
+/* Registers a file, or a directory that holds only registered files, to remove when
+ * this process is interrupted; path is borrowed (copied
  * here). Returns 0, PL_EUSAGE when the path is longer than PATH_MAX, or PL_ENOMEM when
  * PL_INTERRUPT_MAX_FILES are registered already. */
 int pl_interrupt_track_file(const char *path);

@@ -8,6 +8,7 @@
  */
 #define _DEFAULT_SOURCE /* mkstemp's friends, fsync, realpath, fchown */
 #include "sim/common/output.h"
+#include "sim/common/interrupt.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -28,8 +29,10 @@ struct target {
 
 static void target_fini(struct target *t)
 {
-    if (t->tmp)
+    if (t->tmp) {
         unlink(t->tmp);
+        pl_interrupt_untrack_file(t->tmp);
+    }
     free(t->final);
     free(t->tmp);
     free(t->shown);
@@ -168,6 +171,11 @@ static int open_temporary(struct target *t, const struct stat *old, int *fd, pl_
         t->tmp = NULL;
         return cannot(d, t->shown, err);
     }
+    int rc = pl_interrupt_track_file(t->tmp);
+    if (rc != 0) {
+        close(*fd);
+        return pl_diag_set(d, rc, "cannot write %s: too many files at once", t->shown);
+    }
     if (take_mode(*fd, old) != 0) {
         int err = errno;
         close(*fd);
@@ -263,6 +271,8 @@ static int target_commit(struct target *t, pl_diag *d)
 {
     if (t->tmp && rename(t->tmp, t->final) != 0)
         return cannot(d, t->shown, errno);
+    if (t->tmp)
+        pl_interrupt_untrack_file(t->tmp);
     free(t->tmp);
     t->tmp = NULL;
     return 0;
@@ -343,6 +353,9 @@ int pl_output_set_create(const char *dir, bool force, pl_output_set **out, pl_di
         else if (!mkdtemp(s->tmpdir) || chmod(s->tmpdir, 0777 & ~mask) != 0)
             rc = pl_diag_set(d, PL_EIO, "cannot create the output directory %s: %s", dir,
                              strerror(errno));
+        else if ((rc = pl_interrupt_track_file(s->tmpdir)) != 0)
+            rc = pl_diag_set(d, rc, "cannot create the output directory %s: too many files "
+                             "at once", dir);
     }
     if (rc != 0) {
         if (s->tmpdir)
@@ -383,6 +396,10 @@ int pl_output_set_file(pl_output_set *s, const char *name, pl_output_writer writ
      * rename publishes them all. */
     if (rc == 0 && s->tmpdir)
         rc = target_commit(&s->files[s->n], d);
+    if (rc == 0 && s->tmpdir && (rc = pl_interrupt_track_file(s->files[s->n].final)) != 0) {
+        unlink(s->files[s->n].final);
+        rc = pl_diag_set(d, rc, "cannot write %s: too many files at once", shown);
+    }
     if (rc == 0)
         s->n++;
     else if (path)
@@ -393,12 +410,21 @@ int pl_output_set_file(pl_output_set *s, const char *name, pl_output_writer writ
     return rc;
 }
 
+/* Forgets the temporary directory and the files in it, for an interrupt to leave. */
+static void untrack_tmpdir(const pl_output_set *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        pl_interrupt_untrack_file(s->files[i].final);
+    pl_interrupt_untrack_file(s->tmpdir);
+}
+
 int pl_output_set_commit(pl_output_set *s, pl_diag *d)
 {
     if (s->tmpdir) {
         if (rename(s->tmpdir, s->dir) != 0)
             return pl_diag_set(d, PL_EIO, "cannot create the output directory %s: %s", s->dir,
                                strerror(errno));
+        untrack_tmpdir(s);
         free(s->tmpdir);
         s->tmpdir = NULL;
         for (size_t i = 0; i < s->n; i++)
@@ -418,13 +444,14 @@ void pl_output_set_destroy(pl_output_set *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->n; i++) {
-        if (s->tmpdir)
+    if (s->tmpdir) {
+        for (size_t i = 0; i < s->n; i++)
             unlink(s->files[i].final);
-        target_fini(&s->files[i]);
-    }
-    if (s->tmpdir)
         rmdir(s->tmpdir);
+        untrack_tmpdir(s);
+    }
+    for (size_t i = 0; i < s->n; i++)
+        target_fini(&s->files[i]);
     free(s->tmpdir);
     free(s->files);
     free(s);
