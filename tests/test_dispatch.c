@@ -283,6 +283,37 @@ static void test_model_errors(void **state)
     expect_error("dispatch.threads.infer=1025", "expected at most 1024 threads, got 1025");
 }
 
+/* The tile kernels of all ops together are bounded before anything is drawn or lowered:
+ * tiles x steps of each kernel times the runs of its op, groups' repeats included. Here
+ * 4,000,000 x 1 x 3 = 12,000,000 tasks, then 3,000,000 x 2 x (2 x 3) = 36,000,000 more,
+ * 48,000,000 in all, above PL_TILE_MAX_TASKS = 25,000,000 (models/tile/program.h). Each
+ * kernel alone is within the bound; the landed code ran out of memory lowering them. */
+static void test_tile_task_budget(void **state)
+{
+    (void)state;
+    const char *sets[] = {
+        "dispatch.ops=[{repeat: 3, ops: [{infer: 1us, resize: 1us, launch: 1us, tile: {count: "
+        "4000000, buffers: [{name: t, memory: UB, size: 1 KiB}], steps: [{op: TLOAD, unit: "
+        "MTE2, time: 1us, writes: t}]}}, {repeat: 2, infer: 1us, resize: 1us, launch: 1us, "
+        "tile: {count: 3000000, buffers: [{name: t, memory: UB, size: 1 KiB}], steps: [{op: "
+        "TLOAD, unit: MTE2, time: 1us, writes: t}, {op: TSTORE, unit: MTE3, time: 1us, reads: "
+        "[t]}]}}]}]"};
+    pl_session *s = NULL;
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(
+        pl_session_open(pl_test_src("tests/data/tile/dispatch_with_tile.yaml"), sets, 1, &s, &d),
+        0);
+    assert_int_equal(pl_session_run(s, &d), PL_ECONFIG);
+    const char *want = ":1:256: key 'dispatch.ops[0].ops[1].tile': expected at most 25000000 tile "
+                       "tasks in all (each kernel's tiles x steps, each time its op runs), more "
+                       "than fit in memory; 3000000 tiles x 2 steps run 6 times bring the total "
+                       "to 48000000; lower `repeat` or the tiles";
+    if (!pl_test_contains(d.msg, want))
+        fail_msg("expected '%s' in: %s", want, d.msg);
+    pl_session_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_nested_groups),
         cmocka_unit_test(test_time_accounts_for_makespan),
         cmocka_unit_test(test_model_errors),
+        cmocka_unit_test(test_tile_task_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

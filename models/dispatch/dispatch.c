@@ -156,8 +156,9 @@ static void draw_op(struct loader *L, uint32_t tpl)
     L->w->template_of[L->next_op++] = tpl;
 }
 
-/* Makes the template of an op entry. A tile kernel is read (and its random durations
- * drawn) once per template: every repetition of the op runs the same kernel. */
+/* Makes the template of an op entry. A tile kernel, read before (read_kernels), has its
+ * random durations drawn once per template: every repetition of the op runs the same
+ * kernel. */
 static int add_template(struct loader *L, const pl_node *entry, size_t index, uint32_t *out)
 {
     uint32_t id = L->next_template++;
@@ -174,7 +175,7 @@ static int add_template(struct loader *L, const pl_node *entry, size_t index, ui
     *out = id;
     if (!tile)
         return 0;
-    int rc = pl_tile_program_load(L->cfg, tile, L->rng, &t->tile, L->d);
+    int rc = pl_tile_program_draw(t->tile, L->rng, L->d);
     if (rc == 0)
         L->w->random = L->w->random || t->tile->random;
     return rc;
@@ -204,6 +205,48 @@ static int expand_list(struct loader *L, const pl_node *list)
         for (long long r = 1; r < rep; r++)
             for (uint64_t k = 0; k < len; k++)
                 draw_op(L, L->w->template_of[first_op + k]);
+    }
+    return 0;
+}
+
+/* a x b, or UINT64_MAX when that does not fit. */
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+    return b != 0 && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+/* Reads the tile kernel of every op of a list that has one, into its template (in the
+ * order expand_list makes them), without drawing anything, and adds to *tasks each
+ * kernel's tasks times the runs of its op (`runs` is how often the list runs), refusing
+ * more than PL_TILE_MAX_TASKS in all before a task or a duration is allocated. */
+static int read_kernels(struct loader *L, const pl_node *list, uint64_t runs, uint64_t *tasks)
+{
+    for (size_t i = 0; i < pl_node_len(list); i++) {
+        const pl_node *entry = pl_node_at(list, i), *tile = pl_node_get(entry, "tile");
+        uint64_t entry_runs = mul_sat(runs, (uint64_t)pl_node_int(pl_node_get(entry, "repeat")));
+        if (is_group(entry)) {
+            int rc = read_kernels(L, pl_node_get(entry, "ops"), entry_runs, tasks);
+            if (rc != 0)
+                return rc;
+            continue;
+        }
+        pl_tile_program **p = &L->w->templates[L->next_template++].tile;
+        if (!tile)
+            continue;
+        int rc = pl_tile_program_read(L->cfg, tile, p, L->d);
+        if (rc != 0)
+            return rc;
+        uint64_t each = pl_tile_program_tasks(*p), add = mul_sat(each, entry_runs);
+        *tasks = add > UINT64_MAX - *tasks ? UINT64_MAX : *tasks + add;
+        if (*tasks > PL_TILE_MAX_TASKS)
+            return pl_diag_at(L->d, PL_ECONFIG, pl_node_loc(tile), pl_node_path(tile),
+                              "expected at most %llu tile tasks in all (each kernel's tiles x "
+                              "steps, each time its op runs), more than fit in memory; "
+                              "%llu tiles x %u steps run %llu times bring the total to %llu; "
+                              "lower `repeat` or the tiles",
+                              (unsigned long long)PL_TILE_MAX_TASKS,
+                              (unsigned long long)(*p)->tiles, (*p)->nsteps,
+                              (unsigned long long)entry_runs, (unsigned long long)*tasks);
     }
     return 0;
 }
@@ -253,14 +296,25 @@ int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_d
     w->ntemplates = ntemplates;
     w->nops = nops;
     w->templates = calloc(ntemplates, sizeof *w->templates);
+    if (!w->templates) {
+        pl_dispatch_destroy(w);
+        return pl_diag_set(d, PL_ENOMEM, "out of memory for %u ops", ntemplates);
+    }
+    struct loader L = {cfg, d, w, rng, 0, 0};
+    uint64_t tile_tasks = 0;
+    rc = read_kernels(&L, ops, 1, &tile_tasks);
+    if (rc != 0) {
+        pl_dispatch_destroy(w);
+        return rc;
+    }
     w->template_of = malloc(nops * sizeof *w->template_of);
     w->cost = malloc(nops * PL_DISPATCH_STEP_COUNT * sizeof *w->cost);
-    if (!w->templates || !w->template_of || !w->cost) {
+    if (!w->template_of || !w->cost) {
         pl_dispatch_destroy(w);
         return pl_diag_set(d, PL_ENOMEM, "out of memory for %llu ops",
                            (unsigned long long)nops);
     }
-    struct loader L = {cfg, d, w, rng, 0, 0};
+    L.next_template = 0;
     rc = expand_list(&L, ops);
     if (rc != 0) {
         pl_dispatch_destroy(w);

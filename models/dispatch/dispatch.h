@@ -52,7 +52,8 @@ typedef struct pl_dispatch pl_dispatch;
 /* Reads the `dispatch` section of a loaded scenario, expanding repeats in program order
  * and drawing each op's durations (infer, resize, launch, kernel, op after op) from rng.
  * Fails with PL_ECONFIG (an op with missing costs, a group with costs, too many ops or
- * threads),
+ * threads, a tile kernel the tile model refuses, more than PL_TILE_MAX_TASKS tile tasks in
+ * all: each kernel's tiles x steps times the runs of its op, checked before any is drawn),
  * PL_ENOMEM. The caller frees *out with pl_dispatch_destroy. */
 int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_diag *d);
 void pl_dispatch_destroy(pl_dispatch *w);

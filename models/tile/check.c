@@ -148,7 +148,7 @@ static int check_split(const pl_config *cfg, const pl_node *sec, pl_tile_program
                           "%llu tiles do not make whole groups of %u (the largest `every` or "
                           "`span`)",
                           (unsigned long long)p->tiles, p->group);
-    if (p->tiles * p->nsteps > PL_TILE_MAX_TASKS)
+    if (pl_tile_program_tasks(p) > PL_TILE_MAX_TASKS)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(at), pl_node_path(at),
                           "%llu tiles of %u steps are more than %llu tasks, more than fit in "
                           "memory",

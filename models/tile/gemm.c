@@ -87,6 +87,14 @@ int pl_tile_gemm_generate(const pl_config *cfg, const pl_node *sec, pl_tile_prog
         rc = blocks(gemm, "k", "tile_k", &bk, d);
     if (rc != 0)
         return rc;
+    /* Each factor is below 2^31, so m x n fits in 64 bits, and so does its product with k
+     * once m x n is within the bound. */
+    uint64_t mn = (uint64_t)bm * (uint64_t)bn;
+    if (mn > PL_TILE_MAX_TASKS || mn * (uint64_t)bk > PL_TILE_MAX_TASKS)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(gemm), pl_node_path(gemm),
+                          "%lld x %lld x %lld tiles (m / tile_m, n / tile_n, k / tile_k) are more "
+                          "than %llu, more than fit in memory; raise the tile sizes",
+                          bm, bn, bk, (unsigned long long)PL_TILE_MAX_TASKS);
     double tm = (double)pl_node_int(pl_node_get(gemm, "tile_m"));
     double tn = (double)pl_node_int(pl_node_get(gemm, "tile_n"));
     double tk = (double)pl_node_int(pl_node_get(gemm, "tile_k"));
@@ -94,7 +102,7 @@ int pl_tile_gemm_generate(const pl_config *cfg, const pl_node *sec, pl_tile_prog
     double out = element_bytes(pl_node_str(pl_node_get(gemm, "out_dtype")));
     uint32_t depth = (uint32_t)pl_node_int(pl_node_get(sec, "depth")), kt = (uint32_t)bk;
     double a = tm * tk * in, b = tk * tn * in;
-    p->tiles = (uint64_t)bm * (uint64_t)bn * (uint64_t)bk;
+    p->tiles = mn * (uint64_t)bk;
     enum { A1, B1, A0, B0, C };
     rc = add_buffer(p, "a_l1", PL_MEM_L1, a, depth, 1);
     rc = rc ? rc : add_buffer(p, "b_l1", PL_MEM_L1, b, depth, 1);

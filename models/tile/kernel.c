@@ -275,7 +275,7 @@ static int read_kernel(const pl_config *cfg, const pl_node *sec, pl_tile_program
 
 /* ---- Durations --------------------------------------------------------------------- */
 
-static int draw_times(pl_tile_program *p, gsl_rng *rng, pl_diag *d)
+int pl_tile_program_draw(pl_tile_program *p, gsl_rng *rng, pl_diag *d)
 {
     for (uint32_t s = 0; s < p->nsteps; s++)
         if (p->steps[s].amount == PL_TILE_TIME && pl_dist_is_random(&p->steps[s].time))
@@ -295,8 +295,8 @@ static int draw_times(pl_tile_program *p, gsl_rng *rng, pl_diag *d)
     return 0;
 }
 
-int pl_tile_program_load(const pl_config *cfg, const pl_node *sec, gsl_rng *rng,
-                         pl_tile_program **out, pl_diag *d)
+int pl_tile_program_read(const pl_config *cfg, const pl_node *sec, pl_tile_program **out,
+                         pl_diag *d)
 {
     pl_tile_program *p = calloc(1, sizeof *p);
     if (!p)
@@ -306,8 +306,21 @@ int pl_tile_program_load(const pl_config *cfg, const pl_node *sec, gsl_rng *rng,
         rc = read_kernel(cfg, sec, p, d);
     if (rc == 0)
         rc = pl_tile_program_check(cfg, sec, p, d);
+    if (rc != 0) {
+        pl_tile_program_destroy(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+int pl_tile_program_load(const pl_config *cfg, const pl_node *sec, gsl_rng *rng,
+                         pl_tile_program **out, pl_diag *d)
+{
+    pl_tile_program *p = NULL;
+    int rc = pl_tile_program_read(cfg, sec, &p, d);
     if (rc == 0)
-        rc = draw_times(p, rng, d);
+        rc = pl_tile_program_draw(p, rng, d);
     if (rc != 0) {
         pl_tile_program_destroy(p);
         return rc;

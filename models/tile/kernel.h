@@ -24,4 +24,12 @@
 int pl_tile_program_load(const pl_config *cfg, const pl_node *sec, gsl_rng *rng,
                          pl_tile_program **out, pl_diag *d);
 
+/* pl_tile_program_load in two halves, for a caller that checks what the kernels cost
+ * before any of their durations is drawn (the dispatch model bounds the tasks of all its
+ * kernels together): read and check, with the same failures and ownership, then draw the
+ * random durations, which allocates tiles x steps of them and fails with PL_ENOMEM. */
+int pl_tile_program_read(const pl_config *cfg, const pl_node *sec, pl_tile_program **out,
+                         pl_diag *d);
+int pl_tile_program_draw(pl_tile_program *p, gsl_rng *rng, pl_diag *d);
+
 #endif

@@ -48,6 +48,11 @@ bool pl_tile_step_feeds(const pl_tile_program *p, uint32_t e, uint32_t s)
     return pl_tile_step_overwrites(p, e, s);
 }
 
+uint64_t pl_tile_program_tasks(const pl_tile_program *p)
+{
+    return p->tiles * p->nsteps;
+}
+
 bool pl_tile_step_runs(const pl_tile_program *p, uint32_t s, uint64_t i)
 {
     return (i + 1) % p->steps[s].every == 0;

@@ -85,6 +85,10 @@ typedef struct pl_tile_program {
     double *time; /* tiles x nsteps drawn durations of PL_TILE_TIME steps, tile-major */
 } pl_tile_program;
 
+/* The most tasks the kernel lowers to: tiles x steps (a step run once per `every` tiles
+ * makes fewer), the figure PL_TILE_MAX_TASKS bounds. */
+uint64_t pl_tile_program_tasks(const pl_tile_program *p);
+
 /* The pipe named `name`, or -1 when the program has none. */
 int pl_tile_program_unit(const pl_tile_program *p, const char *name);
 

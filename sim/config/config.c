@@ -7,22 +7,47 @@
  * its tree is in the schema, typed, in range and parsed, and every absent key
  * with a default has a node. Nothing here prints or exits; every failure is
  * one diagnostic and every path frees what it built.
+ *
+ * Each load is bounded by its input: every included file is read and parsed once
+ * (a key that names it again gets a copy), a chain of files is cut at
+ * PL_CONFIG_MAX_CHAIN before the next one is read, and the copies together hold
+ * at most PL_CONFIG_MAX_INCLUDED bytes of files.
  */
 #define _DEFAULT_SOURCE /* realpath */
 #include "sim/config/config.h"
 
-#include "sim/config/keypath.h"
 #include "sim/config/node_edit.h"
+#include "sim/config/override.h"
+#include "sim/config/strmap.h"
 #include "sim/config/validate.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct pl_config {
     char *file;
     pl_node *root;
     const pl_key *schema;
+};
+
+/* A file read by this load, resolved: kept unchanged, and copied for every key that names
+ * it, so that each file is read and parsed once however many keys name it. */
+struct read_file {
+    struct read_file *next;
+    char *key;     /* its canonical name, the directory it was named from, its keys' table */
+    pl_node *tree; /* the mapping with its own includes resolved */
+    size_t bytes;  /* its size and that of the included files below it, each inclusion */
+    int height;    /* the files in the longest chain it starts, itself included */
+};
+
+/* What one pl_config_load has read. */
+struct load {
+    pl_strmap by_key; /* struct read_file by key */
+    struct read_file *files;
+    size_t included; /* bytes of the included files in the tree, each inclusion counted */
+    int deepest;     /* the longest chain of files reached so far */
 };
 
 /* The files being read, innermost first: a file that includes (or starts from) one of
@@ -31,6 +56,8 @@ struct chain {
     const char *path;
     char *real; /* NULL when the file cannot be found (reading it will say so) */
     const struct chain *up;
+    int depth; /* files in the chain: 1 for the scenario */
+    struct load *load;
 };
 
 static int nomem(pl_diag *d)
@@ -95,23 +122,135 @@ static int check_cycle(const struct chain *chain, const char *real, const pl_nod
 static int resolve(pl_node *map, const pl_key *table, const char *dir, const struct chain *chain,
                    pl_diag *d);
 
+/* Refuses a chain of files longer than PL_CONFIG_MAX_CHAIN: `link` is the file node n
+ * names, and `height` the files in the longest chain it starts (0: not known yet, as it
+ * has not been read). Checked before reading, so a chain of 50,000 files costs 64. */
+static int check_depth(const struct chain *link, int height, const pl_node *n, pl_diag *d)
+{
+    int length = link->depth + (height > 0 ? height - 1 : 0);
+    if (length <= PL_CONFIG_MAX_CHAIN)
+        return 0;
+    if (height == 0)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_key_loc(n), pl_node_path(n),
+                          "expected at most %d files in a chain, each starting from or "
+                          "including the next; '%s' would be file %d",
+                          PL_CONFIG_MAX_CHAIN, link->path, length);
+    return pl_diag_at(d, PL_ECONFIG, pl_node_key_loc(n), pl_node_path(n),
+                      "expected at most %d files in a chain, each starting from or including "
+                      "the next; '%s' starts a chain of %d, which makes %d here",
+                      PL_CONFIG_MAX_CHAIN, link->path, height, length);
+}
+
+/* Counts `bytes` more of included files, refusing more than PL_CONFIG_MAX_INCLUDED in
+ * all; checked before reading or copying them. */
+static int count_bytes(struct load *load, size_t bytes, const char *path, const pl_node *n,
+                       pl_diag *d)
+{
+    if (bytes > PL_CONFIG_MAX_INCLUDED - load->included)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_key_loc(n), pl_node_path(n),
+                          "expected at most %zu bytes (16 MiB) of included files in all, a "
+                          "file counting once for every key that names it; '%s' (%zu bytes) "
+                          "makes %zu",
+                          (size_t)PL_CONFIG_MAX_INCLUDED, path, bytes, load->included + bytes);
+    load->included += bytes;
+    return 0;
+}
+
+/* What a file is cached under: its canonical name, the canonical name of the directory
+ * its own file names are relative to (a link elsewhere names other files), and the table
+ * of its keys. NULL when out of memory or the file cannot be found. */
+static char *cache_key(const char *real, const char *sub_dir, const pl_key *table)
+{
+    char *real_dir = realpath(*sub_dir ? sub_dir : ".", NULL);
+    size_t len = strlen(real) + (real_dir ? strlen(real_dir) : 0) + 32;
+    char *key = real_dir ? malloc(len) : NULL;
+    if (key)
+        snprintf(key, len, "%s\n%s\n%p", real, real_dir, (const void *)table);
+    free(real_dir);
+    return key;
+}
+
+/* Gives the caller a copy of a file read before, once the chain and the byte budget
+ * allow it. */
+static int copy_read(const struct read_file *f, const struct chain *link, const pl_node *n,
+                     pl_node **out, pl_diag *d)
+{
+    struct load *load = link->load;
+    int rc = check_depth(link, f->height, n, d);
+    if (!rc)
+        rc = count_bytes(load, f->bytes, link->path, n, d);
+    if (rc)
+        return rc;
+    if (link->depth + f->height - 1 > load->deepest)
+        load->deepest = link->depth + f->height - 1;
+    *out = pl_node_copy(f->tree);
+    return *out ? 0 : nomem(d);
+}
+
+/* Reads the file `link` names (node n names it, relative to the directory sub_dir is)
+ * and resolves the includes in it, keeping it under key (taken) for the next keys that
+ * name it; *out is a copy. */
+static int read_new(const struct chain *link, const char *sub_dir, const pl_key *table, char *key,
+                    const pl_node *n, pl_node **out, pl_diag *d)
+{
+    struct load *load = link->load;
+    struct stat st;
+    size_t size = stat(link->path, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+    struct read_file *f = calloc(1, sizeof *f);
+    /* A file above the limit alone is refused by the parser, which says it is not one. */
+    int rc = !f                              ? nomem(d)
+             : size > PL_CONFIG_MAX_INCLUDED ? 0
+                                             : count_bytes(load, size, link->path, n, d);
+    if (!rc)
+        rc = pl_node_parse_include(link->path, pl_node_key_loc(n), pl_node_path(n), &f->tree, d);
+    size_t before = load->included;
+    int deepest = load->deepest;
+    load->deepest = link->depth;
+    if (!rc)
+        rc = resolve(f->tree, table, sub_dir, link, d);
+    if (f) {
+        f->key = key;
+        f->bytes = size + (load->included - before);
+        f->height = load->deepest - link->depth + 1;
+        f->next = load->files;
+        load->files = f;
+    } else {
+        free(key);
+    }
+    if (load->deepest < deepest)
+        load->deepest = deepest;
+    if (!rc && key && pl_strmap_put(&load->by_key, key, f) != 0)
+        rc = nomem(d);
+    if (!rc) {
+        *out = pl_node_copy(f->tree);
+        rc = *out ? 0 : nomem(d);
+    }
+    return rc;
+}
+
 /* Reads the mapping in the file named by node n (relative to dir), whose keys are
- * table's, and resolves the includes in it; *out is the result. */
+ * table's, and resolves the includes in it; *out is the result. A file read before by
+ * this load is copied, not read again. */
 static int read_included(const pl_node *n, const pl_key *table, const char *dir,
                          const struct chain *chain, pl_node **out, pl_diag *d)
 {
     char *path = join_path(dir, pl_node_text(n));
     char *sub_dir = path ? dir_of(path) : NULL;
-    struct chain link = {path, path ? realpath(path, NULL) : NULL, chain};
+    struct chain link = {path, path ? realpath(path, NULL) : NULL, chain, chain->depth + 1,
+                         chain->load};
     int rc = sub_dir ? check_cycle(chain, link.real, n, d) : nomem(d);
+    char *key = !rc && link.real ? cache_key(link.real, sub_dir, table) : NULL;
+    const struct read_file *f = key ? pl_strmap_get(&chain->load->by_key, key) : NULL;
     *out = NULL;
-    if (!rc)
-        rc = pl_node_parse_include(path, pl_node_key_loc(n), pl_node_path(n), out, d);
-    if (!rc)
-        rc = resolve(*out, table, sub_dir, &link, d);
-    if (rc) {
-        pl_node_destroy(*out);
-        *out = NULL;
+    if (!rc && f) {
+        free(key);
+        rc = copy_read(f, &link, n, out, d);
+    } else if (!rc) {
+        rc = check_depth(&link, 0, n, d);
+        if (rc)
+            free(key);
+        else
+            rc = read_new(&link, sub_dir, table, key, n, out, d);
     }
     free(link.real);
     free(path);
@@ -188,225 +327,31 @@ static int resolve(pl_node *map, const pl_key *table, const char *dir, const str
     return 0;
 }
 
-/* ---- --set ------------------------------------------------------------------- */
+/* ---- Loading ----------------------------------------------------------------- */
 
-/* One --set argument being applied. */
-struct set {
-    const char *arg;  /* "key.path=value", borrowed */
-    const char *file; /* "--set 'ARG'", owned by the tree */
-    pl_keypath kp;
-    pl_diag *d;
-};
-
-/* The 1-based column of byte `off` of the argument, counting characters. */
-static int column(const char *text, size_t off)
-{
-    int col = 1;
-    for (size_t i = 0; i < off; i++)
-        col += ((unsigned char)text[i] & 0xC0) != 0x80;
-    return col;
-}
-
-static pl_loc set_loc(const struct set *s, size_t off)
-{
-    pl_loc loc = {s->file, 1, column(s->arg, off)};
-    return loc;
-}
-
-/* The path named by parts [0, upto] of the argument, for messages: "dispatch.ops[5]". */
-static void path_upto(const struct set *s, size_t upto, char *out, size_t len)
-{
-    const pl_keypath_part *p = &s->kp.part[upto];
-    size_t end = p->offset + p->len + (p->bracket ? 1 : 0);
-    snprintf(out, len, "%.*s", (int)end, s->arg);
-}
-
-/* The name of a node for messages about the path through it. */
-static const char *shown(const pl_node *n)
-{
-    return *pl_node_path(n) ? pl_node_path(n) : "the top level";
-}
-
-/* Reports `msg` at part `part` of the argument, naming the path up to it. */
-static int set_error(const struct set *s, int code, size_t part, const char *msg)
-{
-    char path[1024];
-    path_upto(s, part, path, sizeof path);
-    pl_loc loc = set_loc(s, s->kp.part[part].offset);
-    return pl_diag_at(s->d, code, &loc, path, "%s", msg);
-}
-
-/* The i-th part applied to a sequence: an existing item. */
-static int item_of(const struct set *s, pl_node *seq, size_t i, pl_node **next)
-{
-    const pl_keypath_part *p = &s->kp.part[i];
-    char msg[1024];
-    if (p->index < 0) {
-        snprintf(msg, sizeof msg, "%s is a list; expected an item number, got '%.*s'", shown(seq),
-                 (int)p->len, p->name);
-        return set_error(s, PL_EUSAGE, i, msg);
-    }
-    if ((size_t)p->index >= pl_node_len(seq)) {
-        snprintf(msg, sizeof msg, "no such item; %s has %zu item(s), numbered from 0", shown(seq),
-                 pl_node_len(seq));
-        return set_error(s, PL_EUSAGE, i, msg);
-    }
-    *next = pl_node_at_mut(seq, (size_t)p->index);
-    return 0;
-}
-
-/* An item number applied to a mapping. */
-static int not_a_list(const struct set *s, const pl_node *map, size_t i)
-{
-    char msg[1024];
-    snprintf(msg, sizeof msg, "%s is a mapping, not a list; expected a key name", shown(map));
-    return set_error(s, PL_EUSAGE, i, msg);
-}
-
-/* The name of part i as a string; NULL when out of memory. */
-static char *part_name(const struct set *s, size_t i)
-{
-    const pl_keypath_part *p = &s->kp.part[i];
-    char *name = malloc(p->len + 1);
-    if (name) {
-        memcpy(name, p->name, p->len);
-        name[p->len] = '\0';
-    }
-    return name;
-}
-
-/* Creates map[name] as an empty mapping located at part i, for a path that goes on. */
-static int new_entry(const struct set *s, pl_node *map, const char *name, size_t i, pl_node **next)
-{
-    char msg[1024];
-    if (s->kp.part[i + 1].bracket) {
-        snprintf(msg, sizeof msg, "no such item; %s.%s is not set", shown(map), name);
-        return set_error(s, PL_EUSAGE, i + 1, msg);
-    }
-    pl_loc loc = set_loc(s, s->kp.part[i].offset);
-    pl_node *m = pl_node_new_map(&loc);
-    int rc = m ? pl_node_put(map, name, &loc, m, s->d) : nomem(s->d);
-    *next = rc ? NULL : pl_node_get_mut(map, name);
-    return rc;
-}
-
-/* The i-th part applied to a mapping that is not the last: the value under that name,
- * created as an empty mapping when absent (and the next part is a name, not an item). */
-static int entry_of(const struct set *s, pl_node *map, size_t i, pl_node **next)
-{
-    if (s->kp.part[i].bracket)
-        return not_a_list(s, map, i);
-    char *name = part_name(s, i);
-    if (!name)
-        return nomem(s->d);
-    *next = pl_node_get_mut(map, name);
-    int rc = *next ? 0 : new_entry(s, map, name, i, next);
-    free(name);
-    return rc;
-}
-
-/* A path that goes on through a value: a value has no keys. */
-static int through_value(const struct set *s, const pl_node *n, size_t i)
-{
-    char msg[1024];
-    snprintf(msg, sizeof msg, "%s holds a value ('%s'), not a mapping or a list", shown(n),
-             pl_node_text(n));
-    return set_error(s, PL_ECONFIG, i, msg);
-}
-
-/* Follows parts [0, n-1) of the path from the root. */
-static int walk(const struct set *s, pl_node *root, pl_node **parent)
-{
-    pl_node *n = root;
-    for (size_t i = 0; i + 1 < s->kp.n; i++) {
-        int rc;
-        pl_node_type t = pl_node_type_of(n);
-        if (t == PL_NODE_SCALAR)
-            return through_value(s, n, i);
-        rc = t == PL_NODE_SEQ ? item_of(s, n, i, &n) : entry_of(s, n, i, &n);
-        if (rc)
-            return rc;
-    }
-    *parent = n;
-    return 0;
-}
-
-/* Stores value (taken) under the last part of the path, below parent. */
-static int store(const struct set *s, pl_node *parent, pl_node *value)
-{
-    size_t last = s->kp.n - 1;
-    pl_node_type t = pl_node_type_of(parent);
-    pl_node *item;
-    int rc;
-    if (t == PL_NODE_SCALAR)
-        rc = through_value(s, parent, last);
-    else if (t == PL_NODE_SEQ)
-        rc = item_of(s, parent, last, &item);
-    else
-        rc = s->kp.part[last].bracket ? not_a_list(s, parent, last) : 0;
-    if (rc) {
-        pl_node_destroy(value);
-        return rc;
-    }
-    if (t == PL_NODE_SEQ)
-        return pl_node_replace(parent, (size_t)s->kp.part[last].index, value, s->d);
-    char *name = part_name(s, last);
-    if (!name) {
-        pl_node_destroy(value);
-        return nomem(s->d);
-    }
-    pl_loc loc = set_loc(s, s->kp.part[last].offset);
-    rc = pl_node_put(parent, name, &loc, value, s->d);
-    free(name);
-    return rc;
-}
-
-static int parse_set_path(struct set *s, size_t key_len)
-{
-    size_t bad;
-    char why[256];
-    if (pl_keypath_parse(s->arg, key_len, &s->kp, &bad, why, sizeof why) == 0)
-        return 0;
-    pl_loc loc = set_loc(s, bad);
-    return pl_diag_at(s->d, PL_EUSAGE, &loc, NULL, "%s in the key path '%.*s'", why, (int)key_len,
-                      s->arg);
-}
-
-/* Applies one "key.path=value" to the tree. Values are YAML, validated later with the
- * rest; a file named for an include is read relative to the working directory. */
+/* Applies one "key.path=value" to the tree, then reads the files it names: relative to
+ * the working directory. */
 static int apply_set(pl_config *c, const char *arg, const struct chain *chain, pl_diag *d)
 {
-    size_t len = strlen(arg) + 16;
-    char *origin = malloc(len);
-    if (!origin)
-        return nomem(d);
-    snprintf(origin, len, "--set '%s'", arg);
-    struct set s = {arg, pl_node_intern(c->root, origin), {0}, d};
-    const char *eq = strchr(arg, '=');
-    int rc = s.file ? 0 : nomem(d);
-    if (!rc && !eq) {
-        pl_loc loc = {s.file, 1, column(arg, strlen(arg))};
-        rc = pl_diag_at(d, PL_EUSAGE, &loc, arg,
-                        "expected KEY=VALUE (e.g. dispatch.threads.launch=2), got no '='");
-    }
-    if (!rc)
-        rc = parse_set_path(&s, (size_t)(eq - arg));
-    pl_node *value = NULL, *parent = NULL;
-    if (!rc)
-        rc = pl_node_parse_string(eq + 1, origin, column(arg, (size_t)(eq + 1 - arg)) - 1, &value,
-                                  d);
-    if (!rc)
-        rc = walk(&s, c->root, &parent);
-    if (!rc) {
-        rc = store(&s, parent, value);
-        value = NULL;
-    }
-    pl_node_destroy(value);
-    free(origin);
+    int rc = pl_override_apply(c->root, arg, d);
     return rc ? rc : resolve(c->root, c->schema, "", chain, d);
 }
 
-/* ---- Loading ----------------------------------------------------------------- */
+/* Frees what the load read, handing the file names its copies point to over to root
+ * (when there is one). */
+static void forget_files(struct load *load, pl_node *root)
+{
+    while (load->files) {
+        struct read_file *f = load->files;
+        load->files = f->next;
+        if (root && f->tree)
+            pl_node_move_names(root, f->tree);
+        pl_node_destroy(f->tree);
+        free(f->key);
+        free(f);
+    }
+    pl_strmap_fini(&load->by_key);
+}
 
 int pl_config_load(const char *path, const char *const *sets, size_t nsets, const pl_key *root,
                    pl_config **out, pl_diag *d)
@@ -420,14 +365,18 @@ int pl_config_load(const char *path, const char *const *sets, size_t nsets, cons
     }
     memcpy(c->file, path, strlen(path) + 1);
     c->schema = root;
-    struct chain top = {path, realpath(path, NULL), NULL};
-    int rc = pl_node_parse_file(path, true, &c->root, d);
+    struct load load = {.deepest = 1};
+    struct chain top = {path, realpath(path, NULL), NULL, 1, &load};
+    int rc = pl_strmap_init(&load.by_key, 16) == 0 ? 0 : nomem(d);
+    if (!rc)
+        rc = pl_node_parse_file(path, true, &c->root, d);
     if (!rc)
         rc = resolve(c->root, root, dir, &top, d);
     for (size_t i = 0; !rc && i < nsets; i++)
         rc = apply_set(c, sets[i], &top, d);
     if (!rc)
         rc = pl_validate(c->root, root, d);
+    forget_files(&load, c->root);
     free(top.real);
     free(dir);
     if (rc) {

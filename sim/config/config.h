@@ -19,6 +19,15 @@
 
 typedef struct pl_config pl_config;
 
+/* The most files a chain may hold, the scenario included, each starting from (`base`)
+ * or including the next: checked before the next file is read. */
+#define PL_CONFIG_MAX_CHAIN 64
+/* The most bytes of included files (machine, base and tile files) a scenario may hold,
+ * a file counting once for every key that names it, since each such key gets a copy of
+ * its tree: checked before a file is read or copied. A file is read and parsed once per
+ * load however many keys name it. */
+#define PL_CONFIG_MAX_INCLUDED (16u << 20)
+
 /*
  * Loads the scenario at `path`. `sets` are nsets strings "key.path=value" (borrowed);
  * value is YAML (a scalar or a flow mapping) parsed and validated exactly like the file.
@@ -27,7 +36,9 @@ typedef struct pl_config pl_config;
  *
  * Fails with PL_EIO (unreadable scenario or machine file), PL_EPARSE (malformed YAML),
  * PL_ECONFIG (unknown key, wrong type, missing unit, value out of range, missing required
- * key) or PL_EUSAGE (a --set without '=' or naming a list item that does not exist);
+ * key, files that name each other in a cycle, a chain of files longer than
+ * PL_CONFIG_MAX_CHAIN, included files above PL_CONFIG_MAX_INCLUDED) or PL_EUSAGE (a --set
+ * without '=' or naming a list item that does not exist);
  * the diagnostic gives file, line, column, key, what was expected and, for an unknown
  * key, the nearest valid one. For a --set, the file is "--set 'ARG'", the line 1 and
  * the column the offending character's position in ARG. On success the caller frees

@@ -53,6 +53,17 @@ int pl_node_replace(pl_node *n, size_t i, pl_node *value, pl_diag *d);
  * Fails with PL_ENOMEM. */
 int pl_node_merge_base(pl_node *map, size_t i, pl_node *base, pl_diag *d);
 
+/* A copy of the tree below src (borrowed) as it was written: shape, keys, texts and
+ * locations, without the values validation stored and without file names of its own:
+ * its locations point to the names src's tree owns, which must outlive the copy (hand
+ * them over with pl_node_move_names). The caller frees it with pl_node_destroy, or
+ * attaches it to a tree. NULL when out of memory. */
+pl_node *pl_node_copy(const pl_node *src);
+
+/* Moves the file names that the root `from` owns to the root of the tree of `to`, so that
+ * they live as long as that tree. */
+void pl_node_move_names(pl_node *to, pl_node *from);
+
 /* Removes and destroys the last entry of a mapping or sequence. */
 void pl_node_drop_last(pl_node *n);
 
