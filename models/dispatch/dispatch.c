@@ -28,6 +28,7 @@ struct op_template {
     const char *name; /* borrowed from the config */
     char fallback[32];
     pl_dist cost[PL_DISPATCH_STEP_COUNT];
+    const char *key[PL_DISPATCH_STEP_COUNT]; /* each cost's key path, borrowed, or NULL */
     bool sync;
     pl_tile_program *tile; /* the kernel as a tile program, or NULL */
 };
@@ -147,13 +148,18 @@ struct loader {
     uint64_t next_op;
 };
 
-static void draw_op(struct loader *L, uint32_t tpl)
+static int draw_op(struct loader *L, uint32_t tpl)
 {
     const struct op_template *t = &L->w->templates[tpl];
     double *cost = &L->w->cost[L->next_op * PL_DISPATCH_STEP_COUNT];
-    for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++)
-        cost[s] = pl_dist_draw(&t->cost[s], L->rng);
+    for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++) {
+        int rc = t->key[s] ? pl_dist_draw_checked(&t->cost[s], L->rng, t->key[s], &cost[s], L->d)
+                           : (cost[s] = 0, 0);
+        if (rc != 0)
+            return rc;
+    }
     L->w->template_of[L->next_op++] = tpl;
+    return 0;
 }
 
 /* Makes the template of an op entry. A tile kernel, read before (read_kernels), has its
@@ -170,6 +176,7 @@ static int add_template(struct loader *L, const pl_node *entry, size_t index, ui
     for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++) {
         const pl_node *cost = pl_node_get(entry, step_keys[s]);
         t->cost[s] = cost ? *pl_node_dist(cost) : pl_dist_fixed(0);
+        t->key[s] = cost ? pl_node_path(cost) : NULL;
         L->w->random = L->w->random || pl_dist_is_random(&t->cost[s]);
     }
     *out = id;
@@ -193,8 +200,10 @@ static int expand_list(struct loader *L, const pl_node *list)
             int rc = add_template(L, entry, i, &tpl);
             if (rc != 0)
                 return rc;
-            for (long long r = 0; r < rep; r++)
-                draw_op(L, tpl);
+            for (long long r = 0; r < rep && rc == 0; r++)
+                rc = draw_op(L, tpl);
+            if (rc != 0)
+                return rc;
             continue;
         }
         uint64_t first_op = L->next_op;
@@ -202,9 +211,11 @@ static int expand_list(struct loader *L, const pl_node *list)
         if (rc != 0)
             return rc;
         uint64_t len = L->next_op - first_op;
-        for (long long r = 1; r < rep; r++)
-            for (uint64_t k = 0; k < len; k++)
-                draw_op(L, L->w->template_of[first_op + k]);
+        for (long long r = 1; r < rep && rc == 0; r++)
+            for (uint64_t k = 0; k < len && rc == 0; k++)
+                rc = draw_op(L, L->w->template_of[first_op + k]);
+        if (rc != 0)
+            return rc;
     }
     return 0;
 }

@@ -184,6 +184,9 @@ static int read_amount(pl_tile_step *s, const pl_node *e, pl_diag *d)
         s->flops = pl_node_real(given);
     else
         s->time = *pl_node_dist(given);
+    if (s->amount == PL_TILE_TIME && pl_dist_is_random(&s->time) &&
+        !(s->time_key = strdup(pl_node_path(given))))
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
     return 0;
 }
 
@@ -286,13 +289,18 @@ int pl_tile_program_draw(pl_tile_program *p, gsl_rng *rng, pl_diag *d)
     if (!p->time)
         return pl_diag_set(d, PL_ENOMEM, "out of memory for %llu tiles",
                            (unsigned long long)p->tiles);
-    for (uint64_t k = 0; k < p->tiles; k++)
-        for (uint32_t s = 0; s < p->nsteps; s++) {
+    int rc = 0;
+    for (uint64_t k = 0; k < p->tiles && rc == 0; k++)
+        for (uint32_t s = 0; s < p->nsteps && rc == 0; s++) {
             const pl_tile_step *st = &p->steps[s];
-            p->time[k * p->nsteps + s] =
-                st->amount == PL_TILE_TIME ? pl_dist_draw(&st->time, rng) : 0;
+            double *t = &p->time[k * p->nsteps + s];
+            *t = 0;
+            if (st->amount == PL_TILE_TIME && st->time_key)
+                rc = pl_dist_draw_checked(&st->time, rng, st->time_key, t, d);
+            else if (st->amount == PL_TILE_TIME)
+                *t = pl_dist_draw(&st->time, rng);
         }
-    return 0;
+    return rc;
 }
 
 int pl_tile_program_read(const pl_config *cfg, const pl_node *sec, pl_tile_program **out,

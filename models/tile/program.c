@@ -81,8 +81,10 @@ void pl_tile_program_destroy(pl_tile_program *p)
         free(p->units[u].name);
     for (uint32_t b = 0; b < p->nbuffers; b++)
         free(p->buffers[b].name);
-    for (uint32_t s = 0; s < p->nsteps; s++)
+    for (uint32_t s = 0; s < p->nsteps; s++) {
         free(p->steps[s].op);
+        free(p->steps[s].time_key);
+    }
     free(p->time);
     free(p);
 }

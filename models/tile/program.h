@@ -61,6 +61,7 @@ typedef struct pl_tile_step {
     pl_tile_amount amount;
     double bytes, flops; /* when amount says so */
     pl_dist time;        /* PL_TILE_TIME */
+    char *time_key;      /* the key path of a random time, for messages; owned, or NULL */
     int writes;          /* buffer index, or -1 */
     uint32_t reads[PL_TILE_MAX_READS];
     uint32_t nreads;
