@@ -28,7 +28,7 @@
 #include <string.h>
 
 #define PLACEMENT_BUDGET 2000000.0 /* task placements the random attempts may cost in all */
-#define STEP_BUDGET      8000000   /* placements plus gaps looked at, for the same attempts */
+#define STEP_BUDGET      8000000   /* placements, gaps and edges looked at, the same attempts */
 #define MAX_ATTEMPTS     64
 #define PERTURB          0.15  /* random attempts scale b-levels by 1 + PERTURB * U[0, 1) */
 #define SEARCH_SEED      20021 /* any fixed value: the search must not depend on the run */
@@ -76,7 +76,7 @@ struct pass {
     uint32_t nheap;
     pl_gaps *units; /* each unit's free time */
     const struct rule *rule;
-    uint64_t steps; /* placements and gaps looked at so far: what a pass costs */
+    uint64_t steps; /* placements, gaps and edges looked at so far: what a pass costs */
 };
 
 /* ---- The unrolled graph ---------------------------------------------------------- */
@@ -297,6 +297,9 @@ static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
         if (rc)
             return rc;
         *makespan = fmax(*makespan, slots[t].end);
+        /* Walking the edges out of t is part of what the pass costs: a dense graph costs
+         * more per placement, and the random attempts' budget must count that too. */
+        p->steps += p->nsucc[t];
         FOR_SUCCS(p, t, {
             p->ready_at[succ] = fmax(p->ready_at[succ], slots[t].end);
             if (--p->waiting[succ] == 0)
@@ -401,7 +404,8 @@ static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot *scratc
         return PL_ENOMEM;
     gsl_rng_set(rng, SEARCH_SEED);
     /* Unless the count was asked for, the attempts also stop when they have cost
-     * STEP_BUDGET steps: a big loop whose units have many gaps costs more per placement. */
+     * STEP_BUDGET steps: a big loop whose units have many gaps, or a graph with many
+     * edges, costs more per placement. */
     int rc = 0;
     uint64_t from = p->steps;
     for (uint32_t k = 0; k < n && !rc && (o->attempts || p->steps - from < STEP_BUDGET); k++)
