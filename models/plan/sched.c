@@ -437,6 +437,48 @@ int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_pl
     return rc;
 }
 
+/* A task with what orders it: its planned start, then end, then rank (iteration, then the
+ * op's place in a topological order). */
+struct planned {
+    double start, end;
+    uint64_t rank;
+    uint32_t task;
+};
+
+static int by_planned(const void *a, const void *b)
+{
+    const struct planned *p = a, *q = b;
+    if (p->start != q->start)
+        return p->start < q->start ? -1 : 1;
+    if (p->end != q->end)
+        return p->end < q->end ? -1 : 1;
+    return (p->rank > q->rank) - (p->rank < q->rank);
+}
+
+int pl_plan_planned_order(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t *order)
+{
+    uint32_t nops = l->nops;
+    uint32_t *topo = malloc(((size_t)nops + 1) * sizeof *topo);
+    uint32_t *place = malloc(((size_t)nops + 1) * sizeof *place);
+    struct planned *p = malloc(((size_t)s->ntasks + 1) * sizeof *p);
+    int n = topo && place && p ? pl_plan_topo_order(l, topo) : PL_ENOMEM;
+    int rc = n < 0 ? n : (uint32_t)n == nops ? 0 : PL_EINVAL;
+    for (uint32_t k = 0; rc == 0 && k < nops; k++)
+        place[topo[k]] = k;
+    for (uint32_t t = 0; rc == 0 && t < s->ntasks; t++)
+        p[t] = (struct planned){s->tasks[t].start, s->tasks[t].end,
+                                (uint64_t)(t / nops) * nops + place[t % nops], t};
+    if (rc == 0) {
+        qsort(p, s->ntasks, sizeof *p, by_planned);
+        for (uint32_t k = 0; k < s->ntasks; k++)
+            order[k] = p[k].task;
+    }
+    free(topo);
+    free(place);
+    free(p);
+    return rc;
+}
+
 void pl_plan_schedule_fini(pl_plan_schedule *s)
 {
     free(s->tasks);
