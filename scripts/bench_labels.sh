@@ -38,8 +38,8 @@ seconds() {
 
 # ops N > file: a dispatch scenario of N ops with distinct names.
 ops() {
-  printf 'model: dispatch\nmachine: %s/configs/gpu_server.yaml\ndispatch:\n  mode: pipelined\n  ops:\n' \
-    "$PWD"
+  printf 'model: dispatch\nmachine: %s/configs/gpu_server.yaml\n' "$PWD"
+  printf 'dispatch:\n  mode: pipelined\n  ops:\n'
   awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
     printf "    - {name: op%d, infer: 1us, resize: 1us, launch: 1us, kernel: 1us}\n", i }'
 }
