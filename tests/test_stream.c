@@ -503,6 +503,32 @@ static void zero_latency(void **state)
     pl_session_destroy(s);
 }
 
+/* A sweep row of a run of 0 s leaves the throughput and speedup cells empty, as
+ * docs/sweeps.md leaves a figure that has no value (it wrote "nan"). The row: point 0, rep
+ * 0, 10 frames, seed 1, ok, makespan 0, throughput and speedup empty, bound 0, efficiency 1. */
+static void zero_latency_sweep(void **state)
+{
+    (void)state;
+    char *dir = pl_test_mkdtemp();
+    char csv[600];
+    snprintf(csv, sizeof csv, "%s/rows.csv", dir);
+    const char *args[] = {"sweep", pl_test_src("workloads/stream_teaching.yaml"),
+                          "--set", "stream.tasks[0].latency=0us",
+                          "--set", "stream.tasks[1].latency=0us",
+                          "--set", "stream.tasks[2].latency=0us",
+                          "--vary", "stream.frames=10", "-o", csv, NULL};
+    pl_test_run r = pl_test_exec(60, args);
+    assert_int_equal(r.status, 0);
+    pl_test_run_free(&r);
+    char *rows = pl_test_read_file(csv, NULL);
+    assert_non_null(rows);
+    assert_true(pl_test_contains(rows, "\n0,0,10,1,ok,0,,,0,1,"));
+    assert_false(pl_test_contains(rows, "nan"));
+    free(rows);
+    pl_test_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -520,6 +546,7 @@ int main(void)
         cmocka_unit_test(pinning),
         cmocka_unit_test(bad_input),
         cmocka_unit_test(zero_latency),
+        cmocka_unit_test(zero_latency_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
