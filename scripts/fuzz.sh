@@ -62,7 +62,7 @@ for t in "${targets[@]}"; do
     run)
       seeds=(tests/fuzz/seeds/scenario)
       [ -n "${SMALL_SEEDS:-}" ] || seeds+=(workloads tests/data/tile)
-      opts=(-dict="$dict" -timeout=60) ;;
+      opts=(-dict="$dict" -timeout=60 -max_len=262144) ;; # scenarios of thousands of ops
     stg) seeds=(tests/fuzz/seeds/stg) opts=() ;;
     results) seeds=(tests/data/sweep tests/fuzz/seeds/results) opts=() ;;
     protocol) seeds=(tests/fuzz/seeds/protocol) opts=() ;;
@@ -71,7 +71,7 @@ for t in "${targets[@]}"; do
   [ -d "tests/fuzz/found/$t" ] && seeds+=("tests/fuzz/found/$t")
   echo "fuzz: $t for ${SECONDS_EACH} s"
   if ! "$BUILD_DIR/tests/fuzz/fuzz_$t" "$corpus" "${seeds[@]}" -max_total_time="$SECONDS_EACH" \
-    -timeout=10 "${opts[@]}" -rss_limit_mb=2048 -max_len=16384 \
+    -timeout=10 -max_len=16384 "${opts[@]}" -rss_limit_mb=2048 \
     -artifact_prefix="$found/" -print_final_stats=1 >"$BUILD_DIR/fuzz_$t.log" 2>&1; then
     echo "fuzz: $t FOUND a problem; the input is in $found/ (log: $BUILD_DIR/fuzz_$t.log)" >&2
     tail -40 "$BUILD_DIR/fuzz_$t.log" >&2

@@ -136,6 +136,47 @@ static void teaching_loop_does_not_fit(void **state)
     pl_test_run_free(&r);
 }
 
+/* The teaching loop with every latency 0. It used to be "a deadlock cycle" (exit 1), the
+ * buffers of tasks that take no time sharing memory in an order no schedule has, while
+ * `plan` printed "bound -0 s". By hand: every task starts and ends at 0, so the makespan,
+ * the bound and every term of it are 0; the run and its baseline take 0 s, so throughput
+ * and speedup are n/a (docs/reports.md: not a finite number); each buffer's value is done
+ * with before the next iteration's is written, so one version of each (reused in place),
+ * but all four are in use at the same moment across the 16 iterations, so none shares
+ * addresses: 32 + 32 + 64 + 32 = 160 KiB. */
+static void zero_latency(void **state)
+{
+    (void)state;
+    static const char *const zero[] = {"plan.ops[0].latency=0us", "plan.ops[1].latency=0us",
+                                       "plan.ops[2].latency=0us", "plan.ops[3].latency=0us",
+                                       "plan.ops[4].latency=0us"};
+    const char *args[16] = {"run", pl_test_src("workloads/plan_teaching.yaml")};
+    size_t n = 2;
+    for (size_t i = 0; i < 5; i++) {
+        args[n++] = "--set";
+        args[n++] = zero[i];
+    }
+    pl_test_run r = pl_test_exec(60, args);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    assert_true(pl_test_contains(r.out, "\nmakespan       0 s\n"
+                                        "throughput     n/a (the run takes no time)\n"
+                                        "baseline       serial, makespan 0 s\n"
+                                        "speedup        n/a (the run takes no time)\n"
+                                        "bound          0 s, set by the critical path\n"));
+    pl_test_run_free(&r);
+    args[0] = "plan";
+    r = pl_test_exec(60, args);
+    assert_int_equal(r.status, 0);
+    assert_true(pl_test_contains(r.out,
+                                 "planned makespan   0 s; bound 0 s = max(critical path 0 s, "
+                                 "class dma's work 0 s with its lead-in and tail)"));
+    assert_true(pl_test_contains(r.out, "memory             buffers take 160 KiB with reuse"));
+    assert_true(pl_test_contains(r.out, "buffer A           1 version (reused in place)"));
+    assert_false(pl_test_contains(r.out, "-0"));
+    pl_test_run_free(&r);
+}
+
 /* ---- Hand-checked loops ------------------------------------------------------------- */
 
 /* Three loads of 3 us on two DMA units and a 2 us compute: ResMII = 9 / 2 = 4.5 us, set by
@@ -218,8 +259,9 @@ static void accumulator(void **state)
 
 /* A random loop with fixed latencies: 2 to 6 ops over up to three classes, buffers between
  * consecutive ops, an accumulator now and then, a loop-carried `after`, a memory limit
- * that sometimes binds. */
-static void random_loop(gsl_rng *rng, char *yaml, size_t len)
+ * that sometimes binds. Each op takes no time with probability `zero` (drawn only when it
+ * is not 0, so that the loops of zero 0 stay the same). */
+static void random_loop(gsl_rng *rng, double zero, char *yaml, size_t len)
 {
     static const char *classes[] = {"dma", "tensor", "vector"};
     int nops = 2 + (int)gsl_rng_uniform_int(rng, 5), iters = 4 + (int)gsl_rng_uniform_int(rng, 20);
@@ -237,9 +279,13 @@ static void random_loop(gsl_rng *rng, char *yaml, size_t len)
                               8 + (int)gsl_rng_uniform_int(rng, 24));
     n += (size_t)snprintf(yaml + n, len - n, "  ops:\n");
     for (int o = 0; o < nops; o++) {
-        n += (size_t)snprintf(
-            yaml + n, len - n, "    - {name: op%d, unit: %s, latency: %dns, writes: [b%d]", o,
-            classes[gsl_rng_uniform_int(rng, 3)], 100 * (1 + (int)gsl_rng_uniform_int(rng, 30)), o);
+        const char *cls = classes[gsl_rng_uniform_int(rng, 3)];
+        int ns = 100 * (1 + (int)gsl_rng_uniform_int(rng, 30));
+        if (zero > 0 && gsl_rng_uniform(rng) < zero)
+            ns = 0;
+        n += (size_t)snprintf(yaml + n, len - n,
+                              "    - {name: op%d, unit: %s, latency: %dns, writes: [b%d]", o, cls,
+                              ns, o);
         if (o > 0)
             n += (size_t)snprintf(yaml + n, len - n, ", reads: [b%d%s]", o - 1,
                                   gsl_rng_uniform(rng) < 0.2 ? ", b0" : "");
@@ -252,19 +298,17 @@ static void random_loop(gsl_rng *rng, char *yaml, size_t len)
 }
 
 /* The simulation of a plan with fixed latencies ends exactly when the planner said, on
- * 40 random loops (seed printed). Loops whose buffers cannot fit their memory are
- * skipped, and counted. */
-static void simulated_equals_planned(void **state)
+ * 40 random loops from `seed` (printed), whose ops take no time with probability `zero`.
+ * Loops whose buffers cannot fit their memory are skipped, and counted. */
+static void simulate_random_loops(unsigned long seed, double zero)
 {
-    (void)state;
-    unsigned long seed = 20261121;
-    print_message("seed %lu\n", seed);
+    print_message("seed %lu, ops of no time with probability %g\n", seed, zero);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, seed);
     int ran = 0, too_big = 0;
     for (int k = 0; k < 40; k++) {
         char yaml[4096];
-        random_loop(rng, yaml, sizeof yaml);
+        random_loop(rng, zero, yaml, sizeof yaml);
         pl_diag d;
         pl_session *s = try_yaml(yaml, &d);
         if (!s) {
@@ -284,6 +328,22 @@ static void simulated_equals_planned(void **state)
     print_message("%d loops simulated as planned, %d did not fit their memory\n", ran, too_big);
     assert_true(ran >= 30);
     gsl_rng_free(rng);
+}
+
+static void simulated_equals_planned(void **state)
+{
+    (void)state;
+    simulate_random_loops(20261121, 0);
+}
+
+/* Ops that take no time meet other tasks at one moment: they are neither a cycle (which a
+ * zero-latency loop used to be reported as) nor out of their planned order. Half the ops,
+ * then every op. */
+static void zero_latency_loops(void **state)
+{
+    (void)state;
+    simulate_random_loops(20261205, 0.5);
+    simulate_random_loops(20261206, 1);
 }
 
 /* Random latencies: the plan uses the means (matmul 4 us: still 68 us planned), the
@@ -440,11 +500,13 @@ int main(void)
         cmocka_unit_test(recurrence),
         cmocka_unit_test(accumulator),
         cmocka_unit_test(simulated_equals_planned),
+        cmocka_unit_test(zero_latency_loops),
         cmocka_unit_test(random_latencies),
         cmocka_unit_test(plan_command),
         cmocka_unit_test(output_tables),
         cmocka_unit_test(stg_command),
         cmocka_unit_test(bad_input),
+        cmocka_unit_test(zero_latency),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

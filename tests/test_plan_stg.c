@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static char *scratch; /* a directory for the hand-written files */
 
@@ -238,25 +240,53 @@ static void test_bad_inputs(void **state)
     }
 }
 
-/* A missing file and a directory are PL_EIO, naming the path; no units is PL_ECONFIG. */
+/* Reads path, expecting PL_EIO and a message that starts with the path and says `what`. */
+static void refused(const char *path, const char *what)
+{
+    pl_plan_loop l;
+    pl_diag d;
+    pl_diag_init(&d);
+    int rc = pl_plan_stg_read(path, 2, &l, &d);
+    printf("%s\n", d.msg);
+    assert_int_equal(rc, PL_EIO);
+    assert_int_equal(pl_exit_status(rc), 2);
+    assert_int_equal(strncmp(d.msg, path, strlen(path)), 0);
+    if (!pl_test_contains(d.msg, what))
+        fail_msg("'%s' does not say '%s'", d.msg, what);
+    assert_null(l.ops);
+}
+
+/* A FIFO with no writer is refused at once: it used to block the reader for ever (an
+ * alarm fails the test after 10 s). A directory too. */
+static void test_not_regular(void **state)
+{
+    (void)state;
+    char fifo[4200];
+    snprintf(fifo, sizeof fifo, "%s/graph.fifo", scratch);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    alarm(10);
+    refused(fifo, ": not a regular file: an STG graph is read from a file");
+    alarm(0);
+    refused(scratch, ": not a regular file: an STG graph is read from a file");
+}
+
+/* A file of PL_PLAN_STG_MAX_BYTES + 1 bytes (sparse: it takes no room) is refused before
+ * it is read, with its size; one of PL_PLAN_STG_MAX_BYTES would be read. */
+static void test_too_large(void **state)
+{
+    (void)state;
+    const char *path = write_stg("large.stg", "# nothing but a comment\n");
+    assert_int_equal(truncate(path, (off_t)(128 << 20) + 1), 0); /* PL_PLAN_STG_MAX_BYTES + 1 */
+    refused(path, ": the file is 134217729 bytes, more than the 128 MiB an STG graph may take");
+}
+
+/* A missing file is PL_EIO, naming the path; no units is PL_ECONFIG. */
 static void test_unreadable(void **state)
 {
     (void)state;
     char missing[4200];
     snprintf(missing, sizeof missing, "%s/no-such.stg", scratch);
-    const char *paths[] = {missing, scratch};
-    for (size_t i = 0; i < 2; i++) {
-        pl_plan_loop l;
-        pl_diag d;
-        pl_diag_init(&d);
-        int rc = pl_plan_stg_read(paths[i], 2, &l, &d);
-        printf("%s\n", d.msg);
-        assert_int_equal(rc, PL_EIO);
-        assert_int_equal(pl_exit_status(rc), 2);
-        assert_true(pl_test_contains(d.msg, paths[i]));
-        assert_true(pl_test_contains(d.msg, "cannot read"));
-        assert_null(l.ops);
-    }
+    refused(missing, ": cannot read: No such file or directory");
     pl_plan_loop l;
     pl_diag d;
     pl_diag_init(&d);
@@ -273,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_small),       cmocka_unit_test(test_whitespace),
         cmocka_unit_test(test_empty_graph), cmocka_unit_test(test_forward_predecessor),
         cmocka_unit_test(test_bad_inputs),  cmocka_unit_test(test_unreadable),
+        cmocka_unit_test(test_not_regular), cmocka_unit_test(test_too_large),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

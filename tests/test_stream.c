@@ -467,6 +467,68 @@ static void partition_command(void **state)
     }
 }
 
+/* A chain whose tasks all take no time: the run and the baseline take 0 s, so the
+ * throughput and the speedups are undefined. docs/reports.md: a value that is not a finite
+ * number is null in JSON; the text says n/a. It used to print "0 frames/s", "1.00x",
+ * "inf frames/s" and "-nanx". */
+static void zero_latency(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 8}}\n"
+                               "stream:\n  frames: 10\n  tasks:\n"
+                               "    - {name: source, latency: 0us, stateful: true}\n"
+                               "    - {name: work, latency: 0us}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1, threads: 2}]\n";
+    pl_session *s = run_yaml(yaml, NULL, 0);
+    const pl_report *r = pl_session_report(s);
+    assert_true(makespan(s) == 0);
+    assert_true(isnan(r->run.m->throughput));
+    assert_true(isnan(r->speedup));
+    assert_true(pl_test_figure(r, "period")->value == 0);
+    assert_true(isnan(pl_test_figure(r, "speedup")->value));
+    char *text = pl_test_render(pl_report_text, r);
+    assert_true(pl_test_contains(text, "\nthroughput     n/a (the run takes no time)\n"));
+    assert_true(pl_test_contains(text, "\nspeedup        n/a (the run takes no time)\n"));
+    assert_true(pl_test_contains(text, "stage 1 (source), no stage\n"
+                                       "            takes time, so it bounds no throughput\n"));
+    assert_true(pl_test_contains(text, "  speedup   n/a: no stage takes time (the chain takes 0 s "
+                                       "per frame on one\n            thread)\n"));
+    assert_false(pl_test_contains(text, "nan") || pl_test_contains(text, "inf"));
+    free(text);
+    char *json = pl_test_render(pl_report_json, r);
+    assert_true(pl_test_contains(json, "\"throughput_per_s\": null"));
+    assert_true(pl_test_contains(json, "\"speedup\": null"));
+    assert_false(pl_test_contains(json, "nan") || pl_test_contains(json, "inf"));
+    free(json);
+    pl_session_destroy(s);
+}
+
+/* A sweep row of a run of 0 s leaves the throughput and speedup cells empty, as
+ * docs/sweeps.md leaves a figure that has no value (it wrote "nan"). The row: point 0, rep
+ * 0, 10 frames, seed 1, ok, makespan 0, throughput and speedup empty, bound 0, efficiency 1. */
+static void zero_latency_sweep(void **state)
+{
+    (void)state;
+    char *dir = pl_test_mkdtemp();
+    char csv[600];
+    snprintf(csv, sizeof csv, "%s/rows.csv", dir);
+    const char *args[] = {"sweep", pl_test_src("workloads/stream_teaching.yaml"),
+                          "--set", "stream.tasks[0].latency=0us",
+                          "--set", "stream.tasks[1].latency=0us",
+                          "--set", "stream.tasks[2].latency=0us",
+                          "--vary", "stream.frames=10", "-o", csv, NULL};
+    pl_test_run r = pl_test_exec(60, args);
+    assert_int_equal(r.status, 0);
+    pl_test_run_free(&r);
+    char *rows = pl_test_read_file(csv, NULL);
+    assert_non_null(rows);
+    assert_true(pl_test_contains(rows, "\n0,0,10,1,ok,0,,,0,1,"));
+    assert_false(pl_test_contains(rows, "nan"));
+    free(rows);
+    pl_test_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +545,8 @@ int main(void)
         cmocka_unit_test(core_types),
         cmocka_unit_test(pinning),
         cmocka_unit_test(bad_input),
+        cmocka_unit_test(zero_latency),
+        cmocka_unit_test(zero_latency_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

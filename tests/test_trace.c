@@ -275,13 +275,79 @@ static void test_escaping(void **state)
     release(&s);
 }
 
+/* The trace of one device unit running a task of `seconds` then one of 1 us, parsed back
+ * (integers too large for jansson's integers as reals). Each line of the trace is checked
+ * to be JSON too: a negative or broken number would not be. */
+static json_t *long_trace(double seconds)
+{
+    pl_graph *g = pl_graph_create("long");
+    uint32_t dev, unit, label, t;
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &dev), 0);
+    assert_int_equal(pl_graph_add_unit(g, "device.stream", dev, &unit), 0);
+    assert_int_equal(pl_graph_add_label(g, "op", &label), 0);
+    assert_int_equal(pl_graph_add_task(g, unit, seconds, label, 0, &t), 0);
+    assert_int_equal(pl_graph_add_task(g, unit, 1e-6, label, 1, &t), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    struct sim s;
+    simulate(&s, g);
+    char *text = pl_test_render(pl_trace_write, &s.r);
+    json_error_t err;
+    json_t *doc = json_loads(text, JSON_DECODE_INT_AS_REAL, &err);
+    if (!doc)
+        fail_msg("invalid JSON at line %d: %s", err.line, err.text);
+    assert_null(strstr(text, "-"));
+    free(text);
+    release(&s);
+    return doc;
+}
+
+/* A JSON number as a double, whether written as an integer or not. */
+static double number(json_t *event, const char *key)
+{
+    json_t *v = json_object_get(event, key);
+    if (!v)
+        v = json_object_get(json_object_get(event, "args"), key);
+    assert_true(json_is_number(v));
+    return json_number_value(v);
+}
+
+/* Times past int64 picoseconds (9.2e6 s) used to wrap around into negative and broken
+ * numbers ("work_us":-9223372036854.-775808). Expected: the task of `seconds` s is
+ * `seconds` x 1e6 us long, the second starts there and lasts 1 us, each as exact as a
+ * double holds it (within a relative 1e-15; 1e7 s = 1e13 us and 1e13 + 1 us are exact). */
+static void test_long_times(void **state)
+{
+    (void)state;
+    const double lengths[] = {1e7, 9.3e6, 1e12, 3.7e15, 1e300};
+    for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
+        double us = lengths[k] * 1e6, tol = lengths[k] == 1e7 ? 0 : us * 1e-15;
+        json_t *doc = long_trace(lengths[k]);
+        json_t *events = json_object_get(doc, "traceEvents");
+        int tasks = 0;
+        for (size_t i = 0; i < json_array_size(events); i++) {
+            json_t *e = json_array_get(events, i);
+            const char *cat = json_string_value(json_object_get(e, "cat"));
+            if (!cat || strcmp(cat, "task") != 0)
+                continue;
+            double item = number(e, "item");
+            pl_assert_near(number(e, "ts"), item ? us : 0, tol);
+            /* the second ends at the double nearest seconds + 1e-6, up to a 2^-52 part */
+            pl_assert_near(number(e, "dur"), item ? 1 : us, item ? us * 1e-15 : tol);
+            pl_assert_near(number(e, "work_us"), item ? 1 : us, item ? 0 : tol);
+            tasks++;
+        }
+        assert_int_equal(tasks, 2);
+        json_decref(doc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_json),         cmocka_unit_test(test_no_overlap),
         cmocka_unit_test(test_no_overlap_rounded), cmocka_unit_test(test_task_and_bubble_events),
         cmocka_unit_test(test_counters_in_order),  cmocka_unit_test(test_counter_values),
-        cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_escaping),           cmocka_unit_test(test_long_times),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

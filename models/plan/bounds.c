@@ -270,9 +270,12 @@ static int chains(const pl_plan_loop *l, const uint32_t *order, double *head, do
     return rc;
 }
 
+/* x rounded up to an integer, within a rounding error; 0 stays 0 (the ceiling of the
+ * small negative 0 - 1e-9 would be -0, which prints as "-0 s"). */
 static double round_up(double x)
 {
-    return ceil(x - 1e-9 * fmax(1, fabs(x)));
+    double r = ceil(x - 1e-9 * fmax(1, fabs(x)));
+    return r == 0 ? 0 : r;
 }
 
 static void resource_bounds(const pl_plan_loop *l, const double *head, const double *tail,

@@ -115,12 +115,24 @@ static const pl_plan_slot *slot(const struct work *w, uint32_t op, uint32_t iter
     return &w->s->tasks[task];
 }
 
-/* The latest end of the n ops of iteration iter, or -INFINITY when n is 0. */
-static double last_end(const struct work *w, const uint32_t *ops, uint32_t n, uint32_t iter)
+/* The start (or end) of op o in iteration iter, as a moment. */
+static struct moment moment_of(const struct work *w, uint32_t o, uint32_t iter, bool start)
 {
-    double end = -INFINITY;
+    const pl_plan_slot *s = slot(w, o, iter);
+    return (struct moment){start ? s->start : s->end, w->pos[(size_t)iter * w->l->nops + o]};
+}
+
+static struct moment latest(struct moment a, struct moment b)
+{
+    return moment_before(a, b) ? b : a;
+}
+
+/* The latest end of the n ops of iteration iter, or -INFINITY when n is 0. */
+static struct moment last_end(const struct work *w, const uint32_t *ops, uint32_t n, uint32_t iter)
+{
+    struct moment end = {-INFINITY, 0};
     for (uint32_t k = 0; k < n; k++)
-        end = fmax(end, slot(w, ops[k], iter)->end);
+        end = latest(end, moment_of(w, ops[k], iter, false));
     return end;
 }
 
@@ -136,47 +148,63 @@ static bool writes_buffer(const struct work *w, uint32_t o, uint32_t b)
 }
 
 /* When the loop-carried reads of b in iteration iter are done with the previous value:
- * the end of a plain read, the start of an in-place update; -INFINITY when none. */
-static double carried_end(const struct work *w, uint32_t b, uint32_t iter)
+ * the end of a plain read, the start of an in-place update; -INFINITY when none. An update
+ * is done with it as its start's time begins (position 0), before any task starting then,
+ * as a lifetime that ends at that time is. */
+static struct moment carried_end(const struct work *w, uint32_t b, uint32_t iter)
 {
     const struct roles *r = &w->roles[b];
     const uint32_t *carried = w->ops + r->at + r->nw;
-    double end = -INFINITY;
+    struct moment end = {-INFINITY, 0};
     for (uint32_t k = 0; k < r->nc; k++) {
-        const pl_plan_slot *s = slot(w, carried[k], iter);
-        end = fmax(end, writes_buffer(w, carried[k], b) ? s->start : s->end);
+        struct moment m = moment_of(w, carried[k], iter, writes_buffer(w, carried[k], b));
+        if (writes_buffer(w, carried[k], b))
+            m.pos = 0;
+        end = latest(end, m);
     }
     return end;
 }
 
-/* The instance (b, i): from its first writer's start to its last access's end, an
- * in-place update of iteration i + 1 counting at its start. */
-static pl_plan_instance written(const struct work *w, uint32_t b, uint32_t i)
+/* Instance k of buffer b, iteration iter, live from `from` to `to`. */
+static void put_instance(struct work *w, uint32_t k, uint32_t b, int32_t iter, struct moment from,
+                         struct moment to)
+{
+    w->out->inst[k] = (pl_plan_instance){b, iter, from.t, to.t, 0, 0};
+    w->from[k] = from;
+    w->to[k] = to;
+}
+
+/* The instance (b, i) into slot k: from its first writer's start to its last access's
+ * end, an in-place update of iteration i + 1 counting at its start. */
+static void written(struct work *w, uint32_t k, uint32_t b, uint32_t i)
 {
     const struct roles *r = &w->roles[b];
     const uint32_t *writers = w->ops + r->at, *carried = writers + r->nw, *same = carried + r->nc;
-    double start = INFINITY;
-    for (uint32_t k = 0; k < r->nw; k++)
-        start = fmin(start, slot(w, writers[k], i)->start);
-    double end = fmax(last_end(w, writers, r->nw, i), last_end(w, same, r->ns, i));
+    struct moment start = {INFINITY, UINT64_MAX};
+    for (uint32_t j = 0; j < r->nw; j++) {
+        struct moment m = moment_of(w, writers[j], i, true);
+        start = moment_before(m, start) ? m : start;
+    }
+    struct moment end = latest(last_end(w, writers, r->nw, i), last_end(w, same, r->ns, i));
     if (i + 1 < w->l->iterations)
-        end = fmax(end, carried_end(w, b, i + 1));
-    return (pl_plan_instance){b, (int32_t)i, start, end, 0, 0};
+        end = latest(end, carried_end(w, b, i + 1));
+    put_instance(w, k, b, (int32_t)i, start, end);
 }
 
 /* Writes buffer b's instances, iteration -1 first, from out->inst[w->first[b]]. */
 static void fill_buffer(struct work *w, uint32_t b)
 {
     const struct roles *r = &w->roles[b];
-    pl_plan_instance *k = w->out->inst + w->first[b];
+    const struct moment before = {0, 0}, after = {w->s->makespan, UINT64_MAX};
+    uint32_t k = w->first[b];
     if (r->nw == 0 && r->nc > 0)
-        *k++ = (pl_plan_instance){b, -1, 0, w->s->makespan, 0, 0};
+        put_instance(w, k++, b, -1, before, after);
     if (r->nw == 0)
         return;
     if (r->nc > 0)
-        *k++ = (pl_plan_instance){b, -1, 0, carried_end(w, b, 0), 0, 0};
+        put_instance(w, k++, b, -1, before, carried_end(w, b, 0));
     for (uint32_t i = 0; i < w->l->iterations; i++)
-        *k++ = written(w, b, i);
+        written(w, k++, b, i);
 }
 
 static int fill_instances(struct work *w)
@@ -200,9 +228,11 @@ static int fill_instances(struct work *w)
     m->inst = zalloc(n, sizeof *m->inst);
     m->versions = zalloc(l->nbuffers, sizeof *m->versions);
     w->order = zalloc(n, sizeof *w->order);
+    w->from = zalloc(n, sizeof *w->from);
+    w->to = zalloc(n, sizeof *w->to);
     w->busy.e = zalloc(most, sizeof *w->busy.e);
     w->idle.e = zalloc(most, sizeof *w->idle.e);
-    if (!m->inst || !m->versions || !w->order || !w->busy.e || !w->idle.e)
+    if (!m->inst || !m->versions || !w->order || !w->from || !w->to || !w->busy.e || !w->idle.e)
         return PL_ENOMEM;
     for (uint32_t b = 0; b < l->nbuffers; b++)
         fill_buffer(w, b);
@@ -219,8 +249,23 @@ static int cmp_reuse(const void *a, const void *b)
     return (x->from > y->from) - (x->from < y->from);
 }
 
+/* Each task's place in planned order, from 1. */
+static int find_positions(struct work *w)
+{
+    uint32_t n = w->s->ntasks, *order = zalloc(n, sizeof *order);
+    w->pos = zalloc(n, sizeof *w->pos);
+    int rc = order && w->pos ? pl_plan_planned_order(w->l, w->s, order) : PL_ENOMEM;
+    for (uint32_t k = 0; rc == 0 && k < n; k++)
+        w->pos[order[k]] = (uint64_t)k + 1;
+    free(order);
+    return rc;
+}
+
 static void work_free(struct work *w)
 {
+    free(w->pos);
+    free(w->from);
+    free(w->to);
     free(w->roles);
     free(w->ops);
     free(w->first);
@@ -237,6 +282,8 @@ int pl_plan_liveness(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_m
     memset(out, 0, sizeof *out);
     struct work w = {.l = l, .s = s, .out = out};
     int rc = find_roles(&w);
+    if (rc == 0)
+        rc = find_positions(&w);
     if (rc == 0)
         rc = fill_instances(&w);
     for (uint32_t b = 0; rc == 0 && b < l->nbuffers; b++)

@@ -9,7 +9,9 @@
  * with no writer before it reads the previous iteration's, see
  * pl_plan_loop_add_buffer_deps). Its lifetime runs from the start of its first
  * writer to the end of its last access, half open: an instance that ends at t
- * and one that starts at t may share memory. An op that reads the previous
+ * and one that starts at t may share memory, when its last access comes before the other's
+ * first writer in planned order (pl_plan_planned_order): which is always so unless both
+ * take no time, and then the order is what a unit runs them in. An op that reads the previous
  * iteration's value and writes the buffer (an accumulator) updates it in place:
  * the old value's lifetime ends as that op starts, when the new one begins. Two more kinds of
  * instance have iteration -1: a resident buffer (never written) lives over the whole schedule; the

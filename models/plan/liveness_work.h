@@ -16,10 +16,20 @@
 /* An index that names nothing: no writer, or no instance yet. */
 #define NONE UINT32_MAX
 
-/* What the sorts and the heaps hold: a key, ties broken by v. */
+/* What the sorts and the heaps hold: a key, ties broken by pos, then by v. */
 struct entry {
     double key;
+    uint64_t pos;
     uint32_t v;
+};
+
+/* A moment of the schedule: a time, and a place in planned order (pl_plan_planned_order:
+ * 1 + a task's index, 0 before every task, UINT64_MAX after) that orders the starts and
+ * ends of tasks at one time. Tasks that take time never meet at a moment, but those that
+ * take none do, and then it is the order that tells which lifetime ends first. */
+struct moment {
+    double t;
+    uint64_t pos;
 };
 
 /* A binary min-heap of entries. */
@@ -35,7 +45,10 @@ struct work {
     struct roles *roles; /* per buffer */
     uint32_t *ops;       /* what roles index */
     uint32_t *first;     /* per buffer: its first instance in out->inst */
-    struct entry *order; /* instances by buffer, then (start, index) */
+    uint64_t *pos;       /* per task: its place in planned order, from 1 */
+    struct moment *from; /* per instance: its first writer's start */
+    struct moment *to;   /* per instance: its last access's end (see liveness.c) */
+    struct entry *order; /* instances by buffer, then (from, index) */
     struct heap busy;    /* versions in use, by the end of their last instance */
     struct heap idle;    /* versions free, by number */
     uint32_t *pbase;     /* per buffer: its version 0's physical buffer */
@@ -48,6 +61,13 @@ struct work {
 static inline void *zalloc(size_t n, size_t size)
 {
     return calloc(n ? n : 1, size);
+}
+
+/* Whether moment a comes strictly before b. A lifetime that ends at a moment no later than
+ * another starts is over by then: lifetimes are half open. */
+static inline bool moment_before(struct moment a, struct moment b)
+{
+    return a.t < b.t || (a.t == b.t && a.pos < b.pos);
 }
 
 /* ---- The steps of placement.c, in the order pl_plan_liveness takes them ---- */

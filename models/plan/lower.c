@@ -2,9 +2,10 @@
 /*
  * lower.c — a plan as a task graph, and its baseline.
  *
- * Tasks are added in the planned order of their starts (then ends, then task id),
- * so that each unit runs them in that order and, with fixed latencies, every edge
- * points from a task added earlier: a task starts when its unit is free and its
+ * Tasks are added in planned order (their starts, then ends, then a topological rank:
+ * pl_plan_planned_order), so that each unit runs them in that order and, with fixed
+ * latencies, every edge points from a task added earlier, also between tasks that take
+ * no time: a task starts when its unit is free and its
  * edges have arrived, which in the plan is exactly its planned start, because the
  * list scheduler only ever places a task at the later of the two.
  */
@@ -41,37 +42,15 @@ static int add_units(struct lowering *lw)
     return rc;
 }
 
-/* A task with what orders it: its planned start, then end, then id. */
-struct planned {
-    double start, end;
-    uint32_t task;
-};
-
-static int by_start(const void *a, const void *b)
-{
-    const struct planned *p = a, *q = b;
-    if (p->start != q->start)
-        return p->start < q->start ? -1 : 1;
-    if (p->end != q->end)
-        return p->end < q->end ? -1 : 1;
-    return p->task < q->task ? -1 : p->task > q->task;
-}
-
-/* The planned tasks on their units, in planned order. */
+/* The planned tasks on their units, in planned order (pl_plan_planned_order). */
 static int add_planned_tasks(struct lowering *lw)
 {
     const pl_plan_loop *l = &lw->w->loop;
     uint32_t n = lw->plan->sched.ntasks;
-    struct planned *order = malloc(((size_t)n + 1) * sizeof *order);
-    if (!order)
-        return PL_ENOMEM;
-    for (uint32_t t = 0; t < n; t++)
-        order[t] =
-            (struct planned){lw->plan->sched.tasks[t].start, lw->plan->sched.tasks[t].end, t};
-    qsort(order, n, sizeof *order, by_start);
-    int rc = 0;
+    uint32_t *order = malloc(((size_t)n + 1) * sizeof *order);
+    int rc = order ? pl_plan_planned_order(l, &lw->plan->sched, order) : PL_ENOMEM;
     for (uint32_t k = 0; k < n && !rc; k++) {
-        uint32_t t = order[k].task;
+        uint32_t t = order[k];
         rc = pl_graph_add_task(lw->g, lw->unit_of[lw->plan->sched.tasks[t].unit], lw->w->draws[t],
                                lw->labels[t % l->nops], t / l->nops, &lw->task_of[t]);
     }

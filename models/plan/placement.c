@@ -6,8 +6,9 @@
  * footprint). The second half of pl_plan_liveness (liveness.c), on the lifetimes that
  * liveness.c found, through the working state in liveness_work.h.
  *
- * Invariant: two instances whose lifetimes overlap never share an address. Within a
- * buffer, instances are taken in order of (start, iteration) and each gets the lowest
+ * Invariant: two instances whose lifetimes overlap never share an address. Lifetimes are
+ * compared as moments (liveness_work.h): a time, and at one time the planned order. Within a
+ * buffer, instances are taken in order of (start moment, index) and each gets the lowest
  * version whose last instance has ended by its start (a heap of free versions and one of
  * busy versions by end); this greedy colouring of an interval graph uses exactly as many
  * versions as the most instances of the buffer live at once. (An empty instance [t, t)
@@ -21,7 +22,8 @@
  * The reuse list names, for every instance that takes memory another held, the instance it
  * must wait for: the previous instance of its physical buffer, and for the first instance
  * of a physical buffer the last instance of each earlier placed one whose addresses it
- * shares. It is sorted by (to, from).
+ * shares (or, when that one starts at the same time but after it ends, the other way
+ * round). It is sorted by (to, from).
  */
 #include "models/plan/liveness_work.h"
 #include "sim/common/error.h"
@@ -32,24 +34,29 @@
 
 /* One physical buffer: a version of a buffer. */
 struct phys {
-    double start, end; /* span: its first start, its last end */
+    struct moment start, end; /* span: its first start, its last end */
     double size, offset;
     uint32_t first, last; /* its instances with the earliest and the latest start */
 };
 
 /* ---- Sorting and heaps ---- */
 
+static bool entry_less(struct entry a, struct entry b)
+{
+    if (a.key != b.key)
+        return a.key < b.key;
+    return a.pos < b.pos || (a.pos == b.pos && a.v < b.v);
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
     const struct entry *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return (x->v > y->v) - (x->v < y->v);
+    return entry_less(*x, *y) ? -1 : entry_less(*y, *x);
 }
 
-static bool entry_less(struct entry a, struct entry b)
+static struct entry entry_at(struct moment m, uint32_t v)
 {
-    return a.key < b.key || (a.key == b.key && a.v < b.v);
+    return (struct entry){m.t, m.pos, v};
 }
 
 static void heap_push(struct heap *h, struct entry x)
@@ -85,24 +92,25 @@ static struct entry heap_pop(struct heap *h)
 
 /* ---- Versions ---- */
 
-/* Sorts buffer b's instances by (start, iteration) into w->order and gives each the lowest
- * version whose previous instance has ended by its start. */
+/* Sorts buffer b's instances by (start moment, index) into w->order and gives each the
+ * lowest version whose previous instance has ended by its start. */
 void pl_plan_colour_buffer(struct work *w, uint32_t b)
 {
     pl_plan_instance *inst = w->out->inst;
     uint32_t lo = w->first[b], hi = w->first[b + 1], used = 0;
     for (uint32_t k = lo; k < hi; k++)
-        w->order[k] = (struct entry){inst[k].start, k};
+        w->order[k] = entry_at(w->from[k], k);
     qsort(w->order + lo, hi - lo, sizeof *w->order, cmp_entry);
     w->busy.n = w->idle.n = 0;
     for (uint32_t j = lo; j < hi; j++) {
-        pl_plan_instance *k = &inst[w->order[j].v];
-        while (w->busy.n > 0 && w->busy.e[0].key <= k->start) {
+        uint32_t k = w->order[j].v;
+        while (w->busy.n > 0 &&
+               !moment_before(w->from[k], (struct moment){w->busy.e[0].key, w->busy.e[0].pos})) {
             uint32_t v = heap_pop(&w->busy).v;
-            heap_push(&w->idle, (struct entry){v, v});
+            heap_push(&w->idle, (struct entry){v, 0, v});
         }
-        k->version = w->idle.n > 0 ? heap_pop(&w->idle).v : used++;
-        heap_push(&w->busy, (struct entry){k->end, k->version});
+        inst[k].version = w->idle.n > 0 ? heap_pop(&w->idle).v : used++;
+        heap_push(&w->busy, entry_at(w->to[k], inst[k].version));
     }
     w->out->versions[b] = used;
 }
@@ -156,10 +164,10 @@ int pl_plan_find_phys(struct work *w)
         const pl_plan_instance *in = &m->inst[k];
         struct phys *p = &w->phys[phys_of(w, in)];
         if (p->first == NONE)
-            *p = (struct phys){in->start, in->end, l->buffers[in->buffer].size, 0, k, k};
+            *p = (struct phys){w->from[k], w->to[k], l->buffers[in->buffer].size, 0, k, k};
         else if (push_reuse(w, p->last, k))
             return PL_ENOMEM;
-        p->end = fmax(p->end, in->end);
+        p->end = moment_before(p->end, w->to[k]) ? w->to[k] : p->end;
         p->last = k;
     }
     return 0;
@@ -171,6 +179,12 @@ static bool overlap(double a0, double a1, double b0, double b1)
     return a0 < b1 && b0 < a1;
 }
 
+/* Whether the spans of two physical buffers overlap: neither ends by the other's start. */
+static bool spans_overlap(const struct phys *p, const struct phys *q)
+{
+    return moment_before(p->start, q->end) && moment_before(q->start, p->end);
+}
+
 /* The lowest offset for p that overlaps no physical buffer of byoff[0 .. n) (sorted by
  * offset) whose span overlaps p's. It is 0 or the end of one of them: each step moves x
  * past a buffer that every lower offset would overlap. */
@@ -180,7 +194,7 @@ static double lowest_fit(const struct work *w, const uint32_t *byoff, uint32_t n
     double x = 0;
     for (uint32_t i = 0; i < n; i++) {
         const struct phys *q = &w->phys[byoff[i]];
-        if (!overlap(p->start, p->end, q->start, q->end))
+        if (!spans_overlap(p, q))
             continue;
         if (q->offset >= x + p->size)
             break;
@@ -190,15 +204,18 @@ static double lowest_fit(const struct work *w, const uint32_t *byoff, uint32_t n
 }
 
 /* Records that p takes the addresses of each physical buffer in byoff[0 .. n) it overlaps:
- * p's first instance waits for that one's last. */
+ * p's first instance waits for that one's last. Placed earlier, that one started no later
+ * than p; when both start at one time, p may still be the one that ends first (a span of
+ * tasks that take no time), and then that one's first instance waits for p's last. */
 static int reuse_placed(struct work *w, const uint32_t *byoff, uint32_t n, const struct phys *p)
 {
     for (uint32_t i = 0; i < n; i++) {
         const struct phys *q = &w->phys[byoff[i]];
         if (!overlap(p->offset, p->offset + p->size, q->offset, q->offset + q->size))
             continue;
-        assert(!overlap(p->start, p->end, q->start, q->end));
-        if (push_reuse(w, q->last, p->first))
+        assert(!spans_overlap(p, q));
+        bool p_first = !moment_before(q->start, p->end);
+        if (push_reuse(w, p_first ? p->last : q->last, p_first ? q->first : p->first))
             return PL_ENOMEM;
     }
     return 0;
@@ -215,7 +232,7 @@ int pl_plan_place(struct work *w)
         return PL_ENOMEM;
     }
     for (uint32_t p = 0; p < w->nphys; p++)
-        byspan[p] = (struct entry){w->phys[p].start, p};
+        byspan[p] = (struct entry){w->phys[p].start.t, 0, p}; /* by time: see reuse_placed */
     qsort(byspan, w->nphys, sizeof *byspan, cmp_entry);
     int rc = 0;
     for (uint32_t n = 0; n < w->nphys && rc == 0; n++) {
@@ -252,8 +269,8 @@ int pl_plan_sweep_live(struct work *w)
     for (uint32_t k = 0; k < m->ninst; k++) {
         if (!(m->inst[k].start < m->inst[k].end))
             continue;
-        starts[n] = (struct entry){m->inst[k].start, k};
-        ends[n++] = (struct entry){m->inst[k].end, k};
+        starts[n] = (struct entry){m->inst[k].start, 0, k};
+        ends[n++] = (struct entry){m->inst[k].end, 0, k};
     }
     qsort(starts, n, sizeof *starts, cmp_entry);
     qsort(ends, n, sizeof *ends, cmp_entry);

@@ -28,7 +28,7 @@
 #include <string.h>
 
 #define PLACEMENT_BUDGET 2000000.0 /* task placements the random attempts may cost in all */
-#define STEP_BUDGET      8000000   /* placements plus gaps looked at, for the same attempts */
+#define STEP_BUDGET      8000000   /* placements, gaps and edges looked at, the same attempts */
 #define MAX_ATTEMPTS     64
 #define PERTURB          0.15  /* random attempts scale b-levels by 1 + PERTURB * U[0, 1) */
 #define SEARCH_SEED      20021 /* any fixed value: the search must not depend on the run */
@@ -76,7 +76,7 @@ struct pass {
     uint32_t nheap;
     pl_gaps *units; /* each unit's free time */
     const struct rule *rule;
-    uint64_t steps; /* placements and gaps looked at so far: what a pass costs */
+    uint64_t steps; /* placements, gaps and edges looked at so far: what a pass costs */
 };
 
 /* ---- The unrolled graph ---------------------------------------------------------- */
@@ -297,6 +297,9 @@ static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
         if (rc)
             return rc;
         *makespan = fmax(*makespan, slots[t].end);
+        /* Walking the edges out of t is part of what the pass costs: a dense graph costs
+         * more per placement, and the random attempts' budget must count that too. */
+        p->steps += p->nsucc[t];
         FOR_SUCCS(p, t, {
             p->ready_at[succ] = fmax(p->ready_at[succ], slots[t].end);
             if (--p->waiting[succ] == 0)
@@ -401,7 +404,8 @@ static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot *scratc
         return PL_ENOMEM;
     gsl_rng_set(rng, SEARCH_SEED);
     /* Unless the count was asked for, the attempts also stop when they have cost
-     * STEP_BUDGET steps: a big loop whose units have many gaps costs more per placement. */
+     * STEP_BUDGET steps: a big loop whose units have many gaps, or a graph with many
+     * edges, costs more per placement. */
     int rc = 0;
     uint64_t from = p->steps;
     for (uint32_t k = 0; k < n && !rc && (o->attempts || p->steps - from < STEP_BUDGET); k++)
@@ -430,6 +434,48 @@ int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_pl
     adjacency_fini(&a);
     if (rc)
         pl_plan_schedule_fini(out);
+    return rc;
+}
+
+/* A task with what orders it: its planned start, then end, then rank (iteration, then the
+ * op's place in a topological order). */
+struct planned {
+    double start, end;
+    uint64_t rank;
+    uint32_t task;
+};
+
+static int by_planned(const void *a, const void *b)
+{
+    const struct planned *p = a, *q = b;
+    if (p->start != q->start)
+        return p->start < q->start ? -1 : 1;
+    if (p->end != q->end)
+        return p->end < q->end ? -1 : 1;
+    return (p->rank > q->rank) - (p->rank < q->rank);
+}
+
+int pl_plan_planned_order(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t *order)
+{
+    uint32_t nops = l->nops;
+    uint32_t *topo = malloc(((size_t)nops + 1) * sizeof *topo);
+    uint32_t *place = malloc(((size_t)nops + 1) * sizeof *place);
+    struct planned *p = malloc(((size_t)s->ntasks + 1) * sizeof *p);
+    int n = topo && place && p ? pl_plan_topo_order(l, topo) : PL_ENOMEM;
+    int rc = n < 0 ? n : (uint32_t)n == nops ? 0 : PL_EINVAL;
+    for (uint32_t k = 0; rc == 0 && k < nops; k++)
+        place[topo[k]] = k;
+    for (uint32_t t = 0; rc == 0 && t < s->ntasks; t++)
+        p[t] = (struct planned){s->tasks[t].start, s->tasks[t].end,
+                                (uint64_t)(t / nops) * nops + place[t % nops], t};
+    if (rc == 0) {
+        qsort(p, s->ntasks, sizeof *p, by_planned);
+        for (uint32_t k = 0; k < s->ntasks; k++)
+            order[k] = p[k].task;
+    }
+    free(topo);
+    free(place);
+    free(p);
     return rc;
 }
 

@@ -60,4 +60,13 @@ typedef struct pl_plan_options {
 int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_plan_schedule *out);
 void pl_plan_schedule_fini(pl_plan_schedule *s);
 
+/* The tasks of schedule s of loop l (both borrowed) in planned order into order (room for
+ * s->ntasks): by start, then end, then iteration, then the op's place in a topological
+ * order of the distance-0 dependencies (pl_plan_topo_order). Tasks that take no time share
+ * their moment with others; this order still puts each after every task it depends on,
+ * so it is the order a unit runs its tasks in, and the order that tells which of two
+ * buffer lifetimes meeting at one moment ends first. Fails with PL_ENOMEM or when the
+ * dependencies have a cycle of distance 0 (PL_EINVAL). */
+int pl_plan_planned_order(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t *order);
+
 #endif

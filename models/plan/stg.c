@@ -17,6 +17,7 @@
 #include "models/plan/stg.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -24,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_TIME (UINT64_C(1) << 53) /* larger times are not exact as doubles */
 #define SHOWN    40                  /* the most characters of a bad field quoted back */
@@ -190,13 +193,13 @@ static int read_header(struct reader *r, struct graph *g)
 static int push_dep(const struct reader *r, struct graph *g, uint32_t src, uint32_t dst)
 {
     pl_plan_loop *l = &g->loop;
+    if (l->ndeps == PL_PLAN_STG_MAX_DEPS)
+        return parse_error_at(r, r->lineno, NULL,
+                              "more than %u dependencies in all, the most an STG graph may have",
+                              PL_PLAN_STG_MAX_DEPS);
     if (l->ndeps == g->depcap) {
-        if (g->depcap == UINT32_MAX)
-            return parse_error_at(r, r->lineno, NULL, "more than %" PRIu32 " dependencies",
-                                  UINT32_MAX);
-        uint32_t ncap = g->depcap < 32                ? 64
-                        : g->depcap <= UINT32_MAX / 2 ? 2 * g->depcap
-                                                      : UINT32_MAX;
+        uint32_t ncap = g->depcap < 32 ? 64 : 2 * g->depcap;
+        ncap = ncap < PL_PLAN_STG_MAX_DEPS ? ncap : PL_PLAN_STG_MAX_DEPS;
         pl_plan_dep *v = realloc(l->deps, (size_t)ncap * sizeof *v);
         if (!v)
             return nomem(r);
@@ -229,13 +232,17 @@ static int read_preds(const struct reader *r, struct graph *g, uint32_t k, uint6
 {
     char what[96];
     for (uint64_t i = 0; i < npred; i++) {
-        snprintf(what, sizeof what, "predecessor %" PRIu64 " of %" PRIu64 " of task %" PRIu32,
-                 i + 1, npred, k);
         const char *at = skip_blanks(*p);
         uint64_t src;
-        int rc = read_field(r, p, what, (uint64_t)g->n + 1, &src);
-        if (rc)
-            return rc;
+        /* A graph may have millions of predecessors: the field's name is written out only
+         * for the message, reading the field again (which fails the same way, as a failed
+         * read leaves *p where it was). */
+        int rc = read_field(r, p, "a predecessor", (uint64_t)g->n + 1, &src);
+        if (rc) {
+            snprintf(what, sizeof what, "predecessor %" PRIu64 " of %" PRIu64 " of task %" PRIu32,
+                     i + 1, npred, k);
+            return read_field(r, p, what, (uint64_t)g->n + 1, &src);
+        }
         if (src == k)
             return parse_error_at(r, r->lineno, at,
                                   "task %" PRIu32 " lists itself as a predecessor", k);
@@ -332,14 +339,41 @@ static int read_graph(struct reader *r, struct graph *g, uint32_t units)
     return rc ? rc : finish(r, g, units);
 }
 
+/* Opens path for reading when it is a regular file of at most PL_PLAN_STG_MAX_BYTES. It is
+ * opened without blocking, so that a FIFO with no writer is refused rather than waited
+ * for; a regular file never blocks anyway. */
+static int open_graph(const char *path, FILE **out, pl_diag *d)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return pl_diag_set(d, PL_EIO, "%s: cannot read: %s", path, strerror(errno));
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) != 0)
+        rc = pl_diag_set(d, PL_EIO, "%s: cannot read: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        rc = pl_diag_set(d, PL_EIO, "%s: not a regular file: an STG graph is read from a file",
+                         path);
+    else if ((uintmax_t)st.st_size > PL_PLAN_STG_MAX_BYTES)
+        rc = pl_diag_set(d, PL_EIO,
+                         "%s: the file is %jd bytes, more than the %u MiB an STG graph may take",
+                         path, (intmax_t)st.st_size, PL_PLAN_STG_MAX_BYTES >> 20);
+    if (rc == 0 && !(*out = fdopen(fd, "r")))
+        rc = pl_diag_set(d, PL_EIO, "%s: cannot read: %s", path, strerror(errno));
+    if (rc != 0)
+        close(fd);
+    return rc;
+}
+
 int pl_plan_stg_read(const char *path, uint32_t units, pl_plan_loop *out, pl_diag *d)
 {
     *out = (pl_plan_loop){0};
     if (units == 0)
         return pl_diag_set(d, PL_ECONFIG, "%s: the number of units must be at least 1", path);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return pl_diag_set(d, PL_EIO, "%s: cannot read: %s", path, strerror(errno));
+    FILE *f = NULL;
+    int orc = open_graph(path, &f, d);
+    if (orc != 0)
+        return orc;
     struct reader r = {f, path, NULL, 0, 0, d};
     struct graph g = {0};
     int rc = read_graph(&r, &g, units);

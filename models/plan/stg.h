@@ -28,18 +28,25 @@
 
 /* The most real tasks a file may announce; the published graphs have a few thousand. */
 #define PL_PLAN_STG_MAX_TASKS 1000000u
+/* The most dependencies in all (a complete graph of 5,600 tasks), and the largest file: a
+ * 3,000-task complete graph (4.5 M dependencies) takes 20 MB. */
+#define PL_PLAN_STG_MAX_DEPS  16000000u
+#define PL_PLAN_STG_MAX_BYTES (128u << 20)
 
 /*
  * Reads the STG file at path (borrowed) into *out, which the caller frees with
  * pl_plan_loop_fini. units >= 1.
  *
- * Fails with PL_EIO when the file cannot be read, PL_EPARSE when its text is not a task
- * graph (the message names the file, line and column and says what was expected: a
- * non-number or negative number, a task id out of order, a predecessor out of range,
- * repeated or equal to the task itself, a count of predecessors that does not match the
- * line, fewer or more task lines than the header announces, more than
- * PL_PLAN_STG_MAX_TASKS tasks, anything after the numbers of a line), PL_ECONFIG when
- * units is 0, PL_ENOMEM. On failure *out is left empty ({0}) and nothing is allocated.
+ * Fails with PL_EIO when the file cannot be read, is not a regular file (a FIFO, a
+ * device, a directory: refused without reading or waiting) or is larger than
+ * PL_PLAN_STG_MAX_BYTES, PL_EPARSE when its text is not a task graph (the message names
+ * the file, line and column and says what was expected: a non-number or negative number,
+ * a task id out of order, a predecessor out of range, repeated or equal to the task
+ * itself, a count of predecessors that does not match the line, fewer or more task lines
+ * than the header announces, more than PL_PLAN_STG_MAX_TASKS tasks or
+ * PL_PLAN_STG_MAX_DEPS dependencies, anything after the numbers of a line), PL_ECONFIG
+ * when units is 0, PL_ENOMEM. On failure *out is left empty ({0}) and nothing is
+ * allocated.
  *
  * Cycles are not looked for, beyond a task listed as its own predecessor: the published
  * graphs list predecessors with smaller ids, but the format does not require it.

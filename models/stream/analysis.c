@@ -13,6 +13,7 @@
 
 #include "sim/common/units.h"
 
+#include <math.h>
 #include <stdio.h>
 
 /* Adaptor time per frame of stage s: a pull unless it is the first, a push unless it
@@ -79,6 +80,33 @@ static int add_threads(const pl_stream *w, pl_figures *out)
     return pl_figures_add(out, "threads", total, "", "%s", text);
 }
 
+/* The period and the throughput it allows; a period of 0 (no stage takes time) allows any,
+ * and no rate is printed for it. */
+static int add_period(const pl_stream *w, uint32_t worst, double period, pl_figures *out)
+{
+    char rate[64] = "no stage takes time, so it bounds no throughput";
+    if (period > 0)
+        snprintf(rate, sizeof rate, "at most %.4g frames/s", 1 / period);
+    return pl_figures_add(out, "period", period, "s",
+                          "%s per frame, the largest stage load: stage %u (%s), %s",
+                          PL_TIME_TEXT(period), worst + 1, w->stages[worst].name, rate);
+}
+
+/* The chain's time on one thread over the period: undefined (NaN, null in JSON) when
+ * the period is 0. */
+static int add_speedup(const pl_stream *w, double chain, double period, pl_figures *out)
+{
+    const char *type = w->chain.typed ? pl_core_type_name(w->base_type) : "";
+    if (!(period > 0))
+        return pl_figures_add(out, "speedup", NAN, "",
+                              "n/a: no stage takes time (the chain takes %s per frame on one "
+                              "%s%sthread)",
+                              PL_TIME_TEXT(chain), type, *type ? " " : "");
+    return pl_figures_add(out, "speedup", chain / period, "",
+                          "%.3gx at most: the chain takes %s per frame on one %s%sthread",
+                          chain / period, PL_TIME_TEXT(chain), type, *type ? " " : "");
+}
+
 int pl_stream_figures(const pl_stream *w, pl_figures *out)
 {
     int rc = add_title(w, out);
@@ -96,20 +124,13 @@ int pl_stream_figures(const pl_stream *w, pl_figures *out)
     if (rc == 0)
         rc = add_threads(w, out);
     if (rc == 0)
-        rc = pl_figures_add(out, "period", period, "s",
-                            "%s per frame, the largest stage load: stage %u (%s), at most %.4g "
-                            "frames/s",
-                            PL_TIME_TEXT(period), worst + 1, w->stages[worst].name, 1 / period);
+        rc = add_period(w, worst, period, out);
     if (rc == 0)
         rc = pl_figures_add(out, "estimate", first + (n - 1) * period, "s",
                             "%s = %s for the first frame through every stage + %llu x %s",
                             PL_TIME_TEXT(first + (n - 1) * period), PL_TIME_TEXT(first),
                             (unsigned long long)(w->frames - 1), PL_TIME_TEXT(period));
     if (rc == 0)
-        rc = pl_figures_add(out, "speedup", chain / period, "",
-                            "%.3gx at most: the chain takes %s per frame on one %s%sthread",
-                            chain / period, PL_TIME_TEXT(chain),
-                            w->chain.typed ? pl_core_type_name(w->base_type) : "",
-                            w->chain.typed ? " " : "");
+        rc = add_speedup(w, chain, period, out);
     return rc;
 }

@@ -159,7 +159,12 @@ static void spin_stop(struct unit_ctx *u)
 static bool wait_for(struct unit_ctx *u, const pl_edge *ed)
 {
     struct engine *e = u->e;
+    /* Starting the spin is a simcall, which lets the other actors of this moment run
+     * first: the awaited event may have happened meanwhile, and its notification gone
+     * by before this unit was registered to receive it. */
     spin_start(u);
+    if (reached(e->tl, ed->src, ed->at))
+        return true;
     struct unit_ctx *owner = &e->units[pl_graph_task_unit(e->g, ed->src)];
     u->waiting = true;
     u->wait_task = ed->src;

@@ -82,6 +82,7 @@ void pl_graph_destroy(pl_graph *g)
     free(g->units);
     free(g->last_task);
     free(g->labels);
+    free(g->label_slots);
     free(g->tasks);
     free(g->pending);
     free(g->links);
@@ -129,14 +130,57 @@ int pl_graph_add_unit(pl_graph *g, const char *name, uint32_t place, uint32_t *i
     return 0;
 }
 
+/* FNV-1a: labels are looked up by their text in a table of slots. */
+static uint64_t text_hash(const char *text)
+{
+    uint64_t h = 14695981039346656037u;
+    for (const unsigned char *s = (const unsigned char *)text; *s; s++)
+        h = (h ^ *s) * 1099511628211u;
+    return h;
+}
+
+/* The slot of text in the label table: the one holding it, or the free one where it
+ * belongs. The table is never full (nslots > 2 * nlabels). */
+static uint32_t label_slot(const pl_graph *g, const char *text)
+{
+    uint32_t mask = g->nslots - 1, i = (uint32_t)text_hash(text) & mask;
+    while (g->label_slots[i] && strcmp(g->labels[g->label_slots[i] - 1], text) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Doubles the label table (or makes its first) once it would be half full, so that a
+ * lookup probes a few slots whatever the number of labels. */
+static int grow_label_slots(pl_graph *g)
+{
+    if ((uint64_t)2 * (g->nlabels + 1) < g->nslots)
+        return 0;
+    uint64_t n = g->nslots ? (uint64_t)g->nslots * 2 : 64;
+    if (n > UINT32_MAX)
+        return PL_ENOMEM;
+    uint32_t *old = g->label_slots, nold = g->nslots;
+    g->label_slots = calloc((size_t)n, sizeof *g->label_slots);
+    if (!g->label_slots) {
+        g->label_slots = old;
+        return PL_ENOMEM;
+    }
+    g->nslots = (uint32_t)n;
+    for (uint32_t i = 0; i < nold; i++)
+        if (old[i])
+            g->label_slots[label_slot(g, g->labels[old[i] - 1])] = old[i];
+    free(old);
+    return 0;
+}
+
 int pl_graph_add_label(pl_graph *g, const char *text, uint32_t *id)
 {
-    /* Labels are op names: few distinct ones, so a linear search is enough. */
-    for (uint32_t i = 0; i < g->nlabels; i++) {
-        if (strcmp(g->labels[i], text) == 0) {
-            *id = i;
-            return 0;
-        }
+    /* A model may name many distinct ops (one per task), so labels are hashed. */
+    if (grow_label_slots(g))
+        return PL_ENOMEM;
+    uint32_t slot = label_slot(g, text);
+    if (g->label_slots[slot]) {
+        *id = g->label_slots[slot] - 1;
+        return 0;
     }
     if (grow((void **)&g->labels, &g->cap_labels, g->nlabels + 1, sizeof *g->labels))
         return PL_ENOMEM;
@@ -145,6 +189,7 @@ int pl_graph_add_label(pl_graph *g, const char *text, uint32_t *id)
         return PL_ENOMEM;
     g->labels[g->nlabels] = copy;
     *id = g->nlabels++;
+    g->label_slots[slot] = g->nlabels;
     return 0;
 }
 

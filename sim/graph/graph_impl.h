@@ -62,6 +62,8 @@ struct pl_graph {
     uint32_t *last_task; /* per unit while building: its latest task, or PL_NO_EDGE */
     char **labels;
     uint32_t nlabels, cap_labels;
+    uint32_t *label_slots; /* open addressing: label id + 1, or 0 for a free slot */
+    uint32_t nslots;       /* a power of two over twice nlabels, or 0 before the first */
     char **stages;
     uint32_t nstages, cap_stages;
     struct task *tasks;

@@ -141,7 +141,7 @@ int pl_metrics_compute(const pl_graph *g, const pl_timeline *tl, pl_metrics *m)
     if (!m->units)
         return PL_ENOMEM;
     m->makespan = tl->makespan;
-    m->throughput = tl->makespan > 0 ? (double)pl_graph_items(g) / tl->makespan : 0;
+    m->throughput = tl->makespan > 0 ? (double)pl_graph_items(g) / tl->makespan : NAN;
     for (uint32_t u = 0; u < m->nunits; u++)
         unit_metrics(g, tl, u, &m->units[u]);
     critical_path(g, tl, m);

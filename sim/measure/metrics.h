@@ -52,7 +52,7 @@ typedef struct pl_stage_metrics {
 
 typedef struct pl_metrics {
     double makespan;
-    double throughput; /* items per second */
+    double throughput; /* items per second; NaN (undefined) when the makespan is 0 */
     uint32_t nunits;
     pl_unit_metrics *units; /* by unit id */
     uint32_t critical_tasks; /* tasks on the critical path */

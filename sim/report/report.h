@@ -41,7 +41,7 @@ typedef struct pl_report {
     bool random;           /* whether any duration was drawn at random */
     pl_run run;
     pl_run baseline;
-    double speedup;        /* baseline makespan / run makespan */
+    double speedup;        /* baseline makespan / run makespan; NaN when the run takes 0 s */
     const pl_figures *figures; /* what the model worked out; NULL or empty when nothing */
     const pl_tables *tables;   /* the model's tables for -o DIR (NAME.csv); NULL or empty */
     double predicted;      /* the run's makespan as the model predicted it; 0: none */

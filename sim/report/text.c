@@ -132,12 +132,17 @@ static void summary(const pl_report *r, FILE *out)
              fabs(run->m->makespan - r->predicted) <= 1e-9 * r->predicted ? "matches"
              : run->m->makespan > r->predicted                            ? "takes longer than"
                                                                           : "is shorter than");
-    if (run->m->throughput > 0)
+    if (!isfinite(run->m->throughput))
+        line(out, "throughput", "n/a (the run takes no time)");
+    else if (run->m->throughput > 0)
         line(out, "throughput", "%s (one every %s)", rate, PL_TIME_TEXT(1.0 / run->m->throughput));
     else
         line(out, "throughput", "%s", rate);
     line(out, "baseline", "%s, makespan %s", r->baseline_mode, PL_TIME_TEXT(r->baseline.m->makespan));
-    line(out, "speedup", "%.2fx over %s", r->speedup, r->baseline_mode);
+    if (isfinite(r->speedup))
+        line(out, "speedup", "%.2fx over %s", r->speedup, r->baseline_mode);
+    else
+        line(out, "speedup", "n/a (the run takes no time)");
     line(out, "bound", "%s", bound);
     line(out, "efficiency", "%.1f %% (bound / makespan)", 100.0 * pl_report_efficiency(run));
     line(out, "critical path", "%s (the longest chain of dependent work)",

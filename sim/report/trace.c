@@ -4,7 +4,8 @@
  *
  * A trace can hold millions of events, so it is never built in memory: events are
  * printed as they are found, unit by unit in graph order, and within a unit in time
- * order. Invariant: every time is rounded once to integer picoseconds and printed
+ * order. Invariant: every time is rounded once to an integer number of ticks (picoseconds,
+ * or a power of ten of them for times past 4.6e6 s, see struct clock) and printed
  * from that integer in exact decimal microseconds, and a duration is the difference
  * of two rounded times, so an event of a thread ends at or before the next one
  * begins, as the tasks of a unit do. Strings are escaped here (put_escaped), the
@@ -19,22 +20,54 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Seconds to picoseconds, the one rounding every time in the trace goes through. */
-static int64_t ps(double seconds)
+/* Every time of a trace is a whole number of ticks of 10^exp picoseconds: exp is 0 (ticks
+ * are picoseconds) unless the trace's longest time would then not fit in 2^62 ticks, and
+ * then the least that fits. A tick is so at most a 2^-62 part of that time, far below a
+ * double's precision, so every time is still written exactly as far as its double goes. */
+#define MAX_TICKS 0x1p62
+
+struct clock {
+    int exp;           /* a tick is 10^exp picoseconds */
+    double per_second; /* ticks per second: 10^(12 - exp) */
+};
+
+/* The clock for times up to `longest` seconds (finite, >= 0). */
+static struct clock clock_for(double longest)
 {
-    return (int64_t)llround(seconds * 1e12);
+    struct clock c = {0, 1e12};
+    while (longest * c.per_second >= MAX_TICKS && c.exp < 330) {
+        c.exp++;
+        c.per_second = pow(10, 12 - c.exp);
+    }
+    return c;
 }
 
-/* Picoseconds as microseconds in exact decimal, without trailing zeros: "2", "3.5". */
-static void put_us(FILE *out, int64_t t)
+/* Seconds to ticks, the one rounding every time in the trace goes through. */
+static int64_t ticks(const struct clock *c, double seconds)
+{
+    return (int64_t)llround(seconds * c->per_second);
+}
+
+/* Ticks as microseconds in exact decimal, without trailing zeros after the point: "2",
+ * "3.5"; with ticks of 10^exp ps past a microsecond, the digits then exp - 6 zeros. */
+static void put_us(FILE *out, const struct clock *c, int64_t t)
 {
     assert(t >= 0);
-    int64_t whole = t / 1000000, frac = t % 1000000;
+    if (c->exp >= 6) {
+        fprintf(out, "%" PRId64, t);
+        for (int i = 6; i < c->exp && t != 0; i++)
+            fputc('0', out);
+        return;
+    }
+    int64_t unit = 1;
+    for (int i = c->exp; i < 6; i++)
+        unit *= 10;
+    int64_t whole = t / unit, frac = t % unit;
     if (frac == 0) {
         fprintf(out, "%" PRId64, whole);
         return;
     }
-    int digits = 6;
+    int digits = 6 - c->exp;
     while (frac % 10 == 0) {
         frac /= 10;
         digits--;
@@ -97,6 +130,7 @@ static void put_string(FILE *out, const char *text)
 struct writer {
     FILE *out;
     int events;
+    struct clock clock;
 };
 
 static FILE *next_event(struct writer *w)
@@ -133,15 +167,16 @@ static void names(struct writer *w, const pl_graph *g)
 }
 
 /* The fields every X event of unit u has, up to its args. */
-static void span(FILE *out, const char *cat, const pl_graph *g, uint32_t u, int64_t from,
-                 int64_t to)
+static void span(const struct writer *w, const char *cat, const pl_graph *g, uint32_t u,
+                 int64_t from, int64_t to)
 {
+    FILE *out = w->out;
     fprintf(out,
             ",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":", cat,
             pl_graph_unit_place(g, u) + 1, u + 1);
-    put_us(out, from);
+    put_us(out, &w->clock, from);
     fputs(",\"dur\":", out);
-    put_us(out, to - from);
+    put_us(out, &w->clock, to - from);
 }
 
 /* What set the task's start: the kind of its release edge when that edge came after the
@@ -163,11 +198,15 @@ static void task_event(struct writer *w, const pl_run *run, uint32_t u, uint32_t
     fputs("\"name\":\"", out);
     put_escaped(out, label);
     fprintf(out, " #%" PRIu32 "\"", item);
-    span(out, "task", g, u, ps(run->tl->start[t]), ps(run->tl->end[t]));
+    span(w, "task", g, u, ticks(&w->clock, run->tl->start[t]), ticks(&w->clock, run->tl->end[t]));
     fputs(",\"args\":{\"op\":", out);
     put_string(out, label);
     fprintf(out, ",\"item\":%" PRIu32 ",\"work_us\":", item);
-    put_us(out, ps(pl_graph_task_alone(g, t)));
+    /* Not a time of the timeline: a clock of its own keeps a short task's work when the
+     * timeline's ticks are long. */
+    double alone = pl_graph_task_alone(g, t);
+    struct clock own = clock_for(alone);
+    put_us(out, &own, ticks(&own, alone));
     fputs(",\"released_by\":", out);
     put_string(out, released_by(run, t));
     fputs("}}", out);
@@ -183,7 +222,7 @@ static void bubble_event(struct writer *w, const pl_run *run, uint32_t u, uint32
     double eps = pl_metrics_noise(tl->makespan);
     if (prev == PL_NO_EDGE || tl->start[t] - tl->end[prev] <= eps)
         return;
-    int64_t from = ps(tl->end[prev]), to = ps(tl->start[t]);
+    int64_t from = ticks(&w->clock, tl->end[prev]), to = ticks(&w->clock, tl->start[t]);
     if (to <= from)
         return;
     uint32_t e = tl->release[t];
@@ -192,7 +231,7 @@ static void bubble_event(struct writer *w, const pl_run *run, uint32_t u, uint32
     fputs("\"name\":\"bubble: ", out);
     put_escaped(out, e == PL_NO_EDGE ? "none" : pl_edge_cause_name(k));
     fputc('"', out);
-    span(out, "bubble", g, u, from, to);
+    span(w, "bubble", g, u, from, to);
     fputs(",\"args\":{\"cause\":", out);
     put_string(out, e == PL_NO_EDGE ? "no edge released the task" : pl_edge_cause_help(k));
     fputs("}}", out);
@@ -202,13 +241,13 @@ static void bubble_event(struct writer *w, const pl_run *run, uint32_t u, uint32
 
 /* When task t became ready: the event of its release edge (the last of its edges), 0
  * with no edges; never after its start, which rounding could otherwise suggest. */
-static int64_t ready_ps(const pl_run *run, uint32_t t)
+static int64_t ready_ticks(const struct clock *c, const pl_run *run, uint32_t t)
 {
     uint32_t e = run->tl->release[t];
-    int64_t start = ps(run->tl->start[t]), ready = 0;
+    int64_t start = ticks(c, run->tl->start[t]), ready = 0;
     if (e != PL_NO_EDGE) {
         const pl_edge *ed = pl_graph_edge(run->graph, e);
-        ready = ps(ed->at == PL_AT_START ? run->tl->start[ed->src] : run->tl->end[ed->src]);
+        ready = ticks(c, ed->at == PL_AT_START ? run->tl->start[ed->src] : run->tl->end[ed->src]);
     }
     return ready < start ? ready : start;
 }
@@ -226,7 +265,7 @@ static void counter_event(struct writer *w, const pl_graph *g, uint32_t u, int64
     fputs("\"name\":\"waiting ", out);
     put_escaped(out, pl_graph_unit_name(g, u));
     fprintf(out, "\",\"ph\":\"C\",\"pid\":%" PRIu32 ",\"ts\":", pl_graph_unit_place(g, u) + 1);
-    put_us(out, when);
+    put_us(out, &w->clock, when);
     fprintf(out, ",\"args\":{\"tasks\":%" PRIu32 "}}", waiting);
 }
 
@@ -239,18 +278,18 @@ static void waiting_counter(struct writer *w, const pl_run *run, uint32_t u, int
     uint32_t n;
     const uint32_t *tasks = pl_graph_unit_tasks(run->graph, u, &n);
     for (uint32_t i = 0; i < n; i++)
-        ready[i] = ready_ps(run, tasks[i]);
+        ready[i] = ready_ticks(&w->clock, run, tasks[i]);
     qsort(ready, n, sizeof *ready, by_value);
     int sampled = n == 0 || ready[0] > 0;
     if (sampled)
         counter_event(w, run->graph, u, 0, 0);
     uint32_t r = 0, s = 0, last = 0;
     while (s < n) {
-        int64_t start = ps(run->tl->start[tasks[s]]);
+        int64_t start = ticks(&w->clock, run->tl->start[tasks[s]]);
         int64_t now = r < n && ready[r] < start ? ready[r] : start;
         while (r < n && ready[r] == now)
             r++;
-        while (s < n && ps(run->tl->start[tasks[s]]) == now)
+        while (s < n && ticks(&w->clock, run->tl->start[tasks[s]]) == now)
             s++;
         if (!sampled || r - s != last)
             counter_event(w, run->graph, u, now, r - s);
@@ -270,6 +309,16 @@ static void unit_events(struct writer *w, const pl_run *run, uint32_t u, int64_t
         task_event(w, run, u, tasks[i]);
     }
     waiting_counter(w, run, u, ready);
+}
+
+/* The latest time of the timeline: the makespan, or a later end that rounding could make
+ * of it. */
+static double longest_time(const pl_run *run)
+{
+    double most = run->m->makespan;
+    for (uint32_t t = 0; t < pl_graph_task_count(run->graph); t++)
+        most = fmax(most, run->tl->end[t]);
+    return most;
 }
 
 static uint32_t most_tasks(const pl_graph *g)
@@ -304,7 +353,7 @@ int pl_trace_write(const pl_report *r, FILE *out, pl_diag *d)
         json_decref(other);
         return pl_diag_set(d, PL_ENOMEM, "out of memory while writing the trace");
     }
-    struct writer w = {out, 0};
+    struct writer w = {out, 0, clock_for(longest_time(run))};
     fputs("{\"traceEvents\":[", out);
     names(&w, run->graph);
     for (uint32_t u = 0; u < pl_graph_unit_count(run->graph); u++)

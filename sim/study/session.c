@@ -10,6 +10,7 @@
 #include "models/model.h"
 #include "sim/engine/runner.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -182,7 +183,8 @@ static void fill_report(pl_session *s)
     r->baseline = r->run;
     if (s->lowering.baseline)
         r->baseline = (pl_run){s->lowering.baseline, &s->base.tl, &s->base.m, &s->base.bound};
-    r->speedup = r->run.m->makespan > 0 ? r->baseline.m->makespan / r->run.m->makespan : 1;
+    /* Undefined (NaN: null in JSON, n/a in text) for a run that takes no time. */
+    r->speedup = r->run.m->makespan > 0 ? r->baseline.m->makespan / r->run.m->makespan : NAN;
     r->figures = &s->lowering.figures;
     r->tables = &s->lowering.tables;
     r->predicted = s->lowering.predicted;

@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -237,9 +238,13 @@ static int write_header(void *ctx, FILE *f, pl_diag *d)
     return ferror(f) ? pl_diag_set(d, PL_EIO, "cannot write the results header") : 0;
 }
 
+/* A figure, or an empty cell when it has no value (the throughput of a run of 0 s). */
 static void put_real(FILE *f, double x)
 {
-    fprintf(f, ",%.17g", x);
+    if (isfinite(x))
+        fprintf(f, ",%.17g", x);
+    else
+        fputc(',', f);
 }
 
 static void row(const struct sweep *s, size_t point, size_t rep, const pl_outcome *o, FILE *f)
