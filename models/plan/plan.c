@@ -295,8 +295,15 @@ static int draw(pl_plan_workload *w, const pl_dist *dist, gsl_rng *rng, pl_diag 
     w->draws = malloc((n + 1) * sizeof *w->draws);
     if (!w->draws)
         return nomem(d);
-    for (size_t t = 0; t < n; t++)
-        w->draws[t] = pl_dist_draw(&dist[t % l->nops], rng);
+    for (size_t t = 0; t < n; t++) {
+        const pl_dist *dt = &dist[t % l->nops];
+        double x = w->draws[t] = pl_dist_draw(dt, rng);
+        if (!(isfinite(x) && x >= 0)) {
+            char key[64];
+            snprintf(key, sizeof key, "plan.ops[%zu].latency", t % l->nops);
+            return pl_dist_check_draw(dt, x, key, d);
+        }
+    }
     return 0;
 }
 

@@ -328,7 +328,9 @@ static int check_size(const pl_stream *w, const pl_config *cfg, pl_diag *d)
                       (unsigned long long)(w->frames * per_frame), UINT32_MAX / 2);
 }
 
-static void draw(pl_stream *w, gsl_rng *rng)
+/* Draws every frame's work; a draw that is not a finite time >= 0 is refused, naming the
+ * task's key. */
+static int draw(pl_stream *w, gsl_rng *rng, pl_diag *d)
 {
     bool used[PL_CORE_TYPES] = {false};
     used[w->base_type] = true;
@@ -348,11 +350,18 @@ static void draw(pl_stream *w, gsl_rng *rng)
                 for (int t = 0; t < PL_CORE_TYPES; t++)
                     if (used[t])
                         v[t] = pl_dist_draw(&w->dist[i][t], rng);
+                for (int t = 0; t < PL_CORE_TYPES; t++)
+                    if (!(isfinite(v[t]) && v[t] >= 0)) {
+                        char key[64];
+                        snprintf(key, sizeof key, "stream.tasks[%u].latency", i);
+                        return pl_dist_check_draw(&w->dist[i][t], v[t], key, d);
+                    }
                 work[s] += v[st->type];
                 w->base[k] += v[w->base_type];
             }
         }
     }
+    return 0;
 }
 
 static void destroy(pl_stream *w)
@@ -392,11 +401,12 @@ static int load(const pl_config *cfg, gsl_rng *rng, pl_stream **out, pl_diag *d)
             rc = pl_diag_set(d, PL_ENOMEM, "out of memory for %llu frames",
                              (unsigned long long)w->frames);
     }
+    if (rc == 0)
+        rc = draw(w, rng, d);
     if (rc != 0) {
         destroy(w);
         return rc;
     }
-    draw(w, rng);
     *out = w;
     return 0;
 }

@@ -120,10 +120,16 @@ int pl_dist_draw_checked(const pl_dist *d, gsl_rng *rng, const char *key, double
                          pl_diag *diag)
 {
     double x = pl_dist_draw(d, rng);
-    if (isfinite(x) && x >= 0.0) {
+    int rc = pl_dist_check_draw(d, x, key, diag);
+    if (rc == 0)
         *out = x;
+    return rc;
+}
+
+int pl_dist_check_draw(const pl_dist *d, double x, const char *key, pl_diag *diag)
+{
+    if (isfinite(x) && x >= 0.0)
         return 0;
-    }
     char what[128];
     if (d->kind == PL_DIST_UNIFORM)
         snprintf(what, sizeof what, "min %g s, max %g s", d->a, d->b);

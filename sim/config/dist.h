@@ -64,4 +64,9 @@ double pl_dist_draw(const pl_dist *d, gsl_rng *rng);
 int pl_dist_draw_checked(const pl_dist *d, gsl_rng *rng, const char *key, double *out,
                          pl_diag *diag);
 
+/* The check of pl_dist_draw_checked on a draw x already made from d: 0 when x is a finite
+ * number >= 0, else PL_ECONFIG with the same diagnostic. For loops that draw millions of
+ * times and name the key only when a draw is refused. */
+int pl_dist_check_draw(const pl_dist *d, double x, const char *key, pl_diag *diag);
+
 #endif
