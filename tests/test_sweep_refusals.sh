@@ -49,7 +49,8 @@ for _ in $(seq 3000); do # 30 s at most
   [ ! -s busy.csv ] || [ "$(wc -l <busy.csv)" -lt 2 ] || break
   sleep 0.01
 done
-kill -0 $pid 2>/dev/null || fail "the first sweep ended before a second could start: $(cat first.txt)"
+kill -0 $pid 2>/dev/null ||
+  fail "the first sweep ended before a second could start: $(cat first.txt)"
 busy="pipelab: busy.csv is being written by another sweep (process $pid, which holds busy.csv.lock): wait for it to end, or stop it and run --resume"
 expect 2 "$busy" "$bin" sweep "$scenario" "${slow[@]}" -o busy.csv -j 1 --force
 expect 2 "$busy" "$bin" sweep "$scenario" "${slow[@]}" -o busy.csv -j 1 --resume

@@ -9,6 +9,7 @@
 #define _DEFAULT_SOURCE /* mkstemp's friends, fsync, realpath, fchown */
 #include "sim/common/output.h"
 #include "sim/common/interrupt.h"
+#include "sim/common/text.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -371,11 +372,7 @@ int pl_output_set_create(const char *dir, bool force, pl_output_set **out, pl_di
 /* "a/b" from a directory and a name; NULL when out of memory. */
 static char *join(const char *dir, const char *name)
 {
-    size_t len = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(len);
-    if (p)
-        snprintf(p, len, "%s/%s", dir, name);
-    return p;
+    return pl_text_printf("%s/%s", dir, name);
 }
 
 int pl_output_set_file(pl_output_set *s, const char *name, pl_output_writer write, void *ctx,

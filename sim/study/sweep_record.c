@@ -10,6 +10,7 @@
 #include "sim/study/sweep_record.h"
 #include "sim/common/csv.h"
 #include "sim/common/output.h"
+#include "sim/common/text.h"
 #include "sim/config/config.h"
 #include "models/model.h"
 
@@ -213,11 +214,7 @@ int pl_sweep_record_text(const pl_sweep_record_of *o, char **record, pl_diag *d)
 
 static char *record_path(const char *results, const char *suffix)
 {
-    size_t n = strlen(results) + strlen(suffix) + 1;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s%s", results, suffix);
-    return p;
+    return pl_text_printf("%s%s", results, suffix);
 }
 
 static int put_text(void *ctx, FILE *f, pl_diag *d)

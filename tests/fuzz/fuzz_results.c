@@ -117,7 +117,8 @@ static void resume_and_merge(const uint8_t *data, size_t size)
         /* Merged: b's rows moved to a's, sorted (a point and rep twice is refused). */
         pl_results_row *all = ok ? realloc(a.rows, (a.nrows + b.nrows + 1) * sizeof *all) : NULL;
         if (all) {
-            memcpy(all + a.nrows, b.rows, b.nrows * sizeof *all);
+            if (b.nrows)
+                memcpy(all + a.nrows, b.rows, b.nrows * sizeof *all);
             a.rows = all;
             a.nrows += b.nrows;
             b.nrows = 0;
