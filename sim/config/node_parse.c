@@ -488,6 +488,14 @@ static int slurp(const char *path, const pl_loc *from, const char *from_key, cha
 static int parse_path(const char *path, const pl_loc *from, const char *from_key, bool want_map,
                       pl_node **out, pl_diag *d)
 {
+    /* A name with a control character is refused unread, and never shown: it would reach
+     * the terminal raw. */
+    static const char no_control[] =
+        "expected a file name without control characters (bytes below 0x20, or 0x7f)";
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            return from ? pl_diag_at(d, PL_ECONFIG, from, from_key, "%s", no_control)
+                        : pl_diag_set(d, PL_EUSAGE, "%s", no_control);
     char *text = NULL;
     size_t len = 0;
     int rc = slurp(path, from, from_key, &text, &len, d);
