@@ -171,13 +171,11 @@ int pl_validate_check_random(struct ctx *c, pl_node *n, const pl_key *k)
         return check_dist_map(c, n, k);
     if (pl_node_type_of(n) != PL_NODE_SCALAR)
         return pl_validate_mismatch(c, n, k, "");
-    double v;
-    int rc = pl_validate_parse_quantity(c, n, k, &v);
-    if (rc)
-        return rc;
-    if (!pl_validate_in_bounds(v, k->flags))
-        return pl_validate_mismatch(c, n, k, "");
-    pl_dist dist = pl_dist_fixed(v);
-    pl_node_set_dist(n, &dist);
-    return 0;
+    /* A plain quantity is a fixed distribution of that value. */
+    int rc = pl_validate_check_quantity(c, n, k);
+    if (rc == 0) {
+        pl_dist dist = pl_dist_fixed(pl_node_real(n));
+        pl_node_set_dist(n, &dist);
+    }
+    return rc;
 }
