@@ -150,12 +150,12 @@ expect 2 "merge_results: e1.csv:2: the row of point 1 rep 0 does not match its c
 
 # ---- Reading only regular files --------------------------------------------------------
 mkfifo fifo
-expect 2 "pipelab: cannot read fifo: not a regular file (a FIFO)" timeout 10 "$bin" summary fifo
+expect 2 "pipelab: cannot read fifo: a FIFO (named pipe), not a regular file" timeout 10 "$bin" summary fifo
 expect 2 "pipelab: fifo is not a regular file: a sweep writes its results, their record and their lock beside it, and replaces it by rename" \
   timeout 10 "$bin" sweep "$scenario" "${vary[@]}" -o fifo --force
 [ -p fifo ] && [ ! -e fifo.lock ] && [ ! -e fifo.sweep ] || fail "the sweep on a FIFO changed something"
-expect 2 "pipelab: cannot read /dev/zero: not a regular file (a character device)" \
+expect 2 "pipelab: cannot read /dev/zero: a character device, not a regular file" \
   timeout 10 "$bin" summary /dev/zero
-expect 2 "pipelab: cannot read .: not a regular file (a directory)" timeout 10 "$bin" summary .
+expect 2 "pipelab: cannot read .: Is a directory" timeout 10 "$bin" summary .
 
 echo "test_sweep_refusals.sh: all checks passed"

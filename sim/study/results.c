@@ -8,18 +8,16 @@
  */
 #include "sim/study/results.h"
 #include "sim/common/csv.h"
+#include "sim/common/input.h"
 #include "sim/common/output.h"
 #include "sim/measure/stats.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 void pl_results_fini(pl_results *r)
 {
@@ -32,50 +30,15 @@ void pl_results_fini(pl_results *r)
 
 int pl_results_read_text(const char *path, size_t max, char **text, size_t *len, pl_diag *d)
 {
-    /* O_NONBLOCK: opening a FIFO with no writer must not wait for one. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return pl_diag_set(d, PL_EIO, "cannot read %s: %s", path, strerror(errno));
-    struct stat st;
-    int rc = 0;
-    if (fstat(fd, &st) != 0)
-        rc = pl_diag_set(d, PL_EIO, "cannot read %s: %s", path, strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        rc = pl_diag_set(d, PL_EIO, "cannot read %s: not a regular file (a %s)", path,
-                         S_ISFIFO(st.st_mode)  ? "FIFO"
-                         : S_ISDIR(st.st_mode) ? "directory"
-                         : S_ISCHR(st.st_mode) ? "character device"
-                         : S_ISBLK(st.st_mode) ? "block device"
-                                               : "socket");
-    else if ((uintmax_t)st.st_size > max)
-        rc = pl_diag_set(d, PL_EIO,
-                         "cannot read %s: it has %jd bytes, more than the %zu a "
-                         "results file may have",
-                         path, (intmax_t)st.st_size, max);
-    size_t cap = rc == 0 ? (size_t)st.st_size + 1 : 0, n = 0;
-    char *buf = rc == 0 ? malloc(cap) : NULL;
-    if (rc == 0 && !buf)
-        rc = pl_diag_set(d, PL_ENOMEM, "out of memory reading %s", path);
-    /* The file may grow while it is read (a sweep appending): read what st_size said. */
-    while (rc == 0 && n + 1 < cap) {
-        ssize_t got = read(fd, buf + n, cap - 1 - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            rc = pl_diag_set(d, PL_EIO, "cannot read %s: %s", path, strerror(errno));
-        if (got <= 0)
-            break;
-        n += (size_t)got;
-    }
-    close(fd);
-    if (rc != 0) {
-        free(buf);
-        return rc;
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return 0;
+    char too_large[96];
+    snprintf(too_large, sizeof too_large, "larger than the %zu bytes a results file may have",
+             max);
+    pl_diag why;
+    pl_diag_init(&why);
+    int rc = pl_input_read(path, max, too_large, text, len, &why);
+    if (rc == PL_ENOMEM)
+        return pl_diag_set(d, rc, "out of memory reading %s", path);
+    return rc ? pl_diag_set(d, rc, "cannot read %s: %s", path, why.msg) : 0;
 }
 
 static bool leading_number(const char **p, size_t *out)

@@ -38,10 +38,11 @@ typedef struct pl_results {
  * 4 KiB long, which is some 80 units a point. */
 #define PL_RESULTS_MAX_BYTES ((size_t)4 << 30)
 
-/* Reads the whole of the regular file at path, at most max bytes, into *text (owned by the
- * caller, NUL-terminated; *len bytes before the NUL). Never blocks on a FIFO or reads a
- * device: fails with PL_EIO when path is not a regular file, larger than max, or cannot
- * be read (each naming the file and why), or PL_ENOMEM. */
+/* pl_input_read (sim/common/input.h) with a results file's messages: the whole of the
+ * regular file at path, at most max bytes, into *text (owned by the caller,
+ * NUL-terminated; *len bytes before the NUL). Fails with PL_EIO ("cannot read PATH: a
+ * FIFO (named pipe), not a regular file", "...: larger than the N bytes a results file may
+ * have") or PL_ENOMEM. */
 int pl_results_read_text(const char *path, size_t max, char **text, size_t *len, pl_diag *d);
 
 /* Reads the results file at path (pl_results_read_text, at most PL_RESULTS_MAX_BYTES).
