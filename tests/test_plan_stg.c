@@ -265,19 +265,19 @@ static void test_not_regular(void **state)
     snprintf(fifo, sizeof fifo, "%s/graph.fifo", scratch);
     assert_int_equal(mkfifo(fifo, 0600), 0);
     alarm(10);
-    refused(fifo, ": not a regular file: an STG graph is read from a file");
+    refused(fifo, ": cannot read: a FIFO (named pipe), not a regular file");
     alarm(0);
-    refused(scratch, ": not a regular file: an STG graph is read from a file");
+    refused(scratch, ": cannot read: Is a directory");
 }
 
 /* A file of PL_PLAN_STG_MAX_BYTES + 1 bytes (sparse: it takes no room) is refused before
- * it is read, with its size; one of PL_PLAN_STG_MAX_BYTES would be read. */
+ * it is read; one of PL_PLAN_STG_MAX_BYTES would be read. */
 static void test_too_large(void **state)
 {
     (void)state;
     const char *path = write_stg("large.stg", "# nothing but a comment\n");
     assert_int_equal(truncate(path, (off_t)(128 << 20) + 1), 0); /* PL_PLAN_STG_MAX_BYTES + 1 */
-    refused(path, ": the file is 134217729 bytes, more than the 128 MiB an STG graph may take");
+    refused(path, ": cannot read: larger than the 128 MiB an STG graph may take");
 }
 
 /* A missing file is PL_EIO, naming the path; no units is PL_ECONFIG. */

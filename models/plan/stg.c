@@ -15,9 +15,9 @@
  * (`seen` remembers, for each source, the last task that listed it).
  */
 #include "models/plan/stg.h"
+#include "sim/common/input.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -25,8 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define MAX_TIME (UINT64_C(1) << 53) /* larger times are not exact as doubles */
 #define SHOWN    40                  /* the most characters of a bad field quoted back */
@@ -339,30 +337,24 @@ static int read_graph(struct reader *r, struct graph *g, uint32_t units)
     return rc ? rc : finish(r, g, units);
 }
 
-/* Opens path for reading when it is a regular file of at most PL_PLAN_STG_MAX_BYTES. It is
- * opened without blocking, so that a FIFO with no writer is refused rather than waited
- * for; a regular file never blocks anyway. */
-static int open_graph(const char *path, FILE **out, pl_diag *d)
+/* Reads the file through pl_input_read (a regular file of bounded size, never a FIFO's
+ * wait) into *text, and opens a stream over it for the line reader. */
+static int open_graph(const char *path, char **text, FILE **out, pl_diag *d)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return pl_diag_set(d, PL_EIO, "%s: cannot read: %s", path, strerror(errno));
-    struct stat st;
-    int rc = 0;
-    if (fstat(fd, &st) != 0)
-        rc = pl_diag_set(d, PL_EIO, "%s: cannot read: %s", path, strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        rc = pl_diag_set(d, PL_EIO, "%s: not a regular file: an STG graph is read from a file",
-                         path);
-    else if ((uintmax_t)st.st_size > PL_PLAN_STG_MAX_BYTES)
-        rc = pl_diag_set(d, PL_EIO,
-                         "%s: the file is %jd bytes, more than the %u MiB an STG graph may take",
-                         path, (intmax_t)st.st_size, PL_PLAN_STG_MAX_BYTES >> 20);
-    if (rc == 0 && !(*out = fdopen(fd, "r")))
-        rc = pl_diag_set(d, PL_EIO, "%s: cannot read: %s", path, strerror(errno));
-    if (rc != 0)
-        close(fd);
-    return rc;
+    pl_diag why;
+    pl_diag_init(&why);
+    size_t len = 0;
+    char too_large[64];
+    snprintf(too_large, sizeof too_large, "larger than the %u MiB an STG graph may take",
+             PL_PLAN_STG_MAX_BYTES >> 20);
+    int rc = pl_input_read(path, PL_PLAN_STG_MAX_BYTES, too_large, text, &len, &why);
+    if (rc)
+        return pl_diag_set(d, rc, "%s: cannot read: %s", path, why.msg);
+    if (!(*out = fmemopen(*text, len, "r"))) {
+        free(*text);
+        return pl_diag_set(d, PL_ENOMEM, "%s: cannot read: %s", path, strerror(errno));
+    }
+    return 0;
 }
 
 int pl_plan_stg_read(const char *path, uint32_t units, pl_plan_loop *out, pl_diag *d)
@@ -371,7 +363,8 @@ int pl_plan_stg_read(const char *path, uint32_t units, pl_plan_loop *out, pl_dia
     if (units == 0)
         return pl_diag_set(d, PL_ECONFIG, "%s: the number of units must be at least 1", path);
     FILE *f = NULL;
-    int orc = open_graph(path, &f, d);
+    char *text = NULL;
+    int orc = open_graph(path, &text, &f, d);
     if (orc != 0)
         return orc;
     struct reader r = {f, path, NULL, 0, 0, d};
@@ -380,6 +373,7 @@ int pl_plan_stg_read(const char *path, uint32_t units, pl_plan_loop *out, pl_dia
     free(r.line);
     free(g.seen);
     fclose(f);
+    free(text);
     if (rc) {
         pl_plan_loop_fini(&g.loop);
         return rc;
