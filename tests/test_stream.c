@@ -489,6 +489,12 @@ static void zero_latency(void **state)
     char *text = pl_test_render(pl_report_text, r);
     assert_true(pl_test_contains(text, "\nthroughput     n/a (the run takes no time)\n"));
     assert_true(pl_test_contains(text, "\nspeedup        n/a (the run takes no time)\n"));
+    /* bound / makespan is 0 / 0, and no unit holds back a run of no time: it used to say
+     * "efficiency 100.0 %" and name a unit busy 0.0 % of the run "the bottleneck". */
+    assert_true(pl_test_contains(text, "\nefficiency     n/a (the run takes no time)\n"));
+    assert_true(pl_test_contains(text, "where the time went:\n"
+                                       "  The run takes no time: no unit holds it back.\n"));
+    assert_false(pl_test_contains(text, "bottleneck"));
     assert_true(pl_test_contains(text, "stage 1 (source), no stage\n"
                                        "            takes time, so it bounds no throughput\n"));
     assert_true(pl_test_contains(text, "  speedup   n/a: no stage takes time (the chain takes 0 s "
@@ -498,6 +504,7 @@ static void zero_latency(void **state)
     char *json = pl_test_render(pl_report_json, r);
     assert_true(pl_test_contains(json, "\"throughput_per_s\": null"));
     assert_true(pl_test_contains(json, "\"speedup\": null"));
+    assert_true(pl_test_contains(json, "\"efficiency\": null"));
     assert_false(pl_test_contains(json, "nan") || pl_test_contains(json, "inf"));
     free(json);
     pl_session_destroy(s);
@@ -505,7 +512,8 @@ static void zero_latency(void **state)
 
 /* A sweep row of a run of 0 s leaves the throughput and speedup cells empty, as
  * docs/sweeps.md leaves a figure that has no value (it wrote "nan"). The row: point 0, rep
- * 0, 10 frames, seed 1, ok, makespan 0, throughput and speedup empty, bound 0, efficiency 1. */
+ * 0, 10 frames, seed 1, ok, makespan 0, throughput and speedup empty, bound 0, efficiency
+ * empty (bound / makespan is 0 / 0). */
 static void zero_latency_sweep(void **state)
 {
     (void)state;
@@ -522,7 +530,7 @@ static void zero_latency_sweep(void **state)
     pl_test_run_free(&r);
     char *rows = pl_test_read_file(csv, NULL);
     assert_non_null(rows);
-    assert_true(pl_test_contains(rows, "\n0,0,10,1,ok,0,,,0,1,"));
+    assert_true(pl_test_contains(rows, "\n0,0,10,1,ok,0,,,0,,"));
     assert_false(pl_test_contains(rows, "nan"));
     free(rows);
     pl_test_rmtree(dir);

@@ -61,7 +61,7 @@ const char *pl_report_binds(const pl_run *run)
 double pl_report_efficiency(const pl_run *run)
 {
     double makespan = run->m->makespan;
-    return makespan > 0 ? run->bound->makespan / makespan : 1.0;
+    return makespan > 0 ? run->bound->makespan / makespan : NAN;
 }
 
 json_t *pl_report_json_unsigned(unsigned long long n)

@@ -28,7 +28,8 @@ int pl_report_critical_shares(const pl_run *run, pl_share **out);
  * critical path. Borrowed from the graph. */
 const char *pl_report_binds(const pl_run *run);
 
-/* bound / makespan: how close the simulation came to its lower bound; 1 when both are 0. */
+/* bound / makespan: how close the simulation came to its lower bound; NaN (undefined:
+ * null in JSON, n/a in text) for a run that takes no time. */
 double pl_report_efficiency(const pl_run *run);
 
 /* An unsigned 64-bit number (a seed, a count) as a JSON value: an integer, or a decimal

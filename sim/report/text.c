@@ -144,7 +144,10 @@ static void summary(const pl_report *r, FILE *out)
     else
         line(out, "speedup", "n/a (the run takes no time)");
     line(out, "bound", "%s", bound);
-    line(out, "efficiency", "%.1f %% (bound / makespan)", 100.0 * pl_report_efficiency(run));
+    if (isfinite(pl_report_efficiency(run)))
+        line(out, "efficiency", "%.1f %% (bound / makespan)", 100.0 * pl_report_efficiency(run));
+    else
+        line(out, "efficiency", "n/a (the run takes no time)");
     line(out, "critical path", "%s (the longest chain of dependent work)",
          PL_TIME_TEXT(run->bound->critical_path));
     phases_line(run, out);

@@ -14,6 +14,7 @@
 #include "sim/report/parts.h"
 #include "sim/common/units.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -255,6 +256,12 @@ static void pick_devices(const pl_run *run, int room, char *keep)
 
 int pl_report_where_time_went(const pl_run *run, FILE *out)
 {
+    /* Nothing to say of a run that takes no time: no unit is busy, none holds it back. */
+    if (!isfinite(pl_report_efficiency(run))) {
+        fputs("where the time went:\n", out);
+        pl_report_wrapped(out, 2, "The run takes no time: no unit holds it back.");
+        return 0;
+    }
     pl_sentence first = {0}, second = {0}, cores = {0}, bandwidth = {0}, slots = {0};
     bottleneck_sentence(run, &first);
     bound_sentence(run, &second);
