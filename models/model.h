@@ -21,6 +21,7 @@
 #include "sim/measure/figure.h"
 #include "sim/measure/findings.h"
 #include "sim/measure/rows.h"
+#include "sim/measure/verdict.h"
 
 #include <gsl/gsl_rng.h>
 #include <stdbool.h>
@@ -59,6 +60,16 @@ typedef struct pl_trier {
     void *ctx;
 } pl_trier;
 
+/* A change of a lowered scenario's configuration that its model can lower in place of the
+ * run: one more slot in one of its bounded buffers, pools or queues. */
+typedef struct pl_variant {
+    pl_change_kind kind; /* PL_CHANGE_BUFFER, PL_CHANGE_POOL or PL_CHANGE_QUEUE */
+    char name[96];       /* as the scenario names it: "t", "a_l1", "source -> filter" */
+    char change[192];    /* a phrase: "one more slot in buffer t (3 instead of 2)" */
+    char refused[160];   /* empty when it can be lowered; else why it cannot, a phrase:
+                            "three 32 KiB slots do not fit the 64 KiB of L0A" */
+} pl_variant;
+
 /* A command of a model's own: pipelab NAME [SCENARIO] [OPTION VALUE]... [--set K=V]...
  * [--seed N] [--format text|json]. The front parses the command line and hands the
  * command the values of its options, never argv; the command hands back findings, which
@@ -90,8 +101,19 @@ typedef struct pl_model {
     int (*lower)(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d);
     /* Optional (NULL when the model has none): works out advice that takes further
      * simulations of variants of the lowered workload (l, with what it kept), run through
-     * t, and appends it to l->figures. Same failures as t. */
-    int (*advise)(pl_lowering *l, const pl_trier *t, pl_diag *d);
+     * t, and appends it to l->figures. v (borrowed) is the run's verdict, searched before:
+     * advice that a change would help is given only where v says it does. Same failures
+     * as t. */
+    int (*advise)(pl_lowering *l, const pl_trier *t, const pl_verdict *v, pl_diag *d);
+    /* Optional (NULL when the model has none; then both are NULL): the variants of the
+     * lowered scenario l, one per bounded buffer, pool or queue, each one slot deeper than
+     * configured, into *out (allocated; the caller frees it) and their number into *n, in
+     * a fixed order. Fails with PL_ENOMEM. */
+    int (*variants)(const pl_lowering *l, pl_variant **out, size_t *n, pl_diag *d);
+    /* Lowers l's run with variant i of those `variants` gave (one whose `refused` is
+     * empty) into *out, a finalized graph with the same drawn durations that the caller
+     * destroys. Fails with PL_ENOMEM. */
+    int (*lower_variant)(const pl_lowering *l, size_t i, pl_graph **out, pl_diag *d);
     /* Its own commands, ending with one whose name is NULL; NULL when it has none. */
     const pl_model_command *commands;
 } pl_model;

@@ -238,9 +238,10 @@ static int together(struct advice *a, pl_figures *f, pl_diag *d)
     return rc == 0 ? 0 : pl_diag_set(d, rc, "out of memory");
 }
 
-int pl_tile_advise(pl_lowering *l, const pl_trier *t, pl_diag *d)
+int pl_tile_advise(pl_lowering *l, const pl_trier *t, const pl_verdict *v, pl_diag *d)
 {
     const pl_tile_program *p = l->kept;
+    (void)v;
     if (!p || p->nbuffers == 0)
         return 0;
     if (p->sync != PL_TILE_EVENT) {

@@ -22,6 +22,6 @@
 
 /* The tile model's pl_model.advise: l->kept is the loaded pl_tile_program. Appends the
  * figures "goal", "depth NAME" for every buffer and "depths together". */
-int pl_tile_advise(pl_lowering *l, const pl_trier *t, pl_diag *d);
+int pl_tile_advise(pl_lowering *l, const pl_trier *t, const pl_verdict *v, pl_diag *d);
 
 #endif

@@ -165,7 +165,8 @@ static int advise(pl_session *s, pl_diag *d)
     if (s->no_advice || !model || !model->advise)
         return 0;
     pl_trier t = {try_graphs, s};
-    return model->advise(&s->lowering, &t, d);
+    pl_verdict none = {0};
+    return model->advise(&s->lowering, &t, &none, d);
 }
 
 static void fill_report(pl_session *s)
