@@ -17,8 +17,9 @@
  * then query. A finalized graph is read-only and may be shared. Models build
  * graphs; nothing here knows which model did.
  *
- * One module in two files behind this header: sim/graph/graph.c builds a graph and
- * sim/graph/graph_query.c answers the queries.
+ * One module in three files behind this header: sim/graph/graph.c builds a graph,
+ * sim/graph/graph_query.c answers the queries and sim/graph/graph_change.c makes
+ * changed copies of a finalized graph.
  */
 #ifndef PL_GRAPH_H
 #define PL_GRAPH_H
@@ -186,9 +187,46 @@ double pl_graph_task_alone(const pl_graph *g, uint32_t task);
 size_t pl_graph_bytes(const pl_graph *g);
 
 uint64_t pl_graph_items(const pl_graph *g);
+/* Whether edges of this kind come from the configuration (its buffers and queues, its
+ * sync policy, its chosen order: slot, barrier and order edges) rather than from the
+ * workload's own dependencies (data, issue, sync). */
+bool pl_edge_kind_configured(pl_edge_kind k);
 /* One more than the largest item a task names, or pl_graph_items when that is larger:
  * the size of an array indexed by item. */
 uint64_t pl_graph_item_span(const pl_graph *g);
 const char *pl_graph_item_noun(const pl_graph *g);
+
+/* ---- Changed copies (finalized graph) -------------------------------------------- */
+
+/* Sentinel for "no link" and "no place" in a change. */
+#define PL_NO_ID UINT32_MAX
+
+/* A change of a graph, as a what-if: the work of chosen units' tasks and of chosen tasks
+ * scaled, one link's bandwidth scaled, one host given more cores. Work is what a task
+ * takes besides moving bytes; bytes are the links' business. Arrays borrowed. */
+typedef struct pl_graph_change {
+    const uint8_t *units; /* per unit: nonzero scales the work of its tasks; NULL: none */
+    const uint8_t *tasks; /* per task: nonzero scales its work; NULL: none */
+    double work;          /* the factor for those */
+    uint32_t link;        /* the link whose bandwidth is scaled, or PL_NO_ID */
+    double bandwidth;     /* its factor */
+    uint32_t place;       /* the host given more cores, or PL_NO_ID */
+    int cores;            /* how many more */
+} pl_graph_change;
+
+/* A change that changes nothing. */
+pl_graph_change pl_graph_no_change(void);
+
+/* Under change c (NULL: none): task t's work; its time alone (work plus bytes over the
+ * narrowest link of its unit's route, at the changed bandwidths); a link's bandwidth; a
+ * place's cores. */
+double pl_graph_changed_work(const pl_graph *g, const pl_graph_change *c, uint32_t t);
+double pl_graph_changed_alone(const pl_graph *g, const pl_graph_change *c, uint32_t t);
+double pl_graph_changed_bandwidth(const pl_graph *g, const pl_graph_change *c, uint32_t link);
+int pl_graph_changed_cores(const pl_graph *g, const pl_graph_change *c, uint32_t place);
+
+/* A finalized copy of g with change c, named like g; NULL when out of memory. Free with
+ * pl_graph_destroy. */
+pl_graph *pl_graph_changed(const pl_graph *g, const pl_graph_change *c);
 
 #endif

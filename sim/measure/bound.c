@@ -45,7 +45,16 @@ struct chains {
     double *est;   /* earliest start */
     double *after; /* longest chain after the end */
     double *q;     /* longest chain from the start to the end of the graph */
+    double *alone; /* each task's time alone, under the change */
+    const pl_graph_change *change;
+    bool workload; /* only the workload's own edges count */
 };
+
+/* Whether the bound counts edge ed. */
+static bool counts(const struct chains *c, const pl_edge *ed)
+{
+    return !c->workload || !pl_edge_kind_configured((pl_edge_kind)ed->kind);
+}
 
 static void forward(const pl_graph *g, const uint32_t *order, struct chains *c)
 {
@@ -56,7 +65,9 @@ static void forward(const pl_graph *g, const uint32_t *order, struct chains *c)
         pl_graph_task_edges(g, t, &first, &cnt);
         for (uint32_t e = first; e < first + cnt; e++) {
             const pl_edge *ed = pl_graph_edge(g, e);
-            double took = ed->at == PL_AT_END ? pl_graph_task_alone(g, ed->src) : 0;
+            if (!counts(c, ed))
+                continue;
+            double took = ed->at == PL_AT_END ? c->alone[ed->src] : 0;
             est = fmax(est, c->est[ed->src] + took);
         }
         c->est[t] = est;
@@ -71,10 +82,12 @@ static void backward(const pl_graph *g, const uint32_t *order, struct chains *c)
     memset(c->q, 0, (size_t)n * sizeof *c->q);
     for (uint32_t i = n; i-- > 0;) {
         uint32_t t = order[i], first, cnt;
-        c->q[t] = fmax(c->q[t], pl_graph_task_alone(g, t) + c->after[t]);
+        c->q[t] = fmax(c->q[t], c->alone[t] + c->after[t]);
         pl_graph_task_edges(g, t, &first, &cnt);
         for (uint32_t e = first; e < first + cnt; e++) {
             const pl_edge *ed = pl_graph_edge(g, e);
+            if (!counts(c, ed))
+                continue;
             double *into = ed->at == PL_AT_END ? &c->after[ed->src] : &c->q[ed->src];
             *into = fmax(*into, c->q[t]);
         }
@@ -99,7 +112,7 @@ static void unit_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
             continue;
         double work = 0;
         for (uint32_t i = 0; i < n; i++)
-            work += pl_graph_task_alone(g, tasks[i]);
+            work += c->alone[tasks[i]];
         consider(b, PL_BOUND_UNIT, u, c->est[tasks[0]], work, c->after[tasks[n - 1]]);
     }
 }
@@ -117,12 +130,13 @@ static void place_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
                 continue;
             /* Work, not time alone: moving bytes takes no core. */
             for (uint32_t i = 0; i < n; i++)
-                work += pl_graph_task_work(g, tasks[i]);
+                work += pl_graph_changed_work(g, c->change, tasks[i]);
             head = fmin(head, c->est[tasks[0]]);
             tail = fmin(tail, c->after[tasks[n - 1]]);
         }
         if (isfinite(head))
-            consider(b, PL_BOUND_PLACE, p, head, work / pl_graph_place_cores(g, p), tail);
+            consider(b, PL_BOUND_PLACE, p, head,
+                     work / pl_graph_changed_cores(g, c->change, p), tail);
     }
 }
 
@@ -147,7 +161,7 @@ static void load_unit(const pl_graph *g, const struct chains *c, uint32_t u, str
         for (uint32_t k = 0; k < nroute; k++) {
             struct link_load *l = &load[route[k]];
             l->bytes += bytes;
-            l->head = fmin(l->head, c->est[t] + pl_graph_task_work(g, t));
+            l->head = fmin(l->head, c->est[t] + pl_graph_changed_work(g, c->change, t));
             l->tail = fmin(l->tail, c->after[t]);
         }
     }
@@ -168,24 +182,55 @@ static int link_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
     for (uint32_t l = 0; l < nlinks; l++)
         if (load[l].bytes > 0)
             consider(b, PL_BOUND_LINK, l, load[l].head,
-                     load[l].bytes / pl_graph_link_bandwidth(g, l), load[l].tail);
+                     load[l].bytes / pl_graph_changed_bandwidth(g, c->change, l), load[l].tail);
     free(load);
     return 0;
 }
 
-int pl_bound_compute(const pl_graph *g, pl_bound *out)
+/* The chains' arrays for g's n tasks, or PL_ENOMEM (then free_chains). */
+static int alloc_chains(const pl_graph *g, struct chains *c)
 {
-    uint32_t n = pl_graph_task_count(g);
-    uint32_t *order = malloc(((size_t)n + 1) * sizeof *order);
-    struct chains c = {malloc(((size_t)n + 1) * sizeof(double)),
-                       malloc(((size_t)n + 1) * sizeof(double)),
-                       malloc(((size_t)n + 1) * sizeof(double))};
-    int rc = PL_ENOMEM;
-    if (order && c.est && c.after && c.q)
-        rc = topo_order(g, order);
+    size_t n = (size_t)pl_graph_task_count(g) + 1;
+    c->est = malloc(n * sizeof(double));
+    c->after = malloc(n * sizeof(double));
+    c->q = malloc(n * sizeof(double));
+    c->alone = malloc(n * sizeof(double));
+    if (!c->est || !c->after || !c->q || !c->alone)
+        return PL_ENOMEM;
+    for (uint32_t t = 0; t + 1 < n; t++)
+        c->alone[t] = pl_graph_changed_alone(g, c->change, t);
+    return 0;
+}
+
+static void free_chains(struct chains *c)
+{
+    free(c->est);
+    free(c->after);
+    free(c->q);
+    free(c->alone);
+}
+
+/* Sets the chains of g in a topological order: forward and backward passes. */
+static int walk(const pl_graph *g, struct chains *c, uint32_t **order)
+{
+    *order = malloc(((size_t)pl_graph_task_count(g) + 1) * sizeof **order);
+    int rc = *order ? alloc_chains(g, c) : PL_ENOMEM;
+    if (rc == 0)
+        rc = topo_order(g, *order);
     if (rc == 0) {
-        forward(g, order, &c);
-        backward(g, order, &c);
+        forward(g, *order, c);
+        backward(g, *order, c);
+    }
+    return rc;
+}
+
+int pl_bound_compute_with(const pl_graph *g, pl_bound_edges edges, const pl_graph_change *change,
+                          pl_bound *out)
+{
+    uint32_t n = pl_graph_task_count(g), *order = NULL;
+    struct chains c = {.change = change, .workload = edges == PL_BOUND_WORKLOAD_EDGES};
+    int rc = walk(g, &c, &order);
+    if (rc == 0) {
         memset(out, 0, sizeof *out);
         for (uint32_t t = 0; t < n; t++)
             out->critical_path = fmax(out->critical_path, c.q[t] + c.est[t]);
@@ -195,8 +240,52 @@ int pl_bound_compute(const pl_graph *g, pl_bound *out)
         rc = link_terms(g, &c, out);
     }
     free(order);
-    free(c.est);
-    free(c.after);
-    free(c.q);
+    free_chains(&c);
+    return rc;
+}
+
+int pl_bound_compute(const pl_graph *g, pl_bound *out)
+{
+    return pl_bound_compute_with(g, PL_BOUND_ALL_EDGES, NULL, out);
+}
+
+/* The workload edge into t that sets its earliest start (its source's event comes at
+ * est[t]), or PL_NO_EDGE when t can start at 0. */
+static uint32_t binding_edge(const pl_graph *g, const struct chains *c, uint32_t t)
+{
+    uint32_t first, cnt;
+    pl_graph_task_edges(g, t, &first, &cnt);
+    for (uint32_t e = first; e < first + cnt; e++) {
+        const pl_edge *ed = pl_graph_edge(g, e);
+        double at = c->est[ed->src] + (ed->at == PL_AT_END ? c->alone[ed->src] : 0);
+        if (counts(c, ed) && at >= c->est[t])
+            return e;
+    }
+    return PL_NO_EDGE;
+}
+
+int pl_bound_chain(const pl_graph *g, uint8_t *on)
+{
+    uint32_t n = pl_graph_task_count(g), *order = NULL;
+    struct chains c = {.workload = true};
+    int rc = walk(g, &c, &order);
+    memset(on, 0, n);
+    if (rc == 0 && n > 0) {
+        uint32_t t = 0;
+        for (uint32_t i = 1; i < n; i++)
+            if (c.est[i] + c.alone[i] > c.est[t] + c.alone[t])
+                t = i;
+        /* Back from the task that ends last, through the edges that set each start. */
+        for (bool counted = true; t != PL_NO_EDGE;) {
+            on[t] = counted;
+            uint32_t e = c.est[t] > 0 ? binding_edge(g, &c, t) : PL_NO_EDGE;
+            if (e == PL_NO_EDGE)
+                break;
+            counted = pl_graph_edge(g, e)->at == PL_AT_END;
+            t = pl_graph_edge(g, e)->src;
+        }
+    }
+    free(order);
+    free_chains(&c);
     return rc;
 }

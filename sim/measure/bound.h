@@ -14,6 +14,13 @@
  * transfer over it can begin moving bytes, plus all the bytes routed over it
  * divided by its bandwidth, plus the shortest chain that must follow one of
  * those transfers.
+ *
+ * Counting every edge gives the bound of the graph as configured. Counting only the
+ * workload's own dependencies (data, issue and sync edges; not the slot, barrier and
+ * order edges its buffers, queues, sync policy and chosen order add) gives the
+ * resource bound, which no configuration of those can beat: each unit's and link's
+ * work, the hosts' cores and the chain of data dependencies. Its critical path is the
+ * critical path of the reports: the longest chain of dependent work.
  */
 #ifndef PL_BOUND_H
 #define PL_BOUND_H
@@ -46,8 +53,23 @@ typedef struct pl_bound {
     double critical_path;  /* the critical path, whatever binds */
 } pl_bound;
 
-/* Computes the bound of a finalized, acyclic graph (pl_check_graph passed). Returns 0 or
- * PL_ENOMEM. */
+/* Which edges a bound counts. */
+typedef enum pl_bound_edges {
+    PL_BOUND_ALL_EDGES,      /* every edge: the bound of the graph as configured */
+    PL_BOUND_WORKLOAD_EDGES, /* the workload's own dependencies only: the resource bound */
+} pl_bound_edges;
+
+/* Computes the bound of a finalized, acyclic graph (pl_check_graph passed) counting
+ * `edges`, as if it had change c (borrowed; NULL: none). Returns 0 or PL_ENOMEM. */
+int pl_bound_compute_with(const pl_graph *g, pl_bound_edges edges, const pl_graph_change *c,
+                          pl_bound *out);
+
+/* pl_bound_compute_with(g, PL_BOUND_ALL_EDGES, NULL, out). */
 int pl_bound_compute(const pl_graph *g, pl_bound *out);
+
+/* Marks in on[t] (one byte per task of g) the tasks whose times add up to one longest
+ * chain of the workload's dependencies, the resource bound's critical path; the others
+ * are 0. Returns 0 or PL_ENOMEM. */
+int pl_bound_chain(const pl_graph *g, uint8_t *on);
 
 #endif

@@ -26,11 +26,6 @@ double pl_report_noise(const pl_metrics *m);
 
 /* ---- Tables of units (unit_table.c) ---------------------------------------------- */
 
-/* The name of unit u's row when a table has a row per group: "core*.MTE2" for a unit
- * named after its place (core3.MTE2 on core3), else the unit's own name. Cut to fit
- * buf's len bytes. */
-void pl_report_group_name(const pl_graph *g, uint32_t u, char *buf, size_t len);
-
 /* run's unit table under the column title `title`: a row per unit, or per group of
  * units when there are many. Returns 0, PL_ENOMEM or PL_EIO. */
 int pl_report_unit_table(const pl_run *run, const char *title, FILE *out);

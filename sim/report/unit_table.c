@@ -11,6 +11,8 @@
  */
 #include "sim/report/text_sections.h"
 
+#include "sim/measure/groups.h"
+
 #include "sim/report/table.h"
 #include "sim/common/units.h"
 
@@ -66,30 +68,6 @@ struct row {
     pl_unit_metrics sum;
 };
 
-/* The unit's name without its place's ("MTE2" for core0.MTE2). */
-static const char *pipe_name(const pl_graph *g, uint32_t u)
-{
-    const char *unit = pl_graph_unit_name(g, u);
-    const char *place = pl_graph_place_name(g, pl_graph_unit_place(g, u));
-    size_t plen = strlen(place);
-    return strncmp(unit, place, plen) == 0 && unit[plen] == '.' ? unit + plen + 1 : unit;
-}
-
-/* A unit named after its place ("core3.MTE2" on core3) joins the row of the same pipe on
- * places named alike ("core*.MTE2"); any other unit has a row of its own. */
-void pl_report_group_name(const pl_graph *g, uint32_t u, char *buf, size_t len)
-{
-    const char *unit = pl_graph_unit_name(g, u), *pipe = pipe_name(g, u);
-    const char *place = pl_graph_place_name(g, pl_graph_unit_place(g, u));
-    size_t plen = strlen(place), stem = plen;
-    while (stem > 0 && place[stem - 1] >= '0' && place[stem - 1] <= '9')
-        stem--;
-    if (pipe == unit || stem == plen)
-        snprintf(buf, len, "%s", unit);
-    else
-        snprintf(buf, len, "%.*s*.%s", (int)stem, place, pipe);
-}
-
 static void add_to_row(struct row *r, const pl_unit_metrics *um)
 {
     pl_unit_metrics *s = &r->sum;
@@ -120,7 +98,7 @@ static int table_rows(const pl_run *run, struct row **out)
     for (uint32_t u = 0; u < nu; u++) {
         char name[128];
         if (nu > MAX_UNIT_ROWS)
-            pl_report_group_name(run->graph, u, name, sizeof name);
+            pl_unit_group_name(run->graph, u, name, sizeof name);
         else
             snprintf(name, sizeof name, "%s", pl_graph_unit_name(run->graph, u));
         int r = 0;
@@ -204,7 +182,7 @@ static int pipe_columns(const pl_run *run, const char ***out)
     for (uint32_t u = 0; u < run->m->nunits; u++) {
         if (!is_multi_pipe(run, pl_graph_unit_place(g, u)))
             continue;
-        const char *name = pipe_name(g, u);
+        const char *name = pl_unit_pipe_name(g, u);
         int i = 0;
         while (i < n && strcmp(names[i], name) != 0)
             i++;
@@ -224,7 +202,7 @@ static void place_row(const pl_run *run, uint32_t p, const char **pipes, int npi
     for (int i = 0; i < npipes; i++) {
         uint32_t u = 0;
         while (u < run->m->nunits &&
-               (pl_graph_unit_place(g, u) != p || strcmp(pipe_name(g, u), pipes[i]) != 0))
+               (pl_graph_unit_place(g, u) != p || strcmp(pl_unit_pipe_name(g, u), pipes[i]) != 0))
             u++;
         if (u == run->m->nunits)
             pl_table_addf(t, "-");

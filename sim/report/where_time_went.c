@@ -12,6 +12,7 @@
 #include "sim/report/text_sections.h"
 
 #include "sim/report/parts.h"
+#include "sim/measure/groups.h"
 #include "sim/common/units.h"
 
 #include <math.h>
@@ -221,11 +222,11 @@ static int slot_sentence(const pl_run *run, pl_sentence *s)
 static int like_kept(const pl_run *run, const char *keep, uint32_t u)
 {
     char mine[128], other[128];
-    pl_report_group_name(run->graph, u, mine, sizeof mine);
+    pl_unit_group_name(run->graph, u, mine, sizeof mine);
     for (uint32_t v = 0; v < run->m->nunits; v++) {
         if (!keep[v])
             continue;
-        pl_report_group_name(run->graph, v, other, sizeof other);
+        pl_unit_group_name(run->graph, v, other, sizeof other);
         if (strcmp(mine, other) == 0)
             return 1;
     }
