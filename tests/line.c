@@ -72,7 +72,8 @@ void pl_test_sim_run(pl_test_sim *s, pl_graph *g)
     s->g = g;
     pl_test_simulate(g, &s->tl);
     assert_int_equal(pl_metrics_compute(g, &s->tl, &s->m), 0);
-    assert_int_equal(pl_bound_compute(g, &s->b), 0);
+    assert_int_equal(pl_bound_compute_with(g, PL_BOUND_WORKLOAD_EDGES, NULL, &s->b), 0);
+    assert_int_equal(pl_bound_compute(g, &s->configured), 0);
 }
 
 void pl_test_sim_free(pl_test_sim *s)
@@ -85,7 +86,7 @@ void pl_test_sim_free(pl_test_sim *s)
 
 pl_run pl_test_sim_view(const pl_test_sim *s)
 {
-    return (pl_run){s->g, &s->tl, &s->m, &s->b};
+    return (pl_run){s->g, &s->tl, &s->m, &s->b, &s->configured};
 }
 
 pl_test_line *pl_test_line_simulate(uint32_t items, unsigned long long seed)

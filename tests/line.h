@@ -37,6 +37,7 @@ typedef struct pl_test_sim {
     pl_timeline tl;
     pl_metrics m;
     pl_bound b;
+    pl_bound configured; /* with every edge; b is the resource bound */
 } pl_test_sim;
 
 /* Simulates g (taken: freed by pl_test_sim_free) and reads metrics and bound. */

@@ -212,7 +212,7 @@ static void test_four_cores_bound(void **state)
     assert_time(s.b.makespan, s.m.makespan);
     assert_time(s.b.critical_path, LAT + T);
     pl_run run = pl_test_sim_view(&s);
-    assert_string_equal(pl_report_binds(&run), "gm");
+    assert_string_equal(pl_report_binds(run.graph, run.bound), "gm");
     pl_test_sim_free(&s);
 }
 

@@ -10,6 +10,7 @@
 #include "sim/report/report.h"
 
 #include "sim/report/parts.h"
+#include "sim/report/verdicts.h"
 
 #include <stdlib.h>
 
@@ -18,22 +19,31 @@
 #endif
 
 
-static json_t *bound_object(const pl_run *run)
+/* A bound's value and its binding term. */
+static json_t *term_object(const pl_run *run, const pl_bound *b)
 {
-    const pl_bound *b = run->bound;
     json_t *o = json_object();
     o = pl_report_json_with(o, "makespan_s", pl_report_json_real(b->makespan));
     o = pl_report_json_with(o, "kind", json_string(pl_bound_kind_name(b->kind)));
-    o = pl_report_json_with(o, "binds", pl_report_json_text(pl_report_binds(run)));
+    o = pl_report_json_with(o, "binds", pl_report_json_text(pl_report_binds(run->graph, b)));
     o = pl_report_json_with(o, "head_s", pl_report_json_real(b->head));
     o = pl_report_json_with(o, "work_s", pl_report_json_real(b->work));
-    o = pl_report_json_with(o, "tail_s", pl_report_json_real(b->tail));
-    o = pl_report_json_with(o, "critical_path_s", pl_report_json_real(b->critical_path));
-    o = pl_report_json_with(o, "efficiency", pl_report_json_real(pl_report_efficiency(run)));
-    return o;
+    return pl_report_json_with(o, "tail_s", pl_report_json_real(b->tail));
 }
 
-static json_t *critical_array(const pl_run *run)
+/* The resource bound, with the configured bound inside it. */
+static json_t *bound_object(const pl_run *run)
+{
+    json_t *o = term_object(run, run->bound);
+    o = pl_report_json_with(o, "critical_path_s", pl_report_json_real(run->bound->critical_path));
+    o = pl_report_json_with(o, "efficiency", pl_report_json_real(pl_report_efficiency(run)));
+    json_t *c = term_object(run, run->configured);
+    c = pl_report_json_with(c, "efficiency",
+                            pl_report_json_real(pl_report_configured_efficiency(run)));
+    return pl_report_json_with(o, "configured", c);
+}
+
+static json_t *chain_array(const pl_run *run)
 {
     pl_share *shares;
     int n = pl_report_critical_shares(run, &shares);
@@ -79,7 +89,7 @@ static json_t *unit_object(const pl_run *run, uint32_t u)
     o = pl_report_json_with(o, "drain_s", pl_report_json_real(um->drain));
     o = pl_report_json_with(o, "bubbles", pl_report_json_unsigned(um->bubbles));
     o = pl_report_json_with(o, "largest_bubble_s", pl_report_json_real(um->largest_bubble));
-    o = pl_report_json_with(o, "critical_s", pl_report_json_real(um->critical));
+    o = pl_report_json_with(o, "binding_s", pl_report_json_real(um->critical));
     o = pl_report_json_with(o, "causes", causes_object(um));
     return o;
 }
@@ -159,7 +169,7 @@ static json_t *baseline_object(const pl_report *r)
     o = pl_report_json_with(o, "latency", pl_report_latency_json(b));
     o = pl_report_json_with(o, "places", places_array(b));
     o = pl_report_json_with(o, "units", units_array(b));
-    o = pl_report_json_with(o, "critical_path", critical_array(b));
+    o = pl_report_json_with(o, "binding_chain", chain_array(b));
     o = pl_report_json_with(o, "engine", engine_object(b));
     return o;
 }
@@ -186,10 +196,11 @@ static json_t *document(const pl_report *r)
     o = pl_report_json_with(o, "phases", phases_object(run));
     o = pl_report_json_with(o, "latency", pl_report_latency_json(run));
     o = pl_report_json_with(o, "stages", pl_report_stages_json(run));
-    o = pl_report_json_with(o, "critical_path", critical_array(run));
+    o = pl_report_json_with(o, "binding_chain", chain_array(run));
     o = pl_report_json_with(o, "places", places_array(run));
     o = pl_report_json_with(o, "units", units_array(run));
     o = pl_report_json_with(o, "analysis", figures_object(r->figures));
+    o = pl_report_json_with(o, "verdict", pl_report_verdict_json(r->verdict));
     o = pl_report_json_with(o, "engine", engine_object(run));
     o = pl_report_json_with(o, "baseline", baseline_object(r));
     return o;

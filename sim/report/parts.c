@@ -43,15 +43,15 @@ int pl_report_critical_shares(const pl_run *run, pl_share **out)
     return n;
 }
 
-const char *pl_report_binds(const pl_run *run)
+const char *pl_report_binds(const pl_graph *g, const pl_bound *b)
 {
-    switch (run->bound->kind) {
+    switch (b->kind) {
     case PL_BOUND_UNIT:
-        return pl_graph_unit_name(run->graph, run->bound->which);
+        return pl_graph_unit_name(g, b->which);
     case PL_BOUND_PLACE:
-        return pl_graph_place_name(run->graph, run->bound->which);
+        return pl_graph_place_name(g, b->which);
     case PL_BOUND_LINK:
-        return pl_graph_link_name(run->graph, run->bound->which);
+        return pl_graph_link_name(g, b->which);
     case PL_BOUND_CRITICAL_PATH:
         break;
     }
@@ -62,6 +62,12 @@ double pl_report_efficiency(const pl_run *run)
 {
     double makespan = run->m->makespan;
     return makespan > 0 ? run->bound->makespan / makespan : NAN;
+}
+
+double pl_report_configured_efficiency(const pl_run *run)
+{
+    double makespan = run->m->makespan;
+    return makespan > 0 ? run->configured->makespan / makespan : NAN;
 }
 
 json_t *pl_report_json_unsigned(unsigned long long n)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * parts.h — pieces that several report renderers share: the units' shares
- * of the critical path in one order, the name of what binds the bound, and the
+ * of the binding chain in one order, the name of what binds the bound, and the
  * check that everything was written.
  */
 #ifndef PL_REPORT_PARTS_H
@@ -12,25 +12,28 @@
 #include <jansson.h>
 #include <stdint.h>
 
-/* One unit's time on the critical path and its share of the makespan. */
+/* One unit's time on the binding chain (the tasks that set the makespan, walked back
+ * from the last) and its share of the makespan. */
 typedef struct pl_share {
     uint32_t unit;
     double time;  /* seconds */
     double share; /* time / makespan; 0 when the makespan is 0 */
 } pl_share;
 
-/* The units of run with time on the critical path, largest first, ties by unit id.
+/* The units of run with time on the binding chain, largest first, ties by unit id.
  * Stores a malloc'd array in *out (the caller frees it; NULL when there is none) and
  * returns its length, or PL_ENOMEM. */
 int pl_report_critical_shares(const pl_run *run, pl_share **out);
 
-/* The name of the unit, place or link whose term binds the bound, or NULL for the
- * critical path. Borrowed from the graph. */
-const char *pl_report_binds(const pl_run *run);
+/* The name of the unit, place or link of g whose term binds b, or NULL for the critical
+ * path. Borrowed from the graph. */
+const char *pl_report_binds(const pl_graph *g, const pl_bound *b);
 
 /* bound / makespan: how close the simulation came to its lower bound; NaN (undefined:
  * null in JSON, n/a in text) for a run that takes no time. */
 double pl_report_efficiency(const pl_run *run);
+/* The configured bound / makespan; NaN for a run that takes no time. */
+double pl_report_configured_efficiency(const pl_run *run);
 
 /* An unsigned 64-bit number (a seed, a count) as a JSON value: an integer, or a decimal
  * string when it is too large for jansson's signed integers, rather than a wrapped

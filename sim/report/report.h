@@ -16,6 +16,7 @@
 #include "sim/graph/graph.h"
 #include "sim/measure/metrics.h"
 #include "sim/measure/rows.h"
+#include "sim/measure/verdict.h"
 #include "sim/graph/timeline.h"
 
 #include <stdbool.h>
@@ -26,7 +27,8 @@ typedef struct pl_run {
     const pl_graph *graph;
     const pl_timeline *tl;
     const pl_metrics *m;
-    const pl_bound *bound;
+    const pl_bound *bound;      /* the resource bound: the workload's own edges only */
+    const pl_bound *configured; /* the bound with every edge, the configuration's too */
 } pl_run;
 
 /* The invocation: the scenario's run and its baseline, simulated with the same drawn
@@ -45,6 +47,7 @@ typedef struct pl_report {
     const pl_figures *figures; /* what the model worked out; NULL or empty when nothing */
     const pl_tables *tables;   /* the model's tables for -o DIR (NAME.csv); NULL or empty */
     double predicted;      /* the run's makespan as the model predicted it; 0: none */
+    const pl_verdict *verdict; /* what holds the run back; NULL when not searched */
 } pl_report;
 
 /* Renderers. Each returns 0 or PL_EIO (with d filled) when writing fails. */

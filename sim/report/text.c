@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * text.c — the report for people: a summary, a table per graph, the
- * critical path by unit and a few sentences on where the time went. This file
- * writes the header, the summary, the critical path and the model's figures, and
+ * binding chain by unit and a few sentences on where the time went. This file
+ * writes the header, the summary, the binding chain and the model's figures, and
  * puts the page together; the tables of units are in unit_table.c and the sentences
  * in where_time_went.c (both through text_sections.h).
  *
@@ -49,10 +49,10 @@ static void header(const pl_report *r, FILE *out)
     fputs(r->random ? ", durations drawn at random\n" : "\n", out);
 }
 
-static void describe_bound(const pl_run *run, char *buf, size_t len)
+/* b, a bound of run's graph, in words: its value and which term sets it. */
+static void describe_bound(const pl_run *run, const pl_bound *b, char *buf, size_t len)
 {
-    const pl_bound *b = run->bound;
-    const char *binds = pl_report_binds(run);
+    const char *binds = pl_report_binds(run->graph, b);
     switch (b->kind) {
     case PL_BOUND_UNIT:
         snprintf(buf, len, "%s = %s before %s starts + %s of its work + %s after it",
@@ -76,7 +76,12 @@ static void describe_bound(const pl_run *run, char *buf, size_t len)
     case PL_BOUND_CRITICAL_PATH:
         break;
     }
-    snprintf(buf, len, "%s, set by the %s", PL_TIME_TEXT(b->makespan), pl_bound_kind_name(b->kind));
+    if (b == run->configured)
+        snprintf(buf, len, "%s, set by the longest chain through every edge, the "
+                 "configuration's too", PL_TIME_TEXT(b->makespan));
+    else
+        snprintf(buf, len, "%s, set by the %s", PL_TIME_TEXT(b->makespan),
+                 pl_bound_kind_name(b->kind));
 }
 
 /* One line of the summary: a label column as wide as the longest label. */
@@ -123,9 +128,10 @@ static void engine_line(const pl_report *r, FILE *out)
 static void summary(const pl_report *r, FILE *out)
 {
     const pl_run *run = &r->run;
-    char rate[64], bound[512];
+    char rate[64], bound[512], configured[512];
     pl_report_rate(run->m->throughput, pl_graph_item_noun(run->graph), rate, sizeof rate);
-    describe_bound(run, bound, sizeof bound);
+    describe_bound(run, run->bound, bound, sizeof bound);
+    describe_bound(run, run->configured, configured, sizeof configured);
     line(out, "makespan", "%s", PL_TIME_TEXT(run->m->makespan));
     if (r->predicted > 0)
         line(out, "predicted", "%s by the model (simulated %s it)", PL_TIME_TEXT(r->predicted),
@@ -148,6 +154,10 @@ static void summary(const pl_report *r, FILE *out)
         line(out, "efficiency", "%.1f %% (bound / makespan)", 100.0 * pl_report_efficiency(run));
     else
         line(out, "efficiency", "n/a (the run takes no time)");
+    line(out, "configured", "%s", configured);
+    if (isfinite(pl_report_configured_efficiency(run)))
+        line(out, "efficiency", "%.1f %% of the configured bound",
+             100.0 * pl_report_configured_efficiency(run));
     line(out, "critical path", "%s (the longest chain of dependent work)",
          PL_TIME_TEXT(run->bound->critical_path));
     phases_line(run, out);
@@ -157,9 +167,9 @@ static void summary(const pl_report *r, FILE *out)
     engine_line(r, out);
 }
 
-/* ---- The critical path -------------------------------------------------------- */
+/* ---- The binding chain ---------------------------------------------------------- */
 
-static int critical_section(const pl_run *run, FILE *out)
+static int chain_section(const pl_run *run, FILE *out)
 {
     pl_share *shares;
     int n = pl_report_critical_shares(run, &shares);
@@ -178,7 +188,7 @@ static int critical_section(const pl_run *run, FILE *out)
         pl_table_addf(t, "%.1f %%", 100.0 * shares[i].share);
     }
     free(shares);
-    fputs("critical path by unit (share of the makespan):\n", out);
+    fputs("binding chain by unit (the tasks that set the makespan; share of it):\n", out);
     int rc = pl_table_print(t, out, "  ");
     pl_table_destroy(t);
     return rc;
@@ -245,10 +255,10 @@ static int sections(const pl_report *r, FILE *out)
     if (rc == 0)
         figures_section(r->figures, out);
     if (rc == 0)
-        rc = critical_section(&r->run, out);
+        rc = chain_section(&r->run, out);
     fputc('\n', out);
     if (rc == 0)
-        rc = pl_report_where_time_went(&r->run, out);
+        rc = pl_report_where_time_went(r, out);
     return rc;
 }
 

@@ -37,9 +37,10 @@ int pl_report_places_section(const pl_run *run, FILE *out);
 
 /* ---- Where the time went (where_time_went.c) ------------------------------------- */
 
-/* A few sentences on run: its bottleneck, its distance from its bound, the device units
- * idle longest and the units that lose time to sharing or to slots. Returns 0 or
- * PL_ENOMEM. */
-int pl_report_where_time_went(const pl_run *run, FILE *out);
+/* A few sentences on r's run: its bottleneck as r's verdict found it (or its busiest unit
+ * when there is no verdict) and the gains of the changes tried, its busiest stage, its
+ * distance from its bound, the device units idle longest and the units that lose time to
+ * sharing or to slots. Returns 0 or PL_ENOMEM. */
+int pl_report_where_time_went(const pl_report *r, FILE *out);
 
 #endif

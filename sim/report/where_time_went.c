@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * where_time_went.c — the sentences that close the text report: what the bottleneck
- * is, how far the run is from its bound, how long the device units idle and why, and
- * which units lose time to shared cores, shared bandwidth or full slots.
+ * is (the verdict, found by simulating changes of the run) and what the changes tried
+ * gained, the busiest stage, how far the run is from its bound, how long the device
+ * units idle and why, and which units lose time to shared cores, shared bandwidth or
+ * full slots. Advice (a deeper buffer) is given only where the verdict simulated it
+ * and it shortened the run by more than PL_VERDICT_TIE.
  *
- * Invariant: at most MAX_SENTENCES sentences, always in the same order (bottleneck,
- * bound, device units in unit order, cores, bandwidth, slots); a sentence that lists
+ * Invariant: at most MAX_SENTENCES sentences, always in the same order (verdict, tried,
+ * stage, bound, device units in unit order, cores, bandwidth, slots); a sentence that lists
  * units names at most MAX_LISTED of them and only counts the rest, so that the same
  * run always reads the same. Causes loop over PL_EDGE_KINDS; no cause is spelled here.
  */
 #include "sim/report/text_sections.h"
 
 #include "sim/report/parts.h"
+#include "sim/report/verdicts.h"
 #include "sim/measure/groups.h"
 #include "sim/common/units.h"
 
@@ -25,7 +29,7 @@
 #define SHARED_WORTH  0.01
 #define SLOT_WORTH    0.05
 #define AT_BOUND      0.995
-#define MAX_SENTENCES 5
+#define MAX_SENTENCES 8
 /* Units named in one sentence before the rest are only counted. */
 #define MAX_LISTED 3
 
@@ -37,56 +41,48 @@ static int is_device(const pl_run *run, uint32_t u)
 
 /* ---- Where the time went ------------------------------------------------------ */
 
-/* The bottleneck: the link whose bandwidth binds the bound, else the busiest unit. */
-static void bottleneck_sentence(const pl_run *run, pl_sentence *s)
+/* Without a verdict, only what was measured: the busiest unit, never called the
+ * bottleneck. */
+static void busiest_sentence(const pl_run *run, pl_sentence *s)
 {
     if (run->m->nunits == 0) {
         pl_say(s, "The graph has no units.");
         return;
     }
     uint32_t u = pl_metrics_busiest(run->m);
-    const char *busiest = pl_graph_unit_name(run->graph, u);
-    double util = 100.0 * run->m->units[u].utilization;
-    const pl_bound *b = run->bound;
-    if (b->kind == PL_BOUND_LINK) {
-        pl_say(s,
-               "Link %s is the bottleneck: its bytes alone take %s at its full bandwidth, "
-               "%.1f %% of the makespan. The busiest unit is %s, busy %.1f %%.",
-               pl_report_binds(run), PL_TIME_TEXT(b->work),
-               pl_report_pct(b->work, run->m->makespan), busiest, util);
-        return;
-    }
-    if (run->m->nstages > 0) {
-        char text[512];
-        pl_report_stage_sentence(run, text, sizeof text);
-        pl_say(s, "%s", text);
-        return;
-    }
-    pl_say(s, "%s is the busiest unit, busy %.1f %% of the makespan: it is the bottleneck.",
-           busiest, util);
+    pl_say(s, "%s is the busiest unit, busy %.1f %% of the makespan (the bottleneck was not "
+           "searched: no change of the run was simulated).",
+           pl_graph_unit_name(run->graph, u), 100.0 * run->m->units[u].utilization);
 }
 
 static void bound_sentence(const pl_run *run, pl_sentence *s)
 {
     double eff = pl_report_efficiency(run);
+    const char *binds = pl_report_binds(run->graph, run->bound);
     if (eff < AT_BOUND) {
         pl_say(s,
-               "The run reaches %.1f %% of its bound: at most %s of the makespan could still be"
-               " saved by removing waits.",
+               "The run reaches %.1f %% of its bound: no buffer, queue, sync policy or order "
+               "can save more than %s of the makespan",
                100.0 * eff, PL_TIME_TEXT(run->m->makespan - run->bound->makespan));
+        double conf = pl_report_configured_efficiency(run);
+        if (conf >= AT_BOUND)
+            pl_say(s, "; as configured it is at its bound (%.1f %%): only a change of its "
+                   "buffers, queues, sync or order can.", 100.0 * conf);
+        else
+            pl_say(s, ".");
         return;
     }
     pl_say(s, "The run is at its bound (%.1f %%): ", 100.0 * eff);
     switch (run->bound->kind) {
     case PL_BOUND_UNIT:
-        pl_say(s, "only less work on %s can speed it up.", pl_report_binds(run));
+        pl_say(s, "only less work on %s can speed it up.", binds);
         return;
     case PL_BOUND_PLACE:
-        pl_say(s, "only less work on %s or more cores can speed it up.", pl_report_binds(run));
+        pl_say(s, "only less work on %s or more cores can speed it up.", binds);
         return;
     case PL_BOUND_LINK:
         pl_say(s, "only fewer bytes over link %s or more bandwidth on it can speed it up.",
-               pl_report_binds(run));
+               binds);
         return;
     case PL_BOUND_CRITICAL_PATH:
         break;
@@ -209,11 +205,43 @@ static int bandwidth_sentence(const pl_run *run, pl_sentence *s)
     return n;
 }
 
-static int slot_sentence(const pl_run *run, pl_sentence *s)
+static bool is_slot_change(pl_change_kind k)
+{
+    return k == PL_CHANGE_BUFFER || k == PL_CHANGE_POOL || k == PL_CHANGE_QUEUE;
+}
+
+/* What the verdict found of one more slot: the one that shortened the run most, when it
+ * did by more than PL_VERDICT_TIE; else, when every such change was simulated or bounded
+ * below it, that none can. */
+static void slot_advice(const pl_verdict *v, pl_sentence *s)
+{
+    const pl_tried *best = NULL;
+    bool all_small = true;
+    size_t n = 0;
+    for (size_t i = 0; v && i < v->ntried; i++) {
+        const pl_tried *t = &v->tried[i];
+        if (!is_slot_change(t->kind) || t->status == PL_TRIED_REFUSED)
+            continue;
+        n++;
+        if (t->status == PL_TRIED_SIMULATED && (!best || t->gain > best->gain))
+            best = t;
+        all_small = all_small && t->gain <= PL_VERDICT_TIE * v->makespan;
+    }
+    if (best && best->gain > PL_VERDICT_TIE * v->makespan)
+        pl_say(s, ": %s takes the makespan to %s (%.1f %%), simulated.", best->change,
+               PL_TIME_TEXT(best->makespan), -100.0 * best->gain / v->makespan);
+    else if (n > 0 && all_small)
+        pl_say(s, ", but one more slot in any buffer, pool or queue gains at most %.0f %% "
+               "(simulated or bounded).", 100.0 * PL_VERDICT_TIE);
+    else
+        pl_say(s, ".");
+}
+
+static int slot_sentence(const pl_run *run, const pl_verdict *v, pl_sentence *s)
 {
     pl_say(s, "Slot bubbles (%s) hold", pl_edge_cause_help(PL_EDGE_SLOT));
     uint32_t n = list_units(run, s, held_by_slots, slots_of);
-    pl_say(s, ": deeper queues or more buffers would let %s run ahead.", n == 1 ? "it" : "them");
+    slot_advice(v, s);
     return n > 0;
 }
 
@@ -255,27 +283,44 @@ static void pick_devices(const pl_run *run, int room, char *keep)
     }
 }
 
-int pl_report_where_time_went(const pl_run *run, FILE *out)
+int pl_report_where_time_went(const pl_report *r, FILE *out)
 {
+    const pl_run *run = &r->run;
     /* Nothing to say of a run that takes no time: no unit is busy, none holds it back. */
     if (!isfinite(pl_report_efficiency(run))) {
         fputs("where the time went:\n", out);
         pl_report_wrapped(out, 2, "The run takes no time: no unit holds it back.");
         return 0;
     }
-    pl_sentence first = {0}, second = {0}, cores = {0}, bandwidth = {0}, slots = {0};
-    bottleneck_sentence(run, &first);
-    bound_sentence(run, &second);
+    pl_sentence verdict = {0}, tried = {0}, stage = {0}, bound = {0}, cores = {0},
+                bandwidth = {0}, slots = {0};
+    int fixed = 2;
+    if (r->verdict) {
+        pl_report_verdict_sentence(r->verdict, &verdict);
+        pl_report_tried_sentence(r->verdict, &tried);
+        fixed++;
+    } else {
+        busiest_sentence(run, &verdict);
+    }
+    if (run->m->nstages > 0) {
+        pl_report_stage_sentence(run, stage.text, sizeof stage.text);
+        fixed++;
+    }
+    bound_sentence(run, &bound);
     int has_cores = cores_sentence(run, &cores);
     int has_bandwidth = bandwidth_sentence(run, &bandwidth);
-    int has_slots = slot_sentence(run, &slots);
+    int has_slots = slot_sentence(run, r->verdict, &slots);
     char *keep = calloc((size_t)run->m->nunits + 1, 1);
     if (!keep)
         return PL_ENOMEM;
-    pick_devices(run, MAX_SENTENCES - 2 - has_cores - has_bandwidth - has_slots, keep);
+    pick_devices(run, MAX_SENTENCES - fixed - has_cores - has_bandwidth - has_slots, keep);
     fputs("where the time went:\n", out);
-    pl_report_wrapped(out, 2, first.text);
-    pl_report_wrapped(out, 2, second.text);
+    pl_report_wrapped(out, 2, verdict.text);
+    if (r->verdict)
+        pl_report_wrapped(out, 2, tried.text);
+    if (run->m->nstages > 0)
+        pl_report_wrapped(out, 2, stage.text);
+    pl_report_wrapped(out, 2, bound.text);
     for (uint32_t u = 0; u < run->m->nunits; u++) {
         pl_sentence device = {0};
         if (!keep[u])

@@ -9,6 +9,7 @@
 #include "sim/study/session.h"
 #include "models/model.h"
 #include "sim/engine/runner.h"
+#include "sim/study/verdict_search.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -18,7 +19,8 @@
 struct measured {
     pl_timeline tl;
     pl_metrics m;
-    pl_bound bound;
+    pl_bound bound;      /* the resource bound */
+    pl_bound configured; /* with every edge */
     bool have_tl, have_m;
 };
 
@@ -26,6 +28,7 @@ struct pl_session {
     pl_config *cfg;
     pl_lowering lowering;
     struct measured run, base;
+    pl_verdict verdict;
     pl_report report;
     bool lowered, ran;
     bool no_advice;
@@ -69,6 +72,7 @@ void pl_session_destroy(pl_session *s)
         return;
     measured_fini(&s->run);
     measured_fini(&s->base);
+    pl_verdict_fini(&s->verdict);
     pl_lowering_fini(&s->lowering);
     pl_config_destroy(s->cfg);
     free(s);
@@ -131,7 +135,9 @@ static int measure(const pl_graph *g, struct measured *m, pl_diag *d)
     int rc = pl_metrics_compute(g, &m->tl, &m->m);
     m->have_m = rc == 0;
     if (rc == 0)
-        rc = pl_bound_compute(g, &m->bound);
+        rc = pl_bound_compute_with(g, PL_BOUND_WORKLOAD_EDGES, NULL, &m->bound);
+    if (rc == 0)
+        rc = pl_bound_compute(g, &m->configured);
     if (rc != 0)
         return pl_diag_set(d, rc, "out of memory measuring the %s run", pl_graph_name(g));
     return 0;
@@ -159,14 +165,19 @@ static int try_graphs(void *ctx, const pl_graph *const *graphs, size_t n, pl_tri
     return rc;
 }
 
+/* The verdict on the run, then the model's advice, which reads it. */
 static int advise(pl_session *s, pl_diag *d)
 {
     const pl_model *model = pl_model_find(pl_config_str(s->cfg, "model"));
-    if (s->no_advice || !model || !model->advise)
+    if (s->no_advice)
         return 0;
+    pl_verdict_run run = {s->lowering.run, s->run.tl.makespan, &s->run.bound, model,
+                          &s->lowering, engine_of(s)};
+    int rc = pl_verdict_search(&run, &s->verdict, d);
+    if (rc != 0 || !model || !model->advise)
+        return rc;
     pl_trier t = {try_graphs, s};
-    pl_verdict none = {0};
-    return model->advise(&s->lowering, &t, &none, d);
+    return model->advise(&s->lowering, &t, &s->verdict, d);
 }
 
 static void fill_report(pl_session *s)
@@ -180,10 +191,13 @@ static void fill_report(pl_session *s)
     r->baseline_mode = s->lowering.baseline_mode;
     r->seed = (unsigned long long)pl_config_int(s->cfg, "seed");
     r->random = s->lowering.random;
-    r->run = (pl_run){s->lowering.run, &s->run.tl, &s->run.m, &s->run.bound};
+    r->run = (pl_run){s->lowering.run, &s->run.tl, &s->run.m, &s->run.bound,
+                      &s->run.configured};
     r->baseline = r->run;
     if (s->lowering.baseline)
-        r->baseline = (pl_run){s->lowering.baseline, &s->base.tl, &s->base.m, &s->base.bound};
+        r->baseline = (pl_run){s->lowering.baseline, &s->base.tl, &s->base.m, &s->base.bound,
+                               &s->base.configured};
+    r->verdict = s->verdict.searched ? &s->verdict : NULL;
     /* Undefined (NaN: null in JSON, n/a in text) for a run that takes no time. */
     r->speedup = r->run.m->makespan > 0 ? r->baseline.m->makespan / r->run.m->makespan : NAN;
     r->figures = &s->lowering.figures;

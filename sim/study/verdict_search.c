@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * verdict_search.c — candidates, their upper bounds, and rounds of simulations.
+ *
+ * Invariant: the candidates keep the order in which they were made (stages, groups of
+ * units, links, hosts, the chain, the model's variants); every sort below breaks ties
+ * by that order, so that the same run always gets the same verdict and the same list.
+ */
+#include "sim/study/verdict_search.h"
+
+#include "sim/engine/runner.h"
+#include "sim/measure/groups.h"
+#include "sim/measure/metrics.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct cand {
+    pl_tried t;
+    pl_graph_change change; /* for a change of the graph */
+    uint8_t *mask;          /* owned: the units or tasks it scales, or NULL */
+    long variant;           /* the model's variant it lowers, or -1 */
+    double most;            /* upper bound on its gain */
+    size_t order;           /* when it was made */
+};
+
+struct search {
+    const pl_verdict_run *run;
+    struct cand *c;
+    size_t n, cap;
+};
+
+static int push(struct search *s, pl_change_kind kind, const char *name, struct cand **out)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 16;
+        struct cand *c = realloc(s->c, cap * sizeof *c);
+        if (!c)
+            return PL_ENOMEM;
+        s->c = c;
+        s->cap = cap;
+    }
+    struct cand *c = &s->c[s->n];
+    *c = (struct cand){.change = pl_graph_no_change(), .variant = -1, .order = s->n};
+    c->t.kind = kind;
+    c->t.status = PL_TRIED_BOUNDED;
+    c->t.makespan = NAN;
+    snprintf(c->t.name, sizeof c->t.name, "%s", name);
+    s->n++;
+    *out = c;
+    return 0;
+}
+
+/* ---- Candidates ------------------------------------------------------------------- */
+
+static double unit_work(const pl_graph *g, uint32_t u)
+{
+    uint32_t n;
+    const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+    double work = 0;
+    for (uint32_t i = 0; i < n; i++)
+        work += pl_graph_task_work(g, tasks[i]);
+    return work;
+}
+
+/* A candidate that scales the work of the units in mask (owned by it from here). */
+static int less_work(struct search *s, pl_change_kind kind, const char *name, uint8_t *mask)
+{
+    struct cand *c;
+    if (push(s, kind, name, &c) != 0) {
+        free(mask);
+        return PL_ENOMEM;
+    }
+    c->mask = mask;
+    c->change.units = mask;
+    c->change.work = PL_VERDICT_LESS_WORK;
+    snprintf(c->t.change, sizeof c->t.change, "10 %% less work on %s%s",
+             kind == PL_CHANGE_STAGE ? "stage " : "", name);
+    return 0;
+}
+
+/* One candidate per stage, and one per group of the units outside stages, when it
+ * has work to lessen. */
+static int work_candidates(struct search *s)
+{
+    const pl_graph *g = s->run->graph;
+    uint32_t nu = pl_graph_unit_count(g);
+    uint8_t *done = calloc((size_t)nu + 1, 1);
+    int rc = done ? 0 : PL_ENOMEM;
+    for (uint32_t st = 0; st < pl_graph_stage_count(g) && rc == 0; st++) {
+        uint8_t *mask = calloc((size_t)nu + 1, 1);
+        double work = 0;
+        if (!mask) {
+            rc = PL_ENOMEM;
+            break;
+        }
+        for (uint32_t u = 0; u < nu; u++)
+            if (pl_graph_unit_stage(g, u) == st) {
+                mask[u] = done[u] = 1;
+                work += unit_work(g, u);
+            }
+        if (work > 0)
+            rc = less_work(s, PL_CHANGE_STAGE, pl_graph_stage_name(g, st), mask);
+        else
+            free(mask);
+    }
+    for (uint32_t u = 0; u < nu && rc == 0; u++) {
+        if (done[u])
+            continue;
+        char name[128], other[128];
+        uint8_t *mask = calloc((size_t)nu + 1, 1);
+        if (!mask) {
+            rc = PL_ENOMEM;
+            break;
+        }
+        pl_unit_group_name(g, u, name, sizeof name);
+        double work = 0;
+        uint32_t members = 0;
+        for (uint32_t v = u; v < nu; v++) {
+            if (done[v])
+                continue;
+            pl_unit_group_name(g, v, other, sizeof other);
+            if (strcmp(name, other) == 0) {
+                mask[v] = done[v] = 1;
+                work += unit_work(g, v);
+                members++;
+            }
+        }
+        /* A group of one is named as its unit. */
+        if (members == 1)
+            snprintf(name, sizeof name, "%s", pl_graph_unit_name(g, u));
+        if (work > 0)
+            rc = less_work(s, PL_CHANGE_UNIT, name, mask);
+        else
+            free(mask);
+    }
+    free(done);
+    return rc;
+}
+
+static int link_candidates(struct search *s)
+{
+    const pl_graph *g = s->run->graph;
+    uint32_t nl = pl_graph_link_count(g), nu = pl_graph_unit_count(g);
+    for (uint32_t l = 0; l < nl; l++) {
+        bool carries = false;
+        for (uint32_t u = 0; u < nu && !carries; u++) {
+            uint32_t nr, n;
+            const uint32_t *route = pl_graph_unit_route(g, u, &nr);
+            const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+            for (uint32_t k = 0; k < nr && !carries; k++)
+                for (uint32_t i = 0; i < n && route[k] == l && !carries; i++)
+                    carries = pl_graph_task_bytes(g, tasks[i]) > 0;
+        }
+        struct cand *c;
+        if (!carries)
+            continue;
+        if (push(s, PL_CHANGE_LINK, pl_graph_link_name(g, l), &c) != 0)
+            return PL_ENOMEM;
+        c->change.link = l;
+        c->change.bandwidth = PL_VERDICT_MORE_BANDWIDTH;
+        snprintf(c->t.change, sizeof c->t.change, "10 %% more bandwidth on link %s",
+                 pl_graph_link_name(g, l));
+    }
+    return 0;
+}
+
+/* One more core for every host whose threads outnumber its cores. */
+static int core_candidates(struct search *s)
+{
+    const pl_graph *g = s->run->graph;
+    for (uint32_t p = 0; p < pl_graph_place_count(g); p++) {
+        if (pl_graph_place_kind(g, p) != PL_PLACE_HOST)
+            continue;
+        uint32_t threads = 0;
+        for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
+            threads += pl_graph_unit_place(g, u) == p && unit_work(g, u) > 0;
+        struct cand *c;
+        if (threads <= (uint32_t)pl_graph_place_cores(g, p))
+            continue;
+        if (push(s, PL_CHANGE_CORES, pl_graph_place_name(g, p), &c) != 0)
+            return PL_ENOMEM;
+        c->change.place = p;
+        c->change.cores = 1;
+        snprintf(c->t.change, sizeof c->t.change, "one more core on %s (%d instead of %d)",
+                 pl_graph_place_name(g, p), pl_graph_place_cores(g, p) + 1,
+                 pl_graph_place_cores(g, p));
+    }
+    return 0;
+}
+
+static int chain_candidate(struct search *s)
+{
+    const pl_graph *g = s->run->graph;
+    uint32_t n = pl_graph_task_count(g);
+    uint8_t *mask = calloc((size_t)n + 1, 1);
+    if (!mask || pl_bound_chain(g, mask) != 0) {
+        free(mask);
+        return PL_ENOMEM;
+    }
+    struct cand *c;
+    if (push(s, PL_CHANGE_CHAIN, "critical path", &c) != 0) {
+        free(mask);
+        return PL_ENOMEM;
+    }
+    c->mask = mask;
+    c->change.tasks = mask;
+    c->change.work = PL_VERDICT_LESS_WORK;
+    snprintf(c->t.change, sizeof c->t.change,
+             "10 %% less work on every task of the critical path");
+    return 0;
+}
+
+static int variant_candidates(struct search *s, pl_diag *d)
+{
+    const pl_model *model = s->run->model;
+    if (!model || !model->variants)
+        return 0;
+    pl_variant *v = NULL;
+    size_t n = 0;
+    int rc = model->variants(s->run->lowering, &v, &n, d);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct cand *c;
+        if ((rc = push(s, v[i].kind, v[i].name, &c)) != 0)
+            break;
+        c->variant = (long)i;
+        snprintf(c->t.change, sizeof c->t.change, "%s", v[i].change);
+        if (v[i].refused[0]) {
+            c->t.status = PL_TRIED_REFUSED;
+            c->t.gain = NAN;
+            snprintf(c->t.note, sizeof c->t.note, "%s", v[i].refused);
+        }
+    }
+    free(v);
+    return rc;
+}
+
+/* ---- Upper bounds and simulations ----------------------------------------------- */
+
+static int upper_bounds(struct search *s)
+{
+    const pl_verdict_run *run = s->run;
+    for (size_t i = 0; i < s->n; i++) {
+        struct cand *c = &s->c[i];
+        pl_bound b;
+        if (c->t.status == PL_TRIED_REFUSED)
+            continue;
+        if (c->variant >= 0)
+            b = *run->resource;
+        else if (pl_bound_compute_with(run->graph, PL_BOUND_ALL_EDGES, &c->change, &b) != 0)
+            return PL_ENOMEM;
+        c->most = run->makespan - b.makespan;
+        c->t.gain = c->most;
+    }
+    return 0;
+}
+
+/* Largest upper bound first; the refused ones last; ties in the order made. */
+static int by_most(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    bool rx = x->t.status == PL_TRIED_REFUSED, ry = y->t.status == PL_TRIED_REFUSED;
+    if (rx != ry)
+        return rx ? 1 : -1;
+    if (!rx && x->most != y->most)
+        return x->most > y->most ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int graph_of(const struct search *s, const struct cand *c, pl_graph **out, pl_diag *d)
+{
+    if (c->variant >= 0)
+        return s->run->model->lower_variant(s->run->lowering, (size_t)c->variant, out, d);
+    *out = pl_graph_changed(s->run->graph, &c->change);
+    return *out ? 0 : pl_diag_set(d, PL_ENOMEM, "out of memory");
+}
+
+/* Simulates the n candidates at c at once. */
+static int simulate(const struct search *s, struct cand *c, size_t n, pl_diag *d)
+{
+    pl_graph **g = calloc(n + 1, sizeof *g);
+    pl_timeline *tls = calloc(n + 1, sizeof *tls);
+    int rc = g && tls ? 0 : pl_diag_set(d, PL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = graph_of(s, &c[i], &g[i], d);
+    if (rc == 0)
+        rc = pl_runner_simulate((const pl_graph *const *)g, tls, n, 0, s->run->engine, d);
+    for (size_t i = 0; i < n; i++) {
+        if (rc == 0) {
+            c[i].t.status = PL_TRIED_SIMULATED;
+            c[i].t.makespan = tls[i].makespan;
+            c[i].t.gain = s->run->makespan - tls[i].makespan;
+        }
+        if (g && g[i]) {
+            pl_timeline_fini(&tls[i]);
+            pl_graph_destroy(g[i]);
+        }
+    }
+    free(g);
+    free(tls);
+    return rc;
+}
+
+static int rounds(struct search *s, size_t width, pl_diag *d)
+{
+    double m = s->run->makespan, noise = pl_metrics_noise(m), best = 0;
+    size_t at = 0;
+    while (at < s->n && s->c[at].t.status != PL_TRIED_REFUSED) {
+        double cutoff = fmax(noise, best - PL_VERDICT_TIE * m);
+        size_t n = 0;
+        while (at + n < s->n && n < width && s->c[at + n].t.status != PL_TRIED_REFUSED &&
+               s->c[at + n].most > cutoff)
+            n++;
+        if (n == 0)
+            break;
+        int rc = simulate(s, &s->c[at], n, d);
+        if (rc != 0)
+            return rc;
+        for (size_t i = at; i < at + n; i++)
+            best = fmax(best, s->c[i].t.gain);
+        at += n;
+    }
+    return 0;
+}
+
+/* Simulated first by gain, then bounded by their upper bound, then refused; ties in the
+ * order made. */
+static int by_outcome(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (x->t.status != y->t.status)
+        return x->t.status < y->t.status ? -1 : 1;
+    if (x->t.status != PL_TRIED_REFUSED && x->t.gain != y->t.gain)
+        return x->t.gain > y->t.gain ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int fill(struct search *s, pl_verdict *out)
+{
+    qsort(s->c, s->n, sizeof *s->c, by_outcome);
+    *out = (pl_verdict){.searched = true, .makespan = s->run->makespan, .ntried = s->n};
+    out->tried = calloc(s->n + 1, sizeof *out->tried);
+    if (!out->tried)
+        return PL_ENOMEM;
+    double m = s->run->makespan, noise = pl_metrics_noise(m);
+    for (size_t i = 0; i < s->n; i++) {
+        out->tried[i] = s->c[i].t;
+        out->nsimulated += s->c[i].t.status == PL_TRIED_SIMULATED;
+    }
+    if (out->nsimulated > 0 && out->tried[0].gain > noise) {
+        double best = out->tried[0].gain;
+        while (out->nbest < out->nsimulated &&
+               out->tried[out->nbest].gain >= best - PL_VERDICT_TIE * m)
+            out->nbest++;
+    }
+    return 0;
+}
+
+int pl_verdict_search(const pl_verdict_run *run, pl_verdict *out, pl_diag *d)
+{
+    struct search s = {.run = run};
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int rc = work_candidates(&s);
+    if (rc == 0)
+        rc = link_candidates(&s);
+    if (rc == 0)
+        rc = core_candidates(&s);
+    if (rc == 0)
+        rc = chain_candidate(&s);
+    if (rc == PL_ENOMEM)
+        rc = pl_diag_set(d, rc, "out of memory");
+    if (rc == 0)
+        rc = variant_candidates(&s, d);
+    if (rc == 0 && upper_bounds(&s) != 0)
+        rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+    if (rc == 0) {
+        qsort(s.c, s.n, sizeof *s.c, by_most);
+        rc = rounds(&s, cpus > 1 ? (size_t)cpus : 1, d);
+    }
+    if (rc == 0 && fill(&s, out) != 0)
+        rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < s.n; i++)
+        free(s.c[i].mask);
+    free(s.c);
+    return rc;
+}

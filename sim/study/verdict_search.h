@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * verdict_search.h — what holds a run back, found by simulating changes of it.
+ *
+ * The candidates (sim/measure/verdict.h): for every stage, and every group of units
+ * outside stages (sim/measure/groups.h), its work 10 % lower; for every link that
+ * carries bytes, 10 % more bandwidth; for every host with more threads than cores,
+ * one more core; the tasks of one longest chain of dependent work 10 % shorter; and
+ * the model's own variants, each buffer, pool or queue one slot deeper.
+ *
+ * Each candidate first gets an upper bound on what it can gain: the run's makespan
+ * minus the bound of the changed graph (computed without building it), or for a
+ * model's variant, which only changes slot, barrier and order edges, minus the run's
+ * resource bound. Then, largest upper bound first, the candidates are simulated a
+ * round at a time (one per processor, each SimGrid graph in its own child, as the
+ * run is); a candidate whose upper bound cannot shorten the run, or cannot come within
+ * PL_VERDICT_TIE of the makespan of the best gain simulated so far, is not simulated.
+ * So the verdict names the candidate that gains most among all of them, while the
+ * count simulated stays small where the bounds are tight.
+ */
+#ifndef PL_VERDICT_SEARCH_H
+#define PL_VERDICT_SEARCH_H
+
+#include "models/model.h"
+#include "sim/common/error.h"
+#include "sim/graph/graph.h"
+#include "sim/graph/timeline.h"
+#include "sim/measure/bound.h"
+#include "sim/measure/verdict.h"
+
+/* The run to judge; all borrowed. */
+typedef struct pl_verdict_run {
+    const pl_graph *graph;     /* the run's task graph */
+    double makespan;           /* its simulated makespan */
+    const pl_bound *resource;  /* its resource bound (PL_BOUND_WORKLOAD_EDGES) */
+    const pl_model *model;     /* its model, whose variants are tried too */
+    const pl_lowering *lowering;
+    pl_engine_kind engine;     /* the engine the run was simulated with */
+} pl_verdict_run;
+
+/* Searches the verdict of run into *out (the caller calls pl_verdict_fini). Fails with the
+ * runner's errors (PL_EDEADLOCK, PL_ECHILD, PL_EIO) or PL_ENOMEM, d filled. */
+int pl_verdict_search(const pl_verdict_run *run, pl_verdict *out, pl_diag *d);
+
+#endif
