@@ -82,6 +82,7 @@ struct outcome {
     double bound;       /* pl_plan_bounds' makespan bound */
     double best, plain; /* makespans */
     bool periodic;      /* >= 8 iterations and a steady state that repeats exactly */
+    bool sloped;        /* ... a steady state found by the completions' slope alone */
     bool rec_checked;   /* ... long enough for the RecMII check */
     bool below_res;     /* ... with an II below ResMII */
 };
@@ -135,13 +136,32 @@ static struct outcome check_loop(const pl_plan_loop *l, uint32_t w, bool again)
      * (x, i), going k times round the cycle; in a steady run of period k and shift D that
      * covers i .. i + k d, that is d D >= k L, so II = D / k >= L / d = RecMII.
      * A run faster than ResMII would be a transient, which pl_plan_steady_find passes
-     * over (test_fill_pattern): none may be reported. */
-    struct outcome out = {bd.makespan, best.makespan, plain.makespan, false, false, false};
+     * over (test_fill_pattern): none may be reported.
+     * models/plan/steady.h: a steady state never runs faster than the MII; without one the II
+     * is (max c_i - min t_i) / N; a repetition's completions repeat as its starts do. */
+    struct outcome out = {bd.makespan, best.makespan, plain.makespan, false, false, false, false};
     if (l->iterations >= 8) {
         pl_plan_steady st;
         pl_plan_steady_find(l, &best, bd.mii, &st);
         out.periodic = st.periodic;
-        out.below_res = st.periodic && st.ii < bd.res_mii - 1e-9 * bd.res_mii;
+        out.sloped = st.steady && !st.periodic;
+        out.below_res = st.steady && st.ii < bd.res_mii - 1e-9 * bd.res_mii;
+        double tol = 1e-9 * best.makespan, t0 = INFINITY, cn = 0;
+        for (uint32_t i = 0; i < l->iterations; i++) {
+            t0 = fmin(t0, pl_plan_iteration_start(l, &best, i));
+            cn = fmax(cn, pl_plan_iteration_end(l, &best, i));
+        }
+        pl_test_check(st.periodic <= st.steady, "periodic but not steady");
+        if (st.steady)
+            pl_test_check(st.ii >= bd.mii - tol, "steady II %g below MII %g", st.ii, bd.mii);
+        else
+            pl_test_check(st.ii == (cn - t0) / l->iterations,
+                          "II %g without a steady state, not %g / %u", st.ii, cn - t0,
+                          l->iterations);
+        for (uint32_t i = st.first; st.periodic && i + st.period <= st.last; i++)
+            pl_test_check(fabs(pl_plan_iteration_end(l, &best, i + st.period) -
+                               pl_plan_iteration_end(l, &best, i) - st.ii * st.period) <= tol,
+                          "iteration %u completes out of step with the repetition", i);
         pl_test_check(!out.below_res, "steady II %g below ResMII %g", st.ii, bd.res_mii);
         out.rec_checked =
             st.periodic && bd.ncycle > 0 && st.last - st.first >= st.period * bd.cycle_distance;
@@ -254,7 +274,7 @@ static void test_random_loops(void **state)
     (void)state;
     gsl_rng *r = pl_test_rng_new(SEED_LOOPS, "random loops");
     struct gaps best = {0}, plain = {0};
-    uint32_t improved = 0, periodic = 0, rec_checked = 0, below_res = 0;
+    uint32_t improved = 0, periodic = 0, sloped = 0, rec_checked = 0, below_res = 0;
     double t0 = pl_test_seconds();
     for (uint32_t c = 0; c < NLOOPS; c++) {
         uint32_t n = pl_test_draw(r, 3, 24), carried = pl_test_draw(r, 0, 3);
@@ -267,6 +287,7 @@ static void test_random_loops(void **state)
         gap_add(&plain, o.plain, o.bound);
         improved += o.best < o.plain;
         periodic += o.periodic;
+        sloped += o.sloped;
         rec_checked += o.rec_checked;
         below_res += o.below_res;
         pl_plan_loop_fini(&l);
@@ -275,9 +296,9 @@ static void test_random_loops(void **state)
                   "worst %.4f%%; best shorter on %u\n",
                   NLOOPS, 100 * best.sum / best.n, 100 * best.worst, 100 * plain.sum / plain.n,
                   100 * plain.worst, improved);
-    print_message("periodic steady states (>= 8 iterations): %u; II >= RecMII checked on %u; "
-                  "II below ResMII on %u; %.2f s\n",
-                  periodic, rec_checked, below_res, pl_test_seconds() - t0);
+    print_message("periodic steady states (>= 8 iterations): %u; by the slope alone: %u; II >= "
+                  "RecMII checked on %u; II below ResMII on %u; %.2f s\n",
+                  periodic, sloped, rec_checked, below_res, pl_test_seconds() - t0);
     gsl_rng_free(r);
 }
 
@@ -288,7 +309,7 @@ static void test_steady(void **state)
 {
     (void)state;
     gsl_rng *r = pl_test_rng_new(SEED_STEADY, "steady states");
-    uint32_t periodic = 0, rec_checked = 0, below_res = 0;
+    uint32_t periodic = 0, sloped = 0, rec_checked = 0, below_res = 0;
     double t0 = pl_test_seconds();
     for (uint32_t c = 0; c < NSTEADY; c++) {
         uint32_t n = pl_test_draw(r, 2, 6), carried = pl_test_draw(r, 1, 3);
@@ -298,13 +319,14 @@ static void test_steady(void **state)
                  l.iterations);
         struct outcome o = check_loop(&l, 0, false);
         periodic += o.periodic;
+        sloped += o.sloped;
         rec_checked += o.rec_checked;
         below_res += o.below_res;
         pl_plan_loop_fini(&l);
     }
-    print_message("%u small loops: periodic %u; II >= RecMII checked on %u; II below ResMII on "
-                  "%u; %.2f s\n",
-                  NSTEADY, periodic, rec_checked, below_res, pl_test_seconds() - t0);
+    print_message("%u small loops: periodic %u; by the slope alone %u; II >= RecMII checked on "
+                  "%u; II below ResMII on %u; %.2f s\n",
+                  NSTEADY, periodic, sloped, rec_checked, below_res, pl_test_seconds() - t0);
     gsl_rng_free(r);
 }
 
@@ -365,6 +387,14 @@ static void test_fill_pattern(void **state)
      * faster than ResMII = 2, not a steady state. */
     pl_plan_steady_find(&b.l, &s, bd.mii, &st);
     assert_false(st.periodic);
+    /* Iteration i completes when b ends, at i + 10: over the middle half, iterations 8 / 4 = 2
+     * to 7 - 2 = 5, a slope of 1, below the MII 2. No steady state: the II is the time per
+     * iteration over the whole loop, (17 - 0) / 8. */
+    assert_false(st.steady);
+    assert_int_equal(st.first, 2);
+    assert_int_equal(st.last, 5);
+    pl_assert_near(st.slope, 1, 1e-12);
+    pl_assert_near(st.ii, 17.0 / 8, 0);
     pl_plan_bounds_fini(&bd);
     pl_plan_schedule_fini(&s);
     pl_plan_loop_fini(&b.l);

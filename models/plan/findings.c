@@ -35,6 +35,26 @@ static double pct(double part, double whole)
 
 /* ---- Figures -------------------------------------------------------------------------- */
 
+/* The II of a loop too short to reach a steady state: its time per iteration over the
+ * whole loop, and why it has no steady state. */
+static int unsteady_figure(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
+{
+    const pl_plan_steady *st = &p->steady;
+    char why[256];
+    if (st->first < st->last)
+        snprintf(why, sizeof why,
+                 "iterations %u to %u complete at a slope of %s per iteration, below the MII %s",
+                 st->first, st->last, PL_TIME_TEXT(st->slope), PL_TIME_TEXT(p->bounds.mii));
+    else
+        snprintf(why, sizeof why, "it has one iteration; MII %s", PL_TIME_TEXT(p->bounds.mii));
+    return pl_figures_add(f, "II", st->ii, "s",
+                          "%s per iteration over the whole loop (%s from its first start to its "
+                          "last end, %u iteration%s); the loop is too short to reach a steady "
+                          "state: %s",
+                          PL_TIME_TEXT(st->ii), PL_TIME_TEXT(st->span), l->iterations,
+                          l->iterations == 1 ? "" : "s", why);
+}
+
 static int ii_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
 {
     const pl_plan_steady *st = &p->steady;
@@ -44,17 +64,20 @@ static int ii_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
     for (uint32_t i = 0; i <= b->ncycle && b->ncycle && at < sizeof cycle; i++)
         at += (size_t)snprintf(cycle + at, sizeof cycle - at, "%s%s", i ? " -> " : "",
                                l->ops[b->cycle[i % b->ncycle]].name);
-    int rc =
-        st->periodic
-            ? pl_figures_add(f, "II", st->ii, "s",
-                             "%s: iterations %u to %u repeat every %u iteration%s; MII %s, gap "
-                             "%.1f %%",
-                             PL_TIME_TEXT(st->ii), st->first, st->last, st->period,
-                             st->period == 1 ? "" : "s", PL_TIME_TEXT(b->mii),
-                             pct(st->ii - b->mii, b->mii))
-            : pl_figures_add(f, "II", st->ii, "s",
-                             "%s on average (the schedule never repeats exactly); MII %s",
-                             PL_TIME_TEXT(st->ii), PL_TIME_TEXT(b->mii));
+    int rc = st->periodic ? pl_figures_add(f, "II", st->ii, "s",
+                                           "%s: iterations %u to %u repeat every %u iteration%s; "
+                                           "MII %s, gap %.1f %%",
+                                           PL_TIME_TEXT(st->ii), st->first, st->last, st->period,
+                                           st->period == 1 ? "" : "s", PL_TIME_TEXT(b->mii),
+                                           pct(st->ii - b->mii, b->mii))
+             : st->steady ? pl_figures_add(f, "II", st->ii, "s",
+                                           "%s per iteration: iterations %u to %u complete at "
+                                           "that rate (the least-squares slope of their "
+                                           "completions; the schedule never repeats exactly); "
+                                           "MII %s, gap %.1f %%",
+                                           PL_TIME_TEXT(st->ii), st->first, st->last,
+                                           PL_TIME_TEXT(b->mii), pct(st->ii - b->mii, b->mii))
+                          : unsteady_figure(l, p, f);
     const pl_plan_class *c = &l->classes[b->res_class];
     if (!rc)
         rc = pl_figures_add(f, "ResMII", b->res_mii, "s",
@@ -83,10 +106,12 @@ static int makespan_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures 
                             PL_TIME_TEXT(b->critical_path), l->classes[b->resource_class].name,
                             PL_TIME_TEXT(b->resource), pct(m - b->makespan, b->makespan));
     if (!rc && st->periodic)
-        rc = pl_figures_add(f, "phases", st->end - st->start, "s",
-                            "prologue %s (until iteration %u starts), steady %s, epilogue %s",
+        rc = pl_figures_add(f, "loop phases", st->end - st->start, "s",
+                            "prologue %s until iteration %u starts, steady %s until iteration %u "
+                            "starts, epilogue %s: by iteration starts (a run's phases line "
+                            "counts from the pipeline being full instead)",
                             PL_TIME_TEXT(st->start), st->first, PL_TIME_TEXT(st->end - st->start),
-                            PL_TIME_TEXT(m - st->end));
+                            st->last, PL_TIME_TEXT(m - st->end));
     return rc;
 }
 
@@ -288,6 +313,7 @@ int pl_plan_findings(const pl_plan_loop *l, const pl_plan *p, pl_findings *out)
     out->label_width = 18;
     int rc = pl_plan_figures(l, p, &out->figures);
     pl_findings_real(out, "ii_s", p->steady.ii);
+    pl_findings_bool(out, "steady", p->steady.steady);
     pl_findings_bool(out, "periodic", p->steady.periodic);
     pl_findings_int(out, "period", p->steady.period);
     pl_findings_real(out, "makespan_s", p->sched.makespan);

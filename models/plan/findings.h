@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * findings.h — what a plan says about itself, as data: the figures of the run
- * report (II, bounds, phases, window, memory, versions, the steady body), the
+ * report (II, bounds, loop phases, window, memory, versions, the steady body), the
  * tables written beside it (schedule.csv, buffers.csv), and the findings of
  * `pipelab plan`.
  */

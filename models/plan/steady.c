@@ -4,7 +4,8 @@
  *
  * For each k, one scan over i compares iteration i + k with iteration i op by op;
  * consecutive i with the same shift D form a run, and the longest run over all k
- * wins. O(16 N nops).
+ * wins. O(16 N nops). A repetition found in the starts is checked against the
+ * completions; a schedule without one gets the slope of its completions.
  */
 #include "models/plan/steady.h"
 
@@ -18,6 +19,14 @@ double pl_plan_iteration_start(const pl_plan_loop *l, const pl_plan_schedule *s,
     double t = INFINITY;
     for (uint32_t o = 0; o < l->nops; o++)
         t = fmin(t, s->tasks[(size_t)i * l->nops + o].start);
+    return t;
+}
+
+double pl_plan_iteration_end(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t i)
+{
+    double t = -INFINITY;
+    for (uint32_t o = 0; o < l->nops; o++)
+        t = fmax(t, s->tasks[(size_t)i * l->nops + o].end);
     return t;
 }
 
@@ -66,24 +75,61 @@ static struct run longest(const pl_plan_loop *l, const pl_plan_schedule *s, uint
     return best;
 }
 
+/* Whether the completions of iterations i0 .. i1 + k repeat every d, as their starts do. */
+static bool completions_repeat(const pl_plan_loop *l, const pl_plan_schedule *s,
+                               const struct run *r, double tol)
+{
+    for (uint32_t i = r->i0; i <= r->i1; i++)
+        if (fabs(pl_plan_iteration_end(l, s, i + r->k) - pl_plan_iteration_end(l, s, i) - r->d) >
+            tol)
+            return false;
+    return true;
+}
+
+/* The least-squares slope of the completions c_i over i = a .. b (a < b). */
+static double completion_slope(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t a,
+                               uint32_t b)
+{
+    double mi = (a + b) / 2.0, mc = 0, sxy = 0, sxx = 0;
+    for (uint32_t i = a; i <= b; i++)
+        mc += pl_plan_iteration_end(l, s, i);
+    mc /= b - a + 1;
+    for (uint32_t i = a; i <= b; i++) {
+        sxy += (i - mi) * (pl_plan_iteration_end(l, s, i) - mc);
+        sxx += (i - mi) * (i - mi);
+    }
+    return sxy / sxx;
+}
+
 void pl_plan_steady_find(const pl_plan_loop *l, const pl_plan_schedule *s, double mii,
                          pl_plan_steady *out)
 {
     uint32_t n = l->iterations;
-    double tol = 1e-9 * s->makespan;
+    double tol = 1e-9 * s->makespan, t0 = INFINITY, cn = -INFINITY;
+    for (uint32_t i = 0; i < n; i++) {
+        t0 = fmin(t0, pl_plan_iteration_start(l, s, i));
+        cn = fmax(cn, pl_plan_iteration_end(l, s, i));
+    }
+    if (!n)
+        t0 = cn = 0;
     struct run best = {0};
     for (uint32_t k = 1; k <= MAX_PERIOD && k < n; k++) {
         struct run r = longest(l, s, k, mii, tol);
         if (r.cover > best.cover)
             best = r;
     }
-    if (best.cover) {
-        *out = (pl_plan_steady){true, best.d / best.k, best.k, best.i0, best.i1 + best.k, 0, 0};
+    if (best.cover && completions_repeat(l, s, &best, tol)) {
+        double ii = best.d / best.k;
+        *out =
+            (pl_plan_steady){true, true, ii, ii, cn - t0, best.k, best.i0, best.i1 + best.k, 0, 0};
         out->start = pl_plan_iteration_start(l, s, best.i0);
         out->end = pl_plan_iteration_start(l, s, best.i1 + best.k);
         return;
     }
-    double t0 = pl_plan_iteration_start(l, s, 0);
-    double ii = n > 1 ? (pl_plan_iteration_start(l, s, n - 1) - t0) / (n - 1) : s->makespan;
-    *out = (pl_plan_steady){false, ii, 1, 0, n - 1, t0, t0};
+    /* The middle half of the iterations, N / 4 .. N - 1 - N / 4. */
+    uint32_t a = n / 4, b = n ? n - 1 - n / 4 : 0;
+    double slope = a < b ? completion_slope(l, s, a, b) : 0;
+    bool steady = a < b && slope >= mii - tol;
+    double ii = steady ? slope : n ? (cn - t0) / n : 0;
+    *out = (pl_plan_steady){false, steady, ii, slope, cn - t0, 1, a, b, t0, t0};
 }
