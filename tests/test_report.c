@@ -94,9 +94,11 @@ static const char expected_text[] =
     "throughput     277.8 k items/s (one every 3.6 us)\n"
     "baseline       serial, makespan 30 us\n"
     "speedup        1.67x over serial\n"
-    "bound          18 us, set by the critical path\n"
+    "bound          18 us = 2 us before device.stream starts + 15 us of its work + 1 us after it\n"
     "efficiency     100.0 % (bound / makespan)\n"
-    "critical path  18 us (the longest chain of dependent work)\n"
+    "configured     18 us, set by the longest chain through every edge, the configuration's too\n"
+    "efficiency     100.0 % of the configured bound\n"
+    "critical path  6 us (the longest chain of dependent work)\n"
     "phases         5 us warm-up, 8 us steady (3 items, one every 3 us), 5 us drain\n"
     "latency        mean 6.8 us, p50 7 us, p99 7 us, max 7 us (first start to in-order exit)\n"
     "engine         simgrid: as asked (engine: simgrid)\n"
@@ -110,21 +112,20 @@ static const char expected_text[] =
     "host.dispatch         10  15 us  50.00 %   0 s        5   15 us     3 us    0 s    0 s  15 us\n"
     "device.stream          5  15 us  50.00 %  2 us        4   12 us     3 us   1 us  12 us    0 s\n"
     "\n"
-    "critical path by unit (share of the makespan):\n"
+    "binding chain by unit (the tasks that set the makespan; share of it):\n"
     "  device.stream  15 us  83.3 %\n"
     "  host.prep       2 us  11.1 %\n"
     "  host.post       1 us   5.6 %\n"
     "\n"
     "where the time went:\n"
-    "  device.stream is the busiest unit, busy 83.3 % of the makespan: it is the\n"
-    "  bottleneck.\n"
-    "  The run is at its bound (100.0 %): only a shorter chain of dependent work\n"
-    "  can speed it up.\n"
+    "  device.stream is the busiest unit, busy 83.3 % of the makespan (the\n"
+    "  bottleneck was not searched: no change of the run was simulated).\n"
+    "  The run is at its bound (100.0 %): only less work on device.stream can speed\n"
+    "  it up.\n"
     "  device.stream idles 3 us (16.7 % of the makespan): 2 us fill, 1 us drain, no\n"
     "  bubbles.\n"
     "  Slot bubbles (back-pressure: no free queue or buffer slot) hold host.prep\n"
-    "  for 3 us (16.7 % of the makespan): deeper queues or more buffers would let\n"
-    "  it run ahead.\n";
+    "  for 3 us (16.7 % of the makespan).\n";
 
 static void test_text_line(void **state)
 {
@@ -213,10 +214,11 @@ static void test_json_key_order(void **state)
                                        "phases",
                                        "latency",
                                        "stages",
-                                       "critical_path",
+                                       "binding_chain",
                                        "places",
                                        "units",
                                        "analysis",
+                                       "verdict",
                                        "engine",
                                        "baseline"};
     char *text = pl_test_render(pl_report_json, &f->r);
@@ -245,9 +247,15 @@ static void test_json_line(void **state)
     /* 30 us serial / 18 us, to the 15 digits printed */
     pl_assert_near(number(doc, "speedup"), 30.0 / 18.0, 1e-14);
     json_t *bound = json_object_get(doc, "bound");
+    /* The resource bound (no slot edges): 2 us before device.stream + 5 x 3 us + 1 us. */
     assert_true(number(bound, "makespan_s") == 18e-6);
-    assert_string_equal(json_string_value(json_object_get(bound, "kind")), "critical path");
-    assert_true(json_is_null(json_object_get(bound, "binds")));
+    assert_string_equal(json_string_value(json_object_get(bound, "kind")), "unit");
+    assert_string_equal(json_string_value(json_object_get(bound, "binds")), "device.stream");
+    /* One item's chain 2 + 3 + 1 us. */
+    assert_true(number(bound, "critical_path_s") == 6e-6);
+    /* With its slot edges, the flow line's own makespan (see the top of this file). */
+    assert_true(number(json_object_get(bound, "configured"), "makespan_s") == 18e-6);
+    assert_true(json_is_null(json_object_get(doc, "verdict")));
     json_t *units = json_object_get(doc, "units");
     assert_int_equal(json_array_size(units), 3);
     /* busy = 5 x (2, 3, 1) us; bubbles: 3 slot waits of 1 us, none, 4 data waits of 2 us */
@@ -341,7 +349,7 @@ static void test_csv_line(void **state)
     char *text = pl_test_render(pl_report_csv, &f->r);
     char *save = NULL, *line = strtok_r(text, "\n", &save);
     assert_string_equal(line, "run,unit,place,tasks,busy_s,work_s,contention_s,utilization,"
-                              "fill_s,bubble_s,drain_s,bubbles,largest_bubble_s,critical_s,"
+                              "fill_s,bubble_s,drain_s,bubbles,largest_bubble_s,binding_s,"
                               "cause_data_s,cause_host_s,cause_slot_s,cause_sync_s,"
                               "cause_barrier_s,cause_order_s");
     static const char *const units[] = {"host.prep", "device.stream", "host.post", "host.dispatch",

@@ -19,7 +19,7 @@ static void put_real(FILE *out, double x)
 static void header(FILE *out)
 {
     fputs("run,unit,place,tasks,busy_s,work_s,contention_s,utilization,fill_s,bubble_s,"
-          "drain_s,bubbles,largest_bubble_s,critical_s",
+          "drain_s,bubbles,largest_bubble_s,binding_s",
           out);
     for (int k = 0; k < PL_EDGE_KIND_COUNT; k++) {
         fputs(",cause_", out);
