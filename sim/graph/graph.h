@@ -198,7 +198,7 @@ const char *pl_graph_item_noun(const pl_graph *g);
 
 /* ---- Changed copies (finalized graph) -------------------------------------------- */
 
-/* Sentinel for "no link" and "no place" in a change. */
+/* Sentinel for "no place" in a change. */
 #define PL_NO_ID UINT32_MAX
 
 /* A change of a graph, as a what-if: the work of chosen units' tasks and of chosen tasks
@@ -208,8 +208,8 @@ typedef struct pl_graph_change {
     const uint8_t *units; /* per unit: nonzero scales the work of its tasks; NULL: none */
     const uint8_t *tasks; /* per task: nonzero scales its work; NULL: none */
     double work;          /* the factor for those */
-    uint32_t link;        /* the link whose bandwidth is scaled, or PL_NO_ID */
-    double bandwidth;     /* its factor */
+    const uint8_t *links; /* per link: nonzero scales its bandwidth; NULL: none */
+    double bandwidth;     /* the factor for those */
     uint32_t place;       /* the host given more cores, or PL_NO_ID */
     int cores;            /* how many more */
 } pl_graph_change;

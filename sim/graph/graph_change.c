@@ -20,7 +20,7 @@ bool pl_edge_kind_configured(pl_edge_kind k)
 
 pl_graph_change pl_graph_no_change(void)
 {
-    return (pl_graph_change){.work = 1, .link = PL_NO_ID, .bandwidth = 1, .place = PL_NO_ID};
+    return (pl_graph_change){.work = 1, .bandwidth = 1, .place = PL_NO_ID};
 }
 
 static bool scales(const pl_graph *g, const pl_graph_change *c, uint32_t t)
@@ -39,7 +39,7 @@ double pl_graph_changed_bandwidth(const pl_graph *g, const pl_graph_change *c, u
 {
     assert(link < g->nlinks);
     double bw = g->links[link].bandwidth;
-    return c && c->link == link ? bw * c->bandwidth : bw;
+    return c && c->links && c->links[link] ? bw * c->bandwidth : bw;
 }
 
 int pl_graph_changed_cores(const pl_graph *g, const pl_graph_change *c, uint32_t place)
@@ -52,7 +52,7 @@ int pl_graph_changed_cores(const pl_graph *g, const pl_graph_change *c, uint32_t
 /* The narrowest bandwidth of u's route under c. */
 static double narrowest(const pl_graph *g, const pl_graph_change *c, const struct unit *u)
 {
-    if (!c || c->link == PL_NO_ID)
+    if (!c || !c->links)
         return u->narrowest;
     double least = 0;
     for (uint32_t k = 0; k < u->nroute; k++) {

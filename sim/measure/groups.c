@@ -15,6 +15,18 @@ const char *pl_unit_pipe_name(const pl_graph *g, uint32_t u)
     return strncmp(unit, place, plen) == 0 && unit[plen] == '.' ? unit + plen + 1 : unit;
 }
 
+void pl_name_group(const char *name, char *buf, size_t len)
+{
+    const char *dot = strchr(name, '.');
+    size_t stem = dot ? (size_t)(dot - name) : 0, end = stem;
+    while (stem > 0 && name[stem - 1] >= '0' && name[stem - 1] <= '9')
+        stem--;
+    if (!dot || stem == end || stem == 0)
+        snprintf(buf, len, "%s", name);
+    else
+        snprintf(buf, len, "%.*s*%s", (int)stem, name, dot);
+}
+
 void pl_unit_group_name(const pl_graph *g, uint32_t u, char *buf, size_t len)
 {
     const char *unit = pl_graph_unit_name(g, u), *pipe = pl_unit_pipe_name(g, u);

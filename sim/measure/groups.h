@@ -22,4 +22,8 @@ const char *pl_unit_pipe_name(const pl_graph *g, uint32_t u);
  * is a group of its own, named as the unit. */
 void pl_unit_group_name(const pl_graph *g, uint32_t u, char *buf, size_t len);
 
+/* The group of a link or other thing named "<stem><number>.<rest>" ("core3.MTE2"):
+ * "<stem>*.<rest>" ("core*.MTE2"); any other name is a group of its own, named as it is. */
+void pl_name_group(const char *name, char *buf, size_t len);
+
 #endif

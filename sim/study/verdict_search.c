@@ -141,30 +141,59 @@ static int work_candidates(struct search *s)
     return rc;
 }
 
+/* Whether some task moves bytes over link l. */
+static bool carries(const pl_graph *g, uint32_t l)
+{
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
+        uint32_t nr, n;
+        const uint32_t *route = pl_graph_unit_route(g, u, &nr);
+        const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+        for (uint32_t k = 0; k < nr; k++)
+            for (uint32_t i = 0; i < n && route[k] == l; i++)
+                if (pl_graph_task_bytes(g, tasks[i]) > 0)
+                    return true;
+    }
+    return false;
+}
+
+/* One candidate per group of links that carry bytes (core*.MTE2: the same link of every
+ * core, as the same kernel uses it on each), a link of its own named as itself. */
 static int link_candidates(struct search *s)
 {
     const pl_graph *g = s->run->graph;
-    uint32_t nl = pl_graph_link_count(g), nu = pl_graph_unit_count(g);
+    uint32_t nl = pl_graph_link_count(g);
+    uint8_t *done = calloc((size_t)nl + 1, 1);
+    if (!done)
+        return PL_ENOMEM;
     for (uint32_t l = 0; l < nl; l++) {
-        bool carries = false;
-        for (uint32_t u = 0; u < nu && !carries; u++) {
-            uint32_t nr, n;
-            const uint32_t *route = pl_graph_unit_route(g, u, &nr);
-            const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
-            for (uint32_t k = 0; k < nr && !carries; k++)
-                for (uint32_t i = 0; i < n && route[k] == l && !carries; i++)
-                    carries = pl_graph_task_bytes(g, tasks[i]) > 0;
-        }
-        struct cand *c;
-        if (!carries)
+        char name[96], other[96];
+        if (done[l] || !carries(g, l))
             continue;
-        if (push(s, PL_CHANGE_LINK, pl_graph_link_name(g, l), &c) != 0)
+        uint8_t *mask = calloc((size_t)nl + 1, 1);
+        struct cand *c;
+        if (!mask || push(s, PL_CHANGE_LINK, "", &c) != 0) {
+            free(mask);
+            free(done);
             return PL_ENOMEM;
-        c->change.link = l;
+        }
+        pl_name_group(pl_graph_link_name(g, l), name, sizeof name);
+        uint32_t members = 0;
+        for (uint32_t k = l; k < nl; k++) {
+            pl_name_group(pl_graph_link_name(g, k), other, sizeof other);
+            if (!done[k] && strcmp(name, other) == 0 && carries(g, k)) {
+                mask[k] = done[k] = 1;
+                members++;
+            }
+        }
+        if (members == 1)
+            snprintf(name, sizeof name, "%s", pl_graph_link_name(g, l));
+        snprintf(c->t.name, sizeof c->t.name, "%s", name);
+        c->mask = mask;
+        c->change.links = mask;
         c->change.bandwidth = PL_VERDICT_MORE_BANDWIDTH;
-        snprintf(c->t.change, sizeof c->t.change, "10 %% more bandwidth on link %s",
-                 pl_graph_link_name(g, l));
+        snprintf(c->t.change, sizeof c->t.change, "10 %% more bandwidth on link %s", name);
     }
+    free(done);
     return 0;
 }
 
