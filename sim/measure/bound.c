@@ -47,7 +47,8 @@ struct chains {
     double *q;     /* longest chain from the start to the end of the graph */
     double *alone; /* each task's time alone, under the change */
     const pl_graph_change *change;
-    bool workload; /* only the workload's own edges count */
+    bool workload;         /* only the workload's own edges count */
+    pl_bound_terms *terms; /* where every term goes too, or NULL */
 };
 
 /* Whether the bound counts edge ed. */
@@ -94,10 +95,18 @@ static void backward(const pl_graph *g, const uint32_t *order, struct chains *c)
     }
 }
 
-static void consider(pl_bound *b, pl_bound_kind kind, uint32_t which, double head, double work,
-                     double tail)
+static void consider(const struct chains *c, pl_bound *b, pl_bound_kind kind, uint32_t which,
+                     double head, double work, double tail)
 {
     double total = head + work + tail;
+    if (c && c->terms) {
+        pl_bound_term *t = kind == PL_BOUND_UNIT    ? &c->terms->units[which]
+                           : kind == PL_BOUND_PLACE ? &c->terms->places[which]
+                           : kind == PL_BOUND_LINK  ? &c->terms->links[which]
+                                                    : NULL;
+        if (t)
+            *t = (pl_bound_term){head, work, tail};
+    }
     if (total > b->makespan) {
         *b = (pl_bound){total, kind, which, head, work, tail, b->critical_path};
     }
@@ -113,7 +122,7 @@ static void unit_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
         double work = 0;
         for (uint32_t i = 0; i < n; i++)
             work += c->alone[tasks[i]];
-        consider(b, PL_BOUND_UNIT, u, c->est[tasks[0]], work, c->after[tasks[n - 1]]);
+        consider(c, b, PL_BOUND_UNIT, u, c->est[tasks[0]], work, c->after[tasks[n - 1]]);
     }
 }
 
@@ -135,7 +144,7 @@ static void place_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
             tail = fmin(tail, c->after[tasks[n - 1]]);
         }
         if (isfinite(head))
-            consider(b, PL_BOUND_PLACE, p, head,
+            consider(c, b, PL_BOUND_PLACE, p, head,
                      work / pl_graph_changed_cores(g, c->change, p), tail);
     }
 }
@@ -181,7 +190,7 @@ static int link_terms(const pl_graph *g, const struct chains *c, pl_bound *b)
         load_unit(g, c, u, load);
     for (uint32_t l = 0; l < nlinks; l++)
         if (load[l].bytes > 0)
-            consider(b, PL_BOUND_LINK, l, load[l].head,
+            consider(c, b, PL_BOUND_LINK, l, load[l].head,
                      load[l].bytes / pl_graph_changed_bandwidth(g, c->change, l), load[l].tail);
     free(load);
     return 0;
@@ -224,17 +233,19 @@ static int walk(const pl_graph *g, struct chains *c, uint32_t **order)
     return rc;
 }
 
-int pl_bound_compute_with(const pl_graph *g, pl_bound_edges edges, const pl_graph_change *change,
-                          pl_bound *out)
+/* The bound, and each of its terms into terms unless NULL. */
+static int compute(const pl_graph *g, pl_bound_edges edges, const pl_graph_change *change,
+                   pl_bound_terms *terms, pl_bound *out)
 {
     uint32_t n = pl_graph_task_count(g), *order = NULL;
-    struct chains c = {.change = change, .workload = edges == PL_BOUND_WORKLOAD_EDGES};
+    struct chains c = {.change = change, .workload = edges == PL_BOUND_WORKLOAD_EDGES,
+                       .terms = terms};
     int rc = walk(g, &c, &order);
     if (rc == 0) {
         memset(out, 0, sizeof *out);
         for (uint32_t t = 0; t < n; t++)
             out->critical_path = fmax(out->critical_path, c.q[t] + c.est[t]);
-        consider(out, PL_BOUND_CRITICAL_PATH, 0, 0, out->critical_path, 0);
+        consider(NULL, out, PL_BOUND_CRITICAL_PATH, 0, 0, out->critical_path, 0);
         unit_terms(g, &c, out);
         place_terms(g, &c, out);
         rc = link_terms(g, &c, out);
@@ -242,6 +253,12 @@ int pl_bound_compute_with(const pl_graph *g, pl_bound_edges edges, const pl_grap
     free(order);
     free_chains(&c);
     return rc;
+}
+
+int pl_bound_compute_with(const pl_graph *g, pl_bound_edges edges, const pl_graph_change *change,
+                          pl_bound *out)
+{
+    return compute(g, edges, change, NULL, out);
 }
 
 int pl_bound_compute(const pl_graph *g, pl_bound *out)
@@ -288,4 +305,72 @@ int pl_bound_chain(const pl_graph *g, uint8_t *on)
     free(order);
     free_chains(&c);
     return rc;
+}
+
+/* ---- Terms ------------------------------------------------------------------------ */
+
+void pl_bound_terms_fini(pl_bound_terms *t)
+{
+    free(t->units);
+    free(t->places);
+    free(t->links);
+    *t = (pl_bound_terms){0};
+}
+
+int pl_bound_terms_compute(const pl_graph *g, pl_bound_terms *out)
+{
+    *out = (pl_bound_terms){0};
+    out->units = calloc((size_t)pl_graph_unit_count(g) + 1, sizeof *out->units);
+    out->places = calloc((size_t)pl_graph_place_count(g) + 1, sizeof *out->places);
+    out->links = calloc((size_t)pl_graph_link_count(g) + 1, sizeof *out->links);
+    pl_bound b;
+    int rc = out->units && out->places && out->links ? 0 : PL_ENOMEM;
+    if (rc == 0)
+        rc = compute(g, PL_BOUND_ALL_EDGES, NULL, out, &b);
+    if (rc != 0)
+        pl_bound_terms_fini(out);
+    else
+        out->critical_path = b.critical_path;
+    return rc;
+}
+
+/* Whether unit u's route crosses a link whose bandwidth c scales. */
+static bool faster_route(const pl_graph *g, const pl_graph_change *c, uint32_t u)
+{
+    uint32_t n;
+    const uint32_t *route = pl_graph_unit_route(g, u, &n);
+    for (uint32_t k = 0; k < n && c->links; k++)
+        if (c->links[route[k]])
+            return true;
+    return false;
+}
+
+double pl_bound_terms_least(const pl_graph *g, const pl_bound_terms *t, const pl_graph_change *c)
+{
+    if (c->tasks)
+        return 0;
+    double w = c->units ? fmin(c->work, 1) : 1, b = c->links ? 1 / fmax(c->bandwidth, 1) : 1;
+    double f = fmin(w, b), least = f * t->critical_path;
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
+        const pl_bound_term *x = &t->units[u];
+        double scale = c->units && c->units[u] ? w : 1;
+        scale = faster_route(g, c, u) ? fmin(scale, b) : scale;
+        least = fmax(least, f * (x->head + x->tail) + scale * x->work);
+    }
+    for (uint32_t p = 0; p < pl_graph_place_count(g); p++) {
+        const pl_bound_term *x = &t->places[p];
+        double scale = 1;
+        for (uint32_t u = 0; u < pl_graph_unit_count(g) && c->units; u++)
+            if (c->units[u] && pl_graph_unit_place(g, u) == p)
+                scale = w;
+        if (c->place == p)
+            scale *= (double)pl_graph_place_cores(g, p) / (pl_graph_place_cores(g, p) + c->cores);
+        least = fmax(least, f * (x->head + x->tail) + scale * x->work);
+    }
+    for (uint32_t l = 0; l < pl_graph_link_count(g); l++) {
+        const pl_bound_term *x = &t->links[l];
+        double scale = c->links && c->links[l] ? b : 1;
+        least = fmax(least, f * (x->head + x->tail) + scale * x->work);
+    }
+    return least;
 }

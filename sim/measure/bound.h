@@ -67,6 +67,31 @@ int pl_bound_compute_with(const pl_graph *g, pl_bound_edges edges, const pl_grap
 /* pl_bound_compute_with(g, PL_BOUND_ALL_EDGES, NULL, out). */
 int pl_bound_compute(const pl_graph *g, pl_bound *out);
 
+/* One term of a bound: the earliest its resource can start, its work, what must follow. */
+typedef struct pl_bound_term {
+    double head, work, tail;
+} pl_bound_term;
+
+/* Every term of a graph's bound with every edge, to bound the bounds of changes of it
+ * cheaply. Owns its arrays; a term of nothing (a unit without tasks, a device place, a
+ * link without bytes) is zero. */
+typedef struct pl_bound_terms {
+    pl_bound_term *units, *places, *links;
+    double critical_path;
+} pl_bound_terms;
+
+/* The terms of g's bound with every edge into *out (pl_bound_terms_fini frees them).
+ * Returns 0 or PL_ENOMEM. */
+int pl_bound_terms_compute(const pl_graph *g, pl_bound_terms *out);
+void pl_bound_terms_fini(pl_bound_terms *t);
+
+/* A lower bound on pl_bound_compute_with(g, PL_BOUND_ALL_EDGES, c) from g's terms t
+ * alone, in time linear in units, places and links: a change that scales work by w < 1
+ * and bandwidth by b > 1 shortens every chain by at most the factor min(w, 1 / b), the
+ * work of a scaled unit, place or link by at most its own factor, and another's not at
+ * all. 0 (nothing known) for a change of single tasks. */
+double pl_bound_terms_least(const pl_graph *g, const pl_bound_terms *t, const pl_graph_change *c);
+
 /* Marks in on[t] (one byte per task of g) the tasks whose times add up to one longest
  * chain of the workload's dependencies, the resource bound's critical path; the others
  * are 0. Returns 0 or PL_ENOMEM. */

@@ -24,6 +24,7 @@ struct cand {
     uint8_t *mask;          /* owned: the units or tasks it scales, or NULL */
     long variant;           /* the model's variant it lowers, or -1 */
     double most;            /* upper bound on its gain */
+    bool exact;             /* most is from the changed graph's own bound */
     size_t order;           /* when it was made */
 };
 
@@ -269,21 +270,39 @@ static int variant_candidates(struct search *s, pl_diag *d)
 
 /* ---- Upper bounds and simulations ----------------------------------------------- */
 
+/* A first upper bound on every candidate's gain, cheap: the run's resource bound for a
+ * model's variant, the terms' least bound for a change of the graph. */
 static int upper_bounds(struct search *s)
 {
     const pl_verdict_run *run = s->run;
+    pl_bound_terms terms;
+    if (pl_bound_terms_compute(run->graph, &terms) != 0)
+        return PL_ENOMEM;
     for (size_t i = 0; i < s->n; i++) {
         struct cand *c = &s->c[i];
-        pl_bound b;
         if (c->t.status == PL_TRIED_REFUSED)
             continue;
-        if (c->variant >= 0)
-            b = *run->resource;
-        else if (pl_bound_compute_with(run->graph, PL_BOUND_ALL_EDGES, &c->change, &b) != 0)
-            return PL_ENOMEM;
-        c->most = run->makespan - b.makespan;
+        double least = c->variant >= 0 ? run->resource->makespan
+                                       : pl_bound_terms_least(run->graph, &terms, &c->change);
+        c->most = run->makespan - least;
+        c->exact = c->variant >= 0;
         c->t.gain = c->most;
     }
+    pl_bound_terms_fini(&terms);
+    return 0;
+}
+
+/* Makes c's upper bound exact: the run's makespan minus the changed graph's bound. */
+static int exact_bound(const struct search *s, struct cand *c)
+{
+    pl_bound b;
+    if (c->exact)
+        return 0;
+    if (pl_bound_compute_with(s->run->graph, PL_BOUND_ALL_EDGES, &c->change, &b) != 0)
+        return PL_ENOMEM;
+    c->most = fmin(c->most, s->run->makespan - b.makespan);
+    c->t.gain = c->most;
+    c->exact = true;
     return 0;
 }
 
@@ -333,26 +352,44 @@ static int simulate(const struct search *s, struct cand *c, size_t n, pl_diag *d
     return rc;
 }
 
+/* Rounds of up to `width` simulations, largest first upper bound first. A candidate
+ * whose upper bound (made exact first) is at or below the cut-off, the noise or the best
+ * gain so far less PL_VERDICT_TIE of the makespan, stays bounded; once a first bound is
+ * below it, so are all the later ones. */
 static int rounds(struct search *s, size_t width, pl_diag *d)
 {
     double m = s->run->makespan, noise = pl_metrics_noise(m), best = 0;
-    size_t at = 0;
-    while (at < s->n && s->c[at].t.status != PL_TRIED_REFUSED) {
+    size_t next = 0, *which = calloc(width + 1, sizeof *which);
+    struct cand *batch = calloc(width + 1, sizeof *batch);
+    int rc = batch && which ? 0 : pl_diag_set(d, PL_ENOMEM, "out of memory");
+    bool more = true;
+    while (rc == 0 && more) {
         double cutoff = fmax(noise, best - PL_VERDICT_TIE * m);
         size_t n = 0;
-        while (at + n < s->n && n < width && s->c[at + n].t.status != PL_TRIED_REFUSED &&
-               s->c[at + n].most > cutoff)
-            n++;
-        if (n == 0)
-            break;
-        int rc = simulate(s, &s->c[at], n, d);
-        if (rc != 0)
-            return rc;
-        for (size_t i = at; i < at + n; i++)
-            best = fmax(best, s->c[i].t.gain);
-        at += n;
+        for (; next < s->n && n < width && rc == 0; next++) {
+            struct cand *c = &s->c[next];
+            if (c->t.status == PL_TRIED_REFUSED || c->most <= cutoff) {
+                more = false;
+                break;
+            }
+            if (exact_bound(s, c) != 0)
+                rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+            else if (c->most > cutoff) {
+                which[n] = next;
+                batch[n++] = *c;
+            }
+        }
+        more = more && next < s->n;
+        if (rc == 0 && n > 0)
+            rc = simulate(s, batch, n, d);
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            s->c[which[i]] = batch[i];
+            best = fmax(best, batch[i].t.gain);
+        }
     }
-    return 0;
+    free(batch);
+    free(which);
+    return rc;
 }
 
 /* Simulated first by gain, then bounded by their upper bound, then refused; ties in the
