@@ -10,6 +10,7 @@
 
 #include "line.h"
 #include "sim/engine/runner.h"
+#include "sim/study/verdict_search.h"
 #include "support.h"
 
 #include <stdlib.h>
@@ -95,6 +96,12 @@ pl_test_line *pl_test_line_simulate(uint32_t items, unsigned long long seed)
     assert_non_null(l);
     pl_test_sim_run(&l->s[0], pl_test_line_pipelined(items));
     pl_test_sim_run(&l->s[1], pl_test_line_serial(items));
+    pl_verdict_run run = {l->s[0].g, l->s[0].m.makespan, &l->s[0].b, NULL, NULL,
+                          PL_ENGINE_ANALYTIC};
+    pl_diag d;
+    pl_diag_init(&d);
+    if (pl_verdict_search(&run, &l->verdict, &d) != 0)
+        fail_msg("%s", d.msg);
     l->r = (pl_report){.scenario = "line.yaml",
                        .model = "line",
                        .mode = "pipelined",
@@ -102,7 +109,8 @@ pl_test_line *pl_test_line_simulate(uint32_t items, unsigned long long seed)
                        .seed = seed,
                        .run = pl_test_sim_view(&l->s[0]),
                        .baseline = pl_test_sim_view(&l->s[1]),
-                       .speedup = l->s[1].m.makespan / l->s[0].m.makespan};
+                       .speedup = l->s[1].m.makespan / l->s[0].m.makespan,
+                       .verdict = &l->verdict};
     return l;
 }
 
@@ -110,5 +118,6 @@ void pl_test_line_free(pl_test_line *l)
 {
     for (int i = 0; i < 2; i++)
         pl_test_sim_free(&l->s[i]);
+    pl_verdict_fini(&l->verdict);
     free(l);
 }

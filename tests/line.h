@@ -46,10 +46,12 @@ void pl_test_sim_free(pl_test_sim *s);
 /* The pl_run a report shows for s; borrows s. */
 pl_run pl_test_sim_view(const pl_test_sim *s);
 
-/* The line (s[0]) and its serial baseline (s[1]) simulated, and a report over them:
- * scenario "line.yaml", model "line", modes "pipelined" and "serial", the given seed. */
+/* The line (s[0]) and its serial baseline (s[1]) simulated, the line's verdict
+ * searched with the analytic engine, and a report over them: scenario "line.yaml",
+ * model "line", modes "pipelined" and "serial", the given seed. */
 typedef struct pl_test_line {
     pl_test_sim s[2];
+    pl_verdict verdict;
     pl_report r;
 } pl_test_line;
 
