@@ -24,7 +24,11 @@ static json_t *term_object(const pl_run *run, const pl_bound *b)
 {
     json_t *o = json_object();
     o = pl_report_json_with(o, "makespan_s", pl_report_json_real(b->makespan));
-    o = pl_report_json_with(o, "kind", json_string(pl_bound_kind_name(b->kind)));
+    /* The configured bound's chain runs through every edge: not the critical path. */
+    const char *kind = b == run->configured && b->kind == PL_BOUND_CRITICAL_PATH
+                           ? "longest chain"
+                           : pl_bound_kind_name(b->kind);
+    o = pl_report_json_with(o, "kind", json_string(kind));
     o = pl_report_json_with(o, "binds", pl_report_json_text(pl_report_binds(run->graph, b)));
     o = pl_report_json_with(o, "head_s", pl_report_json_real(b->head));
     o = pl_report_json_with(o, "work_s", pl_report_json_real(b->work));
