@@ -32,12 +32,15 @@ int pl_stream_variants(const pl_lowering *l, pl_variant **out, size_t *n, pl_dia
     size_t k = 0;
     for (uint32_t s; (s = pool_stage(w, k)) < w->nstages; k++) {
         long long b = w->stages[s].buffer;
+        char tail[96];
+        snprintf(tail, sizeof tail, "(%lld buffer%s per pair of threads instead of %lld)", b + 1,
+                 b + 1 == 1 ? "" : "s", b);
+        /* Each stage name gets half of the room the rest leaves, so that the tail stays. */
+        int room = ((int)sizeof v[k].change - 48 - (int)strlen(tail)) / 2;
         v[k].kind = PL_CHANGE_POOL;
         snprintf(v[k].name, sizeof v[k].name, "pool %u", s + 1);
-        snprintf(v[k].change, sizeof v[k].change,
-                 "one more slot in pool %u, %.32s -> %.32s (%lld buffer%s per pair of threads "
-                 "instead of %lld)",
-                 s + 1, w->stages[s].name, w->stages[s + 1].name, b + 1, b + 1 == 1 ? "" : "s", b);
+        snprintf(v[k].change, sizeof v[k].change, "one more slot in pool %u, %.*s -> %.*s %s",
+                 s + 1, room, w->stages[s].name, room, w->stages[s + 1].name, tail);
     }
     *out = v;
     *n = k;
