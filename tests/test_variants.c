@@ -518,6 +518,23 @@ static void depths_t_helps(void **state)
     done(&x);
 }
 
+/* tests/data/variants/tile_store.yaml: with the other buffers deep, b0 needs 2 slots
+ * (421 us, the goal 425.2 us); with 1 its slot is held 18 us a tile, so the graph's bound,
+ * 32 x 18 = 576 us, already misses the goal: that trial is not simulated, and the figure
+ * says what is known of it: 8 kernels simulated in all, one fewer than before. */
+static void depths_bounded_probe(void **state)
+{
+    (void)state;
+    struct lowered x;
+    pl_verdict v = {0};
+    size_t simulated = advise(&x, "tests/data/variants/tile_store.yaml", NULL, 0, &v);
+    assert_int_equal(simulated, 8); /* 9 when every trial is simulated, as before bounds */
+    assert_string_equal(figure(&x, "depth b0")->text,
+                        "2 slots of 1 KiB in UB (configured 1): 421 us with 2, at least 576 us "
+                        "with 1, its bound (the other buffers deep)");
+    done(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -538,6 +555,7 @@ int main(void)
         cmocka_unit_test(depths_one_buffer_helps),
         cmocka_unit_test(depths_nothing_helps),
         cmocka_unit_test(depths_t_helps),
+        cmocka_unit_test(depths_bounded_probe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,7 +22,8 @@ struct search {
     bool on; /* searched; else the buffer stays at its configured depth */
     uint32_t lo, hi;
     bool hi_tried; /* hi was simulated, not only known to be deep enough */
-    bool lo_bound; /* at_lo is only the bound of lo's kernel, which exceeds the goal */
+    bool lo_bound; /* at_lo is only the bound of lo's kernel, which exceeds the goal: it was
+                      not simulated */
     double at_lo, at_hi;
 };
 
@@ -164,26 +165,6 @@ static int first_round(struct advice *a, const pl_tile_period *pr, pl_trial *amp
     return rc;
 }
 
-/* The makespan at each search's lo where only its bound is known (the bound exceeded the
- * goal, so the search did not simulate it), for the figures. pb holds a probe per buffer. */
-static int settle_lows(struct advice *a, struct probe *pb, pl_diag *d)
-{
-    size_t n = 0;
-    for (uint32_t b = 0; b < a->p->nbuffers; b++)
-        if (a->s[b].on && a->s[b].lo_bound)
-            pb[n++] = probe_of(a, (int)b, a->s[b].lo);
-    double goal = a->goal;
-    a->goal = 0; /* simulate them all */
-    int rc = n > 0 ? try_all(a, pb, n, d) : 0;
-    a->goal = goal;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        struct search *s = &a->s[pb[i].buffer];
-        s->at_lo = pb[i].result.makespan;
-        s->lo_bound = false;
-    }
-    return rc;
-}
-
 static int search_rounds(struct advice *a, pl_diag *d)
 {
     const pl_tile_program *p = a->p;
@@ -202,8 +183,6 @@ static int search_rounds(struct advice *a, pl_diag *d)
         for (size_t i = 0; i < n && rc == 0; i++)
             record(a, &pb[i]);
     }
-    if (rc == 0)
-        rc = settle_lows(a, pb, d);
     free(pb);
     return rc;
 }
@@ -268,7 +247,8 @@ static int depth_figures(const struct advice *a, const pl_trial *ample, pl_figur
         char name[128], below[128] = "";
         snprintf(name, sizeof name, "depth %s", p->buffers[b].name);
         if (s->lo > 0)
-            snprintf(below, sizeof below, ", %s with %u", PL_TIME_TEXT(s->at_lo), s->lo);
+            snprintf(below, sizeof below, ", %s%s with %u%s", s->lo_bound ? "at least " : "",
+                     PL_TIME_TEXT(s->at_lo), s->lo, s->lo_bound ? ", its bound" : "");
         rc = pl_figures_add(
             f, name, s->hi, "", "%u slot%s of %s in %s (configured %u): %s with %u%s%s", s->hi,
             s->hi == 1 ? "" : "s", PL_SIZE_TEXT(p->buffers[b].size),
