@@ -535,6 +535,24 @@ static void depths_bounded_probe(void **state)
     done(&x);
 }
 
+/* Barrier sync with a verdict in which one more slot in t helped (made up for the test):
+ * the depth is still not searched, since a deeper buffer also moves what a TSYNC waits
+ * for, and the figure says so (models/tile/depths.c). */
+static void depths_barrier(void **state)
+{
+    (void)state;
+    struct lowered x;
+    pl_tried tried;
+    pl_verdict v = one_tried(&tried, "t", 112e-6, 90e-6);
+    const char *sets[] = {"tile.sync=barrier", "tile.depth=1"};
+    assert_int_equal(advise(&x, BUFFERING, sets, 2, &v), 0);
+    assert_null(figure(&x, "depth t"));
+    assert_string_equal(figure(&x, "depths")->text,
+                        "not searched with barrier sync, where a deeper buffer also changes "
+                        "what a consumer waits for; set tile.sync=event to search");
+    done(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -556,6 +574,7 @@ int main(void)
         cmocka_unit_test(depths_nothing_helps),
         cmocka_unit_test(depths_t_helps),
         cmocka_unit_test(depths_bounded_probe),
+        cmocka_unit_test(depths_barrier),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
