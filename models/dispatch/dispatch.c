@@ -16,6 +16,7 @@
  * systems: a review of models and analytical results", Queueing Systems 12, 1992).
  */
 #include "models/dispatch/dispatch.h"
+#include "models/dispatch/workload.h"
 #include "sim/config/machine.h"
 #include "models/tile/tile.h"
 #include "models/tile/kernel.h"
@@ -23,28 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct op_template {
-    const char *name; /* borrowed from the config */
-    char fallback[32];
-    pl_dist cost[PL_DISPATCH_STEP_COUNT];
-    const char *key[PL_DISPATCH_STEP_COUNT]; /* each cost's key path, borrowed, or NULL */
-    bool sync;
-    pl_tile_program *tile; /* the kernel as a tile program, or NULL */
-};
-
-struct pl_dispatch {
-    pl_dispatch_mode mode;
-    uint32_t threads[PL_DISPATCH_HOST_STEPS];
-    long long queue_depth, stream_depth; /* PL_UNBOUNDED or >= 0 */
-    int cores;
-    struct op_template *templates;
-    uint32_t ntemplates;
-    uint64_t nops;
-    uint32_t *template_of; /* per op */
-    double *cost;          /* per op, PL_DISPATCH_STEP_COUNT values */
-    bool random;
-};
 
 static const char *const step_keys[] = {
 #define PL_DISPATCH_STEP_KEY(name, key, unit) key,
@@ -563,6 +542,11 @@ int pl_dispatch_lower(const pl_dispatch *w, pl_dispatch_mode mode, pl_graph **ou
     return 0;
 }
 
+static void kept_free(void *w)
+{
+    pl_dispatch_destroy(w);
+}
+
 int pl_dispatch_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d)
 {
     pl_dispatch *w = NULL;
@@ -573,10 +557,11 @@ int pl_dispatch_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *
     out->mode = w->mode == PL_DISPATCH_SERIAL ? "serial" : "pipelined";
     out->baseline_mode = "serial";
     out->random = w->random;
+    out->kept = w;
+    out->kept_free = kept_free;
     rc = pl_dispatch_lower(w, w->mode, &out->run);
     if (rc == 0 && w->mode != PL_DISPATCH_SERIAL)
         rc = pl_dispatch_lower(w, PL_DISPATCH_SERIAL, &out->baseline);
-    pl_dispatch_destroy(w);
     if (rc != 0) {
         pl_lowering_fini(out);
         return pl_diag_set(d, rc, "out of memory lowering the dispatch workload");

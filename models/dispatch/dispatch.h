@@ -66,7 +66,8 @@ bool pl_dispatch_random(const pl_dispatch *w);
  * Returns 0 or PL_ENOMEM. */
 int pl_dispatch_lower(const pl_dispatch *w, pl_dispatch_mode mode, pl_graph **out);
 
-/* The model's entry (see pl_model.lower). */
+/* The model's entry (see pl_model.lower); l->kept is the loaded workload, which borrows
+ * the config's strings (the config must outlive the lowering). */
 int pl_dispatch_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d);
 
 #endif

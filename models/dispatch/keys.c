@@ -8,6 +8,7 @@
  * an entry refers to itself. dispatch.c checks which of the two an entry is.
  */
 #include "models/dispatch/dispatch.h"
+#include "models/dispatch/variants.h"
 #include "models/tile/tile.h"
 
 extern const pl_key pl_dispatch_op_keys[10];
@@ -64,4 +65,6 @@ const pl_model pl_model_dispatch = {
     .name = "dispatch",
     .summary = "host operator dispatch (InferShape, Resize, Launch) feeding a device stream",
     .lower = pl_dispatch_lower_scenario,
+    .variants = pl_dispatch_variants,
+    .lower_variant = pl_dispatch_lower_variant,
 };

@@ -7,6 +7,7 @@
  * dependency cycle lies within one iteration.
  */
 #include "models/plan/plan.h"
+#include "models/plan/variants.h"
 
 static const pl_key class_count[] = {
     {.name = "<class>",
@@ -132,5 +133,7 @@ const pl_model pl_model_plan = {
     .name = "plan",
     .summary = "a loop of ops on tensor, vector and DMA units, list-scheduled over iterations",
     .lower = pl_plan_lower_scenario,
+    .variants = pl_plan_variants,
+    .lower_variant = pl_plan_lower_variant,
     .commands = pl_plan_commands,
 };

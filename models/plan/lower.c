@@ -11,6 +11,7 @@
  */
 #include "models/plan/plan.h"
 #include "models/plan/findings.h"
+#include "models/plan/variants.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -172,7 +173,7 @@ static int finish(struct lowering *lw, int rc, pl_graph **out)
     return rc;
 }
 
-static int lower_planned(const pl_plan_workload *w, const pl_plan *plan, pl_graph **out)
+int pl_plan_lower_planned(const pl_plan_workload *w, const pl_plan *plan, pl_graph **out)
 {
     const pl_plan_loop *l = &w->loop;
     struct lowering lw = {w, plan, pl_graph_create("planned"), NULL, NULL, NULL};
@@ -226,28 +227,34 @@ int pl_plan_make_for(const pl_plan_workload *w, pl_plan *plan, pl_diag *d)
 int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d)
 {
     *out = (pl_lowering){.mode = "planned", .baseline_mode = "serial"};
-    pl_plan_workload w;
-    pl_plan plan;
-    int rc = pl_plan_workload_load(cfg, rng, &w, d);
-    if (rc)
-        return rc;
-    rc = pl_plan_make_for(&w, &plan, d);
+    pl_plan_kept *k = calloc(1, sizeof *k);
+    if (!k)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    int rc = pl_plan_workload_load(cfg, rng, &k->w, d);
     if (rc) {
-        pl_plan_workload_fini(&w);
+        free(k);
         return rc;
     }
-    out->random = w.random;
-    rc = lower_planned(&w, &plan, &out->run);
+    rc = pl_plan_make_for(&k->w, &k->plan, d);
+    if (rc) {
+        pl_plan_workload_fini(&k->w);
+        free(k);
+        return rc;
+    }
+    const pl_plan_workload *w = &k->w;
+    const pl_plan *plan = &k->plan;
+    out->kept = k;
+    out->kept_free = pl_plan_kept_free;
+    out->random = w->random;
+    rc = pl_plan_lower_planned(w, plan, &out->run);
     if (!rc)
-        rc = lower_serial(&w, &out->baseline);
+        rc = lower_serial(w, &out->baseline);
     if (!rc)
-        rc = pl_plan_figures(&w.loop, &plan, &out->figures);
+        rc = pl_plan_figures(&w->loop, plan, &out->figures);
     if (!rc)
-        rc = pl_plan_tables(&w.loop, &plan, &out->tables);
+        rc = pl_plan_tables(&w->loop, plan, &out->tables);
     if (!rc)
-        out->predicted = plan.sched.makespan;
-    pl_plan_fini(&plan);
-    pl_plan_workload_fini(&w);
+        out->predicted = plan->sched.makespan;
     if (rc) {
         pl_lowering_fini(out);
         return pl_diag_set(

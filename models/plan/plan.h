@@ -50,7 +50,13 @@ void pl_plan_workload_fini(pl_plan_workload *w);
  * fit is reported at plan.memory. */
 int pl_plan_make_for(const pl_plan_workload *w, pl_plan *plan, pl_diag *d);
 
-/* The model's entry (see pl_model.lower). */
+/* The plan (borrowed) of workload w (borrowed) as the run's task graph, with w's drawn
+ * latencies: a finalized graph into *out, which the caller destroys. Returns 0, PL_ENOMEM,
+ * or PL_EINVAL when the dependencies have a cycle of distance 0. */
+int pl_plan_lower_planned(const pl_plan_workload *w, const pl_plan *plan, pl_graph **out);
+
+/* The model's entry (see pl_model.lower); l->kept is a pl_plan_kept
+ * (models/plan/variants.h). */
 int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d);
 
 /* `pipelab plan SCENARIO` (the plan without simulating it: bounds, II, the schedule and

@@ -7,6 +7,7 @@
  * has one thread, that pinned cores exist and are of the stage's type.
  */
 #include "models/stream/stream.h"
+#include "models/stream/variants.h"
 
 static const pl_key task_keys[] = {
     {.name = "name",
@@ -109,5 +110,7 @@ const pl_model pl_model_stream = {
     .name = "stream",
     .summary = "a chain of tasks cut into stages of host threads, frame after frame (StreamPU)",
     .lower = pl_stream_lower_scenario,
+    .variants = pl_stream_variants,
+    .lower_variant = pl_stream_lower_variant,
     .commands = pl_stream_commands,
 };

@@ -411,6 +411,13 @@ static int load(const pl_config *cfg, gsl_rng *rng, pl_stream **out, pl_diag *d)
     return 0;
 }
 
+/* The workload is kept for the variants (models/stream/variants.h): its stage names are its
+ * own, and it reads the config no more. */
+static void kept_free(void *w)
+{
+    destroy(w);
+}
+
 int pl_stream_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d)
 {
     pl_stream *w = NULL;
@@ -421,12 +428,13 @@ int pl_stream_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *ou
     out->mode = "pipelined";
     out->baseline_mode = "one thread";
     out->random = w->random;
+    out->kept = w;
+    out->kept_free = kept_free;
     rc = pl_stream_lower(w, false, &out->run);
     if (rc == 0)
         rc = pl_stream_lower(w, true, &out->baseline);
     if (rc == 0)
         rc = pl_stream_figures(w, &out->figures);
-    destroy(w);
     if (rc != 0) {
         pl_lowering_fini(out);
         return pl_diag_set(d, rc, "out of memory lowering the stream workload");

@@ -88,27 +88,42 @@ static int derive_buffers(const pl_node *sec, pl_tile_program *p, pl_diag *d)
     return 0;
 }
 
+bool pl_tile_capacity_excess(const pl_tile_program *p, pl_onchip_memory m, char *msg, size_t len)
+{
+    double need = 0;
+    char parts[512] = "";
+    size_t at = 0;
+    for (uint32_t b = 0; b < p->nbuffers; b++) {
+        const pl_tile_buffer *buf = &p->buffers[b];
+        if (buf->memory != m)
+            continue;
+        char size[32];
+        need += buf->depth * buf->size;
+        if (at < sizeof parts)
+            at += (size_t)snprintf(parts + at, sizeof parts - at, "%s%s %u x %s", at ? " + " : "",
+                                   buf->name, buf->depth,
+                                   pl_units_format(buf->size, PL_Q_SIZE, 4, size, sizeof size));
+    }
+    if (need <= p->capacity[m])
+        return false;
+    char a[32], b[32];
+    snprintf(msg, len, "the buffers in %s do not fit: %s = %s, more than its %s", pl_onchip_name(m),
+             parts, pl_units_format(need, PL_Q_SIZE, 4, a, sizeof a),
+             pl_units_format(p->capacity[m], PL_Q_SIZE, 4, b, sizeof b));
+    return true;
+}
+
 /* Every memory holds depth x size of each of its buffers. */
 static int check_capacity(const pl_node *sec, const pl_tile_program *p, pl_diag *d)
 {
     for (pl_onchip_memory m = 0; m < PL_ONCHIP_COUNT; m++) {
-        double need = 0;
         int largest = -1;
-        char parts[512] = "";
-        size_t len = 0;
         for (uint32_t b = 0; b < p->nbuffers; b++) {
             const pl_tile_buffer *buf = &p->buffers[b];
-            if (buf->memory != m)
-                continue;
-            char size[32];
-            need += buf->depth * buf->size;
-            if (largest < 0 ||
-                buf->depth * buf->size > p->buffers[largest].depth * p->buffers[largest].size)
+            if (buf->memory == m &&
+                (largest < 0 ||
+                 buf->depth * buf->size > p->buffers[largest].depth * p->buffers[largest].size))
                 largest = (int)b;
-            if (len < sizeof parts)
-                len += (size_t)snprintf(
-                    parts + len, sizeof parts - len, "%s%s %u x %s", len ? " + " : "", buf->name,
-                    buf->depth, pl_units_format(buf->size, PL_Q_SIZE, 4, size, sizeof size));
         }
         if (largest < 0)
             continue;
@@ -118,15 +133,10 @@ static int check_capacity(const pl_node *sec, const pl_tile_program *p, pl_diag 
                               "buffer '%s' lives in %s, whose capacity is not given; add "
                               "machine.device.memories.%s",
                               p->buffers[largest].name, pl_onchip_name(m), pl_onchip_name(m));
-        if (need > p->capacity[m]) {
-            char a[32], b[32];
+        char msg[PL_DIAG_MAX];
+        if (pl_tile_capacity_excess(p, m, msg, sizeof msg))
             return pl_diag_at(d, PL_ECONFIG, pl_node_loc(at), pl_node_path(at),
-                              "the buffers in %s do not fit: %s = %s, more than its %s; "
-                              "lower a depth or a size",
-                              pl_onchip_name(m), parts,
-                              pl_units_format(need, PL_Q_SIZE, 4, a, sizeof a),
-                              pl_units_format(p->capacity[m], PL_Q_SIZE, 4, b, sizeof b));
-        }
+                              "%s; lower a depth or a size", msg);
     }
     return 0;
 }

@@ -17,4 +17,9 @@
  * step or buffer as written, or sec.gemm when the kernel was derived). */
 int pl_tile_program_check(const pl_config *cfg, const pl_node *sec, pl_tile_program *p, pl_diag *d);
 
+/* Whether the buffers of p in memory m (whose capacity is given) need more than it holds at
+ * their depths; if so writes into msg (of len bytes) the words the check uses: "the
+ * buffers in L0A do not fit: a_l0 3 x 32 KiB = 96 KiB, more than its 64 KiB". */
+bool pl_tile_capacity_excess(const pl_tile_program *p, pl_onchip_memory m, char *msg, size_t len);
+
 #endif

@@ -7,6 +7,7 @@
 #include "models/tile/tile.h"
 #include "models/tile/period.h"
 #include "sim/common/units.h"
+#include "sim/measure/bound.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -18,8 +19,11 @@
 
 /* One buffer's search: depth lo misses the goal (0: none tried), hi reaches it. */
 struct search {
+    bool on; /* searched; else the buffer stays at its configured depth */
     uint32_t lo, hi;
     bool hi_tried; /* hi was simulated, not only known to be deep enough */
+    bool lo_bound; /* at_lo is only the bound of lo's kernel, which exceeds the goal: it was
+                      not simulated */
     double at_lo, at_hi;
 };
 
@@ -27,15 +31,18 @@ struct search {
 struct probe {
     uint32_t depth[PL_TILE_MAX_BUFFERS];
     int buffer;
+    bool bounded; /* not simulated: result.bound exceeds the goal, result.makespan is NaN */
     pl_trial result;
 };
 
 struct advice {
     const pl_tile_program *p;
     const pl_trier *t;
-    uint32_t ample[PL_TILE_MAX_BUFFERS]; /* deep enough that no slot is ever waited for */
+    uint32_t ample[PL_TILE_MAX_BUFFERS]; /* deep enough that no slot is ever waited for;
+                                            a buffer not searched: its configured depth */
     struct search s[PL_TILE_MAX_BUFFERS];
-    double goal;
+    uint32_t searched; /* buffers searched */
+    double goal;       /* 0 until the first round has set it */
 };
 
 /* Lowers p with the probe's depths. */
@@ -52,24 +59,37 @@ static int lower_probe(const pl_tile_program *p, const struct probe *pb, pl_grap
     return rc;
 }
 
-/* Simulates n probes at once. */
+/* Simulates n probes at once; once the goal is set, a probe whose graph's bound exceeds it
+ * cannot reach it and is only bounded. */
 static int try_all(const struct advice *a, struct probe *pb, size_t n, pl_diag *d)
 {
     pl_graph **g = calloc(n + 1, sizeof *g);
     pl_trial *res = calloc(n + 1, sizeof *res);
     int rc = g && res ? 0 : PL_ENOMEM;
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = lower_probe(a->p, &pb[i], &g[i]);
+    size_t m = 0; /* probes to simulate, their graphs first in g */
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        pl_graph *one = NULL;
+        pl_bound b;
+        rc = lower_probe(a->p, &pb[i], &one);
+        if (rc == 0 && a->goal > 0)
+            rc = pl_bound_compute(one, &b);
+        pb[i].bounded = rc == 0 && a->goal > 0 && b.makespan > a->goal;
+        if (pb[i].bounded) {
+            pb[i].result = (pl_trial){.makespan = NAN, .bound = b.makespan};
+            pl_graph_destroy(one);
+        } else {
+            g[m++] = one;
+        }
+    }
     if (rc == PL_ENOMEM)
         rc = pl_diag_set(d, rc, "out of memory lowering a trial kernel");
-    if (rc == 0)
-        rc = a->t->simulate(a->t->ctx, (const pl_graph *const *)g, n, res, d);
-    for (size_t i = 0; i < n; i++) {
-        if (rc == 0)
-            pb[i].result = res[i];
-        if (g)
-            pl_graph_destroy(g[i]);
-    }
+    if (rc == 0 && m > 0)
+        rc = a->t->simulate(a->t->ctx, (const pl_graph *const *)g, m, res, d);
+    for (size_t i = 0, k = 0; i < n && rc == 0; i++)
+        if (!pb[i].bounded)
+            pb[i].result = res[k++];
+    for (size_t i = 0; g && i < m; i++)
+        pl_graph_destroy(g[i]);
     free(g);
     free(res);
     return rc;
@@ -93,13 +113,14 @@ static void record(struct advice *a, const struct probe *pb)
     struct search *s = &a->s[pb->buffer];
     uint32_t depth = pb->depth[pb->buffer];
     double t = pb->result.makespan;
-    if (t <= a->goal && depth <= s->hi) {
+    if (!pb->bounded && t <= a->goal && depth <= s->hi) {
         s->hi = depth;
         s->hi_tried = true;
         s->at_hi = t;
-    } else if (t > a->goal && depth > s->lo) {
+    } else if ((pb->bounded || t > a->goal) && depth > s->lo) {
         s->lo = depth;
-        s->at_lo = t;
+        s->lo_bound = pb->bounded;
+        s->at_lo = pb->bounded ? pb->result.bound : t;
     }
 }
 
@@ -124,6 +145,8 @@ static int first_round(struct advice *a, const pl_tile_period *pr, pl_trial *amp
     pb[n++] = probe_of(a, -1, 0);
     double period = pl_tile_period_unbuffered(pr, p);
     for (uint32_t b = 0; b < p->nbuffers; b++) {
+        if (!a->s[b].on)
+            continue;
         uint32_t guess = pl_tile_period_depth_for(pr, p, b, period);
         guess = guess < a->ample[b] ? guess : a->ample[b];
         pb[n++] = probe_of(a, (int)b, guess);
@@ -152,7 +175,7 @@ static int search_rounds(struct advice *a, pl_diag *d)
     for (int round = 0; round < MAX_ROUNDS && rc == 0; round++) {
         size_t n = 0;
         for (uint32_t b = 0; b < p->nbuffers; b++)
-            if (a->s[b].hi - a->s[b].lo > 1)
+            if (a->s[b].on && a->s[b].hi - a->s[b].lo > 1)
                 pb[n++] = probe_of(a, (int)b, next_depth(&a->s[b]));
         if (n == 0)
             break;
@@ -188,34 +211,49 @@ static bool fit(const struct advice *a, char *buf, size_t len)
     return fits;
 }
 
+/* What the other buffers were in a buffer's probes. */
+static const char *others(const struct advice *a)
+{
+    if (a->searched == a->p->nbuffers)
+        return a->searched > 1 ? " (the other buffers deep)" : "";
+    return a->searched > 1 ? " (the other searched buffers deep, the rest as configured)"
+                           : " (the other buffers as configured)";
+}
+
 static int depth_figures(const struct advice *a, const pl_trial *ample, pl_figures *f)
 {
     const pl_tile_program *p = a->p;
+    const char *free_slots = a->searched == p->nbuffers
+                                 ? "every slot free when needed"
+                                 : "the searched buffers' slots free when needed and the other "
+                                   "buffers as configured";
     int rc;
     if (ample->makespan <= ample->bound * (1 + WITHIN))
         rc = pl_figures_add(f, "goal", a->goal, "s",
-                            "%s: within 1 %% of the bound %s of the kernel with every slot "
-                            "free when needed, which takes %s",
-                            PL_TIME_TEXT(a->goal), PL_TIME_TEXT(ample->bound),
+                            "%s: within 1 %% of the bound %s of the kernel with %s, which "
+                            "takes %s",
+                            PL_TIME_TEXT(a->goal), PL_TIME_TEXT(ample->bound), free_slots,
                             PL_TIME_TEXT(ample->makespan));
     else
         rc = pl_figures_add(f, "goal", a->goal, "s",
-                            "%s: within 1 %% of the %s the kernel takes with every slot free "
-                            "when needed; its bound %s is out of reach by buffering alone",
-                            PL_TIME_TEXT(a->goal), PL_TIME_TEXT(ample->makespan),
+                            "%s: within 1 %% of the %s the kernel takes with %s; its bound %s "
+                            "is out of reach by buffering alone",
+                            PL_TIME_TEXT(a->goal), PL_TIME_TEXT(ample->makespan), free_slots,
                             PL_TIME_TEXT(ample->bound));
     for (uint32_t b = 0; b < p->nbuffers && rc == 0; b++) {
         const struct search *s = &a->s[b];
+        if (!s->on)
+            continue;
         char name[128], below[128] = "";
         snprintf(name, sizeof name, "depth %s", p->buffers[b].name);
         if (s->lo > 0)
-            snprintf(below, sizeof below, ", %s with %u", PL_TIME_TEXT(s->at_lo), s->lo);
-        rc = pl_figures_add(f, name, s->hi, "",
-                            "%u slot%s of %s in %s (configured %u): %s with %u%s%s", s->hi,
-                            s->hi == 1 ? "" : "s", PL_SIZE_TEXT(p->buffers[b].size),
-                            pl_onchip_name(p->buffers[b].memory), p->buffers[b].depth,
-                            PL_TIME_TEXT(s->hi_tried ? s->at_hi : ample->makespan), s->hi, below,
-                            p->nbuffers > 1 ? " (the other buffers deep)" : "");
+            snprintf(below, sizeof below, ", %s%s with %u%s", s->lo_bound ? "at least " : "",
+                     PL_TIME_TEXT(s->at_lo), s->lo, s->lo_bound ? ", its bound" : "");
+        rc = pl_figures_add(
+            f, name, s->hi, "", "%u slot%s of %s in %s (configured %u): %s with %u%s%s", s->hi,
+            s->hi == 1 ? "" : "s", PL_SIZE_TEXT(p->buffers[b].size),
+            pl_onchip_name(p->buffers[b].memory), p->buffers[b].depth,
+            PL_TIME_TEXT(s->hi_tried ? s->at_hi : ample->makespan), s->hi, below, others(a));
     }
     return rc;
 }
@@ -231,19 +269,39 @@ static int together(struct advice *a, pl_figures *f, pl_diag *d)
     char room[512];
     bool fits = fit(a, room, sizeof room);
     double t = pb.result.makespan;
-    rc = pl_figures_add(f, "depths together", t, "s",
-                        "%s with every buffer at its depth (%s the goal); %s: %s", PL_TIME_TEXT(t),
-                        t <= a->goal ? "within" : "beyond", room,
-                        fits ? "they fit" : "they do not fit on chip");
+    rc = pl_figures_add(
+        f, "depths together", t, "s", "%s with every %s at its depth%s (%s the goal); %s: %s",
+        PL_TIME_TEXT(t), a->searched == a->p->nbuffers ? "buffer" : "searched buffer",
+        a->searched == a->p->nbuffers ? "" : " and the others as configured",
+        t <= a->goal ? "within" : "beyond", room, fits ? "they fit" : "they do not fit on chip");
     return rc == 0 ? 0 : pl_diag_set(d, rc, "out of memory");
+}
+
+/* Which buffers to search: those whose one more slot shortened the run by more than 1 % in
+ * the verdict, or every one when the verdict was not searched. Returns how many. */
+static uint32_t choose(struct advice *a, const pl_verdict *v)
+{
+    uint32_t n = 0;
+    for (uint32_t b = 0; b < a->p->nbuffers; b++) {
+        a->s[b].on = !v->searched || pl_verdict_helps(v, PL_CHANGE_BUFFER, a->p->buffers[b].name);
+        n += a->s[b].on;
+    }
+    return n;
 }
 
 int pl_tile_advise(pl_lowering *l, const pl_trier *t, const pl_verdict *v, pl_diag *d)
 {
     const pl_tile_program *p = l->kept;
-    (void)v;
     if (!p || p->nbuffers == 0)
         return 0;
+    struct advice a = {.p = p, .t = t};
+    a.searched = choose(&a, v);
+    if (a.searched == 0) {
+        int rc = pl_figures_add(&l->figures, "depths", 0, "",
+                                "not searched: one more slot in a buffer was not among the "
+                                "changes that shortened the run by more than 1 %%");
+        return rc == 0 ? 0 : pl_diag_set(d, rc, "out of memory");
+    }
     if (p->sync != PL_TILE_EVENT) {
         int rc = pl_figures_add(&l->figures, "depths", 0, "",
                                 "not searched with %s, where a deeper buffer also changes "
@@ -251,13 +309,15 @@ int pl_tile_advise(pl_lowering *l, const pl_trier *t, const pl_verdict *v, pl_di
                                 pl_tile_variant_name(p, PL_TILE_PIPELINED));
         return rc == 0 ? 0 : pl_diag_set(d, rc, "out of memory");
     }
-    struct advice a = {.p = p, .t = t};
     pl_tile_period pr;
     pl_tile_period_compute(p, &pr);
     for (uint32_t b = 0; b < p->nbuffers; b++) {
         uint64_t need = (pr.tiles + p->buffers[b].span - 1) / p->buffers[b].span;
         a.ample[b] = need < 1 ? 1 : need > UINT32_MAX / 4 ? UINT32_MAX / 4 : (uint32_t)need;
-        a.s[b] = (struct search){.lo = 0, .hi = a.ample[b], .at_lo = NAN, .at_hi = NAN};
+        if (!a.s[b].on)
+            a.ample[b] = p->buffers[b].depth;
+        a.s[b] =
+            (struct search){.on = a.s[b].on, .lo = 0, .hi = a.ample[b], .at_lo = NAN, .at_hi = NAN};
     }
     pl_trial ample = {0};
     int rc = first_round(&a, &pr, &ample, d);

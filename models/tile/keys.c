@@ -8,6 +8,7 @@
  */
 #include "models/tile/depths.h"
 #include "models/tile/tile.h"
+#include "models/tile/variants.h"
 
 #include "sim/config/machine.h"
 
@@ -93,4 +94,6 @@ const pl_model pl_model_tile = {
     .summary = "a tiled kernel on accelerator cores (N-buffering, event or barrier sync, SPMD)",
     .lower = pl_tile_lower_scenario,
     .advise = pl_tile_advise,
+    .variants = pl_tile_variants,
+    .lower_variant = pl_tile_lower_variant,
 };

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * variants.h — the plan one slot deeper: for each buffer the loop writes, the loop
+ * planned again with that buffer allowed one more version (one more copy live at once)
+ * than the plan gave it, every other buffer keeping its versions and the window its
+ * value; or why that plan does not fit plan.memory.
+ *
+ * The plan already gave each buffer the versions its schedule used (fewer where the
+ * memory did not hold them), so one more version is the change "one slot deeper" means
+ * here. The new limits are planned as the plan's own are at the end of its search: the
+ * fixed priority rules, then (unless plan.scheduler is plain) the whole search, kept
+ * when shorter and within the memory.
+ */
+#ifndef PL_PLAN_VARIANTS_H
+#define PL_PLAN_VARIANTS_H
+
+#include "models/model.h"
+#include "models/plan/plan.h"
+
+/* What the plan model keeps in pl_lowering.kept: the workload with its draws, the plan,
+ * and the plans of the variants once pl_plan_variants has made them. */
+typedef struct pl_plan_kept {
+    pl_plan_workload w;
+    pl_plan plan;
+    pl_plan *variants; /* per written buffer, in buffer order; NULL until made */
+    uint32_t *buffer;  /* per variant: its buffer */
+    size_t nvariants;
+} pl_plan_kept;
+
+/* Frees a pl_plan_kept (its pl_lowering.kept_free). */
+void pl_plan_kept_free(void *kept);
+
+/* The plan model's pl_model.variants and lower_variant: l->kept is a pl_plan_kept. One
+ * variant per buffer that is not resident, in the order of plan.buffers, named as the
+ * scenario names the buffer: "one more slot in buffer A (3 versions instead of 2)",
+ * refused "with 3 versions of A the buffers need 416 KiB, more than the memory's 384 KiB".
+ * pl_plan_variants plans them (and keeps the plans); lower_variant lowers variant i's plan
+ * with the run's drawn latencies. Fail with PL_ENOMEM. */
+int pl_plan_variants(const pl_lowering *l, pl_variant **out, size_t *n, pl_diag *d);
+int pl_plan_lower_variant(const pl_lowering *l, size_t i, pl_graph **out, pl_diag *d);
+
+#endif
