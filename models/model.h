@@ -68,6 +68,10 @@ typedef struct pl_variant {
     char change[192];    /* a phrase: "one more slot in buffer t (3 instead of 2)" */
     char refused[160];   /* empty when it can be lowered; else why it cannot, a phrase:
                             "three 32 KiB slots do not fit the 64 KiB of L0A" */
+    bool replans;        /* false: its graph is the run's but for slot, barrier and order
+                            edges, so the run's resource bound holds for it; true: it may
+                            put tasks on other units or in another order (a plan made
+                            again), and only its own bound does */
 } pl_variant;
 
 /* A command of a model's own: pipelab NAME [SCENARIO] [OPTION VALUE]... [--set K=V]...

@@ -26,6 +26,7 @@ struct cand {
     pl_graph_change change; /* for a change of the graph */
     uint8_t *mask;          /* owned: the units or tasks it scales, or NULL */
     long variant;           /* the model's variant it lowers, or -1 */
+    bool replans;           /* a variant whose graph only its own bound bounds */
     double most;            /* upper bound on its gain */
     bool exact;             /* most is from the changed graph's own bound */
     size_t order;           /* when it was made */
@@ -260,6 +261,7 @@ static int variant_candidates(struct search *s, pl_diag *d)
         if ((rc = push(s, v[i].kind, v[i].name, &c)) != 0)
             break;
         c->variant = (long)i;
+        c->replans = v[i].replans;
         snprintf(c->t.change, sizeof c->t.change, "%s", v[i].change);
         if (v[i].refused[0]) {
             c->t.status = PL_TRIED_REFUSED;
@@ -285,24 +287,43 @@ static int upper_bounds(struct search *s)
         struct cand *c = &s->c[i];
         if (c->t.status == PL_TRIED_REFUSED)
             continue;
-        double least = c->variant >= 0 ? run->resource->makespan
-                                       : pl_bound_terms_least(run->graph, &terms, &c->change);
+        double least = c->replans        ? 0
+                       : c->variant >= 0 ? run->resource->makespan
+                                         : pl_bound_terms_least(run->graph, &terms, &c->change);
         c->most = run->makespan - least;
-        c->exact = c->variant >= 0;
+        c->exact = c->variant >= 0 && !c->replans;
         c->t.gain = c->most;
     }
     pl_bound_terms_fini(&terms);
     return 0;
 }
 
-/* Makes c's upper bound exact: the run's makespan minus the changed graph's bound. */
-static int exact_bound(const struct search *s, struct cand *c)
+static int graph_of(const struct search *s, const struct cand *c, pl_graph **out, pl_diag *d)
+{
+    if (c->variant >= 0)
+        return s->run->model->lower_variant(s->run->lowering, (size_t)c->variant, out, d);
+    *out = pl_graph_changed(s->run->graph, &c->change);
+    return *out ? 0 : pl_diag_set(d, PL_ENOMEM, "out of memory");
+}
+
+/* Makes c's upper bound exact: the run's makespan minus the changed graph's bound (a
+ * variant that plans again is lowered for it). */
+static int exact_bound(const struct search *s, struct cand *c, pl_diag *d)
 {
     pl_bound b;
     if (c->exact)
         return 0;
-    if (pl_bound_compute_with(s->run->graph, PL_BOUND_ALL_EDGES, &c->change, &b) != 0)
-        return PL_ENOMEM;
+    if (c->replans) {
+        pl_graph *g = NULL;
+        int rc = graph_of(s, c, &g, d);
+        if (rc == 0 && pl_bound_compute(g, &b) != 0)
+            rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+        pl_graph_destroy(g);
+        if (rc != 0)
+            return rc;
+    } else if (pl_bound_compute_with(s->run->graph, PL_BOUND_ALL_EDGES, &c->change, &b) != 0) {
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    }
     c->most = fmin(c->most, s->run->makespan - b.makespan);
     c->t.gain = c->most;
     c->exact = true;
@@ -319,14 +340,6 @@ static int by_most(const void *a, const void *b)
     if (!rx && x->most != y->most)
         return x->most > y->most ? -1 : 1;
     return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static int graph_of(const struct search *s, const struct cand *c, pl_graph **out, pl_diag *d)
-{
-    if (c->variant >= 0)
-        return s->run->model->lower_variant(s->run->lowering, (size_t)c->variant, out, d);
-    *out = pl_graph_changed(s->run->graph, &c->change);
-    return *out ? 0 : pl_diag_set(d, PL_ENOMEM, "out of memory");
 }
 
 /* Simulates the n candidates at c at once. */
@@ -375,9 +388,9 @@ static int rounds(struct search *s, size_t width, pl_diag *d)
                 more = false;
                 break;
             }
-            if (exact_bound(s, c) != 0)
-                rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
-            else if (c->most > cutoff) {
+            if ((rc = exact_bound(s, c, d)) != 0)
+                break;
+            if (c->most > cutoff) {
                 which[n] = next;
                 batch[n++] = *c;
             }
