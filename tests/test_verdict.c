@@ -183,13 +183,67 @@ static void tile_depth3(void **state)
     expect("workloads/tile_buffering.yaml", sets, 1, PL_CHANGE_UNIT, "core0.VECTOR");
 }
 
+/* Depth 1: one slot means no overlap at all (112 us); a second one lets two tiles
+ * overlap, 59 us (the workload's own comment), far more than 10 % less work anywhere
+ * can give. Depth 2: the third slot reaches VECTOR's bound, 52 us. */
+static void tile_depths_1_2(void **state)
+{
+    (void)state;
+    const char *one[] = {"tile.depth=1"}, *two[] = {"tile.depth=2"};
+    expect("workloads/tile_buffering.yaml", one, 1, PL_CHANGE_BUFFER, "t");
+    expect("workloads/tile_buffering.yaml", two, 1, PL_CHANGE_BUFFER, "t");
+}
+
+/* The single-buffered kernel: 112 us against a resource bound of 2 + 48 + 2 = 52 us
+ * (VECTOR's work and what must come before and after it, whatever the buffers):
+ * efficiency 52 / 112 = 46.4 %; with its one slot's edges the bound is the run itself,
+ * 16 x 7 us = 112 us. */
+static void single_buffer_efficiency(void **state)
+{
+    (void)state;
+    const char *one[] = {"tile.depth=1"};
+    pl_session *s = run("workloads/tile_buffering.yaml", one, 1);
+    const pl_report *r = pl_session_report(s);
+    pl_assert_near(r->run.m->makespan, 112e-6, 1e-15);
+    pl_assert_near(r->run.bound->makespan, 52e-6, 1e-15);
+    pl_assert_near(r->run.bound->makespan / r->run.m->makespan, 52.0 / 112.0, 1e-12);
+    pl_assert_near(r->run.configured->makespan, 112e-6, 1e-15);
+    pl_session_destroy(s);
+}
+
+/* 24 cores share one GM of 1.6 TB/s: their loads alone take 1.363 ms of the 1.514 ms
+ * (tile_gemm.yaml's comment); 10 % more bandwidth gains most. */
+static void gemm_24_cores(void **state)
+{
+    (void)state;
+    const char *sets[] = {"tile.cores=24"};
+    expect("workloads/tile_gemm.yaml", sets, 1, PL_CHANGE_LINK, "GM");
+}
+
+/* A run of 0 s: its throughput, speedup and efficiencies are undefined (NaN: null in
+ * JSON, n/a in text), and no change can shorten it. */
+static void no_time(void **state)
+{
+    (void)state;
+    pl_session *s = run("tests/data/verdict/no_time.yaml", NULL, 0);
+    const pl_report *r = pl_session_report(s);
+    assert_true(r->run.m->makespan == 0);
+    assert_true(isnan(r->run.m->throughput));
+    assert_true(isnan(r->speedup));
+    assert_int_equal(r->verdict->nbest, 0);
+    assert_int_equal(r->verdict->nsimulated, 0);
+    pl_session_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(line_verdict),       cmocka_unit_test(tie),
         cmocka_unit_test(resource_bound),     cmocka_unit_test(dispatch_pipelined),
         cmocka_unit_test(dispatch_serial),    cmocka_unit_test(stream_filter),
-        cmocka_unit_test(tile_depth3),
+        cmocka_unit_test(tile_depth3),        cmocka_unit_test(tile_depths_1_2),
+        cmocka_unit_test(single_buffer_efficiency), cmocka_unit_test(gemm_24_cores),
+        cmocka_unit_test(no_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
