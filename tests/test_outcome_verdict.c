@@ -133,8 +133,7 @@ static void test_malformed_verdict(void **state)
         pl_outcome_init(&o);
         pl_diag d;
         pl_diag_init(&d);
-        assert_int_equal(pl_outcome_read(cases[i].text, strlen(cases[i].text), &o, &d),
-                         PL_EPARSE);
+        assert_int_equal(pl_outcome_read(cases[i].text, strlen(cases[i].text), &o, &d), PL_EPARSE);
         assert_string_equal(d.msg, cases[i].why);
         pl_outcome_fini(&o);
     }

@@ -4,8 +4,9 @@
  *
  * The text form is one line per fact, in this order: "status WORD", "seed N", "figures"
  * with the five run figures, "verdict GAIN LEN:BOTTLENECK" when the outcome is advised,
- * "unit UTIL BUBBLE LEN:NAME" per unit, and "message LEN:TEXT" last. A name or message is its length in bytes, a colon and the bytes themselves, so no
- * name, whatever it holds (line breaks, "figures ..."), can be read as another item.
+ * "unit UTIL BUBBLE LEN:NAME" per unit, and "message LEN:TEXT" last. A name or message
+ * is its length in bytes, a colon and the bytes themselves, so no name, whatever it
+ * holds (line breaks, "figures ..."), can be read as another item.
  * Reals are written with %a, which strtod reads back to the same double. Invariant: a
  * text is accepted only when every item is whole and in its place and the message line
  * ends the text exactly, so a child that died half-way is never taken for a result.

@@ -82,8 +82,8 @@ static void put_real(FILE *f, double x)
         fputc(',', f);
 }
 
-void pl_sweep_columns_row(const pl_sweep_columns *c, size_t point, size_t rep,
-                          const pl_outcome *o, FILE *f)
+void pl_sweep_columns_row(const pl_sweep_columns *c, size_t point, size_t rep, const pl_outcome *o,
+                          FILE *f)
 {
     fprintf(f, "%zu,%zu", point, rep);
     for (size_t a = 0; a < c->points->naxes; a++) {
@@ -140,8 +140,8 @@ int pl_sweep_columns_from_header(pl_sweep_columns *c, const char *results, const
     for (int i = 1; rc == 0 && i + 2 < n; i += 2) {
         size_t cl = strlen(cols[i]);
         if (cl <= 5 || strcmp(cols[i] + cl - 5, ".util") != 0) {
-            rc = pl_diag_set(d, PL_EUSAGE, "%s: the header's column '%s' is not a unit's",
-                             results, cols[i]);
+            rc = pl_diag_set(d, PL_EUSAGE, "%s: the header's column '%s' is not a unit's", results,
+                             cols[i]);
             break;
         }
         cols[i][cl - 5] = '\0';

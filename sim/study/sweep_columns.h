@@ -44,8 +44,8 @@ size_t pl_sweep_columns_count(const pl_sweep_columns *c);
 
 /* Writes the row of point `point`, replication `rep` from its outcome, up to its message
  * (the check and line break are the caller's). */
-void pl_sweep_columns_row(const pl_sweep_columns *c, size_t point, size_t rep,
-                          const pl_outcome *o, FILE *f);
+void pl_sweep_columns_row(const pl_sweep_columns *c, size_t point, size_t rep, const pl_outcome *o,
+                          FILE *f);
 
 /* Adds the unit columns of `header`, the header of the results file `results` being
  * resumed, which must start with `head` (pl_sweep_columns_head) and end with
