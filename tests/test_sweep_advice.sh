@@ -130,28 +130,26 @@ cmp <("$bin" run "$scenario" --advice) <("$bin" run "$scenario") ||
 
 # ---- Resume and merge refuse mixing ------------------------------------------------------
 
+# Resumes FILE (written WAS with or without --advice) by a sweep that runs NOW with or
+# without it (the further arguments): refused, exit 2, the file unchanged.
+refused_resume() {
+  local file=$1 was=$2 now=$3 status msg
+  shift 3
+  cp "$file" before.csv
+  set +e
+  "$bin" sweep "$scenario" --vary tile.depth=1,2,3 -o "$file" --resume "$@" >out.txt 2>err.txt
+  status=$?
+  set -e
+  [ $status -eq 2 ] || fail "resuming $file, written $was --advice, $now it: exit $status"
+  msg="pipelab: cannot resume $file: it was written $was --advice, this sweep runs $now it;"
+  msg="$msg rows with and without the verdict's columns cannot be mixed"
+  msg="$msg ($file.sweep records what made it; --force starts it again)"
+  grep -qxF "$msg" err.txt || fail "unclear message resuming $file: $(cat err.txt)"
+  cmp "$file" before.csv || fail "a refused resume changed $file"
+}
 cp advised.csv advised.before
-set +e
-"$bin" sweep "$scenario" --vary tile.depth=1,2,3 -o advised.csv --resume >out.txt 2>err.txt
-status=$?
-set -e
-[ $status -eq 2 ] || fail "resuming an --advice sweep without it should exit 2, got $status"
-msg="pipelab: cannot resume advised.csv: it was written with --advice, this sweep runs without it;"
-msg="$msg rows with and without the verdict's columns cannot be mixed"
-msg="$msg (advised.csv.sweep records what made it; --force starts it again)"
-grep -qxF "$msg" err.txt ||
-  fail "unclear message resuming without --advice: $(cat err.txt)"
-cmp advised.csv advised.before || fail "a refused resume changed advised.csv"
-set +e
-"$bin" sweep "$scenario" --vary tile.depth=1,2,3 -o plain.csv --resume --advice >out.txt 2>err.txt
-status=$?
-set -e
-[ $status -eq 2 ] || fail "resuming a sweep without --advice with it should exit 2, got $status"
-msg="pipelab: cannot resume plain.csv: it was written without --advice, this sweep runs with it;"
-msg="$msg rows with and without the verdict's columns cannot be mixed"
-msg="$msg (plain.csv.sweep records what made it; --force starts it again)"
-grep -qxF "$msg" err.txt ||
-  fail "unclear message resuming with --advice: $(cat err.txt)"
+refused_resume advised.csv with without
+refused_resume plain.csv without with --advice
 # The same sweep resumed with --advice finds every row done.
 "$bin" sweep "$scenario" --vary tile.depth=1,2,3 -o advised.csv --resume --advice >out.txt
 grep -qxF 'sweep: 3 rows in advised.csv (0 run now, 3 resumed), 0 failed' out.txt ||
