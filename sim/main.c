@@ -168,6 +168,7 @@ static int cmd_reps(const pl_options *o, pl_diag *d)
         .seed = o->seed,
         .seed_given = o->seed_given,
         .jobs = o->jobs ? o->jobs : 1,
+        .advice = o->advice,
     };
     return pl_reps_run(&ro, strcmp(o->format, "json") == 0, stdout, d);
 }
@@ -221,6 +222,7 @@ static int cmd_sweep(const pl_options *o, pl_diag *d)
         .resume = o->resume,
         .force = o->force,
         .progress = isatty(STDERR_FILENO),
+        .advice = o->advice,
     };
     pl_sweep_tally t;
     int rc = pl_sweep_run(&so, &t, d);
@@ -284,7 +286,8 @@ static int compare_side(const pl_options *o, int side, pl_session **s, char **la
         strcat(strcat(*label, i ? " " : ""), o->side_sets[side][i]);
     int rc = *label ? pl_session_open(path, sets, n, s, d)
                     : pl_diag_set(d, PL_ENOMEM, "out of memory");
-    /* The comparison shows no model figures: the advice's extra simulations would be lost. */
+    /* The comparison reads only the two reports (the busiest unit, the binding chain), never
+     * their verdicts or a model's figures: the search's extra simulations would be lost. */
     if (rc == 0)
         pl_session_skip_advice(*s);
     if (rc == 0)

@@ -22,10 +22,10 @@ static const char usage_front[] =
 
 static const char usage_rest[] =
     "       pipelab run SCENARIO --reps R [-j N] [--seed S] [--set K=V]... [--format json]\n"
-    "                                         R seeds: mean, sd and 95 % confidence interval\n"
+    "                     [--advice]          R seeds: mean, sd and 95 % confidence interval\n"
     "       pipelab sweep SCENARIO --vary KEY=V1,V2,... --vary KEY=START:STOP:STEP ...\n"
     "                     -o RESULTS.csv [-j N] [--reps R] [--seed S] [--shard I/N]\n"
-    "                     [--resume | --force] [--set K=V]...\n"
+    "                     [--resume | --force] [--advice] [--set K=V]...\n"
     "                                         every combination of the values, one CSV row\n"
     "                                         per point and replication (docs/sweeps.md)\n"
     "       pipelab summary RESULTS.csv       mean, sd and 95 % interval per sweep point\n"
@@ -56,8 +56,11 @@ static const char usage_rest[] =
     "  --timing          print on standard error where the wall time went (lowering,\n"
     "                    executing, measuring), the engine's tasks per second and the\n"
     "                    peak memory\n"
-    "  --no-advice       skip the extra simulations behind a model's advice (the tile\n"
-    "                    model's smallest buffer depths)\n"
+    "  --no-advice       skip the verdict search (the changes of the run simulated to\n"
+    "                    name its bottleneck) and a model's advice (the tile model's\n"
+    "                    smallest buffer depths)\n"
+    "  --advice          the default of run; sweep and run --reps skip the search unless\n"
+    "                    given it, and then name each row's or seed's bottleneck\n"
     "\n"
     "\n"
     "exit status: 0 ok, 1 the model cannot finish (or, for sweep, run --reps and\n"
@@ -323,6 +326,8 @@ static int parse_flag(pl_options *o, const char *arg, pl_diag *d)
         o->timing = true;
     else if (strcmp(arg, "--no-advice") == 0)
         o->no_advice = true;
+    else if (strcmp(arg, "--advice") == 0)
+        o->advice = true;
     else if (strcmp(arg, "--resume") == 0)
         o->resume = true;
     else if (arg[0] == '-' && arg[1] != '\0')
@@ -342,6 +347,11 @@ static int check_sweep_args(const pl_options *o, pl_diag *d)
     bool sweep = strcmp(o->command, "sweep") == 0, run = strcmp(o->command, "run") == 0;
     bool sens = strcmp(o->command, "sensitivity") == 0;
     bool compare = strcmp(o->command, "compare") == 0;
+    if (o->advice && o->no_advice)
+        return usage_error(d, "--advice asks for the verdict search and --no-advice skips it: "
+                              "not both");
+    if (o->advice && !sweep && !run)
+        return usage_error(d, "--advice belongs to pipelab run, run --reps and sweep");
     if (!compare && (o->nside[0] || o->nside[1]))
         return usage_error(d, "--a and --b belong to pipelab compare");
     if (compare && !o->scenario2 && !o->nside[0] && !o->nside[1])

@@ -33,7 +33,7 @@ typedef struct pl_options {
     const char *format;
     const char *trace;
     const char *outdir;
-    bool gantt, force, timing, no_advice, resume;
+    bool gantt, force, timing, no_advice, advice, resume;
     char seed_set[64];
     char engine_set[64]; /* --engine E, as the override engine=E */
     unsigned long long seed;

@@ -6,9 +6,12 @@
  * groups of overrides). The comparison reads only what the reports hold and never
  * simulates: the summary figures of each side with their difference B - A and its
  * change relative to A, the run's units matched by name, the units whose share of the
- * critical path moved, whether the busiest unit moved, and bubble time by cause where
- * it differs. Like every report, the output is deterministic: the same two reports
- * give the same bytes. docs/reports.md ("Comparison") defines every word and field.
+ * binding chain moved, whether the busiest unit moved, and bubble time by cause where
+ * it differs. The binding chain is the tasks that set the makespan (the report's "binding
+ * chain by unit"); the busiest unit is the one busy longest, which is not the bottleneck:
+ * that is the verdict, found by simulating changes of a run, which a comparison does not
+ * search. Like every report, the output is deterministic: the same two reports give the
+ * same bytes. docs/reports.md ("Comparison") defines every word and field.
  */
 #ifndef PL_COMPARE_H
 #define PL_COMPARE_H
@@ -29,9 +32,9 @@ typedef struct pl_compare_side {
 /* The comparison for people: a header line per side, the summary (makespan,
  * throughput, baseline makespan, speedup over each side's own baseline, bound,
  * efficiency) as A, B, B - A and change, a sentence saying how much faster or slower
- * B is, a table of the run's units (utilization, bubble time, share of the critical
- * path: A, B, B - A), the units whose share of the critical path changed by more than
- * one percentage point, whether the bottleneck moved, and bubble time by cause where A
+ * B is, a table of the run's units (utilization, bubble time, share of the binding
+ * chain: A, B, B - A), the units whose share of the binding chain changed by more than
+ * one percentage point, whether the busiest unit moved, and bubble time by cause where A
  * and B differ. Returns 0, or PL_ENOMEM or PL_EIO with d filled. */
 int pl_compare_text(const pl_compare_side *a, const pl_compare_side *b, FILE *out, pl_diag *d);
 

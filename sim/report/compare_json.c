@@ -77,7 +77,7 @@ static json_t *unit_object(const struct compare *c, const struct row *row)
     o = pl_report_json_with(o, "in", json_string(in));
     o = pl_report_json_with(o, "utilization", unit_pair(c, row, UTILIZATION));
     o = pl_report_json_with(o, "bubble_s", unit_pair(c, row, BUBBLE));
-    o = pl_report_json_with(o, "critical_share", unit_pair(c, row, SHARE));
+    o = pl_report_json_with(o, "chain_share", unit_pair(c, row, SHARE));
     return pl_report_json_with(o, "causes", causes);
 }
 
@@ -89,7 +89,7 @@ static json_t *units_array(const struct compare *c)
     return a;
 }
 
-static json_t *critical_array(const struct compare *c)
+static json_t *chain_array(const struct compare *c)
 {
     struct move *moved;
     int n = pl_compare_moved_shares(c, &moved);
@@ -111,7 +111,7 @@ static json_t *critical_array(const struct compare *c)
     return a;
 }
 
-static json_t *bottleneck_object(const struct compare *c)
+static json_t *busiest_object(const struct compare *c)
 {
     double ua = 0, ub = 0;
     const char *a = pl_compare_busiest(c, 0, &ua), *b = pl_compare_busiest(c, 1, &ub);
@@ -133,9 +133,9 @@ static json_t *document(const struct compare *c)
     o = pl_report_json_with(o, "faster",
                             faster < 0 ? json_null() : json_string(faster ? "b" : "a"));
     o = pl_report_json_with(o, "ratio", pl_report_json_real(ratio));
-    o = pl_report_json_with(o, "bottleneck", bottleneck_object(c));
+    o = pl_report_json_with(o, "busiest", busiest_object(c));
     o = pl_report_json_with(o, "units", units_array(c));
-    return pl_report_json_with(o, "critical_path", critical_array(c));
+    return pl_report_json_with(o, "binding_chain", chain_array(c));
 }
 
 int pl_compare_json(const pl_compare_side *a, const pl_compare_side *b, FILE *out, pl_diag *d)

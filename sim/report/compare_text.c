@@ -2,7 +2,7 @@
 /*
  * compare_text.c — `pipelab compare` for people: a header line per side, the summary
  * figures as A, B, B - A and change, a sentence on which side is faster, the table of
- * the run's units, the critical path's moves and the bottleneck, and bubble time by
+ * the run's units, the binding chain's moves and the busiest unit, and bubble time by
  * cause where A and B differ.
  *
  * Invariant: every figure and every difference is read through comparison.h, as the
@@ -192,8 +192,8 @@ static void unit_cells(const struct compare *c, const struct row *row, int what,
 
 static int unit_table(const struct compare *c, FILE *out)
 {
-    static const char *const head[] = {"unit",     "util A", "util B", "B-A",    "bubble A",
-                                       "bubble B", "B-A",    "crit A", "crit B", "B-A"};
+    static const char *const head[] = {"unit",     "util A",  "util B",  "B-A",    "bubble A",
+                                       "bubble B", "B-A",     "chain A", "chain B", "B-A"};
     const int ncols = (int)(sizeof head / sizeof head[0]);
     pl_table *t = pl_table_create(ncols);
     if (!t)
@@ -206,7 +206,7 @@ static int unit_table(const struct compare *c, FILE *out)
         unit_cells(c, &c->rows[i], BUBBLE, t);
         unit_cells(c, &c->rows[i], SHARE, t);
     }
-    fputs("units of the run (util: busy / makespan; crit: share of the critical path):\n", out);
+    fputs("units of the run (util: busy / makespan; chain: share of the binding chain):\n", out);
     int rc = pl_table_print(t, out, "  ");
     pl_table_destroy(t);
     return rc;
@@ -217,50 +217,50 @@ static void share_sentence(const struct compare *c, const struct row *row, FILE 
     pl_sentence s = {0};
     double a = pl_compare_unit_value(c, row, 0, SHARE), b = pl_compare_unit_value(c, row, 1, SHARE);
     if (isnan(b))
-        pl_say(&s, "%s, only in A, took %.1f %% of the critical path.", row->name, 100.0 * a);
+        pl_say(&s, "%s, only in A, took %.1f %% of the binding chain.", row->name, 100.0 * a);
     else if (isnan(a))
-        pl_say(&s, "%s, only in B, takes %.1f %% of the critical path.", row->name, 100.0 * b);
+        pl_say(&s, "%s, only in B, takes %.1f %% of the binding chain.", row->name, 100.0 * b);
     else
-        pl_say(&s, "%s's share of the critical path %s from %.1f %% to %.1f %%.", row->name,
+        pl_say(&s, "%s's share of the binding chain %s from %.1f %% to %.1f %%.", row->name,
                b > a ? "rose" : "fell", 100.0 * a, 100.0 * b);
     pl_report_wrapped(out, 2, s.text);
 }
 
-static void bottleneck_sentence(const struct compare *c, FILE *out)
+static void busiest_sentence(const struct compare *c, FILE *out)
 {
     pl_sentence s = {0};
     double ua = 0, ub = 0;
     const char *a = pl_compare_busiest(c, 0, &ua), *b = pl_compare_busiest(c, 1, &ub);
     if (!a || !b)
-        pl_say(&s, "%s has no units: there is no bottleneck to compare.", a ? "B" : "A");
+        pl_say(&s, "%s has no units: there is no busiest unit to compare.", a ? "B" : "A");
     else if (strcmp(a, b) == 0)
         pl_say(&s,
-               "The bottleneck (the busiest unit) stays %s: busy %.1f %% of the makespan in A,"
+               "The busiest unit stays %s: busy %.1f %% of the makespan in A and"
                " %.1f %% in B.",
                a, 100.0 * ua, 100.0 * ub);
     else
         pl_say(&s,
-               "The bottleneck (the busiest unit) moved from %s (busy %.1f %% of the makespan"
+               "The busiest unit moved from %s (busy %.1f %% of the makespan"
                " in A) to %s (busy %.1f %% in B).",
                a, 100.0 * ua, b, 100.0 * ub);
     pl_report_wrapped(out, 2, s.text);
 }
 
-static int critical_section(const struct compare *c, FILE *out)
+static int chain_section(const struct compare *c, FILE *out)
 {
     struct move *moved;
     int n = pl_compare_moved_shares(c, &moved);
     if (n < 0)
         return n;
-    fputs("critical path:\n", out);
+    fputs("binding chain:\n", out);
     if (n == 0)
         pl_report_wrapped(out, 2,
-                          "No unit's share of the critical path changed by more than 1 percentage"
+                          "No unit's share of the binding chain changed by more than 1 percentage"
                           " point.");
     for (int i = 0; i < n; i++)
         share_sentence(c, &c->rows[moved[i].row], out);
     free(moved);
-    bottleneck_sentence(c, out);
+    busiest_sentence(c, out);
     return 0;
 }
 
@@ -331,7 +331,7 @@ static int text_sections(const struct compare *c, FILE *out)
         rc = unit_table(c, out);
     fputc('\n', out);
     if (rc == 0)
-        rc = critical_section(c, out);
+        rc = chain_section(c, out);
     if (rc == 0)
         rc = cause_section(c, out);
     return rc;

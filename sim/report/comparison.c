@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A change in a unit's share of the critical path worth a sentence: 1 percentage point. */
+/* A change in a unit's share of the binding chain worth a sentence: 1 percentage point. */
 #define SHARE_WORTH 0.01
 /* Relative differences at or below this are rounding, for figures that are not times. */
 #define RELATIVE_NOISE 1e-9
@@ -161,7 +161,7 @@ double pl_compare_unit_delta(const struct compare *c, const struct row *row, int
     return what == UTILIZATION || what == SHARE ? b - a : pl_compare_time_difference(c, a, b);
 }
 
-/* How far a unit's share of the critical path moved; a side without the unit counts
+/* How far a unit's share of the binding chain moved; a side without the unit counts
  * as a share of 0. */
 double pl_compare_share_moved(const struct compare *c, const struct row *row)
 {
@@ -177,7 +177,7 @@ static int by_size(const void *pa, const void *pb)
     return (a->row > b->row) - (a->row < b->row);
 }
 
-/* The rows whose share of the critical path moved by more than SHARE_WORTH, largest
+/* The rows whose share of the binding chain moved by more than SHARE_WORTH, largest
  * move first, ties in row order. Stores a malloc'd array in *out (the caller frees it)
  * and returns its length, or PL_ENOMEM. */
 int pl_compare_moved_shares(const struct compare *c, struct move **out)

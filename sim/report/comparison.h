@@ -2,7 +2,7 @@
 /*
  * comparison.h — two reports compared, before either is rendered: the run's units
  * matched by name, the summary figures of both sides and their differences, the moves
- * of the units' shares of the critical path, the busiest unit and the faster side.
+ * of the units' shares of the binding chain, the busiest unit and the faster side.
  * Private to `pipelab compare`: included only by comparison.c, which holds it, and by
  * compare_text.c and compare_json.c, which render it.
  *
@@ -71,17 +71,17 @@ double pl_compare_unit_value(const struct compare *c, const struct row *row, int
 /* B - A of a unit's figure: times within the noise are 0, shares are exact. */
 double pl_compare_unit_delta(const struct compare *c, const struct row *row, int what);
 
-/* How far a unit's share of the critical path moved; a side without the unit counts as a
+/* How far a unit's share of the binding chain moved; a side without the unit counts as a
  * share of 0. */
 double pl_compare_share_moved(const struct compare *c, const struct row *row);
 
-/* A row whose unit's share of the critical path moved, and by how much. */
+/* A row whose unit's share of the binding chain moved, and by how much. */
 struct move {
     size_t row;
     double by; /* |pl_compare_share_moved| */
 };
 
-/* The rows whose share of the critical path moved by more than 1 percentage point,
+/* The rows whose share of the binding chain moved by more than 1 percentage point,
  * largest move first, ties in row order. Stores a malloc'd array in *out (the caller
  * frees it) and returns its length, or PL_ENOMEM. */
 int pl_compare_moved_shares(const struct compare *c, struct move **out);

@@ -3,15 +3,17 @@
  * outcome.c — one scenario's figures, and their exact text form.
  *
  * The text form is one line per fact, in this order: "status WORD", "seed N", "figures"
- * with the five run figures, "unit UTIL BUBBLE LEN:NAME" per unit, and "message LEN:TEXT"
- * last. A name or message is its length in bytes, a colon and the bytes themselves, so no
- * name, whatever it holds (line breaks, "figures ..."), can be read as another item.
+ * with the five run figures, "verdict GAIN LEN:BOTTLENECK" when the outcome is advised,
+ * "unit UTIL BUBBLE LEN:NAME" per unit, and "message LEN:TEXT" last. A name or message
+ * is its length in bytes, a colon and the bytes themselves, so no name, whatever it
+ * holds (line breaks, "figures ..."), can be read as another item.
  * Reals are written with %a, which strtod reads back to the same double. Invariant: a
  * text is accepted only when every item is whole and in its place and the message line
  * ends the text exactly, so a child that died half-way is never taken for a result.
  */
 #include "sim/study/outcome.h"
 #include "models/model.h"
+#include "sim/measure/verdict.h"
 #include "sim/report/parts.h"
 #include "sim/study/session.h"
 
@@ -35,10 +37,14 @@ void pl_outcome_init(pl_outcome *o)
 {
     memset(o, 0, sizeof *o);
     o->makespan = o->throughput = o->speedup = o->bound = o->efficiency = NAN;
+    o->bottleneck_gain = NAN;
 }
 
 void pl_outcome_fini(pl_outcome *o)
 {
+    free(o->bottleneck);
+    o->bottleneck = NULL;
+    o->advised = false;
     for (size_t i = 0; i < o->nunits; i++)
         free(o->units[i].name);
     free(o->units);
@@ -90,7 +96,28 @@ static int unit_names(pl_outcome *o, const pl_graph *g)
     return 0;
 }
 
-static int figures(pl_outcome *o, const pl_report *r)
+/* The verdict's bottleneck as "KIND NAME", the candidates that tie joined with " + ". */
+static int verdict_of(pl_outcome *o, const pl_verdict *v)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return PL_ENOMEM;
+    for (size_t i = 0; v && i < v->nbest; i++)
+        fprintf(f, "%s%s %s", i ? " + " : "", pl_change_kind_name(v->tried[i].kind),
+                v->tried[i].name);
+    if (fclose(f) != 0) {
+        free(buf);
+        return PL_ENOMEM;
+    }
+    o->advised = true;
+    o->bottleneck = buf;
+    o->bottleneck_gain = v && v->nbest ? v->tried[0].gain : 0;
+    return 0;
+}
+
+static int figures(pl_outcome *o, const pl_report *r, bool advice)
 {
     const pl_metrics *m = r->run.m;
     o->makespan = m->makespan;
@@ -98,6 +125,8 @@ static int figures(pl_outcome *o, const pl_report *r)
     o->speedup = r->speedup;
     o->bound = r->run.bound->makespan;
     o->efficiency = pl_report_efficiency(&r->run);
+    if (advice && verdict_of(o, r->verdict) != 0)
+        return PL_ENOMEM;
     for (uint32_t u = 0; u < m->nunits; u++)
         if (add_unit(o, pl_graph_unit_name(r->run.graph, u), m->units[u].utilization,
                      m->units[u].bubble) != 0)
@@ -116,17 +145,22 @@ int pl_outcome_check(const char *scenario, const char *const *sets, size_t nsets
     return rc;
 }
 
+/* What a job does with its scenario. */
+enum job { LOWER, SIMULATE, ADVISE };
+
 /* Opens the session and lowers or runs it; the outcome says how far it got. */
-static int outcome_of(const char *scenario, const char *const *sets, size_t nsets, bool run,
+static int outcome_of(const char *scenario, const char *const *sets, size_t nsets, enum job job,
                       pl_outcome *o)
 {
+    bool run = job != LOWER;
     pl_diag d;
     pl_diag_init(&d);
     pl_session *s = NULL;
     int rc = pl_session_open(scenario, sets, nsets, &s, &d);
     if (rc == 0) {
         o->seed = (unsigned long long)pl_config_int(pl_session_config(s), "seed");
-        pl_session_skip_advice(s);
+        if (job != ADVISE)
+            pl_session_skip_advice(s);
         pl_session_one_at_a_time(s);
         rc = run ? pl_session_run(s, &d) : pl_session_lower(s, &d);
     }
@@ -134,13 +168,14 @@ static int outcome_of(const char *scenario, const char *const *sets, size_t nset
     if (rc != 0)
         failed(o, &d);
     else
-        out = run ? figures(o, pl_session_report(s)) : unit_names(o, pl_session_graph(s));
+        out = run ? figures(o, pl_session_report(s), job == ADVISE)
+                  : unit_names(o, pl_session_graph(s));
     pl_session_destroy(s);
     return out;
 }
 
-int pl_outcome_job(const char *scenario, const char *const *sets, size_t nsets,
-                   const char *const *more, size_t nmore, bool simulate, FILE *out)
+static int job_of(const char *scenario, const char *const *sets, size_t nsets,
+                  const char *const *more, size_t nmore, enum job job, FILE *out)
 {
     const char **all = calloc(nsets + nmore + 1, sizeof *all);
     pl_outcome o;
@@ -149,13 +184,25 @@ int pl_outcome_job(const char *scenario, const char *const *sets, size_t nsets,
     if (rc == 0) {
         memcpy(all, sets, nsets * sizeof *all);
         memcpy(all + nsets, more, nmore * sizeof *all);
-        rc = outcome_of(scenario, all, nsets + nmore, simulate, &o);
+        rc = outcome_of(scenario, all, nsets + nmore, job, &o);
     }
     if (rc == 0)
         rc = pl_outcome_write(&o, out);
     pl_outcome_fini(&o);
     free(all);
     return rc == 0 ? 0 : 3;
+}
+
+int pl_outcome_job(const char *scenario, const char *const *sets, size_t nsets,
+                   const char *const *more, size_t nmore, bool simulate, FILE *out)
+{
+    return job_of(scenario, sets, nsets, more, nmore, simulate ? SIMULATE : LOWER, out);
+}
+
+int pl_outcome_job_advised(const char *scenario, const char *const *sets, size_t nsets,
+                           const char *const *more, size_t nmore, FILE *out)
+{
+    return job_of(scenario, sets, nsets, more, nmore, ADVISE, out);
 }
 
 /* ---- Text form ----------------------------------------------------------------- */
@@ -174,6 +221,11 @@ int pl_outcome_write(const pl_outcome *o, FILE *out)
     fprintf(out, "status %s\nseed %llu\nfigures %a %a %a %a %a\n",
             pl_outcome_status_word(o->status), o->seed, o->makespan, o->throughput, o->speedup,
             o->bound, o->efficiency);
+    if (o->advised) {
+        fprintf(out, "verdict %a ", o->bottleneck_gain);
+        counted(out, o->bottleneck ? o->bottleneck : "");
+        fputc('\n', out);
+    }
     for (size_t i = 0; i < o->nunits; i++) {
         fprintf(out, "unit %a %a ", o->units[i].util, o->units[i].bubble);
         counted(out, o->units[i].name);
@@ -280,10 +332,30 @@ static int read_head(struct text *t, pl_outcome *o)
     return 0;
 }
 
+/* The verdict line, when there is one. */
+static int read_verdict(struct text *t, pl_outcome *o)
+{
+    if (!literal(t, "verdict "))
+        return 0;
+    char *name = NULL;
+    if (!real(t, &o->bottleneck_gain) || !literal(t, " ") || !counted_text(t, &name) ||
+        !literal(t, "\n")) {
+        free(name);
+        return malformed(t, "a malformed verdict");
+    }
+    if (!name)
+        return pl_diag_set(t->d, PL_ENOMEM, "out of memory reading an outcome");
+    o->advised = true;
+    o->bottleneck = name;
+    return 0;
+}
+
 int pl_outcome_read(const char *text, size_t len, pl_outcome *o, pl_diag *d)
 {
     struct text t = {text, text, text + len, d};
     int rc = read_head(&t, o);
+    if (rc == 0)
+        rc = read_verdict(&t, o);
     while (rc == 0 && literal(&t, "unit ")) {
         double util, bubble;
         char *name = NULL;

@@ -48,6 +48,13 @@ typedef struct pl_outcome {
     pl_outcome_status status;
     unsigned long long seed; /* as loaded; 0 when the scenario could not be loaded */
     double makespan, throughput, speedup, bound, efficiency;
+    /* The verdict (sim/measure/verdict.h), when it was searched (advised): its bottleneck
+     * as "KIND NAME" ("buffer t", "unit core0.VECTOR"; candidates that tie joined with
+     * " + "), "" when no change tried gains anything; and the makespan its change saves,
+     * in seconds (0 when none gains). bottleneck is owned; NULL when not advised. */
+    bool advised;
+    char *bottleneck;
+    double bottleneck_gain;
     size_t nunits;
     pl_outcome_unit *units; /* the run's units in graph order; owned */
     char message[PL_DIAG_MAX];
@@ -69,6 +76,12 @@ int pl_outcome_check(const char *scenario, const char *const *sets, size_t nsets
  * child's exit status: 0, or 3 when out of memory or the outcome could not be written. */
 int pl_outcome_job(const char *scenario, const char *const *sets, size_t nsets,
                    const char *const *more, size_t nmore, bool simulate, FILE *out);
+
+/* pl_outcome_job that simulates with the verdict search (sim/study/verdict_search.h) and
+ * the model's advice, for sweeps and replications asked for them (--advice): the outcome
+ * is advised and names the bottleneck. Returns as pl_outcome_job. */
+int pl_outcome_job_advised(const char *scenario, const char *const *sets, size_t nsets,
+                           const char *const *more, size_t nmore, FILE *out);
 
 /* Writes o as text that pl_outcome_read reads back exactly. Returns 0 or PL_EIO. */
 int pl_outcome_write(const pl_outcome *o, FILE *out);

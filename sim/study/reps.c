@@ -9,6 +9,7 @@
  */
 #include "sim/study/reps.h"
 #include "sim/study/outcome.h"
+#include "sim/study/tally.h"
 #include "sim/report/parts.h"
 #include "sim/measure/stats.h"
 #include "sim/report/table.h"
@@ -31,6 +32,8 @@ static int work(void *ctx, size_t job, FILE *out)
     char seed[64];
     snprintf(seed, sizeof seed, "seed=%llu", r->seed + job);
     const char *more[] = {seed};
+    if (r->o->advice)
+        return pl_outcome_job_advised(r->o->scenario, r->o->sets, r->o->nsets, more, 1, out);
     return pl_outcome_job(r->o->scenario, r->o->sets, r->o->nsets, more, 1, true, out);
 }
 
@@ -140,6 +143,65 @@ static const struct figure run_figures[] = {
     {"efficiency", "efficiency", SHARE, 0, 3},
 };
 
+/* ---- The bottlenecks (--advice) ----------------------------------------------------- */
+
+/* The replications that ran tallied by bottleneck. */
+static int tally_bottlenecks(const struct reps *r, pl_tally *t)
+{
+    const char **names = calloc(r->o->reps + 1, sizeof *names);
+    if (!names)
+        return PL_ENOMEM;
+    for (size_t i = 0; i < r->o->reps; i++)
+        if (r->out[i].status == PL_OUTCOME_OK && r->out[i].advised)
+            names[i] = r->out[i].bottleneck;
+    int rc = pl_tally_of(names, r->o->reps, t);
+    free(names);
+    return rc;
+}
+
+/* The seeds listed in a line of the text: enough to find them, not a thousand. */
+#define SEEDS_SHOWN 12
+
+static void text_bottlenecks(const struct reps *r, const pl_tally *t, FILE *out)
+{
+    size_t ran = 0;
+    for (size_t g = 0; g < t->ngroups; g++)
+        ran += t->groups[g].count;
+    fputs("\nbottleneck of each replication (its verdict: the change of it, simulated, that "
+          "gains most):\n",
+          out);
+    for (size_t g = 0; g < t->ngroups; g++) {
+        const pl_tally_group *grp = &t->groups[g];
+        fprintf(out, "  %s: %zu of %zu, seed%s", grp->text[0] ? grp->text : "none gains anything",
+                grp->count, ran, grp->count > 1 ? "s" : "");
+        for (size_t k = 0; k < grp->count && k < SEEDS_SHOWN; k++)
+            fprintf(out, "%s %llu", k ? "," : "", r->seed + grp->members[k]);
+        if (grp->count > SEEDS_SHOWN)
+            fprintf(out, " and %zu more", grp->count - SEEDS_SHOWN);
+        fputc('\n', out);
+    }
+}
+
+static json_t *json_bottlenecks(const struct reps *r, const pl_tally *t)
+{
+    json_t *a = json_array();
+    for (size_t g = 0; a && g < t->ngroups; g++) {
+        const pl_tally_group *grp = &t->groups[g];
+        json_t *o = json_object(), *seeds = json_array();
+        for (size_t k = 0; k < grp->count; k++)
+            seeds = pl_report_json_append(seeds,
+                                          pl_report_json_unsigned(r->seed + grp->members[k]));
+        o = pl_report_json_with(o, "bottleneck",
+                                grp->text[0] ? pl_report_json_text(grp->text) : json_null());
+        o = pl_report_json_with(o, "replications", pl_report_json_unsigned(grp->count));
+        o = pl_report_json_with(o, "seeds", seeds);
+        a = pl_report_json_append(a, o);
+    }
+    return a;
+}
+
+/* ---- The table ----------------------------------------------------------------------- */
+
 static int print_text(const struct reps *r, const pl_outcome *ref, double *x, FILE *out)
 {
     const pl_reps_options *o = r->o;
@@ -171,6 +233,13 @@ static int print_text(const struct reps *r, const pl_outcome *ref, double *x, FI
     }
     int rc = pl_table_print(t, out, "");
     pl_table_destroy(t);
+    if (rc == 0 && r->o->advice) {
+        pl_tally tally;
+        rc = tally_bottlenecks(r, &tally);
+        if (rc == 0)
+            text_bottlenecks(r, &tally, out);
+        pl_tally_fini(&tally);
+    }
     return rc;
 }
 
@@ -221,6 +290,12 @@ static int print_json(const struct reps *r, const pl_outcome *ref, double *x, FI
     }
     doc = pl_report_json_with(doc, "figures", figs);
     doc = pl_report_json_with(doc, "units", units_json(r, ref, x));
+    if (r->o->advice) {
+        pl_tally tally;
+        int rc = tally_bottlenecks(r, &tally);
+        doc = pl_report_json_with(doc, "bottlenecks", rc == 0 ? json_bottlenecks(r, &tally) : NULL);
+        pl_tally_fini(&tally);
+    }
     doc = pl_report_json_with(doc, "failed", failures_json(r));
     if (!doc)
         return PL_ENOMEM;

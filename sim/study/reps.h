@@ -21,7 +21,8 @@ typedef struct pl_reps_options {
     unsigned reps;           /* >= 1 */
     unsigned long long seed; /* the first seed, when seed_given; else the scenario's */
     bool seed_given;
-    int jobs; /* children at a time, >= 1 */
+    int jobs;    /* children at a time, >= 1 */
+    bool advice; /* search each replication's verdict, and say which bottleneck each got */
 } pl_reps_options;
 
 /*

@@ -7,6 +7,7 @@
  * rows are byte for byte the ones read.
  */
 #include "sim/study/results.h"
+#include "sim/study/tally.h"
 #include "sim/common/csv.h"
 #include "sim/common/input.h"
 #include "sim/common/output.h"
@@ -177,6 +178,7 @@ struct layout {
     char **cols;
     int ncols;
     int rep, seed, status, message; /* column numbers */
+    int text; /* the figure column that holds text (the verdict's `bottleneck`), or -1 */
 };
 
 static int layout_of(const pl_results *r, const char *path, struct layout *l, pl_diag *d)
@@ -187,7 +189,7 @@ static int layout_of(const pl_results *r, const char *path, struct layout *l, pl
     if (!l->names || !l->cols)
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     l->ncols = pl_csv_split(l->names, l->cols, max);
-    l->rep = l->seed = l->status = l->message = -1;
+    l->rep = l->seed = l->status = l->message = l->text = -1;
     for (int i = 0; i < l->ncols; i++) {
         if (!strcmp(l->cols[i], "rep") && l->rep < 0)
             l->rep = i;
@@ -195,6 +197,8 @@ static int layout_of(const pl_results *r, const char *path, struct layout *l, pl
             l->seed = i;
         else if (!strcmp(l->cols[i], "status") && l->status < 0)
             l->status = i;
+        else if (!strcmp(l->cols[i], "bottleneck") && l->status >= 0 && l->text < 0)
+            l->text = i;
     }
     /* A sweep's rows end with their check (sweep_record.h), which is no figure. */
     int last = l->ncols - 1;
@@ -236,10 +240,13 @@ static void summary_header(const struct layout *l, FILE *out)
     fputs(",reps,ok", out);
     static const char *const parts[] = {"mean", "sd", "ci_low", "ci_high"};
     for (int c = l->status + 1; c < l->message; c++)
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < (c == l->text ? 1 : 4); k++) {
             fputc(',', out);
             char name[512];
-            snprintf(name, sizeof name, "%s_%s", l->cols[c], parts[k]);
+            if (c == l->text)
+                snprintf(name, sizeof name, "%s", l->cols[c]);
+            else
+                snprintf(name, sizeof name, "%s_%s", l->cols[c], parts[k]);
             pl_csv_put(out, name);
         }
     fputc('\n', out);
@@ -253,6 +260,31 @@ static void put_stat(FILE *out, double x)
         fprintf(out, ",%.17g", x);
 }
 
+/* The text column's cell: each text the rows that ran hold, with how many hold it, most
+ * often first ("buffer t (3); unit core0.VECTOR (1)"; an empty text is "none"). */
+static int put_texts(const char *const *texts, size_t n, FILE *out)
+{
+    pl_tally t;
+    int rc = pl_tally_of(texts, n, &t);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = rc == 0 ? open_memstream(&buf, &len) : NULL;
+    if (rc == 0 && !f)
+        rc = PL_ENOMEM;
+    for (size_t g = 0; rc == 0 && g < t.ngroups; g++)
+        fprintf(f, "%s%s (%zu)", g ? "; " : "", t.groups[g].text[0] ? t.groups[g].text : "none",
+                t.groups[g].count);
+    if (f && fclose(f) != 0 && rc == 0)
+        rc = PL_ENOMEM;
+    if (rc == 0) {
+        fputc(',', out);
+        pl_csv_put(out, buf);
+    }
+    free(buf);
+    pl_tally_fini(&t);
+    return rc;
+}
+
 /* One point's row: rows first .. last-1 of the sorted results. */
 static int summary_row(const pl_results *r, size_t first, size_t last, const struct layout *l,
                        const char *path, FILE *out, pl_diag *d)
@@ -260,8 +292,9 @@ static int summary_row(const pl_results *r, size_t first, size_t last, const str
     size_t nv = last - first;
     double *v = calloc(nv * (size_t)l->ncols + 1, sizeof *v);
     char **f = calloc((size_t)l->ncols, sizeof *f), *buf = NULL;
+    char **texts = calloc(nv + 1, sizeof *texts);
     size_t ok = 0;
-    int rc = v && f ? 0 : pl_diag_set(d, PL_ENOMEM, "out of memory");
+    int rc = v && f && texts ? 0 : pl_diag_set(d, PL_ENOMEM, "out of memory");
     for (size_t i = first; i < last && rc == 0; i++) {
         rc = row_fields(r, i, l, &buf, f, path, d);
         if (rc != 0 || strcmp(f[l->status], "ok") != 0)
@@ -274,7 +307,9 @@ static int summary_row(const pl_results *r, size_t first, size_t last, const str
             }
         }
         for (int c = l->status + 1; c < l->message; c++)
-            v[(size_t)c * nv + ok] = *f[c] ? strtod(f[c], NULL) : NAN;
+            v[(size_t)c * nv + ok] = *f[c] && c != l->text ? strtod(f[c], NULL) : NAN;
+        if (l->text >= 0 && !(texts[ok] = strdup(f[l->text])))
+            rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
         ok++;
     }
     if (rc == 0 && ok == 0) {
@@ -290,7 +325,12 @@ static int summary_row(const pl_results *r, size_t first, size_t last, const str
     }
     if (rc == 0) {
         fprintf(out, ",%zu,%zu", nv, ok);
-        for (int c = l->status + 1; c < l->message; c++) {
+        for (int c = l->status + 1; c < l->message && rc == 0; c++) {
+            if (c == l->text) {
+                if (put_texts((const char *const *)texts, ok, out) != 0)
+                    rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+                continue;
+            }
             double *x = &v[(size_t)c * nv];
             size_t m = 0;
             for (size_t k = 0; k < ok; k++)
@@ -305,6 +345,9 @@ static int summary_row(const pl_results *r, size_t first, size_t last, const str
         }
         fputc('\n', out);
     }
+    for (size_t k = 0; texts && k < nv; k++)
+        free(texts[k]);
+    free(texts);
     free(buf);
     free(f);
     free(v);

@@ -19,6 +19,7 @@
 #include "sim/common/output.h"
 #include "sim/common/pool.h"
 #include "sim/study/results.h"
+#include "sim/study/sweep_columns.h"
 #include "sim/study/sweep_record.h"
 
 #include <errno.h>
@@ -30,9 +31,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-/* The run figures' columns, after status; then two per unit, then message. */
-static const char figure_columns[] = "makespan_s,throughput,speedup,bound_s,efficiency";
 
 struct job {
     size_t point, rep;
@@ -48,8 +46,7 @@ struct sweep {
     unsigned long long seed; /* of replication 0 */
     uint64_t config;         /* the FNV-1a hash of the effective configuration */
     uint64_t binding;        /* of the record: where each row's check starts */
-    size_t nunits;
-    char **units;        /* the unit columns, in order; owned */
+    pl_sweep_columns cols; /* the results' columns, the units learnt */
     pl_outcome *lowered; /* the first pass: one outcome per point */
     size_t *relower;     /* the points it lowers again, by job; NULL: job k is point k */
     struct job *jobs;    /* the second pass */
@@ -94,10 +91,14 @@ static int job(const struct sweep *s, size_t point, size_t rep, bool simulate, F
 {
     const char **more = NULL;
     char *own = NULL;
-    int status = job_sets(s, point, rep, &more, &own) == 0
-                     ? pl_outcome_job(s->o->scenario, s->o->sets, s->o->nsets, more,
-                                      s->p->naxes + 1, simulate, out)
-                     : 3;
+    const pl_sweep_options *o = s->o;
+    int status = 3;
+    if (job_sets(s, point, rep, &more, &own) == 0)
+        status = simulate && o->advice
+                     ? pl_outcome_job_advised(o->scenario, o->sets, o->nsets, more,
+                                              s->p->naxes + 1, out)
+                     : pl_outcome_job(o->scenario, o->sets, o->nsets, more, s->p->naxes + 1,
+                                      simulate, out);
     free(more);
     free(own);
     return status;
@@ -158,28 +159,6 @@ static int relower_crashed(struct sweep *s, pl_diag *d)
     return rc;
 }
 
-static bool has_unit(const struct sweep *s, const char *name)
-{
-    for (size_t i = 0; i < s->nunits; i++)
-        if (strcmp(s->units[i], name) == 0)
-            return true;
-    return false;
-}
-
-static int add_unit(struct sweep *s, const char *name)
-{
-    if (has_unit(s, name))
-        return 0;
-    char **u = realloc(s->units, (s->nunits + 1) * sizeof *u);
-    if (!u)
-        return PL_ENOMEM;
-    s->units = u;
-    if (!(u[s->nunits] = strdup(name)))
-        return PL_ENOMEM;
-    s->nunits++;
-    return 0;
-}
-
 /* Lowers every point of the sweep (every shard's: all shards must write one header) and
  * collects the units, in point order. */
 static int learn_units(struct sweep *s, pl_diag *d)
@@ -195,7 +174,7 @@ static int learn_units(struct sweep *s, pl_diag *d)
         rc = relower_crashed(s, d);
     for (size_t k = 0; k < n && rc == 0; k++)
         for (size_t u = 0; u < s->lowered[k].nunits && rc == 0; u++)
-            if (add_unit(s, s->lowered[k].units[u].name) != 0)
+            if (pl_sweep_columns_add_unit(&s->cols, s->lowered[k].units[u].name) != 0)
                 rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
     for (size_t k = 0; k < n; k++)
         pl_outcome_fini(&s->lowered[k]);
@@ -206,76 +185,11 @@ static int learn_units(struct sweep *s, pl_diag *d)
 
 /* ---- The results file ---------------------------------------------------------- */
 
-/* The header up to the unit columns: point, rep, the keys, seed, status, the figures. */
-static void header_head(const struct sweep *s, FILE *f)
-{
-    fputs("point,rep", f);
-    for (size_t a = 0; a < s->p->naxes; a++) {
-        fputc(',', f);
-        pl_csv_put(f, s->p->axes[a].key);
-    }
-    fprintf(f, ",seed,status,%s", figure_columns);
-}
-
-static void header(const struct sweep *s, FILE *f)
-{
-    header_head(s, f);
-    for (size_t u = 0; u < s->nunits; u++) {
-        char col[1024];
-        fputc(',', f);
-        snprintf(col, sizeof col, "%s.util", s->units[u]);
-        pl_csv_put(f, col);
-        fputc(',', f);
-        snprintf(col, sizeof col, "%s.bubble_s", s->units[u]);
-        pl_csv_put(f, col);
-    }
-    fputs(",message,check\n", f);
-}
-
 static int write_header(void *ctx, FILE *f, pl_diag *d)
 {
-    header(ctx, f);
+    const struct sweep *s = ctx;
+    pl_sweep_columns_header(&s->cols, f);
     return ferror(f) ? pl_diag_set(d, PL_EIO, "cannot write the results header") : 0;
-}
-
-/* A figure, or an empty cell when it has no value (the throughput of a run of 0 s). */
-static void put_real(FILE *f, double x)
-{
-    if (isfinite(x))
-        fprintf(f, ",%.17g", x);
-    else
-        fputc(',', f);
-}
-
-static void row(const struct sweep *s, size_t point, size_t rep, const pl_outcome *o, FILE *f)
-{
-    fprintf(f, "%zu,%zu", point, rep);
-    for (size_t a = 0; a < s->p->naxes; a++) {
-        fputc(',', f);
-        pl_csv_put(f, pl_sweep_points_value(s->p, point, a));
-    }
-    fprintf(f, ",%llu,%s", o->seed, pl_outcome_status_word(o->status));
-    bool ok = o->status == PL_OUTCOME_OK;
-    if (ok) {
-        put_real(f, o->makespan);
-        put_real(f, o->throughput);
-        put_real(f, o->speedup);
-        put_real(f, o->bound);
-        put_real(f, o->efficiency);
-    } else {
-        fputs(",,,,,", f);
-    }
-    for (size_t u = 0; u < s->nunits; u++) {
-        const pl_outcome_unit *ou = ok ? pl_outcome_unit_named(o, s->units[u]) : NULL;
-        if (ou) {
-            put_real(f, ou->util);
-            put_real(f, ou->bubble);
-        } else {
-            fputs(",,", f);
-        }
-    }
-    fputc(',', f);
-    pl_csv_put(f, o->message);
 }
 
 static void progress(const struct sweep *s, bool last)
@@ -315,7 +229,7 @@ static int heard_simulated(void *ctx, size_t job, const pl_pool_result *res, pl_
         rc = PL_ENOMEM;
     if (rc == 0) {
         char check[24] = "";
-        row(s, j->point, j->rep, &o, f);
+        pl_sweep_columns_row(&s->cols, j->point, j->rep, &o, f);
         if (fflush(f) == 0)
             pl_sweep_record_check(s->binding, buf, len, check);
         fprintf(f, "%s\n", check);
@@ -337,14 +251,14 @@ static int heard_simulated(void *ctx, size_t job, const pl_pool_result *res, pl_
 /* ---- Resuming ------------------------------------------------------------------ */
 
 /* What put writes, as a string without its line break; NULL when out of memory. */
-static char *text_of(void (*put)(const struct sweep *, FILE *), const struct sweep *s)
+static char *text_of(void (*put)(const pl_sweep_columns *, FILE *), const struct sweep *s)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         return NULL;
-    put(s, f);
+    put(&s->cols, f);
     if (fclose(f) != 0) {
         free(buf);
         return NULL;
@@ -367,41 +281,9 @@ static int record_of(const struct sweep *s, const char *header, char **record, p
                             .shard = o->shard,
                             .nshards = o->nshards,
                             .config = s->config,
+                            .advice = o->advice,
                             .header = header};
     return pl_sweep_record_text(&r, record, d);
-}
-
-/* Takes the unit columns from the header of the file being resumed: they were learnt
- * when the sweep began, from the same points. */
-static int units_from_header(struct sweep *s, const char *header, const char *head, pl_diag *d)
-{
-    size_t hl = strlen(head), len = strlen(header);
-    const char *tail = ",message,check";
-    if (strncmp(header, head, hl) != 0 || len < hl + strlen(tail) ||
-        strcmp(header + len - strlen(tail), tail) != 0)
-        return pl_diag_set(d, PL_EUSAGE,
-                           "%s was written by another sweep: its header does not start with "
-                           "'%s' (the keys of this sweep) or does not end with ',message,check'",
-                           s->o->out, head);
-    char *copy = strdup(header + hl);
-    char **cols = calloc(len + 1, sizeof *cols);
-    int rc = copy && cols ? 0 : pl_diag_set(d, PL_ENOMEM, "out of memory");
-    int n = rc == 0 ? pl_csv_split(copy, cols, len + 1) : 0;
-    /* cols[0] is empty (the comma after the head), the last two are message and check. */
-    for (int i = 1; rc == 0 && i + 2 < n; i += 2) {
-        size_t cl = strlen(cols[i]);
-        if (cl <= 5 || strcmp(cols[i] + cl - 5, ".util") != 0) {
-            rc = pl_diag_set(d, PL_EUSAGE, "%s: the header's column '%s' is not a unit's",
-                             s->o->out, cols[i]);
-            break;
-        }
-        cols[i][cl - 5] = '\0';
-        if (add_unit(s, cols[i]) != 0)
-            rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
-    }
-    free(cols);
-    free(copy);
-    return rc;
 }
 
 /* Checks that a row of the file is one of this sweep's jobs, and marks it done unless it
@@ -411,7 +293,7 @@ static int resumed_row(struct sweep *s, const pl_results_row *r, char **f, int n
 {
     const pl_sweep_options *o = s->o;
     size_t naxes = s->p->naxes;
-    int expect = (int)(naxes + 2 * s->nunits) + 11;
+    int expect = (int)pl_sweep_columns_count(&s->cols);
     bool same = nf == expect && r->point < s->p->count && r->rep < o->reps &&
                 r->point % o->nshards == o->shard;
     for (size_t a = 0; same && a < naxes; a++)
@@ -437,7 +319,7 @@ static int resumed_row(struct sweep *s, const pl_results_row *r, char **f, int n
 static int resume(struct sweep *s, bool *done, pl_diag *d)
 {
     pl_results r = {0};
-    char *head = text_of(header_head, s), *found = NULL, *want = NULL;
+    char *head = text_of(pl_sweep_columns_head, s), *found = NULL, *want = NULL;
     int rc = head ? pl_sweep_record_read(s->o->out, &found, d)
                   : pl_diag_set(d, PL_ENOMEM, "out of memory");
     if (rc == 0)
@@ -449,7 +331,7 @@ static int resume(struct sweep *s, bool *done, pl_diag *d)
     if (rc == 0)
         rc = pl_sweep_record_verify(s->o->out, found, &r, d);
     if (rc == 0)
-        rc = units_from_header(s, r.header, head, d);
+        rc = pl_sweep_columns_from_header(&s->cols, s->o->out, r.header, head, d);
     s->binding = found ? pl_sweep_record_binding(found) : 0;
     size_t max = rc == 0 ? strlen(r.header) + 16 : 0;
     char **f = rc == 0 ? calloc(max, sizeof *f) : NULL;
@@ -502,7 +384,7 @@ static int new_file(struct sweep *s, pl_diag *d)
 {
     char *hdr = NULL, *record = NULL;
     int rc = learn_units(s, d);
-    if (rc == 0 && !(hdr = text_of(header, s)))
+    if (rc == 0 && !(hdr = text_of(pl_sweep_columns_header, s)))
         rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
     if (rc == 0)
         rc = record_of(s, hdr, &record, d);
@@ -564,6 +446,7 @@ int pl_sweep_run(const pl_sweep_options *o, pl_sweep_tally *t, pl_diag *d)
 {
     memset(t, 0, sizeof *t);
     struct sweep s = {.o = o, .p = o->points, .fd = -1, .t = t, .t0 = now_s()};
+    s.cols = (pl_sweep_columns){.points = o->points, .advice = o->advice};
     pl_sweep_lock lock = {.fd = -1};
     bool *done = calloc(o->points->count * o->reps + 1, sizeof *done);
     int rc = done ? check_keys(o, d) : pl_diag_set(d, PL_ENOMEM, "out of memory");
@@ -589,9 +472,7 @@ int pl_sweep_run(const pl_sweep_options *o, pl_sweep_tally *t, pl_diag *d)
     if (rc == 0)
         rc = finish_file(&s, d);
     pl_sweep_lock_release(&lock);
-    for (size_t u = 0; u < s.nunits; u++)
-        free(s.units[u]);
-    free(s.units);
+    pl_sweep_columns_fini(&s.cols);
     free(s.jobs);
     free(done);
     return rc;

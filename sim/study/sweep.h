@@ -33,6 +33,7 @@ typedef struct pl_sweep_options {
     bool resume;           /* continue an existing results file */
     bool force;            /* start an existing results file again */
     bool progress;         /* a progress line on standard error */
+    bool advice;           /* search each row's verdict: its bottleneck columns */
 } pl_sweep_options;
 
 /* What a sweep did. */

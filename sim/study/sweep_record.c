@@ -199,6 +199,10 @@ int pl_sweep_record_text(const pl_sweep_record_of *o, char **record, pl_diag *d)
         line(f, "set", o->sets[i]);
     for (size_t a = 0; a < o->points->naxes; a++)
         vary_line(f, &o->points->axes[a]);
+    /* Only with --advice, so that the record of a sweep without it, and with it the checks
+     * of its rows, stay what they were before the option was. */
+    if (o->advice)
+        fputs("advice: yes; every row has the verdict's bottleneck and bottleneck_gain_s\n", f);
     line(f, "scenario", o->scenario);
     fprintf(f, "config: fnv1a64:%016" PRIx64 "\n", o->config);
     fprintf(f, "shard: %zu/%zu\n", o->shard, o->nshards);
@@ -288,7 +292,8 @@ int pl_sweep_record_compare(const char *results, const char *found, const char *
         {"pipelab", "pipelab", false}, {"seed", "seed", false},
         {"set", "--set", true},        {"vary", "--vary", true},
         {"reps", "--reps", false},     {"shard", "--shard", false},
-        {"points", "points", false},   {"config", "configuration", false},
+        {"points", "points", false},   {"advice", "advice", false},
+        {"config", "configuration", false},
     };
     int rc = 0;
     for (size_t i = 0; i < sizeof compared / sizeof compared[0] && rc == 0; i++) {
@@ -304,6 +309,13 @@ int pl_sweep_record_compare(const char *results, const char *found, const char *
                              "has %s with %s (%s.sweep records what made it; --force starts "
                              "it again)",
                              results, sa, a, sb, b, results);
+        else if (strcmp(a, b) != 0 && strcmp(compared[i].name, "advice") == 0)
+            rc = pl_diag_set(d, PL_EUSAGE,
+                             "cannot resume %s: it was written %s --advice, this sweep runs "
+                             "%s it; rows with and without the verdict's columns cannot be "
+                             "mixed (%s.sweep records what made it; --force starts it again)",
+                             results, strcmp(a, "no advice") == 0 ? "without" : "with",
+                             strcmp(b, "no advice") == 0 ? "without" : "with", results);
         else if (strcmp(a, b) != 0)
             rc = pl_diag_set(d, PL_EUSAGE,
                              "cannot resume %s: it was written with %s, this sweep has %s "

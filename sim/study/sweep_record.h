@@ -6,7 +6,8 @@
  * The record is a text file beside the results, RESULTS.sweep, one `name: value` line
  * each (docs/sweeps.md lists them): the pipelab version, the scenario and a hash of its
  * effective configuration, the --set and --vary arguments, the seed, the replications,
- * the number of points, the shard and the results' columns. Some of its lines are
+ * the number of points, whether each row has the verdict (--advice), the shard and the
+ * results' columns. Some of its lines are
  * *bound* (all but `scenario`, `seed from` and `shard`, and comments): each row's last
  * field, `check`, is the polynomial hash below of the bound lines followed by the row up
  * to its last comma, so that a row edited by hand, or a row of a sweep with another
@@ -63,6 +64,7 @@ typedef struct pl_sweep_record_of {
     bool seed_given;
     size_t shard, nshards;
     uint64_t config;
+    bool advice; /* rows with the verdict's columns (--advice): an `advice` line */
     const char *header;
 } pl_sweep_record_of;
 
@@ -80,8 +82,8 @@ int pl_sweep_record_read(const char *results, char **record, pl_diag *d);
 /* Compares the record `found` (of the file `results`) with the record `want` of the sweep
  * that would resume it, line by line for every name but `scenario` and `seed from`.
  * Fails with PL_EUSAGE naming the first difference: the version, the seed, the --set or
- * --vary arguments, the replications, the shard, the points, the configuration (with
- * both scenarios) or the columns. */
+ * --vary arguments, the replications, the shard, the points, --advice, the configuration
+ * (with both scenarios) or the columns. */
 int pl_sweep_record_compare(const char *results, const char *found, const char *want, pl_diag *d);
 
 /* Checks the results r, read from `results` in file order, against their record: the
