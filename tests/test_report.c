@@ -371,7 +371,7 @@ static void test_csv_line(void **state)
         assert_string_equal(field[1], units[rows]);
         /* %.17g gives back the very doubles of the metrics */
         assert_true(strtod(field[4], NULL) == um->busy);
-        assert_true(strtod(field[13], NULL) == um->critical);
+        assert_true(strtod(field[13], NULL) == um->binding);
         /* busy + fill + bubble + drain = makespan (metrics.h), to rounding */
         double sum = strtod(field[4], NULL) + strtod(field[8], NULL) + strtod(field[9], NULL) +
                      strtod(field[10], NULL);

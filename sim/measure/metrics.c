@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * metrics.c — per-unit accounting and the critical path, from a timeline.
+ * metrics.c — per-unit accounting and the binding chain, from a timeline.
  *
  * Invariant kept: for every unit, busy + fill + bubble + drain = makespan, because
  * its tasks do not overlap (a unit runs one task at a time, in order) and every
@@ -78,7 +78,7 @@ static void unit_metrics(const pl_graph *g, const pl_timeline *tl, uint32_t u,
 
 /* Walks back from the task that ended last, following whichever event set each task's
  * start, and charges the tasks passed through their end to their units. */
-static void critical_path(const pl_graph *g, const pl_timeline *tl, pl_metrics *m)
+static void binding_chain(const pl_graph *g, const pl_timeline *tl, pl_metrics *m)
 {
     uint32_t n = pl_graph_task_count(g), t = PL_NO_EDGE;
     for (uint32_t i = 0; i < n; i++)
@@ -86,9 +86,9 @@ static void critical_path(const pl_graph *g, const pl_timeline *tl, pl_metrics *
             t = i;
     int through_end = 1;
     while (t != PL_NO_EDGE) {
-        m->critical_tasks++;
+        m->binding_tasks++;
         if (through_end)
-            m->units[pl_graph_task_unit(g, t)].critical += tl->end[t] - tl->start[t];
+            m->units[pl_graph_task_unit(g, t)].binding += tl->end[t] - tl->start[t];
         if (pl_metrics_released_by_edge(g, tl, t)) {
             const pl_edge *e = pl_graph_edge(g, tl->release[t]);
             through_end = e->at == PL_AT_END;
@@ -127,8 +127,8 @@ static int stage_metrics(const pl_graph *g, pl_metrics *m)
     for (uint32_t s = 0; s < m->nstages; s++) {
         pl_stage_metrics *sm = &m->stages[s];
         sm->utilization = sm->threads && m->makespan > 0 ? sm->busy / (sm->threads * m->makespan) : 0;
-        if (sm->utilization > m->stages[m->bottleneck].utilization)
-            m->bottleneck = s;
+        if (sm->utilization > m->stages[m->busiest_stage].utilization)
+            m->busiest_stage = s;
     }
     return 0;
 }
@@ -144,7 +144,7 @@ int pl_metrics_compute(const pl_graph *g, const pl_timeline *tl, pl_metrics *m)
     m->throughput = tl->makespan > 0 ? (double)pl_graph_items(g) / tl->makespan : NAN;
     for (uint32_t u = 0; u < m->nunits; u++)
         unit_metrics(g, tl, u, &m->units[u]);
-    critical_path(g, tl, m);
+    binding_chain(g, tl, m);
     m->nplaces = pl_graph_place_count(g);
     m->places = calloc((size_t)m->nplaces + 1, sizeof *m->places);
     int rc = m->places ? pl_places_compute(g, tl, m->places) : PL_ENOMEM;

@@ -8,7 +8,7 @@
  * sharing: host threads slowed down by other threads on too few cores, transfers
  * by other transfers on the links of their route (what a unit's tasks took beyond
  * pl_graph_task_alone). busy + fill + bubble + drain = makespan for every
- * unit. Also the critical path: the chain of tasks and edges that set the
+ * unit. Also the binding chain: the chain of tasks and edges that set the
  * makespan, as time per unit. And per place and for the whole run, what
  * places.h and phases.h compute.
  */
@@ -35,7 +35,7 @@ typedef struct pl_unit_metrics {
     double largest_bubble;
     double cause[PL_EDGE_KIND_COUNT]; /* bubble time by the kind of edge that ended it */
     int fill_cause;     /* the edge kind that ended the fill, or -1 */
-    double critical;    /* time this unit's tasks take on the critical path */
+    double binding;     /* time this unit's tasks take on the binding chain */
 } pl_unit_metrics;
 
 /* A stage's threads together (graph stages: units that take its items in turn). */
@@ -55,14 +55,14 @@ typedef struct pl_metrics {
     double throughput; /* items per second; NaN (undefined) when the makespan is 0 */
     uint32_t nunits;
     pl_unit_metrics *units; /* by unit id */
-    uint32_t critical_tasks; /* tasks on the critical path */
+    uint32_t binding_tasks; /* tasks on the binding chain */
     uint32_t nplaces;
     pl_place_metrics *places; /* by place id: how busy each place is as a whole */
     pl_phases phases;         /* warm-up, steady state and drain */
     pl_latency latency;       /* per item, from its first start to its in-order departure */
     uint32_t nstages;
     pl_stage_metrics *stages; /* by graph stage id; NULL when the graph has none */
-    uint32_t bottleneck;      /* the stage with the highest utilization; 0 without stages */
+    uint32_t busiest_stage;   /* the stage with the highest utilization; 0 without stages */
 } pl_metrics;
 
 /* Idle intervals shorter than this fraction of the makespan (plus 1 fs) are rounding,

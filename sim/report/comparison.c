@@ -148,7 +148,7 @@ double pl_compare_unit_value(const struct compare *c, const struct row *row, int
     case BUBBLE:
         return um->bubble;
     case SHARE:
-        return m->makespan > 0 ? um->critical / m->makespan : 0.0;
+        return m->makespan > 0 ? um->binding / m->makespan : 0.0;
     default:
         return um->cause[what - CAUSE];
     }

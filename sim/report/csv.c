@@ -48,7 +48,7 @@ static void unit_row(FILE *out, const char *mode, const pl_run *run, uint32_t u)
     put_real(out, um->drain);
     fprintf(out, ",%llu", (unsigned long long)um->bubbles);
     put_real(out, um->largest_bubble);
-    put_real(out, um->critical);
+    put_real(out, um->binding);
     for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
         put_real(out, um->cause[k]);
     fputc('\n', out);

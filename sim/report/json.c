@@ -50,7 +50,7 @@ static json_t *bound_object(const pl_run *run)
 static json_t *chain_array(const pl_run *run)
 {
     pl_share *shares;
-    int n = pl_report_critical_shares(run, &shares);
+    int n = pl_report_chain_shares(run, &shares);
     if (n < 0)
         return NULL;
     json_t *a = json_array();
@@ -93,7 +93,7 @@ static json_t *unit_object(const pl_run *run, uint32_t u)
     o = pl_report_json_with(o, "drain_s", pl_report_json_real(um->drain));
     o = pl_report_json_with(o, "bubbles", pl_report_json_unsigned(um->bubbles));
     o = pl_report_json_with(o, "largest_bubble_s", pl_report_json_real(um->largest_bubble));
-    o = pl_report_json_with(o, "binding_s", pl_report_json_real(um->critical));
+    o = pl_report_json_with(o, "binding_s", pl_report_json_real(um->binding));
     o = pl_report_json_with(o, "causes", causes_object(um));
     return o;
 }

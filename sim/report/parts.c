@@ -2,7 +2,7 @@
 /*
  * parts.c — what the text, JSON and CSV reports must agree on.
  *
- * Invariant: every renderer lists the critical path in the order made here (time
+ * Invariant: every renderer lists the binding chain in the order made here (time
  * descending, then unit id), so that the same report reads the same in every format.
  */
 #include "sim/report/parts.h"
@@ -22,7 +22,7 @@ static int by_time_then_unit(const void *pa, const void *pb)
     return (a->unit > b->unit) - (a->unit < b->unit);
 }
 
-int pl_report_critical_shares(const pl_run *run, pl_share **out)
+int pl_report_chain_shares(const pl_run *run, pl_share **out)
 {
     const pl_metrics *m = run->m;
     *out = NULL;
@@ -31,7 +31,7 @@ int pl_report_critical_shares(const pl_run *run, pl_share **out)
         return PL_ENOMEM;
     int n = 0;
     for (uint32_t u = 0; u < m->nunits; u++) {
-        double time = m->units[u].critical;
+        double time = m->units[u].binding;
         if (time > 0)
             shares[n++] = (pl_share){u, time, m->makespan > 0 ? time / m->makespan : 0};
     }

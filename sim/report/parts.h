@@ -23,7 +23,7 @@ typedef struct pl_share {
 /* The units of run with time on the binding chain, largest first, ties by unit id.
  * Stores a malloc'd array in *out (the caller frees it; NULL when there is none) and
  * returns its length, or PL_ENOMEM. */
-int pl_report_critical_shares(const pl_run *run, pl_share **out);
+int pl_report_chain_shares(const pl_run *run, pl_share **out);
 
 /* The name of the unit, place or link of g whose term binds b, or NULL for the critical
  * path. Borrowed from the graph. */

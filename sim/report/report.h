@@ -54,7 +54,7 @@ typedef struct pl_report {
 
 /* The compact text report: header, makespan, throughput, speedup, bound and efficiency,
  * a table per unit (tasks, busy, utilization, fill, bubbles: count, total, largest,
- * drain, time lost to shared cores where any, bubble time by cause), the critical path
+ * drain, time lost to shared cores where any, bubble time by cause), the binding chain
  * by unit, and a few sentences on where the time went. */
 int pl_report_text(const pl_report *r, FILE *out, pl_diag *d);
 

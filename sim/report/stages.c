@@ -54,11 +54,11 @@ int pl_report_stage_table(const pl_run *run, FILE *out)
 void pl_report_stage_sentence(const pl_run *run, char *buf, size_t len)
 {
     const pl_metrics *m = run->m;
-    const pl_stage_metrics *sm = &m->stages[m->bottleneck];
+    const pl_stage_metrics *sm = &m->stages[m->busiest_stage];
     snprintf(buf, len,
              "Stage %u (%s) is the busiest stage: its %u thread%s %s busy %.1f %% of the "
              "makespan; %s of %s idle time is starved and %s blocked.",
-             m->bottleneck + 1, pl_graph_stage_name(run->graph, m->bottleneck), sm->threads,
+             m->busiest_stage + 1, pl_graph_stage_name(run->graph, m->busiest_stage), sm->threads,
              sm->threads == 1 ? "" : "s", sm->threads == 1 ? "is" : "are",
              100.0 * sm->utilization, PL_TIME_TEXT(sm->starved),
              sm->threads == 1 ? "its" : "their", PL_TIME_TEXT(sm->blocked));
@@ -93,7 +93,7 @@ json_t *pl_report_stages_json(const pl_run *run)
         o = pl_report_json_with(o, "blocked_s", pl_report_json_real(sm->blocked));
         o = pl_report_json_with(o, "other_s", pl_report_json_real(sm->other));
         o = pl_report_json_with(o, "drain_s", pl_report_json_real(sm->drain));
-        o = pl_report_json_with(o, "busiest", json_boolean(s == m->bottleneck));
+        o = pl_report_json_with(o, "busiest", json_boolean(s == m->busiest_stage));
         if (!o || json_array_append_new(a, o) != 0) {
             json_decref(a);
             return NULL;

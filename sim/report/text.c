@@ -172,7 +172,7 @@ static void summary(const pl_report *r, FILE *out)
 static int chain_section(const pl_run *run, FILE *out)
 {
     pl_share *shares;
-    int n = pl_report_critical_shares(run, &shares);
+    int n = pl_report_chain_shares(run, &shares);
     if (n < 0)
         return n;
     pl_table *t = pl_table_create(3);
