@@ -127,7 +127,8 @@ static int stage_metrics(const pl_graph *g, pl_metrics *m)
     for (uint32_t s = 0; s < m->nstages; s++) {
         pl_stage_metrics *sm = &m->stages[s];
         sm->utilization = sm->threads && m->makespan > 0 ? sm->busy / (sm->threads * m->makespan) : 0;
-        if (sm->utilization > m->stages[m->busiest_stage].utilization)
+        const pl_stage_metrics *busiest = &m->stages[m->busiest_stage];
+        if (sm->utilization > busiest->utilization)
             m->busiest_stage = s;
     }
     return 0;

@@ -12,9 +12,10 @@
  * minus the bound of the changed graph (computed without building it), or for a
  * model's variant, which only changes slot, barrier and order edges, minus the run's
  * resource bound. Then, largest upper bound first, the candidates are simulated a
- * round of two at a time (each SimGrid graph in its own child, as the run is; a
- * constant, so that the same run gets the same report on every machine); a candidate whose upper bound cannot shorten the run, or cannot come within
- * PL_VERDICT_TIE of the makespan of the best gain simulated so far, is not simulated.
+ * round of two at a time (each SimGrid graph in its own child, as the run is; two, a
+ * constant, so that the same run gets the same report on every machine); a candidate
+ * whose upper bound cannot shorten the run, or cannot come within PL_VERDICT_TIE of
+ * the makespan of the best gain simulated so far, is not simulated.
  * So the verdict names the candidate that gains most among all of them, while the
  * count simulated stays small where the bounds are tight.
  */
