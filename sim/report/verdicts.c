@@ -38,6 +38,25 @@ static double change_pct(const pl_verdict *v, const pl_tried *t)
     return v->makespan > 0 ? -100.0 * t->gain / v->makespan : 0;
 }
 
+/* "-11.9 %", with two decimals below a tenth of a percent ("-0.04 %"), "0.0 %" for none;
+ * a change that lengthens the run gets a "+". */
+static void say_pct(pl_sentence *s, double pct)
+{
+    if (pct == 0)
+        pl_say(s, "0.0 %%");
+    else
+        pl_say(s, fabs(pct) >= 0.1 ? "%+.1f %%" : "%+.2f %%", pct);
+}
+
+/* "X takes the makespan from A to B (-1.2 %)". */
+static void say_change(const pl_verdict *v, const pl_tried *t, pl_sentence *s)
+{
+    pl_say(s, "%s takes the makespan from %s to %s (", t->change, PL_TIME_TEXT(v->makespan),
+           PL_TIME_TEXT(t->makespan));
+    say_pct(s, change_pct(v, t));
+    pl_say(s, ")");
+}
+
 void pl_report_verdict_sentence(const pl_verdict *v, pl_sentence *s)
 {
     if (v->nbest == 0) {
@@ -51,26 +70,31 @@ void pl_report_verdict_sentence(const pl_verdict *v, pl_sentence *s)
     }
     char who[160];
     const pl_tried *best = &v->tried[0];
+    if (best->gain <= PL_VERDICT_TIE * v->makespan) {
+        pl_say(s, "No single change tried shortens the run by more than %.0f %%. The most: ",
+               100.0 * PL_VERDICT_TIE);
+        say_change(v, best, s);
+        pl_say(s, ".");
+        return;
+    }
     if (v->nbest == 1) {
         subject(best, true, who, sizeof who);
-        pl_say(s, "%s is the bottleneck: %s takes the makespan from %s to %s (%.1f %%), "
-               "more than any other change tried", who, best->change,
-               PL_TIME_TEXT(v->makespan), PL_TIME_TEXT(best->makespan), change_pct(v, best));
-    } else {
-        for (size_t i = 0; i < v->nbest; i++) {
-            subject(&v->tried[i], i == 0, who, sizeof who);
-            pl_say(s, "%s%s", i == 0 ? "" : i + 1 == v->nbest ? " and " : ", ", who);
-        }
-        pl_say(s, " hold the run back alike:");
-        for (size_t i = 0; i < v->nbest; i++)
-            pl_say(s, "%s %s %s (%.1f %%)", i == 0 ? "" : ";", v->tried[i].change,
-                   i == 0 ? "shortens it" : "", change_pct(v, &v->tried[i]));
-        pl_say(s, ", within %.0f %% of the makespan of each other", 100.0 * PL_VERDICT_TIE);
+        pl_say(s, "%s is the bottleneck: ", who);
+        say_change(v, best, s);
+        pl_say(s, ", more than any other change tried.");
+        return;
     }
-    if (best->gain <= PL_VERDICT_TIE * v->makespan)
-        pl_say(s, "; but no change tried gains more than %.0f %%.", 100.0 * PL_VERDICT_TIE);
-    else
-        pl_say(s, ".");
+    for (size_t i = 0; i < v->nbest; i++) {
+        subject(&v->tried[i], i == 0, who, sizeof who);
+        pl_say(s, "%s%s", i == 0 ? "" : i + 1 == v->nbest ? " and " : ", ", who);
+    }
+    pl_say(s, " hold the run back alike, within %.0f %% of the makespan of each other: ",
+           100.0 * PL_VERDICT_TIE);
+    for (size_t i = 0; i < v->nbest; i++) {
+        pl_say(s, "%s", i == 0 ? "" : "; ");
+        say_change(v, &v->tried[i], s);
+    }
+    pl_say(s, ".");
 }
 
 void pl_report_tried_sentence(const pl_verdict *v, pl_sentence *s)
@@ -91,9 +115,8 @@ void pl_report_tried_sentence(const pl_verdict *v, pl_sentence *s)
     }
     size_t shown = v->nsimulated < PL_REPORT_TOP_TRIED ? v->nsimulated : PL_REPORT_TOP_TRIED;
     for (size_t i = 0; i < shown; i++) {
-        double pct = change_pct(v, &v->tried[i]);
-        pl_say(s, "%s%s: %s%.1f %%", i == 0 ? ": " : "; ", v->tried[i].change,
-               pct > 0 ? "+" : "", pct == 0 ? 0.0 : pct);
+        pl_say(s, "%s%s: ", i == 0 ? ": " : "; ", v->tried[i].change);
+        say_pct(s, change_pct(v, &v->tried[i]));
     }
     pl_say(s, ".");
 }

@@ -72,22 +72,21 @@ static void bound_sentence(const pl_run *run, pl_sentence *s)
             pl_say(s, ".");
         return;
     }
-    pl_say(s, "The run is at its bound (%.1f %%): ", 100.0 * eff);
+    pl_say(s, "The run is at its bound (%.1f %%): nothing speeds it up without ", 100.0 * eff);
     switch (run->bound->kind) {
     case PL_BOUND_UNIT:
-        pl_say(s, "only less work on %s can speed it up.", binds);
+        pl_say(s, "less work on %s.", binds);
         return;
     case PL_BOUND_PLACE:
-        pl_say(s, "only less work on %s or more cores can speed it up.", binds);
+        pl_say(s, "less work on %s or more cores.", binds);
         return;
     case PL_BOUND_LINK:
-        pl_say(s, "only fewer bytes over link %s or more bandwidth on it can speed it up.",
-               binds);
+        pl_say(s, "fewer bytes over link %s or more bandwidth on it.", binds);
         return;
     case PL_BOUND_CRITICAL_PATH:
         break;
     }
-    pl_say(s, "only a shorter chain of dependent work can speed it up.");
+    pl_say(s, "a shorter chain of dependent work.");
 }
 
 static int largest_cause(const pl_metrics *m, const pl_unit_metrics *um)
