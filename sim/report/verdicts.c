@@ -38,8 +38,9 @@ static double change_pct(const pl_verdict *v, const pl_tried *t)
     return v->makespan > 0 ? -100.0 * t->gain / v->makespan : 0;
 }
 
-/* "-11.9 %", with two decimals below a tenth of a percent ("-0.04 %"), "0.0 %" for none;
- * a change that lengthens the run gets a "+". */
+/* "-11.9 %", with two decimals below a tenth of a percent ("-0.04 %"; "-0.00 %" for a
+ * gain that rounds to nothing), "0.0 %" for none; a change that lengthens the run gets
+ * a "+". */
 static void say_pct(pl_sentence *s, double pct)
 {
     if (pct == 0)

@@ -55,6 +55,13 @@ static void busiest_sentence(const pl_run *run, pl_sentence *s)
            pl_graph_unit_name(run->graph, u), 100.0 * run->m->units[u].utilization);
 }
 
+static int is_transfer_unit(const pl_run *run, uint32_t u)
+{
+    uint32_t n;
+    pl_graph_unit_route(run->graph, u, &n);
+    return n > 0;
+}
+
 static void bound_sentence(const pl_run *run, pl_sentence *s)
 {
     double eff = pl_report_efficiency(run);
@@ -75,7 +82,11 @@ static void bound_sentence(const pl_run *run, pl_sentence *s)
     pl_say(s, "The run is at its bound (%.1f %%): nothing speeds it up without ", 100.0 * eff);
     switch (run->bound->kind) {
     case PL_BOUND_UNIT:
-        pl_say(s, "less work on %s.", binds);
+        if (is_transfer_unit(run, run->bound->which))
+            pl_say(s, "less time alone on %s (less latency, fewer bytes or more bandwidth "
+                   "on its route).", binds);
+        else
+            pl_say(s, "less work on %s.", binds);
         return;
     case PL_BOUND_PLACE:
         pl_say(s, "less work on %s or more cores.", binds);
@@ -123,13 +134,6 @@ static int loses_much(const pl_run *run, uint32_t u)
 {
     const pl_unit_metrics *um = &run->m->units[u];
     return um->contention > SHARED_WORTH * um->busy;
-}
-
-static int is_transfer_unit(const pl_run *run, uint32_t u)
-{
-    uint32_t n;
-    pl_graph_unit_route(run->graph, u, &n);
-    return n > 0;
 }
 
 /* A host thread without a route can only lose time to other threads on its cores. */
