@@ -62,7 +62,7 @@ typedef struct pl_tried {
     double makespan;  /* SIMULATED: the makespan with the change; else NaN */
     double gain;      /* SIMULATED: run's makespan - makespan; BOUNDED: at most this;
                          REFUSED: NaN */
-    char note[160];   /* REFUSED: why ("three 32 KiB slots do not fit the 64 KiB L0A") */
+    char note[320];   /* REFUSED: why ("three 32 KiB slots do not fit the 64 KiB L0A") */
 } pl_tried;
 
 /* The verdict of one run. Owns `tried`. Zero-initialised: not searched. */

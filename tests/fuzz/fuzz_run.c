@@ -7,7 +7,8 @@
  * The input is a scenario file as for fuzz_scenario (its "#set " lines are --set
  * arguments), run as `pipelab run` would, with the analytic engine (engine=analytic,
  * set last, so no SimGrid child is forked: a graph that would share a core or a link
- * is refused instead) and without the advice that simulates variants. Inputs with an
+ * is refused instead), with the verdict and the model's advice (which simulate
+ * changes of the run) for graphs of at most MAX_ADVISED tasks. Inputs with an
  * integer of more than five digits are only loaded: the models accept up to tens of
  * millions of tasks, which take seconds and gigabytes to lower by design, and would
  * drown the fuzzer in slow inputs that are not bugs. Inputs of any length are taken
@@ -30,6 +31,9 @@
 #include <string.h>
 
 #define MAX_SETS 16
+/* The largest run whose verdict is searched: the search simulates up to a few dozen
+ * changes of it. */
+#define MAX_ADVISED 5000
 
 /* Whether the input holds a run of more than five digits. */
 static bool has_big_number(const uint8_t *data, size_t size)
@@ -74,8 +78,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pl_diag d;
     pl_diag_init(&d);
     if (pl_session_open(path, (const char *const *)sets, nsets + 1, &s, &d) == 0) {
-        pl_session_skip_advice(s);
         pl_session_one_at_a_time(s);
+        if (pl_session_lower(s, &d) == 0 &&
+            pl_graph_task_count(pl_session_graph(s)) > MAX_ADVISED)
+            pl_session_skip_advice(s);
         if (pl_session_run(s, &d) == 0)
             write_reports(pl_session_report(s));
         pl_session_destroy(s);
