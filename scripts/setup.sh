@@ -19,7 +19,7 @@ packages=(
   libsimgrid-dev                         # the simulation engine
   libgsl-dev                             # random distributions, statistics
   libyaml-dev libjansson-dev             # scenario files, JSON reports
-  libcmocka-dev time                     # unit tests; time and memory of a run
+  libcmocka-dev time jq                  # unit tests; time and memory of a run; JSON in tests
   gnuplot-nox                            # plots
 )
 case "${1:-}" in
