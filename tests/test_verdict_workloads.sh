@@ -285,6 +285,16 @@ change exact unit host.launch 'dispatch.ops[0].launch=5.4us'
 change exact unit device.stream 'dispatch.ops[0].kernel=5.4us'
 end_case
 
+# The same on a host of two cores: four threads share them, so one more core is a
+# change too.
+run_case "workloads/dispatch_teaching.yaml --set 'dispatch.ops[0].kernel=6us' \
+--set dispatch.threads.infer=2 --set machine.host.cores=2"
+change exact unit host.resize 'dispatch.ops[0].resize=7.2us'
+change exact unit host.launch 'dispatch.ops[0].launch=5.4us'
+change exact unit device.stream 'dispatch.ops[0].kernel=5.4us'
+change exact cores host 'machine.host.cores=3'
+end_case
+
 # Serial: one host thread (host.dispatch) does all three host steps of every op (the
 # issue's hand-worked case; not a tutorial command).
 run_case "workloads/dispatch_teaching.yaml --set dispatch.mode=serial"
@@ -467,6 +477,10 @@ tile_steps() {
 run_case "workloads/tile_buffering.yaml"
 tile_steps 1.8us 2.7us 1.8us
 change exact buffer t 'tile.depth=3'
+end_case
+run_case "workloads/tile_buffering.yaml --set tile.depth=1"
+tile_steps 1.8us 2.7us 1.8us
+change exact buffer t 'tile.depth=2'
 end_case
 for depth in 1 2 3; do
     run_case "workloads/tile_buffering.yaml --set tile.count=6 --set tile.depth=$depth"
