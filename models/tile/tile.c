@@ -178,6 +178,12 @@ static int add_read_edges(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
         uint64_t at = sync_tile(lw, ws, s, i, wi);
         rc = pl_graph_add_edge(lw->g, latest_run(lw, at, ws), t,
                                at > wi ? PL_EDGE_BARRIER : PL_EDGE_DATA, PL_AT_END);
+        /* A barrier on a later tile of the writer's pipe implies the data edge, which
+         * the schedule does not need but the resource bound, which leaves barriers out,
+         * does: the data is still the writer's. Listed after, so that on a tie the
+         * barrier releases the task, as before. */
+        if (rc == 0 && at > wi)
+            rc = pl_graph_add_edge(lw->g, latest_run(lw, wi, ws), t, PL_EDGE_DATA, PL_AT_END);
     }
     return rc;
 }
