@@ -441,8 +441,11 @@ static int add_op(struct lowering *lw, uint64_t k)
         uint32_t unit = lw->units[s][k % lw->nthreads[s]];
         rc = pl_graph_add_task(lw->g, unit, w->cost[k * PL_DISPATCH_STEP_COUNT + s],
                                lw->labels[tpl], (uint32_t)k, &lw->task[s][k]);
-        /* Steps of one op on one thread (serial mode) are ordered by the thread itself. */
-        if (rc == 0 && s > 0 && unit != lw->units[s - 1][k % lw->nthreads[s - 1]])
+        /* Steps of one op on one thread (serial mode) are ordered by the thread itself;
+         * the edge is still there, as the dependency it is, for the resource bound and
+         * the critical path (on a tie the thread's own order releases the step). */
+        (void)unit;
+        if (rc == 0 && s > 0)
             rc = pl_graph_add_edge(lw->g, lw->task[s - 1][k], lw->task[s][k],
                                    s == PL_DISPATCH_KERNEL ? PL_EDGE_ISSUE : PL_EDGE_DATA,
                                    PL_AT_END);

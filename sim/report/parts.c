@@ -171,7 +171,8 @@ void pl_report_wrapped(FILE *out, int indent, const char *text)
         size_t len = strlen(p), cut = len;
         if (len > room) {
             cut = room;
-            while (cut > 0 && p[cut] != ' ')
+            /* A space before a percent sign keeps "10 %" together. */
+            while (cut > 0 && (p[cut] != ' ' || p[cut + 1] == '%'))
                 cut--;
             if (cut == 0) /* one word longer than a line: let it run over */
                 cut = strcspn(p, " ");

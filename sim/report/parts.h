@@ -67,8 +67,8 @@ typedef struct pl_sentence {
 
 void pl_say(pl_sentence *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Prints text wrapped at PL_REPORT_WRAP columns, each line after `indent` spaces; a word
- * longer than a line runs over. */
+/* Prints text wrapped at PL_REPORT_WRAP columns, each line after `indent` spaces, never
+ * between a number and its percent sign; a word longer than a line runs over. */
 #define PL_REPORT_WRAP 78
 void pl_report_wrapped(FILE *out, int indent, const char *text);
 

@@ -80,7 +80,7 @@ void pl_report_verdict_sentence(const pl_verdict *v, pl_sentence *s)
     }
     if (v->nbest == 1) {
         subject(best, true, who, sizeof who);
-        pl_say(s, "%s is the bottleneck: ", who);
+        pl_say(s, "%s %s the bottleneck: ", who, best->kind == PL_CHANGE_CORES ? "are" : "is");
         say_change(v, best, s);
         pl_say(s, ", more than any other change tried.");
         return;

@@ -71,7 +71,20 @@ static double unit_work(const pl_graph *g, uint32_t u)
     return work;
 }
 
-/* A candidate that scales the work of the units in mask (owned by it from here). */
+/* Whether every unit in mask is a transfer unit (one with a route of links). */
+static bool all_transfers(const pl_graph *g, const uint8_t *mask)
+{
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
+        uint32_t n;
+        pl_graph_unit_route(g, u, &n);
+        if (mask[u] && n == 0)
+            return false;
+    }
+    return true;
+}
+
+/* A candidate that scales the work of the units in mask (owned by it from here). For
+ * transfer units that is their fixed latency: their bytes are the links' candidates. */
 static int less_work(struct search *s, pl_change_kind kind, const char *name, uint8_t *mask)
 {
     struct cand *c;
@@ -82,7 +95,8 @@ static int less_work(struct search *s, pl_change_kind kind, const char *name, ui
     c->mask = mask;
     c->change.units = mask;
     c->change.work = PL_VERDICT_LESS_WORK;
-    snprintf(c->t.change, sizeof c->t.change, "10 %% less work on %s%s",
+    snprintf(c->t.change, sizeof c->t.change, "10 %% less %s on %s%s",
+             all_transfers(s->run->graph, mask) ? "latency" : "work",
              kind == PL_CHANGE_STAGE ? "stage " : "", name);
     return 0;
 }
@@ -290,7 +304,7 @@ static int upper_bounds(struct search *s)
         double least = c->replans        ? 0
                        : c->variant >= 0 ? run->resource->makespan
                                          : pl_bound_terms_least(run->graph, &terms, &c->change);
-        c->most = run->makespan - least;
+        c->most = fmax(0, run->makespan - least);
         c->exact = c->variant >= 0 && !c->replans;
         c->t.gain = c->most;
     }
@@ -324,7 +338,7 @@ static int exact_bound(const struct search *s, struct cand *c, pl_diag *d)
     } else if (pl_bound_compute_with(s->run->graph, PL_BOUND_ALL_EDGES, &c->change, &b) != 0) {
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     }
-    c->most = fmin(c->most, s->run->makespan - b.makespan);
+    c->most = fmax(0, fmin(c->most, s->run->makespan - b.makespan));
     c->t.gain = c->most;
     c->exact = true;
     return 0;
