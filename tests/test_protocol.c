@@ -82,27 +82,37 @@ static void test_forged_names_round_trip(void **state)
     free(buf);
 }
 
-/* Every proper prefix of a text is refused: a child killed while writing never gives a
- * result, wherever it stopped (a name cut in two included). */
+/* Every proper prefix of a's text is refused as `who`'s: a child killed while writing
+ * never gives a result, wherever it stopped (a name or the verdict line cut in two
+ * included). Frees a. */
+static void every_cut_refused(pl_outcome *a, const char *who)
+{
+    size_t len;
+    char *buf = written(a, &len);
+    char want[96];
+    snprintf(want, sizeof want, "%s ended without a whole result (exit 0): ", who);
+    for (size_t n = 0; n < len; n++) {
+        pl_outcome b;
+        pl_outcome_init(&b);
+        pl_pool_result res = {.status = 0, .out = buf, .len = n};
+        assert_int_equal(pl_outcome_from_child(&res, who, &b), 0);
+        assert_int_equal(b.status, PL_OUTCOME_FAILED);
+        assert_true(pl_test_contains(b.message, want));
+        assert_int_equal(b.nunits, 0);
+        assert_false(b.advised);
+        assert_null(b.bottleneck);
+        pl_outcome_fini(&b);
+    }
+    pl_outcome_fini(a);
+    free(buf);
+}
+
 static void test_every_cut_is_refused(void **state)
 {
     (void)state;
     pl_outcome a;
     forged_outcome(&a);
-    size_t len;
-    char *buf = written(&a, &len);
-    for (size_t n = 0; n < len; n++) {
-        pl_outcome b;
-        pl_outcome_init(&b);
-        pl_pool_result res = {.status = 0, .out = buf, .len = n};
-        assert_int_equal(pl_outcome_from_child(&res, "point 3", &b), 0);
-        assert_int_equal(b.status, PL_OUTCOME_FAILED);
-        assert_true(pl_test_contains(b.message, "point 3 ended without a whole result (exit 0): "));
-        assert_int_equal(b.nunits, 0);
-        pl_outcome_fini(&b);
-    }
-    pl_outcome_fini(&a);
-    free(buf);
+    every_cut_refused(&a, "point 3");
 }
 
 /* Reads text and expects PL_EPARSE with `why`, the reader's message. */
@@ -152,6 +162,95 @@ static void test_malformed_texts_are_refused(void **state)
     assert_int_equal(pl_outcome_read(nul, sizeof nul - 1, &o, &d), PL_EPARSE);
     assert_string_equal(d.msg, "a malformed unit at byte 81");
     pl_outcome_fini(&o);
+}
+
+/* ---- The verdict (--advice) ------------------------------------------------------ */
+
+/* An advised outcome whose bottleneck's name holds the words of the protocol. */
+static void advised(pl_outcome *o, const char *bottleneck)
+{
+    pl_outcome_init(o);
+    o->seed = 3;
+    o->makespan = 52e-6;
+    o->throughput = o->speedup = o->bound = o->efficiency = 1;
+    o->advised = true;
+    o->bottleneck = strdup(bottleneck);
+    o->bottleneck_gain = 0.1 + 0.2; /* not a short decimal: it must come back exactly */
+}
+
+/* The bottleneck's name comes back whole, whatever bytes it holds, and its gain
+ * exactly. */
+static void test_verdict_round_trip(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"buffer t", "unit core0.VECTOR + link GM", "",
+                                        "unit x\nmessage 0:\n", "stage 12:34 unit 0x1p+0"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        pl_outcome a, b;
+        advised(&a, names[i]);
+        size_t len;
+        char *buf = written(&a, &len);
+        pl_outcome_init(&b);
+        pl_pool_result res = {.status = 0, .out = buf, .len = len};
+        assert_int_equal(pl_outcome_from_child(&res, "point 0 rep 0", &b), 0);
+        assert_int_equal(b.status, PL_OUTCOME_OK);
+        assert_true(b.advised);
+        assert_string_equal(b.bottleneck, names[i]);
+        assert_true(b.bottleneck_gain == 0.1 + 0.2);
+        assert_true(b.makespan == 52e-6);
+        pl_outcome_fini(&b);
+        pl_outcome_fini(&a);
+        free(buf);
+    }
+}
+
+/* Without --advice the text is the landed one: status, seed, figures, units, message. */
+static void test_no_verdict_line_without_advice(void **state)
+{
+    (void)state;
+    pl_outcome a, b;
+    pl_outcome_init(&a);
+    a.seed = 1;
+    a.makespan = a.throughput = a.speedup = a.bound = a.efficiency = 1;
+    size_t len;
+    char *buf = written(&a, &len);
+    assert_string_equal(buf, "status ok\nseed 1\nfigures 0x1p+0 0x1p+0 0x1p+0 0x1p+0 0x1p+0\n"
+                             "message 0:\n");
+    pl_diag d;
+    pl_diag_init(&d);
+    pl_outcome_init(&b);
+    assert_int_equal(pl_outcome_read(buf, len, &b, &d), 0);
+    assert_false(b.advised);
+    assert_null(b.bottleneck);
+    pl_outcome_fini(&b);
+    pl_outcome_fini(&a);
+    free(buf);
+}
+
+/* Every proper prefix of an advised text is refused, the verdict line cut anywhere. */
+static void test_every_verdict_cut_is_refused(void **state)
+{
+    (void)state;
+    pl_outcome a;
+    advised(&a, "buffer t");
+    every_cut_refused(&a, "replication 1");
+}
+
+/* A malformed verdict line is refused, naming the byte where it goes wrong (HEAD is 60
+ * bytes long, "verdict " 8 more). */
+static void test_malformed_verdict(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *why;
+    } cases[] = {
+        {HEAD "verdict 0x1p+0 9:buffer t\nmessage 0:\n", "a malformed verdict at byte 86"},
+        {HEAD "verdict buffer t\nmessage 0:\n", "a malformed verdict at byte 74"},
+        {HEAD "verdict 0x1p+0 buffer t\nmessage 0:\n", "a malformed verdict at byte 75"},
+        {HEAD "verdict 0x1p+0 8:buffer t message 0:\n", "a malformed verdict at byte 85"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        refused(cases[i].text, cases[i].why);
 }
 
 /* ---- A SimGrid child's report ---------------------------------------------------- */
@@ -234,6 +333,10 @@ int main(void)
         cmocka_unit_test(test_forged_names_round_trip),
         cmocka_unit_test(test_every_cut_is_refused),
         cmocka_unit_test(test_malformed_texts_are_refused),
+        cmocka_unit_test(test_verdict_round_trip),
+        cmocka_unit_test(test_no_verdict_line_without_advice),
+        cmocka_unit_test(test_every_verdict_cut_is_refused),
+        cmocka_unit_test(test_malformed_verdict),
         cmocka_unit_test(test_simgrid_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
