@@ -45,20 +45,6 @@ struct advice {
     double goal;       /* 0 until the first round has set it */
 };
 
-/* Lowers p with the probe's depths. */
-static int lower_probe(const pl_tile_program *p, const struct probe *pb, pl_graph **out)
-{
-    pl_tile_program *q = malloc(sizeof *q);
-    if (!q)
-        return PL_ENOMEM;
-    *q = *p; /* shares p's strings and drawn times, read-only */
-    for (uint32_t b = 0; b < p->nbuffers; b++)
-        q->buffers[b].depth = pb->depth[b];
-    int rc = pl_tile_lower(q, PL_TILE_PIPELINED, out);
-    free(q);
-    return rc;
-}
-
 /* Simulates n probes at once; once the goal is set, a probe whose graph's bound exceeds it
  * cannot reach it and is only bounded. */
 static int try_all(const struct advice *a, struct probe *pb, size_t n, pl_diag *d)
@@ -70,7 +56,7 @@ static int try_all(const struct advice *a, struct probe *pb, size_t n, pl_diag *
     for (size_t i = 0; i < n && rc == 0; i++) {
         pl_graph *one = NULL;
         pl_bound b;
-        rc = lower_probe(a->p, &pb[i], &one);
+        rc = pl_tile_lower_depths(a->p, pb[i].depth, &one);
         if (rc == 0 && a->goal > 0)
             rc = pl_bound_compute(one, &b);
         pb[i].bounded = rc == 0 && a->goal > 0 && b.makespan > a->goal;

@@ -367,6 +367,19 @@ const char *pl_tile_variant_name(const pl_tile_program *p, pl_tile_variant v)
                                         : "batch sync";
 }
 
+int pl_tile_lower_depths(const pl_tile_program *p, const uint32_t *depth, pl_graph **out)
+{
+    pl_tile_program *q = malloc(sizeof *q);
+    if (!q)
+        return PL_ENOMEM;
+    *q = *p; /* shares p's strings and drawn times, read-only */
+    for (uint32_t b = 0; b < p->nbuffers; b++)
+        q->buffers[b].depth = depth[b];
+    int rc = pl_tile_lower(q, PL_TILE_PIPELINED, out);
+    free(q);
+    return rc;
+}
+
 int pl_tile_lower(const pl_tile_program *p, pl_tile_variant v, pl_graph **out)
 {
     pl_graph *g = pl_graph_create(pl_tile_variant_name(p, v));

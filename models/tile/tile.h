@@ -39,6 +39,10 @@ const char *pl_tile_variant_name(const pl_tile_program *p, pl_tile_variant v);
  * items are the tiles. Returns 0 or PL_ENOMEM. */
 int pl_tile_lower(const pl_tile_program *p, pl_tile_variant v, pl_graph **out);
 
+/* pl_tile_lower(p, PL_TILE_PIPELINED, out) with buffer b's depth depth[b] instead of its
+ * own, for the trials of other depths (the same drawn times). Returns 0 or PL_ENOMEM. */
+int pl_tile_lower_depths(const pl_tile_program *p, const uint32_t *depth, pl_graph **out);
+
 /* Where one kernel begins and ends: for every pipe of every core it used, its first and
  * last task. A kernel has started once any first task has, and finished once every last
  * task has. Free the arrays with pl_tile_ends_fini. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * variants.c — a buffer one slot deeper: the kept program copied with that one depth
- * raised, lowered as the run is (pipelined, from the same drawn times).
+ * variants.c — a buffer one slot deeper: the kept program lowered as the run is
+ * (pipelined, from the same drawn times) with that one depth raised.
  */
 #include "models/tile/variants.h"
 
@@ -55,11 +55,9 @@ int pl_tile_variants(const pl_lowering *l, pl_variant **out, size_t *n, pl_diag 
 int pl_tile_lower_variant(const pl_lowering *l, size_t i, pl_graph **out, pl_diag *d)
 {
     const pl_tile_program *p = l->kept;
-    pl_tile_program *q;
-    int rc = deeper(p, (uint32_t)i, &q);
-    if (rc == 0) {
-        rc = pl_tile_lower(q, PL_TILE_PIPELINED, out);
-        free(q);
-    }
+    uint32_t depth[PL_TILE_MAX_BUFFERS];
+    for (uint32_t b = 0; b < p->nbuffers; b++)
+        depth[b] = p->buffers[b].depth + (b == i);
+    int rc = pl_tile_lower_depths(p, depth, out);
     return rc == 0 ? 0 : pl_diag_set(d, rc, "out of memory lowering a trial kernel");
 }
