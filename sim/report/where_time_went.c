@@ -62,42 +62,66 @@ static int is_transfer_unit(const pl_run *run, uint32_t u)
     return n > 0;
 }
 
+/* What must get less work for anything to speed the run up: the resource whose term
+ * binds its bound, and what must come before and after it there. */
+static void say_binding(const pl_run *run, pl_sentence *s)
+{
+    const pl_bound *b = run->bound;
+    const char *binds = pl_report_binds(run->graph, b);
+    switch (b->kind) {
+    case PL_BOUND_UNIT:
+        if (is_transfer_unit(run, b->which))
+            pl_say(s, "less time alone on %s (less latency, fewer bytes or more bandwidth on "
+                   "its route)", binds);
+        else
+            pl_say(s, "less work on %s", binds);
+        break;
+    case PL_BOUND_PLACE:
+        pl_say(s, "less work on %s or more cores", binds);
+        break;
+    case PL_BOUND_LINK:
+        pl_say(s, "fewer bytes over link %s or more bandwidth on it", binds);
+        break;
+    case PL_BOUND_CRITICAL_PATH:
+        pl_say(s, "a shorter chain of dependent work");
+        return;
+    }
+    double noise = pl_report_noise(run->m);
+    bool before = b->head > noise, after = b->tail > noise;
+    if (before || after)
+        pl_say(s, ", or less work on what must come");
+    if (before)
+        pl_say(s, " before it (%s)", PL_TIME_TEXT(b->head));
+    if (after)
+        pl_say(s, "%s after it (%s)", before ? " or" : "", PL_TIME_TEXT(b->tail));
+}
+
 static void bound_sentence(const pl_run *run, pl_sentence *s)
 {
     double eff = pl_report_efficiency(run);
-    const char *binds = pl_report_binds(run->graph, run->bound);
+    double gap = run->m->makespan - run->bound->makespan;
     if (eff < AT_BOUND) {
         pl_say(s,
                "The run reaches %.1f %% of its bound: no buffer, queue, sync policy or order "
                "can save more than %s of the makespan",
-               100.0 * eff, PL_TIME_TEXT(run->m->makespan - run->bound->makespan));
+               100.0 * eff, PL_TIME_TEXT(gap));
         double conf = pl_report_configured_efficiency(run);
         if (conf >= AT_BOUND)
-            pl_say(s, "; as configured it is at its bound (%.1f %%): only a change of its "
-                   "buffers, queues, sync or order can.", 100.0 * conf);
+            pl_say(s, "; as configured it is at its bound (%.1f %%): its buffers, queues, "
+                   "sync or order must change to save any of it.", 100.0 * conf);
         else
             pl_say(s, ".");
         return;
     }
-    pl_say(s, "The run is at its bound (%.1f %%): nothing speeds it up without ", 100.0 * eff);
-    switch (run->bound->kind) {
-    case PL_BOUND_UNIT:
-        if (is_transfer_unit(run, run->bound->which))
-            pl_say(s, "less time alone on %s (less latency, fewer bytes or more bandwidth "
-                   "on its route).", binds);
-        else
-            pl_say(s, "less work on %s.", binds);
-        return;
-    case PL_BOUND_PLACE:
-        pl_say(s, "less work on %s or more cores.", binds);
-        return;
-    case PL_BOUND_LINK:
-        pl_say(s, "fewer bytes over link %s or more bandwidth on it.", binds);
-        return;
-    case PL_BOUND_CRITICAL_PATH:
-        break;
-    }
-    pl_say(s, "a shorter chain of dependent work.");
+    if (gap > pl_report_noise(run->m))
+        pl_say(s, "The run is within %s of its bound (%.1f %%): no buffer, queue, sync policy "
+               "or order can save more, and beyond that nothing speeds it up without ",
+               PL_TIME_TEXT(gap), 100.0 * eff);
+    else
+        pl_say(s, "The run is at its bound (%.1f %%): nothing speeds it up without ",
+               100.0 * eff);
+    say_binding(run, s);
+    pl_say(s, ".");
 }
 
 static int largest_cause(const pl_metrics *m, const pl_unit_metrics *um)
