@@ -74,12 +74,14 @@ void pl_test_sim_run(pl_test_sim *s, pl_graph *g)
     pl_test_simulate(g, &s->tl);
     assert_int_equal(pl_metrics_compute(g, &s->tl, &s->m), 0);
     assert_int_equal(pl_bound_compute_with(g, PL_BOUND_WORKLOAD_EDGES, NULL, &s->b), 0);
-    assert_int_equal(pl_bound_compute(g, &s->configured), 0);
+    assert_int_equal(pl_bound_terms_compute(g, &s->terms), 0);
+    s->configured = s->terms.bound;
 }
 
 void pl_test_sim_free(pl_test_sim *s)
 {
     pl_metrics_fini(&s->m);
+    pl_bound_terms_fini(&s->terms);
     pl_timeline_fini(&s->tl);
     pl_graph_destroy(s->g);
     s->g = NULL;
@@ -96,8 +98,9 @@ pl_test_line *pl_test_line_simulate(uint32_t items, unsigned long long seed)
     assert_non_null(l);
     pl_test_sim_run(&l->s[0], pl_test_line_pipelined(items));
     pl_test_sim_run(&l->s[1], pl_test_line_serial(items));
-    pl_verdict_run run = {l->s[0].g, l->s[0].m.makespan, &l->s[0].b, NULL, NULL,
-                          PL_ENGINE_ANALYTIC};
+    const pl_test_sim *sim = &l->s[0];
+    pl_verdict_run run = {sim->g, sim->m.makespan, &sim->b, &sim->terms,
+                          NULL,   NULL,            PL_ENGINE_ANALYTIC};
     pl_diag d;
     pl_diag_init(&d);
     if (pl_verdict_search(&run, &l->verdict, &d) != 0)

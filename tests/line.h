@@ -38,6 +38,7 @@ typedef struct pl_test_sim {
     pl_metrics m;
     pl_bound b;
     pl_bound configured; /* with every edge; b is the resource bound */
+    pl_bound_terms terms; /* configured, term by term */
 } pl_test_sim;
 
 /* Simulates g (taken: freed by pl_test_sim_free) and reads metrics and bound. */

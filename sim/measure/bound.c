@@ -323,14 +323,11 @@ int pl_bound_terms_compute(const pl_graph *g, pl_bound_terms *out)
     out->units = calloc((size_t)pl_graph_unit_count(g) + 1, sizeof *out->units);
     out->places = calloc((size_t)pl_graph_place_count(g) + 1, sizeof *out->places);
     out->links = calloc((size_t)pl_graph_link_count(g) + 1, sizeof *out->links);
-    pl_bound b;
     int rc = out->units && out->places && out->links ? 0 : PL_ENOMEM;
     if (rc == 0)
-        rc = compute(g, PL_BOUND_ALL_EDGES, NULL, out, &b);
+        rc = compute(g, PL_BOUND_ALL_EDGES, NULL, out, &out->bound);
     if (rc != 0)
         pl_bound_terms_fini(out);
-    else
-        out->critical_path = b.critical_path;
     return rc;
 }
 
@@ -350,7 +347,7 @@ double pl_bound_terms_least(const pl_graph *g, const pl_bound_terms *t, const pl
     if (c->tasks)
         return 0;
     double w = c->units ? fmin(c->work, 1) : 1, b = c->links ? 1 / fmax(c->bandwidth, 1) : 1;
-    double f = fmin(w, b), least = f * t->critical_path;
+    double f = fmin(w, b), least = f * t->bound.critical_path;
     for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
         const pl_bound_term *x = &t->units[u];
         double scale = c->units && c->units[u] ? w : 1;

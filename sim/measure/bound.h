@@ -72,16 +72,16 @@ typedef struct pl_bound_term {
     double head, work, tail;
 } pl_bound_term;
 
-/* Every term of a graph's bound with every edge, to bound the bounds of changes of it
- * cheaply. Owns its arrays; a term of nothing (a unit without tasks, a device place, a
- * link without bytes) is zero. */
+/* A graph's bound with every edge, and every one of its terms, to bound the bounds of
+ * changes of it cheaply. Owns its arrays; a term of nothing (a unit without tasks, a
+ * device place, a link without bytes) is zero. */
 typedef struct pl_bound_terms {
+    pl_bound bound; /* pl_bound_compute's */
     pl_bound_term *units, *places, *links;
-    double critical_path;
 } pl_bound_terms;
 
-/* The terms of g's bound with every edge into *out (pl_bound_terms_fini frees them).
- * Returns 0 or PL_ENOMEM. */
+/* The bound of g with every edge and its terms into *out, in the one pass that
+ * pl_bound_compute makes (pl_bound_terms_fini frees them). Returns 0 or PL_ENOMEM. */
 int pl_bound_terms_compute(const pl_graph *g, pl_bound_terms *out);
 void pl_bound_terms_fini(pl_bound_terms *t);
 

@@ -19,8 +19,9 @@
 struct measured {
     pl_timeline tl;
     pl_metrics m;
-    pl_bound bound;      /* the resource bound */
-    pl_bound configured; /* with every edge */
+    pl_bound bound;        /* the resource bound */
+    pl_bound configured;   /* with every edge */
+    pl_bound_terms terms;  /* the same, term by term, for the verdict: the run's only */
     bool have_tl, have_m;
 };
 
@@ -64,6 +65,7 @@ static void measured_fini(struct measured *m)
         pl_timeline_fini(&m->tl);
     if (m->have_m)
         pl_metrics_fini(&m->m);
+    pl_bound_terms_fini(&m->terms);
 }
 
 void pl_session_destroy(pl_session *s)
@@ -130,13 +132,17 @@ static int simulate(pl_session *s, pl_diag *d)
     return rc;
 }
 
-static int measure(const pl_graph *g, struct measured *m, pl_diag *d)
+/* Metrics and both bounds of g's run; with `terms`, the bound with every edge comes term
+ * by term (in the same pass), for the verdict. */
+static int measure(const pl_graph *g, struct measured *m, bool terms, pl_diag *d)
 {
     int rc = pl_metrics_compute(g, &m->tl, &m->m);
     m->have_m = rc == 0;
     if (rc == 0)
         rc = pl_bound_compute_with(g, PL_BOUND_WORKLOAD_EDGES, NULL, &m->bound);
-    if (rc == 0)
+    if (rc == 0 && terms && (rc = pl_bound_terms_compute(g, &m->terms)) == 0)
+        m->configured = m->terms.bound;
+    else if (rc == 0)
         rc = pl_bound_compute(g, &m->configured);
     if (rc != 0)
         return pl_diag_set(d, rc, "out of memory measuring the %s run", pl_graph_name(g));
@@ -171,8 +177,8 @@ static int advise(pl_session *s, pl_diag *d)
     const pl_model *model = pl_model_find(pl_config_str(s->cfg, "model"));
     if (s->no_advice)
         return 0;
-    pl_verdict_run run = {s->lowering.run, s->run.tl.makespan, &s->run.bound, model,
-                          &s->lowering, engine_of(s)};
+    pl_verdict_run run = {s->lowering.run, s->run.tl.makespan, &s->run.bound, &s->run.terms,
+                          model, &s->lowering, engine_of(s)};
     int rc = pl_verdict_search(&run, &s->verdict, d);
     if (rc != 0 || !model || !model->advise)
         return rc;
@@ -234,9 +240,9 @@ int pl_session_run(pl_session *s, pl_diag *d)
         rc = simulate(s, d);
     double t1 = now_s();
     if (rc == 0)
-        rc = measure(s->lowering.run, &s->run, d);
+        rc = measure(s->lowering.run, &s->run, !s->no_advice, d);
     if (rc == 0 && s->lowering.baseline)
-        rc = measure(s->lowering.baseline, &s->base, d);
+        rc = measure(s->lowering.baseline, &s->base, false, d);
     if (rc == 0)
         rc = advise(s, d);
     if (rc == 0) {

@@ -291,25 +291,20 @@ static int variant_candidates(struct search *s, pl_diag *d)
 
 /* A first upper bound on every candidate's gain, cheap: the run's resource bound for a
  * model's variant, the terms' least bound for a change of the graph. */
-static int upper_bounds(struct search *s)
+static void upper_bounds(struct search *s)
 {
     const pl_verdict_run *run = s->run;
-    pl_bound_terms terms;
-    if (pl_bound_terms_compute(run->graph, &terms) != 0)
-        return PL_ENOMEM;
     for (size_t i = 0; i < s->n; i++) {
         struct cand *c = &s->c[i];
         if (c->t.status == PL_TRIED_REFUSED)
             continue;
         double least = c->replans        ? 0
                        : c->variant >= 0 ? run->resource->makespan
-                                         : pl_bound_terms_least(run->graph, &terms, &c->change);
+                                         : pl_bound_terms_least(run->graph, run->terms, &c->change);
         c->most = fmax(0, run->makespan - least);
         c->exact = c->variant >= 0 && !c->replans;
         c->t.gain = c->most;
     }
-    pl_bound_terms_fini(&terms);
-    return 0;
 }
 
 static int graph_of(const struct search *s, const struct cand *c, pl_graph **out, pl_diag *d)
@@ -505,8 +500,8 @@ int pl_verdict_search(const pl_verdict_run *run, pl_verdict *out, pl_diag *d)
         rc = pl_diag_set(d, rc, "out of memory");
     if (rc == 0)
         rc = variant_candidates(&s, d);
-    if (rc == 0 && upper_bounds(&s) != 0)
-        rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+    if (rc == 0)
+        upper_bounds(&s);
     if (rc == 0) {
         qsort(s.c, s.n, sizeof *s.c, by_most);
         rc = rounds(&s, PL_VERDICT_ROUND, d);

@@ -34,6 +34,7 @@ typedef struct pl_verdict_run {
     const pl_graph *graph;     /* the run's task graph */
     double makespan;           /* its simulated makespan */
     const pl_bound *resource;  /* its resource bound (PL_BOUND_WORKLOAD_EDGES) */
+    const pl_bound_terms *terms; /* its bound with every edge, term by term */
     const pl_model *model;     /* its model, whose variants are tried too */
     const pl_lowering *lowering;
     pl_engine_kind engine;     /* the engine the run was simulated with */
