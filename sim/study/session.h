@@ -2,7 +2,8 @@
 /*
  * session.h — one scenario taken from file to report: load and validate the
  * config, lower it with its model (the run and its baseline, from the same
- * drawn durations), simulate both, read metrics and bounds, and let the model
+ * drawn durations), simulate both, read metrics and bounds, search the run's
+ * verdict (simulating changes of it, sim/study/verdict_search.h) and let the model
  * advise (simulating variants of the scenario when it asks).
  */
 #ifndef PL_SESSION_H
@@ -21,8 +22,9 @@ void pl_session_destroy(pl_session *s);
 
 const pl_config *pl_session_config(const pl_session *s);
 
-/* Leaves out the advice a model works out by simulating variants of the scenario (the
- * tile model's buffer depths): faster, for sweeps and tests. Call before pl_session_run. */
+/* Leaves out the verdict and the advice a model works out by simulating variants of the
+ * scenario (the tile model's buffer depths): faster, for sweeps and tests; the report's
+ * verdict is then NULL. Call before pl_session_run. */
 void pl_session_skip_advice(pl_session *s);
 
 /* Simulates the run and its baseline one after the other rather than at once: for callers
@@ -55,7 +57,7 @@ uint64_t pl_session_tasks(const pl_session *s);
 typedef struct pl_session_times {
     double lower;    /* the model's lowering: drawing durations, building both graphs */
     double execute;  /* the engines: checks, the analytic pass or SimGrid children */
-    double measure;  /* metrics and bounds of both runs, and the model's advice */
+    double measure;  /* metrics and bounds of both runs, the verdict and the model's advice */
 } pl_session_times;
 
 pl_session_times pl_session_timing(const pl_session *s);
