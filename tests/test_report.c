@@ -359,7 +359,7 @@ static void test_csv_line(void **state)
     assert_string_equal(line, "run,unit,place,tasks,busy_s,work_s,contention_s,utilization,"
                               "fill_s,bubble_s,drain_s,bubbles,largest_bubble_s,binding_s,"
                               "cause_data_s,cause_host_s,cause_slot_s,cause_sync_s,"
-                              "cause_barrier_s,cause_order_s");
+                              "cause_barrier_s,cause_order_s,cause_stream_s");
     static const char *const units[] = {"host.prep", "device.stream", "host.post", "host.dispatch",
                                         "device.stream"};
     int rows = 0;

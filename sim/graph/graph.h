@@ -38,7 +38,8 @@
     X(SLOT, "slot", "slot", "back-pressure: no free queue or buffer slot")         \
     X(SYNC, "sync", "sync", "waiting for the device to finish (host-device sync)") \
     X(BARRIER, "barrier", "barrier", "waiting at a global barrier")                    \
-    X(ORDER, "order", "order", "waiting for the op it must follow (program order)")
+    X(ORDER, "order", "order", "waiting for the op it must follow (program order)")   \
+    X(STREAM, "stream", "stream", "waiting on another stream (an event it must wait for)")
 
 typedef enum pl_edge_kind {
 #define PL_EDGE_ENUM(name, spelled, cause, help) PL_EDGE_##name,
