@@ -61,6 +61,7 @@ void pl_lowering_fini(pl_lowering *l)
     l->run = l->baseline = NULL;
     pl_figures_fini(&l->figures);
     pl_tables_fini(&l->tables);
+    pl_replay_fini(&l->replay);
     if (l->kept_free)
         l->kept_free(l->kept);
     l->kept = NULL;

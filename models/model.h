@@ -20,6 +20,7 @@
 #include "sim/graph/graph.h"
 #include "sim/measure/figure.h"
 #include "sim/measure/findings.h"
+#include "sim/measure/replay.h"
 #include "sim/measure/rows.h"
 #include "sim/measure/verdict.h"
 
@@ -37,6 +38,8 @@ typedef struct pl_lowering {
     pl_tables tables;          /* tables written beside the reports in -o DIR, NAME.csv */
     double predicted;          /* the makespan the model predicts for the run (the plan's);
                                   0 when it predicts none */
+    pl_replay replay;          /* what a measured trace said, when the scenario replays one
+                                  (imported by pipelab import); zero when it does not */
     /* What the model keeps for its advice (its loaded workload), freed by kept_free. */
     void *kept;
     void (*kept_free)(void *kept);
