@@ -14,6 +14,7 @@
 #   models    models/           common, config, graph, measure (and models/)
 #   report    sim/report/       common, graph, measure
 #   study     sim/study/        common, config, graph, engine, measure, models, report
+#   import    sim/import/       common
 #   front     sim/*.c, sim/*.h  everything
 #
 # Outside models/, only the model table (models/model.h) is included, never a particular
@@ -47,7 +48,8 @@ check() {
       allowed["models"] = "common config graph measure"
       allowed["report"] = "common graph measure"
       allowed["study"] = "common config graph engine measure models report"
-      allowed["front"] = "common config graph engine measure models report study"
+      allowed["import"] = "common"
+      allowed["front"] = "common config graph engine measure models report study import"
       bad = 0
     }
     function layer_of(path,   parts, n) {
