@@ -35,6 +35,11 @@ static const char usage_rest[] =
     "       pipelab compare A.yaml [B.yaml] [--a K=V]... [--b K=V]... [--format json]\n"
     "                                         two runs side by side, with deltas\n"
     "       pipelab keys                      list every key with type, unit, default, help\n"
+    "       pipelab import TRACE [-o SCENARIO.yaml] [--steps FIRST:LAST]\n"
+    "                                         a PyTorch (Kineto, CUDA or ROCm) or Ascend\n"
+    "                                         profiler trace, plain or gzip, into a dispatch\n"
+    "                                         scenario that replays it (docs/replay.md);\n"
+    "                                         --steps keeps ProfilerStep#FIRST to #LAST\n"
     "       pipelab --help | --version\n"
     "\n"
     "options of run:\n"
@@ -225,14 +230,32 @@ static int parse_delta(pl_options *o, const char *v, pl_diag *d)
 /* The options with a value that the front itself takes. */
 enum valued {
     SET, SEED, FORMAT, TRACE, OUTDIR, VARY, REPS, JOBS, SHARD, KEYS, DELTA, SIDE_A, SIDE_B, ENGINE,
-    NVALUED
+    STEPS, NVALUED
 };
 static const char *const valued_names[NVALUED] = {
     [SET] = "--set",     [SEED] = "--seed",   [FORMAT] = "--format", [TRACE] = "--trace",
     [OUTDIR] = "-o",     [VARY] = "--vary",   [REPS] = "--reps",     [JOBS] = "-j",
     [SHARD] = "--shard", [KEYS] = "--keys",   [DELTA] = "--delta",   [SIDE_A] = "--a",
-    [SIDE_B] = "--b",    [ENGINE] = "--engine",
+    [SIDE_B] = "--b",    [ENGINE] = "--engine", [STEPS] = "--steps",
 };
+
+/* --steps FIRST:LAST, both whole numbers, FIRST <= LAST. */
+static int parse_steps(pl_options *o, const char *v, pl_diag *d)
+{
+    char *end, *end2 = NULL;
+    errno = 0;
+    long long first = strtoll(v, &end, 10), last = -1;
+    if (end != v && *end == ':')
+        last = strtoll(end + 1, &end2, 10);
+    if (errno != 0 || end == v || *end != ':' || !end2 || end2 == end + 1 || *end2 != '\0' ||
+        first < 0 || last < first)
+        return usage_error(d, "--steps expects FIRST:LAST, the numbers N of the "
+                              "ProfilerStep#N to keep with FIRST <= LAST, such as 1010:1012, "
+                              "got '%s'",
+                           v);
+    o->import = (pl_import_options){true, first, last};
+    return 0;
+}
 
 static int take_valued(pl_options *o, enum valued k, const char *v, pl_diag *d)
 {
@@ -275,6 +298,8 @@ static int take_valued(pl_options *o, enum valued k, const char *v, pl_diag *d)
         break;
     case ENGINE:
         return parse_engine(o, v, d);
+    case STEPS:
+        return parse_steps(o, v, d);
     case NVALUED:
         break;
     }
@@ -338,6 +363,20 @@ static int parse_flag(pl_options *o, const char *arg, pl_diag *d)
         o->scenario2 = arg;
     else
         return usage_error(d, "more than one scenario given ('%s')", arg);
+    return 0;
+}
+
+/* pipelab import TRACE [-o SCENARIO.yaml] [--steps FIRST:LAST], nothing else. */
+static int check_import(const pl_options *o, pl_diag *d)
+{
+    if (!o->scenario)
+        return usage_error(d, "pipelab import needs a trace file");
+    if (o->nsets || o->seed_given || o->trace || o->gantt || o->force || o->timing ||
+        o->no_advice || o->advice || o->resume || o->points.naxes || o->reps || o->jobs ||
+        o->nshards || o->nkeys || o->delta || o->nside[0] || o->nside[1] ||
+        o->engine_set[0] || o->nmodel_opts || strcmp(o->format, "text") != 0)
+        return usage_error(d, "pipelab import takes a trace, -o SCENARIO.yaml and --steps "
+                              "FIRST:LAST, nothing else");
     return 0;
 }
 
@@ -434,8 +473,8 @@ static int check_model_command(const pl_options *o, pl_diag *d)
 
 static bool front_command(const char *name)
 {
-    static const char *const names[] = {"run",         "config",  "keys",   "sweep",
-                                        "sensitivity", "summary", "compare"};
+    static const char *const names[] = {"run",     "config",  "keys",  "sweep", "sensitivity",
+                                        "summary", "compare", "import"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(name, names[i]) == 0)
             return true;
@@ -483,6 +522,10 @@ int pl_options_parse(int argc, char **argv, pl_options *o, pl_diag *d)
         return rc;
     if (o->model_command && (rc = check_model_command(o, d)) != 0)
         return rc;
+    if (!strcmp(o->command, "import"))
+        return check_import(o, d);
+    if (o->import.steps)
+        return usage_error(d, "--steps belongs to pipelab import");
     if (!o->model_command && strcmp(o->command, "keys") != 0 && !o->scenario)
         return usage_error(d, "%s needs a scenario file", o->command);
     if ((rc = check_sweep_args(o, d)) != 0)

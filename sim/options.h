@@ -4,7 +4,7 @@
  * front's half that reads argv (main.c is the half that runs the command).
  *
  * A command is one of the front's (run, config, sweep, summary, sensitivity,
- * compare, keys) or a model's own, found in the model table with the options it
+ * compare, keys, import) or a model's own, found in the model table with the options it
  * takes; a model's option given to another command is refused, naming the command
  * it belongs to.
  */
@@ -13,6 +13,7 @@
 
 #include "models/model.h"
 #include "sim/common/error.h"
+#include "sim/import/import.h"
 #include "sim/study/sweep_points.h"
 
 #include <stdbool.h>
@@ -46,6 +47,7 @@ typedef struct pl_options {
     const char **key_list;
     size_t nkeys;
     double delta; /* --delta; 0 when not given */
+    pl_import_options import; /* --steps FIRST:LAST of pipelab import */
     /* Every model option given, whichever command it belongs to. */
     struct pl_model_option {
         const pl_model_command *command;

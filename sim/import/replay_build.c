@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * replay_build.c — the host side of a replay: which steps and calls are kept, which op
+ * each call belongs to, and the host time between calls.
+ *
+ * Steps are the ProfilerStep#N markers asked for, or, without markers, the whole span of
+ * the calls. A call is kept when it started device work (its correlation names an
+ * activity), synchronised (stream, device and event syncs), or recorded or waited for an
+ * event whose stream the trace says; every other runtime call is host time. Each kept
+ * call belongs to the outermost framework op around it on its thread; consecutive kept
+ * calls of one thread, op and step make one op of the scenario, and the op list is in
+ * the order the calls were made, so each stream's work stays in launch order.
+ *
+ * Host time: every moment of a thread between its kept calls is host work (framework
+ * time, the runtime calls not kept, Python), counted from the start of the step for the
+ * first call of a step, and up to the end of the step's marker after the main thread's
+ * last call (the main thread is the one with the step markers).
+ */
+#include "sim/import/replay_ops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct keyed {
+    uint64_t key;
+    int64_t ts;
+    size_t i;
+} keyed;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    if (x->ts != y->ts)
+        return x->ts < y->ts ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Sorts n items by (key, ts, index) into a new index array; NULL when out of memory. */
+static size_t *sorted_index(keyed *k, size_t n)
+{
+    qsort(k, n, sizeof *k, cmp_keyed);
+    size_t *out = malloc((n ? n : 1) * sizeof *out);
+    for (size_t j = 0; out && j < n; j++)
+        out[j] = k[j].i;
+    return out;
+}
+
+static int index_trace(pl_import *im)
+{
+    const pl_trace *t = im->t;
+    size_t n = t->nactivities > t->nsyncs ? t->nactivities : t->nsyncs;
+    keyed *k = malloc((n ? n : 1) * sizeof *k);
+    if (!k)
+        return PL_ENOMEM;
+    size_t m = 0;
+    for (size_t i = 0; i < t->nactivities; i++)
+        if (t->activities[i].correlation != PL_TRACE_NONE)
+            k[m++] = (keyed){t->activities[i].correlation, t->activities[i].ts, i};
+    im->nby_corr = m;
+    im->by_corr = sorted_index(k, m);
+    for (size_t i = 0; i < t->nsyncs; i++)
+        k[i] = (keyed){t->syncs[i].correlation, 0, i};
+    im->syncs_by_corr = sorted_index(k, t->nsyncs);
+    free(k);
+    return im->by_corr && im->syncs_by_corr ? 0 : PL_ENOMEM;
+}
+
+/* The first position in idx (n entries, sorted by key(i)) whose key is >= key. */
+static size_t lower_bound(const size_t *idx, size_t n, uint64_t key,
+                          uint64_t (*key_of)(const pl_trace *, size_t), const pl_trace *t)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (key_of(t, idx[mid]) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static uint64_t activity_corr(const pl_trace *t, size_t i)
+{
+    return t->activities[i].correlation;
+}
+
+static uint64_t sync_corr(const pl_trace *t, size_t i)
+{
+    return t->syncs[i].correlation;
+}
+
+void pl_import_activities_of(const pl_import *im, size_t slice, size_t *first, size_t *n)
+{
+    uint64_t corr = im->t->slices[slice].correlation;
+    *first = 0;
+    *n = 0;
+    if (corr == PL_TRACE_NONE)
+        return;
+    size_t lo = lower_bound(im->by_corr, im->nby_corr, corr, activity_corr, im->t), hi = lo;
+    while (hi < im->nby_corr && activity_corr(im->t, im->by_corr[hi]) == corr)
+        hi++;
+    *first = lo;
+    *n = hi - lo;
+}
+
+const pl_trace_sync *pl_import_sync_of(const pl_import *im, size_t slice)
+{
+    uint64_t corr = im->t->slices[slice].correlation;
+    if (corr == PL_TRACE_NONE)
+        return NULL;
+    size_t lo = lower_bound(im->syncs_by_corr, im->t->nsyncs, corr, sync_corr, im->t);
+    return lo < im->t->nsyncs && sync_corr(im->t, im->syncs_by_corr[lo]) == corr
+               ? &im->t->syncs[im->syncs_by_corr[lo]]
+               : NULL;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int64_t pl_median(int64_t *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_i64);
+    return v[(n - 1) / 2];
+}
+
+size_t pl_import_new_call(pl_import *im)
+{
+    if (im->ncalls == im->cap_calls) {
+        size_t cap = im->cap_calls ? 2 * im->cap_calls : 1024;
+        pl_rcall *grown = realloc(im->calls, cap * sizeof *grown);
+        if (!grown)
+            return PL_NO_INDEX;
+        im->calls = grown;
+        im->cap_calls = cap;
+    }
+    im->calls[im->ncalls] = (pl_rcall){.slice = PL_NO_INDEX, .activity = PL_NO_INDEX,
+                                       .sync = -1, .stream = PL_TRACE_NONE,
+                                       .event = PL_TRACE_NONE,
+                                       .record_after = PL_TRACE_NONE,
+                                       .wait_before = PL_TRACE_NONE};
+    return im->ncalls++;
+}
+
+/* ---- Steps ------------------------------------------------------------------------ */
+
+static long long step_number(const char *name)
+{
+    const char *hash = strchr(name, '#');
+    return hash ? strtoll(hash + 1, NULL, 10) : -1;
+}
+
+static int cmp_step(const void *a, const void *b)
+{
+    const pl_rstep *x = a, *y = b;
+    return (x->ts > y->ts) - (x->ts < y->ts);
+}
+
+/* The step markers kept, in time order; none when the trace has no markers. */
+static int pick_steps(pl_import *im, const pl_import_options *o, pl_diag *d)
+{
+    const pl_trace *t = im->t;
+    size_t n = 0;
+    long long lo = -1, hi = -1;
+    for (size_t i = 0; i < t->nslices; i++)
+        if (t->slices[i].kind == PL_SLICE_STEP)
+            n++;
+    im->steps = calloc(n ? n : 1, sizeof *im->steps);
+    if (!im->steps)
+        return PL_ENOMEM;
+    for (size_t i = 0; i < t->nslices; i++) {
+        const pl_trace_slice *s = &t->slices[i];
+        if (s->kind != PL_SLICE_STEP)
+            continue;
+        long long num = step_number(pl_trace_string(t, s->name));
+        lo = lo < 0 || num < lo ? num : lo;
+        hi = num > hi ? num : hi;
+        if (o->steps && (num < o->first || num > o->last))
+            continue;
+        im->steps[im->nsteps++] = (pl_rstep){s->name, s->ts, s->ts + s->dur, 0, 0};
+        im->main_thread = s->thread;
+    }
+    if (o->steps && n == 0)
+        return pl_diag_set(d, PL_ECONFIG,
+                           "--steps %lld:%lld: expected ProfilerStep#N markers in the trace, "
+                           "found none; leave --steps out to replay the whole trace",
+                           o->first, o->last);
+    if (o->steps && im->nsteps == 0)
+        return pl_diag_set(d, PL_ECONFIG,
+                           "--steps %lld:%lld: expected steps the trace has, "
+                           "ProfilerStep#%lld to #%lld",
+                           o->first, o->last, lo, hi);
+    qsort(im->steps, im->nsteps, sizeof *im->steps, cmp_step);
+    return 0;
+}
+
+/* ---- Calls kept ------------------------------------------------------------------- */
+
+typedef struct kept {
+    size_t slice;
+    size_t op;    /* the outermost op slice around it, or PL_NO_INDEX */
+    size_t step;
+} kept;
+
+static bool is_sync(uint8_t call)
+{
+    return call == PL_CALL_SYNC_STREAM || call == PL_CALL_SYNC_DEVICE ||
+           call == PL_CALL_SYNC_EVENT;
+}
+
+/* Whether call slice i is kept (see the top of this file). Records are kept when a sync
+ * record names them (their stream is known then); stream waits when their own sync record
+ * names the stream that waits and a record kept. */
+static bool keep_call(const pl_import *im, size_t i)
+{
+    const pl_trace_slice *s = &im->t->slices[i];
+    size_t first, n;
+    pl_import_activities_of(im, i, &first, &n);
+    if (n > 0 || is_sync(s->call))
+        return true;
+    if (s->call == PL_CALL_RECORD)
+        return im->record_stream[i] != PL_TRACE_NONE;
+    if (s->call == PL_CALL_WAIT_EVENT) {
+        const pl_trace_sync *r = pl_import_sync_of(im, i);
+        return r && r->stream != PL_TRACE_NONE && r->record_correlation != PL_TRACE_NONE;
+    }
+    return false;
+}
+
+/* The stream of each record call that some sync record waits for. */
+static int find_record_streams(pl_import *im)
+{
+    const pl_trace *t = im->t;
+    im->record_stream = malloc((t->nslices ? t->nslices : 1) * sizeof *im->record_stream);
+    keyed *k = malloc((t->nslices ? t->nslices : 1) * sizeof *k);
+    if (!im->record_stream || !k) {
+        free(k);
+        return PL_ENOMEM;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < t->nslices; i++) {
+        im->record_stream[i] = PL_TRACE_NONE;
+        if (t->slices[i].kind == PL_SLICE_CALL && t->slices[i].call == PL_CALL_RECORD &&
+            t->slices[i].correlation != PL_TRACE_NONE)
+            k[m++] = (keyed){t->slices[i].correlation, 0, i};
+    }
+    qsort(k, m, sizeof *k, cmp_keyed);
+    for (size_t j = 0; j < t->nsyncs; j++) {
+        const pl_trace_sync *r = &t->syncs[j];
+        if (r->record_correlation == PL_TRACE_NONE || r->wait_on_stream == PL_TRACE_NONE)
+            continue;
+        keyed probe = {r->record_correlation, 0, 0};
+        size_t lo = 0, hi = m;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (k[mid].key < probe.key)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < m && k[lo].key == probe.key)
+            im->record_stream[k[lo].i] = r->wait_on_stream;
+    }
+    free(k);
+    return 0;
+}
+
+static int cmp_slice_time(const void *a, const void *b, const pl_trace *t)
+{
+    const pl_trace_slice *x = &t->slices[*(const size_t *)a], *y = &t->slices[*(const size_t *)b];
+    if (x->thread != y->thread)
+        return x->thread < y->thread ? -1 : 1;
+    if (x->ts != y->ts)
+        return x->ts < y->ts ? -1 : 1;
+    if (x->dur != y->dur)
+        return x->dur > y->dur ? -1 : 1; /* the enclosing slice first */
+    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static const pl_trace *sort_trace; /* qsort has no context argument in C11 */
+
+static int cmp_by_thread_time(const void *a, const void *b)
+{
+    return cmp_slice_time(a, b, sort_trace);
+}
+
+static int cmp_kept_time(const void *a, const void *b)
+{
+    const kept *x = a, *y = b;
+    const pl_trace_slice *p = &sort_trace->slices[x->slice], *q = &sort_trace->slices[y->slice];
+    if (p->ts != q->ts)
+        return p->ts < q->ts ? -1 : 1;
+    return x->slice < y->slice ? -1 : x->slice > y->slice;
+}
+
+/* The step a call at `ts` belongs to: the last one that started at or before it; NO_INDEX
+ * before the first or after the last one's end. */
+static size_t step_at(const pl_import *im, int64_t ts)
+{
+    if (im->nsteps == 0 || ts < im->steps[0].ts || ts >= im->steps[im->nsteps - 1].end)
+        return PL_NO_INDEX;
+    size_t lo = 0, hi = im->nsteps;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (im->steps[mid].ts <= ts)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Every kept call with its outermost op and its step, in time order, into *out. */
+static int gather(pl_import *im, kept **out, size_t *nout)
+{
+    const pl_trace *t = im->t;
+    size_t n = 0;
+    for (size_t i = 0; i < t->nslices; i++)
+        if (t->slices[i].kind != PL_SLICE_STEP)
+            n++;
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    kept *k = malloc((n ? n : 1) * sizeof *k);
+    if (!order || !k) {
+        free(order);
+        free(k);
+        return PL_ENOMEM;
+    }
+    n = 0;
+    for (size_t i = 0; i < t->nslices; i++)
+        if (t->slices[i].kind != PL_SLICE_STEP)
+            order[n++] = i;
+    sort_trace = t;
+    qsort(order, n, sizeof *order, cmp_by_thread_time);
+    size_t m = 0, op = PL_NO_INDEX;
+    int64_t op_end = 0;
+    uint32_t thread = UINT32_MAX;
+    for (size_t j = 0; j < n; j++) {
+        const pl_trace_slice *s = &t->slices[order[j]];
+        if (s->thread != thread) {
+            thread = s->thread;
+            op = PL_NO_INDEX;
+        }
+        if (op != PL_NO_INDEX && s->ts >= op_end)
+            op = PL_NO_INDEX;
+        if (s->kind == PL_SLICE_OP && op == PL_NO_INDEX) {
+            op = order[j];
+            op_end = s->ts + s->dur;
+        }
+        if (s->kind != PL_SLICE_CALL || !keep_call(im, order[j]))
+            continue;
+        size_t step = im->nsteps ? step_at(im, s->ts) : 0;
+        if (step != PL_NO_INDEX)
+            k[m++] = (kept){order[j], op, step};
+    }
+    free(order);
+    qsort(k, m, sizeof *k, cmp_kept_time);
+    *out = k;
+    *nout = m;
+    return 0;
+}
+
+/* Without markers: one step over the whole span of the kept calls, their ops and the
+ * device work they started. */
+static int whole_trace_step(pl_import *im, const kept *k, size_t n)
+{
+    const pl_trace *t = im->t;
+    im->steps = calloc(1, sizeof *im->steps);
+    if (!im->steps)
+        return PL_ENOMEM;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t j = 0; j < n; j++) {
+        const pl_trace_slice *s = &t->slices[k[j].slice];
+        const pl_trace_slice *o = k[j].op != PL_NO_INDEX ? &t->slices[k[j].op] : s;
+        lo = o->ts < lo ? o->ts : lo;
+        hi = o->ts + o->dur > hi ? o->ts + o->dur : hi;
+        hi = s->ts + s->dur > hi ? s->ts + s->dur : hi;
+        size_t first, na;
+        pl_import_activities_of(im, k[j].slice, &first, &na);
+        for (size_t a = 0; a < na; a++) {
+            const pl_trace_activity *act = &t->activities[im->by_corr[first + a]];
+            hi = act->ts + act->dur > hi ? act->ts + act->dur : hi;
+        }
+    }
+    im->steps[0] = (pl_rstep){PL_TRACE_NO_STRING, lo, hi, 0, 0};
+    im->nsteps = 1;
+    return 0;
+}
+
+static size_t new_op(pl_import *im)
+{
+    if (im->nops == im->cap_ops) {
+        size_t cap = im->cap_ops ? 2 * im->cap_ops : 1024;
+        pl_rop *grown = realloc(im->ops, cap * sizeof *grown);
+        if (!grown)
+            return PL_NO_INDEX;
+        im->ops = grown;
+        im->cap_ops = cap;
+    }
+    memset(&im->ops[im->nops], 0, sizeof im->ops[im->nops]);
+    return im->nops++;
+}
+
+/* The calls of kept call k: a launch per activity it started (the first carries the call's
+ * time), or one sync, record or wait. Returns 0 or PL_ENOMEM. */
+static int add_calls(pl_import *im, const kept *k, int64_t host)
+{
+    const pl_trace_slice *s = &im->t->slices[k->slice];
+    size_t first, n;
+    pl_import_activities_of(im, k->slice, &first, &n);
+    for (size_t a = 0; a < (n ? n : 1); a++) {
+        size_t c = pl_import_new_call(im);
+        if (c == PL_NO_INDEX)
+            return PL_ENOMEM;
+        pl_rcall *rc = &im->calls[c];
+        rc->slice = k->slice;
+        rc->host = a == 0 ? host : 0;
+        rc->launch = a == 0 ? s->dur : 0;
+        if (n > 0) {
+            rc->kind = PL_RCALL_LAUNCH;
+            rc->activity = im->by_corr[first + a];
+            rc->stream = im->t->activities[rc->activity].stream;
+        } else if (is_sync(s->call)) {
+            rc->kind = PL_RCALL_SYNC;
+            rc->launch = 0;
+        } else {
+            rc->kind = s->call == PL_CALL_RECORD ? PL_RCALL_RECORD : PL_RCALL_WAIT;
+        }
+    }
+    return 0;
+}
+
+/* Makes the ops and their host times from the kept calls, in time order. */
+static int make_ops(pl_import *im, const kept *k, size_t n)
+{
+    const pl_trace *t = im->t;
+    size_t nt = t->nthreads ? t->nthreads : 1;
+    int64_t *cursor = calloc(nt, sizeof *cursor);
+    size_t *last = malloc(nt * sizeof *last);
+    if (!cursor || !last) {
+        free(cursor);
+        free(last);
+        return PL_ENOMEM;
+    }
+    for (size_t i = 0; i < nt; i++)
+        last[i] = PL_NO_INDEX;
+    int rc = 0;
+    size_t prev = PL_NO_INDEX;
+    for (size_t j = 0; j < n && rc == 0; j++) {
+        const pl_trace_slice *s = &t->slices[k[j].slice];
+        uint32_t th = s->thread;
+        const pl_rstep *st = &im->steps[k[j].step];
+        size_t lo = last[th];
+        bool same = prev != PL_NO_INDEX && prev == lo && im->ops[lo].step == k[j].step &&
+                    k[j - 1].op == k[j].op && t->slices[k[j - 1].slice].thread == th;
+        int64_t gap;
+        if (lo == PL_NO_INDEX || im->ops[lo].step != k[j].step) {
+            if (lo != PL_NO_INDEX) {
+                const pl_rstep *ps = &im->steps[im->ops[lo].step];
+                int64_t until = th == im->main_thread ? ps->end
+                                : im->ops[lo].step + 1 < im->nsteps
+                                    ? im->steps[im->ops[lo].step + 1].ts
+                                    : ps->end;
+                if (until > cursor[th])
+                    im->ops[lo].trailing += until - cursor[th];
+            }
+            gap = s->ts - st->ts;
+        } else {
+            gap = s->ts - cursor[th];
+        }
+        gap = gap > 0 ? gap : 0;
+        if (!same) {
+            size_t o = new_op(im);
+            if (o == PL_NO_INDEX) {
+                rc = PL_ENOMEM;
+                break;
+            }
+            const pl_trace_slice *opslice = k[j].op != PL_NO_INDEX ? &t->slices[k[j].op] : s;
+            im->ops[o] = (pl_rop){opslice->name, th, k[j].step, gap, 0, im->ncalls, 0};
+            last[th] = prev = o;
+            gap = 0;
+        }
+        size_t before = im->ncalls;
+        rc = add_calls(im, &k[j], gap);
+        im->ops[last[th]].ncalls += im->ncalls - before;
+        int64_t end = s->ts + s->dur;
+        cursor[th] = end > cursor[th] ? end : cursor[th];
+    }
+    /* The main thread's last op of the last step runs on to the end of its marker; a
+     * thread's last op to the end of its outermost op. */
+    for (size_t th = 0; th < nt && rc == 0; th++) {
+        if (last[th] == PL_NO_INDEX)
+            continue;
+        const pl_rstep *ps = &im->steps[im->ops[last[th]].step];
+        if (th == im->main_thread && ps->name != PL_TRACE_NO_STRING && ps->end > cursor[th])
+            im->ops[last[th]].trailing += ps->end - cursor[th];
+    }
+    for (size_t i = 0; i < nt; i++)
+        im->nthreads_used += last[i] != PL_NO_INDEX;
+    free(cursor);
+    free(last);
+    return rc;
+}
+
+static void count_steps(pl_import *im)
+{
+    for (size_t s = 0; s < im->nsteps; s++)
+        im->steps[s].nops = 0;
+    for (size_t o = 0; o < im->nops; o++) {
+        pl_rstep *st = &im->steps[im->ops[o].step];
+        if (st->nops == 0)
+            st->first = o;
+        st->nops++;
+    }
+}
+
+int pl_import_build(const pl_trace *t, const char *source, const pl_import_options *o,
+                    pl_import **out, pl_diag *d)
+{
+    pl_import *im = calloc(1, sizeof *im);
+    if (!im)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory importing the trace");
+    im->t = t;
+    im->source = source;
+    kept *k = NULL;
+    size_t n = 0;
+    int rc = index_trace(im);
+    if (rc == 0)
+        rc = find_record_streams(im);
+    if (rc == 0)
+        rc = pick_steps(im, o, d);
+    if (rc == 0)
+        rc = gather(im, &k, &n);
+    if (rc == 0 && im->nsteps == 0)
+        rc = whole_trace_step(im, k, n);
+    if (rc == 0 && n == 0)
+        rc = pl_diag_set(d, PL_ECONFIG,
+                         "%s: expected runtime calls that launch device work in the steps "
+                         "kept, found none",
+                         source);
+    if (rc == 0 && im->nsteps == 1 && im->steps[0].name == PL_TRACE_NO_STRING) {
+        /* the main thread: the one that made the most kept calls */
+        size_t *count = calloc(t->nthreads ? t->nthreads : 1, sizeof *count);
+        if (!count)
+            rc = PL_ENOMEM;
+        for (size_t j = 0; count && j < n; j++)
+            count[t->slices[k[j].slice].thread]++;
+        for (size_t th = 0; count && th < t->nthreads; th++)
+            if (count[th] > count[im->main_thread])
+                im->main_thread = (uint32_t)th;
+        free(count);
+    }
+    im->explicit_syncs = t->nsyncs > 0;
+    if (rc == 0)
+        rc = make_ops(im, k, n);
+    free(k);
+    if (rc == 0) {
+        count_steps(im);
+        rc = pl_replay_device(im, d);
+    }
+    if (rc != 0) {
+        pl_import_destroy(im);
+        return rc == PL_ENOMEM ? pl_diag_set(d, rc, "out of memory importing the trace") : rc;
+    }
+    *out = im;
+    return 0;
+}
+
+void pl_import_destroy(pl_import *im)
+{
+    if (!im)
+        return;
+    free(im->by_corr);
+    free(im->syncs_by_corr);
+    free(im->record_stream);
+    free(im->steps);
+    free(im->ops);
+    free(im->calls);
+    free(im);
+}
