@@ -22,9 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 10 us: far above the launch-to-start spread of an idle stream on the traces of
- * docs/replay.md, far below the kernels a stream waits for. */
-#define PL_INFER_SLACK 10000
+/* 50 us: ten times the launch-to-start of an idle stream on the A100 traces of
+ * docs/replay.md (median 2 us), below the kernels a stream waits for there (NCCL kernels
+ * of milliseconds); docs/replay.md gives what 10 us and 50 us gave. */
+#define PL_INFER_SLACK 50000
 
 static int64_t act_end(const pl_trace_activity *a)
 {
@@ -117,9 +118,7 @@ static int resolve_launch(walk *w, size_t ci)
     const pl_trace_activity *a = &im->t->activities[c->activity];
     if (a->kind != PL_ACTIVITY_KERNEL && c->launch > 0 && s->ts + s->dur >= act_end(a) &&
         act_end(a) > s->ts) {
-        int64_t before = a->ts - s->ts;
-        c->launch = before < 0 ? 0 : before > s->dur ? s->dur : before;
-        c->sync = s->ts + s->dur - act_end(a);
+        c->sync = s->ts + s->dur - act_end(a); /* its launch is settled by settle_blocking */
         im->blocking++;
     }
     stream_state *st = stream_of(w, a->stream);
@@ -263,6 +262,31 @@ static int measure(walk *w)
     return 0;
 }
 
+/* A blocking copy's launch: the part of the call before the copy could start. When the
+ * copy found its stream idle that is its start less the launch latency; when it was
+ * queued behind earlier work the trace does not say, and the replay's queue makes the
+ * wait, so it is 0. */
+static void settle_blocking(walk *w)
+{
+    pl_import *im = w->im;
+    const pl_trace *t = im->t;
+    for (size_t i = 0; i < w->nstreams; i++) {
+        const stream_state *s = &w->streams[i];
+        for (size_t j = 0; j < s->n; j++) {
+            pl_rcall *c = &im->calls[s->ends[j]];
+            if (c->sync < 0)
+                continue;
+            const pl_trace_activity *a = &t->activities[c->activity];
+            const pl_trace_slice *call = &t->slices[c->slice];
+            int64_t prev = j > 0 ? act_end(&t->activities[im->calls[s->ends[j - 1]].activity])
+                                 : INT64_MIN;
+            int64_t before = a->ts - call->ts - im->latency.median;
+            c->launch = prev >= a->ts ? 0 : before < 0 ? 0 : before > call->dur ? call->dur
+                                                                                : before;
+        }
+    }
+}
+
 /* The activity launched before call `before` on stream s that ended last at or before
  * `ts`, within PL_INFER_SLACK of it; NO_INDEX when none. Ends on one stream increase. */
 static size_t ended_just_before(const walk *w, const stream_state *s, size_t upto, int64_t ts)
@@ -402,6 +426,8 @@ int pl_replay_device(pl_import *im, pl_diag *d)
         rc = check_events(im);
     if (rc == 0)
         rc = measure(&w);
+    if (rc == 0)
+        settle_blocking(&w);
     if (rc == 0 && !im->explicit_syncs)
         infer_waits(&w);
     if (rc == 0)
