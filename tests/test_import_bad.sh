@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# pipelab import on bad input (docs/reliability.md, "Bad input"): a file that is not
+# JSON, a truncated gzip file, a trace with no device activity, JSON of no profiler format
+# it knows, a flow that points nowhere, a missing file, and bad command lines. Each exits
+# with status 2 and one message naming the file and what was expected (the words below are
+# sim/import's and sim/options.c's), and no scenario file is written.
+set -euo pipefail
+
+bin=${PL_BINARY:?PL_BINARY names the pipelab program}
+src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+
+failures=0
+fail() { echo "FAIL: $1: $2" >&2; failures=$((failures + 1)); }
+
+# refused NAME WORDS ARGS...: pipelab import ARGS exits 2, its message holds WORDS, and
+# out.yaml was not written.
+refused() {
+  local name=$1 words=$2 status=0
+  shift 2
+  rm -f out.yaml
+  "$bin" import "$@" >stdout.txt 2>stderr.txt || status=$?
+  if [ "$status" != 2 ]; then
+    fail "$name" "exit status $status, expected 2 ($(cat stderr.txt))"
+  elif ! grep -qF -- "$words" stderr.txt; then
+    fail "$name" "the message does not say '$words': $(cat stderr.txt)"
+  elif [ -e out.yaml ]; then
+    fail "$name" "a scenario file was written"
+  else
+    echo "ok  $name: $(head -n 1 stderr.txt)"
+  fi
+}
+
+printf 'this is not JSON\n' >notjson.json
+refused "not JSON" "notjson.json:1:1" notjson.json -o out.yaml
+
+gzip -c "$src/tests/data/import/hand_step.json" | head -c 200 >truncated.json.gz
+refused "truncated gzip" "truncated.json.gz" truncated.json.gz -o out.yaml
+
+cat >nodevice.json <<'JSON'
+{"traceEvents": [
+  {"ph": "X", "cat": "cpu_op", "name": "aten::mm", "pid": 1, "tid": 1, "ts": 10, "dur": 5, "args": {}}
+]}
+JSON
+refused "no device activity" "no device activity" nodevice.json -o out.yaml
+
+printf '{"hello": [1, 2, 3]}\n' >unknown.json
+refused "unknown format" "expected a Chrome-trace-format profiler trace" unknown.json -o out.yaml
+
+sed 's/"ph": "f", "id": 2,/"ph": "f", "id": 99,/' "$src/tests/data/import/hand_step.json" >dangling.json
+refused "a flow that points nowhere" "points nowhere" dangling.json -o out.yaml
+
+refused "missing file" "missing.json" missing.json -o out.yaml
+refused "no trace" "pipelab import needs a trace file" -o out.yaml
+refused "an option of run" "pipelab import takes a trace" "$src/tests/data/import/hand_step.json" \
+  --gantt -o out.yaml
+refused "bad --steps" "--steps expects FIRST:LAST" "$src/tests/data/import/hand_step.json" \
+  --steps 3 -o out.yaml
+[ "$failures" = 0 ] || exit 1

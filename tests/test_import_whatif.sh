@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# pipelab import on a small hand-built Kineto trace (tests/data/import/hand_step.json), and
+# each what-if of docs/replay.md on the replay it writes, every answer worked by hand
+# below from the trace's numbers and the rules of docs/replay.md.
+#
+# The trace, in microseconds from the step's start (ProfilerStep#1, 100 us):
+#   aten::mm    op 10-22, cudaLaunchKernel 14-20 -> kernel gemm on stream 7, 22-62
+#   aten::add   op 22-30, cudaLaunchKernel 24-28 -> kernel add on stream 7, 63-73
+#   aten::item  op 30-80, cudaStreamSynchronize 40-76 (waits for add, done at 73)
+# So the import writes: mm infer 14 (0 to its launch), launch 6, kernel 40; add infer 4
+# (20 to 24), launch 4, kernel 10; item infer 12 (28 to 40), a sync of stream 7 costing
+# 76 - 73 = 3 (the part of the call after add ended), then host 24 (76 to the step's end,
+# 100). launch_latency 2 (gemm found stream 7 idle: 22 - 20), graph_gap 1 (add waited
+# for gemm: 63 - 62), graph_launch 4 (the median of the launch calls 4 and 6, the lower
+# one of two), device busy 40 + 10 = 50.
+set -euo pipefail
+
+bin=${PL_BINARY:?PL_BINARY names the pipelab program}
+src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+trace=$src/tests/data/import/hand_step.json
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$bin" import "$trace" -o replay.yaml || fail "pipelab import failed"
+expect_line() {
+  grep -qF -- "$1" replay.yaml || fail "the scenario has no line '$1':
+$(cat replay.yaml)"
+}
+expect_line '  launch_latency: 2us'
+expect_line '  graph_launch: 4us'
+expect_line '  graph_gap: 1us'
+expect_line '    device_busy: 50us'
+expect_line '      measured: 100us'
+expect_line '            - {launch: 6us, kernel: 40us, stream: 7, name: "gemm"}'
+expect_line '            - {launch: 4us, kernel: 10us, stream: 7, name: "add"}'
+expect_line '            - {sync: 3us, stream: 7}'
+expect_line '          host: 24us'
+[ "$(grep -c 'infer:' replay.yaml)" = 3 ] || fail "expected three ops with infer"
+for v in 14 4 12; do expect_line "          infer: ${v}us"; done
+
+# step NAME ARGS...: the replayed step's simulated seconds (JSON) equal NAME's answer.
+check() {
+  local what=$1 want=$2
+  shift 2
+  "$bin" run replay.yaml --no-advice --format json "$@" >run.json 2>err.txt ||
+    fail "$what: pipelab run failed: $(cat err.txt)"
+  local got
+  got=$(jq -r '.replay.steps[0].simulated_s' run.json)
+  jq -e --argjson want "$want" '(.replay.steps[0].simulated_s - $want) | fabs < 1e-12' \
+    run.json >/dev/null || fail "$what: step simulated $got s, expected $want s"
+  echo "ok  $what: $got s"
+}
+
+# The replay (serial, one thread): mm 0-14 infer, 14-20 launch; gemm released at 20 on an
+# idle stream starts 2 later, 22-62; add 20-24, 24-28; its kernel queues behind gemm,
+# 62-72 (the trace's 1 us gap between queued kernels is not replayed); item 28-40, its
+# sync waits for add (72) and costs 3: 72-75; host 24: 75-99. The step: 0 to 99 us.
+check "replay" 99e-6
+jq -e '.replay.steps[0].name == "ProfilerStep#1" and .replay.steps[0].measured_s == 0.0001
+       and .replay.device_busy.measured_s == 5e-05
+       and ((.replay.device_busy.simulated_s - 5e-05) | fabs < 1e-12)' run.json >/dev/null ||
+  fail "replay: step name, measured step or device busy: $(jq -c .replay run.json)"
+# Device idle in the step (0-99): 0-22 waiting for gemm's launch, 72-99 after the last
+# kernel: both starved by host, 49 us; nothing else.
+jq -e '((.replay.device_idle.host - 49e-6) | fabs < 1e-12) and .replay.device_idle.sync == 0
+       and .replay.device_idle.stream == 0' run.json >/dev/null ||
+  fail "replay: device idle by cause: $(jq -c .replay.device_idle run.json)"
+
+# A host twice as fast: every host duration halves: mm 0-7, 7-10; gemm 12-52; add 10-12,
+# 12-14; its kernel 52-62; item 14-20, sync waits for 62, costs 1.5: 63.5; host 12: 75.5.
+check "host_speed 2" 75.5e-6 --set dispatch.host_speed=2
+
+# Pipelined, one thread per step (docs/replay.md's rule: InferShape = infer, Resize = the
+# rest of the host time, here item's trailing 24, Launch = the launch calls and the syncs):
+# InferShape mm 0-14, add 14-18, item 18-30; Resize item 30-54; Launch mm 14-20 (gemm
+# 22-62), add 20-24 (its kernel 62-72), item's sync after its Resize (54) waits for 72 and
+# costs 3: 75. The step: 0 to 75.
+check "pipelined" 75e-6 --set dispatch.mode=pipelined
+# Two launch threads: add launches on the second one at 18-22, but its kernel still
+# queues behind gemm (62-72), and item's sync still ends at 75.
+check "pipelined, two launch threads" 75e-6 --set dispatch.mode=pipelined \
+  --set dispatch.threads.launch=2
+
+# Graph capture of the step: one graph launch (graph_launch 4) 0-4 issues both kernels,
+# each taking graph_gap 1 more: gemm on an idle stream starts 2 later, 6-47, add 47-58;
+# the step had a sync, so one sync (its cost, 3) waits for the last kernel: 58-61.
+check "capture graph" 61e-6 --set dispatch.capture=graph
+
+# --steps names steps the trace does not have: exit 2, nothing written.
+status=0
+"$bin" import "$trace" --steps 2:3 -o none.yaml 2>err.txt || status=$?
+[ "$status" = 2 ] || fail "--steps 2:3: exit status $status, expected 2"
+grep -qF 'expected steps the trace has, ProfilerStep#1 to #1' err.txt ||
+  fail "--steps 2:3: message $(cat err.txt)"
+[ ! -e none.yaml ] || fail "--steps 2:3 left a scenario file"
+echo "ok  --steps 2:3 refused"
