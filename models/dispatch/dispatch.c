@@ -6,14 +6,8 @@
  * (one per op launched, repeats unrolled), and draws every instance's durations,
  * so that the run and its baseline see the same numbers.
  *
- * Lowering adds, per op, its InferShape, Resize and Launch tasks on host threads
- * and its kernel on the device stream, in op order, so every edge points to an
- * earlier task. A bounded queue of depth b between a producer pool of p threads
- * and its consumer is a slot edge: the producer thread's next task (op k + p)
- * waits until the consumer has taken op k - b off the queue (the start of that
- * consumer task), which is when op k could be pushed. With p = 1 this is exactly
- * blocking after service (Y. Dallery and S. B. Gershwin, "Manufacturing flow line
- * systems: a review of models and analytical results", Queueing Systems 12, 1992).
+ * Ops written as runtime calls, threads, streams, events and step groups are read by
+ * calls.c; the lowerings are in lower.c and lower_calls.c.
  */
 #include "models/dispatch/dispatch.h"
 #include "models/dispatch/workload.h"
@@ -31,12 +25,6 @@ static const char *const step_keys[] = {
 #undef PL_DISPATCH_STEP_KEY
 };
 
-static const char *const step_units[] = {
-#define PL_DISPATCH_STEP_UNIT(name, key, unit) unit,
-    PL_DISPATCH_STEPS(PL_DISPATCH_STEP_UNIT)
-#undef PL_DISPATCH_STEP_UNIT
-};
-
 /* ---- Loading ------------------------------------------------------------------- */
 
 static bool is_group(const pl_node *entry)
@@ -44,9 +32,22 @@ static bool is_group(const pl_node *entry)
     return pl_node_get(entry, "ops") != NULL;
 }
 
-/* A group takes only name, repeat and ops; an op needs all four costs. */
-static int check_entry(const pl_node *entry, pl_diag *d)
+static bool is_step(const pl_node *entry)
 {
+    const pl_node *step = pl_node_get(entry, "step");
+    return step && pl_node_bool(step);
+}
+
+/* A group takes only name, repeat and ops (and a step's keys); an op needs all four costs
+ * unless it lists its calls. `in_step`: inside a step group; `repeated`: inside a group of
+ * repeat > 1. */
+static int check_entry(const pl_node *entry, bool in_step, bool repeated, pl_diag *d)
+{
+    if (!is_group(entry)) {
+        int rc = pl_dispatch_check_replay_entry(entry, false, in_step, repeated, d);
+        if (rc != 0 || pl_node_get(entry, "calls"))
+            return rc;
+    }
     if (is_group(entry)) {
         for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++) {
             const pl_node *n = pl_node_get(entry, step_keys[s]);
@@ -69,7 +70,7 @@ static int check_entry(const pl_node *entry, pl_diag *d)
         if (pl_node_len(ops) == 0)
             return pl_diag_at(d, PL_ECONFIG, pl_node_loc(ops), pl_node_path(ops),
                               "a group needs at least one op, got an empty list");
-        return 0;
+        return pl_dispatch_check_replay_entry(entry, true, in_step, repeated, d);
     }
     for (int s = 0; s < PL_DISPATCH_HOST_STEPS; s++)
         if (!pl_node_get(entry, step_keys[s]))
@@ -90,17 +91,20 @@ static int check_entry(const pl_node *entry, pl_diag *d)
 
 /* Counts templates and ops of a list, checking every entry. The op count saturates
  * above the limit so that absurd repeats cannot overflow. */
-static int count_list(const pl_node *list, uint32_t *templates, uint64_t *ops, pl_diag *d)
+static int count_list(const pl_node *list, bool in_step, bool repeated, uint32_t *templates,
+                      uint64_t *ops, pl_diag *d)
 {
     *ops = 0;
     for (size_t i = 0; i < pl_node_len(list); i++) {
         const pl_node *entry = pl_node_at(list, i);
-        int rc = check_entry(entry, d);
+        int rc = check_entry(entry, in_step, repeated, d);
         if (rc != 0)
             return rc;
         uint64_t each = 1;
         if (is_group(entry)) {
-            rc = count_list(pl_node_get(entry, "ops"), templates, &each, d);
+            bool again = repeated || pl_node_int(pl_node_get(entry, "repeat")) > 1;
+            rc = count_list(pl_node_get(entry, "ops"), in_step || is_step(entry), again,
+                            templates, &each, d);
             if (rc != 0)
                 return rc;
         } else {
@@ -152,6 +156,9 @@ static int add_template(struct loader *L, const pl_node *entry, size_t index, ui
     snprintf(t->fallback, sizeof t->fallback, "op%zu", index);
     t->name = name ? pl_node_str(name) : t->fallback;
     t->sync = pl_node_bool(pl_node_get(entry, "sync"));
+    int rc = pl_dispatch_read_op(L->w, entry, t, L->d);
+    if (rc != 0)
+        return rc;
     for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++) {
         const pl_node *cost = pl_node_get(entry, step_keys[s]);
         t->cost[s] = cost ? *pl_node_dist(cost) : pl_dist_fixed(0);
@@ -161,7 +168,7 @@ static int add_template(struct loader *L, const pl_node *entry, size_t index, ui
     *out = id;
     if (!tile)
         return 0;
-    int rc = pl_tile_program_draw(t->tile, L->rng, L->d);
+    rc = pl_tile_program_draw(t->tile, L->rng, L->d);
     if (rc == 0)
         L->w->random = L->w->random || t->tile->random;
     return rc;
@@ -190,6 +197,8 @@ static int expand_list(struct loader *L, const pl_node *list)
         if (rc != 0)
             return rc;
         uint64_t len = L->next_op - first_op;
+        if (is_step(entry))
+            rc = pl_dispatch_add_step(L->w, L->cfg, entry, first_op, L->next_op, L->d);
         for (long long r = 1; r < rep && rc == 0; r++)
             for (uint64_t k = 0; k < len && rc == 0; k++)
                 rc = draw_op(L, L->w->template_of[first_op + k]);
@@ -261,7 +270,7 @@ static int read_policy(const pl_config *cfg, pl_dispatch *w, pl_diag *d)
     long long cores[PL_CORE_TYPES];
     pl_machine_host_cores(cfg, cores);
     w->cores = (int)(cores[PL_CORE_BIG] + cores[PL_CORE_LITTLE]);
-    return 0;
+    return pl_dispatch_read_replay_policy(cfg, w, d);
 }
 
 int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_diag *d)
@@ -269,7 +278,7 @@ int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_d
     const pl_node *ops = pl_config_get(cfg, "dispatch.ops");
     uint32_t ntemplates = 0;
     uint64_t nops = 0;
-    int rc = count_list(ops, &ntemplates, &nops, d);
+    int rc = count_list(ops, false, false, &ntemplates, &nops, d);
     if (rc != 0)
         return rc;
     if (nops == 0)
@@ -306,6 +315,8 @@ int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_d
     }
     L.next_template = 0;
     rc = expand_list(&L, ops);
+    if (rc == 0)
+        rc = pl_dispatch_finish_load(w, cfg, d);
     if (rc != 0) {
         pl_dispatch_destroy(w);
         return rc;
@@ -323,6 +334,7 @@ void pl_dispatch_destroy(pl_dispatch *w)
     free(w->templates);
     free(w->template_of);
     free(w->cost);
+    pl_dispatch_free_replay(w);
     free(w);
 }
 
@@ -334,215 +346,6 @@ uint64_t pl_dispatch_op_count(const pl_dispatch *w)
 bool pl_dispatch_random(const pl_dispatch *w)
 {
     return w->random;
-}
-
-/* ---- Lowering ------------------------------------------------------------------ */
-
-struct lowering {
-    const pl_dispatch *w;
-    pl_graph *g;
-    uint32_t *labels;                           /* graph label per template */
-    uint32_t nthreads[PL_DISPATCH_STEP_COUNT];  /* units per step */
-    uint32_t *units[PL_DISPATCH_STEP_COUNT];    /* unit ids per step */
-    uint32_t *task[PL_DISPATCH_STEP_COUNT];     /* task id per op and step */
-    uint32_t *kernel_end; /* per op: the task whose end is the end of its kernel */
-    pl_tile_site *site;   /* the device's cores, when some kernel is a tile program */
-};
-
-static int add_pool(struct lowering *lw, int step, uint32_t place, const char *prefix)
-{
-    uint32_t n = lw->nthreads[step];
-    lw->units[step] = malloc(n * sizeof *lw->units[step]);
-    if (!lw->units[step])
-        return PL_ENOMEM;
-    for (uint32_t i = 0; i < n; i++) {
-        char name[64];
-        if (n == 1)
-            snprintf(name, sizeof name, "%s.%s", prefix, step_units[step]);
-        else
-            snprintf(name, sizeof name, "%s.%s.%u", prefix, step_units[step], i);
-        int rc = pl_graph_add_unit(lw->g, name, place, &lw->units[step][i]);
-        if (rc != 0)
-            return rc;
-    }
-    return 0;
-}
-
-/* Places and units. Serial mode has one host thread, host.dispatch, for all three host
- * steps; pipelined mode a pool per step. The device has one in-order stream. */
-static int add_units(struct lowering *lw, pl_dispatch_mode mode)
-{
-    uint32_t host, device;
-    int rc = pl_graph_add_place(lw->g, "host", PL_PLACE_HOST, lw->w->cores, &host);
-    if (rc == 0)
-        rc = pl_graph_add_place(lw->g, "device", PL_PLACE_DEVICE, 1, &device);
-    for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++)
-        lw->nthreads[s] = mode == PL_DISPATCH_SERIAL || s == PL_DISPATCH_KERNEL ? 1
-                                                                               : lw->w->threads[s];
-    if (mode == PL_DISPATCH_SERIAL) {
-        uint32_t thread = 0;
-        if (rc == 0)
-            rc = pl_graph_add_unit(lw->g, "host.dispatch", host, &thread);
-        for (int s = 0; s < PL_DISPATCH_HOST_STEPS && rc == 0; s++) {
-            lw->units[s] = malloc(sizeof *lw->units[s]);
-            if (!lw->units[s])
-                return PL_ENOMEM;
-            lw->units[s][0] = thread;
-        }
-    } else {
-        for (int s = 0; s < PL_DISPATCH_HOST_STEPS && rc == 0; s++)
-            rc = add_pool(lw, s, host, "host");
-    }
-    if (rc == 0)
-        rc = add_pool(lw, PL_DISPATCH_KERNEL, device, "device");
-    return rc;
-}
-
-static int add_labels(struct lowering *lw)
-{
-    lw->labels = malloc(((size_t)lw->w->ntemplates + 1) * sizeof *lw->labels);
-    if (!lw->labels)
-        return PL_ENOMEM;
-    for (uint32_t t = 0; t < lw->w->ntemplates; t++) {
-        int rc = pl_graph_add_label(lw->g, lw->w->templates[t].name, &lw->labels[t]);
-        if (rc != 0)
-            return rc;
-    }
-    return 0;
-}
-
-/* Op k's kernel is a tile program: its task on the device stream (no work) issues the
- * program on the cores, and a second one (no work either) waits for every pipe to finish
- * it, so that the stream runs the next kernel only after this one, in order. */
-static int add_tile_kernel(struct lowering *lw, uint64_t k)
-{
-    const pl_dispatch *w = lw->w;
-    uint32_t tpl = w->template_of[k], stream = lw->units[PL_DISPATCH_KERNEL][0];
-    pl_tile_ends ends = {0};
-    int rc = pl_tile_lower_kernel(lw->site, w->templates[tpl].tile, PL_TILE_PIPELINED,
-                                  (uint32_t)k, &ends);
-    for (uint32_t i = 0; i < ends.n && rc == 0; i++)
-        rc = pl_graph_add_edge(lw->g, lw->task[PL_DISPATCH_KERNEL][k], ends.first[i],
-                               PL_EDGE_ISSUE, PL_AT_END);
-    if (rc == 0)
-        rc = pl_graph_add_task(lw->g, stream, 0, lw->labels[tpl], (uint32_t)k, &lw->kernel_end[k]);
-    for (uint32_t i = 0; i < ends.n && rc == 0; i++)
-        rc = pl_graph_add_edge(lw->g, ends.last[i], lw->kernel_end[k], PL_EDGE_DATA, PL_AT_END);
-    pl_tile_ends_fini(&ends);
-    return rc;
-}
-
-static int add_op(struct lowering *lw, uint64_t k)
-{
-    const pl_dispatch *w = lw->w;
-    uint32_t tpl = w->template_of[k];
-    int rc = 0;
-    for (int s = 0; s < PL_DISPATCH_STEP_COUNT && rc == 0; s++) {
-        uint32_t unit = lw->units[s][k % lw->nthreads[s]];
-        rc = pl_graph_add_task(lw->g, unit, w->cost[k * PL_DISPATCH_STEP_COUNT + s],
-                               lw->labels[tpl], (uint32_t)k, &lw->task[s][k]);
-        /* Steps of one op on one thread (serial mode) are ordered by the thread itself;
-         * the edge is still there, as the dependency it is, for the resource bound and
-         * the critical path (on a tie the thread's own order releases the step). */
-        (void)unit;
-        if (rc == 0 && s > 0)
-            rc = pl_graph_add_edge(lw->g, lw->task[s - 1][k], lw->task[s][k],
-                                   s == PL_DISPATCH_KERNEL ? PL_EDGE_ISSUE : PL_EDGE_DATA,
-                                   PL_AT_END);
-    }
-    lw->kernel_end[k] = lw->task[PL_DISPATCH_KERNEL][k];
-    if (rc == 0 && w->templates[tpl].tile)
-        rc = add_tile_kernel(lw, k);
-    if (rc == 0 && w->templates[tpl].sync && k > 0)
-        rc = pl_graph_add_edge(lw->g, lw->kernel_end[k - 1], lw->task[PL_DISPATCH_INFER][k],
-                               PL_EDGE_SYNC, PL_AT_END);
-    return rc;
-}
-
-/* Queue between producer step s and consumer step c, of depth `depth`: the producer's
- * task of op j is its thread's next task after op j - p (p threads take ops round-robin),
- * so it waits for the consumer to take op j - p - depth off the queue. */
-static int add_slot_edge(struct lowering *lw, int s, uint32_t producer_task, int c,
-                         long long depth, uint64_t j)
-{
-    uint64_t p = lw->nthreads[s];
-    if (depth == PL_UNBOUNDED || j < p + (uint64_t)depth)
-        return 0;
-    return pl_graph_add_edge(lw->g, lw->task[c][j - p - (uint64_t)depth], producer_task,
-                             PL_EDGE_SLOT, PL_AT_START);
-}
-
-/* The slot edges into op j's tasks. Pipelined: the queues between host steps and the
- * device stream after Launch. Serial: only the device stream, and the thread's next task
- * after launching op j - 1 is op j's InferShape. */
-static int add_queue_edges(struct lowering *lw, pl_dispatch_mode mode, uint64_t j)
-{
-    const pl_dispatch *w = lw->w;
-    if (mode == PL_DISPATCH_SERIAL)
-        return add_slot_edge(lw, PL_DISPATCH_LAUNCH, lw->task[PL_DISPATCH_INFER][j],
-                             PL_DISPATCH_KERNEL, w->stream_depth, j);
-    int rc = 0;
-    for (int s = 0; s < PL_DISPATCH_HOST_STEPS && rc == 0; s++) {
-        long long depth = s + 1 == PL_DISPATCH_KERNEL ? w->stream_depth : w->queue_depth;
-        rc = add_slot_edge(lw, s, lw->task[s][j], s + 1, depth, j);
-    }
-    return rc;
-}
-
-static void free_lowering(struct lowering *lw)
-{
-    free(lw->labels);
-    free(lw->kernel_end);
-    pl_tile_site_destroy(lw->site);
-    for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++) {
-        free(lw->units[s]);
-        free(lw->task[s]);
-    }
-}
-
-static int lower_into(struct lowering *lw, pl_dispatch_mode mode)
-{
-    const pl_dispatch *w = lw->w;
-    int rc = add_units(lw, mode);
-    if (rc == 0)
-        rc = add_labels(lw);
-    for (int s = 0; s < PL_DISPATCH_STEP_COUNT && rc == 0; s++) {
-        lw->task[s] = malloc(w->nops * sizeof *lw->task[s]);
-        if (!lw->task[s])
-            rc = PL_ENOMEM;
-    }
-    lw->kernel_end = malloc(w->nops * sizeof *lw->kernel_end);
-    if (!lw->kernel_end)
-        rc = PL_ENOMEM;
-    for (uint32_t t = 0; t < w->ntemplates && rc == 0 && !lw->site; t++)
-        if (w->templates[t].tile)
-            rc = pl_tile_site_create(lw->g, w->templates[t].tile->gm_bandwidth, &lw->site);
-    for (uint64_t j = 0; j < w->nops && rc == 0; j++) {
-        rc = add_op(lw, j);
-        if (rc == 0)
-            rc = add_queue_edges(lw, mode, j);
-    }
-    if (rc == 0)
-        rc = pl_graph_set_items(lw->g, w->nops, "ops");
-    if (rc == 0)
-        rc = pl_graph_finalize(lw->g);
-    return rc;
-}
-
-int pl_dispatch_lower(const pl_dispatch *w, pl_dispatch_mode mode, pl_graph **out)
-{
-    struct lowering lw = {.w = w};
-    lw.g = pl_graph_create(mode == PL_DISPATCH_SERIAL ? "serial" : "pipelined");
-    if (!lw.g)
-        return PL_ENOMEM;
-    int rc = lower_into(&lw, mode);
-    free_lowering(&lw);
-    if (rc != 0) {
-        pl_graph_destroy(lw.g);
-        return rc;
-    }
-    *out = lw.g;
-    return 0;
 }
 
 static void kept_free(void *w)
@@ -565,6 +368,8 @@ int pl_dispatch_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *
     rc = pl_dispatch_lower(w, w->mode, &out->run);
     if (rc == 0 && w->mode != PL_DISPATCH_SERIAL)
         rc = pl_dispatch_lower(w, PL_DISPATCH_SERIAL, &out->baseline);
+    if (rc == 0)
+        rc = pl_dispatch_fill_replay(w, cfg, &out->replay);
     if (rc != 0) {
         pl_lowering_fini(out);
         return pl_diag_set(d, rc, "out of memory lowering the dispatch workload");

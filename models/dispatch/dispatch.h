@@ -8,7 +8,12 @@
  * op i, then moves to op i+1. Pipelined mode: one thread pool per step with a
  * bounded queue between steps; a pool of several threads takes ops round-robin.
  * An op marked `sync` waits, before its InferShape, for the device to finish the
- * previous kernel (a dynamic shape the host must read back).
+ * previous kernel on its stream (a dynamic shape the host must read back).
+ *
+ * A replayed trace (docs/replay.md) writes ops as their runtime calls (launches, copies,
+ * memsets, syncs, event records and waits) on named host threads and numbered device
+ * streams, each stream in op order; `host_speed`, `launch_latency` and `capture` change
+ * how they run, and step groups say which ops make each measured step (pl_lowering.replay).
  */
 #ifndef PL_DISPATCH_H
 #define PL_DISPATCH_H
@@ -53,8 +58,10 @@ typedef struct pl_dispatch pl_dispatch;
  * and drawing each op's durations (infer, resize, launch, kernel, op after op) from rng.
  * Fails with PL_ECONFIG (an op with missing costs, a group with costs, too many ops or
  * threads, a tile kernel the tile model refuses, more than PL_TILE_MAX_TASKS tile tasks in
- * all: each kernel's tiles x steps times the runs of its op, checked before any is drawn),
- * PL_ENOMEM. The caller frees *out with pl_dispatch_destroy. */
+ * all: each kernel's tiles x steps times the runs of its op, checked before any is drawn;
+ * an op with calls and launch, kernel or tile; a call doing none or two things; an event
+ * waited for before it is recorded; a misplaced step group, `measured` or `capture`; a
+ * captured graph without graph_launch or graph_gap), PL_ENOMEM. The caller frees *out with pl_dispatch_destroy. */
 int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_diag *d);
 void pl_dispatch_destroy(pl_dispatch *w);
 
