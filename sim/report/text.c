@@ -15,6 +15,7 @@
 #include "sim/report/report.h"
 
 #include "sim/report/parts.h"
+#include "sim/report/replay.h"
 #include "sim/report/text_sections.h"
 #include "sim/report/table.h"
 #include "sim/common/units.h"
@@ -241,7 +242,9 @@ static int sections(const pl_report *r, FILE *out)
     header(r, out);
     summary(r, out);
     fputc('\n', out);
-    int rc = pl_report_unit_table(&r->run, r->mode, out);
+    int rc = pl_report_replay_text(r, out);
+    if (rc == 0)
+        rc = pl_report_unit_table(&r->run, r->mode, out);
     fputc('\n', out);
     char title[256];
     snprintf(title, sizeof title, "%s (baseline)", r->baseline_mode);
