@@ -34,6 +34,9 @@
  *   24-25      K5, issued by P5, itself released by a sync edge: waiting for a sync
  *   27-28      K6, released by a data edge: other
  *   after 29   nothing ends it: starved by host
+ *
+ * Then random graphs of the same kinds of tasks and edges, against brute force: the idle
+ * time and the device's busy time add up as they must.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -214,13 +217,124 @@ static void test_step_without_tasks(void **state)
     pl_replay_fini(&r);
 }
 
+/* ---- Random graphs -------------------------------------------------------------- */
+
+/* Where any of the device tasks of g whose item is in [first, end) (all items: end 0)
+ * runs within [from, to], by brute force: the elementary intervals between every start
+ * and end, each covered or not at its midpoint. */
+static double covered(const pl_graph *g, const pl_timeline *tl, double from, double to,
+                      uint32_t first, uint32_t end)
+{
+    uint32_t n = pl_graph_task_count(g), m = 0;
+    double *at = malloc((2 * (size_t)n + 2) * sizeof *at);
+    at[m++] = from;
+    at[m++] = to;
+    for (uint32_t t = 0; t < n; t++) {
+        at[m++] = tl->start[t] < from ? from : tl->start[t] > to ? to : tl->start[t];
+        at[m++] = tl->end[t] < from ? from : tl->end[t] > to ? to : tl->end[t];
+    }
+    double sum = 0;
+    for (uint32_t i = 0; i < m; i++) {
+        double next = INFINITY; /* the least time after at[i] */
+        for (uint32_t j = 0; j < m; j++)
+            if (at[j] > at[i] && at[j] < next)
+                next = at[j];
+        if (!isfinite(next))
+            continue;
+        double mid = (at[i] + next) / 2;
+        bool busy = false;
+        for (uint32_t t = 0; t < n && !busy; t++) {
+            uint32_t place = pl_graph_unit_place(g, pl_graph_task_unit(g, t));
+            uint32_t item = pl_graph_task_item(g, t);
+            busy = pl_graph_place_kind(g, place) == PL_PLACE_DEVICE &&
+                   (end == 0 || (item >= first && item < end)) && tl->start[t] < mid &&
+                   tl->end[t] > mid;
+        }
+        /* each elementary interval once: only from the first of equal times */
+        bool first_of = true;
+        for (uint32_t j = 0; j < i; j++)
+            first_of = first_of && at[j] != at[i];
+        if (busy && first_of)
+            sum += next - at[i];
+    }
+    free(at);
+    return sum;
+}
+
+/* A random graph of `items` items: per item a launch on a random host thread, a kernel
+ * of 0 to 5 us on a random stream issued by it, then at random a sync task on the
+ * launching thread and a stream edge from the other stream's last kernel. */
+static pl_graph *random_graph(uint64_t *seed, uint32_t items)
+{
+    pl_graph *g = pl_graph_create("random");
+    uint32_t host, device, u[NUNITS], last[2] = {UINT32_MAX, UINT32_MAX};
+    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &device), 0);
+    for (int i = 0; i < NUNITS; i++)
+        assert_int_equal(pl_graph_add_unit(g, "u", i < D0 ? host : device, &u[i]), 0);
+    assert_int_equal(pl_graph_set_unit_wait(g, u[D1], PL_WAIT_PASSIVE, 0.5 * US), 0);
+    for (uint32_t i = 0; i < items; i++) {
+        int h = (int)pl_test_below(seed, 2), d = (int)pl_test_below(seed, 2);
+        uint32_t l = task(g, u, h, 1 + pl_test_below(seed, 3), i);
+        uint32_t k = task(g, u, D0 + d, pl_test_below(seed, 6), i);
+        edge(g, l, k, PL_EDGE_ISSUE);
+        if (pl_test_below(seed, 4) == 0)
+            edge(g, k, task(g, u, h, 1, i), PL_EDGE_SYNC);
+        if (pl_test_below(seed, 4) == 0 && last[1 - d] != UINT32_MAX)
+            edge(g, last[1 - d], k, PL_EDGE_STREAM);
+        last[d] = k;
+    }
+    assert_int_equal(pl_graph_set_items(g, items, "ops"), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    return g;
+}
+
+/* On random graphs, per step of 10 items, the idle time by cause adds up to the step's
+ * span less the time some device task (of any item) runs in it, and the device's busy
+ * time is the union of the step's own device tasks: both by brute force (covered). */
+static void test_random_graphs(void **state)
+{
+    (void)state;
+    for (uint64_t case_seed = 1; case_seed <= 20; case_seed++) {
+        uint64_t seed = case_seed;
+        pl_graph *g = random_graph(&seed, 30);
+        pl_timeline tl;
+        pl_test_simulate(g, &tl);
+        for (uint32_t first = 0; first < 30; first += 10) {
+            pl_replay r = {0};
+            assert_int_equal(pl_replay_add_step(&r, "step", NAN, first, first + 10, true), 0);
+            pl_replay_result res;
+            assert_int_equal(pl_replay_measure(g, &tl, &r, &res), 0);
+            double idle = 0, from = INFINITY, to = -INFINITY;
+            for (int c = 0; c < PL_IDLE_CAUSE_COUNT; c++)
+                idle += res.device_idle[c];
+            for (uint32_t t = 0; t < pl_graph_task_count(g); t++) {
+                uint32_t item = pl_graph_task_item(g, t);
+                uint32_t place = pl_graph_unit_place(g, pl_graph_task_unit(g, t));
+                if (item < first || item >= first + 10 ||
+                    pl_graph_place_kind(g, place) == PL_PLACE_DEVICE)
+                    continue;
+                from = fmin(from, tl.start[t]);
+                to = fmax(to, tl.end[t]);
+            }
+            pl_assert_near(res.simulated[0], to - from, TOL);
+            pl_assert_near(idle, to - from - covered(g, &tl, from, to, 0, 0), 1e-12);
+            pl_assert_near(res.device_busy, covered(g, &tl, -INFINITY, INFINITY, first, first + 10),
+                           1e-12);
+            pl_replay_result_fini(&res);
+            pl_replay_fini(&r);
+        }
+        pl_timeline_fini(&tl);
+        pl_graph_destroy(g);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_two_steps),
-        cmocka_unit_test(test_whole_trace),
-        cmocka_unit_test(test_busy_of_steps_only),
-        cmocka_unit_test(test_step_without_tasks),
+        cmocka_unit_test(test_two_steps),          cmocka_unit_test(test_whole_trace),
+        cmocka_unit_test(test_busy_of_steps_only), cmocka_unit_test(test_step_without_tasks),
+        cmocka_unit_test(test_random_graphs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
