@@ -4,13 +4,13 @@
  * binding chain by unit and a few sentences on where the time went. This file
  * writes the header, the summary, the binding chain and the model's figures, and
  * puts the page together; the tables of units are in unit_table.c and the sentences
- * in where_time_went.c (both through text_sections.h).
+ * in where_time_went.c (both through text_sections.h), a replay's section in replay.c.
  *
  * Invariant: every number printed comes from the metrics and the bound of the run
- * or its baseline, formatted with pl_units_format (4 significant digits) or as a
- * percentage with one decimal, so the same report always prints the same bytes.
- * Cause columns and sentences loop over PL_EDGE_KINDS; no cause is spelled in the
- * text report.
+ * or its baseline (or from a replay and its measure), formatted with pl_units_format
+ * (4 significant digits) or as a percentage with one decimal, so the same report always
+ * prints the same bytes. Cause columns and sentences loop over PL_EDGE_KINDS (a replay's
+ * idle causes over PL_IDLE_CAUSES); no cause is spelled in the text report.
  */
 #include "sim/report/report.h"
 
