@@ -3,7 +3,7 @@
  * session.c — a scenario from file to report.
  *
  * The session owns everything the report points to: config, graphs, timelines,
- * metrics and bounds. When the scenario's mode is its own baseline, the baseline
+ * metrics and bounds, and a replay's measure. When the scenario's mode is its own baseline, the baseline
  * is the same run, simulated once.
  */
 #include "sim/study/session.h"
