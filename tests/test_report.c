@@ -222,6 +222,7 @@ static void test_json_key_order(void **state)
                                        "places",
                                        "units",
                                        "analysis",
+                                       "replay",
                                        "verdict",
                                        "engine",
                                        "baseline"};

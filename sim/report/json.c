@@ -10,6 +10,7 @@
 #include "sim/report/report.h"
 
 #include "sim/report/parts.h"
+#include "sim/report/replay.h"
 #include "sim/report/verdicts.h"
 
 #include <stdlib.h>
@@ -204,6 +205,7 @@ static json_t *document(const pl_report *r)
     o = pl_report_json_with(o, "places", places_array(run));
     o = pl_report_json_with(o, "units", units_array(run));
     o = pl_report_json_with(o, "analysis", figures_object(r->figures));
+    o = pl_report_json_with(o, "replay", pl_report_replay_json(r));
     o = pl_report_json_with(o, "verdict", pl_report_verdict_json(r->verdict));
     o = pl_report_json_with(o, "engine", engine_object(run));
     o = pl_report_json_with(o, "baseline", baseline_object(r));

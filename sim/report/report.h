@@ -15,6 +15,7 @@
 #include "sim/measure/figure.h"
 #include "sim/graph/graph.h"
 #include "sim/measure/metrics.h"
+#include "sim/measure/replay.h"
 #include "sim/measure/rows.h"
 #include "sim/measure/verdict.h"
 #include "sim/graph/timeline.h"
@@ -48,11 +49,15 @@ typedef struct pl_report {
     const pl_tables *tables;   /* the model's tables for -o DIR (NAME.csv); NULL or empty */
     double predicted;      /* the run's makespan as the model predicted it; 0: none */
     const pl_verdict *verdict; /* what holds the run back; NULL when not searched */
+    const pl_replay *replay;   /* what the replayed trace measured; NULL when not a replay */
+    const pl_replay_result *replay_result; /* the run measured as the trace was; NULL when
+                                              not a replay */
 } pl_report;
 
 /* Renderers. Each returns 0 or PL_EIO (with d filled) when writing fails. */
 
 /* The compact text report: header, makespan, throughput, speedup, bound and efficiency,
+ * for a replay its steps measured beside simulated and the device's idle time by cause,
  * a table per unit (tasks, busy, utilization, fill, bubbles: count, total, largest,
  * drain, time lost to shared cores where any, bubble time by cause), the binding chain
  * by unit, and a few sentences on where the time went. */

@@ -4,17 +4,18 @@
  * binding chain by unit and a few sentences on where the time went. This file
  * writes the header, the summary, the binding chain and the model's figures, and
  * puts the page together; the tables of units are in unit_table.c and the sentences
- * in where_time_went.c (both through text_sections.h).
+ * in where_time_went.c (both through text_sections.h), a replay's section in replay.c.
  *
  * Invariant: every number printed comes from the metrics and the bound of the run
- * or its baseline, formatted with pl_units_format (4 significant digits) or as a
- * percentage with one decimal, so the same report always prints the same bytes.
- * Cause columns and sentences loop over PL_EDGE_KINDS; no cause is spelled in the
- * text report.
+ * or its baseline (or from a replay and its measure), formatted with pl_units_format
+ * (4 significant digits) or as a percentage with one decimal, so the same report always
+ * prints the same bytes. Cause columns and sentences loop over PL_EDGE_KINDS (a replay's
+ * idle causes over PL_IDLE_CAUSES); no cause is spelled in the text report.
  */
 #include "sim/report/report.h"
 
 #include "sim/report/parts.h"
+#include "sim/report/replay.h"
 #include "sim/report/text_sections.h"
 #include "sim/report/table.h"
 #include "sim/common/units.h"
@@ -241,7 +242,9 @@ static int sections(const pl_report *r, FILE *out)
     header(r, out);
     summary(r, out);
     fputc('\n', out);
-    int rc = pl_report_unit_table(&r->run, r->mode, out);
+    int rc = pl_report_replay_text(r, out);
+    if (rc == 0)
+        rc = pl_report_unit_table(&r->run, r->mode, out);
     fputc('\n', out);
     char title[256];
     snprintf(title, sizeof title, "%s (baseline)", r->baseline_mode);

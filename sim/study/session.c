@@ -3,7 +3,7 @@
  * session.c — a scenario from file to report.
  *
  * The session owns everything the report points to: config, graphs, timelines,
- * metrics and bounds. When the scenario's mode is its own baseline, the baseline
+ * metrics and bounds, and a replay's measure. When the scenario's mode is its own baseline, the baseline
  * is the same run, simulated once.
  */
 #include "sim/study/session.h"
@@ -30,6 +30,7 @@ struct pl_session {
     pl_lowering lowering;
     struct measured run, base;
     pl_verdict verdict;
+    pl_replay_result replay; /* the run measured as its trace was; zero when not a replay */
     pl_report report;
     bool lowered, ran;
     bool no_advice;
@@ -75,6 +76,7 @@ void pl_session_destroy(pl_session *s)
     measured_fini(&s->run);
     measured_fini(&s->base);
     pl_verdict_fini(&s->verdict);
+    pl_replay_result_fini(&s->replay);
     pl_lowering_fini(&s->lowering);
     pl_config_destroy(s->cfg);
     free(s);
@@ -149,6 +151,18 @@ static int measure(const pl_graph *g, struct measured *m, bool terms, pl_diag *d
     return 0;
 }
 
+/* A replay's run measured as its trace was: nothing when the scenario replays none. */
+static int measure_replay(pl_session *s, pl_diag *d)
+{
+    if (s->lowering.replay.nsteps == 0)
+        return 0;
+    int rc = pl_replay_measure(s->lowering.run, &s->run.tl, &s->lowering.replay, &s->replay);
+    if (rc != 0)
+        return pl_diag_set(d, rc, "out of memory measuring the replay of %s",
+                           s->lowering.replay.source ? s->lowering.replay.source : "a trace");
+    return 0;
+}
+
 /* The trier offered to a model's advice: each graph executed by the session's engine
  * (SimGrid graphs in their own children, all at once), and its bound computed. */
 static int try_graphs(void *ctx, const pl_graph *const *graphs, size_t n, pl_trial *out,
@@ -209,6 +223,8 @@ static void fill_report(pl_session *s)
     r->figures = &s->lowering.figures;
     r->tables = &s->lowering.tables;
     r->predicted = s->lowering.predicted;
+    r->replay = s->lowering.replay.nsteps > 0 ? &s->lowering.replay : NULL;
+    r->replay_result = r->replay ? &s->replay : NULL;
 }
 
 int pl_session_lower(pl_session *s, pl_diag *d)
@@ -243,6 +259,8 @@ int pl_session_run(pl_session *s, pl_diag *d)
         rc = measure(s->lowering.run, &s->run, !s->no_advice, d);
     if (rc == 0 && s->lowering.baseline)
         rc = measure(s->lowering.baseline, &s->base, false, d);
+    if (rc == 0)
+        rc = measure_replay(s, d);
     if (rc == 0)
         rc = advise(s, d);
     if (rc == 0) {

@@ -2,9 +2,10 @@
 /*
  * session.h — one scenario taken from file to report: load and validate the
  * config, lower it with its model (the run and its baseline, from the same
- * drawn durations), simulate both, read metrics and bounds, search the run's
- * verdict (simulating changes of it, sim/study/verdict_search.h) and let the model
- * advise (simulating variants of the scenario when it asks).
+ * drawn durations), simulate both, read metrics and bounds, measure a replay's run as
+ * its trace was (when the model lowered an imported trace: sim/measure/replay.h), search
+ * the run's verdict (simulating changes of it, sim/study/verdict_search.h) and let the
+ * model advise (simulating variants of the scenario when it asks).
  */
 #ifndef PL_SESSION_H
 #define PL_SESSION_H
