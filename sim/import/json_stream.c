@@ -135,23 +135,29 @@ static int parse(stream *s, const char *path, const unsigned char *chunk, size_t
 }
 
 /* Reads the next chunk; *n = 0 at the end. A gzip stream that stops before its end is a
- * truncated file, not a short document. */
+ * truncated file, not a short document: zlib says so once the data it could decompress
+ * has been handed over, so the position is where the data stops. */
 static int next_chunk(gzFile f, unsigned char *buf, size_t *n, const stream *s, const char *path,
                       pl_diag *d)
 {
     int got = gzread(f, buf, CHUNK);
+    if (got > 0) {
+        *n = (size_t)got;
+        return 0;
+    }
     int err = Z_OK;
     const char *why = gzerror(f, &err);
-    if (got < 0 || (err != Z_OK && err != Z_STREAM_END)) {
-        if (s->gzipped && (err == Z_BUF_ERROR || err == Z_DATA_ERROR))
-            return pl_diag_set(d, PL_EIO,
-                               "%s:%u:%u: the gzip stream ends early or is damaged (%s): "
-                               "expected the rest of a compressed trace",
-                               path, s->line, s->column, why);
+    const char *colon = strrchr(why, ':'); /* zlib prefixes its message with the path */
+    why = colon && colon[1] == ' ' ? colon + 2 : why;
+    if (s->gzipped && (err == Z_BUF_ERROR || err == Z_DATA_ERROR))
+        return pl_diag_set(d, PL_EIO,
+                           "%s:%u:%u: truncated or damaged gzip (zlib: %s): expected the rest "
+                           "of the compressed trace",
+                           path, s->line, s->column, why);
+    if (got < 0 || (err != Z_OK && err != Z_STREAM_END))
         return pl_diag_set(d, PL_EIO, "%s: cannot read: %s", path,
                            err == Z_ERRNO ? strerror(errno) : why);
-    }
-    *n = (size_t)got;
+    *n = 0;
     return 0;
 }
 
