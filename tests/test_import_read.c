@@ -202,7 +202,7 @@ static void mi250(void **state)
             assert_int_equal(s->dur, 9288291);
         }
     }
-    /* Python: 11 hipLaunchKernel and 3 hipExtModuleLaunchKernel. */
+    /* Python: 12 hipLaunchKernel and 2 hipExtModuleLaunchKernel. */
     assert_int_equal(launches, 14);
     pl_trace_fini(&t);
 }
@@ -294,6 +294,8 @@ static void bad_traces(void **state)
         {"flow_nowhere.json", PL_ECONFIG,
          "flow_nowhere.json:6:3: flow 'ac2g' id 2 points nowhere: its start ('s') binds to no "
          "event on pid 10 tid 10 at ts 300.000 us; expected a slice there"},
+        {"bad_ts.json", PL_EPARSE,
+         "bad_ts.json:2:3: key 'ts': expected a time in microseconds, found '12:00'"},
         {"no_such_trace.json", PL_EIO, "no_such_trace.json: cannot read: No such file or "
                                        "directory"},
     };

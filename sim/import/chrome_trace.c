@@ -192,7 +192,7 @@ static uint64_t flow_id(reader *r, int *rc)
     return id;
 }
 
-static int finish_event(reader *r, const pl_json_where *at)
+static int finish_event(reader *r)
 {
     value *v = r->v;
     char ph = v[F_PH].set ? v[F_PH].text[0] : '\0';
@@ -206,8 +206,10 @@ static int finish_event(reader *r, const pl_json_where *at)
                      .where = r->where};
     int rc = 0;
     if (ph != 'M' && !us_to_ns(v[F_TS].text, &e.ts))
-        return bad(r, at, v[F_TS].set ? "key 'ts': expected a time in microseconds, found text"
-                                      : "key 'ts': expected a time in microseconds, found none");
+        return pl_diag_set(r->d, PL_EPARSE,
+                           "%s:%u:%u: key 'ts': expected a time in microseconds, found %s%s%s",
+                           r->ct->path, r->where.line, r->where.column, v[F_TS].set ? "'" : "",
+                           v[F_TS].set ? v[F_TS].text : "none", v[F_TS].set ? "'" : "");
     if (v[F_DUR].set && us_to_ns(v[F_DUR].text, &e.dur))
         e.flags |= PL_CT_HAS_DUR;
     e.flags |= (v[F_BP].set && v[F_BP].text[0] == 'e') ? PL_CT_BP_E : 0;
@@ -263,14 +265,14 @@ static int open_container(reader *r, pl_json_token tok, const pl_json_where *at)
     return 0;
 }
 
-static int close_container(reader *r, const pl_json_where *at)
+static int close_container(reader *r)
 {
     int rc = 0;
     if (r->in_args && r->depth == r->events_depth + 2)
         r->in_args = false;
     else if (r->in_event && r->depth == r->events_depth + 1) {
         r->in_event = false;
-        rc = finish_event(r, at);
+        rc = finish_event(r);
     } else if (r->events_depth && r->depth == r->events_depth)
         r->events_depth = 0;
     else if (r->in_devices && r->depth == 2)
@@ -304,7 +306,7 @@ static int on_token(void *ctx, pl_json_token tok, const char *text, size_t len,
         return open_container(r, tok, at);
     case PL_JSON_END_MAP:
     case PL_JSON_END_ARRAY:
-        return close_container(r, at);
+        return close_container(r);
     case PL_JSON_KEY:
         on_key(r, text, len);
         return 0;

@@ -149,8 +149,9 @@ static int sniff_gzip(const char *path, int *gzipped, pl_diag *d)
 
 static int unknown_format(const pl_ct *ct, pl_diag *d)
 {
-    const char *found = ct->trace_events ? "events of no category these profilers write"
-                                         : "a JSON object without traceEvents";
+    const char *found = !ct->trace_events ? "a JSON object without traceEvents"
+                        : ct->nev == 0    ? "no events"
+                                          : "events of no category these profilers write";
     return pl_diag_set(d, PL_EPARSE,
                        "%s:1:1: expected a Chrome-trace-format profiler trace (PyTorch "
                        "profiler/Kineto or Ascend trace_view.json), found %s",
