@@ -265,6 +265,36 @@ static void ascend(void **state)
     pl_trace_fini(&t);
 }
 
+/* tests/data/import/ascend_no_cann.json, by hand: no CANN process, so aten::linear's two
+ * tasks (a memset at 535 us, MatMulV2 at 540 us, flow ids their start in ns as older
+ * torch_npu writes them) get calls of no duration at the op's end (500 + 30 us), appended
+ * in task order: the memset's first. */
+static void ascend_without_calls(void **state)
+{
+    (void)state;
+    pl_trace t = {0};
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_trace_read(DATA "ascend_no_cann.json", &t, &d), 0);
+    assert_int_equal(t.nslices, 3);
+    assert_int_equal(t.nactivities, 2);
+    const int calls[] = {PL_CALL_MEMSET, PL_CALL_LAUNCH};
+    const uint64_t ids[] = {535000, 540000};
+    for (size_t i = 0; i < 2; i++) {
+        const pl_trace_slice *s = &t.slices[1 + i];
+        assert_string_equal(pl_trace_string(&t, s->name), "aten::linear");
+        assert_int_equal(s->kind, PL_SLICE_CALL);
+        assert_int_equal(s->call, calls[i]);
+        assert_int_equal(s->ts, 530000);
+        assert_int_equal(s->dur, 0);
+        assert_int_equal(s->correlation, ids[i]);
+    }
+    assert_int_equal(t.activities[0].stream, 5);
+    assert_int_equal(t.activities[0].correlation, 540000);
+    assert_int_equal(t.activities[1].kind, PL_ACTIVITY_MEMSET);
+    pl_trace_fini(&t);
+}
+
 /* Each bad trace fails with its code and this exact message. */
 static void bad_traces(void **state)
 {
@@ -320,7 +350,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(training_steps), cmocka_unit_test(alexnet),
         cmocka_unit_test(event_sync),     cmocka_unit_test(mi250),
-        cmocka_unit_test(ascend),         cmocka_unit_test(bad_traces),
+        cmocka_unit_test(ascend),         cmocka_unit_test(ascend_without_calls),
+        cmocka_unit_test(bad_traces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,7 +12,11 @@
  * task's ts), both binding to the enclosing slice (bp "e"). A flow from an op is given to
  * the op's launch calls on the same thread in order: its k-th task by start time belongs
  * to its k-th launch (AscendCL call that launches, copies or sets) that has no flow yet.
- * A flow that starts on a call itself joins that call. Hardware tasks that only mark
+ * A flow that starts on a call itself joins that call. An op with no such call left on
+ * its thread (torch_npu's task queue makes the calls on its dequeue thread; a trace
+ * without CANN data has none) gets a call of no duration at its end, named as the op, of
+ * the kind its task says (launch, copy, memset), and appended after the slices read from
+ * the file. Hardware tasks that only mark
  * events (EVENT_RECORD, EVENT_WAIT, NOTIFY_*) are not device work and are left out.
  */
 #include "sim/import/trace_formats.h"
@@ -33,6 +37,7 @@ typedef struct op_flow {
     uint32_t op;     /* slice index */
     int64_t task_ts; /* when its task started (INT64_MAX: no task) */
     uint64_t id;
+    int task_kind;   /* pl_trace_activity_kind */
 } op_flow;
 
 typedef struct conv {
@@ -220,12 +225,34 @@ static size_t join_flows(conv *c, op_flow *of, key2 *k)
             continue;
         }
         size_t j = key2_lower(k, nk, e->id, INT64_MIN);
-        of[n++] = (op_flow){s, j < nk && k[j].a == e->id ? k[j].ts : INT64_MAX, e->id};
+        bool task = j < nk && k[j].a == e->id;
+        of[n++] = (op_flow){s, task ? k[j].ts : INT64_MAX, e->id,
+                            task ? c->out->activities[k[j].index].kind : PL_ACTIVITY_KERNEL};
     }
     return n;
 }
 
-static void give_to_launches(conv *c, op_flow *of, size_t n, key2 *k)
+/* The call a task of this kind is launched by. */
+static uint8_t call_for(int activity_kind)
+{
+    return activity_kind == PL_ACTIVITY_COPY     ? PL_CALL_COPY
+           : activity_kind == PL_ACTIVITY_MEMSET ? PL_CALL_MEMSET
+                                                 : PL_CALL_LAUNCH;
+}
+
+/* An op whose thread shows no call for its task (torch_npu's task queue makes the calls
+ * on another thread; a trace without CANN data has none) launches it with a call of no
+ * duration at the op's end, named as the op, so that every task of a flow has its call. */
+static int add_launch_at_end(pl_trace *t, const op_flow *f)
+{
+    pl_trace_slice op = t->slices[f->op];
+    pl_trace_slice call = {.ts = op.ts + op.dur, .thread = op.thread, .name = op.name,
+                           .kind = PL_SLICE_CALL, .call = call_for(f->task_kind),
+                           .correlation = f->id, .where = op.where};
+    return pl_trace_add_slice(t, &call);
+}
+
+static int give_to_launches(conv *c, op_flow *of, size_t n, key2 *k)
 {
     pl_trace *t = c->out;
     size_t nk = 0;
@@ -234,16 +261,19 @@ static void give_to_launches(conv *c, op_flow *of, size_t n, key2 *k)
             k[nk++] = (key2){t->slices[i].thread, t->slices[i].ts, (uint32_t)i};
     qsort(k, nk, sizeof *k, key2_cmp);
     qsort(of, n, sizeof *of, by_op_then_task);
-    for (size_t i = 0; i < n; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
         const pl_trace_slice *op = &t->slices[of[i].op];
-        for (size_t j = key2_lower(k, nk, op->thread, op->ts);
-             j < nk && k[j].a == op->thread && k[j].ts <= op->ts + op->dur; j++) {
-            if (t->slices[k[j].index].correlation == PL_TRACE_NONE) {
-                t->slices[k[j].index].correlation = of[i].id;
-                break;
-            }
-        }
+        size_t j = key2_lower(k, nk, op->thread, op->ts);
+        while (j < nk && k[j].a == op->thread && k[j].ts <= op->ts + op->dur &&
+               t->slices[k[j].index].correlation != PL_TRACE_NONE)
+            j++;
+        if (j < nk && k[j].a == op->thread && k[j].ts <= op->ts + op->dur)
+            t->slices[k[j].index].correlation = of[i].id;
+        else
+            rc = add_launch_at_end(t, &of[i]);
     }
+    return rc;
 }
 
 int pl_ascend_convert(const pl_ct *ct, pl_trace *out, pl_diag *d)
@@ -268,7 +298,7 @@ int pl_ascend_convert(const pl_ct *ct, pl_trace *out, pl_diag *d)
     if (!rc)
         rc = add_events(&c);
     if (!rc)
-        give_to_launches(&c, of, join_flows(&c, of, k), k);
+        rc = give_to_launches(&c, of, join_flows(&c, of, k), k);
     snprintf(out->format, sizeof out->format, "Ascend");
     free(c.proc);
     free(c.threads);
