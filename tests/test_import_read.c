@@ -22,7 +22,6 @@
 #include <cmocka.h>
 
 #include "sim/import/trace.h"
-#include "support.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -111,7 +111,7 @@ static int add_task(conv *c, size_t i)
                            .kind = !strncmp(name, "MEMCPY", 6)   ? PL_ACTIVITY_COPY
                                    : !strncmp(name, "MEMSET", 6) ? PL_ACTIVITY_MEMSET
                                                                  : PL_ACTIVITY_KERNEL,
-                           .correlation = PL_TRACE_NONE, .where = e->where};
+                           .correlation = PL_TRACE_NONE, .where = pl_ct_where(e)};
     a.stream = (e->flags & PL_CT_HAS_STREAM) ? e->stream
                : e->tid < c->ct->keys.n              ? c->stream[e->tid]
                                                      : PL_TRACE_NONE;
@@ -124,7 +124,7 @@ static int add_host(conv *c, size_t i, proc p)
     const pl_ct_event *e = &c->ct->ev[i];
     const char *name = pl_ct_name(c->ct, e);
     pl_trace_slice s = {.ts = e->ts, .dur = e->dur, .name = e->name,
-                        .correlation = PL_TRACE_NONE, .where = e->where};
+                        .correlation = PL_TRACE_NONE, .where = pl_ct_where(e)};
     if (p == P_PYTHON && !strncmp(name, "ProfilerStep#", 13))
         s.kind = PL_SLICE_STEP;
     else if (p == P_PYTHON && pl_ct_is(c->ct, e->cat, "cpu_op"))

@@ -70,7 +70,7 @@ typedef struct reader {
     value v[F_COUNT];
     char *name;          /* the event's name, any length */
     size_t name_len, name_cap;
-    pl_trace_where where;
+    pl_json_where where;
 } reader;
 
 static int bad(reader *r, const pl_json_where *at, const char *what)
@@ -151,19 +151,19 @@ static bool us_to_ns(const char *s, int64_t *ns)
 }
 
 /* A number or numeric string as an unsigned id: negative ("-1": none) and anything not a
- * number give PL_TRACE_NONE; hexadecimal ("0x0", ROCm's stream handles) is read as such. */
+ * number give PL_CT_NONE; hexadecimal ("0x0", ROCm's stream handles) is read as such. */
 static uint64_t to_id(const value *v)
 {
     if (!v->set || v->text[0] == '-' || v->text[0] == '\0')
-        return PL_TRACE_NONE;
+        return PL_CT_NONE;
     char *end;
     unsigned long long x = strtoull(v->text, &end, 0);
-    return *end == '\0' ? (uint64_t)x : PL_TRACE_NONE;
+    return *end == '\0' ? (uint64_t)x : PL_CT_NONE;
 }
 
 static uint32_t key(reader *r, const value *v, int *rc)
 {
-    uint32_t id = PL_TRACE_NO_STRING;
+    uint32_t id = PL_CT_NO_KEY;
     if (v->set && !*rc)
         *rc = pl_strtab_intern(&r->ct->keys, v->text, v->len, &id);
     return id;
@@ -187,7 +187,7 @@ static int push(pl_ct *ct, const pl_ct_event *e)
 static uint64_t flow_id(reader *r, int *rc)
 {
     uint64_t id = to_id(&r->v[F_ID]);
-    if (id == PL_TRACE_NONE && r->v[F_ID].set)
+    if (id == PL_CT_NONE && r->v[F_ID].set)
         id = (1ull << 63) | key(r, &r->v[F_ID], rc);
     return id;
 }
@@ -200,7 +200,7 @@ static int finish_event(reader *r)
         return 0; /* instants, counters, ...: nothing a replay uses */
     uint64_t stream = to_id(&v[A_STREAM]);
     pl_ct_event e = {.corr = to_id(&v[A_CORR]),
-                     .stream = stream != PL_TRACE_NONE ? stream : to_id(&v[A_STREAM_ID]),
+                     .stream = stream != PL_CT_NONE ? stream : to_id(&v[A_STREAM_ID]),
                      .wait_on_stream = to_id(&v[A_WAIT_STREAM]),
                      .record_corr = to_id(&v[A_RECORD_CORR]), .ph = (uint8_t)ph,
                      .where = r->where};
@@ -214,7 +214,7 @@ static int finish_event(reader *r)
         e.flags |= PL_CT_HAS_DUR;
     e.flags |= (v[F_BP].set && v[F_BP].text[0] == 'e') ? PL_CT_BP_E : 0;
     e.flags |= v[A_CORR].set ? PL_CT_HAS_CORR : 0;
-    e.flags |= e.stream != PL_TRACE_NONE ? PL_CT_HAS_STREAM : 0;
+    e.flags |= e.stream != PL_CT_NONE ? PL_CT_HAS_STREAM : 0;
     e.cat = key(r, &v[F_CAT], &rc);
     e.pid = key(r, &v[F_PID], &rc);
     e.tid = key(r, &v[F_TID], &rc);
@@ -236,7 +236,7 @@ static void begin_event(reader *r, const pl_json_where *at)
     for (int i = 0; i < F_COUNT; i++)
         r->v[i].set = false;
     r->name_len = 0;
-    r->where = (pl_trace_where){at->line, at->column};
+    r->where = (pl_json_where){at->line, at->column};
 }
 
 static int open_container(reader *r, pl_json_token tok, const pl_json_where *at)

@@ -9,10 +9,15 @@
 #ifndef PL_IMPORT_CHROME_TRACE_H
 #define PL_IMPORT_CHROME_TRACE_H
 
+#include "sim/import/json_stream.h"
 #include "sim/import/strtab.h"
-#include "sim/import/trace.h"
 
 #include <stdbool.h>
+
+/* "None": the same values as trace.h's PL_TRACE_NONE and PL_TRACE_NO_STRING (trace.c
+ * checks), kept here so that this module needs nothing of trace.h. */
+#define PL_CT_NONE UINT64_MAX
+#define PL_CT_NO_KEY UINT32_MAX
 
 enum {
     PL_CT_HAS_DUR = 1,
@@ -23,16 +28,16 @@ enum {
 
 typedef struct pl_ct_event {
     int64_t ts, dur;         /* ns */
-    uint64_t corr, stream;   /* args.correlation, args.stream ("Stream Id"), or NONE */
+    uint64_t corr, stream;   /* args.correlation, args.stream ("Stream Id"), or PL_CT_NONE */
     uint64_t id;             /* a flow's id */
-    uint64_t wait_on_stream; /* cuda_sync: args.wait_on_stream, or NONE */
-    uint64_t record_corr;    /* cuda_sync: args.wait_on_cuda_event_record_corr_id, or NONE */
+    uint64_t wait_on_stream; /* cuda_sync: args.wait_on_stream, or PL_CT_NONE */
+    uint64_t record_corr;    /* cuda_sync: args.wait_on_cuda_event_record_corr_id, or PL_CT_NONE */
     uint32_t name;           /* X: id in the trace's strings; M: key id ("process_name") */
-    uint32_t cat, pid, tid;  /* key ids; PL_TRACE_NO_STRING when absent */
-    uint32_t arg_name;       /* M: key id of args.name; else NO_STRING */
-    uint32_t sync_kind;      /* key id of args.cuda_sync_kind, or NO_STRING */
+    uint32_t cat, pid, tid;  /* key ids; PL_CT_NO_KEY when absent */
+    uint32_t arg_name;       /* M: key id of args.name; else PL_CT_NO_KEY */
+    uint32_t sync_kind;      /* key id of args.cuda_sync_kind, or PL_CT_NO_KEY */
     uint8_t ph, flags;
-    pl_trace_where where; /* the event's opening brace */
+    pl_json_where where; /* the event's opening brace */
 } pl_ct_event;
 
 typedef struct pl_ct {
@@ -52,7 +57,7 @@ typedef struct pl_ct {
 int pl_ct_read(pl_ct *ct, const char *path, int gzipped, pl_diag *d);
 void pl_ct_fini(pl_ct *ct);
 
-/* The key with id k ("" for NO_STRING). */
+/* The key with id k ("" for PL_CT_NO_KEY). */
 const char *pl_ct_key(const pl_ct *ct, uint32_t k);
 /* An X event's name. */
 const char *pl_ct_name(const pl_ct *ct, const pl_ct_event *e);

@@ -95,7 +95,7 @@ static int add_activity(const pl_ct *ct, const pl_ct_event *e, kind k, pl_trace 
                            .kind = k == K_KERNEL ? PL_ACTIVITY_KERNEL
                                    : k == K_COPY ? PL_ACTIVITY_COPY
                                                  : PL_ACTIVITY_MEMSET,
-                           .correlation = e->corr, .where = e->where};
+                           .correlation = e->corr, .where = pl_ct_where(e)};
     return pl_trace_add_activity(out, &a);
 }
 
@@ -110,7 +110,7 @@ static int add_slice(const pl_ct *ct, const pl_ct_event *e, kind k, uint32_t *th
                         .kind = step ? PL_SLICE_STEP : k == K_OP ? PL_SLICE_OP : PL_SLICE_CALL,
                         .call = k == K_CALL ? (uint8_t)pl_trace_call_kind_of(name) : 0,
                         .correlation = k == K_CALL ? e->corr : PL_TRACE_NONE,
-                        .where = e->where};
+                        .where = pl_ct_where(e)};
     int rc = pl_trace_thread_of(out, ct, threads, e->tid, &s.thread);
     return rc ? rc : pl_trace_add_slice(out, &s);
 }

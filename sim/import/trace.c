@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(PL_CT_NONE == PL_TRACE_NONE && PL_CT_NO_KEY == PL_TRACE_NO_STRING,
+               "chrome_trace.h and trace.h mean the same by none");
+
 #define GROW(t, arr, n, cap)                                                               \
     do {                                                                                   \
         if ((t)->n == (t)->cap) {                                                          \

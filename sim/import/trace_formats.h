@@ -8,6 +8,7 @@
 #define PL_IMPORT_TRACE_FORMATS_H
 
 #include "sim/import/chrome_trace.h"
+#include "sim/import/trace.h"
 
 /* PyTorch profiler (Kineto), CUDA or ROCm: sim/import/kineto.c. */
 bool pl_kineto_detect(const pl_ct *ct);
@@ -16,6 +17,12 @@ int pl_kineto_convert(const pl_ct *ct, pl_trace *out, pl_diag *d);
 /* Ascend PyTorch / MindSpore profiler trace_view.json: sim/import/ascend.c. */
 bool pl_ascend_detect(const pl_ct *ct);
 int pl_ascend_convert(const pl_ct *ct, pl_trace *out, pl_diag *d);
+
+/* Where an event was, as trace.h writes it. */
+static inline pl_trace_where pl_ct_where(const pl_ct_event *e)
+{
+    return (pl_trace_where){e->where.line, e->where.column};
+}
 
 /* Appending; each returns 0 or PL_ENOMEM. */
 int pl_trace_add_slice(pl_trace *t, const pl_trace_slice *s);
