@@ -36,10 +36,12 @@ typedef struct pl_json_where {
 typedef int (*pl_json_fn)(void *ctx, pl_json_token tok, const char *text, size_t len,
                           const pl_json_where *at);
 
-/* Reads `path` (borrowed), gzip-compressed when `gzipped`, feeding every token to fn.
- * Returns 0, fn's code, PL_EIO (cannot open or read; a truncated gzip stream: "FILE:L:C:
- * the gzip stream ends early ..."), PL_EPARSE (not JSON: "FILE:L:C: not valid JSON: ...",
- * where yajl says what it expected) or PL_ENOMEM; d says which and where. */
+/* Reads `path` (borrowed), feeding every token to fn; `gzipped` (the file starts with
+ * gzip's magic bytes) says that a stream zlib cannot finish is a damaged file. Returns 0,
+ * fn's code, PL_EIO (cannot open or read: "FILE: cannot read: WHY"; a truncated gzip
+ * stream: "FILE:L:C: truncated or damaged gzip (zlib: WHY): expected the rest of the
+ * compressed trace", L:C where the readable data stops), PL_EPARSE (not JSON: "FILE:L:C:
+ * not valid JSON: WHAT YAJL EXPECTED") or PL_ENOMEM; d says which and where. */
 int pl_json_stream_read(const char *path, int gzipped, pl_json_fn fn, void *ctx, pl_diag *d);
 
 #endif

@@ -57,6 +57,12 @@ int pl_trace_thread_of(pl_trace *t, const pl_ct *ct, uint32_t *map, uint32_t tid
         *index = map[tid];
         return 0;
     }
+    for (size_t i = 0; tid >= ct->keys.n && i < t->nthreads; i++) {
+        if (t->threads[i][0] == '\0') { /* events without a tid: one thread, named "" */
+            *index = (uint32_t)i;
+            return 0;
+        }
+    }
     GROW(t, threads, nthreads, cap_threads);
     char *name = strdup(pl_ct_key(ct, tid));
     if (!name)
