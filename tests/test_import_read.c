@@ -323,6 +323,10 @@ static void bad_traces(void **state)
         {"flow_nowhere.json", PL_ECONFIG,
          "flow_nowhere.json:6:3: flow 'ac2g' id 2 points nowhere: its start ('s') binds to no "
          "event on pid 10 tid 10 at ts 300.000 us; expected a slice there"},
+        {"flow_no_finish.json", PL_ECONFIG,
+         "flow_no_finish.json:3:3: flow 'ac2g' id 1 points nowhere: its start ('s') has no "
+         "finish ('f'), though the kernel it started, 'k' (correlation 1), is in the trace; "
+         "expected a finish on it"},
         {"bad_ts.json", PL_EPARSE,
          "bad_ts.json:2:3: key 'ts': expected a time in microseconds, found '12:00'"},
         {"no_such_trace.json", PL_EIO, "no_such_trace.json: cannot read: No such file or "

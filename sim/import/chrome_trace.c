@@ -401,7 +401,7 @@ static size_t lower(const span *s, size_t n, const pl_ct_event *f, bool after)
 
 static uint32_t bind(const span *s, size_t n, const pl_ct_event *f, int64_t longest)
 {
-    if (!(f->flags & PL_CT_BP_E)) {
+    if (f->ph == 'f' && !(f->flags & PL_CT_BP_E)) { /* a start always binds enclosing */
         size_t i = lower(s, n, f, true);
         return i < n && s[i].pid == f->pid && s[i].tid == f->tid ? s[i].index : UINT32_MAX;
     }

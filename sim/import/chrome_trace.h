@@ -65,8 +65,9 @@ const char *pl_ct_name(const pl_ct *ct, const pl_ct_event *e);
 bool pl_ct_is(const pl_ct *ct, uint32_t k, const char *s);
 
 /* Binds every flow point (ph s or f) whose category `joins` accepts to the slice it
- * points at: its enclosing slice on the same pid and tid at its ts when it has bp "e" (the
- * innermost one), else the next slice that starts at or after its ts. bound[i] is the
+ * points at: its enclosing slice on the same pid and tid at its ts (the innermost one)
+ * for a start, and for a finish with bp "e"; for a finish without, the next slice that
+ * starts at or after its ts (the Chrome trace format's rules). bound[i] is the
  * index of the X event flow point i binds to, UINT32_MAX for other events. A flow point
  * that binds to no slice points nowhere: PL_ECONFIG naming file, line, column, category,
  * id and where it pointed. bound has ct->nev entries, filled here. */

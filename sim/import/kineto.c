@@ -6,9 +6,10 @@
  * written under cuda_runtime too), kernel / gpu_memcpy / gpu_memset (device activities on
  * args.stream), cuda_sync (what a sync waited for). args.correlation joins a call to its
  * activity and its sync record; the ac2g (older: async_cpu_to_gpu) flows carry the same
- * ids and are only checked to point somewhere. A flow start without a finish is normal:
- * the real traces have them (a100_alexnet_forward: 16 cudaStreamWaitEvent and
- * cudaMemsetAsync calls whose device side was not recorded).
+ * ids and are only checked: every flow point binds to an event, and a start without a
+ * finish is refused only when the activity it started is in the trace. A start without a
+ * finish is otherwise normal: the real traces have them (a100_alexnet_forward: 16
+ * cudaStreamWaitEvent and cudaMemsetAsync calls whose device side was not recorded).
  */
 #include "sim/import/trace_formats.h"
 
@@ -147,6 +148,76 @@ static int convert_event(const pl_ct *ct, const pl_ct_event *e, uint32_t *thread
     }
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int no_finish(const pl_ct *ct, const pl_ct_event *s, const pl_trace *out, pl_diag *d)
+{
+    const char *what = "activity", *name = "";
+    for (size_t i = 0; i < out->nactivities; i++) {
+        if (out->activities[i].correlation == s->id) {
+            const int k = out->activities[i].kind;
+            what = k == PL_ACTIVITY_KERNEL ? "kernel" : k == PL_ACTIVITY_COPY ? "copy" : "memset";
+            name = ct->names.strings[out->activities[i].name]; /* not yet out's strings */
+            break;
+        }
+    }
+    return pl_diag_set(d, PL_ECONFIG,
+                       "%s:%u:%u: flow '%s' id %llu points nowhere: its start ('s') has no "
+                       "finish ('f'), though the %s it started, '%s' (correlation %llu), is "
+                       "in the trace; expected a finish on it",
+                       ct->path, s->where.line, s->where.column, pl_ct_key(ct, s->cat),
+                       (unsigned long long)s->id, what, name, (unsigned long long)s->id);
+}
+
+/* A flow's id and category, to find finishes by. */
+typedef struct flow_key {
+    uint64_t id;
+    uint32_t cat;
+} flow_key;
+
+static int flow_key_cmp(const void *a, const void *b)
+{
+    const flow_key *x = a, *y = b;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return x->cat < y->cat ? -1 : x->cat > y->cat;
+}
+
+/* A flow start with no finish is normal where the call started nothing that was recorded
+ * (the real traces have them); where its activity is in the trace, the finish that should
+ * point at it is missing, and the flows cannot be trusted. */
+static int check_finishes(const pl_ct *ct, const pl_trace *out, pl_diag *d)
+{
+    flow_key *fin = malloc((ct->nev ? ct->nev : 1) * sizeof *fin);
+    uint64_t *corr = malloc((out->nactivities ? out->nactivities : 1) * sizeof *corr);
+    int rc = fin && corr ? 0 : PL_ENOMEM;
+    size_t nf = 0;
+    for (size_t i = 0; !rc && i < ct->nev; i++)
+        if (ct->ev[i].ph == 'f' && joins(ct, ct->ev[i].cat))
+            fin[nf++] = (flow_key){ct->ev[i].id, ct->ev[i].cat};
+    for (size_t i = 0; !rc && i < out->nactivities; i++)
+        corr[i] = out->activities[i].correlation;
+    if (!rc) {
+        qsort(fin, nf, sizeof *fin, flow_key_cmp);
+        qsort(corr, out->nactivities, sizeof *corr, u64_cmp);
+    }
+    for (size_t i = 0; !rc && i < ct->nev; i++) {
+        const pl_ct_event *e = &ct->ev[i];
+        flow_key k = {e->id, e->cat};
+        if (e->ph == 's' && joins(ct, e->cat) &&
+            !bsearch(&k, fin, nf, sizeof *fin, flow_key_cmp) &&
+            bsearch(&e->id, corr, out->nactivities, sizeof *corr, u64_cmp))
+            rc = no_finish(ct, e, out, d);
+    }
+    free(fin);
+    free(corr);
+    return rc;
+}
+
 int pl_kineto_convert(const pl_ct *ct, pl_trace *out, pl_diag *d)
 {
     uint32_t *bound = malloc((ct->nev ? ct->nev : 1) * sizeof *bound);
@@ -158,6 +229,8 @@ int pl_kineto_convert(const pl_ct *ct, pl_trace *out, pl_diag *d)
         threads[i] = UINT32_MAX;
     for (size_t i = 0; i < ct->nev && !rc; i++)
         rc = convert_event(ct, &ct->ev[i], threads, out);
+    if (!rc)
+        rc = check_finishes(ct, out, d);
     snprintf(out->format, sizeof out->format, "PyTorch profiler (Kineto), %s",
              rocm(ct) ? "ROCm" : "CUDA");
     free(bound);
