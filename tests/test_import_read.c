@@ -27,7 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DATA PL_SOURCE_DIR "/tests/data/import/"
+#define DATA   PL_SOURCE_DIR "/tests/data/import/"
 #define SHARED PL_SOURCE_DIR "/../shared/traces/"
 
 /* Reads a shared trace, or skips when the shared folder is not there. */
@@ -303,10 +303,12 @@ static void bad_traces(void **state)
         int code;
         const char *msg;
     } cases[] = {
-        {"not_json.txt", PL_EPARSE, "not_json.txt:1:1: not valid JSON: lexical error: invalid "
-                                    "string in json text."},
-        {"truncated.json", PL_EPARSE, "truncated.json:3:1: not valid JSON: parse error: "
-                                      "premature EOF"},
+        {"not_json.txt", PL_EPARSE,
+         "not_json.txt:1:1: not valid JSON: lexical error: invalid "
+         "string in json text."},
+        {"truncated.json", PL_EPARSE,
+         "truncated.json:3:1: not valid JSON: parse error: "
+         "premature EOF"},
         {"truncated.json.gz", PL_EIO,
          "truncated.json.gz:2:79: truncated or damaged gzip (zlib: unexpected end of file): "
          "expected the rest of the compressed trace"},
@@ -329,8 +331,9 @@ static void bad_traces(void **state)
          "expected a finish on it"},
         {"bad_ts.json", PL_EPARSE,
          "bad_ts.json:2:3: key 'ts': expected a time in microseconds, found '12:00'"},
-        {"no_such_trace.json", PL_EIO, "no_such_trace.json: cannot read: No such file or "
-                                       "directory"},
+        {"no_such_trace.json", PL_EIO,
+         "no_such_trace.json: cannot read: No such file or "
+         "directory"},
     };
     /* Messages name the file as given: read from the data folder by relative path. */
     char cwd[1024];

@@ -37,17 +37,17 @@ typedef struct op_flow {
     uint32_t op;     /* slice index */
     int64_t task_ts; /* when its task started (INT64_MAX: no task) */
     uint64_t id;
-    int task_kind;   /* pl_trace_activity_kind */
+    int task_kind; /* pl_trace_activity_kind */
 } op_flow;
 
 typedef struct conv {
     const pl_ct *ct;
     pl_trace *out;
-    uint8_t *proc;        /* per pid key */
-    uint32_t *threads;    /* per tid key: host thread index */
-    uint64_t *stream;     /* per tid key: the stream a hardware thread is */
-    uint32_t *bound;      /* per event: the X it binds to */
-    made *made;           /* per event */
+    uint8_t *proc;     /* per pid key */
+    uint32_t *threads; /* per tid key: host thread index */
+    uint64_t *stream;  /* per tid key: the stream a hardware thread is */
+    uint32_t *bound;   /* per event: the X it binds to */
+    made *made;        /* per event */
 } conv;
 
 static bool joins(const pl_ct *ct, uint32_t cat)
@@ -107,14 +107,17 @@ static int add_task(conv *c, size_t i)
     const char *name = pl_ct_name(c->ct, e);
     if (!strncmp(name, "EVENT_", 6) || !strncmp(name, "NOTIFY_", 7))
         return 0;
-    pl_trace_activity a = {.ts = e->ts, .dur = e->dur, .name = e->name,
+    pl_trace_activity a = {.ts = e->ts,
+                           .dur = e->dur,
+                           .name = e->name,
                            .kind = !strncmp(name, "MEMCPY", 6)   ? PL_ACTIVITY_COPY
                                    : !strncmp(name, "MEMSET", 6) ? PL_ACTIVITY_MEMSET
                                                                  : PL_ACTIVITY_KERNEL,
-                           .correlation = PL_TRACE_NONE, .where = pl_ct_where(e)};
+                           .correlation = PL_TRACE_NONE,
+                           .where = pl_ct_where(e)};
     a.stream = (e->flags & PL_CT_HAS_STREAM) ? e->stream
-               : e->tid < c->ct->keys.n              ? c->stream[e->tid]
-                                                     : PL_TRACE_NONE;
+               : e->tid < c->ct->keys.n      ? c->stream[e->tid]
+                                             : PL_TRACE_NONE;
     c->made[i].activity = (uint32_t)c->out->nactivities;
     return pl_trace_add_activity(c->out, &a);
 }
@@ -123,8 +126,11 @@ static int add_host(conv *c, size_t i, proc p)
 {
     const pl_ct_event *e = &c->ct->ev[i];
     const char *name = pl_ct_name(c->ct, e);
-    pl_trace_slice s = {.ts = e->ts, .dur = e->dur, .name = e->name,
-                        .correlation = PL_TRACE_NONE, .where = pl_ct_where(e)};
+    pl_trace_slice s = {.ts = e->ts,
+                        .dur = e->dur,
+                        .name = e->name,
+                        .correlation = PL_TRACE_NONE,
+                        .where = pl_ct_where(e)};
     if (p == P_PYTHON && !strncmp(name, "ProfilerStep#", 13))
         s.kind = PL_SLICE_STEP;
     else if (p == P_PYTHON && pl_ct_is(c->ct, e->cat, "cpu_op"))
@@ -163,8 +169,8 @@ static int by_op_then_task(const void *a, const void *b)
 
 static bool launches(const pl_trace_slice *s)
 {
-    return s->kind == PL_SLICE_CALL && (s->call == PL_CALL_LAUNCH || s->call == PL_CALL_COPY ||
-                                        s->call == PL_CALL_MEMSET);
+    return s->kind == PL_SLICE_CALL &&
+           (s->call == PL_CALL_LAUNCH || s->call == PL_CALL_COPY || s->call == PL_CALL_MEMSET);
 }
 
 /* A task's flow id and start, or a launch call's thread and start: sortable copies, so
@@ -207,8 +213,7 @@ static size_t join_flows(conv *c, op_flow *of, key2 *k)
     size_t n = 0, nk = 0;
     for (size_t i = 0; i < ct->nev; i++) {
         const pl_ct_event *e = &ct->ev[i];
-        uint32_t a = e->ph == 'f' && c->bound[i] != NONE32 ? c->made[c->bound[i]].activity
-                                                           : NONE32;
+        uint32_t a = e->ph == 'f' && c->bound[i] != NONE32 ? c->made[c->bound[i]].activity : NONE32;
         if (a == NONE32)
             continue;
         c->out->activities[a].correlation = e->id;
@@ -246,9 +251,13 @@ static uint8_t call_for(int activity_kind)
 static int add_launch_at_end(pl_trace *t, const op_flow *f)
 {
     pl_trace_slice op = t->slices[f->op];
-    pl_trace_slice call = {.ts = op.ts + op.dur, .thread = op.thread, .name = op.name,
-                           .kind = PL_SLICE_CALL, .call = call_for(f->task_kind),
-                           .correlation = f->id, .where = op.where};
+    pl_trace_slice call = {.ts = op.ts + op.dur,
+                           .thread = op.thread,
+                           .name = op.name,
+                           .kind = PL_SLICE_CALL,
+                           .call = call_for(f->task_kind),
+                           .correlation = f->id,
+                           .where = op.where};
     return pl_trace_add_slice(t, &call);
 }
 
@@ -279,10 +288,13 @@ static int give_to_launches(conv *c, op_flow *of, size_t n, key2 *k)
 int pl_ascend_convert(const pl_ct *ct, pl_trace *out, pl_diag *d)
 {
     size_t nkeys = ct->keys.n ? ct->keys.n : 1, nev = ct->nev ? ct->nev : 1;
-    conv c = {.ct = ct, .out = out, .proc = calloc(nkeys, 1),
+    conv c = {.ct = ct,
+              .out = out,
+              .proc = calloc(nkeys, 1),
               .threads = malloc(nkeys * sizeof *c.threads),
               .stream = malloc(nkeys * sizeof *c.stream),
-              .bound = malloc(nev * sizeof *c.bound), .made = malloc(nev * sizeof *c.made)};
+              .bound = malloc(nev * sizeof *c.bound),
+              .made = malloc(nev * sizeof *c.made)};
     op_flow *of = malloc(nev * sizeof *of);
     key2 *k = malloc(nev * sizeof *k);
     int rc = c.proc && c.threads && c.stream && c.bound && c.made && of && k ? 0 : PL_ENOMEM;

@@ -68,7 +68,7 @@ typedef struct reader {
     bool pending_events; /* the root's key was traceEvents */
     bool pending_devices, pending_device_name;
     value v[F_COUNT];
-    char *name;          /* the event's name, any length */
+    char *name; /* the event's name, any length */
     size_t name_len, name_cap;
     pl_json_where where;
 } reader;
@@ -202,7 +202,8 @@ static int finish_event(reader *r)
     pl_ct_event e = {.corr = to_id(&v[A_CORR]),
                      .stream = stream != PL_CT_NONE ? stream : to_id(&v[A_STREAM_ID]),
                      .wait_on_stream = to_id(&v[A_WAIT_STREAM]),
-                     .record_corr = to_id(&v[A_RECORD_CORR]), .ph = (uint8_t)ph,
+                     .record_corr = to_id(&v[A_RECORD_CORR]),
+                     .ph = (uint8_t)ph,
                      .where = r->where};
     int rc = 0;
     if (ph != 'M' && !us_to_ns(v[F_TS].text, &e.ts))
@@ -314,8 +315,9 @@ static int on_token(void *ctx, pl_json_token tok, const char *text, size_t len,
         break;
     }
     if (r->depth == 0)
-        return bad(r, at, "expected a Chrome-trace-format profiler trace (an object with "
-                          "traceEvents, or an array of events), found a single value");
+        return bad(r, at,
+                   "expected a Chrome-trace-format profiler trace (an object with "
+                   "traceEvents, or an array of events), found a single value");
     if (r->pending_device_name) {
         size_t n = len < sizeof r->ct->device ? len : sizeof r->ct->device - 1;
         memcpy(r->ct->device, text, n);
@@ -386,11 +388,11 @@ static size_t lower(const span *s, size_t n, const pl_ct_event *f, bool after)
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const span *m = &s[mid];
-        int c = m->pid != f->pid ? (m->pid < f->pid ? -1 : 1)
+        int c = m->pid != f->pid   ? (m->pid < f->pid ? -1 : 1)
                 : m->tid != f->tid ? (m->tid < f->tid ? -1 : 1)
-                : m->ts < f->ts     ? -1
-                : m->ts > f->ts     ? 1
-                                    : (after ? 0 : -1);
+                : m->ts < f->ts    ? -1
+                : m->ts > f->ts    ? 1
+                                   : (after ? 0 : -1);
         if (c < 0)
             lo = mid + 1;
         else
@@ -428,8 +430,8 @@ static int nowhere(const pl_ct *ct, const pl_ct_event *f, pl_diag *d)
                        (long long)(frac < 0 ? -frac : frac));
 }
 
-int pl_ct_bind_flows(const pl_ct *ct, bool (*joins)(const pl_ct *, uint32_t cat),
-                     uint32_t *bound, pl_diag *d)
+int pl_ct_bind_flows(const pl_ct *ct, bool (*joins)(const pl_ct *, uint32_t cat), uint32_t *bound,
+                     pl_diag *d)
 {
     span *s = malloc((ct->nev ? ct->nev : 1) * sizeof *s);
     if (!s)

@@ -16,7 +16,7 @@
 
 /* "None": the same values as trace.h's PL_TRACE_NONE and PL_TRACE_NO_STRING (trace.c
  * checks), kept here so that this module needs nothing of trace.h. */
-#define PL_CT_NONE UINT64_MAX
+#define PL_CT_NONE   UINT64_MAX
 #define PL_CT_NO_KEY UINT32_MAX
 
 enum {
@@ -41,14 +41,14 @@ typedef struct pl_ct_event {
 } pl_ct_event;
 
 typedef struct pl_ct {
-    const char *path;   /* borrowed */
-    pl_strtab names;    /* slice names: becomes the trace's strings */
-    pl_strtab keys;     /* categories, pids, tids, metadata names */
-    pl_ct_event *ev;    /* in file order */
+    const char *path; /* borrowed */
+    pl_strtab names;  /* slice names: becomes the trace's strings */
+    pl_strtab keys;   /* categories, pids, tids, metadata names */
+    pl_ct_event *ev;  /* in file order */
     size_t nev, cap;
-    char device[128];   /* deviceProperties[0].name */
-    bool root_object;   /* the document is an object (else an array) */
-    bool trace_events;  /* it had a traceEvents array (or is an array) */
+    char device[128];  /* deviceProperties[0].name */
+    bool root_object;  /* the document is an object (else an array) */
+    bool trace_events; /* it had a traceEvents array (or is an array) */
 } pl_ct;
 
 /* Streams `path` into ct (zeroed by the caller; pl_ct_fini frees it). Fails as
@@ -71,7 +71,7 @@ bool pl_ct_is(const pl_ct *ct, uint32_t k, const char *s);
  * index of the X event flow point i binds to, UINT32_MAX for other events. A flow point
  * that binds to no slice points nowhere: PL_ECONFIG naming file, line, column, category,
  * id and where it pointed. bound has ct->nev entries, filled here. */
-int pl_ct_bind_flows(const pl_ct *ct, bool (*joins)(const pl_ct *, uint32_t cat),
-                     uint32_t *bound, pl_diag *d);
+int pl_ct_bind_flows(const pl_ct *ct, bool (*joins)(const pl_ct *, uint32_t cat), uint32_t *bound,
+                     pl_diag *d);
 
 #endif

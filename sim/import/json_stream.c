@@ -102,13 +102,12 @@ static int on_end_array(void *c)
 }
 
 static const yajl_callbacks callbacks = {
-    on_null, on_bool, NULL, NULL, on_number, on_string,
-    on_start_map, on_key, on_end_map, on_start_array, on_end_array,
+    on_null,      on_bool, NULL,       NULL,           on_number,    on_string,
+    on_start_map, on_key,  on_end_map, on_start_array, on_end_array,
 };
 
 /* yajl's own words for what went wrong, without its trailing newline. */
-static int not_json(stream *s, const char *path, const unsigned char *chunk, size_t len,
-                    pl_diag *d)
+static int not_json(stream *s, const char *path, const unsigned char *chunk, size_t len, pl_diag *d)
 {
     pl_json_where at = here(s);
     unsigned char *why = yajl_get_error(s->yajl, 0, chunk, len);

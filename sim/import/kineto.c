@@ -25,10 +25,10 @@ static kind kind_of(const pl_ct *ct, uint32_t cat)
         const char *cat;
         kind k;
     } cats[] = {
-        {"cpu_op", K_OP},          {"user_annotation", K_ANNOTATION},
-        {"cuda_runtime", K_CALL},  {"cuda_driver", K_CALL},
-        {"kernel", K_KERNEL},      {"gpu_memcpy", K_COPY},
-        {"gpu_memset", K_MEMSET},  {"cuda_sync", K_SYNC},
+        {"cpu_op", K_OP},         {"user_annotation", K_ANNOTATION},
+        {"cuda_runtime", K_CALL}, {"cuda_driver", K_CALL},
+        {"kernel", K_KERNEL},     {"gpu_memcpy", K_COPY},
+        {"gpu_memset", K_MEMSET}, {"cuda_sync", K_SYNC},
     };
     for (size_t i = 0; i < sizeof cats / sizeof *cats; i++)
         if (pl_ct_is(ct, cat, cats[i].cat))
@@ -70,7 +70,8 @@ static uint64_t stream_or_none(uint64_t s)
 
 static int add_sync(const pl_ct *ct, const pl_ct_event *e, pl_trace *out)
 {
-    pl_trace_sync s = {.correlation = e->corr, .call = sync_call(ct, e->sync_kind),
+    pl_trace_sync s = {.correlation = e->corr,
+                       .call = sync_call(ct, e->sync_kind),
                        .stream = stream_or_none(e->stream),
                        .wait_on_stream = stream_or_none(e->wait_on_stream),
                        .record_correlation = e->record_corr};
@@ -92,11 +93,15 @@ static int add_activity(const pl_ct *ct, const pl_ct_event *e, kind k, pl_trace 
         unsigned long long tid = strtoull(pl_ct_key(ct, e->tid), &end, 10);
         stream = *end == '\0' ? (uint64_t)tid : PL_TRACE_NONE;
     }
-    pl_trace_activity a = {.ts = e->ts, .dur = e->dur, .stream = stream, .name = e->name,
+    pl_trace_activity a = {.ts = e->ts,
+                           .dur = e->dur,
+                           .stream = stream,
+                           .name = e->name,
                            .kind = k == K_KERNEL ? PL_ACTIVITY_KERNEL
                                    : k == K_COPY ? PL_ACTIVITY_COPY
                                                  : PL_ACTIVITY_MEMSET,
-                           .correlation = e->corr, .where = pl_ct_where(e)};
+                           .correlation = e->corr,
+                           .where = pl_ct_where(e)};
     return pl_trace_add_activity(out, &a);
 }
 
@@ -107,8 +112,12 @@ static int add_slice(const pl_ct *ct, const pl_ct_event *e, kind k, uint32_t *th
     bool step = strncmp(name, "ProfilerStep#", 13) == 0;
     if (k == K_ANNOTATION && !step)
         return 0; /* other annotations name regions, not work */
-    pl_trace_slice s = {.ts = e->ts, .dur = e->dur, .name = e->name,
-                        .kind = step ? PL_SLICE_STEP : k == K_OP ? PL_SLICE_OP : PL_SLICE_CALL,
+    pl_trace_slice s = {.ts = e->ts,
+                        .dur = e->dur,
+                        .name = e->name,
+                        .kind = step        ? PL_SLICE_STEP
+                                : k == K_OP ? PL_SLICE_OP
+                                            : PL_SLICE_CALL,
                         .call = k == K_CALL ? (uint8_t)pl_trace_call_kind_of(name) : 0,
                         .correlation = k == K_CALL ? e->corr : PL_TRACE_NONE,
                         .where = pl_ct_where(e)};
@@ -119,8 +128,7 @@ static int add_slice(const pl_ct *ct, const pl_ct_event *e, kind k, uint32_t *th
 /* ROCm when the device or the runtime's names say so. */
 static bool rocm(const pl_ct *ct)
 {
-    if (strstr(ct->device, "AMD") || strstr(ct->device, "Radeon") ||
-        strstr(ct->device, "Instinct"))
+    if (strstr(ct->device, "AMD") || strstr(ct->device, "Radeon") || strstr(ct->device, "Instinct"))
         return true;
     for (size_t i = 0; i < ct->nev; i++)
         if (ct->ev[i].ph == 'X' && kind_of(ct, ct->ev[i].cat) == K_CALL)
@@ -128,8 +136,7 @@ static bool rocm(const pl_ct *ct)
     return false;
 }
 
-static int convert_event(const pl_ct *ct, const pl_ct_event *e, uint32_t *threads,
-                         pl_trace *out)
+static int convert_event(const pl_ct *ct, const pl_ct_event *e, uint32_t *threads, pl_trace *out)
 {
     if (e->ph != 'X')
         return 0;
@@ -208,8 +215,7 @@ static int check_finishes(const pl_ct *ct, const pl_trace *out, pl_diag *d)
     for (size_t i = 0; !rc && i < ct->nev; i++) {
         const pl_ct_event *e = &ct->ev[i];
         flow_key k = {e->id, e->cat};
-        if (e->ph == 's' && joins(ct, e->cat) &&
-            !bsearch(&k, fin, nf, sizeof *fin, flow_key_cmp) &&
+        if (e->ph == 's' && joins(ct, e->cat) && !bsearch(&k, fin, nf, sizeof *fin, flow_key_cmp) &&
             bsearch(&e->id, corr, out->nactivities, sizeof *corr, u64_cmp))
             rc = no_finish(ct, e, out, d);
     }

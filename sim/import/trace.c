@@ -17,16 +17,16 @@
 _Static_assert(PL_CT_NONE == PL_TRACE_NONE && PL_CT_NO_KEY == PL_TRACE_NO_STRING,
                "chrome_trace.h and trace.h mean the same by none");
 
-#define GROW(t, arr, n, cap)                                                               \
-    do {                                                                                   \
-        if ((t)->n == (t)->cap) {                                                          \
-            size_t c_ = (t)->cap ? (t)->cap * 2 : 1024;                                    \
-            void *p_ = realloc((t)->arr, c_ * sizeof *(t)->arr);                           \
-            if (!p_)                                                                       \
-                return PL_ENOMEM;                                                          \
-            (t)->arr = p_;                                                                 \
-            (t)->cap = c_;                                                                 \
-        }                                                                                  \
+#define GROW(t, arr, n, cap)                                                                       \
+    do {                                                                                           \
+        if ((t)->n == (t)->cap) {                                                                  \
+            size_t c_ = (t)->cap ? (t)->cap * 2 : 1024;                                            \
+            void *p_ = realloc((t)->arr, c_ * sizeof *(t)->arr);                                   \
+            if (!p_)                                                                               \
+                return PL_ENOMEM;                                                                  \
+            (t)->arr = p_;                                                                         \
+            (t)->cap = c_;                                                                         \
+        }                                                                                          \
     } while (0)
 
 int pl_trace_add_slice(pl_trace *t, const pl_trace_slice *s)
@@ -50,8 +50,7 @@ int pl_trace_add_sync(pl_trace *t, const pl_trace_sync *s)
     return 0;
 }
 
-int pl_trace_thread_of(pl_trace *t, const pl_ct *ct, uint32_t *map, uint32_t tid,
-                       uint32_t *index)
+int pl_trace_thread_of(pl_trace *t, const pl_ct *ct, uint32_t *map, uint32_t tid, uint32_t *index)
 {
     if (tid < ct->keys.n && map[tid] != UINT32_MAX) {
         *index = map[tid];
@@ -79,28 +78,50 @@ static const struct {
     const char *prefix;
     pl_trace_call_kind kind;
 } call_names[] = {
-    {"cudaLaunchKernel", PL_CALL_LAUNCH},      {"cudaLaunchCooperativeKernel", PL_CALL_LAUNCH},
-    {"cuLaunchKernel", PL_CALL_LAUNCH},        {"cuLaunchCooperativeKernel", PL_CALL_LAUNCH},
-    {"cudaGraphLaunch", PL_CALL_LAUNCH},       {"cuGraphLaunch", PL_CALL_LAUNCH},
-    {"hipLaunchKernel", PL_CALL_LAUNCH},       {"hipExtLaunchKernel", PL_CALL_LAUNCH},
-    {"hipModuleLaunchKernel", PL_CALL_LAUNCH}, {"hipExtModuleLaunchKernel", PL_CALL_LAUNCH},
-    {"hipLaunchCooperativeKernel", PL_CALL_LAUNCH}, {"hipGraphLaunch", PL_CALL_LAUNCH},
-    {"aclrtLaunchKernel", PL_CALL_LAUNCH},     {"aclnn", PL_CALL_LAUNCH},
-    {"aclopCompileAndExecute", PL_CALL_LAUNCH}, {"aclopExecute", PL_CALL_LAUNCH},
-    {"cudaMemcpy", PL_CALL_COPY},              {"cuMemcpy", PL_CALL_COPY},
-    {"hipMemcpy", PL_CALL_COPY},               {"aclrtMemcpy", PL_CALL_COPY},
-    {"cudaMemset", PL_CALL_MEMSET},            {"cuMemset", PL_CALL_MEMSET},
-    {"hipMemset", PL_CALL_MEMSET},             {"aclrtMemset", PL_CALL_MEMSET},
-    {"cudaStreamSynchronize", PL_CALL_SYNC_STREAM}, {"cuStreamSynchronize", PL_CALL_SYNC_STREAM},
-    {"hipStreamSynchronize", PL_CALL_SYNC_STREAM},  {"aclrtSynchronizeStream", PL_CALL_SYNC_STREAM},
-    {"cudaDeviceSynchronize", PL_CALL_SYNC_DEVICE}, {"cuCtxSynchronize", PL_CALL_SYNC_DEVICE},
-    {"hipDeviceSynchronize", PL_CALL_SYNC_DEVICE},  {"aclrtSynchronizeDevice", PL_CALL_SYNC_DEVICE},
-    {"cudaEventSynchronize", PL_CALL_SYNC_EVENT},   {"cuEventSynchronize", PL_CALL_SYNC_EVENT},
-    {"hipEventSynchronize", PL_CALL_SYNC_EVENT},    {"aclrtSynchronizeEvent", PL_CALL_SYNC_EVENT},
-    {"cudaEventRecord", PL_CALL_RECORD},       {"cuEventRecord", PL_CALL_RECORD},
-    {"hipEventRecord", PL_CALL_RECORD},        {"aclrtRecordEvent", PL_CALL_RECORD},
-    {"cudaStreamWaitEvent", PL_CALL_WAIT_EVENT}, {"cuStreamWaitEvent", PL_CALL_WAIT_EVENT},
-    {"hipStreamWaitEvent", PL_CALL_WAIT_EVENT},  {"aclrtStreamWaitEvent", PL_CALL_WAIT_EVENT},
+    {"cudaLaunchKernel", PL_CALL_LAUNCH},
+    {"cudaLaunchCooperativeKernel", PL_CALL_LAUNCH},
+    {"cuLaunchKernel", PL_CALL_LAUNCH},
+    {"cuLaunchCooperativeKernel", PL_CALL_LAUNCH},
+    {"cudaGraphLaunch", PL_CALL_LAUNCH},
+    {"cuGraphLaunch", PL_CALL_LAUNCH},
+    {"hipLaunchKernel", PL_CALL_LAUNCH},
+    {"hipExtLaunchKernel", PL_CALL_LAUNCH},
+    {"hipModuleLaunchKernel", PL_CALL_LAUNCH},
+    {"hipExtModuleLaunchKernel", PL_CALL_LAUNCH},
+    {"hipLaunchCooperativeKernel", PL_CALL_LAUNCH},
+    {"hipGraphLaunch", PL_CALL_LAUNCH},
+    {"aclrtLaunchKernel", PL_CALL_LAUNCH},
+    {"aclnn", PL_CALL_LAUNCH},
+    {"aclopCompileAndExecute", PL_CALL_LAUNCH},
+    {"aclopExecute", PL_CALL_LAUNCH},
+    {"cudaMemcpy", PL_CALL_COPY},
+    {"cuMemcpy", PL_CALL_COPY},
+    {"hipMemcpy", PL_CALL_COPY},
+    {"aclrtMemcpy", PL_CALL_COPY},
+    {"cudaMemset", PL_CALL_MEMSET},
+    {"cuMemset", PL_CALL_MEMSET},
+    {"hipMemset", PL_CALL_MEMSET},
+    {"aclrtMemset", PL_CALL_MEMSET},
+    {"cudaStreamSynchronize", PL_CALL_SYNC_STREAM},
+    {"cuStreamSynchronize", PL_CALL_SYNC_STREAM},
+    {"hipStreamSynchronize", PL_CALL_SYNC_STREAM},
+    {"aclrtSynchronizeStream", PL_CALL_SYNC_STREAM},
+    {"cudaDeviceSynchronize", PL_CALL_SYNC_DEVICE},
+    {"cuCtxSynchronize", PL_CALL_SYNC_DEVICE},
+    {"hipDeviceSynchronize", PL_CALL_SYNC_DEVICE},
+    {"aclrtSynchronizeDevice", PL_CALL_SYNC_DEVICE},
+    {"cudaEventSynchronize", PL_CALL_SYNC_EVENT},
+    {"cuEventSynchronize", PL_CALL_SYNC_EVENT},
+    {"hipEventSynchronize", PL_CALL_SYNC_EVENT},
+    {"aclrtSynchronizeEvent", PL_CALL_SYNC_EVENT},
+    {"cudaEventRecord", PL_CALL_RECORD},
+    {"cuEventRecord", PL_CALL_RECORD},
+    {"hipEventRecord", PL_CALL_RECORD},
+    {"aclrtRecordEvent", PL_CALL_RECORD},
+    {"cudaStreamWaitEvent", PL_CALL_WAIT_EVENT},
+    {"cuStreamWaitEvent", PL_CALL_WAIT_EVENT},
+    {"hipStreamWaitEvent", PL_CALL_WAIT_EVENT},
+    {"aclrtStreamWaitEvent", PL_CALL_WAIT_EVENT},
 };
 
 pl_trace_call_kind pl_trace_call_kind_of(const char *name)

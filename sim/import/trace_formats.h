@@ -32,7 +32,6 @@ int pl_trace_add_sync(pl_trace *t, const pl_trace_sync *s);
 /* Host threads by the key id of their tid: map[tid] is the thread's index in t->threads,
  * added (named as the trace writes the tid) on first use. map has ct->keys.n entries, all
  * UINT32_MAX at first. */
-int pl_trace_thread_of(pl_trace *t, const pl_ct *ct, uint32_t *map, uint32_t tid,
-                       uint32_t *index);
+int pl_trace_thread_of(pl_trace *t, const pl_ct *ct, uint32_t *map, uint32_t tid, uint32_t *index);
 
 #endif
