@@ -19,6 +19,7 @@ packages=(
   libsimgrid-dev                         # the simulation engine
   libgsl-dev                             # random distributions, statistics
   libyaml-dev libjansson-dev             # scenario files, JSON reports
+  libyajl-dev zlib1g-dev                 # profiler traces: streamed JSON, gzip
   libcmocka-dev time jq                  # unit tests; time and memory of a run; JSON in tests
   gnuplot-nox                            # plots
 )
