@@ -378,6 +378,8 @@ int main(int argc, char **argv)
             rc = cmd_summary(&o, &d);
         else if (strcmp(o.command, "compare") == 0)
             rc = cmd_compare(&o, &d);
+        else if (strcmp(o.command, "import") == 0)
+            rc = pl_import_run(o.scenario, o.outdir, &o.import, &d);
         else
             rc = cmd_run(&o, &d);
     }

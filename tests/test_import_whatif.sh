@@ -40,7 +40,7 @@ expect_line '            - {launch: 6us, kernel: 40us, stream: 7, name: "gemm"}'
 expect_line '            - {launch: 4us, kernel: 10us, stream: 7, name: "add"}'
 expect_line '            - {sync: 3us, stream: 7}'
 expect_line '          host: 24us'
-[ "$(grep -c 'infer:' replay.yaml)" = 3 ] || fail "expected three ops with infer"
+[ "$(grep -c '^          infer:' replay.yaml)" = 3 ] || fail "expected three ops with infer"
 for v in 14 4 12; do expect_line "          infer: ${v}us"; done
 
 # step NAME ARGS...: the replayed step's simulated seconds (JSON) equal NAME's answer.

@@ -179,6 +179,10 @@ static void put_header(FILE *f, const pl_import *im)
                "waits.",
             im->nops, im->kernels, im->copies, im->memsets, im->syncs, im->blocking,
             im->records, im->waits, im->inferred_waits);
+    for (size_t s = 0; s < im->nsteps; s++)
+        if (im->steps[s].nops == 0)
+            fprintf(f, "\n# %s made no call the replay keeps: left out.",
+                    pl_trace_string(t, im->steps[s].name));
     if (im->dropped_calls)
         fprintf(f, " %zu stream waits for events recorded before the steps kept are left out.",
                 im->dropped_calls);
@@ -219,6 +223,8 @@ int pl_import_write(const pl_import *im, FILE *f, pl_diag *d)
     fputs("  ops:\n", f);
     for (size_t s = 0; s < im->nsteps; s++) {
         const pl_rstep *st = &im->steps[s];
+        if (st->nops == 0)
+            continue;
         fputs("    - name: ", f);
         put_quoted(f, st->name == PL_TRACE_NO_STRING ? "whole trace"
                                                      : pl_trace_string(im->t, st->name));
