@@ -7,8 +7,8 @@
  *  - a copy or memset call that returned after its activity ended waited for it (a
  *    blocking copy): its launch is the part of the call before the activity started, its
  *    sync cost the part after the activity ended;
- *  - a sync waits for what its sync record names (Kineto's cuda_sync: the stream, or the
- *    event's record); without records, a stream or event sync waits for the stream this
+ *  - a sync waits for what its sync record names (Kineto's cuda_sync: the stream waited
+ *    on, or the event's record); without records, a stream or event sync waits for the stream this
  *    thread launched on last, a device sync for every stream. Its cost is the part of the
  *    call after what it waited for had ended (all of it when that was already done);
  *  - records and waits keep the event numbers of the trace (the record's correlation).
@@ -96,7 +96,7 @@ static void resolve_sync(walk *w, pl_rcall *c)
     c->stream = PL_TRACE_NONE;
     if (s->call == PL_CALL_SYNC_DEVICE) {
         c->stream = PL_TRACE_NONE;
-    } else if (r && s->call == PL_CALL_SYNC_EVENT && r->wait_on_stream != PL_TRACE_NONE) {
+    } else if (r && r->wait_on_stream != PL_TRACE_NONE) {
         c->stream = r->wait_on_stream;
     } else if (r && r->stream != PL_TRACE_NONE) {
         c->stream = r->stream;
