@@ -218,6 +218,34 @@ static void test_two_threads(void **state)
     done(&x);
 }
 
+/* A host signal: b (thread t2) is `after` the call of a (thread t1) that raises s1.
+ * Serial: a's call task [0,4] raises s1 at 4, its kernel [4,6] on stream 0; b's first host
+ * task (infer 1 + launch 1) waits for it: [4,6], its kernel [6,9] on stream 1. Makespan
+ * 9 us; without `after` b would run at once ([0,2], kernel [2,5]) and the run end at 6.
+ * Pipelined: a's InferShape and Resize take no time, its Launch [0,4] raises s1; b's
+ * InferShape waits for it, [4,5], Resize [5,5], Launch [5,6], kernel [6,9]: 9 us again. */
+static void test_signals(void **state)
+{
+    (void)state;
+    static const char *const modes[] = {"serial", "pipelined"};
+    for (int m = 0; m < 2; m++) {
+        char body[512];
+        snprintf(body, sizeof body,
+                 "  mode: %s\n"
+                 "  ops:\n"
+                 "    - {name: a, thread: t1, calls: [{launch: 4us, kernel: 2us, signal: s1}]}\n"
+                 "    - {name: b, thread: t2, after: s1, infer: 1us,\n"
+                 "       calls: [{launch: 1us, kernel: 3us, stream: 1}]}\n",
+                 modes[m]);
+        struct lowered x;
+        run(&x, body);
+        const pl_graph *g = x.l.run;
+        pl_assert_near(x.tl.start[task_of(g, "device.stream1", 0)], 6 * US, TOL);
+        pl_assert_near(x.tl.makespan, 9 * US, TOL);
+        done(&x);
+    }
+}
+
 /* launch_latency 2 us: k0 released at 1 to an idle stream starts at 3 ([3,8]); k1
  * released at 2, queued behind k0, starts at k0's end ([8,13]); k2's launch ends at
  * 2 + 20 + 1 = 23, after the stream went idle at 13, so it starts at 25 ([25,26]).
@@ -504,6 +532,12 @@ struct refusal {
 };
 
 static const struct refusal refusals[] = {
+    {"  ops:\n    - {calls: [{kernel: 1us}], after: s}\n", "dispatch.ops[0].after", 6, 39,
+     "expected a signal raised before (by the `signal` of a call of an earlier op), got 's', "
+     "raised nowhere before"},
+    {"  ops:\n    - {calls: [{kernel: 1us, signal: s}, {kernel: 1us, signal: s}]}\n",
+     "dispatch.ops[0].calls[1].signal", 6, 64, "expected a signal raised once, got 's', raised "
+     "before"},
     {"  ops:\n    - {calls: [{kernel: 1us}], launch: 1us}\n", "dispatch.ops[0].launch", 6, 40,
      "an op with `calls` launches its work in its calls; remove 'launch'"},
     {"  ops:\n    - {calls: [{kernel: 1us}], kernel: 1us}\n", "dispatch.ops[0].kernel", 6, 40,
@@ -565,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_stream_and_device_sync),
         cmocka_unit_test(test_blocking_copy),
         cmocka_unit_test(test_two_threads),
+        cmocka_unit_test(test_signals),
         cmocka_unit_test(test_launch_latency),
         cmocka_unit_test(test_host_speed),
         cmocka_unit_test(test_pipelined_split),

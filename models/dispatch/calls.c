@@ -31,7 +31,8 @@ int pl_dispatch_read_replay_policy(const pl_config *cfg, pl_dispatch *w, pl_diag
     w->launch_latency = opt_real(pl_config_get(cfg, "dispatch.launch_latency"), 0);
     w->graph_launch = opt_real(pl_config_get(cfg, "dispatch.graph_launch"), NAN);
     w->graph_gap = opt_real(pl_config_get(cfg, "dispatch.graph_gap"), NAN);
-    if (pl_strmap_init(&w->thread_ids, 8) != 0 || pl_strmap_init(&w->event_ids, 64) != 0)
+    if (pl_strmap_init(&w->thread_ids, 8) != 0 || pl_strmap_init(&w->event_ids, 64) != 0 ||
+        pl_strmap_init(&w->signal_ids, 16) != 0)
         return pl_diag_set(d, PL_ENOMEM, "out of memory for the dispatch workload");
     return 0;
 }
@@ -156,6 +157,30 @@ static int event_id(pl_dispatch *w, const pl_node *n, bool record, uint32_t *id,
     return 0;
 }
 
+/* A host signal's id: a call's `signal` raises a new one, an op's `after` must name one
+ * raised before. */
+static int signal_id(pl_dispatch *w, const pl_node *n, bool raise, uint32_t *id, pl_diag *d)
+{
+    const char *name = pl_node_str(n);
+    void *v = pl_strmap_get(&w->signal_ids, name);
+    if (v && !raise) {
+        *id = (uint32_t)((uintptr_t)v - 1);
+        return 0;
+    }
+    if (v)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), pl_node_path(n),
+                          "expected a signal raised once, got '%s', raised before", name);
+    if (!raise)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), pl_node_path(n),
+                          "expected a signal raised before (by the `signal` of a call of an "
+                          "earlier op), got '%s', raised nowhere before",
+                          name);
+    if (pl_strmap_put(&w->signal_ids, name, (void *)(uintptr_t)(w->nsignals + 1)) != 0)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory for the signals");
+    *id = w->nsignals++;
+    return 0;
+}
+
 /* ---- Calls ---------------------------------------------------------------------- */
 
 /* Which of kernel, copy, memset, record, wait, sync the call does; a copy may come with a
@@ -226,6 +251,10 @@ static int read_call(pl_dispatch *w, const pl_node *call, uint32_t op_stream, pl
     c->name = name ? pl_node_str(name) : NULL;
     c->stream = stream ? (uint32_t)pl_node_int(stream) : op_stream;
     c->event = PL_DISPATCH_NO_ID;
+    c->signal = PL_DISPATCH_NO_ID;
+    const pl_node *signal = pl_node_get(call, "signal");
+    if (signal && (rc = signal_id(w, signal, true, &c->signal, d)) != 0)
+        return rc;
     if (event && (c->kind != CALL_SYNC))
         return refuse(d, event,
                       "expected `event` only on a sync call (sync: TIME, event: E), "
@@ -251,6 +280,10 @@ int pl_dispatch_read_op(pl_dispatch *w, const pl_node *entry, struct op_template
     t->host = opt_real(pl_node_get(entry, "host"), 0);
     t->has_calls = calls != NULL;
     t->first_call = w->ncalls;
+    t->after = PL_DISPATCH_NO_ID;
+    const pl_node *after = pl_node_get(entry, "after");
+    if (rc == 0 && after)
+        rc = signal_id(w, after, false, &t->after, d);
     if (rc != 0 || !calls)
         return rc;
     w->has_calls = true;
@@ -358,6 +391,7 @@ int pl_dispatch_finish_load(pl_dispatch *w, const pl_config *cfg, pl_diag *d)
     }
     pl_strmap_fini(&w->thread_ids);
     pl_strmap_fini(&w->event_ids);
+    pl_strmap_fini(&w->signal_ids);
     return rc;
 }
 
@@ -369,6 +403,7 @@ void pl_dispatch_free_replay(pl_dispatch *w)
     free(w->steps);
     pl_strmap_fini(&w->thread_ids);
     pl_strmap_fini(&w->event_ids);
+    pl_strmap_fini(&w->signal_ids);
 }
 
 int pl_dispatch_fill_replay(const pl_dispatch *w, const pl_config *cfg, pl_replay *r)

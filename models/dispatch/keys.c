@@ -11,7 +11,7 @@
 #include "models/dispatch/variants.h"
 #include "models/tile/tile.h"
 
-extern const pl_key pl_dispatch_op_keys[18];
+extern const pl_key pl_dispatch_op_keys[19];
 
 /* An entry of an op's `calls`: one runtime call (dispatch.c says which keys go together). */
 static const pl_key call_keys[] = {
@@ -40,10 +40,13 @@ static const pl_key call_keys[] = {
     {.name = "stream", .type = PL_KEY_INT, .flags = PL_KEY_NONNEG,
      .help = "the device stream; default the op's"},
     {.name = "event", .type = PL_KEY_STRING, .help = "a sync's event (recorded before)"},
+    {.name = "signal", .type = PL_KEY_STRING,
+     .help = "names the end of this call as a host signal an op of another thread waits "
+             "for with `after`"},
     {0},
 };
 
-const pl_key pl_dispatch_op_keys[18] = {
+const pl_key pl_dispatch_op_keys[19] = {
     {.name = "name", .type = PL_KEY_STRING, .help = "the op's name in reports and traces"},
     {.name = "infer", .type = PL_KEY_RANDOM, .quantity = PL_Q_TIME, .flags = PL_KEY_NONNEG,
      .clock = "machine.host.clock", .help = "host time of InferShape (shape inference)"},
@@ -70,6 +73,9 @@ const pl_key pl_dispatch_op_keys[18] = {
      .help = "the op's runtime calls in order, instead of launch and kernel"},
     {.name = "host", .type = PL_KEY_QUANTITY, .quantity = PL_Q_TIME, .flags = PL_KEY_NONNEG,
      .clock = "machine.host.clock", .help = "host time after the op's last call; default 0"},
+    {.name = "after", .type = PL_KEY_STRING,
+     .help = "the op starts only once the call that raised this `signal` (an earlier op's, "
+             "on another thread) has ended"},
     {.name = "step", .type = PL_KEY_BOOL,
      .help = "a group that is one step of a replay (its name, e.g. ProfilerStep#1009)"},
     {.name = "measured", .type = PL_KEY_QUANTITY, .quantity = PL_Q_TIME, .flags = PL_KEY_NONNEG,

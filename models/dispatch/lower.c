@@ -274,6 +274,7 @@ static void free_lowering(struct lowering *lw)
     free(lw->labels);
     free(lw->kernel_end);
     free(lw->event_task);
+    free(lw->signal_task);
     pl_tile_site_destroy(lw->site);
     for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++)
         free(lw->task[s]);
@@ -333,6 +334,11 @@ static int size_tables(struct lowering *lw)
         return PL_ENOMEM;
     for (uint32_t e = 0; e < w->nevents; e++)
         lw->event_task[e] = PL_NONE;
+    lw->signal_task = malloc(((size_t)w->nsignals + 1) * sizeof *lw->signal_task);
+    if (!lw->signal_task)
+        return PL_ENOMEM;
+    for (uint32_t e = 0; e < w->nsignals; e++)
+        lw->signal_task[e] = PL_NONE;
     return 0;
 }
 
@@ -349,6 +355,13 @@ static int lower_op(struct lowering *lw, uint64_t k, uint32_t *next)
     int rc = t->has_calls ? pl_dispatch_lower_calls(lw, k, ord) : add_op(lw, k, ord);
     if (rc == 0 && lw->mode == PL_DISPATCH_PIPELINED)
         rc = add_queue_edges(lw, k, ord);
+    /* An op `after` a host signal starts once the task that raises it has ended (a thread
+     * waiting for another, as a trace's idle thread did). */
+    uint32_t first = lw->task[PL_DISPATCH_INFER][k];
+    if (rc == 0 && t->after != PL_DISPATCH_NO_ID && lw->signal_task[t->after] != PL_NONE &&
+        first != PL_NONE)
+        rc = pl_graph_add_edge(lw->g, lw->signal_task[t->after], first, PL_EDGE_ORDER,
+                               PL_AT_END);
     return rc;
 }
 

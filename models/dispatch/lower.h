@@ -44,6 +44,8 @@ struct lowering {
     struct lower_thread *threads;
     struct lower_stream *streams;
     uint32_t *event_task;                   /* per event: recorded after, or PL_NONE */
+    uint32_t *signal_task;                  /* per host signal: the task whose end raises it,
+                                               or PL_NONE */
     uint32_t *task[PL_DISPATCH_STEP_COUNT]; /* per op: its first task of each step */
     uint32_t *kernel_end; /* per op: the task whose end is the end of its kernel */
     pl_tile_site *site;   /* the device's cores, when some kernel is a tile program */
@@ -83,6 +85,8 @@ int pl_dispatch_lower_calls(struct lowering *lw, uint64_t k, uint64_t ord);
  * adds the graph launch, each op its device tasks, the last op the region's sync. Returns
  * 0 or PL_ENOMEM. */
 int pl_dispatch_lower_captured(struct lowering *lw, uint32_t region, uint64_t k);
+/* Host signal e (PL_DISPATCH_NO_ID: none) is raised by the end of `task`. */
+void pl_dispatch_signal(struct lowering *lw, uint32_t e, uint32_t task);
 /* Records in the lowering that event e is recorded now on stream s, or that stream s waits
  * for event e: record true or false. Returns 0 or PL_ENOMEM. */
 int pl_dispatch_event(struct lowering *lw, uint32_t e, uint32_t s, bool record);

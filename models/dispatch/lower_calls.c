@@ -40,6 +40,12 @@ int pl_dispatch_event(struct lowering *lw, uint32_t e, uint32_t s, bool record)
     return 0;
 }
 
+void pl_dispatch_signal(struct lowering *lw, uint32_t e, uint32_t task)
+{
+    if (e != PL_DISPATCH_NO_ID)
+        lw->signal_task[e] = task;
+}
+
 /* One op being lowered: its index, its label, the unit its host tasks go to. */
 struct op_lower {
     struct lowering *lw;
@@ -48,10 +54,16 @@ struct op_lower {
     uint32_t label;
 };
 
+/* A host task of the op; the op's first one is its task[PL_DISPATCH_INFER] (what an
+ * `after` holds back). */
 static int host_task(const struct op_lower *o, uint32_t unit, double seconds, uint32_t *id)
 {
-    return pl_graph_add_task(o->lw->g, unit, pl_dispatch_host(o->lw, seconds), o->label,
-                             (uint32_t)o->k, id);
+    int rc = pl_graph_add_task(o->lw->g, unit, pl_dispatch_host(o->lw, seconds), o->label,
+                               (uint32_t)o->k, id);
+    uint32_t *first = &o->lw->task[PL_DISPATCH_INFER][o->k];
+    if (rc == 0 && *first == PL_NONE)
+        *first = *id;
+    return rc;
 }
 
 static int add_sync(const struct op_lower *o, uint32_t from, uint32_t to)
@@ -118,17 +130,21 @@ static int serial_call(const struct op_lower *o, const struct dispatch_call *c, 
         *pending = 0;
         if (rc == 0)
             rc = host_task(o, unit, c->sync, &sync);
+        pl_dispatch_signal(lw, c->signal, sync);
         return rc == 0 ? sync_edges(o, c, dev, sync) : rc;
     }
     int rc = host_task(o, unit, *pending + c->launch, &h);
     *pending = 0;
+    pl_dispatch_signal(lw, c->signal, h);
     if (rc != 0 || !is_device(c))
         return rc == 0 ? pl_dispatch_event(lw, c->event, c->stream, c->kind == CALL_RECORD) : rc;
     rc = device_call(o, c, h, 0, &dev, &n);
     if (rc == 0)
         rc = pl_dispatch_stream_slot(lw, c->stream, n, 1, h);
-    if (rc == 0 && c->blocking)
+    if (rc == 0 && c->blocking) {
         rc = host_task(o, unit, c->sync, &sync);
+        pl_dispatch_signal(lw, c->signal, sync);
+    }
     return rc == 0 && c->blocking ? sync_edges(o, c, dev, sync) : rc;
 }
 
@@ -166,9 +182,12 @@ static int launch_call(const struct op_lower *o, const struct dispatch_call *c, 
     struct lowering *lw = o->lw;
     uint32_t h, dev = PL_NONE;
     uint64_t n;
-    if (c->kind == CALL_RECORD || c->kind == CALL_WAIT)
+    if (c->kind == CALL_RECORD || c->kind == CALL_WAIT) {
+        pl_dispatch_signal(lw, c->signal, lw->task[PL_DISPATCH_RESIZE][o->k]);
         return pl_dispatch_event(lw, c->event, c->stream, c->kind == CALL_RECORD);
+    }
     int rc = host_task(o, unit, c->kind == CALL_SYNC ? c->sync : c->launch, &h);
+    pl_dispatch_signal(lw, c->signal, h);
     if (rc == 0)
         rc = first_launch(o, h);
     if (rc == 0 && c->kind == CALL_SYNC) {
@@ -179,8 +198,10 @@ static int launch_call(const struct op_lower *o, const struct dispatch_call *c, 
         rc = device_call(o, c, h, 0, &dev, &n);
     if (rc == 0)
         rc = pl_dispatch_stream_slot(lw, c->stream, n, p, h);
-    if (rc == 0 && c->blocking)
+    if (rc == 0 && c->blocking) {
         rc = host_task(o, unit, c->sync, last_sync);
+        pl_dispatch_signal(lw, c->signal, *last_sync);
+    }
     return rc == 0 && c->blocking ? sync_edges(o, c, dev, *last_sync) : rc;
 }
 
@@ -227,6 +248,7 @@ int pl_dispatch_lower_calls(struct lowering *lw, uint64_t k, uint64_t ord)
 {
     uint32_t tpl = lw->w->template_of[k];
     struct op_lower o = {lw, &lw->w->templates[tpl], k, lw->labels[tpl]};
+    lw->task[PL_DISPATCH_INFER][k] = PL_NONE;
     return lw->mode == PL_DISPATCH_SERIAL ? serial_calls(&o, ord) : pipelined_calls(&o, ord);
 }
 
@@ -286,6 +308,7 @@ int pl_dispatch_lower_captured(struct lowering *lw, uint32_t region, uint64_t k)
         }
         if (c->kind == CALL_SYNC || c->blocking)
             lw->region_sync = c->sync;
+        pl_dispatch_signal(lw, c->signal, lw->region_launch);
     }
     return rc == 0 && k + 1 == step->end ? end_region(&o, region) : rc;
 }

@@ -25,6 +25,7 @@ struct dispatch_call {
     bool blocking;      /* a copy followed by a sync of cost `sync` */
     uint32_t stream;    /* dense stream id; PL_DISPATCH_NO_ID for a sync on no stream */
     uint32_t event;     /* dense event id (record, wait, event sync) or PL_DISPATCH_NO_ID */
+    uint32_t signal;    /* dense host signal id its end raises, or PL_DISPATCH_NO_ID */
     const char *name;   /* the device task's label, borrowed from the config, or NULL */
     double host, launch, work, sync;
 };
@@ -41,6 +42,7 @@ struct op_template {
     bool has_calls;        /* the op lists its calls: first_call..+ncalls in the calls */
     uint32_t first_call, ncalls;
     double host; /* seconds of host time after its last call */
+    uint32_t after; /* dense host signal id it waits for, or PL_DISPATCH_NO_ID */
 };
 
 /* A step group, or the whole op list when it is captured and has none. */
@@ -73,12 +75,13 @@ struct pl_dispatch {
     long long *stream_numbers; /* dense stream id -> stream number, ascending */
     uint32_t nstreams;
     uint32_t nevents;
+    uint32_t nsignals;
     struct dispatch_step *steps; /* step groups in op order, or the captured whole list */
     uint32_t nsteps, cap_steps;
     bool step_groups; /* steps are step groups (not the captured whole list) */
     bool has_calls;   /* some op lists its calls */
     /* Loading only: names to dense ids; raw stream numbers until they are made dense. */
-    pl_strmap thread_ids, event_ids;
+    pl_strmap thread_ids, event_ids, signal_ids;
 };
 
 /* ---- calls.c: loading what a replay needs ---------------------------------------- */
