@@ -14,12 +14,20 @@
  * Host time: every moment of a thread between its kept calls is host work (framework
  * time, the runtime calls not kept, Python), counted from the start of the step for the
  * first call of a step, and up to the end of the step's marker after the main thread's
- * last call (the main thread is the one with the step markers).
+ * last call (the main thread is the one with the step markers). But a thread that made
+ * no kept call for more than PL_IDLE_GAP while another thread did was waiting for it (the
+ * main thread for the backward pass, the autograd thread for the forward pass): its next
+ * op waits for the last call of another thread that ended in that gap, and only the time
+ * after that call's end is host work.
  */
 #include "sim/import/replay_ops.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* 1 ms: a hundred times the host time between the launches of an op on the traces of
+ * docs/replay.md, and shorter than the forward or backward pass one thread waits for. */
+#define PL_IDLE_GAP 1000000
 
 typedef struct keyed {
     uint64_t key;
@@ -436,20 +444,44 @@ static int add_calls(pl_import *im, const kept *k, int64_t host)
     return 0;
 }
 
+/* The last call of another thread than th's that ended in [from, to], as the index of its
+ * last call in im->calls; PL_NO_INDEX when none did or the gap is short. last[u] is thread
+ * u's latest kept call so far (NO_INDEX: none). */
+static size_t waited_for(const pl_import *im, uint32_t th, int64_t from, int64_t to,
+                         const size_t *last, size_t nt)
+{
+    if (to - from <= PL_IDLE_GAP)
+        return PL_NO_INDEX;
+    size_t best = PL_NO_INDEX;
+    int64_t best_end = INT64_MIN;
+    for (size_t u = 0; u < nt; u++) {
+        if (u == th || last[u] == PL_NO_INDEX)
+            continue;
+        const pl_trace_slice *s = &im->t->slices[im->calls[last[u]].slice];
+        int64_t end = s->ts + s->dur;
+        if (end >= from && end <= to && end > best_end) {
+            best = last[u];
+            best_end = end;
+        }
+    }
+    return best;
+}
+
 /* Makes the ops and their host times from the kept calls, in time order. */
 static int make_ops(pl_import *im, const kept *k, size_t n)
 {
     const pl_trace *t = im->t;
     size_t nt = t->nthreads ? t->nthreads : 1;
     int64_t *cursor = calloc(nt, sizeof *cursor);
-    size_t *last = malloc(nt * sizeof *last);
-    if (!cursor || !last) {
+    size_t *last = malloc(nt * sizeof *last), *last_call = malloc(nt * sizeof *last_call);
+    if (!cursor || !last || !last_call) {
         free(cursor);
         free(last);
+        free(last_call);
         return PL_ENOMEM;
     }
     for (size_t i = 0; i < nt; i++)
-        last[i] = PL_NO_INDEX;
+        last[i] = last_call[i] = PL_NO_INDEX;
     int rc = 0;
     size_t prev = PL_NO_INDEX;
     for (size_t j = 0; j < n && rc == 0; j++) {
@@ -467,7 +499,9 @@ static int make_ops(pl_import *im, const kept *k, size_t n)
                                 : im->ops[lo].step + 1 < im->nsteps
                                     ? im->steps[im->ops[lo].step + 1].ts
                                     : ps->end;
-                if (until > cursor[th])
+                /* another thread's idle end of a step is not work (see the top) */
+                if (until > cursor[th] &&
+                    (th == im->main_thread || until - cursor[th] <= PL_IDLE_GAP))
                     im->ops[lo].trailing += until - cursor[th];
             }
             gap = s->ts - st->ts;
@@ -482,13 +516,22 @@ static int make_ops(pl_import *im, const kept *k, size_t n)
                 break;
             }
             const pl_trace_slice *opslice = k[j].op != PL_NO_INDEX ? &t->slices[k[j].op] : s;
-            im->ops[o] = (pl_rop){opslice->name, th, k[j].step, gap, 0, im->ncalls, 0};
+            size_t after = waited_for(im, th, s->ts - gap, s->ts, last_call, nt);
+            if (after != PL_NO_INDEX) {
+                const pl_trace_slice *sig = &t->slices[im->calls[after].slice];
+                gap = s->ts - (sig->ts + sig->dur);
+                im->calls[after].signal = true;
+                im->joins++;
+            }
+            im->ops[o] = (pl_rop){opslice->name, th, k[j].step, gap, 0, im->ncalls, 0, after};
             last[th] = prev = o;
             gap = 0;
         }
         size_t before = im->ncalls;
         rc = add_calls(im, &k[j], gap);
         im->ops[last[th]].ncalls += im->ncalls - before;
+        if (rc == 0)
+            last_call[th] = im->ncalls - 1;
         int64_t end = s->ts + s->dur;
         cursor[th] = end > cursor[th] ? end : cursor[th];
     }
@@ -505,6 +548,7 @@ static int make_ops(pl_import *im, const kept *k, size_t n)
         im->nthreads_used += last[i] != PL_NO_INDEX;
     free(cursor);
     free(last);
+    free(last_call);
     return rc;
 }
 

@@ -34,6 +34,7 @@ typedef struct pl_rcall {
     uint64_t event;     /* RECORD, WAIT, event SYNC: the event's number; else NONE */
     uint64_t record_after; /* an inferred event recorded on this LAUNCH's stream after it */
     uint64_t wait_before;  /* an inferred event this LAUNCH's stream waits for first */
+    bool signal;           /* an op of another thread waits for its end (pl_rop.after) */
 } pl_rcall;
 
 typedef struct pl_rop {
@@ -43,6 +44,8 @@ typedef struct pl_rop {
     int64_t infer;       /* host time before its first call */
     int64_t trailing;    /* host time after its last call */
     size_t first, ncalls; /* its calls, in pl_import.calls */
+    size_t after;         /* the call of another thread whose end it waited for, or
+                             PL_NO_INDEX */
 } pl_rop;
 
 typedef struct pl_rstep {
@@ -83,6 +86,7 @@ struct pl_import {
     size_t unmatched;      /* activities in the window started by no call kept */
     size_t dropped_calls;  /* record and wait calls whose stream the trace does not say */
     size_t nthreads_used;
+    size_t joins;          /* ops that waited for another thread's call */
 };
 
 /* replay_device.c: resolves what each call of im did on the device (activities, what a

@@ -95,6 +95,8 @@ static void put_call(FILE *f, const pl_import *im, const pl_rcall *c, int64_t ho
     default:
         break;
     }
+    if (c->signal && c->kind != PL_RCALL_DROPPED)
+        fprintf(f, ", signal: h%zu", (size_t)(c - im->calls));
 #undef SEP
     fputs("}\n", f);
 }
@@ -116,6 +118,8 @@ static void put_op(FILE *f, const pl_import *im, const pl_rop *o)
         put_quoted(f, t->threads[o->thread]);
         fputc('\n', f);
     }
+    if (o->after != PL_NO_INDEX && im->calls[o->after].kind != PL_RCALL_DROPPED)
+        fprintf(f, "          after: h%zu   # waited for another thread\n", o->after);
     if (o->infer > 0) {
         fputs("          infer: ", f);
         put_time(f, o->infer);
@@ -169,16 +173,19 @@ static void put_header(FILE *f, const pl_import *im)
                "#  - sync: the part of a synchronising call after what it waited for had\n"
                "#    finished (all of it when that was already done), which the replay adds\n"
                "#    to the simulated wait;\n"
-               "#  - record and wait: CUDA events joining streams%s.\n",
-            im->inferred_waits ? "; `i` events marked inferred were not in the trace: a\n"
-                                 "#    kernel started right after another stream's kernel "
-                                 "ended, later than its\n#    own stream and launch allowed"
-                               : "");
+               "#  - record and wait: CUDA events joining streams%s\n"
+            "#  - signal and after: a thread that made no call for over 1 ms while another\n"
+            "#    did waited for it; it resumes after that thread's last call (`after`).\n",
+            im->inferred_waits ? ";\n#    the `i` events marked inferred are not in the trace: "
+                                 "a kernel started within\n#    50 us of the end of another "
+                                 "stream's work, over 50 us later than its own\n#    stream "
+                                 "and launch allowed;"
+                               : ";");
     fprintf(f, "# Kept: %zu ops, %zu kernels, %zu copies, %zu memsets, %zu syncs "
                "(%zu blocking copies),\n# %zu event records, %zu stream waits, %zu inferred "
-               "waits.",
+               "waits, %zu waits for another thread.",
             im->nops, im->kernels, im->copies, im->memsets, im->syncs, im->blocking,
-            im->records, im->waits, im->inferred_waits);
+            im->records, im->waits, im->inferred_waits, im->joins);
     for (size_t s = 0; s < im->nsteps; s++)
         if (im->steps[s].nops == 0)
             fprintf(f, "\n# %s made no call the replay keeps: left out.",
