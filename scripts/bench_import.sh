@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# What pipelab import costs on the largest trace at hand and on one three times its size:
+# What pipelab import costs on the largest trace at hand and on one four times its size:
 # wall seconds and peak memory of `pipelab import`, and of `pipelab run` on the scenario
 # it writes. The goal (docs/replay.md): a 100 MB trace imports in well under a minute
 # in under 2 GB.
 #
-# The large trace is made from the training trace: its events three times over, each copy
+# The large trace is made from the training trace: its events four times over, each copy
 # shifted in time past the one before and its correlation and flow ids offset, so that
 # every launch still finds its own kernel. It is written gzip-compressed to a scratch
 # folder and removed at the end.
@@ -36,7 +36,7 @@ big=$tmp/big.json.gz
 gzip -dc "$trace" | jq -c '
   (.traceEvents | map(select(.ts != null) | .ts) | (max - min + 1000)) as $span
   | .traceEvents as $ev
-  | .traceEvents = [range(0; 3) as $k | $ev[]
+  | .traceEvents = [range(0; 4) as $k | $ev[]
       | if $k == 0 then .
         else (if .ts != null then .ts += $k * $span else . end)
            | (if .args.correlation != null then .args.correlation += $k * 100000000 else . end)
@@ -48,8 +48,8 @@ gzip -dc "$trace" | jq -c '
         end]' | gzip -1 >"$big"
 plain=$(gzip -dc "$trace" | wc -c)
 large=$(gzip -dc "$big" | wc -c)
-echo "traces: $(basename "$trace") $((plain / 1000000)) MB, three times over $((large / 1000000)) MB"
+echo "traces: $(basename "$trace") $((plain / 1000000)) MB, four times over $((large / 1000000)) MB"
 measure "import $(basename "$trace")" "$build/pipelab" import "$trace" -o "$tmp/one.yaml"
-measure "import the trace three times over" "$build/pipelab" import "$big" -o "$tmp/three.yaml"
+measure "import the trace four times over" "$build/pipelab" import "$big" -o "$tmp/four.yaml"
 measure "run the imported scenario" "$build/pipelab" run "$tmp/one.yaml" --no-advice
 measure "run it with the verdict search" "$build/pipelab" run "$tmp/one.yaml"
