@@ -51,5 +51,7 @@ large=$(gzip -dc "$big" | wc -c)
 echo "traces: $(basename "$trace") $((plain / 1000000)) MB, four times over $((large / 1000000)) MB"
 measure "import $(basename "$trace")" "$build/pipelab" import "$trace" -o "$tmp/one.yaml"
 measure "import the trace four times over" "$build/pipelab" import "$big" -o "$tmp/four.yaml"
+echo "scenarios: $(($(wc -c <"$tmp/one.yaml") / 1000)) kB and $(($(wc -c <"$tmp/four.yaml") / 1000)) kB of YAML"
 measure "run the imported scenario" "$build/pipelab" run "$tmp/one.yaml" --no-advice
 measure "run it with the verdict search" "$build/pipelab" run "$tmp/one.yaml"
+measure "run the four-fold one" "$build/pipelab" run "$tmp/four.yaml" --no-advice

@@ -15,10 +15,12 @@
 #
 # Targets: scenario (the scenario parser, includes, --set and the key table), run (the
 # models' checks and lowerings, the cycle check, the analytic engine, metrics and
-# reports), stg (the Standard Task Graph reader and `plan --stg`) and results (a
+# reports), stg (the Standard Task Graph reader and `plan --stg`), results (a
 # sweep's results file as summary, --resume and merging read it, and --vary
-# arguments) and protocol (what a sweep's workers and SimGrid children send their parent:
-# outcome texts, with a write-then-read round trip, and SimGrid reports). Each starts
+# arguments), protocol (what a sweep's workers and SimGrid children send their parent:
+# outcome texts, with a write-then-read round trip, and SimGrid reports) and trace
+# (pipelab import: the profiler trace readers, the replay built and written, and the
+# scenario loaded and lowered again). Each starts
 # from its seeds (the workloads, tests/fuzz/seeds/) and from what earlier runs found
 # interesting, kept in build-fuzz/corpus/<target>/. A crash, a
 # leak, a sanitizer report or an input that runs too long (10 s; 60 s for run, whose
@@ -32,7 +34,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
 SECONDS_EACH=${SECONDS_EACH:-60}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scenario run stg results protocol)
+[ ${#targets[@]} -gt 0 ] || targets=(scenario run stg results protocol trace)
 
 if ! command -v clang >/dev/null; then
   echo "fuzz: clang is needed (scripts/setup.sh --checks installs it)" >&2
@@ -66,7 +68,9 @@ for t in "${targets[@]}"; do
     stg) seeds=(tests/fuzz/seeds/stg) opts=() ;;
     results) seeds=(tests/data/sweep tests/fuzz/seeds/results) opts=() ;;
     protocol) seeds=(tests/fuzz/seeds/protocol) opts=() ;;
-    *) echo "fuzz: no target '$t' (scenario, run, stg, results or protocol)" >&2; exit 2 ;;
+    trace) seeds=(tests/fuzz/seeds/trace tests/data/import) opts=() ;;
+    *) echo "fuzz: no target '$t' (scenario, run, stg, results, protocol or trace)" >&2
+       exit 2 ;;
   esac
   [ -d "tests/fuzz/found/$t" ] && seeds+=("tests/fuzz/found/$t")
   echo "fuzz: $t for ${SECONDS_EACH} s"

@@ -54,6 +54,16 @@ if replay a100_training_steps; then
   within a100_training_steps.json 0.02 "device busy" \
     '.replay.device_busy | [.measured_s, .simulated_s]'
 fi
+# --steps keeps the steps asked for, each with its own marker's duration (76.94 ms and
+# 76.212 ms: ProfilerStep#1010 and #1011 in the trace), within 3 % as above.
+"$bin" import "$traces/a100_training_steps.json.gz" --steps 1010:1011 -o two.yaml ||
+  fail "--steps 1010:1011: import failed"
+"$bin" run two.yaml --no-advice --format json >two.json || fail "--steps 1010:1011: run failed"
+jq -e '[.replay.steps[] | .name] == ["ProfilerStep#1010", "ProfilerStep#1011"]
+       and [.replay.steps[] | .measured_s] == [0.07694, 0.076212]' two.json >/dev/null ||
+  fail "--steps 1010:1011: $(jq -c '[.replay.steps[] | [.name, .measured_s]]' two.json)"
+within two.json 0.03 "every step kept" '.replay.steps[] | [.measured_s, .simulated_s]'
+
 for t in a100_alexnet_forward a100_simple_add a100_event_sync a100_event_sync_multi_stream \
   mi250_minitoy_train; do
   if replay "$t"; then

@@ -99,3 +99,25 @@ grep -qF 'expected steps the trace has, ProfilerStep#1 to #1' err.txt ||
   fail "--steps 2:3: message $(cat err.txt)"
 [ ! -e none.yaml ] || fail "--steps 2:3 left a scenario file"
 echo "ok  --steps 2:3 refused"
+
+# The hand-written Ascend trace_view.json (tests/data/import/ascend_trace_view.json; no
+# public Ascend trace is among the test traces, see tests/test_import_read.c), imported and
+# replayed. From the trace: aten::add infer 15, aclnnAdd launch 10 -> Add 20 us on stream
+# 2, host 5, aclnnMul launch 10 -> Mul 25 us on stream 2; aten::copy_ infer 25,
+# aclrtMemcpyAsync launch 8 -> a 15 us copy on stream 3; aten::item infer 37, a stream sync
+# of stream 3 costing 40, then host 50; launch_latency 25 (Add's start after its launch).
+# Replay: add 0-15, 15-25 (Add 50-70), 25-40 (Mul queued, 70-95); copy_ 40-65, 65-73 (the
+# copy on an idle stream 3 starts 25 later, 98-113); item 73-110, its sync waits for the
+# copy (113) and costs 40: 153; host 50: 203 us (the marker says 200). Device busy 20 + 25
+# + 15 = 60 us (the trace's 45: its copy overlapped Mul).
+"$bin" import "$src/tests/data/import/ascend_trace_view.json" -o ascend.yaml ||
+  fail "Ascend: pipelab import failed"
+grep -qxF '# Trace: Ascend; 1 host thread(s) replayed.' ascend.yaml ||
+  fail "Ascend: the scenario does not say the format: $(head -n 3 ascend.yaml)"
+"$bin" run ascend.yaml --no-advice --format json >run.json || fail "Ascend: run failed"
+jq -e '.replay.steps[0].name == "ProfilerStep#7" and .replay.steps[0].measured_s == 0.0002
+       and ((.replay.steps[0].simulated_s - 203e-6) | fabs < 1e-12)
+       and .replay.device_busy.measured_s == 4.5e-05
+       and ((.replay.device_busy.simulated_s - 60e-6) | fabs < 1e-12)' run.json >/dev/null ||
+  fail "Ascend: $(jq -c .replay run.json)"
+echo "ok  Ascend replay: 203 us against the marker's 200 us"

@@ -122,7 +122,7 @@ static int serial_call(const struct op_lower *o, const struct dispatch_call *c, 
                        double *pending)
 {
     struct lowering *lw = o->lw;
-    uint32_t h, dev = PL_NONE, sync;
+    uint32_t h = PL_NONE, dev = PL_NONE, sync = PL_NONE;
     uint64_t n;
     *pending += c->host;
     if (c->kind == CALL_SYNC) {

@@ -379,6 +379,7 @@ static int gather(pl_import *im, kept **out, size_t *nout)
 static int whole_trace_step(pl_import *im, const kept *k, size_t n)
 {
     const pl_trace *t = im->t;
+    free(im->steps);
     im->steps = calloc(1, sizeof *im->steps);
     if (!im->steps)
         return PL_ENOMEM;
