@@ -3,7 +3,8 @@
 #
 # pipelab import on bad input (docs/reliability.md, "Bad input"): a file that is not
 # JSON, a truncated gzip file, a trace with no device activity, JSON of no profiler format
-# it knows, a flow that points nowhere, a missing file, and bad command lines. Each exits
+# it knows, a flow that points nowhere, a negative duration, a missing file, and bad
+# command lines. Each exits
 # with status 2 and one message naming the file and what was expected (the words below are
 # sim/import's and sim/options.c's), and no scenario file is written.
 set -euo pipefail
@@ -53,6 +54,11 @@ refused "unknown format" "expected a Chrome-trace-format profiler trace" unknown
 
 sed 's/"ph": "f", "id": 2,/"ph": "f", "id": 99,/' "$src/tests/data/import/hand_step.json" >dangling.json
 refused "a flow that points nowhere" "points nowhere" dangling.json -o out.yaml
+
+sed 's/"ts": 1063, "dur": 10,/"ts": 1063, "dur": -10,/' "$src/tests/data/import/hand_step.json" >negative.json
+refused "a negative duration" \
+  "negative.json:14:5: key 'dur': expected a duration in microseconds, 0 or more, found '-10'" \
+  negative.json -o out.yaml
 
 refused "missing file" "missing.json" missing.json -o out.yaml
 refused "no trace" "pipelab import needs a trace file" -o out.yaml

@@ -213,6 +213,11 @@ static int finish_event(reader *r)
                            v[F_TS].set ? v[F_TS].text : "none", v[F_TS].set ? "'" : "");
     if (v[F_DUR].set && us_to_ns(v[F_DUR].text, &e.dur))
         e.flags |= PL_CT_HAS_DUR;
+    if (ph == 'X' && v[F_DUR].set && (!(e.flags & PL_CT_HAS_DUR) || e.dur < 0))
+        return pl_diag_set(r->d, PL_EPARSE,
+                           "%s:%u:%u: key 'dur': expected a duration in microseconds, 0 or "
+                           "more, found '%s'",
+                           r->ct->path, r->where.line, r->where.column, v[F_DUR].text);
     e.flags |= (v[F_BP].set && v[F_BP].text[0] == 'e') ? PL_CT_BP_E : 0;
     e.flags |= v[A_CORR].set ? PL_CT_HAS_CORR : 0;
     e.flags |= e.stream != PL_CT_NONE ? PL_CT_HAS_STREAM : 0;

@@ -391,11 +391,13 @@ static int busy(pl_import *im)
     }
     pl_median(starts, n); /* sorts */
     pl_median(ends, n);
-    /* Sweep: the device is busy while more activities have started than ended. */
+    /* Sweep: the device is busy while more activities have started than ended. A start at
+     * the time of an end comes first, so that an activity of no duration ends after it
+     * started. */
     int64_t total = 0, since = 0;
     size_t open = 0, i = 0, j = 0;
-    while (i < n || j < n) {
-        if (i < n && starts[i] < ends[j]) {
+    while (j < n) {
+        if (i < n && starts[i] <= ends[j]) {
             if (open++ == 0)
                 since = starts[i];
             i++;
