@@ -121,3 +121,12 @@ jq -e '.replay.steps[0].name == "ProfilerStep#7" and .replay.steps[0].measured_s
        and ((.replay.device_busy.simulated_s - 60e-6) | fabs < 1e-12)' run.json >/dev/null ||
   fail "Ascend: $(jq -c .replay run.json)"
 echo "ok  Ascend replay: 203 us against the marker's 200 us"
+
+# The same trace in the categories PyTorch 1.8 and 1.9 wrote (Operator, Runtime, Kernel
+# instead of cpu_op, cuda_runtime, kernel): the same scenario, but for the file's name.
+sed 's/"cat": "cpu_op"/"cat": "Operator"/; s/"cat": "cuda_runtime"/"cat": "Runtime"/;
+     s/"cat": "kernel"/"cat": "Kernel"/' "$trace" >legacy.json
+"$bin" import legacy.json -o legacy.yaml || fail "legacy categories: import failed"
+diff <(sed 's/legacy\.json/hand_step.json/' legacy.yaml) replay.yaml >/dev/null ||
+  fail "legacy categories: another scenario: $(diff <(sed 's/legacy\.json/hand_step.json/' legacy.yaml) replay.yaml)"
+echo "ok  PyTorch 1.8 categories: the same scenario"

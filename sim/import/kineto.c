@@ -29,6 +29,10 @@ static kind kind_of(const pl_ct *ct, uint32_t cat)
         {"cuda_runtime", K_CALL}, {"cuda_driver", K_CALL},
         {"kernel", K_KERNEL},     {"gpu_memcpy", K_COPY},
         {"gpu_memset", K_MEMSET}, {"cuda_sync", K_SYNC},
+        /* what PyTorch 1.8 and 1.9 wrote (the TensorBoard plugin's EventTypeMap reads both) */
+        {"Operator", K_OP},       {"Runtime", K_CALL},
+        {"Kernel", K_KERNEL},     {"Memcpy", K_COPY},
+        {"Memset", K_MEMSET},
     };
     for (size_t i = 0; i < sizeof cats / sizeof *cats; i++)
         if (pl_ct_is(ct, cat, cats[i].cat))
