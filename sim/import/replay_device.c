@@ -434,6 +434,7 @@ int pl_replay_device(pl_import *im, pl_diag *d)
         infer_waits(&w);
     if (rc == 0)
         rc = busy(im);
+    im->unmatched = im->t->nactivities - im->activities;
     for (size_t i = 0; i < w.nstreams; i++)
         free(w.streams[i].ends);
     free(w.streams);

@@ -83,7 +83,8 @@ struct pl_import {
     pl_rstat launch_cost;  /* kernel launch calls */
     size_t activities, kernels, copies, memsets;
     size_t syncs, blocking, records, waits, inferred_waits;
-    size_t unmatched;      /* activities in the window started by no call kept */
+    size_t unmatched;      /* activities of the trace the replay does not have: started
+                              outside the steps kept, or by no call the trace recorded */
     size_t dropped_calls;  /* record and wait calls whose stream the trace does not say */
     size_t nthreads_used;
     size_t joins;          /* ops that waited for another thread's call */

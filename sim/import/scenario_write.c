@@ -190,6 +190,10 @@ static void put_header(FILE *f, const pl_import *im)
         if (im->steps[s].nops == 0)
             fprintf(f, "\n# %s made no call the replay keeps: left out.",
                     pl_trace_string(t, im->steps[s].name));
+    if (im->unmatched)
+        fprintf(f, "\n# %zu device activities of the trace are not replayed: started outside "
+                   "the steps kept,\n# or by no runtime call the trace recorded.",
+                im->unmatched);
     if (im->dropped_calls)
         fprintf(f, " %zu stream waits for events recorded before the steps kept are left out.",
                 im->dropped_calls);
@@ -203,7 +207,9 @@ static void put_header(FILE *f, const pl_import *im)
                "pipeline step: the trace\n                # does not say how many the host "
                "had, and its threads did not share\n",
             im->nthreads_used * 3 > 1 ? im->nthreads_used * 3 : 1);
-    fputs("dispatch:\n  mode: serial   # each host thread as recorded\n", f);
+    fputs("dispatch:\n  mode: serial   # each host thread as recorded\n"
+          "  host_speed: 1  # as recorded; 2 replays a host twice as fast\n",
+          f);
     put_stat(f, "launch_latency", &im->latency,
              "kernel starts after their launch returned to an idle stream");
     put_stat(f, "graph_launch", &im->launch_cost,
