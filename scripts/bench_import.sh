@@ -29,19 +29,21 @@ measure() {
     shift
     /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null
     read -r secs kib <"$tmp/time"
-    awk -v l="$label" -v s="$secs" -v k="$kib" 'BEGIN { printf "%-44s %8.2f s %8.0f MiB\n", l, s, k / 1024 }'
+    awk -v l="$label" -v s="$secs" -v k="$kib" \
+        'BEGIN { printf "%-44s %8.2f s %8.0f MiB\n", l, s, k / 1024 }'
 }
 
 big=$tmp/big.json.gz
 gzip -dc "$trace" | jq -c '
   (.traceEvents | map(select(.ts != null) | .ts) | (max - min + 1000)) as $span
   | .traceEvents as $ev
+  | 100000000 as $off
   | .traceEvents = [range(0; 4) as $k | $ev[]
       | if $k == 0 then .
         else (if .ts != null then .ts += $k * $span else . end)
-           | (if .args.correlation != null then .args.correlation += $k * 100000000 else . end)
-           | (if .args["External id"] != null then .args["External id"] += $k * 100000000 else . end)
-           | (if (.ph == "s" or .ph == "f") then .id += $k * 100000000 else . end)
+           | (if .args.correlation != null then .args.correlation += $k * $off else . end)
+           | (if .args["External id"] != null then .args["External id"] += $k * $off else . end)
+           | (if (.ph == "s" or .ph == "f") then .id += $k * $off else . end)
            | (if ((.name // "") | startswith("ProfilerStep#")) then
                 .name = "ProfilerStep#" + ((.name[13:] | tonumber) + $k * 100 | tostring)
               else . end)
@@ -51,7 +53,8 @@ large=$(gzip -dc "$big" | wc -c)
 echo "traces: $(basename "$trace") $((plain / 1000000)) MB, four times over $((large / 1000000)) MB"
 measure "import $(basename "$trace")" "$build/pipelab" import "$trace" -o "$tmp/one.yaml"
 measure "import the trace four times over" "$build/pipelab" import "$big" -o "$tmp/four.yaml"
-echo "scenarios: $(($(wc -c <"$tmp/one.yaml") / 1000)) kB and $(($(wc -c <"$tmp/four.yaml") / 1000)) kB of YAML"
+one=$(wc -c <"$tmp/one.yaml") four=$(wc -c <"$tmp/four.yaml")
+echo "scenarios: $((one / 1000)) kB and $((four / 1000)) kB of YAML"
 measure "run the imported scenario" "$build/pipelab" run "$tmp/one.yaml" --no-advice
 measure "run it with the verdict search" "$build/pipelab" run "$tmp/one.yaml"
 measure "run the four-fold one" "$build/pipelab" run "$tmp/four.yaml" --no-advice

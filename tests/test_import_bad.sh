@@ -44,7 +44,7 @@ refused "truncated gzip" "truncated.json.gz" truncated.json.gz -o out.yaml
 
 cat >nodevice.json <<'JSON'
 {"traceEvents": [
-  {"ph": "X", "cat": "cpu_op", "name": "aten::mm", "pid": 1, "tid": 1, "ts": 10, "dur": 5, "args": {}}
+  {"ph": "X", "cat": "cpu_op", "name": "aten::mm", "pid": 1, "tid": 1, "ts": 10, "dur": 5}
 ]}
 JSON
 refused "no device activity" "no device activity" nodevice.json -o out.yaml
@@ -52,10 +52,11 @@ refused "no device activity" "no device activity" nodevice.json -o out.yaml
 printf '{"hello": [1, 2, 3]}\n' >unknown.json
 refused "unknown format" "expected a Chrome-trace-format profiler trace" unknown.json -o out.yaml
 
-sed 's/"ph": "f", "id": 2,/"ph": "f", "id": 99,/' "$src/tests/data/import/hand_step.json" >dangling.json
+hand=$src/tests/data/import/hand_step.json
+sed 's/"ph": "f", "id": 2,/"ph": "f", "id": 99,/' "$hand" >dangling.json
 refused "a flow that points nowhere" "points nowhere" dangling.json -o out.yaml
 
-sed 's/"ts": 1063, "dur": 10,/"ts": 1063, "dur": -10,/' "$src/tests/data/import/hand_step.json" >negative.json
+sed 's/"ts": 1063, "dur": 10,/"ts": 1063, "dur": -10,/' "$hand" >negative.json
 refused "a negative duration" \
   "negative.json:14:5: key 'dur': expected a duration in microseconds, 0 or more, found '-10'" \
   negative.json -o out.yaml

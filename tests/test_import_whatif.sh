@@ -127,6 +127,7 @@ echo "ok  Ascend replay: 203 us against the marker's 200 us"
 sed 's/"cat": "cpu_op"/"cat": "Operator"/; s/"cat": "cuda_runtime"/"cat": "Runtime"/;
      s/"cat": "kernel"/"cat": "Kernel"/' "$trace" >legacy.json
 "$bin" import legacy.json -o legacy.yaml || fail "legacy categories: import failed"
-diff <(sed 's/legacy\.json/hand_step.json/' legacy.yaml) replay.yaml >/dev/null ||
-  fail "legacy categories: another scenario: $(diff <(sed 's/legacy\.json/hand_step.json/' legacy.yaml) replay.yaml)"
+sed 's/legacy\.json/hand_step.json/' legacy.yaml >legacy-renamed.yaml
+diff legacy-renamed.yaml replay.yaml >/dev/null ||
+  fail "legacy categories: another scenario: $(diff legacy-renamed.yaml replay.yaml)"
 echo "ok  PyTorch 1.8 categories: the same scenario"

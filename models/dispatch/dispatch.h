@@ -60,8 +60,9 @@ typedef struct pl_dispatch pl_dispatch;
  * threads, a tile kernel the tile model refuses, more than PL_TILE_MAX_TASKS tile tasks in
  * all: each kernel's tiles x steps times the runs of its op, checked before any is drawn;
  * an op with calls and launch, kernel or tile; a call doing none or two things; an event
- * waited for before it is recorded; a misplaced step group, `measured` or `capture`; a
- * captured graph without graph_launch or graph_gap), PL_ENOMEM. The caller frees *out with pl_dispatch_destroy. */
+ * waited for before it is recorded, a signal waited for before it is raised or raised
+ * twice; a misplaced step group, `measured` or `capture`; a captured graph without
+ * graph_launch or graph_gap), PL_ENOMEM. The caller frees *out with pl_dispatch_destroy. */
 int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_diag *d);
 void pl_dispatch_destroy(pl_dispatch *w);
 

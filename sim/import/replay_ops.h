@@ -2,8 +2,8 @@
 /*
  * replay_ops.h — a replay as it is built: steps, ops and their calls, in the scenario's
  * order, with every duration in integer nanoseconds. Shared by replay_build.c (host
- * side), replay_device.c (what each call did on the device) and scenario_write.c; not
- * part of the import's interface.
+ * side), replay_index.c (lookups), replay_device.c (what each call did on the device)
+ * and scenario_write.c; not part of the import's interface.
  */
 #ifndef PL_IMPORT_REPLAY_OPS_H
 #define PL_IMPORT_REPLAY_OPS_H
@@ -99,13 +99,18 @@ int pl_replay_device(pl_import *im, pl_diag *d);
  * of memory. */
 size_t pl_import_new_call(pl_import *im);
 
+/* replay_index.c: sorts the trace's activities and sync records by correlation and finds
+ * the stream of each event record a sync record names. Returns 0 or PL_ENOMEM. */
+int pl_import_index(pl_import *im);
+
 /* The activities call slice `slice` started: *n of them from *first in im->by_corr. */
 void pl_import_activities_of(const pl_import *im, size_t slice, size_t *first, size_t *n);
 
 /* The sync record of call slice `slice`, or NULL. */
 const pl_trace_sync *pl_import_sync_of(const pl_import *im, size_t slice);
 
-/* The median of n values (sorted in place); 0 for none. */
+/* The median of n values (sorted in place): the lower of the two middle ones; 0 for
+ * none. */
 int64_t pl_median(int64_t *v, size_t n);
 
 #endif
