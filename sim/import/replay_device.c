@@ -73,6 +73,13 @@ static int push(stream_state *s, size_t call)
     return 0;
 }
 
+/* The end of the activity before the j-th of stream s, or INT64_MIN for its first. */
+static int64_t prev_end(const walk *w, const stream_state *s, size_t j)
+{
+    const pl_import *im = w->im;
+    return j > 0 ? act_end(&im->t->activities[im->calls[s->ends[j - 1]].activity]) : INT64_MIN;
+}
+
 /* The end of what a sync of stream `stream` (NONE: the device) waits for, now. */
 static int64_t awaited_end(walk *w, uint64_t stream)
 {
@@ -242,9 +249,7 @@ static int measure(walk *w)
             const pl_rcall *c = &im->calls[s->ends[j]];
             const pl_trace_activity *a = &t->activities[c->activity];
             const pl_trace_slice *call = &t->slices[c->slice];
-            int64_t ret = call->ts + call->dur;
-            int64_t prev = j > 0 ? act_end(&t->activities[im->calls[s->ends[j - 1]].activity])
-                                 : INT64_MIN;
+            int64_t ret = call->ts + call->dur, prev = prev_end(w, s, j);
             if (c->launch > 0 && call->call == PL_CALL_LAUNCH)
                 cost[nc++] = call->dur;
             if (prev <= ret && a->kind == PL_ACTIVITY_KERNEL && c->sync < 0)
@@ -278,9 +283,7 @@ static void settle_blocking(walk *w)
                 continue;
             const pl_trace_activity *a = &t->activities[c->activity];
             const pl_trace_slice *call = &t->slices[c->slice];
-            int64_t prev = j > 0 ? act_end(&t->activities[im->calls[s->ends[j - 1]].activity])
-                                 : INT64_MIN;
-            int64_t before = a->ts - call->ts - im->latency.median;
+            int64_t prev = prev_end(w, s, j), before = a->ts - call->ts - im->latency.median;
             c->launch = prev >= a->ts ? 0 : before < 0 ? 0 : before > call->dur ? call->dur
                                                                                 : before;
         }
@@ -332,11 +335,8 @@ static void infer_waits(walk *w)
             pl_rcall *c = &im->calls[s->ends[j]];
             const pl_trace_activity *a = &t->activities[c->activity];
             const pl_trace_slice *call = &t->slices[c->slice];
-            int64_t ready = call->ts + call->dur + im->latency.median;
-            if (j > 0) {
-                int64_t prev = act_end(&t->activities[im->calls[s->ends[j - 1]].activity]);
-                ready = prev > ready ? prev : ready;
-            }
+            int64_t ready = call->ts + call->dur + im->latency.median, prev = prev_end(w, s, j);
+            ready = prev > ready ? prev : ready;
             if (a->ts - ready <= PL_INFER_SLACK)
                 continue;
             size_t best = PL_NO_INDEX;
