@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Runs one scenario of every model under valgrind's memcheck, and a sweep whose worker
+# Runs one scenario of every model under valgrind's memcheck, pipelab import of a gzip
+# and an Ascend trace and a run of what it wrote, and a sweep whose worker
 # processes it follows too, with the program built by scripts/setup.sh. Any error, and
 # any leak definitely or possibly lost, fails the run; memory still reachable at exit
 # (SimGrid's own, and a worker's copy of its parent's) is not a leak.
@@ -60,4 +61,8 @@ check sweep 0 sweep workloads/dispatch_teaching.yaml --vary dispatch.threads.lau
   --reps 2 -j 2 -o "$tmp/sweep.csv"
 check base 0 run "$tmp/base.yaml" --set stream.waiting=active
 check bad-input 2 run tests/bad_inputs/cyclic_include.yaml
+gzip -c tests/data/import/hand_step.json >"$tmp/hand.json.gz"
+check import 0 import "$tmp/hand.json.gz" -o "$tmp/replay.yaml"
+check import-ascend 0 import tests/data/import/ascend_trace_view.json -o "$tmp/ascend.yaml"
+check replay 0 run "$tmp/replay.yaml" --set dispatch.mode=pipelined --format json
 exit $status
