@@ -329,12 +329,58 @@ static void test_random_graphs(void **state)
     }
 }
 
+/* A pipelined dispatch: the launch waits for an InferShape that waited for a sync.
+ * Threads HI (InferShape) and HL (Launch), stream D:
+ *   HL: L0 0-1, issues K0 on D 1-6
+ *   HI: I1 2 us, sync on K0: 6-8
+ *   HL: L1 1 us, data from I1: 8-9, issues K1 on D 9-10
+ * The device idles 0-1 (K0's launch: starved by host) and 6-9: K1's launch L1 ran no sync
+ * and was not released by one, but L1 waited for I1, released by the sync on K0, inside
+ * the gap: waiting for a sync, 3 us. Whole trace 0-10, busy 6 us. */
+static void test_sync_behind_the_launch(void **state)
+{
+    (void)state;
+    pl_graph *g = pl_graph_create("pipelined");
+    uint32_t host, device, u[3], label, l0, k0, i1, l1, k1;
+    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &device), 0);
+    assert_int_equal(pl_graph_add_unit(g, "host.infer", host, &u[0]), 0);
+    assert_int_equal(pl_graph_add_unit(g, "host.launch", host, &u[1]), 0);
+    assert_int_equal(pl_graph_add_unit(g, "device.stream", device, &u[2]), 0);
+    assert_int_equal(pl_graph_add_label(g, "op", &label), 0);
+    assert_int_equal(pl_graph_add_task(g, u[1], 1 * US, label, 0, &l0), 0);
+    assert_int_equal(pl_graph_add_task(g, u[2], 5 * US, label, 0, &k0), 0);
+    assert_int_equal(pl_graph_add_task(g, u[0], 2 * US, label, 1, &i1), 0);
+    assert_int_equal(pl_graph_add_task(g, u[1], 1 * US, label, 1, &l1), 0);
+    assert_int_equal(pl_graph_add_task(g, u[2], 1 * US, label, 1, &k1), 0);
+    edge(g, l0, k0, PL_EDGE_ISSUE);
+    edge(g, k0, i1, PL_EDGE_SYNC);
+    edge(g, i1, l1, PL_EDGE_DATA);
+    edge(g, l1, k1, PL_EDGE_ISSUE);
+    assert_int_equal(pl_graph_set_items(g, 2, "ops"), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    pl_timeline tl;
+    pl_test_simulate(g, &tl);
+    pl_replay r = {0};
+    assert_int_equal(pl_replay_add_step(&r, "whole trace", NAN, 0, 2, false), 0);
+    pl_replay_result res;
+    assert_int_equal(pl_replay_measure(g, &tl, &r, &res), 0);
+    pl_assert_near(res.simulated[0], 10 * US, TOL);
+    pl_assert_near(res.device_busy, 6 * US, TOL);
+    pl_assert_near(res.device_idle[PL_IDLE_HOST], 1 * US, TOL);
+    pl_assert_near(res.device_idle[PL_IDLE_SYNC], 3 * US, TOL);
+    pl_replay_result_fini(&res);
+    pl_replay_fini(&r);
+    pl_timeline_fini(&tl);
+    pl_graph_destroy(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_steps),          cmocka_unit_test(test_whole_trace),
         cmocka_unit_test(test_busy_of_steps_only), cmocka_unit_test(test_step_without_tasks),
-        cmocka_unit_test(test_random_graphs),
+        cmocka_unit_test(test_random_graphs),      cmocka_unit_test(test_sync_behind_the_launch),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

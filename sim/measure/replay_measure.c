@@ -123,6 +123,9 @@ static bool synced_during(const ctx *c, uint32_t unit, double from, double to)
     return hi > lo && cum[hi] > cum[lo];
 }
 
+/* How far back the chain of host tasks that released a launch is followed. */
+#define PL_IDLE_CHAIN 8
+
 /* Why the device sat idle in (from, to) until device task `task` started. */
 static pl_idle_cause cause_of(const ctx *c, uint32_t task, double from, double to)
 {
@@ -134,11 +137,23 @@ static pl_idle_cause cause_of(const ctx *c, uint32_t task, double from, double t
         return PL_IDLE_STREAM;
     if (edge->kind != PL_EDGE_ISSUE)
         return PL_IDLE_OTHER;
-    uint32_t host = edge->src, he = c->t->release[host];
-    if (he != PL_NO_EDGE && pl_graph_edge(c->g, he)->kind == PL_EDGE_SYNC)
-        return PL_IDLE_SYNC;
-    if (synced_during(c, pl_graph_task_unit(c->g, host), from, to))
-        return PL_IDLE_SYNC;
+    /* The launch, and the host tasks that released it within the gap (a pipelined
+     * dispatch's Resize and InferShape, PL_IDLE_CHAIN deep at most): any of them released
+     * by a sync, or on a thread that synced during the gap, makes it a wait for a sync. */
+    uint32_t host = edge->src;
+    for (int depth = 0; depth < PL_IDLE_CHAIN; depth++) {
+        uint32_t he = c->t->release[host];
+        if (he != PL_NO_EDGE && pl_graph_edge(c->g, he)->kind == PL_EDGE_SYNC)
+            return PL_IDLE_SYNC;
+        if (synced_during(c, pl_graph_task_unit(c->g, host), from, to))
+            return PL_IDLE_SYNC;
+        if (he == PL_NO_EDGE)
+            break;
+        uint32_t src = pl_graph_edge(c->g, he)->src;
+        if (on_device(c->g, src) || !(c->t->end[src] > from))
+            break;
+        host = src;
+    }
     return PL_IDLE_HOST;
 }
 
