@@ -131,3 +131,16 @@ sed 's/legacy\.json/hand_step.json/' legacy.yaml >legacy-renamed.yaml
 diff legacy-renamed.yaml replay.yaml >/dev/null ||
   fail "legacy categories: another scenario: $(diff legacy-renamed.yaml replay.yaml)"
 echo "ok  PyTorch 1.8 categories: the same scenario"
+
+# A step whose main thread (the one with the marker) launched nothing: only the autograd
+# thread 11 did, one kernel (tests/data/import/other_thread.json, written by hand like the
+# backward passes of the training trace). The main thread's marker span, 100 us, is its
+# host time in the step (an op with no calls), so the step lasts what the marker says:
+# thread 11 runs 0-45 (host 40, launch 5), its kernel 47-67, inside the 100 us.
+"$bin" import "$src/tests/data/import/other_thread.json" -o other.yaml ||
+  fail "other thread: import failed"
+"$bin" run other.yaml --no-advice --format json >run.json || fail "other thread: run failed"
+jq -e '.replay.steps[0].measured_s == 0.0001
+       and ((.replay.steps[0].simulated_s - 100e-6) | fabs < 1e-12)' run.json >/dev/null ||
+  fail "other thread: $(jq -c .replay.steps run.json)"
+echo "ok  a step the main thread launched nothing in lasts its marker: 100 us"

@@ -303,6 +303,18 @@ static size_t waited_for(const pl_import *im, uint32_t th, int64_t from, int64_t
     return best;
 }
 
+/* Whether the main thread made one of the kept calls of the step of k[j], the step's
+ * first (k is in time order, so a step's calls are together); true without markers. */
+static bool main_calls(const pl_import *im, const kept *k, size_t n, size_t j)
+{
+    if (im->steps[k[j].step].name == PL_TRACE_NO_STRING)
+        return true;
+    for (size_t i = j; i < n && k[i].step == k[j].step; i++)
+        if (im->t->slices[k[i].slice].thread == im->main_thread)
+            return true;
+    return false;
+}
+
 /* Makes the ops and their host times from the kept calls, in time order. */
 static int make_ops(pl_import *im, const kept *k, size_t n)
 {
@@ -324,6 +336,20 @@ static int make_ops(pl_import *im, const kept *k, size_t n)
         const pl_trace_slice *s = &t->slices[k[j].slice];
         uint32_t th = s->thread;
         const pl_rstep *st = &im->steps[k[j].step];
+        if ((j == 0 || k[j].step != k[j - 1].step) && !main_calls(im, k, n, j)) {
+            /* a step whose main thread made no call the replay keeps: its marker's span
+             * on the main thread, as host time */
+            size_t o = new_op(im);
+            if (o == PL_NO_INDEX) {
+                rc = PL_ENOMEM;
+                break;
+            }
+            im->ops[o] = (pl_rop){st->name, im->main_thread, k[j].step, 0, st->end - st->ts,
+                                  im->ncalls, 0, PL_NO_INDEX};
+            last[im->main_thread] = o;
+            cursor[im->main_thread] = st->end;
+            prev = PL_NO_INDEX;
+        }
         size_t lo = last[th];
         bool same = prev != PL_NO_INDEX && prev == lo && im->ops[lo].step == k[j].step &&
                     k[j - 1].op == k[j].op && t->slices[k[j - 1].slice].thread == th;

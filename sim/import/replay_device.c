@@ -227,6 +227,11 @@ static int check_events(pl_import *im)
     return 0;
 }
 
+/* A kernel that started more than 1 ms after its launch returned to an idle stream
+ * waited for something else than its launch (hundreds of times the launch latency of the
+ * traces of docs/replay.md, median 2 us): not a launch latency. */
+#define PL_LATENCY_MAX 1000000
+
 /* Launch-to-start of activities whose stream was idle when their launch returned, the
  * gap after the previous activity of those that were queued, and kernel launch calls. */
 static int measure(walk *w)
@@ -252,7 +257,8 @@ static int measure(walk *w)
             int64_t ret = call->ts + call->dur, prev = prev_end(w, s, j);
             if (c->launch > 0 && call->call == PL_CALL_LAUNCH)
                 cost[nc++] = call->dur;
-            if (prev <= ret && a->kind == PL_ACTIVITY_KERNEL && c->sync < 0)
+            if (prev <= ret && a->kind == PL_ACTIVITY_KERNEL && c->sync < 0 &&
+                a->ts - ret <= PL_LATENCY_MAX)
                 lat[nl++] = a->ts > ret ? a->ts - ret : 0;
             else if (prev > ret && a->ts >= prev && a->kind == PL_ACTIVITY_KERNEL)
                 gap[ng++] = a->ts - prev;

@@ -125,13 +125,13 @@ static void put_op(FILE *f, const pl_import *im, const pl_rop *o)
         put_time(f, o->infer);
         fputc('\n', f);
     }
-    /* an op whose every call was dropped keeps its host time as infer, with no calls */
+    /* an op whose every call was dropped, or the main thread's marker span in a step where
+     * it made no call, is host time with no calls */
     int64_t carry = 0;
     bool any = false;
     for (size_t i = 0; i < o->ncalls; i++)
         any = any || im->calls[o->first + i].kind != PL_RCALL_DROPPED;
-    if (any)
-        fputs("          calls:\n", f);
+    fputs(any ? "          calls:\n" : "          calls: []\n", f);
     for (size_t i = 0; i < o->ncalls; i++) {
         const pl_rcall *c = &im->calls[o->first + i];
         if (c->kind == PL_RCALL_DROPPED) {
@@ -211,7 +211,7 @@ static void put_header(FILE *f, const pl_import *im)
           "  host_speed: 1  # as recorded; 2 replays a host twice as fast\n",
           f);
     put_stat(f, "launch_latency", &im->latency,
-             "kernel starts after their launch returned to an idle stream");
+             "kernel starts after their launch returned to an idle stream (within 1 ms)");
     put_stat(f, "graph_launch", &im->launch_cost,
              "kernel launch calls: the host cost of one graph launch");
     put_stat(f, "graph_gap", &im->gap,
@@ -249,8 +249,7 @@ int pl_import_write(const pl_import *im, FILE *f, pl_diag *d)
         }
         fputs("      ops:\n", f);
         for (size_t o = st->first; o < st->first + st->nops; o++)
-            if (im->ops[o].ncalls > 0)
-                put_op(f, im, &im->ops[o]);
+            put_op(f, im, &im->ops[o]);
     }
     return ferror(f) ? pl_diag_set(d, PL_EIO, "cannot write the scenario") : 0;
 }
