@@ -29,7 +29,6 @@
  * docs/replay.md, and shorter than the forward or backward pass one thread waits for. */
 #define PL_IDLE_GAP 1000000
 
-
 /* ---- Steps ------------------------------------------------------------------------ */
 
 static long long step_number(const char *name)
