@@ -144,3 +144,18 @@ jq -e '.replay.steps[0].measured_s == 0.0001
        and ((.replay.steps[0].simulated_s - 100e-6) | fabs < 1e-12)' run.json >/dev/null ||
   fail "other thread: $(jq -c .replay.steps run.json)"
 echo "ok  a step the main thread launched nothing in lasts its marker: 100 us"
+
+# One process driving two devices (tests/data/import/two_devices.json, written by hand):
+# a kernel on stream 7 of device 0 (pid 0) and one on stream 7 of device 1 (pid 1), then a
+# device sync. The streams are told apart (device 1's stream 7 is 1007), so the kernels
+# overlap as they did: k0 15+2 .. 67, k1 25+2 .. 77, the sync waits for 77 and costs 3
+# (80 - 77), host 20 to the marker's end: 100 us, as measured; device busy 17-77, 60 us.
+# Run on one stream they would end at 117 and the step at 140.
+"$bin" import "$src/tests/data/import/two_devices.json" -o two.yaml ||
+  fail "two devices: import failed"
+grep -qF 'stream: 1007, name: "k1"' two.yaml || fail "two devices: $(grep k1 two.yaml)"
+"$bin" run two.yaml --no-advice --format json >run.json || fail "two devices: run failed"
+jq -e '((.replay.steps[0].simulated_s - 100e-6) | fabs < 1e-12)
+       and ((.replay.device_busy.simulated_s - 60e-6) | fabs < 1e-12)' run.json >/dev/null ||
+  fail "two devices: $(jq -c .replay run.json)"
+echo "ok  two devices' streams kept apart: 100 us"

@@ -72,12 +72,44 @@ static uint64_t stream_or_none(uint64_t s)
     return s == UINT32_MAX ? PL_TRACE_NONE : s;
 }
 
-static int add_sync(const pl_ct *ct, const pl_ct_event *e, pl_trace *out)
+/* A trace with the work of several devices (Kineto writes each device's activity under a
+ * pid of its own, the device's number) tells their streams apart as device x 1000 +
+ * stream: stream 7 of device 1 is stream 1007. */
+#define PL_STREAMS_PER_DEVICE 1000
+
+/* Whether the trace's device activity comes from more than one pid. */
+static bool several_devices(const pl_ct *ct, kind (*kind_of_cat)(const pl_ct *, uint32_t))
+{
+    uint32_t pid = PL_CT_NO_KEY;
+    for (size_t i = 0; i < ct->nev; i++) {
+        kind k = ct->ev[i].ph == 'X' ? kind_of_cat(ct, ct->ev[i].cat) : K_SKIP;
+        if (k != K_KERNEL && k != K_COPY && k != K_MEMSET)
+            continue;
+        if (pid != PL_CT_NO_KEY && ct->ev[i].pid != pid)
+            return true;
+        pid = ct->ev[i].pid;
+    }
+    return false;
+}
+
+/* Stream s of event e, told apart by device where the trace has several (see above). */
+static uint64_t device_stream(const pl_ct *ct, const pl_ct_event *e, uint64_t s, bool several)
+{
+    char *end;
+    unsigned long long device = strtoull(pl_ct_key(ct, e->pid), &end, 10);
+    if (!several || s == PL_TRACE_NONE || s >= PL_STREAMS_PER_DEVICE || *end != '\0' ||
+        device >= UINT64_MAX / PL_STREAMS_PER_DEVICE - 1)
+        return s;
+    return device * PL_STREAMS_PER_DEVICE + s;
+}
+
+static int add_sync(const pl_ct *ct, const pl_ct_event *e, bool several, pl_trace *out)
 {
     pl_trace_sync s = {.correlation = e->corr,
                        .call = sync_call(ct, e->sync_kind),
-                       .stream = stream_or_none(e->stream),
-                       .wait_on_stream = stream_or_none(e->wait_on_stream),
+                       .stream = device_stream(ct, e, stream_or_none(e->stream), several),
+                       .wait_on_stream =
+                           device_stream(ct, e, stream_or_none(e->wait_on_stream), several),
                        .record_correlation = e->record_corr};
     /* Only a stream wait has a waiting stream (args.stream); a stream sync writes the stream
      * it waits for as args.stream, which trace.h calls wait_on_stream. */
@@ -89,7 +121,8 @@ static int add_sync(const pl_ct *ct, const pl_ct_event *e, pl_trace *out)
     return pl_trace_add_sync(out, &s);
 }
 
-static int add_activity(const pl_ct *ct, const pl_ct_event *e, kind k, pl_trace *out)
+static int add_activity(const pl_ct *ct, const pl_ct_event *e, kind k, bool several,
+                        pl_trace *out)
 {
     uint64_t stream = e->stream;
     if (!(e->flags & PL_CT_HAS_STREAM)) {
@@ -97,6 +130,7 @@ static int add_activity(const pl_ct *ct, const pl_ct_event *e, kind k, pl_trace 
         unsigned long long tid = strtoull(pl_ct_key(ct, e->tid), &end, 10);
         stream = *end == '\0' ? (uint64_t)tid : PL_TRACE_NONE;
     }
+    stream = device_stream(ct, e, stream, several);
     pl_trace_activity a = {.ts = e->ts,
                            .dur = e->dur,
                            .stream = stream,
@@ -140,7 +174,8 @@ static bool rocm(const pl_ct *ct)
     return false;
 }
 
-static int convert_event(const pl_ct *ct, const pl_ct_event *e, uint32_t *threads, pl_trace *out)
+static int convert_event(const pl_ct *ct, const pl_ct_event *e, uint32_t *threads, bool several,
+                         pl_trace *out)
 {
     if (e->ph != 'X')
         return 0;
@@ -149,11 +184,11 @@ static int convert_event(const pl_ct *ct, const pl_ct_event *e, uint32_t *thread
     case K_SKIP:
         return 0;
     case K_SYNC:
-        return add_sync(ct, e, out);
+        return add_sync(ct, e, several, out);
     case K_KERNEL:
     case K_COPY:
     case K_MEMSET:
-        return add_activity(ct, e, k, out);
+        return add_activity(ct, e, k, several, out);
     default:
         return add_slice(ct, e, k, threads, out);
     }
@@ -237,12 +272,14 @@ int pl_kineto_convert(const pl_ct *ct, pl_trace *out, pl_diag *d)
         rc = pl_ct_bind_flows(ct, joins, bound, d);
     for (size_t i = 0; threads && i < ct->keys.n; i++)
         threads[i] = UINT32_MAX;
+    bool several = several_devices(ct, kind_of);
     for (size_t i = 0; i < ct->nev && !rc; i++)
-        rc = convert_event(ct, &ct->ev[i], threads, out);
+        rc = convert_event(ct, &ct->ev[i], threads, several, out);
     if (!rc)
         rc = check_finishes(ct, out, d);
-    snprintf(out->format, sizeof out->format, "PyTorch profiler (Kineto), %s",
-             rocm(ct) ? "ROCm" : "CUDA");
+    snprintf(out->format, sizeof out->format, "PyTorch profiler (Kineto), %s%s",
+             rocm(ct) ? "ROCm" : "CUDA",
+             several ? ", several devices (stream S of device D is D x 1000 + S)" : "");
     free(bound);
     free(threads);
     return rc;

@@ -92,7 +92,7 @@ typedef struct pl_trace_sync {
 } pl_trace_sync;
 
 typedef struct pl_trace {
-    char format[64];          /* "PyTorch profiler (Kineto), CUDA", "... ROCm", "Ascend" */
+    char format[128];         /* "PyTorch profiler (Kineto), CUDA", "... ROCm", "Ascend" */
     char device[128];         /* the device's name when the trace says it, else "" */
     char **strings;           /* interned names */
     size_t nstrings, cap_strings;
