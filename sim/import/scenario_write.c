@@ -26,7 +26,8 @@ static void put_time(FILE *f, int64_t ns)
     }
 }
 
-/* A double-quoted YAML scalar. */
+/* A double-quoted YAML scalar; a control character, which no scenario string may hold,
+ * is written as '?'. */
 static void put_quoted(FILE *f, const char *s)
 {
     fputc('"', f);
@@ -34,12 +35,20 @@ static void put_quoted(FILE *f, const char *s)
         unsigned char ch = (unsigned char)*s;
         if (ch == '"' || ch == '\\')
             fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\x%02x", ch);
+        else if (ch < 0x20 || ch == 0x7f)
+            fputc('?', f);
         else
             fputc(ch, f);
     }
     fputc('"', f);
+}
+
+/* Text from the trace inside a comment: a control character (a newline would end the
+ * comment) is written as '?'. */
+static void put_comment_text(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
 }
 
 static const char *const activity_key[] = {"kernel", "copy", "memset"};
@@ -162,9 +171,12 @@ static void put_stat(FILE *f, const char *key, const pl_rstat *s, const char *wh
 static void put_header(FILE *f, const pl_import *im)
 {
     const pl_trace *t = im->t;
-    fprintf(f, "# A replay of the profiler trace %s, written by pipelab import.\n", im->source);
-    fprintf(f, "# Trace: %s%s%s; %zu host thread(s) replayed.\n", t->format,
-            t->device[0] ? ", device " : "", t->device, im->nthreads_used);
+    fputs("# A replay of the profiler trace ", f);
+    put_comment_text(f, im->source);
+    fprintf(f, ", written by pipelab import.\n# Trace: %s%s", t->format,
+            t->device[0] ? ", device " : "");
+    put_comment_text(f, t->device);
+    fprintf(f, "; %zu host thread(s) replayed.\n", im->nthreads_used);
     fprintf(f, "# Every duration below was measured in the trace:\n"
                "#  - infer: an op's host time before its first call; host: host time between\n"
                "#    calls (framework work and runtime calls that start nothing on the device);\n"
@@ -187,9 +199,11 @@ static void put_header(FILE *f, const pl_import *im)
             im->nops, im->kernels, im->copies, im->memsets, im->syncs, im->blocking,
             im->records, im->waits, im->inferred_waits, im->joins);
     for (size_t s = 0; s < im->nsteps; s++)
-        if (im->steps[s].nops == 0)
-            fprintf(f, "\n# %s made no call the replay keeps: left out.",
-                    pl_trace_string(t, im->steps[s].name));
+        if (im->steps[s].nops == 0) {
+            fputs("\n# ", f);
+            put_comment_text(f, pl_trace_string(t, im->steps[s].name));
+            fputs(" made no call the replay keeps: left out.", f);
+        }
     if (im->unmatched)
         fprintf(f, "\n# %zu device activities of the trace are not replayed: started outside "
                    "the steps kept,\n# or by no runtime call the trace recorded.",
