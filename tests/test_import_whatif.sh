@@ -159,3 +159,12 @@ jq -e '((.replay.steps[0].simulated_s - 100e-6) | fabs < 1e-12)
        and ((.replay.device_busy.simulated_s - 60e-6) | fabs < 1e-12)' run.json >/dev/null ||
   fail "two devices: $(jq -c .replay run.json)"
 echo "ok  two devices' streams kept apart: 100 us"
+
+# A trace whose file name holds a newline: the name, the source and the comment get '?'
+# for it (a scenario string may hold no control character), and the scenario runs.
+cp "$trace" $'new\nline.json'
+"$bin" import $'new\nline.json' -o newline.yaml || fail "a newline in the name: import failed"
+grep -qxF '# A replay of the profiler trace new?line.json, written by pipelab import.' \
+  newline.yaml || fail "a newline in the name: $(head -n 2 newline.yaml)"
+"$bin" run newline.yaml --no-advice >/dev/null || fail "a newline in the name: run failed"
+echo "ok  a newline in the trace's name becomes '?'"
