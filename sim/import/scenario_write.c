@@ -26,29 +26,67 @@ static void put_time(FILE *f, int64_t ns)
     }
 }
 
-/* A double-quoted YAML scalar; a control character, which no scenario string may hold,
- * is written as '?'. */
+/* The length of the well-formed UTF-8 sequence at s (Unicode's table 3-7: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), or 0 when the byte there starts none. */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    unsigned char lo = 0x80, hi = 0xbf;
+    size_t n;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2;
+    else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        lo = c == 0xe0 ? 0xa0 : 0x80;
+        hi = c == 0xed ? 0x9f : 0xbf;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        lo = c == 0xf0 ? 0x90 : 0x80;
+        hi = c == 0xf4 ? 0x8f : 0xbf;
+    } else
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t k = 2; k < n; k++)
+        if (s[k] < 0x80 || s[k] > 0xbf)
+            return 0;
+    return n;
+}
+
+/* Text from the trace as a scenario may hold it: a control character (which no scenario
+ * string may hold, and a newline would end a comment) or a byte that is not well-formed
+ * UTF-8 is written as '?'; with `escape`, '"' and '\\' are escaped for a double-quoted
+ * scalar. */
+static void put_text(FILE *f, const char *text, bool escape)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    while (*s) {
+        size_t n = utf8_len(s);
+        if (n == 0 || *s < 0x20 || *s == 0x7f) {
+            fputc('?', f);
+            s++;
+            continue;
+        }
+        if (escape && (*s == '"' || *s == '\\'))
+            fputc('\\', f);
+        fwrite(s, 1, n, f);
+        s += n;
+    }
+}
+
+/* A double-quoted YAML scalar. */
 static void put_quoted(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20 || ch == 0x7f)
-            fputc('?', f);
-        else
-            fputc(ch, f);
-    }
+    put_text(f, s, true);
     fputc('"', f);
 }
 
-/* Text from the trace inside a comment: a control character (a newline would end the
- * comment) is written as '?'. */
 static void put_comment_text(FILE *f, const char *s)
 {
-    for (; *s; s++)
-        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+    put_text(f, s, false);
 }
 
 static const char *const activity_key[] = {"kernel", "copy", "memset"};
