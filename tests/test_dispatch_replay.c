@@ -18,106 +18,18 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "dispatch_case.h"
 #include "models/model.h"
 #include "sim/engine/analytic.h"
 #include "support.h"
 
-#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define US  1e-6
 #define TOL 1e-15
 
-/* A scenario written to a scratch file, loaded, lowered, and its run executed. */
-struct lowered {
-    char *dir;
-    pl_config *cfg;
-    pl_lowering l;
-    pl_timeline tl;
-    pl_diag d;
-    int rc; /* of loading and lowering */
-};
-
-/* Writes the scenario: the header (model, machine) then `body`, the dispatch section. */
-static void write_scenario(struct lowered *x, const char *body, char *path, size_t len)
-{
-    char *text = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&text, &size);
-    assert_non_null(f);
-    fprintf(f, "name: replay test\nmodel: dispatch\nmachine: %s\ndispatch:\n%s",
-            pl_test_src("configs/gpu_server.yaml"), body);
-    fclose(f);
-    x->dir = pl_test_mkdtemp();
-    snprintf(path, len, "%s/s.yaml", x->dir);
-    pl_test_write_file(path, text);
-    free(text);
-}
-
-/* Loads and lowers; x->rc and x->d say how that went. */
-static void try_lower(struct lowered *x, const char *body)
-{
-    char path[512];
-    memset(x, 0, sizeof *x);
-    pl_diag_init(&x->d);
-    write_scenario(x, body, path, sizeof path);
-    x->rc = pl_config_load(path, NULL, 0, pl_scenario_keys, &x->cfg, &x->d);
-    if (x->rc != 0)
-        return;
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, 1);
-    x->rc = pl_model_find("dispatch")->lower(x->cfg, rng, &x->l, &x->d);
-    gsl_rng_free(rng);
-}
-
-/* Loads, lowers and runs; fails the test on any error. */
-static void run(struct lowered *x, const char *body)
-{
-    try_lower(x, body);
-    if (x->rc != 0)
-        fail_msg("%s", x->d.msg);
-    assert_int_equal(pl_timeline_init(&x->tl, pl_graph_task_count(x->l.run)), 0);
-    if (pl_analytic_run(x->l.run, &x->tl, &x->d) != 0)
-        fail_msg("%s", x->d.msg);
-}
-
-static void done(struct lowered *x)
-{
-    pl_timeline_fini(&x->tl);
-    if (x->rc == 0 && x->cfg)
-        pl_lowering_fini(&x->l);
-    pl_config_destroy(x->cfg);
-    pl_test_rmtree(x->dir);
-    free(x->dir);
-}
-
-static uint32_t unit_named(const pl_graph *g, const char *name)
-{
-    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
-        if (strcmp(pl_graph_unit_name(g, u), name) == 0)
-            return u;
-    fail_msg("no unit %s", name);
-    return 0;
-}
-
-/* The i-th task of the named unit. */
-static uint32_t task_of(const pl_graph *g, const char *unit, uint32_t i)
-{
-    uint32_t n;
-    const uint32_t *tasks = pl_graph_unit_tasks(g, unit_named(g, unit), &n);
-    assert_true(i < n);
-    return tasks[i];
-}
-
-static uint32_t tasks_on(const pl_graph *g, const char *unit)
-{
-    uint32_t n;
-    pl_graph_unit_tasks(g, unit_named(g, unit), &n);
-    return n;
-}
 
 /* Two streams joined by an event. Host (host.dispatch): launch k0 [0,2] -> stream 0 runs
  * k0 [2,12]; record e [2,3] (e := k0); wait e on stream 1 [3,4]; launch k1 [4,5] ->
@@ -126,8 +38,8 @@ static uint32_t tasks_on(const pl_graph *g, const char *unit)
 static void test_streams_and_events(void **state)
 {
     (void)state;
-    struct lowered x;
-    run(&x, "  mode: serial\n"
+    pl_test_dispatch x;
+    pl_test_dispatch_run(&x, "  mode: serial\n"
             "  ops:\n"
             "    - name: a\n"
             "      calls:\n"
@@ -138,13 +50,13 @@ static void test_streams_and_events(void **state)
     const pl_graph *g = x.l.run;
     assert_null(x.l.baseline);
     assert_int_equal(pl_graph_unit_count(g), 3);
-    assert_int_equal(tasks_on(g, "host.dispatch"), 4);
-    uint32_t k1 = task_of(g, "device.stream1", 0);
+    assert_int_equal(pl_test_tasks_on(g, "host.dispatch"), 4);
+    uint32_t k1 = pl_test_task_of(g, "device.stream1", 0);
     assert_string_equal(pl_graph_task_label(g, k1), "k1");
     pl_assert_near(x.tl.start[k1], 12 * US, TOL);
     pl_assert_near(x.tl.makespan, 16 * US, TOL);
     assert_int_equal(pl_graph_edge(g, x.tl.release[k1])->kind, PL_EDGE_STREAM);
-    done(&x);
+    pl_test_dispatch_done(&x);
 }
 
 /* A stream sync and a device sync, each with its cost. Host: launch k0 [0,1] -> stream 0
@@ -155,8 +67,8 @@ static void test_streams_and_events(void **state)
 static void test_stream_and_device_sync(void **state)
 {
     (void)state;
-    struct lowered x;
-    run(&x, "  mode: serial\n"
+    pl_test_dispatch x;
+    pl_test_dispatch_run(&x, "  mode: serial\n"
             "  ops:\n"
             "    - calls:\n"
             "        - {launch: 1us, kernel: 10us}\n"
@@ -165,15 +77,15 @@ static void test_stream_and_device_sync(void **state)
             "        - {launch: 1us, kernel: 1us, stream: 1}\n"
             "        - {sync: 4us}\n");
     const pl_graph *g = x.l.run;
-    assert_int_equal(tasks_on(g, "host.dispatch"), 6);
-    uint32_t stream_sync = task_of(g, "host.dispatch", 3);
-    uint32_t device_sync = task_of(g, "host.dispatch", 5);
+    assert_int_equal(pl_test_tasks_on(g, "host.dispatch"), 6);
+    uint32_t stream_sync = pl_test_task_of(g, "host.dispatch", 3);
+    uint32_t device_sync = pl_test_task_of(g, "host.dispatch", 5);
     pl_assert_near(x.tl.start[stream_sync], 5 * US, TOL);
     pl_assert_near(x.tl.end[stream_sync], 7 * US, TOL);
     pl_assert_near(x.tl.start[device_sync], 11 * US, TOL);
     assert_int_equal(pl_graph_edge(g, x.tl.release[device_sync])->kind, PL_EDGE_SYNC);
     pl_assert_near(x.tl.makespan, 15 * US, TOL);
-    done(&x);
+    pl_test_dispatch_done(&x);
 }
 
 /* A blocking copy: launch k [0,1] -> [1,6]; the copy's launch [1,3], the copy queued
@@ -181,8 +93,8 @@ static void test_stream_and_device_sync(void **state)
 static void test_blocking_copy(void **state)
 {
     (void)state;
-    struct lowered x;
-    run(&x, "  mode: serial\n"
+    pl_test_dispatch x;
+    pl_test_dispatch_run(&x, "  mode: serial\n"
             "  ops:\n"
             "    - calls:\n"
             "        - {launch: 1us, kernel: 5us}\n"
@@ -190,11 +102,11 @@ static void test_blocking_copy(void **state)
             "        - {launch: 1us, kernel: 2us}\n");
     const pl_graph *g = x.l.run;
     assert_int_equal(pl_graph_unit_count(g), 2); /* host.dispatch, device.stream */
-    unit_named(g, "device.stream");
-    uint32_t sync = task_of(g, "host.dispatch", 2);
+    assert_int_equal(pl_test_tasks_on(g, "device.stream"), 3);
+    uint32_t sync = pl_test_task_of(g, "host.dispatch", 2);
     pl_assert_near(x.tl.start[sync], 9 * US, TOL);
     pl_assert_near(x.tl.makespan, 13 * US, TOL);
-    done(&x);
+    pl_test_dispatch_done(&x);
 }
 
 /* Two host threads, serial: t1 launches a [0,4] -> stream 0 [4,6]; t2 launches b [0,1]
@@ -203,19 +115,19 @@ static void test_blocking_copy(void **state)
 static void test_two_threads(void **state)
 {
     (void)state;
-    struct lowered x;
-    run(&x, "  mode: serial\n"
+    pl_test_dispatch x;
+    pl_test_dispatch_run(&x, "  mode: serial\n"
             "  ops:\n"
             "    - {name: a, thread: t1, calls: [{launch: 4us, kernel: 2us}]}\n"
             "    - {name: b, thread: t2, calls: [{launch: 1us, kernel: 3us, stream: 1}]}\n"
             "    - {name: c, thread: t2, calls: [{launch: 1us, kernel: 1us}]}\n");
     const pl_graph *g = x.l.run;
-    assert_int_equal(tasks_on(g, "host.t1"), 1);
-    assert_int_equal(tasks_on(g, "host.t2"), 2);
-    pl_assert_near(x.tl.end[task_of(g, "host.t2", 1)], 2 * US, TOL);
-    pl_assert_near(x.tl.start[task_of(g, "device.stream0", 1)], 6 * US, TOL);
+    assert_int_equal(pl_test_tasks_on(g, "host.t1"), 1);
+    assert_int_equal(pl_test_tasks_on(g, "host.t2"), 2);
+    pl_assert_near(x.tl.end[pl_test_task_of(g, "host.t2", 1)], 2 * US, TOL);
+    pl_assert_near(x.tl.start[pl_test_task_of(g, "device.stream0", 1)], 6 * US, TOL);
     pl_assert_near(x.tl.makespan, 7 * US, TOL);
-    done(&x);
+    pl_test_dispatch_done(&x);
 }
 
 /* A host signal: b (thread t2) is `after` the call of a (thread t1) that raises s1.
@@ -237,12 +149,12 @@ static void test_signals(void **state)
                  "    - {name: b, thread: t2, after: s1, infer: 1us,\n"
                  "       calls: [{launch: 1us, kernel: 3us, stream: 1}]}\n",
                  modes[m]);
-        struct lowered x;
-        run(&x, body);
+        pl_test_dispatch x;
+        pl_test_dispatch_run(&x, body);
         const pl_graph *g = x.l.run;
-        pl_assert_near(x.tl.start[task_of(g, "device.stream1", 0)], 6 * US, TOL);
+        pl_assert_near(x.tl.start[pl_test_task_of(g, "device.stream1", 0)], 6 * US, TOL);
         pl_assert_near(x.tl.makespan, 9 * US, TOL);
-        done(&x);
+        pl_test_dispatch_done(&x);
     }
 }
 
@@ -253,8 +165,8 @@ static void test_signals(void **state)
 static void test_launch_latency(void **state)
 {
     (void)state;
-    struct lowered x;
-    run(&x, "  mode: serial\n"
+    pl_test_dispatch x;
+    pl_test_dispatch_run(&x, "  mode: serial\n"
             "  launch_latency: 2us\n"
             "  ops:\n"
             "    - calls:\n"
@@ -262,11 +174,11 @@ static void test_launch_latency(void **state)
             "        - {launch: 1us, kernel: 5us}\n"
             "        - {host: 20us, launch: 1us, kernel: 1us}\n");
     const pl_graph *g = x.l.run;
-    pl_assert_near(x.tl.start[task_of(g, "device.stream", 0)], 3 * US, TOL);
-    pl_assert_near(x.tl.start[task_of(g, "device.stream", 1)], 8 * US, TOL);
-    pl_assert_near(x.tl.start[task_of(g, "device.stream", 2)], 25 * US, TOL);
+    pl_assert_near(x.tl.start[pl_test_task_of(g, "device.stream", 0)], 3 * US, TOL);
+    pl_assert_near(x.tl.start[pl_test_task_of(g, "device.stream", 1)], 8 * US, TOL);
+    pl_assert_near(x.tl.start[pl_test_task_of(g, "device.stream", 2)], 25 * US, TOL);
     pl_assert_near(x.tl.makespan, 26 * US, TOL);
-    done(&x);
+    pl_test_dispatch_done(&x);
 }
 
 /* A host-bound list. At host_speed 1 (serial): x0 infer [0,4] resize [4,6] launch [6,8]
@@ -299,16 +211,16 @@ static void test_host_speed(void **state)
 {
     (void)state;
     char body[1024];
-    struct lowered x;
-    run(&x, host_bound);
+    pl_test_dispatch x;
+    pl_test_dispatch_run(&x, host_bound);
     pl_assert_near(x.tl.makespan, 27 * US, TOL);
     pl_assert_near(host_work(x.l.run), 26 * US, TOL);
-    done(&x);
+    pl_test_dispatch_done(&x);
     snprintf(body, sizeof body, "  host_speed: 2\n%s", host_bound);
-    run(&x, body);
+    pl_test_dispatch_run(&x, body);
     pl_assert_near(x.tl.makespan, 14 * US, TOL);
     pl_assert_near(host_work(x.l.run), 13 * US, TOL);
-    done(&x);
+    pl_test_dispatch_done(&x);
 }
 
 /* The pipelined split of op a (twice): InferShape 1 us; Resize = resize 2 + the calls'
@@ -335,19 +247,19 @@ static const char split[] = "  mode: pipelined\n"
 static void test_pipelined_split(void **state)
 {
     (void)state;
-    struct lowered x;
-    run(&x, split);
+    pl_test_dispatch x;
+    pl_test_dispatch_run(&x, split);
     const pl_graph *g = x.l.run;
-    pl_assert_near(pl_graph_task_work(g, task_of(g, "host.resize", 0)), 5 * US, TOL);
-    assert_int_equal(tasks_on(g, "host.launch"), 6);
-    pl_assert_near(x.tl.start[task_of(g, "host.infer", 1)], 14 * US, TOL);
+    pl_assert_near(pl_graph_task_work(g, pl_test_task_of(g, "host.resize", 0)), 5 * US, TOL);
+    assert_int_equal(pl_test_tasks_on(g, "host.launch"), 6);
+    pl_assert_near(x.tl.start[pl_test_task_of(g, "host.infer", 1)], 14 * US, TOL);
     pl_assert_near(x.tl.makespan, 28 * US, TOL);
     pl_timeline base;
     assert_int_equal(pl_timeline_init(&base, pl_graph_task_count(x.l.baseline)), 0);
     assert_int_equal(pl_analytic_run(x.l.baseline, &base, &x.d), 0);
     pl_assert_near(base.makespan, 26 * US, TOL);
     pl_timeline_fini(&base);
-    done(&x);
+    pl_test_dispatch_done(&x);
 }
 
 /* The same op once on each of two recorded threads, pipelined: each thread has its own
@@ -357,8 +269,8 @@ static void test_pipelined_split(void **state)
 static void test_pipelined_threads(void **state)
 {
     (void)state;
-    struct lowered x;
-    run(&x, "  mode: pipelined\n"
+    pl_test_dispatch x;
+    pl_test_dispatch_run(&x, "  mode: pipelined\n"
             "  ops:\n"
             "    - {thread: t1, infer: 1us, resize: 2us, host: 1us, calls: [{host: 1us, "
             "launch: 2us, kernel: 3us}, {launch: 1us, record: e}, {launch: 1us, kernel: 2us}, "
@@ -367,11 +279,11 @@ static void test_pipelined_threads(void **state)
             "launch: 2us, kernel: 3us}, {launch: 1us, record: e}, {launch: 1us, kernel: 2us}, "
             "{sync: 1us}]}\n");
     const pl_graph *g = x.l.run;
-    assert_int_equal(tasks_on(g, "host.t1.infer"), 1);
-    assert_int_equal(tasks_on(g, "host.t2.launch"), 3);
-    pl_assert_near(x.tl.start[task_of(g, "host.t2.launch", 2)], 18 * US, TOL);
+    assert_int_equal(pl_test_tasks_on(g, "host.t1.infer"), 1);
+    assert_int_equal(pl_test_tasks_on(g, "host.t2.launch"), 3);
+    pl_assert_near(x.tl.start[pl_test_task_of(g, "host.t2.launch", 2)], 18 * US, TOL);
     pl_assert_near(x.tl.makespan, 19 * US, TOL);
-    done(&x);
+    pl_test_dispatch_done(&x);
 }
 
 /* Two steps. Captured (graph_launch 5 us, graph_gap 1 us): step 1 is one graph launch
@@ -407,32 +319,32 @@ static const char steps[] = "  mode: serial\n"
                             "      ops:\n"
                             "        - {name: c, calls: [{launch: 4us, kernel: 2us}]}\n";
 
-static void run_steps(struct lowered *x, const char *capture, const char *second)
+static void run_steps(pl_test_dispatch *x, const char *capture, const char *second)
 {
     char body[2048];
     snprintf(body, sizeof body, steps, capture, second);
-    run(x, body);
+    pl_test_dispatch_run(x, body);
 }
 
 static void test_capture(void **state)
 {
     (void)state;
-    struct lowered x;
+    pl_test_dispatch x;
     run_steps(&x, "capture: graph", "repeat: 1");
     const pl_graph *g = x.l.run;
-    assert_int_equal(tasks_on(g, "host.dispatch"), 3);
-    uint32_t sync = task_of(g, "host.dispatch", 1);
+    assert_int_equal(pl_test_tasks_on(g, "host.dispatch"), 3);
+    uint32_t sync = pl_test_task_of(g, "host.dispatch", 1);
     pl_assert_near(pl_graph_task_work(g, sync), 2 * US, TOL);
     pl_assert_near(x.tl.start[sync], 12 * US, TOL);
-    pl_assert_near(pl_graph_task_work(g, task_of(g, "device.stream1", 0)), 3 * US, TOL);
+    pl_assert_near(pl_graph_task_work(g, pl_test_task_of(g, "device.stream1", 0)), 3 * US, TOL);
     pl_assert_near(x.tl.makespan, 22 * US, TOL);
-    done(&x);
+    pl_test_dispatch_done(&x);
     run_steps(&x, "capture: none", "repeat: 1");
     pl_assert_near(x.tl.makespan, 25 * US, TOL);
-    done(&x);
+    pl_test_dispatch_done(&x);
     run_steps(&x, "capture: graph", "capture: none");
     pl_assert_near(x.tl.makespan, 20 * US, TOL);
-    done(&x);
+    pl_test_dispatch_done(&x);
 }
 
 /* The replay the step groups describe: one step per group, its ops' range, its measured
@@ -440,7 +352,7 @@ static void test_capture(void **state)
 static void test_steps_replay(void **state)
 {
     (void)state;
-    struct lowered x;
+    pl_test_dispatch x;
     run_steps(&x, "capture: none", "repeat: 1");
     const pl_replay *r = &x.l.replay;
     assert_string_equal(r->source, "trace.json");
@@ -455,7 +367,7 @@ static void test_steps_replay(void **state)
     assert_true(isnan(r->steps[1].measured));
     assert_int_equal(r->steps[1].first, 2);
     assert_int_equal(r->steps[1].end, 3);
-    done(&x);
+    pl_test_dispatch_done(&x);
 }
 
 /* Without step groups: one step "whole trace" over every op, not a host span, measured
@@ -463,8 +375,8 @@ static void test_steps_replay(void **state)
 static void test_whole_trace_replay(void **state)
 {
     (void)state;
-    struct lowered x;
-    run(&x, "  mode: serial\n"
+    pl_test_dispatch x;
+    pl_test_dispatch_run(&x, "  mode: serial\n"
             "  replay: {measured: 40us}\n"
             "  ops:\n"
             "    - {calls: [{launch: 1us, kernel: 2us}], repeat: 3}\n");
@@ -477,14 +389,14 @@ static void test_whole_trace_replay(void **state)
     assert_int_equal(r->steps[0].first, 0);
     assert_int_equal(r->steps[0].end, 3);
     assert_false(r->steps[0].host_span);
-    done(&x);
-    run(&x, "  mode: serial\n"
+    pl_test_dispatch_done(&x);
+    pl_test_dispatch_run(&x, "  mode: serial\n"
             "  ops:\n"
             "    - {calls: [{launch: 1us, kernel: 2us}], repeat: 3}\n");
     assert_int_equal(x.l.replay.nsteps, 0);
     assert_null(x.l.replay.steps);
     assert_null(x.l.replay.source);
-    done(&x);
+    pl_test_dispatch_done(&x);
 }
 
 /* stream_depth 0 with calls: the launch of a stream's n-th kernel waits for the start of
@@ -495,8 +407,8 @@ static void test_whole_trace_replay(void **state)
 static void test_stream_depth_variant(void **state)
 {
     (void)state;
-    struct lowered x;
-    run(&x, "  mode: serial\n"
+    pl_test_dispatch x;
+    pl_test_dispatch_run(&x, "  mode: serial\n"
             "  stream_depth: 0\n"
             "  ops:\n"
             "    - host: 10us\n"
@@ -518,7 +430,7 @@ static void test_stream_depth_variant(void **state)
     pl_timeline_fini(&tl);
     pl_graph_destroy(g);
     free(v);
-    done(&x);
+    pl_test_dispatch_done(&x);
 }
 
 /* ---- Bad input: one diagnostic naming file, line, column and key ---------------------- */
@@ -579,8 +491,8 @@ static void test_refusals(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof refusals / sizeof *refusals; i++) {
         const struct refusal *f = &refusals[i];
-        struct lowered x;
-        try_lower(&x, f->body);
+        pl_test_dispatch x;
+        pl_test_dispatch_try(&x, f->body);
         char where[600];
         snprintf(where, sizeof where, "%s/s.yaml:%d:%d: key '%s': ", x.dir, f->line, f->col,
                  f->key);
@@ -588,7 +500,7 @@ static void test_refusals(void **state)
             !strstr(x.d.msg, f->says))
             fail_msg("case %zu: rc %d, got \"%s\", expected \"%s...%s\"", i, x.rc, x.d.msg, where,
                      f->says);
-        done(&x);
+        pl_test_dispatch_done(&x);
     }
 }
 
