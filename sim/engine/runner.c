@@ -226,10 +226,12 @@ static int run_children(const pl_graph *const *graphs, pl_timeline *tls, const b
 int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n, int jobs,
                        pl_engine_kind engine, pl_diag *d)
 {
-    /* Zeroed first, so that pl_timeline_fini is safe on all of them whatever fails. */
+    /* Zeroed first, so that pl_timeline_fini is safe on all of them whatever fails. Left
+     * unset: the analytic engine writes every task, a child's report fills every task or
+     * the run fails. */
     memset(tls, 0, n * sizeof *tls);
     for (size_t i = 0; i < n; i++)
-        if (pl_timeline_init(&tls[i], pl_graph_task_count(graphs[i])) != 0)
+        if (pl_timeline_alloc(&tls[i], pl_graph_task_count(graphs[i])) != 0)
             return pl_diag_set(d, PL_ENOMEM, "out of memory for a timeline");
     for (size_t i = 0; i < n; i++) {
         int rc = pl_check_graph(graphs[i], d);
