@@ -76,7 +76,10 @@ int pl_simgrid_module_load(pl_simgrid_engine_fn *run, pl_diag *d)
     char path[PATH_MAX + 64], tried[2 * PATH_MAX + 128];
     if (!find_module(path, sizeof path, tried, sizeof tried))
         return pl_diag_set(d, PL_EENGINE, "the SimGrid engine's module is missing: no %s", tried);
-    void *module = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    /* Bound lazily, as a linked library would be: binding all of SimGrid's and ns-3's
+     * names at once costs a third more. The module's own names were all checked when it
+     * was linked (--no-undefined). */
+    void *module = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
     if (!module)
         return pl_diag_set(d, PL_EENGINE, "cannot load the SimGrid engine's module %s: %s", path,
                            dlerror());
