@@ -157,22 +157,32 @@ static size_t stride(const pl_sweep_points *p, size_t a)
     return s;
 }
 
+/* The values of an axis of n >= 2 that are lowered to see whether the units depend on
+ * it, besides its first (point 0's): the second, the middle one and the last. */
+static size_t sample(size_t n, size_t i)
+{
+    const size_t at[] = {1, n / 2, n - 1};
+    return at[i];
+}
+
+#define SAMPLES 3
+
 /* The points that vary one axis from point 0 ("probes"), marked in want. */
 static void mark_probes(const pl_sweep_points *p, bool *want)
 {
     want[0] = true;
     for (size_t a = 0; a < p->naxes; a++)
-        for (size_t v = 1; v < p->axes[a].n; v++)
-            want[v * stride(p, a)] = true;
+        for (size_t i = 0; i < SAMPLES && p->axes[a].n > 1; i++)
+            want[sample(p->axes[a].n, i) * stride(p, a)] = true;
 }
 
-/* Whether the units depend on axis a: some value of it, the other axes at their first,
- * gives other units than point 0. */
+/* Whether the units are taken to depend on axis a: a value of it that was lowered, the
+ * other axes at their first, gives other units than point 0. */
 static bool depends_on(const pl_sweep_units *u, size_t a)
 {
     const pl_sweep_points *p = u->points;
-    for (size_t v = 1; v < p->axes[a].n; v++)
-        if (!same_lists(&u->lists[v * stride(p, a)], &u->lists[0]))
+    for (size_t i = 0; i < SAMPLES && p->axes[a].n > 1; i++)
+        if (!same_lists(&u->lists[sample(p->axes[a].n, i) * stride(p, a)], &u->lists[0]))
             return true;
     return false;
 }

@@ -5,11 +5,12 @@
  *
  * A point's units are those its lowering (with the seed of replication 0) gives. Lowering
  * every point before simulating any would cost about as much as the sweep itself, so a
- * sweep lowers a few points and predicts the rest: point 0, then every value of each
- * swept key with the other keys at their first value. A key whose values all give point
- * 0's units is taken as one the units do not depend on; every combination of the values
- * of the other keys is lowered (one point per distinct set of units when the prediction
- * holds), and a point takes the units of the lowered point with its values of those keys.
+ * sweep lowers a few points and predicts the rest: point 0, then three more values of
+ * each swept key (its second, middle and last) with the other keys at their first value.
+ * A key whose values lowered all give point 0's units is taken as one the units do not
+ * depend on; every combination of the values of the other keys is lowered (one point per
+ * distinct set of units when the prediction holds), and a point takes the units of the
+ * lowered point with its values of those keys.
  * Each point's own run checks the prediction (pl_sweep_units_check): a point whose run
  * reports other units, or that did not report them (it failed or crashed), is lowered
  * before the sweep ends (pl_sweep_units_settle), so that the header is always the one
