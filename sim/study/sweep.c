@@ -2,11 +2,14 @@
 /*
  * sweep.c — running a sweep into its results file.
  *
- * A sweep runs in two passes over the pool (pool.h). The first lowers every point
- * without simulating it, to learn the units it has: the header names a column per
- * unit, and the union of every point's units, in point order, is the same whatever
- * finishes first. The second simulates every (point, replication) job not already
- * in the file. Invariant: the file always holds the header and whole rows, one per
+ * The header names a column per unit, the union of every point's units in point order,
+ * the same whatever finishes first: a few points are lowered first to predict them, and
+ * each point's run checks the prediction (sweep_units.h). Then the pool (pool.h)
+ * simulates every (point, replication) job not already in the file. When a point's run
+ * shows the prediction wrong, the pool stops, the points not checked yet are lowered,
+ * and the sweep goes on, or, when the header is another, starts its file again. A row
+ * of replication 0 that ran is in the file only once its point's units are checked.
+ * Invariant: the file always holds the header and whole rows, one per
  * job heard of, each appended with a single write as its job finishes and ending with its
  * check (sweep_record.h); its record beside it says what made it, and the sweep holds its
  * lock from start to end; resuming checks the record and every row, reads the rows back
@@ -21,6 +24,7 @@
 #include "sim/study/results.h"
 #include "sim/study/sweep_columns.h"
 #include "sim/study/sweep_record.h"
+#include "sim/study/sweep_units.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,10 +50,11 @@ struct sweep {
     unsigned long long seed; /* of replication 0 */
     uint64_t config;         /* the FNV-1a hash of the effective configuration */
     uint64_t binding;        /* of the record: where each row's check starts */
-    pl_sweep_columns cols; /* the results' columns, the units learnt */
-    pl_outcome *lowered; /* the first pass: one outcome per point */
-    size_t *relower;     /* the points it lowers again, by job; NULL: job k is point k */
-    struct job *jobs;    /* the second pass */
+    pl_sweep_columns cols;  /* the results' columns */
+    pl_sweep_units units;   /* each point's units, predicted or known */
+    bool *rows;             /* by point * reps + rep: whether the file holds its row */
+    bool mispredicted;      /* a point's run gave other units than predicted */
+    struct job *jobs;
     size_t njobs, done;
     int fd; /* the results file, for appending */
     pl_sweep_tally *t;
@@ -104,83 +109,15 @@ static int job(const struct sweep *s, size_t point, size_t rep, bool simulate, F
     return status;
 }
 
-/* The point the first pass's job lowers. */
-static size_t lowered_point(const struct sweep *s, size_t job)
+static int work_lower(void *ctx, size_t point, FILE *out)
 {
-    return s->relower ? s->relower[job] : job;
-}
-
-static int work_lower(void *ctx, size_t j, FILE *out)
-{
-    return job(ctx, lowered_point(ctx, j), 0, false, out);
+    return job(ctx, point, 0, false, out);
 }
 
 static int work_simulate(void *ctx, size_t j, FILE *out)
 {
     const struct sweep *s = ctx;
     return job(s, s->jobs[j].point, s->jobs[j].rep, true, out);
-}
-
-/* ---- The first pass: which units the points have -------------------------------- */
-
-static int heard_lowered(void *ctx, size_t job, const pl_pool_result *res, pl_diag *d)
-{
-    struct sweep *s = ctx;
-    size_t k = lowered_point(s, job);
-    char what[64];
-    snprintf(what, sizeof what, "point %zu", k);
-    pl_outcome_fini(&s->lowered[k]);
-    pl_outcome_init(&s->lowered[k]);
-    if (pl_outcome_from_child(res, what, &s->lowered[k]) != 0)
-        return pl_diag_set(d, PL_ENOMEM, "out of memory");
-    return 0;
-}
-
-/* Lowers once more the points whose lowering process died of a signal (killed from
- * outside, say): their units would be missing from the header, and their rows would
- * silently lose those columns. A point that crashes again crashes when simulated too,
- * and its row has no unit figures. */
-static int relower_crashed(struct sweep *s, pl_diag *d)
-{
-    size_t n = s->p->count, m = 0;
-    for (size_t k = 0; k < n; k++)
-        m += s->lowered[k].status == PL_OUTCOME_CRASHED;
-    if (m == 0)
-        return 0;
-    if (!(s->relower = malloc(m * sizeof *s->relower)))
-        return pl_diag_set(d, PL_ENOMEM, "out of memory");
-    m = 0;
-    for (size_t k = 0; k < n; k++)
-        if (s->lowered[k].status == PL_OUTCOME_CRASHED)
-            s->relower[m++] = k;
-    int rc = pl_pool_run(m, s->o->jobs, work_lower, heard_lowered, s, d);
-    free(s->relower);
-    s->relower = NULL;
-    return rc;
-}
-
-/* Lowers every point of the sweep (every shard's: all shards must write one header) and
- * collects the units, in point order. */
-static int learn_units(struct sweep *s, pl_diag *d)
-{
-    size_t n = s->p->count;
-    s->lowered = calloc(n, sizeof *s->lowered);
-    if (!s->lowered)
-        return pl_diag_set(d, PL_ENOMEM, "out of memory");
-    for (size_t k = 0; k < n; k++)
-        pl_outcome_init(&s->lowered[k]);
-    int rc = pl_pool_run(n, s->o->jobs, work_lower, heard_lowered, s, d);
-    if (rc == 0)
-        rc = relower_crashed(s, d);
-    for (size_t k = 0; k < n && rc == 0; k++)
-        for (size_t u = 0; u < s->lowered[k].nunits && rc == 0; u++)
-            if (pl_sweep_columns_add_unit(&s->cols, s->lowered[k].units[u].name) != 0)
-                rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
-    for (size_t k = 0; k < n; k++)
-        pl_outcome_fini(&s->lowered[k]);
-    free(s->lowered);
-    s->lowered = NULL;
-    return rc;
 }
 
 /* ---- The results file ---------------------------------------------------------- */
@@ -198,8 +135,8 @@ static void progress(const struct sweep *s, bool last)
         return;
     double el = now_s() - s->t0;
     size_t done = s->done, njobs = s->njobs;
-    fprintf(stderr, "\rsweep: %zu/%zu done, %zu failed, %.1f s elapsed", done + s->t->resumed,
-            s->t->total, s->t->failed, el);
+    fprintf(stderr, "\rsweep: %zu/%zu done, %zu failed, %.1f s elapsed",
+            s->t->ran + s->t->resumed, s->t->total, s->t->failed, el);
     double left = done > 0 ? (now_s() - s->t_sim) / (double)done * (double)(njobs - done) : 0;
     if (done > 0 && done < njobs && left >= 1)
         fprintf(stderr, ", about %.0f s to go   ", left);
@@ -225,6 +162,11 @@ static int heard_simulated(void *ctx, size_t job, const pl_pool_result *res, pl_
     FILE *f = NULL;
     int rc = pl_outcome_from_child(res, what, &o);
     o.seed = s->seed + j->rep; /* the seed it was given, also when it could not load */
+    if (rc == 0 && j->rep == 0 && !pl_sweep_units_check(&s->units, j->point, &o)) {
+        s->mispredicted = true;
+        pl_outcome_fini(&o);
+        return pl_diag_set(d, PL_EUSAGE, "point %zu has other units than predicted", j->point);
+    }
     if (rc == 0 && !(f = open_memstream(&buf, &len)))
         rc = PL_ENOMEM;
     if (rc == 0) {
@@ -241,6 +183,7 @@ static int heard_simulated(void *ctx, size_t job, const pl_pool_result *res, pl_
         rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
     s->t->failed += rc == 0 && o.status != PL_OUTCOME_OK;
     s->t->ran += rc == 0;
+    s->rows[j->point * s->o->reps + j->rep] |= rc == 0;
     s->done++;
     free(buf);
     pl_outcome_fini(&o);
@@ -311,6 +254,9 @@ static int resumed_row(struct sweep *s, const pl_results_row *r, char **f, int n
     done[i] = true;
     *again = !strcmp(f[naxes + 3], pl_outcome_status_word(PL_OUTCOME_FAILED)) ||
              !strcmp(f[naxes + 3], pl_outcome_status_word(PL_OUTCOME_CRASHED));
+    /* A row of replication 0 that ran was written once its point's units checked. */
+    if (r->rep == 0 && strcmp(f[naxes + 3], "ok") == 0)
+        pl_sweep_units_trust(&s->units, r->point);
     s->t->resumed += !*again;
     s->t->failed += !*again && strcmp(f[naxes + 3], "ok") != 0;
     return 0;
@@ -378,13 +324,13 @@ static int check_keys(const pl_sweep_options *o, pl_diag *d)
     return 0;
 }
 
-/* A new sweep: its record first, then the header; a sweep killed between the two leaves
- * a header that its record does not match, and --resume says so. */
+/* A new results file for the columns: its record first, then the header; a sweep killed
+ * between the two leaves a header that its record does not match, and --resume says so. */
 static int new_file(struct sweep *s, pl_diag *d)
 {
     char *hdr = NULL, *record = NULL;
-    int rc = learn_units(s, d);
-    if (rc == 0 && !(hdr = text_of(pl_sweep_columns_header, s)))
+    int rc = 0;
+    if (!(hdr = text_of(pl_sweep_columns_header, s)))
         rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
     if (rc == 0)
         rc = record_of(s, hdr, &record, d);
@@ -397,6 +343,48 @@ static int new_file(struct sweep *s, pl_diag *d)
     return rc == 0 ? pl_output_file(s->o->out, write_header, s, d) : rc;
 }
 
+static int open_file(struct sweep *s, pl_diag *d)
+{
+    if ((s->fd = open(s->o->out, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0)
+        return pl_diag_set(d, PL_EIO, "cannot open %s: %s", s->o->out, strerror(errno));
+    return 0;
+}
+
+static bool same_units(const pl_sweep_columns *a, const pl_sweep_columns *b)
+{
+    bool same = a->nunits == b->nunits;
+    for (size_t u = 0; same && u < a->nunits; u++)
+        same = strcmp(a->units[u], b->units[u]) == 0;
+    return same;
+}
+
+/* The columns of the units learnt, into *c (initialised; the caller finis it). */
+static int learnt_columns(const struct sweep *s, pl_sweep_columns *c, pl_diag *d)
+{
+    *c = (pl_sweep_columns){.points = s->p, .advice = s->o->advice};
+    return pl_sweep_units_columns(&s->units, c) == 0 ? 0
+                                                     : pl_diag_set(d, PL_ENOMEM, "out of memory");
+}
+
+/* Resumes the file. A sweep of one shard has the header its units predict unless it
+ * started its file again: then its header is the one that every point's lowering gave,
+ * which is taken as known, as is the header of a shard (never predicted). */
+static int resume_file(struct sweep *s, bool *done, pl_diag *d)
+{
+    bool predicted = s->o->nshards == 1;
+    int rc = predicted ? pl_sweep_units_learn(&s->units, false, d) : 0;
+    if (rc == 0)
+        rc = resume(s, done, d);
+    pl_sweep_columns c = {0};
+    if (rc == 0 && predicted)
+        rc = learnt_columns(s, &c, d);
+    if (rc == 0 && (!predicted || !same_units(&c, &s->cols)))
+        for (size_t k = 0; k < s->p->count; k++)
+            pl_sweep_units_trust(&s->units, k);
+    pl_sweep_columns_fini(&c);
+    return rc;
+}
+
 static int start_file(struct sweep *s, bool *done, pl_diag *d)
 {
     const pl_sweep_options *o = s->o;
@@ -405,15 +393,49 @@ static int start_file(struct sweep *s, bool *done, pl_diag *d)
         return pl_diag_set(d, PL_EUSAGE,
                            "%s exists: --resume continues that sweep, --force starts it again",
                            o->out);
-    int rc = exists && o->resume ? resume(s, done, d) : new_file(s, d);
-    if (rc == 0 && (s->fd = open(o->out, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0)
-        rc = pl_diag_set(d, PL_EIO, "cannot open %s: %s", o->out, strerror(errno));
-    return rc;
+    int rc = 0;
+    if (exists && o->resume) {
+        rc = resume_file(s, done, d);
+    } else {
+        /* Every shard must write one header: a shard lowers every point, its own or not. */
+        rc = pl_sweep_units_learn(&s->units, o->nshards > 1, d);
+        if (rc == 0 && pl_sweep_units_columns(&s->units, &s->cols) != 0)
+            rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+        if (rc == 0)
+            rc = new_file(s, d);
+    }
+    return rc == 0 ? open_file(s, d) : rc;
+}
+
+/* Lowers the points whose units are not known, and starts the file again when the
+ * header they give is another. */
+static int settle(struct sweep *s, bool *done, pl_diag *d)
+{
+    pl_sweep_columns c = {0};
+    int rc = pl_sweep_units_settle(&s->units, d);
+    if (rc == 0)
+        rc = learnt_columns(s, &c, d);
+    if (rc != 0 || same_units(&c, &s->cols)) {
+        pl_sweep_columns_fini(&c);
+        return rc;
+    }
+    pl_sweep_columns_fini(&s->cols);
+    s->cols = c;
+    if (close(s->fd) != 0)
+        rc = pl_diag_set(d, PL_EIO, "cannot write %s: %s", s->o->out, strerror(errno));
+    s->fd = -1;
+    memset(done, 0, s->p->count * s->o->reps * sizeof *done);
+    s->t->ran = s->t->resumed = s->t->failed = 0;
+    if (rc == 0)
+        rc = new_file(s, d);
+    return rc == 0 ? open_file(s, d) : rc;
 }
 
 static int list_jobs(struct sweep *s, const bool *done, pl_diag *d)
 {
     const pl_sweep_options *o = s->o;
+    free(s->jobs);
+    s->njobs = s->done = s->t->total = 0;
     s->jobs = calloc(s->p->count / o->nshards * o->reps + o->reps, sizeof *s->jobs);
     if (!s->jobs)
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
@@ -424,6 +446,27 @@ static int list_jobs(struct sweep *s, const bool *done, pl_diag *d)
                 s->jobs[s->njobs++] = (struct job){k, r};
         }
     return 0;
+}
+
+/* Simulates the jobs the file does not hold until every point's units are known. */
+static int simulate(struct sweep *s, bool *done, pl_diag *d)
+{
+    for (;;) {
+        int rc = list_jobs(s, done, d);
+        if (rc == 0) {
+            s->t_sim = now_s();
+            progress(s, false);
+            rc = pl_pool_run(s->njobs, s->o->jobs, work_simulate, heard_simulated, s, d);
+        }
+        if (rc != 0 && !s->mispredicted)
+            return rc;
+        if (rc == 0 && pl_sweep_units_all_known(&s->units))
+            return 0;
+        pl_diag_init(d);
+        s->mispredicted = false;
+        if ((rc = settle(s, done, d)) != 0)
+            return rc;
+    }
 }
 
 /* Rewrites the file sorted, and its summary beside it when there are replications. */
@@ -445,10 +488,10 @@ static int finish_file(struct sweep *s, pl_diag *d)
 int pl_sweep_run(const pl_sweep_options *o, pl_sweep_tally *t, pl_diag *d)
 {
     memset(t, 0, sizeof *t);
-    struct sweep s = {.o = o, .p = o->points, .fd = -1, .t = t, .t0 = now_s()};
+    bool *done = calloc(o->points->count * o->reps + 1, sizeof *done);
+    struct sweep s = {.o = o, .p = o->points, .rows = done, .fd = -1, .t = t, .t0 = now_s()};
     s.cols = (pl_sweep_columns){.points = o->points, .advice = o->advice};
     pl_sweep_lock lock = {.fd = -1};
-    bool *done = calloc(o->points->count * o->reps + 1, sizeof *done);
     int rc = done ? check_keys(o, d) : pl_diag_set(d, PL_ENOMEM, "out of memory");
     if (rc == 0)
         rc = pl_sweep_record_config(o->scenario, o->sets, o->nsets, &s.seed, &s.config, d);
@@ -458,13 +501,11 @@ int pl_sweep_run(const pl_sweep_options *o, pl_sweep_tally *t, pl_diag *d)
     if (rc == 0)
         rc = pl_sweep_lock_take(o->out, &lock, d);
     if (rc == 0)
-        rc = start_file(&s, done, d);
+        rc = pl_sweep_units_init(&s.units, o->points, o->jobs, work_lower, &s, d);
     if (rc == 0)
-        rc = list_jobs(&s, done, d);
+        rc = start_file(&s, done, d);
     if (rc == 0) {
-        s.t_sim = now_s();
-        progress(&s, false);
-        rc = pl_pool_run(s.njobs, o->jobs, work_simulate, heard_simulated, &s, d);
+        rc = simulate(&s, done, d);
         progress(&s, true);
     }
     if (s.fd >= 0 && close(s.fd) != 0 && rc == 0)
@@ -473,6 +514,7 @@ int pl_sweep_run(const pl_sweep_options *o, pl_sweep_tally *t, pl_diag *d)
         rc = finish_file(&s, d);
     pl_sweep_lock_release(&lock);
     pl_sweep_columns_fini(&s.cols);
+    pl_sweep_units_fini(&s.units);
     free(s.jobs);
     free(done);
     return rc;

@@ -5,8 +5,9 @@
  * A results file (docs/sweeps.md) has the columns point, rep, the swept keys, seed,
  * status, the five run figures, with --advice the verdict's `bottleneck` and
  * `bottleneck_gain_s`, two per unit (UNIT.util, UNIT.bubble_s), message and check. The
- * units are those of every point of the sweep, learnt before any row is written, or
- * read back from the header of a file being resumed.
+ * units are those of every point of the sweep (sweep_units.h: predicted before any row is
+ * written and checked as the points run), or read back from the header of a file being
+ * resumed.
  */
 #ifndef PL_SWEEP_COLUMNS_H
 #define PL_SWEEP_COLUMNS_H

@@ -30,9 +30,9 @@ typedef struct pl_sweep_points {
     size_t count;        /* the number of points: the product of the axes' sizes */
 } pl_sweep_points;
 
-/* The most points one sweep may have. Every shard lowers every point once to learn the
- * units, and a range's values are kept as text: a million points already take minutes
- * of that per shard and some 40 MB. */
+/* The most points one sweep may have. Every shard of a sharded sweep lowers every point
+ * once to learn the units, and a range's values are kept as text: a million points
+ * already take minutes of that per shard and some 40 MB. */
 #define PL_SWEEP_MAX_POINTS 1000000u
 
 /* The most rows one sweep may have: points times replications. A row takes some 20 bytes
