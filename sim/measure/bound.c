@@ -189,18 +189,21 @@ static void free_chains(struct chains *c)
     free(c->order);
 }
 
-/* Sets the chains of g in a topological order: forward and backward passes. Task ids
- * are that order when every edge points backward (the usual case); otherwise the check's
- * order, which also keeps each unit's tasks in order. Returns 0 or PL_ENOMEM; free_chains
- * in both cases. */
-static int walk(const pl_graph *g, struct chains *c)
+/* Sets the chains of g in a topological order: the forward pass, and with `back` the
+ * backward pass (after, q and the critical path; est and alone are all the forward pass
+ * needs and sets). Task ids are that order when every edge points backward (the usual
+ * case); otherwise the check's order, which also keeps each unit's tasks in order.
+ * Returns 0 or PL_ENOMEM; free_chains in both cases. */
+static int walk(const pl_graph *g, struct chains *c, bool back)
 {
     size_t n = (size_t)pl_graph_task_count(g) + 1;
     c->est = malloc(n * sizeof(double));
-    c->after = calloc(n, sizeof(double));
-    c->q = calloc(n, sizeof(double));
     c->alone = malloc(n * sizeof(double));
-    if (!c->est || !c->after || !c->q || !c->alone)
+    if (back) {
+        c->after = calloc(n, sizeof(double));
+        c->q = calloc(n, sizeof(double));
+    }
+    if (!c->est || !c->alone || (back && (!c->after || !c->q)))
         return PL_ENOMEM;
     if (!pl_graph_edges_backward(g)) {
         if (!(c->order = malloc(n * sizeof *c->order)))
@@ -217,7 +220,8 @@ static int walk(const pl_graph *g, struct chains *c)
     for (uint32_t t = 0; t + 1 < n; t++)
         c->alone[t] = pl_graph_changed_alone(g, c->change, t);
     forward(g, c);
-    backward(g, c);
+    if (back)
+        backward(g, c);
     return 0;
 }
 
@@ -227,7 +231,7 @@ static int compute(const pl_graph *g, pl_bound_edges edges, const pl_graph_chang
 {
     struct chains c = {.change = change, .workload = edges == PL_BOUND_WORKLOAD_EDGES,
                        .terms = terms_out};
-    int rc = walk(g, &c);
+    int rc = walk(g, &c, true);
     if (rc == 0) {
         memset(out, 0, sizeof *out);
         out->critical_path = c.critical_path;
@@ -268,7 +272,7 @@ int pl_bound_chain(const pl_graph *g, uint8_t *on)
 {
     uint32_t n = pl_graph_task_count(g);
     struct chains c = {.workload = true};
-    int rc = walk(g, &c);
+    int rc = walk(g, &c, false);
     memset(on, 0, n);
     if (rc == 0 && n > 0) {
         uint32_t t = 0;

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_measure_lean.c — the measures' shortcuts give what the plain computations they
+ * replace give, to the last bit: the latency statistics from a radix sort against
+ * gsl_sort's, and pl_max and pl_min against fmax and fmin.
+ *
+ * The expected values are the plain computations themselves (what latency.c did before
+ * its radix sort: gsl_sort, then GSL's mean and quantiles over the sorted latencies),
+ * compared with memcmp, so that a result one ulp off fails. The latencies are drawn
+ * from a fixed seed (printed) to have many equal values, values of many exponents, and
+ * items that no task names.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "sim/measure/extrema.h"
+#include "sim/measure/latency.h"
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t rng = 0x9e3779b97f4a7c15u;
+
+static uint64_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+#define assert_same_double(a, b)                                                           \
+    do {                                                                                   \
+        double x_ = (a), y_ = (b);                                                         \
+        if (memcmp(&x_, &y_, sizeof x_) != 0)                                              \
+            fail_msg("%s = %.17g, expected %.17g bit for bit", #a, x_, y_);                \
+    } while (0)
+
+/* The latencies as latency.c computed them before: departures in item order, gsl_sort,
+ * GSL's statistics. */
+static pl_latency reference(const double *enter, const double *leave, uint64_t n)
+{
+    pl_latency r = {0};
+    double *lat = malloc((n + 1) * sizeof *lat), out = -INFINITY;
+    assert_non_null(lat);
+    uint64_t k = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        if (!(leave[i] >= enter[i]))
+            continue;
+        out = fmax(out, leave[i]);
+        lat[k++] = out - enter[i];
+    }
+    r.items = k;
+    if (k > 0) {
+        gsl_sort(lat, 1, k);
+        r.mean = gsl_stats_mean(lat, 1, k);
+        r.min = lat[0];
+        r.max = lat[k - 1];
+        r.p50 = gsl_stats_quantile_from_sorted_data(lat, 1, k, 0.5);
+        r.p99 = gsl_stats_quantile_from_sorted_data(lat, 1, k, 0.99);
+    }
+    free(lat);
+    return r;
+}
+
+/* n items: entries from `spread` (how many distinct steps), durations of many
+ * exponents, and one item in 17 named by no task. */
+static void check(uint64_t n, unsigned spread, int exponents)
+{
+    double *enter = malloc((n + 1) * sizeof *enter), *leave = malloc((n + 1) * sizeof *leave);
+    assert_true(enter && leave);
+    for (uint64_t i = 0; i < n; i++) {
+        if (next() % 17 == 0) {
+            enter[i] = INFINITY;
+            leave[i] = -INFINITY;
+            continue;
+        }
+        enter[i] = (double)(next() % spread) * 1e-6;
+        int e = exponents ? (int)(next() % 40) - 30 : 0;
+        leave[i] = enter[i] + ldexp((double)(next() % spread), e);
+    }
+    pl_latency want = reference(enter, leave, n), got;
+    pl_items items = {n, enter, leave};
+    assert_int_equal(pl_latency_compute(&items, &got), 0);
+    assert_int_equal(got.items, want.items);
+    assert_same_double(got.mean, want.mean);
+    assert_same_double(got.min, want.min);
+    assert_same_double(got.p50, want.p50);
+    assert_same_double(got.p99, want.p99);
+    assert_same_double(got.max, want.max);
+    pl_items_fini(&items);
+}
+
+static void latency_of_many_exponents(void **state)
+{
+    (void)state;
+    check(100000, 1000, 1);
+    check(3, 1000, 1);
+}
+
+static void latency_with_many_equal(void **state)
+{
+    (void)state;
+    check(50000, 3, 0);
+    check(20000, 1, 0); /* every latency the same: every digit shared */
+}
+
+static void latency_of_one_and_of_none(void **state)
+{
+    (void)state;
+    check(1, 1000, 1);
+    double enter[1] = {INFINITY}, leave[1] = {-INFINITY};
+    pl_items items = {1, enter, leave};
+    pl_latency got;
+    assert_int_equal(pl_latency_compute(&items, &got), 0);
+    assert_int_equal(got.items, 0);
+}
+
+/* pl_max and pl_min give fmax's and fmin's bits for every pair of these, both orders,
+ * but for two NaNs (where either is a NaN of some payload). */
+static void extrema_as_libm(void **state)
+{
+    (void)state;
+    const double v[] = {0.0, -0.0, 1.0, -1.0, 1e-300, 3.5, INFINITY, -INFINITY, NAN};
+    size_t n = sizeof v / sizeof v[0];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            if (isnan(v[i]) && isnan(v[j]))
+                continue;
+            assert_same_double(pl_max(v[i], v[j]), fmax(v[i], v[j]));
+            assert_same_double(pl_min(v[i], v[j]), fmin(v[i], v[j]));
+        }
+}
+
+int main(void)
+{
+    printf("# seed %#llx\n", (unsigned long long)rng);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(latency_of_many_exponents),
+        cmocka_unit_test(latency_with_many_equal),
+        cmocka_unit_test(latency_of_one_and_of_none),
+        cmocka_unit_test(extrema_as_libm),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
