@@ -2,7 +2,8 @@
 /*
  * test_measure_lean.c — the measures' shortcuts give what the plain computations they
  * replace give, to the last bit: the latency statistics from a radix sort against
- * gsl_sort's, and pl_max and pl_min against fmax and fmin.
+ * gsl_sort's, pl_max and pl_min against fmax and fmin, and bounds walked in a scratch
+ * kept from one bound to the next against bounds walked in memory of their own.
  *
  * The expected values are the plain computations themselves (what latency.c did before
  * its radix sort: gsl_sort, then GSL's mean and quantiles over the sorted latencies),
@@ -16,6 +17,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "line.h"
+#include "sim/measure/bound.h"
 #include "sim/measure/extrema.h"
 #include "sim/measure/latency.h"
 
@@ -139,6 +142,55 @@ static void extrema_as_libm(void **state)
         }
 }
 
+static void assert_same_bound(const pl_bound *got, const pl_bound *want)
+{
+    assert_same_double(got->makespan, want->makespan);
+    assert_int_equal(got->kind, want->kind);
+    assert_int_equal(got->which, want->which);
+    assert_same_double(got->head, want->head);
+    assert_same_double(got->work, want->work);
+    assert_same_double(got->tail, want->tail);
+    assert_same_double(got->critical_path, want->critical_path);
+}
+
+/* One scratch for a large line, then a smaller one, then the large one changed, and the
+ * critical-path chain in between: each bound is the one pl_bound_compute_with gives (the
+ * scratch's arrays start zero where the walk needs them zero, whatever walked before). */
+static void bounds_in_one_scratch(void **state)
+{
+    (void)state;
+    pl_graph *big = pl_test_line_pipelined(40), *small = pl_test_line_serial(7);
+    uint8_t units[3] = {0, 1, 0}, *on = calloc(pl_graph_task_count(big) + 1, 1);
+    uint8_t *want_on = calloc(pl_graph_task_count(big) + 1, 1);
+    assert_true(big && small && on && want_on);
+    pl_graph_change less = pl_graph_no_change();
+    less.units = units;
+    less.work = 0.9;
+    struct {
+        const pl_graph *g;
+        pl_bound_edges edges;
+        const pl_graph_change *c;
+    } walks[] = {{big, PL_BOUND_ALL_EDGES, NULL},     {small, PL_BOUND_WORKLOAD_EDGES, NULL},
+                 {big, PL_BOUND_WORKLOAD_EDGES, NULL}, {big, PL_BOUND_ALL_EDGES, &less},
+                 {small, PL_BOUND_ALL_EDGES, NULL}};
+    pl_bound_scratch scratch = {0};
+    for (size_t i = 0; i < sizeof walks / sizeof walks[0]; i++) {
+        pl_bound got, want;
+        assert_int_equal(pl_bound_compute_in(&scratch, walks[i].g, walks[i].edges, walks[i].c,
+                                             &got), 0);
+        assert_int_equal(pl_bound_compute_with(walks[i].g, walks[i].edges, walks[i].c, &want), 0);
+        assert_same_bound(&got, &want);
+        assert_int_equal(pl_bound_chain_in(&scratch, big, on), 0);
+        assert_int_equal(pl_bound_chain(big, want_on), 0);
+        assert_memory_equal(on, want_on, pl_graph_task_count(big));
+    }
+    pl_bound_scratch_fini(&scratch);
+    free(on);
+    free(want_on);
+    pl_graph_destroy(big);
+    pl_graph_destroy(small);
+}
+
 int main(void)
 {
     printf("# seed %#llx\n", (unsigned long long)rng);
@@ -147,6 +199,7 @@ int main(void)
         cmocka_unit_test(latency_with_many_equal),
         cmocka_unit_test(latency_of_one_and_of_none),
         cmocka_unit_test(extrema_as_libm),
+        cmocka_unit_test(bounds_in_one_scratch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

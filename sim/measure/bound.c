@@ -180,30 +180,40 @@ static int terms(const pl_graph *g, const struct chains *c, pl_bound *b)
     return 0;
 }
 
-static void free_chains(struct chains *c)
+void pl_bound_scratch_fini(pl_bound_scratch *s)
 {
-    free(c->est);
-    free(c->after);
-    free(c->q);
-    free(c->alone);
-    free(c->order);
+    free(s->mem);
+    *s = (pl_bound_scratch){0};
 }
 
-/* Sets the chains of g in a topological order: the forward pass, and with `back` the
- * backward pass (after, q and the critical path; est and alone are all the forward pass
- * needs and sets). Task ids are that order when every edge points backward (the usual
- * case); otherwise the check's order, which also keeps each unit's tasks in order.
- * Returns 0 or PL_ENOMEM; free_chains in both cases. */
-static int walk(const pl_graph *g, struct chains *c, bool back)
+/* Room in s for the four arrays of a walk over n tasks, after and q zero: fresh memory
+ * comes zeroed from calloc, memory walked before is cleared. Returns 0 or PL_ENOMEM. */
+static int room(pl_bound_scratch *s, size_t n, struct chains *c)
+{
+    if (s->tasks < n) {
+        pl_bound_scratch_fini(s);
+        if (!(s->mem = calloc(4 * n, sizeof *s->mem)))
+            return PL_ENOMEM;
+        s->tasks = n;
+    } else {
+        memset(s->mem + 2 * n, 0, 2 * n * sizeof *s->mem);
+    }
+    c->est = s->mem;
+    c->alone = s->mem + n;
+    c->after = s->mem + 2 * n;
+    c->q = s->mem + 3 * n;
+    return 0;
+}
+
+/* Sets the chains of g in a topological order in s's memory: the forward pass, and with
+ * `back` the backward pass (after, q and the critical path; est and alone are all the
+ * forward pass needs and sets). Task ids are that order when every edge points backward
+ * (the usual case); otherwise the check's order, which also keeps each unit's tasks in
+ * order (in c->order, which the caller frees). Returns 0 or PL_ENOMEM. */
+static int walk(pl_bound_scratch *s, const pl_graph *g, struct chains *c, bool back)
 {
     size_t n = (size_t)pl_graph_task_count(g) + 1;
-    c->est = malloc(n * sizeof(double));
-    c->alone = malloc(n * sizeof(double));
-    if (back) {
-        c->after = calloc(n, sizeof(double));
-        c->q = calloc(n, sizeof(double));
-    }
-    if (!c->est || !c->alone || (back && (!c->after || !c->q)))
+    if (room(s, n, c) != 0)
         return PL_ENOMEM;
     if (!pl_graph_edges_backward(g)) {
         if (!(c->order = malloc(n * sizeof *c->order)))
@@ -225,27 +235,36 @@ static int walk(const pl_graph *g, struct chains *c, bool back)
     return 0;
 }
 
-/* The bound, and each of its terms into terms unless NULL. */
-static int compute(const pl_graph *g, pl_bound_edges edges, const pl_graph_change *change,
-                   pl_bound_terms *terms_out, pl_bound *out)
+/* The bound, and each of its terms into terms unless NULL, in s's memory. */
+static int compute(pl_bound_scratch *s, const pl_graph *g, pl_bound_edges edges,
+                   const pl_graph_change *change, pl_bound_terms *terms_out, pl_bound *out)
 {
     struct chains c = {.change = change, .workload = edges == PL_BOUND_WORKLOAD_EDGES,
                        .terms = terms_out};
-    int rc = walk(g, &c, true);
+    int rc = walk(s, g, &c, true);
     if (rc == 0) {
         memset(out, 0, sizeof *out);
         out->critical_path = c.critical_path;
         consider(NULL, out, PL_BOUND_CRITICAL_PATH, 0, 0, out->critical_path, 0);
         rc = terms(g, &c, out);
     }
-    free_chains(&c);
+    free(c.order);
     return rc;
+}
+
+int pl_bound_compute_in(pl_bound_scratch *s, const pl_graph *g, pl_bound_edges edges,
+                        const pl_graph_change *change, pl_bound *out)
+{
+    return compute(s, g, edges, change, NULL, out);
 }
 
 int pl_bound_compute_with(const pl_graph *g, pl_bound_edges edges, const pl_graph_change *change,
                           pl_bound *out)
 {
-    return compute(g, edges, change, NULL, out);
+    pl_bound_scratch s = {0};
+    int rc = compute(&s, g, edges, change, NULL, out);
+    pl_bound_scratch_fini(&s);
+    return rc;
 }
 
 int pl_bound_compute(const pl_graph *g, pl_bound *out)
@@ -268,11 +287,11 @@ static uint32_t binding_edge(const pl_graph *g, const struct chains *c, uint32_t
     return PL_NO_EDGE;
 }
 
-int pl_bound_chain(const pl_graph *g, uint8_t *on)
+int pl_bound_chain_in(pl_bound_scratch *s, const pl_graph *g, uint8_t *on)
 {
     uint32_t n = pl_graph_task_count(g);
     struct chains c = {.workload = true};
-    int rc = walk(g, &c, false);
+    int rc = walk(s, g, &c, false);
     memset(on, 0, n);
     if (rc == 0 && n > 0) {
         uint32_t t = 0;
@@ -289,7 +308,15 @@ int pl_bound_chain(const pl_graph *g, uint8_t *on)
             t = c.edges[e].src;
         }
     }
-    free_chains(&c);
+    free(c.order);
+    return rc;
+}
+
+int pl_bound_chain(const pl_graph *g, uint8_t *on)
+{
+    pl_bound_scratch s = {0};
+    int rc = pl_bound_chain_in(&s, g, on);
+    pl_bound_scratch_fini(&s);
     return rc;
 }
 
@@ -310,8 +337,10 @@ int pl_bound_terms_compute(const pl_graph *g, pl_bound_terms *out)
     out->places = calloc((size_t)pl_graph_place_count(g) + 1, sizeof *out->places);
     out->links = calloc((size_t)pl_graph_link_count(g) + 1, sizeof *out->links);
     int rc = out->units && out->places && out->links ? 0 : PL_ENOMEM;
+    pl_bound_scratch s = {0};
     if (rc == 0)
-        rc = compute(g, PL_BOUND_ALL_EDGES, NULL, out, &out->bound);
+        rc = compute(&s, g, PL_BOUND_ALL_EDGES, NULL, out, &out->bound);
+    pl_bound_scratch_fini(&s);
     if (rc != 0)
         pl_bound_terms_fini(out);
     return rc;

@@ -36,6 +36,9 @@ struct search {
     const pl_verdict_run *run;
     struct cand *c;
     size_t n, cap;
+    /* The walks of the chain's and the candidates' bounds, one after the other; freed
+     * before each round's simulations, so that it never adds to what they hold. */
+    pl_bound_scratch scratch;
 };
 
 static int push(struct search *s, pl_change_kind kind, const char *name, struct cand **out)
@@ -245,7 +248,7 @@ static int chain_candidate(struct search *s)
     const pl_graph *g = s->run->graph;
     uint32_t n = pl_graph_task_count(g);
     uint8_t *mask = calloc((size_t)n + 1, 1);
-    if (!mask || pl_bound_chain(g, mask) != 0) {
+    if (!mask || pl_bound_chain_in(&s->scratch, g, mask) != 0) {
         free(mask);
         return PL_ENOMEM;
     }
@@ -317,20 +320,23 @@ static int graph_of(const struct search *s, const struct cand *c, pl_graph **out
 
 /* Makes c's upper bound exact: the run's makespan minus the changed graph's bound (a
  * variant that plans again is lowered for it). */
-static int exact_bound(const struct search *s, struct cand *c, pl_diag *d)
+static int exact_bound(struct search *s, struct cand *c, pl_diag *d)
 {
     pl_bound b;
     if (c->exact)
         return 0;
     if (c->replans) {
+        /* Not held while the variant is lowered: its graph takes as much again. */
+        pl_bound_scratch_fini(&s->scratch);
         pl_graph *g = NULL;
         int rc = graph_of(s, c, &g, d);
-        if (rc == 0 && pl_bound_compute(g, &b) != 0)
+        if (rc == 0 && pl_bound_compute_in(&s->scratch, g, PL_BOUND_ALL_EDGES, NULL, &b) != 0)
             rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
         pl_graph_destroy(g);
         if (rc != 0)
             return rc;
-    } else if (pl_bound_compute_with(s->run->graph, PL_BOUND_ALL_EDGES, &c->change, &b) != 0) {
+    } else if (pl_bound_compute_in(&s->scratch, s->run->graph, PL_BOUND_ALL_EDGES, &c->change,
+                                   &b) != 0) {
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     }
     c->most = fmax(0, fmin(c->most, s->run->makespan - b.makespan));
@@ -453,6 +459,7 @@ static int rounds(struct search *s, size_t width, pl_diag *d)
             }
         }
         more = more && next < s->n;
+        pl_bound_scratch_fini(&s->scratch);
         if (rc == 0 && n > 0)
             rc = simulate(s, batch, n, d);
         for (size_t i = 0; i < n && rc == 0; i++) {
@@ -524,5 +531,6 @@ int pl_verdict_search(const pl_verdict_run *run, pl_verdict *out, pl_diag *d)
     for (size_t i = 0; i < s.n; i++)
         free(s.c[i].mask);
     free(s.c);
+    pl_bound_scratch_fini(&s.scratch);
     return rc;
 }
