@@ -228,7 +228,7 @@ static int walk(pl_bound_scratch *s, const pl_graph *g, struct chains *c, bool b
         c->counted[k] = !c->workload || !pl_edge_kind_configured((pl_edge_kind)k);
     c->edges = pl_graph_edge_count(g) > 0 ? pl_graph_edge(g, 0) : NULL;
     for (uint32_t t = 0; t + 1 < n; t++)
-        c->alone[t] = pl_graph_changed_alone(g, c->change, t);
+        c->alone[t] = c->change ? pl_graph_changed_alone(g, c->change, t) : pl_graph_task_alone(g, t);
     forward(g, c);
     if (back)
         backward(g, c);
