@@ -184,6 +184,17 @@ static void bounds_in_one_scratch(void **state)
         assert_int_equal(pl_bound_chain(big, want_on), 0);
         assert_memory_equal(on, want_on, pl_graph_task_count(big));
     }
+    pl_bound_terms got_terms, want_terms;
+    assert_int_equal(pl_bound_terms_compute_in(&scratch, big, &got_terms), 0);
+    assert_int_equal(pl_bound_terms_compute(big, &want_terms), 0);
+    assert_same_bound(&got_terms.bound, &want_terms.bound);
+    for (uint32_t u = 0; u < pl_graph_unit_count(big); u++) {
+        assert_same_double(got_terms.units[u].head, want_terms.units[u].head);
+        assert_same_double(got_terms.units[u].work, want_terms.units[u].work);
+        assert_same_double(got_terms.units[u].tail, want_terms.units[u].tail);
+    }
+    pl_bound_terms_fini(&got_terms);
+    pl_bound_terms_fini(&want_terms);
     pl_bound_scratch_fini(&scratch);
     free(on);
     free(want_on);

@@ -330,19 +330,25 @@ void pl_bound_terms_fini(pl_bound_terms *t)
     *t = (pl_bound_terms){0};
 }
 
-int pl_bound_terms_compute(const pl_graph *g, pl_bound_terms *out)
+int pl_bound_terms_compute_in(pl_bound_scratch *s, const pl_graph *g, pl_bound_terms *out)
 {
     *out = (pl_bound_terms){0};
     out->units = calloc((size_t)pl_graph_unit_count(g) + 1, sizeof *out->units);
     out->places = calloc((size_t)pl_graph_place_count(g) + 1, sizeof *out->places);
     out->links = calloc((size_t)pl_graph_link_count(g) + 1, sizeof *out->links);
     int rc = out->units && out->places && out->links ? 0 : PL_ENOMEM;
-    pl_bound_scratch s = {0};
     if (rc == 0)
-        rc = compute(&s, g, PL_BOUND_ALL_EDGES, NULL, out, &out->bound);
-    pl_bound_scratch_fini(&s);
+        rc = compute(s, g, PL_BOUND_ALL_EDGES, NULL, out, &out->bound);
     if (rc != 0)
         pl_bound_terms_fini(out);
+    return rc;
+}
+
+int pl_bound_terms_compute(const pl_graph *g, pl_bound_terms *out)
+{
+    pl_bound_scratch s = {0};
+    int rc = pl_bound_terms_compute_in(&s, g, out);
+    pl_bound_scratch_fini(&s);
     return rc;
 }
 

@@ -99,6 +99,8 @@ typedef struct pl_bound_terms {
 /* The bound of g with every edge and its terms into *out, in the one pass that
  * pl_bound_compute makes (pl_bound_terms_fini frees them). Returns 0 or PL_ENOMEM. */
 int pl_bound_terms_compute(const pl_graph *g, pl_bound_terms *out);
+/* pl_bound_terms_compute in s's memory (borrowed; see pl_bound_scratch). */
+int pl_bound_terms_compute_in(pl_bound_scratch *s, const pl_graph *g, pl_bound_terms *out);
 void pl_bound_terms_fini(pl_bound_terms *t);
 
 /* A lower bound on pl_bound_compute_with(g, PL_BOUND_ALL_EDGES, c) from g's terms t
