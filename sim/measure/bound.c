@@ -182,26 +182,37 @@ static int terms(const pl_graph *g, const struct chains *c, pl_bound *b)
 
 void pl_bound_scratch_fini(pl_bound_scratch *s)
 {
-    free(s->mem);
+    free(s->est);
+    free(s->alone);
+    free(s->after);
+    free(s->q);
     *s = (pl_bound_scratch){0};
 }
 
 /* Room in s for the four arrays of a walk over n tasks, after and q zero: fresh memory
- * comes zeroed from calloc, memory walked before is cleared. Returns 0 or PL_ENOMEM. */
+ * comes zeroed from calloc, memory walked before is cleared. Four arrays rather than one
+ * block of four times the size: the allocator serves each walk's arrays again from
+ * memory it keeps, where one block is past the size it keeps and maps fresh pages every
+ * time. Returns 0 or PL_ENOMEM. */
 static int room(pl_bound_scratch *s, size_t n, struct chains *c)
 {
     if (s->tasks < n) {
         pl_bound_scratch_fini(s);
-        if (!(s->mem = calloc(4 * n, sizeof *s->mem)))
+        s->est = malloc(n * sizeof *s->est);
+        s->alone = malloc(n * sizeof *s->alone);
+        s->after = calloc(n, sizeof *s->after);
+        s->q = calloc(n, sizeof *s->q);
+        if (!s->est || !s->alone || !s->after || !s->q)
             return PL_ENOMEM;
         s->tasks = n;
     } else {
-        memset(s->mem + 2 * n, 0, 2 * n * sizeof *s->mem);
+        memset(s->after, 0, n * sizeof *s->after);
+        memset(s->q, 0, n * sizeof *s->q);
     }
-    c->est = s->mem;
-    c->alone = s->mem + n;
-    c->after = s->mem + 2 * n;
-    c->q = s->mem + 3 * n;
+    c->est = s->est;
+    c->alone = s->alone;
+    c->after = s->after;
+    c->q = s->q;
     return 0;
 }
 

@@ -73,8 +73,8 @@ int pl_bound_compute(const pl_graph *g, pl_bound *out);
  * to the largest graph walked. Free with pl_bound_scratch_fini, as soon as the bounds are
  * done, since it is as large as a timeline. */
 typedef struct pl_bound_scratch {
-    size_t tasks; /* room for this many tasks (one more than the graph's) */
-    double *mem;  /* owned */
+    size_t tasks;                   /* room for this many tasks (one more than the graph's) */
+    double *est, *alone, *after, *q; /* owned */
 } pl_bound_scratch;
 
 void pl_bound_scratch_fini(pl_bound_scratch *s);
