@@ -1,125 +1,202 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# The engine benchmark: a benchmark, not a test (it checks nothing but that the engines
-# agree on the makespan). For each of the standard scenarios at about 1e4, 1e5 and 1e6
-# tasks in its run graph, it executes the run graph with each engine that applies
-# (tests/perf/engine_time: lowering done first and not timed; the SimGrid engine's fork,
-# platform file and pipe included), and the plain SimGrid yardstick of the dispatch
-# pipeline (tests/perf/raw_dispatch) at the same sizes. Then the 1e7-task dispatch run
-# with the analytic engine, and a whole `pipelab run` of 1e7 tasks (run and baseline,
-# 2e7 in all) with its peak memory. Then a sweep at -j 1 and -j 2.
+# The benchmark: figures, not a test (it checks nothing but that the programs it compares
+# agree on the makespans). Four parts, each measured side by side in one run:
 #
-# Columns: tasks in the run graph; the engine; wall seconds of the execution; tasks per
-# second; graph+tl, the bytes per task of the task graph and its timeline; peak RSS of
-# the process (of the SimGrid child where it ran one), MiB; and a ratio: for the SimGrid
-# engine on dispatch, its wall time over the yardstick's (pipelab/raw); for the analytic
-# engine, the SimGrid engine's wall time over its own (simgrid/analytic).
+# 1. The whole command against the floor. For each model's standard scenario grown to
+#    about 1e5, 1e6 and 1e7 tasks in its run graph, a whole `pipelab run` (process start
+#    to exit: reading the scenario, lowering the run and its baseline, executing both,
+#    measuring, the verdict and the advice, the report), and the floor yardstick
+#    tests/perf/floor on the same two graphs (written beforehand by engine_time --dump,
+#    not timed): plain arrays read from a file and one max-plus pass over each graph,
+#    nothing else. Then the engine's pass alone over memory already touched (engine_time)
+#    against the floor's. Columns: tasks in the run graph; the whole run's seconds and its
+#    tasks per second (run and baseline tasks); the floor's whole process; their ratio;
+#    nanoseconds per task of the engine's pass and of the floor's; their ratio; the
+#    whole run's peak resident bytes per simulated task (run and baseline); the bytes per
+#    task of the run graph and its timeline.
+# 2. The engines on the run graph alone (tests/perf/engine_time: lowering done first and
+#    not timed; the SimGrid engine's module, fork, platform file and pipe included), at
+#    about 1e4, 1e5 and 1e6 tasks, with the plain SimGrid yardstick of the dispatch
+#    pipeline (tests/perf/raw_dispatch, timed from its process start so that both load
+#    SimGrid within their time) at the same sizes. scripts/bench_simgrid.sh has the
+#    same comparison best of three.
+# 3. The whole analytic run against the whole SimGrid run of one 400,000-task dispatch
+#    scenario, and whether their reports agree.
+# 4. Start-up: `pipelab --version` and `pipelab keys`.
 #
 #   scripts/bench.sh [build dir]        (the build dir defaults to build/)
-#   QUICK=1 scripts/bench.sh            only the 1e4 and 1e5 sizes, no 1e7 runs
+#   QUICK=1 scripts/bench.sh            leaves out the 1e7 sizes and the 1e6 engine runs
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+export LC_ALL=C # $EPOCHREALTIME with a decimal point
 build=${1:-build}
 cmake --build "$build" -j "$(nproc)" >/dev/null
 et=$build/tests/perf/engine_time
 raw=$build/tests/perf/raw_dispatch
+floor=$build/tests/perf/floor
 pipelab=$build/pipelab
-sizes=(1e4 1e5 1e6)
-if [ "${QUICK:-}" = 1 ]; then sizes=(1e4 1e5); fi
-
-echo "pipelab engine benchmark, $(date -u +%Y-%m-%d)"
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
-echo "SimGrid $(pkg-config --modversion simgrid), $(cc --version | head -1)"
-echo
-
-# field NAME LINE: the value after NAME in engine_time's or raw_dispatch's output line.
-field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$2"; }
-
-printf '%-9s %-18s %8s  %-9s %8s  %9s  %8s  %8s  %s\n' model case tasks engine "wall s" \
-    "tasks/s" "graph+tl" "peak MiB" ratio
-
-# row MODEL CASE TASKS ENGINE WALL TASKS_PER_S BYTES RSS_KIB RATIO
-row() {
-    printf '%-9s %-18s %8s  %-9s %8.4f  %9.3g  %8s  %8.1f  %s\n' "$1" "$2" "$3" "$4" "$5" \
-        "$6" "$7" "$(awk -v k="$8" 'BEGIN { print k / 1024 }')" "$9"
-}
-
-# measure MODEL CASE SCENARIO N SET...: both engines on the run graph; the analytic one
-# only where it is exact (engine_time exits 2 where it is not).
-measure() {
-    local model=$1 case=$2 scenario=$3 n=$4
-    shift 4
-    local sg an sgwall rss
-    sg=$("$et" "$scenario" simgrid "$@")
-    sgwall=$(field wall_s "$sg")
-    rss=$(field child_rss_kib "$sg")
-    local ratio=""
-    if [ "$model" = dispatch ]; then
-        local r
-        r=$("$raw" tests/perf/dispatch_platform.xml "$((n / 4))")
-        ratio=$(awk -v a="$sgwall" -v b="$(field wall_s "$r")" 'BEGIN { printf "pipelab/raw %.2f", a / b }')
-        row "$model" "$case" "$(field ops "$r")x4" raw "$(field wall_s "$r")" \
-            "$(awk -v w="$(field wall_s "$r")" -v n="$n" 'BEGIN { print n / w }')" - 0 \
-            "makespan $(field makespan_s "$r") s"
-    fi
-    row "$model" "$case" "$(field tasks "$sg")" simgrid "$sgwall" "$(field tasks_per_s "$sg")" \
-        "$(field graph_timeline_bytes_per_task "$sg")" "$rss" "$ratio"
-    if an=$("$et" "$scenario" analytic "$@" 2>/dev/null); then
-        if [ "$(field makespan_s "$an")" != "$(field makespan_s "$sg")" ]; then
-            echo "bench: the engines disagree on $scenario $*" >&2
-            exit 1
-        fi
-        row "$model" "$case" "$(field tasks "$an")" analytic "$(field wall_s "$an")" \
-            "$(field tasks_per_s "$an")" "$(field graph_timeline_bytes_per_task "$an")" \
-            "$(field rss_kib "$an")" \
-            "$(awk -v a="$sgwall" -v b="$(field wall_s "$an")" 'BEGIN { printf "simgrid/analytic %.0f", a / b }')"
-    else
-        row "$model" "$case" "$(field tasks "$sg")" analytic 0 0 - 0 "not exact: shared resources"
-    fi
-}
-
-for size in "${sizes[@]}"; do
-    n=$(awk -v s="$size" 'BEGIN { printf "%d", s }')
-    # Dispatch: 4 tasks per op (InferShape, Resize, Launch on the host, the kernel).
-    measure dispatch "3 host steps" workloads/dispatch_teaching.yaml "$n" \
-        "dispatch.ops[0].repeat=$((n / 4))"
-    # Tile: 5.375 tasks per tile (43 per 8); the count must be a multiple of 8.
-    tiles=$(((n * 8 / 43) / 8 * 8))
-    measure tile "matmul, 1 core" workloads/tile_matmul_gelu.yaml "$n" "tile.count=$tiles" tile.cores=1
-    measure tile "matmul, 24 cores" workloads/tile_matmul_gelu.yaml "$n" "tile.count=$tiles" tile.cores=24
-    # Stream: 3 tasks per frame (source, one of 4 filter threads, sink).
-    measure stream "1 -> 4 -> 1" workloads/stream_teaching.yaml "$n" "stream.frames=$((n / 3))"
-    # Plan: 5 tasks per iteration.
-    measure plan "teaching loop" workloads/plan_teaching.yaml "$n" "plan.iterations=$((n / 5))"
-done
-
-if [ "${QUICK:-}" != 1 ]; then
-    echo
-    an=$("$et" workloads/dispatch_teaching.yaml analytic "dispatch.ops[0].repeat=2500000")
-    row dispatch "3 host steps" "$(field tasks "$an")" analytic "$(field wall_s "$an")" \
-        "$(field tasks_per_s "$an")" "$(field graph_timeline_bytes_per_task "$an")" \
-        "$(field rss_kib "$an")" "(SimGrid: about 50 s)"
-    echo
-    echo "a whole pipelab run of 1e7 tasks (and its baseline of 1e7 more):"
-    echo "\$ pipelab run workloads/dispatch_teaching.yaml --set 'dispatch.ops[0].repeat=2500000' --timing"
-    "$pipelab" run workloads/dispatch_teaching.yaml --set "dispatch.ops[0].repeat=2500000" \
-        --timing 2>&1 >/dev/null | sed 's/^/  /'
-fi
-
-echo
-echo "a sweep of 400 points of 40000 tasks (auto: the analytic engine at every point):"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-for j in 1 2; do
+quick=${QUICK:-0}
+
+echo "pipelab benchmark, $(date -u +%Y-%m-%d)"
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
+echo "SimGrid $(pkg-config --modversion simgrid), $(cc --version | head -1)"
+
+# field NAME LINE: the value after NAME in a program's one-line output.
+field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$2"; }
+calc() { awk "BEGIN { printf $1 }"; }
+
+# whole FILE CMD...: runs CMD (output thrown away), writes "SECONDS PEAK_KIB" to FILE.
+whole() {
+    local out=$1 t0 t1
+    shift
     t0=$(date +%s.%N)
-    "$pipelab" sweep workloads/dispatch_teaching.yaml --vary dispatch.threads.launch=1:10:1 \
-        --vary 'dispatch.ops[0].launch=1us:40us:1us' --set 'dispatch.ops[0].repeat=10000' \
-        -j "$j" -o "$dir/j$j.csv" >/dev/null
+    /usr/bin/time -f '%M' -o "$dir/rss" "$@" >/dev/null 2>"$dir/stderr" ||
+        { cat "$dir/stderr" >&2; exit 1; }
     t1=$(date +%s.%N)
-    rate[$j]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", 400 / (b - a) }')
-    echo "  -j $j: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s, ${rate[$j]} points/s"
+    echo "$(calc '"%.4f", '"$t1 - $t0") $(tail -1 "$dir/rss")" >"$out"
+}
+
+# The standard scenarios: MODEL, CASE, SCENARIO and the --set values for N tasks in the
+# run graph (dispatch: 4 tasks per op; tile: 5.375 per tile, a multiple of 8 tiles;
+# stream: 3 per frame; plan: 5 per iteration).
+scenario() {
+    local model=$1 n=$2
+    case $model in
+    dispatch) echo "3-host-steps workloads/dispatch_teaching.yaml dispatch.ops[0].repeat=$((n / 4))" ;;
+    tile) echo "matmul-1-core workloads/tile_matmul_gelu.yaml tile.count=$(((n * 8 / 43) / 8 * 8)) tile.cores=1" ;;
+    tile24) echo "matmul-24-cores workloads/tile_matmul_gelu.yaml tile.count=$(((n * 8 / 43) / 8 * 8)) tile.cores=24" ;;
+    stream) echo "1-4-1 workloads/stream_teaching.yaml stream.frames=$((n / 3))" ;;
+    plan) echo "teaching-loop workloads/plan_teaching.yaml plan.iterations=$((n / 5))" ;;
+    esac
+}
+
+# sets KEY=VALUE...: the --set options of pipelab run.
+sets() { for kv in "$@"; do printf -- '--set\n%s\n' "$kv"; done; }
+
+echo
+echo "1. the whole command against the floor (a whole pipelab run: run and baseline, report)"
+printf '%-9s %-15s %8s  %8s %9s  %8s %6s  %7s %7s %6s  %6s %6s\n' model case tasks "run s" \
+    "tasks/s" "floor s" ratio "ns/task" floor ratio "peak B" "g+tl B"
+sizes=(1e5 1e6 1e7)
+[ "$quick" = 1 ] && sizes=(1e5 1e6)
+for size in "${sizes[@]}"; do
+    n=$(calc '"%d", '"$size")
+    for model in dispatch tile stream plan; do
+        read -r case scen setv <<<"$(scenario "$model" "$n")"
+        read -ra kv <<<"$setv"
+        mapfile -t opts < <(sets "${kv[@]}")
+        whole "$dir/run" "$pipelab" run "$scen" "${opts[@]}"
+        "$et" --dump "$dir/graphs" "$scen" "${kv[@]}"
+        whole "$dir/floor" "$floor" "$dir/graphs"
+        fl=$("$floor" "$dir/graphs")
+        an=$("$et" "$scen" analytic "${kv[@]}")
+        rm -f "$dir/graphs"
+        if [ "$(field makespan_s "$fl" | head -1)" != "$(field makespan_s "$an")" ]; then
+            echo "bench: the floor and the analytic engine disagree on $scen ${kv[*]}" >&2
+            exit 1
+        fi
+        read -r rs rk <"$dir/run"
+        read -r fs _ <"$dir/floor"
+        all=$(echo "$fl" | awk '{ print $2 }')
+        pass=$(calc '"%.1f", '"$(field pass_s "$an") * 1e9 / $(field tasks "$an")")
+        fpass=$(calc '"%.1f", '"$(field pass_s "$fl") * 1e9 / $all")
+        printf '%-9s %-15s %8s  %8.3f %9.3g  %8.3f %6.1f  %7s %7s %6.1f  %6.0f %6.1f\n' \
+            "$model" "$case" "$(field tasks "$an")" "$rs" "$(calc '"%g", '"$all / $rs")" "$fs" \
+            "$(calc '"%g", '"$rs / $fs")" "$pass" "$fpass" "$(calc '"%g", '"$pass / $fpass")" \
+            "$(calc '"%g", '"$rk * 1024 / $all")" "$(field graph_timeline_bytes_per_task "$an")"
+    done
 done
-cmp -s "$dir/j1.csv" "$dir/j2.csv" || { echo "bench: -j 1 and -j 2 disagree" >&2; exit 1; }
-echo "  -j 2 / -j 1: $(awk -v a="${rate[1]}" -v b="${rate[2]}" 'BEGIN { printf "%.2f", b / a }')x the points per second (identical files)"
+
+echo
+echo "2. the engines on the run graph alone"
+printf '%-9s %-15s %8s  %-9s %8s  %9s  %8s  %s\n' model case tasks engine "wall s" "tasks/s" \
+    "peak MiB" ratio
+# row MODEL CASE TASKS ENGINE WALL TASKS_PER_S RSS_KIB RATIO
+row() {
+    printf '%-9s %-15s %8s  %-9s %8.4f  %9.3g  %8.1f  %s\n' "$1" "$2" "$3" "$4" "$5" "$6" \
+        "$(calc '"%g", '"$7 / 1024")" "$8"
+}
+sizes=(1e4 1e5 1e6)
+[ "$quick" = 1 ] && sizes=(1e4 1e5)
+for size in "${sizes[@]}"; do
+    n=$(calc '"%d", '"$size")
+    for model in dispatch tile tile24 stream plan; do
+        read -r case scen setv <<<"$(scenario "$model" "$n")"
+        read -ra kv <<<"$setv"
+        sg=$("$et" "$scen" simgrid "${kv[@]}")
+        sgwall=$(field wall_s "$sg")
+        ratio=""
+        if [ "$model" = dispatch ]; then
+            # Timed from its process start, so that it loads SimGrid within its time as
+            # the SimGrid engine opens its module within its own.
+            r=$(PL_RAW_T0=$EPOCHREALTIME "$raw" tests/perf/dispatch_platform.xml "$((n / 4))")
+            ratio="pipelab/raw $(calc '"%.2f", '"$sgwall / $(field process_s "$r")")"
+            row "$model" "$case" "$(field ops "$r")x4" raw "$(field process_s "$r")" \
+                "$(calc '"%g", '"$n / $(field process_s "$r")")" 0 "makespan $(field makespan_s "$r") s"
+        fi
+        row "$model" "$case" "$(field tasks "$sg")" simgrid "$sgwall" \
+            "$(field tasks_per_s "$sg")" "$(field child_rss_kib "$sg")" "$ratio"
+        if an=$("$et" "$scen" analytic "${kv[@]}" 2>/dev/null); then
+            if [ "$(field makespan_s "$an")" != "$(field makespan_s "$sg")" ]; then
+                echo "bench: the engines disagree on $scen ${kv[*]}" >&2
+                exit 1
+            fi
+            row "$model" "$case" "$(field tasks "$an")" analytic "$(field wall_s "$an")" \
+                "$(field tasks_per_s "$an")" "$(field rss_kib "$an")" \
+                "simgrid/analytic $(calc '"%.0f", '"$sgwall / $(field wall_s "$an")")"
+        else
+            row "$model" "$case" "$(field tasks "$sg")" analytic 0 0 0 "not exact: shared resources"
+        fi
+    done
+done
+
+echo
+echo "3. a whole analytic run against a whole SimGrid run, 400000 tasks (dispatch)"
+for engine in analytic simgrid; do
+    echo "\$ pipelab run workloads/dispatch_teaching.yaml --set 'dispatch.ops[0].repeat=100000' --engine $engine"
+    whole "$dir/$engine" "$pipelab" run workloads/dispatch_teaching.yaml \
+        --set 'dispatch.ops[0].repeat=100000' --engine "$engine" --format json -o "$dir/$engine.json"
+    read -r ws wk <"$dir/$engine"
+    echo "  $ws s, peak $(calc '"%.1f", '"$wk / 1024") MiB"
+done
+# The reports must agree but for the engine each names: every string equal, every number
+# within 1e-9 relative (the engines' agreement, docs/performance.md).
+for engine in analytic simgrid; do
+    jq -r 'walk(if type == "object" then del(.engine) else . end)
+           | paths(scalars) as $p | "\($p | tostring)\t\(getpath($p))"' \
+        "$dir/$engine.json" >"$dir/$engine.cmp"
+done
+# A difference of two times (a gain, a bubble) is held to 1e-9 of the makespan.
+agree=$(paste "$dir/analytic.cmp" "$dir/simgrid.cmp" | awk -F'\t' -v span="$(jq .makespan_s "$dir/analytic.json")" '
+    function abs(x) { return x < 0 ? -x : x }
+    $1 != $3 { bad++; next }
+    $2 == $4 { next }
+    $2 + 0 == $2 && $4 + 0 == $4 {
+        m = abs($2) > abs($4) ? abs($2) : abs($4)
+        if (abs($2 - $4) <= 1e-9 * (m > span ? m : span)) next
+    }
+    { bad++ }
+    END { print bad ? "THE REPORTS DIFFER in " bad " values" : NR " values agree within 1e-9 but the engine named" }')
+[ "$(wc -l <"$dir/analytic.cmp")" = "$(wc -l <"$dir/simgrid.cmp")" ] || agree="THE REPORTS DIFFER in shape"
+read -r a _ <"$dir/analytic"
+read -r b _ <"$dir/simgrid"
+echo "  simgrid/analytic $(calc '"%.1f", '"$b / $a")x; $agree"
+
+echo
+echo "4. start-up (best of 10)"
+for cmd in "--version" "keys"; do
+    best=1e9
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        t0=$(date +%s%N)
+        # shellcheck disable=SC2086
+        "$pipelab" $cmd >/dev/null
+        t1=$(date +%s%N)
+        best=$(calc '"%.2f", '"($t1 - $t0) / 1e6 < $best ? ($t1 - $t0) / 1e6 : $best")
+    done
+    echo "  pipelab $cmd: $best ms"
+done

@@ -142,7 +142,7 @@ static void print_timing(const pl_session *s)
 {
     const pl_report *r = pl_session_report(s);
     pl_session_times t = pl_session_timing(s);
-    double total = t.lower + t.execute + t.measure;
+    double total = t.lower + t.execute + t.measure + t.advise;
     unsigned long long n = (unsigned long long)pl_session_tasks(s);
     const char *engine = pl_engine_name(r->run.tl->engine);
     if (r->baseline.tl->engine != r->run.tl->engine)
@@ -153,9 +153,10 @@ static void print_timing(const pl_session *s)
     long peak = self.ru_maxrss > kids.ru_maxrss ? self.ru_maxrss : kids.ru_maxrss;
     fprintf(stderr,
             "pipelab: simulated %llu tasks in %.3f s: lowering %.3f s, executing %.3f s (%s, "
-            "%.3g tasks/s), measuring %.3f s; peak memory %.1f MiB (%.0f bytes per task)\n",
+            "%.3g tasks/s), measuring %.3f s, advising %.3f s; peak memory %.1f MiB (%.0f bytes "
+            "per task)\n",
             n, total, t.lower, t.execute, engine, t.execute > 0 ? (double)n / t.execute : 0,
-            t.measure, peak / 1024.0, n ? peak * 1024.0 / (double)n : 0);
+            t.measure, t.advise, peak / 1024.0, n ? peak * 1024.0 / (double)n : 0);
 }
 
 static int cmd_reps(const pl_options *o, pl_diag *d)

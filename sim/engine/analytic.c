@@ -43,20 +43,37 @@ static double event_time(const pl_timeline *tl, const pl_edge *e)
     return e->at == PL_AT_START ? tl->start[e->src] : tl->end[e->src];
 }
 
-/* The recursion for one task, whose predecessors are all set. */
-static void place_task(const pl_graph *g, const struct unit_rule *rules, pl_timeline *tl,
-                       uint32_t t)
+/* The latest of the task's edges' events (-inf without edges), and in *release the first
+ * listed of those within SimGrid's precision of it, counting events that close as the tie
+ * they are there (PL_NO_EDGE without edges). */
+static double latest_event(const pl_graph *g, const pl_timeline *tl, uint32_t t,
+                           uint32_t *release)
 {
-    uint32_t prev = pl_graph_task_prev(g, t), e0, k, release = PL_NO_EDGE;
-    double ended = prev == PL_NO_EDGE ? 0 : tl->end[prev], latest = -INFINITY;
+    uint32_t e0, k;
     pl_graph_task_edges(g, t, &e0, &k);
-    for (uint32_t e = e0; e < e0 + k; e++)
-        latest = fmax(latest, event_time(tl, pl_graph_edge(g, e)));
-    /* The release is the first listed of the latest events, counting events within
-     * SimGrid's precision of each other as the tie they are there. */
-    for (uint32_t e = e0; e < e0 + k && release == PL_NO_EDGE; e++)
+    if (k <= 1) {
+        *release = k ? e0 : PL_NO_EDGE;
+        return k ? event_time(tl, pl_graph_edge(g, e0)) : -INFINITY;
+    }
+    double latest = -INFINITY;
+    for (uint32_t e = e0; e < e0 + k; e++) {
+        double at = event_time(tl, pl_graph_edge(g, e));
+        latest = at > latest ? at : latest; /* fmax, without its call: no time is NaN */
+    }
+    *release = PL_NO_EDGE;
+    for (uint32_t e = e0; e < e0 + k && *release == PL_NO_EDGE; e++)
         if (event_time(tl, pl_graph_edge(g, e)) >= latest - PL_ENGINE_PRECISION)
-            release = e;
+            *release = e;
+    return latest;
+}
+
+/* The recursion for one task, whose predecessors are all set. */
+static inline void place_task(const pl_graph *g, const struct unit_rule *rules,
+                              pl_timeline *tl, uint32_t t)
+{
+    uint32_t prev = pl_graph_task_prev(g, t), release;
+    double ended = prev == PL_NO_EDGE ? 0 : tl->end[prev];
+    double latest = latest_event(g, tl, t, &release);
     const struct unit_rule *r = &rules[pl_graph_task_unit(g, t)];
     /* An event within SimGrid's precision of the previous end is a tie there: the unit
      * goes on at once, without waiting and without paying its wake-up. */
@@ -86,8 +103,12 @@ int pl_analytic_run(const pl_graph *g, pl_timeline *tl, pl_diag *d)
     if (rc == PL_EDEADLOCK && (rc = pl_check_graph(g, d)) == 0)
         rc = pl_diag_set(d, PL_EDEADLOCK, "the model cannot finish: its tasks form a cycle");
     if (rc == 0) {
-        for (uint32_t i = 0; i < n; i++)
-            place_task(g, rules, tl, order ? order[i] : i);
+        if (order)
+            for (uint32_t i = 0; i < n; i++)
+                place_task(g, rules, tl, order[i]);
+        else
+            for (uint32_t t = 0; t < n; t++)
+                place_task(g, rules, tl, t);
         pl_timeline_seal(tl);
     } else if (rc == PL_ENOMEM) {
         pl_diag_set(d, rc, "out of memory in the analytic engine");

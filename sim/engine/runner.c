@@ -7,9 +7,10 @@
  * could share a core or a link, the analytic timeline is searched for a moment
  * where it does; if there is one, the timeline is not what SimGrid would give, and
  * the graph goes to SimGrid after all (or fails, when the analytic engine was asked
- * for by name). A SimGrid child runs the engine and writes a fixed header (status, task count,
- * message) followed by the start, end and release arrays to a pipe, then exits
- * without running atexit handlers. The parent reads everything before it reaps
+ * for by name). Before the first SimGrid child is forked, this process opens the SimGrid
+ * module (simgrid_module.h), which the children inherit. A SimGrid child runs the
+ * engine and writes a fixed header (status, task count, message) followed by the
+ * start, end and release arrays to a pipe, then exits without running atexit handlers. The parent reads everything before it reaps
  * the child, so a child never blocks on a full pipe. Invariant: each child
  * writes exactly one result, and the parent accepts a timeline only when the
  * header is well-formed (its task count the graph's, its status an error code, its
@@ -20,7 +21,7 @@
 #include "sim/engine/runner.h"
 #include "sim/engine/analytic.h"
 #include "sim/graph/check.h"
-#include "sim/engine/simgrid.h"
+#include "sim/engine/simgrid_module.h"
 #include "sim/common/pool.h"
 #include "sim/engine/sharing.h"
 
@@ -194,7 +195,9 @@ static int run_children(const pl_graph *const *graphs, pl_timeline *tls, const b
     for (size_t i = 0; i < n; i++)
         if (simgrid[i])
             which[m++] = i;
-    int first_rc = 0;
+    /* Opened here, once, so that every child inherits it rather than loading it anew. */
+    pl_simgrid_engine_fn run;
+    int first_rc = m > 0 ? pl_simgrid_module_load(&run, d) : 0;
     pl_diag tmp;
     size_t started = 0, done = 0;
     while (done < m) {
@@ -226,10 +229,12 @@ static int run_children(const pl_graph *const *graphs, pl_timeline *tls, const b
 int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n, int jobs,
                        pl_engine_kind engine, pl_diag *d)
 {
-    /* Zeroed first, so that pl_timeline_fini is safe on all of them whatever fails. */
+    /* Zeroed first, so that pl_timeline_fini is safe on all of them whatever fails. Left
+     * unset: the analytic engine writes every task, a child's report fills every task or
+     * the run fails. */
     memset(tls, 0, n * sizeof *tls);
     for (size_t i = 0; i < n; i++)
-        if (pl_timeline_init(&tls[i], pl_graph_task_count(graphs[i])) != 0)
+        if (pl_timeline_alloc(&tls[i], pl_graph_task_count(graphs[i])) != 0)
             return pl_diag_set(d, PL_ENOMEM, "out of memory for a timeline");
     for (size_t i = 0; i < n; i++) {
         int rc = pl_check_graph(graphs[i], d);

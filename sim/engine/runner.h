@@ -19,11 +19,14 @@
  * engine and why it ran. `engine` says which engine: SIMGRID always; ANALYTIC where it
  * is exact (sharing.h), and a failure elsewhere; AUTO the analytic engine where it is
  * exact and SimGrid elsewhere. SimGrid runs each graph in its own child process, at most
- * `jobs` at a time (jobs < 1 means n). Returns 0, or the first failure in graph order:
+ * `jobs` at a time (jobs < 1 means n), after opening the SimGrid module in this process
+ * (once) for them to inherit; without a graph for SimGrid, SimGrid is never loaded.
+ * Returns 0, or the first failure in graph order:
  * PL_EDEADLOCK (a cycle found before simulating, or a deadlock while simulating; the
  * diagnostic names the waiting units), PL_ECONFIG (the analytic engine was asked for
  * and is not exact: the diagnostic says which resource is shared), PL_ECHILD (a child
- * died; the diagnostic names the signal), PL_EIO, PL_ENOMEM.
+ * died; the diagnostic names the signal), PL_EENGINE (the SimGrid engine's module cannot
+ * be opened: simgrid_module.h), PL_EIO, PL_ENOMEM.
  */
 int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n, int jobs,
                        pl_engine_kind engine, pl_diag *d);

@@ -31,6 +31,9 @@
  * the last edge's event happens, and the task starts at once. Neither changes the
  * count of active actors: a spinning actor is blocked like any other waiter, and one
  * sleeping its wake-up is active because its sleep will end.
+ *
+ * This file is the module libpipelab_simgrid.so (simgrid_module.h), not part of the
+ * program: the program opens it only to simulate on SimGrid.
  */
 #define _DEFAULT_SOURCE /* mkstemps */
 #include "sim/engine/simgrid.h"
@@ -415,7 +418,10 @@ static void stop_actors(struct engine *e)
     free(e->units);
 }
 
-int pl_simgrid_run(const pl_graph *g, pl_timeline *tl, pl_diag *d)
+/* The module's one exported name: everything else in it, SimGrid's calls and the copies
+ * of the graph and common layers it is linked with, stays hidden inside. */
+__attribute__((visibility("default"))) int pl_simgrid_engine_run(const pl_graph *g,
+                                                                 pl_timeline *tl, pl_diag *d)
 {
     char platform[4096];
     init_simgrid();

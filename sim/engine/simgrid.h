@@ -5,6 +5,10 @@
  * Only sim/engine/simgrid.c includes SimGrid. SimGrid allows one engine per process and
  * never resets its clock, so pl_simgrid_run may be called once per process: use
  * runner.h, which runs it in a forked child.
+ *
+ * simgrid.c is built as a module of its own with SimGrid (simgrid_module.h), not into
+ * the program: pl_simgrid_run, defined in simgrid_module.c, opens the module and calls
+ * the engine there, pl_simgrid_engine_run, the one name the module exports.
  */
 #ifndef PL_SIMGRID_H
 #define PL_SIMGRID_H
@@ -30,8 +34,16 @@
  * order (actors in unit order), and a task's release edge on ties is the first listed.
  * Fails with PL_EDEADLOCK when every unit left waits on another (the diagnostic names
  * each waiting unit and the event it waits for; tl holds what did happen), PL_EIO when
- * the platform file cannot be written, PL_ENOMEM.
+ * the platform file cannot be written, PL_EENGINE when the module cannot be opened (see
+ * pl_simgrid_module_load), PL_ENOMEM.
  */
 int pl_simgrid_run(const pl_graph *g, pl_timeline *tl, pl_diag *d);
+
+/* The engine itself, in the module: what pl_simgrid_run calls once the module is open,
+ * with the same contract (except PL_EENGINE). Only the module defines it; the program
+ * reaches it through pl_simgrid_module_load, under the name PL_SIMGRID_ENGINE. */
+int pl_simgrid_engine_run(const pl_graph *g, pl_timeline *tl, pl_diag *d);
+typedef int (*pl_simgrid_engine_fn)(const pl_graph *g, pl_timeline *tl, pl_diag *d);
+#define PL_SIMGRID_ENGINE "pl_simgrid_engine_run"
 
 #endif

@@ -7,11 +7,14 @@
  * this file builds a graph, graph_query.c answers questions about it, and both read the
  * representation in sim/graph/graph_impl.h.
  *
- * While building, edges sit in a flat list in the order they were added; finalize
- * groups them by destination task (compressed rows, stable, so a task's edges keep
- * the order the model gave them) and groups tasks by unit in the order they were
- * added, which is the order each unit runs them. Invariant after finalize: for every
- * task t, edges [edge_first[t], edge_first[t+1]) are exactly the edges into t.
+ * Tasks live in one array per field (struct pl_graph_tasks), grown together by doubling
+ * or sized once by pl_graph_reserve. Models add a task's edges right after the task, so
+ * edges usually arrive grouped by destination: they then go straight to their final
+ * place (compressed rows: edges [edge_first[t], edge_first[t+1]) are exactly the edges
+ * into t, in the order the model gave them). The first edge out of that order moves them
+ * all to a flat list, which finalize sorts by destination (stably, so that each task's
+ * edges keep their order either way). Finalize also groups tasks by unit in the order they
+ * were added, which is the order each unit runs them.
  *
  * Transfers cost nothing to graphs without them: a unit's route is its own small
  * array, and bytes live in one array allocated at the first task that carries any,
@@ -27,23 +30,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Grows *p (of *cap elements of size sz) to hold at least need elements. */
-static int grow(void **p, uint32_t *cap, uint32_t need, size_t sz)
+/* The capacity after growing from cap to hold need elements: doubled until it does.
+ * Returns 0 or PL_ENOMEM when no 32-bit count holds need. */
+static int next_capacity(uint32_t cap, uint32_t need, uint32_t *out)
 {
-    if (need <= *cap)
-        return 0;
-    uint64_t ncap = *cap ? (uint64_t)*cap * 2 : 16;
+    uint64_t ncap = cap ? (uint64_t)cap * 2 : 16;
     while (ncap < need)
         ncap *= 2;
     if (ncap > UINT32_MAX - 1)
         ncap = UINT32_MAX - 1;
     if (ncap < need)
         return PL_ENOMEM;
+    *out = (uint32_t)ncap;
+    return 0;
+}
+
+/* Grows *p (of *cap elements of size sz) to hold at least need elements. */
+static int grow(void **p, uint32_t *cap, uint32_t need, size_t sz)
+{
+    uint32_t ncap;
+    if (need <= *cap)
+        return 0;
+    if (next_capacity(*cap, need, &ncap))
+        return PL_ENOMEM;
     void *q = realloc(*p, (size_t)ncap * sz);
     if (!q)
         return PL_ENOMEM;
     *p = q;
-    *cap = (uint32_t)ncap;
+    *cap = ncap;
     return 0;
 }
 
@@ -54,11 +68,31 @@ pl_graph *pl_graph_create(const char *name)
         return NULL;
     g->name = strdup(name);
     g->item_noun = strdup("items");
+    g->backward = true;
     if (!g->name || !g->item_noun) {
         pl_graph_destroy(g);
         return NULL;
     }
     return g;
+}
+
+/* Frees the arrays a graph shares with its changed copies, when it is the last. */
+static void release_shared(pl_graph *g)
+{
+    if (g->shared && --g->shared->refs > 0)
+        return;
+    for (uint32_t i = 0; i < g->nlabels; i++)
+        free(g->t.labels[i]);
+    free(g->t.labels);
+    free(g->t.unit);
+    free(g->t.label);
+    free(g->t.item);
+    free(g->t.prev);
+    free(g->t.edge_first);
+    free(g->t.edges);
+    free(g->t.bytes);
+    free(g->unit_tasks);
+    free(g->shared);
 }
 
 void pl_graph_destroy(pl_graph *g)
@@ -73,23 +107,17 @@ void pl_graph_destroy(pl_graph *g)
     }
     for (uint32_t i = 0; i < g->nlinks; i++)
         free(g->links[i].name);
-    for (uint32_t i = 0; i < g->nlabels; i++)
-        free(g->labels[i]);
     for (uint32_t i = 0; i < g->nstages; i++)
         free(g->stages[i]);
+    release_shared(g);
     free(g->stages);
     free(g->places);
     free(g->units);
     free(g->last_task);
-    free(g->labels);
     free(g->label_slots);
-    free(g->tasks);
+    free(g->t.work);
     free(g->pending);
     free(g->links);
-    free(g->bytes);
-    free(g->edges);
-    free(g->edge_first);
-    free(g->unit_tasks);
     free(g->name);
     free(g->item_noun);
     free(g);
@@ -98,7 +126,7 @@ void pl_graph_destroy(pl_graph *g)
 int pl_graph_add_place(pl_graph *g, const char *name, pl_place_kind kind, int cores,
                        uint32_t *id)
 {
-    assert(!g->final && cores >= 1);
+    assert(!g->t.final && cores >= 1);
     if (grow((void **)&g->places, &g->cap_places, g->nplaces + 1, sizeof *g->places))
         return PL_ENOMEM;
     char *copy = strdup(name);
@@ -111,7 +139,7 @@ int pl_graph_add_place(pl_graph *g, const char *name, pl_place_kind kind, int co
 
 int pl_graph_add_unit(pl_graph *g, const char *name, uint32_t place, uint32_t *id)
 {
-    assert(!g->final && place < g->nplaces);
+    assert(!g->t.final && place < g->nplaces);
     uint32_t cap = g->cap_units;
     if (grow((void **)&g->units, &g->cap_units, g->nunits + 1, sizeof *g->units))
         return PL_ENOMEM;
@@ -144,7 +172,7 @@ static uint64_t text_hash(const char *text)
 static uint32_t label_slot(const pl_graph *g, const char *text)
 {
     uint32_t mask = g->nslots - 1, i = (uint32_t)text_hash(text) & mask;
-    while (g->label_slots[i] && strcmp(g->labels[g->label_slots[i] - 1], text) != 0)
+    while (g->label_slots[i] && strcmp(g->t.labels[g->label_slots[i] - 1], text) != 0)
         i = (i + 1) & mask;
     return i;
 }
@@ -167,7 +195,7 @@ static int grow_label_slots(pl_graph *g)
     g->nslots = (uint32_t)n;
     for (uint32_t i = 0; i < nold; i++)
         if (old[i])
-            g->label_slots[label_slot(g, g->labels[old[i] - 1])] = old[i];
+            g->label_slots[label_slot(g, g->t.labels[old[i] - 1])] = old[i];
     free(old);
     return 0;
 }
@@ -182,12 +210,13 @@ int pl_graph_add_label(pl_graph *g, const char *text, uint32_t *id)
         *id = g->label_slots[slot] - 1;
         return 0;
     }
-    if (grow((void **)&g->labels, &g->cap_labels, g->nlabels + 1, sizeof *g->labels))
+    assert(!g->t.final);
+    if (grow((void **)&g->t.labels, &g->cap_labels, g->nlabels + 1, sizeof *g->t.labels))
         return PL_ENOMEM;
     char *copy = strdup(text);
     if (!copy)
         return PL_ENOMEM;
-    g->labels[g->nlabels] = copy;
+    g->t.labels[g->nlabels] = copy;
     *id = g->nlabels++;
     g->label_slots[slot] = g->nlabels;
     return 0;
@@ -195,7 +224,7 @@ int pl_graph_add_label(pl_graph *g, const char *text, uint32_t *id)
 
 int pl_graph_add_stage(pl_graph *g, const char *name, uint32_t *id)
 {
-    assert(!g->final);
+    assert(!g->t.final);
     if (grow((void **)&g->stages, &g->cap_stages, g->nstages + 1, sizeof *g->stages))
         return PL_ENOMEM;
     char *copy = strdup(name);
@@ -208,13 +237,13 @@ int pl_graph_add_stage(pl_graph *g, const char *name, uint32_t *id)
 
 void pl_graph_set_unit_stage(pl_graph *g, uint32_t unit, uint32_t stage)
 {
-    assert(!g->final && unit < g->nunits && stage < g->nstages);
+    assert(!g->t.final && unit < g->nunits && stage < g->nstages);
     g->units[unit].stage = stage;
 }
 
 int pl_graph_set_unit_wait(pl_graph *g, uint32_t unit, pl_wait_kind kind, double wakeup)
 {
-    assert(!g->final && unit < g->nunits);
+    assert(!g->t.final && unit < g->nunits);
     if (!(wakeup >= 0 && wakeup < INFINITY) || (kind == PL_WAIT_ACTIVE && wakeup != 0) ||
         (kind == PL_WAIT_ACTIVE && g->places[g->units[unit].place].kind != PL_PLACE_HOST))
         return PL_EINVAL;
@@ -223,32 +252,104 @@ int pl_graph_set_unit_wait(pl_graph *g, uint32_t unit, pl_wait_kind kind, double
     return 0;
 }
 
+/* Makes every task array hold exactly `cap` tasks (edge_first one more). */
+static int resize_tasks(pl_graph *g, uint32_t cap)
+{
+    size_t n = (size_t)cap;
+    void *w = realloc(g->t.work, n * sizeof *g->t.work);
+    if (w)
+        g->t.work = w;
+    uint32_t **u32[] = {&g->t.unit, &g->t.label, &g->t.item, &g->t.prev, &g->t.edge_first};
+    bool ok = w != NULL;
+    for (size_t i = 0; i < sizeof u32 / sizeof *u32 && ok; i++) {
+        void *q = realloc(*u32[i], (n + (u32[i] == &g->t.edge_first)) * sizeof(uint32_t));
+        if (q)
+            *u32[i] = q;
+        ok = q != NULL;
+    }
+    if (!ok)
+        return PL_ENOMEM;
+    g->cap_tasks = cap;
+    return 0;
+}
+
+int pl_graph_reserve(pl_graph *g, uint32_t tasks, uint32_t edges)
+{
+    assert(!g->t.final);
+    if (tasks > g->cap_tasks && (tasks == UINT32_MAX || resize_tasks(g, tasks)))
+        return PL_ENOMEM;
+    if (edges > g->cap_edges && g->npending == 0) {
+        pl_edge *e = realloc(g->t.edges, (size_t)edges * sizeof *e);
+        if (!e)
+            return PL_ENOMEM;
+        g->t.edges = e;
+        g->cap_edges = edges;
+    }
+    return 0;
+}
+
 int pl_graph_add_task(pl_graph *g, uint32_t unit, double work, uint32_t label, uint32_t item,
                       uint32_t *id)
 {
-    assert(!g->final && unit < g->nunits && label < g->nlabels && work >= 0);
-    if (grow((void **)&g->tasks, &g->cap_tasks, g->ntasks + 1, sizeof *g->tasks))
-        return PL_ENOMEM;
-    g->tasks[g->ntasks] = (struct task){work, unit, label, item, g->last_task[unit]};
-    g->last_task[unit] = g->ntasks;
+    assert(!g->t.final && unit < g->nunits && label < g->nlabels && work >= 0);
+    uint32_t t = g->t.ntasks;
+    if (t == g->cap_tasks) {
+        uint32_t cap;
+        if (next_capacity(g->cap_tasks, t + 1, &cap) || resize_tasks(g, cap))
+            return PL_ENOMEM;
+    }
+    g->t.work[t] = work;
+    g->t.unit[t] = unit;
+    g->t.label[t] = label;
+    g->t.item[t] = item;
+    g->t.prev[t] = g->last_task[unit];
+    g->last_task[unit] = t;
     g->units[unit].count++;
-    *id = g->ntasks++;
+    *id = g->t.ntasks++;
+    return 0;
+}
+
+/* Moves the edges added so far, grouped by destination, to the flat list. */
+static int to_pending(pl_graph *g)
+{
+    uint32_t n = g->t.nedges;
+    if (grow((void **)&g->pending, &g->cap_pending, n + 1, sizeof *g->pending))
+        return PL_ENOMEM;
+    for (uint32_t t = 0, e = 0; e < n; t++)
+        for (uint32_t end = t < g->last_dst ? g->t.edge_first[t + 1] : n; e < end; e++)
+            g->pending[e] = (struct pending_edge){t, g->t.edges[e]};
+    g->npending = n;
+    g->t.nedges = 0;
     return 0;
 }
 
 int pl_graph_add_edge(pl_graph *g, uint32_t from, uint32_t to, pl_edge_kind kind,
                       pl_edge_at at)
 {
-    assert(!g->final && from < g->ntasks && to < g->ntasks && kind < PL_EDGE_KIND_COUNT);
+    assert(!g->t.final && from < g->t.ntasks && to < g->t.ntasks && kind < PL_EDGE_KIND_COUNT);
+    pl_edge edge = {from, (uint8_t)kind, (uint8_t)at};
+    g->backward = g->backward && from < to;
+    if (g->npending == 0 && to >= g->last_dst) {
+        if (grow((void **)&g->t.edges, &g->cap_edges, g->t.nedges + 1, sizeof *g->t.edges))
+            return PL_ENOMEM;
+        if (g->t.nedges == 0)
+            g->t.edge_first[0] = 0;
+        while (g->last_dst < to)
+            g->t.edge_first[++g->last_dst] = g->t.nedges;
+        g->t.edges[g->t.nedges++] = edge;
+        return 0;
+    }
+    if (g->npending == 0 && to_pending(g))
+        return PL_ENOMEM;
     if (grow((void **)&g->pending, &g->cap_pending, g->npending + 1, sizeof *g->pending))
         return PL_ENOMEM;
-    g->pending[g->npending++] = (struct pending_edge){to, {from, (uint8_t)kind, (uint8_t)at}};
+    g->pending[g->npending++] = (struct pending_edge){to, edge};
     return 0;
 }
 
 int pl_graph_add_link(pl_graph *g, const char *name, double bandwidth, uint32_t *id)
 {
-    assert(!g->final);
+    assert(!g->t.final);
     if (!(bandwidth > 0) || !isfinite(bandwidth))
         return PL_EINVAL;
     if (grow((void **)&g->links, &g->cap_links, g->nlinks + 1, sizeof *g->links))
@@ -263,7 +364,7 @@ int pl_graph_add_link(pl_graph *g, const char *name, double bandwidth, uint32_t 
 
 int pl_graph_set_unit_route(pl_graph *g, uint32_t unit, const uint32_t *links, uint32_t n)
 {
-    assert(!g->final && unit < g->nunits);
+    assert(!g->t.final && unit < g->nunits);
     struct unit *u = &g->units[unit];
     /* Tasks that already carry bytes must keep a route to carry them over. */
     if (n == 0 && u->carrying > 0)
@@ -292,20 +393,20 @@ int pl_graph_set_unit_route(pl_graph *g, uint32_t unit, const uint32_t *links, u
 
 int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes)
 {
-    assert(!g->final && task < g->ntasks && bytes >= 0 && isfinite(bytes));
-    struct unit *u = &g->units[g->tasks[task].unit];
-    double old = task < g->nbytes ? g->bytes[task] : 0;
+    assert(!g->t.final && task < g->t.ntasks && bytes >= 0 && isfinite(bytes));
+    struct unit *u = &g->units[g->t.unit[task]];
+    double old = task < g->t.nbytes ? g->t.bytes[task] : 0;
     if (bytes > 0 && u->nroute == 0)
         return PL_EINVAL;
     if (bytes == old)
         return 0;
-    if (task >= g->nbytes) {
-        if (grow((void **)&g->bytes, &g->cap_bytes, task + 1, sizeof *g->bytes))
+    if (task >= g->t.nbytes) {
+        if (grow((void **)&g->t.bytes, &g->cap_bytes, task + 1, sizeof *g->t.bytes))
             return PL_ENOMEM;
-        memset(g->bytes + g->nbytes, 0, (size_t)(task + 1 - g->nbytes) * sizeof *g->bytes);
-        g->nbytes = task + 1;
+        memset(g->t.bytes + g->t.nbytes, 0, (size_t)(task + 1 - g->t.nbytes) * sizeof *g->t.bytes);
+        g->t.nbytes = task + 1;
     }
-    g->bytes[task] = bytes;
+    g->t.bytes[task] = bytes;
     u->carrying += (bytes > 0) - (old > 0);
     return 0;
 }
@@ -321,37 +422,47 @@ int pl_graph_set_items(pl_graph *g, uint64_t count, const char *noun)
     return 0;
 }
 
-/* Counting sort of the pending edges by destination; stable. */
+/* Ends the rows of edges that arrived in order: tasks after the last destination have
+ * none. Or, when some did not, a counting sort of the list by destination (stable). */
 static int group_edges(pl_graph *g)
 {
-    g->edge_first = calloc((size_t)g->ntasks + 1, sizeof *g->edge_first);
-    g->edges = malloc(((size_t)g->npending + 1) * sizeof *g->edges);
-    if (!g->edge_first || !g->edges)
+    uint32_t n = g->t.ntasks;
+    if (g->npending == 0) {
+        if (g->t.nedges == 0)
+            g->t.edge_first[0] = 0;
+        while (g->last_dst < n)
+            g->t.edge_first[++g->last_dst] = g->t.nedges;
+        return 0;
+    }
+    pl_edge *edges = realloc(g->t.edges, ((size_t)g->npending + 1) * sizeof *edges);
+    if (!edges)
         return PL_ENOMEM;
+    g->t.edges = edges;
+    g->cap_edges = g->npending + 1;
+    uint32_t *first = g->t.edge_first;
+    memset(first, 0, ((size_t)n + 1) * sizeof *first);
     for (uint32_t i = 0; i < g->npending; i++)
-        g->edge_first[g->pending[i].dst + 1]++;
-    for (uint32_t t = 0; t < g->ntasks; t++)
-        g->edge_first[t + 1] += g->edge_first[t];
-    uint32_t *fill = malloc(((size_t)g->ntasks + 1) * sizeof *fill);
+        first[g->pending[i].dst + 1]++;
+    for (uint32_t t = 0; t < n; t++)
+        first[t + 1] += first[t];
+    uint32_t *fill = malloc(((size_t)n + 1) * sizeof *fill);
     if (!fill)
         return PL_ENOMEM;
-    memcpy(fill, g->edge_first, ((size_t)g->ntasks + 1) * sizeof *fill);
-    g->backward = true;
-    for (uint32_t i = 0; i < g->npending; i++) {
-        g->edges[fill[g->pending[i].dst]++] = g->pending[i].edge;
-        g->backward = g->backward && g->pending[i].edge.src < g->pending[i].dst;
-    }
+    memcpy(fill, first, ((size_t)n + 1) * sizeof *fill);
+    for (uint32_t i = 0; i < g->npending; i++)
+        edges[fill[g->pending[i].dst]++] = g->pending[i].edge;
     free(fill);
+    g->t.nedges = g->npending;
     free(g->pending);
     g->pending = NULL;
-    g->cap_pending = 0;
+    g->npending = g->cap_pending = 0;
     return 0;
 }
 
 /* Tasks grouped by unit, each group in the order the tasks were added. */
 static int group_tasks(pl_graph *g)
 {
-    g->unit_tasks = malloc(((size_t)g->ntasks + 1) * sizeof *g->unit_tasks);
+    g->unit_tasks = malloc(((size_t)g->t.ntasks + 1) * sizeof *g->unit_tasks);
     if (!g->unit_tasks)
         return PL_ENOMEM;
     uint32_t at = 0;
@@ -360,8 +471,8 @@ static int group_tasks(pl_graph *g)
         at += g->units[u].count;
         g->units[u].count = 0;
     }
-    for (uint32_t t = 0; t < g->ntasks; t++) {
-        struct unit *u = &g->units[g->tasks[t].unit];
+    for (uint32_t t = 0; t < g->t.ntasks; t++) {
+        struct unit *u = &g->units[g->t.unit[t]];
         g->unit_tasks[u->first + u->count++] = t;
     }
     return 0;
@@ -370,27 +481,33 @@ static int group_tasks(pl_graph *g)
 /* Gives back what growing by doubling left unused: a finalized graph does not grow. */
 static void shrink(pl_graph *g)
 {
-    struct task *t = realloc(g->tasks, ((size_t)g->ntasks + 1) * sizeof *t);
-    if (t) {
-        g->tasks = t;
-        g->cap_tasks = g->ntasks + 1;
+    if (g->cap_tasks > g->t.ntasks + 1)
+        resize_tasks(g, g->t.ntasks + 1); /* a failure leaves the larger arrays */
+    pl_edge *e = realloc(g->t.edges, ((size_t)g->t.nedges + 1) * sizeof *e);
+    if (e) {
+        g->t.edges = e;
+        g->cap_edges = g->t.nedges + 1;
     }
-    double *b = g->bytes ? realloc(g->bytes, ((size_t)g->nbytes + 1) * sizeof *b) : NULL;
+    double *b = g->t.bytes ? realloc(g->t.bytes, ((size_t)g->t.nbytes + 1) * sizeof *b) : NULL;
     if (b) {
-        g->bytes = b;
-        g->cap_bytes = g->nbytes + 1;
+        g->t.bytes = b;
+        g->cap_bytes = g->t.nbytes + 1;
     }
 }
 
 int pl_graph_finalize(pl_graph *g)
 {
-    assert(!g->final);
+    assert(!g->t.final);
+    g->shared = calloc(1, sizeof *g->shared);
+    if (!g->shared || (g->cap_tasks == 0 && resize_tasks(g, 1)))
+        return PL_ENOMEM;
+    g->shared->refs = 1;
     int rc = group_edges(g);
     if (rc == 0)
         rc = group_tasks(g);
     if (rc == 0) {
         shrink(g);
-        g->final = true;
+        g->t.final = true;
     }
     return rc;
 }

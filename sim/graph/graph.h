@@ -24,6 +24,7 @@
 #ifndef PL_GRAPH_H
 #define PL_GRAPH_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -130,6 +131,10 @@ int pl_graph_set_unit_route(pl_graph *g, uint32_t unit, const uint32_t *links, u
 int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes);
 /* What the workload's items are called ("ops") and how many there are, for throughput. */
 int pl_graph_set_items(pl_graph *g, uint64_t count, const char *noun);
+/* Makes room for `tasks` tasks and `edges` edges in all, so that a model that knows its
+ * graph's size fills arrays allocated once (optional: the graph grows by doubling
+ * anyway). Returns 0 or PL_ENOMEM. */
+int pl_graph_reserve(pl_graph *g, uint32_t tasks, uint32_t edges);
 /* Freezes the graph: groups edges by destination task (in the order they were added) and
  * tasks by unit. Returns 0 or PL_ENOMEM. */
 int pl_graph_finalize(pl_graph *g);
@@ -153,18 +158,88 @@ const char *pl_graph_stage_name(const pl_graph *g, uint32_t stage);
 /* The unit's tasks in run order: *n of them, borrowed. */
 const uint32_t *pl_graph_unit_tasks(const pl_graph *g, uint32_t unit, uint32_t *n);
 
-uint32_t pl_graph_task_count(const pl_graph *g);
-uint32_t pl_graph_task_unit(const pl_graph *g, uint32_t task);
-double pl_graph_task_work(const pl_graph *g, uint32_t task);
-uint32_t pl_graph_task_item(const pl_graph *g, uint32_t task);
-const char *pl_graph_task_label(const pl_graph *g, uint32_t task);
+/* The task arrays of a graph, laid out for passes over every task (one array per field,
+ * so that a pass reads only the fields it needs), and read through the inline accessors
+ * below. The graph owns them; nothing outside sim/graph/ reads or writes them directly.
+ * A graph and its changed copies (pl_graph_changed) share every array but `work`. */
+struct pl_graph_tasks {
+    uint32_t ntasks;
+    uint32_t nedges; /* after finalize */
+    uint32_t nbytes; /* tasks [0, nbytes) may carry bytes; later tasks carry none */
+    bool final;
+    double *work;
+    uint32_t *unit, *label, *item;
+    uint32_t *prev;       /* the previous task on the same unit, or PL_NO_EDGE */
+    uint32_t *edge_first; /* ntasks + 1: edges [edge_first[t], edge_first[t + 1]) go into t */
+    pl_edge *edges;
+    double *bytes; /* NULL until a task carries bytes */
+    char **labels;
+};
+
+/* A graph begins with its task arrays. */
+static inline const struct pl_graph_tasks *pl_graph_tasks_of(const pl_graph *g)
+{
+    return (const struct pl_graph_tasks *)(const void *)g;
+}
+
+static inline uint32_t pl_graph_task_count(const pl_graph *g)
+{
+    return pl_graph_tasks_of(g)->ntasks;
+}
+
+static inline uint32_t pl_graph_task_unit(const pl_graph *g, uint32_t task)
+{
+    assert(task < pl_graph_tasks_of(g)->ntasks);
+    return pl_graph_tasks_of(g)->unit[task];
+}
+
+static inline double pl_graph_task_work(const pl_graph *g, uint32_t task)
+{
+    assert(task < pl_graph_tasks_of(g)->ntasks);
+    return pl_graph_tasks_of(g)->work[task];
+}
+
+static inline uint32_t pl_graph_task_item(const pl_graph *g, uint32_t task)
+{
+    assert(task < pl_graph_tasks_of(g)->ntasks);
+    return pl_graph_tasks_of(g)->item[task];
+}
+
+static inline const char *pl_graph_task_label(const pl_graph *g, uint32_t task)
+{
+    const struct pl_graph_tasks *t = pl_graph_tasks_of(g);
+    assert(task < t->ntasks);
+    return t->labels[t->label[task]];
+}
+
 /* The task before this one on its unit, or PL_NO_EDGE for the unit's first task. */
-uint32_t pl_graph_task_prev(const pl_graph *g, uint32_t task);
+static inline uint32_t pl_graph_task_prev(const pl_graph *g, uint32_t task)
+{
+    assert(task < pl_graph_tasks_of(g)->ntasks);
+    return pl_graph_tasks_of(g)->prev[task];
+}
 
 /* The task's incoming edges: global edge indices [*first, *first + *n). */
-void pl_graph_task_edges(const pl_graph *g, uint32_t task, uint32_t *first, uint32_t *n);
-uint32_t pl_graph_edge_count(const pl_graph *g);
-const pl_edge *pl_graph_edge(const pl_graph *g, uint32_t edge);
+static inline void pl_graph_task_edges(const pl_graph *g, uint32_t task, uint32_t *first,
+                                       uint32_t *n)
+{
+    const struct pl_graph_tasks *t = pl_graph_tasks_of(g);
+    assert(t->final && task < t->ntasks);
+    *first = t->edge_first[task];
+    *n = t->edge_first[task + 1] - t->edge_first[task];
+}
+
+static inline uint32_t pl_graph_edge_count(const pl_graph *g)
+{
+    assert(pl_graph_tasks_of(g)->final);
+    return pl_graph_tasks_of(g)->nedges;
+}
+
+static inline const pl_edge *pl_graph_edge(const pl_graph *g, uint32_t edge)
+{
+    assert(pl_graph_tasks_of(g)->final && edge < pl_graph_tasks_of(g)->nedges);
+    return &pl_graph_tasks_of(g)->edges[edge];
+}
 
 /* Whether every edge's source was added before its destination, so that task order is
  * already a topological order of the edges (and, with unit order, of the whole graph). */
@@ -175,7 +250,12 @@ const char *pl_graph_link_name(const pl_graph *g, uint32_t link);
 double pl_graph_link_bandwidth(const pl_graph *g, uint32_t link);
 /* The unit's route: *n link ids, borrowed; *n is 0 for a unit without one. */
 const uint32_t *pl_graph_unit_route(const pl_graph *g, uint32_t unit, uint32_t *n);
-double pl_graph_task_bytes(const pl_graph *g, uint32_t task);
+static inline double pl_graph_task_bytes(const pl_graph *g, uint32_t task)
+{
+    const struct pl_graph_tasks *t = pl_graph_tasks_of(g);
+    assert(task < t->ntasks);
+    return task < t->nbytes ? t->bytes[task] : 0;
+}
 /* The bandwidth of the narrowest link of the unit's route, the rate at which its
  * transfers move bytes alone; 0 for a unit without a route. */
 double pl_graph_unit_narrowest(const pl_graph *g, uint32_t unit);
@@ -218,10 +298,17 @@ typedef struct pl_graph_change {
 /* A change that changes nothing. */
 pl_graph_change pl_graph_no_change(void);
 
-/* Under change c (NULL: none): task t's work; its time alone (work plus bytes over the
+/* Under change c (NULL: none): task t's work (pl_graph_scaled_work is its slow path, for a
+ * change that scales work); its time alone (work plus bytes over the
  * narrowest link of its unit's route, at the changed bandwidths); a link's bandwidth; a
  * place's cores. */
-double pl_graph_changed_work(const pl_graph *g, const pl_graph_change *c, uint32_t t);
+double pl_graph_scaled_work(const pl_graph *g, const pl_graph_change *c, uint32_t t);
+static inline double pl_graph_changed_work(const pl_graph *g, const pl_graph_change *c,
+                                           uint32_t t)
+{
+    return c && (c->units || c->tasks) ? pl_graph_scaled_work(g, c, t)
+                                       : pl_graph_task_work(g, t);
+}
 double pl_graph_changed_alone(const pl_graph *g, const pl_graph_change *c, uint32_t t);
 double pl_graph_changed_bandwidth(const pl_graph *g, const pl_graph_change *c, uint32_t link);
 int pl_graph_changed_cores(const pl_graph *g, const pl_graph_change *c, uint32_t place);

@@ -2,8 +2,9 @@
 /*
  * graph_change.c — a finalized graph read or copied under a change (sim/graph/graph.h):
  * work scaled on chosen units and tasks, a link's bandwidth scaled, a host given more
- * cores. The copy is made array by array from the finalized representation, so that
- * trying a change costs a copy, not a rebuild.
+ * cores. A changed copy shares its original's task arrays (all but the work, which a
+ * change scales) and labels, and copies only the small tables of places, units, links and
+ * stages: trying a change costs one array of work, not a rebuild.
  */
 #include "sim/graph/graph_impl.h"
 
@@ -25,13 +26,13 @@ pl_graph_change pl_graph_no_change(void)
 
 static bool scales(const pl_graph *g, const pl_graph_change *c, uint32_t t)
 {
-    return c && ((c->units && c->units[g->tasks[t].unit]) || (c->tasks && c->tasks[t]));
+    return c && ((c->units && c->units[g->t.unit[t]]) || (c->tasks && c->tasks[t]));
 }
 
-double pl_graph_changed_work(const pl_graph *g, const pl_graph_change *c, uint32_t t)
+double pl_graph_scaled_work(const pl_graph *g, const pl_graph_change *c, uint32_t t)
 {
-    assert(t < g->ntasks);
-    double work = g->tasks[t].work;
+    assert(t < g->t.ntasks);
+    double work = g->t.work[t];
     return scales(g, c, t) ? work * c->work : work;
 }
 
@@ -65,7 +66,7 @@ static double narrowest(const pl_graph *g, const pl_graph_change *c, const struc
 double pl_graph_changed_alone(const pl_graph *g, const pl_graph_change *c, uint32_t t)
 {
     double work = pl_graph_changed_work(g, c, t), bytes = pl_graph_task_bytes(g, t);
-    const struct unit *u = &g->units[g->tasks[t].unit];
+    const struct unit *u = &g->units[g->t.unit[t]];
     if (bytes <= 0 || u->nroute == 0)
         return work;
     return work + bytes / narrowest(g, c, u);
@@ -130,27 +131,30 @@ static int copy_places_units_links(pl_graph *h, const pl_graph *g, const pl_grap
     return 0;
 }
 
-static int copy_tasks_edges(pl_graph *h, const pl_graph *g, const pl_graph_change *c)
+/* The copy's own work; every other task array is its original's. */
+static int share_tasks(pl_graph *h, const pl_graph *g, const pl_graph_change *c)
 {
-    uint32_t nedges = g->edge_first[g->ntasks];
-    h->tasks = dup_array(g->tasks, g->ntasks, sizeof *g->tasks);
-    h->edges = dup_array(g->edges, nedges, sizeof *g->edges);
-    h->edge_first = dup_array(g->edge_first, (size_t)g->ntasks + 1, sizeof *g->edge_first);
-    h->unit_tasks = dup_array(g->unit_tasks, g->ntasks, sizeof *g->unit_tasks);
-    if (g->bytes)
-        h->bytes = dup_array(g->bytes, g->nbytes, sizeof *g->bytes);
-    if (!h->tasks || !h->edges || !h->edge_first || !h->unit_tasks || (g->bytes && !h->bytes))
+    double *work = malloc(((size_t)g->t.ntasks + 1) * sizeof *work);
+    if (!work)
         return PL_ENOMEM;
-    h->ntasks = h->cap_tasks = g->ntasks;
-    h->nbytes = h->cap_bytes = g->nbytes;
-    for (uint32_t t = 0; t < g->ntasks; t++)
-        h->tasks[t].work = pl_graph_changed_work(g, c, t);
+    for (uint32_t t = 0; t < g->t.ntasks; t++)
+        work[t] = pl_graph_changed_work(g, c, t);
+    h->t = g->t;
+    h->t.work = work;
+    h->unit_tasks = g->unit_tasks;
+    h->shared = g->shared;
+    h->shared->refs++;
+    h->nlabels = g->nlabels;
+    h->cap_labels = g->cap_labels;
+    h->cap_tasks = h->t.ntasks + 1;
+    h->cap_edges = g->cap_edges;
+    h->cap_bytes = g->cap_bytes;
     return 0;
 }
 
 pl_graph *pl_graph_changed(const pl_graph *g, const pl_graph_change *c)
 {
-    assert(g->final);
+    assert(g->t.final);
     pl_graph *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
@@ -159,18 +163,15 @@ pl_graph *pl_graph_changed(const pl_graph *g, const pl_graph_change *c)
     int rc = h->name && h->item_noun ? 0 : PL_ENOMEM;
     if (rc == 0)
         rc = copy_places_units_links(h, g, c);
-    if (rc == 0 && (rc = dup_strings(g->labels, g->nlabels, &h->labels, &h->nlabels)) == 0)
-        h->cap_labels = h->nlabels;
     if (rc == 0 && (rc = dup_strings(g->stages, g->nstages, &h->stages, &h->nstages)) == 0)
         h->cap_stages = h->nstages;
     if (rc == 0)
-        rc = copy_tasks_edges(h, g, c);
+        rc = share_tasks(h, g, c);
     if (rc != 0) {
         pl_graph_destroy(h);
         return NULL;
     }
     h->items = g->items;
     h->backward = g->backward;
-    h->final = true;
     return h;
 }

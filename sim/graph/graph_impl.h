@@ -40,12 +40,10 @@ struct link {
     double bandwidth;
 };
 
-struct task {
-    double work;
-    uint32_t unit;
-    uint32_t label;
-    uint32_t item;
-    uint32_t prev; /* previous task on the same unit, or PL_NO_EDGE */
+/* What a graph and its changed copies share: every task array but `work`, and the
+ * labels. The last graph that lets go of it frees them. */
+struct shared {
+    unsigned refs;
 };
 
 struct pending_edge {
@@ -53,34 +51,35 @@ struct pending_edge {
     pl_edge edge;
 };
 
+/* Invariants while building: edges arrive grouped by destination (each edge's destination
+ * at least the previous one's) until one does not. Until then they go straight to
+ * t.edges, and edge_first[t] is set for every task t <= last_dst; from then on (and in
+ * a graph that never saw an edge out of order: never) every edge is in `pending` instead,
+ * the in-order ones first, and finalize sorts them by destination. */
 struct pl_graph {
+    struct pl_graph_tasks t; /* first: the inline accessors of graph.h read it */
+    struct shared *shared;   /* NULL while building */
     char *name;
     struct place *places;
     uint32_t nplaces, cap_places;
     struct unit *units;
     uint32_t nunits, cap_units;
     uint32_t *last_task; /* per unit while building: its latest task, or PL_NO_EDGE */
-    char **labels;
     uint32_t nlabels, cap_labels;
     uint32_t *label_slots; /* open addressing: label id + 1, or 0 for a free slot */
     uint32_t nslots;       /* a power of two over twice nlabels, or 0 before the first */
     char **stages;
     uint32_t nstages, cap_stages;
-    struct task *tasks;
-    uint32_t ntasks, cap_tasks;
+    uint32_t cap_tasks, cap_edges, cap_bytes;
+    uint32_t last_dst; /* the latest destination of an edge in order */
     struct pending_edge *pending;
     uint32_t npending, cap_pending;
     struct link *links;
     uint32_t nlinks, cap_links;
-    double *bytes; /* tasks [0, nbytes); NULL until a task carries bytes */
-    uint32_t nbytes, cap_bytes;
-    pl_edge *edges;       /* after finalize */
-    uint32_t *edge_first; /* ntasks + 1 */
-    uint32_t *unit_tasks; /* ntasks, grouped by unit */
+    uint32_t *unit_tasks; /* ntasks, grouped by unit, after finalize */
     uint64_t items;
     char *item_noun;
     bool backward; /* every edge's source comes before its destination */
-    bool final;
 };
 
 #endif

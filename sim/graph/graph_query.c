@@ -48,21 +48,23 @@ size_t pl_graph_bytes(const pl_graph *g)
 {
     size_t n = sizeof *g + text_bytes(g->name) + text_bytes(g->item_noun);
     n += (size_t)g->cap_places * sizeof *g->places + (size_t)g->cap_units * (sizeof *g->units + 4);
-    n += (size_t)g->cap_labels * sizeof *g->labels + (size_t)g->cap_stages * sizeof *g->stages;
-    n += (size_t)g->cap_links * sizeof *g->links + (size_t)g->cap_bytes * sizeof *g->bytes;
+    n += (size_t)g->cap_stages * sizeof *g->stages + (size_t)g->cap_links * sizeof *g->links;
     for (uint32_t i = 0; i < g->nplaces; i++)
         n += text_bytes(g->places[i].name);
     for (uint32_t i = 0; i < g->nunits; i++)
         n += text_bytes(g->units[i].name) + g->units[i].nroute * sizeof *g->units[i].route;
-    for (uint32_t i = 0; i < g->nlabels; i++)
-        n += text_bytes(g->labels[i]);
     for (uint32_t i = 0; i < g->nstages; i++)
         n += text_bytes(g->stages[i]);
     for (uint32_t i = 0; i < g->nlinks; i++)
         n += text_bytes(g->links[i].name);
-    n += (size_t)g->cap_tasks * sizeof *g->tasks;
-    n += (size_t)g->edge_first[g->ntasks] * sizeof *g->edges;
-    n += ((size_t)g->ntasks + 1) * (sizeof *g->edge_first + sizeof *g->unit_tasks);
+    /* The task arrays, also those a changed copy shares with its original. */
+    n += (size_t)g->cap_tasks * (sizeof *g->t.work + 4 * sizeof(uint32_t));
+    n += (size_t)g->cap_labels * sizeof *g->t.labels + (size_t)g->cap_bytes * sizeof *g->t.bytes;
+    for (uint32_t i = 0; i < g->nlabels; i++)
+        n += text_bytes(g->t.labels[i]);
+    n += (size_t)g->cap_edges * sizeof *g->t.edges;
+    n += ((size_t)g->cap_tasks + 1) * sizeof *g->t.edge_first;
+    n += ((size_t)g->t.ntasks + 1) * sizeof *g->unit_tasks;
     return n;
 }
 
@@ -142,68 +144,14 @@ const char *pl_graph_stage_name(const pl_graph *g, uint32_t stage)
 
 const uint32_t *pl_graph_unit_tasks(const pl_graph *g, uint32_t unit, uint32_t *n)
 {
-    assert(g->final && unit < g->nunits);
+    assert(g->t.final && unit < g->nunits);
     *n = g->units[unit].count;
     return g->unit_tasks + g->units[unit].first;
 }
 
-uint32_t pl_graph_task_count(const pl_graph *g)
-{
-    return g->ntasks;
-}
-
-uint32_t pl_graph_task_unit(const pl_graph *g, uint32_t task)
-{
-    assert(task < g->ntasks);
-    return g->tasks[task].unit;
-}
-
-double pl_graph_task_work(const pl_graph *g, uint32_t task)
-{
-    assert(task < g->ntasks);
-    return g->tasks[task].work;
-}
-
-uint32_t pl_graph_task_item(const pl_graph *g, uint32_t task)
-{
-    assert(task < g->ntasks);
-    return g->tasks[task].item;
-}
-
-const char *pl_graph_task_label(const pl_graph *g, uint32_t task)
-{
-    assert(task < g->ntasks);
-    return g->labels[g->tasks[task].label];
-}
-
-uint32_t pl_graph_task_prev(const pl_graph *g, uint32_t task)
-{
-    assert(task < g->ntasks);
-    return g->tasks[task].prev;
-}
-
-void pl_graph_task_edges(const pl_graph *g, uint32_t task, uint32_t *first, uint32_t *n)
-{
-    assert(g->final && task < g->ntasks);
-    *first = g->edge_first[task];
-    *n = g->edge_first[task + 1] - g->edge_first[task];
-}
-
-uint32_t pl_graph_edge_count(const pl_graph *g)
-{
-    assert(g->final);
-    return g->edge_first[g->ntasks];
-}
-
-const pl_edge *pl_graph_edge(const pl_graph *g, uint32_t edge)
-{
-    assert(g->final && edge < g->edge_first[g->ntasks]);
-    return &g->edges[edge];
-}
-
 bool pl_graph_edges_backward(const pl_graph *g)
 {
-    assert(g->final);
+    assert(g->t.final);
     return g->backward;
 }
 
@@ -231,12 +179,6 @@ const uint32_t *pl_graph_unit_route(const pl_graph *g, uint32_t unit, uint32_t *
     return g->units[unit].route;
 }
 
-double pl_graph_task_bytes(const pl_graph *g, uint32_t task)
-{
-    assert(task < g->ntasks);
-    return task < g->nbytes ? g->bytes[task] : 0;
-}
-
 double pl_graph_unit_narrowest(const pl_graph *g, uint32_t unit)
 {
     assert(unit < g->nunits);
@@ -245,9 +187,9 @@ double pl_graph_unit_narrowest(const pl_graph *g, uint32_t unit)
 
 double pl_graph_task_alone(const pl_graph *g, uint32_t task)
 {
-    assert(task < g->ntasks);
-    double work = g->tasks[task].work, bytes = pl_graph_task_bytes(g, task);
-    const struct unit *u = &g->units[g->tasks[task].unit];
+    assert(task < g->t.ntasks);
+    double work = g->t.work[task], bytes = pl_graph_task_bytes(g, task);
+    const struct unit *u = &g->units[g->t.unit[task]];
     if (bytes <= 0 || u->nroute == 0)
         return work;
     return work + bytes / u->narrowest;
@@ -261,9 +203,9 @@ uint64_t pl_graph_items(const pl_graph *g)
 uint64_t pl_graph_item_span(const pl_graph *g)
 {
     uint64_t items = g->items;
-    for (uint32_t t = 0; t < g->ntasks; t++)
-        if (g->tasks[t].item >= items)
-            items = (uint64_t)g->tasks[t].item + 1;
+    for (uint32_t t = 0; t < g->t.ntasks; t++)
+        if (g->t.item[t] >= items)
+            items = (uint64_t)g->t.item[t] + 1;
     return items;
 }
 

@@ -31,7 +31,7 @@ pl_engine_kind pl_engine_named(const char *name)
     return PL_ENGINE_KIND_COUNT;
 }
 
-int pl_timeline_init(pl_timeline *tl, uint32_t ntasks)
+int pl_timeline_alloc(pl_timeline *tl, uint32_t ntasks)
 {
     tl->ntasks = ntasks;
     tl->makespan = 0;
@@ -41,8 +41,14 @@ int pl_timeline_init(pl_timeline *tl, uint32_t ntasks)
     tl->start = malloc(n * sizeof *tl->start);
     tl->end = malloc(n * sizeof *tl->end);
     tl->release = malloc(n * sizeof *tl->release);
-    if (!tl->start || !tl->end || !tl->release)
-        return PL_ENOMEM;
+    return tl->start && tl->end && tl->release ? 0 : PL_ENOMEM;
+}
+
+int pl_timeline_init(pl_timeline *tl, uint32_t ntasks)
+{
+    int rc = pl_timeline_alloc(tl, ntasks);
+    if (rc != 0)
+        return rc;
     for (uint32_t t = 0; t < ntasks; t++) {
         tl->start[t] = NAN;
         tl->end[t] = NAN;

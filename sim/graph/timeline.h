@@ -51,6 +51,10 @@ typedef struct pl_timeline {
 /* Allocates arrays for ntasks tasks, all unset (NaN, PL_NO_EDGE), no engine yet. Returns 0 or PL_ENOMEM.
  * Free with pl_timeline_fini, also after a failed init. */
 int pl_timeline_init(pl_timeline *tl, uint32_t ntasks);
+/* Like pl_timeline_init, but leaves every task's start, end and release unwritten (not
+ * even zeroed, so that no page is touched twice): for an engine that writes them all, or
+ * a reader that fills them all or fails. */
+int pl_timeline_alloc(pl_timeline *tl, uint32_t ntasks);
 void pl_timeline_fini(pl_timeline *tl);
 
 /* Recomputes makespan from the ends; returns the number of tasks that did not end. */

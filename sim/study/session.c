@@ -261,6 +261,7 @@ int pl_session_run(pl_session *s, pl_diag *d)
         rc = measure(s->lowering.baseline, &s->base, false, d);
     if (rc == 0)
         rc = measure_replay(s, d);
+    double t2 = now_s();
     if (rc == 0)
         rc = advise(s, d);
     if (rc == 0) {
@@ -268,7 +269,8 @@ int pl_session_run(pl_session *s, pl_diag *d)
         s->ran = true;
     }
     s->times.execute = t1 - t0;
-    s->times.measure = now_s() - t1;
+    s->times.measure = t2 - t1;
+    s->times.advise = now_s() - t2;
     return rc;
 }
 

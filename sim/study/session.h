@@ -58,7 +58,8 @@ uint64_t pl_session_tasks(const pl_session *s);
 typedef struct pl_session_times {
     double lower;    /* the model's lowering: drawing durations, building both graphs */
     double execute;  /* the engines: checks, the analytic pass or SimGrid children */
-    double measure;  /* metrics and bounds of both runs, the verdict and the model's advice */
+    double measure;  /* metrics and bounds of both runs (and a replay's measure) */
+    double advise;   /* the verdict (simulated changes of the run) and the model's advice */
 } pl_session_times;
 
 pl_session_times pl_session_timing(const pl_session *s);

@@ -13,7 +13,14 @@
  * usage: raw_dispatch PLATFORM.xml OPS
  * prints: ops, the makespan (36 us + (OPS - 1) x 12 us: the first op's 10 + 8 + 6 + 12 us,
  * then one 12 us kernel after another, as the workload's comment works out, with its
- * sources), and the wall time from SimGrid's start to the end of the run.
+ * sources), the wall time from SimGrid's start to the end of the run, load_s, the CPU
+ * time this process had used when main began (the dynamic loader mapping and relocating
+ * SimGrid with the libraries it links and running their initialisers, and the exec), and,
+ * when $PL_RAW_T0 holds the wall-clock time (CLOCK_REALTIME, seconds, as bash's
+ * $EPOCHREALTIME gives it) just before this program was started, process_s: the wall
+ * time from then to the end of the run. pipelab's engine loads SimGrid while it is timed
+ * (it opens its SimGrid module then), so process_s is the yardstick that includes the
+ * same work.
  */
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
@@ -77,6 +84,9 @@ static double now_s(void)
 
 int main(int argc, char **argv)
 {
+    struct timespec cpu;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+    double load = (double)cpu.tv_sec + 1e-9 * (double)cpu.tv_nsec;
     if (argc != 3 || (ops = atol(argv[2])) < 1) {
         fprintf(stderr, "usage: raw_dispatch PLATFORM.xml OPS\n");
         return 2;
@@ -100,6 +110,14 @@ int main(int argc, char **argv)
     sg_actor_create("launch", host, launch, 0, NULL);
     sg_actor_create("device", dev, device, 0, NULL);
     simgrid_run();
-    printf("ops %ld makespan_s %.9g wall_s %.3f\n", ops, last_end, now_s() - t0);
+    printf("ops %ld makespan_s %.9g wall_s %.4f load_s %.4f", ops, last_end, now_s() - t0, load);
+    const char *started = getenv("PL_RAW_T0");
+    if (started && *started) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        double now = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+        printf(" process_s %.4f", now - strtod(started, NULL));
+    }
+    printf("\n");
     return 0;
 }

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * floor.c — the floor yardstick of scripts/bench.sh: the least a program can do to
+ * compute a pipelab run's timelines. It reads task graphs that tests/perf/engine_time
+ * wrote (`--dump`: the run graph and its baseline, as plain arrays), and computes each
+ * one's max-plus timeline with plain arrays and nothing else: a task starts at the
+ * latest of its unit's previous end and its edges' events, and ends its time alone
+ * later. No names, no checks, no metrics, no report: what is left of a run when
+ * everything pipelab adds to the arithmetic is taken away.
+ *
+ * Prints one line: the tasks of all graphs, each graph's makespan, and the seconds of a
+ * second pass over all graphs (memory already touched: the pass alone).
+ *
+ * usage: floor DUMP
+ * Dump format (native byte order): per graph, a header {uint32 ntasks, uint32 nedges},
+ * then double alone[ntasks], uint32 prev[ntasks] (UINT32_MAX: none), uint32
+ * edge_first[ntasks + 1], uint32 edge[nedges] (the source task, with bit 31 set when the
+ * edge waits for the source's start rather than its end); graphs follow each other to
+ * the end of the file.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define MAX_GRAPHS 4
+
+struct graph {
+    uint32_t ntasks, nedges;
+    double *alone, *start, *end;
+    uint32_t *prev, *edge_first, *edge;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int read_array(FILE *f, void **p, size_t n, size_t size)
+{
+    *p = malloc((n + 1) * size);
+    return *p && fread(*p, size, n, f) == n ? 0 : -1;
+}
+
+static int read_graph(FILE *f, struct graph *g)
+{
+    uint32_t head[2];
+    if (fread(head, sizeof head, 1, f) != 1)
+        return 1; /* the end of the file */
+    g->ntasks = head[0];
+    g->nedges = head[1];
+    size_t n = g->ntasks;
+    if (read_array(f, (void **)&g->alone, n, sizeof *g->alone) ||
+        read_array(f, (void **)&g->prev, n, sizeof *g->prev) ||
+        read_array(f, (void **)&g->edge_first, n + 1, sizeof *g->edge_first) ||
+        read_array(f, (void **)&g->edge, g->nedges, sizeof *g->edge))
+        return -1;
+    g->start = malloc((n + 1) * sizeof *g->start);
+    g->end = malloc((n + 1) * sizeof *g->end);
+    return g->start && g->end ? 0 : -1;
+}
+
+/* The max-plus recursion in task order (every edge points backward in these graphs);
+ * returns the makespan. */
+static double timeline(struct graph *g)
+{
+    double makespan = 0;
+    for (uint32_t t = 0; t < g->ntasks; t++) {
+        double at = g->prev[t] == UINT32_MAX ? 0 : g->end[g->prev[t]];
+        for (uint32_t e = g->edge_first[t]; e < g->edge_first[t + 1]; e++) {
+            uint32_t src = g->edge[e] & 0x7fffffffu;
+            double ev = g->edge[e] >> 31 ? g->start[src] : g->end[src];
+            at = ev > at ? ev : at;
+        }
+        g->start[t] = at;
+        g->end[t] = at + g->alone[t];
+        makespan = g->end[t] > makespan ? g->end[t] : makespan;
+    }
+    return makespan;
+}
+
+int main(int argc, char **argv)
+{
+    FILE *f = argc == 2 ? fopen(argv[1], "rb") : NULL;
+    if (!f) {
+        fprintf(stderr, "usage: floor DUMP (a file that engine_time --dump wrote)\n");
+        return 2;
+    }
+    struct graph g[MAX_GRAPHS];
+    int n = 0, rc = 0;
+    while (n < MAX_GRAPHS && (rc = read_graph(f, &g[n])) == 0)
+        n++;
+    fclose(f);
+    if (rc < 0 || n == 0) {
+        fprintf(stderr, "floor: %s is not a whole dump\n", argv[1]);
+        return 2;
+    }
+    unsigned long long tasks = 0;
+    printf("tasks");
+    double makespan[MAX_GRAPHS];
+    for (int i = 0; i < n; i++) {
+        makespan[i] = timeline(&g[i]);
+        tasks += g[i].ntasks;
+    }
+    double t0 = now_s();
+    for (int i = 0; i < n; i++)
+        timeline(&g[i]);
+    double pass = now_s() - t0;
+    printf(" %llu", tasks);
+    for (int i = 0; i < n; i++)
+        printf(" makespan_s %.9g", makespan[i]);
+    printf(" pass_s %.6f\n", pass);
+    return 0;
+}
