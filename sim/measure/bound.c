@@ -189,31 +189,44 @@ void pl_bound_scratch_fini(pl_bound_scratch *s)
     *s = (pl_bound_scratch){0};
 }
 
-/* Room in s for the four arrays of a walk over n tasks, after and q zero: fresh memory
- * comes zeroed from calloc, memory walked before is cleared. Four arrays rather than one
- * block of four times the size: the allocator serves each walk's arrays again from
- * memory it keeps, where one block is past the size it keeps and maps fresh pages every
- * time. Returns 0 or PL_ENOMEM. */
+/* Room in s for the four arrays of a walk over n tasks, after and q cleared. Four arrays
+ * from malloc, rather than one block of four times the size or calloc: glibc serves
+ * them again from memory it keeps (and already touched) from one walk to the next, where
+ * it maps fresh pages, each a page fault to touch, for a block past the size it keeps
+ * and for calloc. Returns 0 or PL_ENOMEM. */
 static int room(pl_bound_scratch *s, size_t n, struct chains *c)
 {
     if (s->tasks < n) {
         pl_bound_scratch_fini(s);
         s->est = malloc(n * sizeof *s->est);
         s->alone = malloc(n * sizeof *s->alone);
-        s->after = calloc(n, sizeof *s->after);
-        s->q = calloc(n, sizeof *s->q);
+        s->after = malloc(n * sizeof *s->after);
+        s->q = malloc(n * sizeof *s->q);
         if (!s->est || !s->alone || !s->after || !s->q)
             return PL_ENOMEM;
         s->tasks = n;
-    } else {
-        memset(s->after, 0, n * sizeof *s->after);
-        memset(s->q, 0, n * sizeof *s->q);
     }
+    memset(s->after, 0, n * sizeof *s->after);
+    memset(s->q, 0, n * sizeof *s->q);
     c->est = s->est;
     c->alone = s->alone;
     c->after = s->after;
     c->q = s->q;
     return 0;
+}
+
+/* The time alone of unit u's tasks into c->alone: a unit without a route moves no
+ * bytes, so that its tasks take their work alone. */
+static void unit_alone(const pl_graph *g, struct chains *c, uint32_t u)
+{
+    uint32_t n, nroute;
+    const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+    pl_graph_unit_route(g, u, &nroute);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t t = tasks[i];
+        c->alone[t] = nroute == 0 ? pl_graph_changed_work(g, c->change, t)
+                                  : pl_graph_changed_alone(g, c->change, t);
+    }
 }
 
 /* Sets the chains of g in a topological order in s's memory: the forward pass, and with
@@ -238,8 +251,8 @@ static int walk(pl_bound_scratch *s, const pl_graph *g, struct chains *c, bool b
     for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
         c->counted[k] = !c->workload || !pl_edge_kind_configured((pl_edge_kind)k);
     c->edges = pl_graph_edge_count(g) > 0 ? pl_graph_edge(g, 0) : NULL;
-    for (uint32_t t = 0; t + 1 < n; t++)
-        c->alone[t] = c->change ? pl_graph_changed_alone(g, c->change, t) : pl_graph_task_alone(g, t);
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
+        unit_alone(g, c, u);
     forward(g, c);
     if (back)
         backward(g, c);

@@ -52,6 +52,9 @@ static void unit_metrics(const pl_graph *g, const pl_edge *edges, const pl_timel
     uint32_t n;
     const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
     const double *start = tl->start, *end = tl->end;
+    /* Without a route a task moves no bytes: its time alone is its work. */
+    uint32_t routed;
+    pl_graph_unit_route(g, u, &routed);
     double makespan = tl->makespan, eps = pl_metrics_noise(makespan);
     memset(um, 0, sizeof *um);
     um->tasks = n;
@@ -67,7 +70,7 @@ static void unit_metrics(const pl_graph *g, const pl_edge *edges, const pl_timel
     for (uint32_t i = 0; i < n; i++) {
         uint32_t t = tasks[i];
         busy += end[t] - start[t];
-        work += pl_graph_task_alone(g, t);
+        work += routed ? pl_graph_task_alone(g, t) : pl_graph_task_work(g, t);
         double gap = start[t] - prev_end;
         prev_end = end[t];
         if (i == 0 || gap <= 0)
