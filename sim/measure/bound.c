@@ -36,7 +36,7 @@ struct chains {
     double *est;     /* earliest start */
     double *after;   /* longest chain after the end */
     double *q;       /* longest chain from the start to the end of the graph */
-    double *alone;   /* each task's time alone, under the change */
+    double *alone;   /* each task's time alone, under the change; NULL: its work (alone_of) */
     uint32_t *order; /* a topological order of the tasks; NULL when task ids are one */
     const pl_edge *edges; /* the graph's edges as stored, by global index; NULL: none */
     bool counted[PL_EDGE_KIND_COUNT]; /* which kinds of edge the bound counts */
@@ -45,6 +45,14 @@ struct chains {
     bool workload;         /* only the workload's own edges count */
     pl_bound_terms *terms; /* where every term goes too, or NULL */
 };
+
+/* Task t's time alone under the walk's change: from the walk's array, or, when the walk
+ * has none (no unit moves bytes and the change scales no work), its work as the graph
+ * holds it, which is the same. */
+static inline double alone_of(const pl_graph *g, const struct chains *c, uint32_t t)
+{
+    return c->alone ? c->alone[t] : pl_graph_task_work(g, t);
+}
 
 /* The i-th task of the walk's order. */
 static inline uint32_t nth(const struct chains *c, uint32_t i)
@@ -62,7 +70,7 @@ static void forward(const pl_graph *g, struct chains *c)
         for (const pl_edge *ed = cnt ? c->edges + first : NULL, *end = ed + cnt; ed < end; ed++) {
             if (!c->counted[ed->kind])
                 continue;
-            double took = ed->at == PL_AT_END ? c->alone[ed->src] : 0;
+            double took = ed->at == PL_AT_END ? alone_of(g, c, ed->src) : 0;
             est = pl_max(est, c->est[ed->src] + took);
         }
         c->est[t] = est;
@@ -79,7 +87,7 @@ static void backward(const pl_graph *g, struct chains *c)
      * zero from calloc). */
     for (uint32_t i = n; i-- > 0;) {
         uint32_t t = nth(c, i), first, cnt;
-        double q = pl_max(c->q[t], c->alone[t] + c->after[t]);
+        double q = pl_max(c->q[t], alone_of(g, c, t) + c->after[t]);
         c->q[t] = q;
         critical = pl_max(critical, q + c->est[t]);
         pl_graph_task_edges(g, t, &first, &cnt);
@@ -134,10 +142,11 @@ static void load_unit(const pl_graph *g, const struct chains *c, uint32_t u, pl_
     double work = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t t = tasks[i];
-        work += c->alone[t];
+        double alone = alone_of(g, c, t);
+        work += alone;
         if (nroute == 0) {
             if (host)
-                host->work += c->alone[t];
+                host->work += alone;
             continue;
         }
         double own = pl_graph_changed_work(g, c->change, t), bytes = pl_graph_task_bytes(g, t);
@@ -189,30 +198,46 @@ void pl_bound_scratch_fini(pl_bound_scratch *s)
     *s = (pl_bound_scratch){0};
 }
 
-/* Room in s for the four arrays of a walk over n tasks, after and q cleared. Four arrays
- * from malloc, rather than one block of four times the size or calloc: glibc serves
+/* Room in s for the arrays of a walk over n tasks, after and q cleared, alone only
+ * `with_alone`. Arrays apiece from malloc, rather than one block or calloc: glibc serves
  * them again from memory it keeps (and already touched) from one walk to the next, where
  * it maps fresh pages, each a page fault to touch, for a block past the size it keeps
  * and for calloc. Returns 0 or PL_ENOMEM. */
-static int room(pl_bound_scratch *s, size_t n, struct chains *c)
+static int room(pl_bound_scratch *s, size_t n, bool with_alone, struct chains *c)
 {
     if (s->tasks < n) {
         pl_bound_scratch_fini(s);
         s->est = malloc(n * sizeof *s->est);
-        s->alone = malloc(n * sizeof *s->alone);
         s->after = malloc(n * sizeof *s->after);
         s->q = malloc(n * sizeof *s->q);
-        if (!s->est || !s->alone || !s->after || !s->q)
+        if (!s->est || !s->after || !s->q)
             return PL_ENOMEM;
         s->tasks = n;
     }
+    if (with_alone && !s->alone && !(s->alone = malloc(s->tasks * sizeof *s->alone)))
+        return PL_ENOMEM;
     memset(s->after, 0, n * sizeof *s->after);
     memset(s->q, 0, n * sizeof *s->q);
     c->est = s->est;
-    c->alone = s->alone;
+    c->alone = with_alone ? s->alone : NULL;
     c->after = s->after;
     c->q = s->q;
     return 0;
+}
+
+/* Whether a walk of g under change c needs its tasks' times alone in an array: when
+ * some unit moves bytes, or c scales work. Otherwise a task's time alone is its work. */
+static bool needs_alone(const pl_graph *g, const pl_graph_change *c)
+{
+    if (c && (c->units || c->tasks))
+        return true;
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
+        uint32_t nroute;
+        pl_graph_unit_route(g, u, &nroute);
+        if (nroute > 0)
+            return true;
+    }
+    return false;
 }
 
 /* The time alone of unit u's tasks into c->alone: a unit without a route moves no
@@ -237,7 +262,7 @@ static void unit_alone(const pl_graph *g, struct chains *c, uint32_t u)
 static int walk(pl_bound_scratch *s, const pl_graph *g, struct chains *c, bool back)
 {
     size_t n = (size_t)pl_graph_task_count(g) + 1;
-    if (room(s, n, c) != 0)
+    if (room(s, n, needs_alone(g, c->change), c) != 0)
         return PL_ENOMEM;
     if (!pl_graph_edges_backward(g)) {
         if (!(c->order = malloc(n * sizeof *c->order)))
@@ -251,7 +276,7 @@ static int walk(pl_bound_scratch *s, const pl_graph *g, struct chains *c, bool b
     for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
         c->counted[k] = !c->workload || !pl_edge_kind_configured((pl_edge_kind)k);
     c->edges = pl_graph_edge_count(g) > 0 ? pl_graph_edge(g, 0) : NULL;
-    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
+    for (uint32_t u = 0; u < pl_graph_unit_count(g) && c->alone; u++)
         unit_alone(g, c, u);
     forward(g, c);
     if (back)
@@ -304,7 +329,7 @@ static uint32_t binding_edge(const pl_graph *g, const struct chains *c, uint32_t
     pl_graph_task_edges(g, t, &first, &cnt);
     for (uint32_t e = first; e < first + cnt; e++) {
         const pl_edge *ed = &c->edges[e];
-        double at = c->est[ed->src] + (ed->at == PL_AT_END ? c->alone[ed->src] : 0);
+        double at = c->est[ed->src] + (ed->at == PL_AT_END ? alone_of(g, c, ed->src) : 0);
         if (c->counted[ed->kind] && at >= c->est[t])
             return e;
     }
@@ -320,7 +345,7 @@ int pl_bound_chain_in(pl_bound_scratch *s, const pl_graph *g, uint8_t *on)
     if (rc == 0 && n > 0) {
         uint32_t t = 0;
         for (uint32_t i = 1; i < n; i++)
-            if (c.est[i] + c.alone[i] > c.est[t] + c.alone[t])
+            if (c.est[i] + alone_of(g, &c, i) > c.est[t] + alone_of(g, &c, t))
                 t = i;
         /* Back from the task that ends last, through the edges that set each start. */
         for (bool counted = true; t != PL_NO_EDGE;) {
