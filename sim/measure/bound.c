@@ -35,11 +35,14 @@ const char *pl_bound_kind_name(pl_bound_kind k)
 struct chains {
     double *est;     /* earliest start */
     double *after;   /* longest chain after the end */
-    double *q;       /* longest chain from the start to the end of the graph */
+    double *q;       /* longest chain from the start to the end of the graph, gathered
+                      * through START edges before the walk back reaches each task; NULL
+                      * when the walk counts none */
     double *alone;   /* each task's time alone, under the change; NULL: its work (alone_of) */
     uint32_t *order; /* a topological order of the tasks; NULL when task ids are one */
     const pl_edge *edges; /* the graph's edges as stored, by global index; NULL: none */
     bool counted[PL_EDGE_KIND_COUNT]; /* which kinds of edge the bound counts */
+    bool starts;                      /* some counted edge waits for its source's start */
     double critical_path;             /* the longest chain through the whole graph */
     const pl_graph_change *change;
     bool workload;         /* only the workload's own edges count */
@@ -70,6 +73,7 @@ static void forward(const pl_graph *g, struct chains *c)
         for (const pl_edge *ed = cnt ? c->edges + first : NULL, *end = ed + cnt; ed < end; ed++) {
             if (!c->counted[ed->kind])
                 continue;
+            c->starts |= ed->at == PL_AT_START;
             double took = ed->at == PL_AT_END ? alone_of(g, c, ed->src) : 0;
             est = pl_max(est, c->est[ed->src] + took);
         }
@@ -77,18 +81,16 @@ static void forward(const pl_graph *g, struct chains *c)
     }
 }
 
-/* Also the critical path: the longest q[t] + est[t], each q[t] being complete once the
- * walk back reaches t. */
+/* Also the critical path: the longest q + est[t], each task's q being complete once the
+ * walk back reaches it. q[] and after[] start zero, and gather the chains through START
+ * and END edges; without a START edge q[] would stay zero and is not kept. */
 static void backward(const pl_graph *g, struct chains *c)
 {
     uint32_t n = pl_graph_task_count(g);
     double critical = 0;
-    /* q starts as the chains through START edges; after as those through END edges (both
-     * zero from calloc). */
     for (uint32_t i = n; i-- > 0;) {
         uint32_t t = nth(c, i), first, cnt;
-        double q = pl_max(c->q[t], alone_of(g, c, t) + c->after[t]);
-        c->q[t] = q;
+        double q = pl_max(c->q ? c->q[t] : 0, alone_of(g, c, t) + c->after[t]);
         critical = pl_max(critical, q + c->est[t]);
         pl_graph_task_edges(g, t, &first, &cnt);
         for (const pl_edge *ed = cnt ? c->edges + first : NULL, *end = ed + cnt; ed < end; ed++) {
@@ -198,30 +200,41 @@ void pl_bound_scratch_fini(pl_bound_scratch *s)
     *s = (pl_bound_scratch){0};
 }
 
-/* Room in s for the arrays of a walk over n tasks, after and q cleared, alone only
- * `with_alone`. Arrays apiece from malloc, rather than one block or calloc: glibc serves
- * them again from memory it keeps (and already touched) from one walk to the next, where
- * it maps fresh pages, each a page fault to touch, for a block past the size it keeps
- * and for calloc. Returns 0 or PL_ENOMEM. */
+/* An array of s's room at *slot, taken when there is none yet; NULL when out of memory.
+ * Arrays apiece from malloc, rather than one block or calloc: glibc serves them again
+ * from memory it keeps (and already touched) from one walk to the next, where it maps
+ * fresh pages, each a page fault to touch, for a block past the size it keeps and for
+ * calloc. */
+static double *array(const pl_bound_scratch *s, double **slot)
+{
+    if (!*slot)
+        *slot = malloc(s->tasks * sizeof **slot);
+    return *slot;
+}
+
+/* Room in s for n tasks: est, and alone `with_alone`. Returns 0 or PL_ENOMEM. */
 static int room(pl_bound_scratch *s, size_t n, bool with_alone, struct chains *c)
 {
     if (s->tasks < n) {
         pl_bound_scratch_fini(s);
-        s->est = malloc(n * sizeof *s->est);
-        s->after = malloc(n * sizeof *s->after);
-        s->q = malloc(n * sizeof *s->q);
-        if (!s->est || !s->after || !s->q)
-            return PL_ENOMEM;
         s->tasks = n;
     }
-    if (with_alone && !s->alone && !(s->alone = malloc(s->tasks * sizeof *s->alone)))
+    c->est = array(s, &s->est);
+    c->alone = with_alone ? array(s, &s->alone) : NULL;
+    return c->est && (c->alone || !with_alone) ? 0 : PL_ENOMEM;
+}
+
+/* Room for the walk back over n tasks: after, and q where the walk forward met a START
+ * edge, both cleared. Returns 0 or PL_ENOMEM. */
+static int room_back(pl_bound_scratch *s, size_t n, struct chains *c)
+{
+    c->after = array(s, &s->after);
+    c->q = c->starts ? array(s, &s->q) : NULL;
+    if (!c->after || (c->starts && !c->q))
         return PL_ENOMEM;
-    memset(s->after, 0, n * sizeof *s->after);
-    memset(s->q, 0, n * sizeof *s->q);
-    c->est = s->est;
-    c->alone = with_alone ? s->alone : NULL;
-    c->after = s->after;
-    c->q = s->q;
+    memset(c->after, 0, n * sizeof *c->after);
+    if (c->q)
+        memset(c->q, 0, n * sizeof *c->q);
     return 0;
 }
 
@@ -279,8 +292,11 @@ static int walk(pl_bound_scratch *s, const pl_graph *g, struct chains *c, bool b
     for (uint32_t u = 0; u < pl_graph_unit_count(g) && c->alone; u++)
         unit_alone(g, c, u);
     forward(g, c);
-    if (back)
-        backward(g, c);
+    if (!back)
+        return 0;
+    if (room_back(s, n, c) != 0)
+        return PL_ENOMEM;
+    backward(g, c);
     return 0;
 }
 

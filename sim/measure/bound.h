@@ -69,14 +69,13 @@ int pl_bound_compute(const pl_graph *g, pl_bound *out);
 
 /* Memory for the walks of bounds, kept by a caller that computes several bounds of one
  * graph (or of graphs no larger) in a row, so that each walk reuses it rather than
- * taking fresh memory of its own: 24 bytes per task, 32 where units move bytes or the
- * change scales work. Zero-initialised: empty; it grows
- * to the largest graph walked. Free with pl_bound_scratch_fini, as soon as the bounds are
- * done, since it is as large as a timeline. */
+ * taking fresh memory of its own: 16 bytes per task, 8 more where units move bytes or
+ * the change scales work, 8 more where a counted edge waits for a start. Zeroed: empty;
+ * it grows to the largest graph walked. Free with pl_bound_scratch_fini as soon as the
+ * bounds are done, since it is as large as a timeline. */
 typedef struct pl_bound_scratch {
-    size_t tasks;             /* room for this many tasks (one more than the graph's) */
-    double *est, *after, *q;  /* owned */
-    double *alone;            /* owned; NULL until a walk needs it */
+    size_t tasks;                    /* room for this many tasks (one more than the graph's) */
+    double *est, *after, *q, *alone; /* owned, each NULL until a walk needs it */
 } pl_bound_scratch;
 
 void pl_bound_scratch_fini(pl_bound_scratch *s);
