@@ -5,6 +5,7 @@
 #include "sim/measure/items.h"
 
 #include "sim/common/error.h"
+#include "sim/measure/extrema.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -20,10 +21,10 @@ int pl_items_init(pl_items *out, const pl_graph *g, const pl_timeline *tl)
         out->enter[i] = INFINITY;
         out->leave[i] = -INFINITY;
     }
-    for (uint32_t t = 0; t < pl_graph_task_count(g); t++) {
+    for (uint32_t t = 0, n = pl_graph_task_count(g); t < n; t++) {
         uint32_t i = pl_graph_task_item(g, t);
-        out->enter[i] = fmin(out->enter[i], tl->start[t]);
-        out->leave[i] = fmax(out->leave[i], tl->end[t]);
+        out->enter[i] = pl_min(out->enter[i], tl->start[t]);
+        out->leave[i] = pl_max(out->leave[i], tl->end[t]);
     }
     return 0;
 }

@@ -20,9 +20,10 @@ typedef struct pl_latency {
     double mean, min, p50, p99, max;
 } pl_latency;
 
-/* Computes the latency statistics from each item's entry and exit (borrowed).
- * Percentiles interpolate between sorted latencies (GSL's quantile). Returns 0 or
- * PL_ENOMEM. */
-int pl_latency_compute(const pl_items *items, pl_latency *out);
+/* Computes the latency statistics from each item's entry and exit (borrowed), using
+ * their arrays as its own: on return both hold other values, and items serves for
+ * nothing but pl_items_fini. Percentiles interpolate between sorted latencies (GSL's
+ * quantile, the mean GSL's over the sorted latencies). Returns 0: it takes no memory. */
+int pl_latency_compute(pl_items *items, pl_latency *out);
 
 #endif

@@ -24,21 +24,37 @@ static double event_time(const pl_timeline *tl, const pl_edge *e)
     return e->at == PL_AT_START ? tl->start[e->src] : tl->end[e->src];
 }
 
-int pl_metrics_released_by_edge(const pl_graph *g, const pl_timeline *tl, uint32_t t)
+/* The graph's edges as stored, by global index; NULL when it has none. */
+static const pl_edge *edges_of(const pl_graph *g)
+{
+    return pl_graph_edge_count(g) > 0 ? pl_graph_edge(g, 0) : NULL;
+}
+
+/* pl_metrics_released_by_edge, with the graph's edges at hand. */
+static int released_by(const pl_graph *g, const pl_edge *edges, const pl_timeline *tl,
+                       uint32_t t)
 {
     uint32_t e = tl->release[t];
     if (e == PL_NO_EDGE)
         return 0;
     uint32_t prev = pl_graph_task_prev(g, t);
-    double when = event_time(tl, pl_graph_edge(g, e));
-    return prev == PL_NO_EDGE || when > tl->end[prev];
+    return prev == PL_NO_EDGE || event_time(tl, &edges[e]) > tl->end[prev];
 }
 
-static void unit_metrics(const pl_graph *g, const pl_timeline *tl, uint32_t u,
-                         pl_unit_metrics *um)
+int pl_metrics_released_by_edge(const pl_graph *g, const pl_timeline *tl, uint32_t t)
+{
+    return released_by(g, edges_of(g), tl, t);
+}
+
+static void unit_metrics(const pl_graph *g, const pl_edge *edges, const pl_timeline *tl,
+                         uint32_t u, pl_unit_metrics *um)
 {
     uint32_t n;
     const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+    const double *start = tl->start, *end = tl->end;
+    /* Without a route a task moves no bytes: its time alone is its work. */
+    uint32_t routed;
+    pl_graph_unit_route(g, u, &routed);
     double makespan = tl->makespan, eps = pl_metrics_noise(makespan);
     memset(um, 0, sizeof *um);
     um->tasks = n;
@@ -47,28 +63,30 @@ static void unit_metrics(const pl_graph *g, const pl_timeline *tl, uint32_t u,
         um->fill = makespan;
         return;
     }
-    um->fill = tl->start[tasks[0]];
+    um->fill = start[tasks[0]];
     if (tl->release[tasks[0]] != PL_NO_EDGE)
-        um->fill_cause = pl_graph_edge(g, tl->release[tasks[0]])->kind;
+        um->fill_cause = edges[tl->release[tasks[0]]].kind;
+    double busy = 0, work = 0, prev_end = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t t = tasks[i];
-        um->busy += tl->end[t] - tl->start[t];
-        um->work += pl_graph_task_alone(g, t);
-        if (i == 0)
-            continue;
-        double gap = tl->start[t] - tl->end[tasks[i - 1]];
-        if (gap <= 0)
+        busy += end[t] - start[t];
+        work += routed ? pl_graph_task_alone(g, t) : pl_graph_task_work(g, t);
+        double gap = start[t] - prev_end;
+        prev_end = end[t];
+        if (i == 0 || gap <= 0)
             continue;
         um->bubble += gap;
         if (tl->release[t] != PL_NO_EDGE)
-            um->cause[pl_graph_edge(g, tl->release[t])->kind] += gap;
+            um->cause[edges[tl->release[t]].kind] += gap;
         if (gap > eps) {
             um->bubbles++;
             if (gap > um->largest_bubble)
                 um->largest_bubble = gap;
         }
     }
-    um->drain = makespan - tl->end[tasks[n - 1]];
+    um->busy = busy;
+    um->work = work;
+    um->drain = makespan - end[tasks[n - 1]];
     /* Time beyond what the tasks take alone was lost to sharing host cores with other
      * threads or link bandwidth with other transfers. Below the noise threshold a
      * difference is the engine's rounding, not sharing. */
@@ -78,7 +96,8 @@ static void unit_metrics(const pl_graph *g, const pl_timeline *tl, uint32_t u,
 
 /* Walks back from the task that ended last, following whichever event set each task's
  * start, and charges the tasks passed through their end to their units. */
-static void binding_chain(const pl_graph *g, const pl_timeline *tl, pl_metrics *m)
+static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_timeline *tl,
+                          pl_metrics *m)
 {
     uint32_t n = pl_graph_task_count(g), t = PL_NO_EDGE;
     for (uint32_t i = 0; i < n; i++)
@@ -89,8 +108,8 @@ static void binding_chain(const pl_graph *g, const pl_timeline *tl, pl_metrics *
         m->binding_tasks++;
         if (through_end)
             m->units[pl_graph_task_unit(g, t)].binding += tl->end[t] - tl->start[t];
-        if (pl_metrics_released_by_edge(g, tl, t)) {
-            const pl_edge *e = pl_graph_edge(g, tl->release[t]);
+        if (released_by(g, edges, tl, t)) {
+            const pl_edge *e = &edges[tl->release[t]];
             through_end = e->at == PL_AT_END;
             t = e->src;
         } else {
@@ -143,9 +162,10 @@ int pl_metrics_compute(const pl_graph *g, const pl_timeline *tl, pl_metrics *m)
         return PL_ENOMEM;
     m->makespan = tl->makespan;
     m->throughput = tl->makespan > 0 ? (double)pl_graph_items(g) / tl->makespan : NAN;
+    const pl_edge *edges = edges_of(g);
     for (uint32_t u = 0; u < m->nunits; u++)
-        unit_metrics(g, tl, u, &m->units[u]);
-    binding_chain(g, tl, m);
+        unit_metrics(g, edges, tl, u, &m->units[u]);
+    binding_chain(g, edges, tl, m);
     m->nplaces = pl_graph_place_count(g);
     m->places = calloc((size_t)m->nplaces + 1, sizeof *m->places);
     int rc = m->places ? pl_places_compute(g, tl, m->places) : PL_ENOMEM;

@@ -36,6 +36,9 @@ struct search {
     const pl_verdict_run *run;
     struct cand *c;
     size_t n, cap;
+    /* The walks of the chain's and the candidates' bounds, one after the other; freed
+     * before each round's simulations, so that it never adds to what they hold. */
+    pl_bound_scratch scratch;
 };
 
 static int push(struct search *s, pl_change_kind kind, const char *name, struct cand **out)
@@ -245,7 +248,7 @@ static int chain_candidate(struct search *s)
     const pl_graph *g = s->run->graph;
     uint32_t n = pl_graph_task_count(g);
     uint8_t *mask = calloc((size_t)n + 1, 1);
-    if (!mask || pl_bound_chain(g, mask) != 0) {
+    if (!mask || pl_bound_chain_in(&s->scratch, g, mask) != 0) {
         free(mask);
         return PL_ENOMEM;
     }
@@ -317,20 +320,23 @@ static int graph_of(const struct search *s, const struct cand *c, pl_graph **out
 
 /* Makes c's upper bound exact: the run's makespan minus the changed graph's bound (a
  * variant that plans again is lowered for it). */
-static int exact_bound(const struct search *s, struct cand *c, pl_diag *d)
+static int exact_bound(struct search *s, struct cand *c, pl_diag *d)
 {
     pl_bound b;
     if (c->exact)
         return 0;
     if (c->replans) {
+        /* Not held while the variant is lowered: its graph takes as much again. */
+        pl_bound_scratch_fini(&s->scratch);
         pl_graph *g = NULL;
         int rc = graph_of(s, c, &g, d);
-        if (rc == 0 && pl_bound_compute(g, &b) != 0)
+        if (rc == 0 && pl_bound_compute_in(&s->scratch, g, PL_BOUND_ALL_EDGES, NULL, &b) != 0)
             rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
         pl_graph_destroy(g);
         if (rc != 0)
             return rc;
-    } else if (pl_bound_compute_with(s->run->graph, PL_BOUND_ALL_EDGES, &c->change, &b) != 0) {
+    } else if (pl_bound_compute_in(&s->scratch, s->run->graph, PL_BOUND_ALL_EDGES, &c->change,
+                                   &b) != 0) {
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     }
     c->most = fmax(0, fmin(c->most, s->run->makespan - b.makespan));
@@ -351,9 +357,22 @@ static int by_most(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Only the analytic engine, as asked: a candidate it cannot simulate exactly (its change
- * makes a core or a link shared) is not possible as asked, not a failure of the run. */
-static int simulate_analytic(const struct search *s, struct cand *c, pl_diag *d)
+/* Simulated: c's makespan and its gain over the run's. */
+static void simulated(const struct search *s, struct cand *c, double makespan)
+{
+    c->t.status = PL_TRIED_SIMULATED;
+    c->t.makespan = makespan;
+    c->t.gain = s->run->makespan - makespan;
+}
+
+/* Simulates c with the analytic engine, its graph built, run and freed before the next
+ * candidate's is built, so that only one copy of the graph is held at a time. Where the
+ * analytic engine is not exact for it (its change makes a core or a link shared): with
+ * the analytic engine only, as asked, c is not possible as asked, which is not a failure
+ * of the run; with the engine chosen per graph, its graph goes back in *left (taken by
+ * the caller) for SimGrid. */
+static int simulate_analytic(const struct search *s, struct cand *c, pl_graph **left,
+                             pl_diag *d)
 {
     pl_graph *g = NULL;
     pl_timeline tl = {0};
@@ -363,9 +382,11 @@ static int simulate_analytic(const struct search *s, struct cand *c, pl_diag *d)
     if (rc == 0)
         rc = pl_runner_simulate((const pl_graph *const *)&g, &tl, 1, 1, PL_ENGINE_ANALYTIC, &why);
     if (rc == 0) {
-        c->t.status = PL_TRIED_SIMULATED;
-        c->t.makespan = tl.makespan;
-        c->t.gain = s->run->makespan - tl.makespan;
+        simulated(s, c, tl.makespan);
+    } else if (rc == PL_ECONFIG && s->run->engine == PL_ENGINE_AUTO) {
+        *left = g;
+        g = NULL;
+        rc = 0;
     } else if (rc == PL_ECONFIG) {
         c->t.status = PL_TRIED_REFUSED;
         c->t.gain = NAN;
@@ -374,41 +395,39 @@ static int simulate_analytic(const struct search *s, struct cand *c, pl_diag *d)
     } else if (g) {
         rc = pl_diag_set(d, rc, "%s", why.msg);
     }
-    if (g)
-        pl_timeline_fini(&tl);
+    pl_timeline_fini(&tl);
     pl_graph_destroy(g);
     return rc;
 }
 
-/* Simulates the n candidates at c at once. */
+/* Simulates the n candidates at c: each on its own with the analytic engine where it
+ * may run them exactly, and the others with SimGrid, all at once (a child each). */
 static int simulate(const struct search *s, struct cand *c, size_t n, pl_diag *d)
 {
-    if (s->run->engine == PL_ENGINE_ANALYTIC) {
-        int rc = 0;
-        for (size_t i = 0; i < n && rc == 0; i++)
-            rc = simulate_analytic(s, &c[i], d);
-        return rc;
-    }
     pl_graph **g = calloc(n + 1, sizeof *g);
     pl_timeline *tls = calloc(n + 1, sizeof *tls);
-    int rc = g && tls ? 0 : pl_diag_set(d, PL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = graph_of(s, &c[i], &g[i], d);
-    if (rc == 0)
-        rc = pl_runner_simulate((const pl_graph *const *)g, tls, n, 0, s->run->engine, d);
-    for (size_t i = 0; i < n; i++) {
-        if (rc == 0) {
-            c[i].t.status = PL_TRIED_SIMULATED;
-            c[i].t.makespan = tls[i].makespan;
-            c[i].t.gain = s->run->makespan - tls[i].makespan;
-        }
-        if (g && g[i]) {
-            pl_timeline_fini(&tls[i]);
-            pl_graph_destroy(g[i]);
-        }
+    size_t *which = calloc(n + 1, sizeof *which), m = 0;
+    int rc = g && tls && which ? 0 : pl_diag_set(d, PL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (s->run->engine == PL_ENGINE_SIMGRID)
+            rc = graph_of(s, &c[i], &g[m], d);
+        else
+            rc = simulate_analytic(s, &c[i], &g[m], d);
+        if (g[m])
+            which[m++] = i;
     }
+    if (rc == 0 && m > 0)
+        rc = pl_runner_simulate((const pl_graph *const *)g, tls, m, 0, PL_ENGINE_SIMGRID, d);
+    for (size_t i = 0; i < m; i++) {
+        if (rc == 0)
+            simulated(s, &c[which[i]], tls[i].makespan);
+        pl_timeline_fini(&tls[i]);
+    }
+    for (size_t i = 0; g && i <= n; i++)
+        pl_graph_destroy(g[i]);
     free(g);
     free(tls);
+    free(which);
     return rc;
 }
 
@@ -440,6 +459,7 @@ static int rounds(struct search *s, size_t width, pl_diag *d)
             }
         }
         more = more && next < s->n;
+        pl_bound_scratch_fini(&s->scratch);
         if (rc == 0 && n > 0)
             rc = simulate(s, batch, n, d);
         for (size_t i = 0; i < n && rc == 0; i++) {
@@ -511,5 +531,6 @@ int pl_verdict_search(const pl_verdict_run *run, pl_verdict *out, pl_diag *d)
     for (size_t i = 0; i < s.n; i++)
         free(s.c[i].mask);
     free(s.c);
+    pl_bound_scratch_fini(&s.scratch);
     return rc;
 }
