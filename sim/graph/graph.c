@@ -22,6 +22,7 @@
  * only if its unit has a route, so every task's time alone is defined.
  */
 #include "sim/graph/graph_impl.h"
+#include "sim/common/array.h"
 #include "sim/common/error.h"
 
 #include <assert.h>
@@ -53,7 +54,7 @@ static int grow(void **p, uint32_t *cap, uint32_t need, size_t sz)
         return 0;
     if (next_capacity(*cap, need, &ncap))
         return PL_ENOMEM;
-    void *q = realloc(*p, (size_t)ncap * sz);
+    void *q = pl_array_realloc(*p, ncap, sz);
     if (!q)
         return PL_ENOMEM;
     *p = q;
@@ -256,13 +257,13 @@ int pl_graph_set_unit_wait(pl_graph *g, uint32_t unit, pl_wait_kind kind, double
 static int resize_tasks(pl_graph *g, uint32_t cap)
 {
     size_t n = (size_t)cap;
-    void *w = realloc(g->t.work, n * sizeof *g->t.work);
+    void *w = pl_array_realloc(g->t.work, n, sizeof *g->t.work);
     if (w)
         g->t.work = w;
     uint32_t **u32[] = {&g->t.unit, &g->t.label, &g->t.item, &g->t.prev, &g->t.edge_first};
     bool ok = w != NULL;
     for (size_t i = 0; i < sizeof u32 / sizeof *u32 && ok; i++) {
-        void *q = realloc(*u32[i], (n + (u32[i] == &g->t.edge_first)) * sizeof(uint32_t));
+        void *q = pl_array_realloc(*u32[i], n + (u32[i] == &g->t.edge_first), sizeof(uint32_t));
         if (q)
             *u32[i] = q;
         ok = q != NULL;
@@ -462,7 +463,7 @@ static int group_edges(pl_graph *g)
 /* Tasks grouped by unit, each group in the order the tasks were added. */
 static int group_tasks(pl_graph *g)
 {
-    g->unit_tasks = malloc(((size_t)g->t.ntasks + 1) * sizeof *g->unit_tasks);
+    g->unit_tasks = pl_array_alloc((size_t)g->t.ntasks + 1, sizeof *g->unit_tasks);
     if (!g->unit_tasks)
         return PL_ENOMEM;
     uint32_t at = 0;

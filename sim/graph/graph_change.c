@@ -8,6 +8,7 @@
  */
 #include "sim/graph/graph_impl.h"
 
+#include "sim/common/array.h"
 #include "sim/common/error.h"
 
 #include <assert.h>
@@ -134,7 +135,7 @@ static int copy_places_units_links(pl_graph *h, const pl_graph *g, const pl_grap
 /* The copy's own work; every other task array is its original's. */
 static int share_tasks(pl_graph *h, const pl_graph *g, const pl_graph_change *c)
 {
-    double *work = malloc(((size_t)g->t.ntasks + 1) * sizeof *work);
+    double *work = pl_array_alloc((size_t)g->t.ntasks + 1, sizeof *work);
     if (!work)
         return PL_ENOMEM;
     for (uint32_t t = 0; t < g->t.ntasks; t++)

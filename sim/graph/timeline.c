@@ -5,6 +5,7 @@
  * Invariant: a task that ended also started, and start <= end.
  */
 #include "sim/graph/timeline.h"
+#include "sim/common/array.h"
 #include "sim/common/error.h"
 #include "sim/graph/graph.h"
 
@@ -38,9 +39,9 @@ int pl_timeline_alloc(pl_timeline *tl, uint32_t ntasks)
     tl->engine = PL_ENGINE_AUTO;
     tl->engine_why[0] = '\0';
     size_t n = (size_t)ntasks + 1;
-    tl->start = malloc(n * sizeof *tl->start);
-    tl->end = malloc(n * sizeof *tl->end);
-    tl->release = malloc(n * sizeof *tl->release);
+    tl->start = pl_array_alloc(n, sizeof *tl->start);
+    tl->end = pl_array_alloc(n, sizeof *tl->end);
+    tl->release = pl_array_alloc(n, sizeof *tl->release);
     return tl->start && tl->end && tl->release ? 0 : PL_ENOMEM;
 }
 

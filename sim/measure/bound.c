@@ -10,6 +10,7 @@
  * Durations are times alone (work plus bytes over the narrowest link), except in
  * the host term, where only work occupies cores.
  */
+#include "sim/common/array.h"
 #include "sim/measure/bound.h"
 #include "sim/graph/check.h"
 #include "sim/common/error.h"
@@ -208,7 +209,7 @@ void pl_bound_scratch_fini(pl_bound_scratch *s)
 static double *array(const pl_bound_scratch *s, double **slot)
 {
     if (!*slot)
-        *slot = malloc(s->tasks * sizeof **slot);
+        *slot = pl_array_alloc(s->tasks, sizeof **slot);
     return *slot;
 }
 

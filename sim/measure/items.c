@@ -4,6 +4,7 @@
  */
 #include "sim/measure/items.h"
 
+#include "sim/common/array.h"
 #include "sim/common/error.h"
 #include "sim/measure/extrema.h"
 
@@ -13,8 +14,8 @@
 int pl_items_init(pl_items *out, const pl_graph *g, const pl_timeline *tl)
 {
     out->n = pl_graph_item_span(g);
-    out->enter = malloc(((size_t)out->n + 1) * sizeof *out->enter);
-    out->leave = malloc(((size_t)out->n + 1) * sizeof *out->leave);
+    out->enter = pl_array_alloc((size_t)out->n + 1, sizeof *out->enter);
+    out->leave = pl_array_alloc((size_t)out->n + 1, sizeof *out->leave);
     if (!out->enter || !out->leave)
         return PL_ENOMEM;
     for (uint64_t i = 0; i < out->n; i++) {
