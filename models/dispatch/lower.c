@@ -381,6 +381,11 @@ static int lower_into(struct lowering *lw)
         rc = PL_ENOMEM;
     if (rc == 0)
         rc = size_tables(lw);
+    /* An op written with its four costs is four tasks and three edges: room for as many
+     * at once (ops written as calls or as tile programs grow the graph further), so that
+     * the graph's arrays are not copied while they grow. */
+    if (rc == 0 && w->nops < UINT32_MAX / 4)
+        rc = pl_graph_reserve(lw->g, (uint32_t)(4 * w->nops), (uint32_t)(3 * w->nops));
     for (uint32_t t = 0; t < w->ntemplates && rc == 0 && !lw->site; t++)
         if (w->templates[t].tile)
             rc = pl_tile_site_create(lw->g, w->templates[t].tile->gm_bandwidth, &lw->site);

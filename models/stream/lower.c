@@ -268,6 +268,11 @@ static int lower_stages(struct lowering *lw)
     if (!lw->units || !lw->comp || (w->adaptor > 0 && (!lw->pull || !lw->push)) ||
         make_pinned(lw) != 0)
         return PL_ENOMEM;
+    /* A task per frame and stage (three with adaptors), each with about two edges: room
+     * made once, so that the graph's arrays are not copied while they grow. */
+    size_t tasks = cells * (w->adaptor > 0 ? 3 : 1);
+    if (tasks < UINT32_MAX / 2 && pl_graph_reserve(lw->g, (uint32_t)tasks, (uint32_t)(2 * tasks)))
+        return PL_ENOMEM;
     int rc = add_labels(lw);
     for (uint32_t s = 0; s < w->nstages && rc == 0; s++)
         rc = add_threads(lw, s);
@@ -286,6 +291,8 @@ static int lower_baseline(struct lowering *lw)
         rc = pl_graph_add_unit(lw->g, "chain", place, &unit);
     if (rc == 0)
         rc = pl_graph_add_label(lw->g, "chain", &label);
+    if (rc == 0 && w->frames < UINT32_MAX)
+        rc = pl_graph_reserve(lw->g, (uint32_t)w->frames, 0);
     for (uint64_t k = 0; k < w->frames && rc == 0; k++) {
         uint32_t id;
         rc = pl_graph_add_task(lw->g, unit, w->base[k], label, (uint32_t)k, &id);
