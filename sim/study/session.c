@@ -135,17 +135,19 @@ static int simulate(pl_session *s, pl_diag *d)
 }
 
 /* Metrics and both bounds of g's run; with `terms`, the bound with every edge comes term
- * by term (in the same pass), for the verdict. */
-static int measure(const pl_graph *g, struct measured *m, bool terms, pl_diag *d)
+ * by term (in the same pass), for the verdict. The bounds walk in `scratch`, which the
+ * run's and the baseline's walks share. */
+static int measure(const pl_graph *g, struct measured *m, bool terms, pl_bound_scratch *scratch,
+                   pl_diag *d)
 {
     int rc = pl_metrics_compute(g, &m->tl, &m->m);
     m->have_m = rc == 0;
     if (rc == 0)
-        rc = pl_bound_compute_with(g, PL_BOUND_WORKLOAD_EDGES, NULL, &m->bound);
-    if (rc == 0 && terms && (rc = pl_bound_terms_compute(g, &m->terms)) == 0)
+        rc = pl_bound_compute_in(scratch, g, PL_BOUND_WORKLOAD_EDGES, NULL, &m->bound);
+    if (rc == 0 && terms && (rc = pl_bound_terms_compute_in(scratch, g, &m->terms)) == 0)
         m->configured = m->terms.bound;
     else if (rc == 0)
-        rc = pl_bound_compute(g, &m->configured);
+        rc = pl_bound_compute_in(scratch, g, PL_BOUND_ALL_EDGES, NULL, &m->configured);
     if (rc != 0)
         return pl_diag_set(d, rc, "out of memory measuring the %s run", pl_graph_name(g));
     return 0;
@@ -255,10 +257,12 @@ int pl_session_run(pl_session *s, pl_diag *d)
     if (rc == 0)
         rc = simulate(s, d);
     double t1 = now_s();
+    pl_bound_scratch scratch = {0};
     if (rc == 0)
-        rc = measure(s->lowering.run, &s->run, !s->no_advice, d);
+        rc = measure(s->lowering.run, &s->run, !s->no_advice, &scratch, d);
     if (rc == 0 && s->lowering.baseline)
-        rc = measure(s->lowering.baseline, &s->base, false, d);
+        rc = measure(s->lowering.baseline, &s->base, false, &scratch, d);
+    pl_bound_scratch_fini(&scratch);
     if (rc == 0)
         rc = measure_replay(s, d);
     double t2 = now_s();
