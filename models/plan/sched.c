@@ -396,6 +396,13 @@ static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot *scratc
         if (rc)
             return rc;
     }
+    if (o->fixed) {
+        *o->fixed = *out;
+        o->fixed->tasks = malloc(((size_t)p->ntasks + 1) * sizeof *out->tasks);
+        if (!o->fixed->tasks)
+            return PL_ENOMEM;
+        memcpy(o->fixed->tasks, out->tasks, (size_t)p->ntasks * sizeof *out->tasks);
+    }
     uint32_t n = attempts(o, p->ntasks);
     if (n == 0)
         return 0;
@@ -417,6 +424,8 @@ static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot *scratc
 int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_plan_schedule *out)
 {
     *out = (pl_plan_schedule){.window = o->window};
+    if (o->fixed)
+        *o->fixed = (pl_plan_schedule){0};
     struct adjacency a;
     struct pass p = {0};
     pl_plan_slot *scratch = NULL;
@@ -432,8 +441,11 @@ int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_pl
     free(scratch);
     pass_fini(&p);
     adjacency_fini(&a);
-    if (rc)
+    if (rc) {
         pl_plan_schedule_fini(out);
+        if (o->fixed)
+            pl_plan_schedule_fini(o->fixed);
+    }
     return rc;
 }
 
