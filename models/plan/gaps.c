@@ -44,14 +44,24 @@ pl_gap_at pl_gaps_tail(const pl_gaps *g)
     return (pl_gap_at){g->nblocks, 0};
 }
 
-/* The first block whose last gap ends after `ready`; nblocks when none does. */
+static double last_end(const struct pl_gap_block *b)
+{
+    return b->g[b->n - 1].end;
+}
+
+/* The first block whose last gap ends after `ready`; nblocks when none does. Most tasks
+ * are ready after the gaps of every block but the last: those two are looked at first. */
 static uint32_t first_block(const pl_gaps *g, double ready)
 {
-    uint32_t lo = 0, hi = g->nblocks;
+    uint32_t n = g->nblocks;
+    if (n == 0 || last_end(g->blocks[n - 1]) <= ready)
+        return n;
+    if (n == 1 || last_end(g->blocks[n - 2]) <= ready)
+        return n - 1;
+    uint32_t lo = 0, hi = n - 2;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        const struct pl_gap_block *b = g->blocks[mid];
-        if (b->g[b->n - 1].end <= ready)
+        if (last_end(g->blocks[mid]) <= ready)
             lo = mid + 1;
         else
             hi = mid;
@@ -82,14 +92,14 @@ double pl_gaps_earliest(const pl_gaps *g, double ready, double length, pl_gap_at
         for (; i < g->blocks[b]->n; i++) {
             ++*steps;
             const struct interval *x = &g->blocks[b]->g[i];
-            double start = fmax(ready, x->start);
+            double start = pl_plan_max(ready, x->start);
             if (start + length <= x->end) {
                 *at = (pl_gap_at){b, i};
                 return start;
             }
         }
     *at = pl_gaps_tail(g);
-    return fmax(ready, g->tail);
+    return pl_plan_max(ready, g->tail);
 }
 
 /* Puts a new empty block at position `at` of the block list. Returns it, or NULL when out

@@ -21,6 +21,7 @@
  */
 #include "models/plan/sched.h"
 #include "models/plan/gaps.h"
+#include "models/plan/sort.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -176,7 +177,7 @@ static void levels(struct pass *p)
         uint32_t t = topo_task(p, k), n = 0;
         double after = 0;
         FOR_SUCCS(p, t, {
-            after = fmax(after, p->blevel[succ]);
+            after = pl_plan_max(after, p->blevel[succ]);
             n++;
         });
         p->blevel[t] = p->l->ops[t % p->l->nops].latency + after;
@@ -187,7 +188,7 @@ static void levels(struct pass *p)
         double before = 0;
         uint32_t n = 0;
         FOR_PREDS(p, t, {
-            before = fmax(before, p->tlevel[pred] + p->l->ops[pred % p->l->nops].latency);
+            before = pl_plan_max(before, p->tlevel[pred] + p->l->ops[pred % p->l->nops].latency);
             n++;
         });
         p->tlevel[t] = before;
@@ -246,7 +247,7 @@ static double earliest(const pl_gaps *g, enum placement how, double ready, doubl
 {
     if (how == APPEND) {
         *at = pl_gaps_tail(g);
-        return fmax(ready, g->tail);
+        return pl_plan_max(ready, g->tail);
     }
     return pl_gaps_earliest(g, ready, length, at, steps);
 }
@@ -296,12 +297,12 @@ static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
         int rc = place(p, t, &slots[t]);
         if (rc)
             return rc;
-        *makespan = fmax(*makespan, slots[t].end);
+        *makespan = pl_plan_max(*makespan, slots[t].end);
         /* Walking the edges out of t is part of what the pass costs: a dense graph costs
          * more per placement, and the random attempts' budget must count that too. */
         p->steps += p->nsucc[t];
         FOR_SUCCS(p, t, {
-            p->ready_at[succ] = fmax(p->ready_at[succ], slots[t].end);
+            p->ready_at[succ] = pl_plan_max(p->ready_at[succ], slots[t].end);
             if (--p->waiting[succ] == 0)
                 heap_push(p, succ);
         });
@@ -364,7 +365,7 @@ static uint32_t attempts(const pl_plan_options *o, uint32_t ntasks)
         return 0;
     if (o->attempts)
         return o->attempts;
-    double n = floor(PLACEMENT_BUDGET / fmax(1.0, (double)ntasks));
+    double n = floor(PLACEMENT_BUDGET / pl_plan_max(1.0, (double)ntasks));
     return n >= MAX_ATTEMPTS ? MAX_ATTEMPTS : (uint32_t)n;
 }
 
@@ -457,23 +458,25 @@ struct planned {
     uint32_t task;
 };
 
-static int by_planned(const void *a, const void *b)
+static bool planned_before(const struct planned *p, const struct planned *q)
 {
-    const struct planned *p = a, *q = b;
     if (p->start != q->start)
-        return p->start < q->start ? -1 : 1;
+        return p->start < q->start;
     if (p->end != q->end)
-        return p->end < q->end ? -1 : 1;
-    return (p->rank > q->rank) - (p->rank < q->rank);
+        return p->end < q->end;
+    return p->rank < q->rank;
 }
+
+PL_PLAN_SORT(sort_planned, struct planned, planned_before)
 
 int pl_plan_planned_order(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t *order)
 {
     uint32_t nops = l->nops;
     uint32_t *topo = malloc(((size_t)nops + 1) * sizeof *topo);
     uint32_t *place = malloc(((size_t)nops + 1) * sizeof *place);
-    struct planned *p = malloc(((size_t)s->ntasks + 1) * sizeof *p);
-    int n = topo && place && p ? pl_plan_topo_order(l, topo) : PL_ENOMEM;
+    struct planned *p = malloc(((size_t)s->ntasks + 1) * sizeof *p),
+                   *tmp = malloc(((size_t)s->ntasks / 2 + 1) * sizeof *tmp);
+    int n = topo && place && p && tmp ? pl_plan_topo_order(l, topo) : PL_ENOMEM;
     int rc = n < 0 ? n : (uint32_t)n == nops ? 0 : PL_EINVAL;
     for (uint32_t k = 0; rc == 0 && k < nops; k++)
         place[topo[k]] = k;
@@ -481,13 +484,14 @@ int pl_plan_planned_order(const pl_plan_loop *l, const pl_plan_schedule *s, uint
         p[t] = (struct planned){s->tasks[t].start, s->tasks[t].end,
                                 (uint64_t)(t / nops) * nops + place[t % nops], t};
     if (rc == 0) {
-        qsort(p, s->ntasks, sizeof *p, by_planned);
+        sort_planned(p, s->ntasks, tmp);
         for (uint32_t k = 0; k < s->ntasks; k++)
             order[k] = p[k].task;
     }
     free(topo);
     free(place);
     free(p);
+    free(tmp);
     return rc;
 }
 
