@@ -34,9 +34,8 @@ struct pl_gap_block;
 /* The caller provides the storage: zero-initialised is an empty line at tail 0. */
 typedef struct pl_gaps {
     struct pl_gap_block **blocks; /* in time order, none empty */
+    double *ends;                 /* per block: its last gap's end, where the searches look */
     uint32_t nblocks, cap;
-    struct pl_gap_block **spare; /* blocks emptied, kept for reuse */
-    uint32_t nspare, spare_cap;
     double tail;
 } pl_gaps;
 
