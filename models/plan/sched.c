@@ -73,6 +73,7 @@ struct pass {
     uint32_t *nsucc, *npred;
     uint32_t *waiting; /* unplaced predecessors */
     double *ready_at;  /* the latest end among placed predecessors */
+    uint32_t *first_unit; /* per class: pl_plan_unit_first */
     uint32_t *heap;
     uint32_t nheap;
     pl_gaps *units; /* each unit's free time */
@@ -257,7 +258,7 @@ static double earliest(const pl_gaps *g, enum placement how, double ready, doubl
 static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
 {
     const pl_plan_op *op = &p->l->ops[t % p->l->nops];
-    uint32_t first = pl_plan_unit_first(p->l, op->cls), best = first;
+    uint32_t first = p->first_unit[op->cls], best = first;
     pl_gap_at best_at = {0, 0};
     double best_start = INFINITY;
     for (uint32_t u = first; u < first + p->l->classes[op->cls].units; u++) {
@@ -322,6 +323,7 @@ static void pass_fini(struct pass *p)
     free(p->waiting);
     free(p->ready_at);
     free(p->heap);
+    free(p->first_unit);
     if (p->units)
         for (uint32_t u = 0; u < pl_plan_unit_count(p->l); u++)
             pl_gaps_fini(&p->units[u]);
@@ -342,9 +344,12 @@ static int pass_init(struct pass *p, const pl_plan_loop *l, const struct adjacen
     p->ready_at = malloc(n * sizeof *p->ready_at);
     p->heap = malloc(n * sizeof *p->heap);
     p->units = calloc((size_t)pl_plan_unit_count(l) + 1, sizeof *p->units);
+    p->first_unit = malloc(((size_t)l->nclasses + 1) * sizeof *p->first_unit);
     if (!p->blevel || !p->tlevel || !p->prio || !p->nsucc || !p->npred || !p->waiting ||
-        !p->ready_at || !p->heap || !p->units)
+        !p->ready_at || !p->heap || !p->units || !p->first_unit)
         return PL_ENOMEM;
+    for (uint32_t c = 0; c < l->nclasses; c++)
+        p->first_unit[c] = pl_plan_unit_first(l, c);
     levels(p);
     return 0;
 }
