@@ -12,7 +12,13 @@
  * equal bit for bit: the window, the limits, how many schedules were tried, the free
  * schedule's makespan and footprint, the schedule of every task and the memory map.
  *
- * And the check can fail: with a probe of 2 iterations, some of these plans differ.
+ * The same for random loops (plan_loops.h: several classes, loop-carried dependencies, no
+ * buffers, so that the window's search is what the probe decides), from a fixed seed.
+ *
+ * And the check can fail: with a probe of 2 iterations taken at its word, some of these
+ * plans differ (with 8 iterations or more every scenario here agrees at 1000 iterations:
+ * the least probe, 256, leaves a wide margin); and without the probe's checks (near ties,
+ * a window search that does not settle) some random loops differ.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +30,7 @@
 #include "models/plan/make.h"
 #include "models/plan/plan.h"
 #include "sim/config/config.h"
+#include "plan_loops.h"
 #include "support.h"
 
 #include <stdio.h>
@@ -148,7 +155,7 @@ static bool same_plan(const pl_plan_loop *l, const pl_plan *a, const pl_plan *b)
  * does, with the whole search and with the plain rule: the same plan, or the same failure
  * (a loop that does not fit the memory); counts in *cut the cases where the default probe
  * was shorter than the loop. */
-static bool probe_agrees(const pl_plan_loop *l, uint32_t probe, unsigned *cut)
+static bool probe_agrees(const pl_plan_loop *l, pl_plan_probe probe, unsigned *cut)
 {
     bool same = true;
     for (int plain = 0; plain < 2; plain++) {
@@ -156,7 +163,7 @@ static bool probe_agrees(const pl_plan_loop *l, uint32_t probe, unsigned *cut)
         pl_diag dw, dp;
         pl_diag_init(&dw);
         pl_diag_init(&dp);
-        int rw = pl_plan_make_probed(l, plain, l->iterations, &whole, &dw);
+        int rw = pl_plan_make_probed(l, plain, (pl_plan_probe){l->iterations, false}, &whole, &dw);
         int rp = pl_plan_make_probed(l, plain, probe, &probed, &dp);
         pl_plan_bounds b;
         if (pl_plan_bounds_compute(l, &b) != 0)
@@ -181,7 +188,7 @@ static void test_probe_plans_as_the_whole_loop(void **state)
         for (size_t k = 0; k <= sizeof lengths / sizeof lengths[0]; k++) {
             pl_plan_workload w;
             load(&scenarios[s], k ? lengths[k - 1] : 0, &w);
-            if (!probe_agrees(&w.loop, 0, &cut))
+            if (!probe_agrees(&w.loop, (pl_plan_probe){0}, &cut))
                 fail_msg("%s %s at %u iterations: the probe plans otherwise than the whole "
                          "loop",
                          scenarios[s].path, scenarios[s].sets[0] ? scenarios[s].sets[0] : "",
@@ -195,8 +202,39 @@ static void test_probe_plans_as_the_whole_loop(void **state)
     assert_true(cut >= 2 * 2 * sizeof scenarios / sizeof scenarios[0]);
 }
 
-/* A probe of 2 iterations holds no steady state: it chooses otherwise on some of the same
- * loops, which shows that the comparison above can fail. */
+/* The random loops of these tests, in turn: fn(loop, k) for each, from the fixed seed. */
+static void for_random_loops(const char *test, void (*fn)(const pl_plan_loop *l, int k, void *),
+                             void *ctx)
+{
+    gsl_rng *r = pl_test_rng_new(20261206, test);
+    for (int k = 0; k < 24; k++) {
+        pl_plan_loop l = pl_test_random_loop(r, pl_test_draw(r, 3, 10), pl_test_draw(r, 0, 3),
+                                             pl_test_draw(r, 400, 900));
+        fn(&l, k, ctx);
+        pl_plan_loop_fini(&l);
+    }
+    gsl_rng_free(r);
+}
+
+static void random_agrees(const pl_plan_loop *l, int k, void *cut)
+{
+    if (!probe_agrees(l, (pl_plan_probe){0}, cut))
+        fail_msg("random loop %d (%u ops, %u iterations): the probe plans otherwise than the "
+                 "whole loop",
+                 k, l->nops, l->iterations);
+}
+
+static void test_probe_plans_random_loops_as_the_whole(void **state)
+{
+    (void)state;
+    unsigned cut = 0;
+    for_random_loops("test_probe_plans_random_loops_as_the_whole", random_agrees, &cut);
+    printf("%u of 48 plans with a probe shorter than the loop\n", cut);
+    assert_true(cut >= 24);
+}
+
+/* A probe of 2 iterations holds no steady state: taken at its word (unchecked), it chooses
+ * otherwise on some of the same loops, which shows that the comparison above can fail. */
 static void test_a_short_probe_does_not(void **state)
 {
     (void)state;
@@ -204,7 +242,7 @@ static void test_a_short_probe_does_not(void **state)
     for (size_t s = 0; s < sizeof scenarios / sizeof scenarios[0]; s++) {
         pl_plan_workload w;
         load(&scenarios[s], 1000, &w);
-        differ += !probe_agrees(&w.loop, 2, &cut);
+        differ += !probe_agrees(&w.loop, (pl_plan_probe){2, true}, &cut);
         pl_plan_workload_fini(&w);
     }
     printf("a probe of 2 iterations plans %u of %zu scenarios otherwise\n", differ,
@@ -212,11 +250,32 @@ static void test_a_short_probe_does_not(void **state)
     assert_true(differ > 0);
 }
 
+static void random_differs(const pl_plan_loop *l, int k, void *differ)
+{
+    (void)k;
+    unsigned cut = 0;
+    *(unsigned *)differ += !probe_agrees(l, (pl_plan_probe){0, true}, &cut);
+}
+
+/* And the checks matter: the default probe taken at its word, without them, plans some of
+ * the random loops otherwise (a window search that ends in a near tie, or does not
+ * settle). */
+static void test_an_unchecked_probe_does_not(void **state)
+{
+    (void)state;
+    unsigned differ = 0;
+    for_random_loops("test_an_unchecked_probe_does_not", random_differs, &differ);
+    printf("the default probe unchecked plans %u of 24 random loops otherwise\n", differ);
+    assert_true(differ > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_probe_plans_as_the_whole_loop),
+        cmocka_unit_test(test_probe_plans_random_loops_as_the_whole),
         cmocka_unit_test(test_a_short_probe_does_not),
+        cmocka_unit_test(test_an_unchecked_probe_does_not),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,10 +71,26 @@ static int attempt(const pl_plan_loop *l, const uint32_t *limits, uint32_t windo
     return rc;
 }
 
-/* Keeps t as best when it is the first or strictly shorter; frees the loser. */
-static bool keep_if_shorter(struct trial *best, struct trial *t)
+/* What the searches on a probe note: a comparison of two makespans apart by less than
+ * `margin` but not equal, which the ends of the loop rather than its steady state may
+ * decide, so that the whole loop may compare them otherwise. NULL on the whole loop. */
+struct ties {
+    double margin;
+    bool near;
+};
+
+/* shorter(a, b), noting a near tie in c. */
+static bool shorter_noted(struct ties *c, double a, double b)
 {
-    if (best->done && !shorter(t->s.makespan, best->s.makespan)) {
+    if (c && a != b && fabs(a - b) < c->margin)
+        c->near = true;
+    return shorter(a, b);
+}
+
+/* Keeps t as best when it is the first or strictly shorter; frees the loser. */
+static bool keep_if_shorter(struct trial *best, struct trial *t, struct ties *c)
+{
+    if (best->done && !shorter_noted(c, t->s.makespan, best->s.makespan)) {
         trial_fini(t);
         return false;
     }
@@ -84,20 +100,30 @@ static bool keep_if_shorter(struct trial *best, struct trial *t)
     return true;
 }
 
-/* With no memory limit: the window (1, 2, 3... iterations in flight) that gives the
- * shortest schedule of l, whose makespan bound is `bound`, or the user's window. */
+/* How the search for the window went. */
+struct window_search {
+    uint32_t tried;  /* the last window tried */
+    bool at_bound;   /* it stopped because the best reached the makespan bound */
+};
+
+/* With no memory limit: the window (from, from + 1, ... iterations in flight) that gives
+ * the shortest schedule of l, whose makespan bound is `bound`, or the user's window, after
+ * *best (a trial with the window before `from`, or none). */
 static int free_schedule(const pl_plan_loop *l, double bound, pl_plan_options o, pl_plan *p,
-                         struct trial *best)
+                         uint32_t from, struct trial *best, struct window_search *how,
+                         struct ties *c)
 {
     uint32_t stale = 0, last = l->window ? l->window : l->iterations;
-    for (uint32_t w = l->window ? l->window : 1; w <= last && stale < STALE_WINDOWS; w++) {
+    for (uint32_t w = from; w <= last && stale < STALE_WINDOWS; w++) {
         struct trial t;
         int rc = attempt(l, NULL, w, o, &t);
         if (rc)
             return rc;
+        how->tried = w;
         p->schedules++;
-        stale = keep_if_shorter(best, &t) ? 0 : stale + 1;
-        if (!shorter(bound, best->s.makespan))
+        stale = keep_if_shorter(best, &t, c) ? 0 : stale + 1;
+        how->at_bound = !shorter(bound, best->s.makespan);
+        if (how->at_bound)
             break; /* at the bound: more in flight cannot help */
     }
     return 0;
@@ -107,7 +133,7 @@ static int free_schedule(const pl_plan_loop *l, double bound, pl_plan_options o,
  * none should. Over the memory: the cheapest loss in time (then the smallest footprint);
  * within it: a loss that costs no time, the smallest footprint first. */
 static int next_loss(const pl_plan_loop *l, pl_plan_options o, pl_plan *p, const struct trial *cur,
-                     struct trial *out, uint32_t *which)
+                     struct trial *out, uint32_t *which, struct ties *c)
 {
     bool over = cur->m.footprint > l->memory;
     *which = UINT32_MAX;
@@ -124,9 +150,10 @@ static int next_loss(const pl_plan_loop *l, pl_plan_options o, pl_plan *p, const
         if (rc)
             return rc;
         p->schedules++;
-        bool ok = over || !shorter(cur->s.makespan, t.s.makespan);
-        bool better = !out->done || shorter(t.s.makespan, out->s.makespan) ||
-                      (!shorter(out->s.makespan, t.s.makespan) && t.m.footprint < out->m.footprint);
+        bool ok = over || !shorter_noted(c, cur->s.makespan, t.s.makespan);
+        bool better = !out->done || shorter_noted(c, t.s.makespan, out->s.makespan) ||
+                      (!shorter_noted(c, out->s.makespan, t.s.makespan) &&
+                       t.m.footprint < out->m.footprint);
         if (ok && better) {
             trial_fini(out);
             *out = t;
@@ -138,12 +165,13 @@ static int next_loss(const pl_plan_loop *l, pl_plan_options o, pl_plan *p, const
     return 0;
 }
 
-static int fit_memory(const pl_plan_loop *l, pl_plan_options o, pl_plan *p, struct trial *cur)
+static int fit_memory(const pl_plan_loop *l, pl_plan_options o, pl_plan *p, struct trial *cur,
+                      struct ties *c)
 {
     for (;;) {
         struct trial t;
         uint32_t b;
-        int rc = next_loss(l, o, p, cur, &t, &b);
+        int rc = next_loss(l, o, p, cur, &t, &b, c);
         if (rc || b == UINT32_MAX)
             return rc;
         p->limits[b]--;
@@ -163,21 +191,95 @@ static int limits_from(const pl_plan_loop *l, const struct trial *t, pl_plan *p)
     return 0;
 }
 
-/* The window with no memory limit, searched on the probe (the loop's first iterations):
- * the free schedule of the whole loop with that window into *t. */
-static int free_window(const pl_plan_loop *l, const pl_plan_loop *probe, pl_plan_options o,
-                       pl_plan *p, struct trial *t)
+/* The margin of a probe's near ties (struct ties): its makespan bound over
+ * PL_PLAN_PROBE_SPANS, about what the ends of the loop may add or take (they span no more
+ * than the iterations one overlaps, which the probe holds PL_PLAN_PROBE_SPANS times). */
+static int probe_ties(const pl_plan_loop *probe, struct ties *c, double *bound)
 {
-    if (probe->iterations == l->iterations)
-        return free_schedule(l, p->bounds.makespan, o, p, t);
     pl_plan_bounds b;
     int rc = pl_plan_bounds_compute(probe, &b);
-    if (!rc)
-        rc = free_schedule(probe, b.makespan, o, p, t);
+    *bound = b.makespan;
+    *c = (struct ties){rc ? 0 : b.makespan / PL_PLAN_PROBE_SPANS, false};
     pl_plan_bounds_fini(&b);
+    return rc;
+}
+
+/*
+ * The window with no memory limit, searched on the probe (the loop's first iterations),
+ * and the free schedule of the whole loop with it into *t, counting the windows the search
+ * over the whole loop tries. That search improves at the same windows as the probe's where
+ * the steady state decides; where it stops may differ by the makespan bound, which is not
+ * the same on a shorter loop: when the whole loop's schedule with the window chosen is at
+ * its bound, its search stops at that window; when the probe stopped at the probe's bound
+ * but the whole loop is not at its own, the search goes on over the whole loop from the
+ * next window. When the probe cannot decide (a near tie, struct ties) or its search does
+ * not settle well within it (more in flight kept helping, as when an op runs ahead of the
+ * rest: no steady state of a few iterations), the search is made on the whole loop, and
+ * *whole says so.
+ */
+static int free_window(const pl_plan_loop *l, const pl_plan_loop *probe, bool unchecked,
+                       pl_plan_options o, pl_plan *p, struct trial *t, bool *whole)
+{
+    struct window_search how = {0};
+    struct ties c;
+    double bound;
+    uint32_t first = l->window ? l->window : 1, schedules = p->schedules;
+    *whole = probe->iterations == l->iterations;
+    if (*whole || l->window)
+        return free_schedule(l, p->bounds.makespan, o, p, first, t, &how, NULL);
+    int rc = probe_ties(probe, &c, &bound);
+    if (!rc)
+        rc = free_schedule(probe, bound, o, p, first, t, &how, &c);
     uint32_t window = t->s.window;
     trial_fini(t);
-    return rc ? rc : attempt(l, NULL, window, o, t);
+    if (rc)
+        return rc;
+    bool unsettled = (uint64_t)how.tried * PL_PLAN_PROBE_SETTLED > probe->iterations;
+    if (!unchecked && (c.near || unsettled)) {
+        *whole = true;
+        p->schedules = schedules;
+        return free_schedule(l, p->bounds.makespan, o, p, first, t, &how, NULL);
+    }
+    if ((rc = attempt(l, NULL, window, o, t)) != 0)
+        return rc;
+    p->schedules = schedules + (window - first + 1);
+    if (!shorter(p->bounds.makespan, t->s.makespan))
+        return 0;
+    if (how.at_bound)
+        return free_schedule(l, p->bounds.makespan, o, p, window + 1, t, &how, NULL);
+    p->schedules = schedules + (how.tried - first + 1);
+    return 0;
+}
+
+/* The version limits that fit the memory (fit_memory), searched on the probe from the
+ * limits in p; on the whole loop when the probe cannot decide (a near tie). */
+static int fit_on_probe(const pl_plan_loop *l, const pl_plan_loop *probe, bool unchecked,
+                        pl_plan_options o, pl_plan *p)
+{
+    struct ties c = {0};
+    double bound;
+    uint32_t schedules = p->schedules, *start = malloc(((size_t)l->nbuffers + 1) * sizeof *start);
+    struct trial t = {0};
+    int rc = start ? 0 : PL_ENOMEM;
+    if (!rc && probe->iterations < l->iterations)
+        rc = probe_ties(probe, &c, &bound);
+    if (!rc) {
+        memcpy(start, p->limits, l->nbuffers * sizeof *start);
+        rc = attempt(probe, p->limits, p->window, o, &t);
+    }
+    if (!rc)
+        rc = fit_memory(probe, o, p, &t, probe->iterations < l->iterations ? &c : NULL);
+    trial_fini(&t);
+    if (!rc && c.near && !unchecked) {
+        memcpy(p->limits, start, l->nbuffers * sizeof *start);
+        p->schedules = schedules;
+        rc = attempt(l, p->limits, p->window, o, &t);
+        if (!rc)
+            rc = fit_memory(l, o, p, &t, NULL);
+        trial_fini(&t);
+    }
+    free(start);
+    return rc;
 }
 
 /* The chosen limits on the whole loop: *cur gets the fixed rules' schedule (as the searches
@@ -215,15 +317,18 @@ static int final_trials(const pl_plan_loop *l, bool plain, const pl_plan *p, str
 
 /* Searches the window and the version limits on the probe, a copy of l cut to its first
  * `iterations` (see pl_plan_make_probed), then plans the whole loop with them. */
-static int search(const pl_plan_loop *l, uint32_t iterations, bool plain, pl_plan *p,
+static int search(const pl_plan_loop *l, pl_plan_probe pr, bool plain, pl_plan *p,
                   struct trial *cur)
 {
     pl_plan_options o = {.plain = plain, .quick = true};
     pl_plan_loop probe = *l;
-    probe.iterations = iterations < l->iterations ? iterations : l->iterations;
+    probe.iterations = pr.iterations < l->iterations ? pr.iterations : l->iterations;
     struct trial t = {0};
+    bool whole;
     p->window = l->window;
-    int rc = free_window(l, &probe, o, p, &t);
+    int rc = free_window(l, &probe, pr.unchecked, o, p, &t, &whole);
+    if (whole)
+        probe = *l;
     if (!rc) {
         p->free_makespan = t.s.makespan;
         p->free_footprint = t.m.footprint;
@@ -231,10 +336,7 @@ static int search(const pl_plan_loop *l, uint32_t iterations, bool plain, pl_pla
     }
     trial_fini(&t);
     if (!rc)
-        rc = attempt(&probe, p->limits, p->window, o, &t);
-    if (!rc)
-        rc = fit_memory(&probe, o, p, &t);
-    trial_fini(&t);
+        rc = fit_on_probe(l, &probe, pr.unchecked, o, p);
     uint32_t tried;
     if (!rc)
         rc = final_trials(l, plain, p, cur, &t, &tried);
@@ -244,7 +346,7 @@ static int search(const pl_plan_loop *l, uint32_t iterations, bool plain, pl_pla
     }
     p->schedules += tried;
     if (t.done && t.m.footprint <= l->memory)
-        keep_if_shorter(cur, &t);
+        keep_if_shorter(cur, &t, NULL);
     trial_fini(&t);
     return 0;
 }
@@ -267,10 +369,10 @@ uint32_t pl_plan_probe_iterations(const pl_plan_loop *l, double mii)
 
 int pl_plan_make(const pl_plan_loop *l, bool plain, pl_plan *out, pl_diag *d)
 {
-    return pl_plan_make_probed(l, plain, 0, out, d);
+    return pl_plan_make_probed(l, plain, (pl_plan_probe){0}, out, d);
 }
 
-int pl_plan_make_probed(const pl_plan_loop *l, bool plain, uint32_t probe, pl_plan *out,
+int pl_plan_make_probed(const pl_plan_loop *l, bool plain, pl_plan_probe probe, pl_plan *out,
                         pl_diag *d)
 {
     *out = (pl_plan){0};
@@ -282,9 +384,10 @@ int pl_plan_make_probed(const pl_plan_loop *l, bool plain, uint32_t probe, pl_pl
                            cycle);
     struct trial best = {0};
     int rc = pl_plan_bounds_compute(l, &out->bounds);
+    if (!rc && !probe.iterations)
+        probe.iterations = pl_plan_probe_iterations(l, out->bounds.mii);
     if (!rc)
-        rc = search(l, probe ? probe : pl_plan_probe_iterations(l, out->bounds.mii), plain, out,
-                    &best);
+        rc = search(l, probe, plain, out, &best);
     if (!rc && best.m.footprint > l->memory)
         rc = pl_diag_set(d, PL_ECONFIG,
                          "even one iteration at a time does not fit: one version of every buffer "
