@@ -71,13 +71,27 @@ static int attempt(const pl_plan_loop *l, const uint32_t *limits, uint32_t windo
     return rc;
 }
 
-/* What the searches on a probe note: a comparison of two makespans apart by less than
- * `margin` but not equal, which the ends of the loop rather than its steady state may
- * decide, so that the whole loop may compare them otherwise. NULL on the whole loop. */
+/* What the searches on a probe note: a schedule of the probe that does not repeat over
+ * most of it (no steady state reached: the whole loop's may differ), or a comparison of two
+ * makespans apart by less than `margin` but not equal, which the ends of the loop rather
+ * than its steady state may decide, so that the whole loop may compare them otherwise.
+ * NULL on the whole loop. */
 struct ties {
-    double margin;
+    double margin, mii;
     bool near;
 };
+
+/* Notes in c a trial t of the probe whose schedule does not repeat exactly over at least
+ * half of the probe's iterations. */
+static void note_steady(struct ties *c, const pl_plan_loop *probe, const struct trial *t)
+{
+    pl_plan_steady st;
+    if (!c)
+        return;
+    pl_plan_steady_find(probe, &t->s, c->mii, &st);
+    if (!st.periodic || 2 * ((uint64_t)st.last - st.first) < probe->iterations)
+        c->near = true;
+}
 
 /* shorter(a, b), noting a near tie in c. */
 static bool shorter_noted(struct ties *c, double a, double b)
@@ -121,6 +135,7 @@ static int free_schedule(const pl_plan_loop *l, double bound, pl_plan_options o,
             return rc;
         how->tried = w;
         p->schedules++;
+        note_steady(c, l, &t);
         stale = keep_if_shorter(best, &t, c) ? 0 : stale + 1;
         how->at_bound = !shorter(bound, best->s.makespan);
         if (how->at_bound)
@@ -150,6 +165,7 @@ static int next_loss(const pl_plan_loop *l, pl_plan_options o, pl_plan *p, const
         if (rc)
             return rc;
         p->schedules++;
+        note_steady(c, l, &t);
         bool ok = over || !shorter_noted(c, cur->s.makespan, t.s.makespan);
         bool better = !out->done || shorter_noted(c, t.s.makespan, out->s.makespan) ||
                       (!shorter_noted(c, out->s.makespan, t.s.makespan) &&
@@ -199,7 +215,7 @@ static int probe_ties(const pl_plan_loop *probe, struct ties *c, double *bound)
     pl_plan_bounds b;
     int rc = pl_plan_bounds_compute(probe, &b);
     *bound = b.makespan;
-    *c = (struct ties){rc ? 0 : b.makespan / PL_PLAN_PROBE_SPANS, false};
+    *c = (struct ties){rc ? 0 : b.makespan / PL_PLAN_PROBE_SPANS, b.mii, false};
     pl_plan_bounds_fini(&b);
     return rc;
 }
@@ -231,17 +247,25 @@ static int free_window(const pl_plan_loop *l, const pl_plan_loop *probe, bool un
     if (!rc)
         rc = free_schedule(probe, bound, o, p, first, t, &how, &c);
     uint32_t window = t->s.window;
+    pl_plan_steady on_probe, on_whole;
+    if (!rc)
+        pl_plan_steady_find(probe, &t->s, c.mii, &on_probe);
     trial_fini(t);
     if (rc)
         return rc;
     bool unsettled = (uint64_t)how.tried * PL_PLAN_PROBE_SETTLED > probe->iterations;
-    if (!unchecked && (c.near || unsettled)) {
+    if ((rc = attempt(l, NULL, window, o, t)) != 0)
+        return rc;
+    /* The whole loop's schedule with that window runs at the probe's II, or the probe did
+     * not show the steady state. */
+    pl_plan_steady_find(l, &t->s, c.mii, &on_whole);
+    bool other = fabs(on_whole.ii - on_probe.ii) > 1e-9 * on_probe.ii;
+    if (!unchecked && (c.near || unsettled || other)) {
         *whole = true;
+        trial_fini(t);
         p->schedules = schedules;
         return free_schedule(l, p->bounds.makespan, o, p, first, t, &how, NULL);
     }
-    if ((rc = attempt(l, NULL, window, o, t)) != 0)
-        return rc;
     p->schedules = schedules + (window - first + 1);
     if (!shorter(p->bounds.makespan, t->s.makespan))
         return 0;
