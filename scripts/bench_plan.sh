@@ -219,7 +219,8 @@ cost() {
     for tasks in 100000 1000000; do
         # dispatch_teaching: 8 simulated tasks per repeat of its first op (run and baseline);
         # plan_teaching: 10 per iteration (5 ops, run and baseline).
-        d=$(timing "$root/workloads/dispatch_teaching.yaml" --set "dispatch.ops[0].repeat=$((tasks / 8))")
+        d=$(timing "$root/workloads/dispatch_teaching.yaml" \
+            --set "dispatch.ops[0].repeat=$((tasks / 8))")
         p=$(timing "$root/workloads/plan_teaching.yaml" --set "plan.iterations=$((tasks / 10))")
         printf '%s\n%s\n' "$d" "$p" | awk -v tasks="$tasks" '
             { n[NR] = $1; low[NR] = $3; bytes[NR] = $6 }

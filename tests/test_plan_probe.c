@@ -87,8 +87,8 @@ static void load(const struct scenario *s, unsigned iterations, pl_plan_workload
     if (!f)
         fail_msg("cannot write %s", path);
     if (at) {
-        fprintf(f, "%.*smachine: %s/configs/%s", (int)(at - text), text,
-                pl_test_src("."), at + strlen("machine: ../configs/"));
+        fprintf(f, "%.*smachine: %s/configs/%s", (int)(at - text), text, pl_test_src("."),
+                at + strlen("machine: ../configs/"));
     } else {
         fputs(text, f);
     }

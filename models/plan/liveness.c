@@ -234,8 +234,8 @@ static int fill_instances(struct work *w)
     w->to = zalloc(n, sizeof *w->to);
     w->busy.e = zalloc(most, sizeof *w->busy.e);
     w->idle.e = zalloc(most, sizeof *w->idle.e);
-    if (!m->inst || !m->versions || !w->order || !w->scratch || !w->from || !w->to ||
-        !w->busy.e || !w->idle.e)
+    if (!m->inst || !m->versions || !w->order || !w->scratch || !w->from || !w->to || !w->busy.e ||
+        !w->idle.e)
         return PL_ENOMEM;
     for (uint32_t b = 0; b < l->nbuffers; b++)
         fill_buffer(w, b);

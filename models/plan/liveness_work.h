@@ -42,17 +42,17 @@ struct work {
     const pl_plan_loop *l;
     const pl_plan_schedule *s;
     pl_plan_memmap *out;
-    struct roles *roles; /* per buffer */
-    uint32_t *ops;       /* what roles index */
-    uint32_t *first;     /* per buffer: its first instance in out->inst */
-    uint64_t *pos;       /* per task: its place in planned order, from 1 */
-    struct moment *from; /* per instance: its first writer's start */
-    struct moment *to;   /* per instance: its last access's end (see liveness.c) */
+    struct roles *roles;   /* per buffer */
+    uint32_t *ops;         /* what roles index */
+    uint32_t *first;       /* per buffer: its first instance in out->inst */
+    uint64_t *pos;         /* per task: its place in planned order, from 1 */
+    struct moment *from;   /* per instance: its first writer's start */
+    struct moment *to;     /* per instance: its last access's end (see liveness.c) */
     struct entry *order;   /* instances by buffer, then (from, index) */
     struct entry *scratch; /* the sorts' (sort.h): room for half the instances */
-    struct heap busy;    /* versions in use, by the end of their last instance */
-    struct heap idle;    /* versions free, by number */
-    uint32_t *pbase;     /* per buffer: its version 0's physical buffer */
+    struct heap busy;      /* versions in use, by the end of their last instance */
+    struct heap idle;      /* versions free, by number */
+    uint32_t *pbase;       /* per buffer: its version 0's physical buffer */
     struct phys *phys;
     uint32_t nphys;
     uint32_t reuse_cap;

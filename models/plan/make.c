@@ -116,8 +116,8 @@ static bool keep_if_shorter(struct trial *best, struct trial *t, struct ties *c)
 
 /* How the search for the window went. */
 struct window_search {
-    uint32_t tried;  /* the last window tried */
-    bool at_bound;   /* it stopped because the best reached the makespan bound */
+    uint32_t tried; /* the last window tried */
+    bool at_bound;  /* it stopped because the best reached the makespan bound */
 };
 
 /* With no memory limit: the window (from, from + 1, ... iterations in flight) that gives
@@ -167,9 +167,9 @@ static int next_loss(const pl_plan_loop *l, pl_plan_options o, pl_plan *p, const
         p->schedules++;
         note_steady(c, l, &t);
         bool ok = over || !shorter_noted(c, cur->s.makespan, t.s.makespan);
-        bool better = !out->done || shorter_noted(c, t.s.makespan, out->s.makespan) ||
-                      (!shorter_noted(c, out->s.makespan, t.s.makespan) &&
-                       t.m.footprint < out->m.footprint);
+        bool better =
+            !out->done || shorter_noted(c, t.s.makespan, out->s.makespan) ||
+            (!shorter_noted(c, out->s.makespan, t.s.makespan) && t.m.footprint < out->m.footprint);
         if (ok && better) {
             trial_fini(out);
             *out = t;

@@ -71,8 +71,8 @@ struct pass {
     uint32_t ntasks;
     double *blevel, *tlevel, *prio;
     uint32_t *nsucc, *npred;
-    uint32_t *waiting; /* unplaced predecessors */
-    double *ready_at;  /* the latest end among placed predecessors */
+    uint32_t *waiting;    /* unplaced predecessors */
+    double *ready_at;     /* the latest end among placed predecessors */
     uint32_t *first_unit; /* per class: pl_plan_unit_first */
     uint32_t *heap;
     uint32_t nheap;
