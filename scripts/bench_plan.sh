@@ -24,11 +24,19 @@
 # 50,000 iterations, planned with `pipelab plan`, with the ratio of each time to the one
 # before: about 2 where planning is linear in the tasks, 4 where it is quadratic.
 #
+# Last of all, what a long loop costs in a whole `pipelab run` (--timing's figures): the
+# plan's lowering per simulated task against the dispatch model's (workloads/
+# dispatch_teaching.yaml, the yardstick: lowering that only adds tasks and edges) at 1e5
+# and 1e6 simulated tasks, each the best of 3 and measured side by side in one run, with
+# the ratio (goal: at most 5); then the 1e5-iteration teaching plan's whole run with its
+# phases, and the peak bytes per simulated task of each run. COST_ONLY=1 runs this part
+# alone.
+#
 # Columns: runs; seconds per run; mean and worst gap of the best schedule, then of the plain
 # rule's; impr, the runs where the best is shorter than plain; at lb (= upr), the runs where
 # the best reaches the bound (the published length).
 #
-#   [GRAPHS=n] [STG_SET=DIR] scripts/bench_plan.sh [build dir]
+#   [GRAPHS=n] [STG_SET=DIR] [COST_ONLY=1] scripts/bench_plan.sh [build dir]
 set -eu
 build=${1:-build}
 graphs=${GRAPHS:-8}
@@ -174,6 +182,68 @@ header() {
         "plain" "worst" "impr" "$2"
 }
 
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+# timing ARGS...: the best of 3 runs of `pipelab run ARGS --timing`, as
+# "tasks total lowering executing measuring bytes_per_task" (seconds; the least of each).
+timing() {
+    for k in 1 2 3; do
+        "$build/pipelab" run "$@" --timing 2>&1 >/dev/null | tail -n 1
+    done | awk '
+        {
+            for (i = 1; i <= NF; i++) {
+                if ($i == "simulated") n = $(i + 1)
+                if ($i == "in" && $(i + 2) == "s:") v["total"] = $(i + 1)
+                if ($i == "lowering" || $i == "executing" || $i == "measuring") v[$i] = $(i + 1)
+                if ($i == "bytes") v["bytes"] = substr($(i - 1), 2)
+            }
+            for (k in v)
+                if (!(k in best) || v[k] + 0 < best[k]) best[k] = v[k] + 0
+        }
+        END {
+            if (n == "") {
+                print "bench_plan.sh: no --timing line" > "/dev/stderr"
+                exit 1
+            }
+            print n, best["total"], best["lowering"], best["executing"], best["measuring"],
+                best["bytes"]
+        }'
+}
+
+# cost: the section described at the top.
+cost() {
+    echo "a long loop in a whole run: lowering per simulated task, plan against dispatch" \
+        "(best of 3, side by side)"
+    printf '%-8s %-9s %10s %10s %10s %9s %7s\n' tasks model lowering "ns/task" ratio \
+        "B/task" peak
+    for tasks in 100000 1000000; do
+        # dispatch_teaching: 8 simulated tasks per repeat of its first op (run and baseline);
+        # plan_teaching: 10 per iteration (5 ops, run and baseline).
+        d=$(timing "$root/workloads/dispatch_teaching.yaml" \
+            --set "dispatch.ops[0].repeat=$((tasks / 8))")
+        p=$(timing "$root/workloads/plan_teaching.yaml" --set "plan.iterations=$((tasks / 10))")
+        printf '%s\n%s\n' "$d" "$p" | awk -v tasks="$tasks" '
+            { n[NR] = $1; low[NR] = $3; bytes[NR] = $6 }
+            END {
+                dn = low[1] / n[1] * 1e9; pn = low[2] / n[2] * 1e9
+                printf "%-8s %-9s %10.3f %10.1f %10s %9s %7s\n", tasks, "dispatch", low[1], dn,
+                    "1", bytes[1], "-"
+                printf "%-8s %-9s %10.3f %10.1f %10.2f %9s %7s\n", tasks, "plan", low[2], pn,
+                    pn / dn, bytes[2], bytes[2] <= 100 ? "ok" : "over"
+            }'
+    done
+    echo
+    echo "the teaching plan at 100000 iterations (1e6 simulated tasks): a whole run, best of 3"
+    timing "$root/workloads/plan_teaching.yaml" --set plan.iterations=100000 | awk '{
+        printf "  %d tasks in %.3f s: lowering %.3f s, executing %.3f s, measuring %.3f s; " \
+            "peak %d bytes per task\n", $1, $2, $3, $4, $5, $6 }'
+}
+
+if [ "${COST_ONLY:-}" = 1 ]; then
+    cost
+    exit 0
+fi
+
 # What a run costs besides scheduling: the program's start-up, on a graph of one task.
 printf '1\n0 0 0\n1 1 1 0\n2 0 1 1\n' >"$dir/one.stg"
 run start-up "$dir/one.stg" 1 | awk '{ printf "start-up (a graph of one task): %.4f s per run\n", $2 }'
@@ -239,3 +309,6 @@ for n in 12500 25000 50000; do
         printf "%-12d %10d %10.3f %8s\n", n, 21 * n, t, ratio }'
     last=$t
 done
+
+echo
+cost

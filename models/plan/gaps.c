@@ -2,7 +2,9 @@
 /*
  * gaps.c — a unit's gaps in blocks. Invariant: the blocks hold the gaps in time
  * order (within a block and from one block to the next), every block holds at least
- * one gap and at most BLOCK, and no gap is empty; all time from `tail` on is free.
+ * one gap and at most BLOCK, and no gap is empty; all time from `tail` on is free;
+ * ends[b] is the end of block b's last gap, kept beside the block list so that a search
+ * by time reads one array rather than a block per step.
  * Since the gaps never overlap, their ends increase along the line, which is what the
  * searches by `ready` rely on.
  */
@@ -36,6 +38,7 @@ void pl_gaps_fini(pl_gaps *g)
 {
     pl_gaps_reset(g);
     free(g->blocks);
+    free(g->ends);
     *g = (pl_gaps){0};
 }
 
@@ -44,14 +47,19 @@ pl_gap_at pl_gaps_tail(const pl_gaps *g)
     return (pl_gap_at){g->nblocks, 0};
 }
 
-/* The first block whose last gap ends after `ready`; nblocks when none does. */
+/* The first block whose last gap ends after `ready`; nblocks when none does. Most tasks
+ * are ready after the gaps of every block but the last: those two are looked at first. */
 static uint32_t first_block(const pl_gaps *g, double ready)
 {
-    uint32_t lo = 0, hi = g->nblocks;
+    uint32_t n = g->nblocks;
+    if (n == 0 || g->ends[n - 1] <= ready)
+        return n;
+    if (n == 1 || g->ends[n - 2] <= ready)
+        return n - 1;
+    uint32_t lo = 0, hi = n - 2;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        const struct pl_gap_block *b = g->blocks[mid];
-        if (b->g[b->n - 1].end <= ready)
+        if (g->ends[mid] <= ready)
             lo = mid + 1;
         else
             hi = mid;
@@ -82,14 +90,14 @@ double pl_gaps_earliest(const pl_gaps *g, double ready, double length, pl_gap_at
         for (; i < g->blocks[b]->n; i++) {
             ++*steps;
             const struct interval *x = &g->blocks[b]->g[i];
-            double start = fmax(ready, x->start);
+            double start = pl_plan_max(ready, x->start);
             if (start + length <= x->end) {
                 *at = (pl_gap_at){b, i};
                 return start;
             }
         }
     *at = pl_gaps_tail(g);
-    return fmax(ready, g->tail);
+    return pl_plan_max(ready, g->tail);
 }
 
 /* Puts a new empty block at position `at` of the block list. Returns it, or NULL when out
@@ -99,9 +107,12 @@ static struct pl_gap_block *insert_block(pl_gaps *g, uint32_t at)
     if (g->nblocks == g->cap) {
         uint32_t cap = g->cap ? 2 * g->cap : 8;
         struct pl_gap_block **v = realloc(g->blocks, cap * sizeof *v);
-        if (!v)
+        if (v)
+            g->blocks = v;
+        double *e = v ? realloc(g->ends, cap * sizeof *e) : NULL;
+        if (!e)
             return NULL;
-        g->blocks = v;
+        g->ends = e;
         g->cap = cap;
     }
     struct pl_gap_block *b = malloc(sizeof *b);
@@ -109,6 +120,7 @@ static struct pl_gap_block *insert_block(pl_gaps *g, uint32_t at)
         return NULL;
     b->n = 0;
     memmove(&g->blocks[at + 1], &g->blocks[at], (g->nblocks - at) * sizeof *g->blocks);
+    memmove(&g->ends[at + 1], &g->ends[at], (g->nblocks - at) * sizeof *g->ends);
     g->blocks[at] = b;
     g->nblocks++;
     return b;
@@ -118,6 +130,7 @@ static void remove_block(pl_gaps *g, uint32_t at)
 {
     free(g->blocks[at]);
     memmove(&g->blocks[at], &g->blocks[at + 1], (g->nblocks - at - 1) * sizeof *g->blocks);
+    memmove(&g->ends[at], &g->ends[at + 1], (g->nblocks - at - 1) * sizeof *g->ends);
     g->nblocks--;
 }
 
@@ -130,6 +143,7 @@ static int append(pl_gaps *g, struct interval x)
     if (!b)
         return PL_ENOMEM;
     b->g[b->n++] = x;
+    g->ends[g->nblocks - 1] = x.end;
     return 0;
 }
 
@@ -144,6 +158,8 @@ static int split(pl_gaps *g, uint32_t at)
     upper->n = lower->n - half;
     memcpy(upper->g, &lower->g[half], upper->n * sizeof *upper->g);
     lower->n = half;
+    g->ends[at] = lower->g[half - 1].end;
+    g->ends[at + 1] = upper->g[upper->n - 1].end;
     return 0;
 }
 
@@ -177,5 +193,7 @@ int pl_gaps_take(pl_gaps *g, pl_gap_at at, double start, double end)
     b->n = b->n - 1 + nkeep;
     if (b->n == 0)
         remove_block(g, at.block);
+    else
+        g->ends[at.block] = b->g[b->n - 1].end;
     return 0;
 }

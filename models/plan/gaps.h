@@ -13,7 +13,16 @@
 #ifndef PL_PLAN_GAPS_H
 #define PL_PLAN_GAPS_H
 
+#include <math.h>
 #include <stdint.h>
+
+/* fmax(x, y) as the C library computes it (x when x >= y or y is NaN, else y), inline: the
+ * scheduler takes it per task, edge and gap looked at, where a call to libm costs more
+ * than the comparison. */
+static inline double pl_plan_max(double x, double y)
+{
+    return x >= y || isnan(y) ? x : y;
+}
 
 /* Where a gap is: gap `index` of block `block`; block == nblocks is the tail. */
 typedef struct pl_gap_at {
@@ -25,9 +34,8 @@ struct pl_gap_block;
 /* The caller provides the storage: zero-initialised is an empty line at tail 0. */
 typedef struct pl_gaps {
     struct pl_gap_block **blocks; /* in time order, none empty */
+    double *ends;                 /* per block: its last gap's end, where the searches look */
     uint32_t nblocks, cap;
-    struct pl_gap_block **spare; /* blocks emptied, kept for reuse */
-    uint32_t nspare, spare_cap;
     double tail;
 } pl_gaps;
 

@@ -20,6 +20,7 @@
  * reuse between them), plus sorting the reuse list.
  */
 #include "models/plan/liveness_work.h"
+#include "models/plan/sort.h"
 #include "sim/common/error.h"
 
 #include <assert.h>
@@ -228,11 +229,13 @@ static int fill_instances(struct work *w)
     m->inst = zalloc(n, sizeof *m->inst);
     m->versions = zalloc(l->nbuffers, sizeof *m->versions);
     w->order = zalloc(n, sizeof *w->order);
+    w->scratch = zalloc(n / 2 + 1, sizeof *w->scratch);
     w->from = zalloc(n, sizeof *w->from);
     w->to = zalloc(n, sizeof *w->to);
     w->busy.e = zalloc(most, sizeof *w->busy.e);
     w->idle.e = zalloc(most, sizeof *w->idle.e);
-    if (!m->inst || !m->versions || !w->order || !w->from || !w->to || !w->busy.e || !w->idle.e)
+    if (!m->inst || !m->versions || !w->order || !w->scratch || !w->from || !w->to || !w->busy.e ||
+        !w->idle.e)
         return PL_ENOMEM;
     for (uint32_t b = 0; b < l->nbuffers; b++)
         fill_buffer(w, b);
@@ -241,12 +244,22 @@ static int fill_instances(struct work *w)
 
 /* ---- The whole computation ---- */
 
-static int cmp_reuse(const void *a, const void *b)
+static bool reuse_before(const pl_plan_reuse *x, const pl_plan_reuse *y)
 {
-    const pl_plan_reuse *x = a, *y = b;
-    if (x->to != y->to)
-        return x->to < y->to ? -1 : 1;
-    return (x->from > y->from) - (x->from < y->from);
+    return x->to < y->to || (x->to == y->to && x->from < y->from);
+}
+
+PL_PLAN_SORT(sort_reuse, pl_plan_reuse, reuse_before)
+
+/* The reuse list by (to, from). */
+static int sort_reuse_list(pl_plan_memmap *m)
+{
+    pl_plan_reuse *tmp = zalloc(m->nreuse / 2 + 1, sizeof *tmp);
+    if (!tmp)
+        return PL_ENOMEM;
+    sort_reuse(m->reuse, m->nreuse, tmp);
+    free(tmp);
+    return 0;
 }
 
 /* Each task's place in planned order, from 1. */
@@ -270,6 +283,7 @@ static void work_free(struct work *w)
     free(w->ops);
     free(w->first);
     free(w->order);
+    free(w->scratch);
     free(w->busy.e);
     free(w->idle.e);
     free(w->pbase);
@@ -297,7 +311,7 @@ int pl_plan_liveness(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_m
     if (rc == 0) {
         pl_plan_totals(&w);
         if (out->nreuse > 0) /* reuse is NULL until the first pair */
-            qsort(out->reuse, out->nreuse, sizeof *out->reuse, cmp_reuse);
+            rc = sort_reuse_list(out);
     }
     work_free(&w);
     if (rc != 0)

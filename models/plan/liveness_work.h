@@ -42,16 +42,17 @@ struct work {
     const pl_plan_loop *l;
     const pl_plan_schedule *s;
     pl_plan_memmap *out;
-    struct roles *roles; /* per buffer */
-    uint32_t *ops;       /* what roles index */
-    uint32_t *first;     /* per buffer: its first instance in out->inst */
-    uint64_t *pos;       /* per task: its place in planned order, from 1 */
-    struct moment *from; /* per instance: its first writer's start */
-    struct moment *to;   /* per instance: its last access's end (see liveness.c) */
-    struct entry *order; /* instances by buffer, then (from, index) */
-    struct heap busy;    /* versions in use, by the end of their last instance */
-    struct heap idle;    /* versions free, by number */
-    uint32_t *pbase;     /* per buffer: its version 0's physical buffer */
+    struct roles *roles;   /* per buffer */
+    uint32_t *ops;         /* what roles index */
+    uint32_t *first;       /* per buffer: its first instance in out->inst */
+    uint64_t *pos;         /* per task: its place in planned order, from 1 */
+    struct moment *from;   /* per instance: its first writer's start */
+    struct moment *to;     /* per instance: its last access's end (see liveness.c) */
+    struct entry *order;   /* instances by buffer, then (from, index) */
+    struct entry *scratch; /* the sorts' (sort.h): room for half the instances */
+    struct heap busy;      /* versions in use, by the end of their last instance */
+    struct heap idle;      /* versions free, by number */
+    uint32_t *pbase;       /* per buffer: its version 0's physical buffer */
     struct phys *phys;
     uint32_t nphys;
     uint32_t reuse_cap;
@@ -68,6 +69,14 @@ static inline void *zalloc(size_t n, size_t size)
 static inline bool moment_before(struct moment a, struct moment b)
 {
     return a.t < b.t || (a.t == b.t && a.pos < b.pos);
+}
+
+/* Whether entry a goes before b: by key, then pos, then v. */
+static inline bool entry_less(const struct entry *a, const struct entry *b)
+{
+    if (a->key != b->key)
+        return a->key < b->key;
+    return a->pos < b->pos || (a->pos == b->pos && a->v < b->v);
 }
 
 /* ---- The steps of placement.c, in the order pl_plan_liveness takes them ---- */

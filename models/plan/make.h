@@ -44,4 +44,40 @@ typedef struct pl_plan {
 int pl_plan_make(const pl_plan_loop *l, bool plain, pl_plan *out, pl_diag *d);
 void pl_plan_fini(pl_plan *p);
 
+/*
+ * The searches for the window and the version limits compare schedules, each of the whole
+ * loop planned anew: on a long loop they would cost most of the plan. They look instead at
+ * a probe, the loop cut to its first iterations, long enough for the list schedule to fill
+ * the pipeline, run its steady state for many repetitions and drain it: a candidate's
+ * makespan is then its prologue and epilogue (the same on the probe and on the whole loop)
+ * plus the steady state's II times the iterations, so candidates compare alike on both.
+ * The whole loop is then planned once with the limits chosen (and once with no limit and
+ * the window chosen, for the figures of the free schedule). tests/test_plan_probe.c checks
+ * that every plan scenario of the project chooses the same on the probe as on the whole
+ * loop at many lengths, and that a probe much shorter would not.
+ *
+ * pl_plan_probe_iterations is the probe's length: PL_PLAN_PROBE_SPANS times the
+ * iterations one iteration overlaps at an II of MII (the sum of the op latencies over MII,
+ * plus the largest distance and the window), at least PL_PLAN_PROBE_MIN, at most
+ * l->iterations (the whole loop: no probe). A loop whose window search on the probe does
+ * not settle within 1 / PL_PLAN_PROBE_SETTLED of the probe (more iterations in flight keep
+ * helping: some op runs ahead of the rest, and no steady state of a few iterations exists)
+ * is searched on the whole loop instead, and so is a search whose comparisons on the probe
+ * come near a tie (makespans apart by less than the probe's bound over PL_PLAN_PROBE_SPANS,
+ * not equal): the ends of the loop may decide those. pl_plan_make_probed is pl_plan_make
+ * with the probe given.
+ */
+#define PL_PLAN_PROBE_MIN     256
+#define PL_PLAN_PROBE_SPANS   16
+#define PL_PLAN_PROBE_SETTLED 8
+typedef struct pl_plan_probe {
+    uint32_t iterations; /* 0: pl_plan_probe_iterations; l->iterations or more: none */
+    bool unchecked;      /* take the probe's word without the checks (near ties, a window
+                            search that does not settle): only for the test that shows what
+                            they catch */
+} pl_plan_probe;
+uint32_t pl_plan_probe_iterations(const pl_plan_loop *l, double mii);
+int pl_plan_make_probed(const pl_plan_loop *l, bool plain, pl_plan_probe probe, pl_plan *out,
+                        pl_diag *d);
+
 #endif

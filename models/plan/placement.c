@@ -26,6 +26,7 @@
  * round). It is sorted by (to, from).
  */
 #include "models/plan/liveness_work.h"
+#include "models/plan/sort.h"
 #include "sim/common/error.h"
 
 #include <assert.h>
@@ -41,18 +42,7 @@ struct phys {
 
 /* ---- Sorting and heaps ---- */
 
-static bool entry_less(struct entry a, struct entry b)
-{
-    if (a.key != b.key)
-        return a.key < b.key;
-    return a.pos < b.pos || (a.pos == b.pos && a.v < b.v);
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-    const struct entry *x = a, *y = b;
-    return entry_less(*x, *y) ? -1 : entry_less(*y, *x);
-}
+PL_PLAN_SORT(sort_entries, struct entry, entry_less)
 
 static struct entry entry_at(struct moment m, uint32_t v)
 {
@@ -62,7 +52,7 @@ static struct entry entry_at(struct moment m, uint32_t v)
 static void heap_push(struct heap *h, struct entry x)
 {
     uint32_t i = h->n++;
-    while (i > 0 && entry_less(x, h->e[(i - 1) / 2])) {
+    while (i > 0 && entry_less(&x, &h->e[(i - 1) / 2])) {
         h->e[i] = h->e[(i - 1) / 2];
         i = (i - 1) / 2;
     }
@@ -78,9 +68,9 @@ static struct entry heap_pop(struct heap *h)
         uint32_t c = 2 * i + 1;
         if (c >= h->n)
             break;
-        if (c + 1 < h->n && entry_less(h->e[c + 1], h->e[c]))
+        if (c + 1 < h->n && entry_less(&h->e[c + 1], &h->e[c]))
             c++;
-        if (!entry_less(h->e[c], x))
+        if (!entry_less(&h->e[c], &x))
             break;
         h->e[i] = h->e[c];
         i = c;
@@ -100,7 +90,7 @@ void pl_plan_colour_buffer(struct work *w, uint32_t b)
     uint32_t lo = w->first[b], hi = w->first[b + 1], used = 0;
     for (uint32_t k = lo; k < hi; k++)
         w->order[k] = entry_at(w->from[k], k);
-    qsort(w->order + lo, hi - lo, sizeof *w->order, cmp_entry);
+    sort_entries(w->order + lo, hi - lo, w->scratch);
     w->busy.n = w->idle.n = 0;
     for (uint32_t j = lo; j < hi; j++) {
         uint32_t k = w->order[j].v;
@@ -233,7 +223,7 @@ int pl_plan_place(struct work *w)
     }
     for (uint32_t p = 0; p < w->nphys; p++)
         byspan[p] = (struct entry){w->phys[p].start.t, 0, p}; /* by time: see reuse_placed */
-    qsort(byspan, w->nphys, sizeof *byspan, cmp_entry);
+    sort_entries(byspan, w->nphys, w->scratch);
     int rc = 0;
     for (uint32_t n = 0; n < w->nphys && rc == 0; n++) {
         struct phys *p = &w->phys[byspan[n].v];
@@ -272,8 +262,8 @@ int pl_plan_sweep_live(struct work *w)
         starts[n] = (struct entry){m->inst[k].start, 0, k};
         ends[n++] = (struct entry){m->inst[k].end, 0, k};
     }
-    qsort(starts, n, sizeof *starts, cmp_entry);
-    qsort(ends, n, sizeof *ends, cmp_entry);
+    sort_entries(starts, n, w->scratch);
+    sort_entries(ends, n, w->scratch);
     double live = 0;
     for (uint32_t i = 0, j = 0; i < n;) {
         if (ends[j].key <= starts[i].key) {

@@ -21,6 +21,7 @@
  */
 #include "models/plan/sched.h"
 #include "models/plan/gaps.h"
+#include "models/plan/sort.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -70,8 +71,9 @@ struct pass {
     uint32_t ntasks;
     double *blevel, *tlevel, *prio;
     uint32_t *nsucc, *npred;
-    uint32_t *waiting; /* unplaced predecessors */
-    double *ready_at;  /* the latest end among placed predecessors */
+    uint32_t *waiting;    /* unplaced predecessors */
+    double *ready_at;     /* the latest end among placed predecessors */
+    uint32_t *first_unit; /* per class: pl_plan_unit_first */
     uint32_t *heap;
     uint32_t nheap;
     pl_gaps *units; /* each unit's free time */
@@ -176,7 +178,7 @@ static void levels(struct pass *p)
         uint32_t t = topo_task(p, k), n = 0;
         double after = 0;
         FOR_SUCCS(p, t, {
-            after = fmax(after, p->blevel[succ]);
+            after = pl_plan_max(after, p->blevel[succ]);
             n++;
         });
         p->blevel[t] = p->l->ops[t % p->l->nops].latency + after;
@@ -187,7 +189,7 @@ static void levels(struct pass *p)
         double before = 0;
         uint32_t n = 0;
         FOR_PREDS(p, t, {
-            before = fmax(before, p->tlevel[pred] + p->l->ops[pred % p->l->nops].latency);
+            before = pl_plan_max(before, p->tlevel[pred] + p->l->ops[pred % p->l->nops].latency);
             n++;
         });
         p->tlevel[t] = before;
@@ -246,7 +248,7 @@ static double earliest(const pl_gaps *g, enum placement how, double ready, doubl
 {
     if (how == APPEND) {
         *at = pl_gaps_tail(g);
-        return fmax(ready, g->tail);
+        return pl_plan_max(ready, g->tail);
     }
     return pl_gaps_earliest(g, ready, length, at, steps);
 }
@@ -256,7 +258,7 @@ static double earliest(const pl_gaps *g, enum placement how, double ready, doubl
 static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
 {
     const pl_plan_op *op = &p->l->ops[t % p->l->nops];
-    uint32_t first = pl_plan_unit_first(p->l, op->cls), best = first;
+    uint32_t first = p->first_unit[op->cls], best = first;
     pl_gap_at best_at = {0, 0};
     double best_start = INFINITY;
     for (uint32_t u = first; u < first + p->l->classes[op->cls].units; u++) {
@@ -296,12 +298,12 @@ static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
         int rc = place(p, t, &slots[t]);
         if (rc)
             return rc;
-        *makespan = fmax(*makespan, slots[t].end);
+        *makespan = pl_plan_max(*makespan, slots[t].end);
         /* Walking the edges out of t is part of what the pass costs: a dense graph costs
          * more per placement, and the random attempts' budget must count that too. */
         p->steps += p->nsucc[t];
         FOR_SUCCS(p, t, {
-            p->ready_at[succ] = fmax(p->ready_at[succ], slots[t].end);
+            p->ready_at[succ] = pl_plan_max(p->ready_at[succ], slots[t].end);
             if (--p->waiting[succ] == 0)
                 heap_push(p, succ);
         });
@@ -321,6 +323,7 @@ static void pass_fini(struct pass *p)
     free(p->waiting);
     free(p->ready_at);
     free(p->heap);
+    free(p->first_unit);
     if (p->units)
         for (uint32_t u = 0; u < pl_plan_unit_count(p->l); u++)
             pl_gaps_fini(&p->units[u]);
@@ -341,9 +344,12 @@ static int pass_init(struct pass *p, const pl_plan_loop *l, const struct adjacen
     p->ready_at = malloc(n * sizeof *p->ready_at);
     p->heap = malloc(n * sizeof *p->heap);
     p->units = calloc((size_t)pl_plan_unit_count(l) + 1, sizeof *p->units);
+    p->first_unit = malloc(((size_t)l->nclasses + 1) * sizeof *p->first_unit);
     if (!p->blevel || !p->tlevel || !p->prio || !p->nsucc || !p->npred || !p->waiting ||
-        !p->ready_at || !p->heap || !p->units)
+        !p->ready_at || !p->heap || !p->units || !p->first_unit)
         return PL_ENOMEM;
+    for (uint32_t c = 0; c < l->nclasses; c++)
+        p->first_unit[c] = pl_plan_unit_first(l, c);
     levels(p);
     return 0;
 }
@@ -364,7 +370,7 @@ static uint32_t attempts(const pl_plan_options *o, uint32_t ntasks)
         return 0;
     if (o->attempts)
         return o->attempts;
-    double n = floor(PLACEMENT_BUDGET / fmax(1.0, (double)ntasks));
+    double n = floor(PLACEMENT_BUDGET / pl_plan_max(1.0, (double)ntasks));
     return n >= MAX_ATTEMPTS ? MAX_ATTEMPTS : (uint32_t)n;
 }
 
@@ -396,6 +402,13 @@ static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot *scratc
         if (rc)
             return rc;
     }
+    if (o->fixed) {
+        *o->fixed = *out;
+        o->fixed->tasks = malloc(((size_t)p->ntasks + 1) * sizeof *out->tasks);
+        if (!o->fixed->tasks)
+            return PL_ENOMEM;
+        memcpy(o->fixed->tasks, out->tasks, (size_t)p->ntasks * sizeof *out->tasks);
+    }
     uint32_t n = attempts(o, p->ntasks);
     if (n == 0)
         return 0;
@@ -417,6 +430,8 @@ static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot *scratc
 int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_plan_schedule *out)
 {
     *out = (pl_plan_schedule){.window = o->window};
+    if (o->fixed)
+        *o->fixed = (pl_plan_schedule){0};
     struct adjacency a;
     struct pass p = {0};
     pl_plan_slot *scratch = NULL;
@@ -432,8 +447,11 @@ int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_pl
     free(scratch);
     pass_fini(&p);
     adjacency_fini(&a);
-    if (rc)
+    if (rc) {
         pl_plan_schedule_fini(out);
+        if (o->fixed)
+            pl_plan_schedule_fini(o->fixed);
+    }
     return rc;
 }
 
@@ -445,23 +463,25 @@ struct planned {
     uint32_t task;
 };
 
-static int by_planned(const void *a, const void *b)
+static bool planned_before(const struct planned *p, const struct planned *q)
 {
-    const struct planned *p = a, *q = b;
     if (p->start != q->start)
-        return p->start < q->start ? -1 : 1;
+        return p->start < q->start;
     if (p->end != q->end)
-        return p->end < q->end ? -1 : 1;
-    return (p->rank > q->rank) - (p->rank < q->rank);
+        return p->end < q->end;
+    return p->rank < q->rank;
 }
+
+PL_PLAN_SORT(sort_planned, struct planned, planned_before)
 
 int pl_plan_planned_order(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t *order)
 {
     uint32_t nops = l->nops;
     uint32_t *topo = malloc(((size_t)nops + 1) * sizeof *topo);
     uint32_t *place = malloc(((size_t)nops + 1) * sizeof *place);
-    struct planned *p = malloc(((size_t)s->ntasks + 1) * sizeof *p);
-    int n = topo && place && p ? pl_plan_topo_order(l, topo) : PL_ENOMEM;
+    struct planned *p = malloc(((size_t)s->ntasks + 1) * sizeof *p),
+                   *tmp = malloc(((size_t)s->ntasks / 2 + 1) * sizeof *tmp);
+    int n = topo && place && p && tmp ? pl_plan_topo_order(l, topo) : PL_ENOMEM;
     int rc = n < 0 ? n : (uint32_t)n == nops ? 0 : PL_EINVAL;
     for (uint32_t k = 0; rc == 0 && k < nops; k++)
         place[topo[k]] = k;
@@ -469,13 +489,14 @@ int pl_plan_planned_order(const pl_plan_loop *l, const pl_plan_schedule *s, uint
         p[t] = (struct planned){s->tasks[t].start, s->tasks[t].end,
                                 (uint64_t)(t / nops) * nops + place[t % nops], t};
     if (rc == 0) {
-        qsort(p, s->ntasks, sizeof *p, by_planned);
+        sort_planned(p, s->ntasks, tmp);
         for (uint32_t k = 0; k < s->ntasks; k++)
             order[k] = p[k].task;
     }
     free(topo);
     free(place);
     free(p);
+    free(tmp);
     return rc;
 }
 

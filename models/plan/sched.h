@@ -53,6 +53,10 @@ typedef struct pl_plan_options {
     uint32_t attempts; /* randomly perturbed rules to try; 0: as many as keep the search
                           within about two million task placements (and eight million
                           placements and gaps looked at), at most 64 */
+    struct pl_plan_schedule *fixed; /* not NULL: also gets the best schedule of the fixed
+                                       rules alone, which a quick search gives (the whole
+                                       search tries them first, in the same order), so that
+                                       one search gives both; the caller frees it */
 } pl_plan_options;
 
 /* Schedules every task of l (borrowed) into *out. Fails with PL_EINVAL when the

@@ -26,24 +26,44 @@ void pl_plan_kept_free(void *kept)
     free(k);
 }
 
-/* Schedules and maps loop l with the version limits and window of p into p. */
-static int attempt(const pl_plan_loop *l, pl_plan_options o, pl_plan *p)
+/* Schedules loop l with the version limits and window of p into p; with o.fixed, the
+ * fixed rules' schedule too. */
+static int schedule(const pl_plan_loop *l, pl_plan_options o, pl_plan *p)
 {
     int rc = pl_plan_version_deps(l, p->limits, &p->deps, &p->ndeps);
     pl_plan_loop with = *l;
     with.deps = p->deps;
     with.ndeps = p->ndeps;
     o.window = p->window;
-    if (!rc)
-        rc = pl_plan_schedule_loop(&with, &o, &p->sched);
-    if (!rc)
-        rc = pl_plan_liveness(&with, &p->sched, &p->mem);
-    return rc;
+    return rc ? rc : pl_plan_schedule_loop(&with, &o, &p->sched);
+}
+
+/* The memory map of p's schedule. */
+static int map(const pl_plan_loop *l, pl_plan *p)
+{
+    pl_plan_loop with = *l;
+    with.deps = p->deps;
+    with.ndeps = p->ndeps;
+    return pl_plan_liveness(&with, &p->sched, &p->mem);
+}
+
+/* Maps the fixed rules' schedule `fixed` (taken) of plan `all` into *out, with all's
+ * dependencies, window and limits (out's). */
+static int map_fixed(const pl_plan_loop *l, const pl_plan *all, pl_plan_schedule fixed,
+                     pl_plan *out)
+{
+    out->sched = fixed;
+    out->deps = malloc(((size_t)all->ndeps + 1) * sizeof *out->deps);
+    if (!out->deps)
+        return PL_ENOMEM;
+    memcpy(out->deps, all->deps, all->ndeps * sizeof *out->deps);
+    out->ndeps = all->ndeps;
+    return map(l, out);
 }
 
 /* The plan of kept's loop with buffer b allowed one more version, into *out (pl_plan_fini
  * frees it): the fixed rules, then the whole search, kept when shorter and within the
- * memory. Its footprint may exceed the memory; the caller says so. */
+ * memory (one search gives both). Its footprint may exceed the memory; the caller says so. */
 static int replan(const pl_plan_kept *k, uint32_t b, pl_plan *out)
 {
     const pl_plan_loop *l = &k->w.loop;
@@ -53,14 +73,24 @@ static int replan(const pl_plan_kept *k, uint32_t b, pl_plan *out)
         return PL_ENOMEM;
     memcpy(out->limits, k->plan.limits, l->nbuffers * sizeof *out->limits);
     out->limits[b]++;
-    int rc = attempt(l, (pl_plan_options){.plain = k->w.plain, .quick = true}, out);
-    if (rc || k->w.plain)
-        return rc;
+    if (k->w.plain) {
+        int rc = schedule(l, (pl_plan_options){.plain = true, .quick = true}, out);
+        return rc ? rc : map(l, out);
+    }
+    pl_plan_schedule fixed = {0};
     pl_plan all = {.window = out->window, .limits = out->limits};
-    rc = attempt(l, (pl_plan_options){.plain = false}, &all);
+    int rc = schedule(l, (pl_plan_options){.fixed = &fixed}, &all);
     all.limits = NULL; /* out's */
+    if (!rc)
+        rc = map_fixed(l, &all, fixed, out);
+    else
+        pl_plan_schedule_fini(&fixed);
+    /* The same rule: no perturbation was shorter, and all is out's plan. */
+    bool other = !rc && all.sched.rule != out->sched.rule;
+    if (other)
+        rc = map(l, &all);
     bool fits = all.mem.footprint <= l->memory, fitted = out->mem.footprint <= l->memory;
-    if (!rc && fits &&
+    if (!rc && other && fits &&
         (!fitted || all.sched.makespan < out->sched.makespan - 1e-12 * out->sched.makespan)) {
         all.limits = out->limits;
         out->limits = NULL;
