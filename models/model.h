@@ -35,7 +35,8 @@ typedef struct pl_lowering {
     const char *baseline_mode; /* static: e.g. "serial" */
     bool random;               /* whether any duration was drawn at random */
     pl_figures figures;        /* what the model works out analytically (may be empty) */
-    pl_tables tables;          /* tables written beside the reports in -o DIR, NAME.csv */
+    pl_tables tables;          /* tables written beside the reports in -o DIR, NAME.csv:
+                                  empty until pl_model.tables fills them */
     double predicted;          /* the makespan the model predicts for the run (the plan's);
                                   0 when it predicts none */
     pl_replay replay;          /* what a measured trace said, when the scenario replays one
@@ -121,6 +122,10 @@ typedef struct pl_model {
      * empty) into *out, a finalized graph with the same drawn durations that the caller
      * destroys. Fails with PL_ENOMEM. */
     int (*lower_variant)(const pl_lowering *l, size_t i, pl_graph **out, pl_diag *d);
+    /* Optional (NULL when the model has none): fills l->tables from what the model kept,
+     * the tables written beside the reports in -o DIR. Asked for only by a run that writes
+     * them, since they can take as much memory as the graph. Fails with PL_ENOMEM. */
+    int (*tables)(pl_lowering *l, pl_diag *d);
     /* Its own commands, ending with one whose name is NULL; NULL when it has none. */
     const pl_model_command *commands;
 } pl_model;

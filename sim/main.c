@@ -80,7 +80,7 @@ static int seed_into(void *ctx, FILE *f, pl_diag *d)
 }
 
 /* Writes every file of -o DIR, all or none: a failure (a full disk) leaves DIR as it was. */
-static int write_dir(const pl_options *o, const pl_session *s, pl_diag *d)
+static int write_dir(const pl_options *o, pl_session *s, pl_diag *d)
 {
     static const struct {
         const char *file;
@@ -94,7 +94,9 @@ static int write_dir(const pl_options *o, const pl_session *s, pl_diag *d)
     const pl_report *r = pl_session_report(s);
     char name[4096];
     pl_output_set *set = NULL;
-    int rc = pl_output_set_create(o->outdir, o->force, &set, d);
+    int rc = pl_session_tables(s, d);
+    if (rc == 0)
+        rc = pl_output_set_create(o->outdir, o->force, &set, d);
     for (size_t i = 0; i < sizeof files / sizeof files[0] && rc == 0; i++) {
         struct render_ctx c = {r, files[i].fn};
         rc = pl_output_set_file(set, files[i].file, render_into, &c, d);

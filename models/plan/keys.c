@@ -135,5 +135,6 @@ const pl_model pl_model_plan = {
     .lower = pl_plan_lower_scenario,
     .variants = pl_plan_variants,
     .lower_variant = pl_plan_lower_variant,
+    .tables = pl_plan_lower_tables,
     .commands = pl_plan_commands,
 };

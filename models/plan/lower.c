@@ -252,8 +252,6 @@ int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
     if (!rc)
         rc = pl_plan_figures(&w->loop, plan, &out->figures);
     if (!rc)
-        rc = pl_plan_tables(&w->loop, plan, &out->tables);
-    if (!rc)
         out->predicted = plan->sched.makespan;
     if (rc) {
         pl_lowering_fini(out);
@@ -261,4 +259,13 @@ int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
             d, rc, "%s", rc == PL_ENOMEM ? "out of memory" : "cannot build the plan's task graph");
     }
     return 0;
+}
+
+int pl_plan_lower_tables(pl_lowering *l, pl_diag *d)
+{
+    const pl_plan_kept *k = l->kept;
+    if (l->tables.n > 0)
+        return 0;
+    int rc = pl_plan_tables(&k->w.loop, &k->plan, &l->tables);
+    return rc ? pl_diag_set(d, rc, "out of memory for the plan's tables") : 0;
 }

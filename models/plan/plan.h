@@ -58,6 +58,8 @@ int pl_plan_lower_planned(const pl_plan_workload *w, const pl_plan *plan, pl_gra
 /* The model's entry (see pl_model.lower); l->kept is a pl_plan_kept
  * (models/plan/variants.h). */
 int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d);
+/* The model's pl_model.tables: the schedule and the buffer map of the plan it kept. */
+int pl_plan_lower_tables(pl_lowering *l, pl_diag *d);
 
 /* `pipelab plan SCENARIO` (the plan without simulating it: bounds, II, the schedule and
  * the buffer map) and `pipelab plan --stg FILE --units P` (a Standard Task Graph

@@ -295,3 +295,9 @@ pl_session_times pl_session_timing(const pl_session *s)
 {
     return s->times;
 }
+
+int pl_session_tables(pl_session *s, pl_diag *d)
+{
+    const pl_model *model = pl_model_find(pl_config_str(s->cfg, "model"));
+    return s->lowered && model && model->tables ? model->tables(&s->lowering, d) : 0;
+}

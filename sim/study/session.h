@@ -64,4 +64,9 @@ typedef struct pl_session_times {
 
 pl_session_times pl_session_timing(const pl_session *s);
 
+/* Has the model make its tables (pl_lowering.tables, in the report's `tables`) for a run
+ * that writes them: the report has none until then. Returns 0 (also for a model without
+ * tables), or the model's failure. */
+int pl_session_tables(pl_session *s, pl_diag *d);
+
 #endif
