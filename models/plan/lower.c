@@ -181,6 +181,8 @@ int pl_plan_lower_planned(const pl_plan_workload *w, const pl_plan *plan, pl_gra
     lw.labels = malloc(((size_t)l->nops + 1) * sizeof *lw.labels);
     lw.task_of = malloc(((size_t)plan->sched.ntasks + 1) * sizeof *lw.task_of);
     int rc = lw.g && lw.unit_of && lw.labels && lw.task_of ? add_units(&lw) : PL_ENOMEM;
+    if (!rc) /* the tasks' arrays sized once (the edges come grouped by dependency) */
+        rc = pl_graph_reserve(lw.g, plan->sched.ntasks, 0);
     if (!rc)
         rc = add_planned_tasks(&lw);
     if (!rc)
@@ -201,6 +203,8 @@ static int lower_serial(const pl_plan_workload *w, pl_graph **out)
     lw.unit_of = malloc(((size_t)pl_plan_unit_count(l) + 1) * sizeof *lw.unit_of);
     lw.labels = malloc(((size_t)l->nops + 1) * sizeof *lw.labels);
     int rc = lw.g && lw.unit_of && lw.labels ? add_units(&lw) : PL_ENOMEM;
+    if (!rc) /* a task and an edge to the one before per op and iteration, sized once */
+        rc = pl_graph_reserve(lw.g, l->nops * l->iterations, l->nops * l->iterations);
     uint32_t prev = UINT32_MAX;
     for (uint32_t t = 0; !rc && t < l->nops * l->iterations; t++) {
         uint32_t o = t % l->nops, id;
