@@ -10,8 +10,9 @@
  * for by name). Before the first SimGrid child is forked, this process opens the SimGrid
  * module (simgrid_module.h), which the children inherit. A SimGrid child runs the
  * engine and writes a fixed header (status, task count, message) followed by the
- * start, end and release arrays to a pipe, then exits without running atexit handlers. The parent reads everything before it reaps
- * the child, so a child never blocks on a full pipe. Invariant: each child
+ * start, end and release arrays to a pipe, then exits without running atexit handlers.
+ * The parent reads everything before it reaps the child, so a child never blocks on a
+ * full pipe. Invariant: each child
  * writes exactly one result, and the parent accepts a timeline only when the
  * header is well-formed (its task count the graph's, its status an error code, its
  * message ended within its array), all three arrays arrived whole, every release names
