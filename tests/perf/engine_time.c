@@ -9,8 +9,8 @@
  * execution, tasks per second, the makespan, the bytes per task of the task graph plus
  * its timeline (what pl_graph_bytes counts, and the timeline's three arrays), and the
  * peak resident memory of this process and of its children in KiB. When the analytic
- * engine ran, also the seconds of a second analytic pass over the same timeline (memory
- * already touched: the pass alone, as tests/perf/floor times its own).
+ * engine ran, also the seconds of another analytic pass over the same timeline (memory
+ * already touched: the pass alone, as tests/perf/floor times its own), best of three.
  *
  * With --dump FILE it executes nothing: it writes the run graph and its baseline in the
  * format tests/perf/floor reads (see there), for the floor yardstick of the same graphs.
@@ -117,10 +117,10 @@ int main(int argc, char **argv)
         rc = pl_runner_simulate(g, &tl, 1, 1, pl_engine_named(argv[2]), &d);
         t1 = now_s();
     }
-    if (rc == 0 && tl.engine == PL_ENGINE_ANALYTIC) {
+    for (int i = 0; i < 3 && rc == 0 && tl.engine == PL_ENGINE_ANALYTIC; i++) {
         double t2 = now_s();
         rc = pl_analytic_run(pl_session_graph(s), &tl, &d);
-        pass = now_s() - t2;
+        pass = i == 0 || now_s() - t2 < pass ? now_s() - t2 : pass;
     }
     if (rc != 0) {
         fprintf(stderr, "engine_time: %s\n", d.msg);
