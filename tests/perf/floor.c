@@ -10,10 +10,11 @@
  * pipelab's per-task arrays get (sim/common/array.c), so that both pay the same for
  * first writes to fresh memory.
  *
- * Prints one line: the tasks of all graphs, each graph's makespan, and the seconds of
- * another pass over all graphs (memory already touched: the pass alone), best of three.
+ * Prints one line: the tasks of all graphs and each graph's makespan; with --pass, also
+ * the seconds of another pass over all graphs (memory already touched: the pass alone),
+ * best of three (without it, the process is the yardstick of a whole run).
  *
- * usage: floor DUMP
+ * usage: floor DUMP [--pass]
  * Dump format (native byte order): per graph, a header {uint32 ntasks, uint32 nedges},
  * then double alone[ntasks], uint32 prev[ntasks] (UINT32_MAX: none), uint32
  * edge_first[ntasks + 1], uint32 edge[nedges] (the source task, with bit 31 set when the
@@ -21,9 +22,11 @@
  * the end of the file.
  */
 #define _DEFAULT_SOURCE /* madvise */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -99,9 +102,10 @@ static double timeline(struct graph *g)
 
 int main(int argc, char **argv)
 {
-    FILE *f = argc == 2 ? fopen(argv[1], "rb") : NULL;
+    bool passes = argc == 3 && strcmp(argv[2], "--pass") == 0;
+    FILE *f = argc == 2 || passes ? fopen(argv[1], "rb") : NULL;
     if (!f) {
-        fprintf(stderr, "usage: floor DUMP (a file that engine_time --dump wrote)\n");
+        fprintf(stderr, "usage: floor DUMP [--pass] (DUMP: a file engine_time --dump wrote)\n");
         return 2;
     }
     struct graph g[MAX_GRAPHS];
@@ -121,7 +125,7 @@ int main(int argc, char **argv)
         tasks += g[i].ntasks;
     }
     double pass = 0;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 3 && passes; k++) {
         double t0 = now_s();
         for (int i = 0; i < n; i++)
             timeline(&g[i]);
