@@ -41,10 +41,10 @@ struct probe {
     pl_trial result;
 };
 
-/* A kernel simulated already: its depths and its makespan. */
+/* A kernel simulated already: its depths and what it gave (bound NaN: not computed). */
 struct known {
     uint32_t depth[PL_TILE_MAX_BUFFERS];
-    double makespan;
+    pl_trial trial;
 };
 
 struct advice {
@@ -64,23 +64,23 @@ static bool same_depths(const struct advice *a, const uint32_t *x, const uint32_
     return memcmp(x, y, a->p->nbuffers * sizeof *x) == 0;
 }
 
-/* The known makespan of the kernel with these depths, or NULL. */
-static const double *known_makespan(const struct advice *a, const uint32_t *depth)
+/* What the kernel with these depths gave, or NULL when it was not simulated. */
+static const pl_trial *known_trial(const struct advice *a, const uint32_t *depth)
 {
     for (size_t i = 0; i < a->nknown; i++)
         if (same_depths(a, a->known[i].depth, depth))
-            return &a->known[i].makespan;
+            return &a->known[i].trial;
     return NULL;
 }
 
-/* Keeps the makespan of the kernel with these depths (room for it was made in advance). */
-static void remember(struct advice *a, const uint32_t *depth, double makespan)
+/* Keeps what the kernel with these depths gave (room for it was made in advance). */
+static void remember(struct advice *a, const uint32_t *depth, pl_trial trial)
 {
-    if (known_makespan(a, depth) || a->nknown == a->cap)
+    if (known_trial(a, depth) || a->nknown == a->cap)
         return;
     struct known *k = &a->known[a->nknown++];
     memcpy(k->depth, depth, sizeof k->depth);
-    k->makespan = makespan;
+    k->trial = trial;
 }
 
 /* The makespans the verdict measured: the run's, at the configured depths, and each
@@ -93,7 +93,7 @@ static void remember_verdict(struct advice *a, const pl_verdict *v)
         return;
     for (uint32_t b = 0; b < p->nbuffers; b++)
         depth[b] = p->buffers[b].depth;
-    remember(a, depth, v->makespan);
+    remember(a, depth, (pl_trial){.makespan = v->makespan, .bound = NAN});
     for (size_t i = 0; i < v->ntried; i++) {
         const pl_tried *t = &v->tried[i];
         for (uint32_t b = 0; b < p->nbuffers; b++) {
@@ -101,7 +101,7 @@ static void remember_verdict(struct advice *a, const pl_verdict *v)
                 strcmp(t->name, p->buffers[b].name) != 0)
                 continue;
             depth[b]++;
-            remember(a, depth, t->makespan);
+            remember(a, depth, (pl_trial){.makespan = t->makespan, .bound = NAN});
             depth[b]--;
         }
     }
@@ -109,8 +109,9 @@ static void remember_verdict(struct advice *a, const pl_verdict *v)
 
 /* Simulates n probes at once; once the goal is set, a probe whose graph's bound exceeds it
  * cannot reach it and is only bounded. A probe that repeats an earlier one shares its
- * result; one whose makespan is known is not simulated, and its bound is computed as the
- * trier computes it. */
+ * result; one whose makespan is known is not simulated, and its bound, where it is read
+ * (against the goal, or round 0's kernel with every buffer ample), is computed as the
+ * trier computes it; elsewhere it stays unknown, NaN. */
 static int try_all(struct advice *a, struct probe *pb, size_t n, pl_diag *d)
 {
     pl_graph **g = calloc(n + 1, sizeof *g);
@@ -126,21 +127,26 @@ static int try_all(struct advice *a, struct probe *pb, size_t n, pl_diag *d)
                 slot[i] = slot[j]; /* the same graph: simulated, never bounded, once */
         if (slot[i] != n)
             continue;
+        const pl_trial *known = known_trial(a, pb[i].depth);
+        bool read = a->goal > 0 || pb[i].buffer < 0; /* its bound is read */
+        pl_trial got = known ? *known : (pl_trial){.makespan = NAN, .bound = NAN};
         pl_graph *one = NULL;
+        if (!known || (read && isnan(got.bound)))
+            rc = pl_tile_lower_depths(a->p, pb[i].depth, &one);
         pl_bound b;
-        const double *known = known_makespan(a, pb[i].depth);
-        rc = pl_tile_lower_depths(a->p, pb[i].depth, &one);
-        if (rc == 0 && (a->goal > 0 || known))
+        if (rc == 0 && one && (a->goal > 0 || known)) {
             rc = pl_bound_compute(one, &b);
-        pb[i].bounded = rc == 0 && a->goal > 0 && b.makespan > a->goal;
+            got.bound = b.makespan;
+        }
+        pb[i].bounded = rc == 0 && a->goal > 0 && got.bound > a->goal;
         if (rc == 0 && !pb[i].bounded && !known) {
             slot[i] = m;
             g[m++] = one;
             continue;
         }
-        if (rc == 0)
-            pb[i].result =
-                (pl_trial){.makespan = pb[i].bounded ? NAN : *known, .bound = b.makespan};
+        if (pb[i].bounded)
+            got.makespan = NAN;
+        pb[i].result = got;
         pl_graph_destroy(one);
     }
     if (rc == PL_ENOMEM)
@@ -151,7 +157,7 @@ static int try_all(struct advice *a, struct probe *pb, size_t n, pl_diag *d)
         if (slot[i] == n)
             continue; /* bounded or known */
         pb[i].result = res[slot[i]];
-        remember(a, pb[i].depth, pb[i].result.makespan);
+        remember(a, pb[i].depth, pb[i].result);
     }
     for (size_t i = 0; g && i < m; i++)
         pl_graph_destroy(g[i]);
