@@ -28,13 +28,15 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench_tile.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cd "$root"
 
-# measure PROGRAM ARGS...: "WALL CPU" seconds of one pipelab run, CPU with its children
-# (SimGrid runs in child processes), which load on a shared machine disturbs less.
+# measure PROGRAM ARGS...: "WALL CPU" seconds of one pipelab run: wall to the nanosecond,
+# CPU (to the hundredth, /usr/bin/time's) with the children, where SimGrid runs; CPU
+# seconds are disturbed less by other load on a shared machine.
 measure() {
     program=$1
     shift
-    /usr/bin/time -f '%e %U %S' -o "$tmp/time" "$program" run "$@" >/dev/null 2>&1
-    awk '{ print $1, $2 + $3 }' "$tmp/time"
+    t0=$(date +%s.%N)
+    /usr/bin/time -f '%U %S' -o "$tmp/time" "$program" run "$@" >/dev/null 2>&1
+    awk -v a="$t0" -v b="$(date +%s.%N)" '{ print b - a, $1 + $2 }' "$tmp/time"
 }
 
 # simulated PROGRAM ARGS...: "simulated/candidates" from the JSON verdict.
@@ -88,8 +90,10 @@ bench() {
         awk -v l="$label" -v p="$i" -v a="$without" -v b="$with" -v ca="$cpu_without" \
             -v cb="$cpu_with" -v s="$(simulated "$program" "$@")" \
             -v t="$(trials "$program" "$@")" 'BEGIN {
-            printf "%-38s %-3s %8.3fs %8.3fs %8.3fs %6.2f %7.2fs %7.2fs %6.2f %7s %6s\n",
-                   l, p, a, b, b - a, (b - a) / a, ca, cb, (cb - ca) / ca, s, t }'
+            r = a > 0 ? sprintf("%6.2f", (b - a) / a) : "     -"
+            cr = ca > 0 ? sprintf("%6.2f", (cb - ca) / ca) : "     -"
+            printf "%-38s %-3s %8.3fs %8.3fs %8.3fs %s %7.2fs %7.2fs %s %7s %6s\n",
+                   l, p, a, b, b - a, r, ca, cb, cr, s, t }'
     done
 }
 
