@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * depths.c — rounds of trial kernels, each round simulated at once.
+ *
+ * Invariant: a kernel's depths name its graph (pl_tile_lower_depths), and the same graph
+ * simulated by the same engine gives the same makespan; so every makespan already known
+ * is kept with its depths and never simulated again: the run's (its configured depths),
+ * each one-slot-deeper buffer the verdict simulated (the configured depths but that
+ * buffer's, plus one), and each probe simulated so far.
  */
 #include "models/tile/depths.h"
 
@@ -35,9 +41,17 @@ struct probe {
     pl_trial result;
 };
 
+/* A kernel simulated already: its depths and what it gave (bound NaN: not computed). */
+struct known {
+    uint32_t depth[PL_TILE_MAX_BUFFERS];
+    pl_trial trial;
+};
+
 struct advice {
     const pl_tile_program *p;
     const pl_trier *t;
+    struct known *known; /* owned: room for every kernel a search can try, and the verdict's */
+    size_t nknown, cap;
     uint32_t ample[PL_TILE_MAX_BUFFERS]; /* deep enough that no slot is ever waited for;
                                             a buffer not searched: its configured depth */
     struct search s[PL_TILE_MAX_BUFFERS];
@@ -45,39 +59,111 @@ struct advice {
     double goal;       /* 0 until the first round has set it */
 };
 
+static bool same_depths(const struct advice *a, const uint32_t *x, const uint32_t *y)
+{
+    return memcmp(x, y, a->p->nbuffers * sizeof *x) == 0;
+}
+
+/* What the kernel with these depths gave, or NULL when it was not simulated. */
+static const pl_trial *known_trial(const struct advice *a, const uint32_t *depth)
+{
+    for (size_t i = 0; i < a->nknown; i++)
+        if (same_depths(a, a->known[i].depth, depth))
+            return &a->known[i].trial;
+    return NULL;
+}
+
+/* Keeps what the kernel with these depths gave (room for it was made in advance). */
+static void remember(struct advice *a, const uint32_t *depth, pl_trial trial)
+{
+    if (known_trial(a, depth) || a->nknown == a->cap)
+        return;
+    struct known *k = &a->known[a->nknown++];
+    memcpy(k->depth, depth, sizeof k->depth);
+    k->trial = trial;
+}
+
+/* The makespans the verdict measured: the run's, at the configured depths, and each
+ * simulated one-slot-deeper buffer's (models/tile/variants.c lowers those). */
+static void remember_verdict(struct advice *a, const pl_verdict *v)
+{
+    const pl_tile_program *p = a->p;
+    uint32_t depth[PL_TILE_MAX_BUFFERS] = {0};
+    if (!v->searched)
+        return;
+    for (uint32_t b = 0; b < p->nbuffers; b++)
+        depth[b] = p->buffers[b].depth;
+    remember(a, depth, (pl_trial){.makespan = v->makespan, .bound = NAN});
+    for (size_t i = 0; i < v->ntried; i++) {
+        const pl_tried *t = &v->tried[i];
+        for (uint32_t b = 0; b < p->nbuffers; b++) {
+            if (t->kind != PL_CHANGE_BUFFER || t->status != PL_TRIED_SIMULATED ||
+                strcmp(t->name, p->buffers[b].name) != 0)
+                continue;
+            depth[b]++;
+            remember(a, depth, (pl_trial){.makespan = t->makespan, .bound = NAN});
+            depth[b]--;
+        }
+    }
+}
+
 /* Simulates n probes at once; once the goal is set, a probe whose graph's bound exceeds it
- * cannot reach it and is only bounded. */
-static int try_all(const struct advice *a, struct probe *pb, size_t n, pl_diag *d)
+ * cannot reach it and is only bounded. A probe that repeats an earlier one shares its
+ * result; one whose makespan is known is not simulated, and its bound, where it is read
+ * (against the goal, or round 0's kernel with every buffer ample), is computed as the
+ * trier computes it; elsewhere it stays unknown, NaN. */
+static int try_all(struct advice *a, struct probe *pb, size_t n, pl_diag *d)
 {
     pl_graph **g = calloc(n + 1, sizeof *g);
     pl_trial *res = calloc(n + 1, sizeof *res);
-    int rc = g && res ? 0 : PL_ENOMEM;
+    size_t *slot = calloc(n + 1, sizeof *slot); /* probe i's result: res[slot[i]] */
+    int rc = g && res && slot ? 0 : PL_ENOMEM;
     size_t m = 0; /* probes to simulate, their graphs first in g */
     for (size_t i = 0; i < n && rc == 0; i++) {
+        slot[i] = n; /* none */
+        pb[i].bounded = false;
+        for (size_t j = 0; j < i && slot[i] == n; j++)
+            if (slot[j] != n && same_depths(a, pb[j].depth, pb[i].depth))
+                slot[i] = slot[j]; /* the same graph: simulated, never bounded, once */
+        if (slot[i] != n)
+            continue;
+        const pl_trial *known = known_trial(a, pb[i].depth);
+        bool read = a->goal > 0 || pb[i].buffer < 0; /* its bound is read */
+        pl_trial got = known ? *known : (pl_trial){.makespan = NAN, .bound = NAN};
         pl_graph *one = NULL;
+        if (!known || (read && isnan(got.bound)))
+            rc = pl_tile_lower_depths(a->p, pb[i].depth, &one);
         pl_bound b;
-        rc = pl_tile_lower_depths(a->p, pb[i].depth, &one);
-        if (rc == 0 && a->goal > 0)
+        if (rc == 0 && one && (a->goal > 0 || known)) {
             rc = pl_bound_compute(one, &b);
-        pb[i].bounded = rc == 0 && a->goal > 0 && b.makespan > a->goal;
-        if (pb[i].bounded) {
-            pb[i].result = (pl_trial){.makespan = NAN, .bound = b.makespan};
-            pl_graph_destroy(one);
-        } else {
-            g[m++] = one;
+            got.bound = b.makespan;
         }
+        pb[i].bounded = rc == 0 && a->goal > 0 && got.bound > a->goal;
+        if (rc == 0 && !pb[i].bounded && !known) {
+            slot[i] = m;
+            g[m++] = one;
+            continue;
+        }
+        if (pb[i].bounded)
+            got.makespan = NAN;
+        pb[i].result = got;
+        pl_graph_destroy(one);
     }
     if (rc == PL_ENOMEM)
         rc = pl_diag_set(d, rc, "out of memory lowering a trial kernel");
     if (rc == 0 && m > 0)
         rc = a->t->simulate(a->t->ctx, (const pl_graph *const *)g, m, res, d);
-    for (size_t i = 0, k = 0; i < n && rc == 0; i++)
-        if (!pb[i].bounded)
-            pb[i].result = res[k++];
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (slot[i] == n)
+            continue; /* bounded or known */
+        pb[i].result = res[slot[i]];
+        remember(a, pb[i].depth, pb[i].result);
+    }
     for (size_t i = 0; g && i < m; i++)
         pl_graph_destroy(g[i]);
     free(g);
     free(res);
+    free(slot);
     return rc;
 }
 
@@ -305,13 +391,20 @@ int pl_tile_advise(pl_lowering *l, const pl_trier *t, const pl_verdict *v, pl_di
         a.s[b] =
             (struct search){.on = a.s[b].on, .lo = 0, .hi = a.ample[b], .at_lo = NAN, .at_hi = NAN};
     }
+    /* The verdict's kernels, round 0, MAX_ROUNDS rounds and the depths together. */
+    a.cap = (size_t)(MAX_ROUNDS + 3) * p->nbuffers + 3;
+    a.known = malloc(a.cap * sizeof *a.known);
+    if (!a.known)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    remember_verdict(&a, v);
     pl_trial ample = {0};
     int rc = first_round(&a, &pr, &ample, d);
     if (rc == 0)
         rc = search_rounds(&a, d);
     if (rc == 0)
         rc = depth_figures(&a, &ample, &l->figures);
-    if (rc == PL_ENOMEM)
-        return pl_diag_set(d, rc, "out of memory");
-    return rc == 0 ? together(&a, &l->figures, d) : rc;
+    if (rc == 0)
+        rc = together(&a, &l->figures, d);
+    free(a.known);
+    return rc == PL_ENOMEM ? pl_diag_set(d, rc, "out of memory") : rc;
 }

@@ -13,7 +13,9 @@
  * first the depth the period predicts and the one below it, then by bisection. The
  * search assumes that a deeper buffer never slows the kernel down (true of event
  * sync's max-plus recursion without shared bandwidth). Last, all buffers at their
- * depths are simulated together.
+ * depths are simulated together. A kernel whose makespan is already known (the run, a
+ * buffer one slot deeper that the verdict simulated, an earlier probe) is not simulated
+ * again.
  */
 #ifndef PL_TILE_DEPTHS_H
 #define PL_TILE_DEPTHS_H
