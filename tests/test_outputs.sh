@@ -102,9 +102,12 @@ expect "--trace to a FIFO with no reader" 2 \
   { [ -p "$d/fifo" ] || fail "--trace to a FIFO with no reader" "the FIFO was replaced"; }
 
 # A FIFO with a reader: the reader gets the whole trace (and gives up after 10 s when
-# the FIFO was replaced and no writer ever comes).
-timeout 10 cat "$d/fifo" >"$tmp/from_fifo" &
+# the FIFO was replaced or the trace falls short). It holds the FIFO open before pipelab
+# starts, which takes a millisecond: opened read-write, which does not wait for a writer.
+timeout 10 bash -c 'exec 3<>"$1"; touch "$2"; head -c "$3" <&3' _ "$d/fifo" "$tmp/ready" \
+  "$ref_bytes" >"$tmp/from_fifo" &
 reader=$!
+until [ -e "$tmp/ready" ] || ! kill -0 "$reader" 2>/dev/null; do sleep 0.01; done
 run run "$w" --trace "$d/fifo"
 wait "$reader" || true
 expect "--trace to a FIFO with a reader" 0 "" && [ -p "$d/fifo" ] &&
