@@ -50,12 +50,13 @@ echo "SimGrid $(pkg-config --modversion simgrid), $(cc --version | head -1)"
 field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$2"; }
 calc() { awk "BEGIN { printf $1 }"; }
 
-# whole FILE CMD...: runs CMD (output thrown away), writes "SECONDS PEAK_KIB" to FILE.
+# whole FILE CMD...: runs CMD (its output into $dir/stdout), writes "SECONDS PEAK_KIB" to
+# FILE.
 whole() {
     local out=$1 t0 t1
     shift
     t0=$(date +%s.%N)
-    /usr/bin/time -f '%M' -o "$dir/rss" "$@" >/dev/null 2>"$dir/stderr" ||
+    /usr/bin/time -f '%M' -o "$dir/rss" "$@" >"$dir/stdout" 2>"$dir/stderr" ||
         { cat "$dir/stderr" >&2; exit 1; }
     t1=$(date +%s.%N)
     echo "$(calc '"%.4f", '"$t1 - $t0") $(tail -1 "$dir/rss")" >"$out"
@@ -165,7 +166,8 @@ echo "3. a whole analytic run against a whole SimGrid run, 400000 tasks (dispatc
 for engine in analytic simgrid; do
     echo "\$ pipelab run workloads/dispatch_teaching.yaml --set 'dispatch.ops[0].repeat=100000' --engine $engine"
     whole "$dir/$engine" "$pipelab" run workloads/dispatch_teaching.yaml \
-        --set 'dispatch.ops[0].repeat=100000' --engine "$engine" --format json -o "$dir/$engine.json"
+        --set 'dispatch.ops[0].repeat=100000' --engine "$engine" --format json
+    cp "$dir/stdout" "$dir/$engine.json"
     read -r ws wk <"$dir/$engine"
     echo "  $ws s, peak $(calc '"%.1f", '"$wk / 1024") MiB"
 done
