@@ -127,7 +127,10 @@ static void latency_of_one_and_of_none(void **state)
 }
 
 /* pl_max and pl_min give fmax's and fmin's bits for every pair of these, both orders,
- * but for two NaNs (where either is a NaN of some payload). */
+ * but for two NaNs (where either is a NaN of some payload) and for two zeros: C leaves
+ * the sign of fmax(0, -0) to the implementation (C11 F.10.9.2), and it differs between
+ * glibc's maxsd (the second operand) and gcc folding a call with constant operands (the
+ * first), so there only the values must agree. */
 static void extrema_as_libm(void **state)
 {
     (void)state;
@@ -137,6 +140,10 @@ static void extrema_as_libm(void **state)
         for (size_t j = 0; j < n; j++) {
             if (isnan(v[i]) && isnan(v[j]))
                 continue;
+            if (v[i] == 0 && v[j] == 0) {
+                assert_true(pl_max(v[i], v[j]) == 0 && pl_min(v[i], v[j]) == 0);
+                continue;
+            }
             assert_same_double(pl_max(v[i], v[j]), fmax(v[i], v[j]));
             assert_same_double(pl_min(v[i], v[j]), fmin(v[i], v[j]));
         }
