@@ -280,7 +280,7 @@ int pl_graph_reserve(pl_graph *g, uint32_t tasks, uint32_t edges)
     if (tasks > g->cap_tasks && (tasks == UINT32_MAX || resize_tasks(g, tasks)))
         return PL_ENOMEM;
     if (edges > g->cap_edges && g->npending == 0) {
-        pl_edge *e = realloc(g->t.edges, (size_t)edges * sizeof *e);
+        pl_edge *e = pl_array_realloc(g->t.edges, edges, sizeof *e);
         if (!e)
             return PL_ENOMEM;
         g->t.edges = e;
@@ -435,7 +435,7 @@ static int group_edges(pl_graph *g)
             g->t.edge_first[++g->last_dst] = g->t.nedges;
         return 0;
     }
-    pl_edge *edges = realloc(g->t.edges, ((size_t)g->npending + 1) * sizeof *edges);
+    pl_edge *edges = pl_array_realloc(g->t.edges, (size_t)g->npending + 1, sizeof *edges);
     if (!edges)
         return PL_ENOMEM;
     g->t.edges = edges;
@@ -483,8 +483,8 @@ static int group_tasks(pl_graph *g)
 static void shrink(pl_graph *g)
 {
     if (g->cap_tasks > g->t.ntasks + 1)
-        resize_tasks(g, g->t.ntasks + 1); /* a failure leaves the larger arrays */
-    pl_edge *e = realloc(g->t.edges, ((size_t)g->t.nedges + 1) * sizeof *e);
+        resize_tasks(g, g->t.ntasks + 1); /* on failure, arrays that all hold ntasks + 1 */
+    pl_edge *e = pl_array_realloc(g->t.edges, (size_t)g->t.nedges + 1, sizeof *e);
     if (e) {
         g->t.edges = e;
         g->cap_edges = g->t.nedges + 1;
