@@ -71,7 +71,8 @@ static void forward(const pl_graph *g, struct chains *c)
         uint32_t t = nth(c, i), first, cnt;
         double est = 0;
         pl_graph_task_edges(g, t, &first, &cnt);
-        for (const pl_edge *ed = cnt ? c->edges + first : NULL, *end = ed + cnt; ed < end; ed++) {
+        for (uint32_t e = first; e < first + cnt; e++) {
+            const pl_edge *ed = &c->edges[e];
             if (!c->counted[ed->kind])
                 continue;
             c->starts |= ed->at == PL_AT_START;
@@ -94,7 +95,8 @@ static void backward(const pl_graph *g, struct chains *c)
         double q = pl_max(c->q ? c->q[t] : 0, alone_of(g, c, t) + c->after[t]);
         critical = pl_max(critical, q + c->est[t]);
         pl_graph_task_edges(g, t, &first, &cnt);
-        for (const pl_edge *ed = cnt ? c->edges + first : NULL, *end = ed + cnt; ed < end; ed++) {
+        for (uint32_t e = first; e < first + cnt; e++) {
+            const pl_edge *ed = &c->edges[e];
             if (!c->counted[ed->kind])
                 continue;
             double *into = ed->at == PL_AT_END ? &c->after[ed->src] : &c->q[ed->src];
