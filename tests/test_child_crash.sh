@@ -48,8 +48,9 @@ grep -q '^pipelab: the simulation of the pipelined graph was killed by SIGSEGV' 
 [ ! -s out.txt ] || fail "run: printed a report after its simulation died"
 
 # Four points of half a second or more each on one worker: the first is killed. The
-# sweep first lowers every point in short-lived children to learn the units for its
-# header; the worker that runs the points comes once the header is written.
+# sweep first lowers its points (all four: a key's first, second, middle and last values)
+# in short-lived children to learn the units for its header; the worker that runs the
+# points comes once the header is written.
 status=0
 "$bin" sweep "$scenario" --engine simgrid --set 'dispatch.ops[0].repeat=50000' \
   --vary dispatch.threads.launch=1:4:1 -o r.csv -j 1 >out.txt 2>err.txt &
@@ -65,11 +66,13 @@ wait $pid || status=$?
 [ "$(wc -l <r.csv)" -eq 5 ] || fail "sweep: expected a header and 4 rows, got $(wc -l <r.csv) lines"
 [ "$(grep -c 'killed by SIGSEGV' r.csv)" -eq 1 ] || fail "sweep: expected one row killed by SIGSEGV"
 [ "$(grep -c ',ok,' r.csv)" -eq 3 ] || fail "sweep: expected 3 rows ok: $(cat r.csv)"
-# The sweep's first pass lowers every point in a worker to learn the units for its
-# header. Point 0 (two vector units) takes a second or so to lower; its worker is
-# killed meanwhile: the point is lowered again, so the header still has vector1.
+# The sweep lowers points in a worker to learn the units for its header (both of these
+# two). Point 0 (two vector units) takes a second or so to lower (200,000 iterations:
+# 20,000 took a quarter of a second once the plan's search got faster, less than the
+# kill waits); its worker is killed meanwhile: the point is lowered again, so the header
+# still has vector1.
 status=0
-"$bin" sweep "$src/workloads/plan_teaching.yaml" --set plan.iterations=20000 \
+"$bin" sweep "$src/workloads/plan_teaching.yaml" --set plan.iterations=200000 \
   --vary plan.units.vector=2,1 -o p.csv -j 1 >out.txt 2>err.txt &
 pid=$!
 kill_a_child $pid
