@@ -3,8 +3,8 @@
 #
 # pipelab import on bad input (docs/reliability.md, "Bad input"): a file that is not
 # JSON, a truncated gzip file, a trace with no device activity, JSON of no profiler format
-# it knows, a flow that points nowhere, a negative duration, a missing file, and bad
-# command lines. Each exits
+# it knows, a flow that points nowhere, a negative duration, a trace longer than a
+# scenario's times may be, a missing file, and bad command lines. Each exits
 # with status 2 and one message naming the file and what was expected (the words below are
 # sim/import's and sim/options.c's), and no scenario file is written.
 set -euo pipefail
@@ -60,6 +60,14 @@ sed 's/"ts": 1063, "dur": 10,/"ts": 1063, "dur": -10,/' "$hand" >negative.json
 refused "a negative duration" \
   "negative.json:14:5: key 'dur': expected a duration in microseconds, 0 or more, found '-10'" \
   negative.json -o out.yaml
+
+# A step of 2e6 s: the scenario's times (at most 1e6 s, sim/common/units.c) could not hold
+# it, so the import refuses it rather than write a scenario that does not load.
+sed 's/"name": "ProfilerStep#1", "pid": 100, "tid": 100, "ts": 1000, "dur": 100,/"name": "ProfilerStep#1", "pid": 100, "tid": 100, "ts": 1000, "dur": 2000000000000,/' \
+  "$hand" >long.json
+refused "a trace of more than 1e6 s" \
+  "long.json:5:5: expected a trace whose events span at most 1e6 s (a scenario's times are at most that), found an event ending 2e+06 s after the first began" \
+  long.json -o out.yaml
 
 refused "missing file" "missing.json" missing.json -o out.yaml
 refused "no trace" "pipelab import needs a trace file" -o out.yaml

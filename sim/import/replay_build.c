@@ -22,6 +22,7 @@
  */
 #include "sim/import/replay_ops.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -425,9 +426,41 @@ static void count_steps(pl_import *im)
     }
 }
 
+/* A scenario's times are at most 1e6 s (sim/common/units.c), and the replay's times are
+ * differences of the trace's: a trace whose events span more cannot be written as one.
+ * Refused, naming the event that ends last, before any sum of its times is taken. */
+#define PL_SPAN_MAX_NS 1e15
+static int check_span(const pl_trace *t, const char *source, pl_diag *d)
+{
+    double first = INFINITY, last = -INFINITY;
+    pl_trace_where where = {0, 0};
+    for (size_t i = 0; i < t->nslices + t->nactivities; i++) {
+        bool slice = i < t->nslices;
+        const pl_trace_slice *sl = slice ? &t->slices[i] : NULL;
+        const pl_trace_activity *a = slice ? NULL : &t->activities[i - t->nslices];
+        double ts = slice ? (double)sl->ts : (double)a->ts;
+        double end = ts + (slice ? (double)sl->dur : (double)a->dur);
+        first = ts < first ? ts : first;
+        if (end > last) {
+            last = end;
+            where = slice ? sl->where : a->where;
+        }
+    }
+    if (last - first <= PL_SPAN_MAX_NS && last < 0x1p62)
+        return 0;
+    return pl_diag_set(d, PL_ECONFIG,
+                       "%s:%u:%u: expected a trace whose events span at most 1e6 s (a "
+                       "scenario's times are at most that), found an event ending %.6g s "
+                       "after the first began",
+                       source, where.line, where.column, (last - first) * 1e-9);
+}
+
 int pl_import_build(const pl_trace *t, const char *source, const pl_import_options *o,
                     pl_import **out, pl_diag *d)
 {
+    int span = check_span(t, source, d);
+    if (span != 0)
+        return span;
     pl_import *im = calloc(1, sizeof *im);
     if (!im)
         return pl_diag_set(d, PL_ENOMEM, "out of memory importing the trace");
