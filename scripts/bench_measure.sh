@@ -18,7 +18,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 before=${1:-$root/build/pipelab}
 after=${2:-$root/build/pipelab}
 big=${3:-}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/pl_bench_measure.XXXXXX")
+tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # timing PROGRAM ARGS...: "measuring+advising measuring advising peak-bytes-per-task"

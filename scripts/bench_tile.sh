@@ -24,7 +24,7 @@ for program in "$@"; do
     [ -x "$program" ] || { echo "bench_tile: no program at $program" >&2; exit 2; }
     programs="$programs $(cd "$(dirname "$program")" && pwd)/$(basename "$program")"
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench_tile.XXXXXX")
+tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$root"
 

@@ -90,14 +90,14 @@ double pl_gaps_earliest(const pl_gaps *g, double ready, double length, pl_gap_at
         for (; i < g->blocks[b]->n; i++) {
             ++*steps;
             const struct interval *x = &g->blocks[b]->g[i];
-            double start = pl_plan_max(ready, x->start);
+            double start = pl_max(ready, x->start);
             if (start + length <= x->end) {
                 *at = (pl_gap_at){b, i};
                 return start;
             }
         }
     *at = pl_gaps_tail(g);
-    return pl_plan_max(ready, g->tail);
+    return pl_max(ready, g->tail);
 }
 
 /* Puts a new empty block at position `at` of the block list. Returns it, or NULL when out

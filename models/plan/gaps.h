@@ -13,16 +13,9 @@
 #ifndef PL_PLAN_GAPS_H
 #define PL_PLAN_GAPS_H
 
-#include <math.h>
-#include <stdint.h>
+#include "sim/measure/extrema.h"
 
-/* fmax(x, y) as the C library computes it (x when x >= y or y is NaN, else y), inline: the
- * scheduler takes it per task, edge and gap looked at, where a call to libm costs more
- * than the comparison. */
-static inline double pl_plan_max(double x, double y)
-{
-    return x >= y || isnan(y) ? x : y;
-}
+#include <stdint.h>
 
 /* Where a gap is: gap `index` of block `block`; block == nblocks is the tail. */
 typedef struct pl_gap_at {

@@ -178,7 +178,7 @@ static void levels(struct pass *p)
         uint32_t t = topo_task(p, k), n = 0;
         double after = 0;
         FOR_SUCCS(p, t, {
-            after = pl_plan_max(after, p->blevel[succ]);
+            after = pl_max(after, p->blevel[succ]);
             n++;
         });
         p->blevel[t] = p->l->ops[t % p->l->nops].latency + after;
@@ -189,7 +189,7 @@ static void levels(struct pass *p)
         double before = 0;
         uint32_t n = 0;
         FOR_PREDS(p, t, {
-            before = pl_plan_max(before, p->tlevel[pred] + p->l->ops[pred % p->l->nops].latency);
+            before = pl_max(before, p->tlevel[pred] + p->l->ops[pred % p->l->nops].latency);
             n++;
         });
         p->tlevel[t] = before;
@@ -248,7 +248,7 @@ static double earliest(const pl_gaps *g, enum placement how, double ready, doubl
 {
     if (how == APPEND) {
         *at = pl_gaps_tail(g);
-        return pl_plan_max(ready, g->tail);
+        return pl_max(ready, g->tail);
     }
     return pl_gaps_earliest(g, ready, length, at, steps);
 }
@@ -298,12 +298,12 @@ static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
         int rc = place(p, t, &slots[t]);
         if (rc)
             return rc;
-        *makespan = pl_plan_max(*makespan, slots[t].end);
+        *makespan = pl_max(*makespan, slots[t].end);
         /* Walking the edges out of t is part of what the pass costs: a dense graph costs
          * more per placement, and the random attempts' budget must count that too. */
         p->steps += p->nsucc[t];
         FOR_SUCCS(p, t, {
-            p->ready_at[succ] = pl_plan_max(p->ready_at[succ], slots[t].end);
+            p->ready_at[succ] = pl_max(p->ready_at[succ], slots[t].end);
             if (--p->waiting[succ] == 0)
                 heap_push(p, succ);
         });
@@ -370,7 +370,7 @@ static uint32_t attempts(const pl_plan_options *o, uint32_t ntasks)
         return 0;
     if (o->attempts)
         return o->attempts;
-    double n = floor(PLACEMENT_BUDGET / pl_plan_max(1.0, (double)ntasks));
+    double n = floor(PLACEMENT_BUDGET / pl_max(1.0, (double)ntasks));
     return n >= MAX_ATTEMPTS ? MAX_ATTEMPTS : (uint32_t)n;
 }
 
