@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_measure_fused.c — the measures computed in fused passes give, to the last bit, what
- * the plain computations give: both bounds from one walk (pl_bound_both_in) against each
- * bound walked alone, and the metrics' one pass over the timeline (units, items, phases,
- * places of one unit) and the places' merge against per-unit loops, a sort of each
- * place's events and per-item loops.
+ * the plain computations give: the metrics' one pass over the timeline (units, items,
+ * phases, places of one unit) and the places' merge against per-unit loops, a sort of
+ * each place's events and per-item loops; and the bounds of graphs with every kind of
+ * edge, routed units and shared links, walked in one scratch, against bounds walked in
+ * memory of their own.
  *
  * The expected values are those plain computations, written out below as the metrics
  * computed them before their passes were fused (per unit over its task list; a place's
@@ -118,32 +119,38 @@ static void assert_same_terms(const pl_bound_term *got, const pl_bound_term *wan
     }
 }
 
-/* Both bounds of each graph from one walk, in one scratch across graphs of different
- * sizes (the larger first, so that a reused array not cleared would show), then a bound
- * walked alone in the same scratch: each as pl_bound_compute_with and
- * pl_bound_terms_compute give it in memory of their own. */
-static void both_bounds_in_one_walk(void **state)
+/* The bounds of each drawn graph (times alone from an array, since units move bytes;
+ * chains through START edges) in one scratch across graphs of different sizes, the larger
+ * first, so that a reused array not cleared would show, and under a change that scales
+ * work and bandwidth: each as it is walked in memory of its own. */
+static void bounds_of_drawn_graphs(void **state)
 {
     (void)state;
     pl_graph *graphs[] = {draw_graph(5000), draw_graph(700), draw_graph(1)};
+    uint8_t units[9] = {0, 1, 0, 0, 1, 0, 0, 1, 0}, links[3] = {1, 0, 0};
+    pl_graph_change change = pl_graph_no_change();
+    change.units = units;
+    change.work = 0.9;
+    change.links = links;
+    change.bandwidth = 2;
     pl_bound_scratch scratch = {0};
     for (size_t i = 0; i < sizeof graphs / sizeof graphs[0]; i++) {
         const pl_graph *g = graphs[i];
-        pl_bound resource, configured, want;
+        pl_bound got, want;
         pl_bound_terms terms, want_terms;
-        assert_int_equal(pl_bound_both_in(&scratch, g, &resource, &terms, &configured), 0);
-        assert_int_equal(pl_bound_compute_with(g, PL_BOUND_WORKLOAD_EDGES, NULL, &want), 0);
-        assert_same_bound(&resource, &want);
+        assert_int_equal(pl_bound_terms_compute_in(&scratch, g, &terms), 0);
         assert_int_equal(pl_bound_terms_compute(g, &want_terms), 0);
-        assert_same_bound(&configured, &want_terms.bound);
         assert_same_bound(&terms.bound, &want_terms.bound);
         assert_same_terms(terms.units, want_terms.units, pl_graph_unit_count(g));
         assert_same_terms(terms.places, want_terms.places, pl_graph_place_count(g));
         assert_same_terms(terms.links, want_terms.links, pl_graph_link_count(g));
-        assert_int_equal(pl_bound_both_in(&scratch, g, &resource, NULL, &configured), 0);
-        assert_same_bound(&configured, &want_terms.bound);
-        assert_int_equal(pl_bound_compute_in(&scratch, g, PL_BOUND_ALL_EDGES, NULL, &want), 0);
-        assert_same_bound(&want, &want_terms.bound);
+        for (int edges = 0; edges < 2; edges++) {
+            const pl_graph_change *c = edges ? &change : NULL;
+            assert_int_equal(pl_bound_compute_in(&scratch, g, (pl_bound_edges)edges, c, &got),
+                             0);
+            assert_int_equal(pl_bound_compute_with(g, (pl_bound_edges)edges, c, &want), 0);
+            assert_same_bound(&got, &want);
+        }
         pl_bound_terms_fini(&terms);
         pl_bound_terms_fini(&want_terms);
     }
@@ -373,7 +380,7 @@ int main(void)
 {
     printf("seed %#llx\n", (unsigned long long)rng);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(both_bounds_in_one_walk),
+        cmocka_unit_test(bounds_of_drawn_graphs),
         cmocka_unit_test(metrics_in_one_pass),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,27 +50,20 @@ static void consider(pl_bound *b, pl_bound_terms *terms, pl_bound_kind kind, uin
 }
 
 /* What a host place or a link gathers from the units on it: the work of their tasks (for
- * a link, all the bytes routed over it), and for each side of the walk the earliest any of
- * them can start (for a link, begin moving bytes: after its earliest start and its
- * latency) and the shortest chain that must follow one of them. The last of those to
- * finish ends no earlier than head + work per core (bytes / bandwidth), and one of them
- * is the last. */
+ * a link, all the bytes routed over it), the earliest any of them can start (for a link,
+ * begin moving bytes: after its earliest start and its latency) and the shortest chain
+ * that must follow one of them. The last of those to finish ends no earlier than head +
+ * work per core (bytes / bandwidth), and one of them is the last. */
 struct load {
-    double work, head[2], tail[2];
+    double work, head, tail;
 };
 
-/* The bounds being gathered, one per side of the walk, and the terms of each (or NULL). */
-struct gather {
-    pl_bound *bound[2];
-    pl_bound_terms *terms[2];
-};
-
-/* Adds the bytes that the tasks[0, n) of a unit routed over link l move to its load, and
- * for each of `sides` sides of the walk (a constant where inlined), the earliest one of
- * them can begin moving bytes and the shortest chain after one of them. In a local copy,
- * which stays in registers, then stored: the same operations in the same order. */
-static inline void load_link_sides(const pl_graph *g, const pl_bound_chains *c,
-                                   const uint32_t *tasks, uint32_t n, struct load *l, int sides)
+/* Adds the bytes that the tasks[0, n) of a unit routed over link l move to its load, the
+ * earliest one of them can begin moving bytes and the shortest chain after one of them.
+ * In a local copy, which stays in registers, then stored: the same operations in the same
+ * order. */
+static void load_link(const pl_graph *g, const pl_bound_chains *c, const uint32_t *tasks,
+                      uint32_t n, struct load *l)
 {
     struct load x = *l;
     for (uint32_t i = 0; i < n; i++) {
@@ -78,28 +71,16 @@ static inline void load_link_sides(const pl_graph *g, const pl_bound_chains *c,
         double bytes = pl_graph_task_bytes(g, t);
         if (!(bytes > 0))
             continue;
-        double own = pl_graph_changed_work(g, c->change, t);
         x.work += bytes;
-        for (int s = 0; s < sides; s++) {
-            x.head[s] = earlier(x.head[s], c->side[s].est[t] + own);
-            x.tail[s] = earlier(x.tail[s], c->side[s].after[t]);
-        }
+        x.head = earlier(x.head, c->est[t] + pl_graph_changed_work(g, c->change, t));
+        x.tail = earlier(x.tail, c->after[t]);
     }
     *l = x;
 }
 
-static void load_link(const pl_graph *g, const pl_bound_chains *c, const uint32_t *tasks,
-                      uint32_t n, struct load *l)
-{
-    if (c->sides == 2)
-        load_link_sides(g, c, tasks, n, l, 2);
-    else
-        load_link_sides(g, c, tasks, n, l, 1);
-}
-
 /* Adds unit u's tasks to its own term, its host's load and its route's links' loads. */
-static void load_unit(const pl_graph *g, const pl_bound_chains *c, uint32_t u,
-                      const struct gather *out, struct load *places, struct load *links)
+static void load_unit(const pl_graph *g, const pl_bound_chains *c, uint32_t u, pl_bound *b,
+                      pl_bound_terms *out, struct load *places, struct load *links)
 {
     uint32_t n, nroute, p = pl_graph_unit_place(g, u);
     const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
@@ -119,64 +100,49 @@ static void load_unit(const pl_graph *g, const pl_bound_chains *c, uint32_t u,
     }
     for (uint32_t k = 0; k < nroute; k++)
         load_link(g, c, tasks, n, &links[route[k]]);
-    if (host)
-        host->work = host_work;
     uint32_t last = tasks[n - 1];
-    for (int s = 0; s < c->sides; s++) {
-        const pl_bound_side *sd = &c->side[s];
-        consider(out->bound[s], out->terms[s], PL_BOUND_UNIT, u, sd->est[tasks[0]], work,
-                 sd->after[last]);
-        if (host) {
-            host->head[s] = pl_min(host->head[s], sd->est[tasks[0]]);
-            host->tail[s] = pl_min(host->tail[s], sd->after[last]);
-        }
+    consider(b, out, PL_BOUND_UNIT, u, c->est[tasks[0]], work, c->after[last]);
+    if (host) {
+        host->work = host_work;
+        host->head = pl_min(host->head, c->est[tasks[0]]);
+        host->tail = pl_min(host->tail, c->after[last]);
     }
 }
 
-/* The terms of every unit, host and link, in that order, for each side, in one pass over
- * the units. */
-static int terms(const pl_graph *g, const pl_bound_chains *c, const struct gather *out)
+/* The terms of every unit, host and link, in that order, in one pass over the units. */
+static int terms(const pl_graph *g, const pl_bound_chains *c, pl_bound *b, pl_bound_terms *out)
 {
     uint32_t np = pl_graph_place_count(g), nl = pl_graph_link_count(g);
     struct load *places = malloc(((size_t)np + nl + 1) * sizeof *places), *links = places + np;
     if (!places)
         return PL_ENOMEM;
     for (uint32_t i = 0; i < np + nl; i++)
-        places[i] = (struct load){0, {INFINITY, INFINITY}, {INFINITY, INFINITY}};
+        places[i] = (struct load){0, INFINITY, INFINITY};
     for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
-        load_unit(g, c, u, out, places, links);
-    for (int s = 0; s < c->sides; s++) {
-        for (uint32_t p = 0; p < np; p++)
-            if (isfinite(places[p].head[s]))
-                consider(out->bound[s], out->terms[s], PL_BOUND_PLACE, p, places[p].head[s],
-                         places[p].work / pl_graph_changed_cores(g, c->change, p),
-                         places[p].tail[s]);
-        for (uint32_t l = 0; l < nl; l++)
-            if (links[l].work > 0)
-                consider(out->bound[s], out->terms[s], PL_BOUND_LINK, l, links[l].head[s],
-                         links[l].work / pl_graph_changed_bandwidth(g, c->change, l),
-                         links[l].tail[s]);
-    }
+        load_unit(g, c, u, b, out, places, links);
+    for (uint32_t p = 0; p < np; p++)
+        if (isfinite(places[p].head))
+            consider(b, out, PL_BOUND_PLACE, p, places[p].head,
+                     places[p].work / pl_graph_changed_cores(g, c->change, p), places[p].tail);
+    for (uint32_t l = 0; l < nl; l++)
+        if (links[l].work > 0)
+            consider(b, out, PL_BOUND_LINK, l, links[l].head,
+                     links[l].work / pl_graph_changed_bandwidth(g, c->change, l), links[l].tail);
     free(places);
     return 0;
 }
 
-/* The bounds counting edges[k] into out->bound[k] for each of `sides` sides, and each
- * side's terms into out->terms[k] unless NULL, in one walk in s's memory. */
-static int compute(pl_bound_scratch *s, const pl_graph *g, int sides,
-                   const pl_bound_edges *edges, const pl_graph_change *change,
-                   const struct gather *out)
+/* The bound, and each of its terms into terms unless NULL, in s's memory. */
+static int compute(pl_bound_scratch *s, const pl_graph *g, pl_bound_edges edges,
+                   const pl_graph_change *change, pl_bound_terms *terms_out, pl_bound *out)
 {
-    pl_bound_chains c = {.sides = sides, .change = change};
+    pl_bound_chains c = {.change = change};
     int rc = pl_bound_walk(s, g, &c, edges, true);
     if (rc == 0) {
-        for (int k = 0; k < sides; k++) {
-            pl_bound *b = out->bound[k];
-            memset(b, 0, sizeof *b);
-            b->critical_path = c.side[k].critical_path;
-            consider(b, NULL, PL_BOUND_CRITICAL_PATH, 0, 0, b->critical_path, 0);
-        }
-        rc = terms(g, &c, out);
+        memset(out, 0, sizeof *out);
+        out->critical_path = c.critical_path;
+        consider(out, NULL, PL_BOUND_CRITICAL_PATH, 0, 0, out->critical_path, 0);
+        rc = terms(g, &c, out, terms_out);
     }
     free(c.order);
     return rc;
@@ -185,7 +151,7 @@ static int compute(pl_bound_scratch *s, const pl_graph *g, int sides,
 int pl_bound_compute_in(pl_bound_scratch *s, const pl_graph *g, pl_bound_edges edges,
                         const pl_graph_change *change, pl_bound *out)
 {
-    return compute(s, g, 1, &edges, change, &(struct gather){{out, NULL}, {NULL, NULL}});
+    return compute(s, g, edges, change, NULL, out);
 }
 
 int pl_bound_compute_with(const pl_graph *g, pl_bound_edges edges, const pl_graph_change *change,
@@ -206,13 +172,12 @@ int pl_bound_compute(const pl_graph *g, pl_bound *out)
  * est[t]), or PL_NO_EDGE when t can start at 0. */
 static uint32_t binding_edge(const pl_graph *g, const pl_bound_chains *c, uint32_t t)
 {
-    const pl_bound_side *s = &c->side[0];
     uint32_t first, cnt;
     pl_graph_task_edges(g, t, &first, &cnt);
     for (uint32_t e = first; e < first + cnt; e++) {
         const pl_edge *ed = &c->edges[e];
-        double at = s->est[ed->src] + (ed->at == PL_AT_END ? alone_of(g, c, ed->src) : 0);
-        if (s->counted[ed->kind] && at >= s->est[t])
+        double at = c->est[ed->src] + (ed->at == PL_AT_END ? alone_of(g, c, ed->src) : 0);
+        if (c->counted[ed->kind] && at >= c->est[t])
             return e;
     }
     return PL_NO_EDGE;
@@ -221,10 +186,10 @@ static uint32_t binding_edge(const pl_graph *g, const pl_bound_chains *c, uint32
 int pl_bound_chain_in(pl_bound_scratch *s, const pl_graph *g, uint8_t *on)
 {
     uint32_t n = pl_graph_task_count(g);
-    pl_bound_chains c = {.sides = 1};
-    int rc = pl_bound_walk(s, g, &c, &(pl_bound_edges){PL_BOUND_WORKLOAD_EDGES}, false);
+    pl_bound_chains c = {0};
+    int rc = pl_bound_walk(s, g, &c, PL_BOUND_WORKLOAD_EDGES, false);
     memset(on, 0, n);
-    const double *est = c.side[0].est;
+    const double *est = c.est;
     if (rc == 0 && n > 0) {
         uint32_t t = 0;
         for (uint32_t i = 1; i < n; i++)
@@ -262,38 +227,17 @@ void pl_bound_terms_fini(pl_bound_terms *t)
     *t = (pl_bound_terms){0};
 }
 
-/* Zeroed terms of every unit, place and link of g in *out. Returns 0 or PL_ENOMEM. */
-static int terms_init(const pl_graph *g, pl_bound_terms *out)
+int pl_bound_terms_compute_in(pl_bound_scratch *s, const pl_graph *g, pl_bound_terms *out)
 {
     *out = (pl_bound_terms){0};
     out->units = calloc((size_t)pl_graph_unit_count(g) + 1, sizeof *out->units);
     out->places = calloc((size_t)pl_graph_place_count(g) + 1, sizeof *out->places);
     out->links = calloc((size_t)pl_graph_link_count(g) + 1, sizeof *out->links);
-    return out->units && out->places && out->links ? 0 : PL_ENOMEM;
-}
-
-int pl_bound_terms_compute_in(pl_bound_scratch *s, const pl_graph *g, pl_bound_terms *out)
-{
-    int rc = terms_init(g, out);
+    int rc = out->units && out->places && out->links ? 0 : PL_ENOMEM;
     if (rc == 0)
-        rc = compute(s, g, 1, &(pl_bound_edges){PL_BOUND_ALL_EDGES}, NULL,
-                     &(struct gather){{&out->bound, NULL}, {out, NULL}});
+        rc = compute(s, g, PL_BOUND_ALL_EDGES, NULL, out, &out->bound);
     if (rc != 0)
         pl_bound_terms_fini(out);
-    return rc;
-}
-
-int pl_bound_both_in(pl_bound_scratch *s, const pl_graph *g, pl_bound *resource,
-                     pl_bound_terms *terms, pl_bound *configured)
-{
-    int rc = terms ? terms_init(g, terms) : 0;
-    if (rc == 0)
-        rc = compute(s, g, 2, (pl_bound_edges[]){PL_BOUND_WORKLOAD_EDGES, PL_BOUND_ALL_EDGES},
-                     NULL, &(struct gather){{resource, configured}, {NULL, terms}});
-    if (rc == 0 && terms)
-        terms->bound = *configured;
-    else if (terms)
-        pl_bound_terms_fini(terms);
     return rc;
 }
 

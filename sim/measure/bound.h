@@ -69,17 +69,13 @@ int pl_bound_compute(const pl_graph *g, pl_bound *out);
 
 /* Memory for the walks of bounds, kept by a caller that computes several bounds of one
  * graph (or of graphs no larger) in a row, so that each walk reuses it rather than
- * taking fresh memory of its own: 16 bytes per task for each set of edges walked (two
- * for pl_bound_both_in), 8 more where units move bytes or the change scales work, 8 more
- * for each set where a counted edge waits for a start. Zeroed: empty; it grows to the
- * largest graph walked. Free with pl_bound_scratch_fini as soon as the bounds are done,
- * since it is as large as a timeline. */
+ * taking fresh memory of its own: 16 bytes per task, 8 more where units move bytes or
+ * the change scales work, 8 more where a counted edge waits for a start. Zeroed: empty;
+ * it grows to the largest graph walked. Free with pl_bound_scratch_fini as soon as the
+ * bounds are done, since it is as large as a timeline. */
 typedef struct pl_bound_scratch {
-    size_t tasks; /* room for this many tasks (one more than the graph's) */
-    /* Owned, each NULL until a walk needs it: per set of edges walked at once, the
-     * earliest starts, the chains after each end and through START edges; and the times
-     * alone, which the sets share. */
-    double *est[2], *after[2], *q[2], *alone;
+    size_t tasks;                    /* room for this many tasks (one more than the graph's) */
+    double *est, *after, *q, *alone; /* owned, each NULL until a walk needs it */
 } pl_bound_scratch;
 
 void pl_bound_scratch_fini(pl_bound_scratch *s);
@@ -107,15 +103,6 @@ int pl_bound_terms_compute(const pl_graph *g, pl_bound_terms *out);
 /* pl_bound_terms_compute in s's memory (borrowed; see pl_bound_scratch). */
 int pl_bound_terms_compute_in(pl_bound_scratch *s, const pl_graph *g, pl_bound_terms *out);
 void pl_bound_terms_fini(pl_bound_terms *t);
-
-/* The resource bound (pl_bound_compute_with(g, PL_BOUND_WORKLOAD_EDGES, NULL)) into
- * *resource and the configured one (every edge) into *configured, in one walk that reads
- * the graph's edges once for both; with terms not NULL, the configured one term by term
- * too, as pl_bound_terms_compute gives it (terms->bound is then *configured; free with
- * pl_bound_terms_fini). In s's memory (borrowed), twice what one bound's walk takes.
- * Returns 0 or PL_ENOMEM. */
-int pl_bound_both_in(pl_bound_scratch *s, const pl_graph *g, pl_bound *resource,
-                     pl_bound_terms *terms, pl_bound *configured);
 
 /* A lower bound on pl_bound_compute_with(g, PL_BOUND_ALL_EDGES, c) from g's terms t
  * alone, in time linear in units, places and links: a change that scales work by w < 1

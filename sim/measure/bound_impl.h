@@ -4,9 +4,8 @@
  * of a graph's chains, in bound_walk.c, from which bound.c gathers the terms.
  *
  * A walk goes over the tasks in a topological order, forward (the earliest start of each
- * task) then backward (the longest chain after each), for one set of counted edges or for
- * two at once (the resource bound's and the configured bound's: one read of the graph's
- * edges for both), in the memory of a pl_bound_scratch.
+ * task) then backward (the longest chain after each), in the memory of a
+ * pl_bound_scratch.
  */
 #ifndef PL_BOUND_IMPL_H
 #define PL_BOUND_IMPL_H
@@ -49,26 +48,19 @@ static inline double only_if(bool keep, double x)
     return x;
 }
 
-/* One set of counted edges in a walk: its arrays, indexed by task, and its results. */
-typedef struct pl_bound_side {
+/* A walk's arrays, indexed by task, what it reads of the graph once, and what it finds. */
+typedef struct pl_bound_chains {
     double *est;   /* earliest start */
     double *after; /* longest chain after the end */
     double *q;     /* longest chain from the start to the end of the graph, gathered
                     * through START edges before the walk back reaches each task; NULL
-                    * when the side counts none */
-    bool counted[PL_EDGE_KIND_COUNT]; /* which kinds of edge it counts */
-    bool starts;                      /* some counted edge waits for its source's start */
-    double critical_path;             /* the longest chain through the whole graph */
-} pl_bound_side;
-
-/* A walk of one or two sets of edges at once, and what it reads of the graph once: both
- * sets share the times alone and the reads of every edge. */
-typedef struct pl_bound_chains {
-    pl_bound_side side[2];
-    int sides;       /* how many of side[] the walk fills: 1 or 2 */
-    double *alone;   /* each task's time alone, under the change; NULL: its work (alone_of) */
+                    * when the walk counts none */
+    double *alone; /* each task's time alone, under the change; NULL: its work (alone_of) */
     uint32_t *order; /* a topological order of the tasks; NULL when task ids are one */
     const pl_edge *edges; /* the graph's edges as stored, by global index; NULL: none */
+    bool counted[PL_EDGE_KIND_COUNT]; /* which kinds of edge the walk counts */
+    bool starts;                      /* some counted edge waits for its source's start */
+    double critical_path;             /* the longest chain through the whole graph */
     const pl_graph_change *change;
 } pl_bound_chains;
 
@@ -80,14 +72,14 @@ static inline double alone_of(const pl_graph *g, const pl_bound_chains *c, uint3
     return c->alone ? c->alone[t] : pl_graph_task_work(g, t);
 }
 
-/* Sets the chains of g for c->sides sides, side k counting edges[k], under c->change
- * (both set by the caller, the rest of c zero), in s's memory: the forward pass, and with
- * `back` the backward pass (after, q and the critical path; est and alone are all the
- * forward pass needs and sets). Task ids are that order when every edge points backward
- * (the usual case); otherwise the check's order, which also keeps each unit's tasks in
- * order (in c->order, which the caller frees, also after a failure). Returns 0,
- * PL_ENOMEM, or PL_EDEADLOCK for a cyclic graph. */
+/* Sets the chains of g counting `edges` under c->change (set by the caller, the rest of
+ * c zero), in s's memory: the forward pass, and with `back` the backward pass (after, q
+ * and the critical path; est and alone are all the forward pass needs and sets), in a
+ * topological order. Task ids are that order when every edge points backward (the usual
+ * case); otherwise the check's order, which also keeps each unit's tasks in order (in
+ * c->order, which the caller frees, also after a failure). Returns 0, PL_ENOMEM, or
+ * PL_EDEADLOCK for a cyclic graph. */
 int pl_bound_walk(pl_bound_scratch *s, const pl_graph *g, pl_bound_chains *c,
-                  const pl_bound_edges *edges, bool back);
+                  pl_bound_edges edges, bool back);
 
 #endif

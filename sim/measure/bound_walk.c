@@ -4,8 +4,7 @@
  * order (unit order left out, as the bound must hold whatever the units do): forward,
  * est[t] is the earliest t can start; backward, after[t] is the longest chain that must
  * follow t's end and q[t] the longest chain from t's start to the end of the graph, and
- * the critical path the longest chain of all. Each pass walks one or two sets of counted
- * edges at once, reading every edge once for both.
+ * the critical path the longest chain of all.
  */
 #include "sim/measure/bound_impl.h"
 
@@ -21,99 +20,62 @@ static inline uint32_t nth(const pl_bound_chains *c, uint32_t i)
     return c->order ? c->order[i] : i;
 }
 
-/* The earliest start of every task, for `sides` sides (a constant where it is inlined, so
- * that the loops over the sides unroll). What the loops update is held in locals, which
- * the compiler keeps in registers (it could not keep fields of c, which the stores into
- * the arrays might alias). */
-static inline void forward_sides(const pl_graph *g, pl_bound_chains *c, int sides)
+/* The earliest start of every task. What the loop updates is held in locals, which the
+ * compiler keeps in registers (it could not keep fields of c, which the stores into the
+ * arrays might alias). */
+static void forward(const pl_graph *g, pl_bound_chains *c)
 {
     uint32_t n = pl_graph_task_count(g);
     const pl_edge *edges = c->edges;
-    double *est[2];
-    bool starts[2] = {false, false}, counted[2][PL_EDGE_KIND_COUNT];
-    for (int k = 0; k < sides; k++) {
-        est[k] = c->side[k].est;
-        memcpy(counted[k], c->side[k].counted, sizeof counted[k]);
-    }
+    double *est = c->est;
+    bool starts = false, counted[PL_EDGE_KIND_COUNT];
+    memcpy(counted, c->counted, sizeof counted);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t t = nth(c, i), first, cnt;
-        double at[2] = {0, 0};
+        double at = 0;
         pl_graph_task_edges(g, t, &first, &cnt);
         for (uint32_t e = first; e < first + cnt; e++) {
             pl_edge ed = edges[e];
             double took = ed.at == PL_AT_END ? alone_of(g, c, ed.src) : 0;
-            for (int k = 0; k < sides; k++) {
-                starts[k] |= counted[k][ed.kind] & (ed.at == PL_AT_START);
-                at[k] = later(at[k], only_if(counted[k][ed.kind], est[k][ed.src] + took));
-            }
+            starts |= counted[ed.kind] & (ed.at == PL_AT_START);
+            at = later(at, only_if(counted[ed.kind], est[ed.src] + took));
         }
-        for (int k = 0; k < sides; k++)
-            est[k][t] = at[k];
+        est[t] = at;
     }
-    for (int k = 0; k < sides; k++)
-        c->side[k].starts = starts[k];
-}
-
-static void forward(const pl_graph *g, pl_bound_chains *c)
-{
-    if (c->sides == 2)
-        forward_sides(g, c, 2);
-    else
-        forward_sides(g, c, 1);
+    c->starts = starts;
 }
 
 /* Also the critical path: the longest q + est[t], each task's q being complete once the
  * walk back reaches it. q[] and after[] start zero, and gather the chains through START
  * and END edges; without a counted START edge q[] would stay zero and is not kept (an
- * edge not counted offers +0, to after[] then: no change). Locals as forward_sides. */
-static inline void backward_sides(const pl_graph *g, pl_bound_chains *c, int sides)
+ * edge not counted offers +0, to after[] then: no change). Locals as in forward. */
+static void backward(const pl_graph *g, pl_bound_chains *c)
 {
     uint32_t n = pl_graph_task_count(g);
     const pl_edge *edges = c->edges;
-    double *est[2], *after[2], *qs[2], critical[2] = {0, 0};
-    bool counted[2][PL_EDGE_KIND_COUNT];
-    for (int k = 0; k < sides; k++) {
-        est[k] = c->side[k].est;
-        after[k] = c->side[k].after;
-        qs[k] = c->side[k].q;
-        memcpy(counted[k], c->side[k].counted, sizeof counted[k]);
-    }
+    double *est = c->est, *after = c->after, *qs = c->q, critical = 0;
+    bool counted[PL_EDGE_KIND_COUNT];
+    memcpy(counted, c->counted, sizeof counted);
     for (uint32_t i = n; i-- > 0;) {
         uint32_t t = nth(c, i), first, cnt;
-        double alone = alone_of(g, c, t), q[2];
-        for (int k = 0; k < sides; k++) {
-            q[k] = later(qs[k] ? qs[k][t] : 0, alone + after[k][t]);
-            critical[k] = later(critical[k], q[k] + est[k][t]);
-        }
+        double q = later(qs ? qs[t] : 0, alone_of(g, c, t) + after[t]);
+        critical = later(critical, q + est[t]);
         pl_graph_task_edges(g, t, &first, &cnt);
         for (uint32_t e = first; e < first + cnt; e++) {
             pl_edge ed = edges[e];
-            for (int k = 0; k < sides; k++) {
-                double *into = ed.at == PL_AT_END || !qs[k] ? after[k] : qs[k];
-                into[ed.src] = later(into[ed.src], only_if(counted[k][ed.kind], q[k]));
-            }
+            double *into = ed.at == PL_AT_END || !qs ? after : qs;
+            into[ed.src] = later(into[ed.src], only_if(counted[ed.kind], q));
         }
     }
-    for (int k = 0; k < sides; k++)
-        c->side[k].critical_path = critical[k];
-}
-
-static void backward(const pl_graph *g, pl_bound_chains *c)
-{
-    if (c->sides == 2)
-        backward_sides(g, c, 2);
-    else
-        backward_sides(g, c, 1);
+    c->critical_path = critical;
 }
 
 void pl_bound_scratch_fini(pl_bound_scratch *s)
 {
-    for (int k = 0; k < 2; k++) {
-        free(s->est[k]);
-        free(s->after[k]);
-        free(s->q[k]);
-    }
+    free(s->est);
     free(s->alone);
+    free(s->after);
+    free(s->q);
     *s = (pl_bound_scratch){0};
 }
 
@@ -129,35 +91,29 @@ static double *array(const pl_bound_scratch *s, double **slot)
     return *slot;
 }
 
-/* Room in s for n tasks: est for each side, and alone `with_alone`. Returns 0 or
- * PL_ENOMEM. */
+/* Room in s for n tasks: est, and alone `with_alone`. Returns 0 or PL_ENOMEM. */
 static int room(pl_bound_scratch *s, size_t n, bool with_alone, pl_bound_chains *c)
 {
     if (s->tasks < n) {
         pl_bound_scratch_fini(s);
         s->tasks = n;
     }
-    for (int k = 0; k < c->sides; k++)
-        if (!(c->side[k].est = array(s, &s->est[k])))
-            return PL_ENOMEM;
+    c->est = array(s, &s->est);
     c->alone = with_alone ? array(s, &s->alone) : NULL;
-    return c->alone || !with_alone ? 0 : PL_ENOMEM;
+    return c->est && (c->alone || !with_alone) ? 0 : PL_ENOMEM;
 }
 
-/* Room for the walk back over n tasks: after for each side, and q for a side whose walk
- * forward met a counted START edge, all cleared. Returns 0 or PL_ENOMEM. */
+/* Room for the walk back over n tasks: after, and q where the walk forward met a counted
+ * START edge, both cleared. Returns 0 or PL_ENOMEM. */
 static int room_back(pl_bound_scratch *s, size_t n, pl_bound_chains *c)
 {
-    for (int k = 0; k < c->sides; k++) {
-        pl_bound_side *sd = &c->side[k];
-        sd->after = array(s, &s->after[k]);
-        sd->q = sd->starts ? array(s, &s->q[k]) : NULL;
-        if (!sd->after || (sd->starts && !sd->q))
-            return PL_ENOMEM;
-        memset(sd->after, 0, n * sizeof *sd->after);
-        if (sd->q)
-            memset(sd->q, 0, n * sizeof *sd->q);
-    }
+    c->after = array(s, &s->after);
+    c->q = c->starts ? array(s, &s->q) : NULL;
+    if (!c->after || (c->starts && !c->q))
+        return PL_ENOMEM;
+    memset(c->after, 0, n * sizeof *c->after);
+    if (c->q)
+        memset(c->q, 0, n * sizeof *c->q);
     return 0;
 }
 
@@ -218,19 +174,11 @@ static int fill_alone(const pl_graph *g, pl_bound_chains *c)
     return 0;
 }
 
-/* Which edges each side of c counts: side k counts `edges[k]`. */
-static void count(pl_bound_chains *c, const pl_bound_edges *edges)
-{
-    for (int k = 0; k < c->sides; k++)
-        for (int kind = 0; kind < PL_EDGE_KIND_COUNT; kind++)
-            c->side[k].counted[kind] = edges[k] == PL_BOUND_ALL_EDGES ||
-                                       !pl_edge_kind_configured((pl_edge_kind)kind);
-}
-
 int pl_bound_walk(pl_bound_scratch *s, const pl_graph *g, pl_bound_chains *c,
-                  const pl_bound_edges *edges, bool back)
+                  pl_bound_edges edges, bool back)
 {
-    count(c, edges);
+    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
+        c->counted[k] = edges == PL_BOUND_ALL_EDGES || !pl_edge_kind_configured((pl_edge_kind)k);
     size_t n = (size_t)pl_graph_task_count(g) + 1;
     if (room(s, n, needs_alone(g, c->change), c) != 0)
         return PL_ENOMEM;

@@ -8,13 +8,12 @@
  * metrics, the resource bound, the configured bound term by term for the run and whole
  * for the baseline, the bounds' walks sharing one scratch), timing each call. The first
  * round meets fresh memory as pipelab does; later rounds (ROUNDS, default 1) show the
- * same calls over memory already touched. With --both, both bounds of each graph come from
- * one walk (pl_bound_both_in; configured_s is then 0). Prints one line per round:
+ * same calls over memory already touched. Prints one line per round:
  *   round R metrics_s M bound_s B configured_s C total_s T
  * each the sum over the run and the baseline, in seconds of the process's CPU time (less
  * sensitive than the wall clock to other processes on a shared machine).
  *
- * usage: measure_time [--both] SCENARIO ROUNDS [KEY=VALUE]...
+ * usage: measure_time SCENARIO ROUNDS [KEY=VALUE]...
  * exit status: 0, or 2 when the scenario fails (the message says why).
  */
 #include "sim/engine/runner.h"
@@ -36,8 +35,8 @@ static double now_s(void)
 }
 
 /* The seconds each of the three measures took, added into t[0..2]. */
-static int measure(const pl_graph *g, const pl_timeline *tl, bool terms, bool both,
-                   pl_bound_scratch *s, double t[3])
+static int measure(const pl_graph *g, const pl_timeline *tl, bool terms, pl_bound_scratch *s,
+                   double t[3])
 {
     pl_metrics m;
     pl_bound b;
@@ -45,12 +44,10 @@ static int measure(const pl_graph *g, const pl_timeline *tl, bool terms, bool bo
     double t0 = now_s();
     int rc = pl_metrics_compute(g, tl, &m);
     double t1 = now_s();
-    if (rc == 0 && both)
-        rc = pl_bound_both_in(s, g, &b, terms ? &bt : NULL, &b);
-    else if (rc == 0)
+    if (rc == 0)
         rc = pl_bound_compute_in(s, g, PL_BOUND_WORKLOAD_EDGES, NULL, &b);
     double t2 = now_s();
-    if (rc == 0 && !both)
+    if (rc == 0)
         rc = terms ? pl_bound_terms_compute_in(s, g, &bt)
                    : pl_bound_compute_in(s, g, PL_BOUND_ALL_EDGES, NULL, &b);
     double t3 = now_s();
@@ -65,11 +62,8 @@ static int measure(const pl_graph *g, const pl_timeline *tl, bool terms, bool bo
 
 int main(int argc, char **argv)
 {
-    bool both = argc > 1 && strcmp(argv[1], "--both") == 0;
-    argc -= both;
-    argv += both;
     if (argc < 3) {
-        fprintf(stderr, "usage: measure_time [--both] SCENARIO ROUNDS [KEY=VALUE]...\n");
+        fprintf(stderr, "usage: measure_time SCENARIO ROUNDS [KEY=VALUE]...\n");
         return 2;
     }
     pl_diag d;
@@ -92,7 +86,7 @@ int main(int argc, char **argv)
         double t[3] = {0, 0, 0};
         pl_bound_scratch scratch = {0};
         for (size_t i = 0; i < n && rc == 0; i++)
-            rc = measure(g[i], &tl[i], i == 0, both, &scratch, t);
+            rc = measure(g[i], &tl[i], i == 0, &scratch, t);
         pl_bound_scratch_fini(&scratch);
         printf("round %d metrics_s %.4f bound_s %.4f configured_s %.4f total_s %.4f\n", r,
                t[0], t[1], t[2], t[0] + t[1] + t[2]);
