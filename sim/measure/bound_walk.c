@@ -20,14 +20,15 @@ static inline uint32_t nth(const pl_bound_chains *c, uint32_t i)
     return c->order ? c->order[i] : i;
 }
 
-/* The earliest start of every task. What the loop updates is held in locals, which the
- * compiler keeps in registers (it could not keep fields of c, which the stores into the
- * arrays might alias). */
+/* The earliest start of every task, and, when the walk goes back too, after[] cleared
+ * as it goes (rather than in a pass of its own). What the loop updates is held in locals,
+ * which the compiler keeps in registers (it could not keep fields of c, which the stores
+ * into the arrays might alias). */
 static void forward(const pl_graph *g, pl_bound_chains *c)
 {
     uint32_t n = pl_graph_task_count(g);
     const pl_edge *edges = c->edges;
-    double *est = c->est;
+    double *est = c->est, *after = c->after;
     bool starts = false, counted[PL_EDGE_KIND_COUNT];
     memcpy(counted, c->counted, sizeof counted);
     for (uint32_t i = 0; i < n; i++) {
@@ -41,6 +42,8 @@ static void forward(const pl_graph *g, pl_bound_chains *c)
             at = later(at, only_if(counted[ed.kind], est[ed.src] + took));
         }
         est[t] = at;
+        if (after)
+            after[t] = 0;
     }
     c->starts = starts;
 }
@@ -91,27 +94,27 @@ static double *array(const pl_bound_scratch *s, double **slot)
     return *slot;
 }
 
-/* Room in s for n tasks: est, and alone `with_alone`. Returns 0 or PL_ENOMEM. */
-static int room(pl_bound_scratch *s, size_t n, bool with_alone, pl_bound_chains *c)
+/* Room in s for n tasks: est, after `back`, and alone `with_alone`. Returns 0 or
+ * PL_ENOMEM. */
+static int room(pl_bound_scratch *s, size_t n, bool back, bool with_alone, pl_bound_chains *c)
 {
     if (s->tasks < n) {
         pl_bound_scratch_fini(s);
         s->tasks = n;
     }
     c->est = array(s, &s->est);
+    c->after = back ? array(s, &s->after) : NULL;
     c->alone = with_alone ? array(s, &s->alone) : NULL;
-    return c->est && (c->alone || !with_alone) ? 0 : PL_ENOMEM;
+    return c->est && (c->after || !back) && (c->alone || !with_alone) ? 0 : PL_ENOMEM;
 }
 
-/* Room for the walk back over n tasks: after, and q where the walk forward met a counted
- * START edge, both cleared. Returns 0 or PL_ENOMEM. */
+/* Room for q, cleared, where the walk forward met a counted START edge. Returns 0 or
+ * PL_ENOMEM. */
 static int room_back(pl_bound_scratch *s, size_t n, pl_bound_chains *c)
 {
-    c->after = array(s, &s->after);
     c->q = c->starts ? array(s, &s->q) : NULL;
-    if (!c->after || (c->starts && !c->q))
+    if (c->starts && !c->q)
         return PL_ENOMEM;
-    memset(c->after, 0, n * sizeof *c->after);
     if (c->q)
         memset(c->q, 0, n * sizeof *c->q);
     return 0;
@@ -180,7 +183,7 @@ int pl_bound_walk(pl_bound_scratch *s, const pl_graph *g, pl_bound_chains *c,
     for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
         c->counted[k] = edges == PL_BOUND_ALL_EDGES || !pl_edge_kind_configured((pl_edge_kind)k);
     size_t n = (size_t)pl_graph_task_count(g) + 1;
-    if (room(s, n, needs_alone(g, c->change), c) != 0)
+    if (room(s, n, back, needs_alone(g, c->change), c) != 0)
         return PL_ENOMEM;
     if (!pl_graph_edges_backward(g)) {
         if (!(c->order = malloc(n * sizeof *c->order)))

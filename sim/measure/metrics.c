@@ -140,8 +140,8 @@ static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_time
                           uint32_t t, pl_metrics *m)
 {
     int through_end = 1;
-    while (t != PL_NO_EDGE) {
-        m->binding_tasks++;
+    uint32_t tasks = 0; /* in a local: m->binding_tasks, in memory, would be stored each step */
+    for (; t != PL_NO_EDGE; tasks++) {
         if (through_end)
             m->units[pl_graph_task_unit(g, t)].binding += tl->end[t] - tl->start[t];
         if (released_by(g, edges, tl, t)) {
@@ -153,6 +153,7 @@ static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_time
             t = pl_graph_task_prev(g, t);
         }
     }
+    m->binding_tasks = tasks;
 }
 
 /* Sums the units of each stage. */
