@@ -140,10 +140,20 @@ static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_time
                           uint32_t t, pl_metrics *m)
 {
     int through_end = 1;
-    uint32_t tasks = 0; /* in a local: m->binding_tasks, in memory, would be stored each step */
+    /* In locals, which stay in registers: the count, and the time of the unit the chain
+     * is on, stored back when it moves to another unit (the same additions, in order). */
+    uint32_t tasks = 0, on = PL_NO_EDGE;
+    double binding = 0;
     for (; t != PL_NO_EDGE; tasks++) {
+        uint32_t u = pl_graph_task_unit(g, t);
+        if (through_end && u != on) {
+            if (on != PL_NO_EDGE)
+                m->units[on].binding = binding;
+            on = u;
+            binding = m->units[u].binding;
+        }
         if (through_end)
-            m->units[pl_graph_task_unit(g, t)].binding += tl->end[t] - tl->start[t];
+            binding += tl->end[t] - tl->start[t];
         if (released_by(g, edges, tl, t)) {
             const pl_edge *e = &edges[tl->release[t]];
             through_end = e->at == PL_AT_END;
@@ -153,6 +163,8 @@ static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_time
             t = pl_graph_task_prev(g, t);
         }
     }
+    if (on != PL_NO_EDGE)
+        m->units[on].binding = binding;
     m->binding_tasks = tasks;
 }
 
