@@ -58,29 +58,13 @@ struct load {
     double work, head, tail;
 };
 
-/* Adds the bytes that the tasks[0, n) of a unit routed over link l move to its load, the
- * earliest one of them can begin moving bytes and the shortest chain after one of them.
- * In a local copy, which stays in registers, then stored: the same operations in the same
- * order. */
-static void load_link(const pl_graph *g, const pl_bound_chains *c, const uint32_t *tasks,
-                      uint32_t n, struct load *l)
-{
-    struct load x = *l;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t t = tasks[i];
-        double bytes = pl_graph_task_bytes(g, t);
-        if (!(bytes > 0))
-            continue;
-        x.work += bytes;
-        x.head = earlier(x.head, c->est[t] + pl_graph_changed_work(g, c->change, t));
-        x.tail = earlier(x.tail, c->after[t]);
-    }
-    *l = x;
-}
-
-/* Adds unit u's tasks to its own term, its host's load and its route's links' loads. */
+/* Adds unit u's tasks to its own term, its host's load and its route's links' loads, in
+ * one pass over its tasks. The sums in locals, which stay in registers (the loads of the
+ * route's links in `on`, room for every link, copied in and back: a route names a link
+ * once), each going on from the earlier units' in the same order of additions. */
 static void load_unit(const pl_graph *g, const pl_bound_chains *c, uint32_t u, pl_bound *b,
-                      pl_bound_terms *out, struct load *places, struct load *links)
+                      pl_bound_terms *out, struct load *places, struct load *links,
+                      struct load *on)
 {
     uint32_t n, nroute, p = pl_graph_unit_place(g, u);
     const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
@@ -88,18 +72,34 @@ static void load_unit(const pl_graph *g, const pl_bound_chains *c, uint32_t u, p
     if (n == 0)
         return;
     /* Work, not time alone, occupies the host's cores: moving bytes takes no core. Without
-     * a route the two are the same. The sums in locals, which stay in registers, the
-     * host's going on from its earlier units' in the same order of additions. */
+     * a route the two are the same. */
     struct load *host = pl_graph_place_kind(g, p) == PL_PLACE_HOST ? &places[p] : NULL;
     double work = 0, host_work = host ? host->work : 0;
+    for (uint32_t k = 0; k < nroute; k++)
+        on[k] = links[route[k]];
     for (uint32_t i = 0; i < n; i++) {
         uint32_t t = tasks[i];
         double alone = alone_of(g, c, t);
         work += alone;
-        host_work += nroute == 0 ? alone : pl_graph_changed_work(g, c->change, t);
+        if (nroute == 0) {
+            host_work += alone;
+            continue;
+        }
+        double own = pl_graph_changed_work(g, c->change, t), bytes = pl_graph_task_bytes(g, t);
+        host_work += own;
+        if (!(bytes > 0))
+            continue;
+        /* The task begins moving its bytes after its work, and what follows its end
+         * follows the transfer. */
+        double head = c->est[t] + own, tail = c->after[t];
+        for (uint32_t k = 0; k < nroute; k++) {
+            on[k].work += bytes;
+            on[k].head = earlier(on[k].head, head);
+            on[k].tail = earlier(on[k].tail, tail);
+        }
     }
     for (uint32_t k = 0; k < nroute; k++)
-        load_link(g, c, tasks, n, &links[route[k]]);
+        links[route[k]] = on[k];
     uint32_t last = tasks[n - 1];
     consider(b, out, PL_BOUND_UNIT, u, c->est[tasks[0]], work, c->after[last]);
     if (host) {
@@ -113,13 +113,14 @@ static void load_unit(const pl_graph *g, const pl_bound_chains *c, uint32_t u, p
 static int terms(const pl_graph *g, const pl_bound_chains *c, pl_bound *b, pl_bound_terms *out)
 {
     uint32_t np = pl_graph_place_count(g), nl = pl_graph_link_count(g);
-    struct load *places = malloc(((size_t)np + nl + 1) * sizeof *places), *links = places + np;
+    struct load *places = malloc(((size_t)np + 2 * nl + 1) * sizeof *places);
     if (!places)
         return PL_ENOMEM;
+    struct load *links = places + np, *on = links + nl;
     for (uint32_t i = 0; i < np + nl; i++)
         places[i] = (struct load){0, INFINITY, INFINITY};
     for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
-        load_unit(g, c, u, b, out, places, links);
+        load_unit(g, c, u, b, out, places, links, on);
     for (uint32_t p = 0; p < np; p++)
         if (isfinite(places[p].head))
             consider(b, out, PL_BOUND_PLACE, p, places[p].head,
