@@ -73,9 +73,9 @@ static inline double alone_of(const pl_graph *g, const pl_bound_chains *c, uint3
 }
 
 /* Sets the chains of g counting `edges` under c->change (set by the caller, the rest of
- * c zero), in s's memory: the forward pass, and with `back` the backward pass (after, q
- * and the critical path; est and alone are all the forward pass needs and sets), in a
- * topological order. Task ids are that order when every edge points backward (the usual
+ * c zero), in s's memory: the forward pass (est, and alone where needed), and with `back`
+ * the backward pass (after, which the forward pass clears as it goes, q and the critical
+ * path), in a topological order. Task ids are that order when every edge points backward (the usual
  * case); otherwise the check's order, which also keeps each unit's tasks in order (in
  * c->order, which the caller frees, also after a failure). Returns 0, PL_ENOMEM, or
  * PL_EDEADLOCK for a cyclic graph. */
