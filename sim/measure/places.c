@@ -91,6 +91,8 @@ static void sweep(struct cursor *h, size_t n, const pl_timeline *tl, pl_place_me
         last = c->at;
         if (!advance(c, tl->start, tl->end))
             h[0] = h[--n];
+        else if (n > 1 && !before(&h[1], c) && (n < 3 || !before(&h[2], c)))
+            continue; /* still first, as sift_down would find, without moving a cursor */
         sift_down(h, n, 0);
     }
 }
