@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * items.c — room for each item's first start and last end; the metrics' pass over the
- * tasks fills it (pl_items_add).
+ * tasks fills it.
  */
 #include "sim/measure/items.h"
 

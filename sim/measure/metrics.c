@@ -8,6 +8,7 @@
  */
 #include "sim/measure/metrics.h"
 #include "sim/common/error.h"
+#include "sim/measure/extrema.h"
 
 #include <assert.h>
 #include <math.h>
@@ -87,6 +88,10 @@ static uint32_t pass(const pl_graph *g, const pl_edge *edges, const pl_timeline 
     const double *start = tl->start, *end = tl->end;
     double eps = pl_metrics_noise(tl->makespan);
     uint32_t n = pl_graph_task_count(g), last = n > 0 ? 0 : PL_NO_EDGE;
+    /* The entry and exit of the item of the latest task, in locals while its tasks follow
+     * one another (as the models add them), stored when another item's task comes. */
+    uint32_t item = PL_NO_EDGE;
+    double enter = 0, leave = 0;
     for (uint32_t t = 0; t < n; t++) {
         uint32_t u = pl_graph_task_unit(g, t), r = tl->release[t];
         double s = start[t], e = end[t];
@@ -110,9 +115,23 @@ static uint32_t pass(const pl_graph *g, const pl_edge *edges, const pl_timeline 
             sp->last = e;
             sp->active += e - s;
         }
-        pl_items_add(items, pl_graph_task_item(g, t), s, e);
+        if (pl_graph_task_item(g, t) != item) {
+            if (item != PL_NO_EDGE) {
+                items->enter[item] = enter;
+                items->leave[item] = leave;
+            }
+            item = pl_graph_task_item(g, t);
+            enter = items->enter[item];
+            leave = items->leave[item];
+        }
+        enter = pl_min(enter, s);
+        leave = pl_max(leave, e);
         if (e > end[last])
             last = t;
+    }
+    if (item != PL_NO_EDGE) {
+        items->enter[item] = enter;
+        items->leave[item] = leave;
     }
     return last;
 }
