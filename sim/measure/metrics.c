@@ -62,6 +62,12 @@ static inline double alone(const pl_graph *g, uint32_t t, double narrowest)
     return narrowest == 0 || bytes <= 0 ? work : work + bytes / narrowest;
 }
 
+/* The kind of release edge r, or -1 for none (PL_NO_EDGE). */
+static inline int kind_of(const pl_edge *edges, uint32_t r)
+{
+    return r != PL_NO_EDGE ? edges[r].kind : -1;
+}
+
 /* The idle time `gap` before a task of um, which the task's release edge (of kind `kind`,
  * or -1 for none) ended. */
 static inline void bubble(pl_unit_metrics *um, double gap, int kind, double eps)
@@ -97,13 +103,12 @@ static uint32_t pass(const pl_graph *g, const pl_edge *edges, const pl_timeline 
         double s = start[t], e = end[t];
         pl_unit_metrics *um = &m->units[u];
         struct unit_pass *p = &up[u];
-        int kind = r != PL_NO_EDGE ? edges[r].kind : -1;
         double gap = s - p->prev_end;
         if (um->tasks++ == 0) {
             um->fill = s;
-            um->fill_cause = kind;
+            um->fill_cause = kind_of(edges, r);
         } else if (gap > 0) {
-            bubble(um, gap, kind, eps);
+            bubble(um, gap, kind_of(edges, r), eps);
         }
         p->prev_end = e;
         um->busy += e - s;
