@@ -158,6 +158,18 @@ static int collect(const pl_graph *g, struct child *c, pl_timeline *tl, pl_diag 
     return child.code;
 }
 
+/* Refuses g for the analytic engine when it was asked for by name and is not exact. */
+static int refuse(const pl_graph *g, bool found, pl_engine_kind engine, const char *why,
+                  pl_diag *d)
+{
+    if (found && engine == PL_ENGINE_ANALYTIC)
+        return pl_diag_set(d, PL_ECONFIG,
+                           "the analytic engine is not exact for the %s graph: %s, which only "
+                           "SimGrid models (engine: simgrid or auto)",
+                           pl_graph_name(g), why);
+    return 0;
+}
+
 /* Tries the analytic engine on g; *exact says whether its timeline stands. When it does
  * not, tl->engine_why says why SimGrid must run it. */
 static int try_analytic(const pl_graph *g, pl_timeline *tl, pl_engine_kind engine, bool *exact,
@@ -173,12 +185,27 @@ static int try_analytic(const pl_graph *g, pl_timeline *tl, pl_engine_kind engin
     *exact = !found;
     snprintf(tl->engine_why, sizeof tl->engine_why, "%s", why);
     tl->engine = found ? PL_ENGINE_SIMGRID : PL_ENGINE_ANALYTIC;
-    if (found && engine == PL_ENGINE_ANALYTIC)
-        return pl_diag_set(d, PL_ECONFIG,
-                           "the analytic engine is not exact for the %s graph: %s, which only "
-                           "SimGrid models (engine: simgrid or auto)",
-                           pl_graph_name(g), why);
-    return 0;
+    return refuse(g, found, engine, why, d);
+}
+
+int pl_runner_makespan(pl_analytic_scratch *s, const pl_graph *g, const pl_graph_change *c,
+                       pl_engine_kind engine, double *makespan, bool *exact, pl_diag *d)
+{
+    char why[PL_ENGINE_WHY_MAX];
+    bool possible = pl_sharing_possible_under(g, c, why, sizeof why), found = false;
+    *exact = false;
+    int rc = pl_check_graph(g, d);
+    if (rc == 0)
+        rc = pl_analytic_makespan(s, g, c, makespan, d);
+    if (rc == 0 && possible) {
+        pl_timeline tl = pl_analytic_scratch_times(s, *makespan);
+        if (pl_sharing_found_under(g, c, &tl, &found, why, sizeof why) != 0)
+            rc = pl_diag_set(d, PL_ENOMEM, "out of memory looking for shared resources");
+    }
+    if (rc != 0)
+        return rc;
+    *exact = !found;
+    return refuse(g, found, engine, why, d);
 }
 
 /* Runs the graphs marked in `simgrid`, each in its own child, at most `width` at once. */

@@ -10,6 +10,7 @@
 #define PL_RUNNER_H
 
 #include "sim/common/error.h"
+#include "sim/engine/analytic.h"
 #include "sim/graph/graph.h"
 #include "sim/graph/timeline.h"
 
@@ -30,6 +31,19 @@
  */
 int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n, int jobs,
                        pl_engine_kind engine, pl_diag *d);
+
+/*
+ * The makespan pl_runner_simulate gives pl_graph_changed(g, c) (c borrowed, NULL: no
+ * change; g finalized, borrowed) where the analytic engine is exact for it, to the bit, but
+ * without building the copy and without a timeline: the graph checked, then a makespan
+ * pass in s (analytic.h) and the check that nothing was shared, both under c. *exact says
+ * whether *makespan stands; where it does not, the graph is for SimGrid (engine AUTO or
+ * SIMGRID; the caller builds the copy for pl_runner_simulate), or with engine ANALYTIC
+ * the call fails with PL_ECONFIG and the very diagnostic pl_runner_simulate gives. Fails
+ * also with PL_EDEADLOCK or PL_ENOMEM.
+ */
+int pl_runner_makespan(pl_analytic_scratch *s, const pl_graph *g, const pl_graph_change *c,
+                       pl_engine_kind engine, double *makespan, bool *exact, pl_diag *d);
 
 /*
  * Reads what a SimGrid child wrote on its pipe (fd, borrowed, read to its end) about a graph
