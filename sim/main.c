@@ -155,10 +155,11 @@ static void print_timing(const pl_session *s)
     long peak = self.ru_maxrss > kids.ru_maxrss ? self.ru_maxrss : kids.ru_maxrss;
     fprintf(stderr,
             "pipelab: simulated %llu tasks in %.3f s: lowering %.3f s, executing %.3f s (%s, "
-            "%.3g tasks/s), measuring %.3f s, advising %.3f s; peak memory %.1f MiB (%.0f bytes "
-            "per task)\n",
+            "%.3g tasks/s), measuring %.3f s, advising %.3f s (verdict %.3f s, model's advice "
+            "%.3f s); peak memory %.1f MiB (%.0f bytes per task)\n",
             n, total, t.lower, t.execute, engine, t.execute > 0 ? (double)n / t.execute : 0,
-            t.measure, t.advise, peak / 1024.0, n ? peak * 1024.0 / (double)n : 0);
+            t.measure, t.advise, t.verdict, t.advice, peak / 1024.0,
+            n ? peak * 1024.0 / (double)n : 0);
 }
 
 static int cmd_reps(const pl_options *o, pl_diag *d)
