@@ -32,6 +32,7 @@ struct cand {
     double most;            /* upper bound on its gain */
     bool exact;             /* most is from the changed graph's own bound */
     bool passed;            /* `pass` is its makespan: the analytic engine is exact for it */
+    bool shared;            /* the analytic engine is not exact for it: a core or link shared */
     double pass;
     size_t order;           /* when it was made */
 };
@@ -375,6 +376,7 @@ static int pass_first(struct search *s, struct cand *c, double cutoff, bool *bey
     pl_bound_scratch_fini(&s->scratch);
     int rc = pl_runner_makespan(&s->times, g, &c->change, PL_ENGINE_AUTO, &c->pass, &c->passed,
                                 d);
+    c->shared = rc == 0 && !c->passed;
     *beyond = rc == 0 && c->passed && m - c->pass > cutoff + pl_verdict_bound_slack(g, m);
     return rc;
 }
@@ -418,7 +420,8 @@ static int simulate_analytic(struct search *s, struct cand *c, pl_graph **left, 
         return 0;
     }
     int rc = c->variant >= 0 ? graph_of(s, c, &g, d) : 0;
-    if (rc == 0)
+    /* A change whose pass ran ahead of its bound and found sharing goes to SimGrid. */
+    if (rc == 0 && !(c->shared && s->run->engine == PL_ENGINE_AUTO))
         rc = pl_runner_makespan(&s->times, g ? g : s->run->graph, g ? NULL : &c->change,
                                 s->run->engine, &makespan, &exact, &why);
     if (rc == 0 && exact) {
