@@ -419,6 +419,9 @@ static int simulate_analytic(struct search *s, struct cand *c, pl_graph **left, 
         simulated(s, c, c->pass);
         return 0;
     }
+    /* Not held while a variant is lowered: its graph takes more than the passes' arrays. */
+    if (c->variant >= 0)
+        pl_analytic_scratch_fini(&s->times);
     int rc = c->variant >= 0 ? graph_of(s, c, &g, d) : 0;
     /* A change whose pass ran ahead of its bound and found sharing goes to SimGrid. */
     if (rc == 0 && !(c->shared && s->run->engine == PL_ENGINE_AUTO))
