@@ -73,7 +73,7 @@ for f in executing advising verdict; do
     # shellcheck disable=SC2086
     a=$(field "$name" "$after" run $dispatch)
     awk -v l="$f" -v b="${b:-0}" -v a="${a:-0}" 'BEGIN {
-        printf "%-12s %8.3fs %8.3fs %6s\n", l, b, a, b > 0 ? sprintf("%.2f", a / b) : "-" }'
+        printf "%-12s %8.3fs %8.3fs %6s\n", l, b, a, (b > 0 ? sprintf("%.2f", a / b) : "-") }'
 done
 timer="$(dirname "$after")/tests/perf/engine_time"
 if [ -x "$timer" ]; then
