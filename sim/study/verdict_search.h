@@ -17,7 +17,12 @@
  * whose upper bound cannot shorten the run, or cannot come within PL_VERDICT_TIE of
  * the makespan of the best gain simulated so far, is not simulated.
  * So the verdict names the candidate that gains most among all of them, while the
- * count simulated stays small where the bounds are tight.
+ * count simulated stays small where the bounds are tight. A candidate the analytic engine
+ * runs exactly is simulated by a makespan pass under its change (runner.h:
+ * pl_runner_makespan), which gives the very makespan the changed copy of the graph would,
+ * without building the copy or a timeline; the pass runs ahead of the candidate's exact
+ * bound, which it makes needless when its gain is clearly beyond the cut-off
+ * (pl_verdict_bound_slack). The other candidates are built and go to SimGrid.
  */
 #ifndef PL_VERDICT_SEARCH_H
 #define PL_VERDICT_SEARCH_H
