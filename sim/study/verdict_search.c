@@ -46,6 +46,7 @@ struct search {
     pl_bound_scratch scratch;
     /* The starts and ends of every makespan pass, one candidate after the other. */
     pl_analytic_scratch times;
+    double *work; /* per unit of the run: the work of its tasks, summed once */
 };
 
 static int push(struct search *s, pl_change_kind kind, const char *name, struct cand **out)
@@ -129,7 +130,7 @@ static int work_candidates(struct search *s)
         for (uint32_t u = 0; u < nu; u++)
             if (pl_graph_unit_stage(g, u) == st) {
                 mask[u] = done[u] = 1;
-                work += unit_work(g, u);
+                work += s->work[u];
             }
         if (work > 0)
             rc = less_work(s, PL_CHANGE_STAGE, pl_graph_stage_name(g, st), mask);
@@ -154,7 +155,7 @@ static int work_candidates(struct search *s)
             pl_unit_group_name(g, v, other, sizeof other);
             if (strcmp(name, other) == 0) {
                 mask[v] = done[v] = 1;
-                work += unit_work(g, v);
+                work += s->work[v];
                 members++;
             }
         }
@@ -235,7 +236,7 @@ static int core_candidates(struct search *s)
             continue;
         uint32_t threads = 0;
         for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
-            threads += pl_graph_unit_place(g, u) == p && unit_work(g, u) > 0;
+            threads += pl_graph_unit_place(g, u) == p && s->work[u] > 0;
         struct cand *c;
         if (threads <= (uint32_t)pl_graph_place_cores(g, p))
             continue;
@@ -557,7 +558,12 @@ static int fill(struct search *s, pl_verdict *out)
 int pl_verdict_search(const pl_verdict_run *run, pl_verdict *out, pl_diag *d)
 {
     struct search s = {.run = run};
-    int rc = work_candidates(&s);
+    uint32_t nu = pl_graph_unit_count(run->graph);
+    int rc = (s.work = calloc((size_t)nu + 1, sizeof *s.work)) ? 0 : PL_ENOMEM;
+    for (uint32_t u = 0; u < nu && rc == 0; u++)
+        s.work[u] = unit_work(run->graph, u);
+    if (rc == 0)
+        rc = work_candidates(&s);
     if (rc == 0)
         rc = link_candidates(&s);
     if (rc == 0)
@@ -581,5 +587,6 @@ int pl_verdict_search(const pl_verdict_run *run, pl_verdict *out, pl_diag *d)
     free(s.c);
     pl_bound_scratch_fini(&s.scratch);
     pl_analytic_scratch_fini(&s.times);
+    free(s.work);
     return rc;
 }
