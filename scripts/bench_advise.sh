@@ -40,16 +40,17 @@ wall() {
     awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'
 }
 
-# same LABEL ARGS...: whether both programs print the same JSON report.
+# same LABEL ARGS...: whether both programs print the same JSON report (the after one is
+# left in $tmp/after.json).
 same() {
     label=$1
     shift
-    "$before" run "$@" --format json >"$tmp/before.json" 2>&1 || true
-    "$after" run "$@" --format json >"$tmp/after.json" 2>&1 || true
-    cmp -s "$tmp/before.json" "$tmp/after.json" && return 0
-    echo "$label: the two programs' reports differ" >&2
-    diff "$tmp/before.json" "$tmp/after.json" | head -n 10 >&2
-    return 1
+    for which in before after; do
+        eval "program=\$$which"
+        "$program" run "$@" --format json >"$tmp/$which.json" 2>&1 || true
+    done
+    cmp -s "$tmp/before.json" "$tmp/after.json" ||
+        { echo "$label: the two programs' reports differ" >&2 && return 1; }
 }
 
 # simulated FILE: "simulated/candidates" from a JSON report.
