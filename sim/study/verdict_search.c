@@ -463,6 +463,9 @@ static int simulate(struct search *s, struct cand *c, size_t n, pl_diag *d)
         if (g[m])
             which[m++] = i;
     }
+    /* The passes' arrays are not carried into the SimGrid children. */
+    if (m > 0)
+        pl_analytic_scratch_fini(&s->times);
     if (rc == 0 && m > 0)
         rc = pl_runner_simulate((const pl_graph *const *)g, tls, m, 0, PL_ENGINE_SIMGRID, d);
     for (size_t i = 0; i < m; i++) {
