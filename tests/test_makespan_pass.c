@@ -8,9 +8,9 @@
  * verdict makes (a unit's work, every other task's work, a link's bandwidth up and down, a
  * host's cores), pl_runner_makespan gives what pl_runner_simulate gives for
  * pl_graph_changed(g, c): the same status, with the analytic engine the very makespan bits
- * or the very refusal, with auto the same choice of engine (exact where it was not refused). The expected values come from
- * the changed copy, which is how the verdict simulated its candidates before the pass.
- * Where the pass is exact, the graph's bound under the change stays within
+ * or the very refusal, with auto the same choice of engine (exact where it was not refused). The
+ * expected values come from the changed copy, which is how the verdict simulated its candidates
+ * before the pass. Where the pass is exact, the graph's bound under the change stays within
  * pl_verdict_bound_slack of its makespan (the argument in verdict_search.h).
  */
 #include <setjmp.h>

@@ -89,8 +89,8 @@ static inline double latest_event(const pl_graph *g, const struct times *tm, uin
 
 /* Task t's work under change c, as pl_graph_changed_work gives it (the work times the
  * change's factor where its unit or the task itself is scaled), without a call per task. */
-static inline double work_of(const pl_graph *g, const pl_graph_change *c,
-                             const struct unit_rule *r, uint32_t t)
+static inline double work_of(const pl_graph *g, const pl_graph_change *c, const struct unit_rule *r,
+                             uint32_t t)
 {
     double work = pl_graph_task_work(g, t);
     return r->scaled || (c && c->tasks && c->tasks[t]) ? work * c->work : work;
@@ -99,8 +99,7 @@ static inline double work_of(const pl_graph *g, const pl_graph_change *c,
 /* The recursion for one task under change c, whose predecessors are all set; returns
  * its end. */
 static inline double place_task(const pl_graph *g, const pl_graph_change *c,
-                                const struct unit_rule *rules, const struct times *tm,
-                                uint32_t t)
+                                const struct unit_rule *rules, const struct times *tm, uint32_t t)
 {
     uint32_t prev = pl_graph_task_prev(g, t);
     double ended = prev == PL_NO_EDGE ? 0 : tm->end[prev];

@@ -160,8 +160,7 @@ static int collect(const pl_graph *g, struct child *c, pl_timeline *tl, pl_diag 
 }
 
 /* Refuses g for the analytic engine when it was asked for by name and is not exact. */
-static int refuse(const pl_graph *g, bool found, pl_engine_kind engine, const char *why,
-                  pl_diag *d)
+static int refuse(const pl_graph *g, bool found, pl_engine_kind engine, const char *why, pl_diag *d)
 {
     if (found && engine == PL_ENGINE_ANALYTIC)
         return pl_diag_set(d, PL_ECONFIG,

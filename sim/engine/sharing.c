@@ -158,12 +158,10 @@ static void say_link(const pl_graph *g, const pl_graph_change *c, uint32_t l, ui
                      char *why, size_t len)
 {
     snprintf(why, len, "link '%s' of %s carries the transfers of %u units",
-             pl_graph_link_name(g, l), PL_RATE_TEXT(pl_graph_changed_bandwidth(g, c, l)),
-             carriers);
+             pl_graph_link_name(g, l), PL_RATE_TEXT(pl_graph_changed_bandwidth(g, c, l)), carriers);
 }
 
-bool pl_sharing_possible_under(const pl_graph *g, const pl_graph_change *c, char *why,
-                               size_t len)
+bool pl_sharing_possible_under(const pl_graph *g, const pl_graph_change *c, char *why, size_t len)
 {
     snprintf(why, len, "no core or link is shared");
     for (uint32_t p = 0; p < pl_graph_place_count(g); p++)

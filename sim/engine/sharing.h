@@ -31,8 +31,7 @@
  * or link is shared". */
 bool pl_sharing_possible(const pl_graph *g, char *why, size_t len);
 /* The same for pl_graph_changed(g, c), without the copy (c borrowed; NULL: no change). */
-bool pl_sharing_possible_under(const pl_graph *g, const pl_graph_change *c, char *why,
-                               size_t len);
+bool pl_sharing_possible_under(const pl_graph *g, const pl_graph_change *c, char *why, size_t len);
 
 /* Whether timeline tl of g, computed by the analytic engine, uses a resource beyond its
  * capacity at some moment: more threads busy or spinning on a host place than it has

@@ -186,8 +186,7 @@ static int try_graphs(void *ctx, const pl_graph *const *graphs, size_t n, pl_tri
     for (size_t i = 0; i < n && rc == 0; i++) {
         bool exact = false;
         if (engine != PL_ENGINE_SIMGRID)
-            rc = pl_runner_makespan(&scratch, graphs[i], NULL, engine, &out[i].makespan, &exact,
-                                    d);
+            rc = pl_runner_makespan(&scratch, graphs[i], NULL, engine, &out[i].makespan, &exact, d);
         if (rc == 0 && !exact) {
             which[m] = i;
             left[m++] = graphs[i];

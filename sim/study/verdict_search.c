@@ -31,9 +31,9 @@ struct cand {
     bool replans;           /* a variant whose graph only its own bound bounds */
     double most;            /* upper bound on its gain */
     bool exact;             /* most is from the changed graph's own bound */
-    bool passed;            /* `pass` is its makespan: the analytic engine is exact for it */
-    bool shared;            /* the analytic engine is not exact for it: a core or link shared */
-    double pass;
+    bool passed;            /* its pass ran and the analytic engine is exact for it */
+    bool shared;            /* its pass ran and found a core or a link shared */
+    double pass;            /* its makespan, when passed */
     size_t order;           /* when it was made */
 };
 
@@ -375,8 +375,7 @@ static int pass_first(struct search *s, struct cand *c, double cutoff, bool *bey
         return 0;
     /* The walks' arrays and the pass's take turns, so that they never add up. */
     pl_bound_scratch_fini(&s->scratch);
-    int rc = pl_runner_makespan(&s->times, g, &c->change, PL_ENGINE_AUTO, &c->pass, &c->passed,
-                                d);
+    int rc = pl_runner_makespan(&s->times, g, &c->change, PL_ENGINE_AUTO, &c->pass, &c->passed, d);
     c->shared = rc == 0 && !c->passed;
     *beyond = rc == 0 && c->passed && m - c->pass > cutoff + pl_verdict_bound_slack(g, m);
     return rc;
