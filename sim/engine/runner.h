@@ -21,7 +21,9 @@
  * is exact (sharing.h), and a failure elsewhere; AUTO the analytic engine where it is
  * exact and SimGrid elsewhere. SimGrid runs each graph in its own child process, at most
  * `jobs` at a time (jobs < 1 means n), after opening the SimGrid module in this process
- * (once) for them to inherit; without a graph for SimGrid, SimGrid is never loaded.
+ * (once) for them to inherit; without a graph for SimGrid, SimGrid is never loaded. Before
+ * the first child, the process hands back the memory its allocator keeps free and returns
+ * to glibc's default thresholds (runner.c says why).
  * Returns 0, or the first failure in graph order:
  * PL_EDEADLOCK (a cycle found before simulating, or a deadlock while simulating; the
  * diagnostic names the waiting units), PL_ECONFIG (the analytic engine was asked for
