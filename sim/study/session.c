@@ -204,7 +204,8 @@ static int try_graphs(void *ctx, const pl_graph *const *graphs, size_t n, pl_tri
         pl_bound b;
         if (pl_bound_compute(graphs[i], &b) != 0)
             rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
-        out[i].bound = b.makespan;
+        else
+            out[i].bound = b.makespan;
     }
     free(tls);
     free(left);
