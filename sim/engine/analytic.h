@@ -30,4 +30,33 @@
  */
 int pl_analytic_run(const pl_graph *g, pl_timeline *tl, pl_diag *d);
 
+/* ---- The makespan alone, under a change ------------------------------------------ */
+
+/* The start and end of every task of the last makespan pass, in arrays that a caller
+ * making several passes in a row (the verdict, one per candidate) keeps, so that each
+ * pass writes memory already touched. Zero-initialise; free with
+ * pl_analytic_scratch_fini. */
+typedef struct pl_analytic_scratch {
+    double *start, *end; /* owned: cap tasks each */
+    uint32_t cap;
+    uint32_t ntasks; /* of the last pass that finished; 0 before */
+} pl_analytic_scratch;
+
+void pl_analytic_scratch_fini(pl_analytic_scratch *s);
+
+/*
+ * The makespan that pl_analytic_run gives for pl_graph_changed(g, c), to the bit, without
+ * building the copy and without a timeline: the same recursion, with each task's work
+ * and each unit's rate read under change c (NULL: none; borrowed, as g is), and no release
+ * edges. The starts and ends stay in s until the next pass (pl_analytic_scratch_times),
+ * for the check that nothing was shared. Fails as pl_analytic_run does (PL_EDEADLOCK,
+ * PL_ENOMEM); s then holds no times.
+ */
+int pl_analytic_makespan(pl_analytic_scratch *s, const pl_graph *g, const pl_graph_change *c,
+                         double *makespan, pl_diag *d);
+
+/* A timeline that borrows the starts and ends of s's last pass (no release edges: NULL),
+ * with that pass's makespan, for readers of times only (sharing.h). Not to be finied. */
+pl_timeline pl_analytic_scratch_times(const pl_analytic_scratch *s, double makespan);
+
 #endif

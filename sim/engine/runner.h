@@ -10,6 +10,7 @@
 #define PL_RUNNER_H
 
 #include "sim/common/error.h"
+#include "sim/engine/analytic.h"
 #include "sim/graph/graph.h"
 #include "sim/graph/timeline.h"
 
@@ -20,7 +21,9 @@
  * is exact (sharing.h), and a failure elsewhere; AUTO the analytic engine where it is
  * exact and SimGrid elsewhere. SimGrid runs each graph in its own child process, at most
  * `jobs` at a time (jobs < 1 means n), after opening the SimGrid module in this process
- * (once) for them to inherit; without a graph for SimGrid, SimGrid is never loaded.
+ * (once) for them to inherit; without a graph for SimGrid, SimGrid is never loaded. Before
+ * the first child, the process hands back the memory its allocator keeps free and returns
+ * to glibc's default thresholds (runner.c says why).
  * Returns 0, or the first failure in graph order:
  * PL_EDEADLOCK (a cycle found before simulating, or a deadlock while simulating; the
  * diagnostic names the waiting units), PL_ECONFIG (the analytic engine was asked for
@@ -30,6 +33,19 @@
  */
 int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n, int jobs,
                        pl_engine_kind engine, pl_diag *d);
+
+/*
+ * The makespan pl_runner_simulate gives pl_graph_changed(g, c) (c borrowed, NULL: no
+ * change; g finalized, borrowed) where the analytic engine is exact for it, to the bit, but
+ * without building the copy and without a timeline: the graph checked, then a makespan
+ * pass in s (analytic.h) and the check that nothing was shared, both under c. *exact says
+ * whether *makespan stands; where it does not, the graph is for SimGrid (engine AUTO or
+ * SIMGRID; the caller builds the copy for pl_runner_simulate), or with engine ANALYTIC
+ * the call fails with PL_ECONFIG and the very diagnostic pl_runner_simulate gives. Fails
+ * also with PL_EDEADLOCK or PL_ENOMEM.
+ */
+int pl_runner_makespan(pl_analytic_scratch *s, const pl_graph *g, const pl_graph_change *c,
+                       pl_engine_kind engine, double *makespan, bool *exact, pl_diag *d);
 
 /*
  * Reads what a SimGrid child wrote on its pipe (fd, borrowed, read to its end) about a graph

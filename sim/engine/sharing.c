@@ -10,6 +10,8 @@
  * before it. Intervals that touch (one ends where the next starts) do not overlap, and
  * neither do those that overlap by less than a trillionth of the makespan, which is
  * rounding between sums taken in different orders; zero-length intervals use nothing.
+ * Every question may be asked of a graph under a change (pl_graph_change): its cores,
+ * bandwidths, rates and work are then read as a changed copy of it holds them.
  */
 #include "sim/engine/sharing.h"
 #include "sim/common/error.h"
@@ -66,19 +68,39 @@ static bool crowded(struct spans *s, double cap, double eps, double *when)
     return false;
 }
 
+double pl_sharing_rate(const pl_graph *g, const pl_graph_change *c, uint32_t unit)
+{
+    if (!c || !c->links)
+        return pl_graph_unit_narrowest(g, unit);
+    /* The least of the route's bandwidths, as a changed copy's route has them. */
+    uint32_t n;
+    const uint32_t *route = pl_graph_unit_route(g, unit, &n);
+    double least = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        double bw = pl_graph_changed_bandwidth(g, c, route[k]);
+        least = k == 0 || bw < least ? bw : least;
+    }
+    return least;
+}
+
 /* Per unit: its rate alone when its tasks carry bytes (the narrowest link of its
  * route), else 0. Worked out once per question. */
-static int unit_rates(const pl_graph *g, double **out)
+static int unit_rates(const pl_graph *g, const pl_graph_change *c, double **out)
 {
     uint32_t nu = pl_graph_unit_count(g);
     double *rate = calloc((size_t)nu + 1, sizeof *rate);
     if (!rate)
         return PL_ENOMEM;
-    for (uint32_t t = 0; t < pl_graph_task_count(g); t++)
-        if (pl_graph_task_bytes(g, t) > 0) {
-            uint32_t u = pl_graph_task_unit(g, t);
-            rate[u] = pl_graph_unit_narrowest(g, u);
-        }
+    /* Only a unit with a route carries bytes (pl_graph_set_task_bytes), so only those
+     * units' tasks are read. */
+    for (uint32_t u = 0; u < nu; u++) {
+        uint32_t n, nroute;
+        pl_graph_unit_route(g, u, &nroute);
+        const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+        for (uint32_t i = 0; i < n && nroute > 0 && rate[u] == 0; i++)
+            if (pl_graph_task_bytes(g, tasks[i]) > 0)
+                rate[u] = pl_sharing_rate(g, c, u);
+    }
     *out = rate;
     return 0;
 }
@@ -104,15 +126,15 @@ static uint32_t threads_on(const pl_graph *g, uint32_t place)
     return n;
 }
 
-static bool place_oversubscribed(const pl_graph *g, uint32_t p)
+static bool place_oversubscribed(const pl_graph *g, const pl_graph_change *c, uint32_t p)
 {
-    return threads_on(g, p) > (uint32_t)pl_graph_place_cores(g, p);
+    return threads_on(g, p) > (uint32_t)pl_graph_changed_cores(g, c, p);
 }
 
 /* Whether the units carrying bytes over the link could, all at once, move more than it
  * can; *carriers counts them. */
-static bool link_oversubscribed(const pl_graph *g, const double *rate, uint32_t l,
-                                uint32_t *carriers)
+static bool link_oversubscribed(const pl_graph *g, const pl_graph_change *c, const double *rate,
+                                uint32_t l, uint32_t *carriers)
 {
     double demand = 0;
     *carriers = 0;
@@ -121,47 +143,55 @@ static bool link_oversubscribed(const pl_graph *g, const double *rate, uint32_t 
             demand += rate[u];
             ++*carriers;
         }
-    return *carriers > 1 && demand > pl_graph_link_bandwidth(g, l) * (1 + SLACK);
+    return *carriers > 1 && demand > pl_graph_changed_bandwidth(g, c, l) * (1 + SLACK);
 }
 
-static void say_place(const pl_graph *g, uint32_t p, char *why, size_t len)
+static void say_place(const pl_graph *g, const pl_graph_change *c, uint32_t p, char *why,
+                      size_t len)
 {
-    int cores = pl_graph_place_cores(g, p);
+    int cores = pl_graph_changed_cores(g, c, p);
     snprintf(why, len, "host '%s' has %u threads for %d core%s", pl_graph_place_name(g, p),
              threads_on(g, p), cores, cores == 1 ? "" : "s");
 }
 
-static void say_link(const pl_graph *g, uint32_t l, uint32_t carriers, char *why, size_t len)
+static void say_link(const pl_graph *g, const pl_graph_change *c, uint32_t l, uint32_t carriers,
+                     char *why, size_t len)
 {
     snprintf(why, len, "link '%s' of %s carries the transfers of %u units",
-             pl_graph_link_name(g, l), PL_RATE_TEXT(pl_graph_link_bandwidth(g, l)), carriers);
+             pl_graph_link_name(g, l), PL_RATE_TEXT(pl_graph_changed_bandwidth(g, c, l)), carriers);
 }
 
-bool pl_sharing_possible(const pl_graph *g, char *why, size_t len)
+bool pl_sharing_possible_under(const pl_graph *g, const pl_graph_change *c, char *why, size_t len)
 {
     snprintf(why, len, "no core or link is shared");
     for (uint32_t p = 0; p < pl_graph_place_count(g); p++)
-        if (place_oversubscribed(g, p)) {
-            say_place(g, p, why, len);
+        if (place_oversubscribed(g, c, p)) {
+            say_place(g, c, p, why, len);
             return true;
         }
     double *rate;
-    if (unit_rates(g, &rate) != 0) {
+    if (unit_rates(g, c, &rate) != 0) {
         snprintf(why, len, "out of memory telling which links are shared");
         return true;
     }
     bool shared = false;
     uint32_t carriers;
     for (uint32_t l = 0; l < pl_graph_link_count(g) && !shared; l++)
-        if ((shared = link_oversubscribed(g, rate, l, &carriers)))
-            say_link(g, l, carriers, why, len);
+        if ((shared = link_oversubscribed(g, c, rate, l, &carriers)))
+            say_link(g, c, l, carriers, why, len);
     free(rate);
     return shared;
 }
 
+bool pl_sharing_possible(const pl_graph *g, char *why, size_t len)
+{
+    return pl_sharing_possible_under(g, NULL, why, len);
+}
+
 /* The place's threads' busy time, and for active waiters the time they spin: from the
  * previous task's end (or 0) to a later start. Each takes one core. */
-static void place_spans(const pl_graph *g, const pl_timeline *tl, uint32_t p, struct spans *s)
+static void place_spans(const pl_graph *g, const pl_graph_change *c, const pl_timeline *tl,
+                        uint32_t p, struct spans *s)
 {
     for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
         if (pl_graph_unit_place(g, u) != p)
@@ -173,15 +203,15 @@ static void place_spans(const pl_graph *g, const pl_timeline *tl, uint32_t p, st
             uint32_t t = tasks[i];
             if (spins)
                 span_add(s, i ? tl->end[tasks[i - 1]] : 0, tl->start[t], 1);
-            span_add(s, tl->start[t], tl->start[t] + pl_graph_task_work(g, t), 1);
+            span_add(s, tl->start[t], tl->start[t] + pl_graph_changed_work(g, c, t), 1);
         }
     }
 }
 
 /* The link's transfers, each from its task's end less the time its bytes take, at its
  * unit's rate. */
-static void link_spans(const pl_graph *g, const pl_timeline *tl, const double *rate, uint32_t l,
-                       struct spans *s)
+static void link_spans(const pl_graph *g, const pl_graph_change *c, const pl_timeline *tl,
+                       const double *rate, uint32_t l, struct spans *s)
 {
     for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
         if (rate[u] <= 0 || !on_route(g, u, l))
@@ -190,7 +220,7 @@ static void link_spans(const pl_graph *g, const pl_timeline *tl, const double *r
         const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
         for (uint32_t i = 0; i < n; i++)
             if (pl_graph_task_bytes(g, tasks[i]) > 0)
-                span_add(s, tl->start[tasks[i]] + pl_graph_task_work(g, tasks[i]),
+                span_add(s, tl->start[tasks[i]] + pl_graph_changed_work(g, c, tasks[i]),
                          tl->end[tasks[i]], rate[u]);
     }
 }
@@ -203,20 +233,20 @@ static void append(char *why, size_t len, size_t *used, const char *what)
 }
 
 /* Looks at every resource that could be shared until one is; see the header. */
-static void search(const pl_graph *g, const pl_timeline *tl, const double *rate, struct spans *s,
-                   bool *found, char *why, size_t len)
+static void search(const pl_graph *g, const pl_graph_change *c, const pl_timeline *tl,
+                   const double *rate, struct spans *s, bool *found, char *why, size_t len)
 {
     double eps = 1e-12 * tl->makespan, when = 0;
     char what[256], said[384];
     size_t used = 0;
     uint32_t carriers;
     for (uint32_t p = 0; p < pl_graph_place_count(g) && !*found; p++) {
-        if (!place_oversubscribed(g, p))
+        if (!place_oversubscribed(g, c, p))
             continue;
         s->n = 0;
-        place_spans(g, tl, p, s);
-        say_place(g, p, what, sizeof what);
-        int cores = pl_graph_place_cores(g, p);
+        place_spans(g, c, tl, p, s);
+        say_place(g, c, p, what, sizeof what);
+        int cores = pl_graph_changed_cores(g, c, p);
         if ((*found = crowded(s, cores, eps, &when)))
             snprintf(why, len, "%s, and more than %d run at once at %s", what, cores,
                      PL_TIME_TEXT(when));
@@ -225,12 +255,12 @@ static void search(const pl_graph *g, const pl_timeline *tl, const double *rate,
             append(why, len, &used, said);
     }
     for (uint32_t l = 0; l < pl_graph_link_count(g) && !*found; l++) {
-        if (!link_oversubscribed(g, rate, l, &carriers))
+        if (!link_oversubscribed(g, c, rate, l, &carriers))
             continue;
         s->n = 0;
-        link_spans(g, tl, rate, l, s);
-        say_link(g, l, carriers, what, sizeof what);
-        if ((*found = crowded(s, pl_graph_link_bandwidth(g, l), eps, &when)))
+        link_spans(g, c, tl, rate, l, s);
+        say_link(g, c, l, carriers, what, sizeof what);
+        if ((*found = crowded(s, pl_graph_changed_bandwidth(g, c, l), eps, &when)))
             snprintf(why, len, "%s, and at %s more than it can move", what, PL_TIME_TEXT(when));
         snprintf(said, sizeof said, "%s, but never more than it can move", what);
         if (!*found)
@@ -240,19 +270,25 @@ static void search(const pl_graph *g, const pl_timeline *tl, const double *rate,
         snprintf(why, len, "no core or link is shared");
 }
 
-int pl_sharing_found(const pl_graph *g, const pl_timeline *tl, bool *found, char *why, size_t len)
+int pl_sharing_found_under(const pl_graph *g, const pl_graph_change *c, const pl_timeline *tl,
+                           bool *found, char *why, size_t len)
 {
     /* At most two spans per task: its work and, for an active waiter, its spin. */
     size_t cap = 2 * (size_t)pl_graph_task_count(g) + 1;
     struct spans s = {malloc(cap * sizeof *s.start), malloc(cap * sizeof *s.end), 0};
     double *rate = NULL;
-    int rc = s.start && s.end ? unit_rates(g, &rate) : PL_ENOMEM;
+    int rc = s.start && s.end ? unit_rates(g, c, &rate) : PL_ENOMEM;
     *found = false;
     why[0] = '\0';
     if (rc == 0)
-        search(g, tl, rate, &s, found, why, len);
+        search(g, c, tl, rate, &s, found, why, len);
     free(s.start);
     free(s.end);
     free(rate);
     return rc;
+}
+
+int pl_sharing_found(const pl_graph *g, const pl_timeline *tl, bool *found, char *why, size_t len)
+{
+    return pl_sharing_found_under(g, NULL, tl, found, why, len);
 }

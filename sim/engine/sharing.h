@@ -30,6 +30,8 @@
  * such resource into why ("host 'host' has 3 threads for 2 cores"); otherwise "no core
  * or link is shared". */
 bool pl_sharing_possible(const pl_graph *g, char *why, size_t len);
+/* The same for pl_graph_changed(g, c), without the copy (c borrowed; NULL: no change). */
+bool pl_sharing_possible_under(const pl_graph *g, const pl_graph_change *c, char *why, size_t len);
 
 /* Whether timeline tl of g, computed by the analytic engine, uses a resource beyond its
  * capacity at some moment: more threads busy or spinning on a host place than it has
@@ -39,5 +41,14 @@ bool pl_sharing_possible(const pl_graph *g, char *why, size_t len);
  * at 24 us"); when there is none, writes what could have been shared but was not. Returns 0 or
  * PL_ENOMEM. */
 int pl_sharing_found(const pl_graph *g, const pl_timeline *tl, bool *found, char *why, size_t len);
+/* The same for pl_graph_changed(g, c) and its timeline tl, without the copy (c borrowed;
+ * NULL: no change). Reads only tl's starts, ends and makespan. */
+int pl_sharing_found_under(const pl_graph *g, const pl_graph_change *c, const pl_timeline *tl,
+                           bool *found, char *why, size_t len);
+
+/* The rate at which unit's transfers move bytes alone under change c (NULL: none): the
+ * narrowest link of its route at the changed bandwidths, as pl_graph_unit_narrowest gives
+ * it for the changed copy; 0 for a unit without a route. */
+double pl_sharing_rate(const pl_graph *g, const pl_graph_change *c, uint32_t unit);
 
 #endif

@@ -9,6 +9,7 @@
 #include "sim/study/session.h"
 #include "models/model.h"
 #include "sim/engine/runner.h"
+#include "sim/graph/check.h"
 #include "sim/study/verdict_search.h"
 
 #include <math.h>
@@ -165,29 +166,54 @@ static int measure_replay(pl_session *s, pl_diag *d)
     return 0;
 }
 
-/* The trier offered to a model's advice: each graph executed by the session's engine
- * (SimGrid graphs in their own children, all at once), and its bound computed. */
+/* The trier offered to a model's advice: each graph executed by the session's engine, and
+ * its bound computed. Where the analytic engine may run a graph, its makespan comes from a
+ * makespan pass (no timeline: a trial needs no more), in one scratch for all of them; the
+ * graphs it is not exact for go to SimGrid, each in its own child, all at once. Every graph
+ * is checked first, so that a failure is the one pl_runner_simulate gives. */
 static int try_graphs(void *ctx, const pl_graph *const *graphs, size_t n, pl_trial *out,
                       pl_diag *d)
 {
     const pl_session *s = ctx;
+    pl_engine_kind engine = engine_of(s);
     pl_timeline *tls = calloc(n + 1, sizeof *tls);
-    if (!tls)
-        return pl_diag_set(d, PL_ENOMEM, "out of memory");
-    int rc = pl_runner_simulate(graphs, tls, n, 0, engine_of(s), d);
-    for (size_t i = 0; i < n; i++) {
-        pl_bound b;
-        if (rc == 0 && pl_bound_compute(graphs[i], &b) != 0)
-            rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+    const pl_graph **left = calloc(n + 1, sizeof *left);
+    size_t *which = calloc(n + 1, sizeof *which), m = 0;
+    int rc = tls && left && which ? 0 : pl_diag_set(d, PL_ENOMEM, "out of memory");
+    pl_analytic_scratch scratch = {0};
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = pl_check_graph(graphs[i], d);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        bool exact = false;
+        if (engine != PL_ENGINE_SIMGRID)
+            rc = pl_runner_makespan(&scratch, graphs[i], NULL, engine, &out[i].makespan, &exact, d);
+        if (rc == 0 && !exact) {
+            which[m] = i;
+            left[m++] = graphs[i];
+        }
+    }
+    pl_analytic_scratch_fini(&scratch);
+    if (rc == 0 && m > 0)
+        rc = pl_runner_simulate(left, tls, m, 0, PL_ENGINE_SIMGRID, d);
+    for (size_t j = 0; j < m; j++) {
         if (rc == 0)
-            out[i] = (pl_trial){tls[i].makespan, b.makespan};
-        pl_timeline_fini(&tls[i]);
+            out[which[j]].makespan = tls[j].makespan;
+        pl_timeline_fini(&tls[j]);
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        pl_bound b;
+        if (pl_bound_compute(graphs[i], &b) != 0)
+            rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+        else
+            out[i].bound = b.makespan;
     }
     free(tls);
+    free(left);
+    free(which);
     return rc;
 }
 
-/* The verdict on the run, then the model's advice, which reads it. */
+/* The verdict on the run, then the model's advice, which reads it; each timed. */
 static int advise(pl_session *s, pl_diag *d)
 {
     const pl_model *model = pl_model_find(pl_config_str(s->cfg, "model"));
@@ -195,11 +221,16 @@ static int advise(pl_session *s, pl_diag *d)
         return 0;
     pl_verdict_run run = {s->lowering.run, s->run.tl.makespan, &s->run.bound, &s->run.terms,
                           model, &s->lowering, engine_of(s)};
+    double t0 = now_s();
     int rc = pl_verdict_search(&run, &s->verdict, d);
+    double t1 = now_s();
+    s->times.verdict = t1 - t0;
     if (rc != 0 || !model || !model->advise)
         return rc;
     pl_trier t = {try_graphs, s};
-    return model->advise(&s->lowering, &t, &s->verdict, d);
+    rc = model->advise(&s->lowering, &t, &s->verdict, d);
+    s->times.advice = now_s() - t1;
+    return rc;
 }
 
 static void fill_report(pl_session *s)

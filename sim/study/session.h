@@ -60,6 +60,8 @@ typedef struct pl_session_times {
     double execute;  /* the engines: checks, the analytic pass or SimGrid children */
     double measure;  /* metrics and bounds of both runs (and a replay's measure) */
     double advise;   /* the verdict (simulated changes of the run) and the model's advice */
+    double verdict;  /* of advise: the verdict */
+    double advice;   /* of advise: the model's advice (its trials), which reads the verdict */
 } pl_session_times;
 
 pl_session_times pl_session_timing(const pl_session *s);

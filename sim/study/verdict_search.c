@@ -9,9 +9,11 @@
 #include "sim/study/verdict_search.h"
 
 #include "sim/engine/runner.h"
+#include "sim/engine/simgrid.h"
 #include "sim/measure/groups.h"
 #include "sim/measure/metrics.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,9 @@ struct cand {
     bool replans;           /* a variant whose graph only its own bound bounds */
     double most;            /* upper bound on its gain */
     bool exact;             /* most is from the changed graph's own bound */
+    bool passed;            /* its pass ran and the analytic engine is exact for it */
+    bool shared;            /* its pass ran and found a core or a link shared */
+    double pass;            /* its makespan, when passed */
     size_t order;           /* when it was made */
 };
 
@@ -39,6 +44,9 @@ struct search {
     /* The walks of the chain's and the candidates' bounds, one after the other; freed
      * before each round's simulations, so that it never adds to what they hold. */
     pl_bound_scratch scratch;
+    /* The starts and ends of every makespan pass, one candidate after the other. */
+    pl_analytic_scratch times;
+    double *work; /* per unit of the run: the work of its tasks, summed once */
 };
 
 static int push(struct search *s, pl_change_kind kind, const char *name, struct cand **out)
@@ -122,7 +130,7 @@ static int work_candidates(struct search *s)
         for (uint32_t u = 0; u < nu; u++)
             if (pl_graph_unit_stage(g, u) == st) {
                 mask[u] = done[u] = 1;
-                work += unit_work(g, u);
+                work += s->work[u];
             }
         if (work > 0)
             rc = less_work(s, PL_CHANGE_STAGE, pl_graph_stage_name(g, st), mask);
@@ -147,7 +155,7 @@ static int work_candidates(struct search *s)
             pl_unit_group_name(g, v, other, sizeof other);
             if (strcmp(name, other) == 0) {
                 mask[v] = done[v] = 1;
-                work += unit_work(g, v);
+                work += s->work[v];
                 members++;
             }
         }
@@ -228,7 +236,7 @@ static int core_candidates(struct search *s)
             continue;
         uint32_t threads = 0;
         for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
-            threads += pl_graph_unit_place(g, u) == p && unit_work(g, u) > 0;
+            threads += pl_graph_unit_place(g, u) == p && s->work[u] > 0;
         struct cand *c;
         if (threads <= (uint32_t)pl_graph_place_cores(g, p))
             continue;
@@ -325,6 +333,7 @@ static int exact_bound(struct search *s, struct cand *c, pl_diag *d)
     pl_bound b;
     if (c->exact)
         return 0;
+    pl_analytic_scratch_fini(&s->times);
     if (c->replans) {
         /* Not held while the variant is lowered: its graph takes as much again. */
         pl_bound_scratch_fini(&s->scratch);
@@ -343,6 +352,33 @@ static int exact_bound(struct search *s, struct cand *c, pl_diag *d)
     c->t.gain = c->most;
     c->exact = true;
     return 0;
+}
+
+double pl_verdict_bound_slack(const pl_graph *g, double makespan)
+{
+    double n = pl_graph_task_count(g), m = makespan;
+    return n * (PL_ENGINE_PRECISION + 1e-12 * m + 4 * DBL_EPSILON * m) + 1e-8 * m;
+}
+
+/* Runs c's makespan pass ahead of its exact bound (a change of the run's graph, with an
+ * engine that may be analytic), and says whether it shows the bound to be needless: a
+ * gain beyond `cutoff` by more than pl_verdict_bound_slack proves that the exact bound
+ * would not rule c out either (the header says why), so c is simulated as it would have
+ * been, with the bound left unmade. Otherwise, or where the pass is not exact, the exact
+ * bound decides as before, and the simulation takes an exact pass's makespan. */
+static int pass_first(struct search *s, struct cand *c, double cutoff, bool *beyond, pl_diag *d)
+{
+    const pl_graph *g = s->run->graph;
+    double m = s->run->makespan;
+    *beyond = false;
+    if (c->exact || c->variant >= 0 || s->run->engine == PL_ENGINE_SIMGRID)
+        return 0;
+    /* The walks' arrays and the pass's take turns, so that they never add up. */
+    pl_bound_scratch_fini(&s->scratch);
+    int rc = pl_runner_makespan(&s->times, g, &c->change, PL_ENGINE_AUTO, &c->pass, &c->passed, d);
+    c->shared = rc == 0 && !c->passed;
+    *beyond = rc == 0 && c->passed && m - c->pass > cutoff + pl_verdict_bound_slack(g, m);
+    return rc;
 }
 
 /* Largest upper bound first; the refused ones last; ties in the order made. */
@@ -365,44 +401,54 @@ static void simulated(const struct search *s, struct cand *c, double makespan)
     c->t.gain = s->run->makespan - makespan;
 }
 
-/* Simulates c with the analytic engine, its graph built, run and freed before the next
- * candidate's is built, so that only one copy of the graph is held at a time. Where the
- * analytic engine is not exact for it (its change makes a core or a link shared): with
- * the analytic engine only, as asked, c is not possible as asked, which is not a failure
- * of the run; with the engine chosen per graph, its graph goes back in *left (taken by
- * the caller) for SimGrid. */
-static int simulate_analytic(const struct search *s, struct cand *c, pl_graph **left,
-                             pl_diag *d)
+/* Simulates c with the analytic engine where it is exact for c: a makespan pass in the
+ * search's scratch, under c's change of the run's graph (no copy of it is built) or over
+ * the model's variant (built and freed before the next candidate's), without a timeline.
+ * Where the analytic engine is not exact for it (its change makes a core or a link
+ * shared): with the analytic engine only, as asked, c is not possible as asked, which is
+ * not a failure of the run; with the engine chosen per graph, its graph goes back in *left
+ * (taken by the caller) for SimGrid. */
+static int simulate_analytic(struct search *s, struct cand *c, pl_graph **left, pl_diag *d)
 {
     pl_graph *g = NULL;
-    pl_timeline tl = {0};
     pl_diag why;
     pl_diag_init(&why);
-    int rc = graph_of(s, c, &g, d);
-    if (rc == 0)
-        rc = pl_runner_simulate((const pl_graph *const *)&g, &tl, 1, 1, PL_ENGINE_ANALYTIC, &why);
-    if (rc == 0) {
-        simulated(s, c, tl.makespan);
-    } else if (rc == PL_ECONFIG && s->run->engine == PL_ENGINE_AUTO) {
+    bool exact = false;
+    double makespan = 0;
+    if (c->passed) {
+        simulated(s, c, c->pass);
+        return 0;
+    }
+    /* Not held while a variant is lowered: its graph takes more than the passes' arrays. */
+    if (c->variant >= 0)
+        pl_analytic_scratch_fini(&s->times);
+    int rc = c->variant >= 0 ? graph_of(s, c, &g, d) : 0;
+    /* A change whose pass ran ahead of its bound and found sharing goes to SimGrid. */
+    if (rc == 0 && !(c->shared && s->run->engine == PL_ENGINE_AUTO))
+        rc = pl_runner_makespan(&s->times, g ? g : s->run->graph, g ? NULL : &c->change,
+                                s->run->engine, &makespan, &exact, &why);
+    if (rc == 0 && exact) {
+        simulated(s, c, makespan);
+    } else if (rc == 0) {
+        if (!g)
+            rc = graph_of(s, c, &g, d);
         *left = g;
         g = NULL;
-        rc = 0;
     } else if (rc == PL_ECONFIG) {
         c->t.status = PL_TRIED_REFUSED;
         c->t.gain = NAN;
         snprintf(c->t.note, sizeof c->t.note, "not exact with engine analytic: %.280s", why.msg);
         rc = 0;
-    } else if (g) {
+    } else if (why.code != 0) {
         rc = pl_diag_set(d, rc, "%s", why.msg);
     }
-    pl_timeline_fini(&tl);
     pl_graph_destroy(g);
     return rc;
 }
 
 /* Simulates the n candidates at c: each on its own with the analytic engine where it
  * may run them exactly, and the others with SimGrid, all at once (a child each). */
-static int simulate(const struct search *s, struct cand *c, size_t n, pl_diag *d)
+static int simulate(struct search *s, struct cand *c, size_t n, pl_diag *d)
 {
     pl_graph **g = calloc(n + 1, sizeof *g);
     pl_timeline *tls = calloc(n + 1, sizeof *tls);
@@ -416,6 +462,9 @@ static int simulate(const struct search *s, struct cand *c, size_t n, pl_diag *d
         if (g[m])
             which[m++] = i;
     }
+    /* The passes' arrays are not carried into the SimGrid children. */
+    if (m > 0)
+        pl_analytic_scratch_fini(&s->times);
     if (rc == 0 && m > 0)
         rc = pl_runner_simulate((const pl_graph *const *)g, tls, m, 0, PL_ENGINE_SIMGRID, d);
     for (size_t i = 0; i < m; i++) {
@@ -451,7 +500,9 @@ static int rounds(struct search *s, size_t width, pl_diag *d)
                 more = false;
                 break;
             }
-            if ((rc = exact_bound(s, c, d)) != 0)
+            bool beyond = false;
+            if ((rc = pass_first(s, c, cutoff, &beyond, d)) != 0 ||
+                (!beyond && (rc = exact_bound(s, c, d)) != 0))
                 break;
             if (c->most > cutoff) {
                 which[n] = next;
@@ -509,7 +560,12 @@ static int fill(struct search *s, pl_verdict *out)
 int pl_verdict_search(const pl_verdict_run *run, pl_verdict *out, pl_diag *d)
 {
     struct search s = {.run = run};
-    int rc = work_candidates(&s);
+    uint32_t nu = pl_graph_unit_count(run->graph);
+    int rc = (s.work = calloc((size_t)nu + 1, sizeof *s.work)) ? 0 : PL_ENOMEM;
+    for (uint32_t u = 0; u < nu && rc == 0; u++)
+        s.work[u] = unit_work(run->graph, u);
+    if (rc == 0)
+        rc = work_candidates(&s);
     if (rc == 0)
         rc = link_candidates(&s);
     if (rc == 0)
@@ -532,5 +588,7 @@ int pl_verdict_search(const pl_verdict_run *run, pl_verdict *out, pl_diag *d)
         free(s.c[i].mask);
     free(s.c);
     pl_bound_scratch_fini(&s.scratch);
+    pl_analytic_scratch_fini(&s.times);
+    free(s.work);
     return rc;
 }

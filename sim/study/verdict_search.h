@@ -17,7 +17,12 @@
  * whose upper bound cannot shorten the run, or cannot come within PL_VERDICT_TIE of
  * the makespan of the best gain simulated so far, is not simulated.
  * So the verdict names the candidate that gains most among all of them, while the
- * count simulated stays small where the bounds are tight.
+ * count simulated stays small where the bounds are tight. A candidate the analytic engine
+ * runs exactly is simulated by a makespan pass under its change (runner.h:
+ * pl_runner_makespan), which gives the very makespan the changed copy of the graph would,
+ * without building the copy or a timeline; the pass runs ahead of the candidate's exact
+ * bound, which it makes needless when its gain is clearly beyond the cut-off
+ * (pl_verdict_bound_slack). The other candidates are built and go to SimGrid.
  */
 #ifndef PL_VERDICT_SEARCH_H
 #define PL_VERDICT_SEARCH_H
@@ -39,6 +44,22 @@ typedef struct pl_verdict_run {
     const pl_lowering *lowering;
     pl_engine_kind engine;     /* the engine the run was simulated with */
 } pl_verdict_run;
+
+/*
+ * How far the bound of a graph g under a change may exceed its analytic makespan M, where
+ * the analytic engine is exact for it, with `makespan` (the run's, m >= M) for scale. The
+ * bound (every edge, under the change) is made of the same times alone as M and is a
+ * lower bound on it but for three slacks: a start may come up to PL_ENGINE_PRECISION
+ * before its latest event (the tie rule), once per task along a chain; the check that
+ * nothing is shared lets intervals overlap by a trillionth of the makespan, and a link
+ * carry 1e-9 more than its bandwidth; and the two add the same times in different orders
+ * (a few DBL_EPSILON of the makespan per task). So the bound is at most M plus
+ * n (PL_ENGINE_PRECISION + 1e-12 m + 4 DBL_EPSILON m) + 1e-8 m for n tasks, which this
+ * returns. The search uses it to skip a candidate's exact bound when its analytic pass
+ * already shows a gain that bound could not rule out (tests/test_makespan_pass.c checks
+ * it on every workload and change).
+ */
+double pl_verdict_bound_slack(const pl_graph *g, double makespan);
 
 /* Searches the verdict of run into *out (the caller calls pl_verdict_fini). Fails with the
  * runner's errors (PL_EDEADLOCK, PL_ECHILD, PL_EIO) or PL_ENOMEM, d filled. */
