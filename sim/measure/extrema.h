@@ -13,14 +13,19 @@
 
 #include <math.h>
 
+/* a > b || isnan(b) ? a : b, written so that gcc makes it maxsd and a conditional move
+ * rather than two compares and branches, which mispredict in a loop over every task. */
 static inline double pl_max(double a, double b)
 {
-    return a > b || isnan(b) ? a : b;
+    double larger = a > b ? a : b;
+    return isnan(b) ? a : larger;
 }
 
+/* a < b || isnan(b) ? a : b, likewise (minsd). */
 static inline double pl_min(double a, double b)
 {
-    return a < b || isnan(b) ? a : b;
+    double smaller = a < b ? a : b;
+    return isnan(b) ? a : smaller;
 }
 
 #endif

@@ -7,7 +7,6 @@
 #define PL_ITEMS_H
 
 #include "sim/graph/graph.h"
-#include "sim/graph/timeline.h"
 
 #include <stdint.h>
 
@@ -19,9 +18,11 @@ typedef struct pl_items {
     double *leave;
 } pl_items;
 
-/* Fills *out from the complete timeline tl of graph g (both borrowed). Returns 0 or
- * PL_ENOMEM; free with pl_items_fini, also after a failure. */
-int pl_items_init(pl_items *out, const pl_graph *g, const pl_timeline *tl);
+/* Room in *out for every item of g (pl_graph_item_span), each named by no task yet (the
+ * metrics' pass over the tasks then takes each task's start and end into its item's).
+ * Returns 0 or PL_ENOMEM; free with pl_items_fini, also after a failure. */
+int pl_items_alloc(pl_items *out, const pl_graph *g);
+
 void pl_items_fini(pl_items *items);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include "sim/measure/metrics.h"
 #include "sim/common/error.h"
+#include "sim/measure/extrema.h"
 
 #include <assert.h>
 #include <math.h>
@@ -46,47 +47,110 @@ int pl_metrics_released_by_edge(const pl_graph *g, const pl_timeline *tl, uint32
     return released_by(g, edges_of(g), tl, t);
 }
 
-static void unit_metrics(const pl_graph *g, const pl_edge *edges, const pl_timeline *tl,
-                         uint32_t u, pl_unit_metrics *um)
+/* What the pass over the timeline keeps of each unit besides its metrics and its span. */
+struct unit_pass {
+    double prev_end;  /* the end of its latest task so far */
+    double narrowest; /* its route's narrowest bandwidth; 0 without a route */
+};
+
+/* A task's time alone, as pl_graph_task_alone gives it: its work, plus its bytes over
+ * the narrowest link of its unit's route (pl_graph_unit_narrowest: 0 without a route),
+ * without a call per task. */
+static inline double alone(const pl_graph *g, uint32_t t, double narrowest)
 {
-    uint32_t n;
-    const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+    double work = pl_graph_task_work(g, t), bytes = pl_graph_task_bytes(g, t);
+    return narrowest == 0 || bytes <= 0 ? work : work + bytes / narrowest;
+}
+
+/* The kind of release edge r, or -1 for none (PL_NO_EDGE). */
+static inline int kind_of(const pl_edge *edges, uint32_t r)
+{
+    return r != PL_NO_EDGE ? edges[r].kind : -1;
+}
+
+/* The idle time `gap` before a task of um, which the task's release edge (of kind `kind`,
+ * or -1 for none) ended. */
+static inline void bubble(pl_unit_metrics *um, double gap, int kind, double eps)
+{
+    um->bubble += gap;
+    if (kind >= 0)
+        um->cause[kind] += gap;
+    if (gap > eps) {
+        um->bubbles++;
+        if (gap > um->largest_bubble)
+            um->largest_bubble = gap;
+    }
+}
+
+/* The one pass over the timeline, in task order: each unit's tasks, fill, bubbles, busy
+ * time and work into m->units (zeroed, fill causes -1), its span into span[] (empty), each
+ * item's entry and exit into items (each named by no task yet); returns the task that ends
+ * last (the first of those), or PL_NO_EDGE without tasks. A unit's tasks come in task
+ * order, so each of its sums adds the same terms in the same order as a loop over its
+ * tasks (pl_graph_unit_tasks) would. */
+static uint32_t pass(const pl_graph *g, const pl_edge *edges, const pl_timeline *tl,
+                     pl_metrics *m, struct unit_pass *up, pl_unit_span *span, pl_items *items)
+{
     const double *start = tl->start, *end = tl->end;
-    /* Without a route a task moves no bytes: its time alone is its work. */
-    uint32_t routed;
-    pl_graph_unit_route(g, u, &routed);
-    double makespan = tl->makespan, eps = pl_metrics_noise(makespan);
-    memset(um, 0, sizeof *um);
-    um->tasks = n;
-    um->fill_cause = -1;
-    if (n == 0) {
+    double eps = pl_metrics_noise(tl->makespan);
+    uint32_t n = pl_graph_task_count(g), last = n > 0 ? 0 : PL_NO_EDGE;
+    /* The entry and exit of the item of the latest task, in locals while its tasks follow
+     * one another (as the models add them), stored when another item's task comes. */
+    uint32_t item = PL_NO_EDGE;
+    double enter = 0, leave = 0;
+    for (uint32_t t = 0; t < n; t++) {
+        uint32_t u = pl_graph_task_unit(g, t), r = tl->release[t];
+        double s = start[t], e = end[t];
+        pl_unit_metrics *um = &m->units[u];
+        struct unit_pass *p = &up[u];
+        double gap = s - p->prev_end;
+        if (um->tasks++ == 0) {
+            um->fill = s;
+            um->fill_cause = kind_of(edges, r);
+        } else if (gap > 0) {
+            bubble(um, gap, kind_of(edges, r), eps);
+        }
+        p->prev_end = e;
+        um->busy += e - s;
+        um->work += alone(g, t, p->narrowest);
+        if (e > s) {
+            pl_unit_span *sp = &span[u];
+            if (s < sp->first)
+                sp->first = s;
+            sp->last = e;
+            sp->active += e - s;
+        }
+        if (pl_graph_task_item(g, t) != item) {
+            if (item != PL_NO_EDGE) {
+                items->enter[item] = enter;
+                items->leave[item] = leave;
+            }
+            item = pl_graph_task_item(g, t);
+            enter = items->enter[item];
+            leave = items->leave[item];
+        }
+        enter = pl_min(enter, s);
+        leave = pl_max(leave, e);
+        if (e > end[last])
+            last = t;
+    }
+    if (item != PL_NO_EDGE) {
+        items->enter[item] = enter;
+        items->leave[item] = leave;
+    }
+    return last;
+}
+
+/* What follows from a unit's sums: its drain, contention and utilization; the fill of a
+ * unit without tasks. */
+static void unit_finish(pl_unit_metrics *um, const struct unit_pass *p, double makespan)
+{
+    double eps = pl_metrics_noise(makespan);
+    if (um->tasks == 0) {
         um->fill = makespan;
         return;
     }
-    um->fill = start[tasks[0]];
-    if (tl->release[tasks[0]] != PL_NO_EDGE)
-        um->fill_cause = edges[tl->release[tasks[0]]].kind;
-    double busy = 0, work = 0, prev_end = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t t = tasks[i];
-        busy += end[t] - start[t];
-        work += routed ? pl_graph_task_alone(g, t) : pl_graph_task_work(g, t);
-        double gap = start[t] - prev_end;
-        prev_end = end[t];
-        if (i == 0 || gap <= 0)
-            continue;
-        um->bubble += gap;
-        if (tl->release[t] != PL_NO_EDGE)
-            um->cause[edges[tl->release[t]].kind] += gap;
-        if (gap > eps) {
-            um->bubbles++;
-            if (gap > um->largest_bubble)
-                um->largest_bubble = gap;
-        }
-    }
-    um->busy = busy;
-    um->work = work;
-    um->drain = makespan - end[tasks[n - 1]];
+    um->drain = makespan - p->prev_end;
     /* Time beyond what the tasks take alone was lost to sharing host cores with other
      * threads or link bandwidth with other transfers. Below the noise threshold a
      * difference is the engine's rounding, not sharing. */
@@ -97,17 +161,23 @@ static void unit_metrics(const pl_graph *g, const pl_edge *edges, const pl_timel
 /* Walks back from the task that ended last, following whichever event set each task's
  * start, and charges the tasks passed through their end to their units. */
 static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_timeline *tl,
-                          pl_metrics *m)
+                          uint32_t t, pl_metrics *m)
 {
-    uint32_t n = pl_graph_task_count(g), t = PL_NO_EDGE;
-    for (uint32_t i = 0; i < n; i++)
-        if (t == PL_NO_EDGE || tl->end[i] > tl->end[t])
-            t = i;
     int through_end = 1;
-    while (t != PL_NO_EDGE) {
-        m->binding_tasks++;
+    /* In locals, which stay in registers: the count, and the time of the unit the chain
+     * is on, stored back when it moves to another unit (the same additions, in order). */
+    uint32_t tasks = 0, on = PL_NO_EDGE;
+    double binding = 0;
+    for (; t != PL_NO_EDGE; tasks++) {
+        uint32_t u = pl_graph_task_unit(g, t);
+        if (through_end && u != on) {
+            if (on != PL_NO_EDGE)
+                m->units[on].binding = binding;
+            on = u;
+            binding = m->units[u].binding;
+        }
         if (through_end)
-            m->units[pl_graph_task_unit(g, t)].binding += tl->end[t] - tl->start[t];
+            binding += tl->end[t] - tl->start[t];
         if (released_by(g, edges, tl, t)) {
             const pl_edge *e = &edges[tl->release[t]];
             through_end = e->at == PL_AT_END;
@@ -117,6 +187,9 @@ static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_time
             t = pl_graph_task_prev(g, t);
         }
     }
+    if (on != PL_NO_EDGE)
+        m->units[on].binding = binding;
+    m->binding_tasks = tasks;
 }
 
 /* Sums the units of each stage. */
@@ -153,29 +226,48 @@ static int stage_metrics(const pl_graph *g, pl_metrics *m)
     return 0;
 }
 
+/* The metrics of every unit and place and the phases, from one pass over the timeline
+ * (which also fills `items` and the units' spans), and the binding chain. */
+static int units_and_places(const pl_graph *g, const pl_timeline *tl, pl_metrics *m,
+                            pl_items *items)
+{
+    struct unit_pass *up = malloc(((size_t)m->nunits + 1) * sizeof *up);
+    pl_unit_span *span = malloc(((size_t)m->nunits + 1) * sizeof *span);
+    int rc = up && span ? 0 : PL_ENOMEM;
+    for (uint32_t u = 0; u < m->nunits && rc == 0; u++) {
+        m->units[u].fill_cause = -1;
+        up[u] = (struct unit_pass){0, pl_graph_unit_narrowest(g, u)};
+        span[u] = (pl_unit_span){INFINITY, -INFINITY, 0};
+    }
+    if (rc == 0) {
+        const pl_edge *edges = edges_of(g);
+        uint32_t last = pass(g, edges, tl, m, up, span, items);
+        for (uint32_t u = 0; u < m->nunits; u++)
+            unit_finish(&m->units[u], &up[u], tl->makespan);
+        binding_chain(g, edges, tl, last, m);
+        rc = pl_places_compute(g, tl, span, m->places);
+        pl_phases_compute(span, m->nunits, tl->makespan, items, &m->phases);
+    }
+    free(up);
+    free(span);
+    return rc;
+}
+
 int pl_metrics_compute(const pl_graph *g, const pl_timeline *tl, pl_metrics *m)
 {
     memset(m, 0, sizeof *m);
     m->nunits = pl_graph_unit_count(g);
+    m->nplaces = pl_graph_place_count(g);
     m->units = calloc((size_t)m->nunits + 1, sizeof *m->units);
-    if (!m->units)
-        return PL_ENOMEM;
+    m->places = calloc((size_t)m->nplaces + 1, sizeof *m->places);
     m->makespan = tl->makespan;
     m->throughput = tl->makespan > 0 ? (double)pl_graph_items(g) / tl->makespan : NAN;
-    const pl_edge *edges = edges_of(g);
-    for (uint32_t u = 0; u < m->nunits; u++)
-        unit_metrics(g, edges, tl, u, &m->units[u]);
-    binding_chain(g, edges, tl, m);
-    m->nplaces = pl_graph_place_count(g);
-    m->places = calloc((size_t)m->nplaces + 1, sizeof *m->places);
-    int rc = m->places ? pl_places_compute(g, tl, m->places) : PL_ENOMEM;
     pl_items items = {0};
+    int rc = m->units && m->places ? pl_items_alloc(&items, g) : PL_ENOMEM;
     if (rc == 0)
-        rc = pl_items_init(&items, g, tl);
-    if (rc == 0) {
-        pl_phases_compute(g, tl, &items, &m->phases);
+        rc = units_and_places(g, tl, m, &items);
+    if (rc == 0)
         rc = pl_latency_compute(&items, &m->latency);
-    }
     pl_items_fini(&items);
     if (rc == 0)
         rc = stage_metrics(g, m);

@@ -12,9 +12,8 @@
 #ifndef PL_PHASES_H
 #define PL_PHASES_H
 
-#include "sim/graph/graph.h"
 #include "sim/measure/items.h"
-#include "sim/graph/timeline.h"
+#include "sim/measure/spans.h"
 
 #include <stdint.h>
 
@@ -26,10 +25,11 @@ typedef struct pl_phases {
     double period;        /* time between those completions; 0 with fewer than two */
 } pl_phases;
 
-/* Computes the phases of the complete timeline tl of graph g, whose items entered and left
- * as `items` says (all borrowed). When the first unit finishes before the last one starts
- * there is no steady state: warm-up ends where drain begins, at the earlier of the two. */
-void pl_phases_compute(const pl_graph *g, const pl_timeline *tl, const pl_items *items,
-                       pl_phases *out);
+/* Computes the phases of a complete timeline of makespan `makespan` from its units' spans
+ * (span[u] for each of nunits units) and its items' entries and exits (all borrowed). When
+ * the first unit finishes before the last one starts there is no steady state: warm-up
+ * ends where drain begins, at the earlier of the two. */
+void pl_phases_compute(const pl_unit_span *span, uint32_t nunits, double makespan,
+                       const pl_items *items, pl_phases *out);
 
 #endif

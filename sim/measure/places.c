@@ -6,6 +6,10 @@
  * merge of its units' streams (a heap of one cursor per unit) rather than a sort of
  * them all. At equal times ends come before starts, so a pipe that hands over to
  * itself or another pipe back to back counts as neither a gap nor an overlap.
+ *
+ * A place of one unit needs no sweep: its events alternate, a start then the end of the
+ * same task, so the sweep's sum is that of its tasks' durations in order, which the
+ * metrics' pass over the timeline adds up already (the unit's span).
  */
 #include "sim/measure/places.h"
 
@@ -17,65 +21,67 @@
 /* One unit's events in time order: the start and end of each of its tasks that takes
  * time. A unit runs one task at a time, in order, so these never go back in time. */
 struct cursor {
-    const uint32_t *tasks;
+    double at; /* the current event's time */
+    int step;  /* +1 a start, -1 an end; 0 before the first event */
     uint32_t n, i; /* tasks[i] is the task of the current event */
-    double at;     /* the current event's time */
-    int step;      /* +1 a start, -1 an end; 0 before the first event */
+    const uint32_t *tasks;
 };
 
 /* Moves c to its next event: the end of the task whose start it is at, else the start
  * of the next task that takes time. False when none is left. */
-static bool advance(struct cursor *c, const pl_timeline *tl)
+static inline bool advance(struct cursor *c, const double *start, const double *end)
 {
     if (c->step == +1) {
-        c->at = tl->end[c->tasks[c->i]];
+        c->at = end[c->tasks[c->i]];
         c->step = -1;
         return true;
     }
     if (c->step == -1)
         c->i++;
-    while (c->i < c->n && !(tl->end[c->tasks[c->i]] > tl->start[c->tasks[c->i]]))
+    while (c->i < c->n && !(end[c->tasks[c->i]] > start[c->tasks[c->i]]))
         c->i++;
     if (c->i >= c->n)
         return false;
-    c->at = tl->start[c->tasks[c->i]];
+    c->at = start[c->tasks[c->i]];
     c->step = +1;
     return true;
 }
 
 /* Heap order: earlier first, and at equal times ends before starts. */
-static bool before(const struct cursor *a, const struct cursor *b)
+static inline bool before(const struct cursor *a, const struct cursor *b)
 {
     return a->at < b->at || (a->at == b->at && a->step < b->step);
 }
 
-static void sift_down(struct cursor **h, size_t n, size_t i)
+/* Moves h[i] down to its place in the heap h[0, n): the cursors held by value, the one
+ * moving kept aside while the earlier child of each step moves up. */
+static void sift_down(struct cursor *h, size_t n, size_t i)
 {
+    struct cursor moving = h[i];
     for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < n && before(h[l], h[m]))
-            m = l;
-        if (r < n && before(h[r], h[m]))
+        size_t l = 2 * i + 1, r = l + 1, m = l;
+        if (l >= n)
+            break;
+        if (r < n && before(&h[r], &h[l]))
             m = r;
-        if (m == i)
-            return;
-        struct cursor *t = h[i];
+        if (!before(&h[m], &moving))
+            break;
         h[i] = h[m];
-        h[m] = t;
         i = m;
     }
+    h[i] = moving;
 }
 
 /* Merges the place's units' events in time order and adds up the time one or more,
  * and two or more, of them are busy. */
-static void sweep(struct cursor **h, size_t n, const pl_timeline *tl, pl_place_metrics *pm)
+static void sweep(struct cursor *h, size_t n, const pl_timeline *tl, pl_place_metrics *pm)
 {
     for (size_t i = n; i-- > 0;)
         sift_down(h, n, i);
     int busy = 0;
     double last = 0;
     while (n > 0) {
-        struct cursor *c = h[0];
+        struct cursor *c = &h[0];
         double span = c->at - last;
         if (busy >= 1)
             pm->active += span;
@@ -83,41 +89,51 @@ static void sweep(struct cursor **h, size_t n, const pl_timeline *tl, pl_place_m
             pm->overlap += span;
         busy += c->step;
         last = c->at;
-        if (!advance(c, tl))
+        if (!advance(c, tl->start, tl->end))
             h[0] = h[--n];
+        else if (n > 1 && !before(&h[1], c) && (n < 3 || !before(&h[2], c)))
+            continue; /* still first, as sift_down would find, without moving a cursor */
         sift_down(h, n, 0);
     }
 }
 
-int pl_places_compute(const pl_graph *g, const pl_timeline *tl, pl_place_metrics *out)
+int pl_places_compute(const pl_graph *g, const pl_timeline *tl, const pl_unit_span *span,
+                      pl_place_metrics *out)
 {
-    uint32_t nu = pl_graph_unit_count(g);
-    struct cursor *cur = calloc((size_t)nu + 1, sizeof *cur);
-    struct cursor **heap = calloc((size_t)nu + 1, sizeof *heap);
-    if (!cur || !heap) {
-        free(cur);
+    uint32_t nu = pl_graph_unit_count(g), np = pl_graph_place_count(g);
+    struct cursor *heap = calloc((size_t)nu + 1, sizeof *heap);
+    uint32_t *alone = calloc((size_t)np + 1, sizeof *alone); /* a place's unit, if only one */
+    if (!heap || !alone) {
         free(heap);
+        free(alone);
         return PL_ENOMEM;
     }
-    for (uint32_t p = 0; p < pl_graph_place_count(g); p++) {
+    for (uint32_t p = 0; p < np; p++)
+        out[p] = (pl_place_metrics){0};
+    for (uint32_t u = 0; u < nu; u++) {
+        uint32_t p = pl_graph_unit_place(g, u);
+        if (out[p].units++ == 0)
+            alone[p] = u;
+    }
+    for (uint32_t p = 0; p < np; p++) {
         pl_place_metrics *pm = &out[p];
-        *pm = (pl_place_metrics){0};
-        size_t n = 0;
-        for (uint32_t u = 0; u < nu; u++) {
-            if (pl_graph_unit_place(g, u) != p)
-                continue;
-            pm->units++;
-            struct cursor *c = &cur[u];
-            c->tasks = pl_graph_unit_tasks(g, u, &c->n);
-            c->i = 0;
-            c->step = 0;
-            if (advance(c, tl))
-                heap[n++] = c;
+        if (pm->units == 1) {
+            pm->active = span[alone[p]].active;
+        } else {
+            size_t n = 0;
+            for (uint32_t u = 0; u < nu; u++) {
+                if (pl_graph_unit_place(g, u) != p)
+                    continue;
+                struct cursor *c = &heap[n];
+                *c = (struct cursor){0};
+                c->tasks = pl_graph_unit_tasks(g, u, &c->n);
+                n += advance(c, tl->start, tl->end);
+            }
+            sweep(heap, n, tl, pm);
         }
-        sweep(heap, n, tl, pm);
         pm->idle = tl->makespan - pm->active;
     }
-    free(cur);
     free(heap);
+    free(alone);
     return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "sim/graph/graph.h"
 #include "sim/graph/timeline.h"
+#include "sim/measure/spans.h"
 
 #include <stdint.h>
 
@@ -23,8 +24,10 @@ typedef struct pl_place_metrics {
 } pl_place_metrics;
 
 /* Fills out[p] for every place of g (an array of pl_graph_place_count(g), provided by the
- * caller) from the complete timeline tl (both borrowed). Tasks of no duration count for
- * nothing. Returns 0 or PL_ENOMEM. */
-int pl_places_compute(const pl_graph *g, const pl_timeline *tl, pl_place_metrics *out);
+ * caller) from the complete timeline tl and its units' spans (span[u] for every unit; all
+ * borrowed): a place of one unit is active for that unit's active time. Tasks of no
+ * duration count for nothing. Returns 0 or PL_ENOMEM. */
+int pl_places_compute(const pl_graph *g, const pl_timeline *tl, const pl_unit_span *span,
+                      pl_place_metrics *out);
 
 #endif
