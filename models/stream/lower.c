@@ -219,25 +219,24 @@ static int add_frame_stage(struct lowering *lw, uint64_t k, uint32_t s)
         rc = pl_graph_add_task(lw->g, unit, w->adaptor, lw->label_push, item, &lw->push[at]);
     if (rc == 0 && w->adaptor > 0 && s + 1 < ns)
         rc = pl_graph_add_edge(lw->g, lw->comp[at], lw->push[at], PL_EDGE_DATA, PL_AT_END);
+    /* The slot edge into the stage's side of the pool after it: with adaptor costs into the
+     * frame's push; without, into the producer's task of frame k itself, standing for the
+     * push of the frame before it on the same thread (k - m). Added right after the task it
+     * goes into, so that edges arrive grouped by destination (see sim/graph/graph.c). */
+    uint64_t m = w->stages[s].threads;
+    if (rc == 0 && s + 1 < ns && w->adaptor > 0)
+        rc = add_slot(lw, s, k);
+    else if (rc == 0 && s + 1 < ns && k >= m)
+        rc = add_slot(lw, s, k - m);
     return rc;
 }
 
-/* Frame k's tasks and the slot edges into them. With adaptor costs those go into its own
- * pushes; without, into the producer's task of frame k itself, standing for the push of
- * the frame before it on the same thread (k - m). */
+/* Frame k's tasks and the edges into them. */
 static int add_frame(struct lowering *lw, uint64_t k)
 {
-    const pl_stream *w = lw->w;
     int rc = 0;
-    for (uint32_t s = 0; s < w->nstages && rc == 0; s++)
+    for (uint32_t s = 0; s < lw->w->nstages && rc == 0; s++)
         rc = add_frame_stage(lw, k, s);
-    for (uint32_t s = 0; s + 1 < w->nstages && rc == 0; s++) {
-        uint64_t m = w->stages[s].threads;
-        if (w->adaptor > 0)
-            rc = add_slot(lw, s, k);
-        else if (k >= m)
-            rc = add_slot(lw, s, k - m);
-    }
     return rc;
 }
 
