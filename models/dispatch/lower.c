@@ -155,7 +155,9 @@ int pl_dispatch_device_task(struct lowering *lw, uint32_t s, double work, uint32
     st->nwaits = 0;
     if (n)
         *n = st->ntasks;
-    st->tasks[st->ntasks++] = *task;
+    if (st->tasks)
+        st->tasks[st->ntasks] = *task;
+    st->ntasks++;
     st->last = *task;
     return rc;
 }
@@ -181,17 +183,17 @@ static int add_tile_kernel(struct lowering *lw, uint64_t k)
     uint32_t tpl = w->template_of[k];
     struct lower_stream *st = &lw->streams[w->templates[tpl].stream];
     pl_tile_ends ends = {0};
+    uint32_t end = PL_NONE;
     int rc = pl_tile_lower_kernel(lw->site, w->templates[tpl].tile, PL_TILE_PIPELINED, (uint32_t)k,
                                   &ends);
     for (uint32_t i = 0; i < ends.n && rc == 0; i++)
         rc = pl_graph_add_edge(lw->g, lw->task[PL_DISPATCH_KERNEL][k], ends.first[i], PL_EDGE_ISSUE,
                                PL_AT_END);
     if (rc == 0)
-        rc =
-            pl_graph_add_task(lw->g, st->unit, 0, lw->labels[tpl], (uint32_t)k, &lw->kernel_end[k]);
+        rc = pl_graph_add_task(lw->g, st->unit, 0, lw->labels[tpl], (uint32_t)k, &end);
     for (uint32_t i = 0; i < ends.n && rc == 0; i++)
-        rc = pl_graph_add_edge(lw->g, ends.last[i], lw->kernel_end[k], PL_EDGE_DATA, PL_AT_END);
-    st->last = lw->kernel_end[k];
+        rc = pl_graph_add_edge(lw->g, ends.last[i], end, PL_EDGE_DATA, PL_AT_END);
+    st->last = end;
     pl_tile_ends_fini(&ends);
     return rc;
 }
@@ -203,9 +205,8 @@ int pl_dispatch_lower_kernel(struct lowering *lw, uint64_t k, uint32_t issuer, d
     uint32_t tpl = w->template_of[k];
     int rc =
         pl_dispatch_device_task(lw, w->templates[tpl].stream,
-                                w->cost[k * PL_DISPATCH_STEP_COUNT + PL_DISPATCH_KERNEL] + gap,
+                                pl_dispatch_op_cost(w, k)[PL_DISPATCH_KERNEL] + gap,
                                 lw->labels[tpl], k, issuer, &lw->task[PL_DISPATCH_KERNEL][k], n);
-    lw->kernel_end[k] = lw->task[PL_DISPATCH_KERNEL][k];
     if (rc == 0 && w->templates[tpl].tile)
         rc = add_tile_kernel(lw, k);
     return rc;
@@ -225,7 +226,7 @@ static int add_op(struct lowering *lw, uint64_t k, uint64_t ord)
     for (int s = 0; s < PL_DISPATCH_HOST_STEPS && rc == 0; s++) {
         uint32_t unit = th->pool[s][ord % th->npool[s]];
         rc = pl_graph_add_task(lw->g, unit,
-                               pl_dispatch_host(lw, w->cost[k * PL_DISPATCH_STEP_COUNT + s]),
+                               pl_dispatch_host(lw, pl_dispatch_op_cost(w, k)[s]),
                                lw->labels[tpl], (uint32_t)k, &lw->task[s][k]);
         /* Steps of one op on one thread (serial mode) are ordered by the thread itself;
          * the edge is still there, as the dependency it is, for the resource bound and
@@ -272,7 +273,6 @@ static int add_queue_edges(struct lowering *lw, uint64_t k, uint64_t ord)
 static void free_lowering(struct lowering *lw)
 {
     free(lw->labels);
-    free(lw->kernel_end);
     free(lw->event_task);
     free(lw->signal_task);
     pl_tile_site_destroy(lw->site);
@@ -302,12 +302,16 @@ static uint32_t region_of(const pl_dispatch *w, uint64_t k, uint32_t *next)
     return PL_NONE;
 }
 
-/* Sizes each stream's and each thread's table with one pass over the ops. */
+/* Sizes each thread's table of its ops (for the queues between host steps) and each
+ * stream's table of its device tasks (for stream_depth) with one pass over the ops, when
+ * those queues are bounded: an unbounded queue adds no edge and needs no table. */
 static int size_tables(struct lowering *lw)
 {
     const pl_dispatch *w = lw->w;
+    bool queues = lw->mode == PL_DISPATCH_PIPELINED && w->queue_depth != PL_UNBOUNDED;
+    bool streams = w->stream_depth != PL_UNBOUNDED;
     uint32_t next = 0;
-    for (uint64_t k = 0; k < w->nops; k++) {
+    for (uint64_t k = 0; k < w->nops && (queues || streams); k++) {
         const struct op_template *t = &w->templates[w->template_of[k]];
         if (region_of(w, k, &next) == PL_NONE)
             lw->threads[t->thread].nops++;
@@ -318,16 +322,16 @@ static int size_tables(struct lowering *lw)
                 lw->streams[w->calls[c].stream].ntasks++;
     }
     for (uint32_t th = 0; th < w->nthreads; th++) {
-        lw->threads[th].ops = malloc((lw->threads[th].nops + 1) * sizeof(uint64_t));
-        if (!lw->threads[th].ops)
+        struct lower_thread *t = &lw->threads[th];
+        if (queues && !(t->ops = malloc((t->nops + 1) * sizeof *t->ops)))
             return PL_ENOMEM;
-        lw->threads[th].nops = 0;
+        t->nops = 0;
     }
     for (uint32_t s = 0; s < w->nstreams; s++) {
-        lw->streams[s].tasks = malloc((lw->streams[s].ntasks + 1) * sizeof(uint32_t));
-        if (!lw->streams[s].tasks)
+        struct lower_stream *st = &lw->streams[s];
+        if (streams && !(st->tasks = malloc((st->ntasks + 1) * sizeof *st->tasks)))
             return PL_ENOMEM;
-        lw->streams[s].ntasks = 0;
+        st->ntasks = 0;
     }
     lw->event_task = malloc(((size_t)w->nevents + 1) * sizeof *lw->event_task);
     if (!lw->event_task)
@@ -351,7 +355,9 @@ static int lower_op(struct lowering *lw, uint64_t k, uint32_t *next)
     const struct op_template *t = &w->templates[w->template_of[k]];
     struct lower_thread *th = &lw->threads[t->thread];
     uint64_t ord = th->nops;
-    th->ops[th->nops++] = k;
+    if (th->ops)
+        th->ops[th->nops] = k;
+    th->nops++;
     int rc = t->has_calls ? pl_dispatch_lower_calls(lw, k, ord) : add_op(lw, k, ord);
     if (rc == 0 && lw->mode == PL_DISPATCH_PIPELINED)
         rc = add_queue_edges(lw, k, ord);
@@ -376,9 +382,6 @@ static int lower_into(struct lowering *lw)
         if (!lw->task[s])
             rc = PL_ENOMEM;
     }
-    lw->kernel_end = malloc(w->nops * sizeof *lw->kernel_end);
-    if (!lw->kernel_end)
-        rc = PL_ENOMEM;
     if (rc == 0)
         rc = size_tables(lw);
     /* An op written with its four costs is four tasks and three edges: room for as many

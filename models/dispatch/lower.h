@@ -22,13 +22,13 @@
 struct lower_thread {
     uint32_t npool[PL_DISPATCH_HOST_STEPS];
     uint32_t *pool[PL_DISPATCH_HOST_STEPS];
-    uint64_t *ops, nops;
+    uint64_t *ops, nops; /* ops: only when the queues between host steps are bounded */
     uint32_t last_sync; /* pipelined: the last sync task of its previous op, or PL_NONE */
 };
 
 struct lower_stream {
     uint32_t unit;
-    uint32_t *tasks; /* its device tasks so far, in order */
+    uint32_t *tasks; /* its device tasks so far, in order; only when stream_depth is bounded */
     uint64_t ntasks;
     uint32_t last;   /* the task whose end ends its latest device work, or PL_NONE */
     uint32_t *waits; /* tasks its next device task must wait for (STREAM edges) */
@@ -47,7 +47,6 @@ struct lowering {
     uint32_t *signal_task;                  /* per host signal: the task whose end raises it,
                                                or PL_NONE */
     uint32_t *task[PL_DISPATCH_STEP_COUNT]; /* per op: its first task of each step */
-    uint32_t *kernel_end; /* per op: the task whose end is the end of its kernel */
     pl_tile_site *site;   /* the device's cores, when some kernel is a tile program */
     /* The captured region being lowered: its first op's thread, its graph launch's unit
      * and task, the cost of its last sync (NaN: none yet). */

@@ -153,7 +153,7 @@ static int serial_calls(const struct op_lower *o, uint64_t ord)
     const pl_dispatch *w = o->lw->w;
     const struct lower_thread *th = &o->lw->threads[o->t->thread];
     uint32_t unit = th->pool[PL_DISPATCH_INFER][ord % th->npool[PL_DISPATCH_INFER]];
-    const double *cost = &w->cost[o->k * PL_DISPATCH_STEP_COUNT];
+    const double *cost = pl_dispatch_op_cost(w, o->k);
     double pending = cost[PL_DISPATCH_INFER] + cost[PL_DISPATCH_RESIZE];
     int rc = 0;
     for (uint32_t i = 0; i < o->t->ncalls && rc == 0; i++)
@@ -210,7 +210,7 @@ static int pipelined_calls(const struct op_lower *o, uint64_t ord)
     struct lowering *lw = o->lw;
     const pl_dispatch *w = lw->w;
     struct lower_thread *th = &lw->threads[o->t->thread];
-    const double *cost = &w->cost[o->k * PL_DISPATCH_STEP_COUNT];
+    const double *cost = pl_dispatch_op_cost(w, o->k);
     const struct dispatch_call *calls = &w->calls[o->t->first_call];
     uint32_t unit[PL_DISPATCH_HOST_STEPS];
     for (int s = 0; s < PL_DISPATCH_HOST_STEPS; s++)
