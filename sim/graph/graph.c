@@ -86,6 +86,7 @@ static void release_shared(pl_graph *g)
         free(g->t.labels[i]);
     free(g->t.labels);
     free(g->t.unit);
+    free(g->t.label8);
     free(g->t.label);
     free(g->t.item);
     free(g->t.prev);
@@ -159,6 +160,46 @@ int pl_graph_add_unit(pl_graph *g, const char *name, uint32_t place, uint32_t *i
     return 0;
 }
 
+/* Makes *p hold n elements of size sz; false when out of memory (*p is then unchanged). */
+static bool resize(void *p, size_t n, size_t sz)
+{
+    void *q = pl_array_realloc(*(void **)p, n, sz);
+    if (q)
+        *(void **)p = q;
+    return q != NULL;
+}
+
+/* Makes every task array hold exactly `cap` tasks (edge_first one more). */
+static int resize_tasks(pl_graph *g, uint32_t cap)
+{
+    size_t n = (size_t)cap;
+    struct pl_graph_tasks *t = &g->t;
+    bool ok = resize(&t->work, n, sizeof *t->work) && resize(&t->unit, n, sizeof *t->unit) &&
+              resize(&t->item, n, sizeof *t->item) && resize(&t->prev, n, sizeof *t->prev) &&
+              resize(&t->edge_first, n + 1, sizeof *t->edge_first) &&
+              (g->nlabels > PL_GRAPH_LABELS8 ? resize(&t->label, n, sizeof *t->label)
+                                             : resize(&t->label8, n, sizeof *t->label8));
+    if (!ok)
+        return PL_ENOMEM;
+    g->cap_tasks = cap;
+    return 0;
+}
+
+/* The label ids of the tasks so far, from one byte each to four: the graph is getting
+ * its first label that one byte cannot name. */
+static int widen_labels(pl_graph *g)
+{
+    uint32_t *wide = pl_array_alloc((size_t)g->cap_tasks + 1, sizeof *wide);
+    if (!wide)
+        return PL_ENOMEM;
+    for (uint32_t t = 0; t < g->t.ntasks; t++)
+        wide[t] = g->t.label8[t];
+    free(g->t.label8);
+    g->t.label8 = NULL;
+    g->t.label = wide;
+    return 0;
+}
+
 /* FNV-1a: labels are looked up by their text in a table of slots. */
 static uint64_t text_hash(const char *text)
 {
@@ -214,6 +255,8 @@ int pl_graph_add_label(pl_graph *g, const char *text, uint32_t *id)
     assert(!g->t.final);
     if (grow((void **)&g->t.labels, &g->cap_labels, g->nlabels + 1, sizeof *g->t.labels))
         return PL_ENOMEM;
+    if (g->nlabels == PL_GRAPH_LABELS8 && g->t.label8 && widen_labels(g))
+        return PL_ENOMEM;
     char *copy = strdup(text);
     if (!copy)
         return PL_ENOMEM;
@@ -253,27 +296,6 @@ int pl_graph_set_unit_wait(pl_graph *g, uint32_t unit, pl_wait_kind kind, double
     return 0;
 }
 
-/* Makes every task array hold exactly `cap` tasks (edge_first one more). */
-static int resize_tasks(pl_graph *g, uint32_t cap)
-{
-    size_t n = (size_t)cap;
-    void *w = pl_array_realloc(g->t.work, n, sizeof *g->t.work);
-    if (w)
-        g->t.work = w;
-    uint32_t **u32[] = {&g->t.unit, &g->t.label, &g->t.item, &g->t.prev, &g->t.edge_first};
-    bool ok = w != NULL;
-    for (size_t i = 0; i < sizeof u32 / sizeof *u32 && ok; i++) {
-        void *q = pl_array_realloc(*u32[i], n + (u32[i] == &g->t.edge_first), sizeof(uint32_t));
-        if (q)
-            *u32[i] = q;
-        ok = q != NULL;
-    }
-    if (!ok)
-        return PL_ENOMEM;
-    g->cap_tasks = cap;
-    return 0;
-}
-
 int pl_graph_reserve(pl_graph *g, uint32_t tasks, uint32_t edges)
 {
     assert(!g->t.final);
@@ -301,7 +323,10 @@ int pl_graph_add_task(pl_graph *g, uint32_t unit, double work, uint32_t label, u
     }
     g->t.work[t] = work;
     g->t.unit[t] = unit;
-    g->t.label[t] = label;
+    if (g->t.label8)
+        g->t.label8[t] = (uint8_t)label;
+    else
+        g->t.label[t] = label;
     g->t.item[t] = item;
     g->t.prev[t] = g->last_task[unit];
     g->last_task[unit] = t;

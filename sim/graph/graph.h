@@ -158,6 +158,9 @@ const char *pl_graph_stage_name(const pl_graph *g, uint32_t stage);
 /* The unit's tasks in run order: *n of them, borrowed. */
 const uint32_t *pl_graph_unit_tasks(const pl_graph *g, uint32_t unit, uint32_t *n);
 
+/* The most labels a graph keeps in one byte per task. */
+#define PL_GRAPH_LABELS8 256
+
 /* The task arrays of a graph, laid out for passes over every task (one array per field,
  * so that a pass reads only the fields it needs), and read through the inline accessors
  * below. The graph owns them; nothing outside sim/graph/ reads or writes them directly.
@@ -168,7 +171,11 @@ struct pl_graph_tasks {
     uint32_t nbytes; /* tasks [0, nbytes) may carry bytes; later tasks carry none */
     bool final;
     double *work;
-    uint32_t *unit, *label, *item;
+    uint32_t *unit, *item;
+    /* Each task's label id: one byte each while the graph has at most PL_GRAPH_LABELS8
+     * labels (label8; label NULL), four once it has more (label; label8 NULL). */
+    uint8_t *label8;
+    uint32_t *label;
     uint32_t *prev;       /* the previous task on the same unit, or PL_NO_EDGE */
     uint32_t *edge_first; /* ntasks + 1: edges [edge_first[t], edge_first[t + 1]) go into t */
     pl_edge *edges;
@@ -209,7 +216,7 @@ static inline const char *pl_graph_task_label(const pl_graph *g, uint32_t task)
 {
     const struct pl_graph_tasks *t = pl_graph_tasks_of(g);
     assert(task < t->ntasks);
-    return t->labels[t->label[task]];
+    return t->labels[t->label8 ? t->label8[task] : t->label[task]];
 }
 
 /* The task before this one on its unit, or PL_NO_EDGE for the unit's first task. */

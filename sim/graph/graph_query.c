@@ -58,7 +58,8 @@ size_t pl_graph_bytes(const pl_graph *g)
     for (uint32_t i = 0; i < g->nlinks; i++)
         n += text_bytes(g->links[i].name);
     /* The task arrays, also those a changed copy shares with its original. */
-    n += (size_t)g->cap_tasks * (sizeof *g->t.work + 4 * sizeof(uint32_t));
+    n += (size_t)g->cap_tasks * (sizeof *g->t.work + 3 * sizeof(uint32_t));
+    n += (size_t)g->cap_tasks * (g->t.label8 ? sizeof *g->t.label8 : sizeof *g->t.label);
     n += (size_t)g->cap_labels * sizeof *g->t.labels + (size_t)g->cap_bytes * sizeof *g->t.bytes;
     for (uint32_t i = 0; i < g->nlabels; i++)
         n += text_bytes(g->t.labels[i]);
