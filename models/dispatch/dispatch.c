@@ -12,6 +12,7 @@
  */
 #include "models/dispatch/dispatch.h"
 #include "models/dispatch/workload.h"
+#include "sim/common/array.h"
 #include "sim/config/machine.h"
 #include "models/tile/tile.h"
 #include "models/tile/kernel.h"
@@ -178,7 +179,7 @@ static int add_template(struct loader *L, const pl_node *entry, size_t index, ui
     }
     L->w->random = L->w->random || t->varies;
     if (t->varies && !L->w->cost &&
-        !(L->w->cost = malloc(L->w->nops * PL_DISPATCH_STEP_COUNT * sizeof *L->w->cost)))
+        !(L->w->cost = pl_array_alloc(L->w->nops * PL_DISPATCH_STEP_COUNT, sizeof *L->w->cost)))
         return pl_diag_set(L->d, PL_ENOMEM, "out of memory for %llu ops",
                            (unsigned long long)L->w->nops);
     rc = t->varies ? 0 : draw_costs(L, t, t->drawn);
@@ -324,7 +325,7 @@ int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_d
         pl_dispatch_destroy(w);
         return rc;
     }
-    w->template_of = malloc(nops * sizeof *w->template_of);
+    w->template_of = pl_array_alloc(nops, sizeof *w->template_of);
     if (!w->template_of) {
         pl_dispatch_destroy(w);
         return pl_diag_set(d, PL_ENOMEM, "out of memory for %llu ops",

@@ -18,6 +18,7 @@
  * are lowered in lower_calls.c.
  */
 #include "models/dispatch/lower.h"
+#include "sim/common/array.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -276,8 +277,7 @@ static void free_lowering(struct lowering *lw)
     free(lw->event_task);
     free(lw->signal_task);
     pl_tile_site_destroy(lw->site);
-    for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++)
-        free(lw->task[s]);
+    free(lw->task[0]);
     for (uint32_t th = 0; lw->threads && th < lw->w->nthreads; th++) {
         for (int s = 0; s < PL_DISPATCH_HOST_STEPS; s++)
             free(lw->threads[th].pool[s]);
@@ -377,11 +377,12 @@ static int lower_into(struct lowering *lw)
     int rc = add_units(lw);
     if (rc == 0)
         rc = add_labels(lw);
-    for (int s = 0; s < PL_DISPATCH_STEP_COUNT && rc == 0; s++) {
-        lw->task[s] = malloc(w->nops * sizeof *lw->task[s]);
-        if (!lw->task[s])
-            rc = PL_ENOMEM;
-    }
+    /* One block for the four tables, on huge pages where they are big enough. */
+    uint32_t *tasks = pl_array_alloc(PL_DISPATCH_STEP_COUNT * w->nops, sizeof *tasks);
+    if (!tasks)
+        rc = PL_ENOMEM;
+    for (int s = 0; s < PL_DISPATCH_STEP_COUNT && tasks; s++)
+        lw->task[s] = tasks + s * w->nops;
     if (rc == 0)
         rc = size_tables(lw);
     /* An op written with its four costs is four tasks and three edges: room for as many

@@ -46,7 +46,8 @@ struct lowering {
     uint32_t *event_task;                   /* per event: recorded after, or PL_NONE */
     uint32_t *signal_task;                  /* per host signal: the task whose end raises it,
                                                or PL_NONE */
-    uint32_t *task[PL_DISPATCH_STEP_COUNT]; /* per op: its first task of each step */
+    uint32_t *task[PL_DISPATCH_STEP_COUNT]; /* per op: its first task of each step (one
+                                               block, task[0] owns it) */
     pl_tile_site *site;   /* the device's cores, when some kernel is a tile program */
     /* The captured region being lowered: its first op's thread, its graph launch's unit
      * and task, the cost of its last sync (NaN: none yet). */

@@ -24,6 +24,7 @@
  * the push.
  */
 #include "models/stream/workload.h"
+#include "sim/common/array.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,10 +260,10 @@ static int lower_stages(struct lowering *lw)
     const pl_stream *w = lw->w;
     size_t cells = (size_t)w->frames * w->nstages;
     lw->units = calloc(w->nstages, sizeof *lw->units);
-    lw->comp = malloc(cells * sizeof *lw->comp);
+    lw->comp = pl_array_alloc(cells, sizeof *lw->comp);
     if (w->adaptor > 0) {
-        lw->pull = malloc(cells * sizeof *lw->pull);
-        lw->push = malloc(cells * sizeof *lw->push);
+        lw->pull = pl_array_alloc(cells, sizeof *lw->pull);
+        lw->push = pl_array_alloc(cells, sizeof *lw->push);
     }
     if (!lw->units || !lw->comp || (w->adaptor > 0 && (!lw->pull || !lw->push)) ||
         make_pinned(lw) != 0)
