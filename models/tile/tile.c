@@ -50,6 +50,12 @@ struct lower {
     uint64_t first, n; /* this core's block of tiles */
     uint32_t *task;    /* n x nsteps task ids of this core; PL_NO_EDGE where a step skips */
     uint64_t ahead[PL_TILE_MAX_STEPS]; /* tiles each step is issued ahead (barrier sync) */
+    /* What the steps say about each other and their work, worked out once per kernel rather
+     * than once per task: per step, its task's work when every tile's is the same (`same`),
+     * and the earlier steps on other pipes whose buffer it overwrites (bit e for step e). */
+    bool same[PL_TILE_MAX_STEPS];
+    double work[PL_TILE_MAX_STEPS];
+    uint64_t overwrites[PL_TILE_MAX_STEPS];
 };
 
 static uint32_t depth_of(const struct lower *lw, uint32_t b)
@@ -62,16 +68,12 @@ static uint32_t task_at(const struct lower *lw, uint64_t i, uint32_t s)
     return lw->task[i * lw->p->nsteps + s];
 }
 
-/* The task of step s in the latest tile <= i of this core where s runs. */
+/* The task of step s in the latest tile <= i of this core where s runs: s runs on the
+ * tiles i' with (i' + 1) a multiple of its `every`. */
 static uint32_t latest_run(const struct lower *lw, uint64_t i, uint32_t s)
 {
-    for (;;) {
-        if (pl_tile_step_runs(lw->p, s, i))
-            return task_at(lw, i, s);
-        if (i == 0)
-            return PL_NO_EDGE;
-        i--;
-    }
+    uint64_t every = lw->p->steps[s].every;
+    return i + 1 < every ? PL_NO_EDGE : task_at(lw, (i + 1) / every * every - 1, s);
 }
 
 /* ---- Places, units, links ------------------------------------------------------- */
@@ -110,13 +112,12 @@ static int add_task(struct lower *lw, uint64_t i, uint32_t s)
 {
     const pl_tile_program *p = lw->p;
     const pl_tile_step *st = &p->steps[s];
-    const pl_tile_unit *u = &p->units[st->unit];
     uint64_t k = lw->first + i;
     uint32_t *t = &lw->task[i * p->nsteps + s];
     *t = PL_NO_EDGE;
     if (!pl_tile_step_runs(p, s, i))
         return 0;
-    double work = st->amount == PL_TILE_BYTES ? u->latency : pl_tile_step_alone(p, s, k);
+    double work = lw->same[s] ? lw->work[s] : pl_tile_step_alone(p, s, k);
     uint32_t item = lw->item == PL_TILE_PER_TILE ? (uint32_t)k : lw->item;
     int rc = pl_graph_add_task(lw->g, lw->units[st->unit], work, lw->labels[s], item, t);
     if (rc == 0 && st->amount == PL_TILE_BYTES)
@@ -193,13 +194,30 @@ static int add_read_edges(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
  * other pipes: they must be done with the data it overwrites. */
 static int add_overwrite_edges(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
 {
-    const pl_tile_program *p = lw->p;
     int rc = 0;
     for (uint32_t e = 0; e < s && rc == 0; e++)
-        if (pl_tile_step_overwrites(p, e, s) && p->steps[e].unit != p->steps[s].unit &&
-            pl_tile_step_runs(p, e, i))
+        if ((lw->overwrites[s] >> e & 1) && pl_tile_step_runs(lw->p, e, i))
             rc = pl_graph_add_edge(lw->g, task_at(lw, i, e), t, PL_EDGE_DATA, PL_AT_END);
     return rc;
+}
+
+/* The per-step figures of struct lower: each step's work where it is the same on every
+ * tile (a transfer's fixed latency, a compute step's time alone, an undrawn time), and the
+ * steps each one overwrites on other pipes. */
+static void know_steps(struct lower *lw)
+{
+    const pl_tile_program *p = lw->p;
+    for (uint32_t s = 0; s < p->nsteps; s++) {
+        const pl_tile_step *st = &p->steps[s];
+        lw->same[s] = st->amount != PL_TILE_TIME || !p->time;
+        lw->work[s] = st->amount == PL_TILE_BYTES ? p->units[st->unit].latency
+                      : lw->same[s]               ? pl_tile_step_alone(p, s, 0)
+                                                  : 0;
+        lw->overwrites[s] = 0;
+        for (uint32_t e = 0; e < s; e++)
+            if (pl_tile_step_overwrites(p, e, s) && p->steps[e].unit != st->unit)
+                lw->overwrites[s] |= (uint64_t)1 << e;
+    }
 }
 
 /* The task that frees buffer b's slot used by tiles [from, to]: the buffer's release step
@@ -344,6 +362,7 @@ int pl_tile_lower_kernel(pl_tile_site *site, const pl_tile_program *p, pl_tile_v
     for (uint32_t s = 0; s < p->nsteps && rc == 0; s++)
         rc = pl_graph_add_label(lw.g, p->steps[s].op, &lw.labels[s]);
     issue_ahead(&lw);
+    know_steps(&lw);
     /* Whole groups per core, the first (groups mod cores) cores one more. */
     uint64_t groups = p->tiles / p->group, base = groups / p->cores, extra = groups % p->cores;
     lw.task = pl_array_alloc((base + 1) * p->group * p->nsteps, sizeof *lw.task);
