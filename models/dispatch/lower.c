@@ -188,8 +188,8 @@ static int add_tile_kernel(struct lowering *lw, uint64_t k)
     int rc = pl_tile_lower_kernel(lw->site, w->templates[tpl].tile, PL_TILE_PIPELINED, (uint32_t)k,
                                   &ends);
     for (uint32_t i = 0; i < ends.n && rc == 0; i++)
-        rc = pl_graph_add_edge(lw->g, lw->task[PL_DISPATCH_KERNEL][k], ends.first[i], PL_EDGE_ISSUE,
-                               PL_AT_END);
+        rc = pl_graph_add_edge(lw->g, *pl_dispatch_op_task(lw, PL_DISPATCH_KERNEL, k),
+                               ends.first[i], PL_EDGE_ISSUE, PL_AT_END);
     if (rc == 0)
         rc = pl_graph_add_task(lw->g, st->unit, 0, lw->labels[tpl], (uint32_t)k, &end);
     for (uint32_t i = 0; i < ends.n && rc == 0; i++)
@@ -204,10 +204,10 @@ int pl_dispatch_lower_kernel(struct lowering *lw, uint64_t k, uint32_t issuer, d
 {
     const pl_dispatch *w = lw->w;
     uint32_t tpl = w->template_of[k];
-    int rc =
-        pl_dispatch_device_task(lw, w->templates[tpl].stream,
-                                pl_dispatch_op_cost(w, k)[PL_DISPATCH_KERNEL] + gap,
-                                lw->labels[tpl], k, issuer, &lw->task[PL_DISPATCH_KERNEL][k], n);
+    int rc = pl_dispatch_device_task(lw, w->templates[tpl].stream,
+                                     pl_dispatch_op_cost(w, k)[PL_DISPATCH_KERNEL] + gap,
+                                     lw->labels[tpl], k, issuer,
+                                     pl_dispatch_op_task(lw, PL_DISPATCH_KERNEL, k), n);
     if (rc == 0 && w->templates[tpl].tile)
         rc = add_tile_kernel(lw, k);
     return rc;
@@ -223,30 +223,29 @@ static int add_op(struct lowering *lw, uint64_t k, uint64_t ord)
     const struct op_template *t = &w->templates[tpl];
     struct lower_thread *th = &lw->threads[t->thread];
     uint32_t before = lw->streams[t->stream].last;
+    uint32_t *task[PL_DISPATCH_HOST_STEPS];
     int rc = 0;
     for (int s = 0; s < PL_DISPATCH_HOST_STEPS && rc == 0; s++) {
         uint32_t unit = th->pool[s][ord % th->npool[s]];
-        rc = pl_graph_add_task(lw->g, unit,
-                               pl_dispatch_host(lw, pl_dispatch_op_cost(w, k)[s]),
-                               lw->labels[tpl], (uint32_t)k, &lw->task[s][k]);
+        task[s] = pl_dispatch_op_task(lw, s, k);
+        rc = pl_graph_add_task(lw->g, unit, pl_dispatch_host(lw, pl_dispatch_op_cost(w, k)[s]),
+                               lw->labels[tpl], (uint32_t)k, task[s]);
         /* Steps of one op on one thread (serial mode) are ordered by the thread itself;
          * the edge is still there, as the dependency it is, for the resource bound and
          * the critical path (on a tie the thread's own order releases the step). */
         if (rc == 0 && s > 0)
-            rc = pl_graph_add_edge(lw->g, lw->task[s - 1][k], lw->task[s][k], PL_EDGE_DATA,
-                                   PL_AT_END);
+            rc = pl_graph_add_edge(lw->g, *task[s - 1], *task[s], PL_EDGE_DATA, PL_AT_END);
     }
     uint64_t n = 0;
     if (rc == 0)
-        rc = pl_dispatch_lower_kernel(lw, k, lw->task[PL_DISPATCH_LAUNCH][k], 0, &n);
+        rc = pl_dispatch_lower_kernel(lw, k, *task[PL_DISPATCH_LAUNCH], 0, &n);
     if (rc == 0 && t->sync && before != PL_NONE)
-        rc = pl_graph_add_edge(lw->g, before, lw->task[PL_DISPATCH_INFER][k], PL_EDGE_SYNC,
-                               PL_AT_END);
+        rc = pl_graph_add_edge(lw->g, before, *task[PL_DISPATCH_INFER], PL_EDGE_SYNC, PL_AT_END);
     if (rc == 0 && lw->mode == PL_DISPATCH_SERIAL)
-        rc = pl_dispatch_stream_slot(lw, t->stream, n, 1, lw->task[PL_DISPATCH_INFER][k]);
+        rc = pl_dispatch_stream_slot(lw, t->stream, n, 1, *task[PL_DISPATCH_INFER]);
     else if (rc == 0)
         rc = pl_dispatch_stream_slot(lw, t->stream, n, th->npool[PL_DISPATCH_LAUNCH],
-                                     lw->task[PL_DISPATCH_LAUNCH][k]);
+                                     *task[PL_DISPATCH_LAUNCH]);
     return rc;
 }
 
@@ -263,8 +262,9 @@ static int add_queue_edges(struct lowering *lw, uint64_t k, uint64_t ord)
         uint64_t p = th->npool[s];
         if (depth == PL_UNBOUNDED || ord < p + (uint64_t)depth)
             continue;
-        rc = pl_graph_add_edge(lw->g, lw->task[s + 1][th->ops[ord - p - (uint64_t)depth]],
-                               lw->task[s][k], PL_EDGE_SLOT, PL_AT_START);
+        uint64_t taken = th->ops[ord - p - (uint64_t)depth];
+        rc = pl_graph_add_edge(lw->g, *pl_dispatch_op_task(lw, s + 1, taken),
+                               *pl_dispatch_op_task(lw, s, k), PL_EDGE_SLOT, PL_AT_START);
     }
     return rc;
 }
@@ -308,7 +308,7 @@ static uint32_t region_of(const pl_dispatch *w, uint64_t k, uint32_t *next)
 static int size_tables(struct lowering *lw)
 {
     const pl_dispatch *w = lw->w;
-    bool queues = lw->mode == PL_DISPATCH_PIPELINED && w->queue_depth != PL_UNBOUNDED;
+    bool queues = lw->keep_ops;
     bool streams = w->stream_depth != PL_UNBOUNDED;
     uint32_t next = 0;
     for (uint64_t k = 0; k < w->nops && (queues || streams); k++) {
@@ -363,7 +363,7 @@ static int lower_op(struct lowering *lw, uint64_t k, uint32_t *next)
         rc = add_queue_edges(lw, k, ord);
     /* An op `after` a host signal starts once the task that raises it has ended (a thread
      * waiting for another, as a trace's idle thread did). */
-    uint32_t first = lw->task[PL_DISPATCH_INFER][k];
+    uint32_t first = *pl_dispatch_op_task(lw, PL_DISPATCH_INFER, k);
     if (rc == 0 && t->after != PL_DISPATCH_NO_ID && lw->signal_task[t->after] != PL_NONE &&
         first != PL_NONE)
         rc = pl_graph_add_edge(lw->g, lw->signal_task[t->after], first, PL_EDGE_ORDER,
@@ -377,12 +377,16 @@ static int lower_into(struct lowering *lw)
     int rc = add_units(lw);
     if (rc == 0)
         rc = add_labels(lw);
-    /* One block for the four tables, on huge pages where they are big enough. */
-    uint32_t *tasks = pl_array_alloc(PL_DISPATCH_STEP_COUNT * w->nops, sizeof *tasks);
+    /* Each op's tasks are kept for the bounded queues between host steps, whose slot edges
+     * go into earlier ops' tasks; otherwise only the op being lowered needs its own. One
+     * block for the four tables, on huge pages where it is big enough. */
+    lw->keep_ops = lw->mode == PL_DISPATCH_PIPELINED && w->queue_depth != PL_UNBOUNDED;
+    uint64_t kept = lw->keep_ops ? w->nops : 1;
+    uint32_t *tasks = pl_array_alloc(PL_DISPATCH_STEP_COUNT * kept, sizeof *tasks);
     if (!tasks)
         rc = PL_ENOMEM;
     for (int s = 0; s < PL_DISPATCH_STEP_COUNT && tasks; s++)
-        lw->task[s] = tasks + s * w->nops;
+        lw->task[s] = tasks + s * kept;
     if (rc == 0)
         rc = size_tables(lw);
     /* An op written with its four costs is four tasks and three edges: room for as many

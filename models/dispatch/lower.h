@@ -46,14 +46,23 @@ struct lowering {
     uint32_t *event_task;                   /* per event: recorded after, or PL_NONE */
     uint32_t *signal_task;                  /* per host signal: the task whose end raises it,
                                                or PL_NONE */
-    uint32_t *task[PL_DISPATCH_STEP_COUNT]; /* per op: its first task of each step (one
-                                               block, task[0] owns it) */
+    /* Each op's first task of each step, read through pl_dispatch_op_task: per op when
+     * keep_ops, else the op being lowered only. One block, which task[0] owns. */
+    uint32_t *task[PL_DISPATCH_STEP_COUNT];
+    bool keep_ops;
     pl_tile_site *site;   /* the device's cores, when some kernel is a tile program */
     /* The captured region being lowered: its first op's thread, its graph launch's unit
      * and task, the cost of its last sync (NaN: none yet). */
     uint32_t region_thread, region_unit, region_launch;
     double region_sync;
 };
+
+/* Op k's first task of step s (PL_DISPATCH_INFER ... PL_DISPATCH_KERNEL), where it is kept:
+ * any op's when lw->keep_ops, else the op being lowered's. */
+static inline uint32_t *pl_dispatch_op_task(struct lowering *lw, int s, uint64_t k)
+{
+    return &lw->task[s][lw->keep_ops ? k : 0];
+}
 
 /* ---- lower.c ------------------------------------------------------------------------ */
 

@@ -60,7 +60,7 @@ static int host_task(const struct op_lower *o, uint32_t unit, double seconds, ui
 {
     int rc = pl_graph_add_task(o->lw->g, unit, pl_dispatch_host(o->lw, seconds), o->label,
                                (uint32_t)o->k, id);
-    uint32_t *first = &o->lw->task[PL_DISPATCH_INFER][o->k];
+    uint32_t *first = pl_dispatch_op_task(o->lw, PL_DISPATCH_INFER, o->k);
     if (rc == 0 && *first == PL_NONE)
         *first = *id;
     return rc;
@@ -168,12 +168,12 @@ static int serial_calls(const struct op_lower *o, uint64_t ord)
 /* The op's first task on its launch thread waits for its Resize. */
 static int first_launch(const struct op_lower *o, uint32_t task)
 {
-    uint32_t *first = &o->lw->task[PL_DISPATCH_LAUNCH][o->k];
+    uint32_t *first = pl_dispatch_op_task(o->lw, PL_DISPATCH_LAUNCH, o->k);
     if (*first != PL_NONE)
         return 0;
     *first = task;
-    return pl_graph_add_edge(o->lw->g, o->lw->task[PL_DISPATCH_RESIZE][o->k], task, PL_EDGE_DATA,
-                             PL_AT_END);
+    return pl_graph_add_edge(o->lw->g, *pl_dispatch_op_task(o->lw, PL_DISPATCH_RESIZE, o->k), task,
+                             PL_EDGE_DATA, PL_AT_END);
 }
 
 static int launch_call(const struct op_lower *o, const struct dispatch_call *c, uint32_t unit,
@@ -183,7 +183,7 @@ static int launch_call(const struct op_lower *o, const struct dispatch_call *c, 
     uint32_t h, dev = PL_NONE;
     uint64_t n;
     if (c->kind == CALL_RECORD || c->kind == CALL_WAIT) {
-        pl_dispatch_signal(lw, c->signal, lw->task[PL_DISPATCH_RESIZE][o->k]);
+        pl_dispatch_signal(lw, c->signal, *pl_dispatch_op_task(lw, PL_DISPATCH_RESIZE, o->k));
         return pl_dispatch_event(lw, c->event, c->stream, c->kind == CALL_RECORD);
     }
     int rc = host_task(o, unit, c->kind == CALL_SYNC ? c->sync : c->launch, &h);
@@ -220,9 +220,9 @@ static int pipelined_calls(const struct op_lower *o, uint64_t ord)
         bool event = calls[i].kind == CALL_RECORD || calls[i].kind == CALL_WAIT;
         resize += calls[i].host + (event ? calls[i].launch : 0);
     }
-    uint32_t *task_infer = &lw->task[PL_DISPATCH_INFER][o->k];
-    uint32_t *task_resize = &lw->task[PL_DISPATCH_RESIZE][o->k];
-    lw->task[PL_DISPATCH_LAUNCH][o->k] = PL_NONE;
+    uint32_t *task_infer = pl_dispatch_op_task(lw, PL_DISPATCH_INFER, o->k);
+    uint32_t *task_resize = pl_dispatch_op_task(lw, PL_DISPATCH_RESIZE, o->k);
+    *pl_dispatch_op_task(lw, PL_DISPATCH_LAUNCH, o->k) = PL_NONE;
     int rc = host_task(o, unit[PL_DISPATCH_INFER], cost[PL_DISPATCH_INFER], task_infer);
     if (rc == 0)
         rc = add_sync(o, th->last_sync, *task_infer);
@@ -236,9 +236,9 @@ static int pipelined_calls(const struct op_lower *o, uint64_t ord)
                          &last_sync);
     /* An op that launches nothing still passes through Launch, so that the queues count
      * it as every other op. */
-    if (rc == 0 && lw->task[PL_DISPATCH_LAUNCH][o->k] == PL_NONE)
+    if (rc == 0 && *pl_dispatch_op_task(lw, PL_DISPATCH_LAUNCH, o->k) == PL_NONE)
         rc = host_task(o, unit[PL_DISPATCH_LAUNCH], 0, &empty);
-    if (rc == 0 && lw->task[PL_DISPATCH_LAUNCH][o->k] == PL_NONE)
+    if (rc == 0 && *pl_dispatch_op_task(lw, PL_DISPATCH_LAUNCH, o->k) == PL_NONE)
         rc = first_launch(o, empty);
     th->last_sync = last_sync;
     return rc;
@@ -248,7 +248,7 @@ int pl_dispatch_lower_calls(struct lowering *lw, uint64_t k, uint64_t ord)
 {
     uint32_t tpl = lw->w->template_of[k];
     struct op_lower o = {lw, &lw->w->templates[tpl], k, lw->labels[tpl]};
-    lw->task[PL_DISPATCH_INFER][k] = PL_NONE;
+    *pl_dispatch_op_task(lw, PL_DISPATCH_INFER, k) = PL_NONE;
     return lw->mode == PL_DISPATCH_SERIAL ? serial_calls(&o, ord) : pipelined_calls(&o, ord);
 }
 
