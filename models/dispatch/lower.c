@@ -31,11 +31,6 @@ static const char *const step_units[] = {
 #undef PL_DISPATCH_STEP_UNIT
 };
 
-double pl_dispatch_host(const struct lowering *lw, double seconds)
-{
-    return seconds / lw->w->host_speed;
-}
-
 /* ---- Units ------------------------------------------------------------------------ */
 
 static int add_pool(struct lowering *lw, uint32_t **units, uint32_t n, uint32_t place,
@@ -226,7 +221,7 @@ static int add_op(struct lowering *lw, uint64_t k, uint64_t ord)
     uint32_t *task[PL_DISPATCH_HOST_STEPS];
     int rc = 0;
     for (int s = 0; s < PL_DISPATCH_HOST_STEPS && rc == 0; s++) {
-        uint32_t unit = th->pool[s][ord % th->npool[s]];
+        uint32_t unit = pl_dispatch_pool_unit(th, s, ord);
         task[s] = pl_dispatch_op_task(lw, s, k);
         rc = pl_graph_add_task(lw->g, unit, pl_dispatch_host(lw, pl_dispatch_op_cost(w, k)[s]),
                                lw->labels[tpl], (uint32_t)k, task[s]);

@@ -64,10 +64,23 @@ static inline uint32_t *pl_dispatch_op_task(struct lowering *lw, int s, uint64_t
     return &lw->task[s][lw->keep_ops ? k : 0];
 }
 
+/* A host duration as simulated: divided by dispatch.host_speed (a speed of 1, the default,
+ * divides by nothing: x / 1 is x exactly). */
+static inline double pl_dispatch_host(const struct lowering *lw, double seconds)
+{
+    double speed = lw->w->host_speed;
+    return speed == 1 ? seconds : seconds / speed;
+}
+
+/* The unit of thread th's pool for host step s that takes the thread's op number ord:
+ * the pool's threads take ops in turn. */
+static inline uint32_t pl_dispatch_pool_unit(const struct lower_thread *th, int s, uint64_t ord)
+{
+    return th->npool[s] == 1 ? th->pool[s][0] : th->pool[s][ord % th->npool[s]];
+}
+
 /* ---- lower.c ------------------------------------------------------------------------ */
 
-/* A host duration as simulated: divided by dispatch.host_speed. */
-double pl_dispatch_host(const struct lowering *lw, double seconds);
 /* Adds a device task of `work` on dense stream s, issued by `issuer` (ISSUE edge), waiting
  * for the stream's pending waits (STREAM edges); its index among the stream's tasks goes
  * to *n when n is not NULL. Returns 0 or PL_ENOMEM. */

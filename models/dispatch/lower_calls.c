@@ -152,7 +152,7 @@ static int serial_calls(const struct op_lower *o, uint64_t ord)
 {
     const pl_dispatch *w = o->lw->w;
     const struct lower_thread *th = &o->lw->threads[o->t->thread];
-    uint32_t unit = th->pool[PL_DISPATCH_INFER][ord % th->npool[PL_DISPATCH_INFER]];
+    uint32_t unit = pl_dispatch_pool_unit(th, PL_DISPATCH_INFER, ord);
     const double *cost = pl_dispatch_op_cost(w, o->k);
     double pending = cost[PL_DISPATCH_INFER] + cost[PL_DISPATCH_RESIZE];
     int rc = 0;
@@ -214,7 +214,7 @@ static int pipelined_calls(const struct op_lower *o, uint64_t ord)
     const struct dispatch_call *calls = &w->calls[o->t->first_call];
     uint32_t unit[PL_DISPATCH_HOST_STEPS];
     for (int s = 0; s < PL_DISPATCH_HOST_STEPS; s++)
-        unit[s] = th->pool[s][ord % th->npool[s]];
+        unit[s] = pl_dispatch_pool_unit(th, s, ord);
     double resize = cost[PL_DISPATCH_RESIZE] + o->t->host;
     for (uint32_t i = 0; i < o->t->ncalls; i++) {
         bool event = calls[i].kind == CALL_RECORD || calls[i].kind == CALL_WAIT;
@@ -260,7 +260,7 @@ static int begin_region(const struct op_lower *o)
     struct lowering *lw = o->lw;
     struct lower_thread *th = &lw->threads[o->t->thread];
     lw->region_thread = o->t->thread;
-    lw->region_unit = th->pool[PL_DISPATCH_LAUNCH][th->nops % th->npool[PL_DISPATCH_LAUNCH]];
+    lw->region_unit = pl_dispatch_pool_unit(th, PL_DISPATCH_LAUNCH, th->nops);
     lw->region_sync = NAN;
     int rc = host_task(o, lw->region_unit, lw->w->graph_launch, &lw->region_launch);
     if (rc == 0)
