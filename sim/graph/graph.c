@@ -85,9 +85,10 @@ static void release_shared(pl_graph *g)
     for (uint32_t i = 0; i < g->nlabels; i++)
         free(g->t.labels[i]);
     free(g->t.labels);
-    free(g->t.unit);
-    free(g->t.label8);
-    free(g->t.label);
+    free(g->t.unit.narrow);
+    free(g->t.unit.wide);
+    free(g->t.label.narrow);
+    free(g->t.label.wide);
     free(g->t.item);
     free(g->t.prev);
     free(g->t.edge_first);
@@ -125,6 +126,63 @@ void pl_graph_destroy(pl_graph *g)
     free(g);
 }
 
+/* Makes *p hold n elements of size sz; false when out of memory (*p is then unchanged). */
+static bool resize(void *p, size_t n, size_t sz)
+{
+    void *q = pl_array_realloc(*(void **)p, n, sz);
+    if (q)
+        *(void **)p = q;
+    return q != NULL;
+}
+
+/* Makes column c hold n ids, of one byte while there are at most PL_GRAPH_IDS8 of them. */
+static bool resize_ids(pl_graph_ids *c, size_t n, uint32_t ids)
+{
+    return ids > PL_GRAPH_IDS8 ? resize(&c->wide, n, sizeof *c->wide)
+                               : resize(&c->narrow, n, sizeof *c->narrow);
+}
+
+/* Makes every task array hold exactly `cap` tasks (edge_first one more). */
+static int resize_tasks(pl_graph *g, uint32_t cap)
+{
+    size_t n = (size_t)cap;
+    struct pl_graph_tasks *t = &g->t;
+    bool ok = resize(&t->work, n, sizeof *t->work) && resize_ids(&t->unit, n, g->nunits) &&
+              resize_ids(&t->label, n, g->nlabels) && resize(&t->item, n, sizeof *t->item) &&
+              resize(&t->prev, n, sizeof *t->prev) &&
+              resize(&t->edge_first, n + 1, sizeof *t->edge_first);
+    if (!ok)
+        return PL_ENOMEM;
+    g->cap_tasks = cap;
+    return 0;
+}
+
+/* Column c's ids of the first n tasks, from one byte each to four (in an array of cap + 1):
+ * the graph is getting its first unit or label that one byte cannot name. Nothing to do
+ * for a column not allocated yet: resize_ids makes it wide. */
+static int widen_ids(pl_graph_ids *c, uint32_t n, uint32_t cap)
+{
+    if (!c->narrow)
+        return 0;
+    uint32_t *wide = pl_array_alloc((size_t)cap + 1, sizeof *wide);
+    if (!wide)
+        return PL_ENOMEM;
+    for (uint32_t t = 0; t < n; t++)
+        wide[t] = c->narrow[t];
+    free(c->narrow);
+    c->narrow = NULL;
+    c->wide = wide;
+    return 0;
+}
+
+static void set_id(pl_graph_ids *c, uint32_t task, uint32_t id)
+{
+    if (c->narrow)
+        c->narrow[task] = (uint8_t)id;
+    else
+        c->wide[task] = id;
+}
+
 int pl_graph_add_place(pl_graph *g, const char *name, pl_place_kind kind, int cores,
                        uint32_t *id)
 {
@@ -151,52 +209,14 @@ int pl_graph_add_unit(pl_graph *g, const char *name, uint32_t place, uint32_t *i
             return PL_ENOMEM;
         g->last_task = lt;
     }
+    if (g->nunits == PL_GRAPH_IDS8 && widen_ids(&g->t.unit, g->t.ntasks, g->cap_tasks))
+        return PL_ENOMEM;
     char *copy = strdup(name);
     if (!copy)
         return PL_ENOMEM;
     g->units[g->nunits] = (struct unit){.name = copy, .place = place, .stage = PL_NO_STAGE};
     g->last_task[g->nunits] = PL_NO_EDGE;
     *id = g->nunits++;
-    return 0;
-}
-
-/* Makes *p hold n elements of size sz; false when out of memory (*p is then unchanged). */
-static bool resize(void *p, size_t n, size_t sz)
-{
-    void *q = pl_array_realloc(*(void **)p, n, sz);
-    if (q)
-        *(void **)p = q;
-    return q != NULL;
-}
-
-/* Makes every task array hold exactly `cap` tasks (edge_first one more). */
-static int resize_tasks(pl_graph *g, uint32_t cap)
-{
-    size_t n = (size_t)cap;
-    struct pl_graph_tasks *t = &g->t;
-    bool ok = resize(&t->work, n, sizeof *t->work) && resize(&t->unit, n, sizeof *t->unit) &&
-              resize(&t->item, n, sizeof *t->item) && resize(&t->prev, n, sizeof *t->prev) &&
-              resize(&t->edge_first, n + 1, sizeof *t->edge_first) &&
-              (g->nlabels > PL_GRAPH_LABELS8 ? resize(&t->label, n, sizeof *t->label)
-                                             : resize(&t->label8, n, sizeof *t->label8));
-    if (!ok)
-        return PL_ENOMEM;
-    g->cap_tasks = cap;
-    return 0;
-}
-
-/* The label ids of the tasks so far, from one byte each to four: the graph is getting
- * its first label that one byte cannot name. */
-static int widen_labels(pl_graph *g)
-{
-    uint32_t *wide = pl_array_alloc((size_t)g->cap_tasks + 1, sizeof *wide);
-    if (!wide)
-        return PL_ENOMEM;
-    for (uint32_t t = 0; t < g->t.ntasks; t++)
-        wide[t] = g->t.label8[t];
-    free(g->t.label8);
-    g->t.label8 = NULL;
-    g->t.label = wide;
     return 0;
 }
 
@@ -255,7 +275,7 @@ int pl_graph_add_label(pl_graph *g, const char *text, uint32_t *id)
     assert(!g->t.final);
     if (grow((void **)&g->t.labels, &g->cap_labels, g->nlabels + 1, sizeof *g->t.labels))
         return PL_ENOMEM;
-    if (g->nlabels == PL_GRAPH_LABELS8 && g->t.label8 && widen_labels(g))
+    if (g->nlabels == PL_GRAPH_IDS8 && widen_ids(&g->t.label, g->t.ntasks, g->cap_tasks))
         return PL_ENOMEM;
     char *copy = strdup(text);
     if (!copy)
@@ -322,11 +342,8 @@ int pl_graph_add_task(pl_graph *g, uint32_t unit, double work, uint32_t label, u
             return PL_ENOMEM;
     }
     g->t.work[t] = work;
-    g->t.unit[t] = unit;
-    if (g->t.label8)
-        g->t.label8[t] = (uint8_t)label;
-    else
-        g->t.label[t] = label;
+    set_id(&g->t.unit, t, unit);
+    set_id(&g->t.label, t, label);
     g->t.item[t] = item;
     g->t.prev[t] = g->last_task[unit];
     g->last_task[unit] = t;
@@ -420,7 +437,7 @@ int pl_graph_set_unit_route(pl_graph *g, uint32_t unit, const uint32_t *links, u
 int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes)
 {
     assert(!g->t.final && task < g->t.ntasks && bytes >= 0 && isfinite(bytes));
-    struct unit *u = &g->units[g->t.unit[task]];
+    struct unit *u = &g->units[pl_graph_task_unit(g, task)];
     double old = task < g->t.nbytes ? g->t.bytes[task] : 0;
     if (bytes > 0 && u->nroute == 0)
         return PL_EINVAL;
@@ -498,7 +515,7 @@ static int group_tasks(pl_graph *g)
         g->units[u].count = 0;
     }
     for (uint32_t t = 0; t < g->t.ntasks; t++) {
-        struct unit *u = &g->units[g->t.unit[t]];
+        struct unit *u = &g->units[pl_graph_task_unit(g, t)];
         g->unit_tasks[u->first + u->count++] = t;
     }
     return 0;
