@@ -249,9 +249,11 @@ static int add_slot_edge(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
         return 0;
     const pl_tile_buffer *buf = &p->buffers[b];
     uint64_t depth = depth_of(lw, (uint32_t)b), item = i / buf->span;
-    for (uint64_t e = item * buf->span; e < i; e++)
-        if (pl_tile_step_runs(p, s, e))
-            return 0; /* the slot was taken earlier in its tiles */
+    /* The first tile of the slot's tiles where s runs: the least e >= item * span with
+     * e + 1 a multiple of s's `every`. Before i, the slot was taken there. */
+    uint64_t every = p->steps[s].every, taken = (item * buf->span + every) / every * every - 1;
+    if (taken < i)
+        return 0;
     if (item < depth)
         return 0;
     uint64_t from = (item - depth) * buf->span;
