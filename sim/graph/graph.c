@@ -444,8 +444,11 @@ int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes)
     if (bytes == old)
         return 0;
     if (task >= g->t.nbytes) {
-        if (grow((void **)&g->t.bytes, &g->cap_bytes, task + 1, sizeof *g->t.bytes))
+        /* The room the task arrays have (reserved, or grown by doubling): grown with them
+         * rather than by doubling on its own, which would copy it each time. */
+        if (g->cap_bytes < g->cap_tasks && !resize(&g->t.bytes, g->cap_tasks, sizeof *g->t.bytes))
             return PL_ENOMEM;
+        g->cap_bytes = g->cap_tasks;
         memset(g->t.bytes + g->t.nbytes, 0, (size_t)(task + 1 - g->t.nbytes) * sizeof *g->t.bytes);
         g->t.nbytes = task + 1;
     }
