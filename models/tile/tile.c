@@ -407,6 +407,12 @@ int pl_tile_lower(const pl_tile_program *p, pl_tile_variant v, pl_graph **out)
     pl_graph *g = pl_graph_create(pl_tile_variant_name(p, v));
     pl_tile_site *site = NULL;
     int rc = g ? pl_tile_site_create(g, p->gm_bandwidth, &site) : PL_ENOMEM;
+    /* Room for every task at once (tiles x steps, at most PL_TILE_MAX_TASKS: a step run on
+     * fewer tiles leaves some unused, which finalize gives back) and about two edges each,
+     * so that the graph's arrays are not copied while they grow. */
+    uint64_t tasks = pl_tile_program_tasks(p);
+    if (rc == 0)
+        rc = pl_graph_reserve(g, (uint32_t)tasks, (uint32_t)(2 * tasks));
     if (rc == 0)
         rc = pl_tile_lower_kernel(site, p, v, PL_TILE_PER_TILE, NULL);
     pl_tile_site_destroy(site);
