@@ -384,11 +384,14 @@ static int lower_into(struct lowering *lw)
         lw->task[s] = tasks + s * kept;
     if (rc == 0)
         rc = size_tables(lw);
-    /* An op written with its four costs is four tasks and three edges: room for as many
-     * at once (ops written as calls or as tile programs grow the graph further), so that
-     * the graph's arrays are not copied while they grow. */
-    if (rc == 0 && w->nops < UINT32_MAX / 4)
-        rc = pl_graph_reserve(lw->g, (uint32_t)(4 * w->nops), (uint32_t)(3 * w->nops));
+    /* An op written with its four costs is four tasks and three edges, and a slot edge
+     * for each bounded queue it goes through: room for as many at once (ops written as
+     * calls or as tile programs grow the graph further), so that the graph's arrays are not
+     * copied while they grow. */
+    uint64_t edges = 3 + (lw->keep_ops ? PL_DISPATCH_HOST_STEPS - 1 : 0) +
+                     (w->stream_depth != PL_UNBOUNDED);
+    if (rc == 0 && w->nops < UINT32_MAX / 8)
+        rc = pl_graph_reserve(lw->g, (uint32_t)(4 * w->nops), (uint32_t)(edges * w->nops));
     for (uint32_t t = 0; t < w->ntemplates && rc == 0 && !lw->site; t++)
         if (w->templates[t].tile)
             rc = pl_tile_site_create(lw->g, w->templates[t].tile->gm_bandwidth, &lw->site);

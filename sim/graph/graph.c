@@ -524,17 +524,19 @@ static int group_tasks(pl_graph *g)
     return 0;
 }
 
-/* Gives back what growing by doubling left unused: a finalized graph does not grow. */
+/* Gives back what growing by doubling, or room reserved and not used, left over: a
+ * finalized graph does not grow. An array already of its size (room reserved exactly) is
+ * left alone: growing it by one would copy it. */
 static void shrink(pl_graph *g)
 {
     if (g->cap_tasks > g->t.ntasks + 1)
         resize_tasks(g, g->t.ntasks + 1); /* on failure, arrays that all hold ntasks + 1 */
-    pl_edge *e = pl_array_realloc(g->t.edges, (size_t)g->t.nedges + 1, sizeof *e);
-    if (e) {
-        g->t.edges = e;
+    if ((!g->t.edges || g->cap_edges > g->t.nedges + 1) &&
+        resize(&g->t.edges, (size_t)g->t.nedges + 1, sizeof *g->t.edges))
         g->cap_edges = g->t.nedges + 1;
-    }
-    double *b = g->t.bytes ? realloc(g->t.bytes, ((size_t)g->t.nbytes + 1) * sizeof *b) : NULL;
+    double *b = g->t.bytes && g->cap_bytes > g->t.nbytes + 1
+                    ? realloc(g->t.bytes, ((size_t)g->t.nbytes + 1) * sizeof *b)
+                    : NULL;
     if (b) {
         g->t.bytes = b;
         g->cap_bytes = g->t.nbytes + 1;
