@@ -511,16 +511,20 @@ static int group_tasks(pl_graph *g)
     g->unit_tasks = pl_array_alloc((size_t)g->t.ntasks + 1, sizeof *g->unit_tasks);
     if (!g->unit_tasks)
         return PL_ENOMEM;
-    uint32_t at = 0;
+    /* Each unit's next place in unit_tasks, in last_task (done with once the graph is
+     * built); one loop per width of the unit ids. */
+    uint32_t at = 0, *next = g->last_task, *to = g->unit_tasks;
     for (uint32_t u = 0; u < g->nunits; u++) {
-        g->units[u].first = at;
+        g->units[u].first = next[u] = at;
         at += g->units[u].count;
-        g->units[u].count = 0;
     }
-    for (uint32_t t = 0; t < g->t.ntasks; t++) {
-        struct unit *u = &g->units[pl_graph_task_unit(g, t)];
-        g->unit_tasks[u->first + u->count++] = t;
-    }
+    const pl_graph_ids *unit = &g->t.unit;
+    if (unit->narrow)
+        for (uint32_t t = 0; t < g->t.ntasks; t++)
+            to[next[unit->narrow[t]]++] = t;
+    else
+        for (uint32_t t = 0; t < g->t.ntasks; t++)
+            to[next[unit->wide[t]]++] = t;
     return 0;
 }
 

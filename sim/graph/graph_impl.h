@@ -64,7 +64,8 @@ struct pl_graph {
     uint32_t nplaces, cap_places;
     struct unit *units;
     uint32_t nunits, cap_units;
-    uint32_t *last_task; /* per unit while building: its latest task, or PL_NO_EDGE */
+    uint32_t *last_task; /* per unit while building: its latest task, or PL_NO_EDGE; then
+                            finalize's scratch */
     uint32_t nlabels, cap_labels;
     uint32_t *label_slots; /* open addressing: label id + 1, or 0 for a free slot */
     uint32_t nslots;       /* a power of two over twice nlabels, or 0 before the first */
