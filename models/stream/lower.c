@@ -48,6 +48,7 @@ struct lowering {
     uint32_t *comp, *pull, *push;      /* frames x stages task ids */
     uint32_t label_pull, label_push;
     uint32_t *labels; /* per stage */
+    uint64_t *lag;    /* per stage but the last: pool_lag, worked out once */
 };
 
 static uint64_t gcd(uint64_t a, uint64_t b)
@@ -174,7 +175,7 @@ static int add_slot(struct lowering *lw, uint32_t s, uint64_t k)
 {
     const pl_stream *w = lw->w;
     uint32_t ns = w->nstages;
-    uint64_t lag = pool_lag(w, s), m = w->stages[s].threads, n = w->stages[s + 1].threads;
+    uint64_t lag = lw->lag[s], m = w->stages[s].threads, n = w->stages[s + 1].threads;
     if (lag == UINT64_MAX)
         return 0;
     if (w->adaptor == 0) {
@@ -260,12 +261,15 @@ static int lower_stages(struct lowering *lw)
     const pl_stream *w = lw->w;
     size_t cells = (size_t)w->frames * w->nstages;
     lw->units = calloc(w->nstages, sizeof *lw->units);
+    lw->lag = malloc(w->nstages * sizeof *lw->lag);
+    for (uint32_t s = 0; lw->lag && s + 1 < w->nstages; s++)
+        lw->lag[s] = pool_lag(w, s);
     lw->comp = pl_array_alloc(cells, sizeof *lw->comp);
     if (w->adaptor > 0) {
         lw->pull = pl_array_alloc(cells, sizeof *lw->pull);
         lw->push = pl_array_alloc(cells, sizeof *lw->push);
     }
-    if (!lw->units || !lw->comp || (w->adaptor > 0 && (!lw->pull || !lw->push)) ||
+    if (!lw->units || !lw->lag || !lw->comp || (w->adaptor > 0 && (!lw->pull || !lw->push)) ||
         make_pinned(lw) != 0)
         return PL_ENOMEM;
     /* A task per frame and stage (three with adaptors), each with about two edges: room
@@ -310,6 +314,7 @@ static void free_lowering(struct lowering *lw)
     free(lw->pull);
     free(lw->push);
     free(lw->labels);
+    free(lw->lag);
 }
 
 int pl_stream_lower(const pl_stream *w, bool baseline, pl_graph **out)
