@@ -11,7 +11,9 @@
  *     (fixed costs consume no random number), and with no random cost no per-op table;
  *   - the dispatch lowering keeps each op's tasks only for bounded queues between host
  *     steps: a queue too deep to fill adds no edge, so the graph lowered with it (ops kept)
- *     equals the one lowered unbounded (one slot), task by task and edge by edge.
+ *     equals the one lowered unbounded (one slot), task by task and edge by edge;
+ *   - the stream lowering adds each slot edge right after the task it goes into: every
+ *     task's edges are still its data edge, then its slot edge.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +24,7 @@
 #include "dispatch_case.h"
 #include "models/dispatch/workload.h"
 #include "sim/graph/graph.h"
+#include "sim/study/session.h"
 #include "support.h"
 
 #include <gsl/gsl_rng.h>
@@ -207,12 +210,55 @@ static void test_dispatch_ops_kept_or_not(void **state)
     pl_test_dispatch_done(&kept);
 }
 
+/* Edge e of g: its source, kind and event. */
+static void assert_edge(const pl_graph *g, uint32_t e, uint32_t src, pl_edge_kind kind,
+                        pl_edge_at at)
+{
+    assert_int_equal(pl_graph_edge(g, e)->src, src);
+    assert_int_equal(pl_graph_edge(g, e)->kind, kind);
+    assert_int_equal(pl_graph_edge(g, e)->at, at);
+}
+
+/* workloads/stream_teaching.yaml: stages of 1, 4 and 1 threads, a pool of 1 buffer per
+ * pair of threads, no adaptor cost; a task per frame and stage, so frame k's task of
+ * stage s is task 3k + s. By the rules of models/stream/lower.c, pools after stage 0 and
+ * stage 1 both pair 4 threads with 1 (lag 4 x 1 = 4 frames), and frame 10's tasks wait:
+ * source (task 30), its producer's slot for frame 10 - 1 - 4 = 5 taken off the pool (the
+ * start of filter of frame 5, task 16); filter (31), the source of frame 10 (data), then
+ * its slot, frame 10 - 4 - 4 = 2's sink starting (task 8); sink (32), the filter. */
+static void test_stream_slot_edges_in_order(void **state)
+{
+    (void)state;
+    const char *sets[] = {"stream.frames=20"};
+    pl_session *s = NULL;
+    pl_diag d;
+    pl_diag_init(&d);
+    if (pl_session_open(pl_test_src("workloads/stream_teaching.yaml"), sets, 1, &s, &d) != 0 ||
+        pl_session_lower(s, &d) != 0)
+        fail_msg("%s", d.msg);
+    const pl_graph *g = pl_session_graph(s);
+    assert_int_equal(pl_graph_task_count(g), 60);
+    uint32_t first, n;
+    pl_graph_task_edges(g, 30, &first, &n);
+    assert_int_equal(n, 1);
+    assert_edge(g, first, 16, PL_EDGE_SLOT, PL_AT_START);
+    pl_graph_task_edges(g, 31, &first, &n);
+    assert_int_equal(n, 2);
+    assert_edge(g, first, 30, PL_EDGE_DATA, PL_AT_END);
+    assert_edge(g, first + 1, 8, PL_EDGE_SLOT, PL_AT_START);
+    pl_graph_task_edges(g, 32, &first, &n);
+    assert_int_equal(n, 1);
+    assert_edge(g, first, 31, PL_EDGE_DATA, PL_AT_END);
+    pl_session_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ids_narrow_and_widened),
         cmocka_unit_test(test_dispatch_draws_once_per_fixed_template),
         cmocka_unit_test(test_dispatch_ops_kept_or_not),
+        cmocka_unit_test(test_stream_slot_edges_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
