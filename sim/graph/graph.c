@@ -3,12 +3,13 @@
  * graph.c — building the task graph: creating and destroying it, adding places, units,
  * stages, labels, tasks, edges, links and routes, and finalizing it.
  *
- * The graph module is one module in two files behind one header, sim/graph/graph.h:
- * this file builds a graph, graph_query.c answers questions about it, and both read the
+ * The graph module is one module in several files behind one header, sim/graph/graph.h:
+ * this file builds a graph, graph_query.c answers questions about it, graph_change.c makes
+ * changed copies and graph_arrays.c holds the task arrays' memory; all read the
  * representation in sim/graph/graph_impl.h.
  *
  * Tasks live in one array per field (struct pl_graph_tasks), grown together by doubling
- * or sized once by pl_graph_reserve. Models add a task's edges right after the task, so
+ * or sized once by pl_graph_reserve (then carved from one block, see graph_arrays.c). Models add a task's edges right after the task, so
  * edges usually arrive grouped by destination: they then go straight to their final
  * place (compressed rows: edges [edge_first[t], edge_first[t+1]) are exactly the edges
  * into t, in the order the model gave them). The first edge out of that order moves them
@@ -85,16 +86,12 @@ static void release_shared(pl_graph *g)
     for (uint32_t i = 0; i < g->nlabels; i++)
         free(g->t.labels[i]);
     free(g->t.labels);
-    free(g->t.unit.narrow);
-    free(g->t.unit.wide);
-    free(g->t.label.narrow);
-    free(g->t.label.wide);
-    free(g->t.item);
-    free(g->t.prev);
-    free(g->t.edge_first);
-    free(g->t.edges);
-    free(g->t.bytes);
-    free(g->unit_tasks);
+    void *arrays[] = {g->t.unit.narrow,  g->t.unit.wide, g->t.label.narrow, g->t.label.wide,
+                      g->t.item,         g->t.prev,      g->t.edge_first,   g->t.edges,
+                      g->t.bytes,        g->unit_tasks};
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
+        pl_graph_free_array(g, arrays[i]);
+    free(g->block);
     free(g->shared);
 }
 
@@ -118,61 +115,12 @@ void pl_graph_destroy(pl_graph *g)
     free(g->units);
     free(g->last_task);
     free(g->label_slots);
-    free(g->t.work);
+    pl_graph_free_array(g, g->t.work);
     free(g->pending);
     free(g->links);
     free(g->name);
     free(g->item_noun);
     free(g);
-}
-
-/* Makes *p hold n elements of size sz; false when out of memory (*p is then unchanged). */
-static bool resize(void *p, size_t n, size_t sz)
-{
-    void *q = pl_array_realloc(*(void **)p, n, sz);
-    if (q)
-        *(void **)p = q;
-    return q != NULL;
-}
-
-/* Makes column c hold n ids, of one byte while there are at most PL_GRAPH_IDS8 of them. */
-static bool resize_ids(pl_graph_ids *c, size_t n, uint32_t ids)
-{
-    return ids > PL_GRAPH_IDS8 ? resize(&c->wide, n, sizeof *c->wide)
-                               : resize(&c->narrow, n, sizeof *c->narrow);
-}
-
-/* Makes every task array hold exactly `cap` tasks (edge_first one more). */
-static int resize_tasks(pl_graph *g, uint32_t cap)
-{
-    size_t n = (size_t)cap;
-    struct pl_graph_tasks *t = &g->t;
-    bool ok = resize(&t->work, n, sizeof *t->work) && resize_ids(&t->unit, n, g->nunits) &&
-              resize_ids(&t->label, n, g->nlabels) && resize(&t->item, n, sizeof *t->item) &&
-              resize(&t->prev, n, sizeof *t->prev) &&
-              resize(&t->edge_first, n + 1, sizeof *t->edge_first);
-    if (!ok)
-        return PL_ENOMEM;
-    g->cap_tasks = cap;
-    return 0;
-}
-
-/* Column c's ids of the first n tasks, from one byte each to four (in an array of cap + 1):
- * the graph is getting its first unit or label that one byte cannot name. Nothing to do
- * for a column not allocated yet: resize_ids makes it wide. */
-static int widen_ids(pl_graph_ids *c, uint32_t n, uint32_t cap)
-{
-    if (!c->narrow)
-        return 0;
-    uint32_t *wide = pl_array_alloc((size_t)cap + 1, sizeof *wide);
-    if (!wide)
-        return PL_ENOMEM;
-    for (uint32_t t = 0; t < n; t++)
-        wide[t] = c->narrow[t];
-    free(c->narrow);
-    c->narrow = NULL;
-    c->wide = wide;
-    return 0;
 }
 
 static void set_id(pl_graph_ids *c, uint32_t task, uint32_t id)
@@ -209,7 +157,7 @@ int pl_graph_add_unit(pl_graph *g, const char *name, uint32_t place, uint32_t *i
             return PL_ENOMEM;
         g->last_task = lt;
     }
-    if (g->nunits == PL_GRAPH_IDS8 && widen_ids(&g->t.unit, g->t.ntasks, g->cap_tasks))
+    if (g->nunits == PL_GRAPH_IDS8 && pl_graph_widen_ids(g, &g->t.unit))
         return PL_ENOMEM;
     char *copy = strdup(name);
     if (!copy)
@@ -275,7 +223,7 @@ int pl_graph_add_label(pl_graph *g, const char *text, uint32_t *id)
     assert(!g->t.final);
     if (grow((void **)&g->t.labels, &g->cap_labels, g->nlabels + 1, sizeof *g->t.labels))
         return PL_ENOMEM;
-    if (g->nlabels == PL_GRAPH_IDS8 && widen_ids(&g->t.label, g->t.ntasks, g->cap_tasks))
+    if (g->nlabels == PL_GRAPH_IDS8 && pl_graph_widen_ids(g, &g->t.label))
         return PL_ENOMEM;
     char *copy = strdup(text);
     if (!copy)
@@ -319,7 +267,10 @@ int pl_graph_set_unit_wait(pl_graph *g, uint32_t unit, pl_wait_kind kind, double
 int pl_graph_reserve(pl_graph *g, uint32_t tasks, uint32_t edges)
 {
     assert(!g->t.final);
-    if (tasks > g->cap_tasks && (tasks == UINT32_MAX || resize_tasks(g, tasks)))
+    /* The first sizing, before any task: every task array from one block (graph_arrays.c). */
+    if (g->cap_tasks == 0 && tasks > 0 && tasks < UINT32_MAX && pl_graph_carve(g, tasks))
+        return PL_ENOMEM;
+    if (tasks > g->cap_tasks && (tasks == UINT32_MAX || pl_graph_resize_tasks(g, tasks)))
         return PL_ENOMEM;
     if (edges > g->cap_edges && g->npending == 0) {
         pl_edge *e = pl_array_realloc(g->t.edges, edges, sizeof *e);
@@ -338,7 +289,7 @@ int pl_graph_add_task(pl_graph *g, uint32_t unit, double work, uint32_t label, u
     uint32_t t = g->t.ntasks;
     if (t == g->cap_tasks) {
         uint32_t cap;
-        if (next_capacity(g->cap_tasks, t + 1, &cap) || resize_tasks(g, cap))
+        if (next_capacity(g->cap_tasks, t + 1, &cap) || pl_graph_resize_tasks(g, cap))
             return PL_ENOMEM;
     }
     g->t.work[t] = work;
@@ -446,7 +397,8 @@ int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes)
     if (task >= g->t.nbytes) {
         /* The room the task arrays have (reserved, or grown by doubling): grown with them
          * rather than by doubling on its own, which would copy it each time. */
-        if (g->cap_bytes < g->cap_tasks && !resize(&g->t.bytes, g->cap_tasks, sizeof *g->t.bytes))
+        if (g->cap_bytes < g->cap_tasks &&
+            !pl_graph_resize_array(g, &g->t.bytes, g->cap_tasks, sizeof *g->t.bytes, g->t.nbytes))
             return PL_ENOMEM;
         g->cap_bytes = g->cap_tasks;
         memset(g->t.bytes + g->t.nbytes, 0, (size_t)(task + 1 - g->t.nbytes) * sizeof *g->t.bytes);
@@ -508,7 +460,8 @@ static int group_edges(pl_graph *g)
 /* Tasks grouped by unit, each group in the order the tasks were added. */
 static int group_tasks(pl_graph *g)
 {
-    g->unit_tasks = pl_array_alloc((size_t)g->t.ntasks + 1, sizeof *g->unit_tasks);
+    g->unit_tasks = g->block_order ? g->block_order
+                                   : pl_array_alloc((size_t)g->t.ntasks + 1, sizeof *g->unit_tasks);
     if (!g->unit_tasks)
         return PL_ENOMEM;
     /* Each unit's next place in unit_tasks, in last_task (done with once the graph is
@@ -533,10 +486,11 @@ static int group_tasks(pl_graph *g)
  * left alone: growing it by one would copy it. */
 static void shrink(pl_graph *g)
 {
-    if (g->cap_tasks > g->t.ntasks + 1)
-        resize_tasks(g, g->t.ntasks + 1); /* on failure, arrays that all hold ntasks + 1 */
+    if (g->cap_tasks > g->t.ntasks + 1 && !g->block)
+        pl_graph_resize_tasks(g, g->t.ntasks + 1); /* on failure, they all hold ntasks + 1 */
     if ((!g->t.edges || g->cap_edges > g->t.nedges + 1) &&
-        resize(&g->t.edges, (size_t)g->t.nedges + 1, sizeof *g->t.edges))
+        pl_graph_resize_array(g, &g->t.edges, (size_t)g->t.nedges + 1, sizeof *g->t.edges,
+                              g->t.nedges))
         g->cap_edges = g->t.nedges + 1;
     double *b = g->t.bytes && g->cap_bytes > g->t.nbytes + 1
                     ? realloc(g->t.bytes, ((size_t)g->t.nbytes + 1) * sizeof *b)
@@ -551,7 +505,7 @@ int pl_graph_finalize(pl_graph *g)
 {
     assert(!g->t.final);
     g->shared = calloc(1, sizeof *g->shared);
-    if (!g->shared || (g->cap_tasks == 0 && resize_tasks(g, 1)))
+    if (!g->shared || (g->cap_tasks == 0 && pl_graph_resize_tasks(g, 1)))
         return PL_ENOMEM;
     g->shared->refs = 1;
     int rc = group_edges(g);

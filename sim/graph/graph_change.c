@@ -143,6 +143,8 @@ static int share_tasks(pl_graph *h, const pl_graph *g, const pl_graph_change *c)
     h->t = g->t;
     h->t.work = work;
     h->unit_tasks = g->unit_tasks;
+    h->block = g->block;
+    h->block_bytes = g->block_bytes;
     h->shared = g->shared;
     h->shared->refs++;
     h->nlabels = g->nlabels;
