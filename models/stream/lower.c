@@ -272,9 +272,10 @@ static int lower_stages(struct lowering *lw)
     if (!lw->units || !lw->lag || !lw->comp || (w->adaptor > 0 && (!lw->pull || !lw->push)) ||
         make_pinned(lw) != 0)
         return PL_ENOMEM;
-    /* A task per frame and stage (three with adaptors), each with about two edges: room
-     * made once, so that the graph's arrays are not copied while they grow. */
-    size_t tasks = cells * (w->adaptor > 0 ? 3 : 1);
+    /* A task per frame and stage, and with adaptor costs a pull (not in the first stage)
+     * and a push (not in the last), each with about two edges: room made once, so that
+     * the graph's arrays are not copied while they grow. */
+    size_t tasks = cells + (w->adaptor > 0 ? 2 * (size_t)w->frames * (w->nstages - 1) : 0);
     if (tasks < UINT32_MAX / 2 && pl_graph_reserve(lw->g, (uint32_t)tasks, (uint32_t)(2 * tasks)))
         return PL_ENOMEM;
     int rc = add_labels(lw);

@@ -402,15 +402,29 @@ int pl_tile_lower_depths(const pl_tile_program *p, const uint32_t *depth, pl_gra
     return rc;
 }
 
+/* The tasks pl_tile_lower_kernel adds: on each core's block of n tiles (whole groups, the
+ * first groups mod cores cores one more), step s runs on the tiles i with i + 1 a multiple
+ * of its `every`, n / every of them. At most pl_tile_program_tasks. */
+static uint64_t kernel_tasks(const pl_tile_program *p)
+{
+    uint64_t groups = p->tiles / p->group, base = groups / p->cores, extra = groups % p->cores;
+    uint64_t tasks = 0;
+    for (int more = 0; more < 2; more++) {
+        uint64_t n = (base + (uint64_t)more) * p->group, cores = more ? extra : p->cores - extra;
+        for (uint32_t s = 0; s < p->nsteps; s++)
+            tasks += cores * (n / p->steps[s].every);
+    }
+    return tasks;
+}
+
 int pl_tile_lower(const pl_tile_program *p, pl_tile_variant v, pl_graph **out)
 {
     pl_graph *g = pl_graph_create(pl_tile_variant_name(p, v));
     pl_tile_site *site = NULL;
     int rc = g ? pl_tile_site_create(g, p->gm_bandwidth, &site) : PL_ENOMEM;
-    /* Room for every task at once (tiles x steps, at most PL_TILE_MAX_TASKS: a step run on
-     * fewer tiles leaves some unused, which finalize gives back) and about two edges each,
-     * so that the graph's arrays are not copied while they grow. */
-    uint64_t tasks = pl_tile_program_tasks(p);
+    /* Room for every task at once and about two edges each, so that the graph's arrays
+     * are not copied while they grow. */
+    uint64_t tasks = kernel_tasks(p);
     if (rc == 0)
         rc = pl_graph_reserve(g, (uint32_t)tasks, (uint32_t)(2 * tasks));
     if (rc == 0)
