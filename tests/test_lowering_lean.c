@@ -13,7 +13,10 @@
  *     steps: a queue too deep to fill adds no edge, so the graph lowered with it (ops kept)
  *     equals the one lowered unbounded (one slot), task by task and edge by edge;
  *   - the stream lowering adds each slot edge right after the task it goes into: every
- *     task's edges are still its data edge, then its slot edge.
+ *     task's edges are still its data edge, then its slot edge;
+ *   - a graph whose arrays pl_graph_reserve carved from one block reads back the same
+ *     when they grow past it, when a column carved in it is widened, and in a changed copy
+ *     that outlives its original.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -252,6 +255,85 @@ static void test_stream_slot_edges_in_order(void **state)
     pl_session_destroy(s);
 }
 
+/* n tasks on units t mod nunits (label t mod 2, item t, work t us), each but the first with
+ * an edge from the task before; a unit and a label more at task `widen` (the 257th of
+ * each when the graph has 256), then the rest. */
+static pl_graph *block_graph(uint32_t reserve, uint32_t n, uint32_t nunits, uint32_t widen)
+{
+    pl_graph *g = pl_graph_create("block");
+    uint32_t place, id;
+    char name[32];
+    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 4, &place), 0);
+    for (uint32_t u = 0; u < nunits; u++) {
+        snprintf(name, sizeof name, "u%u", u);
+        assert_int_equal(pl_graph_add_unit(g, name, place, &id), 0);
+        assert_int_equal(pl_graph_add_label(g, name, &id), 0);
+    }
+    assert_int_equal(pl_graph_reserve(g, reserve, reserve), 0);
+    for (uint32_t t = 0; t < n; t++) {
+        if (t == widen) {
+            assert_int_equal(pl_graph_add_unit(g, "extra", place, &id), 0);
+            assert_int_equal(pl_graph_add_label(g, "extra", &id), 0);
+        }
+        assert_int_equal(pl_graph_add_task(g, t % nunits, 1e-6 * t, t % 2, t, &id), 0);
+        if (t > 0)
+            assert_int_equal(pl_graph_add_edge(g, t - 1, t, PL_EDGE_DATA, PL_AT_END), 0);
+    }
+    assert_int_equal(pl_graph_finalize(g), 0);
+    return g;
+}
+
+/* What block_graph added, read back; work scaled by `factor`. */
+static void check_block_graph(const pl_graph *g, uint32_t n, uint32_t nunits, double factor)
+{
+    assert_int_equal(pl_graph_task_count(g), n);
+    assert_int_equal(pl_graph_edge_count(g), n - 1);
+    for (uint32_t t = 0; t < n; t++) {
+        char name[32];
+        snprintf(name, sizeof name, "u%u", t % 2);
+        assert_int_equal(pl_graph_task_unit(g, t), t % nunits);
+        assert_string_equal(pl_graph_task_label(g, t), name);
+        assert_int_equal(pl_graph_task_item(g, t), t);
+        assert_true(pl_graph_task_work(g, t) == 1e-6 * t * factor);
+        assert_int_equal(pl_graph_task_prev(g, t), t >= nunits ? t - nunits : PL_NO_EDGE);
+        uint32_t first, k;
+        pl_graph_task_edges(g, t, &first, &k);
+        assert_int_equal(k, t > 0);
+        if (t > 0)
+            assert_int_equal(pl_graph_edge(g, first)->src, t - 1);
+    }
+    for (uint32_t u = 0; u < nunits; u++) {
+        uint32_t k;
+        const uint32_t *tasks = pl_graph_unit_tasks(g, u, &k);
+        assert_int_equal(k, (n - u + nunits - 1) / nunits);
+        for (uint32_t i = 0; i < k; i++)
+            assert_int_equal(tasks[i], u + i * nunits);
+    }
+}
+
+static void test_reserved_block(void **state)
+{
+    (void)state;
+    /* Room for 10 tasks, 300 added: every array grows out of the block. */
+    pl_graph *g = block_graph(10, 300, 3, UINT32_MAX);
+    check_block_graph(g, 300, 3, 1);
+    pl_graph_destroy(g);
+    /* Room for all 1000; the 257th unit and label at task 500 widen the columns carved in
+     * the block. A copy with every task's work doubled outlives its original. */
+    g = block_graph(1000, 1000, 256, 500);
+    check_block_graph(g, 1000, 256, 1);
+    uint8_t all[257];
+    memset(all, 1, sizeof all);
+    pl_graph_change c = pl_graph_no_change();
+    c.units = all;
+    c.work = 2;
+    pl_graph *h = pl_graph_changed(g, &c);
+    assert_non_null(h);
+    pl_graph_destroy(g);
+    check_block_graph(h, 1000, 256, 2);
+    pl_graph_destroy(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_dispatch_draws_once_per_fixed_template),
         cmocka_unit_test(test_dispatch_ops_kept_or_not),
         cmocka_unit_test(test_stream_slot_edges_in_order),
+        cmocka_unit_test(test_reserved_block),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
