@@ -9,7 +9,8 @@
  * representation in sim/graph/graph_impl.h.
  *
  * Tasks live in one array per field (struct pl_graph_tasks), grown together by doubling
- * or sized once by pl_graph_reserve (then carved from one block, see graph_arrays.c). Models add a task's edges right after the task, so
+ * or sized once by pl_graph_reserve (then carved from one block, see graph_arrays.c).
+ * Models add a task's edges right after the task, so
  * edges usually arrive grouped by destination: they then go straight to their final
  * place (compressed rows: edges [edge_first[t], edge_first[t+1]) are exactly the edges
  * into t, in the order the model gave them). The first edge out of that order moves them
@@ -268,15 +269,14 @@ int pl_graph_reserve(pl_graph *g, uint32_t tasks, uint32_t edges)
 {
     assert(!g->t.final);
     /* The first sizing, before any task: every task array from one block (graph_arrays.c). */
-    if (g->cap_tasks == 0 && tasks > 0 && tasks < UINT32_MAX && pl_graph_carve(g, tasks))
+    if (g->cap_tasks == 0 && g->cap_edges == 0 && tasks > 0 && tasks < UINT32_MAX &&
+        pl_graph_carve(g, tasks, edges))
         return PL_ENOMEM;
     if (tasks > g->cap_tasks && (tasks == UINT32_MAX || pl_graph_resize_tasks(g, tasks)))
         return PL_ENOMEM;
     if (edges > g->cap_edges && g->npending == 0) {
-        pl_edge *e = pl_array_realloc(g->t.edges, edges, sizeof *e);
-        if (!e)
+        if (!pl_graph_resize_array(g, &g->t.edges, edges, sizeof *g->t.edges, g->t.nedges))
             return PL_ENOMEM;
-        g->t.edges = e;
         g->cap_edges = edges;
     }
     return 0;
@@ -303,6 +303,20 @@ int pl_graph_add_task(pl_graph *g, uint32_t unit, double work, uint32_t label, u
     return 0;
 }
 
+/* Grows the edges' room to hold at least need, by doubling (out of the block, when it was
+ * there). */
+static int grow_edges(pl_graph *g, uint32_t need)
+{
+    uint32_t cap;
+    if (need <= g->cap_edges)
+        return 0;
+    if (next_capacity(g->cap_edges, need, &cap) ||
+        !pl_graph_resize_array(g, &g->t.edges, cap, sizeof *g->t.edges, g->t.nedges))
+        return PL_ENOMEM;
+    g->cap_edges = cap;
+    return 0;
+}
+
 /* Moves the edges added so far, grouped by destination, to the flat list. */
 static int to_pending(pl_graph *g)
 {
@@ -324,7 +338,7 @@ int pl_graph_add_edge(pl_graph *g, uint32_t from, uint32_t to, pl_edge_kind kind
     pl_edge edge = {from, (uint8_t)kind, (uint8_t)at};
     g->backward = g->backward && from < to;
     if (g->npending == 0 && to >= g->last_dst) {
-        if (grow((void **)&g->t.edges, &g->cap_edges, g->t.nedges + 1, sizeof *g->t.edges))
+        if (grow_edges(g, g->t.nedges + 1))
             return PL_ENOMEM;
         if (g->t.nedges == 0)
             g->t.edge_first[0] = 0;
@@ -432,10 +446,9 @@ static int group_edges(pl_graph *g)
             g->t.edge_first[++g->last_dst] = g->t.nedges;
         return 0;
     }
-    pl_edge *edges = pl_array_realloc(g->t.edges, (size_t)g->npending + 1, sizeof *edges);
-    if (!edges)
+    if (!pl_graph_resize_array(g, &g->t.edges, (size_t)g->npending + 1, sizeof *g->t.edges, 0))
         return PL_ENOMEM;
-    g->t.edges = edges;
+    pl_edge *edges = g->t.edges;
     g->cap_edges = g->npending + 1;
     uint32_t *first = g->t.edge_first;
     memset(first, 0, ((size_t)n + 1) * sizeof *first);
@@ -486,9 +499,11 @@ static int group_tasks(pl_graph *g)
  * left alone: growing it by one would copy it. */
 static void shrink(pl_graph *g)
 {
+    pl_graph_trim_block(g);
     if (g->cap_tasks > g->t.ntasks + 1 && !g->block)
         pl_graph_resize_tasks(g, g->t.ntasks + 1); /* on failure, they all hold ntasks + 1 */
     if ((!g->t.edges || g->cap_edges > g->t.nedges + 1) &&
+        !pl_graph_in_block(g, g->t.edges) &&
         pl_graph_resize_array(g, &g->t.edges, (size_t)g->t.nedges + 1, sizeof *g->t.edges,
                               g->t.nedges))
         g->cap_edges = g->t.nedges + 1;

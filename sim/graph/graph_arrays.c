@@ -9,12 +9,13 @@
  * array, which starts anywhere: an array of a few MiB gets about half of its bytes on
  * small pages, and one of less than 2 MiB none. So when a model reserves its graph's size
  * (the first pl_graph_reserve, before any task), every per-task array is carved from one
- * block: work, item, the previous task, the edge rows, the unit order (for finalize) and
- * the unit and label columns, each at a multiple of 8 bytes. Only the block's two ends
- * miss huge pages. An array that must grow past the reserved room, or be widened, moves out
- * of the block into an allocation of its own (copied once); the block stays until the
- * arrays it holds are freed with the shared arrays (release_shared in graph.c), and
- * finalize gives back no room from it.
+ * block: work, item, the previous task, the edge rows, the unit order (for finalize), the
+ * unit and label columns and last the reserved edges, each at a multiple of 8 bytes. Only
+ * the block's two ends miss huge pages. An array that must grow past the reserved room, or
+ * be widened, moves out of the block into an allocation of its own (copied once); the
+ * block stays until the arrays it holds are freed with the shared arrays (release_shared
+ * in graph.c). Finalize gives back the edges' unused room at the block's end (the only
+ * room a model reserves by estimate), and none of the tasks' (reserved exactly).
  */
 #include "sim/common/array.h"
 #include "sim/common/error.h"
@@ -103,11 +104,12 @@ static size_t id_width(uint32_t ids)
     return ids > PL_GRAPH_IDS8 ? sizeof(uint32_t) : sizeof(uint8_t);
 }
 
-int pl_graph_carve(pl_graph *g, uint32_t tasks)
+int pl_graph_carve(pl_graph *g, uint32_t tasks, uint32_t edges)
 {
     size_t n = tasks, wu = id_width(g->nunits), wl = id_width(g->nlabels);
-    size_t bytes = part(n, sizeof(double)) + 2 * part(n, sizeof(uint32_t)) +
-                   2 * part(n + 1, sizeof(uint32_t)) + part(n, wu) + part(n, wl);
+    size_t bytes = part(n, sizeof(double)) + part(edges, sizeof(pl_edge)) +
+                   2 * part(n, sizeof(uint32_t)) + 2 * part(n + 1, sizeof(uint32_t)) +
+                   part(n, wu) + part(n, wl);
     char *at = pl_array_alloc(bytes, 1);
     if (!at)
         return PL_ENOMEM;
@@ -133,6 +135,36 @@ int pl_graph_carve(pl_graph *g, uint32_t tasks)
             cols[i]->narrow = (uint8_t *)at;
         at += part(n, width[i]);
     }
+    t->edges = edges > 0 ? (pl_edge *)(void *)at : NULL; /* last, see pl_graph_trim_block */
+    g->cap_edges = edges;
     g->cap_tasks = tasks;
     return 0;
+}
+
+void pl_graph_trim_block(pl_graph *g)
+{
+    if (!pl_graph_in_block(g, g->t.edges) || g->cap_edges <= g->t.nedges + 1)
+        return;
+    char *base = g->block;
+    size_t keep = (size_t)((char *)g->t.edges - base) + part(g->t.nedges + 1, sizeof(pl_edge));
+    /* Every pointer into the block, as an offset, in case realloc moves it. */
+    void **slots[] = {(void **)&g->t.work,        (void **)&g->t.item,
+                      (void **)&g->t.prev,        (void **)&g->t.edge_first,
+                      (void **)&g->unit_tasks,    (void **)&g->block_order,
+                      (void **)&g->t.unit.narrow, (void **)&g->t.unit.wide,
+                      (void **)&g->t.label.narrow, (void **)&g->t.label.wide,
+                      (void **)&g->t.edges};
+    enum { NSLOTS = sizeof slots / sizeof *slots };
+    size_t off[NSLOTS];
+    for (size_t i = 0; i < NSLOTS; i++)
+        off[i] = pl_graph_in_block(g, *slots[i]) ? (size_t)((char *)*slots[i] - base) : SIZE_MAX;
+    char *q = realloc(base, keep);
+    if (!q)
+        return; /* the room stays */
+    for (size_t i = 0; i < NSLOTS; i++)
+        if (off[i] != SIZE_MAX)
+            *slots[i] = q + off[i];
+    g->block = q;
+    g->block_bytes = keep;
+    g->cap_edges = g->t.nedges + 1;
 }

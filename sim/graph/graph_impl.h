@@ -104,7 +104,11 @@ int pl_graph_resize_tasks(pl_graph *g, uint32_t cap);
 /* Column c (g's unit or label ids), from one byte per task to four: the graph is getting
  * its first unit or label one byte cannot name. 0 or PL_ENOMEM. */
 int pl_graph_widen_ids(pl_graph *g, pl_graph_ids *c);
-/* Carves room for `tasks` tasks from one block (the graph has none yet). 0 or PL_ENOMEM. */
-int pl_graph_carve(pl_graph *g, uint32_t tasks);
+/* Carves room for `tasks` tasks and `edges` edges from one block (the graph has neither
+ * yet). 0 or PL_ENOMEM. */
+int pl_graph_carve(pl_graph *g, uint32_t tasks, uint32_t edges);
+/* Gives back the room for edges the block holds beyond the graph's (they are its last
+ * part); on failure the room stays. */
+void pl_graph_trim_block(pl_graph *g);
 
 #endif
