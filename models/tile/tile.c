@@ -426,7 +426,7 @@ int pl_tile_lower(const pl_tile_program *p, pl_tile_variant v, pl_graph **out)
      * are not copied while they grow. */
     uint64_t tasks = kernel_tasks(p);
     if (rc == 0)
-        rc = pl_graph_reserve(g, (uint32_t)tasks, (uint32_t)(2 * tasks));
+        rc = pl_graph_reserve(g, (uint32_t)tasks, (uint32_t)(3 * tasks));
     if (rc == 0)
         rc = pl_tile_lower_kernel(site, p, v, PL_TILE_PER_TILE, NULL);
     pl_tile_site_destroy(site);
