@@ -38,21 +38,11 @@ int pl_timeline_alloc(pl_timeline *tl, uint32_t ntasks)
     tl->makespan = 0;
     tl->engine = PL_ENGINE_AUTO;
     tl->engine_why[0] = '\0';
-    /* One block for the three arrays, start owning it: only its two ends miss the huge
-     * pages that three arrays would each miss at both of theirs. */
     size_t n = (size_t)ntasks + 1;
-    if (n > (SIZE_MAX - sizeof *tl->release) / (sizeof *tl->start + sizeof *tl->end +
-                                                 sizeof *tl->release)) {
-        tl->start = tl->end = NULL;
-        tl->release = NULL;
-        return PL_ENOMEM;
-    }
-    tl->start = pl_array_alloc(n * (sizeof *tl->start + sizeof *tl->end) +
-                                   n * sizeof *tl->release,
-                               1);
-    tl->end = tl->start ? tl->start + n : NULL;
-    tl->release = tl->start ? (uint32_t *)(void *)(tl->end + n) : NULL;
-    return tl->start ? 0 : PL_ENOMEM;
+    tl->start = pl_array_alloc(n, sizeof *tl->start);
+    tl->end = pl_array_alloc(n, sizeof *tl->end);
+    tl->release = pl_array_alloc(n, sizeof *tl->release);
+    return tl->start && tl->end && tl->release ? 0 : PL_ENOMEM;
 }
 
 int pl_timeline_init(pl_timeline *tl, uint32_t ntasks)
@@ -70,7 +60,9 @@ int pl_timeline_init(pl_timeline *tl, uint32_t ntasks)
 
 void pl_timeline_fini(pl_timeline *tl)
 {
-    free(tl->start); /* the block of all three */
+    free(tl->start);
+    free(tl->end);
+    free(tl->release);
     tl->start = tl->end = NULL;
     tl->release = NULL;
     tl->ntasks = 0;

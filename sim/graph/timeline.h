@@ -48,8 +48,7 @@ typedef struct pl_timeline {
     char engine_why[PL_ENGINE_WHY_MAX]; /* why that engine ran: "no core or link is shared" */
 } pl_timeline;
 
-/* Allocates arrays for ntasks tasks (one block, which start owns), all unset (NaN,
- * PL_NO_EDGE), no engine yet. Returns 0 or PL_ENOMEM.
+/* Allocates arrays for ntasks tasks, all unset (NaN, PL_NO_EDGE), no engine yet. Returns 0 or PL_ENOMEM.
  * Free with pl_timeline_fini, also after a failed init. */
 int pl_timeline_init(pl_timeline *tl, uint32_t ntasks);
 /* Like pl_timeline_init, but leaves every task's start, end and release unwritten (not
