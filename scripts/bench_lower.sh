@@ -3,7 +3,7 @@
 # What lowering costs: the seconds `pipelab run --timing` reports as "lowering" (loading
 # the scenario's workload, drawing its durations, building and finalizing the run graph
 # and its baseline) for the dispatch, stream and tile models at about 1e6 tasks per graph
-# and the dispatch model at 1e7 tasks in all, for one or two programs side by side in one
+# and the dispatch model at 1e7 per graph, for one or two programs side by side in one
 # run (say, the landed build and this one), the programs taking turns, best of REPS (3
 # unless set). Columns: tasks simulated (run and baseline), each program's lowering
 # seconds and nanoseconds per task, and the ratio of the second to the first.
