@@ -4,13 +4,15 @@
  *
  * Loading turns the op list into templates (one per written op) and instances
  * (one per op launched, repeats unrolled), and draws every instance's durations,
- * so that the run and its baseline see the same numbers.
+ * so that the run and its baseline see the same numbers: once per template when none
+ * of its costs is random, else once per instance.
  *
  * Ops written as runtime calls, threads, streams, events and step groups are read by
  * calls.c; the lowerings are in lower.c and lower_calls.c.
  */
 #include "models/dispatch/dispatch.h"
 #include "models/dispatch/workload.h"
+#include "sim/common/array.h"
 #include "sim/config/machine.h"
 #include "models/tile/tile.h"
 #include "models/tile/kernel.h"
@@ -131,18 +133,27 @@ struct loader {
     uint64_t next_op;
 };
 
-static int draw_op(struct loader *L, uint32_t tpl)
+/* Draws template t's costs into cost, step by step. */
+static int draw_costs(struct loader *L, const struct op_template *t, double *cost)
 {
-    const struct op_template *t = &L->w->templates[tpl];
-    double *cost = &L->w->cost[L->next_op * PL_DISPATCH_STEP_COUNT];
     for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++) {
         int rc = t->key[s] ? pl_dist_draw_checked(&t->cost[s], L->rng, t->key[s], &cost[s], L->d)
                            : (cost[s] = 0, 0);
         if (rc != 0)
             return rc;
     }
-    L->w->template_of[L->next_op++] = tpl;
     return 0;
+}
+
+/* The next op, of template tpl: its own draws when the template's costs vary. A cost
+ * that cannot vary consumes no random number, so drawing it once per template gives
+ * every op the same values, and the random ones the same stream, as drawing per op. */
+static int draw_op(struct loader *L, uint32_t tpl)
+{
+    const struct op_template *t = &L->w->templates[tpl];
+    int rc = t->varies ? draw_costs(L, t, &L->w->cost[L->next_op * PL_DISPATCH_STEP_COUNT]) : 0;
+    L->w->template_of[L->next_op++] = tpl;
+    return rc;
 }
 
 /* Makes the template of an op entry. A tile kernel, read before (read_kernels), has its
@@ -152,6 +163,7 @@ static int add_template(struct loader *L, const pl_node *entry, size_t index, ui
 {
     uint32_t id = L->next_template++;
     struct op_template *t = &L->w->templates[id];
+    *out = id;
     const pl_node *name = pl_node_get(entry, "name"), *tile = pl_node_get(entry, "tile");
     snprintf(t->fallback, sizeof t->fallback, "op%zu", index);
     t->name = name ? pl_node_str(name) : t->fallback;
@@ -163,9 +175,16 @@ static int add_template(struct loader *L, const pl_node *entry, size_t index, ui
         const pl_node *cost = pl_node_get(entry, step_keys[s]);
         t->cost[s] = cost ? *pl_node_dist(cost) : pl_dist_fixed(0);
         t->key[s] = cost ? pl_node_path(cost) : NULL;
-        L->w->random = L->w->random || pl_dist_is_random(&t->cost[s]);
+        t->varies = t->varies || pl_dist_is_random(&t->cost[s]);
     }
-    *out = id;
+    L->w->random = L->w->random || t->varies;
+    if (t->varies && !L->w->cost &&
+        !(L->w->cost = pl_array_alloc(L->w->nops * PL_DISPATCH_STEP_COUNT, sizeof *L->w->cost)))
+        return pl_diag_set(L->d, PL_ENOMEM, "out of memory for %llu ops",
+                           (unsigned long long)L->w->nops);
+    rc = t->varies ? 0 : draw_costs(L, t, t->drawn);
+    if (rc != 0)
+        return rc;
     if (!tile)
         return 0;
     rc = pl_tile_program_draw(t->tile, L->rng, L->d);
@@ -306,9 +325,8 @@ int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_d
         pl_dispatch_destroy(w);
         return rc;
     }
-    w->template_of = malloc(nops * sizeof *w->template_of);
-    w->cost = malloc(nops * PL_DISPATCH_STEP_COUNT * sizeof *w->cost);
-    if (!w->template_of || !w->cost) {
+    w->template_of = pl_array_alloc(nops, sizeof *w->template_of);
+    if (!w->template_of) {
         pl_dispatch_destroy(w);
         return pl_diag_set(d, PL_ENOMEM, "out of memory for %llu ops",
                            (unsigned long long)nops);

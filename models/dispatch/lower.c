@@ -18,6 +18,7 @@
  * are lowered in lower_calls.c.
  */
 #include "models/dispatch/lower.h"
+#include "sim/common/array.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -29,11 +30,6 @@ static const char *const step_units[] = {
     PL_DISPATCH_STEPS(PL_DISPATCH_STEP_UNIT)
 #undef PL_DISPATCH_STEP_UNIT
 };
-
-double pl_dispatch_host(const struct lowering *lw, double seconds)
-{
-    return seconds / lw->w->host_speed;
-}
 
 /* ---- Units ------------------------------------------------------------------------ */
 
@@ -155,7 +151,9 @@ int pl_dispatch_device_task(struct lowering *lw, uint32_t s, double work, uint32
     st->nwaits = 0;
     if (n)
         *n = st->ntasks;
-    st->tasks[st->ntasks++] = *task;
+    if (st->tasks)
+        st->tasks[st->ntasks] = *task;
+    st->ntasks++;
     st->last = *task;
     return rc;
 }
@@ -181,17 +179,17 @@ static int add_tile_kernel(struct lowering *lw, uint64_t k)
     uint32_t tpl = w->template_of[k];
     struct lower_stream *st = &lw->streams[w->templates[tpl].stream];
     pl_tile_ends ends = {0};
+    uint32_t end = PL_NONE;
     int rc = pl_tile_lower_kernel(lw->site, w->templates[tpl].tile, PL_TILE_PIPELINED, (uint32_t)k,
                                   &ends);
     for (uint32_t i = 0; i < ends.n && rc == 0; i++)
-        rc = pl_graph_add_edge(lw->g, lw->task[PL_DISPATCH_KERNEL][k], ends.first[i], PL_EDGE_ISSUE,
-                               PL_AT_END);
+        rc = pl_graph_add_edge(lw->g, *pl_dispatch_op_task(lw, PL_DISPATCH_KERNEL, k),
+                               ends.first[i], PL_EDGE_ISSUE, PL_AT_END);
     if (rc == 0)
-        rc =
-            pl_graph_add_task(lw->g, st->unit, 0, lw->labels[tpl], (uint32_t)k, &lw->kernel_end[k]);
+        rc = pl_graph_add_task(lw->g, st->unit, 0, lw->labels[tpl], (uint32_t)k, &end);
     for (uint32_t i = 0; i < ends.n && rc == 0; i++)
-        rc = pl_graph_add_edge(lw->g, ends.last[i], lw->kernel_end[k], PL_EDGE_DATA, PL_AT_END);
-    st->last = lw->kernel_end[k];
+        rc = pl_graph_add_edge(lw->g, ends.last[i], end, PL_EDGE_DATA, PL_AT_END);
+    st->last = end;
     pl_tile_ends_fini(&ends);
     return rc;
 }
@@ -201,11 +199,10 @@ int pl_dispatch_lower_kernel(struct lowering *lw, uint64_t k, uint32_t issuer, d
 {
     const pl_dispatch *w = lw->w;
     uint32_t tpl = w->template_of[k];
-    int rc =
-        pl_dispatch_device_task(lw, w->templates[tpl].stream,
-                                w->cost[k * PL_DISPATCH_STEP_COUNT + PL_DISPATCH_KERNEL] + gap,
-                                lw->labels[tpl], k, issuer, &lw->task[PL_DISPATCH_KERNEL][k], n);
-    lw->kernel_end[k] = lw->task[PL_DISPATCH_KERNEL][k];
+    int rc = pl_dispatch_device_task(lw, w->templates[tpl].stream,
+                                     pl_dispatch_op_cost(w, k)[PL_DISPATCH_KERNEL] + gap,
+                                     lw->labels[tpl], k, issuer,
+                                     pl_dispatch_op_task(lw, PL_DISPATCH_KERNEL, k), n);
     if (rc == 0 && w->templates[tpl].tile)
         rc = add_tile_kernel(lw, k);
     return rc;
@@ -221,30 +218,29 @@ static int add_op(struct lowering *lw, uint64_t k, uint64_t ord)
     const struct op_template *t = &w->templates[tpl];
     struct lower_thread *th = &lw->threads[t->thread];
     uint32_t before = lw->streams[t->stream].last;
+    uint32_t *task[PL_DISPATCH_HOST_STEPS];
     int rc = 0;
     for (int s = 0; s < PL_DISPATCH_HOST_STEPS && rc == 0; s++) {
-        uint32_t unit = th->pool[s][ord % th->npool[s]];
-        rc = pl_graph_add_task(lw->g, unit,
-                               pl_dispatch_host(lw, w->cost[k * PL_DISPATCH_STEP_COUNT + s]),
-                               lw->labels[tpl], (uint32_t)k, &lw->task[s][k]);
+        uint32_t unit = pl_dispatch_pool_unit(th, s, ord);
+        task[s] = pl_dispatch_op_task(lw, s, k);
+        rc = pl_graph_add_task(lw->g, unit, pl_dispatch_host(lw, pl_dispatch_op_cost(w, k)[s]),
+                               lw->labels[tpl], (uint32_t)k, task[s]);
         /* Steps of one op on one thread (serial mode) are ordered by the thread itself;
          * the edge is still there, as the dependency it is, for the resource bound and
          * the critical path (on a tie the thread's own order releases the step). */
         if (rc == 0 && s > 0)
-            rc = pl_graph_add_edge(lw->g, lw->task[s - 1][k], lw->task[s][k], PL_EDGE_DATA,
-                                   PL_AT_END);
+            rc = pl_graph_add_edge(lw->g, *task[s - 1], *task[s], PL_EDGE_DATA, PL_AT_END);
     }
     uint64_t n = 0;
     if (rc == 0)
-        rc = pl_dispatch_lower_kernel(lw, k, lw->task[PL_DISPATCH_LAUNCH][k], 0, &n);
+        rc = pl_dispatch_lower_kernel(lw, k, *task[PL_DISPATCH_LAUNCH], 0, &n);
     if (rc == 0 && t->sync && before != PL_NONE)
-        rc = pl_graph_add_edge(lw->g, before, lw->task[PL_DISPATCH_INFER][k], PL_EDGE_SYNC,
-                               PL_AT_END);
+        rc = pl_graph_add_edge(lw->g, before, *task[PL_DISPATCH_INFER], PL_EDGE_SYNC, PL_AT_END);
     if (rc == 0 && lw->mode == PL_DISPATCH_SERIAL)
-        rc = pl_dispatch_stream_slot(lw, t->stream, n, 1, lw->task[PL_DISPATCH_INFER][k]);
+        rc = pl_dispatch_stream_slot(lw, t->stream, n, 1, *task[PL_DISPATCH_INFER]);
     else if (rc == 0)
         rc = pl_dispatch_stream_slot(lw, t->stream, n, th->npool[PL_DISPATCH_LAUNCH],
-                                     lw->task[PL_DISPATCH_LAUNCH][k]);
+                                     *task[PL_DISPATCH_LAUNCH]);
     return rc;
 }
 
@@ -261,8 +257,9 @@ static int add_queue_edges(struct lowering *lw, uint64_t k, uint64_t ord)
         uint64_t p = th->npool[s];
         if (depth == PL_UNBOUNDED || ord < p + (uint64_t)depth)
             continue;
-        rc = pl_graph_add_edge(lw->g, lw->task[s + 1][th->ops[ord - p - (uint64_t)depth]],
-                               lw->task[s][k], PL_EDGE_SLOT, PL_AT_START);
+        uint64_t taken = th->ops[ord - p - (uint64_t)depth];
+        rc = pl_graph_add_edge(lw->g, *pl_dispatch_op_task(lw, s + 1, taken),
+                               *pl_dispatch_op_task(lw, s, k), PL_EDGE_SLOT, PL_AT_START);
     }
     return rc;
 }
@@ -272,12 +269,10 @@ static int add_queue_edges(struct lowering *lw, uint64_t k, uint64_t ord)
 static void free_lowering(struct lowering *lw)
 {
     free(lw->labels);
-    free(lw->kernel_end);
     free(lw->event_task);
     free(lw->signal_task);
     pl_tile_site_destroy(lw->site);
-    for (int s = 0; s < PL_DISPATCH_STEP_COUNT; s++)
-        free(lw->task[s]);
+    free(lw->task[0]);
     for (uint32_t th = 0; lw->threads && th < lw->w->nthreads; th++) {
         for (int s = 0; s < PL_DISPATCH_HOST_STEPS; s++)
             free(lw->threads[th].pool[s]);
@@ -302,12 +297,16 @@ static uint32_t region_of(const pl_dispatch *w, uint64_t k, uint32_t *next)
     return PL_NONE;
 }
 
-/* Sizes each stream's and each thread's table with one pass over the ops. */
+/* Sizes each thread's table of its ops (for the queues between host steps) and each
+ * stream's table of its device tasks (for stream_depth) with one pass over the ops, when
+ * those queues are bounded: an unbounded queue adds no edge and needs no table. */
 static int size_tables(struct lowering *lw)
 {
     const pl_dispatch *w = lw->w;
+    bool queues = lw->keep_ops;
+    bool streams = w->stream_depth != PL_UNBOUNDED;
     uint32_t next = 0;
-    for (uint64_t k = 0; k < w->nops; k++) {
+    for (uint64_t k = 0; k < w->nops && (queues || streams); k++) {
         const struct op_template *t = &w->templates[w->template_of[k]];
         if (region_of(w, k, &next) == PL_NONE)
             lw->threads[t->thread].nops++;
@@ -318,16 +317,16 @@ static int size_tables(struct lowering *lw)
                 lw->streams[w->calls[c].stream].ntasks++;
     }
     for (uint32_t th = 0; th < w->nthreads; th++) {
-        lw->threads[th].ops = malloc((lw->threads[th].nops + 1) * sizeof(uint64_t));
-        if (!lw->threads[th].ops)
+        struct lower_thread *t = &lw->threads[th];
+        if (queues && !(t->ops = malloc((t->nops + 1) * sizeof *t->ops)))
             return PL_ENOMEM;
-        lw->threads[th].nops = 0;
+        t->nops = 0;
     }
     for (uint32_t s = 0; s < w->nstreams; s++) {
-        lw->streams[s].tasks = malloc((lw->streams[s].ntasks + 1) * sizeof(uint32_t));
-        if (!lw->streams[s].tasks)
+        struct lower_stream *st = &lw->streams[s];
+        if (streams && !(st->tasks = malloc((st->ntasks + 1) * sizeof *st->tasks)))
             return PL_ENOMEM;
-        lw->streams[s].ntasks = 0;
+        st->ntasks = 0;
     }
     lw->event_task = malloc(((size_t)w->nevents + 1) * sizeof *lw->event_task);
     if (!lw->event_task)
@@ -351,13 +350,15 @@ static int lower_op(struct lowering *lw, uint64_t k, uint32_t *next)
     const struct op_template *t = &w->templates[w->template_of[k]];
     struct lower_thread *th = &lw->threads[t->thread];
     uint64_t ord = th->nops;
-    th->ops[th->nops++] = k;
+    if (th->ops)
+        th->ops[th->nops] = k;
+    th->nops++;
     int rc = t->has_calls ? pl_dispatch_lower_calls(lw, k, ord) : add_op(lw, k, ord);
     if (rc == 0 && lw->mode == PL_DISPATCH_PIPELINED)
         rc = add_queue_edges(lw, k, ord);
     /* An op `after` a host signal starts once the task that raises it has ended (a thread
      * waiting for another, as a trace's idle thread did). */
-    uint32_t first = lw->task[PL_DISPATCH_INFER][k];
+    uint32_t first = *pl_dispatch_op_task(lw, PL_DISPATCH_INFER, k);
     if (rc == 0 && t->after != PL_DISPATCH_NO_ID && lw->signal_task[t->after] != PL_NONE &&
         first != PL_NONE)
         rc = pl_graph_add_edge(lw->g, lw->signal_task[t->after], first, PL_EDGE_ORDER,
@@ -371,21 +372,26 @@ static int lower_into(struct lowering *lw)
     int rc = add_units(lw);
     if (rc == 0)
         rc = add_labels(lw);
-    for (int s = 0; s < PL_DISPATCH_STEP_COUNT && rc == 0; s++) {
-        lw->task[s] = malloc(w->nops * sizeof *lw->task[s]);
-        if (!lw->task[s])
-            rc = PL_ENOMEM;
-    }
-    lw->kernel_end = malloc(w->nops * sizeof *lw->kernel_end);
-    if (!lw->kernel_end)
+    /* Each op's tasks are kept for the bounded queues between host steps, whose slot edges
+     * go into earlier ops' tasks; otherwise only the op being lowered needs its own. One
+     * block for the four tables, on huge pages where it is big enough. */
+    lw->keep_ops = lw->mode == PL_DISPATCH_PIPELINED && w->queue_depth != PL_UNBOUNDED;
+    uint64_t kept = lw->keep_ops ? w->nops : 1;
+    uint32_t *tasks = pl_array_alloc(PL_DISPATCH_STEP_COUNT * kept, sizeof *tasks);
+    if (!tasks)
         rc = PL_ENOMEM;
+    for (int s = 0; s < PL_DISPATCH_STEP_COUNT && tasks; s++)
+        lw->task[s] = tasks + s * kept;
     if (rc == 0)
         rc = size_tables(lw);
-    /* An op written with its four costs is four tasks and three edges: room for as many
-     * at once (ops written as calls or as tile programs grow the graph further), so that
-     * the graph's arrays are not copied while they grow. */
-    if (rc == 0 && w->nops < UINT32_MAX / 4)
-        rc = pl_graph_reserve(lw->g, (uint32_t)(4 * w->nops), (uint32_t)(3 * w->nops));
+    /* An op written with its four costs is four tasks and three edges, and a slot edge
+     * for each bounded queue it goes through: room for as many at once (ops written as
+     * calls or as tile programs grow the graph further), so that the graph's arrays are not
+     * copied while they grow. */
+    uint64_t edges = 3 + (lw->keep_ops ? PL_DISPATCH_HOST_STEPS - 1 : 0) +
+                     (w->stream_depth != PL_UNBOUNDED);
+    if (rc == 0 && w->nops < UINT32_MAX / 8)
+        rc = pl_graph_reserve(lw->g, (uint32_t)(4 * w->nops), (uint32_t)(edges * w->nops));
     for (uint32_t t = 0; t < w->ntemplates && rc == 0 && !lw->site; t++)
         if (w->templates[t].tile)
             rc = pl_tile_site_create(lw->g, w->templates[t].tile->gm_bandwidth, &lw->site);

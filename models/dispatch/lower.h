@@ -22,13 +22,13 @@
 struct lower_thread {
     uint32_t npool[PL_DISPATCH_HOST_STEPS];
     uint32_t *pool[PL_DISPATCH_HOST_STEPS];
-    uint64_t *ops, nops;
+    uint64_t *ops, nops; /* ops: only when the queues between host steps are bounded */
     uint32_t last_sync; /* pipelined: the last sync task of its previous op, or PL_NONE */
 };
 
 struct lower_stream {
     uint32_t unit;
-    uint32_t *tasks; /* its device tasks so far, in order */
+    uint32_t *tasks; /* its device tasks so far, in order; only when stream_depth is bounded */
     uint64_t ntasks;
     uint32_t last;   /* the task whose end ends its latest device work, or PL_NONE */
     uint32_t *waits; /* tasks its next device task must wait for (STREAM edges) */
@@ -46,8 +46,10 @@ struct lowering {
     uint32_t *event_task;                   /* per event: recorded after, or PL_NONE */
     uint32_t *signal_task;                  /* per host signal: the task whose end raises it,
                                                or PL_NONE */
-    uint32_t *task[PL_DISPATCH_STEP_COUNT]; /* per op: its first task of each step */
-    uint32_t *kernel_end; /* per op: the task whose end is the end of its kernel */
+    /* Each op's first task of each step, read through pl_dispatch_op_task: per op when
+     * keep_ops, else the op being lowered only. One block, which task[0] owns. */
+    uint32_t *task[PL_DISPATCH_STEP_COUNT];
+    bool keep_ops;
     pl_tile_site *site;   /* the device's cores, when some kernel is a tile program */
     /* The captured region being lowered: its first op's thread, its graph launch's unit
      * and task, the cost of its last sync (NaN: none yet). */
@@ -55,10 +57,30 @@ struct lowering {
     double region_sync;
 };
 
+/* Op k's first task of step s (PL_DISPATCH_INFER ... PL_DISPATCH_KERNEL), where it is kept:
+ * any op's when lw->keep_ops, else the op being lowered's. */
+static inline uint32_t *pl_dispatch_op_task(struct lowering *lw, int s, uint64_t k)
+{
+    return &lw->task[s][lw->keep_ops ? k : 0];
+}
+
+/* A host duration as simulated: divided by dispatch.host_speed (a speed of 1, the default,
+ * divides by nothing: x / 1 is x exactly). */
+static inline double pl_dispatch_host(const struct lowering *lw, double seconds)
+{
+    double speed = lw->w->host_speed;
+    return speed == 1 ? seconds : seconds / speed;
+}
+
+/* The unit of thread th's pool for host step s that takes the thread's op number ord:
+ * the pool's threads take ops in turn. */
+static inline uint32_t pl_dispatch_pool_unit(const struct lower_thread *th, int s, uint64_t ord)
+{
+    return th->npool[s] == 1 ? th->pool[s][0] : th->pool[s][ord % th->npool[s]];
+}
+
 /* ---- lower.c ------------------------------------------------------------------------ */
 
-/* A host duration as simulated: divided by dispatch.host_speed. */
-double pl_dispatch_host(const struct lowering *lw, double seconds);
 /* Adds a device task of `work` on dense stream s, issued by `issuer` (ISSUE edge), waiting
  * for the stream's pending waits (STREAM edges); its index among the stream's tasks goes
  * to *n when n is not NULL. Returns 0 or PL_ENOMEM. */

@@ -60,7 +60,7 @@ static int host_task(const struct op_lower *o, uint32_t unit, double seconds, ui
 {
     int rc = pl_graph_add_task(o->lw->g, unit, pl_dispatch_host(o->lw, seconds), o->label,
                                (uint32_t)o->k, id);
-    uint32_t *first = &o->lw->task[PL_DISPATCH_INFER][o->k];
+    uint32_t *first = pl_dispatch_op_task(o->lw, PL_DISPATCH_INFER, o->k);
     if (rc == 0 && *first == PL_NONE)
         *first = *id;
     return rc;
@@ -152,8 +152,8 @@ static int serial_calls(const struct op_lower *o, uint64_t ord)
 {
     const pl_dispatch *w = o->lw->w;
     const struct lower_thread *th = &o->lw->threads[o->t->thread];
-    uint32_t unit = th->pool[PL_DISPATCH_INFER][ord % th->npool[PL_DISPATCH_INFER]];
-    const double *cost = &w->cost[o->k * PL_DISPATCH_STEP_COUNT];
+    uint32_t unit = pl_dispatch_pool_unit(th, PL_DISPATCH_INFER, ord);
+    const double *cost = pl_dispatch_op_cost(w, o->k);
     double pending = cost[PL_DISPATCH_INFER] + cost[PL_DISPATCH_RESIZE];
     int rc = 0;
     for (uint32_t i = 0; i < o->t->ncalls && rc == 0; i++)
@@ -168,12 +168,12 @@ static int serial_calls(const struct op_lower *o, uint64_t ord)
 /* The op's first task on its launch thread waits for its Resize. */
 static int first_launch(const struct op_lower *o, uint32_t task)
 {
-    uint32_t *first = &o->lw->task[PL_DISPATCH_LAUNCH][o->k];
+    uint32_t *first = pl_dispatch_op_task(o->lw, PL_DISPATCH_LAUNCH, o->k);
     if (*first != PL_NONE)
         return 0;
     *first = task;
-    return pl_graph_add_edge(o->lw->g, o->lw->task[PL_DISPATCH_RESIZE][o->k], task, PL_EDGE_DATA,
-                             PL_AT_END);
+    return pl_graph_add_edge(o->lw->g, *pl_dispatch_op_task(o->lw, PL_DISPATCH_RESIZE, o->k), task,
+                             PL_EDGE_DATA, PL_AT_END);
 }
 
 static int launch_call(const struct op_lower *o, const struct dispatch_call *c, uint32_t unit,
@@ -183,7 +183,7 @@ static int launch_call(const struct op_lower *o, const struct dispatch_call *c, 
     uint32_t h, dev = PL_NONE;
     uint64_t n;
     if (c->kind == CALL_RECORD || c->kind == CALL_WAIT) {
-        pl_dispatch_signal(lw, c->signal, lw->task[PL_DISPATCH_RESIZE][o->k]);
+        pl_dispatch_signal(lw, c->signal, *pl_dispatch_op_task(lw, PL_DISPATCH_RESIZE, o->k));
         return pl_dispatch_event(lw, c->event, c->stream, c->kind == CALL_RECORD);
     }
     int rc = host_task(o, unit, c->kind == CALL_SYNC ? c->sync : c->launch, &h);
@@ -210,19 +210,19 @@ static int pipelined_calls(const struct op_lower *o, uint64_t ord)
     struct lowering *lw = o->lw;
     const pl_dispatch *w = lw->w;
     struct lower_thread *th = &lw->threads[o->t->thread];
-    const double *cost = &w->cost[o->k * PL_DISPATCH_STEP_COUNT];
+    const double *cost = pl_dispatch_op_cost(w, o->k);
     const struct dispatch_call *calls = &w->calls[o->t->first_call];
     uint32_t unit[PL_DISPATCH_HOST_STEPS];
     for (int s = 0; s < PL_DISPATCH_HOST_STEPS; s++)
-        unit[s] = th->pool[s][ord % th->npool[s]];
+        unit[s] = pl_dispatch_pool_unit(th, s, ord);
     double resize = cost[PL_DISPATCH_RESIZE] + o->t->host;
     for (uint32_t i = 0; i < o->t->ncalls; i++) {
         bool event = calls[i].kind == CALL_RECORD || calls[i].kind == CALL_WAIT;
         resize += calls[i].host + (event ? calls[i].launch : 0);
     }
-    uint32_t *task_infer = &lw->task[PL_DISPATCH_INFER][o->k];
-    uint32_t *task_resize = &lw->task[PL_DISPATCH_RESIZE][o->k];
-    lw->task[PL_DISPATCH_LAUNCH][o->k] = PL_NONE;
+    uint32_t *task_infer = pl_dispatch_op_task(lw, PL_DISPATCH_INFER, o->k);
+    uint32_t *task_resize = pl_dispatch_op_task(lw, PL_DISPATCH_RESIZE, o->k);
+    *pl_dispatch_op_task(lw, PL_DISPATCH_LAUNCH, o->k) = PL_NONE;
     int rc = host_task(o, unit[PL_DISPATCH_INFER], cost[PL_DISPATCH_INFER], task_infer);
     if (rc == 0)
         rc = add_sync(o, th->last_sync, *task_infer);
@@ -236,9 +236,9 @@ static int pipelined_calls(const struct op_lower *o, uint64_t ord)
                          &last_sync);
     /* An op that launches nothing still passes through Launch, so that the queues count
      * it as every other op. */
-    if (rc == 0 && lw->task[PL_DISPATCH_LAUNCH][o->k] == PL_NONE)
+    if (rc == 0 && *pl_dispatch_op_task(lw, PL_DISPATCH_LAUNCH, o->k) == PL_NONE)
         rc = host_task(o, unit[PL_DISPATCH_LAUNCH], 0, &empty);
-    if (rc == 0 && lw->task[PL_DISPATCH_LAUNCH][o->k] == PL_NONE)
+    if (rc == 0 && *pl_dispatch_op_task(lw, PL_DISPATCH_LAUNCH, o->k) == PL_NONE)
         rc = first_launch(o, empty);
     th->last_sync = last_sync;
     return rc;
@@ -248,7 +248,7 @@ int pl_dispatch_lower_calls(struct lowering *lw, uint64_t k, uint64_t ord)
 {
     uint32_t tpl = lw->w->template_of[k];
     struct op_lower o = {lw, &lw->w->templates[tpl], k, lw->labels[tpl]};
-    lw->task[PL_DISPATCH_INFER][k] = PL_NONE;
+    *pl_dispatch_op_task(lw, PL_DISPATCH_INFER, k) = PL_NONE;
     return lw->mode == PL_DISPATCH_SERIAL ? serial_calls(&o, ord) : pipelined_calls(&o, ord);
 }
 
@@ -260,7 +260,7 @@ static int begin_region(const struct op_lower *o)
     struct lowering *lw = o->lw;
     struct lower_thread *th = &lw->threads[o->t->thread];
     lw->region_thread = o->t->thread;
-    lw->region_unit = th->pool[PL_DISPATCH_LAUNCH][th->nops % th->npool[PL_DISPATCH_LAUNCH]];
+    lw->region_unit = pl_dispatch_pool_unit(th, PL_DISPATCH_LAUNCH, th->nops);
     lw->region_sync = NAN;
     int rc = host_task(o, lw->region_unit, lw->w->graph_launch, &lw->region_launch);
     if (rc == 0)

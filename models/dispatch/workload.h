@@ -35,6 +35,8 @@ struct op_template {
     char fallback[32];
     pl_dist cost[PL_DISPATCH_STEP_COUNT];
     const char *key[PL_DISPATCH_STEP_COUNT]; /* each cost's key path, borrowed, or NULL */
+    bool varies; /* some cost is random: each op of it draws its own, into pl_dispatch.cost */
+    double drawn[PL_DISPATCH_STEP_COUNT]; /* when none is: the costs, drawn once */
     bool sync;
     pl_tile_program *tile; /* the kernel as a tile program, or NULL */
     uint32_t thread;       /* dense thread id */
@@ -63,7 +65,9 @@ struct pl_dispatch {
     uint32_t ntemplates;
     uint64_t nops;
     uint32_t *template_of; /* per op */
-    double *cost;          /* per op, PL_DISPATCH_STEP_COUNT values */
+    /* Per op, PL_DISPATCH_STEP_COUNT drawn costs, written for the ops of templates whose
+     * costs vary only; NULL when none does. Read them with pl_dispatch_op_cost. */
+    double *cost;
     bool random;
     /* What a replay needs (calls.c). */
     double host_speed, launch_latency;
@@ -83,6 +87,13 @@ struct pl_dispatch {
     /* Loading only: names to dense ids; raw stream numbers until they are made dense. */
     pl_strmap thread_ids, event_ids, signal_ids;
 };
+
+/* Op k's PL_DISPATCH_STEP_COUNT drawn costs (seconds as written, before host_speed). */
+static inline const double *pl_dispatch_op_cost(const pl_dispatch *w, uint64_t k)
+{
+    const struct op_template *t = &w->templates[w->template_of[k]];
+    return t->varies ? &w->cost[k * PL_DISPATCH_STEP_COUNT] : t->drawn;
+}
 
 /* ---- calls.c: loading what a replay needs ---------------------------------------- */
 

@@ -24,6 +24,7 @@
  * the push.
  */
 #include "models/stream/workload.h"
+#include "sim/common/array.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,7 @@ struct lowering {
     uint32_t *comp, *pull, *push;      /* frames x stages task ids */
     uint32_t label_pull, label_push;
     uint32_t *labels; /* per stage */
+    uint64_t *lag;    /* per stage but the last: pool_lag, worked out once */
 };
 
 static uint64_t gcd(uint64_t a, uint64_t b)
@@ -173,7 +175,7 @@ static int add_slot(struct lowering *lw, uint32_t s, uint64_t k)
 {
     const pl_stream *w = lw->w;
     uint32_t ns = w->nstages;
-    uint64_t lag = pool_lag(w, s), m = w->stages[s].threads, n = w->stages[s + 1].threads;
+    uint64_t lag = lw->lag[s], m = w->stages[s].threads, n = w->stages[s + 1].threads;
     if (lag == UINT64_MAX)
         return 0;
     if (w->adaptor == 0) {
@@ -219,25 +221,24 @@ static int add_frame_stage(struct lowering *lw, uint64_t k, uint32_t s)
         rc = pl_graph_add_task(lw->g, unit, w->adaptor, lw->label_push, item, &lw->push[at]);
     if (rc == 0 && w->adaptor > 0 && s + 1 < ns)
         rc = pl_graph_add_edge(lw->g, lw->comp[at], lw->push[at], PL_EDGE_DATA, PL_AT_END);
+    /* The slot edge into the stage's side of the pool after it: with adaptor costs into the
+     * frame's push; without, into the producer's task of frame k itself, standing for the
+     * push of the frame before it on the same thread (k - m). Added right after the task it
+     * goes into, so that edges arrive grouped by destination (see sim/graph/graph.c). */
+    uint64_t m = w->stages[s].threads;
+    if (rc == 0 && s + 1 < ns && w->adaptor > 0)
+        rc = add_slot(lw, s, k);
+    else if (rc == 0 && s + 1 < ns && k >= m)
+        rc = add_slot(lw, s, k - m);
     return rc;
 }
 
-/* Frame k's tasks and the slot edges into them. With adaptor costs those go into its own
- * pushes; without, into the producer's task of frame k itself, standing for the push of
- * the frame before it on the same thread (k - m). */
+/* Frame k's tasks and the edges into them. */
 static int add_frame(struct lowering *lw, uint64_t k)
 {
-    const pl_stream *w = lw->w;
     int rc = 0;
-    for (uint32_t s = 0; s < w->nstages && rc == 0; s++)
+    for (uint32_t s = 0; s < lw->w->nstages && rc == 0; s++)
         rc = add_frame_stage(lw, k, s);
-    for (uint32_t s = 0; s + 1 < w->nstages && rc == 0; s++) {
-        uint64_t m = w->stages[s].threads;
-        if (w->adaptor > 0)
-            rc = add_slot(lw, s, k);
-        else if (k >= m)
-            rc = add_slot(lw, s, k - m);
-    }
     return rc;
 }
 
@@ -260,17 +261,21 @@ static int lower_stages(struct lowering *lw)
     const pl_stream *w = lw->w;
     size_t cells = (size_t)w->frames * w->nstages;
     lw->units = calloc(w->nstages, sizeof *lw->units);
-    lw->comp = malloc(cells * sizeof *lw->comp);
+    lw->lag = malloc(w->nstages * sizeof *lw->lag);
+    for (uint32_t s = 0; lw->lag && s + 1 < w->nstages; s++)
+        lw->lag[s] = pool_lag(w, s);
+    lw->comp = pl_array_alloc(cells, sizeof *lw->comp);
     if (w->adaptor > 0) {
-        lw->pull = malloc(cells * sizeof *lw->pull);
-        lw->push = malloc(cells * sizeof *lw->push);
+        lw->pull = pl_array_alloc(cells, sizeof *lw->pull);
+        lw->push = pl_array_alloc(cells, sizeof *lw->push);
     }
-    if (!lw->units || !lw->comp || (w->adaptor > 0 && (!lw->pull || !lw->push)) ||
+    if (!lw->units || !lw->lag || !lw->comp || (w->adaptor > 0 && (!lw->pull || !lw->push)) ||
         make_pinned(lw) != 0)
         return PL_ENOMEM;
-    /* A task per frame and stage (three with adaptors), each with about two edges: room
-     * made once, so that the graph's arrays are not copied while they grow. */
-    size_t tasks = cells * (w->adaptor > 0 ? 3 : 1);
+    /* A task per frame and stage, and with adaptor costs a pull (not in the first stage)
+     * and a push (not in the last), each with about two edges: room made once, so that
+     * the graph's arrays are not copied while they grow. */
+    size_t tasks = cells + (w->adaptor > 0 ? 2 * (size_t)w->frames * (w->nstages - 1) : 0);
     if (tasks < UINT32_MAX / 2 && pl_graph_reserve(lw->g, (uint32_t)tasks, (uint32_t)(2 * tasks)))
         return PL_ENOMEM;
     int rc = add_labels(lw);
@@ -310,6 +315,7 @@ static void free_lowering(struct lowering *lw)
     free(lw->pull);
     free(lw->push);
     free(lw->labels);
+    free(lw->lag);
 }
 
 int pl_stream_lower(const pl_stream *w, bool baseline, pl_graph **out)

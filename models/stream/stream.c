@@ -11,6 +11,7 @@
  * so that a stage and the baseline on the same type see the same draw.
  */
 #include "models/stream/workload.h"
+#include "sim/common/array.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -395,8 +396,8 @@ static int load(const pl_config *cfg, gsl_rng *rng, pl_stream **out, pl_diag *d)
     if (rc == 0)
         rc = check_size(w, cfg, d);
     if (rc == 0) {
-        w->work = malloc(w->frames * w->nstages * sizeof *w->work);
-        w->base = malloc(w->frames * sizeof *w->base);
+        w->work = pl_array_alloc(w->frames * w->nstages, sizeof *w->work);
+        w->base = pl_array_alloc(w->frames, sizeof *w->base);
         if (!w->work || !w->base)
             rc = pl_diag_set(d, PL_ENOMEM, "out of memory for %llu frames",
                              (unsigned long long)w->frames);

@@ -53,11 +53,6 @@ uint64_t pl_tile_program_tasks(const pl_tile_program *p)
     return p->tiles * p->nsteps;
 }
 
-bool pl_tile_step_runs(const pl_tile_program *p, uint32_t s, uint64_t i)
-{
-    return (i + 1) % p->steps[s].every == 0;
-}
-
 double pl_tile_step_alone(const pl_tile_program *p, uint32_t s, uint64_t k)
 {
     const pl_tile_step *st = &p->steps[s];

@@ -106,8 +106,13 @@ bool pl_tile_step_overwrites(const pl_tile_program *p, uint32_t e, uint32_t s);
  * overwrites a buffer e used. */
 bool pl_tile_step_feeds(const pl_tile_program *p, uint32_t e, uint32_t s);
 
-/* Whether step s runs on tile i of its core's block. */
-bool pl_tile_step_runs(const pl_tile_program *p, uint32_t s, uint64_t i);
+/* Whether step s runs on tile i of its core's block (inline: the lowering asks for every
+ * task and its edges). */
+static inline bool pl_tile_step_runs(const pl_tile_program *p, uint32_t s, uint64_t i)
+{
+    uint32_t every = p->steps[s].every;
+    return every == 1 || (i + 1) % every == 0;
+}
 
 /* The duration of step s of tile k (global tile index) on an idle core: a transfer's
  * latency plus bytes at its unit's bandwidth, a compute step's overhead plus flops at

@@ -31,6 +31,7 @@
 #include "models/tile/kernel.h"
 #include "models/tile/period.h"
 #include "models/tile/site.h"
+#include "sim/common/array.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,12 @@ struct lower {
     uint64_t first, n; /* this core's block of tiles */
     uint32_t *task;    /* n x nsteps task ids of this core; PL_NO_EDGE where a step skips */
     uint64_t ahead[PL_TILE_MAX_STEPS]; /* tiles each step is issued ahead (barrier sync) */
+    /* What the steps say about each other and their work, worked out once per kernel rather
+     * than once per task: per step, its task's work when every tile's is the same (`same`),
+     * and the earlier steps on other pipes whose buffer it overwrites (bit e for step e). */
+    bool same[PL_TILE_MAX_STEPS];
+    double work[PL_TILE_MAX_STEPS];
+    uint64_t overwrites[PL_TILE_MAX_STEPS];
 };
 
 static uint32_t depth_of(const struct lower *lw, uint32_t b)
@@ -61,16 +68,12 @@ static uint32_t task_at(const struct lower *lw, uint64_t i, uint32_t s)
     return lw->task[i * lw->p->nsteps + s];
 }
 
-/* The task of step s in the latest tile <= i of this core where s runs. */
+/* The task of step s in the latest tile <= i of this core where s runs: s runs on the
+ * tiles i' with (i' + 1) a multiple of its `every`. */
 static uint32_t latest_run(const struct lower *lw, uint64_t i, uint32_t s)
 {
-    for (;;) {
-        if (pl_tile_step_runs(lw->p, s, i))
-            return task_at(lw, i, s);
-        if (i == 0)
-            return PL_NO_EDGE;
-        i--;
-    }
+    uint64_t every = lw->p->steps[s].every;
+    return i + 1 < every ? PL_NO_EDGE : task_at(lw, (i + 1) / every * every - 1, s);
 }
 
 /* ---- Places, units, links ------------------------------------------------------- */
@@ -109,13 +112,12 @@ static int add_task(struct lower *lw, uint64_t i, uint32_t s)
 {
     const pl_tile_program *p = lw->p;
     const pl_tile_step *st = &p->steps[s];
-    const pl_tile_unit *u = &p->units[st->unit];
     uint64_t k = lw->first + i;
     uint32_t *t = &lw->task[i * p->nsteps + s];
     *t = PL_NO_EDGE;
     if (!pl_tile_step_runs(p, s, i))
         return 0;
-    double work = st->amount == PL_TILE_BYTES ? u->latency : pl_tile_step_alone(p, s, k);
+    double work = lw->same[s] ? lw->work[s] : pl_tile_step_alone(p, s, k);
     uint32_t item = lw->item == PL_TILE_PER_TILE ? (uint32_t)k : lw->item;
     int rc = pl_graph_add_task(lw->g, lw->units[st->unit], work, lw->labels[s], item, t);
     if (rc == 0 && st->amount == PL_TILE_BYTES)
@@ -192,13 +194,30 @@ static int add_read_edges(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
  * other pipes: they must be done with the data it overwrites. */
 static int add_overwrite_edges(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
 {
-    const pl_tile_program *p = lw->p;
     int rc = 0;
     for (uint32_t e = 0; e < s && rc == 0; e++)
-        if (pl_tile_step_overwrites(p, e, s) && p->steps[e].unit != p->steps[s].unit &&
-            pl_tile_step_runs(p, e, i))
+        if ((lw->overwrites[s] >> e & 1) && pl_tile_step_runs(lw->p, e, i))
             rc = pl_graph_add_edge(lw->g, task_at(lw, i, e), t, PL_EDGE_DATA, PL_AT_END);
     return rc;
+}
+
+/* The per-step figures of struct lower: each step's work where it is the same on every
+ * tile (a transfer's fixed latency, a compute step's time alone, an undrawn time), and the
+ * steps each one overwrites on other pipes. */
+static void know_steps(struct lower *lw)
+{
+    const pl_tile_program *p = lw->p;
+    for (uint32_t s = 0; s < p->nsteps; s++) {
+        const pl_tile_step *st = &p->steps[s];
+        lw->same[s] = st->amount != PL_TILE_TIME || !p->time;
+        lw->work[s] = st->amount == PL_TILE_BYTES ? p->units[st->unit].latency
+                      : lw->same[s]               ? pl_tile_step_alone(p, s, 0)
+                                                  : 0;
+        lw->overwrites[s] = 0;
+        for (uint32_t e = 0; e < s; e++)
+            if (pl_tile_step_overwrites(p, e, s) && p->steps[e].unit != st->unit)
+                lw->overwrites[s] |= (uint64_t)1 << e;
+    }
 }
 
 /* The task that frees buffer b's slot used by tiles [from, to]: the buffer's release step
@@ -230,9 +249,11 @@ static int add_slot_edge(struct lower *lw, uint64_t i, uint32_t s, uint32_t t)
         return 0;
     const pl_tile_buffer *buf = &p->buffers[b];
     uint64_t depth = depth_of(lw, (uint32_t)b), item = i / buf->span;
-    for (uint64_t e = item * buf->span; e < i; e++)
-        if (pl_tile_step_runs(p, s, e))
-            return 0; /* the slot was taken earlier in its tiles */
+    /* The first tile of the slot's tiles where s runs: the least e >= item * span with
+     * e + 1 a multiple of s's `every`. Before i, the slot was taken there. */
+    uint64_t every = p->steps[s].every, taken = (item * buf->span + every) / every * every - 1;
+    if (taken < i)
+        return 0;
     if (item < depth)
         return 0;
     uint64_t from = (item - depth) * buf->span;
@@ -343,9 +364,10 @@ int pl_tile_lower_kernel(pl_tile_site *site, const pl_tile_program *p, pl_tile_v
     for (uint32_t s = 0; s < p->nsteps && rc == 0; s++)
         rc = pl_graph_add_label(lw.g, p->steps[s].op, &lw.labels[s]);
     issue_ahead(&lw);
+    know_steps(&lw);
     /* Whole groups per core, the first (groups mod cores) cores one more. */
     uint64_t groups = p->tiles / p->group, base = groups / p->cores, extra = groups % p->cores;
-    lw.task = malloc((base + 1) * p->group * p->nsteps * sizeof *lw.task);
+    lw.task = pl_array_alloc((base + 1) * p->group * p->nsteps, sizeof *lw.task);
     if (!lw.task)
         return PL_ENOMEM;
     lw.first = 0;
@@ -380,11 +402,31 @@ int pl_tile_lower_depths(const pl_tile_program *p, const uint32_t *depth, pl_gra
     return rc;
 }
 
+/* The tasks pl_tile_lower_kernel adds: on each core's block of n tiles (whole groups, the
+ * first groups mod cores cores one more), step s runs on the tiles i with i + 1 a multiple
+ * of its `every`, n / every of them. At most pl_tile_program_tasks. */
+static uint64_t kernel_tasks(const pl_tile_program *p)
+{
+    uint64_t groups = p->tiles / p->group, base = groups / p->cores, extra = groups % p->cores;
+    uint64_t tasks = 0;
+    for (int more = 0; more < 2; more++) {
+        uint64_t n = (base + (uint64_t)more) * p->group, cores = more ? extra : p->cores - extra;
+        for (uint32_t s = 0; s < p->nsteps; s++)
+            tasks += cores * (n / p->steps[s].every);
+    }
+    return tasks;
+}
+
 int pl_tile_lower(const pl_tile_program *p, pl_tile_variant v, pl_graph **out)
 {
     pl_graph *g = pl_graph_create(pl_tile_variant_name(p, v));
     pl_tile_site *site = NULL;
     int rc = g ? pl_tile_site_create(g, p->gm_bandwidth, &site) : PL_ENOMEM;
+    /* Room for every task at once and about two edges each, so that the graph's arrays
+     * are not copied while they grow. */
+    uint64_t tasks = kernel_tasks(p);
+    if (rc == 0)
+        rc = pl_graph_reserve(g, (uint32_t)tasks, (uint32_t)(3 * tasks));
     if (rc == 0)
         rc = pl_tile_lower_kernel(site, p, v, PL_TILE_PER_TILE, NULL);
     pl_tile_site_destroy(site);

@@ -4,10 +4,12 @@
  *
  * The graph is read as events: S(t) and E(t) for every task t, with S(t) -> E(t),
  * E(prev on unit) -> S(t), and for each edge into t, S(src) or E(src) -> S(t). The
- * graph can finish if and only if these events are acyclic. When every edge points
+ * graph can finish if and only if these events are acyclic, which is when the tasks are
+ * (each after its unit's previous task and its edges' sources). When every edge points
  * to an earlier task, task order is already a topological order and nothing more is
- * needed; otherwise Kahn's algorithm peels the events that can happen and whatever
- * remains holds a cycle, which is then walked back and printed.
+ * needed; otherwise Kahn's algorithm orders the tasks, and only when that fails peels
+ * the events that can happen: whatever remains holds a cycle, which is then walked back
+ * and printed.
  */
 #include "sim/graph/check.h"
 
@@ -239,6 +241,17 @@ int pl_check_graph(const pl_graph *g, pl_diag *d)
 {
     if (pl_graph_edges_backward(g))
         return 0;
+    /* Tasks are ordered exactly when their start and end events are (a cycle of events
+     * passes through tasks that wait on each other in a cycle, and back), so the order of
+     * tasks, a quarter of the memory of the events', settles it; the events are peeled
+     * only to name a cycle. */
+    uint32_t *order = malloc(((size_t)pl_graph_task_count(g) + 1) * sizeof *order);
+    int ordered = order ? pl_check_order(g, order) : PL_ENOMEM;
+    free(order);
+    if (ordered == 0)
+        return 0;
+    if (ordered == PL_ENOMEM)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory while checking the task graph");
     uint64_t nev = 2 * (uint64_t)pl_graph_task_count(g);
     uint32_t *indeg = calloc(nev + 1, sizeof *indeg);
     if (!indeg)

@@ -3,12 +3,14 @@
  * graph.c — building the task graph: creating and destroying it, adding places, units,
  * stages, labels, tasks, edges, links and routes, and finalizing it.
  *
- * The graph module is one module in two files behind one header, sim/graph/graph.h:
- * this file builds a graph, graph_query.c answers questions about it, and both read the
+ * The graph module is one module in several files behind one header, sim/graph/graph.h:
+ * this file builds a graph, graph_query.c answers questions about it, graph_change.c makes
+ * changed copies and graph_arrays.c holds the task arrays' memory; all read the
  * representation in sim/graph/graph_impl.h.
  *
  * Tasks live in one array per field (struct pl_graph_tasks), grown together by doubling
- * or sized once by pl_graph_reserve. Models add a task's edges right after the task, so
+ * or sized once by pl_graph_reserve (then carved from one block, see graph_arrays.c).
+ * Models add a task's edges right after the task, so
  * edges usually arrive grouped by destination: they then go straight to their final
  * place (compressed rows: edges [edge_first[t], edge_first[t+1]) are exactly the edges
  * into t, in the order the model gave them). The first edge out of that order moves them
@@ -85,14 +87,12 @@ static void release_shared(pl_graph *g)
     for (uint32_t i = 0; i < g->nlabels; i++)
         free(g->t.labels[i]);
     free(g->t.labels);
-    free(g->t.unit);
-    free(g->t.label);
-    free(g->t.item);
-    free(g->t.prev);
-    free(g->t.edge_first);
-    free(g->t.edges);
-    free(g->t.bytes);
-    free(g->unit_tasks);
+    void *arrays[] = {g->t.unit.narrow,  g->t.unit.wide, g->t.label.narrow, g->t.label.wide,
+                      g->t.item,         g->t.prev,      g->t.edge_first,   g->t.edges,
+                      g->t.bytes,        g->unit_tasks};
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
+        pl_graph_free_array(g, arrays[i]);
+    free(g->block);
     free(g->shared);
 }
 
@@ -116,12 +116,20 @@ void pl_graph_destroy(pl_graph *g)
     free(g->units);
     free(g->last_task);
     free(g->label_slots);
-    free(g->t.work);
+    pl_graph_free_array(g, g->t.work);
     free(g->pending);
     free(g->links);
     free(g->name);
     free(g->item_noun);
     free(g);
+}
+
+static void set_id(pl_graph_ids *c, uint32_t task, uint32_t id)
+{
+    if (c->narrow)
+        c->narrow[task] = (uint8_t)id;
+    else
+        c->wide[task] = id;
 }
 
 int pl_graph_add_place(pl_graph *g, const char *name, pl_place_kind kind, int cores,
@@ -150,6 +158,8 @@ int pl_graph_add_unit(pl_graph *g, const char *name, uint32_t place, uint32_t *i
             return PL_ENOMEM;
         g->last_task = lt;
     }
+    if (g->nunits == PL_GRAPH_IDS8 && pl_graph_widen_ids(g, &g->t.unit))
+        return PL_ENOMEM;
     char *copy = strdup(name);
     if (!copy)
         return PL_ENOMEM;
@@ -214,6 +224,8 @@ int pl_graph_add_label(pl_graph *g, const char *text, uint32_t *id)
     assert(!g->t.final);
     if (grow((void **)&g->t.labels, &g->cap_labels, g->nlabels + 1, sizeof *g->t.labels))
         return PL_ENOMEM;
+    if (g->nlabels == PL_GRAPH_IDS8 && pl_graph_widen_ids(g, &g->t.label))
+        return PL_ENOMEM;
     char *copy = strdup(text);
     if (!copy)
         return PL_ENOMEM;
@@ -253,37 +265,18 @@ int pl_graph_set_unit_wait(pl_graph *g, uint32_t unit, pl_wait_kind kind, double
     return 0;
 }
 
-/* Makes every task array hold exactly `cap` tasks (edge_first one more). */
-static int resize_tasks(pl_graph *g, uint32_t cap)
-{
-    size_t n = (size_t)cap;
-    void *w = pl_array_realloc(g->t.work, n, sizeof *g->t.work);
-    if (w)
-        g->t.work = w;
-    uint32_t **u32[] = {&g->t.unit, &g->t.label, &g->t.item, &g->t.prev, &g->t.edge_first};
-    bool ok = w != NULL;
-    for (size_t i = 0; i < sizeof u32 / sizeof *u32 && ok; i++) {
-        void *q = pl_array_realloc(*u32[i], n + (u32[i] == &g->t.edge_first), sizeof(uint32_t));
-        if (q)
-            *u32[i] = q;
-        ok = q != NULL;
-    }
-    if (!ok)
-        return PL_ENOMEM;
-    g->cap_tasks = cap;
-    return 0;
-}
-
 int pl_graph_reserve(pl_graph *g, uint32_t tasks, uint32_t edges)
 {
     assert(!g->t.final);
-    if (tasks > g->cap_tasks && (tasks == UINT32_MAX || resize_tasks(g, tasks)))
+    /* The first sizing, before any task: every task array from one block (graph_arrays.c). */
+    if (g->cap_tasks == 0 && g->cap_edges == 0 && tasks > 0 && tasks < UINT32_MAX &&
+        pl_graph_carve(g, tasks, edges))
+        return PL_ENOMEM;
+    if (tasks > g->cap_tasks && (tasks == UINT32_MAX || pl_graph_resize_tasks(g, tasks)))
         return PL_ENOMEM;
     if (edges > g->cap_edges && g->npending == 0) {
-        pl_edge *e = pl_array_realloc(g->t.edges, edges, sizeof *e);
-        if (!e)
+        if (!pl_graph_resize_array(g, &g->t.edges, edges, sizeof *g->t.edges, g->t.nedges))
             return PL_ENOMEM;
-        g->t.edges = e;
         g->cap_edges = edges;
     }
     return 0;
@@ -296,17 +289,31 @@ int pl_graph_add_task(pl_graph *g, uint32_t unit, double work, uint32_t label, u
     uint32_t t = g->t.ntasks;
     if (t == g->cap_tasks) {
         uint32_t cap;
-        if (next_capacity(g->cap_tasks, t + 1, &cap) || resize_tasks(g, cap))
+        if (next_capacity(g->cap_tasks, t + 1, &cap) || pl_graph_resize_tasks(g, cap))
             return PL_ENOMEM;
     }
     g->t.work[t] = work;
-    g->t.unit[t] = unit;
-    g->t.label[t] = label;
+    set_id(&g->t.unit, t, unit);
+    set_id(&g->t.label, t, label);
     g->t.item[t] = item;
     g->t.prev[t] = g->last_task[unit];
     g->last_task[unit] = t;
     g->units[unit].count++;
     *id = g->t.ntasks++;
+    return 0;
+}
+
+/* Grows the edges' room to hold at least need, by doubling (out of the block, when it was
+ * there). */
+static int grow_edges(pl_graph *g, uint32_t need)
+{
+    uint32_t cap;
+    if (need <= g->cap_edges)
+        return 0;
+    if (next_capacity(g->cap_edges, need, &cap) ||
+        !pl_graph_resize_array(g, &g->t.edges, cap, sizeof *g->t.edges, g->t.nedges))
+        return PL_ENOMEM;
+    g->cap_edges = cap;
     return 0;
 }
 
@@ -331,7 +338,7 @@ int pl_graph_add_edge(pl_graph *g, uint32_t from, uint32_t to, pl_edge_kind kind
     pl_edge edge = {from, (uint8_t)kind, (uint8_t)at};
     g->backward = g->backward && from < to;
     if (g->npending == 0 && to >= g->last_dst) {
-        if (grow((void **)&g->t.edges, &g->cap_edges, g->t.nedges + 1, sizeof *g->t.edges))
+        if (grow_edges(g, g->t.nedges + 1))
             return PL_ENOMEM;
         if (g->t.nedges == 0)
             g->t.edge_first[0] = 0;
@@ -395,15 +402,19 @@ int pl_graph_set_unit_route(pl_graph *g, uint32_t unit, const uint32_t *links, u
 int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes)
 {
     assert(!g->t.final && task < g->t.ntasks && bytes >= 0 && isfinite(bytes));
-    struct unit *u = &g->units[g->t.unit[task]];
+    struct unit *u = &g->units[pl_graph_task_unit(g, task)];
     double old = task < g->t.nbytes ? g->t.bytes[task] : 0;
     if (bytes > 0 && u->nroute == 0)
         return PL_EINVAL;
     if (bytes == old)
         return 0;
     if (task >= g->t.nbytes) {
-        if (grow((void **)&g->t.bytes, &g->cap_bytes, task + 1, sizeof *g->t.bytes))
+        /* The room the task arrays have (reserved, or grown by doubling): grown with them
+         * rather than by doubling on its own, which would copy it each time. */
+        if (g->cap_bytes < g->cap_tasks &&
+            !pl_graph_resize_array(g, &g->t.bytes, g->cap_tasks, sizeof *g->t.bytes, g->t.nbytes))
             return PL_ENOMEM;
+        g->cap_bytes = g->cap_tasks;
         memset(g->t.bytes + g->t.nbytes, 0, (size_t)(task + 1 - g->t.nbytes) * sizeof *g->t.bytes);
         g->t.nbytes = task + 1;
     }
@@ -435,10 +446,9 @@ static int group_edges(pl_graph *g)
             g->t.edge_first[++g->last_dst] = g->t.nedges;
         return 0;
     }
-    pl_edge *edges = pl_array_realloc(g->t.edges, (size_t)g->npending + 1, sizeof *edges);
-    if (!edges)
+    if (!pl_graph_resize_array(g, &g->t.edges, (size_t)g->npending + 1, sizeof *g->t.edges, 0))
         return PL_ENOMEM;
-    g->t.edges = edges;
+    pl_edge *edges = g->t.edges;
     g->cap_edges = g->npending + 1;
     uint32_t *first = g->t.edge_first;
     memset(first, 0, ((size_t)n + 1) * sizeof *first);
@@ -463,33 +473,43 @@ static int group_edges(pl_graph *g)
 /* Tasks grouped by unit, each group in the order the tasks were added. */
 static int group_tasks(pl_graph *g)
 {
-    g->unit_tasks = pl_array_alloc((size_t)g->t.ntasks + 1, sizeof *g->unit_tasks);
+    g->unit_tasks = g->block_order ? g->block_order
+                                   : pl_array_alloc((size_t)g->t.ntasks + 1, sizeof *g->unit_tasks);
     if (!g->unit_tasks)
         return PL_ENOMEM;
-    uint32_t at = 0;
+    /* Each unit's next place in unit_tasks, in last_task (done with once the graph is
+     * built); one loop per width of the unit ids. */
+    uint32_t at = 0, *next = g->last_task, *to = g->unit_tasks;
     for (uint32_t u = 0; u < g->nunits; u++) {
-        g->units[u].first = at;
+        g->units[u].first = next[u] = at;
         at += g->units[u].count;
-        g->units[u].count = 0;
     }
-    for (uint32_t t = 0; t < g->t.ntasks; t++) {
-        struct unit *u = &g->units[g->t.unit[t]];
-        g->unit_tasks[u->first + u->count++] = t;
-    }
+    const pl_graph_ids *unit = &g->t.unit;
+    if (unit->narrow)
+        for (uint32_t t = 0; t < g->t.ntasks; t++)
+            to[next[unit->narrow[t]]++] = t;
+    else
+        for (uint32_t t = 0; t < g->t.ntasks; t++)
+            to[next[unit->wide[t]]++] = t;
     return 0;
 }
 
-/* Gives back what growing by doubling left unused: a finalized graph does not grow. */
+/* Gives back what growing by doubling, or room reserved and not used, left over: a
+ * finalized graph does not grow. An array already of its size (room reserved exactly) is
+ * left alone: growing it by one would copy it. */
 static void shrink(pl_graph *g)
 {
-    if (g->cap_tasks > g->t.ntasks + 1)
-        resize_tasks(g, g->t.ntasks + 1); /* on failure, arrays that all hold ntasks + 1 */
-    pl_edge *e = pl_array_realloc(g->t.edges, (size_t)g->t.nedges + 1, sizeof *e);
-    if (e) {
-        g->t.edges = e;
+    pl_graph_trim_block(g);
+    if (g->cap_tasks > g->t.ntasks + 1 && !g->block)
+        pl_graph_resize_tasks(g, g->t.ntasks + 1); /* on failure, they all hold ntasks + 1 */
+    if ((!g->t.edges || g->cap_edges > g->t.nedges + 1) &&
+        !pl_graph_in_block(g, g->t.edges) &&
+        pl_graph_resize_array(g, &g->t.edges, (size_t)g->t.nedges + 1, sizeof *g->t.edges,
+                              g->t.nedges))
         g->cap_edges = g->t.nedges + 1;
-    }
-    double *b = g->t.bytes ? realloc(g->t.bytes, ((size_t)g->t.nbytes + 1) * sizeof *b) : NULL;
+    double *b = g->t.bytes && g->cap_bytes > g->t.nbytes + 1
+                    ? realloc(g->t.bytes, ((size_t)g->t.nbytes + 1) * sizeof *b)
+                    : NULL;
     if (b) {
         g->t.bytes = b;
         g->cap_bytes = g->t.nbytes + 1;
@@ -500,7 +520,7 @@ int pl_graph_finalize(pl_graph *g)
 {
     assert(!g->t.final);
     g->shared = calloc(1, sizeof *g->shared);
-    if (!g->shared || (g->cap_tasks == 0 && resize_tasks(g, 1)))
+    if (!g->shared || (g->cap_tasks == 0 && pl_graph_resize_tasks(g, 1)))
         return PL_ENOMEM;
     g->shared->refs = 1;
     int rc = group_edges(g);

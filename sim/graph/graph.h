@@ -158,6 +158,22 @@ const char *pl_graph_stage_name(const pl_graph *g, uint32_t stage);
 /* The unit's tasks in run order: *n of them, borrowed. */
 const uint32_t *pl_graph_unit_tasks(const pl_graph *g, uint32_t unit, uint32_t *n);
 
+/* The most units (labels) a graph names in one byte per task. */
+#define PL_GRAPH_IDS8 256
+
+/* A per-task column of unit or label ids: one byte each while the graph has at most
+ * PL_GRAPH_IDS8 units (labels), in `narrow` (`wide` NULL), four from the next one on, in
+ * `wide` (`narrow` NULL). Most graphs have a few units and labels and many tasks. */
+typedef struct pl_graph_ids {
+    uint8_t *narrow;
+    uint32_t *wide;
+} pl_graph_ids;
+
+static inline uint32_t pl_graph_ids_at(const pl_graph_ids *c, uint32_t task)
+{
+    return c->narrow ? c->narrow[task] : c->wide[task];
+}
+
 /* The task arrays of a graph, laid out for passes over every task (one array per field,
  * so that a pass reads only the fields it needs), and read through the inline accessors
  * below. The graph owns them; nothing outside sim/graph/ reads or writes them directly.
@@ -168,7 +184,8 @@ struct pl_graph_tasks {
     uint32_t nbytes; /* tasks [0, nbytes) may carry bytes; later tasks carry none */
     bool final;
     double *work;
-    uint32_t *unit, *label, *item;
+    pl_graph_ids unit, label;
+    uint32_t *item;
     uint32_t *prev;       /* the previous task on the same unit, or PL_NO_EDGE */
     uint32_t *edge_first; /* ntasks + 1: edges [edge_first[t], edge_first[t + 1]) go into t */
     pl_edge *edges;
@@ -190,7 +207,7 @@ static inline uint32_t pl_graph_task_count(const pl_graph *g)
 static inline uint32_t pl_graph_task_unit(const pl_graph *g, uint32_t task)
 {
     assert(task < pl_graph_tasks_of(g)->ntasks);
-    return pl_graph_tasks_of(g)->unit[task];
+    return pl_graph_ids_at(&pl_graph_tasks_of(g)->unit, task);
 }
 
 static inline double pl_graph_task_work(const pl_graph *g, uint32_t task)
@@ -209,7 +226,7 @@ static inline const char *pl_graph_task_label(const pl_graph *g, uint32_t task)
 {
     const struct pl_graph_tasks *t = pl_graph_tasks_of(g);
     assert(task < t->ntasks);
-    return t->labels[t->label[task]];
+    return t->labels[pl_graph_ids_at(&t->label, task)];
 }
 
 /* The task before this one on its unit, or PL_NO_EDGE for the unit's first task. */

@@ -27,7 +27,7 @@ pl_graph_change pl_graph_no_change(void)
 
 static bool scales(const pl_graph *g, const pl_graph_change *c, uint32_t t)
 {
-    return c && ((c->units && c->units[g->t.unit[t]]) || (c->tasks && c->tasks[t]));
+    return c && ((c->units && c->units[pl_graph_task_unit(g, t)]) || (c->tasks && c->tasks[t]));
 }
 
 double pl_graph_scaled_work(const pl_graph *g, const pl_graph_change *c, uint32_t t)
@@ -67,7 +67,7 @@ static double narrowest(const pl_graph *g, const pl_graph_change *c, const struc
 double pl_graph_changed_alone(const pl_graph *g, const pl_graph_change *c, uint32_t t)
 {
     double work = pl_graph_changed_work(g, c, t), bytes = pl_graph_task_bytes(g, t);
-    const struct unit *u = &g->units[g->t.unit[t]];
+    const struct unit *u = &g->units[pl_graph_task_unit(g, t)];
     if (bytes <= 0 || u->nroute == 0)
         return work;
     return work + bytes / narrowest(g, c, u);
@@ -143,6 +143,8 @@ static int share_tasks(pl_graph *h, const pl_graph *g, const pl_graph_change *c)
     h->t = g->t;
     h->t.work = work;
     h->unit_tasks = g->unit_tasks;
+    h->block = g->block;
+    h->block_bytes = g->block_bytes;
     h->shared = g->shared;
     h->shared->refs++;
     h->nlabels = g->nlabels;

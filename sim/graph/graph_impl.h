@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * graph_impl.h — the representation of the task graph, which the two files of the graph
- * module share: graph.c builds it and graph_query.c reads it. Only sim/graph/graph*.c
+ * graph_impl.h — the representation of the task graph, which the files of the graph
+ * module share: graph.c builds it, graph_query.c reads it, graph_change.c copies it and
+ * graph_arrays.c sizes its task arrays. Only sim/graph/graph*.c
  * include this header; everyone else sees the opaque pl_graph of sim/graph/graph.h.
  *
  * The invariants of these arrays (edges grouped by destination after finalize, bytes
@@ -64,7 +65,8 @@ struct pl_graph {
     uint32_t nplaces, cap_places;
     struct unit *units;
     uint32_t nunits, cap_units;
-    uint32_t *last_task; /* per unit while building: its latest task, or PL_NO_EDGE */
+    uint32_t *last_task; /* per unit while building: its latest task, or PL_NO_EDGE; then
+                            finalize's scratch */
     uint32_t nlabels, cap_labels;
     uint32_t *label_slots; /* open addressing: label id + 1, or 0 for a free slot */
     uint32_t nslots;       /* a power of two over twice nlabels, or 0 before the first */
@@ -80,6 +82,33 @@ struct pl_graph {
     uint64_t items;
     char *item_noun;
     bool backward; /* every edge's source comes before its destination */
+    /* The block pl_graph_reserve carved the task arrays from (graph_arrays.c), or NULL;
+     * shared with the changed copies and freed with the shared arrays. block_order: its
+     * room for the unit order, while the arrays still have the reserved size. */
+    void *block;
+    size_t block_bytes;
+    uint32_t *block_order;
 };
+
+/* ---- graph_arrays.c: the task arrays' memory ------------------------------------ */
+
+/* Whether p lies in g's block. */
+bool pl_graph_in_block(const pl_graph *g, const void *p);
+/* free(p), unless p lies in the block. */
+void pl_graph_free_array(const pl_graph *g, void *p);
+/* Makes the array *p hold n elements of size sz, keeping its first `keep` (moved out of
+ * the block when it lies there); false when out of memory (*p then unchanged). */
+bool pl_graph_resize_array(const pl_graph *g, void *p, size_t n, size_t sz, size_t keep);
+/* Makes every task array hold exactly `cap` tasks (edge_first one more). 0 or PL_ENOMEM. */
+int pl_graph_resize_tasks(pl_graph *g, uint32_t cap);
+/* Column c (g's unit or label ids), from one byte per task to four: the graph is getting
+ * its first unit or label one byte cannot name. 0 or PL_ENOMEM. */
+int pl_graph_widen_ids(pl_graph *g, pl_graph_ids *c);
+/* Carves room for `tasks` tasks and `edges` edges from one block (the graph has neither
+ * yet). 0 or PL_ENOMEM. */
+int pl_graph_carve(pl_graph *g, uint32_t tasks, uint32_t edges);
+/* Gives back the room for edges the block holds beyond the graph's (they are its last
+ * part); on failure the room stays. */
+void pl_graph_trim_block(pl_graph *g);
 
 #endif

@@ -44,6 +44,12 @@ static size_t text_bytes(const char *s)
     return s ? strlen(s) + 1 : 0;
 }
 
+/* Bytes per task of an id column. */
+static size_t ids_width(const pl_graph_ids *c)
+{
+    return c->narrow ? sizeof *c->narrow : sizeof *c->wide;
+}
+
 size_t pl_graph_bytes(const pl_graph *g)
 {
     size_t n = sizeof *g + text_bytes(g->name) + text_bytes(g->item_noun);
@@ -58,7 +64,8 @@ size_t pl_graph_bytes(const pl_graph *g)
     for (uint32_t i = 0; i < g->nlinks; i++)
         n += text_bytes(g->links[i].name);
     /* The task arrays, also those a changed copy shares with its original. */
-    n += (size_t)g->cap_tasks * (sizeof *g->t.work + 4 * sizeof(uint32_t));
+    n += (size_t)g->cap_tasks * (sizeof *g->t.work + 2 * sizeof(uint32_t));
+    n += (size_t)g->cap_tasks * (ids_width(&g->t.unit) + ids_width(&g->t.label));
     n += (size_t)g->cap_labels * sizeof *g->t.labels + (size_t)g->cap_bytes * sizeof *g->t.bytes;
     for (uint32_t i = 0; i < g->nlabels; i++)
         n += text_bytes(g->t.labels[i]);
@@ -189,7 +196,7 @@ double pl_graph_task_alone(const pl_graph *g, uint32_t task)
 {
     assert(task < g->t.ntasks);
     double work = g->t.work[task], bytes = pl_graph_task_bytes(g, task);
-    const struct unit *u = &g->units[g->t.unit[task]];
+    const struct unit *u = &g->units[pl_graph_task_unit(g, task)];
     if (bytes <= 0 || u->nroute == 0)
         return work;
     return work + bytes / u->narrowest;
