@@ -8,6 +8,7 @@
  * usage, 3 an internal failure.
  */
 #include "models/model.h"
+#include "sim/common/array.h"
 #include "sim/common/output.h"
 #include "sim/config/config.h"
 #include "sim/options.h"
@@ -24,7 +25,6 @@
 #include "sim/study/sweep.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,22 +163,6 @@ static void print_timing(const pl_session *s)
             n ? peak * 1024.0 / (double)n : 0);
 }
 
-/* From here on the process keeps the memory it frees: allocations up to 32 MiB (glibc's
- * largest threshold) come from the heap rather than pages of their own, and up to 256 MiB
- * free at its top stays there. After lowering, a run frees and allocates again arrays of
- * the same sizes, one per task (the verdict's passes and bound walks take turns in them,
- * the advice's trials follow); handed back to the kernel, each would cost a page fault
- * and a page cleared per 4 KiB when allocated again, a third of a dispatch run's time.
- * Not before lowering: a lowering that grows its graph's arrays by doubling would leave
- * the old copies as holes in the heap, which raised the tile model's peak by 4 %; its own
- * pages let realloc move an array without copying or leaving one. Sweep workers keep
- * their memory the same way (sim/common/pool.c). */
-static void keep_memory(void)
-{
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-}
-
 static int cmd_reps(const pl_options *o, pl_diag *d)
 {
     pl_reps_options ro = {
@@ -204,8 +188,16 @@ static int cmd_run(const pl_options *o, pl_diag *d)
         rc = pl_output_dir_check(o->outdir, o->force, d);
     if (rc == 0 && o->no_advice)
         pl_session_skip_advice(s);
+    /* From the end of lowering, the process keeps the memory it frees (pl_memory_keep):
+     * after lowering, a run frees and allocates again arrays of the same sizes, one per
+     * task (the verdict's passes and bound walks take turns in them, the advice's trials
+     * follow); handed back to the kernel, each would cost a page fault and a page cleared
+     * per 4 KiB when allocated again, a third of a dispatch run's time. Not before
+     * lowering: a lowering that grows its graph's arrays by doubling would leave the old
+     * copies as holes in the heap, which raised the tile model's peak by 4 %; their own
+     * pages let realloc move an array without copying or leaving one. */
     if (rc == 0 && (rc = pl_session_lower(s, d)) == 0)
-        keep_memory();
+        pl_memory_keep(true);
     if (rc == 0)
         rc = pl_session_run(s, d);
     if (rc == 0 && o->timing)

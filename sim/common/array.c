@@ -5,6 +5,7 @@
 #define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include "sim/common/array.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -48,4 +49,16 @@ void *pl_array_realloc(void *p, size_t n, size_t size)
     void *q = realloc(p, bytes > 0 ? bytes : 1);
     advise(q, bytes);
     return q;
+}
+
+void pl_memory_keep(bool keep)
+{
+#ifdef M_TRIM_THRESHOLD
+    if (!keep)
+        malloc_trim(0);
+    mallopt(M_MMAP_THRESHOLD, keep ? 32 << 20 : 128 << 10);
+    mallopt(M_TRIM_THRESHOLD, keep ? 256 << 20 : 128 << 10);
+#else
+    (void)keep;
+#endif
 }

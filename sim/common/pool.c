@@ -17,15 +17,15 @@
  * Each worker closes the other workers' pipe ends, so a result pipe reaches end of file
  * when its own worker (and whatever it forked) has exited.
  *
- * A worker keeps the memory its jobs freed for the next job (keep_memory): the jobs of
+ * A worker keeps the memory its jobs freed for the next job (pl_memory_keep): the jobs of
  * one pool are alike, and memory handed back to the system after each job costs a page
  * fault per page when the next one takes it again.
  */
 #include "sim/common/pool.h"
+#include "sim/common/array.h"
 #include "sim/common/interrupt.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -131,24 +131,11 @@ static int run_job(int fd, size_t job, pl_pool_work work, void *ctx)
     return rc;
 }
 
-/* The most a worker's allocator keeps at the top of its heap when freeing, and the size
- * from which an allocation gets pages of its own from the system (glibc's largest), rather
- * than 128 KiB for both: glibc would otherwise give a job's arrays back as they are freed. */
-#define KEEP_BYTES ((size_t)32 << 20)
-
-static void keep_memory(void)
-{
-#ifdef M_TRIM_THRESHOLD
-    mallopt(M_TRIM_THRESHOLD, (int)KEEP_BYTES * 8);
-    mallopt(M_MMAP_THRESHOLD, (int)KEEP_BYTES);
-#endif
-}
-
 static _Noreturn void worker(struct slot *slots, size_t nslots, int jobs, int fd, pl_pool_work work,
                              void *ctx)
 {
     pl_pool_child_signals();
-    keep_memory();
+    pl_memory_keep(true);
     for (size_t i = 0; i < nslots; i++)
         if (slots[i].pid > 0) {
             if (slots[i].jobs >= 0)

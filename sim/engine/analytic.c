@@ -41,7 +41,7 @@ static int unit_rules(const pl_graph *g, const pl_graph_change *c, struct unit_r
     for (uint32_t u = 0; u < n; u++) {
         if (pl_graph_unit_wait(g, u) == PL_WAIT_PASSIVE)
             r[u].wakeup = pl_graph_unit_wakeup(g, u);
-        r[u].narrowest = pl_sharing_rate(g, c, u);
+        r[u].narrowest = pl_graph_changed_narrowest(g, c, u);
         r[u].scaled = c && c->units && c->units[u];
     }
     *out = r;

@@ -20,6 +20,7 @@
  */
 #define _DEFAULT_SOURCE /* strsignal */
 #include "sim/engine/runner.h"
+#include "sim/common/array.h"
 #include "sim/engine/analytic.h"
 #include "sim/graph/check.h"
 #include "sim/engine/simgrid_module.h"
@@ -27,7 +28,6 @@
 #include "sim/engine/sharing.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -230,13 +230,9 @@ static int run_children(const pl_graph *const *graphs, pl_timeline *tls, const b
      * from the end of lowering, sweep workers from their start) and hands back what it
      * kept: a SimGrid run takes seconds, so the page faults saved are lost in it, while
      * the memory kept free, inherited by every child and grown between the verdict's
-     * rounds, raised the 24-core GEMM's peak by 5 %. glibc's default thresholds again,
-     * without their rise as blocks are freed, so that a large array freed is unmapped. */
-    if (m > 0) {
-        malloc_trim(0);
-        mallopt(M_MMAP_THRESHOLD, 128 << 10);
-        mallopt(M_TRIM_THRESHOLD, 128 << 10);
-    }
+     * rounds, raised the 24-core GEMM's peak by 5 %. */
+    if (m > 0)
+        pl_memory_keep(false);
     pl_diag tmp;
     size_t started = 0, done = 0;
     while (done < m) {

@@ -68,21 +68,6 @@ static bool crowded(struct spans *s, double cap, double eps, double *when)
     return false;
 }
 
-double pl_sharing_rate(const pl_graph *g, const pl_graph_change *c, uint32_t unit)
-{
-    if (!c || !c->links)
-        return pl_graph_unit_narrowest(g, unit);
-    /* The least of the route's bandwidths, as a changed copy's route has them. */
-    uint32_t n;
-    const uint32_t *route = pl_graph_unit_route(g, unit, &n);
-    double least = 0;
-    for (uint32_t k = 0; k < n; k++) {
-        double bw = pl_graph_changed_bandwidth(g, c, route[k]);
-        least = k == 0 || bw < least ? bw : least;
-    }
-    return least;
-}
-
 /* Per unit: its rate alone when its tasks carry bytes (the narrowest link of its
  * route), else 0. Worked out once per question. */
 static int unit_rates(const pl_graph *g, const pl_graph_change *c, double **out)
@@ -99,7 +84,7 @@ static int unit_rates(const pl_graph *g, const pl_graph_change *c, double **out)
         const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
         for (uint32_t i = 0; i < n && nroute > 0 && rate[u] == 0; i++)
             if (pl_graph_task_bytes(g, tasks[i]) > 0)
-                rate[u] = pl_sharing_rate(g, c, u);
+                rate[u] = pl_graph_changed_narrowest(g, c, u);
     }
     *out = rate;
     return 0;

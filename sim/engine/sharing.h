@@ -46,9 +46,4 @@ int pl_sharing_found(const pl_graph *g, const pl_timeline *tl, bool *found, char
 int pl_sharing_found_under(const pl_graph *g, const pl_graph_change *c, const pl_timeline *tl,
                            bool *found, char *why, size_t len);
 
-/* The rate at which unit's transfers move bytes alone under change c (NULL: none): the
- * narrowest link of its route at the changed bandwidths, as pl_graph_unit_narrowest gives
- * it for the changed copy; 0 for a unit without a route. */
-double pl_sharing_rate(const pl_graph *g, const pl_graph_change *c, uint32_t unit);
-
 #endif

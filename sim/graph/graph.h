@@ -317,8 +317,8 @@ pl_graph_change pl_graph_no_change(void);
 
 /* Under change c (NULL: none): task t's work (pl_graph_scaled_work is its slow path, for a
  * change that scales work); its time alone (work plus bytes over the
- * narrowest link of its unit's route, at the changed bandwidths); a link's bandwidth; a
- * place's cores. */
+ * narrowest link of its unit's route, at the changed bandwidths); a link's bandwidth; the
+ * narrowest bandwidth of a unit's route (0 for a unit without one); a place's cores. */
 double pl_graph_scaled_work(const pl_graph *g, const pl_graph_change *c, uint32_t t);
 static inline double pl_graph_changed_work(const pl_graph *g, const pl_graph_change *c,
                                            uint32_t t)
@@ -328,6 +328,7 @@ static inline double pl_graph_changed_work(const pl_graph *g, const pl_graph_cha
 }
 double pl_graph_changed_alone(const pl_graph *g, const pl_graph_change *c, uint32_t t);
 double pl_graph_changed_bandwidth(const pl_graph *g, const pl_graph_change *c, uint32_t link);
+double pl_graph_changed_narrowest(const pl_graph *g, const pl_graph_change *c, uint32_t unit);
 int pl_graph_changed_cores(const pl_graph *g, const pl_graph_change *c, uint32_t place);
 
 /* A finalized copy of g with change c, named like g; NULL when out of memory. Free with

@@ -51,9 +51,11 @@ int pl_graph_changed_cores(const pl_graph *g, const pl_graph_change *c, uint32_t
     return c && c->place == place ? cores + c->cores : cores;
 }
 
-/* The narrowest bandwidth of u's route under c. */
-static double narrowest(const pl_graph *g, const pl_graph_change *c, const struct unit *u)
+double pl_graph_changed_narrowest(const pl_graph *g, const pl_graph_change *c, uint32_t unit)
 {
+    const struct unit *u = &g->units[unit];
+    if (u->nroute == 0)
+        return 0;
     if (!c || !c->links)
         return u->narrowest;
     double least = 0;
@@ -67,10 +69,10 @@ static double narrowest(const pl_graph *g, const pl_graph_change *c, const struc
 double pl_graph_changed_alone(const pl_graph *g, const pl_graph_change *c, uint32_t t)
 {
     double work = pl_graph_changed_work(g, c, t), bytes = pl_graph_task_bytes(g, t);
-    const struct unit *u = &g->units[pl_graph_task_unit(g, t)];
-    if (bytes <= 0 || u->nroute == 0)
+    uint32_t u = pl_graph_task_unit(g, t);
+    if (bytes <= 0 || g->units[u].nroute == 0)
         return work;
-    return work + bytes / narrowest(g, c, u);
+    return work + bytes / pl_graph_changed_narrowest(g, c, u);
 }
 
 /* ---- The copy --------------------------------------------------------------------- */
@@ -122,7 +124,8 @@ static int copy_places_units_links(pl_graph *h, const pl_graph *g, const pl_grap
         h->units[u].name = strdup(from->name);
         h->units[u].route = from->route ? dup_array(from->route, from->nroute, sizeof(uint32_t))
                                         : NULL;
-        h->units[u].narrowest = narrowest(g, c, from);
+        if (from->nroute > 0)
+            h->units[u].narrowest = pl_graph_changed_narrowest(g, c, u);
         if (!h->units[u].name || (from->route && !h->units[u].route))
             return PL_ENOMEM;
     }

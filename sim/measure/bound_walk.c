@@ -135,23 +135,6 @@ static bool needs_alone(const pl_graph *g, const pl_graph_change *c)
     return false;
 }
 
-/* The narrowest bandwidth of unit u's route under change c, as pl_graph_changed_alone
- * reads it (sim/graph/graph_change.c): the route's narrowest as the graph holds it, or,
- * when c scales links, the least of the changed bandwidths, the first of equals. */
-static double route_narrowest(const pl_graph *g, const pl_graph_change *c, uint32_t u)
-{
-    if (!c || !c->links)
-        return pl_graph_unit_narrowest(g, u);
-    uint32_t n;
-    const uint32_t *route = pl_graph_unit_route(g, u, &n);
-    double least = 0;
-    for (uint32_t k = 0; k < n; k++) {
-        double bw = pl_graph_changed_bandwidth(g, c, route[k]);
-        least = k == 0 || bw < least ? bw : least;
-    }
-    return least;
-}
-
 /* Every task's time alone into c->alone, as pl_graph_changed_alone gives it (work, plus
  * bytes over the narrowest link of the route), in one pass in task order, with each
  * route's narrowest bandwidth read once per unit rather than once per task (-1: a unit
@@ -166,7 +149,7 @@ static int fill_alone(const pl_graph *g, pl_bound_chains *c)
     for (uint32_t u = 0; u < nu; u++) {
         uint32_t nroute;
         pl_graph_unit_route(g, u, &nroute);
-        narrowest[u] = nroute > 0 ? route_narrowest(g, c->change, u) : -1;
+        narrowest[u] = nroute > 0 ? pl_graph_changed_narrowest(g, c->change, u) : -1;
     }
     for (uint32_t t = 0; t < n; t++) {
         double work = pl_graph_changed_work(g, c->change, t), bytes = pl_graph_task_bytes(g, t);
