@@ -262,15 +262,14 @@ static int sort_reuse_list(pl_plan_memmap *m)
     return 0;
 }
 
-/* Each task's place in planned order, from 1. */
+/* The planned order (kept in the map for the lowering) and each task's place in it, from 1. */
 static int find_positions(struct work *w)
 {
-    uint32_t n = w->s->ntasks, *order = zalloc(n, sizeof *order);
+    uint32_t n = w->s->ntasks, *order = w->out->order = zalloc(n, sizeof *order);
     w->pos = zalloc(n, sizeof *w->pos);
     int rc = order && w->pos ? pl_plan_planned_order(w->l, w->s, order) : PL_ENOMEM;
     for (uint32_t k = 0; rc == 0 && k < n; k++)
         w->pos[order[k]] = (uint64_t)k + 1;
-    free(order);
     return rc;
 }
 
@@ -324,6 +323,7 @@ void pl_plan_memmap_fini(pl_plan_memmap *m)
     free(m->inst);
     free(m->versions);
     free(m->reuse);
+    free(m->order);
     memset(m, 0, sizeof *m);
 }
 

@@ -10,6 +10,7 @@
  * list scheduler only ever places a task at the later of the two.
  */
 #include "models/plan/plan.h"
+#include "models/plan/compact.h"
 #include "models/plan/findings.h"
 #include "models/plan/variants.h"
 
@@ -19,7 +20,8 @@
 
 struct lowering {
     const pl_plan_workload *w;
-    const pl_plan *plan;
+    const pl_plan *plan;          /* its dependencies and window */
+    const pl_plan_compact *tasks; /* its tasks in planned order, units and reuse pairs */
     pl_graph *g;
     uint32_t *unit_of; /* graph unit per plan unit */
     uint32_t *labels;  /* per op */
@@ -47,15 +49,13 @@ static int add_units(struct lowering *lw)
 static int add_planned_tasks(struct lowering *lw)
 {
     const pl_plan_loop *l = &lw->w->loop;
-    uint32_t n = lw->plan->sched.ntasks;
-    uint32_t *order = malloc(((size_t)n + 1) * sizeof *order);
-    int rc = order ? pl_plan_planned_order(l, &lw->plan->sched, order) : PL_ENOMEM;
-    for (uint32_t k = 0; k < n && !rc; k++) {
-        uint32_t t = order[k];
-        rc = pl_graph_add_task(lw->g, lw->unit_of[lw->plan->sched.tasks[t].unit], lw->w->draws[t],
+    const pl_plan_compact *c = lw->tasks;
+    int rc = 0;
+    for (uint32_t k = 0; k < c->ntasks && !rc; k++) {
+        uint32_t t = c->order[k];
+        rc = pl_graph_add_task(lw->g, lw->unit_of[c->unit[t]], lw->w->draws[t],
                                lw->labels[t % l->nops], t / l->nops, &lw->task_of[t]);
     }
-    free(order);
     return rc;
 }
 
@@ -113,9 +113,10 @@ static int add_window(struct lowering *lw)
 
 /* The tasks that access instance k (its writers only unless `readers`) into *ids, of
  * *cap entries, grown when they do not fit; *n says how many. PL_ENOMEM. */
-static int instance_tasks(const pl_plan_loop *l, const pl_plan_instance *k, bool readers,
+static int instance_tasks(const pl_plan_loop *l, pl_plan_instance_name name, bool readers,
                           uint32_t **ids, uint32_t *cap, uint32_t *n)
 {
+    const pl_plan_instance *k = &(pl_plan_instance){.buffer = name.buffer, .iter = name.iter};
     *n = pl_plan_instance_tasks(l, k, readers, *ids, *cap);
     if (*n <= *cap)
         return 0;
@@ -133,7 +134,7 @@ static int instance_tasks(const pl_plan_loop *l, const pl_plan_instance *k, bool
 static int add_reuse(struct lowering *lw)
 {
     const pl_plan_loop *l = &lw->w->loop;
-    const pl_plan_memmap *m = &lw->plan->mem;
+    const pl_plan_compact *m = lw->tasks;
     /* An instance written in the loop is accessed by the ops of its iteration and the
      * loop-carried reads of the next, at most two per op; a resident buffer's instance,
      * which the last iteration's reads may free, by every iteration's reads. */
@@ -141,10 +142,9 @@ static int add_reuse(struct lowering *lw)
     uint32_t *from = malloc(cap_from * sizeof *from), *to = malloc(cap_to * sizeof *to);
     int rc = from && to ? 0 : PL_ENOMEM;
     for (uint32_t r = 0; r < m->nreuse && !rc; r++) {
-        const pl_plan_instance *a = &m->inst[m->reuse[r].from], *b = &m->inst[m->reuse[r].to];
-        rc = instance_tasks(l, a, true, &from, &cap_from, &na);
+        rc = instance_tasks(l, m->reuse[r].from, true, &from, &cap_from, &na);
         if (!rc)
-            rc = instance_tasks(l, b, false, &to, &cap_to, &nb);
+            rc = instance_tasks(l, m->reuse[r].to, false, &to, &cap_to, &nb);
         for (uint32_t x = 0; x < na && !rc; x++)
             for (uint32_t y = 0; y < nb && !rc; y++)
                 if (from[x] != to[y])
@@ -173,16 +173,17 @@ static int finish(struct lowering *lw, int rc, pl_graph **out)
     return rc;
 }
 
-int pl_plan_lower_planned(const pl_plan_workload *w, const pl_plan *plan, pl_graph **out)
+int pl_plan_lower_compact(const pl_plan_workload *w, const pl_plan *plan,
+                          const pl_plan_compact *tasks, pl_graph **out)
 {
     const pl_plan_loop *l = &w->loop;
-    struct lowering lw = {w, plan, pl_graph_create("planned"), NULL, NULL, NULL};
+    struct lowering lw = {w, plan, tasks, pl_graph_create("planned"), NULL, NULL, NULL};
     lw.unit_of = malloc(((size_t)pl_plan_unit_count(l) + 1) * sizeof *lw.unit_of);
     lw.labels = malloc(((size_t)l->nops + 1) * sizeof *lw.labels);
-    lw.task_of = malloc(((size_t)plan->sched.ntasks + 1) * sizeof *lw.task_of);
+    lw.task_of = malloc(((size_t)tasks->ntasks + 1) * sizeof *lw.task_of);
     int rc = lw.g && lw.unit_of && lw.labels && lw.task_of ? add_units(&lw) : PL_ENOMEM;
     if (!rc) /* the tasks' arrays sized once (the edges come grouped by dependency) */
-        rc = pl_graph_reserve(lw.g, plan->sched.ntasks, 0);
+        rc = pl_graph_reserve(lw.g, tasks->ntasks, 0);
     if (!rc)
         rc = add_planned_tasks(&lw);
     if (!rc)
@@ -194,12 +195,23 @@ int pl_plan_lower_planned(const pl_plan_workload *w, const pl_plan *plan, pl_gra
     return finish(&lw, rc, out);
 }
 
+int pl_plan_lower_planned(const pl_plan_workload *w, pl_plan *plan, pl_graph **out)
+{
+    pl_plan_compact c;
+    *out = NULL;
+    int rc = pl_plan_compact_make(&w->loop, plan, &c);
+    if (!rc)
+        rc = pl_plan_lower_compact(w, plan, &c, out);
+    pl_plan_compact_fini(&c);
+    return rc;
+}
+
 /* The baseline: every op after the one before it in program order, iteration after
  * iteration, each on the first unit of its class. */
 static int lower_serial(const pl_plan_workload *w, pl_graph **out)
 {
     const pl_plan_loop *l = &w->loop;
-    struct lowering lw = {w, NULL, pl_graph_create("serial"), NULL, NULL, NULL};
+    struct lowering lw = {w, NULL, NULL, pl_graph_create("serial"), NULL, NULL, NULL};
     lw.unit_of = malloc(((size_t)pl_plan_unit_count(l) + 1) * sizeof *lw.unit_of);
     lw.labels = malloc(((size_t)l->nops + 1) * sizeof *lw.labels);
     int rc = lw.g && lw.unit_of && lw.labels ? add_units(&lw) : PL_ENOMEM;
@@ -246,7 +258,7 @@ int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
         return rc;
     }
     const pl_plan_workload *w = &k->w;
-    const pl_plan *plan = &k->plan;
+    pl_plan *plan = &k->plan;
     out->kept = k;
     out->kept_free = pl_plan_kept_free;
     out->random = w->random;

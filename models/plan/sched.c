@@ -374,56 +374,68 @@ static uint32_t attempts(const pl_plan_options *o, uint32_t ntasks)
     return n >= MAX_ATTEMPTS ? MAX_ATTEMPTS : (uint32_t)n;
 }
 
-/* Runs rule r (perturbed when rng is given) and keeps its schedule in out when it is
- * strictly shorter than what out holds. */
-static int try_rule(struct pass *p, const struct rule *r, gsl_rng *rng, pl_plan_slot *scratch,
-                    pl_plan_schedule *out)
+/* Runs rule r (perturbed when rng is given) into *scratch and keeps its schedule in out when
+ * it is strictly shorter than what out holds: the two arrays change places, nothing is
+ * copied. With `keep` (the fixed rules' best, which o->fixed asks for, while still in out),
+ * out's array goes to keep instead and *scratch is a new one. */
+static int try_rule(struct pass *p, const struct rule *r, gsl_rng *rng, pl_plan_slot **scratch,
+                    pl_plan_schedule *out, pl_plan_schedule *keep)
 {
     double makespan;
     set_priorities(p, r, rng);
-    int rc = run_pass(p, scratch, &makespan);
+    int rc = run_pass(p, *scratch, &makespan);
     if (rc)
         return rc;
     out->tried++;
     if (out->rule && !(makespan < out->makespan))
         return 0;
-    memcpy(out->tasks, scratch, (size_t)p->ntasks * sizeof *scratch);
+    pl_plan_slot *was = out->tasks;
+    out->tasks = *scratch;
+    if (keep && !keep->tasks) {
+        keep->tasks = was;
+        was = malloc(((size_t)p->ntasks + 1) * sizeof *was);
+    }
+    *scratch = was;
+    if (!was)
+        return PL_ENOMEM;
     out->makespan = makespan;
     out->rule = r->name;
     return 0;
 }
 
-static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot *scratch,
+static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot **scratch,
                   pl_plan_schedule *out)
 {
     size_t nrules = o->plain ? 1 : sizeof rules / sizeof rules[0];
     for (size_t r = 0; r < nrules; r++) {
-        int rc = try_rule(p, &rules[r], NULL, scratch, out);
+        int rc = try_rule(p, &rules[r], NULL, scratch, out, NULL);
         if (rc)
             return rc;
     }
-    if (o->fixed) {
-        *o->fixed = *out;
-        o->fixed->tasks = malloc(((size_t)p->ntasks + 1) * sizeof *out->tasks);
-        if (!o->fixed->tasks)
-            return PL_ENOMEM;
-        memcpy(o->fixed->tasks, out->tasks, (size_t)p->ntasks * sizeof *out->tasks);
-    }
+    pl_plan_schedule *keep = o->fixed;
+    if (keep) /* its tasks only once a perturbation takes out's place (try_rule) */
+        *keep = (pl_plan_schedule){.ntasks = out->ntasks,
+                                   .makespan = out->makespan,
+                                   .window = out->window,
+                                   .rule = out->rule,
+                                   .tried = out->tried};
     uint32_t n = attempts(o, p->ntasks);
-    if (n == 0)
-        return 0;
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!rng)
+    gsl_rng *rng = n ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    if (n && !rng)
         return PL_ENOMEM;
-    gsl_rng_set(rng, SEARCH_SEED);
+    if (rng)
+        gsl_rng_set(rng, SEARCH_SEED);
     /* Unless the count was asked for, the attempts also stop when they have cost
      * STEP_BUDGET steps: a big loop whose units have many gaps, or a graph with many
      * edges, costs more per placement. */
     int rc = 0;
     uint64_t from = p->steps;
     for (uint32_t k = 0; k < n && !rc && (o->attempts || p->steps - from < STEP_BUDGET); k++)
-        rc = try_rule(p, &perturbed, rng, scratch, out);
-    gsl_rng_free(rng);
+        rc = try_rule(p, &perturbed, rng, scratch, out, keep);
+    if (rng)
+        gsl_rng_free(rng);
+    if (keep && !keep->tasks) /* no perturbation was shorter: out is the fixed rules' */
+        *keep = (pl_plan_schedule){0};
     return rc;
 }
 
@@ -442,7 +454,7 @@ int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_pl
         out->ntasks = p.ntasks;
         out->tasks = malloc(((size_t)p.ntasks + 1) * sizeof *out->tasks);
         scratch = malloc(((size_t)p.ntasks + 1) * sizeof *scratch);
-        rc = out->tasks && scratch ? search(&p, o, scratch, out) : PL_ENOMEM;
+        rc = out->tasks && scratch ? search(&p, o, &scratch, out) : PL_ENOMEM;
     }
     free(scratch);
     pass_fini(&p);

@@ -55,8 +55,11 @@ typedef struct pl_plan_options {
                           placements and gaps looked at), at most 64 */
     struct pl_plan_schedule *fixed; /* not NULL: also gets the best schedule of the fixed
                                        rules alone, which a quick search gives (the whole
-                                       search tries them first, in the same order), so that
-                                       one search gives both; the caller frees it */
+                                       search tries them first, in the same order), when a
+                                       random perturbation found a shorter one; else it
+                                       stays empty (tasks and rule NULL): out is then the
+                                       fixed rules' schedule. One search gives both; the
+                                       caller frees it */
 } pl_plan_options;
 
 /* Schedules every task of l (borrowed) into *out. Fails with PL_EINVAL when the
