@@ -111,21 +111,56 @@ static int add_window(struct lowering *lw)
     return rc;
 }
 
+/* The tasks that access each buffer's instance of iteration 0, writers only and with the
+ * readers (pl_plan_instance_tasks): those of iteration i are the same plus i iterations,
+ * for every i but the last (whose readers in the next iteration do not exist), so that
+ * the reuse pairs, one or two per instance, need not ask the loop's accesses each time.
+ * List j = 2 x buffer + readers is ids[first[j] .. first[j + 1]). */
+struct accessors {
+    uint32_t *first, *ids;
+};
+
+static int accessors_init(const pl_plan_loop *l, struct accessors *a)
+{
+    uint32_t n = 2 * l->nbuffers, total = 0;
+    a->first = calloc((size_t)n + 1, sizeof *a->first);
+    for (uint32_t j = 0; a->first && j < n; j++) {
+        pl_plan_instance k = {.buffer = j / 2, .iter = 0};
+        a->first[j] = total;
+        total += pl_plan_instance_tasks(l, &k, j % 2, NULL, 0);
+    }
+    a->ids = a->first ? malloc(((size_t)total + 1) * sizeof *a->ids) : NULL;
+    if (!a->ids)
+        return PL_ENOMEM;
+    a->first[n] = total;
+    for (uint32_t j = 0; j < n; j++) {
+        pl_plan_instance k = {.buffer = j / 2, .iter = 0};
+        pl_plan_instance_tasks(l, &k, j % 2, a->ids + a->first[j], a->first[j + 1] - a->first[j]);
+    }
+    return 0;
+}
+
 /* The tasks that access instance k (its writers only unless `readers`) into *ids, of
  * *cap entries, grown when they do not fit; *n says how many. PL_ENOMEM. */
-static int instance_tasks(const pl_plan_loop *l, pl_plan_instance_name name, bool readers,
-                          uint32_t **ids, uint32_t *cap, uint32_t *n)
+static int instance_tasks(const pl_plan_loop *l, const struct accessors *a,
+                          pl_plan_instance_name name, bool readers, uint32_t **ids, uint32_t *cap,
+                          uint32_t *n)
 {
     const pl_plan_instance *k = &(pl_plan_instance){.buffer = name.buffer, .iter = name.iter};
-    *n = pl_plan_instance_tasks(l, k, readers, *ids, *cap);
-    if (*n <= *cap)
-        return 0;
-    uint32_t *bigger = realloc(*ids, (size_t)*n * sizeof *bigger);
-    if (!bigger)
-        return PL_ENOMEM;
-    *ids = bigger;
-    *cap = *n;
-    *n = pl_plan_instance_tasks(l, k, readers, *ids, *cap);
+    bool mid = name.iter >= 0 && (uint64_t)name.iter + 1 < l->iterations;
+    uint32_t j = 2 * name.buffer + readers;
+    *n = mid ? a->first[j + 1] - a->first[j] : pl_plan_instance_tasks(l, k, readers, *ids, *cap);
+    if (*n > *cap) {
+        uint32_t *bigger = realloc(*ids, (size_t)*n * sizeof *bigger);
+        if (!bigger)
+            return PL_ENOMEM;
+        *ids = bigger;
+        *cap = *n;
+        if (!mid)
+            *n = pl_plan_instance_tasks(l, k, readers, *ids, *cap);
+    }
+    for (uint32_t x = 0; mid && x < *n; x++)
+        (*ids)[x] = a->ids[a->first[j] + x] + (uint32_t)name.iter * l->nops;
     return 0;
 }
 
@@ -140,17 +175,20 @@ static int add_reuse(struct lowering *lw)
      * which the last iteration's reads may free, by every iteration's reads. */
     uint32_t cap_from = 2 * l->nops + 1, cap_to = cap_from, na, nb;
     uint32_t *from = malloc(cap_from * sizeof *from), *to = malloc(cap_to * sizeof *to);
-    int rc = from && to ? 0 : PL_ENOMEM;
+    struct accessors a = {0};
+    int rc = from && to ? accessors_init(l, &a) : PL_ENOMEM;
     for (uint32_t r = 0; r < m->nreuse && !rc; r++) {
-        rc = instance_tasks(l, m->reuse[r].from, true, &from, &cap_from, &na);
+        rc = instance_tasks(l, &a, m->reuse[r].from, true, &from, &cap_from, &na);
         if (!rc)
-            rc = instance_tasks(l, m->reuse[r].to, false, &to, &cap_to, &nb);
+            rc = instance_tasks(l, &a, m->reuse[r].to, false, &to, &cap_to, &nb);
         for (uint32_t x = 0; x < na && !rc; x++)
             for (uint32_t y = 0; y < nb && !rc; y++)
                 if (from[x] != to[y])
                     rc = pl_graph_add_edge(lw->g, lw->task_of[from[x]], lw->task_of[to[y]],
                                            PL_EDGE_SLOT, PL_AT_END);
     }
+    free(a.first);
+    free(a.ids);
     free(from);
     free(to);
     return rc;

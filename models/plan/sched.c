@@ -242,12 +242,13 @@ static uint32_t heap_pop(struct pass *p)
 /* ---- Placing ----------------------------------------------------------------------- */
 
 /* The earliest start at or after `ready` where `length` fits on the unit, and where it
- * goes: in a gap, or (always, when the rule appends) after the unit's last task. */
-static double earliest(const pl_gaps *g, enum placement how, double ready, double length,
-                       pl_gap_at *at, uint64_t *steps)
+ * goes: in a gap, or (always, when the rule appends, or when no gap ends after `ready`,
+ * which pl_gaps_earliest would find without looking at a gap) after the unit's last task. */
+static inline double earliest(const pl_gaps *g, enum placement how, double ready, double length,
+                              pl_gap_at *at, uint64_t *steps)
 {
-    if (how == APPEND) {
-        *at = pl_gaps_tail(g);
+    if (how == APPEND || g->nblocks == 0 || g->ends[g->nblocks - 1] <= ready) {
+        *at = (pl_gap_at){g->nblocks, 0}; /* pl_gaps_tail */
         return pl_max(ready, g->tail);
     }
     return pl_gaps_earliest(g, ready, length, at, steps);
