@@ -3,6 +3,7 @@
  * compact.c — a plan reduced to what its lowering reads (compact.h).
  */
 #include "models/plan/compact.h"
+#include "sim/common/array.h"
 
 #include <stdlib.h>
 
@@ -27,11 +28,11 @@ int pl_plan_compact_make(const pl_plan_loop *l, pl_plan *p, pl_plan_compact *out
     p->mem.order = NULL;
     int rc = 0;
     if (!out->order) {
-        out->order = malloc(((size_t)s->ntasks + 1) * sizeof *out->order);
+        out->order = pl_array_alloc((size_t)s->ntasks + 1, sizeof *out->order);
         rc = out->order ? pl_plan_planned_order(l, s, out->order) : PL_ENOMEM;
     }
-    out->unit = malloc(((size_t)s->ntasks + 1) * sizeof *out->unit);
-    out->reuse = malloc(((size_t)m->nreuse + 1) * sizeof *out->reuse);
+    out->unit = pl_array_alloc((size_t)s->ntasks + 1, sizeof *out->unit);
+    out->reuse = pl_array_alloc((size_t)m->nreuse + 1, sizeof *out->reuse);
     if (!rc && (!out->unit || !out->reuse))
         rc = PL_ENOMEM;
     for (uint32_t t = 0; !rc && t < s->ntasks; t++)

@@ -22,6 +22,7 @@
 #include "models/plan/sched.h"
 #include "models/plan/gaps.h"
 #include "models/plan/sort.h"
+#include "sim/common/array.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -336,14 +337,14 @@ static int pass_init(struct pass *p, const pl_plan_loop *l, const struct adjacen
 {
     size_t n = (size_t)l->nops * l->iterations + 1;
     *p = (struct pass){.l = l, .adj = a, .window = window, .ntasks = l->nops * l->iterations};
-    p->blevel = malloc(n * sizeof *p->blevel);
-    p->tlevel = malloc(n * sizeof *p->tlevel);
-    p->prio = malloc(n * sizeof *p->prio);
-    p->nsucc = malloc(n * sizeof *p->nsucc);
-    p->npred = malloc(n * sizeof *p->npred);
-    p->waiting = malloc(n * sizeof *p->waiting);
-    p->ready_at = malloc(n * sizeof *p->ready_at);
-    p->heap = malloc(n * sizeof *p->heap);
+    p->blevel = pl_array_alloc(n, sizeof *p->blevel);
+    p->tlevel = pl_array_alloc(n, sizeof *p->tlevel);
+    p->prio = pl_array_alloc(n, sizeof *p->prio);
+    p->nsucc = pl_array_alloc(n, sizeof *p->nsucc);
+    p->npred = pl_array_alloc(n, sizeof *p->npred);
+    p->waiting = pl_array_alloc(n, sizeof *p->waiting);
+    p->ready_at = pl_array_alloc(n, sizeof *p->ready_at);
+    p->heap = pl_array_alloc(n, sizeof *p->heap);
     p->units = calloc((size_t)pl_plan_unit_count(l) + 1, sizeof *p->units);
     p->first_unit = malloc(((size_t)l->nclasses + 1) * sizeof *p->first_unit);
     if (!p->blevel || !p->tlevel || !p->prio || !p->nsucc || !p->npred || !p->waiting ||
@@ -394,7 +395,7 @@ static int try_rule(struct pass *p, const struct rule *r, gsl_rng *rng, pl_plan_
     out->tasks = *scratch;
     if (keep && !keep->tasks) {
         keep->tasks = was;
-        was = malloc(((size_t)p->ntasks + 1) * sizeof *was);
+        was = pl_array_alloc((size_t)p->ntasks + 1, sizeof *was);
     }
     *scratch = was;
     if (!was)
@@ -453,8 +454,8 @@ int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_pl
         rc = pass_init(&p, l, &a, o->window);
     if (!rc) {
         out->ntasks = p.ntasks;
-        out->tasks = malloc(((size_t)p.ntasks + 1) * sizeof *out->tasks);
-        scratch = malloc(((size_t)p.ntasks + 1) * sizeof *scratch);
+        out->tasks = pl_array_alloc((size_t)p.ntasks + 1, sizeof *out->tasks);
+        scratch = pl_array_alloc((size_t)p.ntasks + 1, sizeof *scratch);
         rc = out->tasks && scratch ? search(&p, o, &scratch, out) : PL_ENOMEM;
     }
     free(scratch);
@@ -492,8 +493,8 @@ int pl_plan_planned_order(const pl_plan_loop *l, const pl_plan_schedule *s, uint
     uint32_t nops = l->nops;
     uint32_t *topo = malloc(((size_t)nops + 1) * sizeof *topo);
     uint32_t *place = malloc(((size_t)nops + 1) * sizeof *place);
-    struct planned *p = malloc(((size_t)s->ntasks + 1) * sizeof *p),
-                   *tmp = malloc(((size_t)s->ntasks / 2 + 1) * sizeof *tmp);
+    struct planned *p = pl_array_alloc((size_t)s->ntasks + 1, sizeof *p),
+                   *tmp = pl_array_alloc((size_t)s->ntasks / 2 + 1, sizeof *tmp);
     int n = topo && place && p && tmp ? pl_plan_topo_order(l, topo) : PL_ENOMEM;
     int rc = n < 0 ? n : (uint32_t)n == nops ? 0 : PL_EINVAL;
     for (uint32_t k = 0; rc == 0 && k < nops; k++)
