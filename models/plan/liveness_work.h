@@ -11,10 +11,7 @@
 
 #include "models/plan/liveness.h"
 
-#include "sim/common/array.h"
-
 #include <stdlib.h>
-#include <string.h>
 
 /* An index that names nothing: no writer, or no instance yet. */
 #define NONE UINT32_MAX
@@ -61,12 +58,10 @@ struct work {
     uint32_t reuse_cap;
 };
 
-/* calloc of at least one element, so that NULL always means out of memory; an array of
- * 2 MiB or more on huge pages where the kernel has them (pl_array_alloc). */
+/* calloc of at least one element, so that NULL always means out of memory. */
 static inline void *zalloc(size_t n, size_t size)
 {
-    void *p = pl_array_alloc(n ? n : 1, size);
-    return p ? memset(p, 0, (n ? n : 1) * size) : NULL;
+    return calloc(n ? n : 1, size);
 }
 
 /* Whether moment a comes strictly before b. A lifetime that ends at a moment no later than

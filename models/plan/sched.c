@@ -65,6 +65,12 @@ struct adjacency {
     uint32_t *topo;           /* ops in a topological order of the distance-0 deps */
 };
 
+/* What a pass met (as_plain): a task placed in a gap, and two tasks of equal priority
+ * compared that have different counts of successors. */
+struct met {
+    bool inserted, successors_differ;
+};
+
 struct pass {
     const pl_plan_loop *l;
     const struct adjacency *adj;
@@ -80,6 +86,7 @@ struct pass {
     pl_gaps *units; /* each unit's free time */
     const struct rule *rule;
     uint64_t steps; /* placements, gaps and edges looked at so far: what a pass costs */
+    struct met met; /* what the last pass met */
 };
 
 /* ---- The unrolled graph ---------------------------------------------------------- */
@@ -202,12 +209,15 @@ static void levels(struct pass *p)
 
 /* Whether task a goes before task b: higher priority, then the rule's tie-break, then the
  * earlier task (iteration, then program order). */
-static bool before(const struct pass *p, uint32_t a, uint32_t b)
+static bool before(struct pass *p, uint32_t a, uint32_t b)
 {
     if (p->prio[a] != p->prio[b])
         return p->prio[a] > p->prio[b];
-    if (p->rule->tie == SUCCESSORS && p->nsucc[a] != p->nsucc[b])
-        return p->nsucc[a] > p->nsucc[b];
+    if (p->nsucc[a] != p->nsucc[b]) {
+        if (p->rule->tie == SUCCESSORS)
+            return p->nsucc[a] > p->nsucc[b];
+        p->met.successors_differ = true;
+    }
     return a < b;
 }
 
@@ -274,6 +284,7 @@ static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
         }
     }
     p->steps++;
+    p->met.inserted = p->met.inserted || best_at.block < p->units[best].nblocks;
     *slot = (pl_plan_slot){best, best_start, best_start + op->latency};
     return pl_gaps_take(&p->units[best], best_at, slot->start, slot->end);
 }
@@ -286,6 +297,7 @@ static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
     for (uint32_t u = 0; u < nunits; u++)
         pl_gaps_reset(&p->units[u]);
     p->nheap = 0;
+    p->met = (struct met){false, false};
     for (uint32_t t = 0; t < p->ntasks; t++) {
         p->waiting[t] = p->npred[t];
         p->ready_at[t] = 0;
@@ -405,14 +417,51 @@ static int try_rule(struct pass *p, const struct rule *r, gsl_rng *rng, pl_plan_
     return 0;
 }
 
+/*
+ * Whether rule r, which differs from the plain rule (rules[0]) in one respect only, would
+ * make the very schedule that the plain rule's pass made, given what that pass met
+ * (`plain`). Two passes whose every decision agrees are
+ * the same pass:
+ *  - appending rather than inserting: when the plain pass put no task in a gap, each task
+ *    went after the last task of the unit that could start it earliest (the first such
+ *    unit); appending, every unit offers a start no earlier than inserting did, and that
+ *    unit the same one, so each task goes to the same unit at the same time, and the units'
+ *    lines evolve alike;
+ *  - most successors first: when no two tasks of equal priority that the plain pass
+ *    compared had different counts of successors, the tie-break by successors decides
+ *    every comparison as the plain rule's did.
+ * Such a rule's pass is not run: its schedule, no shorter than the best so far, would not
+ * be kept, and it counts as tried. Only the random attempts' cost in steps limits them, and
+ * the steps of the fixed rules do not count there.
+ */
+static bool as_plain(struct met plain, const struct rule *r)
+{
+    if (r->tlevel)
+        return false;
+    if (r->place == APPEND && r->tie == PROGRAM)
+        return !plain.inserted;
+    if (r->place == INSERT && r->tie == SUCCESSORS)
+        return !plain.successors_differ;
+    return false;
+}
+
 static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot **scratch,
                   pl_plan_schedule *out)
 {
     size_t nrules = o->plain ? 1 : sizeof rules / sizeof rules[0];
+    struct met plain = {0};
     for (size_t r = 0; r < nrules; r++) {
+        if (r > 0 && !o->every_rule && as_plain(plain, &rules[r])) {
+            out->tried++;
+            if (o->unrun)
+                ++*o->unrun;
+            continue;
+        }
         int rc = try_rule(p, &rules[r], NULL, scratch, out, NULL);
         if (rc)
             return rc;
+        if (r == 0)
+            plain = p->met;
     }
     pl_plan_schedule *keep = o->fixed;
     if (keep) /* its tasks only once a perturbation takes out's place (try_rule) */
@@ -444,6 +493,8 @@ static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot **scrat
 int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_plan_schedule *out)
 {
     *out = (pl_plan_schedule){.window = o->window};
+    if (o->unrun)
+        *o->unrun = 0;
     if (o->fixed)
         *o->fixed = (pl_plan_schedule){0};
     struct adjacency a;
