@@ -273,6 +273,23 @@ static int find_positions(struct work *w)
     return rc;
 }
 
+/* Frees the per-task and per-instance arrays that only the lifetimes, versions and
+ * physical buffers take, before placement and the sweep make their own: the map's peak
+ * is then one set of them, not both. */
+static void work_shed(struct work *w)
+{
+    free(w->pos);
+    free(w->from);
+    free(w->to);
+    free(w->order);
+    free(w->busy.e);
+    free(w->idle.e);
+    w->pos = NULL;
+    w->from = w->to = NULL;
+    w->order = NULL;
+    w->busy.e = w->idle.e = NULL;
+}
+
 static void work_free(struct work *w)
 {
     free(w->pos);
@@ -303,6 +320,7 @@ int pl_plan_liveness(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_m
         pl_plan_colour_buffer(&w, b);
     if (rc == 0)
         rc = pl_plan_find_phys(&w);
+    work_shed(&w);
     if (rc == 0)
         rc = pl_plan_place(&w);
     if (rc == 0)

@@ -307,6 +307,8 @@ int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
         rc = pl_plan_figures(&w->loop, plan, &out->figures);
     if (!rc)
         out->predicted = plan->sched.makespan;
+    /* Only the tables read the memory map from here on, for -o: made again then. */
+    pl_plan_memmap_fini(&plan->mem);
     if (rc) {
         pl_lowering_fini(out);
         return pl_diag_set(
@@ -317,9 +319,16 @@ int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
 
 int pl_plan_lower_tables(pl_lowering *l, pl_diag *d)
 {
-    const pl_plan_kept *k = l->kept;
+    pl_plan_kept *k = l->kept;
     if (l->tables.n > 0)
         return 0;
-    int rc = pl_plan_tables(&k->w.loop, &k->plan, &l->tables);
+    /* The memory map the plan had (pl_plan_lower_scenario let it go): the same schedule
+     * and dependencies give the same map. */
+    pl_plan_loop with = k->w.loop;
+    with.deps = k->plan.deps;
+    with.ndeps = k->plan.ndeps;
+    int rc = k->plan.mem.inst ? 0 : pl_plan_liveness(&with, &k->plan.sched, &k->plan.mem);
+    if (!rc)
+        rc = pl_plan_tables(&k->w.loop, &k->plan, &l->tables);
     return rc ? pl_diag_set(d, rc, "out of memory for the plan's tables") : 0;
 }

@@ -271,12 +271,14 @@ static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
 {
     const pl_plan_op *op = &p->l->ops[t % p->l->nops];
     uint32_t first = p->first_unit[op->cls], best = first;
+    uint32_t end = first + p->l->classes[op->cls].units;
+    enum placement how = p->rule->place;
+    double ready = p->ready_at[t], length = op->latency;
     pl_gap_at best_at = {0, 0};
     double best_start = INFINITY;
-    for (uint32_t u = first; u < first + p->l->classes[op->cls].units; u++) {
+    for (uint32_t u = first; u < end; u++) {
         pl_gap_at at;
-        double s =
-            earliest(&p->units[u], p->rule->place, p->ready_at[t], op->latency, &at, &p->steps);
+        double s = earliest(&p->units[u], how, ready, length, &at, &p->steps);
         if (s < best_start) {
             best_start = s;
             best = u;
@@ -285,7 +287,7 @@ static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
     }
     p->steps++;
     p->met.inserted = p->met.inserted || best_at.block < p->units[best].nblocks;
-    *slot = (pl_plan_slot){best, best_start, best_start + op->latency};
+    *slot = (pl_plan_slot){best, best_start, best_start + length};
     return pl_gaps_take(&p->units[best], best_at, slot->start, slot->end);
 }
 
