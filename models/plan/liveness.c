@@ -292,16 +292,11 @@ static void work_shed(struct work *w)
 
 static void work_free(struct work *w)
 {
-    free(w->pos);
-    free(w->from);
-    free(w->to);
+    work_shed(w);
     free(w->roles);
     free(w->ops);
     free(w->first);
-    free(w->order);
     free(w->scratch);
-    free(w->busy.e);
-    free(w->idle.e);
     free(w->pbase);
     free(w->phys);
 }
