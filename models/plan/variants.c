@@ -67,8 +67,10 @@ static int replan(const pl_plan_kept *k, uint32_t b, pl_plan *out)
     int rc = schedule(l, o, out);
     if (!rc)
         rc = map(l, out);
-    if (rc || !fixed.tasks) /* no perturbation was shorter: out is the fixed rules' */
+    if (rc || !fixed.tasks) { /* no perturbation was shorter: out is the fixed rules' */
+        pl_plan_schedule_fini(&fixed);
         return rc;
+    }
     /* out has the whole search's schedule, shorter than the fixed rules'; it is kept
      * when it fits the memory or the fixed rules' does not. */
     pl_plan with_fixed = {.sched = fixed, .window = out->window};
