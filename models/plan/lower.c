@@ -178,9 +178,11 @@ static int add_reuse(struct lowering *lw)
     struct accessors a = {0};
     int rc = from && to ? accessors_init(l, &a) : PL_ENOMEM;
     for (uint32_t r = 0; r < m->nreuse && !rc; r++) {
-        rc = instance_tasks(l, &a, m->reuse[r].from, true, &from, &cap_from, &na);
+        pl_plan_instance_name old = pl_plan_compact_instance(m, m->reuse[r].from),
+                              new = pl_plan_compact_instance(m, m->reuse[r].to);
+        rc = instance_tasks(l, &a, old, true, &from, &cap_from, &na);
         if (!rc)
-            rc = instance_tasks(l, &a, m->reuse[r].to, false, &to, &cap_to, &nb);
+            rc = instance_tasks(l, &a, new, false, &to, &cap_to, &nb);
         for (uint32_t x = 0; x < na && !rc; x++)
             for (uint32_t y = 0; y < nb && !rc; y++)
                 if (from[x] != to[y])
