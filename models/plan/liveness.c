@@ -262,30 +262,41 @@ static int sort_reuse_list(pl_plan_memmap *m)
     return 0;
 }
 
-/* Each task's place in planned order, from 1. */
+/* The planned order (kept in the map for the lowering) and each task's place in it, from 1. */
 static int find_positions(struct work *w)
 {
-    uint32_t n = w->s->ntasks, *order = zalloc(n, sizeof *order);
+    uint32_t n = w->s->ntasks, *order = w->out->order = zalloc(n, sizeof *order);
     w->pos = zalloc(n, sizeof *w->pos);
     int rc = order && w->pos ? pl_plan_planned_order(w->l, w->s, order) : PL_ENOMEM;
     for (uint32_t k = 0; rc == 0 && k < n; k++)
         w->pos[order[k]] = (uint64_t)k + 1;
-    free(order);
     return rc;
 }
 
-static void work_free(struct work *w)
+/* Frees the per-task and per-instance arrays that only the lifetimes, versions and
+ * physical buffers take, before placement and the sweep make their own: the map's peak
+ * is then one set of them, not both. */
+static void work_shed(struct work *w)
 {
     free(w->pos);
     free(w->from);
     free(w->to);
+    free(w->order);
+    free(w->busy.e);
+    free(w->idle.e);
+    w->pos = NULL;
+    w->from = w->to = NULL;
+    w->order = NULL;
+    w->busy.e = w->idle.e = NULL;
+}
+
+static void work_free(struct work *w)
+{
+    work_shed(w);
     free(w->roles);
     free(w->ops);
     free(w->first);
-    free(w->order);
     free(w->scratch);
-    free(w->busy.e);
-    free(w->idle.e);
     free(w->pbase);
     free(w->phys);
 }
@@ -304,6 +315,7 @@ int pl_plan_liveness(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_m
         pl_plan_colour_buffer(&w, b);
     if (rc == 0)
         rc = pl_plan_find_phys(&w);
+    work_shed(&w);
     if (rc == 0)
         rc = pl_plan_place(&w);
     if (rc == 0)
@@ -324,6 +336,7 @@ void pl_plan_memmap_fini(pl_plan_memmap *m)
     free(m->inst);
     free(m->versions);
     free(m->reuse);
+    free(m->order);
     memset(m, 0, sizeof *m);
 }
 

@@ -10,6 +10,7 @@
  * list scheduler only ever places a task at the later of the two.
  */
 #include "models/plan/plan.h"
+#include "models/plan/compact.h"
 #include "models/plan/findings.h"
 #include "models/plan/variants.h"
 
@@ -19,7 +20,8 @@
 
 struct lowering {
     const pl_plan_workload *w;
-    const pl_plan *plan;
+    const pl_plan *plan;          /* its dependencies and window */
+    const pl_plan_compact *tasks; /* its tasks in planned order, units and reuse pairs */
     pl_graph *g;
     uint32_t *unit_of; /* graph unit per plan unit */
     uint32_t *labels;  /* per op */
@@ -47,15 +49,13 @@ static int add_units(struct lowering *lw)
 static int add_planned_tasks(struct lowering *lw)
 {
     const pl_plan_loop *l = &lw->w->loop;
-    uint32_t n = lw->plan->sched.ntasks;
-    uint32_t *order = malloc(((size_t)n + 1) * sizeof *order);
-    int rc = order ? pl_plan_planned_order(l, &lw->plan->sched, order) : PL_ENOMEM;
-    for (uint32_t k = 0; k < n && !rc; k++) {
-        uint32_t t = order[k];
-        rc = pl_graph_add_task(lw->g, lw->unit_of[lw->plan->sched.tasks[t].unit], lw->w->draws[t],
+    const pl_plan_compact *c = lw->tasks;
+    int rc = 0;
+    for (uint32_t k = 0; k < c->ntasks && !rc; k++) {
+        uint32_t t = c->order[k];
+        rc = pl_graph_add_task(lw->g, lw->unit_of[c->unit[t]], lw->w->draws[t],
                                lw->labels[t % l->nops], t / l->nops, &lw->task_of[t]);
     }
-    free(order);
     return rc;
 }
 
@@ -111,20 +111,56 @@ static int add_window(struct lowering *lw)
     return rc;
 }
 
+/* The tasks that access each buffer's instance of iteration 0, writers only and with the
+ * readers (pl_plan_instance_tasks): those of iteration i are the same plus i iterations,
+ * for every i but the last (whose readers in the next iteration do not exist), so that
+ * the reuse pairs, one or two per instance, need not ask the loop's accesses each time.
+ * List j = 2 x buffer + readers is ids[first[j] .. first[j + 1]). */
+struct accessors {
+    uint32_t *first, *ids;
+};
+
+static int accessors_init(const pl_plan_loop *l, struct accessors *a)
+{
+    uint32_t n = 2 * l->nbuffers, total = 0;
+    a->first = calloc((size_t)n + 1, sizeof *a->first);
+    for (uint32_t j = 0; a->first && j < n; j++) {
+        pl_plan_instance k = {.buffer = j / 2, .iter = 0};
+        a->first[j] = total;
+        total += pl_plan_instance_tasks(l, &k, j % 2, NULL, 0);
+    }
+    a->ids = a->first ? malloc(((size_t)total + 1) * sizeof *a->ids) : NULL;
+    if (!a->ids)
+        return PL_ENOMEM;
+    a->first[n] = total;
+    for (uint32_t j = 0; j < n; j++) {
+        pl_plan_instance k = {.buffer = j / 2, .iter = 0};
+        pl_plan_instance_tasks(l, &k, j % 2, a->ids + a->first[j], a->first[j + 1] - a->first[j]);
+    }
+    return 0;
+}
+
 /* The tasks that access instance k (its writers only unless `readers`) into *ids, of
  * *cap entries, grown when they do not fit; *n says how many. PL_ENOMEM. */
-static int instance_tasks(const pl_plan_loop *l, const pl_plan_instance *k, bool readers,
-                          uint32_t **ids, uint32_t *cap, uint32_t *n)
+static int instance_tasks(const pl_plan_loop *l, const struct accessors *a,
+                          pl_plan_instance_name name, bool readers, uint32_t **ids, uint32_t *cap,
+                          uint32_t *n)
 {
-    *n = pl_plan_instance_tasks(l, k, readers, *ids, *cap);
-    if (*n <= *cap)
-        return 0;
-    uint32_t *bigger = realloc(*ids, (size_t)*n * sizeof *bigger);
-    if (!bigger)
-        return PL_ENOMEM;
-    *ids = bigger;
-    *cap = *n;
-    *n = pl_plan_instance_tasks(l, k, readers, *ids, *cap);
+    const pl_plan_instance *k = &(pl_plan_instance){.buffer = name.buffer, .iter = name.iter};
+    bool mid = name.iter >= 0 && (uint64_t)name.iter + 1 < l->iterations;
+    uint32_t j = 2 * name.buffer + readers;
+    *n = mid ? a->first[j + 1] - a->first[j] : pl_plan_instance_tasks(l, k, readers, *ids, *cap);
+    if (*n > *cap) {
+        uint32_t *bigger = realloc(*ids, (size_t)*n * sizeof *bigger);
+        if (!bigger)
+            return PL_ENOMEM;
+        *ids = bigger;
+        *cap = *n;
+        if (!mid)
+            *n = pl_plan_instance_tasks(l, k, readers, *ids, *cap);
+    }
+    for (uint32_t x = 0; mid && x < *n; x++)
+        (*ids)[x] = a->ids[a->first[j] + x] + (uint32_t)name.iter * l->nops;
     return 0;
 }
 
@@ -133,24 +169,28 @@ static int instance_tasks(const pl_plan_loop *l, const pl_plan_instance *k, bool
 static int add_reuse(struct lowering *lw)
 {
     const pl_plan_loop *l = &lw->w->loop;
-    const pl_plan_memmap *m = &lw->plan->mem;
+    const pl_plan_compact *m = lw->tasks;
     /* An instance written in the loop is accessed by the ops of its iteration and the
      * loop-carried reads of the next, at most two per op; a resident buffer's instance,
      * which the last iteration's reads may free, by every iteration's reads. */
     uint32_t cap_from = 2 * l->nops + 1, cap_to = cap_from, na, nb;
     uint32_t *from = malloc(cap_from * sizeof *from), *to = malloc(cap_to * sizeof *to);
-    int rc = from && to ? 0 : PL_ENOMEM;
+    struct accessors a = {0};
+    int rc = from && to ? accessors_init(l, &a) : PL_ENOMEM;
     for (uint32_t r = 0; r < m->nreuse && !rc; r++) {
-        const pl_plan_instance *a = &m->inst[m->reuse[r].from], *b = &m->inst[m->reuse[r].to];
-        rc = instance_tasks(l, a, true, &from, &cap_from, &na);
+        pl_plan_instance_name old = pl_plan_compact_instance(m, m->reuse[r].from),
+                              new = pl_plan_compact_instance(m, m->reuse[r].to);
+        rc = instance_tasks(l, &a, old, true, &from, &cap_from, &na);
         if (!rc)
-            rc = instance_tasks(l, b, false, &to, &cap_to, &nb);
+            rc = instance_tasks(l, &a, new, false, &to, &cap_to, &nb);
         for (uint32_t x = 0; x < na && !rc; x++)
             for (uint32_t y = 0; y < nb && !rc; y++)
                 if (from[x] != to[y])
                     rc = pl_graph_add_edge(lw->g, lw->task_of[from[x]], lw->task_of[to[y]],
                                            PL_EDGE_SLOT, PL_AT_END);
     }
+    free(a.first);
+    free(a.ids);
     free(from);
     free(to);
     return rc;
@@ -173,16 +213,17 @@ static int finish(struct lowering *lw, int rc, pl_graph **out)
     return rc;
 }
 
-int pl_plan_lower_planned(const pl_plan_workload *w, const pl_plan *plan, pl_graph **out)
+int pl_plan_lower_compact(const pl_plan_workload *w, const pl_plan *plan,
+                          const pl_plan_compact *tasks, pl_graph **out)
 {
     const pl_plan_loop *l = &w->loop;
-    struct lowering lw = {w, plan, pl_graph_create("planned"), NULL, NULL, NULL};
+    struct lowering lw = {w, plan, tasks, pl_graph_create("planned"), NULL, NULL, NULL};
     lw.unit_of = malloc(((size_t)pl_plan_unit_count(l) + 1) * sizeof *lw.unit_of);
     lw.labels = malloc(((size_t)l->nops + 1) * sizeof *lw.labels);
-    lw.task_of = malloc(((size_t)plan->sched.ntasks + 1) * sizeof *lw.task_of);
+    lw.task_of = malloc(((size_t)tasks->ntasks + 1) * sizeof *lw.task_of);
     int rc = lw.g && lw.unit_of && lw.labels && lw.task_of ? add_units(&lw) : PL_ENOMEM;
     if (!rc) /* the tasks' arrays sized once (the edges come grouped by dependency) */
-        rc = pl_graph_reserve(lw.g, plan->sched.ntasks, 0);
+        rc = pl_graph_reserve(lw.g, tasks->ntasks, 0);
     if (!rc)
         rc = add_planned_tasks(&lw);
     if (!rc)
@@ -194,12 +235,23 @@ int pl_plan_lower_planned(const pl_plan_workload *w, const pl_plan *plan, pl_gra
     return finish(&lw, rc, out);
 }
 
+int pl_plan_lower_planned(const pl_plan_workload *w, pl_plan *plan, pl_graph **out)
+{
+    pl_plan_compact c;
+    *out = NULL;
+    int rc = pl_plan_compact_make(&w->loop, plan, &c);
+    if (!rc)
+        rc = pl_plan_lower_compact(w, plan, &c, out);
+    pl_plan_compact_fini(&c);
+    return rc;
+}
+
 /* The baseline: every op after the one before it in program order, iteration after
  * iteration, each on the first unit of its class. */
 static int lower_serial(const pl_plan_workload *w, pl_graph **out)
 {
     const pl_plan_loop *l = &w->loop;
-    struct lowering lw = {w, NULL, pl_graph_create("serial"), NULL, NULL, NULL};
+    struct lowering lw = {w, NULL, NULL, pl_graph_create("serial"), NULL, NULL, NULL};
     lw.unit_of = malloc(((size_t)pl_plan_unit_count(l) + 1) * sizeof *lw.unit_of);
     lw.labels = malloc(((size_t)l->nops + 1) * sizeof *lw.labels);
     int rc = lw.g && lw.unit_of && lw.labels ? add_units(&lw) : PL_ENOMEM;
@@ -246,7 +298,7 @@ int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
         return rc;
     }
     const pl_plan_workload *w = &k->w;
-    const pl_plan *plan = &k->plan;
+    pl_plan *plan = &k->plan;
     out->kept = k;
     out->kept_free = pl_plan_kept_free;
     out->random = w->random;
@@ -257,6 +309,8 @@ int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
         rc = pl_plan_figures(&w->loop, plan, &out->figures);
     if (!rc)
         out->predicted = plan->sched.makespan;
+    /* Only the tables read the memory map from here on, for -o: made again then. */
+    pl_plan_memmap_fini(&plan->mem);
     if (rc) {
         pl_lowering_fini(out);
         return pl_diag_set(
@@ -267,9 +321,16 @@ int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
 
 int pl_plan_lower_tables(pl_lowering *l, pl_diag *d)
 {
-    const pl_plan_kept *k = l->kept;
+    pl_plan_kept *k = l->kept;
     if (l->tables.n > 0)
         return 0;
-    int rc = pl_plan_tables(&k->w.loop, &k->plan, &l->tables);
+    /* The memory map the plan had (pl_plan_lower_scenario let it go): the same schedule
+     * and dependencies give the same map. */
+    pl_plan_loop with = k->w.loop;
+    with.deps = k->plan.deps;
+    with.ndeps = k->plan.ndeps;
+    int rc = k->plan.mem.inst ? 0 : pl_plan_liveness(&with, &k->plan.sched, &k->plan.mem);
+    if (!rc)
+        rc = pl_plan_tables(&k->w.loop, &k->plan, &l->tables);
     return rc ? pl_diag_set(d, rc, "out of memory for the plan's tables") : 0;
 }

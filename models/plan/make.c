@@ -49,11 +49,20 @@ static bool shorter(double a, double b)
     return a < b - 1e-12 * fabs(b);
 }
 
-/* Schedules l with version limits (NULL: none) and a window into *t. PL_EINVAL when the
- * limits leave a cycle within one iteration (a value read after the op that overwrites
- * it): those limits are not possible. */
-static int attempt(const pl_plan_loop *l, const uint32_t *limits, uint32_t window,
-                   pl_plan_options o, struct trial *t)
+/* The memory map of trial t's schedule, with its dependencies. */
+static int map_trial(const pl_plan_loop *l, struct trial *t)
+{
+    pl_plan_loop with = *l;
+    with.deps = t->deps;
+    with.ndeps = t->ndeps;
+    return pl_plan_liveness(&with, &t->s, &t->m);
+}
+
+/* Schedules l with version limits (NULL: none) and a window into *t, and maps it unless
+ * `unmapped`. PL_EINVAL when the limits leave a cycle within one iteration (a value read
+ * after the op that overwrites it): those limits are not possible. */
+static int schedule_trial(const pl_plan_loop *l, const uint32_t *limits, uint32_t window,
+                          pl_plan_options o, bool unmapped, struct trial *t)
 {
     *t = (struct trial){0};
     int rc = pl_plan_version_deps(l, limits, &t->deps, &t->ndeps);
@@ -63,12 +72,18 @@ static int attempt(const pl_plan_loop *l, const uint32_t *limits, uint32_t windo
     o.window = window;
     if (!rc)
         rc = pl_plan_schedule_loop(&with, &o, &t->s);
-    if (!rc)
-        rc = pl_plan_liveness(&with, &t->s, &t->m);
+    if (!rc && !unmapped)
+        rc = map_trial(l, t);
     t->done = !rc;
     if (rc)
         trial_fini(t);
     return rc;
+}
+
+static int attempt(const pl_plan_loop *l, const uint32_t *limits, uint32_t window,
+                   pl_plan_options o, struct trial *t)
+{
+    return schedule_trial(l, limits, window, o, false, t);
 }
 
 /* What the searches on a probe note: a schedule of the probe that does not repeat over
@@ -309,7 +324,7 @@ static int fit_on_probe(const pl_plan_loop *l, const pl_plan_loop *probe, bool u
 /* The chosen limits on the whole loop: *cur gets the fixed rules' schedule (as the searches
  * made it) and, unless plain, *all the whole search's (random perturbations too) when that
  * is another, shorter one (else all->done is false), and *tried how many schedules that
- * search tried. One search gives both. */
+ * search tried. One search gives both, and each schedule is mapped once. */
 static int final_trials(const pl_plan_loop *l, bool plain, const pl_plan *p, struct trial *cur,
                         struct trial *all, uint32_t *tried)
 {
@@ -319,23 +334,32 @@ static int final_trials(const pl_plan_loop *l, bool plain, const pl_plan *p, str
         return attempt(l, p->limits, p->window, (pl_plan_options){.plain = true, .quick = true},
                        cur);
     pl_plan_schedule fixed = {0};
-    int rc = attempt(l, p->limits, p->window, (pl_plan_options){.fixed = &fixed}, all);
+    int rc = schedule_trial(l, p->limits, p->window, (pl_plan_options){.fixed = &fixed}, true, all);
+    if (rc)
+        return rc;
+    *tried = all->s.tried;
+    if (!fixed.tasks) { /* no perturbation was shorter: all is the fixed rules' schedule */
+        *cur = *all;
+        *all = (struct trial){0};
+        rc = map_trial(l, cur);
+        if (rc)
+            trial_fini(cur);
+        return rc;
+    }
     *cur = (struct trial){.s = fixed, .ndeps = all->ndeps};
-    if (!rc && !(cur->deps = malloc(((size_t)all->ndeps + 1) * sizeof *cur->deps)))
+    if (!(cur->deps = malloc(((size_t)all->ndeps + 1) * sizeof *cur->deps)))
         rc = PL_ENOMEM;
     if (!rc) {
         memcpy(cur->deps, all->deps, all->ndeps * sizeof *cur->deps);
-        pl_plan_loop with = *l;
-        with.deps = cur->deps;
-        with.ndeps = cur->ndeps;
-        rc = pl_plan_liveness(&with, &cur->s, &cur->m);
+        rc = map_trial(l, cur);
     }
+    if (!rc)
+        rc = map_trial(l, all);
     cur->done = !rc;
-    *tried = all->s.tried;
-    if (rc)
+    if (rc) {
         trial_fini(cur);
-    if (rc || all->s.rule == cur->s.rule) /* no perturbation was shorter: all is cur */
         trial_fini(all);
+    }
     return rc;
 }
 

@@ -17,6 +17,7 @@
 #define PL_PLAN_H
 
 #include "models/model.h"
+#include "models/plan/compact.h"
 #include "models/plan/loop.h"
 #include "models/plan/make.h"
 
@@ -50,10 +51,14 @@ void pl_plan_workload_fini(pl_plan_workload *w);
  * fit is reported at plan.memory. */
 int pl_plan_make_for(const pl_plan_workload *w, pl_plan *plan, pl_diag *d);
 
-/* The plan (borrowed) of workload w (borrowed) as the run's task graph, with w's drawn
- * latencies: a finalized graph into *out, which the caller destroys. Returns 0, PL_ENOMEM,
- * or PL_EINVAL when the dependencies have a cycle of distance 0. */
-int pl_plan_lower_planned(const pl_plan_workload *w, const pl_plan *plan, pl_graph **out);
+/* The plan (borrowed; its memory map's planned order is used up, pl_plan_compact_make) of
+ * workload w (borrowed) as the run's task graph, with w's drawn latencies: a finalized
+ * graph into *out, which the caller destroys. Returns 0, PL_ENOMEM, or PL_EINVAL when the
+ * dependencies have a cycle of distance 0. pl_plan_lower_compact does the same from the
+ * plan's compact form (its tasks; the plan itself gives the dependencies and window). */
+int pl_plan_lower_planned(const pl_plan_workload *w, pl_plan *plan, pl_graph **out);
+int pl_plan_lower_compact(const pl_plan_workload *w, const pl_plan *plan,
+                          const pl_plan_compact *tasks, pl_graph **out);
 
 /* The model's entry (see pl_model.lower); l->kept is a pl_plan_kept
  * (models/plan/variants.h). */

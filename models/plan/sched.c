@@ -22,6 +22,7 @@
 #include "models/plan/sched.h"
 #include "models/plan/gaps.h"
 #include "models/plan/sort.h"
+#include "sim/common/array.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -64,6 +65,12 @@ struct adjacency {
     uint32_t *topo;           /* ops in a topological order of the distance-0 deps */
 };
 
+/* What a pass met (as_plain): a task placed in a gap, and two tasks of equal priority
+ * compared that have different counts of successors. */
+struct met {
+    bool inserted, successors_differ;
+};
+
 struct pass {
     const pl_plan_loop *l;
     const struct adjacency *adj;
@@ -79,6 +86,7 @@ struct pass {
     pl_gaps *units; /* each unit's free time */
     const struct rule *rule;
     uint64_t steps; /* placements, gaps and edges looked at so far: what a pass costs */
+    struct met met; /* what the last pass met */
 };
 
 /* ---- The unrolled graph ---------------------------------------------------------- */
@@ -201,12 +209,15 @@ static void levels(struct pass *p)
 
 /* Whether task a goes before task b: higher priority, then the rule's tie-break, then the
  * earlier task (iteration, then program order). */
-static bool before(const struct pass *p, uint32_t a, uint32_t b)
+static bool before(struct pass *p, uint32_t a, uint32_t b)
 {
     if (p->prio[a] != p->prio[b])
         return p->prio[a] > p->prio[b];
-    if (p->rule->tie == SUCCESSORS && p->nsucc[a] != p->nsucc[b])
-        return p->nsucc[a] > p->nsucc[b];
+    if (p->nsucc[a] != p->nsucc[b]) {
+        if (p->rule->tie == SUCCESSORS)
+            return p->nsucc[a] > p->nsucc[b];
+        p->met.successors_differ = true;
+    }
     return a < b;
 }
 
@@ -242,12 +253,13 @@ static uint32_t heap_pop(struct pass *p)
 /* ---- Placing ----------------------------------------------------------------------- */
 
 /* The earliest start at or after `ready` where `length` fits on the unit, and where it
- * goes: in a gap, or (always, when the rule appends) after the unit's last task. */
-static double earliest(const pl_gaps *g, enum placement how, double ready, double length,
-                       pl_gap_at *at, uint64_t *steps)
+ * goes: in a gap, or (always, when the rule appends, or when no gap ends after `ready`,
+ * which pl_gaps_earliest would find without looking at a gap) after the unit's last task. */
+static inline double earliest(const pl_gaps *g, enum placement how, double ready, double length,
+                              pl_gap_at *at, uint64_t *steps)
 {
-    if (how == APPEND) {
-        *at = pl_gaps_tail(g);
+    if (how == APPEND || g->nblocks == 0 || g->ends[g->nblocks - 1] <= ready) {
+        *at = (pl_gap_at){g->nblocks, 0}; /* pl_gaps_tail */
         return pl_max(ready, g->tail);
     }
     return pl_gaps_earliest(g, ready, length, at, steps);
@@ -259,12 +271,14 @@ static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
 {
     const pl_plan_op *op = &p->l->ops[t % p->l->nops];
     uint32_t first = p->first_unit[op->cls], best = first;
+    uint32_t end = first + p->l->classes[op->cls].units;
+    enum placement how = p->rule->place;
+    double ready = p->ready_at[t], length = op->latency;
     pl_gap_at best_at = {0, 0};
     double best_start = INFINITY;
-    for (uint32_t u = first; u < first + p->l->classes[op->cls].units; u++) {
+    for (uint32_t u = first; u < end; u++) {
         pl_gap_at at;
-        double s =
-            earliest(&p->units[u], p->rule->place, p->ready_at[t], op->latency, &at, &p->steps);
+        double s = earliest(&p->units[u], how, ready, length, &at, &p->steps);
         if (s < best_start) {
             best_start = s;
             best = u;
@@ -272,7 +286,8 @@ static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
         }
     }
     p->steps++;
-    *slot = (pl_plan_slot){best, best_start, best_start + op->latency};
+    p->met.inserted = p->met.inserted || best_at.block < p->units[best].nblocks;
+    *slot = (pl_plan_slot){best, best_start, best_start + length};
     return pl_gaps_take(&p->units[best], best_at, slot->start, slot->end);
 }
 
@@ -284,6 +299,7 @@ static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
     for (uint32_t u = 0; u < nunits; u++)
         pl_gaps_reset(&p->units[u]);
     p->nheap = 0;
+    p->met = (struct met){false, false};
     for (uint32_t t = 0; t < p->ntasks; t++) {
         p->waiting[t] = p->npred[t];
         p->ready_at[t] = 0;
@@ -335,14 +351,14 @@ static int pass_init(struct pass *p, const pl_plan_loop *l, const struct adjacen
 {
     size_t n = (size_t)l->nops * l->iterations + 1;
     *p = (struct pass){.l = l, .adj = a, .window = window, .ntasks = l->nops * l->iterations};
-    p->blevel = malloc(n * sizeof *p->blevel);
-    p->tlevel = malloc(n * sizeof *p->tlevel);
-    p->prio = malloc(n * sizeof *p->prio);
-    p->nsucc = malloc(n * sizeof *p->nsucc);
-    p->npred = malloc(n * sizeof *p->npred);
-    p->waiting = malloc(n * sizeof *p->waiting);
-    p->ready_at = malloc(n * sizeof *p->ready_at);
-    p->heap = malloc(n * sizeof *p->heap);
+    p->blevel = pl_array_alloc(n, sizeof *p->blevel);
+    p->tlevel = pl_array_alloc(n, sizeof *p->tlevel);
+    p->prio = pl_array_alloc(n, sizeof *p->prio);
+    p->nsucc = pl_array_alloc(n, sizeof *p->nsucc);
+    p->npred = pl_array_alloc(n, sizeof *p->npred);
+    p->waiting = pl_array_alloc(n, sizeof *p->waiting);
+    p->ready_at = pl_array_alloc(n, sizeof *p->ready_at);
+    p->heap = pl_array_alloc(n, sizeof *p->heap);
     p->units = calloc((size_t)pl_plan_unit_count(l) + 1, sizeof *p->units);
     p->first_unit = malloc(((size_t)l->nclasses + 1) * sizeof *p->first_unit);
     if (!p->blevel || !p->tlevel || !p->prio || !p->nsucc || !p->npred || !p->waiting ||
@@ -374,62 +390,113 @@ static uint32_t attempts(const pl_plan_options *o, uint32_t ntasks)
     return n >= MAX_ATTEMPTS ? MAX_ATTEMPTS : (uint32_t)n;
 }
 
-/* Runs rule r (perturbed when rng is given) and keeps its schedule in out when it is
- * strictly shorter than what out holds. */
-static int try_rule(struct pass *p, const struct rule *r, gsl_rng *rng, pl_plan_slot *scratch,
-                    pl_plan_schedule *out)
+/* Runs rule r (perturbed when rng is given) into *scratch and keeps its schedule in out when
+ * it is strictly shorter than what out holds: the two arrays change places, nothing is
+ * copied. With `keep` (the fixed rules' best, which o->fixed asks for, while still in out),
+ * out's array goes to keep instead and *scratch is a new one. */
+static int try_rule(struct pass *p, const struct rule *r, gsl_rng *rng, pl_plan_slot **scratch,
+                    pl_plan_schedule *out, pl_plan_schedule *keep)
 {
     double makespan;
     set_priorities(p, r, rng);
-    int rc = run_pass(p, scratch, &makespan);
+    int rc = run_pass(p, *scratch, &makespan);
     if (rc)
         return rc;
     out->tried++;
     if (out->rule && !(makespan < out->makespan))
         return 0;
-    memcpy(out->tasks, scratch, (size_t)p->ntasks * sizeof *scratch);
+    pl_plan_slot *was = out->tasks;
+    out->tasks = *scratch;
+    if (keep && !keep->tasks) {
+        keep->tasks = was;
+        was = pl_array_alloc((size_t)p->ntasks + 1, sizeof *was);
+    }
+    *scratch = was;
+    if (!was)
+        return PL_ENOMEM;
     out->makespan = makespan;
     out->rule = r->name;
     return 0;
 }
 
-static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot *scratch,
+/*
+ * Whether rule r, which differs from the plain rule (rules[0]) in one respect only, would
+ * make the very schedule that the plain rule's pass made, given what that pass met
+ * (`plain`). Two passes whose every decision agrees are
+ * the same pass:
+ *  - appending rather than inserting: when the plain pass put no task in a gap, each task
+ *    went after the last task of the unit that could start it earliest (the first such
+ *    unit); appending, every unit offers a start no earlier than inserting did, and that
+ *    unit the same one, so each task goes to the same unit at the same time, and the units'
+ *    lines evolve alike;
+ *  - most successors first: when no two tasks of equal priority that the plain pass
+ *    compared had different counts of successors, the tie-break by successors decides
+ *    every comparison as the plain rule's did.
+ * Such a rule's pass is not run: its schedule, no shorter than the best so far, would not
+ * be kept, and it counts as tried. Only the random attempts' cost in steps limits them, and
+ * the steps of the fixed rules do not count there.
+ */
+static bool as_plain(struct met plain, const struct rule *r)
+{
+    if (r->tlevel)
+        return false;
+    if (r->place == APPEND && r->tie == PROGRAM)
+        return !plain.inserted;
+    if (r->place == INSERT && r->tie == SUCCESSORS)
+        return !plain.successors_differ;
+    return false;
+}
+
+static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot **scratch,
                   pl_plan_schedule *out)
 {
     size_t nrules = o->plain ? 1 : sizeof rules / sizeof rules[0];
+    struct met plain = {0};
     for (size_t r = 0; r < nrules; r++) {
-        int rc = try_rule(p, &rules[r], NULL, scratch, out);
+        if (r > 0 && !o->every_rule && as_plain(plain, &rules[r])) {
+            out->tried++;
+            if (o->unrun)
+                ++*o->unrun;
+            continue;
+        }
+        int rc = try_rule(p, &rules[r], NULL, scratch, out, NULL);
         if (rc)
             return rc;
+        if (r == 0)
+            plain = p->met;
     }
-    if (o->fixed) {
-        *o->fixed = *out;
-        o->fixed->tasks = malloc(((size_t)p->ntasks + 1) * sizeof *out->tasks);
-        if (!o->fixed->tasks)
-            return PL_ENOMEM;
-        memcpy(o->fixed->tasks, out->tasks, (size_t)p->ntasks * sizeof *out->tasks);
-    }
+    pl_plan_schedule *keep = o->fixed;
+    if (keep) /* its tasks only once a perturbation takes out's place (try_rule) */
+        *keep = (pl_plan_schedule){.ntasks = out->ntasks,
+                                   .makespan = out->makespan,
+                                   .window = out->window,
+                                   .rule = out->rule,
+                                   .tried = out->tried};
     uint32_t n = attempts(o, p->ntasks);
-    if (n == 0)
-        return 0;
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!rng)
+    gsl_rng *rng = n ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    if (n && !rng)
         return PL_ENOMEM;
-    gsl_rng_set(rng, SEARCH_SEED);
+    if (rng)
+        gsl_rng_set(rng, SEARCH_SEED);
     /* Unless the count was asked for, the attempts also stop when they have cost
      * STEP_BUDGET steps: a big loop whose units have many gaps, or a graph with many
      * edges, costs more per placement. */
     int rc = 0;
     uint64_t from = p->steps;
     for (uint32_t k = 0; k < n && !rc && (o->attempts || p->steps - from < STEP_BUDGET); k++)
-        rc = try_rule(p, &perturbed, rng, scratch, out);
-    gsl_rng_free(rng);
+        rc = try_rule(p, &perturbed, rng, scratch, out, keep);
+    if (rng)
+        gsl_rng_free(rng);
+    if (keep && !keep->tasks) /* no perturbation was shorter: out is the fixed rules' */
+        *keep = (pl_plan_schedule){0};
     return rc;
 }
 
 int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_plan_schedule *out)
 {
     *out = (pl_plan_schedule){.window = o->window};
+    if (o->unrun)
+        *o->unrun = 0;
     if (o->fixed)
         *o->fixed = (pl_plan_schedule){0};
     struct adjacency a;
@@ -440,9 +507,9 @@ int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_pl
         rc = pass_init(&p, l, &a, o->window);
     if (!rc) {
         out->ntasks = p.ntasks;
-        out->tasks = malloc(((size_t)p.ntasks + 1) * sizeof *out->tasks);
-        scratch = malloc(((size_t)p.ntasks + 1) * sizeof *scratch);
-        rc = out->tasks && scratch ? search(&p, o, scratch, out) : PL_ENOMEM;
+        out->tasks = pl_array_alloc((size_t)p.ntasks + 1, sizeof *out->tasks);
+        scratch = pl_array_alloc((size_t)p.ntasks + 1, sizeof *scratch);
+        rc = out->tasks && scratch ? search(&p, o, &scratch, out) : PL_ENOMEM;
     }
     free(scratch);
     pass_fini(&p);
@@ -479,8 +546,8 @@ int pl_plan_planned_order(const pl_plan_loop *l, const pl_plan_schedule *s, uint
     uint32_t nops = l->nops;
     uint32_t *topo = malloc(((size_t)nops + 1) * sizeof *topo);
     uint32_t *place = malloc(((size_t)nops + 1) * sizeof *place);
-    struct planned *p = malloc(((size_t)s->ntasks + 1) * sizeof *p),
-                   *tmp = malloc(((size_t)s->ntasks / 2 + 1) * sizeof *tmp);
+    struct planned *p = pl_array_alloc((size_t)s->ntasks + 1, sizeof *p),
+                   *tmp = pl_array_alloc((size_t)s->ntasks / 2 + 1, sizeof *tmp);
     int n = topo && place && p && tmp ? pl_plan_topo_order(l, topo) : PL_ENOMEM;
     int rc = n < 0 ? n : (uint32_t)n == nops ? 0 : PL_EINVAL;
     for (uint32_t k = 0; rc == 0 && k < nops; k++)

@@ -55,8 +55,15 @@ typedef struct pl_plan_options {
                           placements and gaps looked at), at most 64 */
     struct pl_plan_schedule *fixed; /* not NULL: also gets the best schedule of the fixed
                                        rules alone, which a quick search gives (the whole
-                                       search tries them first, in the same order), so that
-                                       one search gives both; the caller frees it */
+                                       search tries them first, in the same order), when a
+                                       random perturbation found a shorter one; else it
+                                       stays empty (tasks and rule NULL): out is then the
+                                       fixed rules' schedule. One search gives both; the
+                                       caller frees it */
+    bool every_rule; /* run every fixed rule's pass, also one that would make the plain rule's
+                        schedule again (sched.c, as_plain): only for the test that shows it
+                        does */
+    uint32_t *unrun; /* not NULL: gets how many of the rules tried were such passes not run */
 } pl_plan_options;
 
 /* Schedules every task of l (borrowed) into *out. Fails with PL_EINVAL when the

@@ -17,9 +17,12 @@ void pl_plan_kept_free(void *kept)
     pl_plan_kept *k = kept;
     if (!k)
         return;
-    for (size_t i = 0; k->variants && i < k->nvariants; i++)
+    for (size_t i = 0; k->variants && i < k->nvariants; i++) {
         pl_plan_fini(&k->variants[i]);
+        pl_plan_compact_fini(&k->tasks[i]);
+    }
     free(k->variants);
+    free(k->tasks);
     free(k->buffer);
     pl_plan_fini(&k->plan);
     pl_plan_workload_fini(&k->w);
@@ -47,20 +50,6 @@ static int map(const pl_plan_loop *l, pl_plan *p)
     return pl_plan_liveness(&with, &p->sched, &p->mem);
 }
 
-/* Maps the fixed rules' schedule `fixed` (taken) of plan `all` into *out, with all's
- * dependencies, window and limits (out's). */
-static int map_fixed(const pl_plan_loop *l, const pl_plan *all, pl_plan_schedule fixed,
-                     pl_plan *out)
-{
-    out->sched = fixed;
-    out->deps = malloc(((size_t)all->ndeps + 1) * sizeof *out->deps);
-    if (!out->deps)
-        return PL_ENOMEM;
-    memcpy(out->deps, all->deps, all->ndeps * sizeof *out->deps);
-    out->ndeps = all->ndeps;
-    return map(l, out);
-}
-
 /* The plan of kept's loop with buffer b allowed one more version, into *out (pl_plan_fini
  * frees it): the fixed rules, then the whole search, kept when shorter and within the
  * memory (one search gives both). Its footprint may exceed the memory; the caller says so. */
@@ -73,32 +62,36 @@ static int replan(const pl_plan_kept *k, uint32_t b, pl_plan *out)
         return PL_ENOMEM;
     memcpy(out->limits, k->plan.limits, l->nbuffers * sizeof *out->limits);
     out->limits[b]++;
-    if (k->w.plain) {
-        int rc = schedule(l, (pl_plan_options){.plain = true, .quick = true}, out);
-        return rc ? rc : map(l, out);
-    }
     pl_plan_schedule fixed = {0};
-    pl_plan all = {.window = out->window, .limits = out->limits};
-    int rc = schedule(l, (pl_plan_options){.fixed = &fixed}, &all);
-    all.limits = NULL; /* out's */
+    pl_plan_options o = {.plain = k->w.plain, .quick = k->w.plain, .fixed = &fixed};
+    int rc = schedule(l, o, out);
     if (!rc)
-        rc = map_fixed(l, &all, fixed, out);
-    else
+        rc = map(l, out);
+    if (rc || !fixed.tasks) { /* no perturbation was shorter: out is the fixed rules' */
         pl_plan_schedule_fini(&fixed);
-    /* The same rule: no perturbation was shorter, and all is out's plan. */
-    bool other = !rc && all.sched.rule != out->sched.rule;
-    if (other)
-        rc = map(l, &all);
-    bool fits = all.mem.footprint <= l->memory, fitted = out->mem.footprint <= l->memory;
-    if (!rc && other && fits &&
-        (!fitted || all.sched.makespan < out->sched.makespan - 1e-12 * out->sched.makespan)) {
-        all.limits = out->limits;
+        return rc;
+    }
+    /* out has the whole search's schedule, shorter than the fixed rules'; it is kept
+     * when it fits the memory or the fixed rules' does not. */
+    pl_plan with_fixed = {.sched = fixed, .window = out->window};
+    with_fixed.deps = malloc(((size_t)out->ndeps + 1) * sizeof *with_fixed.deps);
+    rc = with_fixed.deps ? 0 : PL_ENOMEM;
+    if (!rc) {
+        memcpy(with_fixed.deps, out->deps, out->ndeps * sizeof *out->deps);
+        with_fixed.ndeps = out->ndeps;
+        rc = map(l, &with_fixed);
+    }
+    bool fits = out->mem.footprint <= l->memory, fitted = with_fixed.mem.footprint <= l->memory;
+    if (!rc &&
+        !(fits && (!fitted || out->sched.makespan <
+                                  with_fixed.sched.makespan - 1e-12 * with_fixed.sched.makespan))) {
+        with_fixed.limits = out->limits;
         out->limits = NULL;
         pl_plan_fini(out);
-        *out = all;
+        *out = with_fixed;
         return 0;
     }
-    pl_plan_fini(&all);
+    pl_plan_fini(&with_fixed);
     return rc;
 }
 
@@ -106,14 +99,21 @@ static int make_all(pl_plan_kept *k)
 {
     const pl_plan_loop *l = &k->w.loop;
     k->variants = calloc((size_t)l->nbuffers + 1, sizeof *k->variants);
+    k->tasks = calloc((size_t)l->nbuffers + 1, sizeof *k->tasks);
     k->buffer = calloc((size_t)l->nbuffers + 1, sizeof *k->buffer);
-    if (!k->variants || !k->buffer)
+    if (!k->variants || !k->tasks || !k->buffer)
         return PL_ENOMEM;
     int rc = 0;
     for (uint32_t b = 0; b < l->nbuffers && !rc; b++)
         if (k->plan.limits[b] > 0) {
-            k->buffer[k->nvariants] = b;
-            rc = replan(k, b, &k->variants[k->nvariants++]);
+            size_t i = k->nvariants++;
+            k->buffer[i] = b;
+            rc = replan(k, b, &k->variants[i]);
+            /* Kept as the lowering reads it until the verdict lowers it; a variant that
+             * does not fit the memory is refused, never lowered. */
+            if (!rc && k->variants[i].mem.footprint <= l->memory)
+                rc = pl_plan_compact_make(l, &k->variants[i], &k->tasks[i]);
+            pl_plan_shed(&k->variants[i]);
         }
     return rc;
 }
@@ -156,7 +156,7 @@ int pl_plan_lower_variant(const pl_lowering *l, size_t i, pl_graph **out, pl_dia
     pl_plan_kept *k = l->kept;
     int rc = k->variants ? 0 : make_all(k);
     if (!rc)
-        rc = pl_plan_lower_planned(&k->w, &k->variants[i], out);
+        rc = pl_plan_lower_compact(&k->w, &k->variants[i], &k->tasks[i], out);
     if (rc)
         return pl_diag_set(d, rc, "%s",
                            rc == PL_ENOMEM ? "out of memory" : "cannot plan a variant of the loop");

@@ -18,12 +18,15 @@
 #include "models/plan/plan.h"
 
 /* What the plan model keeps in pl_lowering.kept: the workload with its draws, the plan,
- * and the plans of the variants once pl_plan_variants has made them. */
+ * and the plans of the variants once pl_plan_variants has made them: each variant's
+ * figures in `variants` (shed, pl_plan_shed) and its tasks in `tasks`, the compact form its
+ * lowering reads. */
 typedef struct pl_plan_kept {
     pl_plan_workload w;
     pl_plan plan;
-    pl_plan *variants; /* per written buffer, in buffer order; NULL until made */
-    uint32_t *buffer;  /* per variant: its buffer */
+    pl_plan *variants;      /* per written buffer, in buffer order; NULL until made */
+    pl_plan_compact *tasks; /* per variant */
+    uint32_t *buffer;       /* per variant: its buffer */
     size_t nvariants;
 } pl_plan_kept;
 
