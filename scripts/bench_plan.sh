@@ -185,7 +185,8 @@ header() {
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 # timing ARGS...: the best of 3 runs of `pipelab run ARGS --timing`, as
-# "tasks total lowering executing measuring bytes_per_task" (seconds; the least of each).
+# "tasks total lowering executing measuring bytes_per_task advising" (seconds; the least
+# of each).
 timing() {
     for k in 1 2 3; do
         "$build/pipelab" run "$@" --timing 2>&1 >/dev/null | tail -n 1
@@ -194,7 +195,9 @@ timing() {
             for (i = 1; i <= NF; i++) {
                 if ($i == "simulated") n = $(i + 1)
                 if ($i == "in" && $(i + 2) == "s:") v["total"] = $(i + 1)
-                if ($i == "lowering" || $i == "executing" || $i == "measuring") v[$i] = $(i + 1)
+                if ($i == "lowering" || $i == "executing" || $i == "measuring" ||
+                    $i == "advising")
+                    v[$i] = $(i + 1)
                 if ($i == "bytes") v["bytes"] = substr($(i - 1), 2)
             }
             for (k in v)
@@ -206,7 +209,7 @@ timing() {
                 exit 1
             }
             print n, best["total"], best["lowering"], best["executing"], best["measuring"],
-                best["bytes"]
+                best["bytes"], best["advising"]
         }'
 }
 
@@ -235,8 +238,8 @@ cost() {
     echo
     echo "the teaching plan at 100000 iterations (1e6 simulated tasks): a whole run, best of 3"
     timing "$root/workloads/plan_teaching.yaml" --set plan.iterations=100000 | awk '{
-        printf "  %d tasks in %.3f s: lowering %.3f s, executing %.3f s, measuring %.3f s; " \
-            "peak %d bytes per task\n", $1, $2, $3, $4, $5, $6 }'
+        printf "  %d tasks in %.3f s: lowering %.3f s, executing %.3f s, measuring %.3f s, " \
+            "advising %.3f s; peak %d bytes per task\n", $1, $2, $3, $4, $5, $7, $6 }'
 }
 
 if [ "${COST_ONLY:-}" = 1 ]; then
