@@ -319,14 +319,14 @@ static int check_size(const pl_stream *w, const pl_config *cfg, pl_diag *d)
     /* Tasks per frame: each stage's work, and a pull and a push per adaptor when they
      * cost time. */
     uint64_t per_frame = w->nstages + (w->adaptor > 0 ? 2 * (uint64_t)(w->nstages - 1) : 0);
-    if (w->frames * per_frame < UINT32_MAX / 2)
+    if (w->frames * per_frame <= PL_GRAPH_MAX_TASKS)
         return 0;
     const pl_node *frames = pl_config_get(cfg, "stream.frames");
     return pl_diag_at(d, PL_ECONFIG, pl_node_loc(frames), pl_node_path(frames),
                       "%llu frames through %u stages make %llu tasks, more than pipelab "
                       "simulates in one run (%u); use fewer frames",
                       (unsigned long long)w->frames, w->nstages,
-                      (unsigned long long)(w->frames * per_frame), UINT32_MAX / 2);
+                      (unsigned long long)(w->frames * per_frame), PL_GRAPH_MAX_TASKS);
 }
 
 /* Draws every frame's work; a draw that is not a finite time >= 0 is refused, naming the

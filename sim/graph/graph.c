@@ -33,6 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An edge's kind and event fit its bits (pl_edge). */
+static_assert(PL_EDGE_KIND_COUNT <= 8 && sizeof(pl_edge) == 4, "an edge takes 4 bytes");
+
 /* The capacity after growing from cap to hold need elements: doubled until it does.
  * Returns 0 or PL_ENOMEM when no 32-bit count holds need. */
 static int next_capacity(uint32_t cap, uint32_t need, uint32_t *out)
@@ -269,10 +272,11 @@ int pl_graph_reserve(pl_graph *g, uint32_t tasks, uint32_t edges)
 {
     assert(!g->t.final);
     /* The first sizing, before any task: every task array from one block (graph_arrays.c). */
-    if (g->cap_tasks == 0 && g->cap_edges == 0 && tasks > 0 && tasks < UINT32_MAX &&
-        pl_graph_carve(g, tasks, edges))
+    if (tasks > PL_GRAPH_MAX_TASKS)
         return PL_ENOMEM;
-    if (tasks > g->cap_tasks && (tasks == UINT32_MAX || pl_graph_resize_tasks(g, tasks)))
+    if (g->cap_tasks == 0 && g->cap_edges == 0 && tasks > 0 && pl_graph_carve(g, tasks, edges))
+        return PL_ENOMEM;
+    if (tasks > g->cap_tasks && pl_graph_resize_tasks(g, tasks))
         return PL_ENOMEM;
     if (edges > g->cap_edges && g->npending == 0) {
         if (!pl_graph_resize_array(g, &g->t.edges, edges, sizeof *g->t.edges, g->t.nedges))
@@ -287,6 +291,8 @@ int pl_graph_add_task(pl_graph *g, uint32_t unit, double work, uint32_t label, u
 {
     assert(!g->t.final && unit < g->nunits && label < g->nlabels && work >= 0);
     uint32_t t = g->t.ntasks;
+    if (t >= PL_GRAPH_MAX_TASKS)
+        return PL_ENOMEM;
     if (t == g->cap_tasks) {
         uint32_t cap;
         if (next_capacity(g->cap_tasks, t + 1, &cap) || pl_graph_resize_tasks(g, cap))
@@ -335,7 +341,7 @@ int pl_graph_add_edge(pl_graph *g, uint32_t from, uint32_t to, pl_edge_kind kind
                       pl_edge_at at)
 {
     assert(!g->t.final && from < g->t.ntasks && to < g->t.ntasks && kind < PL_EDGE_KIND_COUNT);
-    pl_edge edge = {from, (uint8_t)kind, (uint8_t)at};
+    pl_edge edge = {from, (unsigned)kind, (unsigned)at};
     g->backward = g->backward && from < to;
     if (g->npending == 0 && to >= g->last_dst) {
         if (grow_edges(g, g->t.nedges + 1))

@@ -74,12 +74,15 @@ typedef enum pl_wait_kind {
 
 typedef struct pl_graph pl_graph;
 
-/* One dependency as stored: the source task, its kind, and whether the start or the end of
- * the source releases it. */
+/* The most tasks a graph holds: an edge keeps its source task in 28 bits. */
+#define PL_GRAPH_MAX_TASKS ((1u << 28) - 1)
+
+/* One dependency as stored, in 4 bytes: the source task, its kind, and whether the start
+ * or the end of the source releases it. */
 typedef struct pl_edge {
-    uint32_t src;
-    uint8_t kind; /* pl_edge_kind */
-    uint8_t at;   /* pl_edge_at */
+    unsigned src : 28; /* at most PL_GRAPH_MAX_TASKS - 1 */
+    unsigned kind : 3; /* pl_edge_kind */
+    unsigned at : 1;   /* pl_edge_at */
 } pl_edge;
 
 /* ---- Building ---------------------------------------------------------------- */
@@ -89,8 +92,8 @@ typedef struct pl_edge {
 pl_graph *pl_graph_create(const char *name);
 void pl_graph_destroy(pl_graph *g);
 
-/* Each add returns 0 or PL_ENOMEM; ids count from 0 in the order of adding. Strings are
- * copied. The graph must not be finalized. */
+/* Each add returns 0 or PL_ENOMEM (also for a task past PL_GRAPH_MAX_TASKS); ids count
+ * from 0 in the order of adding. Strings are copied. The graph must not be finalized. */
 int pl_graph_add_place(pl_graph *g, const char *name, pl_place_kind kind, int cores,
                        uint32_t *id);
 int pl_graph_add_unit(pl_graph *g, const char *name, uint32_t place, uint32_t *id);
@@ -133,7 +136,7 @@ int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes);
 int pl_graph_set_items(pl_graph *g, uint64_t count, const char *noun);
 /* Makes room for `tasks` tasks and `edges` edges in all, so that a model that knows its
  * graph's size fills arrays allocated once (optional: the graph grows by doubling
- * anyway). Returns 0 or PL_ENOMEM. */
+ * anyway). Returns 0 or PL_ENOMEM (also for more than PL_GRAPH_MAX_TASKS tasks). */
 int pl_graph_reserve(pl_graph *g, uint32_t tasks, uint32_t edges);
 /* Freezes the graph: groups edges by destination task (in the order they were added) and
  * tasks by unit. Returns 0 or PL_ENOMEM. */
