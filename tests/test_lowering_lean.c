@@ -334,6 +334,43 @@ static void test_reserved_block(void **state)
     pl_graph_destroy(h);
 }
 
+/* An edge takes 4 bytes (sim/graph/graph.h: the source in 28 bits, the kind in 3, the
+ * event in 1): every kind and event reads back as added, beside sources of alternating
+ * bits (0x5555, 0xAAAA), so that no field spills into another; and a graph refuses room
+ * for more tasks than an edge can name. */
+static void test_packed_edges(void **state)
+{
+    (void)state;
+    assert_int_equal(sizeof(pl_edge), 4);
+    pl_graph *g = pl_graph_create("edges");
+    uint32_t place, unit, label, t;
+    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_DEVICE, 1, &place), 0);
+    assert_int_equal(pl_graph_add_unit(g, "u", place, &unit), 0);
+    assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
+    const uint32_t n = 1u << 16;
+    for (uint32_t i = 0; i < n; i++)
+        assert_int_equal(pl_graph_add_task(g, unit, 1e-6, label, i, &t), 0);
+    uint32_t e = 0;
+    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
+        for (int at = PL_AT_END; at <= PL_AT_START; at++) {
+            uint32_t src = (e % 2) ? 0xAAAA : 0x5555;
+            assert_int_equal(pl_graph_add_edge(g, src, n - 1, (pl_edge_kind)k, (pl_edge_at)at),
+                             0);
+            e++;
+        }
+    assert_int_equal(pl_graph_finalize(g), 0);
+    uint32_t first, count;
+    pl_graph_task_edges(g, n - 1, &first, &count);
+    assert_int_equal(count, 2 * PL_EDGE_KIND_COUNT);
+    for (uint32_t i = 0; i < count; i++)
+        assert_edge(g, first + i, (i % 2) ? 0xAAAA : 0x5555, (pl_edge_kind)(i / 2),
+                    (pl_edge_at)(i % 2));
+    pl_graph_destroy(g);
+    g = pl_graph_create("too big");
+    assert_int_equal(pl_graph_reserve(g, PL_GRAPH_MAX_TASKS + 1, 0), PL_ENOMEM);
+    pl_graph_destroy(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_dispatch_ops_kept_or_not),
         cmocka_unit_test(test_stream_slot_edges_in_order),
         cmocka_unit_test(test_reserved_block),
+        cmocka_unit_test(test_packed_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
