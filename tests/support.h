@@ -64,6 +64,14 @@ uint64_t pl_test_random(uint64_t *state);
 /* A draw in [0, n), n > 0. */
 uint32_t pl_test_below(uint64_t *state, uint32_t n);
 
+/* Fails (cmocka's fail_msg) unless doubles a and b have the same bits. */
+#define pl_assert_same_double(a, b)                                                        \
+    do {                                                                                   \
+        double x_ = (a), y_ = (b);                                                         \
+        if (memcmp(&x_, &y_, sizeof x_) != 0)                                              \
+            fail_msg("%s = %.17g, expected %.17g bit for bit", #a, x_, y_);                \
+    } while (0)
+
 /* What a report renderer (pl_report_text, pl_trace_write...) writes for r, as a string the
  * caller frees; fails the test when rendering fails. */
 char *pl_test_render(int (*render)(const struct pl_report *r, FILE *out, pl_diag *d),

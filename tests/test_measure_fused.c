@@ -25,6 +25,7 @@
 #include "sim/graph/graph.h"
 #include "sim/measure/bound.h"
 #include "sim/measure/metrics.h"
+#include "support.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -35,18 +36,8 @@ static uint64_t rng = 0x2545f4914f6cdd1du;
 
 static uint64_t next(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return pl_test_random(&rng);
 }
-
-#define assert_same_double(a, b)                                                           \
-    do {                                                                                   \
-        double x_ = (a), y_ = (b);                                                         \
-        if (memcmp(&x_, &y_, sizeof x_) != 0)                                              \
-            fail_msg("%s = %.17g, expected %.17g bit for bit", #a, x_, y_);                \
-    } while (0)
 
 /* A work of many exponents, sometimes 0 (a task of no duration unless it moves bytes). */
 static double draw_work(void)
@@ -101,21 +92,21 @@ static pl_graph *draw_graph(uint32_t n)
 
 static void assert_same_bound(const pl_bound *got, const pl_bound *want)
 {
-    assert_same_double(got->makespan, want->makespan);
+    pl_assert_same_double(got->makespan, want->makespan);
     assert_int_equal(got->kind, want->kind);
     assert_int_equal(got->which, want->which);
-    assert_same_double(got->head, want->head);
-    assert_same_double(got->work, want->work);
-    assert_same_double(got->tail, want->tail);
-    assert_same_double(got->critical_path, want->critical_path);
+    pl_assert_same_double(got->head, want->head);
+    pl_assert_same_double(got->work, want->work);
+    pl_assert_same_double(got->tail, want->tail);
+    pl_assert_same_double(got->critical_path, want->critical_path);
 }
 
 static void assert_same_terms(const pl_bound_term *got, const pl_bound_term *want, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
-        assert_same_double(got[i].head, want[i].head);
-        assert_same_double(got[i].work, want[i].work);
-        assert_same_double(got[i].tail, want[i].tail);
+        pl_assert_same_double(got[i].head, want[i].head);
+        pl_assert_same_double(got[i].work, want[i].work);
+        pl_assert_same_double(got[i].tail, want[i].tail);
     }
 }
 
@@ -349,17 +340,17 @@ static void check_metrics(pl_graph *g)
         pl_place_metrics want;
         reference_place(g, &tl, p, &want);
         assert_int_equal(m.places[p].units, want.units);
-        assert_same_double(m.places[p].active, want.active);
-        assert_same_double(m.places[p].overlap, want.overlap);
-        assert_same_double(m.places[p].idle, want.idle);
+        pl_assert_same_double(m.places[p].active, want.active);
+        pl_assert_same_double(m.places[p].overlap, want.overlap);
+        pl_assert_same_double(m.places[p].idle, want.idle);
     }
     pl_phases want;
     reference_phases(g, &tl, &want);
-    assert_same_double(m.phases.warmup, want.warmup);
-    assert_same_double(m.phases.steady, want.steady);
-    assert_same_double(m.phases.drain, want.drain);
+    pl_assert_same_double(m.phases.warmup, want.warmup);
+    pl_assert_same_double(m.phases.steady, want.steady);
+    pl_assert_same_double(m.phases.drain, want.drain);
     assert_int_equal(m.phases.steady_items, want.steady_items);
-    assert_same_double(m.phases.period, want.period);
+    pl_assert_same_double(m.phases.period, want.period);
     free(binding);
     pl_metrics_fini(&m);
     pl_timeline_fini(&tl);

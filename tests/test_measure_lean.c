@@ -21,6 +21,7 @@
 #include "sim/measure/bound.h"
 #include "sim/measure/extrema.h"
 #include "sim/measure/latency.h"
+#include "support.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -38,13 +39,6 @@ static uint64_t next(void)
     rng ^= rng << 17;
     return rng;
 }
-
-#define assert_same_double(a, b)                                                           \
-    do {                                                                                   \
-        double x_ = (a), y_ = (b);                                                         \
-        if (memcmp(&x_, &y_, sizeof x_) != 0)                                              \
-            fail_msg("%s = %.17g, expected %.17g bit for bit", #a, x_, y_);                \
-    } while (0)
 
 /* The latencies as latency.c computed them before: departures in item order, gsl_sort,
  * GSL's statistics. */
@@ -93,11 +87,11 @@ static void check(uint64_t n, unsigned spread, int exponents)
     pl_items items = {n, enter, leave};
     assert_int_equal(pl_latency_compute(&items, &got), 0);
     assert_int_equal(got.items, want.items);
-    assert_same_double(got.mean, want.mean);
-    assert_same_double(got.min, want.min);
-    assert_same_double(got.p50, want.p50);
-    assert_same_double(got.p99, want.p99);
-    assert_same_double(got.max, want.max);
+    pl_assert_same_double(got.mean, want.mean);
+    pl_assert_same_double(got.min, want.min);
+    pl_assert_same_double(got.p50, want.p50);
+    pl_assert_same_double(got.p99, want.p99);
+    pl_assert_same_double(got.max, want.max);
     pl_items_fini(&items);
 }
 
@@ -144,20 +138,20 @@ static void extrema_as_libm(void **state)
                 assert_true(pl_max(v[i], v[j]) == 0 && pl_min(v[i], v[j]) == 0);
                 continue;
             }
-            assert_same_double(pl_max(v[i], v[j]), fmax(v[i], v[j]));
-            assert_same_double(pl_min(v[i], v[j]), fmin(v[i], v[j]));
+            pl_assert_same_double(pl_max(v[i], v[j]), fmax(v[i], v[j]));
+            pl_assert_same_double(pl_min(v[i], v[j]), fmin(v[i], v[j]));
         }
 }
 
 static void assert_same_bound(const pl_bound *got, const pl_bound *want)
 {
-    assert_same_double(got->makespan, want->makespan);
+    pl_assert_same_double(got->makespan, want->makespan);
     assert_int_equal(got->kind, want->kind);
     assert_int_equal(got->which, want->which);
-    assert_same_double(got->head, want->head);
-    assert_same_double(got->work, want->work);
-    assert_same_double(got->tail, want->tail);
-    assert_same_double(got->critical_path, want->critical_path);
+    pl_assert_same_double(got->head, want->head);
+    pl_assert_same_double(got->work, want->work);
+    pl_assert_same_double(got->tail, want->tail);
+    pl_assert_same_double(got->critical_path, want->critical_path);
 }
 
 /* One scratch for a large line, then a smaller one, then the large one changed, and the
@@ -196,9 +190,9 @@ static void bounds_in_one_scratch(void **state)
     assert_int_equal(pl_bound_terms_compute(big, &want_terms), 0);
     assert_same_bound(&got_terms.bound, &want_terms.bound);
     for (uint32_t u = 0; u < pl_graph_unit_count(big); u++) {
-        assert_same_double(got_terms.units[u].head, want_terms.units[u].head);
-        assert_same_double(got_terms.units[u].work, want_terms.units[u].work);
-        assert_same_double(got_terms.units[u].tail, want_terms.units[u].tail);
+        pl_assert_same_double(got_terms.units[u].head, want_terms.units[u].head);
+        pl_assert_same_double(got_terms.units[u].work, want_terms.units[u].work);
+        pl_assert_same_double(got_terms.units[u].tail, want_terms.units[u].tail);
     }
     pl_bound_terms_fini(&got_terms);
     pl_bound_terms_fini(&want_terms);
