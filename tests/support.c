@@ -11,6 +11,7 @@
 
 #include "support.h"
 
+#include "sim/measure/bound.h"
 #include "sim/report/report.h"
 #include "sim/engine/runner.h"
 #include "sim/study/session.h"
@@ -262,4 +263,15 @@ void pl_test_simulate(const pl_graph *g, pl_timeline *tl)
                      t, tl->start[t], tl->end[t], tl->release[t], pl_engine_name(other.engine),
                      other.start[t], other.end[t], other.release[t], other.engine_why);
     pl_timeline_fini(&other);
+}
+
+void pl_test_assert_same_bound(const pl_bound *got, const pl_bound *want)
+{
+    pl_assert_same_double(got->makespan, want->makespan);
+    assert_int_equal(got->kind, want->kind);
+    assert_int_equal(got->which, want->which);
+    pl_assert_same_double(got->head, want->head);
+    pl_assert_same_double(got->work, want->work);
+    pl_assert_same_double(got->tail, want->tail);
+    pl_assert_same_double(got->critical_path, want->critical_path);
 }

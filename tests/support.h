@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Fails the test unless |a - b| <= tol, compared as doubles. (cmocka's
  * assert_float_equal converts to float, which keeps only about 7 digits.) */
@@ -23,6 +24,18 @@
         if (!(fabs(pl_a_ - pl_b_) <= pl_tol_))                                                     \
             fail_msg("%s = %.17g, expected %.17g within %g", #a, pl_a_, pl_b_, pl_tol_);           \
     } while (0)
+
+/* Fails the test unless doubles a and b have the same bits. */
+#define pl_assert_same_double(a, b)                                                                \
+    do {                                                                                           \
+        double pl_x_ = (a), pl_y_ = (b);                                                           \
+        if (memcmp(&pl_x_, &pl_y_, sizeof pl_x_) != 0)                                             \
+            fail_msg("%s = %.17g, expected %.17g bit for bit", #a, pl_x_, pl_y_);                  \
+    } while (0)
+
+struct pl_bound;
+/* Fails the test unless bounds got and want are the same, bit for bit. */
+void pl_test_assert_same_bound(const struct pl_bound *got, const struct pl_bound *want);
 
 /* What one run of the program did. Free with pl_test_run_free. */
 typedef struct pl_test_run {
@@ -63,14 +76,6 @@ const struct pl_figure *pl_test_figure(const struct pl_report *r, const char *na
 uint64_t pl_test_random(uint64_t *state);
 /* A draw in [0, n), n > 0. */
 uint32_t pl_test_below(uint64_t *state, uint32_t n);
-
-/* Fails (cmocka's fail_msg) unless doubles a and b have the same bits. */
-#define pl_assert_same_double(a, b)                                                        \
-    do {                                                                                   \
-        double x_ = (a), y_ = (b);                                                         \
-        if (memcmp(&x_, &y_, sizeof x_) != 0)                                              \
-            fail_msg("%s = %.17g, expected %.17g bit for bit", #a, x_, y_);                \
-    } while (0)
 
 /* What a report renderer (pl_report_text, pl_trace_write...) writes for r, as a string the
  * caller frees; fails the test when rendering fails. */

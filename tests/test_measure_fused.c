@@ -90,17 +90,6 @@ static pl_graph *draw_graph(uint32_t n)
     return g;
 }
 
-static void assert_same_bound(const pl_bound *got, const pl_bound *want)
-{
-    pl_assert_same_double(got->makespan, want->makespan);
-    assert_int_equal(got->kind, want->kind);
-    assert_int_equal(got->which, want->which);
-    pl_assert_same_double(got->head, want->head);
-    pl_assert_same_double(got->work, want->work);
-    pl_assert_same_double(got->tail, want->tail);
-    pl_assert_same_double(got->critical_path, want->critical_path);
-}
-
 static void assert_same_terms(const pl_bound_term *got, const pl_bound_term *want, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
@@ -131,7 +120,7 @@ static void bounds_of_drawn_graphs(void **state)
         pl_bound_terms terms, want_terms;
         assert_int_equal(pl_bound_terms_compute_in(&scratch, g, &terms), 0);
         assert_int_equal(pl_bound_terms_compute(g, &want_terms), 0);
-        assert_same_bound(&terms.bound, &want_terms.bound);
+        pl_test_assert_same_bound(&terms.bound, &want_terms.bound);
         assert_same_terms(terms.units, want_terms.units, pl_graph_unit_count(g));
         assert_same_terms(terms.places, want_terms.places, pl_graph_place_count(g));
         assert_same_terms(terms.links, want_terms.links, pl_graph_link_count(g));
@@ -140,7 +129,7 @@ static void bounds_of_drawn_graphs(void **state)
             assert_int_equal(pl_bound_compute_in(&scratch, g, (pl_bound_edges)edges, c, &got),
                              0);
             assert_int_equal(pl_bound_compute_with(g, (pl_bound_edges)edges, c, &want), 0);
-            assert_same_bound(&got, &want);
+            pl_test_assert_same_bound(&got, &want);
         }
         pl_bound_terms_fini(&terms);
         pl_bound_terms_fini(&want_terms);

@@ -143,17 +143,6 @@ static void extrema_as_libm(void **state)
         }
 }
 
-static void assert_same_bound(const pl_bound *got, const pl_bound *want)
-{
-    pl_assert_same_double(got->makespan, want->makespan);
-    assert_int_equal(got->kind, want->kind);
-    assert_int_equal(got->which, want->which);
-    pl_assert_same_double(got->head, want->head);
-    pl_assert_same_double(got->work, want->work);
-    pl_assert_same_double(got->tail, want->tail);
-    pl_assert_same_double(got->critical_path, want->critical_path);
-}
-
 /* One scratch for a large line, then a smaller one, then the large one changed, and the
  * critical-path chain in between: each bound is the one pl_bound_compute_with gives (the
  * scratch's arrays start zero where the walk needs them zero, whatever walked before). */
@@ -180,7 +169,7 @@ static void bounds_in_one_scratch(void **state)
         assert_int_equal(pl_bound_compute_in(&scratch, walks[i].g, walks[i].edges, walks[i].c,
                                              &got), 0);
         assert_int_equal(pl_bound_compute_with(walks[i].g, walks[i].edges, walks[i].c, &want), 0);
-        assert_same_bound(&got, &want);
+        pl_test_assert_same_bound(&got, &want);
         assert_int_equal(pl_bound_chain_in(&scratch, big, on), 0);
         assert_int_equal(pl_bound_chain(big, want_on), 0);
         assert_memory_equal(on, want_on, pl_graph_task_count(big));
@@ -188,7 +177,7 @@ static void bounds_in_one_scratch(void **state)
     pl_bound_terms got_terms, want_terms;
     assert_int_equal(pl_bound_terms_compute_in(&scratch, big, &got_terms), 0);
     assert_int_equal(pl_bound_terms_compute(big, &want_terms), 0);
-    assert_same_bound(&got_terms.bound, &want_terms.bound);
+    pl_test_assert_same_bound(&got_terms.bound, &want_terms.bound);
     for (uint32_t u = 0; u < pl_graph_unit_count(big); u++) {
         pl_assert_same_double(got_terms.units[u].head, want_terms.units[u].head);
         pl_assert_same_double(got_terms.units[u].work, want_terms.units[u].work);
