@@ -29,6 +29,7 @@ struct unit_rule {
     double wakeup;    /* paid after waiting (passive units); 0 otherwise */
     double narrowest; /* the narrowest link of the route; 0 without a route */
     bool scaled;      /* the change scales the work of every task of the unit */
+    double ended;     /* during a pass: the end of the unit's latest task placed (0: none) */
 };
 
 /* The rules under change c (NULL: none). A change leaves wake-ups as they are. */
@@ -99,12 +100,12 @@ static inline double work_of(const pl_graph *g, const pl_graph_change *c, const 
 /* The recursion for one task under change c, whose predecessors are all set; returns
  * its end. */
 static inline double place_task(const pl_graph *g, const pl_graph_change *c,
-                                const struct unit_rule *rules, const struct times *tm, uint32_t t)
+                                struct unit_rule *rules, const struct times *tm, uint32_t t)
 {
-    uint32_t prev = pl_graph_task_prev(g, t);
-    double ended = prev == PL_NO_EDGE ? 0 : tm->end[prev];
+    /* The order keeps each unit's, so the unit's latest task placed is its previous one. */
+    struct unit_rule *r = &rules[pl_graph_task_unit(g, t)];
+    double ended = r->ended;
     double latest = latest_event(g, tm, t);
-    const struct unit_rule *r = &rules[pl_graph_task_unit(g, t)];
     /* An event within SimGrid's precision of the previous end is a tie there: the unit
      * goes on at once, without waiting and without paying its wake-up. */
     double start = latest > ended + PL_ENGINE_PRECISION ? latest + r->wakeup : ended;
@@ -115,6 +116,7 @@ static inline double place_task(const pl_graph *g, const pl_graph_change *c,
         end += bytes / r->narrowest;
     tm->start[t] = start;
     tm->end[t] = end;
+    r->ended = end;
     return end;
 }
 

@@ -45,13 +45,34 @@ static uint64_t dep_event(const pl_edge *e)
     return e->at == PL_AT_START ? EV_START(e->src) : EV_END(e->src);
 }
 
-/* Calls fn(ctx, from, to) for every event edge. */
-static void each_event_edge(const pl_graph *g, void (*fn)(void *, uint64_t, uint64_t), void *ctx)
+/* Each unit's latest task so far (PL_NO_EDGE: none), for a pass in task order to know
+ * each task's previous one on its unit; NULL when out of memory. Free with free(). */
+static uint32_t *unit_latest(const pl_graph *g)
 {
-    uint32_t n = pl_graph_task_count(g);
+    uint32_t nu = pl_graph_unit_count(g);
+    uint32_t *latest = malloc(((size_t)nu + 1) * sizeof *latest);
+    for (uint32_t u = 0; latest && u < nu; u++)
+        latest[u] = PL_NO_EDGE;
+    return latest;
+}
+
+/* The task before t on its unit, for a pass in task order that keeps latest. */
+static inline uint32_t prev_in_pass(const pl_graph *g, uint32_t *latest, uint32_t t)
+{
+    uint32_t u = pl_graph_task_unit(g, t), prev = latest[u];
+    latest[u] = t;
+    return prev;
+}
+
+/* Calls fn(ctx, from, to) for every event edge. Returns 0 or PL_ENOMEM. */
+static int each_event_edge(const pl_graph *g, void (*fn)(void *, uint64_t, uint64_t), void *ctx)
+{
+    uint32_t n = pl_graph_task_count(g), *latest = unit_latest(g);
+    if (!latest)
+        return PL_ENOMEM;
     for (uint32_t t = 0; t < n; t++) {
         fn(ctx, EV_START(t), EV_END(t));
-        uint32_t prev = pl_graph_task_prev(g, t);
+        uint32_t prev = prev_in_pass(g, latest, t);
         if (prev != PL_NO_EDGE)
             fn(ctx, EV_END(prev), EV_START(t));
         uint32_t first, count;
@@ -59,6 +80,8 @@ static void each_event_edge(const pl_graph *g, void (*fn)(void *, uint64_t, uint
         for (uint32_t e = first; e < first + count; e++)
             fn(ctx, dep_event(pl_graph_edge(g, e)), EV_START(t));
     }
+    free(latest);
+    return 0;
 }
 
 static void count_edge(void *ctx, uint64_t from, uint64_t to)
@@ -84,19 +107,20 @@ static void fill_edge(void *ctx, uint64_t from, uint64_t to)
 static int peel(const pl_graph *g, uint32_t *indeg, uint64_t nev)
 {
     struct succ s = {calloc(nev + 1, sizeof *s.first), NULL};
-    if (!s.first)
+    if (!s.first || each_event_edge(g, count_edge, &s)) {
+        free(s.first);
         return PL_ENOMEM;
-    each_event_edge(g, count_edge, &s);
+    }
     for (uint64_t v = 0; v < nev; v++)
         s.first[v + 1] += s.first[v];
     s.to = malloc((s.first[nev] + 1) * sizeof *s.to);
     uint64_t *pos = malloc((nev + 1) * sizeof *pos);
     uint64_t *queue = malloc((nev + 1) * sizeof *queue);
     int rc = PL_ENOMEM;
-    if (s.to && pos && queue) {
+    struct fill_ctx f = {&s, pos, indeg};
+    if (s.to && pos && queue)
         memcpy(pos, s.first, nev * sizeof *pos);
-        struct fill_ctx f = {&s, pos, indeg};
-        each_event_edge(g, fill_edge, &f);
+    if (s.to && pos && queue && each_event_edge(g, fill_edge, &f) == 0) {
         uint64_t head = 0, tail = 0;
         for (uint64_t v = 0; v < nev; v++)
             if (indeg[v] == 0)
@@ -193,11 +217,12 @@ int pl_check_order(const pl_graph *g, uint32_t *order)
     uint32_t *indeg = calloc((size_t)n + 1, sizeof *indeg);
     uint32_t *first = calloc((size_t)n + 2, sizeof *first);
     uint32_t *succ = malloc(((size_t)ne + n + 1) * sizeof *succ);
+    uint32_t *latest = unit_latest(g), *again = unit_latest(g);
     int rc = PL_ENOMEM;
-    if (indeg && first && succ) {
+    if (indeg && first && succ && latest && again) {
         /* Successor lists in compressed rows: first[s + 1] counts s's successors. */
         for (uint32_t t = 0; t < n; t++) {
-            uint32_t prev = pl_graph_task_prev(g, t), e0, k;
+            uint32_t prev = prev_in_pass(g, latest, t), e0, k;
             if (prev != PL_NO_EDGE)
                 first[prev + 1]++, indeg[t]++;
             pl_graph_task_edges(g, t, &e0, &k);
@@ -207,7 +232,7 @@ int pl_check_order(const pl_graph *g, uint32_t *order)
         for (uint32_t t = 0; t < n; t++)
             first[t + 1] += first[t];
         for (uint32_t t = 0; t < n; t++) {
-            uint32_t prev = pl_graph_task_prev(g, t), e0, k;
+            uint32_t prev = prev_in_pass(g, again, t), e0, k;
             if (prev != PL_NO_EDGE)
                 succ[first[prev]++] = t;
             pl_graph_task_edges(g, t, &e0, &k);
@@ -234,6 +259,8 @@ int pl_check_order(const pl_graph *g, uint32_t *order)
     free(indeg);
     free(first);
     free(succ);
+    free(latest);
+    free(again);
     return rc;
 }
 

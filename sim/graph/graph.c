@@ -90,9 +90,9 @@ static void release_shared(pl_graph *g)
     for (uint32_t i = 0; i < g->nlabels; i++)
         free(g->t.labels[i]);
     free(g->t.labels);
-    void *arrays[] = {g->t.unit.narrow,  g->t.unit.wide, g->t.label.narrow, g->t.label.wide,
-                      g->t.item,         g->t.prev,      g->t.edge_first,   g->t.edges,
-                      g->t.bytes,        g->unit_tasks};
+    void *arrays[] = {g->t.unit.narrow, g->t.unit.wide, g->t.label.narrow,
+                      g->t.label.wide,  g->t.item,      g->t.edge_first,
+                      g->t.edges,       g->t.bytes,     g->unit_tasks};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         pl_graph_free_array(g, arrays[i]);
     free(g->block);
@@ -302,7 +302,6 @@ int pl_graph_add_task(pl_graph *g, uint32_t unit, double work, uint32_t label, u
     set_id(&g->t.unit, t, unit);
     set_id(&g->t.label, t, label);
     g->t.item[t] = item;
-    g->t.prev[t] = g->last_task[unit];
     g->last_task[unit] = t;
     g->units[unit].count++;
     *id = g->t.ntasks++;

@@ -189,7 +189,6 @@ struct pl_graph_tasks {
     double *work;
     pl_graph_ids unit, label;
     uint32_t *item;
-    uint32_t *prev;       /* the previous task on the same unit, or PL_NO_EDGE */
     uint32_t *edge_first; /* ntasks + 1: edges [edge_first[t], edge_first[t + 1]) go into t */
     pl_edge *edges;
     double *bytes; /* NULL until a task carries bytes */
@@ -233,11 +232,11 @@ static inline const char *pl_graph_task_label(const pl_graph *g, uint32_t task)
 }
 
 /* The task before this one on its unit, or PL_NO_EDGE for the unit's first task. */
-static inline uint32_t pl_graph_task_prev(const pl_graph *g, uint32_t task)
-{
-    assert(task < pl_graph_tasks_of(g)->ntasks);
-    return pl_graph_tasks_of(g)->prev[task];
-}
+/* The task before `task` on its unit, or PL_NO_EDGE: a search in the unit's tasks
+ * (pl_graph_unit_tasks, in task order), not stored per task. A pass over every task in
+ * task order (or in any order that keeps each unit's) keeps each unit's latest task
+ * instead. The graph must be finalized. */
+uint32_t pl_graph_task_prev(const pl_graph *g, uint32_t task);
 
 /* The task's incoming edges: global edge indices [*first, *first + *n). */
 static inline void pl_graph_task_edges(const pl_graph *g, uint32_t task, uint32_t *first,

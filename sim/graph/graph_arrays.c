@@ -9,7 +9,7 @@
  * array, which starts anywhere: an array of a few MiB gets about half of its bytes on
  * small pages, and one of less than 2 MiB none. So when a model reserves its graph's size
  * (the first pl_graph_reserve, before any task), every per-task array is carved from one
- * block: work, item, the previous task, the edge rows, the unit order (for finalize), the
+ * block: work, item, the edge rows, the unit order (for finalize), the
  * unit and label columns and last the reserved edges, each at a multiple of 8 bytes. Only
  * the block's two ends miss huge pages. An array that must grow past the reserved room, or
  * be widened, moves out of the block into an allocation of its own (copied once); the
@@ -68,7 +68,6 @@ int pl_graph_resize_tasks(pl_graph *g, uint32_t cap)
     bool ok = pl_graph_resize_array(g, &t->work, n, sizeof *t->work, keep) &&
               resize_ids(g, &t->unit, n, g->nunits) && resize_ids(g, &t->label, n, g->nlabels) &&
               pl_graph_resize_array(g, &t->item, n, sizeof *t->item, keep) &&
-              pl_graph_resize_array(g, &t->prev, n, sizeof *t->prev, keep) &&
               pl_graph_resize_array(g, &t->edge_first, n + 1, sizeof *t->edge_first, keep + 1);
     if (!ok)
         return PL_ENOMEM;
@@ -108,7 +107,7 @@ int pl_graph_carve(pl_graph *g, uint32_t tasks, uint32_t edges)
 {
     size_t n = tasks, wu = id_width(g->nunits), wl = id_width(g->nlabels);
     size_t bytes = part(n, sizeof(double)) + part(edges, sizeof(pl_edge)) +
-                   2 * part(n, sizeof(uint32_t)) + 2 * part(n + 1, sizeof(uint32_t)) +
+                   part(n, sizeof(uint32_t)) + 2 * part(n + 1, sizeof(uint32_t)) +
                    part(n, wu) + part(n, wl);
     char *at = pl_array_alloc(bytes, 1);
     if (!at)
@@ -119,8 +118,6 @@ int pl_graph_carve(pl_graph *g, uint32_t tasks, uint32_t edges)
     t->work = (double *)(void *)at;
     at += part(n, sizeof(double));
     t->item = (uint32_t *)(void *)at;
-    at += part(n, sizeof(uint32_t));
-    t->prev = (uint32_t *)(void *)at;
     at += part(n, sizeof(uint32_t));
     t->edge_first = (uint32_t *)(void *)at;
     at += part(n + 1, sizeof(uint32_t));
@@ -148,12 +145,11 @@ void pl_graph_trim_block(pl_graph *g)
     char *base = g->block;
     size_t keep = (size_t)((char *)g->t.edges - base) + part(g->t.nedges + 1, sizeof(pl_edge));
     /* Every pointer into the block, as an offset, in case realloc moves it. */
-    void **slots[] = {(void **)&g->t.work,        (void **)&g->t.item,
-                      (void **)&g->t.prev,        (void **)&g->t.edge_first,
-                      (void **)&g->unit_tasks,    (void **)&g->block_order,
-                      (void **)&g->t.unit.narrow, (void **)&g->t.unit.wide,
-                      (void **)&g->t.label.narrow, (void **)&g->t.label.wide,
-                      (void **)&g->t.edges};
+    void **slots[] = {(void **)&g->t.work,       (void **)&g->t.item,
+                      (void **)&g->t.edge_first, (void **)&g->unit_tasks,
+                      (void **)&g->block_order,  (void **)&g->t.unit.narrow,
+                      (void **)&g->t.unit.wide,  (void **)&g->t.label.narrow,
+                      (void **)&g->t.label.wide, (void **)&g->t.edges};
     enum { NSLOTS = sizeof slots / sizeof *slots };
     size_t off[NSLOTS];
     for (size_t i = 0; i < NSLOTS; i++)

@@ -64,7 +64,7 @@ size_t pl_graph_bytes(const pl_graph *g)
     for (uint32_t i = 0; i < g->nlinks; i++)
         n += text_bytes(g->links[i].name);
     /* The task arrays, also those a changed copy shares with its original. */
-    n += (size_t)g->cap_tasks * (sizeof *g->t.work + 2 * sizeof(uint32_t));
+    n += (size_t)g->cap_tasks * (sizeof *g->t.work + sizeof *g->t.item);
     n += (size_t)g->cap_tasks * (ids_width(&g->t.unit) + ids_width(&g->t.label));
     n += (size_t)g->cap_labels * sizeof *g->t.labels + (size_t)g->cap_bytes * sizeof *g->t.bytes;
     for (uint32_t i = 0; i < g->nlabels; i++)
@@ -154,6 +154,22 @@ const uint32_t *pl_graph_unit_tasks(const pl_graph *g, uint32_t unit, uint32_t *
     assert(g->t.final && unit < g->nunits);
     *n = g->units[unit].count;
     return g->unit_tasks + g->units[unit].first;
+}
+
+uint32_t pl_graph_task_prev(const pl_graph *g, uint32_t task)
+{
+    assert(g->t.final && task < g->t.ntasks);
+    uint32_t n;
+    const uint32_t *tasks = pl_graph_unit_tasks(g, pl_graph_task_unit(g, task), &n);
+    uint32_t lo = 0, hi = n; /* the unit's tasks ascend; task is among them */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (tasks[mid] <= task)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo > 0 ? tasks[lo - 1] : PL_NO_EDGE;
 }
 
 bool pl_graph_edges_backward(const pl_graph *g)
