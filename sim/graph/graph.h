@@ -237,6 +237,9 @@ static inline const char *pl_graph_task_label(const pl_graph *g, uint32_t task)
  * task order (or in any order that keeps each unit's) keeps each unit's latest task
  * instead. The graph must be finalized. */
 uint32_t pl_graph_task_prev(const pl_graph *g, uint32_t task);
+/* The place of `task` among its unit's tasks (pl_graph_unit_tasks), by the same search; a
+ * walk along a unit reads its neighbours from there. The graph must be finalized. */
+uint32_t pl_graph_task_rank(const pl_graph *g, uint32_t task);
 
 /* The task's incoming edges: global edge indices [*first, *first + *n). */
 static inline void pl_graph_task_edges(const pl_graph *g, uint32_t task, uint32_t *first,

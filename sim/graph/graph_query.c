@@ -156,7 +156,7 @@ const uint32_t *pl_graph_unit_tasks(const pl_graph *g, uint32_t unit, uint32_t *
     return g->unit_tasks + g->units[unit].first;
 }
 
-uint32_t pl_graph_task_prev(const pl_graph *g, uint32_t task)
+uint32_t pl_graph_task_rank(const pl_graph *g, uint32_t task)
 {
     assert(g->t.final && task < g->t.ntasks);
     uint32_t n;
@@ -169,7 +169,14 @@ uint32_t pl_graph_task_prev(const pl_graph *g, uint32_t task)
         else
             hi = mid;
     }
-    return lo > 0 ? tasks[lo - 1] : PL_NO_EDGE;
+    return lo;
+}
+
+uint32_t pl_graph_task_prev(const pl_graph *g, uint32_t task)
+{
+    uint32_t n, at = pl_graph_task_rank(g, task);
+    const uint32_t *tasks = pl_graph_unit_tasks(g, pl_graph_task_unit(g, task), &n);
+    return at > 0 ? tasks[at - 1] : PL_NO_EDGE;
 }
 
 bool pl_graph_edges_backward(const pl_graph *g)

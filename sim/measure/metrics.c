@@ -159,7 +159,10 @@ static void unit_finish(pl_unit_metrics *um, const struct unit_pass *p, double m
 }
 
 /* Walks back from the task that ended last, following whichever event set each task's
- * start, and charges the tasks passed through their end to their units. */
+ * start, and charges the tasks passed through their end to their units. The task before
+ * t on its unit is read from the unit's tasks at t's place, which is searched only when
+ * the walk comes to t by an edge, not along the unit (released_by's test, without its
+ * search). */
 static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_timeline *tl,
                           uint32_t t, pl_metrics *m)
 {
@@ -168,6 +171,8 @@ static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_time
      * is on, stored back when it moves to another unit (the same additions, in order). */
     uint32_t tasks = 0, on = PL_NO_EDGE;
     double binding = 0;
+    const uint32_t *line = NULL; /* t's unit's tasks, t at line[at]; NULL: not yet found */
+    uint32_t at = 0, count;
     for (; t != PL_NO_EDGE; tasks++) {
         uint32_t u = pl_graph_task_unit(g, t);
         if (through_end && u != on) {
@@ -178,13 +183,19 @@ static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_time
         }
         if (through_end)
             binding += tl->end[t] - tl->start[t];
-        if (released_by(g, edges, tl, t)) {
-            const pl_edge *e = &edges[tl->release[t]];
-            through_end = e->at == PL_AT_END;
-            t = e->src;
+        if (!line) {
+            line = pl_graph_unit_tasks(g, u, &count);
+            at = pl_graph_task_rank(g, t);
+        }
+        uint32_t prev = at > 0 ? line[at - 1] : PL_NO_EDGE, r = tl->release[t];
+        if (r != PL_NO_EDGE && (prev == PL_NO_EDGE || event_time(tl, &edges[r]) > tl->end[prev])) {
+            through_end = edges[r].at == PL_AT_END;
+            t = edges[r].src;
+            line = NULL;
         } else {
             through_end = 1;
-            t = pl_graph_task_prev(g, t);
+            t = prev;
+            at--;
         }
     }
     if (on != PL_NO_EDGE)
