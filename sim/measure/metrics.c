@@ -158,13 +158,28 @@ static void unit_finish(pl_unit_metrics *um, const struct unit_pass *p, double m
     um->utilization = makespan > 0 ? um->busy / makespan : 0;
 }
 
+/* t's place among its unit's tasks `line` (ascending): found by going down from where
+ * the walk last left the unit (*mark, PL_NO_EDGE: never), since a walk back in time
+ * meets each unit's tasks in falling order, so that all the steps down it takes add up to
+ * the unit's tasks at most; searched where t lies above the mark. */
+static uint32_t place_of(const pl_graph *g, const uint32_t *line, uint32_t *mark, uint32_t t)
+{
+    uint32_t at = *mark;
+    if (at == PL_NO_EDGE || line[at] < t)
+        return pl_graph_task_rank(g, t);
+    while (line[at] > t)
+        at--;
+    return at;
+}
+
 /* Walks back from the task that ended last, following whichever event set each task's
  * start, and charges the tasks passed through their end to their units. The task before
- * t on its unit is read from the unit's tasks at t's place, which is searched only when
- * the walk comes to t by an edge, not along the unit (released_by's test, without its
- * search). */
+ * t on its unit is read from the unit's tasks at t's place (released_by's test, without
+ * its search), which the walk keeps while it goes along the unit and finds from the
+ * unit's mark (place_of) where it comes by an edge; mark NULL (out of memory for it):
+ * searched each time, with the same result. */
 static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_timeline *tl,
-                          uint32_t t, pl_metrics *m)
+                          uint32_t t, uint32_t *mark, pl_metrics *m)
 {
     int through_end = 1;
     /* In locals, which stay in registers: the count, and the time of the unit the chain
@@ -172,7 +187,7 @@ static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_time
     uint32_t tasks = 0, on = PL_NO_EDGE;
     double binding = 0;
     const uint32_t *line = NULL; /* t's unit's tasks, t at line[at]; NULL: not yet found */
-    uint32_t at = 0, count;
+    uint32_t at = 0, count, none = PL_NO_EDGE;
     for (; t != PL_NO_EDGE; tasks++) {
         uint32_t u = pl_graph_task_unit(g, t);
         if (through_end && u != on) {
@@ -185,8 +200,10 @@ static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_time
             binding += tl->end[t] - tl->start[t];
         if (!line) {
             line = pl_graph_unit_tasks(g, u, &count);
-            at = pl_graph_task_rank(g, t);
+            at = place_of(g, line, mark ? &mark[u] : &none, t);
         }
+        if (mark)
+            mark[u] = at;
         uint32_t prev = at > 0 ? line[at - 1] : PL_NO_EDGE, r = tl->release[t];
         if (r != PL_NO_EDGE && (prev == PL_NO_EDGE || event_time(tl, &edges[r]) > tl->end[prev])) {
             through_end = edges[r].at == PL_AT_END;
@@ -255,7 +272,11 @@ static int units_and_places(const pl_graph *g, const pl_timeline *tl, pl_metrics
         uint32_t last = pass(g, edges, tl, m, up, span, items);
         for (uint32_t u = 0; u < m->nunits; u++)
             unit_finish(&m->units[u], &up[u], tl->makespan);
-        binding_chain(g, edges, tl, last, m);
+        uint32_t *mark = malloc(((size_t)m->nunits + 1) * sizeof *mark);
+        for (uint32_t u = 0; mark && u < m->nunits; u++)
+            mark[u] = PL_NO_EDGE;
+        binding_chain(g, edges, tl, last, mark, m);
+        free(mark);
         rc = pl_places_compute(g, tl, span, m->places);
         pl_phases_compute(span, m->nunits, tl->makespan, items, &m->phases);
     }
