@@ -342,6 +342,7 @@ int pl_graph_add_edge(pl_graph *g, uint32_t from, uint32_t to, pl_edge_kind kind
     assert(!g->t.final && from < g->t.ntasks && to < g->t.ntasks && kind < PL_EDGE_KIND_COUNT);
     pl_edge edge = {from, (unsigned)kind, (unsigned)at};
     g->backward = g->backward && from < to;
+    g->kinds |= 1u << kind;
     if (g->npending == 0 && to >= g->last_dst) {
         if (grow_edges(g, g->t.nedges + 1))
             return PL_ENOMEM;

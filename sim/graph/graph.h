@@ -294,6 +294,9 @@ uint64_t pl_graph_items(const pl_graph *g);
  * sync policy, its chosen order: slot, barrier and order edges) rather than from the
  * workload's own dependencies (data, issue, sync). */
 bool pl_edge_kind_configured(pl_edge_kind k);
+/* Whether some edge of g comes from the configuration (pl_edge_kind_configured): without
+ * one, a bound over the workload's edges and one over every edge walk the same edges. */
+bool pl_graph_has_configured_edges(const pl_graph *g);
 /* One more than the largest item a task names, or pl_graph_items when that is larger:
  * the size of an array indexed by item. */
 uint64_t pl_graph_item_span(const pl_graph *g);

@@ -20,6 +20,14 @@ bool pl_edge_kind_configured(pl_edge_kind k)
     return k == PL_EDGE_SLOT || k == PL_EDGE_BARRIER || k == PL_EDGE_ORDER;
 }
 
+bool pl_graph_has_configured_edges(const pl_graph *g)
+{
+    for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
+        if ((g->kinds >> k & 1u) && pl_edge_kind_configured((pl_edge_kind)k))
+            return true;
+    return false;
+}
+
 pl_graph_change pl_graph_no_change(void)
 {
     return (pl_graph_change){.work = 1, .bandwidth = 1, .place = PL_NO_ID};
@@ -179,5 +187,6 @@ pl_graph *pl_graph_changed(const pl_graph *g, const pl_graph_change *c)
     }
     h->items = g->items;
     h->backward = g->backward;
+    h->kinds = g->kinds;
     return h;
 }

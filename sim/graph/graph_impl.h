@@ -82,6 +82,7 @@ struct pl_graph {
     uint64_t items;
     char *item_noun;
     bool backward; /* every edge's source comes before its destination */
+    uint32_t kinds; /* bit k set: some edge is of kind k */
     /* The block pl_graph_reserve carved the task arrays from (graph_arrays.c), or NULL;
      * shared with the changed copies and freed with the shared arrays. block_order: its
      * room for the unit order, while the arrays still have the reserved size. */

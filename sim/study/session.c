@@ -143,12 +143,16 @@ static int measure(const pl_graph *g, struct measured *m, bool terms, pl_bound_s
 {
     int rc = pl_metrics_compute(g, &m->tl, &m->m);
     m->have_m = rc == 0;
-    if (rc == 0)
-        rc = pl_bound_compute_in(scratch, g, PL_BOUND_WORKLOAD_EDGES, NULL, &m->bound);
     if (rc == 0 && terms && (rc = pl_bound_terms_compute_in(scratch, g, &m->terms)) == 0)
         m->configured = m->terms.bound;
     else if (rc == 0)
         rc = pl_bound_compute_in(scratch, g, PL_BOUND_ALL_EDGES, NULL, &m->configured);
+    /* Without an edge from the configuration both bounds walk the same edges, so the
+     * resource bound is the configured one, not walked again. */
+    if (rc == 0 && !pl_graph_has_configured_edges(g))
+        m->bound = m->configured;
+    else if (rc == 0)
+        rc = pl_bound_compute_in(scratch, g, PL_BOUND_WORKLOAD_EDGES, NULL, &m->bound);
     if (rc != 0)
         return pl_diag_set(d, rc, "out of memory measuring the %s run", pl_graph_name(g));
     return 0;
