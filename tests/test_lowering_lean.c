@@ -371,6 +371,43 @@ static void test_packed_edges(void **state)
     pl_graph_destroy(g);
 }
 
+/* Whether a graph has an edge from the configuration (slot, barrier, order:
+ * pl_edge_kind_configured), which decides whether its two bounds walk different edges:
+ * none with data and sync edges only, one from its first slot edge on, kept by a changed
+ * copy. */
+static void test_configured_edges(void **state)
+{
+    (void)state;
+    pl_graph *g = pl_graph_create("kinds");
+    uint32_t place, unit, label, t;
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &place), 0);
+    assert_int_equal(pl_graph_add_unit(g, "u", place, &unit), 0);
+    assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
+    for (uint32_t i = 0; i < 4; i++)
+        assert_int_equal(pl_graph_add_task(g, unit, 1e-6, label, i, &t), 0);
+    assert_int_equal(pl_graph_add_edge(g, 0, 1, PL_EDGE_DATA, PL_AT_END), 0);
+    assert_int_equal(pl_graph_add_edge(g, 1, 2, PL_EDGE_SYNC, PL_AT_END), 0);
+    pl_graph *h = pl_graph_create("kinds and a slot");
+    assert_int_equal(pl_graph_add_place(h, "device", PL_PLACE_DEVICE, 1, &place), 0);
+    assert_int_equal(pl_graph_add_unit(h, "u", place, &unit), 0);
+    assert_int_equal(pl_graph_add_label(h, "x", &label), 0);
+    for (uint32_t i = 0; i < 4; i++)
+        assert_int_equal(pl_graph_add_task(h, unit, 1e-6, label, i, &t), 0);
+    assert_int_equal(pl_graph_add_edge(h, 0, 1, PL_EDGE_DATA, PL_AT_END), 0);
+    assert_int_equal(pl_graph_add_edge(h, 1, 3, PL_EDGE_SLOT, PL_AT_START), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    assert_int_equal(pl_graph_finalize(h), 0);
+    assert_false(pl_graph_has_configured_edges(g));
+    assert_true(pl_graph_has_configured_edges(h));
+    pl_graph_change c = pl_graph_no_change();
+    pl_graph *copy = pl_graph_changed(h, &c);
+    assert_non_null(copy);
+    assert_true(pl_graph_has_configured_edges(copy));
+    pl_graph_destroy(copy);
+    pl_graph_destroy(g);
+    pl_graph_destroy(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -380,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_stream_slot_edges_in_order),
         cmocka_unit_test(test_reserved_block),
         cmocka_unit_test(test_packed_edges),
+        cmocka_unit_test(test_configured_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
