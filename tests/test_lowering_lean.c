@@ -334,6 +334,20 @@ static void test_reserved_block(void **state)
     pl_graph_destroy(h);
 }
 
+/* A graph named `name` of n tasks on one unit of one device, not finalized. */
+static pl_graph *one_unit_graph(const char *name, uint32_t n)
+{
+    pl_graph *g = pl_graph_create(name);
+    uint32_t place, unit, label, t;
+    assert_non_null(g);
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &place), 0);
+    assert_int_equal(pl_graph_add_unit(g, "u", place, &unit), 0);
+    assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
+    for (uint32_t i = 0; i < n; i++)
+        assert_int_equal(pl_graph_add_task(g, unit, 1e-6, label, i, &t), 0);
+    return g;
+}
+
 /* An edge takes 4 bytes (sim/graph/graph.h: the source in 28 bits, the kind in 3, the
  * event in 1): every kind and event reads back as added, beside sources of alternating
  * bits (0x5555, 0xAAAA), so that no field spills into another; and a graph refuses room
@@ -342,14 +356,8 @@ static void test_packed_edges(void **state)
 {
     (void)state;
     assert_int_equal(sizeof(pl_edge), 4);
-    pl_graph *g = pl_graph_create("edges");
-    uint32_t place, unit, label, t;
-    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_DEVICE, 1, &place), 0);
-    assert_int_equal(pl_graph_add_unit(g, "u", place, &unit), 0);
-    assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
     const uint32_t n = 1u << 16;
-    for (uint32_t i = 0; i < n; i++)
-        assert_int_equal(pl_graph_add_task(g, unit, 1e-6, label, i, &t), 0);
+    pl_graph *g = one_unit_graph("edges", n);
     uint32_t e = 0;
     for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
         for (int at = PL_AT_END; at <= PL_AT_START; at++) {
@@ -378,21 +386,10 @@ static void test_packed_edges(void **state)
 static void test_configured_edges(void **state)
 {
     (void)state;
-    pl_graph *g = pl_graph_create("kinds");
-    uint32_t place, unit, label, t;
-    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &place), 0);
-    assert_int_equal(pl_graph_add_unit(g, "u", place, &unit), 0);
-    assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
-    for (uint32_t i = 0; i < 4; i++)
-        assert_int_equal(pl_graph_add_task(g, unit, 1e-6, label, i, &t), 0);
+    pl_graph *g = one_unit_graph("kinds", 4);
     assert_int_equal(pl_graph_add_edge(g, 0, 1, PL_EDGE_DATA, PL_AT_END), 0);
     assert_int_equal(pl_graph_add_edge(g, 1, 2, PL_EDGE_SYNC, PL_AT_END), 0);
-    pl_graph *h = pl_graph_create("kinds and a slot");
-    assert_int_equal(pl_graph_add_place(h, "device", PL_PLACE_DEVICE, 1, &place), 0);
-    assert_int_equal(pl_graph_add_unit(h, "u", place, &unit), 0);
-    assert_int_equal(pl_graph_add_label(h, "x", &label), 0);
-    for (uint32_t i = 0; i < 4; i++)
-        assert_int_equal(pl_graph_add_task(h, unit, 1e-6, label, i, &t), 0);
+    pl_graph *h = one_unit_graph("kinds and a slot", 4);
     assert_int_equal(pl_graph_add_edge(h, 0, 1, PL_EDGE_DATA, PL_AT_END), 0);
     assert_int_equal(pl_graph_add_edge(h, 1, 3, PL_EDGE_SLOT, PL_AT_START), 0);
     assert_int_equal(pl_graph_finalize(g), 0);
