@@ -61,6 +61,7 @@ int pl_graph_changed_cores(const pl_graph *g, const pl_graph_change *c, uint32_t
 
 double pl_graph_changed_narrowest(const pl_graph *g, const pl_graph_change *c, uint32_t unit)
 {
+    assert(unit < g->nunits);
     const struct unit *u = &g->units[unit];
     if (u->nroute == 0)
         return 0;

@@ -211,8 +211,7 @@ const uint32_t *pl_graph_unit_route(const pl_graph *g, uint32_t unit, uint32_t *
 
 double pl_graph_unit_narrowest(const pl_graph *g, uint32_t unit)
 {
-    assert(unit < g->nunits);
-    return g->units[unit].nroute > 0 ? g->units[unit].narrowest : 0;
+    return pl_graph_changed_narrowest(g, NULL, unit);
 }
 
 double pl_graph_task_alone(const pl_graph *g, uint32_t task)
