@@ -350,7 +350,11 @@ int pl_graph_add_edge(pl_graph *g, uint32_t from, uint32_t to, pl_edge_kind kind
             g->t.edge_first[0] = 0;
         while (g->last_dst < to)
             g->t.edge_first[++g->last_dst] = g->t.nedges;
-        g->t.edges[g->t.nedges++] = edge;
+        /* Copied whole: assigned field by field, a bitfield's store reads the slot first,
+         * and the first read of a fresh page maps the zero page, which the write then
+         * has to replace (a second fault, and a TLB flush on every core the process
+         * runs on). */
+        memcpy(&g->t.edges[g->t.nedges++], &edge, sizeof edge);
         return 0;
     }
     if (g->npending == 0 && to_pending(g))
@@ -467,7 +471,7 @@ static int group_edges(pl_graph *g)
         return PL_ENOMEM;
     memcpy(fill, first, ((size_t)n + 1) * sizeof *fill);
     for (uint32_t i = 0; i < g->npending; i++)
-        edges[fill[g->pending[i].dst]++] = g->pending[i].edge;
+        memcpy(&edges[fill[g->pending[i].dst]++], &g->pending[i].edge, sizeof(pl_edge));
     free(fill);
     g->t.nedges = g->npending;
     free(g->pending);
