@@ -11,6 +11,7 @@
 
 #include "support.h"
 
+#include "sim/graph/graph.h"
 #include "sim/measure/bound.h"
 #include "sim/report/report.h"
 #include "sim/engine/runner.h"
@@ -274,4 +275,22 @@ void pl_test_assert_same_bound(const pl_bound *got, const pl_bound *want)
     pl_assert_same_double(got->work, want->work);
     pl_assert_same_double(got->tail, want->tail);
     pl_assert_same_double(got->critical_path, want->critical_path);
+}
+
+pl_graph *pl_test_cycle_graph(const char *name, const char *label)
+{
+    pl_graph *g = pl_graph_create(name);
+    uint32_t place, l, a, b, a0, a1, b0, b1;
+    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &place), 0);
+    assert_int_equal(pl_graph_add_label(g, label, &l), 0);
+    assert_int_equal(pl_graph_add_unit(g, "A", place, &a), 0);
+    assert_int_equal(pl_graph_add_unit(g, "B", place, &b), 0);
+    assert_int_equal(pl_graph_add_task(g, a, 1e-6, l, 0, &a0), 0);
+    assert_int_equal(pl_graph_add_task(g, a, 1e-6, l, 1, &a1), 0);
+    assert_int_equal(pl_graph_add_task(g, b, 1e-6, l, 0, &b0), 0);
+    assert_int_equal(pl_graph_add_task(g, b, 1e-6, l, 1, &b1), 0);
+    assert_int_equal(pl_graph_add_edge(g, b1, a0, PL_EDGE_SLOT, PL_AT_START), 0);
+    assert_int_equal(pl_graph_add_edge(g, a1, b0, PL_EDGE_DATA, PL_AT_END), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    return g;
 }

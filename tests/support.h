@@ -97,6 +97,12 @@ struct pl_graph;
 struct pl_timeline;
 void pl_test_simulate(const struct pl_graph *g, struct pl_timeline *tl);
 
+/* A finalized graph named `name` (the caller destroys it) of two units on one device, A
+ * and B, two tasks each labelled `label`, where A's first task waits (slot) for the start
+ * of B's second and B's first for the end of A's second: a cycle, which the check refuses
+ * naming those tasks. */
+struct pl_graph *pl_test_cycle_graph(const char *name, const char *label);
+
 /* Whether haystack contains needle. */
 int pl_test_contains(const char *haystack, const char *needle);
 

@@ -206,19 +206,7 @@ static void test_threads_share_cores(void **state)
 static void test_cycle_is_reported(void **state)
 {
     (void)state;
-    pl_graph *g = pl_graph_create("cyclic");
-    uint32_t place, label, a, b, a0, a1, b0, b1;
-    assert_int_equal(pl_graph_add_place(g, "device", PL_PLACE_DEVICE, 1, &place), 0);
-    assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
-    assert_int_equal(pl_graph_add_unit(g, "A", place, &a), 0);
-    assert_int_equal(pl_graph_add_unit(g, "B", place, &b), 0);
-    assert_int_equal(pl_graph_add_task(g, a, 1e-6, label, 0, &a0), 0);
-    assert_int_equal(pl_graph_add_task(g, a, 1e-6, label, 1, &a1), 0);
-    assert_int_equal(pl_graph_add_task(g, b, 1e-6, label, 0, &b0), 0);
-    assert_int_equal(pl_graph_add_task(g, b, 1e-6, label, 1, &b1), 0);
-    assert_int_equal(pl_graph_add_edge(g, b1, a0, PL_EDGE_SLOT, PL_AT_START), 0);
-    assert_int_equal(pl_graph_add_edge(g, a1, b0, PL_EDGE_DATA, PL_AT_END), 0);
-    assert_int_equal(pl_graph_finalize(g), 0);
+    pl_graph *g = pl_test_cycle_graph("cyclic", "x");
     pl_diag d;
     pl_diag_init(&d);
     assert_int_equal(pl_check_graph(g, &d), PL_EDEADLOCK);

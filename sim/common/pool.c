@@ -22,6 +22,7 @@
  * fault per page when the next one takes it again.
  */
 #include "sim/common/pool.h"
+#include "sim/common/parallel.h"
 #include "sim/common/array.h"
 #include "sim/common/interrupt.h"
 
@@ -136,6 +137,8 @@ static _Noreturn void worker(struct slot *slots, size_t nslots, int jobs, int fd
 {
     pl_pool_child_signals();
     pl_memory_keep(true);
+    /* A worker is one of the pool's `width` processes, each meant for a core. */
+    pl_parallel_limit(1);
     for (size_t i = 0; i < nslots; i++)
         if (slots[i].pid > 0) {
             if (slots[i].jobs >= 0)
