@@ -10,6 +10,7 @@
  * through the table.
  */
 #include "models/model.h"
+#include "sim/common/parallel.h"
 #include "sim/config/machine.h"
 
 #include <string.h>
@@ -66,6 +67,26 @@ void pl_lowering_fini(pl_lowering *l)
         l->kept_free(l->kept);
     l->kept = NULL;
     l->kept_free = NULL;
+}
+
+struct graphs {
+    pl_lower_fn lower;
+    const void *w;
+    pl_graph **out[2];
+    int rc[2];
+};
+
+static void lower_one(void *ctx, size_t i)
+{
+    struct graphs *g = ctx;
+    g->rc[i] = g->lower(g->w, i == 1, g->out[i]);
+}
+
+int pl_lowering_graphs(pl_lower_fn lower, const void *w, bool baseline, pl_lowering *l)
+{
+    struct graphs g = {lower, w, {&l->run, &l->baseline}, {0, 0}};
+    pl_parallel_for(baseline ? 2 : 1, lower_one, &g);
+    return g.rc[0] != 0 ? g.rc[0] : g.rc[1];
 }
 
 /* "dispatch|tile|stream|plan": every name after a bar, then the first bar skipped. */

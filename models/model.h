@@ -49,6 +49,17 @@ typedef struct pl_lowering {
 /* Frees both graphs, the figures, the tables and what the model kept. */
 void pl_lowering_fini(pl_lowering *l);
 
+/* How a model lowers its loaded workload w (borrowed, only read): the run (baseline
+ * false) or the baseline into *out, a finalized graph the caller destroys; fails with
+ * PL_ENOMEM. */
+typedef int (*pl_lower_fn)(const void *w, bool baseline, pl_graph **out);
+
+/* Lowers w's run into l->run and, where `baseline`, its baseline into l->baseline, both
+ * at once where the process may use two cores (sim/common/parallel.h): neither lowering
+ * reads what the other writes. Returns 0, or the run's failure, else the baseline's;
+ * what was lowered is in l either way (pl_lowering_fini frees it). */
+int pl_lowering_graphs(pl_lower_fn lower, const void *w, bool baseline, pl_lowering *l);
+
 /* What simulating a trial graph gave: its makespan and its analytic bound. */
 typedef struct pl_trial {
     double makespan;

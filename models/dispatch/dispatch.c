@@ -371,6 +371,13 @@ static void kept_free(void *w)
     pl_dispatch_destroy(w);
 }
 
+/* The run in the workload's own mode, the baseline serial. */
+static int lower_graph(const void *w, bool baseline, pl_graph **out)
+{
+    const pl_dispatch *dw = w;
+    return pl_dispatch_lower(dw, baseline ? PL_DISPATCH_SERIAL : dw->mode, out);
+}
+
 int pl_dispatch_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d)
 {
     pl_dispatch *w = NULL;
@@ -383,9 +390,7 @@ int pl_dispatch_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *
     out->random = w->random;
     out->kept = w;
     out->kept_free = kept_free;
-    rc = pl_dispatch_lower(w, w->mode, &out->run);
-    if (rc == 0 && w->mode != PL_DISPATCH_SERIAL)
-        rc = pl_dispatch_lower(w, PL_DISPATCH_SERIAL, &out->baseline);
+    rc = pl_lowering_graphs(lower_graph, w, w->mode != PL_DISPATCH_SERIAL, out);
     if (rc == 0)
         rc = pl_dispatch_fill_replay(w, cfg, &out->replay);
     if (rc != 0) {

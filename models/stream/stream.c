@@ -419,6 +419,11 @@ static void kept_free(void *w)
     destroy(w);
 }
 
+static int lower_graph(const void *w, bool baseline, pl_graph **out)
+{
+    return pl_stream_lower(w, baseline, out);
+}
+
 int pl_stream_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d)
 {
     pl_stream *w = NULL;
@@ -431,9 +436,7 @@ int pl_stream_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *ou
     out->random = w->random;
     out->kept = w;
     out->kept_free = kept_free;
-    rc = pl_stream_lower(w, false, &out->run);
-    if (rc == 0)
-        rc = pl_stream_lower(w, true, &out->baseline);
+    rc = pl_lowering_graphs(lower_graph, w, true, out);
     if (rc == 0)
         rc = pl_stream_figures(w, &out->figures);
     if (rc != 0) {

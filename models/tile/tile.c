@@ -459,6 +459,12 @@ static int analysis(const pl_tile_program *p, pl_figures *f)
     return rc == 0 ? pl_tile_period_figures(&pr, p, f) : rc;
 }
 
+/* The run pipelined, the baseline naive. */
+static int lower_graph(const void *p, bool baseline, pl_graph **out)
+{
+    return pl_tile_lower(p, baseline ? PL_TILE_NAIVE : PL_TILE_PIPELINED, out);
+}
+
 int pl_tile_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d)
 {
     pl_tile_program *p = NULL;
@@ -471,9 +477,7 @@ int pl_tile_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
     out->random = p->random;
     out->kept = p;
     out->kept_free = kept_free;
-    rc = pl_tile_lower(p, PL_TILE_PIPELINED, &out->run);
-    if (rc == 0)
-        rc = pl_tile_lower(p, PL_TILE_NAIVE, &out->baseline);
+    rc = pl_lowering_graphs(lower_graph, p, true, out);
     if (rc == 0)
         rc = analysis(p, &out->figures);
     if (rc != 0) {

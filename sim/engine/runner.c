@@ -3,7 +3,9 @@
  * runner.c — the analytic engine in process, and one forked child per SimGrid
  * simulation.
  *
- * A graph goes to the analytic engine unless SimGrid is asked for. When the graph
+ * A graph goes to the analytic engine unless SimGrid is asked for; the graphs of one call
+ * are checked, then executed, at once, one thread each (parallel.h), and the children are
+ * forked only once those threads have ended. When the graph
  * could share a core or a link, the analytic timeline is searched for a moment
  * where it does; if there is one, the timeline is not what SimGrid would give, and
  * the graph goes to SimGrid after all (or fails, when the analytic engine was asked
@@ -22,6 +24,7 @@
 #include "sim/engine/runner.h"
 #include "sim/common/array.h"
 #include "sim/engine/analytic.h"
+#include "sim/common/parallel.h"
 #include "sim/graph/check.h"
 #include "sim/engine/simgrid_module.h"
 #include "sim/common/pool.h"
@@ -261,6 +264,51 @@ static int run_children(const pl_graph *const *graphs, pl_timeline *tls, const b
     return first_rc;
 }
 
+/* The graphs of one pl_runner_simulate, each checked and then tried on the analytic
+ * engine in a piece of its own (parallel.h), with a diagnostic of its own. */
+struct pieces {
+    const pl_graph *const *graphs;
+    pl_timeline *tls;
+    bool *simgrid;
+    pl_engine_kind engine;
+    int *rc;
+    pl_diag *diags;
+};
+
+static void check_one(void *ctx, size_t i)
+{
+    struct pieces *p = ctx;
+    p->rc[i] = pl_check_graph(p->graphs[i], &p->diags[i]);
+}
+
+static void try_one(void *ctx, size_t i)
+{
+    struct pieces *p = ctx;
+    bool exact = false;
+    if (p->engine != PL_ENGINE_SIMGRID)
+        p->rc[i] = try_analytic(p->graphs[i], &p->tls[i], p->engine, &exact, &p->diags[i]);
+    else
+        snprintf(p->tls[i].engine_why, sizeof p->tls[i].engine_why, "as asked (engine: simgrid)");
+    p->simgrid[i] = !exact;
+}
+
+/* Runs fn on every graph of p at once, and returns the first failure in graph order with
+ * its diagnostic in d: the failure the graphs give one after another. */
+static int each_graph(struct pieces *p, size_t n, pl_parallel_fn fn, pl_diag *d)
+{
+    for (size_t i = 0; i < n; i++) {
+        p->rc[i] = 0;
+        pl_diag_init(&p->diags[i]);
+    }
+    pl_parallel_for(n, fn, p);
+    for (size_t i = 0; i < n; i++)
+        if (p->rc[i] != 0) {
+            *d = p->diags[i];
+            return p->rc[i];
+        }
+    return 0;
+}
+
 int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n, int jobs,
                        pl_engine_kind engine, pl_diag *d)
 {
@@ -271,25 +319,18 @@ int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n
     for (size_t i = 0; i < n; i++)
         if (pl_timeline_alloc(&tls[i], pl_graph_task_count(graphs[i])) != 0)
             return pl_diag_set(d, PL_ENOMEM, "out of memory for a timeline");
-    for (size_t i = 0; i < n; i++) {
-        int rc = pl_check_graph(graphs[i], d);
-        if (rc != 0)
-            return rc;
-    }
-    bool *simgrid = calloc(n + 1, sizeof *simgrid);
-    if (!simgrid)
-        return pl_diag_set(d, PL_ENOMEM, "out of memory");
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        bool exact = false;
-        if (engine != PL_ENGINE_SIMGRID)
-            rc = try_analytic(graphs[i], &tls[i], engine, &exact, d);
-        else
-            snprintf(tls[i].engine_why, sizeof tls[i].engine_why, "as asked (engine: simgrid)");
-        simgrid[i] = !exact;
-    }
+    struct pieces p = {graphs, tls, calloc(n + 1, sizeof(bool)), engine,
+                       calloc(n + 1, sizeof(int)), calloc(n + 1, sizeof(pl_diag))};
+    int rc = p.simgrid && p.rc && p.diags ? 0 : pl_diag_set(d, PL_ENOMEM, "out of memory");
+    /* Every graph is checked before any is executed, as one after another would. */
     if (rc == 0)
-        rc = run_children(graphs, tls, simgrid, n, jobs < 1 ? n : (size_t)jobs, d);
-    free(simgrid);
+        rc = each_graph(&p, n, check_one, d);
+    if (rc == 0)
+        rc = each_graph(&p, n, try_one, d);
+    if (rc == 0)
+        rc = run_children(graphs, tls, p.simgrid, n, jobs < 1 ? n : (size_t)jobs, d);
+    free(p.simgrid);
+    free(p.rc);
+    free(p.diags);
     return rc;
 }

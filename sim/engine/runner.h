@@ -2,8 +2,9 @@
 /*
  * runner.h — picks an engine for each graph and runs it.
  *
- * The analytic engine runs in the calling process. SimGrid allows one engine per
- * process, so every SimGrid simulation runs in a child process that sends its
+ * The analytic engine runs in the calling process, the graphs of one call at once, one
+ * thread each, where the process may use several cores (sim/common/parallel.h). SimGrid
+ * allows one engine per process, so every SimGrid simulation runs in a child process that sends its
  * timeline back over a pipe; several graphs may run at once, one child each.
  */
 #ifndef PL_RUNNER_H
