@@ -100,7 +100,7 @@ pl_test_line *pl_test_line_simulate(uint32_t items, unsigned long long seed)
     pl_test_sim_run(&l->s[1], pl_test_line_serial(items));
     const pl_test_sim *sim = &l->s[0];
     pl_verdict_run run = {sim->g, sim->m.makespan, &sim->b, &sim->terms,
-                          NULL,   NULL,            PL_ENGINE_ANALYTIC};
+                          NULL,   NULL,            PL_ENGINE_ANALYTIC, NULL};
     pl_diag d;
     pl_diag_init(&d);
     if (pl_verdict_search(&run, &l->verdict, &d) != 0)

@@ -36,7 +36,7 @@ static const pl_tried *find(const pl_verdict *v, pl_change_kind kind, const char
 static void search(const pl_test_sim *sim, pl_verdict *v)
 {
     pl_verdict_run run = {sim->g, sim->m.makespan, &sim->b, &sim->terms,
-                          NULL,   NULL,            PL_ENGINE_ANALYTIC};
+                          NULL,   NULL,            PL_ENGINE_ANALYTIC, NULL};
     pl_diag d;
     pl_diag_init(&d);
     if (pl_verdict_search(&run, v, &d) != 0)

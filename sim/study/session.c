@@ -8,6 +8,7 @@
  */
 #include "sim/study/session.h"
 #include "models/model.h"
+#include "sim/common/parallel.h"
 #include "sim/engine/runner.h"
 #include "sim/graph/check.h"
 #include "sim/study/verdict_search.h"
@@ -23,6 +24,8 @@ struct measured {
     pl_bound bound;        /* the resource bound */
     pl_bound configured;   /* with every edge */
     pl_bound_terms terms;  /* the same, term by term, for the verdict: the run's only */
+    uint8_t *chain;        /* owned: its critical path (pl_bound_chain), for the verdict:
+                              the run's only, NULL without advice */
     bool have_tl, have_m;
 };
 
@@ -68,6 +71,8 @@ static void measured_fini(struct measured *m)
     if (m->have_m)
         pl_metrics_fini(&m->m);
     pl_bound_terms_fini(&m->terms);
+    free(m->chain);
+    m->chain = NULL;
 }
 
 void pl_session_destroy(pl_session *s)
@@ -135,15 +140,12 @@ static int simulate(pl_session *s, pl_diag *d)
     return rc;
 }
 
-/* Metrics and both bounds of g's run; with `terms`, the bound with every edge comes term
- * by term (in the same pass), for the verdict. The bounds walk in `scratch`, which the
- * run's and the baseline's walks share. */
-static int measure(const pl_graph *g, struct measured *m, bool terms, pl_bound_scratch *scratch,
-                   pl_diag *d)
+/* Both bounds of g's run; with `terms`, the bound with every edge comes term by term (in
+ * the same pass), for the verdict. The bounds walk in `scratch`. Returns 0 or PL_ENOMEM. */
+static int bounds(const pl_graph *g, struct measured *m, bool terms, pl_bound_scratch *scratch)
 {
-    int rc = pl_metrics_compute(g, &m->tl, &m->m);
-    m->have_m = rc == 0;
-    if (rc == 0 && terms && (rc = pl_bound_terms_compute_in(scratch, g, &m->terms)) == 0)
+    int rc = 0;
+    if (terms && (rc = pl_bound_terms_compute_in(scratch, g, &m->terms)) == 0)
         m->configured = m->terms.bound;
     else if (rc == 0)
         rc = pl_bound_compute_in(scratch, g, PL_BOUND_ALL_EDGES, NULL, &m->configured);
@@ -153,8 +155,70 @@ static int measure(const pl_graph *g, struct measured *m, bool terms, pl_bound_s
         m->bound = m->configured;
     else if (rc == 0)
         rc = pl_bound_compute_in(scratch, g, PL_BOUND_WORKLOAD_EDGES, NULL, &m->bound);
-    if (rc != 0)
-        return pl_diag_set(d, rc, "out of memory measuring the %s run", pl_graph_name(g));
+    return rc;
+}
+
+/* The run and the baseline measured at once (parallel.h), in pieces none of which reads
+ * what another writes: the metrics of each, the bounds of each (walking in a scratch of
+ * their own), and, for the verdict, the run's critical path. */
+enum piece { RUN_METRICS, BASE_METRICS, RUN_BOUNDS, BASE_BOUNDS, RUN_CHAIN, PIECES };
+
+struct measures {
+    pl_session *s;
+    enum piece which[PIECES]; /* the pieces to do, in this order */
+    int rc[PIECES];           /* by piece */
+};
+
+static int chain(const pl_graph *g, struct measured *m)
+{
+    pl_bound_scratch scratch = {0};
+    m->chain = calloc((size_t)pl_graph_task_count(g) + 1, 1);
+    int rc = m->chain ? pl_bound_chain_in(&scratch, g, m->chain) : PL_ENOMEM;
+    pl_bound_scratch_fini(&scratch);
+    return rc;
+}
+
+static bool of_run(enum piece p)
+{
+    return p == RUN_METRICS || p == RUN_BOUNDS || p == RUN_CHAIN;
+}
+
+static void measure_piece(void *ctx, size_t i)
+{
+    struct measures *m = ctx;
+    pl_session *s = m->s;
+    enum piece p = m->which[i];
+    const pl_graph *g = of_run(p) ? s->lowering.run : s->lowering.baseline;
+    struct measured *to = of_run(p) ? &s->run : &s->base;
+    if (p == RUN_METRICS || p == BASE_METRICS) {
+        m->rc[p] = pl_metrics_compute(g, &to->tl, &to->m);
+        to->have_m = m->rc[p] == 0;
+    } else if (p == RUN_CHAIN) {
+        m->rc[p] = chain(g, to);
+    } else {
+        pl_bound_scratch scratch = {0};
+        m->rc[p] = bounds(g, to, p == RUN_BOUNDS && !s->no_advice, &scratch);
+        pl_bound_scratch_fini(&scratch);
+    }
+}
+
+static int measure_both(pl_session *s, pl_diag *d)
+{
+    struct measures m = {.s = s};
+    bool base = s->lowering.baseline != NULL;
+    size_t n = 0;
+    for (enum piece p = 0; p < PIECES; p++)
+        if ((base || (p != BASE_METRICS && p != BASE_BOUNDS)) && (p != RUN_CHAIN || !s->no_advice))
+            m.which[n++] = p;
+    pl_parallel_for(n, measure_piece, &m);
+    /* The failure the run measured before its baseline gives. */
+    static const enum piece order[PIECES] = {RUN_METRICS, RUN_BOUNDS, RUN_CHAIN, BASE_METRICS,
+                                             BASE_BOUNDS};
+    for (size_t k = 0; k < PIECES; k++)
+        if (m.rc[order[k]] != 0)
+            return pl_diag_set(d, m.rc[order[k]], "out of memory measuring the %s run",
+                               pl_graph_name(of_run(order[k]) ? s->lowering.run
+                                                              : s->lowering.baseline));
     return 0;
 }
 
@@ -224,10 +288,12 @@ static int advise(pl_session *s, pl_diag *d)
     if (s->no_advice)
         return 0;
     pl_verdict_run run = {s->lowering.run, s->run.tl.makespan, &s->run.bound, &s->run.terms,
-                          model, &s->lowering, engine_of(s)};
+                          model, &s->lowering, engine_of(s), s->run.chain};
     double t0 = now_s();
     int rc = pl_verdict_search(&run, &s->verdict, d);
     double t1 = now_s();
+    free(s->run.chain);
+    s->run.chain = NULL;
     s->times.verdict = t1 - t0;
     if (rc != 0 || !model || !model->advise)
         return rc;
@@ -292,12 +358,8 @@ int pl_session_run(pl_session *s, pl_diag *d)
     if (rc == 0)
         rc = simulate(s, d);
     double t1 = now_s();
-    pl_bound_scratch scratch = {0};
     if (rc == 0)
-        rc = measure(s->lowering.run, &s->run, !s->no_advice, &scratch, d);
-    if (rc == 0 && s->lowering.baseline)
-        rc = measure(s->lowering.baseline, &s->base, false, &scratch, d);
-    pl_bound_scratch_fini(&scratch);
+        rc = measure_both(s, d);
     if (rc == 0)
         rc = measure_replay(s, d);
     double t2 = now_s();
