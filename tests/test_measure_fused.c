@@ -5,7 +5,8 @@
  * phases, places of one unit) and the places' merge against per-unit loops, a sort of
  * each place's events and per-item loops; and the bounds of graphs with every kind of
  * edge, routed units and shared links, walked in one scratch, against bounds walked in
- * memory of their own.
+ * memory of their own; and the terms and the critical path read from one walk against
+ * each walked on its own.
  *
  * The expected values are those plain computations, written out below as the metrics
  * computed them before their passes were fused (per unit over its task list; a place's
@@ -47,10 +48,22 @@ static double draw_work(void)
     return ldexp((double)(next() % 1000 + 1), (int)(next() % 12) - 30);
 }
 
+/* An edge kind: any, or with `workload` one of the workload's own (none the
+ * configuration sets). */
+static pl_edge_kind draw_kind(bool workload)
+{
+    for (;;) {
+        pl_edge_kind k = (pl_edge_kind)(next() % PL_EDGE_KIND_COUNT);
+        if (!workload || !pl_edge_kind_configured(k))
+            return k;
+    }
+}
+
 /* n tasks on units of: host "wide" (3 cores, 3 threads), host "one" (1 thread), device
  * "dev" (2 units), device "dma" (3 units routed over 3 links, two of them shared); each
- * task has up to 3 edges from earlier tasks, of any kind and either event. */
-static pl_graph *draw_graph(uint32_t n)
+ * task has up to 3 edges from earlier tasks, of any kind (with `workload`, of the
+ * workload's kinds only) and either event. */
+static pl_graph *draw_graph_of(uint32_t n, bool workload)
 {
     pl_graph *g = pl_graph_create("drawn");
     uint32_t p[4], u, l, label, id;
@@ -81,13 +94,18 @@ static pl_graph *draw_graph(uint32_t n)
             assert_int_equal(pl_graph_set_task_bytes(g, id, (double)(next() % 4096) * 64), 0);
         for (uint64_t k = next() % 4; k > 0 && t > 0; k--)
             assert_int_equal(pl_graph_add_edge(g, (uint32_t)(next() % t), t,
-                                               (pl_edge_kind)(next() % PL_EDGE_KIND_COUNT),
+                                               draw_kind(workload),
                                                next() % 2 ? PL_AT_START : PL_AT_END),
                              0);
     }
     assert_int_equal(pl_graph_set_items(g, n / 6 + 5, "ops"), 0); /* some named by none */
     assert_int_equal(pl_graph_finalize(g), 0);
     return g;
+}
+
+static pl_graph *draw_graph(uint32_t n)
+{
+    return draw_graph_of(n, false);
 }
 
 static void assert_same_terms(const pl_bound_term *got, const pl_bound_term *want, uint32_t n)
@@ -137,6 +155,40 @@ static void bounds_of_drawn_graphs(void **state)
     pl_bound_scratch_fini(&scratch);
     for (size_t i = 0; i < sizeof graphs / sizeof graphs[0]; i++)
         pl_graph_destroy(graphs[i]);
+}
+
+/* The terms and the critical path of drawn graphs with and without edges from the
+ * configuration, in one scratch (one walk for both where there are none): each as
+ * pl_bound_terms_compute and pl_bound_chain give it on its own. */
+static void terms_with_chain(void **state)
+{
+    (void)state;
+    pl_bound_scratch scratch = {0};
+    static const uint32_t sizes[] = {5000, 700, 1};
+    for (int workload = 0; workload < 2; workload++)
+        for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+            pl_graph *g = draw_graph_of(sizes[i], workload);
+            uint32_t n = pl_graph_task_count(g);
+            if (n > 1)
+                assert_int_equal(pl_graph_has_configured_edges(g), !workload);
+            uint8_t *on = malloc(n), *want_on = malloc(n);
+            pl_bound_terms terms, want;
+            assert_int_equal(pl_bound_terms_chain_in(&scratch, g, &terms, on), 0);
+            assert_int_equal(pl_bound_terms_compute(g, &want), 0);
+            assert_int_equal(pl_bound_chain(g, want_on), 0);
+            pl_test_assert_same_bound(&terms.bound, &want.bound);
+            assert_same_terms(terms.units, want.units, pl_graph_unit_count(g));
+            assert_same_terms(terms.places, want.places, pl_graph_place_count(g));
+            assert_same_terms(terms.links, want.links, pl_graph_link_count(g));
+            assert_memory_equal(on, want_on, n);
+            assert_true(memchr(on, 1, n) != NULL); /* a chain of at least one task */
+            pl_bound_terms_fini(&terms);
+            pl_bound_terms_fini(&want);
+            free(on);
+            free(want_on);
+            pl_graph_destroy(g);
+        }
+    pl_bound_scratch_fini(&scratch);
 }
 
 /* Unit u's metrics as the metrics computed them before the pass: a loop over its tasks. */
@@ -361,6 +413,7 @@ int main(void)
     printf("seed %#llx\n", (unsigned long long)rng);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bounds_of_drawn_graphs),
+        cmocka_unit_test(terms_with_chain),
         cmocka_unit_test(metrics_in_one_pass),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

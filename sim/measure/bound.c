@@ -133,9 +133,14 @@ static int terms(const pl_graph *g, const pl_bound_chains *c, pl_bound *b, pl_bo
     return 0;
 }
 
-/* The bound, and each of its terms into terms unless NULL, in s's memory. */
+static void mark_chain(const pl_graph *g, const pl_bound_chains *c, uint8_t *on);
+
+/* The bound, and each of its terms into terms unless NULL, in s's memory; and where
+ * `chain` is not NULL, the critical path of the workload's edges marked in it from the
+ * same walk (the caller's walk must count the same edges as a walk of the workload's). */
 static int compute(pl_bound_scratch *s, const pl_graph *g, pl_bound_edges edges,
-                   const pl_graph_change *change, pl_bound_terms *terms_out, pl_bound *out)
+                   const pl_graph_change *change, pl_bound_terms *terms_out, pl_bound *out,
+                   uint8_t *chain)
 {
     pl_bound_chains c = {.change = change};
     int rc = pl_bound_walk(s, g, &c, edges, true);
@@ -145,6 +150,8 @@ static int compute(pl_bound_scratch *s, const pl_graph *g, pl_bound_edges edges,
         consider(out, NULL, PL_BOUND_CRITICAL_PATH, 0, 0, out->critical_path, 0);
         rc = terms(g, &c, out, terms_out);
     }
+    if (rc == 0 && chain)
+        mark_chain(g, &c, chain);
     free(c.order);
     return rc;
 }
@@ -152,7 +159,7 @@ static int compute(pl_bound_scratch *s, const pl_graph *g, pl_bound_edges edges,
 int pl_bound_compute_in(pl_bound_scratch *s, const pl_graph *g, pl_bound_edges edges,
                         const pl_graph_change *change, pl_bound *out)
 {
-    return compute(s, g, edges, change, NULL, out);
+    return compute(s, g, edges, change, NULL, out, NULL);
 }
 
 int pl_bound_compute_with(const pl_graph *g, pl_bound_edges edges, const pl_graph_change *change,
@@ -184,28 +191,37 @@ static uint32_t binding_edge(const pl_graph *g, const pl_bound_chains *c, uint32
     return PL_NO_EDGE;
 }
 
-int pl_bound_chain_in(pl_bound_scratch *s, const pl_graph *g, uint8_t *on)
+/* Marks in on[] the chain that ends last, from c's earliest starts: back from the task
+ * that ends last, through the edges that set each start. */
+static void mark_chain(const pl_graph *g, const pl_bound_chains *c, uint8_t *on)
 {
     uint32_t n = pl_graph_task_count(g);
+    const double *est = c->est;
+    memset(on, 0, n);
+    if (n == 0)
+        return;
+    uint32_t t = 0;
+    for (uint32_t i = 1; i < n; i++)
+        if (est[i] + alone_of(g, c, i) > est[t] + alone_of(g, c, t))
+            t = i;
+    for (bool counted = true; t != PL_NO_EDGE;) {
+        on[t] = counted;
+        uint32_t e = est[t] > 0 ? binding_edge(g, c, t) : PL_NO_EDGE;
+        if (e == PL_NO_EDGE)
+            break;
+        counted = c->edges[e].at == PL_AT_END;
+        t = c->edges[e].src;
+    }
+}
+
+int pl_bound_chain_in(pl_bound_scratch *s, const pl_graph *g, uint8_t *on)
+{
     pl_bound_chains c = {0};
     int rc = pl_bound_walk(s, g, &c, PL_BOUND_WORKLOAD_EDGES, false);
-    memset(on, 0, n);
-    const double *est = c.est;
-    if (rc == 0 && n > 0) {
-        uint32_t t = 0;
-        for (uint32_t i = 1; i < n; i++)
-            if (est[i] + alone_of(g, &c, i) > est[t] + alone_of(g, &c, t))
-                t = i;
-        /* Back from the task that ends last, through the edges that set each start. */
-        for (bool counted = true; t != PL_NO_EDGE;) {
-            on[t] = counted;
-            uint32_t e = est[t] > 0 ? binding_edge(g, &c, t) : PL_NO_EDGE;
-            if (e == PL_NO_EDGE)
-                break;
-            counted = c.edges[e].at == PL_AT_END;
-            t = c.edges[e].src;
-        }
-    }
+    if (rc == 0)
+        mark_chain(g, &c, on);
+    else
+        memset(on, 0, pl_graph_task_count(g));
     free(c.order);
     return rc;
 }
@@ -228,18 +244,35 @@ void pl_bound_terms_fini(pl_bound_terms *t)
     *t = (pl_bound_terms){0};
 }
 
-int pl_bound_terms_compute_in(pl_bound_scratch *s, const pl_graph *g, pl_bound_terms *out)
+/* The terms, and with `on` the chain: from the terms' walk where it counts the same edges
+ * as a walk of the workload's (no edge from the configuration), else from its own. */
+static int terms_and_chain(pl_bound_scratch *s, const pl_graph *g, pl_bound_terms *out,
+                           uint8_t *on)
 {
+    bool one_walk = on && !pl_graph_has_configured_edges(g);
     *out = (pl_bound_terms){0};
     out->units = calloc((size_t)pl_graph_unit_count(g) + 1, sizeof *out->units);
     out->places = calloc((size_t)pl_graph_place_count(g) + 1, sizeof *out->places);
     out->links = calloc((size_t)pl_graph_link_count(g) + 1, sizeof *out->links);
     int rc = out->units && out->places && out->links ? 0 : PL_ENOMEM;
     if (rc == 0)
-        rc = compute(s, g, PL_BOUND_ALL_EDGES, NULL, out, &out->bound);
+        rc = compute(s, g, PL_BOUND_ALL_EDGES, NULL, out, &out->bound, one_walk ? on : NULL);
+    if (rc == 0 && on && !one_walk)
+        rc = pl_bound_chain_in(s, g, on);
     if (rc != 0)
         pl_bound_terms_fini(out);
     return rc;
+}
+
+int pl_bound_terms_compute_in(pl_bound_scratch *s, const pl_graph *g, pl_bound_terms *out)
+{
+    return terms_and_chain(s, g, out, NULL);
+}
+
+int pl_bound_terms_chain_in(pl_bound_scratch *s, const pl_graph *g, pl_bound_terms *out,
+                            uint8_t *on)
+{
+    return terms_and_chain(s, g, out, on);
 }
 
 int pl_bound_terms_compute(const pl_graph *g, pl_bound_terms *out)

@@ -119,4 +119,11 @@ int pl_bound_chain(const pl_graph *g, uint8_t *on);
 /* pl_bound_chain in s's memory (borrowed). Returns 0 or PL_ENOMEM. */
 int pl_bound_chain_in(pl_bound_scratch *s, const pl_graph *g, uint8_t *on);
 
+/* pl_bound_terms_compute_in and pl_bound_chain_in, both: where g has no edge from the
+ * configuration, a walk of every edge is a walk of the workload's, so the chain is read
+ * from the terms' walk rather than walked again (the same earliest starts, so the same
+ * chain); otherwise from a walk of its own. Returns 0 or PL_ENOMEM. */
+int pl_bound_terms_chain_in(pl_bound_scratch *s, const pl_graph *g, pl_bound_terms *out,
+                            uint8_t *on);
+
 #endif
