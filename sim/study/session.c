@@ -14,6 +14,7 @@
 #include "sim/study/verdict_search.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -140,84 +141,72 @@ static int simulate(pl_session *s, pl_diag *d)
     return rc;
 }
 
-/* Both bounds of g's run; with `terms`, the bound with every edge comes term by term (in
- * the same pass), for the verdict. The bounds walk in `scratch`. Returns 0 or PL_ENOMEM. */
-static int bounds(const pl_graph *g, struct measured *m, bool terms, pl_bound_scratch *scratch)
+/* The run and the baseline measured at once (parallel.h), in pieces none of which reads
+ * what another writes: the metrics of each graph, and its walks (its bounds and, for the
+ * run's verdict, its critical path). A walk's scratch is as large as a timeline, so the
+ * walks take turns (one scratch at a time, as one thread would hold), while the metrics
+ * run beside them. The pieces in the order of their failures: the run's first. */
+enum piece { RUN_METRICS, RUN_WALKS, BASE_METRICS, BASE_WALKS, PIECES };
+
+struct measures {
+    pl_session *s;
+    pthread_mutex_t walking;
+    int rc[PIECES];
+};
+
+/* g's walks, in one scratch: both bounds of its run and, for the verdict, the bound with
+ * every edge term by term and the critical path (from the same walk where it can be). */
+static int walks(const pl_graph *g, struct measured *m, bool verdict)
 {
+    pl_bound_scratch scratch = {0};
     int rc = 0;
-    if (terms && (rc = pl_bound_terms_compute_in(scratch, g, &m->terms)) == 0)
-        m->configured = m->terms.bound;
-    else if (rc == 0)
-        rc = pl_bound_compute_in(scratch, g, PL_BOUND_ALL_EDGES, NULL, &m->configured);
+    if (verdict) {
+        m->chain = calloc((size_t)pl_graph_task_count(g) + 1, 1);
+        rc = m->chain ? pl_bound_terms_chain_in(&scratch, g, &m->terms, m->chain) : PL_ENOMEM;
+        if (rc == 0)
+            m->configured = m->terms.bound;
+    } else {
+        rc = pl_bound_compute_in(&scratch, g, PL_BOUND_ALL_EDGES, NULL, &m->configured);
+    }
     /* Without an edge from the configuration both bounds walk the same edges, so the
      * resource bound is the configured one, not walked again. */
     if (rc == 0 && !pl_graph_has_configured_edges(g))
         m->bound = m->configured;
     else if (rc == 0)
-        rc = pl_bound_compute_in(scratch, g, PL_BOUND_WORKLOAD_EDGES, NULL, &m->bound);
-    return rc;
-}
-
-/* The run and the baseline measured at once (parallel.h), in pieces none of which reads
- * what another writes: the metrics of each, the bounds of each (walking in a scratch of
- * their own), and, for the verdict, the run's critical path. */
-enum piece { RUN_METRICS, BASE_METRICS, RUN_BOUNDS, BASE_BOUNDS, RUN_CHAIN, PIECES };
-
-struct measures {
-    pl_session *s;
-    enum piece which[PIECES]; /* the pieces to do, in this order */
-    int rc[PIECES];           /* by piece */
-};
-
-static int chain(const pl_graph *g, struct measured *m)
-{
-    pl_bound_scratch scratch = {0};
-    m->chain = calloc((size_t)pl_graph_task_count(g) + 1, 1);
-    int rc = m->chain ? pl_bound_chain_in(&scratch, g, m->chain) : PL_ENOMEM;
+        rc = pl_bound_compute_in(&scratch, g, PL_BOUND_WORKLOAD_EDGES, NULL, &m->bound);
     pl_bound_scratch_fini(&scratch);
     return rc;
 }
 
-static bool of_run(enum piece p)
-{
-    return p == RUN_METRICS || p == RUN_BOUNDS || p == RUN_CHAIN;
-}
-
-static void measure_piece(void *ctx, size_t i)
+static void measure_piece(void *ctx, size_t p)
 {
     struct measures *m = ctx;
     pl_session *s = m->s;
-    enum piece p = m->which[i];
-    const pl_graph *g = of_run(p) ? s->lowering.run : s->lowering.baseline;
-    struct measured *to = of_run(p) ? &s->run : &s->base;
+    bool run = p == RUN_METRICS || p == RUN_WALKS;
+    const pl_graph *g = run ? s->lowering.run : s->lowering.baseline;
+    struct measured *to = run ? &s->run : &s->base;
+    if (!g)
+        return;
     if (p == RUN_METRICS || p == BASE_METRICS) {
         m->rc[p] = pl_metrics_compute(g, &to->tl, &to->m);
         to->have_m = m->rc[p] == 0;
-    } else if (p == RUN_CHAIN) {
-        m->rc[p] = chain(g, to);
-    } else {
-        pl_bound_scratch scratch = {0};
-        m->rc[p] = bounds(g, to, p == RUN_BOUNDS && !s->no_advice, &scratch);
-        pl_bound_scratch_fini(&scratch);
+        return;
     }
+    pthread_mutex_lock(&m->walking);
+    m->rc[p] = walks(g, to, run && !s->no_advice);
+    pthread_mutex_unlock(&m->walking);
 }
 
 static int measure_both(pl_session *s, pl_diag *d)
 {
     struct measures m = {.s = s};
-    bool base = s->lowering.baseline != NULL;
-    size_t n = 0;
-    for (enum piece p = 0; p < PIECES; p++)
-        if ((base || (p != BASE_METRICS && p != BASE_BOUNDS)) && (p != RUN_CHAIN || !s->no_advice))
-            m.which[n++] = p;
-    pl_parallel_for(n, measure_piece, &m);
-    /* The failure the run measured before its baseline gives. */
-    static const enum piece order[PIECES] = {RUN_METRICS, RUN_BOUNDS, RUN_CHAIN, BASE_METRICS,
-                                             BASE_BOUNDS};
-    for (size_t k = 0; k < PIECES; k++)
-        if (m.rc[order[k]] != 0)
-            return pl_diag_set(d, m.rc[order[k]], "out of memory measuring the %s run",
-                               pl_graph_name(of_run(order[k]) ? s->lowering.run
+    pthread_mutex_init(&m.walking, NULL);
+    pl_parallel_for(PIECES, measure_piece, &m);
+    pthread_mutex_destroy(&m.walking);
+    for (size_t p = 0; p < PIECES; p++)
+        if (m.rc[p] != 0)
+            return pl_diag_set(d, m.rc[p], "out of memory measuring the %s run",
+                               pl_graph_name(p < BASE_METRICS ? s->lowering.run
                                                               : s->lowering.baseline));
     return 0;
 }

@@ -8,7 +8,6 @@
  */
 #include "sim/study/verdict_search.h"
 
-#include "sim/common/parallel.h"
 #include "sim/engine/runner.h"
 #include "sim/engine/simgrid.h"
 #include "sim/measure/groups.h"
@@ -38,21 +37,14 @@ struct cand {
     size_t order;           /* when it was made */
 };
 
-/* The arrays a candidate's pass and its bound's walk take, one after the other. */
-struct scratch {
-    pl_bound_scratch walk;
-    pl_analytic_scratch times;
-};
-
 struct search {
     const pl_verdict_run *run;
     struct cand *c;
     size_t n, cap;
-    /* The walk of the critical path, freed once it is found (the candidates' bounds walk
-     * in arrays of their own: struct scratch). */
+    /* The walks of the chain's and the candidates' bounds, one after the other; freed
+     * before each round's simulations, so that it never adds to what they hold. */
     pl_bound_scratch scratch;
-    /* The starts and ends of the makespan passes of the rounds' simulations, one
-     * candidate after the other. */
+    /* The starts and ends of every makespan pass, one candidate after the other. */
     pl_analytic_scratch times;
     double *work; /* per unit of the run: the work of its tasks, summed once */
 };
@@ -265,13 +257,12 @@ static int chain_candidate(struct search *s)
     uint32_t n = pl_graph_task_count(g);
     uint8_t *mask = calloc((size_t)n + 1, 1);
     int rc = !mask ? PL_ENOMEM : s->run->chain ? 0 : pl_bound_chain_in(&s->scratch, g, mask);
-    if (rc == 0 && s->run->chain)
-        memcpy(mask, s->run->chain, n);
-    pl_bound_scratch_fini(&s->scratch);
     if (rc != 0) {
         free(mask);
         return PL_ENOMEM;
     }
+    if (s->run->chain)
+        memcpy(mask, s->run->chain, n);
     struct cand *c;
     if (push(s, PL_CHANGE_CHAIN, "critical path", &c) != 0) {
         free(mask);
@@ -340,23 +331,23 @@ static int graph_of(const struct search *s, const struct cand *c, pl_graph **out
 
 /* Makes c's upper bound exact: the run's makespan minus the changed graph's bound (a
  * variant that plans again is lowered for it). */
-static int exact_bound(const struct search *s, struct cand *c, struct scratch *w, pl_diag *d)
+static int exact_bound(struct search *s, struct cand *c, pl_diag *d)
 {
     pl_bound b;
     if (c->exact)
         return 0;
-    pl_analytic_scratch_fini(&w->times);
+    pl_analytic_scratch_fini(&s->times);
     if (c->replans) {
         /* Not held while the variant is lowered: its graph takes as much again. */
-        pl_bound_scratch_fini(&w->walk);
+        pl_bound_scratch_fini(&s->scratch);
         pl_graph *g = NULL;
         int rc = graph_of(s, c, &g, d);
-        if (rc == 0 && pl_bound_compute_in(&w->walk, g, PL_BOUND_ALL_EDGES, NULL, &b) != 0)
+        if (rc == 0 && pl_bound_compute_in(&s->scratch, g, PL_BOUND_ALL_EDGES, NULL, &b) != 0)
             rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
         pl_graph_destroy(g);
         if (rc != 0)
             return rc;
-    } else if (pl_bound_compute_in(&w->walk, s->run->graph, PL_BOUND_ALL_EDGES, &c->change,
+    } else if (pl_bound_compute_in(&s->scratch, s->run->graph, PL_BOUND_ALL_EDGES, &c->change,
                                    &b) != 0) {
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     }
@@ -378,8 +369,7 @@ double pl_verdict_bound_slack(const pl_graph *g, double makespan)
  * would not rule c out either (the header says why), so c is simulated as it would have
  * been, with the bound left unmade. Otherwise, or where the pass is not exact, the exact
  * bound decides as before, and the simulation takes an exact pass's makespan. */
-static int pass_first(const struct search *s, struct cand *c, double cutoff, struct scratch *w,
-                      bool *beyond, pl_diag *d)
+static int pass_first(struct search *s, struct cand *c, double cutoff, bool *beyond, pl_diag *d)
 {
     const pl_graph *g = s->run->graph;
     double m = s->run->makespan;
@@ -387,8 +377,8 @@ static int pass_first(const struct search *s, struct cand *c, double cutoff, str
     if (c->exact || c->variant >= 0 || s->run->engine == PL_ENGINE_SIMGRID)
         return 0;
     /* The walks' arrays and the pass's take turns, so that they never add up. */
-    pl_bound_scratch_fini(&w->walk);
-    int rc = pl_runner_makespan(&w->times, g, &c->change, PL_ENGINE_AUTO, &c->pass, &c->passed, d);
+    pl_bound_scratch_fini(&s->scratch);
+    int rc = pl_runner_makespan(&s->times, g, &c->change, PL_ENGINE_AUTO, &c->pass, &c->passed, d);
     c->shared = rc == 0 && !c->passed;
     *beyond = rc == 0 && c->passed && m - c->pass > cutoff + pl_verdict_bound_slack(g, m);
     return rc;
@@ -493,45 +483,6 @@ static int simulate(struct search *s, struct cand *c, size_t n, pl_diag *d)
     return rc;
 }
 
-/* A round's candidates examined at once (parallel.h), each in a piece with arrays of its
- * own: its pass ahead of its bound, then its bound where the pass does not make it
- * needless. A piece writes only its own candidate. */
-struct examined {
-    const struct search *s;
-    struct cand *c;
-    double cutoff;
-    int rc[PL_VERDICT_ROUND];
-    pl_diag diags[PL_VERDICT_ROUND];
-};
-
-static void examine_one(void *ctx, size_t i)
-{
-    struct examined *e = ctx;
-    struct scratch w = {{0}, {0}};
-    bool beyond = false;
-    e->rc[i] = pass_first(e->s, &e->c[i], e->cutoff, &w, &beyond, &e->diags[i]);
-    if (e->rc[i] == 0 && !beyond)
-        e->rc[i] = exact_bound(e->s, &e->c[i], &w, &e->diags[i]);
-    pl_bound_scratch_fini(&w.walk);
-    pl_analytic_scratch_fini(&w.times);
-}
-
-/* Examines the n candidates from `first` (n <= PL_VERDICT_ROUND); returns the first
- * failure in their order, as one after another would. */
-static int examine(struct search *s, size_t first, size_t n, double cutoff, pl_diag *d)
-{
-    struct examined e = {.s = s, .c = &s->c[first], .cutoff = cutoff};
-    for (size_t i = 0; i < n; i++)
-        pl_diag_init(&e.diags[i]);
-    pl_parallel_for(n, examine_one, &e);
-    for (size_t i = 0; i < n; i++)
-        if (e.rc[i] != 0) {
-            *d = e.diags[i];
-            return e.rc[i];
-        }
-    return 0;
-}
-
 /* Rounds of up to `width` simulations, largest first upper bound first. A candidate
  * whose upper bound (made exact first) is at or below the cut-off, the noise or the best
  * gain so far less PL_VERDICT_TIE of the makespan, stays bounded; once a first bound is
@@ -545,28 +496,24 @@ static int rounds(struct search *s, size_t width, pl_diag *d)
     bool more = true;
     while (rc == 0 && more) {
         double cutoff = fmax(noise, best - PL_VERDICT_TIE * m);
-        /* The round's candidates: the next ones above the cut-off, examined a few at a
-         * time (as many as the round has room left for), until `width` of them stay
-         * above it once their bounds are exact. Within a round the cut-off stays, so
-         * each is examined as it would be on its own. */
         size_t n = 0;
-        while (rc == 0 && more && n < width) {
-            size_t first = next;
-            for (; next < s->n && next - first < width - n; next++) {
-                struct cand *c = &s->c[next];
-                if (c->t.status == PL_TRIED_REFUSED || c->most <= cutoff) {
-                    more = false;
-                    break;
-                }
+        for (; next < s->n && n < width && rc == 0; next++) {
+            struct cand *c = &s->c[next];
+            if (c->t.status == PL_TRIED_REFUSED || c->most <= cutoff) {
+                more = false;
+                break;
             }
-            more = more && next < s->n;
-            rc = examine(s, first, next - first, cutoff, d);
-            for (size_t i = first; i < next && rc == 0; i++)
-                if (s->c[i].most > cutoff) {
-                    which[n] = i;
-                    batch[n++] = s->c[i];
-                }
+            bool beyond = false;
+            if ((rc = pass_first(s, c, cutoff, &beyond, d)) != 0 ||
+                (!beyond && (rc = exact_bound(s, c, d)) != 0))
+                break;
+            if (c->most > cutoff) {
+                which[n] = next;
+                batch[n++] = *c;
+            }
         }
+        more = more && next < s->n;
+        pl_bound_scratch_fini(&s->scratch);
         if (rc == 0 && n > 0)
             rc = simulate(s, batch, n, d);
         for (size_t i = 0; i < n && rc == 0; i++) {

@@ -22,10 +22,7 @@
  * pl_runner_makespan), which gives the very makespan the changed copy of the graph would,
  * without building the copy or a timeline; the pass runs ahead of the candidate's exact
  * bound, which it makes needless when its gain is clearly beyond the cut-off
- * (pl_verdict_bound_slack). The other candidates are built and go to SimGrid. A round's
- * candidates are examined (pass ahead, exact bound) at once, one thread each where the
- * process may use two cores (sim/common/parallel.h): within a round the cut-off stays,
- * so each candidate comes out as it would on its own, and the verdict is the same.
+ * (pl_verdict_bound_slack). The other candidates are built and go to SimGrid.
  */
 #ifndef PL_VERDICT_SEARCH_H
 #define PL_VERDICT_SEARCH_H
@@ -46,8 +43,9 @@ typedef struct pl_verdict_run {
     const pl_model *model;     /* its model, whose variants are tried too */
     const pl_lowering *lowering;
     pl_engine_kind engine;     /* the engine the run was simulated with */
-    const uint8_t *chain;      /* its critical path as pl_bound_chain marks it, or NULL
-                                  for the search to walk it */
+    const uint8_t *chain;      /* its critical path as pl_bound_chain marks it (the session
+                                  walks it while measuring), or NULL for the search to walk
+                                  it */
 } pl_verdict_run;
 
 /*
