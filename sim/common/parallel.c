@@ -12,8 +12,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-/* The most threads one call starts: more than the two graphs of a run or a verdict's
- * handful of candidates would ever use. */
+/* The most threads one call starts: more than a run's two graphs and four measuring
+ * pieces would ever use. */
 #define MAX_THREADS 16
 
 /* The limit pl_parallel_limit set; 0: none. */

@@ -3,9 +3,8 @@
  * parallel.h — independent pieces of one run on the cores the process may use.
  *
  * A run is two graphs, its own and its baseline's, lowered, executed and measured the
- * same way and independently of each other; the verdict's candidates are makespan passes
- * independent of each other too. Where the process may use more than one core, such
- * pieces run at once, one thread each. What each piece computes is its own: a piece
+ * same way and independently of each other. Where the process may use more than one core,
+ * such pieces run at once, one thread each. What each piece computes is its own: a piece
  * writes only its own results, so that the results are those of a run one piece after
  * another, bit for bit, whichever thread ran which piece and in whatever order.
  *
