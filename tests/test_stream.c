@@ -292,6 +292,59 @@ static void oversubscribed(void **state)
     assert_true(active > passive * 1.01);
 }
 
+/* Two threads spinning on one core whose finish times tie (the defect of the SimGrid
+ * engine fixed in e6e02e7: a waiter that started to spin could miss the event that came
+ * at that very moment, and the run ended in "the model cannot finish" at 2, 5, 8, ...
+ * frames). Stages a and b of 100 us each, one thread each, pools of 1, 1 core, active
+ * waiting, so both threads always want the core and SimGrid shares it fairly: a's frame 0
+ * takes 200 us beside b spinning; from then on a's frame k + 1 and b's frame k run side by
+ * side, 200 us a pair, so a ends its last frame at 200 f us; b's last frame then runs
+ * alone for 100 us: the makespan is 200 f + 100 us, for every frame count f. */
+static void spinning_ties(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 1}}\n"
+                               "stream:\n  frames: 2\n  waiting: active\n  tasks:\n"
+                               "    - {name: a, latency: 100us}\n"
+                               "    - {name: b, latency: 100us}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1}]\n";
+    for (int f = 1; f <= 12; f++) {
+        char set[64];
+        snprintf(set, sizeof set, "stream.frames=%d", f);
+        const char *sets[] = {set};
+        pl_session *s = run_yaml(yaml, sets, 1);
+        pl_assert_near(makespan(s), (200.0 * f + 100) * 1e-6, 1e-9 * (200.0 * f + 100) * 1e-6);
+        pl_session_destroy(s);
+    }
+}
+
+/* The other case reported with that defect: 1 -> 2 -> 1 threads of 100 us tasks handing
+ * frames over at no adaptor cost, spinning on one core, said to fail at every frame count.
+ * (It did not fail on the engine before e6e02e7 either, with 1 or 2 cores, tasks of 0, 1
+ * or 100 us, pools of 1 or 16 and 1 to 100 frames, so spinning_ties is the case the fix
+ * is tested by; this one keeps the layout running.) The four threads share the core, so
+ * the run takes at least its work, 300 us a frame, and runs to the end (run_yaml fails
+ * the test otherwise). */
+static void spinning_ties_one_two_one(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 1}}\n"
+                               "stream:\n  frames: 1\n  waiting: active\n  adaptor_cost: 0us\n"
+                               "  tasks:\n"
+                               "    - {name: a, latency: 100us}\n"
+                               "    - {name: b, latency: 100us}\n"
+                               "    - {name: c, latency: 100us}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1, threads: 2}, {tasks: 1}]\n";
+    for (int f = 1; f <= 12; f++) {
+        char set[64];
+        snprintf(set, sizeof set, "stream.frames=%d", f);
+        const char *sets[] = {set};
+        pl_session *s = run_yaml(yaml, sets, 1);
+        assert_true(makespan(s) >= 300e-6 * f * (1 - 1e-9));
+        pl_session_destroy(s);
+    }
+}
+
 /* Core types: a 1 us / 3 us (big / little) task on a big thread, then one on a little
  * thread: the little stage sets the period, 3 us; 10 frames end at 1 + 10 x 3 = 31 us.
  * The baseline runs both tasks on one big core: 10 x (1 + 1) = 20 us. */
@@ -548,6 +601,8 @@ int main(void)
         cmocka_unit_test(m_to_n),
         cmocka_unit_test(wakeup),
         cmocka_unit_test(oversubscribed),
+        cmocka_unit_test(spinning_ties),
+        cmocka_unit_test(spinning_ties_one_two_one),
         cmocka_unit_test(trace_threads_and_bubbles),
         cmocka_unit_test(partition_command),
         cmocka_unit_test(core_types),
