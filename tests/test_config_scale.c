@@ -205,7 +205,8 @@ static void test_merge_linear(void **state)
 
 /* The effective configuration of a scenario that starts from a base is what it was before
  * merging was hashed, to the byte: the text below is what the landed program's
- * `pipelab config` printed for these two files. Keys the base adds at the top level go
+ * `pipelab config` printed for these two files (with the host's scheduler, whose keys
+ * came later, filled in by their defaults). Keys the base adds at the top level go
  * where `base` was written; in a merged mapping they go after the scenario's own. */
 static void test_merge_order(void **state)
 {
@@ -234,7 +235,8 @@ static void test_merge_order(void **state)
                               "  ops: [{infer: 1us, resize: 1us, launch: 1us, kernel: 1us, "
                               "sync: false, repeat: 1}]\n"
                               "  stream_depth: unbounded\nmachine:\n"
-                              "  host: {cores: 2, name: base host}\n"
+                              "  host: {cores: 2, name: base host, scheduler: {policy: slices, "
+                              "slice: 4 ms, tick: 4 ms}}\n"
                               "  device: {clock: 1 GHz, cores: 1}\n");
     free(text);
     pl_config_destroy(c);

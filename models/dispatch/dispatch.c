@@ -289,6 +289,7 @@ static int read_policy(const pl_config *cfg, pl_dispatch *w, pl_diag *d)
     long long cores[PL_CORE_TYPES];
     pl_machine_host_cores(cfg, cores);
     w->cores = (int)(cores[PL_CORE_BIG] + cores[PL_CORE_LITTLE]);
+    pl_machine_host_scheduler(cfg, &w->host_sched.slice, &w->host_sched.tick);
     return pl_dispatch_read_replay_policy(cfg, w, d);
 }
 

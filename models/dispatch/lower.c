@@ -114,6 +114,8 @@ static int add_units(struct lowering *lw)
     uint32_t host, device;
     int rc = pl_graph_add_place(lw->g, "host", PL_PLACE_HOST, w->cores, &host);
     if (rc == 0)
+        rc = pl_graph_set_place_scheduler(lw->g, host, w->host_sched);
+    if (rc == 0)
         rc = pl_graph_add_place(lw->g, "device", PL_PLACE_DEVICE, 1, &device);
     lw->threads = calloc(w->nthreads, sizeof *lw->threads);
     lw->streams = calloc(w->nstreams, sizeof *lw->streams);

@@ -61,6 +61,7 @@ struct pl_dispatch {
     uint32_t threads[PL_DISPATCH_HOST_STEPS];
     long long queue_depth, stream_depth; /* PL_UNBOUNDED or >= 0 */
     int cores;
+    pl_host_scheduler host_sched; /* how the host's cores run more threads than cores */
     struct op_template *templates;
     uint32_t ntemplates;
     uint64_t nops;

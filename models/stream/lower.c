@@ -90,6 +90,8 @@ static int type_place(struct lowering *lw, pl_core_type t, uint32_t *place)
         const char *name = lw->w->chain.typed ? pl_core_type_name(t) : "host";
         int rc = pl_graph_add_place(lw->g, name, PL_PLACE_HOST, (int)lw->w->chain.cores[t],
                                     &lw->type_place[t]);
+        if (rc == 0)
+            rc = pl_graph_set_place_scheduler(lw->g, lw->type_place[t], lw->w->chain.sched);
         if (rc != 0)
             return rc;
     }
@@ -107,6 +109,8 @@ static int core_place(struct lowering *lw, uint32_t core, uint32_t *place)
         char name[32];
         snprintf(name, sizeof name, "core%u", core);
         int rc = pl_graph_add_place(lw->g, name, PL_PLACE_HOST, 1, &lw->pinned[i].place);
+        if (rc == 0)
+            rc = pl_graph_set_place_scheduler(lw->g, lw->pinned[i].place, lw->w->chain.sched);
         if (rc != 0)
             return rc;
         lw->pinned[i].core = core;

@@ -62,6 +62,7 @@ static int load_chain(const pl_config *cfg, pl_stream_chain *c, pl_dist (**dist)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(tasks), pl_node_path(tasks),
                           "expected between 1 and %d tasks, got %zu", PL_STREAM_MAX_TASKS, n);
     c->typed = pl_machine_host_cores(cfg, c->cores);
+    pl_machine_host_scheduler(cfg, &c->sched.slice, &c->sched.tick);
     c->n = (uint32_t)n;
     c->tasks = calloc(n, sizeof *c->tasks);
     c->names = calloc(n, sizeof *c->names);

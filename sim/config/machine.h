@@ -22,6 +22,11 @@ const char *pl_core_type_name(pl_core_type t);
  * Returns whether they were written per type. */
 bool pl_machine_host_cores(const pl_config *c, long long cores[PL_CORE_TYPES]);
 
+/* How the host's cores run more threads than cores (machine.host.scheduler): with the
+ * policy fair, *slice and *tick are 0 (SimGrid's fair sharing); with slices, a core runs one
+ * thread at a time for up to *slice seconds, preempted on multiples of *tick (0: none). */
+void pl_machine_host_scheduler(const pl_config *c, double *slice, double *tick);
+
 /* The on-chip memories of one core, whose capacities are machine.device.memories.<name>.
  * X(NAME, what it holds) */
 #define PL_ONCHIP_MEMORIES(X)                                                          \

@@ -144,7 +144,7 @@ int pl_graph_add_place(pl_graph *g, const char *name, pl_place_kind kind, int co
     char *copy = strdup(name);
     if (!copy)
         return PL_ENOMEM;
-    g->places[g->nplaces] = (struct place){copy, kind, cores};
+    g->places[g->nplaces] = (struct place){copy, kind, cores, {0, 0}};
     *id = g->nplaces++;
     return 0;
 }
@@ -265,6 +265,16 @@ int pl_graph_set_unit_wait(pl_graph *g, uint32_t unit, pl_wait_kind kind, double
         return PL_EINVAL;
     g->units[unit].wait = (uint8_t)kind;
     g->units[unit].wakeup = wakeup;
+    return 0;
+}
+
+int pl_graph_set_place_scheduler(pl_graph *g, uint32_t place, pl_host_scheduler s)
+{
+    assert(!g->t.final && place < g->nplaces);
+    if (g->places[place].kind != PL_PLACE_HOST || !(s.slice >= 0 && s.slice < INFINITY) ||
+        !(s.tick >= 0 && s.tick < INFINITY))
+        return PL_EINVAL;
+    g->places[place].sched = s;
     return 0;
 }
 

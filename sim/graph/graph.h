@@ -61,6 +61,17 @@ typedef enum pl_place_kind {
     PL_PLACE_DEVICE, /* each unit placed here is exclusively owned */
 } pl_place_kind;
 
+/* How a host place's cores run more threads than it has (docs/stream.md, "Threads and
+ * cores"). slice 0: SimGrid's fair sharing, every runnable thread a share of the cores at
+ * every instant. Otherwise as a kernel does: a core runs one thread at a time, a thread
+ * that blocks gives its core to the first runnable one, and a thread keeps its core until
+ * its slice is over and another is runnable, the slice ending on the first tick at or
+ * after `slice` seconds from when it got the core (tick 0: at `slice` exactly); a thread
+ * that spins holds its core while it waits. */
+typedef struct pl_host_scheduler {
+    double slice, tick;
+} pl_host_scheduler;
+
 /* How a host thread waits for an edge's event. */
 typedef enum pl_wait_kind {
     PL_WAIT_PASSIVE = 0, /* it sleeps, and pays its wake-up latency when woken */
@@ -108,6 +119,9 @@ void pl_graph_set_unit_stage(pl_graph *g, uint32_t unit, uint32_t stage);
  * other threads. PL_EINVAL for a negative or infinite wakeup, or for active waiting with a
  * wakeup or on a device place. */
 int pl_graph_set_unit_wait(pl_graph *g, uint32_t unit, pl_wait_kind kind, double wakeup);
+/* How host place `place` shares its cores (fair sharing until set). PL_EINVAL for a device
+ * place, or a slice or tick negative or not finite. */
+int pl_graph_set_place_scheduler(pl_graph *g, uint32_t place, pl_host_scheduler s);
 /* Interns a task label (an op name); the same text gives the same id. */
 int pl_graph_add_label(pl_graph *g, const char *text, uint32_t *id);
 /* Appends a task to `unit`'s in-order list. `item` is the workload item (op, tile, frame)
@@ -149,6 +163,7 @@ uint32_t pl_graph_place_count(const pl_graph *g);
 const char *pl_graph_place_name(const pl_graph *g, uint32_t place);
 pl_place_kind pl_graph_place_kind(const pl_graph *g, uint32_t place);
 int pl_graph_place_cores(const pl_graph *g, uint32_t place);
+pl_host_scheduler pl_graph_place_scheduler(const pl_graph *g, uint32_t place);
 
 uint32_t pl_graph_unit_count(const pl_graph *g);
 const char *pl_graph_unit_name(const pl_graph *g, uint32_t unit);

@@ -20,6 +20,7 @@ struct place {
     char *name;
     pl_place_kind kind;
     int cores;
+    pl_host_scheduler sched;
 };
 
 struct unit {

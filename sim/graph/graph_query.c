@@ -103,6 +103,12 @@ int pl_graph_place_cores(const pl_graph *g, uint32_t place)
     return g->places[place].cores;
 }
 
+pl_host_scheduler pl_graph_place_scheduler(const pl_graph *g, uint32_t place)
+{
+    assert(place < g->nplaces);
+    return g->places[place].sched;
+}
+
 uint32_t pl_graph_unit_count(const pl_graph *g)
 {
     return g->nunits;
