@@ -144,9 +144,13 @@ static void test_examples_and_golden_scenarios(void **state)
     every_scenario("tests/data/stream/*.yaml", &t);
     printf("%u graphs, %llu tasks: %u without sharing, %u with\n", t.graphs,
            (unsigned long long)t.tasks, t.exact, t.shared);
-    /* Every graph of them is exact: where DMA units share GM, their transfers never
-     * ask for more than it moves (tile_gemm, tile_matmul_gelu). */
-    assert_int_equal(t.exact, t.graphs);
+    /* Every graph of them is exact (where DMA units share GM, their transfers never ask
+     * for more than it moves: tile_gemm, tile_matmul_gelu) but one: the pipelined graph of
+     * workloads/stream_oversubscribed.yaml, four spinning threads on two cores, which is
+     * there to show what sharing the cores does; both_engines has checked that sharing
+     * was found in it, and that the engines then differ. */
+    assert_int_equal(t.shared, 1);
+    assert_int_equal(t.exact, t.graphs - 1);
 }
 
 /* One override per variant: what each exercises is in the comment beside it. */

@@ -192,13 +192,14 @@ static void test_thread_pools(void **state)
     pl_session_destroy(s);
 }
 
-/* Three pipelined threads on one core share it: 2400 us of host work cannot finish in
- * less than 2400 us, and the report shows time lost to sharing. */
+/* Three pipelined threads on one core shared fairly (machine.host.scheduler.policy: fair):
+ * 2400 us of host work cannot finish in less than 2400 us, and the report shows time lost
+ * to sharing. */
 static void test_threads_share_one_core(void **state)
 {
     (void)state;
-    const char *sets[] = {"machine.host.cores=1"};
-    pl_session *s = run(pl_test_src("workloads/dispatch_teaching.yaml"), sets, 1);
+    const char *sets[] = {"machine.host.cores=1", "machine.host.scheduler.policy=fair"};
+    pl_session *s = run(pl_test_src("workloads/dispatch_teaching.yaml"), sets, 2);
     const pl_report *r = pl_session_report(s);
     assert_true(r->run.m->makespan >= 2400e-6);
     assert_true(unit(&r->run, "host.infer")->contention > 1e-6);
@@ -206,6 +207,32 @@ static void test_threads_share_one_core(void **state)
     /* The serial baseline has one thread: no sharing, still 2412 us. */
     pl_assert_near(r->baseline.m->makespan, 2412e-6, 2412e-15);
     pl_assert_near(unit(&r->baseline, "host.dispatch")->contention, 0, 1e-12);
+    pl_session_destroy(s);
+}
+
+/* The same three threads on one core in slices (the default scheduler): a core runs one
+ * thread at a time, and a thread keeps it until it blocks or its 4 ms slice is over with
+ * another thread waiting. By hand: InferShape takes the core at 0 and never blocks (its
+ * ops are all there), so it runs its 100 ops of 10 us to 1 ms; Resize, waiting for the
+ * core since its first op came at 10 us, then runs its 100 ops of 8 us to 1.8 ms; Launch
+ * its 100 of 6 us to 2.4 ms, launching kernel k at 1806 + 6k us; the stream runs the 12 us
+ * kernels back to back from 1806 us: 1806 + 100 x 12 = 3006 us. No thread is ever slowed
+ * by another (no time lost to sharing): they wait for the core before their tasks. */
+static void test_threads_take_turns_on_one_core(void **state)
+{
+    (void)state;
+    const char *sets[] = {"machine.host.cores=1"};
+    pl_session *s = run(pl_test_src("workloads/dispatch_teaching.yaml"), sets, 1);
+    const pl_report *r = pl_session_report(s);
+    pl_assert_near(r->run.m->makespan, 3006e-6, 3006e-15);
+    pl_assert_near(unit(&r->run, "host.infer")->fill, 0, 1e-15);
+    pl_assert_near(unit(&r->run, "host.resize")->fill, 1000e-6, 1000e-15);
+    pl_assert_near(unit(&r->run, "host.launch")->fill, 1800e-6, 1800e-15);
+    pl_assert_near(unit(&r->run, "device.stream")->fill, 1806e-6, 1806e-15);
+    for (const char *const *u = (const char *const[]){"host.infer", "host.resize",
+                                                      "host.launch", NULL};
+         *u; u++)
+        pl_assert_near(unit(&r->run, *u)->contention, 0, 1e-12);
     pl_session_destroy(s);
 }
 
@@ -323,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_sync_waits_for_device),
         cmocka_unit_test(test_thread_pools),
         cmocka_unit_test(test_threads_share_one_core),
+        cmocka_unit_test(test_threads_take_turns_on_one_core),
         cmocka_unit_test(test_nested_groups),
         cmocka_unit_test(test_time_accounts_for_makespan),
         cmocka_unit_test(test_model_errors),

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "sim/report/report.h"
 #include "sim/study/session.h"
 #include "support.h"
 
@@ -45,6 +46,15 @@ static pl_session *run_yaml(const char *yaml, const char *const *sets, size_t ns
     if (rc != 0)
         fail_msg("stream scenario: %s", d.msg);
     return s;
+}
+
+/* run_yaml with one override, key=value. */
+static pl_session *run_with(const char *yaml, const char *key, int value)
+{
+    char set[96];
+    snprintf(set, sizeof set, "%s=%d", key, value);
+    const char *sets[] = {set};
+    return run_yaml(yaml, sets, 1);
 }
 
 /* A line of stations, one task per stage, one thread each; b[i] < 0 is unbounded. */
@@ -159,10 +169,7 @@ static void two_exponential_stations(void **state)
                                "    - {name: two, latency: {dist: exponential, mean: 1us}}\n"
                                "  stages: [{tasks: 1}, {tasks: 1}]\n";
     for (int b = 0; b <= 1; b++) {
-        char set[32];
-        snprintf(set, sizeof set, "stream.buffer=%d", b);
-        const char *sets[] = {set};
-        pl_session *s = run_yaml(yaml, sets, 1);
+        pl_session *s = run_with(yaml, "stream.buffer", b);
         double per_us = pl_session_report(s)->run.m->throughput * 1e-6;
         double want = (b + 2.0) / (b + 3.0);
         print_message("b = %d: %.5f frames/us, formula %.5f\n", b, per_us, want);
@@ -292,30 +299,85 @@ static void oversubscribed(void **state)
     assert_true(active > passive * 1.01);
 }
 
+/* Stages a and b of 100 us each, one thread each: the end of a scenario's stream section. */
+#define TWO_STAGES                                                                          \
+    "  tasks:\n    - {name: a, latency: 100us}\n    - {name: b, latency: 100us}\n"           \
+    "  stages: [{tasks: 1}, {tasks: 1}]\n"
+
 /* Two threads spinning on one core whose finish times tie (the defect of the SimGrid
  * engine fixed in e6e02e7: a waiter that started to spin could miss the event that came
  * at that very moment, and the run ended in "the model cannot finish" at 2, 5, 8, ...
  * frames). Stages a and b of 100 us each, one thread each, pools of 1, 1 core, active
- * waiting, so both threads always want the core and SimGrid shares it fairly: a's frame 0
- * takes 200 us beside b spinning; from then on a's frame k + 1 and b's frame k run side by
- * side, 200 us a pair, so a ends its last frame at 200 f us; b's last frame then runs
- * alone for 100 us: the makespan is 200 f + 100 us, for every frame count f. */
+ * waiting, the core shared fairly (scheduler policy fair), so both threads always get half
+ * of it: a's frame 0 takes 200 us beside b spinning; from then on a's frame k + 1 and b's
+ * frame k run side by side, 200 us a pair, so a ends its last frame at 200 f us; b's last
+ * frame then runs alone for 100 us: the makespan is 200 f + 100 us, for every f. */
 static void spinning_ties(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: 1}}\n"
-                               "stream:\n  frames: 2\n  waiting: active\n  tasks:\n"
-                               "    - {name: a, latency: 100us}\n"
-                               "    - {name: b, latency: 100us}\n"
-                               "  stages: [{tasks: 1}, {tasks: 1}]\n";
+    static const char yaml[] = "model: stream\n"
+                               "machine: {host: {cores: 1, scheduler: {policy: fair}}}\n"
+                               "stream:\n  frames: 2\n  waiting: active\n" TWO_STAGES;
     for (int f = 1; f <= 12; f++) {
-        char set[64];
-        snprintf(set, sizeof set, "stream.frames=%d", f);
-        const char *sets[] = {set};
-        pl_session *s = run_yaml(yaml, sets, 1);
+        pl_session *s = run_with(yaml, "stream.frames", f);
         pl_assert_near(makespan(s), (200.0 * f + 100) * 1e-6, 1e-9 * (200.0 * f + 100) * 1e-6);
         pl_session_destroy(s);
     }
+}
+
+/* The same two threads in slices (the default scheduler: a 4 ms slice, preempted on the
+ * 4 ms tick). By hand: a takes the core at 0 and runs frames 0 and 1 (its pool holds one
+ * frame, and frame 1 needs no slot: 0 to 200 us); frame 2 needs b to have taken frame 0,
+ * so a spins, holding the core, until its slice is over at 4 ms; b then runs frames 0
+ * and 1 (4.0 to 4.2 ms) and spins for frame 2 until 8 ms; a runs frames 2 and 3; and so
+ * on, two frames a turn. With k = floor((f - 1) / 2) turns of each before the last, a's
+ * last turn begins at 8k ms and runs its f - 2k frames left, then a ends and b, waiting
+ * for the core, runs its f - 2k: the makespan is 8k ms + 2 (f - 2k) x 100 us. That is the
+ * collapse real runtimes show with more spinning threads than cores: hand-offs on the
+ * tick (docs/stream.md). */
+static void spinning_in_slices(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 1}}\n"
+                               "stream:\n  frames: 2\n  waiting: active\n" TWO_STAGES;
+    for (int f = 1; f <= 12; f++) {
+        pl_session *s = run_with(yaml, "stream.frames", f);
+        int k = (f - 1) / 2;
+        double want = 8e-3 * k + 2 * (f - 2 * k) * 100e-6;
+        pl_assert_near(makespan(s), want, 1e-9 * want);
+        pl_session_destroy(s);
+    }
+}
+
+/* A thread that blocks mid-slice gives its core up at once. The same two stages waiting
+ * passively (they sleep), 3 frames, 1 core, in slices. By hand: a takes the core and runs
+ * frames 0 and 1 (0 to 200 us); b, woken at 100 us by frame 0, waits for the core; a needs
+ * b to take frame 0 before its frame 2, blocks at 200 us, and b gets the core at once: its
+ * frames 0 and 1 from 200 to 400 us (a, woken at 200 us, waits for the core); b blocks for
+ * frame 2, a runs it from 400 to 500 us and ends; b runs frame 2 from 500 to 600 us. */
+static void blocking_in_slices(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 1}}\n"
+                               "stream:\n  frames: 3\n" TWO_STAGES;
+    pl_session *s = run_yaml(yaml, NULL, 0);
+    const pl_report *r = pl_session_report(s);
+    const pl_timeline *tl = r->run.tl;
+    const pl_graph *g = r->run.graph;
+    /* Tasks in frame order per unit: a's are its 3, b's its 3. */
+    static const double a_start[] = {0, 100e-6, 400e-6}, b_start[] = {200e-6, 300e-6, 500e-6};
+    for (uint32_t u = 0; u < 2; u++) {
+        uint32_t n;
+        const uint32_t *t = pl_graph_unit_tasks(g, u, &n);
+        assert_int_equal(n, 3);
+        for (uint32_t i = 0; i < n; i++) {
+            double want = (u == 0 ? a_start : b_start)[i];
+            pl_assert_near(tl->start[t[i]], want, 1e-15);
+            pl_assert_near(tl->end[t[i]], want + 100e-6, 1e-15);
+        }
+    }
+    pl_assert_near(makespan(s), 600e-6, 1e-15);
+    pl_session_destroy(s);
 }
 
 /* The other case reported with that defect: 1 -> 2 -> 1 threads of 100 us tasks handing
@@ -336,10 +398,7 @@ static void spinning_ties_one_two_one(void **state)
                                "    - {name: c, latency: 100us}\n"
                                "  stages: [{tasks: 1}, {tasks: 1, threads: 2}, {tasks: 1}]\n";
     for (int f = 1; f <= 12; f++) {
-        char set[64];
-        snprintf(set, sizeof set, "stream.frames=%d", f);
-        const char *sets[] = {set};
-        pl_session *s = run_yaml(yaml, sets, 1);
+        pl_session *s = run_with(yaml, "stream.frames", f);
         assert_true(makespan(s) >= 300e-6 * f * (1 - 1e-9));
         pl_session_destroy(s);
     }
@@ -602,6 +661,8 @@ int main(void)
         cmocka_unit_test(wakeup),
         cmocka_unit_test(oversubscribed),
         cmocka_unit_test(spinning_ties),
+        cmocka_unit_test(spinning_in_slices),
+        cmocka_unit_test(blocking_in_slices),
         cmocka_unit_test(spinning_ties_one_two_one),
         cmocka_unit_test(trace_threads_and_bubbles),
         cmocka_unit_test(partition_command),

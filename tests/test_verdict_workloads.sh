@@ -285,15 +285,18 @@ change exact unit host.launch 'dispatch.ops[0].launch=5.4us'
 change exact unit device.stream 'dispatch.ops[0].kernel=5.4us'
 end_case
 
-# The same on a host of two cores: four threads share them, so one more core is a
-# change too.
-run_case "workloads/dispatch_teaching.yaml --set 'dispatch.ops[0].kernel=6us' \
---set dispatch.threads.infer=2 --set machine.host.cores=2"
-change exact unit host.resize 'dispatch.ops[0].resize=7.2us'
-change exact unit host.launch 'dispatch.ops[0].launch=5.4us'
-change exact unit device.stream 'dispatch.ops[0].kernel=5.4us'
-change exact cores host 'machine.host.cores=3'
-end_case
+# The same on a host of two cores: four threads take turns on them, so one more core is
+# a change too; and the same with the cores shared fairly.
+for policy in slices fair; do
+    run_case "workloads/dispatch_teaching.yaml --set 'dispatch.ops[0].kernel=6us' \
+--set dispatch.threads.infer=2 --set machine.host.cores=2$([ $policy = fair ] &&
+        echo " --set machine.host.scheduler.policy=fair")"
+    change exact unit host.resize 'dispatch.ops[0].resize=7.2us'
+    change exact unit host.launch 'dispatch.ops[0].launch=5.4us'
+    change exact unit device.stream 'dispatch.ops[0].kernel=5.4us'
+    change exact cores host 'machine.host.cores=3'
+    end_case
+done
 
 # Serial: one host thread (host.dispatch) does all three host steps of every op (the
 # issue's hand-worked case; not a tutorial command).
@@ -431,6 +434,19 @@ stream_teaching 9us 36us 9us 2
 end_case
 run_case "workloads/stream_teaching.yaml --set stream.buffer=16"
 stream_teaching 9us "$exp36" 9us 17
+end_case
+
+# Four single-thread stages spinning on two cores, in slices: each stage's work 10 % lower
+# (the free source and sink stay free), each pool one deeper, and one more core.
+run_case "workloads/stream_oversubscribed.yaml"
+change exact stage read..w1 "stream.tasks[1].latency=99us"
+change exact stage w2 "stream.tasks[2].latency=99us"
+change exact stage w3 "stream.tasks[3].latency=99us"
+change exact stage w4..write "stream.tasks[4].latency=99us"
+change exact pool 'pool 1' "stream.stages[0].buffer=17"
+change exact pool 'pool 2' "stream.stages[1].buffer=17"
+change exact pool 'pool 3' "stream.stages[2].buffer=17"
+change exact cores host 'machine.host.cores=3'
 end_case
 
 # The receiver's stages are `auto`: the partition of the chain for the machine's cores,

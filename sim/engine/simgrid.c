@@ -6,7 +6,8 @@
  * incoming edge's event (the start or end of the source task) has happened, then
  * records the start, does the work and records the end. Host threads execute
  * flops on a SimGrid host with the place's cores, so SimGrid shares cores when
- * threads outnumber them; device units sleep for their work. A unit with a route
+ * threads outnumber them, unless the place runs its threads in slices (a core one thread
+ * at a time, as a kernel runs them: simgrid_slices.c); device units sleep for their work. A unit with a route
  * then sends the task's bytes from its place's host to an endpoint host of its own
  * over the route's links, whose bandwidth SimGrid shares between the flows crossing
  * them. Links have latency 0 (a transfer's fixed latency is the task's work, slept
@@ -28,12 +29,13 @@
  * wake-up latency before the task starts (a sleep uses no core). An active unit
  * spins instead: while it blocks, an exec too large to ever finish keeps one core of
  * its host busy and shares the cores with the working threads; it is cancelled when
- * the last edge's event happens, and the task starts at once. Neither changes the
+ * the last edge's event happens, and the task starts at once (on a place in slices the
+ * spinner holds its core instead: simgrid_slices.c). Neither changes the
  * count of active actors: a spinning actor is blocked like any other waiter, and one
  * sleeping its wake-up is active because its sleep will end.
  *
- * This file is the module libpipelab_simgrid.so (simgrid_module.h), not part of the
- * program: the program opens it only to simulate on SimGrid.
+ * This file and simgrid_slices.c are the module libpipelab_simgrid.so (simgrid_module.h),
+ * not part of the program: the program opens it only to simulate on SimGrid.
  */
 #define _DEFAULT_SOURCE /* mkstemps */
 #include "sim/engine/simgrid.h"
@@ -53,50 +55,14 @@
 #include <unistd.h>
 
 #include "sim/common/interrupt.h"
+#include "sim/engine/simgrid_impl.h"
 #include "sim/graph/check.h"
 
-/* Host cores run at this many flops per second, so a task of w seconds is w * HOST_SPEED
- * flops. Any speed gives the same times; this one keeps flop counts well scaled. */
-#define HOST_SPEED 1e9
 /* An active waiter's exec: at HOST_SPEED it would take 1e291 s, so it never finishes and
  * only ever ends by being cancelled. */
 #define SPIN_FLOPS 1e300
 /* The stack of each actor, in KiB (see init_simgrid). */
 #define ACTOR_STACK_KIB 256
-
-struct engine;
-
-struct unit_ctx {
-    struct engine *e;
-    uint32_t id;
-    bool on_host;
-    bool spins;         /* active waiting (host units only) */
-    double wakeup;      /* passive waiting: seconds slept after waiting */
-    sg_exec_t spin;     /* while an active waiter blocks: its busy-core exec, else NULL */
-    sg_host_t from, to; /* a routed unit's place and endpoint; NULL without a route */
-    sg_sem_t wake;
-    bool waiting;
-    uint32_t wait_task; /* while waiting: the task whose event it awaits */
-    uint8_t wait_at;
-    uint8_t wait_kind;
-    uint32_t *waiters; /* units blocked on events of this unit's tasks */
-    uint32_t nwaiters;
-};
-
-struct engine {
-    const pl_graph *g;
-    pl_timeline *tl;
-    struct unit_ctx *units;
-    uint32_t nunits;
-    uint32_t active;
-    uint32_t nwaiting;
-    bool deadlock;
-};
-
-static bool reached(const pl_timeline *tl, uint32_t task, uint8_t at)
-{
-    return !isnan(at == PL_AT_START ? tl->start[task] : tl->end[task]);
-}
 
 static double event_time(const pl_timeline *tl, uint32_t task, uint8_t at)
 {
@@ -117,7 +83,7 @@ static void notify(struct engine *e, struct unit_ctx *u)
     uint32_t kept = 0;
     for (uint32_t i = 0; i < u->nwaiters; i++) {
         struct unit_ctx *w = &e->units[u->waiters[i]];
-        if (reached(e->tl, w->wait_task, w->wait_at))
+        if (pl_sg_reached(e->tl, w->wait_task, w->wait_at))
             wake(e, w);
         else
             u->waiters[kept++] = u->waiters[i];
@@ -136,6 +102,36 @@ static void check_progress(struct engine *e)
         if (e->units[i].waiting)
             wake(e, &e->units[i]);
     }
+}
+
+/* Registers u as waiting for edge ed's event and counts it blocked. */
+void pl_sg_register_wait(struct unit_ctx *u, const pl_edge *ed)
+{
+    struct engine *e = u->e;
+    struct unit_ctx *owner = &e->units[pl_graph_task_unit(e->g, ed->src)];
+    u->waiting = true;
+    u->wait_task = ed->src;
+    u->wait_at = ed->at;
+    u->wait_kind = ed->kind;
+    owner->waiters[owner->nwaiters++] = u->id;
+    e->nwaiting++;
+    e->active--;
+    check_progress(e);
+}
+
+/* Stops waiting for the event u registered for (a spinner's wait that timed out). */
+void pl_sg_unregister_wait(struct unit_ctx *u)
+{
+    struct engine *e = u->e;
+    struct unit_ctx *owner = &e->units[pl_graph_task_unit(e->g, u->wait_task)];
+    for (uint32_t i = 0; i < owner->nwaiters; i++)
+        if (owner->waiters[i] == u->id) {
+            owner->waiters[i] = owner->waiters[--owner->nwaiters];
+            break;
+        }
+    u->waiting = false;
+    e->nwaiting--;
+    e->active++;
 }
 
 /* An active waiter starts spinning when it first blocks for a task, and keeps spinning
@@ -162,21 +158,15 @@ static void spin_stop(struct unit_ctx *u)
 static bool wait_for(struct unit_ctx *u, const pl_edge *ed)
 {
     struct engine *e = u->e;
+    if (u->cores)
+        return pl_slices_wait(u, ed);
     /* Starting the spin is a simcall, which lets the other actors of this moment run
      * first: the awaited event may have happened meanwhile, and its notification gone
      * by before this unit was registered to receive it. */
     spin_start(u);
-    if (reached(e->tl, ed->src, ed->at))
+    if (pl_sg_reached(e->tl, ed->src, ed->at))
         return true;
-    struct unit_ctx *owner = &e->units[pl_graph_task_unit(e->g, ed->src)];
-    u->waiting = true;
-    u->wait_task = ed->src;
-    u->wait_at = ed->at;
-    u->wait_kind = ed->kind;
-    owner->waiters[owner->nwaiters++] = u->id;
-    e->nwaiting++;
-    e->active--;
-    check_progress(e);
+    pl_sg_register_wait(u, ed);
     sg_sem_acquire(u->wake);
     return !e->deadlock;
 }
@@ -192,7 +182,7 @@ static bool await_edges(struct unit_ctx *u, uint32_t t, double *latest_out)
     double latest = -INFINITY;
     for (uint32_t i = first; i < first + n; i++) {
         const pl_edge *ed = pl_graph_edge(e->g, i);
-        while (!reached(e->tl, ed->src, ed->at))
+        while (!pl_sg_reached(e->tl, ed->src, ed->at))
             if (!wait_for(u, ed))
                 return false;
         double when = event_time(e->tl, ed->src, ed->at);
@@ -219,11 +209,13 @@ static void pay_wakeup(const struct unit_ctx *u, uint32_t t, double latest)
         sg_actor_sleep_for(u->wakeup);
 }
 
-static void do_work(const struct unit_ctx *u, double work)
+static void do_work(struct unit_ctx *u, double work)
 {
     if (work <= 0)
         return;
-    if (u->on_host)
+    if (u->cores)
+        pl_slices_work(u, work);
+    else if (u->on_host)
         sg_actor_execute(work * HOST_SPEED);
     else
         sg_actor_sleep_for(work);
@@ -253,6 +245,9 @@ static void unit_actor(int argc, char **argv)
         if (!ok)
             return;
         pay_wakeup(u, t, latest);
+        /* On a place in slices a task starts once its thread runs: on a core. */
+        if (u->cores && pl_graph_task_work(e->g, t) > 0)
+            pl_slices_take_core(u);
         e->tl->start[t] = simgrid_get_clock();
         notify(e, u);
         do_work(u, pl_graph_task_work(e->g, t));
@@ -260,6 +255,8 @@ static void unit_actor(int argc, char **argv)
         e->tl->end[t] = simgrid_get_clock();
         notify(e, u);
     }
+    if (u->cores)
+        pl_slices_give_core(u);
     e->active--;
     check_progress(e);
 }
@@ -345,7 +342,7 @@ static void init_simgrid(void)
 static int start_actors(struct engine *e, pl_diag *d)
 {
     e->units = calloc(e->nunits, sizeof *e->units);
-    if (!e->units)
+    if (!e->units || pl_slices_start(e) != 0)
         return pl_diag_set(d, PL_ENOMEM, "out of memory starting the engine");
     for (uint32_t u = 0; u < e->nunits; u++) {
         struct unit_ctx *c = &e->units[u];
@@ -357,6 +354,10 @@ static int start_actors(struct engine *e, pl_diag *d)
         c->wakeup =
             pl_graph_unit_wait(e->g, u) == PL_WAIT_PASSIVE ? pl_graph_unit_wakeup(e->g, u) : 0;
         c->wake = sg_sem_init(0);
+        if (e->cores[place].queue) {
+            c->cores = &e->cores[place];
+            c->grant = sg_sem_init(0);
+        }
         c->waiters = malloc(e->nunits * sizeof *c->waiters);
         if (!c->waiters)
             return pl_diag_set(d, PL_ENOMEM, "out of memory starting the engine");
@@ -395,7 +396,7 @@ static int describe_deadlock(const struct engine *e, pl_diag *d)
         pl_graph_task_edges(e->g, tasks[i], &first, &ne);
         for (uint32_t k = first; k < first + ne && len < sizeof msg; k++) {
             const pl_edge *ed = pl_graph_edge(e->g, k);
-            if (reached(e->tl, ed->src, ed->at))
+            if (pl_sg_reached(e->tl, ed->src, ed->at))
                 continue;
             len += (size_t)snprintf(msg + len, sizeof msg - len, " (%s) for the %s of %s",
                                     pl_edge_kind_name(ed->kind), ed->at ? "start" : "end",
@@ -408,13 +409,14 @@ static int describe_deadlock(const struct engine *e, pl_diag *d)
 
 static void stop_actors(struct engine *e)
 {
-    if (!e->units)
-        return;
-    for (uint32_t u = 0; u < e->nunits; u++) {
+    for (uint32_t u = 0; e->units && u < e->nunits; u++) {
         if (e->units[u].wake)
             sg_sem_destroy(e->units[u].wake);
+        if (e->units[u].grant)
+            sg_sem_destroy(e->units[u].grant);
         free(e->units[u].waiters);
     }
+    pl_slices_stop(e);
     free(e->units);
 }
 

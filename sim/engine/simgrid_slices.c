@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * simgrid_slices.c — host cores in slices (pl_host_scheduler): a place whose threads
+ * outnumber its cores, scheduled as a kernel schedules them rather than shared by SimGrid.
+ *
+ * A core runs one thread at a time. A unit takes a core to work or to spin, from the free
+ * ones or, when none is, by queueing (first come, first served) until one is given up; a
+ * slice begins whenever it gets one, and is over on the first tick at or after `slice`
+ * from then. A unit keeps its core from task to task until it blocks (a passive unit
+ * waiting), its slice is over while another unit is queued (it is preempted and queues
+ * in its turn), or it ends. A spinner keeps its core while it waits, and sees its event
+ * only while it runs. The work runs at the core's full speed, in one execution unless a
+ * preemption cuts it. Invariant: free cores + units holding one = the place's cores, and
+ * units are queued only while no core is free.
+ *
+ * Part of the module libpipelab_simgrid.so, with simgrid.c.
+ */
+#include "sim/engine/simgrid_impl.h"
+#include "sim/common/error.h"
+#include "sim/engine/simgrid.h"
+
+#include <simgrid/actor.h>
+#include <simgrid/engine.h>
+#include <simgrid/semaphore.h>
+
+#include <math.h>
+#include <stdlib.h>
+
+/* When a slice begun at `now` is over: on the first tick at or after now + slice. */
+static double slice_over_at(const struct cores *c, double now)
+{
+    double end = now + c->sched.slice;
+    return c->sched.tick > 0 ? ceil(end / c->sched.tick - 1e-9) * c->sched.tick : end;
+}
+
+/* Gets u a core of its place: a free one, or the first one given up after the units
+ * queued before it have had theirs. A new slice begins. */
+void pl_slices_take_core(struct unit_ctx *u)
+{
+    struct cores *c = u->cores;
+    if (u->holds)
+        return;
+    if (c->free > 0 && c->len == 0) {
+        c->free--;
+    } else {
+        c->queue[(c->head + c->len++) % c->cap] = u->id;
+        sg_sem_acquire(u->grant);
+    }
+    u->holds = true;
+    u->slice_end = slice_over_at(c, simgrid_get_clock());
+}
+
+/* u gives its core up: to the first unit queued, or back to the free ones. */
+void pl_slices_give_core(struct unit_ctx *u)
+{
+    struct cores *c = u->cores;
+    if (!u->holds)
+        return;
+    u->holds = false;
+    if (c->len == 0) {
+        c->free++;
+        return;
+    }
+    uint32_t next = c->queue[c->head];
+    c->head = (c->head + 1) % c->cap;
+    c->len--;
+    sg_sem_release(u->e->units[next].grant);
+}
+
+/* u's slice is over: another unit that wants a core takes u's, and u queues for one;
+ * with none, u goes on in a new slice. */
+static void slice_over(struct unit_ctx *u)
+{
+    if (u->cores->len > 0) {
+        pl_slices_give_core(u);
+        pl_slices_take_core(u);
+    } else {
+        u->slice_end = slice_over_at(u->cores, simgrid_get_clock());
+    }
+}
+
+/* Does `work` seconds on u's core, at the core's full speed, preempted when a slice is
+ * over and another unit wants the core. Without preemption the execution is one, as on a
+ * place SimGrid shares. */
+void pl_slices_work(struct unit_ctx *u, double work)
+{
+    pl_slices_take_core(u);
+    double now = simgrid_get_clock(), until = now + work;
+    while (until - now > PL_ENGINE_PRECISION) {
+        if (u->slice_end - now <= PL_ENGINE_PRECISION) {
+            double before = now;
+            slice_over(u);
+            now = simgrid_get_clock();
+            until += now - before; /* the time queued is not work */
+            continue;
+        }
+        double stop = until < u->slice_end ? until : u->slice_end;
+        sg_actor_execute((stop - now) * HOST_SPEED);
+        now = simgrid_get_clock();
+    }
+}
+
+/* wait_for on a place in slices. A passive unit gives its core up and sleeps. A spinner
+ * holds its core while it waits, until its slice is over and another unit wants the core;
+ * then it queues like any runnable thread, and sees whether its event happened only once it
+ * runs again. */
+bool pl_slices_wait(struct unit_ctx *u, const pl_edge *ed)
+{
+    struct engine *e = u->e;
+    if (!u->spins) {
+        pl_slices_give_core(u);
+        pl_sg_register_wait(u, ed);
+        sg_sem_acquire(u->wake);
+        return !e->deadlock;
+    }
+    pl_slices_take_core(u);
+    while (!pl_sg_reached(e->tl, ed->src, ed->at)) {
+        pl_sg_register_wait(u, ed);
+        double room = u->slice_end - simgrid_get_clock();
+        bool timed_out = room <= 0 || sg_sem_acquire_timeout(u->wake, room) != 0;
+        if (e->deadlock)
+            return false;
+        if (timed_out) {
+            if (u->waiting)
+                pl_sg_unregister_wait(u);
+            else /* the event's wake came as the wait timed out: its token is taken here */
+                sg_sem_acquire(u->wake);
+            slice_over(u);
+        }
+    }
+    return true;
+}
+
+/* The places whose threads outnumber their cores and run in slices get their queue. */
+int pl_slices_start(struct engine *e)
+{
+    uint32_t np = pl_graph_place_count(e->g);
+    if (!(e->cores = calloc((size_t)np + 1, sizeof *e->cores)))
+        return PL_ENOMEM;
+    for (uint32_t u = 0; u < e->nunits; u++)
+        e->cores[pl_graph_unit_place(e->g, u)].cap++;
+    for (uint32_t p = 0; p < np; p++) {
+        struct cores *c = &e->cores[p];
+        c->sched = pl_graph_place_scheduler(e->g, p);
+        c->free = pl_graph_place_cores(e->g, p);
+        bool sliced = pl_graph_place_kind(e->g, p) == PL_PLACE_HOST && c->sched.slice > 0 &&
+                      (int)c->cap > c->free;
+        if (sliced && !(c->queue = calloc(c->cap, sizeof *c->queue)))
+            return PL_ENOMEM;
+    }
+    return 0;
+}
+
+void pl_slices_stop(struct engine *e)
+{
+    for (uint32_t p = 0; e->cores && p < pl_graph_place_count(e->g); p++)
+        free(e->cores[p].queue);
+    free(e->cores);
+    e->cores = NULL;
+}
