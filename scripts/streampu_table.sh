@@ -9,8 +9,10 @@
 # Each row becomes a `model: stream` scenario on a host of 2 cores: its chain of tasks at
 # their costs, cut into its stages with their threads (a sequence is the whole chain as
 # one stage on its threads: frames go round-robin to independent copies), its pool size
-# and waiting mode, FRAMES frames (default 4000). A task of the `sleep` mode is written as
-# busy work of its nominal length, the only way the model has to say it. Columns: the
+# and waiting mode, FRAMES frames (default 4000). A task of the `sleep` mode is a
+# `kind: sleep` task (it holds no core) of the length its sleep_for call lasted, not its
+# nominal one: on that machine sleep_for(500 us) lasted 595-606 us and sleep_for(1000 us)
+# 1,094-1,101 us, so OVERSHOOT (default 100) us more. Columns: the
 # label; frames/s measured (median, min-max); pipelab's (frames over the makespan: with
 # the fill and the drain of FRAMES frames, which the measured rate of a long run hardly
 # has); the error against the median; the engine of the run.
@@ -33,7 +35,14 @@ scenario() {
     printf 'model: stream\nname: %s\nmachine:\n  host: {cores: 2}\nstream:\n  frames: %s\n' \
         "$label" "$frames"
     echo "  tasks:"
-    for i in "${!c[@]}"; do printf '    - {name: t%d, latency: %sus}\n' "$i" "${c[$i]}"; done
+    for i in "${!c[@]}"; do
+        if [ "$mode" = sleep ] && [ "${c[$i]}" != 0 ]; then
+            printf '    - {name: t%d, latency: %sus, kind: sleep}\n' "$i" \
+                "$(awk -v c="${c[$i]}" -v o="${OVERSHOOT:-100}" 'BEGIN { print c + o }')"
+        else
+            printf '    - {name: t%d, latency: %sus}\n' "$i" "${c[$i]}"
+        fi
+    done
     echo "  stages:"
     if [ "$exec" = sequence ]; then
         printf '    - {tasks: %d, threads: %s}\n' "${#c[@]}" "${t[0]}"

@@ -380,6 +380,33 @@ static void blocking_in_slices(void **state)
     pl_session_destroy(s);
 }
 
+/* Sleeping tasks hold no core (kind: sleep): 1 -> 8 -> 1 threads on 2 cores, the eight
+ * workers sleeping 1 ms a frame, source and sink free, 80 frames. By hand: worker j takes
+ * frames j, j + 8, ... (10 of them) one after another, each pushed as soon as it took the
+ * one before, so all eight sleep side by side: 10 ms, on either engine (no more threads
+ * than cores ever want one). As busy work instead, the same 80 ms of work on 2 cores takes
+ * 40 ms at least. */
+static void sleeping_tasks(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 2}}\n"
+                               "stream:\n  frames: 80\n  tasks:\n"
+                               "    - {name: source, latency: 0us, stateful: true}\n"
+                               "    - {name: sleep, latency: 1ms, kind: sleep}\n"
+                               "    - {name: sink, latency: 0us, stateful: true}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1, threads: 8}, {tasks: 1}]\n";
+    static const char *const engines[] = {"engine=analytic", "engine=simgrid"};
+    for (size_t i = 0; i < 2; i++) {
+        pl_session *s = run_yaml(yaml, &engines[i], 1);
+        pl_assert_near(makespan(s), 10e-3, 1e-9 * 10e-3);
+        pl_session_destroy(s);
+    }
+    const char *busy[] = {"stream.tasks[1].kind=work"};
+    pl_session *s = run_yaml(yaml, busy, 1);
+    assert_true(makespan(s) >= 40e-3 * (1 - 1e-9));
+    pl_session_destroy(s);
+}
+
 /* The other case reported with that defect: 1 -> 2 -> 1 threads of 100 us tasks handing
  * frames over at no adaptor cost, spinning on one core, said to fail at every frame count.
  * (It did not fail on the engine before e6e02e7 either, with 1 or 2 cores, tasks of 0, 1
@@ -663,6 +690,7 @@ int main(void)
         cmocka_unit_test(spinning_ties),
         cmocka_unit_test(spinning_in_slices),
         cmocka_unit_test(blocking_in_slices),
+        cmocka_unit_test(sleeping_tasks),
         cmocka_unit_test(spinning_ties_one_two_one),
         cmocka_unit_test(trace_threads_and_bubbles),
         cmocka_unit_test(partition_command),

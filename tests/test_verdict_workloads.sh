@@ -449,6 +449,14 @@ change exact pool 'pool 3' "stream.stages[2].buffer=17"
 change exact cores host 'machine.host.cores=3'
 end_case
 
+# Eight sleeping workers on two cores: the workers' wait 10 % shorter, each pool one deeper
+# (the free source and sink have no work to lower).
+run_case "workloads/stream_sleeping.yaml"
+change exact stage wait "stream.tasks[1].latency=990us"
+change exact pool 'pool 1' "stream.stages[0].buffer=17"
+change exact pool 'pool 2' "stream.stages[1].buffer=17"
+end_case
+
 # The receiver's stages are `auto`: the partition of the chain for the machine's cores,
 # which changed latencies would move; the sweep pins the run's own partition (`pipelab
 # partition`: 5, 1, 6, 7 tasks on big cores, the third of them 7 threads, 4 on a little

@@ -25,6 +25,12 @@ static const pl_key task_keys[] = {
      .type = PL_KEY_BOOL,
      .deflt = "false",
      .help = "the task keeps state from frame to frame: its stage runs on one thread"},
+    {.name = "kind",
+     .type = PL_KEY_ENUM,
+     .choices = "work|sleep",
+     .deflt = "work",
+     .help = "work: its latency keeps a core busy; sleep: it waits that long without a core "
+             "(a sleep, an I/O, a device)"},
     {0},
 };
 

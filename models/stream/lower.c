@@ -215,6 +215,8 @@ static int add_frame_stage(struct lowering *lw, uint64_t k, uint32_t s)
     }
     if (rc == 0)
         rc = pl_graph_add_task(lw->g, unit, w->work[at], lw->labels[s], item, &lw->comp[at]);
+    if (rc == 0 && w->slept && w->work[at] > 0)
+        rc = pl_graph_set_task_sleep(lw->g, lw->comp[at], w->slept[at] / w->work[at]);
     if (rc == 0 && w->adaptor == 0 && s > 0)
         rc = pl_graph_add_edge(lw->g, lw->comp[at - 1], lw->comp[at], PL_EDGE_DATA, PL_AT_END);
     /* A frame's pull, work and push follow each other on their thread anyway; the data
@@ -305,6 +307,8 @@ static int lower_baseline(struct lowering *lw)
     for (uint64_t k = 0; k < w->frames && rc == 0; k++) {
         uint32_t id;
         rc = pl_graph_add_task(lw->g, unit, w->base[k], label, (uint32_t)k, &id);
+        if (rc == 0 && w->base_slept && w->base[k] > 0)
+            rc = pl_graph_set_task_sleep(lw->g, id, w->base_slept[k] / w->base[k]);
     }
     return rc;
 }

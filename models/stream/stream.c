@@ -42,6 +42,7 @@ static int chain_task(const pl_stream_chain *c, const pl_node *task, uint32_t i,
         runs = runs || (c->cores[t] > 0 && isfinite(c->tasks[i].latency[t]));
     }
     c->tasks[i].stateful = pl_node_bool(pl_node_get(task, "stateful"));
+    c->sleeps[i] = strcmp(pl_node_str(pl_node_get(task, "kind")), "sleep") == 0;
     c->names[i] = pl_node_str(pl_node_get(task, "name"));
     if (!runs)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(lat), pl_node_path(lat),
@@ -66,8 +67,9 @@ static int load_chain(const pl_config *cfg, pl_stream_chain *c, pl_dist (**dist)
     c->n = (uint32_t)n;
     c->tasks = calloc(n, sizeof *c->tasks);
     c->names = calloc(n, sizeof *c->names);
+    c->sleeps = calloc(n, sizeof *c->sleeps);
     pl_dist(*dists)[PL_CORE_TYPES] = calloc(n, sizeof *dists);
-    if (!c->tasks || !c->names || !dists) {
+    if (!c->tasks || !c->names || !c->sleeps || !dists) {
         free(dists);
         pl_stream_chain_fini(c);
         return pl_diag_set(d, PL_ENOMEM, "out of memory for the chain");
@@ -94,8 +96,10 @@ void pl_stream_chain_fini(pl_stream_chain *c)
 {
     free(c->tasks);
     free(c->names);
+    free(c->sleeps);
     c->tasks = NULL;
     c->names = NULL;
+    c->sleeps = NULL;
 }
 
 /* ---- Stages -------------------------------------------------------------------- */
@@ -343,10 +347,15 @@ static int draw(pl_stream *w, gsl_rng *rng, pl_diag *d)
             w->random = w->random || (used[t] && pl_dist_is_random(&w->dist[i][t]));
     for (uint64_t k = 0; k < w->frames; k++) {
         double *work = w->work + k * w->nstages;
+        double *slept = w->slept ? w->slept + k * w->nstages : NULL;
         w->base[k] = 0;
+        if (slept)
+            w->base_slept[k] = 0;
         for (uint32_t s = 0; s < w->nstages; s++) {
             const pl_stream_stage *st = &w->stages[s];
             work[s] = 0;
+            if (slept)
+                slept[s] = 0;
             for (uint32_t i = st->first; i < st->first + st->tasks; i++) {
                 double v[PL_CORE_TYPES] = {0, 0};
                 for (int t = 0; t < PL_CORE_TYPES; t++)
@@ -360,6 +369,10 @@ static int draw(pl_stream *w, gsl_rng *rng, pl_diag *d)
                     }
                 work[s] += v[st->type];
                 w->base[k] += v[w->base_type];
+                if (slept && w->chain.sleeps[i]) {
+                    slept[s] += v[st->type];
+                    w->base_slept[k] += v[w->base_type];
+                }
             }
         }
     }
@@ -376,6 +389,8 @@ static void destroy(pl_stream *w)
     free(w->dist);
     free(w->work);
     free(w->base);
+    free(w->slept);
+    free(w->base_slept);
     pl_stream_chain_fini(&w->chain);
     free(w);
 }
@@ -399,7 +414,14 @@ static int load(const pl_config *cfg, gsl_rng *rng, pl_stream **out, pl_diag *d)
     if (rc == 0) {
         w->work = pl_array_alloc(w->frames * w->nstages, sizeof *w->work);
         w->base = pl_array_alloc(w->frames, sizeof *w->base);
-        if (!w->work || !w->base)
+        bool sleeps = false;
+        for (uint32_t i = 0; i < w->chain.n; i++)
+            sleeps = sleeps || w->chain.sleeps[i];
+        if (sleeps) {
+            w->slept = pl_array_alloc(w->frames * w->nstages, sizeof *w->slept);
+            w->base_slept = pl_array_alloc(w->frames, sizeof *w->base_slept);
+        }
+        if (!w->work || !w->base || (sleeps && (!w->slept || !w->base_slept)))
             rc = pl_diag_set(d, PL_ENOMEM, "out of memory for %llu frames",
                              (unsigned long long)w->frames);
     }

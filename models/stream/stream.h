@@ -41,6 +41,7 @@ extern const pl_key pl_stream_keys[];
 typedef struct pl_stream_chain {
     pl_chain_task *tasks;
     const char **names; /* borrowed from the config */
+    bool *sleeps;       /* per task: kind sleep, its latency spent without a core */
     uint32_t n;
     long long cores[PL_CORE_TYPES]; /* the machine's host cores per type */
     bool typed;                     /* whether the machine has core types */

@@ -37,6 +37,9 @@ typedef struct pl_stream {
     pl_core_type base_type; /* where the baseline thread runs */
     double *work;           /* frames x nstages: frame k's time in stage s at [k * nstages + s] */
     double *base;           /* per frame: its time on the baseline thread */
+    double *slept;          /* like work: the part of it its sleeping tasks take; NULL when
+                               no task sleeps (kind: sleep) */
+    double *base_slept;     /* like base, likewise */
     bool random;
 } pl_stream;
 

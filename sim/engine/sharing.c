@@ -173,8 +173,9 @@ bool pl_sharing_possible(const pl_graph *g, char *why, size_t len)
     return pl_sharing_possible_under(g, NULL, why, len);
 }
 
-/* The place's threads' busy time, and for active waiters the time they spin: from the
- * previous task's end (or 0) to a later start. Each takes one core. */
+/* The place's threads' busy time (a task's work but the share it sleeps, which comes last:
+ * pl_graph_task_sleep), and for active waiters the time they spin: from the previous
+ * task's end (or 0) to a later start. Each takes one core. */
 static void place_spans(const pl_graph *g, const pl_graph_change *c, const pl_timeline *tl,
                         uint32_t p, struct spans *s)
 {
@@ -188,7 +189,8 @@ static void place_spans(const pl_graph *g, const pl_graph_change *c, const pl_ti
             uint32_t t = tasks[i];
             if (spins)
                 span_add(s, i ? tl->end[tasks[i - 1]] : 0, tl->start[t], 1);
-            span_add(s, tl->start[t], tl->start[t] + pl_graph_changed_work(g, c, t), 1);
+            double work = pl_graph_changed_work(g, c, t) * (1 - pl_graph_task_sleep(g, t));
+            span_add(s, tl->start[t], tl->start[t] + work, 1);
         }
     }
 }

@@ -209,16 +209,26 @@ static void pay_wakeup(const struct unit_ctx *u, uint32_t t, double latest)
         sg_actor_sleep_for(u->wakeup);
 }
 
-static void do_work(struct unit_ctx *u, double work)
+/* A host task works on a core, then sleeps the share of its time it sleeps (its core
+ * given up, on a place in slices); a device task sleeps for its work. */
+static void do_work(struct unit_ctx *u, double work, double sleep_share)
 {
     if (work <= 0)
         return;
-    if (u->cores)
-        pl_slices_work(u, work);
-    else if (u->on_host)
-        sg_actor_execute(work * HOST_SPEED);
-    else
+    if (!u->on_host) {
         sg_actor_sleep_for(work);
+        return;
+    }
+    double awake = sleep_share > 0 ? work * (1 - sleep_share) : work;
+    if (u->cores && awake > 0)
+        pl_slices_work(u, awake);
+    else if (awake > 0)
+        sg_actor_execute(awake * HOST_SPEED);
+    if (sleep_share > 0) {
+        if (u->cores)
+            pl_slices_give_core(u);
+        sg_actor_sleep_for(work * sleep_share);
+    }
 }
 
 /* Moves the task's bytes over the unit's route; the flow's rate is set by SimGrid's
@@ -245,12 +255,12 @@ static void unit_actor(int argc, char **argv)
         if (!ok)
             return;
         pay_wakeup(u, t, latest);
-        /* On a place in slices a task starts once its thread runs: on a core. */
-        if (u->cores && pl_graph_task_work(e->g, t) > 0)
+        /* On a place in slices a task that works starts once its thread runs: on a core. */
+        if (u->cores && pl_graph_task_work(e->g, t) > 0 && pl_graph_task_sleep(e->g, t) < 1)
             pl_slices_take_core(u);
         e->tl->start[t] = simgrid_get_clock();
         notify(e, u);
-        do_work(u, pl_graph_task_work(e->g, t));
+        do_work(u, pl_graph_task_work(e->g, t), pl_graph_task_sleep(e->g, t));
         transfer(u, pl_graph_task_bytes(e->g, t));
         e->tl->end[t] = simgrid_get_clock();
         notify(e, u);

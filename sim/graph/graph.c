@@ -21,7 +21,8 @@
  * Transfers cost nothing to graphs without them: a unit's route is its own small
  * array, and bytes live in one array allocated at the first task that carries any,
  * covering tasks [0, nbytes) (later tasks carry none). Invariant: a task carries bytes
- * only if its unit has a route, so every task's time alone is defined.
+ * only if its unit has a route, so every task's time alone is defined. Sleeping tasks
+ * likewise: the shares they sleep live in one array from the first that sleeps.
  */
 #include "sim/graph/graph_impl.h"
 #include "sim/common/array.h"
@@ -92,7 +93,8 @@ static void release_shared(pl_graph *g)
     free(g->t.labels);
     void *arrays[] = {g->t.unit.narrow, g->t.unit.wide, g->t.label.narrow,
                       g->t.label.wide,  g->t.item,      g->t.edge_first,
-                      g->t.edges,       g->t.bytes,     g->unit_tasks};
+                      g->t.edges,       g->t.bytes,     g->unit_tasks,
+                      g->t.sleep};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         pl_graph_free_array(g, arrays[i]);
     free(g->block);
@@ -419,6 +421,36 @@ int pl_graph_set_unit_route(pl_graph *g, uint32_t unit, const uint32_t *links, u
     return 0;
 }
 
+/* Makes `*col`, a column of doubles that covers tasks [0, *n) and has room for *cap, cover
+ * task too, the new entries 0; grown to the room the task arrays have. */
+static int cover(pl_graph *g, double **col, uint32_t *n, uint32_t *cap, uint32_t task)
+{
+    if (task < *n)
+        return 0;
+    /* The room the task arrays have (reserved, or grown by doubling): grown with them
+     * rather than by doubling on its own, which would copy it each time. */
+    if (*cap < g->cap_tasks && !pl_graph_resize_array(g, col, g->cap_tasks, sizeof **col, *n))
+        return PL_ENOMEM;
+    *cap = g->cap_tasks;
+    memset(*col + *n, 0, (size_t)(task + 1 - *n) * sizeof **col);
+    *n = task + 1;
+    return 0;
+}
+
+int pl_graph_set_task_sleep(pl_graph *g, uint32_t task, double share)
+{
+    assert(!g->t.final && task < g->t.ntasks);
+    if (!(share >= 0 && share <= 1) ||
+        g->places[g->units[pl_graph_task_unit(g, task)].place].kind != PL_PLACE_HOST)
+        return PL_EINVAL;
+    if (share == 0 && task >= g->t.nsleep)
+        return 0;
+    if (cover(g, &g->t.sleep, &g->t.nsleep, &g->cap_sleep, task))
+        return PL_ENOMEM;
+    g->t.sleep[task] = share;
+    return 0;
+}
+
 int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes)
 {
     assert(!g->t.final && task < g->t.ntasks && bytes >= 0 && isfinite(bytes));
@@ -428,16 +460,8 @@ int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes)
         return PL_EINVAL;
     if (bytes == old)
         return 0;
-    if (task >= g->t.nbytes) {
-        /* The room the task arrays have (reserved, or grown by doubling): grown with them
-         * rather than by doubling on its own, which would copy it each time. */
-        if (g->cap_bytes < g->cap_tasks &&
-            !pl_graph_resize_array(g, &g->t.bytes, g->cap_tasks, sizeof *g->t.bytes, g->t.nbytes))
-            return PL_ENOMEM;
-        g->cap_bytes = g->cap_tasks;
-        memset(g->t.bytes + g->t.nbytes, 0, (size_t)(task + 1 - g->t.nbytes) * sizeof *g->t.bytes);
-        g->t.nbytes = task + 1;
-    }
+    if (cover(g, &g->t.bytes, &g->t.nbytes, &g->cap_bytes, task))
+        return PL_ENOMEM;
     g->t.bytes[task] = bytes;
     u->carrying += (bytes > 0) - (old > 0);
     return 0;
@@ -517,6 +541,16 @@ static int group_tasks(pl_graph *g)
 /* Gives back what growing by doubling, or room reserved and not used, left over: a
  * finalized graph does not grow. An array already of its size (room reserved exactly) is
  * left alone: growing it by one would copy it. */
+/* Gives back a column's room past its n entries (and one more); kept on failure. */
+static void trim_column(double **col, uint32_t n, uint32_t *cap)
+{
+    double *b = *col && *cap > n + 1 ? realloc(*col, ((size_t)n + 1) * sizeof *b) : NULL;
+    if (b) {
+        *col = b;
+        *cap = n + 1;
+    }
+}
+
 static void shrink(pl_graph *g)
 {
     pl_graph_trim_block(g);
@@ -527,13 +561,8 @@ static void shrink(pl_graph *g)
         pl_graph_resize_array(g, &g->t.edges, (size_t)g->t.nedges + 1, sizeof *g->t.edges,
                               g->t.nedges))
         g->cap_edges = g->t.nedges + 1;
-    double *b = g->t.bytes && g->cap_bytes > g->t.nbytes + 1
-                    ? realloc(g->t.bytes, ((size_t)g->t.nbytes + 1) * sizeof *b)
-                    : NULL;
-    if (b) {
-        g->t.bytes = b;
-        g->cap_bytes = g->t.nbytes + 1;
-    }
+    trim_column(&g->t.bytes, g->t.nbytes, &g->cap_bytes);
+    trim_column(&g->t.sleep, g->t.nsleep, &g->cap_sleep);
 }
 
 int pl_graph_finalize(pl_graph *g)

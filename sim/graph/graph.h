@@ -146,6 +146,11 @@ int pl_graph_set_unit_route(pl_graph *g, uint32_t unit, const uint32_t *links, u
  * tasks of a unit with a route may carry bytes: PL_EINVAL when bytes > 0 and the unit
  * has none (yet). */
 int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes);
+/* The share of host `task`'s time (0 to 1, 0 until set) spent sleeping rather than working:
+ * the last `share` of its time alone it waits without a core (a sleep_for, an I/O, a
+ * device), whatever a change makes of its work. PL_EINVAL for a share out of [0, 1] or a
+ * task of a device place. */
+int pl_graph_set_task_sleep(pl_graph *g, uint32_t task, double share);
 /* What the workload's items are called ("ops") and how many there are, for throughput. */
 int pl_graph_set_items(pl_graph *g, uint64_t count, const char *noun);
 /* Makes room for `tasks` tasks and `edges` edges in all, so that a model that knows its
@@ -200,6 +205,7 @@ struct pl_graph_tasks {
     uint32_t ntasks;
     uint32_t nedges; /* after finalize */
     uint32_t nbytes; /* tasks [0, nbytes) may carry bytes; later tasks carry none */
+    uint32_t nsleep; /* tasks [0, nsleep) may sleep; later tasks do not */
     bool final;
     double *work;
     pl_graph_ids unit, label;
@@ -207,6 +213,7 @@ struct pl_graph_tasks {
     uint32_t *edge_first; /* ntasks + 1: edges [edge_first[t], edge_first[t + 1]) go into t */
     pl_edge *edges;
     double *bytes; /* NULL until a task carries bytes */
+    double *sleep; /* NULL until a task sleeps: the share of its time it sleeps */
     char **labels;
 };
 
@@ -292,6 +299,13 @@ static inline double pl_graph_task_bytes(const pl_graph *g, uint32_t task)
     const struct pl_graph_tasks *t = pl_graph_tasks_of(g);
     assert(task < t->ntasks);
     return task < t->nbytes ? t->bytes[task] : 0;
+}
+/* The share of the task's time it sleeps (pl_graph_set_task_sleep); 0 for most. */
+static inline double pl_graph_task_sleep(const pl_graph *g, uint32_t task)
+{
+    const struct pl_graph_tasks *t = pl_graph_tasks_of(g);
+    assert(task < t->ntasks);
+    return task < t->nsleep ? t->sleep[task] : 0;
 }
 /* The bandwidth of the narrowest link of the unit's route, the rate at which its
  * transfers move bytes alone; 0 for a unit without a route. */

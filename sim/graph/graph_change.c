@@ -164,6 +164,7 @@ static int share_tasks(pl_graph *h, const pl_graph *g, const pl_graph_change *c)
     h->cap_tasks = h->t.ntasks + 1;
     h->cap_edges = g->cap_edges;
     h->cap_bytes = g->cap_bytes;
+    h->cap_sleep = g->cap_sleep;
     return 0;
 }
 

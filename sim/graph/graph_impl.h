@@ -73,7 +73,7 @@ struct pl_graph {
     uint32_t nslots;       /* a power of two over twice nlabels, or 0 before the first */
     char **stages;
     uint32_t nstages, cap_stages;
-    uint32_t cap_tasks, cap_edges, cap_bytes;
+    uint32_t cap_tasks, cap_edges, cap_bytes, cap_sleep;
     uint32_t last_dst; /* the latest destination of an edge in order */
     struct pending_edge *pending;
     uint32_t npending, cap_pending;

@@ -67,6 +67,7 @@ size_t pl_graph_bytes(const pl_graph *g)
     n += (size_t)g->cap_tasks * (sizeof *g->t.work + sizeof *g->t.item);
     n += (size_t)g->cap_tasks * (ids_width(&g->t.unit) + ids_width(&g->t.label));
     n += (size_t)g->cap_labels * sizeof *g->t.labels + (size_t)g->cap_bytes * sizeof *g->t.bytes;
+    n += (size_t)g->cap_sleep * sizeof *g->t.sleep;
     for (uint32_t i = 0; i < g->nlabels; i++)
         n += text_bytes(g->t.labels[i]);
     n += (size_t)g->cap_edges * sizeof *g->t.edges;

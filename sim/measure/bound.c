@@ -71,8 +71,9 @@ static void load_unit(const pl_graph *g, const pl_bound_chains *c, uint32_t u, p
     const uint32_t *route = pl_graph_unit_route(g, u, &nroute);
     if (n == 0)
         return;
-    /* Work, not time alone, occupies the host's cores: moving bytes takes no core. Without
-     * a route the two are the same. */
+    /* Work, not time alone, occupies the host's cores: moving bytes takes no core, nor
+     * does the share of a task's time it sleeps. Without a route or a sleep the two are the
+     * same. */
     struct load *host = pl_graph_place_kind(g, p) == PL_PLACE_HOST ? &places[p] : NULL;
     double work = 0, host_work = host ? host->work : 0;
     for (uint32_t k = 0; k < nroute; k++)
@@ -81,12 +82,13 @@ static void load_unit(const pl_graph *g, const pl_bound_chains *c, uint32_t u, p
         uint32_t t = tasks[i];
         double alone = alone_of(g, c, t);
         work += alone;
+        double awake = 1 - pl_graph_task_sleep(g, t);
         if (nroute == 0) {
-            host_work += alone;
+            host_work += alone * awake;
             continue;
         }
         double own = pl_graph_changed_work(g, c->change, t), bytes = pl_graph_task_bytes(g, t);
-        host_work += own;
+        host_work += own * awake;
         if (!(bytes > 0))
             continue;
         /* The task begins moving its bytes after its work, and what follows its end
