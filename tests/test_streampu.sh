@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The stream model against real StreamPU runs: every configuration of
+# tests/data/stream/streampu_measured.csv (StreamPU v1.8.1 on a 2-core Linux machine, five
+# runs each; the file says how they were measured), built as a scenario by
+# scripts/streampu_table.sh and run, its frames/s held to the measured median: within 5 %
+# where threads fit the cores, wait passively or sleep, within 15 % where more threads
+# spin than there are cores (the measured spread there is itself up to 10 %).
+#
+# The configurations the model does not reproduce yet are listed below with the reason;
+# each must still be outside its tolerance (the test fails when one comes within it, so
+# that the list only ever shrinks).
+set -euo pipefail
+
+bin=${PL_BINARY:?PL_BINARY names the pipelab program}
+src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+if ! command -v jq >/dev/null 2>&1; then
+    echo "skipped: no jq (scripts/setup.sh installs it)"
+    exit 77
+fi
+
+# label<TAB>why it is not reproduced yet
+not_yet=$(
+    cat <<'EOF'
+K2_2st_u1_act	per-frame synchronisation (about 0.3 us a frame at a stage boundary) is not modelled
+K2_2st_u16_pas	per-frame synchronisation (about 0.4 us a frame at a stage boundary) is not modelled
+K2_2st_u16_act	per-frame synchronisation (about 0.3 us a frame at a stage boundary) is not modelled
+W_prod_u1_pas	waking a sleeping neighbour costs the waker 13-16 us a frame, not modelled
+A_2stUnbal_u1_pas	waking a sleeping neighbour costs the waker 13-16 us a frame, not modelled
+A_6st_u16_pas	waking a sleeping neighbour costs the waker 13-16 us a frame, not modelled
+S_4st_u16_act	sleeping threads woken onto cores held by spinners: not reproduced
+Z_2st_u1_pas	zero-cost tasks: only synchronisation costs, not modelled
+Z_2st_u1_act	zero-cost tasks: only synchronisation costs, not modelled
+Z_2st_u16_pas	zero-cost tasks: only synchronisation costs, not modelled
+Z_2st_u16_act	zero-cost tasks: only synchronisation costs, not modelled
+Z_121_u16_pas	zero-cost tasks: only synchronisation costs, not modelled
+Z_121_u16_act	zero-cost tasks: only synchronisation costs, not modelled
+EOF
+)
+
+cd "$src"
+table=$(scripts/streampu_table.sh "$bin")
+echo "$table"
+echo "$table" | awk -F'\t' -v list="$not_yet" '
+    BEGIN {
+        n = split(list, lines, "\n")
+        for (i = 1; i <= n; i++) { split(lines[i], f, "\t"); why[f[1]] = f[2] }
+        FS = " +"
+    }
+    NR == 1 { next }
+    {
+        label = $1; median = $3; got = $5; engine = $NF
+        tol = (label ~ /_act$/ && engine == "simgrid") ? 0.15 : 0.05
+        err = got == "inf" ? 1e9 : got / median - 1
+        within = err <= tol && err >= -tol
+        rows++
+        if (label in why) {
+            if (within) { printf "FAIL: %s is now within %.0f %%: take it off the list\n", label, tol * 100; bad++ }
+            else { printf "not yet: %-20s %s\n", label, why[label]; skipped++ }
+        } else if (!within) {
+            printf "FAIL: %s: %s frames/s against %s measured, beyond %.0f %%\n", label, got, median, tol * 100
+            bad++
+        } else ok++
+        seen[label] = 1
+    }
+    END {
+        for (l in why) if (!(l in seen)) { printf "FAIL: %s is not in the table\n", l; bad++ }
+        printf "%d configurations: %d within tolerance, %d not reproduced yet, %d failed\n", rows, ok, skipped, bad
+        if (rows != 33) { print "FAIL: expected the 33 configurations"; bad++ }
+        exit bad > 0
+    }'
