@@ -47,7 +47,9 @@ scenario() {
     if [ "$exec" = sequence ]; then
         printf '    - {tasks: %d, threads: %s}\n' "${#c[@]}" "${t[0]}"
     else
-        for i in "${!s[@]}"; do printf '    - {tasks: %s, threads: %s}\n' "${s[$i]}" "${t[$i]}"; done
+        for i in "${!s[@]}"; do
+            printf '    - {tasks: %s, threads: %s}\n' "${s[$i]}" "${t[$i]}"
+        done
         printf '  buffer: %s\n  waiting: %s\n' "$buffer" "$waiting"
     fi
 }

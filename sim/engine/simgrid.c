@@ -6,9 +6,9 @@
  * incoming edge's event (the start or end of the source task) has happened, then
  * records the start, does the work and records the end. Host threads execute
  * flops on a SimGrid host with the place's cores, so SimGrid shares cores when
- * threads outnumber them, unless the place runs its threads in slices (a core one thread
- * at a time, as a kernel runs them: simgrid_slices.c); device units sleep for their work. A unit with a route
- * then sends the task's bytes from its place's host to an endpoint host of its own
+ * threads outnumber them, unless the place runs its threads in slices (a core one
+ * thread at a time, as a kernel runs them: simgrid_slices.c); device units sleep for
+ * their work. A unit with a route then sends the task's bytes from its place's host to an endpoint host of its own
  * over the route's links, whose bandwidth SimGrid shares between the flows crossing
  * them. Links have latency 0 (a transfer's fixed latency is the task's work, slept
  * before sending), because under CM02 flows on a shared link are weighted by their
@@ -124,11 +124,13 @@ void pl_sg_unregister_wait(struct unit_ctx *u)
 {
     struct engine *e = u->e;
     struct unit_ctx *owner = &e->units[pl_graph_task_unit(e->g, u->wait_task)];
+    /* Removed in place, the others kept in the order they came, which is the order they
+     * are woken in. */
+    uint32_t kept = 0;
     for (uint32_t i = 0; i < owner->nwaiters; i++)
-        if (owner->waiters[i] == u->id) {
-            owner->waiters[i] = owner->waiters[--owner->nwaiters];
-            break;
-        }
+        if (owner->waiters[i] != u->id)
+            owner->waiters[kept++] = owner->waiters[i];
+    owner->nwaiters = kept;
     u->waiting = false;
     e->nwaiting--;
     e->active++;
