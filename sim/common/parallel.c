@@ -48,19 +48,20 @@ static void *started_thread(void *arg)
     return NULL;
 }
 
-static unsigned cores(void)
+/* The process's cores into *set (empty when they cannot be read), and the threads that
+ * pl_parallel_for may use on them. */
+static unsigned width_of(cpu_set_t *set)
 {
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) != 0)
-        return 1;
-    int n = CPU_COUNT(&set);
-    return n > 0 ? (unsigned)n : 1;
+    CPU_ZERO(set);
+    int n = sched_getaffinity(0, sizeof *set, set) == 0 ? CPU_COUNT(set) : 0;
+    unsigned cores = n > 0 ? (unsigned)n : 1;
+    return limit > 0 && limit < cores ? limit : cores;
 }
 
 unsigned pl_parallel_width(void)
 {
-    unsigned n = cores();
-    return limit > 0 && limit < n ? limit : n;
+    cpu_set_t set;
+    return width_of(&set);
 }
 
 void pl_parallel_limit(unsigned width)
@@ -75,11 +76,10 @@ void pl_parallel_limit(unsigned width)
 static void start_away(struct work *w, pthread_attr_t *attr)
 {
     w->moved = false;
-    cpu_set_t away;
     int here = sched_getcpu();
-    if (sched_getaffinity(0, sizeof w->allowed, &w->allowed) != 0 || here < 0)
+    if (here < 0 || CPU_COUNT(&w->allowed) == 0)
         return;
-    away = w->allowed;
+    cpu_set_t away = w->allowed;
     CPU_CLR(here, &away);
     w->moved = CPU_COUNT(&away) > 0 && pthread_attr_setaffinity_np(attr, sizeof away, &away) == 0;
 }
@@ -93,7 +93,7 @@ void pl_parallel_for(size_t n, pl_parallel_fn fn, void *ctx)
     }
     struct work w = {.fn = fn, .ctx = ctx, .n = n};
     atomic_init(&w.next, 0);
-    size_t threads = n < 2 ? 1 : pl_parallel_width();
+    size_t threads = n < 2 ? 1 : width_of(&w.allowed);
     if (threads > n)
         threads = n;
     if (threads > MAX_THREADS)

@@ -211,6 +211,12 @@ static void pay_wakeup(const struct unit_ctx *u, uint32_t t, double latest)
         sg_actor_sleep_for(u->wakeup);
 }
 
+/* The part of a host task's work done on a core: all of it but the share it sleeps. */
+static double awake_part(double work, double sleep_share)
+{
+    return sleep_share > 0 ? work * (1 - sleep_share) : work;
+}
+
 /* A host task works on a core, then sleeps the share of its time it sleeps (its core
  * given up, on a place in slices); a device task sleeps for its work. */
 static void do_work(struct unit_ctx *u, double work, double sleep_share)
@@ -221,7 +227,7 @@ static void do_work(struct unit_ctx *u, double work, double sleep_share)
         sg_actor_sleep_for(work);
         return;
     }
-    double awake = sleep_share > 0 ? work * (1 - sleep_share) : work;
+    double awake = awake_part(work, sleep_share);
     if (u->cores && awake > 0)
         pl_slices_work(u, awake);
     else if (awake > 0)
@@ -258,11 +264,12 @@ static void unit_actor(int argc, char **argv)
             return;
         pay_wakeup(u, t, latest);
         /* On a place in slices a task that works starts once its thread runs: on a core. */
-        if (u->cores && pl_graph_task_work(e->g, t) > 0 && pl_graph_task_sleep(e->g, t) < 1)
+        double work = pl_graph_task_work(e->g, t), sleep_share = pl_graph_task_sleep(e->g, t);
+        if (u->cores && awake_part(work, sleep_share) > 0)
             pl_slices_take_core(u);
         e->tl->start[t] = simgrid_get_clock();
         notify(e, u);
-        do_work(u, pl_graph_task_work(e->g, t), pl_graph_task_sleep(e->g, t));
+        do_work(u, work, sleep_share);
         transfer(u, pl_graph_task_bytes(e->g, t));
         e->tl->end[t] = simgrid_get_clock();
         notify(e, u);
