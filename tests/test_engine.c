@@ -270,6 +270,61 @@ static void test_sleeping_tasks(void **state)
     }
 }
 
+/* A sleeper woken by a spinner, worked by hand (docs/stream.md, "Threads and cores"): on
+ * a host of 2 cores with wake cost 2 us, thread A spins (active) and runs a0 and a1 of
+ * 10 us each; thread B sleeps when it waits (passive, wake-up 3 us) and runs b0, then b1,
+ * each after the matching task of A (data edges from a0's and a1's ends).
+ * - b0 (5 us): B is free from 0 and sleeps until a0 ends at 10 us, so A pays 2 us after
+ *   a0 (a1 runs 12-22) and b0 starts 3 us after a0's end: 13-18.
+ * - b1 (5 us): B is free from 18 and sleeps until a1 ends at 22: A pays 2 us after a1
+ *   (woke 2 us), b1 runs 25-30. Makespan 30 us.
+ * - b0 of 20 us instead (13-33): B is busy when a1 ends at 22, so A pays nothing after
+ *   a1 and b1 starts at once when b0 ends: 33-38.
+ * Both engines, and the auto engine picks the analytic one (2 threads, 2 cores). */
+static void test_spinner_wakes_sleeper(void **state)
+{
+    (void)state;
+    for (int busy = 0; busy < 2; busy++) {
+        pl_graph *g = pl_graph_create("wake");
+        uint32_t host, label, a, b, a0, a1, b0, b1;
+        assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
+        pl_host_scheduler sched = {.slice = 4e-3, .tick = 4e-3, .wake_cost = 2e-6};
+        assert_int_equal(pl_graph_set_place_scheduler(g, host, sched), 0);
+        assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
+        assert_int_equal(pl_graph_add_unit(g, "A", host, &a), 0);
+        assert_int_equal(pl_graph_add_unit(g, "B", host, &b), 0);
+        assert_int_equal(pl_graph_set_unit_wait(g, a, PL_WAIT_ACTIVE, 0), 0);
+        assert_int_equal(pl_graph_set_unit_wait(g, b, PL_WAIT_PASSIVE, 3e-6), 0);
+        assert_int_equal(pl_graph_add_task(g, a, 10e-6, label, 0, &a0), 0);
+        assert_int_equal(pl_graph_add_task(g, a, 10e-6, label, 1, &a1), 0);
+        assert_int_equal(pl_graph_add_task(g, b, busy ? 20e-6 : 5e-6, label, 0, &b0), 0);
+        assert_int_equal(pl_graph_add_task(g, b, 5e-6, label, 1, &b1), 0);
+        assert_int_equal(pl_graph_add_edge(g, a0, b0, PL_EDGE_DATA, PL_AT_END), 0);
+        assert_int_equal(pl_graph_add_edge(g, a1, b1, PL_EDGE_DATA, PL_AT_END), 0);
+        assert_int_equal(pl_graph_finalize(g), 0);
+        assert_true(pl_graph_wakes(g));
+        const pl_graph *gs[] = {g};
+        for (int e = 0; e < 2; e++) {
+            pl_timeline tl;
+            pl_diag d;
+            pl_diag_init(&d);
+            pl_engine_kind engine = e ? PL_ENGINE_SIMGRID : PL_ENGINE_AUTO;
+            assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, engine, &d), 0);
+            if (!e)
+                assert_int_equal(tl.engine, PL_ENGINE_ANALYTIC);
+            assert_non_null(tl.woke);
+            pl_assert_near(tl.start[a1], 12e-6, 1e-15);
+            pl_assert_near(tl.woke[a0], 2e-6, 1e-15);
+            pl_assert_near(tl.start[b0], 13e-6, 1e-15);
+            pl_assert_near(tl.woke[a1], busy ? 0 : 2e-6, 1e-15);
+            pl_assert_near(tl.start[b1], busy ? 33e-6 : 25e-6, 1e-15);
+            pl_assert_near(tl.makespan, busy ? 38e-6 : 30e-6, 1e-15);
+            pl_timeline_fini(&tl);
+        }
+        pl_graph_destroy(g);
+    }
+}
+
 /* The release edge is the edge whose event came last; ties go to the first listed. */
 static void test_release_edge(void **state)
 {
@@ -309,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_cycle_is_reported),
         cmocka_unit_test(test_release_edge),
         cmocka_unit_test(test_sleeping_tasks),
+        cmocka_unit_test(test_spinner_wakes_sleeper),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

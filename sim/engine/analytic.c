@@ -15,22 +15,14 @@
  * the release edges, which no time depends on, so its times are the very doubles the
  * whole pass computes for the changed copy of the graph.
  */
-#include "sim/engine/analytic.h"
+#include "sim/engine/analytic_impl.h"
 #include "sim/common/array.h"
 #include "sim/engine/sharing.h"
-#include "sim/engine/simgrid.h"
 #include "sim/graph/check.h"
 
 #include <math.h>
 #include <stdlib.h>
-
-/* Per unit, what the recursion needs beyond the graph's getters. */
-struct unit_rule {
-    double wakeup;    /* paid after waiting (passive units); 0 otherwise */
-    double narrowest; /* the narrowest link of the route; 0 without a route */
-    bool scaled;      /* the change scales the work of every task of the unit */
-    double ended;     /* during a pass: the end of the unit's latest task placed (0: none) */
-};
+#include <string.h>
 
 /* The rules under change c (NULL: none). A change leaves wake-ups as they are. */
 static int unit_rules(const pl_graph *g, const pl_graph_change *c, struct unit_rule **out)
@@ -44,57 +36,11 @@ static int unit_rules(const pl_graph *g, const pl_graph_change *c, struct unit_r
             r[u].wakeup = pl_graph_unit_wakeup(g, u);
         r[u].narrowest = pl_graph_changed_narrowest(g, c, u);
         r[u].scaled = c && c->units && c->units[u];
+        r[u].wake_cost = pl_graph_unit_wake_cost(g, u);
+        r[u].sleeps = pl_graph_unit_sleeps(g, u);
     }
     *out = r;
     return 0;
-}
-
-/* The times being computed: start and end of every task, and where the whole pass wants
- * them, each task's release edge (NULL for the makespan alone). */
-struct times {
-    double *start, *end;
-    uint32_t *release;
-};
-
-static double event_time(const struct times *tm, const pl_edge *e)
-{
-    return e->at == PL_AT_START ? tm->start[e->src] : tm->end[e->src];
-}
-
-/* The latest of the task's edges' events (-inf without edges), and, when the times keep
- * releases, the first listed of those within SimGrid's precision of it, counting events
- * that close as the tie they are there (PL_NO_EDGE without edges). */
-static inline double latest_event(const pl_graph *g, const struct times *tm, uint32_t t)
-{
-    uint32_t e0, k;
-    pl_graph_task_edges(g, t, &e0, &k);
-    if (k <= 1) {
-        if (tm->release)
-            tm->release[t] = k ? e0 : PL_NO_EDGE;
-        return k ? event_time(tm, pl_graph_edge(g, e0)) : -INFINITY;
-    }
-    double latest = -INFINITY;
-    for (uint32_t e = e0; e < e0 + k; e++) {
-        double at = event_time(tm, pl_graph_edge(g, e));
-        latest = at > latest ? at : latest; /* fmax, without its call: no time is NaN */
-    }
-    if (tm->release) {
-        uint32_t release = PL_NO_EDGE;
-        for (uint32_t e = e0; e < e0 + k && release == PL_NO_EDGE; e++)
-            if (event_time(tm, pl_graph_edge(g, e)) >= latest - PL_ENGINE_PRECISION)
-                release = e;
-        tm->release[t] = release;
-    }
-    return latest;
-}
-
-/* Task t's work under change c, as pl_graph_changed_work gives it (the work times the
- * change's factor where its unit or the task itself is scaled), without a call per task. */
-static inline double work_of(const pl_graph *g, const pl_graph_change *c, const struct unit_rule *r,
-                             uint32_t t)
-{
-    double work = pl_graph_task_work(g, t);
-    return r->scaled || (c && c->tasks && c->tasks[t]) ? work * c->work : work;
 }
 
 /* The recursion for one task under change c, whose predecessors are all set; returns
@@ -104,20 +50,8 @@ static inline double place_task(const pl_graph *g, const pl_graph_change *c,
 {
     /* The order keeps each unit's, so the unit's latest task placed is its previous one. */
     struct unit_rule *r = &rules[pl_graph_task_unit(g, t)];
-    double ended = r->ended;
-    double latest = latest_event(g, tm, t);
-    /* An event within SimGrid's precision of the previous end is a tie there: the unit
-     * goes on at once, without waiting and without paying its wake-up. */
-    double start = latest > ended + PL_ENGINE_PRECISION ? latest + r->wakeup : ended;
-    /* Work, then the transfer, each added on its own as the SimGrid engine's clock does. */
-    double end = start + work_of(g, c, r, t);
-    double bytes = r->narrowest > 0 ? pl_graph_task_bytes(g, t) : 0;
-    if (bytes > 0)
-        end += bytes / r->narrowest;
-    tm->start[t] = start;
-    tm->end[t] = end;
-    r->ended = end;
-    return end;
+    r->ended = pl_analytic_times(g, c, r, tm, t);
+    return r->ended;
 }
 
 /* The recursion over every task of g under c into tm; *makespan is the latest end (0
@@ -129,16 +63,19 @@ static int run_pass(const pl_graph *g, const pl_graph_change *c, const struct ti
     uint32_t *order = NULL;
     struct unit_rule *rules = NULL;
     int rc = unit_rules(g, c, &rules);
-    if (rc == 0 && !pl_graph_edges_backward(g)) {
+    bool wakes = rc == 0 && pl_graph_wakes(g);
+    if (rc == 0 && !wakes && !pl_graph_edges_backward(g)) {
         order = malloc(((size_t)n + 1) * sizeof *order);
         rc = order ? pl_check_order(g, order) : PL_ENOMEM;
     }
+    double last = 0;
+    if (rc == 0 && wakes)
+        rc = pl_analytic_wake_pass(g, c, rules, tm, &last);
     /* Tasks are cyclic exactly when their start and end events are, so the check finds
      * the cycle and names it. */
     if (rc == PL_EDEADLOCK && (rc = pl_check_graph(g, d)) == 0)
         rc = pl_diag_set(d, PL_EDEADLOCK, "the model cannot finish: its tasks form a cycle");
-    double last = 0;
-    if (rc == 0) {
+    if (rc == 0 && !wakes) {
         for (uint32_t i = 0; i < n; i++) {
             double end = place_task(g, c, rules, tm, order ? order[i] : i);
             last = end > last ? end : last;
@@ -154,7 +91,7 @@ static int run_pass(const pl_graph *g, const pl_graph_change *c, const struct ti
 
 int pl_analytic_run(const pl_graph *g, pl_timeline *tl, pl_diag *d)
 {
-    struct times tm = {tl->start, tl->end, tl->release};
+    struct times tm = {tl->start, tl->end, tl->release, tl->woke};
     double makespan;
     int rc = run_pass(g, NULL, &tm, &makespan, d);
     if (rc == 0)
@@ -176,7 +113,17 @@ int pl_analytic_makespan(pl_analytic_scratch *s, const pl_graph *g, const pl_gra
         }
         s->cap = n;
     }
-    struct times tm = {s->start, s->end, NULL};
+    /* The waking, for a graph where threads pay for it, added up from 0 in each pass. */
+    bool wakes = pl_graph_wakes(g);
+    if (!wakes) {
+        free(s->woke);
+        s->woke = NULL;
+    } else if (!s->woke && !(s->woke = malloc(((size_t)s->cap + 1) * sizeof *s->woke))) {
+        return pl_diag_set(d, PL_ENOMEM, "out of memory in the analytic engine");
+    }
+    if (wakes)
+        memset(s->woke, 0, (size_t)n * sizeof *s->woke);
+    struct times tm = {s->start, s->end, NULL, s->woke};
     s->ntasks = 0;
     int rc = run_pass(g, c, &tm, makespan, d);
     if (rc == 0)
@@ -189,6 +136,7 @@ pl_timeline pl_analytic_scratch_times(const pl_analytic_scratch *s, double makes
     return (pl_timeline){.ntasks = s->ntasks,
                          .start = s->start,
                          .end = s->end,
+                         .woke = s->woke,
                          .makespan = makespan,
                          .engine = PL_ENGINE_ANALYTIC};
 }
@@ -197,5 +145,6 @@ void pl_analytic_scratch_fini(pl_analytic_scratch *s)
 {
     free(s->start);
     free(s->end);
+    free(s->woke);
     *s = (pl_analytic_scratch){0};
 }

@@ -38,6 +38,7 @@ int pl_analytic_run(const pl_graph *g, pl_timeline *tl, pl_diag *d);
  * pl_analytic_scratch_fini. */
 typedef struct pl_analytic_scratch {
     double *start, *end; /* owned: cap tasks each */
+    double *woke;        /* owned, cap tasks, for graphs where threads pay to wake others */
     uint32_t cap;
     uint32_t ntasks; /* of the last pass that finished; 0 before */
 } pl_analytic_scratch;
@@ -55,7 +56,7 @@ void pl_analytic_scratch_fini(pl_analytic_scratch *s);
 int pl_analytic_makespan(pl_analytic_scratch *s, const pl_graph *g, const pl_graph_change *c,
                          double *makespan, pl_diag *d);
 
-/* A timeline that borrows the starts and ends of s's last pass (no release edges: NULL),
+/* A timeline that borrows the starts, ends and waking of s's last pass (no release edges: NULL),
  * with that pass's makespan, for readers of times only (sharing.h). Not to be finied. */
 pl_timeline pl_analytic_scratch_times(const pl_analytic_scratch *s, double makespan);
 

@@ -56,6 +56,8 @@ static _Noreturn void child_main(const pl_graph *g, int fd)
     memset(&h, 0, sizeof h);
     h.ntasks = pl_graph_task_count(g);
     h.rc = pl_timeline_init(&tl, h.ntasks);
+    if (h.rc == 0 && pl_graph_wakes(g))
+        h.rc = pl_timeline_want_woke(&tl);
     if (h.rc == 0)
         h.rc = pl_simgrid_run(g, &tl, &d);
     else
@@ -66,7 +68,8 @@ static _Noreturn void child_main(const pl_graph *g, int fd)
     if (!bad && h.rc != PL_ENOMEM)
         bad = pl_pool_write_all(fd, tl.start, bytes * sizeof *tl.start) ||
               pl_pool_write_all(fd, tl.end, bytes * sizeof *tl.end) ||
-              pl_pool_write_all(fd, tl.release, bytes * sizeof *tl.release);
+              pl_pool_write_all(fd, tl.release, bytes * sizeof *tl.release) ||
+              (tl.woke && pl_pool_write_all(fd, tl.woke, bytes * sizeof *tl.woke));
     close(fd);
     _exit(bad ? 3 : 0);
 }
@@ -112,7 +115,8 @@ int pl_runner_read_report(int fd, uint32_t ntasks, uint32_t nedges, pl_timeline 
         size_t n = ntasks;
         if (pl_pool_read_all(fd, tl->start, n * sizeof *tl->start) != 0 ||
             pl_pool_read_all(fd, tl->end, n * sizeof *tl->end) != 0 ||
-            pl_pool_read_all(fd, tl->release, n * sizeof *tl->release) != 0)
+            pl_pool_read_all(fd, tl->release, n * sizeof *tl->release) != 0 ||
+            (tl->woke && pl_pool_read_all(fd, tl->woke, n * sizeof *tl->woke) != 0))
             return pl_diag_set(d, PL_EPARSE, "the report ends within its timeline");
         for (size_t i = 0; i < n; i++)
             if (tl->release[i] != PL_NO_EDGE && tl->release[i] >= nedges)
@@ -317,7 +321,8 @@ int pl_runner_simulate(const pl_graph *const *graphs, pl_timeline *tls, size_t n
      * the run fails. */
     memset(tls, 0, n * sizeof *tls);
     for (size_t i = 0; i < n; i++)
-        if (pl_timeline_alloc(&tls[i], pl_graph_task_count(graphs[i])) != 0)
+        if (pl_timeline_alloc(&tls[i], pl_graph_task_count(graphs[i])) != 0 ||
+            (pl_graph_wakes(graphs[i]) && pl_timeline_want_woke(&tls[i]) != 0))
             return pl_diag_set(d, PL_ENOMEM, "out of memory for a timeline");
     struct pieces p = {graphs, tls, calloc(n + 1, sizeof(bool)), engine,
                        calloc(n + 1, sizeof(int)), calloc(n + 1, sizeof(pl_diag))};

@@ -51,7 +51,8 @@ int pl_runner_makespan(pl_analytic_scratch *s, const pl_graph *g, const pl_graph
 /*
  * Reads what a SimGrid child wrote on its pipe (fd, borrowed, read to its end) about a graph
  * of ntasks tasks and nedges edges: the timeline into tl (initialised for ntasks tasks;
- * each release must be PL_NO_EDGE or below nedges), and the child's
+ * each release must be PL_NO_EDGE or below nedges; the woke column follows when tl has
+ * one, as the child's timeline does for a graph where units pay to wake others), and the child's
  * status and message into *child (code 0 when it simulated). Returns 0, or PL_EPARSE with d
  * saying how the report is malformed or cut short; then *child is unchanged and tl may
  * hold part of a timeline, which is no result.

@@ -174,8 +174,9 @@ bool pl_sharing_possible(const pl_graph *g, char *why, size_t len)
 }
 
 /* The place's threads' busy time (a task's work but the share it sleeps, which comes last:
- * pl_graph_task_sleep), and for active waiters the time they spin: from the previous
- * task's end (or 0) to a later start. Each takes one core. */
+ * pl_graph_task_sleep, and the waking after it: pl_timeline.woke), and for active waiters
+ * the time they spin: from the previous task's end (or 0) to a later start, the waking
+ * after that task included. Each takes one core. */
 static void place_spans(const pl_graph *g, const pl_graph_change *c, const pl_timeline *tl,
                         uint32_t p, struct spans *s)
 {
@@ -191,6 +192,8 @@ static void place_spans(const pl_graph *g, const pl_graph_change *c, const pl_ti
                 span_add(s, i ? tl->end[tasks[i - 1]] : 0, tl->start[t], 1);
             double work = pl_graph_changed_work(g, c, t) * (1 - pl_graph_task_sleep(g, t));
             span_add(s, tl->start[t], tl->start[t] + work, 1);
+            if (!spins && tl->woke)
+                span_add(s, tl->end[t], tl->end[t] + tl->woke[t], 1);
         }
     }
 }
@@ -260,7 +263,8 @@ static void search(const pl_graph *g, const pl_graph_change *c, const pl_timelin
 int pl_sharing_found_under(const pl_graph *g, const pl_graph_change *c, const pl_timeline *tl,
                            bool *found, char *why, size_t len)
 {
-    /* At most two spans per task: its work and, for an active waiter, its spin. */
+    /* At most two spans per task: its work and, for an active waiter, its spin, or for a
+     * passive one, its waking. */
     size_t cap = 2 * (size_t)pl_graph_task_count(g) + 1;
     struct spans s = {malloc(cap * sizeof *s.start), malloc(cap * sizeof *s.end), 0};
     double *rate = NULL;

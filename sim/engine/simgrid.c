@@ -198,17 +198,46 @@ static bool await_edges(struct unit_ctx *u, uint32_t t, double *latest_out)
     return true;
 }
 
-/* A passive unit that waited for task t (its latest edge event came strictly after its
- * previous task's end, or after 0) pays its wake-up latency. With wakeup 0 there is no
- * sleep at all, so that the default leaves SimGrid's schedule untouched. */
-static void pay_wakeup(const struct unit_ctx *u, uint32_t t, double latest)
+/* A passive unit that waited for task t (its latest edge event came more than
+ * PL_ENGINE_PRECISION after it was free for t) pays its wake-up latency. With wakeup 0 there
+ * is no sleep at all, so that the default leaves SimGrid's schedule untouched. */
+static void pay_wakeup(const struct unit_ctx *u, double latest)
 {
-    if (u->wakeup <= 0)
-        return;
-    uint32_t prev = pl_graph_task_prev(u->e->g, t);
-    double ended = prev == PL_NO_EDGE ? 0 : u->e->tl->end[prev];
-    if (latest > ended)
+    if (u->wakeup > 0 && latest > u->free_since + PL_ENGINE_PRECISION)
         sg_actor_sleep_for(u->wakeup);
+}
+
+/* At task t's start or end, now: u owes its wake cost for each edge from that event to a
+ * task that a sleeping unit is free for and waits for since more than PL_ENGINE_PRECISION
+ * (the rule of sim/engine/analytic_wake.c). */
+static void owe(struct unit_ctx *u, uint32_t t, bool start)
+{
+    const struct engine *e = u->e;
+    if (!e->wake_first || u->wake_cost <= 0)
+        return;
+    double now = simgrid_get_clock();
+    for (uint32_t i = e->wake_first[t]; i < e->wake_first[t + 1]; i++) {
+        if (((e->wake_out[i] & WAKE_FROM_START) != 0) != start)
+            continue;
+        uint32_t d = e->wake_out[i] & ~WAKE_FROM_START;
+        const struct unit_ctx *w = &e->units[pl_graph_task_unit(e->g, d)];
+        if (w->awaits == d && w->free_since < now - PL_ENGINE_PRECISION)
+            u->owed += u->wake_cost;
+    }
+}
+
+/* After task t, u pays the waking it owes, on its core. */
+static void pay_owed(struct unit_ctx *u, uint32_t t)
+{
+    if (u->owed <= 0)
+        return;
+    if (u->e->tl->woke)
+        u->e->tl->woke[t] = u->owed;
+    if (u->cores)
+        pl_slices_work(u, u->owed);
+    else
+        sg_actor_execute(u->owed * HOST_SPEED);
+    u->owed = 0;
 }
 
 /* The part of a host task's work done on a core: all of it but the share it sleeps. */
@@ -258,22 +287,29 @@ static void unit_actor(int argc, char **argv)
     for (uint32_t i = 0; i < n; i++) {
         uint32_t t = tasks[i];
         double latest;
+        u->awaits = t;
+        u->free_since = simgrid_get_clock();
         bool ok = await_edges(u, t, &latest);
         spin_stop(u);
         if (!ok)
             return;
-        pay_wakeup(u, t, latest);
+        pay_wakeup(u, latest);
         /* On a place in slices a task that works starts once its thread runs: on a core. */
         double work = pl_graph_task_work(e->g, t), sleep_share = pl_graph_task_sleep(e->g, t);
         if (u->cores && awake_part(work, sleep_share) > 0)
             pl_slices_take_core(u);
+        u->awaits = PL_NO_EDGE;
         e->tl->start[t] = simgrid_get_clock();
         notify(e, u);
+        owe(u, t, true);
         do_work(u, work, sleep_share);
         transfer(u, pl_graph_task_bytes(e->g, t));
         e->tl->end[t] = simgrid_get_clock();
         notify(e, u);
+        owe(u, t, false);
+        pay_owed(u, t);
     }
+    u->awaits = PL_NO_EDGE;
     if (u->cores)
         pl_slices_give_core(u);
     e->active--;
@@ -358,10 +394,46 @@ static void init_simgrid(void)
     sg_cfg_set_int("contexts/stack-size", ACTOR_STACK_KIB);
 }
 
+/* e->wake_first and e->wake_out: the edges whose event may wake a sleeping thread, from
+ * a unit with a wake cost to another that sleeps; left NULL where there are none. */
+static int wake_edges(struct engine *e)
+{
+    const pl_graph *g = e->g;
+    if (!pl_graph_wakes(g))
+        return 0;
+    uint32_t n = pl_graph_task_count(g), ne = pl_graph_edge_count(g);
+    e->wake_first = calloc((size_t)n + 2, sizeof *e->wake_first);
+    e->wake_out = malloc(((size_t)ne + 1) * sizeof *e->wake_out);
+    if (!e->wake_first || !e->wake_out)
+        return PL_ENOMEM;
+    for (int fill = 0; fill < 2; fill++) {
+        for (uint32_t t = 0; t < n; t++) {
+            uint32_t e0, k, to = pl_graph_task_unit(g, t);
+            pl_graph_task_edges(g, t, &e0, &k);
+            for (uint32_t i = e0; i < e0 + k; i++) {
+                const pl_edge *ed = pl_graph_edge(g, i);
+                uint32_t from = pl_graph_task_unit(g, ed->src);
+                if (from == to || !pl_graph_unit_sleeps(g, to) ||
+                    !(pl_graph_unit_wake_cost(g, from) > 0))
+                    continue;
+                if (fill)
+                    e->wake_out[e->wake_first[ed->src + 1]++] =
+                        t | (ed->at == PL_AT_START ? WAKE_FROM_START : 0);
+                else
+                    e->wake_first[ed->src + 2]++;
+            }
+        }
+        /* Counted: each row's start, one place on (the fill moves it to the row's end). */
+        for (uint32_t t = 0; !fill && t < n; t++)
+            e->wake_first[t + 2] += e->wake_first[t + 1];
+    }
+    return 0;
+}
+
 static int start_actors(struct engine *e, pl_diag *d)
 {
     e->units = calloc(e->nunits, sizeof *e->units);
-    if (!e->units || pl_slices_start(e) != 0)
+    if (!e->units || pl_slices_start(e) != 0 || wake_edges(e) != 0)
         return pl_diag_set(d, PL_ENOMEM, "out of memory starting the engine");
     for (uint32_t u = 0; u < e->nunits; u++) {
         struct unit_ctx *c = &e->units[u];
@@ -372,6 +444,9 @@ static int start_actors(struct engine *e, pl_diag *d)
         c->spins = c->on_host && pl_graph_unit_wait(e->g, u) == PL_WAIT_ACTIVE;
         c->wakeup =
             pl_graph_unit_wait(e->g, u) == PL_WAIT_PASSIVE ? pl_graph_unit_wakeup(e->g, u) : 0;
+        c->wake_cost = pl_graph_unit_wake_cost(e->g, u);
+        c->sleeps = pl_graph_unit_sleeps(e->g, u);
+        c->awaits = PL_NO_EDGE;
         c->wake = sg_sem_init(0);
         if (e->cores[place].queue) {
             c->cores = &e->cores[place];
@@ -437,6 +512,8 @@ static void stop_actors(struct engine *e)
     }
     pl_slices_stop(e);
     free(e->units);
+    free(e->wake_first);
+    free(e->wake_out);
 }
 
 /* The module's one exported name: everything else in it, SimGrid's calls and the copies

@@ -27,6 +27,11 @@ struct unit_ctx {
     bool on_host;
     bool spins;         /* active waiting (host units only) */
     double wakeup;      /* passive waiting: seconds slept after waiting */
+    double wake_cost;   /* seconds it pays to wake a sleeping thread */
+    bool sleeps;        /* waking it costs the waker (pl_graph_unit_sleeps) */
+    uint32_t awaits;    /* the task it is free for and waits to start, or PL_NO_EDGE */
+    double free_since;  /* since when it is free for `awaits` */
+    double owed;        /* the waking owed for its current task */
     sg_exec_t spin;     /* while an active waiter blocks: its busy-core exec, else NULL */
     sg_host_t from, to; /* a routed unit's place and endpoint; NULL without a route */
     sg_sem_t wake;
@@ -59,10 +64,17 @@ struct engine {
     struct cores *cores; /* per place; queue NULL where SimGrid shares the cores */
     struct unit_ctx *units;
     uint32_t nunits;
+    /* Per task, in compressed rows (wake_first[t] .. wake_first[t + 1]), its edges whose
+     * event may wake a sleeping thread: their destination | WAKE_FROM_START; NULL where no
+     * unit pays to wake another. */
+    uint32_t *wake_first, *wake_out;
     uint32_t active;
     uint32_t nwaiting;
     bool deadlock;
 };
+
+/* The bit of a wake_out entry that says the edge leaves from its source's start. */
+#define WAKE_FROM_START (1u << 31)
 
 /* Whether event `at` of `task` has happened (its time is recorded). */
 static inline bool pl_sg_reached(const pl_timeline *tl, uint32_t task, uint8_t at)

@@ -70,6 +70,10 @@ typedef enum pl_place_kind {
  * that spins holds its core while it waits. */
 typedef struct pl_host_scheduler {
     double slice, tick;
+    /* Seconds a thread of the place spends, on its core, waking a sleeping thread: after
+     * a task whose start or end is an event that a passive host thread of another unit
+     * sleeps waiting for (docs/stream.md, "Threads and cores"). 0: waking is free. */
+    double wake_cost;
 } pl_host_scheduler;
 
 /* How a host thread waits for an edge's event. */
@@ -120,7 +124,7 @@ void pl_graph_set_unit_stage(pl_graph *g, uint32_t unit, uint32_t stage);
  * wakeup or on a device place. */
 int pl_graph_set_unit_wait(pl_graph *g, uint32_t unit, pl_wait_kind kind, double wakeup);
 /* How host place `place` shares its cores (fair sharing until set). PL_EINVAL for a device
- * place, or a slice or tick negative or not finite. */
+ * place, or a slice, tick or wake cost negative or not finite. */
 int pl_graph_set_place_scheduler(pl_graph *g, uint32_t place, pl_host_scheduler s);
 /* Interns a task label (an op name); the same text gives the same id. */
 int pl_graph_add_label(pl_graph *g, const char *text, uint32_t *id);
@@ -176,6 +180,14 @@ uint32_t pl_graph_unit_place(const pl_graph *g, uint32_t unit);
 uint32_t pl_graph_unit_stage(const pl_graph *g, uint32_t unit); /* or PL_NO_STAGE */
 pl_wait_kind pl_graph_unit_wait(const pl_graph *g, uint32_t unit);
 double pl_graph_unit_wakeup(const pl_graph *g, uint32_t unit);
+/* What a thread of `unit` pays to wake another: its host place's wake cost; 0 on a device. */
+double pl_graph_unit_wake_cost(const pl_graph *g, uint32_t unit);
+/* Whether `unit` sleeps while it waits, so that waking it costs the waker: a host thread that
+ * waits passively. */
+bool pl_graph_unit_sleeps(const pl_graph *g, uint32_t unit);
+/* Whether some unit of g may pay to wake another: a unit with a wake cost, and another one
+ * that sleeps. */
+bool pl_graph_wakes(const pl_graph *g);
 uint32_t pl_graph_stage_count(const pl_graph *g);
 const char *pl_graph_stage_name(const pl_graph *g, uint32_t stage);
 /* The unit's tasks in run order: *n of them, borrowed. */

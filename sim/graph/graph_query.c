@@ -145,6 +145,33 @@ double pl_graph_unit_wakeup(const pl_graph *g, uint32_t unit)
     return g->units[unit].wakeup;
 }
 
+double pl_graph_unit_wake_cost(const pl_graph *g, uint32_t unit)
+{
+    assert(unit < g->nunits);
+    const struct place *p = &g->places[g->units[unit].place];
+    return p->kind == PL_PLACE_HOST ? p->sched.wake_cost : 0;
+}
+
+bool pl_graph_unit_sleeps(const pl_graph *g, uint32_t unit)
+{
+    assert(unit < g->nunits);
+    return g->places[g->units[unit].place].kind == PL_PLACE_HOST &&
+           g->units[unit].wait == PL_WAIT_PASSIVE;
+}
+
+bool pl_graph_wakes(const pl_graph *g)
+{
+    uint32_t waker = PL_NO_EDGE, wakers = 0, sleeper = PL_NO_EDGE, sleepers = 0;
+    for (uint32_t u = 0; u < g->nunits; u++) {
+        if (pl_graph_unit_wake_cost(g, u) > 0)
+            waker = u, wakers++;
+        if (pl_graph_unit_sleeps(g, u))
+            sleeper = u, sleepers++;
+    }
+    /* A unit never wakes itself. */
+    return wakers > 0 && sleepers > 0 && !(wakers == 1 && sleepers == 1 && waker == sleeper);
+}
+
 uint32_t pl_graph_stage_count(const pl_graph *g)
 {
     return g->nstages;

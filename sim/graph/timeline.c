@@ -38,6 +38,7 @@ int pl_timeline_alloc(pl_timeline *tl, uint32_t ntasks)
     tl->makespan = 0;
     tl->engine = PL_ENGINE_AUTO;
     tl->engine_why[0] = '\0';
+    tl->woke = NULL;
     size_t n = (size_t)ntasks + 1;
     tl->start = pl_array_alloc(n, sizeof *tl->start);
     tl->end = pl_array_alloc(n, sizeof *tl->end);
@@ -58,8 +59,17 @@ int pl_timeline_init(pl_timeline *tl, uint32_t ntasks)
     return 0;
 }
 
+int pl_timeline_want_woke(pl_timeline *tl)
+{
+    if (!tl->woke)
+        tl->woke = calloc((size_t)tl->ntasks + 1, sizeof *tl->woke);
+    return tl->woke ? 0 : PL_ENOMEM;
+}
+
 void pl_timeline_fini(pl_timeline *tl)
 {
+    free(tl->woke);
+    tl->woke = NULL;
     free(tl->start);
     free(tl->end);
     free(tl->release);

@@ -43,6 +43,10 @@ typedef struct pl_timeline {
      * listed first. Whether that edge or the unit's previous task delayed the start is
      * for the metrics to tell: compare the edge's time with the previous task's end. */
     uint32_t *release;
+    /* Seconds the task's unit spent right after the task waking threads that slept waiting
+     * for its start or end (pl_host_scheduler.wake_cost), busy on its core; NULL for a
+     * graph where no unit pays to wake another (pl_timeline_want_woke). */
+    double *woke;
     double makespan; /* the latest end */
     uint8_t engine;  /* the pl_engine_kind that computed it; AUTO until one has */
     char engine_why[PL_ENGINE_WHY_MAX]; /* why that engine ran: "no core or link is shared" */
@@ -55,7 +59,17 @@ int pl_timeline_init(pl_timeline *tl, uint32_t ntasks);
  * even zeroed, so that no page is touched twice): for an engine that writes them all, or
  * a reader that fills them all or fails. */
 int pl_timeline_alloc(pl_timeline *tl, uint32_t ntasks);
+/* Adds the woke column, all 0, for a graph where units pay to wake others
+ * (pl_graph_wakes). Returns 0 or PL_ENOMEM. */
+int pl_timeline_want_woke(pl_timeline *tl);
 void pl_timeline_fini(pl_timeline *tl);
+
+/* When task t's unit was free after it: its end, and the waking after it where the timeline
+ * has any. */
+static inline double pl_timeline_free(const pl_timeline *tl, uint32_t t)
+{
+    return tl->woke ? tl->end[t] + tl->woke[t] : tl->end[t];
+}
 
 /* Recomputes makespan from the ends; returns the number of tasks that did not end. */
 uint32_t pl_timeline_seal(pl_timeline *tl);

@@ -39,7 +39,7 @@ static int released_by(const pl_graph *g, const pl_edge *edges, const pl_timelin
     if (e == PL_NO_EDGE)
         return 0;
     uint32_t prev = pl_graph_task_prev(g, t);
-    return prev == PL_NO_EDGE || event_time(tl, &edges[e]) > tl->end[prev];
+    return prev == PL_NO_EDGE || event_time(tl, &edges[e]) > pl_timeline_free(tl, prev);
 }
 
 int pl_metrics_released_by_edge(const pl_graph *g, const pl_timeline *tl, uint32_t t)
@@ -110,9 +110,12 @@ static uint32_t pass(const pl_graph *g, const pl_edge *edges, const pl_timeline 
         } else if (gap > 0) {
             bubble(um, gap, kind_of(edges, r), eps);
         }
-        p->prev_end = e;
-        um->busy += e - s;
-        um->work += alone(g, t, p->narrowest);
+        /* The waking after a task (pl_timeline.woke) is busy time, not a bubble, and takes
+         * as long alone: no contention. */
+        double woke = tl->woke ? tl->woke[t] : 0;
+        p->prev_end = e + woke;
+        um->busy += e - s + woke;
+        um->work += alone(g, t, p->narrowest) + woke;
         if (e > s) {
             pl_unit_span *sp = &span[u];
             if (s < sp->first)
@@ -205,7 +208,8 @@ static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_time
         if (mark)
             mark[u] = at;
         uint32_t prev = at > 0 ? line[at - 1] : PL_NO_EDGE, r = tl->release[t];
-        if (r != PL_NO_EDGE && (prev == PL_NO_EDGE || event_time(tl, &edges[r]) > tl->end[prev])) {
+        if (r != PL_NO_EDGE &&
+            (prev == PL_NO_EDGE || event_time(tl, &edges[r]) > pl_timeline_free(tl, prev))) {
             through_end = edges[r].at == PL_AT_END;
             t = edges[r].src;
             line = NULL;

@@ -180,7 +180,7 @@ static void fill_row(struct chart *c, uint32_t u)
     for (uint32_t i = 0; i < n; i++) {
         uint32_t t = tasks[i];
         if (i > 0)
-            add_idle(c, tl->end[tasks[i - 1]], tl->start[t], gap_cause(c, t));
+            add_idle(c, pl_timeline_free(tl, tasks[i - 1]), tl->start[t], gap_cause(c, t));
         add_busy(c, tl->start[t], tl->end[t], pl_graph_task_item(c->run->graph, t));
     }
     add_idle(c, tl->end[tasks[n - 1]], makespan, EDGE_IDLE);

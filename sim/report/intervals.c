@@ -80,8 +80,8 @@ static void unit_rows(FILE *out, const char *mode, const pl_run *run, uint32_t u
     for (uint32_t i = 0; i < n; i++) {
         uint32_t t = tasks[i];
         const char *label = pl_graph_task_label(g, t);
-        if (i > 0 && tl->start[t] - tl->end[tasks[i - 1]] > eps)
-            row(out, mode, unit, label, tl->end[tasks[i - 1]], tl->start[t], "bubble",
+        if (i > 0 && tl->start[t] - pl_timeline_free(tl, tasks[i - 1]) > eps)
+            row(out, mode, unit, label, pl_timeline_free(tl, tasks[i - 1]), tl->start[t], "bubble",
                 cause_of(release_kind(run, t)));
         row(out, mode, unit, label, tl->start[t], tl->end[t], "task", "");
     }

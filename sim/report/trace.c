@@ -220,9 +220,10 @@ static void bubble_event(struct writer *w, const pl_run *run, uint32_t u, uint32
     const pl_timeline *tl = run->tl;
     uint32_t prev = pl_graph_task_prev(g, t);
     double eps = pl_metrics_noise(tl->makespan);
-    if (prev == PL_NO_EDGE || tl->start[t] - tl->end[prev] <= eps)
+    if (prev == PL_NO_EDGE || tl->start[t] - pl_timeline_free(tl, prev) <= eps)
         return;
-    int64_t from = ticks(&w->clock, tl->end[prev]), to = ticks(&w->clock, tl->start[t]);
+    int64_t from = ticks(&w->clock, pl_timeline_free(tl, prev));
+    int64_t to = ticks(&w->clock, tl->start[t]);
     if (to <= from)
         return;
     uint32_t e = tl->release[t];

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * analytic_wake.c — the analytic engine where threads pay to wake each other: the tasks'
+ * events taken in time order.
+ *
+ * Where a thread pays to wake another (pl_host_scheduler.wake_cost), whether it pays for
+ * an event depends on whether the other thread slept when the event came, that is on the
+ * other thread's earlier times, which a topological order of the tasks may well place
+ * later (a producer blocked on a full pool is woken by a consumer whose next frame comes
+ * first in any such order). So this pass takes events in time order, as the SimGrid
+ * engine meets them. A task is placed (its start and end worked out by the same recursion
+ * as analytic.c's, pl_analytic_times) once the sources of its edges are placed and its
+ * unit is free for it: its previous task ended and the waking after it done. Its start
+ * and its end then wait in a heap, ordered by time (at one time, starts before ends, then
+ * by task). At the start or end of task s, for each edge from that event to a task d of
+ * another unit D that sleeps while it waits, s's unit owes its wake cost when D slept at
+ * that moment: D's next task is d, and D became free for it more than PL_ENGINE_PRECISION
+ * before. At the end of s its unit pays what it owes and is free from end + that waking
+ * (pl_timeline.woke), so its next task may be placed.
+ *
+ * A decision at time T reads only when units became free before T - precision, which
+ * ends taken before T have fixed: so the order of the events of one moment does not change
+ * it, and the SimGrid engine, which decides in the same way at the moment of each event,
+ * gives the same times.
+ */
+#include "sim/engine/analytic_impl.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+/* One event: the start (kind 0) or end (kind 1) of a task, keyed kind << 32 | task. */
+struct event {
+    double t;
+    uint64_t key;
+};
+
+/* The events waiting, in a binary heap by (t, key). */
+struct heap {
+    struct event *at;
+    size_t n;
+};
+
+static bool before(const struct event *a, const struct event *b)
+{
+    return a->t < b->t || (a->t == b->t && a->key < b->key);
+}
+
+static void heap_push(struct heap *h, double t, uint64_t key)
+{
+    size_t i = h->n++;
+    struct event e = {t, key};
+    while (i > 0 && before(&e, &h->at[(i - 1) / 2])) {
+        h->at[i] = h->at[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h->at[i] = e;
+}
+
+static struct event heap_pop(struct heap *h)
+{
+    struct event top = h->at[0], last = h->at[--h->n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && before(&h->at[c + 1], &h->at[c]))
+            c++;
+        if (!before(&h->at[c], &last))
+            break;
+        h->at[i] = h->at[c];
+        i = c;
+    }
+    if (h->n > 0)
+        h->at[i] = last;
+    return top;
+}
+
+/* The bit of an out-edge entry that says it leaves from the source's start. */
+#define FROM_START (1u << 31)
+
+struct pass {
+    const pl_graph *g;
+    const pl_graph_change *c;
+    struct unit_rule *rules;
+    const struct times *tm;
+    uint32_t *first, *out;   /* out-edges by source: their destinations | FROM_START */
+    uint32_t *missing;       /* per task: its edges whose source is not placed yet */
+    uint32_t *next;          /* per unit: how many of its tasks are done */
+    double *owed;            /* per unit: the waking owed for its current task */
+    uint32_t *ready, nready; /* tasks to place */
+    struct heap heap;
+    uint32_t placed;
+    double last;
+};
+
+/* The task unit u waits for next, or PL_NO_EDGE when it has done them all. */
+static uint32_t waits_for(const struct pass *p, uint32_t u)
+{
+    uint32_t n;
+    const uint32_t *tasks = pl_graph_unit_tasks(p->g, u, &n);
+    return p->next[u] < n ? tasks[p->next[u]] : PL_NO_EDGE;
+}
+
+/* Out-edges in compressed rows: p->first[s] .. p->first[s + 1] are source s's. */
+static int build_out(struct pass *p, uint32_t n)
+{
+    uint32_t ne = pl_graph_edge_count(p->g);
+    p->first = calloc((size_t)n + 2, sizeof *p->first);
+    p->out = malloc(((size_t)ne + 1) * sizeof *p->out);
+    if (!p->first || !p->out)
+        return PL_ENOMEM;
+    for (uint32_t e = 0; e < ne; e++)
+        p->first[pl_graph_edge(p->g, e)->src + 2]++;
+    for (uint32_t t = 0; t < n; t++)
+        p->first[t + 2] += p->first[t + 1];
+    for (uint32_t t = 0; t < n; t++) {
+        uint32_t e0, k;
+        pl_graph_task_edges(p->g, t, &e0, &k);
+        p->missing[t] = k;
+        for (uint32_t e = e0; e < e0 + k; e++) {
+            const pl_edge *ed = pl_graph_edge(p->g, e);
+            p->out[p->first[ed->src + 1]++] = t | (ed->at == PL_AT_START ? FROM_START : 0);
+        }
+    }
+    return 0;
+}
+
+/* Places the tasks made ready, and those that their placing makes ready. */
+static void place_ready(struct pass *p)
+{
+    while (p->nready > 0) {
+        uint32_t t = p->ready[--p->nready];
+        uint32_t u = pl_graph_task_unit(p->g, t);
+        double end = pl_analytic_times(p->g, p->c, &p->rules[u], p->tm, t);
+        p->last = end > p->last ? end : p->last;
+        p->placed++;
+        heap_push(&p->heap, p->tm->start[t], t);
+        heap_push(&p->heap, end, (uint64_t)1 << 32 | t);
+        for (uint32_t i = p->first[t]; i < p->first[t + 1]; i++) {
+            uint32_t d = p->out[i] & ~FROM_START;
+            if (--p->missing[d] == 0 && waits_for(p, pl_graph_task_unit(p->g, d)) == d)
+                p->ready[p->nready++] = d;
+        }
+    }
+}
+
+/* The waking owed for task t's start or end at time `at`: its edges from that event to a
+ * task its sleeping unit waits for, free since before `at`. */
+static void owe(struct pass *p, uint32_t t, bool start, double at)
+{
+    uint32_t s = pl_graph_task_unit(p->g, t);
+    double cost = p->rules[s].wake_cost;
+    if (cost <= 0)
+        return;
+    for (uint32_t i = p->first[t]; i < p->first[t + 1]; i++) {
+        if (((p->out[i] & FROM_START) != 0) != start)
+            continue;
+        uint32_t d = p->out[i] & ~FROM_START, u = pl_graph_task_unit(p->g, d);
+        if (u != s && p->rules[u].sleeps && waits_for(p, u) == d &&
+            p->rules[u].ended < at - PL_ENGINE_PRECISION)
+            p->owed[s] += cost;
+    }
+}
+
+/* Task t has ended: its unit pays its waking and is free for its next task. */
+static void finish(struct pass *p, uint32_t t)
+{
+    uint32_t u = pl_graph_task_unit(p->g, t);
+    owe(p, t, false, p->tm->end[t]);
+    p->rules[u].ended = p->tm->end[t] + p->owed[u];
+    if (p->tm->woke)
+        p->tm->woke[t] = p->owed[u];
+    p->owed[u] = 0;
+    p->next[u]++;
+    uint32_t n = waits_for(p, u);
+    if (n != PL_NO_EDGE && p->missing[n] == 0)
+        p->ready[p->nready++] = n;
+}
+
+int pl_analytic_wake_pass(const pl_graph *g, const pl_graph_change *c, struct unit_rule *rules,
+                          const struct times *tm, double *makespan)
+{
+    uint32_t n = pl_graph_task_count(g), nu = pl_graph_unit_count(g);
+    struct pass p = {.g = g, .c = c, .rules = rules, .tm = tm};
+    p.missing = malloc(((size_t)n + 1) * sizeof *p.missing);
+    p.next = calloc((size_t)nu + 1, sizeof *p.next);
+    p.owed = calloc((size_t)nu + 1, sizeof *p.owed);
+    p.ready = malloc(((size_t)n + 1) * sizeof *p.ready);
+    p.heap.at = malloc((2 * (size_t)n + 1) * sizeof *p.heap.at);
+    int rc = p.missing && p.next && p.owed && p.ready && p.heap.at ? build_out(&p, n) : PL_ENOMEM;
+    if (rc == 0) {
+        for (uint32_t u = 0; u < nu; u++) {
+            uint32_t t = waits_for(&p, u);
+            if (t != PL_NO_EDGE && p.missing[t] == 0)
+                p.ready[p.nready++] = t;
+        }
+        place_ready(&p);
+        while (p.heap.n > 0) {
+            struct event e = heap_pop(&p.heap);
+            uint32_t t = (uint32_t)e.key;
+            if (e.key >> 32)
+                finish(&p, t);
+            else
+                owe(&p, t, true, e.t);
+            place_ready(&p);
+        }
+        rc = p.placed == n ? 0 : PL_EDEADLOCK;
+    }
+    *makespan = p.last;
+    free(p.first);
+    free(p.out);
+    free(p.missing);
+    free(p.next);
+    free(p.owed);
+    free(p.ready);
+    free(p.heap.at);
+    return rc;
+}
