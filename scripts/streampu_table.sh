@@ -12,7 +12,11 @@
 # and waiting mode, FRAMES frames (default 4000). A task of the `sleep` mode is a
 # `kind: sleep` task (it holds no core) of the length its sleep_for call lasted, not its
 # nominal one: on that machine sleep_for(500 us) lasted 595-606 us and sleep_for(1000 us)
-# 1,094-1,101 us, so OVERSHOOT (default 100) us more. Columns: the
+# 1,094-1,101 us, so OVERSHOOT (default 100) us more. A pipeline's adaptors cost ADAPTOR
+# (default 0.25) us of host time per push and per pull: with zero-cost tasks, one boundary
+# and a 1-buffer pool (Z_2st_u1_act) a frame took 0.51 us, a push and a pull one after the
+# other, so that row calibrates this cost and checks nothing. Waking costs are the
+# machine's defaults (machine.host.scheduler), measured on the same machine. Columns: the
 # label; frames/s measured (median, min-max); pipelab's (frames over the makespan: with
 # the fill and the drain of FRAMES frames, which the measured rate of a long run hardly
 # has); the error against the median; the engine of the run.
@@ -50,7 +54,8 @@ scenario() {
         for i in "${!s[@]}"; do
             printf '    - {tasks: %s, threads: %s}\n' "${s[$i]}" "${t[$i]}"
         done
-        printf '  buffer: %s\n  waiting: %s\n' "$buffer" "$waiting"
+        printf '  buffer: %s\n  waiting: %s\n  adaptor_cost: %sus\n' "$buffer" "$waiting" \
+            "${ADAPTOR:-0.25}"
     fi
 }
 

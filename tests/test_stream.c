@@ -25,6 +25,11 @@
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
+
+/* The flow lines and hand-worked cases below take waking as free: no wake-up latency and
+ * no cost to the waker unless a case asks for them (the machine's defaults are those
+ * measured on a real kernel, machine.host.scheduler). */
+#define FREE_WAKING "scheduler: {wakeup: 0us, wake_cost: 0us}"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,10 +66,11 @@ static pl_session *run_with(const char *yaml, const char *key, int value)
 static pl_session *run_line(const double *s_us, const int *b, int m, int frames)
 {
     char yaml[4096];
-    size_t n = (size_t)snprintf(yaml, sizeof yaml,
-                                "model: stream\nmachine: {host: {cores: 8}}\nstream:\n"
-                                "  frames: %d\n  tasks:\n",
-                                frames);
+    size_t n =
+        (size_t)snprintf(yaml, sizeof yaml,
+                         "model: stream\nmachine: {host: {cores: 8, " FREE_WAKING "}}\nstream:\n"
+                         "  frames: %d\n  tasks:\n",
+                         frames);
     for (int i = 0; i < m; i++)
         n += (size_t)snprintf(yaml + n, sizeof yaml - n, "    - {name: s%d, latency: %.17gus}\n",
                               i + 1, s_us[i]);
@@ -136,7 +142,8 @@ static void flow_line_recursion(void **state)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, 20261121);
     for (int c = 0; c < 40; c++) {
-        int m = 2 + (int)gsl_rng_uniform_int(rng, 4), frames = 5 + (int)gsl_rng_uniform_int(rng, 30);
+        int m = 2 + (int)gsl_rng_uniform_int(rng, 4),
+            frames = 5 + (int)gsl_rng_uniform_int(rng, 30);
         double s[6];
         int b[6];
         for (int i = 0; i < m; i++) {
@@ -163,11 +170,12 @@ static void flow_line_recursion(void **state)
 static void two_exponential_stations(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: 2}}\nseed: 7\n"
-                               "stream:\n  frames: 200000\n  tasks:\n"
-                               "    - {name: one, latency: {dist: exponential, mean: 1us}}\n"
-                               "    - {name: two, latency: {dist: exponential, mean: 1us}}\n"
-                               "  stages: [{tasks: 1}, {tasks: 1}]\n";
+    static const char yaml[] =
+        "model: stream\nmachine: {host: {cores: 2, " FREE_WAKING "}}\nseed: 7\n"
+        "stream:\n  frames: 200000\n  tasks:\n"
+        "    - {name: one, latency: {dist: exponential, mean: 1us}}\n"
+        "    - {name: two, latency: {dist: exponential, mean: 1us}}\n"
+        "  stages: [{tasks: 1}, {tasks: 1}]\n";
     for (int b = 0; b <= 1; b++) {
         pl_session *s = run_with(yaml, "stream.buffer", b);
         double per_us = pl_session_report(s)->run.m->throughput * 1e-6;
@@ -185,7 +193,7 @@ static void two_exponential_stations(void **state)
 static void one_two_one(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: 8}}\n"
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 8, " FREE_WAKING "}}\n"
                                "stream:\n  frames: 10\n  buffer: unbounded\n  tasks:\n"
                                "    - {name: source, latency: 1us, stateful: true}\n"
                                "    - {name: work, latency: 4us}\n"
@@ -213,7 +221,7 @@ static void one_two_one(void **state)
 static void adaptor_costs(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: 8}}\n"
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 8, " FREE_WAKING "}}\n"
                                "stream:\n  frames: 5\n  buffer: 0\n  adaptor_cost: 0.5us\n"
                                "  tasks:\n    - {name: a, latency: 2us}\n"
                                "    - {name: b, latency: 3us}\n    - {name: c, latency: 1us}\n"
@@ -234,13 +242,14 @@ static void adaptor_costs(void **state)
 static void m_to_n(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: 16}}\n"
-                               "stream:\n  frames: 600\n  tasks:\n"
-                               "    - {name: source, latency: 1us, stateful: true}\n"
-                               "    - {name: a, latency: 4us}\n    - {name: b, latency: 6us}\n"
-                               "    - {name: sink, latency: 1us, stateful: true}\n"
-                               "  stages: [{tasks: 1}, {tasks: 1, threads: 2}, {tasks: 1, threads: 3},"
-                               " {tasks: 1}]\n";
+    static const char yaml[] =
+        "model: stream\nmachine: {host: {cores: 16, " FREE_WAKING "}}\n"
+        "stream:\n  frames: 600\n  tasks:\n"
+        "    - {name: source, latency: 1us, stateful: true}\n"
+        "    - {name: a, latency: 4us}\n    - {name: b, latency: 6us}\n"
+        "    - {name: sink, latency: 1us, stateful: true}\n"
+        "  stages: [{tasks: 1}, {tasks: 1, threads: 2}, {tasks: 1, threads: 3},"
+        " {tasks: 1}]\n";
     const char *buffers[] = {"stream.buffer=0", "stream.buffer=1", "stream.buffer=unbounded"};
     for (size_t i = 0; i < 3; i++) {
         pl_session *s = run_yaml(yaml, &buffers[i], 1);
@@ -258,7 +267,7 @@ static void m_to_n(void **state)
 static void wakeup(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: 8}}\n"
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 8, " FREE_WAKING "}}\n"
                                "stream:\n  frames: 10\n  wakeup: 3us\n  tasks:\n"
                                "    - {name: slow, latency: 10us}\n"
                                "    - {name: fast, latency: 2us}\n"
@@ -279,7 +288,7 @@ static void wakeup(void **state)
 static void oversubscribed(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: 2}}\n"
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 2, " FREE_WAKING "}}\n"
                                "stream:\n  frames: 200\n  tasks:\n"
                                "    - {name: source, latency: 1us, stateful: true}\n"
                                "    - {name: work, latency: 4us}\n"
@@ -300,8 +309,8 @@ static void oversubscribed(void **state)
 }
 
 /* Stages a and b of 100 us each, one thread each: the end of a scenario's stream section. */
-#define TWO_STAGES                                                                          \
-    "  tasks:\n    - {name: a, latency: 100us}\n    - {name: b, latency: 100us}\n"           \
+#define TWO_STAGES                                                                                 \
+    "  tasks:\n    - {name: a, latency: 100us}\n    - {name: b, latency: 100us}\n"                 \
     "  stages: [{tasks: 1}, {tasks: 1}]\n"
 
 /* Two threads spinning on one core whose finish times tie (the defect of the SimGrid
@@ -316,7 +325,8 @@ static void spinning_ties(void **state)
 {
     (void)state;
     static const char yaml[] = "model: stream\n"
-                               "machine: {host: {cores: 1, scheduler: {policy: fair}}}\n"
+                               "machine: {host: {cores: 1, scheduler: {policy: fair, wakeup: 0us,"
+                               " wake_cost: 0us}}}\n"
                                "stream:\n  frames: 2\n  waiting: active\n" TWO_STAGES;
     for (int f = 1; f <= 12; f++) {
         pl_session *s = run_with(yaml, "stream.frames", f);
@@ -338,7 +348,7 @@ static void spinning_ties(void **state)
 static void spinning_in_slices(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: 1}}\n"
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 1, " FREE_WAKING "}}\n"
                                "stream:\n  frames: 2\n  waiting: active\n" TWO_STAGES;
     for (int f = 1; f <= 12; f++) {
         pl_session *s = run_with(yaml, "stream.frames", f);
@@ -358,7 +368,7 @@ static void spinning_in_slices(void **state)
 static void blocking_in_slices(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: 1}}\n"
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 1, " FREE_WAKING "}}\n"
                                "stream:\n  frames: 3\n" TWO_STAGES;
     pl_session *s = run_yaml(yaml, NULL, 0);
     const pl_report *r = pl_session_report(s);
@@ -389,7 +399,7 @@ static void blocking_in_slices(void **state)
 static void sleeping_tasks(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: 2}}\n"
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 2, " FREE_WAKING "}}\n"
                                "stream:\n  frames: 80\n  tasks:\n"
                                "    - {name: source, latency: 0us, stateful: true}\n"
                                "    - {name: sleep, latency: 1ms, kind: sleep}\n"
@@ -417,7 +427,7 @@ static void sleeping_tasks(void **state)
 static void spinning_ties_one_two_one(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: 1}}\n"
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 1, " FREE_WAKING "}}\n"
                                "stream:\n  frames: 1\n  waiting: active\n  adaptor_cost: 0us\n"
                                "  tasks:\n"
                                "    - {name: a, latency: 100us}\n"
@@ -437,11 +447,12 @@ static void spinning_ties_one_two_one(void **state)
 static void core_types(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: {big: 1, little: 1}}}\n"
-                               "stream:\n  frames: 10\n  tasks:\n"
-                               "    - {name: a, latency: {big: 1us, little: 3us}}\n"
-                               "    - {name: b, latency: {big: 1us, little: 3us}}\n"
-                               "  stages: [{tasks: 1, core: big}, {tasks: 1, core: little}]\n";
+    static const char yaml[] =
+        "model: stream\nmachine: {host: {cores: {big: 1, little: 1}, " FREE_WAKING "}}\n"
+        "stream:\n  frames: 10\n  tasks:\n"
+        "    - {name: a, latency: {big: 1us, little: 3us}}\n"
+        "    - {name: b, latency: {big: 1us, little: 3us}}\n"
+        "  stages: [{tasks: 1, core: big}, {tasks: 1, core: little}]\n";
     pl_session *s = run_yaml(yaml, NULL, 0);
     const pl_report *r = pl_session_report(s);
     pl_assert_near(makespan(s), 31e-6, 1e-15);
@@ -457,7 +468,7 @@ static void core_types(void **state)
 static void pinning(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: 2}}\n"
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 2, " FREE_WAKING "}}\n"
                                "stream:\n  frames: 8\n  pinning: packed\n  tasks:\n"
                                "    - {name: source, latency: 1us, stateful: true}\n"
                                "    - {name: work, latency: 4us}\n"
@@ -525,8 +536,9 @@ static void trace_threads_and_bubbles(void **state)
     char *dir = pl_test_mkdtemp();
     char trace[512];
     snprintf(trace, sizeof trace, "%s/trace.json", dir);
-    const char *args[] = {"run", pl_test_src("workloads/stream_teaching.yaml"), "--trace", trace,
-                          "--format", "json", NULL};
+    const char *args[] = {
+        "run", pl_test_src("workloads/stream_teaching.yaml"), "--trace", trace, "--format", "json",
+        NULL};
     pl_test_run r = pl_test_exec(60, args);
     assert_int_equal(r.status, 0);
     char *text = pl_test_read_file(trace, NULL);
@@ -534,8 +546,10 @@ static void trace_threads_and_bubbles(void **state)
     const char *threads[] = {"source", "filter.0", "filter.1", "filter.2", "filter.3", "sink"};
     for (size_t i = 0; i < sizeof threads / sizeof threads[0]; i++) {
         char want[128];
-        snprintf(want, sizeof want, "\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%zu,"
-                 "\"args\":{\"name\":\"%s\"}", i + 1, threads[i]);
+        snprintf(want, sizeof want,
+                 "\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%zu,"
+                 "\"args\":{\"name\":\"%s\"}",
+                 i + 1, threads[i]);
         if (!pl_test_contains(text, want))
             fail_msg("no thread %s in the trace", threads[i]);
     }
@@ -582,8 +596,8 @@ static void partition_command(void **state)
     assert_true(pl_test_contains(r.out, "period     950.6 us per frame"));
     assert_true(pl_test_contains(r.out, "uses       10 big + 1 little cores in 5 stages"));
     pl_test_run_free(&r);
-    const char *json_args[] = {"partition", scenario, "--cores", "big=16,little=4", "--format",
-                               "json", NULL};
+    const char *json_args[] = {"partition", scenario, "--cores", "big=16,little=4",
+                               "--format",  "json",   NULL};
     r = pl_test_exec(30, json_args);
     assert_int_equal(r.status, 0);
     assert_true(pl_test_contains(r.out, "\"period\": 0.00095059"));
@@ -595,7 +609,8 @@ static void partition_command(void **state)
         {"partition", dispatch, NULL},
         {"run", scenario, "--cores", "4", NULL},
     };
-    const char *says[] = {"--cores expects", "--cores expects", "this scenario says model: dispatch",
+    const char *says[] = {"--cores expects", "--cores expects",
+                          "this scenario says model: dispatch",
                           "--cores belongs to pipelab partition"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         r = pl_test_exec(30, bad[i]);
@@ -613,7 +628,7 @@ static void partition_command(void **state)
 static void zero_latency(void **state)
 {
     (void)state;
-    static const char yaml[] = "model: stream\nmachine: {host: {cores: 8}}\n"
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 8, " FREE_WAKING "}}\n"
                                "stream:\n  frames: 10\n  tasks:\n"
                                "    - {name: source, latency: 0us, stateful: true}\n"
                                "    - {name: work, latency: 0us}\n"
@@ -659,11 +674,13 @@ static void zero_latency_sweep(void **state)
     char *dir = pl_test_mkdtemp();
     char csv[600];
     snprintf(csv, sizeof csv, "%s/rows.csv", dir);
-    const char *args[] = {"sweep", pl_test_src("workloads/stream_teaching.yaml"),
-                          "--set", "stream.tasks[0].latency=0us",
-                          "--set", "stream.tasks[1].latency=0us",
-                          "--set", "stream.tasks[2].latency=0us",
-                          "--vary", "stream.frames=10", "-o", csv, NULL};
+    const char *args[] = {"sweep",  pl_test_src("workloads/stream_teaching.yaml"),
+                          "--set",  "stream.tasks[0].latency=0us",
+                          "--set",  "stream.tasks[1].latency=0us",
+                          "--set",  "stream.tasks[2].latency=0us",
+                          "--vary", "stream.frames=10",
+                          "-o",     csv,
+                          NULL};
     pl_test_run r = pl_test_exec(60, args);
     assert_int_equal(r.status, 0);
     pl_test_run_free(&r);

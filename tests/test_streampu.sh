@@ -6,7 +6,9 @@
 # runs each; the file says how they were measured), built as a scenario by
 # scripts/streampu_table.sh and run, its frames/s held to the measured median: within 5 %
 # where threads fit the cores, wait passively or sleep, within 15 % where more threads
-# spin than there are cores (the measured spread there is itself up to 10 %).
+# spin than there are cores (the measured spread there is itself up to 10 %). Waking costs
+# are the machine's defaults, measured on the same machine; the adaptors' cost per push and
+# pull (0.25 us) is calibrated on Z_2st_u1_act, which therefore checks nothing.
 #
 # The configurations the model does not reproduce yet are listed below with the reason;
 # each must still be outside its tolerance (the test fails when one comes within it, so
@@ -23,19 +25,11 @@ fi
 # label<TAB>why it is not reproduced yet
 not_yet=$(
     cat <<'EOF'
-K2_2st_u1_act	per-frame synchronisation (about 0.3 us a frame at a stage boundary) is not modelled
-K2_2st_u16_pas	per-frame synchronisation (about 0.4 us a frame at a stage boundary) is not modelled
-K2_2st_u16_act	per-frame synchronisation (about 0.3 us a frame at a stage boundary) is not modelled
-W_prod_u1_pas	waking a sleeping neighbour costs the waker 13-16 us a frame, not modelled
-A_2stUnbal_u1_pas	waking a sleeping neighbour costs the waker 13-16 us a frame, not modelled
-A_6st_u16_pas	waking a sleeping neighbour costs the waker 13-16 us a frame, not modelled
+K2_2st_u16_pas	passive adaptors lock a mutex on every push and pull: more than the 0.25 us an active one costs
+A_6st_u16_pas	+2.1 % without adaptor costs, +7.6 % with them: the hand-over tasks change which threads sleep, not understood yet
 S_4st_u16_act	sleeping threads woken onto cores held by spinners: not reproduced
-Z_2st_u1_pas	zero-cost tasks: only synchronisation costs, not modelled
-Z_2st_u1_act	zero-cost tasks: only synchronisation costs, not modelled
-Z_2st_u16_pas	zero-cost tasks: only synchronisation costs, not modelled
-Z_2st_u16_act	zero-cost tasks: only synchronisation costs, not modelled
-Z_121_u16_pas	zero-cost tasks: only synchronisation costs, not modelled
-Z_121_u16_act	zero-cost tasks: only synchronisation costs, not modelled
+Z_2st_u16_act	with 16 buffers push and pull contend for the pool: 0.44 us a frame, not 0.25 as modelled
+Z_121_u16_pas	zero-cost tasks on two middle threads: 16 % slow, not understood yet
 EOF
 )
 

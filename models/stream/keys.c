@@ -93,9 +93,9 @@ const pl_key pl_stream_keys[] = {
      .type = PL_KEY_QUANTITY,
      .quantity = PL_Q_TIME,
      .flags = PL_KEY_NONNEG,
-     .deflt = "0 us",
      .clock = "machine.host.clock",
-     .help = "passive waiting: time a sleeping thread takes to run again once woken"},
+     .help = "passive waiting: time a sleeping thread takes to run again once woken "
+             "(default: the machine's, machine.host.scheduler.wakeup)"},
     {.name = "adaptor_cost",
      .type = PL_KEY_QUANTITY,
      .quantity = PL_Q_TIME,

@@ -64,6 +64,9 @@ static int load_chain(const pl_config *cfg, pl_stream_chain *c, pl_dist (**dist)
                           "expected between 1 and %d tasks, got %zu", PL_STREAM_MAX_TASKS, n);
     c->typed = pl_machine_host_cores(cfg, c->cores);
     pl_machine_host_scheduler(cfg, &c->sched.slice, &c->sched.tick);
+    pl_machine_host_waking(cfg, &c->wakeup, &c->sched.wake_cost);
+    if (pl_config_get(cfg, "stream.wakeup"))
+        c->wakeup = pl_config_real(cfg, "stream.wakeup");
     c->n = (uint32_t)n;
     c->tasks = calloc(n, sizeof *c->tasks);
     c->names = calloc(n, sizeof *c->names);
@@ -283,7 +286,7 @@ static int read_policy(const pl_config *cfg, pl_stream *w, pl_diag *d)
     w->frames = (uint64_t)pl_node_int(frames);
     w->waiting = strcmp(pl_config_str(cfg, "stream.waiting"), "active") == 0 ? PL_WAIT_ACTIVE
                                                                              : PL_WAIT_PASSIVE;
-    w->wakeup = w->waiting == PL_WAIT_PASSIVE ? pl_config_real(cfg, "stream.wakeup") : 0;
+    w->wakeup = w->waiting == PL_WAIT_PASSIVE ? w->chain.wakeup : 0;
     w->adaptor = pl_config_real(cfg, "stream.adaptor_cost");
     const char *pin = pl_config_str(cfg, "stream.pinning");
     w->pinning = strcmp(pin, "packed") == 0   ? PL_PIN_PACKED

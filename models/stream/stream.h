@@ -46,6 +46,7 @@ typedef struct pl_stream_chain {
     long long cores[PL_CORE_TYPES]; /* the machine's host cores per type */
     bool typed;                     /* whether the machine has core types */
     pl_host_scheduler sched;        /* how the host's cores run more threads than cores */
+    double wakeup;                  /* a woken thread's latency (stream.wakeup, or the machine's) */
 } pl_stream_chain;
 
 /* Reads stream.tasks and machine.host.cores of a loaded scenario (borrowed; it must

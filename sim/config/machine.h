@@ -26,6 +26,10 @@ bool pl_machine_host_cores(const pl_config *c, long long cores[PL_CORE_TYPES]);
  * policy fair, *slice and *tick are 0 (SimGrid's fair sharing); with slices, a core runs one
  * thread at a time for up to *slice seconds, preempted on multiples of *tick (0: none). */
 void pl_machine_host_scheduler(const pl_config *c, double *slice, double *tick);
+/* What waking a host thread costs (machine.host.scheduler): *wakeup, the time a thread that
+ * slept waiting for another takes to run again once woken; *wake_cost, the time the thread
+ * that wakes it spends on its core doing so. */
+void pl_machine_host_waking(const pl_config *c, double *wakeup, double *wake_cost);
 
 /* The on-chip memories of one core, whose capacities are machine.device.memories.<name>.
  * X(NAME, what it holds) */
