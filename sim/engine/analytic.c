@@ -55,9 +55,11 @@ static inline double place_task(const pl_graph *g, const pl_graph_change *c,
 }
 
 /* The recursion over every task of g under c into tm; *makespan is the latest end (0
- * without tasks), as pl_timeline_seal takes it. Fails as pl_analytic_run does. */
+ * without tasks), as pl_timeline_seal takes it. Where g's threads pay to wake each other,
+ * the pass of analytic_wake.c with `plan`, or with one made for this pass when it is NULL.
+ * Fails as pl_analytic_run does. */
 static int run_pass(const pl_graph *g, const pl_graph_change *c, const struct times *tm,
-                    double *makespan, pl_diag *d)
+                    struct pl_wake_plan *plan, double *makespan, pl_diag *d)
 {
     uint32_t n = pl_graph_task_count(g);
     uint32_t *order = NULL;
@@ -69,8 +71,12 @@ static int run_pass(const pl_graph *g, const pl_graph_change *c, const struct ti
         rc = order ? pl_check_order(g, order) : PL_ENOMEM;
     }
     double last = 0;
+    struct pl_wake_plan own = {0};
+    if (rc == 0 && wakes && !plan)
+        rc = pl_wake_plan_build(plan = &own, g);
     if (rc == 0 && wakes)
-        rc = pl_analytic_wake_pass(g, c, rules, tm, &last);
+        rc = pl_analytic_wake_pass(plan, c, rules, tm, &last);
+    pl_wake_plan_fini(&own);
     /* Tasks are cyclic exactly when their start and end events are, so the check finds
      * the cycle and names it. */
     if (rc == PL_EDEADLOCK && (rc = pl_check_graph(g, d)) == 0)
@@ -93,7 +99,7 @@ int pl_analytic_run(const pl_graph *g, pl_timeline *tl, pl_diag *d)
 {
     struct times tm = {tl->start, tl->end, tl->release, tl->woke};
     double makespan;
-    int rc = run_pass(g, NULL, &tm, &makespan, d);
+    int rc = run_pass(g, NULL, &tm, NULL, &makespan, d);
     if (rc == 0)
         tl->makespan = makespan;
     return rc;
@@ -115,17 +121,28 @@ int pl_analytic_makespan(pl_analytic_scratch *s, const pl_graph *g, const pl_gra
     }
     /* The waking, for a graph where threads pay for it, added up from 0 in each pass. */
     bool wakes = pl_graph_wakes(g);
-    if (!wakes) {
+    if (!wakes || (s->wake && s->wake->serial != pl_graph_serial(g))) {
         free(s->woke);
         s->woke = NULL;
-    } else if (!s->woke && !(s->woke = malloc(((size_t)s->cap + 1) * sizeof *s->woke))) {
+        if (s->wake)
+            pl_wake_plan_fini(s->wake);
+        free(s->wake);
+        s->wake = NULL;
+    }
+    if (wakes && !s->woke && !(s->woke = malloc(((size_t)s->cap + 1) * sizeof *s->woke)))
+        return pl_diag_set(d, PL_ENOMEM, "out of memory in the analytic engine");
+    /* The graph's plan, kept for the next passes over it. */
+    if (wakes && !s->wake &&
+        (!(s->wake = malloc(sizeof *s->wake)) || pl_wake_plan_build(s->wake, g) != 0)) {
+        free(s->wake);
+        s->wake = NULL;
         return pl_diag_set(d, PL_ENOMEM, "out of memory in the analytic engine");
     }
     if (wakes)
         memset(s->woke, 0, (size_t)n * sizeof *s->woke);
     struct times tm = {s->start, s->end, NULL, s->woke};
     s->ntasks = 0;
-    int rc = run_pass(g, c, &tm, makespan, d);
+    int rc = run_pass(g, c, &tm, s->wake, makespan, d);
     if (rc == 0)
         s->ntasks = n;
     return rc;
@@ -146,5 +163,8 @@ void pl_analytic_scratch_fini(pl_analytic_scratch *s)
     free(s->start);
     free(s->end);
     free(s->woke);
+    if (s->wake)
+        pl_wake_plan_fini(s->wake);
+    free(s->wake);
     *s = (pl_analytic_scratch){0};
 }

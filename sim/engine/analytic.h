@@ -39,6 +39,7 @@ int pl_analytic_run(const pl_graph *g, pl_timeline *tl, pl_diag *d);
 typedef struct pl_analytic_scratch {
     double *start, *end; /* owned: cap tasks each */
     double *woke;        /* owned, cap tasks, for graphs where threads pay to wake others */
+    struct pl_wake_plan *wake; /* owned: for such a graph, what its passes need of it */
     uint32_t cap;
     uint32_t ntasks; /* of the last pass that finished; 0 before */
 } pl_analytic_scratch;

@@ -94,10 +94,23 @@ static inline double pl_analytic_times(const pl_graph *g, const pl_graph_change 
     return end;
 }
 
-/* The pass of analytic_wake.c over every task of g under c into tm, for a graph where
- * threads pay to wake each other (pl_graph_wakes); rules as analytic.c makes them.
+/* What analytic_wake.c's pass needs of a graph beyond its getters, built once for all the
+ * passes over it (a verdict's, under changes): its edges by source, and room for each
+ * task's count of edges not yet met. */
+struct pl_wake_plan {
+    const pl_graph *g;               /* borrowed */
+    uint64_t serial;                 /* g's (pl_graph_serial) */
+    uint32_t *first, *out, *missing; /* owned */
+};
+
+/* Builds w for g; 0 or PL_ENOMEM (w then holds nothing). Free with pl_wake_plan_fini. */
+int pl_wake_plan_build(struct pl_wake_plan *w, const pl_graph *g);
+void pl_wake_plan_fini(struct pl_wake_plan *w);
+
+/* The pass of analytic_wake.c over every task of w's graph under c into tm, for a graph
+ * where threads pay to wake each other (pl_graph_wakes); rules as analytic.c makes them.
  * Returns 0, PL_ENOMEM, or PL_EDEADLOCK when the tasks wait on each other in a cycle. */
-int pl_analytic_wake_pass(const pl_graph *g, const pl_graph_change *c, struct unit_rule *rules,
+int pl_analytic_wake_pass(struct pl_wake_plan *w, const pl_graph_change *c, struct unit_rule *rules,
                           const struct times *tm, double *makespan);
 
 #endif

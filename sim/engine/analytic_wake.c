@@ -10,13 +10,15 @@
  * first in any such order). So this pass takes events in time order, as the SimGrid
  * engine meets them. A task is placed (its start and end worked out by the same recursion
  * as analytic.c's, pl_analytic_times) once the sources of its edges are placed and its
- * unit is free for it: its previous task ended and the waking after it done. Its start
- * and its end then wait in a heap, ordered by time (at one time, starts before ends, then
- * by task). At the start or end of task s, for each edge from that event to a task d of
- * another unit D that sleeps while it waits, s's unit owes its wake cost when D slept at
- * that moment: D's next task is d, and D became free for it more than PL_ENGINE_PRECISION
- * before. At the end of s its unit pays what it owes and is free from end + that waking
- * (pl_timeline.woke), so its next task may be placed.
+ * unit is free for it: its previous task ended and the waking after it done. Its start,
+ * then its end, then waits in a heap ordered by time (at one time, starts before ends,
+ * then by task). A unit has at most one task placed and not yet ended, and its events
+ * come in time order, so the heap holds at most one event per unit: the events of all
+ * tasks are merged unit by unit. At the start or end of task s, for each edge from that
+ * event to a task d of another unit D that sleeps while it waits, s's unit owes its wake
+ * cost when D slept at that moment: D's next task is d, and D became free for it more
+ * than PL_ENGINE_PRECISION before. At the end of s its unit pays what it owes and is free
+ * from end + that waking (pl_timeline.woke), so its next task may be placed.
  *
  * A decision at time T reads only when units became free before T - precision, which
  * ends taken before T have fixed: so the order of the events of one moment does not change
@@ -84,8 +86,10 @@ struct pass {
     const pl_graph_change *c;
     struct unit_rule *rules;
     const struct times *tm;
-    uint32_t *first, *out;   /* out-edges by source: their destinations | FROM_START */
-    uint32_t *missing;       /* per task: its edges whose source is not placed yet */
+    const uint32_t *first, *out; /* the plan's out-edges */
+    uint32_t *missing;       /* the plan's: per task, its edges whose source is not placed yet */
+    const uint32_t **tasks;  /* per unit: its tasks (pl_graph_unit_tasks) */
+    uint32_t *ntasks;        /* per unit: how many */
     uint32_t *next;          /* per unit: how many of its tasks are done */
     double *owed;            /* per unit: the waking owed for its current task */
     uint32_t *ready, nready; /* tasks to place */
@@ -95,35 +99,44 @@ struct pass {
 };
 
 /* The task unit u waits for next, or PL_NO_EDGE when it has done them all. */
-static uint32_t waits_for(const struct pass *p, uint32_t u)
+static inline uint32_t waits_for(const struct pass *p, uint32_t u)
 {
-    uint32_t n;
-    const uint32_t *tasks = pl_graph_unit_tasks(p->g, u, &n);
-    return p->next[u] < n ? tasks[p->next[u]] : PL_NO_EDGE;
+    return p->next[u] < p->ntasks[u] ? p->tasks[u][p->next[u]] : PL_NO_EDGE;
 }
 
-/* Out-edges in compressed rows: p->first[s] .. p->first[s + 1] are source s's. */
-static int build_out(struct pass *p, uint32_t n)
+int pl_wake_plan_build(struct pl_wake_plan *w, const pl_graph *g)
 {
-    uint32_t ne = pl_graph_edge_count(p->g);
-    p->first = calloc((size_t)n + 2, sizeof *p->first);
-    p->out = malloc(((size_t)ne + 1) * sizeof *p->out);
-    if (!p->first || !p->out)
+    uint32_t n = pl_graph_task_count(g), ne = pl_graph_edge_count(g);
+    *w = (struct pl_wake_plan){.g = g, .serial = pl_graph_serial(g)};
+    w->first = calloc((size_t)n + 2, sizeof *w->first);
+    w->out = malloc(((size_t)ne + 1) * sizeof *w->out);
+    w->missing = malloc(((size_t)n + 1) * sizeof *w->missing);
+    if (!w->first || !w->out || !w->missing) {
+        pl_wake_plan_fini(w);
         return PL_ENOMEM;
+    }
+    /* Out-edges in compressed rows: first[s] .. first[s + 1] are source s's. */
     for (uint32_t e = 0; e < ne; e++)
-        p->first[pl_graph_edge(p->g, e)->src + 2]++;
+        w->first[pl_graph_edge(g, e)->src + 2]++;
     for (uint32_t t = 0; t < n; t++)
-        p->first[t + 2] += p->first[t + 1];
+        w->first[t + 2] += w->first[t + 1];
     for (uint32_t t = 0; t < n; t++) {
         uint32_t e0, k;
-        pl_graph_task_edges(p->g, t, &e0, &k);
-        p->missing[t] = k;
+        pl_graph_task_edges(g, t, &e0, &k);
         for (uint32_t e = e0; e < e0 + k; e++) {
-            const pl_edge *ed = pl_graph_edge(p->g, e);
-            p->out[p->first[ed->src + 1]++] = t | (ed->at == PL_AT_START ? FROM_START : 0);
+            const pl_edge *ed = pl_graph_edge(g, e);
+            w->out[w->first[ed->src + 1]++] = t | (ed->at == PL_AT_START ? FROM_START : 0);
         }
     }
     return 0;
+}
+
+void pl_wake_plan_fini(struct pl_wake_plan *w)
+{
+    free(w->first);
+    free(w->out);
+    free(w->missing);
+    *w = (struct pl_wake_plan){0};
 }
 
 /* Places the tasks made ready, and those that their placing makes ready. */
@@ -136,7 +149,6 @@ static void place_ready(struct pass *p)
         p->last = end > p->last ? end : p->last;
         p->placed++;
         heap_push(&p->heap, p->tm->start[t], t);
-        heap_push(&p->heap, end, (uint64_t)1 << 32 | t);
         for (uint32_t i = p->first[t]; i < p->first[t + 1]; i++) {
             uint32_t d = p->out[i] & ~FROM_START;
             if (--p->missing[d] == 0 && waits_for(p, pl_graph_task_unit(p->g, d)) == d)
@@ -178,18 +190,33 @@ static void finish(struct pass *p, uint32_t t)
         p->ready[p->nready++] = n;
 }
 
-int pl_analytic_wake_pass(const pl_graph *g, const pl_graph_change *c, struct unit_rule *rules,
+int pl_analytic_wake_pass(struct pl_wake_plan *w, const pl_graph_change *c, struct unit_rule *rules,
                           const struct times *tm, double *makespan)
 {
+    const pl_graph *g = w->g;
     uint32_t n = pl_graph_task_count(g), nu = pl_graph_unit_count(g);
-    struct pass p = {.g = g, .c = c, .rules = rules, .tm = tm};
-    p.missing = malloc(((size_t)n + 1) * sizeof *p.missing);
+    struct pass p = {.g = g,
+                     .c = c,
+                     .rules = rules,
+                     .tm = tm,
+                     .first = w->first,
+                     .out = w->out,
+                     .missing = w->missing};
+    p.tasks = malloc(((size_t)nu + 1) * sizeof *p.tasks);
+    p.ntasks = malloc(((size_t)nu + 1) * sizeof *p.ntasks);
     p.next = calloc((size_t)nu + 1, sizeof *p.next);
     p.owed = calloc((size_t)nu + 1, sizeof *p.owed);
-    p.ready = malloc(((size_t)n + 1) * sizeof *p.ready);
-    p.heap.at = malloc((2 * (size_t)n + 1) * sizeof *p.heap.at);
-    int rc = p.missing && p.next && p.owed && p.ready && p.heap.at ? build_out(&p, n) : PL_ENOMEM;
+    /* A task is made ready only when its unit waits for it: one at most per unit. */
+    p.ready = malloc(((size_t)nu + 1) * sizeof *p.ready);
+    p.heap.at = malloc(((size_t)nu + 1) * sizeof *p.heap.at);
+    int rc = p.tasks && p.ntasks && p.next && p.owed && p.ready && p.heap.at ? 0 : PL_ENOMEM;
     if (rc == 0) {
+        for (uint32_t t = 0; t < n; t++) {
+            uint32_t e0;
+            pl_graph_task_edges(g, t, &e0, &p.missing[t]);
+        }
+        for (uint32_t u = 0; u < nu; u++)
+            p.tasks[u] = pl_graph_unit_tasks(g, u, &p.ntasks[u]);
         for (uint32_t u = 0; u < nu; u++) {
             uint32_t t = waits_for(&p, u);
             if (t != PL_NO_EDGE && p.missing[t] == 0)
@@ -199,18 +226,19 @@ int pl_analytic_wake_pass(const pl_graph *g, const pl_graph_change *c, struct un
         while (p.heap.n > 0) {
             struct event e = heap_pop(&p.heap);
             uint32_t t = (uint32_t)e.key;
-            if (e.key >> 32)
+            if (e.key >> 32) {
                 finish(&p, t);
-            else
+            } else {
                 owe(&p, t, true, e.t);
+                heap_push(&p.heap, p.tm->end[t], (uint64_t)1 << 32 | t);
+            }
             place_ready(&p);
         }
         rc = p.placed == n ? 0 : PL_EDEADLOCK;
     }
     *makespan = p.last;
-    free(p.first);
-    free(p.out);
-    free(p.missing);
+    free(p.tasks);
+    free(p.ntasks);
     free(p.next);
     free(p.owed);
     free(p.ready);

@@ -68,11 +68,19 @@ static int grow(void **p, uint32_t *cap, uint32_t need, size_t sz)
     return 0;
 }
 
+uint64_t pl_graph_next_serial(void)
+{
+    /* Serials count the graphs the process made, from 1, whichever thread made them. */
+    static _Atomic uint64_t made;
+    return ++made;
+}
+
 pl_graph *pl_graph_create(const char *name)
 {
     pl_graph *g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
+    g->serial = pl_graph_next_serial();
     g->name = strdup(name);
     g->item_noun = strdup("items");
     g->backward = true;

@@ -168,6 +168,9 @@ int pl_graph_finalize(pl_graph *g);
 /* ---- Queries (finalized graph; ids must be in range) ------------------------- */
 
 const char *pl_graph_name(const pl_graph *g);
+/* A number no other graph of the process has, so that a cache of what was worked out for a
+ * graph is not taken for another graph at the same address; a changed copy has its own. */
+uint64_t pl_graph_serial(const pl_graph *g);
 uint32_t pl_graph_place_count(const pl_graph *g);
 const char *pl_graph_place_name(const pl_graph *g, uint32_t place);
 pl_place_kind pl_graph_place_kind(const pl_graph *g, uint32_t place);

@@ -174,6 +174,7 @@ pl_graph *pl_graph_changed(const pl_graph *g, const pl_graph_change *c)
     pl_graph *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
+    h->serial = pl_graph_next_serial();
     h->name = strdup(g->name);
     h->item_noun = strdup(g->item_noun);
     int rc = h->name && h->item_noun ? 0 : PL_ENOMEM;

@@ -61,6 +61,7 @@ struct pending_edge {
 struct pl_graph {
     struct pl_graph_tasks t; /* first: the inline accessors of graph.h read it */
     struct shared *shared;   /* NULL while building */
+    uint64_t serial;         /* pl_graph_serial */
     char *name;
     struct place *places;
     uint32_t nplaces, cap_places;
@@ -112,5 +113,8 @@ int pl_graph_carve(pl_graph *g, uint32_t tasks, uint32_t edges);
 /* Gives back the room for edges the block holds beyond the graph's (they are its last
  * part); on failure the room stays. */
 void pl_graph_trim_block(pl_graph *g);
+
+/* The serial of the next graph made (pl_graph_serial). */
+uint64_t pl_graph_next_serial(void);
 
 #endif

@@ -145,6 +145,11 @@ double pl_graph_unit_wakeup(const pl_graph *g, uint32_t unit)
     return g->units[unit].wakeup;
 }
 
+uint64_t pl_graph_serial(const pl_graph *g)
+{
+    return g->serial;
+}
+
 double pl_graph_unit_wake_cost(const pl_graph *g, uint32_t unit)
 {
     assert(unit < g->nunits);
