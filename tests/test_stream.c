@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "sim/report/report.h"
+#include "sim/report/trace.h"
 #include "sim/study/session.h"
 #include "support.h"
 
@@ -528,6 +529,57 @@ static int count_lines(const char *text, const char *needle)
     return n;
 }
 
+/* A fast producer (22 us) blocked on a 1-buffer pool before a slow consumer (112 us), with
+ * the machine's waking costs (wake-up 35 us, wake cost 14 us): the consumer's pull wakes the
+ * sleeping producer every frame (after the first two, which the pool and the producer's
+ * own pace let through), so the consumer takes 112 + 14 us a frame. Its waking is busy time
+ * in the unit table (busy = work + waking) and a "waking" slice in the trace, one per task
+ * that woke a thread (and the producer's first frame wakes the consumer, asleep from 0). */
+static void waker_pays(void **state)
+{
+    (void)state;
+    static const char yaml[] = "model: stream\nmachine: {host: {cores: 2}}\n"
+                               "stream:\n  frames: 50\n  buffer: 1\n  tasks:\n"
+                               "    - {name: produce, latency: 22us}\n"
+                               "    - {name: consume, latency: 112us}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1}]\n";
+    pl_session *s = run_yaml(yaml, NULL, 0);
+    const pl_report *r = pl_session_report(s);
+    const pl_timeline *tl = r->run.tl;
+    assert_non_null(tl->woke);
+    uint32_t n, woken = 0;
+    const uint32_t *consumer = pl_graph_unit_tasks(r->run.graph, 1, &n);
+    double woke = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        woken += tl->woke[consumer[i]] > 0;
+        woke += tl->woke[consumer[i]];
+    }
+    /* All but three of the consumer's pulls find the producer asleep, blocked on the
+     * pool: not the first ones, which it is still filling, nor the last, when it has
+     * nothing left to make. */
+    print_message("consumer woke the producer %u times\n", woken);
+    assert_int_equal(woken, n - 3);
+    pl_assert_near(woke, (n - 3) * 14e-6, 1e-15);
+    /* Steady state: one frame every 112 + 14 us. */
+    pl_assert_near(tl->start[consumer[n / 2]] - tl->start[consumer[n / 2 - 1]], 126e-6, 1e-12);
+    pl_assert_near(r->run.m->units[1].busy, n * 112e-6 + woke, 1e-12);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_trace_write(r, out, &d), 0);
+    assert_int_equal(fclose(out), 0);
+    /* The producer's first frame also wakes the consumer, asleep from 0. */
+    uint32_t wakers = 0;
+    for (uint32_t t = 0; t < tl->ntasks; t++)
+        wakers += tl->woke[t] > 0;
+    assert_int_equal(wakers, woken + 1);
+    assert_int_equal(count_lines(text, "\"name\":\"waking\""), (int)wakers);
+    free(text);
+    pl_session_destroy(s);
+}
+
 /* The trace has one thread per stage thread, and shows each unit's bubbles with their
  * cause: as many as the metrics count (bubbles above the noise threshold). */
 static void trace_threads_and_bubbles(void **state)
@@ -710,6 +762,7 @@ int main(void)
         cmocka_unit_test(sleeping_tasks),
         cmocka_unit_test(spinning_ties_one_two_one),
         cmocka_unit_test(trace_threads_and_bubbles),
+        cmocka_unit_test(waker_pays),
         cmocka_unit_test(partition_command),
         cmocka_unit_test(core_types),
         cmocka_unit_test(pinning),

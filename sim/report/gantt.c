@@ -182,8 +182,11 @@ static void fill_row(struct chart *c, uint32_t u)
         if (i > 0)
             add_idle(c, pl_timeline_free(tl, tasks[i - 1]), tl->start[t], gap_cause(c, t));
         add_busy(c, tl->start[t], tl->end[t], pl_graph_task_item(c->run->graph, t));
+        /* Waking threads after the task keeps its thread busy (pl_timeline.woke). */
+        if (tl->woke && tl->woke[t] > 0)
+            add_busy(c, tl->end[t], pl_timeline_free(tl, t), pl_graph_task_item(c->run->graph, t));
     }
-    add_idle(c, tl->end[tasks[n - 1]], makespan, EDGE_IDLE);
+    add_idle(c, pl_timeline_free(tl, tasks[n - 1]), makespan, EDGE_IDLE);
 }
 
 /* A column past the end of this graph's run is blank; otherwise a column busy half the

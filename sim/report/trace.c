@@ -238,6 +238,22 @@ static void bubble_event(struct writer *w, const pl_run *run, uint32_t u, uint32
     fputs("}}", out);
 }
 
+/* The time task t's thread spent right after it waking threads that slept waiting for it
+ * (pl_timeline.woke), when it is at least a tick. */
+static void waking_event(struct writer *w, const pl_run *run, uint32_t u, uint32_t t)
+{
+    const pl_timeline *tl = run->tl;
+    if (!tl->woke || tl->woke[t] <= 0)
+        return;
+    int64_t from = ticks(&w->clock, tl->end[t]), to = ticks(&w->clock, pl_timeline_free(tl, t));
+    if (to <= from)
+        return;
+    FILE *out = next_event(w);
+    fputs("\"name\":\"waking\"", out);
+    span(w, "waking", run->graph, u, from, to);
+    fputs(",\"args\":{\"what\":\"waking threads that slept waiting for this task\"}}", out);
+}
+
 /* ---- Counters ----------------------------------------------------------------- */
 
 /* When task t became ready: the event of its release edge (the last of its edges), 0
@@ -308,6 +324,7 @@ static void unit_events(struct writer *w, const pl_run *run, uint32_t u, int64_t
     for (uint32_t i = 0; i < n; i++) {
         bubble_event(w, run, u, tasks[i]);
         task_event(w, run, u, tasks[i]);
+        waking_event(w, run, u, tasks[i]);
     }
     waiting_counter(w, run, u, ready);
 }
