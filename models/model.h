@@ -98,6 +98,8 @@ typedef struct pl_model_command {
     const char *usage;          /* its lines of pipelab --help, each ending in a newline */
     const char *const *options; /* the options of its own, each taking a value ("--cores"),
                                    ending with NULL */
+    const char *const *option_help; /* what each of those does, in the same order; NULL:
+                                       none said */
     bool scenario_optional;     /* false: the front refuses a command line without a
                                    scenario; true: check says (pipelab plan --stg FILE) */
     /* Optional (NULL: anything goes): checks the command line, whether a scenario was

@@ -11,7 +11,9 @@
 #include "sim/common/array.h"
 #include "sim/common/output.h"
 #include "sim/config/config.h"
+#include "sim/config/keys_list.h"
 #include "sim/options.h"
+#include "sim/usage.h"
 #include "sim/report/compare.h"
 #include "sim/report/findings.h"
 #include "sim/report/gantt.h"
@@ -25,6 +27,7 @@
 #include "sim/study/sweep.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -333,6 +336,43 @@ static int cmd_compare(const pl_options *o, pl_diag *d)
     return rc;
 }
 
+/* One key of pipelab keys --format json. */
+static void key_json(const pl_key_row *row, void *ctx)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:b, s:s}", "key", row->path, "type", row->type,
+                          "unit", row->unit, "default",
+                          row->deflt ? json_string(row->deflt) : json_null(), "required",
+                          row->required, "help", row->help);
+    if (o && row->same_as)
+        json_object_set_new(o, "same_keys_as", json_string(row->same_as));
+    if (!o || json_array_append_new(ctx, o) != 0)
+        json_array_clear(ctx); /* seen as out of memory, below */
+}
+
+/* pipelab keys [PREFIX] [--format json]: on a terminal, help folded to its width. */
+static int cmd_keys(const pl_options *o, pl_diag *d)
+{
+    int rc = 0;
+    if (strcmp(o->format, "json") == 0) {
+        json_t *list = json_array();
+        size_t n = list ? pl_keys_walk(pl_scenario_keys, o->scenario, key_json, list) : 0;
+        if (!list || json_array_size(list) != n)
+            rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+        else if (n == 0)
+            rc = pl_diag_set(d, PL_EUSAGE, "no key is '%s' or lies under it (see pipelab keys)",
+                             o->scenario);
+        else if (json_dumpf(list, stdout, JSON_INDENT(2)) != 0 || putchar('\n') == EOF)
+            rc = pl_diag_set(d, PL_EIO, "cannot write to standard output");
+        json_decref(list);
+    } else {
+        int width = isatty(STDOUT_FILENO) ? pl_gantt_width(stdout) : 0;
+        rc = pl_keys_list(pl_scenario_keys, o->scenario, width, stdout, d);
+    }
+    if (rc == 0 && fflush(stdout) != 0)
+        rc = pl_diag_set(d, PL_EIO, "cannot write to standard output");
+    return rc;
+}
+
 static int cmd_config(const pl_options *o, pl_diag *d)
 {
     pl_config *c = NULL;
@@ -369,7 +409,7 @@ int main(int argc, char **argv)
     pl_diag d;
     pl_diag_init(&d);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        pl_options_usage(argc < 2 ? stderr : stdout);
+        pl_usage_print(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
@@ -378,11 +418,13 @@ int main(int argc, char **argv)
     }
     pl_options o;
     int rc = pl_options_parse(argc, argv, &o, &d);
-    if (rc == 0) {
+    if (rc == 0 && o.help) {
+        pl_usage_command(stdout, o.command, o.model_command);
+    } else if (rc == 0) {
         if (o.model_command)
             rc = cmd_model(&o, &d);
         else if (strcmp(o.command, "keys") == 0)
-            pl_keys_print(pl_scenario_keys, stdout);
+            rc = cmd_keys(&o, &d);
         else if (strcmp(o.command, "config") == 0)
             rc = cmd_config(&o, &d);
         else if (strcmp(o.command, "sweep") == 0)

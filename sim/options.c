@@ -8,6 +8,9 @@
 #include "sim/options.h"
 #include "sim/config/keypath.h"
 #include "sim/graph/timeline.h"
+#include "sim/usage.h"
+
+#include <getopt.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -15,73 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_front[] =
-    "usage: pipelab run SCENARIO [options]    simulate a scenario and its baseline, report\n"
-    "       pipelab config SCENARIO [--set K=V]... [--seed N]\n"
-    "                                         print the effective configuration\n";
-
-static const char usage_rest[] =
-    "       pipelab run SCENARIO --reps R [-j N] [--seed S] [--set K=V]... [--format json]\n"
-    "                     [--advice]          R seeds: mean, sd and 95 % confidence interval\n"
-    "       pipelab sweep SCENARIO --vary KEY=V1,V2,... --vary KEY=START:STOP:STEP ...\n"
-    "                     -o RESULTS.csv [-j N] [--reps R] [--seed S] [--shard I/N]\n"
-    "                     [--resume | --force] [--advice] [--set K=V]...\n"
-    "                                         every combination of the values, one CSV row\n"
-    "                                         per point and replication (docs/sweeps.md)\n"
-    "       pipelab summary RESULTS.csv       mean, sd and 95 % interval per sweep point\n"
-    "       pipelab sensitivity SCENARIO --keys K1,K2,... [--delta 10%] [-j N]\n"
-    "                                         each key at -delta and +delta, ranked by the\n"
-    "                                         makespan's swing\n"
-    "       pipelab compare A.yaml [B.yaml] [--a K=V]... [--b K=V]... [--format json]\n"
-    "                                         two runs side by side, with deltas\n"
-    "       pipelab keys                      list every key with type, unit, default, help\n"
-    "       pipelab import TRACE [-o SCENARIO.yaml] [--steps FIRST:LAST]\n"
-    "                                         a PyTorch (Kineto, CUDA or ROCm) or Ascend\n"
-    "                                         profiler trace, plain or gzip, into a dispatch\n"
-    "                                         scenario that replays it (docs/replay.md);\n"
-    "                                         --steps keeps ProfilerStep#FIRST to #LAST\n"
-    "       pipelab --help | --version\n"
-    "\n"
-    "options of run:\n"
-    "  --set KEY=VALUE   override a key (repeatable), e.g. --set dispatch.threads.launch=2\n"
-    "                    or --set dispatch.ops[0].kernel={dist: normal, mean: 12us, sd: 1us}\n"
-    "  --seed N          seed for random durations (default: the scenario's seed, else 1)\n"
-    "  --engine E        auto (default): the analytic engine where no core or link is\n"
-    "                    shared at once, which is exact and much faster, else SimGrid;\n"
-    "                    or simgrid, or analytic (which fails where it is not exact).\n"
-    "                    sweep, sensitivity, compare and run --reps take it too\n"
-    "  --format F        text (default), json, or csv (the unit table)\n"
-    "  --gantt           draw an ASCII Gantt chart of the run and its baseline\n"
-    "  --trace FILE      write a Chrome trace (open it in https://ui.perfetto.dev)\n"
-    "  -o DIR            write every report format (units.csv: the unit table,\n"
-    "                    intervals.csv: every unit's tasks and idle intervals), the\n"
-    "                    trace, the Gantt chart, the effective config and the seed\n"
-    "                    into DIR (scripts/plot_gantt.sh DIR draws it)\n"
-    "  --force           write into a non-empty DIR\n"
-    "  --timing          print on standard error where the wall time went (lowering,\n"
-    "                    executing, measuring), the engine's tasks per second and the\n"
-    "                    peak memory\n"
-    "  --no-advice       skip the verdict search (the changes of the run simulated to\n"
-    "                    name its bottleneck) and a model's advice (the tile model's\n"
-    "                    smallest buffer depths)\n"
-    "  --advice          the default of run; sweep and run --reps skip the search unless\n"
-    "                    given it, and then name each row's or seed's bottleneck\n"
-    "\n"
-    "\n"
-    "exit status: 0 ok, 1 the model cannot finish (or, for sweep, run --reps and\n"
-    "sensitivity, some point or replication failed: its row or line says why),\n"
-    "2 bad input, 3 internal error\n";
-
-void pl_options_usage(FILE *out)
-{
-    fputs(usage_front, out);
-    for (size_t m = 0; pl_model_at(m); m++)
-        for (const pl_model_command *c = pl_model_at(m)->commands; c && c->name; c++)
-            fputs(c->usage, out);
-    fputs(usage_rest, out);
-}
-
 static int usage_error(pl_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The command being parsed, whose help a usage error points to. */
+static const char *parsing;
 
 static int usage_error(pl_diag *d, const char *fmt, ...)
 {
@@ -90,25 +30,7 @@ static int usage_error(pl_diag *d, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return pl_diag_set(d, PL_EUSAGE, "%s (see pipelab --help)", what);
-}
-
-/* The value of an option written "--opt VALUE" or "--opt=VALUE"; NULL when it is not
- * this option. *i moves past a separate value. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
+    return pl_diag_set(d, PL_EUSAGE, "%s (see pipelab %s --help)", what, parsing);
 }
 
 static int parse_seed(pl_options *o, const char *v, pl_diag *d)
@@ -227,18 +149,6 @@ static int parse_delta(pl_options *o, const char *v, pl_diag *d)
     return 0;
 }
 
-/* The options with a value that the front itself takes. */
-enum valued {
-    SET, SEED, FORMAT, TRACE, OUTDIR, VARY, REPS, JOBS, SHARD, KEYS, DELTA, SIDE_A, SIDE_B, ENGINE,
-    STEPS, NVALUED
-};
-static const char *const valued_names[NVALUED] = {
-    [SET] = "--set",     [SEED] = "--seed",   [FORMAT] = "--format", [TRACE] = "--trace",
-    [OUTDIR] = "-o",     [VARY] = "--vary",   [REPS] = "--reps",     [JOBS] = "-j",
-    [SHARD] = "--shard", [KEYS] = "--keys",   [DELTA] = "--delta",   [SIDE_A] = "--a",
-    [SIDE_B] = "--b",    [ENGINE] = "--engine", [STEPS] = "--steps",
-};
-
 /* --steps FIRST:LAST, both whole numbers, FIRST <= LAST. */
 static int parse_steps(pl_options *o, const char *v, pl_diag *d)
 {
@@ -257,112 +167,197 @@ static int parse_steps(pl_options *o, const char *v, pl_diag *d)
     return 0;
 }
 
-static int take_valued(pl_options *o, enum valued k, const char *v, pl_diag *d)
+/* Option k of the table, with its value v (NULL for a flag). */
+static int take_option(pl_options *o, pl_option_id k, const char *v, pl_diag *d)
 {
     unsigned long n = 0;
     int rc = 0;
     switch (k) {
-    case SET:
+    case PL_OPT_SET:
         o->sets[o->nsets++] = v;
         break;
-    case SEED:
+    case PL_OPT_SEED:
         return parse_seed(o, v, d);
-    case FORMAT:
+    case PL_OPT_ENGINE:
+        return parse_engine(o, v, d);
+    case PL_OPT_FORMAT:
         o->format = v;
         break;
-    case TRACE:
+    case PL_OPT_GANTT:
+        o->gantt = true;
+        break;
+    case PL_OPT_TRACE:
         o->trace = v;
         break;
-    case OUTDIR:
+    case PL_OPT_OUT:
         o->outdir = v;
         break;
-    case VARY:
-        return pl_sweep_points_add(&o->points, v, d);
-    case REPS:
+    case PL_OPT_FORCE:
+        o->force = true;
+        break;
+    case PL_OPT_TIMING:
+        o->timing = true;
+        break;
+    case PL_OPT_NO_ADVICE:
+        o->no_advice = true;
+        break;
+    case PL_OPT_ADVICE:
+        o->advice = true;
+        break;
+    case PL_OPT_REPS:
         if ((rc = parse_count("--reps", v, 1000000, &n, d)) == 0)
             o->reps = (unsigned)n;
         break;
-    case JOBS:
+    case PL_OPT_JOBS:
         if ((rc = parse_count("-j", v, 1024, &n, d)) == 0)
             o->jobs = (int)n;
         break;
-    case SHARD:
+    case PL_OPT_VARY:
+        return pl_sweep_points_add(&o->points, v, d);
+    case PL_OPT_SHARD:
         return parse_shard(o, v, d);
-    case KEYS:
-        return parse_keys(o, v, d);
-    case DELTA:
-        return parse_delta(o, v, d);
-    case SIDE_A:
-    case SIDE_B:
-        o->side_sets[k - SIDE_A][o->nside[k - SIDE_A]++] = v;
+    case PL_OPT_RESUME:
+        o->resume = true;
         break;
-    case ENGINE:
-        return parse_engine(o, v, d);
-    case STEPS:
+    case PL_OPT_KEYS:
+        return parse_keys(o, v, d);
+    case PL_OPT_DELTA:
+        return parse_delta(o, v, d);
+    case PL_OPT_A:
+    case PL_OPT_B:
+        o->side_sets[k - PL_OPT_A][o->nside[k - PL_OPT_A]++] = v;
+        break;
+    case PL_OPT_STEPS:
         return parse_steps(o, v, d);
-    case NVALUED:
+    case PL_OPT_HELP:
+        o->help = true;
+        break;
+    case PL_OPT_COUNT:
         break;
     }
+    o->given |= 1ull << k;
     return rc;
 }
 
-/* A model's option, whichever command it belongs to: kept with its command, which is
- * checked once every option is read. Returns 1 when argv[*i] was one. */
-static int take_model_option(pl_options *o, int argc, char **argv, int *i, pl_diag *d)
+/* A positional argument: the scenario, or compare's second one. */
+static int take_positional(pl_options *o, const char *arg, pl_diag *d)
 {
-    for (size_t m = 0; pl_model_at(m); m++)
-        for (const pl_model_command *c = pl_model_at(m)->commands; c && c->name; c++)
-            for (size_t k = 0; c->options[k]; k++) {
-                bool missing = false;
-                const char *v = option_value(argc, argv, i, c->options[k], &missing);
-                if (missing)
-                    return usage_error(d, "%s needs a value", c->options[k]);
-                if (!v)
-                    continue;
-                o->model_opts[o->nmodel_opts++] = (struct pl_model_option){c, k, v};
-                return 1;
-            }
-    return 0;
-}
-
-/* Options with a value; returns 1 when argv[*i] was one of them. */
-static int parse_valued(pl_options *o, int argc, char **argv, int *i, pl_diag *d)
-{
-    for (int k = 0; k < NVALUED; k++) {
-        bool missing = false;
-        const char *v = option_value(argc, argv, i, valued_names[k], &missing);
-        if (missing)
-            return usage_error(d, "%s needs a value", valued_names[k]);
-        if (!v)
-            continue;
-        int rc = take_valued(o, (enum valued)k, v, d);
-        return rc ? rc : 1;
-    }
-    return take_model_option(o, argc, argv, i, d);
-}
-
-static int parse_flag(pl_options *o, const char *arg, pl_diag *d)
-{
-    if (strcmp(arg, "--gantt") == 0)
-        o->gantt = true;
-    else if (strcmp(arg, "--force") == 0)
-        o->force = true;
-    else if (strcmp(arg, "--timing") == 0)
-        o->timing = true;
-    else if (strcmp(arg, "--no-advice") == 0)
-        o->no_advice = true;
-    else if (strcmp(arg, "--advice") == 0)
-        o->advice = true;
-    else if (strcmp(arg, "--resume") == 0)
-        o->resume = true;
-    else if (arg[0] == '-' && arg[1] != '\0')
-        return usage_error(d, "unknown option '%s'", arg);
-    else if (!o->scenario)
+    if (!o->scenario)
         o->scenario = arg;
     else if (!o->scenario2 && strcmp(o->command, "compare") == 0)
         o->scenario2 = arg;
     else
         return usage_error(d, "more than one scenario given ('%s')", arg);
+    return 0;
+}
+
+/* getopt_long's value of the first model command's option; the others follow. Above every
+ * letter, so that none is taken for a short option. */
+#define MODEL_OPTION 1000
+
+/* The long options getopt_long reads: the table's, whose values are their pl_option_id,
+ * then every model command's own, whose values are MODEL_OPTION + their place in
+ * o->model_index. */
+static int long_options(pl_options *o, struct option **out, pl_diag *d)
+{
+    size_t n = PL_OPT_COUNT + 1;
+    for (size_t m = 0; pl_model_at(m); m++)
+        for (const pl_model_command *c = pl_model_at(m)->commands; c && c->name; c++)
+            for (size_t k = 0; c->options[k]; k++)
+                n++;
+    struct option *v = calloc(n, sizeof *v);
+    o->model_index = calloc(n, sizeof *o->model_index);
+    if (!v || !o->model_index) {
+        free(v);
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    }
+    size_t i = 0;
+    for (int k = 0; k < PL_OPT_COUNT; k++)
+        if (pl_option_specs[k].name[1] == '-')
+            v[i++] = (struct option){pl_option_specs[k].name + 2,
+                                     pl_option_specs[k].value ? required_argument : no_argument,
+                                     NULL, k};
+    size_t nm = 0;
+    for (size_t m = 0; pl_model_at(m); m++)
+        for (const pl_model_command *c = pl_model_at(m)->commands; c && c->name; c++)
+            for (size_t k = 0; c->options[k]; k++) {
+                o->model_index[nm] = (struct pl_model_option){c, k, NULL};
+                v[i++] = (struct option){c->options[k] + 2, required_argument, NULL,
+                                         MODEL_OPTION + (int)nm++};
+            }
+    *out = v;
+    return 0;
+}
+
+/* The option getopt_long stopped at, as written, from its value: a letter of the short
+ * options, or the value of a long one. */
+static const char *option_named(const struct option *longs, int val, char *buf, size_t len)
+{
+    if (val == 'o' || val == 'j') {
+        snprintf(buf, len, "-%c", val);
+        return buf;
+    }
+    for (const struct option *l = longs; l->name; l++)
+        if (l->val == val) {
+            snprintf(buf, len, "--%s", l->name);
+            return buf;
+        }
+    return "?";
+}
+
+/* Reads every argument after the command with getopt_long: options from the table (and the
+ * models' own), the rest positional. */
+static int read_arguments(int argc, char **argv, pl_options *o, pl_diag *d)
+{
+    struct option *longs = NULL;
+    int rc = long_options(o, &longs, d);
+    /* getopt_long sees the command as the program's name. Reset, whatever parsed before. */
+    optind = 0;
+    opterr = 0;
+    char buf[128];
+    int ch;
+    while (rc == 0 && (ch = getopt_long(argc - 1, argv + 1, ":o:j:h", longs, NULL)) != -1) {
+        if (ch == '?')
+            rc = optopt ? usage_error(d, "unknown option '-%c'", optopt)
+                        : usage_error(d, "unknown option '%s'", argv[optind]);
+        else if (ch == ':')
+            rc = usage_error(d, "%s needs a value", option_named(longs, optopt, buf, sizeof buf));
+        else if (ch == 'o' || ch == 'j' || ch == 'h')
+            rc = take_option(o, ch == 'o' ? PL_OPT_OUT : ch == 'j' ? PL_OPT_JOBS : PL_OPT_HELP,
+                             optarg, d);
+        else if (ch < PL_OPT_COUNT)
+            rc = take_option(o, (pl_option_id)ch, optarg, d);
+        else {
+            o->model_opts[o->nmodel_opts] = o->model_index[ch - MODEL_OPTION];
+            o->model_opts[o->nmodel_opts++].value = optarg;
+        }
+    }
+    for (int i = optind + 1; rc == 0 && i < argc; i++)
+        rc = take_positional(o, argv[i], d);
+    free(longs);
+    return rc;
+}
+
+/* An option the table gives to other commands only: "--gantt belongs to pipelab run". */
+static int check_belongs(const pl_options *o, pl_diag *d)
+{
+    pl_command c = o->model_command ? PL_CMD_MODEL : pl_command_named(o->command);
+    for (int k = 0; k < PL_OPT_COUNT; k++) {
+        unsigned on = pl_option_specs[k].commands;
+        if (!(o->given & (1ull << k)) || (on & (1u << c)))
+            continue;
+        const char *names[PL_CMD_COUNT];
+        int n = 0;
+        for (int j = 0; j < PL_CMD_COUNT; j++)
+            if ((on >> j) & 1)
+                names[n++] = pl_command_name((pl_command)j);
+        char list[256] = "";
+        for (int i = 0; i < n; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s%s",
+                     i == 0 ? "" : i + 1 == n ? " and " : ", ",
+                     strchr(names[i], ' ') ? "" : "pipelab ", names[i]);
+        return usage_error(d, "%s belongs to %s", pl_option_specs[k].name, list);
+    }
     return 0;
 }
 
@@ -471,16 +466,6 @@ static int check_model_command(const pl_options *o, pl_diag *d)
     return 0;
 }
 
-static bool front_command(const char *name)
-{
-    static const char *const names[] = {"run",     "config",  "keys",  "sweep", "sensitivity",
-                                        "summary", "compare", "import"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(name, names[i]) == 0)
-            return true;
-    return false;
-}
-
 /* Room for every argument in each list, and a value for each of the command's options. */
 static int allocate(int argc, pl_options *o, pl_diag *d)
 {
@@ -504,16 +489,21 @@ int pl_options_parse(int argc, char **argv, pl_options *o, pl_diag *d)
     o->format = "text";
     o->command = argv[1];
     o->model_command = pl_model_command_find(o->command);
-    if (!o->model_command && !front_command(o->command))
-        return usage_error(d, "unknown command '%s'", o->command);
-    int rc = allocate(argc, o, d);
-    for (int i = 2; rc == 0 && i < argc; i++) {
-        rc = parse_valued(o, argc, argv, &i, d);
-        if (rc == 0)
-            rc = parse_flag(o, argv[i], d);
-        else if (rc == 1)
-            rc = 0;
+    parsing = o->command;
+    if (!o->model_command && pl_command_named(o->command) == PL_CMD_COUNT) {
+        parsing = "";
+        return pl_diag_set(d, PL_EUSAGE, "unknown command '%s' (see pipelab --help)",
+                           o->command);
     }
+    /* pipelab COMMAND --help answers whatever else the command line says. */
+    for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            o->help = true;
+    if (o->help)
+        return 0;
+    int rc = allocate(argc, o, d);
+    if (rc == 0)
+        rc = read_arguments(argc, argv, o, d);
     if (rc)
         return rc;
     if (strcmp(o->format, "text") && strcmp(o->format, "json") && strcmp(o->format, "csv"))
@@ -528,8 +518,10 @@ int pl_options_parse(int argc, char **argv, pl_options *o, pl_diag *d)
         return usage_error(d, "--steps belongs to pipelab import");
     if (!o->model_command && strcmp(o->command, "keys") != 0 && !o->scenario)
         return usage_error(d, "%s needs a scenario file", o->command);
-    if ((rc = check_sweep_args(o, d)) != 0)
+    if ((rc = check_sweep_args(o, d)) != 0 || (rc = check_belongs(o, d)) != 0)
         return rc;
+    if (strcmp(o->command, "keys") == 0 && strcmp(o->format, "csv") == 0)
+        return usage_error(d, "pipelab keys prints text or json");
     return strcmp(o->command, "sweep") == 0
                ? pl_sweep_points_check(&o->points, o->scenario, o->sets, o->nsets, d)
                : 0;
@@ -541,6 +533,7 @@ void pl_options_fini(pl_options *o)
     free(o->side_sets[0]);
     free(o->side_sets[1]);
     free(o->model_opts);
+    free(o->model_index);
     free(o->values);
     pl_sweep_points_fini(&o->points);
     free(o->keys);

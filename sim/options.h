@@ -35,6 +35,8 @@ typedef struct pl_options {
     const char *trace;
     const char *outdir;
     bool gantt, force, timing, no_advice, advice, resume;
+    bool help;                /* COMMAND --help: print its usage, nothing else checked */
+    unsigned long long given; /* the table's options given: bits 1 << pl_option_id */
     char seed_set[64];
     char engine_set[64]; /* --engine E, as the override engine=E */
     unsigned long long seed;
@@ -55,15 +57,15 @@ typedef struct pl_options {
         const char *value;
     } *model_opts;
     size_t nmodel_opts;
+    struct pl_model_option *model_index; /* every model option, as getopt_long numbers them */
 } pl_options;
 
-/* Parses argv[1..argc-1] (borrowed; o points into it) into o, then checks that the
- * options go together. Fails with PL_EUSAGE (d says what is wrong, and to see pipelab
+/* Parses argv[1..argc-1] (borrowed; o points into it; getopt_long may reorder it) into o,
+ * with the option table of usage.h, then checks that the options go together; with
+ * COMMAND --help, only sets o->help. Fails with PL_EUSAGE (d says what is wrong, and to see pipelab
  * --help) or PL_ENOMEM. Call pl_options_fini either way. */
 int pl_options_parse(int argc, char **argv, pl_options *o, pl_diag *d);
 void pl_options_fini(pl_options *o);
 
-/* Prints what pipelab --help prints: every command, the models' own among them. */
-void pl_options_usage(FILE *out);
 
 #endif

@@ -24,7 +24,7 @@
 #include <sys/stat.h>
 
 #define TEACHING "workloads/dispatch_teaching.yaml"
-#define DECODE "workloads/dispatch_llm_decode.yaml"
+#define DECODE   "workloads/dispatch_llm_decode.yaml"
 
 static pl_test_run pipelab(const char *const *args)
 {
@@ -227,8 +227,9 @@ static void test_bad_input(void **state)
     pl_test_run r = pipelab(args);
     assert_int_equal(r.status, 2);
     char want[4400];
-    snprintf(want, sizeof want, "pipelab: %s:5:5: key 'dispatch.threads.lanch': unknown key "
-                                "(did you mean 'dispatch.threads.launch'?)",
+    snprintf(want, sizeof want,
+             "pipelab: %s:5:5: key 'dispatch.threads.lanch': unknown key "
+             "(did you mean 'dispatch.threads.launch'?)",
              scenario);
     assert_true(pl_test_contains(r.err, want));
     assert_string_equal(r.out, "");
@@ -359,14 +360,114 @@ static void test_free_text(void **state)
 #undef BODY
 }
 
+/* Every command answers --help with its own usage and the options it takes (from the one
+ * option table, sim/usage.c), whatever else is on the line; an option given to a command
+ * that does not take it, or one nobody takes, is refused with exit status 2, naming the
+ * command's help. */
+static void test_command_help(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *command, *option;
+    } cases[] = {
+        {"run", "--gantt"},       {"config", "--seed N"},    {"keys", "--format F"},
+        {"sweep", "--vary"},      {"summary", "--format F"}, {"sensitivity", "--keys"},
+        {"compare", "--a KEY"},   {"import", "--steps"},     {"plan", "--stg VALUE"},
+        {"partition", "--cores"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *args[] = {cases[i].command, "--help", "--bogus-is-not-read", NULL};
+        const char *plain[] = {cases[i].command, "-h", NULL};
+        for (int k = 0; k < 2; k++) {
+            pl_test_run r = pipelab(k ? plain : args);
+            char head[64];
+            snprintf(head, sizeof head, "usage: pipelab %s", cases[i].command);
+            if (r.status != 0 || strncmp(r.out, head, strlen(head)) != 0 ||
+                !pl_test_contains(r.out, cases[i].option))
+                fail_msg("%s --help: status %d, expected 0, '%s' and '%s' in:\n%s",
+                         cases[i].command, r.status, head, cases[i].option, r.out);
+            pl_test_run_free(&r);
+        }
+    }
+    static const struct {
+        const char *const args[6];
+        const char *message;
+    } refused[] = {
+        {{"summary", "x.csv", "--gantt", NULL},
+         "pipelab: --gantt belongs to pipelab run (see pipelab summary --help)"},
+        {{"run", TEACHING, "--bogus", NULL},
+         "pipelab: unknown option '--bogus' (see pipelab run --help)"},
+        {{"run", TEACHING, "--cores", "3", NULL},
+         "pipelab: --cores belongs to pipelab partition (see pipelab run --help)"},
+        {{"run", TEACHING, "--trace", NULL},
+         "pipelab: --trace needs a value (see pipelab run --help)"},
+        {{"keys", "--timing", NULL},
+         "pipelab: --timing belongs to pipelab run (see pipelab keys --help)"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        const char *args[6];
+        for (int k = 0; k < 6; k++)
+            args[k] = refused[i].args[k] && strcmp(refused[i].args[k], TEACHING) == 0
+                          ? pl_test_src(TEACHING)
+                          : refused[i].args[k];
+        pl_test_run r = pipelab(args);
+        if (r.status != 2 || !pl_test_contains(r.err, refused[i].message) || r.out[0])
+            fail_msg("case %zu: status %d, expected 2 and '%s', got: %s", i, r.status,
+                     refused[i].message, r.err);
+        pl_test_run_free(&r);
+    }
+}
+
+/* pipelab keys PREFIX lists the keys under the prefix, and --format json the same as
+ * JSON: machine.host.scheduler is a mapping of five keys, the machine's waking defaults
+ * among them (35 us, 14 us); a prefix nothing lies under is refused. */
+static void test_keys_prefix_and_json(void **state)
+{
+    (void)state;
+    const char *text[] = {"keys", "machine.host.scheduler", NULL};
+    pl_test_run r = pipelab(text);
+    assert_int_equal(r.status, 0);
+    int lines = 0;
+    for (const char *p = r.out; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 1 + 6); /* the header, the mapping and its five keys */
+    assert_true(pl_test_contains(r.out, "machine.host.scheduler.wake_cost"));
+    assert_false(pl_test_contains(r.out, "machine.host.cores"));
+    pl_test_run_free(&r);
+    const char *json[] = {"keys", "machine.host.scheduler", "--format", "json", NULL};
+    r = pipelab(json);
+    assert_int_equal(r.status, 0);
+    json_t *list = parse(r.out);
+    assert_int_equal(json_array_size(list), 6);
+    json_t *wake = json_array_get(list, 5);
+    assert_string_equal(json_string_value(json_object_get(wake, "key")),
+                        "machine.host.scheduler.wake_cost");
+    assert_string_equal(json_string_value(json_object_get(wake, "default")), "14 us");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 4), "default")),
+                        "35 us");
+    json_decref(list);
+    pl_test_run_free(&r);
+    const char *none[] = {"keys", "machine.hostx", NULL};
+    r = pipelab(none);
+    assert_int_equal(r.status, 2);
+    assert_true(pl_test_contains(r.err, "no key is 'machine.hostx' or lies under it"));
+    pl_test_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_run_json),        cmocka_unit_test(test_determinism_and_seeds),
-        cmocka_unit_test(test_text_and_gantt),  cmocka_unit_test(test_trace_file),
-        cmocka_unit_test(test_output_dir),      cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_config_and_keys), cmocka_unit_test(test_key_spellings),
+        cmocka_unit_test(test_run_json),
+        cmocka_unit_test(test_determinism_and_seeds),
+        cmocka_unit_test(test_text_and_gantt),
+        cmocka_unit_test(test_trace_file),
+        cmocka_unit_test(test_output_dir),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_config_and_keys),
+        cmocka_unit_test(test_key_spellings),
         cmocka_unit_test(test_free_text),
+        cmocka_unit_test(test_command_help),
+        cmocka_unit_test(test_keys_prefix_and_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

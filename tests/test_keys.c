@@ -17,6 +17,7 @@
 #include "support.h"
 
 #include "sim/config/keys.h"
+#include "sim/config/keys_list.h"
 
 #include <stdio.h>
 #include <stdlib.h>

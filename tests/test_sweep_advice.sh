@@ -109,7 +109,7 @@ status=$?
 set -e
 [ $status -eq 2 ] || fail "--advice with --no-advice should exit 2, got $status"
 [ ! -e both.csv ] || fail "a refused sweep wrote both.csv"
-grep -qxF 'pipelab: --advice asks for the verdict search and --no-advice skips it: not both (see pipelab --help)' err.txt ||
+grep -qxF 'pipelab: --advice asks for the verdict search and --no-advice skips it: not both (see pipelab sweep --help)' err.txt ||
   fail "unclear message for --advice with --no-advice: $(cat err.txt)"
 set +e
 "$bin" run "$scenario" --advice --no-advice >out.txt 2>err.txt
@@ -121,7 +121,7 @@ set +e
 status=$?
 set -e
 [ $status -eq 2 ] || fail "compare --advice should exit 2, got $status"
-grep -qxF 'pipelab: --advice belongs to pipelab run, run --reps and sweep (see pipelab --help)' err.txt ||
+grep -qxF 'pipelab: --advice belongs to pipelab run, run --reps and sweep (see pipelab compare --help)' err.txt ||
   fail "unclear message for compare --advice: $(cat err.txt)"
 
 # run --advice is the default: the same report.

@@ -16,6 +16,10 @@
 /* The options of pipelab plan, in the order of their values. */
 enum { STG, UNITS };
 static const char *const options[] = {"--stg", "--units", NULL};
+static const char *const option_help[] = {
+    "a Standard Task Graph file to list-schedule instead of a scenario",
+    "with --stg: how many identical units to schedule it on (1 to 1024)",
+};
 
 /* --units P: a number of units from 1 to 1024; 0 when absent. */
 static int units_of(const char *v, uint32_t *out, pl_diag *d)
@@ -29,7 +33,7 @@ static int units_of(const char *v, uint32_t *out, pl_diag *d)
     if (*v < '1' || *v > '9' || *end != '\0' || errno == ERANGE || n > 1024)
         return pl_diag_set(d, PL_EUSAGE,
                            "--units expects a number of units from 1 to 1024, got '%s' (see "
-                           "pipelab --help)",
+                           "pipelab plan --help)",
                            v);
     *out = (uint32_t)n;
     return 0;
@@ -44,11 +48,11 @@ static int check(bool scenario, const char *const *values, pl_diag *d)
     if (values[STG] && (scenario || !units))
         return pl_diag_set(d, PL_EUSAGE,
                            "pipelab plan --stg FILE takes --units P and no scenario (see "
-                           "pipelab --help)");
+                           "pipelab plan --help)");
     if (!values[STG] && units)
-        return pl_diag_set(d, PL_EUSAGE, "--units goes with --stg FILE (see pipelab --help)");
+        return pl_diag_set(d, PL_EUSAGE, "--units goes with --stg FILE (see pipelab plan --help)");
     if (!values[STG] && !scenario)
-        return pl_diag_set(d, PL_EUSAGE, "plan needs a scenario file (see pipelab --help)");
+        return pl_diag_set(d, PL_EUSAGE, "plan needs a scenario file (see pipelab plan --help)");
     return 0;
 }
 
@@ -197,6 +201,7 @@ const pl_model_command pl_plan_commands[] = {
                  "                                         identical units, beside its lower "
                  "bound\n",
         .options = options,
+        .option_help = option_help,
         .scenario_optional = true,
         .check = check,
         .run = run,

@@ -48,7 +48,7 @@ static int parse_cores(const char *arg, uint32_t cores[PL_CORE_TYPES], pl_diag *
         if (t >= 0 && seen[t])
             return pl_diag_set(d, PL_EUSAGE,
                                "--cores names %s twice in '%s'; give each core type once (see "
-                               "pipelab --help)",
+                               "pipelab partition --help)",
                                pl_core_type_name((pl_core_type)t), arg);
         ok = t >= 0 && parse_count(eq + 1, len - (size_t)(eq + 1 - p), &cores[t]);
         if (t >= 0)
@@ -226,6 +226,8 @@ const pl_model_command pl_stream_commands[] = {
                  "scenario's chain\n"
                  "                                         (default: the machine's cores)\n",
         .options = (const char *const[]){"--cores", NULL},
+        .option_help = (const char *const[]){"R identical cores, or big=B,little=L (default: "
+                                              "the machine's)"},
         .run = run,
     },
     {0},

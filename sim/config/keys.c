@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * keys.c — looking keys up in the schema tables, suggesting the nearest valid
- * key for a misspelt one, and listing every key for `pipelab keys`.
+ * key for a misspelt one (the listing of `pipelab keys` is keys_list.c).
  *
  * Tables are static and may refer to themselves, so every walk here keeps a
  * record of the tables it has entered and never enters one twice: a walk ends
@@ -300,118 +300,4 @@ static const char *const type_names[] = {
 const char *pl_keys_type_name(pl_key_type t)
 {
     return type_names[t];
-}
-
-/* One printed line. `help` and `same_as` are borrowed; the rest is built here. */
-struct row {
-    char path[PATH_LEN];
-    const char *type;
-    char unit[256];
-    const char *deflt;
-    const char *help;
-    const char *same_as;
-};
-
-/* The tables being listed, outermost first, with the path each was listed under. */
-struct stack {
-    size_t n;
-    const pl_key *table[MAX_TABLES];
-    const char *path[MAX_TABLES];
-};
-
-struct widths {
-    size_t path, type, unit, deflt;
-};
-
-static void unit_of(const pl_key *k, char *out, size_t len)
-{
-    if (k->type == PL_KEY_ENUM && k->choices)
-        snprintf(out, len, "%s", k->choices);
-    else if ((k->type == PL_KEY_QUANTITY || k->type == PL_KEY_RANDOM) && k->quantity == PL_Q_TIME)
-        snprintf(out, len, "ns, us, ms, s%s%s", k->clock ? ", or cycles of " : "",
-                 k->clock ? k->clock : "");
-    else if (k->type == PL_KEY_QUANTITY || k->type == PL_KEY_RANDOM)
-        snprintf(out, len, "%s", pl_quantity_units(k->quantity));
-    else
-        snprintf(out, len, "-");
-}
-
-static void fill_row(struct row *row, const char *prefix, const pl_key *k)
-{
-    join(row->path, sizeof row->path, prefix, k->name, k->type == PL_KEY_LIST ? "[]" : "");
-    row->type = type_names[k->type];
-    unit_of(k, row->unit, sizeof row->unit);
-    row->deflt = k->deflt ? k->deflt : (k->flags & PL_KEY_REQUIRED) ? "required" : "-";
-    row->help = k->help ? k->help : "";
-    row->same_as = NULL;
-}
-
-static size_t max_size(size_t a, size_t b)
-{
-    return a > b ? a : b;
-}
-
-static void emit(const struct row *row, const struct widths *w, FILE *out)
-{
-    char line[2 * PATH_LEN + 1024];
-    int n = snprintf(line, sizeof line, "%-*s  %-*s  %-*s  %-*s  %s", (int)w->path, row->path,
-                     (int)w->type, row->type, (int)w->unit, row->unit, (int)w->deflt, row->deflt,
-                     row->help);
-    size_t len = n < 0 ? 0 : (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
-    if (row->same_as)
-        len +=
-            (size_t)snprintf(line + len, sizeof line - len, "%s(same keys as %s)",
-                             *row->help ? " " : "", *row->same_as ? row->same_as : "the top level");
-    len = len < sizeof line ? len : sizeof line - 1;
-    /* A key without help would end in the padding of the columns before it. */
-    while (len > 0 && line[len - 1] == ' ')
-        len--;
-    line[len] = '\0';
-    fprintf(out, "%s\n", line);
-}
-
-static const char *on_stack(const struct stack *s, const pl_key *table)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (s->table[i] == table)
-            return s->path[i];
-    return NULL;
-}
-
-/* Lists one table. With out NULL it only measures the columns into w, so that one walk
- * sizes the columns and a second prints them. */
-static void list_table(const pl_key *table, const char *prefix, struct stack *s, struct widths *w,
-                       FILE *out)
-{
-    if (s->n == MAX_TABLES)
-        return;
-    s->table[s->n] = table;
-    s->path[s->n++] = prefix;
-    for (const pl_key *k = table; k->name; k++) {
-        struct row row;
-        fill_row(&row, prefix, k);
-        const char *seen = k->children ? on_stack(s, k->children) : NULL;
-        row.same_as = seen;
-        w->path = max_size(w->path, strlen(row.path));
-        w->type = max_size(w->type, strlen(row.type));
-        w->unit = max_size(w->unit, strlen(row.unit));
-        w->deflt = max_size(w->deflt, strlen(row.deflt));
-        if (out)
-            emit(&row, w, out);
-        if (k->children && !seen)
-            list_table(k->children, row.path, s, w, out);
-    }
-    s->n--;
-}
-
-void pl_keys_print(const pl_key *root, FILE *out)
-{
-    struct widths w = {strlen("KEY"), strlen("TYPE"), strlen("UNIT"), strlen("DEFAULT")};
-    struct stack s = {0};
-    list_table(root, "", &s, &w, NULL);
-    struct row header = {.type = "TYPE", .deflt = "DEFAULT", .help = "HELP"};
-    snprintf(header.path, sizeof header.path, "KEY");
-    snprintf(header.unit, sizeof header.unit, "UNIT");
-    emit(&header, &w, out);
-    list_table(root, "", &s, &w, out);
 }

@@ -114,10 +114,4 @@ const pl_key *pl_keys_nearest_in(const pl_key *table, const char *name);
 const char *pl_keys_nearest(const pl_key *root, const pl_key *table, const char *name,
                             char *buf, size_t len);
 
-/* Prints every key reachable from root, one per line, in aligned columns: path (a list's
- * items as "dispatch.ops[]"), type, unit (a quantity's units or an enumeration's choices),
- * default ("required" or "-" when there is none), help. A table reached again through
- * itself is printed once; its second appearance is one line saying "same keys as ...". */
-void pl_keys_print(const pl_key *root, FILE *out);
-
 #endif
