@@ -18,7 +18,7 @@
 #     (text, JSON, with the machine's cores and with 8) of every stream workload,
 #     `plan --stg` (text, JSON) of every graph in tests/fuzz/seeds/stg/;
 #   * the studies on the teaching example: `compare`, `run --reps`, `sensitivity`,
-#     a small `sweep` and its `summary`;
+#     a small `sweep` and its `summary` (text, CSV, JSON);
 #   * `pipelab keys` and `pipelab --help`.
 set -euo pipefail
 
@@ -80,6 +80,8 @@ render reps.json run workloads/stream_teaching.yaml --reps 3 --format json
 render sensitivity.text sensitivity "$teach" --keys 'dispatch.ops[0].kernel,dispatch.ops[0].launch'
 render sweep sweep "$teach" --vary dispatch.threads.launch=1:3:1 --reps 2 -j 2 -o "$out/sweep.csv"
 render summary summary "$out/sweep.csv"
+render summary.csv summary "$out/sweep.csv" --format csv
+render summary.json summary "$out/sweep.csv" --format json
 render keys keys
 render help --help
 

@@ -24,6 +24,7 @@
 #include "sim/study/results.h"
 #include "sim/study/sensitivity.h"
 #include "sim/study/session.h"
+#include "sim/study/summary.h"
 #include "sim/study/sweep.h"
 
 #include <errno.h>
@@ -279,7 +280,11 @@ static int cmd_summary(const pl_options *o, pl_diag *d)
     if (rc == 0)
         rc = pl_results_sort(&r, o->scenario, d);
     if (rc == 0)
-        rc = pl_results_summary(&r, o->scenario, stdout, d);
+        rc = pl_results_summary(&r, o->scenario,
+                                !strcmp(o->format, "csv")    ? PL_SUMMARY_CSV
+                                : !strcmp(o->format, "json") ? PL_SUMMARY_JSON
+                                                             : PL_SUMMARY_TEXT,
+                                stdout, d);
     if (rc == 0 && fflush(stdout) != 0)
         rc = pl_diag_set(d, PL_EIO, "cannot write to standard output");
     pl_results_fini(&r);

@@ -18,10 +18,12 @@
 #include "sim/study/outcome.h"
 #include "sim/common/pool.h"
 #include "sim/study/results.h"
+#include "sim/study/summary.h"
 #include "sim/measure/stats.h"
 #include "sim/study/sweep_points.h"
 #include "sim/study/sweep_record.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -301,7 +303,7 @@ static void test_results_read_back_and_summarised(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    assert_int_equal(pl_results_summary(&r, path, f, &d), 0);
+    assert_int_equal(pl_results_summary(&r, path, PL_SUMMARY_CSV, f, &d), 0);
     fclose(f);
     /* Point 0: one replication ran (makespan 1, speedup 2): no spread. Point 1: makespans
      * 2, 4, 9 have mean 5, sd sqrt(13) = 3.6055512754639891, and half-width
@@ -330,6 +332,31 @@ static void test_results_read_back_and_summarised(void **state)
     pl_assert_near(strtod(fields[9], NULL), 0, 1e-15);
     pl_assert_near(strtod(fields[16], NULL), 3, 1e-15);
     pl_assert_near(strtod(fields[17], NULL), 2, 1e-15);
+    free(buf);
+    /* The same as a table to read: the makespan's mean with its interval's half-width (0 s
+     * alone for point 0, 8.957 s for point 1), the speedup with four digits; and as JSON,
+     * the same figures with nothing rounded, null where there is none. */
+    f = open_memstream(&buf, &len);
+    assert_int_equal(pl_results_summary(&r, path, PL_SUMMARY_TEXT, f, &d), 0);
+    fclose(f);
+    assert_string_equal(buf, "point    k  reps  ok  makespan (95 %)  speedup\n"
+                             "    0  2us     2   1              1 s    2.000\n"
+                             "    1  x,y     3   3    5 s ± 8.957 s    1.500\n");
+    free(buf);
+    f = open_memstream(&buf, &len);
+    assert_int_equal(pl_results_summary(&r, path, PL_SUMMARY_JSON, f, &d), 0);
+    fclose(f);
+    json_error_t err;
+    json_t *list = json_loads(buf, 0, &err), *one = json_array_get(list, 1);
+    assert_int_equal(json_array_size(list), 2);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(one, "keys"), "k")),
+                        "x,y");
+    json_t *makespan = json_object_get(json_object_get(one, "figures"), "makespan_s");
+    pl_assert_near(json_real_value(json_object_get(makespan, "sd")), sqrt(13), 1e-14);
+    json_t *alone = json_object_get(json_object_get(json_array_get(list, 0), "figures"),
+                                    "makespan_s");
+    assert_true(json_is_null(json_object_get(alone, "sd")));
+    json_decref(list);
     free(buf);
     /* A point and replication twice is refused. */
     pl_results_fini(&r);

@@ -64,24 +64,4 @@ bool pl_results_drop(pl_results *r, const bool *drop);
  * naming path and the system's reason, or PL_ENOMEM. */
 int pl_results_write(const pl_results *r, const char *path, pl_diag *d);
 
-/*
- * Writes the summary of sorted results as CSV: one row per point with its swept keys, the
- * replications it has (`reps`) and how many ran (`ok`), then for every figure F the mean,
- * sample standard deviation and 95 % Student-t confidence interval of the rows that ran:
- * F_mean, F_sd, F_ci_low, F_ci_high (stats.h; empty where no row has a value, sd and
- * interval empty with one value); for the text column `bottleneck` (a sweep's --advice),
- * one cell instead, each bottleneck the rows that ran got with how many got it, most often
- * first: "buffer t (3); unit core0.VECTOR (1)", "none" for no change gaining anything. A
- * last column `check` is left out. Fails with PL_EPARSE
- * (a header without the columns rep, seed, status and message, or a row with another
- * number of fields; naming `path`), PL_ENOMEM or PL_EIO.
- */
-int pl_results_summary(const pl_results *r, const char *path, FILE *out, pl_diag *d);
-
-/* Writes the summary of sorted results read from `path` beside it, whole or not at all:
- * PATH without its .csv, then .summary.csv; that name goes into name (of size n). Fails as
- * pl_results_summary and pl_output_file do. */
-int pl_results_write_summary(const pl_results *r, const char *path, char *name, size_t n,
-                             pl_diag *d);
-
 #endif

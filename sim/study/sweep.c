@@ -22,6 +22,7 @@
 #include "sim/common/output.h"
 #include "sim/common/pool.h"
 #include "sim/study/results.h"
+#include "sim/study/summary.h"
 #include "sim/study/sweep_columns.h"
 #include "sim/study/sweep_record.h"
 #include "sim/study/sweep_units.h"

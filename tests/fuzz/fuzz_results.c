@@ -16,6 +16,7 @@
 #include "fuzz_scratch.h"
 
 #include "sim/study/results.h"
+#include "sim/study/summary.h"
 #include "sim/study/sweep_points.h"
 #include "sim/study/sweep_record.h"
 
@@ -152,7 +153,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (pl_results_load(path, &r, &d) == 0 && pl_results_sort(&r, path, &d) == 0) {
         FILE *null = fopen("/dev/null", "w");
         if (null) {
-            pl_results_summary(&r, path, null, &d);
+            for (int k = 0; k < 3; k++)
+                pl_results_summary(&r, path, (pl_summary_format)k, null, &d);
             fclose(null);
         }
         pl_results_write(&r, again, &d);
