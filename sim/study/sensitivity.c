@@ -159,7 +159,7 @@ static size_t *ranking(const struct study *st)
 }
 
 /* A bar around the base: '#' to the left for a shorter makespan, to the right for a
- * longer one, 20 characters for the largest change of any key. */
+ * longer one, `scale` seconds to 20 characters (a longer change fills the 20). */
 static void bar(double base, double lo, double hi, double scale, char *buf)
 {
     enum { W = 20 };
@@ -171,8 +171,9 @@ static void bar(double base, double lo, double hi, double scale, char *buf)
         if (!isnan(x) && x > up)
             up = x;
     }
-    int l = scale > 0 ? (int)lround(W * -dn / scale) : 0,
-        r = scale > 0 ? (int)lround(W * up / scale) : 0;
+    long l = scale > 0 ? lround(W * -dn / scale) : 0, r = scale > 0 ? lround(W * up / scale) : 0;
+    l = l > W ? W : l;
+    r = r > W ? W : r;
     for (int i = 0; i < W; i++)
         buf[i] = i >= W - l ? '#' : ' ';
     buf[W] = '|';
@@ -193,19 +194,17 @@ static void makespan_cell(pl_table *t, const pl_outcome *o)
 static int print_text(const struct study *st, const pl_config *c, const size_t *order, FILE *out)
 {
     const pl_sensitivity_options *o = st->o;
-    double base = st->out[0].makespan, scale = 0;
-    for (size_t i = 0; i < o->nkeys; i++)
-        for (int s = 1; s <= 2; s++) {
-            double m = makespan_of(&st->out[1 + 2 * i + (s - 1)]);
-            if (!isnan(m) && fabs(m - base) > scale)
-                scale = fabs(m - base);
-        }
+    /* The bars' scale is the makespan's: 20 # for a change of the makespan as large as the
+     * key's own, so that a key the makespan follows in proportion fills its bar and one
+     * that changes nothing draws none. */
+    double base = st->out[0].makespan, scale = o->delta * base;
     fprintf(out,
             "scenario %s: makespan %s as given\n"
             "each key at -%g %% (low) and +%g %% (high), one at a time, ranked by swing: the "
             "makespan at high minus at low;\nthe bar shows the makespan getting shorter (left "
-            "of |) or longer (right), 20 # for the largest change\n\n",
-            o->scenario, PL_TIME_TEXT(base), 100 * o->delta, 100 * o->delta);
+            "of |) or longer (right), 20 # for %g %% of it (%s) or more\n\n",
+            o->scenario, PL_TIME_TEXT(base), 100 * o->delta, 100 * o->delta, 100 * o->delta,
+            PL_TIME_TEXT(scale));
     pl_table *t = pl_table_create(7);
     if (!t)
         return PL_ENOMEM;
@@ -299,6 +298,13 @@ static int report(struct study *st, const pl_config *c, bool json, FILE *out, pl
         rc = PL_EIO;
     if (rc != 0)
         return pl_diag_set(d, rc, rc == PL_EIO ? "cannot write the table" : "out of memory");
+    size_t failed = 0;
+    for (size_t i = 0; i < 2 * st->o->nkeys; i++)
+        failed += st->out[1 + i].status != PL_OUTCOME_OK;
+    /* The table is printed whole; the status says that some of it did not run. */
+    if (failed)
+        return pl_diag_set(d, PL_EDEADLOCK, "%zu of the %zu changes did not run (the table says why)",
+                           failed, 2 * st->o->nkeys);
     return 0;
 }
 
