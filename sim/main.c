@@ -20,6 +20,7 @@
 #include "sim/report/report.h"
 #include "sim/report/rows.h"
 #include "sim/report/trace.h"
+#include "sim/study/compare_reps.h"
 #include "sim/study/reps.h"
 #include "sim/study/results.h"
 #include "sim/study/sensitivity.h"
@@ -291,52 +292,113 @@ static int cmd_summary(const pl_options *o, pl_diag *d)
     return rc;
 }
 
-/* One side of a comparison: its scenario with the common overrides and its own. */
-static int compare_side(const pl_options *o, int side, pl_session **s, char **label,
-                        pl_diag *d)
+/* One side of a comparison: its scenario, the common overrides then its own (*sets,
+ * owned), and its own as one label (owned; "" for none). */
+struct side {
+    const char *path;
+    const char **sets;
+    size_t nsets;
+    char *label;
+};
+
+static int side_of(const pl_options *o, int side, struct side *s, pl_diag *d)
 {
-    const char *path = side == 1 && o->scenario2 ? o->scenario2 : o->scenario;
-    size_t n = o->nsets + o->nside[side], len = 1;
-    const char **sets = calloc(n + 1, sizeof *sets);
-    if (!sets)
-        return pl_diag_set(d, PL_ENOMEM, "out of memory");
-    memcpy(sets, o->sets, o->nsets * sizeof *sets);
-    memcpy(sets + o->nsets, o->side_sets[side], o->nside[side] * sizeof *sets);
+    s->path = side == 1 && o->scenario2 ? o->scenario2 : o->scenario;
+    s->nsets = o->nsets + o->nside[side];
+    size_t len = 1;
     for (size_t i = 0; i < o->nside[side]; i++)
         len += strlen(o->side_sets[side][i]) + 1;
-    *label = calloc(len, 1);
-    for (size_t i = 0; *label && i < o->nside[side]; i++)
-        strcat(strcat(*label, i ? " " : ""), o->side_sets[side][i]);
-    int rc = *label ? pl_session_open(path, sets, n, s, d)
-                    : pl_diag_set(d, PL_ENOMEM, "out of memory");
+    s->sets = calloc(s->nsets + 1, sizeof *s->sets);
+    s->label = calloc(len, 1);
+    if (!s->sets || !s->label)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    memcpy(s->sets, o->sets, o->nsets * sizeof *s->sets);
+    memcpy(s->sets + o->nsets, o->side_sets[side], o->nside[side] * sizeof *s->sets);
+    for (size_t i = 0; i < o->nside[side]; i++)
+        strcat(strcat(s->label, i ? " " : ""), o->side_sets[side][i]);
+    return 0;
+}
+
+/* Two sides of different models compare figures that mean different things (a dispatch
+ * run's makespan against a tile kernel's): refused unless --any-model asks for it. */
+static int same_model(const pl_options *o, const struct side *s, pl_diag *d)
+{
+    pl_config *c[2] = {NULL, NULL};
+    int rc = 0;
+    for (int i = 0; i < 2 && rc == 0; i++)
+        rc = pl_config_load(s[i].path, s[i].sets, s[i].nsets, pl_scenario_keys, &c[i], d);
+    if (rc == 0 && !o->any_model) {
+        const char *a = pl_config_str(c[0], "model"), *b = pl_config_str(c[1], "model");
+        if (strcmp(a, b) != 0)
+            rc = pl_diag_set(d, PL_EUSAGE,
+                             "A is a %s scenario and B a %s one: their figures do not measure "
+                             "the same thing (--any-model compares them anyway)",
+                             a, b);
+    }
+    pl_config_destroy(c[0]);
+    pl_config_destroy(c[1]);
+    return rc;
+}
+
+/* One side of a single comparison, run once without the verdict's search. */
+static int compare_run(const struct side *side, pl_session **s, pl_diag *d)
+{
+    int rc = pl_session_open(side->path, side->sets, side->nsets, s, d);
     /* The comparison reads only the two reports (the busiest unit, the binding chain), never
      * their verdicts or a model's figures: the search's extra simulations would be lost. */
     if (rc == 0)
         pl_session_skip_advice(*s);
     if (rc == 0)
         rc = pl_session_run(*s, d);
-    free(sets);
     return rc;
 }
 
-static int cmd_compare(const pl_options *o, pl_diag *d)
+static int compare_once(const pl_options *o, const struct side *side, pl_diag *d)
 {
     pl_session *s[2] = {NULL, NULL};
-    char *label[2] = {NULL, NULL};
-    int rc = compare_side(o, 0, &s[0], &label[0], d);
+    int rc = compare_run(&side[0], &s[0], d);
     if (rc == 0)
-        rc = compare_side(o, 1, &s[1], &label[1], d);
+        rc = compare_run(&side[1], &s[1], d);
     if (rc == 0) {
-        pl_compare_side a = {pl_session_report(s[0]), label[0][0] ? label[0] : NULL};
-        pl_compare_side b = {pl_session_report(s[1]), label[1][0] ? label[1] : NULL};
+        pl_compare_side a = {pl_session_report(s[0]), side[0].label[0] ? side[0].label : NULL};
+        pl_compare_side b = {pl_session_report(s[1]), side[1].label[0] ? side[1].label : NULL};
         rc = strcmp(o->format, "json") == 0 ? pl_compare_json(&a, &b, stdout, d)
                                             : pl_compare_text(&a, &b, stdout, d);
     }
     if (rc == 0 && fflush(stdout) != 0)
         rc = pl_diag_set(d, PL_EIO, "cannot write to standard output");
+    pl_session_destroy(s[0]);
+    pl_session_destroy(s[1]);
+    return rc;
+}
+
+static int cmd_compare(const pl_options *o, pl_diag *d)
+{
+    struct side side[2] = {{0}, {0}};
+    int rc = side_of(o, 0, &side[0], d);
+    if (rc == 0)
+        rc = side_of(o, 1, &side[1], d);
+    if (rc == 0)
+        rc = same_model(o, side, d);
+    if (rc == 0 && o->reps) {
+        pl_compare_reps_options ro = {
+            .scenario = {side[0].path, side[1].path},
+            .sets = {side[0].sets, side[1].sets},
+            .nsets = {side[0].nsets, side[1].nsets},
+            .label = {side[0].label[0] ? side[0].label : NULL,
+                      side[1].label[0] ? side[1].label : NULL},
+            .reps = o->reps,
+            .seed = o->seed,
+            .seed_given = o->seed_given,
+            .jobs = o->jobs ? o->jobs : 1,
+        };
+        rc = pl_compare_reps_run(&ro, strcmp(o->format, "json") == 0, stdout, d);
+    } else if (rc == 0) {
+        rc = compare_once(o, side, d);
+    }
     for (int i = 0; i < 2; i++) {
-        pl_session_destroy(s[i]);
-        free(label[i]);
+        free(side[i].sets);
+        free(side[i].label);
     }
     return rc;
 }

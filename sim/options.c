@@ -227,6 +227,9 @@ static int take_option(pl_options *o, pl_option_id k, const char *v, pl_diag *d)
     case PL_OPT_B:
         o->side_sets[k - PL_OPT_A][o->nside[k - PL_OPT_A]++] = v;
         break;
+    case PL_OPT_ANY_MODEL:
+        o->any_model = true;
+        break;
     case PL_OPT_STEPS:
         return parse_steps(o, v, d);
     case PL_OPT_HELP:
@@ -402,12 +405,13 @@ static int check_sweep_args(const pl_options *o, pl_diag *d)
                               "--keys, --delta, --set, --seed and -j");
     if (!sweep && (o->points.naxes || o->nshards || o->resume))
         return usage_error(d, "--vary, --shard and --resume belong to pipelab sweep");
-    if (!sweep && !run && o->reps)
-        return usage_error(d, "--reps belongs to pipelab run and pipelab sweep");
-    if (!sweep && !run && !sens && o->jobs)
-        return usage_error(d, "-j belongs to pipelab run --reps, sweep and sensitivity");
-    if (run && o->jobs && !o->reps)
-        return usage_error(d, "-j goes with --reps R in pipelab run");
+    if (!sweep && !run && !compare && o->reps)
+        return usage_error(d, "--reps belongs to pipelab run, sweep and compare");
+    if (!sweep && !run && !sens && !compare && o->jobs)
+        return usage_error(d, "-j belongs to pipelab run --reps, sweep, sensitivity and "
+                              "compare --reps");
+    if ((run || compare) && o->jobs && !o->reps)
+        return usage_error(d, "-j goes with --reps R in pipelab %s", o->command);
     if (run && o->reps && (o->outdir || o->trace || o->gantt || !strcmp(o->format, "csv")))
         return usage_error(d, "pipelab run --reps prints a replication table as text or json; "
                               "-o, --trace, --gantt and csv show one run");

@@ -46,10 +46,11 @@ const pl_option_spec pl_option_specs[PL_OPT_COUNT] = {
     [PL_OPT_ADVICE] = {"--advice", NULL, ON(RUN) | ON(SWEEP),
                        "the default of run; sweep and run --reps skip the search unless given "
                        "it, and then name each row's or seed's bottleneck"},
-    [PL_OPT_REPS] = {"--reps", "R", ON(RUN) | ON(SWEEP),
+    [PL_OPT_REPS] = {"--reps", "R", ON(RUN) | ON(SWEEP) | ON(COMPARE),
                      "R replications with seeds S, S+1, ...: mean, sd and 95 % confidence "
-                     "interval (run), or R rows per point (sweep)"},
-    [PL_OPT_JOBS] = {"-j", "N", ON(RUN) | ON(SWEEP) | ON(SENSITIVITY), "run N simulations at once"},
+                     "interval (run), R rows per point (sweep), or each side R times, paired "
+                     "by seed, with a 95 % interval on each difference (compare)"},
+    [PL_OPT_JOBS] = {"-j", "N", ON(RUN) | ON(SWEEP) | ON(SENSITIVITY) | ON(COMPARE), "run N simulations at once"},
     [PL_OPT_VARY] = {"--vary", "KEY=VALUES", ON(SWEEP),
                      "a key's values, V1,V2,... or START:STOP:STEP (repeatable: every "
                      "combination is a point)"},
@@ -62,6 +63,9 @@ const pl_option_spec pl_option_specs[PL_OPT_COUNT] = {
                       "how much each key changes, such as 10% (the default) or 0.1"},
     [PL_OPT_A] = {"--a", "KEY=VALUE", ON(COMPARE), "an override of side A only (repeatable)"},
     [PL_OPT_B] = {"--b", "KEY=VALUE", ON(COMPARE), "an override of side B only (repeatable)"},
+    [PL_OPT_ANY_MODEL] = {"--any-model", NULL, ON(COMPARE),
+                          "compare scenarios of different models, whose figures do not measure "
+                          "the same thing"},
     [PL_OPT_STEPS] = {"--steps", "FIRST:LAST", ON(IMPORT),
                       "keep ProfilerStep#FIRST to #LAST of the trace"},
     [PL_OPT_HELP] = {"--help", NULL, ~0u, "print this help"},
@@ -114,7 +118,9 @@ static const char *const synopsis[PL_CMD_MODEL] = {
         "                                         makespan's swing\n",
     [PL_CMD_COMPARE] =
         "       pipelab compare A.yaml [B.yaml] [--a K=V]... [--b K=V]... [--format json]\n"
-        "                                         two runs side by side, with deltas\n",
+        "                     [--reps R [-j N]] [--any-model]\n"
+        "                                         two runs side by side, with deltas; with\n"
+        "                                         --reps, each delta's 95 % interval\n",
     [PL_CMD_IMPORT] =
         "       pipelab import TRACE [-o SCENARIO.yaml] [--steps FIRST:LAST]\n"
         "                                         a PyTorch (Kineto, CUDA or ROCm) or Ascend\n"

@@ -60,6 +60,7 @@ typedef enum pl_option_id {
     PL_OPT_DELTA,
     PL_OPT_A,
     PL_OPT_B,
+    PL_OPT_ANY_MODEL,
     PL_OPT_STEPS,
     PL_OPT_HELP,
     PL_OPT_COUNT

@@ -334,14 +334,14 @@ static void test_results_read_back_and_summarised(void **state)
     pl_assert_near(strtod(fields[17], NULL), 2, 1e-15);
     free(buf);
     /* The same as a table to read: the makespan's mean with its interval's half-width (0 s
-     * alone for point 0, 8.957 s for point 1), the speedup with four digits; and as JSON,
+     * alone for point 0, 8.957 s for point 1), the speedup with two decimals; and as JSON,
      * the same figures with nothing rounded, null where there is none. */
     f = open_memstream(&buf, &len);
     assert_int_equal(pl_results_summary(&r, path, PL_SUMMARY_TEXT, f, &d), 0);
     fclose(f);
     assert_string_equal(buf, "point    k  reps  ok  makespan (95 %)  speedup\n"
-                             "    0  2us     2   1              1 s    2.000\n"
-                             "    1  x,y     3   3    5 s ± 8.957 s    1.500\n");
+                             "    0  2us     2   1              1 s    2.00x\n"
+                             "    1  x,y     3   3    5 s ± 8.957 s    1.50x\n");
     free(buf);
     f = open_memstream(&buf, &len);
     assert_int_equal(pl_results_summary(&r, path, PL_SUMMARY_JSON, f, &d), 0);
@@ -446,6 +446,77 @@ static void test_sensitivity_ranks_the_kernel_first(void **state)
     assert_int_equal(r.status, 2);
     assert_true(pl_test_contains(r.err, "--keys dispatch.mode: expected a key holding one "
                                         "number, quantity or duration, got choice"));
+    pl_test_run_free(&r);
+}
+
+/* The makespan of one pipelab run of stream_teaching.yaml with `set` and seed `seed`. */
+static double teaching_makespan(const char *set, int seed)
+{
+    char s[32];
+    snprintf(s, sizeof s, "%d", seed);
+    const char *args[] = {"run", pl_test_src("workloads/stream_teaching.yaml"), "--set", set,
+                          "--seed", s, "--no-advice", "--format", "json", NULL};
+    pl_test_run r = pl_test_exec(60, args);
+    assert_int_equal(r.status, 0);
+    json_error_t err;
+    json_t *j = json_loads(r.out, 0, &err);
+    assert_non_null(j);
+    double m = json_real_value(json_object_get(j, "makespan_s"));
+    json_decref(j);
+    pl_test_run_free(&r);
+    return m;
+}
+
+/* compare --reps: each side with seeds 1 to 3, paired by seed. The differences are those of
+ * the single runs (pipelab run --seed k of each side), their mean and Student-t interval
+ * those of stats.h over the three (t(0.975, 2) = 4.302653); the deterministic teaching
+ * dispatch run gives its single difference (1.224 - 2.412 ms) with no spread. Scenarios
+ * of two models are refused unless --any-model asks. */
+static void test_compare_reps(void **state)
+{
+    (void)state;
+    const char *args[] = {"compare", pl_test_src("workloads/stream_teaching.yaml"), "--a",
+                          "stream.buffer=1", "--b", "stream.buffer=4", "--reps", "3", "-j", "2",
+                          "--format", "json", NULL};
+    pl_test_run r = pl_test_exec(120, args);
+    assert_int_equal(r.status, 0);
+    json_error_t err;
+    json_t *j = json_loads(r.out, 0, &err);
+    assert_non_null(j);
+    double delta[3];
+    for (int k = 0; k < 3; k++)
+        delta[k] = teaching_makespan("stream.buffer=4", k + 1) -
+                   teaching_makespan("stream.buffer=1", k + 1);
+    pl_stats st;
+    pl_stats_of(delta, 3, &st);
+    json_t *m = json_object_get(json_object_get(json_object_get(j, "figures"), "makespan_s"),
+                                "b_minus_a");
+    pl_assert_near(json_real_value(json_object_get(m, "mean")), st.mean, 1e-15);
+    pl_assert_near(json_real_value(json_object_get(m, "ci_low")), st.ci_low, 1e-15);
+    pl_assert_near(json_real_value(json_object_get(m, "ci_high")), st.ci_high, 1e-15);
+    pl_assert_near(st.ci_high - st.mean, 4.302653 * st.sd / sqrt(3), 1e-9);
+    assert_int_equal(json_integer_value(json_object_get(j, "pairs")), 3);
+    json_decref(j);
+    pl_test_run_free(&r);
+    const char *fixed[] = {"compare", pl_test_src("workloads/dispatch_teaching.yaml"), "--a",
+                           "dispatch.mode=serial", "--reps", "2", NULL};
+    r = pl_test_exec(120, fixed);
+    assert_int_equal(r.status, 0);
+    assert_true(pl_test_contains(r.out, "-1.188 ms ± 0 s"));
+    assert_true(pl_test_contains(r.out, "B is faster than A"));
+    pl_test_run_free(&r);
+    /* pl_test_src's text lasts until its next call: the first path is copied. */
+    char dispatch[512];
+    snprintf(dispatch, sizeof dispatch, "%s", pl_test_src("workloads/dispatch_teaching.yaml"));
+    const char *models[] = {"compare", dispatch, pl_test_src("workloads/tile_gemm.yaml"), NULL};
+    r = pl_test_exec(60, models);
+    assert_int_equal(r.status, 2);
+    assert_true(pl_test_contains(r.err, "A is a dispatch scenario and B a tile one"));
+    pl_test_run_free(&r);
+    const char *anyway[] = {"compare", dispatch, pl_test_src("workloads/tile_gemm.yaml"),
+                            "--any-model", NULL};
+    r = pl_test_exec(60, anyway);
+    assert_int_equal(r.status, 0);
     pl_test_run_free(&r);
 }
 
@@ -602,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_results_limits_and_write_errors),
         cmocka_unit_test(test_reps_table),
         cmocka_unit_test(test_sensitivity_ranks_the_kernel_first),
+        cmocka_unit_test(test_compare_reps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

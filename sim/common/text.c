@@ -28,3 +28,11 @@ char *pl_text_printf(const char *fmt, ...)
     va_end(ap);
     return s;
 }
+
+size_t pl_text_columns(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}

@@ -35,15 +35,6 @@ static char *value_text(const pl_value *v)
 
 /* ---- Text ------------------------------------------------------------------------- */
 
-/* The columns a UTF-8 text takes on a terminal: its characters, not its bytes ("±" is
- * two bytes, one column). */
-static size_t shown_width(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
 
 /* The table's text cells, heading row first: (rows + 1) x ncols strings, NULL in the
  * columns that are not shown in text. */
@@ -77,8 +68,8 @@ static int layout_make(const pl_rows *r, struct layout *l)
             if (!s)
                 return PL_ENOMEM;
             l->cell[row * l->ncols + c] = s;
-            if (r->cols[c].width == 0 && shown_width(s) > l->width[c])
-                l->width[c] = shown_width(s);
+            if (r->cols[c].width == 0 && pl_text_columns(s) > l->width[c])
+                l->width[c] = pl_text_columns(s);
         }
         if (r->cols[c].width > 0)
             l->width[c] = (size_t)r->cols[c].width;
@@ -101,7 +92,7 @@ static int print_line(const pl_rows *r, const struct layout *l, size_t row, FILE
         const char *s = l->cell[row * l->ncols + c];
         if (!s)
             continue;
-        size_t shown = shown_width(s), pad = l->width[c] > shown ? l->width[c] - shown : 0;
+        size_t shown = pl_text_columns(s), pad = l->width[c] > shown ? l->width[c] - shown : 0;
         at += (size_t)sprintf(line + at, "%*s", r->cols[c].gap, "");
         if (!r->cols[c].left)
             at += (size_t)sprintf(line + at, "%*s", (int)pad, "");

@@ -72,7 +72,7 @@ static void column_widths(const pl_table *t, size_t *width)
     for (int c = 0; c < t->ncols; c++)
         width[c] = 0;
     for (size_t i = 0; i < t->ncells; i++) {
-        size_t len = strlen(t->cells[i]);
+        size_t len = pl_text_columns(t->cells[i]);
         size_t c = i % (size_t)t->ncols;
         if (len > width[c])
             width[c] = len;
@@ -89,11 +89,12 @@ static void print_row(const pl_table *t, FILE *out, const char *indent, size_t f
         end = t->ncells;
     for (size_t i = first; i < end; i++) {
         int last = i + 1 == end;
-        int w = (int)width[i - first];
+        size_t shown = pl_text_columns(t->cells[i]);
+        int pad = (int)(width[i - first] > shown ? width[i - first] - shown : 0);
         if (i == first)
-            fprintf(out, "%-*s", last ? 0 : w, t->cells[i]);
+            fprintf(out, "%s%*s", t->cells[i], last ? 0 : pad, "");
         else
-            fprintf(out, "  %*s", w, t->cells[i]);
+            fprintf(out, "  %*s%s", pad, "", t->cells[i]);
     }
     fputc('\n', out);
 }

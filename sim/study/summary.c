@@ -10,6 +10,7 @@
 #include "sim/common/units.h"
 #include "sim/measure/rows.h"
 #include "sim/measure/stats.h"
+#include "sim/report/parts.h"
 #include "sim/report/rows.h"
 #include "sim/study/tally.h"
 
@@ -103,10 +104,10 @@ static int tally_texts(const char *const *texts, size_t n, char **cell)
 /* One point, summarised: rows first .. last-1 of the sorted results. */
 struct point {
     size_t point, reps, ok;
-    char *buf;      /* the fields of the row the keys come from */
-    char **f;       /* those fields (l->ncols) */
+    char *buf;       /* the fields of the row the keys come from */
+    char **f;        /* those fields (l->ncols) */
     pl_stats *stats; /* per column; figures only (status < c < message, not the text) */
-    char *texts;    /* the text column's cell, or NULL */
+    char *texts;     /* the text column's cell, or NULL */
 };
 
 static void point_fini(struct point *p)
@@ -224,7 +225,7 @@ static const struct shown {
     bool time;
 } shown[] = {
     {"makespan_s", "makespan (95 %)", true},
-    {"throughput", "throughput /s", false},
+    {"throughput", "throughput", false},
     {"speedup", "speedup", false},
 };
 #define NSHOWN (sizeof shown / sizeof shown[0])
@@ -256,10 +257,18 @@ static int text_columns(const struct layout *l, struct text_table *t)
             t->cols[n++] = (pl_column){.head = shown[k].head, .kind = PL_VALUE_TEXT, .gap = 2};
     }
     if (l->text >= 0)
-        t->cols[n++] = (pl_column){.head = l->cols[l->text], .kind = PL_VALUE_TEXT, .left = true,
-                                   .gap = 2};
+        t->cols[n++] =
+            (pl_column){.head = l->cols[l->text], .kind = PL_VALUE_TEXT, .left = true, .gap = 2};
     t->ncols = n;
     return 0;
+}
+
+/* A throughput as the reports write it ("40.62 k items/s"), in a static buffer. */
+static const char *rate_text(double x)
+{
+    static char buf[64];
+    pl_report_rate(x, "items", buf, sizeof buf);
+    return buf;
 }
 
 static void text_row(const struct point *p, const struct layout *l, const struct text_table *t,
@@ -281,9 +290,10 @@ static void text_row(const struct point *p, const struct layout *l, const struct
             pl_rows_text(rows, "%s ± %s", PL_TIME_TEXT(st->mean), PL_TIME_TEXT(half));
         else if (shown[k].time)
             pl_rows_text(rows, "%s", PL_TIME_TEXT(st->mean));
-        else /* four significant digits, without an exponent */
-            pl_rows_text(rows, "%.*f", fabs(st->mean) >= 1e3 ? 0 : fabs(st->mean) >= 1 ?
-                         3 - (int)floor(log10(fabs(st->mean))) : 4, st->mean);
+        else if (k == 1) /* the throughput */
+            pl_rows_text(rows, "%s", rate_text(st->mean));
+        else
+            pl_rows_text(rows, "%.2fx", st->mean);
     }
     if (l->text >= 0)
         pl_rows_text(rows, "%s", p->texts);
@@ -306,14 +316,12 @@ static json_t *json_point(const struct point *p, const struct layout *l)
             continue;
         const pl_stats *st = &p->stats[c];
         json_object_set_new(figures, l->cols[c],
-                            json_pack("{s:o, s:o, s:o, s:o}", "mean", real_or_null(st->mean),
-                                      "sd", real_or_null(st->sd), "ci_low",
-                                      real_or_null(st->ci_low), "ci_high",
-                                      real_or_null(st->ci_high)));
+                            json_pack("{s:o, s:o, s:o, s:o}", "mean", real_or_null(st->mean), "sd",
+                                      real_or_null(st->sd), "ci_low", real_or_null(st->ci_low),
+                                      "ci_high", real_or_null(st->ci_high)));
     }
-    json_t *o = json_pack("{s:I, s:o, s:I, s:I, s:o}", "point", (json_int_t)p->point, "keys",
-                          keys, "reps", (json_int_t)p->reps, "ok", (json_int_t)p->ok, "figures",
-                          figures);
+    json_t *o = json_pack("{s:I, s:o, s:I, s:I, s:o}", "point", (json_int_t)p->point, "keys", keys,
+                          "reps", (json_int_t)p->reps, "ok", (json_int_t)p->ok, "figures", figures);
     if (o && l->text >= 0)
         json_object_set_new(o, l->cols[l->text], json_string(p->texts));
     return o;
@@ -321,8 +329,8 @@ static json_t *json_point(const struct point *p, const struct layout *l)
 
 /* ---- The summary ------------------------------------------------------------------- */
 
-int pl_results_summary(const pl_results *r, const char *path, pl_summary_format format,
-                       FILE *out, pl_diag *d)
+int pl_results_summary(const pl_results *r, const char *path, pl_summary_format format, FILE *out,
+                       pl_diag *d)
 {
     struct layout l = {0};
     struct text_table t = {0};

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * compare_reps.c — `pipelab compare --reps R`: 2R runs on the pool (job 2i is side A
+ * with seed S + i, job 2i + 1 side B with the same seed), then the paired differences.
+ */
+#include "sim/study/compare_reps.h"
+#include "sim/common/pool.h"
+#include "sim/common/units.h"
+#include "sim/measure/stats.h"
+#include "sim/report/parts.h"
+#include "sim/report/table.h"
+#include "sim/study/outcome.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* The figures compared: name in JSON, name in text, how a value prints. */
+enum shape { TIME, RATE, TIMES, PERCENT };
+static const struct figure {
+    const char *key, *name;
+    enum shape shape;
+} figures[] = {
+    {"makespan_s", "makespan", TIME},      {"throughput", "throughput", RATE},
+    {"speedup", "speedup", TIMES},         {"bound_s", "bound", TIME},
+    {"efficiency", "efficiency", PERCENT},
+};
+#define NFIG (sizeof figures / sizeof figures[0])
+
+struct study {
+    const pl_compare_reps_options *o;
+    unsigned long long first; /* the first seed */
+    pl_outcome *out;          /* 2 * reps */
+};
+
+static double figure_of(const pl_outcome *o, size_t f)
+{
+    const double v[NFIG] = {o->makespan, o->throughput, o->speedup, o->bound, o->efficiency};
+    return v[f];
+}
+
+static int work(void *ctx, size_t job, FILE *out)
+{
+    const struct study *st = ctx;
+    int side = (int)(job % 2);
+    char seed[64];
+    snprintf(seed, sizeof seed, "seed=%llu", st->first + job / 2);
+    const char *more[] = {seed};
+    return pl_outcome_job(st->o->scenario[side], st->o->sets[side], st->o->nsets[side], more, 1,
+                          true, out);
+}
+
+static int heard(void *ctx, size_t job, const pl_pool_result *res, pl_diag *d)
+{
+    struct study *st = ctx;
+    char what[64];
+    snprintf(what, sizeof what, "replication %zu of side %c", job / 2 + 1, job % 2 ? 'B' : 'A');
+    if (pl_outcome_from_child(res, what, &st->out[job]) != 0)
+        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    return 0;
+}
+
+/* A value of a figure of this shape as text; a difference (delta) with its sign, and a
+ * percentage's in percentage points. */
+static void shown(double x, enum shape s, bool delta, char *buf, size_t len)
+{
+    const char *sign = delta && x > 0 ? "+" : delta && x < 0 ? "-" : "";
+    double a = delta ? fabs(x) : x;
+    char rate[48];
+    if (isnan(x)) {
+        snprintf(buf, len, "-");
+    } else if (s == TIME) {
+        snprintf(buf, len, "%s%s", sign, PL_TIME_TEXT(a));
+    } else if (s == RATE) {
+        pl_report_rate(a, "items", rate, sizeof rate);
+        snprintf(buf, len, "%s%s", sign, rate);
+    } else if (s == TIMES) {
+        snprintf(buf, len, "%s%.2fx", sign, a);
+    } else {
+        snprintf(buf, len, "%s%.1f %s", sign, 100 * a, delta ? "pp" : "%");
+    }
+}
+
+/* The statistics of each side and of the paired differences, over the pairs that ran. */
+struct figures_stats {
+    pl_stats side[NFIG][2], delta[NFIG];
+    size_t pairs, failed;
+};
+
+static int gather(const struct study *st, struct figures_stats *fs)
+{
+    unsigned r = st->o->reps;
+    double *x = calloc(3 * (size_t)r + 1, sizeof *x);
+    if (!x)
+        return PL_ENOMEM;
+    fs->pairs = fs->failed = 0;
+    for (unsigned i = 0; i < r; i++)
+        fs->failed +=
+            (st->out[2 * i].status != PL_OUTCOME_OK) + (st->out[2 * i + 1].status != PL_OUTCOME_OK);
+    for (size_t f = 0; f < NFIG; f++) {
+        size_t n = 0;
+        for (unsigned i = 0; i < r; i++) {
+            const pl_outcome *a = &st->out[2 * i], *b = a + 1;
+            if (a->status != PL_OUTCOME_OK || b->status != PL_OUTCOME_OK)
+                continue;
+            x[n] = figure_of(a, f);
+            x[r + n] = figure_of(b, f);
+            x[2 * r + n] = figure_of(b, f) - figure_of(a, f);
+            n++;
+        }
+        pl_stats_of(x, n, &fs->side[f][0]);
+        pl_stats_of(x + r, n, &fs->side[f][1]);
+        pl_stats_of(x + 2 * r, n, &fs->delta[f]);
+        fs->pairs = n;
+    }
+    free(x);
+    return 0;
+}
+
+static void sides(const pl_compare_reps_options *o, FILE *out)
+{
+    for (int s = 0; s < 2; s++)
+        fprintf(out, "%c: %s%sscenario %s\n", s ? 'B' : 'A', o->label[s] ? o->label[s] : "",
+                o->label[s] ? "; " : "", o->scenario[s]);
+}
+
+static int print_text(const struct study *st, const struct figures_stats *fs, FILE *out)
+{
+    const pl_compare_reps_options *o = st->o;
+    sides(o, out);
+    fprintf(out, "%u replications a side, seeds %llu to %llu, paired by seed: %zu pairs ran\n\n",
+            o->reps, st->first, st->first + o->reps - 1, fs->pairs);
+    pl_table *t = pl_table_create(5);
+    if (!t)
+        return PL_ENOMEM;
+    const char *head[] = {"", "A (mean)", "B (mean)", "B-A (mean ± 95 %)", "change"};
+    for (int i = 0; i < 5; i++)
+        pl_table_addf(t, "%s", head[i]);
+    for (size_t f = 0; f < NFIG; f++) {
+        char a[64], b[64], m[64], h[64];
+        shown(fs->side[f][0].mean, figures[f].shape, false, a, sizeof a);
+        shown(fs->side[f][1].mean, figures[f].shape, false, b, sizeof b);
+        shown(fs->delta[f].mean, figures[f].shape, true, m, sizeof m);
+        double half = (fs->delta[f].ci_high - fs->delta[f].ci_low) / 2, base = fs->side[f][0].mean;
+        shown(half, figures[f].shape, true, h, sizeof h);
+        pl_table_addf(t, "%s", figures[f].name);
+        pl_table_addf(t, "%s", a);
+        pl_table_addf(t, "%s", b);
+        /* The half-width as a difference, without its sign. */
+        if (isnan(half))
+            pl_table_addf(t, "%s", m);
+        else
+            pl_table_addf(t, "%s ± %s", m, h + (*h == '+'));
+        if (base != 0 && !isnan(base) && !isnan(fs->delta[f].mean))
+            pl_table_addf(t, "%+.1f %%", 100 * fs->delta[f].mean / base);
+        else
+            pl_table_addf(t, "-");
+    }
+    int rc = pl_table_print(t, out, "");
+    pl_table_destroy(t);
+    const pl_stats *d = &fs->delta[0];
+    char m[64], lo[64], hi[64];
+    shown(d->mean, TIME, true, m, sizeof m);
+    shown(d->ci_low, TIME, true, lo, sizeof lo);
+    shown(d->ci_high, TIME, true, hi, sizeof hi);
+    if (fs->pairs < 2)
+        fprintf(out, "\nWith %zu pair, no interval: give --reps 2 or more.\n", fs->pairs);
+    else if (d->ci_low > 0 || d->ci_high < 0)
+        fprintf(out,
+                "\nB is %s than A: the makespan's difference, %s (95 %% interval %s to %s), "
+                "excludes 0.\n",
+                d->mean < 0 ? "faster" : "slower", m, lo, hi);
+    else
+        fprintf(out,
+                "\nNo difference told from the noise: the makespan's difference, %s, has a 95 "
+                "%% interval (%s to %s) that includes 0.\n",
+                m, lo, hi);
+    return rc;
+}
+
+static json_t *stats_json(const pl_stats *s)
+{
+    json_t *j = json_object();
+    j = pl_report_json_with(j, "mean", pl_report_json_real(s->mean));
+    j = pl_report_json_with(j, "sd", pl_report_json_real(s->sd));
+    j = pl_report_json_with(j, "ci_low", pl_report_json_real(s->ci_low));
+    return pl_report_json_with(j, "ci_high", pl_report_json_real(s->ci_high));
+}
+
+static int print_json(const struct study *st, const struct figures_stats *fs, FILE *out)
+{
+    const pl_compare_reps_options *o = st->o;
+    json_t *doc = json_object(), *figs = json_object();
+    for (int s = 0; s < 2; s++) {
+        json_t *side = json_object();
+        side = pl_report_json_with(side, "scenario", pl_report_json_text(o->scenario[s]));
+        side = pl_report_json_with(side, "overrides",
+                                   o->label[s] ? pl_report_json_text(o->label[s]) : json_null());
+        doc = pl_report_json_with(doc, s ? "b" : "a", side);
+    }
+    doc = pl_report_json_with(doc, "reps", json_integer(o->reps));
+    doc = pl_report_json_with(doc, "first_seed", json_integer((json_int_t)st->first));
+    doc = pl_report_json_with(doc, "pairs", json_integer((json_int_t)fs->pairs));
+    for (size_t f = 0; f < NFIG && figs; f++) {
+        json_t *one = json_object();
+        one = pl_report_json_with(one, "a", stats_json(&fs->side[f][0]));
+        one = pl_report_json_with(one, "b", stats_json(&fs->side[f][1]));
+        one = pl_report_json_with(one, "b_minus_a", stats_json(&fs->delta[f]));
+        figs = pl_report_json_with(figs, figures[f].key, one);
+    }
+    doc = pl_report_json_with(doc, "figures", figs);
+    if (!doc)
+        return PL_ENOMEM;
+    int bad = json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0;
+    json_decref(doc);
+    return bad || fputc('\n', out) == EOF ? PL_EIO : 0;
+}
+
+int pl_compare_reps_run(const pl_compare_reps_options *o, bool json, FILE *out, pl_diag *d)
+{
+    struct study st = {.o = o, .first = o->seed};
+    unsigned long long seed_b;
+    int rc = pl_outcome_check(o->scenario[0], o->sets[0], o->nsets[0], &seed_b, d);
+    if (rc == 0 && !o->seed_given)
+        st.first = seed_b;
+    if (rc == 0)
+        rc = pl_outcome_check(o->scenario[1], o->sets[1], o->nsets[1], &seed_b, d);
+    size_t njobs = 2 * (size_t)o->reps;
+    if (rc == 0 && !(st.out = calloc(njobs, sizeof *st.out)))
+        rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+    for (size_t i = 0; st.out && i < njobs; i++)
+        pl_outcome_init(&st.out[i]);
+    if (rc == 0)
+        rc = pl_pool_run(njobs, o->jobs, work, heard, &st, d);
+    struct figures_stats fs;
+    if (rc == 0 && gather(&st, &fs) != 0)
+        rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+    if (rc == 0 && json)
+        rc = print_json(&st, &fs, out);
+    else if (rc == 0)
+        rc = print_text(&st, &fs, out);
+    if (rc == 0 && (fflush(out) != 0 || ferror(out)))
+        rc = PL_EIO;
+    if (rc == PL_EIO || rc == PL_ENOMEM)
+        pl_diag_set(d, rc, rc == PL_EIO ? "cannot write the comparison" : "out of memory");
+    if (rc == 0 && fs.failed)
+        rc = pl_diag_set(d, PL_EDEADLOCK, "%zu of the %zu runs failed; their pairs are left out",
+                         fs.failed, njobs);
+    for (size_t i = 0; st.out && i < njobs; i++)
+        pl_outcome_fini(&st.out[i]);
+    free(st.out);
+    return rc;
+}
