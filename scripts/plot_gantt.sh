@@ -70,7 +70,8 @@ function human(x) {
 
 # ---- Categories: what a box shows, with a colour and a legend text. ---------------
 function category(kind, cause,    c) {
-    if (kind == "task") c = "task"
+    # The waking of other threads after a task is busy time, drawn as the task.
+    if (kind == "task" || kind == "waking") c = "task"
     else if (kind == "drain") c = "drain"
     else if (cause == "") c = "idle"
     else c = "cause " cause
@@ -116,12 +117,12 @@ BEGIN {
 # ---- Pass 1: panels (runs), their units in order, the longest makespan. ------------
 FNR == 1 && NR == 1 {
     sub(/\r$/, "")
-    if ($0 != "run,unit,task,start_s,end_s,kind,cause") { bad_header = 1; exit }
+    if ($0 != "run,unit,task,start_s,end_s,kind,cause,item") { bad_header = 1; exit }
     next
 }
 NR == FNR {
     n = read_row(f)
-    if (n != 7) { bad = FNR; exit }
+    if (n != 8) { bad = FNR; exit }
     if (f[1] != cur_run) {
         if (npanel == 2) { extra = 1; next }
         cur_run = f[1]; panel_name[++npanel] = f[1]; nunits[npanel] = 0; cur_unit = ""
@@ -201,7 +202,7 @@ function end_unit() { flush_pool(); flush_box() }
 
 # ---- The gnuplot script: one panel per run, a legend under the last. --------------
 END {
-    if (bad_header) { print "plot_gantt.sh: " FILENAME " does not start with the header run,unit,task,start_s,end_s,kind,cause" > "/dev/stderr"; exit 2 }
+    if (bad_header) { print "plot_gantt.sh: " FILENAME " does not start with the header run,unit,task,start_s,end_s,kind,cause,item" > "/dev/stderr"; exit 2 }
     if (bad) { print "plot_gantt.sh: line " bad " of " FILENAME " does not have 7 fields" > "/dev/stderr"; exit 2 }
     if (empty) { print "plot_gantt.sh: " FILENAME " has no intervals" > "/dev/stderr"; exit 2 }
     end_unit(); close(data); close(seps)

@@ -255,7 +255,9 @@ grep -v '^#' workloads/dispatch_teaching.yaml |
 { printf '\xef\xbb\xbf'; cat "$tmp/plain/s.yaml"; } >"$tmp/bom/s.yaml"
 "$bin" run "$tmp/plain/s.yaml" --format csv >"$tmp/plain.csv"
 run run "$tmp/bom/s.yaml" --format csv
-expect "a byte order mark" 0 "" && cmp -s "$tmp/plain.csv" "$tmp/stdout" &&
+# The first column names the scenario file, which is another path: the rest is compared.
+expect "a byte order mark" 0 "" &&
+  cmp -s <(cut -d, -f2- "$tmp/plain.csv") <(cut -d, -f2- "$tmp/stdout") &&
   ok "a byte order mark" || fail "a byte order mark" "the unit tables differ"
 
 # A text file that is not YAML as the machine: no line of it in the message. A line of a

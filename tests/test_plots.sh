@@ -32,7 +32,7 @@ is_svg() {
 # ---- plot_gantt.sh -----------------------------------------------------------------
 "$bin" run "$src/workloads/dispatch_five_ops.yaml" -o run >/dev/null
 [ -s run/intervals.csv ] || fail "pipelab run -o run wrote no intervals.csv"
-head -n 1 run/intervals.csv | grep -qx 'run,unit,task,start_s,end_s,kind,cause' ||
+head -n 1 run/intervals.csv | grep -qx 'run,unit,task,start_s,end_s,kind,cause,item' ||
     fail "intervals.csv does not start with its header"
 bash "$src/scripts/plot_gantt.sh" run >out.txt
 is_png run/gantt.png || fail "plot_gantt.sh wrote no PNG at run/gantt.png"

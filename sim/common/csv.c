@@ -8,6 +8,8 @@
 #include "sim/common/csv.h"
 
 #include <stdbool.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void pl_csv_put(FILE *out, const char *s)
@@ -66,4 +68,19 @@ int pl_csv_split(char *line, char **fields, size_t max)
             return (int)n;
         r++;
     }
+}
+
+char *pl_csv_real(double x, char *buf, size_t len)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, len, "%s", isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+        return buf;
+    }
+    /* The first precision whose text reads back as x; 17 digits always do. */
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, len, "%.*g", p, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    return buf;
 }

@@ -16,6 +16,12 @@
 /* Writes s as one field (no separator). */
 void pl_csv_put(FILE *out, const char *s);
 
+/* x in the shortest decimal form that reads back as the same double ("0.1", not
+ * "0.10000000000000001"; "1e-05"), at most 17 significant digits: "nan", "inf" or "-inf"
+ * where x is not finite. Writes at most len bytes (32 are always enough) into buf and
+ * returns buf. */
+char *pl_csv_real(double x, char *buf, size_t len);
+
 /* Splits one line (NUL-terminated, without its line break) into fields, in place: the
  * fields point into `line`, unquoted. Returns the number of fields, or -1 when the line
  * is malformed (a quote that does not close, text after a closing quote) or has more than

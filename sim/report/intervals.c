@@ -8,29 +8,35 @@
  * rows add up to the metrics' busy time, and the idle rows of each kind (and of each
  * cause) to its fill, bubble and drain (and bubble time by cause) less only that
  * rounding. A bubble's cause is decided as the metrics decide it: the kind of the
- * release edge of the task that ends it. Fields are quoted as csv.h says and reals
- * written with %.17g, as in sim/report/csv.c.
+ * release edge of the task that ends it. The waking a thread does after a task
+ * (pl_timeline.woke) is a row of its own, busy time as the metrics count it. Fields are
+ * quoted as csv.h says and reals written in their shortest exact form, as in
+ * sim/report/csv.c.
  */
 #include "sim/report/report.h"
 
 #include "sim/common/csv.h"
 #include "sim/report/parts.h"
 
+#include <inttypes.h>
+
 static void put_real(FILE *out, double x)
 {
-    fprintf(out, ",%.17g", x);
+    char buf[32];
+    fprintf(out, ",%s", pl_csv_real(x, buf, sizeof buf));
 }
 
 static void header(FILE *out)
 {
-    fputs("run,unit,task,start_s,end_s,kind,cause\n", out);
+    fputs("run,unit,task,start_s,end_s,kind,cause,item\n", out);
 }
 
-/* One row; task and cause may be "" (no task ends a drain; an idle interval ended by a
- * task without edges has no cause). */
-static void row(FILE *out, const char *mode, const char *unit, const char *task, double start,
-                double end, const char *kind, const char *cause)
+/* One row of task t (PL_NO_EDGE: none); its label and item, or "" for none (no task ends a
+ * drain); cause "" where there is none (an idle interval ended by a task without edges). */
+static void row(FILE *out, const char *mode, const char *unit, const pl_graph *g, uint32_t t,
+                double start, double end, const char *kind, const char *cause)
 {
+    const char *task = t == PL_NO_EDGE ? "" : pl_graph_task_label(g, t);
     pl_csv_put(out, mode);
     fputc(',', out);
     pl_csv_put(out, unit);
@@ -42,7 +48,10 @@ static void row(FILE *out, const char *mode, const char *unit, const char *task,
     fputs(kind, out);
     fputc(',', out);
     pl_csv_put(out, cause);
-    fputc('\n', out);
+    if (t != PL_NO_EDGE)
+        fprintf(out, ",%" PRIu32 "\n", pl_graph_task_item(g, t));
+    else
+        fputs(",\n", out);
 }
 
 /* The cause name of an edge kind, or "" for none (-1). */
@@ -70,24 +79,24 @@ static void unit_rows(FILE *out, const char *mode, const pl_run *run, uint32_t u
     const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
     if (n == 0) {
         if (makespan > eps)
-            row(out, mode, unit, "", 0, makespan, "fill", "");
+            row(out, mode, unit, g, PL_NO_EDGE, 0, makespan, "fill", "");
         return;
     }
     double first = tl->start[tasks[0]];
     if (first > eps)
-        row(out, mode, unit, pl_graph_task_label(g, tasks[0]), 0, first, "fill",
-            cause_of(run->m->units[u].fill_cause));
+        row(out, mode, unit, g, tasks[0], 0, first, "fill", cause_of(run->m->units[u].fill_cause));
     for (uint32_t i = 0; i < n; i++) {
         uint32_t t = tasks[i];
-        const char *label = pl_graph_task_label(g, t);
         if (i > 0 && tl->start[t] - pl_timeline_free(tl, tasks[i - 1]) > eps)
-            row(out, mode, unit, label, pl_timeline_free(tl, tasks[i - 1]), tl->start[t], "bubble",
+            row(out, mode, unit, g, t, pl_timeline_free(tl, tasks[i - 1]), tl->start[t], "bubble",
                 cause_of(release_kind(run, t)));
-        row(out, mode, unit, label, tl->start[t], tl->end[t], "task", "");
+        row(out, mode, unit, g, t, tl->start[t], tl->end[t], "task", "");
+        if (tl->woke && tl->woke[t] > 0)
+            row(out, mode, unit, g, t, tl->end[t], pl_timeline_free(tl, t), "waking", "");
     }
-    double last = tl->end[tasks[n - 1]];
+    double last = pl_timeline_free(tl, tasks[n - 1]);
     if (makespan - last > eps)
-        row(out, mode, unit, "", last, makespan, "drain", "");
+        row(out, mode, unit, g, PL_NO_EDGE, last, makespan, "drain", "");
 }
 
 static void rows(FILE *out, const char *mode, const pl_run *run)
