@@ -13,6 +13,7 @@
 #include "sim/config/config.h"
 #include "sim/config/keys_list.h"
 #include "sim/options.h"
+#include "sim/provenance.h"
 #include "sim/usage.h"
 #include "sim/report/compare.h"
 #include "sim/report/findings.h"
@@ -77,6 +78,19 @@ static int table_into(void *ctx, FILE *f, pl_diag *d)
     return pl_report_rows_csv(ctx, f, d);
 }
 
+struct provenance_ctx {
+    const pl_options *o;
+    const pl_report *r;
+    const pl_config *c;
+};
+
+static int provenance_into(void *ctx, FILE *f, pl_diag *d)
+{
+    const struct provenance_ctx *p = ctx;
+    return pl_provenance_write(f, PL_VERSION, p->o->command_line ? p->o->command_line : "",
+                               p->r->scenario, p->r->seed, p->c, d);
+}
+
 static int seed_into(void *ctx, FILE *f, pl_diag *d)
 {
     const pl_report *r = ctx;
@@ -115,6 +129,9 @@ static int write_dir(const pl_options *o, pl_session *s, pl_diag *d)
         rc = pl_output_set_file(set, "config.yaml", config_into, (void *)pl_session_config(s), d);
     if (rc == 0)
         rc = pl_output_set_file(set, "seed", seed_into, (void *)r, d);
+    struct provenance_ctx p = {o, r, pl_session_config(s)};
+    if (rc == 0)
+        rc = pl_output_set_file(set, "provenance", provenance_into, &p, d);
     if (rc == 0)
         rc = pl_output_set_commit(set, d);
     pl_output_set_destroy(set);
@@ -484,7 +501,14 @@ int main(int argc, char **argv)
         return 0;
     }
     pl_options o;
+    /* Quoted before getopt_long reorders argv. */
+    char *command_line = pl_provenance_command(argc, argv);
+    if (!command_line) {
+        pl_diag_set(&d, PL_ENOMEM, "out of memory");
+        return fail(&d);
+    }
     int rc = pl_options_parse(argc, argv, &o, &d);
+    o.command_line = command_line;
     if (rc == 0 && o.help) {
         pl_usage_command(stdout, o.command, o.model_command);
     } else if (rc == 0) {
@@ -508,5 +532,6 @@ int main(int argc, char **argv)
             rc = cmd_run(&o, &d);
     }
     pl_options_fini(&o);
+    free(command_line);
     return rc == 0 ? 0 : fail(&d);
 }

@@ -22,6 +22,7 @@
 
 typedef struct pl_options {
     const char *command;
+    const char *command_line; /* the whole command line, quoted (sim/provenance.h); set by main */
     const pl_model_command *model_command; /* the model's command named `command`, or NULL */
     const char **values; /* model_command's option values, in the order of its options;
                             NULL where absent */

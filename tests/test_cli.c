@@ -13,10 +13,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "sim/study/sweep_record.h"
 #include "support.h"
 #include "trace_read.h"
 
 #include <jansson.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,8 +164,9 @@ static void test_output_dir(void **state)
     const char *args[] = {"run", pl_test_src(TEACHING), "-o", out, NULL};
     pl_test_run r = pipelab(args);
     assert_int_equal(r.status, 0);
-    const char *files[] = {"report.txt", "report.json", "units.csv", "trace.json",
-                           "gantt.txt",  "config.yaml", "seed"};
+    const char *files[] = {"report.txt",  "report.json", "units.csv", "trace.json",
+                           "gantt.txt",   "config.yaml", "seed",      "provenance",
+                           "intervals.csv"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         assert_true(exists(out, files[i]));
     char seedpath[4400];
@@ -185,10 +188,36 @@ static void test_output_dir(void **state)
     assert_true(pl_test_contains(r.err, "is not empty; use --force"));
     pl_test_run_free(&r);
 
-    const char *forced[] = {"run", pl_test_src(TEACHING), "-o", out, "--force", NULL};
+    const char *forced[] = {"run", pl_test_src(TEACHING), "-o", out, "--force", "--set",
+                            "name=it's odd", NULL};
     r = pipelab(forced);
     assert_int_equal(r.status, 0);
     pl_test_run_free(&r);
+    /* The provenance: the version, the command line as a shell reads it back (the quote
+     * escaped), the scenario, the seed, and the configuration's hash: FNV-1a 64 of
+     * config.yaml as written, as a sweep's record gives it. */
+    char path[4400], want[9000];
+    snprintf(path, sizeof path, "%s/provenance", out);
+    char *prov = pl_test_read_file(path, NULL);
+    snprintf(path, sizeof path, "%s/config.yaml", out);
+    size_t clen = 0;
+    char *conf = pl_test_read_file(path, &clen);
+    const char *version[] = {"--version", NULL};
+    r = pipelab(version);
+    assert_int_equal(r.status, 0);
+    snprintf(want, sizeof want,
+             "%.*s\ncommand: %s run %s -o %s --force --set 'name=it'\\''s odd'\nscenario: "
+             "%s\nseed: 1\nconfig: fnv1a64:%016" PRIx64 "\n",
+             (int)strcspn(r.out, "\n"), r.out, PL_BINARY, pl_test_src(TEACHING), out,
+             pl_test_src(TEACHING), pl_sweep_fnv1a(conf, clen));
+    pl_test_run_free(&r);
+    /* "pipelab X" from --version is "pipelab: X" in the file. */
+    char *colon = strchr(want, ' ');
+    memmove(colon + 1, colon, strlen(colon) + 1);
+    *colon = ':';
+    assert_non_null(strstr(prov, want));
+    free(prov);
+    free(conf);
 
     /* The written config runs again to the same report. */
     char cfg[4400], again[4400];
