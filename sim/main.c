@@ -65,7 +65,7 @@ static int render_into(void *ctx, FILE *f, pl_diag *d)
 
 static int gantt_fixed(const pl_report *r, FILE *out, pl_diag *d)
 {
-    return pl_gantt_draw(r, out, 100, d);
+    return pl_gantt_draw(r, out, 100, false, d);
 }
 
 static int config_into(void *ctx, FILE *f, pl_diag *d)
@@ -153,7 +153,7 @@ static int print_report(const pl_options *o, const pl_report *r, pl_diag *d)
         FILE *to = strcmp(o->format, "text") == 0 ? stdout : stderr;
         if (to == stdout)
             fputc('\n', to);
-        rc = pl_gantt_draw(r, to, pl_gantt_width(to), d);
+        rc = pl_gantt_draw(r, to, pl_gantt_width(to), o->gantt_shared, d);
     }
     if (rc == 0 && fflush(stdout) != 0)
         rc = pl_diag_set(d, PL_EIO, "cannot write to standard output");

@@ -186,6 +186,9 @@ static int take_option(pl_options *o, pl_option_id k, const char *v, pl_diag *d)
     case PL_OPT_GANTT:
         o->gantt = true;
         break;
+    case PL_OPT_GANTT_SHARED:
+        o->gantt_shared = true;
+        break;
     case PL_OPT_TRACE:
         o->trace = v;
         break;
@@ -524,6 +527,8 @@ int pl_options_parse(int argc, char **argv, pl_options *o, pl_diag *d)
         return usage_error(d, "%s needs a scenario file", o->command);
     if ((rc = check_sweep_args(o, d)) != 0 || (rc = check_belongs(o, d)) != 0)
         return rc;
+    if (o->gantt_shared && !o->gantt)
+        return usage_error(d, "--gantt-shared-scale goes with --gantt");
     if (strcmp(o->command, "keys") == 0 && strcmp(o->format, "csv") == 0)
         return usage_error(d, "pipelab keys prints text or json");
     return strcmp(o->command, "sweep") == 0

@@ -36,7 +36,8 @@ typedef struct pl_options {
     const char *trace;
     const char *outdir;
     bool gantt, force, timing, no_advice, advice, resume;
-    bool any_model; /* compare --any-model */
+    bool any_model;    /* compare --any-model */
+    bool gantt_shared; /* run --gantt-shared-scale */
     bool help;                /* COMMAND --help: print its usage, nothing else checked */
     unsigned long long given; /* the table's options given: bits 1 << pl_option_id */
     char seed_set[64];

@@ -25,7 +25,11 @@ const pl_option_spec pl_option_specs[PL_OPT_COUNT] = {
                        "text (default), json, or csv (run: the unit table; summary: the "
                        "summary as CSV)"},
     [PL_OPT_GANTT] = {"--gantt", NULL, ON(RUN),
-                      "draw an ASCII Gantt chart of the run and its baseline"},
+                      "draw an ASCII Gantt chart of the run and its baseline, each on its own "
+                      "time scale"},
+    [PL_OPT_GANTT_SHARED] = {"--gantt-shared-scale", NULL, ON(RUN),
+                             "with --gantt, draw the run and its baseline on one time scale, "
+                             "the longer one's"},
     [PL_OPT_TRACE] = {"--trace", "FILE", ON(RUN),
                       "write a Chrome trace (open it in https://ui.perfetto.dev)"},
     [PL_OPT_OUT] = {"-o", "PATH", ON(RUN) | ON(SWEEP) | ON(IMPORT),

@@ -45,6 +45,7 @@ typedef enum pl_option_id {
     PL_OPT_ENGINE,
     PL_OPT_FORMAT,
     PL_OPT_GANTT,
+    PL_OPT_GANTT_SHARED,
     PL_OPT_TRACE,
     PL_OPT_OUT,
     PL_OPT_FORCE,

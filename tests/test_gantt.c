@@ -28,7 +28,7 @@
 #include <string.h>
 #include <time.h>
 
-static char *draw(const pl_report *r, int width)
+static char *draw_scaled(const pl_report *r, int width, bool shared)
 {
     char *text = NULL;
     size_t len = 0;
@@ -36,9 +36,15 @@ static char *draw(const pl_report *r, int width)
     assert_non_null(out);
     pl_diag d;
     pl_diag_init(&d);
-    assert_int_equal(pl_gantt_draw(r, out, width, &d), 0);
+    assert_int_equal(pl_gantt_draw(r, out, width, shared, &d), 0);
     assert_int_equal(fclose(out), 0);
     return text;
+}
+
+/* Both charts on the longer one's scale (--gantt-shared-scale). */
+static char *draw(const pl_report *r, int width)
+{
+    return draw_scaled(r, width, true);
 }
 
 /* Counts the lines of text and checks that none is wider than width. */
@@ -100,6 +106,28 @@ static void test_five_items(void **state)
     char *chart = draw(&f->r, 100);
     assert_string_equal(chart, expected_chart);
     assert_int_equal(lines_within(chart, 100), 17);
+    free(chart);
+    pl_test_line_free(f);
+}
+
+/* Each on its own scale (the default): the 18 us run now takes all 84 columns, 0.214 us
+ * each, its axis ending at its own makespan; the baseline is drawn as before. */
+static void test_own_scale(void **state)
+{
+    (void)state;
+    pl_test_line *f = pl_test_line_simulate(5, 1);
+    char *chart = draw_scaled(&f->r, 100, false);
+    const char *run = strstr(chart, "host.post     |"), *axis = strstr(chart, "\n              0 s");
+    assert_non_null(run);
+    assert_non_null(axis);
+    /* The run's last task (item 4 of host.post) ends at 18 us: the last column. */
+    assert_int_equal(run[strlen("host.post     |") + 83], '4');
+    assert_true(strncmp(axis + 1, "              0 s", 17) == 0);
+    assert_true(pl_test_contains(chart, "18 us\n\nserial: makespan 30 us"));
+    /* The baseline's part is the shared chart's. */
+    char *shared = draw(&f->r, 100);
+    assert_string_equal(strstr(chart, "serial: makespan"), strstr(shared, "serial: makespan"));
+    free(shared);
     free(chart);
     pl_test_line_free(f);
 }
@@ -189,6 +217,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_five_items),
+        cmocka_unit_test(test_own_scale),
         cmocka_unit_test(test_ten_thousand_items),
         cmocka_unit_test(test_narrow),
         cmocka_unit_test(test_width),

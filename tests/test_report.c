@@ -51,7 +51,7 @@ static int teardown(void **state)
 
 static int gantt_100(const pl_report *r, FILE *out, pl_diag *d)
 {
-    return pl_gantt_draw(r, out, 100, d);
+    return pl_gantt_draw(r, out, 100, true, d);
 }
 
 typedef int (*renderer)(const pl_report *, FILE *, pl_diag *);

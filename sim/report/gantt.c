@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * gantt.c — ASCII Gantt charts of the run and its baseline, on one time scale.
+ * gantt.c — ASCII Gantt charts of the run and its baseline, each on its own time scale
+ * or both on one.
  *
  * Each row is a unit and each column a slice of dt seconds; a column shows what
  * filled most of that slice of the unit's time. Rows are computed by sweeping the
@@ -398,13 +399,19 @@ static int label_width(const pl_report *r, int width)
     return longest > (size_t)cap ? cap : longest < 1 ? 1 : (int)longest;
 }
 
-int pl_gantt_draw(const pl_report *r, FILE *out, int width, pl_diag *d)
+/* Seconds per column for a chart of `span` seconds. */
+static double column_time(double span, int cells)
+{
+    return span > 0 ? span / cells : 1.0 / cells;
+}
+
+int pl_gantt_draw(const pl_report *r, FILE *out, int width, bool shared, pl_diag *d)
 {
     width = width < MIN_WIDTH ? MIN_WIDTH : width > MAX_WIDTH ? MAX_WIDTH : width;
     struct chart c = {.run = &r->run, .label = label_width(r, width)};
     c.cells = width - c.label - 3;
-    double span = fmax(r->run.m->makespan, r->baseline.m->makespan);
-    c.dt = span > 0 ? span / c.cells : 1.0 / c.cells;
+    double both = fmax(r->run.m->makespan, r->baseline.m->makespan);
+    c.dt = column_time(shared ? both : r->run.m->makespan, c.cells);
     cause_letters(c.letters);
     c.row = malloc((size_t)c.cells * sizeof *c.row);
     c.line = malloc(2 * ((size_t)width + 1));
@@ -416,6 +423,7 @@ int pl_gantt_draw(const pl_report *r, FILE *out, int width, pl_diag *d)
     draw_chart(&c, out, r->mode);
     fputc('\n', out);
     c.run = &r->baseline;
+    c.dt = column_time(shared ? both : r->baseline.m->makespan, c.cells);
     draw_chart(&c, out, r->baseline_mode);
     fputc('\n', out);
     draw_legend(out, width, &c.used, c.letters);

@@ -7,15 +7,18 @@
 
 #include "sim/report/report.h"
 
+#include <stdbool.h>
+
 /* The width to draw at: $COLUMNS if set, else the terminal's width when out is a
  * terminal, else 100; never less than 40. */
 int pl_gantt_width(FILE *out);
 
-/* Draws the run of r and, below it on the same time scale, its baseline: one row per
+/* Draws the run of r and, below it, its baseline, each on its own time scale (its
+ * makespan across the width) or, when `shared`, both on the longer one's: one row per
  * unit, each column a slice of time, with a legend and a time axis, fitted to `width`
  * characters. Readable for a handful of tasks (each task shows its item number) and
  * summarised for many (each column shows how busy the unit was, or why it was idle).
  * Returns 0 or PL_EIO. */
-int pl_gantt_draw(const pl_report *r, FILE *out, int width, pl_diag *d);
+int pl_gantt_draw(const pl_report *r, FILE *out, int width, bool shared, pl_diag *d);
 
 #endif

@@ -58,7 +58,7 @@ static void write_reports(const pl_report *r)
     pl_report_json(r, null, &d);
     pl_report_csv(r, null, &d);
     pl_report_intervals(r, null, &d);
-    pl_gantt_draw(r, null, 100, &d);
+    pl_gantt_draw(r, null, 100, false, &d);
     pl_trace_write(r, null, &d);
     fclose(null);
 }
