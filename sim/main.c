@@ -20,6 +20,7 @@
 #include "sim/report/gantt.h"
 #include "sim/report/report.h"
 #include "sim/report/rows.h"
+#include "sim/report/table.h"
 #include "sim/report/trace.h"
 #include "sim/study/compare_reps.h"
 #include "sim/study/reps.h"
@@ -500,6 +501,9 @@ int main(int argc, char **argv)
         printf("pipelab %s\n", PL_VERSION);
         return 0;
     }
+    /* Wide tables fold to a terminal's width; files and pipes get them whole. */
+    if (isatty(STDOUT_FILENO))
+        pl_table_fold(pl_gantt_width(stdout));
     pl_options o;
     /* Quoted before getopt_long reorders argv. */
     char *command_line = pl_provenance_command(argc, argv);

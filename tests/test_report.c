@@ -20,6 +20,7 @@
 #include "sim/graph/graph.h"
 #include "sim/measure/metrics.h"
 #include "sim/report/report.h"
+#include "sim/report/table.h"
 #include "line.h"
 #include "support.h"
 #include "sim/report/trace.h"
@@ -434,6 +435,39 @@ static void test_write_failure(void **state)
     }
 }
 
+/* A table wider than the fold width prints its columns in blocks that fit beside the first
+ * column, which each block repeats; every cell is still there, and no line passes the
+ * width unless one column alone does. Widths count characters ("±" is one). */
+static void test_table_folds(void **state)
+{
+    (void)state;
+    pl_table *t = pl_table_create(4);
+    const char *cells[] = {"unit", "alpha", "beta ± 1", "gamma", "host.a", "1", "22", "333",
+                           "dev", "4444", "5", "6"};
+    for (size_t i = 0; i < 12; i++)
+        pl_table_addf(t, "%s", cells[i]);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    pl_table_fold(22);
+    assert_int_equal(pl_table_print(t, f, ""), 0);
+    pl_table_fold(0);
+    fclose(f);
+    /* "host.a" (6) + 2 + "alpha" (5) + 2 + "beta ± 1" (8) = 23 > 22: one column a block. */
+    assert_string_equal(text, "unit    alpha\nhost.a      1\ndev      4444\n\n"
+                              "unit    beta ± 1\nhost.a        22\ndev            5\n\n"
+                              "unit    gamma\nhost.a    333\ndev         6\n");
+    free(text);
+    /* Without folding, one block as before. */
+    f = open_memstream(&text, &len);
+    assert_int_equal(pl_table_print(t, f, ""), 0);
+    fclose(f);
+    assert_string_equal(text, "unit    alpha  beta ± 1  gamma\nhost.a      1        22    333\n"
+                              "dev      4444         5      6\n");
+    free(text);
+    pl_table_destroy(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -441,7 +475,7 @@ int main(void)
         cmocka_unit_test(test_json_key_order), cmocka_unit_test(test_json_line),
         cmocka_unit_test(test_json_null_name), cmocka_unit_test(test_csv_line),
         cmocka_unit_test(test_csv_quoting),    cmocka_unit_test(test_same_twice),
-        cmocka_unit_test(test_write_failure),
+        cmocka_unit_test(test_write_failure),  cmocka_unit_test(test_table_folds),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

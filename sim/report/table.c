@@ -79,22 +79,34 @@ static void column_widths(const pl_table *t, size_t *width)
     }
 }
 
-/* A left-aligned cell is padded only when something follows it on the line. */
-static void print_row(const pl_table *t, FILE *out, const char *indent, size_t first,
-                      const size_t *width)
+/* The width wide tables fold to; 0: never (pl_table_fold). */
+static int fold_width;
+
+void pl_table_fold(int width)
+{
+    fold_width = width > 0 ? width : 0;
+}
+
+/* One row's columns first .. last-1 (column 0, the names, always first), each padded to its
+ * width; a left-aligned cell is padded only when something follows it on the line. */
+static void print_row(const pl_table *t, FILE *out, const char *indent, size_t row, int first,
+                      int last, const size_t *width)
 {
     fputs(indent, out);
-    size_t end = first + (size_t)t->ncols;
-    if (end > t->ncells)
-        end = t->ncells;
-    for (size_t i = first; i < end; i++) {
-        int last = i + 1 == end;
-        size_t shown = pl_text_columns(t->cells[i]);
-        int pad = (int)(width[i - first] > shown ? width[i - first] - shown : 0);
-        if (i == first)
-            fprintf(out, "%s%*s", t->cells[i], last ? 0 : pad, "");
+    size_t base = row * (size_t)t->ncols;
+    for (int c = 0; c < last; c++) {
+        if (c > 0 && c < first)
+            continue;
+        if (base + (size_t)c >= t->ncells)
+            break;
+        const char *cell = t->cells[base + (size_t)c];
+        size_t shown = pl_text_columns(cell);
+        int end = c + 1 == last || base + (size_t)c + 1 >= t->ncells;
+        int pad = (int)(width[c] > shown ? width[c] - shown : 0);
+        if (c == 0)
+            fprintf(out, "%s%*s", cell, end ? 0 : pad, "");
         else
-            fprintf(out, "  %*s%s", pad, "", t->cells[i]);
+            fprintf(out, "  %*s%s", pad, "", cell);
     }
     fputc('\n', out);
 }
@@ -107,8 +119,22 @@ int pl_table_print(const pl_table *t, FILE *out, const char *indent)
     if (!width)
         return PL_ENOMEM;
     column_widths(t, width);
-    for (size_t i = 0; i < t->ncells; i += (size_t)t->ncols)
-        print_row(t, out, indent, i, width);
+    size_t rows = (t->ncells + (size_t)t->ncols - 1) / (size_t)t->ncols;
+    /* Columns 1 .. ncols-1 in blocks that fit the fold width beside column 0 (at least
+     * one column a block, however wide); without folding, one block. */
+    size_t fixed = strlen(indent) + width[0];
+    for (int first = 1, n = 0; first < t->ncols || (t->ncols == 1 && n == 0); n++) {
+        int last = first;
+        size_t used = fixed;
+        while (last < t->ncols &&
+               (fold_width == 0 || last == first || used + 2 + width[last] <= (size_t)fold_width))
+            used += 2 + width[last++];
+        if (n > 0)
+            fputc('\n', out);
+        for (size_t r = 0; r < rows; r++)
+            print_row(t, out, indent, r, first, last > first ? last : 1, width);
+        first = last > first ? last : t->ncols;
+    }
     free(width);
     return ferror(out) ? PL_EIO : 0;
 }
