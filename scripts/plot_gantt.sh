@@ -42,13 +42,18 @@ case $out in
 esac
 
 # The explanation of each cause, read from the list that defines them, so that a cause
-# is spelled in one place; a cause without one is shown by its name alone.
+# is spelled in one place: in a source tree, sim/graph/graph.h; installed, the list made
+# from it at build time (PREFIX/share/pipelab/causes.tsv). A cause without one is shown
+# by its name alone.
 graph_h=$(dirname "$0")/../sim/graph/graph.h
+installed=$(dirname "$0")/../causes.tsv
 causes=$(mktemp)
 work=$(mktemp -d)
 trap 'rm -rf "$work" "$causes"' EXIT
 if [ -r "$graph_h" ]; then
-    sed -n 's/^ *X([A-Z]*, *"[^"]*", *"\([^"]*\)", *"\([^"]*\)").*/\1\t\2/p' "$graph_h" >"$causes"
+    "$(dirname "$0")/causes.sh" "$graph_h" >"$causes"
+elif [ -r "$installed" ]; then
+    cp "$installed" "$causes"
 fi
 
 # The picture's width in pixels. The time axis spans less than that, so the makespan

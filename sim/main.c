@@ -501,6 +501,10 @@ int main(int argc, char **argv)
         printf("pipelab %s\n", PL_VERSION);
         return 0;
     }
+    if (strcmp(argv[1], "--man") == 0) {
+        pl_usage_man(stdout, PL_VERSION);
+        return fflush(stdout) == 0 ? 0 : 3;
+    }
     /* Wide tables fold to a terminal's width; files and pipes get them whole. */
     if (isatty(STDOUT_FILENO))
         pl_table_fold(pl_gantt_width(stdout));

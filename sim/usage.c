@@ -179,7 +179,8 @@ void pl_usage_print(FILE *out)
     for (int c = PL_CMD_KEYS; c < PL_CMD_MODEL; c++)
         fputs(synopsis[c], out);
     fputs("       pipelab COMMAND --help            that command's options\n"
-          "       pipelab --help | --version\n\noptions of run:\n",
+          "       pipelab --help | --version | --man (this help as a manual page)\n\n"
+          "options of run:\n",
           out);
     for (int k = 0; k < PL_OPT_HELP; k++)
         if (pl_option_specs[k].commands & ON(RUN))
@@ -205,4 +206,96 @@ void pl_usage_command(FILE *out, const char *command, const pl_model_command *mo
         if (pl_option_specs[k].commands & (1u << c))
             option_line(out, pl_option_specs[k].name, pl_option_specs[k].value,
                         pl_option_specs[k].help);
+}
+
+/* ---- The manual page ---------------------------------------------------------------- */
+
+/* Text in troff: backslashes and hyphens escaped, a line never starting with a control
+ * character. */
+static void man_text(FILE *out, const char *s)
+{
+    if (*s == '.' || *s == '\'')
+        fputs("\\&", out);
+    for (; *s; s++) {
+        if (*s == '\\')
+            fputs("\\e", out);
+        else if (*s == '-')
+            fputs("\\-", out);
+        else
+            fputc(*s, out);
+        if (*s == '\n' && (s[1] == '.' || s[1] == '\''))
+            fputs("\\&", out);
+    }
+}
+
+static void man_option(FILE *out, const char *name, const char *value, const char *help)
+{
+    fputs(".TP\n\\fB", out);
+    man_text(out, name);
+    fputs("\\fR", out);
+    if (value) {
+        fputs(" \\fI", out);
+        man_text(out, value);
+        fputs("\\fR", out);
+    }
+    fputc('\n', out);
+    man_text(out, help);
+    fputc('\n', out);
+}
+
+/* One command's synopsis lines, as --help prints them, less the 7 columns of "usage: "
+ * before each, kept as they are (.nf). */
+static void man_synopsis(FILE *out, const char *text)
+{
+    fputs(".nf\n", out);
+    for (const char *line = text; *line;) {
+        size_t len = strcspn(line, "\n"), lead = strspn(line, " ");
+        char buf[256];
+        lead = lead > 7 ? 7 : lead;
+        snprintf(buf, sizeof buf, "%.*s\n", (int)(len - lead), line + lead);
+        man_text(out, buf);
+        line += len + (line[len] == '\n');
+    }
+    fputs(".fi\n", out);
+}
+
+void pl_usage_man(FILE *out, const char *version)
+{
+    fputs(".TH PIPELAB 1 \"\" \"pipelab ", out);
+    man_text(out, version);
+    fputs("\" \"User Commands\"\n.SH NAME\npipelab \\- a discrete\\-event performance "
+          "simulator for pipelined hardware and software\n.SH SYNOPSIS\n",
+          out);
+    for (int c = 0; c < PL_CMD_MODEL; c++)
+        man_synopsis(out, synopsis[c]);
+    for (size_t m = 0; pl_model_at(m); m++)
+        for (const pl_model_command *c = pl_model_at(m)->commands; c && c->name; c++)
+            man_synopsis(out, c->usage);
+    fputs(".SH DESCRIPTION\nEach command answers \\fBpipelab\\fR \\fICOMMAND\\fR "
+          "\\fB\\-\\-help\\fR with its usage and options; the options of each follow. "
+          "The documentation of the models, the reports and the studies is in the docs "
+          "folder of the source.\n",
+          out);
+    for (int c = 0; c < PL_CMD_MODEL; c++) {
+        fprintf(out, ".SH \"PIPELAB %s\"\n", command_names[c]);
+        for (int k = 0; k < PL_OPT_COUNT; k++)
+            if (pl_option_specs[k].commands & (1u << c))
+                man_option(out, pl_option_specs[k].name, pl_option_specs[k].value,
+                           pl_option_specs[k].help);
+    }
+    for (size_t m = 0; pl_model_at(m); m++)
+        for (const pl_model_command *c = pl_model_at(m)->commands; c && c->name; c++) {
+            fprintf(out, ".SH \"PIPELAB %s\"\n", c->name);
+            for (size_t k = 0; c->options[k]; k++)
+                man_option(out, c->options[k], "VALUE",
+                           c->option_help ? c->option_help[k] : "see the synopsis");
+            for (int k = 0; k < PL_OPT_COUNT; k++)
+                if (pl_option_specs[k].commands & (1u << PL_CMD_MODEL))
+                    man_option(out, pl_option_specs[k].name, pl_option_specs[k].value,
+                               pl_option_specs[k].help);
+        }
+    fputs(".SH \"EXIT STATUS\"\n0 ok; 1 the model cannot finish (or, for sweep, run "
+          "\\-\\-reps, sensitivity and compare \\-\\-reps, some run failed); 2 bad input; 3 "
+          "an internal error.\n",
+          out);
 }

@@ -82,5 +82,8 @@ void pl_usage_print(FILE *out);
 /* What `pipelab COMMAND --help` prints: the command's synopsis and each option it takes.
  * model: the model's command when `command` is one (else NULL). */
 void pl_usage_command(FILE *out, const char *command, const pl_model_command *model);
+/* What `pipelab --man` prints: the manual page in troff, every command and its options
+ * from the same table, for `version`. */
+void pl_usage_man(FILE *out, const char *version);
 
 #endif

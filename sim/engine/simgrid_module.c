@@ -47,10 +47,14 @@ static bool find_module(char *path, size_t len, char *tried, size_t tried_len)
         snprintf(tried, tried_len, "%s, the file $%s names", env, PL_SIMGRID_MODULE_ENV);
         return access(path, F_OK) == 0;
     }
-    char dirs[2][PATH_MAX];
+    char dirs[3][PATH_MAX];
     size_t ndirs = 0;
-    if (program_dir(dirs[0], sizeof dirs[0]))
-        ndirs++;
+    if (program_dir(dirs[0], sizeof dirs[0])) {
+        /* Beside the program (a build), then where an install puts it: PREFIX/bin/pipelab,
+         * PREFIX/lib/pipelab/. */
+        snprintf(dirs[1], sizeof dirs[1], "%.*s/../lib/pipelab", PATH_MAX - 32, dirs[0]);
+        ndirs = 2;
+    }
     snprintf(dirs[ndirs++], sizeof dirs[0], "%s", PL_SIMGRID_MODULE_DIR);
     size_t used = 0;
     tried[0] = '\0';

@@ -8,7 +8,8 @@
  * SimGrid, so that every other command starts without them. The module is looked for
  * in this order: the file that $PL_SIMGRID_MODULE names (when set and not empty: that
  * file alone); libpipelab_simgrid.so in the folder of the running program
- * (/proc/self/exe); the build folder the program was built in, compiled in (where the
+ * (/proc/self/exe); in ../lib/pipelab from that folder (where `cmake --install` puts it);
+ * the build folder the program was built in, compiled in (where the
  * tests, which live in build/tests/, find it). The first of the folders that holds the
  * file is the one opened.
  */
