@@ -6,8 +6,11 @@
 # build/. Works as root on a fresh machine, or as a user with sudo.
 #
 #   scripts/setup.sh                 install what is missing, build
+#   scripts/setup.sh --cluster       also what sharded sweeps run on (README, Sweeps):
+#                                    GNU parallel, Slurm and munge
 #   scripts/setup.sh --checks        also what scripts/test.sh checks with: clang and
-#                                    libFuzzer, valgrind
+#                                    libFuzzer, valgrind, and the --cluster packages
+#                                    (tests/test_cluster_*.sh run on them)
 #   BUILD_DIR=out scripts/setup.sh   build elsewhere
 set -euo pipefail
 
@@ -23,10 +26,12 @@ packages=(
   libcmocka-dev time jq                  # unit tests; time and memory of a run; JSON in tests
   gnuplot-nox                            # plots
 )
+cluster=(slurm-wlm munge parallel)       # sharded sweeps: Slurm job arrays, GNU parallel
 case "${1:-}" in
-  --checks) packages+=(clang libclang-rt-14-dev valgrind) ;; # fuzzing, memcheck
+  --checks) packages+=(clang libclang-rt-14-dev valgrind "${cluster[@]}") ;; # fuzzing, memcheck
+  --cluster) packages+=("${cluster[@]}") ;;
   "") ;;
-  *) echo "usage: scripts/setup.sh [--checks]" >&2; exit 2 ;;
+  *) echo "usage: scripts/setup.sh [--cluster | --checks]" >&2; exit 2 ;;
 esac
 
 missing=()

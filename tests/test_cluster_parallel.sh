@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The README's GNU parallel commands for a sharded sweep, run as they are written there:
+# the lines that follow the comment naming this test in README.md's "What-if sweeps"
+# code block (docs/sweeps.md, "Many machines", must have the same lines). They run the
+# four shards of the dispatch teaching sweep (100 points) in this machine's job slots,
+# two at a time, then merge them with scripts/merge_results.sh. The merged results.csv
+# and its record (results.csv.sweep) must equal, byte for byte, those of the same sweep
+# run whole by the README's first sweep command. Without GNU parallel the test fails
+# (scripts/setup.sh --cluster installs it); it never skips.
+set -euo pipefail
+
+bin=${PL_BINARY:?PL_BINARY names the pipelab program}
+src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+name=test_cluster_parallel.sh
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+if ! command -v parallel >/dev/null 2>&1; then
+  fail "GNU parallel is not installed: scripts/setup.sh --cluster installs it"
+fi
+if ! parallel --version 2>/dev/null | head -n 1 | grep -q '^GNU parallel'; then
+  fail "$(command -v parallel) is not GNU parallel (moreutils has another program of that" \
+    "name): scripts/setup.sh --cluster installs Debian's parallel"
+fi
+
+# The commands of FILE's code block that follow the comment naming this test, up to the
+# next blank line or the end of the block; comments are left out.
+commands_in() {
+  local n
+  n=$(grep -c "^# .*tests/$name" "$1" || true)
+  [ "$n" -eq 1 ] || fail "$1 has $n comments naming tests/$name in a code block, not 1"
+  awk -v name="tests/$name" '
+    take && (/^```/ || /^$/) { exit }
+    take && !/^#/ { print }
+    /^# / && index($0, name) { take = 1 }' "$1"
+}
+# The README's first sweep command: the first command of the "What-if sweeps" code block.
+whole_in() {
+  awk '/^## / { s = ($0 == "## What-if sweeps") }
+       s && /^```sh/ { b = 1; next }
+       b { print; if (!/\\$/) exit }' "$1"
+}
+
+cmds=$(commands_in "$src/README.md")
+docs=$(commands_in "$src/docs/sweeps.md")
+[ "$cmds" = "$docs" ] || fail "README.md and docs/sweeps.md give different commands for" \
+  "tests/$name:"$'\n'"$(diff <(echo "$cmds") <(echo "$docs") | sed 's/^/    /')"
+{ grep -q '^parallel ' <<<"$cmds" && grep -q '^scripts/merge_results.sh ' <<<"$cmds"; } ||
+  fail "the lines README.md gives tests/$name are not a parallel command and the merge:
+$cmds"
+whole=$(whole_in "$src/README.md")
+grep -q '^build/pipelab sweep .*-o results.csv' <<<"$whole" ||
+  fail "README.md's first sweep command is not 'build/pipelab sweep ... -o results.csv': $whole"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# Each directory stands for a clone of pipelab: build/pipelab, workloads/ and scripts/.
+for d in whole sharded; do
+  mkdir -p "$tmp/$d/build"
+  ln -s "$bin" "$tmp/$d/build/pipelab"
+  ln -s "$src/workloads" "$tmp/$d/workloads"
+  ln -s "$src/scripts" "$tmp/$d/scripts"
+done
+
+echo "== in whole/:"
+echo "$whole"
+(cd "$tmp/whole" && bash -euo pipefail -c "$whole") || fail "the whole sweep failed (status $?)"
+echo "== in sharded/:"
+echo "$cmds"
+start=$EPOCHREALTIME
+(cd "$tmp/sharded" && bash -euo pipefail -c "$cmds") ||
+  fail "the README's parallel commands failed (status $?)"
+echo "== the shards and their merge took $(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }') s"
+
+for f in results.csv results.csv.sweep; do
+  [ -f "$tmp/sharded/$f" ] || fail "the merge wrote no $f"
+  if cmp "$tmp/whole/$f" "$tmp/sharded/$f"; then
+    echo "cmp: the merged $f equals the whole sweep's ($(wc -l <"$tmp/whole/$f") lines," \
+      "$(wc -c <"$tmp/whole/$f") bytes)"
+  else
+    diff "$tmp/whole/$f" "$tmp/sharded/$f" | head -n 6 | cut -c 1-200 >&2 || true
+    fail "the merged $f differs from the whole sweep's"
+  fi
+done
+n=$(($(wc -l <"$tmp/whole/results.csv") - 1))
+[ "$n" -eq 100 ] || fail "the sweep has $n rows, not the README's 100 points"
+ls "$tmp/sharded"/shard-{0,1,2,3}.csv >/dev/null || fail "a shard's file is missing"
+echo "ok: 4 shards over GNU parallel merged into the whole sweep's $n rows"
