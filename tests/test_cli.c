@@ -130,14 +130,38 @@ static void test_trace_file(void **state)
     size_t len = 0;
     char *text = pl_test_read_file(path, &len);
     assert_non_null(text);
-    json_decref(parse(text));
+    /* Flows: every id once as `s` and once as `f`, and a launch flow (issue edge) into
+     * each of the run's 1260 kernels; the baseline's places are processes of their own. */
+    json_t *doc = parse(text), *events = json_object_get(doc, "traceEvents"), *e;
+    size_t i, starts = 0, finishes = 0, launches = 0, idsum_s = 0, idsum_f = 0, baseline = 0;
+    json_array_foreach(events, i, e) {
+        const char *ph = json_string_value(json_object_get(e, "ph"));
+        const char *name = json_string_value(json_object_get(e, "name"));
+        size_t id = (size_t)json_integer_value(json_object_get(e, "id"));
+        if (!strcmp(ph, "s"))
+            starts++, idsum_s += id;
+        if (!strcmp(ph, "f")) {
+            finishes++, idsum_f += id;
+            launches += !strcmp(name, "issue") && json_integer_value(json_object_get(e, "pid")) == 2;
+        }
+        if (!strcmp(name, "process_name"))
+            baseline += !strncmp(json_string_value(json_object_get(json_object_get(e, "args"),
+                                                                   "name")),
+                                 "baseline (serial): ", 19);
+    }
+    assert_int_equal(starts, finishes);
+    assert_int_equal(idsum_s, idsum_f);
+    assert_int_equal(launches, 1260);
+    assert_int_equal(baseline, 2);
+    json_decref(doc);
     size_t max = len / 32 + 1, tasks, bubbles;
     pl_test_span *spans = calloc(max, sizeof *spans);
     assert_non_null(spans);
     size_t n = pl_test_trace_spans(text, spans, max, &tasks, &bubbles);
     pl_test_trace_no_overlap(spans, n);
-    /* 1260 ops (the workload's comment) x 4 tasks: InferShape, Resize, Launch, kernel */
-    assert_int_equal(tasks, 1260 * 4);
+    /* 1260 ops (the workload's comment) x 4 tasks: InferShape, Resize, Launch, kernel, in
+     * the run and again in its baseline */
+    assert_int_equal(tasks, 2 * 1260 * 4);
     assert_true(bubbles > 0);
     free(spans);
     free(text);

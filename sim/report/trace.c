@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * trace.c — the run's timeline as a Chrome trace, streamed one event per line.
+ * trace.c — the run's timeline, then the baseline's, as a Chrome trace, streamed one
+ * event per line.
  *
  * A trace can hold millions of events, so it is never built in memory: events are
- * printed as they are found, unit by unit in graph order, and within a unit in time
- * order. Invariant: every time is rounded once to an integer number of ticks (picoseconds,
+ * printed as they are found, graph by graph (the run's places are processes 1 to P, the
+ * baseline's the next ones), unit by unit in graph order, and within a unit in time
+ * order. Each data and issue edge (a producer to its consumer, a launch to its kernel) is
+ * a flow: an `s` event on the source task and an `f` event bound to the destination. Invariant: every time is rounded once to an integer number of ticks (picoseconds,
  * or a power of ten of them for times past 4.6e6 s, see struct clock) and printed
  * from that integer in exact decimal microseconds, and a duration is the difference
  * of two rounded times, so an event of a thread ends at or before the next one
@@ -18,6 +21,7 @@
 #include <assert.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 /* Every time of a trace is a whole number of ticks of 10^exp picoseconds: exp is 0 (ticks
@@ -131,7 +135,15 @@ struct writer {
     FILE *out;
     int events;
     struct clock clock;
+    uint32_t pid0;  /* the processes of the graph being written follow this pid */
+    uint32_t flow0; /* and its flows' ids this one */
 };
+
+/* The process of unit u: its place, numbered from 1 after the graphs written before. */
+static uint32_t pid_of(const struct writer *w, const pl_graph *g, uint32_t u)
+{
+    return w->pid0 + pl_graph_unit_place(g, u) + 1;
+}
 
 static FILE *next_event(struct writer *w)
 {
@@ -157,13 +169,20 @@ static void metadata(struct writer *w, const char *what, uint32_t pid, uint32_t 
 }
 
 /* Processes are places and threads are units, both numbered from 1 (Perfetto treats
- * pid 0 specially) and sorted in graph order. */
-static void names(struct writer *w, const pl_graph *g)
+ * pid 0 specially) and sorted in graph order, a graph's after those of the graphs before;
+ * the baseline's places are named "baseline (MODE): PLACE". */
+static void names(struct writer *w, const pl_graph *g, const char *baseline)
 {
-    for (uint32_t p = 0; p < pl_graph_place_count(g); p++)
-        metadata(w, "process", p + 1, 0, pl_graph_place_name(g, p), p);
+    for (uint32_t p = 0; p < pl_graph_place_count(g); p++) {
+        char name[512];
+        if (baseline)
+            snprintf(name, sizeof name, "baseline (%s): %s", baseline, pl_graph_place_name(g, p));
+        else
+            snprintf(name, sizeof name, "%s", pl_graph_place_name(g, p));
+        metadata(w, "process", w->pid0 + p + 1, 0, name, w->pid0 + p);
+    }
     for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
-        metadata(w, "thread", pl_graph_unit_place(g, u) + 1, u + 1, pl_graph_unit_name(g, u), u);
+        metadata(w, "thread", pid_of(w, g, u), u + 1, pl_graph_unit_name(g, u), u);
 }
 
 /* The fields every X event of unit u has, up to its args. */
@@ -173,7 +192,7 @@ static void span(const struct writer *w, const char *cat, const pl_graph *g, uin
     FILE *out = w->out;
     fprintf(out,
             ",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":", cat,
-            pl_graph_unit_place(g, u) + 1, u + 1);
+            pid_of(w, g, u), u + 1);
     put_us(out, &w->clock, from);
     fputs(",\"dur\":", out);
     put_us(out, &w->clock, to - from);
@@ -254,6 +273,37 @@ static void waking_event(struct writer *w, const pl_run *run, uint32_t u, uint32
     fputs(",\"args\":{\"what\":\"waking threads that slept waiting for this task\"}}", out);
 }
 
+/* One end of a flow: `s` on the source task at its start, `f` on the destination at its
+ * start, bound to the slice that encloses it (bp e), both with the edge's id. */
+static void flow_end(struct writer *w, const pl_graph *g, uint32_t t, const char *ph, int64_t at,
+                     const char *name, uint32_t id)
+{
+    FILE *out = next_event(w);
+    uint32_t u = pl_graph_task_unit(g, t);
+    fprintf(out, "\"name\":\"%s\",\"cat\":\"flow\",\"ph\":\"%s\",%s\"id\":%" PRIu32
+                 ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":",
+            name, ph, *ph == 'f' ? "\"bp\":\"e\"," : "", id, pid_of(w, g, u), u + 1);
+    put_us(out, &w->clock, at);
+    fputc('}', out);
+}
+
+/* The flows into task t: from each producer (data edge) and each launch (issue edge). */
+static void flow_events(struct writer *w, const pl_run *run, uint32_t t)
+{
+    const pl_graph *g = run->graph;
+    uint32_t e0, k;
+    pl_graph_task_edges(g, t, &e0, &k);
+    for (uint32_t e = e0; e < e0 + k; e++) {
+        const pl_edge *ed = pl_graph_edge(g, e);
+        if (ed->kind != PL_EDGE_DATA && ed->kind != PL_EDGE_ISSUE)
+            continue;
+        const char *name = pl_edge_kind_name((pl_edge_kind)ed->kind);
+        flow_end(w, g, ed->src, "s", ticks(&w->clock, run->tl->start[ed->src]), name,
+                 w->flow0 + e + 1);
+        flow_end(w, g, t, "f", ticks(&w->clock, run->tl->start[t]), name, w->flow0 + e + 1);
+    }
+}
+
 /* ---- Counters ----------------------------------------------------------------- */
 
 /* When task t became ready: the event of its release edge (the last of its edges), 0
@@ -281,7 +331,7 @@ static void counter_event(struct writer *w, const pl_graph *g, uint32_t u, int64
     FILE *out = next_event(w);
     fputs("\"name\":\"waiting ", out);
     put_escaped(out, pl_graph_unit_name(g, u));
-    fprintf(out, "\",\"ph\":\"C\",\"pid\":%" PRIu32 ",\"ts\":", pl_graph_unit_place(g, u) + 1);
+    fprintf(out, "\",\"ph\":\"C\",\"pid\":%" PRIu32 ",\"ts\":", pid_of(w, g, u));
     put_us(out, &w->clock, when);
     fprintf(out, ",\"args\":{\"tasks\":%" PRIu32 "}}", waiting);
 }
@@ -325,6 +375,7 @@ static void unit_events(struct writer *w, const pl_run *run, uint32_t u, int64_t
         bubble_event(w, run, u, tasks[i]);
         task_event(w, run, u, tasks[i]);
         waking_event(w, run, u, tasks[i]);
+        flow_events(w, run, tasks[i]);
     }
     waiting_counter(w, run, u, ready);
 }
@@ -361,21 +412,41 @@ static json_t *other_data(const pl_report *r)
     return o;
 }
 
+/* One graph's processes, threads and events, after those of the graphs before. */
+static void graph_events(struct writer *w, const pl_run *run, const char *baseline,
+                         int64_t *ready)
+{
+    names(w, run->graph, baseline);
+    for (uint32_t u = 0; u < pl_graph_unit_count(run->graph); u++)
+        unit_events(w, run, u, ready);
+}
+
 int pl_trace_write(const pl_report *r, FILE *out, pl_diag *d)
 {
-    const pl_run *run = &r->run;
-    int64_t *ready = malloc(((size_t)most_tasks(run->graph) + 1) * sizeof *ready);
+    const pl_run *run = &r->run, *base = &r->baseline;
+    /* The baseline is its own graph unless the scenario's baseline is its run. */
+    bool with_base = base->graph && base->graph != run->graph;
+    uint32_t most = most_tasks(run->graph);
+    if (with_base && most_tasks(base->graph) > most)
+        most = most_tasks(base->graph);
+    int64_t *ready = malloc(((size_t)most + 1) * sizeof *ready);
     json_t *other = other_data(r);
     if (!ready || !other) {
         free(ready);
         json_decref(other);
         return pl_diag_set(d, PL_ENOMEM, "out of memory while writing the trace");
     }
-    struct writer w = {out, 0, clock_for(longest_time(run))};
+    double longest = longest_time(run);
+    if (with_base)
+        longest = fmax(longest, longest_time(base));
+    struct writer w = {out, 0, clock_for(longest), 0, 0};
     fputs("{\"traceEvents\":[", out);
-    names(&w, run->graph);
-    for (uint32_t u = 0; u < pl_graph_unit_count(run->graph); u++)
-        unit_events(&w, run, u, ready);
+    graph_events(&w, run, NULL, ready);
+    if (with_base) {
+        w.pid0 = pl_graph_place_count(run->graph);
+        w.flow0 = pl_graph_edge_count(run->graph);
+        graph_events(&w, base, r->baseline_mode, ready);
+    }
     fputs("\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":", out);
     json_dumpf(other, out, JSON_COMPACT | JSON_REAL_PRECISION(15));
     fputs("}\n", out);
