@@ -253,7 +253,7 @@ static int take_positional(pl_options *o, const char *arg, pl_diag *d)
     else if (!o->scenario2 && strcmp(o->command, "compare") == 0)
         o->scenario2 = arg;
     else
-        return usage_error(d, "more than one scenario given ('%s')", arg);
+        return usage_error(d, "one argument too many: '%s'", arg);
     return 0;
 }
 
@@ -524,7 +524,9 @@ int pl_options_parse(int argc, char **argv, pl_options *o, pl_diag *d)
     if (o->import.steps)
         return usage_error(d, "--steps belongs to pipelab import");
     if (!o->model_command && strcmp(o->command, "keys") != 0 && !o->scenario)
-        return usage_error(d, "%s needs a scenario file", o->command);
+        return usage_error(d, "pipelab %s needs %s", o->command,
+                           strcmp(o->command, "summary") == 0 ? "a results file (RESULTS.csv)"
+                                                              : "a scenario file");
     if ((rc = check_sweep_args(o, d)) != 0 || (rc = check_belongs(o, d)) != 0)
         return rc;
     if (o->gantt_shared && !o->gantt)

@@ -134,7 +134,8 @@ static void test_trace_file(void **state)
      * each of the run's 1260 kernels; the baseline's places are processes of their own. */
     json_t *doc = parse(text), *events = json_object_get(doc, "traceEvents"), *e;
     size_t i, starts = 0, finishes = 0, launches = 0, idsum_s = 0, idsum_f = 0, baseline = 0;
-    json_array_foreach(events, i, e) {
+    json_array_foreach(events, i, e)
+    {
         const char *ph = json_string_value(json_object_get(e, "ph"));
         const char *name = json_string_value(json_object_get(e, "name"));
         size_t id = (size_t)json_integer_value(json_object_get(e, "id"));
@@ -142,12 +143,13 @@ static void test_trace_file(void **state)
             starts++, idsum_s += id;
         if (!strcmp(ph, "f")) {
             finishes++, idsum_f += id;
-            launches += !strcmp(name, "issue") && json_integer_value(json_object_get(e, "pid")) == 2;
+            launches +=
+                !strcmp(name, "issue") && json_integer_value(json_object_get(e, "pid")) == 2;
         }
         if (!strcmp(name, "process_name"))
-            baseline += !strncmp(json_string_value(json_object_get(json_object_get(e, "args"),
-                                                                   "name")),
-                                 "baseline (serial): ", 19);
+            baseline +=
+                !strncmp(json_string_value(json_object_get(json_object_get(e, "args"), "name")),
+                         "baseline (serial): ", 19);
     }
     assert_int_equal(starts, finishes);
     assert_int_equal(idsum_s, idsum_f);
@@ -188,9 +190,8 @@ static void test_output_dir(void **state)
     const char *args[] = {"run", pl_test_src(TEACHING), "-o", out, NULL};
     pl_test_run r = pipelab(args);
     assert_int_equal(r.status, 0);
-    const char *files[] = {"report.txt",  "report.json", "units.csv", "trace.json",
-                           "gantt.txt",   "config.yaml", "seed",      "provenance",
-                           "intervals.csv"};
+    const char *files[] = {"report.txt",  "report.json", "units.csv",  "trace.json",   "gantt.txt",
+                           "config.yaml", "seed",        "provenance", "intervals.csv"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         assert_true(exists(out, files[i]));
     char seedpath[4400];
@@ -212,8 +213,8 @@ static void test_output_dir(void **state)
     assert_true(pl_test_contains(r.err, "is not empty; use --force"));
     pl_test_run_free(&r);
 
-    const char *forced[] = {"run", pl_test_src(TEACHING), "-o", out, "--force", "--set",
-                            "name=it's odd", NULL};
+    const char *forced[] = {"run",   pl_test_src(TEACHING), "-o", out, "--force",
+                            "--set", "name=it's odd",       NULL};
     r = pipelab(forced);
     assert_int_equal(r.status, 0);
     pl_test_run_free(&r);
@@ -454,6 +455,11 @@ static void test_command_help(void **state)
          "pipelab: --cores belongs to pipelab partition (see pipelab run --help)"},
         {{"run", TEACHING, "--trace", NULL},
          "pipelab: --trace needs a value (see pipelab run --help)"},
+        {{"summary", NULL},
+         "pipelab: pipelab summary needs a results file (RESULTS.csv) (see pipelab summary "
+         "--help)"},
+        {{"keys", "tile", "dispatch", NULL},
+         "pipelab: one argument too many: 'dispatch' (see pipelab keys --help)"},
         {{"keys", "--timing", NULL},
          "pipelab: --timing belongs to pipelab run (see pipelab keys --help)"},
     };
