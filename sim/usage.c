@@ -54,7 +54,8 @@ const pl_option_spec pl_option_specs[PL_OPT_COUNT] = {
                      "R replications with seeds S, S+1, ...: mean, sd and 95 % confidence "
                      "interval (run), R rows per point (sweep), or each side R times, paired "
                      "by seed, with a 95 % interval on each difference (compare)"},
-    [PL_OPT_JOBS] = {"-j", "N", ON(RUN) | ON(SWEEP) | ON(SENSITIVITY) | ON(COMPARE), "run N simulations at once"},
+    [PL_OPT_JOBS] = {"-j", "N", ON(RUN) | ON(SWEEP) | ON(SENSITIVITY) | ON(COMPARE),
+                     "run N simulations at once"},
     [PL_OPT_VARY] = {"--vary", "KEY=VALUES", ON(SWEEP),
                      "a key's values, V1,V2,... or START:STOP:STEP (repeatable: every "
                      "combination is a point)"},

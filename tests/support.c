@@ -238,6 +238,38 @@ int pl_test_session(const char *path, const char *const *sets, size_t nsets, pl_
     return rc;
 }
 
+pl_session *pl_test_run_yaml(const char *yaml, const char *const *sets, size_t nsets)
+{
+    char *dir = pl_test_mkdtemp();
+    char path[512];
+    snprintf(path, sizeof path, "%s/scenario.yaml", dir);
+    pl_test_write_file(path, yaml);
+    pl_session *s;
+    pl_diag d;
+    int rc = pl_test_session(path, sets, nsets, &s, &d);
+    pl_test_rmtree(dir);
+    free(dir);
+    if (rc != 0)
+        fail_msg("scenario: %s", d.msg);
+    return s;
+}
+
+pl_session *pl_test_run_yaml_set(const char *yaml, const char *key, int value)
+{
+    char set[128];
+    snprintf(set, sizeof set, "%s=%d", key, value);
+    const char *sets[] = {set};
+    return pl_test_run_yaml(yaml, sets, 1);
+}
+
+int pl_test_count(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
 /* |a - b| within 1e-9 of the larger, or both NaN. */
 static int same_time(double a, double b)
 {

@@ -88,6 +88,17 @@ struct pl_session;
 int pl_test_session(const char *path, const char *const *sets, size_t nsets,
                     struct pl_session **out, pl_diag *d);
 
+/* Writes a scenario (YAML text) into a scratch directory, runs it with the overrides and
+ * returns the session (the caller destroys it), failing the test when it does not run.
+ * The scratch directory is removed at once: the session has read all it needs. */
+struct pl_session *pl_test_run_yaml(const char *yaml, const char *const *sets, size_t nsets);
+
+/* pl_test_run_yaml with one override, key=value. */
+struct pl_session *pl_test_run_yaml_set(const char *yaml, const char *key, int value);
+
+/* How many times needle occurs in text. */
+int pl_test_count(const char *text, const char *needle);
+
 /* Executes the finalized graph g with the SimGrid engine into *tl (initialised here; the
  * caller calls pl_timeline_fini), failing the test when it fails. Then executes it again
  * with engine auto and fails the test unless that timeline is the same: every start and

@@ -117,7 +117,8 @@ static void test_own_scale(void **state)
     (void)state;
     pl_test_line *f = pl_test_line_simulate(5, 1);
     char *chart = draw_scaled(&f->r, 100, false);
-    const char *run = strstr(chart, "host.post     |"), *axis = strstr(chart, "\n              0 s");
+    const char *run = strstr(chart, "host.post     |");
+    const char *axis = strstr(chart, "\n              0 s");
     assert_non_null(run);
     assert_non_null(axis);
     /* The run's last task (item 4 of host.post) ends at 18 us: the last column. */

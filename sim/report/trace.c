@@ -7,7 +7,8 @@
  * printed as they are found, graph by graph (the run's places are processes 1 to P, the
  * baseline's the next ones), unit by unit in graph order, and within a unit in time
  * order. Each data and issue edge (a producer to its consumer, a launch to its kernel) is
- * a flow: an `s` event on the source task and an `f` event bound to the destination. Invariant: every time is rounded once to an integer number of ticks (picoseconds,
+ * a flow: an `s` event on the source task and an `f` event bound to the destination.
+ * Invariant: every time is rounded once to an integer number of ticks (picoseconds,
  * or a power of ten of them for times past 4.6e6 s, see struct clock) and printed
  * from that integer in exact decimal microseconds, and a duration is the difference
  * of two rounded times, so an event of a thread ends at or before the next one

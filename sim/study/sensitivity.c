@@ -303,8 +303,9 @@ static int report(struct study *st, const pl_config *c, bool json, FILE *out, pl
         failed += st->out[1 + i].status != PL_OUTCOME_OK;
     /* The table is printed whole; the status says that some of it did not run. */
     if (failed)
-        return pl_diag_set(d, PL_EDEADLOCK, "%zu of the %zu changes did not run (the table says why)",
-                           failed, 2 * st->o->nkeys);
+        return pl_diag_set(d, PL_EDEADLOCK,
+                           "%zu of the %zu changes did not run (the table says why)", failed,
+                           2 * st->o->nkeys);
     return 0;
 }
 
