@@ -8,10 +8,14 @@
 #   scripts/setup.sh                 install what is missing, build
 #   scripts/setup.sh --cluster       also what sharded sweeps run on (README, Sweeps):
 #                                    GNU parallel, Slurm and munge
+#   scripts/setup.sh --viewer        also the offline trace viewer (docs/reports.md,
+#                                    Chrome trace): Chromium, npm where the machine has
+#                                    none, and speedscope from npm in build/viewer
 #   scripts/setup.sh --checks        also what scripts/test.sh checks with: clang and
-#                                    libFuzzer, valgrind, and the --cluster packages
-#                                    (tests/test_cluster_*.sh run on them)
-#   BUILD_DIR=out scripts/setup.sh   build elsewhere
+#                                    libFuzzer, valgrind, the --cluster packages
+#                                    (tests/test_cluster_*.sh run on them) and the
+#                                    --viewer ones (tests/test_trace_viewer.sh)
+#   BUILD_DIR=out scripts/setup.sh   build elsewhere (the viewer stays in build/viewer)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -27,11 +31,20 @@ packages=(
   gnuplot-nox                            # plots
 )
 cluster=(slurm-wlm munge parallel)       # sharded sweeps: Slurm job arrays, GNU parallel
+viewer=(chromium)                        # the trace viewer's browser
+# npm for speedscope: Debian's, unless the machine has an npm already (Node.js from
+# elsewhere brings its own, and Debian's npm conflicts with that Node.js).
+command -v npm >/dev/null || viewer+=(npm)
+viewer_dir=build/viewer                  # speedscope, whatever BUILD_DIR is
+viewer_pkg=speedscope@1.25.0             # tests/test_trace_viewer.sh wants this version
+with_viewer=
 case "${1:-}" in
-  --checks) packages+=(clang libclang-rt-14-dev valgrind "${cluster[@]}") ;; # fuzzing, memcheck
+  --checks) # fuzzing, memcheck, and what the cluster and trace viewer tests run on
+    packages+=(clang libclang-rt-14-dev valgrind "${cluster[@]}" "${viewer[@]}"); with_viewer=1 ;;
   --cluster) packages+=("${cluster[@]}") ;;
+  --viewer) packages+=("${viewer[@]}"); with_viewer=1 ;;
   "") ;;
-  *) echo "usage: scripts/setup.sh [--cluster | --checks]" >&2; exit 2 ;;
+  *) echo "usage: scripts/setup.sh [--cluster | --viewer | --checks]" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -52,6 +65,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   "${as_root[@]}" apt-get update -qq
   "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ -n "$with_viewer" ]; then
+  installed=$(node -p "require('./$viewer_dir/node_modules/speedscope/package.json').version" \
+    2>/dev/null || true)
+  if [ "speedscope@$installed" != "$viewer_pkg" ]; then
+    echo "setup: installing $viewer_pkg into $viewer_dir"
+    mkdir -p "$viewer_dir"
+    npm install --prefix "$viewer_dir" --no-audit --no-fund --loglevel=error \
+      --save-exact "$viewer_pkg" >/dev/null
+  fi
 fi
 
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPL_WERROR=ON >/dev/null

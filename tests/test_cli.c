@@ -143,10 +143,10 @@ static void test_trace_file(void **state)
             starts++, idsum_s += id;
         if (!strcmp(ph, "f")) {
             finishes++, idsum_f += id;
-            launches +=
-                !strcmp(name, "issue") && json_integer_value(json_object_get(e, "pid")) == 2;
+            launches += name && !strcmp(name, "issue") &&
+                        json_integer_value(json_object_get(e, "pid")) == 2;
         }
-        if (!strcmp(name, "process_name"))
+        if (name && !strcmp(name, "process_name"))
             baseline +=
                 !strncmp(json_string_value(json_object_get(json_object_get(e, "args"), "name")),
                          "baseline (serial): ", 19);

@@ -377,7 +377,8 @@ static void trace_threads_and_bubbles(void **state)
     uint64_t starved = 0;
     for (uint32_t u = 1; u < m->nunits; u++)
         starved += m->units[u].bubbles;
-    int slot = pl_test_count(text, "\"bubble: slot\""), data = pl_test_count(text, "\"bubble: data\"");
+    int slot = pl_test_count(text, "\"bubble: slot\",\"cat\":\"bubble\",\"ph\":\"B\""),
+        data = pl_test_count(text, "\"bubble: data\",\"cat\":\"bubble\",\"ph\":\"B\"");
     print_message("trace: %d slot bubbles, %d data bubbles\n", slot, data);
     assert_int_equal(slot, m->units[0].bubbles);
     assert_int_equal(data, starved);

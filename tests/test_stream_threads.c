@@ -241,7 +241,8 @@ static void waker_pays(void **state)
     for (uint32_t t = 0; t < tl->ntasks; t++)
         wakers += tl->woke[t] > 0;
     assert_int_equal(wakers, woken + 1);
-    assert_int_equal(pl_test_count(text, "\"name\":\"waking\""), (int)wakers);
+    assert_int_equal(pl_test_count(text, "\"name\":\"waking\",\"cat\":\"waking\",\"ph\":\"B\""),
+                     (int)wakers);
     free(text);
     pl_session_destroy(s);
 }

@@ -142,20 +142,25 @@ static void test_task_and_bubble_events(void **state)
     char *text = pl_test_render(pl_trace_write, &s->r);
     /* prep #2 waits for compute #1 to start at 5 us (slot); post #0 for compute #0 to end
      * at 5 us (data); prep #1 follows prep #0 at 2 us; compute #0 waits for its launch. */
-    assert_true(pl_test_contains(text, "{\"name\":\"prep #2\",\"cat\":\"task\",\"ph\":\"X\","
-                                       "\"pid\":1,\"tid\":1,\"ts\":5,\"dur\":2,\"args\":{\"op\":"
-                                       "\"prep\",\"item\":2,\"work_us\":2,\"released_by\":"
-                                       "\"slot\"}}"));
-    assert_true(pl_test_contains(text, "\"name\":\"post #0\",\"cat\":\"task\",\"ph\":\"X\","
+    assert_true(
+        pl_test_contains(text, "{\"name\":\"prep #2\",\"cat\":\"task\",\"ph\":\"B\","
+                               "\"pid\":1,\"tid\":1,\"ts\":5,\"args\":{\"op\":"
+                               "\"prep\",\"item\":2,\"work_us\":2,\"released_by\":"
+                               "\"slot\"}},\n{\"name\":\"prep #2\",\"cat\":\"task\",\"ph\":\"E\","
+                               "\"pid\":1,\"tid\":1,\"ts\":7,\"args\":{\"op\":\"prep\",\"item\":2,"
+                               "\"work_us\":2,\"released_by\":\"slot\"}}"));
+    assert_true(pl_test_contains(text, "\"name\":\"post #0\",\"cat\":\"task\",\"ph\":\"B\","
                                        "\"pid\":1,\"tid\":3,\"ts\":5,"));
     assert_true(pl_test_contains(text, "\"item\":0,\"work_us\":1,\"released_by\":\"data\""));
     assert_true(pl_test_contains(text, "\"item\":1,\"work_us\":2,\"released_by\":\"unit order\""));
     assert_true(pl_test_contains(text, "\"item\":0,\"work_us\":2,\"released_by\":\"none\""));
     assert_true(pl_test_contains(text, "\"item\":0,\"work_us\":3,\"released_by\":\"issue\""));
-    char slot[256], data[256];
+    char slot[512], data[256];
     snprintf(slot, sizeof slot,
-             "{\"name\":\"bubble: %s\",\"cat\":\"bubble\",\"ph\":\"X\",\"pid\":1,\"tid\":1,"
-             "\"ts\":4,\"dur\":1,\"args\":{\"cause\":\"%s\"}}",
+             "{\"name\":\"bubble: %s\",\"cat\":\"bubble\",\"ph\":\"B\",\"pid\":1,\"tid\":1,"
+             "\"ts\":4,\"args\":{\"cause\":\"%s\"}},\n{\"name\":\"bubble: %s\",\"cat\":\"bubble\","
+             "\"ph\":\"E\",\"pid\":1,\"tid\":1,\"ts\":5,\"args\":{\"cause\":\"%s\"}}",
+             pl_edge_cause_name(PL_EDGE_SLOT), pl_edge_cause_help(PL_EDGE_SLOT),
              pl_edge_cause_name(PL_EDGE_SLOT), pl_edge_cause_help(PL_EDGE_SLOT));
     snprintf(data, sizeof data, "{\"name\":\"bubble: %s\",\"cat\":\"bubble\"",
              pl_edge_cause_name(PL_EDGE_DATA));
@@ -327,12 +332,16 @@ static void test_long_times(void **state)
         for (size_t i = 0; i < json_array_size(events); i++) {
             json_t *e = json_array_get(events, i);
             const char *cat = json_string_value(json_object_get(e, "cat"));
-            if (!cat || strcmp(cat, "task") != 0)
+            const char *ph = json_string_value(json_object_get(e, "ph"));
+            if (!cat || strcmp(cat, "task") != 0 || strcmp(ph, "B") != 0)
                 continue;
             double item = number(e, "item");
             pl_assert_near(number(e, "ts"), item ? us : 0, tol);
-            /* the second ends at the double nearest seconds + 1e-6, up to a 2^-52 part */
-            pl_assert_near(number(e, "dur"), item ? 1 : us, item ? us * 1e-15 : tol);
+            /* Its E event follows it: the second ends at the double nearest seconds +
+             * 1e-6, up to a 2^-52 part. */
+            json_t *end = json_array_get(events, i + 1);
+            assert_string_equal(json_string_value(json_object_get(end, "ph")), "E");
+            pl_assert_near(number(end, "ts"), item ? us + 1 : us, item ? us * 1e-15 : tol);
             pl_assert_near(number(e, "work_us"), item ? 1 : us, item ? 0 : tol);
             tasks++;
         }

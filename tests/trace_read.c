@@ -47,17 +47,37 @@ size_t pl_test_trace_spans(char *text, pl_test_span *out, size_t max, size_t *ta
     size_t n = 0;
     *tasks = *bubbles = 0;
     char *save = NULL;
+    /* A slice is a B event and, on its thread, the next E event: the B's slice is the last
+     * opened and not yet closed of its thread (out[open] while open < n). */
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (!strstr(line, "\"ph\":\"X\""))
+        long pid = -1, tid = -1;
+        int begins = strstr(line, "\"ph\":\"B\"") != NULL,
+            ends = strstr(line, "\"ph\":\"E\"") != NULL;
+        if (!begins && !ends)
             continue;
-        assert_true(n < max);
-        out[n++] = (pl_test_span){pl_test_trace_int(line, "\"pid\":"),
-                                  pl_test_trace_int(line, "\"tid\":"),
-                                  pl_test_trace_ps(line, "\"ts\":"),
-                                  pl_test_trace_ps(line, "\"dur\":")};
-        *tasks += strstr(line, "\"cat\":\"task\"") != NULL;
-        *bubbles += strstr(line, "\"cat\":\"bubble\"") != NULL;
+        pid = pl_test_trace_int(line, "\"pid\":");
+        tid = pl_test_trace_int(line, "\"tid\":");
+        int64_t ts = pl_test_trace_ps(line, "\"ts\":");
+        if (begins) {
+            assert_true(n < max);
+            out[n++] = (pl_test_span){pid, tid, ts, -1};
+            *tasks += strstr(line, "\"cat\":\"task\"") != NULL;
+            *bubbles += strstr(line, "\"cat\":\"bubble\"") != NULL;
+            continue;
+        }
+        size_t i = n;
+        while (i > 0 && !(out[i - 1].pid == pid && out[i - 1].tid == tid && out[i - 1].dur < 0))
+            i--;
+        if (i == 0)
+            fail_msg("an E event at %lld ps on pid %ld tid %ld ends no slice", (long long)ts, pid,
+                     tid);
+        out[i - 1].dur = ts - out[i - 1].ts;
+        assert_true(out[i - 1].dur >= 0);
     }
+    for (size_t i = 0; i < n; i++)
+        if (out[i].dur < 0)
+            fail_msg("the slice at %lld ps on pid %ld tid %ld has no E event", (long long)out[i].ts,
+                     out[i].pid, out[i].tid);
     return n;
 }
 

@@ -19,14 +19,15 @@ long pl_test_trace_int(const char *line, const char *key);
 /* A time in microseconds as written ("12", "3.25"), as integer picoseconds. */
 int64_t pl_test_trace_ps(const char *line, const char *key);
 
-/* One X event: its process, thread, start and duration in picoseconds. */
+/* One slice (a B event and its E): its process, thread, start and duration in
+ * picoseconds. */
 typedef struct pl_test_span {
     long pid, tid;
     int64_t ts, dur;
 } pl_test_span;
 
-/* Collects the X events of a trace into out (at most max), counting task and bubble
- * events. Cuts text into lines (it is modified). Returns the number collected. */
+/* Collects the slices of a trace into out (at most max), counting task and bubble
+ * slices; fails the test on an E event that ends no slice or a slice with no E. Cuts text into lines (it is modified). Returns the number collected. */
 size_t pl_test_trace_spans(char *text, pl_test_span *out, size_t max, size_t *tasks,
                            size_t *bubbles);
 

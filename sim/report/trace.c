@@ -10,10 +10,10 @@
  * a flow: an `s` event on the source task and an `f` event bound to the destination.
  * Invariant: every time is rounded once to an integer number of ticks (picoseconds,
  * or a power of ten of them for times past 4.6e6 s, see struct clock) and printed
- * from that integer in exact decimal microseconds, and a duration is the difference
- * of two rounded times, so an event of a thread ends at or before the next one
- * begins, as the tasks of a unit do. Strings are escaped here (put_escaped), the
- * closing metadata is built with jansson.
+ * from that integer in exact decimal microseconds; a slice is a B and an E event, so
+ * where one slice of a thread ends and the next begins the two events carry the very
+ * same text, and no slice of a thread overlaps the next, as the tasks of a unit do not.
+ * Strings are escaped here (put_escaped), the closing metadata is built with jansson.
  */
 #include "sim/report/trace.h"
 
@@ -186,17 +186,40 @@ static void names(struct writer *w, const pl_graph *g, const char *baseline)
         metadata(w, "thread", pid_of(w, g, u), u + 1, pl_graph_unit_name(g, u), u);
 }
 
-/* The fields every X event of unit u has, up to its args. */
-static void span(const struct writer *w, const char *cat, const pl_graph *g, uint32_t u,
-                 int64_t from, int64_t to)
+/* What a slice of a thread says: its category, and its name and args, each written by a
+ * function of ctx (the args as the members of the args object). */
+struct slice {
+    const char *cat;
+    void (*name)(FILE *out, const void *ctx);
+    void (*args)(FILE *out, const void *ctx);
+    const void *ctx;
+};
+
+static void slice_event(struct writer *w, const pl_graph *g, uint32_t u, const char *ph, int64_t at,
+                        const struct slice *s)
 {
-    FILE *out = w->out;
-    fprintf(out,
-            ",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":", cat,
-            pid_of(w, g, u), u + 1);
-    put_us(out, &w->clock, from);
-    fputs(",\"dur\":", out);
-    put_us(out, &w->clock, to - from);
+    FILE *out = next_event(w);
+    fputs("\"name\":\"", out);
+    s->name(out, s->ctx);
+    fprintf(out, "\",\"cat\":\"%s\",\"ph\":\"%s\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":",
+            s->cat, ph, pid_of(w, g, u), u + 1);
+    put_us(out, &w->clock, at);
+    fputs(",\"args\":{", out);
+    s->args(out, s->ctx);
+    fputs("}}", out);
+}
+
+/* A slice of unit u from `from` to `to`: a B event and an E event with the same name and
+ * args, rather than one X event with a duration, so that where one slice ends and the next
+ * begins both events carry the same time as text (a viewer that works out ts + dur in
+ * binary floating point, as speedscope does after shifting every time, could see the two
+ * overlap), and so that a viewer that matches an E to its B by name and args (speedscope
+ * does) finds it. */
+static void slice(struct writer *w, const pl_graph *g, uint32_t u, int64_t from, int64_t to,
+                  const struct slice *s)
+{
+    slice_event(w, g, u, "B", from, s);
+    slice_event(w, g, u, "E", to, s);
 }
 
 /* What set the task's start: the kind of its release edge when that edge came after the
@@ -209,27 +232,58 @@ static const char *released_by(const pl_run *run, uint32_t t)
     return pl_graph_task_prev(run->graph, t) != PL_NO_EDGE ? "unit order" : "none";
 }
 
+/* What a task's slice says. */
+struct task_slice {
+    const char *label, *released_by;
+    uint32_t item;
+    double alone;
+};
+
+static void put_task_name(FILE *out, const void *ctx)
+{
+    const struct task_slice *t = ctx;
+    put_escaped(out, t->label);
+    fprintf(out, " #%" PRIu32, t->item);
+}
+
+static void put_task_args(FILE *out, const void *ctx)
+{
+    const struct task_slice *t = ctx;
+    fputs("\"op\":", out);
+    put_string(out, t->label);
+    fprintf(out, ",\"item\":%" PRIu32 ",\"work_us\":", t->item);
+    /* Not a time of the timeline: a clock of its own keeps a short task's work when the
+     * timeline's ticks are long. */
+    struct clock own = clock_for(t->alone);
+    put_us(out, &own, ticks(&own, t->alone));
+    fputs(",\"released_by\":", out);
+    put_string(out, t->released_by);
+}
+
 static void task_event(struct writer *w, const pl_run *run, uint32_t u, uint32_t t)
 {
     const pl_graph *g = run->graph;
-    FILE *out = next_event(w);
-    const char *label = pl_graph_task_label(g, t);
-    uint32_t item = pl_graph_task_item(g, t);
-    fputs("\"name\":\"", out);
-    put_escaped(out, label);
-    fprintf(out, " #%" PRIu32 "\"", item);
-    span(w, "task", g, u, ticks(&w->clock, run->tl->start[t]), ticks(&w->clock, run->tl->end[t]));
-    fputs(",\"args\":{\"op\":", out);
-    put_string(out, label);
-    fprintf(out, ",\"item\":%" PRIu32 ",\"work_us\":", item);
-    /* Not a time of the timeline: a clock of its own keeps a short task's work when the
-     * timeline's ticks are long. */
-    double alone = pl_graph_task_alone(g, t);
-    struct clock own = clock_for(alone);
-    put_us(out, &own, ticks(&own, alone));
-    fputs(",\"released_by\":", out);
-    put_string(out, released_by(run, t));
-    fputs("}}", out);
+    struct task_slice ts = {pl_graph_task_label(g, t), released_by(run, t),
+                            pl_graph_task_item(g, t), pl_graph_task_alone(g, t)};
+    struct slice s = {"task", put_task_name, put_task_args, &ts};
+    slice(w, g, u, ticks(&w->clock, run->tl->start[t]), ticks(&w->clock, run->tl->end[t]), &s);
+}
+
+/* What a bubble's slice says: its cause and the cause's explanation. */
+struct bubble_slice {
+    const char *cause, *help;
+};
+
+static void put_bubble_name(FILE *out, const void *ctx)
+{
+    fputs("bubble: ", out);
+    put_escaped(out, ((const struct bubble_slice *)ctx)->cause);
+}
+
+static void put_bubble_args(FILE *out, const void *ctx)
+{
+    fputs("\"cause\":", out);
+    put_string(out, ((const struct bubble_slice *)ctx)->help);
 }
 
 /* The gap before task t, when it is longer than the noise threshold of the metrics and
@@ -248,14 +302,22 @@ static void bubble_event(struct writer *w, const pl_run *run, uint32_t u, uint32
         return;
     uint32_t e = tl->release[t];
     pl_edge_kind k = e == PL_NO_EDGE ? PL_EDGE_KIND_COUNT : (pl_edge_kind)pl_graph_edge(g, e)->kind;
-    FILE *out = next_event(w);
-    fputs("\"name\":\"bubble: ", out);
-    put_escaped(out, e == PL_NO_EDGE ? "none" : pl_edge_cause_name(k));
-    fputc('"', out);
-    span(w, "bubble", g, u, from, to);
-    fputs(",\"args\":{\"cause\":", out);
-    put_string(out, e == PL_NO_EDGE ? "no edge released the task" : pl_edge_cause_help(k));
-    fputs("}}", out);
+    struct bubble_slice b = {e == PL_NO_EDGE ? "none" : pl_edge_cause_name(k),
+                             e == PL_NO_EDGE ? "no edge released the task" : pl_edge_cause_help(k)};
+    struct slice s = {"bubble", put_bubble_name, put_bubble_args, &b};
+    slice(w, g, u, from, to, &s);
+}
+
+static void put_waking_name(FILE *out, const void *ctx)
+{
+    (void)ctx;
+    fputs("waking", out);
+}
+
+static void put_waking_args(FILE *out, const void *ctx)
+{
+    (void)ctx;
+    fputs("\"what\":\"waking threads that slept waiting for this task\"", out);
 }
 
 /* The time task t's thread spent right after it waking threads that slept waiting for it
@@ -268,10 +330,8 @@ static void waking_event(struct writer *w, const pl_run *run, uint32_t u, uint32
     int64_t from = ticks(&w->clock, tl->end[t]), to = ticks(&w->clock, pl_timeline_free(tl, t));
     if (to <= from)
         return;
-    FILE *out = next_event(w);
-    fputs("\"name\":\"waking\"", out);
-    span(w, "waking", run->graph, u, from, to);
-    fputs(",\"args\":{\"what\":\"waking threads that slept waiting for this task\"}}", out);
+    struct slice s = {"waking", put_waking_name, put_waking_args, NULL};
+    slice(w, run->graph, u, from, to, &s);
 }
 
 /* One end of a flow: `s` on the source task at its start, `f` on the destination at its
@@ -281,8 +341,9 @@ static void flow_end(struct writer *w, const pl_graph *g, uint32_t t, const char
 {
     FILE *out = next_event(w);
     uint32_t u = pl_graph_task_unit(g, t);
-    fprintf(out, "\"name\":\"%s\",\"cat\":\"flow\",\"ph\":\"%s\",%s\"id\":%" PRIu32
-                 ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":",
+    fprintf(out,
+            "\"name\":\"%s\",\"cat\":\"flow\",\"ph\":\"%s\",%s\"id\":%" PRIu32 ",\"pid\":%" PRIu32
+            ",\"tid\":%" PRIu32 ",\"ts\":",
             name, ph, *ph == 'f' ? "\"bp\":\"e\"," : "", id, pid_of(w, g, u), u + 1);
     put_us(out, &w->clock, at);
     fputc('}', out);
@@ -414,8 +475,7 @@ static json_t *other_data(const pl_report *r)
 }
 
 /* One graph's processes, threads and events, after those of the graphs before. */
-static void graph_events(struct writer *w, const pl_run *run, const char *baseline,
-                         int64_t *ready)
+static void graph_events(struct writer *w, const pl_run *run, const char *baseline, int64_t *ready)
 {
     names(w, run->graph, baseline);
     for (uint32_t u = 0; u < pl_graph_unit_count(run->graph); u++)
