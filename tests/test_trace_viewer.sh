@@ -4,8 +4,9 @@
 # The offline trace viewer (docs/reports.md, "Chrome trace"): speedscope, installed from
 # npm into build/viewer by scripts/setup.sh --viewer, opens a trace of `pipelab run
 # --trace` by the command the docs give, and Debian's Chromium renders the page it opens,
-# headless. For the five-op dispatch example and the oversubscribed stream example it
-# checks that speedscope imported the trace: it says so on the console, the page's title
+# headless. For the five-op dispatch example and the stream teaching example (whose
+# slices would overlap in floating point were they X events) it checks that speedscope
+# imported the trace: it says so on the console, the page's title
 # becomes "FILE - speedscope", and the page lists every thread the trace names, as
 # "PROCESS (pid P), THREAD (tid T)", the baseline's too; and that no task was misnested
 # (speedscope warns when an event ends while another one is on top of its thread's
@@ -89,8 +90,8 @@ thread_labels() {
     | "\($proc[.pid | tostring]) (pid \(.pid)), \(.args.name) (tid \(.tid))"' "$1"
 }
 
-# stream_teaching has tasks whose start plus duration, added as doubles, would pass the
-# next task's start without the trace's shortened durations (docs/reports.md, "Times").
+# stream_teaching has slices whose start plus duration, added as doubles, would pass the
+# next slice's start were they X events: B and E events keep them apart (docs/reports.md).
 for scenario in dispatch_five_ops stream_teaching; do
   trace=$scenario.json
   "$bin" run "$src/workloads/$scenario.yaml" --trace "$trace" >/dev/null ||
