@@ -165,8 +165,14 @@ static void option_line(FILE *out, const char *name, const char *value, const ch
 {
     char head[64];
     snprintf(head, sizeof head, "  %s%s%s", name, value ? " " : "", value ? value : "");
-    int at = fprintf(out, "%-22s", head);
-    folded(out, help, at > 22 ? at : 22, 22);
+    /* The help beside the option, or under it where the option leaves no gap. */
+    if (strlen(head) > 20) {
+        fprintf(out, "%s\n", head);
+        folded(out, help, 0, 22);
+        return;
+    }
+    fprintf(out, "%-22s", head);
+    folded(out, help, 22, 22);
 }
 
 void pl_usage_print(FILE *out)
