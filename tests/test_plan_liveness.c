@@ -374,6 +374,53 @@ static void test_many_instances(void **state)
     pl_test_plan_free(&p);
 }
 
+/* Placement by hand: A (1 byte) lives [0,2), B (1) [1,4), C (2) [2,5), one iteration:
+ * op 0 writes A at [0,1), op 1 reads A and writes B at [1,2), op 2 writes C at [2,3), op 3
+ * reads B at [3,4), op 4 reads C at [4,5).
+ *   First fit in order of first use: A at 0, B at 1 (A is live), C at 2 (B is live over
+ *   [1,2)): footprint 4.
+ *   Largest first (C, then A and B in order of first use): C at 0, A at 0 (their spans
+ *   meet at 2 but do not overlap), B at 2 (A and C both live with it): footprint 3, which
+ *   is max_live (B and C over [2,4)). So the default takes largest first, and C waits for
+ *   A's addresses: reuse A -> C. Asked for, each placement gives its own. */
+static void test_largest_first(void **state)
+{
+    (void)state;
+    const double sizes[] = {1, 1, 2};
+    const pl_plan_access acc[] = {{0, 0, true},  {1, 0, false}, {1, 1, true},
+                                  {2, 2, true},  {3, 1, false}, {4, 2, false}};
+    pl_test_plan p = pl_test_plan_new(5, sizes, 3, acc, 6, 1);
+    for (uint32_t o = 0; o < 5; o++)
+        pl_test_plan_set_task(&p, o, 0, o, o + 1);
+    const struct {
+        pl_plan_placement how;
+        double footprint, offset[3];
+        bool largest;
+    } cases[] = {
+        {PL_PLAN_PLACE_BEST, 3, {0, 2, 0}, true},
+        {PL_PLAN_PLACE_FIRST_USE, 4, {0, 1, 2}, false},
+        {PL_PLAN_PLACE_LARGEST, 3, {0, 2, 0}, true},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        p.l.placement = cases[c].how;
+        pl_plan_memmap m;
+        pl_test_plan_liveness(&p, &m);
+        assert_int_equal(m.ninst, 3);
+        for (uint32_t k = 0; k < 3; k++)
+            pl_assert_near(m.inst[k].offset, cases[c].offset[k], 0);
+        pl_assert_near(m.footprint, cases[c].footprint, 0);
+        pl_assert_near(m.max_live, 3, 0);
+        assert_int_equal(m.largest_first, cases[c].largest);
+        if (cases[c].how == PL_PLAN_PLACE_BEST) {
+            pl_assert_near(m.footprint_first_use, 4, 0);
+            pl_assert_near(m.footprint_largest_first, 3, 0);
+            expect_reuse(&m, (const uint32_t[][2]){{0, 2}}, 1);
+        }
+        pl_plan_memmap_fini(&m);
+    }
+    pl_test_plan_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -381,7 +428,7 @@ int main(void)
         cmocka_unit_test(test_accumulator),    cmocka_unit_test(test_carried_read),
         cmocka_unit_test(test_resident),       cmocka_unit_test(test_cross_buffer_reuse),
         cmocka_unit_test(test_instance_tasks), cmocka_unit_test(test_empty),
-        cmocka_unit_test(test_many_instances),
+        cmocka_unit_test(test_many_instances), cmocka_unit_test(test_largest_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

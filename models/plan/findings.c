@@ -134,9 +134,20 @@ static int memory_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *f
     char limit[96] = "no memory limit";
     if (isfinite(l->memory))
         snprintf(limit, sizeof limit, "memory %s", PL_SIZE_TEXT(l->memory));
+    /* The placement used, and the other one's footprint where it was tried. */
+    char placed[128];
+    double other = m->largest_first ? m->footprint_first_use : m->footprint_largest_first;
+    if (isfinite(other))
+        snprintf(placed, sizeof placed, "placed %s (%s: %s)",
+                 m->largest_first ? "largest first" : "in order of first use",
+                 m->largest_first ? "in order of first use" : "largest first",
+                 PL_SIZE_TEXT(other));
+    else
+        snprintf(placed, sizeof placed, "placed %s",
+                 m->largest_first ? "largest first" : "in order of first use");
     int rc = pl_figures_add(f, "memory", m->footprint, "B",
-                            "buffers take %s with reuse (max live %s; %s with no reuse); %s",
-                            PL_SIZE_TEXT(m->footprint), PL_SIZE_TEXT(m->max_live),
+                            "buffers take %s with reuse, %s (max live %s; %s with no reuse); %s",
+                            PL_SIZE_TEXT(m->footprint), placed, PL_SIZE_TEXT(m->max_live),
                             PL_SIZE_TEXT(m->no_reuse), limit);
     for (uint32_t b = 0; b < l->nbuffers && !rc; b++) {
         char name[160];
@@ -327,6 +338,9 @@ int pl_plan_findings(const pl_plan_loop *l, const pl_plan *p, pl_findings *out)
     pl_findings_real(out, "memory.footprint_B", p->mem.footprint);
     pl_findings_real(out, "memory.max_live_B", p->mem.max_live);
     pl_findings_real(out, "memory.no_reuse_B", p->mem.no_reuse);
+    pl_findings_text(out, "memory.placement", p->mem.largest_first ? "largest_first" : "first_use");
+    pl_findings_real(out, "memory.footprint_first_use_B", p->mem.footprint_first_use);
+    pl_findings_real(out, "memory.footprint_largest_first_B", p->mem.footprint_largest_first);
     if (!rc)
         rc = schedule_table(l, p, &out->tables);
     if (!rc)

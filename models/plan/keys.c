@@ -116,6 +116,12 @@ const pl_key pl_plan_keys[] = {
      .flags = PL_KEY_POSITIVE,
      .help = "the most iterations in flight; absent: the planner picks the best that fits the "
              "memory"},
+    {.name = "placement",
+     .type = PL_KEY_ENUM,
+     .choices = "best|first_use|largest_first",
+     .deflt = "best",
+     .help = "how buffers get offsets: first fit in order of first use, first fit largest "
+             "first (greedy by size), or best: the one with the smaller footprint"},
     {.name = "scheduler",
      .type = PL_KEY_ENUM,
      .choices = "best|plain",

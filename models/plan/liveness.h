@@ -61,6 +61,10 @@ typedef struct pl_plan_memmap {
     double no_reuse;  /* bytes if every instance had its own memory */
     double footprint; /* bytes used: the largest offset + size */
     double max_live;  /* the most bytes live at one time: a lower bound on any footprint */
+    /* The footprints of the two placements (INFINITY for one not tried), and whether the
+     * offsets are largest first's (else first use's). */
+    double footprint_first_use, footprint_largest_first;
+    bool largest_first;
     uint32_t *order;  /* every task in planned order (pl_plan_planned_order), by which the
                          lifetimes meeting at one moment were told apart: the lowering's */
 } pl_plan_memmap;

@@ -57,6 +57,15 @@ typedef struct pl_plan_access {
     bool write;
 } pl_plan_access;
 
+/* How the buffers' physical copies are given offsets (plan.placement): each first fit in
+ * order of first use, each first fit largest first (greedy by size, as TFLite Micro's
+ * planner), or whichever of the two has the smaller footprint (the default: 0). */
+typedef enum pl_plan_placement {
+    PL_PLAN_PLACE_BEST = 0,
+    PL_PLAN_PLACE_FIRST_USE,
+    PL_PLAN_PLACE_LARGEST,
+} pl_plan_placement;
+
 typedef struct pl_plan_loop {
     pl_plan_op *ops; /* in program order */
     uint32_t nops;
@@ -71,6 +80,7 @@ typedef struct pl_plan_loop {
     uint32_t iterations; /* >= 1 */
     double memory;       /* bytes the buffers may take at once; INFINITY: no limit */
     uint32_t window;     /* the most iterations in flight; 0: the planner chooses */
+    pl_plan_placement placement;
 } pl_plan_loop;
 
 void pl_plan_loop_fini(pl_plan_loop *l);

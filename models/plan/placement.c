@@ -14,10 +14,11 @@
  * versions as the most instances of the buffer live at once. (An empty instance [t, t)
  * takes a version too. With tasks of nonzero latency the only one is a value before the
  * loop that an update at 0 takes in place; it comes first and frees its version at once.)
- * Across buffers, physical buffers (buffer, version) are placed first fit in order of
- * (span start, buffer, version): at the lowest offset where they overlap no placed one
- * whose span overlaps theirs. The placed ones are kept sorted by offset, so that one sweep
- * finds that offset.
+ * Across buffers, physical buffers (buffer, version) are placed first fit, at the lowest
+ * offset where they overlap no placed one whose span overlaps theirs, in order of first
+ * use, (span start, buffer, version), or largest first, or both ways keeping the smaller
+ * footprint (pl_plan_placement). The placed ones are kept sorted by offset, so that one
+ * sweep finds that offset.
  *
  * The reuse list names, for every instance that takes memory another held, the instance it
  * must wait for: the previous instance of its physical buffer, and for the first instance
@@ -211,33 +212,78 @@ static int reuse_placed(struct work *w, const uint32_t *byoff, uint32_t n, const
     return 0;
 }
 
-/* Places the physical buffers first fit in order of (span start, buffer, version). */
-int pl_plan_place(struct work *w)
+/* Places the physical buffers in the order `order` (n of them), each first fit: at the
+ * lowest offset where it overlaps no buffer placed before whose span overlaps its own.
+ * byoff is scratch for n. Returns the footprint: the end of the highest. */
+static double place_in_order(struct work *w, const struct entry *order, uint32_t *byoff)
 {
-    struct entry *byspan = zalloc(w->nphys, sizeof *byspan);
-    uint32_t *byoff = zalloc(w->nphys, sizeof *byoff);
-    if (!byspan || !byoff) {
-        free(byspan);
-        free(byoff);
-        return PL_ENOMEM;
-    }
-    for (uint32_t p = 0; p < w->nphys; p++)
-        byspan[p] = (struct entry){w->phys[p].start.t, 0, p}; /* by time: see reuse_placed */
-    sort_entries(byspan, w->nphys, w->scratch);
-    int rc = 0;
-    for (uint32_t n = 0; n < w->nphys && rc == 0; n++) {
-        struct phys *p = &w->phys[byspan[n].v];
+    double footprint = 0;
+    for (uint32_t n = 0; n < w->nphys; n++) {
+        struct phys *p = &w->phys[order[n].v];
         p->offset = lowest_fit(w, byoff, n, p);
-        rc = reuse_placed(w, byoff, n, p);
+        footprint = fmax(footprint, p->offset + p->size);
         uint32_t at = n;
         while (at > 0 && w->phys[byoff[at - 1]].offset > p->offset) {
             byoff[at] = byoff[at - 1];
             at--;
         }
-        byoff[at] = byspan[n].v;
+        byoff[at] = order[n].v;
+    }
+    return footprint;
+}
+
+/* Places the physical buffers: first fit in order of first use, (span start, buffer,
+ * version), and first fit largest first, (size down, span start, buffer, version), the
+ * greedy-by-size rule of TFLite Micro's memory planner; the placement the loop asks for,
+ * or with PL_PLAN_PLACE_BEST the one with the smaller footprint (first use on a tie).
+ * Then, in order of first use, each physical buffer's reuse of the addresses of those
+ * placed before it in that order (reuse_placed). */
+int pl_plan_place(struct work *w)
+{
+    struct entry *byspan = zalloc(w->nphys, sizeof *byspan);
+    struct entry *bysize = zalloc(w->nphys, sizeof *bysize);
+    uint32_t *byoff = zalloc(w->nphys, sizeof *byoff);
+    double *first_use = zalloc(w->nphys, sizeof *first_use);
+    if (!byspan || !bysize || !byoff || !first_use) {
+        free(byspan);
+        free(bysize);
+        free(byoff);
+        free(first_use);
+        return PL_ENOMEM;
+    }
+    for (uint32_t p = 0; p < w->nphys; p++) {
+        byspan[p] = (struct entry){w->phys[p].start.t, 0, p}; /* by time: see reuse_placed */
+        bysize[p] = (struct entry){-w->phys[p].size, 0, p};
+    }
+    sort_entries(byspan, w->nphys, w->scratch);
+    /* Equal sizes keep the order of first use: the sort is by (key, pos, v), and pos is
+     * each buffer's place in that order. */
+    for (uint32_t n = 0; n < w->nphys; n++)
+        bysize[byspan[n].v].pos = n;
+    sort_entries(bysize, w->nphys, w->scratch);
+    pl_plan_placement how = w->l->placement;
+    double fa = how == PL_PLAN_PLACE_LARGEST ? INFINITY : place_in_order(w, byspan, byoff);
+    for (uint32_t p = 0; p < w->nphys; p++)
+        first_use[p] = w->phys[p].offset;
+    double fb = how == PL_PLAN_PLACE_FIRST_USE ? INFINITY : place_in_order(w, bysize, byoff);
+    bool largest = how == PL_PLAN_PLACE_LARGEST || (how == PL_PLAN_PLACE_BEST && fb < fa);
+    for (uint32_t p = 0; !largest && p < w->nphys; p++)
+        w->phys[p].offset = first_use[p];
+    w->out->largest_first = largest;
+    w->out->footprint_first_use = fa;
+    w->out->footprint_largest_first = fb;
+    int rc = 0;
+    for (uint32_t n = 0; n < w->nphys && rc == 0; n++) {
+        const struct phys *p = &w->phys[byspan[n].v];
+        /* The ones before it in order of first use, whatever order placed them. */
+        for (uint32_t i = 0; i < n; i++)
+            byoff[i] = byspan[i].v;
+        rc = reuse_placed(w, byoff, n, p);
     }
     free(byspan);
+    free(bysize);
     free(byoff);
+    free(first_use);
     return rc;
 }
 

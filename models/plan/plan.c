@@ -268,6 +268,10 @@ static int read_loop(const pl_config *cfg, pl_plan_workload *w, pl_dist **dist, 
     w->memory_loc = *pl_node_loc(mem ? mem : sec);
     l->window = win ? (uint32_t)fmin((double)pl_node_int(win), (double)UINT32_MAX) : 0;
     w->plain = strcmp(pl_node_str(pl_node_get(sec, "scheduler")), "plain") == 0;
+    const char *place = pl_node_str(pl_node_get(sec, "placement"));
+    l->placement = !strcmp(place, "first_use")       ? PL_PLAN_PLACE_FIRST_USE
+                   : !strcmp(place, "largest_first") ? PL_PLAN_PLACE_LARGEST
+                                                     : PL_PLAN_PLACE_BEST;
     l->ops = calloc(nops + 1, sizeof *l->ops);
     *dist = calloc(nops + 1, sizeof **dist);
     if (!l->ops || !*dist)
