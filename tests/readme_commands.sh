@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Sourced by tests/test_cluster_*.sh: the README's sweep commands as the tests run them.
-# The sourcing test sets `name` (its file name), `src` (the source tree) and `fail`.
+# The sourcing test sets `name` (its file name), `bin` (the program), `src` (the source
+# tree) and `fail`.
 
 # The commands of FILE's code block that follow the comment naming this test, up to the
 # next blank line or the end of the block; comments are left out.
@@ -38,4 +39,38 @@ $cmds"
   whole=$(whole_in "$src/README.md")
   grep -q '^build/pipelab sweep .*-o results.csv' <<<"$whole" ||
     fail "README.md's first sweep command is not 'build/pipelab sweep ... -o results.csv': $whole"
+}
+
+# Two directories in DIR that stand for clones of pipelab (build/pipelab, workloads/ and
+# scripts/ linked from `bin` and `src`), whole/ and sharded/, and the README's first sweep
+# command (`whole`) run in whole/.
+clones_and_whole() {
+  local d
+  for d in whole sharded; do
+    mkdir -p "$1/$d/build"
+    ln -s "$bin" "$1/$d/build/pipelab"
+    ln -s "$src/workloads" "$1/$d/workloads"
+    ln -s "$src/scripts" "$1/$d/scripts"
+  done
+  echo "== in whole/:"
+  echo "$whole"
+  (cd "$1/whole" && bash -euo pipefail -c "$whole") || fail "the whole sweep failed (status $?)"
+}
+
+# The merged results and record in DIR/sharded/ equal those of the whole sweep in
+# DIR/whole/, byte for byte, and hold the README's 100 points; sets `n`, the rows.
+merged_equals_whole() {
+  local f
+  for f in results.csv results.csv.sweep; do
+    [ -f "$1/sharded/$f" ] || fail "the merge wrote no $f"
+    if cmp "$1/whole/$f" "$1/sharded/$f"; then
+      echo "cmp: the merged $f equals the whole sweep's ($(wc -l <"$1/whole/$f") lines," \
+        "$(wc -c <"$1/whole/$f") bytes)"
+    else
+      diff "$1/whole/$f" "$1/sharded/$f" | head -n 6 | cut -c 1-200 >&2 || true
+      fail "the merged $f differs from the whole sweep's"
+    fi
+  done
+  n=$(($(wc -l <"$1/whole/results.csv") - 1))
+  [ "$n" -eq 100 ] || fail "the sweep has $n rows, not the README's 100 points"
 }

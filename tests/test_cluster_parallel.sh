@@ -31,17 +31,8 @@ readme_commands '^parallel '
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# Each directory stands for a clone of pipelab: build/pipelab, workloads/ and scripts/.
-for d in whole sharded; do
-  mkdir -p "$tmp/$d/build"
-  ln -s "$bin" "$tmp/$d/build/pipelab"
-  ln -s "$src/workloads" "$tmp/$d/workloads"
-  ln -s "$src/scripts" "$tmp/$d/scripts"
-done
-
-echo "== in whole/:"
-echo "$whole"
-(cd "$tmp/whole" && bash -euo pipefail -c "$whole") || fail "the whole sweep failed (status $?)"
+# Two clones of pipelab, whole/ and sharded/; the README's first sweep command in whole/.
+clones_and_whole "$tmp"
 echo "== in sharded/:"
 echo "$cmds"
 start=$EPOCHREALTIME
@@ -49,17 +40,6 @@ start=$EPOCHREALTIME
   fail "the README's parallel commands failed (status $?)"
 echo "== the shards and their merge took $(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }') s"
 
-for f in results.csv results.csv.sweep; do
-  [ -f "$tmp/sharded/$f" ] || fail "the merge wrote no $f"
-  if cmp "$tmp/whole/$f" "$tmp/sharded/$f"; then
-    echo "cmp: the merged $f equals the whole sweep's ($(wc -l <"$tmp/whole/$f") lines," \
-      "$(wc -c <"$tmp/whole/$f") bytes)"
-  else
-    diff "$tmp/whole/$f" "$tmp/sharded/$f" | head -n 6 | cut -c 1-200 >&2 || true
-    fail "the merged $f differs from the whole sweep's"
-  fi
-done
-n=$(($(wc -l <"$tmp/whole/results.csv") - 1))
-[ "$n" -eq 100 ] || fail "the sweep has $n rows, not the README's 100 points"
+merged_equals_whole "$tmp"
 ls "$tmp/sharded"/shard-{0,1,2,3}.csv >/dev/null || fail "a shard's file is missing"
 echo "ok: 4 shards over GNU parallel merged into the whole sweep's $n rows"

@@ -172,17 +172,8 @@ for ((i = 0; ; i++)); do
 done
 echo "== Slurm is up: node $node idle with $cpus CPUs, ports ${ports[*]} (${SECONDS} s)"
 
-# Each directory stands for a clone of pipelab: build/pipelab, workloads/ and scripts/.
-for d in whole sharded; do
-  mkdir -p "$tmp/$d/build"
-  ln -s "$bin" "$tmp/$d/build/pipelab"
-  ln -s "$src/workloads" "$tmp/$d/workloads"
-  ln -s "$src/scripts" "$tmp/$d/scripts"
-done
-
-echo "== in whole/:"
-echo "$whole"
-(cd "$tmp/whole" && bash -euo pipefail -c "$whole") || fail "the whole sweep failed (status $?)"
+# Two clones of pipelab, whole/ and sharded/; the README's first sweep command in whole/.
+clones_and_whole "$tmp"
 echo "== in sharded/:"
 echo "$cmds"
 start=$SECONDS
@@ -192,18 +183,7 @@ pids+=($!)
 wait "${pids[3]}" || fail "the README's Slurm commands failed (status $?; 124: not done in 45 s)"
 echo "== the job array and the merge took $((SECONDS - start)) s"
 
-for f in results.csv results.csv.sweep; do
-  [ -f "$tmp/sharded/$f" ] || fail "the merge wrote no $f"
-  if cmp "$tmp/whole/$f" "$tmp/sharded/$f"; then
-    echo "cmp: the merged $f equals the whole sweep's ($(wc -l <"$tmp/whole/$f") lines," \
-      "$(wc -c <"$tmp/whole/$f") bytes)"
-  else
-    diff "$tmp/whole/$f" "$tmp/sharded/$f" | head -n 6 | cut -c 1-200 >&2 || true
-    fail "the merged $f differs from the whole sweep's"
-  fi
-done
-n=$(($(wc -l <"$tmp/whole/results.csv") - 1))
-[ "$n" -eq 100 ] || fail "the sweep has $n rows, not the README's 100 points"
+merged_equals_whole "$tmp"
 outs=("$tmp"/sharded/slurm-*_[0-3].out)
 [ ${#outs[@]} -eq 4 ] || fail "expected the output of 4 array tasks, found ${#outs[@]}"
 echo "ok: a 4-task Slurm job array merged into the whole sweep's $n rows (${SECONDS} s in all)"
