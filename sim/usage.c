@@ -4,6 +4,8 @@
  */
 #include "sim/usage.h"
 
+#include "sim/common/text.h"
+
 #include <string.h>
 
 #define ON(c) (1u << PL_CMD_##c)
@@ -134,33 +136,6 @@ static const char *const synopsis[PL_CMD_MODEL] = {
         "                                         --steps keeps ProfilerStep#FIRST to #LAST\n",
 };
 
-/* Writes text from column `indent` on, folded at 88 columns, the first line where the
- * caller's output stands at column `at`. */
-static void folded(FILE *out, const char *text, int at, int indent)
-{
-    int col = at;
-    for (const char *w = text; *w;) {
-        size_t len = strcspn(w, " ");
-        if (col > indent && col + 1 + (int)len > 88) {
-            fprintf(out, "\n%*s", indent, "");
-            col = indent;
-        } else if (col > indent || (col == indent && at > indent)) {
-            fputc(' ', out);
-            col++;
-        }
-        while (col < indent) {
-            fputc(' ', out);
-            col++;
-        }
-        fwrite(w, 1, len, out);
-        col += (int)len;
-        w += len;
-        while (*w == ' ')
-            w++;
-    }
-    fputc('\n', out);
-}
-
 static void option_line(FILE *out, const char *name, const char *value, const char *help)
 {
     char head[64];
@@ -168,11 +143,13 @@ static void option_line(FILE *out, const char *name, const char *value, const ch
     /* The help beside the option, or under it where the option leaves no gap. */
     if (strlen(head) > 20) {
         fprintf(out, "%s\n", head);
-        folded(out, help, 0, 22);
+        pl_text_fold(out, help, 0, 22, 88);
+        fputc('\n', out);
         return;
     }
     fprintf(out, "%-22s", head);
-    folded(out, help, 22, 22);
+    pl_text_fold(out, help, 22, 22, 88);
+    fputc('\n', out);
 }
 
 void pl_usage_print(FILE *out)

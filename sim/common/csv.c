@@ -84,3 +84,9 @@ char *pl_csv_real(double x, char *buf, size_t len)
     }
     return buf;
 }
+
+void pl_csv_put_real(FILE *out, double x)
+{
+    char buf[32];
+    fprintf(out, ",%s", pl_csv_real(x, buf, sizeof buf));
+}

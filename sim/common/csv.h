@@ -22,6 +22,9 @@ void pl_csv_put(FILE *out, const char *s);
  * returns buf. */
 char *pl_csv_real(double x, char *buf, size_t len);
 
+/* Writes a separator and then x as pl_csv_real gives it: ",0.1". */
+void pl_csv_put_real(FILE *out, double x);
+
 /* Splits one line (NUL-terminated, without its line break) into fields, in place: the
  * fields point into `line`, unquoted. Returns the number of fields, or -1 when the line
  * is malformed (a quote that does not close, text after a closing quote) or has more than

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * text.c — formatting into a string of exactly the length needed: measured once,
- * then written.
+ * then written; folding prose between words.
  */
 #include "sim/common/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 char *pl_text_vprintf(const char *fmt, va_list ap)
 {
@@ -35,4 +36,25 @@ size_t pl_text_columns(const char *s)
     for (; *s; s++)
         n += ((unsigned char)*s & 0xC0) != 0x80;
     return n;
+}
+
+void pl_text_fold(FILE *out, const char *text, int col, int indent, int width)
+{
+    for (const char *w = text; *w;) {
+        int len = (int)strcspn(w, " ");
+        if (col > indent && width > 0 && col + 1 + len > width) {
+            fprintf(out, "\n%*s", indent, "");
+            col = indent;
+        } else if (col > indent) {
+            fputc(' ', out);
+            col++;
+        }
+        for (; col < indent; col++)
+            fputc(' ', out);
+        fwrite(w, 1, (size_t)len, out);
+        col += len;
+        w += len;
+        while (*w == ' ')
+            w++;
+    }
 }

@@ -7,6 +7,8 @@
  */
 #include "sim/config/keys_list.h"
 
+#include "sim/common/text.h"
+
 #include <string.h>
 
 #define MAX_TABLES 64
@@ -86,28 +88,6 @@ static bool under(const char *path, const char *prefix)
     return path[n] == '\0' || path[n] == '.' || path[n] == '[' || prefix[n - 1] == '.';
 }
 
-/* Writes text from column `at` on, folded between words so that no line passes `width`
- * (0: never folded), each further line indented to `at`. */
-static void folded(FILE *out, const char *text, size_t at, int width)
-{
-    size_t col = at;
-    for (const char *w = text; *w;) {
-        size_t len = strcspn(w, " ");
-        if (col > at && width > 0 && col + 1 + len > (size_t)width) {
-            fprintf(out, "\n%*s", (int)at, "");
-            col = at;
-        } else if (col > at) {
-            fputc(' ', out);
-            col++;
-        }
-        fwrite(w, 1, len, out);
-        col += len;
-        w += len;
-        while (*w == ' ')
-            w++;
-    }
-}
-
 static void emit_text(const struct row *row, const struct walk *k)
 {
     const struct widths *w = &k->w;
@@ -136,7 +116,7 @@ static void emit_text(const struct row *row, const struct walk *k)
             fprintf(k->out, "\n%*s", 4, "");
             from = 4;
         }
-        folded(k->out, help, from, k->width);
+        pl_text_fold(k->out, help, (int)from, (int)from, k->width);
     }
     fputc('\n', k->out);
 }

@@ -55,17 +55,16 @@ static inline double place_task(const pl_graph *g, const pl_graph_change *c,
 }
 
 /* The recursion over every task of g under c into tm; *makespan is the latest end (0
- * without tasks), as pl_timeline_seal takes it. Where g's threads pay to wake each other,
- * the pass of analytic_wake.c with `plan`, or with one made for this pass when it is NULL.
- * Fails as pl_analytic_run does. */
+ * without tasks), as pl_timeline_seal takes it. Where g's threads pay to wake each other
+ * (`wakes`, as pl_graph_wakes says), the pass of analytic_wake.c with `plan`, or with one
+ * made for this pass when it is NULL. Fails as pl_analytic_run does. */
 static int run_pass(const pl_graph *g, const pl_graph_change *c, const struct times *tm,
-                    struct pl_wake_plan *plan, double *makespan, pl_diag *d)
+                    bool wakes, struct pl_wake_plan *plan, double *makespan, pl_diag *d)
 {
     uint32_t n = pl_graph_task_count(g);
     uint32_t *order = NULL;
     struct unit_rule *rules = NULL;
     int rc = unit_rules(g, c, &rules);
-    bool wakes = rc == 0 && pl_graph_wakes(g);
     if (rc == 0 && !wakes && !pl_graph_edges_backward(g)) {
         order = malloc(((size_t)n + 1) * sizeof *order);
         rc = order ? pl_check_order(g, order) : PL_ENOMEM;
@@ -99,7 +98,7 @@ int pl_analytic_run(const pl_graph *g, pl_timeline *tl, pl_diag *d)
 {
     struct times tm = {tl->start, tl->end, tl->release, tl->woke};
     double makespan;
-    int rc = run_pass(g, NULL, &tm, NULL, &makespan, d);
+    int rc = run_pass(g, NULL, &tm, pl_graph_wakes(g), NULL, &makespan, d);
     if (rc == 0)
         tl->makespan = makespan;
     return rc;
@@ -142,7 +141,7 @@ int pl_analytic_makespan(pl_analytic_scratch *s, const pl_graph *g, const pl_gra
         memset(s->woke, 0, (size_t)n * sizeof *s->woke);
     struct times tm = {s->start, s->end, NULL, s->woke};
     s->ntasks = 0;
-    int rc = run_pass(g, c, &tm, s->wake, makespan, d);
+    int rc = run_pass(g, c, &tm, wakes, s->wake, makespan, d);
     if (rc == 0)
         s->ntasks = n;
     return rc;

@@ -12,12 +12,6 @@
 #include "sim/common/csv.h"
 #include "sim/report/parts.h"
 
-static void put_real(FILE *out, double x)
-{
-    char buf[32];
-    fprintf(out, ",%s", pl_csv_real(x, buf, sizeof buf));
-}
-
 static void header(FILE *out)
 {
     fputs("scenario,seed,run,makespan_s,throughput,speedup,unit,place,tasks,busy_s,work_s,"
@@ -38,9 +32,9 @@ static void run_columns(FILE *out, const pl_report *r, const char *mode, const p
     pl_csv_put(out, r->scenario);
     fprintf(out, ",%llu,", r->seed);
     pl_csv_put(out, mode);
-    put_real(out, run->m->makespan);
-    put_real(out, run->m->throughput);
-    put_real(out, run == &r->run ? r->speedup : 1);
+    pl_csv_put_real(out, run->m->makespan);
+    pl_csv_put_real(out, run->m->throughput);
+    pl_csv_put_real(out, run == &r->run ? r->speedup : 1);
     fputc(',', out);
 }
 
@@ -54,18 +48,18 @@ static void unit_row(FILE *out, const pl_report *r, const char *mode, const pl_r
     fputc(',', out);
     pl_csv_put(out, pl_graph_place_name(g, pl_graph_unit_place(g, u)));
     fprintf(out, ",%llu", (unsigned long long)um->tasks);
-    put_real(out, um->busy);
-    put_real(out, um->work);
-    put_real(out, um->contention);
-    put_real(out, um->utilization);
-    put_real(out, um->fill);
-    put_real(out, um->bubble);
-    put_real(out, um->drain);
+    pl_csv_put_real(out, um->busy);
+    pl_csv_put_real(out, um->work);
+    pl_csv_put_real(out, um->contention);
+    pl_csv_put_real(out, um->utilization);
+    pl_csv_put_real(out, um->fill);
+    pl_csv_put_real(out, um->bubble);
+    pl_csv_put_real(out, um->drain);
     fprintf(out, ",%llu", (unsigned long long)um->bubbles);
-    put_real(out, um->largest_bubble);
-    put_real(out, um->binding);
+    pl_csv_put_real(out, um->largest_bubble);
+    pl_csv_put_real(out, um->binding);
     for (int k = 0; k < PL_EDGE_KIND_COUNT; k++)
-        put_real(out, um->cause[k]);
+        pl_csv_put_real(out, um->cause[k]);
     fputc('\n', out);
 }
 

@@ -20,12 +20,6 @@
 
 #include <inttypes.h>
 
-static void put_real(FILE *out, double x)
-{
-    char buf[32];
-    fprintf(out, ",%s", pl_csv_real(x, buf, sizeof buf));
-}
-
 static void header(FILE *out)
 {
     fputs("run,unit,task,start_s,end_s,kind,cause,item\n", out);
@@ -42,8 +36,8 @@ static void row(FILE *out, const char *mode, const char *unit, const pl_graph *g
     pl_csv_put(out, unit);
     fputc(',', out);
     pl_csv_put(out, task);
-    put_real(out, start);
-    put_real(out, end);
+    pl_csv_put_real(out, start);
+    pl_csv_put_real(out, end);
     fputc(',', out);
     fputs(kind, out);
     fputc(',', out);

@@ -219,14 +219,17 @@ static void csv_row(const struct point *p, const struct layout *l, FILE *out)
 
 /* ---- Text -------------------------------------------------------------------------- */
 
+/* How a shown figure prints: a time with its 95 % half-width, a rate, a ratio. */
+enum shape { SHOWN_TIME, SHOWN_RATE, SHOWN_RATIO };
+
 /* The figures the table shows, when the results have them: name, heading, how it prints. */
 static const struct shown {
     const char *figure, *head;
-    bool time;
+    enum shape shape;
 } shown[] = {
-    {"makespan_s", "makespan (95 %)", true},
-    {"throughput", "throughput", false},
-    {"speedup", "speedup", false},
+    {"makespan_s", "makespan (95 %)", SHOWN_TIME},
+    {"throughput", "throughput", SHOWN_RATE},
+    {"speedup", "speedup", SHOWN_RATIO},
 };
 #define NSHOWN (sizeof shown / sizeof shown[0])
 
@@ -263,12 +266,22 @@ static int text_columns(const struct layout *l, struct text_table *t)
     return 0;
 }
 
-/* A throughput as the reports write it ("40.62 k items/s"), in a static buffer. */
-static const char *rate_text(double x)
+/* One shown figure's cell: "-" where no run gave it. */
+static void figure_cell(enum shape shape, const pl_stats *st, pl_rows *rows)
 {
-    static char buf[64];
-    pl_report_rate(x, "items", buf, sizeof buf);
-    return buf;
+    double half = (st->ci_high - st->ci_low) / 2;
+    char rate[64];
+    if (isnan(st->mean))
+        pl_rows_text(rows, "-");
+    else if (shape == SHOWN_TIME && !isnan(half))
+        pl_rows_text(rows, "%s ± %s", PL_TIME_TEXT(st->mean), PL_TIME_TEXT(half));
+    else if (shape == SHOWN_TIME)
+        pl_rows_text(rows, "%s", PL_TIME_TEXT(st->mean));
+    else if (shape == SHOWN_RATE) { /* as the reports write it: "40.62 k items/s" */
+        pl_report_rate(st->mean, "items", rate, sizeof rate);
+        pl_rows_text(rows, "%s", rate);
+    } else
+        pl_rows_text(rows, "%.2fx", st->mean);
 }
 
 static void text_row(const struct point *p, const struct layout *l, const struct text_table *t,
@@ -279,22 +292,9 @@ static void text_row(const struct point *p, const struct layout *l, const struct
         pl_rows_text(rows, "%s", p->f[c]);
     pl_rows_text(rows, "%zu", p->reps);
     pl_rows_text(rows, "%zu", p->ok);
-    for (size_t k = 0; k < NSHOWN; k++) {
-        if (t->figure[k] < 0)
-            continue;
-        const pl_stats *st = &p->stats[t->figure[k]];
-        double half = (st->ci_high - st->ci_low) / 2;
-        if (isnan(st->mean))
-            pl_rows_text(rows, "-");
-        else if (shown[k].time && !isnan(half))
-            pl_rows_text(rows, "%s ± %s", PL_TIME_TEXT(st->mean), PL_TIME_TEXT(half));
-        else if (shown[k].time)
-            pl_rows_text(rows, "%s", PL_TIME_TEXT(st->mean));
-        else if (k == 1) /* the throughput */
-            pl_rows_text(rows, "%s", rate_text(st->mean));
-        else
-            pl_rows_text(rows, "%.2fx", st->mean);
-    }
+    for (size_t k = 0; k < NSHOWN; k++)
+        if (t->figure[k] >= 0)
+            figure_cell(shown[k].shape, &p->stats[t->figure[k]], rows);
     if (l->text >= 0)
         pl_rows_text(rows, "%s", p->texts);
 }
