@@ -27,76 +27,15 @@ static const char *const letter[2] = {"A", "B"};
 
 /* ---- Text: formatting ------------------------------------------------------------ */
 
-/* x with `decimals` decimals and a suffix, signed unless it reads as zero; "-" when x is
- * not a number or too wide for buf. */
-static void signed_fixed(double x, int decimals, const char *suffix, char *buf, size_t len)
-{
-    if (!isfinite(x)) {
-        snprintf(buf, len, "-");
-        return;
-    }
-    char num[64];
-    snprintf(num, sizeof num, "%.*f", decimals, fabs(x));
-    const char *sign = strtod(num, NULL) == 0 ? "" : x < 0 ? "-" : "+";
-    if (snprintf(buf, len, "%s%s%s", sign, num, suffix) >= (int)len)
-        snprintf(buf, len, "-");
-}
-
-static void signed_time(double x, char *buf, size_t len)
-{
-    if (!isfinite(x))
-        snprintf(buf, len, "-");
-    else
-        snprintf(buf, len, "%s%s", x > 0 ? "+" : x < 0 ? "-" : "", PL_TIME_TEXT(fabs(x)));
-}
-
 static void value_text(const struct compare *c, const struct figure *f, int side, char *buf,
                        size_t len)
 {
-    double v = f->v[side];
-    if (!isfinite(v)) {
-        snprintf(buf, len, "-");
-        return;
-    }
-    switch (f->kind) {
-    case TIME:
-        snprintf(buf, len, "%s", PL_TIME_TEXT(v));
-        return;
-    case RATE:
-        pl_report_rate(v, pl_compare_noun(c, side), buf, len);
-        return;
-    case SPEEDUP:
-        snprintf(buf, len, "%.2fx", v);
-        return;
-    case FRACTION:
-        snprintf(buf, len, "%.1f %%", 100.0 * v);
-        return;
-    }
+    pl_report_figure(f->v[side], f->kind, pl_compare_noun(c, side), false, buf, len);
 }
 
 static void delta_text(const struct compare *c, const struct figure *f, char *buf, size_t len)
 {
-    double d = f->delta;
-    char rate[64];
-    switch (f->kind) {
-    case TIME:
-        signed_time(d, buf, len);
-        return;
-    case RATE:
-        if (!isfinite(d)) {
-            snprintf(buf, len, "-");
-            return;
-        }
-        pl_report_rate(fabs(d), pl_compare_noun(c, 0), rate, sizeof rate);
-        snprintf(buf, len, "%s%s", d > 0 ? "+" : d < 0 ? "-" : "", rate);
-        return;
-    case SPEEDUP:
-        signed_fixed(d, 2, "x", buf, len);
-        return;
-    case FRACTION:
-        signed_fixed(100.0 * d, 1, " pp", buf, len);
-        return;
-    }
+    pl_report_figure(f->delta, f->kind, pl_compare_noun(c, 0), true, buf, len);
 }
 
 /* ---- Text: sections ---------------------------------------------------------------- */
@@ -157,7 +96,8 @@ static int summary(const struct compare *c, FILE *out)
         }
         delta_text(c, &f[i], cell, sizeof cell);
         pl_table_addf(t, "%s", cell);
-        signed_fixed(100.0 * pl_compare_change(f[i].v[0], f[i].delta), 1, " %", cell, sizeof cell);
+        double change = pl_compare_change(f[i].v[0], f[i].delta);
+        pl_report_signed_fixed(100.0 * change, 1, " %", cell, sizeof cell);
         pl_table_addf(t, "%s", cell);
     }
     int rc = pl_table_print(t, out, "");
@@ -182,11 +122,11 @@ static void unit_cells(const struct compare *c, const struct row *row, int what,
     }
     double d = pl_compare_unit_delta(c, row, what);
     if (what == UTILIZATION)
-        signed_fixed(100.0 * d, 2, " pp", cell, sizeof cell);
+        pl_report_signed_fixed(100.0 * d, 2, " pp", cell, sizeof cell);
     else if (what == SHARE)
-        signed_fixed(100.0 * d, 1, " pp", cell, sizeof cell);
+        pl_report_signed_fixed(100.0 * d, 1, " pp", cell, sizeof cell);
     else
-        signed_time(d, cell, sizeof cell);
+        pl_report_figure(d, PL_FIGURE_TIME, NULL, true, cell, sizeof cell);
     pl_table_addf(t, "%s", cell);
 }
 

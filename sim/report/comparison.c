@@ -109,7 +109,8 @@ const char *pl_compare_noun(const struct compare *c, int side)
     return pl_graph_item_noun(c->run[side]->graph);
 }
 
-static struct figure figure(const char *label, const char *key, enum kind kind, double a, double b)
+static struct figure figure(const char *label, const char *key, pl_figure_shape kind, double a,
+                            double b)
 {
     return (struct figure){label, key, kind, {a, b}, 0};
 }
@@ -118,18 +119,22 @@ void pl_compare_summary_figures(const struct compare *c, struct figure f[NFIGURE
 {
     const pl_run *run[2] = {&c->side[0]->r->run, &c->side[1]->r->run};
     const pl_run *base[2] = {&c->side[0]->r->baseline, &c->side[1]->r->baseline};
-    f[0] = figure("makespan", "makespan_s", TIME, run[0]->m->makespan, run[1]->m->makespan);
-    f[1] = figure("throughput", "throughput_per_s", RATE, run[0]->m->throughput,
+    f[0] =
+        figure("makespan", "makespan_s", PL_FIGURE_TIME, run[0]->m->makespan, run[1]->m->makespan);
+    f[1] = figure("throughput", "throughput_per_s", PL_FIGURE_RATE, run[0]->m->throughput,
                   run[1]->m->throughput);
-    f[2] =
-        figure("baseline", "baseline_makespan_s", TIME, base[0]->m->makespan, base[1]->m->makespan);
-    f[3] = figure("speedup", "speedup", SPEEDUP, c->side[0]->r->speedup, c->side[1]->r->speedup);
-    f[4] = figure("bound", "bound_s", TIME, run[0]->bound->makespan, run[1]->bound->makespan);
-    f[5] = figure("efficiency", "efficiency", FRACTION, pl_report_efficiency(run[0]),
+    f[2] = figure("baseline", "baseline_makespan_s", PL_FIGURE_TIME, base[0]->m->makespan,
+                  base[1]->m->makespan);
+    f[3] = figure("speedup", "speedup", PL_FIGURE_TIMES, c->side[0]->r->speedup,
+                  c->side[1]->r->speedup);
+    f[4] = figure("bound", "bound_s", PL_FIGURE_TIME, run[0]->bound->makespan,
+                  run[1]->bound->makespan);
+    f[5] = figure("efficiency", "efficiency", PL_FIGURE_PERCENT, pl_report_efficiency(run[0]),
                   pl_report_efficiency(run[1]));
     for (int i = 0; i < NFIGURES; i++)
-        f[i].delta = f[i].kind == TIME ? pl_compare_time_difference(c, f[i].v[0], f[i].v[1])
-                                       : relative_difference(f[i].v[0], f[i].v[1]);
+        f[i].delta = f[i].kind == PL_FIGURE_TIME
+                         ? pl_compare_time_difference(c, f[i].v[0], f[i].v[1])
+                         : relative_difference(f[i].v[0], f[i].v[1]);
     /* Ops per second and frames per second do not subtract. */
     if (strcmp(pl_compare_noun(c, 0), pl_compare_noun(c, 1)) != 0)
         f[1].delta = NAN;

@@ -12,6 +12,7 @@
 #define PL_REPORT_COMPARISON_H
 
 #include "sim/report/compare.h"
+#include "sim/report/parts.h"
 
 #include <stddef.h>
 
@@ -36,14 +37,11 @@ struct compare {
 int pl_compare_init(struct compare *c, const pl_compare_side *a, const pl_compare_side *b);
 void pl_compare_fini(struct compare *c);
 
-/* What a summary figure is, for formatting. */
-enum kind { TIME, RATE, SPEEDUP, FRACTION };
-
 /* A summary figure of both sides and their difference. */
 struct figure {
-    const char *label; /* in the text */
-    const char *key;   /* in JSON */
-    enum kind kind;
+    const char *label;    /* in the text */
+    const char *key;      /* in JSON */
+    pl_figure_shape kind; /* for formatting */
     double v[2];
     double delta; /* B - A, within rounding 0; NAN when the sides cannot be compared */
 };

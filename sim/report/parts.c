@@ -6,6 +6,7 @@
  * descending, then unit id), so that the same report reads the same in every format.
  */
 #include "sim/report/parts.h"
+#include "sim/common/units.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -150,6 +151,45 @@ void pl_report_rate(double rate, const char *noun, char *buf, size_t len)
         snprintf(num, sizeof num, "%.4g", rate / scale);
     }
     snprintf(buf, len, "%s%s %s/s", num, prefix[p], noun);
+}
+
+void pl_report_signed_fixed(double x, int decimals, const char *suffix, char *buf, size_t len)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    char num[64];
+    snprintf(num, sizeof num, "%.*f", decimals, fabs(x));
+    const char *sign = strtod(num, NULL) == 0 ? "" : x < 0 ? "-" : "+";
+    if (snprintf(buf, len, "%s%s%s", sign, num, suffix) >= (int)len)
+        snprintf(buf, len, "-");
+}
+
+void pl_report_figure(double x, pl_figure_shape s, const char *noun, bool delta, char *buf,
+                      size_t len)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, len, "-");
+    } else if (delta && s == PL_FIGURE_TIMES) {
+        pl_report_signed_fixed(x, 2, "x", buf, len);
+    } else if (delta && s == PL_FIGURE_PERCENT) {
+        pl_report_signed_fixed(100 * x, 1, " pp", buf, len);
+    } else {
+        const char *sign = delta && x > 0 ? "+" : delta && x < 0 ? "-" : "";
+        double a = delta ? fabs(x) : x;
+        char rate[64];
+        if (s == PL_FIGURE_TIME) {
+            snprintf(buf, len, "%s%s", sign, PL_TIME_TEXT(a));
+        } else if (s == PL_FIGURE_RATE) {
+            pl_report_rate(a, noun, rate, sizeof rate);
+            snprintf(buf, len, "%s%s", sign, rate);
+        } else if (s == PL_FIGURE_TIMES) {
+            snprintf(buf, len, "%.2fx", a);
+        } else {
+            snprintf(buf, len, "%.1f %%", 100 * a);
+        }
+    }
 }
 
 void pl_say(pl_sentence *s, const char *fmt, ...)

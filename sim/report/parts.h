@@ -10,6 +10,7 @@
 #include "sim/report/report.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* One unit's time on the binding chain (the tasks that set the makespan, walked back
@@ -58,6 +59,25 @@ json_t *pl_report_json_append(json_t *a, json_t *item);
 
 /* Items per second with an SI prefix and 4 significant digits ("277.8 k ops/s"). */
 void pl_report_rate(double rate, const char *noun, char *buf, size_t len);
+
+/* How a summary figure prints: a time, a rate of items, a ratio ("1.25x"), a fraction as a
+ * percentage. */
+typedef enum pl_figure_shape {
+    PL_FIGURE_TIME,
+    PL_FIGURE_RATE,
+    PL_FIGURE_TIMES,
+    PL_FIGURE_PERCENT
+} pl_figure_shape;
+
+/* x as a figure of shape s into buf, a rate counting `noun`s; "-" where x is not finite.
+ * A difference (delta) carries its sign, a ratio's and a percentage's only where it does
+ * not read as zero, and a percentage's is in percentage points ("+2.5 pp"). */
+void pl_report_figure(double x, pl_figure_shape s, const char *noun, bool delta, char *buf,
+                      size_t len);
+
+/* x with `decimals` decimals and a suffix, signed unless it reads as zero; "-" when x is
+ * not finite or too wide for buf. */
+void pl_report_signed_fixed(double x, int decimals, const char *suffix, char *buf, size_t len);
 
 /* A sentence being written: appends are cut at the end of the buffer, never past it. */
 typedef struct pl_sentence {

@@ -16,14 +16,13 @@
 #include <stdlib.h>
 
 /* The figures compared: name in JSON, name in text, how a value prints. */
-enum shape { TIME, RATE, TIMES, PERCENT };
 static const struct figure {
     const char *key, *name;
-    enum shape shape;
+    pl_figure_shape shape;
 } figures[] = {
-    {"makespan_s", "makespan", TIME},      {"throughput", "throughput", RATE},
-    {"speedup", "speedup", TIMES},         {"bound_s", "bound", TIME},
-    {"efficiency", "efficiency", PERCENT},
+    {"makespan_s", "makespan", PL_FIGURE_TIME},      {"throughput", "throughput", PL_FIGURE_RATE},
+    {"speedup", "speedup", PL_FIGURE_TIMES},         {"bound_s", "bound", PL_FIGURE_TIME},
+    {"efficiency", "efficiency", PL_FIGURE_PERCENT},
 };
 #define NFIG (sizeof figures / sizeof figures[0])
 
@@ -58,27 +57,6 @@ static int heard(void *ctx, size_t job, const pl_pool_result *res, pl_diag *d)
     if (pl_outcome_from_child(res, what, &st->out[job]) != 0)
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     return 0;
-}
-
-/* A value of a figure of this shape as text; a difference (delta) with its sign, and a
- * percentage's in percentage points. */
-static void shown(double x, enum shape s, bool delta, char *buf, size_t len)
-{
-    const char *sign = delta && x > 0 ? "+" : delta && x < 0 ? "-" : "";
-    double a = delta ? fabs(x) : x;
-    char rate[48];
-    if (isnan(x)) {
-        snprintf(buf, len, "-");
-    } else if (s == TIME) {
-        snprintf(buf, len, "%s%s", sign, PL_TIME_TEXT(a));
-    } else if (s == RATE) {
-        pl_report_rate(a, "items", rate, sizeof rate);
-        snprintf(buf, len, "%s%s", sign, rate);
-    } else if (s == TIMES) {
-        snprintf(buf, len, "%s%.2fx", sign, a);
-    } else {
-        snprintf(buf, len, "%s%.1f %s", sign, 100 * a, delta ? "pp" : "%");
-    }
 }
 
 /* The statistics of each side and of the paired differences, over the pairs that ran. */
@@ -138,11 +116,11 @@ static int print_text(const struct study *st, const struct figures_stats *fs, FI
         pl_table_addf(t, "%s", head[i]);
     for (size_t f = 0; f < NFIG; f++) {
         char a[64], b[64], m[64], h[64];
-        shown(fs->side[f][0].mean, figures[f].shape, false, a, sizeof a);
-        shown(fs->side[f][1].mean, figures[f].shape, false, b, sizeof b);
-        shown(fs->delta[f].mean, figures[f].shape, true, m, sizeof m);
+        pl_report_figure(fs->side[f][0].mean, figures[f].shape, "items", false, a, sizeof a);
+        pl_report_figure(fs->side[f][1].mean, figures[f].shape, "items", false, b, sizeof b);
+        pl_report_figure(fs->delta[f].mean, figures[f].shape, "items", true, m, sizeof m);
         double half = (fs->delta[f].ci_high - fs->delta[f].ci_low) / 2, base = fs->side[f][0].mean;
-        shown(half, figures[f].shape, true, h, sizeof h);
+        pl_report_figure(half, figures[f].shape, "items", true, h, sizeof h);
         pl_table_addf(t, "%s", figures[f].name);
         pl_table_addf(t, "%s", a);
         pl_table_addf(t, "%s", b);
@@ -160,9 +138,9 @@ static int print_text(const struct study *st, const struct figures_stats *fs, FI
     pl_table_destroy(t);
     const pl_stats *d = &fs->delta[0];
     char m[64], lo[64], hi[64];
-    shown(d->mean, TIME, true, m, sizeof m);
-    shown(d->ci_low, TIME, true, lo, sizeof lo);
-    shown(d->ci_high, TIME, true, hi, sizeof hi);
+    pl_report_figure(d->mean, PL_FIGURE_TIME, NULL, true, m, sizeof m);
+    pl_report_figure(d->ci_low, PL_FIGURE_TIME, NULL, true, lo, sizeof lo);
+    pl_report_figure(d->ci_high, PL_FIGURE_TIME, NULL, true, hi, sizeof hi);
     if (fs->pairs < 2)
         fprintf(out, "\nWith %zu pair, no interval: give --reps 2 or more.\n", fs->pairs);
     else if (d->ci_low > 0 || d->ci_high < 0)

@@ -219,17 +219,14 @@ static void csv_row(const struct point *p, const struct layout *l, FILE *out)
 
 /* ---- Text -------------------------------------------------------------------------- */
 
-/* How a shown figure prints: a time with its 95 % half-width, a rate, a ratio. */
-enum shape { SHOWN_TIME, SHOWN_RATE, SHOWN_RATIO };
-
 /* The figures the table shows, when the results have them: name, heading, how it prints. */
 static const struct shown {
     const char *figure, *head;
-    enum shape shape;
+    pl_figure_shape shape;
 } shown[] = {
-    {"makespan_s", "makespan (95 %)", SHOWN_TIME},
-    {"throughput", "throughput", SHOWN_RATE},
-    {"speedup", "speedup", SHOWN_RATIO},
+    {"makespan_s", "makespan (95 %)", PL_FIGURE_TIME},
+    {"throughput", "throughput", PL_FIGURE_RATE},
+    {"speedup", "speedup", PL_FIGURE_TIMES},
 };
 #define NSHOWN (sizeof shown / sizeof shown[0])
 
@@ -266,22 +263,17 @@ static int text_columns(const struct layout *l, struct text_table *t)
     return 0;
 }
 
-/* One shown figure's cell: "-" where no run gave it. */
-static void figure_cell(enum shape shape, const pl_stats *st, pl_rows *rows)
+/* One shown figure's cell: a time with its 95 % half-width where there is one. */
+static void figure_cell(pl_figure_shape shape, const pl_stats *st, pl_rows *rows)
 {
     double half = (st->ci_high - st->ci_low) / 2;
-    char rate[64];
-    if (isnan(st->mean))
-        pl_rows_text(rows, "-");
-    else if (shape == SHOWN_TIME && !isnan(half))
+    char text[64];
+    if (shape == PL_FIGURE_TIME && !isnan(st->mean) && !isnan(half)) {
         pl_rows_text(rows, "%s ± %s", PL_TIME_TEXT(st->mean), PL_TIME_TEXT(half));
-    else if (shape == SHOWN_TIME)
-        pl_rows_text(rows, "%s", PL_TIME_TEXT(st->mean));
-    else if (shape == SHOWN_RATE) { /* as the reports write it: "40.62 k items/s" */
-        pl_report_rate(st->mean, "items", rate, sizeof rate);
-        pl_rows_text(rows, "%s", rate);
-    } else
-        pl_rows_text(rows, "%.2fx", st->mean);
+        return;
+    }
+    pl_report_figure(st->mean, shape, "items", false, text, sizeof text);
+    pl_rows_text(rows, "%s", text);
 }
 
 static void text_row(const struct point *p, const struct layout *l, const struct text_table *t,
