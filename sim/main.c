@@ -10,6 +10,7 @@
 #include "models/model.h"
 #include "sim/common/array.h"
 #include "sim/common/output.h"
+#include "sim/common/text.h"
 #include "sim/config/config.h"
 #include "sim/config/keys_list.h"
 #include "sim/options.h"
@@ -154,7 +155,7 @@ static int print_report(const pl_options *o, const pl_report *r, pl_diag *d)
         FILE *to = strcmp(o->format, "text") == 0 ? stdout : stderr;
         if (to == stdout)
             fputc('\n', to);
-        rc = pl_gantt_draw(r, to, pl_gantt_width(to), o->gantt_shared, d);
+        rc = pl_gantt_draw(r, to, pl_text_width(to), o->gantt_shared, d);
     }
     if (rc == 0 && fflush(stdout) != 0)
         rc = pl_diag_set(d, PL_EIO, "cannot write to standard output");
@@ -450,7 +451,7 @@ static int cmd_keys(const pl_options *o, pl_diag *d)
             rc = pl_diag_set(d, PL_EIO, "cannot write to standard output");
         json_decref(list);
     } else {
-        int width = isatty(STDOUT_FILENO) ? pl_gantt_width(stdout) : 0;
+        int width = isatty(STDOUT_FILENO) ? pl_text_width(stdout) : 0;
         rc = pl_keys_list(pl_scenario_keys, o->scenario, width, stdout, d);
     }
     if (rc == 0 && fflush(stdout) != 0)
@@ -507,7 +508,7 @@ int main(int argc, char **argv)
     }
     /* Wide tables fold to a terminal's width; files and pipes get them whole. */
     if (isatty(STDOUT_FILENO))
-        pl_table_fold(pl_gantt_width(stdout));
+        pl_table_fold(pl_text_width(stdout));
     pl_options o;
     /* Quoted before getopt_long reorders argv. */
     char *command_line = pl_provenance_command(argc, argv);

@@ -17,6 +17,7 @@
 
 #include "sim/measure/bound.h"
 #include "sim/report/gantt.h"
+#include "sim/common/text.h"
 #include "sim/graph/graph.h"
 #include "sim/measure/metrics.h"
 #include "sim/report/report.h"
@@ -204,13 +205,13 @@ static void test_width(void **state)
     FILE *out = tmpfile();
     assert_non_null(out);
     setenv("COLUMNS", "120", 1);
-    assert_int_equal(pl_gantt_width(out), 120);
+    assert_int_equal(pl_text_width(out), 120);
     setenv("COLUMNS", "12", 1);
-    assert_int_equal(pl_gantt_width(out), 40); /* never below 40 */
+    assert_int_equal(pl_text_width(out), 40); /* never below 40 */
     setenv("COLUMNS", "wide", 1);
-    assert_int_equal(pl_gantt_width(out), 100); /* not a number, not a terminal */
+    assert_int_equal(pl_text_width(out), 100); /* not a number, not a terminal */
     unsetenv("COLUMNS");
-    assert_int_equal(pl_gantt_width(out), 100);
+    assert_int_equal(pl_text_width(out), 100);
     fclose(out);
 }
 

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 char *pl_text_vprintf(const char *fmt, va_list ap)
 {
@@ -57,4 +59,22 @@ void pl_text_fold(FILE *out, const char *text, int col, int indent, int width)
         while (*w == ' ')
             w++;
     }
+}
+
+int pl_text_width(FILE *out)
+{
+    int width = 0;
+    const char *env = getenv("COLUMNS");
+    if (env && *env) {
+        char *end;
+        long n = strtol(env, &end, 10);
+        if (*end == '\0' && n > 0)
+            width = n > PL_TEXT_MAX_WIDTH ? PL_TEXT_MAX_WIDTH : (int)n;
+    }
+    struct winsize ws;
+    if (!width && isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col)
+        width = ws.ws_col > PL_TEXT_MAX_WIDTH ? PL_TEXT_MAX_WIDTH : ws.ws_col;
+    if (!width)
+        width = 100;
+    return width < PL_TEXT_MIN_WIDTH ? PL_TEXT_MIN_WIDTH : width;
 }

@@ -25,4 +25,10 @@ size_t pl_text_columns(const char *s);
  * indented to it. Writes no line break after the last word. */
 void pl_text_fold(FILE *out, const char *text, int col, int indent, int width);
 
+/* The width to write text at: $COLUMNS if set, else the terminal's width when out is a
+ * terminal, else 100; never less than PL_TEXT_MIN_WIDTH nor more than PL_TEXT_MAX_WIDTH. */
+#define PL_TEXT_MIN_WIDTH 40
+#define PL_TEXT_MAX_WIDTH 1000 /* no terminal is wider: a larger $COLUMNS is a mistake */
+int pl_text_width(FILE *out);
+
 #endif

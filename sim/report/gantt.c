@@ -12,19 +12,14 @@
 #include "sim/report/gantt.h"
 
 #include "sim/report/parts.h"
+#include "sim/common/text.h"
 #include "sim/common/units.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
-#define MIN_WIDTH 40
-/* No terminal is wider; a larger $COLUMNS is a mistake, not a reason to allocate. */
-#define MAX_WIDTH     1000
-#define DEFAULT_WIDTH 100
 /* Busy less than this share of a column is rounding where two spans meet. */
 #define NOISE 1e-6
 /* A column within this share of a threshold counts as reaching it: otherwise a unit busy
@@ -33,24 +28,6 @@
 #define SLACK 0.01
 /* A unit whose tasks average at least this many columns shows item numbers. */
 #define DIGIT_CELLS 2.0
-
-int pl_gantt_width(FILE *out)
-{
-    int width = 0;
-    const char *env = getenv("COLUMNS");
-    if (env && *env) {
-        char *end;
-        long n = strtol(env, &end, 10);
-        if (*end == '\0' && n > 0)
-            width = n > MAX_WIDTH ? MAX_WIDTH : (int)n;
-    }
-    struct winsize ws;
-    if (!width && isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col)
-        width = ws.ws_col > MAX_WIDTH ? MAX_WIDTH : ws.ws_col;
-    if (!width)
-        width = DEFAULT_WIDTH;
-    return width < MIN_WIDTH ? MIN_WIDTH : width;
-}
 
 /* ---- Glyphs --------------------------------------------------------------------- */
 
@@ -407,7 +384,9 @@ static double column_time(double span, int cells)
 
 int pl_gantt_draw(const pl_report *r, FILE *out, int width, bool shared, pl_diag *d)
 {
-    width = width < MIN_WIDTH ? MIN_WIDTH : width > MAX_WIDTH ? MAX_WIDTH : width;
+    width = width < PL_TEXT_MIN_WIDTH   ? PL_TEXT_MIN_WIDTH
+            : width > PL_TEXT_MAX_WIDTH ? PL_TEXT_MAX_WIDTH
+                                        : width;
     struct chart c = {.run = &r->run, .label = label_width(r, width)};
     c.cells = width - c.label - 3;
     double both = fmax(r->run.m->makespan, r->baseline.m->makespan);

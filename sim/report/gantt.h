@@ -9,10 +9,6 @@
 
 #include <stdbool.h>
 
-/* The width to draw at: $COLUMNS if set, else the terminal's width when out is a
- * terminal, else 100; never less than 40. */
-int pl_gantt_width(FILE *out);
-
 /* Draws the run of r and, below it, its baseline, each on its own time scale (its
  * makespan across the width) or, when `shared`, both on the longer one's: one row per
  * unit, each column a slice of time, with a legend and a time axis, fitted to `width`
