@@ -33,7 +33,7 @@ pl_test_plan pl_test_plan_new(uint32_t nops, const double *sizes, uint32_t nbuff
     for (uint32_t o = 0; o < nops; o++)
         p.l.ops[o] = (pl_plan_op){NULL, 0, 1};
     p.l.nops = nops;
-    p.l.classes[0] = (pl_plan_class){NULL, 1};
+    p.l.classes[0] = (pl_plan_class){NULL, 1, 0};
     p.l.nclasses = 1;
     for (uint32_t b = 0; b < nbuffers; b++)
         p.l.buffers[b] = (pl_plan_buffer){NULL, sizes[b]};

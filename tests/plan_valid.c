@@ -46,8 +46,16 @@ static bool reject(char *why, const char *fmt, ...)
     return false;
 }
 
-/* No two tasks overlap on a unit: sorted by start (then end), each starts at or after the
- * latest end before it; a zero-length task may sit where another starts or ends. */
+/* No two tasks' holds overlap on a unit: sorted by start (then end), each starts at or after
+ * the latest end of a hold before it; a zero-length task may sit where another starts or
+ * ends. A hold is the task's latency, or on a pipelined class the interval where that is
+ * shorter (loop.h). */
+static double hold(const pl_plan_loop *l, uint32_t o)
+{
+    double interval = l->classes[l->ops[o].cls].interval, latency = l->ops[o].latency;
+    return interval > 0 && interval < latency ? interval : latency;
+}
+
 static bool units_ok(const pl_plan_loop *l, const pl_plan_schedule *s, char *why)
 {
     uint32_t nunits = 0;
@@ -60,7 +68,7 @@ static bool units_ok(const pl_plan_loop *l, const pl_plan_schedule *s, char *why
         size_t n = 0;
         for (uint32_t t = 0; t < s->ntasks; t++)
             if (s->tasks[t].unit == u)
-                v[n++] = (struct span){s->tasks[t].start, s->tasks[t].end};
+                v[n++] = (struct span){s->tasks[t].start, s->tasks[t].start + hold(l, t % l->nops)};
         qsort(v, n, sizeof *v, cmp_span);
         double busy = -INFINITY;
         for (size_t k = 0; ok && k < n; k++) {

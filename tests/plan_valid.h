@@ -5,7 +5,8 @@
  *
  * The validator checks a schedule against its loop: every task on a unit of its op's
  * class, ending exactly its latency after it starts, at or after 0; every dependency
- * {src, dst, d} kept for every iteration i >= d; no two tasks overlapping on a unit (a
+ * {src, dst, d} kept for every iteration i >= d; no two tasks' holds (their latencies, or on a
+ * pipelined class the interval where that is shorter) overlapping on a unit (a
  * zero-length task may touch another); the makespan the latest end; and with a window of w
  * iterations, the rule models/plan/sched.h states: iteration i's first ops (no dependency
  * of distance 0 into them) start after iteration i - w's last ops (none of distance 0 out

@@ -283,14 +283,17 @@ static void resource_bounds(const pl_plan_loop *l, const double *head, const dou
 {
     b->res_mii = b->resource = b->work = 0;
     for (uint32_t c = 0; c < l->nclasses; c++) {
+        /* w: what the class's ops hold its units for per iteration; t: the least time
+         * from the end of an op's hold to the loop's end (its flight, then its tail). */
         double w = 0, h = INFINITY, t = INFINITY;
         for (uint32_t o = 0; o < l->nops; o++)
             if (l->ops[o].cls == c) {
-                w += l->ops[o].latency;
+                double hold = pl_plan_hold(&l->classes[c], l->ops[o].latency);
+                w += hold;
                 h = fmin(h, head[o]);
-                t = fmin(t, tail[o]);
+                t = fmin(t, l->ops[o].latency - hold + tail[o]);
+                b->work += l->ops[o].latency * l->iterations;
             }
-        b->work += w * l->iterations;
         if (!isfinite(h))
             continue; /* a class no op uses */
         double per = w / l->classes[c].units;
@@ -324,6 +327,9 @@ int pl_plan_bounds_compute(const pl_plan_loop *l, pl_plan_bounds *out)
         out->integral = true;
         for (uint32_t o = 0; o < l->nops; o++)
             out->integral = out->integral && l->ops[o].latency == floor(l->ops[o].latency);
+        for (uint32_t c = 0; c < l->nclasses; c++)
+            out->integral =
+                out->integral && l->classes[c].interval == floor(l->classes[c].interval);
         if (out->integral)
             out->resource = round_up(out->resource);
         out->mii = fmax(out->res_mii, out->rec_mii);

@@ -3,7 +3,8 @@
  * bounds.h — lower bounds on what any schedule of a loop can reach.
  *
  * On the initiation interval II (the time between consecutive iterations in the
- * steady state): ResMII, the busiest class's work per iteration over its units,
+ * steady state): ResMII, the busiest class's work per iteration over its units (what
+ * its ops hold the units for: on a pipelined class the issue interval, pl_plan_hold),
  * and RecMII, the largest ratio latency / distance over the dependence cycles
  * (a recurrence of latency L spanning d iterations cannot start iterations
  * faster than every L / d). MII = max(ResMII, RecMII).
@@ -11,10 +12,11 @@
  * On the makespan of all iterations: the critical path (the longest chain of
  * dependencies through the unrolled iterations), and for each class c
  * head_c + N W_c / P_c + tail_c, where head_c is the earliest any op of c can
- * start, tail_c the least time after any op of c ends (both along
- * dependencies), W_c its work per iteration and P_c its units. For a DAG on P
- * identical units this is at least max(CP, W / P). When every latency is a
- * whole number the makespan is too, and the bounds are rounded up.
+ * start, tail_c the least time after any op of c ends its hold (its flight on a
+ * pipelined class, then what follows it along dependencies), W_c its work per
+ * iteration and P_c its units. For a DAG on P identical units this is at least
+ * max(CP, W / P). When every latency and interval is a whole number the makespan
+ * is too, and the bounds are rounded up.
  */
 #ifndef PL_PLAN_BOUNDS_H
 #define PL_PLAN_BOUNDS_H

@@ -12,6 +12,8 @@ void pl_plan_compact_fini(pl_plan_compact *c)
 {
     free(c->order);
     free(c->unit);
+    free(c->lane);
+    free(c->nlanes);
     free(c->reuse);
     free(c->first);
     free(c->first_iter);
@@ -49,6 +51,43 @@ static int index_instances(const pl_plan_loop *l, const pl_plan_memmap *m, pl_pl
     return 0;
 }
 
+/* The flights' lanes (pl_plan_compact.lane): each flight, in planned order, on the first
+ * lane of its unit that is free by the time it starts, or on a new lane. Per unit, the
+ * flights start in planned order, since the holds they follow do not overlap. */
+static int assign_lanes(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_compact *c)
+{
+    uint32_t nunits = pl_plan_unit_count(l), cap = 0;
+    double *free_at = NULL; /* per unit, per lane: when its last flight ends (unit-major) */
+    c->lane = pl_array_alloc((size_t)s->ntasks + 1, sizeof *c->lane);
+    c->nlanes = calloc((size_t)nunits + 1, sizeof *c->nlanes);
+    int rc = c->lane && c->nlanes ? 0 : PL_ENOMEM;
+    for (uint32_t k = 0; !rc && k < s->ntasks; k++) {
+        uint32_t t = c->order[k], u = s->tasks[t].unit, n = c->nlanes[u];
+        const pl_plan_op *op = &l->ops[t % l->nops];
+        double from = s->tasks[t].start + pl_plan_hold(&l->classes[op->cls], op->latency);
+        c->lane[t] = PL_PLAN_NO_LANE;
+        if (!(from < s->tasks[t].end))
+            continue;
+        uint32_t at = 0;
+        while (at < n && free_at[(size_t)at * nunits + u] > from)
+            at++;
+        if (at == n && n == cap) { /* room for one more lane on every unit */
+            double *more = realloc(free_at, ((size_t)cap + 4) * nunits * sizeof *more);
+            if (!more) {
+                rc = PL_ENOMEM;
+                break;
+            }
+            free_at = more;
+            cap += 4;
+        }
+        free_at[(size_t)at * nunits + u] = s->tasks[t].end;
+        c->lane[t] = at;
+        c->nlanes[u] += at == n;
+    }
+    free(free_at);
+    return rc;
+}
+
 int pl_plan_compact_make(const pl_plan_loop *l, pl_plan *p, pl_plan_compact *out)
 {
     const pl_plan_schedule *s = &p->sched;
@@ -69,6 +108,8 @@ int pl_plan_compact_make(const pl_plan_loop *l, pl_plan *p, pl_plan_compact *out
         rc = PL_ENOMEM;
     for (uint32_t t = 0; !rc && t < s->ntasks; t++)
         out->unit[t] = s->tasks[t].unit;
+    if (!rc && pl_plan_pipelined(l))
+        rc = assign_lanes(l, s, out);
     if (rc)
         pl_plan_compact_fini(out);
     return rc;

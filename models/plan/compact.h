@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * compact.h — a plan as its lowering reads it, and no more: the tasks in planned order,
- * each task's unit, and the reuse pairs named by (buffer, iteration). The verdict's
+ * each task's unit (and flight lane, on a pipelined class), and the reuse pairs named by
+ * (buffer, iteration). The verdict's
  * variants are planned long before they are lowered (the verdict lowers one at a time);
  * kept in this form, a variant takes 8 bytes per task and 8 per reuse pair rather than
  * its whole schedule (24 bytes per task) and memory map (about 45), while its figures
@@ -23,8 +24,14 @@ typedef struct pl_plan_instance_name {
 /* Owned; pl_plan_compact_fini frees it. */
 typedef struct pl_plan_compact {
     uint32_t ntasks;
-    uint32_t *order;      /* the tasks in planned order (pl_plan_planned_order) */
-    uint32_t *unit;       /* per task: its unit (pl_plan_slot.unit) */
+    uint32_t *order; /* the tasks in planned order (pl_plan_planned_order) */
+    uint32_t *unit;  /* per task: its unit (pl_plan_slot.unit) */
+    /* Where the tasks of pipelined classes (pl_plan_class.interval) are in flight, after
+     * their hold and until their latency has passed: per task, its lane among its unit's
+     * (PL_PLAN_NO_LANE: an op not longer than its interval, or of a class that is not
+     * pipelined), such that the flights on one lane do not overlap in the plan; NULL when
+     * no class is. nlanes: per unit, how many lanes its flights take. */
+    uint32_t *lane, *nlanes;
     pl_plan_reuse *reuse; /* the memory map's reuse list, by instance index */
     uint32_t nreuse;
     /* The map's instances come by buffer, each buffer's in a run of iterations (from -1 or
@@ -33,6 +40,8 @@ typedef struct pl_plan_compact {
     int32_t *first_iter;
     uint32_t nbuffers;
 } pl_plan_compact;
+
+#define PL_PLAN_NO_LANE UINT32_MAX
 
 /* Instance k of c by name. */
 pl_plan_instance_name pl_plan_compact_instance(const pl_plan_compact *c, uint32_t k);

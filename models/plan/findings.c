@@ -79,11 +79,15 @@ static int ii_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
                                            PL_TIME_TEXT(b->mii), pct(st->ii - b->mii, b->mii))
                           : unsteady_figure(l, p, f);
     const pl_plan_class *c = &l->classes[b->res_class];
+    char pipe[96] = "";
+    if (c->interval > 0)
+        snprintf(pipe, sizeof pipe, " (pipelined: each op holds a unit for at most %s)",
+                 PL_TIME_TEXT(c->interval));
     if (!rc)
         rc = pl_figures_add(f, "ResMII", b->res_mii, "s",
-                            "%s: class %s has %s of work per iteration on %u unit%s",
+                            "%s: class %s has %s of work per iteration on %u unit%s%s",
                             PL_TIME_TEXT(b->res_mii), c->name, PL_TIME_TEXT(b->res_mii * c->units),
-                            c->units, c->units == 1 ? "" : "s");
+                            c->units, c->units == 1 ? "" : "s", pipe);
     if (!rc && b->ncycle)
         rc = pl_figures_add(f, "RecMII", b->rec_mii, "s",
                             "%s: the recurrence %s takes %s over %u iteration%s",

@@ -25,6 +25,17 @@ static const pl_key class_rate[] = {
     {0},
 };
 
+static const pl_key class_interval[] = {
+    {.name = "<class>",
+     .type = PL_KEY_QUANTITY,
+     .quantity = PL_Q_TIME,
+     .flags = PL_KEY_POSITIVE,
+     .clock = "machine.device.clock",
+     .help = "the class's issue interval: a unit takes a new op this long after the last one "
+             "started, while that one is still in flight"},
+    {0},
+};
+
 static const pl_key buffer_size[] = {
     {.name = "<buffer>",
      .type = PL_KEY_QUANTITY,
@@ -95,6 +106,13 @@ const pl_key pl_plan_keys[] = {
      .flags = PL_KEY_REQUIRED | PL_KEY_NAMED,
      .children = class_count,
      .help = "the units per class, e.g. {dma: 2, tensor: 1, vector: 1}"},
+    {.name = "intervals",
+     .type = PL_KEY_MAP,
+     .flags = PL_KEY_NAMED,
+     .children = class_interval,
+     .help = "pipelined classes, e.g. {tensor: 1cycle}: each unit takes a new op every "
+             "interval and each op ends after its latency; absent: an op holds its unit for "
+             "its whole latency"},
     {.name = "rates",
      .type = PL_KEY_MAP,
      .flags = PL_KEY_NAMED,

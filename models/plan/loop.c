@@ -23,6 +23,14 @@ void pl_plan_loop_fini(pl_plan_loop *l)
     *l = (pl_plan_loop){0};
 }
 
+bool pl_plan_pipelined(const pl_plan_loop *l)
+{
+    for (uint32_t c = 0; c < l->nclasses; c++)
+        if (l->classes[c].interval > 0)
+            return true;
+    return false;
+}
+
 uint32_t pl_plan_unit_first(const pl_plan_loop *l, uint32_t cls)
 {
     uint32_t first = 0;

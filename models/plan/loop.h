@@ -42,9 +42,20 @@ typedef struct pl_plan_op {
 } pl_plan_op;
 
 typedef struct pl_plan_class {
-    char *name;     /* "dma" */
-    uint32_t units; /* identical units of this class, >= 1 */
+    char *name;      /* "dma" */
+    uint32_t units;  /* identical units of this class, >= 1 */
+    double interval; /* seconds; > 0: a pipelined unit, which takes a new op this long after
+                        the last one started while that one is still in flight (a cube pipe
+                        of issue interval 1 cycle and latency 8); 0: each op holds its unit
+                        for its whole latency */
 } pl_plan_class;
+
+/* How long an op of `latency` holds a unit of class c: its latency, or on a pipelined
+ * class the issue interval where that is shorter. The op still ends after its latency. */
+static inline double pl_plan_hold(const pl_plan_class *c, double latency)
+{
+    return c->interval > 0 && c->interval < latency ? c->interval : latency;
+}
 
 typedef struct pl_plan_buffer {
     char *name;
@@ -89,6 +100,9 @@ void pl_plan_loop_fini(pl_plan_loop *l);
  * pl_plan_unit_first(l, c) + k. */
 uint32_t pl_plan_unit_first(const pl_plan_loop *l, uint32_t cls);
 uint32_t pl_plan_unit_count(const pl_plan_loop *l);
+
+/* Whether any class of l is pipelined (pl_plan_class.interval). */
+bool pl_plan_pipelined(const pl_plan_loop *l);
 
 /*
  * Adds the read-after-write dependencies of the buffers to l->deps, after those already

@@ -13,6 +13,7 @@
 #include "models/plan/compact.h"
 #include "models/plan/findings.h"
 #include "models/plan/variants.h"
+#include "sim/common/array.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -23,21 +24,26 @@ struct lowering {
     const pl_plan *plan;          /* its dependencies and window */
     const pl_plan_compact *tasks; /* its tasks in planned order, units and reuse pairs */
     pl_graph *g;
+    uint32_t device;   /* the place of every unit */
     uint32_t *unit_of; /* graph unit per plan unit */
     uint32_t *labels;  /* per op */
-    uint32_t *task_of; /* graph task per plan task */
+    uint32_t *task_of; /* graph task per plan task: where it starts */
+    uint32_t *done_of; /* graph task per plan task where it ends: its flight on a pipelined
+                          class (pl_plan_compact.lane), else task_of's */
+    uint32_t *lanes;   /* the flights' lanes' graph units, unit after unit; lanes_first[u]:
+                          plan unit u's first */
+    uint32_t *lanes_first;
 };
 
 static int add_units(struct lowering *lw)
 {
     const pl_plan_loop *l = &lw->w->loop;
-    uint32_t place;
-    int rc = pl_graph_add_place(lw->g, "device", PL_PLACE_DEVICE, 1, &place);
+    int rc = pl_graph_add_place(lw->g, "device", PL_PLACE_DEVICE, 1, &lw->device);
     for (uint32_t c = 0; !rc && c < l->nclasses; c++)
         for (uint32_t k = 0; !rc && k < l->classes[c].units; k++) {
             char name[160];
             uint32_t u = pl_plan_unit_first(l, c) + k;
-            rc = pl_graph_add_unit(lw->g, pl_plan_unit_name(l, u, name, sizeof name), place,
+            rc = pl_graph_add_unit(lw->g, pl_plan_unit_name(l, u, name, sizeof name), lw->device,
                                    &lw->unit_of[u]);
         }
     for (uint32_t o = 0; !rc && o < l->nops; o++)
@@ -45,16 +51,53 @@ static int add_units(struct lowering *lw)
     return rc;
 }
 
-/* The planned tasks on their units, in planned order (pl_plan_planned_order). */
+/* The lanes where the pipelined units' tasks are in flight, as units of the device named
+ * after their unit: "tensor flight 1". */
+static int add_lanes(struct lowering *lw)
+{
+    const pl_plan_loop *l = &lw->w->loop;
+    const pl_plan_compact *c = lw->tasks;
+    uint32_t nunits = pl_plan_unit_count(l), n = 0;
+    lw->lanes_first = malloc(((size_t)nunits + 1) * sizeof *lw->lanes_first);
+    for (uint32_t u = 0; lw->lanes_first && u < nunits; u++) {
+        lw->lanes_first[u] = n;
+        n += c->nlanes[u];
+    }
+    lw->lanes = malloc(((size_t)n + 1) * sizeof *lw->lanes);
+    lw->done_of = pl_array_alloc((size_t)c->ntasks + 1, sizeof *lw->done_of);
+    int rc = lw->lanes_first && lw->lanes && lw->done_of ? 0 : PL_ENOMEM;
+    for (uint32_t u = 0; u < nunits && !rc; u++)
+        for (uint32_t k = 0; k < c->nlanes[u] && !rc; k++) {
+            char unit[160], name[200];
+            snprintf(name, sizeof name, "%s flight %u", pl_plan_unit_name(l, u, unit, sizeof unit),
+                     k + 1);
+            rc = pl_graph_add_unit(lw->g, name, lw->device, &lw->lanes[lw->lanes_first[u] + k]);
+        }
+    return rc;
+}
+
+/* The planned tasks on their units, in planned order (pl_plan_planned_order). A task of a
+ * pipelined class with a lane is two: its hold on the unit (its drawn latency, up to the
+ * class's interval), then its flight on the lane (the rest), which waits for the hold as
+ * for data: a dependency of the workload, not of the plan. */
 static int add_planned_tasks(struct lowering *lw)
 {
     const pl_plan_loop *l = &lw->w->loop;
     const pl_plan_compact *c = lw->tasks;
     int rc = 0;
     for (uint32_t k = 0; k < c->ntasks && !rc; k++) {
-        uint32_t t = c->order[k];
-        rc = pl_graph_add_task(lw->g, lw->unit_of[c->unit[t]], lw->w->draws[t],
-                               lw->labels[t % l->nops], t / l->nops, &lw->task_of[t]);
+        uint32_t t = c->order[k], u = c->unit[t], label = lw->labels[t % l->nops];
+        bool flies = c->lane && c->lane[t] != PL_PLAN_NO_LANE;
+        double work = lw->w->draws[t];
+        double hold = flies ? pl_plan_hold(&l->classes[l->ops[t % l->nops].cls], work) : work;
+        rc = pl_graph_add_task(lw->g, lw->unit_of[u], hold, label, t / l->nops, &lw->task_of[t]);
+        if (!rc && flies)
+            rc = pl_graph_add_task(lw->g, lw->lanes[lw->lanes_first[u] + c->lane[t]], work - hold,
+                                   label, t / l->nops, &lw->done_of[t]);
+        if (!rc && flies)
+            rc = pl_graph_add_edge(lw->g, lw->task_of[t], lw->done_of[t], PL_EDGE_DATA, PL_AT_END);
+        else if (!rc && lw->done_of)
+            lw->done_of[t] = lw->task_of[t];
     }
     return rc;
 }
@@ -78,7 +121,7 @@ static int add_dependencies(struct lowering *lw)
             if (e->distance > i)
                 continue;
             uint32_t from = (i - e->distance) * l->nops + e->src, to = i * l->nops + e->dst;
-            rc = pl_graph_add_edge(lw->g, lw->task_of[from], lw->task_of[to], edge_kind(e->kind),
+            rc = pl_graph_add_edge(lw->g, lw->done_of[from], lw->task_of[to], edge_kind(e->kind),
                                    PL_AT_END);
         }
     return rc;
@@ -104,7 +147,7 @@ static int add_window(struct lowering *lw)
         for (uint32_t a = 0; !rc && a < l->nops; a++)
             for (uint32_t b = 0; !rc && b < l->nops; b++)
                 if (last[a] && first[b])
-                    rc = pl_graph_add_edge(lw->g, lw->task_of[(i - w) * l->nops + a],
+                    rc = pl_graph_add_edge(lw->g, lw->done_of[(i - w) * l->nops + a],
                                            lw->task_of[i * l->nops + b], PL_EDGE_SLOT, PL_AT_END);
     free(first);
     free(last);
@@ -186,7 +229,7 @@ static int add_reuse(struct lowering *lw)
         for (uint32_t x = 0; x < na && !rc; x++)
             for (uint32_t y = 0; y < nb && !rc; y++)
                 if (from[x] != to[y])
-                    rc = pl_graph_add_edge(lw->g, lw->task_of[from[x]], lw->task_of[to[y]],
+                    rc = pl_graph_add_edge(lw->g, lw->done_of[from[x]], lw->task_of[to[y]],
                                            PL_EDGE_SLOT, PL_AT_END);
     }
     free(a.first);
@@ -206,7 +249,11 @@ static int finish(struct lowering *lw, int rc, pl_graph **out)
         rc = pl_graph_finalize(lw->g);
     free(lw->unit_of);
     free(lw->labels);
+    if (lw->done_of != lw->task_of)
+        free(lw->done_of);
     free(lw->task_of);
+    free(lw->lanes);
+    free(lw->lanes_first);
     if (rc)
         pl_graph_destroy(lw->g);
     *out = rc ? NULL : lw->g;
@@ -217,13 +264,20 @@ int pl_plan_lower_compact(const pl_plan_workload *w, const pl_plan *plan,
                           const pl_plan_compact *tasks, pl_graph **out)
 {
     const pl_plan_loop *l = &w->loop;
-    struct lowering lw = {w, plan, tasks, pl_graph_create("planned"), NULL, NULL, NULL};
+    struct lowering lw = {.w = w, .plan = plan, .tasks = tasks, .g = pl_graph_create("planned")};
     lw.unit_of = malloc(((size_t)pl_plan_unit_count(l) + 1) * sizeof *lw.unit_of);
     lw.labels = malloc(((size_t)l->nops + 1) * sizeof *lw.labels);
     lw.task_of = malloc(((size_t)tasks->ntasks + 1) * sizeof *lw.task_of);
     int rc = lw.g && lw.unit_of && lw.labels && lw.task_of ? add_units(&lw) : PL_ENOMEM;
+    if (!rc && tasks->lane)
+        rc = add_lanes(&lw);
+    else
+        lw.done_of = lw.task_of;
+    uint32_t flights = 0;
+    for (uint32_t t = 0; tasks->lane && t < tasks->ntasks; t++)
+        flights += tasks->lane[t] != PL_PLAN_NO_LANE;
     if (!rc) /* the tasks' arrays sized once (the edges come grouped by dependency) */
-        rc = pl_graph_reserve(lw.g, tasks->ntasks, 0);
+        rc = pl_graph_reserve(lw.g, tasks->ntasks + flights, 0);
     if (!rc)
         rc = add_planned_tasks(&lw);
     if (!rc)
@@ -251,7 +305,7 @@ int pl_plan_lower_planned(const pl_plan_workload *w, pl_plan *plan, pl_graph **o
 static int lower_serial(const pl_plan_workload *w, pl_graph **out)
 {
     const pl_plan_loop *l = &w->loop;
-    struct lowering lw = {w, NULL, NULL, pl_graph_create("serial"), NULL, NULL, NULL};
+    struct lowering lw = {.w = w, .g = pl_graph_create("serial")};
     lw.unit_of = malloc(((size_t)pl_plan_unit_count(l) + 1) * sizeof *lw.unit_of);
     lw.labels = malloc(((size_t)l->nops + 1) * sizeof *lw.labels);
     int rc = lw.g && lw.unit_of && lw.labels ? add_units(&lw) : PL_ENOMEM;

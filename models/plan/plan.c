@@ -48,6 +48,23 @@ static const char *key_list(const pl_node *map, char *buf, size_t len)
 
 /* ---- Classes and buffers ---------------------------------------------------------- */
 
+/* plan.intervals: the pipelined classes' issue intervals. */
+static int read_intervals(const pl_node *sec, pl_plan_loop *l, pl_diag *d)
+{
+    const pl_node *intervals = pl_node_get(sec, "intervals"), *units = pl_node_get(sec, "units");
+    for (size_t i = 0; intervals && i < pl_node_len(intervals); i++) {
+        const pl_node *n = pl_node_at(intervals, i);
+        int c = key_index(units, pl_node_key(intervals, i));
+        char names[512];
+        if (c < 0)
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), pl_node_path(n),
+                              "no unit class named '%s' in plan.units (it has: %s)",
+                              pl_node_key(intervals, i), key_list(units, names, sizeof names));
+        l->classes[c].interval = pl_node_real(n);
+    }
+    return 0;
+}
+
 static int read_classes(const pl_node *sec, pl_plan_loop *l, pl_diag *d)
 {
     const pl_node *units = pl_node_get(sec, "units");
@@ -65,7 +82,7 @@ static int read_classes(const pl_node *sec, pl_plan_loop *l, pl_diag *d)
                               pl_node_path(pl_node_at(units, c)),
                               "at most 1024 units per class, got %u", l->classes[c].units);
     }
-    return 0;
+    return read_intervals(sec, l, d);
 }
 
 static int read_buffers(const pl_node *sec, pl_plan_loop *l, pl_diag *d)

@@ -266,14 +266,15 @@ static inline double earliest(const pl_gaps *g, enum placement how, double ready
 }
 
 /* Places task t on the unit of its class where it starts earliest (the lowest unit on a
- * tie). */
+ * tie). It holds the unit for its hold (pl_plan_hold) and ends after its latency. */
 static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
 {
     const pl_plan_op *op = &p->l->ops[t % p->l->nops];
+    const pl_plan_class *cls = &p->l->classes[op->cls];
     uint32_t first = p->first_unit[op->cls], best = first;
-    uint32_t end = first + p->l->classes[op->cls].units;
+    uint32_t end = first + cls->units;
     enum placement how = p->rule->place;
-    double ready = p->ready_at[t], length = op->latency;
+    double ready = p->ready_at[t], length = pl_plan_hold(cls, op->latency);
     pl_gap_at best_at = {0, 0};
     double best_start = INFINITY;
     for (uint32_t u = first; u < end; u++) {
@@ -287,8 +288,8 @@ static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
     }
     p->steps++;
     p->met.inserted = p->met.inserted || best_at.block < p->units[best].nblocks;
-    *slot = (pl_plan_slot){best, best_start, best_start + length};
-    return pl_gaps_take(&p->units[best], best_at, slot->start, slot->end);
+    *slot = (pl_plan_slot){best, best_start, best_start + op->latency};
+    return pl_gaps_take(&p->units[best], best_at, slot->start, best_start + length);
 }
 
 /* One list-scheduling pass with p->prio set; fills slots and returns the makespan, or a

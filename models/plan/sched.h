@@ -4,7 +4,9 @@
  *
  * The loop is unrolled: every task (op, iteration) is placed on one unit of its
  * op's class, at a start time no earlier than the end of each task it depends
- * on, without overlapping another task on that unit. Tasks are taken from the
+ * on, without overlapping another task's hold on that unit: its whole latency, or on a
+ * pipelined class the issue interval, after which the unit takes the next task while
+ * the first is still in flight (pl_plan_hold). Tasks are taken from the
  * ready list (those whose predecessors are all placed) by priority, and each is
  * put at the earliest time any unit of its class can take it, in a gap between
  * tasks already placed if one is long enough (insertion), so that ops of later
