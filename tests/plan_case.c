@@ -31,7 +31,7 @@ pl_test_plan pl_test_plan_new(uint32_t nops, const double *sizes, uint32_t nbuff
     assert_non_null(p.l.access);
     assert_non_null(p.s.tasks);
     for (uint32_t o = 0; o < nops; o++)
-        p.l.ops[o] = (pl_plan_op){NULL, 0, 1};
+        p.l.ops[o] = (pl_plan_op){NULL, 0, 1, NULL, 0};
     p.l.nops = nops;
     p.l.classes[0] = (pl_plan_class){NULL, 1, 0};
     p.l.nclasses = 1;

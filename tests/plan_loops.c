@@ -12,7 +12,9 @@
 #include "plan_loops.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 /* ---- Drawing and timing ---- */
@@ -243,4 +245,124 @@ pl_plan_loop pl_test_random_loop(gsl_rng *r, uint32_t n, uint32_t carried, uint3
                         pl_test_draw(r, 1, 3));
     b.l.iterations = iterations;
     return b.l;
+}
+
+void pl_test_add_choices(gsl_rng *r, pl_plan_loop *l)
+{
+    for (uint32_t o = 0; o < l->nops; o++) {
+        pl_plan_op *op = &l->ops[o];
+        op->also = calloc(l->nclasses, sizeof *op->also);
+        assert_non_null(op->also);
+        for (uint32_t c = 0; c < l->nclasses && pl_test_chance(r, 0.5); c++)
+            if (c != op->cls && pl_test_chance(r, 0.6))
+                op->also[op->nalso++] = (pl_plan_alt){c, pl_test_draw(r, 1, 20)};
+    }
+    uint32_t nbuf = 0;
+    for (uint32_t k = 0; k < l->ndeps; k++)
+        nbuf += l->deps[k].distance == 0;
+    l->buffers = calloc(nbuf + 1, sizeof *l->buffers);
+    assert_non_null(l->buffers);
+    for (uint32_t k = 0; k < l->ndeps; k++) {
+        if (l->deps[k].distance != 0)
+            continue;
+        char name[32];
+        snprintf(name, sizeof name, "b%u", l->nbuffers);
+        l->buffers[l->nbuffers] = (pl_plan_buffer){strdup(name), pl_test_draw(r, 1, 4)};
+        l->deps[k].kind = PL_PLAN_DEP_DATA;
+        l->deps[k].buffer = (int32_t)l->nbuffers++;
+    }
+    l->ntransfers = pl_test_draw(r, 1, 2);
+    l->transfers = calloc(l->ntransfers, sizeof *l->transfers);
+    assert_non_null(l->transfers);
+    for (uint32_t k = 0; k < l->ntransfers; k++) {
+        pl_plan_transfer *x = &l->transfers[k];
+        x->joins = calloc(l->nclasses, sizeof *x->joins);
+        assert_non_null(x->joins);
+        for (uint32_t c = 0; c < l->nclasses; c++)
+            x->joins[c] = pl_test_chance(r, 0.7);
+        x->latency = pl_test_draw(r, 0, 3);
+        x->bandwidth = 1;
+    }
+}
+
+/* Appends to a growing text. */
+struct text {
+    char *s;
+    size_t n, cap;
+};
+
+static void put(struct text *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int need = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    while (t->n + (size_t)need + 1 > t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 4096;
+        t->s = realloc(t->s, t->cap);
+        assert_non_null(t->s);
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->s + t->n, t->cap - t->n, fmt, ap);
+    va_end(ap);
+    t->n += (size_t)need;
+}
+
+char *pl_test_loop_yaml(const pl_plan_loop *l)
+{
+    struct text y = {0};
+    put(&y, "model: plan\nmachine: {}\nplan:\n  iterations: %u\n  units: {", l->iterations);
+    for (uint32_t c = 0; c < l->nclasses; c++)
+        put(&y, "%sc%u: %u", c ? ", " : "", c, l->classes[c].units);
+    put(&y, "}\n");
+    if (pl_plan_pipelined(l)) {
+        put(&y, "  intervals: {");
+        for (uint32_t c = 0, k = 0; c < l->nclasses; c++)
+            if (l->classes[c].interval > 0)
+                put(&y, "%sc%u: %gus", k++ ? ", " : "", c, l->classes[c].interval);
+        put(&y, "}\n");
+    }
+    if (l->nbuffers) {
+        put(&y, "  buffers: {");
+        for (uint32_t b = 0; b < l->nbuffers; b++)
+            put(&y, "%s%s: %gB", b ? ", " : "", l->buffers[b].name, l->buffers[b].size);
+        put(&y, "}\n");
+    }
+    if (l->ntransfers) {
+        put(&y, "  transfers:\n");
+        for (uint32_t k = 0; k < l->ntransfers; k++) {
+            put(&y, "    - {between: [");
+            for (uint32_t c = 0, n = 0; c < l->nclasses; c++)
+                if (l->transfers[k].joins[c])
+                    put(&y, "%sc%u", n++ ? ", " : "", c);
+            put(&y, "], latency: %gus, bandwidth: %gMB/s}\n", l->transfers[k].latency,
+                l->transfers[k].bandwidth);
+        }
+    }
+    put(&y, "  ops:\n");
+    for (uint32_t o = 0; o < l->nops; o++) {
+        const pl_plan_op *op = &l->ops[o];
+        put(&y, "    - {name: o%u, unit: c%u, latency: %gus", o, op->cls, op->latency);
+        for (uint32_t a = 0; a < op->nalso; a++)
+            put(&y, "%s{unit: c%u, latency: %gus}", a ? ", " : ", also: [", op->also[a].cls,
+                op->also[a].latency);
+        put(&y, "%s", op->nalso ? "]" : "");
+        const char *lists[] = {"reads", "writes", "after"};
+        for (int w = 0; w < 3; w++) {
+            put(&y, ", %s: [", lists[w]);
+            for (uint32_t k = 0, n = 0; k < l->ndeps; k++) {
+                const pl_plan_dep *d = &l->deps[k];
+                bool data = d->kind == PL_PLAN_DEP_DATA;
+                if (w == 0 && data && d->dst == o)
+                    put(&y, "%s%s", n++ ? ", " : "", l->buffers[d->buffer].name);
+                else if (w == 1 && data && d->src == o)
+                    put(&y, "%s%s", n++ ? ", " : "", l->buffers[d->buffer].name);
+                else if (w == 2 && !data && d->dst == o)
+                    put(&y, "%s{op: o%u, distance: %u}", n++ ? ", " : "", d->src, d->distance);
+            }
+            put(&y, "]");
+        }
+        put(&y, "}\n");
+    }
+    return y.s;
 }

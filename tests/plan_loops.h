@@ -72,4 +72,18 @@ pl_plan_loop pl_test_random_dag(gsl_rng *r, pl_test_shape s, uint32_t n, uint32_
  * included), `iterations` iterations. The caller frees it with pl_plan_loop_fini. */
 pl_plan_loop pl_test_random_loop(gsl_rng *r, uint32_t n, uint32_t carried, uint32_t iterations);
 
+/* Gives loop l choices: each op, with probability 1/2, one or more other classes that may
+ * run it at whole latencies 1 .. 20; each dependency of distance 0 a buffer of 1 .. 4 bytes
+ * that its source writes and its destination reads (a data dependency); and one or two
+ * transfers, each joining a random set of classes, at a whole latency 0 .. 3 and 1 byte
+ * per second, so that every time stays a whole number. */
+void pl_test_add_choices(gsl_rng *r, pl_plan_loop *l);
+
+/* Loop l as a scenario (YAML text; the caller frees it): its classes with their units and
+ * intervals, its buffers, its ops with their latencies (and `also` lists) in microseconds,
+ * the reads and writes of its data dependencies, the others as `after` lists, and its
+ * transfers at 1 byte per microsecond for each byte per second of l, so that the scenario
+ * is l with every time in microseconds. */
+char *pl_test_loop_yaml(const pl_plan_loop *l);
+
 #endif

@@ -50,10 +50,44 @@ static bool reject(char *why, const char *fmt, ...)
  * the latest end of a hold before it; a zero-length task may sit where another starts or
  * ends. A hold is the task's latency, or on a pipelined class the interval where that is
  * shorter (loop.h). */
-static double hold(const pl_plan_loop *l, uint32_t o)
+/* The class of unit u: classes number their units one after another. */
+static uint32_t class_of(const pl_plan_loop *l, uint32_t u)
 {
-    double interval = l->classes[l->ops[o].cls].interval, latency = l->ops[o].latency;
+    uint32_t c = 0;
+    for (uint32_t first = 0; c < l->nclasses && u >= first + l->classes[c].units; c++)
+        first += l->classes[c].units;
+    return c;
+}
+
+/* How long task t (on its unit, for end - start) holds its unit. */
+static double hold(const pl_plan_loop *l, const pl_plan_slot *t)
+{
+    double interval = l->classes[class_of(l, t->unit)].interval, latency = t->end - t->start;
     return interval > 0 && interval < latency ? interval : latency;
+}
+
+/* Op o's latency on class c (its own or an `also` one), or -1. */
+static double latency_on(const pl_plan_loop *l, uint32_t o, uint32_t c)
+{
+    if (l->ops[o].cls == c)
+        return l->ops[o].latency;
+    for (uint32_t a = 0; a < l->ops[o].nalso; a++)
+        if (l->ops[o].also[a].cls == c)
+            return l->ops[o].also[a].latency;
+    return -1;
+}
+
+/* What dependency d costs from a task on unit a to one on unit b (loop.h): nothing on one
+ * unit, else for a buffer the first transfer joining both classes, latency + bytes over
+ * bandwidth. */
+static double move_cost(const pl_plan_loop *l, const pl_plan_dep *d, uint32_t a, uint32_t b)
+{
+    if (a == b || d->kind != PL_PLAN_DEP_DATA || d->buffer < 0)
+        return 0;
+    for (uint32_t k = 0; k < l->ntransfers; k++)
+        if (l->transfers[k].joins[class_of(l, a)] && l->transfers[k].joins[class_of(l, b)])
+            return l->transfers[k].latency + l->buffers[d->buffer].size / l->transfers[k].bandwidth;
+    return 0;
 }
 
 static bool units_ok(const pl_plan_loop *l, const pl_plan_schedule *s, char *why)
@@ -68,7 +102,8 @@ static bool units_ok(const pl_plan_loop *l, const pl_plan_schedule *s, char *why
         size_t n = 0;
         for (uint32_t t = 0; t < s->ntasks; t++)
             if (s->tasks[t].unit == u)
-                v[n++] = (struct span){s->tasks[t].start, s->tasks[t].start + hold(l, t % l->nops)};
+                v[n++] =
+                    (struct span){s->tasks[t].start, s->tasks[t].start + hold(l, &s->tasks[t])};
         qsort(v, n, sizeof *v, cmp_span);
         double busy = -INFINITY;
         for (size_t k = 0; ok && k < n; k++) {
@@ -117,33 +152,39 @@ static bool window_ok(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t
     return true;
 }
 
-/* Each task on a unit of its class, [start, start + latency) exactly, start >= 0. */
+/* Each task on a unit of a class that may run its op, [start, start + its latency there)
+ * exactly, start >= 0. */
 static bool tasks_ok(const pl_plan_loop *l, const pl_plan_schedule *s, char *why)
 {
+    uint32_t nunits = 0;
+    for (uint32_t c = 0; c < l->nclasses; c++)
+        nunits += l->classes[c].units;
     for (uint32_t i = 0; i < l->iterations; i++)
         for (uint32_t o = 0; o < l->nops; o++) {
             const pl_plan_slot *t = pl_test_task(l, s, o, i);
-            uint32_t first = pl_plan_unit_first(l, l->ops[o].cls);
-            if (t->unit < first || t->unit >= first + l->classes[l->ops[o].cls].units)
-                return reject(why, "task (%u, %u) on unit %u, not of class %u", o, i, t->unit,
-                              l->ops[o].cls);
+            double latency = t->unit < nunits ? latency_on(l, o, class_of(l, t->unit)) : -1;
+            if (latency < 0)
+                return reject(why, "task (%u, %u) on unit %u, of no class that may run it", o, i,
+                              t->unit);
             if (!(t->start >= 0))
                 return reject(why, "task (%u, %u) starts at %g", o, i, t->start);
-            if (t->end != t->start + l->ops[o].latency)
+            if (t->end != t->start + latency)
                 return reject(why, "task (%u, %u): [%g, %g), latency %g", o, i, t->start, t->end,
-                              l->ops[o].latency);
+                              latency);
         }
     return true;
 }
 
-/* Every dependency {src, dst, d}: (dst, i) starts at or after (src, i - d) ends, i >= d. */
+/* Every dependency {src, dst, d}: (dst, i) starts at or after (src, i - d) ends, i >= d, and
+ * its buffer has moved where the two run on different units. */
 static bool deps_ok(const pl_plan_loop *l, const pl_plan_schedule *s, char *why)
 {
     for (uint32_t k = 0; k < l->ndeps; k++) {
         const pl_plan_dep *d = &l->deps[k];
         for (uint32_t i = d->distance; i < l->iterations; i++) {
-            double start = pl_test_task(l, s, d->dst, i)->start,
-                   end = pl_test_task(l, s, d->src, i - d->distance)->end;
+            const pl_plan_slot *from = pl_test_task(l, s, d->src, i - d->distance),
+                               *to = pl_test_task(l, s, d->dst, i);
+            double start = to->start, end = from->end + move_cost(l, d, from->unit, to->unit);
             if (start < end)
                 return reject(why,
                               "dependency %u -> %u (distance %u): (%u, %u) starts at %g, (%u, %u) "

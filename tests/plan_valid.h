@@ -3,10 +3,12 @@
  * plan_valid.h — a validator of the plan model's schedules, written from the rules of
  * models/plan/loop.h and models/plan/sched.h, not from the scheduler's code.
  *
- * The validator checks a schedule against its loop: every task on a unit of its op's
- * class, ending exactly its latency after it starts, at or after 0; every dependency
- * {src, dst, d} kept for every iteration i >= d; no two tasks' holds (their latencies, or on a
- * pipelined class the interval where that is shorter) overlapping on a unit (a
+ * The validator checks a schedule against its loop: every task on a unit of a class that
+ * may run its op (its own or an `also` one), ending exactly its latency there after it
+ * starts, at or after 0; every dependency {src, dst, d} kept for every iteration i >= d,
+ * with the transfer's cost where a buffer moves between units; no two tasks' holds (their
+ * latencies, or on a pipelined class the interval where that is shorter) overlapping on a
+ * unit (a
  * zero-length task may touch another); the makespan the latest end; and with a window of w
  * iterations, the rule models/plan/sched.h states: iteration i's first ops (no dependency
  * of distance 0 into them) start after iteration i - w's last ops (none of distance 0 out

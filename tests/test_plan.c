@@ -468,6 +468,21 @@ static void bad_input(void **state)
         {"    - {name: a, unit: dma, latency: 1us, after: [{op: c}]}\n", "no op named 'c'"},
         {"    - {name: a, unit: dma, latency: 1us}\n    - {name: a, unit: dma, latency: 1us}\n",
          "an op named 'a' comes earlier"},
+        {"    - {name: a, unit: dma, latency: 1us, also: [{unit: gpu, latency: 1us}]}\n",
+         "plan.ops[0].also[0].unit': no unit class named 'gpu' in plan.units"},
+        {"    - {name: a, unit: dma, latency: 1us, also: [{unit: dma, latency: 2us}]}\n",
+         "class 'dma' already runs op a; name each class once"},
+        {"    - {name: a, unit: dma, latency: 1us, also: [{unit: vector}]}\n",
+         "the op has no time"},
+        {"    - {name: a, unit: dma, latency: 1us}\n  intervals: {gpu: 1us}\n",
+         "plan.intervals.gpu': no unit class named 'gpu' in plan.units"},
+        {"    - {name: a, unit: dma, latency: 1us}\n  transfers: [{between: [dma, gpu]}]\n",
+         "plan.transfers[0].between[1]': no unit class named 'gpu' in plan.units"},
+        {"    - {name: a, unit: dma, latency: 1us}\n"
+         "  transfers: [{between: [dma], link: MTE2, bandwidth: 1GB/s}]\n",
+         "a transfer is priced by its link or by its latency and bandwidth; give one way"},
+        {"    - {name: a, unit: dma, latency: 1us}\n  transfers: [{between: [dma], link: NOPE}]\n",
+         "plan.transfers[0].link': no unit named 'NOPE' in machine.device.units"},
     };
     char *dir = pl_test_mkdtemp();
     char path[600];

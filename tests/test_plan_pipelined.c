@@ -193,42 +193,6 @@ static void test_random(void **state)
     gsl_rng_free(r);
 }
 
-/* Loop l as a scenario: its classes with their units and intervals, its ops with their
- * latencies in microseconds and their dependencies as `after` lists. */
-static char *scenario_of(const pl_plan_loop *l)
-{
-    size_t cap = 65536, n = 0;
-    char *y = malloc(cap);
-    assert_non_null(y);
-    n += (size_t)snprintf(y + n, cap - n, "model: plan\nmachine: {}\nplan:\n  iterations: %u\n",
-                          l->iterations);
-    n += (size_t)snprintf(y + n, cap - n, "  units: {");
-    for (uint32_t c = 0; c < l->nclasses; c++)
-        n += (size_t)snprintf(y + n, cap - n, "%sc%u: %u", c ? ", " : "", c, l->classes[c].units);
-    n += (size_t)snprintf(y + n, cap - n, "}\n");
-    if (pl_plan_pipelined(l)) {
-        n += (size_t)snprintf(y + n, cap - n, "  intervals: {");
-        for (uint32_t c = 0, k = 0; c < l->nclasses; c++)
-            if (l->classes[c].interval > 0)
-                n += (size_t)snprintf(y + n, cap - n, "%sc%u: %gus", k++ ? ", " : "", c,
-                                      l->classes[c].interval);
-        n += (size_t)snprintf(y + n, cap - n, "}\n");
-    }
-    n += (size_t)snprintf(y + n, cap - n, "  ops:\n");
-    for (uint32_t o = 0; o < l->nops; o++) {
-        n +=
-            (size_t)snprintf(y + n, cap - n, "    - {name: o%u, unit: c%u, latency: %gus, after: [",
-                             o, l->ops[o].cls, l->ops[o].latency);
-        for (uint32_t k = 0, m = 0; k < l->ndeps; k++)
-            if (l->deps[k].dst == o)
-                n += (size_t)snprintf(y + n, cap - n, "%s{op: o%u, distance: %u}", m++ ? ", " : "",
-                                      l->deps[k].src, l->deps[k].distance);
-        n += (size_t)snprintf(y + n, cap - n, "]}\n");
-    }
-    assert_true(n < cap);
-    return y;
-}
-
 /* The lowering reproduces the plan on random pipelined loops: the simulated makespan is the
  * planned one (to 1e-9), so no flight waits for its lane and every hold is where the plan
  * put it. */
@@ -241,7 +205,7 @@ static void test_random_lowered(void **state)
                                              pl_test_draw(r, 4, 30));
         for (uint32_t k = 0; k < l.nclasses; k++)
             l.classes[k].interval = pl_test_chance(r, 0.7) ? pl_test_draw(r, 1, 6) : 0;
-        char *yaml = scenario_of(&l);
+        char *yaml = pl_test_loop_yaml(&l);
         snprintf(pl_test_where, sizeof pl_test_where, "loop %u:\n%s", c, yaml);
         pl_session *s = pl_test_run_yaml(yaml, NULL, 0);
         const pl_report *rep = pl_session_report(s);

@@ -39,10 +39,10 @@
 static pl_plan_loop hand_loop(void)
 {
     pl_test_build b = pl_test_build_new(4, 2);
-    b.l.ops[0] = (pl_plan_op){NULL, 0, 2};
-    b.l.ops[1] = (pl_plan_op){NULL, 1, 3};
-    b.l.ops[2] = (pl_plan_op){NULL, 0, 0};
-    b.l.ops[3] = (pl_plan_op){NULL, 0, 4};
+    b.l.ops[0] = (pl_plan_op){NULL, 0, 2, NULL, 0};
+    b.l.ops[1] = (pl_plan_op){NULL, 1, 3, NULL, 0};
+    b.l.ops[2] = (pl_plan_op){NULL, 0, 0, NULL, 0};
+    b.l.ops[3] = (pl_plan_op){NULL, 0, 4, NULL, 0};
     b.l.classes[0].units = 2;
     pl_test_add_dep(&b, 0, 1, 0);
     pl_test_add_dep(&b, 1, 0, 1);
@@ -119,8 +119,8 @@ static void test_window_by_hand(void **state)
 {
     (void)state;
     pl_test_build b = pl_test_build_new(2, 2);
-    b.l.ops[0] = (pl_plan_op){NULL, 0, 1};
-    b.l.ops[1] = (pl_plan_op){NULL, 1, 2};
+    b.l.ops[0] = (pl_plan_op){NULL, 0, 1, NULL, 0};
+    b.l.ops[1] = (pl_plan_op){NULL, 1, 2, NULL, 0};
     b.l.iterations = 3;
     snprintf(pl_test_where, sizeof pl_test_where, "window by hand");
     pl_plan_schedule s;

@@ -360,9 +360,9 @@ static void test_fill_pattern(void **state)
 {
     (void)state;
     pl_test_build b = pl_test_build_new(3, 2);
-    b.l.ops[0] = (pl_plan_op){NULL, 0, 1};
-    b.l.ops[1] = (pl_plan_op){NULL, 1, 8};
-    b.l.ops[2] = (pl_plan_op){NULL, 0, 1};
+    b.l.ops[0] = (pl_plan_op){NULL, 0, 1, NULL, 0};
+    b.l.ops[1] = (pl_plan_op){NULL, 1, 8, NULL, 0};
+    b.l.ops[2] = (pl_plan_op){NULL, 0, 1, NULL, 0};
     b.l.classes[1].units = 8;
     pl_test_add_dep(&b, 0, 1, 0);
     pl_test_add_dep(&b, 1, 2, 0);

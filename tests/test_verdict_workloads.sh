@@ -409,6 +409,18 @@ change replan unit dma 'machine.device.units[0].latency=90cycles' \
     'machine.device.units[0].bandwidth=220GB/s'
 end_case
 
+# plan_attention_units: the same pipes, on classes aic_dma and aiv_dma (both MTE2, so the
+# MTE2 change speeds the loads on either), cube (CUBE; its 256-cycle interval stays) and
+# vector (VECTOR).
+run_case "workloads/plan_attention_units.yaml"
+change replan unit vector 'machine.device.units[3].overhead=14.4cycles' \
+    'machine.device.units[3].per_cycle=142.22222222222222'
+change replan unit cube 'machine.device.units[2].overhead=14.4cycles' \
+    'machine.device.units[2].per_cycle=9102.2222222222222'
+change replan unit aic_dma 'machine.device.units[0].latency=90cycles' \
+    'machine.device.units[0].bandwidth=220GB/s'
+end_case
+
 # ---- Stream ----------------------------------------------------------------------
 # A stage's work is its tasks' latencies (an exponential draw scales with its mean);
 # pool k lies after stage k (stream.stages[k-1].buffer).

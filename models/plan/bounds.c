@@ -149,7 +149,7 @@ static uint32_t positive_cycle(struct ratio_search *s, double lambda)
         last = UINT32_MAX;
         for (uint32_t k = 0; k < l->ndeps; k++) {
             const pl_plan_dep *e = &l->deps[k];
-            double w = l->ops[e->src].latency - lambda * e->distance;
+            double w = pl_plan_least_latency(l, e->src) - lambda * e->distance;
             if (s->dist[e->src] + w > s->dist[e->dst] + s->eps) {
                 s->dist[e->dst] = s->dist[e->src] + w;
                 s->pred[e->dst] = k;
@@ -175,7 +175,7 @@ static uint32_t trace_cycle(struct ratio_search *s, uint32_t v, double *lat, uin
     do {
         const pl_plan_dep *e = &s->l->deps[s->pred[o]];
         s->cyc[n++] = e->src;
-        *lat += s->l->ops[e->src].latency;
+        *lat += pl_plan_least_latency(s->l, e->src);
         *dist += e->distance;
         o = e->src;
     } while (o != v && n <= s->l->nops);
@@ -196,7 +196,7 @@ static int rec_mii(const pl_plan_loop *l, pl_plan_bounds *b)
     int rc = s.dist && s.pred && s.cyc ? 0 : PL_ENOMEM;
     double total = 0;
     for (uint32_t o = 0; o < l->nops; o++)
-        total += l->ops[o].latency;
+        total += pl_plan_least_latency(l, o);
     s.eps = 1e-12 * fmax(total, 1e-300);
     double lambda = 0;
     for (uint32_t v; !rc && (v = positive_cycle(&s, lambda)) != UINT32_MAX;) {
@@ -250,8 +250,8 @@ static int chains(const pl_plan_loop *l, const uint32_t *order, double *head, do
             }
             if (i == 0)
                 head[o] = start;
-            ring[(i % span) * l->nops + o] = start + l->ops[o].latency;
-            *cp = fmax(*cp, start + l->ops[o].latency);
+            ring[(i % span) * l->nops + o] = start + pl_plan_least_latency(l, o);
+            *cp = fmax(*cp, start + pl_plan_least_latency(l, o));
         }
     for (uint32_t j = l->nops; !rc && j-- > 0;)
         tail[order[j]] = 0;
@@ -261,7 +261,7 @@ static int chains(const pl_plan_loop *l, const uint32_t *order, double *head, do
         for (uint32_t k = in_first[o]; k < in_first[o + 1]; k++) {
             const pl_plan_dep *e = &l->deps[in[k]];
             if (e->distance == 0)
-                tail[e->src] = fmax(tail[e->src], l->ops[o].latency + tail[o]);
+                tail[e->src] = fmax(tail[e->src], pl_plan_least_latency(l, o) + tail[o]);
         }
     }
     free(ring);
@@ -278,35 +278,100 @@ static double round_up(double x)
     return r == 0 ? 0 : r;
 }
 
+/* What the ops that only classes in `set` may run hold those classes' units for: w per
+ * iteration, on p units; head, the earliest any of them can start; tail, the least time
+ * from the end of one's hold to the loop's end (its flight, then what depends on it). Each
+ * op counts its least hold and its least flight over the classes that may run it. */
+struct held {
+    double w, p, head, tail;
+};
+
+static bool runs_within(const pl_plan_loop *l, uint32_t o, uint32_t set)
+{
+    const pl_plan_op *op = &l->ops[o];
+    bool in = set >> op->cls & 1u;
+    for (uint32_t a = 0; in && a < op->nalso; a++)
+        in = set >> op->also[a].cls & 1u;
+    return in;
+}
+
+static struct held held_within(const pl_plan_loop *l, const double *head, const double *tail,
+                               uint32_t set)
+{
+    struct held h = {0, 0, INFINITY, INFINITY};
+    for (uint32_t c = 0; c < l->nclasses; c++)
+        h.p += (set >> c & 1u) ? l->classes[c].units : 0;
+    for (uint32_t o = 0; o < l->nops; o++) {
+        if (!runs_within(l, o, set))
+            continue;
+        const pl_plan_op *op = &l->ops[o];
+        double hold = pl_plan_hold(&l->classes[op->cls], op->latency), flight = op->latency - hold;
+        for (uint32_t a = 0; a < op->nalso; a++) {
+            double x = pl_plan_hold(&l->classes[op->also[a].cls], op->also[a].latency);
+            hold = fmin(hold, x);
+            flight = fmin(flight, op->also[a].latency - x);
+        }
+        h.w += hold;
+        h.head = fmin(h.head, head[o]);
+        h.tail = fmin(h.tail, flight + tail[o]);
+    }
+    return h;
+}
+
+/* Takes the bounds of the ops that only classes in `set` may run into b where larger. */
+static void set_bounds(const pl_plan_loop *l, const double *head, const double *tail, uint32_t set,
+                       pl_plan_bounds *b)
+{
+    struct held h = held_within(l, head, tail, set);
+    if (!isfinite(h.head))
+        return; /* no op runs within the set */
+    double per = h.w / h.p, bound = h.head + l->iterations * per + h.tail;
+    if (per > b->res_mii || set == 1u) {
+        b->res_mii = per;
+        b->res_set = set;
+    }
+    if (bound > b->resource) {
+        b->resource = bound;
+        b->resource_set = set;
+    }
+}
+
+/* ResMII and the resource bound: over each class alone (which is all where every op has
+ * one class), and where ops may run on several, over every set of classes too (the ops
+ * that only the set's classes may run share its units), or with more than
+ * PL_PLAN_ALL_SETS classes over each op's own set and the set of all. */
 static void resource_bounds(const pl_plan_loop *l, const double *head, const double *tail,
                             pl_plan_bounds *b)
 {
     b->res_mii = b->resource = b->work = 0;
-    for (uint32_t c = 0; c < l->nclasses; c++) {
-        /* w: what the class's ops hold its units for per iteration; t: the least time
-         * from the end of an op's hold to the loop's end (its flight, then its tail). */
-        double w = 0, h = INFINITY, t = INFINITY;
+    b->res_set = b->resource_set = 1u; /* class 0 until another class or set binds */
+    bool choices = false;
+    for (uint32_t c = 0; c < l->nclasses; c++) { /* class by class, each op in its own */
+        double w = 0;
         for (uint32_t o = 0; o < l->nops; o++)
-            if (l->ops[o].cls == c) {
-                double hold = pl_plan_hold(&l->classes[c], l->ops[o].latency);
-                w += hold;
-                h = fmin(h, head[o]);
-                t = fmin(t, l->ops[o].latency - hold + tail[o]);
-                b->work += l->ops[o].latency * l->iterations;
-            }
-        if (!isfinite(h))
-            continue; /* a class no op uses */
-        double per = w / l->classes[c].units;
-        double bound = h + l->iterations * per + t;
-        if (per > b->res_mii || c == 0) {
-            b->res_mii = per;
-            b->res_class = c;
-        }
-        if (bound > b->resource) {
-            b->resource = bound;
-            b->resource_class = c;
-        }
+            w += l->ops[o].cls == c ? pl_plan_least_latency(l, o) : 0;
+        b->work += w * l->iterations;
     }
+    for (uint32_t o = 0; o < l->nops; o++)
+        choices = choices || l->ops[o].nalso > 0;
+    for (uint32_t c = 0; c < l->nclasses; c++)
+        set_bounds(l, head, tail, 1u << c, b);
+    uint32_t all = l->nclasses >= 32 ? UINT32_MAX : (1u << l->nclasses) - 1;
+    if (choices && l->nclasses <= PL_PLAN_ALL_SETS) {
+        for (uint32_t set = 1; set <= all; set++)
+            if (set & (set - 1)) /* two classes or more */
+                set_bounds(l, head, tail, set, b);
+    } else if (choices) {
+        for (uint32_t o = 0; o < l->nops; o++) {
+            uint32_t set = 1u << l->ops[o].cls;
+            for (uint32_t a = 0; a < l->ops[o].nalso; a++)
+                set |= 1u << l->ops[o].also[a].cls;
+            set_bounds(l, head, tail, set, b);
+        }
+        set_bounds(l, head, tail, all, b);
+    }
+    b->res_class = (uint32_t)__builtin_ctz(b->res_set);
+    b->resource_class = (uint32_t)__builtin_ctz(b->resource_set);
 }
 
 int pl_plan_bounds_compute(const pl_plan_loop *l, pl_plan_bounds *out)
@@ -325,8 +390,12 @@ int pl_plan_bounds_compute(const pl_plan_loop *l, pl_plan_bounds *out)
     if (!rc) {
         resource_bounds(l, head, tail, out);
         out->integral = true;
-        for (uint32_t o = 0; o < l->nops; o++)
-            out->integral = out->integral && l->ops[o].latency == floor(l->ops[o].latency);
+        for (uint32_t o = 0; o < l->nops; o++) {
+            const pl_plan_op *op = &l->ops[o];
+            out->integral = out->integral && op->latency == floor(op->latency);
+            for (uint32_t a = 0; a < op->nalso; a++)
+                out->integral = out->integral && op->also[a].latency == floor(op->also[a].latency);
+        }
         for (uint32_t c = 0; c < l->nclasses; c++)
             out->integral =
                 out->integral && l->classes[c].interval == floor(l->classes[c].interval);

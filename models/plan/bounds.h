@@ -24,11 +24,19 @@
 #include "models/plan/loop.h"
 
 #include <stddef.h>
+
+/* Ops that may run on several classes (pl_plan_op.also) share the units of every set of
+ * classes that may run them: with at most this many classes every set is bounded, with
+ * more each op's own set and the set of all (a loop with such ops has at most 32). */
+#define PL_PLAN_ALL_SETS 12
 #include <stdint.h>
 
 typedef struct pl_plan_bounds {
     double res_mii;
-    uint32_t res_class; /* the class that sets ResMII (the first on a tie) */
+    uint32_t res_class; /* the class that sets ResMII (the first on a tie); where a set of
+                           classes does, the lowest of them */
+    uint32_t res_set;   /* bit c: class c is of the set that sets ResMII (one class unless
+                           ops may run on several) */
     double rec_mii;     /* 0 when no dependence forms a cycle */
     uint32_t *cycle;    /* the ops of the cycle that sets RecMII, each depending on the one
                            before it and the first on the last; owned */
@@ -40,9 +48,10 @@ typedef struct pl_plan_bounds {
     double critical_path; /* the longest chain through all iterations */
     double resource;      /* the largest head_c + N W_c / P_c + tail_c */
     uint32_t resource_class;
-    double work;     /* N times the sum of every op's latency */
-    bool integral;   /* every latency is a whole number */
-    double makespan; /* max(critical_path, resource) */
+    uint32_t resource_set; /* as res_set, for the resource bound */
+    double work;           /* N times the sum of every op's (least) latency */
+    bool integral;         /* every latency is a whole number */
+    double makespan;       /* max(critical_path, resource) */
 } pl_plan_bounds;
 
 /*

@@ -3,6 +3,7 @@
  * compact.c — a plan reduced to what its lowering reads (compact.h).
  */
 #include "models/plan/compact.h"
+#include "models/plan/planned.h"
 #include "sim/common/array.h"
 
 #include <stdlib.h>
@@ -14,6 +15,8 @@ void pl_plan_compact_fini(pl_plan_compact *c)
     free(c->unit);
     free(c->lane);
     free(c->nlanes);
+    free(c->hops);
+    free(c->hop_order);
     free(c->reuse);
     free(c->first);
     free(c->first_iter);
@@ -51,40 +54,124 @@ static int index_instances(const pl_plan_loop *l, const pl_plan_memmap *m, pl_pl
     return 0;
 }
 
+/* Lanes of intervals that must not overlap: when each is free, growing by four. */
+struct lanes {
+    double *free_at;
+    uint32_t n, cap;
+};
+
+/* The first lane free by `from` for an interval [from, to), or a new one; UINT32_MAX when
+ * out of memory. */
+static uint32_t take_lane(struct lanes *x, double from, double to)
+{
+    uint32_t at = 0;
+    while (at < x->n && x->free_at[at] > from)
+        at++;
+    if (at == x->cap) {
+        double *more = realloc(x->free_at, ((size_t)x->cap + 4) * sizeof *more);
+        if (!more)
+            return UINT32_MAX;
+        x->free_at = more;
+        x->cap += 4;
+    }
+    x->free_at[at] = to;
+    x->n += at == x->n;
+    return at;
+}
+
 /* The flights' lanes (pl_plan_compact.lane): each flight, in planned order, on the first
  * lane of its unit that is free by the time it starts, or on a new lane. Per unit, the
  * flights start in planned order, since the holds they follow do not overlap. */
 static int assign_lanes(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_compact *c)
 {
-    uint32_t nunits = pl_plan_unit_count(l), cap = 0;
-    double *free_at = NULL; /* per unit, per lane: when its last flight ends (unit-major) */
+    uint32_t nunits = pl_plan_unit_count(l);
+    struct lanes *lanes = calloc((size_t)nunits + 1, sizeof *lanes);
     c->lane = pl_array_alloc((size_t)s->ntasks + 1, sizeof *c->lane);
     c->nlanes = calloc((size_t)nunits + 1, sizeof *c->nlanes);
-    int rc = c->lane && c->nlanes ? 0 : PL_ENOMEM;
+    int rc = lanes && c->lane && c->nlanes ? 0 : PL_ENOMEM;
     for (uint32_t k = 0; !rc && k < s->ntasks; k++) {
-        uint32_t t = c->order[k], u = s->tasks[t].unit, n = c->nlanes[u];
-        const pl_plan_op *op = &l->ops[t % l->nops];
-        double from = s->tasks[t].start + pl_plan_hold(&l->classes[op->cls], op->latency);
-        c->lane[t] = PL_PLAN_NO_LANE;
-        if (!(from < s->tasks[t].end))
-            continue;
-        uint32_t at = 0;
-        while (at < n && free_at[(size_t)at * nunits + u] > from)
-            at++;
-        if (at == n && n == cap) { /* room for one more lane on every unit */
-            double *more = realloc(free_at, ((size_t)cap + 4) * nunits * sizeof *more);
-            if (!more) {
-                rc = PL_ENOMEM;
-                break;
-            }
-            free_at = more;
-            cap += 4;
-        }
-        free_at[(size_t)at * nunits + u] = s->tasks[t].end;
-        c->lane[t] = at;
-        c->nlanes[u] += at == n;
+        uint32_t t = c->order[k], u = s->tasks[t].unit;
+        const pl_plan_slot *x = &s->tasks[t];
+        const pl_plan_class *cls = &l->classes[pl_plan_unit_class(l, u)];
+        double from = x->start + pl_plan_hold(cls, x->end - x->start);
+        c->lane[t] = from < x->end ? take_lane(&lanes[u], from, x->end) : PL_PLAN_NO_LANE;
+        if (from < x->end && c->lane[t] == UINT32_MAX)
+            rc = PL_ENOMEM;
     }
-    free(free_at);
+    for (uint32_t u = 0; lanes && u < nunits; u++) {
+        if (c->nlanes)
+            c->nlanes[u] = lanes[u].n;
+        free(lanes[u].free_at);
+    }
+    free(lanes);
+    return rc;
+}
+
+/* A hop's planned start, and its place among the hops, which orders them. */
+struct hop_at {
+    double start;
+    uint32_t hop;
+};
+
+static int cmp_hop_at(const void *a, const void *b)
+{
+    const struct hop_at *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->hop < y->hop ? -1 : x->hop > y->hop;
+}
+
+/* The hops of plan p (pl_plan_compact.hops) and their lanes, by planned start. */
+static int find_hops(const pl_plan_loop *l, const pl_plan *p, pl_plan_compact *c)
+{
+    const pl_plan_slot *slot = p->sched.tasks;
+    uint32_t cap = 0;
+    struct hop_at *at = NULL;
+    int rc = 0;
+    for (uint32_t i = 0; !rc && i < l->iterations; i++)
+        for (uint32_t k = 0; !rc && k < p->ndeps; k++) {
+            const pl_plan_dep *e = &p->deps[k];
+            if (e->distance > i)
+                continue;
+            uint32_t from = (i - e->distance) * l->nops + e->src, to = i * l->nops + e->dst;
+            uint32_t a = slot[from].unit, b = slot[to].unit;
+            double cost = a == b ? 0
+                                 : pl_plan_transfer_cost(l, e, pl_plan_unit_class(l, a),
+                                                         pl_plan_unit_class(l, b));
+            if (!(cost > 0))
+                continue;
+            if (c->nhops == cap) {
+                cap = cap ? 2 * cap : 64;
+                pl_plan_hop *more = realloc(c->hops, (size_t)cap * sizeof *more);
+                struct hop_at *more_at = realloc(at, (size_t)cap * sizeof *more_at);
+                c->hops = more ? more : c->hops;
+                at = more_at ? more_at : at;
+                if (!more || !more_at) {
+                    rc = PL_ENOMEM;
+                    break;
+                }
+            }
+            at[c->nhops] = (struct hop_at){slot[from].end, c->nhops};
+            c->hops[c->nhops++] = (pl_plan_hop){from, to, k, 0};
+        }
+    if (!rc && c->nhops > 0) {
+        qsort(at, c->nhops, sizeof *at, cmp_hop_at);
+        c->hop_order = malloc((size_t)c->nhops * sizeof *c->hop_order);
+        rc = c->hop_order ? 0 : PL_ENOMEM;
+    }
+    struct lanes lanes = {0};
+    for (uint32_t n = 0; !rc && n < c->nhops; n++) {
+        pl_plan_hop *h = &c->hops[at[n].hop];
+        const pl_plan_dep *e = &p->deps[h->dep];
+        double cost = pl_plan_transfer_cost(l, e, pl_plan_unit_class(l, slot[h->from].unit),
+                                            pl_plan_unit_class(l, slot[h->to].unit));
+        c->hop_order[n] = at[n].hop;
+        h->lane = take_lane(&lanes, at[n].start, at[n].start + cost);
+        rc = h->lane == UINT32_MAX ? PL_ENOMEM : 0;
+    }
+    c->hop_lanes = lanes.n;
+    free(lanes.free_at);
+    free(at);
     return rc;
 }
 
@@ -110,6 +197,8 @@ int pl_plan_compact_make(const pl_plan_loop *l, pl_plan *p, pl_plan_compact *out
         out->unit[t] = s->tasks[t].unit;
     if (!rc && pl_plan_pipelined(l))
         rc = assign_lanes(l, s, out);
+    if (!rc && l->ntransfers > 0)
+        rc = find_hops(l, p, out);
     if (rc)
         pl_plan_compact_fini(out);
     return rc;

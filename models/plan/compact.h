@@ -21,6 +21,12 @@ typedef struct pl_plan_instance_name {
     int32_t iter; /* -1: resident, or the value before the loop */
 } pl_plan_instance_name;
 
+/* A buffer moved from the unit of task `from` to that of task `to`, for dependency `dep`
+ * of the plan, on transfer lane `lane`. */
+typedef struct pl_plan_hop {
+    uint32_t from, to, dep, lane;
+} pl_plan_hop;
+
 /* Owned; pl_plan_compact_fini frees it. */
 typedef struct pl_plan_compact {
     uint32_t ntasks;
@@ -32,6 +38,14 @@ typedef struct pl_plan_compact {
      * pipelined), such that the flights on one lane do not overlap in the plan; NULL when
      * no class is. nlanes: per unit, how many lanes its flights take. */
     uint32_t *lane, *nlanes;
+    /* The buffers moved between units (pl_plan_loop.transfers): one hop per dependency
+     * instance whose consumer runs on another unit than its producer at a cost, in the
+     * order the lowering meets them (iteration by iteration, the plan's dependencies in
+     * order); hop_order lists them by planned start, and each has a lane of the
+     * `hop_lanes` such that no two on one lane overlap in the plan. NULL when none. */
+    pl_plan_hop *hops;
+    uint32_t nhops, hop_lanes;
+    uint32_t *hop_order;
     pl_plan_reuse *reuse; /* the memory map's reuse list, by instance index */
     uint32_t nreuse;
     /* The map's instances come by buffer, each buffer's in a run of iterations (from -1 or

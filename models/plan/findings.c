@@ -16,14 +16,31 @@
 
 const char *pl_plan_unit_name(const pl_plan_loop *l, uint32_t u, char *buf, size_t len)
 {
-    uint32_t c = 0;
-    while (c + 1 < l->nclasses && pl_plan_unit_first(l, c + 1) <= u)
-        c++;
+    uint32_t c = pl_plan_unit_class(l, u);
     if (l->classes[c].units == 1)
         snprintf(buf, len, "%s", l->classes[c].name);
     else
         snprintf(buf, len, "%s%u", l->classes[c].name, u - pl_plan_unit_first(l, c));
     return buf;
+}
+
+/* "class tensor", or "classes cube, vector" for a set of several (bit c: class c). */
+static const char *set_name(const pl_plan_loop *l, uint32_t set, char *buf, size_t len)
+{
+    size_t at = (size_t)snprintf(buf, len, "class%s ", set & (set - 1) ? "es" : "");
+    for (uint32_t c = 0, k = 0; c < l->nclasses && c < 32 && at < len; c++)
+        if (set >> c & 1u)
+            at += (size_t)snprintf(buf + at, len - at, "%s%s", k++ ? ", " : "", l->classes[c].name);
+    return buf;
+}
+
+/* The units of the classes of a set. */
+static uint32_t set_units(const pl_plan_loop *l, uint32_t set)
+{
+    uint32_t n = 0;
+    for (uint32_t c = 0; c < l->nclasses && c < 32; c++)
+        n += (set >> c & 1u) ? l->classes[c].units : 0;
+    return n;
 }
 
 /* part as a percentage of whole; rounding below 1e-9 of whole counts as nothing, so that
@@ -79,15 +96,17 @@ static int ii_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
                                            PL_TIME_TEXT(b->mii), pct(st->ii - b->mii, b->mii))
                           : unsteady_figure(l, p, f);
     const pl_plan_class *c = &l->classes[b->res_class];
-    char pipe[96] = "";
-    if (c->interval > 0)
+    char pipe[96] = "", set[256];
+    uint32_t units = set_units(l, b->res_set);
+    if (c->interval > 0 && !(b->res_set & (b->res_set - 1)))
         snprintf(pipe, sizeof pipe, " (pipelined: each op holds a unit for at most %s)",
                  PL_TIME_TEXT(c->interval));
     if (!rc)
         rc = pl_figures_add(f, "ResMII", b->res_mii, "s",
-                            "%s: class %s has %s of work per iteration on %u unit%s%s",
-                            PL_TIME_TEXT(b->res_mii), c->name, PL_TIME_TEXT(b->res_mii * c->units),
-                            c->units, c->units == 1 ? "" : "s", pipe);
+                            "%s: %s %s %s of work per iteration on %u unit%s%s",
+                            PL_TIME_TEXT(b->res_mii), set_name(l, b->res_set, set, sizeof set),
+                            b->res_set & (b->res_set - 1) ? "have" : "has",
+                            PL_TIME_TEXT(b->res_mii * units), units, units == 1 ? "" : "s", pipe);
     if (!rc && b->ncycle)
         rc = pl_figures_add(f, "RecMII", b->rec_mii, "s",
                             "%s: the recurrence %s takes %s over %u iteration%s",
@@ -103,12 +122,14 @@ static int makespan_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures 
     const pl_plan_bounds *b = &p->bounds;
     const pl_plan_steady *st = &p->steady;
     double m = p->sched.makespan;
-    int rc = pl_figures_add(f, "planned makespan", m, "s",
-                            "%s; bound %s = max(critical path %s, class %s's work %s with its "
-                            "lead-in and tail); gap %.2f %%",
-                            PL_TIME_TEXT(m), PL_TIME_TEXT(b->makespan),
-                            PL_TIME_TEXT(b->critical_path), l->classes[b->resource_class].name,
-                            PL_TIME_TEXT(b->resource), pct(m - b->makespan, b->makespan));
+    char set[256];
+    int rc =
+        pl_figures_add(f, "planned makespan", m, "s",
+                       "%s; bound %s = max(critical path %s, %s's work %s with its "
+                       "lead-in and tail); gap %.2f %%",
+                       PL_TIME_TEXT(m), PL_TIME_TEXT(b->makespan), PL_TIME_TEXT(b->critical_path),
+                       set_name(l, b->resource_set, set, sizeof set), PL_TIME_TEXT(b->resource),
+                       pct(m - b->makespan, b->makespan));
     if (!rc && st->periodic)
         rc = pl_figures_add(f, "loop phases", st->end - st->start, "s",
                             "prologue %s until iteration %u starts, steady %s until iteration %u "
@@ -144,8 +165,7 @@ static int memory_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *f
     if (isfinite(other))
         snprintf(placed, sizeof placed, "placed %s (%s: %s)",
                  m->largest_first ? "largest first" : "in order of first use",
-                 m->largest_first ? "in order of first use" : "largest first",
-                 PL_SIZE_TEXT(other));
+                 m->largest_first ? "in order of first use" : "largest first", PL_SIZE_TEXT(other));
     else
         snprintf(placed, sizeof placed, "placed %s",
                  m->largest_first ? "largest first" : "in order of first use");

@@ -58,6 +58,52 @@ static const pl_key after_keys[] = {
     {0},
 };
 
+static const pl_key also_keys[] = {
+    {.name = "unit",
+     .type = PL_KEY_STRING,
+     .flags = PL_KEY_REQUIRED,
+     .help = "another class that may run the op (a key of plan.units)"},
+    {.name = "latency",
+     .type = PL_KEY_RANDOM,
+     .quantity = PL_Q_TIME,
+     .flags = PL_KEY_NONNEG,
+     .clock = "machine.device.clock",
+     .help = "its time on a unit of that class; or give bytes or flops and plan.rates"},
+    {.name = "bytes",
+     .type = PL_KEY_QUANTITY,
+     .quantity = PL_Q_SIZE,
+     .flags = PL_KEY_NONNEG,
+     .help = "bytes it moves there, timed by that class's rate"},
+    {.name = "flops",
+     .type = PL_KEY_REAL,
+     .flags = PL_KEY_NONNEG,
+     .help = "operations it does there, timed by that class's rate"},
+    {0},
+};
+
+static const pl_key transfer_keys[] = {
+    {.name = "between",
+     .type = PL_KEY_LIST,
+     .flags = PL_KEY_REQUIRED,
+     .help = "the classes it joins, e.g. [cube, vector]: any two different units of them"},
+    {.name = "latency",
+     .type = PL_KEY_QUANTITY,
+     .quantity = PL_Q_TIME,
+     .flags = PL_KEY_NONNEG,
+     .clock = "machine.device.clock",
+     .help = "fixed time of a move; default 0"},
+    {.name = "bandwidth",
+     .type = PL_KEY_QUANTITY,
+     .quantity = PL_Q_BANDWIDTH,
+     .flags = PL_KEY_POSITIVE,
+     .help = "bytes per second of a move (the buffer's size); absent: bytes cost nothing"},
+    {.name = "link",
+     .type = PL_KEY_STRING,
+     .help = "instead of latency and bandwidth: the machine.device.units entry whose latency "
+             "and bandwidth price a move"},
+    {0},
+};
+
 static const pl_key op_keys[] = {
     {.name = "name",
      .type = PL_KEY_STRING,
@@ -87,6 +133,11 @@ static const pl_key op_keys[] = {
              "over its rate"},
     {.name = "reads", .type = PL_KEY_LIST, .help = "the buffers it reads, e.g. [A, B]"},
     {.name = "writes", .type = PL_KEY_LIST, .help = "the buffers it writes, e.g. [C]"},
+    {.name = "also",
+     .type = PL_KEY_LIST,
+     .children = also_keys,
+     .help = "other classes that may run it, each with its time there, e.g. [{unit: vector, "
+             "latency: 40us}]: each iteration's copy goes where it ends first"},
     {.name = "after",
      .type = PL_KEY_LIST,
      .flags = PL_KEY_SHORT,
@@ -113,6 +164,12 @@ const pl_key pl_plan_keys[] = {
      .help = "pipelined classes, e.g. {tensor: 1cycle}: each unit takes a new op every "
              "interval and each op ends after its latency; absent: an op holds its unit for "
              "its whole latency"},
+    {.name = "transfers",
+     .type = PL_KEY_LIST,
+     .children = transfer_keys,
+     .help = "what moving a buffer between units costs: an op on another unit than the writer "
+             "of a buffer it reads waits latency + bytes / bandwidth more (the first entry "
+             "joining both classes); absent: moves are free"},
     {.name = "rates",
      .type = PL_KEY_MAP,
      .flags = PL_KEY_NAMED,

@@ -20,6 +20,7 @@
  * reuse between them), plus sorting the reuse list.
  */
 #include "models/plan/liveness_work.h"
+#include "models/plan/planned.h"
 #include "models/plan/sort.h"
 #include "sim/common/error.h"
 

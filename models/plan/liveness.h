@@ -65,8 +65,8 @@ typedef struct pl_plan_memmap {
      * offsets are largest first's (else first use's). */
     double footprint_first_use, footprint_largest_first;
     bool largest_first;
-    uint32_t *order;  /* every task in planned order (pl_plan_planned_order), by which the
-                         lifetimes meeting at one moment were told apart: the lowering's */
+    uint32_t *order; /* every task in planned order (pl_plan_planned_order), by which the
+                        lifetimes meeting at one moment were told apart: the lowering's */
 } pl_plan_memmap;
 
 /* The liveness and memory map of loop l (borrowed) under schedule s (borrowed) into *out.

@@ -9,8 +9,13 @@
 
 void pl_plan_loop_fini(pl_plan_loop *l)
 {
-    for (uint32_t i = 0; i < l->nops; i++)
+    for (uint32_t i = 0; i < l->nops; i++) {
         free(l->ops[i].name);
+        free(l->ops[i].also);
+    }
+    for (uint32_t i = 0; i < l->ntransfers; i++)
+        free(l->transfers[i].joins);
+    free(l->transfers);
     for (uint32_t i = 0; i < l->nclasses; i++)
         free(l->classes[i].name);
     for (uint32_t i = 0; i < l->nbuffers; i++)
@@ -29,6 +34,97 @@ bool pl_plan_pipelined(const pl_plan_loop *l)
         if (l->classes[c].interval > 0)
             return true;
     return false;
+}
+
+uint32_t pl_plan_unit_class(const pl_plan_loop *l, uint32_t u)
+{
+    uint32_t c = 0;
+    while (c + 1 < l->nclasses && pl_plan_unit_first(l, c + 1) <= u)
+        c++;
+    return c;
+}
+
+uint32_t pl_plan_alt_of(const pl_plan_loop *l, uint32_t o, uint32_t c)
+{
+    const pl_plan_op *op = &l->ops[o];
+    if (op->cls == c)
+        return 0;
+    for (uint32_t a = 0; a < op->nalso; a++)
+        if (op->also[a].cls == c)
+            return a + 1;
+    return UINT32_MAX;
+}
+
+double pl_plan_latency_on(const pl_plan_loop *l, uint32_t o, uint32_t c)
+{
+    uint32_t a = pl_plan_alt_of(l, o, c);
+    return a == UINT32_MAX ? -1 : a == 0 ? l->ops[o].latency : l->ops[o].also[a - 1].latency;
+}
+
+double pl_plan_least_latency(const pl_plan_loop *l, uint32_t o)
+{
+    const pl_plan_op *op = &l->ops[o];
+    double least = op->latency;
+    for (uint32_t a = 0; a < op->nalso; a++)
+        least = op->also[a].latency < least ? op->also[a].latency : least;
+    return least;
+}
+
+double pl_plan_mean_latency(const pl_plan_loop *l, uint32_t o)
+{
+    const pl_plan_op *op = &l->ops[o];
+    if (op->nalso == 0)
+        return op->latency;
+    double sum = op->latency * l->classes[op->cls].units, units = l->classes[op->cls].units;
+    for (uint32_t a = 0; a < op->nalso; a++) {
+        sum += op->also[a].latency * l->classes[op->also[a].cls].units;
+        units += l->classes[op->also[a].cls].units;
+    }
+    return sum / units;
+}
+
+bool pl_plan_choices(const pl_plan_loop *l)
+{
+    for (uint32_t o = 0; o < l->nops; o++)
+        if (l->ops[o].nalso > 0)
+            return true;
+    return l->ntransfers > 0;
+}
+
+double pl_plan_transfer_cost(const pl_plan_loop *l, const pl_plan_dep *e, uint32_t a, uint32_t b)
+{
+    if (e->kind != PL_PLAN_DEP_DATA || e->buffer < 0)
+        return 0;
+    for (uint32_t k = 0; k < l->ntransfers; k++) {
+        const pl_plan_transfer *x = &l->transfers[k];
+        if (x->joins[a] && x->joins[b])
+            return x->latency + l->buffers[e->buffer].size / x->bandwidth;
+    }
+    return 0;
+}
+
+/* The i-th class that may run op (its own first). */
+static uint32_t alt_class(const pl_plan_op *op, uint32_t i)
+{
+    return i == 0 ? op->cls : op->also[i - 1].cls;
+}
+
+double pl_plan_mean_transfer(const pl_plan_loop *l, const pl_plan_dep *e)
+{
+    if (l->ntransfers == 0 || e->kind != PL_PLAN_DEP_DATA || e->buffer < 0)
+        return 0;
+    const pl_plan_op *src = &l->ops[e->src], *dst = &l->ops[e->dst];
+    double sum = 0, pairs = 0;
+    for (uint32_t i = 0; i <= src->nalso; i++)
+        for (uint32_t j = 0; j <= dst->nalso; j++) {
+            uint32_t a = alt_class(src, i), b = alt_class(dst, j);
+            double ua = l->classes[a].units, ub = l->classes[b].units;
+            /* Ordered pairs of different units: within one class, a unit and each other. */
+            double n = a == b ? ua * (ub - 1) : ua * ub;
+            sum += n * pl_plan_transfer_cost(l, e, a, b);
+            pairs += n;
+        }
+    return pairs > 0 ? sum / pairs : 0;
 }
 
 uint32_t pl_plan_unit_first(const pl_plan_loop *l, uint32_t cls)

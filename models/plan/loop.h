@@ -35,10 +35,20 @@ typedef struct pl_plan_dep {
     int32_t buffer;    /* PL_PLAN_DEP_DATA: the buffer; -1 otherwise */
 } pl_plan_dep;
 
+/* A class that may run an op besides its own, and the op's latency there. */
+typedef struct pl_plan_alt {
+    uint32_t cls;
+    double latency; /* seconds, >= 0 */
+} pl_plan_alt;
+
 typedef struct pl_plan_op {
     char *name;
-    uint32_t cls;   /* its unit class */
-    double latency; /* seconds, >= 0: what the planner plans with (a distribution's mean) */
+    uint32_t cls;      /* its unit class: the first that may run it, the baseline's */
+    double latency;    /* seconds, >= 0, on that class: what the planner plans with (a
+                          distribution's mean) */
+    pl_plan_alt *also; /* other classes that may run it (none the same), each with its
+                          latency; the scheduler picks per task; owned */
+    uint32_t nalso;
 } pl_plan_op;
 
 typedef struct pl_plan_class {
@@ -77,6 +87,15 @@ typedef enum pl_plan_placement {
     PL_PLAN_PLACE_LARGEST,
 } pl_plan_placement;
 
+/* What moving a buffer between two units costs (HEFT's model): between two different units
+ * of the classes it joins, latency + bytes / bandwidth, paid when a consumer runs on
+ * another unit than the producer of the buffer it reads. */
+typedef struct pl_plan_transfer {
+    bool *joins;      /* per class: whether it is one of those joined; owned */
+    double latency;   /* seconds, >= 0 */
+    double bandwidth; /* bytes per second, > 0; INFINITY: bytes cost nothing */
+} pl_plan_transfer;
+
 typedef struct pl_plan_loop {
     pl_plan_op *ops; /* in program order */
     uint32_t nops;
@@ -92,6 +111,8 @@ typedef struct pl_plan_loop {
     double memory;       /* bytes the buffers may take at once; INFINITY: no limit */
     uint32_t window;     /* the most iterations in flight; 0: the planner chooses */
     pl_plan_placement placement;
+    pl_plan_transfer *transfers; /* the first that joins two classes prices their moves */
+    uint32_t ntransfers;
 } pl_plan_loop;
 
 void pl_plan_loop_fini(pl_plan_loop *l);
@@ -103,6 +124,31 @@ uint32_t pl_plan_unit_count(const pl_plan_loop *l);
 
 /* Whether any class of l is pipelined (pl_plan_class.interval). */
 bool pl_plan_pipelined(const pl_plan_loop *l);
+
+/* The class of unit u. */
+uint32_t pl_plan_unit_class(const pl_plan_loop *l, uint32_t u);
+
+/* Which of the classes that may run op o class c is: 0 its own, a + 1 its also[a];
+ * UINT32_MAX when c may not run it. */
+uint32_t pl_plan_alt_of(const pl_plan_loop *l, uint32_t o, uint32_t c);
+/* Op o's latency on class c, or -1 when c may not run it. */
+double pl_plan_latency_on(const pl_plan_loop *l, uint32_t o, uint32_t c);
+/* Op o's least latency over the classes that may run it: what the bounds count. */
+double pl_plan_least_latency(const pl_plan_loop *l, uint32_t o);
+/* Op o's mean latency over the units that may run it (its own latency when only one
+ * class may): what its priority counts, as HEFT's upward rank does. */
+double pl_plan_mean_latency(const pl_plan_loop *l, uint32_t o);
+
+/* Whether some op may run on several classes, or moves between units cost time. */
+bool pl_plan_choices(const pl_plan_loop *l);
+
+/* What dependency e (a data dependency: a buffer read) costs to move from a unit of class
+ * a to another unit of class b: latency + bytes / bandwidth of the first transfer joining
+ * both, 0 when none does or e moves no buffer. */
+double pl_plan_transfer_cost(const pl_plan_loop *l, const pl_plan_dep *e, uint32_t a, uint32_t b);
+/* The mean of that cost over every pair of different units that may run e's source and
+ * its destination: what e adds to a priority (HEFT's mean communication cost). */
+double pl_plan_mean_transfer(const pl_plan_loop *l, const pl_plan_dep *e);
 
 /*
  * Adds the read-after-write dependencies of the buffers to l->deps, after those already

@@ -87,9 +87,10 @@ static int add_planned_tasks(struct lowering *lw)
     int rc = 0;
     for (uint32_t k = 0; k < c->ntasks && !rc; k++) {
         uint32_t t = c->order[k], u = c->unit[t], label = lw->labels[t % l->nops];
+        uint32_t cls = pl_plan_unit_class(l, u);
         bool flies = c->lane && c->lane[t] != PL_PLAN_NO_LANE;
-        double work = lw->w->draws[t];
-        double hold = flies ? pl_plan_hold(&l->classes[l->ops[t % l->nops].cls], work) : work;
+        double work = pl_plan_draw(lw->w, t, pl_plan_alt_of(l, t % l->nops, cls));
+        double hold = flies ? pl_plan_hold(&l->classes[cls], work) : work;
         rc = pl_graph_add_task(lw->g, lw->unit_of[u], hold, label, t / l->nops, &lw->task_of[t]);
         if (!rc && flies)
             rc = pl_graph_add_task(lw->g, lw->lanes[lw->lanes_first[u] + c->lane[t]], work - hold,
@@ -102,6 +103,39 @@ static int add_planned_tasks(struct lowering *lw)
     return rc;
 }
 
+/* The buffers moved between units (pl_plan_compact.hops), each a task of its cost on a
+ * transfer lane, "transfer 1", "transfer 2", ..., added by planned start: after the end of
+ * the task that wrote the buffer, before the start of the one that reads it. */
+static int add_hops(struct lowering *lw)
+{
+    const pl_plan_loop *l = &lw->w->loop;
+    const pl_plan_compact *c = lw->tasks;
+    uint32_t *lanes = malloc(((size_t)c->hop_lanes + 1) * sizeof *lanes);
+    int rc = lanes ? 0 : PL_ENOMEM;
+    for (uint32_t k = 0; k < c->hop_lanes && !rc; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "transfer %u", k + 1);
+        rc = pl_graph_add_unit(lw->g, name, lw->device, &lanes[k]);
+    }
+    uint32_t label = 0;
+    if (!rc && c->nhops > 0)
+        rc = pl_graph_add_label(lw->g, "transfer", &label);
+    for (uint32_t n = 0; n < c->nhops && !rc; n++) {
+        const pl_plan_hop *h = &c->hops[c->hop_order[n]];
+        double cost = pl_plan_transfer_cost(l, &lw->plan->deps[h->dep],
+                                            pl_plan_unit_class(l, c->unit[h->from]),
+                                            pl_plan_unit_class(l, c->unit[h->to]));
+        uint32_t id;
+        rc = pl_graph_add_task(lw->g, lanes[h->lane], cost, label, h->to / l->nops, &id);
+        if (!rc)
+            rc = pl_graph_add_edge(lw->g, lw->done_of[h->from], id, PL_EDGE_DATA, PL_AT_END);
+        if (!rc)
+            rc = pl_graph_add_edge(lw->g, id, lw->task_of[h->to], PL_EDGE_DATA, PL_AT_END);
+    }
+    free(lanes);
+    return rc;
+}
+
 static pl_edge_kind edge_kind(uint8_t kind)
 {
     return kind == PL_PLAN_DEP_DATA    ? PL_EDGE_DATA
@@ -110,17 +144,24 @@ static pl_edge_kind edge_kind(uint8_t kind)
 }
 
 /* The plan's dependencies between tasks (the loop's and the version limits'): data for
- * buffers, order for `after`, slot for a buffer copy that waits to be reused. */
+ * buffers, order for `after`, slot for a buffer copy that waits to be reused; a buffer
+ * moved between units goes through its hop instead. */
 static int add_dependencies(struct lowering *lw)
 {
     const pl_plan_loop *l = &lw->w->loop;
+    const pl_plan_compact *c = lw->tasks;
     int rc = 0;
+    uint32_t hop = 0; /* the next hop, met in the same order (pl_plan_compact.hops) */
     for (uint32_t i = 0; i < l->iterations && !rc; i++)
         for (uint32_t k = 0; k < lw->plan->ndeps && !rc; k++) {
             const pl_plan_dep *e = &lw->plan->deps[k];
             if (e->distance > i)
                 continue;
             uint32_t from = (i - e->distance) * l->nops + e->src, to = i * l->nops + e->dst;
+            if (hop < c->nhops && c->hops[hop].dep == k && c->hops[hop].to == to) {
+                hop++; /* through its hop (add_hops) */
+                continue;
+            }
             rc = pl_graph_add_edge(lw->g, lw->done_of[from], lw->task_of[to], edge_kind(e->kind),
                                    PL_AT_END);
         }
@@ -277,9 +318,11 @@ int pl_plan_lower_compact(const pl_plan_workload *w, const pl_plan *plan,
     for (uint32_t t = 0; tasks->lane && t < tasks->ntasks; t++)
         flights += tasks->lane[t] != PL_PLAN_NO_LANE;
     if (!rc) /* the tasks' arrays sized once (the edges come grouped by dependency) */
-        rc = pl_graph_reserve(lw.g, tasks->ntasks + flights, 0);
+        rc = pl_graph_reserve(lw.g, tasks->ntasks + flights + tasks->nhops, 0);
     if (!rc)
         rc = add_planned_tasks(&lw);
+    if (!rc && tasks->nhops > 0)
+        rc = add_hops(&lw);
     if (!rc)
         rc = add_dependencies(&lw);
     if (!rc)
@@ -314,8 +357,8 @@ static int lower_serial(const pl_plan_workload *w, pl_graph **out)
     uint32_t prev = UINT32_MAX;
     for (uint32_t t = 0; !rc && t < l->nops * l->iterations; t++) {
         uint32_t o = t % l->nops, id;
-        rc = pl_graph_add_task(lw.g, lw.unit_of[pl_plan_unit_first(l, l->ops[o].cls)], w->draws[t],
-                               lw.labels[o], t / l->nops, &id);
+        rc = pl_graph_add_task(lw.g, lw.unit_of[pl_plan_unit_first(l, l->ops[o].cls)],
+                               pl_plan_draw(w, t, 0), lw.labels[o], t / l->nops, &id);
         if (!rc && prev != UINT32_MAX)
             rc = pl_graph_add_edge(lw.g, prev, id, PL_EDGE_ORDER, PL_AT_END);
         prev = id;

@@ -19,6 +19,7 @@ void pl_plan_workload_fini(pl_plan_workload *w)
 {
     pl_plan_loop_fini(&w->loop);
     free(w->draws);
+    free(w->alt_first);
     *w = (pl_plan_workload){0};
 }
 
@@ -108,6 +109,16 @@ struct rate {
     double fixed, per_second;
 };
 
+/* The machine.device.units entry named `name`, or NULL. */
+static const pl_node *machine_unit(const pl_config *cfg, const char *name)
+{
+    const pl_node *units = pl_config_get(cfg, "machine.device.units");
+    for (size_t i = 0; units && i < pl_node_len(units); i++)
+        if (strcmp(pl_node_str(pl_node_get(pl_node_at(units, i), "name")), name) == 0)
+            return pl_node_at(units, i);
+    return NULL;
+}
+
 /* The machine unit that plan.rates names for the op's class, read for bytes (a dma
  * unit's latency and bandwidth) or flops (a compute unit's overhead and rate). */
 static int class_rate(const pl_config *cfg, const pl_node *op, const char *cls, bool bytes,
@@ -120,10 +131,7 @@ static int class_rate(const pl_config *cfg, const pl_node *op, const char *cls, 
                           "an op given in %s needs a rate: set plan.rates.%s to the machine unit "
                           "that times class %s",
                           bytes ? "bytes" : "flops", cls, cls);
-    const pl_node *units = pl_config_get(cfg, "machine.device.units"), *entry = NULL;
-    for (size_t i = 0; units && i < pl_node_len(units) && !entry; i++)
-        if (strcmp(pl_node_str(pl_node_get(pl_node_at(units, i), "name")), pl_node_str(name)) == 0)
-            entry = pl_node_at(units, i);
+    const pl_node *entry = machine_unit(cfg, pl_node_str(name));
     if (!entry)
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(name), pl_node_path(name),
                           "no unit named '%s' in machine.device.units", pl_node_str(name));
@@ -171,6 +179,51 @@ static int op_time(const pl_config *cfg, const pl_node *op, const char *cls, pl_
     if (!rc)
         *out = pl_dist_fixed(r.fixed + pl_node_real(pl_node_get(op, ways[given])) / r.per_second);
     return rc;
+}
+
+/* plan.transfers: what moving a buffer between units of the classes each joins costs. */
+static int read_transfers(const pl_config *cfg, const pl_node *sec, pl_plan_loop *l, pl_diag *d)
+{
+    const pl_node *list = pl_node_get(sec, "transfers"), *units = pl_node_get(sec, "units");
+    size_t n = list ? pl_node_len(list) : 0;
+    l->transfers = calloc(n + 1, sizeof *l->transfers);
+    if (!l->transfers)
+        return nomem(d);
+    for (size_t i = 0; i < n; i++) {
+        const pl_node *x = pl_node_at(list, i), *between = pl_node_get(x, "between"),
+                      *link = pl_node_get(x, "link"), *lat = pl_node_get(x, "latency"),
+                      *bw = pl_node_get(x, "bandwidth");
+        pl_plan_transfer *t = &l->transfers[l->ntransfers++];
+        if (!(t->joins = calloc(l->nclasses + 1, sizeof *t->joins)))
+            return nomem(d);
+        for (size_t k = 0; k < pl_node_len(between); k++) {
+            const pl_node *name = pl_node_at(between, k);
+            int c = key_index(units, pl_node_str(name));
+            char names[512];
+            if (c < 0)
+                return pl_diag_at(d, PL_ECONFIG, pl_node_loc(name), pl_node_path(name),
+                                  "no unit class named '%s' in plan.units (it has: %s)",
+                                  pl_node_str(name), key_list(units, names, sizeof names));
+            t->joins[c] = true;
+        }
+        if (link && (bw || lat))
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(link), pl_node_path(link),
+                              "a transfer is priced by its link or by its latency and bandwidth; "
+                              "give one way");
+        const pl_node *entry = link ? machine_unit(cfg, pl_node_str(link)) : NULL;
+        if (link && !(entry && pl_node_get(entry, "bandwidth")))
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(link), pl_node_path(link),
+                              entry ? "machine unit '%s' has no bandwidth to price a transfer"
+                                    : "no unit named '%s' in machine.device.units",
+                              pl_node_str(link));
+        if (entry) {
+            lat = pl_node_get(entry, "latency");
+            bw = pl_node_get(entry, "bandwidth");
+        }
+        t->latency = lat ? pl_node_real(lat) : 0;
+        t->bandwidth = bw ? pl_node_real(bw) : INFINITY;
+    }
+    return 0;
 }
 
 /* ---- Ops ---------------------------------------------------------------------------- */
@@ -231,6 +284,42 @@ static int read_after(const pl_node *ops, const pl_node *op, uint32_t o, pl_plan
     return 0;
 }
 
+/* The op's `also` list: the other classes that may run it, each with its time there
+ * (dist, one per entry). */
+static int read_also(const pl_config *cfg, const pl_node *sec, const pl_node *op, uint32_t o,
+                     pl_plan_loop *l, pl_dist *dist, pl_diag *d)
+{
+    const pl_node *list = pl_node_get(op, "also"), *units = pl_node_get(sec, "units");
+    pl_plan_op *x = &l->ops[o];
+    size_t n = list ? pl_node_len(list) : 0;
+    if (n > 0 && l->nclasses > 32)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(list), pl_node_path(list),
+                          "an op that may run on several classes needs at most 32 classes in "
+                          "plan.units; it has %u",
+                          l->nclasses);
+    x->also = calloc(n + 1, sizeof *x->also);
+    if (!x->also)
+        return nomem(d);
+    for (size_t i = 0; i < n; i++) {
+        const pl_node *e = pl_node_at(list, i), *unit = pl_node_get(e, "unit");
+        int c = key_index(units, pl_node_str(unit));
+        char names[512];
+        if (c < 0)
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(unit), pl_node_path(unit),
+                              "no unit class named '%s' in plan.units (it has: %s)",
+                              pl_node_str(unit), key_list(units, names, sizeof names));
+        if (pl_plan_latency_on(l, o, (uint32_t)c) >= 0)
+            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(unit), pl_node_path(unit),
+                              "class '%s' already runs op %s; name each class once",
+                              pl_node_str(unit), x->name);
+        int rc = op_time(cfg, e, pl_node_str(unit), &dist[i], d);
+        if (rc)
+            return rc;
+        x->also[x->nalso++] = (pl_plan_alt){(uint32_t)c, pl_dist_mean(&dist[i])};
+    }
+    return 0;
+}
+
 static int read_op(const pl_config *cfg, const pl_node *sec, uint32_t o, pl_plan_loop *l,
                    pl_dist *dist, pl_diag *d)
 {
@@ -251,13 +340,15 @@ static int read_op(const pl_config *cfg, const pl_node *sec, uint32_t o, pl_plan
     if (!l->ops[o].name)
         return nomem(d);
     int rc = op_time(cfg, op, pl_node_str(unit), dist, d);
+    l->ops[o].latency = pl_dist_mean(dist);
+    if (!rc)
+        rc = read_also(cfg, sec, op, o, l, dist + 1, d);
     if (!rc)
         rc = read_access(sec, op, o, false, l, d);
     if (!rc)
         rc = read_access(sec, op, o, true, l, d);
     if (!rc)
         rc = read_after(ops, op, o, l, d);
-    l->ops[o].latency = pl_dist_mean(dist);
     return rc;
 }
 
@@ -290,38 +381,67 @@ static int read_loop(const pl_config *cfg, pl_plan_workload *w, pl_dist **dist, 
                    : !strcmp(place, "largest_first") ? PL_PLAN_PLACE_LARGEST
                                                      : PL_PLAN_PLACE_BEST;
     l->ops = calloc(nops + 1, sizeof *l->ops);
-    *dist = calloc(nops + 1, sizeof **dist);
-    if (!l->ops || !*dist)
+    w->alt_first = calloc(nops + 1, sizeof *w->alt_first);
+    if (!l->ops || !w->alt_first)
+        return nomem(d);
+    /* Each op's times, its own class's then its `also` list's, one after another. */
+    for (size_t o = 0; o < nops; o++) {
+        const pl_node *also = pl_node_get(pl_node_at(ops, o), "also");
+        w->alt_first[o + 1] = w->alt_first[o] + 1 + (uint32_t)(also ? pl_node_len(also) : 0);
+    }
+    w->stride = w->alt_first[nops];
+    if ((unsigned long long)w->stride * l->iterations > 4 * PL_PLAN_MAX_TASKS)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(iter), pl_node_path(iter),
+                          "%u op times (each op's and its `also` list's) times %u iterations are "
+                          "more than the %llu a plan may draw; lower `iterations`",
+                          w->stride, l->iterations, 4 * PL_PLAN_MAX_TASKS);
+    *dist = calloc((size_t)w->stride + 1, sizeof **dist);
+    if (!*dist)
         return nomem(d);
     l->nops = (uint32_t)nops;
     int rc = read_classes(sec, l, d);
     if (!rc)
         rc = read_buffers(sec, l, d);
+    if (!rc)
+        rc = read_transfers(cfg, sec, l, d);
     for (uint32_t o = 0; !rc && o < l->nops; o++)
-        rc = read_op(cfg, sec, o, l, &(*dist)[o], d);
+        rc = read_op(cfg, sec, o, l, &(*dist)[w->alt_first[o]], d);
     if (!rc && pl_plan_loop_add_buffer_deps(l))
         rc = nomem(d);
     return rc;
 }
 
-/* Every task's latency, drawn iteration after iteration in program order. */
+/* The key of op time k of an iteration (pl_plan_workload.alt_first), for messages. */
+static void time_key(const pl_plan_workload *w, uint32_t k, char *key, size_t len)
+{
+    uint32_t o = 0;
+    while (w->alt_first[o + 1] <= k)
+        o++;
+    if (k == w->alt_first[o])
+        snprintf(key, len, "plan.ops[%u].latency", o);
+    else
+        snprintf(key, len, "plan.ops[%u].also[%u].latency", o, k - w->alt_first[o] - 1);
+}
+
+/* Every task's latency on each class that may run it, drawn iteration after iteration in
+ * program order (an op's own class first). */
 static int draw(pl_plan_workload *w, const pl_dist *dist, gsl_rng *rng, pl_diag *d)
 {
     const pl_plan_loop *l = &w->loop;
-    for (uint32_t o = 0; o < l->nops; o++)
-        w->random = w->random || pl_dist_is_random(&dist[o]);
+    for (uint32_t k = 0; k < w->stride; k++)
+        w->random = w->random || pl_dist_is_random(&dist[k]);
     if (!rng)
         return 0;
-    size_t n = (size_t)l->nops * l->iterations;
+    size_t n = (size_t)w->stride * l->iterations;
     w->draws = malloc((n + 1) * sizeof *w->draws);
     if (!w->draws)
         return nomem(d);
     for (size_t t = 0; t < n; t++) {
-        const pl_dist *dt = &dist[t % l->nops];
+        const pl_dist *dt = &dist[t % w->stride];
         double x = w->draws[t] = pl_dist_draw(dt, rng);
         if (!(isfinite(x) && x >= 0)) {
-            char key[64];
-            snprintf(key, sizeof key, "plan.ops[%zu].latency", t % l->nops);
+            char key[96];
+            time_key(w, (uint32_t)(t % w->stride), key, sizeof key);
             return pl_dist_check_draw(dt, x, key, d);
         }
     }

@@ -34,11 +34,25 @@ extern const pl_key pl_plan_keys[];
  * pl_plan_workload_fini frees it. */
 typedef struct pl_plan_workload {
     pl_plan_loop loop; /* op latencies are the distributions' means */
-    double *draws;     /* per task (iteration * nops + op); NULL when not drawn */
-    bool random;       /* whether any latency is a distribution */
-    bool plain;        /* plan.scheduler: plain (the b-level rule only) */
-    pl_loc memory_loc; /* where plan.memory was written (the plan section if it was not) */
+    /* Per task and per class that may run it (its op's own, then its `also` list's): the
+     * drawn latency of iteration i's op o on its a-th class is draws[i * stride +
+     * alt_first[o] + a] (pl_plan_draw); NULL when not drawn. Without `also` lists stride
+     * is nops and draws is per task. */
+    double *draws;
+    uint32_t stride;
+    uint32_t *alt_first; /* per op, and one past the last */
+    bool random;         /* whether any latency is a distribution */
+    bool plain;          /* plan.scheduler: plain (the b-level rule only) */
+    pl_loc memory_loc;   /* where plan.memory was written (the plan section if it was not) */
 } pl_plan_workload;
+
+/* Task t's drawn latency on the a-th class that may run its op (0: its own; a + 1: its
+ * also[a]). */
+static inline double pl_plan_draw(const pl_plan_workload *w, uint32_t t, uint32_t a)
+{
+    uint32_t n = w->loop.nops;
+    return w->draws[(size_t)(t / n) * w->stride + w->alt_first[t % n] + a];
+}
 
 /* Reads the `plan` section of cfg (borrowed; must outlive *out for the locations). With
  * rng, draws every task's latency (in task order). Fails with PL_ECONFIG (a class, buffer

@@ -21,7 +21,6 @@
  */
 #include "models/plan/sched.h"
 #include "models/plan/gaps.h"
-#include "models/plan/sort.h"
 #include "sim/common/array.h"
 
 #include <gsl/gsl_rng.h>
@@ -78,9 +77,13 @@ struct pass {
     uint32_t ntasks;
     double *blevel, *tlevel, *prio;
     uint32_t *nsucc, *npred;
-    uint32_t *waiting;    /* unplaced predecessors */
-    double *ready_at;     /* the latest end among placed predecessors */
-    uint32_t *first_unit; /* per class: pl_plan_unit_first */
+    uint32_t *waiting;         /* unplaced predecessors */
+    double *ready_at;          /* the latest end among placed predecessors */
+    uint32_t *first_unit;      /* per class: pl_plan_unit_first */
+    uint32_t *unit_class;      /* per unit: its class */
+    double *mean;              /* per op: its latency for the priorities (pl_plan_mean_latency) */
+    double *move;              /* per dependency: what it adds to them (pl_plan_mean_transfer) */
+    const pl_plan_slot *slots; /* the pass's schedule so far, where transfers are priced */
     uint32_t *heap;
     uint32_t nheap;
     pl_gaps *units; /* each unit's free time */
@@ -131,34 +134,44 @@ static int adjacency_init(const pl_plan_loop *l, struct adjacency *a)
     return topo_order(l, a);
 }
 
-/* Calls fn(ctx, pred) for every predecessor of task t. */
+/* A predecessor or successor by the window, not by a dependency of the loop. */
+#define PL_NO_DEP UINT32_MAX
+
+/* Runs body for every predecessor `pred` of task t, with dep_ the index of the dependency
+ * in l->deps (PL_NO_DEP: the window's). */
 #define FOR_PREDS(p, t, body)                                                                      \
     do {                                                                                           \
         uint32_t op_ = (t) % (p)->l->nops, it_ = (t) / (p)->l->nops;                               \
         for (uint32_t j_ = (p)->adj->in_first[op_]; j_ < (p)->adj->in_first[op_ + 1]; j_++) {      \
-            const pl_plan_dep *d_ = &(p)->l->deps[(p)->adj->in[j_]];                               \
+            uint32_t dep_ = (p)->adj->in[j_];                                                      \
+            const pl_plan_dep *d_ = &(p)->l->deps[dep_];                                           \
             if (d_->distance > it_)                                                                \
                 continue;                                                                          \
             uint32_t pred = (it_ - d_->distance) * (p)->l->nops + d_->src;                         \
+            (void)dep_;                                                                            \
             body;                                                                                  \
         }                                                                                          \
         if ((p)->window && it_ >= (p)->window && (p)->adj->first_op[op_])                          \
             for (uint32_t o_ = 0; o_ < (p)->l->nops; o_++) {                                       \
                 if (!(p)->adj->last_op[o_])                                                        \
                     continue;                                                                      \
-                uint32_t pred = (it_ - (p)->window) * (p)->l->nops + o_;                           \
+                uint32_t pred = (it_ - (p)->window) * (p)->l->nops + o_, dep_ = PL_NO_DEP;         \
+                (void)dep_;                                                                        \
                 body;                                                                              \
             }                                                                                      \
     } while (0)
 
+/* Runs body for every successor `succ` of task t, with dep_ as FOR_PREDS has it. */
 #define FOR_SUCCS(p, t, body)                                                                      \
     do {                                                                                           \
         uint32_t op_ = (t) % (p)->l->nops, it_ = (t) / (p)->l->nops;                               \
         for (uint32_t j_ = (p)->adj->out_first[op_]; j_ < (p)->adj->out_first[op_ + 1]; j_++) {    \
-            const pl_plan_dep *d_ = &(p)->l->deps[(p)->adj->out[j_]];                              \
+            uint32_t dep_ = (p)->adj->out[j_];                                                     \
+            const pl_plan_dep *d_ = &(p)->l->deps[dep_];                                           \
             if ((uint64_t)it_ + d_->distance >= (p)->l->iterations)                                \
                 continue;                                                                          \
             uint32_t succ = (it_ + d_->distance) * (p)->l->nops + d_->dst;                         \
+            (void)dep_;                                                                            \
             body;                                                                                  \
         }                                                                                          \
         if ((p)->window && (uint64_t)it_ + (p)->window < (p)->l->iterations &&                     \
@@ -166,7 +179,8 @@ static int adjacency_init(const pl_plan_loop *l, struct adjacency *a)
             for (uint32_t o_ = 0; o_ < (p)->l->nops; o_++) {                                       \
                 if (!(p)->adj->first_op[o_])                                                       \
                     continue;                                                                      \
-                uint32_t succ = (it_ + (p)->window) * (p)->l->nops + o_;                           \
+                uint32_t succ = (it_ + (p)->window) * (p)->l->nops + o_, dep_ = PL_NO_DEP;         \
+                (void)dep_;                                                                        \
                 body;                                                                              \
             }                                                                                      \
     } while (0)
@@ -186,10 +200,10 @@ static void levels(struct pass *p)
         uint32_t t = topo_task(p, k), n = 0;
         double after = 0;
         FOR_SUCCS(p, t, {
-            after = pl_max(after, p->blevel[succ]);
+            after = pl_max(after, p->blevel[succ] + (dep_ == PL_NO_DEP ? 0 : p->move[dep_]));
             n++;
         });
-        p->blevel[t] = p->l->ops[t % p->l->nops].latency + after;
+        p->blevel[t] = p->mean[t % p->l->nops] + after;
         p->nsucc[t] = n;
     }
     for (uint32_t k = 0; k < p->ntasks; k++) {
@@ -197,7 +211,8 @@ static void levels(struct pass *p)
         double before = 0;
         uint32_t n = 0;
         FOR_PREDS(p, t, {
-            before = pl_max(before, p->tlevel[pred] + p->l->ops[pred % p->l->nops].latency);
+            before = pl_max(before, p->tlevel[pred] + p->mean[pred % p->l->nops] +
+                                        (dep_ == PL_NO_DEP ? 0 : p->move[dep_]));
             n++;
         });
         p->tlevel[t] = before;
@@ -265,31 +280,55 @@ static inline double earliest(const pl_gaps *g, enum placement how, double ready
     return pl_gaps_earliest(g, ready, length, at, steps);
 }
 
-/* Places task t on the unit of its class where it starts earliest (the lowest unit on a
- * tie). It holds the unit for its hold (pl_plan_hold) and ends after its latency. */
+/* When task t could start on unit u as its predecessors go: after each one's end, and
+ * after its buffer has moved where the predecessor ran on another unit (transfers). */
+static double ready_on(const struct pass *p, uint32_t t, uint32_t u)
+{
+    double ready = 0;
+    uint32_t c = p->unit_class[u];
+    FOR_PREDS(p, t, {
+        const pl_plan_slot *from = &p->slots[pred];
+        double at = from->end;
+        if (dep_ != PL_NO_DEP && from->unit != u)
+            at += pl_plan_transfer_cost(p->l, &p->l->deps[dep_], p->unit_class[from->unit], c);
+        ready = pl_max(ready, at);
+    });
+    return ready;
+}
+
+/* Places task t where it ends earliest (HEFT's rule), over the units of every class that
+ * may run it; on a tie where it starts earliest, then the first class listed and the
+ * lowest unit. With one class that is where it starts earliest. It holds the unit for its
+ * hold there (pl_plan_hold) and ends after its latency there. */
 static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
 {
     const pl_plan_op *op = &p->l->ops[t % p->l->nops];
-    const pl_plan_class *cls = &p->l->classes[op->cls];
-    uint32_t first = p->first_unit[op->cls], best = first;
-    uint32_t end = first + cls->units;
     enum placement how = p->rule->place;
-    double ready = p->ready_at[t], length = pl_plan_hold(cls, op->latency);
+    uint32_t best = 0;
     pl_gap_at best_at = {0, 0};
-    double best_start = INFINITY;
-    for (uint32_t u = first; u < end; u++) {
-        pl_gap_at at;
-        double s = earliest(&p->units[u], how, ready, length, &at, &p->steps);
-        if (s < best_start) {
-            best_start = s;
-            best = u;
-            best_at = at;
+    double best_start = INFINITY, best_end = INFINITY, best_hold = 0;
+    for (uint32_t i = 0; i <= op->nalso; i++) {
+        uint32_t c = i ? op->also[i - 1].cls : op->cls, first = p->first_unit[c];
+        double latency = i ? op->also[i - 1].latency : op->latency;
+        const pl_plan_class *cls = &p->l->classes[c];
+        double length = pl_plan_hold(cls, latency);
+        for (uint32_t u = first; u < first + cls->units; u++) {
+            pl_gap_at at;
+            double ready = p->l->ntransfers ? ready_on(p, t, u) : p->ready_at[t];
+            double s = earliest(&p->units[u], how, ready, length, &at, &p->steps);
+            if (s + latency < best_end || (s + latency == best_end && s < best_start)) {
+                best_start = s;
+                best_end = s + latency;
+                best_hold = length;
+                best = u;
+                best_at = at;
+            }
         }
     }
     p->steps++;
     p->met.inserted = p->met.inserted || best_at.block < p->units[best].nblocks;
-    *slot = (pl_plan_slot){best, best_start, best_start + op->latency};
-    return pl_gaps_take(&p->units[best], best_at, slot->start, best_start + length);
+    *slot = (pl_plan_slot){best, best_start, best_end};
+    return pl_gaps_take(&p->units[best], best_at, best_start, best_start + best_hold);
 }
 
 /* One list-scheduling pass with p->prio set; fills slots and returns the makespan, or a
@@ -301,6 +340,7 @@ static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
         pl_gaps_reset(&p->units[u]);
     p->nheap = 0;
     p->met = (struct met){false, false};
+    p->slots = slots;
     for (uint32_t t = 0; t < p->ntasks; t++) {
         p->waiting[t] = p->npred[t];
         p->ready_at[t] = 0;
@@ -341,6 +381,9 @@ static void pass_fini(struct pass *p)
     free(p->ready_at);
     free(p->heap);
     free(p->first_unit);
+    free(p->unit_class);
+    free(p->mean);
+    free(p->move);
     if (p->units)
         for (uint32_t u = 0; u < pl_plan_unit_count(p->l); u++)
             pl_gaps_fini(&p->units[u]);
@@ -362,11 +405,22 @@ static int pass_init(struct pass *p, const pl_plan_loop *l, const struct adjacen
     p->heap = pl_array_alloc(n, sizeof *p->heap);
     p->units = calloc((size_t)pl_plan_unit_count(l) + 1, sizeof *p->units);
     p->first_unit = malloc(((size_t)l->nclasses + 1) * sizeof *p->first_unit);
+    p->unit_class = malloc(((size_t)pl_plan_unit_count(l) + 1) * sizeof *p->unit_class);
+    p->mean = malloc(((size_t)l->nops + 1) * sizeof *p->mean);
+    p->move = malloc(((size_t)l->ndeps + 1) * sizeof *p->move);
     if (!p->blevel || !p->tlevel || !p->prio || !p->nsucc || !p->npred || !p->waiting ||
-        !p->ready_at || !p->heap || !p->units || !p->first_unit)
+        !p->ready_at || !p->heap || !p->units || !p->first_unit || !p->unit_class || !p->mean ||
+        !p->move)
         return PL_ENOMEM;
-    for (uint32_t c = 0; c < l->nclasses; c++)
+    for (uint32_t c = 0; c < l->nclasses; c++) {
         p->first_unit[c] = pl_plan_unit_first(l, c);
+        for (uint32_t k = 0; k < l->classes[c].units; k++)
+            p->unit_class[p->first_unit[c] + k] = c;
+    }
+    for (uint32_t o = 0; o < l->nops; o++)
+        p->mean[o] = pl_plan_mean_latency(l, o);
+    for (uint32_t k = 0; k < l->ndeps; k++)
+        p->move[k] = pl_plan_mean_transfer(l, &l->deps[k]);
     levels(p);
     return 0;
 }
@@ -520,51 +574,6 @@ int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_pl
         if (o->fixed)
             pl_plan_schedule_fini(o->fixed);
     }
-    return rc;
-}
-
-/* A task with what orders it: its planned start, then end, then rank (iteration, then the
- * op's place in a topological order). */
-struct planned {
-    double start, end;
-    uint64_t rank;
-    uint32_t task;
-};
-
-static bool planned_before(const struct planned *p, const struct planned *q)
-{
-    if (p->start != q->start)
-        return p->start < q->start;
-    if (p->end != q->end)
-        return p->end < q->end;
-    return p->rank < q->rank;
-}
-
-PL_PLAN_SORT(sort_planned, struct planned, planned_before)
-
-int pl_plan_planned_order(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t *order)
-{
-    uint32_t nops = l->nops;
-    uint32_t *topo = malloc(((size_t)nops + 1) * sizeof *topo);
-    uint32_t *place = malloc(((size_t)nops + 1) * sizeof *place);
-    struct planned *p = pl_array_alloc((size_t)s->ntasks + 1, sizeof *p),
-                   *tmp = pl_array_alloc((size_t)s->ntasks / 2 + 1, sizeof *tmp);
-    int n = topo && place && p && tmp ? pl_plan_topo_order(l, topo) : PL_ENOMEM;
-    int rc = n < 0 ? n : (uint32_t)n == nops ? 0 : PL_EINVAL;
-    for (uint32_t k = 0; rc == 0 && k < nops; k++)
-        place[topo[k]] = k;
-    for (uint32_t t = 0; rc == 0 && t < s->ntasks; t++)
-        p[t] = (struct planned){s->tasks[t].start, s->tasks[t].end,
-                                (uint64_t)(t / nops) * nops + place[t % nops], t};
-    if (rc == 0) {
-        sort_planned(p, s->ntasks, tmp);
-        for (uint32_t k = 0; k < s->ntasks; k++)
-            order[k] = p[k].task;
-    }
-    free(topo);
-    free(place);
-    free(p);
-    free(tmp);
     return rc;
 }
 

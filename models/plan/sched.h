@@ -2,18 +2,22 @@
 /*
  * sched.h — list scheduling of a loop's iterations on its units.
  *
- * The loop is unrolled: every task (op, iteration) is placed on one unit of its
- * op's class, at a start time no earlier than the end of each task it depends
- * on, without overlapping another task's hold on that unit: its whole latency, or on a
- * pipelined class the issue interval, after which the unit takes the next task while
- * the first is still in flight (pl_plan_hold). Tasks are taken from the
- * ready list (those whose predecessors are all placed) by priority, and each is
- * put at the earliest time any unit of its class can take it, in a gap between
- * tasks already placed if one is long enough (insertion), so that ops of later
- * iterations fill the gaps that earlier ones leave.
+ * The loop is unrolled: every task (op, iteration) is placed on one unit of a
+ * class that may run its op, at a start time no earlier than the end of each task
+ * it depends on (and, where a buffer it reads was written on another unit, the
+ * transfer's cost later: pl_plan_transfer_cost), without overlapping another
+ * task's hold on that unit: its whole latency, or on a pipelined class the issue
+ * interval, after which the unit takes the next task while the first is still in
+ * flight (pl_plan_hold). Tasks are taken from the ready list (those whose
+ * predecessors are all placed) by priority, and each is put where it ends earliest
+ * over the units of every class that may run it (HEFT's rule; with one class,
+ * where it starts earliest), in a gap between tasks already placed if one is long
+ * enough (insertion), so that ops of later iterations fill the gaps that earlier
+ * ones leave.
  *
- * The priority is the task's b-level (upward rank): its latency plus the longest
- * chain of latencies after it in the unrolled graph, so that the longest
+ * The priority is the task's b-level (upward rank): its latency (its mean over the
+ * units that may run it) plus the longest chain after it in the unrolled graph (with
+ * each dependency's mean transfer cost, as HEFT's rank has), so that the longest
  * dependency chain goes first. Ties go to the earlier iteration, then the earlier
  * op in program order. That plain rule is tried first; then other rules (b-level
  * plus t-level, b-level with most successors first, b-level with slack) and a
@@ -72,14 +76,5 @@ typedef struct pl_plan_options {
  * dependencies form a cycle of distance 0 (pl_plan_check_cycles names it), PL_ENOMEM. */
 int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_plan_schedule *out);
 void pl_plan_schedule_fini(pl_plan_schedule *s);
-
-/* The tasks of schedule s of loop l (both borrowed) in planned order into order (room for
- * s->ntasks): by start, then end, then iteration, then the op's place in a topological
- * order of the distance-0 dependencies (pl_plan_topo_order). Tasks that take no time share
- * their moment with others; this order still puts each after every task it depends on,
- * so it is the order a unit runs its tasks in, and the order that tells which of two
- * buffer lifetimes meeting at one moment ends first. Fails with PL_ENOMEM or when the
- * dependencies have a cycle of distance 0 (PL_EINVAL). */
-int pl_plan_planned_order(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t *order);
 
 #endif
