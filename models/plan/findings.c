@@ -7,6 +7,7 @@
  * which the report layer prints.
  */
 #include "models/plan/findings.h"
+#include "models/plan/constraints.h"
 #include "sim/common/units.h"
 
 #include <math.h>
@@ -140,6 +141,24 @@ static int makespan_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures 
     return rc;
 }
 
+/* What plan.max_iteration and plan.target_ii asked, and what the plan gives (constraints.h):
+ * a plan that did not meet them was refused before. */
+static int constraint_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
+{
+    int rc = 0;
+    if (l->max_iteration > 0) {
+        uint32_t which;
+        double longest = pl_plan_longest_iteration(l, &p->sched, &which);
+        rc = pl_figures_add(f, "longest iteration", longest, "s",
+                            "%s (iteration %u), within plan.max_iteration's %s",
+                            PL_TIME_TEXT(longest), which, PL_TIME_TEXT(l->max_iteration));
+    }
+    if (!rc && l->target_ii > 0)
+        rc = pl_figures_add(f, "target II", l->target_ii, "s", "%s, met: the plan runs at %s",
+                            PL_TIME_TEXT(l->target_ii), PL_TIME_TEXT(p->steady.ii));
+    return rc;
+}
+
 static int search_figure(const pl_plan *p, pl_figures *f)
 {
     char window[96] = "";
@@ -266,6 +285,8 @@ int pl_plan_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *out)
         rc = ii_figures(l, p, out);
     if (!rc)
         rc = makespan_figures(l, p, out);
+    if (!rc)
+        rc = constraint_figures(l, p, out);
     if (!rc)
         rc = search_figure(p, out);
     if (!rc && l->nbuffers)

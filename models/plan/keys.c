@@ -191,6 +191,21 @@ const pl_key pl_plan_keys[] = {
      .flags = PL_KEY_POSITIVE,
      .help = "the most iterations in flight; absent: the planner picks the best that fits the "
              "memory"},
+    {.name = "max_iteration",
+     .type = PL_KEY_QUANTITY,
+     .quantity = PL_Q_TIME,
+     .flags = PL_KEY_POSITIVE,
+     .clock = "machine.device.clock",
+     .help = "the longest an iteration may take, from its first op's start to its last op's "
+             "end: the planner holds iterations back until every one fits, or says why none "
+             "can; absent: no limit"},
+    {.name = "target_ii",
+     .type = PL_KEY_QUANTITY,
+     .quantity = PL_Q_TIME,
+     .flags = PL_KEY_POSITIVE,
+     .clock = "machine.device.clock",
+     .help = "the II the plan must reach at most, or the planner says which bound, limit or "
+             "search keeps it above; absent: none"},
     {.name = "placement",
      .type = PL_KEY_ENUM,
      .choices = "best|first_use|largest_first",

@@ -113,6 +113,8 @@ typedef struct pl_plan_loop {
     pl_plan_placement placement;
     pl_plan_transfer *transfers; /* the first that joins two classes prices their moves */
     uint32_t ntransfers;
+    double max_iteration; /* seconds an iteration may take at most (constraints.h); 0: any */
+    double target_ii;     /* seconds: the II the plan must reach at most; 0: none */
 } pl_plan_loop;
 
 void pl_plan_loop_fini(pl_plan_loop *l);

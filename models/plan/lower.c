@@ -366,17 +366,6 @@ static int lower_serial(const pl_plan_workload *w, pl_graph **out)
     return finish(&lw, rc, out);
 }
 
-int pl_plan_make_for(const pl_plan_workload *w, pl_plan *plan, pl_diag *d)
-{
-    int rc = pl_plan_make(&w->loop, w->plain, plan, d);
-    if (rc == PL_ECONFIG) {
-        char msg[PL_DIAG_MAX];
-        snprintf(msg, sizeof msg, "%s", d->msg);
-        return pl_diag_at(d, rc, &w->memory_loc, "plan.memory", "%s", msg);
-    }
-    return rc;
-}
-
 int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d)
 {
     *out = (pl_lowering){.mode = "planned", .baseline_mode = "serial"};

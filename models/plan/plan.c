@@ -374,6 +374,11 @@ static int read_loop(const pl_config *cfg, pl_plan_workload *w, pl_dist **dist, 
     const pl_node *mem = pl_node_get(sec, "memory"), *win = pl_node_get(sec, "window");
     l->memory = mem ? pl_node_real(mem) : INFINITY;
     w->memory_loc = *pl_node_loc(mem ? mem : sec);
+    const pl_node *most = pl_node_get(sec, "max_iteration"), *ii = pl_node_get(sec, "target_ii");
+    l->max_iteration = most ? pl_node_real(most) : 0;
+    l->target_ii = ii ? pl_node_real(ii) : 0;
+    w->max_iteration_loc = *pl_node_loc(most ? most : sec);
+    w->target_ii_loc = *pl_node_loc(ii ? ii : sec);
     l->window = win ? (uint32_t)fmin((double)pl_node_int(win), (double)UINT32_MAX) : 0;
     w->plain = strcmp(pl_node_str(pl_node_get(sec, "scheduler")), "plain") == 0;
     const char *place = pl_node_str(pl_node_get(sec, "placement"));

@@ -44,6 +44,7 @@ typedef struct pl_plan_workload {
     bool random;         /* whether any latency is a distribution */
     bool plain;          /* plan.scheduler: plain (the b-level rule only) */
     pl_loc memory_loc;   /* where plan.memory was written (the plan section if it was not) */
+    pl_loc max_iteration_loc, target_ii_loc; /* where those were written (likewise) */
 } pl_plan_workload;
 
 /* Task t's drawn latency on the a-th class that may run its op (0: its own; a + 1: its
@@ -61,8 +62,10 @@ static inline double pl_plan_draw(const pl_plan_workload *w, uint32_t t, uint32_
 int pl_plan_workload_load(const pl_config *cfg, gsl_rng *rng, pl_plan_workload *out, pl_diag *d);
 void pl_plan_workload_fini(pl_plan_workload *w);
 
-/* Plans the workload (borrowed) into *plan (see pl_plan_make); a loop whose buffers do not
- * fit is reported at plan.memory. */
+/* Plans the workload (borrowed) into *plan (see pl_plan_make), meeting plan.max_iteration
+ * and plan.target_ii (constraints.h); a loop whose buffers do not fit is reported at
+ * plan.memory, a constraint that cannot be met at its key (PL_ECONFIG), and *plan is then
+ * empty. */
 int pl_plan_make_for(const pl_plan_workload *w, pl_plan *plan, pl_diag *d);
 
 /* The plan (borrowed; its memory map's planned order is used up, pl_plan_compact_make) of

@@ -5,6 +5,7 @@
  * pl_plan_liveness), then lowered as the run is.
  */
 #include "models/plan/variants.h"
+#include "models/plan/constraints.h"
 
 #include "sim/common/units.h"
 
@@ -24,6 +25,7 @@ void pl_plan_kept_free(void *kept)
     free(k->variants);
     free(k->tasks);
     free(k->buffer);
+    free(k->longest);
     pl_plan_fini(&k->plan);
     pl_plan_workload_fini(&k->w);
     free(k);
@@ -101,7 +103,8 @@ static int make_all(pl_plan_kept *k)
     k->variants = calloc((size_t)l->nbuffers + 1, sizeof *k->variants);
     k->tasks = calloc((size_t)l->nbuffers + 1, sizeof *k->tasks);
     k->buffer = calloc((size_t)l->nbuffers + 1, sizeof *k->buffer);
-    if (!k->variants || !k->tasks || !k->buffer)
+    k->longest = calloc((size_t)l->nbuffers + 1, sizeof *k->longest);
+    if (!k->variants || !k->tasks || !k->buffer || !k->longest)
         return PL_ENOMEM;
     int rc = 0;
     for (uint32_t b = 0; b < l->nbuffers && !rc; b++)
@@ -109,9 +112,12 @@ static int make_all(pl_plan_kept *k)
             size_t i = k->nvariants++;
             k->buffer[i] = b;
             rc = replan(k, b, &k->variants[i]);
+            if (!rc)
+                k->longest[i] = pl_plan_longest_iteration(l, &k->variants[i].sched, NULL);
             /* Kept as the lowering reads it until the verdict lowers it; a variant that
-             * does not fit the memory is refused, never lowered. */
-            if (!rc && k->variants[i].mem.footprint <= l->memory)
+             * does not fit the memory or plan.max_iteration is refused, never lowered. */
+            if (!rc && k->variants[i].mem.footprint <= l->memory &&
+                pl_plan_iteration_fits(l, k->longest[i]))
                 rc = pl_plan_compact_make(l, &k->variants[i], &k->tasks[i]);
             pl_plan_shed(&k->variants[i]);
         }
@@ -145,6 +151,12 @@ int pl_plan_variants(const pl_lowering *l, pl_variant **out, size_t *n, pl_diag 
             snprintf(v[i].refused, sizeof v[i].refused,
                      "with %u versions of %.48s the buffers need %s, more than the memory's %s",
                      versions, buf->name, PL_SIZE_TEXT(need), PL_SIZE_TEXT(memory));
+        else if (!pl_plan_iteration_fits(&k->w.loop, k->longest[i]))
+            snprintf(v[i].refused, sizeof v[i].refused,
+                     "with %u versions of %.48s an iteration takes %s, more than "
+                     "plan.max_iteration's %s",
+                     versions, buf->name, PL_TIME_TEXT(k->longest[i]),
+                     PL_TIME_TEXT(k->w.loop.max_iteration));
     }
     *out = v;
     *n = k ? k->nvariants : 0;

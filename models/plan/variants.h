@@ -3,7 +3,7 @@
  * variants.h — the plan one slot deeper: for each buffer the loop writes, the loop
  * planned again with that buffer allowed one more version (one more copy live at once)
  * than the plan gave it, every other buffer keeping its versions and the window its
- * value; or why that plan does not fit plan.memory.
+ * value; or why that plan does not fit plan.memory or plan.max_iteration.
  *
  * The plan already gave each buffer the versions its schedule used (fewer where the
  * memory did not hold them), so one more version is the change "one slot deeper" means
@@ -27,6 +27,7 @@ typedef struct pl_plan_kept {
     pl_plan *variants;      /* per written buffer, in buffer order; NULL until made */
     pl_plan_compact *tasks; /* per variant */
     uint32_t *buffer;       /* per variant: its buffer */
+    double *longest;        /* per variant: its longest iteration (constraints.h) */
     size_t nvariants;
 } pl_plan_kept;
 
