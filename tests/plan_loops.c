@@ -291,6 +291,8 @@ struct text {
     size_t n, cap;
 };
 
+static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static void put(struct text *t, const char *fmt, ...)
 {
     va_list ap;

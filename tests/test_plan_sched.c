@@ -196,7 +196,8 @@ static void gap_add(struct gaps *g, double makespan, double bound)
  * units, the four edge generators in turn. Besides the checks of check_loop, the mean gap
  * to the bound of the best schedule must be strictly below the plain rule's: models/plan/sched.h
  * tries more rules so as to do better than plain b-level, and over 400 graphs it must
- * improve at least one (the gaps are printed; no threshold on them beyond that). */
+ * improve at least one, and the mean gap must not exceed what the search reached before
+ * (the gaps are printed). */
 static void test_random_dags(void **state)
 {
     (void)state;
@@ -233,6 +234,9 @@ static void test_random_dags(void **state)
     assert_int_equal(best[4].n, NDAGS);
     /* models/plan/sched.h's search: strictly better on average than plain b-level. */
     assert_true(best[4].sum / best[4].n < plain[4].sum / plain[4].n);
+    /* And no worse than before ops could run on several classes, pipelined or not (the
+     * search's mean gap on these 400 DAGs then: 1.4834 %, rounded as printed above). */
+    assert_true(100 * best[4].sum / best[4].n <= 1.48345);
     gsl_rng_free(r);
 }
 

@@ -296,39 +296,48 @@ static double ready_on(const struct pass *p, uint32_t t, uint32_t u)
     return ready;
 }
 
+/* Where a task goes: its unit, the gap or tail there, its start, end and hold. */
+struct choice {
+    uint32_t unit;
+    pl_gap_at at;
+    double start, end, hold;
+};
+
+/* Task t on the units of class c, where it takes `latency`, in *best where it ends earlier
+ * than best, or as early but starts earlier (the first unit on a tie). */
+static inline void consider(struct pass *p, uint32_t t, uint32_t c, double latency,
+                            struct choice *best)
+{
+    const pl_plan_class *cls = &p->l->classes[c];
+    uint32_t first = p->first_unit[c];
+    enum placement how = p->rule->place;
+    double length = pl_plan_hold(cls, latency), ready = p->ready_at[t];
+    bool moves = p->l->ntransfers > 0;
+    for (uint32_t u = first, last = first + cls->units; u < last; u++) {
+        pl_gap_at at;
+        if (moves)
+            ready = ready_on(p, t, u);
+        double s = earliest(&p->units[u], how, ready, length, &at, &p->steps), end = s + latency;
+        if (end < best->end || (end == best->end && s < best->start))
+            *best = (struct choice){u, at, s, end, length};
+    }
+}
+
 /* Places task t where it ends earliest (HEFT's rule), over the units of every class that
- * may run it; on a tie where it starts earliest, then the first class listed and the
- * lowest unit. With one class that is where it starts earliest. It holds the unit for its
- * hold there (pl_plan_hold) and ends after its latency there. */
+ * may run it, its own class first; on a tie where it starts earliest, then the first class
+ * and the lowest unit. With one class that is where it starts earliest. It holds the unit
+ * for its hold there (pl_plan_hold) and ends after its latency there. */
 static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
 {
     const pl_plan_op *op = &p->l->ops[t % p->l->nops];
-    enum placement how = p->rule->place;
-    uint32_t best = 0;
-    pl_gap_at best_at = {0, 0};
-    double best_start = INFINITY, best_end = INFINITY, best_hold = 0;
-    for (uint32_t i = 0; i <= op->nalso; i++) {
-        uint32_t c = i ? op->also[i - 1].cls : op->cls, first = p->first_unit[c];
-        double latency = i ? op->also[i - 1].latency : op->latency;
-        const pl_plan_class *cls = &p->l->classes[c];
-        double length = pl_plan_hold(cls, latency);
-        for (uint32_t u = first; u < first + cls->units; u++) {
-            pl_gap_at at;
-            double ready = p->l->ntransfers ? ready_on(p, t, u) : p->ready_at[t];
-            double s = earliest(&p->units[u], how, ready, length, &at, &p->steps);
-            if (s + latency < best_end || (s + latency == best_end && s < best_start)) {
-                best_start = s;
-                best_end = s + latency;
-                best_hold = length;
-                best = u;
-                best_at = at;
-            }
-        }
-    }
+    struct choice best = {.start = INFINITY, .end = INFINITY};
+    consider(p, t, op->cls, op->latency, &best);
+    for (uint32_t a = 0; a < op->nalso; a++)
+        consider(p, t, op->also[a].cls, op->also[a].latency, &best);
     p->steps++;
-    p->met.inserted = p->met.inserted || best_at.block < p->units[best].nblocks;
-    *slot = (pl_plan_slot){best, best_start, best_end};
-    return pl_gaps_take(&p->units[best], best_at, best_start, best_start + best_hold);
+    p->met.inserted = p->met.inserted || best.at.block < p->units[best.unit].nblocks;
+    *slot = (pl_plan_slot){best.unit, best.start, best.end};
+    return pl_gaps_take(&p->units[best.unit], best.at, best.start, best.start + best.hold);
 }
 
 /* One list-scheduling pass with p->prio set; fills slots and returns the makespan, or a
