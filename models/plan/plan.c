@@ -47,6 +47,20 @@ static const char *key_list(const pl_node *map, char *buf, size_t len)
     return map && pl_node_len(map) ? buf : "none";
 }
 
+/* The index of the class named `name` in plan.units into *cls; PL_ECONFIG at node `at`
+ * (where the name was written) when there is none. */
+static int class_named(const pl_node *units, const char *name, const pl_node *at, int *cls,
+                       pl_diag *d)
+{
+    char names[512];
+    *cls = key_index(units, name);
+    if (*cls < 0)
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(at), pl_node_path(at),
+                          "no unit class named '%s' in plan.units (it has: %s)", name,
+                          key_list(units, names, sizeof names));
+    return 0;
+}
+
 /* ---- Classes and buffers ---------------------------------------------------------- */
 
 /* plan.intervals: the pipelined classes' issue intervals. */
@@ -55,12 +69,10 @@ static int read_intervals(const pl_node *sec, pl_plan_loop *l, pl_diag *d)
     const pl_node *intervals = pl_node_get(sec, "intervals"), *units = pl_node_get(sec, "units");
     for (size_t i = 0; intervals && i < pl_node_len(intervals); i++) {
         const pl_node *n = pl_node_at(intervals, i);
-        int c = key_index(units, pl_node_key(intervals, i));
-        char names[512];
-        if (c < 0)
-            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), pl_node_path(n),
-                              "no unit class named '%s' in plan.units (it has: %s)",
-                              pl_node_key(intervals, i), key_list(units, names, sizeof names));
+        int c;
+        int rc = class_named(units, pl_node_key(intervals, i), n, &c, d);
+        if (rc)
+            return rc;
         l->classes[c].interval = pl_node_real(n);
     }
     return 0;
@@ -198,12 +210,10 @@ static int read_transfers(const pl_config *cfg, const pl_node *sec, pl_plan_loop
             return nomem(d);
         for (size_t k = 0; k < pl_node_len(between); k++) {
             const pl_node *name = pl_node_at(between, k);
-            int c = key_index(units, pl_node_str(name));
-            char names[512];
-            if (c < 0)
-                return pl_diag_at(d, PL_ECONFIG, pl_node_loc(name), pl_node_path(name),
-                                  "no unit class named '%s' in plan.units (it has: %s)",
-                                  pl_node_str(name), key_list(units, names, sizeof names));
+            int c;
+            int rc = class_named(units, pl_node_str(name), name, &c, d);
+            if (rc)
+                return rc;
             t->joins[c] = true;
         }
         if (link && (bw || lat))
@@ -302,17 +312,15 @@ static int read_also(const pl_config *cfg, const pl_node *sec, const pl_node *op
         return nomem(d);
     for (size_t i = 0; i < n; i++) {
         const pl_node *e = pl_node_at(list, i), *unit = pl_node_get(e, "unit");
-        int c = key_index(units, pl_node_str(unit));
-        char names[512];
-        if (c < 0)
-            return pl_diag_at(d, PL_ECONFIG, pl_node_loc(unit), pl_node_path(unit),
-                              "no unit class named '%s' in plan.units (it has: %s)",
-                              pl_node_str(unit), key_list(units, names, sizeof names));
+        int c;
+        int rc = class_named(units, pl_node_str(unit), unit, &c, d);
+        if (rc)
+            return rc;
         if (pl_plan_latency_on(l, o, (uint32_t)c) >= 0)
             return pl_diag_at(d, PL_ECONFIG, pl_node_loc(unit), pl_node_path(unit),
                               "class '%s' already runs op %s; name each class once",
                               pl_node_str(unit), x->name);
-        int rc = op_time(cfg, e, pl_node_str(unit), &dist[i], d);
+        rc = op_time(cfg, e, pl_node_str(unit), &dist[i], d);
         if (rc)
             return rc;
         x->also[x->nalso++] = (pl_plan_alt){(uint32_t)c, pl_dist_mean(&dist[i])};
@@ -329,17 +337,15 @@ static int read_op(const pl_config *cfg, const pl_node *sec, uint32_t o, pl_plan
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(name), pl_node_path(name),
                           "an op named '%s' comes earlier in plan.ops; names must differ",
                           pl_node_str(name));
-    int cls = key_index(pl_node_get(sec, "units"), pl_node_str(unit));
-    char names[512];
-    if (cls < 0)
-        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(unit), pl_node_path(unit),
-                          "no unit class named '%s' in plan.units (it has: %s)", pl_node_str(unit),
-                          key_list(pl_node_get(sec, "units"), names, sizeof names));
+    int cls;
+    int rc = class_named(pl_node_get(sec, "units"), pl_node_str(unit), unit, &cls, d);
+    if (rc)
+        return rc;
     l->ops[o].name = strdup(pl_node_str(name));
     l->ops[o].cls = (uint32_t)cls;
     if (!l->ops[o].name)
         return nomem(d);
-    int rc = op_time(cfg, op, pl_node_str(unit), dist, d);
+    rc = op_time(cfg, op, pl_node_str(unit), dist, d);
     l->ops[o].latency = pl_dist_mean(dist);
     if (!rc)
         rc = read_also(cfg, sec, op, o, l, dist + 1, d);
