@@ -103,11 +103,37 @@ static void test_random_loops(void **state)
     assert_true(left_out >= cases / 4);
 }
 
+/* The same on loops whose ops may run on several classes, with transfers between units
+ * and some pipelined classes (plan_loops.h): a pass left out would still have made the
+ * plain pass's schedule. */
+static void test_random_choices(void **state)
+{
+    (void)state;
+    gsl_rng *r = pl_test_rng_new(20261209, "test_random_choices");
+    uint32_t cases = 0, left_out = 0;
+    for (int k = 0; k < 48; k++) {
+        pl_plan_loop l = pl_test_random_loop(r, pl_test_draw(r, 3, 10), pl_test_draw(r, 0, 3),
+                                             pl_test_draw(r, 20, 100));
+        pl_test_add_choices(r, &l);
+        for (uint32_t c = 0; c < l.nclasses; c++)
+            l.classes[c].interval = pl_test_chance(r, 0.3) ? pl_test_draw(r, 1, 4) : 0;
+        for (uint32_t w = 0; w <= 2; w += 2) {
+            left_out += agrees(&l, w, "loop with choices", k) > 0;
+            cases++;
+        }
+        pl_plan_loop_fini(&l);
+    }
+    gsl_rng_free(r);
+    printf("%u of %u loops with choices left passes out\n", left_out, cases);
+    assert_true(left_out >= cases / 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_dags),
         cmocka_unit_test(test_random_loops),
+        cmocka_unit_test(test_random_choices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

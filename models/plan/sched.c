@@ -489,10 +489,11 @@ static int try_rule(struct pass *p, const struct rule *r, gsl_rng *rng, pl_plan_
  * (`plain`). Two passes whose every decision agrees are
  * the same pass:
  *  - appending rather than inserting: when the plain pass put no task in a gap, each task
- *    went after the last task of the unit that could start it earliest (the first such
- *    unit); appending, every unit offers a start no earlier than inserting did, and that
- *    unit the same one, so each task goes to the same unit at the same time, and the units'
- *    lines evolve alike;
+ *    went after the last task of the unit where it could end earliest (then start
+ *    earliest, then the first such unit); appending, every unit offers a start (and so an
+ *    end) no earlier than inserting did, and that unit the same one, so each task goes to
+ *    the same unit at the same time, and the units' lines evolve alike (the transfers a
+ *    unit's start waits for are the same in both passes);
  *  - most successors first: when no two tasks of equal priority that the plain pass
  *    compared had different counts of successors, the tie-break by successors decides
  *    every comparison as the plain rule's did.
