@@ -161,7 +161,7 @@ const pl_key pl_plan_keys[] = {
      .type = PL_KEY_MAP,
      .flags = PL_KEY_NAMED,
      .children = class_interval,
-     .help = "pipelined classes, e.g. {tensor: 1cycle}: each unit takes a new op every "
+     .help = "pipelined classes, e.g. {cube: 2 cycles}: each unit takes a new op every "
              "interval and each op ends after its latency; absent: an op holds its unit for "
              "its whole latency"},
     {.name = "transfers",
