@@ -56,6 +56,9 @@ check dispatch-simgrid 0 run workloads/dispatch_teaching.yaml --engine simgrid -
 check tile 0 run workloads/tile_buffering.yaml --trace "$tmp/tile.json"
 check stream 0 run workloads/stream_teaching.yaml --format csv
 check plan 0 run workloads/plan_teaching.yaml --format json
+# Pipelined units, ops on either of two classes, moves between units, and the variants.
+check plan-units 0 run workloads/plan_attention_units.yaml --set plan.iterations=8 -o "$tmp/units"
+check plan-refused 2 plan workloads/plan_teaching.yaml --set plan.max_iteration=7us
 check plan-stg 0 plan --stg "$tmp/diamond.stg" --units 2
 check sweep 0 sweep workloads/dispatch_teaching.yaml --vary dispatch.threads.launch=1,2,3 \
   --reps 2 -j 2 -o "$tmp/sweep.csv"
