@@ -284,6 +284,30 @@ static void test_attention_units(void **state)
     pl_session_destroy(s);
 }
 
+/* A loop with no choices may have more classes than a set of them holds (32): 40 classes
+ * of one unit, op i on class i taking i + 1 us, 5 iterations. The busiest class is the
+ * last: ResMII 40 us, and its five copies, one after another from 0, end at 200 us (the
+ * makespan: no op depends on another). */
+static void test_many_classes(void **state)
+{
+    (void)state;
+    char yaml[8192];
+    size_t n = (size_t)snprintf(yaml, sizeof yaml,
+                                "model: plan\nmachine: {}\nplan:\n  iterations: 5\n  units: {");
+    for (int i = 0; i < 40; i++)
+        n += (size_t)snprintf(yaml + n, sizeof yaml - n, "%sc%d: 1", i ? ", " : "", i);
+    n += (size_t)snprintf(yaml + n, sizeof yaml - n, "}\n  ops:\n");
+    for (int i = 0; i < 40; i++)
+        n += (size_t)snprintf(yaml + n, sizeof yaml - n,
+                              "    - {name: o%d, unit: c%d, latency: %dus}\n", i, i, i + 1);
+    pl_session *s = pl_test_run_yaml(yaml, NULL, 0);
+    const pl_report *r = pl_session_report(s);
+    pl_assert_near(pl_test_figure(r, "ResMII")->value, 40 * US, 1e-15);
+    assert_true(pl_test_contains(pl_test_figure(r, "ResMII")->text, "class c39 has"));
+    pl_assert_near(r->run.m->makespan, 200 * US, 1e-15);
+    pl_session_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_transfer),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_attention_units),
+        cmocka_unit_test(test_many_classes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -278,7 +278,18 @@ static double round_up(double x)
     return r == 0 ? 0 : r;
 }
 
-/* What the ops that only classes in `set` may run hold those classes' units for: w per
+/* A set of classes: bit c of `set` for class c, or where `set` is 0 the one class `one`
+ * (any class, also beyond the 32 a mask holds: a loop with no choices may have more). */
+struct classes {
+    uint32_t set, one;
+};
+
+static bool in(struct classes k, uint32_t c)
+{
+    return k.set ? c < 32 && (k.set >> c & 1u) : c == k.one;
+}
+
+/* What the ops that only classes in k may run hold those classes' units for: w per
  * iteration, on p units; head, the earliest any of them can start; tail, the least time
  * from the end of one's hold to the loop's end (its flight, then what depends on it). Each
  * op counts its least hold and its least flight over the classes that may run it. */
@@ -286,23 +297,23 @@ struct held {
     double w, p, head, tail;
 };
 
-static bool runs_within(const pl_plan_loop *l, uint32_t o, uint32_t set)
+static bool runs_within(const pl_plan_loop *l, uint32_t o, struct classes k)
 {
     const pl_plan_op *op = &l->ops[o];
-    bool in = set >> op->cls & 1u;
-    for (uint32_t a = 0; in && a < op->nalso; a++)
-        in = set >> op->also[a].cls & 1u;
-    return in;
+    bool within = in(k, op->cls);
+    for (uint32_t a = 0; within && a < op->nalso; a++)
+        within = in(k, op->also[a].cls);
+    return within;
 }
 
 static struct held held_within(const pl_plan_loop *l, const double *head, const double *tail,
-                               uint32_t set)
+                               struct classes k)
 {
     struct held h = {0, 0, INFINITY, INFINITY};
     for (uint32_t c = 0; c < l->nclasses; c++)
-        h.p += (set >> c & 1u) ? l->classes[c].units : 0;
+        h.p += in(k, c) ? l->classes[c].units : 0;
     for (uint32_t o = 0; o < l->nops; o++) {
-        if (!runs_within(l, o, set))
+        if (!runs_within(l, o, k))
             continue;
         const pl_plan_op *op = &l->ops[o];
         double hold = pl_plan_hold(&l->classes[op->cls], op->latency), flight = op->latency - hold;
@@ -318,21 +329,25 @@ static struct held held_within(const pl_plan_loop *l, const double *head, const 
     return h;
 }
 
-/* Takes the bounds of the ops that only classes in `set` may run into b where larger. */
-static void set_bounds(const pl_plan_loop *l, const double *head, const double *tail, uint32_t set,
-                       pl_plan_bounds *b)
+/* Takes the bounds of the ops that only classes k may run into b where larger; class 0
+ * alone sets ResMII first (which stays at it when no class has work). */
+static void set_bounds(const pl_plan_loop *l, const double *head, const double *tail,
+                       struct classes k, pl_plan_bounds *b)
 {
-    struct held h = held_within(l, head, tail, set);
+    struct held h = held_within(l, head, tail, k);
     if (!isfinite(h.head))
         return; /* no op runs within the set */
     double per = h.w / h.p, bound = h.head + l->iterations * per + h.tail;
-    if (per > b->res_mii || set == 1u) {
+    uint32_t lowest = k.set ? (uint32_t)__builtin_ctz(k.set) : k.one;
+    if (per > b->res_mii || (!k.set && k.one == 0)) {
         b->res_mii = per;
-        b->res_set = set;
+        b->res_set = k.set;
+        b->res_class = lowest;
     }
     if (bound > b->resource) {
         b->resource = bound;
-        b->resource_set = set;
+        b->resource_set = k.set;
+        b->resource_class = lowest;
     }
 }
 
@@ -344,7 +359,8 @@ static void resource_bounds(const pl_plan_loop *l, const double *head, const dou
                             pl_plan_bounds *b)
 {
     b->res_mii = b->resource = b->work = 0;
-    b->res_set = b->resource_set = 1u; /* class 0 until another class or set binds */
+    b->res_set = b->resource_set = 0; /* class 0 alone until another class or set binds */
+    b->res_class = b->resource_class = 0;
     bool choices = false;
     for (uint32_t c = 0; c < l->nclasses; c++) { /* class by class, each op in its own */
         double w = 0;
@@ -355,23 +371,23 @@ static void resource_bounds(const pl_plan_loop *l, const double *head, const dou
     for (uint32_t o = 0; o < l->nops; o++)
         choices = choices || l->ops[o].nalso > 0;
     for (uint32_t c = 0; c < l->nclasses; c++)
-        set_bounds(l, head, tail, 1u << c, b);
+        set_bounds(l, head, tail, (struct classes){0, c}, b);
+    if (!choices) /* loops with choices have at most 32 classes (plan.c) */
+        return;
     uint32_t all = l->nclasses >= 32 ? UINT32_MAX : (1u << l->nclasses) - 1;
-    if (choices && l->nclasses <= PL_PLAN_ALL_SETS) {
+    if (l->nclasses <= PL_PLAN_ALL_SETS) {
         for (uint32_t set = 1; set <= all; set++)
             if (set & (set - 1)) /* two classes or more */
-                set_bounds(l, head, tail, set, b);
-    } else if (choices) {
-        for (uint32_t o = 0; o < l->nops; o++) {
-            uint32_t set = 1u << l->ops[o].cls;
-            for (uint32_t a = 0; a < l->ops[o].nalso; a++)
-                set |= 1u << l->ops[o].also[a].cls;
-            set_bounds(l, head, tail, set, b);
-        }
-        set_bounds(l, head, tail, all, b);
+                set_bounds(l, head, tail, (struct classes){set, 0}, b);
+        return;
     }
-    b->res_class = (uint32_t)__builtin_ctz(b->res_set);
-    b->resource_class = (uint32_t)__builtin_ctz(b->resource_set);
+    for (uint32_t o = 0; o < l->nops; o++) {
+        uint32_t set = 1u << l->ops[o].cls;
+        for (uint32_t a = 0; a < l->ops[o].nalso; a++)
+            set |= 1u << l->ops[o].also[a].cls;
+        set_bounds(l, head, tail, (struct classes){set, 0}, b);
+    }
+    set_bounds(l, head, tail, (struct classes){all, 0}, b);
 }
 
 int pl_plan_bounds_compute(const pl_plan_loop *l, pl_plan_bounds *out)

@@ -35,8 +35,8 @@ typedef struct pl_plan_bounds {
     double res_mii;
     uint32_t res_class; /* the class that sets ResMII (the first on a tie); where a set of
                            classes does, the lowest of them */
-    uint32_t res_set;   /* bit c: class c is of the set that sets ResMII (one class unless
-                           ops may run on several) */
+    uint32_t res_set;   /* where a set of classes sets ResMII (ops may run on several):
+                           bit c for class c; 0 where res_class alone does */
     double rec_mii;     /* 0 when no dependence forms a cycle */
     uint32_t *cycle;    /* the ops of the cycle that sets RecMII, each depending on the one
                            before it and the first on the last; owned */

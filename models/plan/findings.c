@@ -25,23 +25,32 @@ const char *pl_plan_unit_name(const pl_plan_loop *l, uint32_t u, char *buf, size
     return buf;
 }
 
-/* "class tensor", or "classes cube, vector" for a set of several (bit c: class c). */
-static const char *set_name(const pl_plan_loop *l, uint32_t set, char *buf, size_t len)
+/* Whether a set of classes (bit c: class c; 0: class `one` alone) has several. */
+static bool several(uint32_t set)
 {
-    size_t at = (size_t)snprintf(buf, len, "class%s ", set & (set - 1) ? "es" : "");
+    return (set & (set - 1)) != 0;
+}
+
+const char *pl_plan_classes_name(const pl_plan_loop *l, uint32_t set, uint32_t one, char *buf,
+                                 size_t len)
+{
+    if (!several(set)) {
+        snprintf(buf, len, "class %s", l->classes[one].name);
+        return buf;
+    }
+    size_t at = (size_t)snprintf(buf, len, "classes ");
     for (uint32_t c = 0, k = 0; c < l->nclasses && c < 32 && at < len; c++)
         if (set >> c & 1u)
             at += (size_t)snprintf(buf + at, len - at, "%s%s", k++ ? ", " : "", l->classes[c].name);
     return buf;
 }
 
-/* The units of the classes of a set. */
-static uint32_t set_units(const pl_plan_loop *l, uint32_t set)
+uint32_t pl_plan_classes_units(const pl_plan_loop *l, uint32_t set, uint32_t one)
 {
     uint32_t n = 0;
-    for (uint32_t c = 0; c < l->nclasses && c < 32; c++)
+    for (uint32_t c = 0; several(set) && c < l->nclasses && c < 32; c++)
         n += (set >> c & 1u) ? l->classes[c].units : 0;
-    return n;
+    return several(set) ? n : l->classes[one].units;
 }
 
 /* part as a percentage of whole; rounding below 1e-9 of whole counts as nothing, so that
@@ -98,16 +107,17 @@ static int ii_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
                           : unsteady_figure(l, p, f);
     const pl_plan_class *c = &l->classes[b->res_class];
     char pipe[96] = "", set[256];
-    uint32_t units = set_units(l, b->res_set);
-    if (c->interval > 0 && !(b->res_set & (b->res_set - 1)))
+    uint32_t units = pl_plan_classes_units(l, b->res_set, b->res_class);
+    if (c->interval > 0 && !several(b->res_set))
         snprintf(pipe, sizeof pipe, " (pipelined: each op holds a unit for at most %s)",
                  PL_TIME_TEXT(c->interval));
     if (!rc)
         rc = pl_figures_add(f, "ResMII", b->res_mii, "s",
                             "%s: %s %s %s of work per iteration on %u unit%s%s",
-                            PL_TIME_TEXT(b->res_mii), set_name(l, b->res_set, set, sizeof set),
-                            b->res_set & (b->res_set - 1) ? "have" : "has",
-                            PL_TIME_TEXT(b->res_mii * units), units, units == 1 ? "" : "s", pipe);
+                            PL_TIME_TEXT(b->res_mii),
+                            pl_plan_classes_name(l, b->res_set, b->res_class, set, sizeof set),
+                            several(b->res_set) ? "have" : "has", PL_TIME_TEXT(b->res_mii * units),
+                            units, units == 1 ? "" : "s", pipe);
     if (!rc && b->ncycle)
         rc = pl_figures_add(f, "RecMII", b->rec_mii, "s",
                             "%s: the recurrence %s takes %s over %u iteration%s",
@@ -129,8 +139,8 @@ static int makespan_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures 
                        "%s; bound %s = max(critical path %s, %s's work %s with its "
                        "lead-in and tail); gap %.2f %%",
                        PL_TIME_TEXT(m), PL_TIME_TEXT(b->makespan), PL_TIME_TEXT(b->critical_path),
-                       set_name(l, b->resource_set, set, sizeof set), PL_TIME_TEXT(b->resource),
-                       pct(m - b->makespan, b->makespan));
+                       pl_plan_classes_name(l, b->resource_set, b->resource_class, set, sizeof set),
+                       PL_TIME_TEXT(b->resource), pct(m - b->makespan, b->makespan));
     if (!rc && st->periodic)
         rc = pl_figures_add(f, "loop phases", st->end - st->start, "s",
                             "prologue %s until iteration %u starts, steady %s until iteration %u "

@@ -5,9 +5,11 @@
  * Tasks are added in planned order (their starts, then ends, then a topological rank:
  * pl_plan_planned_order), so that each unit runs them in that order and, with fixed
  * latencies, every edge points from a task added earlier, also between tasks that take
- * no time: a task starts when its unit is free and its
- * edges have arrived, which in the plan is exactly its planned start, because the
- * list scheduler only ever places a task at the later of the two.
+ * no time: a task starts when its unit is free and its edges have arrived, which in the
+ * plan is exactly its planned start, because the list scheduler only ever places a task
+ * at the later of the two. A pipelined unit's flights and the moves between units go on
+ * lanes of their own, each on one free by its planned start (compact.c), so that they
+ * too start when the plan says.
  */
 #include "models/plan/plan.h"
 #include "models/plan/compact.h"
