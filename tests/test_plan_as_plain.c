@@ -84,48 +84,44 @@ static void test_random_dags(void **state)
     assert_true(left_out >= cases / 4);
 }
 
-static void test_random_loops(void **state)
+/* 48 random loops (3-10 ops, 0-3 carried dependencies, 20 to `most` iterations) at windows 0
+ * and 2; with `choices`, ops that may run on several classes, transfers between units and
+ * some pipelined classes too (plan_loops.h). */
+static void random_loops(unsigned long seed, const char *what, uint32_t most, bool choices)
 {
-    (void)state;
-    gsl_rng *r = pl_test_rng_new(20261207, "test_random_loops");
+    gsl_rng *r = pl_test_rng_new(seed, what);
     uint32_t cases = 0, left_out = 0;
     for (int k = 0; k < 48; k++) {
         pl_plan_loop l = pl_test_random_loop(r, pl_test_draw(r, 3, 10), pl_test_draw(r, 0, 3),
-                                             pl_test_draw(r, 20, 200));
+                                             pl_test_draw(r, 20, most));
+        if (choices) {
+            pl_test_add_choices(r, &l);
+            for (uint32_t c = 0; c < l.nclasses; c++)
+                l.classes[c].interval = pl_test_chance(r, 0.3) ? pl_test_draw(r, 1, 4) : 0;
+        }
         for (uint32_t w = 0; w <= 2; w += 2) {
-            left_out += agrees(&l, w, "loop", k) > 0;
+            left_out += agrees(&l, w, what, k) > 0;
             cases++;
         }
         pl_plan_loop_fini(&l);
     }
     gsl_rng_free(r);
-    printf("%u of %u loops left passes out\n", left_out, cases);
+    printf("%u of %u %ss left passes out\n", left_out, cases, what);
     assert_true(left_out >= cases / 4);
 }
 
-/* The same on loops whose ops may run on several classes, with transfers between units
- * and some pipelined classes (plan_loops.h): a pass left out would still have made the
- * plain pass's schedule. */
+static void test_random_loops(void **state)
+{
+    (void)state;
+    random_loops(20261207, "loop", 200, false);
+}
+
+/* A pass left out would still have made the plain pass's schedule where ops may run on
+ * several classes and buffers move between units. */
 static void test_random_choices(void **state)
 {
     (void)state;
-    gsl_rng *r = pl_test_rng_new(20261209, "test_random_choices");
-    uint32_t cases = 0, left_out = 0;
-    for (int k = 0; k < 48; k++) {
-        pl_plan_loop l = pl_test_random_loop(r, pl_test_draw(r, 3, 10), pl_test_draw(r, 0, 3),
-                                             pl_test_draw(r, 20, 100));
-        pl_test_add_choices(r, &l);
-        for (uint32_t c = 0; c < l.nclasses; c++)
-            l.classes[c].interval = pl_test_chance(r, 0.3) ? pl_test_draw(r, 1, 4) : 0;
-        for (uint32_t w = 0; w <= 2; w += 2) {
-            left_out += agrees(&l, w, "loop with choices", k) > 0;
-            cases++;
-        }
-        pl_plan_loop_fini(&l);
-    }
-    gsl_rng_free(r);
-    printf("%u of %u loops with choices left passes out\n", left_out, cases);
-    assert_true(left_out >= cases / 4);
+    random_loops(20261209, "loop with choice", 100, true);
 }
 
 int main(void)
