@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- --vary ------------------------------------------------------------------- */
@@ -353,8 +354,8 @@ static void test_results_read_back_and_summarised(void **state)
                         "x,y");
     json_t *makespan = json_object_get(json_object_get(one, "figures"), "makespan_s");
     pl_assert_near(json_real_value(json_object_get(makespan, "sd")), sqrt(13), 1e-14);
-    json_t *alone = json_object_get(json_object_get(json_array_get(list, 0), "figures"),
-                                    "makespan_s");
+    json_t *alone =
+        json_object_get(json_object_get(json_array_get(list, 0), "figures"), "makespan_s");
     assert_true(json_is_null(json_object_get(alone, "sd")));
     json_decref(list);
     free(buf);
@@ -440,28 +441,85 @@ static void test_record_verify(void **state)
     free(dir);
 }
 
-/* A second lock on one results file is refused, naming the file and the holder. */
+/* What another process gets when it asks for the lock on `path`: 0 when refused with
+ * `want` as the message, 1 when refused otherwise, 2 when granted. */
+static int other_process_takes(const char *path, const char *want)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        pl_sweep_lock l;
+        pl_diag d;
+        pl_diag_init(&d);
+        int rc = pl_sweep_lock_take(path, &l, &d);
+        _exit(rc == 0 ? 2 : rc == PL_EUSAGE && strcmp(d.msg, want) == 0 ? 0 : 1);
+    }
+    int ws;
+    assert_int_equal(waitpid(pid, &ws, 0), pid);
+    assert_true(WIFEXITED(ws));
+    return WEXITSTATUS(ws);
+}
+
+/* A second sweep (another process) is refused the lock on one results file, naming the
+ * file and the holder; once released, the lock file is gone and the lock free. */
 static void test_lock_refuses_a_second_writer(void **state)
 {
     (void)state;
     char *dir = pl_test_mkdtemp(), path[512], lockpath[600], want[2048];
     snprintf(path, sizeof path, "%s/r.csv", dir);
     snprintf(lockpath, sizeof lockpath, "%s.lock", path);
-    pl_sweep_lock a, b;
+    pl_sweep_lock a;
     pl_diag d;
     pl_diag_init(&d);
     assert_int_equal(pl_sweep_lock_take(path, &a, &d), 0);
-    assert_int_equal(pl_sweep_lock_take(path, &b, &d), PL_EUSAGE);
     snprintf(want, sizeof want,
              "%s is being written by another sweep (process %ld, which holds %s): wait for "
              "it to end, or stop it and run --resume",
              path, (long)getpid(), lockpath);
-    assert_string_equal(d.msg, want);
-    pl_sweep_lock_release(&b);
+    assert_int_equal(other_process_takes(path, want), 0);
     pl_sweep_lock_release(&a);
     assert_int_equal(access(lockpath, F_OK), -1); /* removed at the end */
-    assert_int_equal(pl_sweep_lock_take(path, &b, &d), 0);
-    pl_sweep_lock_release(&b);
+    assert_int_equal(other_process_takes(path, want), 2);
+    pl_test_rmtree(dir);
+    free(dir);
+}
+
+/* A sweep killed while a worker it forked still runs leaves the lock free at once: the
+ * worker, which inherited the lock file's descriptor, does not hold the lock. */
+static void test_lock_not_held_by_workers(void **state)
+{
+    (void)state;
+    char *dir = pl_test_mkdtemp(), path[512];
+    snprintf(path, sizeof path, "%s/r.csv", dir);
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t sweep = fork();
+    assert_true(sweep >= 0);
+    if (sweep == 0) {
+        pl_sweep_lock l;
+        pl_diag d;
+        pl_diag_init(&d);
+        if (pl_sweep_lock_take(path, &l, &d) != 0)
+            _exit(1);
+        pid_t worker = fork();
+        if (worker == 0) {
+            sleep(30); /* a worker still busy when its sweep is killed */
+            _exit(0);
+        }
+        if (write(ready[1], &worker, sizeof worker) != (ssize_t)sizeof worker)
+            _exit(1);
+        raise(SIGKILL);
+    }
+    pid_t worker = 0;
+    assert_int_equal(read(ready[0], &worker, sizeof worker), (ssize_t)sizeof worker);
+    int ws;
+    assert_int_equal(waitpid(sweep, &ws, 0), sweep);
+    assert_true(WIFSIGNALED(ws));
+    assert_int_equal(kill(worker, 0), 0); /* the worker lives on */
+    assert_int_equal(other_process_takes(path, ""), 2);
+    kill(worker, SIGKILL);
+    close(ready[0]);
+    close(ready[1]);
     pl_test_rmtree(dir);
     free(dir);
 }
@@ -478,8 +536,8 @@ static void test_results_limits_and_write_errors(void **state)
     pl_diag d;
     pl_diag_init(&d);
     assert_int_equal(pl_results_read_text(path, 10, &text, &len, &d), PL_EIO);
-    snprintf(want, sizeof want,
-             "cannot read %s: larger than the 10 bytes a results file may have", path);
+    snprintf(want, sizeof want, "cannot read %s: larger than the 10 bytes a results file may have",
+             path);
     assert_string_equal(d.msg, want);
     pl_results r;
     assert_int_equal(pl_results_load(path, &r, &d), 0);
@@ -519,6 +577,7 @@ int main(void)
         cmocka_unit_test(test_record_hashes),
         cmocka_unit_test(test_record_verify),
         cmocka_unit_test(test_lock_refuses_a_second_writer),
+        cmocka_unit_test(test_lock_not_held_by_workers),
         cmocka_unit_test(test_results_limits_and_write_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,7 @@
  * pl_sweep_check_more(binding of the record, the row before that comma); the record's
  * `columns` line is the results' header, escaped.
  */
-#define _GNU_SOURCE /* flock, asprintf */
+#define _GNU_SOURCE /* asprintf */
 #include "sim/study/sweep_record.h"
 #include "sim/common/csv.h"
 #include "sim/common/output.h"
@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -449,17 +448,21 @@ int pl_sweep_lock_take(const char *results, pl_sweep_lock *l, pl_diag *d)
     if (!(l->path = record_path(results, ".lock")))
         return pl_diag_set(d, PL_ENOMEM, "out of memory");
     /* The lock file may be removed by the sweep that held it between our open and our
-     * flock: then the lock we got is on a file nobody else will open, so try again. */
+     * lock: then the lock we got is on a file nobody else will open, so try again. A
+     * record lock (fcntl) belongs to this process alone: the workers it forks do not
+     * inherit it, so that a sweep killed while its workers still run leaves the file
+     * free at once (flock's would stay held by them until they end). */
     for (int tries = 0; tries < 100; tries++) {
         int fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
         if (fd < 0)
             return pl_diag_set(d, PL_EIO, "cannot create %s: %s", l->path, strerror(errno));
-        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            int e = errno;
+        struct flock whole = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+        if (fcntl(fd, F_SETLK, &whole) != 0) {
+            int e = errno == EACCES ? EAGAIN : errno;
             char pid[32] = "";
-            ssize_t n = e == EWOULDBLOCK ? read(fd, pid, sizeof pid - 1) : -1;
+            ssize_t n = e == EAGAIN ? read(fd, pid, sizeof pid - 1) : -1;
             close(fd);
-            if (e != EWOULDBLOCK)
+            if (e != EAGAIN)
                 return pl_diag_set(d, PL_EIO, "cannot lock %s: %s", l->path, strerror(e));
             pid[n > 0 ? strcspn(pid, "\n") : 0] = '\0';
             return pl_diag_set(d, PL_EUSAGE,

@@ -15,8 +15,9 @@
  * awk computes exactly in doubles (scripts/sweep_check.awk, for merge_results.sh), and
  * which tells apart any two texts that differ in one byte.
  *
- * The lock is flock(2) on RESULTS.lock, a file that is never renamed (the results are
- * replaced by rename when rewritten), held from the start of a sweep to its end.
+ * The lock is a record lock (fcntl(2), F_SETLK) on the whole of RESULTS.lock, a file that
+ * is never renamed (the results are replaced by rename when rewritten), held by the sweep's
+ * own process from its start to its end; its forked workers do not inherit it.
  */
 #ifndef PL_SWEEP_RECORD_H
 #define PL_SWEEP_RECORD_H
