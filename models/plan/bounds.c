@@ -427,3 +427,31 @@ int pl_plan_bounds_compute(const pl_plan_loop *l, pl_plan_bounds *out)
         pl_plan_bounds_fini(out);
     return rc;
 }
+
+/* Whether a set of classes (bit c: class c; 0: class `one` alone) has several. */
+static bool several(uint32_t set)
+{
+    return (set & (set - 1)) != 0;
+}
+
+const char *pl_plan_classes_name(const pl_plan_loop *l, uint32_t set, uint32_t one, char *buf,
+                                 size_t len)
+{
+    if (!several(set)) {
+        snprintf(buf, len, "class %s", l->classes[one].name);
+        return buf;
+    }
+    size_t at = (size_t)snprintf(buf, len, "classes ");
+    for (uint32_t c = 0, k = 0; c < l->nclasses && c < 32 && at < len; c++)
+        if (set >> c & 1u)
+            at += (size_t)snprintf(buf + at, len - at, "%s%s", k++ ? ", " : "", l->classes[c].name);
+    return buf;
+}
+
+uint32_t pl_plan_classes_units(const pl_plan_loop *l, uint32_t set, uint32_t one)
+{
+    uint32_t n = 0;
+    for (uint32_t c = 0; several(set) && c < l->nclasses && c < 32; c++)
+        n += (set >> c & 1u) ? l->classes[c].units : 0;
+    return several(set) ? n : l->classes[one].units;
+}

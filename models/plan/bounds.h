@@ -67,5 +67,11 @@ uint32_t pl_plan_check_cycles(const pl_plan_loop *l, char *buf, size_t len);
  * for a cycle of distance 0, PL_ENOMEM. pl_plan_bounds_fini frees the cycle. */
 int pl_plan_bounds_compute(const pl_plan_loop *l, pl_plan_bounds *out);
 void pl_plan_bounds_fini(pl_plan_bounds *b);
+/* A set of classes as the bounds give one (pl_plan_bounds.res_set: bit c for class c, or 0
+ * for class `one` alone): its name into buf, "class tensor" or "classes cube, vector", and
+ * its units. */
+const char *pl_plan_classes_name(const pl_plan_loop *l, uint32_t set, uint32_t one, char *buf,
+                                 size_t len);
+uint32_t pl_plan_classes_units(const pl_plan_loop *l, uint32_t set, uint32_t one);
 
 #endif

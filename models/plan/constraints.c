@@ -4,7 +4,6 @@
  * (constraints.h).
  */
 #include "models/plan/constraints.h"
-#include "models/plan/findings.h"
 #include "models/plan/plan.h"
 #include "sim/common/units.h"
 

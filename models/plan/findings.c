@@ -25,34 +25,6 @@ const char *pl_plan_unit_name(const pl_plan_loop *l, uint32_t u, char *buf, size
     return buf;
 }
 
-/* Whether a set of classes (bit c: class c; 0: class `one` alone) has several. */
-static bool several(uint32_t set)
-{
-    return (set & (set - 1)) != 0;
-}
-
-const char *pl_plan_classes_name(const pl_plan_loop *l, uint32_t set, uint32_t one, char *buf,
-                                 size_t len)
-{
-    if (!several(set)) {
-        snprintf(buf, len, "class %s", l->classes[one].name);
-        return buf;
-    }
-    size_t at = (size_t)snprintf(buf, len, "classes ");
-    for (uint32_t c = 0, k = 0; c < l->nclasses && c < 32 && at < len; c++)
-        if (set >> c & 1u)
-            at += (size_t)snprintf(buf + at, len - at, "%s%s", k++ ? ", " : "", l->classes[c].name);
-    return buf;
-}
-
-uint32_t pl_plan_classes_units(const pl_plan_loop *l, uint32_t set, uint32_t one)
-{
-    uint32_t n = 0;
-    for (uint32_t c = 0; several(set) && c < l->nclasses && c < 32; c++)
-        n += (set >> c & 1u) ? l->classes[c].units : 0;
-    return several(set) ? n : l->classes[one].units;
-}
-
 /* part as a percentage of whole; rounding below 1e-9 of whole counts as nothing, so that
  * a plan at its bound does not print a gap of -0.0 %. */
 static double pct(double part, double whole)
@@ -108,7 +80,8 @@ static int ii_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
     const pl_plan_class *c = &l->classes[b->res_class];
     char pipe[96] = "", set[256];
     uint32_t units = pl_plan_classes_units(l, b->res_set, b->res_class);
-    if (c->interval > 0 && !several(b->res_set))
+    bool many = (b->res_set & (b->res_set - 1)) != 0; /* a set of several classes */
+    if (c->interval > 0 && !many)
         snprintf(pipe, sizeof pipe, " (pipelined: each op holds a unit for at most %s)",
                  PL_TIME_TEXT(c->interval));
     if (!rc)
@@ -116,8 +89,8 @@ static int ii_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
                             "%s: %s %s %s of work per iteration on %u unit%s%s",
                             PL_TIME_TEXT(b->res_mii),
                             pl_plan_classes_name(l, b->res_set, b->res_class, set, sizeof set),
-                            several(b->res_set) ? "have" : "has", PL_TIME_TEXT(b->res_mii * units),
-                            units, units == 1 ? "" : "s", pipe);
+                            many ? "have" : "has", PL_TIME_TEXT(b->res_mii * units), units,
+                            units == 1 ? "" : "s", pipe);
     if (!rc && b->ncycle)
         rc = pl_figures_add(f, "RecMII", b->rec_mii, "s",
                             "%s: the recurrence %s takes %s over %u iteration%s",

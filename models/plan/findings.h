@@ -28,11 +28,4 @@ int pl_plan_findings(const pl_plan_loop *l, const pl_plan *p, pl_findings *out);
 /* The name of unit u of l ("dma1"; the class's name alone when it has one unit) into buf. */
 const char *pl_plan_unit_name(const pl_plan_loop *l, uint32_t u, char *buf, size_t len);
 
-/* A set of classes as the bounds give one (pl_plan_bounds.res_set: bit c for class c, or 0
- * for class `one` alone): its name into buf, "class tensor" or "classes cube, vector", and
- * its units. */
-const char *pl_plan_classes_name(const pl_plan_loop *l, uint32_t set, uint32_t one, char *buf,
-                                 size_t len);
-uint32_t pl_plan_classes_units(const pl_plan_loop *l, uint32_t set, uint32_t one);
-
 #endif
