@@ -129,6 +129,7 @@ uint32_t pl_plan_check_cycles(const pl_plan_loop *l, char *buf, size_t len)
 
 struct ratio_search {
     const pl_plan_loop *l;
+    const double *lat; /* per op: its least latency (pl_plan_least_latency) */
     double *dist;
     uint32_t *pred; /* the dependency that last raised dist[op] */
     uint32_t *cyc;
@@ -149,7 +150,7 @@ static uint32_t positive_cycle(struct ratio_search *s, double lambda)
         last = UINT32_MAX;
         for (uint32_t k = 0; k < l->ndeps; k++) {
             const pl_plan_dep *e = &l->deps[k];
-            double w = pl_plan_least_latency(l, e->src) - lambda * e->distance;
+            double w = s->lat[e->src] - lambda * e->distance;
             if (s->dist[e->src] + w > s->dist[e->dst] + s->eps) {
                 s->dist[e->dst] = s->dist[e->src] + w;
                 s->pred[e->dst] = k;
@@ -175,7 +176,7 @@ static uint32_t trace_cycle(struct ratio_search *s, uint32_t v, double *lat, uin
     do {
         const pl_plan_dep *e = &s->l->deps[s->pred[o]];
         s->cyc[n++] = e->src;
-        *lat += pl_plan_least_latency(s->l, e->src);
+        *lat += s->lat[e->src];
         *dist += e->distance;
         o = e->src;
     } while (o != v && n <= s->l->nops);
@@ -188,15 +189,19 @@ static uint32_t trace_cycle(struct ratio_search *s, uint32_t v, double *lat, uin
     return n;
 }
 
-static int rec_mii(const pl_plan_loop *l, pl_plan_bounds *b)
+static int rec_mii(const pl_plan_loop *l, const double *least, pl_plan_bounds *b)
 {
     size_t n1 = (size_t)l->nops + 1;
-    struct ratio_search s = {l, malloc(n1 * sizeof(double)), malloc(n1 * sizeof(uint32_t)),
-                             malloc(n1 * sizeof(uint32_t)), 0};
+    struct ratio_search s = {l,
+                             least,
+                             malloc(n1 * sizeof(double)),
+                             malloc(n1 * sizeof(uint32_t)),
+                             malloc(n1 * sizeof(uint32_t)),
+                             0};
     int rc = s.dist && s.pred && s.cyc ? 0 : PL_ENOMEM;
     double total = 0;
     for (uint32_t o = 0; o < l->nops; o++)
-        total += pl_plan_least_latency(l, o);
+        total += least[o];
     s.eps = 1e-12 * fmax(total, 1e-300);
     double lambda = 0;
     for (uint32_t v; !rc && (v = positive_cycle(&s, lambda)) != UINT32_MAX;) {
@@ -227,8 +232,8 @@ static int rec_mii(const pl_plan_loop *l, pl_plan_bounds *b)
 
 /* The longest chain through all iterations; head[o] (t-level in iteration 0) and tail[o]
  * (what follows o in the last iteration) from the distance-0 dependencies. */
-static int chains(const pl_plan_loop *l, const uint32_t *order, double *head, double *tail,
-                  double *cp)
+static int chains(const pl_plan_loop *l, const double *least, const uint32_t *order, double *head,
+                  double *tail, double *cp)
 {
     uint32_t span = 1, *in_first = NULL, *in = NULL;
     for (uint32_t k = 0; k < l->ndeps; k++)
@@ -250,8 +255,8 @@ static int chains(const pl_plan_loop *l, const uint32_t *order, double *head, do
             }
             if (i == 0)
                 head[o] = start;
-            ring[(i % span) * l->nops + o] = start + pl_plan_least_latency(l, o);
-            *cp = fmax(*cp, start + pl_plan_least_latency(l, o));
+            ring[(i % span) * l->nops + o] = start + least[o];
+            *cp = fmax(*cp, start + least[o]);
         }
     for (uint32_t j = l->nops; !rc && j-- > 0;)
         tail[order[j]] = 0;
@@ -261,7 +266,7 @@ static int chains(const pl_plan_loop *l, const uint32_t *order, double *head, do
         for (uint32_t k = in_first[o]; k < in_first[o + 1]; k++) {
             const pl_plan_dep *e = &l->deps[in[k]];
             if (e->distance == 0)
-                tail[e->src] = fmax(tail[e->src], pl_plan_least_latency(l, o) + tail[o]);
+                tail[e->src] = fmax(tail[e->src], least[o] + tail[o]);
         }
     }
     free(ring);
@@ -355,8 +360,8 @@ static void set_bounds(const pl_plan_loop *l, const double *head, const double *
  * one class), and where ops may run on several, over every set of classes too (the ops
  * that only the set's classes may run share its units), or with more than
  * PL_PLAN_ALL_SETS classes over each op's own set and the set of all. */
-static void resource_bounds(const pl_plan_loop *l, const double *head, const double *tail,
-                            pl_plan_bounds *b)
+static void resource_bounds(const pl_plan_loop *l, const double *least, const double *head,
+                            const double *tail, pl_plan_bounds *b)
 {
     b->res_mii = b->resource = b->work = 0;
     b->res_set = b->resource_set = 0; /* class 0 alone until another class or set binds */
@@ -365,7 +370,7 @@ static void resource_bounds(const pl_plan_loop *l, const double *head, const dou
     for (uint32_t c = 0; c < l->nclasses; c++) { /* class by class, each op in its own */
         double w = 0;
         for (uint32_t o = 0; o < l->nops; o++)
-            w += l->ops[o].cls == c ? pl_plan_least_latency(l, o) : 0;
+            w += l->ops[o].cls == c ? least[o] : 0;
         b->work += w * l->iterations;
     }
     for (uint32_t o = 0; o < l->nops; o++)
@@ -396,15 +401,18 @@ int pl_plan_bounds_compute(const pl_plan_loop *l, pl_plan_bounds *out)
     size_t n1 = (size_t)l->nops + 1;
     uint32_t *order = malloc(n1 * sizeof *order);
     double *head = malloc(n1 * sizeof *head), *tail = malloc(n1 * sizeof *tail);
-    int rc = order && head && tail ? pl_plan_topo_order(l, order) : PL_ENOMEM;
+    double *least = malloc(n1 * sizeof *least); /* per op: what the bounds count */
+    int rc = order && head && tail && least ? pl_plan_topo_order(l, order) : PL_ENOMEM;
     if (rc >= 0)
         rc = (uint32_t)rc == l->nops ? 0 : PL_EINVAL;
+    for (uint32_t o = 0; !rc && o < l->nops; o++)
+        least[o] = pl_plan_least_latency(l, o);
     if (!rc)
-        rc = chains(l, order, head, tail, &out->critical_path);
+        rc = chains(l, least, order, head, tail, &out->critical_path);
     if (!rc)
-        rc = rec_mii(l, out);
+        rc = rec_mii(l, least, out);
     if (!rc) {
-        resource_bounds(l, head, tail, out);
+        resource_bounds(l, least, head, tail, out);
         out->integral = true;
         for (uint32_t o = 0; o < l->nops; o++) {
             const pl_plan_op *op = &l->ops[o];
@@ -423,6 +431,7 @@ int pl_plan_bounds_compute(const pl_plan_loop *l, pl_plan_bounds *out)
     free(order);
     free(head);
     free(tail);
+    free(least);
     if (rc)
         pl_plan_bounds_fini(out);
     return rc;

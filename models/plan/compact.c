@@ -82,7 +82,8 @@ static uint32_t take_lane(struct lanes *x, double from, double to)
 /* The flights' lanes (pl_plan_compact.lane): each flight, in planned order, on the first
  * lane of its unit that is free by the time it starts, or on a new lane. Per unit, the
  * flights start in planned order, since the holds they follow do not overlap. */
-static int assign_lanes(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_compact *c)
+static int assign_lanes(const pl_plan_loop *l, const uint32_t *class_of, const pl_plan_schedule *s,
+                        pl_plan_compact *c)
 {
     uint32_t nunits = pl_plan_unit_count(l);
     struct lanes *lanes = calloc((size_t)nunits + 1, sizeof *lanes);
@@ -92,7 +93,7 @@ static int assign_lanes(const pl_plan_loop *l, const pl_plan_schedule *s, pl_pla
     for (uint32_t k = 0; !rc && k < s->ntasks; k++) {
         uint32_t t = c->order[k], u = s->tasks[t].unit;
         const pl_plan_slot *x = &s->tasks[t];
-        const pl_plan_class *cls = &l->classes[pl_plan_unit_class(l, u)];
+        const pl_plan_class *cls = &l->classes[class_of[u]];
         double from = x->start + pl_plan_hold(cls, x->end - x->start);
         c->lane[t] = from < x->end ? take_lane(&lanes[u], from, x->end) : PL_PLAN_NO_LANE;
         if (from < x->end && c->lane[t] == UINT32_MAX)
@@ -107,9 +108,9 @@ static int assign_lanes(const pl_plan_loop *l, const pl_plan_schedule *s, pl_pla
     return rc;
 }
 
-/* A hop's planned start, and its place among the hops, which orders them. */
+/* A hop's planned start and cost, and its place among the hops, which orders them. */
 struct hop_at {
-    double start;
+    double start, cost;
     uint32_t hop;
 };
 
@@ -122,7 +123,8 @@ static int cmp_hop_at(const void *a, const void *b)
 }
 
 /* The hops of plan p (pl_plan_compact.hops) and their lanes, by planned start. */
-static int find_hops(const pl_plan_loop *l, const pl_plan *p, pl_plan_compact *c)
+static int find_hops(const pl_plan_loop *l, const uint32_t *class_of, const pl_plan *p,
+                     pl_plan_compact *c)
 {
     const pl_plan_slot *slot = p->sched.tasks;
     uint32_t cap = 0;
@@ -135,9 +137,7 @@ static int find_hops(const pl_plan_loop *l, const pl_plan *p, pl_plan_compact *c
                 continue;
             uint32_t from = (i - e->distance) * l->nops + e->src, to = i * l->nops + e->dst;
             uint32_t a = slot[from].unit, b = slot[to].unit;
-            double cost = a == b ? 0
-                                 : pl_plan_transfer_cost(l, e, pl_plan_unit_class(l, a),
-                                                         pl_plan_unit_class(l, b));
+            double cost = a == b ? 0 : pl_plan_transfer_cost(l, e, class_of[a], class_of[b]);
             if (!(cost > 0))
                 continue;
             if (c->nhops == cap) {
@@ -151,7 +151,7 @@ static int find_hops(const pl_plan_loop *l, const pl_plan *p, pl_plan_compact *c
                     break;
                 }
             }
-            at[c->nhops] = (struct hop_at){slot[from].end, c->nhops};
+            at[c->nhops] = (struct hop_at){slot[from].end, cost, c->nhops};
             c->hops[c->nhops++] = (pl_plan_hop){from, to, k, 0};
         }
     if (!rc && c->nhops > 0) {
@@ -162,11 +162,8 @@ static int find_hops(const pl_plan_loop *l, const pl_plan *p, pl_plan_compact *c
     struct lanes lanes = {0};
     for (uint32_t n = 0; !rc && n < c->nhops; n++) {
         pl_plan_hop *h = &c->hops[at[n].hop];
-        const pl_plan_dep *e = &p->deps[h->dep];
-        double cost = pl_plan_transfer_cost(l, e, pl_plan_unit_class(l, slot[h->from].unit),
-                                            pl_plan_unit_class(l, slot[h->to].unit));
         c->hop_order[n] = at[n].hop;
-        h->lane = take_lane(&lanes, at[n].start, at[n].start + cost);
+        h->lane = take_lane(&lanes, at[n].start, at[n].start + at[n].cost);
         rc = h->lane == UINT32_MAX ? PL_ENOMEM : 0;
     }
     c->hop_lanes = lanes.n;
@@ -195,10 +192,15 @@ int pl_plan_compact_make(const pl_plan_loop *l, pl_plan *p, pl_plan_compact *out
         rc = PL_ENOMEM;
     for (uint32_t t = 0; !rc && t < s->ntasks; t++)
         out->unit[t] = s->tasks[t].unit;
-    if (!rc && pl_plan_pipelined(l))
-        rc = assign_lanes(l, s, out);
-    if (!rc && l->ntransfers > 0)
-        rc = find_hops(l, p, out);
+    bool lanes = pl_plan_pipelined(l), hops = l->ntransfers > 0;
+    uint32_t *class_of = !rc && (lanes || hops) ? pl_plan_unit_classes(l) : NULL;
+    if (!rc && (lanes || hops) && !class_of)
+        rc = PL_ENOMEM;
+    if (!rc && lanes)
+        rc = assign_lanes(l, class_of, s, out);
+    if (!rc && hops)
+        rc = find_hops(l, class_of, p, out);
+    free(class_of);
     if (rc)
         pl_plan_compact_fini(out);
     return rc;

@@ -55,6 +55,15 @@ uint32_t pl_plan_alt_of(const pl_plan_loop *l, uint32_t o, uint32_t c)
     return UINT32_MAX;
 }
 
+uint32_t *pl_plan_unit_classes(const pl_plan_loop *l)
+{
+    uint32_t *of = malloc(((size_t)pl_plan_unit_count(l) + 1) * sizeof *of);
+    for (uint32_t c = 0, u = 0; of && c < l->nclasses; c++)
+        for (uint32_t k = 0; k < l->classes[c].units; k++)
+            of[u++] = c;
+    return of;
+}
+
 double pl_plan_latency_on(const pl_plan_loop *l, uint32_t o, uint32_t c)
 {
     uint32_t a = pl_plan_alt_of(l, o, c);

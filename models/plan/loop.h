@@ -129,6 +129,9 @@ bool pl_plan_pipelined(const pl_plan_loop *l);
 
 /* The class of unit u. */
 uint32_t pl_plan_unit_class(const pl_plan_loop *l, uint32_t u);
+/* Every unit's class, for a caller that asks per task: an array of pl_plan_unit_count(l)
+ * entries the caller frees; NULL when out of memory. */
+uint32_t *pl_plan_unit_classes(const pl_plan_loop *l);
 
 /* Which of the classes that may run op o class c is: 0 its own, a + 1 its also[a];
  * UINT32_MAX when c may not run it. */

@@ -26,14 +26,15 @@ struct lowering {
     const pl_plan *plan;          /* its dependencies and window */
     const pl_plan_compact *tasks; /* its tasks in planned order, units and reuse pairs */
     pl_graph *g;
-    uint32_t device;   /* the place of every unit */
-    uint32_t *unit_of; /* graph unit per plan unit */
-    uint32_t *labels;  /* per op */
-    uint32_t *task_of; /* graph task per plan task: where it starts */
-    uint32_t *done_of; /* graph task per plan task where it ends: its flight on a pipelined
-                          class (pl_plan_compact.lane), else task_of's */
-    uint32_t *lanes;   /* the flights' lanes' graph units, unit after unit; lanes_first[u]:
-                          plan unit u's first */
+    uint32_t device;    /* the place of every unit */
+    uint32_t *unit_of;  /* graph unit per plan unit */
+    uint32_t *class_of; /* class per plan unit (pl_plan_unit_classes) */
+    uint32_t *labels;   /* per op */
+    uint32_t *task_of;  /* graph task per plan task: where it starts */
+    uint32_t *done_of;  /* graph task per plan task where it ends: its flight on a pipelined
+                           class (pl_plan_compact.lane), else task_of's */
+    uint32_t *lanes;    /* the flights' lanes' graph units, unit after unit; lanes_first[u]:
+                           plan unit u's first */
     uint32_t *lanes_first;
 };
 
@@ -89,7 +90,7 @@ static int add_planned_tasks(struct lowering *lw)
     int rc = 0;
     for (uint32_t k = 0; k < c->ntasks && !rc; k++) {
         uint32_t t = c->order[k], u = c->unit[t], label = lw->labels[t % l->nops];
-        uint32_t cls = pl_plan_unit_class(l, u);
+        uint32_t cls = lw->class_of[u];
         bool flies = c->lane && c->lane[t] != PL_PLAN_NO_LANE;
         double work = pl_plan_draw(lw->w, t, pl_plan_alt_of(l, t % l->nops, cls));
         double hold = flies ? pl_plan_hold(&l->classes[cls], work) : work;
@@ -124,9 +125,9 @@ static int add_hops(struct lowering *lw)
         rc = pl_graph_add_label(lw->g, "transfer", &label);
     for (uint32_t n = 0; n < c->nhops && !rc; n++) {
         const pl_plan_hop *h = &c->hops[c->hop_order[n]];
-        double cost = pl_plan_transfer_cost(l, &lw->plan->deps[h->dep],
-                                            pl_plan_unit_class(l, c->unit[h->from]),
-                                            pl_plan_unit_class(l, c->unit[h->to]));
+        double cost =
+            pl_plan_transfer_cost(l, &lw->plan->deps[h->dep], lw->class_of[c->unit[h->from]],
+                                  lw->class_of[c->unit[h->to]]);
         uint32_t id;
         rc = pl_graph_add_task(lw->g, lanes[h->lane], cost, label, h->to / l->nops, &id);
         if (!rc)
@@ -291,6 +292,7 @@ static int finish(struct lowering *lw, int rc, pl_graph **out)
     if (!rc)
         rc = pl_graph_finalize(lw->g);
     free(lw->unit_of);
+    free(lw->class_of);
     free(lw->labels);
     if (lw->done_of != lw->task_of)
         free(lw->done_of);
@@ -311,7 +313,9 @@ int pl_plan_lower_compact(const pl_plan_workload *w, const pl_plan *plan,
     lw.unit_of = malloc(((size_t)pl_plan_unit_count(l) + 1) * sizeof *lw.unit_of);
     lw.labels = malloc(((size_t)l->nops + 1) * sizeof *lw.labels);
     lw.task_of = malloc(((size_t)tasks->ntasks + 1) * sizeof *lw.task_of);
-    int rc = lw.g && lw.unit_of && lw.labels && lw.task_of ? add_units(&lw) : PL_ENOMEM;
+    lw.class_of = pl_plan_unit_classes(l);
+    int rc =
+        lw.g && lw.unit_of && lw.labels && lw.task_of && lw.class_of ? add_units(&lw) : PL_ENOMEM;
     if (!rc && tasks->lane)
         rc = add_lanes(&lw);
     else

@@ -414,18 +414,15 @@ static int pass_init(struct pass *p, const pl_plan_loop *l, const struct adjacen
     p->heap = pl_array_alloc(n, sizeof *p->heap);
     p->units = calloc((size_t)pl_plan_unit_count(l) + 1, sizeof *p->units);
     p->first_unit = malloc(((size_t)l->nclasses + 1) * sizeof *p->first_unit);
-    p->unit_class = malloc(((size_t)pl_plan_unit_count(l) + 1) * sizeof *p->unit_class);
+    p->unit_class = pl_plan_unit_classes(l);
     p->mean = malloc(((size_t)l->nops + 1) * sizeof *p->mean);
     p->move = malloc(((size_t)l->ndeps + 1) * sizeof *p->move);
     if (!p->blevel || !p->tlevel || !p->prio || !p->nsucc || !p->npred || !p->waiting ||
         !p->ready_at || !p->heap || !p->units || !p->first_unit || !p->unit_class || !p->mean ||
         !p->move)
         return PL_ENOMEM;
-    for (uint32_t c = 0; c < l->nclasses; c++) {
+    for (uint32_t c = 0; c < l->nclasses; c++)
         p->first_unit[c] = pl_plan_unit_first(l, c);
-        for (uint32_t k = 0; k < l->classes[c].units; k++)
-            p->unit_class[p->first_unit[c] + k] = c;
-    }
     for (uint32_t o = 0; o < l->nops; o++)
         p->mean[o] = pl_plan_mean_latency(l, o);
     for (uint32_t k = 0; k < l->ndeps; k++)

@@ -112,7 +112,7 @@ static int make_all(pl_plan_kept *k)
             size_t i = k->nvariants++;
             k->buffer[i] = b;
             rc = replan(k, b, &k->variants[i]);
-            if (!rc)
+            if (!rc && l->max_iteration > 0) /* 0 where no limit asks: it fits */
                 k->longest[i] = pl_plan_longest_iteration(l, &k->variants[i].sched, NULL);
             /* Kept as the lowering reads it until the verdict lowers it; a variant that
              * does not fit the memory or plan.max_iteration is refused, never lowered. */
