@@ -208,7 +208,7 @@ function end_unit() { flush_pool(); flush_box() }
 # ---- The gnuplot script: one panel per run, a legend under the last. --------------
 END {
     if (bad_header) { print "plot_gantt.sh: " FILENAME " does not start with the header run,unit,task,start_s,end_s,kind,cause,item" > "/dev/stderr"; exit 2 }
-    if (bad) { print "plot_gantt.sh: line " bad " of " FILENAME " does not have 7 fields" > "/dev/stderr"; exit 2 }
+    if (bad) { print "plot_gantt.sh: line " bad " of " FILENAME " does not have 8 fields" > "/dev/stderr"; exit 2 }
     if (empty) { print "plot_gantt.sh: " FILENAME " has no intervals" > "/dev/stderr"; exit 2 }
     end_unit(); close(data); close(seps)
     if (makespan < 1e-6) { scale = 1e9; unit = "ns" }

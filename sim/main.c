@@ -110,8 +110,7 @@ static int write_dir(const pl_options *o, pl_session *s, pl_diag *d)
     } files[] = {
         {"report.txt", pl_report_text}, {"report.json", pl_report_json},
         {"units.csv", pl_report_csv},   {"intervals.csv", pl_report_intervals},
-        {"trace.json", pl_trace_write},
-        {"gantt.txt", gantt_fixed},
+        {"trace.json", pl_trace_write}, {"gantt.txt", gantt_fixed},
     };
     const pl_report *r = pl_session_report(s);
     char name[4096];
@@ -274,8 +273,8 @@ static int cmd_sweep(const pl_options *o, pl_diag *d)
         printf("summary of the replications: %s\n", t.summary);
     if (t.failed)
         return pl_diag_set(d, PL_EDEADLOCK,
-                           "%zu of %zu rows failed; their status and message say why",
-                           t.failed, t.total);
+                           "%zu of %zu rows failed; their status and message say why", t.failed,
+                           t.total);
     return 0;
 }
 
@@ -300,11 +299,11 @@ static int cmd_summary(const pl_options *o, pl_diag *d)
     if (rc == 0)
         rc = pl_results_sort(&r, o->scenario, d);
     if (rc == 0)
-        rc = pl_results_summary(&r, o->scenario,
-                                !strcmp(o->format, "csv")    ? PL_SUMMARY_CSV
-                                : !strcmp(o->format, "json") ? PL_SUMMARY_JSON
-                                                             : PL_SUMMARY_TEXT,
-                                stdout, d);
+        rc = pl_summary_write(&r, o->scenario,
+                              !strcmp(o->format, "csv")    ? PL_SUMMARY_CSV
+                              : !strcmp(o->format, "json") ? PL_SUMMARY_JSON
+                                                           : PL_SUMMARY_TEXT,
+                              stdout, d);
     if (rc == 0 && fflush(stdout) != 0)
         rc = pl_diag_set(d, PL_EIO, "cannot write to standard output");
     pl_results_fini(&r);
@@ -425,10 +424,10 @@ static int cmd_compare(const pl_options *o, pl_diag *d)
 /* One key of pipelab keys --format json. */
 static void key_json(const pl_key_row *row, void *ctx)
 {
-    json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:b, s:s}", "key", row->path, "type", row->type,
-                          "unit", row->unit, "default",
-                          row->deflt ? json_string(row->deflt) : json_null(), "required",
-                          row->required, "help", row->help);
+    json_t *o =
+        json_pack("{s:s, s:s, s:s, s:o, s:b, s:s}", "key", row->path, "type", row->type, "unit",
+                  row->unit, "default", row->deflt ? json_string(row->deflt) : json_null(),
+                  "required", row->required, "help", row->help);
     if (o && row->same_as)
         json_object_set_new(o, "same_keys_as", json_string(row->same_as));
     if (!o || json_array_append_new(ctx, o) != 0)

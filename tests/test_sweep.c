@@ -304,7 +304,7 @@ static void test_results_read_back_and_summarised(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    assert_int_equal(pl_results_summary(&r, path, PL_SUMMARY_CSV, f, &d), 0);
+    assert_int_equal(pl_summary_write(&r, path, PL_SUMMARY_CSV, f, &d), 0);
     fclose(f);
     /* Point 0: one replication ran (makespan 1, speedup 2): no spread. Point 1: makespans
      * 2, 4, 9 have mean 5, sd sqrt(13) = 3.6055512754639891, and half-width
@@ -338,14 +338,14 @@ static void test_results_read_back_and_summarised(void **state)
      * alone for point 0, 8.957 s for point 1), the speedup with two decimals; and as JSON,
      * the same figures with nothing rounded, null where there is none. */
     f = open_memstream(&buf, &len);
-    assert_int_equal(pl_results_summary(&r, path, PL_SUMMARY_TEXT, f, &d), 0);
+    assert_int_equal(pl_summary_write(&r, path, PL_SUMMARY_TEXT, f, &d), 0);
     fclose(f);
     assert_string_equal(buf, "point    k  reps  ok  makespan (95 %)  speedup\n"
                              "    0  2us     2   1              1 s    2.00x\n"
                              "    1  x,y     3   3    5 s ± 8.957 s    1.50x\n");
     free(buf);
     f = open_memstream(&buf, &len);
-    assert_int_equal(pl_results_summary(&r, path, PL_SUMMARY_JSON, f, &d), 0);
+    assert_int_equal(pl_summary_write(&r, path, PL_SUMMARY_JSON, f, &d), 0);
     fclose(f);
     json_error_t err;
     json_t *list = json_loads(buf, 0, &err), *one = json_array_get(list, 1);

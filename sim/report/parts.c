@@ -7,6 +7,7 @@
  */
 #include "sim/report/parts.h"
 #include "sim/common/units.h"
+#include "sim/measure/stats.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -116,6 +117,18 @@ int pl_report_flush(FILE *out, pl_diag *d, const char *what)
         return 0;
     const char *why = !flushed && errno ? strerror(errno) : "write error";
     return pl_diag_set(d, PL_EIO, "cannot write the %s: %s", what, why);
+}
+
+json_t *pl_report_stats_json(const pl_stats *s)
+{
+    json_t *o = json_object();
+    o = pl_report_json_with(o, "n", pl_report_json_unsigned(s->n));
+    o = pl_report_json_with(o, "mean", pl_report_json_real(s->mean));
+    o = pl_report_json_with(o, "sd", pl_report_json_real(s->sd));
+    o = pl_report_json_with(o, "ci_low", pl_report_json_real(s->ci_low));
+    o = pl_report_json_with(o, "ci_high", pl_report_json_real(s->ci_high));
+    o = pl_report_json_with(o, "min", pl_report_json_real(s->min));
+    return pl_report_json_with(o, "max", pl_report_json_real(s->max));
 }
 
 json_t *pl_report_json_append(json_t *a, json_t *item)

@@ -57,6 +57,11 @@ json_t *pl_report_json_with(json_t *o, const char *key, json_t *value);
  * pl_report_json_with: a NULL a or item, or a failed append, frees both and gives NULL. */
 json_t *pl_report_json_append(json_t *a, json_t *item);
 
+/* The statistics of a figure over replications: {n, mean, sd, ci_low, ci_high, min, max},
+ * null where one is not a number. NULL when out of memory. */
+struct pl_stats;
+json_t *pl_report_stats_json(const struct pl_stats *s);
+
 /* Items per second with an SI prefix and 4 significant digits ("277.8 k ops/s"). */
 void pl_report_rate(double rate, const char *noun, char *buf, size_t len);
 

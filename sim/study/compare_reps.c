@@ -5,7 +5,6 @@
  */
 #include "sim/study/compare_reps.h"
 #include "sim/common/pool.h"
-#include "sim/common/units.h"
 #include "sim/measure/stats.h"
 #include "sim/report/parts.h"
 #include "sim/report/table.h"
@@ -59,7 +58,9 @@ static int heard(void *ctx, size_t job, const pl_pool_result *res, pl_diag *d)
     return 0;
 }
 
-/* The statistics of each side and of the paired differences, over the pairs that ran. */
+/* The statistics of each side and of the paired differences, over the pairs that ran
+ * (each figure over those where both sides have it: a run that takes no time has no
+ * throughput). */
 struct figures_stats {
     pl_stats side[NFIG][2], delta[NFIG];
     size_t pairs, failed;
@@ -69,29 +70,37 @@ static int gather(const struct study *st, struct figures_stats *fs)
 {
     unsigned r = st->o->reps;
     double *x = calloc(3 * (size_t)r + 1, sizeof *x);
-    if (!x)
+    bool *ran = calloc((size_t)r + 1, sizeof *ran);
+    if (!x || !ran) {
+        free(x);
+        free(ran);
         return PL_ENOMEM;
+    }
     fs->pairs = fs->failed = 0;
-    for (unsigned i = 0; i < r; i++)
-        fs->failed +=
-            (st->out[2 * i].status != PL_OUTCOME_OK) + (st->out[2 * i + 1].status != PL_OUTCOME_OK);
+    for (unsigned i = 0; i < r; i++) {
+        bool a = st->out[2 * i].status == PL_OUTCOME_OK,
+             b = st->out[2 * i + 1].status == PL_OUTCOME_OK;
+        ran[i] = a && b;
+        fs->pairs += ran[i];
+        fs->failed += !a + !b;
+    }
     for (size_t f = 0; f < NFIG; f++) {
         size_t n = 0;
         for (unsigned i = 0; i < r; i++) {
-            const pl_outcome *a = &st->out[2 * i], *b = a + 1;
-            if (a->status != PL_OUTCOME_OK || b->status != PL_OUTCOME_OK)
+            double va = figure_of(&st->out[2 * i], f), vb = figure_of(&st->out[2 * i + 1], f);
+            if (!ran[i] || isnan(va) || isnan(vb))
                 continue;
-            x[n] = figure_of(a, f);
-            x[r + n] = figure_of(b, f);
-            x[2 * r + n] = figure_of(b, f) - figure_of(a, f);
+            x[n] = va;
+            x[r + n] = vb;
+            x[2 * r + n] = vb - va;
             n++;
         }
         pl_stats_of(x, n, &fs->side[f][0]);
         pl_stats_of(x + r, n, &fs->side[f][1]);
         pl_stats_of(x + 2 * r, n, &fs->delta[f]);
-        fs->pairs = n;
     }
     free(x);
+    free(ran);
     return 0;
 }
 
@@ -142,7 +151,8 @@ static int print_text(const struct study *st, const struct figures_stats *fs, FI
     pl_report_figure(d->ci_low, PL_FIGURE_TIME, NULL, true, lo, sizeof lo);
     pl_report_figure(d->ci_high, PL_FIGURE_TIME, NULL, true, hi, sizeof hi);
     if (fs->pairs < 2)
-        fprintf(out, "\nWith %zu pair, no interval: give --reps 2 or more.\n", fs->pairs);
+        fprintf(out, "\nWith %zu pair%s that ran, no interval%s.\n", fs->pairs,
+                fs->pairs == 1 ? "" : "s", o->reps < 2 ? ": give --reps 2 or more" : "");
     else if (d->ci_low > 0 || d->ci_high < 0)
         fprintf(out,
                 "\nB is %s than A: the makespan's difference, %s (95 %% interval %s to %s), "
@@ -153,16 +163,8 @@ static int print_text(const struct study *st, const struct figures_stats *fs, FI
                 "\nNo difference told from the noise: the makespan's difference, %s, has a 95 "
                 "%% interval (%s to %s) that includes 0.\n",
                 m, lo, hi);
+    pl_outcome_print_failed(st->out, 2 * (size_t)o->reps, true, out);
     return rc;
-}
-
-static json_t *stats_json(const pl_stats *s)
-{
-    json_t *j = json_object();
-    j = pl_report_json_with(j, "mean", pl_report_json_real(s->mean));
-    j = pl_report_json_with(j, "sd", pl_report_json_real(s->sd));
-    j = pl_report_json_with(j, "ci_low", pl_report_json_real(s->ci_low));
-    return pl_report_json_with(j, "ci_high", pl_report_json_real(s->ci_high));
 }
 
 static int print_json(const struct study *st, const struct figures_stats *fs, FILE *out)
@@ -181,12 +183,14 @@ static int print_json(const struct study *st, const struct figures_stats *fs, FI
     doc = pl_report_json_with(doc, "pairs", json_integer((json_int_t)fs->pairs));
     for (size_t f = 0; f < NFIG && figs; f++) {
         json_t *one = json_object();
-        one = pl_report_json_with(one, "a", stats_json(&fs->side[f][0]));
-        one = pl_report_json_with(one, "b", stats_json(&fs->side[f][1]));
-        one = pl_report_json_with(one, "b_minus_a", stats_json(&fs->delta[f]));
+        one = pl_report_json_with(one, "a", pl_report_stats_json(&fs->side[f][0]));
+        one = pl_report_json_with(one, "b", pl_report_stats_json(&fs->side[f][1]));
+        one = pl_report_json_with(one, "b_minus_a", pl_report_stats_json(&fs->delta[f]));
         figs = pl_report_json_with(figs, figures[f].key, one);
     }
     doc = pl_report_json_with(doc, "figures", figs);
+    doc = pl_report_json_with(doc, "failed",
+                              pl_outcome_failed_json(st->out, 2 * (size_t)o->reps, true));
     if (!doc)
         return PL_ENOMEM;
     int bad = json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0;
@@ -213,14 +217,14 @@ int pl_compare_reps_run(const pl_compare_reps_options *o, bool json, FILE *out, 
     struct figures_stats fs;
     if (rc == 0 && gather(&st, &fs) != 0)
         rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
-    if (rc == 0 && json)
-        rc = print_json(&st, &fs, out);
-    else if (rc == 0)
-        rc = print_text(&st, &fs, out);
-    if (rc == 0 && (fflush(out) != 0 || ferror(out)))
-        rc = PL_EIO;
-    if (rc == PL_EIO || rc == PL_ENOMEM)
-        pl_diag_set(d, rc, rc == PL_EIO ? "cannot write the comparison" : "out of memory");
+    if (rc == 0) { /* the messages of the loads and of the pool stand as they were set */
+        int written = json ? print_json(&st, &fs, out) : print_text(&st, &fs, out);
+        if (written == 0 && (fflush(out) != 0 || ferror(out)))
+            written = PL_EIO;
+        if (written)
+            rc = pl_diag_set(d, written,
+                             written == PL_EIO ? "cannot write the comparison" : "out of memory");
+    }
     if (rc == 0 && fs.failed)
         rc = pl_diag_set(d, PL_EDEADLOCK, "%zu of the %zu runs failed; their pairs are left out",
                          fs.failed, njobs);

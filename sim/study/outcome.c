@@ -424,3 +424,37 @@ const pl_outcome_unit *pl_outcome_unit_named(const pl_outcome *o, const char *na
             return &o->units[i];
     return NULL;
 }
+
+size_t pl_outcome_print_failed(const pl_outcome *out, size_t n, bool sides, FILE *f)
+{
+    size_t failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pl_outcome *o = &out[i];
+        if (o->status == PL_OUTCOME_OK)
+            continue;
+        fprintf(f, "%s%s%sseed %llu: %s: %s\n", failed ? "" : "\nfailed:\n",
+                sides ? (i % 2 ? "B" : "A") : "", sides ? ", " : "", o->seed,
+                pl_outcome_status_word(o->status), o->message);
+        failed++;
+    }
+    return failed;
+}
+
+json_t *pl_outcome_failed_json(const pl_outcome *out, size_t n, bool sides)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++) {
+        const pl_outcome *o = &out[i];
+        if (o->status == PL_OUTCOME_OK)
+            continue;
+        json_t *j = json_object();
+        if (sides)
+            j = pl_report_json_with(j, "side", json_string(i % 2 ? "b" : "a"));
+        j = pl_report_json_with(j, "seed", pl_report_json_unsigned(o->seed));
+        j = pl_report_json_with(j, "status",
+                                pl_report_json_text(pl_outcome_status_word(o->status)));
+        j = pl_report_json_with(j, "message", pl_report_json_text(o->message));
+        a = pl_report_json_append(a, j);
+    }
+    return a;
+}

@@ -99,4 +99,13 @@ int pl_outcome_from_child(const pl_pool_result *res, const char *what, pl_outcom
 /* The unit of o named `name`; NULL when o has none. */
 const pl_outcome_unit *pl_outcome_unit_named(const pl_outcome *o, const char *name);
 
+/* The outcomes of out[0 .. n) that did not run. With `sides`, outcome i is side A's (i
+ * even) or side B's (i odd), as a paired comparison runs them. pl_outcome_print_failed
+ * writes a line each, "seed S: status: message" ("B, seed S: ..." with sides), after a
+ * heading, and returns how many; pl_outcome_failed_json gives them as an array of {seed,
+ * status, message} (and side), NULL when out of memory. */
+size_t pl_outcome_print_failed(const pl_outcome *out, size_t n, bool sides, FILE *f);
+struct json_t;
+struct json_t *pl_outcome_failed_json(const pl_outcome *out, size_t n, bool sides);
+
 #endif

@@ -124,18 +124,6 @@ static void text_row(pl_table *t, const char *name, const pl_stats *s, enum kind
     pl_table_addf(t, "%s", format(s->max, k, false, a[0], sizeof a[0]));
 }
 
-static json_t *stats_json(const pl_stats *s)
-{
-    json_t *o = json_object();
-    o = pl_report_json_with(o, "n", pl_report_json_unsigned(s->n));
-    o = pl_report_json_with(o, "mean", pl_report_json_real(s->mean));
-    o = pl_report_json_with(o, "sd", pl_report_json_real(s->sd));
-    o = pl_report_json_with(o, "ci_low", pl_report_json_real(s->ci_low));
-    o = pl_report_json_with(o, "ci_high", pl_report_json_real(s->ci_high));
-    o = pl_report_json_with(o, "min", pl_report_json_real(s->min));
-    return pl_report_json_with(o, "max", pl_report_json_real(s->max));
-}
-
 static const struct figure run_figures[] = {
     {"makespan", "makespan_s", TIME, 0, 0},
     {"throughput", "throughput", RATE, 0, 1},
@@ -189,8 +177,8 @@ static json_t *json_bottlenecks(const struct reps *r, const pl_tally *t)
         const pl_tally_group *grp = &t->groups[g];
         json_t *o = json_object(), *seeds = json_array();
         for (size_t k = 0; k < grp->count; k++)
-            seeds = pl_report_json_append(seeds,
-                                          pl_report_json_unsigned(r->seed + grp->members[k]));
+            seeds =
+                pl_report_json_append(seeds, pl_report_json_unsigned(r->seed + grp->members[k]));
         o = pl_report_json_with(o, "bottleneck",
                                 grp->text[0] ? pl_report_json_text(grp->text) : json_null());
         o = pl_report_json_with(o, "replications", pl_report_json_unsigned(grp->count));
@@ -252,26 +240,9 @@ static json_t *units_json(const struct reps *r, const pl_outcome *ref, double *x
         json_t *o = json_object();
         o = pl_report_json_with(o, "name", pl_report_json_text(ref->units[u].name));
         stats_of(r, ref, &util, x, &s);
-        o = pl_report_json_with(o, "utilization", stats_json(&s));
+        o = pl_report_json_with(o, "utilization", pl_report_stats_json(&s));
         stats_of(r, ref, &bubble, x, &s);
-        o = pl_report_json_with(o, "bubble_s", stats_json(&s));
-        a = pl_report_json_append(a, o);
-    }
-    return a;
-}
-
-static json_t *failures_json(const struct reps *r)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < r->o->reps; i++) {
-        const pl_outcome *oc = &r->out[i];
-        if (oc->status == PL_OUTCOME_OK)
-            continue;
-        json_t *o = json_object();
-        o = pl_report_json_with(o, "seed", pl_report_json_unsigned(oc->seed));
-        o = pl_report_json_with(o, "status",
-                                pl_report_json_text(pl_outcome_status_word(oc->status)));
-        o = pl_report_json_with(o, "message", pl_report_json_text(oc->message));
+        o = pl_report_json_with(o, "bubble_s", pl_report_stats_json(&s));
         a = pl_report_json_append(a, o);
     }
     return a;
@@ -286,7 +257,7 @@ static int print_json(const struct reps *r, const pl_outcome *ref, double *x, FI
     pl_stats s;
     for (size_t f = 0; f < sizeof run_figures / sizeof run_figures[0]; f++) {
         stats_of(r, ref, &run_figures[f], x, &s);
-        figs = pl_report_json_with(figs, run_figures[f].json, stats_json(&s));
+        figs = pl_report_json_with(figs, run_figures[f].json, pl_report_stats_json(&s));
     }
     doc = pl_report_json_with(doc, "figures", figs);
     doc = pl_report_json_with(doc, "units", units_json(r, ref, x));
@@ -296,7 +267,7 @@ static int print_json(const struct reps *r, const pl_outcome *ref, double *x, FI
         doc = pl_report_json_with(doc, "bottlenecks", rc == 0 ? json_bottlenecks(r, &tally) : NULL);
         pl_tally_fini(&tally);
     }
-    doc = pl_report_json_with(doc, "failed", failures_json(r));
+    doc = pl_report_json_with(doc, "failed", pl_outcome_failed_json(r->out, r->o->reps, false));
     if (!doc)
         return PL_ENOMEM;
     int bad = json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0;
@@ -304,21 +275,6 @@ static int print_json(const struct reps *r, const pl_outcome *ref, double *x, FI
     if (bad || fputc('\n', out) == EOF)
         return PL_EIO;
     return 0;
-}
-
-static size_t print_failures(const struct reps *r, bool json, FILE *out)
-{
-    size_t failed = 0;
-    for (size_t i = 0; i < r->o->reps; i++) {
-        const pl_outcome *oc = &r->out[i];
-        if (oc->status == PL_OUTCOME_OK)
-            continue;
-        if (!json)
-            fprintf(out, "%sseed %llu: %s: %s\n", failed ? "" : "\nfailed:\n", oc->seed,
-                    pl_outcome_status_word(oc->status), oc->message);
-        failed++;
-    }
-    return failed;
 }
 
 static int report(const struct reps *r, bool json, FILE *out, pl_diag *d)
@@ -338,7 +294,11 @@ static int report(const struct reps *r, bool json, FILE *out, pl_diag *d)
     free(x);
     if (rc != 0)
         return pl_diag_set(d, rc, rc == PL_EIO ? "cannot write the table" : "out of memory");
-    size_t failed = print_failures(r, json, out);
+    size_t failed = 0;
+    for (size_t i = 0; i < r->o->reps; i++)
+        failed += r->out[i].status != PL_OUTCOME_OK;
+    if (!json) /* JSON lists them in "failed" */
+        pl_outcome_print_failed(r->out, r->o->reps, false, out);
     if (fflush(out) != 0)
         return pl_diag_set(d, PL_EIO, "cannot write the table");
     if (failed)

@@ -1,21 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * results.c — a results file read back, sorted, rewritten and summarised.
+ * results.c — a results file read back, sorted and rewritten (summary.c summarises it).
  *
  * Invariant: rows[i].line is exactly the i-th whole line after the header (or, after
  * sorting, a permutation of them), so writing header and rows back gives a file whose
  * rows are byte for byte the ones read.
  */
 #include "sim/study/results.h"
-#include "sim/study/tally.h"
-#include "sim/common/csv.h"
 #include "sim/common/input.h"
 #include "sim/common/output.h"
-#include "sim/measure/stats.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -321,8 +321,8 @@ static json_t *json_point(const struct point *p, const struct layout *l)
 
 /* ---- The summary ------------------------------------------------------------------- */
 
-int pl_results_summary(const pl_results *r, const char *path, pl_summary_format format, FILE *out,
-                       pl_diag *d)
+int pl_summary_write(const pl_results *r, const char *path, pl_summary_format format, FILE *out,
+                     pl_diag *d)
 {
     struct layout l = {0};
     struct text_table t = {0};
@@ -369,11 +369,10 @@ int pl_results_summary(const pl_results *r, const char *path, pl_summary_format 
 static int write_summary(void *ctx, FILE *f, pl_diag *d)
 {
     const pl_results *r = ctx;
-    return pl_results_summary(r, "the results", PL_SUMMARY_CSV, f, d);
+    return pl_summary_write(r, "the results", PL_SUMMARY_CSV, f, d);
 }
 
-int pl_results_write_summary(const pl_results *r, const char *path, char *name, size_t n,
-                             pl_diag *d)
+int pl_summary_write_beside(const pl_results *r, const char *path, char *name, size_t n, pl_diag *d)
 {
     size_t len = strlen(path);
     if (len > 4 && strcmp(path + len - 4, ".csv") == 0)

@@ -37,13 +37,13 @@ typedef enum pl_summary_format {
  * Fails with PL_EPARSE (a header without the columns rep, seed, status and message, or a
  * row with another number of fields; naming `path`), PL_ENOMEM or PL_EIO.
  */
-int pl_results_summary(const pl_results *r, const char *path, pl_summary_format format, FILE *out,
-                       pl_diag *d);
+int pl_summary_write(const pl_results *r, const char *path, pl_summary_format format, FILE *out,
+                     pl_diag *d);
 
 /* Writes the CSV summary of sorted results read from `path` beside it, whole or not at
  * all: PATH without its .csv, then .summary.csv; that name goes into name (of size n).
- * Fails as pl_results_summary and pl_output_file do. */
-int pl_results_write_summary(const pl_results *r, const char *path, char *name, size_t n,
-                             pl_diag *d);
+ * Fails as pl_summary_write and pl_output_file do. */
+int pl_summary_write_beside(const pl_results *r, const char *path, char *name, size_t n,
+                            pl_diag *d);
 
 #endif

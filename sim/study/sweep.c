@@ -51,10 +51,10 @@ struct sweep {
     unsigned long long seed; /* of replication 0 */
     uint64_t config;         /* the FNV-1a hash of the effective configuration */
     uint64_t binding;        /* of the record: where each row's check starts */
-    pl_sweep_columns cols;  /* the results' columns */
-    pl_sweep_units units;   /* each point's units, predicted or known */
-    bool *rows;             /* by point * reps + rep: whether the file holds its row */
-    bool mispredicted;      /* a point's run gave other units than predicted */
+    pl_sweep_columns cols;   /* the results' columns */
+    pl_sweep_units units;    /* each point's units, predicted or known */
+    bool *rows;              /* by point * reps + rep: whether the file holds its row */
+    bool mispredicted;       /* a point's run gave other units than predicted */
     struct job *jobs;
     size_t njobs, done;
     int fd; /* the results file, for appending */
@@ -100,11 +100,10 @@ static int job(const struct sweep *s, size_t point, size_t rep, bool simulate, F
     const pl_sweep_options *o = s->o;
     int status = 3;
     if (job_sets(s, point, rep, &more, &own) == 0)
-        status = simulate && o->advice
-                     ? pl_outcome_job_advised(o->scenario, o->sets, o->nsets, more,
-                                              s->p->naxes + 1, out)
-                     : pl_outcome_job(o->scenario, o->sets, o->nsets, more, s->p->naxes + 1,
-                                      simulate, out);
+        status = simulate && o->advice ? pl_outcome_job_advised(o->scenario, o->sets, o->nsets,
+                                                                more, s->p->naxes + 1, out)
+                                       : pl_outcome_job(o->scenario, o->sets, o->nsets, more,
+                                                        s->p->naxes + 1, simulate, out);
     free(more);
     free(own);
     return status;
@@ -136,8 +135,8 @@ static void progress(const struct sweep *s, bool last)
         return;
     double el = now_s() - s->t0;
     size_t done = s->done, njobs = s->njobs;
-    fprintf(stderr, "\rsweep: %zu/%zu done, %zu failed, %.1f s elapsed",
-            s->t->ran + s->t->resumed, s->t->total, s->t->failed, el);
+    fprintf(stderr, "\rsweep: %zu/%zu done, %zu failed, %.1f s elapsed", s->t->ran + s->t->resumed,
+            s->t->total, s->t->failed, el);
     double left = done > 0 ? (now_s() - s->t_sim) / (double)done * (double)(njobs - done) : 0;
     if (done > 0 && done < njobs && left >= 1)
         fprintf(stderr, ", about %.0f s to go   ", left);
@@ -481,7 +480,7 @@ static int finish_file(struct sweep *s, pl_diag *d)
     if (rc == 0)
         rc = pl_results_write(&r, o->out, d);
     if (rc == 0 && o->reps > 1)
-        rc = pl_results_write_summary(&r, o->out, s->t->summary, sizeof s->t->summary, d);
+        rc = pl_summary_write_beside(&r, o->out, s->t->summary, sizeof s->t->summary, d);
     pl_results_fini(&r);
     return rc;
 }

@@ -154,7 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FILE *null = fopen("/dev/null", "w");
         if (null) {
             for (int k = 0; k < 3; k++)
-                pl_results_summary(&r, path, (pl_summary_format)k, null, &d);
+                pl_summary_write(&r, path, (pl_summary_format)k, null, &d);
             fclose(null);
         }
         pl_results_write(&r, again, &d);
