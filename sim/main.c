@@ -505,9 +505,6 @@ int main(int argc, char **argv)
         pl_usage_man(stdout, PL_VERSION);
         return fflush(stdout) == 0 ? 0 : 3;
     }
-    /* Wide tables fold to a terminal's width; files and pipes get them whole. */
-    if (isatty(STDOUT_FILENO))
-        pl_table_fold(pl_text_width(stdout));
     pl_options o;
     /* Quoted before getopt_long reorders argv. */
     char *command_line = pl_provenance_command(argc, argv);

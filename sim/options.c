@@ -142,8 +142,9 @@ static int parse_delta(pl_options *o, const char *v, pl_diag *d)
     else if (end == v || *end != '\0')
         x = -1;
     if (errno != 0 || !(x > 0 && x < 1))
-        return usage_error(d, "--delta expects a change between 0 and 100 %%, such as 10%% or "
-                              "0.1, got '%s'",
+        return usage_error(d,
+                           "--delta expects a change between 0 and 100 %%, such as 10%% or "
+                           "0.1, got '%s'",
                            v);
     o->delta = x;
     return 0;
@@ -159,9 +160,10 @@ static int parse_steps(pl_options *o, const char *v, pl_diag *d)
         last = strtoll(end + 1, &end2, 10);
     if (errno != 0 || end == v || *end != ':' || !end2 || end2 == end + 1 || *end2 != '\0' ||
         first < 0 || last < first)
-        return usage_error(d, "--steps expects FIRST:LAST, the numbers N of the "
-                              "ProfilerStep#N to keep with FIRST <= LAST, such as 1010:1012, "
-                              "got '%s'",
+        return usage_error(d,
+                           "--steps expects FIRST:LAST, the numbers N of the "
+                           "ProfilerStep#N to keep with FIRST <= LAST, such as 1010:1012, "
+                           "got '%s'",
                            v);
     o->import = (pl_import_options){true, first, last};
     return 0;
@@ -177,9 +179,11 @@ static int take_option(pl_options *o, pl_option_id k, const char *v, pl_diag *d)
         o->sets[o->nsets++] = v;
         break;
     case PL_OPT_SEED:
-        return parse_seed(o, v, d);
+        rc = parse_seed(o, v, d);
+        break;
     case PL_OPT_ENGINE:
-        return parse_engine(o, v, d);
+        rc = parse_engine(o, v, d);
+        break;
     case PL_OPT_FORMAT:
         o->format = v;
         break;
@@ -216,16 +220,20 @@ static int take_option(pl_options *o, pl_option_id k, const char *v, pl_diag *d)
             o->jobs = (int)n;
         break;
     case PL_OPT_VARY:
-        return pl_sweep_points_add(&o->points, v, d);
+        rc = pl_sweep_points_add(&o->points, v, d);
+        break;
     case PL_OPT_SHARD:
-        return parse_shard(o, v, d);
+        rc = parse_shard(o, v, d);
+        break;
     case PL_OPT_RESUME:
         o->resume = true;
         break;
     case PL_OPT_KEYS:
-        return parse_keys(o, v, d);
+        rc = parse_keys(o, v, d);
+        break;
     case PL_OPT_DELTA:
-        return parse_delta(o, v, d);
+        rc = parse_delta(o, v, d);
+        break;
     case PL_OPT_A:
     case PL_OPT_B:
         o->side_sets[k - PL_OPT_A][o->nside[k - PL_OPT_A]++] = v;
@@ -234,7 +242,8 @@ static int take_option(pl_options *o, pl_option_id k, const char *v, pl_diag *d)
         o->any_model = true;
         break;
     case PL_OPT_STEPS:
-        return parse_steps(o, v, d);
+        rc = parse_steps(o, v, d);
+        break;
     case PL_OPT_HELP:
         o->help = true;
         break;
@@ -329,7 +338,10 @@ static int read_arguments(int argc, char **argv, pl_options *o, pl_diag *d)
         else if (ch == ':')
             rc = usage_error(d, "%s needs a value", option_named(longs, optopt, buf, sizeof buf));
         else if (ch == 'o' || ch == 'j' || ch == 'h')
-            rc = take_option(o, ch == 'o' ? PL_OPT_OUT : ch == 'j' ? PL_OPT_JOBS : PL_OPT_HELP,
+            rc = take_option(o,
+                             ch == 'o'   ? PL_OPT_OUT
+                             : ch == 'j' ? PL_OPT_JOBS
+                                         : PL_OPT_HELP,
                              optarg, d);
         else if (ch < PL_OPT_COUNT)
             rc = take_option(o, (pl_option_id)ch, optarg, d);
@@ -344,8 +356,9 @@ static int read_arguments(int argc, char **argv, pl_options *o, pl_diag *d)
     return rc;
 }
 
-/* An option the table gives to other commands only: "--gantt belongs to pipelab run". */
-static int check_belongs(const pl_options *o, pl_diag *d)
+/* The first option given that the table gives to other commands only, with those commands
+ * into list ("pipelab run and pipelab sweep"); -1 when there is none. */
+static int misplaced(const pl_options *o, char *list, size_t len)
 {
     pl_command c = o->model_command ? PL_CMD_MODEL : pl_command_named(o->command);
     for (int k = 0; k < PL_OPT_COUNT; k++) {
@@ -357,28 +370,39 @@ static int check_belongs(const pl_options *o, pl_diag *d)
         for (int j = 0; j < PL_CMD_COUNT; j++)
             if ((on >> j) & 1)
                 names[n++] = pl_command_name((pl_command)j);
-        char list[256] = "";
+        list[0] = '\0';
         for (int i = 0; i < n; i++)
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s%s",
-                     i == 0 ? "" : i + 1 == n ? " and " : ", ",
+            snprintf(list + strlen(list), len - strlen(list), "%s%s%s",
+                     i == 0       ? ""
+                     : i + 1 == n ? " and "
+                                  : ", ",
                      strchr(names[i], ' ') ? "" : "pipelab ", names[i]);
-        return usage_error(d, "%s belongs to %s", pl_option_specs[k].name, list);
+        return k;
     }
-    return 0;
+    return -1;
 }
 
-/* pipelab import TRACE [-o SCENARIO.yaml] [--steps FIRST:LAST], nothing else. */
+/* An option the table gives to other commands only: "--gantt belongs to pipelab run". */
+static int check_belongs(const pl_options *o, pl_diag *d)
+{
+    char list[256];
+    int k = misplaced(o, list, sizeof list);
+    return k < 0 ? 0 : usage_error(d, "%s belongs to %s", pl_option_specs[k].name, list);
+}
+
+/* pipelab import TRACE [-o SCENARIO.yaml] [--steps FIRST:LAST], nothing else: the table
+ * gives it those two options. */
 static int check_import(const pl_options *o, pl_diag *d)
 {
+    char list[256];
+    int k = o->scenario ? misplaced(o, list, sizeof list) : -1;
     if (!o->scenario)
         return usage_error(d, "pipelab import needs a trace file");
-    if (o->nsets || o->seed_given || o->trace || o->gantt || o->force || o->timing ||
-        o->no_advice || o->advice || o->resume || o->points.naxes || o->reps || o->jobs ||
-        o->nshards || o->nkeys || o->delta || o->nside[0] || o->nside[1] ||
-        o->engine_set[0] || o->nmodel_opts || strcmp(o->format, "text") != 0)
-        return usage_error(d, "pipelab import takes a trace, -o SCENARIO.yaml and --steps "
-                              "FIRST:LAST, nothing else");
-    return 0;
+    return k < 0 ? 0
+                 : usage_error(d,
+                               "pipelab import takes a trace, -o SCENARIO.yaml and --steps "
+                               "FIRST:LAST, nothing else; %s belongs to %s",
+                               pl_option_specs[k].name, list);
 }
 
 /* The options of sweeps and replications belong to the commands that take them. */
@@ -405,7 +429,7 @@ static int check_sweep_args(const pl_options *o, pl_diag *d)
         return usage_error(d, "pipelab sensitivity needs --keys KEY,KEY,...");
     if (sens && (o->reps || o->outdir || o->trace || o->gantt || !strcmp(o->format, "csv")))
         return usage_error(d, "pipelab sensitivity prints a table as text or json; it takes "
-                              "--keys, --delta, --set, --seed and -j");
+                              "--keys, --delta, --set, --seed, --engine, --format and -j");
     if (!sweep && (o->points.naxes || o->nshards || o->resume))
         return usage_error(d, "--vary, --shard and --resume belong to pipelab sweep");
     if (!sweep && !run && !compare && o->reps)
@@ -452,9 +476,11 @@ static int check_model_options(pl_options *o, pl_diag *d)
             n++;
         for (size_t k = 0; k < n; k++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-                     k == 0 ? "" : k + 1 == n ? " and " : ", ", c->options[k]);
-        return usage_error(d, "%s %s to pipelab %s", list, n == 1 ? "belongs" : "belong",
-                           c->name);
+                     k == 0       ? ""
+                     : k + 1 == n ? " and "
+                                  : ", ",
+                     c->options[k]);
+        return usage_error(d, "%s %s to pipelab %s", list, n == 1 ? "belongs" : "belong", c->name);
     }
     return 0;
 }
@@ -499,8 +525,7 @@ int pl_options_parse(int argc, char **argv, pl_options *o, pl_diag *d)
     parsing = o->command;
     if (!o->model_command && pl_command_named(o->command) == PL_CMD_COUNT) {
         parsing = "";
-        return pl_diag_set(d, PL_EUSAGE, "unknown command '%s' (see pipelab --help)",
-                           o->command);
+        return pl_diag_set(d, PL_EUSAGE, "unknown command '%s' (see pipelab --help)", o->command);
     }
     /* pipelab COMMAND --help answers whatever else the command line says. */
     for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)

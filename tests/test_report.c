@@ -449,9 +449,7 @@ static void test_table_folds(void **state)
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    pl_table_fold(22);
-    assert_int_equal(pl_table_print(t, f, ""), 0);
-    pl_table_fold(0);
+    assert_int_equal(pl_table_print_folded(t, f, "", 22), 0);
     fclose(f);
     /* "host.a" (6) + 2 + "alpha" (5) + 2 + "beta ± 1" (8) = 23 > 22: one column a block. */
     assert_string_equal(text, "unit    alpha\nhost.a      1\ndev      4444\n\n"

@@ -8,6 +8,7 @@
 #include "sim/common/csv.h"
 
 #include <stdbool.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,17 +71,43 @@ int pl_csv_split(char *line, char **fields, size_t max)
     }
 }
 
+/* The significant digits of a %g text: those of its mantissa but leading and trailing
+ * zeros (at least 1). */
+static int significant_digits(const char *text)
+{
+    int first = -1, last = -1, n = 0;
+    for (const char *c = text; *c && *c != 'e'; c++) {
+        if (*c < '0' || *c > '9')
+            continue;
+        if (*c != '0') {
+            first = first < 0 ? n : first;
+            last = n;
+        }
+        n++;
+    }
+    return first < 0 ? 1 : last - first + 1;
+}
+
 char *pl_csv_real(double x, char *buf, size_t len)
 {
     if (!isfinite(x)) {
         snprintf(buf, len, "%s", isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
         return buf;
     }
-    /* The first precision whose text reads back as x; 17 digits always do. */
-    for (int p = 1; p <= 17; p++) {
+    /* The first precision whose text reads back as x; 17 digits always do. A normal double
+     * starts at 15 (DBL_DIG): 15-digit decimals lie farther apart than doubles, so when a
+     * text of k < 15 digits reads back as x it is the nearest 15-digit one too, and %.15g
+     * prints its digits; %.*g with k then gives the text the search from 1 would have
+     * stopped at (the exponent form included). A subnormal starts at 1. */
+    bool normal = fabs(x) >= DBL_MIN;
+    for (int p = normal ? DBL_DIG : 1; p <= 17; p++) {
         snprintf(buf, len, "%.*g", p, x);
-        if (strtod(buf, NULL) == x)
-            break;
+        if (strtod(buf, NULL) != x)
+            continue;
+        int k = normal && p == DBL_DIG ? significant_digits(buf) : p;
+        if (k < p)
+            snprintf(buf, len, "%.*g", k, x);
+        break;
     }
     return buf;
 }

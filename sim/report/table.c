@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct pl_table {
     int ncols;
@@ -79,14 +80,6 @@ static void column_widths(const pl_table *t, size_t *width)
     }
 }
 
-/* The width wide tables fold to; 0: never (pl_table_fold). */
-static int fold_width;
-
-void pl_table_fold(int width)
-{
-    fold_width = width > 0 ? width : 0;
-}
-
 /* One row's columns first .. last-1 (column 0, the names, always first), each padded to its
  * width; a left-aligned cell is padded only when something follows it on the line. */
 static void print_row(const pl_table *t, FILE *out, const char *indent, size_t row, int first,
@@ -113,6 +106,11 @@ static void print_row(const pl_table *t, FILE *out, const char *indent, size_t r
 
 int pl_table_print(const pl_table *t, FILE *out, const char *indent)
 {
+    return pl_table_print_folded(t, out, indent, isatty(fileno(out)) ? pl_text_width(out) : 0);
+}
+
+int pl_table_print_folded(const pl_table *t, FILE *out, const char *indent, int fold)
+{
     if (t->failed)
         return PL_ENOMEM;
     size_t *width = malloc((size_t)t->ncols * sizeof *width);
@@ -127,7 +125,7 @@ int pl_table_print(const pl_table *t, FILE *out, const char *indent)
         int last = first;
         size_t used = fixed;
         while (last < t->ncols &&
-               (fold_width == 0 || last == first || used + 2 + width[last] <= (size_t)fold_width))
+               (fold <= 0 || last == first || used + 2 + width[last] <= (size_t)fold))
             used += 2 + width[last++];
         if (n > 0)
             fputc('\n', out);

@@ -24,14 +24,15 @@ void pl_table_destroy(pl_table *t);
 void pl_table_addf(pl_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prints the rows, each after `indent`, columns two spaces apart, no trailing blanks;
- * widths count characters, not bytes. A table wider than the fold width (pl_table_fold) is
+ * widths count characters, not bytes. A table wider than `fold` characters (0: never) is
  * folded: its columns after the first in blocks that fit beside the first, one block after
  * another, a blank line between, each row's first column repeated. Returns 0, PL_ENOMEM
  * when an add failed, or PL_EIO when writing failed. */
-int pl_table_print(const pl_table *t, FILE *out, const char *indent);
+int pl_table_print_folded(const pl_table *t, FILE *out, const char *indent, int fold);
 
-/* The width at which every table printed from then on folds; 0 (the start): never. The
- * front sets it to the terminal's width when standard output is one. */
-void pl_table_fold(int width);
+/* pl_table_print_folded, folded to the terminal's width (pl_text_width) where out is a
+ * terminal, whole where it is a file or a pipe: what a file holds never depends on the
+ * terminal a command ran in. */
+int pl_table_print(const pl_table *t, FILE *out, const char *indent);
 
 #endif
