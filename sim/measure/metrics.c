@@ -112,16 +112,16 @@ static uint32_t pass(const pl_graph *g, const pl_edge *edges, const pl_timeline 
         }
         /* The waking after a task (pl_timeline.woke) is busy time, not a bubble, and takes
          * as long alone: no contention. */
-        double woke = tl->woke ? tl->woke[t] : 0;
-        p->prev_end = e + woke;
+        double woke = tl->woke ? tl->woke[t] : 0, f = e + woke; /* free: pl_timeline_free */
+        p->prev_end = f;
         um->busy += e - s + woke;
         um->work += alone(g, t, p->narrowest) + woke;
-        if (e > s) {
+        if (f > s) {
             pl_unit_span *sp = &span[u];
             if (s < sp->first)
                 sp->first = s;
-            sp->last = e;
-            sp->active += e - s;
+            sp->last = f;
+            sp->active += f - s;
         }
         if (pl_graph_task_item(g, t) != item) {
             if (item != PL_NO_EDGE) {
@@ -184,7 +184,7 @@ static uint32_t place_of(const pl_graph *g, const uint32_t *line, uint32_t *mark
 static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_timeline *tl,
                           uint32_t t, uint32_t *mark, pl_metrics *m)
 {
-    int through_end = 1;
+    int through_end = 1, via_unit = 0; /* t reached as the task before on its own unit */
     /* In locals, which stay in registers: the count, and the time of the unit the chain
      * is on, stored back when it moves to another unit (the same additions, in order). */
     uint32_t tasks = 0, on = PL_NO_EDGE;
@@ -199,8 +199,8 @@ static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_time
             on = u;
             binding = m->units[u].binding;
         }
-        if (through_end)
-            binding += tl->end[t] - tl->start[t];
+        if (through_end) /* until its unit was free of it, where the next waited for that */
+            binding += (via_unit ? pl_timeline_free(tl, t) : tl->end[t]) - tl->start[t];
         if (!line) {
             line = pl_graph_unit_tasks(g, u, &count);
             at = place_of(g, line, mark ? &mark[u] : &none, t);
@@ -211,10 +211,12 @@ static void binding_chain(const pl_graph *g, const pl_edge *edges, const pl_time
         if (r != PL_NO_EDGE &&
             (prev == PL_NO_EDGE || event_time(tl, &edges[r]) > pl_timeline_free(tl, prev))) {
             through_end = edges[r].at == PL_AT_END;
+            via_unit = 0;
             t = edges[r].src;
             line = NULL;
         } else {
             through_end = 1;
+            via_unit = 1;
             t = prev;
             at--;
         }

@@ -7,6 +7,8 @@
  * them all. At equal times ends come before starts, so a pipe that hands over to
  * itself or another pipe back to back counts as neither a gap nor an overlap.
  *
+ * A task's end event is when its unit is free of it: its end, and the waking its thread
+ * pays after it (pl_timeline.woke), time the unit holds its core as it does for its tasks.
  * A place of one unit needs no sweep: its events alternate, a start then the end of the
  * same task, so the sweep's sum is that of its tasks' durations in order, which the
  * metrics' pass over the timeline adds up already (the unit's span).
@@ -27,22 +29,23 @@ struct cursor {
     const uint32_t *tasks;
 };
 
-/* Moves c to its next event: the end of the task whose start it is at, else the start
- * of the next task that takes time. False when none is left. */
-static inline bool advance(struct cursor *c, const double *start, const double *end)
+/* Moves c to its next event: the moment the unit is free of the task whose start it is
+ * at (its end, and the waking it pays after it: pl_timeline_free), else the start of the
+ * next task that takes time. False when none is left. */
+static inline bool advance(struct cursor *c, const pl_timeline *tl)
 {
     if (c->step == +1) {
-        c->at = end[c->tasks[c->i]];
+        c->at = pl_timeline_free(tl, c->tasks[c->i]);
         c->step = -1;
         return true;
     }
     if (c->step == -1)
         c->i++;
-    while (c->i < c->n && !(end[c->tasks[c->i]] > start[c->tasks[c->i]]))
+    while (c->i < c->n && !(pl_timeline_free(tl, c->tasks[c->i]) > tl->start[c->tasks[c->i]]))
         c->i++;
     if (c->i >= c->n)
         return false;
-    c->at = start[c->tasks[c->i]];
+    c->at = tl->start[c->tasks[c->i]];
     c->step = +1;
     return true;
 }
@@ -89,7 +92,7 @@ static void sweep(struct cursor *h, size_t n, const pl_timeline *tl, pl_place_me
             pm->overlap += span;
         busy += c->step;
         last = c->at;
-        if (!advance(c, tl->start, tl->end))
+        if (!advance(c, tl))
             h[0] = h[--n];
         else if (n > 1 && !before(&h[1], c) && (n < 3 || !before(&h[2], c)))
             continue; /* still first, as sift_down would find, without moving a cursor */
@@ -127,7 +130,7 @@ int pl_places_compute(const pl_graph *g, const pl_timeline *tl, const pl_unit_sp
                 struct cursor *c = &heap[n];
                 *c = (struct cursor){0};
                 c->tasks = pl_graph_unit_tasks(g, u, &c->n);
-                n += advance(c, tl->start, tl->end);
+                n += advance(c, tl);
             }
             sweep(heap, n, tl, pm);
         }
