@@ -11,7 +11,7 @@
  * reached, the start and end of every task it depends on are set.
  *
  * The whole timeline and the makespan alone are one recursion, written once
- * (place_task): the makespan pass reads its work and rates under a change and leaves out
+ * (pl_analytic_times, analytic_impl.h): the makespan pass reads its work and rates under a change and leaves out
  * the release edges, which no time depends on, so its times are the very doubles the
  * whole pass computes for the changed copy of the graph.
  */
@@ -22,7 +22,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* The rules under change c (NULL: none). A change leaves wake-ups as they are. */
 static int unit_rules(const pl_graph *g, const pl_graph_change *c, struct unit_rule **out)
@@ -118,7 +117,8 @@ int pl_analytic_makespan(pl_analytic_scratch *s, const pl_graph *g, const pl_gra
         }
         s->cap = n;
     }
-    /* The waking, for a graph where threads pay for it, added up from 0 in each pass. */
+    /* The waking after each task, for a graph where threads pay for it: the time-ordered
+     * pass sets every task's as it ends. */
     bool wakes = pl_graph_wakes(g);
     if (!wakes || (s->wake && s->wake->serial != pl_graph_serial(g))) {
         free(s->woke);
@@ -137,8 +137,6 @@ int pl_analytic_makespan(pl_analytic_scratch *s, const pl_graph *g, const pl_gra
         s->wake = NULL;
         return pl_diag_set(d, PL_ENOMEM, "out of memory in the analytic engine");
     }
-    if (wakes)
-        memset(s->woke, 0, (size_t)n * sizeof *s->woke);
     struct times tm = {s->start, s->end, NULL, s->woke};
     s->ntasks = 0;
     int rc = run_pass(g, c, &tm, wakes, s->wake, makespan, d);

@@ -4,7 +4,8 @@
  *
  * Each actor walks its unit's tasks in order. Before a task it waits until every
  * incoming edge's event (the start or end of the source task) has happened, then
- * records the start, does the work and records the end. Host threads execute
+ * records the start, does the work and records the end, then pays the waking it owes
+ * (a thread that woke a sleeping one: pl_timeline.woke). Host threads execute
  * flops on a SimGrid host with the place's cores, so SimGrid shares cores when
  * threads outnumber them, unless the place runs its threads in slices (a core one
  * thread at a time, as a kernel runs them: simgrid_slices.c); device units sleep for
@@ -22,8 +23,9 @@
  * is woken to stop. Invariant: a task starts at or after all its edges' events and
  * after its unit's previous task ended.
  *
- * A unit "waited" for a task when the latest of its edges' events came strictly
- * after its previous task ended (or after 0, for its first task); this is decided
+ * A unit "waited" for a task when the latest of its edges' events came more than
+ * PL_ENGINE_PRECISION after it was free of its previous task (its end and the waking
+ * after it; 0 for its first task); this is decided
  * on the recorded times, not on whether the actor happened to block, so the rule is
  * the one an analytic engine would apply. A passive unit that waited sleeps its
  * wake-up latency before the task starts (a sleep uses no core). An active unit
@@ -445,7 +447,6 @@ static int start_actors(struct engine *e, pl_diag *d)
         c->wakeup =
             pl_graph_unit_wait(e->g, u) == PL_WAIT_PASSIVE ? pl_graph_unit_wakeup(e->g, u) : 0;
         c->wake_cost = pl_graph_unit_wake_cost(e->g, u);
-        c->sleeps = pl_graph_unit_sleeps(e->g, u);
         c->awaits = PL_NO_EDGE;
         c->wake = sg_sem_init(0);
         if (e->cores[place].queue) {

@@ -28,7 +28,6 @@ struct unit_ctx {
     bool spins;         /* active waiting (host units only) */
     double wakeup;      /* passive waiting: seconds slept after waiting */
     double wake_cost;   /* seconds it pays to wake a sleeping thread */
-    bool sleeps;        /* waking it costs the waker (pl_graph_unit_sleeps) */
     uint32_t awaits;    /* the task it is free for and waits to start, or PL_NO_EDGE */
     double free_since;  /* since when it is free for `awaits` */
     double owed;        /* the waking owed for its current task */

@@ -49,7 +49,7 @@ int pl_metrics_released_by_edge(const pl_graph *g, const pl_timeline *tl, uint32
 
 /* What the pass over the timeline keeps of each unit besides its metrics and its span. */
 struct unit_pass {
-    double prev_end;  /* the end of its latest task so far */
+    double prev_end;  /* when it was free of its latest task so far (pl_timeline_free) */
     double narrowest; /* its route's narrowest bandwidth; 0 without a route */
 };
 

@@ -4,10 +4,10 @@
  *
  * For every unit: busy time, fill (idle before its first task), bubbles (idle
  * between two of its tasks, each charged to the kind of edge that released the
- * task ending it), drain (idle after its last task), and the time lost to
- * sharing: host threads slowed down by other threads on too few cores, transfers
- * by other transfers on the links of their route (what a unit's tasks took beyond
- * pl_graph_task_alone). busy + fill + bubble + drain = makespan for every
+ * task ending it), drain (idle after its last task and the waking after it), and the
+ * time lost to sharing: host threads slowed down by other threads on too few cores,
+ * transfers by other transfers on the links of their route (what a unit's tasks took
+ * beyond pl_graph_task_alone). busy + fill + bubble + drain = makespan for every
  * unit. Also the binding chain: the chain of tasks and edges that set the
  * makespan, as time per unit. And per place and for the whole run, what
  * places.h and phases.h compute.
@@ -25,17 +25,18 @@
 
 typedef struct pl_unit_metrics {
     uint64_t tasks;
-    double busy;       /* time spent on tasks */
-    double work;       /* what the tasks take on an idle machine (pl_graph_task_alone) */
-    double contention; /* busy - work: time lost to sharing cores or bandwidth */
+    double busy;        /* time spent on tasks and on waking others after them */
+    double work;        /* what they take on an idle machine (pl_graph_task_alone, and the
+                           waking) */
+    double contention;  /* busy - work: time lost to sharing cores or bandwidth */
     double utilization; /* busy / makespan */
     double fill, drain;
-    double bubble;      /* total idle time between tasks */
-    uint64_t bubbles;   /* idle intervals longer than the noise threshold */
+    double bubble;    /* total idle time between tasks */
+    uint64_t bubbles; /* idle intervals longer than the noise threshold */
     double largest_bubble;
     double cause[PL_EDGE_KIND_COUNT]; /* bubble time by the kind of edge that ended it */
-    int fill_cause;     /* the edge kind that ended the fill, or -1 */
-    double binding;     /* time this unit's tasks take on the binding chain */
+    int fill_cause;                   /* the edge kind that ended the fill, or -1 */
+    double binding;                   /* time this unit's tasks take on the binding chain */
 } pl_unit_metrics;
 
 /* A stage's threads together (graph stages: units that take its items in turn). */
@@ -45,9 +46,9 @@ typedef struct pl_stage_metrics {
     double busy;        /* summed over its threads */
     double utilization; /* busy / (threads x makespan) */
     double fill, drain;
-    double starved;     /* bubbles ended by data or a launch: waiting for work */
-    double blocked;     /* bubbles ended by a slot: back-pressure from the next stage */
-    double other;       /* bubbles ended by a sync or a barrier */
+    double starved; /* bubbles ended by data or a launch: waiting for work */
+    double blocked; /* bubbles ended by a slot: back-pressure from the next stage */
+    double other;   /* bubbles ended by a sync or a barrier */
 } pl_stage_metrics;
 
 typedef struct pl_metrics {
