@@ -12,6 +12,12 @@
 /* The options of every command that simulates a scenario. */
 #define SIMULATING (ON(RUN) | ON(SWEEP) | ON(SENSITIVITY) | ON(COMPARE))
 
+/* What the exit status says, for --help and the manual page. */
+static const char exit_status[] =
+    "0 ok; 1 the model cannot finish (or, for sweep, run --reps, sensitivity and\n"
+    "compare --reps, some point or run failed: its row or line says why); 2 bad input;\n"
+    "3 an internal error.";
+
 const pl_option_spec pl_option_specs[PL_OPT_COUNT] = {
     [PL_OPT_SET] = {"--set", "KEY=VALUE", SIMULATING | ON(CONFIG) | ON(MODEL),
                     "override a key (repeatable), e.g. --set dispatch.threads.launch=2 or "
@@ -37,7 +43,8 @@ const pl_option_spec pl_option_specs[PL_OPT_COUNT] = {
     [PL_OPT_OUT] = {"-o", "PATH", ON(RUN) | ON(SWEEP) | ON(IMPORT),
                     "run: write every report format (units.csv: the unit table, "
                     "intervals.csv: every unit's tasks and idle intervals), the trace, the "
-                    "Gantt chart, the effective config and the seed into the folder PATH "
+                    "Gantt chart, the effective config, the seed and the provenance (what "
+                    "made them) into the folder PATH "
                     "(scripts/plot_gantt.sh PATH draws it); sweep: the results file; import: "
                     "the scenario written"},
     [PL_OPT_FORCE] = {"--force", NULL, ON(RUN) | ON(SWEEP),
@@ -170,10 +177,7 @@ void pl_usage_print(FILE *out)
         if (pl_option_specs[k].commands & ON(RUN))
             option_line(out, pl_option_specs[k].name, pl_option_specs[k].value,
                         pl_option_specs[k].help);
-    fputs("\nexit status: 0 ok, 1 the model cannot finish (or, for sweep, run --reps and\n"
-          "sensitivity, some point or replication failed: its row or line says why),\n"
-          "2 bad input, 3 internal error\n",
-          out);
+    fprintf(out, "\nexit status: %s\n", exit_status);
 }
 
 void pl_usage_command(FILE *out, const char *command, const pl_model_command *model)
@@ -278,8 +282,7 @@ void pl_usage_man(FILE *out, const char *version)
                     man_option(out, pl_option_specs[k].name, pl_option_specs[k].value,
                                pl_option_specs[k].help);
         }
-    fputs(".SH \"EXIT STATUS\"\n0 ok; 1 the model cannot finish (or, for sweep, run "
-          "\\-\\-reps, sensitivity and compare \\-\\-reps, some run failed); 2 bad input; 3 "
-          "an internal error.\n",
-          out);
+    fputs(".SH \"EXIT STATUS\"\n", out);
+    man_text(out, exit_status);
+    fputc('\n', out);
 }

@@ -5,9 +5,10 @@
  *
  * A trace can hold millions of events, so it is never built in memory: events are
  * printed as they are found, graph by graph (the run's places are processes 1 to P, the
- * baseline's the next ones), unit by unit in graph order, and within a unit in time
- * order. Each data and issue edge (a producer to its consumer, a launch to its kernel) is
- * a flow: an `s` event on the source task and an `f` event bound to the destination.
+ * baseline's the next ones), unit by unit in graph order, and within a unit its slices in
+ * time order. Each data and issue edge (a producer to its consumer, a launch to its kernel)
+ * is a flow: an `s` event on the source task and an `f` event bound to the destination,
+ * both written with the destination's slices, so not in time order (viewers sort by ts).
  * Invariant: every time is rounded once to an integer number of ticks (picoseconds,
  * or a power of ten of them for times past 4.6e6 s, see struct clock) and printed
  * from that integer in exact decimal microseconds; a slice is a B and an E event, so
@@ -487,9 +488,8 @@ int pl_trace_write(const pl_report *r, FILE *out, pl_diag *d)
     const pl_run *run = &r->run, *base = &r->baseline;
     /* The baseline is its own graph unless the scenario's baseline is its run. */
     bool with_base = base->graph && base->graph != run->graph;
-    uint32_t most = most_tasks(run->graph);
-    if (with_base && most_tasks(base->graph) > most)
-        most = most_tasks(base->graph);
+    uint32_t most = most_tasks(run->graph), in_base = with_base ? most_tasks(base->graph) : 0;
+    most = in_base > most ? in_base : most;
     int64_t *ready = malloc(((size_t)most + 1) * sizeof *ready);
     json_t *other = other_data(r);
     if (!ready || !other) {
