@@ -338,45 +338,54 @@ static int side_of(const pl_options *o, int side, struct side *s, pl_diag *d)
 }
 
 /* Two sides of different models compare figures that mean different things (a dispatch
- * run's makespan against a tile kernel's): refused unless --any-model asks for it. */
-static int same_model(const pl_options *o, const struct side *s, pl_diag *d)
+ * run's makespan against a tile kernel's): refused, the configurations given. */
+static int models_differ(const pl_config *a, const pl_config *b, pl_diag *d)
+{
+    const char *ma = pl_config_str(a, "model"), *mb = pl_config_str(b, "model");
+    if (strcmp(ma, mb) == 0)
+        return 0;
+    return pl_diag_set(d, PL_EUSAGE,
+                       "A is a %s scenario and B a %s one: their figures do not measure the "
+                       "same thing (--any-model compares them anyway)",
+                       ma, mb);
+}
+
+/* The same for the replications, whose runs load the sides in their own processes: both
+ * loaded here once, to compare their models before any runs. */
+static int same_model(const struct side *s, pl_diag *d)
 {
     pl_config *c[2] = {NULL, NULL};
     int rc = 0;
     for (int i = 0; i < 2 && rc == 0; i++)
         rc = pl_config_load(s[i].path, s[i].sets, s[i].nsets, pl_scenario_keys, &c[i], d);
-    if (rc == 0 && !o->any_model) {
-        const char *a = pl_config_str(c[0], "model"), *b = pl_config_str(c[1], "model");
-        if (strcmp(a, b) != 0)
-            rc = pl_diag_set(d, PL_EUSAGE,
-                             "A is a %s scenario and B a %s one: their figures do not measure "
-                             "the same thing (--any-model compares them anyway)",
-                             a, b);
-    }
+    if (rc == 0)
+        rc = models_differ(c[0], c[1], d);
     pl_config_destroy(c[0]);
     pl_config_destroy(c[1]);
     return rc;
 }
 
-/* One side of a single comparison, run once without the verdict's search. */
-static int compare_run(const struct side *side, pl_session **s, pl_diag *d)
+/* One side of a single comparison, opened (its configuration loaded). */
+static int compare_open(const struct side *side, pl_session **s, pl_diag *d)
 {
     int rc = pl_session_open(side->path, side->sets, side->nsets, s, d);
     /* The comparison reads only the two reports (the busiest unit, the binding chain), never
      * their verdicts or a model's figures: the search's extra simulations would be lost. */
     if (rc == 0)
         pl_session_skip_advice(*s);
-    if (rc == 0)
-        rc = pl_session_run(*s, d);
     return rc;
 }
 
 static int compare_once(const pl_options *o, const struct side *side, pl_diag *d)
 {
     pl_session *s[2] = {NULL, NULL};
-    int rc = compare_run(&side[0], &s[0], d);
+    int rc = compare_open(&side[0], &s[0], d);
     if (rc == 0)
-        rc = compare_run(&side[1], &s[1], d);
+        rc = compare_open(&side[1], &s[1], d);
+    if (rc == 0 && !o->any_model)
+        rc = models_differ(pl_session_config(s[0]), pl_session_config(s[1]), d);
+    for (int i = 0; i < 2 && rc == 0; i++)
+        rc = pl_session_run(s[i], d);
     if (rc == 0) {
         pl_compare_side a = {pl_session_report(s[0]), side[0].label[0] ? side[0].label : NULL};
         pl_compare_side b = {pl_session_report(s[1]), side[1].label[0] ? side[1].label : NULL};
@@ -396,8 +405,8 @@ static int cmd_compare(const pl_options *o, pl_diag *d)
     int rc = side_of(o, 0, &side[0], d);
     if (rc == 0)
         rc = side_of(o, 1, &side[1], d);
-    if (rc == 0)
-        rc = same_model(o, side, d);
+    if (rc == 0 && o->reps && !o->any_model)
+        rc = same_model(side, d);
     if (rc == 0 && o->reps) {
         pl_compare_reps_options ro = {
             .scenario = {side[0].path, side[1].path},

@@ -105,25 +105,29 @@ bool pl_sweep_record_escape(char *buf, size_t n, const char *s)
 #define PL_VERSION "dev"
 #endif
 
+int pl_sweep_config_hash(const pl_config *c, uint64_t *hash, pl_diag *d)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    int rc = f ? pl_config_print(c, f, d) : pl_diag_set(d, PL_ENOMEM, "out of memory");
+    if (f && fclose(f) != 0 && rc == 0)
+        rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
+    if (rc == 0)
+        *hash = pl_sweep_fnv1a(text, len);
+    free(text);
+    return rc;
+}
+
 int pl_sweep_record_config(const char *scenario, const char *const *sets, size_t nsets,
                            unsigned long long *seed, uint64_t *config, pl_diag *d)
 {
     pl_config *c = NULL;
-    char *text = NULL;
-    size_t len = 0;
     int rc = pl_config_load(scenario, sets, nsets, pl_scenario_keys, &c, d);
-    FILE *f = rc == 0 ? open_memstream(&text, &len) : NULL;
-    if (rc == 0 && !f)
-        rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
     if (rc == 0) {
         *seed = (unsigned long long)pl_config_int(c, "seed");
-        rc = pl_config_print(c, f, d);
+        rc = pl_sweep_config_hash(c, config, d);
     }
-    if (f && fclose(f) != 0 && rc == 0)
-        rc = pl_diag_set(d, PL_ENOMEM, "out of memory");
-    if (rc == 0)
-        *config = pl_sweep_fnv1a(text, len);
-    free(text);
     pl_config_destroy(c);
     return rc;
 }
@@ -288,10 +292,14 @@ int pl_sweep_record_compare(const char *results, const char *found, const char *
         const char *name, *what;
         bool quote;
     } compared[] = {
-        {"pipelab", "pipelab", false}, {"seed", "seed", false},
-        {"set", "--set", true},        {"vary", "--vary", true},
-        {"reps", "--reps", false},     {"shard", "--shard", false},
-        {"points", "points", false},   {"advice", "advice", false},
+        {"pipelab", "pipelab", false},
+        {"seed", "seed", false},
+        {"set", "--set", true},
+        {"vary", "--vary", true},
+        {"reps", "--reps", false},
+        {"shard", "--shard", false},
+        {"points", "points", false},
+        {"advice", "advice", false},
         {"config", "configuration", false},
     };
     int rc = 0;

@@ -23,6 +23,7 @@
 #define PL_SWEEP_RECORD_H
 
 #include "sim/common/error.h"
+#include "sim/config/config.h"
 #include "sim/study/results.h"
 #include "sim/study/sweep_points.h"
 
@@ -46,6 +47,10 @@ uint64_t pl_sweep_record_binding(const char *record);
  * escaped (\\, \n, \r, \t, \xHH), so that a value is one line of the record. Returns
  * false when it does not fit. */
 bool pl_sweep_record_escape(char *buf, size_t n, const char *s);
+
+/* *hash gets the FNV-1a hash of configuration c as `pipelab config` prints it (the hash a
+ * record and a run's provenance give). Fails as pl_config_print does, or PL_ENOMEM. */
+int pl_sweep_config_hash(const pl_config *c, uint64_t *hash, pl_diag *d);
 
 /* Loads a sweep's scenario with its --set arguments once (checking it before any point
  * runs): *seed is the scenario's seed, *config the FNV-1a hash of its effective
