@@ -291,36 +291,6 @@ static void draw_chart(struct chart *c, FILE *out, const char *mode)
 
 /* ---- The legend ----------------------------------------------------------------- */
 
-/* Appends words to the legend, breaking lines before `width` with a hanging indent. */
-struct legend {
-    FILE *out;
-    int width, col;
-};
-
-static void legend_words(struct legend *l, const char *text)
-{
-    static const char indent[] = "        ";
-    const int hang = (int)sizeof indent - 1;
-    while (*text) {
-        int n = (int)strcspn(text, " ");
-        if (l->col + 1 + n > l->width) {
-            fprintf(l->out, "\n%s", indent);
-            l->col = hang;
-        } else {
-            fputc(' ', l->out);
-            l->col++;
-        }
-        /* A word wider than a whole line is cut rather than let past the width. */
-        int room = l->width - l->col;
-        n = n > room ? room : n;
-        fprintf(l->out, "%.*s", n, text);
-        l->col += n;
-        text += n;
-        while (*text == ' ')
-            text++;
-    }
-}
-
 /* The entries for the glyphs a chart used, in a fixed order. */
 #define MAX_ENTRIES (5 + PL_EDGE_KIND_COUNT)
 #define ENTRY_LEN   160
@@ -347,17 +317,16 @@ static int legend_entries(const struct used *used, const char *letters, char ent
     return n;
 }
 
+/* "legend:" and the entries, "; " apart, folded to the width under a hanging indent
+ * (no word of them is near a line's length, so every line stays within the width). */
 static void draw_legend(FILE *out, int width, const struct used *used, const char *letters)
 {
-    char entries[MAX_ENTRIES][ENTRY_LEN];
+    char entries[MAX_ENTRIES][ENTRY_LEN], text[MAX_ENTRIES * (ENTRY_LEN + 2)] = "";
     int n = legend_entries(used, letters, entries);
-    struct legend l = {out, width, 7};
+    for (int i = 0; i < n; i++)
+        strcat(strcat(text, entries[i]), i + 1 < n ? "; " : "");
     fputs("legend:", out);
-    for (int i = 0; i < n; i++) {
-        if (i + 1 < n)
-            strcat(entries[i], ";");
-        legend_words(&l, entries[i]);
-    }
+    pl_text_fold(out, text, 7, 8, width);
     fputc('\n', out);
 }
 
