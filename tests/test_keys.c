@@ -206,7 +206,9 @@ static void test_print(void **state)
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     assert_non_null(f);
-    pl_keys_print(root_keys, f);
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_keys_list(root_keys, NULL, 0, f, &d), 0);
     assert_int_equal(fclose(f), 0);
     /* Columns are as wide as their widest entry (23 for dispatch.threads.resize, 24 for
      * "quantity or distribution", 47 for kernel's units, 9 for "pipelined") and two

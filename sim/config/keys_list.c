@@ -88,10 +88,16 @@ static bool under(const char *path, const char *prefix)
     return path[n] == '\0' || path[n] == '.' || path[n] == '[' || prefix[n - 1] == '.';
 }
 
+/* The default column: the default, or whether the key is required. */
+static const char *default_text(const struct row *row)
+{
+    return row->deflt ? row->deflt : row->required ? "required" : "-";
+}
+
 static void emit_text(const struct row *row, const struct walk *k)
 {
     const struct widths *w = &k->w;
-    const char *deflt = row->deflt ? row->deflt : row->required ? "required" : "-";
+    const char *deflt = default_text(row);
     char help[1024];
     snprintf(help, sizeof help, "%s%s%s%s", row->help, row->same_as && *row->help ? " " : "",
              row->same_as ? "(same keys as " : "",
@@ -133,7 +139,7 @@ static void visit(const struct row *row, struct walk *k)
     } else if (k->out) {
         emit_text(row, k);
     } else {
-        const char *deflt = row->deflt ? row->deflt : row->required ? "required" : "-";
+        const char *deflt = default_text(row);
         k->w.path = max_size(k->w.path, strlen(row->path));
         k->w.type = max_size(k->w.type, strlen(row->type));
         k->w.unit = max_size(k->w.unit, strlen(row->unit));
@@ -202,9 +208,3 @@ size_t pl_keys_walk(const pl_key *root, const char *prefix, pl_keys_visit_fn fn,
     return k.matched;
 }
 
-void pl_keys_print(const pl_key *root, FILE *out)
-{
-    pl_diag d;
-    pl_diag_init(&d);
-    pl_keys_list(root, NULL, 0, out, &d);
-}

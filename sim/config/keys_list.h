@@ -38,7 +38,5 @@ int pl_keys_list(const pl_key *root, const char *prefix, int width, FILE *out, p
 /* Calls fn for each key pl_keys_list would list, in the same order; returns how many. */
 size_t pl_keys_walk(const pl_key *root, const char *prefix, pl_keys_visit_fn fn, void *ctx);
 
-/* pl_keys_list of every key, without folding. */
-void pl_keys_print(const pl_key *root, FILE *out);
 
 #endif
