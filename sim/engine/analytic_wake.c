@@ -78,9 +78,6 @@ static struct event heap_pop(struct heap *h)
     return top;
 }
 
-/* The bit of an out-edge entry that says it leaves from the source's start. */
-#define FROM_START (1u << 31)
-
 struct pass {
     const pl_graph *g;
     const pl_graph_change *c;
@@ -106,27 +103,12 @@ static inline uint32_t waits_for(const struct pass *p, uint32_t u)
 
 int pl_wake_plan_build(struct pl_wake_plan *w, const pl_graph *g)
 {
-    uint32_t n = pl_graph_task_count(g), ne = pl_graph_edge_count(g);
     *w = (struct pl_wake_plan){.g = g, .serial = pl_graph_serial(g)};
-    w->first = calloc((size_t)n + 2, sizeof *w->first);
-    w->out = malloc(((size_t)ne + 1) * sizeof *w->out);
-    w->missing = malloc(((size_t)n + 1) * sizeof *w->missing);
-    if (!w->first || !w->out || !w->missing) {
+    int rc = pl_graph_out_edges(g, false, &w->first, &w->out);
+    w->missing = malloc(((size_t)pl_graph_task_count(g) + 1) * sizeof *w->missing);
+    if (rc || !w->missing) {
         pl_wake_plan_fini(w);
         return PL_ENOMEM;
-    }
-    /* Out-edges in compressed rows: first[s] .. first[s + 1] are source s's. */
-    for (uint32_t e = 0; e < ne; e++)
-        w->first[pl_graph_edge(g, e)->src + 2]++;
-    for (uint32_t t = 0; t < n; t++)
-        w->first[t + 2] += w->first[t + 1];
-    for (uint32_t t = 0; t < n; t++) {
-        uint32_t e0, k;
-        pl_graph_task_edges(g, t, &e0, &k);
-        for (uint32_t e = e0; e < e0 + k; e++) {
-            const pl_edge *ed = pl_graph_edge(g, e);
-            w->out[w->first[ed->src + 1]++] = t | (ed->at == PL_AT_START ? FROM_START : 0);
-        }
     }
     return 0;
 }
@@ -150,7 +132,7 @@ static void place_ready(struct pass *p)
         p->placed++;
         heap_push(&p->heap, p->tm->start[t], t);
         for (uint32_t i = p->first[t]; i < p->first[t + 1]; i++) {
-            uint32_t d = p->out[i] & ~FROM_START;
+            uint32_t d = p->out[i] & ~PL_OUT_FROM_START;
             if (--p->missing[d] == 0 && waits_for(p, pl_graph_task_unit(p->g, d)) == d)
                 p->ready[p->nready++] = d;
         }
@@ -166,9 +148,9 @@ static void owe(struct pass *p, uint32_t t, bool start, double at)
     if (cost <= 0)
         return;
     for (uint32_t i = p->first[t]; i < p->first[t + 1]; i++) {
-        if (((p->out[i] & FROM_START) != 0) != start)
+        if (((p->out[i] & PL_OUT_FROM_START) != 0) != start)
             continue;
-        uint32_t d = p->out[i] & ~FROM_START, u = pl_graph_task_unit(p->g, d);
+        uint32_t d = p->out[i] & ~PL_OUT_FROM_START, u = pl_graph_task_unit(p->g, d);
         if (u != s && p->rules[u].sleeps && waits_for(p, u) == d &&
             p->rules[u].ended < at - PL_ENGINE_PRECISION)
             p->owed[s] += cost;

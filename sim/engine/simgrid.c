@@ -9,8 +9,8 @@
  * flops on a SimGrid host with the place's cores, so SimGrid shares cores when
  * threads outnumber them, unless the place runs its threads in slices (a core one
  * thread at a time, as a kernel runs them: simgrid_slices.c); device units sleep for
- * their work. A unit with a route then sends the task's bytes from its place's host to an endpoint host of its own
- * over the route's links, whose bandwidth SimGrid shares between the flows crossing
+ * their work. A unit with a route then sends the task's bytes from its place's host to an endpoint
+ * host of its own over the route's links, whose bandwidth SimGrid shares between the flows crossing
  * them. Links have latency 0 (a transfer's fixed latency is the task's work, slept
  * before sending), because under CM02 flows on a shared link are weighted by their
  * route's latency: with latency 0 the flows on a link share it equally.
@@ -219,9 +219,9 @@ static void owe(struct unit_ctx *u, uint32_t t, bool start)
         return;
     double now = simgrid_get_clock();
     for (uint32_t i = e->wake_first[t]; i < e->wake_first[t + 1]; i++) {
-        if (((e->wake_out[i] & WAKE_FROM_START) != 0) != start)
+        if (((e->wake_out[i] & PL_OUT_FROM_START) != 0) != start)
             continue;
-        uint32_t d = e->wake_out[i] & ~WAKE_FROM_START;
+        uint32_t d = e->wake_out[i] & ~PL_OUT_FROM_START;
         const struct unit_ctx *w = &e->units[pl_graph_task_unit(e->g, d)];
         if (w->awaits == d && w->free_since < now - PL_ENGINE_PRECISION)
             u->owed += u->wake_cost;
@@ -396,40 +396,11 @@ static void init_simgrid(void)
     sg_cfg_set_int("contexts/stack-size", ACTOR_STACK_KIB);
 }
 
-/* e->wake_first and e->wake_out: the edges whose event may wake a sleeping thread, from
- * a unit with a wake cost to another that sleeps; left NULL where there are none. */
+/* e->wake_first and e->wake_out: the edges whose event may wake a sleeping thread
+ * (pl_graph_out_edges, wake_only); left NULL where there are none. */
 static int wake_edges(struct engine *e)
 {
-    const pl_graph *g = e->g;
-    if (!pl_graph_wakes(g))
-        return 0;
-    uint32_t n = pl_graph_task_count(g), ne = pl_graph_edge_count(g);
-    e->wake_first = calloc((size_t)n + 2, sizeof *e->wake_first);
-    e->wake_out = malloc(((size_t)ne + 1) * sizeof *e->wake_out);
-    if (!e->wake_first || !e->wake_out)
-        return PL_ENOMEM;
-    for (int fill = 0; fill < 2; fill++) {
-        for (uint32_t t = 0; t < n; t++) {
-            uint32_t e0, k, to = pl_graph_task_unit(g, t);
-            pl_graph_task_edges(g, t, &e0, &k);
-            for (uint32_t i = e0; i < e0 + k; i++) {
-                const pl_edge *ed = pl_graph_edge(g, i);
-                uint32_t from = pl_graph_task_unit(g, ed->src);
-                if (from == to || !pl_graph_unit_sleeps(g, to) ||
-                    !(pl_graph_unit_wake_cost(g, from) > 0))
-                    continue;
-                if (fill)
-                    e->wake_out[e->wake_first[ed->src + 1]++] =
-                        t | (ed->at == PL_AT_START ? WAKE_FROM_START : 0);
-                else
-                    e->wake_first[ed->src + 2]++;
-            }
-        }
-        /* Counted: each row's start, one place on (the fill moves it to the row's end). */
-        for (uint32_t t = 0; !fill && t < n; t++)
-            e->wake_first[t + 2] += e->wake_first[t + 1];
-    }
-    return 0;
+    return pl_graph_wakes(e->g) ? pl_graph_out_edges(e->g, true, &e->wake_first, &e->wake_out) : 0;
 }
 
 static int start_actors(struct engine *e, pl_diag *d)
@@ -519,8 +490,8 @@ static void stop_actors(struct engine *e)
 
 /* The module's one exported name: everything else in it, SimGrid's calls and the copies
  * of the graph and common layers it is linked with, stays hidden inside. */
-__attribute__((visibility("default"))) int pl_simgrid_engine_run(const pl_graph *g,
-                                                                 pl_timeline *tl, pl_diag *d)
+__attribute__((visibility("default"))) int pl_simgrid_engine_run(const pl_graph *g, pl_timeline *tl,
+                                                                 pl_diag *d)
 {
     char platform[4096];
     init_simgrid();

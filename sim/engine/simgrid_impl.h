@@ -64,16 +64,13 @@ struct engine {
     struct unit_ctx *units;
     uint32_t nunits;
     /* Per task, in compressed rows (wake_first[t] .. wake_first[t + 1]), its edges whose
-     * event may wake a sleeping thread: their destination | WAKE_FROM_START; NULL where no
+     * event may wake a sleeping thread: their destination | PL_OUT_FROM_START; NULL where no
      * unit pays to wake another. */
     uint32_t *wake_first, *wake_out;
     uint32_t active;
     uint32_t nwaiting;
     bool deadlock;
 };
-
-/* The bit of a wake_out entry that says the edge leaves from its source's start. */
-#define WAKE_FROM_START (1u << 31)
 
 /* Whether event `at` of `task` has happened (its time is recorded). */
 static inline bool pl_sg_reached(const pl_timeline *tl, uint32_t task, uint8_t at)

@@ -33,13 +33,13 @@
  * Edge kinds. X(NAME, name, cause column in reports, what a unit waiting on it waits for)
  * A bubble's cause is the kind of the edge that released the task ending the bubble.
  */
-#define PL_EDGE_KINDS(X)                                                               \
-    X(DATA, "data", "data", "waiting for data from an earlier stage")              \
-    X(ISSUE, "issue", "host", "starved by host: waiting for a launch")             \
-    X(SLOT, "slot", "slot", "back-pressure: no free queue or buffer slot")         \
-    X(SYNC, "sync", "sync", "waiting for the device to finish (host-device sync)") \
-    X(BARRIER, "barrier", "barrier", "waiting at a global barrier")                    \
-    X(ORDER, "order", "order", "waiting for the op it must follow (program order)")   \
+#define PL_EDGE_KINDS(X)                                                                           \
+    X(DATA, "data", "data", "waiting for data from an earlier stage")                              \
+    X(ISSUE, "issue", "host", "starved by host: waiting for a launch")                             \
+    X(SLOT, "slot", "slot", "back-pressure: no free queue or buffer slot")                         \
+    X(SYNC, "sync", "sync", "waiting for the device to finish (host-device sync)")                 \
+    X(BARRIER, "barrier", "barrier", "waiting at a global barrier")                                \
+    X(ORDER, "order", "order", "waiting for the op it must follow (program order)")                \
     X(STREAM, "stream", "stream", "waiting on another stream (an event it must wait for)")
 
 typedef enum pl_edge_kind {
@@ -109,8 +109,7 @@ void pl_graph_destroy(pl_graph *g);
 
 /* Each add returns 0 or PL_ENOMEM (also for a task past PL_GRAPH_MAX_TASKS); ids count
  * from 0 in the order of adding. Strings are copied. The graph must not be finalized. */
-int pl_graph_add_place(pl_graph *g, const char *name, pl_place_kind kind, int cores,
-                       uint32_t *id);
+int pl_graph_add_place(pl_graph *g, const char *name, pl_place_kind kind, int cores, uint32_t *id);
 int pl_graph_add_unit(pl_graph *g, const char *name, uint32_t place, uint32_t *id);
 /* A stage: the units that share one step of the work, each taking its items in turn
  * (the threads of a stream stage). Stages only group units for the reports. */
@@ -135,8 +134,7 @@ int pl_graph_add_task(pl_graph *g, uint32_t unit, double work, uint32_t label, u
 /* Task `to` may not start before task `from` has reached `at`. Either task may have been
  * added before or after the other; a graph whose edges and unit orders form a cycle is
  * caught by pl_check_graph. */
-int pl_graph_add_edge(pl_graph *g, uint32_t from, uint32_t to, pl_edge_kind kind,
-                      pl_edge_at at);
+int pl_graph_add_edge(pl_graph *g, uint32_t from, uint32_t to, pl_edge_kind kind, pl_edge_at at);
 /* A link: bandwidth in bytes per second, shared fairly by the transfers crossing it at
  * the same time (HBM shared by every core's DMA units). PL_EINVAL when the bandwidth is
  * not a positive finite number. */
@@ -191,6 +189,15 @@ bool pl_graph_unit_sleeps(const pl_graph *g, uint32_t unit);
 /* Whether some unit of g may pay to wake another: a unit with a wake cost, and another one
  * that sleeps. */
 bool pl_graph_wakes(const pl_graph *g);
+
+/* Every task's out-edges in compressed rows: task s's are (*out)[(*first)[s] ..
+ * (*first)[s + 1]), each its destination task, with PL_OUT_FROM_START set where the edge
+ * waits for s's start; a row in the order of the destinations' edges. With wake_only, only
+ * the edges a thread pays to wake another for: from a unit with a wake cost to another
+ * unit that sleeps. *first has task count + 2 entries. The caller frees both arrays (also
+ * on failure: PL_ENOMEM). */
+#define PL_OUT_FROM_START (1u << 31)
+int pl_graph_out_edges(const pl_graph *g, bool wake_only, uint32_t **first, uint32_t **out);
 uint32_t pl_graph_stage_count(const pl_graph *g);
 const char *pl_graph_stage_name(const pl_graph *g, uint32_t stage);
 /* The unit's tasks in run order: *n of them, borrowed. */
@@ -372,11 +379,9 @@ pl_graph_change pl_graph_no_change(void);
  * narrowest link of its unit's route, at the changed bandwidths); a link's bandwidth; the
  * narrowest bandwidth of a unit's route (0 for a unit without one); a place's cores. */
 double pl_graph_scaled_work(const pl_graph *g, const pl_graph_change *c, uint32_t t);
-static inline double pl_graph_changed_work(const pl_graph *g, const pl_graph_change *c,
-                                           uint32_t t)
+static inline double pl_graph_changed_work(const pl_graph *g, const pl_graph_change *c, uint32_t t)
 {
-    return c && (c->units || c->tasks) ? pl_graph_scaled_work(g, c, t)
-                                       : pl_graph_task_work(g, t);
+    return c && (c->units || c->tasks) ? pl_graph_scaled_work(g, c, t) : pl_graph_task_work(g, t);
 }
 double pl_graph_changed_alone(const pl_graph *g, const pl_graph_change *c, uint32_t t);
 double pl_graph_changed_bandwidth(const pl_graph *g, const pl_graph_change *c, uint32_t link);

@@ -12,8 +12,10 @@
  * order; bytes cover tasks [0, nbytes) and later tasks carry none.
  */
 #include "sim/graph/graph_impl.h"
+#include "sim/common/error.h"
 
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -280,4 +282,41 @@ uint64_t pl_graph_item_span(const pl_graph *g)
 const char *pl_graph_item_noun(const pl_graph *g)
 {
     return g->item_noun;
+}
+
+/* Whether edge ed into task t is one a thread pays to wake another for. */
+static bool wakes_across(const pl_graph *g, const pl_edge *ed, uint32_t t)
+{
+    uint32_t from = pl_graph_task_unit(g, ed->src), to = pl_graph_task_unit(g, t);
+    return from != to && pl_graph_unit_sleeps(g, to) && pl_graph_unit_wake_cost(g, from) > 0;
+}
+
+int pl_graph_out_edges(const pl_graph *g, bool wake_only, uint32_t **first, uint32_t **out)
+{
+    uint32_t n = pl_graph_task_count(g), ne = pl_graph_edge_count(g);
+    *first = calloc((size_t)n + 2, sizeof **first);
+    *out = malloc(((size_t)ne + 1) * sizeof **out);
+    if (!*first || !*out)
+        return PL_ENOMEM;
+    /* Counted one place on, each row's count at first[s + 2]; summed, first[s + 1] is row
+     * s's start, which the fill moves to its end, first[s + 2]'s start. */
+    for (int fill = 0; fill < 2; fill++) {
+        for (uint32_t t = 0; t < n; t++) {
+            uint32_t e0, k;
+            pl_graph_task_edges(g, t, &e0, &k);
+            for (uint32_t e = e0; e < e0 + k; e++) {
+                const pl_edge *ed = pl_graph_edge(g, e);
+                if (wake_only && !wakes_across(g, ed, t))
+                    continue;
+                if (fill)
+                    (*out)[(*first)[ed->src + 1]++] =
+                        t | (ed->at == PL_AT_START ? PL_OUT_FROM_START : 0);
+                else
+                    (*first)[ed->src + 2]++;
+            }
+        }
+        for (uint32_t t = 0; !fill && t < n; t++)
+            (*first)[t + 2] += (*first)[t + 1];
+    }
+    return 0;
 }
