@@ -11,8 +11,8 @@
  * reached, the start and end of every task it depends on are set.
  *
  * The whole timeline and the makespan alone are one recursion, written once
- * (pl_analytic_times, analytic_impl.h): the makespan pass reads its work and rates under a change and leaves out
- * the release edges, which no time depends on, so its times are the very doubles the
+ * (pl_analytic_times, analytic_impl.h): the makespan pass reads its work and rates under a change
+ * and leaves out the release edges, which no time depends on, so its times are the very doubles the
  * whole pass computes for the changed copy of the graph.
  */
 #include "sim/engine/analytic_impl.h"
@@ -53,42 +53,60 @@ static inline double place_task(const pl_graph *g, const pl_graph_change *c,
     return r->ended;
 }
 
-/* The recursion over every task of g under c into tm; *makespan is the latest end (0
- * without tasks), as pl_timeline_seal takes it. Where g's threads pay to wake each other
- * (`wakes`, as pl_graph_wakes says), the pass of analytic_wake.c with `plan`, or with one
- * made for this pass when it is NULL. Fails as pl_analytic_run does. */
-static int run_pass(const pl_graph *g, const pl_graph_change *c, const struct times *tm,
-                    bool wakes, struct pl_wake_plan *plan, double *makespan, pl_diag *d)
+/* The max-plus pass: every task in a topological order (task order where every edge
+ * points backward), each placed once its unit's previous task and its edges' sources are. */
+static int order_pass(const pl_graph *g, const pl_graph_change *c, struct unit_rule *rules,
+                      const struct times *tm, double *last)
 {
-    uint32_t n = pl_graph_task_count(g);
-    uint32_t *order = NULL;
-    struct unit_rule *rules = NULL;
-    int rc = unit_rules(g, c, &rules);
-    if (rc == 0 && !wakes && !pl_graph_edges_backward(g)) {
+    uint32_t n = pl_graph_task_count(g), *order = NULL;
+    if (!pl_graph_edges_backward(g)) {
         order = malloc(((size_t)n + 1) * sizeof *order);
-        rc = order ? pl_check_order(g, order) : PL_ENOMEM;
+        int rc = order ? pl_check_order(g, order) : PL_ENOMEM;
+        if (rc) {
+            free(order);
+            return rc;
+        }
     }
-    double last = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        double end = place_task(g, c, rules, tm, order ? order[i] : i);
+        *last = end > *last ? end : *last;
+    }
+    free(order);
+    return 0;
+}
+
+/* The time-ordered pass of analytic_wake.c, with `plan`, or with one made for it when it is
+ * NULL. */
+static int wake_pass(const pl_graph *g, const pl_graph_change *c, struct unit_rule *rules,
+                     const struct times *tm, struct pl_wake_plan *plan, double *last)
+{
     struct pl_wake_plan own = {0};
-    if (rc == 0 && wakes && !plan)
-        rc = pl_wake_plan_build(plan = &own, g);
-    if (rc == 0 && wakes)
-        rc = pl_analytic_wake_pass(plan, c, rules, tm, &last);
+    int rc = plan ? 0 : pl_wake_plan_build(plan = &own, g);
+    if (rc == 0)
+        rc = pl_analytic_wake_pass(plan, c, rules, tm, last);
     pl_wake_plan_fini(&own);
+    return rc;
+}
+
+/* The recursion over every task of g under c into tm; *makespan is the latest end (0
+ * without tasks), as pl_timeline_seal takes it: the time-ordered pass where g's threads
+ * pay to wake each other (`wakes`, as pl_graph_wakes says), else the max-plus pass. Fails
+ * as pl_analytic_run does. */
+static int run_pass(const pl_graph *g, const pl_graph_change *c, const struct times *tm, bool wakes,
+                    struct pl_wake_plan *plan, double *makespan, pl_diag *d)
+{
+    struct unit_rule *rules = NULL;
+    double last = 0;
+    int rc = unit_rules(g, c, &rules);
+    if (rc == 0)
+        rc = wakes ? wake_pass(g, c, rules, tm, plan, &last) : order_pass(g, c, rules, tm, &last);
     /* Tasks are cyclic exactly when their start and end events are, so the check finds
      * the cycle and names it. */
     if (rc == PL_EDEADLOCK && (rc = pl_check_graph(g, d)) == 0)
         rc = pl_diag_set(d, PL_EDEADLOCK, "the model cannot finish: its tasks form a cycle");
-    if (rc == 0 && !wakes) {
-        for (uint32_t i = 0; i < n; i++) {
-            double end = place_task(g, c, rules, tm, order ? order[i] : i);
-            last = end > last ? end : last;
-        }
-    } else if (rc == PL_ENOMEM) {
+    else if (rc == PL_ENOMEM)
         pl_diag_set(d, rc, "out of memory in the analytic engine");
-    }
     *makespan = last;
-    free(order);
     free(rules);
     return rc;
 }
