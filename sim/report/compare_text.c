@@ -123,10 +123,9 @@ static void unit_cells(const struct compare *c, const struct row *row, int what,
     double d = pl_compare_unit_delta(c, row, what);
     if (what == UTILIZATION)
         pl_report_signed_fixed(100.0 * d, 2, " pp", cell, sizeof cell);
-    else if (what == SHARE)
-        pl_report_signed_fixed(100.0 * d, 1, " pp", cell, sizeof cell);
     else
-        pl_report_figure(d, PL_FIGURE_TIME, NULL, true, cell, sizeof cell);
+        pl_report_figure(d, what == SHARE ? PL_FIGURE_PERCENT : PL_FIGURE_TIME, NULL, true, cell,
+                         sizeof cell);
     pl_table_addf(t, "%s", cell);
 }
 
