@@ -7,6 +7,7 @@
 #include "models/plan/variants.h"
 #include "models/plan/constraints.h"
 
+#include "sim/common/parallel.h"
 #include "sim/common/units.h"
 
 #include <math.h>
@@ -97,6 +98,33 @@ static int replan(const pl_plan_kept *k, uint32_t b, pl_plan *out)
     return rc;
 }
 
+/* Variant i of k (its buffer chosen): planned, its longest iteration measured where a limit
+ * asks, kept as the lowering reads it when it fits, and shed; its status into rc[i]. */
+struct all {
+    pl_plan_kept *k;
+    int *rc;
+};
+
+static void make_one(void *ctx, size_t i)
+{
+    struct all *a = ctx;
+    pl_plan_kept *k = a->k;
+    const pl_plan_loop *l = &k->w.loop;
+    int rc = replan(k, k->buffer[i], &k->variants[i]);
+    if (!rc && l->max_iteration > 0) /* 0 where no limit asks: it fits */
+        k->longest[i] = pl_plan_longest_iteration(l, &k->variants[i].sched, NULL);
+    /* Kept as the lowering reads it until the verdict lowers it; a variant that does not
+     * fit the memory or plan.max_iteration is refused, never lowered. */
+    if (!rc && k->variants[i].mem.footprint <= l->memory &&
+        pl_plan_iteration_fits(l, k->longest[i]))
+        rc = pl_plan_compact_make(l, &k->variants[i], &k->tasks[i]);
+    pl_plan_shed(&k->variants[i]);
+    a->rc[i] = rc;
+}
+
+/* Every variant, each planned on its own (at once where the process has cores for them:
+ * each is a function of the kept plan alone, so the variants are the same either way);
+ * the first failure in buffer order. */
 static int make_all(pl_plan_kept *k)
 {
     const pl_plan_loop *l = &k->w.loop;
@@ -104,24 +132,17 @@ static int make_all(pl_plan_kept *k)
     k->tasks = calloc((size_t)l->nbuffers + 1, sizeof *k->tasks);
     k->buffer = calloc((size_t)l->nbuffers + 1, sizeof *k->buffer);
     k->longest = calloc((size_t)l->nbuffers + 1, sizeof *k->longest);
-    if (!k->variants || !k->tasks || !k->buffer || !k->longest)
-        return PL_ENOMEM;
-    int rc = 0;
-    for (uint32_t b = 0; b < l->nbuffers && !rc; b++)
-        if (k->plan.limits[b] > 0) {
-            size_t i = k->nvariants++;
-            k->buffer[i] = b;
-            rc = replan(k, b, &k->variants[i]);
-            if (!rc && l->max_iteration > 0) /* 0 where no limit asks: it fits */
-                k->longest[i] = pl_plan_longest_iteration(l, &k->variants[i].sched, NULL);
-            /* Kept as the lowering reads it until the verdict lowers it; a variant that
-             * does not fit the memory or plan.max_iteration is refused, never lowered. */
-            if (!rc && k->variants[i].mem.footprint <= l->memory &&
-                pl_plan_iteration_fits(l, k->longest[i]))
-                rc = pl_plan_compact_make(l, &k->variants[i], &k->tasks[i]);
-            pl_plan_shed(&k->variants[i]);
-        }
-    return rc;
+    int *rc = calloc((size_t)l->nbuffers + 1, sizeof *rc);
+    int first = k->variants && k->tasks && k->buffer && k->longest && rc ? 0 : PL_ENOMEM;
+    for (uint32_t b = 0; b < l->nbuffers && !first; b++)
+        if (k->plan.limits[b] > 0)
+            k->buffer[k->nvariants++] = b;
+    if (!first)
+        pl_parallel_for(k->nvariants, make_one, &(struct all){k, rc});
+    for (size_t i = 0; i < k->nvariants && !first; i++)
+        first = rc[i];
+    free(rc);
+    return first;
 }
 
 int pl_plan_variants(const pl_lowering *l, pl_variant **out, size_t *n, pl_diag *d)
