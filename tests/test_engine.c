@@ -60,13 +60,11 @@ static pl_graph *line_graph(const struct line *L, uint32_t task[MAXS][MAXN])
     }
     for (int k = 0; k < L->n; k++)
         for (int i = 0; i < L->m; i++) {
-            assert_int_equal(pl_graph_add_task(g, unit[i], L->s[i], label, (uint32_t)k,
-                                               &task[i][k]),
-                             0);
+            assert_int_equal(
+                pl_graph_add_task(g, unit[i], L->s[i], label, (uint32_t)k, &task[i][k]), 0);
             if (i > 0)
-                assert_int_equal(pl_graph_add_edge(g, task[i - 1][k], task[i][k], PL_EDGE_DATA,
-                                                   PL_AT_END),
-                                 0);
+                assert_int_equal(
+                    pl_graph_add_edge(g, task[i - 1][k], task[i][k], PL_EDGE_DATA, PL_AT_END), 0);
         }
     for (int i = 0; i + 1 < L->m; i++)
         for (int k = 0; L->b[i] >= 0 && k + 1 < L->n; k++)
@@ -131,8 +129,8 @@ static void test_random_lines_match_recurrence(void **state)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 42);
     for (int trial = 0; trial < 40; trial++) {
-        struct line L = {2 + (int)gsl_rng_uniform_int(r, 4), 1 + (int)gsl_rng_uniform_int(r, 30),
-                         {0}, {0}};
+        struct line L = {
+            2 + (int)gsl_rng_uniform_int(r, 4), 1 + (int)gsl_rng_uniform_int(r, 30), {0}, {0}};
         for (int i = 0; i < L.m; i++) {
             L.s[i] = 1e-6 * (double)(1 + gsl_rng_uniform_int(r, 9));
             L.b[i] = (int)gsl_rng_uniform_int(r, 4) - 1;
@@ -325,6 +323,105 @@ static void test_spinner_wakes_sleeper(void **state)
     }
 }
 
+/* Wake-up preemption, worked by hand (pl_host_scheduler.wake_preempt and sleep_credit, as
+ * Linux's fair scheduler: docs/stream.md, "Threads and cores"). One core in 4 ms slices on
+ * 4 ms ticks, a woken thread preempting at 2 ms more core time. Thread A works 10 ms from
+ * 0; thread B sleeps L (a sleeping task: no core) and then works 0.5 ms.
+ * - L = 1 ms: A has had 1 ms of the core, B none; 1 ms is not more than 2 ms, so B queues
+ *   until A's slice is over at the 4 ms tick: B works 4-4.5 ms, A ends at 10.5 ms.
+ * - L = 3 ms: A has had 3 ms, more than B's 0 by over 2 ms: B takes the core at once and
+ *   works 3-3.5 ms; A, stopped, queues and ends at 10.5 ms.
+ * - L = 9 ms with a sleep credit of 1 ms: B's count is raised to A's 9 ms less 1 ms, 8 ms,
+ *   only 1 ms behind A, so B queues; A's slices went on alone (4, 8, 12 ms) and A ends at
+ *   10 ms, when B works 10-10.5 ms.
+ * - L = 9 ms with the default 6 ms credit: B counts 3 ms, 6 ms behind: it preempts at 9 ms
+ *   and works 9-9.5 ms; A ends at 10.5 ms. */
+static void test_wake_preemption(void **state)
+{
+    (void)state;
+    static const struct {
+        double sleep, credit, b_start, a_end;
+    } cases[] = {
+        {1e-3, 6e-3, 4e-3, 10.5e-3},
+        {3e-3, 6e-3, 3e-3, 10.5e-3},
+        {9e-3, 1e-3, 10e-3, 10e-3},
+        {9e-3, 6e-3, 9e-3, 10.5e-3},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        pl_graph *g = pl_graph_create("preempt");
+        uint32_t host, label, a, b, a0, b0, b1;
+        assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 1, &host), 0);
+        pl_host_scheduler sched = {
+            .slice = 4e-3, .tick = 4e-3, .wake_preempt = 2e-3, .sleep_credit = cases[k].credit};
+        assert_int_equal(pl_graph_set_place_scheduler(g, host, sched), 0);
+        assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
+        assert_int_equal(pl_graph_add_unit(g, "A", host, &a), 0);
+        assert_int_equal(pl_graph_add_unit(g, "B", host, &b), 0);
+        assert_int_equal(pl_graph_add_task(g, a, 10e-3, label, 0, &a0), 0);
+        assert_int_equal(pl_graph_add_task(g, b, cases[k].sleep, label, 0, &b0), 0);
+        assert_int_equal(pl_graph_set_task_sleep(g, b0, 1), 0);
+        assert_int_equal(pl_graph_add_task(g, b, 0.5e-3, label, 1, &b1), 0);
+        assert_int_equal(pl_graph_finalize(g), 0);
+        const pl_graph *gs[] = {g};
+        pl_timeline tl;
+        pl_diag d;
+        pl_diag_init(&d);
+        assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, PL_ENGINE_AUTO, &d), 0);
+        assert_int_equal(tl.engine, PL_ENGINE_SIMGRID);
+        print_message("case %zu: b1 %g-%g, a0 ends %g\n", k, tl.start[b1], tl.end[b1], tl.end[a0]);
+        pl_assert_near(tl.start[b1], cases[k].b_start, 1e-15);
+        pl_assert_near(tl.end[b1], cases[k].b_start + 0.5e-3, 1e-15);
+        pl_assert_near(tl.end[a0], cases[k].a_end, 1e-15);
+        pl_timeline_fini(&tl);
+        pl_graph_destroy(g);
+    }
+}
+
+/* A spinner's core is taken as a worker's is (the kernel does not know that it spins). One
+ * core as in test_wake_preemption; thread A spins (active waiting) from 0 for the end of
+ * B's task b1 and then works 1 ms (a0); B sleeps L and then works 0.5 ms (b1).
+ * - L = 1 ms: A has spun 1 ms, not more than 2 ms: B queues until the 4 ms tick, b1 runs
+ *   4-4.5 ms, and A, queued at 4 ms, runs a0 4.5-5.5 ms.
+ * - L = 3 ms: A has spun 3 ms: B takes the core at once, b1 runs 3-3.5 ms; A, stopped
+ *   and queued, gets the core back at 3.5 ms, sees b1's end and runs a0 3.5-4.5 ms. */
+static void test_spinner_preempted(void **state)
+{
+    (void)state;
+    static const struct {
+        double sleep, b_start, a_start;
+    } cases[] = {{1e-3, 4e-3, 4.5e-3}, {3e-3, 3e-3, 3.5e-3}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        pl_graph *g = pl_graph_create("spinner");
+        uint32_t host, label, a, b, a0, b0, b1;
+        assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 1, &host), 0);
+        pl_host_scheduler sched = {
+            .slice = 4e-3, .tick = 4e-3, .wake_preempt = 2e-3, .sleep_credit = 6e-3};
+        assert_int_equal(pl_graph_set_place_scheduler(g, host, sched), 0);
+        assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
+        assert_int_equal(pl_graph_add_unit(g, "A", host, &a), 0);
+        assert_int_equal(pl_graph_add_unit(g, "B", host, &b), 0);
+        assert_int_equal(pl_graph_set_unit_wait(g, a, PL_WAIT_ACTIVE, 0), 0);
+        assert_int_equal(pl_graph_add_task(g, a, 1e-3, label, 0, &a0), 0);
+        assert_int_equal(pl_graph_add_task(g, b, cases[k].sleep, label, 0, &b0), 0);
+        assert_int_equal(pl_graph_set_task_sleep(g, b0, 1), 0);
+        assert_int_equal(pl_graph_add_task(g, b, 0.5e-3, label, 1, &b1), 0);
+        assert_int_equal(pl_graph_add_edge(g, b1, a0, PL_EDGE_DATA, PL_AT_END), 0);
+        assert_int_equal(pl_graph_finalize(g), 0);
+        const pl_graph *gs[] = {g};
+        pl_timeline tl;
+        pl_diag d;
+        pl_diag_init(&d);
+        assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, PL_ENGINE_AUTO, &d), 0);
+        assert_int_equal(tl.engine, PL_ENGINE_SIMGRID);
+        print_message("case %zu: b1 from %g, a0 from %g\n", k, tl.start[b1], tl.start[a0]);
+        pl_assert_near(tl.start[b1], cases[k].b_start, 1e-15);
+        pl_assert_near(tl.start[a0], cases[k].a_start, 1e-15);
+        pl_assert_near(tl.makespan, cases[k].a_start + 1e-3, 1e-15);
+        pl_timeline_fini(&tl);
+        pl_graph_destroy(g);
+    }
+}
+
 /* The release edge is the edge whose event came last; ties go to the first listed. */
 static void test_release_edge(void **state)
 {
@@ -365,6 +462,8 @@ int main(void)
         cmocka_unit_test(test_release_edge),
         cmocka_unit_test(test_sleeping_tasks),
         cmocka_unit_test(test_spinner_wakes_sleeper),
+        cmocka_unit_test(test_wake_preemption),
+        cmocka_unit_test(test_spinner_preempted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

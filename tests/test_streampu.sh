@@ -26,8 +26,7 @@ fi
 not_yet=$(
     cat <<'EOF'
 K2_2st_u16_pas	passive adaptors lock a mutex on every push and pull: more than the 0.25 us an active one costs
-A_6st_u16_pas	with adaptor costs the woken source and sink need a core for each hand-over and queue up to a 4 ms slice for it (they sleep once per 16 frames): Linux's wake-up preemption is not modelled
-S_4st_u16_act	sleeping threads woken onto cores held by spinners: not reproduced
+S_4st_u16_act	sleeping threads woken onto cores held by spinners: the model keeps the ideal rate (with or without wake-up preemption), the machine halves it with a wide spread
 Z_2st_u16_act	with 16 buffers push and pull contend for the pool: 0.44 us a frame, not 0.25 as modelled
 Z_121_u16_pas	zero-cost tasks on two middle threads: 16 % slow, not understood yet
 EOF

@@ -41,6 +41,12 @@ void pl_machine_host_waking(const pl_config *c, double *wakeup, double *wake_cos
     *wake_cost = pl_config_real(c, "machine.host.scheduler.wake_cost");
 }
 
+void pl_machine_host_preemption(const pl_config *c, double *wake_preempt, double *sleep_credit)
+{
+    *wake_preempt = pl_config_real(c, "machine.host.scheduler.wake_preempt");
+    *sleep_credit = pl_config_real(c, "machine.host.scheduler.sleep_credit");
+}
+
 /* How the host's kernel runs more threads than cores. The defaults are Linux's as measured
  * with StreamPU v1.8.1 on a 2-core Debian 12 machine (CONFIG_HZ=250): threads spinning on
  * more threads than cores handed frames over at multiples of the 4 ms tick, a spinning
@@ -67,6 +73,20 @@ static const pl_key scheduler_keys[] = {
      .flags = PL_KEY_NONNEG, .deflt = "14 us",
      .help = "time a thread spends on its core waking another thread that slept waiting "
              "for it"},
+    /* Linux 6.1's fair scheduler (Debian 12's kernel, which the StreamPU machine ran): a
+     * woken task preempts the running one when that one's vruntime exceeds its own by more
+     * than sysctl_sched_wakeup_granularity, and a task that slept has its vruntime raised to
+     * at least min_vruntime less half of sysctl_sched_latency (GENTLE_FAIR_SLEEPERS); the
+     * two are 1 ms and 6 ms scaled by 1 + log2(CPUs, at most 8) (kernel/sched/fair.c), so
+     * 2 ms and 6 ms on 2 CPUs. For 8 CPUs or more Linux uses 4 ms and 12 ms. */
+    {.name = "wake_preempt", .type = PL_KEY_QUANTITY, .quantity = PL_Q_TIME,
+     .flags = PL_KEY_NONNEG, .deflt = "2 ms",
+     .help = "slices: a woken thread takes the core of the running thread that has had the "
+             "most core time when that is more than its own by this much"},
+    {.name = "sleep_credit", .type = PL_KEY_QUANTITY, .quantity = PL_Q_TIME,
+     .flags = PL_KEY_NONNEG, .deflt = "6 ms",
+     .help = "slices: a thread that slept counts at least the least core time of the "
+             "runnable threads less this much (a long sleep earns no more)"},
     {0},
 };
 

@@ -264,8 +264,10 @@ static void do_work(struct unit_ctx *u, double work, double sleep_share)
     else if (awake > 0)
         sg_actor_execute(awake * HOST_SPEED);
     if (sleep_share > 0) {
-        if (u->cores)
+        if (u->cores) {
             pl_slices_give_core(u);
+            u->slept = true;
+        }
         sg_actor_sleep_for(work * sleep_share);
     }
 }
@@ -312,8 +314,10 @@ static void unit_actor(int argc, char **argv)
         pay_owed(u, t);
     }
     u->awaits = PL_NO_EDGE;
-    if (u->cores)
+    if (u->cores) {
         pl_slices_give_core(u);
+        u->slept = true;
+    }
     e->active--;
     check_progress(e);
 }
@@ -423,6 +427,7 @@ static int start_actors(struct engine *e, pl_diag *d)
         if (e->cores[place].queue) {
             c->cores = &e->cores[place];
             c->grant = sg_sem_init(0);
+            c->cut = sg_sem_init(0);
         }
         c->waiters = malloc(e->nunits * sizeof *c->waiters);
         if (!c->waiters)
@@ -480,6 +485,8 @@ static void stop_actors(struct engine *e)
             sg_sem_destroy(e->units[u].wake);
         if (e->units[u].grant)
             sg_sem_destroy(e->units[u].grant);
+        if (e->units[u].cut)
+            sg_sem_destroy(e->units[u].cut);
         free(e->units[u].waiters);
     }
     pl_slices_stop(e);

@@ -44,6 +44,15 @@ struct unit_ctx {
     sg_sem_t grant;      /* released when a core is handed to it */
     bool holds;          /* whether it holds a core of its place */
     double slice_end;    /* while it holds one: when its slice is over */
+    double since;        /* while it holds one: since when */
+    double vr;           /* the core time it had before, as a fair kernel counts it (its
+                            vruntime; raised when it wakes: pl_host_scheduler.sleep_credit) */
+    bool slept;          /* it gave its core up to sleep (passive waiting, a sleeping task) and
+                            has not had one since: it takes one as a woken thread */
+    bool spinning;       /* it spins on its core, waiting on `wake` */
+    double stretch_end;  /* while it works or spins on its core: when that stretch ends; 0
+                            otherwise (a woken unit may stop it before, not at, that time) */
+    sg_sem_t cut;        /* released to stop its stretch of work when its core is taken */
 };
 
 /* A host place whose threads outnumber its cores, scheduled in slices (pl_host_scheduler):

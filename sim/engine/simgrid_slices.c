@@ -8,10 +8,14 @@
  * slice begins whenever it gets one, and is over on the first tick at or after `slice`
  * from then. A unit keeps its core from task to task until it blocks (a passive unit
  * waiting), its slice is over while another unit is queued (it is preempted and queues
- * in its turn), or it ends. A spinner keeps its core while it waits, and sees its event
- * only while it runs. The work runs at the core's full speed, in one execution unless a
- * preemption cuts it. Invariant: free cores + units holding one = the place's cores, and
- * units are queued only while no core is free.
+ * in its turn), a woken unit takes it, or it ends. A unit that slept (waiting passively,
+ * or in a sleeping task) and finds no core free takes the core of a running unit at once
+ * where Linux's fair scheduler would (wake_victim: pl_host_scheduler.wake_preempt and
+ * sleep_credit, on the core time each unit has had), and queues otherwise. A spinner keeps
+ * its core while it waits, and sees its event only while it runs. The work runs at the
+ * core's full speed: with one thread a core it takes its time, which the unit waits out
+ * unless its slice is over or its core is taken first. Invariant: free cores + units
+ * holding one = the place's cores, and units are queued only while no core is free.
  *
  * Part of the module libpipelab_simgrid.so, with simgrid.c.
  */
@@ -33,21 +37,74 @@ static double slice_over_at(const struct cores *c, double now)
     return c->sched.tick > 0 ? ceil(end / c->sched.tick - 1e-9) * c->sched.tick : end;
 }
 
-/* Gets u a core of its place: a free one, or the first one given up after the units
- * queued before it have had theirs. A new slice begins. */
+/* u's core time by now: what it had before, and its stretch on a core so far. */
+static double core_time(const struct unit_ctx *u, double now)
+{
+    return u->vr + (u->holds ? now - u->since : 0);
+}
+
+/* Whether v, running, may be stopped now: in a stretch of work or a spin that ends later
+ * (never at the very moment it ends on its own, which would leave its wait two reasons to
+ * return). */
+static bool stoppable(const struct unit_ctx *v, double now)
+{
+    return v->holds && v->stretch_end > now + PL_ENGINE_PRECISION;
+}
+
+/* The unit whose core u, woken, takes at once, or NULL (pl_host_scheduler.wake_preempt):
+ * the running one with the most core time, when that is more than u's by wake_preempt,
+ * u's own count having been raised to the least of the place's runnable units (holding a
+ * core or queued for one) less sleep_credit. */
+static struct unit_ctx *wake_victim(struct unit_ctx *u, double now)
+{
+    const struct engine *e = u->e;
+    const pl_host_scheduler *s = &u->cores->sched;
+    double least = INFINITY;
+    struct unit_ctx *most = NULL;
+    for (uint32_t i = 0; i < e->nunits; i++) {
+        struct unit_ctx *v = &e->units[i];
+        if (v->cores != u->cores || v == u)
+            continue;
+        if (v->holds || !v->slept)
+            least = fmin(least, core_time(v, now));
+        if (stoppable(v, now) && (!most || core_time(v, now) > core_time(most, now)))
+            most = v;
+    }
+    if (least < INFINITY)
+        u->vr = fmax(u->vr, least - s->sleep_credit);
+    return most && core_time(most, now) - u->vr > s->wake_preempt ? most : NULL;
+}
+
+/* v's core is taken: its stretch of work or spin ends now, and it queues for a core. */
+static void take_from(struct unit_ctx *v, double now)
+{
+    v->vr += now - v->since;
+    v->holds = false;
+    sg_sem_release(v->spinning ? v->wake : v->cut);
+}
+
+/* Gets u a core of its place: a free one; for a unit that slept, the core of a running
+ * unit that wake_victim names; or the first one given up after the units queued before it
+ * have had theirs. A new slice begins. */
 void pl_slices_take_core(struct unit_ctx *u)
 {
     struct cores *c = u->cores;
     if (u->holds)
         return;
+    double now = simgrid_get_clock();
+    struct unit_ctx *v = NULL;
     if (c->free > 0 && c->len == 0) {
         c->free--;
+    } else if (u->slept && (v = wake_victim(u, now)) != NULL) {
+        take_from(v, now);
     } else {
         c->queue[(c->head + c->len++) % c->cap] = u->id;
         sg_sem_acquire(u->grant);
     }
+    u->slept = false;
     u->holds = true;
-    u->slice_end = slice_over_at(c, simgrid_get_clock());
+    u->since = simgrid_get_clock();
+    u->slice_end = slice_over_at(c, u->since);
 }
 
 /* u gives its core up: to the first unit queued, or back to the free ones. */
@@ -57,6 +114,7 @@ void pl_slices_give_core(struct unit_ctx *u)
     if (!u->holds)
         return;
     u->holds = false;
+    u->vr += simgrid_get_clock() - u->since;
     if (c->len == 0) {
         c->free++;
         return;
@@ -80,22 +138,27 @@ static void slice_over(struct unit_ctx *u)
 }
 
 /* Does `work` seconds on u's core, at the core's full speed, preempted when a slice is
- * over and another unit wants the core. Without preemption the execution is one, as on a
- * place SimGrid shares. */
+ * over and another unit wants the core, or when a woken unit takes the core. One thread
+ * runs on a core at a time, so the work takes its time: u waits that long on its `cut`
+ * semaphore, which take_from releases to stop it early. */
 void pl_slices_work(struct unit_ctx *u, double work)
 {
     pl_slices_take_core(u);
     double now = simgrid_get_clock(), until = now + work;
     while (until - now > PL_ENGINE_PRECISION) {
-        if (u->slice_end - now <= PL_ENGINE_PRECISION) {
+        if (!u->holds || u->slice_end - now <= PL_ENGINE_PRECISION) {
             double before = now;
-            slice_over(u);
+            if (u->holds)
+                slice_over(u);
+            else
+                pl_slices_take_core(u);
             now = simgrid_get_clock();
             until += now - before; /* the time queued is not work */
             continue;
         }
-        double stop = until < u->slice_end ? until : u->slice_end;
-        sg_actor_execute((stop - now) * HOST_SPEED);
+        u->stretch_end = until < u->slice_end ? until : u->slice_end;
+        sg_sem_acquire_timeout(u->cut, u->stretch_end - now);
+        u->stretch_end = 0;
         now = simgrid_get_clock();
     }
 }
@@ -109,17 +172,33 @@ bool pl_slices_wait(struct unit_ctx *u, const pl_edge *ed)
     struct engine *e = u->e;
     if (!u->spins) {
         pl_slices_give_core(u);
+        u->slept = true;
         pl_sg_register_wait(u, ed);
         sg_sem_acquire(u->wake);
         return !e->deadlock;
     }
     pl_slices_take_core(u);
     while (!pl_sg_reached(e->tl, ed->src, ed->at)) {
+        if (!u->holds) { /* its core was taken while it spun */
+            pl_slices_take_core(u);
+            continue;
+        }
         pl_sg_register_wait(u, ed);
         double room = u->slice_end - simgrid_get_clock();
+        u->spinning = true;
+        u->stretch_end = u->slice_end;
         bool timed_out = room <= 0 || sg_sem_acquire_timeout(u->wake, room) != 0;
+        u->stretch_end = 0;
+        u->spinning = false;
         if (e->deadlock)
             return false;
+        if (!timed_out && !u->holds) { /* a woken unit took its core (take_from) */
+            if (u->waiting)
+                pl_sg_unregister_wait(u);
+            else /* the event's wake came at the same moment: its token is taken here */
+                sg_sem_acquire(u->wake);
+            continue;
+        }
         if (timed_out) {
             if (u->waiting)
                 pl_sg_unregister_wait(u);
