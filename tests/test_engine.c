@@ -377,6 +377,55 @@ static void test_wake_preemption(void **state)
     }
 }
 
+/* The woken thread is compared with the thread on the core it last ran on, not with any
+ * running one (as Linux wakes it on its previous CPU). Two cores in 4 ms slices on 4 ms
+ * ticks, preempting at 2 ms more core time. A works 10 ms from 0 on core 0. B works
+ * 0.1 ms from 0 on core 1, sleeps 3 ms and then works 0.5 ms. C sleeps 2 ms and then
+ * works 10 ms, on core 1, free since 0.1 ms. B wakes at 3.1 ms with 0.1 ms of core
+ * time: C, on B's core, has had 1.1 ms, only 1 ms more, so B queues although A has had
+ * 3.1 ms. A's slice is over at the 4 ms tick: B works 4-4.5 ms on core 0 and A, queued
+ * at 4 ms, gets it back and ends at 10.5 ms; C's slice runs to the 8 ms tick, nobody
+ * waits then, and C ends at 12 ms. (Compared with A, B would have taken core 0 at
+ * 3.1 ms.) */
+static void test_wake_preemption_own_core(void **state)
+{
+    (void)state;
+    pl_graph *g = pl_graph_create("own core");
+    uint32_t host, label, a, b, c, a0, b0, b1, b2, c0, c1;
+    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
+    pl_host_scheduler sched = {
+        .slice = 4e-3, .tick = 4e-3, .wake_preempt = 2e-3, .sleep_credit = 6e-3};
+    assert_int_equal(pl_graph_set_place_scheduler(g, host, sched), 0);
+    assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
+    assert_int_equal(pl_graph_add_unit(g, "A", host, &a), 0);
+    assert_int_equal(pl_graph_add_unit(g, "B", host, &b), 0);
+    assert_int_equal(pl_graph_add_unit(g, "C", host, &c), 0);
+    assert_int_equal(pl_graph_add_task(g, a, 10e-3, label, 0, &a0), 0);
+    assert_int_equal(pl_graph_add_task(g, b, 0.1e-3, label, 0, &b0), 0);
+    assert_int_equal(pl_graph_add_task(g, b, 3e-3, label, 1, &b1), 0);
+    assert_int_equal(pl_graph_set_task_sleep(g, b1, 1), 0);
+    assert_int_equal(pl_graph_add_task(g, b, 0.5e-3, label, 2, &b2), 0);
+    assert_int_equal(pl_graph_add_task(g, c, 2e-3, label, 0, &c0), 0);
+    assert_int_equal(pl_graph_set_task_sleep(g, c0, 1), 0);
+    assert_int_equal(pl_graph_add_task(g, c, 10e-3, label, 1, &c1), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    const pl_graph *gs[] = {g};
+    pl_timeline tl;
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, PL_ENGINE_AUTO, &d), 0);
+    assert_int_equal(tl.engine, PL_ENGINE_SIMGRID);
+    print_message("b2 %g-%g, a0 ends %g, c1 %g-%g\n", tl.start[b2], tl.end[b2], tl.end[a0],
+                  tl.start[c1], tl.end[c1]);
+    pl_assert_near(tl.start[b2], 4e-3, 1e-15);
+    pl_assert_near(tl.end[b2], 4.5e-3, 1e-15);
+    pl_assert_near(tl.end[a0], 10.5e-3, 1e-15);
+    pl_assert_near(tl.start[c1], 2e-3, 1e-15);
+    pl_assert_near(tl.end[c1], 12e-3, 1e-15);
+    pl_timeline_fini(&tl);
+    pl_graph_destroy(g);
+}
+
 /* A spinner's core is taken as a worker's is (the kernel does not know that it spins). One
  * core as in test_wake_preemption; thread A spins (active waiting) from 0 for the end of
  * B's task b1 and then works 1 ms (a0); B sleeps L and then works 0.5 ms (b1).
@@ -464,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_spinner_wakes_sleeper),
         cmocka_unit_test(test_wake_preemption),
         cmocka_unit_test(test_spinner_preempted),
+        cmocka_unit_test(test_wake_preemption_own_core),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -428,6 +428,7 @@ static int start_actors(struct engine *e, pl_diag *d)
             c->cores = &e->cores[place];
             c->grant = sg_sem_init(0);
             c->cut = sg_sem_init(0);
+            c->last_core = PL_NO_ID;
         }
         c->waiters = malloc(e->nunits * sizeof *c->waiters);
         if (!c->waiters)

@@ -53,6 +53,8 @@ struct unit_ctx {
     double stretch_end;  /* while it works or spins on its core: when that stretch ends; 0
                             otherwise (a woken unit may stop it before, not at, that time) */
     sg_sem_t cut;        /* released to stop its stretch of work when its core is taken */
+    uint32_t core;       /* while it holds one, or has been handed one: which */
+    uint32_t last_core;  /* the core it last ran on; PL_NO_ID before it ran */
 };
 
 /* A host place whose threads outnumber its cores, scheduled in slices (pl_host_scheduler):
@@ -61,6 +63,8 @@ struct unit_ctx {
  * is queued only while no core is free. */
 struct cores {
     int free;
+    uint32_t *holder; /* per core: the unit holding it or handed it, else PL_NO_ID */
+    uint32_t ncores;
     uint32_t *queue; /* a ring of unit ids */
     uint32_t head, len, cap;
     pl_host_scheduler sched;

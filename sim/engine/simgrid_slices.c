@@ -43,7 +43,8 @@ static double core_time(const struct unit_ctx *u, double now)
     return u->vr + (u->holds ? now - u->since : 0);
 }
 
-/* Whether v, running, may be stopped now: in a stretch of work or a spin that ends later
+/* Whether v, running, may be stopped now (its core taken by a woken unit: its `cut`, or its
+ * `wake` while it spins, is released): in a stretch of work or a spin that ends later
  * (never at the very moment it ends on its own, which would leave its wait two reasons to
  * return). */
 static bool stoppable(const struct unit_ctx *v, double now)
@@ -51,41 +52,43 @@ static bool stoppable(const struct unit_ctx *v, double now)
     return v->holds && v->stretch_end > now + PL_ENGINE_PRECISION;
 }
 
-/* The unit whose core u, woken, takes at once, or NULL (pl_host_scheduler.wake_preempt):
- * the running one with the most core time, when that is more than u's by wake_preempt,
- * u's own count having been raised to the least of the place's runnable units (holding a
- * core or queued for one) less sleep_credit. */
+/* The unit whose core u, woken, takes at once, or NULL (pl_host_scheduler.wake_preempt).
+ * As Linux, which wakes a thread on the CPU it last ran on where none is idle and then
+ * compares it with the thread running there only: the unit on the core u last ran on (for
+ * a unit that has not run yet, the running one with the most core time), when its core
+ * time is more than u's by wake_preempt, u's own count having been raised to the least of
+ * the place's runnable units (holding a core or queued for one) less sleep_credit. */
 static struct unit_ctx *wake_victim(struct unit_ctx *u, double now)
 {
     const struct engine *e = u->e;
-    const pl_host_scheduler *s = &u->cores->sched;
+    const struct cores *c = u->cores;
     double least = INFINITY;
-    struct unit_ctx *most = NULL;
+    struct unit_ctx *v = NULL;
     for (uint32_t i = 0; i < e->nunits; i++) {
-        struct unit_ctx *v = &e->units[i];
-        if (v->cores != u->cores || v == u)
+        struct unit_ctx *w = &e->units[i];
+        if (w->cores != c || w == u)
             continue;
-        if (v->holds || !v->slept)
-            least = fmin(least, core_time(v, now));
-        if (stoppable(v, now) && (!most || core_time(v, now) > core_time(most, now)))
-            most = v;
+        if (w->holds || !w->slept)
+            least = fmin(least, core_time(w, now));
+        if (u->last_core == PL_NO_ID && stoppable(w, now) &&
+            (!v || core_time(w, now) > core_time(v, now)))
+            v = w;
     }
     if (least < INFINITY)
-        u->vr = fmax(u->vr, least - s->sleep_credit);
-    return most && core_time(most, now) - u->vr > s->wake_preempt ? most : NULL;
+        u->vr = fmax(u->vr, least - c->sched.sleep_credit);
+    if (u->last_core != PL_NO_ID) {
+        uint32_t h = c->holder[u->last_core];
+        v = h != PL_NO_ID && stoppable(&e->units[h], now) ? &e->units[h] : NULL;
+    }
+    return v && core_time(v, now) - u->vr > c->sched.wake_preempt ? v : NULL;
 }
 
-/* v's core is taken: its stretch of work or spin ends now, and it queues for a core. */
-static void take_from(struct unit_ctx *v, double now)
-{
-    v->vr += now - v->since;
-    v->holds = false;
-    sg_sem_release(v->spinning ? v->wake : v->cut);
-}
 
 /* Gets u a core of its place: a free one; for a unit that slept, the core of a running
- * unit that wake_victim names; or the first one given up after the units queued before it
- * have had theirs. A new slice begins. */
+ * unit that wake_victim names, whose stretch of work or spin then ends and which queues for
+ * a core; or the first one given up after the units queued before it have had theirs. A
+ * new slice begins. The places's books are kept before any simcall: a simcall lets the
+ * other actors of the moment run, and they must find every core held or free. */
 void pl_slices_take_core(struct unit_ctx *u)
 {
     struct cores *c = u->cores;
@@ -93,21 +96,32 @@ void pl_slices_take_core(struct unit_ctx *u)
         return;
     double now = simgrid_get_clock();
     struct unit_ctx *v = NULL;
-    if (c->free > 0 && c->len == 0) {
+    if (c->free > 0 && c->len == 0) { /* the core it last ran on, else the first free */
         c->free--;
+        bool back = u->last_core != PL_NO_ID && c->holder[u->last_core] == PL_NO_ID;
+        u->core = back ? u->last_core : 0;
+        while (c->holder[u->core] != PL_NO_ID)
+            u->core++;
     } else if (u->slept && (v = wake_victim(u, now)) != NULL) {
-        take_from(v, now);
+        v->vr += now - v->since;
+        v->holds = false;
+        u->core = v->core;
     } else {
         c->queue[(c->head + c->len++) % c->cap] = u->id;
         sg_sem_acquire(u->grant);
     }
+    c->holder[u->core] = u->id;
+    u->last_core = u->core;
     u->slept = false;
     u->holds = true;
     u->since = simgrid_get_clock();
     u->slice_end = slice_over_at(c, u->since);
+    if (v)
+        sg_sem_release(v->spinning ? v->wake : v->cut);
 }
 
-/* u gives its core up: to the first unit queued, or back to the free ones. */
+/* u gives its core up: to the first unit queued (that core is then held for it), or back
+ * to the free ones. */
 void pl_slices_give_core(struct unit_ctx *u)
 {
     struct cores *c = u->cores;
@@ -115,6 +129,7 @@ void pl_slices_give_core(struct unit_ctx *u)
         return;
     u->holds = false;
     u->vr += simgrid_get_clock() - u->since;
+    c->holder[u->core] = PL_NO_ID;
     if (c->len == 0) {
         c->free++;
         return;
@@ -122,6 +137,8 @@ void pl_slices_give_core(struct unit_ctx *u)
     uint32_t next = c->queue[c->head];
     c->head = (c->head + 1) % c->cap;
     c->len--;
+    u->e->units[next].core = u->core;
+    c->holder[u->core] = next;
     sg_sem_release(u->e->units[next].grant);
 }
 
@@ -224,16 +241,24 @@ int pl_slices_start(struct engine *e)
         c->free = pl_graph_place_cores(e->g, p);
         bool sliced = pl_graph_place_kind(e->g, p) == PL_PLACE_HOST && c->sched.slice > 0 &&
                       (int)c->cap > c->free;
-        if (sliced && !(c->queue = calloc(c->cap, sizeof *c->queue)))
+        if (!sliced)
+            continue;
+        c->ncores = (uint32_t)c->free;
+        if (!(c->queue = calloc(c->cap, sizeof *c->queue)) ||
+            !(c->holder = malloc(((size_t)c->ncores + 1) * sizeof *c->holder)))
             return PL_ENOMEM;
+        for (uint32_t k = 0; k < c->ncores; k++)
+            c->holder[k] = PL_NO_ID;
     }
     return 0;
 }
 
 void pl_slices_stop(struct engine *e)
 {
-    for (uint32_t p = 0; e->cores && p < pl_graph_place_count(e->g); p++)
+    for (uint32_t p = 0; e->cores && p < pl_graph_place_count(e->g); p++) {
         free(e->cores[p].queue);
+        free(e->cores[p].holder);
+    }
     free(e->cores);
     e->cores = NULL;
 }

@@ -75,9 +75,10 @@ typedef struct pl_host_scheduler {
      * sleeps waiting for (docs/stream.md, "Threads and cores"). 0: waking is free. */
     double wake_cost;
     /* Wake-up preemption, as Linux's fair scheduler (CFS) does it: a thread that slept
-     * (passive waiting, a sleeping task) and finds no core free takes at once the core of
-     * the running thread that has had the most core time, when that thread has had more
-     * than `wake_preempt` seconds more than it; otherwise it queues. Its own count is first
+     * (passive waiting, a sleeping task) and finds no core free takes at once the core it
+     * last ran on (before it ran: the running thread's that has had the most core time),
+     * when the thread there has had more than `wake_preempt` seconds more core time than
+     * it; otherwise it queues. Its own count is first
      * raised to at least the least count among the place's runnable threads less
      * `sleep_credit`, so that a long sleep earns no more than that credit. */
     double wake_preempt, sleep_credit;
