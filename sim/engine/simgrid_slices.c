@@ -64,9 +64,9 @@ static struct unit_ctx *wake_victim(struct unit_ctx *u, double now)
     const struct cores *c = u->cores;
     double least = INFINITY;
     struct unit_ctx *v = NULL;
-    for (uint32_t i = 0; i < e->nunits; i++) {
-        struct unit_ctx *w = &e->units[i];
-        if (w->cores != c || w == u)
+    for (uint32_t i = 0; i < c->cap; i++) {
+        struct unit_ctx *w = &e->units[c->members[i]];
+        if (w == u)
             continue;
         if (w->holds || !w->slept)
             least = fmin(least, core_time(w, now));
@@ -245,11 +245,21 @@ int pl_slices_start(struct engine *e)
             continue;
         c->ncores = (uint32_t)c->free;
         if (!(c->queue = calloc(c->cap, sizeof *c->queue)) ||
+            !(c->members = calloc(c->cap, sizeof *c->members)) ||
             !(c->holder = malloc(((size_t)c->ncores + 1) * sizeof *c->holder)))
             return PL_ENOMEM;
         for (uint32_t k = 0; k < c->ncores; k++)
             c->holder[k] = PL_NO_ID;
     }
+    uint32_t *n = calloc((size_t)np + 1, sizeof *n);
+    if (!n)
+        return PL_ENOMEM;
+    for (uint32_t u = 0; u < e->nunits; u++) {
+        struct cores *c = &e->cores[pl_graph_unit_place(e->g, u)];
+        if (c->members)
+            c->members[n[pl_graph_unit_place(e->g, u)]++] = u;
+    }
+    free(n);
     return 0;
 }
 
@@ -258,6 +268,7 @@ void pl_slices_stop(struct engine *e)
     for (uint32_t p = 0; e->cores && p < pl_graph_place_count(e->g); p++) {
         free(e->cores[p].queue);
         free(e->cores[p].holder);
+        free(e->cores[p].members);
     }
     free(e->cores);
     e->cores = NULL;
