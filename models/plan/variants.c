@@ -98,13 +98,14 @@ static int replan(const pl_plan_kept *k, uint32_t b, pl_plan *out)
     return rc;
 }
 
-/* Variant i of k (its buffer chosen): planned, its longest iteration measured where a limit
- * asks, kept as the lowering reads it when it fits, and shed; its status into rc[i]. */
+/* The variants to make: the kept plan, and each variant's status. */
 struct all {
     pl_plan_kept *k;
     int *rc;
 };
 
+/* Variant i of k (its buffer chosen): planned, its longest iteration measured where a limit
+ * asks, kept as the lowering reads it when it fits, and shed; its status into rc[i]. */
 static void make_one(void *ctx, size_t i)
 {
     struct all *a = ctx;

@@ -81,8 +81,8 @@ static const pl_key scheduler_keys[] = {
      * 2 ms and 6 ms on 2 CPUs. For 8 CPUs or more Linux uses 4 ms and 12 ms. */
     {.name = "wake_preempt", .type = PL_KEY_QUANTITY, .quantity = PL_Q_TIME,
      .flags = PL_KEY_NONNEG, .deflt = "2 ms",
-     .help = "slices: a woken thread takes the core of the running thread that has had the "
-             "most core time when that is more than its own by this much"},
+     .help = "slices: a woken thread takes back the core it last ran on when the thread "
+             "running there has had this much more core time than it"},
     {.name = "sleep_credit", .type = PL_KEY_QUANTITY, .quantity = PL_Q_TIME,
      .flags = PL_KEY_NONNEG, .deflt = "6 ms",
      .help = "slices: a thread that slept counts at least the least core time of the "

@@ -83,11 +83,10 @@ static struct unit_ctx *wake_victim(struct unit_ctx *u, double now)
     return v && core_time(v, now) - u->vr > c->sched.wake_preempt ? v : NULL;
 }
 
-
 /* Gets u a core of its place: a free one; for a unit that slept, the core of a running
  * unit that wake_victim names, whose stretch of work or spin then ends and which queues for
  * a core; or the first one given up after the units queued before it have had theirs. A
- * new slice begins. The places's books are kept before any simcall: a simcall lets the
+ * new slice begins. The place's books are kept before any simcall: a simcall lets the
  * other actors of the moment run, and they must find every core held or free. */
 void pl_slices_take_core(struct unit_ctx *u)
 {
@@ -157,7 +156,7 @@ static void slice_over(struct unit_ctx *u)
 /* Does `work` seconds on u's core, at the core's full speed, preempted when a slice is
  * over and another unit wants the core, or when a woken unit takes the core. One thread
  * runs on a core at a time, so the work takes its time: u waits that long on its `cut`
- * semaphore, which take_from releases to stop it early. */
+ * semaphore, which pl_slices_take_core releases to stop it early. */
 void pl_slices_work(struct unit_ctx *u, double work)
 {
     pl_slices_take_core(u);
@@ -209,7 +208,7 @@ bool pl_slices_wait(struct unit_ctx *u, const pl_edge *ed)
         u->spinning = false;
         if (e->deadlock)
             return false;
-        if (!timed_out && !u->holds) { /* a woken unit took its core (take_from) */
+        if (!timed_out && !u->holds) { /* a woken unit took its core: pl_slices_take_core */
             if (u->waiting)
                 pl_sg_unregister_wait(u);
             else /* the event's wake came at the same moment: its token is taken here */
