@@ -323,6 +323,42 @@ static void test_spinner_wakes_sleeper(void **state)
     }
 }
 
+/* The preemption cases' graph: a host of `cores` cores in 4 ms slices on 4 ms ticks, a
+ * woken thread preempting at 2 ms more core time with a sleep credit of `credit`; its place
+ * into *host and a label into *label. */
+static pl_graph *sliced_host(const char *name, int cores, double credit, uint32_t *host,
+                             uint32_t *label)
+{
+    pl_graph *g = pl_graph_create(name);
+    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, cores, host), 0);
+    pl_host_scheduler sched = {
+        .slice = 4e-3, .tick = 4e-3, .wake_preempt = 2e-3, .sleep_credit = credit};
+    assert_int_equal(pl_graph_set_place_scheduler(g, *host, sched), 0);
+    assert_int_equal(pl_graph_add_label(g, "x", label), 0);
+    return g;
+}
+
+/* A task of unit u that sleeps all its `length` (it holds no core). */
+static uint32_t sleeping_task(pl_graph *g, uint32_t u, double length, uint32_t label, uint32_t item)
+{
+    uint32_t t;
+    assert_int_equal(pl_graph_add_task(g, u, length, label, item, &t), 0);
+    assert_int_equal(pl_graph_set_task_sleep(g, t, 1), 0);
+    return t;
+}
+
+/* g finalized and simulated by the auto engine, which must take SimGrid: its threads want
+ * more cores than there are. */
+static void run_sliced(pl_graph *g, pl_timeline *tl)
+{
+    assert_int_equal(pl_graph_finalize(g), 0);
+    const pl_graph *gs[] = {g};
+    pl_diag d;
+    pl_diag_init(&d);
+    assert_int_equal(pl_runner_simulate(gs, tl, 1, 1, PL_ENGINE_AUTO, &d), 0);
+    assert_int_equal(tl->engine, PL_ENGINE_SIMGRID);
+}
+
 /* Wake-up preemption, worked by hand (pl_host_scheduler.wake_preempt and sleep_credit, as
  * Linux's fair scheduler: docs/stream.md, "Threads and cores"). One core in 4 ms slices on
  * 4 ms ticks, a woken thread preempting at 2 ms more core time. Thread A works 10 ms from
@@ -348,26 +384,15 @@ static void test_wake_preemption(void **state)
         {9e-3, 6e-3, 9e-3, 10.5e-3},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        pl_graph *g = pl_graph_create("preempt");
-        uint32_t host, label, a, b, a0, b0, b1;
-        assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 1, &host), 0);
-        pl_host_scheduler sched = {
-            .slice = 4e-3, .tick = 4e-3, .wake_preempt = 2e-3, .sleep_credit = cases[k].credit};
-        assert_int_equal(pl_graph_set_place_scheduler(g, host, sched), 0);
-        assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
+        uint32_t host, label, a, b, a0, b1;
+        pl_graph *g = sliced_host("preempt", 1, cases[k].credit, &host, &label);
         assert_int_equal(pl_graph_add_unit(g, "A", host, &a), 0);
         assert_int_equal(pl_graph_add_unit(g, "B", host, &b), 0);
         assert_int_equal(pl_graph_add_task(g, a, 10e-3, label, 0, &a0), 0);
-        assert_int_equal(pl_graph_add_task(g, b, cases[k].sleep, label, 0, &b0), 0);
-        assert_int_equal(pl_graph_set_task_sleep(g, b0, 1), 0);
+        sleeping_task(g, b, cases[k].sleep, label, 0);
         assert_int_equal(pl_graph_add_task(g, b, 0.5e-3, label, 1, &b1), 0);
-        assert_int_equal(pl_graph_finalize(g), 0);
-        const pl_graph *gs[] = {g};
         pl_timeline tl;
-        pl_diag d;
-        pl_diag_init(&d);
-        assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, PL_ENGINE_AUTO, &d), 0);
-        assert_int_equal(tl.engine, PL_ENGINE_SIMGRID);
+        run_sliced(g, &tl);
         print_message("case %zu: b1 %g-%g, a0 ends %g\n", k, tl.start[b1], tl.end[b1], tl.end[a0]);
         pl_assert_near(tl.start[b1], cases[k].b_start, 1e-15);
         pl_assert_near(tl.end[b1], cases[k].b_start + 0.5e-3, 1e-15);
@@ -390,31 +415,19 @@ static void test_wake_preemption(void **state)
 static void test_wake_preemption_own_core(void **state)
 {
     (void)state;
-    pl_graph *g = pl_graph_create("own core");
-    uint32_t host, label, a, b, c, a0, b0, b1, b2, c0, c1;
-    assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 2, &host), 0);
-    pl_host_scheduler sched = {
-        .slice = 4e-3, .tick = 4e-3, .wake_preempt = 2e-3, .sleep_credit = 6e-3};
-    assert_int_equal(pl_graph_set_place_scheduler(g, host, sched), 0);
-    assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
+    uint32_t host, label, a, b, c, a0, b0, b2, c1;
+    pl_graph *g = sliced_host("own core", 2, 6e-3, &host, &label);
     assert_int_equal(pl_graph_add_unit(g, "A", host, &a), 0);
     assert_int_equal(pl_graph_add_unit(g, "B", host, &b), 0);
     assert_int_equal(pl_graph_add_unit(g, "C", host, &c), 0);
     assert_int_equal(pl_graph_add_task(g, a, 10e-3, label, 0, &a0), 0);
     assert_int_equal(pl_graph_add_task(g, b, 0.1e-3, label, 0, &b0), 0);
-    assert_int_equal(pl_graph_add_task(g, b, 3e-3, label, 1, &b1), 0);
-    assert_int_equal(pl_graph_set_task_sleep(g, b1, 1), 0);
+    sleeping_task(g, b, 3e-3, label, 1);
     assert_int_equal(pl_graph_add_task(g, b, 0.5e-3, label, 2, &b2), 0);
-    assert_int_equal(pl_graph_add_task(g, c, 2e-3, label, 0, &c0), 0);
-    assert_int_equal(pl_graph_set_task_sleep(g, c0, 1), 0);
+    sleeping_task(g, c, 2e-3, label, 0);
     assert_int_equal(pl_graph_add_task(g, c, 10e-3, label, 1, &c1), 0);
-    assert_int_equal(pl_graph_finalize(g), 0);
-    const pl_graph *gs[] = {g};
     pl_timeline tl;
-    pl_diag d;
-    pl_diag_init(&d);
-    assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, PL_ENGINE_AUTO, &d), 0);
-    assert_int_equal(tl.engine, PL_ENGINE_SIMGRID);
+    run_sliced(g, &tl);
     print_message("b2 %g-%g, a0 ends %g, c1 %g-%g\n", tl.start[b2], tl.end[b2], tl.end[a0],
                   tl.start[c1], tl.end[c1]);
     pl_assert_near(tl.start[b2], 4e-3, 1e-15);
@@ -440,28 +453,17 @@ static void test_spinner_preempted(void **state)
         double sleep, b_start, a_start;
     } cases[] = {{1e-3, 4e-3, 4.5e-3}, {3e-3, 3e-3, 3.5e-3}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        pl_graph *g = pl_graph_create("spinner");
-        uint32_t host, label, a, b, a0, b0, b1;
-        assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, 1, &host), 0);
-        pl_host_scheduler sched = {
-            .slice = 4e-3, .tick = 4e-3, .wake_preempt = 2e-3, .sleep_credit = 6e-3};
-        assert_int_equal(pl_graph_set_place_scheduler(g, host, sched), 0);
-        assert_int_equal(pl_graph_add_label(g, "x", &label), 0);
+        uint32_t host, label, a, b, a0, b1;
+        pl_graph *g = sliced_host("spinner", 1, 6e-3, &host, &label);
         assert_int_equal(pl_graph_add_unit(g, "A", host, &a), 0);
         assert_int_equal(pl_graph_add_unit(g, "B", host, &b), 0);
         assert_int_equal(pl_graph_set_unit_wait(g, a, PL_WAIT_ACTIVE, 0), 0);
         assert_int_equal(pl_graph_add_task(g, a, 1e-3, label, 0, &a0), 0);
-        assert_int_equal(pl_graph_add_task(g, b, cases[k].sleep, label, 0, &b0), 0);
-        assert_int_equal(pl_graph_set_task_sleep(g, b0, 1), 0);
+        sleeping_task(g, b, cases[k].sleep, label, 0);
         assert_int_equal(pl_graph_add_task(g, b, 0.5e-3, label, 1, &b1), 0);
         assert_int_equal(pl_graph_add_edge(g, b1, a0, PL_EDGE_DATA, PL_AT_END), 0);
-        assert_int_equal(pl_graph_finalize(g), 0);
-        const pl_graph *gs[] = {g};
         pl_timeline tl;
-        pl_diag d;
-        pl_diag_init(&d);
-        assert_int_equal(pl_runner_simulate(gs, &tl, 1, 1, PL_ENGINE_AUTO, &d), 0);
-        assert_int_equal(tl.engine, PL_ENGINE_SIMGRID);
+        run_sliced(g, &tl);
         print_message("case %zu: b1 from %g, a0 from %g\n", k, tl.start[b1], tl.start[a0]);
         pl_assert_near(tl.start[b1], cases[k].b_start, 1e-15);
         pl_assert_near(tl.start[a0], cases[k].a_start, 1e-15);

@@ -15,6 +15,7 @@
  * only the finish times of the last (largest distance + 1) iterations.
  */
 #include "models/plan/bounds.h"
+#include "sim/common/units.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -382,7 +383,7 @@ static void resource_bounds(const pl_plan_loop *l, const double *least, const do
     uint32_t all = l->nclasses >= 32 ? UINT32_MAX : (1u << l->nclasses) - 1;
     if (l->nclasses <= PL_PLAN_ALL_SETS) {
         for (uint32_t set = 1; set <= all; set++)
-            if (set & (set - 1)) /* two classes or more */
+            if (pl_plan_classes_several(set))
                 set_bounds(l, head, tail, (struct classes){set, 0}, b);
         return;
     }
@@ -437,16 +438,10 @@ int pl_plan_bounds_compute(const pl_plan_loop *l, pl_plan_bounds *out)
     return rc;
 }
 
-/* Whether a set of classes (bit c: class c; 0: class `one` alone) has several. */
-static bool several(uint32_t set)
-{
-    return (set & (set - 1)) != 0;
-}
-
 const char *pl_plan_classes_name(const pl_plan_loop *l, uint32_t set, uint32_t one, char *buf,
                                  size_t len)
 {
-    if (!several(set)) {
+    if (!pl_plan_classes_several(set)) {
         snprintf(buf, len, "class %s", l->classes[one].name);
         return buf;
     }
@@ -460,7 +455,19 @@ const char *pl_plan_classes_name(const pl_plan_loop *l, uint32_t set, uint32_t o
 uint32_t pl_plan_classes_units(const pl_plan_loop *l, uint32_t set, uint32_t one)
 {
     uint32_t n = 0;
-    for (uint32_t c = 0; several(set) && c < l->nclasses && c < 32; c++)
+    for (uint32_t c = 0; pl_plan_classes_several(set) && c < l->nclasses && c < 32; c++)
         n += (set >> c & 1u) ? l->classes[c].units : 0;
-    return several(set) ? n : l->classes[one].units;
+    return pl_plan_classes_several(set) ? n : l->classes[one].units;
+}
+
+const char *pl_plan_res_mii_text(const pl_plan_loop *l, const pl_plan_bounds *b, char *buf,
+                                 size_t len)
+{
+    char set[256];
+    uint32_t units = pl_plan_classes_units(l, b->res_set, b->res_class);
+    snprintf(buf, len, "%s %s %s of work per iteration on %u unit%s",
+             pl_plan_classes_name(l, b->res_set, b->res_class, set, sizeof set),
+             pl_plan_classes_several(b->res_set) ? "have" : "has", PL_TIME_TEXT(b->res_mii * units),
+             units, units == 1 ? "" : "s");
+    return buf;
 }

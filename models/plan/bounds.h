@@ -24,12 +24,12 @@
 #include "models/plan/loop.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Ops that may run on several classes (pl_plan_op.also) share the units of every set of
  * classes that may run them: with at most this many classes every set is bounded, with
  * more each op's own set and the set of all (a loop with such ops has at most 32). */
 #define PL_PLAN_ALL_SETS 12
-#include <stdint.h>
 
 typedef struct pl_plan_bounds {
     double res_mii;
@@ -67,11 +67,20 @@ uint32_t pl_plan_check_cycles(const pl_plan_loop *l, char *buf, size_t len);
  * for a cycle of distance 0, PL_ENOMEM. pl_plan_bounds_fini frees the cycle. */
 int pl_plan_bounds_compute(const pl_plan_loop *l, pl_plan_bounds *out);
 void pl_plan_bounds_fini(pl_plan_bounds *b);
+/* Whether a set of classes as the bounds give one holds several classes. */
+static inline bool pl_plan_classes_several(uint32_t set)
+{
+    return (set & (set - 1)) != 0;
+}
 /* A set of classes as the bounds give one (pl_plan_bounds.res_set: bit c for class c, or 0
  * for class `one` alone): its name into buf, "class tensor" or "classes cube, vector", and
  * its units. */
 const char *pl_plan_classes_name(const pl_plan_loop *l, uint32_t set, uint32_t one, char *buf,
                                  size_t len);
 uint32_t pl_plan_classes_units(const pl_plan_loop *l, uint32_t set, uint32_t one);
+/* What sets b's ResMII, into buf: "class tensor has 4 us of work per iteration on 1 unit",
+ * or "classes cube, vector have ..." where a set of them does. */
+const char *pl_plan_res_mii_text(const pl_plan_loop *l, const pl_plan_bounds *b, char *buf,
+                                 size_t len);
 
 #endif

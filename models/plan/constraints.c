@@ -116,16 +116,10 @@ static int ii_missed(const pl_plan_workload *w, const pl_plan *p, bool narrowed,
 {
     const pl_plan_loop *l = &w->loop;
     const pl_plan_bounds *b = &p->bounds;
-    char why[512];
-    char classes[256];
-    uint32_t units = pl_plan_classes_units(l, b->res_set, b->res_class);
-    pl_plan_classes_name(l, b->res_set, b->res_class, classes, sizeof classes);
+    char why[512], res[320];
     if (b->res_mii > l->target_ii * (1 + 1e-12))
-        snprintf(why, sizeof why,
-                 "the ResMII is %s: %s %s %s of work per iteration on %u unit%s, and no "
-                 "schedule starts iterations faster",
-                 PL_TIME_TEXT(b->res_mii), classes, b->res_set & (b->res_set - 1) ? "have" : "has",
-                 PL_TIME_TEXT(b->res_mii * units), units, units == 1 ? "" : "s");
+        snprintf(why, sizeof why, "the ResMII is %s: %s, and no schedule starts iterations faster",
+                 PL_TIME_TEXT(b->res_mii), pl_plan_res_mii_text(l, b, res, sizeof res));
     else if (b->rec_mii > l->target_ii * (1 + 1e-12))
         snprintf(why, sizeof why,
                  "the RecMII is %s: a recurrence of %s over %u iteration%s, which no schedule "

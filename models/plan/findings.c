@@ -78,19 +78,13 @@ static int ii_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)
                                            PL_TIME_TEXT(b->mii), pct(st->ii - b->mii, b->mii))
                           : unsteady_figure(l, p, f);
     const pl_plan_class *c = &l->classes[b->res_class];
-    char pipe[96] = "", set[256];
-    uint32_t units = pl_plan_classes_units(l, b->res_set, b->res_class);
-    bool many = (b->res_set & (b->res_set - 1)) != 0; /* a set of several classes */
-    if (c->interval > 0 && !many)
+    char pipe[96] = "", res[320];
+    if (c->interval > 0 && !pl_plan_classes_several(b->res_set))
         snprintf(pipe, sizeof pipe, " (pipelined: each op holds a unit for at most %s)",
                  PL_TIME_TEXT(c->interval));
     if (!rc)
-        rc = pl_figures_add(f, "ResMII", b->res_mii, "s",
-                            "%s: %s %s %s of work per iteration on %u unit%s%s",
-                            PL_TIME_TEXT(b->res_mii),
-                            pl_plan_classes_name(l, b->res_set, b->res_class, set, sizeof set),
-                            many ? "have" : "has", PL_TIME_TEXT(b->res_mii * units), units,
-                            units == 1 ? "" : "s", pipe);
+        rc = pl_figures_add(f, "ResMII", b->res_mii, "s", "%s: %s%s", PL_TIME_TEXT(b->res_mii),
+                            pl_plan_res_mii_text(l, b, res, sizeof res), pipe);
     if (!rc && b->ncycle)
         rc = pl_figures_add(f, "RecMII", b->rec_mii, "s",
                             "%s: the recurrence %s takes %s over %u iteration%s",

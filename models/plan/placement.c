@@ -272,14 +272,13 @@ int pl_plan_place(struct work *w)
     w->out->largest_first = largest;
     w->out->footprint_first_use = fa;
     w->out->footprint_largest_first = fb;
+    /* Each then reuses the addresses of the ones before it in order of first use, whatever
+     * order placed them. */
+    for (uint32_t n = 0; n < w->nphys; n++)
+        byoff[n] = byspan[n].v;
     int rc = 0;
-    for (uint32_t n = 0; n < w->nphys && rc == 0; n++) {
-        const struct phys *p = &w->phys[byspan[n].v];
-        /* The ones before it in order of first use, whatever order placed them. */
-        for (uint32_t i = 0; i < n; i++)
-            byoff[i] = byspan[i].v;
-        rc = reuse_placed(w, byoff, n, p);
-    }
+    for (uint32_t n = 0; n < w->nphys && rc == 0; n++)
+        rc = reuse_placed(w, byoff, n, &w->phys[byspan[n].v]);
     free(byspan);
     free(bysize);
     free(byoff);

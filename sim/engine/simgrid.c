@@ -264,10 +264,8 @@ static void do_work(struct unit_ctx *u, double work, double sleep_share)
     else if (awake > 0)
         sg_actor_execute(awake * HOST_SPEED);
     if (sleep_share > 0) {
-        if (u->cores) {
-            pl_slices_give_core(u);
-            u->slept = true;
-        }
+        if (u->cores)
+            pl_slices_sleep(u);
         sg_actor_sleep_for(work * sleep_share);
     }
 }
@@ -314,10 +312,8 @@ static void unit_actor(int argc, char **argv)
         pay_owed(u, t);
     }
     u->awaits = PL_NO_EDGE;
-    if (u->cores) {
-        pl_slices_give_core(u);
-        u->slept = true;
-    }
+    if (u->cores)
+        pl_slices_sleep(u);
     e->active--;
     check_progress(e);
 }

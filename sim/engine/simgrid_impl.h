@@ -105,6 +105,9 @@ void pl_slices_stop(struct engine *e);
  * first unit queued); each does nothing where u already holds one, or holds none. */
 void pl_slices_take_core(struct unit_ctx *u);
 void pl_slices_give_core(struct unit_ctx *u);
+/* u gives its core up to sleep (a sleeping task, passive waiting) or for good (its last
+ * task done): it wants none until it takes one again, then as a woken thread. */
+void pl_slices_sleep(struct unit_ctx *u);
 /* Does `work` seconds on u's core, taking one first, preempted as slices end. */
 void pl_slices_work(struct unit_ctx *u, double work);
 /* Blocks until edge ed's event has happened (simgrid.c's wait_for on a place in slices);

@@ -141,6 +141,12 @@ void pl_slices_give_core(struct unit_ctx *u)
     sg_sem_release(u->e->units[next].grant);
 }
 
+void pl_slices_sleep(struct unit_ctx *u)
+{
+    pl_slices_give_core(u);
+    u->slept = true;
+}
+
 /* u's slice is over: another unit that wants a core takes u's, and u queues for one;
  * with none, u goes on in a new slice. */
 static void slice_over(struct unit_ctx *u)
@@ -187,8 +193,7 @@ bool pl_slices_wait(struct unit_ctx *u, const pl_edge *ed)
 {
     struct engine *e = u->e;
     if (!u->spins) {
-        pl_slices_give_core(u);
-        u->slept = true;
+        pl_slices_sleep(u);
         pl_sg_register_wait(u, ed);
         sg_sem_acquire(u->wake);
         return !e->deadlock;

@@ -78,9 +78,9 @@ typedef struct pl_host_scheduler {
      * (passive waiting, a sleeping task) and finds no core free takes at once the core it
      * last ran on (before it ran: the running thread's that has had the most core time),
      * when the thread there has had more than `wake_preempt` seconds more core time than
-     * it; otherwise it queues. Its own count is first
-     * raised to at least the least count among the place's runnable threads less
-     * `sleep_credit`, so that a long sleep earns no more than that credit. */
+     * it; otherwise it queues. Its own count is first raised to at least the least count
+     * among the place's runnable threads less `sleep_credit`, so that a long sleep earns
+     * no more than that credit. */
     double wake_preempt, sleep_credit;
 } pl_host_scheduler;
 
