@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * sched_probe.c — what this machine's kernel does with more threads than cores, the
+ * figures behind machine.host.scheduler's defaults (docs/stream.md, "Threads and cores").
+ *
+ * Three probes, each printing one line:
+ *   turns      two threads spinning on CPU 0 for a second: how long each runs before the
+ *              other takes the CPU (the slice as the tick rounds it: 4 ms at HZ=250);
+ *   late       a thread sleeping SLEEP us in a loop, alone on CPU 0 and then beside a
+ *              thread that spins there: how long after its sleep it runs again (a woken
+ *              thread owed core time takes the CPU at once from one that never sleeps);
+ *   pipeline   a chain of STAGES threads, one per stage, handing FRAMES frames on
+ *              through rings of BUFFER slots and spinning while they wait (StreamPU's
+ *              active waiting), each stage working (busy) or sleeping US per frame:
+ *              frames per second and, with sleeping stages, the per-frame wait of the
+ *              stage that waited most for a CPU after its sleep.
+ * With 4 stages, BUFFER 1 and 100 us of work the pipeline collapses on 2 CPUs: its
+ * hand-overs wait for the tick.
+ *
+ * usage: sched_probe turns
+ *        sched_probe late SLEEP_US
+ *        sched_probe pipeline STAGES BUFFER FRAMES work|sleep US
+ * exit status: 0, 2 on bad usage or when threads cannot be made.
+ */
+#define _GNU_SOURCE /* CPU_SET, sched_setaffinity */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void on_cpu0(void)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(0, &set);
+    (void)sched_setaffinity(0, sizeof set, &set);
+}
+
+static void sleep_us(double us)
+{
+    struct timespec ts = {(time_t)(us / 1e6), (long)(us * 1e3) % 1000000000L};
+    nanosleep(&ts, NULL);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* ---- turns ----------------------------------------------------------------------- */
+
+/* Spins on CPU 0 for a second; a gap of more than 50 us in its clock is a turn of the
+ * other thread, and what ran before it one turn of this one. Returns the mean turn (s). */
+static void *spin_turns(void *out)
+{
+    on_cpu0();
+    double end = now_s() + 1.0, last = now_s(), from = last, sum = 0;
+    int turns = 0;
+    for (double t; (t = now_s()) < end; last = t)
+        if (t - last > 50e-6) {
+            if (turns++ > 0) /* the first turn began before the other thread started */
+                sum += last - from;
+            from = t;
+        }
+    *(double *)out = turns > 1 ? sum / (turns - 1) : 0;
+    return NULL;
+}
+
+static int turns(void)
+{
+    pthread_t th[2];
+    double mean[2];
+    for (int i = 0; i < 2; i++)
+        if (pthread_create(&th[i], NULL, spin_turns, &mean[i]) != 0)
+            return 2;
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    printf("turns: two threads spinning on one CPU run %.2f and %.2f ms at a time\n", mean[0] * 1e3,
+           mean[1] * 1e3);
+    return 0;
+}
+
+/* ---- late ------------------------------------------------------------------------ */
+
+static atomic_bool stop;
+
+static void *spin_until_stopped(void *arg)
+{
+    (void)arg;
+    on_cpu0();
+    while (!atomic_load(&stop))
+        ;
+    return NULL;
+}
+
+/* The median time, in us, by which a sleep of `us` on CPU 0 overruns, over 1000 sleeps. */
+static double overrun(double us)
+{
+    enum { N = 1000 };
+    static double late[N];
+    for (int i = 0; i < N; i++) {
+        double t = now_s();
+        sleep_us(us);
+        late[i] = (now_s() - t) * 1e6 - us;
+    }
+    qsort(late, N, sizeof *late, by_value);
+    return late[N / 2];
+}
+
+static int late(double us)
+{
+    on_cpu0();
+    double alone = overrun(us);
+    pthread_t th;
+    if (pthread_create(&th, NULL, spin_until_stopped, NULL) != 0)
+        return 2;
+    sleep_us(20e3); /* the spinner on the CPU first */
+    double beside = overrun(us);
+    atomic_store(&stop, true);
+    pthread_join(th, NULL);
+    printf("late: a %.0f us sleep runs again %.0f us late (median) alone on its CPU, "
+           "%.0f us beside a spinning thread\n",
+           us, alone, beside);
+    return 0;
+}
+
+/* ---- pipeline -------------------------------------------------------------------- */
+
+/* A ring between two stages: frames pushed and pulled so far, each on its own line. */
+struct ring {
+    _Alignas(64) atomic_ulong pushed;
+    _Alignas(64) atomic_ulong pulled;
+};
+
+struct chain {
+    int stages, frames;
+    unsigned long buffer;
+    bool busy;
+    double us;
+    struct ring *rings; /* rings[s] between stage s and s + 1 */
+    double *waited;     /* per stage: the time past `us` its sleeps took, in all */
+};
+
+struct stage {
+    struct chain *c;
+    int s;
+};
+
+static void *run_stage(void *arg)
+{
+    const struct stage *st = arg;
+    struct chain *c = st->c;
+    struct ring *in = st->s > 0 ? &c->rings[st->s - 1] : NULL;
+    struct ring *out = st->s + 1 < c->stages ? &c->rings[st->s] : NULL;
+    for (int f = 0; f < c->frames; f++) {
+        if (in) { /* spin for a frame, then pull it */
+            while (atomic_load_explicit(&in->pushed, memory_order_acquire) ==
+                   atomic_load_explicit(&in->pulled, memory_order_relaxed))
+                ;
+            atomic_fetch_add_explicit(&in->pulled, 1, memory_order_release);
+        }
+        double t = now_s();
+        if (c->busy)
+            while (now_s() - t < c->us * 1e-6)
+                ;
+        else
+            sleep_us(c->us);
+        c->waited[st->s] += now_s() - t - c->us * 1e-6;
+        if (out) { /* spin for a free slot, then push */
+            while (atomic_load_explicit(&out->pushed, memory_order_relaxed) -
+                       atomic_load_explicit(&out->pulled, memory_order_acquire) >=
+                   c->buffer)
+                ;
+            atomic_fetch_add_explicit(&out->pushed, 1, memory_order_release);
+        }
+    }
+    return NULL;
+}
+
+static int pipeline(int stages, unsigned long buffer, int frames, bool busy, double us)
+{
+    struct chain c = {stages, frames, buffer, busy, us, NULL, NULL};
+    c.rings = calloc((size_t)stages, sizeof *c.rings);
+    c.waited = calloc((size_t)stages, sizeof *c.waited);
+    pthread_t *th = calloc((size_t)stages, sizeof *th);
+    struct stage *st = calloc((size_t)stages, sizeof *st);
+    int rc = c.rings && c.waited && th && st ? 0 : 2;
+    double t0 = now_s();
+    int made = 0;
+    for (; rc == 0 && made < stages; made++) {
+        st[made] = (struct stage){&c, made};
+        if (pthread_create(&th[made], NULL, run_stage, &st[made]) != 0)
+            rc = 2;
+    }
+    for (int s = 0; s < made; s++)
+        pthread_join(th[s], NULL);
+    if (rc == 0) {
+        double most = 0;
+        for (int s = 0; s < stages; s++)
+            most = c.waited[s] > most ? c.waited[s] : most;
+        printf("pipeline: %d stages, %lu-slot rings, %d frames of %.0f us %s a stage: "
+               "%.0f frames/s",
+               stages, buffer, frames, us, busy ? "work" : "sleep", frames / (now_s() - t0));
+        if (!busy)
+            printf("; the stage most late after its sleeps waited %.0f us a frame",
+                   most / frames * 1e6);
+        printf("\n");
+    }
+    free(c.rings);
+    free(c.waited);
+    free(th);
+    free(st);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "turns") == 0)
+        return turns();
+    if (argc == 3 && strcmp(argv[1], "late") == 0 && atof(argv[2]) > 0)
+        return late(atof(argv[2]));
+    if (argc == 7 && strcmp(argv[1], "pipeline") == 0 && atoi(argv[2]) >= 1 && atoi(argv[3]) >= 1 &&
+        atoi(argv[4]) >= 1 && (strcmp(argv[5], "work") == 0 || strcmp(argv[5], "sleep") == 0) &&
+        atof(argv[6]) > 0)
+        return pipeline(atoi(argv[2]), (unsigned long)atoi(argv[3]), atoi(argv[4]),
+                        strcmp(argv[5], "work") == 0, atof(argv[6]));
+    fprintf(stderr, "usage: sched_probe turns\n"
+                    "       sched_probe late SLEEP_US\n"
+                    "       sched_probe pipeline STAGES BUFFER FRAMES work|sleep US\n");
+    return 2;
+}
