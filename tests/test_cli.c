@@ -478,9 +478,9 @@ static void test_command_help(void **state)
 }
 
 /* pipelab keys PREFIX lists the keys under the prefix, and --format json the same as
- * JSON: machine.host.scheduler is a mapping of seven keys, the machine's waking defaults
- * among them (35 us, 14 us) and Linux's wake-up preemption (2 ms, 6 ms); a prefix nothing
- * lies under is refused. */
+ * JSON: machine.host.scheduler is a mapping of six keys, the machine's waking defaults
+ * among them (35 us, 14 us) and the lag limit of Linux's EEVDF on 2 CPUs (4 ms); a prefix
+ * nothing lies under is refused. */
 static void test_keys_prefix_and_json(void **state)
 {
     (void)state;
@@ -490,7 +490,7 @@ static void test_keys_prefix_and_json(void **state)
     int lines = 0;
     for (const char *p = r.out; *p; p++)
         lines += *p == '\n';
-    assert_int_equal(lines, 1 + 8); /* the header, the mapping and its seven keys */
+    assert_int_equal(lines, 1 + 7); /* the header, the mapping and its six keys */
     assert_true(pl_test_contains(r.out, "machine.host.scheduler.wake_cost"));
     assert_false(pl_test_contains(r.out, "machine.host.cores"));
     pl_test_run_free(&r);
@@ -498,20 +498,17 @@ static void test_keys_prefix_and_json(void **state)
     r = pipelab(json);
     assert_int_equal(r.status, 0);
     json_t *list = parse(r.out);
-    assert_int_equal(json_array_size(list), 8);
+    assert_int_equal(json_array_size(list), 7);
     json_t *wake = json_array_get(list, 5);
     assert_string_equal(json_string_value(json_object_get(wake, "key")),
                         "machine.host.scheduler.wake_cost");
     assert_string_equal(json_string_value(json_object_get(wake, "default")), "14 us");
     assert_string_equal(json_string_value(json_object_get(json_array_get(list, 4), "default")),
                         "35 us");
-    json_t *preempt = json_array_get(list, 6), *credit = json_array_get(list, 7);
-    assert_string_equal(json_string_value(json_object_get(preempt, "key")),
-                        "machine.host.scheduler.wake_preempt");
-    assert_string_equal(json_string_value(json_object_get(preempt, "default")), "2 ms");
-    assert_string_equal(json_string_value(json_object_get(credit, "key")),
-                        "machine.host.scheduler.sleep_credit");
-    assert_string_equal(json_string_value(json_object_get(credit, "default")), "6 ms");
+    json_t *lag = json_array_get(list, 6);
+    assert_string_equal(json_string_value(json_object_get(lag, "key")),
+                        "machine.host.scheduler.lag_limit");
+    assert_string_equal(json_string_value(json_object_get(lag, "default")), "4 ms");
     json_decref(list);
     pl_test_run_free(&r);
     const char *none[] = {"keys", "machine.hostx", NULL};

@@ -237,7 +237,7 @@ static void test_merge_order(void **state)
                               "  stream_depth: unbounded\nmachine:\n"
                               "  host: {cores: 2, name: base host, scheduler: {policy: slices, "
                               "slice: 4 ms, tick: 4 ms, wakeup: 35 us, wake_cost: 14 us, "
-                              "wake_preempt: 2 ms, sleep_credit: 6 ms}}\n"
+                              "lag_limit: 4 ms}}\n"
                               "  device: {clock: 1 GHz, cores: 1}\n");
     free(text);
     pl_config_destroy(c);

@@ -324,15 +324,13 @@ static void test_spinner_wakes_sleeper(void **state)
 }
 
 /* The preemption cases' graph: a host of `cores` cores in 4 ms slices on 4 ms ticks, a
- * woken thread preempting at 2 ms more core time with a sleep credit of `credit`; its place
- * into *host and a label into *label. */
-static pl_graph *sliced_host(const char *name, int cores, double credit, uint32_t *host,
+ * sleeping thread's lag kept within `limit`; its place into *host and a label into *label. */
+static pl_graph *sliced_host(const char *name, int cores, double limit, uint32_t *host,
                              uint32_t *label)
 {
     pl_graph *g = pl_graph_create(name);
     assert_int_equal(pl_graph_add_place(g, "host", PL_PLACE_HOST, cores, host), 0);
-    pl_host_scheduler sched = {
-        .slice = 4e-3, .tick = 4e-3, .wake_preempt = 2e-3, .sleep_credit = credit};
+    pl_host_scheduler sched = {.slice = 4e-3, .tick = 4e-3, .lag_limit = limit};
     assert_int_equal(pl_graph_set_place_scheduler(g, *host, sched), 0);
     assert_int_equal(pl_graph_add_label(g, "x", label), 0);
     return g;
@@ -359,68 +357,116 @@ static void run_sliced(pl_graph *g, pl_timeline *tl)
     assert_int_equal(tl->engine, PL_ENGINE_SIMGRID);
 }
 
-/* Wake-up preemption, worked by hand (pl_host_scheduler.wake_preempt and sleep_credit, as
- * Linux's fair scheduler: docs/stream.md, "Threads and cores"). One core in 4 ms slices on
- * 4 ms ticks, a woken thread preempting at 2 ms more core time. Thread A works 10 ms from
- * 0; thread B sleeps L (a sleeping task: no core) and then works 0.5 ms.
- * - L = 1 ms: A has had 1 ms of the core, B none; 1 ms is not more than 2 ms, so B queues
- *   until A's slice is over at the 4 ms tick: B works 4-4.5 ms, A ends at 10.5 ms.
- * - L = 3 ms: A has had 3 ms, more than B's 0 by over 2 ms: B takes the core at once and
- *   works 3-3.5 ms; A, stopped, queues and ends at 10.5 ms.
- * - L = 9 ms with a sleep credit of 1 ms: B's count is raised to A's 9 ms less 1 ms, 8 ms,
- *   only 1 ms behind A, so B queues; A's slices went on alone (4, 8, 12 ms) and A ends at
- *   10 ms, when B works 10-10.5 ms.
- * - L = 9 ms with the default 6 ms credit: B counts 3 ms, 6 ms behind: it preempts at 9 ms
- *   and works 9-9.5 ms; A ends at 10.5 ms. */
+/* Waking, worked by hand (pl_host_scheduler.lag_limit, as Linux's EEVDF: docs/stream.md,
+ * "Threads and cores"). One core in 4 ms slices on 4 ms ticks. Thread A works 10 ms;
+ * thread B works W (b0, none when W = 0), sleeps S (a sleeping task: no core) and then
+ * works 0.5 ms (b2). A sleeping thread keeps its lag (the average core time of the
+ * runnable threads, its own among them, less its own), and a woken one is placed from it;
+ * with one other thread at a, at a - 2 lag.
+ * - W = 0, S = 3 ms: B sleeps at 0 owed nothing (lag 0); woken at 3 ms it counts A's 3 ms,
+ *   and A, at the average, keeps the core: B queues until A's slice is over at the 4 ms
+ *   tick, b2 runs 4-4.5 ms and A ends at 10.5 ms. (A fair scheduler's sleeper credit would
+ *   have let B take the core at 3 ms.)
+ * - W = 0.5 ms after A, S = 1 ms: B waits for the core until A's slice is over at 4 ms, b0
+ *   runs 4-4.5 ms, and B sleeps owed (4 + 0.5) / 2 - 0.5 = 1.75 ms; woken at 5.5 ms it is
+ *   placed at A's 5 ms less 3.5 ms, the average is 3.25 ms, A has had more: B takes the core
+ *   at once, b2 runs 5.5-6 ms, and A, with 5 ms to go, ends at 11 ms.
+ * - the same with a lag limit of 0: B's lag counts 0, it is placed at A's 5 ms, the average,
+ *   and queues; A's slice, begun at 4.5 ms, is over on the 12 ms tick, after A ends at
+ *   10.5 ms: b2 runs 10.5-11 ms.
+ * - W = 1 ms before A, S = 1 ms: b0 runs 0-1 ms while A waits, and B sleeps owing
+ *   (1 + 0) / 2 - 1 = -0.5 ms; woken at 2 ms it is not owed and queues until A's slice,
+ *   begun at 1 ms, is over on the 8 ms tick: b2 runs 8-8.5 ms and A ends at 11.5 ms. */
 static void test_wake_preemption(void **state)
 {
     (void)state;
     static const struct {
-        double sleep, credit, b_start, a_end;
+        double work, sleep, limit;
+        bool b_first;
+        double b_start, a_end;
     } cases[] = {
-        {1e-3, 6e-3, 4e-3, 10.5e-3},
-        {3e-3, 6e-3, 3e-3, 10.5e-3},
-        {9e-3, 1e-3, 10e-3, 10e-3},
-        {9e-3, 6e-3, 9e-3, 10.5e-3},
+        {0, 3e-3, 4e-3, false, 4e-3, 10.5e-3},
+        {0.5e-3, 1e-3, 4e-3, false, 5.5e-3, 11e-3},
+        {0.5e-3, 1e-3, 0, false, 10.5e-3, 10.5e-3},
+        {1e-3, 1e-3, 4e-3, true, 8e-3, 11.5e-3},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        uint32_t host, label, a, b, a0, b1;
-        pl_graph *g = sliced_host("preempt", 1, cases[k].credit, &host, &label);
+        uint32_t host, label, a, b, a0, b0, b2;
+        pl_graph *g = sliced_host("preempt", 1, cases[k].limit, &host, &label);
+        if (cases[k].b_first)
+            assert_int_equal(pl_graph_add_unit(g, "B", host, &b), 0);
         assert_int_equal(pl_graph_add_unit(g, "A", host, &a), 0);
-        assert_int_equal(pl_graph_add_unit(g, "B", host, &b), 0);
+        if (!cases[k].b_first)
+            assert_int_equal(pl_graph_add_unit(g, "B", host, &b), 0);
         assert_int_equal(pl_graph_add_task(g, a, 10e-3, label, 0, &a0), 0);
-        sleeping_task(g, b, cases[k].sleep, label, 0);
-        assert_int_equal(pl_graph_add_task(g, b, 0.5e-3, label, 1, &b1), 0);
+        if (cases[k].work > 0)
+            assert_int_equal(pl_graph_add_task(g, b, cases[k].work, label, 0, &b0), 0);
+        sleeping_task(g, b, cases[k].sleep, label, 1);
+        assert_int_equal(pl_graph_add_task(g, b, 0.5e-3, label, 2, &b2), 0);
         pl_timeline tl;
         run_sliced(g, &tl);
-        print_message("case %zu: b1 %g-%g, a0 ends %g\n", k, tl.start[b1], tl.end[b1], tl.end[a0]);
-        pl_assert_near(tl.start[b1], cases[k].b_start, 1e-15);
-        pl_assert_near(tl.end[b1], cases[k].b_start + 0.5e-3, 1e-15);
+        print_message("case %zu: b2 %g-%g, a0 ends %g\n", k, tl.start[b2], tl.end[b2], tl.end[a0]);
+        pl_assert_near(tl.start[b2], cases[k].b_start, 1e-15);
+        pl_assert_near(tl.end[b2], cases[k].b_start + 0.5e-3, 1e-15);
         pl_assert_near(tl.end[a0], cases[k].a_end, 1e-15);
         pl_timeline_fini(&tl);
         pl_graph_destroy(g);
     }
 }
 
-/* The woken thread is compared with the thread on the core it last ran on, not with any
- * running one (as Linux wakes it on its previous CPU). Two cores in 4 ms slices on 4 ms
- * ticks, preempting at 2 ms more core time. A works 10 ms from 0 on core 0. B works
- * 0.1 ms from 0 on core 1, sleeps 3 ms and then works 0.5 ms. C sleeps 2 ms and then
- * works 10 ms, on core 1, free since 0.1 ms. B wakes at 3.1 ms with 0.1 ms of core
- * time: C, on B's core, has had 1.1 ms, only 1 ms more, so B queues although A has had
- * 3.1 ms. A's slice is over at the 4 ms tick: B works 4-4.5 ms on core 0 and A, queued
- * at 4 ms, gets it back and ends at 10.5 ms; C's slice runs to the 8 ms tick, nobody
- * waits then, and C ends at 12 ms. (Compared with A, B would have taken core 0 at
- * 3.1 ms.) */
+/* A woken thread that owes core time does not take a core, even from a thread that has had
+ * more than the average (EEVDF picks only threads that are owed). One core, lags within
+ * 4 ms. B works 1 ms first (b0) while A and W, 10 ms each, queue; B sleeps at 1 ms owing
+ * (0 + 0 + 1) / 3 - 1 = -2/3 ms. A runs from 1 ms. B wakes at 2 ms, placed at the others'
+ * average 0.5 ms less -2/3 x 3 / 2, so at 1.5 ms; A, at 1 ms against an average of
+ * 0.83 ms, has had more, but B is not owed and queues behind W. A's slice, begun at 1 ms,
+ * is over on the 8 ms tick, W's on the 12 ms one: b2 runs 12-12.5 ms, A (7 ms done) ends at
+ * 15.5 ms and W at 21.5 ms. (Taking A's core, b2 would have run at 2 ms.) */
+static void test_wake_owing(void **state)
+{
+    (void)state;
+    uint32_t host, label, b, a, w, b0, a0, w0, b2;
+    pl_graph *g = sliced_host("owing", 1, 4e-3, &host, &label);
+    assert_int_equal(pl_graph_add_unit(g, "B", host, &b), 0);
+    assert_int_equal(pl_graph_add_unit(g, "A", host, &a), 0);
+    assert_int_equal(pl_graph_add_unit(g, "W", host, &w), 0);
+    assert_int_equal(pl_graph_add_task(g, b, 1e-3, label, 0, &b0), 0);
+    sleeping_task(g, b, 1e-3, label, 1);
+    assert_int_equal(pl_graph_add_task(g, b, 0.5e-3, label, 2, &b2), 0);
+    assert_int_equal(pl_graph_add_task(g, a, 10e-3, label, 0, &a0), 0);
+    assert_int_equal(pl_graph_add_task(g, w, 10e-3, label, 0, &w0), 0);
+    pl_timeline tl;
+    run_sliced(g, &tl);
+    print_message("b0 %g-%g, b2 %g-%g, a0 %g-%g, w0 %g-%g\n", tl.start[b0], tl.end[b0],
+                  tl.start[b2], tl.end[b2], tl.start[a0], tl.end[a0], tl.start[w0], tl.end[w0]);
+    pl_assert_near(tl.start[b2], 12e-3, 1e-15);
+    pl_assert_near(tl.end[a0], 15.5e-3, 1e-15);
+    pl_assert_near(tl.end[w0], 21.5e-3, 1e-15);
+    pl_timeline_fini(&tl);
+    pl_graph_destroy(g);
+}
+
+/* The woken thread takes the core it last ran on, not any core whose thread has had more
+ * than the average (as Linux wakes it on its previous CPU). Two cores in 4 ms slices on
+ * 4 ms ticks, lags within 4 ms. A works 10 ms from 0 on core 0, E 1 ms from 0 on core 1.
+ * B, queued, works 0.1 ms at 1 ms on core 1 (b0) and sleeps owed (1.1 + 0.1) / 2 - 0.1 =
+ * 0.5 ms; C sleeps 2 ms from 0 (owed nothing), then works 10 ms (c1) on core 1, free,
+ * placed at A's 2 ms. B wakes at 4.1 ms: A and C have had 4.1 ms each, B is placed at
+ * 4.1 - 0.5 x 3 / 2 = 3.35 ms, the average is 3.85 ms; C, on B's core, has had more, so B
+ * takes core 1 at once: b2 runs 4.1-4.6 ms, C, with 7.9 ms to go, ends at 12.5 ms, and A
+ * ends at 10 ms. (Taking core 0 from A, the first of the two with the most core time, A
+ * would end at 10.5 ms and C at 12 ms.) */
 static void test_wake_preemption_own_core(void **state)
 {
     (void)state;
-    uint32_t host, label, a, b, c, a0, b0, b2, c1;
-    pl_graph *g = sliced_host("own core", 2, 6e-3, &host, &label);
+    uint32_t host, label, a, e, b, c, a0, e0, b0, b2, c1;
+    pl_graph *g = sliced_host("own core", 2, 4e-3, &host, &label);
     assert_int_equal(pl_graph_add_unit(g, "A", host, &a), 0);
+    assert_int_equal(pl_graph_add_unit(g, "E", host, &e), 0);
     assert_int_equal(pl_graph_add_unit(g, "B", host, &b), 0);
     assert_int_equal(pl_graph_add_unit(g, "C", host, &c), 0);
     assert_int_equal(pl_graph_add_task(g, a, 10e-3, label, 0, &a0), 0);
+    assert_int_equal(pl_graph_add_task(g, e, 1e-3, label, 0, &e0), 0);
     assert_int_equal(pl_graph_add_task(g, b, 0.1e-3, label, 0, &b0), 0);
     sleeping_task(g, b, 3e-3, label, 1);
     assert_int_equal(pl_graph_add_task(g, b, 0.5e-3, label, 2, &b2), 0);
@@ -428,44 +474,49 @@ static void test_wake_preemption_own_core(void **state)
     assert_int_equal(pl_graph_add_task(g, c, 10e-3, label, 1, &c1), 0);
     pl_timeline tl;
     run_sliced(g, &tl);
-    print_message("b2 %g-%g, a0 ends %g, c1 %g-%g\n", tl.start[b2], tl.end[b2], tl.end[a0],
-                  tl.start[c1], tl.end[c1]);
-    pl_assert_near(tl.start[b2], 4e-3, 1e-15);
-    pl_assert_near(tl.end[b2], 4.5e-3, 1e-15);
-    pl_assert_near(tl.end[a0], 10.5e-3, 1e-15);
+    print_message("b0 %g-%g, b2 %g-%g, a0 ends %g, c1 %g-%g\n", tl.start[b0], tl.end[b0],
+                  tl.start[b2], tl.end[b2], tl.end[a0], tl.start[c1], tl.end[c1]);
+    pl_assert_near(tl.start[b0], 1e-3, 1e-15);
+    pl_assert_near(tl.start[b2], 4.1e-3, 1e-15);
+    pl_assert_near(tl.end[b2], 4.6e-3, 1e-15);
+    pl_assert_near(tl.end[a0], 10e-3, 1e-15);
     pl_assert_near(tl.start[c1], 2e-3, 1e-15);
-    pl_assert_near(tl.end[c1], 12e-3, 1e-15);
+    pl_assert_near(tl.end[c1], 12.5e-3, 1e-15);
     pl_timeline_fini(&tl);
     pl_graph_destroy(g);
 }
 
 /* A spinner's core is taken as a worker's is (the kernel does not know that it spins). One
  * core as in test_wake_preemption; thread A spins (active waiting) from 0 for the end of
- * B's task b1 and then works 1 ms (a0); B sleeps L and then works 0.5 ms (b1).
- * - L = 1 ms: A has spun 1 ms, not more than 2 ms: B queues until the 4 ms tick, b1 runs
- *   4-4.5 ms, and A, queued at 4 ms, runs a0 4.5-5.5 ms.
- * - L = 3 ms: A has spun 3 ms: B takes the core at once, b1 runs 3-3.5 ms; A, stopped
- *   and queued, gets the core back at 3.5 ms, sees b1's end and runs a0 3.5-4.5 ms. */
+ * B's task b2 and then works 1 ms (a0); B works W (b0), sleeps S and then works 0.5 ms (b2).
+ * - W = 0, S = 3 ms: B, owed nothing, queues until A's slice is over at the 4 ms tick; b2
+ *   runs 4-4.5 ms and A, queued at 4 ms, runs a0 4.5-5.5 ms.
+ * - W = 0.5 ms, S = 1 ms: b0 waits for A's slice to end at 4 ms and runs 4-4.5 ms; B sleeps
+ *   owed 1.75 ms, and woken at 5.5 ms takes the core from A, which has spun 5 ms against
+ *   an average of 3.25 ms: b2 runs 5.5-6 ms; A, stopped and queued, gets the core back at
+ *   6 ms, sees b2's end and runs a0 6-7 ms. */
 static void test_spinner_preempted(void **state)
 {
     (void)state;
     static const struct {
-        double sleep, b_start, a_start;
-    } cases[] = {{1e-3, 4e-3, 4.5e-3}, {3e-3, 3e-3, 3.5e-3}};
+        double work, sleep, b_start, a_start;
+    } cases[] = {{0, 3e-3, 4e-3, 4.5e-3}, {0.5e-3, 1e-3, 5.5e-3, 6e-3}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        uint32_t host, label, a, b, a0, b1;
-        pl_graph *g = sliced_host("spinner", 1, 6e-3, &host, &label);
+        uint32_t host, label, a, b, a0, b0, b2;
+        pl_graph *g = sliced_host("spinner", 1, 4e-3, &host, &label);
         assert_int_equal(pl_graph_add_unit(g, "A", host, &a), 0);
         assert_int_equal(pl_graph_add_unit(g, "B", host, &b), 0);
         assert_int_equal(pl_graph_set_unit_wait(g, a, PL_WAIT_ACTIVE, 0), 0);
         assert_int_equal(pl_graph_add_task(g, a, 1e-3, label, 0, &a0), 0);
-        sleeping_task(g, b, cases[k].sleep, label, 0);
-        assert_int_equal(pl_graph_add_task(g, b, 0.5e-3, label, 1, &b1), 0);
-        assert_int_equal(pl_graph_add_edge(g, b1, a0, PL_EDGE_DATA, PL_AT_END), 0);
+        if (cases[k].work > 0)
+            assert_int_equal(pl_graph_add_task(g, b, cases[k].work, label, 0, &b0), 0);
+        sleeping_task(g, b, cases[k].sleep, label, 1);
+        assert_int_equal(pl_graph_add_task(g, b, 0.5e-3, label, 2, &b2), 0);
+        assert_int_equal(pl_graph_add_edge(g, b2, a0, PL_EDGE_DATA, PL_AT_END), 0);
         pl_timeline tl;
         run_sliced(g, &tl);
-        print_message("case %zu: b1 from %g, a0 from %g\n", k, tl.start[b1], tl.start[a0]);
-        pl_assert_near(tl.start[b1], cases[k].b_start, 1e-15);
+        print_message("case %zu: b2 from %g, a0 from %g\n", k, tl.start[b2], tl.start[a0]);
+        pl_assert_near(tl.start[b2], cases[k].b_start, 1e-15);
         pl_assert_near(tl.start[a0], cases[k].a_start, 1e-15);
         pl_assert_near(tl.makespan, cases[k].a_start + 1e-3, 1e-15);
         pl_timeline_fini(&tl);
@@ -516,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_wake_preemption),
         cmocka_unit_test(test_spinner_preempted),
         cmocka_unit_test(test_wake_preemption_own_core),
+        cmocka_unit_test(test_wake_owing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

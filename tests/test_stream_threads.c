@@ -248,7 +248,7 @@ static void waker_pays(void **state)
     pl_session_destroy(s);
 }
 
-/* Random oversubscribed pipelines in slices, with wake-up preemption at work: 40 of them,
+/* Random oversubscribed pipelines in slices, woken threads taking cores at work: 40 of them,
  * 3 to 6 single-task stages (the middle ones of 1 to 4 threads) on 2 or 3 cores, 200
  * frames, tasks of 0 to 200 us, some of them sleeping, passive or active waiting, pools
  * of 1 to 4, the machine's waking costs. Each must run to its end, at or above its own

@@ -290,7 +290,7 @@ static int read_policy(const pl_config *cfg, pl_dispatch *w, pl_diag *d)
     pl_machine_host_cores(cfg, cores);
     w->cores = (int)(cores[PL_CORE_BIG] + cores[PL_CORE_LITTLE]);
     pl_machine_host_scheduler(cfg, &w->host_sched.slice, &w->host_sched.tick);
-    pl_machine_host_preemption(cfg, &w->host_sched.wake_preempt, &w->host_sched.sleep_credit);
+    w->host_sched.lag_limit = pl_machine_host_lag_limit(cfg);
     /* No wake cost (machine.host.scheduler.wake_cost) between the pipelined host steps: each
      * step's cost is measured per op, its hand-over to the next step included. */
     return pl_dispatch_read_replay_policy(cfg, w, d);

@@ -65,7 +65,7 @@ static int load_chain(const pl_config *cfg, pl_stream_chain *c, pl_dist (**dist)
     c->typed = pl_machine_host_cores(cfg, c->cores);
     pl_machine_host_scheduler(cfg, &c->sched.slice, &c->sched.tick);
     pl_machine_host_waking(cfg, &c->wakeup, &c->sched.wake_cost);
-    pl_machine_host_preemption(cfg, &c->sched.wake_preempt, &c->sched.sleep_credit);
+    c->sched.lag_limit = pl_machine_host_lag_limit(cfg);
     if (pl_config_get(cfg, "stream.wakeup"))
         c->wakeup = pl_config_real(cfg, "stream.wakeup");
     c->n = (uint32_t)n;

@@ -41,10 +41,9 @@ void pl_machine_host_waking(const pl_config *c, double *wakeup, double *wake_cos
     *wake_cost = pl_config_real(c, "machine.host.scheduler.wake_cost");
 }
 
-void pl_machine_host_preemption(const pl_config *c, double *wake_preempt, double *sleep_credit)
+double pl_machine_host_lag_limit(const pl_config *c)
 {
-    *wake_preempt = pl_config_real(c, "machine.host.scheduler.wake_preempt");
-    *sleep_credit = pl_config_real(c, "machine.host.scheduler.sleep_credit");
+    return pl_config_real(c, "machine.host.scheduler.lag_limit");
 }
 
 /* How the host's kernel runs more threads than cores. The defaults are Linux's as measured
@@ -73,20 +72,17 @@ static const pl_key scheduler_keys[] = {
      .flags = PL_KEY_NONNEG, .deflt = "14 us",
      .help = "time a thread spends on its core waking another thread that slept waiting "
              "for it"},
-    /* Linux 6.1's fair scheduler (Debian 12's kernel, which the StreamPU machine ran): a
-     * woken task preempts the running one when that one's vruntime exceeds its own by more
-     * than sysctl_sched_wakeup_granularity, and a task that slept has its vruntime raised to
-     * at least min_vruntime less half of sysctl_sched_latency (GENTLE_FAIR_SLEEPERS); the
-     * two are 1 ms and 6 ms scaled by 1 + log2(CPUs, at most 8) (kernel/sched/fair.c), so
-     * 2 ms and 6 ms on 2 CPUs. For 8 CPUs or more Linux uses 4 ms and 12 ms. */
-    {.name = "wake_preempt", .type = PL_KEY_QUANTITY, .quantity = PL_Q_TIME,
-     .flags = PL_KEY_NONNEG, .deflt = "2 ms",
-     .help = "slices: a woken thread takes back the core it last ran on when the thread "
-             "running there has had this much more core time than it"},
-    {.name = "sleep_credit", .type = PL_KEY_QUANTITY, .quantity = PL_Q_TIME,
-     .flags = PL_KEY_NONNEG, .deflt = "6 ms",
-     .help = "slices: a thread that slept counts at least the least core time of the "
-             "runnable threads less this much (a long sleep earns no more)"},
+    /* Linux's EEVDF scheduler (6.6 on), which the StreamPU machine ran (docs/stream.md,
+     * "Threads and cores": a 2-CPU virtual machine of the kind the tests run on, Linux 6.18
+     * with HZ=250): a task keeps its lag while it sleeps, clamped to the larger of twice its
+     * slice and a tick (update_entity_lag in kernel/sched/fair.c); the base slice is 0.75 ms
+     * scaled by 1 + log2(CPUs, at most 8), 1.5 ms on 2 CPUs, and a tick is 4 ms at HZ=250,
+     * so 4 ms. */
+    {.name = "lag_limit", .type = PL_KEY_QUANTITY, .quantity = PL_Q_TIME,
+     .flags = PL_KEY_NONNEG, .deflt = "4 ms",
+     .help = "slices: how much core time a sleeping thread may be owed, or owe, when it "
+             "wakes; a woken thread owed some takes back the core it last ran on from a "
+             "thread that has had more than the average"},
     {0},
 };
 

@@ -30,11 +30,9 @@ void pl_machine_host_scheduler(const pl_config *c, double *slice, double *tick);
  * slept waiting for another takes to run again once woken; *wake_cost, the time the thread
  * that wakes it spends on its core doing so. */
 void pl_machine_host_waking(const pl_config *c, double *wakeup, double *wake_cost);
-/* How a woken thread takes a core from a running one (machine.host.scheduler, slices):
- * *wake_preempt, how much more core time the running thread must have had; *sleep_credit,
- * how far behind the least core time of the runnable threads a woken one counts at most
- * (pl_host_scheduler). */
-void pl_machine_host_preemption(const pl_config *c, double *wake_preempt, double *sleep_credit);
+/* How far a sleeping host thread's lag may go (machine.host.scheduler.lag_limit, slices:
+ * pl_host_scheduler.lag_limit), in seconds. */
+double pl_machine_host_lag_limit(const pl_config *c);
 
 /* The on-chip memories of one core, whose capacities are machine.device.memories.<name>.
  * X(NAME, what it holds) */

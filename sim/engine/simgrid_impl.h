@@ -45,8 +45,10 @@ struct unit_ctx {
     bool holds;          /* whether it holds a core of its place */
     double slice_end;    /* while it holds one: when its slice is over */
     double since;        /* while it holds one: since when */
-    double vr;           /* the core time it had before, as a fair kernel counts it (its
-                            vruntime; raised when it wakes: pl_host_scheduler.sleep_credit) */
+    double vr;           /* the core time it had before, as the kernel counts it (its
+                            vruntime: placed anew when it wakes, from its lag) */
+    double lag;          /* what it was owed when it last slept: the average core time of
+                            the runnable units less its own (pl_slices_sleep) */
     bool slept;          /* it gave its core up to sleep (passive waiting, a sleeping task) and
                             has not had one since: it takes one as a woken thread */
     bool spinning;       /* it spins on its core, waiting on `wake` */
@@ -68,6 +70,7 @@ struct cores {
     uint32_t *members; /* the place's units, `cap` of them */
     uint32_t *queue; /* a ring of unit ids */
     uint32_t head, len, cap;
+    double zero; /* the runnable units' average core time when the last of them slept */
     pl_host_scheduler sched;
 };
 
@@ -106,7 +109,8 @@ void pl_slices_stop(struct engine *e);
 void pl_slices_take_core(struct unit_ctx *u);
 void pl_slices_give_core(struct unit_ctx *u);
 /* u gives its core up to sleep (a sleeping task, passive waiting) or for good (its last
- * task done): it wants none until it takes one again, then as a woken thread. */
+ * task done), keeping its lag: it wants none until it takes one again, then as a woken
+ * thread. */
 void pl_slices_sleep(struct unit_ctx *u);
 /* Does `work` seconds on u's core, taking one first, preempted as slices end. */
 void pl_slices_work(struct unit_ctx *u, double work);

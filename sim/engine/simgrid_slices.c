@@ -9,13 +9,14 @@
  * from then. A unit keeps its core from task to task until it blocks (a passive unit
  * waiting), its slice is over while another unit is queued (it is preempted and queues
  * in its turn), a woken unit takes it, or it ends. A unit that slept (waiting passively,
- * or in a sleeping task) and finds no core free takes the core of a running unit at once
- * where Linux's fair scheduler would (wake_victim: pl_host_scheduler.wake_preempt and
- * sleep_credit, on the core time each unit has had), and queues otherwise. A spinner keeps
- * its core while it waits, and sees its event only while it runs. The work runs at the
- * core's full speed: with one thread a core it takes its time, which the unit waits out
- * unless its slice is over or its core is taken first. Invariant: free cores + units
- * holding one = the place's cores, and units are queued only while no core is free.
+ * or in a sleeping task) is placed as Linux's EEVDF places a waking thread, from the lag it
+ * kept (place_woken: the core time it was owed), and when it finds no core free it takes
+ * the core of a running unit that has had more than its share at once (wake_victim), and
+ * queues otherwise. A spinner keeps its core while it waits, and sees its event only while
+ * it runs. The work runs at the core's full speed: with one thread a core it takes its
+ * time, which the unit waits out unless its slice is over or its core is taken first.
+ * Invariant: free cores + units holding one = the place's cores, and units are queued only
+ * while no core is free.
  *
  * Part of the module libpipelab_simgrid.so, with simgrid.c.
  */
@@ -52,35 +53,61 @@ static bool stoppable(const struct unit_ctx *v, double now)
     return v->holds && v->stretch_end > now + PL_ENGINE_PRECISION;
 }
 
-/* The unit whose core u, woken, takes at once, or NULL (pl_host_scheduler.wake_preempt).
- * As Linux, which wakes a thread on the CPU it last ran on where none is idle and then
- * compares it with the thread running there only: the unit on the core u last ran on (for
- * a unit that has not run yet, the running one with the most core time), when its core
- * time is more than u's by wake_preempt, u's own count having been raised to the least of
- * the place's runnable units (holding a core or queued for one) less sleep_credit. */
+/* The average core time by now of the place's runnable units (holding a core or queued
+ * for one) other than u, and in *n their count. */
+static double average_but(const struct unit_ctx *u, double now, uint32_t *n)
+{
+    const struct engine *e = u->e;
+    const struct cores *c = u->cores;
+    double sum = 0;
+    *n = 0;
+    for (uint32_t i = 0; i < c->cap; i++) {
+        const struct unit_ctx *w = &e->units[c->members[i]];
+        if (w == u || !(w->holds || !w->slept))
+            continue;
+        sum += core_time(w, now);
+        ++*n;
+    }
+    return *n > 0 ? sum / *n : 0;
+}
+
+/* Places u, woken, as Linux's EEVDF places a waking task (place_entity, PLACE_LAG): its
+ * core time set so that its lag against the average of the runnable units, itself among
+ * them, is again what it was when it slept. With n others at average a, that is
+ * a - lag (n + 1) / n; with none, the place's average when it last had a runnable unit,
+ * less lag. */
+static void place_woken(struct unit_ctx *u, double now)
+{
+    uint32_t n;
+    double a = average_but(u, now, &n);
+    u->vr = n > 0 ? a - u->lag * (n + 1) / n : u->cores->zero - u->lag;
+}
+
+/* The unit whose core u, woken and placed, takes at once, or NULL. As EEVDF, which wakes a
+ * thread on the CPU it last ran on where none is idle and preempts the thread running there
+ * when that one is no longer eligible (it has had more core time than the average of the
+ * runnable threads) and the woken one is (its lag is not negative): the unit on the core u
+ * last ran on (for a unit that has not run yet, the running one with the most core time). */
 static struct unit_ctx *wake_victim(struct unit_ctx *u, double now)
 {
     const struct engine *e = u->e;
     const struct cores *c = u->cores;
-    double least = INFINITY;
+    if (u->lag < 0)
+        return NULL;
+    uint32_t n;
+    double a = average_but(u, now, &n), average = (a * n + u->vr) / (n + 1);
     struct unit_ctx *v = NULL;
-    for (uint32_t i = 0; i < c->cap; i++) {
-        struct unit_ctx *w = &e->units[c->members[i]];
-        if (w == u)
-            continue;
-        if (w->holds || !w->slept)
-            least = fmin(least, core_time(w, now));
-        if (u->last_core == PL_NO_ID && stoppable(w, now) &&
-            (!v || core_time(w, now) > core_time(v, now)))
-            v = w;
-    }
-    if (least < INFINITY)
-        u->vr = fmax(u->vr, least - c->sched.sleep_credit);
     if (u->last_core != PL_NO_ID) {
         uint32_t h = c->holder[u->last_core];
         v = h != PL_NO_ID && stoppable(&e->units[h], now) ? &e->units[h] : NULL;
+    } else {
+        for (uint32_t i = 0; i < c->cap; i++) {
+            struct unit_ctx *w = &e->units[c->members[i]];
+            if (w != u && stoppable(w, now) && (!v || core_time(w, now) > core_time(v, now)))
+                v = w;
+        }
     }
-    return v && core_time(v, now) - u->vr > c->sched.wake_preempt ? v : NULL;
+    return v && core_time(v, now) - average > PL_ENGINE_PRECISION ? v : NULL;
 }
 
 /* Gets u a core of its place: a free one; for a unit that slept, the core of a running
@@ -95,6 +122,8 @@ void pl_slices_take_core(struct unit_ctx *u)
         return;
     double now = simgrid_get_clock();
     struct unit_ctx *v = NULL;
+    if (u->slept)
+        place_woken(u, now);
     if (c->free > 0 && c->len == 0) { /* the core it last ran on, else the first free */
         c->free--;
         bool back = u->last_core != PL_NO_ID && c->holder[u->last_core] == PL_NO_ID;
@@ -141,8 +170,17 @@ void pl_slices_give_core(struct unit_ctx *u)
     sg_sem_release(u->e->units[next].grant);
 }
 
+/* u sleeps (passive waiting, a sleeping task) or ends: it gives its core up, keeping its
+ * lag, as EEVDF does (update_entity_lag): the average core time of the runnable units,
+ * itself among them, less its own, within pl_host_scheduler.lag_limit either way. */
 void pl_slices_sleep(struct unit_ctx *u)
 {
+    double now = simgrid_get_clock(), own = core_time(u, now), limit = u->cores->sched.lag_limit;
+    uint32_t n;
+    double a = average_but(u, now, &n), average = (a * n + own) / (n + 1);
+    u->lag = fmax(-limit, fmin(limit, average - own));
+    if (n == 0)
+        u->cores->zero = own;
     pl_slices_give_core(u);
     u->slept = true;
 }

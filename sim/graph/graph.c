@@ -154,7 +154,7 @@ int pl_graph_add_place(pl_graph *g, const char *name, pl_place_kind kind, int co
     char *copy = strdup(name);
     if (!copy)
         return PL_ENOMEM;
-    g->places[g->nplaces] = (struct place){copy, kind, cores, {0, 0, 0, 0, 0}};
+    g->places[g->nplaces] = (struct place){copy, kind, cores, {0, 0, 0, 0}};
     *id = g->nplaces++;
     return 0;
 }
@@ -283,8 +283,7 @@ int pl_graph_set_place_scheduler(pl_graph *g, uint32_t place, pl_host_scheduler 
     assert(!g->t.final && place < g->nplaces);
     if (g->places[place].kind != PL_PLACE_HOST || !(s.slice >= 0 && s.slice < INFINITY) ||
         !(s.tick >= 0 && s.tick < INFINITY) || !(s.wake_cost >= 0 && s.wake_cost < INFINITY) ||
-        !(s.wake_preempt >= 0 && s.wake_preempt < INFINITY) ||
-        !(s.sleep_credit >= 0 && s.sleep_credit < INFINITY))
+        !(s.lag_limit >= 0 && s.lag_limit < INFINITY))
         return PL_EINVAL;
     g->places[place].sched = s;
     return 0;

@@ -74,14 +74,14 @@ typedef struct pl_host_scheduler {
      * a task whose start or end is an event that a passive host thread of another unit
      * sleeps waiting for (docs/stream.md, "Threads and cores"). 0: waking is free. */
     double wake_cost;
-    /* Wake-up preemption, as Linux's fair scheduler (CFS) does it: a thread that slept
-     * (passive waiting, a sleeping task) and finds no core free takes at once the core it
-     * last ran on (before it ran: the running thread's that has had the most core time),
-     * when the thread there has had more than `wake_preempt` seconds more core time than
-     * it; otherwise it queues. Its own count is first raised to at least the least count
-     * among the place's runnable threads less `sleep_credit`, so that a long sleep earns
-     * no more than that credit. */
-    double wake_preempt, sleep_credit;
+    /* Waking, as Linux's EEVDF scheduler (6.6 on) does it: a thread that sleeps (passive
+     * waiting, a sleeping task) keeps its lag, the core time it is owed (the average of the
+     * place's runnable threads', its own among them, less its own), within +-lag_limit
+     * seconds, and is placed from it when it wakes. Woken and finding no core free, it takes
+     * at once the core it last ran on (before it ran: that of the running thread that has
+     * had the most core time) when its lag is not negative and the thread there has had
+     * more core time than the average; otherwise it queues. */
+    double lag_limit;
 } pl_host_scheduler;
 
 /* How a host thread waits for an edge's event. */
