@@ -26,7 +26,7 @@ fi
 not_yet=$(
     cat <<'EOF'
 K2_2st_u16_pas	passive adaptors lock a mutex on every push and pull: more than the 0.25 us an active one costs
-S_4st_u16_act	sleeping threads woken onto cores held by spinners: the model wakes each thread at its own time and settles in step at the ideal rate; the machine's timers wake two or three of them at once on one CPU (their sleeps' slack lets the kernel fire them together), where they queue for up to a few ms behind a thread that spins, and its runs spread from 567 to 938 frames/s (tests/perf/sched_probe, traced with perf sched)
+S_4st_u16_act	sleeping threads woken onto cores held by spinners: the model wakes each thread at its own time and settles in step at the ideal rate; on the machine one timer interrupt wakes two or three of them at once on one CPU, the one their sleeps began on, where they queue for up to a few ms behind a thread that spins, and its runs spread from 567 to 938 frames/s (tests/perf/sched_probe, traced with perf sched)
 Z_2st_u16_act	with 16 buffers push and pull contend for the pool: 0.44 us a frame, not 0.25 as modelled
 Z_121_u16_pas	zero-cost tasks on two middle threads: 16 % slow, not understood yet
 EOF
