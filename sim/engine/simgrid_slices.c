@@ -75,27 +75,27 @@ static double average_but(const struct unit_ctx *u, double now, uint32_t *n)
  * core time set so that its lag against the average of the runnable units, itself among
  * them, is again what it was when it slept. With n others at average a, that is
  * a - lag (n + 1) / n; with none, the place's average when it last had a runnable unit,
- * less lag. */
-static void place_woken(struct unit_ctx *u, double now)
+ * less lag. Returns that average, u among them. */
+static double place_woken(struct unit_ctx *u, double now)
 {
     uint32_t n;
     double a = average_but(u, now, &n);
     u->vr = n > 0 ? a - u->lag * (n + 1) / n : u->cores->zero - u->lag;
+    return (a * n + u->vr) / (n + 1);
 }
 
-/* The unit whose core u, woken and placed, takes at once, or NULL. As EEVDF, which wakes a
- * thread on the CPU it last ran on where none is idle and preempts the thread running there
- * when that one is no longer eligible (it has had more core time than the average of the
- * runnable threads) and the woken one is (its lag is not negative): the unit on the core u
- * last ran on (for a unit that has not run yet, the running one with the most core time). */
-static struct unit_ctx *wake_victim(struct unit_ctx *u, double now)
+/* The unit whose core u, woken and placed (`average`: the runnable units' average core
+ * time, u among them, as place_woken gives it), takes at once, or NULL. As EEVDF, which
+ * wakes a thread on the CPU it last ran on where none is idle and preempts the thread
+ * running there when that one is no longer eligible (it has had more core time than the
+ * average) and the woken one is (its lag is not negative): the unit on the core u last ran
+ * on (for a unit that has not run yet, the running one with the most core time). */
+static struct unit_ctx *wake_victim(struct unit_ctx *u, double now, double average)
 {
     const struct engine *e = u->e;
     const struct cores *c = u->cores;
     if (u->lag < 0)
         return NULL;
-    uint32_t n;
-    double a = average_but(u, now, &n), average = (a * n + u->vr) / (n + 1);
     struct unit_ctx *v = NULL;
     if (u->last_core != PL_NO_ID) {
         uint32_t h = c->holder[u->last_core];
@@ -122,15 +122,14 @@ void pl_slices_take_core(struct unit_ctx *u)
         return;
     double now = simgrid_get_clock();
     struct unit_ctx *v = NULL;
-    if (u->slept)
-        place_woken(u, now);
+    double average = u->slept ? place_woken(u, now) : 0;
     if (c->free > 0 && c->len == 0) { /* the core it last ran on, else the first free */
         c->free--;
         bool back = u->last_core != PL_NO_ID && c->holder[u->last_core] == PL_NO_ID;
         u->core = back ? u->last_core : 0;
         while (c->holder[u->core] != PL_NO_ID)
             u->core++;
-    } else if (u->slept && (v = wake_victim(u, now)) != NULL) {
+    } else if (u->slept && (v = wake_victim(u, now, average)) != NULL) {
         v->vr += now - v->since;
         v->holds = false;
         u->core = v->core;
