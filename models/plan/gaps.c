@@ -81,8 +81,7 @@ static uint32_t first_gap(const struct pl_gap_block *b, double ready)
     return lo;
 }
 
-double pl_gaps_earliest(const pl_gaps *g, double ready, double length, pl_gap_at *at,
-                        uint64_t *steps)
+pl_gap_fit pl_gaps_earliest(const pl_gaps *g, double ready, double length, uint64_t *steps)
 {
     uint32_t b = first_block(g, ready);
     for (uint32_t i = b < g->nblocks ? first_gap(g->blocks[b], ready) : 0; b < g->nblocks;
@@ -91,13 +90,10 @@ double pl_gaps_earliest(const pl_gaps *g, double ready, double length, pl_gap_at
             ++*steps;
             const struct interval *x = &g->blocks[b]->g[i];
             double start = pl_max(ready, x->start);
-            if (start + length <= x->end) {
-                *at = (pl_gap_at){b, i};
-                return start;
-            }
+            if (start + length <= x->end)
+                return (pl_gap_fit){start, {b, i}};
         }
-    *at = pl_gaps_tail(g);
-    return pl_max(ready, g->tail);
+    return (pl_gap_fit){pl_max(ready, g->tail), pl_gaps_tail(g)};
 }
 
 /* Puts a new empty block at position `at` of the block list. Returns it, or NULL when out

@@ -36,11 +36,18 @@ typedef struct pl_gaps {
 void pl_gaps_reset(pl_gaps *g);
 void pl_gaps_fini(pl_gaps *g);
 
+/* Where a task fits on a line: its start, and the gap (or the tail) it starts in. Returned
+ * by value, in registers: through a pointer, which kept the scheduler's copy in memory, a
+ * plan took 3 to 6 % more CPU time. */
+typedef struct pl_gap_fit {
+    double start;
+    pl_gap_at at;
+} pl_gap_fit;
+
 /* The earliest start at or after `ready` where `length` fits: in the first gap that
- * ends after `ready` and holds it from max(ready, its start), or at max(ready, tail).
- * Sets *at to that gap (or the tail) and adds the number of gaps looked at to *steps. */
-double pl_gaps_earliest(const pl_gaps *g, double ready, double length, pl_gap_at *at,
-                        uint64_t *steps);
+ * ends after `ready` and holds it from max(ready, its start), or at max(ready, tail),
+ * with that gap (or the tail). Adds the number of gaps looked at to *steps. */
+pl_gap_fit pl_gaps_earliest(const pl_gaps *g, double ready, double length, uint64_t *steps);
 
 /* The tail, as a place to take time from. */
 pl_gap_at pl_gaps_tail(const pl_gaps *g);

@@ -270,14 +270,12 @@ static uint32_t heap_pop(struct pass *p)
 /* The earliest start at or after `ready` where `length` fits on the unit, and where it
  * goes: in a gap, or (always, when the rule appends, or when no gap ends after `ready`,
  * which pl_gaps_earliest would find without looking at a gap) after the unit's last task. */
-static inline double earliest(const pl_gaps *g, enum placement how, double ready, double length,
-                              pl_gap_at *at, uint64_t *steps)
+static inline pl_gap_fit earliest(const pl_gaps *g, enum placement how, double ready, double length,
+                                  uint64_t *steps)
 {
-    if (how == APPEND || g->nblocks == 0 || g->ends[g->nblocks - 1] <= ready) {
-        *at = (pl_gap_at){g->nblocks, 0}; /* pl_gaps_tail */
-        return pl_max(ready, g->tail);
-    }
-    return pl_gaps_earliest(g, ready, length, at, steps);
+    if (how == APPEND || g->nblocks == 0 || g->ends[g->nblocks - 1] <= ready)
+        return (pl_gap_fit){pl_max(ready, g->tail), {g->nblocks, 0}}; /* pl_gaps_tail */
+    return pl_gaps_earliest(g, ready, length, steps);
 }
 
 /* When task t could start on unit u as its predecessors go: after each one's end, and
@@ -314,12 +312,12 @@ static inline void consider(struct pass *p, uint32_t t, uint32_t c, double laten
     double length = pl_plan_hold(cls, latency), ready = p->ready_at[t];
     bool moves = p->l->ntransfers > 0;
     for (uint32_t u = first, last = first + cls->units; u < last; u++) {
-        pl_gap_at at;
         if (moves)
             ready = ready_on(p, t, u);
-        double s = earliest(&p->units[u], how, ready, length, &at, &p->steps), end = s + latency;
+        pl_gap_fit fit = earliest(&p->units[u], how, ready, length, &p->steps);
+        double s = fit.start, end = s + latency;
         if (end < best->end || (end == best->end && s < best->start))
-            *best = (struct choice){u, at, s, end, length};
+            *best = (struct choice){u, fit.at, s, end, length};
     }
 }
 
