@@ -5,6 +5,7 @@
 #define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include "sim/common/array.h"
 
+#include <limits.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,7 +58,8 @@ void pl_memory_keep(bool keep)
     if (!keep)
         malloc_trim(0);
     mallopt(M_MMAP_THRESHOLD, keep ? 32 << 20 : 128 << 10);
-    mallopt(M_TRIM_THRESHOLD, keep ? 256 << 20 : 128 << 10);
+    mallopt(M_MMAP_MAX, keep ? 0 : 65536);
+    mallopt(M_TRIM_THRESHOLD, keep ? INT_MAX : 128 << 10);
 #else
     (void)keep;
 #endif
