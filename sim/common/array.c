@@ -57,8 +57,8 @@ void pl_memory_keep(bool keep)
 #ifdef M_TRIM_THRESHOLD
     if (!keep)
         malloc_trim(0);
-    mallopt(M_MMAP_THRESHOLD, keep ? 32 << 20 : 128 << 10);
-    mallopt(M_MMAP_MAX, keep ? 0 : 65536);
+    mallopt(M_MMAP_THRESHOLD, 128 << 10);
+    mallopt(M_MMAP_MAX, keep ? 0 : 65536); /* glibc's default */
     mallopt(M_TRIM_THRESHOLD, keep ? INT_MAX : 128 << 10);
 #else
     (void)keep;

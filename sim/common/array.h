@@ -26,14 +26,14 @@ void *pl_array_realloc(void *p, size_t n, size_t size);
 /* Whether the process's allocator keeps the memory freed, for arrays of the same sizes
  * allocated again (true), or hands it back to the kernel (false).
  *
- * Kept: every block comes from the heap, whatever its size (glibc maps none of its own:
- * M_MMAP_MAX 0, and the mmap threshold at its largest, 32 MiB, for when mapping is
- * allowed again), and nothing free at the heap's top is given back (trim threshold
- * INT_MAX), so that an array freed and allocated again costs no page fault and no page
- * cleared per 4 KiB. A block glibc maps on its own (32 MiB or more: an array of 4 Mi
- * doubles) went back to the kernel when freed and came back cleared: a stream run of 1e7
- * tasks, whose verdict's passes, walks and variants take turns in such blocks, cleared
- * 3.1 GiB of huge pages for a peak of 1.2 GiB, and 1.4 GiB with them kept. Handed back: what is kept is trimmed, and glibc's
+ * Kept: every block comes from glibc's heap, whatever its size (M_MMAP_MAX 0: none is
+ * mapped on its own), and nothing free at the heap's top is given back (a trim threshold
+ * of INT_MAX), so that an array freed and allocated again costs no page fault and no
+ * page cleared per 4 KiB. A block mapped on its own (glibc maps those of 32 MiB and more
+ * even at its largest threshold: an array of 4 Mi doubles) went back to the kernel when
+ * freed and came back cleared: a stream run of 1e7 tasks, whose verdict's passes, walks
+ * and variants take turns in such blocks, cleared 3.1 GiB of huge pages for a peak of
+ * 1.2 GiB, and 1.4 GiB with them kept. Handed back: what is kept is trimmed, and glibc's
  * defaults are set again (blocks of 128 KiB and more mapped on their own, a trim
  * threshold of 128 KiB), without their rise as blocks are freed, so that a large array is
  * unmapped as soon as it is freed. Callers: sim/main.c, sim/common/pool.c,
