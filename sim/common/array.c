@@ -52,6 +52,13 @@ void *pl_array_realloc(void *p, size_t n, size_t size)
     return q;
 }
 
+void pl_memory_ahead(size_t bytes)
+{
+    void *p = bytes >= HUGE_FROM ? malloc(bytes) : NULL;
+    advise(p, bytes);
+    free(p);
+}
+
 void pl_memory_keep(bool keep)
 {
 #ifdef M_TRIM_THRESHOLD

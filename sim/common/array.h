@@ -40,4 +40,12 @@ void *pl_array_realloc(void *p, size_t n, size_t size);
  * sim/engine/runner.c. */
 void pl_memory_keep(bool keep);
 
+/* While memory is kept, grows the heap by `bytes` (at least 2 MiB, else nothing) ahead of
+ * the arrays to come, and asks for huge pages for it while none of it is written. An
+ * array carved from memory already advised fills its huge pages whole; advised once
+ * allocated, it gets them only where no page of theirs was written before (glibc writes
+ * each block's header beside it, and the heap's next), and a 3 MiB array often had none.
+ * Advice only: nothing is written, and memory the run does not use stays unmapped. */
+void pl_memory_ahead(size_t bytes);
+
 #endif
