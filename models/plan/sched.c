@@ -70,15 +70,24 @@ struct met {
     bool inserted, successors_differ;
 };
 
+/* What a pass reads and writes of each task as it goes, in one record, so that a task's
+ * turn (its place in the heap, its placing, its successors' updates) reads one cache line
+ * rather than one per array. */
+struct task {
+    double prio;      /* its priority under the pass's rule */
+    double ready_at;  /* the latest end among its placed predecessors */
+    uint32_t waiting; /* its unplaced predecessors */
+    uint32_t nsucc;   /* its successors */
+};
+
 struct pass {
     const pl_plan_loop *l;
     const struct adjacency *adj;
     uint32_t window;
     uint32_t ntasks;
-    double *blevel, *tlevel, *prio;
-    uint32_t *nsucc, *npred;
-    uint32_t *waiting;         /* unplaced predecessors */
-    double *ready_at;          /* the latest end among placed predecessors */
+    double *blevel, *tlevel;
+    uint32_t *npred;
+    struct task *tasks;
     uint32_t *first_unit;      /* per class: pl_plan_unit_first */
     uint32_t *unit_class;      /* per unit: its class */
     double *mean;              /* per op: its latency for the priorities (pl_plan_mean_latency) */
@@ -204,7 +213,7 @@ static void levels(struct pass *p)
             n++;
         });
         p->blevel[t] = p->mean[t % p->l->nops] + after;
-        p->nsucc[t] = n;
+        p->tasks[t].nsucc = n;
     }
     for (uint32_t k = 0; k < p->ntasks; k++) {
         uint32_t t = topo_task(p, k);
@@ -226,11 +235,12 @@ static void levels(struct pass *p)
  * earlier task (iteration, then program order). */
 static bool before(struct pass *p, uint32_t a, uint32_t b)
 {
-    if (p->prio[a] != p->prio[b])
-        return p->prio[a] > p->prio[b];
-    if (p->nsucc[a] != p->nsucc[b]) {
+    const struct task *x = &p->tasks[a], *y = &p->tasks[b];
+    if (x->prio != y->prio)
+        return x->prio > y->prio;
+    if (x->nsucc != y->nsucc) {
         if (p->rule->tie == SUCCESSORS)
-            return p->nsucc[a] > p->nsucc[b];
+            return x->nsucc > y->nsucc;
         p->met.successors_differ = true;
     }
     return a < b;
@@ -309,7 +319,7 @@ static inline void consider(struct pass *p, uint32_t t, uint32_t c, double laten
     const pl_plan_class *cls = &p->l->classes[c];
     uint32_t first = p->first_unit[c];
     enum placement how = p->rule->place;
-    double length = pl_plan_hold(cls, latency), ready = p->ready_at[t];
+    double length = pl_plan_hold(cls, latency), ready = p->tasks[t].ready_at;
     bool moves = p->l->ntransfers > 0;
     for (uint32_t u = first, last = first + cls->units; u < last; u++) {
         if (moves)
@@ -338,8 +348,8 @@ static int place(struct pass *p, uint32_t t, pl_plan_slot *slot)
     return pl_gaps_take(&p->units[best.unit], best.at, best.start, best.start + best.hold);
 }
 
-/* One list-scheduling pass with p->prio set; fills slots and returns the makespan, or a
- * negative error. */
+/* One list-scheduling pass with the tasks' priorities set; fills slots and returns the
+ * makespan, or a negative error. */
 static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
 {
     uint32_t nunits = pl_plan_unit_count(p->l);
@@ -349,8 +359,8 @@ static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
     p->met = (struct met){false, false};
     p->slots = slots;
     for (uint32_t t = 0; t < p->ntasks; t++) {
-        p->waiting[t] = p->npred[t];
-        p->ready_at[t] = 0;
+        p->tasks[t].waiting = p->npred[t];
+        p->tasks[t].ready_at = 0;
         if (p->npred[t] == 0)
             heap_push(p, t);
     }
@@ -365,10 +375,11 @@ static int run_pass(struct pass *p, pl_plan_slot *slots, double *makespan)
         *makespan = pl_max(*makespan, slots[t].end);
         /* Walking the edges out of t is part of what the pass costs: a dense graph costs
          * more per placement, and the random attempts' budget must count that too. */
-        p->steps += p->nsucc[t];
+        p->steps += p->tasks[t].nsucc;
         FOR_SUCCS(p, t, {
-            p->ready_at[succ] = pl_max(p->ready_at[succ], slots[t].end);
-            if (--p->waiting[succ] == 0)
+            struct task *next = &p->tasks[succ];
+            next->ready_at = pl_max(next->ready_at, slots[t].end);
+            if (--next->waiting == 0)
                 heap_push(p, succ);
         });
     }
@@ -381,11 +392,8 @@ static void pass_fini(struct pass *p)
 {
     free(p->blevel);
     free(p->tlevel);
-    free(p->prio);
-    free(p->nsucc);
+    free(p->tasks);
     free(p->npred);
-    free(p->waiting);
-    free(p->ready_at);
     free(p->heap);
     free(p->first_unit);
     free(p->unit_class);
@@ -404,20 +412,16 @@ static int pass_init(struct pass *p, const pl_plan_loop *l, const struct adjacen
     *p = (struct pass){.l = l, .adj = a, .window = window, .ntasks = l->nops * l->iterations};
     p->blevel = pl_array_alloc(n, sizeof *p->blevel);
     p->tlevel = pl_array_alloc(n, sizeof *p->tlevel);
-    p->prio = pl_array_alloc(n, sizeof *p->prio);
-    p->nsucc = pl_array_alloc(n, sizeof *p->nsucc);
+    p->tasks = pl_array_alloc(n, sizeof *p->tasks);
     p->npred = pl_array_alloc(n, sizeof *p->npred);
-    p->waiting = pl_array_alloc(n, sizeof *p->waiting);
-    p->ready_at = pl_array_alloc(n, sizeof *p->ready_at);
     p->heap = pl_array_alloc(n, sizeof *p->heap);
     p->units = calloc((size_t)pl_plan_unit_count(l) + 1, sizeof *p->units);
     p->first_unit = malloc(((size_t)l->nclasses + 1) * sizeof *p->first_unit);
     p->unit_class = pl_plan_unit_classes(l);
     p->mean = malloc(((size_t)l->nops + 1) * sizeof *p->mean);
     p->move = malloc(((size_t)l->ndeps + 1) * sizeof *p->move);
-    if (!p->blevel || !p->tlevel || !p->prio || !p->nsucc || !p->npred || !p->waiting ||
-        !p->ready_at || !p->heap || !p->units || !p->first_unit || !p->unit_class || !p->mean ||
-        !p->move)
+    if (!p->blevel || !p->tlevel || !p->tasks || !p->npred || !p->heap || !p->units ||
+        !p->first_unit || !p->unit_class || !p->mean || !p->move)
         return PL_ENOMEM;
     for (uint32_t c = 0; c < l->nclasses; c++)
         p->first_unit[c] = pl_plan_unit_first(l, c);
@@ -433,9 +437,10 @@ static void set_priorities(struct pass *p, const struct rule *r, gsl_rng *rng)
 {
     p->rule = r;
     for (uint32_t t = 0; t < p->ntasks; t++) {
-        p->prio[t] = p->blevel[t] + (r->tlevel ? p->tlevel[t] : 0);
+        double prio = p->blevel[t] + (r->tlevel ? p->tlevel[t] : 0);
         if (rng)
-            p->prio[t] *= 1 + PERTURB * gsl_rng_uniform(rng);
+            prio *= 1 + PERTURB * gsl_rng_uniform(rng);
+        p->tasks[t].prio = prio;
     }
 }
 
