@@ -144,37 +144,39 @@ static int simulate(pl_session *s, pl_diag *d)
 /* The run and the baseline measured at once (parallel.h), in pieces none of which reads
  * what another writes: the metrics of each graph, and its walks (its bounds and, for the
  * run's verdict, its critical path). A walk's scratch is as large as a timeline, so the
- * walks take turns (one scratch at a time, as one thread would hold), while the metrics
- * run beside them. The pieces in the order of their failures: the run's first. */
+ * walks take turns in one scratch, sized for the larger graph, as one thread would hold
+ * it (taken anew by each walk, an array past what a thread's heap holds, 64 MiB, was
+ * mapped again for the second: a 1e7-task tile run measured in 1.7 to 2.4 s, not 0.8),
+ * while the metrics run beside them. The pieces in the order of their failures: the run's
+ * first. */
 enum piece { RUN_METRICS, RUN_WALKS, BASE_METRICS, BASE_WALKS, PIECES };
 
 struct measures {
     pl_session *s;
     pthread_mutex_t walking;
+    pl_bound_scratch scratch; /* the walks', held by the one walking */
     int rc[PIECES];
 };
 
 /* g's walks, in one scratch: both bounds of its run and, for the verdict, the bound with
  * every edge term by term and the critical path (from the same walk where it can be). */
-static int walks(const pl_graph *g, struct measured *m, bool verdict)
+static int walks(pl_bound_scratch *scratch, const pl_graph *g, struct measured *m, bool verdict)
 {
-    pl_bound_scratch scratch = {0};
     int rc = 0;
     if (verdict) {
         m->chain = calloc((size_t)pl_graph_task_count(g) + 1, 1);
-        rc = m->chain ? pl_bound_terms_chain_in(&scratch, g, &m->terms, m->chain) : PL_ENOMEM;
+        rc = m->chain ? pl_bound_terms_chain_in(scratch, g, &m->terms, m->chain) : PL_ENOMEM;
         if (rc == 0)
             m->configured = m->terms.bound;
     } else {
-        rc = pl_bound_compute_in(&scratch, g, PL_BOUND_ALL_EDGES, NULL, &m->configured);
+        rc = pl_bound_compute_in(scratch, g, PL_BOUND_ALL_EDGES, NULL, &m->configured);
     }
     /* Without an edge from the configuration both bounds walk the same edges, so the
      * resource bound is the configured one, not walked again. */
     if (rc == 0 && !pl_graph_has_configured_edges(g))
         m->bound = m->configured;
     else if (rc == 0)
-        rc = pl_bound_compute_in(&scratch, g, PL_BOUND_WORKLOAD_EDGES, NULL, &m->bound);
-    pl_bound_scratch_fini(&scratch);
+        rc = pl_bound_compute_in(scratch, g, PL_BOUND_WORKLOAD_EDGES, NULL, &m->bound);
     return rc;
 }
 
@@ -193,16 +195,22 @@ static void measure_piece(void *ctx, size_t p)
         return;
     }
     pthread_mutex_lock(&m->walking);
-    m->rc[p] = walks(g, to, run && !s->no_advice);
+    m->rc[p] = walks(&m->scratch, g, to, run && !s->no_advice);
     pthread_mutex_unlock(&m->walking);
 }
 
 static int measure_both(pl_session *s, pl_diag *d)
 {
     struct measures m = {.s = s};
+    const pl_graph *run = s->lowering.run, *base = s->lowering.baseline;
+    uint32_t most = run ? pl_graph_task_count(run) : 0;
+    if (base && pl_graph_task_count(base) > most)
+        most = pl_graph_task_count(base);
+    m.scratch.tasks = (size_t)most + 1; /* its arrays taken by the first walk */
     pthread_mutex_init(&m.walking, NULL);
     pl_parallel_for(PIECES, measure_piece, &m);
     pthread_mutex_destroy(&m.walking);
+    pl_bound_scratch_fini(&m.scratch);
     for (size_t p = 0; p < PIECES; p++)
         if (m.rc[p] != 0)
             return pl_diag_set(d, m.rc[p], "out of memory measuring the %s run",
