@@ -52,22 +52,24 @@ void *pl_array_realloc(void *p, size_t n, size_t size)
     return q;
 }
 
+/* Whether memory is kept (pl_memory_keep). */
+static bool kept;
+
 void pl_memory_ahead(size_t bytes)
 {
-    void *p = bytes >= HUGE_FROM ? malloc(bytes) : NULL;
+    void *p = kept && bytes >= HUGE_FROM ? malloc(bytes) : NULL;
     advise(p, bytes);
     free(p);
 }
 
 void pl_memory_keep(bool keep)
 {
+    kept = keep;
 #ifdef M_TRIM_THRESHOLD
     if (!keep)
         malloc_trim(0);
     mallopt(M_MMAP_THRESHOLD, 128 << 10);
     mallopt(M_MMAP_MAX, keep ? 0 : 65536); /* glibc's default */
     mallopt(M_TRIM_THRESHOLD, keep ? INT_MAX : 128 << 10);
-#else
-    (void)keep;
 #endif
 }
