@@ -66,7 +66,6 @@ struct unit_ctx {
 struct cores {
     int free;
     uint32_t *holder; /* per core: the unit holding it or handed it, else PL_NO_ID */
-    uint32_t ncores;
     uint32_t *members; /* the place's units, `cap` of them */
     uint32_t *queue; /* a ring of unit ids */
     uint32_t head, len, cap;

@@ -284,12 +284,12 @@ int pl_slices_start(struct engine *e)
                       (int)c->cap > c->free;
         if (!sliced)
             continue;
-        c->ncores = (uint32_t)c->free;
+        uint32_t ncores = (uint32_t)c->free;
         if (!(c->queue = calloc(c->cap, sizeof *c->queue)) ||
             !(c->members = calloc(c->cap, sizeof *c->members)) ||
-            !(c->holder = malloc(((size_t)c->ncores + 1) * sizeof *c->holder)))
+            !(c->holder = malloc(((size_t)ncores + 1) * sizeof *c->holder)))
             return PL_ENOMEM;
-        for (uint32_t k = 0; k < c->ncores; k++)
+        for (uint32_t k = 0; k < ncores; k++)
             c->holder[k] = PL_NO_ID;
     }
     uint32_t *n = calloc((size_t)np + 1, sizeof *n);
