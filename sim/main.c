@@ -510,6 +510,7 @@ static int cmd_model(const pl_options *o, pl_diag *d)
 
 int main(int argc, char **argv)
 {
+    pl_memory_one_heap();
     pl_diag d;
     pl_diag_init(&d);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

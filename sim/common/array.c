@@ -73,3 +73,10 @@ void pl_memory_keep(bool keep)
     mallopt(M_TRIM_THRESHOLD, keep ? INT_MAX : 128 << 10);
 #endif
 }
+
+void pl_memory_one_heap(void)
+{
+#ifdef M_ARENA_MAX
+    mallopt(M_ARENA_MAX, 1);
+#endif
+}

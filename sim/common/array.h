@@ -48,4 +48,12 @@ void pl_memory_keep(bool keep);
  * Advice only: nothing is written, and memory the run does not use stays unmapped. */
 void pl_memory_ahead(size_t bytes);
 
+/* Every thread allocates from the one heap the process starts with (M_ARENA_MAX 1), so
+ * that what one thread frees another takes again. glibc gives each new thread a heap of
+ * its own by default: the measuring pieces (sim/study/session.c) freed their walks'
+ * arrays in a worker's heap, and the verdict, in the main thread, mapped the same sizes
+ * anew (a 1e6-task stream run peaked at 148 MiB, and at 120 MiB with one heap). Takes
+ * effect for the threads that first allocate after it: sim/main.c calls it first. */
+void pl_memory_one_heap(void);
+
 #endif
