@@ -21,14 +21,15 @@
 #    not timed; the SimGrid engine's module, fork, platform file and pipe included), at
 #    about 1e4, 1e5 and 1e6 tasks, with the plain SimGrid yardstick of the dispatch
 #    pipeline (tests/perf/raw_dispatch, timed from its process start so that both load
-#    SimGrid within their time) at the same sizes. scripts/bench_simgrid.sh has the
-#    same comparison best of three.
+#    SimGrid within their time) at the same sizes; the three taken in turn, the best of
+#    ROUNDS (default three) each (scripts/bench_simgrid.sh has the same comparison).
 # 3. The whole analytic run against the whole SimGrid run of one 400,000-task dispatch
 #    scenario (each the best of nine, taken in turn), and whether their reports agree.
 # 4. Start-up: `pipelab --version` and `pipelab keys`.
 #
 #   scripts/bench.sh [build dir]        (the build dir defaults to build/)
 #   QUICK=1 scripts/bench.sh            leaves out the 1e7 sizes and the 1e6 engine runs
+#   ROUNDS=N scripts/bench.sh           part 2 takes the best of N rounds (default 3)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -152,6 +153,15 @@ row() {
     printf '%-9s %-15s %8s  %-9s %8.4f  %9.3g  %8.1f  %s\n' "$1" "$2" "$3" "$4" "$5" "$6" \
         "$(calc '"%g", '"$7 / 1024")" "$8"
 }
+# faster LINE_A LINE_B NAME: of two lines of a program's output, the one whose field NAME
+# is smaller (LINE_B when LINE_A is empty).
+faster() {
+    if [ -z "$1" ] || [ "$(calc '"%d", '"$(field "$3" "$2") < $(field "$3" "$1")")" = 1 ]; then
+        echo "$2"
+    else
+        echo "$1"
+    fi
+}
 sizes=(1e4 1e5 1e6)
 [ "$quick" = 1 ] && sizes=(1e4 1e5)
 for size in "${sizes[@]}"; do
@@ -159,20 +169,34 @@ for size in "${sizes[@]}"; do
     for model in dispatch tile tile24 stream plan; do
         read -r case scen setv <<<"$(scenario "$model" "$n")"
         read -ra kv <<<"$setv"
-        sg=$("$et" "$scen" simgrid "${kv[@]}")
+        # Raw SimGrid (dispatch), pipelab's SimGrid engine and the analytic one in turn,
+        # the best of $ROUNDS (default 3) each, so that all meet the machine in the same
+        # states.
+        sg="" an="" r="" exact=1
+        for _ in $(seq "${ROUNDS:-3}"); do
+            if [ "$model" = dispatch ]; then
+                # Timed from its process start, so that it loads SimGrid within its time as
+                # the SimGrid engine opens its module within its own.
+                r=$(faster "$r" "$(PL_RAW_T0=$EPOCHREALTIME "$raw" tests/perf/dispatch_platform.xml \
+                    "$((n / 4))")" process_s)
+            fi
+            sg=$(faster "$sg" "$("$et" "$scen" simgrid "${kv[@]}")" wall_s)
+            if [ "$exact" = 1 ] && try=$("$et" "$scen" analytic "${kv[@]}" 2>/dev/null); then
+                an=$(faster "$an" "$try" wall_s)
+            else
+                exact=0
+            fi
+        done
         sgwall=$(field wall_s "$sg")
         ratio=""
         if [ "$model" = dispatch ]; then
-            # Timed from its process start, so that it loads SimGrid within its time as
-            # the SimGrid engine opens its module within its own.
-            r=$(PL_RAW_T0=$EPOCHREALTIME "$raw" tests/perf/dispatch_platform.xml "$((n / 4))")
             ratio="pipelab/raw $(calc '"%.2f", '"$sgwall / $(field process_s "$r")")"
             row "$model" "$case" "$(field ops "$r")x4" raw "$(field process_s "$r")" \
                 "$(calc '"%g", '"$n / $(field process_s "$r")")" 0 "makespan $(field makespan_s "$r") s"
         fi
         row "$model" "$case" "$(field tasks "$sg")" simgrid "$sgwall" \
             "$(field tasks_per_s "$sg")" "$(field child_rss_kib "$sg")" "$ratio"
-        if an=$("$et" "$scen" analytic "${kv[@]}" 2>/dev/null); then
+        if [ "$exact" = 1 ]; then
             if [ "$(field makespan_s "$an")" != "$(field makespan_s "$sg")" ]; then
                 echo "bench: the engines disagree on $scen ${kv[*]}" >&2
                 exit 1
