@@ -145,9 +145,10 @@ static int simulate(pl_session *s, pl_diag *d)
  * what another writes: the metrics of each graph, and its walks (its bounds and, for the
  * run's verdict, its critical path). A walk's scratch is as large as a timeline, so the
  * walks take turns in one scratch, sized for the larger graph, as one thread would hold
- * it (taken anew by each walk, an array past what a thread's heap holds, 64 MiB, was
- * mapped again for the second: a 1e7-task tile run measured in 1.3 to 2.2 s over five
- * runs, against 0.8 to 1.7), while the metrics run beside them. The pieces in the order of
+ * it (taken anew by each walk, an array past what a worker thread's own heap held, 64
+ * MiB, was mapped again for the second, before every thread came to allocate from one
+ * heap, pl_memory_one_heap: a 1e7-task tile run measured in 1.3 to 2.2 s over five runs,
+ * against 0.8 to 1.7), while the metrics run beside them. The pieces in the order of
  * their failures: the run's first. */
 enum piece { RUN_METRICS, RUN_WALKS, BASE_METRICS, BASE_WALKS, PIECES };
 
