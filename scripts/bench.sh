@@ -9,8 +9,8 @@
 #    three, each from process start to exit: reading the scenario, lowering the run and
 #    its baseline, executing both, measuring, the verdict and the advice, the report), and
 #    the floor yardstick tests/perf/floor on the same two graphs (best of three too, taken
-#    in turn with the run's; written beforehand by engine_time --dump, not timed): plain arrays read from a file
-#    and one max-plus pass over each graph, nothing else. Then the engine's pass alone
+#    in turn with the run's; written beforehand by engine_time --dump, not timed): plain
+#    arrays read from a file and one max-plus pass over each graph, nothing else. Then the engine's pass alone
 #    over memory already touched (engine_time) against the floor's. Columns: tasks in the
 #    run graph; the whole run's seconds and its tasks per second (run and baseline
 #    tasks); the floor's whole process; their ratio; nanoseconds per task of the engine's
@@ -51,6 +51,8 @@ echo "SimGrid $(pkg-config --modversion simgrid), $(cc --version | head -1)"
 # field NAME LINE: the value after NAME in a program's one-line output.
 field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$2"; }
 calc() { awk "BEGIN { printf $1 }"; }
+# smaller A B: whether the number A is smaller than B.
+smaller() { [ "$(calc '"%d", '"$1 < $2")" = 1 ]; }
 
 # whole FILE CMD...: runs CMD $RUNS times (default three; its output into $dir/stdout),
 # writes "SECONDS PEAK_KIB" of the fastest run to FILE. Timed with bash's own clock, so that
@@ -64,7 +66,7 @@ whole() {
             { cat "$dir/stderr" >&2; exit 1; }
         t1=$EPOCHREALTIME
         s=$(calc '"%.4f", '"$t1 - $t0")
-        if [ -z "$best" ] || [ "$(calc '"%d", '"$s < $best")" = 1 ]; then
+        if [ -z "$best" ] || smaller "$s" "$best"; then
             best=$s
             echo "$s $(tail -1 "$dir/rss")" >"$out"
         fi
@@ -74,7 +76,7 @@ whole() {
 # keep_best BEST TRY: BEST ("SECONDS PEAK_KIB", as whole writes) takes TRY's line when it is
 # empty or TRY is faster; true when it did.
 keep_best() {
-    if [ ! -s "$1" ] || [ "$(calc '"%d", '"$(cut -d' ' -f1 "$2") < $(cut -d' ' -f1 "$1")")" = 1 ]; then
+    if [ ! -s "$1" ] || smaller "$(cut -d' ' -f1 "$2")" "$(cut -d' ' -f1 "$1")"; then
         cp "$2" "$1"
         return 0
     fi
@@ -156,7 +158,7 @@ row() {
 # faster LINE_A LINE_B NAME: of two lines of a program's output, the one whose field NAME
 # is smaller (LINE_B when LINE_A is empty).
 faster() {
-    if [ -z "$1" ] || [ "$(calc '"%d", '"$(field "$3" "$2") < $(field "$3" "$1")")" = 1 ]; then
+    if [ -z "$1" ] || smaller "$(field "$3" "$2")" "$(field "$3" "$1")"; then
         echo "$2"
     else
         echo "$1"
