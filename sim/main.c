@@ -47,7 +47,7 @@
 /* What a run allocates after lowering, in bytes per task of its two graphs, measured from
  * its resident memory at the end of lowering to its peak, 1e6 tasks per graph: 42 for the
  * dispatch model, 45 for tile, 76 for stream (its verdict lowers variants), 158 for the
- * plan (its variants, planned on other threads, from other heaps). */
+ * plan (its variants, planned two at a time). */
 #define AHEAD_PER_TASK 96
 
 static int fail(const pl_diag *d)
