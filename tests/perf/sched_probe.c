@@ -13,7 +13,9 @@
  *              through rings of BUFFER slots and spinning while they wait (StreamPU's
  *              active waiting), each stage working (busy) or sleeping US per frame:
  *              frames per second and, with sleeping stages, the per-frame wait of the
- *              stage that waited most for a CPU after its sleep.
+ *              stage that waited most for a CPU after its sleep. With `work 0` the stages
+ *              only hand frames over: what the cores' passing of the rings' counters
+ *              allows.
  * With 4 stages, BUFFER 1 and 100 us of work the pipeline collapses on 2 CPUs: its
  * hand-overs wait for the tick.
  *
@@ -171,13 +173,15 @@ static void *run_stage(void *arg)
                 ;
             atomic_fetch_add_explicit(&in->pulled, 1, memory_order_release);
         }
-        double t = now_s();
-        if (c->busy)
-            while (now_s() - t < c->us * 1e-6)
-                ;
-        else
-            sleep_us(c->us);
-        c->waited[st->s] += now_s() - t - c->us * 1e-6;
+        if (c->us > 0) { /* zero-cost tasks: the hand-overs alone, no clock read */
+            double t = now_s();
+            if (c->busy)
+                while (now_s() - t < c->us * 1e-6)
+                    ;
+            else
+                sleep_us(c->us);
+            c->waited[st->s] += now_s() - t - c->us * 1e-6;
+        }
         if (out) { /* spin for a free slot, then push */
             while (atomic_load_explicit(&out->pushed, memory_order_relaxed) -
                        atomic_load_explicit(&out->pulled, memory_order_acquire) >=
@@ -233,7 +237,7 @@ int main(int argc, char **argv)
         return late(atof(argv[2]));
     if (argc == 7 && strcmp(argv[1], "pipeline") == 0 && atoi(argv[2]) >= 1 && atoi(argv[3]) >= 1 &&
         atoi(argv[4]) >= 1 && (strcmp(argv[5], "work") == 0 || strcmp(argv[5], "sleep") == 0) &&
-        atof(argv[6]) > 0)
+        (atof(argv[6]) > 0 || (atof(argv[6]) == 0 && strcmp(argv[5], "work") == 0)))
         return pipeline(atoi(argv[2]), (unsigned long)atoi(argv[3]), atoi(argv[4]),
                         strcmp(argv[5], "work") == 0, atof(argv[6]));
     fprintf(stderr, "usage: sched_probe turns\n"
