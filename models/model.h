@@ -141,6 +141,10 @@ typedef struct pl_model {
     int (*tables)(pl_lowering *l, pl_diag *d);
     /* Its own commands, ending with one whose name is NULL; NULL when it has none. */
     const pl_model_command *commands;
+    /* Whether its lowering is a search that allocates and frees arrays of about the graph's
+     * size again and again (the plan's list schedules and memory maps): a run then keeps the
+     * memory it frees from the start of lowering, not from its end (sim/main.c). */
+    bool lowering_searches;
 } pl_model;
 
 /* The model named `name`; NULL when there is none. */

@@ -224,9 +224,13 @@ static int cmd_run(const pl_options *o, pl_diag *d)
      * per 4 KiB when allocated again, a third of a dispatch run's time. Not before
      * lowering: a lowering that grows its graph's arrays by doubling would leave the old
      * copies as holes in the heap, which raised the tile model's peak by 4 %; their own
-     * pages let realloc move an array without copying or leaving one. The heap then grows
-     * ahead (pl_memory_ahead) by about what the run allocates from here on: its timelines,
-     * metrics, bound walks and verdict. */
+     * pages let realloc move an array without copying or leaving one. A lowering that is
+     * a search (the plan's: a schedule and a memory map of the whole loop, again and
+     * again) frees and allocates as the verdict does, so it keeps from its start. The heap
+     * then grows ahead (pl_memory_ahead) by about what the run allocates from here on: its
+     * timelines, metrics, bound walks and verdict. */
+    if (rc == 0 && pl_session_lowering_searches(s))
+        pl_memory_keep(true);
     if (rc == 0 && (rc = pl_session_lower(s, d)) == 0) {
         pl_memory_keep(true);
         pl_memory_ahead(AHEAD_PER_TASK * pl_session_tasks(s));
@@ -489,13 +493,16 @@ static int cmd_config(const pl_options *o, pl_diag *d)
     return rc;
 }
 
-/* A model's own command: its findings, printed as text or JSON. */
+/* A model's own command: its findings, printed as text or JSON. It keeps the memory it
+ * frees from its start, as a run whose lowering is a search does (cmd_run): the plan's
+ * search schedules and maps the whole loop again and again. */
 static int cmd_model(const pl_options *o, pl_diag *d)
 {
     const pl_model_command *c = o->model_command;
     pl_config *cfg = NULL;
     pl_findings f;
     pl_findings_init(&f, c->name);
+    pl_memory_keep(true);
     int rc = 0;
     if (o->scenario)
         rc = pl_config_load(o->scenario, o->sets, o->nsets, pl_scenario_keys, &cfg, d);

@@ -233,4 +233,5 @@ const pl_model pl_model_plan = {
     .lower_variant = pl_plan_lower_variant,
     .tables = pl_plan_lower_tables,
     .commands = pl_plan_commands,
+    .lowering_searches = true,
 };

@@ -378,6 +378,12 @@ const pl_report *pl_session_report(const pl_session *s)
     return s->ran ? &s->report : NULL;
 }
 
+bool pl_session_lowering_searches(const pl_session *s)
+{
+    const pl_model *model = pl_model_find(pl_config_str(s->cfg, "model"));
+    return model && model->lowering_searches;
+}
+
 uint64_t pl_session_tasks(const pl_session *s)
 {
     uint64_t n = s->lowering.run ? pl_graph_task_count(s->lowering.run) : 0;

@@ -32,6 +32,9 @@ void pl_session_skip_advice(pl_session *s);
  * that already run several sessions side by side (sweeps). Call before pl_session_run. */
 void pl_session_one_at_a_time(pl_session *s);
 
+/* Whether the scenario's model lowers by a search (pl_model.lowering_searches). */
+bool pl_session_lowering_searches(const pl_session *s);
+
 /* Lowers the scenario with its model without simulating it, so that its task graph can be
  * read (pl_session_graph); pl_session_run then goes on from there. Fails with the model's
  * PL_ECONFIG or PL_ENOMEM. */
