@@ -25,7 +25,7 @@ fi
 # label<TAB>why it is not reproduced yet
 not_yet=$(
     cat <<'EOF'
-K2_2st_u16_pas	passive waiting 4 % slower than active on the same pipeline (2.62 against 2.52 us a frame), not explained: StreamPU's passive adaptors lock a mutex and notify on every push and pull, but a probe doing the same cost nothing measurable
+K2_2st_u16_pas	passive waiting 4 % slower than active on the same pipeline (2.62 against 2.52 us a frame): with equal stages the thread that runs ahead now and then finds its ring full or empty and sleeps, and the other pays to wake it; the scenario's fixed task times never let one run ahead (no thread sleeps after the first frame). On a machine of this kind, the same pipeline with StreamPU's passive protocol (tests/perf/sched_probe pipeline 2 16 400000 work 2.2 passive) slept 0.04 to 0.05 times a frame and ran 10 to 13 % slower than spinning
 S_4st_u16_act	sleeping threads woken onto cores held by spinners: the model wakes each thread at its own time and settles in step at the ideal rate; on the machine one timer interrupt wakes two or three of them at once on one CPU, the one their sleeps began on, where they queue for up to a few ms behind a thread that spins, and its runs spread from 567 to 938 frames/s (tests/perf/sched_probe, traced with perf sched)
 Z_2st_u16_act	with 16 buffers push and pull contend for the pool: 0.44 us a frame, not 0.25 as modelled; a bare 16-slot ring between two spinning threads, no StreamPU code, passes one frame every 0.46 us on a machine of this kind (tests/perf/sched_probe pipeline 2 16 2000000 work 0)
 Z_121_u16_pas	zero-cost tasks on two middle threads: 16 % slow, not understood yet

@@ -15,13 +15,16 @@
  *              frames per second and, with sleeping stages, the per-frame wait of the
  *              stage that waited most for a CPU after its sleep. With `work 0` the stages
  *              only hand frames over: what the cores' passing of the rings' counters
- *              allows.
+ *              allows. With `passive` they sleep while they wait instead (StreamPU's
+ *              passive waiting: a mutex and a condition variable per ring, signalled
+ *              after every push and every pull), and the line adds how often a stage
+ *              went to sleep, per frame over all stages.
  * With 4 stages, BUFFER 1 and 100 us of work the pipeline collapses on 2 CPUs: its
  * hand-overs wait for the tick.
  *
  * usage: sched_probe turns
  *        sched_probe late SLEEP_US
- *        sched_probe pipeline STAGES BUFFER FRAMES work|sleep US
+ *        sched_probe pipeline STAGES BUFFER FRAMES work|sleep US [active|passive]
  * exit status: 0, 2 on bad usage or when threads cannot be made.
  */
 #define _GNU_SOURCE /* CPU_SET, sched_setaffinity */
@@ -140,25 +143,76 @@ static int late(double us)
 
 /* ---- pipeline -------------------------------------------------------------------- */
 
-/* A ring between two stages: frames pushed and pulled so far, each on its own line. */
+/* A ring between two stages: frames pushed and pulled so far, each on its own line, and
+ * what a stage that waits passively sleeps on. */
 struct ring {
     _Alignas(64) atomic_ulong pushed;
     _Alignas(64) atomic_ulong pulled;
+    pthread_mutex_t lock;
+    pthread_cond_t filled, emptied; /* after a push; after a pull */
 };
 
 struct chain {
     int stages, frames;
     unsigned long buffer;
-    bool busy;
+    bool busy, passive;
     double us;
     struct ring *rings; /* rings[s] between stage s and s + 1 */
     double *waited;     /* per stage: the time past `us` its sleeps took, in all */
+    long *slept;        /* per stage: how often it went to sleep waiting (passive) */
 };
 
 struct stage {
     struct chain *c;
     int s;
 };
+
+static bool empty(const struct chain *c, struct ring *r)
+{
+    (void)c;
+    return atomic_load_explicit(&r->pushed, memory_order_acquire) ==
+           atomic_load_explicit(&r->pulled, memory_order_acquire);
+}
+
+static bool full(const struct chain *c, struct ring *r)
+{
+    return atomic_load_explicit(&r->pushed, memory_order_acquire) -
+               atomic_load_explicit(&r->pulled, memory_order_acquire) >=
+           c->buffer;
+}
+
+/* Waits while `blocked` holds: spinning, or (passive) asleep on `cv` under the ring's lock,
+ * counting the sleeps in *slept. */
+static void wait_while(const struct chain *c, struct ring *r,
+                       bool (*blocked)(const struct chain *, struct ring *), pthread_cond_t *cv,
+                       long *slept)
+{
+    if (!c->passive) {
+        while (blocked(c, r))
+            ;
+        return;
+    }
+    if (!blocked(c, r))
+        return;
+    pthread_mutex_lock(&r->lock);
+    while (blocked(c, r)) {
+        ++*slept;
+        pthread_cond_wait(cv, &r->lock);
+    }
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* Moves a ring's counter on and, passive, wakes whoever sleeps on `cv` (as StreamPU's
+ * adaptors do after every push and every pull, whether or not anyone sleeps). */
+static void advance(const struct chain *c, struct ring *r, atomic_ulong *count, pthread_cond_t *cv)
+{
+    atomic_fetch_add_explicit(count, 1, memory_order_release);
+    if (c->passive) {
+        pthread_mutex_lock(&r->lock);
+        pthread_cond_signal(cv);
+        pthread_mutex_unlock(&r->lock);
+    }
+}
 
 static void *run_stage(void *arg)
 {
@@ -167,11 +221,9 @@ static void *run_stage(void *arg)
     struct ring *in = st->s > 0 ? &c->rings[st->s - 1] : NULL;
     struct ring *out = st->s + 1 < c->stages ? &c->rings[st->s] : NULL;
     for (int f = 0; f < c->frames; f++) {
-        if (in) { /* spin for a frame, then pull it */
-            while (atomic_load_explicit(&in->pushed, memory_order_acquire) ==
-                   atomic_load_explicit(&in->pulled, memory_order_relaxed))
-                ;
-            atomic_fetch_add_explicit(&in->pulled, 1, memory_order_release);
+        if (in) { /* wait for a frame, then pull it */
+            wait_while(c, in, empty, &in->filled, &c->slept[st->s]);
+            advance(c, in, &in->pulled, &in->emptied);
         }
         if (c->us > 0) { /* zero-cost tasks: the hand-overs alone, no clock read */
             double t = now_s();
@@ -182,25 +234,29 @@ static void *run_stage(void *arg)
                 sleep_us(c->us);
             c->waited[st->s] += now_s() - t - c->us * 1e-6;
         }
-        if (out) { /* spin for a free slot, then push */
-            while (atomic_load_explicit(&out->pushed, memory_order_relaxed) -
-                       atomic_load_explicit(&out->pulled, memory_order_acquire) >=
-                   c->buffer)
-                ;
-            atomic_fetch_add_explicit(&out->pushed, 1, memory_order_release);
+        if (out) { /* wait for a free slot, then push */
+            wait_while(c, out, full, &out->emptied, &c->slept[st->s]);
+            advance(c, out, &out->pushed, &out->filled);
         }
     }
     return NULL;
 }
 
-static int pipeline(int stages, unsigned long buffer, int frames, bool busy, double us)
+static int pipeline(int stages, unsigned long buffer, int frames, bool busy, double us,
+                    bool passive)
 {
-    struct chain c = {stages, frames, buffer, busy, us, NULL, NULL};
+    struct chain c = {stages, frames, buffer, busy, passive, us, NULL, NULL, NULL};
     c.rings = calloc((size_t)stages, sizeof *c.rings);
     c.waited = calloc((size_t)stages, sizeof *c.waited);
+    c.slept = calloc((size_t)stages, sizeof *c.slept);
     pthread_t *th = calloc((size_t)stages, sizeof *th);
     struct stage *st = calloc((size_t)stages, sizeof *st);
-    int rc = c.rings && c.waited && th && st ? 0 : 2;
+    int rc = c.rings && c.waited && c.slept && th && st ? 0 : 2;
+    for (int s = 0; rc == 0 && s < stages; s++) {
+        pthread_mutex_init(&c.rings[s].lock, NULL);
+        pthread_cond_init(&c.rings[s].filled, NULL);
+        pthread_cond_init(&c.rings[s].emptied, NULL);
+    }
     double t0 = now_s();
     int made = 0;
     for (; rc == 0 && made < stages; made++) {
@@ -212,18 +268,25 @@ static int pipeline(int stages, unsigned long buffer, int frames, bool busy, dou
         pthread_join(th[s], NULL);
     if (rc == 0) {
         double most = 0;
-        for (int s = 0; s < stages; s++)
+        long slept = 0;
+        for (int s = 0; s < stages; s++) {
             most = c.waited[s] > most ? c.waited[s] : most;
-        printf("pipeline: %d stages, %lu-slot rings, %d frames of %.0f us %s a stage: "
+            slept += c.slept[s];
+        }
+        printf("pipeline: %d stages, %lu-slot rings, %d frames of %g us %s a stage, %s: "
                "%.0f frames/s",
-               stages, buffer, frames, us, busy ? "work" : "sleep", frames / (now_s() - t0));
+               stages, buffer, frames, us, busy ? "work" : "sleep", passive ? "passive" : "active",
+               frames / (now_s() - t0));
         if (!busy)
             printf("; the stage most late after its sleeps waited %.0f us a frame",
                    most / frames * 1e6);
+        if (passive)
+            printf("; %.4f sleeps a frame", (double)slept / frames);
         printf("\n");
     }
     free(c.rings);
     free(c.waited);
+    free(c.slept);
     free(th);
     free(st);
     return rc;
@@ -235,13 +298,16 @@ int main(int argc, char **argv)
         return turns();
     if (argc == 3 && strcmp(argv[1], "late") == 0 && atof(argv[2]) > 0)
         return late(atof(argv[2]));
-    if (argc == 7 && strcmp(argv[1], "pipeline") == 0 && atoi(argv[2]) >= 1 && atoi(argv[3]) >= 1 &&
+    bool waiting = argc == 7 || (argc == 8 && (strcmp(argv[7], "active") == 0 ||
+                                                strcmp(argv[7], "passive") == 0));
+    if (waiting && strcmp(argv[1], "pipeline") == 0 && atoi(argv[2]) >= 1 && atoi(argv[3]) >= 1 &&
         atoi(argv[4]) >= 1 && (strcmp(argv[5], "work") == 0 || strcmp(argv[5], "sleep") == 0) &&
         (atof(argv[6]) > 0 || (atof(argv[6]) == 0 && strcmp(argv[5], "work") == 0)))
         return pipeline(atoi(argv[2]), (unsigned long)atoi(argv[3]), atoi(argv[4]),
-                        strcmp(argv[5], "work") == 0, atof(argv[6]));
+                        strcmp(argv[5], "work") == 0, atof(argv[6]),
+                        argc == 8 && strcmp(argv[7], "passive") == 0);
     fprintf(stderr, "usage: sched_probe turns\n"
                     "       sched_probe late SLEEP_US\n"
-                    "       sched_probe pipeline STAGES BUFFER FRAMES work|sleep US\n");
+                    "       sched_probe pipeline STAGES BUFFER FRAMES work|sleep US [active|passive]\n");
     return 2;
 }
