@@ -225,7 +225,7 @@ static void *run_stage(void *arg)
             wait_while(c, in, empty, &in->filled, &c->slept[st->s]);
             advance(c, in, &in->pulled, &in->emptied);
         }
-        if (c->us > 0) { /* zero-cost tasks: the hand-overs alone, no clock read */
+        if (c->us > 0) { /* at no cost, the hand-overs alone, with no clock read */
             double t = now_s();
             if (c->busy)
                 while (now_s() - t < c->us * 1e-6)
@@ -252,7 +252,8 @@ static int pipeline(int stages, unsigned long buffer, int frames, bool busy, dou
     pthread_t *th = calloc((size_t)stages, sizeof *th);
     struct stage *st = calloc((size_t)stages, sizeof *st);
     int rc = c.rings && c.waited && c.slept && th && st ? 0 : 2;
-    for (int s = 0; rc == 0 && s < stages; s++) {
+    bool synced = rc == 0; /* the rings' locks and conditions made */
+    for (int s = 0; synced && s < stages; s++) {
         pthread_mutex_init(&c.rings[s].lock, NULL);
         pthread_cond_init(&c.rings[s].filled, NULL);
         pthread_cond_init(&c.rings[s].emptied, NULL);
@@ -283,6 +284,11 @@ static int pipeline(int stages, unsigned long buffer, int frames, bool busy, dou
         if (passive)
             printf("; %.4f sleeps a frame", (double)slept / frames);
         printf("\n");
+    }
+    for (int s = 0; synced && s < stages; s++) {
+        pthread_mutex_destroy(&c.rings[s].lock);
+        pthread_cond_destroy(&c.rings[s].filled);
+        pthread_cond_destroy(&c.rings[s].emptied);
     }
     free(c.rings);
     free(c.waited);
