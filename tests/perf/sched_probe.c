@@ -304,16 +304,18 @@ int main(int argc, char **argv)
         return turns();
     if (argc == 3 && strcmp(argv[1], "late") == 0 && atof(argv[2]) > 0)
         return late(atof(argv[2]));
-    bool waiting = argc == 7 || (argc == 8 && (strcmp(argv[7], "active") == 0 ||
-                                                strcmp(argv[7], "passive") == 0));
+    bool waiting =
+        argc == 7 ||
+        (argc == 8 && (strcmp(argv[7], "active") == 0 || strcmp(argv[7], "passive") == 0));
     if (waiting && strcmp(argv[1], "pipeline") == 0 && atoi(argv[2]) >= 1 && atoi(argv[3]) >= 1 &&
         atoi(argv[4]) >= 1 && (strcmp(argv[5], "work") == 0 || strcmp(argv[5], "sleep") == 0) &&
         (atof(argv[6]) > 0 || (atof(argv[6]) == 0 && strcmp(argv[5], "work") == 0)))
         return pipeline(atoi(argv[2]), (unsigned long)atoi(argv[3]), atoi(argv[4]),
                         strcmp(argv[5], "work") == 0, atof(argv[6]),
                         argc == 8 && strcmp(argv[7], "passive") == 0);
-    fprintf(stderr, "usage: sched_probe turns\n"
-                    "       sched_probe late SLEEP_US\n"
-                    "       sched_probe pipeline STAGES BUFFER FRAMES work|sleep US [active|passive]\n");
+    fprintf(stderr,
+            "usage: sched_probe turns\n"
+            "       sched_probe late SLEEP_US\n"
+            "       sched_probe pipeline STAGES BUFFER FRAMES work|sleep US [active|passive]\n");
     return 2;
 }
