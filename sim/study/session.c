@@ -104,11 +104,17 @@ const pl_config *pl_session_config(const pl_session *s)
     return s->cfg;
 }
 
+/* The scenario's model; NULL when it names none (lower says so). */
+static const pl_model *model_of(const pl_session *s)
+{
+    return pl_model_find(pl_config_str(s->cfg, "model"));
+}
+
 static int lower(pl_session *s, pl_diag *d)
 {
-    const char *name = pl_config_str(s->cfg, "model");
-    const pl_model *model = pl_model_find(name);
+    const pl_model *model = model_of(s);
     if (!model) {
+        const char *name = pl_config_str(s->cfg, "model");
         const pl_node *n = pl_config_get(s->cfg, "model");
         return pl_diag_at(d, PL_ECONFIG, pl_node_loc(n), "model", "no model named '%s'", name);
     }
@@ -282,7 +288,7 @@ static int try_graphs(void *ctx, const pl_graph *const *graphs, size_t n, pl_tri
 /* The verdict on the run, then the model's advice, which reads it; each timed. */
 static int advise(pl_session *s, pl_diag *d)
 {
-    const pl_model *model = pl_model_find(pl_config_str(s->cfg, "model"));
+    const pl_model *model = model_of(s);
     if (s->no_advice)
         return 0;
     pl_verdict_run run = {s->lowering.run, s->run.tl.makespan, &s->run.bound, &s->run.terms,
@@ -380,7 +386,7 @@ const pl_report *pl_session_report(const pl_session *s)
 
 bool pl_session_lowering_searches(const pl_session *s)
 {
-    const pl_model *model = pl_model_find(pl_config_str(s->cfg, "model"));
+    const pl_model *model = model_of(s);
     return model && model->lowering_searches;
 }
 
@@ -399,6 +405,6 @@ pl_session_times pl_session_timing(const pl_session *s)
 
 int pl_session_tables(pl_session *s, pl_diag *d)
 {
-    const pl_model *model = pl_model_find(pl_config_str(s->cfg, "model"));
+    const pl_model *model = model_of(s);
     return s->lowered && model && model->tables ? model->tables(&s->lowering, d) : 0;
 }
