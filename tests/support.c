@@ -238,20 +238,37 @@ int pl_test_session(const char *path, const char *const *sets, size_t nsets, pl_
     return rc;
 }
 
-pl_session *pl_test_run_yaml(const char *yaml, const char *const *sets, size_t nsets)
+/* pl_test_run_yaml, with the advice left out (pl_session_skip_advice) when `advice` is
+ * false. */
+static pl_session *run_yaml(const char *yaml, const char *const *sets, size_t nsets, bool advice)
 {
     char *dir = pl_test_mkdtemp();
     char path[512];
     snprintf(path, sizeof path, "%s/scenario.yaml", dir);
     pl_test_write_file(path, yaml);
-    pl_session *s;
+    pl_session *s = NULL;
     pl_diag d;
-    int rc = pl_test_session(path, sets, nsets, &s, &d);
+    pl_diag_init(&d);
+    int rc = pl_session_open(path, sets, nsets, &s, &d);
+    if (rc == 0 && !advice)
+        pl_session_skip_advice(s);
+    if (rc == 0)
+        rc = pl_session_run(s, &d);
     pl_test_rmtree(dir);
     free(dir);
     if (rc != 0)
         fail_msg("scenario: %s", d.msg);
     return s;
+}
+
+pl_session *pl_test_run_yaml(const char *yaml, const char *const *sets, size_t nsets)
+{
+    return run_yaml(yaml, sets, nsets, true);
+}
+
+pl_session *pl_test_run_yaml_no_advice(const char *yaml, const char *const *sets, size_t nsets)
+{
+    return run_yaml(yaml, sets, nsets, false);
 }
 
 pl_session *pl_test_run_yaml_set(const char *yaml, const char *key, int value)

@@ -93,6 +93,11 @@ int pl_test_session(const char *path, const char *const *sets, size_t nsets,
  * The scratch directory is removed at once: the session has read all it needs. */
 struct pl_session *pl_test_run_yaml(const char *yaml, const char *const *sets, size_t nsets);
 
+/* pl_test_run_yaml without the advice (pl_session_skip_advice): for tests that check the
+ * run, not its verdict. */
+struct pl_session *pl_test_run_yaml_no_advice(const char *yaml, const char *const *sets,
+                                              size_t nsets);
+
 /* pl_test_run_yaml with one override, key=value. */
 struct pl_session *pl_test_run_yaml_set(const char *yaml, const char *key, int value);
 
