@@ -182,14 +182,20 @@ fail_case() {
     failed=1
 }
 
-# makespan_of OUT SET...: runs the case with overrides SET and --no-advice, writes the
-# makespan to OUT.
-makespan_of() {
+# report_of OUT SET...: runs the case with overrides SET and --no-advice, writes the JSON
+# report to OUT.
+report_of() {
     local out=$1 over=() s
     shift
     for s in "${pin[@]}" "$@"; do over+=(--set "$s"); done
-    "$PL_BINARY" run "${args[@]}" "${over[@]}" --no-advice --format json > "$work/one.json" ||
-        return 1
+    "$PL_BINARY" run "${args[@]}" "${over[@]}" --no-advice --format json > "$out"
+}
+
+# makespan_of OUT SET...: report_of, then the makespan alone into OUT.
+makespan_of() {
+    local out=$1
+    shift
+    report_of "$work/one.json" "$@" || return 1
     jq -r '.makespan_s' "$work/one.json" > "$out"
 }
 
@@ -209,20 +215,28 @@ end_case() {
             return
         fi
     fi
-    : > "$work/sweep.jsonl"
+    # Each change's report, then one jq over them all (a jq per change took longer than the
+    # runs it read).
+    : > "$work/sweep.tsv"
+    local reports=()
     for ((i = 0; i < ${#sweep[@]}; i++)); do
         IFS=$'\t' read -r how kind name <<< "${sweep[$i]}"
         mapfile -d '' -t n < "$work/change.$i"
-        if ! makespan_of "$work/ms" "${n[@]}"; then
+        if ! report_of "$work/change.$i.json" "${n[@]}"; then
             fail_case "the change $kind $name (${n[*]}) failed"
             return
         fi
-        jq -c -n --arg how "$how" --arg kind "$kind" --arg name "$name" \
-            --argjson ms "$(cat "$work/ms")" --arg sets "${n[*]}" \
-            '{how: $how, kind: $kind, name: $name, makespan_s: $ms, sets: $sets}' \
-            >> "$work/sweep.jsonl"
+        # One record a change, its fields by tabs, ended by an ASCII record separator (an
+        # override's value may span lines).
+        printf '%s\t%s\036' "${sweep[$i]}" "${n[*]}" >> "$work/sweep.tsv"
+        reports+=("$work/change.$i.json")
     done
-    jq -s '.' "$work/sweep.jsonl" > "$work/sweep.json"
+    jq -n --rawfile tsv "$work/sweep.tsv" \
+        '[$tsv | split("\u001e")[] | select(length > 0) | split("\t")] as $c
+         | [inputs | .makespan_s] as $ms
+         | [range(0; $c | length) as $i
+            | {how: $c[$i][0], kind: $c[$i][1], name: $c[$i][2], makespan_s: $ms[$i],
+               sets: $c[$i][3]}]' "${reports[@]}" > "$work/sweep.json"
     jq -r --slurpfile s "$work/sweep.json" '($s[0]) as $s | '"$check_jq" "$work/run.json" \
         > "$work/problems"
     if [[ -s $work/problems ]]; then
