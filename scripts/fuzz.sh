@@ -3,7 +3,7 @@
 #
 # Fuzzes pipelab with libFuzzer: builds the targets of tests/fuzz/ with clang,
 # AddressSanitizer and UndefinedBehaviorSanitizer into build-fuzz/, then runs each for
-# SECONDS_EACH seconds, one after the other.
+# SECONDS_EACH seconds, as many at a time as there are cores (a fuzzer takes one).
 #
 #   scripts/fuzz.sh                                every target, 60 s each
 #   SECONDS_EACH=3600 scripts/fuzz.sh scenario     one target, an hour
@@ -54,10 +54,10 @@ cmake --build "$BUILD_DIR" --target pipelab >/dev/null
     '---' '..' nan inf -1 0 1e15
 } | sed 's/["\\]/\\&/g; s/.*/"&"/' | sort -u >"$dict"
 
-status=0
-for t in "${targets[@]}"; do
-  corpus="$BUILD_DIR/corpus/$t"
-  found="$BUILD_DIR/found/$t"
+# fuzz_one TARGET: fuzzes one target; what it reports goes to $BUILD_DIR/fuzz_TARGET.report,
+# and its status is 1 when it found a problem.
+fuzz_one() {
+  local t=$1 corpus="$BUILD_DIR/corpus/$1" found="$BUILD_DIR/found/$1" seeds opts
   mkdir -p "$corpus" "$found"
   case $t in
     scenario) seeds=(workloads tests/data/tile tests/fuzz/seeds/scenario) opts=(-dict="$dict") ;;
@@ -69,21 +69,54 @@ for t in "${targets[@]}"; do
     results) seeds=(tests/data/sweep tests/fuzz/seeds/results) opts=() ;;
     protocol) seeds=(tests/fuzz/seeds/protocol) opts=() ;;
     trace) seeds=(tests/fuzz/seeds/trace tests/data/import) opts=() ;;
-    *) echo "fuzz: no target '$t' (scenario, run, stg, results, protocol or trace)" >&2
-       exit 2 ;;
   esac
   [ -d "tests/fuzz/found/$t" ] && seeds+=("tests/fuzz/found/$t")
-  echo "fuzz: $t for ${SECONDS_EACH} s"
   if ! "$BUILD_DIR/tests/fuzz/fuzz_$t" "$corpus" "${seeds[@]}" -max_total_time="$SECONDS_EACH" \
     -timeout=10 -max_len=16384 "${opts[@]}" -rss_limit_mb=2048 \
     -artifact_prefix="$found/" -print_final_stats=1 >"$BUILD_DIR/fuzz_$t.log" 2>&1; then
-    echo "fuzz: $t FOUND a problem; the input is in $found/ (log: $BUILD_DIR/fuzz_$t.log)" >&2
-    tail -40 "$BUILD_DIR/fuzz_$t.log" >&2
-    status=1
-  else
+    {
+      echo "fuzz: $t FOUND a problem; the input is in $found/ (log: $BUILD_DIR/fuzz_$t.log)"
+      tail -40 "$BUILD_DIR/fuzz_$t.log"
+    } >"$BUILD_DIR/fuzz_$t.report"
+    return 1
+  fi
+  {
     grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$BUILD_DIR/fuzz_$t.log" |
       sed "s/^/fuzz: $t /" || true
     echo "fuzz: $t: no crash, $(ls "$corpus" | wc -l) inputs in the corpus"
+  } >"$BUILD_DIR/fuzz_$t.report"
+}
+
+for t in "${targets[@]}"; do
+  case $t in
+    scenario | run | stg | results | protocol | trace) ;;
+    *) echo "fuzz: no target '$t' (scenario, run, stg, results, protocol or trace)" >&2
+       exit 2 ;;
+  esac
+done
+
+# The targets as many at a time as there are cores (each fuzzer runs on one), their reports
+# in the order given.
+status=0
+jobs=$(nproc)
+pids=()
+for i in "${!targets[@]}"; do
+  t=${targets[$i]}
+  if [ "${#pids[@]}" -ge "$jobs" ]; then
+    wait "${pids[$((i - jobs))]}" || status=1
+  fi
+  echo "fuzz: $t for ${SECONDS_EACH} s"
+  fuzz_one "$t" &
+  pids+=($!)
+done
+for ((i = ${#pids[@]} > jobs ? ${#pids[@]} - jobs : 0; i < ${#pids[@]}; i++)); do
+  wait "${pids[$i]}" || status=1
+done
+for t in "${targets[@]}"; do
+  if grep -q "FOUND a problem" "$BUILD_DIR/fuzz_$t.report"; then
+    cat "$BUILD_DIR/fuzz_$t.report" >&2
+  else
+    cat "$BUILD_DIR/fuzz_$t.report"
   fi
 done
 exit $status
