@@ -33,8 +33,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
 SECONDS_EACH=${SECONDS_EACH:-60}
+all=(scenario run stg results protocol trace)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scenario run stg results protocol trace)
+[ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
+for t in "${targets[@]}"; do
+  if [[ " ${all[*]} " != *" $t "* ]]; then
+    echo "fuzz: no target '$t' (${all[*]})" >&2
+    exit 2
+  fi
+done
 
 if ! command -v clang >/dev/null; then
   echo "fuzz: clang is needed (scripts/setup.sh --checks installs it)" >&2
@@ -86,14 +93,6 @@ fuzz_one() {
     echo "fuzz: $t: no crash, $(ls "$corpus" | wc -l) inputs in the corpus"
   } >"$BUILD_DIR/fuzz_$t.report"
 }
-
-for t in "${targets[@]}"; do
-  case $t in
-    scenario | run | stg | results | protocol | trace) ;;
-    *) echo "fuzz: no target '$t' (scenario, run, stg, results, protocol or trace)" >&2
-       exit 2 ;;
-  esac
-done
 
 # The targets as many at a time as there are cores (each fuzzer runs on one), their reports
 # in the order given.

@@ -227,15 +227,24 @@ char *pl_test_render(int (*render)(const struct pl_report *r, FILE *out, struct 
     return text;
 }
 
-int pl_test_session(const char *path, const char *const *sets, size_t nsets, pl_session **out,
-                    pl_diag *d)
+/* pl_test_session, with the advice left out (pl_session_skip_advice) unless `advice`. */
+static int session(const char *path, const char *const *sets, size_t nsets, bool advice,
+                   pl_session **out, pl_diag *d)
 {
     *out = NULL;
     pl_diag_init(d);
     int rc = pl_session_open(path, sets, nsets, out, d);
+    if (rc == 0 && !advice)
+        pl_session_skip_advice(*out);
     if (rc == 0)
         rc = pl_session_run(*out, d);
     return rc;
+}
+
+int pl_test_session(const char *path, const char *const *sets, size_t nsets, pl_session **out,
+                    pl_diag *d)
+{
+    return session(path, sets, nsets, true, out, d);
 }
 
 /* pl_test_run_yaml, with the advice left out (pl_session_skip_advice) when `advice` is
@@ -246,14 +255,9 @@ static pl_session *run_yaml(const char *yaml, const char *const *sets, size_t ns
     char path[512];
     snprintf(path, sizeof path, "%s/scenario.yaml", dir);
     pl_test_write_file(path, yaml);
-    pl_session *s = NULL;
+    pl_session *s;
     pl_diag d;
-    pl_diag_init(&d);
-    int rc = pl_session_open(path, sets, nsets, &s, &d);
-    if (rc == 0 && !advice)
-        pl_session_skip_advice(s);
-    if (rc == 0)
-        rc = pl_session_run(s, &d);
+    int rc = session(path, sets, nsets, advice, &s, &d);
     pl_test_rmtree(dir);
     free(dir);
     if (rc != 0)
