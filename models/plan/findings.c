@@ -142,11 +142,15 @@ static int search_figure(const pl_plan *p, pl_figures *f)
     if (p->window)
         snprintf(window, sizeof window, "; plan.window holds %u iteration%s in flight", p->window,
                  p->window == 1 ? "" : "s");
+    /* A schedule at the makespan bound ends the search (sched.h, pl_plan_options.bound). */
+    double bound = p->bounds.makespan;
+    bool at_bound = bound > 0 && !(p->sched.makespan > bound + 1e-12 * bound);
     return pl_figures_add(f, "search", p->schedules, "",
-                          "rule '%s', the best of %u schedules tried; with no memory limit the "
+                          "rule '%s', the best of %u schedules tried%s; with no memory limit the "
                           "plan takes %s using %s of buffers%s",
-                          p->sched.rule, p->schedules, PL_TIME_TEXT(p->free_makespan),
-                          PL_SIZE_TEXT(p->free_footprint), window);
+                          p->sched.rule, p->schedules,
+                          at_bound ? " (it reaches the bound, where the search stops)" : "",
+                          PL_TIME_TEXT(p->free_makespan), PL_SIZE_TEXT(p->free_footprint), window);
 }
 
 static int memory_figures(const pl_plan_loop *l, const pl_plan *p, pl_figures *f)

@@ -143,6 +143,7 @@ static int free_schedule(const pl_plan_loop *l, double bound, pl_plan_options o,
                          struct ties *c)
 {
     uint32_t stale = 0, last = l->window ? l->window : l->iterations;
+    o.bound = bound;
     for (uint32_t w = from; w <= last && stale < STALE_WINDOWS; w++) {
         struct trial t;
         int rc = attempt(l, NULL, w, o, &t);
@@ -269,6 +270,7 @@ static int free_window(const pl_plan_loop *l, const pl_plan_loop *probe, bool un
     if (rc)
         return rc;
     bool unsettled = (uint64_t)how.tried * PL_PLAN_PROBE_SETTLED > probe->iterations;
+    o.bound = p->bounds.makespan;
     if ((rc = attempt(l, NULL, window, o, t)) != 0)
         return rc;
     /* The whole loop's schedule with that window runs at the probe's II, or the probe did
@@ -300,8 +302,9 @@ static int fit_on_probe(const pl_plan_loop *l, const pl_plan_loop *probe, bool u
     uint32_t schedules = p->schedules, *start = malloc(((size_t)l->nbuffers + 1) * sizeof *start);
     struct trial t = {0};
     int rc = start ? 0 : PL_ENOMEM;
-    if (!rc && probe->iterations < l->iterations)
-        rc = probe_ties(probe, &c, &bound);
+    o.bound = p->bounds.makespan;
+    if (!rc && probe->iterations < l->iterations && !(rc = probe_ties(probe, &c, &bound)))
+        o.bound = bound;
     if (!rc) {
         memcpy(start, p->limits, l->nbuffers * sizeof *start);
         rc = attempt(probe, p->limits, p->window, o, &t);
@@ -312,6 +315,7 @@ static int fit_on_probe(const pl_plan_loop *l, const pl_plan_loop *probe, bool u
     if (!rc && c.near && !unchecked) {
         memcpy(p->limits, start, l->nbuffers * sizeof *start);
         p->schedules = schedules;
+        o.bound = p->bounds.makespan;
         rc = attempt(l, p->limits, p->window, o, &t);
         if (!rc)
             rc = fit_memory(l, o, p, &t, NULL);
@@ -334,7 +338,9 @@ static int final_trials(const pl_plan_loop *l, bool plain, const pl_plan *p, str
         return attempt(l, p->limits, p->window, (pl_plan_options){.plain = true, .quick = true},
                        cur);
     pl_plan_schedule fixed = {0};
-    int rc = schedule_trial(l, p->limits, p->window, (pl_plan_options){.fixed = &fixed}, true, all);
+    int rc =
+        schedule_trial(l, p->limits, p->window,
+                       (pl_plan_options){.fixed = &fixed, .bound = p->bounds.makespan}, true, all);
     if (rc)
         return rc;
     *tried = all->s.tried;

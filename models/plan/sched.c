@@ -486,8 +486,7 @@ static int try_rule(struct pass *p, const struct rule *r, gsl_rng *rng, pl_plan_
 /*
  * Whether rule r, which differs from the plain rule (rules[0]) in one respect only, would
  * make the very schedule that the plain rule's pass made, given what that pass met
- * (`plain`). Two passes whose every decision agrees are
- * the same pass:
+ * (`plain`). Two passes whose every decision agrees are the same pass:
  *  - appending rather than inserting: when the plain pass put no task in a gap, each task
  *    went after the last task of the unit where it could end earliest (then start
  *    earliest, then the first such unit); appending, every unit offers a start (and so an
@@ -512,12 +511,18 @@ static bool as_plain(struct met plain, const struct rule *r)
     return false;
 }
 
+/* Whether out's schedule is at o's lower bound (within 1e-12): none can be shorter. */
+static bool at_bound(const pl_plan_options *o, const pl_plan_schedule *out)
+{
+    return o->bound > 0 && out->rule && !(out->makespan > o->bound + 1e-12 * o->bound);
+}
+
 static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot **scratch,
                   pl_plan_schedule *out)
 {
     size_t nrules = o->plain ? 1 : sizeof rules / sizeof rules[0];
     struct met plain = {0};
-    for (size_t r = 0; r < nrules; r++) {
+    for (size_t r = 0; r < nrules && !at_bound(o, out); r++) {
         if (r > 0 && !o->every_rule && as_plain(plain, &rules[r])) {
             out->tried++;
             if (o->unrun)
@@ -537,18 +542,18 @@ static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot **scrat
                                    .window = out->window,
                                    .rule = out->rule,
                                    .tried = out->tried};
-    uint32_t n = attempts(o, p->ntasks);
+    uint32_t n = at_bound(o, out) ? 0 : attempts(o, p->ntasks);
     gsl_rng *rng = n ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
     if (n && !rng)
         return PL_ENOMEM;
     if (rng)
         gsl_rng_set(rng, SEARCH_SEED);
-    /* Unless the count was asked for, the attempts also stop when they have cost
-     * STEP_BUDGET steps: a big loop whose units have many gaps, or a graph with many
-     * edges, costs more per placement. */
+    /* Unless the count was asked for, the attempts also stop when they have cost STEP_BUDGET
+     * steps (a big loop with many gaps, or many edges, costs more per placement). */
     int rc = 0;
     uint64_t from = p->steps;
-    for (uint32_t k = 0; k < n && !rc && (o->attempts || p->steps - from < STEP_BUDGET); k++)
+    for (uint32_t k = 0;
+         k < n && !rc && (o->attempts || p->steps - from < STEP_BUDGET) && !at_bound(o, out); k++)
         rc = try_rule(p, &perturbed, rng, scratch, out, keep);
     if (rng)
         gsl_rng_free(rng);

@@ -70,6 +70,8 @@ typedef struct pl_plan_options {
                         schedule again (sched.c, as_plain): only for the test that shows it
                         does */
     uint32_t *unrun; /* not NULL: gets how many of the rules tried were such passes not run */
+    double bound;    /* a lower bound of the loop's makespan (0: none known): the search stops
+                        once a schedule reaches it */
 } pl_plan_options;
 
 /* Schedules every task of l (borrowed) into *out. Fails with PL_EINVAL when the

@@ -66,7 +66,10 @@ static int replan(const pl_plan_kept *k, uint32_t b, pl_plan *out)
     memcpy(out->limits, k->plan.limits, l->nbuffers * sizeof *out->limits);
     out->limits[b]++;
     pl_plan_schedule fixed = {0};
-    pl_plan_options o = {.plain = k->w.plain, .quick = k->w.plain, .fixed = &fixed};
+    pl_plan_options o = {.plain = k->w.plain,
+                         .quick = k->w.plain,
+                         .fixed = &fixed,
+                         .bound = k->plan.bounds.makespan};
     int rc = schedule(l, o, out);
     if (!rc)
         rc = map(l, out);
