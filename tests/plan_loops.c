@@ -368,3 +368,10 @@ char *pl_test_loop_yaml(const pl_plan_loop *l)
     }
     return y.s;
 }
+
+void pl_test_add_choices_pipelined(gsl_rng *r, pl_plan_loop *l)
+{
+    pl_test_add_choices(r, l);
+    for (uint32_t c = 0; c < l->nclasses; c++)
+        l->classes[c].interval = pl_test_chance(r, 0.3) ? pl_test_draw(r, 1, 4) : 0;
+}

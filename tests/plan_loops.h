@@ -78,6 +78,9 @@ pl_plan_loop pl_test_random_loop(gsl_rng *r, uint32_t n, uint32_t carried, uint3
  * transfers, each joining a random set of classes, at a whole latency 0 .. 3 and 1 byte
  * per second, so that every time stays a whole number. */
 void pl_test_add_choices(gsl_rng *r, pl_plan_loop *l);
+/* pl_test_add_choices, then each class pipelined with probability 0.3, at an issue interval
+ * of 1 .. 4. */
+void pl_test_add_choices_pipelined(gsl_rng *r, pl_plan_loop *l);
 
 /* Loop l as a scenario (YAML text; the caller frees it): its classes with their units and
  * intervals, its buffers, its ops with their latencies (and `also` lists) in microseconds,

@@ -94,11 +94,8 @@ static void random_loops(unsigned long seed, const char *what, uint32_t most, bo
     for (int k = 0; k < 48; k++) {
         pl_plan_loop l = pl_test_random_loop(r, pl_test_draw(r, 3, 10), pl_test_draw(r, 0, 3),
                                              pl_test_draw(r, 20, most));
-        if (choices) {
-            pl_test_add_choices(r, &l);
-            for (uint32_t c = 0; c < l.nclasses; c++)
-                l.classes[c].interval = pl_test_chance(r, 0.3) ? pl_test_draw(r, 1, 4) : 0;
-        }
+        if (choices)
+            pl_test_add_choices_pipelined(r, &l);
         for (uint32_t w = 0; w <= 2; w += 2) {
             left_out += agrees(&l, w, what, k) > 0;
             cases++;

@@ -25,6 +25,7 @@
 #include "models/plan/bounds.h"
 #include "models/plan/sched.h"
 #include "plan_loops.h"
+#include "plan_valid.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -32,17 +33,6 @@
 struct tally {
     uint32_t cases, stopped, rounding;
 };
-
-static bool same_slots(const pl_plan_schedule *a, const pl_plan_schedule *b)
-{
-    if (a->ntasks != b->ntasks)
-        return false;
-    for (uint32_t t = 0; t < a->ntasks; t++)
-        if (a->tasks[t].unit != b->tasks[t].unit || a->tasks[t].start != b->tasks[t].start ||
-            a->tasks[t].end != b->tasks[t].end)
-            return false;
-    return true;
-}
 
 /* Schedules l with window w with the whole search (8 perturbations) and with the search
  * that stops at the bound, and compares. */
@@ -75,13 +65,13 @@ static void compare(const pl_plan_loop *l, uint32_t w, const char *what, struct 
             if (whole->makespan < cut->makespan - 1e-12 * cut->makespan)
                 fail_msg("%s %u: the whole search found %.17g, shorter than %.17g at the bound",
                          what, n->cases, whole->makespan, cut->makespan);
-        } else if (!same_slots(whole, cut)) {
+        } else if (!pl_test_same_tasks(whole, cut)) {
             fail_msg("%s %u (%u ops, %u iterations, window %u): stopping at the bound changed "
                      "the schedule",
                      what, n->cases, l->nops, l->iterations, w);
         }
     } else if (whole->makespan != cut->makespan || whole->rule != cut->rule ||
-               !same_slots(whole, cut)) {
+               !pl_test_same_tasks(whole, cut)) {
         fail_msg("%s %u (%u ops, %u iterations, window %u): a search that never reached the "
                  "bound differs from the whole search",
                  what, n->cases, l->nops, l->iterations, w);
@@ -105,7 +95,7 @@ static void report(const char *what, const struct tally *n)
 static void test_random_dags(void **state)
 {
     (void)state;
-    gsl_rng *r = pl_test_rng_new(20261206, "test_random_dags");
+    gsl_rng *r = pl_test_rng_new(20261221, "test_random_dags");
     static const uint32_t sizes[] = {20, 60, 150}, units[] = {2, 4, 8};
     struct tally n = {0};
     for (int g = 0; g < 8; g++)
@@ -129,11 +119,8 @@ static void random_loops(unsigned long seed, const char *what, uint32_t most, bo
     for (int k = 0; k < 48; k++) {
         pl_plan_loop l = pl_test_random_loop(r, pl_test_draw(r, 3, 10), pl_test_draw(r, 0, 3),
                                              pl_test_draw(r, 20, most));
-        if (choices) {
-            pl_test_add_choices(r, &l);
-            for (uint32_t c = 0; c < l.nclasses; c++)
-                l.classes[c].interval = pl_test_chance(r, 0.3) ? pl_test_draw(r, 1, 4) : 0;
-        }
+        if (choices)
+            pl_test_add_choices_pipelined(r, &l);
         for (uint32_t w = 0; w <= 2; w += 2)
             compare(&l, w, what, &n);
         pl_plan_loop_fini(&l);
@@ -145,13 +132,13 @@ static void random_loops(unsigned long seed, const char *what, uint32_t most, bo
 static void test_random_loops(void **state)
 {
     (void)state;
-    random_loops(20261207, "loops", 200, false);
+    random_loops(20261222, "loops", 200, false);
 }
 
 static void test_random_choices(void **state)
 {
     (void)state;
-    random_loops(20261209, "loops with choices", 100, true);
+    random_loops(20261223, "loops with choices", 100, true);
 }
 
 int main(void)

@@ -197,9 +197,7 @@ static void test_random(void **state)
     for (uint32_t c = 0; c < 200; c++) {
         pl_plan_loop l = pl_test_random_loop(r, pl_test_draw(r, 3, 12), pl_test_draw(r, 0, 2),
                                              pl_test_draw(r, 1, 20));
-        pl_test_add_choices(r, &l);
-        for (uint32_t k = 0; k < l.nclasses; k++)
-            l.classes[k].interval = pl_test_chance(r, 0.3) ? pl_test_draw(r, 1, 4) : 0;
+        pl_test_add_choices_pipelined(r, &l);
         snprintf(pl_test_where, sizeof pl_test_where, "loop %u (%u ops, %u classes, %u deps)", c,
                  l.nops, l.nclasses, l.ndeps);
         pl_plan_options o = {.attempts = 4};
