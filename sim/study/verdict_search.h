@@ -22,7 +22,11 @@
  * pl_runner_makespan), which gives the very makespan the changed copy of the graph would,
  * without building the copy or a timeline; the pass runs ahead of the candidate's exact
  * bound, which it makes needless when its gain is clearly beyond the cut-off
- * (pl_verdict_bound_slack). The other candidates are built and go to SimGrid.
+ * (pl_verdict_bound_slack). The exact bound of a change of the run's graph is needless too
+ * where the run's own bound with every edge is below the makespan less the cut-off: such a
+ * change only lessens work or adds bandwidth or cores, so its bound is no higher and could
+ * not rule it out (tests/test_makespan_pass.c checks that it is no higher). The other
+ * candidates are built and go to SimGrid.
  */
 #ifndef PL_VERDICT_SEARCH_H
 #define PL_VERDICT_SEARCH_H
