@@ -20,6 +20,7 @@
  * the same loop always gives the same schedule.
  */
 #include "models/plan/sched.h"
+#include "models/plan/adjacency.h"
 #include "models/plan/gaps.h"
 #include "sim/common/array.h"
 
@@ -56,14 +57,6 @@ static const struct rule rules[] = {
 };
 static const struct rule perturbed = {"perturbed b-level", false, PROGRAM, INSERT};
 
-/* Dependencies of each op, by destination and by source (CSR over l->deps). */
-struct adjacency {
-    uint32_t *in_first, *in; /* deps into op o: in[in_first[o] .. in_first[o + 1]) */
-    uint32_t *out_first, *out;
-    bool *first_op, *last_op; /* no distance-0 dependency into / out of the op */
-    uint32_t *topo;           /* ops in a topological order of the distance-0 deps */
-};
-
 /* What a pass met (as_plain): a task placed in a gap, and two tasks of equal priority
  * compared that have different counts of successors. */
 struct met {
@@ -82,7 +75,7 @@ struct task {
 
 struct pass {
     const pl_plan_loop *l;
-    const struct adjacency *adj;
+    const pl_plan_adjacency *adj;
     uint32_t window;
     uint32_t ntasks;
     double *blevel, *tlevel;
@@ -102,46 +95,6 @@ struct pass {
 };
 
 /* ---- The unrolled graph ---------------------------------------------------------- */
-
-static void adjacency_fini(struct adjacency *a)
-{
-    free(a->in_first);
-    free(a->in);
-    free(a->out_first);
-    free(a->out);
-    free(a->first_op);
-    free(a->last_op);
-    free(a->topo);
-}
-
-static int topo_order(const pl_plan_loop *l, struct adjacency *a)
-{
-    a->topo = malloc(((size_t)l->nops + 1) * sizeof *a->topo);
-    if (!a->topo)
-        return PL_ENOMEM;
-    int n = pl_plan_topo_order(l, a->topo);
-    return n < 0 ? n : (uint32_t)n == l->nops ? 0 : PL_EINVAL;
-}
-
-static int adjacency_init(const pl_plan_loop *l, struct adjacency *a)
-{
-    *a = (struct adjacency){0};
-    int rc = pl_plan_dep_index(l, true, &a->in_first, &a->in);
-    if (!rc)
-        rc = pl_plan_dep_index(l, false, &a->out_first, &a->out);
-    a->first_op = malloc(((size_t)l->nops + 1) * sizeof *a->first_op);
-    a->last_op = malloc(((size_t)l->nops + 1) * sizeof *a->last_op);
-    if (rc || !a->first_op || !a->last_op)
-        return PL_ENOMEM;
-    for (uint32_t o = 0; o < l->nops; o++)
-        a->first_op[o] = a->last_op[o] = true;
-    for (uint32_t k = 0; k < l->ndeps; k++)
-        if (l->deps[k].distance == 0) {
-            a->first_op[l->deps[k].dst] = false;
-            a->last_op[l->deps[k].src] = false;
-        }
-    return topo_order(l, a);
-}
 
 /* A predecessor or successor by the window, not by a dependency of the loop. */
 #define PL_NO_DEP UINT32_MAX
@@ -201,32 +154,41 @@ static uint32_t topo_task(const struct pass *p, uint32_t k)
     return (k / nops) * nops + p->adj->topo[k % nops];
 }
 
-/* b-levels (latency plus the longest chain after), t-levels (the longest chain before)
- * and the counts of successors and predecessors, from the topological order. */
+/* b-levels (latency plus the longest chain after) and the counts of successors and
+ * predecessors, from the topological order. */
 static void levels(struct pass *p)
 {
+    memset(p->npred, 0, (size_t)p->ntasks * sizeof *p->npred);
     for (uint32_t k = p->ntasks; k-- > 0;) {
         uint32_t t = topo_task(p, k), n = 0;
         double after = 0;
         FOR_SUCCS(p, t, {
             after = pl_max(after, p->blevel[succ] + (dep_ == PL_NO_DEP ? 0 : p->move[dep_]));
+            p->npred[succ]++;
             n++;
         });
         p->blevel[t] = p->mean[t % p->l->nops] + after;
         p->tasks[t].nsucc = n;
     }
+}
+
+/* t-levels (the longest chain before), made the first time a rule asks for them. */
+static int tlevels(struct pass *p)
+{
+    if (p->tlevel)
+        return 0;
+    if (!(p->tlevel = pl_array_alloc((size_t)p->ntasks + 1, sizeof *p->tlevel)))
+        return PL_ENOMEM;
     for (uint32_t k = 0; k < p->ntasks; k++) {
         uint32_t t = topo_task(p, k);
         double before = 0;
-        uint32_t n = 0;
         FOR_PREDS(p, t, {
             before = pl_max(before, p->tlevel[pred] + p->mean[pred % p->l->nops] +
                                         (dep_ == PL_NO_DEP ? 0 : p->move[dep_]));
-            n++;
         });
         p->tlevel[t] = before;
-        p->npred[t] = n;
     }
+    return 0;
 }
 
 /* ---- The ready heap -------------------------------------------------------------- */
@@ -405,13 +367,12 @@ static void pass_fini(struct pass *p)
     free(p->units);
 }
 
-static int pass_init(struct pass *p, const pl_plan_loop *l, const struct adjacency *a,
+static int pass_init(struct pass *p, const pl_plan_loop *l, const pl_plan_adjacency *a,
                      uint32_t window)
 {
     size_t n = (size_t)l->nops * l->iterations + 1;
     *p = (struct pass){.l = l, .adj = a, .window = window, .ntasks = l->nops * l->iterations};
     p->blevel = pl_array_alloc(n, sizeof *p->blevel);
-    p->tlevel = pl_array_alloc(n, sizeof *p->tlevel);
     p->tasks = pl_array_alloc(n, sizeof *p->tasks);
     p->npred = pl_array_alloc(n, sizeof *p->npred);
     p->heap = pl_array_alloc(n, sizeof *p->heap);
@@ -420,8 +381,8 @@ static int pass_init(struct pass *p, const pl_plan_loop *l, const struct adjacen
     p->unit_class = pl_plan_unit_classes(l);
     p->mean = malloc(((size_t)l->nops + 1) * sizeof *p->mean);
     p->move = malloc(((size_t)l->ndeps + 1) * sizeof *p->move);
-    if (!p->blevel || !p->tlevel || !p->tasks || !p->npred || !p->heap || !p->units ||
-        !p->first_unit || !p->unit_class || !p->mean || !p->move)
+    if (!p->blevel || !p->tasks || !p->npred || !p->heap || !p->units || !p->first_unit ||
+        !p->unit_class || !p->mean || !p->move)
         return PL_ENOMEM;
     for (uint32_t c = 0; c < l->nclasses; c++)
         p->first_unit[c] = pl_plan_unit_first(l, c);
@@ -433,8 +394,10 @@ static int pass_init(struct pass *p, const pl_plan_loop *l, const struct adjacen
     return 0;
 }
 
-static void set_priorities(struct pass *p, const struct rule *r, gsl_rng *rng)
+static int set_priorities(struct pass *p, const struct rule *r, gsl_rng *rng)
 {
+    if (r->tlevel && tlevels(p) != 0)
+        return PL_ENOMEM;
     p->rule = r;
     for (uint32_t t = 0; t < p->ntasks; t++) {
         double prio = p->blevel[t] + (r->tlevel ? p->tlevel[t] : 0);
@@ -442,6 +405,7 @@ static void set_priorities(struct pass *p, const struct rule *r, gsl_rng *rng)
             prio *= 1 + PERTURB * gsl_rng_uniform(rng);
         p->tasks[t].prio = prio;
     }
+    return 0;
 }
 
 static uint32_t attempts(const pl_plan_options *o, uint32_t ntasks)
@@ -462,8 +426,9 @@ static int try_rule(struct pass *p, const struct rule *r, gsl_rng *rng, pl_plan_
                     pl_plan_schedule *out, pl_plan_schedule *keep)
 {
     double makespan;
-    set_priorities(p, r, rng);
-    int rc = run_pass(p, *scratch, &makespan);
+    int rc = set_priorities(p, r, rng);
+    if (!rc)
+        rc = run_pass(p, *scratch, &makespan);
     if (rc)
         return rc;
     out->tried++;
@@ -569,10 +534,10 @@ int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_pl
         *o->unrun = 0;
     if (o->fixed)
         *o->fixed = (pl_plan_schedule){0};
-    struct adjacency a;
+    pl_plan_adjacency a;
     struct pass p = {0};
     pl_plan_slot *scratch = NULL;
-    int rc = adjacency_init(l, &a);
+    int rc = pl_plan_adjacency_init(l, &a);
     if (!rc)
         rc = pass_init(&p, l, &a, o->window);
     if (!rc) {
@@ -583,7 +548,7 @@ int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_pl
     }
     free(scratch);
     pass_fini(&p);
-    adjacency_fini(&a);
+    pl_plan_adjacency_fini(&a);
     if (rc) {
         pl_plan_schedule_fini(out);
         if (o->fixed)
