@@ -270,7 +270,6 @@ static int free_window(const pl_plan_loop *l, const pl_plan_loop *probe, bool un
     if (rc)
         return rc;
     bool unsettled = (uint64_t)how.tried * PL_PLAN_PROBE_SETTLED > probe->iterations;
-    o.bound = p->bounds.makespan;
     if ((rc = attempt(l, NULL, window, o, t)) != 0)
         return rc;
     /* The whole loop's schedule with that window runs at the probe's II, or the probe did
@@ -302,20 +301,19 @@ static int fit_on_probe(const pl_plan_loop *l, const pl_plan_loop *probe, bool u
     uint32_t schedules = p->schedules, *start = malloc(((size_t)l->nbuffers + 1) * sizeof *start);
     struct trial t = {0};
     int rc = start ? 0 : PL_ENOMEM;
-    o.bound = p->bounds.makespan;
+    pl_plan_options on_probe = o; /* with the probe's own bound where it is shorter */
     if (!rc && probe->iterations < l->iterations && !(rc = probe_ties(probe, &c, &bound)))
-        o.bound = bound;
+        on_probe.bound = bound;
     if (!rc) {
         memcpy(start, p->limits, l->nbuffers * sizeof *start);
-        rc = attempt(probe, p->limits, p->window, o, &t);
+        rc = attempt(probe, p->limits, p->window, on_probe, &t);
     }
     if (!rc)
-        rc = fit_memory(probe, o, p, &t, probe->iterations < l->iterations ? &c : NULL);
+        rc = fit_memory(probe, on_probe, p, &t, probe->iterations < l->iterations ? &c : NULL);
     trial_fini(&t);
     if (!rc && c.near && !unchecked) {
         memcpy(p->limits, start, l->nbuffers * sizeof *start);
         p->schedules = schedules;
-        o.bound = p->bounds.makespan;
         rc = attempt(l, p->limits, p->window, o, &t);
         if (!rc)
             rc = fit_memory(l, o, p, &t, NULL);
@@ -374,7 +372,8 @@ static int final_trials(const pl_plan_loop *l, bool plain, const pl_plan *p, str
 static int search(const pl_plan_loop *l, pl_plan_probe pr, bool plain, pl_plan *p,
                   struct trial *cur)
 {
-    pl_plan_options o = {.plain = plain, .quick = true};
+    /* Every search stops at the whole loop's bound; one of the probe at the probe's. */
+    pl_plan_options o = {.plain = plain, .quick = true, .bound = p->bounds.makespan};
     pl_plan_loop probe = *l;
     probe.iterations = pr.iterations < l->iterations ? pr.iterations : l->iterations;
     struct trial t = {0};

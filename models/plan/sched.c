@@ -476,10 +476,10 @@ static bool as_plain(struct met plain, const struct rule *r)
     return false;
 }
 
-/* Whether out's schedule is at o's lower bound (within 1e-12): none can be shorter. */
+/* Whether out holds a schedule at o's lower bound: none can be shorter. */
 static bool at_bound(const pl_plan_options *o, const pl_plan_schedule *out)
 {
-    return o->bound > 0 && out->rule && !(out->makespan > o->bound + 1e-12 * o->bound);
+    return out->rule && pl_plan_at_bound(out->makespan, o->bound);
 }
 
 static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot **scratch,

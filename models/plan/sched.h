@@ -34,6 +34,7 @@
 
 #include "models/plan/loop.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Where and when one task runs. */
@@ -73,6 +74,13 @@ typedef struct pl_plan_options {
     double bound;    /* a lower bound of the loop's makespan (0: none known): the search stops
                         once a schedule reaches it */
 } pl_plan_options;
+
+/* Whether a schedule of makespan m reaches the lower bound `bound` (0: none known): it is
+ * not above it by more than 1e-12 of it, a rounding error, so no schedule is shorter. */
+static inline bool pl_plan_at_bound(double m, double bound)
+{
+    return bound > 0 && !(m > bound + 1e-12 * bound);
+}
 
 /* Schedules every task of l (borrowed) into *out. Fails with PL_EINVAL when the
  * dependencies form a cycle of distance 0 (pl_plan_check_cycles names it), PL_ENOMEM. */
