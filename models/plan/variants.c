@@ -168,6 +168,7 @@ int pl_plan_variants(const pl_lowering *l, pl_variant **out, size_t *n, pl_diag 
         double need = k->variants[i].mem.footprint, memory = k->w.loop.memory;
         v[i].kind = PL_CHANGE_BUFFER;
         v[i].replans = true;
+        v[i].least = k->plan.bounds.makespan;
         snprintf(v[i].name, sizeof v[i].name, "%s", buf->name);
         snprintf(v[i].change, sizeof v[i].change,
                  "one more slot in buffer %.64s (%u versions instead of %u)", buf->name, versions,

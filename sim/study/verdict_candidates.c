@@ -253,6 +253,7 @@ static int variant_candidates(struct search *s, pl_diag *d)
             break;
         c->variant = (long)i;
         c->replans = v[i].replans;
+        c->least = v[i].least;
         snprintf(c->t.change, sizeof c->t.change, "%s", v[i].change);
         if (v[i].refused[0]) {
             c->t.status = PL_TRIED_REFUSED;

@@ -27,19 +27,28 @@
 /* ---- Upper bounds and simulations ----------------------------------------------- */
 
 /* A first upper bound on every candidate's gain, cheap: the run's resource bound for a
- * model's variant, the terms' least bound for a change of the graph. */
+ * model's variant that keeps the run's units and order, the terms' least bound for a
+ * change of the graph. A variant that plans again has only its own graph's bound, made
+ * exact by lowering it, except where the run already takes no longer than the makespan
+ * that the model says no plan of the variant beats (pl_variant.least), give or take the
+ * noise (pl_metrics_noise: the run's own sums, added up over a long loop, round past the
+ * bound's by far less): it cannot gain, and is not lowered. Elsewhere its first bound is
+ * none (the whole makespan), so that it keeps its place first in line. */
 static void upper_bounds(struct search *s)
 {
     const pl_verdict_run *run = s->run;
+    double m = run->makespan;
     for (size_t i = 0; i < s->n; i++) {
         struct cand *c = &s->c[i];
         if (c->t.status == PL_TRIED_REFUSED)
             continue;
-        double least = c->replans        ? 0
+        bool beaten = c->replans && c->least > 0 && m - c->least <= pl_metrics_noise(m);
+        double least = beaten            ? m
+                       : c->replans      ? 0
                        : c->variant >= 0 ? run->resource->makespan
                                          : pl_bound_terms_least(run->graph, run->terms, &c->change);
-        c->most = fmax(0, run->makespan - least);
-        c->exact = c->variant >= 0 && !c->replans;
+        c->most = fmax(0, m - least);
+        c->exact = c->variant >= 0 && (!c->replans || beaten);
         c->t.gain = c->most;
     }
 }

@@ -17,6 +17,7 @@ struct cand {
     uint8_t *mask;          /* owned: the units or tasks it scales, or NULL */
     long variant;           /* the model's variant it lowers, or -1 */
     bool replans;           /* a variant whose graph only its own bound bounds */
+    double least;           /* where it replans: a makespan it cannot beat (0: none known) */
     double most;            /* upper bound on its gain */
     bool exact;             /* most is from the changed graph's own bound */
     bool passed;            /* its pass ran and the analytic engine is exact for it */
