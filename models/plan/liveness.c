@@ -22,6 +22,7 @@
 #include "models/plan/liveness_work.h"
 #include "models/plan/planned.h"
 #include "models/plan/sort.h"
+#include "sim/common/array.h"
 #include "sim/common/error.h"
 
 #include <assert.h>
@@ -227,14 +228,14 @@ static int fill_instances(struct work *w)
     }
     w->first[l->nbuffers] = (uint32_t)n;
     m->ninst = (uint32_t)n;
-    m->inst = zalloc(n, sizeof *m->inst);
+    m->inst = pl_array_alloc(n, sizeof *m->inst);
     m->versions = zalloc(l->nbuffers, sizeof *m->versions);
-    w->order = zalloc(n, sizeof *w->order);
-    w->scratch = zalloc(n / 2 + 1, sizeof *w->scratch);
-    w->from = zalloc(n, sizeof *w->from);
-    w->to = zalloc(n, sizeof *w->to);
-    w->busy.e = zalloc(most, sizeof *w->busy.e);
-    w->idle.e = zalloc(most, sizeof *w->idle.e);
+    w->order = pl_array_alloc(n, sizeof *w->order);
+    w->scratch = pl_array_alloc(n / 2 + 1, sizeof *w->scratch);
+    w->from = pl_array_alloc(n, sizeof *w->from);
+    w->to = pl_array_alloc(n, sizeof *w->to);
+    w->busy.e = pl_array_alloc(most, sizeof *w->busy.e);
+    w->idle.e = pl_array_alloc(most, sizeof *w->idle.e);
     if (!m->inst || !m->versions || !w->order || !w->scratch || !w->from || !w->to || !w->busy.e ||
         !w->idle.e)
         return PL_ENOMEM;
@@ -266,8 +267,8 @@ static int sort_reuse_list(pl_plan_memmap *m)
 /* The planned order (kept in the map for the lowering) and each task's place in it, from 1. */
 static int find_positions(struct work *w)
 {
-    uint32_t n = w->s->ntasks, *order = w->out->order = zalloc(n, sizeof *order);
-    w->pos = zalloc(n, sizeof *w->pos);
+    uint32_t n = w->s->ntasks, *order = w->out->order = pl_array_alloc(n, sizeof *order);
+    w->pos = pl_array_alloc(n, sizeof *w->pos);
     int rc = order && w->pos ? pl_plan_planned_order(w->l, w->s, order) : PL_ENOMEM;
     for (uint32_t k = 0; rc == 0 && k < n; k++)
         w->pos[order[k]] = (uint64_t)k + 1;

@@ -28,6 +28,7 @@
  */
 #include "models/plan/liveness_work.h"
 #include "models/plan/sort.h"
+#include "sim/common/array.h"
 #include "sim/common/error.h"
 
 #include <assert.h>
@@ -293,8 +294,8 @@ int pl_plan_place(struct work *w)
 int pl_plan_sweep_live(struct work *w)
 {
     pl_plan_memmap *m = w->out;
-    struct entry *starts = zalloc(m->ninst, sizeof *starts);
-    struct entry *ends = zalloc(m->ninst, sizeof *ends);
+    struct entry *starts = pl_array_alloc(m->ninst, sizeof *starts);
+    struct entry *ends = pl_array_alloc(m->ninst, sizeof *ends);
     if (!starts || !ends) {
         free(starts);
         free(ends);
