@@ -3,21 +3,28 @@
  * test_variant_least.c — where a plan's run is already at its loop's makespan bound, the
  * verdict lowers none of its buffer variants (pl_variant.least, upper_bounds in
  * sim/study/verdict_search.c): no plan of the loop beats the bound, whatever its buffers'
- * versions (models/plan/bounds.h), so none of them can gain.
+ * versions (models/plan/bounds.h), so none of them can gain. Nor does the plan model plan
+ * a variant for the verdict then, unless it may not fit the memory (models/plan/
+ * variants.c, read_by_verdict): placed first fit, the buffers never take more than all
+ * their versions' bytes.
  *
  * Each case's verdict is searched twice on the same lowering: as the model gives its
  * variants, and with every variant's `least` taken away (0: each lowered for its exact
  * bound, as the verdict did before it had one). Both must give the same candidates in the
- * same order, each with the same status, gain and makespan bit for bit; and the variants
- * lowered are counted: none where the run is within the noise of its bound
- * (pl_metrics_noise), as many as before elsewhere. The premise is checked on every
- * variant that fits: simulated, its makespan is at least its `least` less the noise.
+ * same order, each with the same status, gain and makespan bit for bit, except that a
+ * ruled-out variant's gain is at most 0 where its own bound leaves a rounding residue
+ * below the noise; the variants lowered are counted: none where the run is within the
+ * noise of its bound (pl_metrics_noise), as many as before elsewhere; and the variants
+ * planned by the first verdict are named. The premises are checked on every variant that
+ * fits: simulated, its makespan is at least its `least` less the noise, and its
+ * footprint is at most the bytes of all its buffers' versions.
  *
  * The cases: workloads/plan_teaching.yaml as it is (16 iterations, at its bound of
  * 68 us: its comment) and grown to 2,000 and 50,000 iterations (still at the bound, with
- * the run's sums rounding past it), with less memory (256 and 224 KiB: one version of A
- * and B, above the bound, some variants refused: the comments of test_variants.c), and
- * the attention plans.
+ * the run's sums rounding past it), with tighter memory (330 and 300 KiB: the same plan,
+ * some variants planned to see whether they fit), with less memory (256 and 224 KiB: one
+ * version of A and B, above the bound, some variants refused: the comments of
+ * test_variants.c), and the attention plans.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +33,7 @@
 #include <cmocka.h>
 
 #include "models/model.h"
+#include "models/plan/variants.h"
 #include "sim/engine/runner.h"
 #include "sim/measure/bound.h"
 #include "sim/measure/metrics.h"
@@ -119,10 +127,22 @@ static void same_verdict(const char *what, const pl_verdict *a, const pl_verdict
     }
 }
 
+/* Which of k's variants are planned: 'y' or 'n' each, in buffer order. */
+static const char *planned(const pl_plan_kept *k)
+{
+    static char made[16];
+    size_t i = 0;
+    for (; i < k->nvariants && i + 1 < sizeof made; i++)
+        made[i] = k->made[i] ? 'y' : 'n';
+    made[i] = 0;
+    return made;
+}
+
 /* Lowers workloads/`rel` with the override `set` (NULL: none), searches its verdict with
  * and without the variants' bound, and compares; at_bound says whether the run is
- * expected within the noise of its loop's bound. */
-static void check(const char *rel, const char *set, bool at_bound)
+ * expected within the noise of its loop's bound, want_made which variants the verdicts
+ * had planned ('y' or 'n' each, in buffer order). */
+static void check(const char *rel, const char *set, bool at_bound, const char *want_made)
 {
     char what[160];
     snprintf(what, sizeof what, "%s %s", rel, set ? set : "");
@@ -153,13 +173,16 @@ static void check(const char *rel, const char *set, bool at_bound)
     pl_verdict_run run = {l.run, m, &resource, &terms, &model, &l, PL_ENGINE_AUTO, NULL};
     pl_verdict v[2];
     size_t count[2], nvariants = 0;
-    for (int k = 0; k < 2; k++) {
-        forget = k == 1;
+    for (int j = 0; j < 2; j++) {
+        forget = j == 1;
         lowered = 0;
-        if (pl_verdict_search(&run, &v[k], &d) != 0)
+        if (pl_verdict_search(&run, &v[j], &d) != 0)
             fail_msg("%s: %s", what, d.msg);
-        count[k] = lowered;
+        count[j] = lowered;
+        if (j == 0) /* planned by then: at the bound, only those that may not fit */
+            assert_string_equal(planned(l.kept), want_made);
     }
+    const pl_plan_kept *k = l.kept;
     same_verdict(what, &v[0], &v[1], at_bound, pl_metrics_noise(m));
 
     /* The premise, on every variant that fits: no plan of it beats its least. */
@@ -180,6 +203,15 @@ static void check(const char *rel, const char *set, bool at_bound)
             fail_msg("%s: variant '%s' takes %.17g, below its least %.17g", what, var[i].change, mv,
                      var[i].least);
         pl_graph_destroy(g);
+        /* Placed first fit, its buffers take at most all their versions' bytes. */
+        double most = 0;
+        for (uint32_t b = 0; b < k->w.loop.nbuffers; b++) {
+            uint32_t versions = k->plan.limits[b] + (b == k->buffer[i]);
+            most += k->w.loop.buffers[b].size * (versions > 0 ? versions : 1);
+        }
+        if (k->variants[i].mem.footprint > most)
+            fail_msg("%s: variant '%s' takes %.17g bytes, more than its versions' %.17g", what,
+                     var[i].change, k->variants[i].mem.footprint, most);
     }
     assert_int_equal(at, at_bound);
     if (at_bound)
@@ -189,8 +221,8 @@ static void check(const char *rel, const char *set, bool at_bound)
     print_message("%s: makespan %.17g, bound %.17g, variants lowered %zu (before %zu)\n", what, m,
                   var[0].least, count[0], count[1]);
     free(var);
-    for (int k = 0; k < 2; k++)
-        pl_verdict_fini(&v[k]);
+    pl_verdict_fini(&v[0]);
+    pl_verdict_fini(&v[1]);
     pl_bound_terms_fini(&terms);
     pl_lowering_fini(&l);
     pl_config_destroy(cfg);
@@ -201,28 +233,40 @@ static void check(const char *rel, const char *set, bool at_bound)
 static void teaching(void **state)
 {
     (void)state;
-    check(PLAN, NULL, true);
+    check(PLAN, NULL, true, "nnnn");
 }
 
 static void teaching_long(void **state)
 {
     (void)state;
-    check(PLAN, "plan.iterations=2000", true);
-    check(PLAN, "plan.iterations=50000", true);
+    check(PLAN, "plan.iterations=2000", true, "nnnn");
+    check(PLAN, "plan.iterations=50000", true, "nnnn");
+}
+
+/* With 330 KiB the plan is the same, at its bound (288 KiB): a third version of C would
+ * make the versions 64 x 3 + 32 x 2 + 32 x 2 + 32 = 352 KiB, which may not fit, so that
+ * variant is planned to know (it fits, reusing memory); a version more of A, B or D makes
+ * 320 KiB, which surely fits. With 300 KiB every variant is planned, and a third version
+ * of A or of B is refused (320 KiB: test_variants.c's plan_refused has the same sums). */
+static void teaching_tight_memory(void **state)
+{
+    (void)state;
+    check(PLAN, "plan.memory=330KiB", true, "nnyn");
+    check(PLAN, "plan.memory=300KiB", true, "yyyy");
 }
 
 static void teaching_less_memory(void **state)
 {
     (void)state;
-    check(PLAN, "plan.memory=256KiB", false);
-    check(PLAN, "plan.memory=224KiB", false);
+    check(PLAN, "plan.memory=256KiB", false, "yyyy");
+    check(PLAN, "plan.memory=224KiB", false, "yyyy");
 }
 
 static void attention(void **state)
 {
     (void)state;
-    check("workloads/plan_attention.yaml", NULL, false);
-    check("workloads/plan_attention_units.yaml", NULL, false);
+    check("workloads/plan_attention.yaml", NULL, false, "yyyyyyy");
+    check("workloads/plan_attention_units.yaml", NULL, false, "yyyyyyy");
 }
 
 int main(void)
@@ -230,6 +274,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(teaching),
         cmocka_unit_test(teaching_long),
+        cmocka_unit_test(teaching_tight_memory),
         cmocka_unit_test(teaching_less_memory),
         cmocka_unit_test(attention),
     };

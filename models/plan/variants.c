@@ -6,6 +6,7 @@
  */
 #include "models/plan/variants.h"
 #include "models/plan/constraints.h"
+#include "models/plan/sched.h"
 
 #include "sim/common/parallel.h"
 #include "sim/common/units.h"
@@ -27,6 +28,7 @@ void pl_plan_kept_free(void *kept)
     free(k->tasks);
     free(k->buffer);
     free(k->longest);
+    free(k->made);
     pl_plan_fini(&k->plan);
     pl_plan_workload_fini(&k->w);
     free(k);
@@ -101,18 +103,22 @@ static int replan(const pl_plan_kept *k, uint32_t b, pl_plan *out)
     return rc;
 }
 
-/* The variants to make: the kept plan, and each variant's status. */
+/* The variants to make: the kept plan, which of them (their indices), and each one's
+ * status. */
 struct all {
     pl_plan_kept *k;
+    const size_t *which;
     int *rc;
 };
 
-/* Variant i of k (its buffer chosen): planned, its longest iteration measured where a limit
- * asks, kept as the lowering reads it when it fits, and shed; its status into rc[i]. */
-static void make_one(void *ctx, size_t i)
+/* Variant which[j] of k (its buffer chosen): planned, its longest iteration measured where
+ * a limit asks, kept as the lowering reads it when it fits, and shed; its status into
+ * rc[j]. */
+static void make_one(void *ctx, size_t j)
 {
     struct all *a = ctx;
     pl_plan_kept *k = a->k;
+    size_t i = a->which[j];
     const pl_plan_loop *l = &k->w.loop;
     int rc = replan(k, k->buffer[i], &k->variants[i]);
     if (!rc && l->max_iteration > 0) /* 0 where no limit asks: it fits */
@@ -123,28 +129,66 @@ static void make_one(void *ctx, size_t i)
         pl_plan_iteration_fits(l, k->longest[i]))
         rc = pl_plan_compact_make(l, &k->variants[i], &k->tasks[i]);
     pl_plan_shed(&k->variants[i]);
-    a->rc[i] = rc;
+    k->made[i] = !rc;
+    a->rc[j] = rc;
 }
 
-/* Every variant, each planned on its own (at once where the process has cores for them:
- * each is a function of the kept plan alone, so the variants are the same either way);
- * the first failure in buffer order. */
-static int make_all(pl_plan_kept *k)
+/* The variants of k listed, none made yet: one per buffer the plan gives versions.
+ * Returns 0 or PL_ENOMEM. */
+static int list(pl_plan_kept *k)
 {
     const pl_plan_loop *l = &k->w.loop;
     k->variants = calloc((size_t)l->nbuffers + 1, sizeof *k->variants);
     k->tasks = calloc((size_t)l->nbuffers + 1, sizeof *k->tasks);
     k->buffer = calloc((size_t)l->nbuffers + 1, sizeof *k->buffer);
     k->longest = calloc((size_t)l->nbuffers + 1, sizeof *k->longest);
-    int *rc = calloc((size_t)l->nbuffers + 1, sizeof *rc);
-    int first = k->variants && k->tasks && k->buffer && k->longest && rc ? 0 : PL_ENOMEM;
-    for (uint32_t b = 0; b < l->nbuffers && !first; b++)
+    k->made = calloc((size_t)l->nbuffers + 1, sizeof *k->made);
+    if (!k->variants || !k->tasks || !k->buffer || !k->longest || !k->made)
+        return PL_ENOMEM;
+    for (uint32_t b = 0; b < l->nbuffers; b++)
         if (k->plan.limits[b] > 0)
             k->buffer[k->nvariants++] = b;
-    if (!first)
-        pl_parallel_for(k->nvariants, make_one, &(struct all){k, rc});
+    return 0;
+}
+
+/* The most bytes variant i of k can take: every buffer's versions (one for a buffer
+ * without a limit: resident), one more of the variant's, none reusing another's memory. */
+static double most_bytes(const pl_plan_kept *k, size_t i)
+{
+    const pl_plan_loop *l = &k->w.loop;
+    double bytes = 0;
+    for (uint32_t b = 0; b < l->nbuffers; b++) {
+        uint32_t versions = k->plan.limits[b] + (b == k->buffer[i]);
+        bytes += l->buffers[b].size * (versions > 0 ? versions : 1);
+    }
+    return bytes;
+}
+
+/* Whether the verdict reads variant i's plan (pl_plan_variants' header says which). */
+static bool read_by_verdict(const pl_plan_kept *k, size_t i)
+{
+    const pl_plan_loop *l = &k->w.loop;
+    return !pl_plan_at_bound(k->plan.sched.makespan, k->plan.bounds.makespan) ||
+           l->max_iteration > 0 || most_bytes(k, i) > l->memory;
+}
+
+/* Makes the variants of k that the verdict reads and are not made yet, each planned on
+ * its own (at once where the process has cores for them: each is a function of the kept
+ * plan alone, so the variants are the same either way); the first failure in buffer
+ * order. */
+static int make_read(pl_plan_kept *k)
+{
+    size_t *which = calloc(k->nvariants + 1, sizeof *which), n = 0;
+    int *rc = calloc(k->nvariants + 1, sizeof *rc);
+    int first = which && rc ? 0 : PL_ENOMEM;
     for (size_t i = 0; i < k->nvariants && !first; i++)
-        first = rc[i];
+        if (!k->made[i] && read_by_verdict(k, i))
+            which[n++] = i;
+    if (!first)
+        pl_parallel_for(n, make_one, &(struct all){k, which, rc});
+    for (size_t j = 0; j < n && !first; j++)
+        first = rc[j];
+    free(which);
     free(rc);
     return first;
 }
@@ -154,7 +198,9 @@ int pl_plan_variants(const pl_lowering *l, pl_variant **out, size_t *n, pl_diag 
     pl_plan_kept *k = l->kept;
     *out = NULL;
     *n = 0;
-    int rc = k && !k->variants ? make_all(k) : 0;
+    int rc = k && !k->variants ? list(k) : 0;
+    if (!rc && k)
+        rc = make_read(k);
     pl_variant *v = rc || !k ? NULL : calloc(k->nvariants + 1, sizeof *v);
     if (rc || (k && !v)) {
         free(v);
@@ -164,8 +210,9 @@ int pl_plan_variants(const pl_lowering *l, pl_variant **out, size_t *n, pl_diag 
     }
     for (size_t i = 0; k && i < k->nvariants; i++) {
         const pl_plan_buffer *buf = &k->w.loop.buffers[k->buffer[i]];
-        uint32_t versions = k->variants[i].limits[k->buffer[i]];
-        double need = k->variants[i].mem.footprint, memory = k->w.loop.memory;
+        uint32_t versions = k->plan.limits[k->buffer[i]] + 1;
+        /* One not made surely fits (read_by_verdict). */
+        double need = k->made[i] ? k->variants[i].mem.footprint : 0, memory = k->w.loop.memory;
         v[i].kind = PL_CHANGE_BUFFER;
         v[i].replans = true;
         v[i].least = k->plan.bounds.makespan;
@@ -177,7 +224,7 @@ int pl_plan_variants(const pl_lowering *l, pl_variant **out, size_t *n, pl_diag 
             snprintf(v[i].refused, sizeof v[i].refused,
                      "with %u versions of %.48s the buffers need %s, more than the memory's %s",
                      versions, buf->name, PL_SIZE_TEXT(need), PL_SIZE_TEXT(memory));
-        else if (!pl_plan_iteration_fits(&k->w.loop, k->longest[i]))
+        else if (k->made[i] && !pl_plan_iteration_fits(&k->w.loop, k->longest[i]))
             snprintf(v[i].refused, sizeof v[i].refused,
                      "with %u versions of %.48s an iteration takes %s, more than "
                      "plan.max_iteration's %s",
@@ -192,7 +239,12 @@ int pl_plan_variants(const pl_lowering *l, pl_variant **out, size_t *n, pl_diag 
 int pl_plan_lower_variant(const pl_lowering *l, size_t i, pl_graph **out, pl_diag *d)
 {
     pl_plan_kept *k = l->kept;
-    int rc = k->variants ? 0 : make_all(k);
+    int rc = k->variants ? 0 : list(k);
+    if (!rc && !k->made[i]) {
+        int made = 0;
+        make_one(&(struct all){k, &i, &made}, 0);
+        rc = made;
+    }
     if (!rc)
         rc = pl_plan_lower_compact(&k->w, &k->variants[i], &k->tasks[i], out);
     if (rc)
