@@ -5,8 +5,8 @@
  * phases, places of one unit) and the places' merge against per-unit loops, a sort of
  * each place's events and per-item loops; and the bounds of graphs with every kind of
  * edge, routed units and shared links, walked in one scratch, against bounds walked in
- * memory of their own; and the terms and the critical path read from one walk against
- * each walked on its own.
+ * memory of their own; and the terms and the critical path, and the resource bound and
+ * the critical path, read from one walk against each walked on its own.
  *
  * The expected values are those plain computations, written out below as the metrics
  * computed them before their passes were fused (per unit over its task list; a place's
@@ -184,6 +184,35 @@ static void terms_with_chain(void **state)
             assert_true(memchr(on, 1, n) != NULL); /* a chain of at least one task */
             pl_bound_terms_fini(&terms);
             pl_bound_terms_fini(&want);
+            free(on);
+            free(want_on);
+            pl_graph_destroy(g);
+        }
+    pl_bound_scratch_fini(&scratch);
+}
+
+/* The resource bound and the critical path from one walk of the workload's edges, in one
+ * scratch, with and without edges from the configuration: each as pl_bound_compute_with
+ * and pl_bound_chain give it on its own. */
+static void resource_with_chain(void **state)
+{
+    (void)state;
+    pl_bound_scratch scratch = {0};
+    static const uint32_t sizes[] = {5000, 700, 1};
+    for (int workload = 0; workload < 2; workload++)
+        for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+            pl_graph *g = draw_graph_of(sizes[i], workload);
+            uint32_t n = pl_graph_task_count(g);
+            uint8_t *on = malloc(n), *want_on = malloc(n);
+            pl_bound got, alone, want;
+            assert_int_equal(pl_bound_resource_chain_in(&scratch, g, &got, on), 0);
+            assert_int_equal(pl_bound_resource_chain_in(&scratch, g, &alone, NULL), 0);
+            assert_int_equal(pl_bound_compute_with(g, PL_BOUND_WORKLOAD_EDGES, NULL, &want), 0);
+            assert_int_equal(pl_bound_chain(g, want_on), 0);
+            pl_test_assert_same_bound(&got, &want);
+            pl_test_assert_same_bound(&alone, &want);
+            assert_memory_equal(on, want_on, n);
+            assert_true(memchr(on, 1, n) != NULL); /* a chain of at least one task */
             free(on);
             free(want_on);
             pl_graph_destroy(g);
@@ -414,6 +443,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bounds_of_drawn_graphs),
         cmocka_unit_test(terms_with_chain),
+        cmocka_unit_test(resource_with_chain),
         cmocka_unit_test(metrics_in_one_pass),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

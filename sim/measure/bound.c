@@ -228,6 +228,11 @@ int pl_bound_chain_in(pl_bound_scratch *s, const pl_graph *g, uint8_t *on)
     return rc;
 }
 
+int pl_bound_resource_chain_in(pl_bound_scratch *s, const pl_graph *g, pl_bound *out, uint8_t *on)
+{
+    return compute(s, g, PL_BOUND_WORKLOAD_EDGES, NULL, NULL, out, on);
+}
+
 int pl_bound_chain(const pl_graph *g, uint8_t *on)
 {
     pl_bound_scratch s = {0};

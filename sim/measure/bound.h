@@ -119,6 +119,12 @@ int pl_bound_chain(const pl_graph *g, uint8_t *on);
 /* pl_bound_chain in s's memory (borrowed). Returns 0 or PL_ENOMEM. */
 int pl_bound_chain_in(pl_bound_scratch *s, const pl_graph *g, uint8_t *on);
 
+/* The resource bound (pl_bound_compute_in with the workload's edges) into *out and, unless
+ * on is NULL, the chain pl_bound_chain_in marks, from one walk (the chain is read from the
+ * same earliest starts). Returns 0 or PL_ENOMEM. */
+int pl_bound_resource_chain_in(pl_bound_scratch *s, const pl_graph *g, pl_bound *out,
+                               uint8_t *on);
+
 /* pl_bound_terms_compute_in and pl_bound_chain_in, both: where g has no edge from the
  * configuration, a walk of every edge is a walk of the workload's, so the chain is read
  * from the terms' walk rather than walked again (the same earliest starts, so the same

@@ -166,24 +166,28 @@ struct measures {
 };
 
 /* g's walks, in one scratch: both bounds of its run and, for the verdict, the bound with
- * every edge term by term and the critical path (from the same walk where it can be). */
+ * every edge term by term and the critical path of the workload's edges. Without an edge
+ * from the configuration both bounds walk the same edges: one walk gives all three (the
+ * resource bound is the configured one). With them, the chain comes from the resource
+ * bound's walk, which counts the workload's edges: two walks. */
 static int walks(pl_bound_scratch *scratch, const pl_graph *g, struct measured *m, bool verdict)
 {
+    bool one = !pl_graph_has_configured_edges(g);
     int rc = 0;
+    if (verdict && !(m->chain = calloc((size_t)pl_graph_task_count(g) + 1, 1)))
+        return PL_ENOMEM;
     if (verdict) {
-        m->chain = calloc((size_t)pl_graph_task_count(g) + 1, 1);
-        rc = m->chain ? pl_bound_terms_chain_in(scratch, g, &m->terms, m->chain) : PL_ENOMEM;
+        rc = one ? pl_bound_terms_chain_in(scratch, g, &m->terms, m->chain)
+                 : pl_bound_terms_compute_in(scratch, g, &m->terms);
         if (rc == 0)
             m->configured = m->terms.bound;
     } else {
         rc = pl_bound_compute_in(scratch, g, PL_BOUND_ALL_EDGES, NULL, &m->configured);
     }
-    /* Without an edge from the configuration both bounds walk the same edges, so the
-     * resource bound is the configured one, not walked again. */
-    if (rc == 0 && !pl_graph_has_configured_edges(g))
+    if (rc == 0 && one)
         m->bound = m->configured;
     else if (rc == 0)
-        rc = pl_bound_compute_in(scratch, g, PL_BOUND_WORKLOAD_EDGES, NULL, &m->bound);
+        rc = pl_bound_resource_chain_in(scratch, g, &m->bound, m->chain);
     return rc;
 }
 
