@@ -6,7 +6,8 @@
  * itself on a schedule written by hand, a window and a cycle worked by hand in the
  * comments, and version limits on random loops with buffers, from gsl's mt19937 with a
  * fixed seed (printed): a buffer limited to v versions by pl_plan_version_deps never takes
- * more than v in pl_plan_liveness.
+ * more than v in pl_plan_liveness, and the searches' map (pl_plan_footprint) gives the
+ * whole map's versions, footprints and offsets bit for bit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -228,6 +229,36 @@ static bool carried_read(const pl_plan_loop *l, uint32_t k)
     return false;
 }
 
+/* What the searches compare of a map (pl_plan_footprint) is what the whole map m gives, bit
+ * for bit: versions, footprints, placement, instances and their offsets, planned order;
+ * without reuse list and max_live. */
+static void same_footprint(const pl_plan_loop *l, const pl_plan_schedule *s,
+                           const pl_plan_memmap *m)
+{
+    pl_plan_memmap f;
+    assert_int_equal(pl_plan_footprint(l, s, &f), 0);
+    assert_int_equal(f.ninst, m->ninst);
+    assert_memory_equal(f.versions, m->versions, l->nbuffers * sizeof *f.versions);
+    for (uint32_t k = 0; k < m->ninst; k++) {
+        const pl_plan_instance *x = &f.inst[k], *y = &m->inst[k];
+        assert_int_equal(x->buffer, y->buffer);
+        assert_int_equal(x->iter, y->iter);
+        assert_int_equal(x->version, y->version);
+        pl_assert_same_double(x->start, y->start);
+        pl_assert_same_double(x->end, y->end);
+        pl_assert_same_double(x->offset, y->offset);
+    }
+    assert_memory_equal(f.order, m->order, s->ntasks * sizeof *f.order);
+    pl_assert_same_double(f.footprint, m->footprint);
+    pl_assert_same_double(f.footprint_first_use, m->footprint_first_use);
+    pl_assert_same_double(f.footprint_largest_first, m->footprint_largest_first);
+    pl_assert_same_double(f.no_reuse, m->no_reuse);
+    assert_int_equal(f.largest_first, m->largest_first);
+    assert_int_equal(f.nreuse, 0);
+    pl_assert_same_double(f.max_live, 0);
+    pl_plan_memmap_fini(&f);
+}
+
 /* One loop with random limits 0 (none) to 3 and a window of 0 (none) to 3: schedules it
  * with the version dependencies, best and plain, validates both against those
  * dependencies and the window, and checks the versions pl_plan_liveness counts.
@@ -271,6 +302,7 @@ static void check_versions(gsl_rng *r, const pl_plan_loop *l, uint32_t c)
                               "buffer %u: %u versions, window %u, %s loop-carried read", k,
                               m.versions[k], w, carried_read(l, k) ? "a" : "no");
         }
+        same_footprint(l, &s, &m);
         pl_plan_memmap_fini(&m);
         pl_plan_schedule_fini(&s);
     }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * liveness.c — when each buffer instance of a scheduled loop is live, and which tasks
- * access it. pl_plan_liveness runs the whole computation; its second half, which physical
- * copy of its buffer holds each instance and at which offset of the memory, is in
- * placement.c. The two files are one module behind liveness.h and share the working state
- * in liveness_work.h.
+ * access it. pl_plan_liveness runs the whole computation, pl_plan_footprint all of it but
+ * the reuse list and the most bytes live (what a search compares of a map needs neither);
+ * its second half, which physical copy of its buffer holds each instance and at which
+ * offset of the memory, is in placement.c. The two files are one module behind liveness.h
+ * and share the working state in liveness_work.h.
  *
  * An instance lives from its first writer's start to its last access's end, except that an
  * op that reads the previous iteration's value and writes the buffer (an accumulator) is
@@ -303,11 +304,13 @@ static void work_free(struct work *w)
     free(w->phys);
 }
 
-int pl_plan_liveness(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_memmap *out)
+/* The map of l under s into *out: whole, or (whole false) its versions and footprints only,
+ * which are the same either way. */
+static int map(const pl_plan_loop *l, const pl_plan_schedule *s, bool whole, pl_plan_memmap *out)
 {
     assert(l && s && out);
     memset(out, 0, sizeof *out);
-    struct work w = {.l = l, .s = s, .out = out};
+    struct work w = {.l = l, .s = s, .out = out, .whole = whole};
     int rc = find_roles(&w);
     if (rc == 0)
         rc = find_positions(&w);
@@ -320,7 +323,7 @@ int pl_plan_liveness(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_m
     work_shed(&w);
     if (rc == 0)
         rc = pl_plan_place(&w);
-    if (rc == 0)
+    if (rc == 0 && whole)
         rc = pl_plan_sweep_live(&w);
     if (rc == 0) {
         pl_plan_totals(&w);
@@ -331,6 +334,16 @@ int pl_plan_liveness(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_m
     if (rc != 0)
         pl_plan_memmap_fini(out);
     return rc;
+}
+
+int pl_plan_liveness(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_memmap *out)
+{
+    return map(l, s, true, out);
+}
+
+int pl_plan_footprint(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_memmap *out)
+{
+    return map(l, s, false, out);
 }
 
 void pl_plan_memmap_fini(pl_plan_memmap *m)

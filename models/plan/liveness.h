@@ -72,6 +72,10 @@ typedef struct pl_plan_memmap {
 /* The liveness and memory map of loop l (borrowed) under schedule s (borrowed) into *out.
  * Fails with PL_ENOMEM only. */
 int pl_plan_liveness(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_memmap *out);
+/* What a search compares of a memory map: pl_plan_liveness without the reuse list (nreuse
+ * 0) and max_live (0), which cost a sort of the instances each; versions, footprints,
+ * instances and order as it gives them. Fails with PL_ENOMEM only. */
+int pl_plan_footprint(const pl_plan_loop *l, const pl_plan_schedule *s, pl_plan_memmap *out);
 void pl_plan_memmap_fini(pl_plan_memmap *m);
 
 /* The tasks that access instance k (borrowed): its writers and, when `readers` is true,

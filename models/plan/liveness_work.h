@@ -42,6 +42,7 @@ struct work {
     const pl_plan_loop *l;
     const pl_plan_schedule *s;
     pl_plan_memmap *out;
+    bool whole;            /* the whole map; false: versions and footprints only */
     struct roles *roles;   /* per buffer */
     uint32_t *ops;         /* what roles index */
     uint32_t *first;       /* per buffer: its first instance in out->inst */

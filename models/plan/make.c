@@ -49,18 +49,21 @@ static bool shorter(double a, double b)
     return a < b - 1e-12 * fabs(b);
 }
 
-/* The memory map of trial t's schedule, with its dependencies. */
-static int map_trial(const pl_plan_loop *l, struct trial *t)
+/* The memory map of trial t's schedule, with its dependencies: whole for a trial the plan
+ * may keep (final_trials), else what the searches compare of it, its versions and
+ * footprint (pl_plan_footprint). */
+static int map_trial(const pl_plan_loop *l, bool whole, struct trial *t)
 {
     pl_plan_loop with = *l;
     with.deps = t->deps;
     with.ndeps = t->ndeps;
-    return pl_plan_liveness(&with, &t->s, &t->m);
+    return whole ? pl_plan_liveness(&with, &t->s, &t->m) : pl_plan_footprint(&with, &t->s, &t->m);
 }
 
-/* Schedules l with version limits (NULL: none) and a window into *t, and maps it unless
- * `unmapped`. PL_EINVAL when the limits leave a cycle within one iteration (a value read
- * after the op that overwrites it): those limits are not possible. */
+/* Schedules l with version limits (NULL: none) and a window into *t, and maps it for a
+ * search (its versions and footprint) unless `unmapped`. PL_EINVAL when the limits leave a
+ * cycle within one iteration (a value read after the op that overwrites it): those limits
+ * are not possible. */
 static int schedule_trial(const pl_plan_loop *l, const uint32_t *limits, uint32_t window,
                           pl_plan_options o, bool unmapped, struct trial *t)
 {
@@ -73,7 +76,7 @@ static int schedule_trial(const pl_plan_loop *l, const uint32_t *limits, uint32_
     if (!rc)
         rc = pl_plan_schedule_loop(&with, &o, &t->s);
     if (!rc && !unmapped)
-        rc = map_trial(l, t);
+        rc = map_trial(l, false, t);
     t->done = !rc;
     if (rc)
         trial_fini(t);
@@ -332,9 +335,13 @@ static int final_trials(const pl_plan_loop *l, bool plain, const pl_plan *p, str
 {
     *all = (struct trial){0};
     *tried = 0;
-    if (plain)
-        return attempt(l, p->limits, p->window, (pl_plan_options){.plain = true, .quick = true},
-                       cur);
+    if (plain) {
+        int rc = schedule_trial(l, p->limits, p->window,
+                                (pl_plan_options){.plain = true, .quick = true}, true, cur);
+        if (!rc && (rc = map_trial(l, true, cur)) != 0)
+            trial_fini(cur);
+        return rc;
+    }
     pl_plan_schedule fixed = {0};
     int rc =
         schedule_trial(l, p->limits, p->window,
@@ -345,7 +352,7 @@ static int final_trials(const pl_plan_loop *l, bool plain, const pl_plan *p, str
     if (!fixed.tasks) { /* no perturbation was shorter: all is the fixed rules' schedule */
         *cur = *all;
         *all = (struct trial){0};
-        rc = map_trial(l, cur);
+        rc = map_trial(l, true, cur);
         if (rc)
             trial_fini(cur);
         return rc;
@@ -355,10 +362,10 @@ static int final_trials(const pl_plan_loop *l, bool plain, const pl_plan *p, str
         rc = PL_ENOMEM;
     if (!rc) {
         memcpy(cur->deps, all->deps, all->ndeps * sizeof *cur->deps);
-        rc = map_trial(l, cur);
+        rc = map_trial(l, true, cur);
     }
     if (!rc)
-        rc = map_trial(l, all);
+        rc = map_trial(l, true, all);
     cur->done = !rc;
     if (rc) {
         trial_fini(cur);

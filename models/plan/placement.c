@@ -157,7 +157,7 @@ int pl_plan_find_phys(struct work *w)
         struct phys *p = &w->phys[phys_of(w, in)];
         if (p->first == NONE)
             *p = (struct phys){w->from[k], w->to[k], l->buffers[in->buffer].size, 0, k, k};
-        else if (push_reuse(w, p->last, k))
+        else if (w->whole && push_reuse(w, p->last, k))
             return PL_ENOMEM;
         p->end = moment_before(p->end, w->to[k]) ? w->to[k] : p->end;
         p->last = k;
@@ -278,7 +278,7 @@ int pl_plan_place(struct work *w)
     for (uint32_t n = 0; n < w->nphys; n++)
         byoff[n] = byspan[n].v;
     int rc = 0;
-    for (uint32_t n = 0; n < w->nphys && rc == 0; n++)
+    for (uint32_t n = 0; n < w->nphys && rc == 0 && w->whole; n++)
         rc = reuse_placed(w, byoff, n, &w->phys[byspan[n].v]);
     free(byspan);
     free(bysize);
