@@ -4,7 +4,8 @@
  *
  * For each k, one scan over i compares iteration i + k with iteration i op by op;
  * consecutive i with the same shift D form a run, and the longest run over all k
- * wins. O(16 N nops). A repetition found in the starts is checked against the
+ * wins. O(16 N nops) at most; O(N nops) where one period covers all but the first few
+ * iterations (longest). A repetition found in the starts is checked against the
  * completions; a schedule without one gets the slope of its completions.
  */
 #include "models/plan/steady.h"
@@ -50,13 +51,20 @@ struct run {
     uint32_t cover; /* i1 + k - i0 + 1 */
 };
 
-/* The longest run for period k. */
+/* The longest run for period k, where it covers more than `need` iterations (else a run
+ * that does not: the caller keeps a run of `need` already). A run from i0 covers at most
+ * the N - i0 iterations from i0 on, so the scan stops where neither the open run nor one
+ * starting later can cover more than `need`: with a period that covers all but the first
+ * iterations, the longer periods' scans stop within a few iterations. */
 static struct run longest(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t k, double mii,
-                          double tol)
+                          double tol, uint32_t need)
 {
     struct run best = {0}, cur = {0};
     bool open = false;
-    for (uint32_t i = 0; i + k < l->iterations; i++) {
+    uint32_t n = l->iterations;
+    for (uint32_t i = 0; i + k < n; i++) {
+        if (n - i <= need && (!open || n - cur.i0 <= need))
+            break;
         double d = shift(l, s, i, k, tol);
         bool same = open && !isnan(d) && fabs(d - cur.d) <= tol;
         if (same) {
@@ -114,7 +122,7 @@ void pl_plan_steady_find(const pl_plan_loop *l, const pl_plan_schedule *s, doubl
         t0 = cn = 0;
     struct run best = {0};
     for (uint32_t k = 1; k <= MAX_PERIOD && k < n; k++) {
-        struct run r = longest(l, s, k, mii, tol);
+        struct run r = longest(l, s, k, mii, tol, best.cover);
         if (r.cover > best.cover)
             best = r;
     }
