@@ -35,11 +35,13 @@ extern const pl_key pl_plan_keys[];
 typedef struct pl_plan_workload {
     pl_plan_loop loop; /* op latencies are the distributions' means */
     /* Per task and per class that may run it (its op's own, then its `also` list's): the
-     * drawn latency of iteration i's op o on its a-th class is draws[i * stride +
+     * drawn latency of iteration i's op o on its a-th class is draws[i * step +
      * alt_first[o] + a] (pl_plan_draw); NULL when not drawn. Without `also` lists stride
-     * is nops and draws is per task. */
+     * is nops. Where some latency is random, step is stride and draws holds every
+     * iteration's; where none is, every iteration draws the same, and draws holds one
+     * iteration's (step 0). */
     double *draws;
-    uint32_t stride;
+    uint32_t stride, step;
     uint32_t *alt_first; /* per op, and one past the last */
     bool random;         /* whether any latency is a distribution */
     bool plain;          /* plan.scheduler: plain (the b-level rule only) */
@@ -52,7 +54,7 @@ typedef struct pl_plan_workload {
 static inline double pl_plan_draw(const pl_plan_workload *w, uint32_t t, uint32_t a)
 {
     uint32_t n = w->loop.nops;
-    return w->draws[(size_t)(t / n) * w->stride + w->alt_first[t % n] + a];
+    return w->draws[(size_t)(t / n) * w->step + w->alt_first[t % n] + a];
 }
 
 /* Reads the `plan` section of cfg (borrowed; must outlive *out for the locations). With
