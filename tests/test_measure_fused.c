@@ -157,9 +157,27 @@ static void bounds_of_drawn_graphs(void **state)
         pl_graph_destroy(graphs[i]);
 }
 
+/* The resource bound and the critical path from one walk of the workload's edges, in g's
+ * scratch: as pl_bound_compute_with and pl_bound_chain (want_on) give them on their own. */
+static void check_resource_chain(pl_bound_scratch *scratch, const pl_graph *g,
+                                 const uint8_t *want_on)
+{
+    uint32_t n = pl_graph_task_count(g);
+    uint8_t *on = malloc(n);
+    pl_bound got, alone, want;
+    assert_int_equal(pl_bound_resource_chain_in(scratch, g, &got, on), 0);
+    assert_int_equal(pl_bound_resource_chain_in(scratch, g, &alone, NULL), 0);
+    assert_int_equal(pl_bound_compute_with(g, PL_BOUND_WORKLOAD_EDGES, NULL, &want), 0);
+    pl_test_assert_same_bound(&got, &want);
+    pl_test_assert_same_bound(&alone, &want);
+    assert_memory_equal(on, want_on, n);
+    free(on);
+}
+
 /* The terms and the critical path of drawn graphs with and without edges from the
- * configuration, in one scratch (one walk for both where there are none): each as
- * pl_bound_terms_compute and pl_bound_chain give it on its own. */
+ * configuration, in one scratch (one walk for both where there are none), and the
+ * resource bound and the critical path from one walk: each as pl_bound_terms_compute,
+ * pl_bound_compute_with and pl_bound_chain give it on its own. */
 static void terms_with_chain(void **state)
 {
     (void)state;
@@ -182,37 +200,9 @@ static void terms_with_chain(void **state)
             assert_same_terms(terms.links, want.links, pl_graph_link_count(g));
             assert_memory_equal(on, want_on, n);
             assert_true(memchr(on, 1, n) != NULL); /* a chain of at least one task */
+            check_resource_chain(&scratch, g, want_on);
             pl_bound_terms_fini(&terms);
             pl_bound_terms_fini(&want);
-            free(on);
-            free(want_on);
-            pl_graph_destroy(g);
-        }
-    pl_bound_scratch_fini(&scratch);
-}
-
-/* The resource bound and the critical path from one walk of the workload's edges, in one
- * scratch, with and without edges from the configuration: each as pl_bound_compute_with
- * and pl_bound_chain give it on its own. */
-static void resource_with_chain(void **state)
-{
-    (void)state;
-    pl_bound_scratch scratch = {0};
-    static const uint32_t sizes[] = {5000, 700, 1};
-    for (int workload = 0; workload < 2; workload++)
-        for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-            pl_graph *g = draw_graph_of(sizes[i], workload);
-            uint32_t n = pl_graph_task_count(g);
-            uint8_t *on = malloc(n), *want_on = malloc(n);
-            pl_bound got, alone, want;
-            assert_int_equal(pl_bound_resource_chain_in(&scratch, g, &got, on), 0);
-            assert_int_equal(pl_bound_resource_chain_in(&scratch, g, &alone, NULL), 0);
-            assert_int_equal(pl_bound_compute_with(g, PL_BOUND_WORKLOAD_EDGES, NULL, &want), 0);
-            assert_int_equal(pl_bound_chain(g, want_on), 0);
-            pl_test_assert_same_bound(&got, &want);
-            pl_test_assert_same_bound(&alone, &want);
-            assert_memory_equal(on, want_on, n);
-            assert_true(memchr(on, 1, n) != NULL); /* a chain of at least one task */
             free(on);
             free(want_on);
             pl_graph_destroy(g);
@@ -443,7 +433,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bounds_of_drawn_graphs),
         cmocka_unit_test(terms_with_chain),
-        cmocka_unit_test(resource_with_chain),
         cmocka_unit_test(metrics_in_one_pass),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
