@@ -87,9 +87,10 @@ typedef struct pl_variant {
                             edges, so the run's resource bound holds for it; true: it may
                             put tasks on other units or in another order (a plan made
                             again), and only its own bound does */
-    double least;        /* where it replans: a makespan that no plan of it can beat, known
-                            without planning it (a plan's: its loop's bound, which holds
-                            whatever the buffers' versions); 0 where none is known */
+    double least;        /* where it replans: a makespan that no plan of it can beat in
+                            the simulation, known without planning it (a plan's: its loop's
+                            bound, which holds whatever the buffers' versions, where every
+                            latency is fixed); 0 where none is known */
 } pl_variant;
 
 /* A command of a model's own: pipelab NAME [SCENARIO] [OPTION VALUE]... [--set K=V]...

@@ -164,12 +164,20 @@ static double most_bytes(const pl_plan_kept *k, size_t i)
     return bytes;
 }
 
+/* A makespan no plan of any variant beats in the simulation: the loop's bound, which no
+ * version limit lowers; 0 (none known) where some latency is random, since the bound is
+ * of the latencies' means and the simulation takes their draws. */
+static double least(const pl_plan_kept *k)
+{
+    return k->w.random ? 0 : k->plan.bounds.makespan;
+}
+
 /* Whether the verdict reads variant i's plan (pl_plan_variants' header says which). */
 static bool read_by_verdict(const pl_plan_kept *k, size_t i)
 {
     const pl_plan_loop *l = &k->w.loop;
-    return !pl_plan_at_bound(k->plan.sched.makespan, k->plan.bounds.makespan) ||
-           l->max_iteration > 0 || most_bytes(k, i) > l->memory;
+    return !pl_plan_at_bound(k->plan.sched.makespan, least(k)) || l->max_iteration > 0 ||
+           most_bytes(k, i) > l->memory;
 }
 
 /* Makes the variants of k that the verdict reads and are not made yet, each planned on
@@ -215,7 +223,7 @@ int pl_plan_variants(const pl_lowering *l, pl_variant **out, size_t *n, pl_diag 
         double need = k->made[i] ? k->variants[i].mem.footprint : 0, memory = k->w.loop.memory;
         v[i].kind = PL_CHANGE_BUFFER;
         v[i].replans = true;
-        v[i].least = k->plan.bounds.makespan;
+        v[i].least = least(k);
         snprintf(v[i].name, sizeof v[i].name, "%s", buf->name);
         snprintf(v[i].change, sizeof v[i].change,
                  "one more slot in buffer %.64s (%u versions instead of %u)", buf->name, versions,

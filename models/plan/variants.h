@@ -38,9 +38,11 @@ void pl_plan_kept_free(void *kept);
  * variant per buffer that is not resident, in the order of plan.buffers, named as the
  * scenario names the buffer: "one more slot in buffer A (3 versions instead of 2)",
  * refused "with 3 versions of A the buffers need 416 KiB, more than the memory's 384 KiB".
- * Each variant's `least` is the loop's makespan bound, which no version limit lowers.
- * pl_plan_variants plans the variants the verdict will read (and keeps the plans): all of
- * them, except, where the plan is at that bound (so that the verdict lowers none), those
+ * Each variant's `least` is the loop's makespan bound, which no version limit lowers,
+ * where every latency is fixed (0 where one is random: the bound is of the means, the
+ * simulation takes the draws). pl_plan_variants plans the variants the verdict will read
+ * (and keeps the plans): all of them, except, where the plan is at a `least` (so that the
+ * verdict lowers none), those
  * that surely fit: no plan.max_iteration, and every buffer's versions, one more of the
  * variant's, within plan.memory even if none reused another's memory (placed first fit,
  * the buffers never take more: placement.c). lower_variant plans variant i where it was
