@@ -326,6 +326,15 @@ static int fit_on_probe(const pl_plan_loop *l, const pl_plan_loop *probe, bool u
     return rc;
 }
 
+/* Maps trial t whole, as the plan may keep it; frees it on failure. */
+static int map_whole(const pl_plan_loop *l, struct trial *t)
+{
+    int rc = map_trial(l, true, t);
+    if (rc)
+        trial_fini(t);
+    return rc;
+}
+
 /* The chosen limits on the whole loop: *cur gets the fixed rules' schedule (as the searches
  * made it) and, unless plain, *all the whole search's (random perturbations too) when that
  * is another, shorter one (else all->done is false), and *tried how many schedules that
@@ -338,9 +347,7 @@ static int final_trials(const pl_plan_loop *l, bool plain, const pl_plan *p, str
     if (plain) {
         int rc = schedule_trial(l, p->limits, p->window,
                                 (pl_plan_options){.plain = true, .quick = true}, true, cur);
-        if (!rc && (rc = map_trial(l, true, cur)) != 0)
-            trial_fini(cur);
-        return rc;
+        return rc ? rc : map_whole(l, cur);
     }
     pl_plan_schedule fixed = {0};
     int rc =
@@ -352,10 +359,7 @@ static int final_trials(const pl_plan_loop *l, bool plain, const pl_plan *p, str
     if (!fixed.tasks) { /* no perturbation was shorter: all is the fixed rules' schedule */
         *cur = *all;
         *all = (struct trial){0};
-        rc = map_trial(l, true, cur);
-        if (rc)
-            trial_fini(cur);
-        return rc;
+        return map_whole(l, cur);
     }
     *cur = (struct trial){.s = fixed, .ndeps = all->ndeps};
     if (!(cur->deps = malloc(((size_t)all->ndeps + 1) * sizeof *cur->deps)))
