@@ -62,7 +62,7 @@ cmake --build "$BUILD_DIR" --target pipelab >/dev/null
 } | sed 's/["\\]/\\&/g; s/.*/"&"/' | sort -u >"$dict"
 
 # fuzz_one TARGET: fuzzes one target; what it reports goes to $BUILD_DIR/fuzz_TARGET.report,
-# and its status is 1 when it found a problem.
+# which says FOUND a problem when it found one.
 fuzz_one() {
   local t=$1 corpus="$BUILD_DIR/corpus/$1" found="$BUILD_DIR/found/$1" seeds opts
   mkdir -p "$corpus" "$found"
@@ -94,26 +94,21 @@ fuzz_one() {
   } >"$BUILD_DIR/fuzz_$t.report"
 }
 
-# The targets as many at a time as there are cores (each fuzzer runs on one), their reports
-# in the order given.
+# The targets as many at a time as there are cores (each fuzzer runs on one), as
+# scripts/memcheck.sh runs its checks; their reports in the order given, a problem's on
+# standard error.
 status=0
 jobs=$(nproc)
-pids=()
-for i in "${!targets[@]}"; do
-  t=${targets[$i]}
-  if [ "${#pids[@]}" -ge "$jobs" ]; then
-    wait "${pids[$((i - jobs))]}" || status=1
-  fi
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
   echo "fuzz: $t for ${SECONDS_EACH} s"
   fuzz_one "$t" &
-  pids+=($!)
 done
-for ((i = ${#pids[@]} > jobs ? ${#pids[@]} - jobs : 0; i < ${#pids[@]}; i++)); do
-  wait "${pids[$i]}" || status=1
-done
+wait
 for t in "${targets[@]}"; do
   if grep -q "FOUND a problem" "$BUILD_DIR/fuzz_$t.report"; then
     cat "$BUILD_DIR/fuzz_$t.report" >&2
+    status=1
   else
     cat "$BUILD_DIR/fuzz_$t.report"
   fi
