@@ -375,3 +375,20 @@ void pl_test_add_choices_pipelined(gsl_rng *r, pl_plan_loop *l)
     for (uint32_t c = 0; c < l->nclasses; c++)
         l->classes[c].interval = pl_test_chance(r, 0.3) ? pl_test_draw(r, 1, 4) : 0;
 }
+
+void pl_test_each_random_loop(unsigned long seed, const char *what, uint32_t most, bool choices,
+                              void (*fn)(const pl_plan_loop *l, uint32_t window, int k, void *ctx),
+                              void *ctx)
+{
+    gsl_rng *r = pl_test_rng_new(seed, what);
+    for (int k = 0; k < 48; k++) {
+        pl_plan_loop l = pl_test_random_loop(r, pl_test_draw(r, 3, 10), pl_test_draw(r, 0, 3),
+                                             pl_test_draw(r, 20, most));
+        if (choices)
+            pl_test_add_choices_pipelined(r, &l);
+        for (uint32_t w = 0; w <= 2; w += 2)
+            fn(&l, w, k, ctx);
+        pl_plan_loop_fini(&l);
+    }
+    gsl_rng_free(r);
+}

@@ -82,6 +82,13 @@ void pl_test_add_choices(gsl_rng *r, pl_plan_loop *l);
  * of 1 .. 4. */
 void pl_test_add_choices_pipelined(gsl_rng *r, pl_plan_loop *l);
 
+/* Calls fn(l, window, k, ctx) for 48 random loops k (3-10 ops, 0-3 loop-carried
+ * dependencies, 20 to `most` iterations; with `choices`, pl_test_add_choices_pipelined),
+ * each at windows 0 and 2, drawn from a generator of `seed` (printed with `what`). */
+void pl_test_each_random_loop(unsigned long seed, const char *what, uint32_t most, bool choices,
+                              void (*fn)(const pl_plan_loop *l, uint32_t window, int k, void *ctx),
+                              void *ctx);
+
 /* Loop l as a scenario (YAML text; the caller frees it): its classes with their units and
  * intervals, its buffers, its ops with their latencies (and `also` lists) in microseconds,
  * the reads and writes of its data dependencies, the others as `after` lists, and its

@@ -84,27 +84,27 @@ static void test_random_dags(void **state)
     assert_true(left_out >= cases / 4);
 }
 
+struct loops {
+    const char *what;
+    uint32_t cases, left_out;
+};
+
+static void one_loop(const pl_plan_loop *l, uint32_t w, int k, void *ctx)
+{
+    struct loops *n = ctx;
+    n->left_out += agrees(l, w, n->what, k) > 0;
+    n->cases++;
+}
+
 /* 48 random loops (3-10 ops, 0-3 carried dependencies, 20 to `most` iterations) at windows 0
  * and 2; with `choices`, ops that may run on several classes, transfers between units and
  * some pipelined classes too (plan_loops.h). */
 static void random_loops(unsigned long seed, const char *what, uint32_t most, bool choices)
 {
-    gsl_rng *r = pl_test_rng_new(seed, what);
-    uint32_t cases = 0, left_out = 0;
-    for (int k = 0; k < 48; k++) {
-        pl_plan_loop l = pl_test_random_loop(r, pl_test_draw(r, 3, 10), pl_test_draw(r, 0, 3),
-                                             pl_test_draw(r, 20, most));
-        if (choices)
-            pl_test_add_choices_pipelined(r, &l);
-        for (uint32_t w = 0; w <= 2; w += 2) {
-            left_out += agrees(&l, w, what, k) > 0;
-            cases++;
-        }
-        pl_plan_loop_fini(&l);
-    }
-    gsl_rng_free(r);
-    printf("%u of %u %ss left passes out\n", left_out, cases, what);
-    assert_true(left_out >= cases / 4);
+    struct loops n = {what, 0, 0};
+    pl_test_each_random_loop(seed, what, most, choices, one_loop, &n);
+    printf("%u of %u %ss left passes out\n", n.left_out, n.cases, what);
+    assert_true(n.left_out >= n.cases / 4);
 }
 
 static void test_random_loops(void **state)

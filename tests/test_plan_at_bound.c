@@ -110,23 +110,25 @@ static void test_random_dags(void **state)
     report("DAGs", &n);
 }
 
+struct loops {
+    const char *what;
+    struct tally n;
+};
+
+static void one_loop(const pl_plan_loop *l, uint32_t w, int k, void *ctx)
+{
+    (void)k;
+    struct loops *x = ctx;
+    compare(l, w, x->what, &x->n);
+}
+
 /* 48 random loops at windows 0 and 2; with `choices`, ops that may run on several classes,
  * transfers between units and some pipelined classes too. */
 static void random_loops(unsigned long seed, const char *what, uint32_t most, bool choices)
 {
-    gsl_rng *r = pl_test_rng_new(seed, what);
-    struct tally n = {0};
-    for (int k = 0; k < 48; k++) {
-        pl_plan_loop l = pl_test_random_loop(r, pl_test_draw(r, 3, 10), pl_test_draw(r, 0, 3),
-                                             pl_test_draw(r, 20, most));
-        if (choices)
-            pl_test_add_choices_pipelined(r, &l);
-        for (uint32_t w = 0; w <= 2; w += 2)
-            compare(&l, w, what, &n);
-        pl_plan_loop_fini(&l);
-    }
-    gsl_rng_free(r);
-    report(what, &n);
+    struct loops x = {what, {0}};
+    pl_test_each_random_loop(seed, what, most, choices, one_loop, &x);
+    report(what, &x.n);
 }
 
 static void test_random_loops(void **state)
