@@ -437,7 +437,7 @@ static void time_key(const pl_plan_workload *w, uint32_t k, char *key, size_t le
 
 /* Every task's latency on each class that may run it, drawn iteration after iteration in
  * program order (an op's own class first); where none is random, one iteration's, which
- * every iteration has (pl_plan_workload.step). */
+ * every iteration has (pl_plan_workload.draws). */
 static int draw(pl_plan_workload *w, const pl_dist *dist, gsl_rng *rng, pl_diag *d)
 {
     const pl_plan_loop *l = &w->loop;
@@ -445,7 +445,6 @@ static int draw(pl_plan_workload *w, const pl_dist *dist, gsl_rng *rng, pl_diag 
         w->random = w->random || pl_dist_is_random(&dist[k]);
     if (!rng)
         return 0;
-    w->step = w->random ? w->stride : 0;
     size_t n = (size_t)w->stride * (w->random ? l->iterations : 1);
     w->draws = pl_array_alloc(n + 1, sizeof *w->draws);
     if (!w->draws)

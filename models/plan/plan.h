@@ -35,13 +35,12 @@ extern const pl_key pl_plan_keys[];
 typedef struct pl_plan_workload {
     pl_plan_loop loop; /* op latencies are the distributions' means */
     /* Per task and per class that may run it (its op's own, then its `also` list's): the
-     * drawn latency of iteration i's op o on its a-th class is draws[i * step +
-     * alt_first[o] + a] (pl_plan_draw); NULL when not drawn. Without `also` lists stride
-     * is nops. Where some latency is random, step is stride and draws holds every
-     * iteration's; where none is, every iteration draws the same, and draws holds one
-     * iteration's (step 0). */
+     * drawn latency of iteration i's op o on its a-th class is draws[i * stride +
+     * alt_first[o] + a] (pl_plan_draw) where some latency is random; where none is, every
+     * iteration draws the same, and draws holds one iteration's, iteration 0's. NULL when
+     * not drawn. Without `also` lists stride is nops. */
     double *draws;
-    uint32_t stride, step;
+    uint32_t stride;
     uint32_t *alt_first; /* per op, and one past the last */
     bool random;         /* whether any latency is a distribution */
     bool plain;          /* plan.scheduler: plain (the b-level rule only) */
@@ -54,7 +53,8 @@ typedef struct pl_plan_workload {
 static inline double pl_plan_draw(const pl_plan_workload *w, uint32_t t, uint32_t a)
 {
     uint32_t n = w->loop.nops;
-    return w->draws[(size_t)(t / n) * w->step + w->alt_first[t % n] + a];
+    size_t iteration = w->random ? t / n : 0;
+    return w->draws[iteration * w->stride + w->alt_first[t % n] + a];
 }
 
 /* Reads the `plan` section of cfg (borrowed; must outlive *out for the locations). With
