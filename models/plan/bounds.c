@@ -16,6 +16,7 @@
  */
 #include "models/plan/bounds.h"
 #include "sim/common/units.h"
+#include "sim/measure/extrema.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -252,12 +253,12 @@ static int chains(const pl_plan_loop *l, const double *least, const uint32_t *or
             for (uint32_t k = in_first[o]; k < in_first[o + 1]; k++) {
                 const pl_plan_dep *e = &l->deps[in[k]];
                 if (e->distance <= i)
-                    start = fmax(start, ring[((i - e->distance) % span) * l->nops + e->src]);
+                    start = pl_max(start, ring[((i - e->distance) % span) * l->nops + e->src]);
             }
             if (i == 0)
                 head[o] = start;
             ring[(i % span) * l->nops + o] = start + least[o];
-            *cp = fmax(*cp, start + least[o]);
+            *cp = pl_max(*cp, start + least[o]);
         }
     for (uint32_t j = l->nops; !rc && j-- > 0;)
         tail[order[j]] = 0;

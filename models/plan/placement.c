@@ -30,6 +30,7 @@
 #include "models/plan/sort.h"
 #include "sim/common/array.h"
 #include "sim/common/error.h"
+#include "sim/measure/extrema.h"
 
 #include <assert.h>
 #include <math.h>
@@ -190,7 +191,7 @@ static double lowest_fit(const struct work *w, const uint32_t *byoff, uint32_t n
             continue;
         if (q->offset >= x + p->size)
             break;
-        x = fmax(x, q->offset + q->size);
+        x = pl_max(x, q->offset + q->size);
     }
     return x;
 }
@@ -222,7 +223,7 @@ static double place_in_order(struct work *w, const struct entry *order, uint32_t
     for (uint32_t n = 0; n < w->nphys; n++) {
         struct phys *p = &w->phys[order[n].v];
         p->offset = lowest_fit(w, byoff, n, p);
-        footprint = fmax(footprint, p->offset + p->size);
+        footprint = pl_max(footprint, p->offset + p->size);
         uint32_t at = n;
         while (at > 0 && w->phys[byoff[at - 1]].offset > p->offset) {
             byoff[at] = byoff[at - 1];
@@ -317,7 +318,7 @@ int pl_plan_sweep_live(struct work *w)
             continue;
         }
         live += w->l->buffers[m->inst[starts[i++].v].buffer].size;
-        m->max_live = fmax(m->max_live, live);
+        m->max_live = pl_max(m->max_live, live);
     }
     free(starts);
     free(ends);
@@ -333,6 +334,6 @@ void pl_plan_totals(struct work *w)
         double size = w->l->buffers[in->buffer].size;
         in->offset = w->phys[phys_of(w, in)].offset;
         m->no_reuse += size;
-        m->footprint = fmax(m->footprint, in->offset + size);
+        m->footprint = pl_max(m->footprint, in->offset + size);
     }
 }

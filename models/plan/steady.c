@@ -9,6 +9,7 @@
  * completions; a schedule without one gets the slope of its completions.
  */
 #include "models/plan/steady.h"
+#include "sim/measure/extrema.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -19,7 +20,7 @@ double pl_plan_iteration_start(const pl_plan_loop *l, const pl_plan_schedule *s,
 {
     double t = INFINITY;
     for (uint32_t o = 0; o < l->nops; o++)
-        t = fmin(t, s->tasks[(size_t)i * l->nops + o].start);
+        t = pl_min(t, s->tasks[(size_t)i * l->nops + o].start);
     return t;
 }
 
@@ -27,7 +28,7 @@ double pl_plan_iteration_end(const pl_plan_loop *l, const pl_plan_schedule *s, u
 {
     double t = -INFINITY;
     for (uint32_t o = 0; o < l->nops; o++)
-        t = fmax(t, s->tasks[(size_t)i * l->nops + o].end);
+        t = pl_max(t, s->tasks[(size_t)i * l->nops + o].end);
     return t;
 }
 
@@ -115,8 +116,8 @@ void pl_plan_steady_find(const pl_plan_loop *l, const pl_plan_schedule *s, doubl
     uint32_t n = l->iterations;
     double tol = 1e-9 * s->makespan, t0 = INFINITY, cn = -INFINITY;
     for (uint32_t i = 0; i < n; i++) {
-        t0 = fmin(t0, pl_plan_iteration_start(l, s, i));
-        cn = fmax(cn, pl_plan_iteration_end(l, s, i));
+        t0 = pl_min(t0, pl_plan_iteration_start(l, s, i));
+        cn = pl_max(cn, pl_plan_iteration_end(l, s, i));
     }
     if (!n)
         t0 = cn = 0;
