@@ -15,8 +15,13 @@
 # 1,094-1,101 us, so OVERSHOOT (default 100) us more. A pipeline's adaptors cost ADAPTOR
 # (default 0.25) us of host time per push and per pull: with zero-cost tasks, one boundary
 # and a 1-buffer pool (Z_2st_u1_act) a frame took 0.51 us, a push and a pull one after the
-# other, so that row calibrates this cost and checks nothing. Waking costs are the
-# machine's defaults (machine.host.scheduler), measured on the same machine. Columns: the
+# other, so that row calibrates this cost and checks nothing. With passive waiting a push
+# or a pull also takes the pool's mutex and signals its condition variable, which the
+# thread on the other side of the pool takes and signals too: SIGNAL (default 0.14) us
+# more, what `tests/perf/sched_probe signal 2.2 200000` measured on a 2-core machine of
+# the same kind (0.14 to 0.15 us, against 0.01 to 0.02 us for one thread alone). Waking
+# costs are the machine's defaults (machine.host.scheduler), measured on the same
+# machine. Columns: the
 # label; frames/s measured (median, min-max); pipelab's (frames over the makespan: with
 # the fill and the drain of FRAMES frames, which the measured rate of a long run hardly
 # has); the error against the median; the engine of the run.
@@ -55,7 +60,8 @@ scenario() {
             printf '    - {tasks: %s, threads: %s}\n' "${s[$i]}" "${t[$i]}"
         done
         printf '  buffer: %s\n  waiting: %s\n  adaptor_cost: %sus\n' "$buffer" "$waiting" \
-            "${ADAPTOR:-0.25}"
+            "$(awk -v a="${ADAPTOR:-0.25}" -v s="${SIGNAL:-0.14}" -v w="$waiting" \
+                'BEGIN { print w == "passive" ? a + s : a }')"
     fi
 }
 

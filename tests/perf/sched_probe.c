@@ -19,12 +19,19 @@
  *              passive waiting: a mutex and a condition variable per ring, signalled
  *              after every push and every pull), and the line adds how often a stage
  *              went to sleep, per frame over all stages.
+ *   signal     two threads, one on each of CPUs 0 and 1, each doing US us of work and then
+ *              taking a mutex, signalling a condition variable and releasing the mutex,
+ *              both the same mutex and condition, TIMES times (what StreamPU's passive
+ *              waiting does at every push and every pull, whether or not the other side
+ *              sleeps): the median time that takes beyond the clock reads around it, and
+ *              the same for one thread alone, whose mutex stays in its CPU's cache.
  * With 4 stages, BUFFER 1 and 100 us of work the pipeline collapses on 2 CPUs: its
  * hand-overs wait for the tick.
  *
  * usage: sched_probe turns
  *        sched_probe late SLEEP_US
  *        sched_probe pipeline STAGES BUFFER FRAMES work|sleep US [active|passive]
+ *        sched_probe signal US TIMES
  * exit status: 0, 2 on bad usage or when threads cannot be made.
  */
 #define _GNU_SOURCE /* CPU_SET, sched_setaffinity */
@@ -44,12 +51,17 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void on_cpu0(void)
+static void on_cpu(int cpu)
 {
     cpu_set_t set;
     CPU_ZERO(&set);
-    CPU_SET(0, &set);
+    CPU_SET(cpu, &set);
     (void)sched_setaffinity(0, sizeof set, &set);
+}
+
+static void on_cpu0(void)
+{
+    on_cpu(0);
 }
 
 static void sleep_us(double us)
@@ -298,8 +310,76 @@ static int pipeline(int stages, unsigned long buffer, int frames, bool busy, dou
     return rc;
 }
 
+/* ---- signal --------------------------------------------------------------------- */
+
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t shared_cond = PTHREAD_COND_INITIALIZER;
+
+struct signaller {
+    int cpu, times;
+    bool lock; /* take the lock and signal, or only read the clock around nothing */
+    double us;
+    double *took; /* per time: seconds between the two clock reads */
+};
+
+static void *signal_times(void *arg)
+{
+    struct signaller *g = arg;
+    on_cpu(g->cpu);
+    for (int i = 0; i < g->times; i++) {
+        double t = now_s();
+        while (now_s() - t < g->us * 1e-6)
+            ;
+        t = now_s();
+        if (g->lock) {
+            pthread_mutex_lock(&shared_lock);
+            pthread_cond_signal(&shared_cond);
+            pthread_mutex_unlock(&shared_lock);
+        }
+        g->took[i] = now_s() - t;
+    }
+    return NULL;
+}
+
+/* The median time between the clock reads around the lock and signal (or around nothing),
+ * over every time of `threads` threads on CPUs 0 and 1 at once; a negative on failure. */
+static double signal_median(int threads, bool lock, double us, int times)
+{
+    double *took = malloc((size_t)threads * (size_t)times * sizeof *took), median = -1;
+    struct signaller g[2];
+    pthread_t th[2];
+    int made = 0;
+    for (; took && made < threads; made++) {
+        g[made] = (struct signaller){made, times, lock, us, took + (size_t)made * times};
+        if (pthread_create(&th[made], NULL, signal_times, &g[made]) != 0)
+            break;
+    }
+    for (int k = 0; k < made; k++)
+        pthread_join(th[k], NULL);
+    if (took && made == threads) {
+        qsort(took, (size_t)threads * times, sizeof *took, by_value);
+        median = took[(size_t)threads * times / 2];
+    }
+    free(took);
+    return median;
+}
+
+static int signal_cost(double us, int times)
+{
+    double shared = signal_median(2, true, us, times), around = signal_median(2, false, us, times),
+           alone = signal_median(1, true, us, times), one = signal_median(1, false, us, times);
+    if (shared < 0 || around < 0 || alone < 0 || one < 0)
+        return 2;
+    printf("signal: a lock and a signal between %g us of work take %.3f us with a thread on "
+           "the other CPU doing the same, %.3f us alone (medians of %d)\n",
+           us, (shared - around) * 1e6, (alone - one) * 1e6, times);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "signal") == 0 && atof(argv[2]) >= 0 && atoi(argv[3]) >= 1)
+        return signal_cost(atof(argv[2]), atoi(argv[3]));
     if (argc == 2 && strcmp(argv[1], "turns") == 0)
         return turns();
     if (argc == 3 && strcmp(argv[1], "late") == 0 && atof(argv[2]) > 0)
@@ -316,6 +396,7 @@ int main(int argc, char **argv)
     fprintf(stderr,
             "usage: sched_probe turns\n"
             "       sched_probe late SLEEP_US\n"
-            "       sched_probe pipeline STAGES BUFFER FRAMES work|sleep US [active|passive]\n");
+            "       sched_probe pipeline STAGES BUFFER FRAMES work|sleep US [active|passive]\n"
+            "       sched_probe signal US TIMES\n");
     return 2;
 }
