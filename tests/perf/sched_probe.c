@@ -3,7 +3,7 @@
  * sched_probe.c — what this machine's kernel does with more threads than cores, the
  * figures behind machine.host.scheduler's defaults (docs/stream.md, "Threads and cores").
  *
- * Three probes, each printing one line:
+ * Five probes, each printing one line:
  *   turns      two threads spinning on CPU 0 for a second: how long each runs before the
  *              other takes the CPU (the slice as the tick rounds it: 4 ms at HZ=250);
  *   late       a thread sleeping SLEEP us in a loop, alone on CPU 0 and then beside a
@@ -25,6 +25,11 @@
  *              waiting does at every push and every pull, whether or not the other side
  *              sleeps): the median time that takes beyond the clock reads around it, and
  *              the same for one thread alone, whose mutex stays in its CPU's cache.
+ *   wake       a thread on CPU 1 waiting on a condition variable, signalled by one on CPU 0
+ *              GAP us after it went to sleep, TIMES times: how long the signal took the
+ *              waker (machine.host.scheduler.wake_cost) and how long after it the woken
+ *              thread ran (wakeup), medians; both grow once the sleeper's CPU has idled
+ *              long enough to halt.
  * With 4 stages, BUFFER 1 and 100 us of work the pipeline collapses on 2 CPUs: its
  * hand-overs wait for the tick.
  *
@@ -32,6 +37,7 @@
  *        sched_probe late SLEEP_US
  *        sched_probe pipeline STAGES BUFFER FRAMES work|sleep US [active|passive]
  *        sched_probe signal US TIMES
+ *        sched_probe wake GAP_US TIMES
  * exit status: 0, 2 on bad usage or when threads cannot be made.
  */
 #define _GNU_SOURCE /* CPU_SET, sched_setaffinity */
@@ -376,8 +382,85 @@ static int signal_cost(double us, int times)
     return 0;
 }
 
+/* ---- wake ----------------------------------------------------------------------- */
+
+/* The sleeper's side: it says it is about to sleep (asleep), sleeps until `go`, notes when
+ * it ran again (woke) and says so (done). */
+struct sleeper {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool go;            /* under lock */
+    double woke;        /* under lock */
+    atomic_bool asleep; /* set under lock just before the wait */
+    atomic_bool done, quit;
+};
+
+static void *sleep_until_signalled(void *arg)
+{
+    struct sleeper *z = arg;
+    on_cpu(1);
+    while (!atomic_load(&z->quit)) {
+        pthread_mutex_lock(&z->lock);
+        atomic_store(&z->asleep, true);
+        while (!z->go)
+            pthread_cond_wait(&z->cond, &z->lock);
+        z->go = false;
+        z->woke = now_s();
+        pthread_mutex_unlock(&z->lock);
+        atomic_store(&z->done, true);
+    }
+    return NULL;
+}
+
+static int wake_cost(double gap, int times)
+{
+    static struct sleeper z = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+    double *cost = malloc((size_t)times * sizeof *cost),
+           *late = malloc((size_t)times * sizeof *late);
+    pthread_t th;
+    if (!cost || !late || pthread_create(&th, NULL, sleep_until_signalled, &z) != 0) {
+        free(cost);
+        free(late);
+        return 2;
+    }
+    on_cpu0();
+    for (int i = -10; i < times; i++) { /* ten first to settle */
+        while (!atomic_load(&z.asleep))
+            ;
+        double t = now_s();
+        while (now_s() - t < gap * 1e-6)
+            ;
+        pthread_mutex_lock(&z.lock);
+        atomic_store(&z.asleep, false);
+        atomic_store(&z.done, false);
+        atomic_store(&z.quit, i + 1 == times);
+        z.go = true;
+        double a = now_s();
+        pthread_cond_signal(&z.cond);
+        double b = now_s();
+        pthread_mutex_unlock(&z.lock);
+        while (!atomic_load(&z.done))
+            ;
+        if (i >= 0) {
+            cost[i] = b - a;
+            late[i] = z.woke - a;
+        }
+    }
+    pthread_join(th, NULL);
+    qsort(cost, (size_t)times, sizeof *cost, by_value);
+    qsort(late, (size_t)times, sizeof *late, by_value);
+    printf("wake: a thread woken %g us after it went to sleep: the signal took its waker %.2f "
+           "us, and it ran %.2f us after the signal (medians of %d)\n",
+           gap, cost[times / 2] * 1e6, late[times / 2] * 1e6, times);
+    free(cost);
+    free(late);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "wake") == 0 && atof(argv[2]) >= 0 && atoi(argv[3]) >= 1)
+        return wake_cost(atof(argv[2]), atoi(argv[3]));
     if (argc == 4 && strcmp(argv[1], "signal") == 0 && atof(argv[2]) >= 0 && atoi(argv[3]) >= 1)
         return signal_cost(atof(argv[2]), atoi(argv[3]));
     if (argc == 2 && strcmp(argv[1], "turns") == 0)
@@ -397,6 +480,7 @@ int main(int argc, char **argv)
             "usage: sched_probe turns\n"
             "       sched_probe late SLEEP_US\n"
             "       sched_probe pipeline STAGES BUFFER FRAMES work|sleep US [active|passive]\n"
-            "       sched_probe signal US TIMES\n");
+            "       sched_probe signal US TIMES\n"
+            "       sched_probe wake GAP_US TIMES\n");
     return 2;
 }
