@@ -213,6 +213,60 @@ static void adaptor_costs(void **state)
     pl_session_destroy(s);
 }
 
+/* A handover time paces each pair of threads of a pool, push to push. Two zero-cost
+ * stages spinning on a 16-buffer pool, 0.25 us a push or a pull, 100 frames: without it
+ * the producer's pushes run back to back, frame k's from 0.25 k, its pull ends at
+ * 0.25 k + 0.5, and the run takes 99 x 0.25 + 0.5 = 25.25 us; with 0.46 us, from 0.46 k:
+ * 99 x 0.46 + 0.5 = 46.04 us, and the stage analysis's period is the pool's. With a
+ * 1-buffer pool the push of frame k waits for the pull of frame k - 1, 0.5 us a frame,
+ * which a pace of 0.46 us does not bind: 99 x 0.5 + 0.5 = 50 us either way. A 1 -> 2 -> 1
+ * pipeline's pools have two pairs of threads each, "pool 1 pair 0" and "pool 1 pair 1",
+ * each paced apart: one frame per 0.23 us a pool, under the source's 0.25: the makespan
+ * is the one without the pace. */
+static void handover(void **state)
+{
+    (void)state;
+    static const char two[] = "model: stream\nmachine: {host: {cores: 8, " FREE_WAKING "}}\n"
+                              "stream:\n  frames: 100\n  waiting: active\n"
+                              "  adaptor_cost: 0.25us\n  buffer: 16\n  tasks:\n"
+                              "    - {name: a, latency: 0us}\n    - {name: b, latency: 0us}\n"
+                              "  stages: [{tasks: 1}, {tasks: 1}]\n";
+    const char *paced[] = {"stream.handover=0.46us"};
+    const char *one[] = {"stream.buffer=1"}, *one_paced[] = {"stream.buffer=1", paced[0]};
+    struct {
+        const char *const *sets;
+        size_t n;
+        double makespan, period;
+    } cases[] = {{NULL, 0, 25.25e-6, 0.25e-6},
+                 {paced, 1, 46.04e-6, 0.46e-6},
+                 {one, 1, 50e-6, 0.25e-6},
+                 {one_paced, 2, 50e-6, 0.46e-6}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pl_session *s = run_yaml(two, cases[i].sets, cases[i].n);
+        pl_assert_near(makespan(s), cases[i].makespan, 1e-15);
+        pl_assert_near(pl_test_figure(pl_session_report(s), "period")->value, cases[i].period,
+                       1e-15);
+        pl_session_destroy(s);
+    }
+    static const char wide[] = "model: stream\nmachine: {host: {cores: 8, " FREE_WAKING "}}\n"
+                               "stream:\n  frames: 100\n  waiting: active\n"
+                               "  adaptor_cost: 0.25us\n  buffer: 16\n  tasks:\n"
+                               "    - {name: a, latency: 0us}\n    - {name: b, latency: 0us}\n"
+                               "    - {name: c, latency: 0us}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1, threads: 2}, {tasks: 1}]\n";
+    pl_session *plain = run_yaml(wide, NULL, 0), *s = run_yaml(wide, paced, 1);
+    pl_assert_near(makespan(s), makespan(plain), 1e-15);
+    const pl_graph *g = pl_session_graph(s);
+    int pairs = 0;
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
+        pairs += strcmp(pl_graph_unit_name(g, u), "pool 1 pair 0") == 0 ||
+                 strcmp(pl_graph_unit_name(g, u), "pool 1 pair 1") == 0 ||
+                 strcmp(pl_graph_unit_name(g, u), "pool 2 pair 1") == 0;
+    assert_int_equal(pairs, 3);
+    pl_session_destroy(plain);
+    pl_session_destroy(s);
+}
+
 /* Consecutive multi-threaded stages (2 -> 3 threads, an m-to-n adaptor): source 1 us,
  * a 4 us on 2 threads, b 6 us on 3, sink 1 us. The stage loads are 1, 4 / 2, 6 / 3 and
  * 1 us, so the period is 2 us; the first frame
@@ -327,6 +381,7 @@ static void bad_input(void **state)
         {"stream.tasks[1].latency=40", "got '40' (missing unit)"},
         {"stream.stages=[]", "expected at least one stage, or auto"},
         {"stream.frames=100000000", "expected at most 50000000 frames"},
+        {"stream.handover=0.46us", "set stream.adaptor_cost too"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *args[] = {"run", teaching, "--set", cases[i][0], NULL};
@@ -513,6 +568,7 @@ int main(void)
         cmocka_unit_test(two_exponential_stations),
         cmocka_unit_test(one_two_one),
         cmocka_unit_test(adaptor_costs),
+        cmocka_unit_test(handover),
         cmocka_unit_test(m_to_n),
         cmocka_unit_test(wakeup),
         cmocka_unit_test(trace_threads_and_bubbles),

@@ -9,8 +9,10 @@
 # spin than there are cores (the measured spread there is itself up to 10 %). Waking costs
 # are the machine's defaults, measured on the same machine; the adaptors' cost per push and
 # pull (0.25 us) is calibrated on Z_2st_u1_act, which therefore checks nothing; with
-# passive waiting each push and pull also takes the pool's lock and signals (0.14 us more,
-# measured apart from StreamPU by tests/perf/sched_probe signal: the script says how).
+# passive waiting each push and pull also takes the pool's lock and signals (0.14 us more),
+# and with active waiting a pair of threads passes at most one frame per 0.46 us
+# (stream.handover), both measured apart from StreamPU by tests/perf/sched_probe (the
+# script says how).
 #
 # The configurations the model does not reproduce yet are listed below with the reason;
 # each must still be outside its tolerance (the test fails when one comes within it, so
@@ -28,7 +30,6 @@ fi
 not_yet=$(
     cat <<'EOF'
 S_4st_u16_act	sleeping threads woken onto cores held by spinners: the model wakes each thread at its own time and settles in step at the ideal rate; on the machine one timer interrupt wakes two or three of them at once on one CPU, the one their sleeps began on, where they queue for up to a few ms behind a thread that spins, and its runs spread from 567 to 938 frames/s (tests/perf/sched_probe, traced with perf sched)
-Z_2st_u16_act	with 16 buffers push and pull contend for the pool: 0.44 us a frame, not 0.25 as modelled; a bare 16-slot ring between two spinning threads, no StreamPU code, passes one frame every 0.46 us on a machine of this kind (tests/perf/sched_probe pipeline 2 16 2000000 work 0)
 Z_121_u16_pas	zero-cost tasks on two middle threads: 17 % slow, not understood yet (in the model the source fills both middle threads' rings, 32 frames, then sleeps and waits 48.5 us for each refill, its waker's 14 us and its own 35 us)
 EOF
 )

@@ -7,7 +7,9 @@
  * that by r. The largest of these loads is the period the pipeline cannot beat
  * (StreamPU's and the partitioner's objective), and the first frame's way
  * through every stage + (frames - 1) x period estimates the makespan, exactly so
- * for fixed latencies when pools never block.
+ * for fixed latencies when pools never block. With a handover time h, a pool whose
+ * frames go through L pairs of threads passes at most one per h / L, which bounds the
+ * period too.
  */
 #include "models/stream/workload.h"
 
@@ -26,6 +28,12 @@ static double adaptor_time(const pl_stream *w, uint32_t s)
 static double stage_load(const pl_stream *w, uint32_t s)
 {
     return (w->stages[s].mean + adaptor_time(w, s)) / w->stages[s].threads;
+}
+
+/* The least time per frame through the pool after stage s: 0 without a handover time. */
+static double pool_pace(const pl_stream *w, uint32_t s)
+{
+    return w->handover / (double)pl_stream_pool_pairs(w, s);
 }
 
 static int add_title(const pl_stream *w, pl_figures *out)
@@ -58,6 +66,18 @@ static int add_stage(const pl_stream *w, uint32_t s, pl_figures *out)
                           PL_TIME_TEXT(stage_load(w, s)));
 }
 
+static int add_pool(const pl_stream *w, uint32_t s, pl_figures *out)
+{
+    char name[32];
+    unsigned long long pairs = (unsigned long long)pl_stream_pool_pairs(w, s);
+    snprintf(name, sizeof name, "pool %u", s + 1);
+    return pl_figures_add(out, name, pool_pace(w, s), "s",
+                          "%s -> %s: one frame per %s handover through each of its %llu "
+                          "pair%s of threads = %s",
+                          w->stages[s].name, w->stages[s + 1].name, PL_TIME_TEXT(w->handover),
+                          pairs, pairs == 1 ? "" : "s", PL_TIME_TEXT(pool_pace(w, s)));
+}
+
 /* Threads of each type against the host's cores: more threads than cores share them. */
 static int add_threads(const pl_stream *w, pl_figures *out)
 {
@@ -80,13 +100,19 @@ static int add_threads(const pl_stream *w, pl_figures *out)
     return pl_figures_add(out, "threads", total, "", "%s", text);
 }
 
-/* The period and the throughput it allows; a period of 0 (no stage takes time) allows any,
- * and no rate is printed for it. */
-static int add_period(const pl_stream *w, uint32_t worst, double period, pl_figures *out)
+/* The period and the throughput it allows: the largest stage load, or the pace of the
+ * pool after stage `pool` where that is larger (pool < nstages - 1); a period of 0 (no
+ * stage takes time) allows any, and no rate is printed for it. */
+static int add_period(const pl_stream *w, uint32_t worst, uint32_t pool, double period,
+                      pl_figures *out)
 {
     char rate[64] = "no stage takes time, so it bounds no throughput";
     if (period > 0)
         snprintf(rate, sizeof rate, "at most %.4g frames/s", 1 / period);
+    if (pool + 1 < w->nstages)
+        return pl_figures_add(
+            out, "period", period, "s", "%s per frame, the pace of pool %u (%s -> %s), %s",
+            PL_TIME_TEXT(period), pool + 1, w->stages[pool].name, w->stages[pool + 1].name, rate);
     return pl_figures_add(out, "period", period, "s",
                           "%s per frame, the largest stage load: stage %u (%s), %s",
                           PL_TIME_TEXT(period), worst + 1, w->stages[worst].name, rate);
@@ -121,10 +147,18 @@ int pl_stream_figures(const pl_stream *w, pl_figures *out)
     for (uint32_t i = 0; i < w->chain.n; i++)
         chain += w->chain.tasks[i].latency[w->base_type];
     double period = stage_load(w, worst), n = (double)w->frames;
+    uint32_t pool = w->nstages; /* none sets the period */
+    for (uint32_t s = 0; w->handover > 0 && s + 1 < w->nstages && rc == 0; s++) {
+        rc = add_pool(w, s, out);
+        if (pool_pace(w, s) > period) {
+            period = pool_pace(w, s);
+            pool = s;
+        }
+    }
     if (rc == 0)
         rc = add_threads(w, out);
     if (rc == 0)
-        rc = add_period(w, worst, period, out);
+        rc = add_period(w, worst, pool, period, out);
     if (rc == 0)
         rc = pl_figures_add(out, "estimate", first + (n - 1) * period, "s",
                             "%s = %s for the first frame through every stage + %llu x %s",

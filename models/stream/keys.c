@@ -103,6 +103,15 @@ const pl_key pl_stream_keys[] = {
      .deflt = "0 us",
      .clock = "machine.host.clock",
      .help = "host time of each push into and each pull from a pool between stages"},
+    {.name = "handover",
+     .type = PL_KEY_QUANTITY,
+     .quantity = PL_Q_TIME,
+     .flags = PL_KEY_NONNEG,
+     .deflt = "0 us",
+     .clock = "machine.host.clock",
+     .help = "least time between two frames through one pair of threads of a pool, push to "
+             "push, where both threads poll its counters (active waiting): their cache lines "
+             "move between the cores for each frame; needs adaptor_cost; 0: none"},
     {.name = "pinning",
      .type = PL_KEY_ENUM,
      .choices = "none|packed|stages",

@@ -21,7 +21,10 @@
  * frame k waits for the end of the producer's with a data edge. With adaptor costs,
  * the push of frame k waits for the end of the pull of frame k - L*b (b = 0: for the
  * consumer's thread to finish its previous frame), then the pull waits for the end of
- * the push.
+ * the push. With a handover time h, each pair's frames go through it no faster than one
+ * every h, push to push (the counters both threads poll move between their cores for
+ * each): a task of h per frame on a unit per pair, which holds no core, starts with the
+ * frame's push, and the pair's next push waits for its end.
  */
 #include "models/stream/workload.h"
 #include "sim/common/array.h"
@@ -46,7 +49,10 @@ struct lowering {
     uint32_t type_place[PL_CORE_TYPES];
     uint32_t next_core[PL_CORE_TYPES]; /* packed pinning: the next core of each type */
     uint32_t *comp, *pull, *push;      /* frames x stages task ids */
-    uint32_t label_pull, label_push;
+    uint32_t *pass;                    /* likewise, with a handover time: the hand-over tasks */
+    uint32_t **pairs;                  /* per stage but the last, with a handover time: the
+                                          units of its pool's pairs of threads */
+    uint32_t label_pull, label_push, label_pass;
     uint32_t *labels; /* per stage */
     uint64_t *lag;    /* per stage but the last: pool_lag, worked out once */
 };
@@ -161,17 +167,68 @@ static int add_threads(struct lowering *lw, uint32_t s)
 
 /* ---- Frames -------------------------------------------------------------------- */
 
+uint64_t pl_stream_pool_pairs(const pl_stream *w, uint32_t s)
+{
+    uint64_t m = w->stages[s].threads, n = w->stages[s + 1].threads;
+    return m / gcd(m, n) * n;
+}
+
 /* Frames back from frame k to the frame whose pull frees k's buffer in the pool after
  * stage s: L*b, or 0 for no pool; UINT64_MAX when the pool never fills. */
 static uint64_t pool_lag(const pl_stream *w, uint32_t s)
 {
-    const pl_stream_stage *a = &w->stages[s], *b = &w->stages[s + 1];
+    const pl_stream_stage *a = &w->stages[s];
+    uint64_t pairs = pl_stream_pool_pairs(w, s);
     if (a->buffer == PL_UNBOUNDED)
         return UINT64_MAX;
-    uint64_t m = a->threads, n = b->threads, pairs = m / gcd(m, n) * n;
     if ((uint64_t)a->buffer > w->frames / pairs)
         return UINT64_MAX;
     return pairs * (uint64_t)a->buffer;
+}
+
+/* With a handover time: a unit per pair of threads of each pool, "pool 1" (or "pool 1
+ * pair 0", "pool 1 pair 1", ... where threads of several pairs use the pool), on a place
+ * of their own: they hold no core. */
+static int add_pairs(struct lowering *lw)
+{
+    const pl_stream *w = lw->w;
+    uint32_t place;
+    int rc = pl_graph_add_place(lw->g, "pools", PL_PLACE_DEVICE, 1, &place);
+    if (rc == 0)
+        rc = pl_graph_add_label(lw->g, "handover", &lw->label_pass);
+    for (uint32_t s = 0; s + 1 < w->nstages && rc == 0; s++) {
+        uint64_t pairs = pl_stream_pool_pairs(w, s);
+        lw->pairs[s] = malloc(pairs * sizeof *lw->pairs[s]);
+        if (!lw->pairs[s])
+            return PL_ENOMEM;
+        for (uint64_t p = 0; p < pairs && rc == 0; p++) {
+            char name[64];
+            if (pairs == 1)
+                snprintf(name, sizeof name, "pool %u", s + 1);
+            else
+                snprintf(name, sizeof name, "pool %u pair %llu", s + 1, (unsigned long long)p);
+            rc = pl_graph_add_unit(lw->g, name, place, &lw->pairs[s][p]);
+        }
+    }
+    return rc;
+}
+
+/* With a handover time: frame k's push after stage s waits for the hand-over of the frame
+ * before it through the same pair of threads (k - L), then frame k's own hand-over starts
+ * with its push. */
+static int add_pass(struct lowering *lw, uint32_t s, uint64_t k)
+{
+    const pl_stream *w = lw->w;
+    uint64_t pairs = pl_stream_pool_pairs(w, s), at = k * w->nstages + s;
+    int rc = k < pairs ? 0
+                       : pl_graph_add_edge(lw->g, lw->pass[at - pairs * w->nstages], lw->push[at],
+                                           PL_EDGE_SLOT, PL_AT_END);
+    if (rc == 0)
+        rc = pl_graph_add_task(lw->g, lw->pairs[s][k % pairs], w->handover, lw->label_pass,
+                               (uint32_t)k, &lw->pass[at]);
+    if (rc == 0)
+        rc = pl_graph_add_edge(lw->g, lw->push[at], lw->pass[at], PL_EDGE_DATA, PL_AT_START);
+    return rc;
 }
 
 /* The slot edge of frame k into stage s's side of the pool after it. */
@@ -236,6 +293,8 @@ static int add_frame_stage(struct lowering *lw, uint64_t k, uint32_t s)
         rc = add_slot(lw, s, k);
     else if (rc == 0 && s + 1 < ns && k >= m)
         rc = add_slot(lw, s, k - m);
+    if (rc == 0 && s + 1 < ns && w->handover > 0)
+        rc = add_pass(lw, s, k);
     return rc;
 }
 
@@ -275,18 +334,26 @@ static int lower_stages(struct lowering *lw)
         lw->pull = pl_array_alloc(cells, sizeof *lw->pull);
         lw->push = pl_array_alloc(cells, sizeof *lw->push);
     }
+    if (w->handover > 0) {
+        lw->pass = pl_array_alloc(cells, sizeof *lw->pass);
+        lw->pairs = calloc(w->nstages, sizeof *lw->pairs);
+    }
     if (!lw->units || !lw->lag || !lw->comp || (w->adaptor > 0 && (!lw->pull || !lw->push)) ||
-        make_pinned(lw) != 0)
+        (w->handover > 0 && (!lw->pass || !lw->pairs)) || make_pinned(lw) != 0)
         return PL_ENOMEM;
-    /* A task per frame and stage, and with adaptor costs a pull (not in the first stage)
-     * and a push (not in the last), each with about two edges: room made once, so that
-     * the graph's arrays are not copied while they grow. */
-    size_t tasks = cells + (w->adaptor > 0 ? 2 * (size_t)w->frames * (w->nstages - 1) : 0);
+    /* A task per frame and stage, with adaptor costs a pull (not in the first stage) and a
+     * push (not in the last), with a handover time a hand-over per pool, each with about
+     * two edges: room made once, so that the graph's arrays are not copied while they
+     * grow. */
+    size_t tasks = cells + (w->adaptor > 0 ? 2 * (size_t)w->frames * (w->nstages - 1) : 0) +
+                   (w->handover > 0 ? (size_t)w->frames * (w->nstages - 1) : 0);
     if (tasks < UINT32_MAX / 2 && pl_graph_reserve(lw->g, (uint32_t)tasks, (uint32_t)(2 * tasks)))
         return PL_ENOMEM;
     int rc = add_labels(lw);
     for (uint32_t s = 0; s < w->nstages && rc == 0; s++)
         rc = add_threads(lw, s);
+    if (rc == 0 && w->handover > 0)
+        rc = add_pairs(lw);
     for (uint64_t k = 0; k < w->frames && rc == 0; k++)
         rc = add_frame(lw, k);
     return rc;
@@ -322,6 +389,10 @@ static void free_lowering(struct lowering *lw)
     free(lw->comp);
     free(lw->pull);
     free(lw->push);
+    free(lw->pass);
+    for (uint32_t s = 0; lw->pairs && s < lw->w->nstages; s++)
+        free(lw->pairs[s]);
+    free(lw->pairs);
     free(lw->labels);
     free(lw->lag);
 }

@@ -289,6 +289,13 @@ static int read_policy(const pl_config *cfg, pl_stream *w, pl_diag *d)
                                                                              : PL_WAIT_PASSIVE;
     w->wakeup = w->waiting == PL_WAIT_PASSIVE ? w->chain.wakeup : 0;
     w->adaptor = pl_config_real(cfg, "stream.adaptor_cost");
+    w->handover = pl_config_real(cfg, "stream.handover");
+    if (w->handover > 0 && w->adaptor == 0) {
+        const pl_node *h = pl_config_get(cfg, "stream.handover");
+        return pl_diag_at(d, PL_ECONFIG, pl_node_loc(h), pl_node_path(h),
+                          "a handover time spaces a pool's pushes, which exist only where they "
+                          "cost time: set stream.adaptor_cost too");
+    }
     const char *pin = pl_config_str(cfg, "stream.pinning");
     w->pinning = strcmp(pin, "packed") == 0   ? PL_PIN_PACKED
                  : strcmp(pin, "stages") == 0 ? PL_PIN_STAGES
@@ -325,9 +332,10 @@ static int base_type(pl_stream *w, const pl_config *cfg, pl_diag *d)
 
 static int check_size(const pl_stream *w, const pl_config *cfg, pl_diag *d)
 {
-    /* Tasks per frame: each stage's work, and a pull and a push per adaptor when they
-     * cost time. */
-    uint64_t per_frame = w->nstages + (w->adaptor > 0 ? 2 * (uint64_t)(w->nstages - 1) : 0);
+    /* Tasks per frame: each stage's work, a pull and a push per adaptor when they cost
+     * time, and a hand-over per pool with a handover time. */
+    uint64_t per_frame = w->nstages + (w->adaptor > 0 ? 2 * (uint64_t)(w->nstages - 1) : 0) +
+                         (w->handover > 0 ? (uint64_t)(w->nstages - 1) : 0);
     if (w->frames * per_frame <= PL_GRAPH_MAX_TASKS)
         return 0;
     const pl_node *frames = pl_config_get(cfg, "stream.frames");

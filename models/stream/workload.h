@@ -33,6 +33,8 @@ typedef struct pl_stream {
     uint64_t frames;
     pl_wait_kind waiting;
     double wakeup, adaptor;
+    double handover; /* the least time between two frames through one pair of threads of
+                        a pool, from push to push (stream.handover); 0: none */
     pl_stream_pinning pinning;
     pl_core_type base_type; /* where the baseline thread runs */
     double *work;           /* frames x nstages: frame k's time in stage s at [k * nstages + s] */
@@ -42,6 +44,10 @@ typedef struct pl_stream {
     double *base_slept;     /* like base, likewise */
     bool random;
 } pl_stream;
+
+/* The pairs of threads that exchange frames through the pool after stage s (of m threads,
+ * to n): lcm(m, n), frame k travelling through pair k mod lcm(m, n). */
+uint64_t pl_stream_pool_pairs(const pl_stream *w, uint32_t s);
 
 /* Lowers the workload: the stages as loaded, or (baseline) the whole chain on one thread.
  * A finalized graph the caller destroys. Returns 0 or PL_ENOMEM. */
