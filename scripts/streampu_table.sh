@@ -22,13 +22,13 @@
 # the same kind (0.14 to 0.15 us, against 0.01 to 0.02 us for one thread alone). With
 # active waiting both threads of a pair poll the pool's counters, whose cache lines then
 # move between their cores for every frame: a pair passes at most one frame per HANDOVER
-# (default 0.46) us (stream.handover), what a bare 16-slot ring between two spinning
+# (default 0.45) us (stream.handover), what a bare 16-slot ring between two spinning
 # threads passed on a machine of the same kind (`tests/perf/sched_probe pipeline 2 16
-# 2000000 work 0`: 2.16 to 2.18 million frames/s). Waking costs are the machine's
-# defaults (machine.host.scheduler), measured on the same machine. Columns: the
-# label; frames/s measured (median, min-max); pipelab's (frames over the makespan: with
-# the fill and the drain of FRAMES frames, which the measured rate of a long run hardly
-# has); the error against the median; the engine of the run.
+# 2000000 work 0`: 2.16 to 2.65 million frames/s in nine runs, median 2.24 million).
+# Waking costs are the machine's defaults (machine.host.scheduler), measured on the same
+# machine. Columns: the label; frames/s measured (median, min-max); pipelab's (frames
+# over the makespan: with the fill and the drain of FRAMES frames, which the measured
+# rate of a long run hardly has); the error against the median; the engine of the run.
 #
 #   scripts/streampu_table.sh [PROGRAM]      (PROGRAM defaults to build/pipelab)
 set -euo pipefail
@@ -67,7 +67,7 @@ scenario() {
             "$(awk -v a="${ADAPTOR:-0.25}" -v s="${SIGNAL:-0.14}" -v w="$waiting" \
                 'BEGIN { print w == "passive" ? a + s : a }')"
         if [ "$waiting" = active ]; then
-            printf '  handover: %sus\n' "${HANDOVER:-0.46}"
+            printf '  handover: %sus\n' "${HANDOVER:-0.45}"
         fi
     fi
 }

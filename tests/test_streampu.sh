@@ -10,7 +10,7 @@
 # are the machine's defaults, measured on the same machine; the adaptors' cost per push and
 # pull (0.25 us) is calibrated on Z_2st_u1_act, which therefore checks nothing; with
 # passive waiting each push and pull also takes the pool's lock and signals (0.14 us more),
-# and with active waiting a pair of threads passes at most one frame per 0.46 us
+# and with active waiting a pair of threads passes at most one frame per 0.45 us
 # (stream.handover), both measured apart from StreamPU by tests/perf/sched_probe (the
 # script says how).
 #
