@@ -186,9 +186,9 @@ static uint64_t pool_lag(const pl_stream *w, uint32_t s)
     return pairs * (uint64_t)a->buffer;
 }
 
-/* With a handover time: a unit per pair of threads of each pool, "pool 1" (or "pool 1
- * pair 0", "pool 1 pair 1", ... where threads of several pairs use the pool), on a place
- * of their own: they hold no core. */
+/* With a handover time: a unit per pair of threads of each pool that some frame goes
+ * through, "pool 1" (or "pool 1 pair 0", "pool 1 pair 1", ... where threads of several
+ * pairs use the pool), on a place of their own: they hold no core. */
 static int add_pairs(struct lowering *lw)
 {
     const pl_stream *w = lw->w;
@@ -197,11 +197,11 @@ static int add_pairs(struct lowering *lw)
     if (rc == 0)
         rc = pl_graph_add_label(lw->g, "handover", &lw->label_pass);
     for (uint32_t s = 0; s + 1 < w->nstages && rc == 0; s++) {
-        uint64_t pairs = pl_stream_pool_pairs(w, s);
-        lw->pairs[s] = malloc(pairs * sizeof *lw->pairs[s]);
+        uint64_t pairs = pl_stream_pool_pairs(w, s), used = pairs < w->frames ? pairs : w->frames;
+        lw->pairs[s] = malloc((used + 1) * sizeof *lw->pairs[s]);
         if (!lw->pairs[s])
             return PL_ENOMEM;
-        for (uint64_t p = 0; p < pairs && rc == 0; p++) {
+        for (uint64_t p = 0; p < used && rc == 0; p++) {
             char name[64];
             if (pairs == 1)
                 snprintf(name, sizeof name, "pool %u", s + 1);
