@@ -4,10 +4,10 @@
  * models/plan/steady.c), whose scans of the longer periods stop once no run of theirs can
  * cover more iterations than the best found, against the whole search written out below
  * from steady.c's definition: for each period k of 1 to 16, every run of consecutive i
- * whose iteration i + k starts each op the same shift D after iteration i (within 1e-9 of
- * the makespan, D / k at least the MII), the longest covering at least 2k + 1 iterations
- * winning, the first of equal ones; then checked against the completions. Both must agree
- * bit for bit on every field.
+ * whose iteration i + k starts each op the same shift D after iteration i (steady.c's own
+ * pl_plan_iteration_shift, within 1e-9 of the makespan, D / k at least the MII), the
+ * longest covering at least 2k + 1 iterations winning, the first of equal ones; then
+ * checked against the completions. Both must agree bit for bit on every field.
  *
  * On random loops (plan_loops.h: several classes, loop-carried dependencies, windows 0,
  * 1 and 3) of 20 to 400 iterations, from a fixed seed (printed); the test also asserts that
@@ -32,20 +32,6 @@
 
 #define SEED 20261206u
 
-/* The shift of every op from iteration i to i + k, or NAN when they differ by more than
- * tol. */
-static double shift_of(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t i, uint32_t k,
-                       double tol)
-{
-    const pl_plan_slot *a = &s->tasks[(size_t)i * l->nops],
-                       *b = &s->tasks[(size_t)(i + k) * l->nops];
-    double d = b[0].start - a[0].start;
-    for (uint32_t o = 1; o < l->nops; o++)
-        if (fabs(b[o].start - a[o].start - d) > tol)
-            return NAN;
-    return d;
-}
-
 struct run {
     uint32_t k, i0, i1, cover;
     double d;
@@ -60,7 +46,7 @@ static struct run whole_search(const pl_plan_loop *l, const pl_plan_schedule *s,
         struct run cur = {0};
         bool open = false;
         for (uint32_t i = 0; i + k < l->iterations; i++) {
-            double d = shift_of(l, s, i, k, tol);
+            double d = pl_plan_iteration_shift(l, s, i, k, tol);
             if (open && !isnan(d) && fabs(d - cur.d) <= tol) {
                 cur.i1 = i;
             } else {

@@ -27,6 +27,18 @@ static int topo_order(const pl_plan_loop *l, pl_plan_adjacency *a)
     return n < 0 ? n : (uint32_t)n == l->nops ? 0 : PL_EINVAL;
 }
 
+void pl_plan_iteration_ends(const pl_plan_dep *deps, uint32_t ndeps, uint32_t nops, bool *first,
+                            bool *last)
+{
+    for (uint32_t o = 0; o < nops; o++)
+        first[o] = last[o] = true;
+    for (uint32_t k = 0; k < ndeps; k++)
+        if (deps[k].distance == 0) {
+            first[deps[k].dst] = false;
+            last[deps[k].src] = false;
+        }
+}
+
 int pl_plan_adjacency_init(const pl_plan_loop *l, pl_plan_adjacency *a)
 {
     *a = (pl_plan_adjacency){0};
@@ -37,12 +49,6 @@ int pl_plan_adjacency_init(const pl_plan_loop *l, pl_plan_adjacency *a)
     a->last_op = malloc(((size_t)l->nops + 1) * sizeof *a->last_op);
     if (rc || !a->first_op || !a->last_op)
         return PL_ENOMEM;
-    for (uint32_t o = 0; o < l->nops; o++)
-        a->first_op[o] = a->last_op[o] = true;
-    for (uint32_t k = 0; k < l->ndeps; k++)
-        if (l->deps[k].distance == 0) {
-            a->first_op[l->deps[k].dst] = false;
-            a->last_op[l->deps[k].src] = false;
-        }
+    pl_plan_iteration_ends(l->deps, l->ndeps, l->nops, a->first_op, a->last_op);
     return topo_order(l, a);
 }

@@ -12,6 +12,7 @@
  * too start when the plan says.
  */
 #include "models/plan/plan.h"
+#include "models/plan/adjacency.h"
 #include "models/plan/compact.h"
 #include "models/plan/findings.h"
 #include "models/plan/variants.h"
@@ -187,13 +188,8 @@ static int add_window(struct lowering *lw)
     bool *first = malloc(((size_t)l->nops + 1) * sizeof *first),
          *last = malloc(((size_t)l->nops + 1) * sizeof *last);
     int rc = first && last ? 0 : PL_ENOMEM;
-    for (uint32_t o = 0; !rc && o < l->nops; o++)
-        first[o] = last[o] = true;
-    for (uint32_t k = 0; !rc && k < lw->plan->ndeps; k++)
-        if (lw->plan->deps[k].distance == 0) {
-            first[lw->plan->deps[k].dst] = false;
-            last[lw->plan->deps[k].src] = false;
-        }
+    if (!rc)
+        pl_plan_iteration_ends(lw->plan->deps, lw->plan->ndeps, l->nops, first, last);
     for (uint32_t i = w; !rc && w && i < l->iterations; i++)
         for (uint32_t a = 0; !rc && a < l->nops; a++)
             for (uint32_t b = 0; !rc && b < l->nops; b++)

@@ -279,7 +279,7 @@ int pl_plan_place(struct work *w)
     for (uint32_t n = 0; n < w->nphys; n++)
         byoff[n] = byspan[n].v;
     int rc = 0;
-    for (uint32_t n = 0; n < w->nphys && rc == 0 && w->whole; n++)
+    for (uint32_t n = 0; w->whole && n < w->nphys && rc == 0; n++) /* the reuse list */
         rc = reuse_placed(w, byoff, n, &w->phys[byspan[n].v]);
     free(byspan);
     free(bysize);

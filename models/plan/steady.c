@@ -32,10 +32,8 @@ double pl_plan_iteration_end(const pl_plan_loop *l, const pl_plan_schedule *s, u
     return t;
 }
 
-/* The shift D when every op of iteration i + k starts D after its copy in iteration i;
- * NAN when they do not all shift alike. */
-static double shift(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t i, uint32_t k,
-                    double tol)
+double pl_plan_iteration_shift(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t i,
+                               uint32_t k, double tol)
 {
     const pl_plan_slot *a = &s->tasks[(size_t)i * l->nops],
                        *b = &s->tasks[(size_t)(i + k) * l->nops];
@@ -66,7 +64,7 @@ static struct run longest(const pl_plan_loop *l, const pl_plan_schedule *s, uint
     for (uint32_t i = 0; i + k < n; i++) {
         if (n - i <= need && (!open || n - cur.i0 <= need))
             break;
-        double d = shift(l, s, i, k, tol);
+        double d = pl_plan_iteration_shift(l, s, i, k, tol);
         bool same = open && !isnan(d) && fabs(d - cur.d) <= tol;
         if (same) {
             cur.i1 = i;

@@ -57,4 +57,9 @@ double pl_plan_iteration_start(const pl_plan_loop *l, const pl_plan_schedule *s,
 /* When iteration i of schedule s completes: its last op's end. */
 double pl_plan_iteration_end(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t i);
 
+/* The shift D when every op of iteration i + k of schedule s starts D after its copy in
+ * iteration i, within tol; NAN when they do not all shift alike. */
+double pl_plan_iteration_shift(const pl_plan_loop *l, const pl_plan_schedule *s, uint32_t i,
+                               uint32_t k, double tol);
+
 #endif

@@ -42,11 +42,11 @@ void pl_plan_kept_free(void *kept);
  * where every latency is fixed (0 where one is random: the bound is of the means, the
  * simulation takes the draws). pl_plan_variants plans the variants the verdict will read
  * (and keeps the plans): all of them, except, where the plan is at a `least` (so that the
- * verdict lowers none), those
- * that surely fit: no plan.max_iteration, and every buffer's versions, one more of the
- * variant's, within plan.memory even if none reused another's memory (placed first fit,
- * the buffers never take more: placement.c). lower_variant plans variant i where it was
- * not, and lowers its plan with the run's drawn latencies. Fail with PL_ENOMEM. */
+ * verdict lowers none), those that surely fit: no plan.max_iteration, and every buffer's
+ * versions, one more of the variant's, within plan.memory even if none reused another's
+ * memory (placed first fit, the buffers never take more: placement.c). lower_variant plans
+ * variant i where it was not, and lowers its plan with the run's drawn latencies. Fail
+ * with PL_ENOMEM. */
 int pl_plan_variants(const pl_lowering *l, pl_variant **out, size_t *n, pl_diag *d);
 int pl_plan_lower_variant(const pl_lowering *l, size_t i, pl_graph **out, pl_diag *d);
 
