@@ -44,6 +44,7 @@ struct lowering {
     uint32_t *lanes;    /* the flights' lanes' graph units, unit after unit; lanes_first[u]:
                            plan unit u's first */
     uint32_t *lanes_first;
+    uint32_t hop_base; /* the graph task of the first move in hop order; the others follow */
 };
 
 static int add_units(struct lowering *lw)
@@ -90,7 +91,7 @@ static int add_lanes(struct lowering *lw)
 /* The planned tasks on their units, in planned order (pl_plan_planned_order). A task of a
  * pipelined class with a lane is two: its hold on the unit (its drawn latency, up to the
  * class's interval), then its flight on the lane (the rest), which waits for the hold as
- * for data: a dependency of the workload, not of the plan. */
+ * for data (add_edges): a dependency of the workload, not of the plan. */
 static int add_planned_tasks(struct lowering *lw)
 {
     const pl_plan_loop *l = &lw->w->loop;
@@ -106,17 +107,16 @@ static int add_planned_tasks(struct lowering *lw)
         if (!rc && flies)
             rc = pl_graph_add_task(lw->g, lw->lanes[lw->lanes_first[u] + c->lane[t]], work - hold,
                                    label, t / l->nops, &lw->done_of[t]);
-        if (!rc && flies)
-            rc = pl_graph_add_edge(lw->g, lw->task_of[t], lw->done_of[t], PL_EDGE_DATA, PL_AT_END);
-        else if (!rc && lw->done_of)
+        else if (!rc && lw->done_of != lw->task_of)
             lw->done_of[t] = lw->task_of[t];
     }
     return rc;
 }
 
 /* The buffers moved between units (pl_plan_compact.hops), each a task of its cost on a
- * transfer lane, "transfer 1", "transfer 2", ..., added by planned start: after the end of
- * the task that wrote the buffer, before the start of the one that reads it. */
+ * transfer lane, "transfer 1", "transfer 2", ..., added by planned start (their edges,
+ * after the end of the task that wrote the buffer and before the start of the one that
+ * reads it, come with the others: add_edges). */
 static int add_hops(struct lowering *lw)
 {
     const pl_plan_loop *l = &lw->w->loop;
@@ -131,6 +131,7 @@ static int add_hops(struct lowering *lw)
     uint32_t label = 0;
     if (!rc && c->nhops > 0)
         rc = pl_graph_add_label(lw->g, "transfer", &label);
+    lw->hop_base = pl_graph_task_count(lw->g);
     for (uint32_t n = 0; n < c->nhops && !rc; n++) {
         const pl_plan_hop *h = &c->hops[c->hop_order[n]];
         double cost =
@@ -138,10 +139,6 @@ static int add_hops(struct lowering *lw)
                                   lw->class_of[c->unit[h->to]]);
         uint32_t id;
         rc = pl_graph_add_task(lw->g, lanes[h->lane], cost, label, h->to / l->nops, &id);
-        if (!rc)
-            rc = pl_graph_add_edge(lw->g, lw->done_of[h->from], id, PL_EDGE_DATA, PL_AT_END);
-        if (!rc)
-            rc = pl_graph_add_edge(lw->g, id, lw->task_of[h->to], PL_EDGE_DATA, PL_AT_END);
     }
     free(lanes);
     return rc;
@@ -152,53 +149,6 @@ static pl_edge_kind edge_kind(uint8_t kind)
     return kind == PL_PLAN_DEP_DATA    ? PL_EDGE_DATA
            : kind == PL_PLAN_DEP_AFTER ? PL_EDGE_ORDER
                                        : PL_EDGE_SLOT;
-}
-
-/* The plan's dependencies between tasks (the loop's and the version limits'): data for
- * buffers, order for `after`, slot for a buffer copy that waits to be reused; a buffer
- * moved between units goes through its hop instead. */
-static int add_dependencies(struct lowering *lw)
-{
-    const pl_plan_loop *l = &lw->w->loop;
-    const pl_plan_compact *c = lw->tasks;
-    int rc = 0;
-    uint32_t hop = 0; /* the next hop, met in the same order (pl_plan_compact.hops) */
-    for (uint32_t i = 0; i < l->iterations && !rc; i++)
-        for (uint32_t k = 0; k < lw->plan->ndeps && !rc; k++) {
-            const pl_plan_dep *e = &lw->plan->deps[k];
-            if (e->distance > i)
-                continue;
-            uint32_t from = (i - e->distance) * l->nops + e->src, to = i * l->nops + e->dst;
-            if (hop < c->nhops && c->hops[hop].dep == k && c->hops[hop].to == to) {
-                hop++; /* through its hop (add_hops) */
-                continue;
-            }
-            rc = pl_graph_add_edge(lw->g, lw->done_of[from], lw->task_of[to], edge_kind(e->kind),
-                                   PL_AT_END);
-        }
-    return rc;
-}
-
-/* With plan.window w: iteration i's first ops (no dependency of distance 0 into them)
- * wait for the last ops of iteration i - w, as the plan did. */
-static int add_window(struct lowering *lw)
-{
-    const pl_plan_loop *l = &lw->w->loop;
-    uint32_t w = lw->plan->window;
-    bool *first = malloc(((size_t)l->nops + 1) * sizeof *first),
-         *last = malloc(((size_t)l->nops + 1) * sizeof *last);
-    int rc = first && last ? 0 : PL_ENOMEM;
-    if (!rc)
-        pl_plan_iteration_ends(lw->plan->deps, lw->plan->ndeps, l->nops, first, last);
-    for (uint32_t i = w; !rc && w && i < l->iterations; i++)
-        for (uint32_t a = 0; !rc && a < l->nops; a++)
-            for (uint32_t b = 0; !rc && b < l->nops; b++)
-                if (last[a] && first[b])
-                    rc = pl_graph_add_edge(lw->g, lw->done_of[(i - w) * l->nops + a],
-                                           lw->task_of[i * l->nops + b], PL_EDGE_SLOT, PL_AT_END);
-    free(first);
-    free(last);
-    return rc;
 }
 
 /* The tasks that access each buffer's instance of iteration 0, writers only and with the
@@ -254,35 +204,183 @@ static int instance_tasks(const pl_plan_loop *l, const struct accessors *a,
     return 0;
 }
 
-/* Where an instance takes memory another held: its writers wait for every access to the
- * other. */
-static int add_reuse(struct lowering *lw)
+/* ---- The edges, in the order of their destinations ---- */
+
+/* What add_edges looks up per task: every edge of the graph is added in the order of its
+ * destination's id (planned order, then the moves), so that each goes straight to its
+ * task's row rather than to a list that finalize sorts (pl_graph_add_edge). */
+struct into {
+    uint32_t *dep_first, *dep;     /* the plan's dependencies into op o, in order */
+    uint32_t *write_first, *write; /* the buffers op o writes, in order */
+    uint32_t *reuse_first, *reuse; /* the reuse pairs (their places in the reuse list) whose
+                                      later instance is k, in order */
+    uint32_t *hop_first, *hop;     /* the moves into task t, by place in hop order */
+    bool *first, *last;            /* ops that start, and that end, an iteration */
+    struct accessors acc;
+    uint32_t *from, cap_from; /* the tasks that access a reuse pair's earlier instance */
+};
+
+static void into_fini(struct into *x)
+{
+    free(x->dep_first);
+    free(x->dep);
+    free(x->write_first);
+    free(x->write);
+    free(x->reuse_first);
+    free(x->reuse);
+    free(x->hop_first);
+    free(x->hop);
+    free(x->first);
+    free(x->last);
+    free(x->acc.first);
+    free(x->acc.ids);
+    free(x->from);
+}
+
+/* first[0 .. n] and list[0 .. m) as a counting sort of m entries by key[] into n groups,
+ * each group in the entries' order. PL_ENOMEM. */
+static int group(uint32_t n, uint32_t m, const uint32_t *key, uint32_t **first, uint32_t **list)
+{
+    *first = calloc((size_t)n + 2, sizeof **first);
+    *list = malloc(((size_t)m + 1) * sizeof **list);
+    if (!*first || !*list)
+        return PL_ENOMEM;
+    for (uint32_t e = 0; e < m; e++)
+        (*first)[key[e] + 2]++;
+    for (uint32_t k = 0; k < n; k++)
+        (*first)[k + 2] += (*first)[k + 1];
+    for (uint32_t e = 0; e < m; e++) /* first[k + 1] fills group k, and ends as its end */
+        (*list)[(*first)[key[e] + 1]++] = e;
+    return 0;
+}
+
+/* x->write_first and x->write: the buffers each op writes, from the writers of each
+ * buffer's instance of iteration 0 (x->acc), which are ops. PL_ENOMEM. */
+static int index_writes(const pl_plan_loop *l, struct into *x)
+{
+    const struct accessors *a = &x->acc;
+    uint32_t n = 0, *order = NULL;
+    for (uint32_t b = 0; b < l->nbuffers; b++)
+        n += a->first[2 * b + 1] - a->first[2 * b];
+    uint32_t *op = calloc((size_t)n + 1, sizeof *op), *buf = calloc((size_t)n + 1, sizeof *buf);
+    x->write = malloc(((size_t)n + 1) * sizeof *x->write);
+    int rc = op && buf && x->write ? 0 : PL_ENOMEM;
+    n = 0;
+    for (uint32_t b = 0; !rc && b < l->nbuffers; b++)
+        for (uint32_t j = a->first[2 * b]; j < a->first[2 * b + 1]; j++, n++) {
+            op[n] = a->ids[j];
+            buf[n] = b;
+        }
+    if (!rc)
+        rc = group(l->nops, n, op, &x->write_first, &order);
+    for (uint32_t e = 0; !rc && e < n; e++)
+        x->write[e] = buf[order[e]];
+    free(op);
+    free(buf);
+    free(order);
+    return rc;
+}
+
+/* Indexes what add_edges looks up into *x, which into_fini frees either way. PL_ENOMEM. */
+static int into_init(struct lowering *lw, struct into *x)
 {
     const pl_plan_loop *l = &lw->w->loop;
-    const pl_plan_compact *m = lw->tasks;
-    /* An instance written in the loop is accessed by the ops of its iteration and the
-     * loop-carried reads of the next, at most two per op; a resident buffer's instance,
-     * which the last iteration's reads may free, by every iteration's reads. */
-    uint32_t cap_from = 2 * l->nops + 1, cap_to = cap_from, na, nb;
-    uint32_t *from = malloc(cap_from * sizeof *from), *to = malloc(cap_to * sizeof *to);
-    struct accessors a = {0};
-    int rc = from && to ? accessors_init(l, &a) : PL_ENOMEM;
-    for (uint32_t r = 0; r < m->nreuse && !rc; r++) {
-        pl_plan_instance_name old = pl_plan_compact_instance(m, m->reuse[r].from),
-                              new = pl_plan_compact_instance(m, m->reuse[r].to);
-        rc = instance_tasks(l, &a, old, true, &from, &cap_from, &na);
-        if (!rc)
-            rc = instance_tasks(l, &a, new, false, &to, &cap_to, &nb);
-        for (uint32_t x = 0; x < na && !rc; x++)
-            for (uint32_t y = 0; y < nb && !rc; y++)
-                if (from[x] != to[y])
-                    rc = pl_graph_add_edge(lw->g, lw->done_of[from[x]], lw->task_of[to[y]],
-                                           PL_EDGE_SLOT, PL_AT_END);
+    const pl_plan_compact *c = lw->tasks;
+    pl_plan_loop with = *l;
+    with.deps = lw->plan->deps;
+    with.ndeps = lw->plan->ndeps;
+    x->cap_from = 2 * l->nops + 1; /* grown by instance_tasks where a resident buffer needs */
+    x->from = malloc(x->cap_from * sizeof *x->from);
+    x->first = malloc(((size_t)l->nops + 1) * sizeof *x->first);
+    x->last = malloc(((size_t)l->nops + 1) * sizeof *x->last);
+    uint32_t *key = malloc(((size_t)c->nreuse + c->nhops + 1) * sizeof *key);
+    int rc = x->from && x->first && x->last && key ? accessors_init(l, &x->acc) : PL_ENOMEM;
+    if (!rc)
+        rc = pl_plan_dep_index(&with, true, &x->dep_first, &x->dep);
+    if (!rc)
+        pl_plan_iteration_ends(with.deps, with.ndeps, l->nops, x->first, x->last);
+    if (!rc)
+        rc = index_writes(l, x);
+    for (uint32_t r = 0; !rc && r < c->nreuse; r++)
+        key[r] = c->reuse[r].to;
+    if (!rc)
+        rc = group(c->first[c->nbuffers], c->nreuse, key, &x->reuse_first, &x->reuse);
+    for (uint32_t n = 0; !rc && n < c->nhops; n++)
+        key[n] = c->hops[c->hop_order[n]].to;
+    if (!rc && c->nhops > 0)
+        rc = group(c->ntasks, c->nhops, key, &x->hop_first, &x->hop);
+    free(key);
+    return rc;
+}
+
+/* Whether the dependency k into task t goes through a move (add_hops) instead. */
+static bool moved(const struct lowering *lw, const struct into *x, uint32_t t, uint32_t k)
+{
+    const pl_plan_compact *c = lw->tasks;
+    for (uint32_t j = c->nhops ? x->hop_first[t] : 0; c->nhops && j < x->hop_first[t + 1]; j++)
+        if (c->hops[c->hop_order[x->hop[j]]].dep == k)
+            return true;
+    return false;
+}
+
+/* The edges into planned task t (iteration i, op o), in the order each kind's own pass
+ * over the loop once added them: the moves into it (by planned start); the plan's
+ * dependencies (the loop's and the version limits'), data for buffers, order for `after`,
+ * slot for a buffer copy that waits to be reused; with plan.window w, the last ops of
+ * iteration i - w into a first op; then, where t writes an instance that takes memory
+ * another held, every access to the other, pair by pair of the reuse list. */
+static int edges_into(struct lowering *lw, struct into *x, uint32_t t)
+{
+    const pl_plan_loop *l = &lw->w->loop;
+    const pl_plan_compact *c = lw->tasks;
+    uint32_t o = t % l->nops, i = t / l->nops, to = lw->task_of[t], w = lw->plan->window;
+    int rc = 0;
+    for (uint32_t j = c->nhops ? x->hop_first[t] : 0; c->nhops && j < x->hop_first[t + 1] && !rc;
+         j++)
+        rc = pl_graph_add_edge(lw->g, lw->hop_base + x->hop[j], to, PL_EDGE_DATA, PL_AT_END);
+    for (uint32_t j = x->dep_first[o]; j < x->dep_first[o + 1] && !rc; j++) {
+        const pl_plan_dep *e = &lw->plan->deps[x->dep[j]];
+        if (e->distance <= i && !moved(lw, x, t, x->dep[j]))
+            rc = pl_graph_add_edge(lw->g, lw->done_of[(i - e->distance) * l->nops + e->src], to,
+                                   edge_kind(e->kind), PL_AT_END);
     }
-    free(a.first);
-    free(a.ids);
-    free(from);
-    free(to);
+    for (uint32_t a = 0; w && i >= w && x->first[o] && a < l->nops && !rc; a++)
+        if (x->last[a])
+            rc = pl_graph_add_edge(lw->g, lw->done_of[(i - w) * l->nops + a], to, PL_EDGE_SLOT,
+                                   PL_AT_END);
+    for (uint32_t j = x->write_first[o]; j < x->write_first[o + 1] && !rc; j++) {
+        uint32_t b = x->write[j], k = c->first[b] + (uint32_t)((int32_t)i - c->first_iter[b]);
+        for (uint32_t p = x->reuse_first[k]; p < x->reuse_first[k + 1] && !rc; p++) {
+            uint32_t n, r = x->reuse[p];
+            rc = instance_tasks(l, &x->acc, pl_plan_compact_instance(c, c->reuse[r].from), true,
+                                &x->from, &x->cap_from, &n);
+            for (uint32_t y = 0; y < n && !rc; y++)
+                if (x->from[y] != t)
+                    rc = pl_graph_add_edge(lw->g, lw->done_of[x->from[y]], to, PL_EDGE_SLOT,
+                                           PL_AT_END);
+        }
+    }
+    return rc;
+}
+
+/* Every edge of the graph by destination: each planned task's (edges_into), then its
+ * flight's, which waits for its hold; last each move's, after the task that wrote its
+ * buffer. */
+static int add_edges(struct lowering *lw)
+{
+    const pl_plan_compact *c = lw->tasks;
+    struct into x = {0};
+    int rc = into_init(lw, &x);
+    for (uint32_t k = 0; k < c->ntasks && !rc; k++) {
+        uint32_t t = c->order[k];
+        rc = edges_into(lw, &x, t);
+        if (!rc && lw->done_of[t] != lw->task_of[t])
+            rc = pl_graph_add_edge(lw->g, lw->task_of[t], lw->done_of[t], PL_EDGE_DATA, PL_AT_END);
+    }
+    for (uint32_t n = 0; n < c->nhops && !rc; n++)
+        rc = pl_graph_add_edge(lw->g, lw->done_of[c->hops[c->hop_order[n]].from], lw->hop_base + n,
+                               PL_EDGE_DATA, PL_AT_END);
+    into_fini(&x);
     return rc;
 }
 
@@ -326,18 +424,14 @@ int pl_plan_lower_compact(const pl_plan_workload *w, const pl_plan *plan,
     uint32_t flights = 0;
     for (uint32_t t = 0; tasks->lane && t < tasks->ntasks; t++)
         flights += tasks->lane[t] != PL_PLAN_NO_LANE;
-    if (!rc) /* the tasks' arrays sized once (the edges come grouped by dependency) */
+    if (!rc) /* the tasks' arrays sized once (the edges come in order: add_edges) */
         rc = pl_graph_reserve(lw.g, tasks->ntasks + flights + tasks->nhops, 0);
     if (!rc)
         rc = add_planned_tasks(&lw);
     if (!rc && tasks->nhops > 0)
         rc = add_hops(&lw);
     if (!rc)
-        rc = add_dependencies(&lw);
-    if (!rc)
-        rc = add_window(&lw);
-    if (!rc)
-        rc = add_reuse(&lw);
+        rc = add_edges(&lw);
     return finish(&lw, rc, out);
 }
 
