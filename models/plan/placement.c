@@ -52,7 +52,7 @@ static struct entry entry_at(struct moment m, uint32_t v)
     return (struct entry){m.t, m.pos, v};
 }
 
-static void heap_push(struct heap *h, struct entry x)
+static inline void heap_push(struct heap *h, struct entry x)
 {
     uint32_t i = h->n++;
     while (i > 0 && entry_less(&x, &h->e[(i - 1) / 2])) {
@@ -62,7 +62,7 @@ static void heap_push(struct heap *h, struct entry x)
     h->e[i] = x;
 }
 
-static struct entry heap_pop(struct heap *h)
+static inline struct entry heap_pop(struct heap *h)
 {
     assert(h->n > 0);
     struct entry top = h->e[0], x = h->e[--h->n];
