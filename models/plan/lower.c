@@ -469,6 +469,25 @@ static int lower_serial(const pl_plan_workload *w, pl_graph **out)
     return finish(&lw, rc, out);
 }
 
+/* What the two lowerings of a scenario share (pl_lowering_graphs): the run's is the plan's
+ * making, whose failure *made says, and its graph; the baseline's only reads the
+ * workload. */
+struct lowerings {
+    pl_plan_kept *k;
+    pl_diag *d; /* the making's diagnostic, set by the run's lowering only */
+    int *made;  /* the making's result */
+};
+
+static int lower_graph(const void *ctx, bool baseline, pl_graph **out)
+{
+    const struct lowerings *ls = ctx;
+    pl_plan_kept *k = ls->k;
+    if (baseline)
+        return lower_serial(&k->w, out);
+    *ls->made = pl_plan_make_for(&k->w, &k->plan, ls->d);
+    return *ls->made ? *ls->made : pl_plan_lower_planned(&k->w, &k->plan, out);
+}
+
 int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out, pl_diag *d)
 {
     *out = (pl_lowering){.mode = "planned", .baseline_mode = "serial"};
@@ -481,20 +500,18 @@ int pl_plan_lower_scenario(const pl_config *cfg, gsl_rng *rng, pl_lowering *out,
         return rc;
     }
     pl_memory_ahead(AHEAD_PER_LOOP_TASK * (size_t)k->w.loop.iterations * k->w.loop.nops);
-    rc = pl_plan_make_for(&k->w, &k->plan, d);
-    if (rc) {
-        pl_plan_workload_fini(&k->w);
-        free(k);
-        return rc;
-    }
     const pl_plan_workload *w = &k->w;
     pl_plan *plan = &k->plan;
     out->kept = k;
     out->kept_free = pl_plan_kept_free;
     out->random = w->random;
-    rc = pl_plan_lower_planned(w, plan, &out->run);
-    if (!rc)
-        rc = lower_serial(w, &out->baseline);
+    /* The plan's making and its graph beside the baseline, which does not depend on it. */
+    int made = 0;
+    rc = pl_lowering_graphs(lower_graph, &(struct lowerings){k, d, &made}, true, out);
+    if (made) {
+        pl_lowering_fini(out);
+        return made;
+    }
     if (!rc)
         rc = pl_plan_figures(&w->loop, plan, &out->figures);
     if (!rc)
