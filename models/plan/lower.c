@@ -313,6 +313,15 @@ static int into_init(struct lowering *lw, struct into *x)
     return rc;
 }
 
+/* Instance k of c by name, looked up where it is not one of buffer b's (the instance a
+ * reuse pair frees is mostly its own buffer's). */
+static inline pl_plan_instance_name instance_near(const pl_plan_compact *c, uint32_t b, uint32_t k)
+{
+    if (k - c->first[b] < c->first[b + 1] - c->first[b])
+        return (pl_plan_instance_name){b, c->first_iter[b] + (int32_t)(k - c->first[b])};
+    return pl_plan_compact_instance(c, k);
+}
+
 /* Whether the dependency k into task t goes through a move (add_hops) instead. */
 static bool moved(const struct lowering *lw, const struct into *x, uint32_t t, uint32_t k)
 {
@@ -352,8 +361,8 @@ static int edges_into(struct lowering *lw, struct into *x, uint32_t t)
         uint32_t b = x->write[j], k = c->first[b] + (uint32_t)((int32_t)i - c->first_iter[b]);
         for (uint32_t p = x->reuse_first[k]; p < x->reuse_first[k + 1] && !rc; p++) {
             uint32_t n, r = x->reuse[p];
-            rc = instance_tasks(l, &x->acc, pl_plan_compact_instance(c, c->reuse[r].from), true,
-                                &x->from, &x->cap_from, &n);
+            rc = instance_tasks(l, &x->acc, instance_near(c, b, c->reuse[r].from), true, &x->from,
+                                &x->cap_from, &n);
             for (uint32_t y = 0; y < n && !rc; y++)
                 if (x->from[y] != t)
                     rc = pl_graph_add_edge(lw->g, lw->done_of[x->from[y]], to, PL_EDGE_SLOT,
