@@ -33,6 +33,10 @@
  * With 4 stages, BUFFER 1 and 100 us of work the pipeline collapses on 2 CPUs: its
  * hand-overs wait for the tick.
  *
+ * SCHED_PROBE_TIMER_SLACK=NS in the environment sets the threads' timer slack (prctl
+ * PR_SET_TIMERSLACK; Linux's default is 50,000 ns): a sleep may end up to that much late,
+ * so that the kernel can wake sleeps that end close together with one timer interrupt.
+ *
  * usage: sched_probe turns
  *        sched_probe late SLEEP_US
  *        sched_probe pipeline STAGES BUFFER FRAMES work|sleep US [active|passive]
@@ -48,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 static double now_s(void)
@@ -459,6 +464,11 @@ static int wake_cost(double gap, int times)
 
 int main(int argc, char **argv)
 {
+    const char *slack = getenv("SCHED_PROBE_TIMER_SLACK");
+    if (slack && prctl(PR_SET_TIMERSLACK, strtoul(slack, NULL, 10)) != 0) {
+        perror("sched_probe: SCHED_PROBE_TIMER_SLACK");
+        return 2;
+    }
     if (argc == 4 && strcmp(argv[1], "wake") == 0 && atof(argv[2]) >= 0 && atoi(argv[3]) >= 1)
         return wake_cost(atof(argv[2]), atoi(argv[3]));
     if (argc == 4 && strcmp(argv[1], "signal") == 0 && atof(argv[2]) >= 0 && atoi(argv[3]) >= 1)
