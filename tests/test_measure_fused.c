@@ -14,7 +14,9 @@
  * order), compared with memcmp, so that a result one ulp off fails. The graphs are drawn
  * from a fixed seed (printed): host places of one and of three units, device places of
  * one and two, routed units over shared links, edges of every kind and both events, tasks
- * of no duration, works of many exponents, and items no task names.
+ * of no duration, works of many exponents, and items no task names; and device places of
+ * 2 to 16 units, whose events the places' merge takes by a scan of the units' cursors up
+ * to 8 units and by a heap beyond.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -427,6 +429,44 @@ static void metrics_in_one_pass(void **state)
     check_metrics(draw_graph(1));
 }
 
+/* n tasks on the units of two device places, of `a` and of `b` units, each task after up
+ * to two earlier ones (either event): places whose events the sweep merges by a scan of
+ * their units (8 units or fewer) and by a heap (more). */
+static pl_graph *draw_wide_graph(uint32_t n, uint32_t a, uint32_t b)
+{
+    pl_graph *g = pl_graph_create("wide");
+    uint32_t p[2], u, label, id;
+    assert_non_null(g);
+    assert_int_equal(pl_graph_add_place(g, "a", PL_PLACE_DEVICE, 1, &p[0]), 0);
+    assert_int_equal(pl_graph_add_place(g, "b", PL_PLACE_DEVICE, 1, &p[1]), 0);
+    for (uint32_t i = 0; i < a + b; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "u%u", i);
+        assert_int_equal(pl_graph_add_unit(g, name, p[i >= a], &u), 0);
+    }
+    assert_int_equal(pl_graph_add_label(g, "op", &label), 0);
+    for (uint32_t t = 0; t < n; t++) {
+        uint32_t unit = (uint32_t)(next() % (a + b));
+        assert_int_equal(pl_graph_add_task(g, unit, draw_work(), label, t, &id), 0);
+        for (uint64_t k = next() % 3; k > 0 && t > 0; k--)
+            assert_int_equal(pl_graph_add_edge(g, (uint32_t)(next() % t), t, PL_EDGE_DATA,
+                                               next() % 2 ? PL_AT_START : PL_AT_END),
+                             0);
+    }
+    assert_int_equal(pl_graph_set_items(g, n, "ops"), 0);
+    assert_int_equal(pl_graph_finalize(g), 0);
+    return g;
+}
+
+/* Places of 2, 8, 9 and 16 units, on either side of where the sweep goes from a scan of
+ * the units to a heap of them, against the sort of each place's events. */
+static void places_of_many_units(void **state)
+{
+    (void)state;
+    check_metrics(draw_wide_graph(4000, 8, 9));
+    check_metrics(draw_wide_graph(4000, 2, 16));
+}
+
 int main(void)
 {
     printf("seed %#llx\n", (unsigned long long)rng);
@@ -434,6 +474,7 @@ int main(void)
         cmocka_unit_test(bounds_of_drawn_graphs),
         cmocka_unit_test(terms_with_chain),
         cmocka_unit_test(metrics_in_one_pass),
+        cmocka_unit_test(places_of_many_units),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

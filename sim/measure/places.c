@@ -3,9 +3,10 @@
  * places.c — a sweep over the start and end events of each place's tasks.
  *
  * Each unit's tasks are already in time order, so the place's events come from a
- * merge of its units' streams (a heap of one cursor per unit) rather than a sort of
- * them all. At equal times ends come before starts, so a pipe that hands over to
- * itself or another pipe back to back counts as neither a gap nor an overlap.
+ * merge of its units' streams (one cursor per unit: the next event found by a scan of a
+ * few cursors, by a heap of many) rather than a sort of them all. At equal times ends
+ * come before starts, so a pipe that hands over to itself or another pipe back to back
+ * counts as neither a gap nor an overlap.
  *
  * A task's end event is when its unit is free of it: its end, and the waking its thread
  * pays after it (pl_timeline.woke), time the unit holds its core as it does for its tasks.
@@ -75,23 +76,54 @@ static void sift_down(struct cursor *h, size_t n, size_t i)
     h[i] = moving;
 }
 
+/* Places of at most this many units find their next event by a scan of their cursors,
+ * beyond it by a heap of them: a scan of a few cursors costs less than keeping a heap. */
+#define SCAN_UP_TO 8
+
+/* The cursor of h[0, n) whose event comes next. */
+static inline size_t next_of(const struct cursor *h, size_t n)
+{
+    size_t m = 0;
+    for (size_t i = 1; i < n; i++)
+        if (before(&h[i], &h[m]))
+            m = i;
+    return m;
+}
+
+/* Adds the time since *last to the time one or more, and two or more, units are busy,
+ * then c's event. */
+static inline void take_event(const struct cursor *c, int *busy, double *last, pl_place_metrics *pm)
+{
+    double span = c->at - *last;
+    if (*busy >= 1)
+        pm->active += span;
+    if (*busy >= 2)
+        pm->overlap += span;
+    *busy += c->step;
+    *last = c->at;
+}
+
 /* Merges the place's units' events in time order and adds up the time one or more,
- * and two or more, of them are busy. */
+ * and two or more, of them are busy. Events of one time and kind may come in any order
+ * of their units: the time between them is zero, which adds nothing. */
 static void sweep(struct cursor *h, size_t n, const pl_timeline *tl, pl_place_metrics *pm)
 {
-    for (size_t i = n; i-- > 0;)
-        sift_down(h, n, i);
     int busy = 0;
     double last = 0;
+    if (n <= SCAN_UP_TO) {
+        while (n > 0) {
+            size_t m = next_of(h, n);
+            take_event(&h[m], &busy, &last, pm);
+            if (!advance(&h[m], tl))
+                h[m] = h[--n];
+        }
+        return;
+    }
+    for (size_t i = n; i-- > 0;)
+        sift_down(h, n, i);
     while (n > 0) {
         struct cursor *c = &h[0];
-        double span = c->at - last;
-        if (busy >= 1)
-            pm->active += span;
-        if (busy >= 2)
-            pm->overlap += span;
-        busy += c->step;
-        last = c->at;
+        take_event(c, &busy, &last, pm);
         if (!advance(c, tl))
             h[0] = h[--n];
         else if (n > 1 && !before(&h[1], c) && (n < 3 || !before(&h[2], c)))
