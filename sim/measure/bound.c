@@ -203,9 +203,14 @@ static void mark_chain(const pl_graph *g, const pl_bound_chains *c, uint8_t *on)
     if (n == 0)
         return;
     uint32_t t = 0;
-    for (uint32_t i = 1; i < n; i++)
-        if (est[i] + alone_of(g, c, i) > est[t] + alone_of(g, c, t))
+    double latest = est[0] + alone_of(g, c, 0); /* t's end, kept rather than read again */
+    for (uint32_t i = 1; i < n; i++) {
+        double end = est[i] + alone_of(g, c, i);
+        if (end > latest) {
+            latest = end;
             t = i;
+        }
+    }
     for (bool counted = true; t != PL_NO_EDGE;) {
         on[t] = counted;
         uint32_t e = est[t] > 0 ? binding_edge(g, c, t) : PL_NO_EDGE;
