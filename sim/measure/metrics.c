@@ -97,7 +97,7 @@ static uint32_t pass(const pl_graph *g, const pl_edge *edges, const pl_timeline 
     /* The entry and exit of the item of the latest task, in locals while its tasks follow
      * one another (as the models add them), stored when another item's task comes. */
     uint32_t item = PL_NO_EDGE;
-    double enter = 0, leave = 0;
+    double enter = 0, leave = 0, latest = n > 0 ? end[0] : 0; /* end[last] */
     for (uint32_t t = 0; t < n; t++) {
         uint32_t u = pl_graph_task_unit(g, t), r = tl->release[t];
         double s = start[t], e = end[t];
@@ -134,8 +134,10 @@ static uint32_t pass(const pl_graph *g, const pl_edge *edges, const pl_timeline 
         }
         enter = pl_min(enter, s);
         leave = pl_max(leave, e);
-        if (e > end[last])
+        if (e > latest) {
+            latest = e;
             last = t;
+        }
     }
     if (item != PL_NO_EDGE) {
         items->enter[item] = enter;
