@@ -3,7 +3,7 @@
  * sched_probe.c — what this machine's kernel does with more threads than cores, the
  * figures behind machine.host.scheduler's defaults (docs/stream.md, "Threads and cores").
  *
- * Five probes, each printing one line:
+ * Six probes, each printing one line:
  *   turns      two threads spinning on CPU 0 for a second: how long each runs before the
  *              other takes the CPU (the slice as the tick rounds it: 4 ms at HZ=250);
  *   late       a thread sleeping SLEEP us in a loop, alone on CPU 0 and then beside a
@@ -19,6 +19,10 @@
  *              passive waiting: a mutex and a condition variable per ring, signalled
  *              after every push and every pull), and the line adds how often a stage
  *              went to sleep, per frame over all stages.
+ *   fan        a source handing FRAMES frames round-robin to THREADS threads, each with
+ *              rings of BUFFER slots from the source and to a sink that takes them back in
+ *              order (StreamPU's adaptors 1 to n and n to 1), no stage working: frames per
+ *              second and, passive, the sleeps a frame of source, middle threads and sink.
  *   signal     two threads, one on each of CPUs 0 and 1, each doing US us of work and then
  *              taking a mutex, signalling a condition variable and releasing the mutex,
  *              both the same mutex and condition, TIMES times (what StreamPU's passive
@@ -40,6 +44,7 @@
  * usage: sched_probe turns
  *        sched_probe late SLEEP_US
  *        sched_probe pipeline STAGES BUFFER FRAMES work|sleep US [active|passive]
+ *        sched_probe fan THREADS BUFFER FRAMES active|passive
  *        sched_probe signal US TIMES
  *        sched_probe wake GAP_US TIMES
  * exit status: 0, 2 on bad usage or when threads cannot be made.
@@ -265,6 +270,37 @@ static void *run_stage(void *arg)
     return NULL;
 }
 
+/* Makes (make true) or destroys the locks and conditions of rings r[0 .. n). */
+static void rings_sync(struct ring *r, int n, bool make)
+{
+    for (int k = 0; k < n; k++) {
+        if (make) {
+            pthread_mutex_init(&r[k].lock, NULL);
+            pthread_cond_init(&r[k].filled, NULL);
+            pthread_cond_init(&r[k].emptied, NULL);
+        } else {
+            pthread_mutex_destroy(&r[k].lock);
+            pthread_cond_destroy(&r[k].filled);
+            pthread_cond_destroy(&r[k].emptied);
+        }
+    }
+}
+
+/* Runs fn on n threads at once, thread i on args + i x size, and waits for them all;
+ * 0, or 2 when a thread cannot be made. */
+static int run_all(int n, void *(*fn)(void *), void *args, size_t size)
+{
+    pthread_t *th = calloc((size_t)n, sizeof *th);
+    int rc = th ? 0 : 2, made = 0;
+    for (; rc == 0 && made < n; made++)
+        if (pthread_create(&th[made], NULL, fn, (char *)args + (size_t)made * size) != 0)
+            rc = 2;
+    for (int k = 0; k < made; k++)
+        pthread_join(th[k], NULL);
+    free(th);
+    return rc;
+}
+
 static int pipeline(int stages, unsigned long buffer, int frames, bool busy, double us,
                     bool passive)
 {
@@ -272,24 +308,16 @@ static int pipeline(int stages, unsigned long buffer, int frames, bool busy, dou
     c.rings = calloc((size_t)stages, sizeof *c.rings);
     c.waited = calloc((size_t)stages, sizeof *c.waited);
     c.slept = calloc((size_t)stages, sizeof *c.slept);
-    pthread_t *th = calloc((size_t)stages, sizeof *th);
     struct stage *st = calloc((size_t)stages, sizeof *st);
-    int rc = c.rings && c.waited && c.slept && th && st ? 0 : 2;
+    int rc = c.rings && c.waited && c.slept && st ? 0 : 2;
     bool synced = rc == 0; /* the rings' locks and conditions made */
-    for (int s = 0; synced && s < stages; s++) {
-        pthread_mutex_init(&c.rings[s].lock, NULL);
-        pthread_cond_init(&c.rings[s].filled, NULL);
-        pthread_cond_init(&c.rings[s].emptied, NULL);
-    }
+    if (synced)
+        rings_sync(c.rings, stages, true);
+    for (int s = 0; synced && s < stages; s++)
+        st[s] = (struct stage){&c, s};
     double t0 = now_s();
-    int made = 0;
-    for (; rc == 0 && made < stages; made++) {
-        st[made] = (struct stage){&c, made};
-        if (pthread_create(&th[made], NULL, run_stage, &st[made]) != 0)
-            rc = 2;
-    }
-    for (int s = 0; s < made; s++)
-        pthread_join(th[s], NULL);
+    if (rc == 0)
+        rc = run_all(stages, run_stage, st, sizeof *st);
     if (rc == 0) {
         double most = 0;
         long slept = 0;
@@ -308,16 +336,87 @@ static int pipeline(int stages, unsigned long buffer, int frames, bool busy, dou
             printf("; %.4f sleeps a frame", (double)slept / frames);
         printf("\n");
     }
-    for (int s = 0; synced && s < stages; s++) {
-        pthread_mutex_destroy(&c.rings[s].lock);
-        pthread_cond_destroy(&c.rings[s].filled);
-        pthread_cond_destroy(&c.rings[s].emptied);
-    }
+    if (synced)
+        rings_sync(c.rings, stages, false);
     free(c.rings);
     free(c.waited);
     free(c.slept);
-    free(th);
     free(st);
+    return rc;
+}
+
+/* ---- fan ------------------------------------------------------------------------ */
+
+/* A source handing frames round-robin to n middle threads, each through a ring of its
+ * own, and a sink taking them back in order from a ring per middle thread (StreamPU's
+ * adaptors 1 to n and n to 1), every stage at no cost: the hand-overs alone. */
+struct fan {
+    struct chain c; /* rings[j]: source to middle j; rings[n + j]: middle j to sink */
+    int n;
+};
+
+struct fan_role {
+    struct fan *f;
+    int role; /* 0 the source, 1 .. n the middle threads, n + 1 the sink */
+};
+
+static void *run_fan(void *arg)
+{
+    const struct fan_role *fr = arg;
+    struct fan *f = fr->f;
+    struct chain *c = &f->c;
+    long *slept = &c->slept[fr->role];
+    if (fr->role == 0 || fr->role == f->n + 1) { /* the source pushes, the sink pulls */
+        bool source = fr->role == 0;
+        for (int k = 0; k < c->frames; k++) {
+            struct ring *r = &c->rings[(source ? 0 : f->n) + k % f->n];
+            wait_while(c, r, source ? full : empty, source ? &r->emptied : &r->filled, slept);
+            advance(c, r, source ? &r->pushed : &r->pulled, source ? &r->filled : &r->emptied);
+        }
+        return NULL;
+    }
+    struct ring *in = &c->rings[fr->role - 1], *out = &c->rings[f->n + fr->role - 1];
+    for (int k = fr->role - 1; k < c->frames; k += f->n) {
+        wait_while(c, in, empty, &in->filled, slept);
+        advance(c, in, &in->pulled, &in->emptied);
+        wait_while(c, out, full, &out->emptied, slept);
+        advance(c, out, &out->pushed, &out->filled);
+    }
+    return NULL;
+}
+
+static int fan(int n, unsigned long buffer, int frames, bool passive)
+{
+    struct fan f = {{0, frames, buffer, false, passive, 0, NULL, NULL, NULL}, n};
+    f.c.rings = calloc(2 * (size_t)n, sizeof *f.c.rings);
+    f.c.slept = calloc((size_t)n + 2, sizeof *f.c.slept);
+    struct fan_role *roles = calloc((size_t)n + 2, sizeof *roles);
+    int rc = f.c.rings && f.c.slept && roles ? 0 : 2;
+    bool synced = rc == 0;
+    if (synced)
+        rings_sync(f.c.rings, 2 * n, true);
+    for (int r = 0; synced && r < n + 2; r++)
+        roles[r] = (struct fan_role){&f, r};
+    double t0 = now_s();
+    if (rc == 0)
+        rc = run_all(n + 2, run_fan, roles, sizeof *roles);
+    if (rc == 0) {
+        long middle = 0;
+        for (int j = 1; j <= n; j++)
+            middle += f.c.slept[j];
+        printf("fan: 1 -> %d -> 1, %lu-slot rings, %d frames at no cost, %s: %.0f frames/s", n,
+               buffer, frames, passive ? "passive" : "active", frames / (now_s() - t0));
+        if (passive)
+            printf("; sleeps a frame: source %.4f, middle threads %.4f, sink %.4f",
+                   (double)f.c.slept[0] / frames, (double)middle / frames,
+                   (double)f.c.slept[n + 1] / frames);
+        printf("\n");
+    }
+    if (synced)
+        rings_sync(f.c.rings, 2 * n, false);
+    free(f.c.rings);
+    free(f.c.slept);
+    free(roles);
     return rc;
 }
 
@@ -477,6 +576,10 @@ int main(int argc, char **argv)
         return turns();
     if (argc == 3 && strcmp(argv[1], "late") == 0 && atof(argv[2]) > 0)
         return late(atof(argv[2]));
+    if (argc == 6 && strcmp(argv[1], "fan") == 0 && atoi(argv[2]) >= 1 && atoi(argv[3]) >= 1 &&
+        atoi(argv[4]) >= 1 && (strcmp(argv[5], "active") == 0 || strcmp(argv[5], "passive") == 0))
+        return fan(atoi(argv[2]), (unsigned long)atoi(argv[3]), atoi(argv[4]),
+                   strcmp(argv[5], "passive") == 0);
     bool waiting =
         argc == 7 ||
         (argc == 8 && (strcmp(argv[7], "active") == 0 || strcmp(argv[7], "passive") == 0));
@@ -490,6 +593,7 @@ int main(int argc, char **argv)
             "usage: sched_probe turns\n"
             "       sched_probe late SLEEP_US\n"
             "       sched_probe pipeline STAGES BUFFER FRAMES work|sleep US [active|passive]\n"
+            "       sched_probe fan THREADS BUFFER FRAMES active|passive\n"
             "       sched_probe signal US TIMES\n"
             "       sched_probe wake GAP_US TIMES\n");
     return 2;
