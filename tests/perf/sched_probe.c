@@ -286,8 +286,7 @@ static void rings_sync(struct ring *r, int n, bool make)
     }
 }
 
-/* Runs fn on n threads at once, thread i on args + i x size, and waits for them all;
- * 0, or 2 when a thread cannot be made. */
+/* Runs fn on n threads, thread i on args + i x size, and joins them: 0, or 2 if one fails. */
 static int run_all(int n, void *(*fn)(void *), void *args, size_t size)
 {
     pthread_t *th = calloc((size_t)n, sizeof *th);
