@@ -9,7 +9,8 @@
  * its radix sort: gsl_sort, then GSL's mean and quantiles over the sorted latencies),
  * compared with memcmp, so that a result one ulp off fails. The latencies are drawn
  * from a fixed seed (printed) to have many equal values, values of many exponents, and
- * items that no task names.
+ * items that no task names; and made to be in order already (which the sort leaves as
+ * they are), and in order but for the last.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -67,6 +68,21 @@ static pl_latency reference(const double *enter, const double *leave, uint64_t n
     return r;
 }
 
+/* The latencies of n items (the arrays taken, and freed) against the reference. */
+static void check_items(double *enter, double *leave, uint64_t n)
+{
+    pl_latency want = reference(enter, leave, n), got;
+    pl_items items = {n, enter, leave};
+    assert_int_equal(pl_latency_compute(&items, &got), 0);
+    assert_int_equal(got.items, want.items);
+    pl_assert_same_double(got.mean, want.mean);
+    pl_assert_same_double(got.min, want.min);
+    pl_assert_same_double(got.p50, want.p50);
+    pl_assert_same_double(got.p99, want.p99);
+    pl_assert_same_double(got.max, want.max);
+    pl_items_fini(&items);
+}
+
 /* n items: entries from `spread` (how many distinct steps), durations of many
  * exponents, and one item in 17 named by no task. */
 static void check(uint64_t n, unsigned spread, int exponents)
@@ -83,16 +99,7 @@ static void check(uint64_t n, unsigned spread, int exponents)
         int e = exponents ? (int)(next() % 40) - 30 : 0;
         leave[i] = enter[i] + ldexp((double)(next() % spread), e);
     }
-    pl_latency want = reference(enter, leave, n), got;
-    pl_items items = {n, enter, leave};
-    assert_int_equal(pl_latency_compute(&items, &got), 0);
-    assert_int_equal(got.items, want.items);
-    pl_assert_same_double(got.mean, want.mean);
-    pl_assert_same_double(got.min, want.min);
-    pl_assert_same_double(got.p50, want.p50);
-    pl_assert_same_double(got.p99, want.p99);
-    pl_assert_same_double(got.max, want.max);
-    pl_items_fini(&items);
+    check_items(enter, leave, n);
 }
 
 static void latency_of_many_exponents(void **state)
@@ -107,6 +114,27 @@ static void latency_with_many_equal(void **state)
     (void)state;
     check(50000, 3, 0);
     check(20000, 1, 0); /* every latency the same: every digit shared */
+}
+
+/* Latencies that never fall from one item to the next, as in a pipeline whose items
+ * queue longer and longer (the sort has nothing to do), with plateaus: times in steps of
+ * 2^-20 s, so that every difference is exact; then the same with the last item's latency
+ * shorter than the one before (the sort has one to move). */
+static void latency_in_order(void **state)
+{
+    (void)state;
+    const uint64_t n = 30000;
+    for (int last_shorter = 0; last_shorter <= 1; last_shorter++) {
+        double *enter = malloc(n * sizeof *enter), *leave = malloc(n * sizeof *leave);
+        assert_true(enter && leave);
+        for (uint64_t i = 0; i < n; i++) {
+            enter[i] = ldexp((double)i, -20);
+            leave[i] = enter[i] + ldexp((double)(i / 7 * 3), -20);
+        }
+        if (last_shorter) /* it enters later and leaves as it did */
+            enter[n - 1] += ldexp(5, -20);
+        check_items(enter, leave, n);
+    }
 }
 
 static void latency_of_one_and_of_none(void **state)
@@ -196,11 +224,9 @@ int main(void)
 {
     printf("# seed %#llx\n", (unsigned long long)rng);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(latency_of_many_exponents),
-        cmocka_unit_test(latency_with_many_equal),
-        cmocka_unit_test(latency_of_one_and_of_none),
-        cmocka_unit_test(extrema_as_libm),
-        cmocka_unit_test(bounds_in_one_scratch),
+        cmocka_unit_test(latency_of_many_exponents), cmocka_unit_test(latency_with_many_equal),
+        cmocka_unit_test(latency_in_order),          cmocka_unit_test(latency_of_one_and_of_none),
+        cmocka_unit_test(extrema_as_libm),           cmocka_unit_test(bounds_in_one_scratch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
