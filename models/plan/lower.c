@@ -210,28 +210,25 @@ static int instance_tasks(const pl_plan_loop *l, const struct accessors *a,
  * destination's id (planned order, then the moves), so that each goes straight to its
  * task's row rather than to a list that finalize sorts (pl_graph_add_edge). */
 struct into {
-    uint32_t *dep_first, *dep;     /* the plan's dependencies into op o, in order */
+    pl_plan_adjacency adj;         /* the plan's dependencies into each op, in order, and
+                                      the ops that start and end an iteration */
     uint32_t *write_first, *write; /* the buffers op o writes, in order */
     uint32_t *reuse_first, *reuse; /* the reuse pairs (their places in the reuse list) whose
                                       later instance is k, in order */
     uint32_t *hop_first, *hop;     /* the moves into task t, by place in hop order */
-    bool *first, *last;            /* ops that start, and that end, an iteration */
     struct accessors acc;
     uint32_t *from, cap_from; /* the tasks that access a reuse pair's earlier instance */
 };
 
 static void into_fini(struct into *x)
 {
-    free(x->dep_first);
-    free(x->dep);
+    pl_plan_adjacency_fini(&x->adj);
     free(x->write_first);
     free(x->write);
     free(x->reuse_first);
     free(x->reuse);
     free(x->hop_first);
     free(x->hop);
-    free(x->first);
-    free(x->last);
     free(x->acc.first);
     free(x->acc.ids);
     free(x->from);
@@ -291,14 +288,10 @@ static int into_init(struct lowering *lw, struct into *x)
     with.ndeps = lw->plan->ndeps;
     x->cap_from = 2 * l->nops + 1; /* grown by instance_tasks where a resident buffer needs */
     x->from = malloc(x->cap_from * sizeof *x->from);
-    x->first = malloc(((size_t)l->nops + 1) * sizeof *x->first);
-    x->last = malloc(((size_t)l->nops + 1) * sizeof *x->last);
     uint32_t *key = malloc(((size_t)c->nreuse + c->nhops + 1) * sizeof *key);
-    int rc = x->from && x->first && x->last && key ? accessors_init(l, &x->acc) : PL_ENOMEM;
+    int rc = x->from && key ? accessors_init(l, &x->acc) : PL_ENOMEM;
     if (!rc)
-        rc = pl_plan_dep_index(&with, true, &x->dep_first, &x->dep);
-    if (!rc)
-        pl_plan_iteration_ends(with.deps, with.ndeps, l->nops, x->first, x->last);
+        rc = pl_plan_adjacency_init(&with, &x->adj);
     if (!rc)
         rc = index_writes(l, x);
     for (uint32_t r = 0; !rc && r < c->nreuse; r++)
@@ -347,15 +340,16 @@ static int edges_into(struct lowering *lw, struct into *x, uint32_t t)
     for (uint32_t j = c->nhops ? x->hop_first[t] : 0; c->nhops && j < x->hop_first[t + 1] && !rc;
          j++)
         rc = pl_graph_add_edge(lw->g, lw->hop_base + x->hop[j], to, PL_EDGE_DATA, PL_AT_END);
-    for (uint32_t j = x->dep_first[o]; j < x->dep_first[o + 1] && !rc; j++) {
-        const pl_plan_dep *e = &lw->plan->deps[x->dep[j]];
-        if (e->distance <= i && !moved(lw, x, t, x->dep[j]))
+    const pl_plan_adjacency *a = &x->adj;
+    for (uint32_t j = a->in_first[o]; j < a->in_first[o + 1] && !rc; j++) {
+        const pl_plan_dep *e = &lw->plan->deps[a->in[j]];
+        if (e->distance <= i && !moved(lw, x, t, a->in[j]))
             rc = pl_graph_add_edge(lw->g, lw->done_of[(i - e->distance) * l->nops + e->src], to,
                                    edge_kind(e->kind), PL_AT_END);
     }
-    for (uint32_t a = 0; w && i >= w && x->first[o] && a < l->nops && !rc; a++)
-        if (x->last[a])
-            rc = pl_graph_add_edge(lw->g, lw->done_of[(i - w) * l->nops + a], to, PL_EDGE_SLOT,
+    for (uint32_t e = 0; w && i >= w && a->first_op[o] && e < l->nops && !rc; e++)
+        if (a->last_op[e])
+            rc = pl_graph_add_edge(lw->g, lw->done_of[(i - w) * l->nops + e], to, PL_EDGE_SLOT,
                                    PL_AT_END);
     for (uint32_t j = x->write_first[o]; j < x->write_first[o + 1] && !rc; j++) {
         uint32_t b = x->write[j], k = c->first[b] + (uint32_t)((int32_t)i - c->first_iter[b]);
