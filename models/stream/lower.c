@@ -173,6 +173,12 @@ uint64_t pl_stream_pool_pairs(const pl_stream *w, uint32_t s)
     return m / gcd(m, n) * n;
 }
 
+uint64_t pl_stream_tasks_per_frame(const pl_stream *w)
+{
+    uint64_t pools = w->nstages - 1;
+    return w->nstages + (w->adaptor > 0 ? 2 * pools : 0) + (w->handover > 0 ? pools : 0);
+}
+
 /* Frames back from frame k to the frame whose pull frees k's buffer in the pool after
  * stage s: L*b, or 0 for no pool; UINT64_MAX when the pool never fills. */
 static uint64_t pool_lag(const pl_stream *w, uint32_t s)
@@ -341,12 +347,9 @@ static int lower_stages(struct lowering *lw)
     if (!lw->units || !lw->lag || !lw->comp || (w->adaptor > 0 && (!lw->pull || !lw->push)) ||
         (w->handover > 0 && (!lw->pass || !lw->pairs)) || make_pinned(lw) != 0)
         return PL_ENOMEM;
-    /* A task per frame and stage, with adaptor costs a pull (not in the first stage) and a
-     * push (not in the last), with a handover time a hand-over per pool, each with about
-     * two edges: room made once, so that the graph's arrays are not copied while they
-     * grow. */
-    size_t tasks = cells + (w->adaptor > 0 ? 2 * (size_t)w->frames * (w->nstages - 1) : 0) +
-                   (w->handover > 0 ? (size_t)w->frames * (w->nstages - 1) : 0);
+    /* Every frame's tasks, each with about two edges: room made once, so that the graph's
+     * arrays are not copied while they grow. */
+    size_t tasks = (size_t)w->frames * pl_stream_tasks_per_frame(w);
     if (tasks < UINT32_MAX / 2 && pl_graph_reserve(lw->g, (uint32_t)tasks, (uint32_t)(2 * tasks)))
         return PL_ENOMEM;
     int rc = add_labels(lw);

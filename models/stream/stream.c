@@ -332,10 +332,7 @@ static int base_type(pl_stream *w, const pl_config *cfg, pl_diag *d)
 
 static int check_size(const pl_stream *w, const pl_config *cfg, pl_diag *d)
 {
-    /* Tasks per frame: each stage's work, a pull and a push per adaptor when they cost
-     * time, and a hand-over per pool with a handover time. */
-    uint64_t per_frame = w->nstages + (w->adaptor > 0 ? 2 * (uint64_t)(w->nstages - 1) : 0) +
-                         (w->handover > 0 ? (uint64_t)(w->nstages - 1) : 0);
+    uint64_t per_frame = pl_stream_tasks_per_frame(w);
     if (w->frames * per_frame <= PL_GRAPH_MAX_TASKS)
         return 0;
     const pl_node *frames = pl_config_get(cfg, "stream.frames");

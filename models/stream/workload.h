@@ -49,6 +49,10 @@ typedef struct pl_stream {
  * to n): lcm(m, n), frame k travelling through pair k mod lcm(m, n). */
 uint64_t pl_stream_pool_pairs(const pl_stream *w, uint32_t s);
 
+/* The tasks of one frame in the run: each stage's work, a pull and a push per pool where
+ * they cost time, and a hand-over per pool with a handover time. */
+uint64_t pl_stream_tasks_per_frame(const pl_stream *w);
+
 /* Lowers the workload: the stages as loaded, or (baseline) the whole chain on one thread.
  * A finalized graph the caller destroys. Returns 0 or PL_ENOMEM. */
 int pl_stream_lower(const pl_stream *w, bool baseline, pl_graph **out);
