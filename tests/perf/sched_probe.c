@@ -456,16 +456,9 @@ static double signal_median(int threads, bool lock, double us, int times)
 {
     double *took = malloc((size_t)threads * (size_t)times * sizeof *took), median = -1;
     struct signaller g[2];
-    pthread_t th[2];
-    int made = 0;
-    for (; took && made < threads; made++) {
-        g[made] = (struct signaller){made, times, lock, us, took + (size_t)made * times};
-        if (pthread_create(&th[made], NULL, signal_times, &g[made]) != 0)
-            break;
-    }
-    for (int k = 0; k < made; k++)
-        pthread_join(th[k], NULL);
-    if (took && made == threads) {
+    for (int k = 0; took && k < threads; k++)
+        g[k] = (struct signaller){k, times, lock, us, took + (size_t)k * times};
+    if (took && run_all(threads, signal_times, g, sizeof *g) == 0) {
         qsort(took, (size_t)threads * times, sizeof *took, by_value);
         median = took[(size_t)threads * times / 2];
     }
