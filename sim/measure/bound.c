@@ -15,6 +15,7 @@
 #include "sim/measure/bound_impl.h"
 #include "sim/measure/extrema.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -334,4 +335,58 @@ double pl_bound_terms_least(const pl_graph *g, const pl_bound_terms *t, const pl
         least = fmax(least, f * (x->head + x->tail) + scale * x->work);
     }
     return least;
+}
+
+/* The work that c takes from unit u's tasks: (1 - c->work) of the work of those it scales. */
+static double work_taken(const pl_graph *g, const pl_graph_change *c, uint32_t u)
+{
+    uint32_t n;
+    const uint32_t *tasks = pl_graph_unit_tasks(g, u, &n);
+    bool all = c->units && c->units[u];
+    double scaled = 0;
+    if (!all && !c->tasks)
+        return 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (all || c->tasks[tasks[i]])
+            scaled += pl_graph_task_work(g, tasks[i]);
+    return (1 - c->work) * scaled;
+}
+
+/*
+ * The rounding room of a unit of n tasks whose term is T, 2 (n + 4) DBL_EPSILON T, from the
+ * errors of sums in floating point (each addition off by at most half an ulp of its result,
+ * no more than T / 2^53 here, where every partial sum is at most T):
+ *  - the walk sums the unit's n times alone in the same order with and without the change,
+ *    so the two sums differ by their terms' differences give or take n DBL_EPSILON T (each
+ *    step's two errors, at most DBL_EPSILON T apart);
+ *  - a scaled task's time alone loses its work times (1 - c->work) but for 2 DBL_EPSILON of
+ *    its time alone (its own roundings, with and without the change), 2 DBL_EPSILON T in all;
+ *  - the work taken here, summed over the m scaled tasks and scaled, is off by at most
+ *    (m + 2) DBL_EPSILON T / 2, and m <= n;
+ *  - the term's head + work + tail and the sums here are off by a few DBL_EPSILON T more.
+ * That is at most (1.5 n + 6) DBL_EPSILON T.
+ */
+double pl_bound_terms_most(const pl_graph *g, const pl_bound_terms *t, const pl_graph_change *c)
+{
+    bool scales = c->units || c->tasks;
+    if ((scales && !(c->work >= 0 && c->work <= 1)) || (c->links && !(c->bandwidth >= 1)) ||
+        (c->place != PL_NO_ID && c->cores < 0))
+        return INFINITY;
+    double most = t->bound.critical_path;
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
+        const pl_bound_term *x = &t->units[u];
+        double total = x->head + x->work + x->tail;
+        if (!(total > 0))
+            continue;
+        uint32_t n;
+        pl_graph_unit_tasks(g, u, &n);
+        double taken = scales ? work_taken(g, c, u) : 0;
+        double rounding = 2 * ((double)n + 4) * DBL_EPSILON * total;
+        most = fmax(most, fmin(total, total - taken + rounding));
+    }
+    for (uint32_t p = 0; p < pl_graph_place_count(g); p++)
+        most = fmax(most, t->places[p].head + t->places[p].work + t->places[p].tail);
+    for (uint32_t l = 0; l < pl_graph_link_count(g); l++)
+        most = fmax(most, t->links[l].head + t->links[l].work + t->links[l].tail);
+    return most;
 }

@@ -111,6 +111,17 @@ void pl_bound_terms_fini(pl_bound_terms *t);
  * all. 0 (nothing known) for a change of single tasks. */
 double pl_bound_terms_least(const pl_graph *g, const pl_bound_terms *t, const pl_graph_change *c);
 
+/* An upper bound on pl_bound_compute_with(g, PL_BOUND_ALL_EDGES, c) from g's terms t and a
+ * pass over the tasks whose work c scales, for a change that only lessens (work scaled by
+ * at most 1, bandwidth by at least 1, cores added, not taken): under it no duration grows,
+ * so no chain, head or tail does (the walk's sums and maxima are monotone, rounded too),
+ * and each term is at most its own in t; a unit's, less the work c takes from its tasks
+ * (their time alone loses at least that), give or take the rounding of the sums (2 (n + 4)
+ * DBL_EPSILON of the term, for a unit of n tasks; bound.c says why). The critical path, the
+ * hosts' and the links' terms are taken as they are. INFINITY for a change that does more
+ * than lessen (nothing known). */
+double pl_bound_terms_most(const pl_graph *g, const pl_bound_terms *t, const pl_graph_change *c);
+
 /* Marks in on[t] (one byte per task of g) the tasks whose times add up to one longest
  * chain of the workload's dependencies, the resource bound's critical path; the others
  * are 0. Returns 0 or PL_ENOMEM. */

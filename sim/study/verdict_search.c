@@ -118,12 +118,21 @@ static int pass_first(struct search *s, struct cand *c, double cutoff, bool *bey
 
 /* Whether c's exact bound cannot rule it out: a change of the run's graph only lessens work
  * or adds bandwidth or cores, so its bound is at most the run's own with every edge (the
- * same sums of smaller terms; rounding is monotone), here below the cut-off's makespan. */
+ * same sums of smaller terms; rounding is monotone), here below the cut-off's makespan; or
+ * at most the run's terms less the work c takes from each unit's (pl_bound_terms_most),
+ * below it. The second takes a pass over the tasks c scales, where the walk it spares
+ * takes several over every task and edge: it decides the candidates of a run at its bound
+ * whose passes gained too little to decide them, such as the critical path's. */
 static bool bound_needless(const struct search *s, const struct cand *c, double cutoff)
 {
-    double m = s->run->makespan;
-    return c->variant < 0 &&
-           s->run->terms->bound.makespan + pl_verdict_bound_slack(s->run->graph, m) < m - cutoff;
+    const pl_verdict_run *run = s->run;
+    double m = run->makespan;
+    if (c->variant >= 0)
+        return false;
+    /* 4 DBL_EPSILON m more, so that m less the exact bound, rounded, is above the cut-off. */
+    return run->terms->bound.makespan + pl_verdict_bound_slack(run->graph, m) < m - cutoff ||
+           pl_bound_terms_most(run->graph, run->terms, &c->change) + 4 * DBL_EPSILON * m <
+               m - cutoff;
 }
 
 /* Largest upper bound first; the refused ones last; ties in the order made. */

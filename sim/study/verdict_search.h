@@ -25,8 +25,9 @@
  * (pl_verdict_bound_slack). The exact bound of a change of the run's graph is needless too
  * where the run's own bound with every edge is below the makespan less the cut-off: such a
  * change only lessens work or adds bandwidth or cores, so its bound is no higher and could
- * not rule it out (tests/test_makespan_pass.c checks that it is no higher). The other
- * candidates are built and go to SimGrid.
+ * not rule it out; or where the run's terms, each unit's less the work the change takes
+ * from it (pl_bound_terms_most), are below it (tests/test_makespan_pass.c checks that the
+ * changed bound is at most both). The other candidates are built and go to SimGrid.
  */
 #ifndef PL_VERDICT_SEARCH_H
 #define PL_VERDICT_SEARCH_H
