@@ -21,7 +21,9 @@
  * runs exactly is simulated by a makespan pass under its change (runner.h:
  * pl_runner_makespan), which gives the very makespan the changed copy of the graph would,
  * without building the copy or a timeline; the pass runs ahead of the candidate's exact
- * bound, which it makes needless when its gain is clearly beyond the cut-off
+ * bound (on a second core, beside the next candidate's, where a variant's graph will take
+ * more memory than the pair; verdict_search.c, run_passes), which it makes needless when
+ * its gain is clearly beyond the cut-off
  * (pl_verdict_bound_slack). The exact bound of a change of the run's graph is needless too
  * where the run's own bound with every edge is below the makespan less the cut-off: such a
  * change only lessens work or adds bandwidth or cores, so its bound is no higher and could
