@@ -16,7 +16,9 @@
  * every edge is at most the unchanged graph's, bit for bit, and at most what
  * pl_bound_terms_most makes of the unchanged graph's terms (verdict_search.c, bound_needless,
  * which then leaves out the changed bound's walk); that upper bound falls below the unchanged
- * bound for some of the changes, or it would spare no walk.
+ * bound for some of the changes, or it would spare no walk. Where a change widens links
+ * and leaves every route's narrowest link the narrowest, pl_bound_terms_widened gives the
+ * changed bound to the bit (verdict_search.c, exact_bound, then walks nothing).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,7 +39,7 @@
 #include <string.h>
 
 struct tally {
-    unsigned changes, exact, shared, lessened, below;
+    unsigned changes, exact, shared, lessened, below, widened;
     double widest; /* the largest bound - makespan seen, relative to the slack */
 };
 
@@ -60,6 +62,14 @@ static void bound_lessened(const char *what, const pl_graph *g, const pl_graph_c
         fail_msg("%s, %s graph: the bound under a change the verdict makes, %.17g, is above "
                  "pl_bound_terms_most's %.17g",
                  what, pl_graph_name(g), b.makespan, most);
+    double widened;
+    if (c && pl_bound_terms_widened(g, own, c, &widened)) {
+        if (memcmp(&widened, &b.makespan, sizeof widened) != 0)
+            fail_msg("%s, %s graph: the bound with a link widened, %.17g from the terms, %.17g "
+                     "walked",
+                     what, pl_graph_name(g), widened, b.makespan);
+        t->widened++;
+    }
     t->lessened++;
     t->below += most < unchanged;
 }
@@ -207,11 +217,12 @@ static void test_pass_is_the_changed_copy(void **state)
     scenario(pl_test_src("workloads/tile_gemm.yaml"), "tile.cores=8", &s, &t);
     pl_analytic_scratch_fini(&s);
     printf("%u changes: %u exact, %u shared, %u bounds under a change the verdict makes (%u "
-           "shown below the unchanged bound from its terms); the widest bound beyond its "
-           "makespan took %.2g of the slack\n",
-           t.changes, t.exact, t.shared, t.lessened, t.below, t.widest);
+           "shown below the unchanged bound from its terms, %u widened links' from the terms "
+           "to the bit); the widest bound beyond its makespan took %.2g of the slack\n",
+           t.changes, t.exact, t.shared, t.lessened, t.below, t.widened, t.widest);
     /* Both kinds were met, or the test would not check what it says. */
-    assert_true(t.exact > 0 && t.shared > 0 && t.lessened > t.changes / 2 && t.below > 0);
+    assert_true(t.exact > 0 && t.shared > 0 && t.lessened > t.changes / 2 && t.below > 0 &&
+                t.widened > 0);
 }
 
 /* A unit of many tasks whose times alone span six orders of magnitude, so that its sum
@@ -265,11 +276,47 @@ static void test_terms_most_within_rounding(void **state)
     pl_graph_destroy(g);
 }
 
+/* The 16-core GEMM, whose bound is GM's link term (its cores' DMA units share GM, each
+ * over a narrower link of its own): GM 10 % wider, the bound from the terms is the walked
+ * one to the bit, and below the unchanged bound, so that the link's own term is the one
+ * taken again. */
+static void test_widened_binding_link(void **state)
+{
+    (void)state;
+    const char *set = "tile.cores=16";
+    pl_session *ses = NULL;
+    pl_diag d;
+    pl_diag_init(&d);
+    if (pl_session_open(pl_test_src("workloads/tile_gemm.yaml"), &set, 1, &ses, &d) != 0 ||
+        pl_session_lower(ses, &d) != 0)
+        fail_msg("tile_gemm.yaml: %s", d.msg);
+    const pl_graph *g = pl_session_graph(ses);
+    pl_bound_terms own;
+    assert_int_equal(pl_bound_terms_compute(g, &own), 0);
+    assert_int_equal(own.bound.kind, PL_BOUND_LINK);
+    uint8_t *links = calloc((size_t)pl_graph_link_count(g) + 1, 1);
+    assert_non_null(links);
+    links[own.bound.which] = 1;
+    pl_graph_change c = pl_graph_no_change();
+    c.links = links;
+    c.bandwidth = 1.1;
+    pl_bound walked;
+    double widened = 0;
+    assert_int_equal(pl_bound_compute_with(g, PL_BOUND_ALL_EDGES, &c, &walked), 0);
+    assert_true(pl_bound_terms_widened(g, &own, &c, &widened));
+    pl_assert_same_double(widened, walked.makespan);
+    assert_true(widened < own.bound.makespan);
+    free(links);
+    pl_bound_terms_fini(&own);
+    pl_session_destroy(ses);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pass_is_the_changed_copy),
         cmocka_unit_test(test_terms_most_within_rounding),
+        cmocka_unit_test(test_widened_binding_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -390,3 +390,53 @@ double pl_bound_terms_most(const pl_graph *g, const pl_bound_terms *t, const pl_
         most = fmax(most, t->links[l].head + t->links[l].work + t->links[l].tail);
     return most;
 }
+
+/* The bytes routed over link l, summed as load_unit sums them: unit after unit, each
+ * unit's tasks in order, those with bytes. */
+static double bytes_over(const pl_graph *g, uint32_t l)
+{
+    double sum = 0;
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
+        uint32_t nroute, n;
+        const uint32_t *route = pl_graph_unit_route(g, u, &nroute);
+        bool over = false;
+        for (uint32_t k = 0; k < nroute; k++)
+            over = over || route[k] == l;
+        const uint32_t *tasks = over ? pl_graph_unit_tasks(g, u, &n) : NULL;
+        for (uint32_t i = 0; over && i < n; i++) {
+            double bytes = pl_graph_task_bytes(g, tasks[i]);
+            if (bytes > 0)
+                sum += bytes;
+        }
+    }
+    return sum;
+}
+
+bool pl_bound_terms_widened(const pl_graph *g, const pl_bound_terms *t, const pl_graph_change *c,
+                            double *makespan)
+{
+    if (c->units || c->tasks || !c->links || (c->place != PL_NO_ID && c->cores != 0))
+        return false;
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
+        if (pl_graph_changed_narrowest(g, c, u) != pl_graph_changed_narrowest(g, NULL, u))
+            return false;
+    /* The terms in the order compute() considers them; the largest is the bound. */
+    double most = t->bound.critical_path;
+    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
+        most = fmax(most, t->units[u].head + t->units[u].work + t->units[u].tail);
+    for (uint32_t p = 0; p < pl_graph_place_count(g); p++)
+        most = fmax(most, t->places[p].head + t->places[p].work + t->places[p].tail);
+    for (uint32_t l = 0; l < pl_graph_link_count(g); l++) {
+        const pl_bound_term *x = &t->links[l];
+        double work = x->work;
+        if (c->links[l]) {
+            double bytes = bytes_over(g, l);
+            if (!(bytes > 0))
+                continue;
+            work = bytes / pl_graph_changed_bandwidth(g, c, l);
+        }
+        most = fmax(most, x->head + work + x->tail);
+    }
+    *makespan = most;
+    return true;
+}

@@ -27,6 +27,7 @@
 
 #include "sim/graph/graph.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define PL_BOUND_KINDS(X)                                                              \
@@ -121,6 +122,15 @@ double pl_bound_terms_least(const pl_graph *g, const pl_bound_terms *t, const pl
  * hosts' and the links' terms are taken as they are. INFINITY for a change that does more
  * than lessen (nothing known). */
 double pl_bound_terms_most(const pl_graph *g, const pl_bound_terms *t, const pl_graph_change *c);
+
+/* The makespan of pl_bound_compute_with(g, PL_BOUND_ALL_EDGES, c), to the bit, from g's terms
+ * t and a pass over the tasks routed over the links c widens, into *makespan, where c
+ * changes only bandwidths and leaves every unit's narrowest link as it was: then every
+ * task's time alone is what it was, and so is every chain and term but the widened links'
+ * own, whose bytes are summed again in the walk's order and divided by their new
+ * bandwidths. Returns false, *makespan untouched, for any other change (the caller walks). */
+bool pl_bound_terms_widened(const pl_graph *g, const pl_bound_terms *t, const pl_graph_change *c,
+                            double *makespan);
 
 /* Marks in on[t] (one byte per task of g) the tasks whose times add up to one longest
  * chain of the workload's dependencies, the resource bound's critical path; the others

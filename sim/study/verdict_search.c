@@ -63,7 +63,8 @@ static int graph_of(const struct search *s, const struct cand *c, pl_graph **out
 }
 
 /* Makes c's upper bound exact: the run's makespan minus the changed graph's bound (a
- * variant that plans again is lowered for it). */
+ * variant that plans again is lowered for it; a link widened where no route's narrowest
+ * one is, from the run's terms, pl_bound_terms_widened, without a walk). */
 static int exact_bound(struct search *s, struct cand *c, pl_diag *d)
 {
     pl_bound b;
@@ -80,9 +81,13 @@ static int exact_bound(struct search *s, struct cand *c, pl_diag *d)
         pl_graph_destroy(g);
         if (rc != 0)
             return rc;
-    } else if (pl_bound_compute_in(&s->scratch, s->run->graph, PL_BOUND_ALL_EDGES, &c->change,
-                                   &b) != 0) {
-        return pl_diag_set(d, PL_ENOMEM, "out of memory");
+    } else {
+        /* A link widened where no route's narrowest one is: the run's terms give the bound
+         * without a walk (pl_bound_terms_widened). Other changes are walked. */
+        const pl_graph *g = s->run->graph;
+        bool known = pl_bound_terms_widened(g, s->run->terms, &c->change, &b.makespan);
+        if (!known && pl_bound_compute_in(&s->scratch, g, PL_BOUND_ALL_EDGES, &c->change, &b) != 0)
+            return pl_diag_set(d, PL_ENOMEM, "out of memory");
     }
     c->most = fmax(0, fmin(c->most, s->run->makespan - b.makespan));
     c->t.gain = c->most;
