@@ -335,7 +335,7 @@ static int lower_stages(struct lowering *lw)
     lw->lag = malloc(w->nstages * sizeof *lw->lag);
     for (uint32_t s = 0; lw->lag && s + 1 < w->nstages; s++)
         lw->lag[s] = pool_lag(w, s);
-    lw->comp = pl_array_alloc(cells, sizeof *lw->comp);
+    lw->comp = pl_array_alloc_written(cells, sizeof *lw->comp);
     if (w->adaptor > 0) {
         lw->pull = pl_array_alloc(cells, sizeof *lw->pull);
         lw->push = pl_array_alloc(cells, sizeof *lw->push);

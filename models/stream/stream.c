@@ -421,14 +421,14 @@ static int load(const pl_config *cfg, gsl_rng *rng, pl_stream **out, pl_diag *d)
     if (rc == 0)
         rc = check_size(w, cfg, d);
     if (rc == 0) {
-        w->work = pl_array_alloc(w->frames * w->nstages, sizeof *w->work);
-        w->base = pl_array_alloc(w->frames, sizeof *w->base);
+        w->work = pl_array_alloc_written(w->frames * w->nstages, sizeof *w->work);
+        w->base = pl_array_alloc_written(w->frames, sizeof *w->base);
         bool sleeps = false;
         for (uint32_t i = 0; i < w->chain.n; i++)
             sleeps = sleeps || w->chain.sleeps[i];
         if (sleeps) {
-            w->slept = pl_array_alloc(w->frames * w->nstages, sizeof *w->slept);
-            w->base_slept = pl_array_alloc(w->frames, sizeof *w->base_slept);
+            w->slept = pl_array_alloc_written(w->frames * w->nstages, sizeof *w->slept);
+            w->base_slept = pl_array_alloc_written(w->frames, sizeof *w->base_slept);
         }
         if (!w->work || !w->base || (sleeps && (!w->slept || !w->base_slept)))
             rc = pl_diag_set(d, PL_ENOMEM, "out of memory for %llu frames",

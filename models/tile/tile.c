@@ -367,7 +367,7 @@ int pl_tile_lower_kernel(pl_tile_site *site, const pl_tile_program *p, pl_tile_v
     know_steps(&lw);
     /* Whole groups per core, the first (groups mod cores) cores one more. */
     uint64_t groups = p->tiles / p->group, base = groups / p->cores, extra = groups % p->cores;
-    lw.task = pl_array_alloc((base + 1) * p->group * p->nsteps, sizeof *lw.task);
+    lw.task = pl_array_alloc_written((base + 1) * p->group * p->nsteps, sizeof *lw.task);
     if (!lw.task)
         return PL_ENOMEM;
     lw.first = 0;

@@ -42,6 +42,34 @@ void *pl_array_alloc(size_t n, size_t size)
     return p;
 }
 
+/* Arrays from this size on are made present at once (pl_array_alloc_written). */
+#define POPULATE_FROM ((size_t)64 << 10)
+#define SMALL_PAGE    ((uintptr_t)4 << 10)
+
+/* Makes the small pages that lie wholly within [p, p + bytes) present and writable. */
+static void populate(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    if (!p || bytes < POPULATE_FROM)
+        return;
+    uintptr_t first = ((uintptr_t)p + SMALL_PAGE - 1) & ~(SMALL_PAGE - 1);
+    uintptr_t last = ((uintptr_t)p + bytes) & ~(SMALL_PAGE - 1);
+    if (last > first)
+        (void)madvise((void *)first, last - first, MADV_POPULATE_WRITE); /* advice only */
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+void *pl_array_alloc_written(size_t n, size_t size)
+{
+    void *p = pl_array_alloc(n, size);
+    if (p)
+        populate(p, n * size);
+    return p;
+}
+
 void *pl_array_realloc(void *p, size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)

@@ -127,8 +127,8 @@ int pl_analytic_makespan(pl_analytic_scratch *s, const pl_graph *g, const pl_gra
     uint32_t n = pl_graph_task_count(g);
     if (n > s->cap || !s->start) {
         pl_analytic_scratch_fini(s);
-        s->start = pl_array_alloc((size_t)n + 1, sizeof *s->start);
-        s->end = pl_array_alloc((size_t)n + 1, sizeof *s->end);
+        s->start = pl_array_alloc_written((size_t)n + 1, sizeof *s->start);
+        s->end = pl_array_alloc_written((size_t)n + 1, sizeof *s->end);
         if (!s->start || !s->end) {
             pl_analytic_scratch_fini(s);
             return pl_diag_set(d, PL_ENOMEM, "out of memory in the analytic engine");

@@ -109,7 +109,7 @@ int pl_graph_carve(pl_graph *g, uint32_t tasks, uint32_t edges)
     size_t bytes = part(n, sizeof(double)) + part(edges, sizeof(pl_edge)) +
                    part(n, sizeof(uint32_t)) + 2 * part(n + 1, sizeof(uint32_t)) +
                    part(n, wu) + part(n, wl);
-    char *at = pl_array_alloc(bytes, 1);
+    char *at = pl_array_alloc_written(bytes, 1);
     if (!at)
         return PL_ENOMEM;
     g->block = at;

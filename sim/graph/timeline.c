@@ -40,9 +40,9 @@ int pl_timeline_alloc(pl_timeline *tl, uint32_t ntasks)
     tl->engine_why[0] = '\0';
     tl->woke = NULL;
     size_t n = (size_t)ntasks + 1;
-    tl->start = pl_array_alloc(n, sizeof *tl->start);
-    tl->end = pl_array_alloc(n, sizeof *tl->end);
-    tl->release = pl_array_alloc(n, sizeof *tl->release);
+    tl->start = pl_array_alloc_written(n, sizeof *tl->start);
+    tl->end = pl_array_alloc_written(n, sizeof *tl->end);
+    tl->release = pl_array_alloc_written(n, sizeof *tl->release);
     return tl->start && tl->end && tl->release ? 0 : PL_ENOMEM;
 }
 

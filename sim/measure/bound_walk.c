@@ -90,7 +90,7 @@ void pl_bound_scratch_fini(pl_bound_scratch *s)
 static double *array(const pl_bound_scratch *s, double **slot)
 {
     if (!*slot)
-        *slot = pl_array_alloc(s->tasks, sizeof **slot);
+        *slot = pl_array_alloc_written(s->tasks, sizeof **slot);
     return *slot;
 }
 
