@@ -12,20 +12,29 @@
 #include <sys/mman.h>
 
 /* Arrays from this size on may hold a huge page; 2 MiB is a huge page on x86-64 (and
- * the alignment the advice is given at; elsewhere it is merely a granule). */
-#define HUGE_FROM ((size_t)2 << 20)
-#define HUGE_PAGE ((uintptr_t)2 << 20)
+ * the alignment the advice is given at; elsewhere it is merely a granule). Arrays from
+ * POPULATE_FROM on are made present at once (pl_array_alloc_written), by small pages. */
+#define HUGE_FROM     ((size_t)2 << 20)
+#define HUGE_PAGE     ((uintptr_t)2 << 20)
+#define POPULATE_FROM ((size_t)64 << 10)
+#define SMALL_PAGE    ((uintptr_t)4 << 10)
+
+/* Gives `advice` for the pages of size `page` that lie wholly within [p, p + bytes): advice
+ * only, whatever the kernel makes of it. */
+static void advise_pages(void *p, size_t bytes, uintptr_t page, int advice)
+{
+    uintptr_t first = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t last = ((uintptr_t)p + bytes) & ~(page - 1);
+    if (p && last > first)
+        (void)madvise((void *)first, last - first, advice);
+}
 
 /* Advises the huge pages that lie wholly within [p, p + bytes). */
 static void advise(void *p, size_t bytes)
 {
 #ifdef MADV_HUGEPAGE
-    if (!p || bytes < HUGE_FROM)
-        return;
-    uintptr_t first = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-    uintptr_t last = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1);
-    if (last > first)
-        (void)madvise((void *)first, last - first, MADV_HUGEPAGE); /* advice only */
+    if (bytes >= HUGE_FROM)
+        advise_pages(p, bytes, HUGE_PAGE, MADV_HUGEPAGE);
 #else
     (void)p;
     (void)bytes;
@@ -42,31 +51,13 @@ void *pl_array_alloc(size_t n, size_t size)
     return p;
 }
 
-/* Arrays from this size on are made present at once (pl_array_alloc_written). */
-#define POPULATE_FROM ((size_t)64 << 10)
-#define SMALL_PAGE    ((uintptr_t)4 << 10)
-
-/* Makes the small pages that lie wholly within [p, p + bytes) present and writable. */
-static void populate(void *p, size_t bytes)
-{
-#ifdef MADV_POPULATE_WRITE
-    if (!p || bytes < POPULATE_FROM)
-        return;
-    uintptr_t first = ((uintptr_t)p + SMALL_PAGE - 1) & ~(SMALL_PAGE - 1);
-    uintptr_t last = ((uintptr_t)p + bytes) & ~(SMALL_PAGE - 1);
-    if (last > first)
-        (void)madvise((void *)first, last - first, MADV_POPULATE_WRITE); /* advice only */
-#else
-    (void)p;
-    (void)bytes;
-#endif
-}
-
 void *pl_array_alloc_written(size_t n, size_t size)
 {
     void *p = pl_array_alloc(n, size);
-    if (p)
-        populate(p, n * size);
+#ifdef MADV_POPULATE_WRITE
+    if (n * size >= POPULATE_FROM) /* no overflow: p is NULL then */
+        advise_pages(p, n * size, SMALL_PAGE, MADV_POPULATE_WRITE);
+#endif
     return p;
 }
 
