@@ -329,7 +329,7 @@ int pl_dispatch_load(const pl_config *cfg, gsl_rng *rng, pl_dispatch **out, pl_d
         pl_dispatch_destroy(w);
         return rc;
     }
-    w->template_of = pl_array_alloc(nops, sizeof *w->template_of);
+    w->template_of = pl_array_alloc_written(nops, sizeof *w->template_of);
     if (!w->template_of) {
         pl_dispatch_destroy(w);
         return pl_diag_set(d, PL_ENOMEM, "out of memory for %llu ops",

@@ -25,7 +25,7 @@ void *pl_array_alloc(size_t n, size_t size);
  * to the kernel (MADV_POPULATE_WRITE, Linux 5.14 on), rather than by one page fault each
  * as they are first written. A fault costs more than the page it brings where the kernel
  * runs in a virtual machine: on this project's VMs a 400,000-task dispatch run took 1,540
- * faults, and 250 with its per-task arrays made present this way (docs/performance.md,
+ * faults, and 150 with its per-task arrays made present this way (docs/performance.md,
  * "Per-task arrays made present at once"). Advice only, for arrays of 64 KiB and more:
  * where the kernel refuses it, the pages fault in as before. The memory is no more than
  * the caller would touch anyway, which is why only callers that write the whole array use
