@@ -229,7 +229,7 @@ static void test_pass_is_the_changed_copy(void **state)
  * rounds at almost every step, and one task's work 10 % lower at a time: the changed
  * bound, walked, stays at or below pl_bound_terms_most's, which is below the unchanged
  * bound wherever the work taken exceeds the rounding room (bound.c). Without that room the
- * walked bound would exceed it about half the time, by the sums' rounding. */
+ * walked bound comes out above it, by the sums' rounding, within the first few tries. */
 static void test_terms_most_within_rounding(void **state)
 {
     (void)state;
