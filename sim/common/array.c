@@ -51,13 +51,22 @@ void *pl_array_alloc(size_t n, size_t size)
     return p;
 }
 
+void pl_array_present(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    if (bytes >= POPULATE_FROM)
+        advise_pages(p, bytes, SMALL_PAGE, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
 void *pl_array_alloc_written(size_t n, size_t size)
 {
     void *p = pl_array_alloc(n, size);
-#ifdef MADV_POPULATE_WRITE
-    if (n * size >= POPULATE_FROM) /* no overflow: p is NULL then */
-        advise_pages(p, n * size, SMALL_PAGE, MADV_POPULATE_WRITE);
-#endif
+    if (p) /* n * size does not overflow: p would be NULL */
+        pl_array_present(p, n * size);
     return p;
 }
 

@@ -33,6 +33,11 @@ void *pl_array_alloc(size_t n, size_t size);
  * is not). */
 void *pl_array_alloc_written(size_t n, size_t size);
 
+/* Makes the pages of [p, p + bytes) present at once, as pl_array_alloc_written does, for a
+ * part of an array about to be written: an array written in order as it is filled asks for
+ * its next stretch ahead of the writes (advice only; nothing under 64 KiB). */
+void pl_array_present(void *p, size_t bytes);
+
 /* realloc to n elements of size `size`, likewise; on failure p is left as it was. */
 void *pl_array_realloc(void *p, size_t n, size_t size);
 

@@ -430,8 +430,14 @@ int pl_graph_set_unit_route(pl_graph *g, uint32_t unit, const uint32_t *links, u
     return 0;
 }
 
+/* The stretch of a column made present ahead of its writes (cover). */
+#define COVER_AHEAD ((size_t)1 << 20)
+
 /* Makes `*col`, a column of doubles that covers tasks [0, *n) and has room for *cap, cover
- * task too, the new entries 0; grown to the room the task arrays have. */
+ * task too, the new entries 0; grown to the room the task arrays have. The column is written
+ * in task order as tasks get a value, so its pages are made present a stretch ahead
+ * (pl_array_present) each time the writes enter a new stretch, rather than faulting in one
+ * by one; a column whose last value comes early holds at most one stretch more. */
 static int cover(pl_graph *g, double **col, uint32_t *n, uint32_t *cap, uint32_t task)
 {
     if (task < *n)
@@ -441,6 +447,14 @@ static int cover(pl_graph *g, double **col, uint32_t *n, uint32_t *cap, uint32_t
     if (*cap < g->cap_tasks && !pl_graph_resize_array(g, col, g->cap_tasks, sizeof **col, *n))
         return PL_ENOMEM;
     *cap = g->cap_tasks;
+    /* The stretches [k A, (k + 1) A) of bytes that the writes [done, next) enter anew. */
+    size_t done = (size_t)*n * sizeof **col, next = ((size_t)task + 1) * sizeof **col;
+    size_t first = done == 0 ? 0 : (done - 1) / COVER_AHEAD + 1, last = (next - 1) / COVER_AHEAD;
+    if (first <= last) {
+        size_t start = first * COVER_AHEAD, end = (last + 1) * COVER_AHEAD;
+        size_t room = (size_t)*cap * sizeof **col;
+        pl_array_present((char *)*col + start, (end < room ? end : room) - start);
+    }
     memset(*col + *n, 0, (size_t)(task + 1 - *n) * sizeof **col);
     *n = task + 1;
     return 0;
