@@ -5,10 +5,11 @@
  *   - an array from pl_array_alloc_written takes (almost) no page fault when it is then
  *     written whole, where one from pl_array_alloc takes one for each of its small pages:
  *     its pages were made present at once; with half of it made present
- *     (pl_array_present), the other half's pages fault. Counted with getrusage's minor faults, on an
- *     array of 1 MiB, below the size that huge pages are asked for. On a kernel without
- *     MADV_POPULATE_WRITE (before Linux 5.14) the advice cannot be taken, and under
- *     AddressSanitizer writes fault in its shadow memory too: the test is then skipped;
+ *     (pl_array_present), the other half's pages fault. Counted with getrusage's minor
+ *     faults, on arrays of 1 MiB, below the size that huge pages are asked for. On a kernel
+ *     without MADV_POPULATE_WRITE (before Linux 5.14) the advice cannot be taken, and
+ *     under AddressSanitizer writes fault in its shadow memory too: the test is then
+ *     skipped;
  *   - both give room for n elements, NULL when n times the size overflows.
  */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_POPULATE_WRITE */
