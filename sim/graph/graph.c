@@ -430,36 +430,6 @@ int pl_graph_set_unit_route(pl_graph *g, uint32_t unit, const uint32_t *links, u
     return 0;
 }
 
-/* The stretch of a column made present ahead of its writes (cover). */
-#define COVER_AHEAD ((size_t)1 << 20)
-
-/* Makes `*col`, a column of doubles that covers tasks [0, *n) and has room for *cap, cover
- * task too, the new entries 0; grown to the room the task arrays have. The column is written
- * in task order as tasks get a value, so its pages are made present a stretch ahead
- * (pl_array_present) each time the writes enter a new stretch, rather than faulting in one
- * by one; a column whose last value comes early holds at most one stretch more. */
-static int cover(pl_graph *g, double **col, uint32_t *n, uint32_t *cap, uint32_t task)
-{
-    if (task < *n)
-        return 0;
-    /* The room the task arrays have (reserved, or grown by doubling): grown with them
-     * rather than by doubling on its own, which would copy it each time. */
-    if (*cap < g->cap_tasks && !pl_graph_resize_array(g, col, g->cap_tasks, sizeof **col, *n))
-        return PL_ENOMEM;
-    *cap = g->cap_tasks;
-    /* The stretches [k A, (k + 1) A) of bytes that the writes [done, next) enter anew. */
-    size_t done = (size_t)*n * sizeof **col, next = ((size_t)task + 1) * sizeof **col;
-    size_t first = done == 0 ? 0 : (done - 1) / COVER_AHEAD + 1, last = (next - 1) / COVER_AHEAD;
-    if (first <= last) {
-        size_t start = first * COVER_AHEAD, end = (last + 1) * COVER_AHEAD;
-        size_t room = (size_t)*cap * sizeof **col;
-        pl_array_present((char *)*col + start, (end < room ? end : room) - start);
-    }
-    memset(*col + *n, 0, (size_t)(task + 1 - *n) * sizeof **col);
-    *n = task + 1;
-    return 0;
-}
-
 int pl_graph_set_task_sleep(pl_graph *g, uint32_t task, double share)
 {
     assert(!g->t.final && task < g->t.ntasks);
@@ -468,7 +438,7 @@ int pl_graph_set_task_sleep(pl_graph *g, uint32_t task, double share)
         return PL_EINVAL;
     if (share == 0 && task >= g->t.nsleep)
         return 0;
-    if (cover(g, &g->t.sleep, &g->t.nsleep, &g->cap_sleep, task))
+    if (pl_graph_cover(g, &g->t.sleep, &g->t.nsleep, &g->cap_sleep, task))
         return PL_ENOMEM;
     g->t.sleep[task] = share;
     return 0;
@@ -483,7 +453,7 @@ int pl_graph_set_task_bytes(pl_graph *g, uint32_t task, double bytes)
         return PL_EINVAL;
     if (bytes == old)
         return 0;
-    if (cover(g, &g->t.bytes, &g->t.nbytes, &g->cap_bytes, task))
+    if (pl_graph_cover(g, &g->t.bytes, &g->t.nbytes, &g->cap_bytes, task))
         return PL_ENOMEM;
     g->t.bytes[task] = bytes;
     u->carrying += (bytes > 0) - (old > 0);

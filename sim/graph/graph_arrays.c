@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * graph_arrays.c — the memory of a graph's task arrays: sizing them, growing them,
- * widening an id column, and the one block that pl_graph_reserve carves them from.
+ * widening an id column, covering a column of values given to some tasks only (bytes,
+ * sleep), and the one block that pl_graph_reserve carves them from.
  *
  * A graph of millions of tasks spends most of its building on the first write to each
  * page of its arrays (the kernel clears the page). Huge pages make that several times
@@ -163,4 +164,29 @@ void pl_graph_trim_block(pl_graph *g)
     g->block = q;
     g->block_bytes = keep;
     g->cap_edges = g->t.nedges + 1;
+}
+
+/* The stretch of a column made present ahead of its writes (pl_graph_cover). */
+#define COVER_AHEAD ((size_t)1 << 20)
+
+int pl_graph_cover(pl_graph *g, double **col, uint32_t *n, uint32_t *cap, uint32_t task)
+{
+    if (task < *n)
+        return 0;
+    /* The room the task arrays have (reserved, or grown by doubling): grown with them
+     * rather than by doubling on its own, which would copy it each time. */
+    if (*cap < g->cap_tasks && !pl_graph_resize_array(g, col, g->cap_tasks, sizeof **col, *n))
+        return PL_ENOMEM;
+    *cap = g->cap_tasks;
+    /* The stretches [k A, (k + 1) A) of bytes that the writes [done, next) enter anew. */
+    size_t done = (size_t)*n * sizeof **col, next = ((size_t)task + 1) * sizeof **col;
+    size_t first = done == 0 ? 0 : (done - 1) / COVER_AHEAD + 1, last = (next - 1) / COVER_AHEAD;
+    if (first <= last) {
+        size_t start = first * COVER_AHEAD, end = (last + 1) * COVER_AHEAD;
+        size_t room = (size_t)*cap * sizeof **col;
+        pl_array_present((char *)*col + start, (end < room ? end : room) - start);
+    }
+    memset(*col + *n, 0, (size_t)(task + 1 - *n) * sizeof **col);
+    *n = task + 1;
+    return 0;
 }

@@ -113,6 +113,13 @@ int pl_graph_carve(pl_graph *g, uint32_t tasks, uint32_t edges);
 /* Gives back the room for edges the block holds beyond the graph's (they are its last
  * part); on failure the room stays. */
 void pl_graph_trim_block(pl_graph *g);
+/* Makes `*col`, a column of doubles that covers tasks [0, *n) and has room for *cap, cover
+ * task too, the new entries 0; grown to the room the task arrays have. The column is written
+ * in task order as tasks get a value, so its pages are made present a stretch ahead
+ * (pl_array_present) each time the writes enter a new stretch, rather than faulting in one
+ * by one; a column whose last value comes early holds at most one stretch more. 0 or
+ * PL_ENOMEM. */
+int pl_graph_cover(pl_graph *g, double **col, uint32_t *n, uint32_t *cap, uint32_t task);
 
 /* The serial of the next graph made (pl_graph_serial). */
 uint64_t pl_graph_next_serial(void);
