@@ -157,24 +157,33 @@ bool pl_plan_buffer_resident(const pl_plan_loop *l, uint32_t b)
     return true;
 }
 
-int pl_plan_dep_index(const pl_plan_loop *l, bool by_dst, uint32_t **first, uint32_t **list)
+int pl_plan_group(uint32_t n, uint32_t m, const uint32_t *key, uint32_t **first, uint32_t **list)
 {
-    *first = calloc((size_t)l->nops + 1, sizeof **first);
-    *list = malloc(((size_t)l->ndeps + 1) * sizeof **list);
+    *first = calloc((size_t)n + 2, sizeof **first);
+    *list = malloc(((size_t)m + 1) * sizeof **list);
     if (!*first || !*list)
         return PL_ENOMEM;
-    for (uint32_t k = 0; k < l->ndeps; k++)
-        (*first)[(by_dst ? l->deps[k].dst : l->deps[k].src) + 1]++;
-    for (uint32_t o = 0; o < l->nops; o++)
-        (*first)[o + 1] += (*first)[o];
-    uint32_t *fill = malloc(((size_t)l->nops + 1) * sizeof *fill);
-    if (!fill)
-        return PL_ENOMEM;
-    memcpy(fill, *first, ((size_t)l->nops + 1) * sizeof *fill);
-    for (uint32_t k = 0; k < l->ndeps; k++)
-        (*list)[fill[by_dst ? l->deps[k].dst : l->deps[k].src]++] = k;
-    free(fill);
+    for (uint32_t e = 0; e < m; e++)
+        (*first)[key[e] + 2]++;
+    for (uint32_t k = 0; k < n; k++)
+        (*first)[k + 2] += (*first)[k + 1];
+    for (uint32_t e = 0; e < m; e++) /* first[k + 1] fills group k, and ends as its end */
+        (*list)[(*first)[key[e] + 1]++] = e;
     return 0;
+}
+
+int pl_plan_dep_index(const pl_plan_loop *l, bool by_dst, uint32_t **first, uint32_t **list)
+{
+    uint32_t *key = malloc(((size_t)l->ndeps + 1) * sizeof *key);
+    if (!key) {
+        *first = *list = NULL;
+        return PL_ENOMEM;
+    }
+    for (uint32_t k = 0; k < l->ndeps; k++)
+        key[k] = by_dst ? l->deps[k].dst : l->deps[k].src;
+    int rc = pl_plan_group(l->nops, l->ndeps, key, first, list);
+    free(key);
+    return rc;
 }
 
 static int push_dep(pl_plan_loop *l, uint32_t *cap, pl_plan_dep dep)

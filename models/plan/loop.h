@@ -165,9 +165,14 @@ double pl_plan_mean_transfer(const pl_plan_loop *l, const pl_plan_dep *e);
  */
 int pl_plan_loop_add_buffer_deps(pl_plan_loop *l);
 
-/* Groups the dependencies by destination (by_dst) or by source: the indices into l->deps
- * of op o's group are (*list)[(*first)[o] .. (*first)[o + 1]), in the order of l->deps.
- * The caller frees both arrays (also on failure: PL_ENOMEM). */
+/* Groups the entries 0 .. m - 1 by key[e] < n, each group in the entries' order (a counting
+ * sort): group k is (*list)[(*first)[k] .. (*first)[k + 1]). The caller frees both arrays
+ * (also on failure: PL_ENOMEM). */
+int pl_plan_group(uint32_t n, uint32_t m, const uint32_t *key, uint32_t **first, uint32_t **list);
+
+/* Groups the dependencies by destination (by_dst) or by source, with pl_plan_group: the
+ * indices into l->deps of op o's group are (*list)[(*first)[o] .. (*first)[o + 1]), in the
+ * order of l->deps. The caller frees both arrays (also on failure: PL_ENOMEM). */
 int pl_plan_dep_index(const pl_plan_loop *l, bool by_dst, uint32_t **first, uint32_t **list);
 
 /* Writes the ops in a topological order of the dependencies of distance 0 into order (nops

@@ -234,23 +234,6 @@ static void into_fini(struct into *x)
     free(x->from);
 }
 
-/* first[0 .. n] and list[0 .. m) as a counting sort of m entries by key[] into n groups,
- * each group in the entries' order. PL_ENOMEM. */
-static int group(uint32_t n, uint32_t m, const uint32_t *key, uint32_t **first, uint32_t **list)
-{
-    *first = calloc((size_t)n + 2, sizeof **first);
-    *list = malloc(((size_t)m + 1) * sizeof **list);
-    if (!*first || !*list)
-        return PL_ENOMEM;
-    for (uint32_t e = 0; e < m; e++)
-        (*first)[key[e] + 2]++;
-    for (uint32_t k = 0; k < n; k++)
-        (*first)[k + 2] += (*first)[k + 1];
-    for (uint32_t e = 0; e < m; e++) /* first[k + 1] fills group k, and ends as its end */
-        (*list)[(*first)[key[e] + 1]++] = e;
-    return 0;
-}
-
 /* x->write_first and x->write: the buffers each op writes, from the writers of each
  * buffer's instance of iteration 0 (x->acc), which are ops. PL_ENOMEM. */
 static int index_writes(const pl_plan_loop *l, struct into *x)
@@ -269,7 +252,7 @@ static int index_writes(const pl_plan_loop *l, struct into *x)
             buf[n] = b;
         }
     if (!rc)
-        rc = group(l->nops, n, op, &x->write_first, &order);
+        rc = pl_plan_group(l->nops, n, op, &x->write_first, &order);
     for (uint32_t e = 0; !rc && e < n; e++)
         x->write[e] = buf[order[e]];
     free(op);
@@ -297,11 +280,11 @@ static int into_init(struct lowering *lw, struct into *x)
     for (uint32_t r = 0; !rc && r < c->nreuse; r++)
         key[r] = c->reuse[r].to;
     if (!rc)
-        rc = group(c->first[c->nbuffers], c->nreuse, key, &x->reuse_first, &x->reuse);
+        rc = pl_plan_group(c->first[c->nbuffers], c->nreuse, key, &x->reuse_first, &x->reuse);
     for (uint32_t n = 0; !rc && n < c->nhops; n++)
         key[n] = c->hops[c->hop_order[n]].to;
     if (!rc && c->nhops > 0)
-        rc = group(c->ntasks, c->nhops, key, &x->hop_first, &x->hop);
+        rc = pl_plan_group(c->ntasks, c->nhops, key, &x->hop_first, &x->hop);
     free(key);
     return rc;
 }
