@@ -337,6 +337,20 @@ double pl_bound_terms_least(const pl_graph *g, const pl_bound_terms *t, const pl
     return least;
 }
 
+/* A term's time: its head, work and tail, added as consider() adds them. */
+static double total_of(const pl_bound_term *x)
+{
+    return x->head + x->work + x->tail;
+}
+
+/* The largest of `most` and the times of the n terms at x. */
+static double largest(const pl_bound_term *x, uint32_t n, double most)
+{
+    for (uint32_t i = 0; i < n; i++)
+        most = fmax(most, total_of(&x[i]));
+    return most;
+}
+
 /* The work that c takes from unit u's tasks: (1 - c->work) of the work of those it scales. */
 static double work_taken(const pl_graph *g, const pl_graph_change *c, uint32_t u)
 {
@@ -374,8 +388,7 @@ double pl_bound_terms_most(const pl_graph *g, const pl_bound_terms *t, const pl_
         return INFINITY;
     double most = t->bound.critical_path;
     for (uint32_t u = 0; u < pl_graph_unit_count(g); u++) {
-        const pl_bound_term *x = &t->units[u];
-        double total = x->head + x->work + x->tail;
+        double total = total_of(&t->units[u]);
         if (!(total > 0))
             continue;
         uint32_t n;
@@ -384,11 +397,8 @@ double pl_bound_terms_most(const pl_graph *g, const pl_bound_terms *t, const pl_
         double rounding = 2 * ((double)n + 4) * DBL_EPSILON * total;
         most = fmax(most, fmin(total, total - taken + rounding));
     }
-    for (uint32_t p = 0; p < pl_graph_place_count(g); p++)
-        most = fmax(most, t->places[p].head + t->places[p].work + t->places[p].tail);
-    for (uint32_t l = 0; l < pl_graph_link_count(g); l++)
-        most = fmax(most, t->links[l].head + t->links[l].work + t->links[l].tail);
-    return most;
+    most = largest(t->places, pl_graph_place_count(g), most);
+    return largest(t->links, pl_graph_link_count(g), most);
 }
 
 /* The bytes routed over link l, summed as load_unit sums them: unit after unit, each
@@ -421,11 +431,8 @@ bool pl_bound_terms_widened(const pl_graph *g, const pl_bound_terms *t, const pl
         if (pl_graph_changed_narrowest(g, c, u) != pl_graph_changed_narrowest(g, NULL, u))
             return false;
     /* The terms in the order compute() considers them; the largest is the bound. */
-    double most = t->bound.critical_path;
-    for (uint32_t u = 0; u < pl_graph_unit_count(g); u++)
-        most = fmax(most, t->units[u].head + t->units[u].work + t->units[u].tail);
-    for (uint32_t p = 0; p < pl_graph_place_count(g); p++)
-        most = fmax(most, t->places[p].head + t->places[p].work + t->places[p].tail);
+    double most = largest(t->units, pl_graph_unit_count(g), t->bound.critical_path);
+    most = largest(t->places, pl_graph_place_count(g), most);
     for (uint32_t l = 0; l < pl_graph_link_count(g); l++) {
         const pl_bound_term *x = &t->links[l];
         double work = x->work;
@@ -435,7 +442,7 @@ bool pl_bound_terms_widened(const pl_graph *g, const pl_bound_terms *t, const pl
                 continue;
             work = bytes / pl_graph_changed_bandwidth(g, c, l);
         }
-        most = fmax(most, x->head + work + x->tail);
+        most = fmax(most, x->head + work + x->tail); /* as total_of, with the new work */
     }
     *makespan = most;
     return true;

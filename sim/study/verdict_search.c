@@ -164,7 +164,6 @@ static int run_passes(struct search *s, size_t i, double cutoff, pl_diag *d)
         struct cand *c = p.c[k];
         c->ran = k == 0 || p.rc[k] == 0;
         c->passed = c->ran && c->passed;
-        c->shared = c->ran && p.rc[k] == 0 && !c->passed;
     }
     return p.rc[0] != 0 ? pl_diag_set(d, p.rc[0], "%s", p.d[0].msg) : 0;
 }
@@ -256,7 +255,7 @@ static int simulate_analytic(struct search *s, struct cand *c, pl_graph **left, 
         pl_analytic_scratch_fini(&s->times);
     int rc = c->variant >= 0 ? graph_of(s, c, &g, d) : 0;
     /* A change whose pass ran ahead of its bound and found sharing goes to SimGrid. */
-    if (rc == 0 && !(c->shared && s->run->engine == PL_ENGINE_AUTO))
+    if (rc == 0 && !(c->ran && !c->passed && s->run->engine == PL_ENGINE_AUTO))
         rc = pl_runner_makespan(&s->times, g ? g : s->run->graph, g ? NULL : &c->change,
                                 s->run->engine, &makespan, &exact, &why);
     if (rc == 0 && exact) {

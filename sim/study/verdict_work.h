@@ -20,9 +20,9 @@ struct cand {
     double least;           /* where it replans: a makespan it cannot beat (0: none known) */
     double most;            /* upper bound on its gain */
     bool exact;             /* most is from the changed graph's own bound */
-    bool ran;               /* its makespan pass ran (when its turn came, or ahead) */
+    bool ran;               /* its makespan pass ran (when its turn came, or ahead); then
+                               passed says whether it found no core or link shared */
     bool passed;            /* its pass ran and the analytic engine is exact for it */
-    bool shared;            /* its pass ran and found a core or a link shared */
     double pass;            /* its makespan, when passed */
     size_t order;           /* when it was made */
 };
