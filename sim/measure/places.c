@@ -18,8 +18,11 @@
 
 #include "sim/common/error.h"
 
+#include <assert.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* One unit's events in time order: the start and end of each of its tasks that takes
  * time. A unit runs one task at a time, in order, so these never go back in time. */
@@ -80,14 +83,15 @@ static void sift_down(struct cursor *h, size_t n, size_t i)
  * beyond it by a heap of them: a scan of a few cursors costs less than keeping a heap. */
 #define SCAN_UP_TO 8
 
-/* The cursor of h[0, n) whose event comes next. */
-static inline size_t next_of(const struct cursor *h, size_t n)
+/* c's event as one number that orders events as `before` does: the bits of a time that is
+ * not negative order as the time does, and an end (0) comes before a start (1) at one
+ * time. */
+static inline uint64_t key_of(const struct cursor *c)
 {
-    size_t m = 0;
-    for (size_t i = 1; i < n; i++)
-        if (before(&h[i], &h[m]))
-            m = i;
-    return m;
+    uint64_t bits;
+    assert(!(c->at < 0) && !isnan(c->at));
+    memcpy(&bits, &c->at, sizeof bits);
+    return bits << 1 | (uint64_t)(c->step > 0);
 }
 
 /* Adds the time since *last to the time one or more, and two or more, units are busy,
@@ -111,11 +115,24 @@ static void sweep(struct cursor *h, size_t n, const pl_timeline *tl, pl_place_me
     int busy = 0;
     double last = 0;
     if (n <= SCAN_UP_TO) {
+        uint64_t key[SCAN_UP_TO];
+        for (size_t i = 0; i < n; i++)
+            key[i] = key_of(&h[i]);
         while (n > 0) {
-            size_t m = next_of(h, n);
+            size_t m = 0;
+            uint64_t first = key[0];
+            for (size_t i = 1; i < n; i++)
+                if (key[i] < first) {
+                    first = key[i];
+                    m = i;
+                }
             take_event(&h[m], &busy, &last, pm);
-            if (!advance(&h[m], tl))
+            if (advance(&h[m], tl)) {
+                key[m] = key_of(&h[m]);
+            } else {
                 h[m] = h[--n];
+                key[m] = key[n];
+            }
         }
         return;
     }
