@@ -16,6 +16,20 @@
 #include <stdio.h>
 #include <string.h>
 
+/* 1 in a build with AddressSanitizer (gcc says so by __SANITIZE_ADDRESS__, clang by
+ * __has_feature), else 0: it checks every access, so that timings are slower, and writes
+ * shadow memory beside each array, whose pages fault in as they are first written. */
+#if defined(__SANITIZE_ADDRESS__)
+#define PL_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PL_TEST_ASAN 1
+#endif
+#endif
+#ifndef PL_TEST_ASAN
+#define PL_TEST_ASAN 0
+#endif
+
 /* Fails the test unless |a - b| <= tol, compared as doubles. (cmocka's
  * assert_float_equal converts to float, which keeps only about 7 digits.) */
 #define pl_assert_near(a, b, tol)                                                                  \

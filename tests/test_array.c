@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "sim/common/array.h"
+#include "support.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,13 +59,8 @@ static long faults_to_write(char *p)
  * pages fault in as they are first written. */
 static bool kernel_populates(void)
 {
-#if defined(__SANITIZE_ADDRESS__)
-    return false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    return false;
-#endif
-#endif
+    if (PL_TEST_ASAN)
+        return false;
 #ifdef MADV_POPULATE_WRITE
     void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     assert_true(p != MAP_FAILED);

@@ -289,16 +289,7 @@ static void test_include_read_once(void **state)
 /* How much slower a build is than a release build at loading a scenario: AddressSanitizer
  * checks every access (the refusal below took 2.9 s in a release build and 10.0 s with it,
  * the same afternoon on the same VM), so its time bound is scaled alike. */
-#if defined(__SANITIZE_ADDRESS__)
-#define BUILD_SLOWDOWN 4.0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BUILD_SLOWDOWN 4.0
-#endif
-#endif
-#ifndef BUILD_SLOWDOWN
-#define BUILD_SLOWDOWN 1.0
-#endif
+#define BUILD_SLOWDOWN (PL_TEST_ASAN ? 4.0 : 1.0)
 
 /* A 1,200,000-byte tile file named by 100 ops: each op's copy counts, and the 14th
  * would bring the included files to 14 x 1,200,000 = 16,800,000 bytes, more than

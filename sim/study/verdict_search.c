@@ -101,12 +101,17 @@ double pl_verdict_bound_slack(const pl_graph *g, double makespan)
     return n * (PL_ENGINE_PRECISION + 1e-12 * m + 4 * DBL_EPSILON * m) + 1e-8 * m;
 }
 
-/* Whether c gets a makespan pass ahead of its exact bound that has not run yet: a change
- * of the run's graph, with an engine that may be analytic, not decided by a bound. */
+/* Whether c gets a makespan pass ahead of its exact bound: a change of the run's graph,
+ * with an engine that may be analytic, not decided by a bound. */
+static bool wants_pass(const struct search *s, const struct cand *c)
+{
+    return !c->exact && c->variant < 0 && s->run->engine != PL_ENGINE_SIMGRID;
+}
+
+/* Whether c wants a pass (wants_pass) that has not run yet, and is not refused. */
 static bool pass_due(const struct search *s, const struct cand *c)
 {
-    return !c->ran && !c->exact && c->variant < 0 && c->t.status != PL_TRIED_REFUSED &&
-           s->run->engine != PL_ENGINE_SIMGRID;
+    return wants_pass(s, c) && !c->ran && c->t.status != PL_TRIED_REFUSED;
 }
 
 /* Two candidates' makespan passes at once, the first in the search's scratch. */
@@ -181,7 +186,7 @@ static int pass_first(struct search *s, size_t i, double cutoff, bool *beyond, p
     double m = s->run->makespan;
     struct cand *c = &s->c[i];
     *beyond = false;
-    if (c->exact || c->variant >= 0 || s->run->engine == PL_ENGINE_SIMGRID)
+    if (!wants_pass(s, c))
         return 0;
     int rc = 0;
     if (!c->ran) {
