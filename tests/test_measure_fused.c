@@ -364,7 +364,7 @@ static void reference_binding(const pl_graph *g, const pl_timeline *tl, double *
     for (int through_end = 1; t != PL_NO_EDGE; (*tasks)++) {
         if (through_end)
             per_unit[pl_graph_task_unit(g, t)] += tl->end[t] - tl->start[t];
-        if (pl_metrics_released_by_edge(g, tl, t)) {
+        if (pl_metrics_released_by_edge(g, tl, t, pl_graph_task_prev(g, t))) {
             const pl_edge *e = pl_graph_edge(g, tl->release[t]);
             through_end = e->at == PL_AT_END;
             t = e->src;

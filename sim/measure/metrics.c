@@ -31,20 +31,12 @@ static const pl_edge *edges_of(const pl_graph *g)
     return pl_graph_edge_count(g) > 0 ? pl_graph_edge(g, 0) : NULL;
 }
 
-/* pl_metrics_released_by_edge, with the graph's edges at hand. */
-static int released_by(const pl_graph *g, const pl_edge *edges, const pl_timeline *tl,
-                       uint32_t t)
+int pl_metrics_released_by_edge(const pl_graph *g, const pl_timeline *tl, uint32_t t, uint32_t prev)
 {
     uint32_t e = tl->release[t];
     if (e == PL_NO_EDGE)
         return 0;
-    uint32_t prev = pl_graph_task_prev(g, t);
-    return prev == PL_NO_EDGE || event_time(tl, &edges[e]) > pl_timeline_free(tl, prev);
-}
-
-int pl_metrics_released_by_edge(const pl_graph *g, const pl_timeline *tl, uint32_t t)
-{
-    return released_by(g, edges_of(g), tl, t);
+    return prev == PL_NO_EDGE || event_time(tl, pl_graph_edge(g, e)) > pl_timeline_free(tl, prev);
 }
 
 /* What the pass over the timeline keeps of each unit besides its metrics and its span. */

@@ -83,8 +83,10 @@ void pl_metrics_fini(pl_metrics *m);
 uint32_t pl_metrics_busiest(const pl_metrics *m);
 
 /* Whether task t's start was set by its release edge rather than by the end of its
- * unit's previous task: the edge's event came at the start, and later than the
- * previous end. Ties go to the unit's previous task. */
-int pl_metrics_released_by_edge(const pl_graph *g, const pl_timeline *tl, uint32_t t);
+ * unit's previous task prev (pl_graph_task_prev: the caller that goes along a unit's
+ * tasks has it at hand; PL_NO_EDGE for none): the edge's event came at the start, and
+ * later than the previous end. Ties go to the unit's previous task. */
+int pl_metrics_released_by_edge(const pl_graph *g, const pl_timeline *tl, uint32_t t,
+                                uint32_t prev);
 
 #endif

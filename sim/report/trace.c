@@ -54,13 +54,31 @@ static int64_t ticks(const struct clock *c, double seconds)
     return (int64_t)llround(seconds * c->per_second);
 }
 
+/* v in decimal, at least `width` digits (zeros in front): the trace's integers, written
+ * without a format string to parse for each. */
+static void put_digits(FILE *out, uint64_t v, int width)
+{
+    char buf[24];
+    size_t at = sizeof buf;
+    do {
+        buf[--at] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0 || (int)(sizeof buf - at) < width);
+    fwrite(buf + at, 1, sizeof buf - at, out);
+}
+
+static void put_uint(FILE *out, uint64_t v)
+{
+    put_digits(out, v, 1);
+}
+
 /* Ticks as microseconds in exact decimal, without trailing zeros after the point: "2",
  * "3.5"; with ticks of 10^exp ps past a microsecond, the digits then exp - 6 zeros. */
 static void put_us(FILE *out, const struct clock *c, int64_t t)
 {
     assert(t >= 0);
     if (c->exp >= 6) {
-        fprintf(out, "%" PRId64, t);
+        put_uint(out, (uint64_t)t);
         for (int i = 6; i < c->exp && t != 0; i++)
             fputc('0', out);
         return;
@@ -69,16 +87,16 @@ static void put_us(FILE *out, const struct clock *c, int64_t t)
     for (int i = c->exp; i < 6; i++)
         unit *= 10;
     int64_t whole = t / unit, frac = t % unit;
-    if (frac == 0) {
-        fprintf(out, "%" PRId64, whole);
+    put_uint(out, (uint64_t)whole);
+    if (frac == 0)
         return;
-    }
     int digits = 6 - c->exp;
     while (frac % 10 == 0) {
         frac /= 10;
         digits--;
     }
-    fprintf(out, "%" PRId64 ".%0*" PRId64, whole, digits, frac);
+    fputc('.', out);
+    put_digits(out, (uint64_t)frac, digits);
 }
 
 /* ---- Strings ------------------------------------------------------------------ */
@@ -101,6 +119,20 @@ static int utf8_length(const unsigned char *s)
     return n;
 }
 
+/* The length of the run at s that goes out as it is, in one write: well-formed UTF-8
+ * without quotes, backslashes or control characters. */
+static size_t plain_run(const unsigned char *s)
+{
+    size_t run = 0;
+    while (s[run] >= 0x20 && s[run] != '"' && s[run] != '\\') {
+        int n = utf8_length(s + run);
+        if (n == 0)
+            break;
+        run += (size_t)n;
+    }
+    return run;
+}
+
 /* The inside of a JSON string: quote, backslash and control characters escaped, bytes
  * that are not UTF-8 replaced by U+FFFD, so that the trace stays valid JSON whatever a
  * scenario calls its ops. */
@@ -108,16 +140,20 @@ static void put_escaped(FILE *out, const char *text)
 {
     const unsigned char *s = (const unsigned char *)text;
     while (*s) {
+        size_t run = plain_run(s);
+        if (run > 0) {
+            fwrite(s, 1, run, out);
+            s += run;
+            continue;
+        }
         int n = utf8_length(s);
         if (n == 0) {
             fputs("\\ufffd", out);
             n = 1;
         } else if (*s == '"' || *s == '\\') {
             fprintf(out, "\\%c", *s);
-        } else if (*s < 0x20) {
-            fprintf(out, "\\u%04x", *s);
         } else {
-            fwrite(s, 1, (size_t)n, out);
+            fprintf(out, "\\u%04x", *s);
         }
         s += n;
     }
@@ -202,8 +238,15 @@ static void slice_event(struct writer *w, const pl_graph *g, uint32_t u, const c
     FILE *out = next_event(w);
     fputs("\"name\":\"", out);
     s->name(out, s->ctx);
-    fprintf(out, "\",\"cat\":\"%s\",\"ph\":\"%s\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":",
-            s->cat, ph, pid_of(w, g, u), u + 1);
+    fputs("\",\"cat\":\"", out);
+    fputs(s->cat, out);
+    fputs("\",\"ph\":\"", out);
+    fputs(ph, out);
+    fputs("\",\"pid\":", out);
+    put_uint(out, pid_of(w, g, u));
+    fputs(",\"tid\":", out);
+    put_uint(out, u + 1);
+    fputs(",\"ts\":", out);
     put_us(out, &w->clock, at);
     fputs(",\"args\":{", out);
     s->args(out, s->ctx);
@@ -226,11 +269,11 @@ static void slice(struct writer *w, const pl_graph *g, uint32_t u, int64_t from,
 /* What set the task's start: the kind of its release edge when that edge came after the
  * unit's previous task ended, else the unit's order, or nothing for a first task without
  * edges. */
-static const char *released_by(const pl_run *run, uint32_t t)
+static const char *released_by(const pl_run *run, uint32_t t, uint32_t prev)
 {
-    if (pl_metrics_released_by_edge(run->graph, run->tl, t))
+    if (pl_metrics_released_by_edge(run->graph, run->tl, t, prev))
         return pl_edge_kind_name(pl_graph_edge(run->graph, run->tl->release[t])->kind);
-    return pl_graph_task_prev(run->graph, t) != PL_NO_EDGE ? "unit order" : "none";
+    return prev != PL_NO_EDGE ? "unit order" : "none";
 }
 
 /* What a task's slice says. */
@@ -244,7 +287,8 @@ static void put_task_name(FILE *out, const void *ctx)
 {
     const struct task_slice *t = ctx;
     put_escaped(out, t->label);
-    fprintf(out, " #%" PRIu32, t->item);
+    fputs(" #", out);
+    put_uint(out, t->item);
 }
 
 static void put_task_args(FILE *out, const void *ctx)
@@ -252,7 +296,9 @@ static void put_task_args(FILE *out, const void *ctx)
     const struct task_slice *t = ctx;
     fputs("\"op\":", out);
     put_string(out, t->label);
-    fprintf(out, ",\"item\":%" PRIu32 ",\"work_us\":", t->item);
+    fputs(",\"item\":", out);
+    put_uint(out, t->item);
+    fputs(",\"work_us\":", out);
     /* Not a time of the timeline: a clock of its own keeps a short task's work when the
      * timeline's ticks are long. */
     struct clock own = clock_for(t->alone);
@@ -261,10 +307,10 @@ static void put_task_args(FILE *out, const void *ctx)
     put_string(out, t->released_by);
 }
 
-static void task_event(struct writer *w, const pl_run *run, uint32_t u, uint32_t t)
+static void task_event(struct writer *w, const pl_run *run, uint32_t u, uint32_t t, uint32_t prev)
 {
     const pl_graph *g = run->graph;
-    struct task_slice ts = {pl_graph_task_label(g, t), released_by(run, t),
+    struct task_slice ts = {pl_graph_task_label(g, t), released_by(run, t, prev),
                             pl_graph_task_item(g, t), pl_graph_task_alone(g, t)};
     struct slice s = {"task", put_task_name, put_task_args, &ts};
     slice(w, g, u, ticks(&w->clock, run->tl->start[t]), ticks(&w->clock, run->tl->end[t]), &s);
@@ -287,13 +333,13 @@ static void put_bubble_args(FILE *out, const void *ctx)
     put_string(out, ((const struct bubble_slice *)ctx)->help);
 }
 
-/* The gap before task t, when it is longer than the noise threshold of the metrics and
- * at least a picosecond, named by the cause that ended it. */
-static void bubble_event(struct writer *w, const pl_run *run, uint32_t u, uint32_t t)
+/* The gap before task t, after prev on its unit (PL_NO_EDGE: none), when it is longer than
+ * the noise threshold of the metrics and at least a picosecond, named by the cause that
+ * ended it. */
+static void bubble_event(struct writer *w, const pl_run *run, uint32_t u, uint32_t t, uint32_t prev)
 {
     const pl_graph *g = run->graph;
     const pl_timeline *tl = run->tl;
-    uint32_t prev = pl_graph_task_prev(g, t);
     double eps = pl_metrics_noise(tl->makespan);
     if (prev == PL_NO_EDGE || tl->start[t] - pl_timeline_free(tl, prev) <= eps)
         return;
@@ -435,8 +481,9 @@ static void unit_events(struct writer *w, const pl_run *run, uint32_t u, int64_t
     uint32_t n;
     const uint32_t *tasks = pl_graph_unit_tasks(run->graph, u, &n);
     for (uint32_t i = 0; i < n; i++) {
-        bubble_event(w, run, u, tasks[i]);
-        task_event(w, run, u, tasks[i]);
+        uint32_t prev = i > 0 ? tasks[i - 1] : PL_NO_EDGE;
+        bubble_event(w, run, u, tasks[i], prev);
+        task_event(w, run, u, tasks[i], prev);
         waking_event(w, run, u, tasks[i]);
         flow_events(w, run, tasks[i]);
     }
@@ -501,6 +548,7 @@ int pl_trace_write(const pl_report *r, FILE *out, pl_diag *d)
     if (with_base)
         longest = fmax(longest, longest_time(base));
     struct writer w = {out, 0, clock_for(longest), 0, 0};
+    flockfile(out); /* once for the whole trace, rather than once per call */
     fputs("{\"traceEvents\":[", out);
     graph_events(&w, run, NULL, ready);
     if (with_base) {
@@ -511,6 +559,7 @@ int pl_trace_write(const pl_report *r, FILE *out, pl_diag *d)
     fputs("\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":", out);
     json_dumpf(other, out, JSON_COMPACT | JSON_REAL_PRECISION(15));
     fputs("}\n", out);
+    funlockfile(out);
     free(ready);
     json_decref(other);
     return pl_report_flush(out, d, "trace");
