@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "sim/common/csv.h"
 #include "sim/graph/graph.h"
 #include "line.h"
 #include "sim/measure/metrics.h"
@@ -422,16 +423,31 @@ static void quoting_and_empty_units(void **state)
     pl_test_sim_free(&sim);
 }
 
+/* pl_csv_put_real keeps the last value it wrote and its text, since a row of intervals
+ * starts where the one before ended: a value written again must come out as the first
+ * time, and 0 and -0, equal as doubles, each as its own text (pl_csv_real's: "0", "-0"). */
+static void reals_written_again(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    const double xs[] = {0.1, 0.1, 0.0, -0.0, -0.0, 0.0, 3e-6, 0.1 + 0.2, 0.30000000000000004};
+    for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++)
+        pl_csv_put_real(out, xs[i]);
+    assert_int_equal(fclose(out), 0);
+    assert_string_equal(text, ",0.1,0.1,0,-0,-0,0,3e-06,0.30000000000000004,0.30000000000000004");
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(dispatch_teaching_sums),
-        cmocka_unit_test(stream_teaching_sums),
-        cmocka_unit_test(stream_sleeping_sums),
-        cmocka_unit_test(tile_buffering_sums),
-        cmocka_unit_test(dispatch_teaching_rows),
-        cmocka_unit_test(line_rows),
-        cmocka_unit_test(quoting_and_empty_units),
+        cmocka_unit_test(dispatch_teaching_sums),  cmocka_unit_test(stream_teaching_sums),
+        cmocka_unit_test(stream_sleeping_sums),    cmocka_unit_test(tile_buffering_sums),
+        cmocka_unit_test(dispatch_teaching_rows),  cmocka_unit_test(line_rows),
+        cmocka_unit_test(quoting_and_empty_units), cmocka_unit_test(reals_written_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

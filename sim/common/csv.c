@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +115,18 @@ char *pl_csv_real(double x, char *buf, size_t len)
 
 void pl_csv_put_real(FILE *out, double x)
 {
-    char buf[32];
-    fprintf(out, ",%s", pl_csv_real(x, buf, sizeof buf));
+    /* The last value this thread wrote and its text: a row of intervals starts where the
+     * row before ended, so that about half the values come again at once, and the search
+     * for the shortest text (a few conversions each way) is made once for both. Compared
+     * bit for bit, so that 0 and -0 keep their own texts. */
+    static _Thread_local uint64_t last_bits;
+    static _Thread_local char last[32];
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    if (last[0] == '\0' || bits != last_bits) {
+        pl_csv_real(x, last, sizeof last);
+        last_bits = bits;
+    }
+    fputc(',', out);
+    fputs(last, out);
 }

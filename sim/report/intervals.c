@@ -101,9 +101,11 @@ static void rows(FILE *out, const char *mode, const pl_run *run)
 
 int pl_report_intervals(const pl_report *r, FILE *out, pl_diag *d)
 {
+    flockfile(out); /* once for the whole list, rather than once per call */
     header(out);
     rows(out, r->mode, &r->run);
     if (r->baseline.graph != r->run.graph)
         rows(out, r->baseline_mode, &r->baseline);
+    funlockfile(out);
     return pl_report_flush(out, d, "interval list");
 }
