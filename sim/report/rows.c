@@ -18,17 +18,17 @@ static char *value_text(const pl_value *v)
 {
     switch (v->kind) {
     case PL_VALUE_TEXT:
-        return pl_text_printf("%s", v->text ? v->text : "");
+        return strdup(v->text ? v->text : "");
     case PL_VALUE_INT:
         return pl_text_printf("%lld", v->i);
     case PL_VALUE_REAL:
         return pl_text_printf("%.12g", v->x);
     case PL_VALUE_TIME:
-        return pl_text_printf("%s", PL_TIME_TEXT(v->x));
+        return strdup(PL_TIME_TEXT(v->x));
     case PL_VALUE_SIZE:
-        return pl_text_printf("%s", PL_SIZE_TEXT(v->x));
+        return strdup(PL_SIZE_TEXT(v->x));
     case PL_VALUE_BOOL:
-        return pl_text_printf("%s", v->b ? "yes" : "no");
+        return strdup(v->b ? "yes" : "no");
     }
     return NULL;
 }
@@ -77,6 +77,13 @@ static int layout_make(const pl_rows *r, struct layout *l)
     return 0;
 }
 
+/* n blanks at p; returns p + n. */
+static char *blanks(char *p, size_t n)
+{
+    memset(p, ' ', n);
+    return p + n;
+}
+
 /* One line: each shown column after its gap, padded to its width; trailing blanks cut. */
 static int print_line(const pl_rows *r, const struct layout *l, size_t row, FILE *out)
 {
@@ -84,26 +91,23 @@ static int print_line(const pl_rows *r, const struct layout *l, size_t row, FILE
     for (size_t c = 0; c < l->ncols; c++)
         if (l->cell[row * l->ncols + c])
             len += (size_t)r->cols[c].gap + l->width[c] + strlen(l->cell[row * l->ncols + c]);
-    char *line = malloc(len + 1);
+    char *line = malloc(len + 2), *at = line;
     if (!line)
         return PL_ENOMEM;
-    size_t at = 0;
     for (size_t c = 0; c < l->ncols; c++) {
         const char *s = l->cell[row * l->ncols + c];
         if (!s)
             continue;
-        size_t shown = pl_text_columns(s), pad = l->width[c] > shown ? l->width[c] - shown : 0;
-        at += (size_t)sprintf(line + at, "%*s", r->cols[c].gap, "");
-        if (!r->cols[c].left)
-            at += (size_t)sprintf(line + at, "%*s", (int)pad, "");
-        at += (size_t)sprintf(line + at, "%s", s);
-        if (r->cols[c].left)
-            at += (size_t)sprintf(line + at, "%*s", (int)pad, "");
+        size_t n = strlen(s), shown = pl_text_columns(s);
+        size_t pad = l->width[c] > shown ? l->width[c] - shown : 0;
+        at = blanks(at, (size_t)r->cols[c].gap + (r->cols[c].left ? 0 : pad));
+        memcpy(at, s, n);
+        at = blanks(at + n, r->cols[c].left ? pad : 0);
     }
-    while (at > 0 && line[at - 1] == ' ')
+    while (at > line && at[-1] == ' ')
         at--;
-    line[at] = '\0';
-    fprintf(out, "%s\n", line);
+    *at++ = '\n';
+    fwrite(line, 1, (size_t)(at - line), out);
     free(line);
     return 0;
 }
