@@ -15,6 +15,8 @@
  * classes, loop-carried dependencies, windows 0 and 2, ops on several classes with
  * transfers, pipelined classes: plan_loops.h), from fixed seeds; the test also asserts
  * that the search stopped early on many of them, so that the comparison is not empty.
+ * And on a loop long enough that its makespan's rounding passes 1e-12 of the bound, the
+ * search still stops at its first rule (test_long_loop).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +29,7 @@
 #include "plan_loops.h"
 #include "plan_valid.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -143,12 +146,47 @@ static void test_random_choices(void **state)
     random_loops(20261223, "loops with choices", 100, true);
 }
 
+/* A long loop whose makespan's rounding passes 1e-12 of its bound: op 0 of 4 us on class 0
+ * and op 1 of 1 us on class 1 after it, 1e6 iterations (2e6 tasks, the most a scenario's
+ * plan may have, models/plan/plan.h). Class 0 binds: its bound, 1e6 x 4 us with its tail
+ * of 1 us, is a product and a sum, where the schedule's makespan ends a chain of 1e6
+ * additions of 4 us and lands above it by more than 1e-12 of it (7.9e-12, measured when
+ * this case was found: the search then tried every rule and perturbation on the whole loop,
+ * 9 schedules where a 5e5-iteration loop took 3, and 4 s of lowering instead of 0.3). The
+ * room of pl_plan_at_bound, (ntasks + 8) DBL_EPSILON of the bound (4.4e-10 here), must
+ * take it for the rounding error it is: the search stops at its first rule. */
+static void test_long_loop(void **state)
+{
+    (void)state;
+    pl_test_build b = pl_test_build_new(2, 2);
+    b.l.ops[0] = (pl_plan_op){.latency = 4e-6, .cls = 0};
+    b.l.ops[1] = (pl_plan_op){.latency = 1e-6, .cls = 1};
+    pl_test_add_dep(&b, 0, 1, 0);
+    b.l.iterations = 1000000;
+    pl_plan_bounds bounds;
+    assert_int_equal(pl_plan_bounds_compute(&b.l, &bounds), 0);
+    pl_plan_options o = {.bound = bounds.makespan};
+    pl_plan_schedule s;
+    assert_int_equal(pl_plan_schedule_loop(&b.l, &o, &s), 0);
+    double above = (s.makespan - bounds.makespan) / bounds.makespan;
+    printf("long loop: makespan %.17g, bound %.17g, above it by %.3g of it, %u rule(s) tried\n",
+           s.makespan, bounds.makespan, above, s.tried);
+    assert_true(above > 1e-12); /* what 1e-12 alone took for a schedule above the bound */
+    assert_true(above <= (2e6 + 8) * DBL_EPSILON);
+    assert_true(pl_plan_at_bound(s.makespan, bounds.makespan, s.ntasks));
+    assert_int_equal(s.tried, 1);
+    pl_plan_schedule_fini(&s);
+    pl_plan_bounds_fini(&bounds);
+    pl_plan_loop_fini(&b.l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_dags),
         cmocka_unit_test(test_random_loops),
         cmocka_unit_test(test_random_choices),
+        cmocka_unit_test(test_long_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -143,7 +143,7 @@ static int search_figure(const pl_plan *p, pl_figures *f)
         snprintf(window, sizeof window, "; plan.window holds %u iteration%s in flight", p->window,
                  p->window == 1 ? "" : "s");
     /* A schedule at the makespan bound ends the search (sched.h, pl_plan_options.bound). */
-    bool at_bound = pl_plan_at_bound(p->sched.makespan, p->bounds.makespan);
+    bool at_bound = pl_plan_at_bound(p->sched.makespan, p->bounds.makespan, p->sched.ntasks);
     return pl_figures_add(f, "search", p->schedules, "",
                           "rule '%s', the best of %u schedules tried%s; with no memory limit the "
                           "plan takes %s using %s of buffers%s",

@@ -156,7 +156,7 @@ static int free_schedule(const pl_plan_loop *l, double bound, pl_plan_options o,
         p->schedules++;
         note_steady(c, l, &t);
         stale = keep_if_shorter(best, &t, c) ? 0 : stale + 1;
-        how->at_bound = !shorter(bound, best->s.makespan);
+        how->at_bound = pl_plan_at_bound(best->s.makespan, bound, best->s.ntasks);
         if (how->at_bound)
             break; /* at the bound: more in flight cannot help */
     }
@@ -286,7 +286,7 @@ static int free_window(const pl_plan_loop *l, const pl_plan_loop *probe, bool un
         return free_schedule(l, p->bounds.makespan, o, p, first, t, &how, NULL);
     }
     p->schedules = schedules + (window - first + 1);
-    if (!shorter(p->bounds.makespan, t->s.makespan))
+    if (pl_plan_at_bound(t->s.makespan, p->bounds.makespan, t->s.ntasks))
         return 0;
     if (how.at_bound)
         return free_schedule(l, p->bounds.makespan, o, p, window + 1, t, &how, NULL);

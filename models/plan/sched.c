@@ -479,7 +479,7 @@ static bool as_plain(struct met plain, const struct rule *r)
 /* Whether out holds a schedule at o's lower bound: none can be shorter. */
 static bool at_bound(const pl_plan_options *o, const pl_plan_schedule *out)
 {
-    return out->rule && pl_plan_at_bound(out->makespan, o->bound);
+    return out->rule && pl_plan_at_bound(out->makespan, o->bound, out->ntasks);
 }
 
 static int search(struct pass *p, const pl_plan_options *o, pl_plan_slot **scratch,

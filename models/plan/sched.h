@@ -34,6 +34,8 @@
 
 #include "models/plan/loop.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -75,11 +77,18 @@ typedef struct pl_plan_options {
                         once a schedule reaches it */
 } pl_plan_options;
 
-/* Whether a schedule of makespan m reaches the lower bound `bound` (0: none known): it is
- * not above it by more than 1e-12 of it, a rounding error, so no schedule is shorter. */
-static inline bool pl_plan_at_bound(double m, double bound)
+/* Whether a schedule of ntasks tasks and makespan m reaches the lower bound `bound` (0:
+ * none known): it is not above it by more than a rounding error, so no schedule is
+ * shorter. The rounding room is the larger of 1e-12 of the bound and (ntasks + 8)
+ * DBL_EPSILON of it: a schedule's makespan ends a chain of at most ntasks tasks, each end
+ * its start plus its time (and a transfer's), each addition off by at most half an ulp of
+ * a value no larger than m, while the bound is a product and a few sums. On a long loop the
+ * chain's errors add up past 1e-12: two ops of 4 us and 1 us, 1e6 iterations, made a
+ * makespan 7.9e-12 of it above its bound (tests/test_plan_at_bound.c, test_long_loop). */
+static inline bool pl_plan_at_bound(double m, double bound, uint64_t ntasks)
 {
-    return bound > 0 && !(m > bound + 1e-12 * bound);
+    double room = fmax(1e-12, ((double)ntasks + 8) * DBL_EPSILON);
+    return bound > 0 && !(m > bound + room * bound);
 }
 
 /* Schedules every task of l (borrowed) into *out. Fails with PL_EINVAL when the

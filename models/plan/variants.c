@@ -176,8 +176,8 @@ static double least(const pl_plan_kept *k)
 static bool read_by_verdict(const pl_plan_kept *k, size_t i)
 {
     const pl_plan_loop *l = &k->w.loop;
-    return !pl_plan_at_bound(k->plan.sched.makespan, least(k)) || l->max_iteration > 0 ||
-           most_bytes(k, i) > l->memory;
+    return !pl_plan_at_bound(k->plan.sched.makespan, least(k), k->plan.sched.ntasks) ||
+           l->max_iteration > 0 || most_bytes(k, i) > l->memory;
 }
 
 /* Makes the variants of k that the verdict reads and are not made yet, each planned on
