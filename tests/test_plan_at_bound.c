@@ -147,14 +147,14 @@ static void test_random_choices(void **state)
 }
 
 /* A long loop whose makespan's rounding passes 1e-12 of its bound: op 0 of 4 us on class 0
- * and op 1 of 1 us on class 1 after it, 1e6 iterations (2e6 tasks, the most a scenario's
- * plan may have, models/plan/plan.h). Class 0 binds: its bound, 1e6 x 4 us with its tail
- * of 1 us, is a product and a sum, where the schedule's makespan ends a chain of 1e6
- * additions of 4 us and lands above it by more than 1e-12 of it (7.9e-12, measured when
- * this case was found: the search then tried every rule and perturbation on the whole loop,
- * 9 schedules where a 5e5-iteration loop took 3, and 4 s of lowering instead of 0.3). The
- * room of pl_plan_at_bound, (ntasks + 8) DBL_EPSILON of the bound (4.4e-10 here), must
- * take it for the rounding error it is: the search stops at its first rule. */
+ * and op 1 of 1 us on class 1 after it, 1e6 iterations (2e6 tasks). Class 0 binds: its
+ * bound, 1e6 x 4 us with its tail of 1 us, is a product and a sum, where the schedule's
+ * makespan ends a chain of 1e6 additions of 4 us and lands above it by more than 1e-12 of
+ * it (7.9e-12, measured when this case was found: the search then tried every rule and
+ * perturbation on the whole loop, 9 schedules where a 5e5-iteration loop took 3, and 4 s
+ * of lowering instead of 0.3). The room of pl_plan_at_bound, (ntasks + 8) DBL_EPSILON of
+ * the bound (4.4e-10 here), must take it for the rounding error it is: the search stops at
+ * its first rule. */
 static void test_long_loop(void **state)
 {
     (void)state;

@@ -26,9 +26,13 @@
 /* The keys under `plan`. */
 extern const pl_key pl_plan_keys[];
 
-/* Limits that keep a plan's search within seconds. */
+/* Limits on a loop: its ops, and its tasks (ops times iterations). At 10 million tasks a
+ * loop at its makespan bound plans and runs in seconds (workloads/plan_teaching.yaml at
+ * 2e6 iterations: 2.9 to 5.7 s, 1.7 GiB); one above it, whose searches go on past their
+ * first schedule, in a minute or more (workloads/plan_attention.yaml at 1,666,666
+ * iterations: 80 s, 5.1 GiB). docs/plan.md, "What it leaves out". */
 #define PL_PLAN_MAX_OPS   4096
-#define PL_PLAN_MAX_TASKS 2000000ULL
+#define PL_PLAN_MAX_TASKS 10000000ULL
 
 /* A scenario's loop, with each task's drawn latency for the simulation. Owned;
  * pl_plan_workload_fini frees it. */
