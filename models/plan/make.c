@@ -44,11 +44,6 @@ void pl_plan_fini(pl_plan *p)
     *p = (pl_plan){0};
 }
 
-static bool shorter(double a, double b)
-{
-    return a < b - 1e-12 * fabs(b);
-}
-
 /* The memory map of trial t's schedule, with its dependencies: whole for a trial the plan
  * may keep (final_trials), else what the searches compare of it, its versions and
  * footprint (pl_plan_footprint). */
@@ -111,12 +106,12 @@ static void note_steady(struct ties *c, const pl_plan_loop *probe, const struct 
         c->near = true;
 }
 
-/* shorter(a, b), noting a near tie in c. */
+/* pl_plan_shorter(a, b), noting a near tie in c. */
 static bool shorter_noted(struct ties *c, double a, double b)
 {
     if (c && a != b && fabs(a - b) < c->margin)
         c->near = true;
-    return shorter(a, b);
+    return pl_plan_shorter(a, b);
 }
 
 /* Keeps t as best when it is the first or strictly shorter; frees the loser. */

@@ -91,6 +91,15 @@ static inline bool pl_plan_at_bound(double m, double bound, uint64_t ntasks)
     return bound > 0 && !(m > bound + room * bound);
 }
 
+/* Whether makespan a is shorter than makespan b by more than 1e-12 of b: the searches take a
+ * new schedule, and a plan a variant, only where it gains more than that, and keep the
+ * first of two closer ones, so that the same loop gets the same plan whatever rounds the
+ * sums of its makespans. */
+static inline bool pl_plan_shorter(double a, double b)
+{
+    return a < b - 1e-12 * fabs(b);
+}
+
 /* Schedules every task of l (borrowed) into *out. Fails with PL_EINVAL when the
  * dependencies form a cycle of distance 0 (pl_plan_check_cycles names it), PL_ENOMEM. */
 int pl_plan_schedule_loop(const pl_plan_loop *l, const pl_plan_options *o, pl_plan_schedule *out);

@@ -91,8 +91,7 @@ static int replan(const pl_plan_kept *k, uint32_t b, pl_plan *out)
     }
     bool fits = out->mem.footprint <= l->memory, fitted = with_fixed.mem.footprint <= l->memory;
     if (!rc &&
-        !(fits && (!fitted || out->sched.makespan <
-                                  with_fixed.sched.makespan - 1e-12 * with_fixed.sched.makespan))) {
+        !(fits && (!fitted || pl_plan_shorter(out->sched.makespan, with_fixed.sched.makespan)))) {
         with_fixed.limits = out->limits;
         out->limits = NULL;
         pl_plan_fini(out);
