@@ -16,7 +16,8 @@
 #    tasks); the floor's whole process; their ratio; nanoseconds per task of the engine's
 #    pass and of the floor's; their ratio; the whole run's peak resident bytes per
 #    simulated task (run and baseline); the bytes per task of the run graph and its
-#    timeline.
+#    timeline. Then the machine's rate of first writes to fresh memory
+#    (tests/perf/fresh_memory), before and after those rows: the 1e7-task rows move with it.
 # 2. The engines on the run graph alone (tests/perf/engine_time: lowering done first and
 #    not timed; the SimGrid engine's module, fork, platform file and pipe included), at
 #    about 1e4, 1e5 and 1e6 tasks, with the plain SimGrid yardstick of the dispatch
@@ -39,6 +40,7 @@ cmake --build "$build" -j "$(nproc)" >/dev/null
 et=$build/tests/perf/engine_time
 raw=$build/tests/perf/raw_dispatch
 floor=$build/tests/perf/floor
+fresh=$build/tests/perf/fresh_memory
 pipelab=$build/pipelab
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -100,8 +102,13 @@ scenario() {
 # sets KEY=VALUE...: the --set options of pipelab run.
 sets() { for kv in "$@"; do printf -- '--set\n%s\n' "$kv"; done; }
 
+# fresh_rate: the machine's rate of first writes to fresh memory, 1,400 MiB (about a 1e7-task
+# run's peak), in GB/s.
+fresh_rate() { field first_gb_s "$("$fresh" 1400)"; }
+
 echo
 echo "1. the whole command against the floor (a whole pipelab run: run and baseline, report)"
+fresh_before=$(fresh_rate)
 printf '%-9s %-15s %8s  %8s %9s  %8s %6s  %7s %7s %6s  %6s %6s\n' model case tasks "run s" \
     "tasks/s" "floor s" ratio "ns/task" floor ratio "peak B" "g+tl B"
 sizes=(1e5 1e6 1e7)
@@ -140,6 +147,10 @@ for size in "${sizes[@]}"; do
             "$(calc '"%g", '"$rk * 1024 / $all")" "$(field graph_timeline_bytes_per_task "$an")"
     done
 done
+# At 1e7 tasks both whole processes spend much of their time on first writes to fresh
+# memory, so that those rows move with this rate (docs/performance.md, "The benchmark").
+echo "first writes to fresh memory (tests/perf/fresh_memory 1400): $fresh_before GB/s before" \
+    "these rows, $(fresh_rate) GB/s after"
 
 echo
 echo "2. the engines on the run graph alone"
