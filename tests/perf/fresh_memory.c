@@ -5,8 +5,9 @@
  * A run of millions of tasks spends much of its time on the first write to each page of
  * its arrays (docs/performance.md), and a virtual machine may serve those writes at very
  * different rates from one hour to the next: the VMs of this project cleared 1,400 MiB
- * in 0.09 s on one morning and in 3.6 to 4.8 s that afternoon. The benchmark's 1e7-task
- * rows move with it, so it prints this figure beside them.
+ * in 0.09 s at one time of a day and in 2.5 to 4.8 s a few hours later, and the rate rose
+ * from 0.46 to 6.5 GB/s within one run of the benchmark. The benchmark's 1e7-task rows
+ * move with it, so it prints this figure beside them.
  *
  * Allocates MIB MiB aligned to 2 MiB, asks for huge pages as pipelab's arrays do
  * (MADV_HUGEPAGE, sim/common/array.c), writes one byte of every 4 KiB page (each first
