@@ -48,8 +48,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: fresh_memory MIB   (1 to 65536)\n");
         return 2;
     }
-    size_t n = (size_t)mib << 20;
-    char *p = aligned_alloc((size_t)2 << 20, n);
+    size_t n = (size_t)mib << 20, huge = (size_t)2 << 20;
+    char *p = aligned_alloc(huge, (n + huge - 1) / huge * huge); /* a multiple of it */
     if (!p) {
         fprintf(stderr, "fresh_memory: out of memory for %ld MiB\n", mib);
         return 1;
