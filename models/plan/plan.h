@@ -30,7 +30,7 @@ extern const pl_key pl_plan_keys[];
  * loop at its makespan bound plans and runs in seconds (workloads/plan_teaching.yaml at
  * 2e6 iterations: 2.9 to 5.7 s, 1.7 GiB); one above it, whose searches go on past their
  * first schedule, in a minute or more (workloads/plan_attention.yaml at 1,666,666
- * iterations: 80 s, 5.1 GiB). docs/plan.md, "What it leaves out". */
+ * iterations: 80 s, 5.0 GiB). docs/plan.md, "What it leaves out". */
 #define PL_PLAN_MAX_OPS   4096
 #define PL_PLAN_MAX_TASKS 10000000ULL
 
