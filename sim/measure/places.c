@@ -84,8 +84,8 @@ static void sift_down(struct cursor *h, size_t n, size_t i)
 #define SCAN_UP_TO 8
 
 /* c's event as one number that orders events as `before` does: the bits of a time that is
- * not negative order as the time does, and an end (0) comes before a start (1) at one
- * time. */
+ * not negative order as the time does (the sign bit is shifted out, so that -0 is 0, as
+ * `before` has it), and an end (0) comes before a start (1) at one time. */
 static inline uint64_t key_of(const struct cursor *c)
 {
     uint64_t bits;
