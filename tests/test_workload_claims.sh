@@ -12,8 +12,13 @@
 # the --set options of the run the figure is about. The figure is found in the comment
 # lines of the file, once and only once, and the run's value, scaled, must round to it:
 # within half a unit of its last digit (89.0 ms holds a makespan of 88.95 to 89.05 ms).
-# The figures of the verdict are checked apart, against an independent sweep
-# (test_verdict_workloads.sh); these are the makespans, baselines, speedups and rates.
+#
+# Then the report's own words that the comments quote ("device.stream is the bottleneck:
+# 10 % less work on device.stream takes the makespan from 1.224 ms to 1.104 ms (-9.8 %)"):
+# each row names a workload, how the quote begins and the --set options of its run; the
+# quote, found once in the comments, must appear in the run's text report, spaces and
+# line breaks aside. Whether the verdict is right is checked apart, against an
+# independent sweep (test_verdict_workloads.sh); here, that the comments say what it says.
 set -euo pipefail
 
 bin=${PL_BINARY:?PL_BINARY names the pipelab program}
@@ -91,6 +96,33 @@ tile_matmul_gelu.yaml	(64 tiles) in	us	1e6	.makespan_s	tile.count=64
 EOF
 )
 
+# file<TAB>how the quote begins<TAB>--set options (space-separated)
+quotes=$(
+    cat <<'EOF'
+dispatch_five_ops.yaml	device.stream is the bottleneck	
+dispatch_llm_decode.yaml	device.stream is the bottleneck: 10 %	
+dispatch_teaching.yaml	device.stream is the bottleneck: 10 %	
+dispatch_teaching.yaml	host.dispatch is the bottleneck	dispatch.mode=serial
+dispatch_teaching.yaml	The cores of host are the bottleneck	machine.host.cores=2
+plan_teaching.yaml	tensor is the bottleneck	
+plan_attention.yaml	vector is the bottleneck	
+plan_attention_units.yaml	simulated matches it	
+plan_attention_units.yaml	cube flight 1	
+plan_attention_units.yaml	vector is the bottleneck	
+stream_teaching.yaml	Stage filter is the bottleneck	
+stream_sdr_receiver.yaml	Stage gardner_syn_synchronize is the bottleneck	
+tile_buffering.yaml	Buffer t is the bottleneck	tile.depth=1
+tile_buffering.yaml	depth t 3 slots	tile.depth=2
+tile_buffering.yaml	depths not searched	tile.depth=3
+tile_event_vs_tsync.yaml	no buffer, queue, sync policy or order	tile.sync=barrier
+tile_gemm.yaml	Link core0.MTE2 is the bottleneck	
+tile_gemm.yaml	Link GM is the bottleneck	tile.cores=24
+tile_gemm.yaml	3 not possible as configured	tile.cores=24
+tile_matmul_gelu.yaml	Link core0.MTE2 is the bottleneck	
+tile_matmul_gelu.yaml	Link GM is the bottleneck	tile.cores=24
+EOF
+)
+
 # figure FILE BEFORE AFTER: the figure between BEFORE and AFTER in FILE's comment lines;
 # fails unless exactly one line holds it.
 figure() {
@@ -120,6 +152,39 @@ figure() {
         }' "$1"
 }
 
+# quote FILE BEGIN: the text between double quotes in FILE's comments, spaces collapsed,
+# that begins with BEGIN; fails unless exactly one does.
+quote() {
+    sed -n 's/^#//p' "$1" | tr '\n' ' ' | tr -s ' ' | grep -o '"[^"]*"' | tr -d '"' |
+        awk -v begin="$2" 'index($0, begin) == 1 { n++; found = $0 }
+            END { if (n != 1) exit 1; print found }'
+}
+
+# set_args SETS: the --set options of a row into the array args, one per KEY=VALUE (a
+# value may hold spaces after its '=': "528 cycles").
+set_args() {
+    args=()
+    [ -n "$1" ] || return 0
+    while IFS= read -r kv; do
+        args+=(--set "$kv")
+    done < <(printf '%s\n' "$1" | sed -E 's/ ([a-z_]+(\.[a-z_0-9]+|\[[0-9]+\])+=)/\n\1/g')
+}
+
+# report FILE FORMAT: the run of FILE with args in FORMAT (json without advice, or text
+# with it), once per file, options and format; prints the path of its output.
+report() {
+    local key
+    key=$(printf '%s|' "$1" "$2" "${args[@]}" | md5sum | cut -c1-16)
+    if [ ! -f "$tmp/$key" ]; then
+        if [ "$2" = json ]; then
+            "$bin" run "$src/workloads/$1" "${args[@]}" --format json --no-advice >"$tmp/$key"
+        else
+            COLUMNS=100 "$bin" run "$src/workloads/$1" "${args[@]}" >"$tmp/$key"
+        fi
+    fi
+    echo "$tmp/$key"
+}
+
 bad=0
 checked=0
 while IFS=$'\t' read -r file before after scale path sets; do
@@ -130,18 +195,8 @@ while IFS=$'\t' read -r file before after scale path sets; do
         bad=$((bad + 1))
         continue
     fi
-    args=()
-    if [ -n "$sets" ]; then
-        # One --set per KEY=VALUE; a value may hold spaces after its '=' ("528 cycles").
-        while IFS= read -r kv; do
-            args+=(--set "$kv")
-        done < <(printf '%s\n' "$sets" | sed -E 's/ ([a-z_]+(\.[a-z_0-9]+|\[[0-9]+\])+=)/\n\1/g')
-    fi
-    key=$(printf '%s|' "$file" "${args[@]}" | md5sum | cut -c1-16)
-    if [ ! -f "$tmp/$key.json" ]; then
-        "$bin" run "$src/workloads/$file" "${args[@]}" --format json --no-advice >"$tmp/$key.json"
-    fi
-    got=$(jq -r "$path" "$tmp/$key.json")
+    set_args "$sets"
+    got=$(jq -r "$path" "$(report "$file" json)")
     verdict=$(awk -v claim="$claim" -v got="$got" -v scale="$scale" 'BEGIN {
         digits = index(claim, ".") ? length(claim) - index(claim, ".") : 0
         half = 0.5 * 10 ^ -digits
@@ -152,10 +207,29 @@ while IFS=$'\t' read -r file before after scale path sets; do
     }')
     checked=$((checked + 1))
     if [ "${verdict%% *}" != ok ]; then
-        echo "FAIL: $what: the comment says $claim, the run (${sets:-as written}) gives ${verdict#* }"
+        echo "FAIL: $what: the comment says $claim," \
+            "the run (${sets:-as written}) gives ${verdict#* }"
         bad=$((bad + 1))
     fi
 done <<<"$claims"
 
-echo "$checked figures of workloads/ checked against the program, $bad wrong"
-[ "$bad" -eq 0 ] && [ "$checked" -gt 0 ]
+quoted=0
+while IFS=$'\t' read -r file begin sets; do
+    [ -n "$file" ] || continue
+    if ! said=$(quote "$src/workloads/$file" "$begin"); then
+        echo "FAIL: $file: no one quote in the comments begins \"$begin\""
+        bad=$((bad + 1))
+        continue
+    fi
+    set_args "$sets"
+    quoted=$((quoted + 1))
+    if ! tr '\n' ' ' <"$(report "$file" text)" | tr -s ' ' | grep -qF -- "$said"; then
+        echo "FAIL: $file: the comment quotes \"$said\"," \
+            "which the run (${sets:-as written}) does not print"
+        bad=$((bad + 1))
+    fi
+done <<<"$quotes"
+
+echo "$checked figures and $quoted quotes of workloads/ checked against the program," \
+    "$bad wrong"
+[ "$bad" -eq 0 ] && [ "$checked" -gt 0 ] && [ "$quoted" -gt 0 ]
