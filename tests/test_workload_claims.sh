@@ -44,10 +44,12 @@ dispatch_teaching.yaml	too,	us, and host.resize	1e6	.makespan_s	dispatch.ops[0].
 dispatch_teaching.yaml	#	ms, and "The cores of host	1e3	.makespan_s	machine.host.cores=2
 dispatch_teaching.yaml	together at	ms	1e3	.makespan_s	machine.host.cores=2 machine.host.scheduler.policy=fair
 dispatch_teaching.yaml	still	ms, and one more queue slot	1e3	.makespan_s	dispatch.queue_depth=0
+dispatch_teaching.yaml	no help with 12 us kernels (	ms)	1e3	.makespan_s	dispatch.threads.infer=2
 dispatch_llm_decode.yaml	# the	ms step, idle	1e3	.baseline.makespan_s	
 dispatch_llm_decode.yaml	of an	ms step, speedup	1e3	.makespan_s	
 dispatch_llm_decode.yaml	speedup about	x,	1	.speedup	
 dispatch_llm_decode.yaml	dispatch.mode=serial (	ms, and the verdict	1e3	.makespan_s	dispatch.mode=serial
+dispatch_llm_decode.yaml	still	ms); --seed 8	1e3	.makespan_s	dispatch.stream_depth=8
 plan_teaching.yaml	one after the other, takes	us.	1e6	.baseline.makespan_s	
 plan_teaching.yaml	#   makespan	us = 1 us before	1e6	.makespan_s	
 plan_teaching.yaml	the same 68 us,	x the baseline	1	.speedup	
@@ -77,19 +79,30 @@ stream_sleeping.yaml	--set 'stream.tasks[1].latency=1000us'	ms	1e3	.makespan_s	s
 stream_sleeping.yaml	--set 'stream.stages[1].threads=4'	ms	1e3	.makespan_s	stream.stages[1].threads=4
 stream_sdr_receiver.yaml	that period:	frames/s	1	.throughput_per_s	
 stream_sdr_receiver.yaml	stream.buffer=16 takes	s)	1	.makespan_s	stream.buffer=16
+stream_sdr_receiver.yaml	speedup	x over	1	.speedup	
+stream_sdr_receiver.yaml	#	frames/s (49.6	1	.throughput_per_s	machine.host.cores={big: 8, little: 2}
+stream_sdr_receiver.yaml	ms and	frames/s (39.2	1	.throughput_per_s	machine.host.cores=8
 tile_buffering.yaml	depth 1   makespan	us, speedup	1e6	.makespan_s	tile.depth=1
 tile_buffering.yaml	depth 2   makespan	us, speedup	1e6	.makespan_s	tile.depth=2
 tile_buffering.yaml	depth 3   makespan	us, speedup	1e6	.makespan_s	tile.depth=3
 tile_buffering.yaml	depth 2   makespan 59 us, speedup	x:	1	.speedup	tile.depth=2
+tile_buffering.yaml	no faster (	us)	1e6	.makespan_s	tile.depth=4
+tile_buffering.yaml	depth 2,	us: the verdict names buffer t	1e6	.makespan_s	tile.steps[1].time=1us tile.depth=2
+tile_buffering.yaml	depth 3 gives	us, the bound	1e6	.makespan_s	tile.steps[1].time=1us tile.depth=3
 tile_event_vs_tsync.yaml	the naive single-buffered kernel, takes	us)	1e6	.baseline.makespan_s	
 tile_event_vs_tsync.yaml	event     makespan	us, speedup	1e6	.makespan_s	
 tile_event_vs_tsync.yaml	barrier   makespan	us, speedup	1e6	.makespan_s	tile.sync=barrier
 tile_event_vs_tsync.yaml	barrier   makespan 86 us, speedup	x.	1	.speedup	tile.sync=barrier
 tile_event_vs_tsync.yaml	(--set tile.depth=1) takes	us	1e6	.makespan_s	tile.depth=1
+tile_event_vs_tsync.yaml	--set tile.sync=barrier --set tile.depth=3	us: a deeper	1e6	.makespan_s	tile.sync=barrier tile.depth=3
+tile_event_vs_tsync.yaml	--set tile.sync=batch --set tile.batch=2	us, in between	1e6	.makespan_s	tile.sync=batch tile.batch=2
 tile_gemm.yaml	#     makespan	ms (baseline 27.51	1e3	.makespan_s	
 tile_gemm.yaml	(baseline	ms, speedup 1.90x	1e3	.baseline.makespan_s	
 tile_gemm.yaml	#     makespan	ms (baseline 2.05	1e3	.makespan_s	tile.cores=24
 tile_gemm.yaml	(baseline	ms, speedup 1.35x	1e3	.baseline.makespan_s	tile.cores=24
+tile_gemm.yaml	--set tile.cores=8	ms:	1e3	.makespan_s	tile.cores=8
+tile_gemm.yaml	#	us, 165 TFLOPS	1e6	.makespan_s	tile.cores=24 machine.device.gm_bandwidth=3.2TB/s
+tile_gemm.yaml	--set tile.depth=1	ms, only 1 %	1e3	.makespan_s	tile.depth=1
 tile_matmul_gelu.yaml	#     makespan	us (baseline 2.11	1e6	.makespan_s	
 tile_matmul_gelu.yaml	#     makespan	us (baseline 150.4	1e6	.makespan_s	tile.cores=24
 tile_matmul_gelu.yaml	(64 tiles) in	us	1e6	.makespan_s	tile.count=64
