@@ -210,7 +210,7 @@ while IFS=$'\t' read -r file before after scale path sets; do
     fi
     set_args "$sets"
     got=$(jq -r "$path" "$(report "$file" json)")
-    verdict=$(awk -v claim="$claim" -v got="$got" -v scale="$scale" 'BEGIN {
+    outcome=$(awk -v claim="$claim" -v got="$got" -v scale="$scale" 'BEGIN {
         digits = index(claim, ".") ? length(claim) - index(claim, ".") : 0
         half = 0.5 * 10 ^ -digits
         v = got * scale
@@ -219,9 +219,9 @@ while IFS=$'\t' read -r file before after scale path sets; do
         printf "%s %.6g", d <= half * (1 + 1e-9) ? "ok" : "off", v
     }')
     checked=$((checked + 1))
-    if [ "${verdict%% *}" != ok ]; then
+    if [ "${outcome%% *}" != ok ]; then
         echo "FAIL: $what: the comment says $claim," \
-            "the run (${sets:-as written}) gives ${verdict#* }"
+            "the run (${sets:-as written}) gives ${outcome#* }"
         bad=$((bad + 1))
     fi
 done <<<"$claims"
