@@ -14,12 +14,10 @@
 # same as a machine file) and a scenario file that does not exist.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 MAX_SECONDS=${MAX_SECONDS:-10}
 MAX_KIB=${MAX_KIB:-524288} # 512 MiB: a sanitizer build's runtime included
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$src"
 
 command -v /usr/bin/time >/dev/null || { echo "FAIL: /usr/bin/time is needed (package time)"; exit 1; }

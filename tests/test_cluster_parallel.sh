@@ -11,11 +11,9 @@
 # (scripts/setup.sh --cluster installs it); it never skips.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 name=test_cluster_parallel.sh
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 if ! command -v parallel >/dev/null 2>&1; then
   fail "GNU parallel is not installed: scripts/setup.sh --cluster installs it"
@@ -29,8 +27,6 @@ fi
 . "$(dirname "$0")/readme_commands.sh"
 readme_commands '^parallel '
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 # Two clones of pipelab, whole/ and sharded/; the README's first sweep command in whole/.
 clones_and_whole "$tmp"
 echo "== in sharded/:"

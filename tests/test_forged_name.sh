@@ -8,14 +8,10 @@
 # reports what the same scenario with the task named "x" reports, line for line.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 scenario=$src/workloads/stream_teaching.yaml
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # The figures of `run --reps 2` with the sink task named $1: the lines from "makespan" to
 # "efficiency" (the unit lines name the task), spaces squeezed.

@@ -14,15 +14,13 @@
 # says so and is skipped (exit 77).
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 traces=${PL_TRACES:-$src/../shared/traces}
 if [ ! -r "$traces/a100_training_steps.json.gz" ]; then
   echo "skipped: no shared traces at $traces (set PL_TRACES=DIR to the folder)"
   exit 77
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 
 failures=0

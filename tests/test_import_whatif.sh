@@ -17,14 +17,10 @@
 # one of two), device busy 40 + 10 = 50.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 trace=$src/tests/data/import/hand_step.json
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$bin" import "$trace" -o replay.yaml || fail "pipelab import failed"
 expect_line() {

@@ -9,11 +9,9 @@
 # and the manual page holds every command and the options of the table.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 build=$(cd "$(dirname "$bin")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 
 prefix=$tmp/prefix
 cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" ||

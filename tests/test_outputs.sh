@@ -12,9 +12,8 @@
 # permitted the test says why, runs the rest and exits 77 (skipped) when nothing failed.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
-tmp=$(mktemp -d)
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 small=$tmp/small
 cleanup() {
   mountpoint -q "$small" 2>/dev/null && umount "$small"

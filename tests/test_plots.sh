@@ -9,17 +9,13 @@
 # naming it. Skipped when gnuplot is not installed.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 if ! command -v gnuplot >/dev/null 2>&1; then
     echo "skipped: no gnuplot"
     exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # A PNG starts with the 8 bytes 89 50 4E 47 0D 0A 1A 0A (the PNG specification, 5.2).
 is_png() {

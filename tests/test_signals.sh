@@ -9,15 +9,11 @@
 set -euo pipefail
 set -m # each background job in a process group of its own, with SIGINT not ignored
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 scenario=$src/workloads/stream_teaching.yaml
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 export TMPDIR=$tmp # SimGrid's platform files go here, to be counted
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # The processes of group $1 that are alive (zombies are dead: only not yet reaped).
 alive_in_group() {

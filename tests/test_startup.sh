@@ -11,13 +11,9 @@
 # tried, with exit status 3 (PL_EENGINE), not a crash.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 cd "$src"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # The loader's report needs glibc's ld.so; elsewhere there is nothing to read.
 LD_DEBUG=libs LD_DEBUG_OUTPUT=$tmp/probe /bin/true

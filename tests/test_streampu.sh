@@ -19,12 +19,9 @@
 # that the list only ever shrinks).
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
-if ! command -v jq >/dev/null 2>&1; then
-    echo "skipped: no jq (scripts/setup.sh installs it)"
-    exit 77
-fi
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
+need_jq
 
 # label<TAB>why it is not reproduced yet
 not_yet=$(

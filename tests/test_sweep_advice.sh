@@ -16,14 +16,10 @@
 # exact names, =0 leaves them out.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 scenario=$src/workloads/tile_buffering.yaml
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # The value of column `name` in row `row` (0 is the first row after the header) of a CSV
 # file whose fields hold no commas or quotes (these do not).

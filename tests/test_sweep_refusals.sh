@@ -12,15 +12,12 @@
 # writes, in full.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 scenario=$src/workloads/dispatch_teaching.yaml
 merge=$src/scripts/merge_results.sh
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
 # expect STATUS MESSAGE COMMAND...: the command exits with STATUS and its standard error
 # is MESSAGE, the whole line.
 expect() {

@@ -9,14 +9,10 @@
 # overwritten or resumed by another sweep.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 scenario=$src/workloads/dispatch_teaching.yaml
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # 4 x 6 = 24 points: launch threads 1..4, launch cost 2..12 us.
 vary=(--vary dispatch.threads.launch=1:4:1 --vary 'dispatch.ops[0].launch=2us:12us:2us')

@@ -11,14 +11,10 @@
 # summary the same at -j 1 and -j 2, resumed or not.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 scenario=$src/workloads/dispatch_teaching.yaml
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 vary=(--vary dispatch.mode=serial,pipelined --vary dispatch.threads.launch=1,2)
 

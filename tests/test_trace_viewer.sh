@@ -16,12 +16,10 @@
 # them); it never skips.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 viewer=$src/build/viewer
 cli=$viewer/node_modules/.bin/speedscope
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # The command docs/reports.md gives, which open_trace below runs (a trace's name for
 # trace.json, and $BROWSER set).
@@ -39,8 +37,6 @@ version=$("$cli" --version)
 [ "$version" = "v$pinned" ] ||
   fail "speedscope in $viewer is $version, scripts/setup.sh pins $pinned: $install_hint"
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 
 # speedscope's command writes the trace into a script in $TMPDIR and has xdg-open open its

@@ -21,14 +21,9 @@
 # independent sweep (test_verdict_workloads.sh); here, that the comments say what it says.
 set -euo pipefail
 
-bin=${PL_BINARY:?PL_BINARY names the pipelab program}
-src=${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}
-if ! command -v jq >/dev/null 2>&1; then
-    echo "skipped: no jq (scripts/setup.sh installs it)"
-    exit 77
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
+need_jq
 
 # file<TAB>before<TAB>after<TAB>scale<TAB>jq path<TAB>--set options (space-separated)
 claims=$(
