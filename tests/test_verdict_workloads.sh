@@ -44,18 +44,14 @@
 # (scripts/setup.sh installs it); skipped (status 77) without it.
 set -euo pipefail
 
-: "${PL_BINARY:?PL_BINARY must name the pipelab program}"
-: "${PL_SOURCE_DIR:?PL_SOURCE_DIR must name the source root}"
-if ! command -v jq >/dev/null 2>&1; then
-    echo "skipped: no jq (scripts/setup.sh installs it)"
-    exit 77
-fi
-PL_BINARY=$(cd "$(dirname "$PL_BINARY")" && pwd)/$(basename "$PL_BINARY")
-tutorial=$PL_SOURCE_DIR/docs/tutorial.md
-cd "$PL_SOURCE_DIR"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/pl_verdict_workloads.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=tests/common.sh
+. "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
+need_jq
+# The cases run from the source tree: the program by its absolute path.
+PL_BINARY=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+tutorial=$src/docs/tutorial.md
+work=$tmp
+cd "$src"
 
 # The cases' machinery: run_case, change, end_case and the checks.
 # shellcheck source=tests/verdict_sweep.sh
