@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# What this machine's kernel does with four threads that spin while they wait and sleep
+# in their stages, on a machine of fewer cores (StreamPU's S_4st_u16_act; docs/stream.md,
+# "Threads and cores"): RUNS runs (default 3) of
+#
+#   tests/perf/sched_probe pipeline 4 16 FRAMES sleep 500     (FRAMES default 1000)
+#
+# each traced with perf's scheduler tracepoints over the whole system, and one line per
+# run read from the trace:
+#   frames/s        what the probe printed;
+#   late            the wakes of the probe's threads after which the thread ran more than
+#                   1 ms later, their share of all its wakes, and the time they waited;
+#   moved           wakes that put the thread on another CPU than the one it last ran on;
+#   stayed, idle    wakes that left it on its CPU while another CPU ran nothing;
+#   together        two neighbouring stages woken on one CPU within 20 us of each other,
+#                   counted by which of them that CPU ran first: the producer (the stage
+#                   before) or the consumer, which then spins until its frame comes.
+# A figure, not a test: it prints and checks nothing. Needs perf (Debian's linux-perf)
+# and the right to trace the whole system (root, or kernel.perf_event_paranoid -1).
+#
+#   scripts/sched_trace.sh [RUNS [FRAMES]]
+# exit status: 0; 2 without perf or the probe (build the project first).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+probe=${PROBE:-build/tests/perf/sched_probe}
+runs=${1:-3}
+frames=${2:-1000}
+if ! command -v perf >/dev/null; then
+    echo "sched_trace: perf is missing (Debian package linux-perf)" >&2
+    exit 2
+fi
+if [ ! -x "$probe" ]; then
+    echo "sched_trace: $probe is missing: build the project first (cmake --build build)" >&2
+    exit 2
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The trace as `perf script -F cpu,time,event,trace` prints it, one event a line:
+#   [000]  9879.168840:   sched:sched_waking: comm=sched_probe pid=2258 ... target_cpu=000
+# shellcheck disable=SC2016 # an awk program: its $ are awk's
+summary='
+function field(name,    i) {
+    for (i = 4; i <= NF; i++)
+        if (index($i, name "=") == 1)
+            return substr($i, length(name) + 2)
+    return ""
+}
+{
+    cpu = substr($1, 2, length($1) - 2) + 0
+    t = $2 + 0
+    ev = $3
+}
+ev == "sched:sched_wakeup_new:" && field("comm") == "sched_probe" {
+    stage[field("pid")] = nstages++
+}
+ev == "sched:sched_waking:" && (field("pid") in stage) {
+    p = field("pid"); woke[p] = t; moved_now[p] = 0
+}
+ev == "sched:sched_migrate_task:" && (field("pid") in woke) {
+    moved_now[field("pid")] = 1
+}
+ev == "sched:sched_wakeup:" && (field("pid") in woke) {
+    p = field("pid"); to = field("target_cpu") + 0
+    wakes++
+    moved += moved_now[p]
+    if (!moved_now[p])
+        for (c in running)
+            if (c + 0 != to && running[c] == 0) { stayed_idle++; break }
+    queued[to] = queued[to] " " t ":" p
+}
+ev == "sched:sched_switch:" {
+    n = field("next_pid")
+    if (n in woke) {
+        if (t - woke[n] > 0.001) { late++; waited += t - woke[n] }
+        delete woke[n]
+    }
+    # The probe threads woken on this CPU in the last 20 us, the one it runs now among them.
+    k = split(queued[cpu], q, " "); kept = ""; m = 0
+    for (i = 1; i <= k; i++) {
+        split(q[i], tp, ":")
+        if (t - tp[1] > 20e-6) continue
+        near[++m] = tp[2]
+        if (tp[2] != n) kept = kept " " q[i]
+    }
+    if ((n in stage) && m == 2 && (near[1] == n || near[2] == n)) {
+        a = stage[near[1]]; b = stage[near[2]]
+        if (a - b == 1 || b - a == 1)
+            if (stage[n] == (a < b ? a : b)) producer++; else consumer++
+    }
+    queued[cpu] = kept
+    running[cpu] = n + 0
+}
+END {
+    printf "late %d of %d wakes (%.1f %%), waiting %.0f ms; moved %d; stayed, idle %d; together: producer first %d, consumer first %d\n",
+        late, wakes, wakes ? 100 * late / wakes : 0, waited * 1e3, moved, stayed_idle, producer, consumer
+}'
+
+echo "tests/perf/sched_probe pipeline 4 16 $frames sleep 500, traced:"
+for run in $(seq "$runs"); do
+    perf record -q -a -o "$tmp/data" -e sched:sched_switch -e sched:sched_waking \
+        -e sched:sched_wakeup -e sched:sched_wakeup_new -e sched:sched_migrate_task -- \
+        "$probe" pipeline 4 16 "$frames" sleep 500 >"$tmp/out" 2>"$tmp/err"
+    rate=$(grep -o '[0-9]* frames/s' "$tmp/out" || echo "? frames/s")
+    printf 'run %d: %s; ' "$run" "$rate"
+    perf script -i "$tmp/data" -F cpu,time,event,trace 2>/dev/null | awk "$summary"
+done
