@@ -11,17 +11,23 @@
 # run read from the trace:
 #   frames/s        what the probe printed;
 #   late            the wakes of the probe's threads after which the thread ran more than
-#                   1 ms later, their share of all its wakes, and the time they waited;
+#                   1 ms later, their share of all its wakes, the time they waited, and
+#                   how many of them the thread spent behind its consumer (the next stage,
+#                   spinning for its frame): the first thread its CPU ran after the wake;
 #   moved           wakes that put the thread on another CPU than the one it last ran on;
-#   stayed, idle    wakes that left it on its CPU while another CPU ran nothing;
+#   busy, idle      wakes that found the CPU the thread last ran on running a thread, or
+#                   with a thread of the probe woken there and not run yet, and another CPU
+#                   running nothing: how many left it queued on its own CPU (stayed) and how
+#                   many moved it to the idle one;
 #   together        two neighbouring stages woken on one CPU within 20 us of each other,
 #                   counted by which of them that CPU ran first: the producer (the stage
-#                   before) or the consumer, which then spins until its frame comes.
+#                   before) or the consumer, which spins if its frame has not come.
 # A figure, not a test: it prints and checks nothing. Needs perf (Debian's linux-perf)
 # and the right to trace the whole system (root, or kernel.perf_event_paranoid -1).
 #
 #   scripts/sched_trace.sh [RUNS [FRAMES]]
-# exit status: 0; 2 without perf or the probe (build the project first).
+# exit status: 0; 2 without perf or the probe (build the project first), or where perf
+# cannot trace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 probe=${PROBE:-build/tests/perf/sched_probe}
@@ -58,6 +64,14 @@ ev == "sched:sched_wakeup_new:" && field("comm") == "sched_probe" {
 }
 ev == "sched:sched_waking:" && (field("pid") in stage) {
     p = field("pid"); woke[p] = t; moved_now[p] = 0
+    # Its own CPU (where it last ran) busy, and another CPU idle, at this moment?
+    own = field("target_cpu") + 0
+    busy_idle[p] = (own in running) && running[own] != 0 || nqueued[own] > 0
+    if (busy_idle[p]) {
+        busy_idle[p] = 0
+        for (c in running)
+            if (c + 0 != own && running[c] == 0) busy_idle[p] = 1
+    }
 }
 ev == "sched:sched_migrate_task:" && (field("pid") in woke) {
     moved_now[field("pid")] = 1
@@ -66,17 +80,28 @@ ev == "sched:sched_wakeup:" && (field("pid") in woke) {
     p = field("pid"); to = field("target_cpu") + 0
     wakes++
     moved += moved_now[p]
-    if (!moved_now[p])
-        for (c in running)
-            if (c + 0 != to && running[c] == 0) { stayed_idle++; break }
+    if (busy_idle[p]) {
+        if (moved_now[p]) went_idle++; else stayed_busy++
+    }
     queued[to] = queued[to] " " t ":" p
+    for (c in running)
+        if (running[c] == p) { delete woke[p]; next }   # woken while it still ran
+    if (!(p in on)) { nqueued[to]++; on[p] = to }
+    occupant[p] = running[to] != 0 ? running[to] : ""
 }
 ev == "sched:sched_switch:" {
     n = field("next_pid")
     if (n in woke) {
-        if (t - woke[n] > 0.001) { late++; waited += t - woke[n] }
+        if (t - woke[n] > 0.001) {
+            late++; waited += t - woke[n]
+            if ((occupant[n] in stage) && stage[occupant[n]] == stage[n] + 1)
+                behind_consumer++
+        }
         delete woke[n]
     }
+    if (n in on) { nqueued[on[n]]--; delete on[n] }
+    for (p in on)
+        if (on[p] == cpu && occupant[p] == "") occupant[p] = n
     # The probe threads woken on this CPU in the last 20 us, the one it runs now among them.
     k = split(queued[cpu], q, " "); kept = ""; m = 0
     for (i = 1; i <= k; i++) {
@@ -94,15 +119,19 @@ ev == "sched:sched_switch:" {
     running[cpu] = n + 0
 }
 END {
-    printf "late %d of %d wakes (%.1f %%), waiting %.0f ms; moved %d; stayed, idle %d; together: producer first %d, consumer first %d\n",
-        late, wakes, wakes ? 100 * late / wakes : 0, waited * 1e3, moved, stayed_idle, producer, consumer
+    printf "late %d of %d wakes (%.1f %%), waiting %.0f ms, %d behind their consumer; moved %d; busy, idle: stayed %d, moved %d; together: producer first %d, consumer first %d\n",
+        late, wakes, wakes ? 100 * late / wakes : 0, waited * 1e3, behind_consumer, moved, stayed_busy, went_idle, producer, consumer
 }'
 
 echo "tests/perf/sched_probe pipeline 4 16 $frames sleep 500, traced:"
 for run in $(seq "$runs"); do
-    perf record -q -a -o "$tmp/data" -e sched:sched_switch -e sched:sched_waking \
+    if ! perf record -q -a -o "$tmp/data" -e sched:sched_switch -e sched:sched_waking \
         -e sched:sched_wakeup -e sched:sched_wakeup_new -e sched:sched_migrate_task -- \
-        "$probe" pipeline 4 16 "$frames" sleep 500 >"$tmp/out" 2>"$tmp/err"
+        "$probe" pipeline 4 16 "$frames" sleep 500 >"$tmp/out" 2>"$tmp/err"; then
+        cat "$tmp/err" >&2
+        echo "sched_trace: perf could not trace the probe (see above)" >&2
+        exit 2
+    fi
     rate=$(grep -o '[0-9]* frames/s' "$tmp/out" || echo "? frames/s")
     printf 'run %d: %s; ' "$run" "$rate"
     perf script -i "$tmp/data" -F cpu,time,event,trace 2>/dev/null | awk "$summary"

@@ -26,7 +26,7 @@ need_jq
 # label<TAB>why it is not reproduced yet
 not_yet=$(
     cat <<'EOF'
-S_4st_u16_act	sleeping threads woken onto cores held by spinners: the model wakes each thread at its own time and settles in step at the ideal rate; on the machine woken threads queue for up to a few ms behind a thread that spins (scripts/sched_trace.sh traces it: a woken thread stays on the CPU it last ran on, and of two neighbouring stages woken there together the kernel runs the consumer first as often as the producer, which then waits behind the spinning consumer until the tick; the model moves a woken thread to a free core and wakes neighbours in the order their sleeps began: docs/stream.md), and its runs spread from 567 to 938 frames/s
+S_4st_u16_act	sleeping threads woken onto cores held by spinners: the model wakes each thread at its own time and settles in step at the ideal rate; on the machine woken threads queue for up to a few ms behind a thread that spins (scripts/sched_trace.sh traces it: runs fall into a fast kind and a slow one, where up to a quarter of the wakes wait until the tick behind a thread that spins on the CPU the kernel keeps them on; the model, even with such a kept core, stays in the fast kind: docs/stream.md), and its runs spread from 567 to 938 frames/s
 Z_121_u16_pas	zero-cost tasks on two middle threads: 17 % slow, not understood yet (in the model the source fills both middle threads' rings, 32 frames, then sleeps and waits 48.5 us for each refill, its waker's 14 us and its own 35 us; on StreamPU's machine these four threads passed frames 2.4 times as fast as the two of Z_2st_u16_pas, where tests/perf/sched_probe fan on a machine of the kind passes them about half as fast: docs/stream.md)
 EOF
 )
