@@ -21,7 +21,10 @@
 #                   many moved it to the idle one;
 #   together        two neighbouring stages woken on one CPU within 20 us of each other,
 #                   counted by which of them that CPU ran first: the producer (the stage
-#                   before) or the consumer, which spins if its frame has not come.
+#                   before) or the consumer, which spins if its frame has not come;
+#   per 100 ms      frames per second in each 100 ms of the run, from the wakes of the last
+#                   stage, one per frame (it sleeps once a frame); the last 100 ms are
+#                   seldom whole.
 # A figure, not a test: it prints and checks nothing. Needs perf (Debian's linux-perf)
 # and the right to trace the whole system (root, or kernel.perf_event_paranoid -1).
 #
@@ -60,6 +63,7 @@ function field(name,    i) {
     ev = $3
 }
 ev == "sched:sched_wakeup_new:" && field("comm") == "sched_probe" {
+    if (nstages == 0) t0 = t
     stage[field("pid")] = nstages++
 }
 ev == "sched:sched_waking:" && (field("pid") in stage) {
@@ -79,6 +83,7 @@ ev == "sched:sched_migrate_task:" && (field("pid") in woke) {
 ev == "sched:sched_wakeup:" && (field("pid") in woke) {
     p = field("pid"); to = field("target_cpu") + 0
     wakes++
+    if (stage[p] == 3) { w = int((t - t0) / 0.1); frames[w]++; if (w > last) last = w }
     moved += moved_now[p]
     if (busy_idle[p]) {
         if (moved_now[p]) went_idle++; else stayed_busy++
@@ -121,6 +126,9 @@ ev == "sched:sched_switch:" {
 END {
     printf "late %d of %d wakes (%.1f %%), waiting %.0f ms, %d behind their consumer; moved %d; busy, idle: stayed %d, moved %d; together: producer first %d, consumer first %d\n",
         late, wakes, wakes ? 100 * late / wakes : 0, waited * 1e3, behind_consumer, moved, stayed_busy, went_idle, producer, consumer
+    printf "  per 100 ms:"
+    for (w = 0; w <= last; w++) printf " %d", frames[w] * 10
+    printf "\n"
 }'
 
 echo "tests/perf/sched_probe pipeline 4 16 $frames sleep 500, traced:"
