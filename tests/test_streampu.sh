@@ -26,7 +26,7 @@ need_jq
 # label<TAB>why it is not reproduced yet
 not_yet=$(
     cat <<'EOF'
-S_4st_u16_act	sleeping threads woken onto cores held by spinners: the model wakes each thread at its own time and settles in step at the ideal rate; on the machine woken threads queue for up to a few ms behind a thread that spins (scripts/sched_trace.sh traces it: counted per 100 ms a machine of the kind passes either about 500 frames/s, two a 4 ms tick, its threads in step and one spinning to the tick with the thread it waits for queued behind it, or about 1,650, and moves between the two; the model passes the fast rate: docs/stream.md), and its runs spread from 567 to 938 frames/s
+S_4st_u16_act	sleeping threads woken onto cores held by spinners: the model wakes each thread at its own time and runs at the ideal rate; on the machine woken threads queue for up to a few ms behind a thread that spins (scripts/sched_trace.sh traces it: counted per 100 ms a machine of the kind passes either about 500 frames/s, two a 4 ms tick, its threads in step and one spinning to the tick with the thread it waits for queued behind it, or about 1,650, and moves between the two; the model passes the fast rate: docs/stream.md), and its runs spread from 567 to 938 frames/s
 Z_121_u16_pas	zero-cost tasks on two middle threads: 17 % slow, not understood yet (in the model the source fills both middle threads' rings, 32 frames, then sleeps and waits 48.5 us for each refill, its waker's 14 us and its own 35 us; on StreamPU's machine these four threads passed frames 2.4 times as fast as the two of Z_2st_u16_pas, where tests/perf/sched_probe fan on a machine of the kind passes them about half as fast: docs/stream.md)
 EOF
 )
