@@ -3,7 +3,7 @@
 #
 # What this machine's kernel does with four threads that spin while they wait and sleep
 # in their stages, on a machine of fewer cores (StreamPU's S_4st_u16_act; docs/stream.md,
-# "Threads and cores"): RUNS runs (default 3) of
+# "Measured machines"): RUNS runs (default 3) of
 #
 #   tests/perf/sched_probe pipeline 4 16 FRAMES sleep 500     (FRAMES default 1000)
 #

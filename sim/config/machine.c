@@ -73,7 +73,7 @@ static const pl_key scheduler_keys[] = {
      .help = "time a thread spends on its core waking another thread that slept waiting "
              "for it"},
     /* Linux's EEVDF scheduler (6.6 on), which the StreamPU machine ran (docs/stream.md,
-     * "Threads and cores": a 2-CPU virtual machine of the kind the tests run on, Linux 6.18
+     * "Measured machines": a 2-CPU virtual machine of the kind the tests run on, Linux 6.18
      * with HZ=250): a task keeps its lag while it sleeps, clamped to the larger of twice its
      * slice and a tick (update_entity_lag in kernel/sched/fair.c); the base slice is 0.75 ms
      * scaled by 1 + log2(CPUs, at most 8), 1.5 ms on 2 CPUs, and a tick is 4 ms at HZ=250,

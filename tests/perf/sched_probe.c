@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * sched_probe.c — what this machine's kernel does with more threads than cores, the
- * figures behind machine.host.scheduler's defaults (docs/stream.md, "Threads and cores").
+ * figures behind machine.host.scheduler's defaults (docs/stream.md, "Measured machines").
  *
  * Six probes, each printing one line:
  *   turns      two threads spinning on CPU 0 for a second: how long each runs before the
