@@ -25,8 +25,9 @@
 #   per 100 ms      frames per second in each 100 ms of the run, from the wakes of the last
 #                   stage, one per frame (it sleeps once a frame); the last 100 ms are
 #                   seldom whole.
-# A figure, not a test: it prints and checks nothing. Needs perf (Debian's linux-perf)
-# and the right to trace the whole system (root, or kernel.perf_event_paranoid -1).
+# A figure, not a test: it prints and checks nothing. Needs perf (Debian's linux-perf,
+# which scripts/setup.sh --figures installs) and the right to trace the whole system
+# (root, or kernel.perf_event_paranoid -1).
 #
 #   scripts/sched_trace.sh [RUNS [FRAMES]]
 # exit status: 0; 2 without perf or the probe (build the project first), or where perf
@@ -37,7 +38,7 @@ probe=${PROBE:-build/tests/perf/sched_probe}
 runs=${1:-3}
 frames=${2:-1000}
 if ! command -v perf >/dev/null; then
-    echo "sched_trace: perf is missing (Debian package linux-perf)" >&2
+    echo "sched_trace: perf is missing (Debian package linux-perf: scripts/setup.sh --figures)" >&2
     exit 2
 fi
 if [ ! -x "$probe" ]; then

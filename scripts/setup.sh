@@ -15,6 +15,9 @@
 #                                    libFuzzer, valgrind, the --cluster packages
 #                                    (tests/test_cluster_*.sh run on them) and the
 #                                    --viewer ones (tests/test_trace_viewer.sh)
+#   scripts/setup.sh --figures       also what the figure scripts measure with: perf
+#                                    (scripts/sched_trace.sh needs it, and
+#                                    scripts/bench_sweep.sh counts CPU time with it)
 #   BUILD_DIR=out scripts/setup.sh   build elsewhere (the viewer stays in build/viewer)
 set -euo pipefail
 
@@ -32,6 +35,7 @@ packages=(
 )
 cluster=(slurm-wlm munge parallel)       # sharded sweeps: Slurm job arrays, GNU parallel
 viewer=(chromium)                        # the trace viewer's browser
+figures=(linux-perf)                     # perf: scheduler traces, CPU samples
 # npm for speedscope: Debian's, unless the machine has an npm already (Node.js from
 # elsewhere brings its own, and Debian's npm conflicts with that Node.js).
 command -v npm >/dev/null || viewer+=(npm)
@@ -43,8 +47,9 @@ case "${1:-}" in
     packages+=(clang libclang-rt-14-dev valgrind "${cluster[@]}" "${viewer[@]}"); with_viewer=1 ;;
   --cluster) packages+=("${cluster[@]}") ;;
   --viewer) packages+=("${viewer[@]}"); with_viewer=1 ;;
+  --figures) packages+=("${figures[@]}") ;;
   "") ;;
-  *) echo "usage: scripts/setup.sh [--cluster | --viewer | --checks]" >&2; exit 2 ;;
+  *) echo "usage: scripts/setup.sh [--cluster | --viewer | --checks | --figures]" >&2; exit 2 ;;
 esac
 
 missing=()
