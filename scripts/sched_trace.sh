@@ -58,6 +58,12 @@ function field(name,    i) {
             return substr($i, length(name) + 2)
     return ""
 }
+# How many threads of the probe are queued on CPU c: woken there and not run yet.
+function queued(c,    p, k) {
+    for (p in on)
+        if (on[p] == c) k++
+    return k
+}
 {
     cpu = substr($1, 2, length($1) - 2) + 0
     t = $2 + 0
@@ -71,12 +77,10 @@ ev == "sched:sched_waking:" && (field("pid") in stage) {
     p = field("pid"); woke[p] = t; moved_now[p] = 0
     # Its own CPU (where it last ran) busy, and another CPU idle, at this moment?
     own = field("target_cpu") + 0
-    busy_idle[p] = (own in running) && running[own] != 0 || nqueued[own] > 0
-    if (busy_idle[p]) {
-        busy_idle[p] = 0
+    busy_idle[p] = 0
+    if ((own in running) && running[own] != 0 || queued(own) > 0)
         for (c in running)
             if (c + 0 != own && running[c] == 0) busy_idle[p] = 1
-    }
 }
 ev == "sched:sched_migrate_task:" && (field("pid") in woke) {
     moved_now[field("pid")] = 1
@@ -89,14 +93,22 @@ ev == "sched:sched_wakeup:" && (field("pid") in woke) {
     if (busy_idle[p]) {
         if (moved_now[p]) went_idle++; else stayed_busy++
     }
-    queued[to] = queued[to] " " t ":" p
     for (c in running)
         if (running[c] == p) { delete woke[p]; next }   # woken while it still ran
-    if (!(p in on)) { nqueued[to]++; on[p] = to }
+    on[p] = to
     occupant[p] = running[to] != 0 ? running[to] : ""
 }
 ev == "sched:sched_switch:" {
     n = field("next_pid")
+    # The probe threads woken on this CPU in the last 20 us, the one it runs now among them.
+    m = 0
+    for (p in on)
+        if (on[p] == cpu && t - woke[p] <= 20e-6) near[++m] = p
+    if ((n in stage) && m == 2 && (near[1] == n || near[2] == n)) {
+        a = stage[near[1]]; b = stage[near[2]]
+        if (a - b == 1 || b - a == 1)
+            if (stage[n] == (a < b ? a : b)) producer++; else consumer++
+    }
     if (n in woke) {
         if (t - woke[n] > 0.001) {
             late++; waited += t - woke[n]
@@ -104,24 +116,10 @@ ev == "sched:sched_switch:" {
                 behind_consumer++
         }
         delete woke[n]
+        delete on[n]
     }
-    if (n in on) { nqueued[on[n]]--; delete on[n] }
     for (p in on)
         if (on[p] == cpu && occupant[p] == "") occupant[p] = n
-    # The probe threads woken on this CPU in the last 20 us, the one it runs now among them.
-    k = split(queued[cpu], q, " "); kept = ""; m = 0
-    for (i = 1; i <= k; i++) {
-        split(q[i], tp, ":")
-        if (t - tp[1] > 20e-6) continue
-        near[++m] = tp[2]
-        if (tp[2] != n) kept = kept " " q[i]
-    }
-    if ((n in stage) && m == 2 && (near[1] == n || near[2] == n)) {
-        a = stage[near[1]]; b = stage[near[2]]
-        if (a - b == 1 || b - a == 1)
-            if (stage[n] == (a < b ? a : b)) producer++; else consumer++
-    }
-    queued[cpu] = kept
     running[cpu] = n + 0
 }
 END {
