@@ -20,7 +20,7 @@ MAX_SECONDS=${MAX_SECONDS:-10}
 MAX_KIB=${MAX_KIB:-524288} # 512 MiB: a sanitizer build's runtime included
 cd "$src"
 
-command -v /usr/bin/time >/dev/null || { echo "FAIL: /usr/bin/time is needed (package time)"; exit 1; }
+command -v /usr/bin/time >/dev/null || fail "/usr/bin/time is needed (package time)"
 failures=0
 fail() { echo "FAIL: $1: $2" >&2; failures=$((failures + 1)); }
 
