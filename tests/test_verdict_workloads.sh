@@ -48,9 +48,8 @@ set -euo pipefail
 . "${PL_SOURCE_DIR:?PL_SOURCE_DIR names the source tree}/tests/common.sh"
 need_jq
 # The cases run from the source tree: the program by its absolute path.
-PL_BINARY=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 tutorial=$src/docs/tutorial.md
-work=$tmp
 cd "$src"
 
 # The cases' machinery: run_case, change, end_case and the checks.
@@ -399,7 +398,7 @@ awk '/^```sh[ \t]*$/ { sh = 1; next }
        cont = sub(/\\[ \t]*$/, "", line)
        command = command line
        if (!cont) { print command; command = "" }
-     }' "$tutorial" > "$work/commands"
+     }' "$tutorial" > "$tmp/commands"
 runs=0
 while IFS= read -r command; do
     command=$(printf '%s' "$command" | tr -s ' ' | sed -E 's/^([A-Z_]+=[^ ]* )*//')
@@ -415,7 +414,7 @@ while IFS= read -r command; do
             "$command"
         failed=1
     fi
-done < "$work/commands"
+done < "$tmp/commands"
 if ((runs == 0)); then
     echo "FAIL: found no \`build/pipelab run\` command in $tutorial"
     failed=1

@@ -6,12 +6,13 @@
 # command, the changes of its hand-written sweep, and the check of the run's verdict
 # against that sweep (check_jq; the assertions are listed at the top of the test).
 #
-# Before sourcing it, the test sets PL_BINARY (the program, an absolute path) and work
-# (a scratch folder). It sets failed (1 once a case fails) and listed (every case's run
+# Before sourcing it, the test sources tests/common.sh, whose bin (the program, which the
+# test makes an absolute path: the cases run from the source tree) and tmp (the scratch
+# folder) it uses. It sets failed (1 once a case fails) and listed (every case's run
 # arguments, spaces squeezed), which the test reads at its end.
 #
 # Not a test itself: CTest runs tests/test_*.sh only.
-# shellcheck disable=SC2154 # work is the test's
+# shellcheck disable=SC2154 # bin and tmp are common.sh's
 
 # shellcheck disable=SC2034 # failed and listed are read by the test
 failed=0
@@ -96,7 +97,7 @@ EOF
 
 args=()     # the case's run arguments
 pin=()      # overrides every run of the sweep adds (they must not change the run)
-sweep=()    # per change i: "how<TAB>kind<TAB>name"; its overrides in $work/change.<i>
+sweep=()    # per change i: "how<TAB>kind<TAB>name"; its overrides in $tmp/change.<i>
 label=""
 sets=()     # a change's overrides, built by `each`
 
@@ -120,7 +121,7 @@ change() {
     local i=${#sweep[@]}
     sweep+=("$1	$2	$3")
     shift 3
-    printf '%s\0' "$@" > "$work/change.$i"
+    printf '%s\0' "$@" > "$tmp/change.$i"
 }
 
 # each FORMAT FIRST LAST VALUE: adds FORMAT % i = VALUE to sets for i from FIRST to LAST.
@@ -146,64 +147,64 @@ report_of() {
     local out=$1 over=() s
     shift
     for s in "${pin[@]}" "$@"; do over+=(--set "$s"); done
-    "$PL_BINARY" run "${args[@]}" "${over[@]}" --no-advice --format json > "$out"
+    "$bin" run "${args[@]}" "${over[@]}" --no-advice --format json > "$out"
 }
 
 # makespan_of OUT SET...: report_of, then the makespan alone into OUT.
 makespan_of() {
     local out=$1
     shift
-    report_of "$work/one.json" "$@" || return 1
-    jq -r '.makespan_s' "$work/one.json" > "$out"
+    report_of "$tmp/one.json" "$@" || return 1
+    jq -r '.makespan_s' "$tmp/one.json" > "$out"
 }
 
 # end_case: runs the case with its verdict and every change of the sweep, and checks.
 end_case() {
-    if ! "$PL_BINARY" run "${args[@]}" --format json > "$work/run.json" 2> "$work/err"; then
-        fail_case "it failed: $(cat "$work/err")"
+    if ! "$bin" run "${args[@]}" --format json > "$tmp/run.json" 2> "$tmp/err"; then
+        fail_case "it failed: $(cat "$tmp/err")"
         return
     fi
     local m i kind name n
-    m=$(jq -r '.makespan_s' "$work/run.json")
+    m=$(jq -r '.makespan_s' "$tmp/run.json")
     if ((${#pin[@]})); then
-        makespan_of "$work/ms" || { fail_case "the pinned run failed"; return; }
-        if ! jq -e -n --argjson a "$(cat "$work/ms")" --argjson b "$m" \
+        makespan_of "$tmp/ms" || { fail_case "the pinned run failed"; return; }
+        if ! jq -e -n --argjson a "$(cat "$tmp/ms")" --argjson b "$m" \
             '(($a - $b) | fabs) <= 1e-9 * $b' > /dev/null; then
-            fail_case "with only ${pin[*]} the makespan is $(cat "$work/ms") s, not the run's $m s"
+            fail_case "with only ${pin[*]} the makespan is $(cat "$tmp/ms") s, not the run's $m s"
             return
         fi
     fi
     # Each change's report, then one jq over them all (a jq per change took longer than the
     # runs it read).
-    : > "$work/sweep.tsv"
+    : > "$tmp/sweep.tsv"
     local reports=()
     for ((i = 0; i < ${#sweep[@]}; i++)); do
         IFS=$'\t' read -r _ kind name <<< "${sweep[$i]}"
-        mapfile -d '' -t n < "$work/change.$i"
-        if ! report_of "$work/change.$i.json" "${n[@]}"; then
+        mapfile -d '' -t n < "$tmp/change.$i"
+        if ! report_of "$tmp/change.$i.json" "${n[@]}"; then
             fail_case "the change $kind $name (${n[*]}) failed"
             return
         fi
         # One record a change, its fields by tabs, ended by an ASCII record separator (an
         # override's value may span lines).
-        printf '%s\t%s\036' "${sweep[$i]}" "${n[*]}" >> "$work/sweep.tsv"
-        reports+=("$work/change.$i.json")
+        printf '%s\t%s\036' "${sweep[$i]}" "${n[*]}" >> "$tmp/sweep.tsv"
+        reports+=("$tmp/change.$i.json")
     done
-    jq -n --rawfile tsv "$work/sweep.tsv" \
+    jq -n --rawfile tsv "$tmp/sweep.tsv" \
         '[$tsv | split("\u001e")[] | select(length > 0) | split("\t")] as $c
          | [inputs | .makespan_s] as $ms
          | [range(0; $c | length) as $i
             | {how: $c[$i][0], kind: $c[$i][1], name: $c[$i][2], makespan_s: $ms[$i],
-               sets: $c[$i][3]}]' "${reports[@]}" > "$work/sweep.json"
-    jq -r --slurpfile s "$work/sweep.json" '($s[0]) as $s | '"$check_jq" "$work/run.json" \
-        > "$work/problems"
-    if [[ -s $work/problems ]]; then
-        fail_case "$(cat "$work/problems")" \
-            "$(jq -r --slurpfile s "$work/sweep.json" '($s[0]) as $s | '"$table_jq" \
-                "$work/run.json")"
+               sets: $c[$i][3]}]' "${reports[@]}" > "$tmp/sweep.json"
+    jq -r --slurpfile s "$tmp/sweep.json" '($s[0]) as $s | '"$check_jq" "$tmp/run.json" \
+        > "$tmp/problems"
+    if [[ -s $tmp/problems ]]; then
+        fail_case "$(cat "$tmp/problems")" \
+            "$(jq -r --slurpfile s "$tmp/sweep.json" '($s[0]) as $s | '"$table_jq" \
+                "$tmp/run.json")"
     else
         printf 'ok   %-72s %s\n' "$label" "$(jq -r '.verdict.bottleneck
-            | if . == null then "no bottleneck" else "\(.kind) \(.name)" end' "$work/run.json")"
+            | if . == null then "no bottleneck" else "\(.kind) \(.name)" end' "$tmp/run.json")"
     fi
 }
 
@@ -212,7 +213,7 @@ end_case() {
 refused_case() {
     run_case "$1"
     local status=0
-    "$PL_BINARY" run "${args[@]}" --format json > "$work/run.json" 2> "$work/err" || status=$?
+    "$bin" run "${args[@]}" --format json > "$tmp/run.json" 2> "$tmp/err" || status=$?
     if ((status != $2)); then
         fail_case "exit status $status, expected $2 (the tutorial shows it refused)"
     else
