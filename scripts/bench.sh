@@ -148,7 +148,7 @@ for size in "${sizes[@]}"; do
     done
 done
 # At 1e7 tasks both whole processes spend much of their time on first writes to fresh
-# memory, so that those rows move with this rate (docs/performance.md, "The benchmark").
+# memory, so that those rows move with this rate (docs/performance.md, "Reading the table").
 echo "first writes to fresh memory (tests/perf/fresh_memory 1400): $fresh_before GB/s before" \
     "these rows, $(fresh_rate) GB/s after"
 
