@@ -181,7 +181,8 @@ static int unknown_key(struct ctx *c, const pl_node *map, const pl_key *table, s
 {
     const char *name = pl_node_key(map, i);
     const pl_node *n = pl_node_at(map, i);
-    char near[PHRASE], all[PHRASE], hint[PHRASE + 32] = "", script[96] = "";
+    char near[PHRASE], all[PHRASE], script[96] = "";
+    char hint[sizeof script + PHRASE + 32] = ""; /* " (" script "did you mean '" near "'?)" */
     const pl_key *k = pl_keys_nearest_in(table, name);
     if (k)
         child_path(map, k->name, near, sizeof near);

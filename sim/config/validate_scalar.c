@@ -114,7 +114,7 @@ void pl_validate_found(const pl_node *n, char *out, size_t len)
         snprintf(out, len, "a list");
         break;
     default: {
-        char shown[PHRASE];
+        char shown[PHRASE - 2]; /* room for the quotes in a PHRASE */
         pl_validate_escaped(pl_node_text(n), shown, sizeof shown);
         snprintf(out, len, "'%s'", shown);
         break;
