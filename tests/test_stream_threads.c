@@ -293,6 +293,42 @@ static void random_oversubscribed(void **state)
     gsl_rng_free(r);
 }
 
+/* Threads that spin and sleep on cores they share: the model runs them at the rate of a
+ * stage alone (four 600 us sleeps on two cores, 20 frames: a frame every 600 us once
+ * the pipeline is full), where a real kernel may run them in step with its tick, far
+ * slower (StreamPU's S_4st_u16_act; docs/stream.md, "Measured machines"). The stage
+ * analysis's threads line says so there, and only there: not where the threads wait
+ * passively, where their tasks work instead of sleeping, or where each has a core. */
+static void spin_sleep_note(void **state)
+{
+    (void)state;
+    static const char four[] = "model: stream\nmachine: {host: {cores: 2}}\n"
+                               "stream:\n  frames: 20\n  waiting: active\n  buffer: 16\n"
+                               "  tasks:\n"
+                               "    - {name: a, latency: 600us, kind: sleep}\n"
+                               "    - {name: b, latency: 600us, kind: sleep}\n"
+                               "    - {name: c, latency: 600us, kind: sleep}\n"
+                               "    - {name: d, latency: 600us, kind: sleep}\n"
+                               "  stages: [{tasks: 1}, {tasks: 1}, {tasks: 1}, {tasks: 1}]\n";
+    static const char note[] = "may run far slower on a real kernel than simulated";
+    const char *passive[] = {"stream.waiting=passive"}, *cores[] = {"machine.host.cores=4"};
+    const char *work[] = {"stream.tasks[0].kind=work", "stream.tasks[1].kind=work",
+                          "stream.tasks[2].kind=work", "stream.tasks[3].kind=work"};
+    struct {
+        const char *const *sets;
+        size_t n;
+        bool noted;
+    } cases[] = {{NULL, 0, true}, {passive, 1, false}, {cores, 1, false}, {work, 4, false}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pl_session *s = run_yaml(four, cases[i].sets, cases[i].n);
+        const pl_figure *threads = pl_test_figure(pl_session_report(s), "threads");
+        assert_int_equal(strstr(threads->text, note) != NULL, cases[i].noted);
+        if (cases[i].noted)
+            pl_assert_near(pl_session_report(s)->run.m->phases.period, 600e-6, 1e-12);
+        pl_session_destroy(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +336,7 @@ int main(void)
         cmocka_unit_test(spinning_in_slices), cmocka_unit_test(blocking_in_slices),
         cmocka_unit_test(sleeping_tasks),     cmocka_unit_test(spinning_ties_one_two_one),
         cmocka_unit_test(waker_pays),         cmocka_unit_test(random_oversubscribed),
+        cmocka_unit_test(spin_sleep_note),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
